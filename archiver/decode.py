@@ -1,0 +1,120 @@
+"""Bytes → text with the right character set, and the few facts a page states about itself.
+
+Order of trust: byte-order mark, the HTTP ``Content-Type`` charset, ``<meta charset>`` /
+``http-equiv``, then strict UTF-8, then detection (charset-normalizer), then Windows-1252.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+
+from .models import PageInfo
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
+)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{1,40})", re.I)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Browsers read these labels as their supersets (WHATWG Encoding Standard).
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-9": "cp1254",
+    "x-sjis": "shift_jis",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+}
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def sniff_encoding(data: bytes, content_type: str | None = None) -> str | None:
+    """The declared encoding of a page (BOM, header, meta), or None when nothing is declared."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match and (codec := _codec(match.group(1))):
+            return codec
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        return _codec(match.group(1).decode("ascii", "ignore"))
+    return None
+
+
+def decode(data: bytes, content_type: str | None = None) -> str:
+    """Decode a page's bytes to text, never raising."""
+    declared = sniff_encoding(data, content_type)
+    if declared:
+        text = data.decode(declared, errors="replace")
+        return text[1:] if text.startswith("\ufeff") else text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # imported lazily: only undeclared non-UTF-8 pages
+
+    best = from_bytes(data[:200_000]).best()
+    encoding = _codec(best.encoding) if best else None
+    return data.decode(encoding or "cp1252", errors="replace")
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.I | re.S)
+_META = re.compile(r"<meta\s[^>]*>", re.I)
+_LINK_CANONICAL = re.compile(r"<link\s[^>]*rel\s*=\s*[\"']?canonical[^>]*>", re.I)
+_ATTR = re.compile(r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {
+        m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+        for m in _ATTR.finditer(tag)
+    }
+
+
+def page_info(head: str) -> PageInfo:
+    """Title, canonical URL, site name and publication time from a page's ``<head>``.
+
+    A few regular expressions over the start of the page: cheap enough to run on every page,
+    including the ones that are never parsed.
+    """
+    head = head[:65536]
+    title = _TITLE.search(head)
+    metas = {}
+    for tag in _META.findall(head):
+        attrs = _attrs(tag)
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        if key and "content" in attrs:
+            metas.setdefault(key, attrs["content"].strip())
+    canonical = _LINK_CANONICAL.search(head)
+    text_title = " ".join(html.unescape(title.group(1)).split()) if title else None
+    return PageInfo(
+        title=text_title or metas.get("og:title") or None,
+        canonical_url=(_attrs(canonical.group(0)).get("href") if canonical else None)
+        or metas.get("og:url")
+        or None,
+        site=metas.get("og:site_name") or None,
+        published_at=metas.get("article:published_time")
+        or metas.get("datepublished")
+        or metas.get("date")
+        or None,
+    )

@@ -1,0 +1,172 @@
+"""Detect embedded posts in a page: pure functions, bytes or text in, dataclasses out.
+
+``find_posts`` is the entry point. A byte-level pre-filter looks for the literal markers
+that every supported embed form writes into the page (``MARKERS``); a page with none of them
+cannot hold an embed and is never decoded or parsed beyond its ``<head>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ..decode import decode, page_info
+from ..models import Embed, PageInfo
+from .text import TextHit, find_text_embeds
+
+# Written by every markup form the HTML detector accepts (status URLs, plain or percent-encoded;
+# embed classes; ID attributes; embed iframe paths).
+MARKERS = (
+    b"/status",
+    b"%2Fstatus",
+    b"%2fstatus",
+    b"twitter-tweet",
+    b"twitter-video",
+    b"nojs-tweet",
+    b"data-tweet",
+    b"tweetid",
+    b"embed/Tweet",
+    b"embed/index",
+    b"i/videos/tweet",
+    b"i/cards/tfw",
+)
+# Written by the flattened text forms (signature line, title line).
+TEXT_MARKERS = (b"(@", b" on X: ", b" on X (formerly Twitter): ", b" on Twitter: ")
+HTML_HINTS = (
+    b"<html",
+    b"<!doctype",
+    b"<!DOCTYPE",
+    b"<body",
+    b"<head",
+    b"<p>",
+    b"<p ",
+    b"<div",
+    b"<blockquote",
+    b"<iframe",
+    b"<figure",
+    b"<amp-twitter",
+    b"<meta",
+    b"<HTML",
+    b"<BODY",
+)
+SENTINEL = "\ufffc"
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What a page is and the posts it embeds, in document order."""
+
+    page: PageInfo
+    embeds: list[Embed]
+
+
+def has_markers(data: bytes, markers: tuple[bytes, ...] = MARKERS + TEXT_MARKERS) -> bool:
+    """True when the page may hold an embed: literal ``bytes.find`` per marker, no regex."""
+    return any(marker in data for marker in markers)
+
+
+def looks_like_html(data: bytes | str) -> bool:
+    sample = data[:8192] if isinstance(data, bytes) else data[:8192].encode("utf-8", "ignore")
+    return any(hint in sample for hint in HTML_HINTS)
+
+
+def find_posts(
+    data: bytes | str,
+    *,
+    content_type: str | None = None,
+    include_links: bool = False,
+    html: bool | None = None,
+) -> Detection:
+    """Every embedded post in a page (HTML or extracted text), in document order.
+
+    ``html`` forces the input kind; by default it is sniffed from the content.
+    """
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    if html is None:
+        html = looks_like_html(raw) or bool(content_type and "html" in content_type)
+    if not has_markers(raw):
+        head = raw[:65536].decode("utf-8", "replace") if html else ""
+        return Detection(page_info(head) if html else PageInfo(), [])
+    text = data if isinstance(data, str) else decode(raw, content_type)
+    if not html:
+        return Detection(PageInfo(), _from_text(text, include_links))
+    return Detection(page_info(text), _from_html(text, raw, include_links))
+
+
+def _text_embed(position: int, hit: TextHit) -> Embed:
+    return Embed(
+        position,
+        hit.method,
+        hit.status_id,
+        hit.handle,
+        hit.author,
+        hit.text,
+        hit.date,
+        hit.raw,
+        hit.media,
+    )
+
+
+def _from_text(text: str, include_links: bool) -> list[Embed]:
+    hits = find_text_embeds(text, include_links=include_links)
+    return [_text_embed(position, hit) for position, hit in enumerate(hits)]
+
+
+def _from_html(text: str, raw: bytes, include_links: bool) -> list[Embed]:
+    from .html import find_embeds, parse, visible_lines
+
+    root = parse(text)
+    found = find_embeds(root, include_links=include_links)
+    markup = [f for f in found if f.method != "link"]
+    text_hits: list[TextHit] = []
+    sentinel_lines: list[int] = []
+    if has_markers(raw, TEXT_MARKERS):
+        lines = visible_lines(root, [f.element for f in markup])
+        sentinel_lines = [i for i, line in enumerate(lines) if line.startswith(SENTINEL)]
+        text_hits = [hit for hit in find_text_embeds("\n".join(lines)) if hit.status_id is None]
+    # A text hit goes just before the first markup embed whose placeholder line follows it.
+    slots: dict[int, list[TextHit]] = {}
+    for hit in text_hits:
+        rank = next(
+            (r for r, line in enumerate(sentinel_lines) if line > hit.first_line), len(markup)
+        )
+        slots.setdefault(rank, []).append(hit)
+    embeds: list[Embed] = []
+    rank = 0
+    for item in found:
+        if item.method != "link":
+            embeds.extend(
+                _text_embed(len(embeds) + k, hit) for k, hit in enumerate(slots.pop(rank, []))
+            )
+            rank += 1
+        embeds.append(_markup_embed(len(embeds), item))
+    for hit in (hit for r in sorted(slots) for hit in slots[r]):
+        embeds.append(_text_embed(len(embeds), hit))
+    return embeds
+
+
+def _markup_embed(position: int, found) -> Embed:
+    raw = etree.tostring(found.element, encoding="unicode", method="html", with_tail=False)
+    return Embed(
+        position,
+        found.method,
+        found.status_id,
+        found.handle,
+        found.author,
+        found.text,
+        found.date,
+        raw,
+        found.media,
+    )
+
+
+__all__ = [
+    "MARKERS",
+    "SENTINEL",
+    "TEXT_MARKERS",
+    "Detection",
+    "find_posts",
+    "has_markers",
+    "looks_like_html",
+]

@@ -1,0 +1,209 @@
+"""Find embedded posts in text extracted from an article (reader tools, copy-paste).
+
+Two shapes survive extraction:
+
+* the title form, ``Name on X: "TEXT" / X`` and its variants (``on X (formerly Twitter):
+  "TEXT / X"``, ``on Twitter: "TEXT" / Twitter``), often followed by TEXT again in full: the
+  repeat belongs to the same embed, and the full text wins over a truncated (``…``) title;
+* the signature form, the post's text then ``— Name (@handle) Month D, YYYY`` (same line or
+  its own paragraph).
+
+A title line without the `` / X`` suffix is only taken when the text repeats after it or a
+signature follows, so prose such as ``He wrote on X: "…"`` is not an embed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..normalize import clean_text, comparable, is_truncated, split_media
+from ..urls import STATUS_URL_RE, clean_handle, iter_statuses, valid_id
+from .signature import split_signature
+
+TITLE_RE = re.compile(
+    r'^(?P<name>[^\n"“”]{1,80}?) on (?:Twitter|X)(?: \(formerly Twitter\))?: ["“](?P<text>.*)$'
+)
+_TITLE_END = re.compile(
+    r'^(?P<text>.*?)(?:(?P<inner> / X)["”]|["”](?P<outer> / (?:X|Twitter))|["”])\s*$', re.S
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TextHit:
+    first_line: int
+    last_line: int
+    author: str | None
+    handle: str | None
+    text: str | None
+    date: str | None
+    raw: str
+    media: tuple[str, ...] = ()
+    status_id: str | None = None
+    method: str = "text"
+
+
+def parse_title(line: str) -> tuple[str, str, bool] | None:
+    """``Name on X: "TEXT" / X`` → (name, TEXT, has the `` / X`` suffix), else None."""
+    head = TITLE_RE.match(line.strip())
+    if not head:
+        return None
+    tail = _TITLE_END.match(head.group("text"))
+    if not tail or len(head.group("name").split()) > 10:
+        return None
+    suffixed = bool(tail.group("inner") or tail.group("outer"))
+    return head.group("name").strip(), tail.group("text").strip(), suffixed
+
+
+def _next_nonblank(lines: list[str], start: int) -> int | None:
+    for index in range(start, len(lines)):
+        if lines[index].strip() and not lines[index].startswith("\ufffc"):
+            return index
+        if lines[index].startswith("\ufffc"):
+            return None
+    return None
+
+
+def _repeat_after(lines: list[str], start: int | None, title_text: str) -> tuple[str, int] | None:
+    """The full text repeated after a title line: one or more lines equal to the title text,
+    or, for a truncated title, the line that the title is a prefix of."""
+    if start is None:
+        return None
+    wanted = comparable(title_text)
+    if not wanted:
+        return None
+    truncated = is_truncated(title_text)
+    joined = ""
+    for index in range(start, min(len(lines), start + 40)):
+        line = lines[index].strip()
+        if not line or line.startswith("\ufffc"):
+            break
+        joined = f"{joined}\n{line}" if joined else line
+        have = comparable(joined)
+        if truncated:
+            return (joined, index) if have.startswith(wanted) else None
+        if have == wanted:
+            return joined, index
+        if not wanted.startswith(have):
+            return None
+    return None
+
+
+def _paragraph_before(
+    lines: list[str], index: int, taken: int, blank_mode: bool
+) -> tuple[int, str]:
+    """The paragraph just above a signature line (not crossing lines already used)."""
+    end = index - 1
+    while end > taken and not lines[end].strip():
+        end -= 1
+    if end <= taken or lines[end].startswith("\ufffc"):
+        return index, ""
+    start = end
+    if blank_mode:
+        while (
+            start - 1 > taken
+            and lines[start - 1].strip()
+            and not lines[start - 1].startswith("\ufffc")
+        ):
+            start -= 1
+    return start, "\n".join(line.strip() for line in lines[start : end + 1])
+
+
+def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
+    """Every title-form and signature-form embed in extracted text, in order.
+
+    A line holding nothing but a status URL is an embed too (an auto-embed that never ran);
+    other status URLs are ``link`` hits when ``include_links`` is set. Lines starting with
+    U+FFFC stand for embeds already found in markup: nothing crosses them.
+    """
+    lines = text.split("\n")
+    blank_mode = any(not line.strip() for line in lines[1:-1])
+    hits: list[TextHit] = []
+    taken = -1
+    index = 0
+    while index < len(lines):
+        line = lines[index].strip()
+        title = parse_title(line) if " on " in line else None
+        if title:
+            name, title_text, suffixed = title
+            repeat = _repeat_after(lines, _next_nonblank(lines, index + 1), title_text)
+            last = repeat[1] if repeat else index
+            after = _next_nonblank(lines, last + 1)
+            signature = split_signature(lines[after].strip()) if after is not None else ("", None)
+            has_signature = signature[1] is not None and not signature[0]
+            if repeat or suffixed or has_signature:
+                if has_signature:
+                    last = after
+                body, media = split_media(clean_text(repeat[0] if repeat else title_text))
+                sig = signature[1] if has_signature else {}
+                hits.append(
+                    TextHit(
+                        index,
+                        last,
+                        name,
+                        sig.get("handle"),
+                        body or None,
+                        sig.get("date"),
+                        "\n".join(lines[index : last + 1]),
+                        media,
+                    )
+                )
+                taken = last
+                index = last + 1
+                continue
+        if "(@" in line:
+            before, sig = split_signature(line)
+            if sig:
+                first, body = (
+                    (index, before)
+                    if before.strip()
+                    else _paragraph_before(lines, index, taken, blank_mode)
+                )
+                body, media = split_media(clean_text(body))
+                hits.append(
+                    TextHit(
+                        first,
+                        index,
+                        sig["author"],
+                        sig["handle"],
+                        body or None,
+                        sig["date"],
+                        "\n".join(lines[first : index + 1]),
+                        media,
+                    )
+                )
+                taken = index
+                index += 1
+                continue
+        if "status" in line:
+            bare = STATUS_URL_RE.fullmatch(line)
+            if bare and valid_id(bare.group("id")):
+                hits.append(
+                    TextHit(
+                        index,
+                        index,
+                        None,
+                        clean_handle(bare.group("handle")),
+                        None,
+                        None,
+                        line,
+                        status_id=bare.group("id"),
+                    )
+                )
+            elif include_links:
+                hits.extend(
+                    TextHit(
+                        index,
+                        index,
+                        None,
+                        handle,
+                        None,
+                        None,
+                        line,
+                        status_id=post_id,
+                        method="link",
+                    )
+                    for post_id, handle in iter_statuses(line)
+                )
+        index += 1
+    return hits

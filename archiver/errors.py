@@ -1,0 +1,42 @@
+"""The exceptions archiver raises.
+
+    ArchiverError
+    ├── ConfigError        a config file that is missing, unreadable or wrong
+    ├── TargetError        a scan target that cannot be read (missing, binary, empty…)
+    ├── FetchError         an HTTP fetch that failed (keeps url and status_code)
+    │   └── ContentTypeError   the server answered with something that is not a page
+    └── DatabaseError      the archive file cannot be opened or written
+
+Every message is one line that names what failed and why, so the CLI can print it as is.
+"""
+
+from __future__ import annotations
+
+
+class ArchiverError(Exception):
+    """Base class: catch this to handle every expected failure."""
+
+
+class ConfigError(ArchiverError):
+    """The configuration file is invalid."""
+
+
+class TargetError(ArchiverError):
+    """A scan target cannot be used."""
+
+
+class FetchError(ArchiverError):
+    """An HTTP request failed."""
+
+    def __init__(self, message: str, *, url: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status_code = status_code
+
+
+class ContentTypeError(FetchError):
+    """The response is not HTML or text."""
+
+
+class DatabaseError(ArchiverError):
+    """The SQLite archive cannot be opened or written."""

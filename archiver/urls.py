@@ -1,0 +1,113 @@
+"""Recognise X/Twitter status URLs and turn them into post identities.
+
+Every way a post's address is written (twitter.com, x.com, mobile., www., /i/web/status/,
+/statuses/, /photo/1, query strings, the fxtwitter/vxtwitter/fixupx mirrors, nitter, embed
+iframes) maps to the decimal status ID, which is the post's identity.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, unquote, urlsplit
+
+HANDLE_RE = re.compile(r"[A-Za-z0-9_]{1,15}")
+RESERVED_SEGMENTS = frozenset(
+    ["i", "intent", "search", "home", "hashtag", "settings", "share", "explore", "notifications", "messages"]
+)
+_HOSTS = (
+    r"(?:[a-z0-9-]+\.)*(?:twitter\.com|x\.com|fxtwitter\.com|fixupx\.com|twittpr\.com"
+    r"|vxtwitter\.com|fixvx\.com|xfixup\.com|xcancel\.com)"
+    r"|nitter\.[a-z0-9.-]+"
+    r"|twitter3e4tixl4xyajtrzo62zg5vztmjuricljdp2c5kshju4avyoid\.onion"
+)
+# A status URL anywhere in a string (href, attribute, plain text). Hosts and handles are
+# case-insensitive; the id is 1-19 digits and must not run on into more digits.
+STATUS_URL_RE = re.compile(
+    r"(?:(?:https?:)?//)?(?<![\w.-])(?P<host>" + _HOSTS + r")"
+    r"/(?:#!/)?(?:(?:i/web|i|@?(?P<handle>[A-Za-z0-9_\\]{1,32}))/status(?:es)?|statuses)"
+    r"/(?P<id>[0-9]{1,19})(?![0-9])",
+    re.IGNORECASE,
+)
+EMBED_IFRAME_RE = re.compile(
+    r"platform\.twitter\.com/embed/(?:Tweet|index)\.html\?[^\"'\s>]*?\bid=(?P<id>[0-9]{1,19})(?![0-9])",
+    re.IGNORECASE,
+)
+VIDEO_IFRAME_RE = re.compile(
+    r"twitter\.com/i/(?:videos/tweet|cards/tfw/v1)/(?P<id>[0-9]{1,19})(?![0-9])", re.IGNORECASE
+)
+ID_RE = re.compile(r"[0-9]{1,19}")
+
+TWEPOCH_MS = 1288834974657
+LAST_PRE_SNOWFLAKE_ID = 29700859247
+MAX_ID = 2**63 - 1
+
+
+def valid_id(value: str | None) -> bool:
+    """A status ID is 1-19 digits, not zero, and fits a signed 64-bit integer."""
+    return bool(value and ID_RE.fullmatch(value) and 0 < int(value) <= MAX_ID)
+
+
+def clean_handle(handle: str | None) -> str | None:
+    """A handle as it can appear on X, or None for reserved path segments and junk.
+
+    Some pages escape underscores (``ESA\\_Rosetta``): the backslashes are dropped.
+    """
+    if not handle:
+        return None
+    handle = handle.replace("\\", "").lstrip("@")
+    if not HANDLE_RE.fullmatch(handle) or handle.lower() in RESERVED_SEGMENTS:
+        return None
+    return handle
+
+
+def find_status(text: str) -> tuple[str, str | None] | None:
+    """The first status (id, handle) in a string, or None.
+
+    Looks for status URLs, embed iframe URLs and percent-encoded URLs in query strings
+    (Embedly, Drupal ``/media/oembed?url=``).
+    """
+    for found in iter_statuses(text):
+        return found
+    return None
+
+
+def iter_statuses(text: str):
+    """Every status (id, handle) written in a string, in order."""
+    if "%" in text and ("%2F" in text or "%2f" in text):
+        text = unquote(text)
+    for regex in (STATUS_URL_RE, EMBED_IFRAME_RE, VIDEO_IFRAME_RE):
+        for match in regex.finditer(text):
+            post_id = match.group("id")
+            if valid_id(post_id):
+                handle = match.groupdict().get("handle")
+                yield post_id, clean_handle(handle)
+
+
+def parse_post_ref(value: str) -> tuple[str, str | None] | None:
+    """Parse what a user typed as a post: a bare ID or any status URL form."""
+    value = value.strip()
+    if valid_id(value):
+        return value, None
+    return find_status(value)
+
+
+def canonical_url(post_id: str, handle: str | None = None) -> str:
+    """``https://x.com/{handle}/status/{id}``, or ``/i/status/{id}`` when the handle is unknown."""
+    handle = clean_handle(handle)
+    return f"https://x.com/{handle or 'i'}/status/{post_id}"
+
+
+def snowflake_time(post_id: str) -> str | None:
+    """The creation time encoded in a snowflake ID (UTC ISO-8601), None for older IDs."""
+    if not valid_id(post_id) or int(post_id) <= LAST_PRE_SNOWFLAKE_ID:
+        return None
+    ms = (int(post_id) >> 22) + TWEPOCH_MS
+    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def query_param(url: str, name: str) -> str | None:
+    """One query-string parameter of a URL (decoded), or None."""
+    values = parse_qs(urlsplit(url).query).get(name)
+    return values[0] if values else None
