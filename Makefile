@@ -1,0 +1,37 @@
+# Quick start: `make demo` scans the bundled examples; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DB ?= archive.db
+
+.PHONY: install demo test lint format corpus-check bench clean
+
+$(BIN)/archive: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(BIN)/archive
+
+install: $(BIN)/archive
+
+demo: install
+	$(BIN)/archive scan examples/articles --db $(DB)
+	$(BIN)/archive stats --db $(DB)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Recall and precision on the real-page corpus in ../shared (not part of the test suite).
+corpus-check: install
+	$(BIN)/python scripts/corpus_check.py ../shared/corpus/real
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm

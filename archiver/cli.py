@@ -1,0 +1,142 @@
+"""The ``archive`` command line: thin wiring over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import ArchiverError
+
+CONFIG_HELP = "Config file (default: ./config.toml when present)."
+DB_HELP = "Archive file (default: [archive] db of the config, else archive.db)."
+
+
+def load(config_path: str | None, db_path: str | None):
+    """Config and open archive for a command; user errors become one-line click errors."""
+    from .config import load_config
+    from .store import open_database
+
+    try:
+        config = load_config(config_path)
+        return config, open_database(db_path or config.db)
+    except ArchiverError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="archiver")
+def cli() -> None:
+    """Archive X (Twitter) posts embedded in news articles, with provenance, in SQLite."""
+
+
+@cli.command()
+@click.option("--db", "db_path", help=DB_HELP)
+@click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
+def init(db_path: str | None, config_path: str | None) -> None:
+    """Create (or upgrade) an empty archive.
+
+    \b
+    Example:
+        archive init --db archive.db
+    """
+    _, db = load(config_path, db_path)
+    click.echo(f"archive ready: {db.conn.execute('pragma database_list').fetchone()[2]}")
+
+
+@cli.command()
+@click.argument("targets", nargs=-1)
+@click.option("--urls-file", type=click.Path(), help="Also scan the URLs listed in this file.")
+@click.option("--db", "db_path", help=DB_HELP)
+@click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article.")
+@click.option(
+    "--include-links",
+    is_flag=True,
+    default=None,
+    help="Also report status links in running text (method 'link').",
+)
+@click.option(
+    "--snapshot", "take_snapshots", is_flag=True, help="Snapshot the newly found posts right away."
+)
+def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_snapshots) -> None:
+    """Find embedded posts in articles and store them.
+
+    TARGETS are http(s) URLs, .html/.htm/.txt/.md files, directories (scanned
+    recursively) or - for standard input. Exits 1 when some targets failed (the
+    others are still stored).
+
+    \b
+    Example:
+        archive scan https://example.org/news/story.html
+        archive scan saved-pages/ --json
+    """
+    from .scan import iter_targets, run_scan
+    from .terminal import ScanReporter
+
+    if not targets and not urls_file:
+        raise click.UsageError("give at least one TARGET or --urls-file")
+    config, db = load(config_path, db_path)
+    links = config.include_links if include_links is None else include_links
+    target_list = list(iter_targets(targets, urls_file))
+    reporter = ScanReporter(len(target_list), as_json=as_json)
+    try:
+        outcomes = run_scan(
+            db, target_list, config, include_links=links, on_outcome=reporter.report
+        )
+    except KeyboardInterrupt:
+        reporter.close()
+        click.echo(
+            "interrupted: every article finished before the interruption is stored", err=True
+        )
+        sys.exit(130)
+    reporter.close()
+    if take_snapshots:
+        from .snapshot.run import snapshot_new_posts
+
+        snapshot_new_posts(db, config, outcomes)
+    if not as_json:
+        reporter.summary(outcomes)
+    if any(outcome.error for outcome in outcomes):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--db", "db_path", help=DB_HELP)
+@click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option(
+    "--posts",
+    "show_posts",
+    default=20,
+    show_default=True,
+    help="List this many posts (0 for none).",
+)
+def stats(db_path, config_path, as_json, show_posts) -> None:
+    """Counts of articles, embeds, posts by status, snapshots and checks.
+
+    \b
+    Example:
+        archive stats --db archive.db
+    """
+    from .store import stats as archive_stats
+    from .terminal import post_lines
+
+    _, db = load(config_path, db_path)
+    counts = archive_stats(db)
+    if as_json:
+        click.echo(json.dumps(counts))
+        return
+    click.echo(
+        f"{counts['articles']} articles, {counts['embeds']} embeds, {counts['posts']} posts "
+        f"({', '.join(f'{n} {s}' for s, n in counts['posts_by_status'].items()) or 'none'}), "
+        f"{counts['snapshots']} snapshots, {counts['checks']} checks"
+    )
+    for line in post_lines(db, show_posts):
+        click.echo(line)
+
+
+def main() -> None:  # pragma: no cover - used by python -m archiver
+    cli(prog_name=Path(sys.argv[0]).stem if sys.argv[0].endswith("archive") else "archive")

@@ -1,0 +1,212 @@
+"""Read and check ``config.toml``. Key names are part of the contract (DESIGN.md).
+
+Every problem is reported as ``ConfigError("FILE: [section] key: expected …, got …")``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_USER_AGENT = "archiver/0.1 (+https://github.com/archiver/archiver)"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+
+
+def parse_duration(value: str | int | float) -> float:
+    """``"90s"``, ``"15m"``, ``"6h"``, ``"1d"`` (or a number of seconds) → seconds."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError(value)
+        return float(value)
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(value)
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    user_agent: str = DEFAULT_USER_AGENT
+    timeout: float = 20.0
+    max_bytes: int = 10_000_000
+    concurrency: int = 8
+    per_host_delay: float = 1.0
+    retries: int = 3
+    max_redirects: int = 10
+
+
+@dataclass(frozen=True)
+class SnapshotConfig:
+    providers: tuple[str, ...] = ("syndication", "oembed")
+    syndication_url: str = "https://cdn.syndication.twimg.com/tweet-result"
+    oembed_url: str = "https://publish.twitter.com/oembed"
+    recheck: tuple[float, ...] = (3600.0, 21600.0, 86400.0, 604800.0, 2592000.0)
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    poll_interval: float = 900.0
+    scan_interval: float = 60.0
+    snapshot_interval: float = 60.0
+    rescan: tuple[float, ...] = (3600.0, 21600.0, 86400.0, 259200.0)
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    type: str
+    url: str | None = None
+    path: str | None = None
+    poll_interval: float | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    db: str = "archive.db"
+    include_links: bool = False
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    snapshot: SnapshotConfig = field(default_factory=SnapshotConfig)
+    worker: WorkerConfig = field(default_factory=WorkerConfig)
+    sources: tuple[Source, ...] = ()
+    path: str | None = None
+
+
+class _Reader:
+    """Typed access to one TOML table, naming file, section and key in every error."""
+
+    def __init__(self, file: str, section: str, table: Any) -> None:
+        if not isinstance(table, dict):
+            raise ConfigError(f"{file}: [{section}]: expected a table, got {type(table).__name__}")
+        self.file, self.section, self.table = file, section, table
+
+    def fail(self, key: str, expected: str) -> ConfigError:
+        got = self.table.get(key)
+        return ConfigError(f"{self.file}: [{self.section}] {key}: expected {expected}, got {got!r}")
+
+    def get(self, key: str, kind: type, default: Any, expected: str) -> Any:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.fail(key, expected)
+        if not isinstance(value, kind):
+            raise self.fail(key, expected)
+        return value
+
+    def positive_int(self, key: str, default: int) -> int:
+        value = self.get(key, int, default, "a positive whole number")
+        if value < 1:
+            raise self.fail(key, "a positive whole number")
+        return value
+
+    def duration(self, key: str, default: float | None) -> float | None:
+        if key not in self.table:
+            return default
+        try:
+            return parse_duration(self.table[key])
+        except ValueError:
+            raise self.fail(key, 'a duration such as "90s", "15m", "6h" or "1d"') from None
+
+    def durations(self, key: str, default: tuple[float, ...]) -> tuple[float, ...]:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        expected = 'a non-empty list of durations such as ["1h", "1d"]'
+        if not isinstance(value, list) or not value:
+            raise self.fail(key, expected)
+        try:
+            return tuple(parse_duration(item) for item in value)
+        except ValueError:
+            raise self.fail(key, expected) from None
+
+    def url(self, key: str, default: str) -> str:
+        value = self.get(key, str, default, "an http(s) URL")
+        if not value.startswith(("http://", "https://")):
+            raise self.fail(key, "an http(s) URL")
+        return value
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load ``path``; without one, ``./config.toml`` when it exists, else the defaults."""
+    if path is None:
+        if not Path("config.toml").is_file():
+            return Config()
+        path = "config.toml"
+    file = str(path)
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot read config file ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: not valid TOML ({exc})") from None
+    return parse_config(data, file)
+
+
+def parse_config(data: dict[str, Any], file: str = "config.toml") -> Config:
+    archive = _Reader(file, "archive", data.get("archive", {}))
+    fetch = _Reader(file, "fetch", data.get("fetch", {}))
+    scan = _Reader(file, "scan", data.get("scan", {}))
+    snap = _Reader(file, "snapshot", data.get("snapshot", {}))
+    work = _Reader(file, "worker", data.get("worker", {}))
+    base = FetchConfig()
+    providers = snap.get("providers", list, list(SnapshotConfig.providers), "a list of providers")
+    if not providers or any(p not in ("syndication", "oembed") for p in providers):
+        raise snap.fail("providers", 'a non-empty list of "syndication" and/or "oembed"')
+    return Config(
+        db=archive.get("db", str, Config.db, "a file path"),
+        include_links=scan.get("include_links", bool, False, "true or false"),
+        fetch=FetchConfig(
+            user_agent=fetch.get("user_agent", str, base.user_agent, "a string"),
+            timeout=fetch.duration("timeout", base.timeout) or base.timeout,
+            max_bytes=fetch.positive_int("max_bytes", base.max_bytes),
+            concurrency=fetch.positive_int("concurrency", base.concurrency),
+            per_host_delay=fetch.duration("per_host_delay", base.per_host_delay) or 0.0,
+            retries=fetch.get("retries", int, base.retries, "a whole number"),
+            max_redirects=fetch.positive_int("max_redirects", base.max_redirects),
+        ),
+        snapshot=SnapshotConfig(
+            providers=tuple(providers),
+            syndication_url=snap.url("syndication_url", SnapshotConfig.syndication_url),
+            oembed_url=snap.url("oembed_url", SnapshotConfig.oembed_url),
+            recheck=snap.durations("recheck", SnapshotConfig.recheck),
+        ),
+        worker=WorkerConfig(
+            poll_interval=work.duration("poll_interval", 900.0) or 900.0,
+            scan_interval=work.duration("scan_interval", 60.0) or 60.0,
+            snapshot_interval=work.duration("snapshot_interval", 60.0) or 60.0,
+            rescan=work.durations("rescan", WorkerConfig.rescan),
+        ),
+        sources=_sources(file, data.get("sources", [])),
+        path=file,
+    )
+
+
+def _sources(file: str, items: Any) -> tuple[Source, ...]:
+    if not isinstance(items, list):
+        raise ConfigError(f"{file}: [[sources]]: expected an array of tables")
+    sources = []
+    for number, item in enumerate(items, 1):
+        reader = _Reader(file, f"sources #{number}", item)
+        kind = reader.get("type", str, None, '"feed", "sitemap" or "urls"')
+        if kind not in ("feed", "sitemap", "urls"):
+            raise reader.fail("type", '"feed", "sitemap" or "urls"')
+        name = reader.get("name", str, f"{kind}-{number}", "a string")
+        url = reader.get("url", str, None, "an http(s) URL")
+        path = reader.get("path", str, None, "a file path")
+        if kind == "urls" and not (path or url):
+            raise reader.fail("path", "a file path for a urls source")
+        if kind != "urls" and not (url and url.startswith(("http://", "https://"))):
+            raise reader.fail("url", "an http(s) URL")
+        sources.append(Source(name, kind, url, path, reader.duration("poll_interval", None)))
+    return tuple(sources)

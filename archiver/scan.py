@@ -1,0 +1,274 @@
+"""``archive scan``: turn targets (URLs, files, directories, stdin) into saved scans.
+
+Reading and detection happen in worker processes for big directory scans (both cores; the
+parent only writes SQLite), in threads for URLs (network-bound), inline otherwise. Each
+article is saved in its own transaction as soon as it is ready, so an interrupted scan keeps
+everything finished before the interruption.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .detect import find_posts
+from .errors import ArchiverError, FetchError, TargetError
+from .normalize import sha256_hex
+from .store import ScanRecord, save_scan, utcnow
+
+FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"})
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+PARALLEL_MIN_FILES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One thing to scan: ``kind`` is url, file, stdin, or error (``value`` is the message)."""
+
+    kind: str
+    value: str
+    label: str
+
+
+@dataclass
+class ScanOutcome:
+    target: Target
+    record: ScanRecord | None
+    article_id: int | None = None
+    error: str | None = None
+
+
+def iter_targets(arguments: Iterable[str], urls_file: str | None = None) -> Iterator[Target]:
+    """Expand the command-line targets in order; problems come out as ``error`` targets."""
+    items = list(arguments)
+    if urls_file:
+        try:
+            lines = Path(urls_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            yield Target("error", f"cannot read URL list ({exc.__class__.__name__})", urls_file)
+            lines = []
+        items += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    for item in items:
+        yield from _expand(item)
+
+
+def _expand(item: str) -> Iterator[Target]:
+    if item == "-":
+        yield Target("stdin", "-", "<stdin>")
+        return
+    if "://" in item:
+        scheme = item.split("://", 1)[0].lower()
+        if scheme in ("http", "https"):
+            yield Target("url", item, item)
+        else:
+            yield Target("error", f"unsupported URL scheme '{scheme}' (only http and https)", item)
+        return
+    path = Path(item)
+    if path.is_dir():
+        files = sorted(
+            p for p in path.rglob("*") if p.suffix.lower() in FILE_SUFFIXES and p.is_file()
+        )
+        if not files:
+            yield Target("error", "no .html, .htm, .txt or .md files in this directory", item)
+        yield from (Target("file", str(p), str(p)) for p in files)
+    elif path.exists():
+        yield Target("file", str(path), item)
+    else:
+        yield Target("error", "no such file or directory", item)
+
+
+def read_page_file(path: str) -> bytes:
+    """A local page's bytes; empty, unreadable and binary files are refused."""
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise TargetError(f"{path}: is a directory") from None
+    except PermissionError:
+        raise TargetError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise TargetError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    check_page_bytes(path, data)
+    return data
+
+
+def check_page_bytes(label: str, data: bytes) -> None:
+    if not data.strip():
+        raise TargetError(f"{label}: empty file")
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TargetError(f"{label}: binary file, not a web page or text")
+
+
+def detect_record(
+    url: str,
+    data: bytes,
+    *,
+    started_at: str,
+    include_links: bool,
+    content_type: str | None = None,
+    is_html: bool | None = None,
+    final_url: str | None = None,
+    http_status: int | None = None,
+    source: str | None = None,
+) -> ScanRecord:
+    """Detection on a page's bytes, packed as a record for ``save_scan``."""
+    detection = find_posts(
+        data, content_type=content_type, include_links=include_links, html=is_html
+    )
+    return ScanRecord(
+        url=url,
+        started_at=started_at,
+        finished_at=utcnow(),
+        source=source,
+        final_url=final_url or detection.page.canonical_url,
+        http_status=http_status,
+        content_sha256=sha256_hex(data),
+        page=detection.page,
+        embeds=detection.embeds,
+    )
+
+
+def scan_file(path: str, include_links: bool) -> ScanRecord | str:
+    """Read and detect one local file (runs in worker processes). Errors come back as text."""
+    started = utcnow()
+    try:
+        data = read_page_file(path)
+    except TargetError as exc:
+        return str(exc)
+    suffix = Path(path).suffix.lower()
+    is_html = False if suffix in TEXT_SUFFIXES else None
+    return detect_record(
+        Path(path).resolve().as_uri(),
+        data,
+        started_at=started,
+        include_links=include_links,
+        is_html=is_html,
+        source="file",
+    )
+
+
+def scan_stdin(data: bytes, include_links: bool) -> ScanRecord:
+    check_page_bytes("<stdin>", data)
+    started = utcnow()
+    return detect_record(
+        f"stdin:{sha256_hex(data)[:16]}",
+        data,
+        started_at=started,
+        include_links=include_links,
+        source="stdin",
+    )
+
+
+def scan_url(
+    client, url: str, config: Config, include_links: bool, throttle=None, source: str | None = "cli"
+) -> ScanRecord:
+    """Fetch and detect one article. A failed fetch gives a record carrying the error."""
+    from .fetch import fetch_article
+
+    started = utcnow()
+    try:
+        page = fetch_article(client, url, config.fetch, throttle)
+        check_page_bytes(url, page.body)
+    except (FetchError, TargetError) as exc:
+        return ScanRecord(
+            url=url,
+            started_at=started,
+            finished_at=utcnow(),
+            source=source,
+            http_status=getattr(exc, "status_code", None),
+            error=str(exc),
+        )
+    return detect_record(
+        url,
+        page.body,
+        started_at=started,
+        include_links=include_links,
+        content_type=page.content_type,
+        final_url=page.final_url,
+        http_status=page.status_code,
+        source=source,
+    )
+
+
+def run_scan(
+    db,
+    targets: Iterable[Target],
+    config: Config,
+    *,
+    include_links: bool = False,
+    stdin: Callable[[], bytes] | None = None,
+    on_outcome: Callable[[ScanOutcome], None] = lambda outcome: None,
+) -> list[ScanOutcome]:
+    """Scan every target, saving each article as it completes; returns the outcomes in order."""
+    targets = list(targets)
+    outcomes: list[ScanOutcome] = []
+    for target, result in _results(targets, config, include_links, stdin):
+        outcome = _save(db, target, result)
+        outcomes.append(outcome)
+        on_outcome(outcome)
+    return outcomes
+
+
+def _save(db, target: Target, result: ScanRecord | str) -> ScanOutcome:
+    if isinstance(result, str):
+        return ScanOutcome(target, None, error=result)
+    try:
+        article_id = save_scan(db, result)
+    except ArchiverError as exc:
+        return ScanOutcome(target, result, error=str(exc))
+    return ScanOutcome(target, result, article_id, result.error)
+
+
+def _results(targets: list[Target], config: Config, include_links: bool, stdin):
+    """(target, record or error text) in target order, computed as concurrently as fits."""
+    files = [t for t in targets if t.kind == "file"]
+    urls = [t for t in targets if t.kind == "url"]
+    file_results = _file_results(files, include_links)
+    url_results = _url_results(urls, config, include_links)
+    for target in targets:
+        if target.kind == "error":
+            yield target, f"{target.label}: {target.value}"
+        elif target.kind == "stdin":
+            try:
+                data = stdin() if stdin else sys.stdin.buffer.read()
+                yield target, scan_stdin(data, include_links)
+            except TargetError as exc:
+                yield target, str(exc)
+        elif target.kind == "file":
+            yield target, next(file_results)
+        else:
+            yield target, next(url_results)
+
+
+def _file_results(files: list[Target], include_links: bool) -> Iterator[ScanRecord | str]:
+    paths = [t.value for t in files]
+    workers = os.cpu_count() or 1
+    if len(paths) < PARALLEL_MIN_FILES or workers < 2:
+        yield from (scan_file(path, include_links) for path in paths)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        links = [include_links] * len(paths)
+        yield from pool.map(scan_file, paths, links, chunksize=16)
+
+
+def _url_results(urls: list[Target], config: Config, include_links: bool):
+    if not urls:
+        return
+    from .fetch import HostThrottle, make_client
+
+    throttle = HostThrottle(config.fetch.per_host_delay)
+    with make_client(config.fetch) as client, ThreadPoolExecutor(config.fetch.concurrency) as pool:
+        futures = [
+            pool.submit(scan_url, client, t.value, config, include_links, throttle) for t in urls
+        ]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()

@@ -1,0 +1,471 @@
+"""The SQLite archive: schema, migrations and every write (the only module that writes SQL).
+
+One file, WAL mode, a busy timeout, foreign keys on. Each article is saved in one
+``BEGIN IMMEDIATE`` transaction, so a crash leaves an article with all of its embeds or none,
+and concurrent writers queue on the busy timeout instead of failing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import DatabaseError
+from .models import Embed, PageInfo
+from .urls import canonical_url, snowflake_time
+
+BUSY_TIMEOUT_MS = 30_000
+migrations = sqlite_utils.Migrations("archiver")
+
+FTS_CONFIG = {
+    "posts": ["text", "author_name", "handle"],
+    "embeds": ["text", "author_name", "handle"],
+}
+
+VIEWS = {
+    "post_provenance": """
+select
+  posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
+  embeds.text as embed_text, embeds.method, embeds.position, embeds.occurrence,
+  embeds.first_seen_at, embeds.last_seen_at, embeds.removed_at,
+  articles.id as article_id, articles.url as article_url, articles.title as article_title,
+  articles.site
+from posts
+join embeds on embeds.post_id = posts.id
+join articles on articles.id = embeds.article_id
+order by posts.id, embeds.first_seen_at
+""",
+    "post_changes": """
+select
+  posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
+  posts.status_changed_at, posts.text as live_text, embeds.text as embed_text,
+  case
+    when posts.status not in ('live', 'pending', 'text_only') then 'not live'
+    else 'text differs'
+  end as change,
+  articles.url as article_url, articles.title as article_title
+from posts
+join embeds on embeds.post_id = posts.id
+join articles on articles.id = embeds.article_id
+where posts.status not in ('live', 'pending', 'text_only', 'unavailable')
+   or (posts.status = 'live' and posts.last_checked_at is not null
+       and embeds.text is not null and posts.text is not null
+       and lower(trim(embeds.text)) != lower(trim(posts.text)))
+""",
+}
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def later(seconds: float, start: str | None = None) -> str:
+    base = datetime.fromisoformat(start.replace("Z", "+00:00")) if start else datetime.now(UTC)
+    return (base + timedelta(seconds=seconds)).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The tables of DESIGN.md."""
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,
+            "final_url": str,
+            "title": str,
+            "site": str,
+            "published_at": str,
+            "first_seen_at": str,
+            "last_scanned_at": str,
+            "http_status": int,
+            "content_sha256": str,
+            "source": str,
+        },
+        pk="id",
+        not_null={"url", "first_seen_at"},
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["posts"].create(
+        {
+            "id": str,
+            "url": str,
+            "handle": str,
+            "author_name": str,
+            "text": str,
+            "created_at": str,
+            "status": str,
+            "resolved_id": str,
+            "fingerprint": str,
+            "first_seen_at": str,
+            "last_checked_at": str,
+            "next_check_at": str,
+            "status_changed_at": str,
+            "checks": int,
+        },
+        pk="id",
+        not_null={"status", "first_seen_at"},
+        defaults={"checks": 0, "status": "pending"},
+    )
+    db["posts"].create_index(["status"])
+    db["posts"].create_index(["next_check_at"])
+    db["posts"].create_index(["fingerprint"])
+    db["posts"].create_index(["handle"])
+    db["embeds"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "post_id": str,
+            "position": int,
+            "method": str,
+            "occurrence": int,
+            "author_name": str,
+            "handle": str,
+            "text": str,
+            "date": str,
+            "media": str,
+            "raw": str,
+            "raw_sha256": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "removed_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("post_id", "posts", "id")],
+        not_null={"article_id", "post_id", "position", "method", "occurrence"},
+    )
+    db["embeds"].create_index(["article_id", "post_id", "occurrence"], unique=True)
+    db["embeds"].create_index(["post_id"])
+    db["snapshots"].create(
+        {
+            "id": int,
+            "post_id": str,
+            "fetched_at": str,
+            "provider": str,
+            "request_url": str,
+            "http_status": int,
+            "status": str,
+            "author_name": str,
+            "handle": str,
+            "text": str,
+            "created_at": str,
+            "media": str,
+            "payload": str,
+            "payload_sha256": str,
+            "content_sha256": str,
+        },
+        pk="id",
+        foreign_keys=[("post_id", "posts", "id")],
+        not_null={"post_id", "fetched_at"},
+    )
+    db["snapshots"].create_index(["post_id", "fetched_at"])
+    db["checks"].create(
+        {
+            "id": int,
+            "post_id": str,
+            "checked_at": str,
+            "provider": str,
+            "http_status": int,
+            "status": str,
+            "snapshot_id": int,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("post_id", "posts", "id"), ("snapshot_id", "snapshots", "id")],
+        not_null={"post_id", "checked_at"},
+    )
+    db["checks"].create_index(["post_id", "checked_at"])
+    db["scans"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "started_at": str,
+            "finished_at": str,
+            "http_status": int,
+            "content_sha256": str,
+            "embeds": int,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id"},
+    )
+    db["scans"].create_index(["article_id", "started_at"])
+    for table, columns in FTS_CONFIG.items():
+        db[table].enable_fts(columns, create_triggers=True, tokenize="unicode61")
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql, replace=True)
+
+
+def open_database(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating or upgrading) the archive at ``path``."""
+    path = Path(path)
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a directory, not an archive file")
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = wal")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if migrations.pending(db):
+            with transaction(db):  # two processes creating one archive: the second waits
+                if migrations.pending(db):
+                    migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: cannot open archive ({exc})") from None
+    return db
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``: take the write lock up front (waiting on the busy
+    timeout) so a read-then-write never fails half way with 'database is locked'."""
+    conn = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise DatabaseError(f"archive is busy or read-only ({exc})") from None
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+@dataclass
+class ScanRecord:
+    """Everything one scan of one article produced, ready to be saved."""
+
+    url: str
+    started_at: str
+    finished_at: str
+    source: str | None = None
+    final_url: str | None = None
+    http_status: int | None = None
+    content_sha256: str | None = None
+    page: PageInfo = field(default_factory=PageInfo)
+    embeds: Sequence[Embed] = ()
+    error: str | None = None
+
+
+def save_scan(db: sqlite_utils.Database, record: ScanRecord) -> int:
+    """Save one scan in one transaction; returns the article id.
+
+    Re-saving an unchanged article adds a ``scans`` row and nothing else. Embeds no longer on
+    the page are kept and marked ``removed_at``; a failed scan leaves the embeds untouched.
+    """
+    try:
+        with transaction(db) as conn:
+            article_id = _upsert_article(conn, record)
+            if record.error is None:
+                _save_embeds(conn, article_id, record)
+            conn.execute(
+                "insert into scans (article_id, started_at, finished_at, http_status,"
+                " content_sha256, embeds, error) values (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    article_id,
+                    record.started_at,
+                    record.finished_at,
+                    record.http_status,
+                    record.content_sha256,
+                    None if record.error else sum(e.method != "link" for e in record.embeds),
+                    record.error,
+                ),
+            )
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"cannot save {record.url}: {exc}") from None
+    return article_id
+
+
+def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> int:
+    page = record.page
+    row = conn.execute("select id from articles where url = ?", (record.url,)).fetchone()
+    if row is None:
+        cursor = conn.execute(
+            "insert into articles (url, final_url, title, site, published_at, first_seen_at,"
+            " last_scanned_at, http_status, content_sha256, source)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.url,
+                record.final_url,
+                page.title,
+                page.site,
+                page.published_at,
+                record.started_at,
+                record.finished_at,
+                record.http_status,
+                record.content_sha256,
+                record.source,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+    article_id = int(row[0])
+    if record.error is None:
+        conn.execute(
+            "update articles set final_url = coalesce(?, final_url), title = coalesce(?, title),"
+            " site = coalesce(?, site), published_at = coalesce(?, published_at),"
+            " last_scanned_at = ?, http_status = ?, content_sha256 = ?,"
+            " source = coalesce(source, ?) where id = ?",
+            (
+                record.final_url,
+                page.title,
+                page.site,
+                page.published_at,
+                record.finished_at,
+                record.http_status,
+                record.content_sha256,
+                record.source,
+                article_id,
+            ),
+        )
+    else:
+        conn.execute(
+            "update articles set last_scanned_at = ?, http_status = coalesce(?, http_status)"
+            " where id = ?",
+            (record.finished_at, record.http_status, article_id),
+        )
+    return article_id
+
+
+def _save_embeds(conn: sqlite3.Connection, article_id: int, record: ScanRecord) -> None:
+    from .normalize import sha256_hex
+
+    now = record.finished_at
+    existing = {
+        (post_id, occurrence): embed_id
+        for embed_id, post_id, occurrence in conn.execute(
+            "select id, post_id, occurrence from embeds where article_id = ?", (article_id,)
+        )
+    }
+    seen: set[int] = set()
+    occurrences: dict[str, int] = {}
+    for embed in record.embeds:
+        post_id = embed.post_id
+        if post_id is None:
+            continue
+        _ensure_post(conn, embed, now)
+        occurrence = occurrences[post_id] = occurrences.get(post_id, 0) + 1
+        embed_id = existing.get((post_id, occurrence))
+        if embed_id is None:
+            cursor = conn.execute(
+                "insert into embeds (article_id, post_id, position, method, occurrence,"
+                " author_name, handle, text, date, media, raw, raw_sha256, first_seen_at,"
+                " last_seen_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    article_id,
+                    post_id,
+                    embed.position,
+                    embed.method,
+                    occurrence,
+                    embed.author,
+                    embed.handle,
+                    embed.text,
+                    embed.date,
+                    _json_list(embed.media),
+                    embed.raw,
+                    sha256_hex(embed.raw),
+                    now,
+                    now,
+                ),
+            )
+            seen.add(int(cursor.lastrowid or 0))
+        else:
+            conn.execute(
+                "update embeds set position = ?, last_seen_at = ?, removed_at = null where id = ?",
+                (embed.position, now, embed_id),
+            )
+            seen.add(embed_id)
+    gone = [embed_id for embed_id in existing.values() if embed_id not in seen]
+    conn.executemany(
+        "update embeds set removed_at = ? where id = ? and removed_at is null",
+        [(now, embed_id) for embed_id in gone],
+    )
+
+
+def _ensure_post(conn: sqlite3.Connection, embed: Embed, now: str) -> None:
+    """Add the post if new; fill in what was unknown; link text-only twins (``resolved_id``)."""
+    post_id = embed.post_id
+    fingerprint = embed.fingerprint
+    if embed.status_id:
+        conn.execute(
+            "insert into posts (id, url, handle, author_name, text, created_at, status,"
+            " fingerprint, first_seen_at, next_check_at, checks)"
+            " values (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, 0)"
+            " on conflict(id) do update set"
+            " handle = coalesce(posts.handle, excluded.handle),"
+            " url = case when posts.handle is null and excluded.handle is not null"
+            "   then excluded.url else posts.url end,"
+            " author_name = coalesce(posts.author_name, excluded.author_name),"
+            " text = coalesce(posts.text, excluded.text),"
+            " fingerprint = coalesce(posts.fingerprint, excluded.fingerprint)",
+            (
+                post_id,
+                canonical_url(embed.status_id, embed.handle),
+                embed.handle,
+                embed.author,
+                embed.text,
+                snowflake_time(embed.status_id),
+                fingerprint,
+                now,
+                now,
+            ),
+        )
+        if fingerprint:
+            conn.execute(
+                "update posts set resolved_id = ? where id = ? and resolved_id is null",
+                (embed.status_id, fingerprint),
+            )
+        return
+    twin = conn.execute(
+        "select id from posts where fingerprint = ? and id not like 'text:%' limit 1",
+        (fingerprint,),
+    ).fetchone()
+    conn.execute(
+        "insert into posts (id, url, handle, author_name, text, created_at, status,"
+        " resolved_id, fingerprint, first_seen_at, checks)"
+        " values (?, null, ?, ?, ?, null, 'text_only', ?, ?, ?, 0)"
+        " on conflict(id) do update set resolved_id = coalesce(posts.resolved_id,"
+        " excluded.resolved_id), handle = coalesce(posts.handle, excluded.handle)",
+        (
+            post_id,
+            embed.handle,
+            embed.author,
+            embed.text,
+            twin[0] if twin else None,
+            fingerprint,
+            now,
+        ),
+    )
+
+
+def _json_list(values: Sequence[str]) -> str | None:
+    import json
+
+    return json.dumps(list(values)) if values else None
+
+
+def stats(db: sqlite_utils.Database) -> dict[str, object]:
+    """Counts for ``archive stats`` and the demo summary."""
+    one = lambda sql: db.conn.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "articles": one("select count(*) from articles"),
+        "scans": one("select count(*) from scans"),
+        "embeds": one("select count(*) from embeds where method != 'link'"),
+        "links": one("select count(*) from embeds where method = 'link'"),
+        "posts": one("select count(*) from posts"),
+        "posts_by_status": dict(
+            db.conn.execute("select status, count(*) from posts group by status order by 2 desc")
+        ),
+        "snapshots": one("select count(*) from snapshots"),
+        "checks": one("select count(*) from checks"),
+    }

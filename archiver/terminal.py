@@ -1,0 +1,100 @@
+"""What ``archive`` prints: per-article lines or JSON, a progress bar on a terminal, summaries."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .scan import ScanOutcome
+
+BAR_MIN_TARGETS = 5
+
+
+def first_words(text: str | None, width: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def outcome_json(outcome: ScanOutcome) -> dict[str, object]:
+    """The ``--json`` line for one article (DESIGN.md)."""
+    record = outcome.record
+    return {
+        "target": outcome.target.label,
+        "url": record.url if record else None,
+        "status": "error" if outcome.error else "ok",
+        "error": outcome.error,
+        "embeds": [embed.as_json() for embed in record.embeds]
+        if record and not outcome.error
+        else [],
+    }
+
+
+class ScanReporter:
+    """Prints each outcome as it arrives; a progress bar replaces the lines on a terminal."""
+
+    def __init__(self, total: int, as_json: bool = False) -> None:
+        self.as_json = as_json
+        self.bar = None
+        if not as_json and total >= BAR_MIN_TARGETS and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="page", file=sys.stderr, dynamic_ncols=True)
+
+    def report(self, outcome: ScanOutcome) -> None:
+        if self.as_json:
+            click.echo(json.dumps(outcome_json(outcome), ensure_ascii=False))
+            return
+        if self.bar is not None:
+            self.bar.update(1)
+            if outcome.error:
+                self.bar.write(f"error: {outcome.error}", file=sys.stderr)
+            return
+        if outcome.error:
+            click.echo(f"error: {outcome.error}", err=True)
+            return
+        embeds = [e for e in outcome.record.embeds if e.method != "link"] if outcome.record else []
+        click.echo(f"{outcome.target.label}: {len(embeds)} embedded post(s)")
+        for embed in outcome.record.embeds if outcome.record else []:
+            who = f"@{embed.handle}" if embed.handle else (embed.author or "?")
+            click.echo(
+                f"  [{embed.position}] {embed.method:<11} {embed.post_id}  {who}  "
+                f"{first_words(embed.text)}"
+            )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def summary(self, outcomes: list[ScanOutcome]) -> None:
+        failed = sum(1 for o in outcomes if o.error)
+        embeds = sum(
+            sum(1 for e in o.record.embeds if e.method != "link")
+            for o in outcomes
+            if o.record and not o.error
+        )
+        click.echo(
+            f"scanned {len(outcomes) - failed} article(s), {embeds} embed(s)"
+            + (f", {failed} failed" if failed else ""),
+            err=True,
+        )
+
+
+def post_lines(db, limit: int) -> list[str]:
+    """One line per post: author, handle, status, first words (most embedded first)."""
+    if limit <= 0:
+        return []
+    rows = db.conn.execute(
+        "select posts.id, posts.author_name, posts.handle, posts.status, posts.text,"
+        " count(embeds.id) as n from posts left join embeds on embeds.post_id = posts.id"
+        " and embeds.method != 'link' group by posts.id order by n desc, posts.first_seen_at"
+        " limit ?",
+        (limit,),
+    ).fetchall()
+    return [
+        f"  {status:<9} {(author or '?')[:24]:<24} {'@' + handle if handle else '':<17} "
+        f"{first_words(text, 50)}  ({n} embed{'s' if n != 1 else ''}, {post_id})"
+        for post_id, author, handle, status, text, n in rows
+    ]
