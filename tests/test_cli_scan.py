@@ -1,0 +1,220 @@
+"""``archive scan`` end to end: real files, a real HTTP server on 127.0.0.1, a real archive."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+
+import pytest
+import sqlite_utils
+from pages import embed_page
+from werkzeug import Response
+
+SEED_LIKE = (
+    "Some article prose about the vote.\n"
+    'Jane Example on X (formerly Twitter): "We did it. Thank you all for the support. / X"\n'
+    "We did it. Thank you all for the support.\n"
+    'Officials said on X (formerly Twitter) that "the result stands" and moved on.\n'
+    'John Sample on X (formerly Twitter): "The count was fair and the result is clear. / X"\n'
+    "The count was fair and the result is clear.\n"
+    "More prose.\n"
+)
+
+
+def rows(db_path, sql: str):
+    return list(sqlite_utils.Database(db_path).query(sql))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_scan_text_file_json_shape(run_cli, tmp_path, db_path):
+    page = tmp_path / "reader.txt"
+    page.write_text(SEED_LIKE, encoding="utf-8")
+    result = run_cli("scan", str(page), "--json")
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.output.strip())
+    assert set(line) == {"target", "url", "status", "error", "embeds"}
+    assert line["status"] == "ok" and line["error"] is None
+    assert [e["author"] for e in line["embeds"]] == ["Jane Example", "John Sample"]
+    assert line["embeds"][0]["text"] == "We did it. Thank you all for the support."
+    assert set(line["embeds"][0]) == {
+        "position",
+        "post_id",
+        "url",
+        "handle",
+        "author",
+        "text",
+        "date",
+        "method",
+    }
+    assert line["embeds"][0]["post_id"].startswith("text:")
+    assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 2
+
+
+def test_scan_directory_recursive_and_idempotent(run_cli, tmp_path, db_path):
+    (tmp_path / "site" / "deep").mkdir(parents=True)
+    (tmp_path / "site" / "a.html").write_text(embed_page(), encoding="utf-8")
+    (tmp_path / "site" / "deep" / "b.htm").write_text(
+        embed_page(post_id="1763000000000000002"), encoding="utf-8"
+    )
+    (tmp_path / "site" / "notes.pdf").write_bytes(b"%PDF-1.4")
+    for _ in range(2):
+        result = run_cli("scan", str(tmp_path / "site"))
+        assert result.exit_code == 0, result.output
+    assert rows(db_path, "select count(*) as n from articles")[0]["n"] == 2
+    assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 2
+    assert rows(db_path, "select count(*) as n from scans")[0]["n"] == 4
+
+
+def test_stdin_target(run_cli, db_path):
+    result = run_cli("scan", "-", "--json", input=embed_page().encode())
+    assert result.exit_code == 0
+    assert json.loads(result.output)["embeds"][0]["post_id"] == "1763000000000000001"
+
+
+def test_include_links_reports_prose_links(run_cli, tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text(embed_page(), encoding="utf-8")
+    plain = json.loads(run_cli("scan", str(page), "--json").output)
+    linked = json.loads(run_cli("scan", str(page), "--json", "--include-links").output)
+    assert [e["method"] for e in plain["embeds"]] == ["blockquote"]
+    assert [e["method"] for e in linked["embeds"]] == ["blockquote", "link"]
+    assert linked["embeds"][1]["post_id"] == "1760000000000000001"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.html", b"", "empty file"),
+        ("blank.txt", b"   \n\n", "empty file"),
+        ("binary.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "binary file"),
+    ],
+)
+def test_bad_files_fail_alone(run_cli, tmp_path, db_path, name, content, reason):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    good = tmp_path / "good.html"
+    good.write_text(embed_page(), encoding="utf-8")
+    result = run_cli("scan", str(bad), str(good))
+    assert result.exit_code == 1
+    assert f"{bad}: {reason}" in result.output
+    assert "Traceback" not in result.output
+    assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 1
+
+
+def test_missing_unreadable_and_scheme_errors(run_cli, tmp_path):
+    locked = tmp_path / "locked.html"
+    locked.write_text(embed_page(), encoding="utf-8")
+    locked.chmod(0)
+    result = run_cli("scan", str(tmp_path / "nope.html"), "file:///etc/passwd", "ftp://x.org/a")
+    assert result.exit_code == 1
+    assert "nope.html: no such file or directory" in result.output
+    assert "unsupported URL scheme 'file'" in result.output
+    assert "unsupported URL scheme 'ftp'" in result.output
+
+
+def test_malformed_html_is_not_an_error(run_cli, tmp_path):
+    page = tmp_path / "broken.html"
+    page.write_text(
+        "<html><body><div><p>unclosed <blockquote class='twitter-tweet'>"
+        "<a href='https://twitter.com/a/status/1763000000000000005'>x</a><table><tr>",
+        encoding="utf-8",
+    )
+    result = run_cli("scan", str(page), "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["embeds"][0]["post_id"] == "1763000000000000005"
+
+
+def test_usage_errors_exit_2(run_cli):
+    assert run_cli("scan").exit_code == 2
+    assert run_cli("scan", "--no-such-flag", "x").exit_code == 2
+
+
+def test_invalid_config_is_one_line(run_cli, tmp_path, db_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[fetch]\ntimeout = "soon"\n', encoding="utf-8")
+    result = run_cli(
+        "scan", "x.html", "--db", str(db_path), "--config", str(bad), use_defaults=False
+    )
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f'Error: {bad}: [fetch] timeout: expected a duration such as "90s", "15m", "6h"'
+        " or \"1d\", got 'soon'"
+    ]
+
+
+# --- URLs against a real local HTTP server -------------------------------------------------
+
+
+def test_scan_urls_from_local_server(run_cli, httpserver, db_path, tmp_path):
+    httpserver.expect_request("/news/ok").respond_with_data(
+        embed_page(title="Bridge reopens"), content_type="text/html; charset=utf-8"
+    )
+    httpserver.expect_request("/news/missing").respond_with_data("gone", status=404)
+    httpserver.expect_request("/news/broken").respond_with_data("oops", status=500)
+    httpserver.expect_request("/file.pdf").respond_with_data(
+        b"%PDF", content_type="application/pdf"
+    )
+    httpserver.expect_request("/huge").respond_with_data("x" * 300_000, content_type="text/html")
+    urls = tmp_path / "urls.txt"
+    urls.write_text("# comment\n" + httpserver.url_for("/news/missing") + "\n", encoding="utf-8")
+    refused = f"http://127.0.0.1:{free_port()}/closed"
+    result = run_cli(
+        "scan",
+        httpserver.url_for("/news/ok"),
+        httpserver.url_for("/news/broken"),
+        httpserver.url_for("/file.pdf"),
+        httpserver.url_for("/huge"),
+        refused,
+        "--urls-file",
+        str(urls),
+        "--json",
+    )
+    assert result.exit_code == 1
+    lines = {json.loads(line)["target"]: json.loads(line) for line in result.output.splitlines()}
+    ok = lines[httpserver.url_for("/news/ok")]
+    assert ok["status"] == "ok" and ok["embeds"][0]["post_id"] == "1763000000000000001"
+    assert "HTTP 404" in lines[httpserver.url_for("/news/missing")]["error"]
+    assert "HTTP 500" in lines[httpserver.url_for("/news/broken")]["error"]
+    assert "not a web page" in lines[httpserver.url_for("/file.pdf")]["error"]
+    assert "larger than max_bytes" in lines[httpserver.url_for("/huge")]["error"]
+    assert "cannot connect" in lines[refused]["error"]
+    article = rows(db_path, "select * from articles where title = 'Bridge reopens'")[0]
+    assert article["http_status"] == 200 and len(article["content_sha256"]) == 64
+    errors = rows(db_path, "select error, http_status from scans where error is not null")
+    assert {e["http_status"] for e in errors} >= {404, 500}
+
+
+def test_gzip_and_redirect_and_charset_from_header(run_cli, httpserver):
+    page = embed_page(text="Caf\u00e9 cr\u00e8me \u2013 na\u00efve").replace(
+        '<meta charset="utf-8">', ""
+    )
+    body = gzip.compress(page.encode("cp1252"))
+    httpserver.expect_request("/old").respond_with_response(
+        Response(status=301, headers={"Location": httpserver.url_for("/new")})
+    )
+    httpserver.expect_request("/new").respond_with_response(
+        Response(
+            body,
+            headers={"Content-Type": "text/html; charset=windows-1252", "Content-Encoding": "gzip"},
+        )
+    )
+    result = run_cli("scan", httpserver.url_for("/old"), "--json")
+    assert result.exit_code == 0, result.output
+    assert (
+        json.loads(result.output)["embeds"][0]["text"] == "Caf\u00e9 cr\u00e8me \u2013 na\u00efve"
+    )
+
+
+def test_redirect_loop_is_an_error(run_cli, httpserver):
+    httpserver.expect_request("/loop").respond_with_response(
+        Response(status=302, headers={"Location": httpserver.url_for("/loop")})
+    )
+    result = run_cli("scan", httpserver.url_for("/loop"), "--json")
+    assert result.exit_code == 1
+    assert "too many redirects" in json.loads(result.output)["error"]

@@ -1,0 +1,153 @@
+"""The archive's schema and the idempotent save of scans."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from pages import embed_page
+
+from archiver.detect import find_posts
+from archiver.errors import DatabaseError
+from archiver.store import ScanRecord, open_database, save_scan, utcnow
+
+
+def record_for(html: str, url: str = "https://news.example/a") -> ScanRecord:
+    now = utcnow()
+    detection = find_posts(html.encode())
+    return ScanRecord(
+        url=url,
+        started_at=now,
+        finished_at=now,
+        page=detection.page,
+        embeds=detection.embeds,
+        http_status=200,
+        content_sha256="x",
+    )
+
+
+def count(db, table: str, where: str = "1") -> int:
+    return db.conn.execute(f"select count(*) from {table} where {where}").fetchone()[0]
+
+
+def test_schema_tables_views_fts_and_pragmas(db):
+    names = set(db.table_names())
+    assert {"articles", "posts", "embeds", "snapshots", "checks", "scans"} <= names
+    assert {"posts_fts", "embeds_fts"} <= names
+    assert {"post_provenance", "post_changes"} <= set(db.view_names())
+    assert db.conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert db.conn.execute("pragma foreign_keys").fetchone()[0] == 1
+    assert db["embeds"].foreign_keys
+    assert "m001_initial" in {r["name"] for r in db["_sqlite_migrations"].rows}
+
+
+def test_reopening_applies_no_migration_twice(db_path):
+    open_database(db_path).conn.close()
+    db = open_database(db_path)
+    assert count(db, "_sqlite_migrations") == 1
+
+
+def test_scan_saved_with_posts_embeds_and_provenance(db):
+    article_id = save_scan(db, record_for(embed_page()))
+    post = db["posts"].get("1763000000000000001")
+    assert post["status"] == "pending"
+    assert post["next_check_at"] == post["first_seen_at"]
+    assert post["url"] == "https://x.com/testperson/status/1763000000000000001"
+    assert post["created_at"].startswith("2024-02-29")
+    embed = next(db["embeds"].rows_where("article_id = ?", [article_id]))
+    assert embed["text"] == "Hello from the test post"
+    assert embed["occurrence"] == 1 and embed["raw"].startswith("<blockquote")
+    assert len(embed["raw_sha256"]) == 64
+    assert count(db, "scans") == 1
+    provenance = list(db.query("select * from post_provenance"))
+    assert provenance[0]["article_url"] == "https://news.example/a"
+
+
+def test_rescanning_unchanged_article_adds_only_a_scan(db):
+    save_scan(db, record_for(embed_page()))
+    save_scan(db, record_for(embed_page()))
+    assert count(db, "scans") == 2
+    assert count(db, "embeds") == 1
+    assert count(db, "posts") == 1
+    assert count(db, "articles") == 1
+
+
+def test_changed_article_adds_new_embeds_and_marks_removed_ones(db):
+    save_scan(db, record_for(embed_page(post_id="1763000000000000001")))
+    save_scan(db, record_for(embed_page(post_id="1763000000000000002")))
+    rows = {r["post_id"]: r for r in db["embeds"].rows}
+    assert rows["1763000000000000001"]["removed_at"] is not None
+    assert rows["1763000000000000002"]["removed_at"] is None
+    # It comes back: no longer removed, still one row.
+    save_scan(db, record_for(embed_page(post_id="1763000000000000001")))
+    rows = {r["post_id"]: r for r in db["embeds"].rows}
+    assert rows["1763000000000000001"]["removed_at"] is None
+    assert count(db, "embeds") == 2
+
+
+def test_same_post_twice_in_one_article_is_two_embeds_one_post(db):
+    twice = embed_page(
+        extra='<blockquote class="twitter-tweet"><p>Hello from the test post</p>'
+        '&mdash; Test Person (@testperson) <a href="https://twitter.com/testperson'
+        '/status/1763000000000000001">March 1, 2024</a></blockquote>'
+    )
+    save_scan(db, record_for(twice))
+    assert [r["occurrence"] for r in db["embeds"].rows] == [1, 2]
+    assert count(db, "posts") == 1
+
+
+def test_text_only_post_is_resolved_when_the_post_appears_with_an_id(db):
+    text = 'Test Person on X: "Hello from the test post" / X\nHello from the test post\n'
+    save_scan(db, record_for(text, url="file:///reader.txt"))
+    text_post = next(db["posts"].rows_where("id like 'text:%'"))
+    assert text_post["status"] == "text_only" and text_post["next_check_at"] is None
+    save_scan(db, record_for(embed_page()))
+    text_post = db["posts"].get(text_post["id"])
+    assert text_post["resolved_id"] == "1763000000000000001"
+
+
+def test_failed_scan_keeps_previous_embeds(db):
+    save_scan(db, record_for(embed_page()))
+    now = utcnow()
+    save_scan(
+        db,
+        ScanRecord(
+            url="https://news.example/a",
+            started_at=now,
+            finished_at=now,
+            http_status=500,
+            error="HTTP 500",
+        ),
+    )
+    assert count(db, "embeds", "removed_at is null") == 1
+    assert count(db, "scans", "error is not null") == 1
+
+
+def test_full_text_search_finds_posts_and_embeds(db):
+    save_scan(db, record_for(embed_page(text="Ferries resume tomorrow morning")))
+    assert db["embeds"].search("ferries")
+    assert list(db["posts"].search("tomorrow"))
+
+
+def test_directory_or_garbage_file_is_a_clear_database_error(tmp_path):
+    with pytest.raises(DatabaseError, match="is a directory"):
+        open_database(tmp_path)
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseError, match="cannot open archive"):
+        open_database(garbage)
+
+
+def test_read_only_archive_gives_clear_error_and_keeps_data(db_path, tmp_path):
+    db = open_database(db_path)
+    save_scan(db, record_for(embed_page()))
+    db.conn.close()
+    ro = open_database(db_path)
+    ro.conn.close()
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    import sqlite_utils
+
+    readonly = sqlite_utils.Database(conn)
+    with pytest.raises(DatabaseError):
+        save_scan(readonly, record_for(embed_page(post_id="1763000000000000009")))
+    assert open_database(db_path)["embeds"].count == 1
