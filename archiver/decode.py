@@ -71,11 +71,26 @@ def decode(data: bytes, content_type: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    return data.decode(guess_encoding(data) or "cp1252", errors="replace")
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """The likeliest legacy encoding of undeclared bytes (charset-normalizer).
+
+    Short samples often fit several single-byte codecs equally well; on a tie Windows-1252,
+    what browsers assume for an undeclared Western page, wins over its look-alikes.
+    """
     from charset_normalizer import from_bytes  # imported lazily: only undeclared non-UTF-8 pages
 
-    best = from_bytes(data[:200_000]).best()
-    encoding = _codec(best.encoding) if best else None
-    return data.decode(encoding or "cp1252", errors="replace")
+    matches = list(from_bytes(data[:200_000]))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        tied = match.chaos <= best.chaos and match.coherence >= best.coherence - 0.01
+        if tied and _codec(match.encoding) == "cp1252":
+            return "cp1252"
+    return _codec(best.encoding)
 
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.I | re.S)

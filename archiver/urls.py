@@ -13,7 +13,18 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 HANDLE_RE = re.compile(r"[A-Za-z0-9_]{1,15}")
 RESERVED_SEGMENTS = frozenset(
-    ["i", "intent", "search", "home", "hashtag", "settings", "share", "explore", "notifications", "messages"]
+    [
+        "i",
+        "intent",
+        "search",
+        "home",
+        "hashtag",
+        "settings",
+        "share",
+        "explore",
+        "notifications",
+        "messages",
+    ]
 )
 _HOSTS = (
     r"(?:[a-z0-9-]+\.)*(?:twitter\.com|x\.com|fxtwitter\.com|fixupx\.com|twittpr\.com"

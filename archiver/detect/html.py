@@ -40,6 +40,7 @@ from .text import parse_title
 CANDIDATES = etree.XPath(
     "//blockquote | //iframe | //amp-twitter | //twitterwidget | //oembed | //figure"
     " | //a[@href] | //template | //script[@type]"
+    " | //*[@data-tweet-id or @data-tweetid or @data-tweet]"
     " | //*[@*[contains(., 'status') or contains(., 'weet') or contains(., 'witter')]]"
     " | //text()[contains(., '/status')]/.."
 )
@@ -54,7 +55,27 @@ ID_ATTRS = ("data-tweet-id", "data-tweetid", "data-tweet")
 SKIP_ATTRS = frozenset({"href", "class", "id", "style"})
 MARKUP_SCRIPT_TYPES = frozenset({"text/html", "text/template", "text/x-template", "text/plain"})
 BLOCK_TAGS = frozenset(
-    ["p", "div", "li", "figure", "section", "article", "blockquote", "center", "td", "dd", "header", "footer", "aside", "h1", "h2", "h3", "h4", "h5", "h6"]
+    [
+        "p",
+        "div",
+        "li",
+        "figure",
+        "section",
+        "article",
+        "blockquote",
+        "center",
+        "td",
+        "dd",
+        "header",
+        "footer",
+        "aside",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    ]
 )
 # A generic container bigger than this is a page region, not a post.
 MAX_CONTAINER_TEXT = 3000
@@ -263,23 +284,57 @@ def read_data_attrs(el: etree._Element) -> Found | None:
     )
 
 
+def in_part(el: etree._Element, card: etree._Element, words: tuple[str, ...]) -> bool:
+    """True when ``el`` sits in a part of ``card`` whose class names one of ``words``."""
+    node = el
+    while node is not None and node is not card:
+        cls = (node.get("class") or "").lower()
+        if any(word in cls for word in words):
+            return True
+        node = node.getparent()
+    return False
+
+
+CARD_ASIDES = ("quoted", "in-reply-to", "inreplyto", "reply-to", "parent")
+
+
 def read_card(el: etree._Element) -> Found | None:
-    """react-tweet: the post's own status link is the one repeated most (header, time)."""
-    links = status_links(el)
+    """react-tweet: the post's own status link is the created-at link around its ``<time>``;
+    without one, the link repeated most. In-reply-to links and the quoted post (parts of the
+    card whose class says so) never name the card's post."""
+    links = [link for link in status_links(el) if not in_part(link[0], el, CARD_ASIDES)]
     if not links:
         return None
-    counts = Counter(post_id for _, post_id, _ in links)
-    status_id = max(counts, key=lambda k: (counts[k], -[i for _, i, _ in links].index(k)))
-    handle = next((h for _, i, h in links if i == status_id and h), None)
-    body = el.xpath(".//p[@lang] | .//div[@lang]")
+    timed = [link for link in links if link[0].find(".//time") is not None]
+    if timed:
+        anchor, status_id, handle = timed[0]
+    else:
+        counts = Counter(post_id for _, post_id, _ in links)
+        status_id = max(counts, key=lambda k: (counts[k], -[i for _, i, _ in links].index(k)))
+        anchor, handle = None, next((h for _, i, h in links if i == status_id and h), None)
+    body = [p for p in el.xpath(".//p[@lang] | .//div[@lang]") if not in_part(p, el, CARD_ASIDES)]
     text, media = split_media(clean_text(text_of(body[0]))) if body else ("", ())
-    return Found(el, "card", status_id, handle=handle, text=text or None, media=media)
+    names = [
+        s.get("title", "")
+        for s in el.xpath(".//span[@title]")
+        if not in_part(s, el, CARD_ASIDES) and not s.get("title", "").startswith("@")
+    ]
+    stamp = anchor.find(".//time") if anchor is not None else None
+    date = (stamp.get("datetime") or "")[:10] if stamp is not None else ""
+    return Found(
+        el,
+        "card",
+        status_id,
+        handle=handle,
+        author=clean_text(names[0]) or None if names else None,
+        text=text or None,
+        date=date if re.fullmatch(r"\d{4}-\d\d-\d\d", date) else None,
+        media=media,
+    )
 
 
 def small_enough(el: etree._Element) -> bool:
-    count = 0
-    for _ in el.iter():
-        count += 1
+    for count, _ in enumerate(el.iter(), 1):
         if count > MAX_CONTAINER_ELEMENTS:
             return False
     return len(el.text_content()) <= MAX_CONTAINER_TEXT
@@ -347,9 +402,26 @@ def judge(el: etree._Element) -> Found | None:
     )
     if TWITTERISH.search(marks) and not NOT_EMBED_CLASSES.search(cls) and small_enough(el):
         ids = subtree_ids(el, 2)
-        if len(ids) == 1:
+        if len(ids) == 1 and not in_feed(el):
             return from_container(el, "placeholder", ids)
     return None
+
+
+def in_feed(el: etree._Element, depth: int = 4) -> bool:
+    """True when a twitter-classed item is one entry of a list of posts (a sidebar widget, a
+    timeline): a near ancestor is classed as one, or is twitter-classed and holds other posts."""
+    node = el.getparent()
+    for _ in range(depth):
+        if node is None or node.tag in ("body", "html", "article", "main"):
+            return False
+        cls = node.get("class") or ""
+        marks = f"{cls} {node.get('id') or ''}"
+        if NOT_EMBED_CLASSES.search(cls) or (
+            TWITTERISH.search(marks) and len(subtree_ids(node, 2)) > 1
+        ):
+            return True
+        node = node.getparent()
+    return False
 
 
 def from_container(
@@ -366,8 +438,19 @@ def from_container(
             if method in ("wordpress", "iframe") or found.method == "blockquote":
                 found.method = method if method != "placeholder" else found.method
             return found
-    links = [h for _, i, h in status_links(el) if i == status_id and h]
-    return Found(el, method, status_id, handle=handle or (links[0] if links else None))
+    return Found(el, method, status_id, handle=handle or handle_for(el, status_id))
+
+
+def handle_for(el: etree._Element, status_id: str) -> str | None:
+    """The handle written next to a post's ID in a wrapper's links, else in its text."""
+    for _, post_id, handle in status_links(el):
+        if post_id == status_id and handle:
+            return handle
+    if "/status" in (text := el.text_content()[:MAX_CONTAINER_TEXT]):
+        for post_id, handle in iter_statuses(text):
+            if post_id == status_id and handle:
+                return handle
+    return None
 
 
 def is_inside(el: etree._Element, ancestor: etree._Element) -> bool:

@@ -5,7 +5,20 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
 DASH = r"(?:—|–|&mdash;|--|-)"
 # Parsed from the right: display names may hold parentheses, colons, emoji or "(@x)".

@@ -92,11 +92,15 @@ def _repeat_after(lines: list[str], start: int | None, title_text: str) -> tuple
 def _paragraph_before(
     lines: list[str], index: int, taken: int, blank_mode: bool
 ) -> tuple[int, str]:
-    """The paragraph just above a signature line (not crossing lines already used)."""
+    """The paragraph just above a signature line (not crossing lines already used).
+
+    A line ending with a colon introduces the embed ("As one resident put it:"): it is
+    article prose, so the post's text is empty (a signature-only embed).
+    """
     end = index - 1
     while end > taken and not lines[end].strip():
         end -= 1
-    if end <= taken or lines[end].startswith("\ufffc"):
+    if end <= taken or lines[end].startswith("\ufffc") or lines[end].rstrip().endswith(":"):
         return index, ""
     start = end
     if blank_mode:

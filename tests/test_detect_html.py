@@ -1,0 +1,554 @@
+"""Embed detection in HTML pages: every markup form, its details, and the traps.
+
+Each fixture in tests/fixtures/html/ is a small hand-written page (invented names and IDs).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from archiver.detect import find_posts
+
+HTML = Path(__file__).parent / "fixtures" / "html"
+
+# fixture → embeds in document order: (method, status_id, handle, author, date, text)
+EMBEDS: dict[str, list[tuple]] = {
+    "bq_2013_statuses.html": [
+        (
+            "blockquote",
+            "412599012686084525",
+            "veranovak",
+            "Vera Novakova",
+            "2013-12-16",
+            "Ferry to Brnik delayed again, third time this week. Bring snacks & patience.",
+        )
+    ],
+    "bq_2016_datalang.html": [
+        (
+            "blockquote",
+            "740922418922301907",
+            "pierlights",
+            "Pier Lights Collective",
+            "2016-06-09",
+            "Lanterns are up on the east pier. Come early, it's already packed! #HarbourFest",
+        )
+    ],
+    "bq_2019_refsrc.html": [
+        (
+            "blockquote",
+            "1106209387443758979",
+            "ramonlund",
+            "Ramon Estevez-Lund",
+            "2019-03-14",
+            "The Kettle Bridge is closed until Monday. Thanks @CityWorksDept for the quick"
+            " response #traffic\n\nDetours: https://t.co/Ab12Cd34Ef",
+        )
+    ],
+    "bq_2024_media.html": [
+        (
+            "blockquote",
+            "1786049023310382281",
+            "tarrowwx",
+            "Tarrow Weather Watch",
+            "2024-05-02",
+            "Hail the size of walnuts in Tarrow this afternoon",
+        ),
+        (
+            "blockquote",
+            "1834246609433769537",
+            "tarrowwx",
+            "Tarrow Weather Watch",
+            "2024-09-12",
+            None,
+        ),
+    ],
+    "bq_xcom.html": [
+        (
+            "blockquote",
+            "2013628602905830091",
+            "minaokafor",
+            "Mina Okafor",
+            "2026-01-20",
+            "Council approved the new cycle lanes 7–2 tonight.",
+        )
+    ],
+    "video_old.html": [
+        (
+            "blockquote",
+            "880079359308928799",
+            "northsidefc",
+            "Northside FC",
+            "2017-06-28",
+            "What a strike from 30 yards!",
+        )
+    ],
+    "video_new.html": [("blockquote", "1975577877019345113", "gliderapp", None, None, None)],
+    "ghost_minimal.html": [("blockquote", "1456638453480573924", "roadnotes", None, None, None)],
+    "bq_rendered_class.html": [
+        (
+            "blockquote",
+            "1681681318016321082",
+            "quaysidemkt",
+            "Quayside Market",
+            "2023-07-19",
+            "Fish prices down 12% at the morning auction.",
+        )
+    ],
+    "noscript.html": [
+        (
+            "blockquote",
+            "1252976473012660082",
+            "electoffice",
+            "Electoral Office",
+            "2020-04-22",
+            "Polling stations close at 10pm. Queue if you are in line!",
+        )
+    ],
+    "template.html": [
+        (
+            "blockquote",
+            "1047502553218370662",
+            "valleybuses",
+            "Valley Buses",
+            "2018-10-03",
+            "New timetable starts Sunday.",
+        )
+    ],
+    "script_text_plain.html": [
+        (
+            "blockquote",
+            "1174700694041683540",
+            "elmresidents",
+            "Elm Street Residents",
+            "2019-09-19",
+            "Road resurfacing on Elm Street this weekend.",
+        )
+    ],
+    "lazy_content.html": [
+        (
+            "blockquote",
+            "1633483731893254611",
+            "townlibrary",
+            "Town Library",
+            "2023-03-08",
+            "Library hours extended during exams.",
+        )
+    ],
+    "bq_data_tweetid.html": [
+        (
+            "blockquote",
+            "1496863506560826781",
+            None,
+            None,
+            None,
+            "Shelter open on Ridge Road tonight.",
+        )
+    ],
+    "reader_blockquote.html": [
+        (
+            "blockquote",
+            "1564630037430570946",
+            "priyaraman",
+            "Priya Raman",
+            "2022-08-30",
+            "Three weeks without hot water and nobody answers the phone.",
+        )
+    ],
+    "rendered_x_post.html": [("iframe", "1889329565007456489", None, None, None, None)],
+    "rendered_twitter_tweet.html": [("iframe", "1376913123048080213", None, None, None, None)],
+    "embed_index.html": [("iframe", "1252976473012660082", None, None, None, None)],
+    "iframe_data_tweet_id.html": [("iframe", "1939701478326941847", None, None, None, None)],
+    "iframe_lazy.html": [("iframe", "1863237638681886760", None, None, None, None)],
+    "twitterwidget.html": [("iframe", "1047502553218370662", None, None, None, None)],
+    "video_iframe.html": [("iframe", "880079359308928799", None, None, None, None)],
+    "amp.html": [
+        (
+            "amp",
+            "1106209387443758979",
+            "ramonlund",
+            "Ramon Estevez-Lund",
+            "2019-03-14",
+            "The Kettle Bridge is closed until Monday.",
+        )
+    ],
+    "wp_stored.html": [("wordpress", "1496863506560826781", "lablight", None, None, None)],
+    "wp_rendered.html": [
+        (
+            "wordpress",
+            "1496863506560826781",
+            "lablight",
+            "Lab Light",
+            "2022-02-24",
+            "Sequencing run finished overnight. Data release next week.",
+        )
+    ],
+    "wp_jetpack_sig_p.html": [
+        (
+            "wordpress",
+            "1456638453480573924",
+            "deckhandradio",
+            "Deckhand Radio",
+            "2021-11-05",
+            "Happy new year from the whole crew!",
+        )
+    ],
+    "wp_failed_xcom.html": [
+        ("wordpress", "1939701478326941847", "portauthority", None, None, None)
+    ],
+    "drupal_oembed.html": [("iframe", "1174700694041683540", "devdaysorg", None, None, None)],
+    "ckeditor_oembed.html": [
+        ("placeholder", "1633483731893254611", "editorsdesk", None, None, None),
+        ("placeholder", "1681681318016321082", "editorsdesk", None, None, None),
+    ],
+    "guardian_nojs.html": [
+        (
+            "blockquote",
+            "1252976473012660082",
+            "tomfairley",
+            "Tom Fairley 🎙",
+            "2020-04-22",
+            "Huge crowd outside parliament now",
+        )
+    ],
+    "substack_data_attrs.html": [
+        (
+            "card",
+            "1889329565007456489",
+            "loomfield",
+            "Ada Loomfield",
+            "2025-02-11",
+            "Newsletters are just blogs that arrive. & that is fine. https://t.co/Hh23Jj45Kk",
+        )
+    ],
+    "substack_anchor.html": [("card", "1975577877019345113", "loomfield", None, None, None)],
+    "medium_embedly.html": [
+        (
+            "iframe",
+            "1863237638681886760",
+            "quillandmoss",
+            "Quill & Moss",
+            None,
+            "Write the draft badly first. Fix it later. https://t.co/Rt56Yu78Io",
+        )
+    ],
+    "react_tweet.html": [
+        (
+            "card",
+            "1975577877019345113",
+            "shipyardhq",
+            "Shipyard",
+            "2025-10-07",
+            "Version 4 is out today. Faster builds, smaller images.",
+        )
+    ],
+    "js_placeholder.html": [
+        ("placeholder", "1564630037430570946", None, None, None, None),
+        ("placeholder", "1681681318016321082", "skyline_ops", None, None, None),
+    ],
+    "consent_container.html": [
+        ("placeholder", "1106209387443758979", "mayorsoffice", None, None, None)
+    ],
+    "bq_plus_iframe.html": [
+        (
+            "blockquote",
+            "1633483731893254611",
+            "lumentheatre",
+            "Lumen Theatre",
+            "2023-03-08",
+            "Opening night sold out in four minutes.",
+        )
+    ],
+    "same_post_twice.html": [
+        (
+            "blockquote",
+            "1863237638681886760",
+            "milllanebakery",
+            "Mill Lane Bakery",
+            "2024-12-01",
+            "We are closed today due to the flooding.",
+        )
+    ]
+    * 2,
+    "quote_post.html": [
+        (
+            "blockquote",
+            "1681681318016321082",
+            "oskarlq",
+            "Oskar Lindqvist",
+            "2023-07-19",
+            "This is the thread everyone should read before Friday"
+            " https://twitter.com/fieldnotes_j/status/1564630037430570946",
+        )
+    ],
+    "display_names.html": [
+        (
+            "blockquote",
+            "1456638453480573924",
+            "sakura_walks",
+            "さくら (;ﾞ＞'ω＜'):",
+            "2021-11-05",
+            "今日は晴れ。散歩に行きます。",
+        ),
+        (
+            "blockquote",
+            "1376913123048080213",
+            "coachmarsh",
+            "Dale (Coach) Marsh ⚽️",
+            "2021-03-30",
+            "Kickoff moved to 3pm.",
+        ),
+        (
+            "blockquote",
+            "1174700694041683540",
+            "breaking_fan",
+            "News: Breaking (@x) fan",
+            "2019-09-19",
+            "Re: the (@mention) in my bio — it was a joke.",
+        ),
+    ],
+    "rtl.html": [
+        (
+            "blockquote",
+            "1047502553218370662",
+            "city_library_ar",
+            "مكتبة المدينة",
+            "2018-10-03",
+            "افتتاح المكتبة الجديدة غداً في الساعة العاشرة",
+        ),
+        (
+            "blockquote",
+            "1496863506560826781",
+            "valley_rail",
+            "רכבת העמק",
+            "2022-02-24",
+            "הרכבת תחזור לפעול מחר בבוקר",
+        ),
+    ],
+    "mixed_text_and_markup.html": [
+        (
+            "text",
+            None,
+            None,
+            "Mina Okafor",
+            None,
+            "Council will vote on the harbour plan next Tuesday, not tonight.",
+        ),
+        (
+            "blockquote",
+            "740922418922301907",
+            "pierlights",
+            "Pier Lights Collective",
+            "2016-06-09",
+            "Lanterns are up on the east pier.",
+        ),
+        (
+            "text",
+            None,
+            "quaysidemkt",
+            "Quayside Market",
+            "2023-07-19",
+            "Fish prices down 12% at the morning auction.",
+        ),
+    ],
+    "charset_latin2_meta.html": [
+        (
+            "blockquote",
+            "1564630037430570946",
+            "jiri_dvorak",
+            "Jiří Dvořák",
+            "2022-08-30",
+            "Příliš žluťoučký kůň úpěl ďábelské ódy. Oprava mostu začne v úterý.",
+        )
+    ],
+    "charset_utf8_bom.html": [
+        (
+            "blockquote",
+            "1786049023310382281",
+            "begona_nunez",
+            "Begoña Núñez",
+            "2024-05-02",
+            "¡Mañana habrá corte de agua en Peñalver y Güímar!",
+        )
+    ],
+}
+CAFE = (
+    "blockquote",
+    "1939701478326941847",
+    "cafe_mirabelle",
+    "Café Mirabelle",
+    "2025-06-30",
+    "“Fermé pour travaux” – réouverture prévue à Noël. Café à 2 € pour fêter ça !",
+)
+TRAPS = sorted(p.name for p in HTML.glob("trap_*.html"))
+EMBED_PAGES = sorted(EMBEDS)
+
+
+def detect(name: str, **kwargs):
+    return find_posts((HTML / name).read_bytes(), **kwargs)
+
+
+def summary(embed) -> tuple:
+    return (embed.method, embed.status_id, embed.handle, embed.author, embed.date, embed.text)
+
+
+def test_every_fixture_has_expectations():
+    names = {p.name for p in HTML.glob("*.html")}
+    assert names == set(EMBEDS) | set(TRAPS) | {
+        "charset_cp1252_header.html",
+        "charset_cp1252_undeclared.html",
+    }
+
+
+@pytest.mark.parametrize("name", EMBED_PAGES)
+def test_embeds(name):
+    embeds = detect(name).embeds
+    assert [summary(e) for e in embeds] == EMBEDS[name]
+    assert [e.position for e in embeds] == list(range(len(embeds)))
+
+
+@pytest.mark.parametrize("name", EMBED_PAGES)
+def test_embed_identity(name):
+    for embed in detect(name).embeds:
+        if embed.status_id:
+            assert embed.post_id == embed.status_id
+            assert embed.url == f"https://x.com/{embed.handle or 'i'}/status/{embed.status_id}"
+        else:
+            assert re.fullmatch(r"text:[0-9a-f]{16}", embed.post_id or "")
+            assert embed.url is None
+        assert embed.raw
+
+
+@pytest.mark.parametrize("name", EMBED_PAGES)
+def test_links_do_not_change_embeds(name):
+    """include_links adds ``link`` sightings only; links inside an embed are not reported."""
+    embeds = [e for e in detect(name, include_links=True).embeds if e.method != "link"]
+    assert [summary(e) for e in embeds] == EMBEDS[name]
+
+
+@pytest.mark.parametrize("name", TRAPS)
+def test_traps_have_no_embeds(name):
+    assert detect(name).embeds == []
+
+
+def test_prose_links_are_links_only_when_asked():
+    embeds = detect("trap_prose_links.html", include_links=True).embeds
+    assert [(e.method, e.status_id, e.handle) for e in embeds] == [
+        ("link", "1786049023310382281", "ministerlee"),
+        ("link", "1834246609433769537", "ministerlee"),
+    ]
+    assert [e.position for e in embeds] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("name", "links"),
+    [
+        ("trap_share_buttons.html", 0),
+        ("trap_timeline.html", 0),
+        ("trap_rendered_buttons.html", 0),
+        ("trap_sidebar_widget.html", 3),
+        ("trap_json_script.html", 0),
+    ],
+)
+def test_trap_links(name, links):
+    embeds = detect(name, include_links=True).embeds
+    assert {e.method for e in embeds} <= {"link"}
+    assert len(embeds) == links
+
+
+@pytest.mark.parametrize(
+    ("name", "media"),
+    [
+        ("bq_2019_refsrc.html", [("pic.twitter.com/Gh56Ij78Kl",)]),
+        (
+            "bq_2024_media.html",
+            [("pic.twitter.com/Qw12Er34Ty",), ("pic.twitter.com/Zx98Cv76Bn",)],
+        ),
+        ("video_old.html", [("pic.twitter.com/Lp09Ok87Ij",)]),
+        ("guardian_nojs.html", [("pic.twitter.com/Mn45Bv67Cx",)]),
+        ("bq_2016_datalang.html", [()]),
+    ],
+)
+def test_trailing_media_links_go_to_media(name, media):
+    assert [e.media for e in detect(name).embeds] == media
+
+
+def test_same_post_twice_is_two_embeds_one_post():
+    embeds = detect("same_post_twice.html").embeds
+    assert len(embeds) == 2
+    assert len({e.post_id for e in embeds}) == 1
+
+
+def test_blockquote_and_its_iframe_are_one_embed():
+    (embed,) = detect("bq_plus_iframe.html").embeds
+    assert "<blockquote" in embed.raw
+
+
+def test_amp_placeholder_counted_once():
+    (embed,) = detect("amp.html").embeds
+    assert embed.raw.startswith("<amp-twitter")
+
+
+def test_quote_post_uses_signature_link():
+    (embed,) = detect("quote_post.html").embeds
+    assert embed.status_id == "1681681318016321082"
+    assert embed.url == "https://x.com/oskarlq/status/1681681318016321082"
+
+
+def test_react_tweet_is_the_main_post_not_the_reply_or_quote():
+    (embed,) = detect("react_tweet.html").embeds
+    assert embed.status_id == "1975577877019345113"
+    assert "When is v4" not in (embed.text or "")
+
+
+def test_react_tweet_with_single_created_at_link():
+    """The reply-to link comes first and each status appears once: the <time> link wins."""
+    page = (HTML / "react_tweet.html").read_text(encoding="utf-8")
+    page = page.replace("tweet-in-reply-to_root__o784R", "reply-line")  # class no longer says so
+    (embed,) = find_posts(page).embeds
+    assert embed.status_id == "1975577877019345113"
+
+
+def test_raw_is_the_markup_unchanged():
+    (embed,) = detect("bq_2019_refsrc.html").embeds
+    assert embed.raw.startswith('<blockquote class="twitter-tweet" data-lang="en">')
+    assert "ref_src=twsrc%5Etfw" in embed.raw
+    assert embed.raw.endswith("</blockquote>")
+
+
+def test_str_input_equals_bytes_input():
+    data = (HTML / "display_names.html").read_bytes()
+    assert find_posts(data).embeds == find_posts(data.decode("utf-8")).embeds
+
+
+def test_page_info():
+    page = detect("bq_2016_datalang.html").page
+    assert page.title == "Harbour festival"
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("charset_cp1252_header.html", "text/html; charset=windows-1252"),
+        ("charset_cp1252_header.html", "text/html; charset=ISO-8859-1"),
+        ("charset_cp1252_undeclared.html", None),
+        ("charset_cp1252_undeclared.html", "text/html"),
+    ],
+)
+def test_charsets_from_header_or_guess(name, content_type):
+    detection = detect(name, content_type=content_type)
+    assert [summary(e) for e in detection.embeds] == [CAFE]
+
+
+def test_header_charset_beats_a_wrong_meta():
+    page = (HTML / "charset_latin2_meta.html").read_bytes()
+    text = page.decode("iso-8859-2").replace("iso-8859-2", "utf-8")
+    data = text.encode("iso-8859-2")
+    (embed,) = find_posts(data, content_type="text/html; charset=iso-8859-2").embeds
+    assert embed.author == "Jiří Dvořák"
+
+
+def test_latin2_meta_title():
+    assert detect("charset_latin2_meta.html").page.title == "Zprávy z Brna"
