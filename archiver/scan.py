@@ -125,7 +125,7 @@ def detect_record(
         started_at=started_at,
         finished_at=utcnow(),
         source=source,
-        final_url=final_url or detection.page.canonical_url,
+        final_url=final_url,
         http_status=http_status,
         content_sha256=sha256_hex(data),
         page=detection.page,

@@ -202,6 +202,31 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         db.create_view(name, sql, replace=True)
 
 
+@migrations()
+def m002_queue_and_check_state(db: sqlite_utils.Database) -> None:
+    """State the worker and the snapshot checks keep in the archive, so restarts resume."""
+    db["articles"].add_column("canonical_url", str)
+    db["articles"].add_column("next_scan_at", str)
+    db["articles"].add_column("scan_count", int, not_null_default=0)
+    db["articles"].create_index(["next_scan_at"])
+    db["posts"].add_column("not_found_checks", int, not_null_default=0)
+    db["source_state"].create(
+        {
+            "name": str, "type": str, "url": str, "etag": str, "last_modified": str,
+            "mtime": float, "last_polled_at": str, "next_poll_at": str, "last_error": str,
+            "urls_seen": int,
+        },
+        pk="name",
+    )
+    db["worker_runs"].create(
+        {
+            "id": int, "pid": int, "started_at": str, "last_beat_at": str, "stopped_at": str,
+            "state": str, "articles_scanned": int, "posts_checked": int, "errors": int,
+        },
+        pk="id",
+    )
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating or upgrading) the archive at ``path``."""
     path = Path(path)
@@ -256,6 +281,9 @@ class ScanRecord:
     page: PageInfo = field(default_factory=PageInfo)
     embeds: Sequence[Embed] = ()
     error: str | None = None
+    # Set by the worker: this scan was due in the article queue; schedule the next one.
+    reschedule: bool = False
+    next_scan_at: str | None = None
 
 
 def save_scan(db: sqlite_utils.Database, record: ScanRecord) -> int:
@@ -446,6 +474,45 @@ def _ensure_post(conn: sqlite3.Connection, embed: Embed, now: str) -> None:
             now,
         ),
     )
+
+
+def enqueue_articles(db: sqlite_utils.Database, urls: Sequence[str], source: str) -> int:
+    """Queue article URLs for a first scan (duplicates ignored); returns how many were new."""
+    now = utcnow()
+    with transaction(db) as conn:
+        before = conn.total_changes
+        conn.executemany(
+            "insert into articles (url, first_seen_at, source, next_scan_at, scan_count)"
+            " values (?, ?, ?, ?, 0) on conflict(url) do nothing",
+            [(url, now, source, now) for url in dict.fromkeys(urls)],
+        )
+        return conn.total_changes - before
+
+
+@dataclass(frozen=True)
+class DueArticle:
+    id: int
+    url: str
+    first_seen_at: str
+    scan_count: int
+    source: str | None
+
+
+def due_articles(db: sqlite_utils.Database, limit: int, now: str | None = None) -> list[DueArticle]:
+    """Queued articles whose next scan time has come, oldest first."""
+    rows = db.conn.execute(
+        "select id, url, first_seen_at, scan_count, source from articles"
+        " where next_scan_at is not null and next_scan_at <= ? order by next_scan_at limit ?",
+        (now or utcnow(), limit),
+    ).fetchall()
+    return [DueArticle(*row) for row in rows]
+
+
+def next_rescan(first_seen_at: str, scans_done: int, ladder: Sequence[float]) -> str | None:
+    """After ``scans_done`` scans, when the next is due: first seen + ladder step, then never."""
+    if scans_done < 1 or scans_done > len(ladder):
+        return None
+    return later(ladder[scans_done - 1], first_seen_at)
 
 
 def _json_list(values: Sequence[str]) -> str | None:

@@ -9,7 +9,7 @@ from pages import embed_page
 
 from archiver.detect import find_posts
 from archiver.errors import DatabaseError
-from archiver.store import ScanRecord, open_database, save_scan, utcnow
+from archiver.store import ScanRecord, migrations, open_database, save_scan, utcnow
 
 
 def record_for(html: str, url: str = "https://news.example/a") -> ScanRecord:
@@ -38,13 +38,16 @@ def test_schema_tables_views_fts_and_pragmas(db):
     assert db.conn.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert db.conn.execute("pragma foreign_keys").fetchone()[0] == 1
     assert db["embeds"].foreign_keys
-    assert "m001_initial" in {r["name"] for r in db["_sqlite_migrations"].rows}
+    assert {"m001_initial", "m002_queue_and_check_state"} <= {
+        r["name"] for r in db["_sqlite_migrations"].rows
+    }
 
 
 def test_reopening_applies_no_migration_twice(db_path):
     open_database(db_path).conn.close()
     db = open_database(db_path)
-    assert count(db, "_sqlite_migrations") == 1
+    assert count(db, "_sqlite_migrations") == len(migrations.applied(db)) >= 2
+    assert not migrations.pending(db)
 
 
 def test_scan_saved_with_posts_embeds_and_provenance(db):

@@ -1,0 +1,164 @@
+"""Where the worker finds new articles: feeds, sitemaps and local URL lists.
+
+``poll_source`` returns the article URLs a source lists now, plus what to remember for the
+next poll (ETag / Last-Modified for conditional GETs, the file's mtime for URL lists).
+Pure parsing (``parse_feed``, ``parse_sitemap``, ``parse_url_list``) is separate from I/O.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from .config import FetchConfig, Source
+from .errors import FetchError
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+MAX_SITEMAP_DEPTH = 3
+
+
+@dataclass
+class SourceState:
+    """What is remembered between polls of one source."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    mtime: float | None = None
+
+
+@dataclass
+class PollResult:
+    urls: list[str] = field(default_factory=list)
+    state: SourceState = field(default_factory=SourceState)
+    unchanged: bool = False
+
+
+def is_article_url(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+def parse_feed(body: bytes) -> list[str]:
+    """Article links of an RSS 0.9x/1.0 (RDF)/2.0 or Atom feed, in feed order."""
+    import feedparser
+
+    parsed = feedparser.parse(body)
+    if parsed.bozo and not parsed.entries:
+        reason = getattr(parsed, "bozo_exception", None)
+        raise ValueError(f"not a feed ({reason})" if reason else "not a feed")
+    urls = []
+    for entry in parsed.entries:
+        link = entry.get("link") or next(
+            (l.get("href") for l in entry.get("links", []) if l.get("rel") == "alternate"), None
+        )
+        if link and is_article_url(link):
+            urls.append(link.strip())
+    return urls
+
+
+def parse_sitemap(body: bytes) -> tuple[list[str], list[str]]:
+    """(page URLs, child sitemap URLs) of a sitemap or sitemap index (news sitemaps too)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"not a sitemap ({exc})") from None
+    if root is None or not str(root.tag).endswith(("urlset", "sitemapindex")):
+        raise ValueError("not a sitemap (no <urlset> or <sitemapindex>)")
+    locs = [(loc.text or "").strip() for loc in root.iter(f"{SITEMAP_NS}loc", "loc")]
+    locs = [loc for loc in locs if is_article_url(loc)]
+    if str(root.tag).endswith("sitemapindex"):
+        return [], locs
+    return locs, []
+
+
+def parse_url_list(text: str) -> list[str]:
+    """One URL per line; blank lines and ``#`` comments are skipped."""
+    urls = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and is_article_url(line):
+            urls.append(line)
+    return urls
+
+
+def _get(client: httpx.Client, url: str, config: FetchConfig, headers: dict[str, str]):
+    """A bounded GET: the body is streamed and refused past ``max_bytes``."""
+    try:
+        with client.stream("GET", url, headers=headers) as response:
+            if response.status_code == 304:
+                return response, b""
+            if response.status_code >= 400:
+                raise FetchError(f"{url}: HTTP {response.status_code}", url=url,
+                                 status_code=response.status_code)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > config.max_bytes:
+                    raise FetchError(f"{url}: body larger than max_bytes ({config.max_bytes:,})",
+                                     url=url)
+                chunks.append(chunk)
+            return response, b"".join(chunks)
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{url}: {type(exc).__name__}: {exc}", url=url) from exc
+
+
+def poll_source(
+    client: httpx.Client, source: Source, state: SourceState, config: FetchConfig
+) -> PollResult:
+    """The article URLs a source lists now. Raises ``FetchError`` or ``ValueError``."""
+    if source.type == "urls":
+        return _poll_url_list(client, source, state, config)
+    headers = {}
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    response, body = _get(client, source.url or "", config, headers)
+    new_state = SourceState(response.headers.get("etag") or state.etag,
+                            response.headers.get("last-modified") or state.last_modified)
+    if response.status_code == 304:
+        return PollResult([], new_state, unchanged=True)
+    if source.type == "feed":
+        return PollResult(parse_feed(body), new_state)
+    return PollResult(_walk_sitemaps(client, body, config), new_state)
+
+
+def _walk_sitemaps(client: httpx.Client, body: bytes, config: FetchConfig) -> list[str]:
+    pages, children = parse_sitemap(body)
+    seen: set[str] = set()
+    depth = 0
+    while children and depth < MAX_SITEMAP_DEPTH:
+        depth += 1
+        next_children: list[str] = []
+        for child in children:
+            if child in seen:
+                continue
+            seen.add(child)
+            _, child_body = _get(client, child, config, {})
+            child_pages, grandchildren = parse_sitemap(child_body)
+            pages += child_pages
+            next_children += grandchildren
+        children = next_children
+    return pages
+
+
+def _poll_url_list(
+    client: httpx.Client, source: Source, state: SourceState, config: FetchConfig
+) -> PollResult:
+    if source.path:
+        path = Path(source.path)
+        try:
+            mtime = os.stat(path).st_mtime
+        except OSError as exc:
+            raise ValueError(f"{path}: cannot read URL list ({exc.strerror})") from None
+        if state.mtime is not None and mtime == state.mtime:
+            return PollResult([], SourceState(mtime=mtime), unchanged=True)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        return PollResult(parse_url_list(text), SourceState(mtime=mtime))
+    response, body = _get(client, source.url or "", config, {})
+    return PollResult(parse_url_list(body.decode("utf-8", "replace")), SourceState())
