@@ -1,0 +1,609 @@
+"""The two no-auth providers: request builders and response parsers (no I/O here).
+
+The caller sends ``GET url?params`` and passes the HTTP status, ``Content-Type`` and raw body
+to the parser, which never raises on a bad answer: every outcome (x-embeds.md §3a, §3b
+T1-T8, 429, 5xx, invalid JSON) becomes a ``ProviderResult``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import UTC, datetime
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from lxml import etree
+
+from ..detect.html import parse as parse_html
+from ..detect.html import read_blockquote
+from ..normalize import clean_text
+from ..urls import canonical_url, clean_handle, find_status, valid_id
+from .classify import (
+    classify_oembed_forbidden,
+    classify_tombstone,
+    classify_unavailable_reason,
+    tombstone_text,
+)
+from .result import (
+    API_ERROR,
+    EMPTY,
+    FORBIDDEN,
+    HTTP_ERROR,
+    INVALID_JSON,
+    LIVE,
+    NETWORK_ERROR,
+    NO_USER,
+    NOT_FOUND,
+    NOT_JSON,
+    OK,
+    RATE_LIMITED,
+    SERVER_ERROR,
+    TOMBSTONE,
+    UNAVAILABLE,
+    WRONG_SHAPE,
+    ProviderResult,
+)
+from .token import syndication_token
+
+SYNDICATION = "syndication"
+OEMBED = "oembed"
+SYNDICATION_URL = "https://cdn.syndication.twimg.com/tweet-result"
+OEMBED_URL = "https://publish.twitter.com/oembed"
+
+_TCO_LINK = re.compile(r"\s*https?://t\.co/[A-Za-z0-9]+\s*$")
+_LEADING_MENTIONS = re.compile(r"^(?:\s*@[A-Za-z0-9_]{1,15})*\s*$")
+_RESOLUTION = re.compile(r"/(\d{2,5})x(\d{2,5})/")
+
+
+# --- requests -----------------------------------------------------------------------------
+
+
+def syndication_request(base_url: str, post_id: str) -> tuple[str, dict[str, str]]:
+    """``GET {base_url}?id=ID&token=T&lang=en`` as (url, params); ValueError for a bad ID."""
+    if not valid_id(post_id):
+        raise ValueError(f"not a status ID: {post_id!r}")
+    return base_url, {"id": post_id, "token": syndication_token(post_id), "lang": "en"}
+
+
+def oembed_request(base_url: str, post_url: str) -> tuple[str, dict[str, str]]:
+    """``GET {base_url}?url=POST_URL&omit_script=1&dnt=true`` as (url, params).
+
+    A bare status ID is turned into its canonical ``https://x.com/i/status/ID`` URL.
+    """
+    if valid_id(post_url):
+        post_url = canonical_url(post_url)
+    return base_url, {"url": post_url, "omit_script": "1", "dnt": "true"}
+
+
+def request_url(url: str, params: dict[str, str]) -> str:
+    """The full request URL (for ``snapshots.request_url``), query appended to any existing."""
+    parts = urlsplit(url)
+    query = "&".join(q for q in (parts.query, urlencode(params)) if q)
+    return urlunsplit(parts._replace(query=query))
+
+
+# --- shared helpers -----------------------------------------------------------------------
+
+
+def network_failure(provider: str, message: str) -> ProviderResult:
+    """The result for a request that got no HTTP answer (connect error, timeout, reset)."""
+    return ProviderResult(
+        provider,
+        None,
+        NETWORK_ERROR,
+        UNAVAILABLE,
+        False,
+        retryable=True,
+        error=f"{provider}: {message}",
+    )
+
+
+def _failure(
+    provider: str,
+    http_status: int | None,
+    outcome: str,
+    error: str,
+    body: bytes,
+    *,
+    absent: bool = False,
+    retryable: bool = False,
+    reason: str | None = None,
+) -> ProviderResult:
+    return ProviderResult(
+        provider,
+        http_status,
+        outcome,
+        UNAVAILABLE,
+        False,
+        reason=reason,
+        absent=absent,
+        retryable=retryable,
+        error=f"{provider}: {error}",
+        payload=body,
+    )
+
+
+def _looks_like_html(content_type: str | None, body: bytes) -> bool:
+    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return "html" in (content_type or "").lower() or head.startswith((b"<!doctype", b"<html", b"<"))
+
+
+def _not_json(http_status: int, content_type: str | None) -> str:
+    kind = (content_type or "").split(";")[0].strip() or "no content type"
+    return f"HTTP {http_status} with an HTML page ({kind}) instead of JSON: blocked or throttled?"
+
+
+def _load_json(body: bytes) -> tuple[object, str | None]:
+    """(value, None) or (None, why it is not JSON)."""
+    if not body.strip():
+        return None, "empty body"
+    try:
+        return json.loads(body.decode("utf-8-sig")), None
+    except UnicodeDecodeError as exc:
+        return None, f"body is not UTF-8 ({exc.reason} at byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+
+
+def _json_error(body: bytes) -> str | None:
+    """The ``error`` (or first ``errors[].message``) of a JSON error body, if it is one."""
+    value, _ = _load_json(body)
+    if not isinstance(value, dict):
+        return None
+    error = value.get("error")
+    if isinstance(error, str) and error:
+        return error
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return error["message"]
+    errors = value.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        message = errors[0].get("message")
+        return message if isinstance(message, str) else None
+    return None
+
+
+def _http_failure(
+    provider: str, http_status: int, content_type: str | None, body: bytes
+) -> ProviderResult:
+    """429, 5xx and other unexpected statuses: never conclusive."""
+    detail = _json_error(body)
+    suffix = f": {detail}" if detail else ""
+    if http_status == 429:
+        return _failure(
+            provider, 429, RATE_LIMITED, f"HTTP 429 rate limited{suffix}", body, retryable=True
+        )
+    if http_status >= 500:
+        return _failure(
+            provider,
+            http_status,
+            SERVER_ERROR,
+            f"HTTP {http_status} server error{suffix}",
+            body,
+            retryable=True,
+        )
+    if detail:
+        return _failure(provider, http_status, API_ERROR, f"HTTP {http_status}{suffix}", body)
+    if _looks_like_html(content_type, body):
+        return _failure(provider, http_status, NOT_JSON, _not_json(http_status, content_type), body)
+    return _failure(provider, http_status, HTTP_ERROR, f"unexpected HTTP {http_status}", body)
+
+
+def _iso_time(value: object) -> str | None:
+    """``2023-09-17T15:52:15.000Z`` (or the v1.1 form) → UTC ISO-8601 with milliseconds."""
+    if not isinstance(value, str) or not value:
+        return None
+    for parse in (
+        lambda v: datetime.fromisoformat(v.replace("Z", "+00:00")),
+        lambda v: datetime.strptime(v, "%a %b %d %H:%M:%S %z %Y"),
+    ):
+        try:
+            moment = parse(value)
+        except ValueError:
+            continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return None
+
+
+def _str_id(value: object) -> str | None:
+    if isinstance(value, str) and valid_id(value):
+        return value
+    return None
+
+
+# --- syndication --------------------------------------------------------------------------
+
+
+def parse_syndication(http_status: int, content_type: str | None, body: bytes) -> ProviderResult:
+    """Parse a ``tweet-result`` answer (x-embeds.md §3b: normal post and T1-T8)."""
+    p = SYNDICATION
+    if http_status == 404:  # T5: also sent for live posts when the caller is throttled
+        return _failure(
+            p,
+            404,
+            NOT_FOUND,
+            "HTTP 404 not found (inconclusive)",
+            body,
+            absent=True,
+            reason="not_found",
+        )
+    if http_status != 200:  # T8 JSON errors, 429, 5xx, other
+        return _http_failure(p, http_status, content_type, body)
+    ctype = (content_type or "").lower()
+    if "json" not in ctype and _looks_like_html(content_type, body):  # T7
+        return _failure(
+            p,
+            200,
+            NOT_JSON,
+            _not_json(200, content_type),
+            body,
+        )
+    value, why = _load_json(body)
+    if why:
+        return _failure(p, 200, INVALID_JSON, f"HTTP 200 with {why}", body)
+    if not isinstance(value, dict):
+        return _failure(
+            p, 200, WRONG_SHAPE, f"expected a JSON object, got {type(value).__name__}", body
+        )
+    if not value:  # T4
+        return _failure(
+            p,
+            200,
+            EMPTY,
+            "HTTP 200 with {} (not found, inconclusive)",
+            body,
+            absent=True,
+            reason="not_found",
+        )
+    detail = _json_error(body)
+    if detail and "text" not in value and "__typename" not in value:  # T8 at HTTP 200
+        return _failure(p, 200, API_ERROR, f"HTTP 200 with error: {detail}", body)
+    typename = value.get("__typename")
+    if typename == "TweetTombstone" or "tombstone" in value:
+        return _tombstone(value, body)
+    if typename == "TweetUnavailable":
+        status, reason, conclusive = classify_unavailable_reason(_as_str(value.get("reason")))
+        return ProviderResult(
+            p,
+            200,
+            TOMBSTONE,
+            status,
+            conclusive,
+            reason=reason,
+            notice=_as_str(value.get("reason")),
+            payload=body,
+        )
+    if typename not in (None, "Tweet") or not isinstance(value.get("text"), str):
+        keys = ", ".join(sorted(value)[:8])
+        return _failure(
+            p,
+            200,
+            WRONG_SHAPE,
+            f"JSON object is not a post (__typename={typename!r}, keys: {keys})",
+            body,
+        )
+    return _tweet(value, body)
+
+
+def _as_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _tombstone(value: dict, body: bytes) -> ProviderResult:
+    """T1-T3: the reason, when there is one, is only in ``tombstone.text.text``."""
+    tomb = value.get("tombstone")
+    text_obj = tomb.get("text") if isinstance(tomb, dict) else None
+    raw = text_obj.get("text") if isinstance(text_obj, dict) else text_obj
+    message = tombstone_text(clean_text(raw)) if isinstance(raw, str) else ""
+    status, reason, conclusive = classify_tombstone(message)
+    error = None if conclusive else "tombstone without a conclusive reason"
+    if error and message:
+        error = f"tombstone: {message}"
+    return ProviderResult(
+        SYNDICATION,
+        200,
+        TOMBSTONE,
+        status,
+        conclusive,
+        reason=reason,
+        error=f"{SYNDICATION}: {error}" if error else None,
+        notice=message or None,
+        post_id=_str_id(value.get("id_str")),
+        payload=body,
+    )
+
+
+def _tweet(value: dict, body: bytes) -> ProviderResult:
+    """A post: 200 with ``user`` is live; without ``user`` (T6) the account may be gone."""
+    media = _syndication_media(value)
+    text, truncated = _display_text(value, media)
+    edit = value.get("edit_control") if isinstance(value.get("edit_control"), dict) else {}
+    edit_ids = [i for i in edit.get("edit_tweet_ids") or [] if _str_id(i)]
+    edited = value.get("isEdited")
+    if not isinstance(edited, bool):
+        edited = len(edit_ids) > 1 if edit_ids else None
+    quoted = value.get("quoted_tweet")
+    parent = value.get("parent")
+    fields = {
+        "post_id": _str_id(value.get("id_str")),
+        "text": text or None,
+        "created_at": _iso_time(value.get("created_at")),
+        "media": media,
+        "quoted_id": _str_id(quoted.get("id_str")) if isinstance(quoted, dict) else None,
+        "parent_id": (_str_id(parent.get("id_str")) if isinstance(parent, dict) else None)
+        or _str_id(value.get("in_reply_to_status_id_str")),
+        "edited": edited,
+        "edit_ids": edit_ids,
+        "truncated": truncated,
+        "payload": body,
+    }
+    user = value.get("user")
+    if not isinstance(user, dict) or not user:
+        # T6. react-tweet #144: "This Post is from an account that no longer exists" comes
+        # back without `user`; but #129 (2023-08) and #197 (2025-08) show live posts served
+        # without `user` during X-side faults. So: evidence of absence (counts like a 404
+        # toward the two-check rule), never proof on its own.
+        return ProviderResult(
+            SYNDICATION,
+            200,
+            NO_USER,
+            UNAVAILABLE,
+            False,
+            reason="account_gone",
+            absent=True,
+            error=f"{SYNDICATION}: post without user (account gone? inconclusive)",
+            **fields,
+        )
+    return ProviderResult(
+        SYNDICATION,
+        200,
+        OK,
+        LIVE,
+        True,
+        author_name=clean_text(_as_str(user.get("name"))) or None,
+        handle=clean_handle(_as_str(user.get("screen_name"))),
+        **fields,
+    )
+
+
+def _display_text(value: dict, media: list[dict]) -> tuple[str, bool]:
+    """The post text: entities decoded, cut to ``display_text_range`` (code points), trailing
+    media t.co links removed. Also whether it is a truncated long post (``note_tweet``).
+
+    ``text`` is HTML-escaped (``&amp;``); whether the range counts ``&amp;`` as one or five
+    code points is undocumented, so both readings are tried and the one that only cuts off
+    leading @mentions and trailing t.co links wins.
+    """
+    raw = value.get("text") or ""
+    unescaped = html.unescape(raw)
+    rng = value.get("display_text_range")
+    text = unescaped
+    if (
+        isinstance(rng, list)
+        and len(rng) == 2
+        and all(isinstance(i, int) and not isinstance(i, bool) for i in rng)
+        and 0 <= rng[0] <= rng[1]
+    ):
+        start, end = rng
+        candidates = [
+            (unescaped[:start], unescaped[start:end], unescaped[end:]),
+            (html.unescape(raw[:start]), html.unescape(raw[start:end]), html.unescape(raw[end:])),
+        ]
+        text = candidates[0][1]
+        for before, middle, after in candidates:
+            if _LEADING_MENTIONS.match(before) and _only_links(after):
+                text = middle
+                break
+    media_links = {m["tco"] for m in media if m.get("tco")}
+    while media_links:
+        match = _TCO_LINK.search(text)
+        if not match or match.group(0).strip() not in media_links:
+            break
+        text = text[: match.start()]
+    return clean_text(text), isinstance(value.get("note_tweet"), dict)
+
+
+def _only_links(rest: str) -> bool:
+    return all(part.startswith(("https://t.co/", "http://t.co/")) for part in rest.split())
+
+
+def _best_photo(url: str) -> str:
+    """``…/media/ABC.jpg`` → ``…/media/ABC?format=jpg&name=orig`` (react-tweet getMediaUrl)."""
+    parts = urlsplit(url)
+    path, dot, ext = parts.path.rpartition(".")
+    if not dot or "/" in ext or not parts.netloc.endswith("twimg.com"):
+        return url
+    return urlunsplit(parts._replace(path=path, query=f"format={ext}&name=orig"))
+
+
+def _best_mp4(variants: list) -> str | None:
+    """The highest-bitrate (else largest, else last) ``video/mp4`` variant's URL."""
+    best: tuple[int, int, int, str] | None = None
+    for position, variant in enumerate(variants):
+        if not isinstance(variant, dict):
+            continue
+        kind = variant.get("content_type") or variant.get("type")
+        url = variant.get("url") or variant.get("src")
+        if kind != "video/mp4" or not isinstance(url, str):
+            continue
+        bitrate = variant.get("bitrate")
+        bitrate = bitrate if isinstance(bitrate, int) else -1
+        size = _RESOLUTION.search(url)
+        area = int(size.group(1)) * int(size.group(2)) if size else -1
+        key = (bitrate, area, position, url)
+        if best is None or key > best:
+            best = key
+    return best[3] if best else None
+
+
+def _media_item(
+    kind: object,
+    url: object,
+    preview: object = None,
+    tco: object = None,
+    display_url: object = None,
+    alt: object = None,
+    width: object = None,
+    height: object = None,
+) -> dict:
+    def s(v: object) -> str | None:
+        return v if isinstance(v, str) and v else None
+
+    def n(v: object) -> int | None:
+        return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    return {
+        "type": s(kind),
+        "url": s(url),
+        "preview": s(preview),
+        "tco": s(tco),
+        "display_url": s(display_url),
+        "alt": s(alt),
+        "width": n(width),
+        "height": n(height),
+    }
+
+
+def _syndication_media(value: dict) -> list[dict]:
+    """Media from ``mediaDetails``, else from ``photos`` and ``video``."""
+    items: list[dict] = []
+    details = value.get("mediaDetails")
+    if isinstance(details, list) and details:
+        for md in details:
+            if not isinstance(md, dict):
+                continue
+            kind = md.get("type")
+            poster = md.get("media_url_https")
+            info = md.get("original_info") if isinstance(md.get("original_info"), dict) else {}
+            if kind in ("video", "animated_gif"):
+                video = md.get("video_info") if isinstance(md.get("video_info"), dict) else {}
+                url = _best_mp4(video.get("variants") or [])
+            else:
+                url = _best_photo(poster) if isinstance(poster, str) else None
+            items.append(
+                _media_item(
+                    kind,
+                    url,
+                    poster,
+                    md.get("url"),
+                    md.get("display_url"),
+                    md.get("ext_alt_text"),
+                    info.get("width"),
+                    info.get("height"),
+                )
+            )
+        return items
+    for photo in value.get("photos") or []:
+        if isinstance(photo, dict) and isinstance(photo.get("url"), str):
+            items.append(
+                _media_item(
+                    "photo",
+                    _best_photo(photo["url"]),
+                    photo["url"],
+                    width=photo.get("width"),
+                    height=photo.get("height"),
+                )
+            )
+    video = value.get("video")
+    if isinstance(video, dict):
+        items.append(
+            _media_item("video", _best_mp4(video.get("variants") or []), video.get("poster"))
+        )
+    return items
+
+
+# --- oEmbed -------------------------------------------------------------------------------
+
+
+def parse_oembed(http_status: int, content_type: str | None, body: bytes) -> ProviderResult:
+    """Parse a publish.twitter.com ``oembed`` answer (x-embeds.md §3a)."""
+    p = OEMBED
+    if http_status == 404:  # deleted, never existed, or a spurious 404 under load
+        return _failure(
+            p,
+            404,
+            NOT_FOUND,
+            "HTTP 404 not found (inconclusive)",
+            body,
+            absent=True,
+            reason="not_found",
+        )
+    if http_status == 403:
+        message = _json_error(body)
+        status, reason, conclusive = classify_oembed_forbidden(message)
+        if conclusive:
+            return ProviderResult(
+                p, 403, FORBIDDEN, status, True, reason=reason, notice=message, payload=body
+            )
+        detail = f": {message}" if message else ""
+        return _failure(p, 403, FORBIDDEN, f"HTTP 403 forbidden{detail}", body)
+    if http_status != 200:
+        return _http_failure(p, http_status, content_type, body)
+    ctype = (content_type or "").lower()
+    if "json" not in ctype and _looks_like_html(content_type, body):
+        return _failure(p, 200, NOT_JSON, _not_json(200, content_type), body)
+    value, why = _load_json(body)
+    if why:
+        return _failure(p, 200, INVALID_JSON, f"HTTP 200 with {why}", body)
+    if not isinstance(value, dict):
+        return _failure(
+            p, 200, WRONG_SHAPE, f"expected a JSON object, got {type(value).__name__}", body
+        )
+    detail = _json_error(body)
+    if detail and "html" not in value:
+        return _failure(p, 200, API_ERROR, f"HTTP 200 with error: {detail}", body)
+    markup = value.get("html")
+    if not isinstance(markup, str) or "<blockquote" not in markup.lower():
+        return _failure(p, 200, WRONG_SHAPE, "JSON has no blockquote in 'html'", body)
+    try:
+        blockquote = parse_html(markup).xpath("//blockquote")[0]
+        found = read_blockquote(blockquote)
+    except (etree.LxmlError, IndexError, ValueError) as exc:
+        return _failure(p, 200, WRONG_SHAPE, f"cannot read the 'html' blockquote: {exc}", body)
+    author_url = _as_str(value.get("author_url")) or ""
+    handle = clean_handle(urlsplit(author_url).path.strip("/").split("/")[-1]) or found.handle
+    post_url = _as_str(value.get("url")) or ""
+    status_id = (find_status(post_url) or (found.status_id, None))[0] or found.status_id
+    quoted_id = _quoted_in_text(blockquote, status_id)
+    media = [
+        _media_item(None, None, tco=_tco_for(code, blockquote), display_url=code)
+        for code in found.media
+    ]
+    return ProviderResult(
+        OEMBED,
+        200,
+        OK,
+        LIVE,
+        True,
+        post_id=status_id,
+        author_name=clean_text(_as_str(value.get("author_name"))) or found.author,
+        handle=handle,
+        text=found.text or None,
+        created_at=found.date,
+        media=media,
+        quoted_id=quoted_id,
+        payload=body,
+    )
+
+
+def _quoted_in_text(blockquote: etree._Element, own_id: str | None) -> str | None:
+    """A status linked inside the text ``<p>`` (a quoted post), other than the post itself."""
+    for paragraph in blockquote.iter("p"):
+        for a in paragraph.iter("a"):
+            found = find_status(a.get("href") or "")
+            if found and found[0] != own_id:
+                return found[0]
+    return None
+
+
+def _tco_for(display: str, blockquote: etree._Element) -> str | None:
+    """The ``https://t.co/…`` href of the anchor that shows ``pic.twitter.com/…``."""
+    code = display.rstrip("/").rsplit("/", 1)[-1]
+    for a in blockquote.iter("a"):
+        href = a.get("href") or ""
+        if href.rstrip("/").endswith("t.co/" + code):
+            return href
+    return f"https://t.co/{code}"

@@ -1,0 +1,134 @@
+"""What one provider said about one post: ``ProviderResult``, and its content fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+from ..normalize import clean_text
+
+# Post statuses a check can produce (DESIGN.md; ``pending`` and ``text_only`` are set by the
+# store, never by a provider).
+LIVE = "live"
+DELETED = "deleted"
+PROTECTED = "protected"
+SUSPENDED = "suspended"
+UNAVAILABLE = "unavailable"
+STATUSES = (LIVE, DELETED, PROTECTED, SUSPENDED, UNAVAILABLE)
+
+# ``ProviderResult.outcome``: the raw shape of the answer, finer than the status.
+OK = "ok"  # a post with its author
+TOMBSTONE = "tombstone"  # syndication TweetTombstone / TweetUnavailable (T1, T2, T3)
+EMPTY = "empty"  # syndication 200 ``{}`` (T4)
+NOT_FOUND = "not_found"  # HTTP 404 (T5, oEmbed 404)
+NO_USER = "no_user"  # syndication post without ``user`` (T6)
+NOT_JSON = "not_json"  # HTML or other non-JSON body (T7)
+API_ERROR = "api_error"  # JSON ``{"error": ...}`` (T8)
+INVALID_JSON = "invalid_json"  # empty, truncated or malformed JSON
+WRONG_SHAPE = "wrong_shape"  # JSON, but not the expected object
+FORBIDDEN = "forbidden"  # oEmbed 403
+RATE_LIMITED = "rate_limited"  # HTTP 429
+SERVER_ERROR = "server_error"  # HTTP 5xx
+HTTP_ERROR = "http_error"  # any other HTTP status
+NETWORK_ERROR = "network_error"  # no HTTP answer at all (connect error, timeout)
+
+# ``ProviderResult.reason``: why a post is not live, when the provider said so.
+REASONS = (
+    "post_deleted",  # tombstone: deleted by its author
+    "account_gone",  # the account no longer exists (deactivated or deleted)
+    "account_suspended",
+    "account_protected",
+    "age_restricted",  # sensitive/adult content hidden from logged-out viewers
+    "withheld",  # withheld in a country, or "This Post is unavailable."
+    "unknown",  # a tombstone without a reason, or with one we do not recognise
+    "not_found",  # 404 or ``{}``: proves nothing on its own
+)
+
+_TCO = re.compile(r"(?:https?://)?(?:t\.co|pic\.(?:twitter|x)\.com)/([A-Za-z0-9]+)")
+
+
+@dataclass(slots=True)
+class ProviderResult:
+    """One provider's answer for one post, parsed. ``status`` is one of ``STATUSES``.
+
+    ``conclusive`` answers decide the post's status on their own (``decide_status``); the
+    others (``status`` is then always ``unavailable``) only keep the evidence. ``absent``
+    marks answers that say "not there" without proof (404, ``{}``, no ``user``): they count
+    toward the two-check rule. ``retryable`` marks 429/5xx/network failures worth retrying
+    within the same check. ``notice`` is what X said (tombstone text, 403 error text);
+    ``error`` explains an inconclusive outcome in one line. ``payload`` is the raw body.
+    """
+
+    provider: str
+    http_status: int | None
+    outcome: str
+    status: str
+    conclusive: bool
+    reason: str | None = None
+    absent: bool = False
+    retryable: bool = False
+    error: str | None = None
+    notice: str | None = None
+    post_id: str | None = None
+    author_name: str | None = None
+    handle: str | None = None
+    text: str | None = None
+    created_at: str | None = None
+    media: list[dict] = field(default_factory=list)
+    quoted_id: str | None = None
+    parent_id: str | None = None
+    edited: bool | None = None
+    edit_ids: list[str] = field(default_factory=list)
+    truncated: bool = False
+    payload: bytes = field(default=b"", repr=False)
+
+    @property
+    def has_content(self) -> bool:
+        """True when the answer carries any post content (text, author, handle or media)."""
+        return bool(self.text or self.author_name or self.handle or self.media)
+
+    def snapshot_fields(self) -> dict[str, object]:
+        """The provider-derived columns of a ``snapshots`` row (DESIGN.md), media as JSON."""
+        return {
+            "provider": self.provider,
+            "http_status": self.http_status,
+            "status": self.status,
+            "author_name": self.author_name,
+            "handle": self.handle,
+            "text": self.text,
+            "created_at": self.created_at,
+            "media": json.dumps(self.media, ensure_ascii=False, sort_keys=True),
+            "payload": self.payload,
+            "payload_sha256": hashlib.sha256(self.payload).hexdigest(),
+        }
+
+
+def media_key(item: dict) -> str:
+    """A provider-independent key for one media item: its t.co code when known, else its URL.
+
+    syndication writes ``https://t.co/CODE``, oEmbed ``pic.twitter.com/CODE``: same CODE.
+    """
+    for value in (item.get("tco"), item.get("display_url")):
+        match = _TCO.fullmatch(value or "")
+        if match:
+            return "tco:" + match.group(1)
+    return "url:" + str(item.get("url") or item.get("preview") or "")
+
+
+def content_sha256(result: ProviderResult) -> str:
+    """sha256 (hex) over the normalised content: text, author name, handle, media keys.
+
+    Equal for the same post content whichever provider answered, and insensitive to
+    entity escaping, Unicode composition, whitespace, handle case and media URL variants.
+    Status, counts and timestamps are not content.
+    """
+    content = {
+        "text": clean_text(result.text),
+        "author": " ".join(clean_text(result.author_name).split()),
+        "handle": (result.handle or "").lower(),
+        "media": [media_key(item) for item in result.media],
+    }
+    data = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()

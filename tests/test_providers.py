@@ -1,0 +1,660 @@
+"""Snapshot providers: request builders, response parsers, content hash and status decision.
+
+Fixtures under tests/fixtures/snapshot/ are written for these tests, patterned on the
+shapes in ../shared/reference/x-embeds.md §3a (oEmbed) and §3b (syndication, T1-T8).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archiver.snapshot.classify import (
+    classify_oembed_forbidden,
+    classify_tombstone,
+    decide_status,
+    is_absent_check,
+)
+from archiver.snapshot.providers import (
+    network_failure,
+    oembed_request,
+    parse_oembed,
+    parse_syndication,
+    request_url,
+    syndication_request,
+)
+from archiver.snapshot.result import ProviderResult, content_sha256
+
+FIXTURES = Path(__file__).parent / "fixtures" / "snapshot"
+JSON = "application/json; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def syn(name: str, status: int = 200, ctype: str | None = JSON) -> ProviderResult:
+    return parse_syndication(status, ctype, fixture(name))
+
+
+def oembed(name: str, status: int = 200, ctype: str | None = JSON) -> ProviderResult:
+    return parse_oembed(status, ctype, fixture(name))
+
+
+# --- requests -----------------------------------------------------------------------------
+
+
+def test_syndication_request() -> None:
+    url, params = syndication_request("http://127.0.0.1:9/tweet-result", "1874097816571961839")
+    assert url == "http://127.0.0.1:9/tweet-result"
+    assert params == {"id": "1874097816571961839", "token": "4jjngwkifa", "lang": "en"}
+    assert request_url(url, params) == (
+        "http://127.0.0.1:9/tweet-result?id=1874097816571961839&token=4jjngwkifa&lang=en"
+    )
+
+
+@pytest.mark.parametrize("bad", ["", "0", "abc", "https://x.com/a/status/1", "1" * 20])
+def test_syndication_request_rejects_bad_ids(bad: str) -> None:
+    with pytest.raises(ValueError):
+        syndication_request("https://cdn.syndication.twimg.com/tweet-result", bad)
+
+
+def test_oembed_request() -> None:
+    post = "https://x.com/Interior/status/507185938620219395"
+    url, params = oembed_request("https://publish.twitter.com/oembed", post)
+    assert url == "https://publish.twitter.com/oembed"
+    assert params == {"url": post, "omit_script": "1", "dnt": "true"}
+    assert request_url(url, params) == (
+        "https://publish.twitter.com/oembed?url=https%3A%2F%2Fx.com%2FInterior%2Fstatus"
+        "%2F507185938620219395&omit_script=1&dnt=true"
+    )
+    _, from_id = oembed_request(url, "507185938620219395")
+    assert from_id["url"] == "https://x.com/i/status/507185938620219395"
+
+
+def test_request_url_keeps_an_existing_query() -> None:
+    assert request_url("http://h/p?x=1", {"a": "b c"}) == "http://h/p?x=1&a=b+c"
+
+
+# --- syndication: normal posts ------------------------------------------------------------
+
+
+def test_text_post() -> None:
+    r = syn("syn_text.json")
+    assert (r.provider, r.http_status, r.outcome, r.status, r.conclusive) == (
+        "syndication",
+        200,
+        "ok",
+        "live",
+        True,
+    )
+    assert r.post_id == "1874097816571961839"
+    assert r.author_name == "Example Desk — Newsroom"
+    assert r.handle == "ExampleDesk"
+    assert r.text == (
+        "Last briefing of the year is done. Thanks to everyone who followed along. "
+        "Happy #NewYearsEve"
+    )
+    assert r.created_at == "2024-12-31T14:18:33.000Z"
+    assert r.media == []
+    assert (r.quoted_id, r.parent_id, r.edited, r.truncated) == (None, None, False, False)
+    assert r.error is None and not r.absent and not r.retryable
+    assert r.payload == fixture("syn_text.json")
+
+
+def test_photo_post_cuts_the_media_link_and_keeps_the_best_photo() -> None:
+    r = syn("syn_photo.json")
+    assert r.text == (
+        "Senator @RonWyden is doing an AMA on r/technology on Monday. "
+        "I hope someone asks if he supports it. 1/2"
+    )
+    assert r.media == [
+        {
+            "type": "photo",
+            "url": "https://pbs.twimg.com/media/F6QabcdXoAA1234?format=jpg&name=orig",
+            "preview": "https://pbs.twimg.com/media/F6QabcdXoAA1234.jpg",
+            "tco": "https://t.co/AbCdEfGhIj",
+            "display_url": "pic.twitter.com/AbCdEfGhIj",
+            "alt": "Screenshot of the AMA announcement",
+            "width": 1920,
+            "height": 1080,
+        }
+    ]
+
+
+def test_video_post_picks_the_highest_bitrate_mp4() -> None:
+    r = syn("syn_video.json")
+    assert r.text == "Storm surge at the harbour wall this morning, filmed at 08:55"
+    [video] = r.media
+    assert video["type"] == "video"
+    assert video["url"].endswith("/vid/avc1/1280x720/hi.mp4?tag=12")
+    assert video["preview"].endswith("/img/Qw3rTy.jpg")
+    assert video["tco"] == "https://t.co/Vd9Kq2LmPw"
+
+
+def test_media_from_photos_and_video_when_media_details_are_missing() -> None:
+    data = json.loads(fixture("syn_video.json"))
+    del data["mediaDetails"]
+    r = parse_syndication(200, JSON, json.dumps(data).encode())
+    [video] = r.media
+    assert video["url"].endswith("/1280x720/hi.mp4?tag=12")  # largest, no bitrate given
+    assert video["preview"].endswith("/img/Qw3rTy.jpg")
+    data = json.loads(fixture("syn_photo.json"))
+    del data["mediaDetails"]
+    r = parse_syndication(200, JSON, json.dumps(data).encode())
+    assert [m["url"] for m in r.media] == [
+        "https://pbs.twimg.com/media/F6QabcdXoAA1234?format=jpg&name=orig"
+    ]
+
+
+def test_quote_post() -> None:
+    r = syn("syn_quote.json")
+    assert r.text == "This is the decision everyone was waiting for"
+    assert r.quoted_id == "1876710769913450647"
+    assert r.handle == "PolicyTracker"
+
+
+def test_reply_hides_leading_mentions_and_keeps_the_parent() -> None:
+    r = syn("syn_reply.json")
+    assert r.text == "Correction: the vote is on Thursday, not Friday."
+    assert r.parent_id == "1674699999999999999"
+    data = json.loads(fixture("syn_reply.json"))
+    del data["parent"]
+    assert parse_syndication(200, JSON, json.dumps(data).encode()).parent_id == (
+        "1674699999999999999"
+    )
+
+
+def test_edited_post() -> None:
+    r = syn("syn_edited.json")
+    assert r.edited is True
+    assert r.edit_ids == ["1890455000000000000", "1890456789012345678"]
+    data = json.loads(fixture("syn_edited.json"))
+    del data["isEdited"]
+    assert parse_syndication(200, JSON, json.dumps(data).encode()).edited is True
+    del data["edit_control"]
+    assert parse_syndication(200, JSON, json.dumps(data).encode()).edited is None
+
+
+def test_long_post_is_marked_truncated_and_entities_may_be_absent() -> None:
+    r = syn("syn_note.json")
+    assert r.status == "live"
+    assert r.truncated is True
+    assert r.text == "A long thread-style post that X cuts off in…"
+
+
+AMP_TEXT = "Rates up 0.5% & more to come — Fed <sigh> 🇺🇸 details:"
+
+
+def test_entities_are_decoded_and_the_range_counts_code_points() -> None:
+    # display_text_range counted over the unescaped text (the flag emoji is 2 code points).
+    assert syn("syn_amp.json").text == AMP_TEXT
+
+
+def test_range_counted_over_the_escaped_text_works_too() -> None:
+    data = json.loads(fixture("syn_amp.json"))
+    data["display_text_range"] = [0, data["text"].index(" https://t.co/")]
+    assert parse_syndication(200, JSON, json.dumps(data).encode()).text == AMP_TEXT
+
+
+def test_without_range_only_media_links_are_cut() -> None:
+    data = json.loads(fixture("syn_amp.json"))
+    del data["display_text_range"]
+    assert parse_syndication(200, JSON, json.dumps(data).encode()).text == AMP_TEXT
+    data = json.loads(fixture("syn_quote.json"))
+    del data["display_text_range"]
+    r = parse_syndication(200, JSON, json.dumps(data).encode())
+    assert r.text == "This is the decision everyone was waiting for https://t.co/QtE8rPzN1k"
+
+
+def test_json_without_content_type_is_still_parsed() -> None:
+    assert syn("syn_text.json", ctype=None).status == "live"
+
+
+# --- syndication: abnormal outcomes (x-embeds.md §3b T1-T8) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "reason", "conclusive"),
+    [
+        ("syn_tomb_deleted.json", "deleted", "post_deleted", True),  # T1
+        ("syn_tomb_gone.json", "deleted", "account_gone", True),
+        ("syn_tomb_suspended.json", "suspended", "account_suspended", True),
+        ("syn_tomb_protected.json", "protected", "account_protected", True),  # T2
+        ("syn_tomb_age.json", "unavailable", "age_restricted", False),  # T2
+        ("syn_tomb_unavailable.json", "unavailable", "withheld", False),  # T2
+        ("syn_tomb_unknown.json", "unavailable", "unknown", False),
+        ("syn_tomb_noreason.json", "unavailable", "unknown", False),  # T3
+        ("syn_tomb_bare.json", "unavailable", "unknown", False),  # T3
+    ],
+)
+def test_tombstones(name: str, status: str, reason: str, conclusive: bool) -> None:
+    r = syn(name)
+    assert (r.outcome, r.status, r.reason, r.conclusive) == (
+        "tombstone",
+        status,
+        reason,
+        conclusive,
+    )
+    assert not r.absent and not r.has_content
+    assert r.payload == fixture(name)
+    assert (r.error is None) == conclusive
+
+
+def test_tombstone_notice_drops_learn_more() -> None:
+    assert syn("syn_tomb_deleted.json").notice == "This Post was deleted by the Post author."
+
+
+def test_reasonless_tombstone_is_never_deleted() -> None:
+    for name in ("syn_tomb_noreason.json", "syn_tomb_bare.json"):
+        r = syn(name)
+        assert r.status != "deleted" and not r.absent
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("This Post was deleted by the Post author. Learn more", ("deleted", "post_deleted")),
+        ("This Post is from a suspended account. Learn more", ("suspended", "account_suspended")),
+        ("This Post is from an account that no longer exists.", ("deleted", "account_gone")),
+        (
+            "You’re unable to view this Post because this account owner limits who can view "
+            "their Posts. Learn more",
+            ("protected", "account_protected"),
+        ),
+        ("Age-restricted adult content", ("unavailable", "age_restricted")),
+        ("This Post has been withheld in Germany.", ("unavailable", "withheld")),
+        ("Learn more", ("unavailable", "unknown")),
+        ("", ("unavailable", "unknown")),
+        (None, ("unavailable", "unknown")),
+    ],
+)
+def test_classify_tombstone(text: str | None, expected: tuple[str, str]) -> None:
+    assert classify_tombstone(text)[:2] == expected
+
+
+def test_unavailable_typename() -> None:
+    body = b'{"__typename":"TweetUnavailable","reason":"Protected"}'
+    r = parse_syndication(200, JSON, body)
+    assert (r.outcome, r.status, r.conclusive) == ("tombstone", "protected", True)
+    body = b'{"__typename":"TweetUnavailable","reason":"NsfwLoggedOut"}'
+    assert parse_syndication(200, JSON, body).reason == "age_restricted"
+
+
+def test_empty_object_is_not_found_but_inconclusive() -> None:  # T4
+    r = syn("syn_empty.json")
+    assert (r.outcome, r.status, r.conclusive, r.absent) == ("empty", "unavailable", False, True)
+
+
+@pytest.mark.parametrize(("body", "ctype"), [(b"", None), (b"<html>Not found</html>", HTML)])
+def test_404_is_not_found_but_inconclusive(body: bytes, ctype: str | None) -> None:  # T5
+    r = parse_syndication(404, ctype, body)
+    assert (r.outcome, r.http_status, r.status, r.conclusive, r.absent) == (
+        "not_found",
+        404,
+        "unavailable",
+        False,
+        True,
+    )
+    assert "404" in (r.error or "")
+
+
+def test_post_without_user_is_absent_evidence_only() -> None:  # T6
+    r = syn("syn_no_user.json")
+    assert (r.outcome, r.status, r.conclusive, r.absent, r.reason) == (
+        "no_user",
+        "unavailable",
+        False,
+        True,
+        "account_gone",
+    )
+    assert r.text == "Posting this before I leave the site."
+    assert r.author_name is None and r.handle is None
+
+
+@pytest.mark.parametrize(("status", "ctype"), [(200, HTML), (200, None), (403, HTML)])
+def test_html_instead_of_json(status: int, ctype: str | None) -> None:  # T7
+    r = parse_syndication(status, ctype, fixture("blocked.html"))
+    assert (r.outcome, r.status, r.conclusive) == ("not_json", "unavailable", False)
+    assert "HTML" in (r.error or "") or "html" in (r.error or "")
+
+
+@pytest.mark.parametrize("status", [200, 400, 403])
+def test_json_error(status: int) -> None:  # T8
+    r = parse_syndication(status, JSON, fixture("syn_error.json"))
+    assert (r.outcome, r.status, r.conclusive, r.retryable) == (
+        "api_error",
+        "unavailable",
+        False,
+        False,
+    )
+    assert "Bad request: invalid token" in (r.error or "")
+
+
+@pytest.mark.parametrize(
+    ("body", "outcome", "message"),
+    [
+        (fixture("syn_truncated.json"), "invalid_json", "invalid JSON"),
+        (b"", "invalid_json", "empty body"),
+        (b"\xff\xfe{}", "invalid_json", "not UTF-8"),
+        (fixture("syn_list.json"), "wrong_shape", "got list"),
+        (b'"just a string"', "wrong_shape", "got str"),
+        (b'{"__typename":"Tweet","text":5}', "wrong_shape", "not a post"),
+        (b'{"data":{"tweetResult":{}}}', "wrong_shape", "keys: data"),
+    ],
+)
+def test_bad_json(body: bytes, outcome: str, message: str) -> None:
+    r = parse_syndication(200, JSON, body)
+    assert (r.outcome, r.status, r.conclusive) == (outcome, "unavailable", False)
+    assert r.error and r.error.startswith("syndication: ") and message in r.error
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [(429, "rate_limited"), (500, "server_error"), (502, "server_error"), (503, "server_error")],
+)
+def test_retryable_statuses(status: int, outcome: str) -> None:
+    for parse in (parse_syndication, parse_oembed):
+        r = parse(status, JSON, b'{"error":"Over capacity"}')
+        assert (r.outcome, r.http_status, r.conclusive, r.retryable) == (
+            outcome,
+            status,
+            False,
+            True,
+        )
+        assert "Over capacity" in (r.error or "")
+
+
+def test_other_status_is_inconclusive() -> None:
+    r = parse_syndication(418, "text/plain", b"teapot")
+    assert (r.outcome, r.conclusive, r.retryable) == ("http_error", False, False)
+
+
+def test_network_failure() -> None:
+    r = network_failure("oembed", "timed out after 20s")
+    assert (r.provider, r.http_status, r.outcome, r.status) == (
+        "oembed",
+        None,
+        "network_error",
+        "unavailable",
+    )
+    assert r.retryable and not r.conclusive and r.error == "oembed: timed out after 20s"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    status=st.sampled_from([200, 200, 200, 403, 404, 429, 500]),
+    ctype=st.sampled_from([JSON, HTML, None, "text/plain"]),
+    body=st.one_of(
+        st.binary(max_size=200),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda children: (
+                st.lists(children, max_size=4)
+                | st.dictionaries(
+                    st.sampled_from(
+                        [
+                            "__typename",
+                            "text",
+                            "user",
+                            "tombstone",
+                            "display_text_range",
+                            "mediaDetails",
+                            "photos",
+                            "video",
+                            "edit_control",
+                            "html",
+                            "error",
+                            "url",
+                            "author_url",
+                            "parent",
+                            "quoted_tweet",
+                        ]
+                    ),
+                    children,
+                    max_size=6,
+                )
+            ),
+            max_leaves=20,
+        ).map(lambda v: json.dumps(v).encode()),
+    ),
+)
+def test_parsers_never_raise(status: int, ctype: str | None, body: bytes) -> None:
+    for parse in (parse_syndication, parse_oembed):
+        r = parse(status, ctype, body)
+        assert r.status in ("live", "deleted", "protected", "suspended", "unavailable")
+        assert r.conclusive or r.status == "unavailable"
+        content_sha256(r)
+
+
+# --- oEmbed -------------------------------------------------------------------------------
+
+
+def test_oembed_200() -> None:
+    r = oembed("oembed_200.json")
+    assert (r.provider, r.outcome, r.status, r.conclusive) == ("oembed", "ok", "live", True)
+    assert r.post_id == "507185938620219395"
+    assert r.author_name == "US Department of the Interior"
+    assert r.handle == "Interior"
+    assert r.text == (
+        "Happy 50th anniversary to the Wilderness Act! Here's a great view from Lassen "
+        "Volcanic National Park & more #Wilderness50"
+    )
+    assert r.created_at == "2014-09-03"
+    assert [(m["tco"], m["display_url"]) for m in r.media] == [
+        ("https://t.co/HMhbyTg18X", "pic.twitter.com/HMhbyTg18X")
+    ]
+
+
+def test_oembed_quote_link_in_text() -> None:
+    r = oembed("oembed_quote.json")
+    assert r.post_id == "1877747914073620506"
+    assert r.quoted_id == "1876710769913450647"
+    assert r.handle == "PolicyTracker"
+
+
+def test_oembed_404_is_inconclusive() -> None:
+    r = parse_oembed(404, None, b"")
+    assert (r.outcome, r.status, r.conclusive, r.absent) == (
+        "not_found",
+        "unavailable",
+        False,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "reason"),
+    [
+        ("oembed_403_protected.json", "protected", "account_protected"),
+        ("oembed_403_suspended.json", "suspended", "account_suspended"),
+    ],
+)
+def test_oembed_403(name: str, status: str, reason: str) -> None:
+    r = oembed(name, 403)
+    assert (r.outcome, r.http_status, r.status, r.reason, r.conclusive) == (
+        "forbidden",
+        403,
+        status,
+        reason,
+        True,
+    )
+    assert r.notice and r.error is None
+
+
+def test_oembed_403_without_a_reason_is_inconclusive() -> None:
+    r = parse_oembed(403, HTML, fixture("blocked.html"))
+    assert (r.outcome, r.status, r.conclusive) == ("forbidden", "unavailable", False)
+    assert classify_oembed_forbidden("HTTPS is required")[2] is False
+
+
+@pytest.mark.parametrize(
+    ("status", "ctype", "body", "outcome"),
+    [
+        (200, HTML, fixture("blocked.html"), "not_json"),
+        (200, JSON, b'{"url": "https://twitter.com/a/status/1"}', "wrong_shape"),
+        (200, JSON, b'{"html": "<p>no blockquote</p>"}', "wrong_shape"),
+        (200, JSON, b'{"error": "Sorry, that page does not exist"}', "api_error"),
+        (200, JSON, fixture("oembed_200.json")[:-40], "invalid_json"),
+        (200, JSON, b"[]", "wrong_shape"),
+        (400, JSON, b'{"error": "url is required"}', "api_error"),
+    ],
+)
+def test_oembed_bad_answers(status: int, ctype: str, body: bytes, outcome: str) -> None:
+    r = parse_oembed(status, ctype, body)
+    assert (r.outcome, r.status, r.conclusive) == (outcome, "unavailable", False)
+    assert r.error and r.error.startswith("oembed: ")
+
+
+# --- content hash -------------------------------------------------------------------------
+
+OEMBED_FOR_PHOTO_POST = json.dumps(
+    {
+        "url": "https://twitter.com/rhaksw/status/1703436713362870723",
+        "author_name": "Robert Hawkins",
+        "author_url": "https://twitter.com/rhaksw",
+        "html": (
+            '<blockquote class="twitter-tweet" data-dnt="true"><p lang="en" dir="ltr">Senator '
+            '<a href="https://twitter.com/RonWyden?ref_src=twsrc%5Etfw">@RonWyden</a> is doing '
+            "an AMA on r/technology on Monday. I hope someone asks if he supports it. 1/2 "
+            '<a href="https://t.co/AbCdEfGhIj">pic.twitter.com/AbCdEfGhIj</a></p>&mdash; Robert '
+            'Hawkins (@rhaksw) <a href="https://twitter.com/rhaksw/status/1703436713362870723'
+            '?ref_src=twsrc%5Etfw">September 17, 2023</a></blockquote>\n'
+        ),
+        "width": 550,
+        "height": None,
+        "type": "rich",
+        "cache_age": "3153600000",
+        "provider_name": "Twitter",
+        "provider_url": "https://twitter.com",
+        "version": "1.0",
+    }
+).encode()
+
+
+def test_content_hash_is_the_same_from_both_providers() -> None:
+    a = syn("syn_photo.json")
+    b = parse_oembed(200, JSON, OEMBED_FOR_PHOTO_POST)
+    assert b.text == a.text
+    assert content_sha256(a) == content_sha256(b)
+
+
+def test_content_hash_ignores_counts_escaping_whitespace_and_handle_case() -> None:
+    base = syn("syn_text.json")
+    data = json.loads(fixture("syn_text.json"))
+    data["favorite_count"] = 9999
+    data["conversation_count"] = 77
+    assert content_sha256(parse_syndication(200, JSON, json.dumps(data).encode())) == (
+        content_sha256(base)
+    )
+    same = replace(base, text=base.text.replace(" ", "  ") + " ", handle="exampledesk")
+    assert content_sha256(same) == content_sha256(base)
+    amp = syn("syn_amp.json")
+    assert content_sha256(replace(amp, text=amp.text.replace("&", "&amp;"))) == (
+        content_sha256(amp)
+    )
+    assert len(content_sha256(base)) == 64
+
+
+def test_content_hash_changes_with_content() -> None:
+    base = syn("syn_photo.json")
+    assert content_sha256(replace(base, text=base.text + "!")) != content_sha256(base)
+    assert content_sha256(replace(base, author_name="Someone")) != content_sha256(base)
+    assert content_sha256(replace(base, handle="other")) != content_sha256(base)
+    assert content_sha256(replace(base, media=[])) != content_sha256(base)
+    edited = syn("syn_edited.json")
+    assert content_sha256(edited) != content_sha256(base)
+
+
+def test_snapshot_fields() -> None:
+    r = syn("syn_photo.json")
+    row = r.snapshot_fields()
+    assert row["provider"] == "syndication" and row["status"] == "live"
+    assert json.loads(str(row["media"]))[0]["tco"] == "https://t.co/AbCdEfGhIj"
+    assert row["payload"] == fixture("syn_photo.json")
+    assert isinstance(row["payload_sha256"], str) and len(row["payload_sha256"]) == 64
+
+
+# --- status decision ----------------------------------------------------------------------
+
+LIVE = syn("syn_text.json")
+DELETED = syn("syn_tomb_deleted.json")
+PROTECTED_OE = oembed("oembed_403_protected.json", 403)
+SYN_404 = parse_syndication(404, None, b"")
+SYN_EMPTY = syn("syn_empty.json")
+SYN_NO_USER = syn("syn_no_user.json")
+SYN_500 = parse_syndication(500, None, b"")
+SYN_AGE = syn("syn_tomb_age.json")
+OE_404 = parse_oembed(404, None, b"")
+OE_LIVE = oembed("oembed_200.json")
+OE_TIMEOUT = network_failure("oembed", "timed out")
+
+
+@pytest.mark.parametrize(
+    ("previous", "results", "absent_before", "expected"),
+    [
+        # 1. the first conclusive answer wins
+        (None, [LIVE], 0, ("live", True)),
+        ("deleted", [LIVE], 3, ("live", True)),
+        ("live", [DELETED], 0, ("deleted", True)),
+        ("live", [SYN_404, OE_LIVE], 5, ("live", True)),
+        ("live", [SYN_500, PROTECTED_OE], 0, ("protected", True)),
+        ("live", [SYN_AGE, OE_LIVE], 0, ("live", True)),
+        ("live", [DELETED, OE_LIVE], 0, ("deleted", True)),  # order decides
+        # 2. 404s from both providers on two separate checks
+        ("live", [SYN_404, OE_404], 1, ("deleted", True)),
+        ("live", [SYN_EMPTY, OE_404], 2, ("deleted", True)),
+        ("unavailable", [SYN_NO_USER, OE_404], 1, ("deleted", True)),
+        # ... but not on the first such check
+        ("live", [SYN_404, OE_404], 0, ("live", False)),
+        (None, [SYN_404, OE_404], 0, ("unavailable", False)),
+        # ... nor when only one provider answered, or one failed differently
+        ("live", [SYN_404], 4, ("live", False)),
+        ("live", [SYN_404, SYN_404], 4, ("live", False)),
+        ("live", [SYN_404, OE_TIMEOUT], 4, ("live", False)),
+        ("live", [SYN_500, OE_404], 4, ("live", False)),
+        # 3. all inconclusive: keep a known status, else unavailable
+        ("live", [SYN_500, OE_TIMEOUT], 0, ("live", False)),
+        ("deleted", [SYN_500, OE_TIMEOUT], 0, ("deleted", False)),
+        ("protected", [SYN_AGE, OE_404], 0, ("protected", False)),
+        ("suspended", [SYN_404], 0, ("suspended", False)),
+        ("unavailable", [SYN_500], 0, ("unavailable", False)),
+        ("pending", [SYN_500, OE_TIMEOUT], 0, ("unavailable", False)),
+        (None, [SYN_AGE, OE_404], 0, ("unavailable", False)),
+        (None, [], 0, ("unavailable", False)),
+        ("live", [], 0, ("live", False)),
+        ("text_only", [], 0, ("text_only", False)),
+    ],
+)
+def test_decide_status(
+    previous: str | None,
+    results: list[ProviderResult],
+    absent_before: int,
+    expected: tuple[str, bool],
+) -> None:
+    assert decide_status(previous, results, absent_before) == expected
+
+
+def test_is_absent_check() -> None:
+    assert is_absent_check([SYN_404, OE_404])
+    assert is_absent_check([SYN_EMPTY, OE_404])
+    assert is_absent_check([SYN_NO_USER, OE_404])
+    assert not is_absent_check([SYN_404])
+    assert not is_absent_check([SYN_404, OE_LIVE])
+    assert not is_absent_check([SYN_500, OE_404])
+    assert not is_absent_check([])
+
+
+def test_a_transient_failure_never_turns_live_into_deleted() -> None:
+    status = "live"
+    absent_checks = 0
+    for results in ([SYN_500, OE_404], [SYN_404, OE_TIMEOUT], [SYN_AGE, OE_404], [SYN_404]):
+        status, conclusive = decide_status(status, results, absent_checks)
+        absent_checks += is_absent_check(results)
+        assert (status, conclusive) == ("live", False)
