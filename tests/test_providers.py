@@ -658,3 +658,15 @@ def test_a_transient_failure_never_turns_live_into_deleted() -> None:
         status, conclusive = decide_status(status, results, absent_checks)
         absent_checks += is_absent_check(results)
         assert (status, conclusive) == ("live", False)
+
+
+def test_odd_field_types_are_ignored() -> None:
+    data = json.loads(fixture("syn_video.json"))
+    data["edit_control"]["edit_tweet_ids"] = "123"
+    data["mediaDetails"][0]["video_info"]["variants"] = "x"
+    data["photos"] = {"url": "x"}
+    data["display_text_range"] = [True, "5"]
+    r = parse_syndication(200, JSON, json.dumps(data).encode())
+    assert r.status == "live"
+    assert r.edit_ids == []
+    assert r.media[0]["url"] is None

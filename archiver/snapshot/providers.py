@@ -292,6 +292,10 @@ def _as_str(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _tombstone(value: dict, body: bytes) -> ProviderResult:
     """T1-T3: the reason, when there is one, is only in ``tombstone.text.text``."""
     tomb = value.get("tombstone")
@@ -321,7 +325,7 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
     media = _syndication_media(value)
     text, truncated = _display_text(value, media)
     edit = value.get("edit_control") if isinstance(value.get("edit_control"), dict) else {}
-    edit_ids = [i for i in edit.get("edit_tweet_ids") or [] if _str_id(i)]
+    edit_ids = [i for i in _list(edit.get("edit_tweet_ids")) if _str_id(i)]
     edited = value.get("isEdited")
     if not isinstance(edited, bool):
         edited = len(edit_ids) > 1 if edit_ids else None
@@ -480,7 +484,7 @@ def _syndication_media(value: dict) -> list[dict]:
             info = md.get("original_info") if isinstance(md.get("original_info"), dict) else {}
             if kind in ("video", "animated_gif"):
                 video = md.get("video_info") if isinstance(md.get("video_info"), dict) else {}
-                url = _best_mp4(video.get("variants") or [])
+                url = _best_mp4(_list(video.get("variants")))
             else:
                 url = _best_photo(poster) if isinstance(poster, str) else None
             items.append(
@@ -496,7 +500,7 @@ def _syndication_media(value: dict) -> list[dict]:
                 )
             )
         return items
-    for photo in value.get("photos") or []:
+    for photo in _list(value.get("photos")):
         if isinstance(photo, dict) and isinstance(photo.get("url"), str):
             items.append(
                 _media_item(
@@ -510,7 +514,7 @@ def _syndication_media(value: dict) -> list[dict]:
     video = value.get("video")
     if isinstance(video, dict):
         items.append(
-            _media_item("video", _best_mp4(video.get("variants") or []), video.get("poster"))
+            _media_item("video", _best_mp4(_list(video.get("variants"))), video.get("poster"))
         )
     return items
 
