@@ -104,6 +104,51 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
 
 
 @cli.command()
+@click.argument("posts", nargs=-1)
+@click.option("--due", is_flag=True, help="Also check every post whose next check is due.")
+@click.option("--limit", default=100_000, show_default=True, help="At most this many due posts.")
+@click.option("--db", "db_path", help=DB_HELP)
+@click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
+def snapshot(posts, due, limit, db_path, config_path) -> None:
+    """Check posts now: fetch what each post says, record status and changes.
+
+    POSTS are status URLs (any x.com / twitter.com form) or numeric IDs; new ones
+    are added to the archive. A single 404 never marks a post deleted.
+
+    \b
+    Example:
+        archive snapshot https://x.com/jack/status/20
+        archive snapshot --due
+    """
+    from .snapshot.run import check_posts
+    from .store import due_posts, posts_to_check
+    from .terminal import SnapshotReporter
+    from .urls import parse_post_ref
+
+    if not posts and not due:
+        raise click.UsageError("give POST URLs or IDs, or --due")
+    refs = []
+    for value in posts:
+        ref = parse_post_ref(value)
+        if ref is None:
+            raise click.UsageError(f"not a post URL or ID: {value}")
+        refs.append(ref)
+    config, db = load(config_path, db_path)
+    chosen = posts_to_check(db, refs) if refs else []
+    if due:
+        chosen += [p for p in due_posts(db, limit) if p.id not in {c.id for c in chosen}]
+    reporter = SnapshotReporter(len(chosen))
+    try:
+        summary = check_posts(db, chosen, config, on_check=reporter.report)
+    except KeyboardInterrupt:
+        reporter.close()
+        click.echo("interrupted: every finished check is stored", err=True)
+        sys.exit(130)
+    reporter.close()
+    click.echo(summary.line())
+
+
+@cli.command()
 @click.option("--db", "db_path", help=DB_HELP)
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
@@ -140,3 +185,29 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
 
 def main() -> None:  # pragma: no cover - used by python -m archiver
     cli(prog_name=Path(sys.argv[0]).stem if sys.argv[0].endswith("archive") else "archive")
+
+
+@cli.command()
+@click.option("--db", "db_path", help=DB_HELP)
+@click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the home page in a browser.")
+@click.option("--metadata", type=click.Path(exists=True), help="Extra Datasette metadata file.")
+def serve(db_path, config_path, host, port, open_browser, metadata) -> None:
+    """Browse the archive in Datasette (read-only; the worker may keep writing).
+
+    \b
+    Example:
+        archive serve --db archive.db --open
+    """
+    from .config import load_config
+    from .datasette.serve import serve as serve_archive
+
+    try:
+        path = db_path or load_config(config_path).db
+        serve_archive(
+            path, host=host, port=port, open_browser=open_browser, metadata=metadata
+        )
+    except ArchiverError as exc:
+        raise click.ClickException(str(exc)) from None

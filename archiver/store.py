@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -212,16 +213,30 @@ def m002_queue_and_check_state(db: sqlite_utils.Database) -> None:
     db["posts"].add_column("not_found_checks", int, not_null_default=0)
     db["source_state"].create(
         {
-            "name": str, "type": str, "url": str, "etag": str, "last_modified": str,
-            "mtime": float, "last_polled_at": str, "next_poll_at": str, "last_error": str,
+            "name": str,
+            "type": str,
+            "url": str,
+            "etag": str,
+            "last_modified": str,
+            "mtime": float,
+            "last_polled_at": str,
+            "next_poll_at": str,
+            "last_error": str,
             "urls_seen": int,
         },
         pk="name",
     )
     db["worker_runs"].create(
         {
-            "id": int, "pid": int, "started_at": str, "last_beat_at": str, "stopped_at": str,
-            "state": str, "articles_scanned": int, "posts_checked": int, "errors": int,
+            "id": int,
+            "pid": int,
+            "started_at": str,
+            "last_beat_at": str,
+            "stopped_at": str,
+            "state": str,
+            "articles_scanned": int,
+            "posts_checked": int,
+            "errors": int,
         },
         pk="id",
     )
@@ -513,6 +528,163 @@ def next_rescan(first_seen_at: str, scans_done: int, ladder: Sequence[float]) ->
     if scans_done < 1 or scans_done > len(ladder):
         return None
     return later(ladder[scans_done - 1], first_seen_at)
+
+
+@dataclass(frozen=True)
+class PostToCheck:
+    id: str
+    handle: str | None
+    status: str
+    checks: int
+    not_found_checks: int
+
+
+_POST_COLUMNS = "id, handle, status, checks, not_found_checks"
+
+
+def due_posts(db: sqlite_utils.Database, limit: int, now: str | None = None) -> list[PostToCheck]:
+    """Posts whose next check is due, most overdue first (text-only posts are never due)."""
+    rows = db.conn.execute(
+        f"select {_POST_COLUMNS} from posts where next_check_at is not null"
+        " and next_check_at <= ? and id not like 'text:%' order by next_check_at limit ?",
+        (now or utcnow(), limit),
+    ).fetchall()
+    return [PostToCheck(*row) for row in rows]
+
+
+def posts_to_check(
+    db: sqlite_utils.Database, refs: Sequence[tuple[str, str | None]]
+) -> list[PostToCheck]:
+    """The posts named by (status id, handle), added as pending when new."""
+    now = utcnow()
+    with transaction(db) as conn:
+        for post_id, handle in refs:
+            conn.execute(
+                "insert into posts (id, url, handle, created_at, status, first_seen_at,"
+                " next_check_at, checks) values (?, ?, ?, ?, 'pending', ?, ?, 0)"
+                " on conflict(id) do update set handle = coalesce(posts.handle, excluded.handle)",
+                (
+                    post_id,
+                    canonical_url(post_id, handle),
+                    handle,
+                    snowflake_time(post_id),
+                    now,
+                    now,
+                ),
+            )
+    found = []
+    for post_id, _ in dict.fromkeys(refs):
+        row = db.conn.execute(f"select {_POST_COLUMNS} from posts where id = ?", (post_id,))
+        found.append(PostToCheck(*row.fetchone()))
+    return found
+
+
+@dataclass
+class CheckRecord:
+    """One check of one post: every provider answer, and the status decided from them."""
+
+    post_id: str
+    checked_at: str
+    status: str
+    conclusive: bool
+    absent: bool
+    next_check_at: str | None
+    answers: Sequence[tuple[Any, str]]  # (ProviderResult, the URL it was asked at)
+    content: Any = None  # the answer carrying the post's content, if any
+    content_sha256: str | None = None
+
+
+def save_check(db: sqlite_utils.Database, check: CheckRecord) -> tuple[bool, bool]:
+    """Save a check in one transaction: a ``snapshots`` row only when the content (or the
+    proven status) changed, a ``checks`` row per provider answer, the post's new state.
+    Returns (snapshot written, status changed)."""
+    with transaction(db) as conn:
+        previous = conn.execute(
+            "select status from posts where id = ?", (check.post_id,)
+        ).fetchone()[0]
+        latest = conn.execute(
+            "select id, content_sha256, status from snapshots where post_id = ?"
+            " order by id desc limit 1",
+            (check.post_id,),
+        ).fetchone()
+        urls = {id(answer): url for answer, url in check.answers}
+        answers = [answer for answer, _ in check.answers]
+        evidence = check.content or next((a for a in answers if a.conclusive), None)
+        snapshot_id = latest[0] if latest else None
+        wrote = False
+        if (
+            evidence is not None
+            and check.conclusive
+            and (latest is None or latest[1] != check.content_sha256 or latest[2] != check.status)
+        ):
+            fields = evidence.snapshot_fields()
+            cursor = conn.execute(
+                "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
+                " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
+                " content_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    check.post_id,
+                    check.checked_at,
+                    fields["provider"],
+                    urls.get(id(evidence)),
+                    fields["http_status"],
+                    check.status,
+                    fields["author_name"],
+                    fields["handle"],
+                    fields["text"],
+                    fields["created_at"],
+                    fields["media"],
+                    fields["payload"].decode("utf-8", "replace"),
+                    fields["payload_sha256"],
+                    check.content_sha256,
+                ),
+            )
+            snapshot_id, wrote = int(cursor.lastrowid or 0), True
+        conn.executemany(
+            "insert into checks (post_id, checked_at, provider, http_status, status,"
+            " snapshot_id, error) values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    check.post_id,
+                    check.checked_at,
+                    a.provider,
+                    a.http_status,
+                    a.status,
+                    snapshot_id if a is evidence else None,
+                    a.error or a.notice,
+                )
+                for a in answers
+            ],
+        )
+        content = check.content
+        conn.execute(
+            "update posts set status = ?, last_checked_at = ?, next_check_at = ?,"
+            " checks = checks + 1,"
+            " status_changed_at = case when status != ? then ? else status_changed_at end,"
+            " not_found_checks = case when ? then not_found_checks + 1"
+            "   when ? then 0 else not_found_checks end,"
+            " text = coalesce(?, text), author_name = coalesce(?, author_name),"
+            " handle = coalesce(?, handle),"
+            " url = case when ? is not null then ? else url end,"
+            " created_at = coalesce(?, created_at) where id = ?",
+            (
+                check.status,
+                check.checked_at,
+                check.next_check_at,
+                check.status,
+                check.checked_at,
+                check.absent,
+                check.conclusive,
+                content.text if content else None,
+                content.author_name if content else None,
+                content.handle if content else None,
+                content.handle if content else None,
+                canonical_url(check.post_id, content.handle) if content else None,
+                content.created_at if content else None,
+                check.post_id,
+            ),
+        )
+    return wrote, previous != check.status
 
 
 def _json_list(values: Sequence[str]) -> str | None:

@@ -82,6 +82,29 @@ class ScanReporter:
         )
 
 
+class SnapshotReporter:
+    """One line per checked post, or a progress bar on a terminal for many posts."""
+
+    def __init__(self, total: int) -> None:
+        self.bar = None
+        if total >= BAR_MIN_TARGETS and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="post", file=sys.stderr, dynamic_ncols=True)
+
+    def report(self, record) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        errors = "; ".join(a.error for a, _ in record.answers if a.error)
+        click.echo(f"{record.post_id}: {record.status}" + (f" ({errors})" if errors else ""))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
 def post_lines(db, limit: int) -> list[str]:
     """One line per post: author, handle, status, first words (most embedded first)."""
     if limit <= 0:

@@ -5,7 +5,8 @@ from __future__ import annotations
 EMBED_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>
 <body><article><p>Intro paragraph.</p>
 <blockquote class="twitter-tweet"><p lang="en" dir="ltr">{text}</p>&mdash; Test Person
-(@testperson) <a href="https://twitter.com/testperson/status/{id}?ref_src=twsrc%5Etfw">March 1, 2024</a>
+(@testperson) <a href="https://twitter.com/testperson/status/{id}?ref_src=twsrc%5Etfw"
+>March 1, 2024</a>
 </blockquote>
 {extra}
 <p>Closing paragraph with a <a href="https://x.com/other/status/1760000000000000001">link</a>.</p>

@@ -1,0 +1,228 @@
+"""Check posts against the providers, concurrently, and save every check as it completes.
+
+One ``httpx.AsyncClient`` (keep-alive) serves a whole run; a semaphore bounds the requests in
+flight (``[fetch] concurrency``), a per-host delay keeps us polite, and 429/5xx/connection
+errors are retried with exponential backoff and jitter, honouring ``Retry-After``. Each
+check is committed on its own, so an interrupted run keeps every finished check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..config import Config
+from ..fetch import backoff_delay
+from ..store import CheckRecord, PostToCheck, later, save_check, utcnow
+from ..urls import canonical_url
+from .classify import decide_status, is_absent_check
+from .providers import (
+    SYNDICATION,
+    network_failure,
+    oembed_request,
+    parse_oembed,
+    parse_syndication,
+    request_url,
+    syndication_request,
+)
+from .result import DELETED, LIVE, PROTECTED, SUSPENDED, ProviderResult, content_sha256
+
+GONE = (DELETED, SUSPENDED, PROTECTED)
+RARELY = 3  # gone posts, past the end of the ladder, are checked this many times less often
+
+
+@dataclass
+class SnapshotSummary:
+    checked: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    snapshots: int = 0
+    changed: list[tuple[str, str]] = field(default_factory=list)  # (post id, new status)
+
+    def line(self) -> str:
+        counts = ", ".join(f"{n} {s}" for s, n in self.statuses.most_common()) or "nothing"
+        return (
+            f"checked {self.checked} post(s): {counts}; {self.snapshots} new snapshot(s), "
+            f"{len(self.changed)} status change(s)"
+        )
+
+
+def next_check(
+    status: str, checks_done: int, conclusive: bool, ladder: Sequence[float], now: str
+) -> str:
+    """When to check again: the ladder step for this check count (the last step repeats),
+    soon after an inconclusive check, rarely for gone posts past the ladder."""
+    if not conclusive:
+        return later(ladder[0], now)
+    step = min(checks_done, len(ladder)) - 1
+    factor = RARELY if status in GONE and checks_done > len(ladder) else 1
+    return later(ladder[max(step, 0)] * factor, now)
+
+
+class _Throttle:
+    """At least ``delay`` seconds between two requests to one host (asyncio version)."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.next_at: dict[str, float] = {}
+
+    async def wait(self, url: str) -> None:
+        if self.delay <= 0:
+            return
+        host = urlsplit(url).netloc
+        now = time.monotonic()
+        start = max(now, self.next_at.get(host, 0.0))
+        self.next_at[host] = start + self.delay
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+class Checker:
+    """Runs the providers for posts; one instance per run (shares client and limits)."""
+
+    def __init__(self, config: Config, client: httpx.AsyncClient) -> None:
+        self.config = config
+        self.client = client
+        self.limit = asyncio.Semaphore(config.fetch.concurrency)
+        self.throttle = _Throttle(config.fetch.per_host_delay)
+
+    async def ask(self, provider: str, post: PostToCheck) -> tuple[ProviderResult, str]:
+        """One provider's answer (after retries) and the URL it was asked at."""
+        snap = self.config.snapshot
+        if provider == SYNDICATION:
+            url, params = syndication_request(snap.syndication_url, post.id)
+            parse = parse_syndication
+        else:
+            url, params = oembed_request(snap.oembed_url, canonical_url(post.id, post.handle))
+            parse = parse_oembed
+        full_url = request_url(url, params)
+        attempt = 0
+        while True:
+            attempt += 1
+            result, retry_after = await self._get(provider, full_url, parse)
+            if not result.retryable or attempt > self.config.fetch.retries:
+                return result, full_url
+            await asyncio.sleep(backoff_delay(attempt, retry_after, cap=60.0))
+
+    async def _get(self, provider: str, url: str, parse) -> tuple[ProviderResult, str | None]:
+        max_bytes = self.config.fetch.max_bytes
+        async with self.limit:
+            await self.throttle.wait(url)
+            try:
+                async with self.client.stream("GET", url) as response:
+                    body = bytearray()
+                    async for chunk in response.aiter_bytes():
+                        body += chunk
+                        if len(body) > max_bytes:
+                            return network_failure(
+                                provider, f"reply larger than {max_bytes:,} bytes"
+                            ), None
+                    result = parse(
+                        response.status_code, response.headers.get("content-type"), bytes(body)
+                    )
+                    return result, response.headers.get("retry-after")
+            except httpx.HTTPError as exc:
+                message = (
+                    "timed out"
+                    if isinstance(exc, httpx.TimeoutException)
+                    else (f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+                )
+                return network_failure(provider, message), None
+
+    async def check(self, post: PostToCheck) -> CheckRecord:
+        """Ask the providers in order until one answer is conclusive."""
+        asked: list[tuple[ProviderResult, str]] = []
+        for provider in self.config.snapshot.providers:
+            asked.append(await self.ask(provider, post))
+            if asked[-1][0].conclusive:
+                break
+        answers = [answer for answer, _ in asked]
+        status, conclusive = decide_status(post.status, answers, post.not_found_checks)
+        now = utcnow()
+        content = next(
+            (a for a in answers if a.conclusive and a.status == LIVE and a.has_content), None
+        )
+        return CheckRecord(
+            post_id=post.id,
+            checked_at=now,
+            status=status,
+            conclusive=conclusive,
+            absent=is_absent_check(answers),
+            next_check_at=next_check(
+                status, post.checks + 1, conclusive, self.config.snapshot.recheck, now
+            ),
+            answers=asked,
+            content=content,
+            content_sha256=content_sha256(content) if content else None,
+        )
+
+
+def make_async_client(config: Config) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        headers={"User-Agent": config.fetch.user_agent, "Accept": "application/json"},
+        timeout=httpx.Timeout(config.fetch.timeout, connect=min(config.fetch.timeout, 10.0)),
+        follow_redirects=True,
+        max_redirects=config.fetch.max_redirects,
+        limits=httpx.Limits(
+            max_connections=config.fetch.concurrency * 2,
+            max_keepalive_connections=config.fetch.concurrency,
+        ),
+    )
+
+
+async def check_posts_async(
+    db,
+    posts: Sequence[PostToCheck],
+    config: Config,
+    on_check: Callable[[CheckRecord], None] = lambda record: None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> SnapshotSummary:
+    summary = SnapshotSummary()
+    async with make_async_client(config) as client:
+        checker = Checker(config, client)
+        pending = {asyncio.ensure_future(checker.check(post)) for post in posts}
+        try:
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    record = task.result()
+                    wrote, changed = save_check(db, record)
+                    summary.checked += 1
+                    summary.statuses[record.status] += 1
+                    summary.snapshots += wrote
+                    if changed:
+                        summary.changed.append((record.post_id, record.status))
+                    on_check(record)
+                if should_stop():
+                    break
+        finally:
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+    return summary
+
+
+def check_posts(db, posts: Sequence[PostToCheck], config: Config, **kwargs) -> SnapshotSummary:
+    """Check posts now (blocking). Ctrl-C stops the run; finished checks are already saved."""
+    return asyncio.run(check_posts_async(db, posts, config, **kwargs))
+
+
+def snapshot_new_posts(db, config: Config, outcomes) -> SnapshotSummary:
+    """``archive scan --snapshot``: check the posts of this scan that were never checked."""
+    from ..store import posts_to_check
+
+    refs = [
+        (embed.status_id, embed.handle)
+        for outcome in outcomes
+        if outcome.record and not outcome.error
+        for embed in outcome.record.embeds
+        if embed.status_id
+    ]
+    posts = [p for p in posts_to_check(db, refs) if p.status == "pending"] if refs else []
+    return check_posts(db, posts, config)

@@ -1,0 +1,161 @@
+"""``archive snapshot`` against a local server speaking the syndication and oEmbed protocols."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from fake_x import TOMBSTONE_DELETED, FakeX, json_response, slow
+from werkzeug import Response
+
+POST = "1763000000000000001"
+
+
+def db_rows(db_path, sql, params=()):
+    return list(sqlite_utils.Database(db_path).query(sql, params))
+
+
+def configure(fake: FakeX, config_file, extra: str = "") -> None:
+    config_file.write_text(fake.config_text(extra), encoding="utf-8")
+
+
+def test_live_post_snapshot_and_unchanged_recheck(run_cli, httpserver, config_file, db_path):
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "Ferries resume at dawn &amp; run all day")
+    result = run_cli("snapshot", f"https://twitter.com/testperson/status/{POST}?s=20")
+    assert result.exit_code == 0, result.output
+    assert "1 live" in result.output
+    post = db_rows(db_path, "select * from posts where id = ?", [POST])[0]
+    assert post["status"] == "live" and post["checks"] == 1
+    assert post["text"] == "Ferries resume at dawn & run all day"
+    assert post["next_check_at"] > post["last_checked_at"]
+    snap = db_rows(db_path, "select * from snapshots")[0]
+    assert snap["provider"] == "syndication" and snap["http_status"] == 200
+    assert "token=" in snap["request_url"] and '"__typename"' in snap["payload"]
+    # An unchanged re-check adds a check but no snapshot.
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert len(db_rows(db_path, "select * from snapshots")) == 1
+    checks = db_rows(db_path, "select * from checks order by id")
+    assert len(checks) == 2 and checks[1]["snapshot_id"] == snap["id"]
+
+
+def test_changed_text_writes_a_new_snapshot(run_cli, httpserver, config_file, db_path):
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "First version")
+    run_cli("snapshot", POST)
+    fake.live(POST, "Edited version")
+    run_cli("snapshot", POST)
+    texts = [r["text"] for r in db_rows(db_path, "select text from snapshots order by id")]
+    assert texts == ["First version", "Edited version"]
+
+
+def test_tombstone_marks_deleted_with_evidence(run_cli, httpserver, config_file, db_path):
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "Soon gone")
+    run_cli("snapshot", POST)
+    fake.syndication[POST] = [json_response(TOMBSTONE_DELETED)]
+    result = run_cli("snapshot", POST)
+    assert "1 deleted" in result.output and "1 status change" in result.output
+    post = db_rows(db_path, "select * from posts")[0]
+    assert post["status"] == "deleted" and post["status_changed_at"]
+    assert post["text"] == "Soon gone"  # what it said is kept
+    last = db_rows(db_path, "select * from snapshots order by id desc")[0]
+    assert last["status"] == "deleted" and "deleted by the Post author" in last["payload"]
+
+
+def test_single_404s_are_inconclusive_two_checks_make_deleted(
+    run_cli, httpserver, config_file, db_path
+):
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "Here today")
+    run_cli("snapshot", POST)
+    fake.syndication[POST] = [Response("", status=404)]
+    fake.oembed[POST] = [Response("", status=404)]
+    run_cli("snapshot", POST)
+    assert db_rows(db_path, "select status from posts")[0]["status"] == "live"
+    run_cli("snapshot", POST)
+    assert db_rows(db_path, "select status from posts")[0]["status"] == "deleted"
+    assert len(db_rows(db_path, "select * from checks")) == 1 + 2 + 2
+
+
+def test_transient_failures_never_turn_live_into_deleted(run_cli, httpserver, config_file, db_path):
+    fake = FakeX(httpserver)
+    configure(fake, config_file, 'providers = ["syndication"]\n')
+    fake.live(POST, "Still here")
+    run_cli("snapshot", POST)
+    fake.syndication[POST] = [
+        Response("oops", status=503),
+        Response("oops", status=503),
+        Response("<html>blocked</html>", content_type="text/html"),
+    ]
+    run_cli("snapshot", POST)
+    post = db_rows(db_path, "select * from posts")[0]
+    assert post["status"] == "live"
+    errors = db_rows(db_path, "select error from checks where error is not null")
+    assert errors
+
+
+def test_retry_after_then_success(run_cli, httpserver, config_file, db_path):
+    fake = FakeX(httpserver)
+    configure(fake, config_file, 'providers = ["syndication"]\n')
+    fake.live(POST, "Patience")
+    ok = fake.syndication[POST][0]
+    fake.syndication[POST] = [
+        json_response({"error": "slow down"}, 429, **{"Retry-After": "0"}),
+        Response("boom", status=500),
+        ok,
+    ]
+    result = run_cli("snapshot", POST)
+    assert "1 live" in result.output
+    assert fake.hits["syndication"].count(POST) == 3
+
+
+def test_timeout_is_recorded_and_oembed_answers(run_cli, httpserver, config_file, db_path):
+    fake = FakeX(httpserver)
+    # The test server answers one request at a time: the slow answer must end before the
+    # oEmbed request (sent after the client gave up) can time out too.
+    config_file.write_text(
+        fake.config_text()
+        .replace('timeout = "2s"', 'timeout = "0.5s"')
+        .replace("retries = 2", "retries = 0"),
+        encoding="utf-8",
+    )
+    fake.live(POST, "Slow but fine")
+    fake.syndication[POST] = [slow(Response("{}", content_type="application/json"), 0.7)]
+    result = run_cli("snapshot", POST)
+    assert "1 live" in result.output
+    checks = db_rows(db_path, "select provider, error from checks order by id")
+    assert checks[0]["provider"] == "syndication" and "timed out" in checks[0]["error"]
+    assert checks[1]["provider"] == "oembed"
+
+
+def test_text_only_posts_are_never_due(run_cli, httpserver, config_file, db_path, tmp_path):
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    page = tmp_path / "reader.txt"
+    page.write_text('Jane on X: "Hello there" / X\nHello there\n', encoding="utf-8")
+    run_cli("scan", str(page))
+    result = run_cli("snapshot", "--due")
+    assert "checked 0 post(s)" in result.output
+    assert not fake.hits
+
+
+def test_scan_with_snapshot_flag(run_cli, httpserver, config_file, db_path, tmp_path):
+    from pages import embed_page
+
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "Hello from the test post")
+    page = tmp_path / "a.html"
+    page.write_text(embed_page(), encoding="utf-8")
+    result = run_cli("scan", str(page), "--snapshot")
+    assert result.exit_code == 0, result.output
+    assert db_rows(db_path, "select status from posts where id = ?", [POST])[0]["status"] == "live"
+
+
+def test_bad_post_reference_is_usage_error(run_cli):
+    result = run_cli("snapshot", "https://fox.com/news/status/123")
+    assert result.exit_code == 2
+    assert "not a post URL or ID" in result.output
