@@ -51,7 +51,8 @@ def parse_feed(body: bytes) -> list[str]:
     urls = []
     for entry in parsed.entries:
         link = entry.get("link") or next(
-            (l.get("href") for l in entry.get("links", []) if l.get("rel") == "alternate"), None
+            (link.get("href") for link in entry.get("links", []) if link.get("rel") == "alternate"),
+            None,
         )
         if link and is_article_url(link):
             urls.append(link.strip())
@@ -93,14 +94,16 @@ def _get(client: httpx.Client, url: str, config: FetchConfig, headers: dict[str,
             if response.status_code == 304:
                 return response, b""
             if response.status_code >= 400:
-                raise FetchError(f"{url}: HTTP {response.status_code}", url=url,
-                                 status_code=response.status_code)
+                raise FetchError(
+                    f"{url}: HTTP {response.status_code}", url=url, status_code=response.status_code
+                )
             chunks, size = [], 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > config.max_bytes:
-                    raise FetchError(f"{url}: body larger than max_bytes ({config.max_bytes:,})",
-                                     url=url)
+                    raise FetchError(
+                        f"{url}: body larger than max_bytes ({config.max_bytes:,})", url=url
+                    )
                 chunks.append(chunk)
             return response, b"".join(chunks)
     except httpx.HTTPError as exc:
@@ -119,8 +122,10 @@ def poll_source(
     if state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
     response, body = _get(client, source.url or "", config, headers)
-    new_state = SourceState(response.headers.get("etag") or state.etag,
-                            response.headers.get("last-modified") or state.last_modified)
+    new_state = SourceState(
+        response.headers.get("etag") or state.etag,
+        response.headers.get("last-modified") or state.last_modified,
+    )
     if response.status_code == 304:
         return PollResult([], new_state, unchanged=True)
     if source.type == "feed":
@@ -160,5 +165,5 @@ def _poll_url_list(
             return PollResult([], SourceState(mtime=mtime), unchanged=True)
         text = path.read_text(encoding="utf-8", errors="replace")
         return PollResult(parse_url_list(text), SourceState(mtime=mtime))
-    response, body = _get(client, source.url or "", config, {})
+    _, body = _get(client, source.url or "", config, {})
     return PollResult(parse_url_list(body.decode("utf-8", "replace")), SourceState())
