@@ -206,8 +206,6 @@ def serve(db_path, config_path, host, port, open_browser, metadata) -> None:
 
     try:
         path = db_path or load_config(config_path).db
-        serve_archive(
-            path, host=host, port=port, open_browser=open_browser, metadata=metadata
-        )
+        serve_archive(path, host=host, port=port, open_browser=open_browser, metadata=metadata)
     except ArchiverError as exc:
         raise click.ClickException(str(exc)) from None

@@ -1,0 +1,378 @@
+"""What Datasette shows about an archive: descriptions, table options and canned queries.
+
+Plain data, built per database name so the same archive reads the same whichever file name
+it is served under. The plugin (``archiver.datasette.plugin``) hands these to Datasette
+through its ``get_metadata`` and ``canned_queries`` hooks; ``python -m
+archiver.datasette.metadata archive`` prints them as a Datasette 0.65 ``metadata.json``.
+
+Every canned query only reads: none has ``write: true``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+TITLE = "X post archive"
+DESCRIPTION = (
+    "X (Twitter) posts embedded in news articles: what each article showed, where and when, "
+    "and what the post itself said each time it was checked."
+)
+SOURCE = "News articles scanned by archiver; post snapshots from X's public embed endpoints"
+LICENSE = "Posts remain their authors' work; archived as evidence, for research"
+
+# Post statuses, in the order a reader cares about them.
+STATUSES = ("live", "pending", "text_only", "deleted", "protected", "suspended", "unavailable")
+GONE_STATUSES = ("deleted", "protected", "suspended", "unavailable")
+
+_GONE_SQL = ", ".join(f"'{status}'" for status in GONE_STATUSES)
+
+_ARTICLE_COLUMNS = {
+    "id": "Row id of the article.",
+    "url": "The URL the article was scanned from (for files: a file:// URL).",
+    "final_url": "Where that URL ended up after redirects.",
+    "title": "The article's title (og:title, <title> or first heading).",
+    "site": "The publication (og:site_name), else the host name.",
+    "published_at": "Publication time the article declares about itself (UTC ISO-8601).",
+    "first_seen_at": "When archiver first scanned the article (UTC).",
+    "last_scanned_at": "When archiver last scanned it, successfully or not (UTC).",
+    "http_status": "HTTP status of the last scan (null for files).",
+    "content_sha256": "SHA-256 of the page bytes at the last successful scan.",
+    "source": "The feed, sitemap or list the article came from, when known.",
+}
+_POST_COLUMNS = {
+    "id": "The post's decimal status ID, or text: + a fingerprint for an embed with no ID.",
+    "url": "Canonical URL: https://x.com/{handle}/status/{id}.",
+    "handle": "Author's @handle, without the @.",
+    "author_name": "Author's display name.",
+    "text": "The post's text: from the latest snapshot when there is one, else as embedded.",
+    "created_at": "When the post was written (UTC; decoded from the snowflake ID).",
+    "status": "pending (never checked), live, deleted, protected, suspended, unavailable, "
+    "or text_only (no ID, so it cannot be checked).",
+    "resolved_id": "For a text-only post: the ID of the same post found embedded elsewhere.",
+    "fingerprint": "text: + 16 hex chars of a hash of normalised author and text.",
+    "first_seen_at": "When an article embedding this post was first scanned (UTC).",
+    "last_checked_at": "When the post itself was last checked (UTC).",
+    "next_check_at": "When the next check is due (UTC); null when it is never due.",
+    "status_changed_at": "When the status last changed (UTC).",
+    "checks": "How many times the post has been checked.",
+}
+_EMBED_COLUMNS = {
+    "id": "Row id of the embed.",
+    "article_id": "The article that embeds the post.",
+    "post_id": "The post embedded.",
+    "position": "0-based position of the embed in the article, in document order.",
+    "method": "Embed form: blockquote, iframe, amp, wordpress, text, link (running prose)…",
+    "occurrence": "1 for the first time this post appears in the article, 2 for the second…",
+    "author_name": "Author name as the article showed it.",
+    "handle": "@handle as the article showed it.",
+    "text": "Post text as the article showed it (normalised).",
+    "date": "Date as the article showed it.",
+    "media": "Media links the embed carried (JSON list).",
+    "raw": "The embed exactly as found (markup or text lines), unchanged. Untrusted.",
+    "raw_sha256": "SHA-256 of raw.",
+    "first_seen_at": "First scan that found this embed (UTC).",
+    "last_seen_at": "Latest scan that found it (UTC).",
+    "removed_at": "First scan that no longer found it: the publisher removed the embed (UTC).",
+}
+_SNAPSHOT_COLUMNS = {
+    "id": "Row id of the snapshot.",
+    "post_id": "The post fetched.",
+    "fetched_at": "When it was fetched (UTC).",
+    "provider": "Which endpoint answered: syndication, oembed…",
+    "request_url": "The URL requested.",
+    "http_status": "HTTP status of the response.",
+    "status": "What the response says about the post (live, deleted, protected…).",
+    "author_name": "Author's display name in the response.",
+    "handle": "Author's @handle in the response.",
+    "text": "Post text in the response.",
+    "created_at": "Creation time in the response (UTC).",
+    "media": "Media in the response (JSON).",
+    "payload": "The raw response body, unchanged. Untrusted.",
+    "payload_sha256": "SHA-256 of payload.",
+    "content_sha256": "Hash of the fields compared to decide whether the content changed.",
+}
+_CHECK_COLUMNS = {
+    "id": "Row id of the check.",
+    "post_id": "The post checked.",
+    "checked_at": "When (UTC).",
+    "provider": "Which endpoint was asked.",
+    "http_status": "HTTP status of the answer (null when the request failed).",
+    "status": "What the check concluded.",
+    "snapshot_id": "The snapshot this check produced or confirmed.",
+    "error": "Why the check failed, when it did.",
+}
+_SCAN_COLUMNS = {
+    "id": "Row id of the scan.",
+    "article_id": "The article scanned.",
+    "started_at": "When the scan started (UTC).",
+    "finished_at": "When it finished (UTC).",
+    "http_status": "HTTP status of the response (null for files).",
+    "content_sha256": "SHA-256 of the page bytes.",
+    "embeds": "How many embeds the scan found (null when it failed).",
+    "error": "Why the scan failed, when it did.",
+}
+_PROVENANCE_COLUMNS = {
+    "post_id": "The post.",
+    "post_url": "Canonical URL of the post.",
+    "handle": "Author's @handle.",
+    "status": "The post's status now.",
+    "embed_text": "Post text as the article showed it.",
+    "method": "Embed form.",
+    "position": "0-based position in the article.",
+    "occurrence": "1 for the first time in the article, 2 for the second…",
+    "first_seen_at": "First scan that found the embed (UTC).",
+    "last_seen_at": "Latest scan that found it (UTC).",
+    "removed_at": "First scan that no longer found it (UTC).",
+    "article_id": "The article.",
+    "article_url": "The article's URL.",
+    "article_title": "The article's title.",
+    "site": "The publication.",
+}
+_CHANGES_COLUMNS = {
+    "post_id": "The post.",
+    "post_url": "Canonical URL of the post.",
+    "handle": "Author's @handle.",
+    "status": "The post's status now.",
+    "status_changed_at": "When the status last changed (UTC).",
+    "live_text": "The post's text now.",
+    "embed_text": "Post text as the article showed it.",
+    "change": "not live, or text differs.",
+    "article_url": "The article's URL.",
+    "article_title": "The article's title.",
+}
+
+_POST_CARD_SQL = "posts.id as post_id, posts.handle, posts.author_name, posts.status"
+
+
+def _query(title: str, description: str, sql: str, **extra: Any) -> dict[str, Any]:
+    return {"title": title, "description": description, "sql": sql.strip(), **extra}
+
+
+def canned_queries() -> dict[str, dict[str, Any]]:
+    """The read-only canned queries, by name (shown on the database page)."""
+    return {
+        "provenance": _query(
+            "Provenance of a post",
+            "Every article that embedded the post (give its ID or any URL of it), where in the "
+            "article, what the article showed and when. Text-only embeds linked to the post "
+            "are included.",
+            """
+select
+  embeds.post_id, articles.title as article_title, articles.url as article_url,
+  articles.site, embeds.position, embeds.occurrence, embeds.method,
+  embeds.author_name as shown_author, embeds.handle as shown_handle,
+  embeds.text as shown_text, embeds.date as shown_date,
+  embeds.first_seen_at, embeds.last_seen_at, embeds.removed_at, embeds.id as embed_id
+from embeds
+join posts on posts.id = embeds.post_id
+join articles on articles.id = embeds.article_id
+where posts.id = archiver_post_id(:post) or posts.resolved_id = archiver_post_id(:post)
+order by embeds.first_seen_at, articles.id, embeds.position
+""",
+        ),
+        "gone": _query(
+            "Posts no longer live",
+            "Deleted, protected, suspended or unavailable posts, most recent change first, with "
+            "each article that still shows the embed (article empty when none does).",
+            f"""
+select
+  {_POST_CARD_SQL}, posts.status_changed_at, posts.last_checked_at,
+  posts.text as last_known_text,
+  articles.title as article_title, articles.url as article_url, articles.site,
+  embeds.position, embeds.text as shown_text, embeds.last_seen_at
+from posts
+left join embeds on embeds.post_id = posts.id and embeds.removed_at is null
+left join articles on articles.id = embeds.article_id
+where posts.status in ({_GONE_SQL})
+order by coalesce(posts.status_changed_at, posts.last_checked_at, posts.first_seen_at) desc,
+  posts.id, articles.id, embeds.position
+""",
+        ),
+        "changed": _query(
+            "Posts whose live text differs from what an article showed",
+            "Live posts whose latest snapshot text is not the text an article embedded "
+            "(compared ignoring case and surrounding space).",
+            f"""
+with latest as (
+  select post_id, text, fetched_at from (
+    select post_id, text, fetched_at,
+      row_number() over (partition by post_id order by fetched_at desc, id desc) as n
+    from snapshots where text is not null
+  ) where n = 1
+)
+select
+  {_POST_CARD_SQL}, latest.text as live_text, latest.fetched_at as live_text_fetched_at,
+  embeds.text as shown_text, articles.title as article_title, articles.url as article_url,
+  embeds.position, embeds.first_seen_at as shown_since
+from posts
+join latest on latest.post_id = posts.id
+join embeds on embeds.post_id = posts.id
+join articles on articles.id = embeds.article_id
+where posts.status = 'live' and embeds.text is not null and embeds.text != ''
+  and lower(trim(embeds.text)) != lower(trim(latest.text))
+order by latest.fetched_at desc, posts.id, articles.id, embeds.position
+""",
+        ),
+        "most_embedded": _query(
+            "Most-embedded posts",
+            "Posts by how many articles embedded them (links in running prose not counted).",
+            f"""
+select
+  {_POST_CARD_SQL}, posts.text,
+  count(distinct embeds.article_id) as articles, count(*) as embeds,
+  min(embeds.first_seen_at) as first_seen_at, max(embeds.last_seen_at) as last_seen_at
+from posts
+join embeds on embeds.post_id = posts.id and embeds.method != 'link'
+group by posts.id
+order by articles desc, embeds desc, first_seen_at
+limit 100
+""",
+        ),
+        "article": _query(
+            "Everything from one article",
+            "Every embed of one article (give its URL or id), in page order, with the post's "
+            "status now and what the post says now.",
+            """
+select
+  embeds.position, embeds.occurrence, embeds.method, embeds.post_id,
+  embeds.author_name as shown_author, embeds.handle as shown_handle,
+  embeds.text as shown_text, embeds.date as shown_date, embeds.media,
+  posts.status, posts.url as post_url, posts.text as post_text,
+  embeds.first_seen_at, embeds.last_seen_at, embeds.removed_at,
+  articles.title as article_title, articles.url as article_url, articles.id as article_id
+from articles
+join embeds on embeds.article_id = articles.id
+join posts on posts.id = embeds.post_id
+where articles.url = :article or articles.final_url = :article or articles.id = :article
+order by articles.id, embeds.position, embeds.occurrence
+""",
+        ),
+        "search": _query(
+            "Search posts and embeds",
+            "Full-text search of post text, author names and handles, both as the articles "
+            "showed them and as the posts say now. Words are matched whole; quote a phrase.",
+            """
+select * from (
+  select 'post' as found_in, posts.id as post_id, posts.handle, posts.author_name,
+    posts.status, posts.text, null as article_title, null as article_url,
+    posts_fts.rank as rank
+  from posts_fts join posts on posts.rowid = posts_fts.rowid
+  where posts_fts match archiver_fts_query(:q)
+  union all
+  select 'embed' as found_in, embeds.post_id, embeds.handle, embeds.author_name,
+    posts.status, embeds.text, articles.title, articles.url, embeds_fts.rank
+  from embeds_fts join embeds on embeds.rowid = embeds_fts.rowid
+  join posts on posts.id = embeds.post_id
+  join articles on articles.id = embeds.article_id
+  where embeds_fts match archiver_fts_query(:q)
+)
+order by rank, post_id
+limit 200
+""",
+        ),
+        "history": _query(
+            "Check history of a post",
+            "Every check of the post (give its ID or any URL of it), newest first, with the "
+            "snapshot each one produced or confirmed.",
+            """
+select
+  checks.checked_at, checks.provider, checks.http_status, checks.status, checks.error,
+  checks.snapshot_id, snapshots.fetched_at as snapshot_fetched_at, snapshots.text,
+  snapshots.payload_sha256
+from checks
+left join snapshots on snapshots.id = checks.snapshot_id
+where checks.post_id = archiver_post_id(:post)
+order by checks.checked_at desc, checks.id desc
+""",
+        ),
+    }
+
+
+def tables() -> dict[str, dict[str, Any]]:
+    """Descriptions and options (sort, facets, label columns) of every table and view."""
+    return {
+        "articles": {
+            "description": "Every article scanned, once per URL.",
+            "columns": _ARTICLE_COLUMNS,
+            "sort_desc": "last_scanned_at",
+            "facets": ["site"],
+            "label_column": "title",
+        },
+        "posts": {
+            "description": "Every post found embedded, once per post, with its status now.",
+            "columns": _POST_COLUMNS,
+            "sort_desc": "first_seen_at",
+            "facets": ["status", "handle"],
+            "label_column": "handle",
+        },
+        "embeds": {
+            "description": "The provenance link: one row per post per article, as the article "
+            "showed it. Removed embeds are kept, with removed_at.",
+            "columns": _EMBED_COLUMNS,
+            "sort_desc": "first_seen_at",
+            "facets": ["method", "handle"],
+        },
+        "snapshots": {
+            "description": "What the post itself said, one row each time its content changed.",
+            "columns": _SNAPSHOT_COLUMNS,
+            "sort_desc": "fetched_at",
+            "facets": ["status", "provider"],
+            "label_column": "fetched_at",
+        },
+        "checks": {
+            "description": "Every check of every post, including failed ones.",
+            "columns": _CHECK_COLUMNS,
+            "sort_desc": "checked_at",
+            "facets": ["status", "provider"],
+        },
+        "scans": {
+            "description": "Every scan of every article, including failed ones.",
+            "columns": _SCAN_COLUMNS,
+            "sort_desc": "started_at",
+        },
+        "post_provenance": {
+            "description": "Each post with every article that embedded it.",
+            "columns": _PROVENANCE_COLUMNS,
+            "facets": ["status", "method", "site"],
+        },
+        "post_changes": {
+            "description": "Posts no longer live, or whose live text differs from an article's.",
+            "columns": _CHANGES_COLUMNS,
+            "facets": ["change", "status"],
+        },
+    }
+
+
+def database_metadata(*, queries: bool = True) -> dict[str, Any]:
+    """Metadata of one archive database (its ``databases.<name>`` entry).
+
+    The plugin leaves ``queries`` out: it adds them through the ``canned_queries`` hook.
+    """
+    metadata: dict[str, Any] = {"description": DESCRIPTION, "tables": tables()}
+    if queries:
+        metadata["queries"] = canned_queries()
+    return metadata
+
+
+def instance_metadata(database_names: list[str], *, queries: bool = True) -> dict[str, Any]:
+    """The whole ``metadata.json`` for archives served under these database names."""
+    return {
+        "title": TITLE,
+        "description": DESCRIPTION,
+        "source": SOURCE,
+        "license": LICENSE,
+        "databases": {name: database_metadata(queries=queries) for name in database_names},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the metadata.json for the given database names (default: archive)."""
+    names = (argv if argv is not None else sys.argv[1:]) or ["archive"]
+    json.dump(instance_metadata(names), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,244 @@
+"""The Datasette plugin: archive metadata, canned queries, SQL helpers and post cards.
+
+Registered through the ``datasette`` entry point, so plain ``datasette archive.db`` uses it
+too. It only acts on databases that are archives (they have ``articles``, ``posts`` and
+``embeds`` tables); other databases served alongside are left alone.
+
+Archived text is untrusted: every value that reaches HTML goes through ``markupsafe.escape``
+and only ``http(s)`` links built from known columns become ``href`` attributes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from datasette import hookimpl
+from datasette.utils import escape_fts, tilde_encode
+from datasette.utils.asgi import Response
+from markupsafe import Markup
+
+from ..urls import parse_post_ref
+from . import metadata
+
+ARCHIVE_TABLES = frozenset({"articles", "posts", "embeds"})
+CSS_PATH = "/-/archiver.css"
+POST_HOSTS = frozenset({"x.com", "twitter.com", "www.x.com", "www.twitter.com"})
+STATUS_HELP = {
+    "live": "The post was there at the last check.",
+    "pending": "Not checked yet.",
+    "text_only": "The article showed the text but no post ID, so it cannot be checked.",
+    "deleted": "The post was deleted.",
+    "protected": "The account is protected: only followers can see the post.",
+    "suspended": "The account is suspended.",
+    "unavailable": "The post could not be seen (age-restricted, withheld or unknown).",
+}
+
+
+# SQL functions -----------------------------------------------------------------------------
+
+
+def post_id_sql(value: str | None) -> str | None:
+    """``archiver_post_id(x)``: the post ID in any status URL or bare ID, else ``x`` trimmed."""
+    if value is None:
+        return None
+    value = str(value)
+    ref = parse_post_ref(value)
+    return ref[0] if ref else value.strip()
+
+
+def fts_query_sql(value: str | None) -> str:
+    """``archiver_fts_query(q)``: user words as an FTS5 query of quoted terms (never a syntax
+    error); an empty query matches nothing."""
+    return escape_fts((value or "").strip()) or '""'
+
+
+# Which databases are archives ---------------------------------------------------------------
+
+
+def archive_databases(datasette: Any) -> list[str]:
+    """Names of the served databases that are archives (looked at once per database)."""
+    known: dict[str, bool] = datasette.__dict__.setdefault("_archiver_databases", {})
+    names = []
+    for name, database in datasette.databases.items():
+        if name not in known:
+            known[name] = _is_archive(database)
+        if known[name]:
+            names.append(name)
+    return names
+
+
+def _is_archive(database: Any) -> bool:
+    if getattr(database, "is_memory", False) or not getattr(database, "path", None):
+        return False
+    uri = Path(database.path).resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            names = {row[0] for row in conn.execute("select name from sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return names >= ARCHIVE_TABLES
+
+
+# Rendering ---------------------------------------------------------------------------------
+
+
+def status_badge(status: str) -> Markup:
+    """A coloured badge for a post status."""
+    return Markup('<span class="archiver-status archiver-status-{}" title="{}">{}</span>').format(
+        status if status in STATUS_HELP else "other",
+        STATUS_HELP.get(status, ""),
+        status,
+    )
+
+
+def safe_post_url(url: Any) -> str | None:
+    """The URL when it is an https x.com/twitter.com address, else None (never ``javascript:``)."""
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme == "https" and (parts.hostname or "") in POST_HOSTS:
+        return url
+    return None
+
+
+def display_time(value: Any) -> str:
+    """``2025-03-18T11:15:05.087Z`` → ``2025-03-18 11:15 UTC``; anything else as it is."""
+    if not isinstance(value, str) or len(value) < 16 or value[10:11] != "T":
+        return "" if value is None else str(value)
+    return f"{value[:10]} {value[11:16]} UTC"
+
+
+def post_links(datasette: Any, database: str, post_id: str) -> dict[str, str]:
+    """Where to look next for a post: its row, provenance, snapshots and check history."""
+    quoted = quote(post_id, safe="")
+    return {
+        "post": datasette.urls.row(database, "posts", tilde_encode(post_id)),
+        "articles": f"{datasette.urls.query(database, 'provenance')}?post={quoted}",
+        "snapshots": f"{datasette.urls.table(database, 'snapshots')}?post_id={quoted}",
+        "checks": f"{datasette.urls.query(database, 'history')}?post={quoted}",
+    }
+
+
+def post_card(row: dict[str, Any], links: dict[str, str]) -> Markup:
+    """A post as a card: author, handle, status, text, date and links. Everything escaped."""
+    parts = [Markup('<div class="archiver-card">'), Markup('<div class="archiver-card-head">')]
+    if row.get("author_name"):
+        parts.append(
+            Markup('<strong class="archiver-author">{}</strong> ').format(row["author_name"])
+        )
+    if row.get("handle"):
+        parts.append(Markup('<span class="archiver-handle">@{}</span> ').format(row["handle"]))
+    if row.get("status"):
+        parts.append(status_badge(str(row["status"])))
+    parts.append(Markup("</div>"))
+    text = row.get("text")
+    if text:
+        parts.append(Markup('<div class="archiver-card-text">{}</div>').format(text))
+    else:
+        parts.append(Markup('<div class="archiver-card-text archiver-empty">(no text seen)</div>'))
+    parts.append(Markup('<div class="archiver-card-meta">'))
+    if row.get("created_at"):
+        parts.append(
+            Markup('<time datetime="{}">{}</time> · ').format(
+                row["created_at"], display_time(row["created_at"])
+            )
+        )
+    url = safe_post_url(row.get("url"))
+    if url:
+        parts.append(
+            Markup('<a href="{}" rel="noopener noreferrer nofollow">on X</a> · ').format(url)
+        )
+    parts.append(
+        Markup(
+            '<a href="{articles}">articles</a> · <a href="{snapshots}">snapshots</a> · '
+            '<a href="{checks}">checks</a> · <a href="{post}">row</a>'
+        ).format(**links)
+    )
+    parts.append(Markup("</div></div>"))
+    return Markup("").join(parts)
+
+
+def _row_dict(row: Any) -> dict[str, Any]:
+    try:
+        return {key: row[key] for key in row.keys()}  # noqa: SIM118 (sqlite3.Row)
+    except (AttributeError, TypeError, IndexError, KeyError):
+        return {}
+
+
+# Hooks -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    names = archive_databases(datasette)
+    if not names:
+        return {}
+    meta = metadata.instance_metadata(names, queries=False)
+    first = names[0]
+    meta["description_html"] = Markup("<p>{}</p><p>Start with: {}.</p>").format(
+        metadata.DESCRIPTION,
+        Markup(", ").join(
+            Markup('<a href="{}">{}</a>').format(datasette.urls.query(first, name), title)
+            for name, title in (
+                ("gone", "posts no longer live"),
+                ("changed", "posts whose text changed"),
+                ("most_embedded", "most-embedded posts"),
+                ("search", "search"),
+            )
+        ),
+    )
+    return meta
+
+
+@hookimpl
+def canned_queries(datasette, database):
+    if database in archive_databases(datasette):
+        return metadata.canned_queries()
+    return None
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("archiver_post_id", 1, post_id_sql, deterministic=True)
+    conn.create_function("archiver_fts_query", 1, fts_query_sql, deterministic=True)
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if database not in archive_databases(datasette):
+        return None
+    if column == "status" and isinstance(value, str) and value in STATUS_HELP:
+        return status_badge(value)
+    if table == "posts" and column == "text":
+        data = _row_dict(row)
+        if not data.get("id"):
+            return None
+        return post_card(data, post_links(datasette, database, str(data["id"])))
+    if table is None and column == "post_id" and isinstance(value, str) and value:
+        links = post_links(datasette, database, value)
+        return Markup(
+            '<a href="{}">{}</a> <span class="archiver-more">(<a href="{}">articles</a>)</span>'
+        ).format(links["post"], value, links["articles"])
+    return None
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path(CSS_PATH)]
+
+
+async def css(request):
+    text = (files("archiver.datasette") / "static" / "archiver.css").read_text("utf-8")
+    return Response(text, content_type="text/css; charset=utf-8")
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/archiver\.css$", css)]

@@ -1,0 +1,70 @@
+"""``archive serve``: Datasette on a live archive, with the plugin.
+
+Datasette opens a file that is not marked immutable with ``mode=ro`` for every read and never
+writes without a write canned query or a write plugin (the archive has neither), so the worker
+and one-off scans keep writing to the same WAL-mode file while it is browsed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import DatabaseError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+SETTINGS = {"sql_time_limit_ms": "3000", "facet_time_limit_ms": "500"}
+
+
+def prepare_archive(path: str | Path) -> Path:
+    """Check the archive exists, bring its schema up to date and make sure it is in WAL mode.
+
+    Raises ``DatabaseError`` when there is no archive at ``path``.
+    """
+    from ..store import open_database
+
+    path = Path(path)
+    if not path.is_file():
+        raise DatabaseError(f"{path}: no archive here (create one with archive scan or init)")
+    open_database(path).conn.close()
+    return path
+
+
+def register_plugin() -> None:
+    """Register the plugin with Datasette unless its entry point already did."""
+    from datasette.plugins import pm
+
+    from . import plugin
+
+    if not pm.is_registered(plugin):
+        pm.register(plugin, name="archiver")
+
+
+def datasette_args(
+    path: str | Path,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    open_browser: bool = False,
+    metadata: str | None = None,
+) -> list[str]:
+    """The ``datasette serve`` arguments for an archive."""
+    args = ["serve", str(path), "--host", host, "--port", str(port)]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, value]
+    if metadata:
+        args += ["--metadata", metadata]
+    if open_browser:
+        args.append("--open")
+    return args
+
+
+def serve(path: str | Path, **options) -> None:
+    """Run Datasette on the archive until interrupted (options as for ``datasette_args``)."""
+    from datasette.cli import cli as datasette_cli
+
+    path = prepare_archive(path)
+    register_plugin()
+    datasette_cli.main(
+        args=datasette_args(path, **options), prog_name="datasette", standalone_mode=False
+    )
