@@ -74,6 +74,17 @@ def decode(data: bytes, content_type: str | None = None) -> str:
     return data.decode(guess_encoding(data) or "cp1252", errors="replace")
 
 
+def decode_head(data: bytes, content_type: str | None = None, size: int = 65536) -> str:
+    """The start of a page as text (enough for ``page_info``), cut on a character boundary."""
+    head = data[:size]
+    if sniff_encoding(data, content_type):
+        return decode(head, content_type)
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return decode(head)
+
+
 def guess_encoding(data: bytes) -> str | None:
     """The likeliest legacy encoding of undeclared bytes (charset-normalizer).
 

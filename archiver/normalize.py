@@ -23,20 +23,23 @@ _TITLE_WRAPPER = re.compile(r"^[\"“”]?(.*?)(?:\s*/\s*X)?[\"“”]?(?:\s*/\s
 
 
 def unescape(text: str) -> str:
-    """Decode HTML entities until nothing changes (double-escaped text is common)."""
-    for _ in range(5):
-        decoded = html.unescape(text)
+    """Decode HTML entities until nothing changes (double-escaped text is common).
+
+    Zero-width characters are dropped on every round, so ``&am\u200bp;`` cannot turn into an
+    entity after decoding. Each round that changes the text shortens it, so this ends.
+    """
+    while True:
+        decoded = html.unescape(text).translate(ZERO_WIDTH)
         if decoded == text:
-            break
+            return text
         text = decoded
-    return text
 
 
 def clean_text(text: str | None) -> str:
     """Entities decoded, NFC, zero-width characters dropped, spaces collapsed, lines trimmed."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", unescape(text)).translate(ZERO_WIDTH)
+    text = unicodedata.normalize("NFC", unescape(text))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))

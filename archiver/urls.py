@@ -8,6 +8,7 @@ iframes) maps to the decimal status ID, which is the post's identity.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -83,16 +84,40 @@ def find_status(text: str) -> tuple[str, str | None] | None:
     return None
 
 
-def iter_statuses(text: str):
-    """Every status (id, handle) written in a string, in order."""
+def iter_statuses(text: str) -> Iterator[tuple[str, str | None]]:
+    """Every status (id, handle) written in a string, in order.
+
+    Percent-encoded URLs (query parameters) and JSON-escaped slashes (``https:\\/\\/x.com``,
+    PHP's ``json_encode`` in data attributes) are read too.
+    """
     if "%" in text and ("%2F" in text or "%2f" in text):
         text = unquote(text)
-    for regex in (STATUS_URL_RE, EMBED_IFRAME_RE, VIDEO_IFRAME_RE):
-        for match in regex.finditer(text):
-            post_id = match.group("id")
-            if valid_id(post_id):
-                handle = match.groupdict().get("handle")
-                yield post_id, clean_handle(handle)
+    if "\\/" in text:
+        text = text.replace("\\/", "/")
+    regexes = (STATUS_URL_RE, EMBED_IFRAME_RE, VIDEO_IFRAME_RE)
+    matches = sorted((m for r in regexes for m in r.finditer(text)), key=lambda m: m.start())
+    for match in matches:
+        post_id = match.group("id")
+        if valid_id(post_id):
+            yield post_id, clean_handle(match.groupdict().get("handle"))
+
+
+def bare_status(text: str) -> tuple[str, str | None] | None:
+    """(id, handle) when the whole string is one status URL, else None.
+
+    The URL may keep what follows the ID in an address (``/photo/1``, ``?s=20``, ``#m``) and
+    may be wrapped in ``<…>``; any other text around it makes it a link in prose.
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1].strip()
+    match = STATUS_URL_RE.match(text)
+    if not match or not valid_id(match.group("id")):
+        return None
+    rest = text[match.end() :]
+    if rest and (rest[0] not in "/?#." or any(c.isspace() for c in rest)):
+        return None
+    return match.group("id"), clean_handle(match.group("handle"))
 
 
 def parse_post_ref(value: str) -> tuple[str, str | None] | None:

@@ -7,11 +7,12 @@ cannot hold an embed and is never decoded or parsed beyond its ``<head>``.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 
 from lxml import etree
 
-from ..decode import decode, page_info
+from ..decode import decode, decode_head, page_info
 from ..models import Embed, PageInfo
 from .text import TextHit, find_text_embeds
 
@@ -30,6 +31,9 @@ MARKERS = (
     b"embed/index",
     b"i/videos/tweet",
     b"i/cards/tfw",
+    b"&#x2F;status",
+    b"&#x2f;status",
+    b"&#47;status",
 )
 # Written by the flattened text forms (signature line, title line).
 TEXT_MARKERS = (b"(@", b" on X: ", b" on X (formerly Twitter): ", b" on Twitter: ")
@@ -66,6 +70,16 @@ def has_markers(data: bytes, markers: tuple[bytes, ...] = MARKERS + TEXT_MARKERS
     return any(marker in data for marker in markers)
 
 
+def is_wide(data: bytes, content_type: str | None = None) -> bool:
+    """True for UTF-16/UTF-32 pages (by byte-order mark or declared charset), whose ASCII
+    markers are not ASCII bytes."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return True
+    return bool(
+        content_type and ("utf-16" in content_type.lower() or "utf-32" in content_type.lower())
+    )
+
+
 def looks_like_html(data: bytes | str) -> bool:
     sample = data[:8192] if isinstance(data, bytes) else data[:8192].encode("utf-8", "ignore")
     return any(hint in sample for hint in HTML_HINTS)
@@ -82,11 +96,13 @@ def find_posts(
 
     ``html`` forces the input kind; by default it is sniffed from the content.
     """
+    if isinstance(data, bytes) and is_wide(data, content_type):
+        data = decode(data, content_type)  # UTF-16/32: the byte markers need ASCII bytes
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     if html is None:
         html = looks_like_html(raw) or bool(content_type and "html" in content_type)
     if not has_markers(raw):
-        head = raw[:65536].decode("utf-8", "replace") if html else ""
+        head = decode_head(raw, content_type) if html else ""
         return Detection(page_info(head) if html else PageInfo(), [])
     text = data if isinstance(data, str) else decode(raw, content_type)
     if not html:

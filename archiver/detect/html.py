@@ -33,7 +33,7 @@ import lxml.html
 from lxml import etree
 
 from ..normalize import clean_text, split_media
-from ..urls import STATUS_URL_RE, clean_handle, find_status, iter_statuses, valid_id
+from ..urls import bare_status, clean_handle, find_status, iter_statuses, valid_id
 from .signature import split_signature
 from .text import parse_title
 
@@ -346,9 +346,8 @@ def is_bare_url_block(el: etree._Element) -> str | None:
         return None
     if len(el) == 1 and (el[0].tag != "a" or (el[0].tail or "").strip()):
         return None
-    text = el.text_content().strip()
-    match = STATUS_URL_RE.fullmatch(text)
-    return match.group("id") if match and valid_id(match.group("id")) else None
+    status = bare_status(el.text_content())
+    return status[0] if status else None
 
 
 def judge(el: etree._Element) -> Found | None:

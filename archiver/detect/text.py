@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ..normalize import clean_text, comparable, is_truncated, split_media
-from ..urls import STATUS_URL_RE, clean_handle, iter_statuses, valid_id
+from ..urls import bare_status, iter_statuses
 from .signature import split_signature
 
 TITLE_RE = re.compile(
@@ -180,19 +180,10 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
                 index += 1
                 continue
         if "status" in line:
-            bare = STATUS_URL_RE.fullmatch(line)
-            if bare and valid_id(bare.group("id")):
+            bare = bare_status(line)
+            if bare:
                 hits.append(
-                    TextHit(
-                        index,
-                        index,
-                        None,
-                        clean_handle(bare.group("handle")),
-                        None,
-                        None,
-                        line,
-                        status_id=bare.group("id"),
-                    )
+                    TextHit(index, index, None, bare[1], None, None, line, status_id=bare[0])
                 )
             elif include_links:
                 hits.extend(

@@ -1,0 +1,138 @@
+"""Bytes → text with the right character set, and what a page's head says about it."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from archiver.decode import decode, decode_head, page_info, sniff_encoding
+from archiver.detect import find_posts
+
+CZECH = "Příliš žluťoučký kůň úpěl ďábelské ódy. Starosta Jiří Dvořák to oznámil."
+FRENCH = "“Fermé pour travaux” – réouverture prévue à Noël. Café à 2 € pour fêter ça !"
+
+
+def page(body: str, head: str = "") -> str:
+    return (
+        f"<!DOCTYPE html><html><head>{head}<title>{body[:20]}</title></head>"
+        f"<body><p>{body}</p></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "expected"),
+    [
+        (codecs.BOM_UTF8 + b"x", None, "utf-8"),
+        (codecs.BOM_UTF16_LE + "x".encode("utf-16-le"), None, "utf-16-le"),
+        (codecs.BOM_UTF16_BE + "x".encode("utf-16-be"), None, "utf-16-be"),
+        (b"x", "text/html; charset=windows-1252", "cp1252"),
+        (b"x", 'text/html; charset="ISO-8859-2"', "iso8859-2"),
+        (b"x", "text/html; charset=iso-8859-1", "cp1252"),
+        (b"x", "text/html; charset=us-ascii", "cp1252"),
+        (b'<meta charset="iso-8859-2">', None, "iso8859-2"),
+        (b"<meta charset=utf-8>", None, "utf-8"),
+        (
+            b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1250">',
+            None,
+            "cp1250",
+        ),
+        (b'<meta charset="no-such-charset">', None, None),
+        (b"<p>nothing declared</p>", None, None),
+        (b"<p>nothing</p>", "text/html", None),
+    ],
+)
+def test_sniff_encoding(data, content_type, expected):
+    assert sniff_encoding(data, content_type) == expected
+
+
+def test_bom_beats_header_and_meta():
+    data = codecs.BOM_UTF8 + page("Mañana", '<meta charset="iso-8859-2">').encode("utf-8")
+    assert "Mañana" in decode(data, "text/html; charset=windows-1252")
+    assert not decode(data).startswith("\ufeff")
+
+
+def test_header_beats_meta():
+    data = page(CZECH, '<meta charset="utf-8">').encode("iso-8859-2")
+    assert CZECH in decode(data, "text/html; charset=iso-8859-2")
+
+
+def test_meta_declares_latin2():
+    data = page(CZECH, '<meta charset="iso-8859-2">').encode("iso-8859-2")
+    assert CZECH in decode(data)
+
+
+def test_iso_8859_1_label_reads_as_windows_1252():
+    data = page(FRENCH, '<meta charset="iso-8859-1">').encode("cp1252")
+    assert FRENCH in decode(data)
+
+
+@pytest.mark.parametrize("text", [FRENCH, CZECH, "plain ascii only", "日本語のテキスト"])
+def test_undeclared_utf8(text):
+    assert text in decode(page(text).encode("utf-8"))
+
+
+def test_undeclared_windows_1252():
+    assert FRENCH in decode(page(FRENCH).encode("cp1252"))
+
+
+def test_undeclared_windows_1250():
+    assert CZECH in decode(page(CZECH).encode("cp1250"))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\x00\x01\x02\xff\xfe\xfd" * 100,
+        b"\xff\xfe\x00",
+        bytes(range(256)) * 10,
+        b'<meta charset="utf-8">\xff\xfe broken utf-8 \xc3',
+        b'<meta charset="utf-16">plain bytes',
+    ],
+)
+def test_decode_never_raises(data):
+    assert isinstance(decode(data), str)
+    assert isinstance(decode(data, "text/html; charset=bogus"), str)
+    assert isinstance(decode_head(data), str)
+
+
+def test_decode_head_cuts_on_a_character_boundary():
+    data = ("é" * 40_000).encode("utf-8")  # 80,000 bytes: the cut falls mid-character
+    head = decode_head(data, size=65_535)
+    assert set(head) == {"é"}
+    assert len(head) == 32_767
+
+
+def test_page_title_of_a_page_without_embeds_keeps_its_accents():
+    data = page(CZECH, '<meta charset="iso-8859-2">').encode("iso-8859-2")
+    assert find_posts(data).embeds == []
+    assert find_posts(data).page.title == CZECH[:20]
+
+
+def test_page_info():
+    head = """<head><title>  Harbour
+    festival &amp; fair </title>
+    <meta property="og:site_name" content="Harbour Post">
+    <meta property="og:title" content="OG title">
+    <meta property="article:published_time" content="2024-05-02T10:00:00Z">
+    <link rel="canonical" href="https://news.example.org/harbour?x=1&amp;y=2">
+    </head>"""
+    info = page_info(head)
+    assert info.title == "Harbour festival & fair"
+    assert info.site == "Harbour Post"
+    assert info.published_at == "2024-05-02T10:00:00Z"
+    assert info.canonical_url == "https://news.example.org/harbour?x=1&y=2"
+
+
+def test_page_info_fallbacks():
+    info = page_info(
+        '<meta property="og:title" content="Only OG"><meta property="og:url" content="u">'
+    )
+    assert (info.title, info.canonical_url, info.site, info.published_at) == (
+        "Only OG",
+        "u",
+        None,
+        None,
+    )
+    assert page_info("") == page_info("<p>no head</p>")

@@ -1,0 +1,255 @@
+"""Embed detection in extracted article text: title forms, signature forms, prose, charsets.
+
+Each fixture in tests/fixtures/text/ is a small hand-written text (invented names and IDs).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from archiver.detect import find_posts
+
+TEXT = Path(__file__).parent / "fixtures" / "text"
+
+# fixture → embeds in order: (method, status_id, handle, author, date, text)
+EMBEDS: dict[str, list[tuple]] = {
+    "title_x.txt": [
+        (
+            "text",
+            None,
+            None,
+            "Mina Okafor",
+            None,
+            "Council will vote on the harbour plan next Tuesday, not tonight. Details to follow.",
+        )
+    ],
+    "title_formerly.txt": [
+        (
+            "text",
+            None,
+            None,
+            "Quill & Moss",
+            None,
+            "Write the draft badly first. Fix it later. https://t.co/Rt56Yu78Io",
+        )
+    ],
+    "title_twitter.txt": [
+        (
+            "text",
+            None,
+            None,
+            "Ramon Estevez-Lund",
+            None,
+            "The Kettle Bridge is closed until Monday. Detours: https://t.co/Ab12Cd34Ef"
+            " https://t.co/Gh56Ij78Kl",
+        )
+    ],
+    "title_old_twitter.txt": [
+        (
+            "text",
+            None,
+            None,
+            "Vera Novakova",
+            None,
+            "Ferry to Brnik delayed again, third time this week. Bring snacks & patience.",
+        )
+    ],
+    "title_truncated.txt": [
+        (
+            "text",
+            None,
+            None,
+            "Priya Raman",
+            None,
+            "Three weeks without hot water and nobody answers the phone. I have called the"
+            " housing office eleven times and emailed twice.",
+        )
+    ],
+    "title_multiline.txt": [
+        (
+            "text",
+            None,
+            None,
+            "Tarrow Weather Watch",
+            None,
+            "Storm update:\nHail reported in Tarrow.\nPower out on the north side.\nStay indoors.",
+        )
+    ],
+    "title_with_signature.txt": [
+        (
+            "text",
+            None,
+            "lumentheatre",
+            "Lumen Theatre",
+            "2023-03-08",
+            "Opening night sold out in four minutes.",
+        )
+    ],
+    "signature_same_line.txt": [
+        (
+            "text",
+            None,
+            "lumentheatre",
+            "Lumen Theatre",
+            "2023-03-08",
+            "Opening night sold out in four minutes.",
+        )
+    ],
+    "signature_paragraph.txt": [
+        (
+            "text",
+            None,
+            "priyaraman",
+            "Priya Raman",
+            "2022-08-30",
+            "Three weeks without hot water and nobody answers the phone.",
+        )
+    ],
+    "signature_only.txt": [
+        ("text", None, "quaysidemkt", "Quayside Market", "2023-07-19", None),
+    ],
+    "prose.txt": [],
+    "bare_url.txt": [("text", "1939701478326941847", "portauthority", None, None, None)],
+    "charset_cp1252.txt": [
+        (
+            "text",
+            None,
+            "cafe_mirabelle",
+            "Café Mirabelle",
+            "2025-06-30",
+            "“Fermé pour travaux” – réouverture prévue à Noël. Café à 2 € pour fêter ça !",
+        )
+    ],
+}
+
+
+def detect(name: str, **kwargs):
+    return find_posts((TEXT / name).read_bytes(), **kwargs)
+
+
+def summary(embed) -> tuple:
+    return (embed.method, embed.status_id, embed.handle, embed.author, embed.date, embed.text)
+
+
+def test_every_fixture_has_expectations():
+    assert {p.name for p in TEXT.iterdir()} == set(EMBEDS)
+
+
+@pytest.mark.parametrize("name", sorted(EMBEDS))
+def test_embeds(name):
+    embeds = detect(name).embeds
+    assert [summary(e) for e in embeds] == EMBEDS[name]
+    assert [e.position for e in embeds] == list(range(len(embeds)))
+
+
+@pytest.mark.parametrize("name", sorted(EMBEDS))
+def test_text_is_read_as_text(name):
+    assert detect(name).page.title is None
+    assert detect(name, html=False).embeds == detect(name).embeds
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EMBEDS if EMBEDS[n] and n != "bare_url.txt"))
+def test_text_embeds_have_a_fingerprint_identity(name):
+    for embed in detect(name).embeds:
+        if embed.text:
+            assert re.fullmatch(r"text:[0-9a-f]{16}", embed.post_id)
+            assert embed.url is None
+
+
+def test_raw_keeps_the_lines_unchanged():
+    (embed,) = detect("title_truncated.txt").embeds
+    lines = (TEXT / "title_truncated.txt").read_text(encoding="utf-8").splitlines()
+    assert embed.raw == "\n".join(lines[:2])
+
+
+def test_title_and_its_repeat_are_one_post():
+    """The repeat under a title is the same embed, never a second post or prose."""
+    (embed,) = detect("title_old_twitter.txt").embeds
+    assert "Ferry to Brnik" in embed.raw.splitlines()[1]
+
+
+def test_title_and_signature_forms_of_one_post_share_a_fingerprint():
+    a = detect("title_with_signature.txt").embeds[0]
+    b = detect("signature_same_line.txt").embeds[0]
+    assert a.post_id == b.post_id
+
+
+def test_bare_status_line_with_links():
+    embeds = detect("bare_url.txt", include_links=True).embeds
+    assert [(e.method, e.status_id) for e in embeds] == [
+        ("text", "1939701478326941847"),
+        ("link", "1786049023310382281"),
+    ]
+    assert embeds[0].url == "https://x.com/portauthority/status/1939701478326941847"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Kallas said on X that "the talks were constructive."',
+        'He wrote on X: "We will return to this next month."',
+        'The office said on Twitter: "No decision was taken."',
+        'Asked about it, Jane Doe on X: "no comment" was all she posted.',
+        "She posted about it on X (formerly Twitter) last week.",
+        "Follow us on X: @examplenews",
+    ],
+)
+def test_prose_is_not_an_embed(text):
+    assert find_posts(f"Intro.\n\n{text}\n\nOutro.\n", html=False).embeds == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'Ada Loomfield on X: "Reading season is open." / X',
+        'Ada Loomfield on X: "Reading season is open / X"',
+        'Ada Loomfield on X (formerly Twitter): "Reading season is open / X"',
+        'Ada Loomfield on Twitter: "Reading season is open." / Twitter',
+        "Ada Loomfield on X: “Reading season is open.” / X",
+    ],
+)
+def test_suffixed_titles_stand_alone(line):
+    (embed,) = find_posts(f"Intro.\n\n{line}\n\nOutro.\n", html=False).embeds
+    assert embed.author == "Ada Loomfield"
+    assert embed.text.rstrip(".") == "Reading season is open"
+
+
+def test_old_title_without_repeat_is_prose():
+    text = 'Intro.\n\nAda on Twitter: "Reading season is open."\n\nOutro.'
+    assert find_posts(text, html=False).embeds == []
+
+
+def test_truncated_title_without_full_text_keeps_the_ellipsis():
+    text = 'Intro.\n\nAda Loomfield on X: "Reading season is open and the…" / X\n\nOutro.\n'
+    (embed,) = find_posts(text, html=False).embeds
+    assert embed.text == "Reading season is open and the…"
+
+
+def test_two_signature_posts_in_a_row():
+    text = (
+        "Intro:\n\nFirst post text.\n— Ada Loomfield (@loomfield) May 2, 2024\n\n"
+        "Second post text.\n— Ramon Estevez-Lund (@ramonlund) March 14, 2019\n\nOutro.\n"
+    )
+    embeds = find_posts(text, html=False).embeds
+    assert [(e.handle, e.text, e.date) for e in embeds] == [
+        ("loomfield", "First post text.", "2024-05-02"),
+        ("ramonlund", "Second post text.", "2019-03-14"),
+    ]
+
+
+@pytest.mark.parametrize("dash", ["—", "&mdash;", "--", "-", "–"])
+def test_signature_dash_variants(dash):
+    text = f"Post text here.\n{dash} Ada Loomfield (@loomfield) May 2, 2024\n"
+    (embed,) = find_posts(text, html=False).embeds
+    assert (embed.handle, embed.author, embed.date) == ("loomfield", "Ada Loomfield", "2024-05-02")
+    assert embed.text == "Post text here."
+
+
+def test_signature_media_link_goes_to_media():
+    text = "Look at the sky pic.twitter.com/Qw12Er34Ty\n— Ada (@loomfield) May 2, 2024\n"
+    (embed,) = find_posts(text, html=False).embeds
+    assert embed.text == "Look at the sky"
+    assert embed.media == ("pic.twitter.com/Qw12Er34Ty",)

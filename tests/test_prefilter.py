@@ -1,0 +1,99 @@
+"""The byte pre-filter never drops a page that holds an embed.
+
+For every fixture with embeds, ``has_markers`` is true and detection with the pre-filter gives
+exactly what detection gives when the pre-filter lets everything through.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+import archiver.detect as detect
+from archiver.detect import MARKERS, TEXT_MARKERS, find_posts, has_markers
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGES = sorted(
+    [p for p in (FIXTURES / "html").glob("*.html")] + [p for p in (FIXTURES / "text").glob("*")],
+    key=lambda p: (p.parent.name, p.name),
+)
+EMBED_PAGES = [p for p in PAGES if find_posts(p.read_bytes()).embeds]
+IDS = [f"{p.parent.name}/{p.name}" for p in EMBED_PAGES]
+ALL_IDS = [f"{p.parent.name}/{p.name}" for p in PAGES]
+
+# Embed pages whose only marker is written in an unusual way.
+SYNTHETIC = {
+    "entity-escaped slashes": (
+        b'<html><body><figure class="media"><div data-oembed-url="https:&#x2F;&#x2F;x.com'
+        b'&#x2F;ada&#x2F;status&#x2F;1786049023310382281"></div></figure></body></html>'
+    ),
+    "decimal entity slash": (
+        b'<html><body><figure class="media"><div data-oembed-url="https://x.com/ada'
+        b'&#47;status/1786049023310382281"></div></figure></body></html>'
+    ),
+    "percent-encoded": (
+        b'<html><body><iframe src="https://cdn.embedly.com/widgets/media.html?url=https%3A%2F%2F'
+        b'twitter.com%2Fada%2Fstatus%2F1786049023310382281"></iframe></body></html>'
+    ),
+    "json-escaped": (
+        b'<html><body><div class="x-embed" data-url="https:\\/\\/x.com\\/ada\\/status\\/'
+        b'1786049023310382281"></div></body></html>'
+    ),
+    "only a data-tweet-id": (
+        b'<html><body><div data-tweet-id="1786049023310382281"></div></body></html>'
+    ),
+    "only an amp tweetid": (
+        b'<html><body><amp-twitter data-tweetid="1786049023310382281" width="1" height="1">'
+        b"</amp-twitter></body></html>"
+    ),
+    "utf-16 with bom": codecs.BOM_UTF16_LE
+    + (
+        '<html><body><blockquote class="twitter-tweet"><p>Hi</p>&mdash; Ada (@ada) '
+        '<a href="https://x.com/ada/status/1786049023310382281">May 2, 2024</a></blockquote>'
+        "</body></html>"
+    ).encode("utf-16-le"),
+}
+
+
+def test_there_are_embed_fixtures():
+    assert len(EMBED_PAGES) > 50
+
+
+@pytest.mark.parametrize("path", EMBED_PAGES, ids=IDS)
+def test_every_embed_page_has_markers(path):
+    assert has_markers(path.read_bytes())
+
+
+@pytest.mark.parametrize("path", PAGES, ids=ALL_IDS)
+@pytest.mark.parametrize("include_links", [False, True])
+def test_prefilter_changes_nothing(path, include_links, monkeypatch):
+    data = path.read_bytes()
+    filtered = find_posts(data, include_links=include_links)
+    monkeypatch.setattr(detect, "has_markers", lambda data, markers=None: True)
+    assert find_posts(data, include_links=include_links) == filtered
+
+
+@pytest.mark.parametrize("name", sorted(SYNTHETIC))
+def test_unusual_marker_spellings(name):
+    data = SYNTHETIC[name]
+    embeds = find_posts(data).embeds
+    assert [e.status_id for e in embeds] == ["1786049023310382281"]
+
+
+def test_page_without_markers_is_not_parsed(monkeypatch):
+    def explode(*args, **kwargs):
+        raise AssertionError("parsed a page that has no marker")
+
+    monkeypatch.setattr(detect, "_from_html", explode)
+    monkeypatch.setattr(detect, "_from_text", explode)
+    data = b"<html><head><title>Plain</title></head><body><p>Nothing here.</p></body></html>"
+    assert not has_markers(data)
+    detection = find_posts(data)
+    assert detection.embeds == []
+    assert detection.page.title == "Plain"
+
+
+def test_markers_are_bytes_for_literal_search():
+    assert all(isinstance(m, bytes) and m for m in MARKERS + TEXT_MARKERS)
