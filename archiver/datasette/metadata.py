@@ -40,6 +40,9 @@ _ARTICLE_COLUMNS = {
     "http_status": "HTTP status of the last scan (null for files).",
     "content_sha256": "SHA-256 of the page bytes at the last successful scan.",
     "source": "The feed, sitemap or list the article came from, when known.",
+    "canonical_url": "The canonical URL the article declares (<link rel=canonical>).",
+    "next_scan_at": "When the worker will scan the article again (UTC); null when never.",
+    "scan_count": "How many times the article has been scanned.",
 }
 _POST_COLUMNS = {
     "id": "The post's decimal status ID, or text: + a fingerprint for an embed with no ID.",
@@ -57,6 +60,8 @@ _POST_COLUMNS = {
     "next_check_at": "When the next check is due (UTC); null when it is never due.",
     "status_changed_at": "When the status last changed (UTC).",
     "checks": "How many times the post has been checked.",
+    "not_found_checks": "Checks in a row where every provider answered 404 (a single 404 is "
+    "inconclusive).",
 }
 _EMBED_COLUMNS = {
     "id": "Row id of the embed.",
@@ -112,6 +117,29 @@ _SCAN_COLUMNS = {
     "content_sha256": "SHA-256 of the page bytes.",
     "embeds": "How many embeds the scan found (null when it failed).",
     "error": "Why the scan failed, when it did.",
+}
+_SOURCE_STATE_COLUMNS = {
+    "name": "The source's name in config.toml.",
+    "type": "feed, sitemap or urls.",
+    "url": "Where the source is read from (URL or file).",
+    "etag": "ETag of the last response, for conditional requests.",
+    "last_modified": "Last-Modified of the last response, for conditional requests.",
+    "mtime": "Modification time of a file source at the last read (Unix seconds).",
+    "last_polled_at": "When the source was last read (UTC).",
+    "next_poll_at": "When it will be read again (UTC).",
+    "last_error": "Why the last read failed, when it did.",
+    "urls_seen": "How many article URLs the source has listed.",
+}
+_WORKER_RUN_COLUMNS = {
+    "id": "Row id of the run.",
+    "pid": "Process id of the worker.",
+    "started_at": "When the worker started (UTC).",
+    "last_beat_at": "Its latest heartbeat (UTC).",
+    "stopped_at": "When it stopped (UTC); null while running or after a crash.",
+    "state": "running, stopped…",
+    "articles_scanned": "Articles scanned during the run.",
+    "posts_checked": "Posts checked during the run.",
+    "errors": "Errors logged during the run.",
 }
 _PROVENANCE_COLUMNS = {
     "post_id": "The post.",
@@ -226,7 +254,7 @@ select
 from posts
 join embeds on embeds.post_id = posts.id and embeds.method != 'link'
 group by posts.id
-order by articles desc, embeds desc, first_seen_at
+order by articles desc, embeds desc, first_seen_at, posts.id
 limit 100
 """,
         ),
@@ -332,6 +360,16 @@ def tables() -> dict[str, dict[str, Any]]:
             "columns": _SCAN_COLUMNS,
             "sort_desc": "started_at",
         },
+        "source_state": {
+            "description": "The worker's state for each configured source (feeds, sitemaps…).",
+            "columns": _SOURCE_STATE_COLUMNS,
+        },
+        "worker_runs": {
+            "description": "Each run of archive worker, with its heartbeat.",
+            "columns": _WORKER_RUN_COLUMNS,
+            "sort_desc": "started_at",
+        },
+        "_sqlite_migrations": {"hidden": True},
         "post_provenance": {
             "description": "Each post with every article that embedded it.",
             "columns": _PROVENANCE_COLUMNS,

@@ -1,0 +1,378 @@
+"""Browsing the archive in Datasette: metadata, canned queries, search, post cards, serve.
+
+The archive is built by the real scan code (``tests/datasette_sample.py``); Datasette runs
+in-process through ``Datasette([...]).client``, and once for real through ``archive serve``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+from datasette.app import Datasette
+from datasette_sample import (
+    BRIDGE,
+    FERRY,
+    HOSTILE,
+    HOSTILE_TEXT,
+    MAYOR,
+    PENDING,
+    PIER,
+    article_url,
+    build_sample_archive,
+)
+from markupsafe import Markup
+
+from archiver.cli import cli
+from archiver.datasette import metadata, plugin
+from archiver.datasette.serve import datasette_args, register_plugin
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    return build_sample_archive(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="module")
+def urls(sample) -> dict[str, str]:
+    articles = sample.parent / "articles"
+    return {name: article_url(articles, f"{name}.html") for name in ("harbour", "ferries")}
+
+
+@pytest.fixture(scope="module")
+def ds(sample) -> Datasette:
+    register_plugin()
+    return Datasette([str(sample)])
+
+
+def get(ds: Datasette, path: str) -> httpx.Response:
+    return asyncio.run(ds.client.get(path))
+
+
+def rows(ds: Datasette, path: str) -> list[dict]:
+    separator = "&" if "?" in path else "?"
+    response = get(ds, f"{path}{separator}_shape=array")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# Plugin and metadata ------------------------------------------------------------------------
+
+
+def test_plugin_registered_through_entry_point(ds):
+    names = [p["name"] for p in get(ds, "/-/plugins.json").json()]
+    assert "archiver" in names
+
+
+def test_instance_metadata(ds):
+    meta = get(ds, "/-/metadata.json").json()
+    assert meta["title"] == metadata.TITLE
+    assert meta["source"] and meta["license"]
+    home = get(ds, "/").text
+    assert metadata.TITLE in home and "/archive/gone" in home
+
+
+def test_every_table_and_column_is_described(sample):
+    db = sqlite_utils.Database(sample)
+    described = metadata.tables()
+    names = [
+        name for name in db.table_names() if "_fts" not in name and not name.startswith("_")
+    ] + db.view_names()
+    for name in names:
+        assert name in described, f"table {name} has no metadata"
+        columns = set(db[name].columns_dict)
+        assert columns <= set(described[name]["columns"]), (name, columns)
+        assert described[name]["description"]
+
+
+def test_table_options_facets_sort_and_labels(ds):
+    posts = get(ds, "/archive/posts.json").json()
+    assert set(posts["facet_results"]) == {"status", "handle"}
+    assert "sorted by first_seen_at descending" in posts["human_description_en"]
+    assert {"method", "handle"} <= set(get(ds, "/archive/embeds.json").json()["facet_results"])
+    assert "site" in get(ds, "/archive/articles.json").json()["facet_results"]
+    embeds = rows(ds, f"/archive/embeds.json?_labels=on&post_id={MAYOR}")
+    assert embeds[0]["post_id"] == {"value": MAYOR, "label": "RiversideMayor"}
+    assert embeds[0]["article_id"]["label"].startswith("Harbour bridge closed")
+    assert '"hidden": true' in get(ds, "/-/metadata.json").text
+
+
+# Canned queries ------------------------------------------------------------------------------
+
+
+def test_queries_are_read_only(ds):
+    queries = asyncio.run(ds.get_canned_queries("archive", None))
+    assert set(queries) == {
+        "provenance",
+        "gone",
+        "changed",
+        "most_embedded",
+        "article",
+        "search",
+        "history",
+    }
+    assert not any(query.get("write") for query in queries.values())
+    response = get(ds, "/archive.json?sql=" + quote("update posts set status = 'live'"))
+    assert response.status_code == 400
+    assert "must be a SELECT" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "post",
+    [PIER, f"https://twitter.com/harbourwatch/status/{PIER}?s=20", f"x.com/i/web/status/{PIER}"],
+)
+def test_provenance_of_a_post(ds, urls, post):
+    found = rows(ds, "/archive/provenance.json?post=" + quote(post, safe=""))
+    assert [(r["post_id"], r["article_url"]) for r in found] == [
+        (PIER, urls["ferries"]),
+        (PIER, urls["harbour"]),
+    ]
+    by_article = {r["article_url"]: r for r in found}
+    assert by_article[urls["ferries"]]["position"] == 1
+    assert by_article[urls["harbour"]]["position"] == 2
+    assert by_article[urls["harbour"]]["removed_at"] == "2025-03-20T10:00:00Z"
+    assert by_article[urls["ferries"]]["removed_at"] is None
+    assert (
+        by_article[urls["ferries"]]["shown_text"]
+        == "Cracks visible on the east pier of the bridge."
+    )
+    assert by_article[urls["ferries"]]["first_seen_at"]
+    assert by_article[urls["ferries"]]["method"] == "blockquote"
+
+
+def test_gone_newest_first_with_articles_still_showing(ds, urls):
+    found = rows(ds, "/archive/gone.json")
+    assert [(r["post_id"], r["status"], r["article_url"]) for r in found] == [
+        (FERRY, "suspended", urls["ferries"]),
+        (PIER, "deleted", urls["ferries"]),  # harbour took its embed down
+    ]
+    assert found[1]["last_known_text"] == "Cracks visible on the east pier of the bridge."
+
+
+def test_changed_text(ds, urls):
+    found = rows(ds, "/archive/changed.json")
+    assert [(r["post_id"], r["article_url"]) for r in found] == [(MAYOR, urls["harbour"])]
+    assert found[0]["shown_text"] == "The bridge reopens on Friday morning."
+    assert found[0]["live_text"] == "The bridge reopens next week, not Friday."
+
+
+def test_most_embedded(ds):
+    found = rows(ds, "/archive/most_embedded.json")
+    assert [(r["post_id"], r["articles"]) for r in found[:3]] == [
+        (BRIDGE, 2),
+        (PIER, 2),
+        (MAYOR, 1),
+    ]
+    assert len(found) == 7
+
+
+def test_everything_from_one_article(ds, urls):
+    found = rows(ds, "/archive/article.json?article=" + quote(urls["ferries"], safe=""))
+    assert [r["post_id"] for r in found] == [BRIDGE, PIER, FERRY, HOSTILE, PENDING]
+    assert [r["position"] for r in found] == [0, 1, 2, 3, 4]
+    assert found[2]["status"] == "suspended"
+    by_id = rows(ds, f"/archive/article.json?article={found[0]['article_id']}")
+    assert by_id == found
+
+
+def test_history_of_a_post(ds):
+    found = rows(ds, f"/archive/history.json?post={MAYOR}")
+    assert [r["checked_at"] for r in found] == ["2025-03-19T12:00:00Z", "2025-03-18T12:00:00Z"]
+    assert found[0]["text"] == "The bridge reopens next week, not Friday."
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("pier", {("post", PIER), ("embed", PIER)}),
+        ("FERRIES", {("post", FERRY), ("embed", FERRY)}),
+        ("onerror", {("post", HOSTILE), ("embed", HOSTILE)}),
+        ("harbourwatch", {("post", PIER), ("embed", PIER)}),  # the handle column
+        ('"reopens next week"', {("post", MAYOR)}),  # live text only: the article said Friday
+    ],
+)
+def test_search_posts_and_embeds(ds, q, expected):
+    found = rows(ds, "/archive/search.json?q=" + quote(q))
+    assert {(r["found_in"], r["post_id"]) for r in found} == expected
+
+
+@pytest.mark.parametrize("q", ["", '"unbalanced', "AND OR NOT", "*", "pier)(", "@ferryfan"])
+def test_search_never_fails_on_odd_input(ds, q):
+    response = get(ds, "/archive/search.json?_shape=array&q=" + quote(q))
+    assert response.status_code == 200, response.text
+
+
+def test_table_search(ds):
+    found = rows(ds, "/archive/posts.json?_search=pier")
+    assert [r["id"] for r in found] == [PIER]
+
+
+# Rendering: cards, badges and hostile text ---------------------------------------------------
+
+HOSTILE_PAGES = [
+    f"/archive/posts/{HOSTILE}",
+    "/archive/posts",
+    "/archive/embeds",
+    "/archive/snapshots",
+    "/archive/post_provenance",
+    "/archive/search?q=onerror",
+    "/archive/most_embedded",
+    f"/archive/provenance?post={HOSTILE}",
+]
+
+
+@pytest.mark.parametrize("path", HOSTILE_PAGES)
+def test_hostile_text_is_escaped(ds, path):
+    html = get(ds, path).text
+    assert "&lt;script&gt;document.title=" in html
+    assert "<script>document.title" not in html
+    assert "<img src=x" not in html
+    assert 'onerror="document' not in html
+
+
+def test_post_card(ds):
+    html = get(ds, f"/archive/posts/{MAYOR}").text
+    assert '<div class="archiver-card">' in html
+    assert '<strong class="archiver-author">Mayor of Riverside</strong>' in html
+    assert '<span class="archiver-handle">@RiversideMayor</span>' in html
+    assert "The bridge reopens next week, not Friday." in html
+    assert f'href="https://x.com/RiversideMayor/status/{MAYOR}"' in html
+    assert f'href="/archive/provenance?post={MAYOR}"' in html
+    assert f'href="/archive/snapshots?post_id={MAYOR}"' in html
+    assert "UTC</time>" in html
+    assert 'class="archiver-status archiver-status-live"' in html
+    assert '/-/archiver.css"' in html
+
+
+def test_status_badges_and_css(ds):
+    html = get(ds, "/archive/gone").text
+    assert 'archiver-status archiver-status-suspended"' in html
+    assert f'<a href="/archive/posts/{PIER}">{PIER}</a>' in html
+    css = get(ds, "/-/archiver.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert ".archiver-card" in css.text
+
+
+def test_card_escapes_every_field_and_refuses_unsafe_links():
+    row = {
+        "id": "1",
+        "author_name": "<b>Evil</b>",
+        "handle": '"><script>x</script>',
+        "text": HOSTILE_TEXT,
+        "status": "live",
+        "created_at": "<i>",
+        "url": "javascript:alert(1)",
+    }
+    links = {k: f"/db/{k}?a=1&b=<x>" for k in ("post", "articles", "snapshots", "checks")}
+    card = plugin.post_card(row, links)
+    assert isinstance(card, Markup)
+    assert "<b>" not in card and "<script>" not in card and "<i>" not in card
+    assert "javascript:" not in card
+    assert 'href="/db/post?a=1&amp;b=&lt;x&gt;"' in card
+    assert plugin.safe_post_url("https://x.com/a/status/1") == "https://x.com/a/status/1"
+    for url in ("http://x.com/a", "https://evil.example/x.com", "javascript:x.com", None, 3):
+        assert plugin.safe_post_url(url) is None
+
+
+def test_sql_helpers():
+    assert plugin.post_id_sql(f"https://mobile.twitter.com/a/status/{PIER}/photo/1") == PIER
+    assert plugin.post_id_sql(f" {PIER} ") == PIER
+    assert plugin.post_id_sql("text:0123456789abcdef") == "text:0123456789abcdef"
+    assert plugin.post_id_sql(None) is None
+    assert plugin.fts_query_sql("") == '""'
+    assert plugin.fts_query_sql('bridge "closed') == '"bridge" "closed"'
+
+
+def test_other_databases_are_left_alone(tmp_path, sample):
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["posts"].insert({"id": 1, "status": "deleted"})
+    both = Datasette([str(sample), str(other)])
+    assert plugin.archive_databases(both) == ["archive"]
+    html = get(both, "/other/posts").text
+    assert "archiver-status" not in html
+    assert (
+        "queries" not in get(both, "/other.json").json()
+        or not get(both, "/other.json").json()["queries"]
+    )
+
+
+def test_metadata_json_for_publishing(capsys):
+    metadata.main(["mine"])
+    out = capsys.readouterr().out
+    assert '"mine"' in out and '"provenance"' in out and '"write"' not in out
+
+
+# archive serve ---------------------------------------------------------------------------------
+
+
+def test_datasette_args():
+    args = datasette_args("a.db", host="0.0.0.0", port=9, open_browser=True)
+    assert args[:6] == ["serve", "a.db", "--host", "0.0.0.0", "--port", "9"]
+    assert "--open" in args and "--immutable" not in args and "-i" not in args
+
+
+def test_serve_without_archive_fails_cleanly(tmp_path):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "nope.db")])
+    assert result.exit_code == 1
+    assert "no archive here" in result.output
+    assert not (tmp_path / "nope.db").exists()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 20) -> httpx.Response:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"archive serve exited: {process.stderr.read().decode()}")
+        try:
+            return httpx.get(url, timeout=1)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"archive serve did not answer at {url}")
+
+
+def test_archive_serve_while_another_process_writes(sample, tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "serve", "--db", str(sample), "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert wait_for(f"{base}/-/versions.json", process).status_code == 200
+        gone = httpx.get(f"{base}/archive/gone.json?_shape=array").json()
+        assert [r["post_id"] for r in gone] == [FERRY, PIER]
+        assert "archiver-card" in httpx.get(f"{base}/archive/posts/{HOSTILE}").text
+        # A scan writes to the same file while Datasette serves it.
+        page = tmp_path / "late.html"
+        page.write_text(
+            '<html><head><title>Late news</title></head><body><blockquote class="twitter-tweet">'
+            '<p>Late post about the pier</p>&mdash; Late (@late) <a href="https://twitter.com/'
+            'late/status/1902040000000000005">March 22, 2025</a></blockquote></body></html>',
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(cli, ["scan", str(page), "--db", str(sample)])
+        assert result.exit_code == 0, result.output
+        found = httpx.get(f"{base}/archive/search.json?_shape=array&q=late").json()
+        assert {r["post_id"] for r in found} == {"1902040000000000005"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
