@@ -552,3 +552,43 @@ def test_header_charset_beats_a_wrong_meta():
 
 def test_latin2_meta_title():
     assert detect("charset_latin2_meta.html").page.title == "Zprávy z Brna"
+
+
+@pytest.mark.parametrize("depth", [10, 300, 1500, 2100, 10_000])
+def test_deeply_nested_pages_keep_their_embeds(depth):
+    """libxml2 stops at 256 levels by default and 2048 with huge_tree."""
+    page = (HTML / "same_post_twice.html").read_bytes()
+    deep = b"<div>" * depth + page + b"</div>" * depth
+    assert [summary(e) for e in find_posts(deep).embeds] == EMBEDS["same_post_twice.html"]
+
+
+def test_unclosed_presentational_tags_keep_their_embeds():
+    page = (HTML / "rtl.html").read_bytes().replace(b"<article>", b"<font size=2><b>" * 1500)
+    assert [summary(e) for e in find_posts(page).embeds] == EMBEDS["rtl.html"]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "<p>https://x.com/portauthority/status/1939701478326941847?s=20</p>",
+        '<p><a href="https://x.com/portauthority/status/1939701478326941847/photo/1">'
+        "https://x.com/portauthority/status/1939701478326941847/photo/1</a></p>",
+        "<div>\n  https://twitter.com/portauthority/status/1939701478326941847  \n</div>",
+    ],
+)
+def test_block_holding_only_a_status_url_is_an_embed(block):
+    page = f"<html><body><p>Intro.</p>{block}<p>Outro.</p></body></html>"
+    (embed,) = find_posts(page).embeds
+    assert (embed.method, embed.status_id, embed.handle) == (
+        "placeholder",
+        "1939701478326941847",
+        "portauthority",
+    )
+
+
+def test_status_url_with_words_around_it_is_a_link():
+    page = (
+        "<html><body><p>See https://x.com/portauthority/status/1939701478326941847 for the"
+        " schedule.</p></body></html>"
+    )
+    assert find_posts(page).embeds == []

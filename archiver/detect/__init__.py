@@ -2,7 +2,8 @@
 
 ``find_posts`` is the entry point. A byte-level pre-filter looks for the literal markers
 that every supported embed form writes into the page (``MARKERS``); a page with none of them
-cannot hold an embed and is never decoded or parsed beyond its ``<head>``.
+cannot hold an embed and is never decoded or parsed beyond its ``<head>``. UTF-16/32 pages,
+whose markers are not ASCII bytes, are decoded before the check.
 """
 
 from __future__ import annotations

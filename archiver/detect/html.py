@@ -97,14 +97,33 @@ class Found:
     extra: dict = field(default_factory=dict)
 
 
+# Tags that carry no embed: dropped when a page nests deeper than libxml2 can follow.
+_WRAPPER_TAGS = re.compile(
+    r"</?(?:(?:font|b|i|u|s|em|strong|small|big|center|strike|tt)\b[^>]*|div|span|section)>",
+    re.I,
+)
+
+
 def parse(markup: str) -> etree._Element:
-    """Parse a page; a leading XML declaration (which lxml refuses in str input) is dropped."""
+    """Parse a page; a leading XML declaration (which lxml refuses in str input) is dropped.
+
+    ``huge_tree`` lifts libxml2's nesting limit from 256 to 2048 levels; beyond that the
+    parser silently drops the rest of the page, so the page is parsed again without its
+    attribute-less wrapper and presentational tags (the nesting of broken legacy markup).
+    """
     if markup.startswith("<?xml"):
         markup = markup[markup.find("?>") + 2 :]
-    try:
-        return lxml.html.document_fromstring(markup)
-    except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html><body></body></html>")
+    for attempt in range(2):
+        parser = lxml.html.HTMLParser(huge_tree=True)
+        try:
+            root = lxml.html.document_fromstring(markup, parser=parser)
+        except (etree.ParserError, ValueError):
+            break
+        too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+        if not too_deep or attempt:
+            return root
+        markup = _WRAPPER_TAGS.sub("", markup)
+    return lxml.html.document_fromstring("<html><body></body></html>")
 
 
 def expand_hidden_markup(root: etree._Element) -> None:
@@ -360,7 +379,9 @@ def judge(el: etree._Element) -> Found | None:
         if "Twitter2ToDOM" in (el.get("data-component-name") or "") or "twitter-embed" in cls:
             status = find_status(el.get("href") or "")
             return Found(el, "card", *status) if status else None
-        return None
+        parent = el.getparent()  # a linked URL alone in its block: a failed auto-embed
+        bare = is_bare_url_block(parent) if parent is not None else None
+        return from_container(parent, "placeholder", [bare]) if bare else None
     if tag == "blockquote":
         if is_publish_blockquote(el) or is_quoted_post(el):
             found = read_blockquote(el)
@@ -479,7 +500,7 @@ def find_embeds(root: etree._Element, include_links: bool = False) -> list[Found
         if hit is not None:
             found.append(hit)
             if hit.method != "link":
-                accepted.append(el)
+                accepted.append(hit.element)
     return merge_rendered_pairs(found)
 
 
