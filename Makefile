@@ -35,3 +35,9 @@ corpus-check: install
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm
+
+# Headless Chromium against `archive serve`: screenshots into docs/, no archived script runs.
+# Skips with a message when Chromium is not installed (Debian: apt-get install chromium).
+.PHONY: browser-check
+browser-check: install
+	$(BIN)/python scripts/browser_check.py --out docs

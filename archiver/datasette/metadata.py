@@ -175,7 +175,13 @@ _POST_CARD_SQL = "posts.id as post_id, posts.handle, posts.author_name, posts.st
 
 
 def _query(title: str, description: str, sql: str, **extra: Any) -> dict[str, Any]:
-    return {"title": title, "description": description, "sql": sql.strip(), **extra}
+    return {
+        "title": title,
+        "description": description,
+        "sql": sql.strip(),
+        "hide_sql": True,
+        **extra,
+    }
 
 
 def canned_queries() -> dict[str, dict[str, Any]]:
@@ -188,11 +194,11 @@ def canned_queries() -> dict[str, dict[str, Any]]:
             "are included.",
             """
 select
-  embeds.post_id, articles.title as article_title, articles.url as article_url,
-  articles.site, embeds.position, embeds.occurrence, embeds.method,
-  embeds.author_name as shown_author, embeds.handle as shown_handle,
-  embeds.text as shown_text, embeds.date as shown_date,
-  embeds.first_seen_at, embeds.last_seen_at, embeds.removed_at, embeds.id as embed_id
+  embeds.post_id, articles.title as article_title, articles.site, embeds.position,
+  embeds.method, embeds.text as shown_text, embeds.first_seen_at, embeds.last_seen_at,
+  embeds.removed_at, articles.url as article_url, embeds.author_name as shown_author,
+  embeds.handle as shown_handle, embeds.date as shown_date, embeds.occurrence,
+  embeds.id as embed_id
 from embeds
 join posts on posts.id = embeds.post_id
 join articles on articles.id = embeds.article_id

@@ -165,6 +165,17 @@ def post_card(row: dict[str, Any], links: dict[str, str]) -> Markup:
     return Markup("").join(parts)
 
 
+def home_html(datasette: Any, database: str) -> Markup:
+    """The home page text: what the archive is, and every canned query one click away."""
+    items = Markup("").join(
+        Markup('<li><a href="{}">{}</a>: {}</li>').format(
+            datasette.urls.query(database, name), query["title"], query["description"]
+        )
+        for name, query in metadata.canned_queries().items()
+    )
+    return Markup("<p>{}</p><p>Questions:</p><ul>{}</ul>").format(metadata.DESCRIPTION, items)
+
+
 def _row_dict(row: Any) -> dict[str, Any]:
     try:
         return {key: row[key] for key in row.keys()}  # noqa: SIM118 (sqlite3.Row)
@@ -181,19 +192,7 @@ def get_metadata(datasette, key, database, table):
     if not names:
         return {}
     meta = metadata.instance_metadata(names, queries=False)
-    first = names[0]
-    meta["description_html"] = Markup("<p>{}</p><p>Start with: {}.</p>").format(
-        metadata.DESCRIPTION,
-        Markup(", ").join(
-            Markup('<a href="{}">{}</a>').format(datasette.urls.query(first, name), title)
-            for name, title in (
-                ("gone", "posts no longer live"),
-                ("changed", "posts whose text changed"),
-                ("most_embedded", "most-embedded posts"),
-                ("search", "search"),
-            )
-        ),
-    )
+    meta["description_html"] = home_html(datasette, names[0])
     return meta
 
 
