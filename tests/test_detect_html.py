@@ -592,3 +592,36 @@ def test_status_url_with_words_around_it_is_a_link():
         " schedule.</p></body></html>"
     )
     assert find_posts(page).embeds == []
+
+
+def test_line_breaks_in_the_markup_are_spaces():
+    """A CMS that wraps long lines splits the signature: on screen it is still one line."""
+    page = (
+        '<html><body><blockquote class="twitter-tweet"><p lang="en" dir="ltr">Ferry\nrunning'
+        " late</p>&mdash; Vera\nNovakova\n(@veranovak)\n<a\n"
+        'href="https://twitter.com/veranovak/status/412599012686084525">December\n16, 2013</a>'
+        "\n</blockquote></body></html>"
+    )
+    (embed,) = find_posts(page).embeds
+    assert summary(embed) == (
+        "blockquote",
+        "412599012686084525",
+        "veranovak",
+        "Vera Novakova",
+        "2013-12-16",
+        "Ferry running late",
+    )
+
+
+def test_positions_with_several_text_forms_before_a_markup_embed():
+    page = (
+        '<html><body><p>Ada on X: "One." / X</p><p>Bo on X: "Two." / X</p>'
+        '<blockquote class="twitter-tweet"><p>Three</p>&mdash; Cy (@cy) '
+        '<a href="https://x.com/cy/status/20">May 2, 2024</a></blockquote></body></html>'
+    )
+    embeds = find_posts(page).embeds
+    assert [(e.position, e.method, e.author) for e in embeds] == [
+        (0, "text", "Ada"),
+        (1, "text", "Bo"),
+        (2, "blockquote", "Cy"),
+    ]

@@ -149,18 +149,18 @@ def _from_html(text: str, raw: bytes, include_links: bool) -> list[Embed]:
             (r for r, line in enumerate(sentinel_lines) if line > hit.first_line), len(markup)
         )
         slots.setdefault(rank, []).append(hit)
-    embeds: list[Embed] = []
+    ordered: list = []
     rank = 0
     for item in found:
         if item.method != "link":
-            embeds.extend(
-                _text_embed(len(embeds) + k, hit) for k, hit in enumerate(slots.pop(rank, []))
-            )
+            ordered.extend(slots.pop(rank, []))
             rank += 1
-        embeds.append(_markup_embed(len(embeds), item))
-    for hit in (hit for r in sorted(slots) for hit in slots[r]):
-        embeds.append(_text_embed(len(embeds), hit))
-    return embeds
+        ordered.append(item)
+    ordered.extend(hit for r in sorted(slots) for hit in slots[r])
+    return [
+        _text_embed(position, item) if isinstance(item, TextHit) else _markup_embed(position, item)
+        for position, item in enumerate(ordered)
+    ]
 
 
 def _markup_embed(position: int, found) -> Embed:

@@ -535,35 +535,44 @@ def merge_rendered_pairs(found: list[Found]) -> list[Found]:
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "svg"})
 
 
+PREFORMATTED = frozenset({"pre", "textarea", "plaintext", "listing", "xmp"})
+# A line break in the markup is a space on screen (outside <pre>): only <br> and blocks break.
+_SOURCE_BREAKS = str.maketrans("\n\r\t\f", "    ")
+
+
 def flatten(root: etree._Element, placeholders: dict[int, str] | None = None) -> str:
     """Text the way a reader tool flattens markup: block boundaries and ``<br>`` become
-    newlines, invisible elements vanish, and an element listed in ``placeholders`` (by id())
-    is replaced by its placeholder line. Iterative, so deep nesting cannot overflow."""
+    newlines, line breaks in the source become spaces (except in ``<pre>``), invisible
+    elements vanish, and an element listed in ``placeholders`` (by id()) is replaced by its
+    placeholder line. Iterative, so deep nesting cannot overflow."""
     placeholders = placeholders or {}
     parts: list[str] = []
+    pre = 0
     stack: list[tuple[etree._Element, bool]] = [(root, False)]
     while stack:
         node, closing = stack.pop()
         tag = node.tag if isinstance(node.tag, str) else ""
         tail = node.tail if node is not root else None
         if closing:
+            pre -= tag in PREFORMATTED
             if tag in BLOCK_TAGS:
                 parts.append("\n")
             if tail:
-                parts.append(tail)
+                parts.append(tail if pre else tail.translate(_SOURCE_BREAKS))
             continue
         if id(node) in placeholders:
             parts.append(f"\n{placeholders[id(node)]}\n")
         elif tag and tag not in INVISIBLE:
+            pre += tag in PREFORMATTED
             if tag in BLOCK_TAGS or tag == "br":
                 parts.append("\n")
             if node.text:
-                parts.append(node.text)
+                parts.append(node.text if pre else node.text.translate(_SOURCE_BREAKS))
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(node))
             continue
         if tail:
-            parts.append(tail)
+            parts.append(tail if pre else tail.translate(_SOURCE_BREAKS))
     return "".join(parts)
 
 
