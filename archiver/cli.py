@@ -151,6 +151,46 @@ def snapshot(posts, due, limit, db_path, config_path) -> None:
 @cli.command()
 @click.option("--db", "db_path", help=DB_HELP)
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
+@click.option("--once", is_flag=True, help="Run every job once, then exit (for cron and tests).")
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+)
+def worker(db_path, config_path, once, log_level) -> None:
+    """Run the daemon: poll sources, scan new and due articles, re-check due posts.
+
+    Sources and schedules come from the config file. SIGTERM or Ctrl-C finishes
+    the item in hand and exits; a restart continues where it stopped.
+
+    \b
+    Example:
+        archive worker --config config.toml --db archive.db
+        archive worker --once
+    """
+    import logging
+
+    from .worker import Worker
+
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    config, db = load(config_path, db_path)
+    path = db.conn.execute("pragma database_list").fetchone()[2]
+    db.conn.close()
+    daemon = Worker(path, config)
+    if once:
+        daemon.run_once()
+    else:
+        daemon.run_forever()
+
+
+@cli.command()
+@click.option("--db", "db_path", help=DB_HELP)
+@click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.option(
     "--posts",

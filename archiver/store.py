@@ -335,12 +335,13 @@ def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> int:
     row = conn.execute("select id from articles where url = ?", (record.url,)).fetchone()
     if row is None:
         cursor = conn.execute(
-            "insert into articles (url, final_url, title, site, published_at, first_seen_at,"
-            " last_scanned_at, http_status, content_sha256, source)"
-            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into articles (url, final_url, canonical_url, title, site, published_at,"
+            " first_seen_at, last_scanned_at, http_status, content_sha256, source, scan_count)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             (
                 record.url,
                 record.final_url,
+                page.canonical_url,
                 page.title,
                 page.site,
                 page.published_at,
@@ -351,16 +352,18 @@ def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> int:
                 record.source,
             ),
         )
-        return int(cursor.lastrowid or 0)
-    article_id = int(row[0])
-    if record.error is None:
+        article_id = int(cursor.lastrowid or 0)
+    elif record.error is None:
+        article_id = int(row[0])
         conn.execute(
-            "update articles set final_url = coalesce(?, final_url), title = coalesce(?, title),"
+            "update articles set final_url = coalesce(?, final_url),"
+            " canonical_url = coalesce(?, canonical_url), title = coalesce(?, title),"
             " site = coalesce(?, site), published_at = coalesce(?, published_at),"
             " last_scanned_at = ?, http_status = ?, content_sha256 = ?,"
-            " source = coalesce(source, ?) where id = ?",
+            " source = coalesce(source, ?), scan_count = scan_count + 1 where id = ?",
             (
                 record.final_url,
+                page.canonical_url,
                 page.title,
                 page.site,
                 page.published_at,
@@ -372,10 +375,15 @@ def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> int:
             ),
         )
     else:
+        article_id = int(row[0])
         conn.execute(
-            "update articles set last_scanned_at = ?, http_status = coalesce(?, http_status)"
-            " where id = ?",
+            "update articles set last_scanned_at = ?, http_status = coalesce(?, http_status),"
+            " scan_count = scan_count + 1 where id = ?",
             (record.finished_at, record.http_status, article_id),
+        )
+    if record.reschedule:
+        conn.execute(
+            "update articles set next_scan_at = ? where id = ?", (record.next_scan_at, article_id)
         )
     return article_id
 

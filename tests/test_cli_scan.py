@@ -37,7 +37,7 @@ def test_scan_text_file_json_shape(run_cli, tmp_path, db_path):
     page.write_text(SEED_LIKE, encoding="utf-8")
     result = run_cli("scan", str(page), "--json")
     assert result.exit_code == 0, result.output
-    line = json.loads(result.output.strip())
+    line = json.loads(result.stdout.strip())
     assert set(line) == {"target", "url", "status", "error", "embeds"}
     assert line["status"] == "ok" and line["error"] is None
     assert [e["author"] for e in line["embeds"]] == ["Jane Example", "John Sample"]
@@ -74,14 +74,14 @@ def test_scan_directory_recursive_and_idempotent(run_cli, tmp_path, db_path):
 def test_stdin_target(run_cli, db_path):
     result = run_cli("scan", "-", "--json", input=embed_page().encode())
     assert result.exit_code == 0
-    assert json.loads(result.output)["embeds"][0]["post_id"] == "1763000000000000001"
+    assert json.loads(result.stdout)["embeds"][0]["post_id"] == "1763000000000000001"
 
 
 def test_include_links_reports_prose_links(run_cli, tmp_path):
     page = tmp_path / "a.html"
     page.write_text(embed_page(), encoding="utf-8")
-    plain = json.loads(run_cli("scan", str(page), "--json").output)
-    linked = json.loads(run_cli("scan", str(page), "--json", "--include-links").output)
+    plain = json.loads(run_cli("scan", str(page), "--json").stdout)
+    linked = json.loads(run_cli("scan", str(page), "--json", "--include-links").stdout)
     assert [e["method"] for e in plain["embeds"]] == ["blockquote"]
     assert [e["method"] for e in linked["embeds"]] == ["blockquote", "link"]
     assert linked["embeds"][1]["post_id"] == "1760000000000000001"
@@ -127,7 +127,7 @@ def test_malformed_html_is_not_an_error(run_cli, tmp_path):
     )
     result = run_cli("scan", str(page), "--json")
     assert result.exit_code == 0
-    assert json.loads(result.output)["embeds"][0]["post_id"] == "1763000000000000005"
+    assert json.loads(result.stdout)["embeds"][0]["post_id"] == "1763000000000000005"
 
 
 def test_usage_errors_exit_2(run_cli):
@@ -176,7 +176,7 @@ def test_scan_urls_from_local_server(run_cli, httpserver, db_path, tmp_path):
         "--json",
     )
     assert result.exit_code == 1
-    lines = {json.loads(line)["target"]: json.loads(line) for line in result.output.splitlines()}
+    lines = {json.loads(line)["target"]: json.loads(line) for line in result.stdout.splitlines()}
     ok = lines[httpserver.url_for("/news/ok")]
     assert ok["status"] == "ok" and ok["embeds"][0]["post_id"] == "1763000000000000001"
     assert "HTTP 404" in lines[httpserver.url_for("/news/missing")]["error"]
@@ -207,7 +207,7 @@ def test_gzip_and_redirect_and_charset_from_header(run_cli, httpserver):
     result = run_cli("scan", httpserver.url_for("/old"), "--json")
     assert result.exit_code == 0, result.output
     assert (
-        json.loads(result.output)["embeds"][0]["text"] == "Caf\u00e9 cr\u00e8me \u2013 na\u00efve"
+        json.loads(result.stdout)["embeds"][0]["text"] == "Caf\u00e9 cr\u00e8me \u2013 na\u00efve"
     )
 
 
@@ -217,4 +217,4 @@ def test_redirect_loop_is_an_error(run_cli, httpserver):
     )
     result = run_cli("scan", httpserver.url_for("/loop"), "--json")
     assert result.exit_code == 1
-    assert "too many redirects" in json.loads(result.output)["error"]
+    assert "too many redirects" in json.loads(result.stdout)["error"]

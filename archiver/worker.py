@@ -1,0 +1,337 @@
+"""``archive worker``: the daemon. It only schedules; the work is the library's.
+
+Three kinds of job, each ``max_instances=1`` and coalesced: poll each source (its own
+interval), scan the queued or due articles, and check the due posts. All durable state (the
+article queue, each post's next check, each source's ETag) lives in the archive, so a restart
+continues where the last run stopped. Jobs work in small committed batches and look at the
+stop flag between items: SIGTERM or SIGINT finishes the item in hand, then exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from .config import Config, Source
+from .errors import ArchiverError
+from .store import (
+    due_articles,
+    due_posts,
+    enqueue_articles,
+    next_rescan,
+    open_database,
+    save_scan,
+    transaction,
+    utcnow,
+)
+
+log = logging.getLogger("archiver.worker")
+SCAN_BATCH = 16
+CHECK_BATCH = 64
+HEARTBEAT_SECONDS = 5.0
+
+
+@dataclass
+class Counts:
+    articles_scanned: int = 0
+    posts_checked: int = 0
+    errors: int = 0
+
+
+class Worker:
+    """The daemon's jobs over one archive file; thread-safe (one connection per job run)."""
+
+    def __init__(self, db_path: str, config: Config) -> None:
+        self.db_path = db_path
+        self.config = config
+        self.stop = threading.Event()
+        self.counts = Counts()
+        self._lock = threading.Lock()
+        self.run_id: int | None = None
+
+    def _db(self):
+        return open_database(self.db_path)
+
+    def _count(self, **increments: int) -> None:
+        with self._lock:
+            for name, value in increments.items():
+                setattr(self.counts, name, getattr(self.counts, name) + value)
+
+    # --- heartbeat ------------------------------------------------------------------------
+
+    def start_run(self) -> None:
+        db = self._db()
+        now = utcnow()
+        with transaction(db) as conn:
+            conn.execute(
+                "update worker_runs set state = 'died' where state = 'running'"
+                " and stopped_at is null"
+            )
+            cursor = conn.execute(
+                "insert into worker_runs (pid, started_at, last_beat_at, state, articles_scanned,"
+                " posts_checked, errors) values (?, ?, ?, 'running', 0, 0, 0)",
+                (os.getpid(), now, now),
+            )
+            self.run_id = int(cursor.lastrowid or 0)
+        db.conn.close()
+
+    def beat(self, state: str = "running") -> None:
+        db = self._db()
+        with self._lock:
+            counts = (self.counts.articles_scanned, self.counts.posts_checked, self.counts.errors)
+        now = utcnow()
+        with transaction(db) as conn:
+            conn.execute(
+                "update worker_runs set last_beat_at = ?, state = ?, articles_scanned = ?,"
+                " posts_checked = ?, errors = ?, stopped_at = case when ? != 'running'"
+                " then ? else null end where id = ?",
+                (now, state, *counts, state, now, self.run_id),
+            )
+        db.conn.close()
+
+    # --- jobs -----------------------------------------------------------------------------
+
+    def poll_source(self, source: Source) -> None:
+        """Fetch one source and queue the article URLs it lists that are new to us."""
+        from .fetch import make_client
+        from .sources import SourceState, poll_source
+
+        db = self._db()
+        try:
+            row = db.conn.execute(
+                "select etag, last_modified, mtime from source_state where name = ?", (source.name,)
+            ).fetchone()
+            state = SourceState(*row) if row else SourceState()
+            error = None
+            new = seen = 0
+            try:
+                with make_client(self.config.fetch) as client:
+                    result = poll_source(client, source, state, self.config.fetch)
+                state, seen = result.state, len(result.urls)
+                new = enqueue_articles(db, result.urls, source.name) if result.urls else 0
+                log.info(
+                    "source %s: %d URLs listed, %d new%s",
+                    source.name,
+                    seen,
+                    new,
+                    " (unchanged)" if result.unchanged else "",
+                )
+            except (ArchiverError, ValueError, OSError) as exc:
+                error = str(exc)
+                self._count(errors=1)
+                log.error("source %s: %s", source.name, error)
+            with transaction(db) as conn:
+                conn.execute(
+                    "insert into source_state (name, type, url, etag, last_modified, mtime,"
+                    " last_polled_at, last_error, urls_seen) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " on conflict(name) do update set etag = excluded.etag,"
+                    " last_modified = excluded.last_modified, mtime = excluded.mtime,"
+                    " last_polled_at = excluded.last_polled_at, last_error = excluded.last_error,"
+                    " urls_seen = excluded.urls_seen",
+                    (
+                        source.name,
+                        source.type,
+                        source.url or source.path,
+                        state.etag,
+                        state.last_modified,
+                        state.mtime,
+                        utcnow(),
+                        error,
+                        seen,
+                    ),
+                )
+        finally:
+            db.conn.close()
+
+    def scan_due(self) -> int:
+        """Scan queued and due articles in small batches until none is due or we must stop."""
+        from .fetch import HostThrottle, make_client
+        from .scan import scan_url
+
+        db = self._db()
+        done = 0
+        throttle = HostThrottle(self.config.fetch.per_host_delay)
+        try:
+            with (
+                make_client(self.config.fetch) as client,
+                ThreadPoolExecutor(self.config.fetch.concurrency) as pool,
+            ):
+                seen: set[int] = set()  # one scan per article per run, whatever the ladder
+                while not self.stop.is_set():
+                    batch = [
+                        a for a in due_articles(db, SCAN_BATCH + len(seen)) if a.id not in seen
+                    ][:SCAN_BATCH]
+                    if not batch:
+                        break
+                    seen.update(a.id for a in batch)
+                    futures = [
+                        (
+                            article,
+                            pool.submit(
+                                scan_url,
+                                client,
+                                article.url,
+                                self.config,
+                                self.config.include_links,
+                                throttle,
+                                article.source,
+                            ),
+                        )
+                        for article in batch
+                    ]
+                    for article, future in futures:
+                        if self.stop.is_set() and not future.done():
+                            future.cancel()  # not started: it stays due for the next run
+                            continue
+                        if future.cancelled():
+                            continue
+                        record = future.result()
+                        record.reschedule = True
+                        record.next_scan_at = next_rescan(
+                            article.first_seen_at, article.scan_count + 1, self.config.worker.rescan
+                        )
+                        save_scan(db, record)
+                        done += 1
+                        self._log_scan(article.url, record)
+        finally:
+            db.conn.close()
+        return done
+
+    def _log_scan(self, url: str, record) -> None:
+        if record.error:
+            self._count(articles_scanned=1, errors=1)
+            log.error("article failed: %s", record.error)
+        else:
+            embeds = sum(1 for e in record.embeds if e.method != "link")
+            self._count(articles_scanned=1)
+            log.info("article scanned: %s: %d embeds", url, embeds)
+
+    def snapshot_due(self) -> int:
+        """Check due posts in batches until none is due or we must stop."""
+        from .snapshot.run import check_posts
+
+        db = self._db()
+        done = 0
+        try:
+            seen: set[str] = set()  # one check per post per run, whatever the ladder
+            while not self.stop.is_set():
+                posts = [p for p in due_posts(db, CHECK_BATCH + len(seen)) if p.id not in seen][
+                    :CHECK_BATCH
+                ]
+                if not posts:
+                    break
+                seen.update(p.id for p in posts)
+                summary = check_posts(
+                    db, posts, self.config, on_check=self._log_check, should_stop=self.stop.is_set
+                )
+                done += summary.checked
+                if summary.checked == 0:
+                    break
+        finally:
+            db.conn.close()
+        return done
+
+    def _log_check(self, record) -> None:
+        errors = "; ".join(a.error for a, _ in record.answers if a.error)
+        self._count(posts_checked=1)
+        log.info(
+            "post checked: %s: %s%s",
+            record.post_id,
+            record.status,
+            f" ({errors})" if errors else "",
+        )
+
+    # --- running --------------------------------------------------------------------------
+
+    def guarded(self, job: Callable[[], object], name: str) -> Callable[[], None]:
+        """A job that logs its errors instead of dying, and never runs after stop."""
+
+        def run() -> None:
+            if self.stop.is_set():
+                return
+            try:
+                job()
+            except Exception as exc:  # a failing job must not stop the daemon
+                self._count(errors=1)
+                log.exception("job %s failed: %s", name, exc)
+
+        return run
+
+    def run_once(self) -> None:
+        """Every job once, in order (``--once``: for cron and tests)."""
+        self.start_run()
+        try:
+            for source in self.config.sources:
+                self.guarded(lambda s=source: self.poll_source(s), f"poll {source.name}")()
+            self.guarded(self.scan_due, "scan")()
+            self.guarded(self.snapshot_due, "snapshot")()
+        finally:
+            self.beat("stopped")
+
+    def run_forever(self) -> None:
+        """Schedule the jobs with APScheduler until SIGTERM/SIGINT."""
+        from apscheduler.executors.pool import ThreadPoolExecutor as JobExecutor
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        self.start_run()
+        scheduler = BackgroundScheduler(
+            timezone="UTC",
+            executors={"default": JobExecutor(4)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+        )
+        worker = self.config.worker
+        for source in self.config.sources:
+            scheduler.add_job(
+                self.guarded(lambda s=source: self.poll_source(s), f"poll {source.name}"),
+                "interval",
+                seconds=source.poll_interval or worker.poll_interval,
+                id=f"poll:{source.name}",
+                next_run_time=_now(),
+            )
+        scheduler.add_job(
+            self.guarded(self.scan_due, "scan"),
+            "interval",
+            seconds=worker.scan_interval,
+            id="scan",
+            next_run_time=_now(),
+        )
+        scheduler.add_job(
+            self.guarded(self.snapshot_due, "snapshot"),
+            "interval",
+            seconds=worker.snapshot_interval,
+            id="snapshot",
+            next_run_time=_now(),
+        )
+        scheduler.add_job(
+            self.guarded(self.beat, "heartbeat"),
+            "interval",
+            seconds=HEARTBEAT_SECONDS,
+            id="heartbeat",
+        )
+        self._install_signal_handlers()
+        log.info("worker started (pid %d): %d source(s)", os.getpid(), len(self.config.sources))
+        scheduler.start()
+        self.stop.wait()
+        log.info("stopping: finishing the items in hand")
+        scheduler.shutdown(wait=True)
+        self.beat("stopped")
+        log.info("worker stopped")
+
+    def _install_signal_handlers(self) -> None:
+        def handle(signum: int, _frame) -> None:
+            log.info("received %s", signal.Signals(signum).name)
+            self.stop.set()
+
+        signal.signal(signal.SIGTERM, handle)
+        signal.signal(signal.SIGINT, handle)
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

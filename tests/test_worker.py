@@ -1,0 +1,255 @@
+"""A real ``archive worker`` process against a local server: feeds, sitemaps, URL lists,
+article pages and both post endpoints; started, signalled and killed."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from fake_x import TOMBSTONE_DELETED, FakeX, json_response
+from pages import embed_page
+from werkzeug import Response
+
+POSTS = ["1763000000000000001", "1763000000000000002", "1763000000000000003"]
+
+
+def rss(links: list[str]) -> str:
+    items = "".join(f"<item><title>t</title><link>{link}</link></item>" for link in links)
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}</channel></rss>'
+    )
+
+
+def sitemap(links: list[str]) -> str:
+    urls = "".join(f"<url><loc>{link}</loc></url>" for link in links)
+    return (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{urls}</urlset>"
+    )
+
+
+@pytest.fixture
+def site(httpserver, tmp_path):
+    """Three article pages, each from a different source type, plus broken sources."""
+    fake = FakeX(httpserver)
+    for number, post in enumerate(POSTS, 1):
+        fake.live(post, f"Post number {number}")
+        httpserver.expect_request(f"/article/{number}").respond_with_data(
+            embed_page(post_id=post, text=f"Post number {number}"), content_type="text/html"
+        )
+    url = httpserver.url_for
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss([url("/article/1")]), content_type="application/rss+xml"
+    )
+    httpserver.expect_request("/sitemap.xml").respond_with_data(
+        sitemap([url("/article/2")]), content_type="application/xml"
+    )
+    httpserver.expect_request("/garbage.xml").respond_with_data(b"\x00\x01 not xml at all")
+    httpserver.expect_request("/down.xml").respond_with_data("down", status=503)
+    httpserver.expect_request("/huge.xml").respond_with_data("<rss>" + "x" * 3_000_000)
+    urls_file = tmp_path / "urls.txt"
+    urls_file.write_text(url("/article/3") + "\n", encoding="utf-8")
+    sources = [
+        ("feed", "feed", url("/feed.xml")),
+        ("sitemap", "map", url("/sitemap.xml")),
+        ("feed", "garbage", url("/garbage.xml")),
+        ("feed", "down", url("/down.xml")),
+        ("feed", "huge", url("/huge.xml")),
+    ]
+    text = (
+        fake.config_text(
+            '[worker]\npoll_interval = "1s"\nscan_interval = "0.5s"\nsnapshot_interval = "0.5s"\n'
+            'rescan = ["2s"]\n'
+        )
+        .replace("retries = 2", "retries = 0")
+        .replace("[fetch]\n", "[fetch]\nmax_bytes = 1_000_000\n")
+    )
+    text = text.replace("[snapshot]\n", '[snapshot]\nrecheck = ["1s"]\n')
+    for kind, name, address in sources:
+        text += f'[[sources]]\nname = "{name}"\ntype = "{kind}"\nurl = "{address}"\n'
+    text += f'[[sources]]\nname = "list"\ntype = "urls"\npath = "{urls_file}"\n'
+    config = tmp_path / "worker.toml"
+    config.write_text(text, encoding="utf-8")
+    return fake, config
+
+
+def start_worker(config: Path, db_path: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "archiver",
+            "worker",
+            "--config",
+            str(config),
+            "--db",
+            str(db_path),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(predicate, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError("condition not reached in time")
+
+
+def query(db_path: Path, sql: str, params=()) -> list[dict]:
+    if not db_path.exists():
+        return []
+    db = sqlite_utils.Database(db_path)
+    try:
+        return list(db.query(sql, params))
+    except Exception:
+        return []
+    finally:
+        db.conn.close()
+
+
+def statuses(db_path: Path) -> dict[str, str]:
+    return {r["id"]: r["status"] for r in query(db_path, "select id, status from posts")}
+
+
+def test_once_discovers_scans_and_checks_from_every_source(site, db_path):
+    _, config = site
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archiver",
+            "worker",
+            "--once",
+            "--config",
+            str(config),
+            "--db",
+            str(db_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert all(statuses(db_path).get(post) == "live" for post in POSTS), result.stderr
+    sources = {r["name"]: r for r in query(db_path, "select * from source_state")}
+    assert sources["garbage"]["last_error"] and sources["down"]["last_error"]
+    assert "larger than max_bytes" in sources["huge"]["last_error"]
+    assert sources["feed"]["last_error"] is None and sources["list"]["urls_seen"] == 1
+    assert "article scanned:" in result.stderr and "post checked:" in result.stderr
+    run = query(db_path, "select * from worker_runs")[-1]
+    assert run["state"] == "stopped" and run["articles_scanned"] == 3
+
+
+def test_daemon_records_deletion_and_stops_cleanly_on_sigterm(site, db_path, tmp_path):
+    fake, config = site
+    process = start_worker(config, db_path)
+    try:
+        wait_for(lambda: all(statuses(db_path).get(p) == "live" for p in POSTS))
+        # A concurrent one-off scan while the worker writes.
+        other = tmp_path / "other.html"
+        other.write_text(embed_page(post_id="1763000000000000009"), encoding="utf-8")
+        scan = subprocess.run(
+            [sys.executable, "-m", "archiver", "scan", str(other), "--db", str(db_path), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert scan.returncode == 0, scan.stderr
+        assert json.loads(scan.stdout)["status"] == "ok"
+        # The post is deleted on the server mid-run.
+        fake.syndication[POSTS[0]] = [json_response(TOMBSTONE_DELETED)]
+        wait_for(lambda: statuses(db_path).get(POSTS[0]) == "deleted")
+        changed = query(db_path, "select status_changed_at from posts where id = ?", [POSTS[0]])
+        assert changed[0]["status_changed_at"]
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
+        assert process.returncode == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert query(db_path, "select state from worker_runs")[-1]["state"] == "stopped"
+    assert "database is locked" not in process.stderr.read()
+
+
+def test_sigkill_then_restart_keeps_archive_consistent(site, db_path):
+    _, config = site
+    for delay in (0.8, 1.5, 2.5):
+        process = start_worker(config, db_path)
+        time.sleep(delay)
+        process.kill()
+        process.wait(timeout=10)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archiver",
+            "worker",
+            "--once",
+            "--config",
+            str(config),
+            "--db",
+            str(db_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    db = sqlite_utils.Database(db_path)
+    assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert db.execute("select count(*) from articles").fetchone()[0] == 3
+    assert (
+        db.execute(
+            "select count(*) from (select article_id, post_id, occurrence from embeds"
+            " group by 1, 2, 3 having count(*) > 1)"
+        ).fetchone()[0]
+        == 0
+    )
+    assert all(statuses(db_path).get(p) == "live" for p in POSTS)
+    # Every article has its embed: no half-written article.
+    assert (
+        db.execute(
+            "select count(*) from articles a where not exists"
+            " (select 1 from embeds e where e.article_id = a.id)"
+        ).fetchone()[0]
+        == 0
+    )
+
+
+def test_bad_config_exits_with_one_line(tmp_path, db_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[sources]]\nname = "x"\ntype = "gopher"\n', encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archiver",
+            "worker",
+            "--once",
+            "--config",
+            str(bad),
+            "--db",
+            str(db_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f'Error: {bad}: [sources #1] type: expected "feed", "sitemap" or "urls", got \'gopher\''
+    ]
+
+
+_ = Response  # re-exported for readers of the fixture server's answers
