@@ -219,6 +219,17 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
         f"({', '.join(f'{n} {s}' for s, n in counts['posts_by_status'].items()) or 'none'}), "
         f"{counts['snapshots']} snapshots, {counts['checks']} checks"
     )
+    run = db.conn.execute(
+        "select pid, started_at, last_beat_at, state, articles_scanned, posts_checked, errors"
+        " from worker_runs order by id desc limit 1"
+    ).fetchone()
+    if run:
+        click.echo(
+            f"worker: {run[3]} (pid {run[0]}, started {run[1]}, last beat {run[2]}): "
+            f"{run[4]} articles scanned, {run[5]} posts checked, {run[6]} errors"
+        )
+    queued = db.conn.execute("select count(*) from articles where next_scan_at is not null")
+    click.echo(f"queue: {queued.fetchone()[0]} article(s) waiting for a scan")
     for line in post_lines(db, show_posts):
         click.echo(line)
 

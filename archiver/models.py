@@ -29,7 +29,11 @@ class Embed:
     @property
     def fingerprint(self) -> str | None:
         """``text:`` + 16 hex chars identifying an ID-less post by author and text."""
-        return fingerprint(self.author, self.text)
+        if self.text:
+            return fingerprint(self.author, self.text)
+        if self.handle:  # a signature whose text the extractor lost: who and when
+            return fingerprint(self.author, f"@{self.handle.lower()} {self.date or ''}")
+        return None
 
     @property
     def post_id(self) -> str | None:
