@@ -98,6 +98,25 @@ def start_worker(config: Path, db_path: Path, *extra: str) -> subprocess.Popen:
     )
 
 
+def run_once(config: Path, db_path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archiver",
+            "worker",
+            "--once",
+            "--config",
+            str(config),
+            "--db",
+            str(db_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def wait_for(predicate, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -125,22 +144,7 @@ def statuses(db_path: Path) -> dict[str, str]:
 
 def test_once_discovers_scans_and_checks_from_every_source(site, db_path):
     _, config = site
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "archiver",
-            "worker",
-            "--once",
-            "--config",
-            str(config),
-            "--db",
-            str(db_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_once(config, db_path)
     assert result.returncode == 0, result.stderr
     assert all(statuses(db_path).get(post) == "live" for post in POSTS), result.stderr
     sources = {r["name"]: r for r in query(db_path, "select * from source_state")}
@@ -190,22 +194,7 @@ def test_sigkill_then_restart_keeps_archive_consistent(site, db_path):
         time.sleep(delay)
         process.kill()
         process.wait(timeout=10)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "archiver",
-            "worker",
-            "--once",
-            "--config",
-            str(config),
-            "--db",
-            str(db_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_once(config, db_path)
     assert result.returncode == 0, result.stderr
     db = sqlite_utils.Database(db_path)
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"

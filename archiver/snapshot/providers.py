@@ -124,6 +124,19 @@ def _failure(
     )
 
 
+def _not_found(provider: str, body: bytes) -> ProviderResult:
+    """HTTP 404: proves nothing alone (both endpoints send it for live posts under load)."""
+    return _failure(
+        provider,
+        404,
+        NOT_FOUND,
+        "HTTP 404 not found (inconclusive)",
+        body,
+        absent=True,
+        reason="not_found",
+    )
+
+
 def _looks_like_html(content_type: str | None, body: bytes) -> bool:
     head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return "html" in (content_type or "").lower() or head.startswith((b"<!doctype", b"<html", b"<"))
@@ -221,15 +234,7 @@ def parse_syndication(http_status: int, content_type: str | None, body: bytes) -
     """Parse a ``tweet-result`` answer (x-embeds.md §3b: normal post and T1-T8)."""
     p = SYNDICATION
     if http_status == 404:  # T5: also sent for live posts when the caller is throttled
-        return _failure(
-            p,
-            404,
-            NOT_FOUND,
-            "HTTP 404 not found (inconclusive)",
-            body,
-            absent=True,
-            reason="not_found",
-        )
+        return _not_found(p, body)
     if http_status != 200:  # T8 JSON errors, 429, 5xx, other
         return _http_failure(p, http_status, content_type, body)
     ctype = (content_type or "").lower()
@@ -526,15 +531,7 @@ def parse_oembed(http_status: int, content_type: str | None, body: bytes) -> Pro
     """Parse a publish.twitter.com ``oembed`` answer (x-embeds.md §3a)."""
     p = OEMBED
     if http_status == 404:  # deleted, never existed, or a spurious 404 under load
-        return _failure(
-            p,
-            404,
-            NOT_FOUND,
-            "HTTP 404 not found (inconclusive)",
-            body,
-            absent=True,
-            reason="not_found",
-        )
+        return _not_found(p, body)
     if http_status == 403:
         message = _json_error(body)
         status, reason, conclusive = classify_oembed_forbidden(message)
