@@ -159,3 +159,47 @@ def test_bad_post_reference_is_usage_error(run_cli):
     result = run_cli("snapshot", "https://fox.com/news/status/123")
     assert result.exit_code == 2
     assert "not a post URL or ID" in result.output
+
+
+def test_ladder_schedules_next_checks():
+    from archiver.snapshot.run import next_check
+
+    ladder = (3600.0, 21600.0, 86400.0)
+    now = "2025-01-01T00:00:00Z"
+    assert next_check("live", 1, True, ladder, now) == "2025-01-01T01:00:00Z"
+    assert next_check("live", 2, True, ladder, now) == "2025-01-01T06:00:00Z"
+    assert next_check("live", 3, True, ladder, now) == "2025-01-02T00:00:00Z"
+    assert next_check("live", 9, True, ladder, now) == "2025-01-02T00:00:00Z"  # last step repeats
+    assert next_check("deleted", 9, True, ladder, now) == "2025-01-04T00:00:00Z"  # rarely
+    assert next_check("live", 5, False, ladder, now) == "2025-01-01T01:00:00Z"  # soon after a miss
+
+
+def test_next_check_at_follows_the_configured_ladder(run_cli, httpserver, config_file, db_path):
+    from datetime import datetime
+
+    fake = FakeX(httpserver)
+    configure(fake, config_file, 'recheck = ["2h", "1d"]\n')
+    fake.live(POST, "On a schedule")
+    run_cli("snapshot", POST)
+    post = db_rows(db_path, "select * from posts")[0]
+    gap = datetime.fromisoformat(post["next_check_at"]) - datetime.fromisoformat(
+        post["last_checked_at"]
+    )
+    assert gap.total_seconds() == 2 * 3600
+
+
+def test_provider_failing_mid_run_loses_nothing(run_cli, httpserver, config_file, db_path):
+    fake = FakeX(httpserver)
+    configure(fake, config_file, 'providers = ["syndication"]\n')
+    ids = [f"17630000000000001{n:02d}" for n in range(6)]
+    for n, post_id in enumerate(ids):
+        fake.live(post_id, f"Post {n}")
+    for post_id in ids[3:]:  # the provider breaks for the later posts
+        fake.syndication[post_id] = [Response("<html>blocked</html>", content_type="text/html")]
+    result = run_cli("snapshot", *ids)
+    assert result.exit_code == 0
+    got = {r["id"]: r["status"] for r in db_rows(db_path, "select id, status from posts")}
+    assert [got[i] for i in ids[:3]] == ["live"] * 3
+    assert [got[i] for i in ids[3:]] == ["unavailable"] * 3
+    assert len(db_rows(db_path, "select * from snapshots")) == 3
+    assert len(db_rows(db_path, "select * from checks")) == 6
