@@ -382,6 +382,17 @@ CAFE = (
     "2025-06-30",
     "“Fermé pour travaux” – réouverture prévue à Noël. Café à 2 € pour fêter ça !",
 )
+EMBEDS["wp_shortcodes.html"] = [
+    ("wordpress", "1798011223344556677", "gullpointrnli", None, None, None),
+    ("wordpress", "1798022334455667788", None, None, None, None),
+]
+EMBEDS["script_create_tweet.html"] = [
+    ("placeholder", "1801234567890123456", None, None, None, None),
+]
+EMBEDS["iframely_stub.html"] = [
+    ("placeholder", "1805550001112223334", "kiosk_kay", None, None, None),
+    ("placeholder", "1805550001112223399", "queue_watch", None, None, None),
+]
 TRAPS = sorted(p.name for p in HTML.glob("trap_*.html"))
 EMBED_PAGES = sorted(EMBEDS)
 
@@ -625,3 +636,11 @@ def test_positions_with_several_text_forms_before_a_markup_embed():
         (1, "text", "Bo"),
         (2, "blockquote", "Cy"),
     ]
+
+
+def test_share_link_naming_a_post_is_not_a_sighting():
+    page = (
+        b'<html><body><p><a class="twitter-share-button" href="https://twitter.com/intent/tweet'
+        b'?url=https%3A%2F%2Ftwitter.com%2Fjack%2Fstatus%2F20">Share</a></p></body></html>'
+    )
+    assert find_posts(page, include_links=True).embeds == []

@@ -35,6 +35,8 @@ MARKERS = (
     b"&#x2F;status",
     b"&#x2f;status",
     b"&#47;status",
+    b"[tweet",
+    b"createTweet",
 )
 # Written by the flattened text forms (signature line, title line).
 TEXT_MARKERS = (b"(@", b" on X: ", b" on X (formerly Twitter): ", b" on Twitter: ")

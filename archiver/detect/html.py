@@ -35,15 +35,18 @@ from lxml import etree
 from ..normalize import clean_text, split_media
 from ..urls import bare_status, clean_handle, find_status, iter_statuses, valid_id
 from .signature import split_signature
-from .text import parse_title
+from .text import find_shortcodes, parse_title
 
 CANDIDATES = etree.XPath(
     "//blockquote | //iframe | //amp-twitter | //twitterwidget | //oembed | //figure"
     " | //a[@href] | //template | //script[@type]"
     " | //*[@data-tweet-id or @data-tweetid or @data-tweet]"
     " | //*[@*[contains(., 'status') or contains(., 'weet') or contains(., 'witter')]]"
-    " | //text()[contains(., '/status')]/.."
+    " | //text()[contains(., '/status') or contains(., '[tweet')]/.."
+    " | //script[contains(., 'createTweet')]"
 )
+# twttr.widgets.createTweet("ID", element): a post rendered by script, no markup at all.
+CREATE_TWEET_RE = re.compile(r"createTweet\(\s*['\"]([0-9]{1,19})['\"]")
 STRONG_CLASSES = frozenset(
     {"twitter-tweet", "twitter-video", "nojs-tweet", "twitter-tweet-rendered"}
 )
@@ -360,19 +363,34 @@ def small_enough(el: etree._Element) -> bool:
 
 
 def is_bare_url_block(el: etree._Element) -> str | None:
-    """A block whose whole content is one status URL (plain or linked): a failed auto-embed."""
+    """A block whose whole content is one status URL (plain or linked), or one empty link to
+    a status (a stub a script fills in): a failed or pending auto-embed."""
     if el.tag not in BLOCK_TAGS or len(el) > 1:
         return None
     if len(el) == 1 and (el[0].tag != "a" or (el[0].tail or "").strip()):
         return None
-    status = bare_status(el.text_content())
+    text = el.text_content()
+    if len(el) == 1 and not text.strip() and len(el[0]) == 0:
+        status = find_status(el[0].get("href") or "")
+        return status[0] if status else None
+    status = bare_status(text)
     return status[0] if status else None
+
+
+def read_create_tweet(script: etree._Element) -> Found | None:
+    """``twttr.widgets.createTweet("ID", …)`` in an inline script: one embed per call."""
+    match = CREATE_TWEET_RE.search(script.text or "")
+    if not match or script.get("src") or not valid_id(match.group(1)):
+        return None
+    return Found(script, "placeholder", match.group(1))
 
 
 def judge(el: etree._Element) -> Found | None:
     """Is this element an embedded post? Returns what it shows, or None."""
     tag = el.tag
-    if not isinstance(tag, str) or tag in ("script", "template", "noscript"):
+    if tag == "script":
+        return read_create_tweet(el)
+    if not isinstance(tag, str) or tag in ("template", "noscript"):
         return None
     cls = el.get("class") or ""
     if tag == "a":
@@ -417,6 +435,10 @@ def judge(el: etree._Element) -> Found | None:
     bare = is_bare_url_block(el)
     if bare:
         return from_container(el, "placeholder", [bare])
+    if el.text and "[tweet" in el.text and tag in BLOCK_TAGS:
+        shortcodes = find_shortcodes(el.text)
+        if len(shortcodes) == 1:
+            return Found(el, "wordpress", *shortcodes[0])
     marks = " ".join(
         [cls, el.get("id") or "", *(v for k, v in el.attrib.items() if k.startswith("data-"))]
     )
@@ -493,7 +515,9 @@ def find_embeds(root: etree._Element, include_links: bool = False) -> list[Found
             continue
         hit = judge(el)
         if hit is None and include_links and el.tag == "a":
-            status = find_status(el.get("href") or "")
+            # The link itself must point at the post: a share link whose ?url= names a post
+            # is not a sighting of it.
+            status = bare_status(el.get("href") or "")
             if status:
                 hit = Found(el, "link", status[0], handle=status[1])
                 hit.text = clean_text(text_of(el)) or None

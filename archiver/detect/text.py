@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ..normalize import clean_text, comparable, is_truncated, split_media
-from ..urls import bare_status, iter_statuses
+from ..urls import bare_status, find_status, iter_statuses, valid_id
 from .signature import split_signature
 
 TITLE_RE = re.compile(
@@ -113,6 +113,25 @@ def _paragraph_before(
     return start, "\n".join(line.strip() for line in lines[start : end + 1])
 
 
+# WordPress shortcodes left in raw post content: [tweet URL] (Jetpack), [tweet id="ID"].
+SHORTCODE_RE = re.compile(
+    r"\[tweet\s+(?:(?:id|tweet)\s*=\s*[\"']?(?P<id>[0-9]{1,19})[\"']?|(?:url\s*=\s*)?[\"']?"
+    r"(?P<url>https?://[^\s\]\"']+))[^\]]*\]",
+    re.IGNORECASE,
+)
+
+
+def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
+    """(status id, handle) of every ``[tweet …]`` shortcode in a string."""
+    found = []
+    for match in SHORTCODE_RE.finditer(text):
+        if match.group("id") and valid_id(match.group("id")):
+            found.append((match.group("id"), None))
+        elif match.group("url") and (status := find_status(match.group("url"))):
+            found.append(status)
+    return found
+
+
 def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
     """Every title-form and signature-form embed in extracted text, in order.
 
@@ -177,6 +196,25 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
                     )
                 )
                 taken = index
+                index += 1
+                continue
+        if "[tweet" in line:
+            shortcodes = find_shortcodes(line)
+            hits.extend(
+                TextHit(
+                    index,
+                    index,
+                    None,
+                    handle,
+                    None,
+                    None,
+                    line,
+                    status_id=post_id,
+                    method="wordpress",
+                )
+                for post_id, handle in shortcodes
+            )
+            if shortcodes:
                 index += 1
                 continue
         if "status" in line:
