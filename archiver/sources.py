@@ -88,26 +88,27 @@ def parse_url_list(text: str) -> list[str]:
 
 
 def _get(client: httpx.Client, url: str, config: FetchConfig, headers: dict[str, str]):
-    """A bounded GET: the body is streamed and refused past ``max_bytes``."""
-    try:
-        with client.stream("GET", url, headers=headers) as response:
-            if response.status_code == 304:
-                return response, b""
-            if response.status_code >= 400:
-                raise FetchError(
-                    f"{url}: HTTP {response.status_code}", url=url, status_code=response.status_code
-                )
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > config.max_bytes:
-                    raise FetchError(
-                        f"{url}: body larger than max_bytes ({config.max_bytes:,})", url=url
-                    )
-                chunks.append(chunk)
-            return response, b"".join(chunks)
-    except httpx.HTTPError as exc:
-        raise FetchError(f"{url}: {type(exc).__name__}: {exc}", url=url) from exc
+    """A bounded GET: an overall deadline, the body decoded in bounded steps and refused past
+    ``max_bytes`` (see ``fetch.get_bounded``); 304 comes back with an empty body."""
+    from .fetch import deadline_seconds, get_bounded
+
+    def inspect(response: httpx.Response) -> bool:
+        if response.status_code == 304:
+            return False
+        if response.status_code >= 400:
+            raise FetchError(
+                f"{url}: HTTP {response.status_code}", url=url, status_code=response.status_code
+            )
+        return True
+
+    return get_bounded(
+        client,
+        url,
+        max_bytes=config.max_bytes,
+        deadline=deadline_seconds(config),
+        headers=headers,
+        inspect=inspect,
+    )
 
 
 def poll_source(

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..config import Config
-from ..fetch import backoff_delay
+from ..fetch import ACCEPT_ENCODING, BoundedDecoder, backoff_delay, deadline_seconds, describe_error
 from ..store import CheckRecord, PostToCheck, later, save_check, utcnow
 from ..urls import canonical_url
 from .classify import decide_status, is_absent_check
@@ -110,29 +110,50 @@ class Checker:
             await asyncio.sleep(backoff_delay(attempt, retry_after, cap=60.0))
 
     async def _get(self, provider: str, url: str, parse) -> tuple[ProviderResult, str | None]:
+        """One request: an overall deadline (a dripping server never trips httpx's per-read
+        timeout), the body decoded in bounded steps and refused past ``max_bytes``, and a
+        parser failure on a hostile reply recorded as an inconclusive answer."""
         max_bytes = self.config.fetch.max_bytes
+        deadline = deadline_seconds(self.config.fetch)
         async with self.limit:
             await self.throttle.wait(url)
             try:
-                async with self.client.stream("GET", url) as response:
+                async with asyncio.timeout(deadline), self.client.stream("GET", url) as response:
+                    try:
+                        decoder = BoundedDecoder.for_encoding(
+                            response.headers.get("content-encoding")
+                        )
+                        chunks = response.aiter_raw() if decoder else response.aiter_bytes()
+                    except ValueError:  # not asked for: httpx decodes it
+                        decoder, chunks = None, response.aiter_bytes()
                     body = bytearray()
-                    async for chunk in response.aiter_bytes():
-                        body += chunk
-                        if len(body) > max_bytes:
-                            return network_failure(
-                                provider, f"reply larger than {max_bytes:,} bytes"
-                            ), None
-                    result = parse(
-                        response.status_code, response.headers.get("content-type"), bytes(body)
-                    )
-                    return result, response.headers.get("retry-after")
+                    async for chunk in chunks:
+                        for part in decoder.feed(chunk) if decoder else (chunk,):
+                            body += part
+                            if len(body) > max_bytes:
+                                return network_failure(
+                                    provider, f"reply larger than {max_bytes:,} bytes"
+                                ), None
+                    status = response.status_code
+                    content_type = response.headers.get("content-type")
+                    retry_after = response.headers.get("retry-after")
+            except TimeoutError:
+                return network_failure(
+                    provider, f"timed out (no complete reply within {deadline:g}s)"
+                ), None
+            except ValueError as exc:  # a gzip/deflate body that does not decode
+                return network_failure(provider, str(exc)), None
             except httpx.HTTPError as exc:
                 message = (
-                    "timed out"
-                    if isinstance(exc, httpx.TimeoutException)
-                    else (f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+                    "timed out" if isinstance(exc, httpx.TimeoutException) else describe_error(exc)
                 )
                 return network_failure(provider, message), None
+        try:
+            return parse(status, content_type, bytes(body)), retry_after
+        except Exception as exc:
+            return network_failure(
+                provider, f"HTTP {status} with an unreadable reply ({type(exc).__name__})"
+            ), None
 
     async def check(self, post: PostToCheck) -> CheckRecord:
         """Ask the providers in order until one answer is conclusive."""
@@ -164,7 +185,11 @@ class Checker:
 
 def make_async_client(config: Config) -> httpx.AsyncClient:
     return httpx.AsyncClient(
-        headers={"User-Agent": config.fetch.user_agent, "Accept": "application/json"},
+        headers={
+            "User-Agent": config.fetch.user_agent,
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+        },
         timeout=httpx.Timeout(config.fetch.timeout, connect=min(config.fetch.timeout, 10.0)),
         follow_redirects=True,
         max_redirects=config.fetch.max_redirects,
