@@ -135,7 +135,7 @@ def summary(embed) -> tuple:
 
 
 def test_every_fixture_has_expectations():
-    assert {p.name for p in TEXT.iterdir()} == set(EMBEDS)
+    assert {p.name for p in TEXT.iterdir()} == set(EMBEDS) | {"markdown_reader.md"}
 
 
 @pytest.mark.parametrize("name", sorted(EMBEDS))
@@ -253,3 +253,21 @@ def test_signature_media_link_goes_to_media():
     (embed,) = find_posts(text, html=False).embeds
     assert embed.text == "Look at the sky"
     assert embed.media == ("pic.twitter.com/Qw12Er34Ty",)
+
+
+def test_markdown_reader_output_keeps_the_linked_status_id():
+    """``> quote`` markers are dropped and the signature's date links to the post."""
+    data = (Path(__file__).parent / "fixtures" / "text" / "markdown_reader.md").read_bytes()
+    embeds = find_posts(data, include_links=True).embeds
+    assert [(e.method, e.status_id, e.handle, e.author, e.date, e.text) for e in embeds] == [
+        (
+            "text",
+            "1901955510931214337",
+            "harbourdesk",
+            "Harbour Desk",
+            "2025-03-18",
+            "Bridge closed until further notice. Use the ring road.",
+        ),
+        ("link", "1901955510931214338", "a", None, None, None),
+        ("text", "1901955510931214339", "b", None, None, None),
+    ]

@@ -132,6 +132,29 @@ def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
     return found
 
 
+_MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def _unmark(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, str | None]]]:
+    """Markdown from reader tools: drop ``>`` quote markers and turn ``[label](url)`` into
+    its label, remembering the last status URL linked on each line (the signature's date is
+    often a link to the post: ``— Name (@handle) [March 1, 2024](https://x.com/…)``)."""
+    plain: list[str] = []
+    linked: dict[int, tuple[str, str | None]] = {}
+    for number, line in enumerate(lines):
+        if line.lstrip().startswith(">"):
+            line = _MD_QUOTE.sub("", line)
+        if "](" in line:
+            for match in _MD_LINK.finditer(line):
+                status = bare_status(match.group(2))
+                if status:
+                    linked[number] = status
+            line = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), line)
+        plain.append(line)
+    return plain, linked
+
+
 def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
     """Every title-form and signature-form embed in extracted text, in order.
 
@@ -139,7 +162,8 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
     other status URLs are ``link`` hits when ``include_links`` is set. Lines starting with
     U+FFFC stand for embeds already found in markup: nothing crosses them.
     """
-    lines = text.split("\n")
+    raw_lines = text.split("\n")
+    lines, linked = _unmark(raw_lines)
     blank_mode = any(not line.strip() for line in lines[1:-1])
     hits: list[TextHit] = []
     taken = -1
@@ -159,6 +183,7 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
                     last = after
                 body, media = split_media(clean_text(repeat[0] if repeat else title_text))
                 sig = signature[1] if has_signature else {}
+                status = linked.get(last) if has_signature else None
                 hits.append(
                     TextHit(
                         index,
@@ -167,8 +192,9 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
                         sig.get("handle"),
                         body or None,
                         sig.get("date"),
-                        "\n".join(lines[index : last + 1]),
+                        "\n".join(raw_lines[index : last + 1]),
                         media,
+                        status_id=status[0] if status else None,
                     )
                 )
                 taken = last
@@ -183,6 +209,7 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
                     else _paragraph_before(lines, index, taken, blank_mode)
                 )
                 body, media = split_media(clean_text(body))
+                status = linked.get(index)
                 hits.append(
                     TextHit(
                         first,
@@ -191,8 +218,9 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
                         sig["handle"],
                         body or None,
                         sig["date"],
-                        "\n".join(lines[first : index + 1]),
+                        "\n".join(raw_lines[first : index + 1]),
                         media,
+                        status_id=status[0] if status else None,
                     )
                 )
                 taken = index
@@ -217,11 +245,12 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
             if shortcodes:
                 index += 1
                 continue
-        if "status" in line:
+        original = raw_lines[index]
+        if "status" in original:
             bare = bare_status(line)
             if bare:
                 hits.append(
-                    TextHit(index, index, None, bare[1], None, None, line, status_id=bare[0])
+                    TextHit(index, index, None, bare[1], None, None, original, status_id=bare[0])
                 )
             elif include_links:
                 hits.extend(
@@ -232,11 +261,11 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
                         handle,
                         None,
                         None,
-                        line,
+                        original,
                         status_id=post_id,
                         method="link",
                     )
-                    for post_id, handle in iter_statuses(line)
+                    for post_id, handle in iter_statuses(original)
                 )
         index += 1
     return hits
