@@ -249,6 +249,8 @@ def get_bounded(
             raise FetchError(
                 f"{url}: timed out (no complete answer within {deadline:g}s)", url=url
             ) from None
+        except httpx.InvalidURL as exc:  # also raised for a bad Location: header
+            raise FetchError(f"{url}: invalid URL or redirect ({exc})", url=url) from None
         except httpx.HTTPError as exc:
             if timer.expired:
                 raise FetchError(
@@ -298,7 +300,7 @@ def describe_error(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.UnsupportedProtocol):
         return "redirected to an unsupported scheme"
     if isinstance(exc, httpx.RemoteProtocolError):
-        return f"connection closed before the answer was complete ({exc})"
+        return f"broken HTTP answer ({exc})"
     if isinstance(exc, httpx.ReadError | httpx.WriteError):
         return f"connection broken ({exc})" if str(exc) else "connection broken"
     if isinstance(exc, httpx.DecodingError):

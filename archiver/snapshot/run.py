@@ -143,6 +143,8 @@ class Checker:
                 ), None
             except ValueError as exc:  # a gzip/deflate body that does not decode
                 return network_failure(provider, str(exc)), None
+            except httpx.InvalidURL as exc:  # e.g. redirected to a malformed Location
+                return network_failure(provider, f"invalid URL or redirect ({exc})"), None
             except httpx.HTTPError as exc:
                 message = (
                     "timed out" if isinstance(exc, httpx.TimeoutException) else describe_error(exc)
