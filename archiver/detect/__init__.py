@@ -68,9 +68,38 @@ class Detection:
     embeds: list[Embed]
 
 
-def has_markers(data: bytes, markers: tuple[bytes, ...] = MARKERS + TEXT_MARKERS) -> bool:
-    """True when the page may hold an embed: literal ``bytes.find`` per marker, no regex."""
-    return any(marker in data for marker in markers)
+# Every marker holds one of these anchors. A page is scanned once per anchor (not once per
+# marker: each scan of a 100 KB page costs about as much as 10% of parsing it), and each
+# occurrence of an anchor is checked for the markers around it.
+ALL_MARKERS = MARKERS + TEXT_MARKERS
+ANCHORS = (b"@", b"X", b"status", b"weet", b"witter", b"embed/index", b"i/cards/tfw")
+_GROUPS = [
+    (anchor, [(m, m.index(anchor)) for m in ALL_MARKERS if anchor in m]) for anchor in ANCHORS
+]
+if not all(any(a in m for a in ANCHORS) for m in ALL_MARKERS):
+    raise RuntimeError("a marker without an anchor would never be found")
+
+
+def has_markers(data: bytes, markers: tuple[bytes, ...] = ALL_MARKERS) -> bool:
+    """True when the page may hold an embed: literal ``bytes.find``, no regex.
+
+    ``.twitter-tweet`` (a CSS selector or a script's query, not markup) is not a marker.
+    """
+    if markers != ALL_MARKERS:
+        return any(marker in data for marker in markers)
+    for anchor, group in _GROUPS:
+        at = data.find(anchor)
+        while at >= 0:
+            for marker, offset in group:
+                start = at - offset
+                if (
+                    start >= 0
+                    and data.startswith(marker, start)
+                    and (marker != b"twitter-tweet" or data[start - 1 : start] != b".")
+                ):
+                    return True
+            at = data.find(anchor, at + 1)
+    return False
 
 
 def is_wide(data: bytes, content_type: str | None = None) -> bool:
@@ -140,7 +169,7 @@ def _from_html(text: str, raw: bytes, include_links: bool) -> list[Embed]:
     markup = [f for f in found if f.method != "link"]
     text_hits: list[TextHit] = []
     sentinel_lines: list[int] = []
-    if has_markers(raw, TEXT_MARKERS):
+    if has_markers(raw, TEXT_MARKERS) and _text_marker_outside(root, markup):
         lines = visible_lines(root, [f.element for f in markup])
         sentinel_lines = [i for i, line in enumerate(lines) if line.startswith(SENTINEL)]
         text_hits = [hit for hit in find_text_embeds("\n".join(lines)) if hit.status_id is None]
@@ -163,6 +192,27 @@ def _from_html(text: str, raw: bytes, include_links: bool) -> list[Embed]:
         _text_embed(position, item) if isinstance(item, TextHit) else _markup_embed(position, item)
         for position, item in enumerate(ordered)
     ]
+
+
+_TEXT_MARKER_NODES = etree.XPath(
+    "//text()[" + " or ".join(f"contains(., '{m.decode()}')" for m in TEXT_MARKERS) + "]"
+)
+
+
+def _text_marker_outside(root: etree._Element, markup: list) -> bool:
+    """True when a text node outside the markup embeds holds a text-form marker: only then
+    can flattening the page (the costly part of a scan) find a text embed. A signature line
+    inside an accepted blockquote does not count."""
+    embeds = {found.element for found in markup}
+    for node in _TEXT_MARKER_NODES(root):
+        el = node.getparent()
+        if node.is_tail:
+            el = el.getparent()
+        while el is not None and el not in embeds:
+            el = el.getparent()
+        if el is None:
+            return True
+    return False
 
 
 def _markup_embed(position: int, found) -> Embed:
