@@ -159,8 +159,8 @@ def endless(content_type: str = "text/html") -> Route:
 
 
 @cache
-def bomb_bytes(encoding: str = "gzip", decoded_mb: int = 1024) -> bytes:
-    """``decoded_mb`` MiB of spaces, compressed (about 1 MiB on the wire per GiB)."""
+def bomb_bytes(encoding: str = "gzip", decoded_mb: int = 256) -> bytes:
+    """``decoded_mb`` MiB of spaces, compressed (about 1 KiB on the wire per MiB)."""
     wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
     compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
     block = b" " * (1 << 20)
@@ -170,7 +170,7 @@ def bomb_bytes(encoding: str = "gzip", decoded_mb: int = 1024) -> bytes:
     return b"".join(parts)
 
 
-def bomb(encoding: str = "gzip", content_type: str = "text/html", decoded_mb: int = 1024) -> Route:
+def bomb(encoding: str = "gzip", content_type: str = "text/html", decoded_mb: int = 256) -> Route:
     data = bomb_bytes(encoding, decoded_mb)
     return lambda conn: conn.reply(data, Content_Type=content_type, Content_Encoding=encoding)
 
