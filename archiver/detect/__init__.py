@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
-
-from lxml import etree
+from functools import cache
+from typing import TYPE_CHECKING
 
 from ..decode import decode, decode_head, page_info
 from ..models import Embed, PageInfo
 from .text import TextHit, find_text_embeds
+
+if TYPE_CHECKING:  # lxml is imported on the first parse, so `archive --help` stays quick
+    from lxml import etree
 
 # Written by every markup form the HTML detector accepts (status URLs, plain or percent-encoded;
 # embed classes; ID attributes; embed iframe paths).
@@ -194,9 +197,13 @@ def _from_html(text: str, raw: bytes, include_links: bool) -> list[Embed]:
     ]
 
 
-_TEXT_MARKER_NODES = etree.XPath(
-    "//text()[" + " or ".join(f"contains(., '{m.decode()}')" for m in TEXT_MARKERS) + "]"
-)
+@cache
+def _text_marker_nodes():
+    from lxml import etree
+
+    return etree.XPath(
+        "//text()[" + " or ".join(f"contains(., '{m.decode()}')" for m in TEXT_MARKERS) + "]"
+    )
 
 
 def _text_marker_outside(root: etree._Element, markup: list) -> bool:
@@ -204,7 +211,7 @@ def _text_marker_outside(root: etree._Element, markup: list) -> bool:
     can flattening the page (the costly part of a scan) find a text embed. A signature line
     inside an accepted blockquote does not count."""
     embeds = {found.element for found in markup}
-    for node in _TEXT_MARKER_NODES(root):
+    for node in _text_marker_nodes()(root):
         el = node.getparent()
         if node.is_tail:
             el = el.getparent()
@@ -216,6 +223,8 @@ def _text_marker_outside(root: etree._Element, markup: list) -> bool:
 
 
 def _markup_embed(position: int, found) -> Embed:
+    from lxml import etree
+
     raw = etree.tostring(found.element, encoding="unicode", method="html", with_tail=False)
     return Embed(
         position,
