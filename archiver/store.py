@@ -606,6 +606,13 @@ def save_check(db: sqlite_utils.Database, check: CheckRecord) -> tuple[bool, boo
     """Save a check in one transaction: a ``snapshots`` row only when the content (or the
     proven status) changed, a ``checks`` row per provider answer, the post's new state.
     Returns (snapshot written, status changed)."""
+    try:
+        return _save_check(db, check)
+    except sqlite3.DatabaseError as exc:  # read-only file, full disk, I/O error
+        raise DatabaseError(f"cannot save the check of post {check.post_id}: {exc}") from None
+
+
+def _save_check(db: sqlite_utils.Database, check: CheckRecord) -> tuple[bool, bool]:
     with transaction(db) as conn:
         previous = conn.execute(
             "select status from posts where id = ?", (check.post_id,)

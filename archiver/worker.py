@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .config import Config, Source
-from .errors import ArchiverError
+from .errors import ArchiverError, DatabaseError
 from .store import (
     due_articles,
     due_posts,
@@ -67,18 +68,23 @@ class Worker:
     def start_run(self) -> None:
         db = self._db()
         now = utcnow()
-        with transaction(db) as conn:
-            conn.execute(
-                "update worker_runs set state = 'died' where state = 'running'"
-                " and stopped_at is null"
-            )
-            cursor = conn.execute(
-                "insert into worker_runs (pid, started_at, last_beat_at, state, articles_scanned,"
-                " posts_checked, errors) values (?, ?, ?, 'running', 0, 0, 0)",
-                (os.getpid(), now, now),
-            )
-            self.run_id = int(cursor.lastrowid or 0)
-        db.conn.close()
+        try:
+            with transaction(db) as conn:
+                conn.execute(
+                    "update worker_runs set state = 'died' where state = 'running'"
+                    " and stopped_at is null"
+                )
+                cursor = conn.execute(
+                    "insert into worker_runs (pid, started_at, last_beat_at, state,"
+                    " articles_scanned, posts_checked, errors)"
+                    " values (?, ?, ?, 'running', 0, 0, 0)",
+                    (os.getpid(), now, now),
+                )
+                self.run_id = int(cursor.lastrowid or 0)
+        except sqlite3.DatabaseError as exc:  # read-only file, full disk, I/O error
+            raise DatabaseError(f"{self.db_path}: cannot write the archive ({exc})") from None
+        finally:
+            db.conn.close()
 
     def beat(self, state: str = "running") -> None:
         db = self._db()
@@ -256,6 +262,9 @@ class Worker:
                 return
             try:
                 job()
+            except ArchiverError as exc:  # expected failures (full disk...): one line
+                self._count(errors=1)
+                log.error("job %s failed: %s", name, exc)
             except Exception as exc:  # a failing job must not stop the daemon
                 self._count(errors=1)
                 log.exception("job %s failed: %s", name, exc)
