@@ -182,10 +182,10 @@ def worker(db_path, config_path, once, log_level) -> None:
     path = db.conn.execute("pragma database_list").fetchone()[2]
     db.conn.close()
     daemon = Worker(path, config)
-    if once:
-        daemon.run_once()
-    else:
-        daemon.run_forever()
+    try:
+        daemon.run_once() if once else daemon.run_forever()
+    except ArchiverError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()

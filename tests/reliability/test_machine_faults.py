@@ -206,10 +206,6 @@ def test_read_only_archive_gives_a_clear_error(tmp_path, what, strict_config):
     assert_sound(db_path, expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.worker does not turn ArchiverError into a one-line error (cli.py not ours)",
-)
 def test_worker_cli_on_a_read_only_archive_prints_one_line(tmp_path):
     make_site(tmp_path / "site", 1)
     db_path = tmp_path / "archive.db"
