@@ -41,3 +41,15 @@ clean:
 .PHONY: browser-check
 browser-check: install
 	$(BIN)/python scripts/browser_check.py --out docs
+
+# The long kill-loop (kill -9 of `archive scan` and `archive worker` at random points, the
+# archive checked after each): ~10 minutes. ROUNDS=20 for a quick one.
+.PHONY: soak
+ROUNDS ?= 100
+soak: install
+	$(BIN)/python scripts/soak.py --rounds $(ROUNDS)
+
+# Benchmarks of issue 6 (scan, memory, snapshots, archive size) on generated data, loopback
+# only; about 5 minutes on 2 cores. Results: bench/RESULTS.md.
+bench: install
+	$(BIN)/python bench/run.py --repeats 3 --write bench/RESULTS.md
