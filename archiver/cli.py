@@ -96,7 +96,10 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     if take_snapshots:
         from .snapshot.run import snapshot_new_posts
 
-        snapshot_new_posts(db, config, outcomes)
+        try:
+            click.echo(snapshot_new_posts(db, config, outcomes).line(), err=as_json)
+        except ArchiverError as exc:
+            raise click.ClickException(str(exc)) from None
     if not as_json:
         reporter.summary(outcomes)
     if any(outcome.error for outcome in outcomes):
@@ -140,6 +143,9 @@ def snapshot(posts, due, limit, db_path, config_path) -> None:
     reporter = SnapshotReporter(len(chosen))
     try:
         summary = check_posts(db, chosen, config, on_check=reporter.report)
+    except ArchiverError as exc:
+        reporter.close()
+        raise click.ClickException(f"{exc} (every check finished before it is stored)") from None
     except KeyboardInterrupt:
         reporter.close()
         click.echo("interrupted: every finished check is stored", err=True)

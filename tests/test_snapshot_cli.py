@@ -203,3 +203,29 @@ def test_provider_failing_mid_run_loses_nothing(run_cli, httpserver, config_file
     assert [got[i] for i in ids[3:]] == ["unavailable"] * 3
     assert len(db_rows(db_path, "select * from snapshots")) == 3
     assert len(db_rows(db_path, "select * from checks")) == 6
+
+
+def test_full_disk_during_snapshot_is_one_line(httpserver, config_file, db_path, tmp_path):
+    import resource
+    import subprocess
+    import sys
+
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    ids = [f"17630000000000002{n:02d}" for n in range(30)]
+    for post_id in ids:
+        fake.live(post_id, "A fairly long post text to make every snapshot row weigh a bit. " * 3)
+    archive = [sys.executable, "-m", "archiver"]
+    common = ["--db", str(db_path), "--config", str(config_file)]
+    assert subprocess.run([*archive, "init", *common], capture_output=True).returncode == 0
+    size = db_path.stat().st_size + 16_384
+    result = subprocess.run(
+        [*archive, "snapshot", *ids, *common],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size)),
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
