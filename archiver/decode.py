@@ -105,7 +105,14 @@ def guess_encoding(data: bytes) -> str | None:
 
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.I | re.S)
-_META = re.compile(r"<meta\s[^>]*>", re.I)
+# Only the meta tags we keep: finding them by key is much cheaper than parsing every tag.
+_META_KEYS = ("og:title", "og:url", "og:site_name", "article:published_time", "datepublished",
+              "date")
+_META = re.compile(
+    r"<meta\s[^>]*?(?:property|name|itemprop)\s*=\s*[\"']?(" + "|".join(_META_KEYS)
+    + r")[\"'\s/>][^>]*>",
+    re.I,
+)
 _LINK_CANONICAL = re.compile(r"<link\s[^>]*rel\s*=\s*[\"']?canonical[^>]*>", re.I)
 _ATTR = re.compile(r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
@@ -120,18 +127,19 @@ def _attrs(tag: str) -> dict[str, str]:
 def page_info(head: str) -> PageInfo:
     """Title, canonical URL, site name and publication time from a page's ``<head>``.
 
-    A few regular expressions over the start of the page: cheap enough to run on every page,
-    including the ones that are never parsed.
+    A few regular expressions over the head (up to ``</head>``, at most 64 KB): cheap enough
+    to run on every page, including the ones that are never parsed.
     """
-    head = head[:65536]
+    end = head.find("</head>", 0, 65536)
+    head = head[: end if end >= 0 else 65536]
     title = _TITLE.search(head)
-    metas = {}
-    for tag in _META.findall(head):
-        attrs = _attrs(tag)
-        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
-        if key and "content" in attrs:
-            metas.setdefault(key, attrs["content"].strip())
-    canonical = _LINK_CANONICAL.search(head)
+    metas: dict[str, str] = {}
+    if "<meta" in head or "<META" in head:
+        for match in _META.finditer(head):
+            content = _attrs(match.group(0)).get("content")
+            if content is not None:
+                metas.setdefault(match.group(1).lower(), content.strip())
+    canonical = _LINK_CANONICAL.search(head) if "canonical" in head else None
     text_title = " ".join(html.unescape(title.group(1)).split()) if title else None
     return PageInfo(
         title=text_title or metas.get("og:title") or None,

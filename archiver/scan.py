@@ -19,7 +19,7 @@ from .config import Config
 from .detect import find_posts
 from .errors import ArchiverError, FetchError, TargetError
 from .normalize import sha256_hex
-from .store import ScanRecord, save_scan, utcnow
+from .store import ScanGroupWriter, ScanRecord, save_scan, utcnow
 
 FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
@@ -204,13 +204,44 @@ def run_scan(
     stdin: Callable[[], bytes] | None = None,
     on_outcome: Callable[[ScanOutcome], None] = lambda outcome: None,
 ) -> list[ScanOutcome]:
-    """Scan every target, saving each article as it completes; returns the outcomes in order."""
-    targets = list(targets)
+    """Scan every target and save it; returns the outcomes in target order.
+
+    Local files are saved in small committed groups (``ScanGroupWriter``: each article is
+    all-or-nothing, a group is durable within half a second); URLs and stdin one transaction
+    each. An outcome is reported once its article is committed; Ctrl-C commits the group in
+    hand first.
+    """
     outcomes: list[ScanOutcome] = []
-    for target, result in _results(targets, config, include_links, stdin):
-        outcome = _save(db, target, result)
+    writer = ScanGroupWriter(db)
+    waiting: list[tuple[Target, ScanRecord | str]] = []
+
+    def report(outcome: ScanOutcome) -> None:
         outcomes.append(outcome)
         on_outcome(outcome)
+
+    def flush() -> None:
+        saved = {id(record): (article_id, error) for record, article_id, error in writer.commit()}
+        for target, result in waiting:
+            if isinstance(result, str):
+                report(ScanOutcome(target, None, error=result))
+            else:
+                article_id, error = saved[id(result)]
+                report(ScanOutcome(target, result, article_id, error or result.error))
+        waiting.clear()
+
+    try:
+        for target, result in _results(list(targets), config, include_links, stdin):
+            if target.kind != "file":
+                flush()
+                report(_save(db, target, result))
+                continue
+            waiting.append((target, result))
+            if isinstance(result, ScanRecord):
+                writer.add(result)
+            if writer.due():
+                flush()
+    finally:
+        flush()
     return outcomes
 
 

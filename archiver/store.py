@@ -242,6 +242,24 @@ def m002_queue_and_check_state(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m003_fts_follows_content_only(db: sqlite_utils.Database) -> None:
+    """Re-index a row only when an indexed column is updated, not on every status change,
+    check or re-scan (which made each unchanged re-check cost ~100 bytes of index)."""
+    for table, columns in FTS_CONFIG.items():
+        names = ", ".join(f'"{column}"' for column in columns)
+        old = ", ".join(f'old."{column}"' for column in columns)
+        new = ", ".join(f'new."{column}"' for column in columns)
+        db.execute(f'DROP TRIGGER IF EXISTS "{table}_au"')
+        db.execute(
+            f'CREATE TRIGGER "{table}_au" AFTER UPDATE OF {names} ON "{table}" BEGIN\n'
+            f'  INSERT INTO "{table}_fts" ("{table}_fts", rowid, {names})'
+            f" VALUES('delete', old.rowid, {old});\n"
+            f'  INSERT INTO "{table}_fts" (rowid, {names}) VALUES (new.rowid, {new});\n'
+            "END"
+        )
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating or upgrading) the archive at ``path``."""
     path = Path(path)
@@ -309,28 +327,100 @@ def save_scan(db: sqlite_utils.Database, record: ScanRecord) -> int:
     """
     try:
         with transaction(db) as conn:
-            article_id = _upsert_article(conn, record)
-            if record.error is None:
-                _save_embeds(conn, article_id, record)
-            conn.execute(
-                "insert into scans (article_id, started_at, finished_at, http_status,"
-                " content_sha256, embeds, error) values (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    article_id,
-                    record.started_at,
-                    record.finished_at,
-                    record.http_status,
-                    record.content_sha256,
-                    None if record.error else sum(e.method != "link" for e in record.embeds),
-                    record.error,
-                ),
-            )
+            return _save_scan(conn, record)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"cannot save {record.url}: {exc}") from None
+
+
+def _save_scan(conn: sqlite3.Connection, record: ScanRecord) -> int:
+    article_id, is_new = _upsert_article(conn, record)
+    if record.error is None:
+        _save_embeds(conn, article_id, record, is_new)
+    conn.execute(
+        "insert into scans (article_id, started_at, finished_at, http_status,"
+        " content_sha256, embeds, error) values (?, ?, ?, ?, ?, ?, ?)",
+        (
+            article_id,
+            record.started_at,
+            record.finished_at,
+            record.http_status,
+            record.content_sha256,
+            None if record.error else sum(e.method != "link" for e in record.embeds),
+            record.error,
+        ),
+    )
     return article_id
 
 
-def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> int:
+class ScanGroupWriter:
+    """Saves many scans with few commits: each article is all-or-nothing (a savepoint), and
+    articles are committed together in small groups (``max_items`` or ``max_seconds``).
+
+    ``add`` returns nothing: the (record, article id or error) pairs come back from ``commit``,
+    once they are durable. A failed commit fails every article of its group, and nothing of
+    them is in the archive. Used by directory scans, where one transaction per article would
+    cost more than the detection itself.
+    """
+
+    def __init__(
+        self, db: sqlite_utils.Database, max_items: int = 256, max_seconds: float = 0.5
+    ) -> None:
+        self.db = db
+        self.max_items = max_items
+        self.max_seconds = max_seconds
+        self.group: list[tuple[ScanRecord, int | None, str | None]] = []
+        self.started = 0.0
+
+    def add(self, record: ScanRecord) -> None:
+        import time
+
+        conn = self.db.conn
+        try:
+            if not conn.in_transaction:
+                conn.execute("BEGIN IMMEDIATE")
+                self.started = time.monotonic()
+            conn.execute("SAVEPOINT article")
+        except sqlite3.DatabaseError as exc:
+            self.group.append((record, None, f"cannot save {record.url}: {exc}"))
+            return
+        try:
+            article_id = _save_scan(conn, record)
+            conn.execute("RELEASE article")
+            self.group.append((record, article_id, None))
+        except BaseException as exc:  # Ctrl-C included: never commit half an article
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO article")
+                conn.execute("RELEASE article")
+            if not isinstance(exc, sqlite3.DatabaseError):
+                raise
+            self.group.append((record, None, f"cannot save {record.url}: {exc}"))
+
+    def due(self) -> bool:
+        import time
+
+        return len(self.group) >= self.max_items or (
+            bool(self.group) and time.monotonic() - self.started >= self.max_seconds
+        )
+
+    def commit(self) -> list[tuple[ScanRecord, int | None, str | None]]:
+        """Make the group durable; returns each article's (record, id, error)."""
+        group, self.group = self.group, []
+        conn = self.db.conn
+        if not conn.in_transaction:
+            return group
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            return [
+                (record, None, error or f"cannot save {record.url}: {exc}")
+                for record, _, error in group
+            ]
+        return group
+
+
+def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> tuple[int, bool]:
     page = record.page
     row = conn.execute("select id from articles where url = ?", (record.url,)).fetchone()
     if row is None:
@@ -352,9 +442,9 @@ def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> int:
                 record.source,
             ),
         )
-        article_id = int(cursor.lastrowid or 0)
+        article_id, is_new = int(cursor.lastrowid or 0), True
     elif record.error is None:
-        article_id = int(row[0])
+        article_id, is_new = int(row[0]), False
         conn.execute(
             "update articles set final_url = coalesce(?, final_url),"
             " canonical_url = coalesce(?, canonical_url), title = coalesce(?, title),"
@@ -375,7 +465,7 @@ def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> int:
             ),
         )
     else:
-        article_id = int(row[0])
+        article_id, is_new = int(row[0]), False
         conn.execute(
             "update articles set last_scanned_at = ?, http_status = coalesce(?, http_status),"
             " scan_count = scan_count + 1 where id = ?",
@@ -385,19 +475,27 @@ def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> int:
         conn.execute(
             "update articles set next_scan_at = ? where id = ?", (record.next_scan_at, article_id)
         )
-    return article_id
+    return article_id, is_new
 
 
-def _save_embeds(conn: sqlite3.Connection, article_id: int, record: ScanRecord) -> None:
+def _save_embeds(
+    conn: sqlite3.Connection, article_id: int, record: ScanRecord, is_new: bool
+) -> None:
     from .normalize import sha256_hex
 
     now = record.finished_at
-    existing = {
-        (post_id, occurrence): embed_id
-        for embed_id, post_id, occurrence in conn.execute(
-            "select id, post_id, occurrence from embeds where article_id = ?", (article_id,)
-        )
-    }
+    if is_new and not record.embeds:
+        return
+    existing = (
+        {}
+        if is_new
+        else {
+            (post_id, occurrence): embed_id
+            for embed_id, post_id, occurrence in conn.execute(
+                "select id, post_id, occurrence from embeds where article_id = ?", (article_id,)
+            )
+        }
+    )
     seen: set[int] = set()
     occurrences: dict[str, int] = {}
     for embed in record.embeds:
@@ -458,7 +556,10 @@ def _ensure_post(conn: sqlite3.Connection, embed: Embed, now: str) -> None:
             "   then excluded.url else posts.url end,"
             " author_name = coalesce(posts.author_name, excluded.author_name),"
             " text = coalesce(posts.text, excluded.text),"
-            " fingerprint = coalesce(posts.fingerprint, excluded.fingerprint)",
+            " fingerprint = coalesce(posts.fingerprint, excluded.fingerprint)"
+            # Only fill gaps: an update rewrites the post's full-text index entry.
+            " where posts.handle is null or posts.author_name is null or posts.text is null"
+            " or posts.fingerprint is null",
             (
                 post_id,
                 canonical_url(embed.status_id, embed.handle),
@@ -486,7 +587,9 @@ def _ensure_post(conn: sqlite3.Connection, embed: Embed, now: str) -> None:
         " resolved_id, fingerprint, first_seen_at, checks)"
         " values (?, null, ?, ?, ?, null, 'text_only', ?, ?, ?, 0)"
         " on conflict(id) do update set resolved_id = coalesce(posts.resolved_id,"
-        " excluded.resolved_id), handle = coalesce(posts.handle, excluded.handle)",
+        " excluded.resolved_id), handle = coalesce(posts.handle, excluded.handle)"
+        " where (posts.resolved_id is null and excluded.resolved_id is not null)"
+        " or (posts.handle is null and excluded.handle is not null)",
         (
             post_id,
             embed.handle,
@@ -570,7 +673,8 @@ def posts_to_check(
             conn.execute(
                 "insert into posts (id, url, handle, created_at, status, first_seen_at,"
                 " next_check_at, checks) values (?, ?, ?, ?, 'pending', ?, ?, 0)"
-                " on conflict(id) do update set handle = coalesce(posts.handle, excluded.handle)",
+                " on conflict(id) do update set handle = excluded.handle"
+                " where posts.handle is null and excluded.handle is not null",
                 (
                     post_id,
                     canonical_url(post_id, handle),
@@ -678,9 +782,6 @@ def _save_check(db: sqlite_utils.Database, check: CheckRecord) -> tuple[bool, bo
             " status_changed_at = case when status != ? then ? else status_changed_at end,"
             " not_found_checks = case when ? then not_found_checks + 1"
             "   when ? then 0 else not_found_checks end,"
-            " text = coalesce(?, text), author_name = coalesce(?, author_name),"
-            " handle = coalesce(?, handle),"
-            " url = case when ? is not null then ? else url end,"
             " created_at = coalesce(?, created_at) where id = ?",
             (
                 check.status,
@@ -690,15 +791,29 @@ def _save_check(db: sqlite_utils.Database, check: CheckRecord) -> tuple[bool, bo
                 check.checked_at,
                 check.absent,
                 check.conclusive,
-                content.text if content else None,
-                content.author_name if content else None,
-                content.handle if content else None,
-                content.handle if content else None,
-                canonical_url(check.post_id, content.handle) if content else None,
                 content.created_at if content else None,
                 check.post_id,
             ),
         )
+        if content is not None:
+            # Only when something changed: the full-text index is rewritten on each such update.
+            text, author, handle = content.text, content.author_name, content.handle
+            conn.execute(
+                "update posts set text = coalesce(?, text), author_name = coalesce(?, author_name),"
+                " handle = coalesce(?, handle), url = ? where id = ?"
+                " and (text is not coalesce(?, text) or author_name is not coalesce(?, author_name)"
+                " or handle is not coalesce(?, handle))",
+                (
+                    text,
+                    author,
+                    handle,
+                    canonical_url(check.post_id, handle),
+                    check.post_id,
+                    text,
+                    author,
+                    handle,
+                ),
+            )
     return wrote, previous != check.status
 
 

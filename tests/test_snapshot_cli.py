@@ -229,3 +229,19 @@ def test_full_disk_during_snapshot_is_one_line(httpserver, config_file, db_path,
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
+
+
+def test_full_text_index_follows_the_live_text(run_cli, httpserver, config_file, db_path):
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "Lighthouse keepers strike")
+    run_cli("snapshot", POST)
+    fake.live(POST, "Lighthouse keepers return")
+    run_cli("snapshot", POST)
+    db = sqlite_utils.Database(db_path)
+    assert [r["id"] for r in db["posts"].search("return")] == [POST]
+    assert list(db["posts"].search("strike")) == []
+    # An unchanged re-check leaves the post row, and so its index entry, alone.
+    before = db.execute("select count(*) from posts_fts_data").fetchone()[0]
+    run_cli("snapshot", POST)
+    assert db.execute("select count(*) from posts_fts_data").fetchone()[0] == before

@@ -10,39 +10,24 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 from ..decode import decode, decode_head, page_info
 from ..models import Embed, PageInfo
+from .prefilter import (
+    ALL_SEARCHES,
+    MARKERS,
+    TEXT_MARKERS,
+    PageHints,
+    has_markers,
+    survey,
+    text_marker_count,
+)
 from .text import TextHit, find_text_embeds
 
 if TYPE_CHECKING:  # lxml is imported on the first parse, so `archive --help` stays quick
     from lxml import etree
 
-# Written by every markup form the HTML detector accepts (status URLs, plain or percent-encoded;
-# embed classes; ID attributes; embed iframe paths).
-MARKERS = (
-    b"/status",
-    b"%2Fstatus",
-    b"%2fstatus",
-    b"twitter-tweet",
-    b"twitter-video",
-    b"nojs-tweet",
-    b"data-tweet",
-    b"tweetid",
-    b"embed/Tweet",
-    b"embed/index",
-    b"i/videos/tweet",
-    b"i/cards/tfw",
-    b"&#x2F;status",
-    b"&#x2f;status",
-    b"&#47;status",
-    b"[tweet",
-    b"createTweet",
-)
-# Written by the flattened text forms (signature line, title line).
-TEXT_MARKERS = (b"(@", b" on X: ", b" on X (formerly Twitter): ", b" on Twitter: ")
 HTML_HINTS = (
     b"<html",
     b"<!doctype",
@@ -69,40 +54,6 @@ class Detection:
 
     page: PageInfo
     embeds: list[Embed]
-
-
-# Every marker holds one of these anchors. A page is scanned once per anchor (not once per
-# marker: each scan of a 100 KB page costs about as much as 10% of parsing it), and each
-# occurrence of an anchor is checked for the markers around it.
-ALL_MARKERS = MARKERS + TEXT_MARKERS
-ANCHORS = (b"@", b"X", b"status", b"weet", b"witter", b"embed/index", b"i/cards/tfw")
-_GROUPS = [
-    (anchor, [(m, m.index(anchor)) for m in ALL_MARKERS if anchor in m]) for anchor in ANCHORS
-]
-if not all(any(a in m for a in ANCHORS) for m in ALL_MARKERS):
-    raise RuntimeError("a marker without an anchor would never be found")
-
-
-def has_markers(data: bytes, markers: tuple[bytes, ...] = ALL_MARKERS) -> bool:
-    """True when the page may hold an embed: literal ``bytes.find``, no regex.
-
-    ``.twitter-tweet`` (a CSS selector or a script's query, not markup) is not a marker.
-    """
-    if markers != ALL_MARKERS:
-        return any(marker in data for marker in markers)
-    for anchor, group in _GROUPS:
-        at = data.find(anchor)
-        while at >= 0:
-            for marker, offset in group:
-                start = at - offset
-                if (
-                    start >= 0
-                    and data.startswith(marker, start)
-                    and (marker != b"twitter-tweet" or data[start - 1 : start] != b".")
-                ):
-                    return True
-            at = data.find(anchor, at + 1)
-    return False
 
 
 def is_wide(data: bytes, content_type: str | None = None) -> bool:
@@ -136,13 +87,14 @@ def find_posts(
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     if html is None:
         html = looks_like_html(raw) or bool(content_type and "html" in content_type)
-    if not has_markers(raw):
+    hints = survey(raw)
+    if not hints.candidate:
         head = decode_head(raw, content_type) if html else ""
         return Detection(page_info(head) if html else PageInfo(), [])
     text = data if isinstance(data, str) else decode(raw, content_type)
     if not html:
         return Detection(PageInfo(), _from_text(text, include_links))
-    return Detection(page_info(text), _from_html(text, raw, include_links))
+    return Detection(page_info(text), _from_html(text, raw, include_links, hints))
 
 
 def _text_embed(position: int, hit: TextHit) -> Embed:
@@ -164,15 +116,20 @@ def _from_text(text: str, include_links: bool) -> list[Embed]:
     return [_text_embed(position, hit) for position, hit in enumerate(hits)]
 
 
-def _from_html(text: str, raw: bytes, include_links: bool) -> list[Embed]:
+def _from_html(text: str, raw: bytes, include_links: bool, hints: PageHints) -> list[Embed]:
     from .html import find_embeds, parse, visible_lines
 
     root = parse(text)
-    found = find_embeds(root, include_links=include_links)
+    found = find_embeds(root, include_links=include_links, hints=hints)
     markup = [f for f in found if f.method != "link"]
+    raws = {id(f): _serialize(f.element) for f in found}
     text_hits: list[TextHit] = []
     sentinel_lines: list[int] = []
-    if has_markers(raw, TEXT_MARKERS) and _text_marker_outside(root, markup):
+    # Flattening the page for text forms is the costly part of a scan: only worth it when a
+    # text marker (a signature or title line) lies outside the markup embeds found.
+    if hints.text_forms and text_marker_count(raw) > sum(
+        text_marker_count(raws[id(f)].encode("utf-8", "surrogatepass")) for f in markup
+    ):
         lines = visible_lines(root, [f.element for f in markup])
         sentinel_lines = [i for i, line in enumerate(lines) if line.startswith(SENTINEL)]
         text_hits = [hit for hit in find_text_embeds("\n".join(lines)) if hit.status_id is None]
@@ -192,40 +149,20 @@ def _from_html(text: str, raw: bytes, include_links: bool) -> list[Embed]:
         ordered.append(item)
     ordered.extend(hit for r in sorted(slots) for hit in slots[r])
     return [
-        _text_embed(position, item) if isinstance(item, TextHit) else _markup_embed(position, item)
+        _text_embed(position, item)
+        if isinstance(item, TextHit)
+        else _markup_embed(position, item, raws[id(item)])
         for position, item in enumerate(ordered)
     ]
 
 
-@cache
-def _text_marker_nodes():
+def _serialize(element: etree._Element) -> str:
     from lxml import etree
 
-    return etree.XPath(
-        "//text()[" + " or ".join(f"contains(., '{m.decode()}')" for m in TEXT_MARKERS) + "]"
-    )
+    return etree.tostring(element, encoding="unicode", method="html", with_tail=False)
 
 
-def _text_marker_outside(root: etree._Element, markup: list) -> bool:
-    """True when a text node outside the markup embeds holds a text-form marker: only then
-    can flattening the page (the costly part of a scan) find a text embed. A signature line
-    inside an accepted blockquote does not count."""
-    embeds = {found.element for found in markup}
-    for node in _text_marker_nodes()(root):
-        el = node.getparent()
-        if node.is_tail:
-            el = el.getparent()
-        while el is not None and el not in embeds:
-            el = el.getparent()
-        if el is None:
-            return True
-    return False
-
-
-def _markup_embed(position: int, found) -> Embed:
-    from lxml import etree
-
-    raw = etree.tostring(found.element, encoding="unicode", method="html", with_tail=False)
+def _markup_embed(position: int, found, raw: str) -> Embed:
     return Embed(
         position,
         found.method,
@@ -240,6 +177,7 @@ def _markup_embed(position: int, found) -> Embed:
 
 
 __all__ = [
+    "ALL_SEARCHES",
     "MARKERS",
     "SENTINEL",
     "TEXT_MARKERS",

@@ -28,23 +28,37 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
-import lxml.html
 from lxml import etree
 
 from ..normalize import clean_text, split_media
 from ..urls import bare_status, clean_handle, find_status, iter_statuses, valid_id
+from .prefilter import ALL_SEARCHES, PageHints
 from .signature import split_signature
 from .text import find_shortcodes, parse_title
 
-CANDIDATES = etree.XPath(
-    "//blockquote | //iframe | //amp-twitter | //twitterwidget | //oembed | //figure"
-    " | //a[@href] | //template | //script[@type]"
-    " | //*[@data-tweet-id or @data-tweetid or @data-tweet]"
+# Candidate elements, by the search that finds them. The core search always runs; the others
+# only when the page's bytes show they can find something (``prefilter.page_hints``).
+# Every other embed element carries its post in an attribute value (a status URL, an embed
+# URL, a twitter class) or an ID attribute; only a class-less blockquote may carry neither.
+CORE_SEARCH = (
+    "//blockquote"
     " | //*[@*[contains(., 'status') or contains(., 'weet') or contains(., 'witter')]]"
-    " | //text()[contains(., '/status') or contains(., '[tweet')]/.."
-    " | //script[contains(., 'createTweet')]"
 )
+ID_SEARCH = "//*[@data-tweet-id or @data-tweetid or @data-tweet]"
+TEXT_URL_SEARCH = "//text()[contains(., '/status') or contains(., '[tweet')]/.."
+SCRIPT_SEARCH = "//script[contains(., 'createTweet')]"
+
+
+@cache
+def candidate_search(ids: bool, text_urls: bool, scripts: bool) -> etree.XPath:
+    """One XPath union (results in document order) of the searches a page needs."""
+    parts = [CORE_SEARCH]
+    parts += [ID_SEARCH] * ids + [TEXT_URL_SEARCH] * text_urls + [SCRIPT_SEARCH] * scripts
+    return etree.XPath(" | ".join(parts))
+
+
 # twttr.widgets.createTweet("ID", element): a post rendered by script, no markup at all.
 CREATE_TWEET_RE = re.compile(r"createTweet\(\s*['\"]([0-9]{1,19})['\"]")
 STRONG_CLASSES = frozenset(
@@ -117,16 +131,33 @@ def parse(markup: str) -> etree._Element:
     if markup.startswith("<?xml"):
         markup = markup[markup.find("?>") + 2 :]
     for attempt in range(2):
-        parser = lxml.html.HTMLParser(huge_tree=True)
+        # Plain etree elements: lxml.html's element classes cost a Python lookup per node.
+        parser = etree.HTMLParser(huge_tree=True)
         try:
-            root = lxml.html.document_fromstring(markup, parser=parser)
-        except (etree.ParserError, ValueError):
+            root = etree.fromstring(markup, parser)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+            break
+        if root is None:
             break
         too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
         if not too_deep or attempt:
             return root
         markup = _WRAPPER_TAGS.sub("", markup)
-    return lxml.html.document_fromstring("<html><body></body></html>")
+    return etree.fromstring("<html><body></body></html>", etree.HTMLParser())
+
+
+_STRING_VALUE = etree.XPath("string()")
+
+
+def text_content(el: etree._Element) -> str:
+    """All the text inside an element (its XPath string value)."""
+    return str(_STRING_VALUE(el))
+
+
+def parse_fragment(markup: str) -> etree._Element | None:
+    """Markup found as text, parsed into a ``<div>`` (None when there is nothing to parse)."""
+    root = etree.fromstring(f"<div>{markup}</div>", etree.HTMLParser())
+    return None if root is None else root.find(".//div")
 
 
 def expand_hidden_markup(root: etree._Element) -> None:
@@ -139,8 +170,10 @@ def expand_hidden_markup(root: etree._Element) -> None:
         if "<" not in text or not ("status" in text or "weet" in text or "witter" in text):
             continue
         try:
-            fragment = lxml.html.fragment_fromstring(text, create_parent="div")
-        except (etree.ParserError, ValueError):
+            fragment = parse_fragment(text)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+            continue
+        if fragment is None:
             continue
         node.text = None
         node.append(fragment)
@@ -359,7 +392,7 @@ def small_enough(el: etree._Element) -> bool:
     for count, _ in enumerate(el.iter(), 1):
         if count > MAX_CONTAINER_ELEMENTS:
             return False
-    return len(el.text_content()) <= MAX_CONTAINER_TEXT
+    return len(text_content(el)) <= MAX_CONTAINER_TEXT
 
 
 def is_bare_url_block(el: etree._Element) -> str | None:
@@ -369,7 +402,7 @@ def is_bare_url_block(el: etree._Element) -> str | None:
         return None
     if len(el) == 1 and (el[0].tag != "a" or (el[0].tail or "").strip()):
         return None
-    text = el.text_content()
+    text = text_content(el)
     if len(el) == 1 and not text.strip() and len(el[0]) == 0:
         status = find_status(el[0].get("href") or "")
         return status[0] if status else None
@@ -488,7 +521,7 @@ def handle_for(el: etree._Element, status_id: str) -> str | None:
     for _, post_id, handle in status_links(el):
         if post_id == status_id and handle:
             return handle
-    if "/status" in (text := el.text_content()[:MAX_CONTAINER_TEXT]):
+    if "/status" in (text := text_content(el)[:MAX_CONTAINER_TEXT]):
         for post_id, handle in iter_statuses(text):
             if post_id == status_id and handle:
                 return handle
@@ -504,12 +537,15 @@ def is_inside(el: etree._Element, ancestor: etree._Element) -> bool:
     return False
 
 
-def find_embeds(root: etree._Element, include_links: bool = False) -> list[Found]:
+def find_embeds(
+    root: etree._Element, include_links: bool = False, hints: PageHints = ALL_SEARCHES
+) -> list[Found]:
     """Judge every candidate element in document order; an accepted one takes its subtree."""
     expand_hidden_markup(root)
     found: list[Found] = []
     accepted: list[etree._Element] = []
-    for el in CANDIDATES(root):
+    search = candidate_search(hints.id_attributes, hints.text_urls, hints.scripts)
+    for el in search(root):
         # Candidates come in document order, so a descendant follows its accepted ancestor.
         if accepted and is_inside(el, accepted[-1]):
             continue
