@@ -106,10 +106,17 @@ def guess_encoding(data: bytes) -> str | None:
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.I | re.S)
 # Only the meta tags we keep: finding them by key is much cheaper than parsing every tag.
-_META_KEYS = ("og:title", "og:url", "og:site_name", "article:published_time", "datepublished",
-              "date")
+_META_KEYS = (
+    "og:title",
+    "og:url",
+    "og:site_name",
+    "article:published_time",
+    "datepublished",
+    "date",
+)
 _META = re.compile(
-    r"<meta\s[^>]*?(?:property|name|itemprop)\s*=\s*[\"']?(" + "|".join(_META_KEYS)
+    r"<meta\s[^>]*?(?:property|name|itemprop)\s*=\s*[\"']?("
+    + "|".join(_META_KEYS)
     + r")[\"'\s/>][^>]*>",
     re.I,
 )

@@ -19,7 +19,7 @@ from .config import Config
 from .detect import find_posts
 from .errors import ArchiverError, FetchError, TargetError
 from .normalize import sha256_hex
-from .store import ScanGroupWriter, ScanRecord, save_scan, utcnow
+from .store import ScanRecord, save_scan, scan_writer, utcnow
 
 FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
@@ -206,13 +206,13 @@ def run_scan(
 ) -> list[ScanOutcome]:
     """Scan every target and save it; returns the outcomes in target order.
 
-    Local files are saved in small committed groups (``ScanGroupWriter``: each article is
+    Local files are saved in small committed groups (``GroupWriter``: each article is
     all-or-nothing, a group is durable within half a second); URLs and stdin one transaction
     each. An outcome is reported once its article is committed; Ctrl-C commits the group in
     hand first.
     """
     outcomes: list[ScanOutcome] = []
-    writer = ScanGroupWriter(db)
+    writer = scan_writer(db)
     waiting: list[tuple[Target, ScanRecord | str]] = []
 
     def report(outcome: ScanOutcome) -> None:

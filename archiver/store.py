@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import sqlite_utils
 
@@ -22,6 +23,8 @@ from .models import Embed, PageInfo
 from .urls import canonical_url, snowflake_time
 
 BUSY_TIMEOUT_MS = 30_000
+T = TypeVar("T")
+R = TypeVar("R")
 migrations = sqlite_utils.Migrations("archiver")
 
 FTS_CONFIG = {
@@ -352,58 +355,67 @@ def _save_scan(conn: sqlite3.Connection, record: ScanRecord) -> int:
     return article_id
 
 
-class ScanGroupWriter:
-    """Saves many scans with few commits: each article is all-or-nothing (a savepoint), and
-    articles are committed together in small groups (``max_items`` or ``max_seconds``).
+class GroupWriter(Generic[T, R]):
+    """Saves many items with few commits: each item is all-or-nothing (a savepoint), and
+    items are committed together in small groups (``max_items`` or ``max_seconds``).
 
-    ``add`` returns nothing: the (record, article id or error) pairs come back from ``commit``,
-    once they are durable. A failed commit fails every article of its group, and nothing of
-    them is in the archive. Used by directory scans, where one transaction per article would
-    cost more than the detection itself.
+    ``add`` returns nothing: the (item, result or None, error or None) triples come back from
+    ``commit``, once they are durable. A failed commit fails every item of its group, and
+    nothing of them is in the archive. One transaction per item would cost more than the
+    work itself in directory scans and snapshot runs.
     """
 
     def __init__(
-        self, db: sqlite_utils.Database, max_items: int = 256, max_seconds: float = 0.5
+        self,
+        db: sqlite_utils.Database,
+        save: Callable[[sqlite3.Connection, T], R],
+        describe: Callable[[T], str],
+        max_items: int = 256,
+        max_seconds: float = 0.5,
     ) -> None:
         self.db = db
+        self.save = save
+        self.describe = describe
         self.max_items = max_items
         self.max_seconds = max_seconds
-        self.group: list[tuple[ScanRecord, int | None, str | None]] = []
+        self.group: list[tuple[T, R | None, str | None]] = []
         self.started = 0.0
 
-    def add(self, record: ScanRecord) -> None:
-        import time
-
+    def add(self, item: T) -> None:
         conn = self.db.conn
         try:
             if not conn.in_transaction:
                 conn.execute("BEGIN IMMEDIATE")
                 self.started = time.monotonic()
-            conn.execute("SAVEPOINT article")
+            conn.execute("SAVEPOINT item")
         except sqlite3.DatabaseError as exc:
-            self.group.append((record, None, f"cannot save {record.url}: {exc}"))
+            self.group.append((item, None, f"cannot save {self.describe(item)}: {exc}"))
             return
         try:
-            article_id = _save_scan(conn, record)
-            conn.execute("RELEASE article")
-            self.group.append((record, article_id, None))
-        except BaseException as exc:  # Ctrl-C included: never commit half an article
+            result = self.save(conn, item)
+            conn.execute("RELEASE item")
+            self.group.append((item, result, None))
+        except BaseException as exc:  # Ctrl-C included: never commit half an item
             if conn.in_transaction:
-                conn.execute("ROLLBACK TO article")
-                conn.execute("RELEASE article")
+                conn.execute("ROLLBACK TO item")
+                conn.execute("RELEASE item")
             if not isinstance(exc, sqlite3.DatabaseError):
                 raise
-            self.group.append((record, None, f"cannot save {record.url}: {exc}"))
+            self.group.append((item, None, f"cannot save {self.describe(item)}: {exc}"))
 
     def due(self) -> bool:
-        import time
-
         return len(self.group) >= self.max_items or (
             bool(self.group) and time.monotonic() - self.started >= self.max_seconds
         )
 
-    def commit(self) -> list[tuple[ScanRecord, int | None, str | None]]:
-        """Make the group durable; returns each article's (record, id, error)."""
+    def time_left(self) -> float | None:
+        """Seconds until the open group is due (None when no group is open)."""
+        if not self.group:
+            return None
+        return max(0.0, self.max_seconds - (time.monotonic() - self.started))
+
+    def commit(self) -> list[tuple[T, R | None, str | None]]:
+        """Make the group durable; returns each item's (item, result, error)."""
         group, self.group = self.group, []
         conn = self.db.conn
         if not conn.in_transaction:
@@ -414,10 +426,18 @@ class ScanGroupWriter:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             return [
-                (record, None, error or f"cannot save {record.url}: {exc}")
-                for record, _, error in group
+                (item, None, error or f"cannot save {self.describe(item)}: {exc}")
+                for item, _, error in group
             ]
         return group
+
+
+def scan_writer(db: sqlite_utils.Database) -> GroupWriter[ScanRecord, int]:
+    return GroupWriter(db, _save_scan, lambda record: record.url)
+
+
+def check_writer(db: sqlite_utils.Database) -> GroupWriter[CheckRecord, tuple[bool, bool]]:
+    return GroupWriter(db, _save_check, lambda check: f"the check of post {check.post_id}")
 
 
 def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> tuple[int, bool]:
@@ -711,109 +731,107 @@ def save_check(db: sqlite_utils.Database, check: CheckRecord) -> tuple[bool, boo
     proven status) changed, a ``checks`` row per provider answer, the post's new state.
     Returns (snapshot written, status changed)."""
     try:
-        return _save_check(db, check)
+        with transaction(db) as conn:
+            return _save_check(conn, check)
     except sqlite3.DatabaseError as exc:  # read-only file, full disk, I/O error
         raise DatabaseError(f"cannot save the check of post {check.post_id}: {exc}") from None
 
 
-def _save_check(db: sqlite_utils.Database, check: CheckRecord) -> tuple[bool, bool]:
-    with transaction(db) as conn:
-        previous = conn.execute(
-            "select status from posts where id = ?", (check.post_id,)
-        ).fetchone()[0]
-        latest = conn.execute(
-            "select id, content_sha256, status from snapshots where post_id = ?"
-            " order by id desc limit 1",
-            (check.post_id,),
-        ).fetchone()
-        urls = {id(answer): url for answer, url in check.answers}
-        answers = [answer for answer, _ in check.answers]
-        evidence = check.content or next((a for a in answers if a.conclusive), None)
-        snapshot_id = latest[0] if latest else None
-        wrote = False
-        if (
-            evidence is not None
-            and check.conclusive
-            and (latest is None or latest[1] != check.content_sha256 or latest[2] != check.status)
-        ):
-            fields = evidence.snapshot_fields()
-            cursor = conn.execute(
-                "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
-                " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
-                " content_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    check.post_id,
-                    check.checked_at,
-                    fields["provider"],
-                    urls.get(id(evidence)),
-                    fields["http_status"],
-                    check.status,
-                    fields["author_name"],
-                    fields["handle"],
-                    fields["text"],
-                    fields["created_at"],
-                    fields["media"],
-                    fields["payload"].decode("utf-8", "replace"),
-                    fields["payload_sha256"],
-                    check.content_sha256,
-                ),
-            )
-            snapshot_id, wrote = int(cursor.lastrowid or 0), True
-        conn.executemany(
-            "insert into checks (post_id, checked_at, provider, http_status, status,"
-            " snapshot_id, error) values (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    check.post_id,
-                    check.checked_at,
-                    a.provider,
-                    a.http_status,
-                    a.status,
-                    snapshot_id if a is evidence else None,
-                    a.error or a.notice,
-                )
-                for a in answers
-            ],
-        )
-        content = check.content
-        conn.execute(
-            "update posts set status = ?, last_checked_at = ?, next_check_at = ?,"
-            " checks = checks + 1,"
-            " status_changed_at = case when status != ? then ? else status_changed_at end,"
-            " not_found_checks = case when ? then not_found_checks + 1"
-            "   when ? then 0 else not_found_checks end,"
-            " created_at = coalesce(?, created_at) where id = ?",
+def _save_check(conn: sqlite3.Connection, check: CheckRecord) -> tuple[bool, bool]:
+    previous = conn.execute("select status from posts where id = ?", (check.post_id,)).fetchone()[0]
+    latest = conn.execute(
+        "select id, content_sha256, status from snapshots where post_id = ?"
+        " order by id desc limit 1",
+        (check.post_id,),
+    ).fetchone()
+    urls = {id(answer): url for answer, url in check.answers}
+    answers = [answer for answer, _ in check.answers]
+    evidence = check.content or next((a for a in answers if a.conclusive), None)
+    snapshot_id = latest[0] if latest else None
+    wrote = False
+    if (
+        evidence is not None
+        and check.conclusive
+        and (latest is None or latest[1] != check.content_sha256 or latest[2] != check.status)
+    ):
+        fields = evidence.snapshot_fields()
+        cursor = conn.execute(
+            "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
+            " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
+            " content_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                check.status,
-                check.checked_at,
-                check.next_check_at,
-                check.status,
-                check.checked_at,
-                check.absent,
-                check.conclusive,
-                content.created_at if content else None,
                 check.post_id,
+                check.checked_at,
+                fields["provider"],
+                urls.get(id(evidence)),
+                fields["http_status"],
+                check.status,
+                fields["author_name"],
+                fields["handle"],
+                fields["text"],
+                fields["created_at"],
+                fields["media"],
+                fields["payload"].decode("utf-8", "replace"),
+                fields["payload_sha256"],
+                check.content_sha256,
             ),
         )
-        if content is not None:
-            # Only when something changed: the full-text index is rewritten on each such update.
-            text, author, handle = content.text, content.author_name, content.handle
-            conn.execute(
-                "update posts set text = coalesce(?, text), author_name = coalesce(?, author_name),"
-                " handle = coalesce(?, handle), url = ? where id = ?"
-                " and (text is not coalesce(?, text) or author_name is not coalesce(?, author_name)"
-                " or handle is not coalesce(?, handle))",
-                (
-                    text,
-                    author,
-                    handle,
-                    canonical_url(check.post_id, handle),
-                    check.post_id,
-                    text,
-                    author,
-                    handle,
-                ),
+        snapshot_id, wrote = int(cursor.lastrowid or 0), True
+    conn.executemany(
+        "insert into checks (post_id, checked_at, provider, http_status, status,"
+        " snapshot_id, error) values (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                check.post_id,
+                check.checked_at,
+                a.provider,
+                a.http_status,
+                a.status,
+                snapshot_id if a is evidence else None,
+                a.error or a.notice,
             )
+            for a in answers
+        ],
+    )
+    content = check.content
+    conn.execute(
+        "update posts set status = ?, last_checked_at = ?, next_check_at = ?,"
+        " checks = checks + 1,"
+        " status_changed_at = case when status != ? then ? else status_changed_at end,"
+        " not_found_checks = case when ? then not_found_checks + 1"
+        "   when ? then 0 else not_found_checks end,"
+        " created_at = coalesce(?, created_at) where id = ?",
+        (
+            check.status,
+            check.checked_at,
+            check.next_check_at,
+            check.status,
+            check.checked_at,
+            check.absent,
+            check.conclusive,
+            content.created_at if content else None,
+            check.post_id,
+        ),
+    )
+    if content is not None:
+        # Only when something changed: the full-text index is rewritten on each such update.
+        text, author, handle = content.text, content.author_name, content.handle
+        conn.execute(
+            "update posts set text = coalesce(?, text), author_name = coalesce(?, author_name),"
+            " handle = coalesce(?, handle), url = ? where id = ?"
+            " and (text is not coalesce(?, text) or author_name is not coalesce(?, author_name)"
+            " or handle is not coalesce(?, handle))",
+            (
+                text,
+                author,
+                handle,
+                canonical_url(check.post_id, handle),
+                check.post_id,
+                text,
+                author,
+                handle,
+            ),
+        )
     return wrote, previous != check.status
 
 

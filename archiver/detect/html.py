@@ -43,8 +43,7 @@ from .text import find_shortcodes, parse_title
 # Every other embed element carries its post in an attribute value (a status URL, an embed
 # URL, a twitter class) or an ID attribute; only a class-less blockquote may carry neither.
 CORE_SEARCH = (
-    "//blockquote"
-    " | //*[@*[contains(., 'status') or contains(., 'weet') or contains(., 'witter')]]"
+    "//blockquote | //*[@*[contains(., 'status') or contains(., 'weet') or contains(., 'witter')]]"
 )
 ID_SEARCH = "//*[@data-tweet-id or @data-tweetid or @data-tweet]"
 TEXT_URL_SEARCH = "//text()[contains(., '/status') or contains(., '[tweet')]/.."

@@ -9,6 +9,8 @@ check is committed on its own, so an interrupted run keeps every finished check.
 from __future__ import annotations
 
 import asyncio
+import queue
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -18,8 +20,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..config import Config
+from ..errors import DatabaseError
 from ..fetch import ACCEPT_ENCODING, BoundedDecoder, backoff_delay, deadline_seconds, describe_error
-from ..store import CheckRecord, PostToCheck, later, save_check, utcnow
+from ..store import CheckRecord, PostToCheck, check_writer, later, utcnow
 from ..urls import canonical_url
 from .classify import decide_status, is_absent_check
 from .providers import (
@@ -185,6 +188,59 @@ class Checker:
         )
 
 
+class _CheckSaver:
+    """Saves finished checks from a thread of its own, in small committed groups (each check
+    all-or-nothing), so SQLite's work overlaps the event loop's network work. Checks are
+    counted and reported once durable; a save error stops the run with one line."""
+
+    def __init__(self, db, summary: SnapshotSummary, on_check: Callable[[CheckRecord], None]):
+        self.writer = check_writer(db)
+        self.summary = summary
+        self.on_check = on_check
+        self.queue: queue.SimpleQueue[CheckRecord | None] = queue.SimpleQueue()
+        self.failed: str | None = None
+        self.thread = threading.Thread(target=self._run, name="check-saver", daemon=True)
+        self.thread.start()
+
+    def put(self, record: CheckRecord) -> None:
+        self.queue.put(record)
+
+    def close(self) -> None:
+        """Save everything queued, then raise the save error if there was one."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.failed:
+            raise DatabaseError(self.failed)
+
+    def _run(self) -> None:
+        while True:
+            try:  # wake up to commit an open group on time, even if no check arrives
+                record = self.queue.get(timeout=self.writer.time_left())
+            except queue.Empty:
+                self._commit()
+                continue
+            if record is None:
+                break
+            if not self.failed:
+                self.writer.add(record)
+            if self.writer.due():
+                self._commit()
+        self._commit()
+
+    def _commit(self) -> None:
+        for record, result, error in self.writer.commit():
+            if error or result is None:
+                self.failed = self.failed or error
+                continue
+            wrote, changed = result
+            self.summary.checked += 1
+            self.summary.statuses[record.status] += 1
+            self.summary.snapshots += wrote
+            if changed:
+                self.summary.changed.append((record.post_id, record.status))
+            self.on_check(record)
+
+
 def make_async_client(config: Config) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         headers={
@@ -210,6 +266,7 @@ async def check_posts_async(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> SnapshotSummary:
     summary = SnapshotSummary()
+    saver = _CheckSaver(db, summary, on_check)
     async with make_async_client(config) as client:
         checker = Checker(config, client)
         tasks = [asyncio.ensure_future(checker.check(post)) for post in posts]
@@ -217,15 +274,8 @@ async def check_posts_async(
             # as_completed, not a loop of asyncio.wait(pending): that re-arms a callback on
             # every pending task per completion, quadratic in the number of posts.
             for next_done in asyncio.as_completed(tasks):
-                record = await next_done
-                wrote, changed = save_check(db, record)
-                summary.checked += 1
-                summary.statuses[record.status] += 1
-                summary.snapshots += wrote
-                if changed:
-                    summary.changed.append((record.post_id, record.status))
-                on_check(record)
-                if should_stop():
+                saver.put(await next_done)
+                if should_stop() or saver.failed:
                     break
         finally:
             pending = [task for task in tasks if not task.done()]
@@ -233,6 +283,7 @@ async def check_posts_async(
                 task.cancel()
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
+            saver.close()
     return summary
 
 
