@@ -76,7 +76,8 @@ def decode(data: bytes, content_type: str | None = None) -> str:
 
 def decode_head(data: bytes, content_type: str | None = None, size: int = 65536) -> str:
     """The start of a page as text (enough for ``page_info``), cut on a character boundary."""
-    head = data[:size]
+    end = data.find(b"</head>", 0, size)  # the head is all page_info reads
+    head = data[: end + 7 if end >= 0 else size]
     if sniff_encoding(data, content_type):
         return decode(head, content_type)
     try:

@@ -55,6 +55,8 @@ class ScanReporter:
             click.echo(f"error: {outcome.error}", err=True)
             return
         embeds = [e for e in outcome.record.embeds if e.method != "link"] if outcome.record else []
+        if not outcome.record or not outcome.record.embeds:
+            return  # pages without embeds only count in the summary
         click.echo(f"{outcome.target.label}: {len(embeds)} embedded post(s)")
         for embed in outcome.record.embeds if outcome.record else []:
             who = f"@{embed.handle}" if embed.handle else (embed.author or "?")
@@ -70,14 +72,14 @@ class ScanReporter:
 
     def summary(self, outcomes: list[ScanOutcome]) -> None:
         failed = sum(1 for o in outcomes if o.error)
-        embeds = sum(
+        counts = [
             sum(1 for e in o.record.embeds if e.method != "link")
             for o in outcomes
             if o.record and not o.error
-        )
+        ]
         click.echo(
-            f"scanned {len(outcomes) - failed} article(s), {embeds} embed(s)"
-            + (f", {failed} failed" if failed else ""),
+            f"scanned {len(outcomes) - failed} article(s): {sum(counts)} embed(s) in"
+            f" {sum(1 for n in counts if n)} of them" + (f", {failed} failed" if failed else ""),
             err=True,
         )
 
