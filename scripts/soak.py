@@ -52,17 +52,7 @@ def soak_scan(work: Path, rounds: int, files: int, rng: random.Random) -> dict:
         found += after_kill(db_path, expected, seen)
     final = run(command, timeout=600)
     found += [] if final.returncode == 0 else [f"final scan failed: {final.stderr[-300:]}"]
-    found += problems(db_path, expected)
-    total = counts(db_path)
-    if total["articles"] != len(expected) or total["embeds"] != sum(expected.values()):
-        found.append(f"work not complete: {total}")
-    return {
-        "kills": kills,
-        "runs": rounds + 1,
-        "articles": len(expected),
-        "problems": found,
-        "counts": total,
-    }
+    return summary(db_path, expected, found, kills, rounds, check_articles=True)
 
 
 def soak_worker(work: Path, rounds: int, articles: int, rng: random.Random) -> dict:
@@ -89,9 +79,19 @@ def soak_worker(work: Path, rounds: int, articles: int, rng: random.Random) -> d
         final = run([*base, "--once"], timeout=600)
         if final.returncode != 0 or "Traceback" in final.stderr:
             found.append(f"final worker run failed: {final.stderr[-300:]}")
-    found += problems(db_path, expected)
+    return summary(db_path, expected, found, kills, rounds, check_articles=False)
+
+
+def summary(
+    db_path: Path, expected: dict, found: list[str], kills: int, rounds: int, check_articles: bool
+) -> dict:
+    """The archive's invariants after the last run, and whether all the work got done."""
+    found = found + problems(db_path, expected)
     total = counts(db_path)
-    if total["embeds"] != sum(expected.values()):
+    incomplete = total["embeds"] != sum(expected.values()) or (
+        check_articles and total["articles"] != len(expected)
+    )
+    if incomplete:
         found.append(f"work not complete: {total}")
     return {
         "kills": kills,

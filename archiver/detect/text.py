@@ -155,6 +155,11 @@ def _unmark(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, str | Non
     return plain, linked
 
 
+def _line_hit(index: int, line: str, post_id: str, handle: str | None, method: str) -> TextHit:
+    """A sighting that is one line holding a status (a bare URL, a shortcode, a link)."""
+    return TextHit(index, index, None, handle, None, None, line, status_id=post_id, method=method)
+
+
 def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
     """Every title-form and signature-form embed in extracted text, in order.
 
@@ -229,17 +234,7 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
         if "[tweet" in line:
             shortcodes = find_shortcodes(line)
             hits.extend(
-                TextHit(
-                    index,
-                    index,
-                    None,
-                    handle,
-                    None,
-                    None,
-                    line,
-                    status_id=post_id,
-                    method="wordpress",
-                )
+                _line_hit(index, line, post_id, handle, "wordpress")
                 for post_id, handle in shortcodes
             )
             if shortcodes:
@@ -249,22 +244,10 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
         if "status" in original:
             bare = bare_status(line)
             if bare:
-                hits.append(
-                    TextHit(index, index, None, bare[1], None, None, original, status_id=bare[0])
-                )
+                hits.append(_line_hit(index, original, bare[0], bare[1], "text"))
             elif include_links:
                 hits.extend(
-                    TextHit(
-                        index,
-                        index,
-                        None,
-                        handle,
-                        None,
-                        None,
-                        original,
-                        status_id=post_id,
-                        method="link",
-                    )
+                    _line_hit(index, original, post_id, handle, "link")
                     for post_id, handle in iter_statuses(original)
                 )
         index += 1

@@ -24,6 +24,9 @@ def problems(db_path: str | Path, expected_embeds: dict[str, int] | None = None)
         integrity = conn.execute("pragma integrity_check").fetchall()
         if integrity != [("ok",)]:
             found.append(f"integrity_check: {integrity[:3]}")
+        tables = {row[0] for row in conn.execute("select name from sqlite_master")}
+        if not set(UNIQUE_KEYS) <= tables:  # killed before the schema was committed: empty
+            return found
         fk = conn.execute("pragma foreign_key_check").fetchall()
         if fk:
             found.append(f"foreign_key_check: {fk[:3]}")
