@@ -71,16 +71,27 @@ def _expand(item: str) -> Iterator[Target]:
         return
     path = Path(item)
     if path.is_dir():
-        files = sorted(
-            p for p in path.rglob("*") if p.suffix.lower() in FILE_SUFFIXES and p.is_file()
-        )
+        files = page_files(item)
         if not files:
             yield Target("error", "no .html, .htm, .txt or .md files in this directory", item)
-        yield from (Target("file", str(p), str(p)) for p in files)
+        yield from (Target("file", name, name) for name in files)
     elif path.exists():
         yield Target("file", str(path), item)
     else:
         yield Target("error", "no such file or directory", item)
+
+
+def page_files(directory: str) -> list[str]:
+    """Every page file below a directory, in path order (``os.walk``: no stat per file)."""
+    found = []
+    for root, dirs, names in os.walk(directory):
+        dirs.sort()
+        found.extend(
+            os.path.join(root, name)
+            for name in sorted(names)
+            if os.path.splitext(name)[1].lower() in FILE_SUFFIXES
+        )
+    return found
 
 
 def read_page_file(path: str) -> bytes:
