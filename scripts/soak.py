@@ -19,7 +19,15 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent / "tests")]
 
-from reliability.faults import ARCHIVE, calibrate, kill_loop, make_site, run, site_server  # noqa: E402
+from reliability.faults import (  # noqa: E402
+    ARCHIVE,
+    calibrate,
+    kill_loop,
+    make_site,
+    run,
+    site_server,
+    write_worker_config,
+)
 from reliability.invariants import counts, problems  # noqa: E402
 
 
@@ -62,15 +70,7 @@ def soak_worker(work: Path, rounds: int, articles: int, rng: random.Random) -> d
     seen: dict[str, int] = {}
     kills = 0
     with server:
-        config = work / "worker.toml"
-        config.write_text(
-            '[fetch]\ntimeout = "3s"\nper_host_delay = "0s"\nretries = 0\n'
-            f'[snapshot]\nsyndication_url = "{server.url("/syn")}"\n'
-            f'oembed_url = "{server.url("/oembed")}"\n'
-            '[worker]\nscan_interval = "0.2s"\nsnapshot_interval = "0.2s"\n'
-            f'[[sources]]\nname = "list"\ntype = "urls"\nurl = "{server.url("/urls.txt")}"\n',
-            encoding="utf-8",
-        )
+        config = write_worker_config(work / "worker.toml", server)
         base = [*ARCHIVE, "worker", "--config", str(config), "--db", str(db_path)]
         for _ in range(rounds):
             stats = kill_loop(base, 1, rng, min_delay=0.3, max_delay=4.0)

@@ -87,6 +87,19 @@ class KillStats:
     outputs: list[str] = field(default_factory=list)
 
 
+def write_worker_config(path: Path, server: HostileServer) -> Path:
+    """A worker config with fast jobs, pointed at the site server's URL list and endpoints."""
+    path.write_text(
+        '[fetch]\ntimeout = "3s"\nper_host_delay = "0s"\nretries = 0\n'
+        f'[snapshot]\nsyndication_url = "{server.url("/syn")}"\n'
+        f'oembed_url = "{server.url("/oembed")}"\n'
+        '[worker]\nscan_interval = "0.2s"\nsnapshot_interval = "0.2s"\n'
+        f'[[sources]]\nname = "list"\ntype = "urls"\nurl = "{server.url("/urls.txt")}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
 def kill_loop(
     command: list[str],
     rounds: int,

@@ -20,7 +20,15 @@ from archiver.scan import iter_targets, run_scan
 from archiver.store import open_database
 from archiver.worker import Worker
 
-from .faults import ARCHIVE, calibrate, kill_loop, make_site, run, site_server
+from .faults import (
+    ARCHIVE,
+    calibrate,
+    kill_loop,
+    make_site,
+    run,
+    site_server,
+    write_worker_config,
+)
 from .invariants import counts, problems
 
 SEED = int(os.environ.get("RELIABILITY_SEED", "7"))
@@ -53,15 +61,7 @@ def test_kill_9_of_the_worker(tmp_path):
     rng = random.Random(SEED + 1)
     server, expected = site_server(40)
     with server:
-        config = tmp_path / "worker.toml"
-        config.write_text(
-            '[fetch]\ntimeout = "3s"\nper_host_delay = "0s"\nretries = 0\n'
-            f'[snapshot]\nsyndication_url = "{server.url("/syn")}"\n'
-            f'oembed_url = "{server.url("/oembed")}"\n'
-            '[worker]\nscan_interval = "0.2s"\nsnapshot_interval = "0.2s"\n'
-            f'[[sources]]\nname = "list"\ntype = "urls"\nurl = "{server.url("/urls.txt")}"\n',
-            encoding="utf-8",
-        )
+        config = write_worker_config(tmp_path / "worker.toml", server)
         db_path = tmp_path / "archive.db"
         base = [*ARCHIVE, "worker", "--config", str(config), "--db", str(db_path)]
         stats = kill_loop(base, rounds=6, rng=rng, min_delay=0.5, max_delay=3.0)
