@@ -393,6 +393,9 @@ EMBEDS["iframely_stub.html"] = [
     ("placeholder", "1805550001112223334", "kiosk_kay", None, None, None),
     ("placeholder", "1805550001112223399", "queue_watch", None, None, None),
 ]
+EMBEDS["consent_social_embed.html"] = [
+    ("placeholder", "1811223344556677889", "harbourcouncil", None, None, None),
+]
 TRAPS = sorted(p.name for p in HTML.glob("trap_*.html"))
 EMBED_PAGES = sorted(EMBEDS)
 

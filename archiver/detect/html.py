@@ -431,7 +431,13 @@ def judge(el: etree._Element) -> Found | None:
             return Found(el, "card", *status) if status else None
         parent = el.getparent()  # a linked URL alone in its block: a failed auto-embed
         bare = is_bare_url_block(parent) if parent is not None else None
-        return from_container(parent, "placeholder", [bare]) if bare else None
+        if bare:
+            return from_container(parent, "placeholder", [bare])
+        status = bare_status(el.get("href") or "")
+        container = embed_container(el) if status else None
+        if container is None:
+            return None
+        return from_container(container, "placeholder", [status[0]])
     if tag == "blockquote":
         if is_publish_blockquote(el) or is_quoted_post(el):
             found = read_blockquote(el)
@@ -478,6 +484,35 @@ def judge(el: etree._Element) -> Found | None:
         ids = subtree_ids(el, 2)
         if len(ids) == 1 and not in_feed(el):
             return from_container(el, "placeholder", ids)
+    return None
+
+
+EMBEDISH = re.compile(r"embed|social", re.I)
+MAX_WRAPPER_TEXT = 800  # a consent notice and a "view on X" link, not an article's prose
+WRAPPER_DEPTH = 4
+
+
+def embed_container(link: etree._Element) -> etree._Element | None:
+    """The small embed wrapper around a status link, when there is one: a near ancestor
+    classed as an embed or as twitter content (a consent placeholder, a "View on X" box)
+    holding that post and nothing else."""
+    node = link.getparent()
+    for _ in range(WRAPPER_DEPTH):
+        if node is None or node.tag in ("body", "html", "article", "main"):
+            return None
+        cls = node.get("class") or ""
+        marks = " ".join(
+            [
+                cls,
+                node.get("id") or "",
+                *(v for k, v in node.attrib.items() if k.startswith("data-")),
+            ]
+        )
+        if EMBEDISH.search(marks) or TWITTERISH.search(marks):
+            if NOT_EMBED_CLASSES.search(cls) or len(text_content(node)) > MAX_WRAPPER_TEXT:
+                return None
+            return node if len(subtree_ids(node, 2)) == 1 and not in_feed(node) else None
+        node = node.getparent()
     return None
 
 
