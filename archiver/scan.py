@@ -2,8 +2,8 @@
 
 Reading and detection happen in worker processes for big directory scans (both cores; the
 parent only writes SQLite), in threads for URLs (network-bound), inline otherwise. Each
-article is saved in its own transaction as soon as it is ready, so an interrupted scan keeps
-everything finished before the interruption.
+article is saved all-or-nothing as soon as it is ready (local files in small committed
+groups), so an interrupted scan keeps everything finished before the interruption.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The SQLite archive: schema, migrations and every write (the only module that writes SQL).
 
-One file, WAL mode, a busy timeout, foreign keys on. Each article is saved in one
-``BEGIN IMMEDIATE`` transaction, so a crash leaves an article with all of its embeds or none,
-and concurrent writers queue on the busy timeout instead of failing.
+One file, WAL mode, a busy timeout, foreign keys on. Each article (and each post check) is
+saved all-or-nothing: in its own ``BEGIN IMMEDIATE`` transaction, or as a savepoint inside a
+small group committed together (``GroupWriter``). A crash leaves an article with all of its
+embeds or none, and concurrent writers queue on the busy timeout instead of failing.
 """
 
 from __future__ import annotations
