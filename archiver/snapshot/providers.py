@@ -161,7 +161,11 @@ def _load_json(body: bytes) -> tuple[object, str | None]:
 
 def _json_error(body: bytes) -> str | None:
     """The ``error`` (or first ``errors[].message``) of a JSON error body, if it is one."""
-    value, _ = _load_json(body)
+    return _error_of(_load_json(body)[0])
+
+
+def _error_of(value: object) -> str | None:
+    """The ``error`` (or first ``errors[].message``) of parsed JSON, if it is one."""
     if not isinstance(value, dict):
         return None
     error = value.get("error")
@@ -263,7 +267,7 @@ def parse_syndication(http_status: int, content_type: str | None, body: bytes) -
             absent=True,
             reason="not_found",
         )
-    detail = _json_error(body)
+    detail = _error_of(value)
     if detail and "text" not in value and "__typename" not in value:  # T8 at HTTP 200
         return _failure(p, 200, API_ERROR, f"HTTP 200 with error: {detail}", body)
     typename = value.get("__typename")
