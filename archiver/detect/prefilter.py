@@ -1,9 +1,10 @@
 """The byte-level pre-filter: can this page hold an embed at all?
 
 Every embed form the detectors accept writes one of a few literal markers into the page.
-A page is searched once per *anchor* (a substring shared by several markers: each
-``bytes.find`` pass over a 100 KB page costs about a tenth of parsing it), and each anchor
-occurrence is checked for the markers around it and for the context that makes it real:
+All markers are searched in one pass (an Aho-Corasick automaton from ``ahocorasick_rs``,
+whose SIMD prefilter runs at memory speed: about twice as fast as the three ``bytes.find``
+passes it replaced, and one pass however many markers there are). Each hit is then checked
+for the context that makes it real:
 
 * a status path (``/status``, ``%2Fstatus``, ``&#x2F;status``) only counts with a post host
   (twitter, x.com, a mirror) just before it, as the URL grammar requires;
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+import ahocorasick_rs
 
 # Written by every markup form the HTML detector accepts (status URLs, plain or
 # percent-/entity-encoded; embed classes; ID attributes; embed iframe paths; shortcodes).
@@ -44,10 +47,6 @@ MARKERS = (
 # Written by the flattened text forms (signature line, title line).
 TEXT_MARKERS = (b"(@", b" on X: ", b" on X (formerly Twitter): ", b" on Twitter: ")
 
-# Few anchors, and single rare bytes where a marker has one: a one-byte ``find`` is a memchr,
-# ten times faster than a multi-byte search.
-MARKUP_ANCHORS = (b"status", b"weet", b"witter")
-TEXT_ANCHORS = (b"@", b"X", b"witter")
 HOST_HINTS = (
     b"twitter",
     b"Twitter",
@@ -69,15 +68,15 @@ SIGNATURE_AHEAD = re.compile(
 )
 
 
-def _groups(anchors: tuple[bytes, ...], markers: tuple[bytes, ...]):
-    groups = [(a, [(m, m.index(a)) for m in markers if a in m]) for a in anchors]
-    if not all(any(a in m for a in anchors) for m in markers):
-        raise RuntimeError("a marker without an anchor would never be found")
-    return groups
-
-
-_TEXT_GROUPS = _groups(TEXT_ANCHORS, TEXT_MARKERS)
-_ALL_GROUPS = _groups(tuple(dict.fromkeys(MARKUP_ANCHORS + TEXT_ANCHORS)), MARKERS + TEXT_MARKERS)
+# Leftmost-first, non-overlapping: no two markers can overlap in a way that hides a real one
+# (a marker never starts inside another, except data-tweet/tweetid, which mean the same).
+_ALL = ahocorasick_rs.BytesAhoCorasick(
+    list(MARKERS + TEXT_MARKERS), matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST
+)
+_TEXT = ahocorasick_rs.BytesAhoCorasick(
+    list(TEXT_MARKERS), matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST
+)
+_ALL_MARKERS = MARKERS + TEXT_MARKERS
 
 
 def _real(data: bytes, marker: bytes, start: int) -> bool:
@@ -114,31 +113,24 @@ _TEXT_MARKER_SET = frozenset(TEXT_MARKERS)
 
 
 def survey(data: bytes) -> PageHints:
-    """One pass per anchor over the page, noting every kind of marker it holds."""
+    """One pass over the page, noting every kind of marker it holds."""
     markup = text = ids = text_urls = scripts = False
-    for anchor, group in _ALL_GROUPS:
-        at = data.find(anchor)
-        while at >= 0:
-            for marker, offset in group:
-                start = at - offset
-                if not (start >= 0 and data.startswith(marker, start)):
-                    continue
-                if not _real(data, marker, start):
-                    continue
-                if marker in _TEXT_MARKER_SET:
-                    text = True
-                    continue
-                markup = True
-                if marker in _ID_MARKERS:
-                    ids = True
-                elif marker == b"createTweet":
-                    scripts = True
-                elif marker == b"[tweet" or (
-                    marker.endswith(b"status")
-                    and data.rfind(b">", 0, start) > data.rfind(b"<", 0, start)
-                ):
-                    text_urls = True
-            at = data.find(anchor, at + 1)
+    for index, start, _ in _ALL.find_matches_as_indexes(data):
+        marker = _ALL_MARKERS[index]
+        if not _real(data, marker, start):
+            continue
+        if marker in _TEXT_MARKER_SET:
+            text = True
+            continue
+        markup = True
+        if marker in _ID_MARKERS:
+            ids = True
+        elif marker == b"createTweet":
+            scripts = True
+        elif marker == b"[tweet" or (
+            marker.endswith(b"status") and data.rfind(b">", 0, start) > data.rfind(b"<", 0, start)
+        ):
+            text_urls = True
     return PageHints(markup, text, ids, text_urls, scripts)
 
 
@@ -149,14 +141,7 @@ def has_markers(data: bytes) -> bool:
 
 def text_marker_count(data: bytes) -> int:
     """How many text-form markers (signature or title) a page or fragment holds."""
-    count = 0
-    for anchor, group in _TEXT_GROUPS:
-        at = data.find(anchor)
-        while at >= 0:
-            for marker, offset in group:
-                start = at - offset
-                if start >= 0 and data.startswith(marker, start) and _real(data, marker, start):
-                    count += 1
-                    break
-            at = data.find(anchor, at + 1)
-    return count
+    return sum(
+        _real(data, TEXT_MARKERS[index], start)
+        for index, start, _ in _TEXT.find_matches_as_indexes(data)
+    )
