@@ -34,6 +34,7 @@ class Target:
     kind: str
     value: str
     label: str
+    real_path: str | None = None  # files found in a directory walk: already resolved
 
 
 @dataclass
@@ -74,23 +75,40 @@ def _expand(item: str) -> Iterator[Target]:
         files = page_files(item)
         if not files:
             yield Target("error", "no .html, .htm, .txt or .md files in this directory", item)
-        yield from (Target("file", name, name) for name in files)
+        yield from (Target("file", name, name, real) for name, real in files)
     elif path.exists():
         yield Target("file", str(path), item)
     else:
         yield Target("error", "no such file or directory", item)
 
 
-def page_files(directory: str) -> list[str]:
-    """Every page file below a directory, in path order (``os.walk``: no stat per file)."""
-    found = []
-    for root, dirs, names in os.walk(directory):
-        dirs.sort()
-        found.extend(
-            os.path.join(root, name)
-            for name in sorted(names)
-            if os.path.splitext(name)[1].lower() in FILE_SUFFIXES
-        )
+def page_files(directory: str) -> list[tuple[str, str]]:
+    """(path, resolved path) of every page file below a directory, in path order.
+
+    The directory is resolved once: symlinked directories are not followed, so only a
+    symlinked file needs resolving of its own (``realpath`` per file costs an ``lstat`` per
+    path component, as much as reading a small page).
+    """
+    found: list[tuple[str, str]] = []
+    stack = [(directory, os.path.realpath(directory))]
+    while stack:
+        path, real = stack.pop()
+        try:
+            entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                subdirs.append((entry.path, os.path.join(real, entry.name)))
+            elif entry.is_symlink() and entry.is_dir():
+                continue  # a symlinked directory: not followed, as os.walk does
+            elif os.path.splitext(entry.name)[1].lower() in FILE_SUFFIXES:
+                resolved = os.path.join(real, entry.name)
+                if entry.is_symlink():
+                    resolved = os.path.realpath(entry.path)
+                found.append((entry.path, resolved))
+        stack.extend(reversed(subdirs))
     return found
 
 
@@ -145,7 +163,7 @@ def detect_record(
     )
 
 
-def scan_file(path: str, include_links: bool) -> ScanRecord | str:
+def scan_file(path: str, include_links: bool, real_path: str | None = None) -> ScanRecord | str:
     """Read and detect one local file (runs in worker processes). Errors come back as text."""
     started = utcnow()
     try:
@@ -154,7 +172,7 @@ def scan_file(path: str, include_links: bool) -> ScanRecord | str:
         return str(exc)
     is_html = False if os.path.splitext(path)[1].lower() in TEXT_SUFFIXES else None
     return detect_record(
-        "file://" + quote(os.path.realpath(path)),  # what Path.resolve().as_uri() gives
+        "file://" + quote(real_path or os.path.realpath(path)),  # as Path.resolve().as_uri()
         data,
         started_at=started,
         include_links=include_links,
@@ -289,13 +307,14 @@ def _results(targets: list[Target], config: Config, include_links: bool, stdin):
 
 def _file_results(files: list[Target], include_links: bool) -> Iterator[ScanRecord | str]:
     paths = [t.value for t in files]
+    real_paths = [t.real_path for t in files]
+    links = [include_links] * len(paths)
     workers = os.cpu_count() or 1
     if len(paths) < PARALLEL_MIN_FILES or workers < 2:
-        yield from (scan_file(path, include_links) for path in paths)
+        yield from map(scan_file, paths, links, real_paths)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        links = [include_links] * len(paths)
-        yield from pool.map(scan_file, paths, links, chunksize=32)
+        yield from pool.map(scan_file, paths, links, real_paths, chunksize=32)
 
 
 def _url_results(urls: list[Target], config: Config, include_links: bool):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import socket
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -218,3 +220,27 @@ def test_redirect_loop_is_an_error(run_cli, httpserver):
     result = run_cli("scan", httpserver.url_for("/loop"), "--json")
     assert result.exit_code == 1
     assert "too many redirects" in json.loads(result.stdout)["error"]
+
+
+def test_directory_listing_order_and_resolved_paths(tmp_path):
+    from archiver.scan import page_files
+
+    root = tmp_path / "site"
+    (root / "b").mkdir(parents=True)
+    (root / "a" / "deep").mkdir(parents=True)
+    for name in ("z.html", "a/one.htm", "a/deep/two.md", "b/three.txt", "b/skip.png"):
+        (root / name).write_text("<p>x</p>")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "target.html").write_text("<p>y</p>")
+    (elsewhere / "hidden.html").write_text("<p>z</p>")
+    (root / "b" / "link.html").symlink_to(elsewhere / "target.html")
+    (root / "linked-dir.html").symlink_to(elsewhere, target_is_directory=True)
+
+    found = page_files(str(root))
+
+    relative = [str(Path(path).relative_to(root)) for path, _ in found]
+    assert relative == ["z.html", "a/one.htm", "a/deep/two.md", "b/link.html", "b/three.txt"]
+    for path, real in found:  # what a realpath of each file would give
+        assert real == os.path.realpath(path)
+    assert dict(found)[str(root / "b" / "link.html")] == str(elsewhere / "target.html")
