@@ -127,7 +127,8 @@ def _from_html(text: str, raw: bytes, include_links: bool, hints: PageHints) -> 
     sentinel_lines: list[int] = []
     # Flattening the page for text forms is the costly part of a scan: only worth it when a
     # text marker (a signature or title line) lies outside the markup embeds found.
-    if hints.text_forms and text_marker_count(raw) > sum(
+    on_page = text_marker_count(raw) if hints.text_markers is None else hints.text_markers
+    if hints.text_forms and on_page > sum(
         text_marker_count(raws[id(f)].encode("utf-8", "surrogatepass")) for f in markup
     ):
         lines = visible_lines(root, [f.element for f in markup])

@@ -127,6 +127,7 @@ class PageHints:
     id_attributes: bool = True  # data-tweet-id / data-tweetid / data-tweet
     text_urls: bool = True  # a status URL or shortcode in text, not inside a tag
     scripts: bool = True  # createTweet("ID") calls
+    text_markers: int | None = None  # how many signature or title lines (None: not counted)
 
     @property
     def candidate(self) -> bool:
@@ -140,10 +141,11 @@ _TEXT_MARKER_SET = frozenset(TEXT_MARKERS)
 
 def survey(data: bytes) -> PageHints:
     """One pass over the page, noting every kind of marker it holds."""
-    markup = text = ids = text_urls = scripts = False
+    markup = ids = text_urls = scripts = False
+    text = 0
     for marker, start in _hits(data, _ALL, _SEARCHED):
         if marker in _TEXT_MARKER_SET:
-            text = True
+            text += 1
             continue
         markup = True
         if marker in _ID_MARKERS:
@@ -154,7 +156,7 @@ def survey(data: bytes) -> PageHints:
             marker.endswith(b"status") and data.rfind(b">", 0, start) > data.rfind(b"<", 0, start)
         ):
             text_urls = True
-    return PageHints(markup, text, ids, text_urls, scripts)
+    return PageHints(markup, text > 0, ids, text_urls, scripts, text)
 
 
 def has_markers(data: bytes) -> bool:
