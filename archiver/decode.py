@@ -125,11 +125,13 @@ _LINK_CANONICAL = re.compile(r"<link\s[^>]*rel\s*=\s*[\"']?canonical[^>]*>", re.
 _ATTR = re.compile(r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 
-def _attrs(tag: str) -> dict[str, str]:
-    return {
-        m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
-        for m in _ATTR.finditer(tag)
-    }
+def _attr(tag: str, name: str) -> str | None:
+    """One attribute's value in a tag's source (unescaped), or None."""
+    for m in _ATTR.finditer(tag):
+        if m.group(1).lower() == name:
+            value = m.group(2) or m.group(3) or m.group(4) or ""
+            return html.unescape(value) if "&" in value else value
+    return None
 
 
 def page_info(head: str) -> PageInfo:
@@ -144,14 +146,14 @@ def page_info(head: str) -> PageInfo:
     metas: dict[str, str] = {}
     if "<meta" in head or "<META" in head:
         for match in _META.finditer(head):
-            content = _attrs(match.group(0)).get("content")
+            content = _attr(match.group(0), "content")
             if content is not None:
                 metas.setdefault(match.group(1).lower(), content.strip())
     canonical = _LINK_CANONICAL.search(head) if "canonical" in head else None
     text_title = " ".join(html.unescape(title.group(1)).split()) if title else None
     return PageInfo(
         title=text_title or metas.get("og:title") or None,
-        canonical_url=(_attrs(canonical.group(0)).get("href") if canonical else None)
+        canonical_url=(_attr(canonical.group(0), "href") if canonical else None)
         or metas.get("og:url")
         or None,
         site=metas.get("og:site_name") or None,
