@@ -89,8 +89,7 @@ def fingerprint(author: str | None, text: str | None) -> str | None:
     if not body:
         return None
     who = " ".join(clean_text(author).casefold().split())
-    digest = hashlib.sha256(f"{who}\n{body}".encode()).hexdigest()
-    return "text:" + digest[:16]
+    return "text:" + sha256_hex(f"{who}\n{body}")[:16]
 
 
 def sha256_hex(data: bytes | str) -> str:

@@ -161,3 +161,10 @@ def test_fingerprint_same_across_embedly_title_and_signature_text():
 def test_sha256_hex():
     assert sha256_hex("abc") == sha256_hex(b"abc")
     assert sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def test_fingerprint_of_text_with_a_lone_surrogate():
+    # JSON replies can carry "\ud800"; the fingerprint must not raise on it.
+    from archiver.normalize import fingerprint
+
+    assert fingerprint("", "\ud800").startswith("text:")
