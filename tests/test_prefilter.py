@@ -13,6 +13,7 @@ import pytest
 
 import archiver.detect as detect
 from archiver.detect import MARKERS, TEXT_MARKERS, find_posts, has_markers
+from archiver.detect.prefilter import survey
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted(
@@ -98,3 +99,27 @@ def test_page_without_markers_is_not_parsed(monkeypatch):
 
 def test_markers_are_bytes_for_literal_search():
     assert all(isinstance(m, bytes) and m for m in MARKERS + TEXT_MARKERS)
+
+
+@pytest.mark.parametrize("filler", [b"", b"@" * 5000, b"(@" * 3000])
+def test_signature_found_however_many_at_signs(filler):
+    from archiver.detect.prefilter import _signatures
+
+    page = b"<p>" + filler + b"</p><p>Jane (@jane) March 1, 2024</p>" + b"@" * 3000
+    found = list(_signatures(page))
+    assert found == [i for i in range(len(page)) if page.startswith(b"(@", i)]
+    assert has_markers(page)
+
+
+def test_big_pages_are_searched_in_chunks_without_missing_a_marker(monkeypatch):
+    from archiver.detect import prefilter
+
+    monkeypatch.setattr(prefilter, "CHUNK", 64)
+    marker = b'<blockquote class="twitter-tweet">'
+    for pad in range(0, 80, 7):  # the marker straddles, starts or ends a chunk boundary
+        page = b"x" * pad + marker + b"y" * 100 + b'<a href="https://x.com/a/status/1">'
+        starts = [
+            start for _, start in prefilter._matches(page, prefilter._ALL, prefilter._SEARCHED)
+        ]
+        assert starts == [page.index(b"twitter-tweet"), page.index(b"/status")]
+        assert survey(page).markup

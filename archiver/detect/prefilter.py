@@ -86,20 +86,46 @@ _ALL = _automaton(_SEARCHED)
 _TITLES = _automaton(_TITLE_MARKERS)
 
 
+MEMCHR_HITS = 2000  # past this many "@", a two-byte find is cheaper than a loop per "@"
+
+
 def _signatures(data: bytes):
-    """Start of every ``(@`` (the marker is too short for the automaton; ``@`` is a memchr)."""
-    at = data.find(b"@")
-    while at >= 0:
+    """Start of every ``(@`` (the marker is too short for the automaton). A one-byte find
+    for ``@`` is a memchr, ten times faster than a two-byte find, while ``@`` is rare."""
+    at, seen = data.find(b"@"), 0
+    while at >= 0 and seen < MEMCHR_HITS:
         if at and data[at - 1] == 0x28:  # "("
             yield at - 1
-        at = data.find(b"@", at + 1)
+        at, seen = data.find(b"@", at + 1), seen + 1
+    at = data.find(SIGNATURE, max(at - 1, 0)) if at >= 0 else -1
+    while at >= 0:
+        yield at
+        at = data.find(SIGNATURE, at + 2)
+
+
+CHUNK = 1 << 20  # the automaton returns a list: search big pages a megabyte at a time
+
+
+def _matches(data: bytes, automaton, markers: tuple[bytes, ...]):
+    """(marker, start) of every marker occurrence, in order, in bounded memory."""
+    if len(data) <= CHUNK:
+        for index, start, _ in automaton.find_matches_as_indexes(data):
+            yield markers[index], start
+        return
+    overlap = max(map(len, markers)) - 1  # a marker starting in a chunk ends in its window
+    view = memoryview(data)
+    for offset in range(0, len(data), CHUNK):
+        window = view[offset : offset + CHUNK + overlap]
+        for index, start, _ in automaton.find_matches_as_indexes(window):
+            if start < CHUNK:
+                yield markers[index], offset + start
 
 
 def _hits(data: bytes, automaton, markers: tuple[bytes, ...]):
     """(marker, start) of every marker occurrence that is real, signatures last."""
-    for index, start, _ in automaton.find_matches_as_indexes(data):
-        if _real(data, markers[index], start):
-            yield markers[index], start
+    for marker, start in _matches(data, automaton, markers):
+        if _real(data, marker, start):
+            yield marker, start
     for start in _signatures(data):
         if _real(data, SIGNATURE, start):
             yield SIGNATURE, start
