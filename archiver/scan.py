@@ -115,7 +115,8 @@ def page_files(directory: str) -> list[tuple[str, str]]:
 def read_page_file(path: str) -> bytes:
     """A local page's bytes; empty, unreadable and binary files are refused."""
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
     except IsADirectoryError:
         raise TargetError(f"{path}: is a directory") from None
     except PermissionError:
@@ -127,7 +128,7 @@ def read_page_file(path: str) -> bytes:
 
 
 def check_page_bytes(label: str, data: bytes) -> None:
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first other byte; strip copies
         raise TargetError(f"{label}: empty file")
     head = data[:8192]
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
