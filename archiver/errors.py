@@ -5,7 +5,8 @@
     ├── TargetError        a scan target that cannot be read (missing, binary, empty…)
     ├── FetchError         an HTTP fetch that failed (keeps url and status_code)
     │   └── ContentTypeError   the server answered with something that is not a page
-    └── DatabaseError      the archive file cannot be opened or written
+    ├── DatabaseError      the archive file cannot be opened or written
+    └── FetchProcessError  a snapshot run's fetch process died or failed
 
 Every message is one line that names what failed and why, so the CLI can print it as is.
 """
@@ -40,3 +41,7 @@ class ContentTypeError(FetchError):
 
 class DatabaseError(ArchiverError):
     """The SQLite archive cannot be opened or written."""
+
+
+class FetchProcessError(ArchiverError):
+    """A fetch process of a snapshot run died or failed (the checks it sent are saved)."""

@@ -1,43 +1,36 @@
 """Check posts against the providers, concurrently, and save every check as it completes.
 
-One ``httpx.AsyncClient`` (keep-alive) serves a whole run; a semaphore bounds the requests in
-flight (``[fetch] concurrency``), a per-host delay keeps us polite, and 429/5xx/connection
-errors are retried with exponential backoff and jitter, honouring ``Retry-After``. Each
-check is committed on its own, so an interrupted run keeps every finished check.
+The process that calls ``check_posts`` owns the archive: its calling thread saves the
+finished checks in small committed groups (``GroupWriter``: each check all-or-nothing, a group
+durable within half a second) and reports each one once it is durable. The network runs
+elsewhere (``checker.py``): for a small run on an event loop in a thread of this process,
+for a large one in fetch processes (``pool.py``), so that the network's CPU work (mostly
+httpx) and SQLite's do not share one core. Either way an interrupted run keeps every check
+that reached the saver.
 """
 
 from __future__ import annotations
 
-import asyncio
+import os
 import queue
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
-
-import httpx
+from typing import Protocol
 
 from ..config import Config
 from ..errors import DatabaseError
-from ..fetch import ACCEPT_ENCODING, BoundedDecoder, backoff_delay, deadline_seconds, describe_error
-from ..store import CheckRecord, PostToCheck, check_writer, later, utcnow
-from ..urls import canonical_url
-from .classify import decide_status, is_absent_check
-from .providers import (
-    SYNDICATION,
-    network_failure,
-    oembed_request,
-    parse_oembed,
-    parse_syndication,
-    request_url,
-    syndication_request,
-)
-from .result import DELETED, LIVE, PROTECTED, SUSPENDED, ProviderResult, content_sha256
+from ..store import CheckRecord, GroupWriter, PostToCheck, check_writer
+from .checker import CheckLoop, next_check
 
-GONE = (DELETED, SUSPENDED, PROTECTED)
-RARELY = 3  # gone posts, past the end of the ladder, are checked this many times less often
+__all__ = ["PROCESS_MIN_POSTS", "SnapshotSummary", "check_posts", "next_check"]
+
+# Runs with at least this many posts fetch in child processes; smaller ones (the worker's
+# batches, a few posts from the command line) in a thread, without process start-up.
+PROCESS_MIN_POSTS = 200
+POLL_SECONDS = 0.25  # how often ``should_stop`` is asked while no check arrives
+THREAD_JOIN_SECONDS = 10.0
 
 
 @dataclass
@@ -55,241 +48,131 @@ class SnapshotSummary:
         )
 
 
-def next_check(
-    status: str, checks_done: int, conclusive: bool, ladder: Sequence[float], now: str
-) -> str:
-    """When to check again: the ladder step for this check count (the last step repeats),
-    soon after an inconclusive check, rarely for gone posts past the ladder."""
-    if not conclusive:
-        return later(ladder[0], now)
-    step = min(checks_done, len(ladder)) - 1
-    factor = RARELY if status in GONE and checks_done > len(ladder) else 1
-    return later(ladder[max(step, 0)] * factor, now)
+class Fetcher(Protocol):
+    """Where the finished checks come from (a thread here, or fetch processes)."""
 
-
-class _Throttle:
-    """At least ``delay`` seconds between two requests to one host (asyncio version)."""
-
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
-        self.next_at: dict[str, float] = {}
-
-    async def wait(self, url: str) -> None:
-        if self.delay <= 0:
-            return
-        host = urlsplit(url).netloc
-        now = time.monotonic()
-        start = max(now, self.next_at.get(host, 0.0))
-        self.next_at[host] = start + self.delay
-        if start > now:
-            await asyncio.sleep(start - now)
-
-
-class Checker:
-    """Runs the providers for posts; one instance per run (shares client and limits)."""
-
-    def __init__(self, config: Config, client: httpx.AsyncClient) -> None:
-        self.config = config
-        self.client = client
-        self.limit = asyncio.Semaphore(config.fetch.concurrency)
-        self.throttle = _Throttle(config.fetch.per_host_delay)
-
-    async def ask(self, provider: str, post: PostToCheck) -> tuple[ProviderResult, str]:
-        """One provider's answer (after retries) and the URL it was asked at."""
-        snap = self.config.snapshot
-        if provider == SYNDICATION:
-            url, params = syndication_request(snap.syndication_url, post.id)
-            parse = parse_syndication
-        else:
-            url, params = oembed_request(snap.oembed_url, canonical_url(post.id, post.handle))
-            parse = parse_oembed
-        full_url = request_url(url, params)
-        attempt = 0
-        while True:
-            attempt += 1
-            result, retry_after = await self._get(provider, full_url, parse)
-            if not result.retryable or attempt > self.config.fetch.retries:
-                return result, full_url
-            await asyncio.sleep(backoff_delay(attempt, retry_after, cap=60.0))
-
-    async def _get(self, provider: str, url: str, parse) -> tuple[ProviderResult, str | None]:
-        """One request: an overall deadline (a dripping server never trips httpx's per-read
-        timeout), the body decoded in bounded steps and refused past ``max_bytes``, and a
-        parser failure on a hostile reply recorded as an inconclusive answer."""
-        max_bytes = self.config.fetch.max_bytes
-        deadline = deadline_seconds(self.config.fetch)
-        async with self.limit:
-            await self.throttle.wait(url)
-            try:
-                async with asyncio.timeout(deadline), self.client.stream("GET", url) as response:
-                    try:
-                        decoder = BoundedDecoder.for_encoding(
-                            response.headers.get("content-encoding")
-                        )
-                        chunks = response.aiter_raw() if decoder else response.aiter_bytes()
-                    except ValueError:  # not asked for: httpx decodes it
-                        decoder, chunks = None, response.aiter_bytes()
-                    body = bytearray()
-                    async for chunk in chunks:
-                        for part in decoder.feed(chunk) if decoder else (chunk,):
-                            body += part
-                            if len(body) > max_bytes:
-                                return network_failure(
-                                    provider, f"reply larger than {max_bytes:,} bytes"
-                                ), None
-                    status = response.status_code
-                    content_type = response.headers.get("content-type")
-                    retry_after = response.headers.get("retry-after")
-            except TimeoutError:
-                return network_failure(
-                    provider, f"timed out (no complete reply within {deadline:g}s)"
-                ), None
-            except ValueError as exc:  # a gzip/deflate body that does not decode
-                return network_failure(provider, str(exc)), None
-            except httpx.InvalidURL as exc:  # e.g. redirected to a malformed Location
-                return network_failure(provider, f"invalid URL or redirect ({exc})"), None
-            except httpx.HTTPError as exc:
-                message = (
-                    "timed out" if isinstance(exc, httpx.TimeoutException) else describe_error(exc)
-                )
-                return network_failure(provider, message), None
-        try:
-            return parse(status, content_type, bytes(body)), retry_after
-        except Exception as exc:
-            return network_failure(
-                provider, f"HTTP {status} with an unreadable reply ({type(exc).__name__})"
-            ), None
-
-    async def check(self, post: PostToCheck) -> CheckRecord:
-        """Ask the providers in order until one answer is conclusive."""
-        asked: list[tuple[ProviderResult, str]] = []
-        for provider in self.config.snapshot.providers:
-            asked.append(await self.ask(provider, post))
-            if asked[-1][0].conclusive:
-                break
-        answers = [answer for answer, _ in asked]
-        status, conclusive = decide_status(post.status, answers, post.not_found_checks)
-        now = utcnow()
-        content = next(
-            (a for a in answers if a.conclusive and a.status == LIVE and a.has_content), None
-        )
-        return CheckRecord(
-            post_id=post.id,
-            checked_at=now,
-            status=status,
-            conclusive=conclusive,
-            absent=is_absent_check(answers),
-            next_check_at=next_check(
-                status, post.checks + 1, conclusive, self.config.snapshot.recheck, now
-            ),
-            answers=asked,
-            content=content,
-            content_sha256=content_sha256(content) if content else None,
-        )
-
-
-class _CheckSaver:
-    """Saves finished checks from a thread of its own, in small committed groups (each check
-    all-or-nothing), so SQLite's work overlaps the event loop's network work. Checks are
-    counted and reported once durable; a save error stops the run with one line."""
-
-    def __init__(self, db, summary: SnapshotSummary, on_check: Callable[[CheckRecord], None]):
-        self.writer = check_writer(db)
-        self.summary = summary
-        self.on_check = on_check
-        self.queue: queue.SimpleQueue[CheckRecord | None] = queue.SimpleQueue()
-        self.failed: str | None = None
-        self.thread = threading.Thread(target=self._run, name="check-saver", daemon=True)
-        self.thread.start()
-
-    def put(self, record: CheckRecord) -> None:
-        self.queue.put(record)
+    def receive(self, timeout: float | None) -> list[CheckRecord] | None:
+        """The checks finished since the last call (empty after ``timeout`` seconds without
+        any), or None once every post is checked."""
 
     def close(self) -> None:
-        """Save everything queued, then raise the save error if there was one."""
-        self.queue.put(None)
-        self.thread.join()
-        if self.failed:
-            raise DatabaseError(self.failed)
+        """Stop checking (checks in flight are dropped) and release threads or processes."""
+
+
+class ThreadFetcher:
+    """Small runs: a ``CheckLoop`` in a thread of this process."""
+
+    def __init__(self, posts: Sequence[PostToCheck], config: Config) -> None:
+        self.inbox: queue.SimpleQueue[list[CheckRecord] | BaseException | None] = (
+            queue.SimpleQueue()
+        )
+        self.loop = CheckLoop(posts, config, self.inbox.put)
+        self.finished = False
+        self.thread = threading.Thread(target=self._run, name="check-fetcher", daemon=True)
+        self.thread.start()
 
     def _run(self) -> None:
-        while True:
-            try:  # wake up to commit an open group on time, even if no check arrives
-                record = self.queue.get(timeout=self.writer.time_left())
-            except queue.Empty:
-                self._commit()
-                continue
-            if record is None:
-                break
-            if not self.failed:
-                self.writer.add(record)
-            if self.writer.due():
-                self._commit()
-        self._commit()
+        try:
+            self.loop.run()
+        except BaseException as exc:  # a bug in a check: raised again in the saving thread
+            self.inbox.put(exc)
+        else:
+            self.inbox.put(None)
 
-    def _commit(self) -> None:
-        for record, result, error in self.writer.commit():
-            if error or result is None:
-                self.failed = self.failed or error
-                continue
-            wrote, changed = result
-            self.summary.checked += 1
-            self.summary.statuses[record.status] += 1
-            self.summary.snapshots += wrote
-            if changed:
-                self.summary.changed.append((record.post_id, record.status))
-            self.on_check(record)
+    def receive(self, timeout: float | None) -> list[CheckRecord] | None:
+        if self.finished:
+            return None
+        try:
+            message = self.inbox.get(timeout=timeout)
+        except queue.Empty:
+            return []
+        if isinstance(message, BaseException):
+            raise message
+        self.finished = message is None
+        return message
+
+    def close(self) -> None:
+        self.loop.stop()
+        self.thread.join(THREAD_JOIN_SECONDS)
 
 
-def make_async_client(config: Config) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        headers={
-            "User-Agent": config.fetch.user_agent,
-            "Accept": "application/json",
-            "Accept-Encoding": ACCEPT_ENCODING,
-        },
-        timeout=httpx.Timeout(config.fetch.timeout, connect=min(config.fetch.timeout, 10.0)),
-        follow_redirects=True,
-        max_redirects=config.fetch.max_redirects,
-        limits=httpx.Limits(
-            max_connections=config.fetch.concurrency * 2,
-            max_keepalive_connections=config.fetch.concurrency,
-        ),
-    )
+def fetch_processes(posts: int, config: Config) -> int:
+    """How many fetch processes a run of ``posts`` posts uses (0: a thread of this one).
+
+    Two when there are two cores and no per-host delay (the CPU is the limit); one when a
+    delay is the limit, so that one process keeps the spacing between requests exact.
+    """
+    if posts < PROCESS_MIN_POSTS:
+        return 0
+    if config.fetch.per_host_delay <= 0 and (os.cpu_count() or 1) >= 2:
+        return 2
+    return 1
 
 
-async def check_posts_async(
+def check_posts(
     db,
     posts: Sequence[PostToCheck],
     config: Config,
     on_check: Callable[[CheckRecord], None] = lambda record: None,
     should_stop: Callable[[], bool] = lambda: False,
+    processes: int | None = None,
 ) -> SnapshotSummary:
+    """Check posts now (blocking) and save each check; ``on_check`` sees each one once it is
+    durable. Ctrl-C or ``should_stop`` ends the run early, a save error ends it with
+    ``DatabaseError``, a fetch process that dies with ``FetchProcessError``: the checks
+    received before are saved in every case. ``processes`` overrides ``fetch_processes``.
+    """
     summary = SnapshotSummary()
-    saver = _CheckSaver(db, summary, on_check)
-    async with make_async_client(config) as client:
-        checker = Checker(config, client)
-        tasks = [asyncio.ensure_future(checker.check(post)) for post in posts]
+    if not posts:
+        return summary
+    count = fetch_processes(len(posts), config) if processes is None else processes
+    if count:
+        from .pool import FetchPool
+
+        fetcher: Fetcher = FetchPool(posts, config, count)
+    else:
+        fetcher = ThreadFetcher(posts, config)
+    writer = check_writer(db)
+    failed: str | None = None
+    try:
+        while not failed and not should_stop():
+            left = writer.time_left()
+            records = fetcher.receive(POLL_SECONDS if left is None else min(left, POLL_SECONDS))
+            if records is None:
+                break
+            for record in records:
+                writer.add(record)
+            if writer.due():
+                failed = _commit(writer, summary, on_check)
+    finally:
         try:
-            # as_completed, not a loop of asyncio.wait(pending): that re-arms a callback on
-            # every pending task per completion, quadratic in the number of posts.
-            for next_done in asyncio.as_completed(tasks):
-                saver.put(await next_done)
-                if should_stop() or saver.failed:
-                    break
+            failed = _commit(writer, summary, on_check) or failed
         finally:
-            pending = [task for task in tasks if not task.done()]
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.gather(*pending, return_exceptions=True)
-            saver.close()
+            fetcher.close()
+    if failed:
+        raise DatabaseError(failed)
     return summary
 
 
-def check_posts(db, posts: Sequence[PostToCheck], config: Config, **kwargs) -> SnapshotSummary:
-    """Check posts now (blocking). Ctrl-C stops the run; finished checks are already saved."""
-    return asyncio.run(check_posts_async(db, posts, config, **kwargs))
+def _commit(
+    writer: GroupWriter[CheckRecord, tuple[bool, bool]],
+    summary: SnapshotSummary,
+    on_check: Callable[[CheckRecord], None],
+) -> str | None:
+    """Make the open group durable, count and report its checks; the first error, if any."""
+    failed = None
+    for record, result, error in writer.commit():
+        if error or result is None:
+            failed = failed or error
+            continue
+        wrote, changed = result
+        summary.checked += 1
+        summary.statuses[record.status] += 1
+        summary.snapshots += wrote
+        if changed:
+            summary.changed.append((record.post_id, record.status))
+        on_check(record)
+    return failed
 
 
 def snapshot_new_posts(db, config: Config, outcomes) -> SnapshotSummary:
