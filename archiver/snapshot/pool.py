@@ -36,11 +36,15 @@ _QUIET = (signal.SIGINT, signal.SIGTERM)
 JOIN_SECONDS = 5.0  # a stopped child exits at once; past this it is killed
 
 
-def shares(posts: Sequence[PostToCheck], config: Config, count: int) -> list[tuple[list, Config]]:
+def shares(
+    posts: Sequence[PostToCheck], config: Config, count: int
+) -> list[tuple[list[PostToCheck], Config]]:
     """Each child's posts (interleaved, so each gets a like mix of overdue and new) and its
     config. Global limits stay global: with k children each gets its share of
     ``[fetch] concurrency`` (at least 1) and spaces its requests to one host by
-    ``per_host_delay * k``, so that together they keep ``per_host_delay``."""
+    ``per_host_delay * k``, so that together they send no more than one request per
+    ``per_host_delay`` to a host. Not evenly spaced, though (two may go out together): that
+    is why ``fetch_processes`` gives a run with a delay one process."""
     count = max(1, min(count, len(posts)))
     fetch = config.fetch
     result = []
@@ -80,11 +84,13 @@ class FetchPool:
                     name="archive-fetch",
                     daemon=True,
                 )
-                with _signals_blocked():
-                    process.start()
-                results_end.close()  # the parent keeps only its own ends, or no EOF is seen
-                control_end.close()
                 self.children.append(_Child(process, results, control))
+                try:
+                    with _signals_blocked():
+                        process.start()
+                finally:  # the parent keeps only its own ends, or it would never see EOF
+                    results_end.close()
+                    control_end.close()
             # The posts go over the pipe once every child is starting, not as arguments:
             # spawn writes those before the child reads them, and hangs if it dies first.
             for child, (own_posts, _) in zip(self.children, work, strict=True):
@@ -123,14 +129,19 @@ class FetchPool:
         return records
 
     def close(self) -> None:
+        """Stop every child (all pipes closed first: each child then exits on its own, even
+        if this is interrupted) and wait for them, killing any that lingers."""
         for child in self.children:
             child.control.close()
         ends_at = time.monotonic() + JOIN_SECONDS
         for child in self.children:
+            if child.process.pid is None:  # never started
+                continue
             child.process.join(max(0.0, ends_at - time.monotonic()))
             if child.process.is_alive():
                 child.process.kill()
                 child.process.join()
+        for child in self.children:
             child.results.close()
         self.running = []
 

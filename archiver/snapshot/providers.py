@@ -78,6 +78,8 @@ def oembed_request(base_url: str, post_url: str) -> tuple[str, dict[str, str]]:
 
 def request_url(url: str, params: dict[str, str]) -> str:
     """The full request URL (for ``snapshots.request_url``), query appended to any existing."""
+    if "?" not in url and "#" not in url:  # the usual case: no split and join per request
+        return f"{url}?{urlencode(params)}"
     parts = urlsplit(url)
     query = "&".join(q for q in (parts.query, urlencode(params)) if q)
     return urlunsplit(parts._replace(query=query))
@@ -401,15 +403,12 @@ def _display_text(value: dict, media: list[dict]) -> tuple[str, bool]:
         and 0 <= rng[0] <= rng[1]
     ):
         start, end = rng
-        candidates = [
-            (unescaped[:start], unescaped[start:end], unescaped[end:]),
-            (html.unescape(raw[:start]), html.unescape(raw[start:end]), html.unescape(raw[end:])),
-        ]
-        text = candidates[0][1]
-        for before, middle, after in candidates:
+        text = unescaped[start:end]
+        if not (_LEADING_MENTIONS.match(unescaped[:start]) and _only_links(unescaped[end:])):
+            # The other reading, only when the first one cuts off more than it should.
+            before, after = html.unescape(raw[:start]), html.unescape(raw[end:])
             if _LEADING_MENTIONS.match(before) and _only_links(after):
-                text = middle
-                break
+                text = html.unescape(raw[start:end])
     media_links = {m["tco"] for m in media if m.get("tco")}
     while media_links:
         match = _TCO_LINK.search(text)

@@ -120,7 +120,9 @@ def check_posts(
     """Check posts now (blocking) and save each check; ``on_check`` sees each one once it is
     durable. Ctrl-C or ``should_stop`` ends the run early, a save error ends it with
     ``DatabaseError``, a fetch process that dies with ``FetchProcessError``: the checks
-    received before are saved in every case. ``processes`` overrides ``fetch_processes``.
+    received before are saved in every case. ``processes`` overrides ``fetch_processes``
+    (fetch processes are started with "spawn": a script that calls this for a large run needs
+    the ``if __name__ == "__main__":`` guard).
     """
     summary = SnapshotSummary()
     if not posts:
