@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -100,9 +101,10 @@ def fetch_processes(posts: int, config: Config) -> int:
     """How many fetch processes a run of ``posts`` posts uses (0: a thread of this one).
 
     Two when there are two cores and no per-host delay (the CPU is the limit); one when a
-    delay is the limit, so that one process keeps the spacing between requests exact.
+    delay is the limit, so that one process keeps the spacing between requests exact. None
+    where signals cannot be masked per thread (Windows): see ``pool._signals_blocked``.
     """
-    if posts < PROCESS_MIN_POSTS:
+    if posts < PROCESS_MIN_POSTS or not hasattr(signal, "pthread_sigmask"):
         return 0
     if config.fetch.per_host_delay <= 0 and (os.cpu_count() or 1) >= 2:
         return 2
