@@ -50,6 +50,6 @@ soak: install
 	$(BIN)/python scripts/soak.py --rounds $(ROUNDS)
 
 # Benchmarks of issue 6 (scan, memory, snapshots, archive size) on generated data, loopback
-# only; about 3 minutes on 2 cores. Results: bench/RESULTS.md.
+# only; 1–2 minutes on 2 cores. Results: bench/RESULTS.md.
 bench: install
 	$(BIN)/python bench/run.py --repeats 3 --write bench/RESULTS.md
