@@ -338,3 +338,33 @@ def test_kill_9_of_archive_leaves_no_fetch_process_behind(silent_config, tmp_pat
         if process.poll() is None:
             process.kill()
     assert wait_until_gone(children, 3.0) == []
+
+
+def test_a_stop_keeps_the_checks_finished_but_not_yet_handed_over(
+    httpserver, tmp_path, db, monkeypatch
+):
+    from archiver.snapshot import checker
+
+    # Batches never fill or age: every finished check waits in the fetcher until the stop.
+    monkeypatch.setattr(checker, "BATCH_SIZE", 10_000)
+    monkeypatch.setattr(checker, "BATCH_SECONDS", 3600.0)
+    fake = FakeX(httpserver)
+    config = config_for(fake, tmp_path)
+    quick = IDS[:6]
+    for post_id in quick:
+        fake.live(post_id, "Answered at once")
+    stuck = IDS[6]  # told to come back in a minute: its check is in flight at the stop
+    fake.syndication[stuck] = [json_response({"error": "busy"}, 503, **{"Retry-After": "60"})]
+    posts = posts_to_check(db, [(i, None) for i in [*quick, stuck]])
+    answered_at: list[float] = []
+
+    def should_stop() -> bool:  # every quick post answered, and a moment to read the replies
+        if not answered_at and set(quick) <= set(fake.hits["syndication"]):
+            answered_at.append(time.monotonic())
+        return bool(answered_at) and time.monotonic() - answered_at[0] > 0.5
+
+    summary = check_posts(db, posts, config, should_stop=should_stop, processes=0)
+
+    assert summary.checked == len(quick)
+    saved = {row[0] for row in db.conn.execute("select post_id from checks")}
+    assert saved == set(quick)

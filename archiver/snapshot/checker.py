@@ -221,7 +221,7 @@ class _Batches:
 class CheckLoop:
     """Checks posts on an event loop of its own, in the thread that calls ``run``, and hands
     the finished checks to ``deliver`` in batches. ``stop`` may be called from any thread:
-    the checks in flight are dropped (the caller no longer wants them).
+    the checks in flight are dropped, the finished ones still delivered.
 
     A finished check's task is forgotten at once, so a long run holds only the checks not
     yet done, never every result.
@@ -259,10 +259,16 @@ class CheckLoop:
         if self._stopping:
             return
         batches = _Batches(self.deliver)
+        try:
+            await self._check_all(batches)
+        finally:  # stopped or done: what is finished is handed on either way
+            batches.flush()
+
+    async def _check_all(self, batches: _Batches) -> None:
         async with make_async_client(self.config) as client:
             checker = Checker(self.config, client)
             pending: set[asyncio.Task[CheckRecord]] = set()
-            all_done = self._loop.create_future()
+            all_done = asyncio.get_running_loop().create_future()
 
             def done(task: asyncio.Task[CheckRecord]) -> None:
                 pending.discard(task)
@@ -289,4 +295,18 @@ class CheckLoop:
                     task.cancel()
                 if left:
                     await asyncio.gather(*left, return_exceptions=True)
-        batches.flush()
+
+
+def drain(receive: Callable[[float], list[CheckRecord] | None], timeout: float) -> list:
+    """Everything ``receive`` hands over until it says it is done, for at most ``timeout``."""
+    ends_at = time.monotonic() + timeout
+    records: list[CheckRecord] = []
+    while (left := ends_at - time.monotonic()) > 0:
+        try:
+            more = receive(left)
+        except Exception:  # a failure at the end: keep what arrived before it
+            break
+        if more is None:
+            break
+        records += more
+    return records

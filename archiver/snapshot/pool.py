@@ -30,7 +30,7 @@ from multiprocessing.process import BaseProcess
 from ..config import Config
 from ..errors import FetchProcessError
 from ..store import CheckRecord, PostToCheck
-from .checker import CheckLoop
+from .checker import CheckLoop, drain
 
 _QUIET = (signal.SIGINT, signal.SIGTERM)
 JOIN_SECONDS = 5.0  # a stopped child exits at once; past this it is killed
@@ -128,6 +128,13 @@ class FetchPool:
             raise self.failure
         return records
 
+    def stop(self, timeout: float) -> list[CheckRecord]:
+        """Ask every child to stop; the checks they finished before it, within ``timeout``."""
+        for child in self.running:
+            with contextlib.suppress(OSError):
+                child.control.send("stop")
+        return drain(self.receive, timeout)
+
     def close(self) -> None:
         """Stop every child (all pipes closed first: each child then exits on its own, even
         if this is interrupted) and wait for them, killing any that lingers."""
@@ -185,12 +192,13 @@ def child_main(config: Config, results: Connection, control: Connection) -> None
         posts = control.recv()
     except (EOFError, OSError):  # the parent is gone already
         os._exit(0)
-    threading.Thread(target=_exit_with_parent, args=(control,), daemon=True).start()
     outbox: queue.SimpleQueue[list[CheckRecord] | str | None] = queue.SimpleQueue()
+    loop = CheckLoop(posts, config, outbox.put)
+    threading.Thread(target=_obey_parent, args=(control, loop), daemon=True).start()
     sender = threading.Thread(target=_send_all, args=(outbox, results), daemon=True)
     sender.start()  # pickling and a full pipe never hold up the event loop
     try:
-        CheckLoop(posts, config, outbox.put).run()
+        loop.run()
     except Exception as exc:
         detail = " ".join(str(exc).split())
         outbox.put(f"a fetch process failed: {type(exc).__name__}: {detail}".rstrip(": "))
@@ -199,11 +207,14 @@ def child_main(config: Config, results: Connection, control: Connection) -> None
     sender.join()
 
 
-def _exit_with_parent(control: Connection) -> None:
-    """Wait for the control pipe to close (the parent stops us, or it is gone), then exit
-    without cleaning up: nobody is left to want the checks in flight."""
+def _obey_parent(control: Connection, loop: CheckLoop) -> None:
+    """A "stop" on the control pipe stops the checks (the finished ones are still sent);
+    the pipe closing (the parent is done, or gone) ends the process at once, without
+    cleaning up: nobody is left to want the checks in flight."""
     with contextlib.suppress(EOFError, OSError):
-        control.recv()
+        while True:
+            control.recv()
+            loop.stop()
     os._exit(0)
 
 

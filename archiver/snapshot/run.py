@@ -11,19 +11,20 @@ that reached the saver.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..config import Config
 from ..errors import DatabaseError
 from ..store import CheckRecord, GroupWriter, PostToCheck, check_writer
-from .checker import CheckLoop, next_check
+from .checker import CheckLoop, drain, next_check
 
 __all__ = ["PROCESS_MIN_POSTS", "SnapshotSummary", "check_posts", "next_check"]
 
@@ -32,6 +33,7 @@ __all__ = ["PROCESS_MIN_POSTS", "SnapshotSummary", "check_posts", "next_check"]
 PROCESS_MIN_POSTS = 200
 POLL_SECONDS = 0.25  # how often ``should_stop`` is asked while no check arrives
 THREAD_JOIN_SECONDS = 10.0
+DRAIN_SECONDS = 2.0  # on a stop, how long to wait for the checks already finished
 
 
 @dataclass
@@ -56,8 +58,12 @@ class Fetcher(Protocol):
         """The checks finished since the last call (empty after ``timeout`` seconds without
         any), or None once every post is checked."""
 
+    def stop(self, timeout: float) -> list[CheckRecord]:
+        """Stop checking (checks in flight are dropped); the checks finished before the stop
+        and not yet received, waiting at most ``timeout`` seconds for them."""
+
     def close(self) -> None:
-        """Stop checking (checks in flight are dropped) and release threads or processes."""
+        """Release threads or processes."""
 
 
 class ThreadFetcher:
@@ -91,6 +97,10 @@ class ThreadFetcher:
             raise message
         self.finished = message is None
         return message
+
+    def stop(self, timeout: float) -> list[CheckRecord]:
+        self.loop.stop()
+        return drain(self.receive, timeout)
 
     def close(self) -> None:
         self.loop.stop()
@@ -150,9 +160,14 @@ def check_posts(
                 failed = _commit(writer, summary, on_check)
     finally:
         try:
-            failed = _commit(writer, summary, on_check) or failed
+            if not failed:  # a stop, Ctrl-C or the end: keep the checks already finished
+                for record in fetcher.stop(DRAIN_SECONDS):
+                    writer.add(record)
         finally:
-            fetcher.close()
+            try:
+                failed = _commit(writer, summary, on_check) or failed
+            finally:
+                fetcher.close()
     if failed:
         raise DatabaseError(failed)
     return summary
@@ -163,20 +178,39 @@ def _commit(
     summary: SnapshotSummary,
     on_check: Callable[[CheckRecord], None],
 ) -> str | None:
-    """Make the open group durable, count and report its checks; the first error, if any."""
+    """Make the open group durable, count and report its checks; the first error, if any.
+    A Ctrl-C waits for the end of it: a durable check is always reported."""
     failed = None
-    for record, result, error in writer.commit():
-        if error or result is None:
-            failed = failed or error
-            continue
-        wrote, changed = result
-        summary.checked += 1
-        summary.statuses[record.status] += 1
-        summary.snapshots += wrote
-        if changed:
-            summary.changed.append((record.post_id, record.status))
-        on_check(record)
+    with _sigint_deferred():
+        for record, result, error in writer.commit():
+            if error or result is None:
+                failed = failed or error
+                continue
+            wrote, changed = result
+            summary.checked += 1
+            summary.statuses[record.status] += 1
+            summary.snapshots += wrote
+            if changed:
+                summary.changed.append((record.post_id, record.status))
+            on_check(record)
     return failed
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """SIGINT is held back until the block ends, then handled as it would have been (only
+    the main thread receives signals; elsewhere there is nothing to hold back)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received and callable(previous):
+            previous(signal.SIGINT, None)
 
 
 def snapshot_new_posts(db, config: Config, outcomes) -> SnapshotSummary:
