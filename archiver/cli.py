@@ -83,9 +83,7 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     target_list = list(iter_targets(targets, urls_file))
     reporter = ScanReporter(len(target_list), as_json=as_json)
     try:
-        outcomes = run_scan(
-            db, target_list, config, include_links=links, on_outcome=reporter.report
-        )
+        totals = run_scan(db, target_list, config, include_links=links, on_outcome=reporter.report)
     except KeyboardInterrupt:
         reporter.close()
         click.echo(
@@ -97,12 +95,12 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
         from .snapshot.run import snapshot_new_posts
 
         try:
-            click.echo(snapshot_new_posts(db, config, outcomes).line(), err=as_json)
+            click.echo(snapshot_new_posts(db, config, totals.post_refs).line(), err=as_json)
         except ArchiverError as exc:
             raise click.ClickException(str(exc)) from None
     if not as_json:
-        reporter.summary(outcomes)
-    if any(outcome.error for outcome in outcomes):
+        reporter.summary(totals)
+    if totals.failed:
         sys.exit(1)
 
 

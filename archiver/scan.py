@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,6 +26,8 @@ from .store import ScanRecord, save_scan, scan_writer, utcnow
 FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 PARALLEL_MIN_FILES = 64
+CHUNK_FILES = 32  # files per worker round trip
+CHUNKS_AHEAD = 4  # chunks in flight per worker: enough to keep it busy, few enough to bound memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,30 @@ class ScanOutcome:
     record: ScanRecord | None
     article_id: int | None = None
     error: str | None = None
+
+
+@dataclass
+class ScanTotals:
+    """What a scan did, in counts: nothing is kept per article, so a scan of a whole crawl
+    stays flat in memory. ``post_refs`` (status ID → handle) is what ``--snapshot`` needs."""
+
+    articles: int = 0
+    failed: int = 0
+    embeds: int = 0
+    articles_with_embeds: int = 0
+    post_refs: dict[str, str | None] = field(default_factory=dict)
+
+    def add(self, outcome: ScanOutcome) -> None:
+        if outcome.error or outcome.record is None:
+            self.failed += 1
+            return
+        self.articles += 1
+        embeds = [e for e in outcome.record.embeds if e.method != "link"]
+        self.embeds += len(embeds)
+        self.articles_with_embeds += bool(embeds)
+        for embed in outcome.record.embeds:
+            if embed.status_id and self.post_refs.get(embed.status_id) is None:
+                self.post_refs[embed.status_id] = embed.handle
 
 
 def iter_targets(arguments: Iterable[str], urls_file: str | None = None) -> Iterator[Target]:
@@ -233,20 +260,20 @@ def run_scan(
     include_links: bool = False,
     stdin: Callable[[], bytes] | None = None,
     on_outcome: Callable[[ScanOutcome], None] = lambda outcome: None,
-) -> list[ScanOutcome]:
-    """Scan every target and save it; returns the outcomes in target order.
+) -> ScanTotals:
+    """Scan every target and save it; ``on_outcome`` sees each outcome in target order.
 
     Local files are saved in small committed groups (``GroupWriter``: each article is
     all-or-nothing, a group is durable within half a second); URLs and stdin one transaction
     each. An outcome is reported once its article is committed; Ctrl-C commits the group in
     hand first.
     """
-    outcomes: list[ScanOutcome] = []
+    totals = ScanTotals()
     writer = scan_writer(db)
     waiting: list[tuple[Target, ScanRecord | str]] = []
 
     def report(outcome: ScanOutcome) -> None:
-        outcomes.append(outcome)
+        totals.add(outcome)
         on_outcome(outcome)
 
     def flush() -> None:
@@ -272,7 +299,7 @@ def run_scan(
                 flush()
     finally:
         flush()
-    return outcomes
+    return totals
 
 
 def _save(db, target: Target, result: ScanRecord | str) -> ScanOutcome:
@@ -315,7 +342,24 @@ def _file_results(files: list[Target], include_links: bool) -> Iterator[ScanReco
         yield from map(scan_file, paths, links, real_paths)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(scan_file, paths, links, real_paths, chunksize=32)
+        # Not pool.map: it submits every file at once, and when saving is slower than
+        # detection (a slow disk under the archive) the finished results pile up in memory.
+        ahead: deque[Future[list[ScanRecord | str]]] = deque()
+        for start in range(0, len(paths), CHUNK_FILES):
+            end = start + CHUNK_FILES
+            chunk = (paths[start:end], links[start:end], real_paths[start:end])
+            ahead.append(pool.submit(_scan_files, *chunk))
+            if len(ahead) > CHUNKS_AHEAD * workers:
+                yield from ahead.popleft().result()
+        while ahead:
+            yield from ahead.popleft().result()
+
+
+def _scan_files(
+    paths: list[str], links: list[bool], real_paths: list[str | None]
+) -> list[ScanRecord | str]:
+    """One chunk of files, in a worker process (one round trip per chunk, not per file)."""
+    return list(map(scan_file, paths, links, real_paths))
 
 
 def _url_results(urls: list[Target], config: Config, include_links: bool):

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .scan import ScanOutcome
+from .scan import ScanOutcome, ScanTotals
 
 BAR_MIN_TARGETS = 5
 
@@ -70,16 +70,11 @@ class ScanReporter:
             self.bar.close()
             self.bar = None
 
-    def summary(self, outcomes: list[ScanOutcome]) -> None:
-        failed = sum(1 for o in outcomes if o.error)
-        counts = [
-            sum(1 for e in o.record.embeds if e.method != "link")
-            for o in outcomes
-            if o.record and not o.error
-        ]
+    def summary(self, totals: ScanTotals) -> None:
+        failed = totals.failed
         click.echo(
-            f"scanned {len(outcomes) - failed} article(s): {sum(counts)} embed(s) in"
-            f" {sum(1 for n in counts if n)} of them" + (f", {failed} failed" if failed else ""),
+            f"scanned {totals.articles} article(s): {totals.embeds} embed(s) in"
+            f" {totals.articles_with_embeds} of them" + (f", {failed} failed" if failed else ""),
             err=True,
         )
 

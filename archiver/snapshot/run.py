@@ -213,16 +213,10 @@ def _sigint_deferred() -> Iterator[None]:
             previous(signal.SIGINT, None)
 
 
-def snapshot_new_posts(db, config: Config, outcomes) -> SnapshotSummary:
+def snapshot_new_posts(db, config: Config, post_refs: dict[str, str | None]) -> SnapshotSummary:
     """``archive scan --snapshot``: check the posts of this scan that were never checked."""
     from ..store import posts_to_check
 
-    refs = [
-        (embed.status_id, embed.handle)
-        for outcome in outcomes
-        if outcome.record and not outcome.error
-        for embed in outcome.record.embeds
-        if embed.status_id
-    ]
+    refs = list(post_refs.items())
     posts = [p for p in posts_to_check(db, refs) if p.status == "pending"] if refs else []
     return check_posts(db, posts, config)

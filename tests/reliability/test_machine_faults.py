@@ -101,7 +101,9 @@ def test_two_scans_of_the_same_targets_at_once(tmp_path):
 
 def _scan_in_process(db, paths, config_path):
     config = load_config(str(config_path))
-    return run_scan(db, list(iter_targets([str(p) for p in paths])), config)
+    outcomes = []
+    run_scan(db, list(iter_targets([str(p) for p in paths])), config, on_outcome=outcomes.append)
+    return outcomes
 
 
 def test_full_disk_fails_each_article_cleanly_and_loses_nothing(tmp_path, strict_config):
