@@ -336,10 +336,11 @@ def _results(targets: list[Target], config: Config, include_links: bool, stdin):
 def _file_results(files: list[Target], include_links: bool) -> Iterator[ScanRecord | str]:
     paths = [t.value for t in files]
     real_paths = [t.real_path for t in files]
-    links = [include_links] * len(paths)
     workers = os.cpu_count() or 1
     if len(paths) < PARALLEL_MIN_FILES or workers < 2:
-        yield from map(scan_file, paths, links, real_paths)
+        yield from (
+            scan_file(p, include_links, real) for p, real in zip(paths, real_paths, strict=True)
+        )
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # Not pool.map: it submits every file at once, and when saving is slower than
@@ -347,7 +348,7 @@ def _file_results(files: list[Target], include_links: bool) -> Iterator[ScanReco
         ahead: deque[Future[list[ScanRecord | str]]] = deque()
         for start in range(0, len(paths), CHUNK_FILES):
             end = start + CHUNK_FILES
-            chunk = (paths[start:end], links[start:end], real_paths[start:end])
+            chunk = (paths[start:end], real_paths[start:end], include_links)
             ahead.append(pool.submit(_scan_files, *chunk))
             if len(ahead) > CHUNKS_AHEAD * workers:
                 yield from ahead.popleft().result()
@@ -356,10 +357,10 @@ def _file_results(files: list[Target], include_links: bool) -> Iterator[ScanReco
 
 
 def _scan_files(
-    paths: list[str], links: list[bool], real_paths: list[str | None]
+    paths: list[str], real_paths: list[str | None], include_links: bool
 ) -> list[ScanRecord | str]:
-    """One chunk of files, in a worker process (one round trip per chunk, not per file)."""
-    return list(map(scan_file, paths, links, real_paths))
+    """Files in order (a chunk of them is one round trip to a worker process)."""
+    return [scan_file(p, include_links, real) for p, real in zip(paths, real_paths, strict=True)]
 
 
 def _url_results(urls: list[Target], config: Config, include_links: bool):

@@ -5,9 +5,10 @@ of the posts and sends the finished checks back over a pipe in batches; the pare
 saves. Children are started with "spawn", never "fork": ``archive worker`` calls this from a
 scheduler thread, and forking a process with threads can copy a held lock into the child.
 
-A child lives as long as its control pipe is open. The parent closes it to stop the child
-(end of run, ``should_stop``, Ctrl-C, a save error); if the parent dies (kill -9) the kernel
-closes it, and the child exits at once instead of lingering as an orphan. Children ignore
+A child lives as long as its control pipe is open. On ``should_stop`` or Ctrl-C the parent
+first sends "stop" (the child drops its requests in flight and sends the checks it has
+finished), then closes the pipe; if the parent dies (kill -9) the kernel closes it, and the
+child exits at once instead of lingering as an orphan. Children ignore
 SIGINT and SIGTERM (a Ctrl-C reaches the whole process group): the parent decides, saves
 what it has received, and reports.
 """
@@ -59,7 +60,7 @@ def shares(
 class _Child:
     process: BaseProcess
     results: Connection  # child → parent: lists of checks, then None (done) or a str (failed)
-    control: Connection  # parent → child: the posts, then nothing; closing it stops the child
+    control: Connection  # parent → child: the posts, maybe "stop"; closing it ends the child
 
 
 class FetchPool:
