@@ -297,7 +297,9 @@ class CheckLoop:
                     await asyncio.gather(*left, return_exceptions=True)
 
 
-def drain(receive: Callable[[float], list[CheckRecord] | None], timeout: float) -> list:
+def drain(
+    receive: Callable[[float], list[CheckRecord] | None], timeout: float
+) -> list[CheckRecord]:
     """Everything ``receive`` hands over until it says it is done, for at most ``timeout``."""
     ends_at = time.monotonic() + timeout
     records: list[CheckRecord] = []
