@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
@@ -17,7 +16,7 @@ DB_HELP = "Archive file (default: [archive] db of the config, else archive.db)."
 def load(config_path: str | None, db_path: str | None):
     """Config and open archive for a command; user errors become one-line click errors."""
     from .config import load_config
-    from .store import open_database
+    from .db import open_database
 
     try:
         config = load_config(config_path)
@@ -42,8 +41,10 @@ def init(db_path: str | None, config_path: str | None) -> None:
     Example:
         archive init --db archive.db
     """
+    from .db import archive_path
+
     _, db = load(config_path, db_path)
-    click.echo(f"archive ready: {db.conn.execute('pragma database_list').fetchone()[2]}")
+    click.echo(f"archive ready: {archive_path(db)}")
 
 
 @cli.command()
@@ -121,8 +122,8 @@ def snapshot(posts, due, limit, db_path, config_path) -> None:
         archive snapshot https://x.com/jack/status/20
         archive snapshot --due
     """
+    from .db import due_posts, posts_to_check
     from .snapshot.run import check_posts
-    from .store import due_posts, posts_to_check
     from .terminal import SnapshotReporter
     from .urls import parse_post_ref
 
@@ -175,6 +176,7 @@ def worker(db_path, config_path, once, log_level) -> None:
     """
     import logging
 
+    from .db import archive_path
     from .worker import Worker
 
     logging.basicConfig(
@@ -183,7 +185,7 @@ def worker(db_path, config_path, once, log_level) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     config, db = load(config_path, db_path)
-    path = db.conn.execute("pragma database_list").fetchone()[2]
+    path = archive_path(db)
     db.conn.close()
     daemon = Worker(path, config)
     try:
@@ -210,7 +212,8 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
     Example:
         archive stats --db archive.db
     """
-    from .store import stats as archive_stats
+    from .db import latest_worker_run
+    from .db import stats as archive_stats
     from .terminal import post_lines
 
     _, db = load(config_path, db_path)
@@ -223,23 +226,16 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
         f"({', '.join(f'{n} {s}' for s, n in counts['posts_by_status'].items()) or 'none'}), "
         f"{counts['snapshots']} snapshots, {counts['checks']} checks"
     )
-    run = db.conn.execute(
-        "select pid, started_at, last_beat_at, state, articles_scanned, posts_checked, errors"
-        " from worker_runs order by id desc limit 1"
-    ).fetchone()
+    run = latest_worker_run(db)
     if run:
         click.echo(
-            f"worker: {run[3]} (pid {run[0]}, started {run[1]}, last beat {run[2]}): "
-            f"{run[4]} articles scanned, {run[5]} posts checked, {run[6]} errors"
+            f"worker: {run.state} (pid {run.pid}, started {run.started_at}, last beat "
+            f"{run.last_beat_at}): {run.articles_scanned} articles scanned, "
+            f"{run.posts_checked} posts checked, {run.errors} errors"
         )
-    queued = db.conn.execute("select count(*) from articles where next_scan_at is not null")
-    click.echo(f"queue: {queued.fetchone()[0]} article(s) waiting for a scan")
+    click.echo(f"queue: {counts['queued']} article(s) waiting for a scan")
     for line in post_lines(db, show_posts):
         click.echo(line)
-
-
-def main() -> None:  # pragma: no cover - used by python -m archiver
-    cli(prog_name=Path(sys.argv[0]).stem if sys.argv[0].endswith("archive") else "archive")
 
 
 @cli.command()

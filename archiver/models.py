@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .normalize import fingerprint
 from .urls import canonical_url
-
-#: How an embed was found. ``link`` is a status link in running text: not an embed, only
-#: reported with ``--include-links``.
-METHODS = ("blockquote", "iframe", "amp", "wordpress", "placeholder", "card", "text", "link")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +64,59 @@ class PageInfo:
     canonical_url: str | None = None
     site: str | None = None
     published_at: str | None = None
+
+
+@dataclass
+class ScanRecord:
+    """Everything one scan of one article produced, ready to be saved."""
+
+    url: str
+    started_at: str
+    finished_at: str
+    source: str | None = None
+    final_url: str | None = None
+    http_status: int | None = None
+    content_sha256: str | None = None
+    page: PageInfo = field(default_factory=PageInfo)
+    embeds: Sequence[Embed] = ()
+    error: str | None = None
+    # Set by the worker: this scan was due in the article queue; schedule the next one.
+    reschedule: bool = False
+    next_scan_at: str | None = None
+
+
+@dataclass(frozen=True)
+class DueArticle:
+    """A queued article whose next scan has come."""
+
+    id: int
+    url: str
+    first_seen_at: str
+    scan_count: int
+    source: str | None
+
+
+@dataclass(frozen=True)
+class PostToCheck:
+    """What a snapshot check needs to know about a post."""
+
+    id: str
+    handle: str | None
+    status: str
+    checks: int
+    not_found_checks: int
+
+
+@dataclass
+class CheckRecord:
+    """One check of one post: every provider answer, and the status decided from them."""
+
+    post_id: str
+    checked_at: str
+    status: str
+    conclusive: bool
+    absent: bool
+    next_check_at: str | None
+    answers: Sequence[tuple[Any, str]]  # (ProviderResult, the URL it was asked at)
+    content: Any = None  # the answer carrying the post's content, if any
+    content_sha256: str | None = None

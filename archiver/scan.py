@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from .clock import utcnow
 from .config import Config
+from .db import save_scan, scan_writer
 from .detect import find_posts
 from .errors import ArchiverError, FetchError, TargetError
+from .models import ScanRecord
 from .normalize import sha256_hex
-from .store import ScanRecord, save_scan, scan_writer, utcnow
 
 FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from .scan import ScanOutcome, ScanTotals
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BAR_MIN_TARGETS = 5
 
@@ -102,19 +106,15 @@ class SnapshotReporter:
             self.bar = None
 
 
-def post_lines(db, limit: int) -> list[str]:
+def post_lines(db: sqlite_utils.Database, limit: int) -> list[str]:
     """One line per post: author, handle, status, first words (most embedded first)."""
+    from .db import most_embedded_posts
+
     if limit <= 0:
         return []
-    rows = db.conn.execute(
-        "select posts.id, posts.author_name, posts.handle, posts.status, posts.text,"
-        " count(embeds.id) as n from posts left join embeds on embeds.post_id = posts.id"
-        " and embeds.method != 'link' group by posts.id order by n desc, posts.first_seen_at"
-        " limit ?",
-        (limit,),
-    ).fetchall()
     return [
-        f"  {status:<9} {(author or '?')[:24]:<24} {'@' + handle if handle else '':<17} "
-        f"{first_words(text, 50)}  ({n} embed{'s' if n != 1 else ''}, {post_id})"
-        for post_id, author, handle, status, text, n in rows
+        f"  {p.status:<9} {(p.author_name or '?')[:24]:<24} "
+        f"{'@' + p.handle if p.handle else '':<17} {first_words(p.text, 50)}  "
+        f"({p.embeds} embed{'s' if p.embeds != 1 else ''}, {p.id})"
+        for p in most_embedded_posts(db, limit)
     ]

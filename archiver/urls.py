@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote
 
 HANDLE_RE = re.compile(r"[A-Za-z0-9_]{1,15}")
 RESERVED_SEGMENTS = frozenset(
@@ -141,9 +141,3 @@ def snowflake_time(post_id: str) -> str | None:
     ms = (int(post_id) >> 22) + TWEPOCH_MS
     moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def query_param(url: str, name: str) -> str | None:
-    """One query-string parameter of a URL (decoded), or None."""
-    values = parse_qs(urlsplit(url).query).get(name)
-    return values[0] if values else None

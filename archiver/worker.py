@@ -12,24 +12,27 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from .clock import next_rescan
 from .config import Config, Source
-from .errors import ArchiverError, DatabaseError
-from .store import (
+from .db import (
+    SourceRow,
+    beat_worker_run,
     due_articles,
     due_posts,
     enqueue_articles,
-    next_rescan,
+    load_source_state,
     open_database,
     save_scan,
-    transaction,
-    utcnow,
+    save_source_state,
+    start_worker_run,
 )
+from .errors import ArchiverError
+from .models import CheckRecord, ScanRecord
 
 log = logging.getLogger("archiver.worker")
 SCAN_BATCH = 16
@@ -67,38 +70,19 @@ class Worker:
 
     def start_run(self) -> None:
         db = self._db()
-        now = utcnow()
         try:
-            with transaction(db) as conn:
-                conn.execute(
-                    "update worker_runs set state = 'died' where state = 'running'"
-                    " and stopped_at is null"
-                )
-                cursor = conn.execute(
-                    "insert into worker_runs (pid, started_at, last_beat_at, state,"
-                    " articles_scanned, posts_checked, errors)"
-                    " values (?, ?, ?, 'running', 0, 0, 0)",
-                    (os.getpid(), now, now),
-                )
-                self.run_id = int(cursor.lastrowid or 0)
-        except sqlite3.DatabaseError as exc:  # read-only file, full disk, I/O error
-            raise DatabaseError(f"{self.db_path}: cannot write the archive ({exc})") from None
+            self.run_id = start_worker_run(db, os.getpid())
         finally:
             db.conn.close()
 
     def beat(self, state: str = "running") -> None:
-        db = self._db()
         with self._lock:
             counts = (self.counts.articles_scanned, self.counts.posts_checked, self.counts.errors)
-        now = utcnow()
-        with transaction(db) as conn:
-            conn.execute(
-                "update worker_runs set last_beat_at = ?, state = ?, articles_scanned = ?,"
-                " posts_checked = ?, errors = ?, stopped_at = case when ? != 'running'"
-                " then ? else null end where id = ?",
-                (now, state, *counts, state, now, self.run_id),
-            )
-        db.conn.close()
+        db = self._db()
+        try:
+            beat_worker_run(db, self.run_id, state, counts)
+        finally:
+            db.conn.close()
 
     # --- jobs -----------------------------------------------------------------------------
 
@@ -109,10 +93,8 @@ class Worker:
 
         db = self._db()
         try:
-            row = db.conn.execute(
-                "select etag, last_modified, mtime from source_state where name = ?", (source.name,)
-            ).fetchone()
-            state = SourceState(*row) if row else SourceState()
+            saved = load_source_state(db, source.name)
+            state = SourceState(saved.etag, saved.last_modified, saved.mtime)
             error = None
             new = seen = 0
             try:
@@ -131,26 +113,9 @@ class Worker:
                 error = str(exc)
                 self._count(errors=1)
                 log.error("source %s: %s", source.name, error)
-            with transaction(db) as conn:
-                conn.execute(
-                    "insert into source_state (name, type, url, etag, last_modified, mtime,"
-                    " last_polled_at, last_error, urls_seen) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " on conflict(name) do update set etag = excluded.etag,"
-                    " last_modified = excluded.last_modified, mtime = excluded.mtime,"
-                    " last_polled_at = excluded.last_polled_at, last_error = excluded.last_error,"
-                    " urls_seen = excluded.urls_seen",
-                    (
-                        source.name,
-                        source.type,
-                        source.url or source.path,
-                        state.etag,
-                        state.last_modified,
-                        state.mtime,
-                        utcnow(),
-                        error,
-                        seen,
-                    ),
-                )
+            row = SourceRow(state.etag, state.last_modified, state.mtime)
+            location = source.url or source.path
+            save_source_state(db, source.name, source.type, location, row, error, seen)
         finally:
             db.conn.close()
 
@@ -208,7 +173,7 @@ class Worker:
             db.conn.close()
         return done
 
-    def _log_scan(self, url: str, record) -> None:
+    def _log_scan(self, url: str, record: ScanRecord) -> None:
         if record.error:
             self._count(articles_scanned=1, errors=1)
             log.error("article failed: %s", record.error)
@@ -242,7 +207,7 @@ class Worker:
             db.conn.close()
         return done
 
-    def _log_check(self, record) -> None:
+    def _log_check(self, record: CheckRecord) -> None:
         errors = "; ".join(a.error for a, _ in record.answers if a.error)
         self._count(posts_checked=1)
         log.info(

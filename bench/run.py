@@ -153,7 +153,7 @@ def post_ids(n: int) -> list[str]:
 
 
 def fresh_archive(path: Path, ids: list[str]):
-    from archiver.store import open_database, posts_to_check
+    from archiver.db import open_database, posts_to_check
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -192,9 +192,9 @@ async def bare_fetch(urls: list[str], concurrency: int) -> float:
 
 
 def bench_snapshot(n: int, repeats: int, workdir: Path) -> dict:
+    from archiver.db import posts_to_check
     from archiver.snapshot.providers import request_url, syndication_request
     from archiver.snapshot.run import check_posts
-    from archiver.store import posts_to_check
 
     server, port = start_server()
     try:
@@ -233,7 +233,7 @@ def bench_snapshot(n: int, repeats: int, workdir: Path) -> dict:
 
 
 def archive_bytes_of_schema(workdir: Path) -> int:
-    from archiver.store import open_database
+    from archiver.db import open_database
 
     path = workdir / "schema.db"
     if not path.exists():

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from archiver.cli import cli
-from archiver.store import open_database
+from archiver.db import open_database
 
 
 @pytest.fixture

@@ -214,7 +214,7 @@ def test_full_disk_during_snapshot_is_one_line(httpserver, config_file, db_path,
     configure(fake, config_file)
     ids = [f"17630000000000002{n:02d}" for n in range(30)]
     for post_id in ids:
-        fake.live(post_id, "A fairly long post text to make every snapshot row weigh a bit. " * 3)
+        fake.live(post_id, "A fairly long post text to make every snapshot row weigh a bit. " * 60)
     archive = [sys.executable, "-m", "archiver"]
     common = ["--db", str(db_path), "--config", str(config_file)]
     assert subprocess.run([*archive, "init", *common], capture_output=True).returncode == 0

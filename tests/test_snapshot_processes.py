@@ -23,10 +23,11 @@ from fake_x import TOMBSTONE_DELETED, FakeX, json_response, slow, tweet_json
 from werkzeug import Response
 
 from archiver.config import Config, FetchConfig, load_config
+from archiver.db import open_database, posts_to_check
 from archiver.errors import DatabaseError, FetchProcessError
+from archiver.models import PostToCheck
 from archiver.snapshot import pool, run
 from archiver.snapshot.run import check_posts, fetch_processes
-from archiver.store import PostToCheck, open_database, posts_to_check
 
 IDS = [f"17630000000000003{n:02d}" for n in range(12)]
 # A launcher for a real ``archive`` process that takes the fetch-process path for any run.

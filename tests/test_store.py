@@ -7,9 +7,12 @@ import sqlite3
 import pytest
 from pages import embed_page
 
+from archiver.clock import utcnow
+from archiver.db import open_database, save_scan
+from archiver.db.schema import migrations
 from archiver.detect import find_posts
 from archiver.errors import DatabaseError
-from archiver.store import ScanRecord, migrations, open_database, save_scan, utcnow
+from archiver.models import ScanRecord
 
 
 def record_for(html: str, url: str = "https://news.example/a") -> ScanRecord:

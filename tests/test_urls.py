@@ -11,7 +11,6 @@ from archiver.urls import (
     find_status,
     iter_statuses,
     parse_post_ref,
-    query_param,
     snowflake_time,
     valid_id,
 )
@@ -206,9 +205,3 @@ def test_canonical_url(post_id, handle, url):
 )
 def test_snowflake_time(post_id, when):
     assert snowflake_time(post_id) == when
-
-
-def test_query_param():
-    url = f"https://platform.twitter.com/embed/Tweet.html?dnt=true&id={ID}&lang=en"
-    assert query_param(url, "id") == ID
-    assert query_param(url, "missing") is None

@@ -80,7 +80,11 @@ _EMBED_COLUMNS = {
     "first_seen_at": "First scan that found this embed (UTC).",
     "last_seen_at": "Latest scan that found it (UTC).",
     "removed_at": "First scan that no longer found it: the publisher removed the embed (UTC).",
+    "record_id": "The WARC record (records.id) whose payload carries the embed.",
+    "raw_start": "Byte offset where the embed starts in that record's payload.",
+    "raw_end": "Byte offset where it ends (exclusive): sha256 of the range is raw_sha256.",
 }
+_RECORD_ID = "The WARC record (records.id) holding the response this row relies on."
 _SNAPSHOT_COLUMNS = {
     "id": "Row id of the snapshot.",
     "post_id": "The post fetched.",
@@ -97,6 +101,7 @@ _SNAPSHOT_COLUMNS = {
     "payload": "The raw response body, unchanged. Untrusted.",
     "payload_sha256": "SHA-256 of payload.",
     "content_sha256": "Hash of the fields compared to decide whether the content changed.",
+    "record_id": _RECORD_ID,
 }
 _CHECK_COLUMNS = {
     "id": "Row id of the check.",
@@ -107,6 +112,7 @@ _CHECK_COLUMNS = {
     "status": "What the check concluded.",
     "snapshot_id": "The snapshot this check produced or confirmed.",
     "error": "Why the check failed, when it did.",
+    "record_id": _RECORD_ID,
 }
 _SCAN_COLUMNS = {
     "id": "Row id of the scan.",
@@ -117,6 +123,7 @@ _SCAN_COLUMNS = {
     "content_sha256": "SHA-256 of the page bytes.",
     "embeds": "How many embeds the scan found (null when it failed).",
     "error": "Why the scan failed, when it did.",
+    "record_id": _RECORD_ID,
 }
 _SOURCE_STATE_COLUMNS = {
     "name": "The source's name in config.toml.",
@@ -126,9 +133,34 @@ _SOURCE_STATE_COLUMNS = {
     "last_modified": "Last-Modified of the last response, for conditional requests.",
     "mtime": "Modification time of a file source at the last read (Unix seconds).",
     "last_polled_at": "When the source was last read (UTC).",
-    "next_poll_at": "When it will be read again (UTC).",
     "last_error": "Why the last read failed, when it did.",
     "urls_seen": "How many article URLs the source has listed.",
+}
+_RECORDS_COLUMNS = {
+    "id": "Row id of the record pointer.",
+    "warc_file": "WARC file: relative to the archive's warc_dir, or absolute for a crawl's "
+    "own WARC.",
+    "warc_offset": "Byte offset of the record in the file.",
+    "warc_length": "Length of the record in the file (compressed), in bytes.",
+    "record_id": "The record's WARC-Record-ID.",
+    "record_type": "response, resource, revisit, request or metadata.",
+    "target_uri": "The URL (or file:// URL) the record is about.",
+    "date": "WARC-Date: when the bytes were captured (UTC).",
+    "http_status": "HTTP status of the response (null for resources).",
+    "content_type": "Content-Type of the payload.",
+    "payload_sha256": "SHA-256 of the payload (the body with any Content-Encoding removed).",
+}
+_MEDIA_COLUMNS = {
+    "id": "Row id of the media item.",
+    "post_id": "The post the media belongs to.",
+    "kind": "photo, gif or video.",
+    "url": "Where it was fetched from.",
+    "record_id": "The WARC record holding the bytes.",
+    "sha256": "SHA-256 of the bytes.",
+    "bytes": "Size in bytes.",
+    "content_type": "Content-Type served.",
+    "fetched_at": "When it was fetched (UTC).",
+    "error": "Why the fetch failed, when it did.",
 }
 _WORKER_RUN_COLUMNS = {
     "id": "Row id of the run.",
@@ -369,6 +401,18 @@ def tables() -> dict[str, dict[str, Any]]:
         "source_state": {
             "description": "The worker's state for each configured source (feeds, sitemaps…).",
             "columns": _SOURCE_STATE_COLUMNS,
+        },
+        "records": {
+            "description": "Where the evidence bytes are: one row per WARC record.",
+            "columns": _RECORDS_COLUMNS,
+            "sort_desc": "date",
+            "facets": ["record_type", "content_type"],
+        },
+        "media": {
+            "description": "Photos and videos of posts, kept as WARC records.",
+            "columns": _MEDIA_COLUMNS,
+            "sort_desc": "fetched_at",
+            "facets": ["kind"],
         },
         "worker_runs": {
             "description": "Each run of archive worker, with its heartbeat.",

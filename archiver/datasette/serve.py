@@ -21,7 +21,7 @@ def prepare_archive(path: str | Path) -> Path:
 
     Raises ``DatabaseError`` when there is no archive at ``path``.
     """
-    from ..store import open_database
+    from ..db import open_database
 
     path = Path(path)
     if not path.is_file():

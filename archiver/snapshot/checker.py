@@ -19,9 +19,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ..clock import later, utcnow
 from ..config import Config
 from ..fetch import ACCEPT_ENCODING, BoundedDecoder, backoff_delay, deadline_seconds, describe_error
-from ..store import CheckRecord, PostToCheck, later, utcnow
+from ..models import CheckRecord, PostToCheck
 from ..urls import canonical_url
 from .classify import decide_status, is_absent_check
 from .providers import (

@@ -30,7 +30,7 @@ from multiprocessing.process import BaseProcess
 
 from ..config import Config
 from ..errors import FetchProcessError
-from ..store import CheckRecord, PostToCheck
+from ..models import CheckRecord, PostToCheck
 from .checker import CheckLoop, drain
 
 _QUIET = (signal.SIGINT, signal.SIGTERM)

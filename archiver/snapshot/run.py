@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..config import Config
+from ..db import GroupWriter, check_writer
 from ..errors import DatabaseError
-from ..store import CheckRecord, GroupWriter, PostToCheck, check_writer
+from ..models import CheckRecord, PostToCheck
 from .checker import CheckLoop, drain, next_check
 
 __all__ = ["PROCESS_MIN_POSTS", "SnapshotSummary", "check_posts", "next_check"]
@@ -215,7 +216,7 @@ def _sigint_deferred() -> Iterator[None]:
 
 def snapshot_new_posts(db, config: Config, post_refs: dict[str, str | None]) -> SnapshotSummary:
     """``archive scan --snapshot``: check the posts of this scan that were never checked."""
-    from ..store import posts_to_check
+    from ..db import posts_to_check
 
     refs = list(post_refs.items())
     posts = [p for p in posts_to_check(db, refs) if p.status == "pending"] if refs else []

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from archiver.datasette.plugin import post_card
+from archiver.db import open_database, save_scan
 from archiver.normalize import clean_text
 from archiver.scan import detect_record
-from archiver.store import open_database, save_scan
 
 from .faults import ARCHIVE
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from archiver.config import load_config
+from archiver.db import open_database
 from archiver.errors import DatabaseError
 from archiver.scan import iter_targets, run_scan
-from archiver.store import open_database
 from archiver.worker import Worker
 
 from .faults import (

@@ -1,0 +1,53 @@
+"""The SQLite archive: every SQL statement of archiver lives in this package.
+
+- ``schema``: tables, views, full-text search and migrations, declared as data;
+- ``connection``: opening the file (WAL, busy timeout, foreign keys) and transactions;
+- ``group``: grouped commits of all-or-nothing items;
+- ``articles``, ``posts``, ``daemon``: the writes and reads of each part;
+- ``queries``: read-only questions for the CLI.
+
+Each article (and each post check) is saved all-or-nothing: in its own ``BEGIN IMMEDIATE``
+transaction, or as a savepoint inside a small group committed together (``GroupWriter``).
+A crash leaves an article with all of its embeds or none, and concurrent writers queue on
+the busy timeout instead of failing.
+"""
+
+from .articles import due_articles, enqueue_articles, save_scan, scan_writer
+from .connection import open_database, transaction
+from .daemon import (
+    SourceRow,
+    WorkerRun,
+    beat_worker_run,
+    latest_worker_run,
+    load_source_state,
+    save_source_state,
+    start_worker_run,
+)
+from .group import GroupWriter
+from .posts import check_writer, due_posts, posts_to_check, save_check
+from .queries import PostLine, archive_path, most_embedded_posts, stats
+
+__all__ = [
+    "GroupWriter",
+    "PostLine",
+    "SourceRow",
+    "WorkerRun",
+    "archive_path",
+    "beat_worker_run",
+    "check_writer",
+    "due_articles",
+    "due_posts",
+    "enqueue_articles",
+    "latest_worker_run",
+    "load_source_state",
+    "most_embedded_posts",
+    "open_database",
+    "posts_to_check",
+    "save_check",
+    "save_scan",
+    "save_source_state",
+    "scan_writer",
+    "start_worker_run",
+    "stats",
+    "transaction",
+]

@@ -1,0 +1,262 @@
+"""Writes and reads of articles, their embeds and the posts they name."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+import sqlite_utils
+
+from ..clock import utcnow
+from ..errors import DatabaseError
+from ..models import DueArticle, Embed, ScanRecord
+from ..normalize import sha256_hex
+from ..urls import canonical_url, snowflake_time
+from .connection import transaction
+from .group import GroupWriter
+
+
+def save_scan(db: sqlite_utils.Database, record: ScanRecord) -> int:
+    """Save one scan in one transaction; returns the article id.
+
+    Re-saving an unchanged article adds a ``scans`` row and nothing else. Embeds no longer on
+    the page are kept and marked ``removed_at``; a failed scan leaves the embeds untouched.
+    """
+    try:
+        with transaction(db) as conn:
+            return _save_scan(conn, record)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"cannot save {record.url}: {exc}") from None
+
+
+def _save_scan(conn: sqlite3.Connection, record: ScanRecord) -> int:
+    article_id, is_new = _upsert_article(conn, record)
+    if record.error is None:
+        _save_embeds(conn, article_id, record, is_new)
+    conn.execute(
+        "insert into scans (article_id, started_at, finished_at, http_status,"
+        " content_sha256, embeds, error) values (?, ?, ?, ?, ?, ?, ?)",
+        (
+            article_id,
+            record.started_at,
+            record.finished_at,
+            record.http_status,
+            record.content_sha256,
+            None if record.error else sum(e.method != "link" for e in record.embeds),
+            record.error,
+        ),
+    )
+    return article_id
+
+
+def scan_writer(db: sqlite_utils.Database) -> GroupWriter[ScanRecord, int]:
+    """A group writer of scans (directory scans: one commit per group, not per article)."""
+    return GroupWriter(db, _save_scan, lambda record: record.url)
+
+
+def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> tuple[int, bool]:
+    page = record.page
+    row = conn.execute("select id from articles where url = ?", (record.url,)).fetchone()
+    if row is None:
+        cursor = conn.execute(
+            "insert into articles (url, final_url, canonical_url, title, site, published_at,"
+            " first_seen_at, last_scanned_at, http_status, content_sha256, source, scan_count)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            (
+                record.url,
+                record.final_url,
+                page.canonical_url,
+                page.title,
+                page.site,
+                page.published_at,
+                record.started_at,
+                record.finished_at,
+                record.http_status,
+                record.content_sha256,
+                record.source,
+            ),
+        )
+        article_id, is_new = int(cursor.lastrowid or 0), True
+    elif record.error is None:
+        article_id, is_new = int(row[0]), False
+        conn.execute(
+            "update articles set final_url = coalesce(?, final_url),"
+            " canonical_url = coalesce(?, canonical_url), title = coalesce(?, title),"
+            " site = coalesce(?, site), published_at = coalesce(?, published_at),"
+            " last_scanned_at = ?, http_status = ?, content_sha256 = ?,"
+            " source = coalesce(source, ?), scan_count = scan_count + 1 where id = ?",
+            (
+                record.final_url,
+                page.canonical_url,
+                page.title,
+                page.site,
+                page.published_at,
+                record.finished_at,
+                record.http_status,
+                record.content_sha256,
+                record.source,
+                article_id,
+            ),
+        )
+    else:
+        article_id, is_new = int(row[0]), False
+        conn.execute(
+            "update articles set last_scanned_at = ?, http_status = coalesce(?, http_status),"
+            " scan_count = scan_count + 1 where id = ?",
+            (record.finished_at, record.http_status, article_id),
+        )
+    if record.reschedule:
+        conn.execute(
+            "update articles set next_scan_at = ? where id = ?", (record.next_scan_at, article_id)
+        )
+    return article_id, is_new
+
+
+def _save_embeds(
+    conn: sqlite3.Connection, article_id: int, record: ScanRecord, is_new: bool
+) -> None:
+    now = record.finished_at
+    if is_new and not record.embeds:
+        return
+    existing = (
+        {}
+        if is_new
+        else {
+            (post_id, occurrence): embed_id
+            for embed_id, post_id, occurrence in conn.execute(
+                "select id, post_id, occurrence from embeds where article_id = ?", (article_id,)
+            )
+        }
+    )
+    seen: set[int] = set()
+    occurrences: dict[str, int] = {}
+    for embed in record.embeds:
+        post_id = embed.post_id
+        if post_id is None:
+            continue
+        _ensure_post(conn, embed, now)
+        occurrence = occurrences[post_id] = occurrences.get(post_id, 0) + 1
+        embed_id = existing.get((post_id, occurrence))
+        if embed_id is None:
+            cursor = conn.execute(
+                "insert into embeds (article_id, post_id, position, method, occurrence,"
+                " author_name, handle, text, date, media, raw, raw_sha256, first_seen_at,"
+                " last_seen_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    article_id,
+                    post_id,
+                    embed.position,
+                    embed.method,
+                    occurrence,
+                    embed.author,
+                    embed.handle,
+                    embed.text,
+                    embed.date,
+                    _json_list(embed.media),
+                    embed.raw,
+                    sha256_hex(embed.raw),
+                    now,
+                    now,
+                ),
+            )
+            seen.add(int(cursor.lastrowid or 0))
+        else:
+            conn.execute(
+                "update embeds set position = ?, last_seen_at = ?, removed_at = null where id = ?",
+                (embed.position, now, embed_id),
+            )
+            seen.add(embed_id)
+    gone = [embed_id for embed_id in existing.values() if embed_id not in seen]
+    conn.executemany(
+        "update embeds set removed_at = ? where id = ? and removed_at is null",
+        [(now, embed_id) for embed_id in gone],
+    )
+
+
+def _ensure_post(conn: sqlite3.Connection, embed: Embed, now: str) -> None:
+    """Add the post if new; fill in what was unknown; link text-only twins (``resolved_id``)."""
+    post_id = embed.post_id
+    fingerprint = embed.fingerprint
+    if embed.status_id:
+        conn.execute(
+            "insert into posts (id, url, handle, author_name, text, created_at, status,"
+            " fingerprint, first_seen_at, next_check_at, checks)"
+            " values (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, 0)"
+            " on conflict(id) do update set"
+            " handle = coalesce(posts.handle, excluded.handle),"
+            " url = case when posts.handle is null and excluded.handle is not null"
+            "   then excluded.url else posts.url end,"
+            " author_name = coalesce(posts.author_name, excluded.author_name),"
+            " text = coalesce(posts.text, excluded.text),"
+            " fingerprint = coalesce(posts.fingerprint, excluded.fingerprint)"
+            # Only fill gaps: an update rewrites the post's full-text index entry.
+            " where posts.handle is null or posts.author_name is null or posts.text is null"
+            " or posts.fingerprint is null",
+            (
+                post_id,
+                canonical_url(embed.status_id, embed.handle),
+                embed.handle,
+                embed.author,
+                embed.text,
+                snowflake_time(embed.status_id),
+                fingerprint,
+                now,
+                now,
+            ),
+        )
+        if fingerprint:
+            conn.execute(
+                "update posts set resolved_id = ? where id = ? and resolved_id is null",
+                (embed.status_id, fingerprint),
+            )
+        return
+    twin = conn.execute(
+        "select id from posts where fingerprint = ? and id not like 'text:%' limit 1",
+        (fingerprint,),
+    ).fetchone()
+    conn.execute(
+        "insert into posts (id, url, handle, author_name, text, created_at, status,"
+        " resolved_id, fingerprint, first_seen_at, checks)"
+        " values (?, null, ?, ?, ?, null, 'text_only', ?, ?, ?, 0)"
+        " on conflict(id) do update set resolved_id = coalesce(posts.resolved_id,"
+        " excluded.resolved_id), handle = coalesce(posts.handle, excluded.handle)"
+        " where (posts.resolved_id is null and excluded.resolved_id is not null)"
+        " or (posts.handle is null and excluded.handle is not null)",
+        (
+            post_id,
+            embed.handle,
+            embed.author,
+            embed.text,
+            twin[0] if twin else None,
+            fingerprint,
+            now,
+        ),
+    )
+
+
+def enqueue_articles(db: sqlite_utils.Database, urls: Sequence[str], source: str) -> int:
+    """Queue article URLs for a first scan (duplicates ignored); returns how many were new."""
+    now = utcnow()
+    with transaction(db) as conn:
+        before = conn.total_changes
+        conn.executemany(
+            "insert into articles (url, first_seen_at, source, next_scan_at, scan_count)"
+            " values (?, ?, ?, ?, 0) on conflict(url) do nothing",
+            [(url, now, source, now) for url in dict.fromkeys(urls)],
+        )
+        return conn.total_changes - before
+
+
+def due_articles(db: sqlite_utils.Database, limit: int, now: str | None = None) -> list[DueArticle]:
+    """Queued articles whose next scan time has come, oldest first."""
+    rows = db.conn.execute(
+        "select id, url, first_seen_at, scan_count, source from articles"
+        " where next_scan_at is not null and next_scan_at <= ? order by next_scan_at limit ?",
+        (now or utcnow(), limit),
+    ).fetchall()
+    return [DueArticle(*row) for row in rows]
+
+
+def _json_list(values: Sequence[str]) -> str | None:
+    return json.dumps(list(values)) if values else None

@@ -1,0 +1,116 @@
+"""The daemon's state in the archive: its runs (heartbeats) and each source's poll state."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from ..clock import utcnow
+from ..errors import DatabaseError
+from .connection import transaction
+
+
+@dataclass(frozen=True)
+class WorkerRun:
+    """One run of ``archive worker`` as its heartbeat row records it."""
+
+    pid: int
+    started_at: str
+    last_beat_at: str
+    state: str
+    articles_scanned: int
+    posts_checked: int
+    errors: int
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """What the archive remembers of a source between polls (conditional GET, file mtime)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    mtime: float | None = None
+
+
+def start_worker_run(db: sqlite_utils.Database, pid: int) -> int:
+    """Mark runs that never stopped as ``died`` and add a ``running`` row; returns its id."""
+    now = utcnow()
+    try:
+        with transaction(db) as conn:
+            conn.execute(
+                "update worker_runs set state = 'died' where state = 'running'"
+                " and stopped_at is null"
+            )
+            cursor = conn.execute(
+                "insert into worker_runs (pid, started_at, last_beat_at, state,"
+                " articles_scanned, posts_checked, errors) values (?, ?, ?, 'running', 0, 0, 0)",
+                (pid, now, now),
+            )
+            return int(cursor.lastrowid or 0)
+    except sqlite3.DatabaseError as exc:  # read-only file, full disk, I/O error
+        raise DatabaseError(f"cannot write the archive ({exc})") from None
+
+
+def beat_worker_run(
+    db: sqlite_utils.Database, run_id: int | None, state: str, counts: tuple[int, int, int]
+) -> None:
+    """Update a run's heartbeat, state and (articles scanned, posts checked, errors)."""
+    now = utcnow()
+    with transaction(db) as conn:
+        conn.execute(
+            "update worker_runs set last_beat_at = ?, state = ?, articles_scanned = ?,"
+            " posts_checked = ?, errors = ?, stopped_at = case when ? != 'running'"
+            " then ? else null end where id = ?",
+            (now, state, *counts, state, now, run_id),
+        )
+
+
+def latest_worker_run(db: sqlite_utils.Database) -> WorkerRun | None:
+    """The most recent worker run, if any."""
+    row = db.conn.execute(
+        "select pid, started_at, last_beat_at, state, articles_scanned, posts_checked, errors"
+        " from worker_runs order by id desc limit 1"
+    ).fetchone()
+    return WorkerRun(*row) if row else None
+
+
+def load_source_state(db: sqlite_utils.Database, name: str) -> SourceRow:
+    """The saved poll state of the source ``name`` (empty when never polled)."""
+    row = db.conn.execute(
+        "select etag, last_modified, mtime from source_state where name = ?", (name,)
+    ).fetchone()
+    return SourceRow(*row) if row else SourceRow()
+
+
+def save_source_state(
+    db: sqlite_utils.Database,
+    name: str,
+    kind: str,
+    location: str | None,
+    state: SourceRow,
+    error: str | None,
+    urls_seen: int,
+) -> None:
+    """Record one poll of a source: its validators, when, its error and URLs listed."""
+    with transaction(db) as conn:
+        conn.execute(
+            "insert into source_state (name, type, url, etag, last_modified, mtime,"
+            " last_polled_at, last_error, urls_seen) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " on conflict(name) do update set etag = excluded.etag,"
+            " last_modified = excluded.last_modified, mtime = excluded.mtime,"
+            " last_polled_at = excluded.last_polled_at, last_error = excluded.last_error,"
+            " urls_seen = excluded.urls_seen",
+            (
+                name,
+                kind,
+                location,
+                state.etag,
+                state.last_modified,
+                state.mtime,
+                utcnow(),
+                error,
+                urls_seen,
+            ),
+        )

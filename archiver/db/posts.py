@@ -1,0 +1,169 @@
+"""Writes and reads of posts and their checks and snapshots."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+import sqlite_utils
+
+from ..clock import utcnow
+from ..errors import DatabaseError
+from ..models import CheckRecord, PostToCheck
+from ..urls import canonical_url, snowflake_time
+from .connection import transaction
+from .group import GroupWriter
+
+_POST_COLUMNS = "id, handle, status, checks, not_found_checks"
+
+
+def due_posts(db: sqlite_utils.Database, limit: int, now: str | None = None) -> list[PostToCheck]:
+    """Posts whose next check is due, most overdue first (text-only posts are never due)."""
+    rows = db.conn.execute(
+        f"select {_POST_COLUMNS} from posts where next_check_at is not null"
+        " and next_check_at <= ? and id not like 'text:%' order by next_check_at limit ?",
+        (now or utcnow(), limit),
+    ).fetchall()
+    return [PostToCheck(*row) for row in rows]
+
+
+def posts_to_check(
+    db: sqlite_utils.Database, refs: Sequence[tuple[str, str | None]]
+) -> list[PostToCheck]:
+    """The posts named by (status id, handle), added as pending when new."""
+    now = utcnow()
+    with transaction(db) as conn:
+        for post_id, handle in refs:
+            conn.execute(
+                "insert into posts (id, url, handle, created_at, status, first_seen_at,"
+                " next_check_at, checks) values (?, ?, ?, ?, 'pending', ?, ?, 0)"
+                " on conflict(id) do update set handle = excluded.handle"
+                " where posts.handle is null and excluded.handle is not null",
+                (
+                    post_id,
+                    canonical_url(post_id, handle),
+                    handle,
+                    snowflake_time(post_id),
+                    now,
+                    now,
+                ),
+            )
+    found = []
+    for post_id, _ in dict.fromkeys(refs):
+        row = db.conn.execute(f"select {_POST_COLUMNS} from posts where id = ?", (post_id,))
+        found.append(PostToCheck(*row.fetchone()))
+    return found
+
+
+def check_writer(db: sqlite_utils.Database) -> GroupWriter[CheckRecord, tuple[bool, bool]]:
+    """A group writer of checks (snapshot runs: one commit per group, not per check)."""
+    return GroupWriter(db, _save_check, lambda check: f"the check of post {check.post_id}")
+
+
+def save_check(db: sqlite_utils.Database, check: CheckRecord) -> tuple[bool, bool]:
+    """Save a check in one transaction: a ``snapshots`` row only when the content (or the
+    proven status) changed, a ``checks`` row per provider answer, the post's new state.
+    Returns (snapshot written, status changed)."""
+    try:
+        with transaction(db) as conn:
+            return _save_check(conn, check)
+    except sqlite3.DatabaseError as exc:  # read-only file, full disk, I/O error
+        raise DatabaseError(f"cannot save the check of post {check.post_id}: {exc}") from None
+
+
+def _save_check(conn: sqlite3.Connection, check: CheckRecord) -> tuple[bool, bool]:
+    previous = conn.execute("select status from posts where id = ?", (check.post_id,)).fetchone()[0]
+    latest = conn.execute(
+        "select id, content_sha256, status from snapshots where post_id = ?"
+        " order by id desc limit 1",
+        (check.post_id,),
+    ).fetchone()
+    urls = {id(answer): url for answer, url in check.answers}
+    answers = [answer for answer, _ in check.answers]
+    evidence = check.content or next((a for a in answers if a.conclusive), None)
+    snapshot_id = latest[0] if latest else None
+    wrote = False
+    if (
+        evidence is not None
+        and check.conclusive
+        and (latest is None or latest[1] != check.content_sha256 or latest[2] != check.status)
+    ):
+        fields = evidence.snapshot_fields()
+        cursor = conn.execute(
+            "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
+            " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
+            " content_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                check.post_id,
+                check.checked_at,
+                fields["provider"],
+                urls.get(id(evidence)),
+                fields["http_status"],
+                check.status,
+                fields["author_name"],
+                fields["handle"],
+                fields["text"],
+                fields["created_at"],
+                fields["media"],
+                fields["payload"].decode("utf-8", "replace"),
+                fields["payload_sha256"],
+                check.content_sha256,
+            ),
+        )
+        snapshot_id, wrote = int(cursor.lastrowid or 0), True
+    conn.executemany(
+        "insert into checks (post_id, checked_at, provider, http_status, status,"
+        " snapshot_id, error) values (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                check.post_id,
+                check.checked_at,
+                a.provider,
+                a.http_status,
+                a.status,
+                snapshot_id if a is evidence else None,
+                a.error or a.notice,
+            )
+            for a in answers
+        ],
+    )
+    content = check.content
+    conn.execute(
+        "update posts set status = ?, last_checked_at = ?, next_check_at = ?,"
+        " checks = checks + 1,"
+        " status_changed_at = case when status != ? then ? else status_changed_at end,"
+        " not_found_checks = case when ? then not_found_checks + 1"
+        "   when ? then 0 else not_found_checks end,"
+        " created_at = coalesce(?, created_at) where id = ?",
+        (
+            check.status,
+            check.checked_at,
+            check.next_check_at,
+            check.status,
+            check.checked_at,
+            check.absent,
+            check.conclusive,
+            content.created_at if content else None,
+            check.post_id,
+        ),
+    )
+    if content is not None:
+        # Only when something changed: the full-text index is rewritten on each such update.
+        text, author, handle = content.text, content.author_name, content.handle
+        conn.execute(
+            "update posts set text = coalesce(?, text), author_name = coalesce(?, author_name),"
+            " handle = coalesce(?, handle), url = ? where id = ?"
+            " and (text is not coalesce(?, text) or author_name is not coalesce(?, author_name)"
+            " or handle is not coalesce(?, handle))",
+            (
+                text,
+                author,
+                handle,
+                canonical_url(check.post_id, handle),
+                check.post_id,
+                text,
+                author,
+                handle,
+            ),
+        )
+    return wrote, previous != check.status

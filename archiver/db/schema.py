@@ -1,0 +1,333 @@
+"""The archive's schema, declared as data, and the migrations that build it.
+
+Each migration is applied once per archive (sqlite-utils records it in
+``_sqlite_migrations``); its name is part of every existing archive, so never rename one.
+Add a change as a new migration at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: its columns (name -> Python type), keys, constraints and indexes."""
+
+    columns: dict[str, type]
+    pk: str = "id"
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
+    not_null: frozenset[str] = frozenset()
+    defaults: dict[str, object] = field(default_factory=dict)
+    indexes: tuple[tuple[str, ...], ...] = ()
+    unique_indexes: tuple[tuple[str, ...], ...] = ()
+
+
+#: The tables of the first schema (migration m001), as DESIGN.md names them.
+INITIAL_TABLES: dict[str, Table] = {
+    "articles": Table(
+        columns={
+            "id": int,
+            "url": str,
+            "final_url": str,
+            "title": str,
+            "site": str,
+            "published_at": str,
+            "first_seen_at": str,
+            "last_scanned_at": str,
+            "http_status": int,
+            "content_sha256": str,
+            "source": str,
+        },
+        not_null=frozenset({"url", "first_seen_at"}),
+        unique_indexes=(("url",),),
+    ),
+    "posts": Table(
+        columns={
+            "id": str,
+            "url": str,
+            "handle": str,
+            "author_name": str,
+            "text": str,
+            "created_at": str,
+            "status": str,
+            "resolved_id": str,
+            "fingerprint": str,
+            "first_seen_at": str,
+            "last_checked_at": str,
+            "next_check_at": str,
+            "status_changed_at": str,
+            "checks": int,
+        },
+        not_null=frozenset({"status", "first_seen_at"}),
+        defaults={"checks": 0, "status": "pending"},
+        indexes=(("status",), ("next_check_at",), ("fingerprint",), ("handle",)),
+    ),
+    "embeds": Table(
+        columns={
+            "id": int,
+            "article_id": int,
+            "post_id": str,
+            "position": int,
+            "method": str,
+            "occurrence": int,
+            "author_name": str,
+            "handle": str,
+            "text": str,
+            "date": str,
+            "media": str,
+            "raw": str,
+            "raw_sha256": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "removed_at": str,
+        },
+        foreign_keys=(("article_id", "articles", "id"), ("post_id", "posts", "id")),
+        not_null=frozenset({"article_id", "post_id", "position", "method", "occurrence"}),
+        unique_indexes=(("article_id", "post_id", "occurrence"),),
+        indexes=(("post_id",),),
+    ),
+    "snapshots": Table(
+        columns={
+            "id": int,
+            "post_id": str,
+            "fetched_at": str,
+            "provider": str,
+            "request_url": str,
+            "http_status": int,
+            "status": str,
+            "author_name": str,
+            "handle": str,
+            "text": str,
+            "created_at": str,
+            "media": str,
+            "payload": str,
+            "payload_sha256": str,
+            "content_sha256": str,
+        },
+        foreign_keys=(("post_id", "posts", "id"),),
+        not_null=frozenset({"post_id", "fetched_at"}),
+        indexes=(("post_id", "fetched_at"),),
+    ),
+    "checks": Table(
+        columns={
+            "id": int,
+            "post_id": str,
+            "checked_at": str,
+            "provider": str,
+            "http_status": int,
+            "status": str,
+            "snapshot_id": int,
+            "error": str,
+        },
+        foreign_keys=(("post_id", "posts", "id"), ("snapshot_id", "snapshots", "id")),
+        not_null=frozenset({"post_id", "checked_at"}),
+        indexes=(("post_id", "checked_at"),),
+    ),
+    "scans": Table(
+        columns={
+            "id": int,
+            "article_id": int,
+            "started_at": str,
+            "finished_at": str,
+            "http_status": int,
+            "content_sha256": str,
+            "embeds": int,
+            "error": str,
+        },
+        foreign_keys=(("article_id", "articles", "id"),),
+        not_null=frozenset({"article_id"}),
+        indexes=(("article_id", "started_at"),),
+    ),
+}
+
+#: The daemon's state (migration m002).
+WORKER_TABLES: dict[str, Table] = {
+    "source_state": Table(
+        columns={
+            "name": str,
+            "type": str,
+            "url": str,
+            "etag": str,
+            "last_modified": str,
+            "mtime": float,
+            "last_polled_at": str,
+            "next_poll_at": str,
+            "last_error": str,
+            "urls_seen": int,
+        },
+        pk="name",
+    ),
+    "worker_runs": Table(
+        columns={
+            "id": int,
+            "pid": int,
+            "started_at": str,
+            "last_beat_at": str,
+            "stopped_at": str,
+            "state": str,
+            "articles_scanned": int,
+            "posts_checked": int,
+            "errors": int,
+        }
+    ),
+}
+
+#: Where the evidence bytes are (migration m004): WARC records and kept media.
+EVIDENCE_TABLES: dict[str, Table] = {
+    "records": Table(
+        columns={
+            "id": int,
+            "warc_file": str,
+            "warc_offset": int,
+            "warc_length": int,
+            "record_id": str,
+            "record_type": str,
+            "target_uri": str,
+            "date": str,
+            "http_status": int,
+            "content_type": str,
+            "payload_sha256": str,
+        },
+        not_null=frozenset({"warc_file", "warc_offset", "record_id", "record_type"}),
+        unique_indexes=(("warc_file", "warc_offset"),),
+        indexes=(("record_id",), ("target_uri",)),
+    ),
+    "media": Table(
+        columns={
+            "id": int,
+            "post_id": str,
+            "kind": str,
+            "url": str,
+            "record_id": int,
+            "sha256": str,
+            "bytes": int,
+            "content_type": str,
+            "fetched_at": str,
+            "error": str,
+        },
+        foreign_keys=(("post_id", "posts", "id"), ("record_id", "records", "id")),
+        not_null=frozenset({"post_id", "url"}),
+        unique_indexes=(("post_id", "url"),),
+    ),
+}
+
+#: Columns that point rows at their evidence (migration m004): table -> [(column, type)].
+EVIDENCE_COLUMNS: dict[str, list[tuple[str, type]]] = {
+    "scans": [("record_id", int)],
+    "checks": [("record_id", int)],
+    "snapshots": [("record_id", int)],
+    "embeds": [("record_id", int), ("raw_start", int), ("raw_end", int)],
+}
+
+#: Full-text search: table -> indexed columns.
+FTS_CONFIG: dict[str, list[str]] = {
+    "posts": ["text", "author_name", "handle"],
+    "embeds": ["text", "author_name", "handle"],
+}
+
+VIEWS: dict[str, str] = {
+    "post_provenance": """
+select
+  posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
+  embeds.text as embed_text, embeds.method, embeds.position, embeds.occurrence,
+  embeds.first_seen_at, embeds.last_seen_at, embeds.removed_at,
+  articles.id as article_id, articles.url as article_url, articles.title as article_title,
+  articles.site
+from posts
+join embeds on embeds.post_id = posts.id
+join articles on articles.id = embeds.article_id
+order by posts.id, embeds.first_seen_at
+""",
+    "post_changes": """
+select
+  posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
+  posts.status_changed_at, posts.text as live_text, embeds.text as embed_text,
+  case
+    when posts.status not in ('live', 'pending', 'text_only') then 'not live'
+    else 'text differs'
+  end as change,
+  articles.url as article_url, articles.title as article_title
+from posts
+join embeds on embeds.post_id = posts.id
+join articles on articles.id = embeds.article_id
+where posts.status not in ('live', 'pending', 'text_only', 'unavailable')
+   or (posts.status = 'live' and posts.last_checked_at is not null
+       and embeds.text is not null and posts.text is not null
+       and lower(trim(embeds.text)) != lower(trim(posts.text)))
+""",
+}
+
+migrations = sqlite_utils.Migrations("archiver")
+
+
+def create_tables(db: sqlite_utils.Database, tables: dict[str, Table]) -> None:
+    """Create each declared table with its keys and indexes."""
+    for name, table in tables.items():
+        db[name].create(  # type: ignore[union-attr]
+            dict(table.columns),
+            pk=table.pk,
+            foreign_keys=list(table.foreign_keys),
+            not_null=set(table.not_null),
+            defaults=dict(table.defaults),
+        )
+        for columns in table.unique_indexes:
+            db[name].create_index(list(columns), unique=True)  # type: ignore[union-attr]
+        for columns in table.indexes:
+            db[name].create_index(list(columns))  # type: ignore[union-attr]
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The tables of DESIGN.md."""
+    create_tables(db, INITIAL_TABLES)
+    for table, columns in FTS_CONFIG.items():
+        db[table].enable_fts(columns, create_triggers=True, tokenize="unicode61")
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql, replace=True)
+
+
+@migrations()
+def m002_queue_and_check_state(db: sqlite_utils.Database) -> None:
+    """State the worker and the snapshot checks keep in the archive, so restarts resume."""
+    articles = db.table("articles")
+    articles.add_column("canonical_url", str)
+    articles.add_column("next_scan_at", str)
+    articles.add_column("scan_count", int, not_null_default=0)
+    articles.create_index(["next_scan_at"])
+    db.table("posts").add_column("not_found_checks", int, not_null_default=0)
+    create_tables(db, WORKER_TABLES)
+
+
+@migrations()
+def m003_fts_follows_content_only(db: sqlite_utils.Database) -> None:
+    """Re-index a row only when an indexed column is updated, not on every status change,
+    check or re-scan (which made each unchanged re-check cost ~100 bytes of index)."""
+    for table, columns in FTS_CONFIG.items():
+        names = ", ".join(f'"{column}"' for column in columns)
+        old = ", ".join(f'old."{column}"' for column in columns)
+        new = ", ".join(f'new."{column}"' for column in columns)
+        db.execute(f'DROP TRIGGER IF EXISTS "{table}_au"')
+        db.execute(
+            f'CREATE TRIGGER "{table}_au" AFTER UPDATE OF {names} ON "{table}" BEGIN\n'
+            f'  INSERT INTO "{table}_fts" ("{table}_fts", rowid, {names})'
+            f" VALUES('delete', old.rowid, {old});\n"
+            f'  INSERT INTO "{table}_fts" (rowid, {names}) VALUES (new.rowid, {new});\n'
+            "END"
+        )
+
+
+@migrations()
+def m004_evidence(db: sqlite_utils.Database) -> None:
+    """Where the bytes are: WARC records, kept media, and the rows' pointers to them.
+    Rows of older archives keep NULL pointers. Also drops ``source_state.next_poll_at``,
+    which nothing ever wrote."""
+    create_tables(db, EVIDENCE_TABLES)
+    for table, columns in EVIDENCE_COLUMNS.items():
+        for name, kind in columns:
+            sql_type = "INTEGER" if kind is int else "TEXT"
+            refs = " REFERENCES records(id)" if name == "record_id" else ""
+            db.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}{refs}')
+    db.execute("ALTER TABLE source_state DROP COLUMN next_poll_at")
