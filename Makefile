@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= archive.db
 
-.PHONY: install demo test lint format corpus-check bench clean
+.PHONY: install demo test lint typecheck format corpus-check bench clean
 
 $(BIN)/archive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+typecheck: install
+	$(BIN)/mypy
+
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -34,7 +37,7 @@ corpus-check: install
 	$(BIN)/python scripts/corpus_check.py ../shared/corpus/real
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .mypy_cache $(DB) $(DB)-wal $(DB)-shm $(DB).worker.lock
 
 # Headless Chromium against `archive serve`: screenshots into docs/, no archived script runs.
 # Skips with a message when Chromium is not installed (Debian: apt-get install chromium).

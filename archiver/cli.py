@@ -7,10 +7,21 @@ import sys
 
 import click
 
-from .errors import ArchiverError
+from .errors import ArchiverError, ConfigError
 
 CONFIG_HELP = "Config file (default: ./config.toml when present)."
 DB_HELP = "Archive file (default: [archive] db of the config, else archive.db)."
+
+
+class BadConfig(click.ClickException):
+    """A configuration error: bad usage, so exit status 2 like click's usage errors."""
+
+    exit_code = 2
+
+
+def user_error(exc: ArchiverError) -> click.ClickException:
+    """The one-line click error for an expected failure (exit 2 for config, else 1)."""
+    return BadConfig(str(exc)) if isinstance(exc, ConfigError) else click.ClickException(str(exc))
 
 
 def load(config_path: str | None, db_path: str | None):
@@ -22,7 +33,7 @@ def load(config_path: str | None, db_path: str | None):
         config = load_config(config_path)
         return config, open_database(db_path or config.db)
     except ArchiverError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise user_error(exc) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -178,6 +189,7 @@ def worker(db_path, config_path, once, log_level) -> None:
 
     from .db import archive_path
     from .worker import Worker
+    from .worker_lock import WorkerLock
 
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
@@ -189,9 +201,10 @@ def worker(db_path, config_path, once, log_level) -> None:
     db.conn.close()
     daemon = Worker(path, config)
     try:
-        daemon.run_once() if once else daemon.run_forever()
+        with WorkerLock(path):  # one worker per archive: a second one exits 1 here
+            daemon.run_once() if once else daemon.run_forever()
     except ArchiverError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise user_error(exc) from None
 
 
 @cli.command()
@@ -259,4 +272,4 @@ def serve(db_path, config_path, host, port, open_browser, metadata) -> None:
         path = db_path or load_config(config_path).db
         serve_archive(path, host=host, port=port, open_browser=open_browser, metadata=metadata)
     except ArchiverError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise user_error(exc) from None

@@ -5,6 +5,7 @@ Every problem is reported as ``ConfigError("FILE: [section] key: expected …, g
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -79,19 +80,36 @@ class Config:
     path: str | None = None
 
 
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 class _Reader:
-    """Typed access to one TOML table, naming file, section and key in every error."""
+    """Typed access to one TOML table, naming file, section and key in every error.
+
+    It remembers the keys it was asked for, so ``check_unknown`` can reject the rest: a key
+    is known exactly when the parser reads it.
+    """
 
     def __init__(self, file: str, section: str, table: Any) -> None:
         if not isinstance(table, dict):
             raise ConfigError(f"{file}: [{section}]: expected a table, got {type(table).__name__}")
         self.file, self.section, self.table = file, section, table
+        self.known: list[str] = []
 
     def fail(self, key: str, expected: str) -> ConfigError:
         got = self.table.get(key)
         return ConfigError(f"{self.file}: [{self.section}] {key}: expected {expected}, got {got!r}")
 
+    def check_unknown(self) -> None:
+        for key in self.table:
+            if key not in self.known:
+                hint = _did_you_mean(key, self.known)
+                raise ConfigError(f"{self.file}: [{self.section}] {key}: unknown key{hint}")
+
     def get(self, key: str, kind: type, default: Any, expected: str) -> Any:
+        self.known.append(key)
         if key not in self.table:
             return default
         value = self.table[key]
@@ -105,27 +123,51 @@ class _Reader:
         value = self.get(key, int, default, "a positive whole number")
         if value < 1:
             raise self.fail(key, "a positive whole number")
-        return value
+        return int(value)
 
-    def duration(self, key: str, default: float | None) -> float | None:
+    def whole_number(self, key: str, default: int) -> int:
+        """An int that may be 0 (``retries``)."""
+        value = self.get(key, int, default, "a whole number ≥ 0")
+        if value < 0:
+            raise self.fail(key, "a whole number ≥ 0")
+        return int(value)
+
+    def duration(self, key: str, default: float, *, zero_ok: bool = False) -> float:
+        """A duration string or number of seconds; > 0 unless ``zero_ok``."""
+        self.known.append(key)
         if key not in self.table:
             return default
+        bound = "≥ 0" if zero_ok else "> 0"
+        expected = f'a duration {bound} such as "90s", "15m", "6h" or "1d"'
         try:
-            return parse_duration(self.table[key])
+            seconds = parse_duration(self.table[key])
         except ValueError:
-            raise self.fail(key, 'a duration such as "90s", "15m", "6h" or "1d"') from None
+            raise self.fail(key, expected) from None
+        if seconds == 0 and not zero_ok:
+            raise self.fail(key, expected)
+        return seconds
+
+    def optional_duration(self, key: str) -> float | None:
+        if key not in self.table:
+            self.known.append(key)
+            return None
+        return self.duration(key, 0.0)
 
     def durations(self, key: str, default: tuple[float, ...]) -> tuple[float, ...]:
+        self.known.append(key)
         if key not in self.table:
             return default
         value = self.table[key]
-        expected = 'a non-empty list of durations such as ["1h", "1d"]'
+        expected = 'a non-empty list of durations > 0 such as ["1h", "1d"]'
         if not isinstance(value, list) or not value:
             raise self.fail(key, expected)
         try:
-            return tuple(parse_duration(item) for item in value)
+            steps = tuple(parse_duration(item) for item in value)
         except ValueError:
             raise self.fail(key, expected) from None
+        if min(steps) <= 0:
+            raise self.fail(key, expected)
+        return steps
 
     def url(self, key: str, default: str) -> str:
         value = self.get(key, str, default, "an http(s) URL")
@@ -153,42 +195,77 @@ def load_config(path: str | Path | None = None) -> Config:
     return parse_config(data, file)
 
 
+class _Sections:
+    """The config's top-level tables; a section is known exactly when the parser reads it."""
+
+    def __init__(self, file: str, data: dict[str, Any]) -> None:
+        self.file, self.data = file, data
+        self.readers: dict[str, _Reader] = {}
+
+    def __getitem__(self, name: str) -> _Reader:
+        if name not in self.readers:
+            self.readers[name] = _Reader(self.file, name, self.data.get(name, {}))
+        return self.readers[name]
+
+    def check_unknown(self, also_known: tuple[str, ...] = ()) -> None:
+        known = [*self.readers, *also_known]
+        for name in self.data:
+            if name not in known:
+                hint = _did_you_mean(name, known)
+                raise ConfigError(f"{self.file}: [{name}]: unknown section{hint}")
+        for reader in self.readers.values():
+            reader.check_unknown()
+
+
 def parse_config(data: dict[str, Any], file: str = "config.toml") -> Config:
-    archive = _Reader(file, "archive", data.get("archive", {}))
-    fetch = _Reader(file, "fetch", data.get("fetch", {}))
-    scan = _Reader(file, "scan", data.get("scan", {}))
-    snap = _Reader(file, "snapshot", data.get("snapshot", {}))
-    work = _Reader(file, "worker", data.get("worker", {}))
-    base = FetchConfig()
-    providers = snap.get("providers", list, list(SnapshotConfig.providers), "a list of providers")
-    if not providers or any(p not in ("syndication", "oembed") for p in providers):
-        raise snap.fail("providers", 'a non-empty list of "syndication" and/or "oembed"')
-    return Config(
-        db=archive.get("db", str, Config.db, "a file path"),
-        include_links=scan.get("include_links", bool, False, "true or false"),
-        fetch=FetchConfig(
-            user_agent=fetch.get("user_agent", str, base.user_agent, "a string"),
-            timeout=fetch.duration("timeout", base.timeout) or base.timeout,
-            max_bytes=fetch.positive_int("max_bytes", base.max_bytes),
-            concurrency=fetch.positive_int("concurrency", base.concurrency),
-            per_host_delay=fetch.duration("per_host_delay", base.per_host_delay) or 0.0,
-            retries=fetch.get("retries", int, base.retries, "a whole number"),
-            max_redirects=fetch.positive_int("max_redirects", base.max_redirects),
-        ),
-        snapshot=SnapshotConfig(
-            providers=tuple(providers),
-            syndication_url=snap.url("syndication_url", SnapshotConfig.syndication_url),
-            oembed_url=snap.url("oembed_url", SnapshotConfig.oembed_url),
-            recheck=snap.durations("recheck", SnapshotConfig.recheck),
-        ),
-        worker=WorkerConfig(
-            poll_interval=work.duration("poll_interval", 900.0) or 900.0,
-            scan_interval=work.duration("scan_interval", 60.0) or 60.0,
-            snapshot_interval=work.duration("snapshot_interval", 60.0) or 60.0,
-            rescan=work.durations("rescan", WorkerConfig.rescan),
-        ),
+    """Check ``data`` (a parsed TOML document) against the known sections, keys and values."""
+    sections = _Sections(file, data)
+    config = Config(
+        db=sections["archive"].get("db", str, Config.db, "a file path"),
+        include_links=sections["scan"].get("include_links", bool, False, "true or false"),
+        fetch=_fetch_config(sections["fetch"]),
+        snapshot=_snapshot_config(sections["snapshot"]),
+        worker=_worker_config(sections["worker"]),
         sources=_sources(file, data.get("sources", [])),
         path=file,
+    )
+    sections.check_unknown(also_known=("sources",))
+    return config
+
+
+def _fetch_config(fetch: _Reader) -> FetchConfig:
+    base = FetchConfig()
+    return FetchConfig(
+        user_agent=fetch.get("user_agent", str, base.user_agent, "a string"),
+        timeout=fetch.duration("timeout", base.timeout),
+        max_bytes=fetch.positive_int("max_bytes", base.max_bytes),
+        concurrency=fetch.positive_int("concurrency", base.concurrency),
+        per_host_delay=fetch.duration("per_host_delay", base.per_host_delay, zero_ok=True),
+        retries=fetch.whole_number("retries", base.retries),
+        max_redirects=fetch.positive_int("max_redirects", base.max_redirects),
+    )
+
+
+def _snapshot_config(snap: _Reader) -> SnapshotConfig:
+    base = SnapshotConfig()
+    providers = snap.get("providers", list, list(base.providers), "a list of providers")
+    if not providers or any(p not in ("syndication", "oembed") for p in providers):
+        raise snap.fail("providers", 'a non-empty list of "syndication" and/or "oembed"')
+    return SnapshotConfig(
+        providers=tuple(providers),
+        syndication_url=snap.url("syndication_url", base.syndication_url),
+        oembed_url=snap.url("oembed_url", base.oembed_url),
+        recheck=snap.durations("recheck", base.recheck),
+    )
+
+
+def _worker_config(work: _Reader) -> WorkerConfig:
+    base = WorkerConfig()
+    return WorkerConfig(
+        poll_interval=work.duration("poll_interval", base.poll_interval),
+        scan_interval=work.duration("scan_interval", base.scan_interval),
+        snapshot_interval=work.duration("snapshot_interval", base.snapshot_interval),
+        rescan=work.durations("rescan", base.rescan),
     )
 
 
@@ -208,5 +285,7 @@ def _sources(file: str, items: Any) -> tuple[Source, ...]:
             raise reader.fail("path", "a file path for a urls source")
         if kind != "urls" and not (url and url.startswith(("http://", "https://"))):
             raise reader.fail("url", "an http(s) URL")
-        sources.append(Source(name, kind, url, path, reader.duration("poll_interval", None)))
+        interval = reader.optional_duration("poll_interval")
+        reader.check_unknown()
+        sources.append(Source(name, kind, url, path, interval))
     return tuple(sources)

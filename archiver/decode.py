@@ -52,12 +52,12 @@ def sniff_encoding(data: bytes, content_type: str | None = None) -> str | None:
         if data.startswith(bom):
             return name
     if content_type:
-        match = _HEADER_CHARSET.search(content_type)
-        if match and (codec := _codec(match.group(1))):
+        header = _HEADER_CHARSET.search(content_type)
+        if header and (codec := _codec(header.group(1))):
             return codec
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        return _codec(match.group(1).decode("ascii", "ignore"))
+    meta = _META_CHARSET.search(data[:4096])
+    if meta:
+        return _codec(meta.group(1).decode("ascii", "ignore"))
     return None
 
 

@@ -6,6 +6,7 @@
     ├── FetchError         an HTTP fetch that failed (keeps url and status_code)
     │   └── ContentTypeError   the server answered with something that is not a page
     ├── DatabaseError      the archive file cannot be opened or written
+    ├── WorkerRunningError another ``archive worker`` already runs on the archive
     └── FetchProcessError  a snapshot run's fetch process died or failed
 
 Every message is one line that names what failed and why, so the CLI can print it as is.
@@ -45,3 +46,7 @@ class DatabaseError(ArchiverError):
 
 class FetchProcessError(ArchiverError):
     """A fetch process of a snapshot run died or failed (the checks it sent are saved)."""
+
+
+class WorkerRunningError(ArchiverError):
+    """Another ``archive worker`` holds the archive's worker lock."""

@@ -9,6 +9,7 @@ stop flag between items: SIGTERM or SIGINT finishes the item in hand, then exits
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -241,7 +242,7 @@ class Worker:
         self.start_run()
         try:
             for source in self.config.sources:
-                self.guarded(lambda s=source: self.poll_source(s), f"poll {source.name}")()
+                self.guarded(functools.partial(self.poll_source, source), f"poll {source.name}")()
             self.guarded(self.scan_due, "scan")()
             self.guarded(self.snapshot_due, "snapshot")()
         finally:
@@ -261,7 +262,7 @@ class Worker:
         worker = self.config.worker
         for source in self.config.sources:
             scheduler.add_job(
-                self.guarded(lambda s=source: self.poll_source(s), f"poll {source.name}"),
+                self.guarded(functools.partial(self.poll_source, source), f"poll {source.name}"),
                 "interval",
                 seconds=source.poll_interval or worker.poll_interval,
                 id=f"poll:{source.name}",

@@ -143,9 +143,9 @@ def test_invalid_config_is_one_line(run_cli, tmp_path, db_path):
     result = run_cli(
         "scan", "x.html", "--db", str(db_path), "--config", str(bad), use_defaults=False
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        f'Error: {bad}: [fetch] timeout: expected a duration such as "90s", "15m", "6h"'
+        f'Error: {bad}: [fetch] timeout: expected a duration > 0 such as "90s", "15m", "6h"'
         " or \"1d\", got 'soon'"
     ]
 

@@ -217,6 +217,32 @@ def test_sigkill_then_restart_keeps_archive_consistent(site, db_path):
     )
 
 
+def test_one_worker_per_archive_and_kill_9_does_not_block_a_restart(site, db_path):
+    import socket
+
+    _, config = site
+    first = start_worker(config, db_path)
+    try:
+        wait_for(
+            lambda: any(
+                r["state"] == "running" for r in query(db_path, "select * from worker_runs")
+            )
+        )
+        second = run_once(config, db_path)
+        assert second.returncode == 1
+        lines = second.stderr.strip().splitlines()
+        assert len(lines) == 1, second.stderr
+        assert "another archive worker is running" in lines[0]
+        assert f"pid {first.pid} on {socket.gethostname()}" in lines[0]
+        assert len(query(db_path, "select * from worker_runs")) == 1  # the second never ran
+    finally:
+        first.kill()  # SIGKILL: no clean-up code runs
+        first.wait(timeout=10)
+    restarted = run_once(config, db_path)
+    assert restarted.returncode == 0, restarted.stderr
+    assert query(db_path, "select state from worker_runs")[-1]["state"] == "stopped"
+
+
 def test_bad_config_exits_with_one_line(tmp_path, db_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[sources]]\nname = "x"\ntype = "gopher"\n', encoding="utf-8")
@@ -235,7 +261,7 @@ def test_bad_config_exits_with_one_line(tmp_path, db_path):
         capture_output=True,
         text=True,
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f'Error: {bad}: [sources #1] type: expected "feed", "sitemap" or "urls", got \'gopher\''
     ]

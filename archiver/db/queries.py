@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 import sqlite_utils
+
+
+class Counts(TypedDict):
+    """What ``archive stats --json`` prints."""
+
+    articles: int
+    scans: int
+    embeds: int
+    links: int
+    posts: int
+    posts_by_status: dict[str, int]
+    snapshots: int
+    checks: int
+    queued: int
 
 
 @dataclass(frozen=True)
@@ -19,7 +34,7 @@ class PostLine:
     embeds: int
 
 
-def stats(db: sqlite_utils.Database) -> dict[str, object]:
+def stats(db: sqlite_utils.Database) -> Counts:
     """Counts for ``archive stats`` and the demo summary."""
 
     def one(sql: str) -> int:

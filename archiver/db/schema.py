@@ -266,7 +266,7 @@ migrations = sqlite_utils.Migrations("archiver")
 def create_tables(db: sqlite_utils.Database, tables: dict[str, Table]) -> None:
     """Create each declared table with its keys and indexes."""
     for name, table in tables.items():
-        db[name].create(  # type: ignore[union-attr]
+        db.table(name).create(
             dict(table.columns),
             pk=table.pk,
             foreign_keys=list(table.foreign_keys),
@@ -274,9 +274,9 @@ def create_tables(db: sqlite_utils.Database, tables: dict[str, Table]) -> None:
             defaults=dict(table.defaults),
         )
         for columns in table.unique_indexes:
-            db[name].create_index(list(columns), unique=True)  # type: ignore[union-attr]
+            db.table(name).create_index(list(columns), unique=True)
         for columns in table.indexes:
-            db[name].create_index(list(columns))  # type: ignore[union-attr]
+            db.table(name).create_index(list(columns))
 
 
 @migrations()
@@ -284,7 +284,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     """The tables of DESIGN.md."""
     create_tables(db, INITIAL_TABLES)
     for table, columns in FTS_CONFIG.items():
-        db[table].enable_fts(columns, create_triggers=True, tokenize="unicode61")
+        db.table(table).enable_fts(columns, create_triggers=True, tokenize="unicode61")
     for name, sql in VIEWS.items():
         db.create_view(name, sql, replace=True)
 

@@ -64,16 +64,16 @@ def js_to_radix(value: float, radix: int = 36) -> str:
                 break
 
     # Integer part: digits below the double's precision are written as zeros.
-    integer = float(integer)
+    whole = float(integer)
     integer_digits: list[str] = []
-    while integer / radix >= _TWO_53:
-        integer /= radix
+    while whole / radix >= _TWO_53:
+        whole /= radix
         integer_digits.append("0")
     while True:
-        remainder = math.fmod(integer, radix)
+        remainder = math.fmod(whole, radix)
         integer_digits.append(DIGITS[int(remainder)])
-        integer = (integer - remainder) / radix
-        if integer <= 0:
+        whole = (whole - remainder) / radix
+        if whole <= 0:
             break
 
     text = "".join(reversed(integer_digits))

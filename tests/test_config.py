@@ -1,0 +1,116 @@
+"""Strict configuration: unknown sections and keys, and out-of-range values, are errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archiver.config import Config, load_config, parse_config
+from archiver.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def error_of(text: str, tmp_path: Path) -> str:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: ")
+    return message.removeprefix(f"{path}: ")
+
+
+def test_the_sample_config_is_valid_and_at_the_defaults():
+    config = load_config(REPO / "config.toml")
+    defaults = Config()
+    assert config.fetch.timeout == defaults.fetch.timeout
+    assert config.snapshot == defaults.snapshot
+    assert config.worker == defaults.worker
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "[fetch]\nper_host_dealy = '2s'\n",
+            "[fetch] per_host_dealy: unknown key (did you mean 'per_host_delay'?)",
+        ),
+        ("[fecth]\ntimeout = '5s'\n", "[fecth]: unknown section (did you mean 'fetch'?)"),
+        (
+            "[worker]\nrescan_ladder = ['1h']\n",
+            "[worker] rescan_ladder: unknown key (did you mean 'rescan'?)",
+        ),
+        ("[nonsense]\n", "[nonsense]: unknown section"),
+        (
+            "[[sources]]\ntype = 'feed'\nurl = 'https://a.example/rss'\nintervall = '1h'\n",
+            "[sources #1] intervall: unknown key",
+        ),
+    ],
+)
+def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
+    assert error_of(text, tmp_path).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("[fetch]\ntimeout = '0s'\n", "[fetch] timeout: expected a duration > 0"),
+        ("[fetch]\ntimeout = 0\n", "[fetch] timeout: expected a duration > 0"),
+        ("[fetch]\ntimeout = '-5s'\n", "[fetch] timeout: expected a duration > 0"),
+        ("[fetch]\nconcurrency = 0\n", "[fetch] concurrency: expected a positive whole number"),
+        ("[fetch]\nmax_bytes = -1\n", "[fetch] max_bytes: expected a positive whole number"),
+        ("[fetch]\nretries = -1\n", "[fetch] retries: expected a whole number ≥ 0"),
+        ("[fetch]\nretries = 1.5\n", "[fetch] retries: expected a whole number ≥ 0"),
+        ("[worker]\nscan_interval = '0m'\n", "[worker] scan_interval: expected a duration > 0"),
+        ("[worker]\nrescan = ['1h', '0s']\n", "[worker] rescan: expected a non-empty list"),
+        ("[snapshot]\nrecheck = []\n", "[snapshot] recheck: expected a non-empty list"),
+        (
+            "[snapshot]\noembed_url = 'ftp://x.example/'\n",
+            "[snapshot] oembed_url: expected an http(s) URL",
+        ),
+        (
+            "[[sources]]\ntype = 'sitemap'\nurl = 'file:///etc/passwd'\n",
+            "[sources #1] url: expected an http(s) URL",
+        ),
+        (
+            "[[sources]]\ntype = 'feed'\nurl = 'https://a.example/'\npoll_interval = '0s'\n",
+            "[sources #1] poll_interval: expected a duration > 0",
+        ),
+        ("[scan]\ninclude_links = 'yes'\n", "[scan] include_links: expected true or false"),
+    ],
+)
+def test_values_out_of_range_are_errors(text, where, tmp_path):
+    assert error_of(text, tmp_path).startswith(where)
+
+
+def test_zero_per_host_delay_is_allowed():
+    assert parse_config({"fetch": {"per_host_delay": "0s"}}).fetch.per_host_delay == 0.0
+
+
+def test_a_bad_key_stops_the_cli_with_exit_2_and_one_line(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("[fetch]\nper_host_dealy = '2s'\n", encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archiver",
+            "stats",
+            "--config",
+            str(config),
+            "--db",
+            str(tmp_path / "a.db"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {config}: [fetch] per_host_dealy: unknown key (did you mean 'per_host_delay'?)"
+    ]
+    assert not (tmp_path / "a.db").exists()  # nothing was created or touched
