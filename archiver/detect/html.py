@@ -33,10 +33,13 @@ from functools import cache
 from lxml import etree
 
 from ..normalize import clean_text, split_media
-from ..urls import bare_status, clean_handle, find_status, iter_statuses, valid_id
-from .prefilter import ALL_SEARCHES, PageHints
+from ..urls import bare_status, clean_handle, find_status, iter_statuses, parse_post_ref, valid_id
+from .hidden import attribute_markup, expand_hidden_markup, parse_fragment
+from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
+from .prefilter import ALL_SEARCHES, BASE64_MARKERS, PageHints
 from .signature import split_signature
 from .text import find_shortcodes, parse_title
+from .tree import ID_ATTRS, status_links, subtree_ids, text_content
 
 # Candidate elements, by the search that finds them. The core search always runs; the others
 # only when the page's bytes show they can find something (``prefilter.page_hints``).
@@ -50,11 +53,18 @@ TEXT_URL_SEARCH = "//text()[contains(., '/status') or contains(., '[tweet')]/.."
 SCRIPT_SEARCH = "//script[contains(., 'createTweet')]"
 
 
+# Attributes holding base64 of embed markup (Borlabs Cookie), by the pre-filter's markers.
+ENCODED_SEARCH = "//*[@*[{}]]".format(
+    " or ".join(f"contains(., '{marker.decode()}')" for marker in BASE64_MARKERS)
+)
+
+
 @cache
-def candidate_search(ids: bool, text_urls: bool, scripts: bool) -> etree.XPath:
+def candidate_search(ids: bool, text_urls: bool, scripts: bool, encoded: bool) -> etree.XPath:
     """One XPath union (results in document order) of the searches a page needs."""
     parts = [CORE_SEARCH]
     parts += [ID_SEARCH] * ids + [TEXT_URL_SEARCH] * text_urls + [SCRIPT_SEARCH] * scripts
+    parts += [ENCODED_SEARCH] * encoded
     return etree.XPath(" | ".join(parts))
 
 
@@ -63,13 +73,9 @@ CREATE_TWEET_RE = re.compile(r"createTweet\(\s*['\"]([0-9]{1,19})['\"]")
 STRONG_CLASSES = frozenset(
     {"twitter-tweet", "twitter-video", "nojs-tweet", "twitter-tweet-rendered"}
 )
-NOT_EMBED_CLASSES = re.compile(
-    r"share|follow|timeline|hashtag|mention|intent|widget_twitter|widget-twitter|button", re.I
-)
-TWITTERISH = re.compile(r"tweet|twitter", re.I)
-ID_ATTRS = ("data-tweet-id", "data-tweetid", "data-tweet")
+# On an element already marked as a post (publish class, amp-twitter), a plain ``data-id``.
+MARKED_ID_ATTRS = (*ID_ATTRS, "data-id")
 SKIP_ATTRS = frozenset({"href", "class", "id", "style"})
-MARKUP_SCRIPT_TYPES = frozenset({"text/html", "text/template", "text/x-template", "text/plain"})
 BLOCK_TAGS = frozenset(
     [
         "p",
@@ -111,6 +117,7 @@ class Found:
     date: str | None = None
     media: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
+    date_text: str | None = None
 
 
 # Tags that carry no embed: dropped when a page nests deeper than libxml2 can follow.
@@ -145,90 +152,38 @@ def parse(markup: str) -> etree._Element:
     return etree.fromstring("<html><body></body></html>", etree.HTMLParser())
 
 
-_STRING_VALUE = etree.XPath("string()")
-
-
-def text_content(el: etree._Element) -> str:
-    """All the text inside an element (its XPath string value)."""
-    return str(_STRING_VALUE(el))
-
-
-def parse_fragment(markup: str) -> etree._Element | None:
-    """Markup found as text, parsed into a ``<div>`` (None when there is nothing to parse)."""
-    root = etree.fromstring(f"<div>{markup}</div>", etree.HTMLParser())
-    return None if root is None else root.find(".//div")
-
-
-def expand_hidden_markup(root: etree._Element) -> None:
-    """Parse markup hidden as text (``<template>``, ``<script type=text/html>``, raw
-    ``<noscript>`` text) and put the elements in its place, keeping document order."""
-    for node in root.xpath("//template | //noscript | //script[@type]"):
-        if node.tag == "script" and node.get("type", "").lower() not in MARKUP_SCRIPT_TYPES:
-            continue
-        text = node.text or ""
-        if "<" not in text or not ("status" in text or "weet" in text or "witter" in text):
-            continue
-        try:
-            fragment = parse_fragment(text)
-        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-            continue
-        if fragment is None:
-            continue
-        node.text = None
-        node.append(fragment)
-
-
 def classes(el: etree._Element) -> set[str]:
     return set((el.get("class") or "").split())
 
 
-def attribute_id(el: etree._Element) -> str | None:
-    for name in ID_ATTRS:
-        value = (el.get(name) or "").strip()
-        if valid_id(value):
-            return value
+def id_or_url(value: str | None) -> tuple[str, str | None] | None:
+    """An attribute where a post ID is expected: the ID, or any status URL form (AMP pages
+    and some CMSs write the whole URL), read by the same parser as every other address."""
+    value = (value or "").strip()
+    if not value or value[0] in "{[<":  # JSON or markup: not an address
+        return None
+    return parse_post_ref(value) if valid_id(value) or bare_status(value) else None
+
+
+def attribute_status(
+    el: etree._Element, names: tuple[str, ...] = ID_ATTRS
+) -> tuple[str, str | None] | None:
+    """(id, handle) named by the first ID attribute that holds an ID or a status URL."""
+    for name in names:
+        status = id_or_url(el.get(name))
+        if status:
+            return status
     return None
+
+
+def attribute_id(el: etree._Element, names: tuple[str, ...] = ID_ATTRS) -> str | None:
+    status = attribute_status(el, names)
+    return status[0] if status else None
 
 
 def text_of(el: etree._Element) -> str:
     """Visible text of an element, ``<br>`` and block boundaries as newlines."""
     return flatten(el)
-
-
-def status_links(el: etree._Element) -> list[tuple[etree._Element, str, str | None]]:
-    """Every ``<a href>`` to a status below ``el`` (element, id, handle)."""
-    found = []
-    for a in el.iter("a"):
-        status = find_status(a.get("href") or "")
-        if status:
-            found.append((a, *status))
-    return found
-
-
-def subtree_ids(el: etree._Element, limit: int = 2) -> list[str]:
-    """Distinct status IDs written anywhere in a subtree (links, attributes, text), up to limit."""
-    ids: list[str] = []
-    for node in el.iter():
-        if not isinstance(node.tag, str):
-            continue
-        values = list(node.attrib.values())
-        if node.text:
-            values.append(node.text)
-        if node is not el and node.tail:
-            values.append(node.tail)
-        for value in values:
-            if "status" not in value and "weet" not in value:
-                continue
-            for post_id, _ in iter_statuses(value):
-                if post_id not in ids:
-                    ids.append(post_id)
-                    if len(ids) >= limit:
-                        return ids
-        for name in ID_ATTRS:
-            value = node.get(name)
-            if value and valid_id(value) and value not in ids:
-                ids.append(value)
-    return ids
 
 
 def read_blockquote(bq: etree._Element) -> Found:
@@ -240,10 +195,8 @@ def read_blockquote(bq: etree._Element) -> Found:
     links = status_links(bq)
     direct = [link for link in links if link[0].getparent() is bq]
     chosen = (direct or links or [None])[-1]
-    status_id, handle = (chosen[1], chosen[2]) if chosen else (attribute_id(bq), None)
-    if not status_id:
-        cited = find_status(bq.get("cite") or "")
-        status_id, handle = cited if cited else (None, None)
+    named = (chosen[1], chosen[2]) if chosen else attribute_status(bq, MARKED_ID_ATTRS)
+    status_id, handle = named or find_status(bq.get("cite") or "") or (None, None)
     paragraphs = [p for p in bq if p.tag == "p"]
     whole = clean_text(text_of(bq))
     rest, signature = split_signature(whole)
@@ -257,16 +210,16 @@ def read_blockquote(bq: etree._Element) -> Found:
         # Minimal embeds: the anchor's own text ("View this post on X", the URL) is not post text.
         body = clean_text(body.replace(clean_text(text_of(chosen[0])), "", 1))
     body, media = split_media(body)
-    sig = signature or {}
     return Found(
         bq,
         "blockquote",
         status_id,
-        handle=clean_handle(sig.get("handle")) or handle,
-        author=sig.get("author"),
+        handle=clean_handle(signature["handle"]) if signature else handle,
+        author=signature["author"] if signature else None,
         text=body or None,
-        date=sig.get("date"),
+        date=signature["date"] if signature else None,
         media=media,
+        date_text=signature["date_text"] if signature else None,
     )
 
 
@@ -406,6 +359,11 @@ def is_bare_url_block(el: etree._Element) -> str | None:
         status = find_status(el[0].get("href") or "")
         return status[0] if status else None
     status = bare_status(text)
+    if status and len(el) == 1 and el[0].get("href"):
+        # The link must lead where its text says (a status URL as the text of a link to a
+        # video is a joke in a comment, not a failed embed).
+        target = find_status(el[0].get("href") or "")
+        return status[0] if target and target[0] == status[0] else None
     return status[0] if status else None
 
 
@@ -418,26 +376,26 @@ def read_create_tweet(script: etree._Element) -> Found | None:
 
 
 def judge(el: etree._Element) -> Found | None:
-    """Is this element an embedded post? Returns what it shows, or None."""
+    """Is this element an embedded post? Returns what it shows, or None.
+
+    Publish markup, rendered iframes, AMP, WordPress figures and cards are strong evidence.
+    A placeholder (weaker: an ID or address a script turns into a post) must also be shown
+    as one post in the article's flow (``in_article_flow``).
+    """
     tag = el.tag
     if tag == "script":
         return read_create_tweet(el)
     if not isinstance(tag, str) or tag in ("template", "noscript"):
         return None
-    cls = el.get("class") or ""
+    found = judge_markup(el, tag, el.get("class") or "")
+    if found is not None and found.method == "placeholder" and not in_article_flow(found.element):
+        return None
+    return found
+
+
+def judge_markup(el: etree._Element, tag: str, cls: str) -> Found | None:
     if tag == "a":
-        if "Twitter2ToDOM" in (el.get("data-component-name") or "") or "twitter-embed" in cls:
-            status = find_status(el.get("href") or "")
-            return Found(el, "card", *status) if status else None
-        parent = el.getparent()  # a linked URL alone in its block: a failed auto-embed
-        bare = is_bare_url_block(parent) if parent is not None else None
-        if bare:
-            return from_container(parent, "placeholder", [bare])
-        status = bare_status(el.get("href") or "")
-        container = embed_container(el) if status else None
-        if container is None:
-            return None
-        return from_container(container, "placeholder", [status[0]])
+        return judge_link(el, cls)
     if tag == "blockquote":
         if is_publish_blockquote(el) or is_quoted_post(el):
             found = read_blockquote(el)
@@ -446,13 +404,7 @@ def judge(el: etree._Element) -> Found | None:
     if tag in ("iframe", "twitterwidget", "frame", "embed"):
         return read_iframe(el)
     if tag == "amp-twitter":
-        status_id = el.get("data-tweetid") or ""
-        if not valid_id(status_id):
-            return None
-        inner = el.find(".//blockquote")
-        found = read_blockquote(inner) if inner is not None else Found(el, "amp", status_id)
-        found.element, found.method, found.status_id = el, "amp", status_id
-        return found
+        return read_amp(el)
     if el.get("data-attrs") and "witter" in (el.get("data-component-name") or "") + cls:
         return read_data_attrs(el)
     if "react-tweet" in cls:
@@ -461,15 +413,70 @@ def judge(el: etree._Element) -> Found | None:
         return from_container(el, "wordpress", subtree_ids(el, 1))
     classes_here = set(cls.split())
     if classes_here & STRONG_CLASSES and classes_here.isdisjoint({"twitter-timeline"}):
-        return from_container(el, "iframe", subtree_ids(el, 1))
-    status_id = attribute_id(el)
-    if status_id:
-        return from_container(el, "placeholder", [status_id])
+        ids = subtree_ids(el, 1) or [i for i in [attribute_id(el, MARKED_ID_ATTRS)] if i]
+        return from_container(el, "iframe", ids)
+    hidden = read_escaped_markup(el)
+    if hidden is not None:
+        return hidden
+    return judge_placeholder(el, tag, cls)
+
+
+def read_escaped_markup(el: etree._Element) -> Found | None:
+    """A placeholder whose attribute holds the whole embed markup, escaped or base64: the
+    one post that markup shows, with the placeholder as its element."""
     for name, value in el.attrib.items():
-        if name in SKIP_ATTRS or tag in ("img", "link", "meta", "source", "video", "audio"):
+        markup = attribute_markup(value) if name not in SKIP_ATTRS else None
+        fragment = parse_fragment(markup) if markup else None
+        if fragment is None:
             continue
-        if ("status" in value or "statuses" in value) and (status := find_status(value)):
-            return from_container(el, "placeholder", [status[0]], status[1])
+        inner = [hit for hit in find_embeds(fragment) if hit.method != "link"]
+        if len(inner) == 1:
+            inner[0].element = el
+            return inner[0]
+    return None
+
+
+def judge_link(el: etree._Element, cls: str) -> Found | None:
+    if "Twitter2ToDOM" in (el.get("data-component-name") or "") or "twitter-embed" in cls:
+        status = find_status(el.get("href") or "")
+        return Found(el, "card", *status) if status else None
+    parent = el.getparent()  # a linked URL alone in its block: a failed auto-embed
+    bare = is_bare_url_block(parent) if parent is not None else None
+    if bare:
+        return from_container(parent, "placeholder", [bare])
+    status = bare_status(el.get("href") or "")
+    container = embed_container(el) if status else None
+    if container is None:
+        return None
+    return from_container(container, "placeholder", [status[0]])
+
+
+def read_amp(el: etree._Element) -> Found | None:
+    """``<amp-twitter data-tweetid>`` (an ID or a status URL); its placeholder blockquote
+    supplies the text."""
+    named = attribute_status(el, ("data-tweetid", *MARKED_ID_ATTRS))
+    if not named:
+        return None
+    inner = el.find(".//blockquote")
+    found = read_blockquote(inner) if inner is not None else Found(el, "amp", named[0])
+    found.element, found.method, found.status_id = el, "amp", named[0]
+    found.handle = found.handle or named[1]
+    return found
+
+
+UNADDRESSED_TAGS = frozenset({"img", "link", "meta", "source", "video", "audio"})
+
+
+def judge_placeholder(el: etree._Element, tag: str, cls: str) -> Found | None:
+    """Elements a script fills with a post: an ID attribute, a status address in an
+    attribute, component props naming a post, a bare URL, a shortcode, a twitter box."""
+    named = attribute_status(el) or read_props(el)
+    if named:
+        return from_container(el, "placeholder", [named[0]], named[1])
+    if tag not in UNADDRESSED_TAGS:
+        for name, value in el.attrib.items():
+            if name not in SKIP_ATTRS and "status" in value and (status := address_status(value)):
+                return from_container(el, "placeholder", [status[0]], status[1])
     bare = is_bare_url_block(el)
     if bare:
         return from_container(el, "placeholder", [bare])
@@ -484,6 +491,42 @@ def judge(el: etree._Element) -> Found | None:
         ids = subtree_ids(el, 2)
         if len(ids) == 1 and not in_feed(el):
             return from_container(el, "placeholder", ids)
+    return None
+
+
+def address_status(value: str) -> tuple[str, str | None] | None:
+    """The post an attribute's address names (a status URL, or an embed URL carrying one):
+    one address, not JSON, markup or prose that happens to hold a status link."""
+    value = value.strip()
+    if not value or value[0] in "{[<" or any(c.isspace() for c in value):
+        return None
+    return find_status(value)
+
+
+PROPS_ID_KEYS = frozenset({"tweetid", "statusid", "tweet", "tweeturl", "statusurl"})
+
+
+def read_props(el: etree._Element) -> tuple[str, str | None] | None:
+    """A component mount point whose JSON props name one post (``<div data-react-class=
+    "Tweet" data-react-props='{"tweetId": "…"}'>``): an empty element, marked as a tweet,
+    with a props key that means "the post's ID". Status links elsewhere in JSON (related
+    articles, hydration data) are not read."""
+    if len(el) or (el.text or "").strip():
+        return None
+    for name, value in el.attrib.items():
+        if not name.startswith("data-") or not value.startswith("{") or "weet" not in value:
+            continue
+        try:
+            props = json.loads(value)
+        except ValueError:
+            continue
+        if not isinstance(props, dict):
+            continue
+        for key, item in props.items():
+            if key.lower().replace("_", "").replace("-", "") in PROPS_ID_KEYS:
+                status = id_or_url(str(item))
+                if status and TWITTERISH.search(" ".join(el.attrib.values()).replace(value, "")):
+                    return status
     return None
 
 
@@ -514,23 +557,6 @@ def embed_container(link: etree._Element) -> etree._Element | None:
             return node if len(subtree_ids(node, 2)) == 1 and not in_feed(node) else None
         node = node.getparent()
     return None
-
-
-def in_feed(el: etree._Element, depth: int = 4) -> bool:
-    """True when a twitter-classed item is one entry of a list of posts (a sidebar widget, a
-    timeline): a near ancestor is classed as one, or is twitter-classed and holds other posts."""
-    node = el.getparent()
-    for _ in range(depth):
-        if node is None or node.tag in ("body", "html", "article", "main"):
-            return False
-        cls = node.get("class") or ""
-        marks = f"{cls} {node.get('id') or ''}"
-        if NOT_EMBED_CLASSES.search(cls) or (
-            TWITTERISH.search(marks) and len(subtree_ids(node, 2)) > 1
-        ):
-            return True
-        node = node.getparent()
-    return False
 
 
 def from_container(
@@ -578,7 +604,7 @@ def find_embeds(
     expand_hidden_markup(root)
     found: list[Found] = []
     accepted: list[etree._Element] = []
-    search = candidate_search(hints.id_attributes, hints.text_urls, hints.scripts)
+    search = candidate_search(hints.id_attributes, hints.text_urls, hints.scripts, hints.encoded)
     for el in search(root):
         # Candidates come in document order, so a descendant follows its accepted ancestor.
         if accepted and is_inside(el, accepted[-1]):

@@ -10,8 +10,9 @@ for ``@``. Each hit is then checked for the context that makes it real:
 * a status path (``/status``, ``%2Fstatus``, ``&#x2F;status``) only counts with a post host
   (twitter, x.com, a mirror) just before it, as the URL grammar requires;
 * ``twitter-tweet`` preceded by a dot is a CSS selector, not markup;
-* ``(@`` only counts as the signature of a flattened embed: ``(@handle)`` then a month name,
-  possibly after a few tags (``<a href=…>March 1, 2024</a>``).
+* ``(@`` only counts as the signature of a flattened embed: ``(@handle)`` then a date in any
+  locale (a digit soon after, or an English month name), possibly after a few tags
+  (``<a href=…>18. März 2025</a>``).
 
 ``survey`` also tells the HTML detector which of its (costlier) searches a candidate
 page needs at all.
@@ -19,10 +20,27 @@ page needs at all.
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 
 import ahocorasick_rs
+
+
+def base64_markers(text: bytes) -> tuple[bytes, ...]:
+    """What ``text`` looks like inside base64 at each of the three alignments: the
+    characters whose six bits all come from ``text``, whatever bytes precede it."""
+    found = []
+    for pad in range(3):
+        encoded = base64.b64encode(b"\0" * pad + text)
+        start, end = -(-8 * pad // 6), 8 * (pad + len(text)) // 6
+        found.append(encoded[start:end])
+    return tuple(found)
+
+
+# Base64 of embed markup holds one of these (the pre-filter looks for them).
+BASE64_MARKERS = base64_markers(b"twitter-tweet") + base64_markers(b"/status/")
+
 
 # Written by every markup form the HTML detector accepts (status URLs, plain or
 # percent-/entity-encoded; embed classes; ID attributes; embed iframe paths; shortcodes).
@@ -44,6 +62,8 @@ MARKERS = (
     b"twitter.com/i/cards/tfw",
     b"[tweet",
     b"createTweet",
+    b"tweetId",  # component props: data-react-props='{"tweetId": …}'
+    *BASE64_MARKERS,
 )
 # Written by the flattened text forms (signature line, title line).
 TEXT_MARKERS = (b"(@", b" on X: ", b" on X (formerly Twitter): ", b" on Twitter: ")
@@ -64,8 +84,15 @@ HOST_HINTS = (
 )
 HOST_WINDOW = 96  # bytes before "status": scheme-less host, "/#!/@", a 15-char handle, escapes
 _MONTHS = b"January|February|March|April|May|June|July|August|September|October|November|December"
+# A date in any locale holds a digit soon after the handle: ASCII, Arabic-Indic, Persian,
+# fullwidth, Devanagari or Bengali (UTF-8 bytes), unless it starts with an English month.
+_DIGIT = rb"(?:[0-9]|\xd9[\xa0-\xa9]|\xdb[\xb0-\xb9]|\xef\xbc[\x90-\x99]|\xe0[\xa5\xa7][\xa6-\xaf])"
 SIGNATURE_AHEAD = re.compile(
-    rb"\(@[A-Za-z0-9_]{1,15}\)\s*(?:<[^<>]{0,400}>\s*){0,4}\[?(?:" + _MONTHS + rb")\b"
+    rb"\(@[A-Za-z0-9_]{1,15}\)\s*(?:<[^<>]{0,400}>\s*){0,4}\[?(?:(?:"
+    + _MONTHS
+    + rb")\b|[^\n<]{0,24}?"
+    + _DIGIT
+    + rb")"
 )
 
 
@@ -153,6 +180,7 @@ class PageHints:
     id_attributes: bool = True  # data-tweet-id / data-tweetid / data-tweet
     text_urls: bool = True  # a status URL or shortcode in text, not inside a tag
     scripts: bool = True  # createTweet("ID") calls
+    encoded: bool = True  # base64 of embed markup in an attribute
     text_markers: int | None = None  # how many signature or title lines (None: not counted)
 
     @property
@@ -162,12 +190,13 @@ class PageHints:
 
 ALL_SEARCHES = PageHints()
 _ID_MARKERS = frozenset({b"data-tweet", b"tweetid"})
+_BASE64_MARKER_SET = frozenset(BASE64_MARKERS)
 _TEXT_MARKER_SET = frozenset(TEXT_MARKERS)
 
 
 def survey(data: bytes) -> PageHints:
     """One pass over the page, noting every kind of marker it holds."""
-    markup = ids = text_urls = scripts = False
+    markup = ids = text_urls = scripts = encoded = False
     text = 0
     for marker, start in _hits(data, _ALL, _SEARCHED):
         if marker in _TEXT_MARKER_SET:
@@ -178,11 +207,13 @@ def survey(data: bytes) -> PageHints:
             ids = True
         elif marker == b"createTweet":
             scripts = True
+        elif marker in _BASE64_MARKER_SET:
+            encoded = True
         elif marker == b"[tweet" or (
             marker.endswith(b"status") and data.rfind(b">", 0, start) > data.rfind(b"<", 0, start)
         ):
             text_urls = True
-    return PageHints(markup, text > 0, ids, text_urls, scripts, text)
+    return PageHints(markup, text > 0, ids, text_urls, scripts, encoded, text)
 
 
 def has_markers(data: bytes) -> bool:

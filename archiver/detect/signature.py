@@ -1,57 +1,100 @@
-"""The publish-markup signature line: ``— Display Name (@handle) Month D, YYYY``."""
+"""The publish-markup signature line: ``— Display Name (@handle) DATE``.
+
+The line is recognised by its structure, not by its language: a dash, the display name, the
+handle in ``(@…)``, then the date as the page's locale writes it (``March 18, 2025``,
+``18 mars 2025``, ``2025. március 18.``, ``2025年3月18日``, ``١٨ مارس ٢٠٢٥``…): a short rest
+of the line holding a digit. The date's text is kept as shown; it is also parsed to ISO
+where possible, English month names by ``strptime`` and every other locale by
+``dateparser`` (imported on the first non-English date only: it costs about 70 ms to import
+and its language data more on first use, which a scan of English pages never pays).
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
+from typing import TypedDict
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTH = "(?:" + "|".join(MONTHS) + ")"
 DASH = r"(?:—|–|&mdash;|--|-)"
+# A date as written after the handle: the rest of the line, short, with a digit in it.
+MAX_DATE_CHARS = 40
+MAX_DATE_WORDS = 6
 # Parsed from the right: display names may hold parentheses, colons, emoji or "(@x)".
 SIGNATURE_RE = re.compile(
-    rf"(?:^|(?<=\s)|(?<=[.!?\"”…]))(?P<dash>{DASH})[^\S\n]*(?P<name>(?:(?!\s[-–—]\s|—|&mdash;)[^\n]){{0,100}}?)[^\S\n]*"
-    rf"\(@(?P<handle>[A-Za-z0-9_]{{1,15}})\)[^\S\n]*(?P<date>{_MONTH}[^\S\n]+\d{{1,2}},[^\S\n]*(?:19|20)\d\d)"
-    r"[^\S\n]*$",
+    rf"(?:^|(?<=\s)|(?<=[.!?\"”…]))(?P<dash>{DASH})[^\S\n]*"
+    r"(?P<name>(?:(?!\s[-–—]\s|—|&mdash;)[^\n]){0,100}?)[^\S\n]*"
+    r"\(@(?P<handle>[A-Za-z0-9_]{1,15})\)[^\S\n]*"
+    rf"(?P<date>(?=[^\n]{{0,{MAX_DATE_CHARS}}}?\d)[^\n@]{{1,{MAX_DATE_CHARS}}}?)[^\S\n]*$",
     re.M,
 )
+FIRST_POST_YEAR, LAST_YEAR = 2006, 2100
+# dateparser: absolute dates only ("3 days ago" is not a signature date), all three parts.
+DATEPARSER_SETTINGS = {
+    "PARSERS": ["absolute-time"],
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PREFER_DAY_OF_MONTH": "first",
+}
 
 
-def parse_date(value: str | None) -> str | None:
-    """``March 27, 2024`` → ``2024-03-27`` (None when it is not such a date)."""
-    if not value:
-        return None
+class Signature(TypedDict):
+    author: str | None
+    handle: str
+    date: str | None  # ISO 8601 (YYYY-MM-DD) when the date could be read
+    date_text: str  # the date as the page shows it
+
+
+def is_date_like(value: str) -> bool:
+    """Short text with a digit and no address: what a signature's date looks like."""
+    return (
+        any(c.isdecimal() for c in value)
+        and "://" not in value
+        and len(value.split()) <= MAX_DATE_WORDS
+    )
+
+
+def _english(value: str) -> date | None:
     try:
-        return (
-            datetime.strptime(" ".join(value.replace(",", ", ").split()), "%B %d, %Y")
-            .date()
-            .isoformat()
-        )
+        return datetime.strptime(" ".join(value.replace(",", ", ").split()), "%B %d, %Y").date()
     except ValueError:
         return None
 
 
-def split_signature(text: str) -> tuple[str, dict[str, str | None] | None]:
+def _any_locale(value: str) -> date | None:
+    import dateparser  # a non-English date: the only place the library is needed
+
+    parsed = dateparser.parse(value, settings=DATEPARSER_SETTINGS)  # type: ignore[arg-type]
+    return parsed.date() if parsed else None
+
+
+@lru_cache(maxsize=4096)
+def parse_date(value: str | None) -> str | None:
+    """A signature date in any locale → ``YYYY-MM-DD`` (None when it cannot be read)."""
+    if not value or not is_date_like(value):
+        return None
+    parsed = _english(value) or _any_locale(value.strip())
+    if parsed is None or not FIRST_POST_YEAR <= parsed.year <= LAST_YEAR:
+        return None
+    return parsed.isoformat()
+
+
+def find_signature(text: str) -> re.Match[str] | None:
+    """The first signature line in a text whose date part looks like a date."""
+    for match in SIGNATURE_RE.finditer(text):
+        if is_date_like(match.group("date")):
+            return match
+    return None
+
+
+def split_signature(text: str) -> tuple[str, Signature | None]:
     """Split ``TEXT — Name (@handle) Date`` into TEXT and the signature's parts."""
-    match = SIGNATURE_RE.search(text)
+    match = find_signature(text)
     if not match:
         return text, None
-    name = match.group("name").strip() or None
+    date_text = match.group("date").strip()
     return text[: match.start()].rstrip(), {
-        "author": name,
+        "author": match.group("name").strip() or None,
         "handle": match.group("handle"),
-        "date": parse_date(match.group("date")),
+        "date": parse_date(date_text),
+        "date_text": date_text,
     }

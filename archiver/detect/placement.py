@@ -1,0 +1,111 @@
+"""Where a placeholder sits: a lone post in the article's flow, or a card beside it.
+
+A placeholder (an ID or an address a script turns into a post) is weak evidence, so it only
+counts where a reader sees one embedded post as part of the article: not in a region beside
+the article (an aside, a sidebar, a widget, a "related" or "trending" box), not as one card
+of a list of posts, and not as a feed card with retweet/reply/like buttons.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .tree import subtree_ids
+
+NOT_EMBED_CLASSES = re.compile(
+    r"share|follow|timeline|hashtag|mention|intent|widget_twitter|widget-twitter|button", re.I
+)
+TWITTERISH = re.compile(r"tweet|twitter", re.I)
+# Regions beside the article, by a class/id word at the start or end of a name
+# ("sidebar-right", "related-posts", "c-sidebar", "hot-on-twitter", "trending"). Not
+# "widget": CMSs call their in-article embed blocks widgets too.
+FEED_WORDS = frozenset(
+    {
+        "sidebar",
+        "aside",
+        "rail",
+        "related",
+        "timeline",
+        "feed",
+        "feeds",
+        "trending",
+        "ticker",
+        "popular",
+        "recommended",
+        "recommendations",
+        "teaser",
+        "teasers",
+        "twitterfeed",
+        "tweets",
+        "hot",
+    }
+)
+REGION_NAMES = frozenset({"widget-area", "hot-on-twitter", "most-read", "most-viewed"})
+OUTSIDE_TAGS = frozenset({"aside", "nav", "footer"})
+OUTSIDE_ROLES = frozenset({"complementary", "navigation", "contentinfo"})
+NAME_PREFIXES = frozenset({"js", "c", "o", "l", "m", "u", "is", "has"})
+_NAME_WORDS = re.compile(r"[a-z]+")
+# Action buttons of a server-rendered post card in a feed (retweet, reply, like).
+INTENT_ACTION = re.compile(r"/intent/(?:retweet|like|favorite)|/intent/tweet\?in_reply_to=", re.I)
+
+
+def names_a_region(node: etree._Element) -> bool:
+    """True when an element's class, id or role names a region beside the article."""
+    if node.tag in OUTSIDE_TAGS or (node.get("role") or "").lower() in OUTSIDE_ROLES:
+        return True
+    for name in f"{node.get('class') or ''} {node.get('id') or ''}".lower().split():
+        words = [w for w in _NAME_WORDS.findall(name) if w not in NAME_PREFIXES]
+        if words and (words[0] in FEED_WORDS or words[-1] in FEED_WORDS):
+            return True
+        if "-".join(words) in REGION_NAMES:
+            return True
+    return False
+
+
+def in_article_flow(el: etree._Element) -> bool:
+    """Where a reader sees a lone post as part of the article: not in a region beside it
+    (aside, nav, footer, a sidebar, widget, related or trending box), not one card of a
+    list of posts, and not a card with retweet/reply/like buttons."""
+    if any(INTENT_ACTION.search(a.get("href") or "") for a in el.iter("a")):
+        return False
+    if one_of_several_cards(el):
+        return False
+    node = el.getparent()
+    while node is not None and node.tag not in ("article", "main", "body", "html"):
+        if names_a_region(node):
+            return False
+        node = node.getparent()
+    return True
+
+
+def one_of_several_cards(el: etree._Element, depth: int = 3) -> bool:
+    """True when the box is an item of a list (``<li>``) whose other items hold posts too.
+    (Two boxes side by side are not a feed: articles embed posts back to back.)"""
+    node: etree._Element | None = el
+    for _ in range(depth):
+        if node is None or node.tag in ("article", "main", "body", "html"):
+            break
+        parent = node.getparent()
+        if node.tag == "li" and parent is not None:
+            return sum(1 for item in parent if item.tag == "li" and subtree_ids(item, 1)) > 1
+        node = parent
+    return False
+
+
+def in_feed(el: etree._Element, depth: int = 4) -> bool:
+    """True when a twitter-classed item is one entry of a list of posts (a sidebar widget, a
+    timeline): a near ancestor is classed as one, or is twitter-classed and holds other posts."""
+    node = el.getparent()
+    for _ in range(depth):
+        if node is None or node.tag in ("body", "html", "article", "main"):
+            return False
+        cls = node.get("class") or ""
+        marks = f"{cls} {node.get('id') or ''}"
+        if NOT_EMBED_CLASSES.search(cls) or (
+            TWITTERISH.search(marks) and len(subtree_ids(node, 2)) > 1
+        ):
+            return True
+        node = node.getparent()
+    return False
