@@ -23,6 +23,9 @@ class Embed:
     date: str | None = None
     raw: str = ""
     media: tuple[str, ...] = field(default=())
+    # The signature's date as the page shows it, in its own locale ("18. März 2025");
+    # ``date`` is the same date as YYYY-MM-DD when it could be read.
+    date_text: str | None = None
 
     @property
     def fingerprint(self) -> str | None:

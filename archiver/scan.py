@@ -178,7 +178,11 @@ def detect_record(
 ) -> ScanRecord:
     """Detection on a page's bytes, packed as a record for ``save_scan``."""
     detection = find_posts(
-        data, content_type=content_type, include_links=include_links, html=is_html
+        data,
+        content_type=content_type,
+        include_links=include_links,
+        html=is_html,
+        url=final_url or url,
     )
     return ScanRecord(
         url=url,

@@ -9,8 +9,10 @@ whose markers are not ASCII bytes, are decoded before the check.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from ..decode import decode, decode_head, page_info
 from ..models import Embed, PageInfo
@@ -46,6 +48,7 @@ HTML_HINTS = (
     b"<BODY",
 )
 SENTINEL = "\ufffc"
+X_HOSTS = re.compile(r"(?:^|\.)(?:twitter|x)\.com$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +74,28 @@ def looks_like_html(data: bytes | str) -> bool:
     return any(hint in sample for hint in HTML_HINTS)
 
 
+def served_by_x(*urls: str | None) -> bool:
+    """True when a page's address (where it was fetched, or its canonical URL) is on X's own
+    hosts: an X status or profile page shows posts, it does not embed them."""
+    for url in urls:
+        host = (urlsplit(url).hostname or "") if url and "//" in url else ""
+        if X_HOSTS.search(host):
+            return True
+    return False
+
+
 def find_posts(
     data: bytes | str,
     *,
     content_type: str | None = None,
     include_links: bool = False,
     html: bool | None = None,
+    url: str | None = None,
 ) -> Detection:
     """Every embedded post in a page (HTML or extracted text), in document order.
 
-    ``html`` forces the input kind; by default it is sniffed from the content.
+    ``html`` forces the input kind; by default it is sniffed from the content. ``url`` is
+    where the page came from, when known: a page served by X itself is not an article.
     """
     if isinstance(data, bytes) and is_wide(data, content_type):
         data = decode(data, content_type)  # UTF-16/32: the byte markers need ASCII bytes
@@ -93,8 +108,11 @@ def find_posts(
         return Detection(page_info(head) if html else PageInfo(), [])
     text = data if isinstance(data, str) else decode(raw, content_type)
     if not html:
-        return Detection(PageInfo(), _from_text(text, include_links))
-    return Detection(page_info(text), _from_html(text, raw, include_links, hints))
+        return Detection(PageInfo(), [] if served_by_x(url) else _from_text(text, include_links))
+    page = page_info(text)
+    if served_by_x(url, page.canonical_url):
+        return Detection(page, [])
+    return Detection(page, _from_html(text, raw, include_links, hints))
 
 
 def _text_embed(position: int, hit: TextHit) -> Embed:
@@ -108,6 +126,7 @@ def _text_embed(position: int, hit: TextHit) -> Embed:
         hit.date,
         hit.raw,
         hit.media,
+        hit.date_text,
     )
 
 
@@ -174,6 +193,7 @@ def _markup_embed(position: int, found, raw: str) -> Embed:
         found.date,
         raw,
         found.media,
+        found.date_text,
     )
 
 

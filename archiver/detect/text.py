@@ -5,8 +5,8 @@ Two shapes survive extraction:
 * the title form, ``Name on X: "TEXT" / X`` and its variants (``on X (formerly Twitter):
   "TEXT / X"``, ``on Twitter: "TEXT" / Twitter``), often followed by TEXT again in full: the
   repeat belongs to the same embed, and the full text wins over a truncated (``…``) title;
-* the signature form, the post's text then ``— Name (@handle) Month D, YYYY`` (same line or
-  its own paragraph).
+* the signature form, the post's text then ``— Name (@handle) DATE`` with the date in any
+  locale (same line or its own paragraph).
 
 A title line without the `` / X`` suffix is only taken when the text repeats after it or a
 signature follows, so prose such as ``He wrote on X: "…"`` is not an embed.
@@ -41,6 +41,7 @@ class TextHit:
     media: tuple[str, ...] = ()
     status_id: str | None = None
     method: str = "text"
+    date_text: str | None = None
 
 
 def parse_title(line: str) -> tuple[str, str, bool] | None:
@@ -187,19 +188,20 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
                 if has_signature:
                     last = after
                 body, media = split_media(clean_text(repeat[0] if repeat else title_text))
-                sig = signature[1] if has_signature else {}
+                sig = signature[1] if has_signature else None
                 status = linked.get(last) if has_signature else None
                 hits.append(
                     TextHit(
                         index,
                         last,
                         name,
-                        sig.get("handle"),
+                        sig["handle"] if sig else None,
                         body or None,
-                        sig.get("date"),
+                        sig["date"] if sig else None,
                         "\n".join(raw_lines[index : last + 1]),
                         media,
                         status_id=status[0] if status else None,
+                        date_text=sig["date_text"] if sig else None,
                     )
                 )
                 taken = last
@@ -226,6 +228,7 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
                         "\n".join(raw_lines[first : index + 1]),
                         media,
                         status_id=status[0] if status else None,
+                        date_text=sig["date_text"],
                     )
                 )
                 taken = index
