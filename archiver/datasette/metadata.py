@@ -10,6 +10,7 @@ Every canned query only reads: none has ``write: true``.
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from typing import Any
@@ -216,15 +217,14 @@ def _query(title: str, description: str, sql: str, **extra: Any) -> dict[str, An
     }
 
 
-def canned_queries() -> dict[str, dict[str, Any]]:
-    """The read-only canned queries, by name (shown on the database page)."""
-    return {
-        "provenance": _query(
-            "Provenance of a post",
-            "Every article that embedded the post (give its ID or any URL of it), where in the "
-            "article, what the article showed and when. Text-only embeds linked to the post "
-            "are included.",
-            """
+#: The read-only canned queries, by name (shown on the database page).
+CANNED_QUERIES: dict[str, dict[str, Any]] = {
+    "provenance": _query(
+        "Provenance of a post",
+        "Every article that embedded the post (give its ID or any URL of it), where in the "
+        "article, what the article showed and when. Text-only embeds linked to the post "
+        "are included.",
+        """
 select
   embeds.post_id, articles.title as article_title, articles.site, embeds.position,
   embeds.method, embeds.text as shown_text, embeds.first_seen_at, embeds.last_seen_at,
@@ -237,12 +237,12 @@ join articles on articles.id = embeds.article_id
 where posts.id = archiver_post_id(:post) or posts.resolved_id = archiver_post_id(:post)
 order by embeds.first_seen_at, articles.id, embeds.position
 """,
-        ),
-        "gone": _query(
-            "Posts no longer live",
-            "Deleted, protected, suspended or unavailable posts, most recent change first, with "
-            "each article that still shows the embed (article empty when none does).",
-            f"""
+    ),
+    "gone": _query(
+        "Posts no longer live",
+        "Deleted, protected, suspended or unavailable posts, most recent change first, with "
+        "each article that still shows the embed (article empty when none does).",
+        f"""
 select
   {_POST_CARD_SQL}, posts.status_changed_at, posts.last_checked_at,
   posts.text as last_known_text,
@@ -255,12 +255,12 @@ where posts.status in ({_GONE_SQL})
 order by coalesce(posts.status_changed_at, posts.last_checked_at, posts.first_seen_at) desc,
   posts.id, articles.id, embeds.position
 """,
-        ),
-        "changed": _query(
-            "Posts whose live text differs from what an article showed",
-            "Live posts whose latest snapshot text is not the text an article embedded "
-            "(compared ignoring case and surrounding space).",
-            f"""
+    ),
+    "changed": _query(
+        "Posts whose live text differs from what an article showed",
+        "Live posts whose latest snapshot text is not the text an article embedded "
+        "(compared ignoring case and surrounding space).",
+        f"""
 with latest as (
   select post_id, text, fetched_at from (
     select post_id, text, fetched_at,
@@ -280,11 +280,11 @@ where posts.status = 'live' and embeds.text is not null and embeds.text != ''
   and lower(trim(embeds.text)) != lower(trim(latest.text))
 order by latest.fetched_at desc, posts.id, articles.id, embeds.position
 """,
-        ),
-        "most_embedded": _query(
-            "Most-embedded posts",
-            "Posts by how many articles embedded them (links in running prose not counted).",
-            f"""
+    ),
+    "most_embedded": _query(
+        "Most-embedded posts",
+        "Posts by how many articles embedded them (links in running prose not counted).",
+        f"""
 select
   {_POST_CARD_SQL}, posts.text,
   count(distinct embeds.article_id) as articles, count(*) as embeds,
@@ -295,12 +295,12 @@ group by posts.id
 order by articles desc, embeds desc, first_seen_at, posts.id
 limit 100
 """,
-        ),
-        "article": _query(
-            "Everything from one article",
-            "Every embed of one article (give its URL or id), in page order, with the post's "
-            "status now and what the post says now.",
-            """
+    ),
+    "article": _query(
+        "Everything from one article",
+        "Every embed of one article (give its URL or id), in page order, with the post's "
+        "status now and what the post says now.",
+        """
 select
   embeds.position, embeds.occurrence, embeds.method, embeds.post_id,
   embeds.author_name as shown_author, embeds.handle as shown_handle,
@@ -314,12 +314,12 @@ join posts on posts.id = embeds.post_id
 where articles.url = :article or articles.final_url = :article or articles.id = :article
 order by articles.id, embeds.position, embeds.occurrence
 """,
-        ),
-        "search": _query(
-            "Search posts and embeds",
-            "Full-text search of post text, author names and handles, both as the articles "
-            "showed them and as the posts say now. Words are matched whole; quote a phrase.",
-            """
+    ),
+    "search": _query(
+        "Search posts and embeds",
+        "Full-text search of post text, author names and handles, both as the articles "
+        "showed them and as the posts say now. Words are matched whole; quote a phrase.",
+        """
 select * from (
   select 'post' as found_in, posts.id as post_id, posts.handle, posts.author_name,
     posts.status, posts.text, null as article_title, null as article_url,
@@ -337,12 +337,12 @@ select * from (
 order by rank, post_id
 limit 200
 """,
-        ),
-        "history": _query(
-            "Check history of a post",
-            "Every check of the post (give its ID or any URL of it), newest first, with the "
-            "snapshot each one produced or confirmed.",
-            """
+    ),
+    "history": _query(
+        "Check history of a post",
+        "Every check of the post (give its ID or any URL of it), newest first, with the "
+        "snapshot each one produced or confirmed.",
+        """
 select
   checks.checked_at, checks.provider, checks.http_status, checks.status, checks.error,
   checks.snapshot_id, snapshots.fetched_at as snapshot_fetched_at, snapshots.text,
@@ -352,85 +352,94 @@ left join snapshots on snapshots.id = checks.snapshot_id
 where checks.post_id = archiver_post_id(:post)
 order by checks.checked_at desc, checks.id desc
 """,
-        ),
-    }
+    ),
+}
+
+
+def canned_queries() -> dict[str, dict[str, Any]]:
+    """A copy of ``CANNED_QUERIES`` (callers may change it)."""
+    return copy.deepcopy(CANNED_QUERIES)
+
+
+#: Descriptions and options (sort, facets, label columns) of every table and view.
+TABLES: dict[str, dict[str, Any]] = {
+    "articles": {
+        "description": "Every article scanned, once per URL.",
+        "columns": _ARTICLE_COLUMNS,
+        "sort_desc": "last_scanned_at",
+        "facets": ["site"],
+        "label_column": "title",
+    },
+    "posts": {
+        "description": "Every post found embedded, once per post, with its status now.",
+        "columns": _POST_COLUMNS,
+        "sort_desc": "first_seen_at",
+        "facets": ["status", "handle"],
+        "label_column": "handle",
+    },
+    "embeds": {
+        "description": "The provenance link: one row per post per article, as the article "
+        "showed it. Removed embeds are kept, with removed_at.",
+        "columns": _EMBED_COLUMNS,
+        "sort_desc": "first_seen_at",
+        "facets": ["method", "handle"],
+    },
+    "snapshots": {
+        "description": "What the post itself said, one row each time its content changed.",
+        "columns": _SNAPSHOT_COLUMNS,
+        "sort_desc": "fetched_at",
+        "facets": ["status", "provider"],
+        "label_column": "fetched_at",
+    },
+    "checks": {
+        "description": "Every check of every post, including failed ones.",
+        "columns": _CHECK_COLUMNS,
+        "sort_desc": "checked_at",
+        "facets": ["status", "provider"],
+    },
+    "scans": {
+        "description": "Every scan of every article, including failed ones.",
+        "columns": _SCAN_COLUMNS,
+        "sort_desc": "started_at",
+    },
+    "source_state": {
+        "description": "The worker's state for each configured source (feeds, sitemaps…).",
+        "columns": _SOURCE_STATE_COLUMNS,
+    },
+    "records": {
+        "description": "Where the evidence bytes are: one row per WARC record.",
+        "columns": _RECORDS_COLUMNS,
+        "sort_desc": "date",
+        "facets": ["record_type", "content_type"],
+    },
+    "media": {
+        "description": "Photos and videos of posts, kept as WARC records.",
+        "columns": _MEDIA_COLUMNS,
+        "sort_desc": "fetched_at",
+        "facets": ["kind"],
+    },
+    "worker_runs": {
+        "description": "Each run of archive worker, with its heartbeat.",
+        "columns": _WORKER_RUN_COLUMNS,
+        "sort_desc": "started_at",
+    },
+    "_sqlite_migrations": {"hidden": True},
+    "post_provenance": {
+        "description": "Each post with every article that embedded it.",
+        "columns": _PROVENANCE_COLUMNS,
+        "facets": ["status", "method", "site"],
+    },
+    "post_changes": {
+        "description": "Posts no longer live, or whose live text differs from an article's.",
+        "columns": _CHANGES_COLUMNS,
+        "facets": ["change", "status"],
+    },
+}
 
 
 def tables() -> dict[str, dict[str, Any]]:
-    """Descriptions and options (sort, facets, label columns) of every table and view."""
-    return {
-        "articles": {
-            "description": "Every article scanned, once per URL.",
-            "columns": _ARTICLE_COLUMNS,
-            "sort_desc": "last_scanned_at",
-            "facets": ["site"],
-            "label_column": "title",
-        },
-        "posts": {
-            "description": "Every post found embedded, once per post, with its status now.",
-            "columns": _POST_COLUMNS,
-            "sort_desc": "first_seen_at",
-            "facets": ["status", "handle"],
-            "label_column": "handle",
-        },
-        "embeds": {
-            "description": "The provenance link: one row per post per article, as the article "
-            "showed it. Removed embeds are kept, with removed_at.",
-            "columns": _EMBED_COLUMNS,
-            "sort_desc": "first_seen_at",
-            "facets": ["method", "handle"],
-        },
-        "snapshots": {
-            "description": "What the post itself said, one row each time its content changed.",
-            "columns": _SNAPSHOT_COLUMNS,
-            "sort_desc": "fetched_at",
-            "facets": ["status", "provider"],
-            "label_column": "fetched_at",
-        },
-        "checks": {
-            "description": "Every check of every post, including failed ones.",
-            "columns": _CHECK_COLUMNS,
-            "sort_desc": "checked_at",
-            "facets": ["status", "provider"],
-        },
-        "scans": {
-            "description": "Every scan of every article, including failed ones.",
-            "columns": _SCAN_COLUMNS,
-            "sort_desc": "started_at",
-        },
-        "source_state": {
-            "description": "The worker's state for each configured source (feeds, sitemaps…).",
-            "columns": _SOURCE_STATE_COLUMNS,
-        },
-        "records": {
-            "description": "Where the evidence bytes are: one row per WARC record.",
-            "columns": _RECORDS_COLUMNS,
-            "sort_desc": "date",
-            "facets": ["record_type", "content_type"],
-        },
-        "media": {
-            "description": "Photos and videos of posts, kept as WARC records.",
-            "columns": _MEDIA_COLUMNS,
-            "sort_desc": "fetched_at",
-            "facets": ["kind"],
-        },
-        "worker_runs": {
-            "description": "Each run of archive worker, with its heartbeat.",
-            "columns": _WORKER_RUN_COLUMNS,
-            "sort_desc": "started_at",
-        },
-        "_sqlite_migrations": {"hidden": True},
-        "post_provenance": {
-            "description": "Each post with every article that embedded it.",
-            "columns": _PROVENANCE_COLUMNS,
-            "facets": ["status", "method", "site"],
-        },
-        "post_changes": {
-            "description": "Posts no longer live, or whose live text differs from an article's.",
-            "columns": _CHANGES_COLUMNS,
-            "facets": ["change", "status"],
-        },
-    }
+    """A copy of ``TABLES`` (callers may change it)."""
+    return copy.deepcopy(TABLES)
 
 
 def database_metadata(*, queries: bool = True) -> dict[str, Any]:

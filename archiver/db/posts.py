@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 import sqlite_utils
 
@@ -73,44 +74,9 @@ def save_check(db: sqlite_utils.Database, check: CheckRecord) -> tuple[bool, boo
 
 def _save_check(conn: sqlite3.Connection, check: CheckRecord) -> tuple[bool, bool]:
     previous = conn.execute("select status from posts where id = ?", (check.post_id,)).fetchone()[0]
-    latest = conn.execute(
-        "select id, content_sha256, status from snapshots where post_id = ?"
-        " order by id desc limit 1",
-        (check.post_id,),
-    ).fetchone()
-    urls = {id(answer): url for answer, url in check.answers}
     answers = [answer for answer, _ in check.answers]
     evidence = check.content or next((a for a in answers if a.conclusive), None)
-    snapshot_id = latest[0] if latest else None
-    wrote = False
-    if (
-        evidence is not None
-        and check.conclusive
-        and (latest is None or latest[1] != check.content_sha256 or latest[2] != check.status)
-    ):
-        fields = evidence.snapshot_fields()
-        cursor = conn.execute(
-            "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
-            " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
-            " content_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                check.post_id,
-                check.checked_at,
-                fields["provider"],
-                urls.get(id(evidence)),
-                fields["http_status"],
-                check.status,
-                fields["author_name"],
-                fields["handle"],
-                fields["text"],
-                fields["created_at"],
-                fields["media"],
-                fields["payload"].decode("utf-8", "replace"),
-                fields["payload_sha256"],
-                check.content_sha256,
-            ),
-        )
-        snapshot_id, wrote = int(cursor.lastrowid or 0), True
+    snapshot_id, wrote = _snapshot_if_changed(conn, check, evidence)
     conn.executemany(
         "insert into checks (post_id, checked_at, provider, http_status, status,"
         " snapshot_id, error) values (?, ?, ?, ?, ?, ?, ?)",
@@ -127,6 +93,55 @@ def _save_check(conn: sqlite3.Connection, check: CheckRecord) -> tuple[bool, boo
             for a in answers
         ],
     )
+    _update_post(conn, check)
+    return wrote, previous != check.status
+
+
+def _snapshot_if_changed(
+    conn: sqlite3.Connection, check: CheckRecord, evidence: Any
+) -> tuple[int | None, bool]:
+    """Add a snapshot when the content (or the proven status) changed since the latest one.
+    Returns (the snapshot this check produced or confirmed, whether it is new)."""
+    latest = conn.execute(
+        "select id, content_sha256, status from snapshots where post_id = ?"
+        " order by id desc limit 1",
+        (check.post_id,),
+    ).fetchone()
+    snapshot_id = latest[0] if latest else None
+    unchanged = latest is not None and (latest[1], latest[2]) == (
+        check.content_sha256,
+        check.status,
+    )
+    if evidence is None or not check.conclusive or unchanged:
+        return snapshot_id, False
+    urls = {id(answer): url for answer, url in check.answers}
+    fields = evidence.snapshot_fields()
+    cursor = conn.execute(
+        "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
+        " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
+        " content_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            check.post_id,
+            check.checked_at,
+            fields["provider"],
+            urls.get(id(evidence)),
+            fields["http_status"],
+            check.status,
+            fields["author_name"],
+            fields["handle"],
+            fields["text"],
+            fields["created_at"],
+            fields["media"],
+            fields["payload"].decode("utf-8", "replace"),
+            fields["payload_sha256"],
+            check.content_sha256,
+        ),
+    )
+    return int(cursor.lastrowid or 0), True
+
+
+def _update_post(conn: sqlite3.Connection, check: CheckRecord) -> None:
+    """The post's new status and schedule; its text, author and handle when they changed."""
     content = check.content
     conn.execute(
         "update posts set status = ?, last_checked_at = ?, next_check_at = ?,"
@@ -147,23 +162,23 @@ def _save_check(conn: sqlite3.Connection, check: CheckRecord) -> tuple[bool, boo
             check.post_id,
         ),
     )
-    if content is not None:
-        # Only when something changed: the full-text index is rewritten on each such update.
-        text, author, handle = content.text, content.author_name, content.handle
-        conn.execute(
-            "update posts set text = coalesce(?, text), author_name = coalesce(?, author_name),"
-            " handle = coalesce(?, handle), url = ? where id = ?"
-            " and (text is not coalesce(?, text) or author_name is not coalesce(?, author_name)"
-            " or handle is not coalesce(?, handle))",
-            (
-                text,
-                author,
-                handle,
-                canonical_url(check.post_id, handle),
-                check.post_id,
-                text,
-                author,
-                handle,
-            ),
-        )
-    return wrote, previous != check.status
+    if content is None:
+        return
+    # Only when something changed: the full-text index is rewritten on each such update.
+    text, author, handle = content.text, content.author_name, content.handle
+    conn.execute(
+        "update posts set text = coalesce(?, text), author_name = coalesce(?, author_name),"
+        " handle = coalesce(?, handle), url = ? where id = ?"
+        " and (text is not coalesce(?, text) or author_name is not coalesce(?, author_name)"
+        " or handle is not coalesce(?, handle))",
+        (
+            text,
+            author,
+            handle,
+            canonical_url(check.post_id, handle),
+            check.post_id,
+            text,
+            author,
+            handle,
+        ),
+    )
