@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from lxml import etree
@@ -116,7 +116,6 @@ class Found:
     text: str | None = None
     date: str | None = None
     media: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
     date_text: str | None = None
 
 

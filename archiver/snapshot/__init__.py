@@ -8,9 +8,7 @@ configured order until a result is ``conclusive``, then calls ``decide_status``.
 from .classify import classify_oembed_forbidden, classify_tombstone, decide_status, is_absent_check
 from .providers import (
     OEMBED,
-    OEMBED_URL,
     SYNDICATION,
-    SYNDICATION_URL,
     network_failure,
     oembed_request,
     parse_oembed,
@@ -25,11 +23,9 @@ PARSERS = {SYNDICATION: parse_syndication, OEMBED: parse_oembed}
 
 __all__ = [
     "OEMBED",
-    "OEMBED_URL",
     "PARSERS",
     "STATUSES",
     "SYNDICATION",
-    "SYNDICATION_URL",
     "ProviderResult",
     "classify_oembed_forbidden",
     "classify_tombstone",

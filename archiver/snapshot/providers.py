@@ -48,8 +48,6 @@ from .token import syndication_token
 
 SYNDICATION = "syndication"
 OEMBED = "oembed"
-SYNDICATION_URL = "https://cdn.syndication.twimg.com/tweet-result"
-OEMBED_URL = "https://publish.twitter.com/oembed"
 
 _TCO_LINK = re.compile(r"\s*https?://t\.co/[A-Za-z0-9]+\s*$")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@[A-Za-z0-9_]{1,15})*\s*$")
