@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -15,10 +16,30 @@ if TYPE_CHECKING:
 
 BAR_MIN_TARGETS = 5
 
+# What a terminal would act on instead of showing: C0 and C1 control characters (ESC starts
+# the sequences that retitle the window or rewrite the screen, even through a pipe into
+# less -R or a log viewer) and the bidi overrides and isolates that reorder the line.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_SPACE = re.compile("[ \t\n\r]+")
+
+
+def visible(text: str | None) -> str:
+    """``text`` safe to print: each control character, ESC included, and each bidi override
+    becomes a visible escape (``\\x1b``, ``\\u202e``). What is stored stays verbatim."""
+    return _UNSHOWABLE.sub(_escape, text or "")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
 
 def first_words(text: str | None, width: int = 60) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    """The start of a text on one line: spaces and line breaks collapsed, then escaped."""
+    text = _LINE_SPACE.sub(" ", text or "").strip()
+    if len(text) > width:
+        text = text[: width - 1].rstrip() + "…"
+    return visible(text)
 
 
 def outcome_json(outcome: ScanOutcome) -> dict[str, object]:
@@ -53,17 +74,17 @@ class ScanReporter:
         if self.bar is not None:
             self.bar.update(1)
             if outcome.error:
-                self.bar.write(f"error: {outcome.error}", file=sys.stderr)
+                self.bar.write(f"error: {visible(outcome.error)}", file=sys.stderr)
             return
         if outcome.error:
-            click.echo(f"error: {outcome.error}", err=True)
+            click.echo(f"error: {visible(outcome.error)}", err=True)
             return
         embeds = [e for e in outcome.record.embeds if e.method != "link"] if outcome.record else []
         if not outcome.record or not outcome.record.embeds:
             return  # pages without embeds only count in the summary
-        click.echo(f"{outcome.target.label}: {len(embeds)} embedded post(s)")
+        click.echo(f"{visible(outcome.target.label)}: {len(embeds)} embedded post(s)")
         for embed in outcome.record.embeds if outcome.record else []:
-            who = f"@{embed.handle}" if embed.handle else (embed.author or "?")
+            who = f"@{embed.handle}" if embed.handle else first_words(embed.author or "?", 40)
             click.echo(
                 f"  [{embed.position}] {embed.method:<11} {embed.post_id}  {who}  "
                 f"{first_words(embed.text)}"
@@ -98,7 +119,8 @@ class SnapshotReporter:
             self.bar.update(1)
             return
         errors = "; ".join(a.error for a, _ in record.answers if a.error)
-        click.echo(f"{record.post_id}: {record.status}" + (f" ({errors})" if errors else ""))
+        line = f"{record.post_id}: {record.status}" + (f" ({errors})" if errors else "")
+        click.echo(visible(line))
 
     def close(self) -> None:
         if self.bar is not None:
@@ -113,8 +135,8 @@ def post_lines(db: sqlite_utils.Database, limit: int) -> list[str]:
     if limit <= 0:
         return []
     return [
-        f"  {p.status:<9} {(p.author_name or '?')[:24]:<24} "
+        f"  {visible(p.status):<9} {first_words(p.author_name or '?', 24):<24} "
         f"{'@' + p.handle if p.handle else '':<17} {first_words(p.text, 50)}  "
-        f"({p.embeds} embed{'s' if p.embeds != 1 else ''}, {p.id})"
+        f"({p.embeds} embed{'s' if p.embeds != 1 else ''}, {visible(p.id)})"
         for p in most_embedded_posts(db, limit)
     ]

@@ -34,30 +34,43 @@ _HOSTS = (
     r"|twitter3e4tixl4xyajtrzo62zg5vztmjuricljdp2c5kshju4avyoid\.onion"
 )
 # A status URL anywhere in a string (href, attribute, plain text). Hosts and handles are
-# case-insensitive; the id is 1-19 digits and must not run on into more digits.
+# case-insensitive; the id is 1-19 digits after any leading zeros and must not run on into
+# more digits (``canonical_id`` then drops the zeros and checks the range).
 STATUS_URL_RE = re.compile(
     r"(?:(?:https?:)?//)?(?<![\w.-])(?P<host>" + _HOSTS + r")"
     r"/(?:#!/)?(?:(?:i/web|i|@?(?P<handle>[A-Za-z0-9_\\]{1,32}))/status(?:es)?|statuses)"
-    r"/(?P<id>[0-9]{1,19})(?![0-9])",
+    r"/(?P<id>0*[0-9]{1,19})(?![0-9])",
     re.IGNORECASE,
 )
 EMBED_IFRAME_RE = re.compile(
-    r"platform\.twitter\.com/embed/(?:Tweet|index)\.html\?[^\"'\s>]*?\bid=(?P<id>[0-9]{1,19})(?![0-9])",
+    r"platform\.twitter\.com/embed/(?:Tweet|index)\.html\?[^\"'\s>]*?\bid=(?P<id>0*[0-9]{1,19})(?![0-9])",
     re.IGNORECASE,
 )
 VIDEO_IFRAME_RE = re.compile(
-    r"twitter\.com/i/(?:videos/tweet|cards/tfw/v1)/(?P<id>[0-9]{1,19})(?![0-9])", re.IGNORECASE
+    r"twitter\.com/i/(?:videos/tweet|cards/tfw/v1)/(?P<id>0*[0-9]{1,19})(?![0-9])", re.IGNORECASE
 )
-ID_RE = re.compile(r"[0-9]{1,19}")
+ID_RE = re.compile(r"0*[0-9]{1,19}")
 
 TWEPOCH_MS = 1288834974657
 LAST_PRE_SNOWFLAKE_ID = 29700859247
 MAX_ID = 2**63 - 1
 
 
+def canonical_id(value: str | None) -> str | None:
+    """A status ID in its one written form, ``str(int(value))``, or None for a non-ID.
+
+    ASCII digits only (leading zeros allowed: ``/status/00020`` is post 20), not zero, and
+    within a signed 64-bit integer (X's IDs are int64): anything above 2**63-1 is not an ID.
+    """
+    if not value or not ID_RE.fullmatch(value):
+        return None
+    number = int(value)
+    return str(number) if 0 < number <= MAX_ID else None
+
+
 def valid_id(value: str | None) -> bool:
-    """A status ID is 1-19 digits, not zero, and fits a signed 64-bit integer."""
-    return bool(value and ID_RE.fullmatch(value) and 0 < int(value) <= MAX_ID)
+    """True when ``value`` is a status ID (``canonical_id`` gives its canonical form)."""
+    return canonical_id(value) is not None
 
 
 def clean_handle(handle: str | None) -> str | None:
@@ -97,8 +110,8 @@ def iter_statuses(text: str) -> Iterator[tuple[str, str | None]]:
     regexes = (STATUS_URL_RE, EMBED_IFRAME_RE, VIDEO_IFRAME_RE)
     matches = sorted((m for r in regexes for m in r.finditer(text)), key=lambda m: m.start())
     for match in matches:
-        post_id = match.group("id")
-        if valid_id(post_id):
+        post_id = canonical_id(match.group("id"))
+        if post_id:
             yield post_id, clean_handle(match.groupdict().get("handle"))
 
 
@@ -112,19 +125,21 @@ def bare_status(text: str) -> tuple[str, str | None] | None:
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     match = STATUS_URL_RE.match(text)
-    if not match or not valid_id(match.group("id")):
+    post_id = canonical_id(match.group("id")) if match else None
+    if not match or not post_id:
         return None
     rest = text[match.end() :]
     if rest and (rest[0] not in "/?#." or any(c.isspace() for c in rest)):
         return None
-    return match.group("id"), clean_handle(match.group("handle"))
+    return post_id, clean_handle(match.group("handle"))
 
 
 def parse_post_ref(value: str) -> tuple[str, str | None] | None:
     """Parse what a user typed as a post: a bare ID or any status URL form."""
     value = value.strip()
-    if valid_id(value):
-        return value, None
+    post_id = canonical_id(value)
+    if post_id:
+        return post_id, None
     return find_status(value)
 
 
@@ -136,8 +151,9 @@ def canonical_url(post_id: str, handle: str | None = None) -> str:
 
 def snowflake_time(post_id: str) -> str | None:
     """The creation time encoded in a snowflake ID (UTC ISO-8601), None for older IDs."""
-    if not valid_id(post_id) or int(post_id) <= LAST_PRE_SNOWFLAKE_ID:
+    number = int(post_id) if valid_id(post_id) else 0
+    if number <= LAST_PRE_SNOWFLAKE_ID:
         return None
-    ms = (int(post_id) >> 22) + TWEPOCH_MS
+    ms = (number >> 22) + TWEPOCH_MS
     moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -378,3 +378,16 @@ def test_archive_serve_while_another_process_writes(sample, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_every_status_has_a_badge_colour_and_an_explanation():
+    from archiver.snapshot.result import GONE, STATUSES
+
+    css = (Path(plugin.__file__).parent / "static" / "archiver.css").read_text()
+    for status in (*STATUSES, "pending", "text_only"):
+        assert status in metadata.STATUSES
+        assert f".archiver-status-{status} {{" in css
+        assert plugin.STATUS_HELP[status]
+        assert f"archiver-status-{status}" in plugin.status_badge(status)
+    assert set(GONE) <= set(metadata.GONE_STATUSES)
+    assert "X removed the post" in plugin.status_badge("removed")

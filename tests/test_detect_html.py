@@ -647,3 +647,24 @@ def test_share_link_naming_a_post_is_not_a_sighting():
         b'?url=https%3A%2F%2Ftwitter.com%2Fjack%2Fstatus%2F20">Share</a></p></body></html>'
     )
     assert find_posts(page, include_links=True).embeds == []
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<blockquote class="twitter-tweet"><p>just setting up my twttr</p>&mdash; jack (@jack) '
+        '<a href="https://twitter.com/jack/status/00020">March 21, 2006</a></blockquote>',
+        '<iframe data-tweet-id="020" src="about:blank"></iframe>',
+        '<iframe src="https://platform.twitter.com/embed/Tweet.html?id=000020"></iframe>',
+        '<amp-twitter data-tweetid="0000020" width="1" height="1"></amp-twitter>',
+        '<script>twttr.widgets.createTweet("00020", el)</script>',
+    ],
+)
+def test_leading_zeros_in_any_form_name_the_same_post(markup):
+    [embed] = find_posts(f"<p>Prose.</p>{markup}".encode(), content_type="text/html").embeds
+    assert embed.status_id == "20"
+
+
+def test_ids_above_int64_are_not_posts():
+    page = '<amp-twitter data-tweetid="9223372036854775808" width="1" height="1"></amp-twitter>'
+    assert find_posts(page.encode(), content_type="text/html").embeds == []

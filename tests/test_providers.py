@@ -101,7 +101,7 @@ def test_text_post() -> None:
         "Last briefing of the year is done. Thanks to everyone who followed along. "
         "Happy #NewYearsEve"
     )
-    assert r.created_at == "2024-12-31T14:18:33.000Z"
+    assert r.created_at == "2024-12-31T14:18:33.181Z"  # from the ID, to the millisecond
     assert r.media == []
     assert (r.quoted_id, r.parent_id, r.edited, r.truncated) == (None, None, False, False)
     assert r.error is None and not r.absent and not r.retryable
@@ -192,9 +192,20 @@ def test_long_post_is_marked_truncated_and_entities_may_be_absent() -> None:
 AMP_TEXT = "Rates up 0.5% & more to come — Fed <sigh> 🇺🇸 details:"
 
 
-def test_entities_are_decoded_and_the_range_counts_code_points() -> None:
-    # display_text_range counted over the unescaped text (the flag emoji is 2 code points).
+def test_entities_are_decoded_and_the_range_counts_utf16_units() -> None:
+    # display_text_range counted in UTF-16 units over the unescaped text (the flag emoji is
+    # 2 code points, 4 units), while the media entity's indices count code points.
+    data = json.loads(fixture("syn_amp.json"))
+    assert data["display_text_range"] == [0, 55]
+    assert data["entities"]["media"][0]["indices"] == [54, 77]
     assert syn("syn_amp.json").text == AMP_TEXT
+
+
+def test_a_range_in_code_points_is_still_read() -> None:
+    # Older captures (and this fixture before) give the range in code points.
+    data = json.loads(fixture("syn_amp.json"))
+    data["display_text_range"] = [0, 53]
+    assert parse_syndication(200, JSON, json.dumps(data).encode()).text == AMP_TEXT
 
 
 def test_range_counted_over_the_escaped_text_works_too() -> None:
@@ -270,6 +281,10 @@ def test_reasonless_tombstone_is_never_deleted() -> None:
         ),
         ("Age-restricted adult content", ("unavailable", "age_restricted")),
         ("This Post has been withheld in Germany.", ("unavailable", "withheld")),
+        ("This Post violated the X Rules. Learn more", ("removed", "rules_violation")),
+        ("This Tweet violated the Twitter Rules. Learn more", ("removed", "rules_violation")),
+        ("This Tweet violated the Twitter rules.", ("removed", "rules_violation")),
+        ("Rules of the game: this post is unavailable", ("unavailable", "withheld")),
         ("Learn more", ("unavailable", "unknown")),
         ("", ("unavailable", "unknown")),
         (None, ("unavailable", "unknown")),
@@ -277,6 +292,23 @@ def test_reasonless_tombstone_is_never_deleted() -> None:
 )
 def test_classify_tombstone(text: str | None, expected: tuple[str, str]) -> None:
     assert classify_tombstone(text)[:2] == expected
+
+
+def test_removed_is_conclusive_and_stays_removed_on_an_inconclusive_check() -> None:
+    assert classify_tombstone("This Post violated the X Rules. Learn more")[2] is True
+    body = json.dumps(
+        {
+            "__typename": "TweetTombstone",
+            "tombstone": {
+                "text": {"text": "This Tweet violated the Twitter Rules. Learn more", "rtl": False}
+            },
+        }
+    ).encode()
+    r = parse_syndication(200, JSON, body)
+    assert (r.status, r.conclusive, r.error) == ("removed", True, None)
+    assert decide_status("live", [r]) == ("removed", True)
+    single_404 = parse_oembed(404, None, b"")
+    assert decide_status("removed", [single_404]) == ("removed", False)
 
 
 def test_unavailable_typename() -> None:
@@ -446,7 +478,7 @@ def test_oembed_200() -> None:
         "Happy 50th anniversary to the Wilderness Act! Here's a great view from Lassen "
         "Volcanic National Park & more #Wilderness50"
     )
-    assert r.created_at == "2014-09-03"
+    assert r.created_at == "2014-09-03T15:18:45.483Z"  # the ID's time, not the signature day
     assert [(m["tco"], m["display_url"]) for m in r.media] == [
         ("https://t.co/HMhbyTg18X", "pic.twitter.com/HMhbyTg18X")
     ]
@@ -504,12 +536,62 @@ def test_oembed_403_without_a_reason_is_inconclusive() -> None:
         (200, JSON, fixture("oembed_200.json")[:-40], "invalid_json"),
         (200, JSON, b"[]", "wrong_shape"),
         (400, JSON, b'{"error": "url is required"}', "api_error"),
+        (400, JSON, b'{"errors": ["xml not implemented"]}', "api_error"),
+        (400, JSON, b'{"errors": [{"code": 356, "message": "xml not implemented"}]}', "api_error"),
+        (
+            410,
+            "application/xml;charset=utf-8",
+            b'<?xml version="1.0"?><errors><error code="64">'
+            b"The Twitter REST API v1 is no longer active.</error></errors>",
+            "api_error",
+        ),
+        (410, "application/xml", b"<?xml version='1.0'?><status>ok</status>", "not_json"),
     ],
 )
 def test_oembed_bad_answers(status: int, ctype: str, body: bytes, outcome: str) -> None:
     r = parse_oembed(status, ctype, body)
     assert (r.outcome, r.status, r.conclusive) == (outcome, "unavailable", False)
     assert r.error and r.error.startswith("oembed: ")
+
+
+@pytest.mark.parametrize(
+    ("status", "ctype", "body", "message"),
+    [
+        (400, JSON, b'{"errors": ["xml not implemented"]}', "HTTP 400: xml not implemented"),
+        (
+            400,
+            JSON,
+            b'{"errors": ["first", {"message": "second", "code": 7}, 12]}',
+            "HTTP 400: first; second (code 7)",
+        ),
+        (
+            410,
+            "application/xml;charset=utf-8",
+            b'<?xml version="1.0" encoding="UTF-8"?><errors>  <error code="64">The Twitter REST '
+            b"API v1 is no longer active.</error></errors>",
+            "HTTP 410: The Twitter REST API v1 is no longer active. (code 64)",
+        ),
+        (  # no content type: the XML declaration says what it is
+            410,
+            None,
+            b'<?xml version="1.0"?><errors><error code="64">Gone</error></errors>',
+            "HTTP 410: Gone (code 64)",
+        ),
+    ],
+)
+def test_oembed_error_messages(status: int, ctype: str | None, body: bytes, message: str) -> None:
+    r = parse_oembed(status, ctype, body)
+    assert r.error == f"oembed: {message}"
+    assert "blocked or throttled" not in r.error
+
+
+def test_xml_error_bodies_never_resolve_entities() -> None:
+    body = (
+        b'<?xml version="1.0"?><!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b"<errors><error>&x;</error></errors>"
+    )
+    r = parse_oembed(410, "application/xml", body)
+    assert r.status == "unavailable" and "root:" not in (r.error or "")
 
 
 # --- content hash -------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlite_utils
 from fake_x import TOMBSTONE_DELETED, FakeX, json_response, slow
 from werkzeug import Response
@@ -245,3 +247,49 @@ def test_full_text_index_follows_the_live_text(run_cli, httpserver, config_file,
     before = db.execute("select count(*) from posts_fts_data").fetchone()[0]
     run_cli("snapshot", POST)
     assert db.execute("select count(*) from posts_fts_data").fetchone()[0] == before
+
+
+def test_created_at_from_the_id_is_never_replaced_by_a_providers_day(
+    run_cli, httpserver, config_file, db_path
+):
+    # Issue 12: syndication failed, oEmbed answered with its day (2025-03-17, X's time zone)
+    # and replaced the millisecond time of the ID (2025-03-18T11:15:05.087Z).
+    post = "1901955510931214337"
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(post, "Up late")
+    fake.syndication[post] = [Response("", status=404)]
+    fake.oembed[post][0] = json_response(
+        {
+            **json.loads(fake.oembed[post][0].get_data()),
+            "html": '<blockquote class="twitter-tweet"><p>Up late</p>&mdash; Test Person '
+            f'(@testperson) <a href="https://twitter.com/testperson/status/{post}">March 17, '
+            "2025</a></blockquote>",
+        }
+    )
+    assert "1 live" in run_cli("snapshot", post).output
+    [row] = db_rows(db_path, "select created_at from posts")
+    [snap] = db_rows(db_path, "select provider, created_at, partial from snapshots")
+    assert row["created_at"] == "2025-03-18T11:15:05.087Z"
+    assert snap == {"provider": "oembed", "created_at": "2025-03-18T11:15:05.087Z", "partial": 0}
+
+
+def test_a_full_time_is_never_replaced_by_a_shorter_one(run_cli, httpserver, config_file, db_path):
+    # Post 20 predates snowflake IDs: only the providers know its time.
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live("20", "just setting up my twttr", created_at="2006-03-21T20:50:14.000Z")
+    run_cli("snapshot", "20")
+    fake.syndication["20"] = [Response("", status=404)]
+    fake.oembed["20"][0] = json_response(
+        {**json.loads(fake.oembed["20"][0].get_data()), "author_name": "jack"}
+    )
+    run_cli("snapshot", "https://x.com/jack/status/00020")
+    assert [r["id"] for r in db_rows(db_path, "select id from posts")] == ["20"]
+    snaps = db_rows(db_path, "select provider, created_at from snapshots order by id")
+    assert snaps == [
+        {"provider": "syndication", "created_at": "2006-03-21T20:50:14.000Z"},
+        {"provider": "oembed", "created_at": "2024-03-01"},
+    ]
+    [row] = db_rows(db_path, "select created_at from posts")
+    assert row["created_at"] == "2006-03-21T20:50:14.000Z"

@@ -6,6 +6,7 @@ import pytest
 
 from archiver.urls import (
     bare_status,
+    canonical_id,
     canonical_url,
     clean_handle,
     find_status,
@@ -205,3 +206,46 @@ def test_canonical_url(post_id, handle, url):
 )
 def test_snowflake_time(post_id, when):
     assert snowflake_time(post_id) == when
+
+
+@pytest.mark.parametrize(
+    ("value", "canonical"),
+    [
+        ("20", "20"),
+        ("00020", "20"),
+        ("0" * 30 + "20", "20"),
+        ("9223372036854775807", "9223372036854775807"),
+        ("09223372036854775807", "9223372036854775807"),
+        ("9223372036854775808", None),  # above 2**63-1: not an ID
+        ("18446744073709551615", None),
+        ("0", None),
+        ("000", None),
+        ("", None),
+        (None, None),
+        (" 20", None),
+        ("+20", None),
+        ("２０", None),
+    ],
+)
+def test_canonical_id(value, canonical):
+    assert canonical_id(value) == canonical
+    assert valid_id(value) is (canonical is not None)
+
+
+def test_leading_zeros_name_the_same_post_in_every_form():
+    forms = [
+        "https://x.com/jack/status/00020",
+        "https://twitter.com/jack/status/20?s=20",
+        "twitter.com/i/web/status/0000020",
+        "https://platform.twitter.com/embed/Tweet.html?id=020",
+    ]
+    assert {find_status(form)[0] for form in forms} == {"20"}
+    assert bare_status("https://x.com/jack/status/00020") == ("20", "jack")
+    assert parse_post_ref("00020") == ("20", None)
+    assert parse_post_ref("https://x.com/a/status/0009223372036854775807") == (
+        "9223372036854775807",
+        "a",
+    )
+    assert parse_post_ref("9223372036854775808") is None
+    assert find_status("https://x.com/a/status/9223372036854775808") is None
+    assert snowflake_time("0001874097816571961839") == snowflake_time("1874097816571961839")

@@ -24,8 +24,17 @@ SOURCE = "News articles scanned by archiver; post snapshots from X's public embe
 LICENSE = "Posts remain their authors' work; archived as evidence, for research"
 
 # Post statuses, in the order a reader cares about them.
-STATUSES = ("live", "pending", "text_only", "deleted", "protected", "suspended", "unavailable")
-GONE_STATUSES = ("deleted", "protected", "suspended", "unavailable")
+STATUSES = (
+    "live",
+    "pending",
+    "text_only",
+    "deleted",
+    "removed",
+    "protected",
+    "suspended",
+    "unavailable",
+)
+GONE_STATUSES = ("deleted", "removed", "protected", "suspended", "unavailable")
 
 _GONE_SQL = ", ".join(f"'{status}'" for status in GONE_STATUSES)
 
@@ -52,7 +61,8 @@ _POST_COLUMNS = {
     "author_name": "Author's display name.",
     "text": "The post's text: from the latest snapshot when there is one, else as embedded.",
     "created_at": "When the post was written (UTC; decoded from the snowflake ID).",
-    "status": "pending (never checked), live, deleted, protected, suspended, unavailable, "
+    "status": "pending (never checked), live, deleted, removed (by X, for breaking its rules), "
+    "protected, suspended, unavailable, "
     "or text_only (no ID, so it cannot be checked).",
     "resolved_id": "For a text-only post: the ID of the same post found embedded elsewhere.",
     "fingerprint": "text: + 16 hex chars of a hash of normalised author and text.",
@@ -96,12 +106,16 @@ _SNAPSHOT_COLUMNS = {
     "status": "What the response says about the post (live, deleted, protected…).",
     "author_name": "Author's display name in the response.",
     "handle": "Author's @handle in the response.",
-    "text": "Post text in the response.",
-    "created_at": "Creation time in the response (UTC).",
+    "text": "Post text as X displays it (verbatim: hidden links cut, entities decoded).",
+    "created_at": "When the post was written (UTC): from the ID when it has a time, else "
+    "from the response.",
     "media": "Media in the response (JSON).",
+    "partial": "1 when the snapshot holds only part of the post (an X Article: title, "
+    "preview text and cover image).",
     "payload": "The raw response body, unchanged. Untrusted.",
     "payload_sha256": "SHA-256 of payload.",
-    "content_sha256": "Hash of the fields compared to decide whether the content changed.",
+    "content_sha256": "Hash of what both providers give (normalised text, author, handle, "
+    "media t.co codes): a new snapshot only when it changes.",
     "record_id": _RECORD_ID,
 }
 _CHECK_COLUMNS = {
@@ -240,8 +254,8 @@ order by embeds.first_seen_at, articles.id, embeds.position
     ),
     "gone": _query(
         "Posts no longer live",
-        "Deleted, protected, suspended or unavailable posts, most recent change first, with "
-        "each article that still shows the embed (article empty when none does).",
+        "Deleted, removed, protected, suspended or unavailable posts, most recent change "
+        "first, with each article that still shows the embed (article empty when none does).",
         f"""
 select
   {_POST_CARD_SQL}, posts.status_changed_at, posts.last_checked_at,

@@ -32,6 +32,7 @@ STATUS_HELP = {
     "pending": "Not checked yet.",
     "text_only": "The article showed the text but no post ID, so it cannot be checked.",
     "deleted": "The post was deleted.",
+    "removed": "X removed the post for breaking its rules.",
     "protected": "The account is protected: only followers can see the post.",
     "suspended": "The account is suspended.",
     "unavailable": "The post could not be seen (age-restricted, withheld or unknown).",

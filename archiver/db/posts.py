@@ -119,7 +119,7 @@ def _snapshot_if_changed(
     cursor = conn.execute(
         "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
         " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
-        " content_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " content_sha256, partial) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             check.post_id,
             check.checked_at,
@@ -135,6 +135,7 @@ def _snapshot_if_changed(
             fields["payload"].decode("utf-8", "replace"),
             fields["payload_sha256"],
             check.content_sha256,
+            int(bool(fields["partial"])),
         ),
     )
     return int(cursor.lastrowid or 0), True
@@ -149,7 +150,9 @@ def _update_post(conn: sqlite3.Connection, check: CheckRecord) -> None:
         " status_changed_at = case when status != ? then ? else status_changed_at end,"
         " not_found_checks = case when ? then not_found_checks + 1"
         "   when ? then 0 else not_found_checks end,"
-        " created_at = coalesce(?, created_at) where id = ?",
+        # A time never gives way to a shorter one (an oEmbed day after a full time).
+        " created_at = case when ? is null or length(?) < length(coalesce(created_at, ''))"
+        "   then created_at else ? end where id = ?",
         (
             check.status,
             check.checked_at,
@@ -158,7 +161,7 @@ def _update_post(conn: sqlite3.Connection, check: CheckRecord) -> None:
             check.checked_at,
             check.absent,
             check.conclusive,
-            content.created_at if content else None,
+            *[content.created_at if content else None] * 3,
             check.post_id,
         ),
     )

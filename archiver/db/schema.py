@@ -222,6 +222,11 @@ EVIDENCE_COLUMNS: dict[str, list[tuple[str, type]]] = {
     "embeds": [("record_id", int), ("raw_start", int), ("raw_end", int)],
 }
 
+#: Columns added by migration m005: table -> [(column, type, value of older rows)].
+PARTIAL_COLUMNS: dict[str, list[tuple[str, type, object]]] = {
+    "snapshots": [("partial", int, 0)],
+}
+
 #: Full-text search: table -> indexed columns.
 FTS_CONFIG: dict[str, list[str]] = {
     "posts": ["text", "author_name", "handle"],
@@ -331,3 +336,12 @@ def m004_evidence(db: sqlite_utils.Database) -> None:
             refs = " REFERENCES records(id)" if name == "record_id" else ""
             db.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}{refs}')
     db.execute("ALTER TABLE source_state DROP COLUMN next_poll_at")
+
+
+@migrations()
+def m005_snapshot_partial(db: sqlite_utils.Database) -> None:
+    """``snapshots.partial``: 1 when a snapshot holds only part of the post (an X Article
+    post: its title, preview text and cover image, not the article). Older rows get 0."""
+    for table, columns in PARTIAL_COLUMNS.items():
+        for name, kind, default in columns:
+            db.table(table).add_column(name, kind, not_null_default=default)

@@ -33,7 +33,15 @@ from functools import cache
 from lxml import etree
 
 from ..normalize import clean_text, split_media
-from ..urls import bare_status, clean_handle, find_status, iter_statuses, parse_post_ref, valid_id
+from ..urls import (
+    bare_status,
+    canonical_id,
+    clean_handle,
+    find_status,
+    iter_statuses,
+    parse_post_ref,
+    valid_id,
+)
 from .hidden import attribute_markup, expand_hidden_markup, parse_fragment
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
 from .prefilter import ALL_SEARCHES, BASE64_MARKERS, PageHints
@@ -69,7 +77,7 @@ def candidate_search(ids: bool, text_urls: bool, scripts: bool, encoded: bool) -
 
 
 # twttr.widgets.createTweet("ID", element): a post rendered by script, no markup at all.
-CREATE_TWEET_RE = re.compile(r"createTweet\(\s*['\"]([0-9]{1,19})['\"]")
+CREATE_TWEET_RE = re.compile(r"createTweet\(\s*['\"](0*[0-9]{1,19})['\"]")
 STRONG_CLASSES = frozenset(
     {"twitter-tweet", "twitter-video", "nojs-tweet", "twitter-tweet-rendered"}
 )
@@ -369,9 +377,10 @@ def is_bare_url_block(el: etree._Element) -> str | None:
 def read_create_tweet(script: etree._Element) -> Found | None:
     """``twttr.widgets.createTweet("ID", …)`` in an inline script: one embed per call."""
     match = CREATE_TWEET_RE.search(script.text or "")
-    if not match or script.get("src") or not valid_id(match.group(1)):
+    status_id = canonical_id(match.group(1)) if match else None
+    if not status_id or script.get("src"):
         return None
-    return Found(script, "placeholder", match.group(1))
+    return Found(script, "placeholder", status_id)
 
 
 def judge(el: etree._Element) -> Found | None:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ..normalize import clean_text, comparable, is_truncated, split_media
-from ..urls import bare_status, find_status, iter_statuses, valid_id
+from ..urls import bare_status, canonical_id, find_status, iter_statuses
 from .signature import split_signature
 
 TITLE_RE = re.compile(
@@ -116,7 +116,7 @@ def _paragraph_before(
 
 # WordPress shortcodes left in raw post content: [tweet URL] (Jetpack), [tweet id="ID"].
 SHORTCODE_RE = re.compile(
-    r"\[tweet\s+(?:(?:id|tweet)\s*=\s*[\"']?(?P<id>[0-9]{1,19})[\"']?|(?:url\s*=\s*)?[\"']?"
+    r"\[tweet\s+(?:(?:id|tweet)\s*=\s*[\"']?(?P<id>0*[0-9]{1,19})[\"']?|(?:url\s*=\s*)?[\"']?"
     r"(?P<url>https?://[^\s\]\"']+))[^\]]*\]",
     re.IGNORECASE,
 )
@@ -126,8 +126,8 @@ def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
     """(status id, handle) of every ``[tweet …]`` shortcode in a string."""
     found = []
     for match in SHORTCODE_RE.finditer(text):
-        if match.group("id") and valid_id(match.group("id")):
-            found.append((match.group("id"), None))
+        if status_id := canonical_id(match.group("id")):
+            found.append((status_id, None))
         elif match.group("url") and (status := find_status(match.group("url"))):
             found.append(status)
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..urls import find_status, iter_statuses, valid_id
+from ..urls import canonical_id, find_status, iter_statuses
 
 ID_ATTRS = ("data-tweet-id", "data-tweetid", "data-tweet")
 _STRING_VALUE = etree.XPath("string()")
@@ -46,7 +46,7 @@ def subtree_ids(el: etree._Element, limit: int = 2) -> list[str]:
                     if len(ids) >= limit:
                         return ids
         for name in ID_ATTRS:
-            value = node.get(name)
-            if value and valid_id(value) and value not in ids:
+            value = canonical_id(node.get(name))
+            if value and value not in ids:
                 ids.append(value)
     return ids

@@ -34,9 +34,8 @@ from .providers import (
     request_url,
     syndication_request,
 )
-from .result import DELETED, LIVE, PROTECTED, SUSPENDED, ProviderResult, content_sha256
+from .result import GONE, LIVE, ProviderResult, content_sha256
 
-GONE = (DELETED, SUSPENDED, PROTECTED)
 RARELY = 3  # gone posts, past the end of the ladder, are checked this many times less often
 # Finished checks are handed on in batches of at most this many, or this old: pickling and
 # cross-thread wake-ups are paid per batch, and a slow run still hands each check on quickly.

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from .result import (
     DELETED,
     PROTECTED,
+    REMOVED,
     STATUSES,
     SUSPENDED,
     UNAVAILABLE,
@@ -18,8 +19,15 @@ _LEARN_MORE = re.compile(r"[\s.]*learn more[\s.]*$", re.IGNORECASE)
 
 # (pattern, status, reason, conclusive), first match wins. Suspended and account-gone come
 # before "deleted" and "unavailable" so "This Post is from a suspended account" is not misread.
+# "This Post violated the X Rules" / "This Tweet violated the Twitter Rules": X removed it.
 _TOMBSTONE_RULES: tuple[tuple[re.Pattern[str], str, str, bool], ...] = (
     (re.compile(r"suspended", re.I), SUSPENDED, "account_suspended", True),
+    (
+        re.compile(r"\bviolated\b.*\b(?:X|Twitter)(?:'s)? rules\b", re.I),
+        REMOVED,
+        "rules_violation",
+        True,
+    ),
     (re.compile(r"no longer exists", re.I), DELETED, "account_gone", True),
     (re.compile(r"\bdeleted\b", re.I), DELETED, "post_deleted", True),
     (
@@ -57,7 +65,8 @@ def tombstone_text(text: str | None) -> str:
 def classify_tombstone(text: str | None) -> tuple[str, str, bool]:
     """(status, reason, conclusive) for a syndication tombstone's text.
 
-    deleted / account gone / suspended / protected are conclusive; age-restricted, withheld,
+    deleted / account gone / removed for breaking X's rules / suspended / protected are
+    conclusive; age-restricted, withheld,
     "unavailable", empty (T3) and unrecognised texts are ``unavailable`` and inconclusive:
     the post may still exist, and another provider may still show it.
     """
@@ -112,11 +121,12 @@ def decide_status(
     the post's last conclusive status, for which ``is_absent_check`` was true. The rule:
 
     1. The first conclusive result decides: ``(result.status, True)``. Only a tombstone that
-       says so (deleted, account gone) gives ``deleted`` this way.
+       says so (deleted, account gone) gives ``deleted`` this way; one saying the post
+       violated X's rules gives ``removed``.
     2. Otherwise, if this check is an absent check and ``previous_404_checks >= 1`` (404s from
        both providers on two separate checks): ``("deleted", True)``.
     3. Otherwise nothing was proven: ``(previous_status, False)`` when the post already had a
-       status (live, deleted, protected, suspended, unavailable; ``text_only`` is kept too),
+       status (live, deleted, removed, protected, suspended, unavailable; ``text_only`` too),
        so a transient failure or a single 404 never changes it, and ``("unavailable", False)``
        when it had none (``None`` or ``pending``).
     """

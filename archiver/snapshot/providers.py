@@ -7,7 +7,6 @@ T1-T8, 429, 5xx, invalid JSON) becomes a ``ProviderResult``.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from datetime import UTC, datetime
@@ -18,13 +17,14 @@ from lxml import etree
 from ..detect.html import parse as parse_html
 from ..detect.html import read_blockquote
 from ..normalize import clean_text
-from ..urls import canonical_url, clean_handle, find_status, valid_id
+from ..urls import canonical_id, canonical_url, clean_handle, find_status
 from .classify import (
     classify_oembed_forbidden,
     classify_tombstone,
     classify_unavailable_reason,
     tombstone_text,
 )
+from .display import oembed_text, syndication_text
 from .result import (
     API_ERROR,
     EMPTY,
@@ -43,14 +43,13 @@ from .result import (
     UNAVAILABLE,
     WRONG_SHAPE,
     ProviderResult,
+    post_time,
 )
 from .token import syndication_token
 
 SYNDICATION = "syndication"
 OEMBED = "oembed"
 
-_TCO_LINK = re.compile(r"\s*https?://t\.co/[A-Za-z0-9]+\s*$")
-_LEADING_MENTIONS = re.compile(r"^(?:\s*@[A-Za-z0-9_]{1,15})*\s*$")
 _RESOLUTION = re.compile(r"/(\d{2,5})x(\d{2,5})/")
 
 
@@ -59,9 +58,10 @@ _RESOLUTION = re.compile(r"/(\d{2,5})x(\d{2,5})/")
 
 def syndication_request(base_url: str, post_id: str) -> tuple[str, dict[str, str]]:
     """``GET {base_url}?id=ID&token=T&lang=en`` as (url, params); ValueError for a bad ID."""
-    if not valid_id(post_id):
+    canonical = canonical_id(post_id)
+    if not canonical:
         raise ValueError(f"not a status ID: {post_id!r}")
-    return base_url, {"id": post_id, "token": syndication_token(post_id), "lang": "en"}
+    return base_url, {"id": canonical, "token": syndication_token(canonical), "lang": "en"}
 
 
 def oembed_request(base_url: str, post_url: str) -> tuple[str, dict[str, str]]:
@@ -69,8 +69,9 @@ def oembed_request(base_url: str, post_url: str) -> tuple[str, dict[str, str]]:
 
     A bare status ID is turned into its canonical ``https://x.com/i/status/ID`` URL.
     """
-    if valid_id(post_url):
-        post_url = canonical_url(post_url)
+    canonical = canonical_id(post_url)
+    if canonical:
+        post_url = canonical_url(canonical)
     return base_url, {"url": post_url, "omit_script": "1", "dnt": "true"}
 
 
@@ -159,13 +160,18 @@ def _load_json(body: bytes) -> tuple[object, str | None]:
         return None, f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
 
 
-def _json_error(body: bytes) -> str | None:
-    """The ``error`` (or first ``errors[].message``) of a JSON error body, if it is one."""
+def _body_error(content_type: str | None, body: bytes) -> str | None:
+    """The error message of an error body: JSON (``error``, ``errors``) or X's old XML
+    ``<errors><error code="64">…</error></errors>`` (the retired v1 endpoints' 410)."""
+    if _is_xml(content_type, body):
+        return _xml_error(body)
     return _error_of(_load_json(body)[0])
 
 
 def _error_of(value: object) -> str | None:
-    """The ``error`` (or first ``errors[].message``) of parsed JSON, if it is one."""
+    """The message of parsed JSON that is an error: ``{"error": "…"}``, ``{"error":
+    {"message": …}}``, ``{"errors": [{"code": …, "message": "…"}]}`` or ``{"errors":
+    ["…"]}`` (several messages are joined with "; ")."""
     if not isinstance(value, dict):
         return None
     error = value.get("error")
@@ -173,18 +179,49 @@ def _error_of(value: object) -> str | None:
         return error
     if isinstance(error, dict) and isinstance(error.get("message"), str):
         return error["message"]
-    errors = value.get("errors")
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        message = errors[0].get("message")
-        return message if isinstance(message, str) else None
-    return None
+    messages = [_error_item(item) for item in _list(value.get("errors"))]
+    return "; ".join(m for m in messages if m) or None
+
+
+def _error_item(item: object) -> str | None:
+    if isinstance(item, str):
+        return item.strip() or None
+    if not isinstance(item, dict) or not isinstance(item.get("message"), str):
+        return None
+    code = item.get("code")
+    return f"{item['message']} (code {code})" if isinstance(code, int) else item["message"]
+
+
+def _is_xml(content_type: str | None, body: bytes) -> bool:
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind.endswith(("/xml", "+xml")):
+        return True
+    return body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml")
+
+
+def _xml_error(body: bytes) -> str | None:
+    """``<errors><error code="N">message</error>…</errors>`` → "message (code N)"."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
+    try:
+        root = etree.fromstring(body, parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None:
+        return None
+    messages = []
+    for error in root.iter("error"):
+        text = " ".join("".join(error.itertext()).split())
+        code = error.get("code")
+        if text:
+            messages.append(f"{text} (code {code})" if code else text)
+    return "; ".join(messages) or None
 
 
 def _http_failure(
     provider: str, http_status: int, content_type: str | None, body: bytes
 ) -> ProviderResult:
     """429, 5xx and other unexpected statuses: never conclusive."""
-    detail = _json_error(body)
+    detail = _body_error(content_type, body)
     suffix = f": {detail}" if detail else ""
     if http_status == 429:
         return _failure(
@@ -201,6 +238,9 @@ def _http_failure(
         )
     if detail:
         return _failure(provider, http_status, API_ERROR, f"HTTP {http_status}{suffix}", body)
+    if _is_xml(content_type, body):
+        error = f"HTTP {http_status} with XML instead of JSON"
+        return _failure(provider, http_status, NOT_JSON, error, body)
     if _looks_like_html(content_type, body):
         return _failure(provider, http_status, NOT_JSON, _not_json(http_status, content_type), body)
     return _failure(provider, http_status, HTTP_ERROR, f"unexpected HTTP {http_status}", body)
@@ -226,9 +266,7 @@ def _iso_time(value: object) -> str | None:
 
 
 def _str_id(value: object) -> str | None:
-    if isinstance(value, str) and valid_id(value):
-        return value
-    return None
+    return canonical_id(value) if isinstance(value, str) else None
 
 
 # --- syndication --------------------------------------------------------------------------
@@ -332,25 +370,27 @@ def _tombstone(value: dict, body: bytes) -> ProviderResult:
 def _tweet(value: dict, body: bytes) -> ProviderResult:
     """A post: 200 with ``user`` is live; without ``user`` (T6) the account may be gone."""
     media = _syndication_media(value)
-    text, truncated = _display_text(value, media)
+    text, article_cover = _shown_text(value, media)
+    post_id = _str_id(value.get("id_str"))
     edit = value.get("edit_control") if isinstance(value.get("edit_control"), dict) else {}
-    edit_ids = [i for i in _list(edit.get("edit_tweet_ids")) if _str_id(i)]
+    edit_ids = [i for i in map(_str_id, _list(edit.get("edit_tweet_ids"))) if i]
     edited = value.get("isEdited")
     if not isinstance(edited, bool):
         edited = len(edit_ids) > 1 if edit_ids else None
     quoted = value.get("quoted_tweet")
     parent = value.get("parent")
     fields = {
-        "post_id": _str_id(value.get("id_str")),
+        "post_id": post_id,
         "text": text or None,
-        "created_at": _iso_time(value.get("created_at")),
-        "media": media,
+        "created_at": post_time(post_id, _iso_time(value.get("created_at"))),
+        "media": media + article_cover,
         "quoted_id": _str_id(quoted.get("id_str")) if isinstance(quoted, dict) else None,
         "parent_id": (_str_id(parent.get("id_str")) if isinstance(parent, dict) else None)
         or _str_id(value.get("in_reply_to_status_id_str")),
         "edited": edited,
         "edit_ids": edit_ids,
-        "truncated": truncated,
+        "truncated": isinstance(value.get("note_tweet"), dict),
+        "partial": isinstance(value.get("article"), dict),
         "payload": body,
     }
     user = value.get("user")
@@ -376,48 +416,50 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
         OK,
         LIVE,
         True,
-        author_name=clean_text(_as_str(user.get("name"))) or None,
+        author_name=_verbatim(user.get("name")),
         handle=clean_handle(_as_str(user.get("screen_name"))),
         **fields,
     )
 
 
-def _display_text(value: dict, media: list[dict]) -> tuple[str, bool]:
-    """The post text: entities decoded, cut to ``display_text_range`` (code points), trailing
-    media t.co links removed. Also whether it is a truncated long post (``note_tweet``).
-
-    ``text`` is HTML-escaped (``&amp;``); whether the range counts ``&amp;`` as one or five
-    code points is undocumented, so both readings are tried and the one that only cuts off
-    leading @mentions and trailing t.co links wins.
-    """
-    raw = value.get("text") or ""
-    unescaped = html.unescape(raw)
-    rng = value.get("display_text_range")
-    text = unescaped
-    if (
-        isinstance(rng, list)
-        and len(rng) == 2
-        and all(isinstance(i, int) and not isinstance(i, bool) for i in rng)
-        and 0 <= rng[0] <= rng[1]
-    ):
-        start, end = rng
-        text = unescaped[start:end]
-        if not (_LEADING_MENTIONS.match(unescaped[:start]) and _only_links(unescaped[end:])):
-            # The other reading, only when the first one cuts off more than it should.
-            before, after = html.unescape(raw[:start]), html.unescape(raw[end:])
-            if _LEADING_MENTIONS.match(before) and _only_links(after):
-                text = html.unescape(raw[start:end])
-    media_links = {m["tco"] for m in media if m.get("tco")}
-    while media_links:
-        match = _TCO_LINK.search(text)
-        if not match or match.group(0).strip() not in media_links:
-            break
-        text = text[: match.start()]
-    return clean_text(text), isinstance(value.get("note_tweet"), dict)
+def _verbatim(value: object) -> str | None:
+    """A name as X gave it: only the surrounding whitespace goes."""
+    return value.strip() or None if isinstance(value, str) else None
 
 
-def _only_links(rest: str) -> bool:
-    return all(part.startswith(("https://t.co/", "http://t.co/")) for part in rest.split())
+def _shown_text(value: dict, media: list[dict]) -> tuple[str, list[dict]]:
+    """The text X displays (``display.syndication_text``), and for an X Article post the
+    article's cover image: X shows the article's title and preview text in place of its
+    link, so those follow the post's own text (the article itself is not in the answer)."""
+    entities = _dict(value.get("entities"))
+    hidden = [m["tco"] for m in media if m.get("tco")]
+    hidden += [str(_dict(e).get("url")) for e in _list(entities.get("media"))]
+    article = value.get("article")
+    if isinstance(article, dict):
+        hidden += [
+            str(_dict(e).get("url"))
+            for e in _list(entities.get("urls"))
+            if "/i/article/" in str(_dict(e).get("expanded_url"))
+        ]
+    raw = _as_str(value.get("text")) or ""
+    text = syndication_text(raw, value.get("display_text_range"), hidden)
+    if not isinstance(article, dict):
+        return text, []
+    parts = [text, _as_str(article.get("title")), _as_str(article.get("preview_text"))]
+    info = _dict(_dict(article.get("cover_media")).get("media_info"))
+    image = _as_str(info.get("original_img_url"))
+    media_item = _media_item(
+        "article_cover",
+        image,
+        image,
+        width=info.get("original_img_width"),
+        height=info.get("original_img_height"),
+    )
+    return "\n\n".join(p.strip() for p in parts if p and p.strip()), [media_item] if image else []
+
+
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def _best_photo(url: str) -> str:
@@ -534,7 +576,7 @@ def parse_oembed(http_status: int, content_type: str | None, body: bytes) -> Pro
     if http_status == 404:  # deleted, never existed, or a spurious 404 under load
         return _not_found(p, body)
     if http_status == 403:
-        message = _json_error(body)
+        message = _body_error(content_type, body)
         status, reason, conclusive = classify_oembed_forbidden(message)
         if conclusive:
             return ProviderResult(
@@ -554,26 +596,30 @@ def parse_oembed(http_status: int, content_type: str | None, body: bytes) -> Pro
         return _failure(
             p, 200, WRONG_SHAPE, f"expected a JSON object, got {type(value).__name__}", body
         )
-    detail = _json_error(body)
+    detail = _error_of(value)
     if detail and "html" not in value:
         return _failure(p, 200, API_ERROR, f"HTTP 200 with error: {detail}", body)
+    return _oembed_post(value, body)
+
+
+def _oembed_post(value: dict, body: bytes) -> ProviderResult:
+    """A 200 oEmbed answer with its ``html``: the post as its blockquote displays it."""
     markup = value.get("html")
     if not isinstance(markup, str) or "<blockquote" not in markup.lower():
-        return _failure(p, 200, WRONG_SHAPE, "JSON has no blockquote in 'html'", body)
+        return _failure(OEMBED, 200, WRONG_SHAPE, "JSON has no blockquote in 'html'", body)
     try:
         blockquote = parse_html(markup).xpath("//blockquote")[0]
         found = read_blockquote(blockquote)
     except (etree.LxmlError, IndexError, ValueError) as exc:
-        return _failure(p, 200, WRONG_SHAPE, f"cannot read the 'html' blockquote: {exc}", body)
+        error = f"cannot read the 'html' blockquote: {exc}"
+        return _failure(OEMBED, 200, WRONG_SHAPE, error, body)
     author_url = _as_str(value.get("author_url")) or ""
     handle = clean_handle(urlsplit(author_url).path.strip("/").split("/")[-1]) or found.handle
     post_url = _as_str(value.get("url")) or ""
     status_id = (find_status(post_url) or (found.status_id, None))[0] or found.status_id
-    quoted_id = _quoted_in_text(blockquote, status_id)
-    media = [
-        _media_item(None, None, tco=_tco_for(code, blockquote), display_url=code)
-        for code in found.media
-    ]
+    paragraph = next((child for child in blockquote if child.tag == "p"), None)
+    text, links = oembed_text(paragraph) if paragraph is not None else (found.text or "", [])
+    media = [_media_item(None, None, tco=href, display_url=shown) for href, shown in links]
     return ProviderResult(
         OEMBED,
         200,
@@ -581,14 +627,23 @@ def parse_oembed(http_status: int, content_type: str | None, body: bytes) -> Pro
         LIVE,
         True,
         post_id=status_id,
-        author_name=clean_text(_as_str(value.get("author_name"))) or found.author,
+        author_name=_verbatim(value.get("author_name")) or found.author,
         handle=handle,
-        text=found.text or None,
-        created_at=found.date,
+        text=text or None,
+        created_at=post_time(status_id, _signature_time(blockquote) or found.date),
         media=media,
-        quoted_id=quoted_id,
+        quoted_id=_quoted_in_text(blockquote, status_id),
         payload=body,
     )
+
+
+def _signature_time(blockquote: etree._Element) -> str | None:
+    """The full time some old markup puts on the date link (``data-datetime``), in UTC."""
+    for a in reversed(blockquote.findall("a")):
+        moment = _iso_time(a.get("data-datetime"))
+        if moment:
+            return moment
+    return None
 
 
 def _quoted_in_text(blockquote: etree._Element, own_id: str | None) -> str | None:
@@ -599,13 +654,3 @@ def _quoted_in_text(blockquote: etree._Element, own_id: str | None) -> str | Non
             if found and found[0] != own_id:
                 return found[0]
     return None
-
-
-def _tco_for(display: str, blockquote: etree._Element) -> str | None:
-    """The ``https://t.co/…`` href of the anchor that shows ``pic.twitter.com/…``."""
-    code = display.rstrip("/").rsplit("/", 1)[-1]
-    for a in blockquote.iter("a"):
-        href = a.get("href") or ""
-        if href.rstrip("/").endswith("t.co/" + code):
-            return href
-    return f"https://t.co/{code}"

@@ -8,15 +8,19 @@ import re
 from dataclasses import dataclass, field
 
 from ..normalize import clean_text
+from ..urls import snowflake_time
 
 # Post statuses a check can produce (DESIGN.md; ``pending`` and ``text_only`` are set by the
 # store, never by a provider).
 LIVE = "live"
 DELETED = "deleted"
+REMOVED = "removed"  # removed by X for breaking its rules
 PROTECTED = "protected"
 SUSPENDED = "suspended"
 UNAVAILABLE = "unavailable"
-STATUSES = (LIVE, DELETED, PROTECTED, SUSPENDED, UNAVAILABLE)
+STATUSES = (LIVE, DELETED, REMOVED, PROTECTED, SUSPENDED, UNAVAILABLE)
+# Proven gone: past the end of the recheck ladder these are checked rarely.
+GONE = (DELETED, REMOVED, SUSPENDED, PROTECTED)
 
 # ``ProviderResult.outcome``: the raw shape of the answer, finer than the status.
 OK = "ok"  # a post with its author
@@ -37,6 +41,7 @@ NETWORK_ERROR = "network_error"  # no HTTP answer at all (connect error, timeout
 # ``ProviderResult.reason``: why a post is not live, when the provider said so.
 REASONS = (
     "post_deleted",  # tombstone: deleted by its author
+    "rules_violation",  # tombstone: X removed it ("This Post violated the X Rules")
     "account_gone",  # the account no longer exists (deactivated or deleted)
     "account_suspended",
     "account_protected",
@@ -47,6 +52,8 @@ REASONS = (
 )
 
 _TCO = re.compile(r"(?:https?://)?(?:t\.co|pic\.(?:twitter|x)\.com)/([A-Za-z0-9]+)")
+# Links at the end of a post's text: syndication hides a quoted post's link that oEmbed shows.
+_TRAILING_LINKS = re.compile(r"(?:\s*(?:https?://|pic\.(?:twitter|x)\.com/)\S+)+\s*$")
 
 
 @dataclass(slots=True)
@@ -59,6 +66,8 @@ class ProviderResult:
     toward the two-check rule. ``retryable`` marks 429/5xx/network failures worth retrying
     within the same check. ``notice`` is what X said (tombstone text, 403 error text);
     ``error`` explains an inconclusive outcome in one line. ``payload`` is the raw body.
+    ``text`` is what X displays, verbatim (``display.py``); ``partial`` marks a snapshot that
+    holds only part of the post (an X Article: its title, preview text and cover image).
     """
 
     provider: str
@@ -82,6 +91,7 @@ class ProviderResult:
     edited: bool | None = None
     edit_ids: list[str] = field(default_factory=list)
     truncated: bool = False
+    partial: bool = False
     payload: bytes = field(default=b"", repr=False)
 
     @property
@@ -100,6 +110,7 @@ class ProviderResult:
             "text": self.text,
             "created_at": self.created_at,
             "media": json.dumps(self.media, ensure_ascii=False, sort_keys=True),
+            "partial": self.partial,
             "payload": self.payload,
             "payload_sha256": hashlib.sha256(self.payload).hexdigest(),
         }
@@ -118,17 +129,25 @@ def media_key(item: dict) -> str:
 
 
 def content_sha256(result: ProviderResult) -> str:
-    """sha256 (hex) over the normalised content: text, author name, handle, media keys.
+    """sha256 (hex) over what both providers can give: normalised text (without the links
+    at its end), author name, handle, and the set of media t.co codes.
 
-    Equal for the same post content whichever provider answered, and insensitive to
-    entity escaping, Unicode composition, whitespace, handle case and media URL variants.
-    Status, counts and timestamps are not content.
+    Equal for the same post whichever provider answered: oEmbed shows one link for several
+    photos (they share one t.co code) and a quoted post's link that syndication hides.
+    Insensitive to entity escaping, Unicode composition, zero-width characters, whitespace
+    and handle case. Status, counts and timestamps are not content.
     """
     content = {
-        "text": clean_text(result.text),
+        "text": _TRAILING_LINKS.sub("", clean_text(result.text)),
         "author": " ".join(clean_text(result.author_name).split()),
         "handle": (result.handle or "").lower(),
-        "media": [media_key(item) for item in result.media],
+        "media": sorted({media_key(item) for item in result.media}),
     }
     data = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def post_time(post_id: str | None, provider_time: str | None) -> str | None:
+    """When the post was written: the time in its snowflake ID when it has one (to the
+    millisecond, UTC; a provider's date never replaces it), else what the provider said."""
+    return (snowflake_time(post_id) if post_id else None) or provider_time

@@ -1,0 +1,143 @@
+"""The text of a post the way X displays it, from either provider's answer (no I/O).
+
+Stored verbatim: HTML entities decoded once, nothing else changed (zero-width joiners inside
+emoji, the Persian zero-width non-joiner, line breaks and spaces are kept). Normalising is
+for comparing and hashing only (``result.content_sha256``).
+
+syndication's ``display_text_range`` counts UTF-16 code units (X's clients are JavaScript),
+while entity ``indices`` count code points: with three 👏 before the hidden link the range
+ends three units past the code-point index of the link. Media links are never displayed, even
+when they lie inside the range (posts from before the range existed, such as 2012's).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml import etree
+
+Cut = tuple[str, str, str]  # (before, inside, after) the display range
+
+_LEADING_MENTIONS = re.compile(r"(?:\s*@[A-Za-z0-9_]{1,15})*\s*")
+_TCO_CODE = re.compile(r"(?:https?://)?t\.co/([A-Za-z0-9]+)", re.IGNORECASE)
+_MEDIA_TEXT = re.compile(r"\s*(?:https?://)?pic\.(?:twitter|x)\.com/[A-Za-z0-9]+\s*", re.I)
+
+
+def syndication_text(raw: str, display_range: object, hidden_links: Iterable[str]) -> str:
+    """The displayed text of a syndication ``text``: cut to ``display_range`` (UTF-16 units),
+    entities decoded once, the ``hidden_links`` (media t.co links) taken out, ends trimmed.
+
+    Whether the range counts ``&amp;`` as one unit or five is undocumented, so the readings
+    are tried in turn (UTF-16 over the decoded text first, then over the escaped text, then
+    code points for older fixtures): the first that cuts off only leading @mentions before
+    the range and only t.co links after it wins. Without a plausible reading, the first.
+    """
+    decoded = html.unescape(raw)
+    text = decoded
+    bounds = _bounds(display_range)
+    if bounds is not None:
+        readings = [cut for cut in _readings(raw, decoded, *bounds) if cut is not None]
+        plausible = [cut for cut in readings if _plausible(cut)]
+        chosen = (plausible or readings or [("", decoded, "")])[0]
+        text = chosen[1]
+    return drop_links(text, hidden_links).strip()
+
+
+def drop_links(text: str, links: Iterable[str]) -> str:
+    """``text`` without the t.co links given (http or https, wherever they appear)."""
+    codes = {m.group(1) for m in map(_TCO_CODE.fullmatch, links) if m}
+    if not codes:
+        return text
+    alternatives = "|".join(map(re.escape, sorted(codes)))  # t.co codes are case-sensitive
+    return re.sub(r"[ \t]*(?i:https?://t\.co/)(?:" + alternatives + r")\b", "", text)
+
+
+def _bounds(value: object) -> tuple[int, int] | None:
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in value):
+        return None
+    start, end = value
+    return (start, end) if 0 <= start <= end else None
+
+
+def _readings(raw: str, decoded: str, start: int, end: int) -> Iterator[Cut | None]:
+    """Each reading of the range, decoded; None when it splits a surrogate pair (so it is
+    not a UTF-16 reading of this text)."""
+    yield utf16_cut(decoded, start, end)
+    yield _decoded(utf16_cut(raw, start, end))
+    yield decoded[:start], decoded[start:end], decoded[end:]
+    yield _decoded((raw[:start], raw[start:end], raw[end:]))
+
+
+def _decoded(cut: Cut | None) -> Cut | None:
+    return (html.unescape(cut[0]), html.unescape(cut[1]), html.unescape(cut[2])) if cut else None
+
+
+def utf16_cut(text: str, start: int, end: int) -> Cut | None:
+    """``text`` split at two UTF-16 code-unit offsets (clamped to its length), or None when
+    an offset falls inside a surrogate pair."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    size = len(data) // 2
+    start, end = min(start, size), min(end, size)
+    try:
+        return (
+            data[: 2 * start].decode("utf-16-le"),
+            data[2 * start : 2 * end].decode("utf-16-le"),
+            data[2 * end :].decode("utf-16-le"),
+        )
+    except UnicodeDecodeError:
+        return None
+
+
+def _plausible(cut: Cut) -> bool:
+    """X hides leading @mentions (replies) and trailing t.co links (media, quotes), nothing else."""
+    before, _, after = cut
+    if not _LEADING_MENTIONS.fullmatch(before):
+        return False
+    return all(_TCO_CODE.fullmatch(part) for part in after.split())
+
+
+def oembed_text(paragraph: etree._Element) -> tuple[str, list[tuple[str, str]]]:
+    """The displayed text of an oEmbed blockquote's ``<p>``, and its media links as
+    (t.co href, ``pic.twitter.com/…`` text) pairs.
+
+    ``<br>`` is a line break; a ``pic.twitter.com`` anchor is media, not text; any other
+    anchor to t.co is written as its t.co address (what the post's text holds and what
+    syndication gives; 2012-era markup showed a shortened form of the target instead);
+    mentions and hashtags keep their text.
+    """
+    parts: list[str] = []
+    media: list[tuple[str, str]] = []
+    _walk(paragraph, parts, media)
+    return "".join(parts).strip(), media
+
+
+def _walk(element: etree._Element, parts: list[str], media: list[tuple[str, str]]) -> None:
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "br":
+            parts.append("\n")
+        elif tag == "a":
+            _anchor(child, parts, media)
+        elif tag:
+            _walk(child, parts, media)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _anchor(a: etree._Element, parts: list[str], media: list[tuple[str, str]]) -> None:
+    href = (a.get("href") or "").strip()
+    shown = "".join(a.itertext())
+    if _MEDIA_TEXT.fullmatch(shown):
+        media.append((href, shown.strip()))
+        if parts:  # the space before a media link goes with it
+            parts[-1] = parts[-1].rstrip(" ")
+    elif _TCO_CODE.fullmatch(href):
+        parts.append(href)
+    else:
+        parts.append(shown)

@@ -1,0 +1,71 @@
+"""What ``archive`` prints: archived text never drives the terminal, and is stored verbatim."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from archiver.terminal import first_words, visible
+
+# A window-title sequence (OSC 0 ... BEL), a colour (CSI), a C1 CSI, bidi overrides/isolates.
+HOSTILE = "Mayor\x1b]0;pwned\x07 says \x1b[31mred\x1b[0m \x9b2J \u202eevil\u202c \u2067iso\u2069"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "plain text, émoji 🤷\u200d♂️ and زبان\u200cها",
+            "plain text, émoji 🤷\u200d♂️ and زبان\u200cها",
+        ),
+        ("\x1b]0;title\x07", "\\x1b]0;title\\x07"),
+        ("\x1b[2J\x1bc", "\\x1b[2J\\x1bc"),
+        ("a\x00b\x7fc\x85d\x9be", "a\\x00b\\x7fc\\x85d\\x9be"),
+        ("\u202aA\u202bB\u202cC\u202dD\u202eE", "\\u202aA\\u202bB\\u202cC\\u202dD\\u202eE"),
+        ("\u2066x\u2067y\u2068z\u2069", "\\u2066x\\u2067y\\u2068z\\u2069"),
+        ("tab\tand\nnewline", "tab\\x09and\\x0anewline"),
+        (None, ""),
+    ],
+)
+def test_visible_escapes_controls_and_bidi_overrides(text: str | None, shown: str) -> None:
+    assert visible(text) == shown
+
+
+def test_visible_keeps_marks_that_do_not_override() -> None:
+    # LRM/RLM and zero-width joiners are ordinary text for a terminal.
+    assert visible("a\u200eb\u200fc\u200dd") == "a\u200eb\u200fc\u200dd"
+
+
+def test_first_words_collapses_lines_then_escapes() -> None:
+    assert first_words("one\n\ttwo\r\n three") == "one two three"
+    assert first_words("\x1b]0;x\x07" + "y" * 100, 10) == "\\x1b]0;x\\x07yyy…"
+    assert "\x1b" not in first_words(HOSTILE)
+
+
+def test_scan_and_stats_print_escapes_and_store_the_text_verbatim(tmp_path: Path) -> None:
+    page = tmp_path / "hostile.html"
+    page.write_text(
+        '<html><body><blockquote class="twitter-tweet"><p lang="en" dir="ltr">'
+        f"{HOSTILE}</p>&mdash; Mayor (@mayor) "
+        '<a href="https://twitter.com/mayor/status/1874097816571961839">December 31, 2024</a>'
+        "</blockquote></body></html>",
+        encoding="utf-8",
+    )
+    db = tmp_path / "archive.db"
+    run = [sys.executable, "-m", "archiver"]
+    scan = subprocess.run(
+        [*run, "scan", str(page), "--db", str(db)], capture_output=True, timeout=120
+    )
+    stats = subprocess.run([*run, "stats", "--db", str(db)], capture_output=True, timeout=120)
+    assert scan.returncode == 0 and stats.returncode == 0, (scan.stderr, stats.stderr)
+    for out in (scan.stdout, scan.stderr, stats.stdout, stats.stderr):
+        text = out.decode("utf-8")
+        assert not any(ch in text for ch in "\x1b\x07\x9b\u202e\u202c\u2067\u2069"), text
+    assert b"\\x1b]0;pwned\\x07" in scan.stdout and b"\\u202eevil" in scan.stdout
+    assert b"\\x1b]0;pwned\\x07" in stats.stdout
+    [stored] = sqlite_utils.Database(db).query("select text from embeds")
+    assert "\x1b]0;pwned\x07" in stored["text"] and "\u202eevil" in stored["text"]
