@@ -124,7 +124,7 @@ SHORTCODE_RE = re.compile(
 
 def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
     """(status id, handle) of every ``[tweet …]`` shortcode in a string."""
-    found = []
+    found: list[tuple[str, str | None]] = []
     for match in SHORTCODE_RE.finditer(text):
         if status_id := canonical_id(match.group("id")):
             found.append((status_id, None))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -372,14 +373,14 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
     media = _syndication_media(value)
     text, article_cover = _shown_text(value, media)
     post_id = _str_id(value.get("id_str"))
-    edit = value.get("edit_control") if isinstance(value.get("edit_control"), dict) else {}
+    edit = _dict(value.get("edit_control"))
     edit_ids = [i for i in map(_str_id, _list(edit.get("edit_tweet_ids"))) if i]
     edited = value.get("isEdited")
     if not isinstance(edited, bool):
         edited = len(edit_ids) > 1 if edit_ids else None
     quoted = value.get("quoted_tweet")
     parent = value.get("parent")
-    fields = {
+    fields: dict[str, Any] = {
         "post_id": post_id,
         "text": text or None,
         "created_at": post_time(post_id, _iso_time(value.get("created_at"))),
@@ -529,10 +530,10 @@ def _syndication_media(value: dict) -> list[dict]:
                 continue
             kind = md.get("type")
             poster = md.get("media_url_https")
-            info = md.get("original_info") if isinstance(md.get("original_info"), dict) else {}
+            info = _dict(md.get("original_info"))
             if kind in ("video", "animated_gif"):
-                video = md.get("video_info") if isinstance(md.get("video_info"), dict) else {}
-                url = _best_mp4(_list(video.get("variants")))
+                video_info = _dict(md.get("video_info"))
+                url = _best_mp4(_list(video_info.get("variants")))
             else:
                 url = _best_photo(poster) if isinstance(poster, str) else None
             items.append(
@@ -596,9 +597,9 @@ def parse_oembed(http_status: int, content_type: str | None, body: bytes) -> Pro
         return _failure(
             p, 200, WRONG_SHAPE, f"expected a JSON object, got {type(value).__name__}", body
         )
-    detail = _error_of(value)
-    if detail and "html" not in value:
-        return _failure(p, 200, API_ERROR, f"HTTP 200 with error: {detail}", body)
+    error_text = _error_of(value)
+    if error_text and "html" not in value:
+        return _failure(p, 200, API_ERROR, f"HTTP 200 with error: {error_text}", body)
     return _oembed_post(value, body)
 
 
