@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from lxml import etree
