@@ -85,6 +85,8 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
         archive scan https://example.org/news/story.html
         archive scan saved-pages/ --json
     """
+    from itertools import chain
+
     from .scan import iter_targets, run_scan
     from .terminal import ScanReporter
 
@@ -92,10 +94,12 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
         raise click.UsageError("give at least one TARGET or --urls-file")
     config, db = load(config_path, db_path)
     links = config.include_links if include_links is None else include_links
-    target_list = list(iter_targets(targets, urls_file))
-    reporter = ScanReporter(len(target_list), as_json=as_json)
+    listed = list(iter_targets(targets))
+    # The URL list is read as the scan goes (any length, bounded memory): its size is unknown.
+    reporter = ScanReporter(None if urls_file else len(listed), as_json=as_json)
+    stream = chain(listed, iter_targets((), urls_file))
     try:
-        totals = run_scan(db, target_list, config, include_links=links, on_outcome=reporter.report)
+        totals = run_scan(db, stream, config, include_links=links, on_outcome=reporter.report)
     except KeyboardInterrupt:
         reporter.close()
         click.echo(

@@ -4,10 +4,10 @@
     ├── ConfigError        a config file that is missing, unreadable or wrong
     ├── TargetError        a scan target that cannot be read (missing, binary, empty…)
     ├── FetchError         an HTTP fetch that failed (keeps url and status_code)
-    │   └── ContentTypeError   the server answered with something that is not a page
+    │   ├── ContentTypeError   the server answered with something that is not a page
+    │   └── StoppedError       the run was stopped before the answer came
     ├── DatabaseError      the archive file cannot be opened or written
-    ├── WorkerRunningError another ``archive worker`` already runs on the archive
-    └── FetchProcessError  a snapshot run's fetch process died or failed
+    └── WorkerRunningError another ``archive worker`` already runs on the archive
 
 Every message is one line that names what failed and why, so the CLI can print it as is.
 """
@@ -40,12 +40,12 @@ class ContentTypeError(FetchError):
     """The response is not HTML or text."""
 
 
+class StoppedError(FetchError):
+    """``Http.stop`` was called (Ctrl-C, a worker shutdown) before the answer came."""
+
+
 class DatabaseError(ArchiverError):
     """The SQLite archive cannot be opened or written."""
-
-
-class FetchProcessError(ArchiverError):
-    """A fetch process of a snapshot run died or failed (the checks it sent are saved)."""
 
 
 class WorkerRunningError(ArchiverError):

@@ -1,13 +1,16 @@
 """``archive scan``: turn targets (URLs, files, directories, stdin) into saved scans.
 
 Reading and detection happen in worker processes for big directory scans (both cores; the
-parent only writes SQLite), in threads for URLs (network-bound), inline otherwise. Each
+parent only writes SQLite), in threads for URLs (network-bound, through ``http.Http``),
+inline otherwise. Targets are streamed: work is submitted a window ahead of the article
+being saved, never all at once, so a list of any length is scanned in bounded memory. Each
 article is saved all-or-nothing as soon as it is ready (local files in small committed
 groups), so an interrupted scan keeps everything finished before the interruption.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections import deque
@@ -21,7 +24,8 @@ from .clock import utcnow
 from .config import Config
 from .db import save_scan, scan_writer
 from .detect import find_posts
-from .errors import ArchiverError, FetchError, TargetError
+from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
+from .http import Exchange, Http
 from .models import ScanRecord
 from .normalize import sha256_hex
 
@@ -30,6 +34,15 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 PARALLEL_MIN_FILES = 64
 CHUNK_FILES = 32  # files per worker round trip
 CHUNKS_AHEAD = 4  # chunks in flight per worker: enough to keep it busy, few enough to bound memory
+URLS_AHEAD = 4  # URLs in flight per connection ([fetch] concurrency)
+LOOKAHEAD = 1024  # targets read before choosing between worker processes and inline reading
+PAGE_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "text/markdown",
+    "text/x-markdown",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +53,10 @@ class Target:
     value: str
     label: str
     real_path: str | None = None  # files found in a directory walk: already resolved
+    source: str | None = "cli"  # URLs: where the URL came from (``articles.source``)
+    # Set by the worker for an article due in its queue: save it with its next scan time.
+    reschedule: bool = False
+    next_scan_at: str | None = None
 
 
 @dataclass
@@ -75,17 +92,24 @@ class ScanTotals:
 
 
 def iter_targets(arguments: Iterable[str], urls_file: str | None = None) -> Iterator[Target]:
-    """Expand the command-line targets in order; problems come out as ``error`` targets."""
-    items = list(arguments)
-    if urls_file:
-        try:
-            lines = Path(urls_file).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            yield Target("error", f"cannot read URL list ({exc.__class__.__name__})", urls_file)
-            lines = []
-        items += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-    for item in items:
+    """Expand the command-line targets in order, then the URL list's lines (read lazily, a
+    line at a time); problems come out as ``error`` targets."""
+    for item in arguments:
         yield from _expand(item)
+    if urls_file:
+        yield from _url_list(urls_file)
+
+
+def _url_list(path: str) -> Iterator[Target]:
+    """One target per line of a URL list; blank lines and ``#`` comments are skipped."""
+    try:
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    yield from _expand(line)
+    except (OSError, UnicodeDecodeError) as exc:
+        yield Target("error", f"cannot read URL list ({exc.__class__.__name__})", path)
 
 
 def _expand(item: str) -> Iterator[Target]:
@@ -227,35 +251,61 @@ def scan_stdin(data: bytes, include_links: bool) -> ScanRecord:
     )
 
 
-def scan_url(
-    client, url: str, config: Config, include_links: bool, throttle=None, source: str | None = "cli"
-) -> ScanRecord:
-    """Fetch and detect one article. A failed fetch gives a record carrying the error."""
-    from .fetch import fetch_article
+def fetch_article(http: Http, url: str) -> Exchange:
+    """GET an article page (retried and throttled by ``http``). What is not a page is refused
+    before its body is read; an HTTP error is raised once its body was read (and recorded).
 
+    Raises ``FetchError`` (with ``status_code`` for HTTP errors) or ``ContentTypeError``.
+    """
+
+    def accept(response) -> None:
+        status = response.status_code
+        media_type = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if status < 400 and media_type and media_type not in PAGE_TYPES:
+            raise ContentTypeError(
+                f"{url}: not a web page (Content-Type {media_type})", url=url, status_code=status
+            )
+
+    exchange = http.get(url, accept=accept)
+    if exchange.status_code >= 400:
+        phrase = exchange.response.reason_phrase
+        raise FetchError(
+            f"{url}: HTTP {exchange.status_code} {phrase}".rstrip(),
+            url=url,
+            status_code=exchange.status_code,
+        )
+    return exchange
+
+
+def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
+    """Fetch and detect one article. A failed fetch gives a record carrying the error."""
+    url = target.value
     started = utcnow()
     try:
-        page = fetch_article(client, url, config.fetch, throttle)
+        page = fetch_article(http, url)
         check_page_bytes(url, page.body)
     except (FetchError, TargetError) as exc:
-        return ScanRecord(
+        record = ScanRecord(
             url=url,
             started_at=started,
             finished_at=utcnow(),
-            source=source,
+            source=target.source,
             http_status=getattr(exc, "status_code", None),
             error=str(exc),
         )
-    return detect_record(
-        url,
-        page.body,
-        started_at=started,
-        include_links=include_links,
-        content_type=page.content_type,
-        final_url=page.final_url,
-        http_status=page.status_code,
-        source=source,
-    )
+    else:
+        record = detect_record(
+            url,
+            page.body,
+            started_at=started,
+            include_links=include_links,
+            content_type=page.content_type,
+            final_url=page.final_url,
+            http_status=page.status_code,
+            source=target.source,
+        )
+    record.reschedule, record.next_scan_at = target.reschedule, target.next_scan_at
+    return record
 
 
 def run_scan(
@@ -266,13 +316,16 @@ def run_scan(
     include_links: bool = False,
     stdin: Callable[[], bytes] | None = None,
     on_outcome: Callable[[ScanOutcome], None] = lambda outcome: None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> ScanTotals:
     """Scan every target and save it; ``on_outcome`` sees each outcome in target order.
 
+    ``targets`` may be a stream of any length: it is read a window ahead of the saving.
     Local files are saved in small committed groups (``GroupWriter``: each article is
     all-or-nothing, a group is durable within half a second); URLs and stdin one transaction
     each. An outcome is reported once its article is committed; Ctrl-C commits the group in
-    hand first.
+    hand first. Once ``should_stop`` says so, no new target is started; the ones in hand are
+    finished and saved (the worker's shutdown).
     """
     totals = ScanTotals()
     writer = scan_writer(db)
@@ -292,8 +345,9 @@ def run_scan(
                 report(ScanOutcome(target, result, article_id, error or result.error))
         waiting.clear()
 
+    results = _results(targets, config, include_links, stdin, should_stop)
     try:
-        for target, result in _results(list(targets), config, include_links, stdin):
+        for target, result in results:
             if target.kind != "file":
                 flush()
                 report(_save(db, target, result))
@@ -304,7 +358,10 @@ def run_scan(
             if writer.due():
                 flush()
     finally:
-        flush()
+        try:
+            results.close()  # stops the network and the worker processes
+        finally:
+            flush()
     return totals
 
 
@@ -318,48 +375,130 @@ def _save(db, target: Target, result: ScanRecord | str) -> ScanOutcome:
     return ScanOutcome(target, result, article_id, result.error)
 
 
-def _results(targets: list[Target], config: Config, include_links: bool, stdin):
-    """(target, record or error text) in target order, computed as concurrently as fits."""
-    files = [t for t in targets if t.kind == "file"]
-    urls = [t for t in targets if t.kind == "url"]
-    file_results = _file_results(files, include_links)
-    url_results = _url_results(urls, config, include_links)
+Result = ScanRecord | str  # a record, or the error text of a target that could not be read
+
+
+def _results(
+    targets: Iterable[Target],
+    config: Config,
+    include_links: bool,
+    stdin: Callable[[], bytes] | None,
+    should_stop: Callable[[], bool],
+) -> Iterator[tuple[Target, Result]]:
+    """(target, record or error text) in target order, computed concurrently up to a window
+    ahead (a chunk of files per worker process round trip, a URL per thread)."""
+    stream = iter(targets)
+    head = list(itertools.islice(stream, LOOKAHEAD))
+    many_files = sum(t.kind == "file" for t in head) >= PARALLEL_MIN_FILES
+    with _Runner(config, include_links, stdin, many_files or len(head) == LOOKAHEAD) as runner:
+        window: deque[tuple[list[Target], Future[list[Result]]]] = deque()
+        ahead = 0
+        for chunk in _chunks(itertools.chain(head, stream)):
+            if should_stop():
+                break
+            window.append((chunk, runner.submit(chunk)))
+            ahead += len(chunk)
+            while ahead > runner.window:
+                done, future = window.popleft()
+                ahead -= len(done)
+                yield from zip(done, future.result(), strict=True)
+        yield from _finish(window, stopped=should_stop())
+
+
+def _chunks(targets: Iterable[Target]) -> Iterator[list[Target]]:
+    """Consecutive files in chunks of ``CHUNK_FILES``; every other target alone."""
+    files: list[Target] = []
     for target in targets:
-        if target.kind == "error":
-            yield target, f"{target.label}: {target.value}"
-        elif target.kind == "stdin":
-            try:
-                data = stdin() if stdin else sys.stdin.buffer.read()
-                yield target, scan_stdin(data, include_links)
-            except TargetError as exc:
-                yield target, str(exc)
-        elif target.kind == "file":
-            yield target, next(file_results)
-        else:
-            yield target, next(url_results)
+        if target.kind == "file":
+            files.append(target)
+            if len(files) == CHUNK_FILES:
+                yield files
+                files = []
+            continue
+        if files:
+            yield files
+            files = []
+        yield [target]
+    if files:
+        yield files
 
 
-def _file_results(files: list[Target], include_links: bool) -> Iterator[ScanRecord | str]:
-    paths = [t.value for t in files]
-    real_paths = [t.real_path for t in files]
-    workers = os.cpu_count() or 1
-    if len(paths) < PARALLEL_MIN_FILES or workers < 2:
-        yield from (
-            scan_file(p, include_links, real) for p, real in zip(paths, real_paths, strict=True)
+def _finish(
+    window: deque[tuple[list[Target], Future[list[Result]]]], stopped: bool
+) -> Iterator[tuple[Target, Result]]:
+    """The rest of the window in order; after a stop, only what had already started."""
+    while window:
+        chunk, future = window.popleft()
+        if stopped and future.cancel():
+            continue  # never started: it stays due for the next run
+        yield from zip(chunk, future.result(), strict=True)
+
+
+class _Runner:
+    """Where targets are read: files in worker processes (chunks) or inline, URLs in threads
+    over one ``Http``, stdin and error targets at once. Each ``submit`` gives a future of the
+    chunk's results in order. Closing stops the network first, so it never waits on it."""
+
+    def __init__(
+        self,
+        config: Config,
+        include_links: bool,
+        stdin: Callable[[], bytes] | None,
+        processes: bool,
+    ) -> None:
+        self.config, self.include_links, self.stdin = config, include_links, stdin
+        self.workers = os.cpu_count() or 1
+        self.use_processes = processes and self.workers >= 2
+        self.window = max(
+            CHUNK_FILES * CHUNKS_AHEAD * self.workers, URLS_AHEAD * config.fetch.concurrency
         )
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        # Not pool.map: it submits every file at once, and when saving is slower than
-        # detection (a slow disk under the archive) the finished results pile up in memory.
-        ahead: deque[Future[list[ScanRecord | str]]] = deque()
-        for start in range(0, len(paths), CHUNK_FILES):
-            end = start + CHUNK_FILES
-            chunk = (paths[start:end], real_paths[start:end], include_links)
-            ahead.append(pool.submit(_scan_files, *chunk))
-            if len(ahead) > CHUNKS_AHEAD * workers:
-                yield from ahead.popleft().result()
-        while ahead:
-            yield from ahead.popleft().result()
+        self.processes: ProcessPoolExecutor | None = None
+        self.threads: ThreadPoolExecutor | None = None
+        self.http: Http | None = None
+
+    def __enter__(self) -> _Runner:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.http is not None:
+            self.http.stop()
+        for pool in (self.threads, self.processes):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        if self.http is not None:
+            self.http.close()
+
+    def submit(self, chunk: list[Target]) -> Future[list[Result]]:
+        kind = chunk[0].kind
+        if kind == "url":
+            if self.threads is None:
+                self.http = Http(self.config.fetch)
+                self.threads = ThreadPoolExecutor(self.config.fetch.concurrency, "scan-url")
+            return self.threads.submit(self._scan_url, self.http, chunk[0])
+        if kind == "file" and self.use_processes:
+            if self.processes is None:
+                self.processes = ProcessPoolExecutor(max_workers=self.workers)
+            paths = [t.value for t in chunk]
+            return self.processes.submit(
+                _scan_files, paths, [t.real_path for t in chunk], self.include_links
+            )
+        done: Future[list[Result]] = Future()
+        done.set_result([self._read_here(target) for target in chunk])
+        return done
+
+    def _scan_url(self, http: Http, target: Target) -> list[Result]:
+        return [scan_url(http, target, self.include_links)]
+
+    def _read_here(self, target: Target) -> Result:
+        if target.kind == "file":
+            return scan_file(target.value, self.include_links, target.real_path)
+        if target.kind == "error":
+            return f"{target.label}: {target.value}"
+        try:
+            data = self.stdin() if self.stdin else sys.stdin.buffer.read()
+            return scan_stdin(data, self.include_links)
+        except TargetError as exc:
+            return str(exc)
 
 
 def _scan_files(
@@ -367,21 +506,3 @@ def _scan_files(
 ) -> list[ScanRecord | str]:
     """Files in order (a chunk of them is one round trip to a worker process)."""
     return [scan_file(p, include_links, real) for p, real in zip(paths, real_paths, strict=True)]
-
-
-def _url_results(urls: list[Target], config: Config, include_links: bool):
-    if not urls:
-        return
-    from .fetch import HostThrottle, make_client
-
-    throttle = HostThrottle(config.fetch.per_host_delay)
-    with make_client(config.fetch) as client, ThreadPoolExecutor(config.fetch.concurrency) as pool:
-        futures = [
-            pool.submit(scan_url, client, t.value, config, include_links, throttle) for t in urls
-        ]
-        try:
-            for future in futures:
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()

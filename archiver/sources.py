@@ -11,10 +11,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
-from .config import FetchConfig, Source
+from .config import Source
 from .errors import FetchError
+from .http import Exchange, Http
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 MAX_SITEMAP_DEPTH = 3
@@ -87,42 +86,27 @@ def parse_url_list(text: str) -> list[str]:
     return urls
 
 
-def _get(client: httpx.Client, url: str, config: FetchConfig, headers: dict[str, str]):
-    """A bounded GET: an overall deadline, the body decoded in bounded steps and refused past
-    ``max_bytes`` (see ``fetch.get_bounded``); 304 comes back with an empty body."""
-    from .fetch import deadline_seconds, get_bounded
-
-    def inspect(response: httpx.Response) -> bool:
-        if response.status_code == 304:
-            return False
-        if response.status_code >= 400:
-            raise FetchError(
-                f"{url}: HTTP {response.status_code}", url=url, status_code=response.status_code
-            )
-        return True
-
-    return get_bounded(
-        client,
-        url,
-        max_bytes=config.max_bytes,
-        deadline=deadline_seconds(config),
-        headers=headers,
-        inspect=inspect,
-    )
+def _get(http: Http, url: str, headers: dict[str, str]) -> Exchange:
+    """A GET through the HTTP layer (bounded, retried, throttled, recorded); an HTTP error
+    status is raised as ``FetchError``, a 304 comes back with its empty body."""
+    exchange = http.get(url, headers=headers)
+    if exchange.status_code >= 400:
+        status = exchange.status_code
+        raise FetchError(f"{url}: HTTP {status}", url=url, status_code=status)
+    return exchange
 
 
-def poll_source(
-    client: httpx.Client, source: Source, state: SourceState, config: FetchConfig
-) -> PollResult:
+def poll_source(http: Http, source: Source, state: SourceState) -> PollResult:
     """The article URLs a source lists now. Raises ``FetchError`` or ``ValueError``."""
     if source.type == "urls":
-        return _poll_url_list(client, source, state, config)
+        return _poll_url_list(http, source, state)
     headers = {}
     if state.etag:
         headers["If-None-Match"] = state.etag
     if state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
-    response, body = _get(client, source.url or "", config, headers)
+    exchange = _get(http, source.url or "", headers)
+    response, body = exchange.response, exchange.body
     new_state = SourceState(
         response.headers.get("etag") or state.etag,
         response.headers.get("last-modified") or state.last_modified,
@@ -131,10 +115,10 @@ def poll_source(
         return PollResult([], new_state, unchanged=True)
     if source.type == "feed":
         return PollResult(parse_feed(body), new_state)
-    return PollResult(_walk_sitemaps(client, body, config), new_state)
+    return PollResult(_walk_sitemaps(http, body), new_state)
 
 
-def _walk_sitemaps(client: httpx.Client, body: bytes, config: FetchConfig) -> list[str]:
+def _walk_sitemaps(http: Http, body: bytes) -> list[str]:
     pages, children = parse_sitemap(body)
     seen: set[str] = set()
     depth = 0
@@ -145,7 +129,7 @@ def _walk_sitemaps(client: httpx.Client, body: bytes, config: FetchConfig) -> li
             if child in seen:
                 continue
             seen.add(child)
-            _, child_body = _get(client, child, config, {})
+            child_body = _get(http, child, {}).body
             child_pages, grandchildren = parse_sitemap(child_body)
             pages += child_pages
             next_children += grandchildren
@@ -153,9 +137,7 @@ def _walk_sitemaps(client: httpx.Client, body: bytes, config: FetchConfig) -> li
     return pages
 
 
-def _poll_url_list(
-    client: httpx.Client, source: Source, state: SourceState, config: FetchConfig
-) -> PollResult:
+def _poll_url_list(http: Http, source: Source, state: SourceState) -> PollResult:
     if source.path:
         path = Path(source.path)
         try:
@@ -166,5 +148,5 @@ def _poll_url_list(
             return PollResult([], SourceState(mtime=mtime), unchanged=True)
         text = path.read_text(encoding="utf-8", errors="replace")
         return PollResult(parse_url_list(text), SourceState(mtime=mtime))
-    _, body = _get(client, source.url or "", config, {})
+    body = _get(http, source.url or "", {}).body
     return PollResult(parse_url_list(body.decode("utf-8", "replace")), SourceState())

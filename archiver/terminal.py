@@ -59,10 +59,11 @@ def outcome_json(outcome: ScanOutcome) -> dict[str, object]:
 class ScanReporter:
     """Prints each outcome as it arrives; a progress bar replaces the lines on a terminal."""
 
-    def __init__(self, total: int, as_json: bool = False) -> None:
+    def __init__(self, total: int | None, as_json: bool = False) -> None:
+        """``total`` None: not known in advance (a URL list read as the scan goes)."""
         self.as_json = as_json
         self.bar = None
-        if not as_json and total >= BAR_MIN_TARGETS and sys.stderr.isatty():
+        if not as_json and (total is None or total >= BAR_MIN_TARGETS) and sys.stderr.isatty():
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit="page", file=sys.stderr, dynamic_ncols=True)

@@ -14,8 +14,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .clock import next_rescan
@@ -28,12 +27,12 @@ from .db import (
     enqueue_articles,
     load_source_state,
     open_database,
-    save_scan,
     save_source_state,
     start_worker_run,
 )
 from .errors import ArchiverError
-from .models import CheckRecord, ScanRecord
+from .models import CheckRecord
+from .scan import ScanOutcome, Target, run_scan
 
 log = logging.getLogger("archiver.worker")
 SCAN_BATCH = 16
@@ -89,7 +88,7 @@ class Worker:
 
     def poll_source(self, source: Source) -> None:
         """Fetch one source and queue the article URLs it lists that are new to us."""
-        from .fetch import make_client
+        from .http import Http
         from .sources import SourceState, poll_source
 
         db = self._db()
@@ -99,8 +98,8 @@ class Worker:
             error = None
             new = seen = 0
             try:
-                with make_client(self.config.fetch) as client:
-                    result = poll_source(client, source, state, self.config.fetch)
+                with Http(self.config.fetch) as http:
+                    result = poll_source(http, source, state)
                 state, seen = result.state, len(result.urls)
                 new = enqueue_articles(db, result.urls, source.name) if result.urls else 0
                 log.info(
@@ -121,67 +120,51 @@ class Worker:
             db.conn.close()
 
     def scan_due(self) -> int:
-        """Scan queued and due articles in small batches until none is due or we must stop."""
-        from .fetch import HostThrottle, make_client
-        from .scan import scan_url
-
+        """Scan queued and due articles until none is due or we must stop (the same entry
+        point as ``archive scan``: its threads, throttle and HTTP layer)."""
         db = self._db()
-        done = 0
-        throttle = HostThrottle(self.config.fetch.per_host_delay)
         try:
-            with (
-                make_client(self.config.fetch) as client,
-                ThreadPoolExecutor(self.config.fetch.concurrency) as pool,
-            ):
-                seen: set[int] = set()  # one scan per article per run, whatever the ladder
-                while not self.stop.is_set():
-                    batch = [
-                        a for a in due_articles(db, SCAN_BATCH + len(seen)) if a.id not in seen
-                    ][:SCAN_BATCH]
-                    if not batch:
-                        break
-                    seen.update(a.id for a in batch)
-                    futures = [
-                        (
-                            article,
-                            pool.submit(
-                                scan_url,
-                                client,
-                                article.url,
-                                self.config,
-                                self.config.include_links,
-                                throttle,
-                                article.source,
-                            ),
-                        )
-                        for article in batch
-                    ]
-                    for article, future in futures:
-                        if self.stop.is_set() and not future.done():
-                            future.cancel()  # not started: it stays due for the next run
-                            continue
-                        if future.cancelled():
-                            continue
-                        record = future.result()
-                        record.reschedule = True
-                        record.next_scan_at = next_rescan(
-                            article.first_seen_at, article.scan_count + 1, self.config.worker.rescan
-                        )
-                        save_scan(db, record)
-                        done += 1
-                        self._log_scan(article.url, record)
+            totals = run_scan(
+                db,
+                self._due_targets(db),
+                self.config,
+                include_links=self.config.include_links,
+                on_outcome=self._log_scan,
+                should_stop=self.stop.is_set,
+            )
         finally:
             db.conn.close()
-        return done
+        return totals.articles + totals.failed
 
-    def _log_scan(self, url: str, record: ScanRecord) -> None:
-        if record.error:
+    def _due_targets(self, db) -> Iterator[Target]:
+        """The due articles as scan targets, read in small batches as the scan asks for more;
+        each saved with its next scan on the rescan ladder."""
+        seen: set[int] = set()  # one scan per article per run, whatever the ladder
+        while not self.stop.is_set():
+            batch = [a for a in due_articles(db, SCAN_BATCH + len(seen)) if a.id not in seen]
+            if not batch:
+                return
+            for article in batch[:SCAN_BATCH]:
+                seen.add(article.id)
+                yield Target(
+                    "url",
+                    article.url,
+                    article.url,
+                    source=article.source,
+                    reschedule=True,
+                    next_scan_at=next_rescan(
+                        article.first_seen_at, article.scan_count + 1, self.config.worker.rescan
+                    ),
+                )
+
+    def _log_scan(self, outcome: ScanOutcome) -> None:
+        if outcome.error or outcome.record is None:
             self._count(articles_scanned=1, errors=1)
-            log.error("article failed: %s", record.error)
+            log.error("article failed: %s", outcome.error)
         else:
-            embeds = sum(1 for e in record.embeds if e.method != "link")
+            embeds = sum(1 for e in outcome.record.embeds if e.method != "link")
             self._count(articles_scanned=1)
-            log.info("article scanned: %s: %d embeds", url, embeds)
+            log.info("article scanned: %s: %d embeds", outcome.record.url, embeds)
 
     def snapshot_due(self) -> int:
         """Check due posts in batches until none is due or we must stop."""

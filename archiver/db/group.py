@@ -17,10 +17,12 @@ class GroupWriter(Generic[T, R]):
     """Saves many items with few commits: each item is all-or-nothing (a savepoint), and
     items are committed together in small groups (``max_items`` or ``max_seconds``).
 
-    ``add`` returns nothing: the (item, result or None, error or None) triples come back from
-    ``commit``, once they are durable. A failed commit fails every item of its group, and
-    nothing of them is in the archive. One transaction per item would cost more than the
-    work itself in directory scans and snapshot runs.
+    ``add`` only keeps the item: the whole group is written at ``commit``, in one
+    ``BEGIN IMMEDIATE`` … ``COMMIT``, so the write lock is held while SQLite works and never
+    while the caller waits for the next item (a slow page, the network). ``commit`` returns
+    the (item, result or None, error or None) triples once they are durable. A failed commit
+    fails every item of its group, and nothing of them is in the archive. One transaction
+    per item would cost more than the work itself in directory scans and snapshot runs.
     """
 
     def __init__(
@@ -36,30 +38,13 @@ class GroupWriter(Generic[T, R]):
         self.describe = describe
         self.max_items = max_items
         self.max_seconds = max_seconds
-        self.group: list[tuple[T, R | None, str | None]] = []
+        self.group: list[T] = []
         self.started = 0.0
 
     def add(self, item: T) -> None:
-        conn = self.db.conn
-        try:
-            if not conn.in_transaction:
-                conn.execute("BEGIN IMMEDIATE")
-                self.started = time.monotonic()
-            conn.execute("SAVEPOINT item")
-        except sqlite3.DatabaseError as exc:
-            self.group.append((item, None, f"cannot save {self.describe(item)}: {exc}"))
-            return
-        try:
-            result = self.save(conn, item)
-            conn.execute("RELEASE item")
-            self.group.append((item, result, None))
-        except BaseException as exc:  # Ctrl-C included: never commit half an item
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO item")
-                conn.execute("RELEASE item")
-            if not isinstance(exc, sqlite3.DatabaseError):
-                raise
-            self.group.append((item, None, f"cannot save {self.describe(item)}: {exc}"))
+        if not self.group:
+            self.started = time.monotonic()
+        self.group.append(item)
 
     def due(self) -> bool:
         return len(self.group) >= self.max_items or (
@@ -73,18 +58,37 @@ class GroupWriter(Generic[T, R]):
         return max(0.0, self.max_seconds - (time.monotonic() - self.started))
 
     def commit(self) -> list[tuple[T, R | None, str | None]]:
-        """Make the group durable; returns each item's (item, result, error)."""
+        """Write the group and make it durable; returns each item's (item, result, error).
+        An interruption (Ctrl-C) rolls the whole group back before it goes on."""
         group, self.group = self.group, []
+        if not group:
+            return []
         conn = self.db.conn
-        if not conn.in_transaction:
-            return group
         try:
-            conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
+            return [(item, None, f"cannot save {self.describe(item)}: {exc}") for item in group]
+        try:
+            done = [self._save_one(conn, item) for item in group]
+            conn.execute("COMMIT")
+        except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            return [
-                (item, None, error or f"cannot save {self.describe(item)}: {exc}")
-                for item, _, error in group
-            ]
-        return group
+            if not isinstance(exc, sqlite3.DatabaseError):
+                raise
+            return [(item, None, f"cannot save {self.describe(item)}: {exc}") for item in group]
+        return done
+
+    def _save_one(self, conn: sqlite3.Connection, item: T) -> tuple[T, R | None, str | None]:
+        """One item in a savepoint: on a database error it alone is undone and failed."""
+        conn.execute("SAVEPOINT item")
+        try:
+            result = self.save(conn, item)
+        except sqlite3.DatabaseError as exc:
+            if not conn.in_transaction:
+                raise  # SQLite ended the transaction itself: the whole group fails
+            conn.execute("ROLLBACK TO item")
+            conn.execute("RELEASE item")
+            return item, None, f"cannot save {self.describe(item)}: {exc}"
+        conn.execute("RELEASE item")
+        return item, result, None

@@ -18,7 +18,8 @@ from pages import embed_page
 from archiver.cli import cli
 from archiver.config import FetchConfig
 from archiver.errors import FetchError
-from archiver.fetch import fetch_article, make_client
+from archiver.http import Http
+from archiver.scan import fetch_article
 
 from . import hostile as h
 
@@ -153,11 +154,11 @@ def test_endless_body_is_not_read_to_the_end(batch):
 
 def test_gzip_bomb_stops_at_max_bytes_of_decoded_data_in_little_memory():
     config = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=0, max_bytes=2_000_000)
-    with h.HostileServer({"/bomb": h.bomb("gzip")}) as server, make_client(config) as client:
+    with h.HostileServer({"/bomb": h.bomb("gzip")}) as server, Http(config) as http:
         tracemalloc.start()
         try:
             with pytest.raises(FetchError, match="larger than max_bytes"):
-                fetch_article(client, server.url("/bomb"), config)
+                fetch_article(http, server.url("/bomb"))
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
@@ -167,8 +168,8 @@ def test_gzip_bomb_stops_at_max_bytes_of_decoded_data_in_little_memory():
 
 def test_retries_do_not_multiply_the_deadline():
     config = FetchConfig(timeout=0.5, per_host_delay=0.0, retries=3, max_bytes=100_000)
-    with h.HostileServer({"/drip": h.drip(interval=0.3)}) as server, make_client(config) as client:
+    with h.HostileServer({"/drip": h.drip(interval=0.3)}) as server, Http(config) as http:
         started = time.monotonic()
         with pytest.raises(FetchError, match="timed out"):
-            fetch_article(client, server.url("/drip"), config)
+            fetch_article(http, server.url("/drip"))
     assert time.monotonic() - started < 3 * 0.5 + 1.5

@@ -1,0 +1,527 @@
+"""The one HTTP layer: every connection the archive opens goes through ``Http``.
+
+One model, synchronous: ``Http`` wraps one ``httpx.Client`` (keep-alive, bounded redirects)
+and is shared by the threads of a run (article scans, snapshot checks, source polls). It owns
+
+- the **bounded read**: an overall deadline per request (``DEADLINE_FACTOR`` × ``timeout``;
+  httpx's timeouts are per read, so a server dripping a byte a second never trips them),
+  and ``max_bytes`` counted *after* decoding, with gzip/deflate undone in bounded steps;
+- the **retry policy**: connection errors, 429 and 5xx are retried ``retries`` times with
+  exponential backoff and full jitter, or after ``Retry-After`` when the server gives one;
+- the **per-host throttle**: at least ``per_host_delay`` between two requests to one host
+  (the host lowercased, so ``Example.org`` and ``example.org`` share a turn);
+- the **response hook**: every response whose body was read passes ``Http._record``, which
+  hands an ``Exchange`` to each callable in ``on_response``. That is where evidence (WARC
+  records) is written. See ``Exchange`` and ``OnResponse``.
+
+A deadline is kept by one watchdog thread per ``Http`` (not a timer thread per request): it
+shuts down the sockets of a request whose time is up, which ends a blocked read at once.
+``stop`` does the same for every request in flight, so a stopped run never waits on the
+network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import socket
+import threading
+import time
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import httpx
+
+from .config import FetchConfig
+from .errors import FetchError, StoppedError
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Only encodings we can decode in bounded steps are asked for (see ``BoundedDecoder``).
+ACCEPT_ENCODING = "gzip, deflate"
+# A whole answer (headers and body) must arrive within this many times the read timeout.
+DEADLINE_FACTOR = 3
+DECODE_STEP = 1 << 20  # at most this much decoded output per decompression call
+BACKOFF_CAP = 60.0  # the longest wait before a retry, whatever Retry-After says
+
+
+@dataclass
+class Exchange:
+    """One HTTP response whose body was read completely, and the request that got it.
+
+    ``response`` gives the status, reason, HTTP version, headers (``response.headers.raw``
+    keeps their order and case), the final URL and the redirects followed
+    (``response.history``); ``response.request`` the request as sent, headers included. Its
+    body has been consumed: use ``raw`` and ``body``.
+
+    ``raw`` is the body exactly as served, still content-encoded (what a WARC response
+    record holds). It is None only when the server used an encoding we did not ask for and
+    cannot decode in bounded steps (e.g. ``br``): httpx then decodes each network chunk
+    itself and the encoded bytes are never seen. ``body`` is the decoded payload.
+    ``notes`` is for hooks to leave what they made (e.g. where a WARC record was written)
+    so that the caller can point rows at it.
+    """
+
+    url: str  # as asked, before redirects
+    response: httpx.Response
+    raw: bytes | None
+    body: bytes
+    fetched_at: datetime  # when the response's headers arrived (UTC)
+    notes: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def status_code(self) -> int:
+        return self.response.status_code
+
+    @property
+    def content_type(self) -> str | None:
+        return self.response.headers.get("content-type")
+
+    @property
+    def final_url(self) -> str:
+        return str(self.response.url)
+
+
+#: A response hook: called once per ``Exchange``, in the thread that made the request, after
+#: the body was read and before the caller sees it. An exception it raises fails the request
+#: (it reaches the caller unchanged), so a hook that must not be skipped, such as writing
+#: the evidence the archive will point at, can stop a fetch whose evidence could not be kept.
+OnResponse = Callable[[Exchange], None]
+
+#: Sees a response before its body is read; raises ``FetchError`` to refuse it (the body is
+#: then never read, and no hook sees it).
+Accept = Callable[[httpx.Response], None]
+
+
+def make_client(config: FetchConfig) -> httpx.Client:
+    """The shared client: keep-alive pool sized for the configured concurrency."""
+    limits = httpx.Limits(
+        max_connections=config.concurrency * 2, max_keepalive_connections=config.concurrency
+    )
+    return httpx.Client(
+        headers={"User-Agent": config.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+        timeout=httpx.Timeout(config.timeout, connect=min(config.timeout, 10.0)),
+        follow_redirects=True,
+        max_redirects=config.max_redirects,
+        limits=limits,
+    )
+
+
+def check_url(url: str) -> None:
+    """Only absolute http(s) URLs are fetched."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise FetchError(f"{url}: only http(s) URLs can be fetched", url=url)
+
+
+def reason(error: FetchError) -> str:
+    """The message of ``error`` without the URL it starts with (for rows that have the URL)."""
+    return str(error).removeprefix(f"{error.url}: ")
+
+
+class Http:
+    """The HTTP side of a run: one client, one throttle, one watchdog, the response hooks.
+
+    Thread-safe; use it as a context manager (or call ``close``). ``on_response`` is a list
+    of ``OnResponse`` callables; append to it to add one.
+    """
+
+    def __init__(self, config: FetchConfig, on_response: Sequence[OnResponse] = ()) -> None:
+        self.config = config
+        self.on_response: list[OnResponse] = list(on_response)
+        self.client = make_client(config)
+        self.throttle = HostThrottle(config.per_host_delay)
+        self.deadline_seconds = config.timeout * DEADLINE_FACTOR
+        self._stopped = threading.Event()
+        self._watchdog = _Watchdog(self._stopped)
+
+    def __enter__(self) -> Http:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def stop(self) -> None:
+        """End every request in flight now and refuse new ones (any thread may call this)."""
+        self._stopped.set()
+        self._watchdog.expire_all()
+
+    def close(self) -> None:
+        self.stop()
+        self.client.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        accept: Accept | None = None,
+        max_bytes: int | None = None,
+    ) -> Exchange:
+        """GET ``url`` with the retry policy and the throttle; returns the last ``Exchange``
+        (any status: a 404 is an answer, and a 503 is returned once the retries are spent).
+        Raises ``FetchError`` when no complete answer came, ``StoppedError`` after ``stop``."""
+        check_url(url)
+        attempt = 0
+        while True:
+            attempt += 1
+            self.throttle.wait(url, self._stopped)
+            self._refuse_if_stopped(url)
+            retry_after = None
+            try:
+                exchange = self.get_once(url, headers=headers, accept=accept, max_bytes=max_bytes)
+            except FetchError as exc:
+                self._refuse_if_stopped(url)  # an answer cut by ``stop`` is no answer
+                if not retryable(exc) or attempt > self.config.retries:
+                    raise
+            else:
+                if exchange.status_code not in RETRY_STATUSES or attempt > self.config.retries:
+                    return exchange
+                retry_after = exchange.response.headers.get("retry-after")
+            if self._stopped.wait(backoff_delay(attempt, retry_after)):
+                self._refuse_if_stopped(url)
+
+    def _refuse_if_stopped(self, url: str) -> None:
+        if self._stopped.is_set():
+            raise StoppedError(f"{url}: stopped before an answer came", url=url)
+
+    def get_once(
+        self,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        accept: Accept | None = None,
+        max_bytes: int | None = None,
+    ) -> Exchange:
+        """One request, no retry and no throttle: the bounded read. Raises ``FetchError``."""
+        check_url(url)
+        limit = self.config.max_bytes if max_bytes is None else max_bytes
+        seconds = self.deadline_seconds
+        timed_out = f"{url}: timed out (no complete answer within {seconds:g}s)"
+        with self._watchdog.deadline(seconds) as deadline:
+            try:
+                with self.client.stream(
+                    "GET", url, headers=headers, extensions={"trace": deadline.trace}
+                ) as response:
+                    deadline.watch(response.extensions.get("network_stream"))
+                    fetched_at = datetime.now(UTC)
+                    if accept is not None:
+                        accept(response)
+                    raw, body = read_body(response, url, limit, deadline)
+            except ValueError as exc:  # a gzip/deflate body that does not decode
+                raise FetchError(f"{url}: {exc}", url=url) from None
+            except DeadlineExpired:
+                raise FetchError(timed_out, url=url) from None
+            except httpx.InvalidURL as exc:  # also raised for a bad Location: header
+                raise FetchError(f"{url}: invalid URL or redirect ({exc})", url=url) from None
+            except httpx.HTTPError as exc:
+                if deadline.expired:
+                    raise FetchError(timed_out, url=url) from None
+                raise FetchError(f"{url}: {describe_error(exc)}", url=url) from exc
+        exchange = Exchange(url, response, raw, body, fetched_at)
+        self._record(exchange)
+        return exchange
+
+    def _record(self, exchange: Exchange) -> None:
+        """The one place every read response passes: hand it to each hook, in order."""
+        for hook in self.on_response:
+            hook(exchange)
+
+
+def read_body(
+    response: httpx.Response, url: str, max_bytes: int, deadline: Deadline | None = None
+) -> tuple[bytes | None, bytes]:
+    """(raw body as served, decoded body) of a streamed response, refused past ``max_bytes``
+    (decoded, and raw too: a body that never ends but decodes to little is refused alike)."""
+    try:
+        decoder = BoundedDecoder.for_encoding(response.headers.get("content-encoding"))
+    except ValueError:
+        # Not asked for: httpx decodes it (unbounded per chunk, still capped); no raw bytes.
+        return None, _join(response.iter_bytes(), None, max_bytes, url, deadline)[1]
+    if decoder is None:
+        raw, _ = _join(response.iter_raw(), None, max_bytes, url, deadline)
+        return raw, raw
+    return _join(response.iter_raw(), decoder, max_bytes, url, deadline)
+
+
+def _join(
+    chunks: Iterator[bytes],
+    decoder: BoundedDecoder | None,
+    max_bytes: int,
+    url: str,
+    deadline: Deadline | None,
+) -> tuple[bytes, bytes]:
+    """(raw, decoded) joined; only the raw side is kept when there is no decoder."""
+    raw_parts: list[bytes] = []
+    parts: list[bytes] = []
+    raw_size = size = 0
+    for chunk in chunks:
+        if deadline is not None:
+            deadline.check()
+        raw_size += len(chunk)
+        raw_parts.append(chunk)
+        if decoder is not None:
+            for part in decoder.feed(chunk):
+                size += len(part)
+                parts.append(part)
+                if size > max_bytes:
+                    break
+        if max(size, raw_size) > max_bytes:
+            raise FetchError(f"{url}: body larger than max_bytes ({max_bytes:,} bytes)", url=url)
+    raw = b"".join(raw_parts)
+    return raw, (b"".join(parts) if decoder is not None else raw)
+
+
+def retryable(error: FetchError) -> bool:
+    """Connection errors and per-read timeouts are worth another try; a passed deadline, a
+    refused body, a bad redirect or an unsupported scheme are not (they would fail alike)."""
+    cause = error.__cause__
+    return isinstance(cause, httpx.TransportError) and not isinstance(
+        cause, httpx.UnsupportedProtocol
+    )
+
+
+def backoff_delay(attempt: int, retry_after: str | None = None, cap: float = BACKOFF_CAP) -> float:
+    """Seconds to wait before retry ``attempt`` (1-based): ``Retry-After`` (seconds or an
+    HTTP date) when the server gave one, else exponential backoff with full jitter."""
+    if retry_after:
+        with contextlib.suppress(ValueError):
+            return min(max(float(retry_after), 0.0), cap)
+        with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
+            when = parsedate_to_datetime(retry_after)
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            return min(max((when - datetime.now(UTC)).total_seconds(), 0.0), cap)
+    return random.uniform(0, min(cap, 0.5 * 2**attempt))
+
+
+def describe_error(exc: httpx.HTTPError) -> str:
+    """One short line for an httpx error."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too many redirects"
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect ({exc})" if str(exc) else "cannot connect"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return "redirected to an unsupported scheme"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"broken HTTP answer ({exc})"
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return f"connection broken ({exc})" if str(exc) else "connection broken"
+    if isinstance(exc, httpx.DecodingError):
+        return f"cannot decode the body ({exc})"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+# --- throttle -------------------------------------------------------------------------------
+
+
+class HostThrottle:
+    """Politeness: at least ``delay`` seconds between two requests to the same host.
+
+    A request's turn is booked under the lock and waited for outside it, so threads bound for
+    other hosts never wait behind it.
+    """
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def book(self, url: str) -> float:
+        """Take the next turn for ``url``'s host; the seconds to wait for it."""
+        if self.delay <= 0:
+            return 0.0
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next.get(host, 0.0))
+            self._next[host] = start + self.delay
+        return start - now
+
+    def wait(self, url: str, stopped: threading.Event | None = None) -> None:
+        """Wait for a turn; returns early once ``stopped`` is set."""
+        seconds = self.book(url)
+        if seconds > 0:
+            if stopped is None:
+                time.sleep(seconds)
+            else:
+                stopped.wait(seconds)
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+
+class DeadlineExpired(Exception):
+    """The overall deadline of a request passed."""
+
+
+class Deadline:
+    """The overall deadline of one request.
+
+    Sockets opened for the request (seen through httpcore's ``trace`` extension) and the
+    response's stream are registered; when the watchdog expires the deadline they are shut
+    down, which ends a read blocked on a dripping server at once. ``check`` raises
+    ``DeadlineExpired`` once it has passed.
+    """
+
+    __slots__ = ("_lock", "_sockets", "done", "ends_at", "expired")
+
+    def __init__(self, ends_at: float) -> None:
+        self.ends_at = ends_at
+        self.expired = False
+        self.done = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def trace(self, event: str, info: dict) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            self.watch(info.get("return_value"))
+
+    def watch(self, stream: object) -> None:
+        get = getattr(stream, "get_extra_info", None)
+        sock = get("socket") if get else None
+        if sock is None:
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            if not self.expired:
+                return
+        _shutdown(sock)
+
+    def expire(self) -> None:
+        with self._lock:
+            if self.done:
+                return
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shutdown(sock)
+
+    def check(self) -> None:
+        if self.expired or time.monotonic() > self.ends_at:
+            self.expired = True
+            raise DeadlineExpired
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Watchdog:
+    """Expires deadlines when their time comes, from one lazily started daemon thread.
+
+    Every deadline of one ``Http`` has the same length, so they expire in the order they
+    were taken: a queue, not a heap. A finished deadline is dropped when it reaches the head.
+    """
+
+    def __init__(self, stopped: threading.Event) -> None:
+        self._stopped = stopped
+        self._queue: deque[Deadline] = deque()
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def deadline(self, seconds: float) -> Iterator[Deadline]:
+        deadline = Deadline(time.monotonic() + seconds)
+        with self._wake:
+            if self._stopped.is_set():
+                deadline.expired = True
+            while self._queue and self._queue[0].done:  # requests end roughly in order
+                self._queue.popleft()
+            self._queue.append(deadline)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="http-deadlines")
+                self._thread.daemon = True
+                self._thread.start()
+            elif len(self._queue) == 1:
+                self._wake.notify()
+        try:
+            yield deadline
+        finally:
+            with deadline._lock:
+                deadline.done = True
+
+    def expire_all(self) -> None:
+        with self._wake:
+            pending = list(self._queue)
+            self._wake.notify()
+        for deadline in pending:
+            deadline.expire()
+
+    def _run(self) -> None:
+        with self._wake:
+            while True:
+                while self._queue and self._queue[0].done:
+                    self._queue.popleft()
+                if not self._queue:
+                    if self._stopped.is_set():
+                        self._thread = None
+                        return
+                    self._wake.wait()
+                    continue
+                head = self._queue[0]
+                left = head.ends_at - time.monotonic()
+                if left > 0:
+                    self._wake.wait(left)
+                    continue
+                self._queue.popleft()
+                head.expire()
+
+
+# --- bounded decoding -----------------------------------------------------------------------
+
+
+class BoundedDecoder:
+    """Undo one ``gzip`` or ``deflate`` Content-Encoding in bounded steps.
+
+    httpx decodes a whole network chunk in one call: 64 KiB of a gzip bomb becomes ~64 MB at
+    once. Here each call yields at most ``DECODE_STEP`` bytes, and the caller stops as soon as
+    ``max_bytes`` is passed. ``for_encoding`` returns None for identity (nothing to undo) and
+    raises ``ValueError`` for what cannot be decoded this way.
+    """
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._wbits = zlib.MAX_WBITS | 32 if encoding == "gzip" else zlib.MAX_WBITS
+        self._zlib = zlib.decompressobj(self._wbits)
+        self._started = False
+
+    @classmethod
+    def for_encoding(cls, header: str | None) -> BoundedDecoder | None:
+        names = [n.strip().lower() for n in (header or "").split(",") if n.strip()]
+        names = [n for n in names if n != "identity"]
+        if not names:
+            return None
+        if len(names) == 1 and names[0] in ("gzip", "x-gzip", "deflate"):
+            return cls("deflate" if names[0] == "deflate" else "gzip")
+        raise ValueError(f"unsupported Content-Encoding {', '.join(names)}")
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while data:
+            try:
+                out = self._zlib.decompress(data, DECODE_STEP)
+            except zlib.error as exc:
+                if self.encoding == "deflate" and not self._started:
+                    # Many servers send raw deflate without the zlib header.
+                    self._wbits = -zlib.MAX_WBITS
+                    self._zlib = zlib.decompressobj(self._wbits)
+                    self._started = True
+                    continue
+                raise ValueError(f"cannot decode {self.encoding} body ({exc})") from None
+            self._started = True
+            if out:
+                yield out
+            data = self._zlib.unconsumed_tail
+            if self._zlib.eof:
+                # Concatenated gzip members go on; trailing junk is ignored, as httpx does.
+                data = self._zlib.unused_data
+                self._zlib = zlib.decompressobj(self._wbits)
+                if not data.startswith(b"\x1f\x8b"):
+                    return

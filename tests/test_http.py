@@ -1,0 +1,156 @@
+"""The one HTTP layer (``archiver/http.py``): the response hook, retries, the throttle and
+``stop``, against a raw local server (the hostile behaviours are in ``tests/reliability``)."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+from reliability import hostile as h
+
+from archiver.config import FetchConfig
+from archiver.errors import FetchError, StoppedError
+from archiver.http import Exchange, HostThrottle, Http, backoff_delay
+
+CONFIG = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=2, max_bytes=100_000)
+HANG_GUARD = 120
+
+
+class Script:
+    """A route answering from a list (the last answer repeats)."""
+
+    def __init__(self, *answers: h.Route) -> None:
+        self.answers = list(answers)
+
+    def __call__(self, conn: h.Conn) -> None:
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        answer(conn)
+
+
+def busy(retry_after: str = "0") -> h.Route:
+    return lambda conn: conn.reply(b"busy", "503 Service Unavailable", Retry_After=retry_after)
+
+
+def test_every_response_passes_the_hook_with_raw_and_decoded_bodies():
+    page = "<html><body>" + "évidence " * 500 + "</body></html>"
+    route = Script(busy(), h.gzip_page(page, "text/html; charset=utf-8"))
+    seen: list[Exchange] = []
+    with h.HostileServer({"/page": route}) as server, Http(CONFIG, [seen.append]) as http:
+        exchange = http.get(server.url("/page"), headers={"X-Test": "yes"})
+    assert exchange is seen[-1]
+    assert [e.status_code for e in seen] == [503, 200]  # the retried answer is evidence too
+    assert exchange.body == page.encode()
+    assert exchange.raw is not None and exchange.raw != exchange.body
+    assert gzip.decompress(exchange.raw) == exchange.body  # as served, still encoded
+    assert exchange.response.headers["content-encoding"] == "gzip"
+    assert exchange.response.request.headers["x-test"] == "yes"
+    assert exchange.response.request.headers["user-agent"] == CONFIG.user_agent
+    assert exchange.url == exchange.final_url == server.url("/page")
+    assert exchange.fetched_at.tzinfo is UTC
+
+
+def test_an_identity_body_is_the_same_bytes_raw_and_decoded():
+    with (
+        h.HostileServer({"/p": h.page(b"<p>plain</p>")}) as server,
+        Http(CONFIG) as http,
+    ):
+        exchange = http.get(server.url("/p"))
+    assert exchange.raw == exchange.body == b"<p>plain</p>"
+
+
+def test_a_hook_that_fails_fails_the_request():
+    class Full(FetchError):
+        pass
+
+    def hook(exchange: Exchange) -> None:
+        raise Full("evidence disk full", url=exchange.url)
+
+    with (
+        h.HostileServer({"/p": h.page("<p>x</p>")}) as server,
+        Http(CONFIG, [hook]) as http,
+        pytest.raises(Full),
+    ):
+        http.get(server.url("/p"))
+
+
+def test_retries_end_with_the_last_answer():
+    route = Script(busy(), busy(), busy(), h.page("never reached"))
+    seen: list[Exchange] = []
+    with h.HostileServer({"/p": route}) as server, Http(CONFIG, [seen.append]) as http:
+        exchange = http.get(server.url("/p"))
+    assert exchange.status_code == 503 and len(seen) == CONFIG.retries + 1
+
+
+def test_a_reset_connection_is_retried():
+    route = Script(h.reset_at_once, h.page("<p>second try</p>"))
+    with h.HostileServer({"/p": route}) as server, Http(CONFIG) as http:
+        assert http.get(server.url("/p")).body == b"<p>second try</p>"
+
+
+def test_refused_responses_never_reach_the_hook():
+    seen: list[Exchange] = []
+
+    def accept(response) -> None:
+        raise FetchError("refused", url=str(response.url))
+
+    with (
+        h.HostileServer({"/p": h.page("<p>x</p>")}) as server,
+        Http(CONFIG, [seen.append]) as http,
+        pytest.raises(FetchError, match="refused"),
+    ):
+        http.get(server.url("/p"), accept=accept)
+    assert seen == []
+
+
+def test_stop_cuts_a_request_in_flight():
+    arrived, release = threading.Event(), threading.Event()
+
+    def hung(conn: h.Conn) -> None:
+        arrived.set()
+        release.wait(HANG_GUARD)
+
+    outcome: list[BaseException] = []
+    slow = FetchConfig(timeout=600.0, per_host_delay=0.0, retries=3)
+    with h.HostileServer({"/hung": hung}) as server, Http(slow) as http:
+
+        def fetch() -> None:
+            try:
+                http.get(server.url("/hung"))
+            except BaseException as exc:
+                outcome.append(exc)
+
+        thread = threading.Thread(target=fetch)
+        thread.start()
+        assert arrived.wait(HANG_GUARD)
+        http.stop()
+        thread.join(HANG_GUARD)  # the deadline would be 1,800 s
+        release.set()
+        assert not thread.is_alive()
+        with pytest.raises(StoppedError):
+            http.get(server.url("/hung"))  # and nothing new starts
+    assert len(outcome) == 1 and isinstance(outcome[0], StoppedError)
+    assert "stopped before an answer came" in str(outcome[0])
+
+
+def test_the_throttle_books_turns_per_host_whatever_its_case():
+    throttle = HostThrottle(100.0)
+    assert throttle.book("http://Example.ORG/a") == 0
+    assert throttle.book("https://example.org:443/b") == pytest.approx(100.0, abs=1.0)
+    assert throttle.book("http://other.example/") == 0
+    stopped = threading.Event()
+    stopped.set()
+    throttle.wait("http://EXAMPLE.org/c", stopped)  # a stopped run never waits its turn
+    assert HostThrottle(0).book("http://example.org/") == 0
+
+
+def test_backoff_honours_retry_after_in_seconds_or_as_a_date():
+    assert backoff_delay(1, "7") == 7
+    assert backoff_delay(1, "3600") == 60  # capped
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 20 < backoff_delay(1, later) <= 30
+    assert backoff_delay(1, "Wed, 21 Oct 2015 07:28:00 GMT") == 0  # in the past
+    for attempt in (1, 2, 3, 10):
+        assert 0 <= backoff_delay(attempt, "soon") <= min(60, 0.5 * 2**attempt)
