@@ -68,7 +68,7 @@ def in_article_flow(el: etree._Element) -> bool:
     """Where a reader sees a lone post as part of the article: not in a region beside it
     (aside, nav, footer, a sidebar, widget, related or trending box), not one card of a
     list of posts, and not a card with retweet/reply/like buttons."""
-    if any(INTENT_ACTION.search(a.get("href") or "") for a in el.iter("a")):
+    if has_intent_buttons(el):
         return False
     if one_of_several_cards(el):
         return False
@@ -80,7 +80,23 @@ def in_article_flow(el: etree._Element) -> bool:
     return True
 
 
-def one_of_several_cards(el: etree._Element, depth: int = 3) -> bool:
+_INTENT_LINKS = etree.XPath(".//a[contains(@href, '/intent/')]/@href")
+CARD_DEPTH = 3
+
+
+def has_intent_buttons(el: etree._Element) -> bool:
+    """True when the box, or the card around it, has retweet/reply/like buttons."""
+    node: etree._Element | None = el
+    for _ in range(CARD_DEPTH + 1):
+        if node is None or node.tag in ("article", "main", "body", "html"):
+            return False
+        if any(INTENT_ACTION.search(str(href)) for href in _INTENT_LINKS(node)):
+            return True
+        node = node.getparent()
+    return False
+
+
+def one_of_several_cards(el: etree._Element, depth: int = CARD_DEPTH) -> bool:
     """True when the box is an item of a list (``<li>``) whose other items hold posts too.
     (Two boxes side by side are not a feed: articles embed posts back to back.)"""
     node: etree._Element | None = el

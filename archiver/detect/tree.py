@@ -27,12 +27,15 @@ def status_links(el: etree._Element) -> list[tuple[etree._Element, str, str | No
 
 
 def subtree_ids(el: etree._Element, limit: int = 2) -> list[str]:
-    """Distinct status IDs written anywhere in a subtree (links, attributes, text), up to limit."""
+    """Distinct status IDs written anywhere in a subtree (links, attributes, text), up to limit.
+
+    Attributes holding JSON are not read: the posts they name (props of other articles, a
+    module's configuration) are data, not what the box shows."""
     ids: list[str] = []
     for node in el.iter():
         if not isinstance(node.tag, str):
             continue
-        values = list(node.attrib.values())
+        values = [v for v in node.attrib.values() if not v.lstrip().startswith(("{", "["))]
         if node.text:
             values.append(node.text)
         if node is not el and node.tail:

@@ -1,0 +1,294 @@
+"""Detection on pages as the world writes them (issue 13).
+
+Fixtures in tests/fixtures/world/ are hand-written (invented names and IDs) after the markup
+that CMSs and consent tools produce: embeds kept as text (Drupal third_party_services'
+textarea, Borlabs Cookie's base64 attribute, Usercentrics' text/plain script, templates,
+``<xmp>``, an escaped attribute), post URLs where an ID is expected, signature dates in
+eight locales (German, French, Hungarian, Spanish, Japanese, Arabic, Turkish, Polish), and
+posts that a page shows beside the article or that are not embeds at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archiver.detect import find_posts, has_markers, served_by_x
+from archiver.detect.prefilter import BASE64_MARKERS, base64_markers
+from archiver.detect.signature import parse_date, split_signature
+
+WORLD = Path(__file__).parent / "fixtures" / "world"
+DAY = "2025-03-18"
+
+# fixture → embeds in order: (method, status_id, handle, author, date_text, start of text)
+EMBEDS: dict[str, list[tuple]] = {
+    "consent_drupal_textarea_de.html": [
+        (
+            "blockquote",
+            "1902034567812345678",
+            "radentscheid_ns",
+            "Radentscheid Nordstadt",
+            "18. März 2025",
+            "Beschlossen! Der Stadtrat stimmt",
+        )
+    ],
+    "consent_borlabs_base64_fr.html": [
+        (
+            "blockquote",
+            "1902045678923456789",
+            "mairie5_lyon",
+            "Mairie du 5e",
+            "18 mars 2025",
+            "Le marché de nuit revient",
+        )
+    ],
+    "lazy_x_template_hu.html": [
+        (
+            "blockquote",
+            "1902056789034567890",
+            "bpkozut_info",
+            "Budapesti Közút",
+            "2025. március 18.",
+            "Szombat reggel 6-tól",
+        )
+    ],
+    "consent_usercentrics_es.html": [
+        (
+            "blockquote",
+            "1902067890145678901",
+            "aguasdelvalle",
+            "Aguas del Valle",
+            "18 de marzo de 2025",
+            "Este jueves, de 8:00 a 14:00",
+        )
+    ],
+    "lazy_xmp_ja.html": [
+        (
+            "blockquote",
+            "1902078901256789012",
+            "minato_kishou",
+            "みなと気象台",
+            "2025年3月18日",
+            "本日、標本木で5輪以上",
+        )
+    ],
+    "consent_escaped_attr_ar.html": [
+        (
+            "blockquote",
+            "1902089012367890123",
+            "baladiya_city",
+            "بلدية المدينة",
+            "١٨ مارس ٢٠٢٥",
+            "تبدأ أعمال صيانة",
+        )
+    ],
+    "amp_url_tweetid_tr.html": [
+        (
+            "amp",
+            "1902090123478901234",
+            "sehirhatlari_x",
+            "Şehir Hatları",
+            "18 Mart 2025",
+            "Olumsuz hava koşulları",
+        ),
+        ("amp", "1902090123478905678", "kiyi_haber", None, None, None),
+    ],
+    "url_id_attributes_pl.html": [
+        ("placeholder", "1902101234589012345", "tramwaje_wawa", None, None, None),
+        (
+            "blockquote",
+            "1902101234589016789",
+            "ztm_info",
+            "ZTM Informacje",
+            "18 marca 2025",
+            "Od 24 marca linie 3, 6 i 26",
+        ),
+        ("placeholder", "1902101234589019999", "praga_news", None, None, None),
+    ],
+}
+TRAPS = sorted(p.name for p in WORLD.glob("trap_*.html"))
+
+
+def test_every_fixture_has_expectations():
+    assert {p.name for p in WORLD.glob("*.html")} == set(EMBEDS) | set(TRAPS)
+    assert len(TRAPS) == 5
+
+
+@pytest.mark.parametrize("name", sorted(EMBEDS))
+def test_embeds(name):
+    embeds = find_posts((WORLD / name).read_bytes()).embeds
+    assert len(embeds) == len(EMBEDS[name])
+    for embed, (method, status_id, handle, author, date_text, text) in zip(
+        embeds, EMBEDS[name], strict=True
+    ):
+        assert (embed.method, embed.status_id, embed.handle, embed.author) == (
+            method,
+            status_id,
+            handle,
+            author,
+        )
+        assert embed.date_text == date_text
+        assert embed.date == (DAY if date_text else None)
+        assert (embed.text or None) is None if text is None else embed.text.startswith(text)
+
+
+@pytest.mark.parametrize("name", sorted(EMBEDS))
+def test_raw_keeps_the_container_that_held_the_markup(name):
+    for embed in find_posts((WORLD / name).read_bytes()).embeds:
+        assert embed.status_id in embed.raw or "data-borlabs-cookie-content" in embed.raw
+
+
+@pytest.mark.parametrize("name", TRAPS)
+def test_traps_have_no_embeds(name):
+    page = (WORLD / name).read_bytes()
+    assert find_posts(page).embeds == []
+    assert all(e.method == "link" for e in find_posts(page, include_links=True).embeds)
+
+
+def test_signatures_in_extracted_text_any_locale():
+    text = (WORLD / "signatures_locales.txt").read_text(encoding="utf-8")
+    embeds = find_posts(text, html=False).embeds
+    assert [(e.handle, e.date, e.date_text) for e in embeds] == [
+        ("radentscheid_ns", DAY, "18. März 2025"),
+        ("mairie5_lyon", DAY, "18 mars 2025"),
+        ("bpkozut_info", DAY, "2025. március 18."),
+        ("aguasdelvalle", DAY, "18 de marzo de 2025"),
+        ("minato_kishou", DAY, "2025年3月18日"),
+        ("baladiya_city", DAY, "١٨ مارس ٢٠٢٥"),
+        ("sehirhatlari_x", DAY, "18 Mart 2025"),
+        ("valleypost", DAY, "March 18, 2025"),
+    ]
+    assert embeds[2].text == "Szombat reggel 6-tól hétfő hajnalig lezárjuk a hidat."
+    assert embeds[5].author == "بلدية المدينة"
+    assert all("(@" not in (e.text or "") for e in embeds)
+
+
+@pytest.mark.parametrize(
+    ("line", "author", "date", "date_text"),
+    [
+        ("Ready. — Kata Nagy (@katanagy) 2025. március 18.", "Kata Nagy", DAY, None),
+        ("Prêt. — Jean (Lyon) (@jean_l) 18 mars 2025", "Jean (Lyon)", DAY, None),
+        ("준비 완료 — 서울시 (@seoul_city) 2025년 3월 18일", "서울시", DAY, None),
+        # A date no library reads: the signature still splits, the text is kept as shown.
+        ("Prêt. — Jean (@jean_l) 28 Ventôse an 233", "Jean", None, "28 Ventôse an 233"),
+    ],
+)
+def test_signature_by_structure(line, author, date, date_text):
+    text, signature = split_signature(line)
+    assert signature is not None
+    assert signature["author"] == author
+    assert signature["date"] == date
+    assert "(@" not in text
+    if date_text:
+        assert signature["date_text"] == date_text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We met — as promised (@ana) on Friday",  # no digit: not a date
+        "Update — see (@ana) https://t.co/Ab12Cd34Ef 2",  # an address, not a date
+        "Thanks — Ana (@ana) 2",  # a digit alone is not a date either
+    ],
+)
+def test_not_a_signature_or_no_date(line):
+    _, signature = split_signature(line)
+    assert signature is None or signature["date"] is None
+
+
+@pytest.mark.parametrize("value", ["3 days ago", "in 2 hours", "", "Watch on X"])
+def test_relative_or_missing_dates_are_not_parsed(value):
+    assert parse_date(value) is None
+
+
+def test_dateparser_is_imported_only_for_a_non_english_date():
+    code = (
+        "import sys\n"
+        "from archiver.detect import find_posts\n"
+        "page = open(sys.argv[1], 'rb').read()\n"
+        "assert find_posts(page).embeds\n"
+        "print('dateparser' in sys.modules)\n"
+    )
+    english = Path(__file__).parent / "fixtures" / "html" / "bq_2019_refsrc.html"
+    for page, imported in ((english, "False"), (WORLD / "lazy_x_template_hu.html", "True")):
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(page)], capture_output=True, text=True, check=True
+        )
+        assert run.stdout.strip() == imported
+
+
+@pytest.mark.parametrize(
+    ("urls", "expected"),
+    [
+        (("https://twitter.com/a/status/20",), True),
+        (("https://mobile.twitter.com/a/status/20",), True),
+        (("https://x.com/a",), True),
+        (None, False),
+        (("https://news.example/x.com-story", "https://netx.com/a"), False),
+        (("https://news.example/story", "https://www.twitter.com/a/status/1"), True),
+    ],
+)
+def test_served_by_x(urls, expected):
+    assert served_by_x(*(urls or (None,))) is expected
+
+
+def test_a_page_from_x_hosts_is_not_an_article_even_without_a_canonical_url():
+    page = (WORLD / "trap_x_status_page.html").read_text(encoding="utf-8")
+    page = page.replace("https://twitter.com/harbourferries/status/745276948213968896", "")
+    assert find_posts(page).embeds  # nothing on the page says where it came from
+    assert find_posts(page, url="https://news.example/ferries").embeds
+    assert not find_posts(page, url="https://twitter.com/harbourferries/status/1").embeds
+    text = "Ready.\n— Harbour Ferries (@harbourferries) June 21, 2016\n"
+    assert not find_posts(text, html=False, url="https://x.com/harbourferries").embeds
+
+
+def test_component_props_naming_one_post():
+    mount = """<div data-react-class="Tweet" data-react-props='{"tweetId":"%s"}'></div>"""
+    page = f"<html><body><article><p>Storms.</p>{mount % '1719197668600127620'}</article>"
+    (embed,) = find_posts(page).embeds
+    assert (embed.method, embed.status_id) == ("placeholder", "1719197668600127620")
+    url = "https://twitter.com/metoffice/status/1719197668600127620"
+    (by_url,) = find_posts(page.replace("1719197668600127620", url)).embeds
+    assert (by_url.status_id, by_url.handle) == ("1719197668600127620", "metoffice")
+    assert not find_posts(page.replace("article>", "aside>")).embeds  # beside the article
+    assert not find_posts(page.replace('"Tweet"', '"Chart"')).embeds  # not a post component
+    assert not find_posts(page.replace("tweetId", "relatedId")).embeds
+
+
+def test_link_whose_text_is_a_status_url_but_leads_elsewhere():
+    status = "https://twitter.com/rick/status/8006589258918656"
+    joke = f'<html><body><div><p><a href="https://video.example/watch">{status}</a></p></div>'
+    assert not find_posts(joke).embeds
+    honest = joke.replace("https://video.example/watch", status)
+    assert [e.status_id for e in find_posts(honest).embeds] == ["8006589258918656"]
+
+
+@pytest.mark.parametrize("prefix", [b"", b"<", b"<!-- x -->", b"\n<div>\n"])
+def test_base64_markers_match_every_alignment(prefix):
+    markup = prefix + b'<blockquote class="twitter-tweet"><a href="https://x.com/a/status/20">'
+    encoded = base64.b64encode(markup)
+    assert any(marker in encoded for marker in BASE64_MARKERS)
+    assert has_markers(b'<div data-content="' + encoded + b'"></div>')
+
+
+def test_base64_markers_are_the_stable_characters():
+    markers = base64_markers(b"twitter-tweet")
+    assert len(markers) == 3
+    assert all(len(m) >= 16 for m in markers)
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate"),
+    [
+        ("Kész.\n— Kata (@katanagy) 2025. március 18.\n", True),
+        ("准备好了\n— 市政府 (@city_gov) 2025年3月18日\n", True),
+        ("جاهز\n— البلدية (@baladiya) ١٨ مارس ٢٠٢٥\n", True),
+        ("Write to me (@ana) whenever you like.\n", False),
+    ],
+)
+def test_prefilter_sees_signatures_in_any_locale(text, candidate):
+    assert has_markers(text.encode("utf-8")) is candidate
