@@ -36,6 +36,12 @@ format: install
 corpus-check: install
 	$(BIN)/python scripts/corpus_check.py ../shared/corpus/real
 
+# Every embed the scanner reports in a real crawl (../shared), by form, against the judgements
+# in docs/crawl-check.md (no ground truth: each page was read and judged by hand).
+.PHONY: crawl-check
+crawl-check: install
+	$(BIN)/python scripts/crawl_check.py ../shared/corpus/crawl/news-1000.warc.gz
+
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .mypy_cache $(DB) $(DB)-wal $(DB)-shm $(DB).worker.lock
 
