@@ -193,6 +193,16 @@ def text_of(el: etree._Element) -> str:
     return flatten(el)
 
 
+_NEAREST_LANG = etree.XPath("ancestor-or-self::*[@lang][1]/@lang")
+
+
+def embed_language(bq: etree._Element) -> str | None:
+    """The language the signature's date is written in: the embed's ``data-lang`` (the
+    publish tool's setting), else the nearest ``lang`` around it (the page's)."""
+    found = bq.get("data-lang") or next(iter(_NEAREST_LANG(bq)), None)
+    return str(found) if found else None
+
+
 def read_blockquote(bq: etree._Element) -> Found:
     """Publish markup: ``<p>`` text, then ``— Name (@handle) <a href=status>Date</a>``.
 
@@ -206,7 +216,7 @@ def read_blockquote(bq: etree._Element) -> Found:
     status_id, handle = named or find_status(bq.get("cite") or "") or (None, None)
     paragraphs = [p for p in bq if p.tag == "p"]
     whole = clean_text(text_of(bq))
-    rest, signature = split_signature(whole)
+    rest, signature = split_signature(whole, embed_language(bq))
     if paragraphs and signature:
         body = clean_text(text_of(paragraphs[0]))
         if split_signature(body)[1]:  # WordPress wraps the signature in a <p> of its own
