@@ -50,6 +50,20 @@ class SnapshotConfig:
     syndication_url: str = "https://cdn.syndication.twimg.com/tweet-result"
     oembed_url: str = "https://publish.twitter.com/oembed"
     recheck: tuple[float, ...] = (3600.0, 21600.0, 86400.0, 604800.0, 2592000.0)
+    wayback_url: str = "https://web.archive.org"
+    wayback: str = "when-gone"  # when-gone | always | never: when to look for earlier captures
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    base_url: str = "http://127.0.0.1:8001"  # where Datasette serves the archive (TimeMaps)
+
+
+@dataclass(frozen=True)
+class TimestampConfig:
+    tsa_url: str | None = None  # an RFC 3161 time-stamping authority; none: no timestamps
+    ca_file: str | None = None  # the TSA's trust anchor (PEM), for ``archive verify``
+    interval: float = 86400.0  # how often the worker timestamps the new evidence
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,8 @@ class Config:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     snapshot: SnapshotConfig = field(default_factory=SnapshotConfig)
     worker: WorkerConfig = field(default_factory=WorkerConfig)
+    serve: ServeConfig = field(default_factory=ServeConfig)
+    timestamp: TimestampConfig = field(default_factory=TimestampConfig)
     sources: tuple[Source, ...] = ()
     path: str | None = None
 
@@ -169,11 +185,24 @@ class _Reader:
             raise self.fail(key, expected)
         return steps
 
+    def choice(self, key: str, default: str, choices: tuple[str, ...]) -> str:
+        expected = " or ".join(f'"{c}"' for c in choices)
+        value = self.get(key, str, default, expected)
+        if value not in choices:
+            raise self.fail(key, expected)
+        return str(value)
+
     def url(self, key: str, default: str) -> str:
         value = self.get(key, str, default, "an http(s) URL")
         if not value.startswith(("http://", "https://")):
             raise self.fail(key, "an http(s) URL")
         return value
+
+    def optional_url(self, key: str) -> str | None:
+        if key not in self.table:
+            self.known.append(key)
+            return None
+        return self.url(key, "")
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -226,6 +255,8 @@ def parse_config(data: dict[str, Any], file: str = "config.toml") -> Config:
         fetch=_fetch_config(sections["fetch"]),
         snapshot=_snapshot_config(sections["snapshot"]),
         worker=_worker_config(sections["worker"]),
+        serve=ServeConfig(base_url=sections["serve"].url("base_url", ServeConfig.base_url)),
+        timestamp=_timestamp_config(sections["timestamp"]),
         sources=_sources(file, data.get("sources", [])),
         path=file,
     )
@@ -256,6 +287,17 @@ def _snapshot_config(snap: _Reader) -> SnapshotConfig:
         syndication_url=snap.url("syndication_url", base.syndication_url),
         oembed_url=snap.url("oembed_url", base.oembed_url),
         recheck=snap.durations("recheck", base.recheck),
+        wayback_url=snap.url("wayback_url", base.wayback_url),
+        wayback=snap.choice("wayback", base.wayback, ("when-gone", "always", "never")),
+    )
+
+
+def _timestamp_config(stamp: _Reader) -> TimestampConfig:
+    base = TimestampConfig()
+    return TimestampConfig(
+        tsa_url=stamp.optional_url("tsa_url"),
+        ca_file=stamp.get("ca_file", str, base.ca_file, "a file path"),
+        interval=stamp.duration("interval", base.interval),
     )
 
 

@@ -345,3 +345,44 @@ def m005_snapshot_partial(db: sqlite_utils.Database) -> None:
     for table, columns in PARTIAL_COLUMNS.items():
         for name, kind, default in columns:
             db.table(table).add_column(name, kind, not_null_default=default)
+
+
+#: Provenance others can check (migration m006): RFC 3161 timestamps of chained manifests,
+#: and the Wayback Machine lookups made per post (so the CDX API is asked rarely).
+PROVENANCE_TABLES: dict[str, Table] = {
+    "timestamps": Table(
+        columns={
+            "id": int,
+            "created_at": str,
+            "tsa_url": str,
+            "manifest_sha256": str,
+            "token": bytes,  # the DER TimeStampResp exactly as the TSA sent it
+            "gen_time": str,
+            "record_id": int,  # the manifest's WARC metadata record
+            "records_through": int,  # the greatest records.id the manifest lists
+        },
+        foreign_keys=(("record_id", "records", "id"),),
+        not_null=frozenset({"created_at", "tsa_url", "manifest_sha256", "token"}),
+    ),
+    "wayback_lookups": Table(
+        columns={
+            "post_id": str,
+            "looked_up_at": str,
+            "next_lookup_at": str,
+            "captures": str,  # JSON: the post's captures the CDX API listed
+            "snapshot_id": int,
+            "error": str,
+        },
+        pk="post_id",
+        foreign_keys=(("post_id", "posts", "id"), ("snapshot_id", "snapshots", "id")),
+        not_null=frozenset({"looked_up_at", "next_lookup_at"}),
+    ),
+}
+
+
+@migrations()
+def m006_provenance(db: sqlite_utils.Database) -> None:
+    """Earlier captures (``snapshots.memento_datetime``: when the Wayback Machine captured
+    what a ``wayback`` snapshot holds) and trusted time (``timestamps``)."""
+    db.execute('ALTER TABLE "snapshots" ADD COLUMN "memento_datetime" TEXT')
+    create_tables(db, PROVENANCE_TABLES)

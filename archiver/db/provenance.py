@@ -1,0 +1,213 @@
+"""Writes and reads for provenance: Wayback lookups and their snapshots, the mementos of a
+post, and the timestamps of the evidence."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from ..clock import later
+
+WAYBACK = "wayback"
+NOT_LIVE = "posts.status not in ('live', 'pending', 'text_only')"
+
+
+def posts_for_wayback(
+    conn: sqlite3.Connection, post_ids: list[str], mode: str, now: str
+) -> list[tuple[str, str | None]]:
+    """(id, handle) of the posts among ``post_ids`` to look up in the Wayback Machine now.
+
+    ``when-gone``: the post is not live and we hold no live snapshot of it (from any
+    provider, a Wayback one included); ``always``: every post with a status ID; ``never``:
+    none. In every mode a post whose last lookup is not yet due again is skipped."""
+    if mode == "never" or not post_ids:
+        return []
+    gone = (
+        f" and {NOT_LIVE} and not exists (select 1 from snapshots"
+        " where snapshots.post_id = posts.id and snapshots.status = 'live')"
+        if mode == "when-gone"
+        else ""
+    )
+    found: list[tuple[str, str | None]] = []
+    for start in range(0, len(post_ids), 500):
+        chunk = post_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found += conn.execute(
+            f"select posts.id, posts.handle from posts where posts.id in ({marks})"
+            " and posts.id not like 'text:%'"
+            f"{gone} and not exists (select 1 from wayback_lookups w"
+            " where w.post_id = posts.id and w.next_lookup_at > ?)",
+            (*chunk, now),
+        ).fetchall()
+    return found
+
+
+@dataclass(frozen=True)
+class WaybackSnapshot:
+    """A capture that holds the post, ready for a ``snapshots`` row."""
+
+    request_url: str  # the raw replay URL
+    memento_datetime: str
+    fields: dict[str, object]  # ProviderResult.snapshot_fields()
+    content_sha256: str
+    record_id: int | None = None
+
+
+@dataclass(frozen=True)
+class WaybackLookup:
+    """The outcome of one post's lookup: the captures listed (JSON), maybe a snapshot."""
+
+    post_id: str
+    looked_up_at: str
+    captures: str
+    error: str | None
+    snapshot: WaybackSnapshot | None
+    retry_after: float  # seconds until the post may be looked up again
+
+
+def save_wayback_lookup(conn: sqlite3.Connection, lookup: WaybackLookup) -> int | None:
+    """Record a lookup (replacing the previous one of the post) and its snapshot, if any
+    and not already held. Never touches the post's status. Returns the snapshot id."""
+    snapshot_id = _save_wayback_snapshot(conn, lookup) if lookup.snapshot else None
+    conn.execute(
+        "insert or replace into wayback_lookups (post_id, looked_up_at, next_lookup_at,"
+        " captures, snapshot_id, error) values (?, ?, ?, ?, ?, ?)",
+        (
+            lookup.post_id,
+            lookup.looked_up_at,
+            later(lookup.retry_after, lookup.looked_up_at),
+            lookup.captures,
+            snapshot_id,
+            lookup.error,
+        ),
+    )
+    return snapshot_id
+
+
+def _save_wayback_snapshot(conn: sqlite3.Connection, lookup: WaybackLookup) -> int:
+    snap = lookup.snapshot
+    assert snap is not None
+    held = conn.execute(
+        "select id from snapshots where post_id = ? and provider = ? and request_url = ?",
+        (lookup.post_id, WAYBACK, snap.request_url),
+    ).fetchone()
+    if held:
+        return int(held[0])
+    f = snap.fields
+    payload = f["payload"]
+    cursor = conn.execute(
+        "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
+        " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
+        " content_sha256, record_id, memento_datetime)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            lookup.post_id,
+            lookup.looked_up_at,
+            WAYBACK,
+            snap.request_url,
+            f["http_status"],
+            f["status"],
+            f["author_name"],
+            f["handle"],
+            f["text"],
+            f["created_at"],
+            f["media"],
+            payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload,
+            f["payload_sha256"],
+            snap.content_sha256,
+            snap.record_id,
+            snap.memento_datetime,
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+@dataclass(frozen=True)
+class PostMementos:
+    """What a TimeMap of one post is made of."""
+
+    post_url: str
+    snapshots: list[tuple[int, str, str]]  # our own: (snapshot id, provider, fetched_at)
+    wayback: list[tuple[str, str]]  # (replay URL, memento datetime) of held captures
+    captures: list[str]  # the JSON capture lists of the post's lookups
+
+
+def post_mementos(conn: sqlite3.Connection, post_id: str) -> PostMementos | None:
+    """The mementos we know of a post; None when the archive has no such post."""
+    row = conn.execute("select url from posts where id = ?", (post_id,)).fetchone()
+    if row is None:
+        return None
+    own = conn.execute(
+        "select id, provider, fetched_at from snapshots where post_id = ?"
+        " and provider != ? order by fetched_at, id",
+        (post_id, WAYBACK),
+    ).fetchall()
+    held = conn.execute(
+        "select request_url, memento_datetime from snapshots where post_id = ?"
+        " and provider = ? and memento_datetime is not null order by memento_datetime",
+        (post_id, WAYBACK),
+    ).fetchall()
+    lists = conn.execute(
+        "select captures from wayback_lookups where post_id = ? and captures is not null",
+        (post_id,),
+    ).fetchall()
+    return PostMementos(row[0], own, held, [c for (c,) in lists])
+
+
+# --- timestamps ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimestampRow:
+    id: int
+    created_at: str
+    tsa_url: str
+    manifest_sha256: str
+    token: bytes
+    gen_time: str | None
+    record_id: int | None
+    records_through: int | None
+
+
+_TIMESTAMP_COLUMNS = (
+    "id, created_at, tsa_url, manifest_sha256, token, gen_time, record_id, records_through"
+)
+
+
+def timestamp_rows(conn: sqlite3.Connection) -> list[TimestampRow]:
+    """Every timestamp, oldest first (the order of the manifest chain)."""
+    rows = conn.execute(f"select {_TIMESTAMP_COLUMNS} from timestamps order by id").fetchall()
+    return [TimestampRow(*row) for row in rows]
+
+
+def latest_timestamp(conn: sqlite3.Connection) -> TimestampRow | None:
+    row = conn.execute(
+        f"select {_TIMESTAMP_COLUMNS} from timestamps order by id desc limit 1"
+    ).fetchone()
+    return TimestampRow(*row) if row else None
+
+
+def records_after(conn: sqlite3.Connection, after_id: int) -> list[tuple[int, str, str | None]]:
+    """(id, WARC-Record-ID, payload SHA-256) of every record with a greater id."""
+    return conn.execute(
+        "select id, record_id, payload_sha256 from records where id > ? order by id",
+        (after_id,),
+    ).fetchall()
+
+
+def save_timestamp(conn: sqlite3.Connection, row: TimestampRow) -> int:
+    """Insert ``row`` (its ``id`` is ignored); the new id."""
+    cursor = conn.execute(
+        "insert into timestamps (created_at, tsa_url, manifest_sha256, token, gen_time,"
+        " record_id, records_through) values (?, ?, ?, ?, ?, ?, ?)",
+        (
+            row.created_at,
+            row.tsa_url,
+            row.manifest_sha256,
+            row.token,
+            row.gen_time,
+            row.record_id,
+            row.records_through,
+        ),
+    )
+    return int(cursor.lastrowid or 0)
