@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tsa import OPENSSL, ThrowawayTsa, needs_openssl
 
 from archiver.timestamps import (
     MANIFEST_FORMAT,
@@ -21,7 +22,6 @@ from archiver.timestamps import (
     timestamp_query,
     verify_token,
 )
-from tsa import OPENSSL, ThrowawayTsa, needs_openssl
 
 ENTRIES = [
     ManifestEntry(1, "<urn:uuid:11111111-1111-1111-1111-111111111111>", "aa" * 32),
@@ -157,7 +157,7 @@ def test_garbage_is_not_a_token(der):
 
 
 def test_a_bad_ca_file_is_one_line():
-    with pytest.raises(TimestampError, match="ca.pem: not a PEM certificate file"):
+    with pytest.raises(TimestampError, match=r"ca\.pem: not a PEM certificate file"):
         load_trust_anchors(b"not a certificate", "ca.pem")
 
 

@@ -63,15 +63,16 @@ class ThrowawayTsa:
         self.config = directory / "tsa.cnf"
         self.config.write_text(CONFIG.format(dir=directory), encoding="utf-8")
         (directory / "serial").write_text("01\n", encoding="utf-8")
-        key = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes")
-        cnf = ("-config", str(self.config))
-        openssl("req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.crt", "-days", "30",
-                "-subj", f"/CN={name} Root CA", "-extensions", "v3_ca", *cnf, cwd=directory)  # fmt: skip
-        openssl("req", "-new", *key, "-keyout", "tsa.key", "-out", "tsa.csr",
-                "-subj", f"/CN={name} TSA", *cnf, cwd=directory)  # fmt: skip
-        openssl("x509", "-req", "-in", "tsa.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                "-CAcreateserial", "-out", "tsa.crt", "-days", "30",
-                "-extfile", str(self.config), "-extensions", "v3_tsa", cwd=directory)  # fmt: skip
+        key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+        cnf = ["-config", str(self.config)]
+        ca = ["-keyout", "ca.key", "-out", "ca.crt", "-days", "30", "-extensions", "v3_ca"]
+        openssl("req", "-x509", *key, *ca, "-subj", f"/CN={name} Root CA", *cnf, cwd=directory)
+        tsa = ["-keyout", "tsa.key", "-out", "tsa.csr", "-subj", f"/CN={name} TSA"]
+        openssl("req", "-new", *key, *tsa, *cnf, cwd=directory)
+        signed = ["-in", "tsa.csr", "-out", "tsa.crt", "-days", "30", "-CAcreateserial"]
+        issuer = ["-CA", "ca.crt", "-CAkey", "ca.key"]
+        ext = ["-extfile", str(self.config), "-extensions", "v3_tsa"]
+        openssl("x509", "-req", *signed, *issuer, *ext, cwd=directory)
         self.ca_file = directory / "ca.crt"
         self.requests = 0
 
@@ -81,8 +82,8 @@ class ThrowawayTsa:
         query_file = self.dir / f"query-{self.requests}.tsq"
         reply_file = self.dir / f"reply-{self.requests}.tsr"
         query_file.write_bytes(query)
-        openssl("ts", "-reply", "-config", str(self.config), "-queryfile", str(query_file),
-                "-out", str(reply_file), cwd=self.dir)  # fmt: skip
+        files = ["-queryfile", str(query_file), "-out", str(reply_file)]
+        openssl("ts", "-reply", "-config", str(self.config), *files, cwd=self.dir)
         return reply_file.read_bytes()
 
     def serve(self, httpserver, path: str = "/tsr") -> str:
