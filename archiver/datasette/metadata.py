@@ -100,8 +100,9 @@ _SNAPSHOT_COLUMNS = {
     "id": "Row id of the snapshot.",
     "post_id": "The post fetched.",
     "fetched_at": "When it was fetched (UTC).",
-    "provider": "Which endpoint answered: syndication, oembed…",
-    "request_url": "The URL requested.",
+    "provider": "Which endpoint answered: syndication, oembed, or wayback (an earlier "
+    "capture from the Wayback Machine).",
+    "request_url": "The URL requested (for wayback: the capture's raw replay URL).",
     "http_status": "HTTP status of the response.",
     "status": "What the response says about the post (live, deleted, protected…).",
     "author_name": "Author's display name in the response.",
@@ -117,6 +118,26 @@ _SNAPSHOT_COLUMNS = {
     "content_sha256": "Hash of what both providers give (normalised text, author, handle, "
     "media t.co codes): a new snapshot only when it changes.",
     "record_id": _RECORD_ID,
+    "memento_datetime": "For wayback snapshots: when the Wayback Machine captured what the "
+    "row holds (UTC). The post's status is never taken from it.",
+}
+_TIMESTAMP_COLUMNS = {
+    "id": "Row id of the timestamp.",
+    "created_at": "When the archive asked for it (UTC).",
+    "tsa_url": "The RFC 3161 time-stamping authority asked.",
+    "manifest_sha256": "SHA-256 of the manifest the token covers.",
+    "token": "The DER TimeStampResp exactly as the authority sent it.",
+    "gen_time": "The time the authority signed (UTC): the manifest existed by then.",
+    "record_id": "The WARC metadata record (records.id) holding the manifest.",
+    "records_through": "The greatest records.id the manifest lists.",
+}
+_WAYBACK_LOOKUP_COLUMNS = {
+    "post_id": "The post looked up.",
+    "looked_up_at": "When the Wayback Machine's CDX API was last asked (UTC).",
+    "next_lookup_at": "Not asked again before this (UTC): 30 days, 1 day after a failure.",
+    "captures": "The post's captures the CDX API listed (JSON).",
+    "snapshot_id": "The wayback snapshot kept from the best capture, if any.",
+    "error": "What failed during the lookup, if anything.",
 }
 _CHECK_COLUMNS = {
     "id": "Row id of the check.",
@@ -431,6 +452,17 @@ TABLES: dict[str, dict[str, Any]] = {
         "columns": _MEDIA_COLUMNS,
         "sort_desc": "fetched_at",
         "facets": ["kind"],
+    },
+    "timestamps": {
+        "description": "RFC 3161 timestamps of chained manifests of the evidence: proof "
+        "that the listed bytes existed at gen_time (not of who served them).",
+        "columns": _TIMESTAMP_COLUMNS,
+        "sort_desc": "created_at",
+    },
+    "wayback_lookups": {
+        "description": "The Wayback Machine lookups made per post (at most one per 30 days).",
+        "columns": _WAYBACK_LOOKUP_COLUMNS,
+        "sort_desc": "looked_up_at",
     },
     "worker_runs": {
         "description": "Each run of archive worker, with its heartbeat.",
