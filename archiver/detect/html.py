@@ -211,7 +211,7 @@ def read_blockquote(bq: etree._Element) -> Found:
     """
     links = status_links(bq)
     direct = [link for link in links if link[0].getparent() is bq]
-    chosen = (direct or links or [None])[-1]
+    chosen = (direct or links)[-1] if links else None
     named = (chosen[1], chosen[2]) if chosen else attribute_status(bq, MARKED_ID_ATTRS)
     status_id, handle = named or find_status(bq.get("cite") or "") or (None, None)
     paragraphs = [p for p in bq if p.tag == "p"]
@@ -464,7 +464,7 @@ def judge_link(el: etree._Element, cls: str) -> Found | None:
         return from_container(parent, "placeholder", [bare])
     status = bare_status(el.get("href") or "")
     container = embed_container(el) if status else None
-    if container is None:
+    if status is None or container is None:
         return None
     return from_container(container, "placeholder", [status[0]])
 

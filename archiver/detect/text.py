@@ -185,7 +185,7 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
             signature = split_signature(lines[after].strip()) if after is not None else ("", None)
             has_signature = signature[1] is not None and not signature[0]
             if repeat or suffixed or has_signature:
-                if has_signature:
+                if has_signature and after is not None:
                     last = after
                 body, media = split_media(clean_text(repeat[0] if repeat else title_text))
                 sig = signature[1] if has_signature else None
