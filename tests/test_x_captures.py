@@ -1,0 +1,334 @@
+"""Every real answer in ../shared/corpus/x-captures, parsed and stored the way X displays it.
+
+Per file: the stored text, the media count, the status by the tombstone's wording, and
+created_at (expectations in ``x_captures.py``). Then the content hash, equal whichever
+provider answered (over the live captures and over generated posts), and the whole path
+end to end: a local server on 127.0.0.1 answering as both endpoints with the captured bodies,
+``archive snapshot`` as a subprocess, and the rows it stored.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug import Request, Response
+from x_captures import CORPUS, EXPECTED, SKIP_REASON, Capture, capture_names, load
+
+from archiver.snapshot.providers import parse_oembed, parse_syndication
+from archiver.snapshot.result import ProviderResult, content_sha256
+from archiver.snapshot.token import syndication_token
+from archiver.urls import find_status
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=SKIP_REASON)
+NAMES = capture_names()
+# Live syndication captures other than X Articles (what oEmbed shows for those is unknown).
+LIVE_SYNDICATION = [
+    n
+    for n in NAMES
+    if n.startswith("syndication/") and EXPECTED[n].text and b'"article"' not in load(n).body
+]
+TCO = re.compile(r"https?://t\.co/\w+")
+MONTHS = "January February March April May June July August September October November December"
+
+
+def parse(capture: Capture) -> ProviderResult:
+    parser = parse_syndication if capture.provider == "syndication" else parse_oembed
+    return parser(capture.http_status, capture.content_type, capture.body)
+
+
+def test_the_corpus_is_found_and_every_file_has_expectations() -> None:
+    assert len(NAMES) >= 51
+    assert set(NAMES) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_capture_as_x_displays_it(name: str) -> None:
+    capture, expect = load(name), EXPECTED[name]
+    result = parse(capture)
+    assert result.text == expect.text
+    assert len(result.media) == expect.media
+    assert result.status == expect.status
+    assert result.created_at == expect.created_at
+    assert result.conclusive is (expect.status not in ("unavailable",))
+    if expect.error:
+        assert result.error == f"{capture.provider}: {expect.error}"
+    if result.text:  # a media link is never part of the displayed text
+        codes = {TCO.search(m["tco"] or "") and m["tco"].rsplit("/", 1)[1] for m in result.media}
+        assert not any(code and f"t.co/{code}" in result.text for code in codes)
+        assert result.post_id == capture.post_id
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if EXPECTED[n].created_at])
+def test_created_at_is_the_ids_time_and_agrees_with_the_provider(name: str) -> None:
+    capture, expect = load(name), EXPECTED[name]
+    stored = datetime.fromisoformat(str(expect.created_at).replace("Z", "+00:00"))
+    post_id = int(str(capture.post_id))
+    if post_id > 29700859247:  # a snowflake: milliseconds since X's epoch, in the high bits
+        assert stored == datetime(2010, 11, 4, 1, 42, 54, 657000, UTC) + timedelta(
+            milliseconds=post_id >> 22
+        )
+    said = _providers_time(capture)
+    if len(str(expect.created_at)) > 10:  # the provider's second (or day) agrees
+        assert stored.tzinfo == UTC
+        assert abs(stored - said) < (timedelta(seconds=1) if said.hour else timedelta(days=2))
+
+
+def _providers_time(capture: Capture) -> datetime:
+    value = json.loads(capture.body)
+    if capture.provider == "syndication":
+        return datetime.fromisoformat(value["created_at"].replace("Z", "+00:00"))
+    month, day, year = re.findall(r">(\w+) (\d+), (\d{4})</a></blockquote>", value["html"])[0]
+    return datetime(int(year), MONTHS.split().index(month) + 1, int(day), tzinfo=UTC)
+
+
+# --- the content hash is the same whichever provider answered -----------------------------
+
+
+def oembed_answer(post_id: str, text: str, name: str, handle: str, media: list[str]) -> bytes:
+    """What publish.twitter.com answers for a post: its text in a ``<p>`` (links, mentions
+    and hashtags as anchors, ``<br>`` for line breaks), one ``pic.twitter.com`` anchor for
+    all its media, then the signature."""
+    paragraph = html.escape(text, quote=False)
+    paragraph = TCO.sub(lambda m: f'<a href="{m.group()}">{m.group()}</a>', paragraph)
+    paragraph = re.sub(
+        r"(?<!\w)@(\w{1,15})",
+        r'<a href="https://twitter.com/\1?ref_src=twsrc%5Etfw">@\1</a>',
+        paragraph,
+    )
+    paragraph = paragraph.replace("\n", "<br>")
+    for link in dict.fromkeys(media):
+        code = link.rsplit("/", 1)[1]
+        paragraph += f' <a href="{link}">pic.twitter.com/{code}</a>'
+    markup = (
+        f'<blockquote class="twitter-tweet"><p lang="en" dir="ltr">{paragraph}</p>&mdash; '
+        f'{html.escape(name)} (@{handle}) <a href="https://twitter.com/{handle}/status/'
+        f'{post_id}?ref_src=twsrc%5Etfw">July 29, 2021</a></blockquote>\n'
+    )
+    return json.dumps(
+        {
+            "url": f"https://twitter.com/{handle}/status/{post_id}",
+            "author_name": name,
+            "author_url": f"https://twitter.com/{handle}",
+            "html": markup,
+            "type": "rich",
+            "version": "1.0",
+        }
+    ).encode()
+
+
+@pytest.mark.parametrize("name", LIVE_SYNDICATION)
+def test_content_hash_is_equal_from_both_providers_for_every_live_capture(name: str) -> None:
+    capture = load(name)
+    syndication = parse(capture)
+    value = json.loads(capture.body)
+    media = [m["url"] for m in value.get("mediaDetails", [])]
+    text = str(EXPECTED[name].text)
+    user = value["user"]
+    answer = oembed_answer(str(capture.post_id), text, user["name"], user["screen_name"], media)
+    oembed = parse_oembed(200, "application/json", answer)
+    assert (oembed.text, oembed.author_name, oembed.handle) == (
+        syndication.text,
+        syndication.author_name,
+        syndication.handle,
+    )
+    assert len(oembed.media) == (1 if media else 0)
+    assert content_sha256(oembed) == content_sha256(syndication)
+
+
+# Text the generator writes: letters, digits, punctuation X escapes (& < >), emoji with
+# zero-width joiners and variation selectors, the Persian non-joiner, CJK, line breaks.
+PIECES = st.sampled_from(
+    [
+        "a",
+        "Z",
+        "7",
+        " ",
+        "\n",
+        "&",
+        "<",
+        ">",
+        '"',
+        "'",
+        "&amp;",
+        "👏",
+        "🇺🇸",
+        "🤷\u200d♂\ufe0f",
+        "👩\u200d👩\u200d👧",
+        "می\u200cخواهم",
+        "漢字",
+        "é",
+        "e\u0301",
+        "—",
+        "…",
+        "#tag",
+        "@someone",
+        "https://t.co/AbCdEf1234",
+    ]
+)
+MEDIA_CODE = st.text(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=10, max_size=10
+)
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@st.composite
+def posts(draw: st.DrawFn) -> tuple[dict, str, int]:
+    """A post as syndication returns it, its displayed text, and its number of photos."""
+    text = "".join(draw(st.lists(PIECES, min_size=1, max_size=30))).strip()
+    photos = draw(st.sampled_from([0, 1, 2, 3, 4]))
+    mention = "@replied_to " if draw(st.booleans()) else ""
+    code = draw(MEDIA_CODE)
+    link = f"https://t.co/{code}"
+    full = mention + text + (f" {link}" if photos else "")
+    media_at = [len(mention + text) + 1, len(full)]  # entity indices count code points
+    body = {
+        "__typename": "Tweet",
+        "id_str": "1420726342996271105",
+        "text": html.escape(full, quote=False),
+        "display_text_range": [utf16_length(mention), utf16_length(mention + text)],
+        "created_at": "2021-07-29T12:42:10.000Z",
+        "entities": {"media": [{"url": link, "indices": media_at}] if photos else []},
+        "user": {"name": "Ké 🌌 Dodds", "screen_name": "kentcdodds"},
+        "mediaDetails": [
+            {
+                "type": "photo",
+                "url": link,
+                "display_url": f"pic.twitter.com/{code}",
+                "indices": media_at,
+                "media_url_https": f"https://pbs.twimg.com/media/P{n}{code}.jpg",
+            }
+            for n in range(photos)
+        ],
+    }
+    return body, text, photos
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(posts())
+def test_content_hash_is_equal_from_both_providers_for_generated_posts(post) -> None:
+    body, text, photos = post
+    syndication = parse_syndication(200, "application/json", json.dumps(body).encode())
+    media = [m["url"] for m in body["mediaDetails"]]
+    answer = oembed_answer(body["id_str"], text, body["user"]["name"], "kentcdodds", media)
+    oembed = parse_oembed(200, "application/json", answer)
+    assert syndication.text == (text or None)  # verbatim: joiners, entities decoded once
+    assert oembed.text == syndication.text
+    assert len(syndication.media) == photos
+    assert len(oembed.media) == min(photos, 1)  # several photos share one t.co link
+    assert content_sha256(oembed) == content_sha256(syndication)
+
+
+# --- end to end: archive snapshot against the captured answers ----------------------------
+
+
+class CapturedX:
+    """Both endpoints on 127.0.0.1, answering each post ID with its captures in turn (the
+    last one repeats); a post without captures for an endpoint gets a 404 there."""
+
+    def __init__(self, httpserver, captures: list[Capture]) -> None:
+        self.server = httpserver
+        self.scripts: dict[tuple[str, str], list[Capture]] = {}
+        for capture in captures:
+            key = (capture.provider, str(capture.post_id))
+            self.scripts.setdefault(key, []).append(capture)
+        self.served: dict[tuple[str, str], Capture] = {}
+        httpserver.expect_request("/tweet-result").respond_with_handler(self._syndication)
+        httpserver.expect_request("/oembed").respond_with_handler(self._oembed)
+
+    def post_ids(self) -> list[str]:
+        return sorted({post_id for _, post_id in self.scripts})
+
+    def rounds(self) -> int:
+        return max(len(script) for script in self.scripts.values())
+
+    def _answer(self, provider: str, post_id: str) -> Response:
+        script = self.scripts.get((provider, post_id))
+        if not script:
+            return Response("", status=404)
+        capture = script.pop(0) if len(script) > 1 else script[0]
+        self.served[(provider, post_id)] = capture
+        return Response(capture.body, status=capture.http_status, content_type=capture.content_type)
+
+    def _syndication(self, request: Request) -> Response:
+        post_id = request.args.get("id", "")
+        if request.args.get("token") != syndication_token(post_id):
+            return Response("{}", content_type="application/json")
+        return self._answer("syndication", post_id)
+
+    def _oembed(self, request: Request) -> Response:
+        found = find_status(request.args.get("url", ""))
+        return self._answer("oembed", found[0] if found else "")
+
+
+def test_archive_snapshot_stores_every_capture(tmp_path: Path, httpserver) -> None:
+    fake = CapturedX(httpserver, [load(name) for name in NAMES])
+    config, db = tmp_path / "config.toml", tmp_path / "archive.db"
+    config.write_text(
+        '[fetch]\ntimeout = "10s"\nper_host_delay = "0s"\nretries = 0\n[snapshot]\n'
+        f'syndication_url = "{httpserver.url_for("/tweet-result")}"\n'
+        f'oembed_url = "{httpserver.url_for("/oembed")}"\n',
+        encoding="utf-8",
+    )
+    seen: set[str] = set()
+    history: dict[str, list[str]] = {}
+    for _ in range(fake.rounds()):
+        fake.served.clear()
+        command = [sys.executable, "-m", "archiver", "snapshot", *fake.post_ids()]
+        run = subprocess.run(
+            [*command, "--db", str(db), "--config", str(config)], capture_output=True, timeout=600
+        )
+        assert run.returncode == 0, run.stderr.decode()
+        archive = sqlite_utils.Database(db)
+        for (provider, post_id), capture in fake.served.items():
+            statuses = history.setdefault(post_id, [])
+            statuses.append(EXPECTED[capture.name].status)
+            _check_stored(archive, provider, post_id, capture, statuses)
+            seen.add(capture.name)
+    assert seen == set(NAMES)
+
+
+def _check_stored(
+    archive, provider: str, post_id: str, capture: Capture, statuses: list[str]
+) -> None:
+    """The rows of this round's check of ``post_id``; ``statuses`` are the statuses of the
+    captures it was answered with so far (an inconclusive answer keeps the last proven one)."""
+    expect = EXPECTED[capture.name]
+    [check] = archive.query(
+        "select * from checks where post_id = ? and provider = ? order by id desc limit 1",
+        [post_id, provider],
+    )
+    assert (check["http_status"], check["status"]) == (capture.http_status, expect.status)
+    if expect.error:
+        assert check["error"] == f"{provider}: {expect.error}"
+    [post] = archive.query("select * from posts where id = ?", [post_id])
+    snapshots = list(
+        archive.query("select * from snapshots where post_id = ? order by id desc", [post_id])
+    )
+    if expect.status == "unavailable":  # inconclusive: nothing proven, nothing snapshotted
+        proven = [status for status in statuses if status != "unavailable"]
+        assert post["status"] == (proven[-1] if proven else "unavailable")
+        assert not proven or snapshots[0]["status"] == proven[-1]
+        assert snapshots or not proven
+        return
+    snapshot = snapshots[0]
+    assert (post["status"], snapshot["status"]) == (expect.status, expect.status)
+    if expect.status != "live":  # a tombstone: its snapshot keeps the evidence
+        assert snapshot["payload"] == capture.body.decode("utf-8")
+        return
+    assert (post["text"], post["created_at"]) == (expect.text, expect.created_at)
+    assert (snapshot["text"], snapshot["created_at"]) == (expect.text, expect.created_at)
+    assert len(json.loads(snapshot["media"])) == expect.media
+    assert snapshot["partial"] == (1 if b'"article"' in capture.body else 0)
