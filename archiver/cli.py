@@ -27,11 +27,11 @@ def user_error(exc: ArchiverError) -> click.ClickException:
 def load(config_path: str | None, db_path: str | None):
     """Config and open archive for a command; user errors become one-line click errors."""
     from .config import load_config
-    from .db import open_database
+    from .db import open_archive
 
     try:
         config = load_config(config_path)
-        return config, open_database(db_path or config.db)
+        return config, open_archive(db_path or config.db)
     except ArchiverError as exc:
         raise user_error(exc) from None
 

@@ -15,9 +15,10 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .clock import utcnow
@@ -25,9 +26,13 @@ from .config import Config
 from .db import save_scan, scan_writer
 from .detect import find_posts
 from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
-from .http import Exchange, Http
 from .models import ScanRecord
 from .normalize import sha256_hex
+
+if TYPE_CHECKING:  # imported when used: a scan of files needs neither the network nor pools
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from .http import Exchange, Http
 
 FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
@@ -472,11 +477,17 @@ class _Runner:
         kind = chunk[0].kind
         if kind == "url":
             if self.threads is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                from .http import Http
+
                 self.http = Http(self.config.fetch)
                 self.threads = ThreadPoolExecutor(self.config.fetch.concurrency, "scan-url")
             return self.threads.submit(self._scan_url, self.http, chunk[0])
         if kind == "file" and self.use_processes:
             if self.processes is None:
+                from concurrent.futures import ProcessPoolExecutor
+
                 self.processes = ProcessPoolExecutor(max_workers=self.workers)
             paths = [t.value for t in chunk]
             return self.processes.submit(

@@ -12,7 +12,7 @@ import click
 from .scan import ScanOutcome, ScanTotals
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from .db import Archive
 
 BAR_MIN_TARGETS = 5
 
@@ -129,7 +129,7 @@ class SnapshotReporter:
             self.bar = None
 
 
-def post_lines(db: sqlite_utils.Database, limit: int) -> list[str]:
+def post_lines(db: Archive, limit: int) -> list[str]:
     """One line per post: author, handle, status, first words (most embedded first)."""
     from .db import most_embedded_posts
 

@@ -13,7 +13,7 @@ the busy timeout instead of failing.
 """
 
 from .articles import due_articles, enqueue_articles, save_scan, scan_writer
-from .connection import open_database, transaction
+from .connection import Archive, OpenArchive, open_archive, open_database, transaction
 from .daemon import (
     SourceRow,
     WorkerRun,
@@ -28,7 +28,9 @@ from .posts import check_writer, due_posts, posts_to_check, save_check
 from .queries import PostLine, archive_path, most_embedded_posts, stats
 
 __all__ = [
+    "Archive",
     "GroupWriter",
+    "OpenArchive",
     "PostLine",
     "SourceRow",
     "WorkerRun",
@@ -41,6 +43,7 @@ __all__ = [
     "latest_worker_run",
     "load_source_state",
     "most_embedded_posts",
+    "open_archive",
     "open_database",
     "posts_to_check",
     "save_check",

@@ -6,18 +6,16 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-import sqlite_utils
-
 from ..clock import utcnow
 from ..errors import DatabaseError
 from ..models import DueArticle, Embed, ScanRecord
 from ..normalize import sha256_hex
 from ..urls import canonical_url, snowflake_time
-from .connection import transaction
+from .connection import Archive, transaction
 from .group import GroupWriter
 
 
-def save_scan(db: sqlite_utils.Database, record: ScanRecord) -> int:
+def save_scan(db: Archive, record: ScanRecord) -> int:
     """Save one scan in one transaction; returns the article id.
 
     Re-saving an unchanged article adds a ``scans`` row and nothing else. Embeds no longer on
@@ -50,7 +48,7 @@ def _save_scan(conn: sqlite3.Connection, record: ScanRecord) -> int:
     return article_id
 
 
-def scan_writer(db: sqlite_utils.Database) -> GroupWriter[ScanRecord, int]:
+def scan_writer(db: Archive) -> GroupWriter[ScanRecord, int]:
     """A group writer of scans (directory scans: one commit per group, not per article)."""
     return GroupWriter(db, _save_scan, lambda record: record.url)
 
@@ -235,7 +233,7 @@ def _ensure_post(conn: sqlite3.Connection, embed: Embed, now: str) -> None:
     )
 
 
-def enqueue_articles(db: sqlite_utils.Database, urls: Sequence[str], source: str) -> int:
+def enqueue_articles(db: Archive, urls: Sequence[str], source: str) -> int:
     """Queue article URLs for a first scan (duplicates ignored); returns how many were new."""
     now = utcnow()
     with transaction(db) as conn:
@@ -248,7 +246,7 @@ def enqueue_articles(db: sqlite_utils.Database, urls: Sequence[str], source: str
         return conn.total_changes - before
 
 
-def due_articles(db: sqlite_utils.Database, limit: int, now: str | None = None) -> list[DueArticle]:
+def due_articles(db: Archive, limit: int, now: str | None = None) -> list[DueArticle]:
     """Queued articles whose next scan time has come, oldest first."""
     rows = db.conn.execute(
         "select id, url, first_seen_at, scan_count, source from articles"

@@ -5,11 +5,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from ..clock import utcnow
 from ..errors import DatabaseError
-from .connection import transaction
+from .connection import Archive, transaction
 
 
 @dataclass(frozen=True)
@@ -34,7 +32,7 @@ class SourceRow:
     mtime: float | None = None
 
 
-def start_worker_run(db: sqlite_utils.Database, pid: int) -> int:
+def start_worker_run(db: Archive, pid: int) -> int:
     """Mark runs that never stopped as ``died`` and add a ``running`` row; returns its id."""
     now = utcnow()
     try:
@@ -54,7 +52,7 @@ def start_worker_run(db: sqlite_utils.Database, pid: int) -> int:
 
 
 def beat_worker_run(
-    db: sqlite_utils.Database, run_id: int | None, state: str, counts: tuple[int, int, int]
+    db: Archive, run_id: int | None, state: str, counts: tuple[int, int, int]
 ) -> None:
     """Update a run's heartbeat, state and (articles scanned, posts checked, errors)."""
     now = utcnow()
@@ -67,7 +65,7 @@ def beat_worker_run(
         )
 
 
-def latest_worker_run(db: sqlite_utils.Database) -> WorkerRun | None:
+def latest_worker_run(db: Archive) -> WorkerRun | None:
     """The most recent worker run, if any."""
     row = db.conn.execute(
         "select pid, started_at, last_beat_at, state, articles_scanned, posts_checked, errors"
@@ -76,7 +74,7 @@ def latest_worker_run(db: sqlite_utils.Database) -> WorkerRun | None:
     return WorkerRun(*row) if row else None
 
 
-def load_source_state(db: sqlite_utils.Database, name: str) -> SourceRow:
+def load_source_state(db: Archive, name: str) -> SourceRow:
     """The saved poll state of the source ``name`` (empty when never polled)."""
     row = db.conn.execute(
         "select etag, last_modified, mtime from source_state where name = ?", (name,)
@@ -85,7 +83,7 @@ def load_source_state(db: sqlite_utils.Database, name: str) -> SourceRow:
 
 
 def save_source_state(
-    db: sqlite_utils.Database,
+    db: Archive,
     name: str,
     kind: str,
     location: str | None,

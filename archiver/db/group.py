@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-import sqlite_utils
+from .connection import Archive
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,7 +27,7 @@ class GroupWriter(Generic[T, R]):
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: Archive,
         save: Callable[[sqlite3.Connection, T], R],
         describe: Callable[[T], str],
         max_items: int = 256,

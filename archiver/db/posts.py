@@ -6,19 +6,17 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-import sqlite_utils
-
 from ..clock import utcnow
 from ..errors import DatabaseError
 from ..models import CheckRecord, PostToCheck
 from ..urls import canonical_url, snowflake_time
-from .connection import transaction
+from .connection import Archive, transaction
 from .group import GroupWriter
 
 _POST_COLUMNS = "id, handle, status, checks, not_found_checks"
 
 
-def due_posts(db: sqlite_utils.Database, limit: int, now: str | None = None) -> list[PostToCheck]:
+def due_posts(db: Archive, limit: int, now: str | None = None) -> list[PostToCheck]:
     """Posts whose next check is due, most overdue first (text-only posts are never due)."""
     rows = db.conn.execute(
         f"select {_POST_COLUMNS} from posts where next_check_at is not null"
@@ -28,9 +26,7 @@ def due_posts(db: sqlite_utils.Database, limit: int, now: str | None = None) -> 
     return [PostToCheck(*row) for row in rows]
 
 
-def posts_to_check(
-    db: sqlite_utils.Database, refs: Sequence[tuple[str, str | None]]
-) -> list[PostToCheck]:
+def posts_to_check(db: Archive, refs: Sequence[tuple[str, str | None]]) -> list[PostToCheck]:
     """The posts named by (status id, handle), added as pending when new."""
     now = utcnow()
     with transaction(db) as conn:
@@ -56,12 +52,12 @@ def posts_to_check(
     return found
 
 
-def check_writer(db: sqlite_utils.Database) -> GroupWriter[CheckRecord, tuple[bool, bool]]:
+def check_writer(db: Archive) -> GroupWriter[CheckRecord, tuple[bool, bool]]:
     """A group writer of checks (snapshot runs: one commit per group, not per check)."""
     return GroupWriter(db, _save_check, lambda check: f"the check of post {check.post_id}")
 
 
-def save_check(db: sqlite_utils.Database, check: CheckRecord) -> tuple[bool, bool]:
+def save_check(db: Archive, check: CheckRecord) -> tuple[bool, bool]:
     """Save a check in one transaction: a ``snapshots`` row only when the content (or the
     proven status) changed, a ``checks`` row per provider answer, the post's new state.
     Returns (snapshot written, status changed)."""

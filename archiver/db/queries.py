@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypedDict
 
-import sqlite_utils
+from .connection import Archive
 
 
 class Counts(TypedDict):
@@ -34,7 +34,7 @@ class PostLine:
     embeds: int
 
 
-def stats(db: sqlite_utils.Database) -> Counts:
+def stats(db: Archive) -> Counts:
     """Counts for ``archive stats`` and the demo summary."""
 
     def one(sql: str) -> int:
@@ -55,7 +55,7 @@ def stats(db: sqlite_utils.Database) -> Counts:
     }
 
 
-def most_embedded_posts(db: sqlite_utils.Database, limit: int) -> list[PostLine]:
+def most_embedded_posts(db: Archive, limit: int) -> list[PostLine]:
     """Posts, most embedded first (then first seen), for ``archive stats``."""
     rows = db.conn.execute(
         "select posts.id, posts.author_name, posts.handle, posts.status, posts.text,"
@@ -67,6 +67,6 @@ def most_embedded_posts(db: sqlite_utils.Database, limit: int) -> list[PostLine]
     return [PostLine(*row) for row in rows]
 
 
-def archive_path(db: sqlite_utils.Database) -> str:
+def archive_path(db: Archive) -> str:
     """The file the connection has open."""
     return str(db.conn.execute("pragma database_list").fetchone()[2])
