@@ -315,8 +315,8 @@ class MigrationList:
     def applied(self, db: sqlite_utils.Database) -> list[Any]:
         return self._sqlite_utils_set().applied(db)
 
-    def apply(self, db: sqlite_utils.Database) -> None:
-        self._sqlite_utils_set().apply(db)
+    def apply(self, db: sqlite_utils.Database, stop_before: str | None = None) -> None:
+        self._sqlite_utils_set().apply(db, stop_before=stop_before)
 
 
 migrations = MigrationList("archiver")

@@ -1,0 +1,91 @@
+"""Start-up: what each command imports, and the light way into an up-to-date archive.
+
+The wall-clock targets are measured in ``bench/`` (``make bench``); these tests check the
+causes instead, in fresh interpreters: modules a command does not use are not imported.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from archiver.db import open_archive, open_database
+from archiver.db.schema import migrations
+from archiver.errors import DatabaseError
+
+HEAVY = ("sqlite_utils", "httpx", "datasette", "concurrent.futures.process", "dateparser")
+
+RUN_CLI = """
+import json, sys
+from archiver.cli import cli
+try:
+    cli(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def modules_after(*args: str, cwd: Path) -> set[str]:
+    """The modules loaded by an ``archive`` command run in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_CLI, *args], cwd=cwd, capture_output=True, text=True
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_help_imports_neither_the_detector_nor_the_database(tmp_path):
+    loaded = modules_after("--help", cwd=tmp_path)
+    assert "archiver.cli" in loaded
+    assert not loaded & {"archiver.detect", "archiver.db", "lxml.etree", *HEAVY}
+
+
+def test_scan_of_one_file_into_an_existing_archive_stays_light(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<blockquote class="twitter-tweet"><p>Hi</p>&mdash; A (@a) '
+        '<a href="https://twitter.com/a/status/20">March 21, 2006</a></blockquote>'
+    )
+    db = tmp_path / "archive.db"
+    open_database(db).conn.close()  # the archive exists and is up to date
+    loaded = modules_after("scan", str(page), "--db", str(db), cwd=tmp_path)
+    assert {"archiver.detect.html", "archiver.db"} <= loaded  # it did scan and save
+    assert not loaded & set(HEAVY)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select post_id from embeds").fetchall() == [("20",)]
+
+
+def test_open_archive_creates_and_migrates_a_new_archive(tmp_path):
+    archive = open_archive(tmp_path / "new.db")
+    names = [
+        row[0] for row in archive.conn.execute("select name from _sqlite_migrations order by rowid")
+    ]
+    assert names == migrations.names
+    assert archive.conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert archive.conn.execute("pragma foreign_keys").fetchone()[0] == 1
+    assert archive.conn.execute("pragma recursive_triggers").fetchone()[0] == 1
+
+
+def test_open_archive_applies_a_pending_migration(tmp_path):
+    path = tmp_path / "old.db"
+    older = sqlite_utils.Database(path)  # an archive made before the last migration existed
+    migrations.apply(older, stop_before=migrations.names[-1])
+    older.conn.close()
+    archive = open_archive(path)
+    applied = [r[0] for r in archive.conn.execute("select name from _sqlite_migrations")]
+    assert applied == migrations.names
+    assert not migrations.pending(sqlite_utils.Database(archive.conn))
+
+
+def test_open_archive_on_a_file_that_is_not_an_archive(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are not the bytes of an SQLite database" * 100)
+    with pytest.raises(DatabaseError, match="cannot open archive"):
+        open_archive(path)
+    assert path.read_bytes().startswith(b"these are not")
