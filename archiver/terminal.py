@@ -21,12 +21,22 @@ BAR_MIN_TARGETS = 5
 # less -R or a log viewer) and the bidi overrides and isolates that reorder the line.
 _UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _LINE_SPACE = re.compile("[ \t\n\r]+")
+_JSON_UNSHOWABLE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def visible(text: str | None) -> str:
     """``text`` safe to print: each control character, ESC included, and each bidi override
     becomes a visible escape (``\\x1b``, ``\\u202e``). What is stored stays verbatim."""
     return _UNSHOWABLE.sub(_escape, text or "")
+
+
+def json_line(value: object) -> str:
+    """One line of JSON, readable (``ensure_ascii=False``) yet inert: JSON already escapes
+    C0 controls; C1 controls, bidi overrides and line separators are escaped too (``\\u009b``,
+    ``\\u202e``), which in JSON stands for the same character."""
+    return _JSON_UNSHOWABLE.sub(
+        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False)
+    )
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -70,7 +80,7 @@ class ScanReporter:
 
     def report(self, outcome: ScanOutcome) -> None:
         if self.as_json:
-            click.echo(json.dumps(outcome_json(outcome), ensure_ascii=False))
+            click.echo(json_line(outcome_json(outcome)))
             return
         if self.bar is not None:
             self.bar.update(1)

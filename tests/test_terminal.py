@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archiver.terminal import first_words, visible
+from archiver.terminal import first_words, json_line, visible
 
 # A window-title sequence (OSC 0 ... BEL), a colour (CSI), a C1 CSI, bidi overrides/isolates.
 HOSTILE = "Mayor\x1b]0;pwned\x07 says \x1b[31mred\x1b[0m \x9b2J \u202eevil\u202c \u2067iso\u2069"
@@ -46,6 +47,13 @@ def test_first_words_collapses_lines_then_escapes() -> None:
     assert "\x1b" not in first_words(HOSTILE)
 
 
+def test_json_lines_escape_what_a_terminal_would_act_on_and_keep_the_value() -> None:
+    line = json_line({"text": HOSTILE, "émoji": "🤷\u200d♂\ufe0f"})
+    assert not any(ch in line for ch in "\x1b\x07\x9b\u202e\u202c\u2067\u2069\n")
+    assert "🤷\u200d♂\ufe0f" in line and "émoji" in line  # readable, not ASCII-escaped
+    assert json.loads(line) == {"text": HOSTILE, "émoji": "🤷\u200d♂\ufe0f"}
+
+
 def test_scan_and_stats_print_escapes_and_store_the_text_verbatim(tmp_path: Path) -> None:
     page = tmp_path / "hostile.html"
     page.write_text(
@@ -69,3 +77,10 @@ def test_scan_and_stats_print_escapes_and_store_the_text_verbatim(tmp_path: Path
     assert b"\\x1b]0;pwned\\x07" in stats.stdout
     [stored] = sqlite_utils.Database(db).query("select text from embeds")
     assert "\x1b]0;pwned\x07" in stored["text"] and "\u202eevil" in stored["text"]
+    as_json = subprocess.run(
+        [*run, "scan", str(page), "--db", str(db), "--json"], capture_output=True, timeout=120
+    )
+    text = as_json.stdout.decode("utf-8")
+    assert not any(ch in text for ch in "\x1b\x07\x9b\u202e\u202c\u2067\u2069"), text
+    [embed] = json.loads(text)["embeds"]
+    assert embed["text"] == stored["text"]

@@ -283,3 +283,11 @@ def test_status_page_capture_is_labelled_wayback():
     c = capture("20200429000000", "https://twitter.com/ExampleDesk/status/1255123456789012480")
     result = parse_capture(c, "1255123456789012480", 200, "text/html", body)
     assert result.provider == WAYBACK and holds_post(result)
+
+
+def test_cdx_queries_use_the_canonical_id():
+    assert cdx_queries("http://127.0.0.1:9/", "000" + POST, None) == cdx_queries(
+        "http://127.0.0.1:9/", POST, None
+    )
+    with pytest.raises(ValueError):
+        cdx_queries("http://127.0.0.1:9/", "9223372036854775808", None)

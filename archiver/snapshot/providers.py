@@ -313,17 +313,7 @@ def parse_syndication(http_status: int, content_type: str | None, body: bytes) -
     if typename == "TweetTombstone" or "tombstone" in value:
         return _tombstone(value, body)
     if typename == "TweetUnavailable":
-        status, reason, conclusive = classify_unavailable_reason(_as_str(value.get("reason")))
-        return ProviderResult(
-            p,
-            200,
-            TOMBSTONE,
-            status,
-            conclusive,
-            reason=reason,
-            notice=_as_str(value.get("reason")),
-            payload=body,
-        )
+        return _unavailable(value, body)
     if typename not in (None, "Tweet") or not isinstance(value.get("text"), str):
         keys = ", ".join(sorted(value)[:8])
         return _failure(
@@ -334,6 +324,15 @@ def parse_syndication(http_status: int, content_type: str | None, body: bytes) -
             body,
         )
     return _tweet(value, body)
+
+
+def _unavailable(value: dict, body: bytes) -> ProviderResult:
+    """GraphQL-style ``TweetUnavailable`` with a ``reason`` code (Protected, NsfwLoggedOut…)."""
+    code = _as_str(value.get("reason"))
+    status, reason, conclusive = classify_unavailable_reason(code)
+    return ProviderResult(
+        SYNDICATION, 200, TOMBSTONE, status, conclusive, reason=reason, notice=code, payload=body
+    )
 
 
 def _as_str(value: object) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from ..urls import find_status, valid_id
+from ..urls import canonical_id, find_status
 from .providers import parse_syndication
 from .result import LIVE, ProviderResult
 from .status_page import parse_status_page
@@ -71,8 +71,10 @@ def cdx_queries(wayback_url: str, post_id: str, handle: str | None) -> list[str]
     """The CDX query URLs for one post: its syndication JSON (a prefix query, since the
     captured URLs carry a token and a language after the ID) and its status pages on
     twitter.com and x.com (under the handle when known, else the ``i/web`` form)."""
-    if not valid_id(post_id):
+    canonical = canonical_id(post_id)
+    if not canonical:
         raise ValueError(f"not a status ID: {post_id!r}")
+    post_id = canonical
     base = f"{wayback_url.rstrip('/')}/cdx/search/cdx"
     path = f"{handle}/status/{post_id}" if handle else f"i/web/status/{post_id}"
     targets = [(f"{SYNDICATION_ORIGINAL}?id={post_id}", "prefix")]
