@@ -146,7 +146,8 @@ def test_content_hash_is_equal_from_both_providers_for_every_live_capture(name: 
 
 
 # Text the generator writes: letters, digits, punctuation X escapes (& < >), emoji with
-# zero-width joiners and variation selectors, the Persian non-joiner, CJK, line breaks.
+# zero-width joiners and variation selectors, the Persian non-joiner, CJK, line breaks,
+# combining accents, a terminal escape sequence and a bidi override.
 PIECES = st.sampled_from(
     [
         "a",
@@ -173,6 +174,8 @@ PIECES = st.sampled_from(
         "#tag",
         "@someone",
         "https://t.co/AbCdEf1234",
+        "\x1b]0;title\x07",  # stored verbatim, only printing escapes it
+        "\u202e",
     ]
 )
 MEDIA_CODE = st.text(
