@@ -256,6 +256,80 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
 
 
 @cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory for the result files and _manifest.jsonl (shared storage on a cluster).",
+)
+@click.option("--scheduler", help="Address of a running Dask scheduler (tcp://host:8786).")
+@click.option(
+    "--local",
+    "local_workers",
+    type=click.IntRange(min=1),
+    help="Start a local cluster of N worker processes (default: one per core).",
+)
+@click.option(
+    "--retries",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Retries of an input whose task fails (an unreadable file, a lost worker).",
+)
+@click.option("--include-links", is_flag=True, default=None, help="Also report linked posts.")
+@click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
+def crawl(inputs, out_dir, scheduler, local_workers, retries, include_links, config_path) -> None:
+    """Scan many WARC files on a Dask cluster: one result file per input in OUT.
+
+    INPUTS are .warc/.warc.gz files or directories of them, at paths every worker
+    can read. A re-run skips the inputs already done; `archive import OUT` then
+    merges the results into the archive. Exits 1 when some inputs failed.
+
+    \b
+    Example:
+        archive crawl crawl/*.warc.gz --out results --local 2
+        archive crawl /shared/cc-news/ --out /shared/results --scheduler tcp://head:8786
+    """
+    from .config import load_config
+    from .crawl import crawl_inputs, open_client, run_crawl
+    from .terminal import crawl_line
+
+    if scheduler and local_workers:
+        raise click.UsageError("give --scheduler or --local, not both")
+    try:
+        config = load_config(config_path)
+        paths, problems = crawl_inputs(inputs)
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        out = Path(out_dir).resolve()
+        out.mkdir(parents=True, exist_ok=True)
+        links = config.include_links if include_links is None else include_links
+        with open_client(scheduler, local_workers) as client:
+            summary = run_crawl(
+                client,
+                paths,
+                str(out),
+                include_links=links,
+                retries=retries,
+                on_entry=lambda entry, summary: click.echo(crawl_line(entry, summary), err=True),
+            )
+    except ArchiverError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{out_dir}: {exc.strerror or exc}") from None
+    click.echo(
+        f"crawl: {summary.done} input(s) scanned, {summary.skipped} already done,"
+        f" {summary.failed} failed; {summary.pages} pages, {summary.embeds} embeds in"
+        f" {summary.pages_with_embeds} of them; results in {out}",
+        err=True,
+    )
+    if summary.failed or problems:
+        sys.exit(1)
+
+
+@cli.command()
 @click.option("--db", "db_path", help=DB_HELP)
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")

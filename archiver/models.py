@@ -69,6 +69,23 @@ class PageInfo:
     published_at: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class WarcRecordRef:
+    """Where a page's bytes are: a ``records`` row (DESIGN.md). ``warc_file`` is absolute:
+    a crawl's own WARC files are referenced, never copied."""
+
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    record_id: str
+    record_type: str
+    target_uri: str
+    date: str
+    http_status: int | None
+    content_type: str | None
+    payload_sha256: str
+
+
 @dataclass
 class ScanRecord:
     """Everything one scan of one article produced, ready to be saved."""
@@ -86,6 +103,8 @@ class ScanRecord:
     # Set by the worker: this scan was due in the article queue; schedule the next one.
     reschedule: bool = False
     next_scan_at: str | None = None
+    # A page read from a crawl's WARC file: where its bytes are (its ``records`` row).
+    record: WarcRecordRef | None = None
 
 
 @dataclass(frozen=True)

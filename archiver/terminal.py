@@ -151,3 +151,20 @@ def post_lines(db: Archive, limit: int) -> list[str]:
         f"({p.embeds} embed{'s' if p.embeds != 1 else ''}, {visible(p.id)})"
         for p in most_embedded_posts(db, limit)
     ]
+
+
+def crawl_line(entry: dict, summary) -> str:
+    """The progress line of one finished input of ``archive crawl``."""
+    done = f"[{summary.skipped + summary.done}/{summary.inputs}]"
+    name = entry["input"].rsplit("/", 1)[-1]
+    total = f"total {summary.pages} pages, {summary.pages / max(summary.seconds, 1e-9):.0f} pages/s"
+    if entry["status"] == "failed":
+        return f"{done} failed  {entry['error']} | {total}"
+    pages = entry["records"]["pages"]
+    seconds = entry["seconds"]
+    line = (
+        f"{done} {entry['status']:<7} {name}: {pages} pages ({entry['pages_with_embeds']} with"
+        f" embeds, {entry['embeds']} embeds) in {seconds:.1f} s,"
+        f" {pages / max(seconds, 1e-9):.0f} pages/s on {entry['worker']} | {total}"
+    )
+    return line + (f"\n  error: {entry['error']}" if entry["error"] else "")

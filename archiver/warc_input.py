@@ -1,0 +1,216 @@
+"""Web archives (WARC) as scan input: every HTML page of a crawl, one response record at a time.
+
+The reader is FastWARC (Rust): on ``news-1000.warc.gz`` it reads the 1,000 records in 0.22 s
+where warcio takes 0.45 s, and it refuses a file that is not a WARC where warcio yields a
+record of junk. Files are streamed (gzip per record or uncompressed), never loaded whole;
+only the page in hand is in memory.
+
+Skipped and counted, not scanned: records that are not ``response`` (``revisit`` counted on
+its own), responses that are not HTML, not 2xx, marked ``WARC-Truncated``, or unreadable
+(no date or URI, an undecodable body). A record cut short by the end of the data (a
+truncated gzip member, a partial copy) ends the file with a ``TargetError`` after the pages
+before it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import UTC
+from typing import TYPE_CHECKING
+
+from .errors import TargetError
+from .models import WarcRecordRef
+
+if TYPE_CHECKING:
+    from fastwarc.warc import WarcRecord
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def is_warc_path(path: str) -> bool:
+    return path.lower().endswith(WARC_SUFFIXES)
+
+
+@dataclass(frozen=True, slots=True)
+class WarcPage:
+    """One HTML response: its provenance and its body (transfer and content encodings
+    removed). ``body_is_payload`` is False when decoding changed the bytes, so offsets into
+    ``body`` are not offsets into the record's payload."""
+
+    ref: WarcRecordRef
+    body: bytes
+    body_is_payload: bool = True
+
+
+@dataclass(slots=True)
+class WarcCounts:
+    """What a reader saw: ``pages`` were handed out for scanning, the rest skipped."""
+
+    pages: int = 0
+    non_html: int = 0
+    revisit: int = 0
+    truncated: int = 0
+    not_ok: int = 0
+    unreadable: int = 0
+    other: int = 0  # warcinfo, request, metadata...: not pages
+
+    def add(self, other: WarcCounts) -> None:
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+    def as_dict(self) -> dict[str, int]:
+        return {item.name: getattr(self, item.name) for item in fields(self)}
+
+    @property
+    def skipped(self) -> int:
+        return self.non_html + self.revisit + self.truncated + self.not_ok + self.unreadable
+
+    def line(self) -> str:
+        return (
+            f"{self.pages} HTML page(s) scanned; skipped {self.non_html} non-HTML, "
+            f"{self.revisit} revisit, {self.truncated} truncated, {self.not_ok} non-2xx, "
+            f"{self.unreadable} unreadable"
+        )
+
+
+class _Skip(Exception):
+    """A record that is not scanned; ``args[0]`` names its ``WarcCounts`` field."""
+
+
+def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
+    """Every scannable HTML page of a WARC file, in file order; ``counts`` is updated as the
+    file is read. Raises ``OSError`` when the file cannot be opened (a shared disk may come
+    back: worth a retry) and ``TargetError`` when its content is not a readable WARC."""
+    from fastwarc.warc import ArchiveIterator
+
+    warc_file = os.path.abspath(path)
+    with open(warc_file, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        # Uncompressed records end with a CRLF CRLF separator, which (as in warcio and CDX
+        # indexes) is not part of the record's length; a gzip member is a record, whole.
+        separator = 0 if fh.read(2) == b"\x1f\x8b" else 4
+        fh.seek(0)
+        records = ArchiveIterator(fh, parse_http=True, auto_decode="none")
+        held: tuple[int, WarcRecordRef, bytes, bool] | None = None
+        known = 0
+        try:
+            for record in records:
+                offset = record.stream_pos
+                if held is not None:  # a record's length is known when the next one starts
+                    counts.pages += 1
+                    yield _page(*held, length=offset - held[0] - separator)
+                    held = None
+                known += _record_type(record) != "unknown"
+                try:
+                    held = (offset, *_read(record, warc_file, offset))
+                except _Skip as skip:
+                    _count(counts, skip.args[0])
+        except OSError as exc:  # FastWARC's parse and decompression errors
+            raise TargetError(f"{path}: not a readable WARC file ({exc})") from None
+        if not known:
+            raise TargetError(f"{path}: not a WARC file (no WARC record in it)")
+        if held is not None:
+            counts.pages += 1
+            yield _page(*held, length=size - held[0] - separator)
+
+
+def _count(counts: WarcCounts, name: str) -> None:
+    setattr(counts, name, getattr(counts, name) + 1)
+
+
+def _page(
+    offset: int, ref: WarcRecordRef, body: bytes, is_payload: bool, *, length: int
+) -> WarcPage:
+    return WarcPage(_with_length(ref, offset, length), body, is_payload)
+
+
+def _with_length(ref: WarcRecordRef, offset: int, length: int) -> WarcRecordRef:
+    values = {item.name: getattr(ref, item.name) for item in fields(ref)}
+    values.update(warc_offset=offset, warc_length=length)
+    return WarcRecordRef(**values)
+
+
+def _read(record: WarcRecord, warc_file: str, offset: int) -> tuple[WarcRecordRef, bytes, bool]:
+    """The provenance and body of a scannable record, or ``_Skip``."""
+    kind = _record_type(record)
+    if kind == "revisit":
+        raise _Skip("revisit")
+    if kind == "unknown":  # no WARC-Type: a damaged header
+        raise _Skip("unreadable")
+    if kind != "response":
+        raise _Skip("other")
+    headers = record.headers
+    if headers.get("WARC-Truncated"):
+        raise _Skip("truncated")
+    http = record.http_headers if record.is_http else None
+    if http is None:
+        raise _Skip("non_html")
+    content_type = http.get("Content-Type")
+    expected = record.content_length
+    payload = record.reader.read()
+    if len(payload) < expected:
+        raise TargetError(
+            f"{warc_file}: record at byte {offset} ends early ({len(payload)} of {expected}"
+            " payload bytes): truncated file or gzip member"
+        )
+    if not _is_html(content_type, headers.get("WARC-Identified-Payload-Type"), payload):
+        raise _Skip("non_html")
+    status = http.status_code
+    if not 200 <= status < 300:
+        raise _Skip("not_ok")
+    uri = (headers.get("WARC-Target-URI") or "").strip().strip("<>")
+    date = record.record_date
+    if not uri or date is None:
+        raise _Skip("unreadable")
+    body, is_payload = _decoded(payload, http)
+    ref = WarcRecordRef(
+        warc_file=warc_file,
+        warc_offset=offset,
+        warc_length=0,
+        record_id=record.record_id,
+        record_type=kind,
+        target_uri=uri,
+        date=date.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        http_status=status,
+        content_type=content_type,
+        payload_sha256=hashlib.sha256(payload).hexdigest(),
+    )
+    return ref, body, is_payload
+
+
+def _record_type(record: WarcRecord) -> str:
+    return str(record.record_type).rsplit(".", 1)[-1]
+
+
+def _is_html(content_type: str | None, identified: str | None, payload: bytes) -> bool:
+    declared = (content_type or identified or "").lower()
+    if declared:
+        return any(kind in declared for kind in HTML_TYPES)
+    from .detect import looks_like_html
+
+    return looks_like_html(payload)
+
+
+def _decoded(payload: bytes, http) -> tuple[bytes, bool]:
+    """The body with chunked transfer and gzip/deflate/br content encoding removed."""
+    from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
+
+    body = payload
+    try:
+        if "chunked" in (http.get("Transfer-Encoding") or "").lower():
+            body = ChunkedReader(io.BytesIO(body)).read()
+        encoding = (http.get("Content-Encoding") or "").strip().lower()
+        if encoding in ("gzip", "x-gzip"):
+            body = GzipReader(io.BytesIO(body)).read()
+        elif encoding == "deflate":
+            body = GzipReader(io.BytesIO(body), zlib=True).read()
+        elif encoding == "br":
+            body = BrotliReader(io.BytesIO(body)).read()
+    except OSError:
+        raise _Skip("unreadable") from None
+    return body, body is payload

@@ -1,0 +1,128 @@
+"""Reading WARC files as scan input: every kind of record, offsets read back with warcio,
+encodings, and damaged files."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from warc_data import CORPUS_WARC, article, mixed_records, write_warc
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.errors import TargetError
+from archiver.warc_input import WarcCounts, is_warc_path, iter_warc_pages
+from archiver.warc_scan import scan_warc_file
+
+
+def read_back(path: str, offset: int, length: int):
+    """The record at ``offset`` as warcio reads it, and whether it spans ``length`` bytes."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        iterator = ArchiveIterator(fh)
+        record = next(iterator)
+        payload = record.content_stream().read() if record.rec_type == "response" else b""
+        raw = record.raw_stream.read() if record.rec_type == "response" else b""
+        del raw
+        iterator.read_to_end()
+        spans = iterator.get_record_length() == length
+        return record.rec_headers, payload, spans
+
+
+@pytest.mark.parametrize("name", ["mixed.warc.gz", "mixed.warc"])
+def test_every_kind_of_record_is_scanned_or_counted(tmp_path: Path, name: str) -> None:
+    path = write_warc(tmp_path / name, mixed_records())
+    counts = WarcCounts()
+    pages = list(iter_warc_pages(str(path), counts))
+    assert [page.ref.target_uri for page in pages] == [
+        "https://news.example.org/story/0",
+        "https://news.example.org/story/1",
+        "https://news.example.org/encoded",
+    ]
+    assert counts.as_dict() == {
+        "pages": 3,
+        "non_html": 1,
+        "revisit": 1,
+        "truncated": 1,
+        "not_ok": 1,
+        "unreadable": 0,
+        "other": 2,
+    }
+    for page in pages:
+        ref = page.ref
+        assert ref.warc_file == str(path.resolve())
+        assert ref.date == "2024-03-02T10:20:30Z"
+        assert ref.record_type == "response" and ref.http_status == 200
+        headers, payload, spans = read_back(ref.warc_file, ref.warc_offset, ref.warc_length)
+        assert spans, "warc_length is the record's whole extent in the file"
+        assert headers.get_header("WARC-Record-ID") == ref.record_id
+        assert headers.get_header("WARC-Target-URI") == ref.target_uri
+    # The payload hash is of the stored bytes; the body handed to detection is decoded.
+    encoded = pages[2]
+    assert not encoded.body_is_payload and b"Encoded post" in encoded.body
+    assert pages[0].body_is_payload
+    assert pages[0].ref.payload_sha256 == hashlib.sha256(pages[0].body).hexdigest()
+
+
+def test_detection_runs_on_decoded_bodies_and_dates_scans_by_the_crawl(tmp_path: Path) -> None:
+    path = write_warc(tmp_path / "mixed.warc.gz", mixed_records())
+    records = list(scan_warc_file(str(path), include_links=False, counts=WarcCounts()))
+    assert [[e.status_id for e in r.embeds] for r in records] == [
+        ["1763000000000000000"],
+        [],
+        ["1763000000000000999"],
+    ]
+    assert {r.started_at for r in records} == {"2024-03-02T10:20:30Z"}
+    assert records[0].page.title == "Story 0" and records[0].source == "warc"
+
+
+def test_a_truncated_gzip_member_keeps_the_pages_before_it(tmp_path: Path) -> None:
+    path = write_warc(tmp_path / "whole.warc.gz", [article(n, True) for n in range(4)])
+    data = path.read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: len(data) - 200])  # the last gzip member loses its end
+    counts = WarcCounts()
+    seen = []
+    with pytest.raises(TargetError) as error:
+        for page in iter_warc_pages(str(cut), counts):
+            seen.append(page.ref.target_uri)
+    assert len(seen) == 3 and counts.pages == 3
+    message = str(error.value)
+    assert "\n" not in message and str(cut.resolve()) in message and "truncated" in message
+
+
+@pytest.mark.parametrize(
+    "content", [b"hello, this is not a WARC\n", b"\x1f\x8b\x08\x00garbage", b"WARC/1.0\r\nbroken"]
+)
+def test_a_file_that_is_not_a_warc_is_one_line_error(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "bad.warc.gz"
+    path.write_bytes(content)
+    with pytest.raises(TargetError) as error:
+        list(iter_warc_pages(str(path), WarcCounts()))
+    assert "\n" not in str(error.value) and "bad.warc.gz" in str(error.value)
+
+
+def test_a_missing_file_raises_oserror_for_a_retry(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        list(iter_warc_pages(str(tmp_path / "gone.warc.gz"), WarcCounts()))
+
+
+def test_warc_names() -> None:
+    assert is_warc_path("a/b.WARC.GZ") and is_warc_path("x.warc")
+    assert not is_warc_path("x.warc.gz.txt") and not is_warc_path("page.html")
+
+
+@pytest.mark.skipif(not CORPUS_WARC.exists(), reason=f"crawl corpus absent: {CORPUS_WARC}")
+def test_the_crawl_corpus_reads_whole_with_exact_offsets() -> None:
+    counts = WarcCounts()
+    pages = list(iter_warc_pages(str(CORPUS_WARC), counts))
+    assert counts.pages == len(pages) == 1000 and counts.skipped == 0
+    ends = [p.ref.warc_offset + p.ref.warc_length for p in pages]
+    assert [p.ref.warc_offset for p in pages[1:]] == ends[:-1]  # contiguous records
+    assert ends[-1] == CORPUS_WARC.stat().st_size
+    for page in pages[::97]:
+        headers, payload, spans = read_back(
+            page.ref.warc_file, page.ref.warc_offset, page.ref.warc_length
+        )
+        assert spans and headers.get_header("WARC-Record-ID") == page.ref.record_id
+        assert hashlib.sha256(payload).hexdigest() == page.ref.payload_sha256

@@ -1,0 +1,148 @@
+"""WARC files for the tests, written with warcio (the other WARC library than the reader's)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pages import embed_page
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+DATE = "2024-03-02T10:20:30Z"
+CORPUS_WARC = (
+    Path(__file__).resolve().parents[2] / "shared" / "corpus" / "crawl" / "news-1000.warc.gz"
+)
+
+
+@dataclass
+class Page:
+    """One record to write: a response unless ``kind`` says otherwise."""
+
+    uri: str
+    body: bytes = b""
+    kind: str = "response"  # response, revisit, request, warcinfo
+    content_type: str | None = "text/html; charset=utf-8"
+    status: str = "200 OK"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    warc_headers: dict[str, str] = field(default_factory=dict)
+    date: str = DATE
+
+
+def write_warc(path: Path, pages: list[Page]) -> Path:
+    """A WARC file (gzip per record when the name ends in .gz) holding ``pages`` in order."""
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=path.name.endswith(".gz"), warc_version="1.1")
+        for page in pages:
+            writer.write_record(_record(writer, page))
+    return path
+
+
+def _record(writer: WARCWriter, page: Page):
+    warc_headers = {"WARC-Date": page.date, **page.warc_headers}
+    if page.kind == "warcinfo":
+        return writer.create_warcinfo_record(page.uri, {"software": "tests"})
+    headers = list(page.headers)
+    if page.content_type:
+        headers.insert(0, ("Content-Type", page.content_type))
+    if page.kind == "request":
+        http = StatusAndHeaders("GET / HTTP/1.1", [("Host", "example.org")], is_http_request=True)
+        return writer.create_warc_record(page.uri, "request", http_headers=http)
+    http = StatusAndHeaders(page.status, headers, protocol="HTTP/1.1")
+    if page.kind == "revisit":
+        return writer.create_revisit_record(
+            page.uri, "sha1:AAAA", page.uri, page.date, http_headers=http
+        )
+    return writer.create_warc_record(
+        page.uri,
+        "response",
+        payload=io.BytesIO(page.body),
+        http_headers=http,
+        warc_headers_dict=warc_headers,
+    )
+
+
+def chunked(data: bytes, size: int = 1000) -> bytes:
+    parts = [
+        b"%x\r\n%s\r\n" % (len(data[i : i + size]), data[i : i + size])
+        for i in range(0, len(data), size)
+    ]
+    return b"".join(parts) + b"0\r\n\r\n"
+
+
+def article(number: int, with_embed: bool) -> Page:
+    """An article page; with an embed of a post whose ID depends on ``number``."""
+    uri = f"https://news.example.org/story/{number}"
+    if with_embed:
+        body = embed_page(
+            post_id=str(1763000000000000000 + number),
+            text=f"Post number {number} says hello",
+            title=f"Story {number}",
+        ).encode()
+    else:
+        body = (
+            f"<!DOCTYPE html><html><head><title>Story {number}</title></head>"
+            f"<body><p>Nothing embedded in story {number}.</p></body></html>"
+        ).encode()
+    return Page(uri, body)
+
+
+def mixed_records(start: int = 0) -> list[Page]:
+    """Every kind of record the reader meets: 3 scanned pages and one of each skip."""
+    embed = embed_page(post_id="1763000000000000999", text="Encoded post").encode()
+    return [
+        Page("urn:warcinfo", kind="warcinfo"),
+        article(start, True),
+        Page("https://news.example.org/style.css", b"body{}", content_type="text/css"),
+        Page(f"https://news.example.org/story/{start}", kind="request"),
+        article(start + 1, False),
+        Page(f"https://news.example.org/story/{start}", kind="revisit"),
+        Page(
+            "https://news.example.org/cut",
+            b"<html><body>cut",
+            warc_headers={"WARC-Truncated": "length"},
+        ),
+        Page(
+            "https://news.example.org/missing",
+            b"<html><body>gone</body></html>",
+            status="404 Not Found",
+        ),
+        Page(
+            "https://news.example.org/encoded",
+            chunked(gzip.compress(embed)),
+            headers=[("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked")],
+        ),
+    ]
+
+
+def crawl_files(directory: Path, files: int, pages_per_file: int) -> list[Path]:
+    """``files`` gzip WARC files of articles, every third one with an embed."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(files):
+        numbers = range(index * pages_per_file, (index + 1) * pages_per_file)
+        pages = [article(n, n % 3 == 0) for n in numbers]
+        paths.append(write_warc(directory / f"crawl-{index:02d}.warc.gz", pages))
+    return paths
+
+
+def split_corpus(directory: Path, files: int, limit: int | None = None) -> list[Path]:
+    """The corpus WARC's records dealt round-robin into ``files`` new gzip WARC files."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [directory / f"news-{i:02d}.warc.gz" for i in range(files)]
+    handles = [open(path, "wb") for path in paths]  # noqa: SIM115
+    try:
+        writers = [WARCWriter(fh, gzip=True) for fh in handles]
+        with open(CORPUS_WARC, "rb") as source:
+            for number, record in enumerate(ArchiveIterator(source)):
+                if limit is not None and number >= limit:
+                    break
+                writers[number % files].write_record(record)
+    finally:
+        for fh in handles:
+            fh.close()
+    return paths
