@@ -77,8 +77,9 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     """Find embedded posts in articles and store them.
 
     TARGETS are http(s) URLs, .html/.htm/.txt/.md files, directories (scanned
-    recursively) or - for standard input. Exits 1 when some targets failed (the
-    others are still stored).
+    recursively), .warc/.warc.gz files (every HTML response record) or - for
+    standard input. Exits 1 when some targets failed (the others are still
+    stored).
 
     \b
     Example:
@@ -95,8 +96,10 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     config, db = load(config_path, db_path)
     links = config.include_links if include_links is None else include_links
     listed = list(iter_targets(targets))
-    # The URL list is read as the scan goes (any length, bounded memory): its size is unknown.
-    reporter = ScanReporter(None if urls_file else len(listed), as_json=as_json)
+    # The URL list is read as the scan goes (any length, bounded memory), and a WARC file
+    # holds any number of pages: the size is then unknown.
+    has_warc = any(target.kind == "warc" for target in listed)
+    reporter = ScanReporter(None if urls_file or has_warc else len(listed), as_json=as_json)
     stream = chain(listed, iter_targets((), urls_file))
     try:
         totals = run_scan(db, stream, config, include_links=links, on_outcome=reporter.report)
@@ -292,6 +295,8 @@ def crawl(inputs, out_dir, scheduler, local_workers, retries, include_links, con
         archive crawl crawl/*.warc.gz --out results --local 2
         archive crawl /shared/cc-news/ --out /shared/results --scheduler tcp://head:8786
     """
+    from pathlib import Path
+
     from .config import load_config
     from .crawl import crawl_inputs, open_client, run_crawl
     from .terminal import crawl_line
@@ -316,7 +321,7 @@ def crawl(inputs, out_dir, scheduler, local_workers, retries, include_links, con
                 on_entry=lambda entry, summary: click.echo(crawl_line(entry, summary), err=True),
             )
     except ArchiverError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise user_error(exc) from None
     except OSError as exc:
         raise click.ClickException(f"{out_dir}: {exc.strerror or exc}") from None
     click.echo(
@@ -351,3 +356,43 @@ def serve(db_path, config_path, host, port, open_browser, metadata) -> None:
         serve_archive(path, host=host, port=port, open_browser=open_browser, metadata=metadata)
     except ArchiverError as exc:
         raise user_error(exc) from None
+
+
+@cli.command(name="import")
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--db", "db_path", help=DB_HELP)
+@click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
+def import_crawl(out_dir, db_path, config_path) -> None:
+    """Merge the result files of `archive crawl` in OUT_DIR into the archive.
+
+    One transaction per input; importing again adds nothing. Exits 1 when some
+    inputs failed in the crawl or their result files cannot be imported.
+
+    \b
+    Example:
+        archive import results --db archive.db
+    """
+    from .crawl_import import import_results
+
+    _, db = load(config_path, db_path)
+
+    def report(item) -> None:
+        if item.error:
+            click.echo(f"error: {item.error}", err=True)
+        else:
+            click.echo(f"{item.input}: {item.pages} pages, {item.new} new", err=True)
+        if item.crawl_error:
+            click.echo(f"error: the crawl read it only in part: {item.crawl_error}", err=True)
+
+    try:
+        done = import_results(db, out_dir, on_input=report)
+    except ArchiverError as exc:
+        raise user_error(exc) from None
+    failed = [item for item in done if item.error or item.status != "ok"]
+    click.echo(
+        f"imported {sum(i.pages for i in done)} pages ({sum(i.new for i in done)} new) from"
+        f" {len(done) - len(failed)} of {len(done)} input(s)",
+        err=True,
+    )
+    if failed:
+        sys.exit(1)

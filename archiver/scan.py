@@ -28,6 +28,8 @@ from .detect import find_posts
 from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
 from .models import ScanRecord
 from .normalize import sha256_hex
+from .warc_input import WarcCounts, is_warc_path
+from .warc_scan import scan_warc_file
 
 if TYPE_CHECKING:  # imported when used: a scan of files needs neither the network nor pools
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -52,7 +54,8 @@ PAGE_TYPES = (
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """One thing to scan: ``kind`` is url, file, stdin, or error (``value`` is the message)."""
+    """One thing to scan: ``kind`` is url, file, warc, stdin, or error (``value`` is the
+    message). A warc target stands for its file, then for each page read from it."""
 
     kind: str
     value: str
@@ -82,6 +85,7 @@ class ScanTotals:
     embeds: int = 0
     articles_with_embeds: int = 0
     post_refs: dict[str, str | None] = field(default_factory=dict)
+    warc: WarcCounts = field(default_factory=WarcCounts)  # records read from WARC files
 
     def add(self, outcome: ScanOutcome) -> None:
         if outcome.error or outcome.record is None:
@@ -135,7 +139,7 @@ def _expand(item: str) -> Iterator[Target]:
             yield Target("error", "no .html, .htm, .txt or .md files in this directory", item)
         yield from (Target("file", name, name, real) for name, real in files)
     elif path.exists():
-        yield Target("file", str(path), item)
+        yield Target("warc" if is_warc_path(item) else "file", str(path), item)
     else:
         yield Target("error", "no such file or directory", item)
 
@@ -350,10 +354,10 @@ def run_scan(
                 report(ScanOutcome(target, result, article_id, error or result.error))
         waiting.clear()
 
-    results = _results(targets, config, include_links, stdin, should_stop)
+    results = _results(targets, config, include_links, stdin, should_stop, totals.warc)
     try:
         for target, result in results:
-            if target.kind != "file":
+            if target.kind not in ("file", "warc"):
                 flush()
                 report(_save(db, target, result))
                 continue
@@ -389,9 +393,11 @@ def _results(
     include_links: bool,
     stdin: Callable[[], bytes] | None,
     should_stop: Callable[[], bool],
+    warc_counts: WarcCounts,
 ) -> Iterator[tuple[Target, Result]]:
     """(target, record or error text) in target order, computed concurrently up to a window
-    ahead (a chunk of files per worker process round trip, a URL per thread)."""
+    ahead (a chunk of files per worker process round trip, a URL per thread). A WARC file
+    is read here, page by page, once the targets before it are done."""
     stream = iter(targets)
     head = list(itertools.islice(stream, LOOKAHEAD))
     many_files = sum(t.kind == "file" for t in head) >= PARALLEL_MIN_FILES
@@ -401,6 +407,11 @@ def _results(
         for chunk in _chunks(itertools.chain(head, stream)):
             if should_stop():
                 break
+            if chunk[0].kind == "warc":
+                yield from _finish(window, stopped=False)
+                ahead = 0
+                yield from _warc_results(chunk[0], include_links, warc_counts)
+                continue
             window.append((chunk, runner.submit(chunk)))
             ahead += len(chunk)
             while ahead > runner.window:
@@ -437,6 +448,19 @@ def _finish(
         if stopped and future.cancel():
             continue  # never started: it stays due for the next run
         yield from zip(chunk, future.result(), strict=True)
+
+
+def _warc_results(
+    target: Target, include_links: bool, counts: WarcCounts
+) -> Iterator[tuple[Target, Result]]:
+    """Each HTML page of a WARC file, then the error that stopped the file, if any."""
+    try:
+        for record in scan_warc_file(target.value, include_links, counts):
+            yield Target("warc", target.value, record.url), record
+    except TargetError as exc:
+        yield target, str(exc)
+    except OSError as exc:
+        yield target, f"{target.label}: cannot read ({exc.strerror or exc})"
 
 
 class _Runner:

@@ -70,7 +70,7 @@ class ScanReporter:
     """Prints each outcome as it arrives; a progress bar replaces the lines on a terminal."""
 
     def __init__(self, total: int | None, as_json: bool = False) -> None:
-        """``total`` None: not known in advance (a URL list read as the scan goes)."""
+        """``total`` None: not known in advance (a URL list read as the scan goes, WARC files)."""
         self.as_json = as_json
         self.bar = None
         if not as_json and (total is None or total >= BAR_MIN_TARGETS) and sys.stderr.isatty():
@@ -113,6 +113,8 @@ class ScanReporter:
             f" {totals.articles_with_embeds} of them" + (f", {failed} failed" if failed else ""),
             err=True,
         )
+        if totals.warc.pages or totals.warc.skipped:
+            click.echo(f"WARC records: {totals.warc.line()}", err=True)
 
 
 class SnapshotReporter:

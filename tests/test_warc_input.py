@@ -53,7 +53,7 @@ def test_every_kind_of_record_is_scanned_or_counted(tmp_path: Path, name: str) -
         assert ref.warc_file == str(path.resolve())
         assert ref.date == "2024-03-02T10:20:30Z"
         assert ref.record_type == "response" and ref.http_status == 200
-        headers, payload, spans = read_back(ref.warc_file, ref.warc_offset, ref.warc_length)
+        headers, _, spans = read_back(ref.warc_file, ref.warc_offset, ref.warc_length)
         assert spans, "warc_length is the record's whole extent in the file"
         assert headers.get_header("WARC-Record-ID") == ref.record_id
         assert headers.get_header("WARC-Target-URI") == ref.target_uri

@@ -3,7 +3,7 @@
 - ``schema``: tables, views, full-text search and migrations, declared as data;
 - ``connection``: opening the file (WAL, busy timeout, foreign keys) and transactions;
 - ``group``: grouped commits of all-or-nothing items;
-- ``articles``, ``posts``, ``daemon``: the writes and reads of each part;
+- ``articles``, ``posts``, ``daemon``, ``records``: the writes and reads of each part;
 - ``queries``: read-only questions for the CLI.
 
 Each article (and each post check) is saved all-or-nothing: in its own ``BEGIN IMMEDIATE``
@@ -12,7 +12,13 @@ A crash leaves an article with all of its embeds or none, and concurrent writers
 the busy timeout instead of failing.
 """
 
-from .articles import due_articles, enqueue_articles, save_scan, scan_writer
+from .articles import (
+    due_articles,
+    enqueue_articles,
+    save_crawl_scans,
+    save_scan,
+    scan_writer,
+)
 from .connection import Archive, OpenArchive, open_archive, open_database, transaction
 from .daemon import (
     SourceRow,
@@ -47,6 +53,7 @@ __all__ = [
     "open_database",
     "posts_to_check",
     "save_check",
+    "save_crawl_scans",
     "save_scan",
     "save_source_state",
     "scan_writer",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..clock import utcnow
 from ..errors import DatabaseError
@@ -13,6 +13,7 @@ from ..normalize import sha256_hex
 from ..urls import canonical_url, snowflake_time
 from .connection import Archive, transaction
 from .group import GroupWriter
+from .records import record_row
 
 
 def save_scan(db: Archive, record: ScanRecord) -> int:
@@ -29,12 +30,17 @@ def save_scan(db: Archive, record: ScanRecord) -> int:
 
 
 def _save_scan(conn: sqlite3.Connection, record: ScanRecord) -> int:
+    record_id = None
+    if record.record is not None:  # a page of a crawl's WARC file: saved once per record
+        record_id, scanned_article = record_row(conn, record.record)
+        if scanned_article is not None:
+            return scanned_article
     article_id, is_new = _upsert_article(conn, record)
     if record.error is None:
-        _save_embeds(conn, article_id, record, is_new)
+        _save_embeds(conn, article_id, record, is_new, record_id)
     conn.execute(
         "insert into scans (article_id, started_at, finished_at, http_status,"
-        " content_sha256, embeds, error) values (?, ?, ?, ?, ?, ?, ?)",
+        " content_sha256, embeds, error, record_id) values (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
             record.started_at,
@@ -43,9 +49,24 @@ def _save_scan(conn: sqlite3.Connection, record: ScanRecord) -> int:
             record.content_sha256,
             None if record.error else sum(e.method != "link" for e in record.embeds),
             record.error,
+            record_id,
         ),
     )
     return article_id
+
+
+def save_crawl_scans(db: Archive, records: Iterable[ScanRecord]) -> tuple[int, int]:
+    """Save the scans of one crawl input in one transaction: all of them or none. Returns
+    (pages, pages new to the archive); a page whose WARC record was saved before adds
+    nothing, so importing the same results twice changes nothing."""
+    pages = new = 0
+    with transaction(db) as conn:
+        for record in records:
+            before = conn.total_changes
+            _save_scan(conn, record)
+            pages += 1
+            new += conn.total_changes > before
+    return pages, new
 
 
 def scan_writer(db: Archive) -> GroupWriter[ScanRecord, int]:
@@ -112,7 +133,11 @@ def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> tuple[int, 
 
 
 def _save_embeds(
-    conn: sqlite3.Connection, article_id: int, record: ScanRecord, is_new: bool
+    conn: sqlite3.Connection,
+    article_id: int,
+    record: ScanRecord,
+    is_new: bool,
+    record_id: int | None = None,
 ) -> None:
     now = record.finished_at
     if is_new and not record.embeds:
@@ -140,7 +165,7 @@ def _save_embeds(
             cursor = conn.execute(
                 "insert into embeds (article_id, post_id, position, method, occurrence,"
                 " author_name, handle, text, date, media, raw, raw_sha256, first_seen_at,"
-                " last_seen_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " last_seen_at, record_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
                     post_id,
@@ -156,6 +181,7 @@ def _save_embeds(
                     sha256_hex(embed.raw),
                     now,
                     now,
+                    record_id,
                 ),
             )
             seen.add(int(cursor.lastrowid or 0))

@@ -440,3 +440,9 @@ def m006_provenance(db: sqlite_utils.Database) -> None:
     what a ``wayback`` snapshot holds) and trusted time (``timestamps``)."""
     db.execute('ALTER TABLE "snapshots" ADD COLUMN "memento_datetime" TEXT')
     create_tables(db, PROVENANCE_TABLES)
+
+
+@migrations()
+def m007_scans_by_record(db: sqlite_utils.Database) -> None:
+    """Find the scan of a WARC record quickly: a crawl's record is scanned and imported once."""
+    db.table("scans").create_index(["record_id"])

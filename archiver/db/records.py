@@ -1,0 +1,37 @@
+"""``records`` rows: where the bytes of a page are, in a WARC file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ..models import WarcRecordRef
+
+
+def record_row(conn: sqlite3.Connection, ref: WarcRecordRef) -> tuple[int, int | None]:
+    """The id of the ``records`` row of ``ref`` (added when new), and the article of the scan
+    already made from that record (None when it was never scanned)."""
+    conn.execute(
+        "insert into records (warc_file, warc_offset, warc_length, record_id, record_type,"
+        " target_uri, date, http_status, content_type, payload_sha256)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict(warc_file, warc_offset) do nothing",
+        (
+            ref.warc_file,
+            ref.warc_offset,
+            ref.warc_length,
+            ref.record_id,
+            ref.record_type,
+            ref.target_uri,
+            ref.date,
+            ref.http_status,
+            ref.content_type,
+            ref.payload_sha256,
+        ),
+    )
+    row_id = conn.execute(
+        "select id from records where warc_file = ? and warc_offset = ?",
+        (ref.warc_file, ref.warc_offset),
+    ).fetchone()[0]
+    scanned = conn.execute(
+        "select article_id from scans where record_id = ? limit 1", (row_id,)
+    ).fetchone()
+    return int(row_id), None if scanned is None else int(scanned[0])

@@ -1,0 +1,65 @@
+"""``archive scan FILE.warc.gz``: every HTML response record is an article, with provenance."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from warc_data import mixed_records, write_warc
+
+
+def counts(db_path: Path) -> dict[str, int]:
+    with sqlite3.connect(db_path) as conn:
+        return {
+            table: conn.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("articles", "scans", "embeds", "posts", "records")
+        }
+
+
+def test_scan_a_warc_file_with_provenance(tmp_path: Path, run_cli, db_path: Path) -> None:
+    warc = write_warc(tmp_path / "crawl.warc.gz", mixed_records())
+    result = run_cli("scan", str(warc), "--json")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["url"] for line in lines] == [
+        "https://news.example.org/story/0",
+        "https://news.example.org/story/1",
+        "https://news.example.org/encoded",
+    ]
+    assert [len(line["embeds"]) for line in lines] == [1, 0, 1]
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "select a.url, a.first_seen_at, s.started_at, r.warc_file, r.record_type,"
+            " r.http_status, r.target_uri = a.url from scans s join articles a on a.id ="
+            " s.article_id join records r on r.id = s.record_id order by r.warc_offset"
+        ).fetchall()
+        embed_records = conn.execute(
+            "select count(*) from embeds e join scans s on s.record_id = e.record_id"
+            " and s.article_id = e.article_id"
+        ).fetchone()[0]
+    assert len(rows) == 3 and embed_records == 2
+    for _url, first_seen, started, warc_file, kind, status, same_uri in rows:
+        assert first_seen == started == "2024-03-02T10:20:30Z"  # the crawl's fetch time
+        assert (warc_file, kind, status, same_uri) == (str(warc.resolve()), "response", 200, 1)
+    before = counts(db_path)
+    assert before == {"articles": 3, "scans": 3, "embeds": 2, "posts": 2, "records": 3}
+    again = run_cli("scan", str(warc))
+    assert again.exit_code == 0 and counts(db_path) == before, "a re-scan adds no rows"
+    assert "skipped 1 non-HTML, 1 revisit, 1 truncated, 1 non-2xx" in again.stderr
+
+
+def test_bad_warc_inputs_are_one_line_errors(tmp_path: Path, run_cli, db_path: Path) -> None:
+    good = write_warc(tmp_path / "good.warc", mixed_records())
+    not_warc = tmp_path / "notes.warc.gz"
+    not_warc.write_text("not an archive")
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(write_warc(tmp_path / "w.warc.gz", mixed_records(100)).read_bytes()[:-100])
+    result = run_cli("scan", str(not_warc), str(cut), str(tmp_path / "gone.warc.gz"), str(good))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 3 and "Traceback" not in result.output
+    assert "notes.warc.gz: not a readable WARC file" in errors[0]
+    assert "cut.warc.gz" in errors[1] and "truncated" in errors[1]
+    assert "gone.warc.gz: no such file or directory" in errors[2]
+    assert counts(db_path)["records"] == 3 + 2, "the good file, and the cut one up to the cut"

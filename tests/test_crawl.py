@@ -1,0 +1,260 @@
+"""``archive crawl`` on real Dask clusters, ``archive import``, and ``archive scan`` of WARC
+files: a cluster run and a local scan of the same files give the same rows.
+
+Cluster start-up is slow on a busy 2-core machine: one local cluster for the module, and
+every wait is for an event (a file, a worker count, a manifest line) with a generous limit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from warc_data import CORPUS_WARC, crawl_files, mixed_records, split_corpus, write_warc
+
+from archiver.crawl import open_client, run_crawl
+from archiver.crawl_files import MANIFEST, read_manifest
+
+ARCHIVE = [sys.executable, "-m", "archiver"]
+DASK = str(Path(sys.executable).with_name("dask"))
+WAIT = 180  # seconds: only ever reached when something is broken
+
+#: Natural-key rows of every table a scan writes (no autoincrement ids: a local scan and an
+#: import need not number rows alike).
+ROW_QUERIES = {
+    "articles": "select url, final_url, canonical_url, title, site, published_at, first_seen_at,"
+    " last_scanned_at, http_status, content_sha256, source, scan_count from articles",
+    "posts": "select * from posts",
+    "embeds": "select a.url, e.post_id, e.position, e.method, e.occurrence, e.author_name,"
+    " e.handle, e.text, e.date, e.media, e.raw, e.raw_sha256, e.first_seen_at, e.last_seen_at,"
+    " e.removed_at, r.warc_file, r.warc_offset from embeds e join articles a on a.id ="
+    " e.article_id left join records r on r.id = e.record_id",
+    "scans": "select a.url, s.started_at, s.finished_at, s.http_status, s.content_sha256,"
+    " s.embeds, s.error, r.warc_file, r.warc_offset, r.record_id from scans s join articles a"
+    " on a.id = s.article_id left join records r on r.id = s.record_id",
+    "records": "select warc_file, warc_offset, warc_length, record_id, record_type, target_uri,"
+    " date, http_status, content_type, payload_sha256 from records",
+}
+
+
+def archive_rows(db_path: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(db_path) as conn:
+        return {
+            table: sorted(conn.execute(sql).fetchall(), key=repr)
+            for table, sql in ROW_QUERIES.items()
+        }
+
+
+def archive(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [*ARCHIVE, *args], capture_output=True, text=True, timeout=WAIT, check=False
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def manifest_lines(out: Path) -> list[dict]:
+    path = out / MANIFEST
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def wait_for(condition: Callable[[], object], what: str, limit: float = WAIT) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def bad_inputs(directory: Path) -> list[Path]:
+    """A file that is not a WARC, a WARC whose last gzip member is cut, a missing file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    not_warc = directory / "notes.warc.gz"
+    not_warc.write_text("these are notes, not a web archive\n")
+    whole = write_warc(directory / "whole.warc.gz", mixed_records(start=900))
+    cut = directory / "cut.warc.gz"
+    cut.write_bytes(whole.read_bytes()[:-150])
+    whole.unlink()
+    return [not_warc, cut, directory / "missing.warc.gz"]
+
+
+@pytest.fixture(scope="module")
+def local_client() -> Iterator:
+    """A real LocalCluster: two worker processes of one thread each."""
+    with open_client(None, 2) as client:
+        client.wait_for_workers(2, timeout=WAIT)
+        yield client
+
+
+def check_same_as_local_scan(tmp_path: Path, inputs: list[Path], out: Path) -> Path:
+    """Import ``out`` and scan ``inputs`` locally: the two archives hold the same rows.
+    Returns the imported archive."""
+    imported, scanned = tmp_path / "imported.db", tmp_path / "scanned.db"
+    first = archive("import", str(out), "--db", str(imported))
+    archive("scan", *map(str, inputs), "--db", str(scanned))
+    rows = archive_rows(imported)
+    assert rows == archive_rows(scanned)
+    assert rows["records"] and len(rows["scans"]) == len(rows["records"])
+    again = archive("import", str(out), "--db", str(imported))
+    assert archive_rows(imported) == rows, "a second import adds no rows"
+    assert first.returncode == again.returncode
+    return imported
+
+
+def test_local_cluster_finds_what_a_local_scan_finds(tmp_path: Path, local_client) -> None:
+    good = crawl_files(tmp_path / "warcs", files=6, pages_per_file=15)
+    good.append(write_warc(tmp_path / "warcs" / "mixed.warc", mixed_records(start=500)))
+    bad = bad_inputs(tmp_path / "bad")
+    out = tmp_path / "out"
+    out.mkdir()
+    inputs = [str(p.resolve()) for p in good + bad]
+    seen: list[str] = []
+    summary = run_crawl(
+        local_client, inputs, str(out), on_entry=lambda e, s: seen.append(e["input"])
+    )
+    assert sorted(seen) == sorted(inputs) and summary.done == len(inputs)
+
+    entries = read_manifest(out)
+    assert {entries[str(p)]["status"] for p in good} == {"ok"}
+    assert len(summary.workers) == 2, "both workers did a share of the work"
+    statuses = {Path(path).name: entry["status"] for path, entry in entries.items()}
+    assert [statuses[p.name] for p in bad] == ["failed", "partial", "failed"]
+    for path in bad:
+        error = entries[str(path.resolve())]["error"]
+        assert "\n" not in error and path.name in error
+    assert "after 3 attempts" in entries[str(bad[2].resolve())]["error"]  # retried, then failed
+    mixed = entries[str(good[-1].resolve())]["records"]
+    assert (mixed["pages"], mixed["non_html"], mixed["revisit"], mixed["truncated"]) == (3, 1, 1, 1)
+    assert sum(e.get("embeds", 0) for e in entries.values()) == summary.embeds == 6 * 5 + 2 + 1
+
+    rerun = run_crawl(local_client, inputs, str(out))
+    assert rerun.skipped == len(good) and rerun.done == len(bad), "finished inputs are skipped"
+    imported = check_same_as_local_scan(tmp_path, good + bad[:2], out)
+    with sqlite3.connect(imported) as conn:
+        warc_files = {row[0] for row in conn.execute("select distinct warc_file from records")}
+    assert warc_files == {str(p.resolve()) for p in good + bad[1:2]}, "absolute paths"
+
+
+@pytest.mark.skipif(not CORPUS_WARC.exists(), reason=f"crawl corpus absent: {CORPUS_WARC}")
+def test_local_cluster_on_the_crawl_corpus(tmp_path: Path, local_client) -> None:
+    inputs = split_corpus(tmp_path / "warcs", files=4)
+    out = tmp_path / "out"
+    out.mkdir()
+    summary = run_crawl(local_client, [str(p) for p in inputs], str(out))
+    assert summary.pages == 1000 and summary.failed == 0 and len(summary.workers) == 2
+    check_same_as_local_scan(tmp_path, inputs, out)
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path) -> Iterator[str]:
+    """``dask scheduler`` and two ``dask worker`` processes, started as separate commands."""
+    scheduler_file = tmp_path / "scheduler.json"
+    scheduler = [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
+    worker = [DASK, "worker", "--nthreads", "1", "--no-dashboard"]
+    processes = [
+        subprocess.Popen(
+            [*scheduler, "--scheduler-file", str(scheduler_file)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    try:
+        wait_for(scheduler_file.exists, "the scheduler file")
+        for _ in range(2):
+            processes.append(
+                subprocess.Popen(
+                    [*worker, "--scheduler-file", str(scheduler_file)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        wait_for(lambda: json.loads(scheduler_file.read_text() or "{}").get("address"), "address")
+        address = json.loads(scheduler_file.read_text())["address"]
+        from distributed import Client
+
+        with Client(address, timeout=WAIT) as client:
+            client.wait_for_workers(2, timeout=WAIT)
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_scheduler_and_two_workers_started_as_commands(tmp_path: Path, dask_cluster) -> None:
+    if CORPUS_WARC.exists():
+        inputs = split_corpus(tmp_path / "warcs", files=6, limit=300)
+    else:  # the generated crawl still tests the cluster
+        inputs = crawl_files(tmp_path / "warcs", files=6, pages_per_file=20)
+    bad = bad_inputs(tmp_path / "bad")
+    out = tmp_path / "out"
+    first = archive(
+        "crawl", *map(str, inputs + bad), "--out", str(out), "--scheduler", dask_cluster
+    )
+    assert first.returncode == 1, first.stderr  # the bad inputs failed, the rest went on
+    errors = [line for line in first.stderr.splitlines() if "failed" in line or "error" in line]
+    assert any("notes.warc.gz: not a readable WARC file" in line for line in errors)
+    assert any("missing.warc.gz: No such file or directory" in line for line in errors)
+    assert "Traceback" not in first.stderr
+    assert f"[{len(inputs) + 3}/{len(inputs) + 3}]" in first.stderr  # progress per input
+    entries = read_manifest(out)
+    ok = [entries[str(p.resolve())] for p in inputs]
+    assert {e["status"] for e in ok} == {"ok"}
+    assert len({e["worker"] for e in ok}) == 2, "both workers did a share of the work"
+
+    again = archive("crawl", *map(str, inputs), "--out", str(out), "--scheduler", dask_cluster)
+    assert again.returncode == 0 and f"{len(inputs)} already done" in again.stderr
+    assert len(manifest_lines(out)) == len(inputs) + 3, "a re-run adds no line for done inputs"
+    check_same_as_local_scan(tmp_path, inputs + bad[1:2], out)
+
+
+def test_a_killed_crawl_resumes(tmp_path: Path, dask_cluster) -> None:
+    """One worker is stopped (SIGSTOP) holding a task; the client is killed once the other
+    worker has done everything else; the re-run does only what is left."""
+    from distributed import Client
+
+    inputs = crawl_files(tmp_path / "warcs", files=5, pages_per_file=10)
+    out = tmp_path / "out"
+    with Client(dask_cluster, timeout=WAIT) as watcher:
+        stopped_address, stopped_pid = sorted(watcher.run(os.getpid).items())[0]
+        os.kill(stopped_pid, signal.SIGSTOP)
+        options = ["--out", str(out), "--scheduler", dask_cluster, "--retries", "0"]
+        crawl = subprocess.Popen(
+            [*ARCHIVE, "crawl", *map(str, inputs), *options],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+
+            def held() -> list:
+                return watcher.processing().get(stopped_address, [])
+
+            wait_for(
+                lambda: held() and len(manifest_lines(out)) + len(held()) == len(inputs),
+                "the running worker to finish all it can",
+            )
+            crawl.kill()
+            crawl.wait(timeout=WAIT)
+        finally:
+            os.kill(stopped_pid, signal.SIGCONT)
+    before = len(manifest_lines(out))
+    assert 0 < before < len(inputs)
+    rerun = archive("crawl", *map(str, inputs), "--out", str(out), "--scheduler", dask_cluster)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{len(inputs) - before} input(s) scanned, {before} already done" in rerun.stderr
+    entries = read_manifest(out)
+    assert sorted(entries) == sorted(str(p.resolve()) for p in inputs)
+    assert {e["status"] for e in entries.values()} == {"ok"}
+    assert len(manifest_lines(out)) == len(inputs), "no input was done twice"
