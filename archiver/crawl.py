@@ -196,7 +196,10 @@ def run_crawl(
 def open_client(scheduler: str | None, local_workers: int | None) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler``, or of a local cluster of worker processes
     (one thread each: detection holds the GIL)."""
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise CrawlError("archive crawl needs Dask: pip install 'archiver[dask]'") from None
 
     if scheduler:
         try:

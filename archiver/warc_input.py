@@ -160,12 +160,12 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> tuple[WarcRecordRe
         )
     if not _is_html(content_type, headers.get("WARC-Identified-Payload-Type"), payload):
         raise _Skip("non_html")
-    status = http.status_code
+    status = http.status_code or 0
     if not 200 <= status < 300:
         raise _Skip("not_ok")
     uri = (headers.get("WARC-Target-URI") or "").strip().strip("<>")
     date = record.record_date
-    if not uri or date is None:
+    if not uri or date is None or not record.record_id:
         raise _Skip("unreadable")
     body, is_payload = _decoded(payload, http)
     ref = WarcRecordRef(
