@@ -62,3 +62,8 @@ soak: install
 # only; 1–2 minutes on 2 cores. Results: bench/RESULTS.md.
 bench: install
 	$(BIN)/python bench/run.py --repeats 3 --write bench/RESULTS.md
+
+# archive crawl on local Dask clusters of 1 and 2 workers, and the WARC readers (~2 minutes).
+.PHONY: bench-crawl
+bench-crawl: install
+	$(BIN)/python bench/crawl.py --repeats 3 --write bench/RESULTS.md

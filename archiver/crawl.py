@@ -62,7 +62,7 @@ def crawl_inputs(arguments: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def scan_input(path: str, out_dir: str, include_links: bool) -> dict[str, Any]:
     """The task: scan one WARC file into its result file; returns its manifest entry."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     counts = WarcCounts()
     tally = {"pages_with_embeds": 0, "embeds": 0}
     problem: list[str] = []
@@ -95,6 +95,7 @@ def scan_input(path: str, out_dir: str, include_links: bool) -> dict[str, Any]:
         **tally,
         "worker": _worker_address(),
         "seconds": round(time.perf_counter() - started, 3),
+        "cpu_seconds": round(time.thread_time() - cpu_started, 3),  # for cost projections
         "finished_at": utcnow(),
     }
 
@@ -134,6 +135,7 @@ class CrawlSummary:
     pages_with_embeds: int = 0
     embeds: int = 0
     seconds: float = 0.0  # wall time of this run
+    cpu_seconds: float = 0.0  # CPU time of the tasks
     workers: dict[str, int] = field(default_factory=dict)  # address -> inputs done
 
     def add(self, entry: dict[str, Any]) -> None:
@@ -142,6 +144,7 @@ class CrawlSummary:
         self.pages += entry.get("records", {}).get("pages", 0)
         self.pages_with_embeds += entry.get("pages_with_embeds", 0)
         self.embeds += entry.get("embeds", 0)
+        self.cpu_seconds += entry.get("cpu_seconds", 0.0)
         if entry.get("worker"):
             self.workers[entry["worker"]] = self.workers.get(entry["worker"], 0) + 1
 
