@@ -14,7 +14,7 @@ import itertools
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -394,7 +394,7 @@ def _results(
     stdin: Callable[[], bytes] | None,
     should_stop: Callable[[], bool],
     warc_counts: WarcCounts,
-) -> Iterator[tuple[Target, Result]]:
+) -> Generator[tuple[Target, Result]]:
     """(target, record or error text) in target order, computed concurrently up to a window
     ahead (a chunk of files per worker process round trip, a URL per thread). A WARC file
     is read here, page by page, once the targets before it are done."""

@@ -234,7 +234,7 @@ def test_a_killed_crawl_resumes(tmp_path: Path, dask_cluster) -> None:
         crawl = subprocess.Popen(
             [*ARCHIVE, "crawl", *map(str, inputs), *options],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         try:
 
