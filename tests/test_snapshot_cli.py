@@ -173,6 +173,7 @@ def test_ladder_schedules_next_checks():
     assert next_check("live", 3, True, ladder, now) == "2025-01-02T00:00:00Z"
     assert next_check("live", 9, True, ladder, now) == "2025-01-02T00:00:00Z"  # last step repeats
     assert next_check("deleted", 9, True, ladder, now) == "2025-01-04T00:00:00Z"  # rarely
+    assert next_check("removed", 9, True, ladder, now) == "2025-01-04T00:00:00Z"  # rarely too
     assert next_check("live", 5, False, ladder, now) == "2025-01-01T01:00:00Z"  # soon after a miss
 
 
@@ -293,3 +294,30 @@ def test_a_full_time_is_never_replaced_by_a_shorter_one(run_cli, httpserver, con
     ]
     [row] = db_rows(db_path, "select created_at from posts")
     assert row["created_at"] == "2006-03-21T20:50:14.000Z"
+
+
+def test_post_changes_compares_the_verbatim_text_normalised(
+    run_cli, httpserver, config_file, db_path, tmp_path
+):
+    # The article's text is normalised (joiner dropped, spaces collapsed); the snapshot
+    # keeps X's text verbatim: the same post, so no "text differs". A real edit is one.
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    verbatim = "Why 🤷\u200d♂\ufe0f  it\xa0works"
+    fake.live(POST, verbatim)
+    page = tmp_path / "a.html"
+    page.write_text(
+        f'<blockquote class="twitter-tweet"><p lang="en" dir="ltr">{verbatim}</p>&mdash; Test '
+        f'Person (@testperson) <a href="https://twitter.com/testperson/status/{POST}">March 1,'
+        " 2024</a></blockquote>",
+        encoding="utf-8",
+    )
+    assert run_cli("scan", str(page), "--snapshot").exit_code == 0
+    [embed] = db_rows(db_path, "select text from embeds")
+    [post] = db_rows(db_path, "select text from posts")
+    assert embed["text"] != post["text"] == verbatim
+    assert db_rows(db_path, "select * from post_changes") == []
+    fake.live(POST, "Why 🤷\u200d♂\ufe0f it does not work")
+    run_cli("snapshot", POST)
+    [change] = db_rows(db_path, "select change, live_text from post_changes")
+    assert change == {"change": "text differs", "live_text": "Why 🤷\u200d♂\ufe0f it does not work"}

@@ -15,6 +15,8 @@ import json
 import sys
 from typing import Any
 
+from ..db.schema import comparable_sql
+
 TITLE = "X post archive"
 DESCRIPTION = (
     "X (Twitter) posts embedded in news articles: what each article showed, where and when, "
@@ -294,7 +296,7 @@ order by coalesce(posts.status_changed_at, posts.last_checked_at, posts.first_se
     "changed": _query(
         "Posts whose live text differs from what an article showed",
         "Live posts whose latest snapshot text is not the text an article embedded "
-        "(compared ignoring case and surrounding space).",
+        "(compared ignoring case, spacing and zero-width characters).",
         f"""
 with latest as (
   select post_id, text, fetched_at from (
@@ -312,7 +314,7 @@ join latest on latest.post_id = posts.id
 join embeds on embeds.post_id = posts.id
 join articles on articles.id = embeds.article_id
 where posts.status = 'live' and embeds.text is not null and embeds.text != ''
-  and lower(trim(embeds.text)) != lower(trim(latest.text))
+  and {comparable_sql("embeds.text")} != {comparable_sql("latest.text")}
 order by latest.fetched_at desc, posts.id, articles.id, embeds.position
 """,
     ),

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..normalize import ZERO_WIDTH
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -242,20 +244,24 @@ FTS_CONFIG: dict[str, list[str]] = {
     "embeds": ["text", "author_name", "handle"],
 }
 
-VIEWS: dict[str, str] = {
-    "post_provenance": """
-select
-  posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
-  embeds.text as embed_text, embeds.method, embeds.position, embeds.occurrence,
-  embeds.first_seen_at, embeds.last_seen_at, embeds.removed_at,
-  articles.id as article_id, articles.url as article_url, articles.title as article_title,
-  articles.site
-from posts
-join embeds on embeds.post_id = posts.id
-join articles on articles.id = embeds.article_id
-order by posts.id, embeds.first_seen_at
-""",
-    "post_changes": """
+
+def comparable_sql(column: str) -> str:
+    """A SQL expression for ``column`` as it is compared, not stored: zero-width characters
+    dropped, no-break spaces as spaces, runs of spaces collapsed, trimmed, lower case.
+
+    Snapshots keep X's text verbatim (joiners inside emoji, no-break spaces, double spaces)
+    while embeds keep the article's text normalised (``normalize.clean_text``): compared
+    raw, every post with an emoji sequence would read as "text differs"."""
+    expression = column
+    for code in sorted(ZERO_WIDTH):
+        expression = f"replace({expression}, char({code}), '')"
+    expression = f"replace({expression}, char(160), ' ')"
+    for _ in range(4):  # up to 16 spaces in a row become one
+        expression = f"replace({expression}, '  ', ' ')"
+    return f"lower(trim({expression}))"
+
+
+POST_CHANGES_SQL = f"""
 select
   posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
   posts.status_changed_at, posts.text as live_text, embeds.text as embed_text,
@@ -270,8 +276,23 @@ join articles on articles.id = embeds.article_id
 where posts.status not in ('live', 'pending', 'text_only', 'unavailable')
    or (posts.status = 'live' and posts.last_checked_at is not null
        and embeds.text is not null and posts.text is not null
-       and lower(trim(embeds.text)) != lower(trim(posts.text)))
+       and {comparable_sql("embeds.text")} != {comparable_sql("posts.text")})
+"""
+
+VIEWS: dict[str, str] = {
+    "post_provenance": """
+select
+  posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
+  embeds.text as embed_text, embeds.method, embeds.position, embeds.occurrence,
+  embeds.first_seen_at, embeds.last_seen_at, embeds.removed_at,
+  articles.id as article_id, articles.url as article_url, articles.title as article_title,
+  articles.site
+from posts
+join embeds on embeds.post_id = posts.id
+join articles on articles.id = embeds.article_id
+order by posts.id, embeds.first_seen_at
 """,
+    "post_changes": POST_CHANGES_SQL,
 }
 
 
@@ -446,3 +467,10 @@ def m006_provenance(db: sqlite_utils.Database) -> None:
 def m007_scans_by_record(db: sqlite_utils.Database) -> None:
     """Find the scan of a WARC record quickly: a crawl's record is scanned and imported once."""
     db.table("scans").create_index(["record_id"])
+
+
+@migrations()
+def m008_post_changes_compare_normalised(db: sqlite_utils.Database) -> None:
+    """``post_changes`` compares texts the way they are normalised (``comparable_sql``):
+    snapshots now keep X's text verbatim, zero-width joiners and no-break spaces included."""
+    db.create_view("post_changes", POST_CHANGES_SQL, replace=True)
