@@ -13,10 +13,15 @@ by the rules below, from the strongest evidence to the weakest:
   Drupal ``/media/oembed?url=`` and other iframes whose address holds a status URL;
 * ``<amp-twitter data-tweetid>``, WordPress twitter embed figures (bare URL or blockquote);
 * placeholders that a script fills in later: any element with ``data-tweet-id`` /
-  ``data-tweetid``, a status URL in a ``data-*``/``cite``/``url`` attribute (CKEditor
-  ``<oembed url>``, ``data-oembed-url``), Substack ``data-attrs``, react-tweet cards, small
-  twitter-classed containers (consent placeholders) holding a single post, and a block whose
-  whole content is one bare status URL (a failed auto-embed).
+  ``data-tweetid`` (an ID or a status URL), a status URL as a ``data-*``/``cite``/``url``
+  attribute's value (CKEditor ``<oembed url>``, ``data-oembed-url``; never inside JSON),
+  component props naming one post (``{"tweetId": …}``), Substack ``data-attrs``, react-tweet
+  cards, small twitter-classed containers (consent placeholders) holding a single post, and
+  a block whose whole content is one bare status URL (a failed auto-embed).
+
+Placeholders only count in the article's flow (``placement``); markup kept as text or in an
+attribute (consent tools, lazy loaders) is parsed where it is (``hidden``); wherever a post
+ID is expected, a status URL is accepted too (``id_or_url``).
 
 An accepted element takes its whole subtree, so a wrapper, the blockquote inside it and the
 iframe it became are one embed. Status links elsewhere are ``link`` sightings.

@@ -14,6 +14,9 @@ for ``@``. Each hit is then checked for the context that makes it real:
   locale (a digit soon after, or an English month name), possibly after a few tags
   (``<a href=…>18. März 2025</a>``).
 
+Markup kept as base64 in an attribute (Borlabs Cookie) has its own markers: what
+``twitter-tweet`` and ``/status/`` look like inside base64 at each of the three alignments.
+
 ``survey`` also tells the HTML detector which of its (costlier) searches a candidate
 page needs at all.
 """

@@ -161,6 +161,106 @@ def _line_hit(index: int, line: str, post_id: str, handle: str | None, method: s
     return TextHit(index, index, None, handle, None, None, line, status_id=post_id, method=method)
 
 
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """Extracted text as lines: as written, without Markdown marks, and the status linked
+    on each line."""
+
+    raw_lines: list[str]
+    lines: list[str]
+    linked: dict[int, tuple[str, str | None]]
+    blank_mode: bool  # paragraphs are separated by blank lines
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        raw_lines = text.split("\n")
+        lines, linked = _unmark(raw_lines)
+        return cls(raw_lines, lines, linked, any(not line.strip() for line in lines[1:-1]))
+
+    def raw(self, first: int, last: int) -> str:
+        return "\n".join(self.raw_lines[first : last + 1])
+
+
+def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
+    """A title line, with the full text repeated after it and a signature line after that."""
+    title = parse_title(line)
+    if not title:
+        return None
+    name, title_text, suffixed = title
+    lines = doc.lines
+    repeat = _repeat_after(lines, _next_nonblank(lines, index + 1), title_text)
+    last = repeat[1] if repeat else index
+    after = _next_nonblank(lines, last + 1)
+    before, sig = split_signature(lines[after].strip()) if after is not None else ("", None)
+    if sig is not None and before:
+        sig = None  # the signature must be a line of its own
+    if not (repeat or suffixed or sig):
+        return None
+    if sig is not None and after is not None:
+        last = after
+    body, media = split_media(clean_text(repeat[0] if repeat else title_text))
+    status = doc.linked.get(last) if sig else None
+    return TextHit(
+        index,
+        last,
+        name,
+        sig["handle"] if sig else None,
+        body or None,
+        sig["date"] if sig else None,
+        doc.raw(index, last),
+        media,
+        status_id=status[0] if status else None,
+        date_text=sig["date_text"] if sig else None,
+    )
+
+
+def _signature_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | None:
+    """A signature line, with the post's text before it on the line or in the paragraph
+    above."""
+    before, sig = split_signature(line)
+    if not sig:
+        return None
+    first, body = (
+        (index, before)
+        if before.strip()
+        else _paragraph_before(doc.lines, index, taken, doc.blank_mode)
+    )
+    body, media = split_media(clean_text(body))
+    status = doc.linked.get(index)
+    return TextHit(
+        first,
+        index,
+        sig["author"],
+        sig["handle"],
+        body or None,
+        sig["date"],
+        doc.raw(first, index),
+        media,
+        status_id=status[0] if status else None,
+        date_text=sig["date_text"],
+    )
+
+
+def _line_hits(doc: _Text, index: int, line: str, include_links: bool) -> list[TextHit]:
+    """Shortcodes, a line that is one status URL, and (with ``include_links``) links."""
+    if "[tweet" in line and (shortcodes := find_shortcodes(line)):
+        return [
+            _line_hit(index, line, post_id, handle, "wordpress") for post_id, handle in shortcodes
+        ]
+    original = doc.raw_lines[index]
+    if "status" not in original:
+        return []
+    bare = bare_status(line)
+    if bare:
+        return [_line_hit(index, original, bare[0], bare[1], "text")]
+    if not include_links:
+        return []
+    return [
+        _line_hit(index, original, post_id, handle, "link")
+        for post_id, handle in iter_statuses(original)
+    ]
+
+
 def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
     """Every title-form and signature-form embed in extracted text, in order.
 
@@ -168,90 +268,19 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
     other status URLs are ``link`` hits when ``include_links`` is set. Lines starting with
     U+FFFC stand for embeds already found in markup: nothing crosses them.
     """
-    raw_lines = text.split("\n")
-    lines, linked = _unmark(raw_lines)
-    blank_mode = any(not line.strip() for line in lines[1:-1])
+    doc = _Text.of(text)
     hits: list[TextHit] = []
     taken = -1
     index = 0
-    while index < len(lines):
-        line = lines[index].strip()
-        title = parse_title(line) if " on " in line else None
-        if title:
-            name, title_text, suffixed = title
-            repeat = _repeat_after(lines, _next_nonblank(lines, index + 1), title_text)
-            last = repeat[1] if repeat else index
-            after = _next_nonblank(lines, last + 1)
-            signature = split_signature(lines[after].strip()) if after is not None else ("", None)
-            has_signature = signature[1] is not None and not signature[0]
-            if repeat or suffixed or has_signature:
-                if has_signature and after is not None:
-                    last = after
-                body, media = split_media(clean_text(repeat[0] if repeat else title_text))
-                sig = signature[1] if has_signature else None
-                status = linked.get(last) if has_signature else None
-                hits.append(
-                    TextHit(
-                        index,
-                        last,
-                        name,
-                        sig["handle"] if sig else None,
-                        body or None,
-                        sig["date"] if sig else None,
-                        "\n".join(raw_lines[index : last + 1]),
-                        media,
-                        status_id=status[0] if status else None,
-                        date_text=sig["date_text"] if sig else None,
-                    )
-                )
-                taken = last
-                index = last + 1
-                continue
-        if "(@" in line:
-            before, sig = split_signature(line)
-            if sig:
-                first, body = (
-                    (index, before)
-                    if before.strip()
-                    else _paragraph_before(lines, index, taken, blank_mode)
-                )
-                body, media = split_media(clean_text(body))
-                status = linked.get(index)
-                hits.append(
-                    TextHit(
-                        first,
-                        index,
-                        sig["author"],
-                        sig["handle"],
-                        body or None,
-                        sig["date"],
-                        "\n".join(raw_lines[first : index + 1]),
-                        media,
-                        status_id=status[0] if status else None,
-                        date_text=sig["date_text"],
-                    )
-                )
-                taken = index
-                index += 1
-                continue
-        if "[tweet" in line:
-            shortcodes = find_shortcodes(line)
-            hits.extend(
-                _line_hit(index, line, post_id, handle, "wordpress")
-                for post_id, handle in shortcodes
-            )
-            if shortcodes:
-                index += 1
-                continue
-        original = raw_lines[index]
-        if "status" in original:
-            bare = bare_status(line)
-            if bare:
-                hits.append(_line_hit(index, original, bare[0], bare[1], "text"))
-            elif include_links:
-                hits.extend(
-                    _line_hit(index, original, post_id, handle, "link")
-                    for post_id, handle in iter_statuses(original)
-                )
+    while index < len(doc.lines):
+        line = doc.lines[index].strip()
+        hit = _title_hit(doc, index, line) if " on " in line else None
+        if hit is None and "(@" in line:
+            hit = _signature_hit(doc, index, line, taken)
+        if hit is not None:
+            hits.append(hit)
+            taken = index = hit.last_line
+        else:
+            hits.extend(_line_hits(doc, index, line, include_links))
         index += 1
     return hits
