@@ -78,9 +78,9 @@ def served_by_x(*urls: str | None) -> bool:
     """True when a page's address (where it was fetched, or its canonical URL) is on X's own
     hosts: an X status or profile page shows posts, it does not embed them."""
     for url in urls:
-        host = (urlsplit(url).hostname or "") if url and "//" in url else ""
-        if X_HOSTS.search(host):
-            return True
+        if url and ("twitter.com" in url or "x.com" in url) and "//" in url:
+            if X_HOSTS.search(urlsplit(url).hostname or ""):
+                return True
     return False
 
 

@@ -36,7 +36,7 @@ JS_SCRIPT_TYPES = frozenset(
         "text/babel",
     }
 )
-RAW_TEXT_HOLDERS = etree.XPath("//template | //noscript | //script[@type] | //textarea | //xmp")
+RAW_TEXT_HOLDERS = ("template", "noscript", "script", "textarea", "xmp")
 EMBED_WORDS = ("status", "weet", "witter")
 BASE64_VALUE = re.compile(r"[A-Za-z0-9+/\s]{16,}={0,2}")
 
@@ -45,6 +45,8 @@ def holds_markup_as_text(node: etree._Element) -> bool:
     """True for an element whose text content may be markup put into the page later."""
     if node.tag != "script":
         return True
+    if "type" not in node.attrib:
+        return False  # JavaScript
     kind = (node.get("type") or "").strip().lower()
     if kind in JS_SCRIPT_TYPES or "json" in kind or kind in ("importmap", "speculationrules"):
         return False
@@ -63,7 +65,7 @@ def parse_fragment(markup: str) -> etree._Element | None:
 def expand_hidden_markup(root: etree._Element) -> None:
     """Parse markup kept as element text and put the elements in its place, keeping
     document order."""
-    for node in RAW_TEXT_HOLDERS(root):
+    for node in list(root.iter(*RAW_TEXT_HOLDERS)):  # one walk of the tree, in C
         if not holds_markup_as_text(node):
             continue
         text = node.text or ""
