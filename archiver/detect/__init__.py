@@ -77,11 +77,13 @@ def looks_like_html(data: bytes | str) -> bool:
 def served_by_x(*urls: str | None) -> bool:
     """True when a page's address (where it was fetched, or its canonical URL) is on X's own
     hosts: an X status or profile page shows posts, it does not embed them."""
-    for url in urls:
-        if url and ("twitter.com" in url or "x.com" in url) and "//" in url:
-            if X_HOSTS.search(urlsplit(url).hostname or ""):
-                return True
-    return False
+    return any(
+        url
+        and ("twitter.com" in url or "x.com" in url)
+        and "//" in url
+        and X_HOSTS.search(urlsplit(url).hostname or "")
+        for url in urls
+    )
 
 
 def find_posts(
