@@ -8,6 +8,7 @@ the last answer repeats. Every request is recorded in ``hits``.
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from collections import defaultdict
@@ -27,7 +28,8 @@ def tweet_json(
         "id_str": post_id,
         "lang": "en",
         "text": text,
-        "display_text_range": [0, len(text)],
+        # X counts the range in UTF-16 code units (an emoji outside the BMP is two).
+        "display_text_range": [0, len(html.unescape(text).encode("utf-16-le")) // 2],
         "created_at": "2024-03-01T12:00:00.000Z",
         "favorite_count": 3,
         "entities": {"hashtags": [], "urls": [], "user_mentions": [], "symbols": []},
