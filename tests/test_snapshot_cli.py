@@ -321,3 +321,19 @@ def test_post_changes_compares_the_verbatim_text_normalised(
     run_cli("snapshot", POST)
     [change] = db_rows(db_path, "select change, live_text from post_changes")
     assert change == {"change": "text differs", "live_text": "Why 🤷\u200d♂\ufe0f it does not work"}
+
+
+def test_snapshot_prints_what_x_said_with_control_characters_escaped(
+    run_cli, httpserver, config_file, db_path
+):
+    fake = FakeX(httpserver)
+    configure(fake, config_file, 'providers = ["syndication"]\n')
+    said = "This Post is \x1b]0;pwned\x07 \u202eunavailable. Learn more"
+    fake.syndication[POST] = [
+        json_response({"__typename": "TweetTombstone", "tombstone": {"text": {"text": said}}})
+    ]
+    output = run_cli("snapshot", POST).output
+    assert "\x1b" not in output and "\u202e" not in output
+    assert "\\x1b]0;pwned\\x07 \\u202eunavailable" in output
+    [check] = db_rows(db_path, "select error from checks")
+    assert "\x1b]0;pwned\x07 \u202eunavailable" in check["error"]  # stored as X said it
