@@ -21,7 +21,11 @@ def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
     """Detection on one HTML response record, packed as a record for the archive."""
     ref = page.ref
     detection = find_posts(
-        page.body, content_type=ref.content_type, include_links=include_links, html=True
+        page.body,
+        content_type=ref.content_type,
+        include_links=include_links,
+        html=True,
+        url=ref.target_uri,  # a crawl's pages from X's own hosts are not articles
     )
     return ScanRecord(
         url=ref.target_uri,

@@ -22,13 +22,11 @@ import re
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastwarc.warc import ArchiveIterator, WarcRecordType
-
 from archiver.detect import find_posts
+from archiver.warc_input import WarcCounts, iter_warc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_WARC = ROOT.parent / "shared" / "corpus" / "crawl" / "news-1000.warc.gz"
@@ -52,26 +50,17 @@ class Sighting:
     date_text: str | None
 
 
-def pages(warc: Path) -> Iterator[tuple[int, str, bytes, str | None]]:
-    """(record number, target URI, body, content type) of every response record."""
-    with warc.open("rb") as stream:
-        for number, record in enumerate(
-            ArchiveIterator(stream, record_types=WarcRecordType.response)
-        ):
-            headers = record.http_headers
-            content_type = headers.get("Content-Type") if headers is not None else None
-            uri = record.headers.get("WARC-Target-URI") or ""
-            yield number, uri, record.reader.read(), content_type
-
-
 def scan(warc: Path) -> tuple[list[Sighting], int, float]:
-    """Every embed the scanner reports in the crawl, the number of pages, detection time."""
+    """Every embed the scanner reports in the crawl (pages read by the same WARC reader as
+    ``archive scan FILE.warc.gz``), the number of pages, the detection time."""
     found: list[Sighting] = []
-    count, spent = 0, 0.0
-    for number, uri, body, content_type in pages(warc):
-        count += 1
+    counts = WarcCounts()
+    spent = 0.0
+    for number, page in enumerate(iter_warc_pages(str(warc), counts)):
         started = time.perf_counter()
-        detection = find_posts(body, content_type=content_type)
+        detection = find_posts(
+            page.body, content_type=page.ref.content_type, html=True, url=page.ref.target_uri
+        )
         spent += time.perf_counter() - started
         for embed in detection.embeds:
             if embed.method == "link" or embed.post_id is None:
@@ -79,7 +68,7 @@ def scan(warc: Path) -> tuple[list[Sighting], int, float]:
             found.append(
                 Sighting(
                     number,
-                    uri,
+                    page.ref.target_uri,
                     detection.page.canonical_url,
                     embed.post_id,
                     embed.method,
@@ -88,7 +77,9 @@ def scan(warc: Path) -> tuple[list[Sighting], int, float]:
                     embed.date_text or embed.date,
                 )
             )
-    return found, count, spent
+    if counts.skipped:  # record numbers are page numbers: a skipped record would shift them
+        print(f"note: {counts.line()}")
+    return found, counts.pages, spent
 
 
 def read_judgements(path: Path) -> dict[tuple[int, str], tuple[str, str]]:
