@@ -172,6 +172,37 @@ def snapshot(posts, due, limit, db_path, config_path) -> None:
 
 
 @cli.command()
+@click.argument("post")
+@click.option("--db", "db_path", help=DB_HELP)
+@click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
+def timemap(post, db_path, config_path) -> None:
+    """Print every known capture of a post as an RFC 7089 TimeMap (application/link-format).
+
+    POST is a status URL or ID. The mementos are the Wayback Machine's captures of
+    the post (raw replay URLs) and our own snapshots (their Datasette pages under
+    [serve] base_url), each with its datetime.
+
+    \b
+    Example:
+        archive timemap 1874097816571961839
+    """
+    from pathlib import Path
+
+    from .db import archive_path
+    from .memento import post_timemap_text
+    from .urls import parse_post_ref
+
+    ref = parse_post_ref(post)
+    post_id = ref[0] if ref else post.strip()
+    config, db = load(config_path, db_path)
+    database = Path(archive_path(db)).stem
+    text = post_timemap_text(db.conn, post_id, config.serve.base_url, database)
+    if text is None:
+        raise click.ClickException(f"{post}: no such post in the archive")
+    click.echo(text, nl=False)
+
+
+@cli.command()
 @click.option("--db", "db_path", help=DB_HELP)
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.option("--once", is_flag=True, help="Run every job once, then exit (for cron and tests).")

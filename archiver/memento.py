@@ -7,15 +7,13 @@ carry ``first``/``last`` in their relation, as RFC 7089 §5 shows.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import quote
 
-from .db.provenance import PostMementos
-from .snapshot.wayback import WAYBACK, Capture
+from .db.provenance import PostMementos, post_mementos
 
 LINK_FORMAT = "application/link-format"
 DEFAULT_BASE_URL = "http://127.0.0.1:8001"
@@ -75,25 +73,29 @@ def snapshot_url(base_url: str, database: str, snapshot_id: int) -> str:
     return f"{base_url.rstrip('/')}/{quote(database)}/snapshots/{snapshot_id}"
 
 
-def post_timemap(
-    found: PostMementos, base_url: str, database: str, wayback_url: str
-) -> list[Memento]:
+def post_timemap(found: PostMementos, base_url: str, database: str) -> list[Memento]:
     """Every memento of a post: our own snapshots (their Datasette pages, at the time we
     fetched them) and the Wayback Machine's captures of its URLs (raw replay URLs, at their
-    capture times), whether we kept the capture's bytes or only its CDX listing."""
-    mementos = [
-        Memento(snapshot_url(base_url, database, snapshot_id), fetched_at, provider)
-        for snapshot_id, provider, fetched_at in found.snapshots
-    ]
-    seen = set()
-    for url, when in found.wayback:
-        seen.add(url)
-        mementos.append(Memento(url, when, WAYBACK))
-    for listing in found.captures:
-        for item in json.loads(listing):
-            capture = Capture(**item)
-            url = capture.replay_url(wayback_url)
-            if url not in seen:
-                seen.add(url)
-                mementos.append(Memento(url, capture.memento_datetime, WAYBACK))
+    capture times), whether we kept a capture's bytes or only its CDX listing."""
+    mementos = []
+    for when, source, snapshot_id, url in found.rows:
+        if snapshot_id is not None:
+            url = snapshot_url(base_url, database, snapshot_id)
+        if url:
+            mementos.append(Memento(url, when, source))
     return mementos
+
+
+def timemap_url(base_url: str, database: str, post_id: str) -> str:
+    """Where Datasette serves a post's TimeMap (the plugin's ``/-/timemap`` route)."""
+    return f"{base_url.rstrip('/')}/-/timemap/{quote(database)}/{quote(post_id, safe='')}"
+
+
+def post_timemap_text(conn, post_id: str, base_url: str, database: str) -> str | None:
+    """The TimeMap of a post in the archive ``conn`` has open (served by Datasette at
+    ``base_url`` under ``database``); None when there is no such post."""
+    found = post_mementos(conn, post_id)
+    if found is None:
+        return None
+    mementos = post_timemap(found, base_url, database)
+    return format_timemap(found.post_url, mementos, timemap_url(base_url, database, post_id))

@@ -219,6 +219,7 @@ def snapshot_config(port: int):
         snapshot=SnapshotConfig(
             syndication_url=f"http://127.0.0.1:{port}/tweet-result",
             oembed_url=f"http://127.0.0.1:{port}/oembed",
+            wayback="never",
         ),
     )
 

@@ -92,11 +92,13 @@ class FakeX:
         httpserver.expect_request("/tweet-result").respond_with_handler(self._syndication)
         httpserver.expect_request("/oembed").respond_with_handler(self._oembed)
 
-    def config_text(self, extra: str = "") -> str:
+    def config_text(self, extra: str = "", wayback: str = "never") -> str:
+        """A config pointed at this server; ``wayback`` is ``[snapshot] wayback`` (no
+        lookups unless a test asks: the default would reach the real Wayback Machine)."""
         return (
             f'[fetch]\ntimeout = "2s"\nper_host_delay = "0s"\nretries = 2\n'
             f'[snapshot]\nsyndication_url = "{self.server.url_for("/tweet-result")}"\n'
-            f'oembed_url = "{self.server.url_for("/oembed")}"\n{extra}'
+            f'oembed_url = "{self.server.url_for("/oembed")}"\nwayback = "{wayback}"\n{extra}'
         )
 
     def live(self, post_id: str, text: str, **kwargs) -> None:

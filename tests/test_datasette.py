@@ -122,6 +122,7 @@ def test_queries_are_read_only(ds):
         "article",
         "search",
         "history",
+        "mementos",
     }
     assert not any(query.get("write") for query in queries.values())
     response = get(ds, "/archive.json?sql=" + quote("update posts set status = 'live'"))

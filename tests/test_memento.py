@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from archiver.db.provenance import PostMementos
 from archiver.memento import Memento, format_timemap, http_date, post_timemap, snapshot_url
 
@@ -61,25 +59,20 @@ def test_urls_cannot_break_out_of_their_angle_brackets():
     assert body.count("<") == 1 and body.count(">") == 1
 
 
-def test_post_timemap_joins_own_snapshots_held_captures_and_listed_captures():
-    listed = json.dumps(
-        [
-            {"timestamp": "20200428200000", "original": ORIGINAL, "mimetype": "text/html",
-             "statuscode": "200", "digest": "A"},
-            {"timestamp": "20190101000000", "original": ORIGINAL, "mimetype": "text/html",
-             "statuscode": "404", "digest": "B"},
-        ]
-    )  # fmt: skip
-    held = (f"http://wb/web/20200428200000id_/{ORIGINAL}", "2020-04-28T20:00:00Z")
-    found = PostMementos(ORIGINAL, [(7, "syndication", "2026-12-02T08:00:00Z")], [held], [listed])
-    mementos = post_timemap(found, "http://127.0.0.1:8001/", "my archive", "http://wb")
-    assert sorted(m.url for m in mementos) == sorted(
-        [
-            "http://127.0.0.1:8001/my%20archive/snapshots/7",
-            held[0],
-            f"http://wb/web/20190101000000id_/{ORIGINAL}",
-        ]
-    )
+def test_post_timemap_links_own_snapshots_to_datasette_and_keeps_replay_urls():
+    replay = f"http://wb/web/20200428200000id_/{ORIGINAL}"
+    rows = [
+        ("2020-04-28T20:00:00Z", "wayback", None, replay),
+        ("2026-12-02T08:00:00Z", "syndication", 7, None),
+        ("2026-12-03T08:00:00Z", "wayback", None, None),  # nothing to link: left out
+    ]
+    mementos = post_timemap(PostMementos(ORIGINAL, rows), "http://127.0.0.1:8001/", "my archive")
+    assert mementos == [
+        Memento(replay, "2020-04-28T20:00:00Z", "wayback"),
+        Memento(
+            "http://127.0.0.1:8001/my%20archive/snapshots/7", "2026-12-02T08:00:00Z", "syndication"
+        ),
+    ]
 
 
 def test_snapshot_url():

@@ -3,6 +3,9 @@ lookup saves (never the post's status), the mementos of a post, and timestamp ro
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 import pytest
 
 from archiver.db import posts_to_check, transaction
@@ -113,18 +116,37 @@ def test_a_found_capture_is_a_wayback_snapshot_and_the_status_stays(db):
     assert posts_for_wayback(db.conn, ["1"], "when-gone", "2030-01-01T00:00:00Z") == []
 
 
-def test_post_mementos(db):
+def test_post_mementos_join_own_snapshots_held_and_listed_captures(db):
     add_post(db, "1", "deleted")
     own = add_snapshot(db, "1", "deleted")
+    listed = json.dumps(
+        [
+            {"replay_url": held().request_url, "memento_datetime": "2020-01-01T00:00:00Z"},
+            {
+                "replay_url": "http://wb/web/20190101000000id_/x",
+                "memento_datetime": "2019-01-01T00:00:00Z",
+            },
+        ]
+    )
     with transaction(db) as conn:
-        save_wayback_lookup(conn, lookup("1", held()))
+        save_wayback_lookup(conn, replace(lookup("1", held()), captures=listed))
     found = post_mementos(db.conn, "1")
     assert found is not None
     assert found.post_url == "https://x.com/desk/status/1"
-    assert found.snapshots == [(own, "syndication", NOW)]
-    assert found.wayback == [(held().request_url, "2020-01-01T00:00:00Z")]
-    assert found.captures == ["[]"]
+    assert found.rows == [
+        ("2019-01-01T00:00:00Z", "wayback", None, "http://wb/web/20190101000000id_/x"),
+        ("2020-01-01T00:00:00Z", "wayback", None, held().request_url),  # held and listed: once
+        (NOW, "syndication", own, None),
+    ]
     assert post_mementos(db.conn, "2") is None
+
+
+def test_garbage_in_a_capture_list_is_ignored(db):
+    add_post(db, "1", "deleted")
+    with transaction(db) as conn:
+        save_wayback_lookup(conn, replace(lookup("1"), captures="not json"))
+    found = post_mementos(db.conn, "1")
+    assert found is not None and found.rows == []
 
 
 def test_timestamp_rows_round_trip(db):

@@ -113,7 +113,7 @@ class Providers(h.HostileServer):
         return (
             f'[fetch]\ntimeout = "{timeout}"\nper_host_delay = "0s"\nretries = 0\n'
             f'[snapshot]\nsyndication_url = "{self.url("/tweet-result")}"\n'
-            f'oembed_url = "{self.url("/oembed")}"\n'
+            f'oembed_url = "{self.url("/oembed")}"\nwayback = "never"\n'
         )
 
 

@@ -15,6 +15,7 @@ import json
 import sys
 from typing import Any
 
+from ..db.provenance import MEMENTOS_SQL
 from ..db.schema import comparable_sql
 
 TITLE = "X post archive"
@@ -374,6 +375,13 @@ select * from (
 order by rank, post_id
 limit 200
 """,
+    ),
+    "mementos": _query(
+        "Captures of a post (its TimeMap)",
+        "Every capture of the post (give its ID or any URL of it), oldest first: the Wayback "
+        "Machine's (raw replay URLs) and our own snapshots, as archive timemap lists them. "
+        "The TimeMap itself is at /-/timemap/DATABASE/POST.",
+        MEMENTOS_SQL.replace(":post", "archiver_post_id(:post)"),
     ),
     "history": _query(
         "Check history of a post",

@@ -124,6 +124,8 @@ def post_links(datasette: Any, database: str, post_id: str) -> dict[str, str]:
         "articles": f"{datasette.urls.query(database, 'provenance')}?post={quoted}",
         "snapshots": f"{datasette.urls.table(database, 'snapshots')}?post_id={quoted}",
         "checks": f"{datasette.urls.query(database, 'history')}?post={quoted}",
+        "mementos": f"{datasette.urls.query(database, 'mementos')}?post={quoted}",
+        "timemap": datasette.urls.path(f"/-/timemap/{quote(database)}/{quoted}"),
     }
 
 
@@ -162,6 +164,12 @@ def post_card(row: dict[str, Any], links: dict[str, str]) -> Markup:
             '<a href="{checks}">checks</a> · <a href="{post}">row</a>'
         ).format(**links)
     )
+    if "mementos" in links and "timemap" in links:
+        parts.append(
+            Markup(' · <a href="{}">captures</a> (<a href="{}">TimeMap</a>)').format(
+                links["mementos"], links["timemap"]
+            )
+        )
     parts.append(Markup("</div></div>"))
     return Markup("").join(parts)
 
@@ -221,6 +229,9 @@ def render_cell(row, value, column, table, database, datasette):
         if not data.get("id"):
             return None
         return post_card(data, post_links(datasette, database, str(data["id"])))
+    if table is None and column == "snapshot_id" and isinstance(value, int):
+        url = datasette.urls.row(database, "snapshots", str(value))
+        return Markup('<a href="{}">snapshot {}</a>').format(url, value)
     if table is None and column == "post_id" and isinstance(value, str) and value:
         links = post_links(datasette, database, value)
         return Markup(
@@ -239,6 +250,27 @@ async def css(request):
     return Response(text, content_type="text/css; charset=utf-8")
 
 
+async def timemap(request, datasette):
+    """A post's RFC 7089 TimeMap (``application/link-format``), as ``archive timemap``
+    prints it, with this Datasette's own address for our snapshots."""
+    from ..memento import LINK_FORMAT, post_timemap_text
+
+    database = request.url_vars["database"]
+    post_id = post_id_sql(request.url_vars["post_id"]) or ""
+    if database not in archive_databases(datasette):
+        return Response.text("no such archive", status=404)
+    base_url = datasette.absolute_url(request, datasette.urls.path("/"))
+    text = await datasette.get_database(database).execute_fn(
+        lambda conn: post_timemap_text(conn, post_id, base_url, database)
+    )
+    if text is None:
+        return Response.text("no such post in the archive", status=404)
+    return Response(text, content_type=LINK_FORMAT, headers={"X-Content-Type-Options": "nosniff"})
+
+
 @hookimpl
 def register_routes():
-    return [(r"^/-/archiver\.css$", css)]
+    return [
+        (r"^/-/archiver\.css$", css),
+        (r"^/-/timemap/(?P<database>[^/]+)/(?P<post_id>[^/]+)$", timemap),
+    ]

@@ -122,14 +122,30 @@ def _save_wayback_snapshot(conn: sqlite3.Connection, lookup: WaybackLookup) -> i
     return int(cursor.lastrowid or 0)
 
 
+#: Every memento of the post ``:post``, oldest first: (datetime, source, snapshot_id, url).
+#: Our own snapshots have a ``snapshot_id``; Wayback captures, held or only listed by the
+#: CDX API, a raw replay ``url``. Shared by ``archive timemap`` and Datasette's query.
+MEMENTOS_SQL = """
+select fetched_at as datetime, provider as source, id as snapshot_id, null as url
+from snapshots where post_id = :post and provider != 'wayback'
+union
+select memento_datetime, 'wayback', null, request_url
+from snapshots where post_id = :post and provider = 'wayback' and memento_datetime is not null
+union
+select json_extract(value, '$.memento_datetime'), 'wayback', null,
+  json_extract(value, '$.replay_url')
+from wayback_lookups, json_each(wayback_lookups.captures)
+where wayback_lookups.post_id = :post and json_valid(wayback_lookups.captures)
+order by 1, 3, 4
+"""
+
+
 @dataclass(frozen=True)
 class PostMementos:
-    """What a TimeMap of one post is made of."""
+    """What a TimeMap of one post is made of: its URL and ``MEMENTOS_SQL``'s rows."""
 
     post_url: str
-    snapshots: list[tuple[int, str, str]]  # our own: (snapshot id, provider, fetched_at)
-    wayback: list[tuple[str, str]]  # (replay URL, memento datetime) of held captures
-    captures: list[str]  # the JSON capture lists of the post's lookups
+    rows: list[tuple[str, str, int | None, str | None]]
 
 
 def post_mementos(conn: sqlite3.Connection, post_id: str) -> PostMementos | None:
@@ -137,21 +153,8 @@ def post_mementos(conn: sqlite3.Connection, post_id: str) -> PostMementos | None
     row = conn.execute("select url from posts where id = ?", (post_id,)).fetchone()
     if row is None:
         return None
-    own = conn.execute(
-        "select id, provider, fetched_at from snapshots where post_id = ?"
-        " and provider != ? order by fetched_at, id",
-        (post_id, WAYBACK),
-    ).fetchall()
-    held = conn.execute(
-        "select request_url, memento_datetime from snapshots where post_id = ?"
-        " and provider = ? and memento_datetime is not null order by memento_datetime",
-        (post_id, WAYBACK),
-    ).fetchall()
-    lists = conn.execute(
-        "select captures from wayback_lookups where post_id = ? and captures is not null",
-        (post_id,),
-    ).fetchall()
-    return PostMementos(row[0], own, held, [c for (c,) in lists])
+    found = conn.execute(MEMENTOS_SQL, {"post": post_id}).fetchall()
+    return PostMementos(row[0], [r for r in found if r[0] and (r[2] is not None or r[3])])
 
 
 # --- timestamps ---------------------------------------------------------------------------

@@ -13,9 +13,8 @@ lookup whose CDX queries failed is retried after ``RETRY_FAILED``), and at most
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Protocol
 
 from ..clock import utcnow
@@ -27,6 +26,7 @@ from .result import content_sha256
 from .wayback import (
     Capture,
     CdxError,
+    capture_listing,
     captures_of_post,
     cdx_queries,
     holds_post,
@@ -93,7 +93,7 @@ def look_up(get: Get, wayback_url: str, post_id: str, handle: str | None) -> Way
     return WaybackLookup(
         post_id=post_id,
         looked_up_at=now,
-        captures=json.dumps([asdict(c) for c in mine], sort_keys=True),
+        captures=capture_listing(mine, wayback_url),
         error="; ".join(errors) or None,
         snapshot=snapshot,
         retry_after=RETRY_FAILED if unanswered and not snapshot else LOOKUP_EVERY,
@@ -125,11 +125,19 @@ def _replay(
     ), True
 
 
-def look_up_posts(db, config: Config, get: Get, post_ids: list[str]) -> WaybackSummary:
+def look_up_posts(
+    db,
+    config: Config,
+    get: Get,
+    post_ids: list[str],
+    should_stop: Callable[[], bool] = lambda: False,
+) -> WaybackSummary:
     """Look up the qualifying posts among ``post_ids``, saving each lookup as it ends."""
     summary = WaybackSummary()
     snap = config.snapshot
     for post_id, handle in posts_for_wayback(db.conn, post_ids, snap.wayback, utcnow()):
+        if should_stop():
+            break
         lookup = look_up(get, snap.wayback_url, post_id, handle)
         with transaction(db) as conn:
             save_wayback_lookup(conn, lookup)

@@ -24,6 +24,7 @@ from ..errors import DatabaseError
 from ..http import Http, OnResponse
 from ..models import CheckRecord, PostToCheck
 from .checker import CheckThreads, next_check
+from .earlier import WaybackSummary, look_up_posts
 
 __all__ = ["SnapshotSummary", "check_posts", "next_check"]
 
@@ -36,13 +37,15 @@ class SnapshotSummary:
     statuses: Counter = field(default_factory=Counter)
     snapshots: int = 0
     changed: list[tuple[str, str]] = field(default_factory=list)  # (post id, new status)
+    wayback: WaybackSummary = field(default_factory=WaybackSummary)
 
     def line(self) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in self.statuses.most_common()) or "nothing"
-        return (
+        line = (
             f"checked {self.checked} post(s): {counts}; {self.snapshots} new snapshot(s), "
             f"{len(self.changed)} status change(s)"
         )
+        return f"{line}; {self.wayback.line()}" if self.wayback.looked_up else line
 
 
 def check_posts(
@@ -54,7 +57,8 @@ def check_posts(
     on_response: Sequence[OnResponse] = (),
 ) -> SnapshotSummary:
     """Check posts now (blocking) and save each check; ``on_check`` sees each one once it is
-    durable, ``on_response`` every provider response (see ``archiver.http.Exchange``).
+    durable, ``on_response`` every provider response (see ``archiver.http.Exchange``). Then
+    the checked posts that qualify get a Wayback lookup (``snapshot.earlier``).
 
     Ctrl-C or ``should_stop`` ends the run early (requests in flight are cut: those posts
     stay due), a save error ends it with ``DatabaseError``: the checks finished before are
@@ -82,6 +86,10 @@ def check_posts(
                 _receive(threads, writer, 0)
             finally:
                 failed = _commit(writer, summary, on_check) or failed
+    if not failed and not should_stop() and config.snapshot.wayback != "never":
+        with Http(config.fetch, on_response) as http:  # the checks' one is stopped by now
+            ids = [post.id for post in posts]
+            summary.wayback = look_up_posts(db, config, http.get, ids, should_stop)
     if failed:
         raise DatabaseError(failed)
     return summary

@@ -10,7 +10,7 @@ raw bytes of one come back unrewritten from ``{wayback}/web/{timestamp}id_/{orig
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -116,6 +116,22 @@ def parse_cdx(http_status: int, content_type: str | None, body: bytes) -> list[C
         if len(capture.timestamp) == 14 and capture.timestamp.isdigit():
             captures.append(capture)
     return captures
+
+
+def capture_listing(captures: list[Capture], wayback_url: str) -> str:
+    """The captures as kept in ``wayback_lookups.captures``: JSON, each with its raw replay
+    URL and its time, so a TimeMap needs no configuration to list them."""
+    return json.dumps(
+        [
+            {
+                **asdict(c),
+                "replay_url": c.replay_url(wayback_url),
+                "memento_datetime": c.memento_datetime,
+            }
+            for c in captures
+        ],
+        sort_keys=True,
+    )
 
 
 def captures_of_post(captures: list[Capture], post_id: str) -> list[Capture]:

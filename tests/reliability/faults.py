@@ -92,7 +92,7 @@ def write_worker_config(path: Path, server: HostileServer) -> Path:
     path.write_text(
         '[fetch]\ntimeout = "3s"\nper_host_delay = "0s"\nretries = 0\n'
         f'[snapshot]\nsyndication_url = "{server.url("/syn")}"\n'
-        f'oembed_url = "{server.url("/oembed")}"\n'
+        f'oembed_url = "{server.url("/oembed")}"\nwayback = "never"\n'
         '[worker]\nscan_interval = "0.2s"\nsnapshot_interval = "0.2s"\n'
         f'[[sources]]\nname = "list"\ntype = "urls"\nurl = "{server.url("/urls.txt")}"\n',
         encoding="utf-8",

@@ -90,7 +90,7 @@ def run(tmp_path_factory):
         config.write_text(
             CONFIG.replace("retries = 1", "retries = 0")  # one 4.5 s drip is enough
             + f'[snapshot]\nsyndication_url = "{server.url("/syn")}"\n'
-            + f'oembed_url = "{server.url("/oembed")}"\n',
+            + f'oembed_url = "{server.url("/oembed")}"\nwayback = "never"\n',
             encoding="utf-8",
         )
         db_path = tmp / "archive.db"

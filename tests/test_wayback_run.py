@@ -1,0 +1,238 @@
+"""Wayback lookups over loopback: a CDX and replay stand-in (a real local HTTP server) with
+captures of both kinds, none, and errors; the lookups wired into ``archive snapshot``; and
+the newcomer's path: ``archive snapshot URL_OF_A_DELETED_POST`` then ``archive timemap ID``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from fake_x import TOMBSTONE_DELETED, FakeX, json_response, tweet_json
+from wayback_standin import WaybackStandIn
+
+from archiver.config import FetchConfig
+from archiver.http import Http
+from archiver.snapshot.earlier import LOOKUP_EVERY, RETRY_FAILED, look_up
+
+POST = "1763000000000000001"
+HANDLE = "testperson"
+SYN_ORIGINAL = f"https://cdn.syndication.twimg.com/tweet-result?id={POST}&lang=en&token=abc"
+PAGE_ORIGINAL = f"https://twitter.com/{HANDLE}/status/{POST}"
+FIXTURES = Path(__file__).parent / "fixtures" / "wayback"
+
+
+def page(text: str, post_id: str = POST) -> bytes:
+    return (
+        f'<html><head><title>Test Person on Twitter: "{text}"</title>'
+        f'<meta property="og:url" content="https://twitter.com/{HANDLE}/status/{post_id}">'
+        "</head><body></body></html>"
+    ).encode()
+
+
+def syn(text: str) -> bytes:
+    return json.dumps(tweet_json(POST, text, handle=HANDLE)).encode()
+
+
+@pytest.fixture
+def wayback(httpserver) -> WaybackStandIn:
+    return WaybackStandIn(httpserver)
+
+
+@pytest.fixture
+def http():
+    with Http(FetchConfig(per_host_delay=0.0, retries=0, timeout=5.0)) as client:
+        yield client
+
+
+def test_both_kinds_found_the_syndication_json_is_kept(wayback, http):
+    wayback.add("20240302000000", PAGE_ORIGINAL, page("From the page"), "text/html")
+    wayback.add("20240301130000", SYN_ORIGINAL, syn("From the JSON"), "application/json")
+    wayback.add(
+        "20240301120000", SYN_ORIGINAL.replace(POST, POST + "9"), syn("Other"), "application/json"
+    )
+    lookup = look_up(http.get, wayback.url, POST, HANDLE)
+    assert lookup.error is None and lookup.retry_after == LOOKUP_EVERY
+    snap = lookup.snapshot
+    assert snap is not None
+    assert snap.request_url == f"{wayback.url}/web/20240301130000id_/{SYN_ORIGINAL}"
+    assert snap.memento_datetime == "2024-03-01T13:00:00Z"
+    assert snap.fields["text"] == "From the JSON" and snap.fields["provider"] == "wayback"
+    assert snap.fields["payload"] == syn("From the JSON")  # the bytes as captured
+    listed = json.loads(lookup.captures)
+    assert sorted(c["original"] for c in listed) == [SYN_ORIGINAL, PAGE_ORIGINAL]
+    assert wayback.cdx_hits == [
+        f"cdn.syndication.twimg.com/tweet-result?id={POST}",
+        f"twitter.com/{HANDLE}/status/{POST}",
+        f"x.com/{HANDLE}/status/{POST}",
+    ]
+    assert wayback.replay_hits == [SYN_ORIGINAL]  # one capture fetched: the best
+
+
+def test_a_status_page_alone_is_used(wayback, http):
+    wayback.add(
+        "20200101000000",
+        f"http://www.twitter.com/{HANDLE}/status/{POST}",
+        page("Old words"),
+        "text/html",
+    )
+    snap = look_up(http.get, wayback.url, POST, HANDLE).snapshot
+    assert snap is not None and snap.fields["text"] == "Old words"
+    assert snap.fields["handle"] == HANDLE and snap.fields["author_name"] == "Test Person"
+
+
+def test_a_tombstone_capture_is_passed_over_for_an_older_page(wayback, http):
+    tomb = json.dumps(TOMBSTONE_DELETED).encode()
+    wayback.add("20250101000000", SYN_ORIGINAL, tomb, "application/json")
+    wayback.add("20240101000000", PAGE_ORIGINAL, page("Before deletion"), "text/html")
+    lookup = look_up(http.get, wayback.url, POST, HANDLE)
+    assert lookup.snapshot is not None and lookup.snapshot.fields["text"] == "Before deletion"
+    assert len(wayback.replay_hits) == 2
+
+
+def test_no_capture_is_an_answer_kept_for_30_days(wayback, http):
+    lookup = look_up(http.get, wayback.url, POST, None)
+    assert lookup.snapshot is None and lookup.error is None
+    assert lookup.captures == "[]" and lookup.retry_after == LOOKUP_EVERY
+    assert wayback.cdx_hits[1:] == [
+        f"twitter.com/i/web/status/{POST}",
+        f"x.com/i/web/status/{POST}",
+    ]
+
+
+@pytest.mark.parametrize(("failure", "message"), [(503, "HTTP 503"), ("garbage", "not JSON")])
+def test_cdx_errors_are_recorded_and_retried_sooner(wayback, http, failure, message):
+    wayback.add("20240101000000", PAGE_ORIGINAL, page("Unreachable"), "text/html")
+    wayback.cdx_failure = failure
+    lookup = look_up(http.get, wayback.url, POST, HANDLE)
+    assert lookup.snapshot is None and lookup.retry_after == RETRY_FAILED
+    assert message in (lookup.error or "") and "\n" not in (lookup.error or "")
+
+
+def test_an_unreachable_wayback_is_a_failed_lookup_not_a_crash(http):
+    lookup = look_up(http.get, "http://127.0.0.1:9", POST, HANDLE)  # nothing listens there
+    assert lookup.snapshot is None and lookup.retry_after == RETRY_FAILED
+    assert lookup.error
+
+
+def test_a_capture_whose_replay_is_garbage_is_skipped(wayback, http):
+    wayback.add("20240101000000", SYN_ORIGINAL, b"\x00\x01 not json", "application/json")
+    lookup = look_up(http.get, wayback.url, POST, HANDLE)
+    assert lookup.snapshot is None and "wayback:" in (lookup.error or "")
+
+
+# --- wired into archive snapshot ---------------------------------------------------------------
+
+
+def configure(config_file: Path, fake: FakeX, wayback: WaybackStandIn, mode: str) -> None:
+    extra = f'wayback_url = "{wayback.url}"\n'
+    config_file.write_text(fake.config_text(extra, wayback=mode), encoding="utf-8")
+
+
+def rows(db_path: Path, sql: str) -> list[dict]:
+    return list(sqlite_utils.Database(db_path).query(sql))
+
+
+def deleted_post(httpserver) -> FakeX:
+    fake = FakeX(httpserver)
+    fake.syndication[POST] = [json_response(TOMBSTONE_DELETED)]
+    return fake
+
+
+def test_snapshot_of_a_deleted_post_keeps_its_earlier_capture_once(
+    run_cli, httpserver, wayback, config_file, db_path
+):
+    fake = deleted_post(httpserver)
+    wayback.add("20240301130000", SYN_ORIGINAL, syn("What it said"), "application/json")
+    configure(config_file, fake, wayback, "when-gone")
+    result = run_cli("snapshot", f"https://x.com/{HANDLE}/status/{POST}")
+    assert result.exit_code == 0, result.output
+    assert "1 earlier capture(s) kept" in result.output
+    [post] = rows(db_path, "select status from posts")
+    assert post["status"] == "deleted"  # the capture never changes the status
+    snaps = rows(db_path, "select * from snapshots where provider = 'wayback'")
+    assert len(snaps) == 1 and snaps[0]["text"] == "What it said"
+    assert snaps[0]["memento_datetime"] == "2024-03-01T13:00:00Z"
+    assert snaps[0]["status"] == "live"
+    queries = len(wayback.cdx_hits)
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert len(wayback.cdx_hits) == queries  # at most one lookup per post per 30 days
+
+
+def test_never_asks_nothing_and_always_asks_for_live_posts(
+    run_cli, httpserver, wayback, config_file, db_path
+):
+    fake = deleted_post(httpserver)
+    configure(config_file, fake, wayback, "never")
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert wayback.cdx_hits == []
+    live = "1763000000000000002"
+    fake.live(live, "Still here")
+    configure(config_file, fake, wayback, "when-gone")
+    run_cli("snapshot", live)
+    assert wayback.cdx_hits == []  # live: nothing to look for
+    configure(config_file, fake, wayback, "always")
+    run_cli("snapshot", live)
+    assert len(wayback.cdx_hits) == 3
+
+
+def test_a_failed_lookup_loses_nothing_and_says_so(
+    run_cli, httpserver, wayback, config_file, db_path
+):
+    fake = deleted_post(httpserver)
+    wayback.cdx_failure = 503
+    configure(config_file, fake, wayback, "when-gone")
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    assert "1 lookup(s) failed" in result.output
+    [lookup] = rows(db_path, "select * from wayback_lookups")
+    assert "HTTP 503" in lookup["error"]
+    assert rows(db_path, "select status from posts") == [{"status": "deleted"}]
+
+
+# --- the newcomer's path, as real processes ---------------------------------------------------
+
+
+def archive(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "archiver", *args]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_newcomer_sees_the_earlier_capture_of_a_deleted_post(httpserver, wayback, tmp_path):
+    fake = deleted_post(httpserver)
+    wayback.add("20240301130000", SYN_ORIGINAL, syn("What it said"), "application/json")
+    wayback.add("20240305000000", PAGE_ORIGINAL, page("What it said"), "text/html")
+    configure(tmp_path / "config.toml", fake, wayback, "when-gone")
+    url = f"https://twitter.com/{HANDLE}/status/{POST}"
+    done = archive("snapshot", url, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1 deleted" in done.stdout and "1 earlier capture(s) kept" in done.stdout
+    done = archive("timemap", POST, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f'<https://x.com/{HANDLE}/status/{POST}>; rel="original",'
+    last_time = lines[-1].split("datetime=")[1]  # our own check, just now
+    assert lines[1] == (
+        f'<http://127.0.0.1:8001/-/timemap/archive/{POST}>; rel="self"; '
+        'type="application/link-format"; from="Fri, 01 Mar 2024 13:00:00 GMT"; '
+        f"until={last_time},"
+    )
+    assert lines[2] == (
+        f'<{wayback.url}/web/20240301130000id_/{SYN_ORIGINAL}>; rel="first memento"; '
+        'datetime="Fri, 01 Mar 2024 13:00:00 GMT",'
+    )
+    assert f"{wayback.url}/web/20240305000000id_/{PAGE_ORIGINAL}" in lines[3]
+    assert lines[-1].startswith("<http://127.0.0.1:8001/archive/snapshots/")  # our own check
+    assert 'rel="last memento"' in lines[-1]
+
+
+def test_timemap_of_an_unknown_post_is_one_line(tmp_path):
+    done = archive("timemap", "20", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: 20: no such post in the archive"
