@@ -31,6 +31,7 @@ def test_the_sample_config_is_valid_and_at_the_defaults():
     assert config.fetch.timeout == defaults.fetch.timeout
     assert config.snapshot == defaults.snapshot
     assert config.worker == defaults.worker
+    assert config.serve == defaults.serve
 
 
 @pytest.mark.parametrize(
@@ -114,3 +115,38 @@ def test_a_bad_key_stops_the_cli_with_exit_2_and_one_line(tmp_path):
         f"Error: {config}: [fetch] per_host_dealy: unknown key (did you mean 'per_host_delay'?)"
     ]
     assert not (tmp_path / "a.db").exists()  # nothing was created or touched
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[snapshot]\nwayback = 'sometimes'\n", '[snapshot] wayback: expected "when-gone" or'),
+        ("[snapshot]\nwayback_url = 'web.archive.org'\n", "[snapshot] wayback_url: expected an"),
+        ("[serve]\nbase = 'http://x'\n", "[serve] base: unknown key (did you mean 'base_url'?)"),
+        ("[timestamp]\ntsa = 'http://x'\n", "[timestamp] tsa: unknown key (did you mean"),
+        ("[timestamp]\ntsa_url = 'ftp://tsa'\n", "[timestamp] tsa_url: expected an http(s) URL"),
+        ("[timestamp]\ninterval = '0s'\n", "[timestamp] interval: expected a duration > 0"),
+        ("[timestamp]\nca_file = 3\n", "[timestamp] ca_file: expected a file path"),
+    ],
+)
+def test_provenance_keys_are_checked(tmp_path, text, expected):
+    assert error_of(text, tmp_path).startswith(expected)
+
+
+def test_provenance_keys_are_read(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[snapshot]\nwayback = 'always'\nwayback_url = 'http://127.0.0.1:9/'\n"
+        "[serve]\nbase_url = 'https://archive.example'\n"
+        "[timestamp]\ntsa_url = 'http://127.0.0.1:9/tsr'\nca_file = 'tsa.pem'\ninterval = '12h'\n",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert (config.snapshot.wayback, config.snapshot.wayback_url) == (
+        "always",
+        "http://127.0.0.1:9/",
+    )
+    assert config.serve.base_url == "https://archive.example"
+    assert config.timestamp.tsa_url == "http://127.0.0.1:9/tsr"
+    assert (config.timestamp.ca_file, config.timestamp.interval) == ("tsa.pem", 43200.0)
+    assert Config().timestamp.tsa_url is None  # no timestamps unless an authority is named
