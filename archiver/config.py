@@ -72,6 +72,10 @@ class WorkerConfig:
     scan_interval: float = 60.0
     snapshot_interval: float = 60.0
     rescan: tuple[float, ...] = (3600.0, 21600.0, 86400.0, 259200.0)
+    # Feeds and sitemaps: 50 MB by the sitemap protocol, after decompression.
+    max_source_bytes: int = 50_000_000
+    # Child sitemaps requested per poll of one source (the rest wait for the next poll).
+    sitemap_children_per_poll: int = 100
 
 
 @dataclass(frozen=True)
@@ -308,6 +312,10 @@ def _worker_config(work: _Reader) -> WorkerConfig:
         scan_interval=work.duration("scan_interval", base.scan_interval),
         snapshot_interval=work.duration("snapshot_interval", base.snapshot_interval),
         rescan=work.durations("rescan", base.rescan),
+        max_source_bytes=work.positive_int("max_source_bytes", base.max_source_bytes),
+        sitemap_children_per_poll=work.positive_int(
+            "sitemap_children_per_poll", base.sitemap_children_per_poll
+        ),
     )
 
 

@@ -7,7 +7,10 @@
     │   ├── ContentTypeError   the server answered with something that is not a page
     │   └── StoppedError       the run was stopped before the answer came
     ├── DatabaseError      the archive file cannot be opened or written
-    └── WorkerRunningError another ``archive worker`` already runs on the archive
+    ├── WorkerRunningError another ``archive worker`` already runs on the archive
+    └── SourceError        a feed, sitemap or URL list that cannot be read
+        ├── SourceFormatError   empty, an HTML page, not a feed or sitemap, truncated
+        └── SourceTooLargeError past ``[worker] max_source_bytes``
 
 Every message is one line that names what failed and why, so the CLI can print it as is.
 """
@@ -50,3 +53,15 @@ class DatabaseError(ArchiverError):
 
 class WorkerRunningError(ArchiverError):
     """Another ``archive worker`` holds the archive's worker lock."""
+
+
+class SourceError(ArchiverError):
+    """A feed, sitemap or URL list cannot be read (the message names it and why)."""
+
+
+class SourceFormatError(SourceError):
+    """A source's body is not what it should be: empty, an HTML page, not a feed or sitemap."""
+
+
+class SourceTooLargeError(SourceError):
+    """A source's body (after decompression) is larger than ``[worker] max_source_bytes``."""

@@ -16,7 +16,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -28,6 +28,7 @@ from .detect import find_posts
 from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
 from .models import ScanRecord
 from .normalize import sha256_hex
+from .urls import absolute_url, article_url
 from .warc_input import WarcCounts, is_warc_path
 from .warc_scan import scan_warc_file
 
@@ -217,6 +218,10 @@ def detect_record(
         html=is_html,
         url=final_url or url,
     )
+    page = detection.page
+    if final_url and page.canonical_url:  # <link rel=canonical href="/a"> as an address
+        canonical = absolute_url(page.canonical_url, final_url) or page.canonical_url
+        page = replace(page, canonical_url=canonical)
     return ScanRecord(
         url=url,
         started_at=started_at,
@@ -225,7 +230,7 @@ def detect_record(
         final_url=final_url,
         http_status=http_status,
         content_sha256=sha256_hex(data),
-        page=detection.page,
+        page=page,
         embeds=detection.embeds,
     )
 
@@ -289,13 +294,16 @@ def fetch_article(http: Http, url: str) -> Exchange:
 def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
     """Fetch and detect one article. A failed fetch gives a record carrying the error."""
     url = target.value
+    # The article's identity (tracking parameters and fragment removed); the address as
+    # fetched is kept as final_url. A queued article keeps the URL of its row.
+    identity = url if target.reschedule else article_url(url)
     started = utcnow()
     try:
         page = fetch_article(http, url)
         check_page_bytes(url, page.body)
     except (FetchError, TargetError) as exc:
         record = ScanRecord(
-            url=url,
+            url=identity,
             started_at=started,
             finished_at=utcnow(),
             source=target.source,
@@ -304,7 +312,7 @@ def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
         )
     else:
         record = detect_record(
-            url,
+            identity,
             page.body,
             started_at=started,
             include_links=include_links,

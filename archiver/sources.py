@@ -1,152 +1,170 @@
-"""Where the worker finds new articles: feeds, sitemaps and local URL lists.
+"""Where the worker finds new articles: feeds, sitemaps and URL lists.
 
-``poll_source`` returns the article URLs a source lists now, plus what to remember for the
-next poll (ETag / Last-Modified for conditional GETs, the file's mtime for URL lists).
-Pure parsing (``parse_feed``, ``parse_sitemap``, ``parse_url_list``) is separate from I/O.
+``poll_source`` reads one source and reports each document it read (the feed, the sitemap,
+every child sitemap) as a ``Listing`` to a callback, which stores its URLs and state at once,
+so a stop part-way through a big sitemap index keeps what was already read.
+
+The fetch is injected (``Fetch``): one call per document, which owns the connection, the
+retries, the per-host delay and the size cap. Bodies are made ready in ``source_body``
+(gzip by magic bytes, bounded; empty bodies and HTML pages refused), parsed in ``feeds`` and
+``sitemaps``; a sitemap index is walked in ``sitemap_walk``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import re
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .config import Source
-from .errors import FetchError
-from .http import Exchange, Http
+from .errors import FetchError, SourceError, SourceTooLargeError, StoppedError
+from .feeds import parse_feed, unique
+from .http import Http
+from .listings import (
+    Fetch,
+    KnownChild,
+    Listing,
+    OnListing,
+    PollResult,
+    PollStopped,
+    SourceLimits,
+    SourceResponse,
+    Validators,
+)
+from .sitemap_walk import walk_children
+from .sitemaps import parse_sitemap
+from .source_body import read_document, too_large
+from .urls import resolve_link
 
-SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-MAX_SITEMAP_DEPTH = 3
-
-
-@dataclass
-class SourceState:
-    """What is remembered between polls of one source."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-    mtime: float | None = None
-
-
-@dataclass
-class PollResult:
-    urls: list[str] = field(default_factory=list)
-    state: SourceState = field(default_factory=SourceState)
-    unchanged: bool = False
-
-
-def is_article_url(url: str) -> bool:
-    return url.startswith(("http://", "https://"))
+URL_LINE_RE = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
-def parse_feed(body: bytes) -> list[str]:
-    """Article links of an RSS 0.9x/1.0 (RDF)/2.0 or Atom feed, in feed order."""
-    import feedparser
+def poll_source(
+    fetch: Fetch,
+    source: Source,
+    validators: Validators,
+    *,
+    known: Mapping[str, KnownChild] | None = None,
+    limits: SourceLimits | None = None,
+    on_listing: OnListing = lambda listing: None,
+    mtime: float | None = None,
+) -> PollResult:
+    """Read ``source`` now. ``validators`` (and ``mtime`` for a URL file) come from the last
+    poll, ``known`` are the child sitemaps remembered. Raises ``ArchiverError`` subclasses
+    (``FetchError``, ``SourceError``) when the source itself cannot be read; a child
+    sitemap's failure is recorded in its ``Listing`` and in ``PollResult.child_errors``."""
+    limits = limits or SourceLimits()
+    if source.type == "urls" and source.path:
+        return _poll_url_file(Path(source.path), mtime, on_listing)
+    url = source.url or ""
+    kind = {"feed": "feed", "sitemap": "sitemap"}.get(source.type, "URL list")
+    response, body = read_document(fetch, url, validators, kind, limits.max_bytes)
+    state = validators.updated(response.headers)
+    if body is None:
+        root = Listing(url, outcome="unchanged", validators=state)
+    elif source.type == "feed":
+        root = Listing(url, urls=parse_feed(body, response.url, response.headers), validators=state)
+    elif source.type == "sitemap":
+        doc = parse_sitemap(body, response.url, response.headers)
+        root = Listing(url, urls=doc.pages, children=doc.children, validators=state)
+        root.error = doc.error
+    else:
+        root = Listing(url, urls=parse_url_list(body.decode("utf-8", "replace")))
+    on_listing(root)
+    result = PollResult(root, urls_seen=len(root.urls))
+    if source.type == "sitemap":
+        walk_children(fetch, root, known or {}, limits, on_listing, result)
+    return result
 
-    parsed = feedparser.parse(body)
-    if parsed.bozo and not parsed.entries:
-        reason = getattr(parsed, "bozo_exception", None)
-        raise ValueError(f"not a feed ({reason})" if reason else "not a feed")
-    urls = []
-    for entry in parsed.entries:
-        link = entry.get("link") or next(
-            (link.get("href") for link in entry.get("links", []) if link.get("rel") == "alternate"),
-            None,
-        )
-        if link and is_article_url(link):
-            urls.append(link.strip())
-    return urls
 
-
-def parse_sitemap(body: bytes) -> tuple[list[str], list[str]]:
-    """(page URLs, child sitemap URLs) of a sitemap or sitemap index (news sitemaps too)."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
-    try:
-        root = etree.fromstring(body, parser)
-    except etree.XMLSyntaxError as exc:
-        raise ValueError(f"not a sitemap ({exc})") from None
-    if root is None or not str(root.tag).endswith(("urlset", "sitemapindex")):
-        raise ValueError("not a sitemap (no <urlset> or <sitemapindex>)")
-    locs = [(loc.text or "").strip() for loc in root.iter(f"{SITEMAP_NS}loc", "loc")]
-    locs = [loc for loc in locs if is_article_url(loc)]
-    if str(root.tag).endswith("sitemapindex"):
-        return [], locs
-    return locs, []
+def describe_poll(result: PollResult, new: int) -> str:
+    """One log line for a poll: URLs listed and new, and what happened to child sitemaps."""
+    parts = [f"{result.urls_seen} URLs listed, {new} new"]
+    if result.unchanged:
+        parts.append("unchanged")
+    if result.children_read:
+        parts.append(f"{result.children_read} child sitemaps requested")
+    if result.child_errors:
+        parts.append(f"{len(result.child_errors)} failed")
+    if result.deferred:
+        parts.append(f"{result.deferred} left for the next poll")
+    if result.too_deep:
+        parts.append(f"{result.too_deep} nested deeper than the limit, not followed")
+    return ", ".join(parts)
 
 
 def parse_url_list(text: str) -> list[str]:
-    """One URL per line; blank lines and ``#`` comments are skipped."""
-    urls = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and is_article_url(line):
-            urls.append(line)
-    return urls
+    """One absolute http(s) URL a line; blank lines, ``#`` comments and other text skipped."""
+    lines = (line.strip() for line in text.splitlines())
+    return unique(url for line in lines if _is_url(line) and (url := resolve_link(line)))
 
 
-def _get(http: Http, url: str, headers: dict[str, str]) -> Exchange:
-    """A GET through the HTTP layer (bounded, retried, throttled, recorded); an HTTP error
-    status is raised as ``FetchError``, a 304 comes back with its empty body."""
-    exchange = http.get(url, headers=headers)
-    if exchange.status_code >= 400:
-        status = exchange.status_code
-        raise FetchError(f"{url}: HTTP {status}", url=url, status_code=status)
-    return exchange
+def _is_url(line: str) -> bool:
+    return bool(URL_LINE_RE.fullmatch(line.strip()))
 
 
-def poll_source(http: Http, source: Source, state: SourceState) -> PollResult:
-    """The article URLs a source lists now. Raises ``FetchError`` or ``ValueError``."""
-    if source.type == "urls":
-        return _poll_url_list(http, source, state)
-    headers = {}
-    if state.etag:
-        headers["If-None-Match"] = state.etag
-    if state.last_modified:
-        headers["If-Modified-Since"] = state.last_modified
-    exchange = _get(http, source.url or "", headers)
-    response, body = exchange.response, exchange.body
-    new_state = SourceState(
-        response.headers.get("etag") or state.etag,
-        response.headers.get("last-modified") or state.last_modified,
-    )
-    if response.status_code == 304:
-        return PollResult([], new_state, unchanged=True)
-    if source.type == "feed":
-        return PollResult(parse_feed(body), new_state)
-    return PollResult(_walk_sitemaps(http, body), new_state)
-
-
-def _walk_sitemaps(http: Http, body: bytes) -> list[str]:
-    pages, children = parse_sitemap(body)
-    seen: set[str] = set()
-    depth = 0
-    while children and depth < MAX_SITEMAP_DEPTH:
-        depth += 1
-        next_children: list[str] = []
-        for child in children:
-            if child in seen:
-                continue
-            seen.add(child)
-            child_body = _get(http, child, {}).body
-            child_pages, grandchildren = parse_sitemap(child_body)
-            pages += child_pages
-            next_children += grandchildren
-        children = next_children
-    return pages
-
-
-def _poll_url_list(http: Http, source: Source, state: SourceState) -> PollResult:
-    if source.path:
-        path = Path(source.path)
-        try:
-            mtime = os.stat(path).st_mtime
-        except OSError as exc:
-            raise ValueError(f"{path}: cannot read URL list ({exc.strerror})") from None
-        if state.mtime is not None and mtime == state.mtime:
-            return PollResult([], SourceState(mtime=mtime), unchanged=True)
+def _poll_url_file(path: Path, mtime: float | None, on_listing: OnListing) -> PollResult:
+    try:
+        current = os.stat(path).st_mtime
+        if mtime is not None and current == mtime:
+            return PollResult(Listing(str(path), outcome="unchanged"), mtime=current)
         text = path.read_text(encoding="utf-8", errors="replace")
-        return PollResult(parse_url_list(text), SourceState(mtime=mtime))
-    body = _get(http, source.url or "", {}).body
-    return PollResult(parse_url_list(body.decode("utf-8", "replace")), SourceState())
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read URL list ({exc.strerror})") from None
+    root = Listing(str(path), urls=parse_url_list(text))
+    on_listing(root)
+    return PollResult(root, urls_seen=len(root.urls), mtime=current)
+
+
+def http_fetch(
+    http: Http, max_bytes: int, should_stop: Callable[[], bool] = lambda: False
+) -> Fetch:
+    """The ``Fetch`` of one poll through the HTTP layer (deadline, retries, throttle, hooks),
+    with ``max_bytes`` (``[worker] max_source_bytes``) as the cap. An HTTP error status is
+    raised as ``FetchError``. A sitemap walk is sequential, so on top of the layer's throttle
+    ``per_host_delay`` is also kept from the end of one answer to the next request to that
+    host: the server sees the whole gap, whatever the latency of each request.
+    """
+    gate = HostGate(http.config.per_host_delay, should_stop)
+
+    def fetch(url: str, headers: Mapping[str, str]) -> SourceResponse:
+        gate.wait(url)
+        try:
+            exchange = http.get(url, headers=dict(headers), max_bytes=max_bytes)
+        except StoppedError:
+            raise PollStopped(url) from None
+        except FetchError as exc:
+            if "larger than max_bytes" in str(exc):  # name the key that sets this cap
+                raise SourceTooLargeError(too_large(url, max_bytes)) from None
+            raise
+        finally:
+            gate.done(url)
+        status = exchange.status_code
+        if status >= 400:
+            raise FetchError(f"{url}: HTTP {status}", url=url, status_code=status)
+        return SourceResponse(exchange.final_url, status, exchange.response.headers, exchange.body)
+
+    return fetch
+
+
+class HostGate:
+    """At least ``delay`` seconds from the end of one answer to the next request to the same
+    host. A stop during the wait raises ``PollStopped`` (checked every 0.1 s)."""
+
+    def __init__(self, delay: float, should_stop: Callable[[], bool]) -> None:
+        self.delay = delay
+        self.should_stop = should_stop
+        self._free_at: dict[str, float] = {}
+
+    def wait(self, url: str) -> None:
+        host = urlsplit(url).netloc.lower()
+        while (left := self._free_at.get(host, 0.0) - time.monotonic()) > 0:
+            if self.should_stop():
+                raise PollStopped(url)
+            time.sleep(min(left, 0.1))
+
+    def done(self, url: str) -> None:
+        self._free_at[urlsplit(url).netloc.lower()] = time.monotonic() + self.delay

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from urllib.parse import unquote
+from urllib.parse import SplitResult, unquote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 HANDLE_RE = re.compile(r"[A-Za-z0-9_]{1,15}")
 RESERVED_SEGMENTS = frozenset(
@@ -157,3 +157,115 @@ def snowflake_time(post_id: str) -> str | None:
     ms = (number >> 22) + TWEPOCH_MS
     moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# --- article identity ---------------------------------------------------------------------
+# Query parameters that only say how a reader arrived (campaign tags, ad click IDs, mail
+# and analytics tokens). Removed, with the fragment, to form an article's identity.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "igshid",
+        "li_fat_id",
+        "srsltid",
+        "mkt_tok",
+        "_hsenc",
+        "_hsmi",
+        "__hstc",
+        "__hssc",
+        "__hsfp",
+        "_ga",
+        "_gl",
+        "_openstat",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "vero_conv",
+        "ref_src",
+        "ref_url",
+        "wt_mc",
+        "wt_zmc",
+        "cmpid",
+        "ncid",
+        "ocid",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "mtm_", "matomo_", "hsa_", "wt.", "at_")
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+WEB_URL_RE = re.compile(r"https?://", re.IGNORECASE)
+_HOST_PORT_RE = re.compile(r"(?P<host>\[[^\]]*\]|[^:]*)(?::(?P<port>[0-9]*))?")
+
+
+def is_tracking_param(name: str) -> bool:
+    """True for a query parameter that tags a visit rather than naming content."""
+    name = unquote_plus(name).strip().lower()
+    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
+
+
+def article_url(url: str) -> str:
+    """The identity of an article: ``url`` with tracking parameters and the fragment removed.
+
+    The scheme and host are lower-cased and a default port dropped; the path and the other
+    query parameters stay exactly as written (in order and encoding), because servers route
+    on them. A ``#!`` fragment (an old AJAX route) is part of the address and kept.
+    """
+    return _identity(urlsplit(url.strip()))
+
+
+def _identity(parts: SplitResult) -> str:
+    scheme = parts.scheme.lower()
+    netloc = _clean_netloc(scheme, parts.netloc)
+    query = parts.query and "&".join(
+        item
+        for item in parts.query.split("&")
+        if item and not is_tracking_param(item.partition("=")[0])
+    )
+    fragment = parts.fragment if parts.fragment.startswith("!") else ""
+    path = parts.path or ("/" if netloc else "")
+    return urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def _clean_netloc(scheme: str, netloc: str) -> str:
+    """``netloc`` with the host lower-cased and the scheme's default port dropped."""
+    userinfo, at, hostport = netloc.rpartition("@")
+    match = _HOST_PORT_RE.fullmatch(hostport)
+    if not match:
+        return netloc
+    host, port = match.group("host").lower(), match.group("port") or ""
+    if port.lstrip("0") == DEFAULT_PORTS.get(scheme) or port == "":
+        return f"{userinfo}{at}{host}"
+    return f"{userinfo}{at}{host}:{port}"
+
+
+def absolute_url(link: str | None, base: str | None = None) -> str | None:
+    """``link`` made absolute against ``base`` when it is (or becomes) an http(s) URL.
+
+    Relative (``/news/1``, ``2.html``) and protocol-relative (``//host/x``) links take what
+    they lack from ``base``; the scheme may be written in any case (``HTTP://``).
+    """
+    absolute = _joined(link, base)
+    return absolute if absolute and urlsplit(absolute).hostname else None
+
+
+def resolve_link(link: str | None, base: str | None = None) -> str | None:
+    """An http(s) link listed by a source, resolved against ``base``, as an article identity
+    (``article_url``); None for other schemes and unresolvable links."""
+    absolute = _joined(link, base)
+    parts = urlsplit(absolute) if absolute else None
+    return _identity(parts) if parts and parts.hostname else None
+
+
+def _joined(link: str | None, base: str | None) -> str | None:
+    link = (link or "").strip()
+    if link and base and not WEB_URL_RE.match(link):  # most links are absolute already
+        link = urljoin(base, link)
+    return link if WEB_URL_RE.match(link) else None

@@ -24,13 +24,15 @@ from .db import (
     beat_worker_run,
     due_articles,
     due_posts,
-    enqueue_articles,
+    load_sitemap_children,
     load_source_state,
     open_database,
+    record_listing,
     save_source_state,
     start_worker_run,
 )
 from .errors import ArchiverError
+from .listings import Listing
 from .models import CheckRecord
 from .scan import ScanOutcome, Target, run_scan
 
@@ -87,33 +89,46 @@ class Worker:
     # --- jobs -----------------------------------------------------------------------------
 
     def poll_source(self, source: Source) -> None:
-        """Fetch one source and queue the article URLs it lists that are new to us."""
+        """Read one source and queue the article URLs it lists that are new to us. Each
+        document read (a child sitemap too) is stored as soon as it is read."""
         from .http import Http
-        from .sources import SourceState, poll_source
+        from .sources import SourceLimits, Validators, describe_poll, http_fetch, poll_source
 
         db = self._db()
         try:
             saved = load_source_state(db, source.name)
-            state = SourceState(saved.etag, saved.last_modified, saved.mtime)
-            error = None
-            new = seen = 0
+            validators, mtime = Validators(saved.etag, saved.last_modified), saved.mtime
+            limits = SourceLimits(
+                max_bytes=self.config.worker.max_source_bytes,
+                max_children=self.config.worker.sitemap_children_per_poll,
+                should_stop=self.stop.is_set,
+            )
+            new, error, seen = 0, None, 0
+
+            def store(listing: Listing) -> None:
+                nonlocal new
+                new += record_listing(db, source.name, listing)
+
             try:
                 with Http(self.config.fetch) as http:
-                    result = poll_source(http, source, state)
-                state, seen = result.state, len(result.urls)
-                new = enqueue_articles(db, result.urls, source.name) if result.urls else 0
-                log.info(
-                    "source %s: %d URLs listed, %d new%s",
-                    source.name,
-                    seen,
-                    new,
-                    " (unchanged)" if result.unchanged else "",
-                )
-            except (ArchiverError, ValueError, OSError) as exc:
+                    result = poll_source(
+                        http_fetch(http, limits.max_bytes, self.stop.is_set),
+                        source,
+                        validators,
+                        known=load_sitemap_children(db, source.name),
+                        limits=limits,
+                        on_listing=store,
+                        mtime=mtime,
+                    )
+                validators, mtime = result.root.validators, result.mtime
+                error, seen = result.error, result.urls_seen
+                log.info("source %s: %s", source.name, describe_poll(result, new))
+            except ArchiverError as exc:
                 error = str(exc)
+            if error:
                 self._count(errors=1)
                 log.error("source %s: %s", source.name, error)
-            row = SourceRow(state.etag, state.last_modified, state.mtime)
+            row = SourceRow(validators.etag, validators.last_modified, mtime)
             location = source.url or source.path
             save_source_state(db, source.name, source.type, location, row, error, seen)
         finally:

@@ -65,7 +65,7 @@ def site(httpserver, tmp_path):
     text = (
         fake.config_text(
             '[worker]\npoll_interval = "1s"\nscan_interval = "0.5s"\nsnapshot_interval = "0.5s"\n'
-            'rescan = ["2s"]\n'
+            'rescan = ["2s"]\nmax_source_bytes = 1_000_000\n'
         )
         .replace("retries = 2", "retries = 0")
         .replace("[fetch]\n", "[fetch]\nmax_bytes = 1_000_000\n")
@@ -149,7 +149,7 @@ def test_once_discovers_scans_and_checks_from_every_source(site, db_path):
     assert all(statuses(db_path).get(post) == "live" for post in POSTS), result.stderr
     sources = {r["name"]: r for r in query(db_path, "select * from source_state")}
     assert sources["garbage"]["last_error"] and sources["down"]["last_error"]
-    assert "larger than max_bytes" in sources["huge"]["last_error"]
+    assert "larger than max_source_bytes" in sources["huge"]["last_error"]
     assert sources["feed"]["last_error"] is None and sources["list"]["urls_seen"] == 1
     assert "article scanned:" in result.stderr and "post checked:" in result.stderr
     run = query(db_path, "select * from worker_runs")[-1]

@@ -175,6 +175,20 @@ _SOURCE_STATE_COLUMNS = {
     "last_error": "Why the last read failed, when it did.",
     "urls_seen": "How many article URLs the source has listed.",
 }
+_SITEMAP_CHILDREN_COLUMNS = {
+    "id": "Row id.",
+    "source": "The sitemap source (source_state.name) that leads to this child.",
+    "url": "The child sitemap's URL.",
+    "parent": "The sitemap index that lists it (the source's URL at depth 1).",
+    "depth": "Nesting below the source: 1 for a child of the source's own sitemap.",
+    "lastmod": "The <lastmod> its parent gives it, as written.",
+    "etag": "ETag of its last answer, for its own conditional requests.",
+    "last_modified": "Last-Modified of its last answer, for its own conditional requests.",
+    "read_at": "When its content was last known: read, or answered 304 (UTC).",
+    "checked_at": "When it was last requested (UTC).",
+    "last_error": "Why the last request failed, when it did.",
+    "urls_seen": "How many article URLs it listed when last read.",
+}
 _RECORDS_COLUMNS = {
     "id": "Row id of the record pointer.",
     "warc_file": "WARC file: relative to the archive's warc_dir, or absolute for a crawl's "
@@ -450,6 +464,11 @@ TABLES: dict[str, dict[str, Any]] = {
     "source_state": {
         "description": "The worker's state for each configured source (feeds, sitemaps…).",
         "columns": _SOURCE_STATE_COLUMNS,
+    },
+    "sitemap_children": {
+        "description": "Child sitemaps of each sitemap source, each revalidated on its own.",
+        "columns": _SITEMAP_CHILDREN_COLUMNS,
+        "facets": ["source", "depth"],
     },
     "records": {
         "description": "Where the evidence bytes are: one row per WARC record.",

@@ -3,7 +3,7 @@
 - ``schema``: tables, views, full-text search and migrations, declared as data;
 - ``connection``: opening the file (WAL, busy timeout, foreign keys) and transactions;
 - ``group``: grouped commits of all-or-nothing items;
-- ``articles``, ``posts``, ``daemon``, ``records``: the writes and reads of each part;
+- ``articles``, ``posts``, ``daemon``, ``records``, ``sitemaps``: the writes and reads of each part;
 - ``queries``: read-only questions for the CLI.
 
 Each article (and each post check) is saved all-or-nothing: in its own ``BEGIN IMMEDIATE``
@@ -32,6 +32,7 @@ from .daemon import (
 from .group import GroupWriter
 from .posts import check_writer, due_posts, posts_to_check, save_check
 from .queries import PostLine, archive_path, most_embedded_posts, stats
+from .sitemaps import load_sitemap_children, record_listing
 
 __all__ = [
     "Archive",
@@ -47,11 +48,13 @@ __all__ = [
     "due_posts",
     "enqueue_articles",
     "latest_worker_run",
+    "load_sitemap_children",
     "load_source_state",
     "most_embedded_posts",
     "open_archive",
     "open_database",
     "posts_to_check",
+    "record_listing",
     "save_check",
     "save_crawl_scans",
     "save_scan",

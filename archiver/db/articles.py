@@ -261,15 +261,19 @@ def _ensure_post(conn: sqlite3.Connection, embed: Embed, now: str) -> None:
 
 def enqueue_articles(db: Archive, urls: Sequence[str], source: str) -> int:
     """Queue article URLs for a first scan (duplicates ignored); returns how many were new."""
-    now = utcnow()
     with transaction(db) as conn:
-        before = conn.total_changes
-        conn.executemany(
-            "insert into articles (url, first_seen_at, source, next_scan_at, scan_count)"
-            " values (?, ?, ?, ?, 0) on conflict(url) do nothing",
-            [(url, now, source, now) for url in dict.fromkeys(urls)],
-        )
-        return conn.total_changes - before
+        return insert_queued(conn, urls, source, utcnow())
+
+
+def insert_queued(conn: sqlite3.Connection, urls: Sequence[str], source: str, now: str) -> int:
+    """``enqueue_articles`` inside the caller's transaction."""
+    before = conn.total_changes
+    conn.executemany(
+        "insert into articles (url, first_seen_at, source, next_scan_at, scan_count)"
+        " values (?, ?, ?, ?, 0) on conflict(url) do nothing",
+        [(url, now, source, now) for url in dict.fromkeys(urls)],
+    )
+    return conn.total_changes - before
 
 
 def due_articles(db: Archive, limit: int, now: str | None = None) -> list[DueArticle]:

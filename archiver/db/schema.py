@@ -225,6 +225,31 @@ EVIDENCE_TABLES: dict[str, Table] = {
     ),
 }
 
+#: Child sitemaps of each sitemap source (migration m009): each one's own validators and
+#: the ``lastmod`` its parent gives, so a child is revalidated on its own, not through its
+#: index (a static index answers 304 while its children change).
+SITEMAP_TABLES: dict[str, Table] = {
+    "sitemap_children": Table(
+        columns={
+            "id": int,
+            "source": str,  # source_state.name
+            "url": str,
+            "parent": str,  # the sitemap (or index) that lists it
+            "depth": int,  # 1 for a child of the source's own URL
+            "lastmod": str,  # as the parent last gave it
+            "etag": str,
+            "last_modified": str,
+            "read_at": str,  # when we last had its content (a read or a 304)
+            "checked_at": str,  # when it was last requested
+            "last_error": str,
+            "urls_seen": int,  # pages it listed when last read
+        },
+        not_null=frozenset({"source", "url", "parent", "depth"}),
+        unique_indexes=(("source", "url"),),
+        indexes=(("source", "parent"),),
+    ),
+}
+
 #: Columns that point rows at their evidence (migration m004): table -> [(column, type)].
 EVIDENCE_COLUMNS: dict[str, list[tuple[str, type]]] = {
     "scans": [("record_id", int)],
@@ -474,3 +499,9 @@ def m008_post_changes_compare_normalised(db: sqlite_utils.Database) -> None:
     """``post_changes`` compares texts the way they are normalised (``comparable_sql``):
     snapshots now keep X's text verbatim, zero-width joiners and no-break spaces included."""
     db.create_view("post_changes", POST_CHANGES_SQL, replace=True)
+
+
+@migrations()
+def m009_sitemap_children(db: sqlite_utils.Database) -> None:
+    """Per-child state of sitemap indexes (ETag, Last-Modified, lastmod, error)."""
+    create_tables(db, SITEMAP_TABLES)

@@ -1,0 +1,85 @@
+"""The child sitemaps each sitemap source remembers, and the storing of one poll's listing."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+from ..clock import utcnow
+from ..listings import KnownChild, Listing, Validators
+from .articles import insert_queued
+from .connection import transaction
+
+
+def load_sitemap_children(db: sqlite_utils.Database, source: str) -> dict[str, KnownChild]:
+    """The child sitemaps of ``source`` as the archive remembers them, by URL."""
+    rows = db.conn.execute(
+        "select url, parent, depth, lastmod, etag, last_modified, read_at"
+        " from sitemap_children where source = ?",
+        (source,),
+    ).fetchall()
+    return {
+        url: KnownChild(url, parent, depth, lastmod, Validators(etag, last_modified), read_at)
+        for url, parent, depth, lastmod, etag, last_modified, read_at in rows
+    }
+
+
+def record_listing(db: sqlite_utils.Database, source: str, listing: Listing) -> int:
+    """Store what one document of a poll listed, all at once: queue its article URLs, keep a
+    child sitemap's validators and error, and replace the children a re-read index names.
+    Returns how many article URLs were new."""
+    now = utcnow()
+    with transaction(db) as conn:
+        new = insert_queued(conn, listing.urls, source, now) if listing.urls else 0
+        if listing.parent is not None:
+            _save_child_state(conn, source, listing, now)
+        if listing.children is not None:
+            _replace_children(conn, source, listing)
+        return new
+
+
+def _save_child_state(conn: sqlite3.Connection, source: str, listing: Listing, now: str) -> None:
+    read = listing.outcome == "read"
+    conn.execute(
+        "insert into sitemap_children (source, url, parent, depth, lastmod, etag,"
+        " last_modified, read_at, checked_at, last_error, urls_seen)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " on conflict(source, url) do update set etag = excluded.etag,"
+        " last_modified = excluded.last_modified,"
+        " read_at = coalesce(excluded.read_at, read_at), checked_at = excluded.checked_at,"
+        " last_error = excluded.last_error, urls_seen = coalesce(excluded.urls_seen, urls_seen)",
+        (
+            source,
+            listing.url,
+            listing.parent,
+            listing.depth,
+            listing.lastmod,
+            listing.validators.etag,
+            listing.validators.last_modified,
+            listing.read_at,
+            now,
+            listing.error,
+            len(listing.urls) if read else None,
+        ),
+    )
+
+
+def _replace_children(conn: sqlite3.Connection, source: str, listing: Listing) -> None:
+    children = listing.children or []
+    conn.executemany(
+        "insert into sitemap_children (source, url, parent, depth, lastmod)"
+        " values (?, ?, ?, ?, ?) on conflict(source, url) do update set"
+        " parent = excluded.parent, depth = excluded.depth, lastmod = excluded.lastmod",
+        [(source, c.url, listing.url, listing.depth + 1, c.lastmod) for c in children],
+    )
+    listed = {child.url for child in children}
+    stale = [
+        (source, url)
+        for (url,) in conn.execute(
+            "select url from sitemap_children where source = ? and parent = ?",
+            (source, listing.url),
+        )
+        if url not in listed
+    ]
+    conn.executemany("delete from sitemap_children where source = ? and url = ?", stale)

@@ -1,0 +1,132 @@
+"""The data a source poll hands on: answers, validators, child sitemaps, listings.
+
+Shared by the parsers, the sitemap walk, the worker and the database package, so none of
+them has to import another's code to talk about a poll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class ChildRef:
+    """A child sitemap as its parent names it (``lastmod`` as written, if given)."""
+
+    url: str
+    lastmod: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceResponse:
+    """One answer to a source request. ``status_code`` 304 comes with an empty body."""
+
+    url: str
+    status_code: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class PollStopped(Exception):
+    """Raised by a ``Fetch`` that was asked to stop while waiting its turn."""
+
+
+class Fetch(Protocol):
+    """GET ``url`` with extra request ``headers``; raises ``FetchError`` (HTTP ≥ 400 too)."""
+
+    def __call__(self, url: str, headers: Mapping[str, str]) -> SourceResponse: ...
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional GET sends back: the ETag and Last-Modified of the last answer."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def request_headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+    def updated(self, headers: Mapping[str, str]) -> Validators:
+        lowered = {name.lower(): value for name, value in headers.items()}
+        return Validators(
+            lowered.get("etag") or self.etag, lowered.get("last-modified") or self.last_modified
+        )
+
+
+@dataclass(frozen=True)
+class KnownChild:
+    """What the archive remembers of a child sitemap between polls."""
+
+    url: str
+    parent: str
+    depth: int
+    lastmod: str | None = None  # as its parent last listed it
+    validators: Validators = field(default_factory=Validators)
+    read_at: str | None = None  # the last time its body was read (UTC ISO-8601)
+
+
+@dataclass
+class Listing:
+    """One document of a poll. ``outcome`` is ``read``, ``unchanged`` (304) or ``failed``;
+    ``children`` is None unless the document was read (then it is the full list of its
+    child sitemaps)."""
+
+    url: str
+    depth: int = 0
+    parent: str | None = None
+    outcome: str = "read"
+    urls: list[str] = field(default_factory=list)
+    children: list[ChildRef] | None = None
+    validators: Validators = field(default_factory=Validators)
+    lastmod: str | None = None
+    error: str | None = None
+    read_at: str | None = None  # when a read or a 304 was asked for (UTC ISO-8601)
+
+
+@dataclass(frozen=True)
+class SourceLimits:
+    """Bounds on one poll: body size, sitemap index nesting, child fetches, and a stop flag."""
+
+    max_bytes: int = 50_000_000
+    max_depth: int = 3
+    max_children: int = 100
+    should_stop: Callable[[], bool] = lambda: False
+
+
+@dataclass
+class PollResult:
+    """The outcome of one poll: the root document, and what happened to its children."""
+
+    root: Listing
+    urls_seen: int = 0
+    mtime: float | None = None
+    child_errors: list[str] = field(default_factory=list)
+    children_read: int = 0
+    deferred: int = 0  # child sitemaps left for the next poll (the per-poll bound, or a stop)
+    too_deep: int = 0  # child sitemaps nested deeper than max_depth, not followed
+
+    @property
+    def unchanged(self) -> bool:
+        return self.root.outcome == "unchanged"
+
+    @property
+    def error(self) -> str | None:
+        """One line for ``source_state.last_error``: the first failure, and how many."""
+        if self.root.error:
+            return self.root.error
+        if not self.child_errors:
+            return None
+        count = len(self.child_errors)
+        noun = "child sitemap" if count == 1 else "child sitemaps"
+        return f"{count} {noun} failed (the others were read); first: {self.child_errors[0]}"
+
+
+OnListing = Callable[[Listing], None]

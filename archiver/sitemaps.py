@@ -1,0 +1,161 @@
+"""Pages and child sitemaps listed by a sitemap, in every form the protocol allows.
+
+- XML: ``<urlset>`` and ``<sitemapindex>`` in any namespace (sitemaps.org with or without
+  a trailing slash, https, Google's 0.84, none). An entry's ``<loc>`` must be in the entry's
+  own namespace, so ``<image:loc>`` or ``<video:player_loc>`` are never taken for pages. The
+  kind of an entry decides, not the root: a ``<sitemap>`` inside a ``<urlset>`` is a child.
+- RSS 2.0 and Atom feeds used as sitemaps (read by ``feeds.parse_feed``).
+- Plain text: one absolute URL a line; robots.txt ``Sitemap:`` lines name children.
+
+XML is read with lxml's ``iterparse`` and each entry is dropped once read, so a 50 MB sitemap
+never becomes a 50,000-element tree. The parse is strict: an entry counts only when its
+closing tag was read, so a truncated file never yields a half-written ``…/page_``; entries
+before a syntax error are kept and the error is reported with them. Entities are not
+resolved and nothing is loaded from the network (no XXE, no billion laughs).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .errors import SourceFormatError
+from .feeds import parse_feed, unique
+from .listings import ChildRef
+from .urls import resolve_link
+
+SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
+FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel"})
+ENTRY_KINDS = frozenset({"url", "sitemap"})
+TEXT_URL_RE = re.compile(r"https?://\S+", re.IGNORECASE)
+# A <loc> names a scheme, a host (//host/x) or a path from the root; a bare word such as
+# "None" (a generator's bug) is not a page.
+LOC_FORM_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|/")
+ROBOTS_SITEMAP_RE = re.compile(r"^\s*site-?map\s*:\s*(\S+)", re.IGNORECASE)
+
+
+@dataclass
+class SitemapDoc:
+    """What one sitemap document lists. ``error`` is set when the document broke off after
+    the entries kept here (truncated or malformed XML)."""
+
+    pages: list[str] = field(default_factory=list)
+    children: list[ChildRef] = field(default_factory=list)
+    error: str | None = None
+
+
+def parse_sitemap(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> SitemapDoc:
+    """Pages and children of a sitemap (XML, feed or text) read from ``url``.
+
+    ``body`` is the decoded document. Raises ``SourceFormatError`` when it lists nothing
+    because it is not a sitemap (or broke off before its first entry).
+    """
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return _parse_xml(body, url, headers or {})
+    return _parse_text(body, url)
+
+
+def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> SitemapDoc:
+    doc = SitemapDoc()
+    root_name, junk = None, []
+    try:
+        for kind, loc, lastmod in _xml_entries(body):
+            if kind == "root":
+                root_name = loc
+                if root_name in FEED_ROOTS:
+                    return SitemapDoc(pages=parse_feed(body, url, headers))
+                if root_name not in SITEMAP_ROOTS:
+                    raise SourceFormatError(f"{url}: not a sitemap (root element <{loc}>)")
+                continue
+            link = loc_link(loc, url)
+            if link is None:
+                junk.append(loc)
+            elif kind == "url":
+                doc.pages.append(link)
+            else:
+                doc.children.append(ChildRef(link, lastmod))
+    except etree.XMLSyntaxError as exc:
+        entries = len(doc.pages) + len(doc.children)
+        if root_name is None or not entries:
+            raise SourceFormatError(f"{url}: not a sitemap (invalid XML: {exc})") from None
+        doc.error = f"{url}: XML broken off after {entries} entries ({exc})"
+    if junk and not doc.pages and not doc.children:
+        raise SourceFormatError(f"{url}: no entry has a URL in <loc> (first: {junk[0]!r})")
+    doc.pages = unique(doc.pages)
+    doc.children = list({child.url: child for child in doc.children}.values())
+    return doc
+
+
+def _xml_entries(body: bytes) -> Iterator[tuple[str, str | None, str | None]]:
+    """``("root", local name, None)`` first, then ``(kind, loc, lastmod)`` of each closed
+    ``<url>`` or ``<sitemap>`` entry directly under the root."""
+    events = etree.iterparse(
+        io.BytesIO(body),
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        recover=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    root = None
+    for event, element in events:
+        if root is None:
+            root = element
+            yield "root", _local_name(element).lower(), None
+            continue
+        if event != "end" or element.getparent() is not root:
+            continue
+        kind = _local_name(element)
+        if kind in ENTRY_KINDS:
+            namespace = etree.QName(element).namespace
+            yield (
+                kind,
+                _child_text(element, namespace, "loc"),
+                _child_text(element, namespace, "lastmod"),
+            )
+        element.clear()
+        while element.getprevious() is not None:
+            del root[0]
+
+
+def loc_link(loc: str | None, base: str) -> str | None:
+    """The page or child a ``<loc>`` names, resolved against the sitemap's address."""
+    return resolve_link(loc, base) if loc and LOC_FORM_RE.match(loc) else None
+
+
+def _local_name(element: etree._Element) -> str:
+    tag = element.tag
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _child_text(element: etree._Element, namespace: str | None, name: str) -> str | None:
+    child = element.find(f"{{{namespace}}}{name}" if namespace else name)
+    text = child.text if child is not None else None
+    return text.strip() if text and text.strip() else None
+
+
+def _parse_text(body: bytes, url: str) -> SitemapDoc:
+    """A text sitemap (one absolute URL a line) or robots.txt (``Sitemap:`` lines)."""
+    doc = SitemapDoc()
+    for line in body.decode("utf-8", "replace").splitlines():
+        robots = ROBOTS_SITEMAP_RE.match(line)
+        if robots:
+            child = resolve_link(robots.group(1), url)
+            if child:
+                doc.children.append(ChildRef(child))
+        elif TEXT_URL_RE.fullmatch(line.strip()):
+            page = resolve_link(line.strip())
+            if page:
+                doc.pages.append(page)
+    if not doc.pages and not doc.children:
+        raise SourceFormatError(f"{url}: not a sitemap (no XML, no URL lines, no Sitemap: lines)")
+    doc.pages = unique(doc.pages)
+    doc.children = list({child.url: child for child in doc.children}.values())
+    return doc

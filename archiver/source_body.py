@@ -1,0 +1,78 @@
+"""The body of a feed or sitemap answer, made ready to parse, within bounds.
+
+gzip is undone by its magic bytes: a static ``.xml.gz`` is usually served as
+``application/gzip`` or ``octet-stream`` without ``Content-Encoding``. The result never
+exceeds ``max_source_bytes``. An empty body or an HTML page (a soft 404, a login wall) where
+a feed or sitemap was expected is an error, not "0 URLs".
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from .errors import SourceFormatError, SourceTooLargeError
+from .listings import Fetch, SourceResponse, Validators
+
+GZIP_MAGIC = b"\x1f\x8b"
+HTML_START_RE = re.compile(
+    rb"(?:\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
+)
+
+
+def decoded_body(response: SourceResponse, max_bytes: int, kind: str) -> bytes:
+    """The document in ``response``: un-gzipped by magic bytes, bounded, checked.
+
+    Raises ``SourceTooLargeError`` past ``max_bytes`` and ``SourceFormatError`` for an
+    empty body or an HTML page (a soft 404, a login wall) where a ``kind`` was expected.
+    """
+    body = response.body
+    if body.startswith(GZIP_MAGIC):
+        body = gunzip(body, max_bytes, response.url)
+    elif len(body) > max_bytes:
+        raise SourceTooLargeError(too_large(response.url, max_bytes))
+    if not body.strip():
+        raise SourceFormatError(
+            f"{response.url}: empty body, not a {kind} (HTTP {response.status_code})"
+        )
+    head = body[:4096].removeprefix(b"\xef\xbb\xbf")
+    if HTML_START_RE.match(head):
+        content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type")
+        raise SourceFormatError(
+            f"{response.url}: an HTML page, not a {kind}"
+            f" (HTTP {response.status_code}, Content-Type {content_type or 'none'})"
+        )
+    return body
+
+
+def gunzip(data: bytes, max_bytes: int, url: str) -> bytes:
+    """Undo gzip (several members too) without ever holding more than ``max_bytes``.
+
+    A truncated stream gives what it decompressed (the parser then drops the unclosed
+    entry); trailing bytes that are not another gzip member are ignored.
+    """
+    out = bytearray()
+    while data.startswith(GZIP_MAGIC):
+        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += decompressor.decompress(data, max_bytes + 1 - len(out))
+        except zlib.error as exc:
+            raise SourceFormatError(f"{url}: not valid gzip ({exc})") from None
+        if len(out) > max_bytes:
+            raise SourceTooLargeError(too_large(url, max_bytes, "once decompressed"))
+        data = decompressor.unused_data if decompressor.eof else b""
+    return bytes(out)
+
+
+def too_large(url: str, max_bytes: int, how: str = "") -> str:
+    return f"{url}: larger than max_source_bytes ({max_bytes:,} bytes){' ' + how if how else ''}"
+
+
+def read_document(
+    fetch: Fetch, url: str, validators: Validators, kind: str, max_bytes: int
+) -> tuple[SourceResponse, bytes | None]:
+    """GET one document conditionally: (response, decoded body), body None for 304."""
+    response = fetch(url, validators.request_headers())
+    if response.status_code == 304:
+        return response, None
+    return response, decoded_body(response, max_bytes, kind)

@@ -1,0 +1,115 @@
+"""A real HTTP server on 127.0.0.1 for feed and sitemap tests, usable from other processes.
+
+Documents are served by path, with their own headers and ETag (answering 304 to a matching
+``If-None-Match``); a path may map to a function that builds the document on request (deep
+or endless sitemap indexes). Every request is logged with its arrival time.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Document:
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    status: int = 200
+    etag: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: str
+    headers: dict[str, str]
+    at: float  # time.monotonic() when the request arrived
+
+
+Builder = Callable[[str], Document | None]
+
+
+class SourceSite:
+    """``with SourceSite() as site: site.documents["/x.xml"] = Document(...)``."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, Document] = {}
+        self.builders: list[Builder] = []
+        self.hits: list[Hit] = []
+        self._changed = threading.Condition()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> SourceSite:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def url(self, path: str) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}{path}"
+
+    def document(self, path: str) -> Document | None:
+        if path in self.documents:
+            return self.documents[path]
+        for build in self.builders:
+            found = build(path)
+            if found is not None:
+                return found
+        return None
+
+    def record(self, hit: Hit) -> None:
+        with self._changed:
+            self.hits.append(hit)
+            self._changed.notify_all()
+
+    def paths(self) -> list[str]:
+        with self._changed:
+            return [hit.path for hit in self.hits]
+
+    def wait_for(self, predicate: Callable[[list[Hit]], bool], timeout: float = 60.0) -> None:
+        """Block until ``predicate(hits)`` holds (an event, not a sleep)."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: predicate(self.hits), timeout):
+                raise AssertionError(f"the server did not see that in {timeout}s: {self.hits}")
+
+
+def _handler(site: SourceSite) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = self.path.split("?")[0]
+            site.record(
+                Hit(path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+            )
+            document = site.document(path)
+            if document is None:
+                self._answer(404, {"Content-Type": "text/plain"}, b"not found")
+            elif document.etag and self.headers.get("If-None-Match") == document.etag:
+                self._answer(304, {"ETag": document.etag}, b"")
+            else:
+                headers = dict(document.headers)
+                if document.etag:
+                    headers["ETag"] = document.etag
+                self._answer(document.status, headers, document.body)
+
+        def _answer(self, status: int, headers: dict[str, str], body: bytes) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if status != 304:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if status != 304:
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Handler

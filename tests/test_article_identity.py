@@ -1,0 +1,105 @@
+"""Article identity: the same article reached through a campaign link, a fragment or a
+differently written host is one article; links in sources resolve as a browser would."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from archiver.urls import article_url, is_tracking_param, resolve_link
+
+
+@pytest.mark.parametrize(
+    ("url", "identity"),
+    [
+        ("https://news.example/a?utm_source=rss&utm_medium=feed", "https://news.example/a"),
+        ("https://news.example/a?id=5&fbclid=IwAR0x", "https://news.example/a?id=5"),
+        (
+            "https://news.example/a?gclid=1&page=2&mc_cid=9&mc_eid=8",
+            "https://news.example/a?page=2",
+        ),
+        ("https://news.example/a?UTM_Campaign=x&b=1", "https://news.example/a?b=1"),
+        ("https://news.example/a?utm%5Fsource=x&b=1", "https://news.example/a?b=1"),
+        ("https://news.example/a?at_medium=RSS&at_campaign=KARANGA", "https://news.example/a"),
+        ("https://news.example/a?wt_mc=rss.beitrag", "https://news.example/a"),
+        ("https://news.example/a#comments", "https://news.example/a"),
+        ("https://news.example/a?x=1#top", "https://news.example/a?x=1"),
+        ("HTTPS://News.Example/Path/Case?Q=Keep", "https://news.example/Path/Case?Q=Keep"),
+        ("https://news.example:443/a", "https://news.example/a"),
+        ("http://news.example:80/a", "http://news.example/a"),
+        ("http://news.example:8080/a", "http://news.example:8080/a"),
+        ("https://news.example", "https://news.example/"),
+        ("https://[2001:db8::1]:443/a", "https://[2001:db8::1]/a"),
+        ("https://news.example/a?b=%2F&a=1", "https://news.example/a?b=%2F&a=1"),
+        ("https://news.example/a?", "https://news.example/a"),
+        ("https://news.example/#!/story/1", "https://news.example/#!/story/1"),
+        ("  https://news.example/a\n", "https://news.example/a"),
+    ],
+)
+def test_article_identity(url, identity):
+    assert article_url(url) == identity
+
+
+def test_parameters_that_name_content_are_kept():
+    """Generic names (``source``, ``ref``, ``id``) may select content: never removed."""
+    url = "https://news.example/a?source=home&ref=1&id=7&campaign_id=3"
+    assert article_url(url) == url
+    assert not is_tracking_param("utmost") and is_tracking_param("utm_term")
+
+
+@given(
+    st.sampled_from(["utm_source", "fbclid", "gclid", "mc_eid", "_hsenc"]),
+    st.text("ab1", min_size=1),
+)
+def test_identity_is_stable(tracker, value):
+    url = f"https://news.example/p/1?keep=1&{tracker}={value}#frag"
+    once = article_url(url)
+    assert once == "https://news.example/p/1?keep=1"
+    assert article_url(once) == once
+
+
+@pytest.mark.parametrize(
+    ("link", "base", "resolved"),
+    [
+        ("/news/1", "https://site.example/feed.xml", "https://site.example/news/1"),
+        ("2.html", "https://site.example/a/feed.xml", "https://site.example/a/2.html"),
+        ("//cdn.example/x", "https://site.example/feed", "https://cdn.example/x"),
+        ("//cdn.example/x", "http://site.example/feed", "http://cdn.example/x"),
+        ("HTTP://Site.Example/X", None, "http://site.example/X"),
+        ("Https://site.example/x?utm_source=a", None, "https://site.example/x"),
+        (" https://site.example/x ", None, "https://site.example/x"),
+        ("mailto:desk@site.example", "https://site.example/", None),
+        ("javascript:alert(1)", "https://site.example/", None),
+        ("ftp://site.example/file", None, None),
+        ("/relative/without/base", None, None),
+        ("", "https://site.example/", None),
+        (None, "https://site.example/", None),
+        ("https://", None, None),
+    ],
+)
+def test_resolve_link(link, base, resolved):
+    assert resolve_link(link, base) == resolved
+
+
+def test_scans_through_tracking_links_are_one_article(httpserver, run_cli, db):
+    """Real scans over loopback: two campaign links and the plain address are one article;
+    the address as fetched and the page's canonical link are kept beside the identity."""
+    page = (
+        '<html><head><title>Harbour</title><link rel="canonical" href="/story?id=1"></head>'
+        "<body><p>No embeds here.</p></body></html>"
+    )
+    httpserver.expect_request("/story").respond_with_data(page, content_type="text/html")
+    plain = httpserver.url_for("/story?id=1")
+    tagged = plain + "&utm_source=newsletter&fbclid=abc#comments"
+    for target in (tagged, plain, plain + "&mc_cid=1"):
+        assert run_cli("scan", target).exit_code == 0
+    rows = list(db.query("select url, final_url, canonical_url, scan_count from articles"))
+    assert rows == [
+        {
+            "url": plain,
+            "final_url": plain + "&mc_cid=1",
+            "canonical_url": plain,
+            "scan_count": 3,
+        }
+    ]

@@ -1,0 +1,210 @@
+"""Sitemap parsing: every namespace and form, strict about unclosed entries, never a page
+from an extension's ``loc``, never an entity resolved."""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.errors import SourceFormatError
+from archiver.listings import ChildRef
+from archiver.sitemaps import parse_sitemap
+
+URL = "https://site.example/sitemap.xml"
+NAMESPACES = [
+    "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "http://www.sitemaps.org/schemas/sitemap/0.9/",
+    "https://www.sitemaps.org/schemas/sitemap/0.9",
+    "http://www.google.com/schemas/sitemap/0.84",
+    "http://www.google.com/schemas/sitemap/0.9",
+    None,
+]
+
+
+def urlset(entries: str, namespace: str | None = NAMESPACES[0], extra_ns: str = "") -> bytes:
+    xmlns = f' xmlns="{namespace}"' if namespace else ""
+    return f'<?xml version="1.0"?><urlset{xmlns}{extra_ns}>{entries}</urlset>'.encode()
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_urlset_in_every_namespace(namespace):
+    body = urlset("<url><loc>https://site.example/a</loc></url><url><loc>/b</loc></url>", namespace)
+    assert parse_sitemap(body, URL).pages == ["https://site.example/a", "https://site.example/b"]
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_index_in_every_namespace(namespace):
+    xmlns = f' xmlns="{namespace}"' if namespace else ""
+    body = (
+        f"<sitemapindex{xmlns}><sitemap><loc>https://site.example/1.xml</loc>"
+        "<lastmod>2024-01-02</lastmod></sitemap>"
+        "<sitemap><loc>https://site.example/2.xml.gz</loc></sitemap></sitemapindex>"
+    ).encode()
+    doc = parse_sitemap(body, URL)
+    assert doc.pages == []
+    assert doc.children == [
+        ChildRef("https://site.example/1.xml", "2024-01-02"),
+        ChildRef("https://site.example/2.xml.gz"),
+    ]
+
+
+def test_prefixed_sitemap_namespace():
+    body = (
+        b'<sm:urlset xmlns:sm="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sm:url><sm:loc>https://site.example/p</sm:loc></sm:url></sm:urlset>"
+    )
+    assert parse_sitemap(body, URL).pages == ["https://site.example/p"]
+
+
+def test_extension_locations_are_not_pages():
+    entries = (
+        "<url><loc>https://site.example/story</loc>"
+        "<image:image><image:loc>https://img.example/1.jpg</image:loc></image:image>"
+        "<video:video><video:content_loc>https://v.example/1.mp4</video:content_loc>"
+        "<video:player_loc>https://v.example/player</video:player_loc></video:video>"
+        '<xhtml:link rel="alternate" hreflang="de" href="https://site.example/de/story"/>'
+        "<news:news><news:title>T</news:title></news:news></url>"
+    )
+    namespaces = (
+        ' xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"'
+        ' xmlns:video="http://www.google.com/schemas/sitemap-video/1.1"'
+        ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+        ' xmlns:xhtml="http://www.w3.org/1999/xhtml"'
+    )
+    assert parse_sitemap(urlset(entries, extra_ns=namespaces), URL).pages == [
+        "https://site.example/story"
+    ]
+
+
+def test_sitemap_entry_inside_urlset_is_a_child():
+    body = urlset(
+        "<url><loc>https://site.example/page</loc></url>"
+        "<sitemap><loc>https://site.example/more.xml</loc></sitemap>"
+    )
+    doc = parse_sitemap(body, URL)
+    assert doc.pages == ["https://site.example/page"]
+    assert doc.children == [ChildRef("https://site.example/more.xml")]
+
+
+def test_truncated_sitemap_drops_the_unclosed_entry():
+    body = urlset(
+        "<url><loc>https://site.example/page_1</loc></url>"
+        "<url><loc>https://site.example/page_2</loc></url>"
+        "<url><loc>https://site.example/page_"
+    )[: -len("</urlset>")]
+    doc = parse_sitemap(body, URL)
+    assert doc.pages == ["https://site.example/page_1", "https://site.example/page_2"]
+    assert doc.error and "broken off after 2 entries" in doc.error
+
+
+def test_entry_without_closing_tag_is_dropped_even_at_a_tag_boundary():
+    body = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://s.example/x</loc>'
+    with pytest.raises(SourceFormatError, match="invalid XML"):
+        parse_sitemap(body, URL)
+
+
+def test_entities_are_not_resolved(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("https://secret.example/leaked", encoding="utf-8")
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY x SYSTEM "file://{secret}">'
+        '<!ENTITY a "https://site.example/expanded">]>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>&x;</loc></url><url><loc>&a;</loc></url>"
+        "<url><loc>https://site.example/plain</loc></url></urlset>"
+    ).encode()
+    pages = parse_sitemap(body, URL).pages
+    assert "https://secret.example/leaked" not in pages
+    assert "https://site.example/expanded" not in pages
+    assert "https://site.example/plain" in pages
+
+
+def test_billion_laughs_is_not_expanded():
+    levels = ['<!ENTITY l0 "lol">'] + [
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)
+    ]
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE urlset [{"".join(levels)}]>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>https://site.example/&l9;</loc></url>"
+        "<url><loc>https://site.example/ok</loc></url></urlset>"
+    ).encode()
+    try:
+        doc = parse_sitemap(body, URL)
+    except SourceFormatError as exc:  # libxml2 refuses the amplification outright
+        assert "amplification" in str(exc)
+    else:  # or leaves the entity unexpanded
+        assert all(len(page) < 200 for page in doc.pages)
+
+
+def test_loc_forms():
+    body = urlset(
+        "<url><loc>None</loc></url><url><loc>  https://site.example/ws  </loc></url>"
+        "<url><loc><![CDATA[https://site.example/cdata?a=1&b=2]]></loc></url>"
+        "<url><loc>//cdn.site.example/x</loc></url><url><loc>HTTPS://SITE.example/Up</loc></url>"
+        "<url><loc>https://site.example/a?x=1&amp;utm_source=sm</loc></url>"
+        "<url><loc>ftp://site.example/f</loc></url><url><loc></loc></url><url></url>"
+        "<url><loc>https://site.example/ws</loc></url>"
+    )
+    assert parse_sitemap(body, URL).pages == [
+        "https://site.example/ws",
+        "https://site.example/cdata?a=1&b=2",
+        "https://cdn.site.example/x",
+        "https://site.example/Up",
+        "https://site.example/a?x=1",
+    ]
+
+
+@pytest.mark.parametrize("root", ["rss", "feed"])
+def test_feeds_used_as_sitemaps(root):
+    if root == "rss":
+        body = b'<rss version="2.0"><channel><item><link>/p1</link></item></channel></rss>'
+    else:
+        body = b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="/p1"/></entry></feed>'
+    assert parse_sitemap(body, URL).pages == ["https://site.example/p1"]
+
+
+def test_text_sitemap_takes_only_url_lines():
+    body = (
+        b"Some words\nhttps://site.example/1\n  http://site.example/2  \nnot/a/url\nhttps://x y\n"
+    )
+    assert parse_sitemap(body, URL).pages == ["https://site.example/1", "http://site.example/2"]
+
+
+def test_robots_txt_sitemap_lines_are_children():
+    body = (
+        b"User-agent: *\nDisallow: /admin/\nSitemap: https://site.example/a.xml\n"
+        b"sitemap:/b.xml\nsite-map: https://site.example/c.xml\n"
+    )
+    doc = parse_sitemap(body, "https://site.example/robots.txt")
+    assert [c.url for c in doc.children] == [
+        "https://site.example/a.xml",
+        "https://site.example/b.xml",
+        "https://site.example/c.xml",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<html><body>hi</body></html>", "root element <html>"),
+        (b"<urlset><url does not close</urlset>", "invalid XML"),
+        (b"just words, no links", "not a sitemap"),
+        (b"<?xml version='1.0'?><note>x</note>", "root element <note>"),
+    ],
+)
+def test_not_a_sitemap(body, message):
+    with pytest.raises(SourceFormatError, match=message):
+        parse_sitemap(body, URL)
+
+
+def test_large_sitemap_is_read_entry_by_entry():
+    count = 50_000
+    entries = "".join(f"<url><loc>https://site.example/p/{i}</loc></url>" for i in range(count))
+    doc = parse_sitemap(urlset(entries), URL)
+    assert len(doc.pages) == count and doc.pages[-1] == f"https://site.example/p/{count - 1}"
+
+
+def test_entries_without_a_single_url_are_an_error():
+    body = urlset("<url><loc>None</loc></url><url><loc>None</loc></url><url></url>")
+    with pytest.raises(SourceFormatError, match="no entry has a URL in <loc> \\(first: 'None'\\)"):
+        parse_sitemap(body, URL)

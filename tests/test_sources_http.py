@@ -1,0 +1,219 @@
+"""Sources over real HTTP on 127.0.0.1, polled by the worker into a real archive: sitemap
+indexes that point back at the test server, a missing child, gzip files, a 304 index, the
+bounds on a walk (count, depth, per-host delay, a SIGTERM) and a body that names a file."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from source_server import Document, SourceSite
+
+from archiver.config import Config, FetchConfig, Source, WorkerConfig
+from archiver.worker import Worker
+
+XML = {"Content-Type": "application/xml"}
+NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def urlset(site: SourceSite, *paths: str, extra: str = "") -> bytes:
+    entries = "".join(f"<url><loc>{site.url(p)}</loc></url>" for p in paths)
+    return f'<urlset xmlns="{NS}">{entries}{extra}</urlset>'.encode()
+
+
+def index(site: SourceSite, *paths: str) -> bytes:
+    entries = "".join(f"<sitemap><loc>{site.url(p)}</loc></sitemap>" for p in paths)
+    return f'<sitemapindex xmlns="{NS}">{entries}</sitemapindex>'.encode()
+
+
+def poll(db_path: Path, source: Source, delay: float = 0.0, children: int = 100) -> None:
+    config = Config(
+        fetch=FetchConfig(timeout=5.0, per_host_delay=delay, retries=0),
+        worker=WorkerConfig(sitemap_children_per_poll=children),
+    )
+    Worker(str(db_path), config).poll_source(source)
+
+
+def rows(db_path: Path, sql: str) -> list[dict]:
+    db = sqlite_utils.Database(db_path)
+    try:
+        return list(db.query(sql))
+    finally:
+        db.close()
+
+
+def queued(db_path: Path) -> set[str]:
+    return {row["url"] for row in rows(db_path, "select url from articles")}
+
+
+def state(db_path: Path) -> dict:
+    return rows(db_path, "select * from source_state")[0]
+
+
+@pytest.fixture
+def site():
+    with SourceSite() as served:
+        yield served
+
+
+def test_index_pointing_back_at_the_server_with_a_missing_child(site, db_path):
+    site.documents |= {
+        "/index.xml": Document(index(site, "/a.xml", "/gone.xml", "/b.xml.gz", "/nested.xml"), XML),
+        "/a.xml": Document(urlset(site, "/a1", "/a2"), XML),
+        "/b.xml.gz": Document(
+            gzip.compress(urlset(site, "/b1")), {"Content-Type": "application/gzip"}
+        ),
+        "/nested.xml": Document(index(site, "/c.xml"), XML),
+        "/c.xml": Document(urlset(site, "/c1"), {"Content-Type": "application/octet-stream"}),
+    }
+    poll(db_path, Source("map", "sitemap", site.url("/index.xml")))
+    assert queued(db_path) == {site.url(p) for p in ("/a1", "/a2", "/b1", "/c1")}
+    assert "1 child sitemap failed (the others were read)" in state(db_path)["last_error"]
+    assert "HTTP 404" in state(db_path)["last_error"]
+    children = {r["url"]: r for r in rows(db_path, "select * from sitemap_children")}
+    assert "HTTP 404" in children[site.url("/gone.xml")]["last_error"]
+    assert children[site.url("/c.xml")]["depth"] == 2
+    assert children[site.url("/b.xml.gz")]["urls_seen"] == 1
+
+
+def test_304_index_still_revalidates_children_on_their_own_etags(site, db_path):
+    site.documents |= {
+        "/index.xml": Document(index(site, "/a.xml", "/b.xml"), XML, etag='"i1"'),
+        "/a.xml": Document(urlset(site, "/a1"), XML, etag='"a1"'),
+        "/b.xml": Document(urlset(site, "/b1"), XML, etag='"b1"'),
+    }
+    source = Source("map", "sitemap", site.url("/index.xml"))
+    poll(db_path, source)
+    site.hits.clear()
+    site.documents["/b.xml"] = Document(urlset(site, "/b1", "/b2"), XML, etag='"b2"')
+    poll(db_path, source)
+    assert [(h.path, h.headers.get("if-none-match")) for h in site.hits] == [
+        ("/index.xml", '"i1"'),
+        ("/a.xml", '"a1"'),
+        ("/b.xml", '"b1"'),
+    ]
+    assert site.url("/b2") in queued(db_path)
+    assert state(db_path)["etag"] == '"i1"' and state(db_path)["last_error"] is None
+    etags = {r["url"]: r["etag"] for r in rows(db_path, "select url, etag from sitemap_children")}
+    assert etags == {site.url("/a.xml"): '"a1"', site.url("/b.xml"): '"b2"'}
+
+
+def endless_indexes(site: SourceSite, fanout: int) -> None:
+    """/d/<path>.xml is an index of ``fanout`` deeper indexes, forever."""
+
+    def build(path: str) -> Document | None:
+        if not path.startswith("/d/"):
+            return None
+        stem = path.removesuffix(".xml")
+        return Document(index(site, *(f"{stem}-{i}.xml" for i in range(fanout))), XML)
+
+    site.builders.append(build)
+
+
+def test_recursion_is_bounded_in_depth_and_count(site, db_path):
+    endless_indexes(site, 3)
+    poll(db_path, Source("deep", "sitemap", site.url("/d/0.xml")), children=1000)
+    depths = [path.count("-") for path in site.paths()]
+    assert max(depths) == 3 and len(depths) == 1 + 3 + 9 + 27
+    site.hits.clear()
+    poll(db_path, Source("wide", "sitemap", site.url("/d/w.xml")), children=10)
+    assert len(site.hits) == 1 + 10
+
+
+def test_children_are_requested_no_faster_than_the_per_host_delay(site, db_path):
+    delay = 0.3
+    site.documents["/index.xml"] = Document(index(site, *(f"/c{i}.xml" for i in range(5))), XML)
+    for i in range(5):
+        site.documents[f"/c{i}.xml"] = Document(urlset(site, f"/p{i}"), XML)
+    poll(db_path, Source("map", "sitemap", site.url("/index.xml")), delay=delay)
+    times = [hit.at for hit in site.hits]
+    assert len(times) == 6
+    assert all(later - earlier >= delay for earlier, later in itertools.pairwise(times))
+    assert len(queued(db_path)) == 5
+
+
+def test_sigterm_stops_a_long_walk_promptly(site, tmp_path, db_path):
+    """A real ``archive worker``: 100 children at 1 s per host; SIGTERM after the third."""
+    site.documents["/index.xml"] = Document(index(site, *(f"/c{i}.xml" for i in range(100))), XML)
+    for i in range(100):
+        site.documents[f"/c{i}.xml"] = Document(urlset(site, f"/p{i}"), XML)
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        '[fetch]\nper_host_delay = "1s"\nretries = 0\ntimeout = "5s"\n'
+        '[worker]\nsitemap_children_per_poll = 1000\nscan_interval = "1h"\n'
+        'snapshot_interval = "1h"\n'
+        f'[[sources]]\nname = "big"\ntype = "sitemap"\nurl = "{site.url("/index.xml")}"\n',
+        encoding="utf-8",
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "worker", "--config", str(config), "--db", str(db_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        site.wait_for(lambda hits: sum(h.path.startswith("/c") for h in hits) >= 3)
+        worker.send_signal(signal.SIGTERM)
+        signalled = time.monotonic()
+        _, stderr = worker.communicate(timeout=60)
+    finally:
+        worker.kill()
+    took = time.monotonic() - signalled
+    children = sum(path.startswith("/c") for path in site.paths())
+    assert worker.returncode == 0, stderr
+    assert children < 100 and took < children + 10  # the full walk would take 100 s
+    assert len(queued(db_path)) >= 3  # what was read before the stop is kept
+    assert "worker stopped" in stderr
+
+
+def test_a_body_naming_a_local_file_is_data(site, db_path, tmp_path):
+    secret = tmp_path / "local-feed.xml"
+    secret.write_bytes(
+        b'<rss version="2.0"><channel><item><link>https://secret.example/x</link></item>'
+        b"</channel></rss>"
+    )
+    site.documents["/feed.xml"] = Document(str(secret).encode(), XML)
+    site.documents["/zero.xml"] = Document(b"/dev/zero", XML)
+    poll(db_path, Source("local", "feed", site.url("/feed.xml")))
+    poll(db_path, Source("zero", "feed", site.url("/zero.xml")))
+    assert queued(db_path) == set()
+    errors = {r["name"]: r["last_error"] for r in rows(db_path, "select * from source_state")}
+    assert "not a feed" in errors["local"] and "not a feed" in errors["zero"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        (b"", "application/xml", "empty body"),
+        (b"<!DOCTYPE html><html><body>Not found</body></html>", "text/html", "an HTML page"),
+        (gzip.compress(b"<html><body>Login</body></html>"), "application/gzip", "an HTML page"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["feed", "sitemap"])
+def test_empty_and_html_bodies_are_recorded_as_errors(
+    site, db_path, body, content_type, message, kind
+):
+    site.documents["/src"] = Document(body, {"Content-Type": content_type})
+    poll(db_path, Source("s", kind, site.url("/src")))
+    assert message in state(db_path)["last_error"] and kind in state(db_path)["last_error"]
+
+
+def test_truncated_sitemap_and_a_sitemap_entry_in_a_urlset(site, db_path):
+    whole = urlset(
+        site, "/p1", "/p2", extra=f"<sitemap><loc>{site.url('/more.xml')}</loc></sitemap>"
+    )
+    site.documents["/map.xml"] = Document(whole + urlset(site, "/page_9")[:-30], XML)
+    site.documents["/more.xml"] = Document(urlset(site, "/m1"), XML)
+    site.documents["/cut.xml"] = Document(urlset(site, "/q1", "/page_long")[:-20], XML)
+    poll(db_path, Source("map", "sitemap", site.url("/map.xml")))
+    poll(db_path, Source("cut", "sitemap", site.url("/cut.xml")))
+    assert queued(db_path) == {site.url(p) for p in ("/p1", "/p2", "/m1", "/q1")}
+    errors = {r["name"]: r["last_error"] for r in rows(db_path, "select * from source_state")}
+    assert "broken off after 1 entries" in errors["cut"]
