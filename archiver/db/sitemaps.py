@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 
-import sqlite_utils
-
 from ..clock import utcnow
 from ..listings import KnownChild, Listing, Validators
 from .articles import insert_queued
-from .connection import transaction
+from .connection import Archive, transaction
 
 
-def load_sitemap_children(db: sqlite_utils.Database, source: str) -> dict[str, KnownChild]:
+def load_sitemap_children(db: Archive, source: str) -> dict[str, KnownChild]:
     """The child sitemaps of ``source`` as the archive remembers them, by URL."""
     rows = db.conn.execute(
         "select url, parent, depth, lastmod, etag, last_modified, read_at"
@@ -25,7 +23,7 @@ def load_sitemap_children(db: sqlite_utils.Database, source: str) -> dict[str, K
     }
 
 
-def record_listing(db: sqlite_utils.Database, source: str, listing: Listing) -> int:
+def record_listing(db: Archive, source: str, listing: Listing) -> int:
     """Store what one document of a poll listed, all at once: queue its article URLs, keep a
     child sitemap's validators and error, and replace the children a re-read index names.
     Returns how many article URLs were new."""
