@@ -18,7 +18,7 @@ import hashlib
 import io
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC
 from typing import TYPE_CHECKING
 
@@ -59,10 +59,6 @@ class WarcCounts:
     unreadable: int = 0
     other: int = 0  # warcinfo, request, metadata...: not pages
 
-    def add(self, other: WarcCounts) -> None:
-        for item in fields(self):
-            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
-
     def as_dict(self) -> dict[str, int]:
         return {item.name: getattr(self, item.name) for item in fields(self)}
 
@@ -96,18 +92,18 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
         separator = 0 if fh.read(2) == b"\x1f\x8b" else 4
         fh.seek(0)
         records = ArchiveIterator(fh, parse_http=True, auto_decode="none")
-        held: tuple[int, WarcRecordRef, bytes, bool] | None = None
+        held: WarcPage | None = None  # a page's length is known when the next record starts
         known = 0
         try:
             for record in records:
                 offset = record.stream_pos
-                if held is not None:  # a record's length is known when the next one starts
+                if held is not None:
                     counts.pages += 1
-                    yield _page(*held, length=offset - held[0] - separator)
+                    yield _ending_at(held, offset - separator)
                     held = None
                 known += _record_type(record) != "unknown"
                 try:
-                    held = (offset, *_read(record, warc_file, offset))
+                    held = _read(record, warc_file, offset)
                 except _Skip as skip:
                     _count(counts, skip.args[0])
         except OSError as exc:  # FastWARC's parse and decompression errors
@@ -116,27 +112,20 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
             raise TargetError(f"{path}: not a WARC file (no WARC record in it)")
         if held is not None:
             counts.pages += 1
-            yield _page(*held, length=size - held[0] - separator)
+            yield _ending_at(held, size - separator)
 
 
 def _count(counts: WarcCounts, name: str) -> None:
     setattr(counts, name, getattr(counts, name) + 1)
 
 
-def _page(
-    offset: int, ref: WarcRecordRef, body: bytes, is_payload: bool, *, length: int
-) -> WarcPage:
-    return WarcPage(_with_length(ref, offset, length), body, is_payload)
+def _ending_at(page: WarcPage, end: int) -> WarcPage:
+    """The page with its record's length: from its offset to ``end``."""
+    return replace(page, ref=replace(page.ref, warc_length=end - page.ref.warc_offset))
 
 
-def _with_length(ref: WarcRecordRef, offset: int, length: int) -> WarcRecordRef:
-    values = {item.name: getattr(ref, item.name) for item in fields(ref)}
-    values.update(warc_offset=offset, warc_length=length)
-    return WarcRecordRef(**values)
-
-
-def _read(record: WarcRecord, warc_file: str, offset: int) -> tuple[WarcRecordRef, bytes, bool]:
-    """The provenance and body of a scannable record, or ``_Skip``."""
+def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
+    """The page of a scannable record (its length still 0), or ``_Skip``."""
     kind = _record_type(record)
     if kind == "revisit":
         raise _Skip("revisit")
@@ -180,7 +169,7 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> tuple[WarcRecordRe
         content_type=content_type,
         payload_sha256=hashlib.sha256(payload).hexdigest(),
     )
-    return ref, body, is_payload
+    return WarcPage(ref, body, is_payload)
 
 
 def _record_type(record: WarcRecord) -> str:
