@@ -38,13 +38,12 @@ def is_warc_path(path: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class WarcPage:
-    """One HTML response: its provenance and its body (transfer and content encodings
-    removed). ``body_is_payload`` is False when decoding changed the bytes, so offsets into
-    ``body`` are not offsets into the record's payload."""
+    """One HTML response: its provenance and its payload, the HTTP body with transfer and
+    content encodings removed (as warcio's ``content_stream`` gives it): what detection
+    reads, what ``payload_sha256`` hashes and what embed byte ranges point into."""
 
     ref: WarcRecordRef
     body: bytes
-    body_is_payload: bool = True
 
 
 @dataclass(slots=True)
@@ -156,7 +155,7 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
     date = record.record_date
     if not uri or date is None or not record.record_id:
         raise _Skip("unreadable")
-    body, is_payload = _decoded(payload, http)
+    body = _decoded(payload, http)
     ref = WarcRecordRef(
         warc_file=warc_file,
         warc_offset=offset,
@@ -167,9 +166,9 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
         date=date.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         http_status=status,
         content_type=content_type,
-        payload_sha256=hashlib.sha256(payload).hexdigest(),
+        payload_sha256=hashlib.sha256(body).hexdigest(),
     )
-    return WarcPage(ref, body, is_payload)
+    return WarcPage(ref, body)
 
 
 def _record_type(record: WarcRecord) -> str:
@@ -185,7 +184,7 @@ def _is_html(content_type: str | None, identified: str | None, payload: bytes) -
     return looks_like_html(payload)
 
 
-def _decoded(payload: bytes, http) -> tuple[bytes, bool]:
+def _decoded(payload: bytes, http) -> bytes:
     """The body with chunked transfer and gzip/deflate/br content encoding removed."""
     from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
 
@@ -202,4 +201,4 @@ def _decoded(payload: bytes, http) -> tuple[bytes, bool]:
             body = BrotliReader(io.BytesIO(body)).read()
     except OSError:
         raise _Skip("unreadable") from None
-    return body, body is payload
+    return body
