@@ -63,3 +63,23 @@ def test_bad_warc_inputs_are_one_line_errors(tmp_path: Path, run_cli, db_path: P
     assert "cut.warc.gz" in errors[1] and "truncated" in errors[1]
     assert "gone.warc.gz: no such file or directory" in errors[2]
     assert counts(db_path)["records"] == 3 + 2, "the good file, and the cut one up to the cut"
+
+
+def test_crawl_usage_errors(tmp_path: Path, run_cli) -> None:
+    """``archive crawl`` writes no archive, so it takes no ``--db``."""
+    both = run_cli(
+        *("crawl", "x.warc.gz", "--out", str(tmp_path), "--local", "1", "--scheduler", "a"),
+        use_defaults=False,
+    )
+    assert both.exit_code == 2 and "--scheduler or --local, not both" in both.stderr
+    no_out = run_cli("crawl", "x.warc.gz", use_defaults=False)
+    assert no_out.exit_code == 2 and "--out" in no_out.stderr
+
+
+def test_import_of_a_directory_without_a_crawl(tmp_path: Path, run_cli) -> None:
+    result = run_cli("import", str(tmp_path))
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip() == f"Error: {tmp_path}: no crawl manifest (_manifest.jsonl)"
+        " with any input in it"
+    )
