@@ -174,7 +174,7 @@ def test_signatures_in_extracted_text_any_locale():
         ("Prêt. — Jean (Lyon) (@jean_l) 18 mars 2025", "Jean (Lyon)", DAY, None),
         ("준비 완료 — 서울시 (@seoul_city) 2025년 3월 18일", "서울시", DAY, None),
         # A date no library reads: the signature still splits, the text is kept as shown.
-        ("Prêt. — Jean (@jean_l) 28 Ventôse an 233", "Jean", None, "28 Ventôse an 233"),
+        ("Prêt. — Jean (@jean_l) 28 Ventôse an 2025", "Jean", None, "28 Ventôse an 2025"),
     ],
 )
 def test_signature_by_structure(line, author, date, date_text):
@@ -191,13 +191,24 @@ def test_signature_by_structure(line, author, date, date_text):
     "line",
     [
         "We met — as promised (@ana) on Friday",  # no digit: not a date
-        "Update — see (@ana) https://t.co/Ab12Cd34Ef 2",  # an address, not a date
+        "Update — see (@ana) https://t.co/Ab12Cd34Ef 2025",  # an address, not a date
         "Thanks — Ana (@ana) 2",  # a digit alone is not a date either
+        "Great piece! — Ana Ruiz (@anaruiz) 3 hours ago",  # a comment's byline: no year
+        "Ferry times — Harbour (@harbour) Mar 17",  # a feed card: no year
+        "— Ana (@ana) 18 mars 1999",  # before X existed
     ],
 )
-def test_not_a_signature_or_no_date(line):
-    _, signature = split_signature(line)
-    assert signature is None or signature["date"] is None
+def test_not_a_signature(line):
+    assert split_signature(line) == (line, None)
+
+
+def test_comment_bylines_in_a_page_are_not_text_embeds():
+    page = (
+        "<html><body><article><p>Story.</p></article><section class='comments'>"
+        "<p>Great piece!</p><p>— Ana Ruiz (@anaruiz) 3 hours ago</p>"
+        "<p>Agreed.</p><p>— Bo (@bo_k) 12 min</p></section></body></html>"
+    )
+    assert find_posts(page).embeds == []
 
 
 @pytest.mark.parametrize("value", ["3 days ago", "in 2 hours", "", "Watch on X"])
@@ -287,7 +298,9 @@ def test_base64_markers_are_the_stable_characters():
         ("Kész.\n— Kata (@katanagy) 2025. március 18.\n", True),
         ("准备好了\n— 市政府 (@city_gov) 2025年3月18日\n", True),
         ("جاهز\n— البلدية (@baladiya) ١٨ مارس ٢٠٢٥\n", True),
+        ("हो गया\n— नगर निगम (@nagar_nigam) १८ मार्च २०२५\n", True),
         ("Write to me (@ana) whenever you like.\n", False),
+        ("Great piece!\n— Ana Ruiz (@anaruiz) 3 hours ago\n", False),
     ],
 )
 def test_prefilter_sees_signatures_in_any_locale(text, candidate):

@@ -11,7 +11,7 @@ for ``@``. Each hit is then checked for the context that makes it real:
   (twitter, x.com, a mirror) just before it, as the URL grammar requires;
 * ``twitter-tweet`` preceded by a dot is a CSS selector, not markup;
 * ``(@`` only counts as the signature of a flattened embed: ``(@handle)`` then a date in any
-  locale (a digit soon after, or an English month name), possibly after a few tags
+  locale (a year soon after, or an English month name), possibly after a few tags
   (``<a href=…>18. März 2025</a>``).
 
 Markup kept as base64 in an attribute (Borlabs Cookie) has its own markers: what
@@ -87,14 +87,18 @@ HOST_HINTS = (
 )
 HOST_WINDOW = 96  # bytes before "status": scheme-less host, "/#!/@", a 15-char handle, escapes
 _MONTHS = b"January|February|March|April|May|June|July|August|September|October|November|December"
-# A date in any locale holds a digit soon after the handle: ASCII, Arabic-Indic, Persian,
-# fullwidth, Devanagari or Bengali (UTF-8 bytes), unless it starts with an English month.
-_DIGIT = rb"(?:[0-9]|\xd9[\xa0-\xa9]|\xdb[\xb0-\xb9]|\xef\xbc[\x90-\x99]|\xe0[\xa5\xa7][\xa6-\xaf])"
+# A signature's date holds a year (20xx) soon after the handle, in ASCII, Arabic-Indic,
+# Persian, fullwidth, Devanagari or Bengali digits (UTF-8 bytes), or starts with an English
+# month: "(@anaruiz) 3 hours ago" under a comment is not a signature.
+_YEAR = (
+    rb"(?:20[0-9]{2}|\xd9\xa2\xd9\xa0|\xdb\xb2\xdb\xb0|\xef\xbc\x92\xef\xbc\x90"
+    rb"|\xe0\xa5\xa8\xe0\xa5\xa6|\xe0\xa7\xa8\xe0\xa7\xa6)"
+)
 SIGNATURE_AHEAD = re.compile(
     rb"\(@[A-Za-z0-9_]{1,15}\)\s*(?:<[^<>]{0,400}>\s*){0,4}\[?(?:(?:"
     + _MONTHS
-    + rb")\b|[^\n<]{0,24}?"
-    + _DIGIT
+    + rb")\b|[^\n<]{0,48}?"
+    + _YEAR
     + rb")"
 )
 

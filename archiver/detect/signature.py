@@ -3,7 +3,7 @@
 The line is recognised by its structure, not by its language: a dash, the display name, the
 handle in ``(@…)``, then the date as the page's locale writes it (``March 18, 2025``,
 ``18 mars 2025``, ``2025. március 18.``, ``2025年3月18日``, ``١٨ مارس ٢٠٢٥``…): a short rest
-of the line holding a digit. The date's text is kept as shown; it is also parsed to ISO
+of the line holding a four-digit year. The date's text is kept as shown; it is also parsed to ISO
 where possible, English month names by ``strptime`` and every other locale by
 ``dateparser`` (imported on the first non-English date only: it costs about 70 ms to import
 and its language data more on first use, which a scan of English pages never pays), trying
@@ -67,13 +67,19 @@ class Signature(TypedDict):
     date_text: str  # the date as the page shows it
 
 
+def date_year(value: str) -> int | None:
+    """The year of a signature date: its one four-digit number (in any script's digits)
+    between 2006 and 2100, else None. Publish markup always writes the full date, so a
+    "date" without a year ("3 hours ago", "Mar 17") is not a signature's."""
+    years = [int(y) for y in YEAR.findall(ascii_digits(value))]
+    if len(years) != 1 or not FIRST_POST_YEAR <= years[0] <= LAST_YEAR:
+        return None
+    return years[0]
+
+
 def is_date_like(value: str) -> bool:
-    """Short text with a digit and no address: what a signature's date looks like."""
-    return (
-        any(c.isdecimal() for c in value)
-        and "://" not in value
-        and len(value.split()) <= MAX_DATE_WORDS
-    )
+    """Short text with a year and no address: what a signature's date looks like."""
+    return "://" not in value and len(value.split()) <= MAX_DATE_WORDS and bool(date_year(value))
 
 
 def _english(value: str) -> date | None:
@@ -120,11 +126,8 @@ def parse_date(value: str | None, language: str | None = None) -> str | None:
     if not value or not is_date_like(value):
         return None
     plain = ascii_digits(value.strip())
-    years = [int(y) for y in YEAR.findall(plain)]
-    if len(years) != 1 or not FIRST_POST_YEAR <= years[0] <= LAST_YEAR:
-        return None
     parsed = _english(plain) or _any_locale(plain, language)
-    if parsed is None or parsed.year != years[0]:
+    if parsed is None or parsed.year != date_year(plain):
         return None
     return parsed.isoformat()
 
