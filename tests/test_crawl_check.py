@@ -114,3 +114,19 @@ def test_the_real_crawl_matches_docs_crawl_check():
     result = run(str(CRAWL))
     assert result.returncode == 0, result.stdout[-3000:]
     assert "1000 pages, 16 with embeds, 29 embeds" in result.stdout
+
+
+def test_a_crawled_page_from_x_hosts_is_not_an_article(tmp_path):
+    from archiver.warc_input import WarcCounts, iter_warc_pages
+    from archiver.warc_scan import scan_warc_page
+
+    page = X_PAGE.replace(
+        '<link rel="canonical" href="https://twitter.com/someone/status/745276948213968896">', ""
+    )
+    path = tmp_path / "x.warc.gz"
+    path.write_bytes(
+        warc_record("https://twitter.com/someone/status/745276948213968896", page)
+        + warc_record("https://news.example/someone-said", page)
+    )
+    scanned = [scan_warc_page(p, False) for p in iter_warc_pages(str(path), WarcCounts())]
+    assert [len(record.embeds) for record in scanned] == [0, 1]
