@@ -137,7 +137,7 @@ class Http:
         self.throttle = HostThrottle(config.per_host_delay)
         self.deadline_seconds = config.timeout * DEADLINE_FACTOR
         self._stopped = threading.Event()
-        self._watchdog = _Watchdog(self._stopped)
+        self._watchdog = _Watchdog(self.deadline_seconds, self._stopped)
 
     def __enter__(self) -> Http:
         return self
@@ -173,7 +173,7 @@ class Http:
             self._refuse_if_stopped(url)
             retry_after = None
             try:
-                exchange = self.get_once(url, headers=headers, accept=accept, max_bytes=max_bytes)
+                exchange = self._exchange(url, headers, accept, max_bytes)
             except FetchError as exc:
                 self._refuse_if_stopped(url)  # an answer cut by ``stop`` is no answer
                 if not retryable(exc) or attempt > self.config.retries:
@@ -199,32 +199,45 @@ class Http:
     ) -> Exchange:
         """One request, no retry and no throttle: the bounded read. Raises ``FetchError``."""
         check_url(url)
+        return self._exchange(url, headers, accept, max_bytes)
+
+    def _exchange(
+        self,
+        url: str,
+        headers: dict[str, str] | None,
+        accept: Accept | None,
+        max_bytes: int | None,
+    ) -> Exchange:
         limit = self.config.max_bytes if max_bytes is None else max_bytes
-        seconds = self.deadline_seconds
-        timed_out = f"{url}: timed out (no complete answer within {seconds:g}s)"
-        with self._watchdog.deadline(seconds) as deadline:
-            try:
-                with self.client.stream(
-                    "GET", url, headers=headers, extensions={"trace": deadline.trace}
-                ) as response:
-                    deadline.watch(response.extensions.get("network_stream"))
-                    fetched_at = datetime.now(UTC)
-                    if accept is not None:
-                        accept(response)
-                    raw, body = read_body(response, url, limit, deadline)
-            except ValueError as exc:  # a gzip/deflate body that does not decode
-                raise FetchError(f"{url}: {exc}", url=url) from None
-            except DeadlineExpired:
-                raise FetchError(timed_out, url=url) from None
-            except httpx.InvalidURL as exc:  # also raised for a bad Location: header
-                raise FetchError(f"{url}: invalid URL or redirect ({exc})", url=url) from None
-            except httpx.HTTPError as exc:
-                if deadline.expired:
-                    raise FetchError(timed_out, url=url) from None
-                raise FetchError(f"{url}: {describe_error(exc)}", url=url) from exc
+        deadline = self._watchdog.take()
+        try:
+            with self.client.stream(
+                "GET", url, headers=headers, extensions={"trace": deadline.trace}
+            ) as response:
+                deadline.watch(response.extensions.get("network_stream"))
+                fetched_at = datetime.now(UTC)
+                if accept is not None:
+                    accept(response)
+                raw, body = read_body(response, url, limit, deadline)
+        except ValueError as exc:  # a gzip/deflate body that does not decode
+            raise FetchError(f"{url}: {exc}", url=url) from None
+        except DeadlineExpired:
+            raise self._timed_out(url) from None
+        except httpx.InvalidURL as exc:  # also raised for a bad Location: header
+            raise FetchError(f"{url}: invalid URL or redirect ({exc})", url=url) from None
+        except httpx.HTTPError as exc:
+            if deadline.expired:
+                raise self._timed_out(url) from None
+            raise FetchError(f"{url}: {describe_error(exc)}", url=url) from exc
+        finally:
+            deadline.finish()
         exchange = Exchange(url, response, raw, body, fetched_at)
         self._record(exchange)
         return exchange
+
+    def _timed_out(self, url: str) -> FetchError:
+        seconds = self.deadline_seconds
+        return FetchError(f"{url}: timed out (no complete answer within {seconds:g}s)", url=url)
 
     def _record(self, exchange: Exchange) -> None:
         """The one place every read response passes: hand it to each hook, in order."""
@@ -403,6 +416,11 @@ class Deadline:
         for sock in sockets:
             _shutdown(sock)
 
+    def finish(self) -> None:
+        """The request is over: the watchdog forgets it."""
+        with self._lock:
+            self.done = True
+
     def check(self) -> None:
         if self.expired or time.monotonic() > self.ends_at:
             self.expired = True
@@ -419,17 +437,20 @@ class _Watchdog:
 
     Every deadline of one ``Http`` has the same length, so they expire in the order they
     were taken: a queue, not a heap. A finished deadline is dropped when it reaches the head.
+    Taking a deadline never wakes the thread: it sleeps at most one deadline's length, and no
+    deadline taken meanwhile can end before it wakes.
     """
 
-    def __init__(self, stopped: threading.Event) -> None:
+    def __init__(self, seconds: float, stopped: threading.Event) -> None:
+        self.seconds = seconds
         self._stopped = stopped
         self._queue: deque[Deadline] = deque()
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
 
-    @contextlib.contextmanager
-    def deadline(self, seconds: float) -> Iterator[Deadline]:
-        deadline = Deadline(time.monotonic() + seconds)
+    def take(self) -> Deadline:
+        """A deadline starting now; call its ``finish`` when the request is over."""
+        deadline = Deadline(time.monotonic() + self.seconds)
         with self._wake:
             if self._stopped.is_set():
                 deadline.expired = True
@@ -440,13 +461,7 @@ class _Watchdog:
                 self._thread = threading.Thread(target=self._run, name="http-deadlines")
                 self._thread.daemon = True
                 self._thread.start()
-            elif len(self._queue) == 1:
-                self._wake.notify()
-        try:
-            yield deadline
-        finally:
-            with deadline._lock:
-                deadline.done = True
+        return deadline
 
     def expire_all(self) -> None:
         with self._wake:
@@ -457,22 +472,15 @@ class _Watchdog:
 
     def _run(self) -> None:
         with self._wake:
-            while True:
+            while not self._stopped.is_set():
                 while self._queue and self._queue[0].done:
                     self._queue.popleft()
-                if not self._queue:
-                    if self._stopped.is_set():
-                        self._thread = None
-                        return
-                    self._wake.wait()
-                    continue
-                head = self._queue[0]
-                left = head.ends_at - time.monotonic()
+                left = self._queue[0].ends_at - time.monotonic() if self._queue else self.seconds
                 if left > 0:
                     self._wake.wait(left)
                     continue
-                self._queue.popleft()
-                head.expire()
+                self._queue.popleft().expire()
+            self._thread = None
 
 
 # --- bounded decoding -----------------------------------------------------------------------

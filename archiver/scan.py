@@ -14,7 +14,7 @@ import itertools
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,7 +35,7 @@ from .warc_scan import scan_warc_file
 if TYPE_CHECKING:  # imported when used: a scan of files needs neither the network nor pools
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-    from .http import Exchange, Http
+    from .http import Exchange, Http, OnResponse
 
 FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
@@ -334,6 +334,7 @@ def run_scan(
     stdin: Callable[[], bytes] | None = None,
     on_outcome: Callable[[ScanOutcome], None] = lambda outcome: None,
     should_stop: Callable[[], bool] = lambda: False,
+    on_response: Sequence[OnResponse] = (),
 ) -> ScanTotals:
     """Scan every target and save it; ``on_outcome`` sees each outcome in target order.
 
@@ -342,7 +343,8 @@ def run_scan(
     all-or-nothing, a group is durable within half a second); URLs and stdin one transaction
     each. An outcome is reported once its article is committed; Ctrl-C commits the group in
     hand first. Once ``should_stop`` says so, no new target is started; the ones in hand are
-    finished and saved (the worker's shutdown).
+    finished and saved (the worker's shutdown). ``on_response`` sees every article response
+    (see ``archiver.http.Exchange``).
     """
     totals = ScanTotals()
     writer = scan_writer(db)
@@ -362,7 +364,7 @@ def run_scan(
                 report(ScanOutcome(target, result, article_id, error or result.error))
         waiting.clear()
 
-    results = _results(targets, config, include_links, stdin, should_stop, totals.warc)
+    results = _results(targets, config, include_links, stdin, should_stop, totals.warc, on_response)
     try:
         for target, result in results:
             if target.kind not in ("file", "warc"):
@@ -402,6 +404,7 @@ def _results(
     stdin: Callable[[], bytes] | None,
     should_stop: Callable[[], bool],
     warc_counts: WarcCounts,
+    on_response: Sequence[OnResponse],
 ) -> Generator[tuple[Target, Result]]:
     """(target, record or error text) in target order, computed concurrently up to a window
     ahead (a chunk of files per worker process round trip, a URL per thread). A WARC file
@@ -409,7 +412,8 @@ def _results(
     stream = iter(targets)
     head = list(itertools.islice(stream, LOOKAHEAD))
     many_files = sum(t.kind == "file" for t in head) >= PARALLEL_MIN_FILES
-    with _Runner(config, include_links, stdin, many_files or len(head) == LOOKAHEAD) as runner:
+    processes = many_files or len(head) == LOOKAHEAD
+    with _Runner(config, include_links, stdin, processes, on_response) as runner:
         window: deque[tuple[list[Target], Future[list[Result]]]] = deque()
         ahead = 0
         for chunk in _chunks(itertools.chain(head, stream)):
@@ -482,8 +486,10 @@ class _Runner:
         include_links: bool,
         stdin: Callable[[], bytes] | None,
         processes: bool,
+        on_response: Sequence[OnResponse],
     ) -> None:
         self.config, self.include_links, self.stdin = config, include_links, stdin
+        self.on_response = on_response
         self.workers = os.cpu_count() or 1
         self.use_processes = processes and self.workers >= 2
         self.window = max(
@@ -508,12 +514,12 @@ class _Runner:
     def submit(self, chunk: list[Target]) -> Future[list[Result]]:
         kind = chunk[0].kind
         if kind == "url":
-            if self.threads is None:
+            if self.threads is None or self.http is None:
                 from concurrent.futures import ThreadPoolExecutor
 
                 from .http import Http
 
-                self.http = Http(self.config.fetch)
+                self.http = Http(self.config.fetch, self.on_response)
                 self.threads = ThreadPoolExecutor(self.config.fetch.concurrency, "scan-url")
             return self.threads.submit(self._scan_url, self.http, chunk[0])
         if kind == "file" and self.use_processes:

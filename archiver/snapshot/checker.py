@@ -108,7 +108,9 @@ class Checker:
 class CheckThreads:
     """Checks ``posts`` in ``[fetch] concurrency`` daemon threads sharing one ``Http``; each
     finished check is put on ``finished`` at once, then None when every post is done (or the
-    exception of a check that failed: a bug, raised again by the reader).
+    exception of a check that failed: a bug, raised again by the reader). ``ended`` is set
+    with that last message, so a reader can sleep on it and take the checks in bulk instead
+    of waking for each one.
 
     ``stop`` cuts the requests in flight and ends the threads; the checks finished before it
     are all on ``finished`` when it returns.
@@ -119,6 +121,7 @@ class CheckThreads:
         self.http = http
         self.checker = Checker(config, http)
         self._posts = iter(posts)
+        self.ended = threading.Event()
         self._lock = threading.Lock()
         self._stopping = False
         self._running = count = max(1, config.fetch.concurrency)
@@ -142,12 +145,14 @@ class CheckThreads:
         except BaseException as exc:
             self.finished.put(exc)
             self.stop_asking()
+            self.ended.set()
         finally:
             with self._lock:
                 self._running -= 1
                 last = self._running == 0
             if last:
                 self.finished.put(None)
+                self.ended.set()
 
     def stop_asking(self) -> None:
         with self._lock:

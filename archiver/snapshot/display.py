@@ -22,6 +22,7 @@ Cut = tuple[str, str, str]  # (before, inside, after) the display range
 
 _LEADING_MENTIONS = re.compile(r"(?:\s*@[A-Za-z0-9_]{1,15})*\s*")
 _TCO_CODE = re.compile(r"(?:https?://)?t\.co/([A-Za-z0-9]+)", re.IGNORECASE)
+_TCO_LINK = re.compile(r"[ \t]*(?i:https?://t\.co/)([A-Za-z0-9]+)\b")
 _MEDIA_TEXT = re.compile(r"\s*(?:https?://)?pic\.(?:twitter|x)\.com/[A-Za-z0-9]+\s*", re.I)
 
 
@@ -50,8 +51,9 @@ def drop_links(text: str, links: Iterable[str]) -> str:
     codes = {m.group(1) for m in map(_TCO_CODE.fullmatch, links) if m}
     if not codes:
         return text
-    alternatives = "|".join(map(re.escape, sorted(codes)))  # t.co codes are case-sensitive
-    return re.sub(r"[ \t]*(?i:https?://t\.co/)(?:" + alternatives + r")\b", "", text)
+    # One fixed pattern, the codes looked up per match: a pattern built from each post's
+    # codes missed re's cache and was compiled on every check. Codes are case-sensitive.
+    return _TCO_LINK.sub(lambda m: "" if m.group(1) in codes else m.group(0), text)
 
 
 def _bounds(value: object) -> tuple[int, int] | None:

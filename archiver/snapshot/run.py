@@ -98,22 +98,21 @@ def check_posts(
 def _receive(
     threads: CheckThreads, writer: GroupWriter[CheckRecord, tuple[bool, bool]], wait: float
 ) -> bool:
-    """Hand the finished checks to ``writer``: the first within ``wait`` seconds (0: only if
-    one is there), then every one already there. True once every post is checked."""
-    try:
-        item = threads.finished.get(timeout=wait) if wait > 0 else threads.finished.get_nowait()
-    except queue.Empty:
-        return False
+    """Hand every finished check to ``writer``, after sleeping up to ``wait`` seconds (less
+    if the run ends). Sleeping through a batch of checks, not waking for each, is what keeps
+    the saving thread's CPU per check small. True once every post is checked."""
+    if wait > 0:
+        threads.ended.wait(wait)
     while True:
+        try:
+            item = threads.finished.get_nowait()
+        except queue.Empty:
+            return False
         if isinstance(item, BaseException):  # a bug in a check: raised here, saved before
             raise item
         if item is None:
             return True
         writer.add(item)
-        try:
-            item = threads.finished.get_nowait()
-        except queue.Empty:
-            return False
 
 
 def _commit(
