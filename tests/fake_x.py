@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import time
 from collections import defaultdict
 from urllib.parse import parse_qs
 
@@ -109,11 +108,7 @@ class FakeX:
     def _next(script: list, default: Response) -> Response:
         if not script:
             return default
-        answer = script.pop(0) if len(script) > 1 else script[0]
-        if isinstance(answer, Slow):
-            time.sleep(answer.seconds)
-            return answer.response
-        return answer
+        return script.pop(0) if len(script) > 1 else script[0]
 
     def _syndication(self, request: Request) -> Response:
         post_id = request.args.get("id", "")
@@ -127,14 +122,3 @@ class FakeX:
         post_id = status[0] if status else ""
         self.hits["oembed"].append(post_id)
         return self._next(self.oembed.get(post_id, []), Response("", status=404))
-
-
-class Slow:
-    """An answer that takes ``seconds`` before it is sent."""
-
-    def __init__(self, response: Response, seconds: float) -> None:
-        self.response, self.seconds = response, seconds
-
-
-def slow(response: Response, seconds: float) -> Slow:
-    return Slow(response, seconds)

@@ -155,9 +155,9 @@ documents = st.builds(
 
 
 def check(data: bytes | str, **kwargs) -> None:
-    start = time.perf_counter()
+    start = time.thread_time()  # CPU time: it does not grow when the machine is busy
     detection = find_posts(data, **kwargs)
-    assert time.perf_counter() - start < MAX_SECONDS
+    assert time.thread_time() - start < MAX_SECONDS
     for position, embed in enumerate(detection.embeds):
         assert embed.position == position
         if embed.status_id is not None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import sqlite_utils
-from fake_x import TOMBSTONE_DELETED, FakeX, json_response, slow
+from fake_x import TOMBSTONE_DELETED, FakeX, json_response, oembed_json
+from reliability import hostile as h
 from werkzeug import Response
 
 POST = "1763000000000000001"
@@ -114,19 +116,24 @@ def test_retry_after_then_success(run_cli, httpserver, config_file, db_path):
     assert fake.hits["syndication"].count(POST) == 3
 
 
-def test_timeout_is_recorded_and_oembed_answers(run_cli, httpserver, config_file, db_path):
-    fake = FakeX(httpserver)
-    # The test server answers one request at a time: the slow answer must end before the
-    # oEmbed request (sent after the client gave up) can time out too.
-    config_file.write_text(
-        fake.config_text()
-        .replace('timeout = "2s"', 'timeout = "0.5s"')
-        .replace("retries = 2", "retries = 0"),
-        encoding="utf-8",
-    )
-    fake.live(POST, "Slow but fine")
-    fake.syndication[POST] = [slow(Response("{}", content_type="application/json"), 0.7)]
-    result = run_cli("snapshot", POST)
+def test_timeout_is_recorded_and_oembed_answers(run_cli, config_file, db_path):
+    # syndication never answers (until the test is over); oEmbed answers at once.
+    release = threading.Event()
+    routes = {
+        "/tweet-result": lambda conn: release.wait(120),
+        "/oembed": h.json_reply(oembed_json(POST, "Slow but fine")),
+    }
+    with h.HostileServer(routes) as server:
+        config_file.write_text(
+            '[fetch]\ntimeout = "0.5s"\nper_host_delay = "0s"\nretries = 0\n'
+            f'[snapshot]\nsyndication_url = "{server.url("/tweet-result")}"\n'
+            f'oembed_url = "{server.url("/oembed")}"\n',
+            encoding="utf-8",
+        )
+        try:
+            result = run_cli("snapshot", POST)
+        finally:
+            release.set()
     assert "1 live" in result.output
     checks = db_rows(db_path, "select provider, error from checks order by id")
     assert checks[0]["provider"] == "syndication" and "timed out" in checks[0]["error"]

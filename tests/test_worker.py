@@ -117,7 +117,7 @@ def run_once(config: Path, db_path: Path) -> subprocess.CompletedProcess:
     )
 
 
-def wait_for(predicate, timeout: float = 20.0) -> None:
+def wait_for(predicate, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -107,11 +107,17 @@ def kill_loop(
     max_delay: float,
     min_delay: float = 0.05,
     env: dict[str, str] | None = None,
+    enough_kills: int | None = None,
 ) -> KillStats:
-    """Start ``command`` ``rounds`` times and SIGKILL it (its whole process group, so scan's
-    worker processes die too) after a random delay."""
+    """Start ``command`` up to ``rounds`` times and SIGKILL it (its whole process group, so
+    scan's worker processes die too) after a random delay; stop early after ``enough_kills``.
+
+    A run may finish before its kill (the machine got faster than the calibration): asking
+    for enough kills over more rounds keeps a test's proof the same whatever the load."""
     stats = KillStats()
     for _ in range(rounds):
+        if enough_kills is not None and stats.kills >= enough_kills:
+            break
         process = subprocess.Popen(
             command,
             stdout=subprocess.DEVNULL,

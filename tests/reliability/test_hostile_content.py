@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import resource
 import subprocess
-import time
 from html import unescape
 
 import sqlite_utils
@@ -43,12 +42,14 @@ HOSTILE_TEXTS = [
 
 
 def measured(command: list[str], timeout: float) -> tuple[subprocess.CompletedProcess, float, int]:
-    """Run ``command``; returns (result, seconds, peak RSS in MB of the child)."""
-    started = time.monotonic()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run ``command``; returns (result, CPU seconds and peak RSS in MB of the child).
+
+    CPU time, not wall-clock time: it does not grow when other work shares the machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return result, time.monotonic() - started, max(peak, before) // 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return result, cpu, max(after.ru_maxrss, before.ru_maxrss) // 1024
 
 
 def test_ten_thousand_embeds(tmp_path):
@@ -58,9 +59,9 @@ def test_ten_thousand_embeds(tmp_path):
     page = tmp_path / "many.html"
     page.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
     db_path = tmp_path / "archive.db"
-    result, seconds, _ = measured([*ARCHIVE, "scan", str(page), "--db", str(db_path)], 120)
+    result, cpu_seconds, _ = measured([*ARCHIVE, "scan", str(page), "--db", str(db_path)], 600)
     assert result.returncode == 0, result.stderr
-    assert seconds < 40
+    assert cpu_seconds < 40
     db = sqlite_utils.Database(db_path)
     assert db.execute("select count(*), count(distinct position) from embeds").fetchone() == (
         10_000,
@@ -78,12 +79,12 @@ def test_fifty_megabytes_of_nested_divs(tmp_path):
         out.write("</div>" * 4_000_000)
     assert page.stat().st_size > 45_000_000
     db_path = tmp_path / "archive.db"
-    result, seconds, peak_mb = measured(
-        [*ARCHIVE, "scan", str(page), "--db", str(db_path), "--json"], 120
+    result, cpu_seconds, peak_mb = measured(
+        [*ARCHIVE, "scan", str(page), "--db", str(db_path), "--json"], 600
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["embeds"][0]["post_id"] == "1763000000000000001"
-    assert seconds < 45
+    assert cpu_seconds < 45
     assert peak_mb < 1500, peak_mb  # ~4x the page, not unbounded
 
 

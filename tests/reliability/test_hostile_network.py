@@ -111,8 +111,10 @@ def test_the_batch_finishes_in_bounded_time(batch):
     assert result.exit_code == 1
     assert set(lines) == set(CASES) | set(GOOD_CASES)
     assert "Traceback" not in result.output
-    # Drips are cut at the deadline (3 x 1.5 s), not at the end of their 100,000 bytes.
-    assert elapsed < 20
+    # Drips are cut at the deadline (3 x 1.5 s), not at the end of their 100,000 bytes (a
+    # day at a byte a second): a bound far from both, so a loaded machine cannot fail it.
+    assert elapsed < 600
+    assert "within 4.5s" in lines["/drip"]["error"]
 
 
 @pytest.mark.parametrize("path", sorted(CASES))
@@ -169,7 +171,7 @@ def test_gzip_bomb_stops_at_max_bytes_of_decoded_data_in_little_memory():
 def test_retries_do_not_multiply_the_deadline():
     config = FetchConfig(timeout=0.5, per_host_delay=0.0, retries=3, max_bytes=100_000)
     with h.HostileServer({"/drip": h.drip(interval=0.3)}) as server, Http(config) as http:
-        started = time.monotonic()
-        with pytest.raises(FetchError, match="timed out"):
+        with pytest.raises(FetchError, match=r"timed out \(no complete answer within 1.5s\)"):
             fetch_article(http, server.url("/drip"))
-    assert time.monotonic() - started < 3 * 0.5 + 1.5
+        # One request: a passed deadline is not retried (retries would multiply it).
+        assert server.hits == ["/drip"]
