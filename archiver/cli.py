@@ -226,12 +226,13 @@ def worker(db_path, config_path, once, log_level) -> None:
     import logging
 
     from .db import archive_path
+    from .terminal import VisibleFormatter
     from .worker import Worker
     from .worker_lock import WorkerLock
 
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(VisibleFormatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=log_level.upper(), handlers=[handler])
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     config, db = load(config_path, db_path)

@@ -84,3 +84,18 @@ def test_scan_and_stats_print_escapes_and_store_the_text_verbatim(tmp_path: Path
     assert not any(ch in text for ch in "\x1b\x07\x9b\u202e\u202c\u2067\u2069"), text
     [embed] = json.loads(text)["embeds"]
     assert embed["text"] == stored["text"]
+
+
+def test_worker_log_lines_are_escaped_line_by_line() -> None:
+    import logging
+
+    from archiver.terminal import VisibleFormatter
+
+    record = logging.LogRecord(
+        "archiver.worker", logging.INFO, __file__, 1, "post checked: %s", (HOSTILE,), None
+    )
+    line = VisibleFormatter("%(levelname)s %(message)s").format(record)
+    assert line.startswith("INFO post checked: Mayor\\x1b]0;pwned\\x07")
+    assert not any(ch in line for ch in "\x1b\x07\x9b\u202e\u202c\u2067\u2069")
+    record.msg, record.args = "first\nsecond\x1b", ()
+    assert VisibleFormatter("%(message)s").format(record) == "first\nsecond\\x1b"
