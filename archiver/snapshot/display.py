@@ -39,11 +39,21 @@ def syndication_text(raw: str, display_range: object, hidden_links: Iterable[str
     text = decoded
     bounds = _bounds(display_range)
     if bounds is not None:
-        readings = [cut for cut in _readings(raw, decoded, *bounds) if cut is not None]
-        plausible = [cut for cut in readings if _plausible(cut)]
-        chosen = (plausible or readings or [("", decoded, "")])[0]
-        text = chosen[1]
+        text = _first_plausible(_readings(raw, decoded, *bounds), decoded)
     return drop_links(text, hidden_links).strip()
+
+
+def _first_plausible(readings: Iterator[Cut | None], whole: str) -> str:
+    """The displayed part of the first plausible reading (the others are not computed),
+    else of the first reading, else the whole text."""
+    first: Cut | None = None
+    for cut in readings:
+        if cut is None:
+            continue
+        if _plausible(cut):
+            return cut[1]
+        first = first or cut
+    return first[1] if first else whole
 
 
 def drop_links(text: str, links: Iterable[str]) -> str:
