@@ -38,7 +38,7 @@ EMBEDS: dict[str, list[tuple]] = {
     ],
     "consent_borlabs_base64_fr.html": [
         (
-            "blockquote",
+            "wordpress",
             "1902045678923456789",
             "mairie5_lyon",
             "Mairie du 5e",

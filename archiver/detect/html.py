@@ -433,7 +433,7 @@ def judge_markup(el: etree._Element, tag: str, cls: str) -> Found | None:
     if "react-tweet" in cls:
         return read_card(el)
     if tag == "figure" and ("wp-block-embed-twitter" in cls or "is-provider-twitter" in cls):
-        return from_container(el, "wordpress", subtree_ids(el, 1))
+        return read_wordpress_figure(el)
     classes_here = set(cls.split())
     if classes_here & STRONG_CLASSES and classes_here.isdisjoint({"twitter-timeline"}):
         ids = subtree_ids(el, 1) or [i for i in [attribute_id(el, MARKED_ID_ATTRS)] if i]
@@ -442,6 +442,18 @@ def judge_markup(el: etree._Element, tag: str, cls: str) -> Found | None:
     if hidden is not None:
         return hidden
     return judge_placeholder(el, tag, cls)
+
+
+def read_wordpress_figure(figure: etree._Element) -> Found | None:
+    """A WordPress embed figure: the post its markup names, or the one a consent plugin
+    keeps encoded in an attribute inside it (Borlabs Cookie)."""
+    found = from_container(figure, "wordpress", subtree_ids(figure, 1))
+    if found is None:
+        hidden = (read_escaped_markup(node) for node in figure.iter() if node is not figure)
+        found = next((hit for hit in hidden if hit is not None), None)
+        if found is not None:
+            found.element, found.method = figure, "wordpress"
+    return found
 
 
 def read_escaped_markup(el: etree._Element) -> Found | None:
