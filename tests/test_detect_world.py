@@ -305,3 +305,14 @@ def test_base64_markers_are_the_stable_characters():
 )
 def test_prefilter_sees_signatures_in_any_locale(text, candidate):
     assert has_markers(text.encode("utf-8")) is candidate
+
+
+def test_consent_blocked_javascript_stays_javascript():
+    page = (
+        "<html><body><article><p>Intro.</p><div id='t1'></div>"
+        '<script type="text/plain" data-cookieconsent="marketing">'
+        "if (window.innerWidth < 600) { twttr.widgets.createTweet('1902112345690123456',"
+        " document.getElementById('t1')); }</script></article></body></html>"
+    )
+    (embed,) = find_posts(page).embeds
+    assert (embed.method, embed.status_id) == ("placeholder", "1902112345690123456")

@@ -4,7 +4,8 @@ Consent managers and lazy loaders keep the original embed where an HTML parser s
 
 * the content of ``<textarea>`` (Drupal ``third_party_services``), ``<xmp>``, ``<noscript>``,
   ``<template>``, and of a ``<script>`` whose type is neither JavaScript nor JSON
-  (``text/plain``, ``text/template``, ``text/x-template``, ``text/html``, ``application/x-…``);
+  (``text/plain``, ``text/template``, ``text/x-template``, ``text/html``, ``application/x-…``)
+  and whose text starts as markup (blocked JavaScript stays JavaScript);
 * an attribute whose whole value is the markup, HTML-escaped
   (``data-embed="&lt;blockquote class=&quot;twitter-tweet&quot;…"``) or base64-encoded
   (Borlabs Cookie's ``data-borlabs-cookie-content``).
@@ -22,7 +23,6 @@ import re
 
 from lxml import etree
 
-MARKUP_SCRIPT_TYPES = frozenset({"text/html", "text/template", "text/x-template", "text/plain"})
 JS_SCRIPT_TYPES = frozenset(
     {
         "",
@@ -50,7 +50,9 @@ def holds_markup_as_text(node: etree._Element) -> bool:
     kind = (node.get("type") or "").strip().lower()
     if kind in JS_SCRIPT_TYPES or "json" in kind or kind in ("importmap", "speculationrules"):
         return False
-    return kind in MARKUP_SCRIPT_TYPES or (node.text or "").lstrip().startswith("<")
+    # Consent tools also park JavaScript as text/plain (a blocked createTweet call): only
+    # text that starts as markup is markup.
+    return (node.text or "").lstrip().startswith("<")
 
 
 def parse_fragment(markup: str) -> etree._Element | None:
