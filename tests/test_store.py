@@ -157,3 +157,48 @@ def test_read_only_archive_gives_clear_error_and_keeps_data(db_path, tmp_path):
     with pytest.raises(DatabaseError):
         save_scan(readonly, record_for(embed_page(post_id="1763000000000000009")))
     assert open_database(db_path)["embeds"].count == 1
+
+
+def test_zero_padded_post_ids_of_older_archives_become_one_post(db_path):
+    """Migration m010: before IDs were canonical, /status/00020 and /status/20 were two
+    posts (and /status/0042 one under "0042"); rows are moved, nothing is lost."""
+    db = open_database(db_path)
+    now = "2025-01-01T00:00:00Z"
+    sql = db.conn.execute
+    sql("insert into articles (id, url, first_seen_at) values (1, 'https://a.example/1', ?)", [now])
+    sql("insert into articles (id, url, first_seen_at) values (2, 'https://a.example/2', ?)", [now])
+    for post_id, text in (("20", None), ("00020", "just setting up"), ("0042", "answer")):
+        sql(
+            "insert into posts (id, url, handle, text, status, first_seen_at) values"
+            " (?, ?, 'jack', ?, 'live', ?)",
+            [post_id, f"https://x.com/jack/status/{post_id}", text, now],
+        )
+    embeds = [(1, "20", 1), (1, "00020", 1), (2, "00020", 1), (2, "0042", 1)]
+    for article, post_id, occurrence in embeds:
+        sql(
+            "insert into embeds (article_id, post_id, position, method, occurrence,"
+            " first_seen_at) values (?, ?, 0, 'blockquote', ?, ?)",
+            [article, post_id, occurrence, now],
+        )
+    for post_id in ("20", "00020"):
+        sql("insert into snapshots (post_id, fetched_at) values (?, ?)", [post_id, now])
+        sql("insert into checks (post_id, checked_at) values (?, ?)", [post_id, now])
+        sql("insert into media (post_id, url) values (?, 'https://pbs.twimg.com/m.jpg')", [post_id])
+    sql("update posts set resolved_id = '00020' where id = '0042'")
+    sql("delete from _sqlite_migrations where name = 'm010_canonical_post_ids'")
+    db.conn.commit()
+    db.conn.close()
+
+    db = open_database(db_path)  # applies m010 again
+    posts = {r[0]: r[1:] for r in db.conn.execute("select id, text, url, resolved_id from posts")}
+    assert posts == {
+        "20": ("just setting up", "https://x.com/jack/status/20", None),
+        "42": ("answer", "https://x.com/jack/status/42", "20"),
+    }
+    rows = db.conn.execute("select article_id, post_id, occurrence from embeds order by 1, 3, 2")
+    assert rows.fetchall() == [(1, "20", 1), (1, "20", 2), (2, "20", 1), (2, "42", 1)]
+    assert count(db, "snapshots", "post_id = '20'") == 2
+    assert count(db, "checks", "post_id = '20'") == 2
+    assert count(db, "media") == 1
+    assert db.conn.execute("pragma foreign_key_check").fetchall() == []
+    db.conn.close()

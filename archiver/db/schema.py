@@ -505,3 +505,12 @@ def m008_post_changes_compare_normalised(db: sqlite_utils.Database) -> None:
 def m009_sitemap_children(db: sqlite_utils.Database) -> None:
     """Per-child state of sitemap indexes (ETag, Last-Modified, lastmod, error)."""
     create_tables(db, SITEMAP_TABLES)
+
+
+@migrations()
+def m010_canonical_post_ids(db: sqlite_utils.Database) -> None:
+    """One post per status ID: zero-padded IDs (``00020``) stored before IDs were canonical
+    are renamed to, or merged into, their canonical post (``db/post_ids.py``)."""
+    from .post_ids import canonicalise_post_ids
+
+    canonicalise_post_ids(db.conn)
