@@ -316,3 +316,27 @@ def test_consent_blocked_javascript_stays_javascript():
     )
     (embed,) = find_posts(page).embeds
     assert (embed.method, embed.status_id) == ("placeholder", "1902112345690123456")
+
+
+@pytest.mark.parametrize(
+    ("attributes", "beside"),
+    [
+        ('class="related-posts"', True),
+        ('class="c-sidebar"', True),
+        ('class="article-sidebar"', True),
+        ('id="right-rail"', True),
+        ('class="hot-on-twitter"', True),
+        ('class="widget-area"', True),
+        ('role="complementary"', True),
+        ('class="js-truncate-related-to-my-size"', False),  # a real article body (corpus 007)
+        ('class="widget widget--type-tweet"', False),  # euronews' in-article embed block
+        ('class="entry-content"', False),
+    ],
+)
+def test_regions_beside_the_article_by_name(attributes, beside):
+    from lxml import etree
+
+    from archiver.detect.placement import names_a_region
+
+    node = etree.fromstring(f"<div {attributes}></div>")
+    assert names_a_region(node) is beside
