@@ -115,12 +115,14 @@ _META_KEYS = (
     "datepublished",
     "date",
 )
-_META = re.compile(
-    r"<meta\s[^>]*?(?:property|name|itemprop)\s*=\s*[\"']?("
-    + "|".join(_META_KEYS)
-    + r")[\"'\s/>][^>]*>",
-    re.I,
+# A meta tag (up to its first ">"), then the key it is kept for. Every key holds one of
+# _KEY_HINTS, so most tags (viewport, description, twitter:*) are passed over with a
+# substring test instead of the regular expression.
+_META_TAG = re.compile(r"<meta\s[^>]*>", re.I)
+_META_KEY = re.compile(
+    r"(?:property|name|itemprop)\s*=\s*[\"']?(" + "|".join(_META_KEYS) + r")[\"'\s/>]", re.I
 )
+_KEY_HINTS = ("og:", "date", "published")
 _LINK_CANONICAL = re.compile(r"<link\s[^>]*rel\s*=\s*[\"']?canonical[^>]*>", re.I)
 _ATTR = re.compile(r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
@@ -138,18 +140,15 @@ def page_info(head: str) -> PageInfo:
     """Title, canonical URL, site name and publication time from a page's ``<head>``.
 
     A few regular expressions over the head (up to ``</head>``, at most 64 KB): cheap enough
-    to run on every page, including the ones that are never parsed.
+    to run on every page, including the ones that are never parsed. They search up to the
+    head's end in place (a slice would copy the head).
     """
     end = head.find("</head>", 0, 65536)
-    head = head[: end if end >= 0 else 65536]
-    title = _TITLE.search(head)
-    metas: dict[str, str] = {}
-    if "<meta" in head or "<META" in head:
-        for match in _META.finditer(head):
-            content = _attr(match.group(0), "content")
-            if content is not None:
-                metas.setdefault(match.group(1).lower(), content.strip())
-    canonical = _LINK_CANONICAL.search(head) if "canonical" in head else None
+    end = end if end >= 0 else min(len(head), 65536)
+    title = _TITLE.search(head, 0, end)
+    metas = _metas(head, end)
+    has_canonical = head.find("canonical", 0, end) >= 0
+    canonical = _LINK_CANONICAL.search(head, 0, end) if has_canonical else None
     text_title = " ".join(html.unescape(title.group(1)).split()) if title else None
     return PageInfo(
         title=text_title or metas.get("og:title") or None,
@@ -162,3 +161,17 @@ def page_info(head: str) -> PageInfo:
         or metas.get("date")
         or None,
     )
+
+
+def _metas(head: str, end: int) -> dict[str, str]:
+    """The kept meta keys (lowercased) → their content, the first of each."""
+    metas: dict[str, str] = {}
+    for tag in _META_TAG.findall(head, 0, end):
+        lowered = tag.lower()
+        if not any(hint in lowered for hint in _KEY_HINTS):
+            continue
+        key = _META_KEY.search(tag)
+        content = _attr(tag, "content") if key else None
+        if key and content is not None:
+            metas.setdefault(key.group(1).lower(), content.strip())
+    return metas
