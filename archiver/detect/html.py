@@ -33,7 +33,6 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 
 from lxml import etree
 
@@ -47,39 +46,13 @@ from ..urls import (
     parse_post_ref,
     valid_id,
 )
+from .candidates import candidates
 from .hidden import attribute_markup, expand_hidden_markup, parse_fragment
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
-from .prefilter import ALL_SEARCHES, BASE64_MARKERS, PageHints
+from .prefilter import ALL_SEARCHES, PageHints
 from .signature import split_signature
 from .text import find_shortcodes, parse_title
 from .tree import ID_ATTRS, status_links, subtree_ids, text_content
-
-# Candidate elements, by the search that finds them. The core search always runs; the others
-# only when the page's bytes show they can find something (``prefilter.page_hints``).
-# Every other embed element carries its post in an attribute value (a status URL, an embed
-# URL, a twitter class) or an ID attribute; only a class-less blockquote may carry neither.
-CORE_SEARCH = (
-    "//blockquote | //*[@*[contains(., 'status') or contains(., 'weet') or contains(., 'witter')]]"
-)
-ID_SEARCH = "//*[@data-tweet-id or @data-tweetid or @data-tweet]"
-TEXT_URL_SEARCH = "//text()[contains(., '/status') or contains(., '[tweet')]/.."
-SCRIPT_SEARCH = "//script[contains(., 'createTweet')]"
-
-
-# Attributes holding base64 of embed markup (Borlabs Cookie), by the pre-filter's markers.
-ENCODED_SEARCH = "//*[@*[{}]]".format(
-    " or ".join(f"contains(., '{marker.decode()}')" for marker in BASE64_MARKERS)
-)
-
-
-@cache
-def candidate_search(ids: bool, text_urls: bool, scripts: bool, encoded: bool) -> etree.XPath:
-    """One XPath union (results in document order) of the searches a page needs."""
-    parts = [CORE_SEARCH]
-    parts += [ID_SEARCH] * ids + [TEXT_URL_SEARCH] * text_urls + [SCRIPT_SEARCH] * scripts
-    parts += [ENCODED_SEARCH] * encoded
-    return etree.XPath(" | ".join(parts))
-
 
 # twttr.widgets.createTweet("ID", element): a post rendered by script, no markup at all.
 CREATE_TWEET_RE = re.compile(r"createTweet\(\s*['\"](0*[0-9]{1,19})['\"]")
@@ -639,8 +612,7 @@ def find_embeds(
     expand_hidden_markup(root)
     found: list[Found] = []
     accepted: list[etree._Element] = []
-    search = candidate_search(hints.id_attributes, hints.text_urls, hints.scripts, hints.encoded)
-    for el in search(root):
+    for el in candidates(root, hints):
         # Candidates come in document order, so a descendant follows its accepted ancestor.
         if accepted and is_inside(el, accepted[-1]):
             continue
