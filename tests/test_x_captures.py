@@ -29,7 +29,7 @@ from archiver.snapshot.result import ProviderResult, content_sha256
 from archiver.snapshot.token import syndication_token
 from archiver.urls import find_status
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=SKIP_REASON)
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=SKIP_REASON)
 NAMES = capture_names()
 # Live syndication captures other than X Articles (what oEmbed shows for those is unknown).
 LIVE_SYNDICATION = [
@@ -46,11 +46,13 @@ def parse(capture: Capture) -> ProviderResult:
     return parser(capture.http_status, capture.content_type, capture.body)
 
 
+@needs_corpus
 def test_the_corpus_is_found_and_every_file_has_expectations() -> None:
     assert len(NAMES) >= 51
     assert set(NAMES) == set(EXPECTED)
 
 
+@needs_corpus
 @pytest.mark.parametrize("name", NAMES)
 def test_each_capture_as_x_displays_it(name: str) -> None:
     capture, expect = load(name), EXPECTED[name]
@@ -68,6 +70,7 @@ def test_each_capture_as_x_displays_it(name: str) -> None:
         assert result.post_id == capture.post_id
 
 
+@needs_corpus
 @pytest.mark.parametrize("name", [n for n in NAMES if EXPECTED[n].created_at])
 def test_created_at_is_the_ids_time_and_agrees_with_the_provider(name: str) -> None:
     capture, expect = load(name), EXPECTED[name]
@@ -126,6 +129,7 @@ def oembed_answer(post_id: str, text: str, name: str, handle: str, media: list[s
     ).encode()
 
 
+@needs_corpus
 @pytest.mark.parametrize("name", LIVE_SYNDICATION)
 def test_content_hash_is_equal_from_both_providers_for_every_live_capture(name: str) -> None:
     capture = load(name)
@@ -276,6 +280,7 @@ class CapturedX:
         return self._answer("oembed", found[0] if found else "")
 
 
+@needs_corpus
 def test_archive_snapshot_stores_every_capture(tmp_path: Path, httpserver) -> None:
     fake = CapturedX(httpserver, [load(name) for name in NAMES])
     config, db = tmp_path / "config.toml", tmp_path / "archive.db"
