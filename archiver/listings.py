@@ -75,7 +75,8 @@ class KnownChild:
 
 @dataclass
 class Listing:
-    """One document of a poll. ``outcome`` is ``read``, ``unchanged`` (304) or ``failed``;
+    """One document of a poll. ``outcome`` is ``read``, ``unchanged`` (304), ``failed`` or
+    ``stopped`` (the worker was stopped before the source answered);
     ``children`` is None unless the document was read (then it is the full list of its
     child sitemaps)."""
 

@@ -92,7 +92,14 @@ class Worker:
         """Read one source and queue the article URLs it lists that are new to us. Each
         document read (a child sitemap too) is stored as soon as it is read."""
         from .http import Http
-        from .sources import SourceLimits, Validators, describe_poll, http_fetch, poll_source
+        from .sources import (
+            SourceLimits,
+            Validators,
+            describe_poll,
+            http_fetch,
+            poll_source,
+            stop_requests_on,
+        )
 
         db = self._db()
         try:
@@ -110,7 +117,7 @@ class Worker:
                 new += record_listing(db, source.name, listing)
 
             try:
-                with Http(self.config.fetch) as http:
+                with Http(self.config.fetch) as http, stop_requests_on(http, self.stop.is_set):
                     result = poll_source(
                         http_fetch(http, limits.max_bytes, self.stop.is_set),
                         source,

@@ -20,6 +20,7 @@ class Document:
     headers: dict[str, str] = field(default_factory=dict)
     status: int = 200
     etag: str | None = None
+    drip: float = 0.0  # seconds between the body's bytes (a server that never times out)
 
 
 @dataclass(frozen=True)
@@ -97,17 +98,26 @@ def _handler(site: SourceSite) -> type[BaseHTTPRequestHandler]:
                 headers = dict(document.headers)
                 if document.etag:
                     headers["ETag"] = document.etag
-                self._answer(document.status, headers, document.body)
+                self._answer(document.status, headers, document.body, document.drip)
 
-        def _answer(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        def _answer(
+            self, status: int, headers: dict[str, str], body: bytes, drip: float = 0.0
+        ) -> None:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
             if status != 304:
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            if status != 304:
+            if status == 304:
+                return
+            if not drip:
                 self.wfile.write(body)
+                return
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(drip)
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -152,12 +152,7 @@ def test_sigterm_stops_a_long_walk_promptly(site, tmp_path, db_path):
         f'[[sources]]\nname = "big"\ntype = "sitemap"\nurl = "{site.url("/index.xml")}"\n',
         encoding="utf-8",
     )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "worker", "--config", str(config), "--db", str(db_path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    worker = start_worker(config, db_path)
     try:
         site.wait_for(lambda hits: sum(h.path.startswith("/c") for h in hits) >= 3)
         worker.send_signal(signal.SIGTERM)
@@ -171,6 +166,40 @@ def test_sigterm_stops_a_long_walk_promptly(site, tmp_path, db_path):
     assert children < 100 and took < children + 10  # the full walk would take 100 s
     assert len(queued(db_path)) >= 3  # what was read before the stop is kept
     assert "worker stopped" in stderr
+
+
+def start_worker(config: Path, db_path: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "archiver", "worker", "--config", str(config), "--db", str(db_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_sigterm_cuts_a_child_request_in_flight(site, tmp_path, db_path):
+    """A child that drips its body (never tripping the 20 s read timeout, only the 60 s
+    deadline) does not hold up a SIGTERM."""
+    site.documents["/index.xml"] = Document(index(site, "/slow.xml"), XML)
+    site.documents["/slow.xml"] = Document(urlset(site, "/late"), XML, drip=0.5)
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        '[fetch]\nper_host_delay = "0s"\nretries = 0\ntimeout = "20s"\n'
+        '[worker]\nscan_interval = "1h"\nsnapshot_interval = "1h"\n'
+        f'[[sources]]\nname = "big"\ntype = "sitemap"\nurl = "{site.url("/index.xml")}"\n',
+        encoding="utf-8",
+    )
+    worker = start_worker(config, db_path)
+    try:
+        site.wait_for(lambda hits: any(h.path == "/slow.xml" for h in hits))
+        worker.send_signal(signal.SIGTERM)
+        signalled = time.monotonic()
+        _, stderr = worker.communicate(timeout=120)
+    finally:
+        worker.kill()
+    assert worker.returncode == 0, stderr
+    assert time.monotonic() - signalled < 30  # the request's own deadline is 60 s
+    assert "worker stopped" in stderr and site.url("/late") not in queued(db_path)
 
 
 def test_a_body_naming_a_local_file_is_data(site, db_path, tmp_path):
