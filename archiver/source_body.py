@@ -51,17 +51,20 @@ def gunzip(data: bytes, max_bytes: int, url: str) -> bytes:
     A truncated stream gives what it decompressed (the parser then drops the unclosed
     entry); trailing bytes that are not another gzip member are ignored.
     """
-    out = bytearray()
+    parts: list[bytes] = []
+    size = 0
     while data.startswith(GZIP_MAGIC):
         decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            out += decompressor.decompress(data, max_bytes + 1 - len(out))
+            part = decompressor.decompress(data, max_bytes + 1 - size)
         except zlib.error as exc:
             raise SourceFormatError(f"{url}: not valid gzip ({exc})") from None
-        if len(out) > max_bytes:
+        size += len(part)
+        if size > max_bytes:
             raise SourceTooLargeError(too_large(url, max_bytes, "once decompressed"))
+        parts.append(part)
         data = decompressor.unused_data if decompressor.eof else b""
-    return bytes(out)
+    return parts[0] if len(parts) == 1 else b"".join(parts)  # one member: no copy
 
 
 def too_large(url: str, max_bytes: int, how: str = "") -> str:

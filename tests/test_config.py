@@ -71,6 +71,14 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
         ("[worker]\nrescan = ['1h', '0s']\n", "[worker] rescan: expected a non-empty list"),
         ("[snapshot]\nrecheck = []\n", "[snapshot] recheck: expected a non-empty list"),
         (
+            "[worker]\nmax_source_bytes = 0\n",
+            "[worker] max_source_bytes: expected a positive whole number",
+        ),
+        (
+            "[worker]\nsitemap_children_per_poll = '10'\n",
+            "[worker] sitemap_children_per_poll: expected a positive whole number",
+        ),
+        (
             "[snapshot]\noembed_url = 'ftp://x.example/'\n",
             "[snapshot] oembed_url: expected an http(s) URL",
         ),
@@ -150,3 +158,10 @@ def test_provenance_keys_are_read(tmp_path):
     assert config.timestamp.tsa_url == "http://127.0.0.1:9/tsr"
     assert (config.timestamp.ca_file, config.timestamp.interval) == ("tsa.pem", 43200.0)
     assert Config().timestamp.tsa_url is None  # no timestamps unless an authority is named
+
+
+def test_source_limits_are_read():
+    worker = parse_config(
+        {"worker": {"max_source_bytes": 1_000, "sitemap_children_per_poll": 7}}
+    ).worker
+    assert (worker.max_source_bytes, worker.sitemap_children_per_poll) == (1_000, 7)

@@ -246,3 +246,40 @@ def test_truncated_sitemap_and_a_sitemap_entry_in_a_urlset(site, db_path):
     assert queued(db_path) == {site.url(p) for p in ("/p1", "/p2", "/m1", "/q1")}
     errors = {r["name"]: r["last_error"] for r in rows(db_path, "select * from source_state")}
     assert "broken off after 1 entries" in errors["cut"]
+
+
+def test_url_list_served_over_http(site, db_path):
+    text = (
+        "# morning list\n"
+        f"{site.url('/a')}?utm_source=list\n\n"
+        f"  {site.url('/b').replace('http://', 'HTTP://')}  \n"
+        "not a url\n/relative/ignored\n"
+        f"{site.url('/a')}#again\n"
+    )
+    site.documents["/list.txt"] = Document(text.encode(), {"Content-Type": "text/plain"})
+    poll(db_path, Source("list", "urls", url=site.url("/list.txt")))
+    assert queued(db_path) == {site.url("/a"), site.url("/b")}
+    assert state(db_path)["urls_seen"] == 2 and state(db_path)["last_error"] is None
+
+
+def test_children_skipped_by_lastmod_and_forgotten_when_unlisted(site, db_path):
+    """Over real HTTP and a real archive: a child whose lastmod predates our last read of
+    it is not requested again; a child its index no longer lists is forgotten."""
+    old = f"<sitemap><loc>{site.url('/old.xml')}</loc><lastmod>2020-01-01</lastmod></sitemap>"
+    gone = f"<sitemap><loc>{site.url('/gone.xml')}</loc></sitemap>"
+    site.documents |= {
+        "/index.xml": Document(f'<sitemapindex xmlns="{NS}">{old}{gone}</sitemapindex>'.encode()),
+        "/old.xml": Document(urlset(site, "/o1"), XML),
+        "/gone.xml": Document(urlset(site, "/g1"), XML),
+    }
+    source = Source("map", "sitemap", site.url("/index.xml"))
+    poll(db_path, source)
+    site.hits.clear()
+    site.documents["/index.xml"] = Document(
+        f'<sitemapindex xmlns="{NS}">{old}</sitemapindex>'.encode()
+    )
+    poll(db_path, source)
+    assert site.paths() == ["/index.xml"]
+    children = rows(db_path, "select url, read_at, lastmod from sitemap_children")
+    assert [(c["url"], c["lastmod"]) for c in children] == [(site.url("/old.xml"), "2020-01-01")]
+    assert children[0]["read_at"] is not None
