@@ -90,39 +90,48 @@ def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> SitemapDoc:
     return doc
 
 
+PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "recover": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
 def _xml_entries(body: bytes) -> Iterator[tuple[str, str | None, str | None]]:
     """``("root", local name, None)`` first, then ``(kind, loc, lastmod)`` of each closed
-    ``<url>`` or ``<sitemap>`` entry directly under the root."""
-    events = etree.iterparse(
+    ``<url>`` or ``<sitemap>`` entry directly under a sitemap root (in the root's namespace).
+
+    Only the entries raise Python-level events (``tag=``): the news, image and video blocks
+    inside them are read by libxml2 alone, and each entry is dropped once read.
+    """
+    head = etree.iterparse(io.BytesIO(body), events=("start",), **PARSER_OPTIONS)
+    root = etree.QName(next(iter(head))[1])
+    yield "root", root.localname.lower(), None
+    if root.localname.lower() not in SITEMAP_ROOTS:
+        return
+    prefix = f"{{{root.namespace}}}" if root.namespace else ""
+    entries = etree.iterparse(
         io.BytesIO(body),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        recover=False,
-        remove_comments=True,
-        remove_pis=True,
+        events=("end",),
+        tag=[prefix + kind for kind in ENTRY_KINDS],
+        **PARSER_OPTIONS,
     )
-    root = None
-    for event, element in events:
-        if root is None:
-            root = element
-            yield "root", _local_name(element).lower(), None
+    for _, element in entries:
+        parent = element.getparent()
+        if parent is None or parent.getparent() is not None:  # not directly under the root
             continue
-        if event != "end" or element.getparent() is not root:
-            continue
-        kind = _local_name(element)
-        if kind in ENTRY_KINDS:
-            namespace = etree.QName(element).namespace
-            yield (
-                kind,
-                _child_text(element, namespace, "loc"),
-                _child_text(element, namespace, "lastmod"),
-            )
+        yield (
+            etree.QName(element).localname,
+            _child_text(element, root.namespace, "loc"),
+            _child_text(element, root.namespace, "lastmod"),
+        )
         element.clear()
         while element.getprevious() is not None:
-            del root[0]
+            del parent[0]
 
 
 def loc_link(loc: str | None, base: str) -> str | None:
