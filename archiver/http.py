@@ -185,6 +185,21 @@ class Http:
             if self._stopped.wait(backoff_delay(attempt, retry_after)):
                 self._refuse_if_stopped(url)
 
+    def post(
+        self,
+        url: str,
+        content: bytes,
+        *,
+        headers: dict[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> Exchange:
+        """POST ``content`` once (an RFC 3161 query): the throttle and the bounded read, no
+        retry (the caller decides whether asking again is safe). Raises ``FetchError``."""
+        check_url(url)
+        self.throttle.wait(url, self._stopped)
+        self._refuse_if_stopped(url)
+        return self._exchange(url, headers, None, max_bytes, content)
+
     def _refuse_if_stopped(self, url: str) -> None:
         if self._stopped.is_set():
             raise StoppedError(f"{url}: stopped before an answer came", url=url)
@@ -207,12 +222,18 @@ class Http:
         headers: dict[str, str] | None,
         accept: Accept | None,
         max_bytes: int | None,
+        content: bytes | None = None,
     ) -> Exchange:
+        """GET ``url`` (or POST ``content`` to it) within a deadline, the body bounded."""
         limit = self.config.max_bytes if max_bytes is None else max_bytes
         deadline = self._watchdog.take()
         try:
             with self.client.stream(
-                "GET", url, headers=headers, extensions={"trace": deadline.trace}
+                "GET" if content is None else "POST",
+                url,
+                headers=headers,
+                content=content,
+                extensions={"trace": deadline.trace},
             ) as response:
                 deadline.watch(response.extensions.get("network_stream"))
                 fetched_at = datetime.now(UTC)

@@ -40,6 +40,7 @@ from .errors import ArchiverError
 MANIFEST_FORMAT = "archiver-manifest/1"
 QUERY_TYPE = "application/timestamp-query"
 REPLY_TYPE = "application/timestamp-reply"
+SHA256_OID = "2.16.840.1.101.3.4.2.1"
 
 
 class TimestampError(ArchiverError):
@@ -150,6 +151,14 @@ def read_token(der: bytes, query: TimeStampRequest, data: bytes) -> Token:
         raise TimestampError("TSA reply does not answer our request (nonce differs)")
     moment = info.gen_time.astimezone(UTC)
     return Token(der, moment.isoformat().replace("+00:00", "Z"), info.serial_number)
+
+
+def token_imprint(der: bytes) -> str:
+    """The hex SHA-256 a token says it is over (no signature check)."""
+    info = _decode(der).tst_info
+    if info.message_imprint.hash_algorithm.dotted_string != SHA256_OID:
+        raise TimestampError("token is not over a SHA-256 hash")
+    return info.message_imprint.message.hex()
 
 
 def _decode(der: bytes) -> TimeStampResponse:

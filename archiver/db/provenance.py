@@ -190,10 +190,12 @@ def latest_timestamp(conn: sqlite3.Connection) -> TimestampRow | None:
     return TimestampRow(*row) if row else None
 
 
-def records_after(conn: sqlite3.Connection, after_id: int) -> list[tuple[int, str, str | None]]:
-    """(id, WARC-Record-ID, payload SHA-256) of every record with a greater id."""
+def records_after(
+    conn: sqlite3.Connection, after_id: int
+) -> list[tuple[int, str, str | None, str | None]]:
+    """(id, WARC-Record-ID, payload SHA-256, target URI) of every record with a greater id."""
     return conn.execute(
-        "select id, record_id, payload_sha256 from records where id > ? order by id",
+        "select id, record_id, payload_sha256, target_uri from records where id > ? order by id",
         (after_id,),
     ).fetchall()
 
