@@ -340,3 +340,46 @@ def _check_stored(
     assert (snapshot["text"], snapshot["created_at"]) == (expect.text, expect.created_at)
     assert len(json.loads(snapshot["media"])) == expect.media
     assert snapshot["partial"] == (1 if b'"article"' in capture.body else 0)
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "name",
+    [
+        "syndication/kcd_textOnly.json",
+        "syndication/kcd_onePhoto.json",
+        "syndication/kcd_threePhotos.json",
+    ],
+)
+def test_a_change_of_provider_writes_no_new_snapshot(
+    name: str, httpserver, run_cli, config_file, db_path
+) -> None:
+    """Issue 12: the answering provider changed, the content did not: one snapshot."""
+    from fake_x import FakeX
+
+    capture = load(name)
+    value, post_id = json.loads(capture.body), str(capture.post_id)
+    media = [m["url"] for m in value.get("mediaDetails", [])]
+    user = value["user"]
+    oembed = oembed_answer(
+        post_id, str(EXPECTED[name].text), user["name"], user["screen_name"], media
+    )
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    json_type = "application/json"
+    fake.syndication[post_id] = [
+        Response(capture.body, content_type=json_type),
+        Response("", status=404),
+    ]
+    fake.oembed[post_id] = [Response(oembed, content_type=json_type)]
+    assert "1 live" in run_cli("snapshot", post_id).output
+    assert "1 live" in run_cli("snapshot", post_id).output
+    archive = sqlite_utils.Database(db_path)
+    [snapshot] = archive.query("select id, provider from snapshots")
+    checks = list(archive.query("select provider, snapshot_id from checks order by id"))
+    assert snapshot["provider"] == "syndication"
+    assert checks == [
+        {"provider": "syndication", "snapshot_id": snapshot["id"]},
+        {"provider": "syndication", "snapshot_id": None},
+        {"provider": "oembed", "snapshot_id": snapshot["id"]},
+    ]
