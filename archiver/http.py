@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -47,6 +48,7 @@ ACCEPT_ENCODING = "gzip, deflate"
 DEADLINE_FACTOR = 3
 DECODE_STEP = 1 << 20  # at most this much decoded output per decompression call
 BACKOFF_CAP = 60.0  # the longest wait before a retry, whatever Retry-After says
+FORGET_HOSTS_OVER = 10_000  # the throttle drops hosts whose turn has passed beyond this many
 
 
 @dataclass
@@ -134,7 +136,7 @@ class Http:
         self.config = config
         self.on_response: list[OnResponse] = list(on_response)
         self.client = make_client(config)
-        self.throttle = HostThrottle(config.per_host_delay)
+        self.throttle = HostThrottle.shared(config.per_host_delay)
         self.deadline_seconds = config.timeout * DEADLINE_FACTOR
         self._stopped = threading.Event()
         self._watchdog = _Watchdog(self.deadline_seconds, self._stopped)
@@ -359,13 +361,22 @@ class HostThrottle:
     """Politeness: at least ``delay`` seconds between two requests to the same host.
 
     A request's turn is booked under the lock and waited for outside it, so threads bound for
-    other hosts never wait behind it.
+    other hosts never wait behind it. ``shared`` gives every ``Http`` of a process with the
+    same delay one throttle: the worker's jobs and successive runs take turns together.
     """
+
+    _shared: ClassVar[dict[float, HostThrottle]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, delay: float) -> None:
         self.delay = delay
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, delay: float) -> HostThrottle:
+        with cls._shared_lock:
+            return cls._shared.setdefault(delay, cls(delay))
 
     def book(self, url: str) -> float:
         """Take the next turn for ``url``'s host; the seconds to wait for it."""
@@ -374,6 +385,8 @@ class HostThrottle:
         host = (urlsplit(url).hostname or "").lower()
         with self._lock:
             now = time.monotonic()
+            if len(self._next) > FORGET_HOSTS_OVER:  # a long-running worker meets many hosts
+                self._next = {h: at for h, at in self._next.items() if at > now}
             start = max(now, self._next.get(host, 0.0))
             self._next[host] = start + self.delay
         return start - now

@@ -146,6 +146,32 @@ def test_the_throttle_books_turns_per_host_whatever_its_case():
     assert HostThrottle(0).book("http://example.org/") == 0
 
 
+def test_every_http_of_a_process_with_one_delay_shares_one_throttle():
+    polite = FetchConfig(per_host_delay=7.0)
+    with Http(polite) as first, Http(polite) as second, Http(CONFIG) as other:
+        assert first.throttle is second.throttle is HostThrottle.shared(7.0)
+        assert other.throttle is not first.throttle
+
+
+def test_run_scan_hands_every_article_response_to_the_hooks(tmp_path, db, config_file):
+    from archiver.config import load_config
+    from archiver.scan import iter_targets, run_scan
+
+    seen: list[Exchange] = []
+    routes = {"/a": h.gzip_page("<html><body><p>one</p></body></html>"), "/b": h.page("<p>two")}
+    with h.HostileServer(routes) as server:
+        urls = [server.url("/a"), server.url("/b"), server.url("/missing")]
+        totals = run_scan(
+            db, iter_targets(urls), load_config(config_file), on_response=[seen.append]
+        )
+    assert totals.articles == 2 and totals.failed == 1
+    assert sorted((e.url, e.status_code) for e in seen) == sorted(
+        [(urls[0], 200), (urls[1], 200), (urls[2], 404)]  # an error page is evidence too
+    )
+    gzipped = next(e for e in seen if e.url == urls[0])
+    assert gzip.decompress(gzipped.raw or b"") == gzipped.body
+
+
 def test_backoff_honours_retry_after_in_seconds_or_as_a_date():
     assert backoff_delay(1, "7") == 7
     assert backoff_delay(1, "3600") == 60  # capped
