@@ -58,8 +58,9 @@ ROUNDS ?= 100
 soak: install
 	$(BIN)/python scripts/soak.py --rounds $(ROUNDS)
 
-# Benchmarks of issue 6 (scan, memory, snapshots, archive size) on generated data, loopback
-# only; 1–2 minutes on 2 cores. Results: bench/RESULTS.md.
+# Benchmarks: scan on generated pages and on the real mixes of ../shared/corpus (skipped with a
+# message when absent), start-up, memory, snapshots, archive size; loopback only; 3–5 minutes
+# on 2 cores. Results: bench/RESULTS.md.
 bench: install
 	$(BIN)/python bench/run.py --repeats 3 --write bench/RESULTS.md
 
