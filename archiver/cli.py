@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from .errors import ArchiverError, ConfigError
+
+if TYPE_CHECKING:  # imported by the commands that use them: `archive --help` stays quick
+    from .config import Config
+    from .db import OpenArchive
 
 CONFIG_HELP = "Config file (default: ./config.toml when present)."
 DB_HELP = "Archive file (default: [archive] db of the config, else archive.db)."
@@ -24,8 +29,9 @@ def user_error(exc: ArchiverError) -> click.ClickException:
     return BadConfig(str(exc)) if isinstance(exc, ConfigError) else click.ClickException(str(exc))
 
 
-def load(config_path: str | None, db_path: str | None):
-    """Config and open archive for a command; user errors become one-line click errors."""
+def load(config_path: str | None, db_path: str | None) -> tuple[Config, OpenArchive]:
+    """Config and open archive for a command; user errors become one-line click errors.
+    The archive is the light handle (``.conn`` only; see ``archiver/db/connection.py``)."""
     from .config import load_config
     from .db import open_archive
 
