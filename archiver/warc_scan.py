@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from .detect import find_posts
 from .models import ScanRecord
 from .normalize import sha256_hex
+from .urls import article_url
 from .warc_input import WarcCounts, WarcPage, iter_warc_pages
 
 SOURCE = "warc"
@@ -28,7 +29,8 @@ def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
         url=ref.target_uri,  # a crawl's pages from X's own hosts are not articles
     )
     return ScanRecord(
-        url=ref.target_uri,
+        url=article_url(ref.target_uri),  # the article's identity, as for fetched URLs
+        final_url=ref.target_uri,  # the address as the crawler fetched it
         started_at=ref.date,
         finished_at=ref.date,
         source=SOURCE,

@@ -103,3 +103,26 @@ def test_scans_through_tracking_links_are_one_article(httpserver, run_cli, db):
             "scan_count": 3,
         }
     ]
+
+
+def test_a_crawl_s_campaign_links_are_one_article(tmp_path, run_cli, db):
+    """WARC input: records fetched through tracking links are one article; each record's
+    target URI stays in final_url and in the records table."""
+    from warc_data import Page, write_warc
+
+    page = b"<html><head><title>Harbour</title></head><body><p>No embeds.</p></body></html>"
+    uris = [
+        "https://news.example.org/story?id=1&utm_source=rss",
+        "https://news.example.org/story?id=1#comments",
+    ]
+    warc = write_warc(tmp_path / "crawl.warc.gz", [Page(uri, page) for uri in uris])
+    assert run_cli("scan", str(warc)).exit_code == 0
+    articles = list(db.query("select url, final_url, scan_count from articles"))
+    assert articles == [
+        {
+            "url": "https://news.example.org/story?id=1",
+            "final_url": uris[1],
+            "scan_count": 2,
+        }
+    ]
+    assert {r["target_uri"] for r in db.query("select target_uri from records")} == set(uris)
