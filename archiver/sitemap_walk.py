@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
+from .clock import utcnow
 from .errors import ArchiverError
 from .listings import (
     ChildRef,
@@ -92,7 +93,7 @@ def read_child(
     """One child sitemap, conditionally on its own validators; a failure is in the listing."""
     validators = memory.validators if memory else Validators()
     listing = Listing(
-        child.url, depth, parent, lastmod=child.lastmod, validators=validators, read_at=now()
+        child.url, depth, parent, lastmod=child.lastmod, validators=validators, read_at=utcnow()
     )
     try:
         response, body = read_document(fetch, child.url, validators, "sitemap", max_bytes)
@@ -164,8 +165,3 @@ def _end_of(year: str, month: str | None, day: str | None) -> datetime:
     else:
         end = start.replace(year=start.year + 1)
     return end - timedelta(microseconds=1)
-
-
-def now() -> str:
-    """UTC now, ISO-8601 with milliseconds (the archive's timestamp form)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
