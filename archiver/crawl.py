@@ -217,7 +217,7 @@ def open_client(scheduler: str | None, local_workers: int | None) -> Iterator[Cl
             n_workers=local_workers or os.cpu_count() or 1,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # the scheduler always serves HTTP: a free port
             silence_logs=logging.CRITICAL,  # failures are reported once, in the manifest
         ) as cluster,
         Client(cluster) as client,
