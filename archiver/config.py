@@ -52,6 +52,8 @@ class SnapshotConfig:
     recheck: tuple[float, ...] = (3600.0, 21600.0, 86400.0, 604800.0, 2592000.0)
     wayback_url: str = "https://web.archive.org"
     wayback: str = "when-gone"  # when-gone | always | never: when to look for earlier captures
+    media: str = "all"  # all | photos | none: which media of a live post are kept
+    max_media_bytes: int = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,9 @@ class Source:
 @dataclass(frozen=True)
 class Config:
     db: str = "archive.db"
+    warc_dir: str | None = None  # default: <db stem>-warc beside the db
+    warc_max_bytes: int = 1_000_000_000  # a WARC file is rolled once it passes this
+    evidence: bool = True  # False: hashes only, no WARC records (and no media)
     include_links: bool = False
     fetch: FetchConfig = field(default_factory=FetchConfig)
     snapshot: SnapshotConfig = field(default_factory=SnapshotConfig)
@@ -255,6 +260,9 @@ def parse_config(data: dict[str, Any], file: str = "config.toml") -> Config:
     sections = _Sections(file, data)
     config = Config(
         db=sections["archive"].get("db", str, Config.db, "a file path"),
+        warc_dir=sections["archive"].get("warc_dir", str, None, "a directory path"),
+        warc_max_bytes=sections["archive"].positive_int("warc_max_bytes", Config.warc_max_bytes),
+        evidence=sections["archive"].get("evidence", bool, True, "true or false"),
         include_links=sections["scan"].get("include_links", bool, False, "true or false"),
         fetch=_fetch_config(sections["fetch"]),
         snapshot=_snapshot_config(sections["snapshot"]),
@@ -293,6 +301,8 @@ def _snapshot_config(snap: _Reader) -> SnapshotConfig:
         recheck=snap.durations("recheck", base.recheck),
         wayback_url=snap.url("wayback_url", base.wayback_url),
         wayback=snap.choice("wayback", base.wayback, ("when-gone", "always", "never")),
+        media=snap.choice("media", base.media, ("all", "photos", "none")),
+        max_media_bytes=snap.positive_int("max_media_bytes", base.max_media_bytes),
     )
 
 

@@ -63,15 +63,21 @@ def sniff_encoding(data: bytes, content_type: str | None = None) -> str | None:
 
 def decode(data: bytes, content_type: str | None = None) -> str:
     """Decode a page's bytes to text, never raising."""
+    return decode_with_encoding(data, content_type)[0]
+
+
+def decode_with_encoding(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """``decode`` and the codec it used (to decode a byte range of the page the same way)."""
     declared = sniff_encoding(data, content_type)
     if declared:
         text = data.decode(declared, errors="replace")
-        return text[1:] if text.startswith("\ufeff") else text
+        return (text[1:] if text.startswith("\ufeff") else text), declared
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    return data.decode(guess_encoding(data) or "cp1252", errors="replace")
+    codec = guess_encoding(data) or "cp1252"
+    return data.decode(codec, errors="replace"), codec
 
 
 def decode_head(data: bytes, content_type: str | None = None, size: int = 65536) -> str:

@@ -26,6 +26,10 @@ class Embed:
     # The signature's date as the page shows it, in its own locale ("18. März 2025");
     # ``date`` is the same date as YYYY-MM-DD when it could be read.
     date_text: str | None = None
+    # Byte range of ``raw`` in the page's bytes (None when it could not be located exactly).
+    raw_start: int | None = None
+    raw_end: int | None = None
+    raw_sha256: str | None = None  # of those bytes
 
     @property
     def fingerprint(self) -> str | None:
@@ -71,8 +75,10 @@ class PageInfo:
 
 @dataclass(frozen=True, slots=True)
 class WarcRecordRef:
-    """Where a page's bytes are: a ``records`` row (DESIGN.md). ``warc_file`` is absolute:
-    a crawl's own WARC files are referenced, never copied."""
+    """Where one WARC record lies (a ``records`` row): ``warc_file`` is relative to the
+    archive's ``warc_dir`` for a record the archive wrote, absolute for a crawl's own WARC
+    (referenced, never copied). The payload is the HTTP body with its Content-Encoding
+    removed (a resource record's bytes as they are)."""
 
     warc_file: str
     warc_offset: int
@@ -83,7 +89,7 @@ class WarcRecordRef:
     date: str
     http_status: int | None
     content_type: str | None
-    payload_sha256: str
+    payload_sha256: str  # a revisit's: that of the payload it stands for
 
 
 @dataclass
@@ -103,8 +109,11 @@ class ScanRecord:
     # Set by the worker: this scan was due in the article queue; schedule the next one.
     reschedule: bool = False
     next_scan_at: str | None = None
-    # A page read from a crawl's WARC file: where its bytes are (its ``records`` row).
+    # Where the page's bytes are (its ``records`` row): a crawl's WARC record, or the record
+    # this scan wrote of a page with embeds.
     record: WarcRecordRef | None = None
+    # The page as received (an HTTP exchange, or standard input's bytes) until it is kept.
+    capture: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ from .config import Config
 from .db import save_scan, scan_writer
 from .detect import find_posts
 from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
+from .evidence.capture import capture_of
+from .evidence.pages import keep_page
+from .evidence.warc import EvidenceError, WarcLog, evidence_log
 from .models import ScanRecord
 from .normalize import sha256_hex
 from .urls import absolute_url, article_url
@@ -256,13 +259,15 @@ def scan_file(path: str, include_links: bool, real_path: str | None = None) -> S
 def scan_stdin(data: bytes, include_links: bool) -> ScanRecord:
     check_page_bytes("<stdin>", data)
     started = utcnow()
-    return detect_record(
+    record = detect_record(
         f"stdin:{sha256_hex(data)[:16]}",
         data,
         started_at=started,
         include_links=include_links,
         source="stdin",
     )
+    record.capture = data
+    return record
 
 
 def fetch_article(http: Http, url: str) -> Exchange:
@@ -321,6 +326,7 @@ def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
             http_status=page.status_code,
             source=target.source,
         )
+        record.capture = capture_of(page)
     record.reschedule, record.next_scan_at = target.reschedule, target.next_scan_at
     return record
 
@@ -349,12 +355,14 @@ def run_scan(
     totals = ScanTotals()
     writer = scan_writer(db)
     waiting: list[tuple[Target, ScanRecord | str]] = []
+    log = evidence_log(db, config)
 
     def report(outcome: ScanOutcome) -> None:
         totals.add(outcome)
         on_outcome(outcome)
 
     def flush() -> None:
+        log.sync()  # the group's WARC records are on disk before the rows that name them
         saved = {id(record): (article_id, error) for record, article_id, error in writer.commit()}
         for target, result in waiting:
             if isinstance(result, str):
@@ -366,7 +374,11 @@ def run_scan(
 
     results = _results(targets, config, include_links, stdin, should_stop, totals.warc, on_response)
     try:
-        for target, result in results:
+        for target, found in results:
+            result = found
+            if isinstance(found, ScanRecord) and found.record is None:
+                # Files are committed in groups: their records are fsynced once, before it.
+                result = keep_evidence(db, log, found, durable=target.kind != "file")
             if target.kind not in ("file", "warc"):
                 flush()
                 report(_save(db, target, result))
@@ -381,7 +393,20 @@ def run_scan(
             results.close()  # stops the network and the worker processes
         finally:
             flush()
+            log.close()
     return totals
+
+
+def keep_evidence(db, log: WarcLog, record: ScanRecord, durable: bool = True) -> ScanRecord | str:
+    """Write the page's WARC record (when it is kept) before any row points at it; the
+    record comes back with its pointer, or the error text when it could not be written."""
+    try:
+        record.record = keep_page(db.conn, log, record, record.capture, durable)
+    except EvidenceError as exc:
+        return f"{record.url}: {exc}"
+    finally:
+        record.capture = None
+    return record
 
 
 def _save(db, target: Target, result: ScanRecord | str) -> ScanOutcome:

@@ -96,7 +96,11 @@ def tree_rss(pid: int) -> int:
 
 
 def run_scan(
-    pages: Path, workdir: Path, sample_rss: bool = False, some_may_fail: bool = False
+    pages: Path,
+    workdir: Path,
+    sample_rss: bool = False,
+    some_may_fail: bool = False,
+    config: Path | None = None,
 ) -> tuple[float, int, Path, float]:
     """Time ``archive scan`` end to end; returns (seconds, peak tree RSS or 0, db path, CPU
     seconds of the whole process tree). ``some_may_fail``: exit status 1 (some pages
@@ -104,7 +108,9 @@ def run_scan(
     db = workdir / "fresh.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(workdir / "fresh-warc", ignore_errors=True)
     command = [*archive_command(), "scan", str(pages), "--db", str(db)]
+    command += ["--config", str(config)] if config else []
     cpu = children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, env=archive_env())
@@ -165,6 +171,47 @@ def bench_mix(pages: Path, repeats: int, workdir: Path) -> dict:
         "articles": articles,
         **_columns(runs),
     }
+
+
+def bench_evidence(pages: Path, repeats: int, workdir: Path) -> dict:
+    """``archive scan DIR`` with evidence (WARC records of the pages with embeds) and with
+    ``[archive] evidence = false``, alternately, over the same files."""
+    on, off = workdir / "evidence-on.toml", workdir / "evidence-off.toml"
+    on.write_text("[archive]\nevidence = true\n")
+    off.write_text("[archive]\nevidence = false\n")
+    page_files(pages)  # warm the page cache
+    kept, skipped = [], []
+    for _ in range(repeats):
+        skipped.append(run_scan(pages, workdir, some_may_fail=True, config=off)[0])
+        seconds, _, db, _ = run_scan(pages, workdir, some_may_fail=True, config=on)
+        kept.append(seconds)
+    with sqlite3.connect(db) as conn:
+        records = conn.execute("select count(*) from records").fetchone()[0]
+    warc_bytes = sum(p.stat().st_size for p in (workdir / "fresh-warc").glob("*.warc.gz"))
+    return {"with": kept, "without": skipped, "records": records, "warc_bytes": warc_bytes}
+
+
+def evidence_rows(name: str, result: dict | None) -> tuple[list[tuple], str]:
+    if result is None:
+        return [(f"scan with evidence, {name}", "skipped", "", "", "≥ 0.9", "not run")], (
+            f"evidence, {name}: skipped (../shared/corpus is absent)"
+        )
+    with_s, without_s = median(result["with"]), median(result["without"])
+    ratio = without_s / with_s
+    row = (
+        f"scan with evidence, {name} (speed vs evidence = false), s",
+        f"{with_s:.2f}",
+        f"{without_s:.2f}",
+        f"{ratio:.2f}",
+        "≥ 0.9",
+        yes(ratio >= 0.9),
+    )
+    runs = (
+        f"evidence, {name} runs (s): with {seconds_list(result['with'])}; without "
+        f"{seconds_list(result['without'])}; {result['records']} records, "
+        f"{result['warc_bytes'] / 1e6:.1f} MB of WARC"
+    )
+    return [row], runs
 
 
 SMALL_PAGE = """<!doctype html><html><head><title>Council vote</title></head><body>
@@ -584,7 +631,7 @@ def snapshot_rows(snap: dict, posts: int) -> tuple[list[tuple], str]:
     return rows, runs
 
 
-PARTS = ("generated", "real", "startup", "memory", "snapshot")
+PARTS = ("generated", "real", "evidence", "startup", "memory", "snapshot")
 
 
 def run_parts(args: argparse.Namespace, workdir: Path) -> tuple[list[tuple], list[str]]:
@@ -601,6 +648,14 @@ def run_parts(args: argparse.Namespace, workdir: Path) -> tuple[list[tuple], lis
             print(f"{name}: {pages or 'skipped, ../shared/corpus is absent'}", flush=True)
             mix = bench_mix(pages, args.repeats, workdir) if pages else None
             results.append(mix_rows(name, mix))
+    if "evidence" in args.parts:
+        for name, pages in (
+            ("real crawl mix", crawl_pages()),
+            ("embed-heavy mix", embed_heavy_pages()),
+        ):
+            print(f"scan with evidence, {name}: {pages or 'skipped'}", flush=True)
+            result = bench_evidence(pages, args.repeats, workdir) if pages else None
+            results.append(evidence_rows(name, result))
     if "startup" in args.parts:
         print("start-up", flush=True)
         results.append(startup_rows(bench_startup(workdir)))

@@ -282,7 +282,7 @@ select
   embeds.method, embeds.text as shown_text, embeds.first_seen_at, embeds.last_seen_at,
   embeds.removed_at, articles.url as article_url, embeds.author_name as shown_author,
   embeds.handle as shown_handle, embeds.date as shown_date, embeds.occurrence,
-  embeds.id as embed_id
+  embeds.id as embed_id, embeds.record_id
 from embeds
 join posts on posts.id = embeds.post_id
 join articles on articles.id = embeds.article_id

@@ -22,7 +22,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from ..urls import parse_post_ref
-from . import metadata
+from . import evidence, metadata
 
 ARCHIVE_TABLES = frozenset({"articles", "posts", "embeds"})
 CSS_PATH = "/-/archiver.css"
@@ -117,7 +117,8 @@ def display_time(value: Any) -> str:
 
 
 def post_links(datasette: Any, database: str, post_id: str) -> dict[str, str]:
-    """Where to look next for a post: its row, provenance, snapshots and check history."""
+    """Where to look next for a post: its row, provenance, snapshots, check history, kept
+    media and its evidence package."""
     quoted = quote(post_id, safe="")
     return {
         "post": datasette.urls.row(database, "posts", tilde_encode(post_id)),
@@ -126,7 +127,18 @@ def post_links(datasette: Any, database: str, post_id: str) -> dict[str, str]:
         "checks": f"{datasette.urls.query(database, 'history')}?post={quoted}",
         "mementos": f"{datasette.urls.query(database, 'mementos')}?post={quoted}",
         "timemap": datasette.urls.path(f"/-/timemap/{quote(database)}/{quoted}"),
+        "media": f"{datasette.urls.table(database, 'media')}?post_id={quoted}",
+        "wacz": evidence.wacz_url(datasette, database, post_id),
     }
+
+
+CARD_LINKS = (
+    ("articles", "articles"),
+    ("snapshots", "snapshots"),
+    ("checks", "checks"),
+    ("media", "media"),
+    ("post", "row"),
+)
 
 
 def post_card(row: dict[str, Any], links: dict[str, str]) -> Markup:
@@ -159,15 +171,22 @@ def post_card(row: dict[str, Any], links: dict[str, str]) -> Markup:
             Markup('<a href="{}" rel="noopener noreferrer nofollow">on X</a> · ').format(url)
         )
     parts.append(
-        Markup(
-            '<a href="{articles}">articles</a> · <a href="{snapshots}">snapshots</a> · '
-            '<a href="{checks}">checks</a> · <a href="{post}">row</a>'
-        ).format(**links)
+        Markup(" · ").join(
+            Markup('<a href="{}">{}</a>').format(links[key], label)
+            for key, label in CARD_LINKS
+            if key in links
+        )
     )
     if "mementos" in links and "timemap" in links:
         parts.append(
             Markup(' · <a href="{}">captures</a> (<a href="{}">TimeMap</a>)').format(
                 links["mementos"], links["timemap"]
+            )
+        )
+    if "wacz" in links:
+        parts.append(
+            Markup(' · <a href="{}" download rel="nofollow">download evidence (WACZ)</a>').format(
+                links["wacz"]
             )
         )
     parts.append(Markup("</div></div>"))
@@ -232,6 +251,14 @@ def render_cell(row, value, column, table, database, datasette):
     if table is None and column == "snapshot_id" and isinstance(value, int):
         url = datasette.urls.row(database, "snapshots", str(value))
         return Markup('<a href="{}">snapshot {}</a>').format(url, value)
+    if column == "record_id" and table != "records":
+        # A foreign key cell arrives expanded ({"value": …, "label": …}) in table views.
+        record_id = value.get("value") if isinstance(value, dict) else value
+        return evidence_link(datasette, database, record_id) if isinstance(record_id, int) else None
+    if table == "records" and column == "id" and isinstance(value, int):
+        return evidence_link(datasette, database, value)
+    if table == "media" and column == "url":
+        return media_cell(datasette, database, _row_dict(row), value)
     if table is None and column == "post_id" and isinstance(value, str) and value:
         links = post_links(datasette, database, value)
         return Markup(
@@ -273,4 +300,23 @@ def register_routes():
     return [
         (r"^/-/archiver\.css$", css),
         (r"^/-/timemap/(?P<database>[^/]+)/(?P<post_id>[^/]+)$", timemap),
+        *evidence.ROUTES,
     ]
+
+
+def evidence_link(datasette: Any, database: str, record_id: int) -> Markup:
+    """A link that downloads a record's payload (an attachment, never rendered)."""
+    return Markup('<a href="{}" download rel="nofollow">record {} (payload)</a>').format(
+        evidence.payload_url(datasette, database, record_id), record_id
+    )
+
+
+def media_cell(datasette: Any, database: str, row: dict[str, Any], url: Any) -> Markup | None:
+    """A kept photo as a thumbnail (served as an image only), beside its URL as text."""
+    if row.get("kind") != "photo" or not row.get("record_id") or row.get("error"):
+        return None
+    src = evidence.photo_url(datasette, database, int(row["id"]))
+    return Markup(
+        '<a href="{src}"><img class="archiver-thumb" src="{src}" alt="kept photo" '
+        'loading="lazy" width="120"></a><br>{url}'
+    ).format(src=src, url=url)

@@ -137,8 +137,12 @@ def _save_embeds(
     article_id: int,
     record: ScanRecord,
     is_new: bool,
-    record_id: int | None = None,
+    record_id: int | None,
 ) -> None:
+    """Insert new embeds, touch the ones seen again, mark the vanished ones ``removed_at``.
+
+    An embed points at the record of the scan that first located its bytes (an embed of an
+    older archive gets the pointer, and its exact bytes, at its next located sighting)."""
     now = record.finished_at
     if is_new and not record.embeds:
         return
@@ -161,11 +165,14 @@ def _save_embeds(
         _ensure_post(conn, embed, now)
         occurrence = occurrences[post_id] = occurrences.get(post_id, 0) + 1
         embed_id = existing.get((post_id, occurrence))
+        located = record_id  # the record holding the page the embed was seen in
+        raw_sha256 = embed.raw_sha256 or sha256_hex(embed.raw)
         if embed_id is None:
             cursor = conn.execute(
                 "insert into embeds (article_id, post_id, position, method, occurrence,"
                 " author_name, handle, text, date, media, raw, raw_sha256, first_seen_at,"
-                " last_seen_at, record_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " last_seen_at, record_id, raw_start, raw_end)"
+                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
                     post_id,
@@ -178,23 +185,56 @@ def _save_embeds(
                     embed.date,
                     _json_list(embed.media),
                     embed.raw,
-                    sha256_hex(embed.raw),
+                    raw_sha256,
                     now,
                     now,
-                    record_id,
+                    located,
+                    embed.raw_start if located else None,
+                    embed.raw_end if located and embed.raw_start is not None else None,
                 ),
             )
             seen.add(int(cursor.lastrowid or 0))
         else:
-            conn.execute(
-                "update embeds set position = ?, last_seen_at = ?, removed_at = null where id = ?",
-                (embed.position, now, embed_id),
-            )
+            _touch_embed(conn, embed_id, embed, now, located, raw_sha256)
             seen.add(embed_id)
     gone = [embed_id for embed_id in existing.values() if embed_id not in seen]
     conn.executemany(
         "update embeds set removed_at = ? where id = ? and removed_at is null",
         [(now, embed_id) for embed_id in gone],
+    )
+
+
+def _touch_embed(
+    conn: sqlite3.Connection,
+    embed_id: int,
+    embed: Embed,
+    now: str,
+    located: int | None,
+    raw_sha256: str,
+) -> None:
+    """An embed seen again; one without a pointer takes this sighting's."""
+    fill = "record_id is null and ? is not null"
+    conn.execute(
+        "update embeds set position = ?, last_seen_at = ?, removed_at = null,"
+        f" raw = case when {fill} then ? else raw end,"
+        f" raw_sha256 = case when {fill} then ? else raw_sha256 end,"
+        f" raw_start = case when {fill} then ? else raw_start end,"
+        f" raw_end = case when {fill} then ? else raw_end end,"
+        " record_id = coalesce(record_id, ?) where id = ?",
+        (
+            embed.position,
+            now,
+            located,
+            embed.raw,
+            located,
+            raw_sha256,
+            located,
+            embed.raw_start,
+            located,
+            embed.raw_end,
+            located,
+            embed_id,
+        ),
     )
 
 

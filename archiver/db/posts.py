@@ -12,6 +12,7 @@ from ..models import CheckRecord, PostToCheck
 from ..urls import canonical_url, snowflake_time
 from .connection import Archive, transaction
 from .group import GroupWriter
+from .records import record_row
 
 _POST_COLUMNS = "id, handle, status, checks, not_found_checks"
 
@@ -71,11 +72,16 @@ def save_check(db: Archive, check: CheckRecord) -> tuple[bool, bool]:
 def _save_check(conn: sqlite3.Connection, check: CheckRecord) -> tuple[bool, bool]:
     previous = conn.execute("select status from posts where id = ?", (check.post_id,)).fetchone()[0]
     answers = [answer for answer, _ in check.answers]
+    records = {
+        id(a): record_row(conn, a.evidence)[0] if getattr(a, "evidence", None) else None
+        for a in answers
+    }
     evidence = check.content or next((a for a in answers if a.conclusive), None)
-    snapshot_id, wrote = _snapshot_if_changed(conn, check, evidence)
+    record_id = records.get(id(evidence)) if evidence is not None else None
+    snapshot_id, wrote = _snapshot_if_changed(conn, check, evidence, record_id)
     conn.executemany(
         "insert into checks (post_id, checked_at, provider, http_status, status,"
-        " snapshot_id, error) values (?, ?, ?, ?, ?, ?, ?)",
+        " snapshot_id, error, record_id) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 check.post_id,
@@ -85,6 +91,7 @@ def _save_check(conn: sqlite3.Connection, check: CheckRecord) -> tuple[bool, boo
                 a.status,
                 snapshot_id if a is evidence else None,
                 a.error or a.notice,
+                records[id(a)],
             )
             for a in answers
         ],
@@ -94,7 +101,7 @@ def _save_check(conn: sqlite3.Connection, check: CheckRecord) -> tuple[bool, boo
 
 
 def _snapshot_if_changed(
-    conn: sqlite3.Connection, check: CheckRecord, evidence: Any
+    conn: sqlite3.Connection, check: CheckRecord, evidence: Any, record_id: int | None
 ) -> tuple[int | None, bool]:
     """Add a snapshot when the content (or the proven status) changed since the latest one.
     Returns (the snapshot this check produced or confirmed, whether it is new)."""
@@ -115,7 +122,8 @@ def _snapshot_if_changed(
     cursor = conn.execute(
         "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
         " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
-        " content_sha256, partial) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " content_sha256, partial, record_id)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             check.post_id,
             check.checked_at,
@@ -132,6 +140,7 @@ def _snapshot_if_changed(
             fields["payload_sha256"],
             check.content_sha256,
             int(bool(fields["partial"])),
+            record_id,
         ),
     )
     return int(cursor.lastrowid or 0), True

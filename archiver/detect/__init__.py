@@ -9,12 +9,13 @@ whose markers are not ASCII bytes, are decoded before the check.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..decode import decode, decode_head, page_info
+from ..decode import decode, decode_head, decode_with_encoding, page_info
 from ..models import Embed, PageInfo
 from .prefilter import (
     ALL_SEARCHES,
@@ -25,6 +26,7 @@ from .prefilter import (
     survey,
     text_marker_count,
 )
+from .spans import ElementKeys, PageMarkup, line_span
 from .text import TextHit, find_text_embeds
 
 if TYPE_CHECKING:  # lxml is imported on the first parse, so `archive --help` stays quick
@@ -57,6 +59,21 @@ class Detection:
 
     page: PageInfo
     embeds: list[Embed]
+
+
+@dataclass(frozen=True, slots=True)
+class PageBytes:
+    """A page's bytes as received and the codec its text was decoded with: embeds get the
+    byte range that carried them, and ``raw`` is exactly that range, decoded."""
+
+    data: bytes
+    codec: str
+
+    def text(self, span: tuple[int, int]) -> str:
+        return self.data[span[0] : span[1]].decode(self.codec, errors="replace")
+
+    def digest(self, span: tuple[int, int] | None) -> str | None:
+        return None if span is None else hashlib.sha256(self.data[span[0] : span[1]]).hexdigest()
 
 
 def is_wide(data: bytes, content_type: str | None = None) -> bool:
@@ -99,8 +116,11 @@ def find_posts(
     ``html`` forces the input kind; by default it is sniffed from the content. ``url`` is
     where the page came from, when known: a page served by X itself is not an article.
     """
-    if isinstance(data, bytes) and is_wide(data, content_type):
-        data = decode(data, content_type)  # UTF-16/32: the byte markers need ASCII bytes
+    wide = isinstance(data, bytes) and is_wide(data, content_type)
+    if wide and isinstance(
+        data, bytes
+    ):  # UTF-16/32: the byte markers need ASCII bytes; embeds get no byte range
+        data = decode(data, content_type)
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     if html is None:
         html = looks_like_html(raw) or bool(content_type and "html" in content_type)
@@ -108,16 +128,28 @@ def find_posts(
     if not hints.candidate:
         head = decode_head(raw, content_type) if html else ""
         return Detection(page_info(head) if html else PageInfo(), [])
-    text = data if isinstance(data, str) else decode(raw, content_type)
+    # Byte ranges index the bytes given, or the UTF-8 encoding of a str.
+    if isinstance(data, str):
+        text, source = data, None if wide else PageBytes(raw, "utf-8")
+    else:
+        text, codec = decode_with_encoding(raw, content_type)
+        source = PageBytes(raw, codec)
     if not html:
-        return Detection(PageInfo(), [] if served_by_x(url) else _from_text(text, include_links))
+        return Detection(
+            PageInfo(), [] if served_by_x(url) else _from_text(text, include_links, source)
+        )
     page = page_info(text)
     if served_by_x(url, page.canonical_url):
         return Detection(page, [])
-    return Detection(page, _from_html(text, raw, include_links, hints))
+    return Detection(page, _from_html(text, raw, include_links, hints, source))
 
 
-def _text_embed(position: int, hit: TextHit) -> Embed:
+def _text_embed(
+    position: int, hit: TextHit, source: PageBytes | None = None, in_markup: bool = False
+) -> Embed:
+    """An embed of the text forms; its range is its lines (only in a text page: in HTML the
+    lines were flattened from markup and have no range of their own)."""
+    span = None if in_markup or source is None else line_span(source.data, *hit.lines)
     return Embed(
         position,
         hit.method,
@@ -126,24 +158,37 @@ def _text_embed(position: int, hit: TextHit) -> Embed:
         hit.author,
         hit.text,
         hit.date,
-        hit.raw,
+        source.text(span) if source and span else hit.raw,
         hit.media,
         hit.date_text,
+        **_range_fields(span, source),
     )
 
 
-def _from_text(text: str, include_links: bool) -> list[Embed]:
+def _range_fields(span: tuple[int, int] | None, source: PageBytes | None) -> dict:
+    """``raw_start``, ``raw_end`` and ``raw_sha256`` of an embed (None when not located)."""
+    if span is None or source is None:
+        return {"raw_start": None, "raw_end": None, "raw_sha256": None}
+    return {"raw_start": span[0], "raw_end": span[1], "raw_sha256": source.digest(span)}
+
+
+def _from_text(text: str, include_links: bool, source: PageBytes | None) -> list[Embed]:
     hits = find_text_embeds(text, include_links=include_links)
-    return [_text_embed(position, hit) for position, hit in enumerate(hits)]
+    return [_text_embed(position, hit, source) for position, hit in enumerate(hits)]
 
 
-def _from_html(text: str, raw: bytes, include_links: bool, hints: PageHints) -> list[Embed]:
+def _from_html(
+    text: str, raw: bytes, include_links: bool, hints: PageHints, source: PageBytes | None
+) -> list[Embed]:
+    from .hidden import expand_hidden_markup
     from .html import find_embeds, parse, visible_lines
 
     root = parse(text)
+    fragments = expand_hidden_markup(root)
     found = find_embeds(root, include_links=include_links, hints=hints)
     markup = [f for f in found if f.method != "link"]
-    raws = {id(f): _serialize(f.element) for f in found}
+    spans = _markup_spans(found, fragments, root, source)
+    raws = {id(f): _raw_text(f.element, spans[id(f)], source) for f in found}
     text_hits: list[TextHit] = []
     sentinel_lines: list[int] = []
     # Flattening the page for text forms is the costly part of a scan: only worth it when a
@@ -171,11 +216,31 @@ def _from_html(text: str, raw: bytes, include_links: bool, hints: PageHints) -> 
         ordered.append(item)
     ordered.extend(hit for r in sorted(slots) for hit in slots[r])
     return [
-        _text_embed(position, item)
+        _text_embed(position, item, in_markup=True)
         if isinstance(item, TextHit)
-        else _markup_embed(position, item, raws[id(item)])
+        else _markup_embed(position, item, raws[id(item)], spans[id(item)], source)
         for position, item in enumerate(ordered)
     ]
+
+
+def _markup_spans(
+    found: list, fragments: list[etree._Element], root: etree._Element, source: PageBytes | None
+) -> dict[int, tuple[int, int] | None]:
+    """The byte range of each found element's markup in the page (None where not exact)."""
+    if source is None:
+        return {id(f): None for f in found}
+    keys = ElementKeys(root, fragments)
+    found_keys = {id(item): keys.key(item.element) for item in found}
+    names = frozenset().union(*(key.names for key in found_keys.values() if key))
+    page = PageMarkup(source.data, names)
+    return {ident: page.locate(key) if key else None for ident, key in found_keys.items()}
+
+
+def _raw_text(
+    element: etree._Element, span: tuple[int, int] | None, source: PageBytes | None
+) -> str:
+    """The page's own bytes of an embed, decoded; lxml's serialisation where not located."""
+    return source.text(span) if source and span else _serialize(element)
 
 
 def _serialize(element: etree._Element) -> str:
@@ -184,7 +249,9 @@ def _serialize(element: etree._Element) -> str:
     return etree.tostring(element, encoding="unicode", method="html", with_tail=False)
 
 
-def _markup_embed(position: int, found, raw: str) -> Embed:
+def _markup_embed(
+    position: int, found, raw: str, span: tuple[int, int] | None, source: PageBytes | None
+) -> Embed:
     return Embed(
         position,
         found.method,
@@ -196,6 +263,7 @@ def _markup_embed(position: int, found, raw: str) -> Embed:
         raw,
         found.media,
         found.date_text,
+        **_range_fields(span, source),
     )
 
 

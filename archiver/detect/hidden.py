@@ -64,9 +64,13 @@ def parse_fragment(markup: str) -> etree._Element | None:
     return None if root is None else root.find(".//div")
 
 
-def expand_hidden_markup(root: etree._Element) -> None:
+def expand_hidden_markup(root: etree._Element) -> list[etree._Element]:
     """Parse markup kept as element text and put the elements in its place, keeping
-    document order."""
+    document order.
+
+    Returns the ``<div>`` wrappers added: their elements' lines count from the start of the
+    host's text (``spans`` needs them). A second call finds nothing left to expand."""
+    fragments: list[etree._Element] = []
     for node in list(root.iter(*RAW_TEXT_HOLDERS)):  # one walk of the tree, in C
         if not holds_markup_as_text(node):
             continue
@@ -78,6 +82,8 @@ def expand_hidden_markup(root: etree._Element) -> None:
             continue
         node.text = None
         node.append(fragment)
+        fragments.append(fragment)
+    return fragments
 
 
 def attribute_markup(value: str) -> str | None:

@@ -43,6 +43,10 @@ class TextHit:
     method: str = "text"
     date_text: str | None = None
 
+    @property
+    def lines(self) -> tuple[int, int]:
+        return self.first_line, self.last_line
+
 
 def parse_title(line: str) -> tuple[str, str, bool] | None:
     """``Name on X: "TEXT" / X`` → (name, TEXT, has the `` / X`` suffix), else None."""

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from ..clock import later, utcnow
 from ..config import Config
 from ..errors import FetchError, StoppedError
+from ..evidence.capture import capture_of
 from ..http import Http, reason
 from ..models import CheckRecord, PostToCheck
 from ..urls import canonical_url
@@ -72,10 +73,12 @@ class Checker:
             return network_failure(provider, reason(exc)), full_url
         status = exchange.status_code
         try:
-            return parse(status, exchange.content_type, exchange.body), full_url
+            result = parse(status, exchange.content_type, exchange.body)
         except Exception as exc:  # a hostile reply that breaks a parser: recorded, not raised
             error = f"HTTP {status} with an unreadable reply ({type(exc).__name__})"
-            return network_failure(provider, error), full_url
+            result = network_failure(provider, error)
+        result.capture = capture_of(exchange)  # kept as evidence before the check is saved
+        return result, full_url
 
     def check(self, post: PostToCheck) -> CheckRecord:
         """Ask the providers in order until one answer is conclusive."""

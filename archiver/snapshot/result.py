@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..normalize import clean_text
 from ..urls import snowflake_time
@@ -93,6 +94,9 @@ class ProviderResult:
     truncated: bool = False
     partial: bool = False
     payload: bytes = field(default=b"", repr=False)
+    # The HTTP exchange as a WARC keeps it, until it is written; then where it was written.
+    capture: Any = field(default=None, repr=False, compare=False)
+    evidence: Any = field(default=None, repr=False, compare=False)
 
     @property
     def has_content(self) -> bool:

@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from ..config import Config
 from ..db import GroupWriter, check_writer
 from ..errors import DatabaseError
+from ..evidence.media import MediaSummary, keep_media
+from ..evidence.replies import keep_check_replies
+from ..evidence.warc import WarcLog, evidence_log
 from ..http import Http, OnResponse
 from ..models import CheckRecord, PostToCheck
 from .checker import CheckThreads, next_check
@@ -38,12 +41,15 @@ class SnapshotSummary:
     snapshots: int = 0
     changed: list[tuple[str, str]] = field(default_factory=list)  # (post id, new status)
     wayback: WaybackSummary = field(default_factory=WaybackSummary)
+    media: MediaSummary = field(default_factory=MediaSummary)
 
     def line(self) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in self.statuses.most_common()) or "nothing"
+        fetched = self.media.kept + self.media.failed
+        media = f", {self.media.kept} media kept ({self.media.failed} failed)" if fetched else ""
         line = (
             f"checked {self.checked} post(s): {counts}; {self.snapshots} new snapshot(s), "
-            f"{len(self.changed)} status change(s)"
+            f"{len(self.changed)} status change(s){media}"
         )
         return f"{line}; {self.wayback.line()}" if self.wayback.looked_up else line
 
@@ -69,34 +75,70 @@ def check_posts(
         return summary
     writer = check_writer(db)
     failed: str | None = None
-    with Http(config.fetch, on_response) as http:
-        threads = CheckThreads(posts, config, http)
-        try:
-            done = False
-            while not (failed or done or should_stop()):
-                left = writer.time_left()
-                done = _receive(
-                    threads, writer, POLL_SECONDS if left is None else min(left, POLL_SECONDS)
+    with evidence_log(db, config) as log:
+        keep = lambda check: keep_check_replies(db.conn, log, check)  # noqa: E731
+        with Http(config.fetch, on_response) as http:
+            failed = _check_all(
+                CheckThreads(posts, config, http), writer, keep, summary, on_check, should_stop
+            )
+        if not failed and not should_stop():
+            with Http(config.fetch, on_response) as http:  # the checks' one is stopped by now
+                _after_checks(
+                    db, config, http, log, [post.id for post in posts], summary, should_stop
                 )
-                if writer.due():
-                    failed = _commit(writer, summary, on_check)
-        finally:
-            try:
-                threads.stop()  # then every check finished before the stop is in the queue
-                _receive(threads, writer, 0)
-            finally:
-                failed = _commit(writer, summary, on_check) or failed
-    if not failed and not should_stop() and config.snapshot.wayback != "never":
-        with Http(config.fetch, on_response) as http:  # the checks' one is stopped by now
-            ids = [post.id for post in posts]
-            summary.wayback = look_up_posts(db, config, http.get, ids, should_stop)
     if failed:
         raise DatabaseError(failed)
     return summary
 
 
+def _check_all(
+    threads: CheckThreads,
+    writer: GroupWriter[CheckRecord, tuple[bool, bool]],
+    keep: Callable[[CheckRecord], None],
+    summary: SnapshotSummary,
+    on_check: Callable[[CheckRecord], None],
+    should_stop: Callable[[], bool],
+) -> str | None:
+    """Save the checks as the threads finish them; the first save error, if any."""
+    failed: str | None = None
+    try:
+        done = False
+        while not (failed or done or should_stop()):
+            left = writer.time_left()
+            wait = POLL_SECONDS if left is None else min(left, POLL_SECONDS)
+            done = _receive(threads, writer, keep, wait)
+            if writer.due():
+                failed = _commit(writer, summary, on_check)
+    finally:
+        try:
+            threads.stop()  # then every check finished before the stop is in the queue
+            _receive(threads, writer, keep, 0)
+        finally:
+            failed = _commit(writer, summary, on_check) or failed
+    return failed
+
+
+def _after_checks(
+    db,
+    config: Config,
+    http: Http,
+    log: WarcLog,
+    post_ids: list[str],
+    summary: SnapshotSummary,
+    should_stop: Callable[[], bool],
+) -> None:
+    """Once the checks are durable: the media of the posts found live (a media failure never
+    costs a check), then Wayback lookups for the posts that qualify."""
+    summary.media = keep_media(db, http, log, config, post_ids)
+    if config.snapshot.wayback != "never" and not should_stop():
+        summary.wayback = look_up_posts(db, config, http.get, post_ids, should_stop)
+
+
 def _receive(
-    threads: CheckThreads, writer: GroupWriter[CheckRecord, tuple[bool, bool]], wait: float
+    threads: CheckThreads,
+    writer: GroupWriter[CheckRecord, tuple[bool, bool]],
+    keep: Callable[[CheckRecord], None],
+    wait: float,
 ) -> bool:
     """Hand every finished check to ``writer``, after sleeping up to ``wait`` seconds (less
     if the run ends). Sleeping through a batch of checks, not waking for each, is what keeps
@@ -112,6 +154,7 @@ def _receive(
             raise item
         if item is None:
             return True
+        keep(item)
         writer.add(item)
 
 

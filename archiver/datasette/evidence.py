@@ -1,0 +1,163 @@
+"""Evidence in Datasette: a record's payload, a kept photo, a post's WACZ.
+
+Archived bytes are untrusted. A payload is always served as an attachment
+(``Content-Disposition: attachment``, ``application/octet-stream``, ``nosniff``), never
+rendered. A kept photo is served only when its row says it is an image of a known type and
+its bytes start as that type does, with that type, ``nosniff`` and a Content-Security-Policy
+under which nothing runs. The WACZ of one post is built on request from the read-only file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from datasette.utils.asgi import Response
+
+from ..errors import ArchiverError
+from ..evidence.read import RecordError, read_record, resolve
+from ..evidence.warc import default_warc_dir
+from ..urls import parse_post_ref
+
+ROUTES_PREFIX = "/-/archiver"
+# Magic numbers of the image types a kept photo may be served as.
+IMAGE_MAGIC = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/webp": (b"RIFF",),
+}
+INERT = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "private, max-age=3600",
+}
+
+
+def payload_url(datasette: Any, database: str, record_id: int) -> str:
+    return datasette.urls.path(f"{ROUTES_PREFIX}/evidence/{database}/{int(record_id)}")
+
+
+def photo_url(datasette: Any, database: str, media_id: int) -> str:
+    return datasette.urls.path(f"{ROUTES_PREFIX}/media/{database}/{int(media_id)}")
+
+
+def wacz_url(datasette: Any, database: str, post_id: str) -> str:
+    from urllib.parse import quote
+
+    return datasette.urls.path(f"{ROUTES_PREFIX}/wacz/{database}/{quote(post_id, safe='')}")
+
+
+def _not_found(message: str) -> Response:
+    return Response.text(message, status=404, headers={"X-Content-Type-Options": "nosniff"})
+
+
+def _archive(datasette: Any, name: str):
+    """The Datasette database ``name`` when it is an archive, else None."""
+    from .plugin import archive_databases
+
+    return datasette.get_database(name) if name in archive_databases(datasette) else None
+
+
+def _warc_dir(datasette: Any, db_path: str) -> Path:
+    configured = (datasette.plugin_config("archiver") or {}).get("warc_dir")
+    return Path(configured) if configured else default_warc_dir(db_path)
+
+
+async def record_payload(request: Any, datasette: Any) -> Response:
+    """``/-/archiver/evidence/<db>/<record id>``: the record's payload, as an attachment."""
+    db = _archive(datasette, request.url_vars["database"])
+    if db is None:
+        return _not_found("no such archive")
+    record_id = int(request.url_vars["record"])
+    rows = await db.execute(
+        "select warc_file, warc_offset, warc_length, content_type, payload_sha256 from records"
+        " where id = ?",
+        [record_id],
+    )
+    row = rows.first()
+    if row is None:
+        return _not_found("no such record")
+    path = resolve(_warc_dir(datasette, db.path), row["warc_file"])
+    try:
+        stored = await asyncio.to_thread(read_record, path, row["warc_offset"], row["warc_length"])
+    except RecordError as exc:
+        return Response.text(f"record {record_id}: {exc}", status=500)
+    kind = (row["content_type"] or "").split(";")[0].strip().lower()
+    suffix = mimetypes.guess_extension(kind) or ".bin" if kind else ".bin"
+    headers = {
+        **INERT,
+        "Content-Disposition": f'attachment; filename="record-{record_id}{suffix}"',
+        "X-Archiver-Payload-SHA256": stored.payload_sha256,
+    }
+    return Response(
+        stored.payload, status=200, headers=headers, content_type="application/octet-stream"
+    )
+
+
+async def media_photo(request: Any, datasette: Any) -> Response:
+    """``/-/archiver/media/<db>/<media id>``: a kept photo, only ever as an image."""
+    db = _archive(datasette, request.url_vars["database"])
+    if db is None:
+        return _not_found("no such archive")
+    rows = await db.execute(
+        "select media.kind, media.content_type, media.sha256, records.warc_file,"
+        " records.warc_offset, records.warc_length from media"
+        " join records on records.id = media.record_id where media.id = ? and media.error is null",
+        [int(request.url_vars["media"])],
+    )
+    row = rows.first()
+    kind = (row["content_type"] or "").split(";")[0].strip().lower() if row else ""
+    if row is None or row["kind"] != "photo" or kind not in IMAGE_MAGIC:
+        return _not_found("no kept photo here")
+    path = resolve(_warc_dir(datasette, db.path), row["warc_file"])
+    try:
+        stored = await asyncio.to_thread(read_record, path, row["warc_offset"], row["warc_length"])
+    except RecordError:
+        return _not_found("the photo's record cannot be read")
+    looks_right = stored.payload.startswith(IMAGE_MAGIC[kind])
+    if stored.payload_sha256 != row["sha256"] or not looks_right:
+        return _not_found("the kept bytes are not that image")
+    return Response(stored.payload, status=200, headers=dict(INERT), content_type=kind)
+
+
+async def post_wacz(request: Any, datasette: Any) -> Response:
+    """``/-/archiver/wacz/<db>/<post>``: the WACZ of one post's evidence, as an attachment."""
+    from ..evidence.wacz import Selection, export_wacz
+
+    db = _archive(datasette, request.url_vars["database"])
+    ref = parse_post_ref(request.url_vars["post"])
+    if db is None or ref is None:
+        return _not_found("no such archive or post")
+    warc_dir = _warc_dir(datasette, db.path)
+
+    def build() -> bytes:
+        conn = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True)
+        try:
+            with tempfile.TemporaryDirectory() as scratch:
+                out = Path(scratch) / "post.wacz"
+                export_wacz(conn, warc_dir, out, Selection(posts=(ref[0],)))
+                return out.read_bytes()
+        finally:
+            conn.close()
+
+    try:
+        data = await asyncio.to_thread(build)
+    except ArchiverError as exc:
+        return _not_found(str(exc))
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'attachment; filename="post-{ref[0]}.wacz"',
+    }
+    return Response(data, status=200, headers=headers, content_type="application/wacz")
+
+
+ROUTES = [
+    (rf"^{ROUTES_PREFIX}/evidence/(?P<database>[^/]+)/(?P<record>[0-9]+)$", record_payload),
+    (rf"^{ROUTES_PREFIX}/media/(?P<database>[^/]+)/(?P<media>[0-9]+)$", media_photo),
+    (rf"^{ROUTES_PREFIX}/wacz/(?P<database>[^/]+)/(?P<post>[^/]+)$", post_wacz),
+]

@@ -1,0 +1,217 @@
+"""Rows that point at evidence: ``records`` (where a WARC record lies) and the questions
+``archive verify`` and ``archive export`` ask of them."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ..models import WarcRecordRef
+from .records import record_row
+
+RECORD_COLUMNS = (
+    "warc_file, warc_offset, warc_length, record_id, record_type, target_uri, date,"
+    " http_status, content_type, payload_sha256"
+)
+
+
+def article_had_embeds(conn: sqlite3.Connection, url: str) -> bool:
+    """True when an article at ``url`` ever showed an embed (its pages are all kept)."""
+    row = conn.execute(
+        "select 1 from embeds join articles on articles.id = embeds.article_id"
+        " where articles.url = ? and embeds.method != 'link' limit 1",
+        (url,),
+    ).fetchone()
+    return row is not None
+
+
+def latest_payload(conn: sqlite3.Connection, target_uri: str) -> WarcRecordRef | None:
+    """The newest record holding a payload for ``target_uri`` (what a revisit refers to)."""
+    row = conn.execute(
+        f"select {RECORD_COLUMNS} from records where target_uri = ?"
+        " and record_type in ('response', 'resource') order by id desc limit 1",
+        (target_uri,),
+    ).fetchone()
+    return WarcRecordRef(*row) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPointer:
+    """A ``records`` row with its id."""
+
+    id: int
+    record: WarcRecordRef
+
+
+def all_records(conn: sqlite3.Connection) -> Iterator[StoredPointer]:
+    for row in conn.execute(f"select id, {RECORD_COLUMNS} from records order by id"):
+        yield StoredPointer(int(row[0]), WarcRecordRef(*row[1:]))
+
+
+def embed_ranges(conn: sqlite3.Connection) -> Iterator[tuple[int, int, int, int, str]]:
+    """(embed id, record id, raw_start, raw_end, raw_sha256) of every located embed."""
+    yield from conn.execute(
+        "select id, record_id, raw_start, raw_end, raw_sha256 from embeds"
+        " where record_id is not null and raw_start is not null order by id"
+    )
+
+
+def snapshot_hashes(conn: sqlite3.Connection) -> Iterator[tuple[int, int, str]]:
+    """(snapshot id, record id, payload_sha256) of every snapshot with its record."""
+    yield from conn.execute(
+        "select id, record_id, payload_sha256 from snapshots where record_id is not null"
+        " order by id"
+    )
+
+
+def dangling_pointers(conn: sqlite3.Connection) -> int:
+    """Rows whose ``record_id`` names no ``records`` row."""
+    total = 0
+    for table in ("scans", "checks", "snapshots", "embeds", "media"):
+        total += conn.execute(
+            f"select count(*) from {table} where record_id is not null"
+            " and record_id not in (select id from records)"
+        ).fetchone()[0]
+    return int(total)
+
+
+def record_by_warc_id(conn: sqlite3.Connection, warc_record_id: str) -> StoredPointer | None:
+    row = conn.execute(
+        f"select id, {RECORD_COLUMNS} from records where record_id = ? limit 1",
+        (warc_record_id,),
+    ).fetchone()
+    return StoredPointer(int(row[0]), WarcRecordRef(*row[1:])) if row else None
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def records_for_export(
+    conn: sqlite3.Connection,
+    posts: Sequence[str],
+    articles: Sequence[str],
+    since: str | None,
+) -> list[StoredPointer]:
+    """The records of the chosen posts (their checks, snapshots, media, and every scan of
+    every article that embedded them) and articles (every scan), captured from ``since``
+    on; all records when neither posts nor articles are chosen."""
+    parts: list[str] = []
+    params: list[object] = []
+    if posts:
+        m = _marks(posts)
+        parts += [
+            f"select record_id from snapshots where post_id in ({m})",
+            f"select record_id from checks where post_id in ({m})",
+            f"select record_id from media where post_id in ({m})",
+            "select scans.record_id from scans where scans.article_id in"
+            f" (select article_id from embeds where post_id in ({m}))",
+        ]
+        params += list(posts) * 4
+    if articles:
+        m = _marks(articles)
+        parts.append(
+            "select scans.record_id from scans join articles on articles.id = scans.article_id"
+            f" where articles.url in ({m}) or articles.final_url in ({m})"
+        )
+        params += list(articles) * 2
+    chosen = f"id in ({' union '.join(parts)})" if parts else "1"
+    after = " and date >= ?" if since else ""
+    query = f"select id, {RECORD_COLUMNS} from records where {chosen}{after} order by id"
+    return [
+        StoredPointer(int(row[0]), WarcRecordRef(*row[1:]))
+        for row in conn.execute(query, [*params, *([since] if since else [])])
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPage:
+    record_id: int
+    url: str
+    date: str
+    title: str | None
+    post_url: str | None = None
+
+
+def export_pages(conn: sqlite3.Connection, record_ids: Sequence[int]) -> list[ExportPage]:
+    """The pages of an export: each article capture (with its title) and each post's
+    snapshot reply (with the post's URL), in capture order."""
+    pages: list[ExportPage] = []
+    for start in range(0, len(record_ids), 400):
+        chunk = list(record_ids[start : start + 400])
+        m = _marks(chunk)
+        pages += [
+            ExportPage(*row)
+            for row in conn.execute(
+                "select records.id, records.target_uri, records.date, articles.title, null"
+                " from scans join articles on articles.id = scans.article_id"
+                f" join records on records.id = scans.record_id where records.id in ({m})"
+                " union select records.id, records.target_uri, records.date,"
+                " 'post ' || posts.id, posts.url from snapshots"
+                " join posts on posts.id = snapshots.post_id"
+                f" join records on records.id = snapshots.record_id where records.id in ({m})",
+                chunk * 2,
+            )
+        ]
+    return sorted(pages, key=lambda page: (page.date, page.record_id))
+
+
+@dataclass(frozen=True, slots=True)
+class MediaItem:
+    post_id: str
+    kind: str  # photo | gif | video
+    url: str
+
+
+def latest_media(conn: sqlite3.Connection, post_ids: Sequence[str]) -> list[tuple[str, str]]:
+    """(post id, media JSON) of the latest snapshot of each live post among ``post_ids``
+    that lists media."""
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(post_ids), 400):
+        chunk = list(post_ids[start : start + 400])
+        found += conn.execute(
+            "select snapshots.post_id, snapshots.media from snapshots"
+            " join posts on posts.id = snapshots.post_id"
+            f" where posts.id in ({_marks(chunk)}) and posts.status = 'live'"
+            " and snapshots.id = (select max(id) from snapshots s where s.post_id = posts.id)"
+            " and snapshots.media not in ('', '[]')",
+            chunk,
+        ).fetchall()
+    return found
+
+
+def fetched_media(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    """(post id, URL) of every media fetch made, kept or failed."""
+    return {(post_id, url) for post_id, url in conn.execute("select post_id, url from media")}
+
+
+def save_media(
+    conn: sqlite3.Connection,
+    item: MediaItem,
+    *,
+    fetched_at: str,
+    record: WarcRecordRef | None = None,
+    sha256: str | None = None,
+    size: int | None = None,
+    content_type: str | None = None,
+    error: str | None = None,
+) -> None:
+    """The ``media`` row of one fetch (its record's row first); a URL is fetched once."""
+    record_id = record_row(conn, record)[0] if record is not None else None
+    conn.execute(
+        "insert into media (post_id, kind, url, record_id, sha256, bytes, content_type,"
+        " fetched_at, error) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " on conflict(post_id, url) do nothing",
+        (
+            item.post_id,
+            item.kind,
+            item.url,
+            record_id,
+            sha256,
+            size,
+            content_type,
+            fetched_at,
+            error,
+        ),
+    )

@@ -1,0 +1,327 @@
+"""Where an element's markup lies in the page's bytes (pure; no parser state needed).
+
+lxml tells only the line on which an element's start tag ends (``sourceline``, capped at
+65535 by libxml2). This module tokenizes the page's bytes the way an HTML5 tokenizer does
+(comments with their abrupt endings, bogus comments, quoted attribute values, raw-text and
+RCDATA elements whose content holds no tags) and finds:
+
+* the start tag an lxml element came from: same tag name, same line, the same rank among the
+  elements with that name on that line, attributes that agree;
+* its matching end tag (depth counted on that tag name), or the start tag alone for a void
+  element.
+
+An element that came from markup hidden as text (``<template>``, ``<noscript>``, ``<script
+type=text/html>``, re-parsed by detection) is found inside its host's content, so its range
+covers the markup as it stands in the page. Works on any ASCII-compatible encoding (markup
+characters are single ASCII bytes there); ``None`` whenever the answer is not certain.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+MAX_LINE = 65535  # libxml2 stores line numbers in 16 bits
+VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "basefont",
+        "bgsound",
+        "frame",
+        "keygen",
+    ]
+)
+RAW_TEXT = frozenset(
+    ["script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title"]
+)
+
+_NAME = rb"[A-Za-z][^\t\n\f\r />]*+"
+_ATTRS = (
+    rb"(?:[\t\n\f\r /]++|[^\t\n\f\r />][^\t\n\f\r /=>]*+"
+    rb"""(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >]*+))?+)*+"""
+)
+_RAW_NAMES = b"script|style|xmp|iframe|noembed|noframes|textarea|title"
+TOKEN = re.compile(
+    rb"<!--(?:-?>|.*?--!?>|.*)"  # comment, including <!--> and an unclosed one
+    rb"|<[!?][^>]*+>?"  # doctype, bogus comment
+    rb"|</(?:(?P<end>" + _NAME + rb")" + _ATTRS + rb">|>|[^A-Za-z>][^>]*+>?)"  # end tag, junk
+    # A raw-text element's start tag and its content (no tags in it) up to its end tag.
+    rb"|<(?P<raw>" + _RAW_NAMES + rb")(?=[\t\n\f\r />])(?P<rattrs>" + _ATTRS + rb")>"
+    rb".*?(?=</(?P=raw)[\t\n\f\r />]|\Z)"
+    rb"|<plaintext(?=[\t\n\f\r />])" + _ATTRS + rb">.*"  # the rest of the page is text
+    rb"|<(?P<start>" + _NAME + rb")(?P<attrs>" + _ATTRS + rb")>",
+    re.S | re.I,
+)
+ATTRIBUTE = re.compile(
+    rb"([^\t\n\f\r />][^\t\n\f\r /=>]*+)"
+    rb"""(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"([^"]*+)"|'([^']*+)'|([^\t\n\f\r >]*+)))?"""
+)
+START, END = 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    kind: int  # START or END
+    name: str  # lower case
+    start: int
+    end: int
+    line: int  # the line of the tag's last byte, as libxml2 counts (capped)
+    attrs: tuple[int, int] = (0, 0)  # byte range of a start tag's attributes
+
+
+@dataclass(frozen=True, slots=True)
+class ElementKey:
+    """What identifies an lxml element's start tag in the bytes it was parsed from."""
+
+    tag: str
+    line: int
+    rank: int  # among elements with this tag and line, in document order
+    attrs: tuple[tuple[str, str], ...]
+    host: ElementKey | None = None  # set when the element was re-parsed from a host's text
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Its tag name and its hosts'."""
+        return frozenset({self.tag}) | (self.host.names if self.host else frozenset())
+
+
+def tokenize(
+    data: bytes, start: int = 0, end: int | None = None, names: frozenset[str] | None = None
+) -> list[Tag]:
+    """Start and end tags of ``data[start:end]`` in order (only those named in ``names``,
+    when given: a page of millions of tags yields only the few that matter); lines count
+    from ``start``."""
+    wanted = None if names is None else {name.encode("ascii") for name in names}
+    tags: list[Tag] = []
+    line, counted = 1, start
+    for match in TOKEN.finditer(data, start, len(data) if end is None else end):
+        kind = match.lastgroup
+        if kind == "end":
+            name = match.group("end").lower()
+            if wanted is None or name in wanted:
+                tags.append(Tag(END, name.decode("latin-1"), match.start(), match.end(), 0))
+            continue
+        if kind not in ("attrs", "rattrs"):
+            continue  # a comment, a doctype, junk, <plaintext>
+        name = match.group("start" if kind == "attrs" else "raw").lower()
+        if wanted is not None and name not in wanted:
+            continue
+        attrs = match.span(kind)
+        tag_end = attrs[1] + 1
+        line += data.count(b"\n", counted, tag_end - 1)
+        counted = tag_end - 1
+        lowered = name.decode("latin-1")
+        tags.append(Tag(START, lowered, match.start(), tag_end, min(line, MAX_LINE), attrs))
+    return tags
+
+
+def attributes(data: bytes, tag: Tag) -> dict[str, str]:
+    """A start tag's attributes as a parser reports them: names lower-cased, first one wins,
+    character references decoded."""
+    found: dict[str, str] = {}
+    for match in ATTRIBUTE.finditer(data, *tag.attrs):
+        name = match.group(1).decode("latin-1").lower()
+        value = next((v for v in match.group(2, 3, 4) if v is not None), b"")
+        found.setdefault(name, html.unescape(value.decode("utf-8", "replace")))
+    return found
+
+
+def matching_end(tags: Sequence[Tag], index: int) -> int | None:
+    """End offset of the element opened by ``tags[index]`` (its start tag alone if void)."""
+    opening = tags[index]
+    if opening.name in VOID:
+        return opening.end
+    depth = 0
+    for tag in tags[index:]:
+        if tag.name != opening.name:
+            continue
+        depth += 1 if tag.kind == START else -1
+        if depth == 0:
+            return tag.end
+    return None
+
+
+def _attrs_agree(found: dict[str, str], wanted: tuple[tuple[str, str], ...]) -> bool:
+    if set(found) != {name for name, _ in wanted}:
+        return False
+    # Values may differ only where the parser left a character reference undecoded.
+    return all(found[name] == value or "&" in value for name, value in wanted)
+
+
+@dataclass(frozen=True, slots=True)
+class TagIndex:
+    """The tags of a region, and where each (name, line) pair opens."""
+
+    tags: list[Tag]
+    starts: dict[tuple[str, int], list[int]]
+
+    @classmethod
+    def of(cls, tags: list[Tag]) -> TagIndex:
+        starts: dict[tuple[str, int], list[int]] = {}
+        for index, tag in enumerate(tags):
+            if tag.kind == START:
+                starts.setdefault((tag.name, tag.line), []).append(index)
+        return cls(tags, starts)
+
+
+def find_start(data: bytes, index: TagIndex, key: ElementKey) -> int | None:
+    """Index in ``index.tags`` of the start tag ``key`` names, or None: the one of that rank
+    on its line, else the first there whose attributes agree."""
+    on_line = index.starts.get((key.tag, key.line), [])
+    ranked = on_line[key.rank : key.rank + 1]
+    for position in ranked + [i for i in on_line if i not in ranked]:
+        if _attrs_agree(attributes(data, index.tags[position]), key.attrs):
+            return position
+    return None
+
+
+class PageMarkup:
+    """A page's bytes with their tags, tokenized once however many elements are located."""
+
+    def __init__(self, data: bytes, names: frozenset[str] | None = None) -> None:
+        """``names``: the tag names of every element that will be located (and of their
+        hosts); None for all."""
+        self.data = data
+        self.names = names
+        self._indexes: dict[tuple[int, int], TagIndex] = {}
+
+    def tags(self, start: int = 0, end: int | None = None) -> TagIndex:
+        span = (start, len(self.data) if end is None else end)
+        if span not in self._indexes:
+            self._indexes[span] = TagIndex.of(tokenize(self.data, *span, names=self.names))
+        return self._indexes[span]
+
+    def locate(self, key: ElementKey) -> tuple[int, int] | None:
+        """Byte range ``(start, end)`` of the element ``key`` names, or None when unsure."""
+        found = self._find(key)
+        return None if found is None else (found[0].start, found[1])
+
+    def content(self, key: ElementKey) -> tuple[int, int] | None:
+        """Byte range of a host element's content (between its start and end tags)."""
+        found = self._find(key)
+        if found is None or found[0].name in VOID:
+            return None
+        opening, end = found
+        return opening.end, self.data.rfind(b"<", opening.end, end)
+
+    def _find(self, key: ElementKey) -> tuple[Tag, int] | None:
+        """The start tag ``key`` names and the end offset of its element."""
+        region = (0, len(self.data)) if key.host is None else self.content(key.host)
+        if region is None:
+            return None
+        tags = self.tags(*region)
+        index = find_start(self.data, tags, key)
+        if index is None:
+            return None
+        end = matching_end(tags.tags, index)
+        return None if end is None else (tags.tags[index], end)
+
+
+def locate(data: bytes, key: ElementKey) -> tuple[int, int] | None:
+    """Byte range of one element (``PageMarkup(data).locate`` for several)."""
+    return PageMarkup(data).locate(key)
+
+
+def line_span(data: bytes, first: int, last: int) -> tuple[int, int] | None:
+    """Byte range of lines ``first``..``last`` (0-based, split on ``\\n``, the newline after
+    the last line excluded); a leading UTF-8 byte-order mark is not part of line 0."""
+    start = 3 if first == 0 and data.startswith(b"\xef\xbb\xbf") else 0
+    for _ in range(first):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return None
+    end = start
+    for _ in range(last - first + 1):
+        newline = data.find(b"\n", end)
+        if newline < 0:
+            return (start, len(data)) if _ == last - first else None
+        end = newline + 1
+    return start, end - 1
+
+
+class ElementKeys:
+    """Keys of the elements of one parsed page; ranks are counted once per tag name.
+
+    ``fragments`` are the ``<div>`` wrappers detection put around markup it re-parsed from
+    a host element's text (their elements' lines count from the host's content); an element
+    of another tree (markup parsed from an attribute value) has no key."""
+
+    def __init__(self, root: etree._Element, fragments: Sequence[etree._Element] = ()) -> None:
+        self.root = root
+        self.fragments = list(fragments)
+        self._ranks: dict[tuple[int, str], dict[etree._Element, int]] = {}
+
+    def key(self, el: etree._Element) -> ElementKey | None:
+        """None for an element that cannot be found in the page's bytes."""
+        scope, host = _scope_of(el, self.fragments)
+        if host is None and scope is not self.root:
+            return None
+        host_key = self.key(host) if host is not None else None
+        if (host is not None and host_key is None) or not isinstance(el.tag, str):
+            return None
+        if el.sourceline is None:
+            return None
+        rank = self._rank_map(scope, el.tag).get(el)
+        if rank is None:
+            return None
+        attrs = tuple((str(k).lower(), str(v)) for k, v in el.attrib.items())
+        line = min(el.sourceline, MAX_LINE)
+        return ElementKey(str(el.tag).lower(), line, rank, attrs, host_key)
+
+    def _rank_map(self, scope: etree._Element, tag: str) -> dict[etree._Element, int]:
+        """Each element named ``tag`` in ``scope`` -> its rank among those on its line."""
+        cache_key = (id(scope), tag)
+        if cache_key not in self._ranks:
+            counts: dict[int, int] = {}
+            ranks: dict[etree._Element, int] = {}
+            for other in scope.iter(tag):
+                if other is scope and scope is not self.root:
+                    continue  # the wrapper detection added is not in the page
+                if self.fragments and _scope_of(other, self.fragments)[0] is not scope:
+                    continue
+                line = min(other.sourceline or 0, MAX_LINE)
+                ranks[other] = counts.get(line, 0)
+                counts[line] = ranks[other] + 1
+            self._ranks[cache_key] = ranks
+        return self._ranks[cache_key]
+
+
+def element_key(
+    el: etree._Element,
+    fragments: Sequence[etree._Element] = (),
+    root: etree._Element | None = None,
+) -> ElementKey | None:
+    """The key of one element (``ElementKeys`` for several of one page)."""
+    return ElementKeys(root if root is not None else el.getroottree().getroot(), fragments).key(el)
+
+
+def _scope_of(
+    el: etree._Element, fragments: Sequence[etree._Element]
+) -> tuple[etree._Element, etree._Element | None]:
+    """(the fragment wrapper or document root an element belongs to, the fragment's host)."""
+    node = el.getparent()
+    last = el
+    while node is not None:
+        if any(node is fragment for fragment in fragments):
+            return node, node.getparent()
+        last, node = node, node.getparent()
+    return last, None

@@ -1,0 +1,67 @@
+"""An ``archiver.http.Exchange`` as the request and response a WARC keeps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .warc import HttpCapture, request_headers
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..http import Exchange
+
+
+def capture_of(exchange: Exchange) -> HttpCapture:
+    """The final response (body as served when known) and the redirects that led to it."""
+    response = exchange.response
+    hops = tuple(_hop(earlier) for earlier in response.history)
+    return HttpCapture(
+        url=str(response.url),
+        status=response.status_code,
+        reason=response.reason_phrase,
+        http_version=_protocol(response),
+        headers=_headers(response),
+        served=exchange.raw,
+        payload=exchange.body,
+        request_method=response.request.method,
+        request_target=_target(response.request),
+        request_headers=request_headers(response.request.headers.raw),
+        fetched_at=exchange.fetched_at,
+        redirects=hops,
+    )
+
+
+def _hop(response: httpx.Response) -> HttpCapture:
+    """A redirect answer: its headers matter (Location), its body is kept decoded if read."""
+    try:
+        body = response.content
+    except Exception:  # a streamed redirect whose body was never read
+        body = b""
+    return HttpCapture(
+        url=str(response.url),
+        status=response.status_code,
+        reason=response.reason_phrase,
+        http_version=_protocol(response),
+        headers=_headers(response),
+        served=None,
+        payload=body,
+        request_method=response.request.method,
+        request_target=_target(response.request),
+        request_headers=request_headers(response.request.headers.raw),
+    )
+
+
+def _headers(response: httpx.Response) -> list[tuple[str, str]]:
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+
+
+def _target(request: httpx.Request) -> str:
+    return request.url.raw_path.decode("ascii", "replace") or "/"
+
+
+def _protocol(response: httpx.Response) -> str:
+    """WARC readers accept HTTP/1.0 and HTTP/1.1 status lines only."""
+    return (
+        response.http_version if response.http_version in ("HTTP/1.0", "HTTP/1.1") else "HTTP/1.1"
+    )

@@ -1,0 +1,102 @@
+"""Media of live posts kept as evidence: photos (original size), GIFs and the best MP4.
+
+After a snapshot run, each media URL of each live post's latest snapshot that the archive
+has not fetched yet is fetched once (``[snapshot] media``: ``all``, ``photos`` or ``none``;
+at most ``[snapshot] max_media_bytes``), written as a WARC record, and given a ``media``
+row. A failure is a ``media`` row with its error: it never fails the check, and the URL is
+not fetched again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..clock import utcnow
+from ..db import transaction
+from ..db.evidence import MediaItem, fetched_media, latest_media, save_media
+from ..errors import FetchError
+from ..normalize import sha256_hex
+from .capture import capture_of
+from .warc import WarcLog
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..http import Http
+
+#: Which provider media types each ``[snapshot] media`` choice keeps, and their ``kind``.
+KINDS = {"photo": "photo", "animated_gif": "gif", "video": "video"}
+CHOICES = {"all": frozenset(KINDS), "photos": frozenset({"photo"}), "none": frozenset()}
+
+
+@dataclass
+class MediaSummary:
+    kept: int = 0
+    failed: int = 0
+
+
+def media_of(post_id: str, media_json: str | None, wanted: frozenset[str]) -> list[MediaItem]:
+    """The media a snapshot lists (``snapshots.media``) that the configuration keeps."""
+    try:
+        items = json.loads(media_json or "[]")
+    except ValueError:
+        return []
+    found = []
+    for item in items if isinstance(items, list) else []:
+        kind = item.get("type") if isinstance(item, dict) else None
+        url = item.get("url") if isinstance(item, dict) else None
+        if kind in wanted and isinstance(url, str) and url.startswith(("http://", "https://")):
+            found.append(MediaItem(post_id, KINDS[kind], url))
+    return found
+
+
+def keep_media(
+    db, http: Http, log: WarcLog, config: Config, post_ids: Iterable[str]
+) -> MediaSummary:
+    """Fetch and keep the media not yet fetched of these posts' latest live snapshots."""
+    summary = MediaSummary()
+    wanted = CHOICES[config.snapshot.media]
+    if not wanted or not log.enabled:
+        return summary
+    todo = [
+        item
+        for post_id, media_json in latest_media(db.conn, list(post_ids))
+        for item in media_of(post_id, media_json, wanted)
+    ]
+    seen = fetched_media(db.conn)  # each URL is fetched once, kept or failed
+    for item in todo:
+        if (item.post_id, item.url) in seen:
+            continue
+        seen.add((item.post_id, item.url))
+        ok = _fetch_one(db, http, log, item, config.snapshot.max_media_bytes)
+        summary.kept += ok
+        summary.failed += not ok
+    return summary
+
+
+def _fetch_one(db, http: Http, log: WarcLog, item: MediaItem, max_bytes: int) -> bool:
+    """One media URL: its record and row, or a row with its error. True when kept."""
+    fetched_at = utcnow()
+    try:
+        exchange = http.get(item.url, max_bytes=max_bytes)
+    except FetchError as exc:
+        with transaction(db) as conn:
+            save_media(conn, item, fetched_at=fetched_at, error=str(exc))
+        return False
+    record = log.write_http(capture_of(exchange))
+    status = exchange.status_code
+    error = None if status < 400 else f"{item.url}: HTTP {status}"
+    with transaction(db) as conn:
+        save_media(
+            conn,
+            item,
+            fetched_at=fetched_at,
+            record=record,
+            sha256=sha256_hex(exchange.body),
+            size=len(exchange.body),
+            content_type=exchange.content_type,
+            error=error,
+        )
+    return error is None

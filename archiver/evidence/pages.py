@@ -1,0 +1,69 @@
+"""Which scanned pages are kept, and how: called just before a scan is saved.
+
+A page is kept when it shows an embed, or when its article ever showed one (so the re-scan
+in which an embed vanished is evidence too); a page that never had an embed keeps only its
+hash and scan row. An HTTP page becomes a ``response`` record (with its ``request``), a
+local file or standard input a ``resource`` record holding its exact bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import sqlite3
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..db.evidence import article_had_embeds
+from ..models import ScanRecord, WarcRecordRef
+from .warc import HttpCapture, WarcLog
+
+
+def should_keep(conn: sqlite3.Connection, record: ScanRecord) -> bool:
+    if record.error is not None:
+        return False
+    if any(embed.method != "link" for embed in record.embeds):
+        return True
+    return article_had_embeds(conn, record.url)
+
+
+def keep_page(
+    conn: sqlite3.Connection,
+    log: WarcLog,
+    record: ScanRecord,
+    capture: HttpCapture | bytes | None,
+    durable: bool = True,
+) -> WarcRecordRef | None:
+    """Write the page's record when it is to be kept; returns its pointer (or None).
+
+    ``capture`` is the HTTP exchange, or the bytes of standard input; for a local file it is
+    None and the file is read again, kept only if its bytes still hash to what was scanned
+    (and, with ``durable=False``, fsynced by the caller's ``log.sync()`` before its commit).
+    """
+    if not log.enabled or not should_keep(conn, record):
+        return None
+    if isinstance(capture, HttpCapture):
+        return log.write_http(capture)
+    data = capture if capture is not None else _reread(record.url)
+    if data is None or hashlib.sha256(data).hexdigest() != record.content_sha256:
+        return None  # the file changed since it was scanned: its scan is not evidence
+    return log.write_resource(record.url, data, _content_type(record.url, data), durable=durable)
+
+
+def _reread(file_url: str) -> bytes | None:
+    parts = urlsplit(file_url)
+    if parts.scheme != "file":
+        return None
+    try:
+        return Path(unquote(parts.path)).read_bytes()
+    except OSError:
+        return None
+
+
+def _content_type(uri: str, data: bytes) -> str:
+    """By the file's suffix; standard input is sniffed as HTML or text."""
+    from ..detect import looks_like_html
+
+    if uri.startswith("file:") and (guessed := mimetypes.guess_type(urlsplit(uri).path)[0]):
+        return guessed
+    return "text/html" if looks_like_html(data) else "text/plain"

@@ -1,0 +1,152 @@
+"""Reading WARC records back: one record by its pointer, or every gzip member of a file.
+
+``read_record`` opens a file at a row's offset, reads exactly the row's length and parses
+that one record with warcio (checking its block and payload digests). ``walk_members``
+checks a whole ``.warc.gz`` file we wrote, byte by byte: every gzip member must decompress
+with a good CRC-32 and length, carry the exact member header our writer emits (the gzip
+header is the one part no CRC covers), and hold a WARC record whose digests match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from ..errors import ArchiverError
+from .warc import GZIP_HEADER
+
+
+class RecordError(ArchiverError):
+    """A record that is missing, truncated, or not what its row says."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    record_id: str
+    record_type: str
+    target_uri: str | None
+    date: str | None
+    http_status: int | None
+    content_type: str | None
+    refers_to: str | None  # a revisit's original record ID
+    payload: bytes  # the HTTP body with Content-Encoding removed, or a resource's bytes
+
+    @property
+    def payload_sha256(self) -> str:
+        return hashlib.sha256(self.payload).hexdigest()
+
+
+def resolve(warc_dir: Path, warc_file: str) -> Path:
+    """A row's ``warc_file``: relative to ``warc_dir``, or absolute (a crawl's own WARC)."""
+    path = Path(warc_file)
+    return path if path.is_absolute() else warc_dir / path
+
+
+def read_bytes(path: Path, offset: int, length: int) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            data = fh.read(length)
+    except FileNotFoundError:
+        raise RecordError(f"{path}: missing WARC file") from None
+    except OSError as exc:
+        raise RecordError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) < length:
+        raise RecordError(f"{path}@{offset}: truncated record ({len(data)} of {length} bytes)")
+    return data
+
+
+def read_record(path: Path, offset: int, length: int, ours: bool = True) -> StoredRecord:
+    """The record at ``offset``; raises ``RecordError`` if it cannot be read in full or its
+    digests do not match its bytes. A gzip member must end exactly at ``length`` with a
+    good CRC; one from our own writer must also carry its exact gzip header."""
+    data = read_bytes(path, offset, length)
+    try:
+        if data.startswith(b"\x1f\x8b"):
+            data = inflate_member(data, ours)
+        return parse_record(data)
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+        raise RecordError(f"{path}@{offset}: unreadable record ({exc})") from None
+
+
+def inflate_member(data: bytes, ours: bool) -> bytes:
+    """One whole gzip member, checked: header (ours), CRC-32 and length, nothing after it."""
+    if ours and not data.startswith(GZIP_HEADER):
+        raise ValueError("not a gzip member of this archive's writer")
+    inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
+    record = inflater.decompress(data)
+    if not inflater.eof:
+        raise ValueError("incomplete gzip member")
+    if inflater.unused_data:
+        raise ValueError("bytes after the gzip member")
+    return record
+
+
+def parse_record(data: bytes) -> StoredRecord:
+    iterator = ArchiveIterator(io.BytesIO(data), check_digests=True)
+    record = next(iter(iterator), None)
+    if record is None:
+        raise ValueError("no WARC record")
+    payload = record.content_stream().read()
+    problems = record.digest_checker.problems
+    if problems:
+        raise ValueError("; ".join(str(p) for p in problems))
+    headers = record.rec_headers
+    http = record.http_headers if record.rec_type in ("response", "revisit") else None
+    status = http.get_statuscode() if http is not None else None
+    content_type = (
+        http.get_header("Content-Type") if http is not None else headers.get_header("Content-Type")
+    )
+    return StoredRecord(
+        record_id=headers.get_header("WARC-Record-ID"),
+        record_type=record.rec_type,
+        target_uri=headers.get_header("WARC-Target-URI"),
+        date=headers.get_header("WARC-Date"),
+        http_status=int(status) if status and str(status).isdigit() else None,
+        content_type=content_type,
+        refers_to=headers.get_header("WARC-Refers-To"),
+        payload=payload,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    offset: int
+    length: int
+    problem: str | None = None  # None for a sound record
+    truncated_tail: bool = False  # an incomplete last member (a crash while writing)
+
+
+def walk_members(path: Path) -> Iterator[Member]:
+    """Every gzip member of a ``.warc.gz`` file we wrote, checked (see the module doc)."""
+    data = path.read_bytes()
+    offset = 0
+    while offset < len(data):
+        rest = data[offset:]
+        if not rest.startswith(GZIP_HEADER) and not GZIP_HEADER.startswith(rest):
+            yield Member(offset, len(rest), "not a gzip member of this archive's writer")
+            return
+        inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
+        try:
+            record = inflater.decompress(rest)
+        except zlib.error as exc:
+            yield Member(offset, len(rest), f"corrupt gzip member ({exc})")
+            return
+        if not inflater.eof:
+            yield Member(offset, len(rest), "incomplete record at the end", truncated_tail=True)
+            return
+        length = len(rest) - len(inflater.unused_data)
+        problem = None
+        try:
+            parse_record(record)
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+            problem = f"bad record ({exc})"
+        yield Member(offset, length, problem)
+        offset += length

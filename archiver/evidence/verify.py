@@ -1,0 +1,120 @@
+"""``archive verify``: every pointer in the archive against the bytes it points at.
+
+For each ``records`` row the record is read back at its offset and length: its
+WARC-Record-ID and type must be the row's, its block and payload digests must hold, and the
+SHA-256 of its payload must be the row's (a revisit must refer to a record the archive holds,
+with the same payload hash). Each embed's byte range must hash to its ``raw_sha256``, each
+snapshot's payload hash must be its record's. Then every WARC file the archive wrote is read
+whole, gzip member by member, so a changed byte outside any referenced record fails too. A
+truncated record at a file's very end is what a crash leaves; it is reported, not failed,
+since no row can name it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..db import evidence as rows
+from .read import RecordError, StoredRecord, read_record, resolve, walk_members
+from .warc import SUFFIX
+
+
+@dataclass
+class VerifyReport:
+    records: int = 0
+    embeds: int = 0
+    snapshots: int = 0
+    files: int = 0
+    incomplete_tails: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        summary = (
+            f"{self.records} records, {self.embeds} embed byte ranges, {self.snapshots}"
+            f" snapshots, {self.files} WARC files checked"
+        )
+        tail = (
+            f"; {self.incomplete_tails} unreferenced incomplete record(s) at a file's end"
+            " (left by an interrupted write)"
+            if self.incomplete_tails
+            else ""
+        )
+        verdict = "OK" if self.ok else f"{len(self.problems)} problem(s)"
+        return [*self.problems, f"{summary}{tail}: {verdict}"]
+
+
+def verify_archive(conn: sqlite3.Connection, warc_dir: Path) -> VerifyReport:
+    report = VerifyReport()
+    dangling = rows.dangling_pointers(conn)
+    if dangling:
+        report.problems.append(f"{dangling} row(s) point at a records row that does not exist")
+    embeds: dict[int, list[tuple[int, int, int, str]]] = defaultdict(list)
+    for embed_id, record_id, start, end, digest in rows.embed_ranges(conn):
+        embeds[record_id].append((embed_id, start, end, digest))
+    snapshots: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for snapshot_id, record_id, digest in rows.snapshot_hashes(conn):
+        snapshots[record_id].append((snapshot_id, digest))
+    payload_ids = {p.record.record_id: p.record for p in rows.all_records(conn)}
+    for pointer in rows.all_records(conn):
+        report.records += 1
+        row = pointer.record
+        label = f"record {pointer.id} ({row.warc_file}@{row.warc_offset})"
+        try:
+            path = resolve(warc_dir, row.warc_file)
+            ours = not Path(row.warc_file).is_absolute()
+            stored = read_record(path, row.warc_offset, row.warc_length, ours)
+        except RecordError as exc:
+            report.problems.append(f"{label}: {exc}")
+            continue
+        report.problems += [f"{label}: {p}" for p in _record_problems(row, stored, payload_ids)]
+        for embed_id, start, end, digest in embeds.pop(pointer.id, []):
+            report.embeds += 1
+            if hashlib.sha256(stored.payload[start:end]).hexdigest() != digest:
+                report.problems.append(f"embed {embed_id}: bytes {start}-{end} of {label} differ")
+        # A revisit stands for its original's payload.
+        original = payload_ids.get(stored.refers_to or "") if stored.refers_to else None
+        payload_sha256 = original.payload_sha256 if original else stored.payload_sha256
+        for snapshot_id, digest in snapshots.pop(pointer.id, []):
+            report.snapshots += 1
+            if digest != payload_sha256:
+                report.problems.append(f"snapshot {snapshot_id}: payload differs from {label}")
+    _check_files(warc_dir, report)
+    return report
+
+
+def _record_problems(row, stored: StoredRecord, by_record_id: dict) -> list[str]:
+    problems = []
+    if stored.record_id != row.record_id:
+        problems.append(f"WARC-Record-ID is {stored.record_id}, the row says {row.record_id}")
+    if stored.record_type != row.record_type:
+        problems.append(f"a {stored.record_type} record, the row says {row.record_type}")
+    if stored.record_type == "revisit":
+        original = by_record_id.get(stored.refers_to or "")
+        if original is None:
+            problems.append(f"revisit refers to {stored.refers_to}, which the archive lacks")
+        elif stored.target_uri != original.target_uri:
+            problems.append("revisit's URL differs from the record it refers to")
+    elif row.payload_sha256 and stored.payload_sha256 != row.payload_sha256:
+        problems.append("payload SHA-256 differs")
+    return problems
+
+
+def _check_files(warc_dir: Path, report: VerifyReport) -> None:
+    """Every WARC file the archive wrote, whole."""
+    if not warc_dir.is_dir():
+        return
+    for path in sorted(warc_dir.glob(f"*{SUFFIX}")):
+        report.files += 1
+        for member in walk_members(path):
+            if member.truncated_tail:
+                report.incomplete_tails += 1
+            elif member.problem:
+                report.problems.append(f"{path.name}@{member.offset}: {member.problem}")

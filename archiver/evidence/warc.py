@@ -1,0 +1,355 @@
+"""Writing WARC records: the bytes the archive's rows point at.
+
+``WarcLog`` appends gzip-per-record WARC/1.1 records (built with warcio) to a file of its
+own in ``warc_dir``: one file per process and log, named by time, process ID and a random
+tag, opened only for the first record and never reopened, so a worker and a one-off scan
+never share one and a run after a crash starts a new file. A file is rolled once it passes
+``max_bytes``.
+
+Each record (or request/response pair) is built and compressed in memory, then written
+with one ``write``, flushed and fsynced before its pointer (``WarcRecordRef``) is returned:
+a row that names a record is only ever committed after the record is on disk, and a crash
+leaves at most one truncated record at the end of a file, which no row names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+import threading
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+from .. import __version__
+from ..errors import ArchiverError
+from ..models import WarcRecordRef
+from ..normalize import sha256_hex
+
+DEFAULT_MAX_BYTES = 1_000_000_000  # the customary 1 GB WARC file
+# A third of the time of zlib's default (6) on HTML for about 10% more bytes.
+GZIP_LEVEL = 3
+SUFFIX = ".warc.gz"
+# Hop-by-hop framing that no longer describes the body as recorded (already de-chunked).
+DROPPED_HEADERS = frozenset({"transfer-encoding"})
+
+
+class EvidenceError(ArchiverError):
+    """A WARC record could not be written (disk full, no permission...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HttpCapture:
+    """One HTTP request and its response, as sent and served.
+
+    ``served`` is the body as it came over the wire (still content-encoded); ``payload`` is
+    that body with the Content-Encoding removed. When only the decoded body is known
+    (``served`` is None), the record holds the payload and drops the Content-Encoding.
+    """
+
+    url: str  # the URL that answered (after redirects)
+    status: int
+    reason: str
+    http_version: str
+    headers: list[tuple[str, str]]
+    served: bytes | None
+    payload: bytes
+    request_method: str = "GET"
+    request_target: str = "/"
+    request_headers: tuple[tuple[str, str], ...] = ()
+    fetched_at: datetime | None = None
+    redirects: tuple[HttpCapture, ...] = ()  # the 3xx answers that led here, in order
+
+    @property
+    def content_type(self) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == "content-type"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """The record an unchanged reply refers to (for a ``revisit``)."""
+
+    record_id: str
+    target_uri: str
+    date: str
+    payload_sha256: str
+
+
+def warc_date(moment: datetime | None = None) -> str:
+    """WARC/1.1 date (UTC, microseconds)."""
+    moment = (moment or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    return str(datetime_to_iso_date(moment, use_micros=True))
+
+
+def default_warc_dir(db_path: str | os.PathLike[str]) -> Path:
+    """``archive.db`` -> ``archive-warc/`` beside it."""
+    path = Path(db_path)
+    return path.with_name(f"{path.stem}-warc")
+
+
+def warc_dir_for(configured: str | None, db_path: str | os.PathLike[str]) -> Path:
+    """``[archive] warc_dir`` when set, else the default beside the archive."""
+    return Path(configured) if configured else default_warc_dir(db_path)
+
+
+def evidence_log(db: Any, config: Any) -> WarcLog:
+    """A run's WARC log (its file is created at the first record) in the archive's
+    ``warc_dir``: ``db`` is the open archive, ``config`` the ``Config``."""
+    from ..db import archive_path
+
+    directory = warc_dir_for(config.warc_dir, archive_path(db))
+    return WarcLog(directory, config.warc_max_bytes, enabled=config.evidence)
+
+
+class WarcLog:
+    """Appends records to this process's own WARC file in ``directory`` (thread-safe)."""
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        enabled: bool = True,
+    ) -> None:
+        """``enabled=False`` (``[archive] evidence = false``): callers keep nothing."""
+        self.enabled = enabled
+        self.directory = Path(directory)
+        self.max_bytes = max_bytes
+        self._builder = WARCWriter(None, gzip=True, warc_version="1.1")
+        self._lock = threading.Lock()
+        self._file: io.BufferedWriter | None = None
+        self._name = ""
+        self._warcinfo_id = ""
+        self._serial = 0
+        self._tag = f"{os.getpid()}-{secrets.token_hex(3)}"
+
+    def __enter__(self) -> WarcLog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+    # -- what callers write -------------------------------------------------------------
+
+    def write_http(self, capture: HttpCapture) -> WarcRecordRef:
+        """A ``response`` record (and its ``request``, and any redirects before it)."""
+        date = warc_date(capture.fetched_at)
+        records = []
+        for hop in (*capture.redirects, capture):
+            response = self._response(hop, date)
+            # The request goes first: a file then always ends with a record some row names,
+            # so ``verify`` reads every byte of a file's last record through its pointer.
+            records += [self._request(hop, response, date), response]
+        pointers = self._append(records)
+        return self._pointer(pointers[-1], capture.url, date, capture, capture.payload)
+
+    def write_revisit(self, capture: HttpCapture, original: Original) -> WarcRecordRef:
+        """A ``revisit`` (identical-payload-digest profile): the HTTP headers only, pointing
+        at the record that holds the same payload."""
+        date = warc_date(capture.fetched_at)
+        served = capture.served if capture.served is not None else capture.payload
+        record = self._builder.create_revisit_record(
+            capture.url,
+            digest=sha1_digest(served),
+            refers_to_uri=original.target_uri,
+            refers_to_date=original.date,
+            http_headers=http_headers(capture),
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Refers-To": original.record_id,
+                "WARC-Warcinfo-ID": "",
+            },
+        )
+        (pointer,) = self._append([record])
+        return self._pointer(pointer, capture.url, date, capture, None, original.payload_sha256)
+
+    def write_resource(
+        self,
+        uri: str,
+        data: bytes,
+        content_type: str | None,
+        when: datetime | None = None,
+        durable: bool = True,
+    ) -> WarcRecordRef:
+        """A ``resource`` record holding ``data`` exactly (a local file, stdin); with
+        ``durable=False`` the caller calls ``sync`` before committing a row that names it."""
+        date = warc_date(when)
+        record = self._builder.create_warc_record(
+            uri,
+            "resource",
+            payload=io.BytesIO(data),
+            length=len(data),
+            warc_content_type=content_type or "application/octet-stream",
+            warc_headers_dict={"WARC-Date": date, "WARC-Warcinfo-ID": ""},
+        )
+        (pointer,) = self._append([record], durable)
+        return WarcRecordRef(
+            *pointer,
+            record_type="resource",
+            target_uri=uri,
+            date=date,
+            http_status=None,
+            content_type=content_type,
+            payload_sha256=sha256_hex(data),
+        )
+
+    # -- building -----------------------------------------------------------------------
+
+    def _response(self, capture: HttpCapture, date: str):  # -> ArcWarcRecord
+        body = capture.served if capture.served is not None else capture.payload
+        return self._builder.create_warc_record(
+            capture.url,
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            http_headers=http_headers(capture),
+            warc_headers_dict={"WARC-Date": date, "WARC-Warcinfo-ID": ""},
+        )
+
+    def _request(self, capture: HttpCapture, response, date: str):  # -> ArcWarcRecord
+        request_line = f"{capture.request_method} {capture.request_target} {capture.http_version}"
+        headers = StatusAndHeaders(
+            request_line, list(capture.request_headers), is_http_request=True
+        )
+        return self._builder.create_warc_record(
+            capture.url,
+            "request",
+            http_headers=headers,
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+                "WARC-Warcinfo-ID": "",
+            },
+        )
+
+    def _pointer(
+        self,
+        where: tuple[str, int, int, str],
+        uri: str,
+        date: str,
+        capture: HttpCapture,
+        payload: bytes | None,
+        payload_sha256: str = "",
+    ) -> WarcRecordRef:
+        """A response's pointer; a revisit's (``payload`` None) has its original's hash."""
+        return WarcRecordRef(
+            *where,
+            record_type="revisit" if payload is None else "response",
+            target_uri=uri,
+            date=date,
+            http_status=capture.status,
+            content_type=capture.content_type,
+            payload_sha256=payload_sha256 if payload is None else sha256_hex(payload),
+        )
+
+    # -- the file -----------------------------------------------------------------------
+
+    def _append(self, records: list, durable: bool = True) -> list[tuple[str, int, int, str]]:
+        """Write records back to back, fsynced unless ``durable`` is False (then ``sync``
+        before any row names them); (file, offset, length, record ID) of each."""
+        with self._lock:
+            fh = self._current_file()
+            blobs = []
+            for record in records:
+                if record.rec_headers.get_header("WARC-Warcinfo-ID") == "":
+                    record.rec_headers.replace_header("WARC-Warcinfo-ID", self._warcinfo_id)
+                blobs.append(self._serialize(record))
+            offset = fh.tell()
+            found = []
+            for record, blob in zip(records, blobs, strict=True):
+                found.append(
+                    (self._name, offset, len(blob), record.rec_headers.get_header("WARC-Record-ID"))
+                )
+                offset += len(blob)
+            try:
+                fh.write(b"".join(blobs))
+                if durable:
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            except OSError as exc:
+                self._file = None  # never append after a failed write: the next starts anew
+                raise EvidenceError(f"{self._name}: cannot write WARC record ({exc})") from None
+            return found
+
+    def _serialize(self, record) -> bytes:
+        out = io.BytesIO()
+        WARCWriter(out, gzip=False, warc_version="1.1").write_record(record)
+        return gzip_member(out.getvalue())
+
+    def sync(self) -> None:
+        """Make every record written so far durable (after ``durable=False`` writes)."""
+        with self._lock:
+            if self._file is not None:
+                try:
+                    self._file.flush()
+                    os.fsync(self._file.fileno())
+                except OSError as exc:
+                    self._file = None
+                    raise EvidenceError(f"{self._name}: cannot write WARC file ({exc})") from None
+
+    def _current_file(self) -> io.BufferedWriter:
+        if self._file is not None and self._file.tell() < self.max_bytes:
+            return self._file
+        if self._file is not None:
+            self._file.close()
+        self._serial += 1
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        self._name = f"archive-{stamp}-{self._tag}-{self._serial:05d}{SUFFIX}"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._file = open(self.directory / self._name, "xb")  # noqa: SIM115
+        except OSError as exc:
+            raise EvidenceError(f"{self.directory}: cannot create a WARC file ({exc})") from None
+        info = self._builder.create_warcinfo_record(
+            self._name, {"software": f"archiver/{__version__}", "format": "WARC File Format 1.1"}
+        )
+        self._warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
+        self._file.write(self._serialize(info))
+        return self._file
+
+
+def http_headers(capture: HttpCapture) -> StatusAndHeaders:
+    """The response's status line and headers as served; when the body is recorded decoded,
+    the Content-Encoding and Content-Length that described the encoded body are dropped."""
+    dropped = set(DROPPED_HEADERS)
+    if capture.served is None:
+        dropped |= {"content-encoding", "content-length"}
+    headers = [(k, v) for k, v in capture.headers if k.lower() not in dropped]
+    status_line = f"{capture.status} {capture.reason}".rstrip()
+    return StatusAndHeaders(status_line, headers, protocol=capture.http_version)
+
+
+def gzip_member(data: bytes) -> bytes:
+    """One gzip member (no name, no time), as each record of a ``.warc.gz`` is."""
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return compressor.compress(data) + compressor.flush()
+
+
+#: The exact header ``gzip_member`` writes (no CRC covers it, so ``verify`` compares it).
+GZIP_HEADER = gzip_member(b"")[:10]
+
+
+def sha1_digest(data: bytes) -> str:
+    """``sha1:BASE32``, the digest form warcio writes and CDX indexes expect."""
+    import base64
+
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def request_headers(pairs: Iterable[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    """httpx's raw header pairs as text (latin-1, as HTTP/1.1 sends them)."""
+    return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in pairs)

@@ -1,0 +1,93 @@
+"""Evidence in Datasette: payloads as attachments, kept photos as inert images, a post's WACZ.
+
+The archive is made by the real commands over loopback; Datasette runs in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import zipfile
+
+import httpx
+import pytest
+from datasette.app import Datasette
+from fake_x import FakeX
+from test_evidence import PAGE
+from test_evidence_snapshots import POST, media_post
+from werkzeug import Response
+
+from archiver.datasette.serve import register_plugin
+
+JPEG = b"\xff\xd8\xff\xe0 a small jpeg"
+
+
+@pytest.fixture
+def ds(run_cli, httpserver, config_file, db_path, tmp_path) -> Datasette:
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    page = tmp_path / "story.html"
+    page.write_text(PAGE.replace("/status/20", f"/status/{POST}"))
+    assert run_cli("scan", str(page)).exit_code == 0
+    media_post(fake, httpserver)
+    httpserver.expect_request("/media/photo.jpg").respond_with_response(
+        Response(JPEG, content_type="image/jpeg")
+    )
+    httpserver.expect_request("/v/high.mp4").respond_with_response(
+        Response(b"<script>alert(1)</script>", content_type="text/html")
+    )
+    assert run_cli("snapshot", POST).exit_code == 0
+    register_plugin()
+    return Datasette([str(db_path)])
+
+
+def get(ds: Datasette, path: str) -> httpx.Response:
+    return asyncio.run(ds.client.get(path))
+
+
+def test_a_records_payload_is_an_attachment_never_rendered(ds) -> None:
+    response = get(ds, "/-/archiver/evidence/archive/1")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-type"] == "application/octet-stream"
+    assert b"Caf\xc3\xa9 &amp; news</p>&mdash; Ada" in response.content  # the page as kept
+    assert get(ds, "/-/archiver/evidence/archive/999").status_code == 404
+    assert get(ds, "/-/archiver/evidence/nosuchdb/1").status_code == 404
+
+
+def test_provenance_rows_and_tables_link_to_the_payload(ds) -> None:
+    html = get(ds, f"/archive/provenance?post={POST}").text
+    assert "/-/archiver/evidence/archive/1" in html
+    html = get(ds, "/archive/scans").text
+    assert 'href="/-/archiver/evidence/archive/1"' in html
+
+
+def test_a_kept_photo_is_only_ever_an_image(ds) -> None:
+    media = get(ds, "/archive/media.json?_shape=objects").json()["rows"]
+    by_kind = {m["kind"]: m for m in media}
+    photo = get(ds, f"/-/archiver/media/archive/{by_kind['photo']['id']}")
+    assert photo.status_code == 200 and photo.content == JPEG
+    assert photo.headers["content-type"] == "image/jpeg"
+    assert photo.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'none'" in photo.headers["content-security-policy"]
+    assert "sandbox" in photo.headers["content-security-policy"]
+    # The "video" the server sent is HTML: never served by the photo route.
+    video = get(ds, f"/-/archiver/media/archive/{by_kind['video']['id']}")
+    assert video.status_code == 404 and b"<script>" not in video.content
+    table = get(ds, "/archive/media").text
+    assert (
+        f'<img class="archiver-thumb" src="/-/archiver/media/archive/{by_kind["photo"]["id"]}"'
+        in table
+    )
+
+
+def test_the_post_card_downloads_its_evidence_as_a_wacz(ds) -> None:
+    card = get(ds, f"/archive/posts/{POST}").text
+    assert f"/-/archiver/wacz/archive/{POST}" in card and "download evidence (WACZ)" in card
+    response = get(ds, f"/-/archiver/wacz/archive/{POST}")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == f'attachment; filename="post-{POST}.wacz"'
+    with zipfile.ZipFile(io.BytesIO(response.content)) as package:
+        pages = package.read("pages/pages.jsonl").decode()
+    assert "tweet-result" in pages and "story.html" in pages
+    assert get(ds, "/-/archiver/wacz/archive/not-a-post").status_code == 404

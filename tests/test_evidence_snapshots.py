@@ -1,0 +1,221 @@
+"""Provider replies kept as WARC records: a response for a new payload, a small revisit for
+an unchanged one; checks and snapshots point at them and ``archive verify`` reads them back."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+
+import sqlite_utils
+from fake_x import FakeX
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.evidence import read_record
+from archiver.evidence.warc import default_warc_dir
+
+POST = "1763000000000000001"
+
+
+def rows(db_path, sql: str, params=()) -> list[dict]:
+    return list(sqlite_utils.Database(db_path).query(sql, params))
+
+
+def test_replies_are_kept_and_an_unchanged_one_is_a_revisit(
+    run_cli, httpserver, config_file, db_path
+):
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    fake.live(POST, "Ferries resume at dawn")
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert run_cli("snapshot", POST).exit_code == 0
+    (record,) = rows(db_path, "select * from records")
+    assert record["record_type"] == "response" and "token=" in record["target_uri"]
+    (snapshot,) = rows(db_path, "select * from snapshots")
+    assert snapshot["record_id"] == record["id"]
+    assert snapshot["payload_sha256"] == record["payload_sha256"]
+    # Both checks point at the record holding their (identical) payload.
+    checks = rows(db_path, "select * from checks order by id")
+    assert [c["record_id"] for c in checks] == [record["id"], record["id"]]
+    warc_dir = default_warc_dir(db_path)
+    stored = read_record(
+        warc_dir / record["warc_file"], record["warc_offset"], record["warc_length"]
+    )
+    assert stored.payload.decode() == snapshot["payload"]
+    # The re-check's reply is a revisit record of the same URL, referring to the first.
+    revisits = []
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            revisits += [
+                (r.rec_headers, fh.tell())
+                for r in ArchiveIterator(fh, check_digests=True)
+                if r.rec_type == "revisit"
+            ]
+    (revisit,) = revisits
+    headers = revisit[0]
+    assert headers.get_header("WARC-Refers-To") == record["record_id"]
+    assert headers.get_header("WARC-Target-URI") == record["target_uri"]
+    assert headers.get_header("WARC-Profile").endswith("/revisit/identical-payload-digest")
+    result = run_cli("verify")
+    assert result.exit_code == 0, result.output
+    assert "1 records" in result.output and "1 snapshots" in result.output
+
+
+def test_an_unchanged_recheck_is_small(httpserver, tmp_path):
+    """Under 1 KB of WARC and (beyond its checks row) nothing in SQLite per re-check."""
+    from click.testing import CliRunner
+
+    from archiver.cli import cli
+
+    fake = FakeX(httpserver)
+    fake.live(POST, "Ferries resume at dawn")
+    config = tmp_path / "config.toml"
+    config.write_text(fake.config_text(), encoding="utf-8")
+    db_path = tmp_path / "archive.db"
+    args = ["snapshot", POST, "--db", str(db_path), "--config", str(config)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    warc_dir = default_warc_dir(db_path)
+    before = sum(p.stat().st_size for p in warc_dir.iterdir())
+    rechecks = 5
+    for _ in range(rechecks):
+        assert CliRunner().invoke(cli, args).exit_code == 0
+    after = sum(p.stat().st_size for p in warc_dir.iterdir())
+    assert (after - before) / rechecks < 1024  # a revisit and each run's warcinfo
+    assert rows(db_path, "select count(*) as n from records")[0]["n"] == 1
+
+
+def test_a_changed_reply_is_a_new_response(run_cli, httpserver, config_file, db_path):
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    fake.live(POST, "first text")
+    assert run_cli("snapshot", POST).exit_code == 0
+    fake.live(POST, "second text")
+    assert run_cli("snapshot", POST).exit_code == 0
+    records = rows(db_path, "select record_type from records order by id")
+    assert [r["record_type"] for r in records] == ["response", "response"]
+    assert run_cli("verify").exit_code == 0
+
+
+def test_a_post_exports_with_the_articles_that_embedded_it(
+    run_cli, httpserver, config_file, db_path, tmp_path
+):
+    from test_evidence import PAGE
+    from test_wacz import validate
+
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    page = tmp_path / "story.html"
+    page.write_text(PAGE.replace("/status/20", f"/status/{POST}"))
+    assert run_cli("scan", str(page)).exit_code == 0
+    fake.live(POST, "Ferries resume at dawn", handle="ada")
+    assert run_cli("snapshot", "--due").exit_code == 0
+    out = tmp_path / "post.wacz"
+    result = run_cli("export", "--wacz", str(out), "--post", f"https://x.com/ada/status/{POST}")
+    assert result.exit_code == 0, result.output
+    assert validate(out).returncode == 0
+    with zipfile.ZipFile(out) as package:
+        pages = package.read("pages/pages.jsonl").decode()
+    assert "tweet-result" in pages and page.resolve().as_uri() in pages
+    assert f"/status/{POST}" in pages  # the post's own URL, beside its reply
+    assert os.path.getsize(out) > 0
+
+
+def media_post(fake: FakeX, server, text: str = "Ferries with pictures") -> None:
+    """A live post with a photo and a video of three variants, served by ``server``."""
+    from fake_x import json_response, tweet_json
+
+    photo = server.url_for("/media/photo.jpg")
+    details = [
+        {"type": "photo", "media_url_https": photo, "original_info": {"width": 4, "height": 3}},
+        {
+            "type": "video",
+            "media_url_https": server.url_for("/media/poster.jpg"),
+            "video_info": {
+                "variants": [
+                    {
+                        "content_type": "video/mp4",
+                        "bitrate": 256000,
+                        "url": server.url_for("/v/low.mp4"),
+                    },
+                    {
+                        "content_type": "application/x-mpegURL",
+                        "url": server.url_for("/v/list.m3u8"),
+                    },
+                    {
+                        "content_type": "video/mp4",
+                        "bitrate": 2176000,
+                        "url": server.url_for("/v/high.mp4"),
+                    },
+                ]
+            },
+        },
+    ]
+    fake.syndication[POST] = [json_response(tweet_json(POST, text, mediaDetails=details))]
+
+
+def test_media_of_a_live_post_are_kept_once(run_cli, httpserver, config_file, db_path):
+    from werkzeug import Response
+
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    media_post(fake, httpserver)
+    photo_bytes = b"\xff\xd8\xff\xe0 a jpeg"
+    video_bytes = b"\x00\x00\x00\x18ftypmp42 a video" * 100
+    httpserver.expect_request("/media/photo.jpg").respond_with_response(
+        Response(photo_bytes, content_type="image/jpeg")
+    )
+    httpserver.expect_request("/v/high.mp4").respond_with_response(
+        Response(video_bytes, content_type="video/mp4")
+    )
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    assert "2 media kept (0 failed)" in result.output
+    media = rows(db_path, "select * from media order by id")
+    assert [(m["kind"], m["error"]) for m in media] == [("photo", None), ("video", None)]
+    assert media[1]["url"].endswith("/v/high.mp4")  # the best MP4 variant, and only it
+    assert media[0]["bytes"] == len(photo_bytes) and media[0]["content_type"] == "image/jpeg"
+    warc_dir = default_warc_dir(db_path)
+    for item, data in zip(media, (photo_bytes, video_bytes), strict=True):
+        (record,) = rows(db_path, "select * from records where id = ?", [item["record_id"]])
+        stored = read_record(
+            warc_dir / record["warc_file"], record["warc_offset"], record["warc_length"]
+        )
+        assert stored.payload == data and record["payload_sha256"] == item["sha256"]
+    # A second run fetches nothing again.
+    hits = len(httpserver.log)
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert not any("/media/" in str(r.url) or "/v/" in str(r.url) for r, _ in httpserver.log[hits:])
+    assert len(rows(db_path, "select * from media")) == 2
+    assert run_cli("verify").exit_code == 0
+
+
+def test_a_media_failure_is_recorded_and_never_fails_the_check(
+    run_cli, httpserver, config_file, db_path
+):
+    from werkzeug import Response
+
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text("max_media_bytes = 1000\n"), encoding="utf-8")
+    media_post(fake, httpserver)
+    httpserver.expect_request("/media/photo.jpg").respond_with_response(Response("", status=404))
+    httpserver.expect_request("/v/high.mp4").respond_with_response(
+        Response(b"x" * 5000, content_type="video/mp4")
+    )
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    assert rows(db_path, "select status from posts")[0]["status"] == "live"
+    media = {m["kind"]: m for m in rows(db_path, "select * from media")}
+    assert "HTTP 404" in media["photo"]["error"]
+    assert "max_bytes" in media["video"]["error"] and media["video"]["record_id"] is None
+
+
+def test_media_photos_only(run_cli, httpserver, config_file, db_path):
+    from werkzeug import Response
+
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text('media = "photos"\n'), encoding="utf-8")
+    media_post(fake, httpserver)
+    httpserver.expect_request("/media/photo.jpg").respond_with_response(
+        Response(b"jpeg", content_type="image/jpeg")
+    )
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert [m["kind"] for m in rows(db_path, "select kind from media")] == ["photo"]

@@ -1,0 +1,247 @@
+"""Byte ranges of elements in a page: every element of generated markup is found at exactly
+the bytes that wrote it, whatever the case, quoting, entities, comments and raw-text content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from archiver.detect import find_posts
+from archiver.detect.html import expand_hidden_markup, parse
+from archiver.detect.spans import ElementKey, PageMarkup, element_key, line_span, tokenize
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@dataclass
+class Node:
+    tag: str
+    start_tag: str
+    children: list[Node | str] = field(default_factory=list)
+    end_tag: str = ""
+
+
+CONTAINERS = ["div", "span", "blockquote", "section", "figure", "em", "DIV", "BlockQuote"]
+VOIDS = ["img", "br", "IMG", "hr"]
+RAW = ["script", "style", "textarea", "title", "iframe"]
+spaces = st.sampled_from([" ", "\n", "  ", "\t", " \n "])
+values = st.one_of(
+    st.text(alphabet="ab <>/'=&;\n-", max_size=8),
+    st.sampled_from(["twitter-tweet", "a&amp;b", "&mdash;", "x\ny", "&#62;", ">"]),
+)
+names = st.sampled_from(["class", "id", "data-x", "CLASS", "title", "lang"])
+texts = st.one_of(
+    st.text(alphabet="ab \n&;>-!/", max_size=10),  # a '<' could open a tag the tree lacks
+    st.sampled_from(["&mdash;", "<!-- <div> -->", "<!-->", "\n\n", "a < b", "</>", "<? x >"]),
+)
+
+
+@st.composite
+def start_tags(draw: st.DrawFn, tag: str, void: bool = False) -> str:
+    parts = [f"<{tag}"]
+    used: set[str] = set()
+    for name in draw(st.lists(names, max_size=3)):
+        if name.lower() in used:
+            continue
+        used.add(name.lower())
+        value = draw(values)
+        quote = draw(st.sampled_from(['"', "'", ""]))
+        if quote == "" and (not value or any(c in value for c in " \n\t>'\"=<`")):
+            quote = '"'
+        if quote and quote in value:
+            quote = "'" if quote == '"' else '"'
+            if quote in value:
+                value = value.replace(quote, "")
+        parts.append(f"{draw(spaces)}{name}={quote}{value}{quote}")
+    ending = draw(st.sampled_from([">", "\n>", " />" if void else ">"]))
+    return "".join(parts) + ending
+
+
+@st.composite
+def nodes(draw: st.DrawFn, depth: int = 0) -> Node:
+    kind = draw(st.sampled_from(["container"] * 3 + ["void", "raw"])) if depth < 4 else "void"
+    if kind == "void":
+        tag = draw(st.sampled_from(VOIDS))
+        return Node(tag.lower(), draw(start_tags(tag, void=True)))
+    if kind == "raw":
+        tag = draw(st.sampled_from(RAW))
+        content = draw(st.sampled_from(["", "<b>x</b>", "</scrip", "a\n<div>", f"</{tag}x"]))
+        return Node(tag, draw(start_tags(tag)), [content], f"</{tag.upper()}\n>")
+    tag = draw(st.sampled_from(CONTAINERS))
+    children: list[Node | str] = []
+    for _ in range(draw(st.integers(0, 3))):
+        children.append(draw(st.one_of(texts, nodes(depth + 1))))
+    close = draw(st.sampled_from([f"</{tag}>", f"</{tag.lower()} >", f"</{tag.upper()}\n>"]))
+    return Node(tag.lower(), draw(start_tags(tag)), children, close)
+
+
+def render(node: Node | str, out: list[str], spans: list[tuple[Node, int, int]]) -> None:
+    """Write markup; record each element's expected character range."""
+    if isinstance(node, str):
+        out.append(node)
+        return
+    start = sum(map(len, out))
+    out.append(node.start_tag)
+    if node.tag in RAW:
+        out.append(node.children[0])  # type: ignore[arg-type]
+    else:
+        for child in node.children:
+            render(child, out, spans)
+    out.append(node.end_tag)
+    spans.append((node, start, sum(map(len, out))))
+
+
+def elements(el: etree._Element) -> list[etree._Element]:
+    return [child for child in el if isinstance(child.tag, str)]
+
+
+def pair(node: Node, el: etree._Element, found: dict[int, etree._Element]) -> None:
+    found[id(node)] = el
+    if node.tag in RAW:
+        return
+    kids = [c for c in node.children if isinstance(c, Node)]
+    for child, child_el in zip(kids, elements(el), strict=True):
+        pair(child, child_el, found)
+
+
+@SETTINGS
+@given(st.lists(nodes(), min_size=1, max_size=4), st.sampled_from(["", "<!doctype html>\n"]))
+def test_every_element_is_found_at_the_bytes_that_wrote_it(tops: list[Node], head: str) -> None:
+    out = [head, "<html><body>"]
+    spans: list[tuple[Node, int, int]] = []
+    for top in tops:
+        render(top, out, spans)
+        out.append(" ")
+    out.append("</body></html>")
+    page = "".join(out)
+    data = page.encode("ascii")
+    root = parse(page)
+    body = root.find("body")
+    found: dict[int, etree._Element] = {}
+    for top, el in zip(tops, elements(body), strict=True):
+        pair(top, el, found)
+    markup = PageMarkup(data)
+    for node, start, end in spans:
+        key = element_key(found[id(node)])
+        assert key is not None
+        assert markup.locate(key) == (start, end), (node.tag, data[start:end])
+
+
+def test_the_same_markup_twice_on_one_line_is_told_apart_by_rank() -> None:
+    data = b"<html><body><div class=a>1</div><div class=a>2</div>\n<div class=a>3</div>"
+    root = parse(data.decode())
+    markup = PageMarkup(data)
+    got = [markup.locate(element_key(el)) for el in root.iter("div")]  # type: ignore[arg-type]
+    assert [data[s:e] for s, e in got] == [
+        b"<div class=a>1</div>",
+        b"<div class=a>2</div>",
+        b"<div class=a>3</div>",
+    ]
+
+
+def test_markup_in_comments_and_scripts_is_not_taken_for_the_element() -> None:
+    data = (
+        b"<html><body><!-- <blockquote class=twitter-tweet>x</blockquote> -->"
+        b'<script>s="<blockquote class=twitter-tweet>y</blockquote>"</script>'
+        b"<blockquote class=twitter-tweet>z</blockquote>"
+    )
+    root = parse(data.decode())
+    (el,) = list(root.iter("blockquote"))
+    span = PageMarkup(data).locate(element_key(el))  # type: ignore[arg-type]
+    assert span is not None
+    assert data[span[0] : span[1]] == b"<blockquote class=twitter-tweet>z</blockquote>"
+
+
+def test_markup_reparsed_from_a_script_template_is_found_inside_it() -> None:
+    embed = (
+        b'<blockquote class="twitter-tweet"><a href="https://x.com/a/status/9">x</a></blockquote>'
+    )
+    data = b'<html><body><script type="text/html">\n  ' + embed + b"\n</script></body></html>"
+    root = parse(data.decode())
+    fragments = expand_hidden_markup(root)
+    (el,) = list(root.iter("blockquote"))
+    key = element_key(el, fragments)
+    assert key is not None and key.host is not None and key.host.tag == "script"
+    span = PageMarkup(data).locate(key)
+    assert span is not None and data[span[0] : span[1]] == embed
+
+
+def test_an_element_whose_attributes_disagree_is_not_found() -> None:
+    data = b"<html><body><div class=a>1</div>"
+    key = ElementKey("div", 1, 0, (("class", "b"),))
+    assert PageMarkup(data).locate(key) is None
+
+
+def test_unclosed_element_has_no_range() -> None:
+    data = b"<html><body><blockquote class=x>never closed"
+    assert PageMarkup(data).locate(ElementKey("blockquote", 1, 0, (("class", "x"),))) is None
+
+
+def test_lines_past_libxml2s_limit_are_told_apart_by_rank() -> None:
+    filler = b"\n" * 70_000
+    data = b"<html><body>" + filler + b"<p>a</p>\n<p>b</p>\n<p>c</p>"
+    root = parse(data.decode())
+    markup = PageMarkup(data)
+    got = [markup.locate(element_key(el)) for el in root.iter("p")]  # type: ignore[arg-type]
+    assert [data[s:e] for s, e in got] == [b"<p>a</p>", b"<p>b</p>", b"<p>c</p>"]
+
+
+def test_tokenizer_follows_html5_comment_endings() -> None:
+    data = b"<!--><b>a</b><!---><i>b</i><!-- x --!><u>c</u><? x ><s>d</s>"
+    names = [t.name for t in tokenize(data) if t.kind == 1]
+    assert names == ["b", "i", "u", "s"]
+
+
+@given(st.lists(st.text(alphabet="ab\r ", max_size=5), min_size=1, max_size=6), st.data())
+def test_line_span_covers_exactly_the_lines(lines: list[str], data: st.DataObject) -> None:
+    first = data.draw(st.integers(0, len(lines) - 1))
+    last = data.draw(st.integers(first, len(lines) - 1))
+    page = "\n".join(lines).encode()
+    span = line_span(page, first, last)
+    assert span is not None
+    assert page[span[0] : span[1]] == "\n".join(lines[first : last + 1]).encode()
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_find_posts_gives_each_embed_the_exact_bytes_of_its_markup() -> None:
+    embed = (
+        b"<BLOCKQUOTE class=twitter-tweet><p lang=en>Caf\xc3\xa9 &amp; more</p>&mdash; Ada "
+        b'(@ada) <a href="https://twitter.com/ada/status/20">March 1, 2024</a></BLOCKQUOTE>'
+    )
+    data = b"<html><head><meta charset=utf-8></head><body><p>intro</p>\n" + embed + b"\n</body>"
+    (found,) = find_posts(data).embeds
+    assert found.raw_start is not None and found.raw_end is not None
+    assert data[found.raw_start : found.raw_end] == embed
+    assert found.raw == embed.decode("utf-8")
+
+
+def test_find_posts_text_forms_cover_their_lines() -> None:
+    data = (
+        b"Intro line\r\n"
+        b'Ada on X: "Reading season is open." / X\r\n'
+        b"Reading season is open.\r\n"
+        b"After\r\n"
+    )
+    (found,) = find_posts(data, html=False).embeds
+    assert found.raw_start is not None and found.raw_end is not None
+    assert data[found.raw_start : found.raw_end].decode() == found.raw
+    assert found.raw.startswith("Ada on X")
+
+
+def test_find_posts_in_a_legacy_charset_decodes_the_range_with_the_page_charset() -> None:
+    embed = (
+        '<blockquote class="twitter-tweet"><p>Café</p>&mdash; A (@a) '
+        '<a href="https://twitter.com/a/status/77">May 1, 2024</a></blockquote>'
+    ).encode("cp1252")
+    data = b'<html><head><meta charset="windows-1252"></head><body>' + embed + b"</body>"
+    (found,) = find_posts(data).embeds
+    assert data[found.raw_start : found.raw_end] == embed  # type: ignore[misc]
+    assert "Café" in found.raw

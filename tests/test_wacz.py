@@ -1,0 +1,111 @@
+"""``archive export --wacz``: a package that py-wacz's ``wacz validate`` accepts, whose index
+points at the exact records, with the articles and posts as pages."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from test_evidence import EMBED, PAGE
+from warcio.archiveiterator import ArchiveIterator
+from werkzeug import Response
+
+WACZ = shutil.which("wacz") or str(Path(sys.executable).with_name("wacz"))
+
+
+def validate(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [WACZ, "validate", "-f", str(path)], capture_output=True, text=True, timeout=300
+    )
+
+
+def scan_article(run_cli, httpserver, name: str, body: str) -> str:
+    httpserver.expect_request(f"/{name}").respond_with_response(
+        Response(
+            gzip.compress(body.encode()),
+            headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"},
+        )
+    )
+    url = httpserver.url_for(f"/{name}")
+    result = run_cli("scan", url)
+    assert result.exit_code == 0, result.output
+    return url
+
+
+def test_export_is_a_valid_wacz_with_every_kept_record(run_cli, httpserver, tmp_path, db_path):
+    first = scan_article(run_cli, httpserver, "one", PAGE)
+    second = scan_article(run_cli, httpserver, "two", PAGE.replace("intro", "other intro"))
+    local = tmp_path / "local.html"
+    local.write_text(PAGE)
+    assert run_cli("scan", str(local)).exit_code == 0
+    out = tmp_path / "all.wacz"
+    result = run_cli("export", "--wacz", str(out))
+    assert result.exit_code == 0, result.output
+    assert "3 record(s)" in result.output
+    checked = validate(out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "Validation succeeded" in checked.stdout
+    with zipfile.ZipFile(out) as package:
+        assert all(info.compress_type == zipfile.ZIP_STORED for info in package.infolist())
+        names = set(package.namelist())
+        assert {"archive/data.warc.gz", "indexes/index.cdx", "pages/pages.jsonl"} <= names
+        warc = package.read("archive/data.warc.gz")
+        index = package.read("indexes/index.cdx").decode().splitlines()
+        pages = [json.loads(line) for line in package.read("pages/pages.jsonl").splitlines()]
+    assert pages[0]["format"] == "json-pages-1.0"
+    assert {p["url"] for p in pages[1:]} >= {first, second}
+    # Every index line names a record at its exact offset and length in the packed WARC.
+    assert len(index) == 3
+    for line in index:
+        fields = json.loads(line.split(" ", 2)[2])
+        start, length = int(fields["offset"]), int(fields["length"])
+        record = next(iter(ArchiveIterator(io.BytesIO(warc[start : start + length]))))
+        assert record.rec_headers.get_header("WARC-Target-URI") == fields["url"]
+        assert EMBED.encode() in record.content_stream().read()
+
+
+def test_export_of_one_article(run_cli, httpserver, tmp_path, db_path):
+    first = scan_article(run_cli, httpserver, "one", PAGE)
+    scan_article(run_cli, httpserver, "two", PAGE.replace("intro", "other intro"))
+    out = tmp_path / "one.wacz"
+    assert run_cli("export", "--wacz", str(out), "--article", first).exit_code == 0
+    assert validate(out).returncode == 0
+    with zipfile.ZipFile(out) as package:
+        pages = [json.loads(line) for line in package.read("pages/pages.jsonl").splitlines()]
+    assert [p["url"] for p in pages[1:]] == [first]
+
+
+def test_export_selection_errors(run_cli, tmp_path, db_path):
+    out = tmp_path / "x.wacz"
+    result = run_cli("export", "--wacz", str(out))
+    assert result.exit_code == 1 and "nothing to export" in result.output
+    assert not out.exists()
+    result = run_cli("export", "--wacz", str(out), "--since", "last tuesday")
+    assert result.exit_code == 2 and "not a date" in result.output
+    result = run_cli("export", "--wacz", str(out), "--post", "not-a-post")
+    assert result.exit_code == 2 and "not a post URL or ID" in result.output
+
+
+def test_export_since_leaves_out_older_records(run_cli, tmp_path, db_path):
+    page = tmp_path / "story.html"
+    page.write_text(PAGE)
+    assert run_cli("scan", str(page)).exit_code == 0
+    sqlite_utils.Database(db_path).execute("update records set date = '2020-01-01T00:00:00Z'")
+    out = tmp_path / "new.wacz"
+    result = run_cli("export", "--wacz", str(out), "--since", "2021-01-01")
+    assert result.exit_code == 1 and "nothing to export" in result.output
+    assert run_cli("export", "--wacz", str(out), "--since", "2019-12-31").exit_code == 0
+
+
+@pytest.fixture(autouse=True)
+def _no_wacz_skip():
+    if not Path(WACZ).exists():
+        pytest.skip("py-wacz (the `wacz` command) is not installed: pip install -e '.[test]'")
