@@ -101,13 +101,22 @@ def warc_dir_for(configured: str | None, db_path: str | os.PathLike[str]) -> Pat
     return Path(configured) if configured else default_warc_dir(db_path)
 
 
+_PROCESS_LOGS: dict[tuple[str, int, bool], SharedWarcLog] = {}
+_PROCESS_LOGS_LOCK = threading.Lock()
+
+
 def evidence_log(db: Any, config: Any) -> WarcLog:
-    """A run's WARC log (its file is created at the first record) in the archive's
-    ``warc_dir``: ``db`` is the open archive, ``config`` the ``Config``."""
+    """This process's WARC log for the archive's ``warc_dir`` (``db`` is the open archive,
+    ``config`` the ``Config``): one per process, so the worker's jobs append to one file
+    instead of starting a file each; the file is created at the first record."""
     from ..db import archive_path
 
-    directory = warc_dir_for(config.warc_dir, archive_path(db))
-    return WarcLog(directory, config.warc_max_bytes, enabled=config.evidence)
+    directory = warc_dir_for(config.warc_dir, archive_path(db)).resolve()
+    key = (str(directory), config.warc_max_bytes, config.evidence)
+    with _PROCESS_LOGS_LOCK:
+        if key not in _PROCESS_LOGS:
+            _PROCESS_LOGS[key] = SharedWarcLog(directory, key[1], enabled=key[2])
+        return _PROCESS_LOGS[key]
 
 
 class WarcLog:
@@ -320,6 +329,14 @@ class WarcLog:
         self._warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
         self._file.write(self._serialize(info))
         return self._file
+
+
+class SharedWarcLog(WarcLog):
+    """A process-wide log: closing it at the end of a run only makes its records durable;
+    the file stays open for the next run of the same process (it is closed at exit)."""
+
+    def close(self) -> None:
+        self.sync()
 
 
 def http_headers(capture: HttpCapture) -> StatusAndHeaders:
