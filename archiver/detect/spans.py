@@ -236,11 +236,6 @@ class PageMarkup:
         return None if end is None else (tags.tags[index], end)
 
 
-def locate(data: bytes, key: ElementKey) -> tuple[int, int] | None:
-    """Byte range of one element (``PageMarkup(data).locate`` for several)."""
-    return PageMarkup(data).locate(key)
-
-
 def line_span(data: bytes, first: int, last: int) -> tuple[int, int] | None:
     """Byte range of lines ``first``..``last`` (0-based, split on ``\\n``, the newline after
     the last line excluded); a leading UTF-8 byte-order mark is not part of line 0."""
