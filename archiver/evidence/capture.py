@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from .warc import HttpCapture, request_headers
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import httpx
 
     from ..http import Exchange
@@ -15,41 +17,39 @@ if TYPE_CHECKING:
 def capture_of(exchange: Exchange) -> HttpCapture:
     """The final response (body as served when known) and the redirects that led to it."""
     response = exchange.response
-    hops = tuple(_hop(earlier) for earlier in response.history)
+    hops = tuple(_as_capture(earlier, None, _read_body(earlier)) for earlier in response.history)
+    return _as_capture(response, exchange.raw, exchange.body, exchange.fetched_at, hops)
+
+
+def _as_capture(
+    response: httpx.Response,
+    served: bytes | None,
+    payload: bytes,
+    fetched_at: datetime | None = None,
+    redirects: tuple[HttpCapture, ...] = (),
+) -> HttpCapture:
     return HttpCapture(
         url=str(response.url),
         status=response.status_code,
         reason=response.reason_phrase,
         http_version=_protocol(response),
         headers=_headers(response),
-        served=exchange.raw,
-        payload=exchange.body,
+        served=served,
+        payload=payload,
         request_method=response.request.method,
         request_target=_target(response.request),
         request_headers=request_headers(response.request.headers.raw),
-        fetched_at=exchange.fetched_at,
-        redirects=hops,
+        fetched_at=fetched_at,
+        redirects=redirects,
     )
 
 
-def _hop(response: httpx.Response) -> HttpCapture:
-    """A redirect answer: its headers matter (Location), its body is kept decoded if read."""
+def _read_body(response: httpx.Response) -> bytes:
+    """A redirect's body (kept decoded), or nothing when it was never read."""
     try:
-        body = response.content
-    except Exception:  # a streamed redirect whose body was never read
-        body = b""
-    return HttpCapture(
-        url=str(response.url),
-        status=response.status_code,
-        reason=response.reason_phrase,
-        http_version=_protocol(response),
-        headers=_headers(response),
-        served=None,
-        payload=body,
-        request_method=response.request.method,
-        request_target=_target(response.request),
-        request_headers=request_headers(response.request.headers.raw),
-    )
+        return response.content
+    except Exception:  # httpx.ResponseNotRead for a streamed redirect
+        return b""
 
 
 def _headers(response: httpx.Response) -> list[tuple[str, str]]:
