@@ -185,7 +185,11 @@ def test_media_of_a_live_post_are_kept_once(run_cli, httpserver, config_file, db
     assert run_cli("snapshot", POST).exit_code == 0
     assert not any("/media/" in str(r.url) or "/v/" in str(r.url) for r, _ in httpserver.log[hits:])
     assert len(rows(db_path, "select * from media")) == 2
-    assert run_cli("verify").exit_code == 0
+    result = run_cli("verify")
+    assert result.exit_code == 0 and "2 media" in result.output
+    sqlite_utils.Database(db_path).execute("update media set sha256 = 'x' where kind = 'video'")
+    result = run_cli("verify")
+    assert result.exit_code == 1 and "payload differs" in result.output
 
 
 def test_a_media_failure_is_recorded_and_never_fails_the_check(

@@ -57,11 +57,14 @@ def embed_ranges(conn: sqlite3.Connection) -> Iterator[tuple[int, int, int, int,
     )
 
 
-def snapshot_hashes(conn: sqlite3.Connection) -> Iterator[tuple[int, int, str]]:
-    """(snapshot id, record id, payload_sha256) of every snapshot with its record."""
+def payload_hashes(conn: sqlite3.Connection) -> Iterator[tuple[str, int, int, str]]:
+    """(table, row id, record id, SHA-256 the row claims for the record's payload) of every
+    snapshot and kept media file with its record."""
     yield from conn.execute(
-        "select id, record_id, payload_sha256 from snapshots where record_id is not null"
-        " order by id"
+        "select 'snapshots', id, record_id, payload_sha256 from snapshots"
+        " where record_id is not null"
+        " union all select 'media', id, record_id, sha256 from media"
+        " where record_id is not null and error is null order by 1, 2"
     )
 
 

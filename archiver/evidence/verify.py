@@ -28,6 +28,7 @@ class VerifyReport:
     records: int = 0
     embeds: int = 0
     snapshots: int = 0
+    media: int = 0
     files: int = 0
     incomplete_tails: int = 0
     problems: list[str] = field(default_factory=list)
@@ -39,7 +40,7 @@ class VerifyReport:
     def lines(self) -> list[str]:
         summary = (
             f"{self.records} records, {self.embeds} embed byte ranges, {self.snapshots}"
-            f" snapshots, {self.files} WARC files checked"
+            f" snapshots, {self.media} media, {self.files} WARC files checked"
         )
         tail = (
             f"; {self.incomplete_tails} unreferenced incomplete record(s) at a file's end"
@@ -59,9 +60,9 @@ def verify_archive(conn: sqlite3.Connection, warc_dir: Path) -> VerifyReport:
     embeds: dict[int, list[tuple[int, int, int, str]]] = defaultdict(list)
     for embed_id, record_id, start, end, digest in rows.embed_ranges(conn):
         embeds[record_id].append((embed_id, start, end, digest))
-    snapshots: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for snapshot_id, record_id, digest in rows.snapshot_hashes(conn):
-        snapshots[record_id].append((snapshot_id, digest))
+    claims: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    for table, row_id, record_id, digest in rows.payload_hashes(conn):
+        claims[record_id].append((table, row_id, digest))
     payload_ids = {p.record.record_id: p.record for p in rows.all_records(conn)}
     for pointer in rows.all_records(conn):
         report.records += 1
@@ -82,10 +83,10 @@ def verify_archive(conn: sqlite3.Connection, warc_dir: Path) -> VerifyReport:
         # A revisit stands for its original's payload.
         original = payload_ids.get(stored.refers_to or "") if stored.refers_to else None
         payload_sha256 = original.payload_sha256 if original else stored.payload_sha256
-        for snapshot_id, digest in snapshots.pop(pointer.id, []):
-            report.snapshots += 1
+        for table, row_id, digest in claims.pop(pointer.id, []):
+            setattr(report, table, getattr(report, table) + 1)
             if digest != payload_sha256:
-                report.problems.append(f"snapshot {snapshot_id}: payload differs from {label}")
+                report.problems.append(f"{table} {row_id}: payload differs from {label}")
     _check_files(warc_dir, report)
     return report
 
