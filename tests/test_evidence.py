@@ -18,9 +18,8 @@ import pytest
 import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.evidence import HttpCapture, Original, WarcLog, read_record
-from archiver.evidence.read import walk_members
-from archiver.evidence.warc import default_warc_dir
+from archiver.evidence.read import read_record, walk_members
+from archiver.evidence.warc import HttpCapture, Original, WarcLog, default_warc_dir
 
 EMBED = (
     '<blockquote class="twitter-tweet"><p lang="en">Caf\u00e9 &amp; news</p>&mdash; Ada'

@@ -10,7 +10,7 @@ import sqlite_utils
 from fake_x import FakeX
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.evidence import read_record
+from archiver.evidence.read import read_record
 from archiver.evidence.warc import default_warc_dir
 
 POST = "1763000000000000001"

@@ -26,10 +26,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.timeutils import datetime_to_iso_date
-from warcio.warcwriter import WARCWriter
-
 from .. import __version__
 from ..errors import ArchiverError
 from ..models import WarcRecordRef
@@ -87,7 +83,7 @@ class Original:
 def warc_date(moment: datetime | None = None) -> str:
     """WARC/1.1 date (UTC, microseconds)."""
     moment = (moment or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
-    return str(datetime_to_iso_date(moment, use_micros=True))
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def default_warc_dir(db_path: str | os.PathLike[str]) -> Path:
@@ -132,7 +128,7 @@ class WarcLog:
         self.enabled = enabled
         self.directory = Path(directory)
         self.max_bytes = max_bytes
-        self._builder = WARCWriter(None, gzip=True, warc_version="1.1")
+        self._writer: Any = None  # warcio's record builder, imported at the first record
         self._lock = threading.Lock()
         self._file: io.BufferedWriter | None = None
         self._name = ""
@@ -145,6 +141,15 @@ class WarcLog:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def _builder(self) -> Any:
+        """warcio's record builder (imported with the first record: a scan that keeps no
+        page never pays warcio's import)."""
+        if self._writer is None:
+            from warcio.warcwriter import WARCWriter
+
+            self._writer = WARCWriter(None, gzip=True, warc_version="1.1")
+        return self._writer
 
     def close(self) -> None:
         with self._lock:
@@ -171,7 +176,7 @@ class WarcLog:
         at the record that holds the same payload."""
         date = warc_date(capture.fetched_at)
         served = capture.served if capture.served is not None else capture.payload
-        record = self._builder.create_revisit_record(
+        record = self._builder().create_revisit_record(
             capture.url,
             digest=sha1_digest(served),
             refers_to_uri=original.target_uri,
@@ -197,7 +202,7 @@ class WarcLog:
         """A ``resource`` record holding ``data`` exactly (a local file, stdin); with
         ``durable=False`` the caller calls ``sync`` before committing a row that names it."""
         date = warc_date(when)
-        record = self._builder.create_warc_record(
+        record = self._builder().create_warc_record(
             uri,
             "resource",
             payload=io.BytesIO(data),
@@ -220,7 +225,7 @@ class WarcLog:
 
     def _response(self, capture: HttpCapture, date: str):  # -> ArcWarcRecord
         body = capture.served if capture.served is not None else capture.payload
-        return self._builder.create_warc_record(
+        return self._builder().create_warc_record(
             capture.url,
             "response",
             payload=io.BytesIO(body),
@@ -231,10 +236,12 @@ class WarcLog:
 
     def _request(self, capture: HttpCapture, response, date: str):  # -> ArcWarcRecord
         request_line = f"{capture.request_method} {capture.request_target} {capture.http_version}"
+        from warcio.statusandheaders import StatusAndHeaders
+
         headers = StatusAndHeaders(
             request_line, list(capture.request_headers), is_http_request=True
         )
-        return self._builder.create_warc_record(
+        return self._builder().create_warc_record(
             capture.url,
             "request",
             http_headers=headers,
@@ -296,6 +303,8 @@ class WarcLog:
 
     def _serialize(self, record) -> bytes:
         out = io.BytesIO()
+        from warcio.warcwriter import WARCWriter
+
         WARCWriter(out, gzip=False, warc_version="1.1").write_record(record)
         return gzip_member(out.getvalue())
 
@@ -323,7 +332,7 @@ class WarcLog:
             self._file = open(self.directory / self._name, "xb")  # noqa: SIM115
         except OSError as exc:
             raise EvidenceError(f"{self.directory}: cannot create a WARC file ({exc})") from None
-        info = self._builder.create_warcinfo_record(
+        info = self._builder().create_warcinfo_record(
             self._name, {"software": f"archiver/{__version__}", "format": "WARC File Format 1.1"}
         )
         self._warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
@@ -339,7 +348,7 @@ class SharedWarcLog(WarcLog):
         self.sync()
 
 
-def http_headers(capture: HttpCapture) -> StatusAndHeaders:
+def http_headers(capture: HttpCapture) -> Any:  # warcio's StatusAndHeaders
     """The response's status line and headers as served; when the body is recorded decoded,
     the Content-Encoding and Content-Length that described the encoded body are dropped."""
     dropped = set(DROPPED_HEADERS)
@@ -347,6 +356,8 @@ def http_headers(capture: HttpCapture) -> StatusAndHeaders:
         dropped |= {"content-encoding", "content-length"}
     headers = [(k, v) for k, v in capture.headers if k.lower() not in dropped]
     status_line = f"{capture.status} {capture.reason}".rstrip()
+    from warcio.statusandheaders import StatusAndHeaders
+
     return StatusAndHeaders(status_line, headers, protocol=capture.http_version)
 
 
