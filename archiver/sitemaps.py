@@ -35,7 +35,7 @@ TEXT_URL_RE = re.compile(r"https?://\S+", re.IGNORECASE)
 # A <loc> names a scheme, a host (//host/x) or a path from the root; a bare word such as
 # "None" (a generator's bug) is not a page.
 LOC_FORM_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|/")
-ROBOTS_SITEMAP_RE = re.compile(r"^\s*site-?map\s*:\s*(\S+)", re.IGNORECASE)
+ROBOTS_SITEMAP_RE = re.compile(r"^[ \t]*site-?map[ \t]*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass
@@ -152,19 +152,18 @@ def _child_text(element: etree._Element, namespace: str | None, name: str) -> st
 
 def _parse_text(body: bytes, url: str) -> SitemapDoc:
     """A text sitemap (one absolute URL a line) or robots.txt (``Sitemap:`` lines)."""
-    doc = SitemapDoc()
-    for line in body.decode("utf-8", "replace").splitlines():
-        robots = ROBOTS_SITEMAP_RE.match(line)
-        if robots:
-            child = resolve_link(robots.group(1), url)
-            if child:
-                doc.children.append(ChildRef(child))
-        elif TEXT_URL_RE.fullmatch(line.strip()):
-            page = resolve_link(line.strip())
-            if page:
-                doc.pages.append(page)
+    text = body.decode("utf-8", "replace")
+    children = (resolve_link(m.group(1), url) for m in ROBOTS_SITEMAP_RE.finditer(text))
+    doc = SitemapDoc(parse_url_list(text), [ChildRef(c) for c in unique(c for c in children if c)])
     if not doc.pages and not doc.children:
         raise SourceFormatError(f"{url}: not a sitemap (no XML, no URL lines, no Sitemap: lines)")
-    doc.pages = unique(doc.pages)
-    doc.children = list({child.url: child for child in doc.children}.values())
     return doc
+
+
+def parse_url_list(text: str) -> list[str]:
+    """One absolute http(s) URL a line, each once; blank lines, ``#`` comments and any
+    other text are skipped (a text sitemap, or a ``urls`` source)."""
+    lines = (line.strip() for line in text.splitlines())
+    return unique(
+        url for line in lines if TEXT_URL_RE.fullmatch(line) and (url := resolve_link(line))
+    )

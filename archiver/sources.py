@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -23,7 +22,7 @@ from urllib.parse import urlsplit
 
 from .config import Source
 from .errors import FetchError, SourceError, SourceTooLargeError, StoppedError
-from .feeds import parse_feed, unique
+from .feeds import parse_feed
 from .http import Http
 from .listings import (
     Fetch,
@@ -37,11 +36,8 @@ from .listings import (
     Validators,
 )
 from .sitemap_walk import walk_children
-from .sitemaps import parse_sitemap
+from .sitemaps import parse_sitemap, parse_url_list
 from .source_body import read_document, too_large
-from .urls import resolve_link
-
-URL_LINE_RE = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
 def poll_source(
@@ -99,16 +95,6 @@ def describe_poll(result: PollResult, new: int) -> str:
     if result.too_deep:
         parts.append(f"{result.too_deep} nested deeper than the limit, not followed")
     return ", ".join(parts)
-
-
-def parse_url_list(text: str) -> list[str]:
-    """One absolute http(s) URL a line; blank lines, ``#`` comments and other text skipped."""
-    lines = (line.strip() for line in text.splitlines())
-    return unique(url for line in lines if _is_url(line) and (url := resolve_link(line)))
-
-
-def _is_url(line: str) -> bool:
-    return bool(URL_LINE_RE.fullmatch(line.strip()))
 
 
 def _poll_url_file(path: Path, mtime: float | None, on_listing: OnListing) -> PollResult:
