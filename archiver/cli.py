@@ -386,11 +386,17 @@ def serve(db_path, config_path, host, port, open_browser, metadata) -> None:
     Example:
         archive serve --db archive.db --open
     """
+    import os
+
     from .config import load_config
+    from .datasette.evidence import WARC_DIR_ENV
     from .datasette.serve import serve as serve_archive
 
     try:
-        path = db_path or load_config(config_path).db
+        config = load_config(config_path)
+        path = db_path or config.db
+        if config.warc_dir:  # where the evidence links find the WARC files
+            os.environ[WARC_DIR_ENV] = os.path.abspath(config.warc_dir)
         serve_archive(path, host=host, port=port, open_browser=open_browser, metadata=metadata)
     except ArchiverError as exc:
         raise user_error(exc) from None

@@ -91,3 +91,19 @@ def test_the_post_card_downloads_its_evidence_as_a_wacz(ds) -> None:
         pages = package.read("pages/pages.jsonl").decode()
     assert "tweet-result" in pages and "story.html" in pages
     assert get(ds, "/-/archiver/wacz/archive/not-a-post").status_code == 404
+
+
+def test_a_configured_warc_dir_is_found(run_cli, config_file, db_path, tmp_path, monkeypatch):
+    from archiver.datasette.evidence import WARC_DIR_ENV
+
+    warc_dir = tmp_path / "elsewhere"
+    config_file.write_text(f'[archive]\nwarc_dir = "{warc_dir}"\n', encoding="utf-8")
+    page = tmp_path / "story.html"
+    page.write_text(PAGE)
+    assert run_cli("scan", str(page)).exit_code == 0
+    assert list(warc_dir.glob("*.warc.gz")) and run_cli("verify").exit_code == 0
+    register_plugin()
+    monkeypatch.delenv(WARC_DIR_ENV, raising=False)
+    assert get(Datasette([str(db_path)]), "/-/archiver/evidence/archive/1").status_code == 500
+    monkeypatch.setenv(WARC_DIR_ENV, str(warc_dir))  # as archive serve sets it from the config
+    assert get(Datasette([str(db_path)]), "/-/archiver/evidence/archive/1").status_code == 200

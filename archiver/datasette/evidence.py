@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import os
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -24,6 +25,7 @@ from ..evidence.warc import default_warc_dir
 from ..urls import parse_post_ref
 
 ROUTES_PREFIX = "/-/archiver"
+WARC_DIR_ENV = "ARCHIVER_WARC_DIR"  # set by ``archive serve`` from ``[archive] warc_dir``
 # Magic numbers of the image types a kept photo may be served as.
 IMAGE_MAGIC = {
     "image/jpeg": (b"\xff\xd8\xff",),
@@ -64,7 +66,10 @@ def _archive(datasette: Any, name: str):
 
 
 def _warc_dir(datasette: Any, db_path: str) -> Path:
+    """The plugin's ``warc_dir`` setting, else ``[archive] warc_dir`` as ``archive serve``
+    passes it, else the default beside the archive."""
     configured = (datasette.plugin_config("archiver") or {}).get("warc_dir")
+    configured = configured or os.environ.get(WARC_DIR_ENV)
     return Path(configured) if configured else default_warc_dir(db_path)
 
 
