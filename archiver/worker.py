@@ -1,7 +1,8 @@
 """``archive worker``: the daemon. It only schedules; the work is the library's.
 
-Three kinds of job, each ``max_instances=1`` and coalesced: poll each source (its own
-interval), scan the queued or due articles, and check the due posts. All durable state (the
+Four kinds of job, each ``max_instances=1`` and coalesced: poll each source (its own
+interval), scan the queued or due articles, check the due posts, and (when ``[timestamp]
+tsa_url`` is set) timestamp the new evidence every ``[timestamp] interval``. All durable state (the
 article queue, each post's next check, each source's ETag) lives in the archive, so a restart
 continues where the last run stopped. Jobs work in small committed batches and look at the
 stop flag between items: SIGTERM or SIGINT finishes the item in hand, then exits.
@@ -213,6 +214,21 @@ class Worker:
             db.conn.close()
         return done
 
+    def timestamp_evidence(self) -> None:
+        """Timestamp the evidence written since the last timestamp (``[timestamp]``)."""
+        from .stamping import timestamp_archive
+
+        db = self._db()
+        try:
+            stamped = timestamp_archive(db, self.config)
+        finally:
+            db.conn.close()
+        if stamped is None:
+            log.info("timestamp: no new evidence since the last one")
+        else:
+            digest, when = stamped.manifest_sha256[:16], stamped.gen_time
+            log.info("timestamp %d: manifest %s… signed at %s", stamped.id, digest, when)
+
     def _log_check(self, record: CheckRecord) -> None:
         errors = "; ".join(a.error for a, _ in record.answers if a.error)
         self._count(posts_checked=1)
@@ -250,6 +266,8 @@ class Worker:
                 self.guarded(functools.partial(self.poll_source, source), f"poll {source.name}")()
             self.guarded(self.scan_due, "scan")()
             self.guarded(self.snapshot_due, "snapshot")()
+            if self.config.timestamp.tsa_url:
+                self.guarded(self.timestamp_evidence, "timestamp")()
         finally:
             self.beat("stopped")
 
@@ -287,6 +305,14 @@ class Worker:
             id="snapshot",
             next_run_time=_now(),
         )
+        if self.config.timestamp.tsa_url:  # no authority named: no timestamps
+            scheduler.add_job(
+                self.guarded(self.timestamp_evidence, "timestamp"),
+                "interval",
+                seconds=self.config.timestamp.interval,
+                id="timestamp",
+                next_run_time=_now(),
+            )
         scheduler.add_job(
             self.guarded(self.beat, "heartbeat"),
             "interval",
