@@ -178,6 +178,38 @@ def snapshot(posts, due, limit, db_path, config_path) -> None:
 
 
 @cli.command()
+@click.option("--db", "db_path", help=DB_HELP)
+@click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
+def timestamp(db_path, config_path) -> None:
+    """Have a time-stamping authority sign the evidence written since the last time.
+
+    Writes a manifest (every new WARC record's ID and payload SHA-256, and the
+    previous manifest's SHA-256) as a WARC metadata record, and stores the RFC 3161
+    token of [timestamp] tsa_url over it in the timestamps table. A token proves
+    the bytes existed at its time, not who served them.
+
+    \b
+    Example:
+        archive timestamp --config config.toml
+    """
+    from .stamping import timestamp_archive
+
+    config, db = load(config_path, db_path)
+    try:
+        row = timestamp_archive(db, config)
+    except ArchiverError as exc:
+        raise user_error(exc) from None
+    if row is None:
+        click.echo("nothing new to timestamp since the last timestamp")
+        return
+    click.echo(
+        f"timestamp {row.id}: manifest sha256 {row.manifest_sha256} (records up to "
+        f"{row.records_through}, kept as record {row.record_id}), signed by {row.tsa_url} "
+        f"at {row.gen_time}"
+    )
+
+
+@cli.command()
 @click.argument("post")
 @click.option("--db", "db_path", help=DB_HELP)
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
@@ -450,8 +482,9 @@ def verify(db_path, config_path) -> None:
 
     Checks each record's WARC-Record-ID and payload SHA-256, every embed's byte
     range against its raw_sha256, every snapshot's payload hash, and every byte of
-    the WARC files the archive wrote. Exits 1 on any mismatch, missing file or
-    truncated record.
+    the WARC files the archive wrote; then every RFC 3161 token against its
+    manifest (and [timestamp] ca_file), and the chain of manifests. Exits 1 on any
+    mismatch, missing file or truncated record.
 
     \b
     Example:
@@ -460,12 +493,21 @@ def verify(db_path, config_path) -> None:
     from .db import archive_path
     from .evidence.verify import verify_archive
     from .evidence.warc import warc_dir_for
+    from .stamping import check_timestamps, read_payload_in, trust_anchors
 
     config, db = load(config_path, db_path)
-    report = verify_archive(db.conn, warc_dir_for(config.warc_dir, archive_path(db)))
+    warc_dir = warc_dir_for(config.warc_dir, archive_path(db))
+    report = verify_archive(db.conn, warc_dir)
     for line in report.lines():
         click.echo(line)
-    if not report.ok:
+    try:
+        anchors = trust_anchors(config)
+    except ArchiverError as exc:
+        raise user_error(exc) from None
+    stamps = check_timestamps(db.conn, read_payload_in(db.conn, warc_dir), anchors)
+    for line in [*stamps.problems, stamps.line()]:
+        click.echo(line)
+    if not report.ok or stamps.problems:
         sys.exit(1)
 
 

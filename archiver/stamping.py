@@ -20,12 +20,15 @@ from .db.connection import transaction
 from .db.provenance import (
     TimestampRow,
     latest_timestamp,
+    record_location,
     records_after,
     save_timestamp,
     timestamp_rows,
 )
 from .errors import FetchError
 from .timestamps import (
+    QUERY_TYPE,
+    REPLY_TYPE,
     ManifestEntry,
     TimestampError,
     build_manifest,
@@ -39,6 +42,7 @@ from .timestamps import (
 )
 
 MANIFEST_URI = "urn:archiver:manifest:"  # + the manifest's SHA-256: the record's target
+MANIFEST_TYPE = "application/json"
 
 #: POST a DER query to the TSA: (HTTP status, body). Raises ``FetchError``.
 Post = Callable[[str, bytes], tuple[int, bytes]]
@@ -130,7 +134,7 @@ def check_timestamps(
     """Every token against its manifest (read back from its WARC record) and, with
     ``anchors``, the TSA's signature; and the chain of manifests."""
     report = TimestampReport(signatures=bool(anchors))
-    chain: list[tuple[str, bytes]] = []
+    chain: list[tuple[str, str, bytes]] = []
     for row in timestamp_rows(conn):
         report.checked += 1
         label = f"timestamp {row.id}"
@@ -142,7 +146,7 @@ def check_timestamps(
         if manifest is None:
             report.problems.append(f"{label}: no manifest record")
             continue
-        chain.append((row.manifest_sha256, manifest))
+        chain.append((label, row.manifest_sha256, manifest))
         report.problems += [f"{label}: {p}" for p in _token_problems(row, manifest, anchors)]
     report.problems += chain_problems(chain)
     return report
@@ -158,3 +162,40 @@ def _token_problems(row: TimestampRow, manifest: bytes, anchors: list) -> list[s
     except TimestampError as exc:
         problems.append(str(exc))
     return problems
+
+
+def timestamp_archive(db, config: Config) -> TimestampRow | None:
+    """``archive timestamp``: ``stamp_new_evidence`` with the TSA reached through the HTTP
+    layer and the manifest kept in the archive's WARC files."""
+    from .db.records import record_row
+    from .evidence.warc import evidence_log
+    from .http import Http
+
+    with evidence_log(db, config) as log, Http(config.fetch) as http:
+        if not log.enabled:
+            raise TimestampError("timestamps need the evidence: set [archive] evidence = true")
+
+        def post(url: str, query: bytes) -> tuple[int, bytes]:
+            headers = {"Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE}
+            exchange = http.post(url, query, headers=headers)
+            return exchange.status_code, exchange.body
+
+        def write(conn: sqlite3.Connection, uri: str, manifest: bytes) -> int:
+            ref = log.write_resource(uri, manifest, MANIFEST_TYPE, record_type="metadata")
+            return record_row(conn, ref)[0]
+
+        return stamp_new_evidence(db, config, post, write)
+
+
+def read_payload_in(conn: sqlite3.Connection, warc_dir: Path) -> ReadPayload:
+    """Read a record's payload back from the WARC files by its ``records.id``."""
+    from .evidence.read import read_record, resolve
+
+    def read(record_id: int) -> bytes:
+        where = record_location(conn, record_id)
+        if where is None:
+            raise TimestampError(f"records row {record_id} is missing")
+        warc_file, offset, length = where
+        return read_record(resolve(warc_dir, warc_file), offset, length).payload
+
+    return read

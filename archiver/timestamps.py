@@ -99,25 +99,25 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def chain_problems(manifests: list[tuple[str, bytes]]) -> list[str]:
-    """Breaks in a chain of (stored manifest SHA-256, manifest bytes), oldest first: a
-    manifest whose bytes do not hash to the stored value, or that does not name the one
+def chain_problems(manifests: list[tuple[str, str, bytes]]) -> list[str]:
+    """Breaks in a chain of (label, stored manifest SHA-256, manifest bytes), oldest first:
+    a manifest whose bytes do not hash to the stored value, or that does not name the one
     before it."""
     problems = []
     previous: str | None = None
-    for number, (stored_sha256, data) in enumerate(manifests, 1):
+    for label, stored_sha256, data in manifests:
         actual = sha256_hex(data)
         if actual != stored_sha256:
-            problems.append(f"manifest {number}: SHA-256 {actual} differs from the stored one")
+            problems.append(f"{label}: manifest SHA-256 {actual} differs from the stored one")
         try:
             named = read_manifest(data).get("previous_manifest_sha256")
         except TimestampError as exc:
-            problems.append(f"manifest {number}: {exc}")
+            problems.append(f"{label}: {exc}")
             named = None
         else:
             if named != previous:
                 problems.append(
-                    f"manifest {number}: names previous {named}, expected {previous or 'none'}"
+                    f"{label}: manifest names previous {named}, expected {previous or 'none'}"
                 )
         previous = stored_sha256
     return problems

@@ -57,13 +57,13 @@ def test_read_manifest_refuses_what_is_not_a_manifest(data):
         read_manifest(data)
 
 
-def chain(count: int) -> list[tuple[str, bytes]]:
-    manifests: list[tuple[str, bytes]] = []
+def chain(count: int) -> list[tuple[str, str, bytes]]:
+    manifests: list[tuple[str, str, bytes]] = []
     previous = None
     for day in range(count):
         data = build_manifest(ENTRIES[:1], previous, f"2026-12-0{day + 1}T00:00:00Z")
         previous = sha256_hex(data)
-        manifests.append((previous, data))
+        manifests.append((f"manifest {day + 1}", previous, data))
     return manifests
 
 
@@ -73,22 +73,22 @@ def test_an_intact_chain_has_no_problems():
 
 def test_a_changed_manifest_breaks_its_hash_and_the_next_link():
     manifests = chain(3)
-    stored, data = manifests[1]
-    manifests[1] = (stored, data.replace(b"2026-12-02", b"2026-12-09"))
+    label, stored, data = manifests[1]
+    manifests[1] = (label, stored, data.replace(b"2026-12-02", b"2026-12-09"))
     problems = chain_problems(manifests)
-    assert len(problems) == 1 and problems[0].startswith("manifest 2: SHA-256")
+    assert len(problems) == 1 and problems[0].startswith("manifest 2: manifest SHA-256")
 
 
 def test_a_removed_manifest_breaks_the_chain():
     manifests = chain(3)
     del manifests[1]
     [problem] = chain_problems(manifests)
-    assert problem.startswith("manifest 2: names previous")
+    assert problem.startswith("manifest 3: manifest names previous")
 
 
 def test_a_first_manifest_naming_a_predecessor_is_a_break():
     manifests = chain(2)[1:]
-    assert chain_problems(manifests)[0].startswith("manifest 1: names previous")
+    assert chain_problems(manifests)[0].startswith("manifest 2: manifest names previous")
 
 
 @needs_openssl

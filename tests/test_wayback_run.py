@@ -56,8 +56,9 @@ def test_both_kinds_found_the_syndication_json_is_kept(wayback, http):
     wayback.add(
         "20240301120000", SYN_ORIGINAL.replace(POST, POST + "9"), syn("Other"), "application/json"
     )
-    lookup = look_up(http.get, wayback.url, POST, HANDLE)
+    lookup, reply = look_up(http.get, wayback.url, POST, HANDLE)
     assert lookup.error is None and lookup.retry_after == LOOKUP_EVERY
+    assert reply is not None and reply.body == syn("From the JSON")  # for the evidence
     snap = lookup.snapshot
     assert snap is not None
     assert snap.request_url == f"{wayback.url}/web/20240301130000id_/{SYN_ORIGINAL}"
@@ -81,7 +82,7 @@ def test_a_status_page_alone_is_used(wayback, http):
         page("Old words"),
         "text/html",
     )
-    snap = look_up(http.get, wayback.url, POST, HANDLE).snapshot
+    snap = look_up(http.get, wayback.url, POST, HANDLE)[0].snapshot
     assert snap is not None and snap.fields["text"] == "Old words"
     assert snap.fields["handle"] == HANDLE and snap.fields["author_name"] == "Test Person"
 
@@ -90,13 +91,13 @@ def test_a_tombstone_capture_is_passed_over_for_an_older_page(wayback, http):
     tomb = json.dumps(TOMBSTONE_DELETED).encode()
     wayback.add("20250101000000", SYN_ORIGINAL, tomb, "application/json")
     wayback.add("20240101000000", PAGE_ORIGINAL, page("Before deletion"), "text/html")
-    lookup = look_up(http.get, wayback.url, POST, HANDLE)
+    lookup, _ = look_up(http.get, wayback.url, POST, HANDLE)
     assert lookup.snapshot is not None and lookup.snapshot.fields["text"] == "Before deletion"
     assert len(wayback.replay_hits) == 2
 
 
 def test_no_capture_is_an_answer_kept_for_30_days(wayback, http):
-    lookup = look_up(http.get, wayback.url, POST, None)
+    lookup, _ = look_up(http.get, wayback.url, POST, None)
     assert lookup.snapshot is None and lookup.error is None
     assert lookup.captures == "[]" and lookup.retry_after == LOOKUP_EVERY
     assert wayback.cdx_hits[1:] == [
@@ -109,20 +110,20 @@ def test_no_capture_is_an_answer_kept_for_30_days(wayback, http):
 def test_cdx_errors_are_recorded_and_retried_sooner(wayback, http, failure, message):
     wayback.add("20240101000000", PAGE_ORIGINAL, page("Unreachable"), "text/html")
     wayback.cdx_failure = failure
-    lookup = look_up(http.get, wayback.url, POST, HANDLE)
+    lookup, _ = look_up(http.get, wayback.url, POST, HANDLE)
     assert lookup.snapshot is None and lookup.retry_after == RETRY_FAILED
     assert message in (lookup.error or "") and "\n" not in (lookup.error or "")
 
 
 def test_an_unreachable_wayback_is_a_failed_lookup_not_a_crash(http):
-    lookup = look_up(http.get, "http://127.0.0.1:9", POST, HANDLE)  # nothing listens there
+    lookup, _ = look_up(http.get, "http://127.0.0.1:9", POST, HANDLE)  # nothing listens there
     assert lookup.snapshot is None and lookup.retry_after == RETRY_FAILED
     assert lookup.error
 
 
 def test_a_capture_whose_replay_is_garbage_is_skipped(wayback, http):
     wayback.add("20240101000000", SYN_ORIGINAL, b"\x00\x01 not json", "application/json")
-    lookup = look_up(http.get, wayback.url, POST, HANDLE)
+    lookup, _ = look_up(http.get, wayback.url, POST, HANDLE)
     assert lookup.snapshot is None and "wayback:" in (lookup.error or "")
 
 
@@ -159,6 +160,10 @@ def test_snapshot_of_a_deleted_post_keeps_its_earlier_capture_once(
     assert len(snaps) == 1 and snaps[0]["text"] == "What it said"
     assert snaps[0]["memento_datetime"] == "2024-03-01T13:00:00Z"
     assert snaps[0]["status"] == "live"
+    [record] = rows(db_path, f"select * from records where id = {snaps[0]['record_id']}")
+    assert record["target_uri"] == snaps[0]["request_url"]  # the replay, kept as evidence
+    assert record["payload_sha256"] == snaps[0]["payload_sha256"]
+    assert run_cli("verify").exit_code == 0
     queries = len(wayback.cdx_hits)
     assert run_cli("snapshot", POST).exit_code == 0
     assert len(wayback.cdx_hits) == queries  # at most one lookup per post per 30 days

@@ -216,3 +216,11 @@ def save_timestamp(conn: sqlite3.Connection, row: TimestampRow) -> int:
         ),
     )
     return int(cursor.lastrowid or 0)
+
+
+def record_location(conn: sqlite3.Connection, record_id: int) -> tuple[str, int, int] | None:
+    """(warc_file, warc_offset, warc_length) of a ``records`` row."""
+    row = conn.execute(
+        "select warc_file, warc_offset, warc_length from records where id = ?", (record_id,)
+    ).fetchone()
+    return (str(row[0]), int(row[1]), int(row[2])) if row else None

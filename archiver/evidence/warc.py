@@ -198,13 +198,15 @@ class WarcLog:
         content_type: str | None,
         when: datetime | None = None,
         durable: bool = True,
+        record_type: str = "resource",
     ) -> WarcRecordRef:
         """A ``resource`` record holding ``data`` exactly (a local file, stdin); with
-        ``durable=False`` the caller calls ``sync`` before committing a row that names it."""
+        ``durable=False`` the caller calls ``sync`` before committing a row that names it.
+        ``record_type="metadata"`` for what the archive itself made (a timestamp manifest)."""
         date = warc_date(when)
         record = self._builder().create_warc_record(
             uri,
-            "resource",
+            record_type,
             payload=io.BytesIO(data),
             length=len(data),
             warc_content_type=content_type or "application/octet-stream",
@@ -213,7 +215,7 @@ class WarcLog:
         (pointer,) = self._append([record], durable)
         return WarcRecordRef(
             *pointer,
-            record_type="resource",
+            record_type=record_type,
             target_uri=uri,
             date=date,
             http_status=None,

@@ -13,15 +13,20 @@ lookup whose CDX queries failed is retried after ``RETRY_FAILED``), and at most
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, replace
 
 from ..clock import utcnow
 from ..config import Config
 from ..db.connection import transaction
 from ..db.provenance import WaybackLookup, WaybackSnapshot, posts_for_wayback, save_wayback_lookup
+from ..db.records import record_row
 from ..errors import FetchError
+from ..evidence.capture import capture_of
+from ..evidence.replies import keep_reply
+from ..evidence.warc import WarcLog
+from ..http import Exchange
 from .result import content_sha256
 from .wayback import (
     Capture,
@@ -41,21 +46,22 @@ RETRY_FAILED = DAY
 MAX_REPLAYS = 3
 
 
-class Reply(Protocol):
-    """What the HTTP layer returns for a request (``http.Exchange``)."""
-
-    @property
-    def status_code(self) -> int: ...
-
-    @property
-    def content_type(self) -> str | None: ...
-
-    body: bytes
-    notes: dict[str, object]
-
-
 #: GET a URL through the HTTP layer (throttled, retried); raises ``FetchError``.
-Get = Callable[[str], Reply]
+Get = Callable[[str], Exchange]
+#: Keep a reply as evidence (a WARC record and its ``records`` row, in the open
+#: transaction of the connection); the row's id, or None when evidence is off.
+Keep = Callable[[sqlite3.Connection, Exchange], int | None]
+
+
+def keep_in(log: WarcLog) -> Keep:
+    """The ``Keep`` of a run's WARC log: the replay is kept like every provider reply."""
+
+    def keep(conn: sqlite3.Connection, reply: Exchange) -> int | None:
+        if not log.enabled:
+            return None
+        return record_row(conn, keep_reply(conn, log, capture_of(reply)))[0]
+
+    return keep
 
 
 @dataclass
@@ -71,26 +77,30 @@ class WaybackSummary:
         )
 
 
-def look_up(get: Get, wayback_url: str, post_id: str, handle: str | None) -> WaybackLookup:
-    """One post's lookup: its CDX queries, then its best captures until one holds it."""
+def look_up(
+    get: Get, wayback_url: str, post_id: str, handle: str | None
+) -> tuple[WaybackLookup, Exchange | None]:
+    """One post's lookup: its CDX queries, then its best captures until one holds it.
+    Also the reply of the capture kept, if any (its evidence is written by the caller)."""
     now = utcnow()
     captures: list[Capture] = []
     errors: list[str] = []
     for url in cdx_queries(wayback_url, post_id, handle):
         try:
-            reply = get(url)
-            captures += parse_cdx(reply.status_code, reply.content_type, reply.body)
+            answer = get(url)
+            captures += parse_cdx(answer.status_code, answer.content_type, answer.body)
         except (FetchError, CdxError) as exc:
             errors.append(str(exc))
     unanswered = bool(errors)  # the Wayback Machine did not answer: ask again sooner
     mine = captures_of_post(captures, post_id)
-    snapshot = None
+    snapshot: WaybackSnapshot | None = None
+    reply: Exchange | None = None
     for capture in rank_captures(mine)[:MAX_REPLAYS]:
-        snapshot, fetched = _replay(get, wayback_url, capture, post_id, errors)
+        snapshot, reply, fetched = _replay(get, wayback_url, capture, post_id, errors)
         unanswered = unanswered or not fetched
         if snapshot:
             break
-    return WaybackLookup(
+    lookup = WaybackLookup(
         post_id=post_id,
         looked_up_at=now,
         captures=capture_listing(mine, wayback_url),
@@ -98,31 +108,31 @@ def look_up(get: Get, wayback_url: str, post_id: str, handle: str | None) -> Way
         snapshot=snapshot,
         retry_after=RETRY_FAILED if unanswered and not snapshot else LOOKUP_EVERY,
     )
+    return lookup, reply if snapshot else None
 
 
 def _replay(
     get: Get, wayback_url: str, capture: Capture, post_id: str, errors: list[str]
-) -> tuple[WaybackSnapshot | None, bool]:
-    """Fetch one capture raw: (a snapshot when it holds the post, whether an answer came).
-    What went wrong is added to ``errors``."""
+) -> tuple[WaybackSnapshot | None, Exchange | None, bool]:
+    """Fetch one capture raw: (a snapshot when it holds the post, the reply, whether an
+    answer came). What went wrong is added to ``errors``."""
     url = capture.replay_url(wayback_url)
     try:
         reply = get(url)
     except FetchError as exc:
         errors.append(str(exc))
-        return None, False
+        return None, None, False
     result = parse_capture(capture, post_id, reply.status_code, reply.content_type, reply.body)
     if not holds_post(result):
         errors.append(f"{url}: {result.error or 'no post in the capture'}")
-        return None, not result.retryable
-    record = reply.notes.get("record_id")
-    return WaybackSnapshot(
+        return None, reply, not result.retryable
+    snapshot = WaybackSnapshot(
         request_url=url,
         memento_datetime=capture.memento_datetime,
         fields=result.snapshot_fields(),
         content_sha256=content_sha256(result),
-        record_id=record if isinstance(record, int) else None,
-    ), True
+    )
+    return snapshot, reply, True
 
 
 def look_up_posts(
@@ -131,15 +141,20 @@ def look_up_posts(
     get: Get,
     post_ids: list[str],
     should_stop: Callable[[], bool] = lambda: False,
+    keep: Keep | None = None,
 ) -> WaybackSummary:
-    """Look up the qualifying posts among ``post_ids``, saving each lookup as it ends."""
+    """Look up the qualifying posts among ``post_ids``, saving each lookup as it ends, the
+    replay of a kept capture first kept as evidence by ``keep``."""
     summary = WaybackSummary()
     snap = config.snapshot
     for post_id, handle in posts_for_wayback(db.conn, post_ids, snap.wayback, utcnow()):
         if should_stop():
             break
-        lookup = look_up(get, snap.wayback_url, post_id, handle)
+        lookup, reply = look_up(get, snap.wayback_url, post_id, handle)
         with transaction(db) as conn:
+            if lookup.snapshot and reply is not None and keep is not None:
+                record_id = keep(conn, reply)  # durable before the rows that name it
+                lookup = replace(lookup, snapshot=replace(lookup.snapshot, record_id=record_id))
             save_wayback_lookup(conn, lookup)
         summary.looked_up += 1
         summary.found += lookup.snapshot is not None

@@ -27,7 +27,7 @@ from ..evidence.warc import WarcLog, evidence_log
 from ..http import Http, OnResponse
 from ..models import CheckRecord, PostToCheck
 from .checker import CheckThreads, next_check
-from .earlier import WaybackSummary, look_up_posts
+from .earlier import WaybackSummary, keep_in, look_up_posts
 
 __all__ = ["SnapshotSummary", "check_posts", "next_check"]
 
@@ -131,7 +131,8 @@ def _after_checks(
     costs a check), then Wayback lookups for the posts that qualify."""
     summary.media = keep_media(db, http, log, config, post_ids)
     if config.snapshot.wayback != "never" and not should_stop():
-        summary.wayback = look_up_posts(db, config, http.get, post_ids, should_stop)
+        keep = keep_in(log)
+        summary.wayback = look_up_posts(db, config, http.get, post_ids, should_stop, keep)
 
 
 def _receive(
