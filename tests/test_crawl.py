@@ -258,3 +258,15 @@ def test_a_killed_crawl_resumes(tmp_path: Path, dask_cluster) -> None:
     assert sorted(entries) == sorted(str(p.resolve()) for p in inputs)
     assert {e["status"] for e in entries.values()} == {"ok"}
     assert len(manifest_lines(out)) == len(inputs), "no input was done twice"
+
+
+def test_the_command_starts_its_own_local_cluster(tmp_path: Path) -> None:
+    inputs = crawl_files(tmp_path / "warcs", files=2, pages_per_file=6)
+    out = tmp_path / "out"
+    result = archive("crawl", str(tmp_path / "warcs"), "--out", str(out), "--local", "1")
+    assert result.returncode == 0, result.stderr
+    assert "[2/2] ok" in result.stderr and "pages/s" in result.stderr
+    assert "Traceback" not in result.stderr and "warn" not in result.stderr.lower()
+    entries = read_manifest(out)
+    assert sorted(entries) == sorted(str(p.resolve()) for p in inputs)
+    assert {e["records"]["pages"] for e in entries.values()} == {6}
