@@ -83,3 +83,29 @@ def test_import_of_a_directory_without_a_crawl(tmp_path: Path, run_cli) -> None:
         result.stderr.strip() == f"Error: {tmp_path}: no crawl manifest (_manifest.jsonl)"
         " with any input in it"
     )
+
+
+def test_embeds_point_at_their_bytes_in_the_crawl_record(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """``raw_start``/``raw_end`` index the record's payload (the body decoded, as warcio
+    reads it), and ``archive verify`` checks the crawl's own file in place."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    warc = write_warc(tmp_path / "crawl.warc.gz", mixed_records())
+    assert run_cli("scan", str(warc)).exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "select e.raw, e.raw_start, e.raw_end, r.warc_file, r.warc_offset from embeds e"
+            " join records r on r.id = e.record_id order by r.warc_offset"
+        ).fetchall()
+    assert len(rows) == 2  # the plain page and the chunked, gzip-encoded one
+    for raw, start, end, warc_file, offset in rows:
+        with open(warc_file, "rb") as fh:
+            fh.seek(offset)
+            payload = next(iter(ArchiveIterator(fh))).content_stream().read()
+        assert payload[start:end].decode("utf-8") == raw and "twitter-tweet" in raw
+    verified = run_cli("verify")
+    assert verified.exit_code == 0, verified.output
+    warc.write_bytes(warc.read_bytes()[:-300])  # the crawl's file changed after the scan
+    assert run_cli("verify").exit_code == 1

@@ -35,7 +35,8 @@ ROW_QUERIES = {
     "posts": "select * from posts",
     "embeds": "select a.url, e.post_id, e.position, e.method, e.occurrence, e.author_name,"
     " e.handle, e.text, e.date, e.media, e.raw, e.raw_sha256, e.first_seen_at, e.last_seen_at,"
-    " e.removed_at, r.warc_file, r.warc_offset from embeds e join articles a on a.id ="
+    " e.removed_at, e.raw_start, e.raw_end, r.warc_file, r.warc_offset from embeds e"
+    " join articles a on a.id ="
     " e.article_id left join records r on r.id = e.record_id",
     "scans": "select a.url, s.started_at, s.finished_at, s.http_status, s.content_sha256,"
     " s.embeds, s.error, r.warc_file, r.warc_offset, r.record_id from scans s join articles a"
