@@ -95,6 +95,16 @@ def local_client() -> Iterator:
         yield client
 
 
+def _attempts(prefix: str, dask_scheduler=None) -> dict[str, int]:
+    """How many times the scheduler sent each task whose key starts with ``prefix`` to a
+    worker (runs on the scheduler)."""
+    counts: dict[str, int] = {}
+    for key, _start, finish, *_ in dask_scheduler.transition_log:
+        if finish == "processing" and str(key).startswith(prefix):
+            counts[str(key)] = counts.get(str(key), 0) + 1
+    return counts
+
+
 def check_same_as_local_scan(tmp_path: Path, inputs: list[Path], out: Path) -> Path:
     """Import ``out`` and scan ``inputs`` locally: the two archives hold the same rows.
     Returns the imported archive."""
@@ -132,6 +142,8 @@ def test_local_cluster_finds_what_a_local_scan_finds(tmp_path: Path, local_clien
         error = entries[str(path.resolve())]["error"]
         assert "\n" not in error and path.name in error
     assert "after 3 attempts" in entries[str(bad[2].resolve())]["error"]  # retried, then failed
+    attempts = local_client.run_on_scheduler(_attempts, "archive-scan-missing.warc.gz")
+    assert list(attempts.values()) == [3], "the scheduler ran the task three times"
     mixed = entries[str(good[-1].resolve())]["records"]
     assert (mixed["pages"], mixed["non_html"], mixed["revisit"], mixed["truncated"]) == (3, 1, 1, 1)
     assert sum(e.get("embeds", 0) for e in entries.values()) == summary.embeds == 6 * 5 + 2 + 1
