@@ -438,14 +438,14 @@ def _results(
     head = list(itertools.islice(stream, LOOKAHEAD))
     many_files = sum(t.kind == "file" for t in head) >= PARALLEL_MIN_FILES
     processes = many_files or len(head) == LOOKAHEAD
-    with _Runner(config, include_links, stdin, processes, on_response) as runner:
+    with _Runner(config, include_links, stdin, processes, on_response, should_stop) as runner:
         window: deque[tuple[list[Target], Future[list[Result]]]] = deque()
         ahead = 0
         for chunk in _chunks(itertools.chain(head, stream)):
             if should_stop():
                 break
             if chunk[0].kind == "warc":
-                yield from _finish(window, stopped=False)
+                yield from _finish(window, should_stop)
                 ahead = 0
                 yield from _warc_results(chunk[0], include_links, warc_counts)
                 continue
@@ -454,8 +454,8 @@ def _results(
             while ahead > runner.window:
                 done, future = window.popleft()
                 ahead -= len(done)
-                yield from zip(done, future.result(), strict=True)
-        yield from _finish(window, stopped=should_stop())
+                yield from _settle(done, future, should_stop)
+        yield from _finish(window, should_stop)
 
 
 def _chunks(targets: Iterable[Target]) -> Iterator[list[Target]]:
@@ -477,14 +477,23 @@ def _chunks(targets: Iterable[Target]) -> Iterator[list[Target]]:
 
 
 def _finish(
-    window: deque[tuple[list[Target], Future[list[Result]]]], stopped: bool
+    window: deque[tuple[list[Target], Future[list[Result]]]], should_stop: Callable[[], bool]
 ) -> Iterator[tuple[Target, Result]]:
-    """The rest of the window in order; after a stop, only what had already started."""
+    """The rest of the window in order."""
     while window:
-        chunk, future = window.popleft()
-        if stopped and future.cancel():
-            continue  # never started: it stays due for the next run
-        yield from zip(chunk, future.result(), strict=True)
+        yield from _settle(*window.popleft(), should_stop)
+
+
+def _settle(
+    chunk: list[Target], future: Future[list[Result]], should_stop: Callable[[], bool]
+) -> Iterator[tuple[Target, Result]]:
+    """A chunk's results once ready; after a stop, only if its work had already started."""
+    if should_stop() and future.cancel():
+        return  # never started: it stays due for the next run
+    results = future.result()
+    if len(results) < len(chunk):
+        return  # its thread saw the stop before fetching: it stays due too
+    yield from zip(chunk, results, strict=True)
 
 
 def _warc_results(
@@ -512,9 +521,10 @@ class _Runner:
         stdin: Callable[[], bytes] | None,
         processes: bool,
         on_response: Sequence[OnResponse],
+        should_stop: Callable[[], bool],
     ) -> None:
         self.config, self.include_links, self.stdin = config, include_links, stdin
-        self.on_response = on_response
+        self.on_response, self.should_stop = on_response, should_stop
         self.workers = os.cpu_count() or 1
         self.use_processes = processes and self.workers >= 2
         self.window = max(
@@ -561,6 +571,9 @@ class _Runner:
         return done
 
     def _scan_url(self, http: Http, target: Target) -> list[Result]:
+        """In a thread; nothing (an empty chunk) when the run was stopped before it began."""
+        if self.should_stop():
+            return []
         return [scan_url(http, target, self.include_links)]
 
     def _read_here(self, target: Target) -> Result:

@@ -5,7 +5,9 @@ interval), scan the queued or due articles, check the due posts, and (when ``[ti
 tsa_url`` is set) timestamp the new evidence every ``[timestamp] interval``. All durable state (the
 article queue, each post's next check, each source's ETag) lives in the archive, so a restart
 continues where the last run stopped. Jobs work in small committed batches and look at the
-stop flag between items: SIGTERM or SIGINT finishes the item in hand, then exits.
+stop flag between items: SIGTERM or SIGINT starts nothing new (article fetches in hand
+finish, post checks in flight are cut and stay due), then exits. The scan and snapshot jobs
+call the command line's entry points, ``run_scan`` and ``check_posts``.
 """
 
 from __future__ import annotations
