@@ -270,6 +270,15 @@ def scan_stdin(data: bytes, include_links: bool) -> ScanRecord:
     return record
 
 
+class ArticleStatusError(FetchError):
+    """An article answered with an HTTP error; ``exchange`` is the answer (evidence when the
+    article had embeds: a page that now says 404 is part of its story)."""
+
+    def __init__(self, message: str, *, url: str, exchange: Exchange) -> None:
+        super().__init__(message, url=url, status_code=exchange.status_code)
+        self.exchange = exchange
+
+
 def fetch_article(http: Http, url: str) -> Exchange:
     """GET an article page (retried and throttled by ``http``). What is not a page is refused
     before its body is read; an HTTP error is raised once its body was read (and recorded).
@@ -288,10 +297,8 @@ def fetch_article(http: Http, url: str) -> Exchange:
     exchange = http.get(url, accept=accept)
     if exchange.status_code >= 400:
         phrase = exchange.response.reason_phrase
-        raise FetchError(
-            f"{url}: HTTP {exchange.status_code} {phrase}".rstrip(),
-            url=url,
-            status_code=exchange.status_code,
+        raise ArticleStatusError(
+            f"{url}: HTTP {exchange.status_code} {phrase}".rstrip(), url=url, exchange=exchange
         )
     return exchange
 
@@ -315,6 +322,8 @@ def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
             http_status=getattr(exc, "status_code", None),
             error=str(exc),
         )
+        if isinstance(exc, ArticleStatusError):
+            record.capture = capture_of(exc.exchange)
     else:
         record = detect_record(
             identity,

@@ -316,3 +316,41 @@ def test_evidence_off_keeps_hashes_only(run_cli, tmp_path, db_path, config_file)
     (embed,) = archive_rows(db_path, "select * from embeds")
     assert embed["raw"] == EMBED and embed["record_id"] is None
     assert not default_warc_dir(db_path).exists()
+
+
+def test_an_embed_without_a_pointer_gets_one_at_its_next_sighting(
+    run_cli, tmp_path, db_path, config_file
+) -> None:
+    """Rows written without evidence (an older archive, or evidence = false) take the
+    record, the byte range and the exact bytes of the next scan that keeps the page."""
+    page = tmp_path / "story.html"
+    page.write_text(PAGE)
+    config_file.write_text("[archive]\nevidence = false\n", encoding="utf-8")
+    assert run_cli("scan", str(page)).exit_code == 0
+    (before,) = archive_rows(db_path, "select * from embeds")
+    assert before["record_id"] is None and before["raw_start"] is None
+    config_file.write_text("", encoding="utf-8")
+    assert run_cli("scan", str(page)).exit_code == 0
+    (after,) = archive_rows(db_path, "select * from embeds")
+    assert after["id"] == before["id"] and after["record_id"] is not None
+    assert after["raw"] == EMBED and after["raw_end"] - after["raw_start"] == len(EMBED.encode())
+    assert run_cli("verify").exit_code == 0
+
+
+def test_an_error_page_of_an_article_that_had_embeds_is_kept(run_cli, httpserver, db_path):
+    from werkzeug import Response
+
+    answers = [Response(PAGE, content_type="text/html"), Response("gone", status=410)]
+    httpserver.expect_request("/story").respond_with_handler(lambda request: answers.pop(0))
+    httpserver.expect_request("/never").respond_with_data("gone", status=404)
+    assert run_cli("scan", httpserver.url_for("/story")).exit_code == 0
+    assert run_cli("scan", httpserver.url_for("/story")).exit_code == 1
+    assert run_cli("scan", httpserver.url_for("/never")).exit_code == 1
+    scans = archive_rows(
+        db_path,
+        "select scans.error, records.http_status from scans"
+        " left join records on records.id = scans.record_id order by scans.id",
+    )
+    assert [s["http_status"] for s in scans] == [200, 410, None]  # an article never seen: no
+    assert "HTTP 410" in scans[1]["error"]
+    assert run_cli("verify").exit_code == 0

@@ -1,9 +1,10 @@
 """Which scanned pages are kept, and how: called just before a scan is saved.
 
 A page is kept when it shows an embed, or when its article ever showed one (so the re-scan
-in which an embed vanished is evidence too); a page that never had an embed keeps only its
-hash and scan row. An HTTP page becomes a ``response`` record (with its ``request``), a
-local file or standard input a ``resource`` record holding its exact bytes.
+in which an embed vanished, or in which the article answered with an HTTP error, is evidence
+too); a page that never had an embed keeps only its hash and scan row. An HTTP page becomes
+a ``response`` record (with its ``request``), a local file or standard input a ``resource``
+record holding its exact bytes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from .warc import HttpCapture, WarcLog
 
 
 def should_keep(conn: sqlite3.Connection, record: ScanRecord) -> bool:
-    if record.error is not None:
+    """A page with an embed; any answer (an HTTP error page too) for an article that had one."""
+    if record.error is not None and not isinstance(record.capture, HttpCapture):
         return False
     if any(embed.method != "link" for embed in record.embeds):
         return True
