@@ -206,18 +206,6 @@ class Http:
         if self._stopped.is_set():
             raise StoppedError(f"{url}: stopped before an answer came", url=url)
 
-    def get_once(
-        self,
-        url: str,
-        *,
-        headers: dict[str, str] | None = None,
-        accept: Accept | None = None,
-        max_bytes: int | None = None,
-    ) -> Exchange:
-        """One request, no retry and no throttle: the bounded read. Raises ``FetchError``."""
-        check_url(url)
-        return self._exchange(url, headers, accept, max_bytes)
-
     def _exchange(
         self,
         url: str,
