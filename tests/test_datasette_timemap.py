@@ -94,3 +94,21 @@ def test_timemap_route_unknown_post_or_database_is_404(ds, path):
 def test_a_post_without_captures_has_just_its_own_snapshots(ds):
     body = get(ds, f"/-/timemap/archive/{MAYOR}").text
     assert "wb.test" not in body and 'rel="first memento"' in body
+
+
+def test_the_post_page_lists_its_captures_oldest_first(ds):
+    html = get(ds, f"/archive/posts/{PIER}").text
+    captures = html.split('<div class="archiver-captures">', 1)[1].split("</div>", 1)[0]
+    assert captures.index(LISTED) < captures.index(REPLAY)  # oldest first, as the TimeMap
+    assert '2023-01-01 00:00 UTC</time>: <a href="http://wb.test/web/20230101' in captures
+    assert 'href="/archive/snapshots/' in captures  # our own snapshots, linked to their rows
+
+
+def test_captures_never_link_what_is_not_http(ds):
+    from archiver.datasette.plugin import captures_html
+
+    rows = [("2020-01-01T00:00:00Z", "wayback", None, "javascript:alert(1)")]
+    assert captures_html(rows, ds, "archive", {"mementos": "/m"}) == ""
+    many = [("2020-01-01T00:00:00Z", "wayback", None, f"https://wb/{n}") for n in range(12)]
+    html = captures_html(many, ds, "archive", {"mementos": "/m?post=1"})
+    assert html.count("<li>") == 10 and '<a href="/m?post=1">2 more</a>' in html

@@ -9,6 +9,7 @@ with ``openssl ts -verify`` and nothing of ours.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -101,6 +102,11 @@ def test_the_readme_recipe_with_warcio_extract(tsa, httpserver, tmp_path):
     extract = [str(warcio), "extract", "--payload", f"archive-warc/{warc_file}", str(offset)]
     manifest = subprocess.run(extract, cwd=tmp_path, capture_output=True, check=True).stdout
     assert manifest == manifest_and_token(tmp_path, 1)[0]
+    sqlite3_cli = shutil.which("sqlite3")
+    if sqlite3_cli:  # the README's way to take the token out, where the sqlite3 tool exists
+        query = "select writefile('token.tsr', token) from timestamps where id = 1"
+        subprocess.run([sqlite3_cli, "archive.db", query], cwd=tmp_path, check=True)
+        assert (tmp_path / "token.tsr").read_bytes() == manifest_and_token(tmp_path, 1)[1]
 
 
 def test_manifests_chain_and_tampering_fails_verify(tsa, httpserver, tmp_path):

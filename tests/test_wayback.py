@@ -44,6 +44,11 @@ def row(timestamp: str, original: str, mimetype: str, status: str = "200", diges
     return ["surt", timestamp, original, mimetype, status, digest, "1234"]
 
 
+def syndication_capture(post_id: str) -> Capture:
+    original = f"cdn.syndication.twimg.com/tweet-result?id={post_id}"
+    return Capture("20250101000000", original, "application/json", "200", "D")
+
+
 def capture(ts: str, original: str, status: str = "200", digest: str = "D") -> Capture:
     return Capture(ts, original, "text/html", status, digest)
 
@@ -178,13 +183,7 @@ def test_capture_times_and_replay_url():
 
 def test_syndication_capture_goes_through_the_syndication_parser():
     body = (SNAPSHOTS / "syn_text.json").read_bytes()
-    c = Capture(
-        "20250101000000",
-        f"cdn.syndication.twimg.com/tweet-result?id={POST}",
-        "application/json",
-        "200",
-        "D",
-    )
+    c = syndication_capture(POST)
     result = parse_capture(c, POST, 200, "application/json", body)
     assert result.provider == WAYBACK
     assert result.status == LIVE and not result.conclusive  # a past state, never a verdict
@@ -195,26 +194,13 @@ def test_syndication_capture_goes_through_the_syndication_parser():
 
 def test_syndication_tombstone_capture_does_not_hold_the_post():
     body = (SNAPSHOTS / "syn_tomb_deleted.json").read_bytes()
-    c = Capture(
-        "20250101000000",
-        f"cdn.syndication.twimg.com/tweet-result?id={POST}",
-        "application/json",
-        "200",
-        "D",
-    )
+    c = syndication_capture(POST)
     assert not holds_post(parse_capture(c, POST, 200, "application/json", body))
 
 
 def test_capture_of_another_post_is_refused():
     body = (SNAPSHOTS / "syn_text.json").read_bytes()
-    c = Capture(
-        "20250101000000",
-        "cdn.syndication.twimg.com/tweet-result?id=20",
-        "application/json",
-        "200",
-        "D",
-    )
-    result = parse_capture(c, "20", 200, "application/json", body)
+    result = parse_capture(syndication_capture("20"), "20", 200, "application/json", body)
     assert not holds_post(result)
     assert result.error == f"wayback: the capture is of post {POST}, not 20"
 

@@ -21,11 +21,13 @@ from datasette.utils import escape_fts, tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from ..db.provenance import MEMENTOS_SQL
 from ..urls import parse_post_ref
 from . import evidence, metadata
 
 ARCHIVE_TABLES = frozenset({"articles", "posts", "embeds"})
 CSS_PATH = "/-/archiver.css"
+CARD_CAPTURES = 10  # captures listed on a post's card; the rest are one click away
 POST_HOSTS = frozenset({"x.com", "twitter.com", "www.x.com", "www.twitter.com"})
 STATUS_HELP = {
     "live": "The post was there at the last check.",
@@ -141,8 +143,9 @@ CARD_LINKS = (
 )
 
 
-def post_card(row: dict[str, Any], links: dict[str, str]) -> Markup:
-    """A post as a card: author, handle, status, text, date and links. Everything escaped."""
+def post_card(row: dict[str, Any], links: dict[str, str], extra: Markup | None = None) -> Markup:
+    """A post as a card: author, handle, status, text, date, links, then ``extra`` (its
+    captures). Everything escaped."""
     parts = [Markup('<div class="archiver-card">'), Markup('<div class="archiver-card-head">')]
     if row.get("author_name"):
         parts.append(
@@ -189,8 +192,48 @@ def post_card(row: dict[str, Any], links: dict[str, str]) -> Markup:
                 links["wacz"]
             )
         )
-    parts.append(Markup("</div></div>"))
+    parts.append(Markup("</div>"))
+    if extra:
+        parts.append(extra)
+    parts.append(Markup("</div>"))
     return Markup("").join(parts)
+
+
+def captures_html(
+    rows: list[tuple[Any, ...]], datasette: Any, database: str, links: dict[str, str]
+) -> Markup:
+    """A post's captures on its card, oldest first, as its TimeMap lists them: our own
+    snapshots (linked to their rows) and the Wayback Machine's (raw replay URLs)."""
+    items = []
+    for when, source, snapshot_id, url in rows[:CARD_CAPTURES]:
+        if snapshot_id is not None:
+            href, label = datasette.urls.row(database, "snapshots", str(snapshot_id)), source
+        elif isinstance(url, str) and urlsplit(url).scheme in ("http", "https"):
+            href, label = url, "Wayback Machine"
+        else:
+            continue
+        items.append(
+            Markup(
+                '<li><time datetime="{}">{}</time>: <a href="{}" rel="noopener noreferrer '
+                'nofollow">{}</a></li>'
+            ).format(when, display_time(when), href, label)
+        )
+    if not items:
+        return Markup("")
+    more = len(rows) - CARD_CAPTURES
+    tail = Markup('<a href="{}">{} more</a>').format(links["mementos"], more) if more > 0 else ""
+    return Markup('<div class="archiver-captures">Captures:<ul>{}</ul>{}</div>').format(
+        Markup("").join(items), tail
+    )
+
+
+async def _captures(datasette: Any, database: str, post_id: str) -> list[tuple[Any, ...]]:
+    """The post's mementos; none on an archive not yet upgraded (no provenance tables)."""
+    try:
+        result = await datasette.get_database(database).execute(MEMENTOS_SQL, {"post": post_id})
+    except Exception:  # Datasette's QueryInterrupted or sqlite3 errors: the card still shows
+        return []
+    return [tuple(row) for row in result.rows]
 
 
 def home_html(datasette: Any, database: str) -> Markup:
@@ -247,7 +290,14 @@ def render_cell(row, value, column, table, database, datasette):
         data = _row_dict(row)
         if not data.get("id"):
             return None
-        return post_card(data, post_links(datasette, database, str(data["id"])))
+        post_id = str(data["id"])
+        links = post_links(datasette, database, post_id)
+
+        async def card() -> Markup:
+            rows = await _captures(datasette, database, post_id)
+            return post_card(data, links, captures_html(rows, datasette, database, links))
+
+        return card
     if table is None and column == "snapshot_id" and isinstance(value, int):
         url = datasette.urls.row(database, "snapshots", str(value))
         return Markup('<a href="{}">snapshot {}</a>').format(url, value)
