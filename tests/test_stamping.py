@@ -126,6 +126,24 @@ def test_a_tampered_manifest_or_broken_chain_fails_the_check(db, tsa, httpserver
     assert problems and "names previous" in problems[0]
 
 
+def test_a_changed_token_fails_the_check(db, tsa, httpserver, http):
+    config = config_for(tsa.serve(httpserver), tsa.ca_file)
+    manifests = Manifests()
+    add_records(db, 1)
+    stamped = stamp_new_evidence(db, config, poster(http), manifests.write)
+    assert stamped is not None
+    token = bytearray(stamped.token)
+    token[-5] ^= 0x01  # inside the signature
+    db.conn.execute("update timestamps set token = ?", (bytes(token),))
+    db.conn.commit()
+    [problem] = check_timestamps(db.conn, manifests.read, trust_anchors(config)).problems
+    assert problem.startswith("timestamp 1: ")
+    db.conn.execute("update timestamps set token = ?", (b"garbage",))
+    db.conn.commit()
+    [problem] = check_timestamps(db.conn, manifests.read, []).problems
+    assert "not an RFC 3161 TimeStampResp" in problem
+
+
 def test_without_a_trust_anchor_the_imprints_and_chain_are_still_checked(db, tsa, httpserver, http):
     config = config_for(tsa.serve(httpserver))
     manifests = Manifests()

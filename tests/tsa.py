@@ -58,6 +58,7 @@ class ThrowawayTsa:
     """A CA and a TSA made in ``directory``; ``ca_file`` is the trust anchor to verify with."""
 
     def __init__(self, directory: Path, name: str = "Test") -> None:
+        directory = directory.resolve()  # openssl runs inside it, with paths to its files
         self.dir = directory
         directory.mkdir(parents=True, exist_ok=True)
         self.config = directory / "tsa.cnf"
