@@ -21,13 +21,14 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
 from .models import Embed, PageInfo, ScanRecord, WarcRecordRef
 
 MANIFEST = "_manifest.jsonl"
+_FIELD_NAMES = {kind: [f.name for f in fields(kind)] for kind in (PageInfo, WarcRecordRef)}
 RESULT_SUFFIX = ".jsonl.gz"
 
 
@@ -82,10 +83,15 @@ def scan_to_json(record: ScanRecord) -> dict[str, Any]:
         "final_url": record.final_url,
         "http_status": record.http_status,
         "content_sha256": record.content_sha256,
-        "page": asdict(record.page),
+        "page": _fields(record.page),
         "embeds": [asdict(embed) for embed in record.embeds],
-        "record": asdict(record.record) if record.record else None,
+        "record": _fields(record.record) if record.record else None,
     }
+
+
+def _fields(item: PageInfo | WarcRecordRef) -> dict[str, Any]:
+    """A flat dataclass as a dict (``asdict`` recurses and copies: 5% of a crawl task)."""
+    return {name: getattr(item, name) for name in _FIELD_NAMES[type(item)]}
 
 
 def scan_from_json(data: dict[str, Any]) -> ScanRecord:

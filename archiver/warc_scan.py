@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 from .detect import find_posts
 from .models import ScanRecord
-from .normalize import sha256_hex
 from .urls import article_url
 from .warc_input import WarcCounts, WarcPage, iter_warc_pages
 
@@ -35,7 +34,7 @@ def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
         finished_at=ref.date,
         source=SOURCE,
         http_status=ref.http_status,
-        content_sha256=sha256_hex(page.body),
+        content_sha256=ref.payload_sha256,  # the same bytes: the payload, decoded
         page=detection.page,
         embeds=detection.embeds,
         record=ref,
