@@ -26,7 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .clock import utcnow
-from .crawl_files import append_manifest, read_manifest, result_name, write_results
+from .crawl_files import (
+    append_manifest,
+    read_manifest,
+    remove_temporaries,
+    result_name,
+    write_results,
+)
 from .errors import ArchiverError, TargetError
 from .models import ScanRecord
 from .warc_input import WarcCounts, is_warc_path
@@ -165,6 +171,7 @@ def run_crawl(
     started = time.perf_counter()
     done = {path for path, entry in read_manifest(out_dir).items() if entry["status"] == "ok"}
     todo = [path for path in inputs if path not in done]
+    remove_temporaries(out_dir, [result_name(path) for path in todo])  # left by a kill
     summary = CrawlSummary(inputs=len(inputs), skipped=len(inputs) - len(todo))
     futures = {
         client.submit(

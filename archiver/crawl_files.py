@@ -47,10 +47,26 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def remove_temporaries(out_dir: str | Path, names: Iterable[str]) -> int:
+    """Delete what killed tasks left of the result files ``names`` (their temporaries)."""
+    prefixes = tuple(f".{name}." for name in names)
+    removed = 0
+    with os.scandir(out_dir) as entries:
+        for entry in entries:
+            if entry.name.endswith(".tmp") and entry.name.startswith(prefixes):
+                Path(entry.path).unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 def write_results(records: Iterable[ScanRecord], path: str | Path) -> str:
     """Write the records as a result file (atomically); returns the file's SHA-256."""
     path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = _temporary(path)
     try:
         with open(temporary, "wb") as raw:
             with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:

@@ -55,3 +55,15 @@ def test_a_damaged_result_file_is_refused_on_import(tmp_path: Path, run_cli) -> 
     assert "changed since the crawl wrote it" in imported.stderr
     with pytest.raises(KeyError):
         list(read_results(result))
+
+
+def test_a_rerun_removes_what_killed_tasks_left(tmp_path: Path) -> None:
+    from archiver.crawl_files import remove_temporaries, result_name
+
+    name = result_name("/crawl/a[1].warc.gz")
+    stale = [tmp_path / f".{name}.4242.tmp", tmp_path / f".{name}.77.tmp"]
+    kept = [tmp_path / name, tmp_path / f".{result_name('/crawl/b.warc.gz')}.1.tmp"]
+    for path in stale + kept:
+        path.write_bytes(b"partial")
+    assert remove_temporaries(tmp_path, [name]) == 2
+    assert [p.exists() for p in stale + kept] == [False, False, True, True]
