@@ -241,3 +241,43 @@ def test_timemap_of_an_unknown_post_is_one_line(tmp_path):
     done = archive("timemap", "20", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.strip() == "Error: 20: no such post in the archive"
+
+
+def test_an_earlier_capture_is_never_taken_for_what_x_says_now(
+    run_cli, httpserver, wayback, config_file, db_path
+):
+    """``always``: a live post gets its older capture on record, but re-checks compare with
+    X's latest snapshot (no duplicate rows) and the "changed" query compares X's text."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from archiver.datasette.serve import register_plugin
+
+    fake = FakeX(httpserver)
+    fake.live(POST, "The text today", handle=HANDLE)
+    wayback.add("20240301130000", SYN_ORIGINAL, syn("The text back then"), "application/json")
+    configure(config_file, fake, wayback, "always")
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert run_cli("snapshot", POST).exit_code == 0  # unchanged: no new snapshot
+    snaps = rows(db_path, "select provider, text from snapshots order by id")
+    assert snaps == [
+        {"provider": "syndication", "text": "The text today"},
+        {"provider": "wayback", "text": "The text back then"},
+    ]
+    db = sqlite_utils.Database(db_path)
+    db["articles"].insert({"id": 1, "url": "https://news.example/a", "first_seen_at": "x"})
+    db["embeds"].insert(
+        {
+            "article_id": 1,
+            "post_id": POST,
+            "position": 0,
+            "method": "blockquote",
+            "occurrence": 1,
+            "text": "The text today",
+        }
+    )
+    register_plugin()
+    ds = Datasette([str(db_path)])
+    changed = asyncio.run(ds.client.get("/archive/changed.json?_shape=array")).json()
+    assert changed == []

@@ -317,7 +317,7 @@ with latest as (
   select post_id, text, fetched_at from (
     select post_id, text, fetched_at,
       row_number() over (partition by post_id order by fetched_at desc, id desc) as n
-    from snapshots where text is not null
+    from snapshots where text is not null and provider is not 'wayback'
   ) where n = 1
 )
 select

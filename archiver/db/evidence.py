@@ -177,7 +177,8 @@ def latest_media(conn: sqlite3.Connection, post_ids: Sequence[str]) -> list[tupl
             "select snapshots.post_id, snapshots.media from snapshots"
             " join posts on posts.id = snapshots.post_id"
             f" where posts.id in ({_marks(chunk)}) and posts.status = 'live'"
-            " and snapshots.id = (select max(id) from snapshots s where s.post_id = posts.id)"
+            " and snapshots.id = (select max(id) from snapshots s where s.post_id = posts.id"
+            " and s.provider is not 'wayback')"
             " and snapshots.media not in ('', '[]')",
             chunk,
         ).fetchall()

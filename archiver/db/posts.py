@@ -107,7 +107,7 @@ def _snapshot_if_changed(
     Returns (the snapshot this check produced or confirmed, whether it is new)."""
     latest = conn.execute(
         "select id, content_sha256, status from snapshots where post_id = ?"
-        " order by id desc limit 1",
+        " and provider is not 'wayback' order by id desc limit 1",  # X's, not earlier captures
         (check.post_id,),
     ).fetchone()
     snapshot_id = latest[0] if latest else None
