@@ -9,10 +9,13 @@ work ahead, the fetch threads and the saving. Peak memory is the child's own ``r
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from pages import embed_page
@@ -70,3 +73,47 @@ def test_a_100k_line_url_list_scans_in_bounded_memory(tmp_path, config_file):
                 assert stored == pages and embeds.fetchone()[0] == pages
     # Holding the 100,000 targets (or their results) at once would cost tens of MiB more.
     assert peaks[100_000] - peaks[1_000] < 8 * 1024, peaks
+
+
+def test_ctrl_c_cuts_the_fetch_in_flight_and_keeps_what_was_saved(tmp_path):
+    arrived, release = threading.Event(), threading.Event()
+
+    def hung(conn: h.Conn) -> None:
+        arrived.set()
+        release.wait(HANG_GUARD)
+
+    quick = h.page(embed_page(post_id="1763000000000000778", text="Before the interruption"))
+    with h.HostileServer({"/hung": hung}) as server:
+        server.select = lambda conn: conn.path if conn.path == "/hung" else "quick"
+        server.routes["quick"] = quick
+        urls = [server.url(f"/quick/{n}") for n in range(3)] + [server.url("/hung")]
+        urls += [server.url(f"/after/{n}") for n in range(3)]
+        config = tmp_path / "config.toml"  # one at a time, and a deadline of 30 minutes
+        config.write_text(
+            '[fetch]\ntimeout = "600s"\nper_host_delay = "0s"\nretries = 0\nconcurrency = 1\n',
+            encoding="utf-8",
+        )
+        db_path = tmp_path / "archive.db"
+        common = ["--db", str(db_path), "--config", str(config), "--json"]
+        process = subprocess.Popen(
+            [*ARCHIVE, "scan", *urls, *common],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            saved = [json.loads(process.stdout.readline()) for _ in range(3)]  # each: stored
+            assert arrived.wait(HANG_GUARD)  # and the fourth is in flight
+            os.killpg(process.pid, signal.SIGINT)
+            out, err = process.communicate(timeout=HANG_GUARD)  # not the 1,800 s deadline
+        finally:
+            release.set()
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert out == "" and [line["status"] for line in saved] == ["ok"] * 3
+    with sqlite3.connect(db_path) as db:
+        stored = sorted(row[0] for row in db.execute("select url from articles"))
+    assert stored == sorted(urls[:3])
