@@ -287,7 +287,7 @@ def test_archive_snapshot_stores_every_capture(tmp_path: Path, httpserver) -> No
     config.write_text(
         '[fetch]\ntimeout = "10s"\nper_host_delay = "0s"\nretries = 0\n[snapshot]\n'
         f'syndication_url = "{httpserver.url_for("/tweet-result")}"\n'
-        f'oembed_url = "{httpserver.url_for("/oembed")}"\n',
+        f'oembed_url = "{httpserver.url_for("/oembed")}"\nwayback = "never"\n',
         encoding="utf-8",
     )
     seen: set[str] = set()
