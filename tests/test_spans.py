@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -245,3 +247,44 @@ def test_find_posts_in_a_legacy_charset_decodes_the_range_with_the_page_charset(
     (found,) = find_posts(data).embeds
     assert data[found.raw_start : found.raw_end] == embed  # type: ignore[misc]
     assert "Café" in found.raw
+
+
+@pytest.mark.parametrize(
+    ("codec", "plain"),
+    [("utf-16", "utf-16-le"), ("utf-16-le", None), ("utf-16-be", None)],
+)
+def test_utf16_pages_get_ranges_in_their_own_bytes(codec: str, plain) -> None:
+    """A byte-order mark (``plain`` is then the order Python wrote) or a declared charset."""
+    embed = (
+        '<blockquote class="twitter-tweet"><p>Caf\u00e9 \U0001f600</p>&mdash; A (@a) '
+        '<a href="https://twitter.com/a/status/77">May 1, 2024</a></blockquote>'
+    )
+    page = f"<html><head><title>t</title></head><body>\n<p>x</p>{embed}</body></html>"
+    data = page.encode(codec)
+    content_type = None if plain else f"text/html; charset={codec}"
+    (found,) = find_posts(data, content_type=content_type).embeds
+    assert found.raw_start is not None and found.raw_end is not None
+    exact = data[found.raw_start : found.raw_end]
+    assert exact.decode(plain or codec) == embed == found.raw
+    assert found.raw_sha256 == hashlib.sha256(exact).hexdigest()
+
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not (CORPUS / "real").is_dir(), reason="../shared/corpus is absent")
+def test_every_markup_embed_of_the_real_corpus_is_located() -> None:
+    """The hand-checked pages of ../shared/corpus/real: each markup embed has the exact
+    bytes of its markup (start tag to end tag, its post's ID among them)."""
+    located = 0
+    for path in sorted((CORPUS / "real").glob("*.html")):
+        data = path.read_bytes()
+        for embed in find_posts(data).embeds:
+            if embed.method in ("text", "link"):
+                continue
+            assert embed.raw_start is not None, (path.name, embed.position)
+            exact = data[embed.raw_start : embed.raw_end]
+            assert exact.startswith(b"<") and exact.endswith(b">")
+            assert embed.status_id is None or embed.status_id.encode() in exact
+            located += 1
+    assert located > 100

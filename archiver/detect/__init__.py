@@ -9,14 +9,14 @@ whose markers are not ASCII bytes, are decoded before the check.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..decode import decode, decode_head, decode_with_encoding, page_info
+from ..decode import decode, decode_head, decode_with_encoding, page_info, sniff_encoding
 from ..models import Embed, PageInfo
+from .pagebytes import PageBytes
 from .prefilter import (
     ALL_SEARCHES,
     MARKERS,
@@ -61,21 +61,6 @@ class Detection:
     embeds: list[Embed]
 
 
-@dataclass(frozen=True, slots=True)
-class PageBytes:
-    """A page's bytes as received and the codec its text was decoded with: embeds get the
-    byte range that carried them, and ``raw`` is exactly that range, decoded."""
-
-    data: bytes
-    codec: str
-
-    def text(self, span: tuple[int, int]) -> str:
-        return self.data[span[0] : span[1]].decode(self.codec, errors="replace")
-
-    def digest(self, span: tuple[int, int] | None) -> str | None:
-        return None if span is None else hashlib.sha256(self.data[span[0] : span[1]]).hexdigest()
-
-
 def is_wide(data: bytes, content_type: str | None = None) -> bool:
     """True for UTF-16/UTF-32 pages (by byte-order mark or declared charset), whose ASCII
     markers are not ASCII bytes."""
@@ -116,11 +101,9 @@ def find_posts(
     ``html`` forces the input kind; by default it is sniffed from the content. ``url`` is
     where the page came from, when known: a page served by X itself is not an article.
     """
-    wide = isinstance(data, bytes) and is_wide(data, content_type)
-    if wide and isinstance(
-        data, bytes
-    ):  # UTF-16/32: the byte markers need ASCII bytes; embeds get no byte range
-        data = decode(data, content_type)
+    wide = data if isinstance(data, bytes) and is_wide(data, content_type) else None
+    if wide is not None:  # UTF-16/32: the byte markers need ASCII bytes
+        data = decode(wide, content_type)
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     if html is None:
         html = looks_like_html(raw) or bool(content_type and "html" in content_type)
@@ -128,9 +111,11 @@ def find_posts(
     if not hints.candidate:
         head = decode_head(raw, content_type) if html else ""
         return Detection(page_info(head) if html else PageInfo(), [])
-    # Byte ranges index the bytes given, or the UTF-8 encoding of a str.
+    # Byte ranges index the bytes given (a str: its UTF-8 encoding).
     if isinstance(data, str):
-        text, source = data, None if wide else PageBytes(raw, "utf-8")
+        text = data
+        declared = sniff_encoding(wide, content_type) if wide is not None else None
+        source = PageBytes.wide(wide, raw, declared) if wide else PageBytes(raw, "utf-8")
     else:
         text, codec = decode_with_encoding(raw, content_type)
         source = PageBytes(raw, codec)
@@ -149,7 +134,8 @@ def _text_embed(
 ) -> Embed:
     """An embed of the text forms; its range is its lines (only in a text page: in HTML the
     lines were flattened from markup and have no range of their own)."""
-    span = None if in_markup or source is None else line_span(source.data, *hit.lines)
+    found = None if in_markup or source is None else line_span(source.data, *hit.lines)
+    span = source.to_page(found) if source else None
     return Embed(
         position,
         hit.method,
@@ -233,7 +219,10 @@ def _markup_spans(
     found_keys = {id(item): keys.key(item.element) for item in found}
     names = frozenset().union(*(key.names for key in found_keys.values() if key))
     page = PageMarkup(source.data, names)
-    return {ident: page.locate(key) if key else None for ident, key in found_keys.items()}
+    return {
+        ident: source.to_page(page.locate(key)) if key else None
+        for ident, key in found_keys.items()
+    }
 
 
 def _raw_text(
