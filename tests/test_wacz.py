@@ -109,3 +109,25 @@ def test_export_since_leaves_out_older_records(run_cli, tmp_path, db_path):
 def _no_wacz_skip():
     if not Path(WACZ).exists():
         pytest.skip("py-wacz (the `wacz` command) is not installed: pip install -e '.[test]'")
+
+
+def test_export_of_a_crawls_own_records(run_cli, tmp_path, db_path):
+    """Records of a crawl's WARC (referenced in place, by absolute path) are packed too."""
+    from warc_data import mixed_records, write_warc
+
+    warc = write_warc(tmp_path / "crawl.warc.gz", mixed_records())
+    assert run_cli("scan", str(warc)).exit_code == 0
+    out = tmp_path / "crawl.wacz"
+    result = run_cli("export", "--wacz", str(out))
+    assert result.exit_code == 0, result.output
+    checked = validate(out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    with zipfile.ZipFile(out) as package:
+        index = package.read("indexes/index.cdx").decode().splitlines()
+        pages = [json.loads(line) for line in package.read("pages/pages.jsonl").splitlines()]
+    assert len(index) == 3
+    assert {p["url"] for p in pages[1:]} == {
+        "https://news.example.org/story/0",
+        "https://news.example.org/story/1",
+        "https://news.example.org/encoded",
+    }
