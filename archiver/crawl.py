@@ -169,7 +169,7 @@ def run_crawl(
     from distributed import as_completed
 
     started = time.perf_counter()
-    done = {path for path, entry in read_manifest(out_dir).items() if entry["status"] == "ok"}
+    done = {path for path, entry in read_manifest(out_dir).items() if entry.get("status") == "ok"}
     todo = [path for path in inputs if path not in done]
     remove_temporaries(out_dir, [result_name(path) for path in todo])  # left by a kill
     summary = CrawlSummary(inputs=len(inputs), skipped=len(inputs) - len(todo))

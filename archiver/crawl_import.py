@@ -1,6 +1,6 @@
 """``archive import DIR``: merge a crawl's result files into the archive.
 
-One transaction per input, in input order. A result file is checked against the SHA-256
+One transaction per input, in the order of their paths. A result file is checked against the SHA-256
 its manifest line recorded before anything of it is saved. Each page is saved once per WARC
 record, so importing twice (or importing what a local ``archive scan`` of the same files
 already saved) adds nothing.
