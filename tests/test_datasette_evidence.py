@@ -74,6 +74,9 @@ def test_a_kept_photo_is_only_ever_an_image(ds) -> None:
     # The "video" the server sent is HTML: never served by the photo route.
     video = get(ds, f"/-/archiver/media/archive/{by_kind['video']['id']}")
     assert video.status_code == 404 and b"<script>" not in video.content
+    card = get(ds, f"/archive/posts/{POST}").text  # the post's card shows it too
+    assert f'src="/-/archiver/media/archive/{by_kind["photo"]["id"]}"' in card
+    assert f'src="/-/archiver/media/archive/{by_kind["video"]["id"]}"' not in card
     table = get(ds, "/archive/media").text
     assert (
         f'<img class="archiver-thumb" src="/-/archiver/media/archive/{by_kind["photo"]["id"]}"'

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from datasette.utils.asgi import Response
+from markupsafe import Markup
 
 from ..errors import ArchiverError
 from ..evidence.read import RecordError, read_record, resolve
@@ -52,6 +53,25 @@ def wacz_url(datasette: Any, database: str, post_id: str) -> str:
     from urllib.parse import quote
 
     return datasette.urls.path(f"{ROUTES_PREFIX}/wacz/{database}/{quote(post_id, safe='')}")
+
+
+async def kept_photos(datasette: Any, database: str, post_id: str, limit: int = 4) -> Markup:
+    """Thumbnails of a post's kept photos (served by ``media_photo``, images only)."""
+    db = _archive(datasette, database)
+    if db is None:
+        return Markup("")
+    rows = await db.execute(
+        "select id from media where post_id = ? and kind = 'photo' and error is null"
+        " and record_id is not null order by id limit ?",
+        [post_id, limit],
+    )
+    return Markup("").join(
+        Markup(
+            '<a href="{src}"><img class="archiver-thumb" src="{src}" alt="kept photo" '
+            'loading="lazy" width="120"></a>'
+        ).format(src=photo_url(datasette, database, row["id"]))
+        for row in rows.rows
+    )
 
 
 def _not_found(message: str) -> Response:

@@ -295,7 +295,9 @@ def render_cell(row, value, column, table, database, datasette):
 
         async def card() -> Markup:
             rows = await _captures(datasette, database, post_id)
-            return post_card(data, links, captures_html(rows, datasette, database, links))
+            photos = await evidence.kept_photos(datasette, database, post_id)
+            extra = captures_html(rows, datasette, database, links)
+            return post_card(data, links, Markup("").join([photos, extra]))
 
         return card
     if table is None and column == "snapshot_id" and isinstance(value, int):
