@@ -71,6 +71,16 @@ class Target:
     next_scan_at: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TargetFailed:
+    """A target that gave no page to save (unreadable file, bad URL scheme, WARC error...)."""
+
+    error: str
+
+
+Result = ScanRecord | TargetFailed  # what reading one target gives
+
+
 @dataclass
 class ScanOutcome:
     target: Target
@@ -238,13 +248,13 @@ def detect_record(
     )
 
 
-def scan_file(path: str, include_links: bool, real_path: str | None = None) -> ScanRecord | str:
-    """Read and detect one local file (runs in worker processes). Errors come back as text."""
+def scan_file(path: str, include_links: bool, real_path: str | None = None) -> Result:
+    """Read and detect one local file (runs in worker processes; errors come back as values)."""
     started = utcnow()
     try:
         data = read_page_file(path)
     except TargetError as exc:
-        return str(exc)
+        return TargetFailed(str(exc))
     is_html = False if os.path.splitext(path)[1].lower() in TEXT_SUFFIXES else None
     return detect_record(
         "file://" + quote(real_path or os.path.realpath(path)),  # as Path.resolve().as_uri()
@@ -363,7 +373,7 @@ def run_scan(
     """
     totals = ScanTotals()
     writer = scan_writer(db)
-    waiting: list[tuple[Target, ScanRecord | str]] = []
+    waiting: list[tuple[Target, Result]] = []
     log = evidence_log(db, config)
 
     def report(outcome: ScanOutcome) -> None:
@@ -374,8 +384,8 @@ def run_scan(
         log.sync()  # the group's WARC records are on disk before the rows that name them
         saved = {id(record): (article_id, error) for record, article_id, error in writer.commit()}
         for target, result in waiting:
-            if isinstance(result, str):
-                report(ScanOutcome(target, None, error=result))
+            if isinstance(result, TargetFailed):
+                report(ScanOutcome(target, None, error=result.error))
             else:
                 article_id, error = saved[id(result)]
                 report(ScanOutcome(target, result, article_id, error or result.error))
@@ -406,29 +416,26 @@ def run_scan(
     return totals
 
 
-def keep_evidence(db, log: WarcLog, record: ScanRecord, durable: bool = True) -> ScanRecord | str:
+def keep_evidence(db, log: WarcLog, record: ScanRecord, durable: bool = True) -> Result:
     """Write the page's WARC record (when it is kept) before any row points at it; the
-    record comes back with its pointer, or the error text when it could not be written."""
+    record comes back with its pointer, or a failure when it could not be written."""
     try:
         record.record = keep_page(db.conn, log, record, record.capture, durable)
     except EvidenceError as exc:
-        return f"{record.url}: {exc}"
+        return TargetFailed(f"{record.url}: {exc}")
     finally:
         record.capture = None
     return record
 
 
-def _save(db, target: Target, result: ScanRecord | str) -> ScanOutcome:
-    if isinstance(result, str):
-        return ScanOutcome(target, None, error=result)
+def _save(db, target: Target, result: Result) -> ScanOutcome:
+    if isinstance(result, TargetFailed):
+        return ScanOutcome(target, None, error=result.error)
     try:
         article_id = save_scan(db, result)
     except ArchiverError as exc:
         return ScanOutcome(target, result, error=str(exc))
     return ScanOutcome(target, result, article_id, result.error)
-
-
-Result = ScanRecord | str  # a record, or the error text of a target that could not be read
 
 
 def _results(
@@ -513,9 +520,9 @@ def _warc_results(
         for record in scan_warc_file(target.value, include_links, counts):
             yield Target("warc", target.value, record.url), record
     except TargetError as exc:
-        yield target, str(exc)
+        yield target, TargetFailed(str(exc))
     except OSError as exc:
-        yield target, f"{target.label}: cannot read ({exc.strerror or exc})"
+        yield target, TargetFailed(f"{target.label}: cannot read ({exc.strerror or exc})")
 
 
 class _Runner:
@@ -589,16 +596,16 @@ class _Runner:
         if target.kind == "file":
             return scan_file(target.value, self.include_links, target.real_path)
         if target.kind == "error":
-            return f"{target.label}: {target.value}"
+            return TargetFailed(f"{target.label}: {target.value}")
         try:
             data = self.stdin() if self.stdin else sys.stdin.buffer.read()
             return scan_stdin(data, self.include_links)
         except TargetError as exc:
-            return str(exc)
+            return TargetFailed(str(exc))
 
 
 def _scan_files(
     paths: list[str], real_paths: list[str | None], include_links: bool
-) -> list[ScanRecord | str]:
+) -> list[Result]:
     """Files in order (a chunk of them is one round trip to a worker process)."""
     return [scan_file(p, include_links, real) for p, real in zip(paths, real_paths, strict=True)]
