@@ -44,7 +44,7 @@ crawl-check: install
 	$(BIN)/python scripts/crawl_check.py ../shared/corpus/crawl/news-1000.warc.gz
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .mypy_cache $(DB) $(DB)-wal $(DB)-shm $(DB).worker.lock
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .mypy_cache $(DB) $(DB)-wal $(DB)-shm $(DB).worker.lock $(basename $(DB))-warc
 
 # Headless Chromium against `archive serve`: screenshots into docs/, no archived script runs.
 # Skips with a message when Chromium is not installed (Debian: apt-get install chromium).
