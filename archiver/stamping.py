@@ -88,6 +88,8 @@ def stamp_new_evidence(
         verify_token(der, manifest, anchors)
     digest = sha256_hex(manifest)
     with transaction(db) as conn:
+        if latest_timestamp(conn) != previous:  # another run chained first: no fork
+            raise TimestampError("another timestamp was made meanwhile: run it again")
         record_id = write_manifest(conn, MANIFEST_URI + digest, manifest)
         row = TimestampRow(
             0, utcnow(), tsa_url, digest, der, token.gen_time, record_id, entries[-1].id

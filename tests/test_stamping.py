@@ -205,3 +205,22 @@ def test_a_missing_or_bad_ca_file_is_one_line(tmp_path):
     with pytest.raises(TimestampError, match="not a PEM certificate file"):
         trust_anchors(config_for("http://x/", bad))
     assert trust_anchors(replace(Config())) == []
+
+
+def test_a_timestamp_made_meanwhile_never_forks_the_chain(db, tsa, httpserver, http):
+    """Two runs (the worker and a command) start from the same previous manifest: the one
+    that commits second refuses, so the chain stays a line."""
+    config = config_for(tsa.serve(httpserver), tsa.ca_file)
+    manifests = Manifests()
+    add_records(db, 1)
+    post = poster(http)
+
+    def post_then_race(url: str, data: bytes) -> tuple[int, bytes]:
+        answer = post(url, data)
+        stamp_new_evidence(db, config, post, manifests.write)  # the other run, meanwhile
+        return answer
+
+    with pytest.raises(TimestampError, match="made meanwhile"):
+        stamp_new_evidence(db, config, post_then_race, manifests.write)
+    assert len(timestamp_rows(db.conn)) == 1
+    assert check_timestamps(db.conn, manifests.read, trust_anchors(config)).problems == []
