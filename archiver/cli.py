@@ -349,7 +349,7 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
     default=2,
     show_default=True,
     type=click.IntRange(min=0),
-    help="Retries of an input whose task fails (an unreadable file, a lost worker).",
+    help="Retries of an input whose task fails (a file that cannot be opened, a lost worker).",
 )
 @click.option("--include-links", is_flag=True, default=None, help="Also report linked posts.")
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
