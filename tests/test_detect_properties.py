@@ -254,3 +254,15 @@ def test_fingerprint_stable(author, text):
     assert fingerprint(author, html.escape(text)) == fp
     assert fingerprint(author, unicodedata.normalize("NFD", text)) == fp
     assert fingerprint(f"  {author} ", f"\n {text}  \n") == fp
+
+
+def test_control_character_in_a_tag_name_of_an_embed():
+    """libxml2 keeps ``<h\x01blockquote`` as a tag name, which lxml refuses as an iter()
+    filter; the byte-range locator must still place the embed (found by Hypothesis)."""
+    page = (
+        b'<html><body><p>Intro</p><h\x01blockquote class="twitter-tweet"><p>Hi</p>&mdash; A'
+        b' (@a) <a href="https://twitter.com/a/status/20">March 21, 2006</a></h\x01blockquote>'
+        b"</body></html>"
+    )
+    check(page, include_links=False)
+    assert [e.status_id for e in find_posts(page).embeds] == ["20"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -288,7 +288,7 @@ class ElementKeys:
         if cache_key not in self._ranks:
             counts: dict[int, int] = {}
             ranks: dict[etree._Element, int] = {}
-            for other in scope.iter(tag):
+            for other in _named(scope, tag):
                 if other is scope and scope is not self.root:
                     continue  # the wrapper detection added is not in the page
                 if self.fragments and _scope_of(other, self.fragments)[0] is not scope:
@@ -298,6 +298,15 @@ class ElementKeys:
                 counts[line] = ranks[other] + 1
             self._ranks[cache_key] = ranks
         return self._ranks[cache_key]
+
+
+def _named(scope: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """``scope.iter(tag)``, also for names lxml refuses as a filter: libxml2's HTML parser
+    keeps a control character of broken markup (``<h\x01``) in the tag name."""
+    try:
+        return iter(scope.iter(tag))
+    except ValueError:
+        return (el for el in scope.iter() if el.tag == tag)
 
 
 def element_key(
