@@ -223,3 +223,29 @@ def test_media_photos_only(run_cli, httpserver, config_file, db_path):
     )
     assert run_cli("snapshot", POST).exit_code == 0
     assert [m["kind"] for m in rows(db_path, "select kind from media")] == ["photo"]
+
+
+def test_a_changed_byte_in_an_unreferenced_revisit_fails_verify(
+    run_cli, httpserver, config_file, db_path
+):
+    """The revisit no row names (the last record of the file) is covered by the file's seal."""
+    from archiver.evidence.read import walk_members
+
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    fake.live(POST, "Ferries resume at dawn")
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert run_cli("snapshot", POST).exit_code == 0
+    (path,) = default_warc_dir(db_path).glob("*.warc.gz")
+    last = list(walk_members(path))[-1]
+    original = path.read_bytes()
+    missed = []
+    for position in range(last.offset, len(original)):
+        changed = bytearray(original)
+        changed[position] ^= 0x01
+        path.write_bytes(bytes(changed))
+        if run_cli("verify").exit_code != 1:
+            missed.append(position)
+    path.write_bytes(original)
+    assert missed == []
+    assert run_cli("verify").exit_code == 0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..db import evidence as rows
 from .read import RecordError, StoredRecord, read_record, resolve, walk_members
-from .warc import SUFFIX
+from .warc import SEAL_SUFFIX, SUFFIX
 
 
 @dataclass
@@ -109,13 +109,37 @@ def _record_problems(row, stored: StoredRecord, by_record_id: dict) -> list[str]
 
 
 def _check_files(warc_dir: Path, report: VerifyReport) -> None:
-    """Every WARC file the archive wrote, whole."""
+    """Every WARC file the archive wrote, whole: its sealed part against its seal, and every
+    gzip member; an incomplete last member is a crash's cut write only past the seal."""
     if not warc_dir.is_dir():
         return
     for path in sorted(warc_dir.glob(f"*{SUFFIX}")):
         report.files += 1
+        sealed, problem = _check_seal(path)
+        if problem:
+            report.problems.append(f"{path.name}: {problem}")
         for member in walk_members(path):
-            if member.truncated_tail:
+            if member.truncated_tail and member.offset >= sealed:
                 report.incomplete_tails += 1
             elif member.problem:
                 report.problems.append(f"{path.name}@{member.offset}: {member.problem}")
+
+
+def _check_seal(path: Path) -> tuple[int, str | None]:
+    """(length of the sealed part, a problem or None): the file's first bytes must hash to
+    what its writer sealed (``NAME.sha256``; a file without one is checked by members only)."""
+    seal = path.with_name(path.name + SEAL_SUFFIX)
+    try:
+        digest, length = seal.read_text().split()
+        sealed = int(length)
+    except FileNotFoundError:
+        return 0, None
+    except (OSError, ValueError):
+        return 0, f"unreadable seal {seal.name}"
+    with open(path, "rb") as fh:
+        head = fh.read(sealed)
+    if len(head) < sealed:
+        return sealed, f"shorter than its seal ({len(head)} of {sealed} bytes)"
+    if hashlib.sha256(head).hexdigest() != digest:
+        return sealed, "changed since it was written (SHA-256 differs from its seal)"
+    return sealed, None

@@ -35,6 +35,7 @@ DEFAULT_MAX_BYTES = 1_000_000_000  # the customary 1 GB WARC file
 # A third of the time of zlib's default (6) on HTML for about 10% more bytes.
 GZIP_LEVEL = 3
 SUFFIX = ".warc.gz"
+SEAL_SUFFIX = ".sha256"  # beside each WARC file: the SHA-256 and length of its sealed part
 # Hop-by-hop framing that no longer describes the body as recorded (already de-chunked).
 DROPPED_HEADERS = frozenset({"transfer-encoding"})
 
@@ -131,6 +132,7 @@ class WarcLog:
         self._writer: Any = None  # warcio's record builder, imported at the first record
         self._lock = threading.Lock()
         self._file: io.BufferedWriter | None = None
+        self._hash = hashlib.sha256()  # of the current file, as written
         self._name = ""
         self._warcinfo_id = ""
         self._serial = 0
@@ -294,13 +296,14 @@ class WarcLog:
                 )
                 offset += len(blob)
             try:
-                fh.write(b"".join(blobs))
-                if durable:
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                data = b"".join(blobs)
+                fh.write(data)
+                self._hash.update(data)
             except OSError as exc:
                 self._file = None  # never append after a failed write: the next starts anew
                 raise EvidenceError(f"{self._name}: cannot write WARC record ({exc})") from None
+            if durable:
+                self._make_durable()
             return found
 
     def _serialize(self, record) -> bytes:
@@ -313,13 +316,24 @@ class WarcLog:
     def sync(self) -> None:
         """Make every record written so far durable (after ``durable=False`` writes)."""
         with self._lock:
-            if self._file is not None:
-                try:
-                    self._file.flush()
-                    os.fsync(self._file.fileno())
-                except OSError as exc:
-                    self._file = None
-                    raise EvidenceError(f"{self._name}: cannot write WARC file ({exc})") from None
+            self._make_durable()
+
+    def _make_durable(self) -> None:
+        """fsync the file, then seal what it holds: ``NAME.sha256`` says the SHA-256 and length
+        of the file so far, so ``verify`` tells a changed byte from a write cut by a crash
+        (which can only follow the sealed part). Called with the lock held."""
+        if self._file is None:
+            return
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            seal = self.directory / (self._name + SEAL_SUFFIX)
+            partial = seal.with_name(seal.name + ".partial")
+            partial.write_text(f"{self._hash.hexdigest()} {self._file.tell()}\n")
+            os.replace(partial, seal)
+        except OSError as exc:
+            self._file = None
+            raise EvidenceError(f"{self._name}: cannot write WARC file ({exc})") from None
 
     def _current_file(self) -> io.BufferedWriter:
         if self._file is not None and self._file.tell() < self.max_bytes:
@@ -338,7 +352,9 @@ class WarcLog:
             self._name, {"software": f"archiver/{__version__}", "format": "WARC File Format 1.1"}
         )
         self._warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
-        self._file.write(self._serialize(info))
+        data = self._serialize(info)
+        self._file.write(data)
+        self._hash = hashlib.sha256(data)
         return self._file
 
 
