@@ -131,3 +131,19 @@ def test_export_of_a_crawls_own_records(run_cli, tmp_path, db_path):
         "https://news.example.org/story/1",
         "https://news.example.org/encoded",
     }
+
+
+def test_a_damaged_record_is_never_exported(run_cli, tmp_path, db_path):
+    from archiver.evidence.warc import default_warc_dir
+
+    page = tmp_path / "story.html"
+    page.write_text(PAGE)
+    assert run_cli("scan", str(page)).exit_code == 0
+    (path,) = default_warc_dir(db_path).glob("*.warc.gz")
+    data = bytearray(path.read_bytes())
+    data[-20] ^= 0x01
+    path.write_bytes(bytes(data))
+    out = tmp_path / "x.wacz"
+    result = run_cli("export", "--wacz", str(out))
+    assert result.exit_code == 1 and "cannot export: record 1" in result.output
+    assert not out.exists()

@@ -67,13 +67,18 @@ def read_record(path: Path, offset: int, length: int, ours: bool = True) -> Stor
     """The record at ``offset``; raises ``RecordError`` if it cannot be read in full or its
     digests do not match its bytes. A gzip member must end exactly at ``length`` with a
     good CRC; one from our own writer must also carry its exact gzip header."""
-    data = read_bytes(path, offset, length)
+    return check_record(read_bytes(path, offset, length), f"{path}@{offset}", ours)
+
+
+def check_record(data: bytes, where: str, ours: bool = True) -> StoredRecord:
+    """The record in ``data`` (one record's bytes, as stored), checked as ``read_record``
+    does; ``where`` names it in the error."""
     try:
         if data.startswith(b"\x1f\x8b"):
             data = inflate_member(data, ours)
         return parse_record(data)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
-        raise RecordError(f"{path}@{offset}: unreadable record ({exc})") from None
+        raise RecordError(f"{where}: unreadable record ({exc})") from None
 
 
 def inflate_member(data: bytes, ours: bool) -> bytes:

@@ -33,7 +33,7 @@ from pathlib import Path
 from .. import __version__
 from ..db import evidence as rows
 from ..errors import ArchiverError
-from .read import RecordError, read_bytes, read_record, resolve
+from .read import RecordError, check_record, read_bytes, read_record, resolve
 
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
@@ -106,15 +106,25 @@ def _span(record) -> tuple[int, int]:
 
 
 def _copy_records(warc_dir: Path, pointers: list[rows.StoredPointer], out: Path) -> None:
-    """Each record's bytes, as a gzip member (a record of an uncompressed WARC is gzipped)."""
+    """Each record's bytes, checked as ``archive verify`` checks them (a damaged record is
+    never handed over), as a gzip member (a record of an uncompressed WARC is gzipped)."""
     with open(out, "wb") as fh:
         for pointer in pointers:
-            record = pointer.record
-            try:
-                data = read_bytes(resolve(warc_dir, record.warc_file), *_span(record))
-            except RecordError as exc:
-                raise ArchiverError(f"cannot export: {exc}") from None
+            data = _checked_bytes(warc_dir, pointer)
             fh.write(data if data.startswith(b"\x1f\x8b") else gzip.compress(data, mtime=0))
+
+
+def _checked_bytes(warc_dir: Path, pointer: rows.StoredPointer) -> bytes:
+    record = pointer.record
+    ours = not Path(record.warc_file).is_absolute()
+    try:
+        data = read_bytes(resolve(warc_dir, record.warc_file), *_span(record))
+        stored = check_record(data, f"record {pointer.id}", ours)
+    except RecordError as exc:
+        raise ArchiverError(f"cannot export: {exc}") from None
+    if stored.record_id != record.record_id:
+        raise ArchiverError(f"cannot export: record {pointer.id} is not the one its row names")
+    return data
 
 
 def _cdxj(warc: Path) -> bytes:
