@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -29,15 +30,23 @@ def user_error(exc: ArchiverError) -> click.ClickException:
     return BadConfig(str(exc)) if isinstance(exc, ConfigError) else click.ClickException(str(exc))
 
 
-def load(config_path: str | None, db_path: str | None) -> tuple[Config, OpenArchive]:
+def load(
+    config_path: str | None, db_path: str | None, *, existing: bool = False
+) -> tuple[Config, OpenArchive]:
     """Config and open archive for a command; user errors become one-line click errors.
-    The archive is the light handle (``.conn`` only; see ``archiver/db/connection.py``)."""
+    The archive is the light handle (``.conn`` only; see ``archiver/db/connection.py``).
+    ``existing``: the command only reads or checks an archive, so a path with no archive
+    is an error (a typo must not give an empty archive that "verifies")."""
     from .config import load_config
     from .db import open_archive
+    from .errors import DatabaseError
 
     try:
         config = load_config(config_path)
-        return config, open_archive(db_path or config.db)
+        path = db_path or config.db
+        if existing and not os.path.exists(path):
+            raise DatabaseError(f"{path}: no archive here (create one with archive scan or init)")
+        return config, open_archive(path)
     except ArchiverError as exc:
         raise user_error(exc) from None
 
@@ -194,7 +203,7 @@ def timestamp(db_path, config_path) -> None:
     """
     from .stamping import timestamp_archive
 
-    config, db = load(config_path, db_path)
+    config, db = load(config_path, db_path, existing=True)
     try:
         row = timestamp_archive(db, config)
     except ArchiverError as exc:
@@ -232,7 +241,7 @@ def timemap(post, db_path, config_path) -> None:
 
     ref = parse_post_ref(post)
     post_id = ref[0] if ref else post.strip()
-    config, db = load(config_path, db_path)
+    config, db = load(config_path, db_path, existing=True)
     database = Path(archive_path(db)).stem
     text = post_timemap_text(db.conn, post_id, config.serve.base_url, database)
     if text is None:
@@ -306,7 +315,7 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
     from .db import stats as archive_stats
     from .terminal import post_lines
 
-    _, db = load(config_path, db_path)
+    _, db = load(config_path, db_path, existing=True)
     counts = archive_stats(db)
     if as_json:
         click.echo(json.dumps(counts))
@@ -351,7 +360,12 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
     type=click.IntRange(min=0),
     help="Retries of an input whose task fails (a file that cannot be opened, a lost worker).",
 )
-@click.option("--include-links", is_flag=True, default=None, help="Also report linked posts.")
+@click.option(
+    "--include-links",
+    is_flag=True,
+    default=None,
+    help="Also report status links in running text (method 'link').",
+)
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 def crawl(inputs, out_dir, scheduler, local_workers, retries, include_links, config_path) -> None:
     """Scan many WARC files on a Dask cluster: one result file per input in OUT.
@@ -495,7 +509,7 @@ def verify(db_path, config_path) -> None:
     from .evidence.warc import warc_dir_for
     from .stamping import check_timestamps, read_payload_in, trust_anchors
 
-    config, db = load(config_path, db_path)
+    config, db = load(config_path, db_path, existing=True)
     warc_dir = warc_dir_for(config.warc_dir, archive_path(db))
     report = verify_archive(db.conn, warc_dir)
     for line in report.lines():
@@ -542,7 +556,7 @@ def export(out, posts, articles, since, db_path, config_path) -> None:
         if ref is None:
             raise click.UsageError(f"not a post URL or ID: {value}")
         post_ids.append(ref[0])
-    config, db = load(config_path, db_path)
+    config, db = load(config_path, db_path, existing=True)
     selection = Selection(tuple(post_ids), tuple(articles), _since(since))
     try:
         summary = export_wacz(

@@ -1,8 +1,10 @@
-"""Snapshot providers: request builders, response parsers and the status decision.
+"""Snapshots: what a post says now, and whether it is still there.
 
-Pure and network-free: the caller performs the HTTP requests and hands the status code,
-content type and body to ``parse_syndication`` / ``parse_oembed``, tries providers in the
-configured order until a result is ``conclusive``, then calls ``decide_status``.
+The names exported here are the pure part: request builders, the response parsers
+(``parse_syndication`` / ``parse_oembed``) and the status decision (``decide_status``), which
+take a status code, content type and body and do no I/O. The runs that use them live in the
+submodules: ``checker`` and ``run`` (checks through the HTTP layer, saved to the archive),
+``wayback`` and ``earlier`` (earlier captures from the Wayback Machine).
 """
 
 from .classify import classify_oembed_forbidden, classify_tombstone, decide_status, is_absent_check

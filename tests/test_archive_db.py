@@ -202,3 +202,22 @@ def test_zero_padded_post_ids_of_older_archives_become_one_post(db_path):
     assert count(db, "media") == 1
     assert db.conn.execute("pragma foreign_key_check").fetchall() == []
     db.conn.close()
+
+
+@pytest.mark.parametrize("command", [["stats"], ["verify"], ["timemap", "20"], ["timestamp"]])
+def test_reading_commands_never_create_an_archive(command, tmp_path):
+    import subprocess
+    import sys
+
+    typo = tmp_path / "archve.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "archiver", *command, "--db", str(typo)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {typo}: no archive here (create one with archive scan or init)"
+    ]
+    assert not typo.exists()
