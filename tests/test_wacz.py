@@ -86,6 +86,10 @@ def test_export_of_one_article(run_cli, httpserver, tmp_path, db_path):
 def test_export_selection_errors(run_cli, tmp_path, db_path):
     out = tmp_path / "x.wacz"
     result = run_cli("export", "--wacz", str(out))
+    assert result.exit_code == 1 and "no archive here" in result.output  # never created
+    assert not db_path.exists()
+    assert run_cli("init").exit_code == 0
+    result = run_cli("export", "--wacz", str(out))
     assert result.exit_code == 1 and "nothing to export" in result.output
     assert not out.exists()
     result = run_cli("export", "--wacz", str(out), "--since", "last tuesday")

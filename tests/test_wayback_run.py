@@ -238,6 +238,7 @@ def test_newcomer_sees_the_earlier_capture_of_a_deleted_post(httpserver, wayback
 
 
 def test_timemap_of_an_unknown_post_is_one_line(tmp_path):
+    assert archive("init", cwd=tmp_path).returncode == 0
     done = archive("timemap", "20", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.strip() == "Error: 20: no such post in the archive"
