@@ -221,3 +221,17 @@ def test_reading_commands_never_create_an_archive(command, tmp_path):
         f"Error: {typo}: no archive here (create one with archive scan or init)"
     ]
     assert not typo.exists()
+
+
+def test_a_signature_date_is_kept_as_written_and_parsed(db):
+    page = (
+        '<html lang="de"><body><blockquote class="twitter-tweet"><p lang="de">Die Brücke ist'
+        " gesperrt.</p>&mdash; Stadt Wien (@stadtwien) "
+        '<a href="https://twitter.com/stadtwien/status/1901955510931214337">18. März 2025</a>'
+        "</blockquote></body></html>"
+    )
+    save_scan(db, record_for(page))
+    row = db.execute("select date, date_text, author_name from embeds").fetchone()
+    assert row[1] == "18. März 2025"
+    assert row[0] and row[0].startswith("2025-03-18")
+    assert row[2] == "Stadt Wien"

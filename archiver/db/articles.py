@@ -168,32 +168,7 @@ def _save_embeds(
         located = record_id  # the record holding the page the embed was seen in
         raw_sha256 = embed.raw_sha256 or sha256_hex(embed.raw)
         if embed_id is None:
-            cursor = conn.execute(
-                "insert into embeds (article_id, post_id, position, method, occurrence,"
-                " author_name, handle, text, date, media, raw, raw_sha256, first_seen_at,"
-                " last_seen_at, record_id, raw_start, raw_end)"
-                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    article_id,
-                    post_id,
-                    embed.position,
-                    embed.method,
-                    occurrence,
-                    embed.author,
-                    embed.handle,
-                    embed.text,
-                    embed.date,
-                    _json_list(embed.media),
-                    embed.raw,
-                    raw_sha256,
-                    now,
-                    now,
-                    located,
-                    embed.raw_start if located else None,
-                    embed.raw_end if located and embed.raw_start is not None else None,
-                ),
-            )
-            seen.add(int(cursor.lastrowid or 0))
+            seen.add(_insert_embed(conn, article_id, occurrence, embed, now, located, raw_sha256))
         else:
             _touch_embed(conn, embed_id, embed, now, located, raw_sha256)
             seen.add(embed_id)
@@ -202,6 +177,45 @@ def _save_embeds(
         "update embeds set removed_at = ? where id = ? and removed_at is null",
         [(now, embed_id) for embed_id in gone],
     )
+
+
+def _insert_embed(
+    conn: sqlite3.Connection,
+    article_id: int,
+    occurrence: int,
+    embed: Embed,
+    now: str,
+    located: int | None,
+    raw_sha256: str,
+) -> int:
+    """A new sighting; its byte range only with the record it refers to."""
+    cursor = conn.execute(
+        "insert into embeds (article_id, post_id, position, method, occurrence,"
+        " author_name, handle, text, date, date_text, media, raw, raw_sha256, first_seen_at,"
+        " last_seen_at, record_id, raw_start, raw_end)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            article_id,
+            embed.post_id,
+            embed.position,
+            embed.method,
+            occurrence,
+            embed.author,
+            embed.handle,
+            embed.text,
+            embed.date,
+            embed.date_text,
+            _json_list(embed.media),
+            embed.raw,
+            raw_sha256,
+            now,
+            now,
+            located,
+            embed.raw_start if located else None,
+            embed.raw_end if located and embed.raw_start is not None else None,
+        ),
+    )
+    return int(cursor.lastrowid or 0)
 
 
 def _touch_embed(

@@ -514,3 +514,10 @@ def m010_canonical_post_ids(db: sqlite_utils.Database) -> None:
     from .post_ids import canonicalise_post_ids
 
     canonicalise_post_ids(db.conn)
+
+
+@migrations()
+def m011_embed_date_text(db: sqlite_utils.Database) -> None:
+    """``embeds.date_text``: a signature's date as the page wrote it, in its own language
+    (``18. März 2025``); ``date`` holds it parsed (ISO), when it could be read."""
+    db.execute('ALTER TABLE "embeds" ADD COLUMN "date_text" TEXT')
