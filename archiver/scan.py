@@ -372,48 +372,67 @@ def run_scan(
     (see ``archiver.http.Exchange``).
     """
     totals = ScanTotals()
-    writer = scan_writer(db)
-    waiting: list[tuple[Target, Result]] = []
-    log = evidence_log(db, config)
-
-    def report(outcome: ScanOutcome) -> None:
-        totals.add(outcome)
-        on_outcome(outcome)
-
-    def flush() -> None:
-        log.sync()  # the group's WARC records are on disk before the rows that name them
-        saved = {id(record): (article_id, error) for record, article_id, error in writer.commit()}
-        for target, result in waiting:
-            if isinstance(result, TargetFailed):
-                report(ScanOutcome(target, None, error=result.error))
-            else:
-                article_id, error = saved[id(result)]
-                report(ScanOutcome(target, result, article_id, error or result.error))
-        waiting.clear()
-
+    saves = _Saves(db, config, totals, on_outcome)
     results = _results(targets, config, include_links, stdin, should_stop, totals.warc, on_response)
     try:
         for target, found in results:
-            result = found
-            if isinstance(found, ScanRecord) and found.record is None:
-                # Files are committed in groups: their records are fsynced once, before it.
-                result = keep_evidence(db, log, found, durable=target.kind != "file")
-            if target.kind not in ("file", "warc"):
-                flush()
-                report(_save(db, target, result))
-                continue
-            waiting.append((target, result))
-            if isinstance(result, ScanRecord):
-                writer.add(result)
-            if writer.due():
-                flush()
+            saves.take(target, found)
     finally:
         try:
             results.close()  # stops the network and the worker processes
         finally:
-            flush()
-            log.close()
+            saves.close()
     return totals
+
+
+class _Saves:
+    """The saving side of ``run_scan``: evidence first, then rows; files and WARC pages in
+    committed groups, the rest one transaction each; each outcome reported once durable."""
+
+    def __init__(
+        self, db, config: Config, totals: ScanTotals, on_outcome: Callable[[ScanOutcome], None]
+    ) -> None:
+        self.db, self.totals, self.on_outcome = db, totals, on_outcome
+        self.writer = scan_writer(db)
+        self.waiting: list[tuple[Target, Result]] = []
+        self.log = evidence_log(db, config)
+
+    def report(self, outcome: ScanOutcome) -> None:
+        self.totals.add(outcome)
+        self.on_outcome(outcome)
+
+    def take(self, target: Target, found: Result) -> None:
+        result = found
+        if isinstance(found, ScanRecord) and found.record is None:
+            # Files are committed in groups: their records are fsynced once, before it.
+            result = keep_evidence(self.db, self.log, found, durable=target.kind != "file")
+        if target.kind not in ("file", "warc"):
+            self.flush()
+            self.report(_save(self.db, target, result))
+            return
+        self.waiting.append((target, result))
+        if isinstance(result, ScanRecord):
+            self.writer.add(result)
+        if self.writer.due():
+            self.flush()
+
+    def flush(self) -> None:
+        self.log.sync()  # the group's WARC records are on disk before the rows that name them
+        committed = self.writer.commit()
+        saved = {id(record): (article_id, error) for record, article_id, error in committed}
+        for target, result in self.waiting:
+            if isinstance(result, TargetFailed):
+                self.report(ScanOutcome(target, None, error=result.error))
+            else:
+                article_id, error = saved[id(result)]
+                self.report(ScanOutcome(target, result, article_id, error or result.error))
+        self.waiting.clear()
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.log.close()
 
 
 def keep_evidence(db, log: WarcLog, record: ScanRecord, durable: bool = True) -> Result:
