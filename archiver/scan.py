@@ -150,8 +150,13 @@ def _expand(item: str) -> Iterator[Target]:
     if path.is_dir():
         files = page_files(item)
         if not files:
-            yield Target("error", "no .html, .htm, .txt or .md files in this directory", item)
-        yield from (Target("file", name, name, real) for name, real in files)
+            yield Target("error", "no page or WARC files in this directory", item)
+        for name, real in files:
+            yield (
+                Target("warc", name, name)
+                if is_warc_path(name)
+                else Target("file", name, name, real)
+            )
     elif path.exists():
         yield Target("warc" if is_warc_path(item) else "file", str(path), item)
     else:
@@ -159,7 +164,7 @@ def _expand(item: str) -> Iterator[Target]:
 
 
 def page_files(directory: str) -> list[tuple[str, str]]:
-    """(path, resolved path) of every page file below a directory, in path order.
+    """(path, resolved path) of every page or WARC file below a directory, in path order.
 
     The directory is resolved once: symlinked directories are not followed, so only a
     symlinked file needs resolving of its own (``realpath`` per file costs an ``lstat`` per
@@ -179,7 +184,9 @@ def page_files(directory: str) -> list[tuple[str, str]]:
                 subdirs.append((entry.path, os.path.join(real, entry.name)))
             elif entry.is_symlink() and entry.is_dir():
                 continue  # a symlinked directory: not followed, as os.walk does
-            elif os.path.splitext(entry.name)[1].lower() in FILE_SUFFIXES:
+            elif os.path.splitext(entry.name)[1].lower() in FILE_SUFFIXES or is_warc_path(
+                entry.name
+            ):
                 resolved = os.path.join(real, entry.name)
                 if entry.is_symlink():
                     resolved = os.path.realpath(entry.path)

@@ -109,3 +109,20 @@ def test_embeds_point_at_their_bytes_in_the_crawl_record(
     assert verified.exit_code == 0, verified.output
     warc.write_bytes(warc.read_bytes()[:-300])  # the crawl's file changed after the scan
     assert run_cli("verify").exit_code == 1
+
+
+def test_a_directory_scan_takes_its_warc_files_too(tmp_path: Path, run_cli, db_path: Path) -> None:
+    folder = tmp_path / "saved"
+    (folder / "crawl").mkdir(parents=True)
+    write_warc(folder / "crawl" / "part-1.warc.gz", mixed_records())
+    (folder / "page.html").write_text(
+        '<blockquote class="twitter-tweet"><p>Hi</p>&mdash; A (@a) '
+        '<a href="https://twitter.com/a/status/20">March 21, 2006</a></blockquote>'
+    )
+    (folder / "notes.csv").write_text("not scanned")
+    result = run_cli("scan", str(folder), "--json")
+    assert result.exit_code == 0, result.output
+    urls = [json.loads(line)["url"] for line in result.stdout.splitlines()]
+    assert len(urls) == 4  # three pages of the WARC file, one HTML file
+    assert sum(url.startswith("https://news.example.org/") for url in urls) == 3
+    assert counts(db_path)["records"] >= 3
