@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from ..errors import ArchiverError
 from ..urls import canonical_id, find_status
 from .providers import parse_syndication
 from .result import LIVE, ProviderResult
@@ -30,7 +31,7 @@ SYNDICATION_KIND = "syndication"
 STATUS_PAGE_KIND = "status_page"
 
 
-class CdxError(ValueError):
+class CdxError(ArchiverError):
     """A CDX answer we cannot use (HTTP error, not JSON, not the documented shape)."""
 
 
