@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import html
 import re
+from typing import Any
 
 from .models import PageInfo
 
@@ -111,8 +112,10 @@ def guess_encoding(data: bytes) -> str | None:
     return _codec(best.encoding)
 
 
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.I | re.S)
-# Only the meta tags we keep: finding them by key is much cheaper than parsing every tag.
+# The head's facts, found by a few patterns over the source (str or bytes: a page without
+# embeds is never decoded, only the values kept are). Only the meta tags we keep: finding
+# them by key is much cheaper than parsing every tag. Every key holds one of the hints, so
+# most tags (viewport, description, twitter:*) are passed over with a substring test.
 _META_KEYS = (
     "og:title",
     "og:url",
@@ -121,44 +124,59 @@ _META_KEYS = (
     "datepublished",
     "date",
 )
-# A meta tag (up to its first ">"), then the key it is kept for. Every key holds one of
-# _KEY_HINTS, so most tags (viewport, description, twitter:*) are passed over with a
-# substring test instead of the regular expression.
-_META_TAG = re.compile(r"<meta\s[^>]*>", re.I)
-_META_KEY = re.compile(
-    r"(?:property|name|itemprop)\s*=\s*[\"']?(" + "|".join(_META_KEYS) + r")[\"'\s/>]", re.I
-)
+_HEAD_PATTERNS = {
+    "title": (r"<title[^>]*>(.*?)</title", re.I | re.S),
+    "meta_tag": (r"<meta\s[^>]*>", re.I),
+    "meta_key": (
+        r"(?:property|name|itemprop)\s*=\s*[\"']?(" + "|".join(_META_KEYS) + r")[\"'\s/>]",
+        re.I,
+    ),
+    "canonical": (r"<link\s[^>]*rel\s*=\s*[\"']?canonical[^>]*>", re.I),
+    "attr": (r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", 0),
+}
 _KEY_HINTS = ("og:", "date", "published")
-_LINK_CANONICAL = re.compile(r"<link\s[^>]*rel\s*=\s*[\"']?canonical[^>]*>", re.I)
-_ATTR = re.compile(r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 
-def _attr(tag: str, name: str) -> str | None:
-    """One attribute's value in a tag's source (unescaped), or None."""
-    for m in _ATTR.finditer(tag):
-        if m.group(1).lower() == name:
-            value = m.group(2) or m.group(3) or m.group(4) or ""
-            return html.unescape(value) if "&" in value else value
-    return None
+class _HeadSyntax:
+    """The head patterns for one kind of source (``str`` or ``bytes``)."""
+
+    def __init__(self, kind: type) -> None:
+        def cast(text: str) -> Any:
+            return text.encode("ascii") if kind is bytes else text
+
+        compiled = {k: re.compile(cast(p), f) for k, (p, f) in _HEAD_PATTERNS.items()}
+        self.title, self.meta_tag = compiled["title"], compiled["meta_tag"]
+        self.meta_key, self.canonical = compiled["meta_key"], compiled["canonical"]
+        self.attr = compiled["attr"]
+        self.hint = re.compile(cast("|".join(_KEY_HINTS)), re.I)
+        self.head_end, self.canonical_word = cast("</head>"), cast("canonical")
+        self.empty = cast("")
 
 
-def page_info(head: str) -> PageInfo:
+_SYNTAX = {str: _HeadSyntax(str), bytes: _HeadSyntax(bytes)}
+
+
+def page_info(head: str | bytes, codec: str = "utf-8", errors: str = "replace") -> PageInfo:
     """Title, canonical URL, site name and publication time from a page's ``<head>``.
 
     A few regular expressions over the head (up to ``</head>``, at most 64 KB): cheap enough
     to run on every page, including the ones that are never parsed. They search up to the
-    head's end in place (a slice would copy the head).
+    head's end in place (a slice would copy the head). Given bytes, only the values found
+    are decoded, with ``codec`` and ``errors``.
     """
-    end = head.find("</head>", 0, 65536)
+    syntax = _SYNTAX[type(head)]
+    end = head.find(syntax.head_end, 0, 65536)
     end = end if end >= 0 else min(len(head), 65536)
-    title = _TITLE.search(head, 0, end)
-    metas = _metas(head, end)
-    has_canonical = head.find("canonical", 0, end) >= 0
-    canonical = _LINK_CANONICAL.search(head, 0, end) if has_canonical else None
-    text_title = " ".join(html.unescape(title.group(1)).split()) if title else None
+    title = syntax.title.search(head, 0, end)
+    value = _Values(codec, errors)
+    metas = _metas(syntax, head, end, value)
+    has_canonical = head.find(syntax.canonical_word, 0, end) >= 0
+    canonical = syntax.canonical.search(head, 0, end) if has_canonical else None
+    raw_title = value.text(title.group(1)) if title else None
+    text_title = " ".join(html.unescape(raw_title).split()) if raw_title else None
     return PageInfo(
         title=text_title or metas.get("og:title") or None,
-        canonical_url=(_attr(canonical.group(0), "href") if canonical else None)
+        canonical_url=(_attr(syntax, canonical.group(0), "href", value) if canonical else None)
         or metas.get("og:url")
         or None,
         site=metas.get("og:site_name") or None,
@@ -169,15 +187,49 @@ def page_info(head: str) -> PageInfo:
     )
 
 
-def _metas(head: str, end: int) -> dict[str, str]:
+def head_info(data: bytes, content_type: str | None = None) -> PageInfo:
+    """``page_info`` of a page's bytes, without decoding the page: the values are decoded
+    with the declared encoding, else as UTF-8; when one is not UTF-8, the head is decoded
+    as a whole (``decode_head``, which guesses the encoding)."""
+    try:
+        declared = sniff_encoding(data, content_type)
+        return page_info(data, declared or "utf-8", "replace" if declared else "strict")
+    except UnicodeDecodeError:
+        return page_info(decode_head(data, content_type))
+
+
+class _Values:
+    """Decodes the values found in a head given as bytes (a str head's are text already)."""
+
+    def __init__(self, codec: str, errors: str) -> None:
+        self.codec, self.errors = codec, errors
+
+    def text(self, value: str | bytes) -> str:
+        return value if isinstance(value, str) else value.decode(self.codec, self.errors)
+
+
+def _name(value: str | bytes) -> str:
+    """An attribute name or meta key (ASCII by their patterns) as lower-case text."""
+    return (value if isinstance(value, str) else value.decode("latin-1")).lower()
+
+
+def _attr(syntax: _HeadSyntax, tag: Any, name: str, values: _Values) -> str | None:
+    """One attribute's value in a tag's source (unescaped), or None."""
+    for m in syntax.attr.finditer(tag):
+        if _name(m.group(1)) == name:
+            value = values.text(m.group(2) or m.group(3) or m.group(4) or syntax.empty)
+            return html.unescape(value) if "&" in value else value
+    return None
+
+
+def _metas(syntax: _HeadSyntax, head: Any, end: int, values: _Values) -> dict[str, str]:
     """The kept meta keys (lowercased) → their content, the first of each."""
     metas: dict[str, str] = {}
-    for tag in _META_TAG.findall(head, 0, end):
-        lowered = tag.lower()
-        if not any(hint in lowered for hint in _KEY_HINTS):
+    for tag in syntax.meta_tag.findall(head, 0, end):
+        if not syntax.hint.search(tag):
             continue
-        key = _META_KEY.search(tag)
-        content = _attr(tag, "content") if key else None
+        key = syntax.meta_key.search(tag)
+        content = _attr(syntax, tag, "content", values) if key else None
         if key and content is not None:
-            metas.setdefault(key.group(1).lower(), content.strip())
+            metas.setdefault(_name(key.group(1)), content.strip())
     return metas

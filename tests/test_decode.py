@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from archiver.decode import decode, decode_head, page_info, sniff_encoding
+from archiver.decode import decode, decode_head, head_info, page_info, sniff_encoding
 from archiver.detect import find_posts
 
 CZECH = "Příliš žluťoučký kůň úpěl ďábelské ódy. Starosta Jiří Dvořák to oznámil."
@@ -136,3 +136,38 @@ def test_page_info_fallbacks():
         None,
     )
     assert page_info("") == page_info("<p>no head</p>")
+
+
+HEAD_OF_UTF8 = """<head><title>Caf\u00e9 &amp; bar</title>
+<meta name="viewport" content="width=device-width">
+<meta content="Z\u00fcrich Post" property="og:site_name">
+<link rel="canonical" href="/caf\u00e9"></head><body>\u00e9</body>"""
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (HEAD_OF_UTF8.encode("utf-8"), None),
+        (HEAD_OF_UTF8.encode("cp1252"), None),  # undeclared, not UTF-8: guessed
+        (HEAD_OF_UTF8.encode("cp1252"), "text/html; charset=windows-1252"),
+        (
+            HEAD_OF_UTF8.replace("<head>", '<head><meta charset="iso-8859-2">').encode(
+                "iso-8859-2"
+            ),
+            None,
+        ),
+        (b"", None),
+        (b"<head><title>\xff\xfe</title>", "text/html; charset=utf-8"),  # declared: replaced
+    ],
+)
+def test_head_info_of_bytes_equals_page_info_of_the_decoded_head(data, content_type):
+    assert head_info(data, content_type) == page_info(decode_head(data, content_type))
+
+
+def test_head_info_decodes_only_the_values():
+    info = head_info(HEAD_OF_UTF8.encode("utf-8"))
+    assert (info.title, info.site, info.canonical_url) == (
+        "Caf\u00e9 & bar",
+        "Z\u00fcrich Post",
+        "/caf\u00e9",
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..decode import decode, decode_head, decode_with_encoding, page_info, sniff_encoding
+from ..decode import decode, decode_with_encoding, head_info, page_info, sniff_encoding
 from ..models import Embed, PageInfo
 from .pagebytes import PageBytes
 from .prefilter import (
@@ -109,8 +109,7 @@ def find_posts(
         html = looks_like_html(raw) or bool(content_type and "html" in content_type)
     hints = survey(raw)
     if not hints.candidate:
-        head = decode_head(raw, content_type) if html else ""
-        return Detection(page_info(head) if html else PageInfo(), [])
+        return Detection(head_info(raw, content_type) if html else PageInfo(), [])
     # Byte ranges index the bytes given (a str: its UTF-8 encoding).
     if isinstance(data, str):
         text = data
