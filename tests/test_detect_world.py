@@ -216,6 +216,36 @@ def test_relative_or_missing_dates_are_not_parsed(value):
     assert parse_date(value) is None
 
 
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        ("26. Mai 2019", "de", "2019-05-26"),
+        ("26 de mayo de 2019", None, "2019-05-26"),  # no hint: the Latin-script languages
+        ("2019年5月26日", "ja", "2019-05-26"),
+        ("26 мая 2019 г.", None, "2019-05-26"),
+        # dateparser's general parser reads these two wrong or not at all (it took the Thai
+        # abbreviation of March for January); the signature formats read them right.
+        ("5 มีค 2019", "th", "2019-03-05"),
+        ("9 Tháng năm 2019", "vi", "2019-05-09"),
+        ("26.05.2019", "de", "2019-05-26"),  # no format fits: the general parser reads it
+    ],
+)
+def test_signature_dates_in_other_languages(value, language, expected):
+    assert parse_date(value, language) == expected
+
+
+def test_a_signature_date_that_fits_a_format_never_builds_the_time_zone_tables():
+    code = (
+        "from archiver.detect.signature import parse_date\n"
+        "from dateparser import timezone_parser\n"
+        "assert parse_date('26. Mai 2019', 'de') == '2019-05-26'\n"
+        "print(timezone_parser._build_tz_regexes.cache_info().currsize)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"
+
+
 def test_dateparser_is_imported_only_for_a_non_english_date():
     code = (
         "import sys\n"
