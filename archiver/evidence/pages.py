@@ -46,20 +46,29 @@ def keep_page(
         return None
     if isinstance(capture, HttpCapture):
         return log.write_http(capture)
-    data = capture if capture is not None else _reread(record.url)
-    if data is None or hashlib.sha256(data).hexdigest() != record.content_sha256:
+    # Standard input's bytes are the very bytes the scan hashed; a file is read again.
+    data = capture if capture is not None else _unchanged_file(record)
+    if data is None:
         return None  # the file changed since it was scanned: its scan is not evidence
-    return log.write_resource(record.url, data, _content_type(record.url, data), durable=durable)
+    return log.write_resource(
+        record.url,
+        data,
+        _content_type(record.url, data),
+        durable=durable,
+        payload_sha256=record.content_sha256,
+    )
 
 
-def _reread(file_url: str) -> bytes | None:
-    parts = urlsplit(file_url)
+def _unchanged_file(record: ScanRecord) -> bytes | None:
+    """The scanned file's bytes, read again, if they still hash to what was scanned."""
+    parts = urlsplit(record.url)
     if parts.scheme != "file":
         return None
     try:
-        return Path(unquote(parts.path)).read_bytes()
+        data = Path(unquote(parts.path)).read_bytes()
     except OSError:
         return None
+    return data if hashlib.sha256(data).hexdigest() == record.content_sha256 else None
 
 
 def _content_type(uri: str, data: bytes) -> str:

@@ -20,7 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from ..errors import ArchiverError
-from .warc import GZIP_HEADER
+from .gzip_member import GZIP_HEADER
 
 
 class RecordError(ArchiverError):
