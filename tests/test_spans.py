@@ -5,6 +5,7 @@ the bytes that wrote it, whatever the case, quoting, entities, comments and raw-
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,15 @@ from lxml import etree
 
 from archiver.detect import find_posts
 from archiver.detect.html import expand_hidden_markup, parse
-from archiver.detect.spans import ElementKey, PageMarkup, element_key, line_span, tokenize
+from archiver.detect.spans import (
+    _ATTRS_ANY,
+    _ATTRS_COMMON,
+    ElementKey,
+    PageMarkup,
+    element_key,
+    line_span,
+    tokenize,
+)
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -197,6 +206,90 @@ def test_tokenizer_follows_html5_comment_endings() -> None:
     data = b"<!--><b>a</b><!---><i>b</i><!-- x --!><u>c</u><? x ><s>d</s>"
     names = [t.name for t in tokenize(data) if t.kind == 1]
     assert names == ["b", "i", "u", "s"]
+
+
+# Pieces of hostile markup: tags of the names detection asks for among others, raw-text
+# elements, comments, attribute values with quotes, '=' and '<' in odd places.
+PIECES = [
+    *[b"<", b">", b"/", b"=", b'"', b"'", b" ", b"\n", b"\t", b"-", b"!", b"a", b"\xc3\xa9"],
+    *[b"<!--", b"-->", b"--!>", b"<!-->", b"<!", b"<?", b"</", b"<1", b"<b<c", b"<!-- x -->"],
+    *[b"<div", b"</div", b"<DIV", b"<blockquote", b"</BlockQuote", b"<amp-twitter", b"<a", b"</a"],
+    *[b"<div>", b"</div>", b"<blockquote class=x>", b"</blockquote>", b"<a href='/'>", b"</a>"],
+    *[b"<script", b"</SCRIPT", b"<scriptx", b"<iframe", b"</iframe", b"<title", b"<textarea"],
+    *[b"<script>", b"</script>", b"<style>", b"</style >", b"<iframe src=x>", b"</iframe>"],
+    *[b"<title>", b"</title>", b"<plaintext>", b"<xmp>", b"<noscript>", b"<template>"],
+    *[b" class=", b'="', b"='", b"=x", b' a="<blockquote>"', b" a=b=", b' a ="', b" a/="],
+]
+NAMES = ["blockquote", "div", "a", "amp-twitter", "script", "iframe", "title", "plaintext"]
+NAMES += ["noscript", "template", "b<c"]
+markup = st.lists(st.sampled_from(PIECES), max_size=40).map(b"".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(markup, st.frozensets(st.sampled_from(NAMES)))
+def test_the_tags_of_some_names_are_the_same_as_among_all_tags(
+    data: bytes, names: frozenset[str]
+) -> None:
+    """Asking for some names skips the other tags in a pattern built for those names: it must
+    see each tag exactly where the tokenizer of all tags does."""
+    every = tokenize(data)
+    assert tokenize(data, names=names) == [tag for tag in every if tag.name in names]
+    middle = len(data) // 3
+    every = tokenize(data, middle, 2 * middle)
+    assert tokenize(data, middle, 2 * middle, names) == [t for t in every if t.name in names]
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        (b'<div a=b="x>y"><blockquote>', [15]),  # a plain value holds the quote
+        (b'<div ="x><blockquote>">', [9]),  # an '=' that opens a name: no value follows
+        (b'<div a="x"="y><blockquote>">', [14]),  # the same after a quoted value
+        (b'<div a ="<blockquote>">', []),  # spaces before and after the '=': still a value
+        (b'<div a= "<blockquote>">', []),
+        (b'<div a/="<blockquote>">', []),  # after '/', '=' opens a name that ends at '>'
+        (b"<div a='<blockquote>'>", []),
+        (b"<blockquote\n\ta = x>", [0]),
+    ],
+)
+def test_attribute_forms_decide_where_a_tag_ends(data: bytes, found: list[int]) -> None:
+    tags = tokenize(data, names=frozenset({"blockquote"}))
+    assert [tag.start for tag in tags] == found
+
+
+ATTRIBUTE_PIECES = [b" ", b"\n", b"/", b"=", b'"', b"'", b"<", b">", b"a", b"b", b"=x", b' a="<b>"']
+attribute_text = st.lists(st.sampled_from(ATTRIBUTE_PIECES)).map(b"".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(attribute_text)
+def test_the_common_attribute_form_ends_where_the_general_one_does(text: bytes) -> None:
+    """Where the quick form of a tag's attributes reaches a '>', the general form (the HTML5
+    attribute states) ends the tag at that same '>'."""
+    common = re.compile(_ATTRS_COMMON + b">").match(text)
+    if common is not None:
+        general = re.compile(_ATTRS_ANY + b">").match(text)
+        assert general is not None and general.end() == common.end()
+
+
+def test_plaintext_makes_the_rest_of_the_page_text() -> None:
+    data = b"<p>a</p><PLAINTEXT class=x><p>b</p></plaintext><p>"
+    assert [t.start for t in tokenize(data, names=frozenset({"p", "plaintext"}))] == [0, 4]
+    assert [t.start for t in tokenize(data)] == [0, 4]
+
+
+def test_a_raw_text_element_asked_for_ends_at_its_end_tag_in_any_case() -> None:
+    data = b"<SCRIPT type=x><b></Script ><b>"
+    got = [
+        (t.kind, t.name, t.start, t.end) for t in tokenize(data, names=frozenset({"script", "b"}))
+    ]
+    assert got == [(1, "script", 0, 15), (2, "script", 18, 28), (1, "b", 28, 31)]
+
+
+def test_names_are_whole_names_matched_literally() -> None:
+    data = b"<blockquote><b></b><axb><a.b></B>"
+    assert [t.start for t in tokenize(data, names=frozenset({"b", "a.b"}))] == [12, 15, 24, 29]
+    assert tokenize(data, names=frozenset({"B", "1x"})) == []  # no tag has those names
 
 
 @given(st.lists(st.text(alphabet="ab\r ", max_size=5), min_size=1, max_size=6), st.data())
