@@ -27,7 +27,7 @@ from .db import save_scan, scan_writer
 from .detect import find_posts
 from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of
-from .evidence.pages import keep_page
+from .evidence.pages import keep_page, prepare_page
 from .evidence.warc import EvidenceError, WarcLog, evidence_log
 from .models import ScanRecord
 from .normalize import sha256_hex
@@ -255,15 +255,18 @@ def detect_record(
     )
 
 
-def scan_file(path: str, include_links: bool, real_path: str | None = None) -> Result:
-    """Read and detect one local file (runs in worker processes; errors come back as values)."""
+def scan_file(
+    path: str, include_links: bool, real_path: str | None = None, evidence: bool = False
+) -> Result:
+    """Read and detect one local file (runs in worker processes; errors come back as values).
+    With ``evidence``, a page to be kept has its WARC record's payload made ready here."""
     started = utcnow()
     try:
         data = read_page_file(path)
     except TargetError as exc:
         return TargetFailed(str(exc))
     is_html = False if os.path.splitext(path)[1].lower() in TEXT_SUFFIXES else None
-    return detect_record(
+    record = detect_record(
         "file://" + quote(real_path or os.path.realpath(path)),  # as Path.resolve().as_uri()
         data,
         started_at=started,
@@ -271,6 +274,9 @@ def scan_file(path: str, include_links: bool, real_path: str | None = None) -> R
         is_html=is_html,
         source="file",
     )
+    if evidence:
+        record.capture = prepare_page(record, data)
+    return record
 
 
 def scan_stdin(data: bytes, include_links: bool) -> ScanRecord:
@@ -605,8 +611,9 @@ class _Runner:
 
                 self.processes = ProcessPoolExecutor(max_workers=self.workers)
             paths = [t.value for t in chunk]
+            real_paths = [t.real_path for t in chunk]
             return self.processes.submit(
-                _scan_files, paths, [t.real_path for t in chunk], self.include_links
+                _scan_files, paths, real_paths, self.include_links, self.config.evidence
             )
         done: Future[list[Result]] = Future()
         done.set_result([self._read_here(target) for target in chunk])
@@ -620,7 +627,9 @@ class _Runner:
 
     def _read_here(self, target: Target) -> Result:
         if target.kind == "file":
-            return scan_file(target.value, self.include_links, target.real_path)
+            return scan_file(
+                target.value, self.include_links, target.real_path, self.config.evidence
+            )
         if target.kind == "error":
             return TargetFailed(f"{target.label}: {target.value}")
         try:
@@ -631,7 +640,8 @@ class _Runner:
 
 
 def _scan_files(
-    paths: list[str], real_paths: list[str | None], include_links: bool
+    paths: list[str], real_paths: list[str | None], include_links: bool, evidence: bool
 ) -> list[Result]:
     """Files in order (a chunk of them is one round trip to a worker process)."""
-    return [scan_file(p, include_links, real) for p, real in zip(paths, real_paths, strict=True)]
+    pairs = zip(paths, real_paths, strict=True)
+    return [scan_file(path, include_links, real, evidence) for path, real in pairs]

@@ -11,6 +11,7 @@ by the compressor, so every member carries the same header as those of earlier v
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 
 from isal import isal_zlib
 
@@ -26,6 +27,34 @@ def gzip_member(data: bytes) -> bytes:
     """``data`` as one whole gzip member: header, deflate stream, CRC-32 and length."""
     deflated = isal_zlib.compress(data, LEVEL, RAW_DEFLATE)
     return GZIP_HEADER + deflated + _trailer(isal_zlib.crc32(data), len(data))
+
+
+@dataclass(frozen=True, slots=True)
+class Deflated:
+    """The end of a member compressed ahead, where its bytes were read (a scan's worker
+    process): a raw deflate stream that ends with the final block, with the CRC-32 and length
+    of what it holds. ``join_member`` puts a head before it."""
+
+    stream: bytes
+    crc32: int
+    size: int
+
+
+def deflate(data: bytes, end: bytes = b"") -> Deflated:
+    """``data + end`` deflated (without joining the two)."""
+    compressor = isal_zlib.compressobj(LEVEL, isal_zlib.DEFLATED, RAW_DEFLATE)
+    stream = compressor.compress(data) + compressor.compress(end) + compressor.flush()
+    return Deflated(stream, isal_zlib.crc32(end, isal_zlib.crc32(data)), len(data) + len(end))
+
+
+def join_member(head: bytes, tail: Deflated) -> bytes:
+    """One gzip member of ``head`` followed by what ``tail`` holds: the head's deflate stream
+    is ended by a sync flush (an empty stored block, no final bit, byte-aligned), so the
+    tail's stream continues it, and the CRC-32s are combined, as pigz joins its blocks."""
+    compressor = isal_zlib.compressobj(LEVEL, isal_zlib.DEFLATED, RAW_DEFLATE)
+    stream = compressor.compress(head) + compressor.flush(isal_zlib.Z_SYNC_FLUSH)
+    crc = isal_zlib.crc32_combine(isal_zlib.crc32(head), tail.crc32, tail.size)
+    return GZIP_HEADER + stream + tail.stream + _trailer(crc, len(head) + tail.size)
 
 
 def _trailer(crc: int, size: int) -> bytes:

@@ -12,40 +12,72 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..db.evidence import article_had_embeds
 from ..models import ScanRecord, WarcRecordRef
-from .warc import HttpCapture, WarcLog
+from .gzip_member import Deflated
+from .warc import HttpCapture, WarcLog, deflate_resource
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPage:
+    """A local file's record made ready in the scan's worker process that read the file: its
+    bytes (the very bytes the scan hashed) deflated with the record's end, and their content
+    type. The parent only adds the WARC headers: it neither reads the file again nor hashes
+    or compresses its bytes."""
+
+    content_type: str
+    payload: Deflated
+
+
+def prepare_page(record: ScanRecord, data: bytes) -> PreparedPage | None:
+    """For a page that will be kept whatever the archive holds (it shows an embed); a page
+    kept only because its article had embeds is read again by ``keep_page``."""
+    if record.error is not None or not shows_embed(record):
+        return None
+    return PreparedPage(_content_type(record.url, data), deflate_resource(data))
+
+
+def shows_embed(record: ScanRecord) -> bool:
+    return any(embed.method != "link" for embed in record.embeds)
 
 
 def should_keep(conn: sqlite3.Connection, record: ScanRecord) -> bool:
     """A page with an embed; any answer (an HTTP error page too) for an article that had one."""
     if record.error is not None and not isinstance(record.capture, HttpCapture):
         return False
-    if any(embed.method != "link" for embed in record.embeds):
-        return True
-    return article_had_embeds(conn, record.url)
+    return shows_embed(record) or article_had_embeds(conn, record.url)
 
 
 def keep_page(
     conn: sqlite3.Connection,
     log: WarcLog,
     record: ScanRecord,
-    capture: HttpCapture | bytes | None,
+    capture: HttpCapture | PreparedPage | bytes | None,
     durable: bool = True,
 ) -> WarcRecordRef | None:
     """Write the page's record when it is to be kept; returns its pointer (or None).
 
-    ``capture`` is the HTTP exchange, or the bytes of standard input; for a local file it is
-    None and the file is read again, kept only if its bytes still hash to what was scanned
-    (and, with ``durable=False``, fsynced by the caller's ``log.sync()`` before its commit).
+    ``capture`` is the HTTP exchange, the bytes of standard input, or a local file's
+    ``PreparedPage``; when it is None the file is read again, kept only if its bytes still
+    hash to what was scanned. With ``durable=False`` the caller's ``log.sync()`` fsyncs the
+    record before its commit.
     """
     if not log.enabled or not should_keep(conn, record):
         return None
     if isinstance(capture, HttpCapture):
         return log.write_http(capture)
+    if isinstance(capture, PreparedPage):
+        return log.write_resource(
+            record.url,
+            capture.payload,
+            capture.content_type,
+            durable=durable,
+            payload_sha256=record.content_sha256,
+        )
     # Standard input's bytes are the very bytes the scan hashed; a file is read again.
     data = capture if capture is not None else _unchanged_file(record)
     if data is None:

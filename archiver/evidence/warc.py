@@ -6,10 +6,12 @@ tag, opened only for the first record and never reopened, so a worker and a one-
 never share one and a run after a crash starts a new file. A file is rolled once it passes
 ``max_bytes``.
 
-Each record (or request/response pair) is built and compressed in memory, then written
-with one ``write``, flushed and fsynced before its pointer (``WarcRecordRef``) is returned:
-a row that names a record is only ever committed after the record is on disk, and a crash
-leaves at most one truncated record at the end of a file, which no row names.
+Each record (or request/response pair) is built and compressed in memory (a scanned
+file's bytes arrive deflated from the worker process that read them: ``deflate_resource``;
+``join_member`` puts the headers before them), then written with one ``write``, flushed and
+fsynced before its pointer (``WarcRecordRef``) is returned: a row that names a record is
+only ever committed after the record is on disk, and a crash leaves at most one truncated
+record at the end of a file, which no row names.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import io
 import os
 import secrets
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,11 +31,12 @@ from .. import __version__
 from ..errors import ArchiverError
 from ..models import WarcRecordRef
 from ..normalize import sha256_hex
-from .gzip_member import gzip_member
+from .gzip_member import Deflated, deflate, gzip_member, join_member
 
 DEFAULT_MAX_BYTES = 1_000_000_000  # the customary 1 GB WARC file
 SUFFIX = ".warc.gz"
 SEAL_SUFFIX = ".sha256"  # beside each WARC file: the SHA-256 and length of its sealed part
+RECORD_END = b"\r\n\r\n"  # after each record's block
 # Hop-by-hop framing that no longer describes the body as recorded (already de-chunked).
 DROPPED_HEADERS = frozenset({"transfer-encoding"})
 
@@ -194,7 +197,7 @@ class WarcLog:
     def write_resource(
         self,
         uri: str,
-        data: bytes,
+        data: bytes | Deflated,
         content_type: str | None,
         when: datetime | None = None,
         durable: bool = True,
@@ -204,18 +207,20 @@ class WarcLog:
         """A ``resource`` record holding ``data`` exactly (a local file, stdin); with
         ``durable=False`` the caller calls ``sync`` before committing a row that names it.
         ``record_type="metadata"`` for what the archive itself made (a timestamp manifest).
-        ``payload_sha256`` is the hex SHA-256 of ``data`` when the caller already has it."""
+
+        ``payload_sha256`` is the hex SHA-256 of the bytes when the caller already has it.
+        ``data`` may be the bytes deflated ahead with the record's end (``deflate_resource``,
+        in the scan's worker process that read them), then with their ``payload_sha256``."""
         date = warc_date(when)
-        digest = payload_sha256 or sha256_hex(data)
-        record = self._builder().create_warc_record(
-            uri,
-            record_type,
-            payload=io.BytesIO(data),
-            length=len(data),
-            warc_content_type=content_type or "application/octet-stream",
-            warc_headers_dict={"WARC-Date": date, "WARC-Warcinfo-ID": "", **block_digests(digest)},
-        )
-        (pointer,) = self._append([record], durable)
+        if isinstance(data, Deflated):
+            if payload_sha256 is None:
+                raise ValueError("bytes deflated ahead need their SHA-256")
+            tail, digest = data, payload_sha256
+        else:
+            tail, digest = deflate_resource(data), payload_sha256 or sha256_hex(data)
+        headers = {"WARC-Date": date, **block_digests(digest)}
+        kind = content_type or "application/octet-stream"
+        (pointer,) = self._append([self._resource(uri, record_type, kind, headers, tail)], durable)
         return WarcRecordRef(
             *pointer,
             record_type=record_type,
@@ -227,6 +232,29 @@ class WarcLog:
         )
 
     # -- building -----------------------------------------------------------------------
+
+    def _resource(
+        self, uri: str, record_type: str, kind: str, headers: dict[str, str], tail: Deflated
+    ) -> Callable[[str], tuple[str, bytes]]:
+        """Builds the record's gzip member once its file's warcinfo ID is known: the WARC
+        headers, serialised by warcio and deflated here, joined to the payload's stream."""
+
+        def build(warcinfo_id: str) -> tuple[str, bytes]:
+            record = self._builder().create_warc_record(
+                uri,
+                record_type,
+                payload=io.BytesIO(),  # the block is in ``tail``; warcio writes the headers
+                length=tail.size - len(RECORD_END),
+                warc_content_type=kind,
+                warc_headers_dict={**headers, "WARC-Warcinfo-ID": warcinfo_id},
+            )
+            head = self._uncompressed(record)
+            if not head.endswith(RECORD_END):
+                raise EvidenceError(f"{uri}: warcio wrote an unexpected record end")
+            record_id = record.rec_headers.get_header("WARC-Record-ID")
+            return record_id, join_member(head[: -len(RECORD_END)], tail)
+
+        return build
 
     def _response(self, capture: HttpCapture, date: str):  # -> ArcWarcRecord
         body = capture.served if capture.served is not None else capture.payload
@@ -280,24 +308,19 @@ class WarcLog:
     # -- the file -----------------------------------------------------------------------
 
     def _append(self, records: list, durable: bool = True) -> list[tuple[str, int, int, str]]:
-        """Write records back to back, fsynced unless ``durable`` is False (then ``sync``
-        before any row names them); (file, offset, length, record ID) of each."""
+        """Write records (warcio's, or a ``_resource`` builder) back to back, fsynced unless
+        ``durable`` is False (then ``sync`` before any row names them); (file, offset,
+        length, record ID) of each."""
         with self._lock:
             fh = self._current_file()
-            blobs = []
-            for record in records:
-                if record.rec_headers.get_header("WARC-Warcinfo-ID") == "":
-                    record.rec_headers.replace_header("WARC-Warcinfo-ID", self._warcinfo_id)
-                blobs.append(self._serialize(record))
+            members = [self._member(record) for record in records]
             offset = fh.tell()
             found = []
-            for record, blob in zip(records, blobs, strict=True):
-                found.append(
-                    (self._name, offset, len(blob), record.rec_headers.get_header("WARC-Record-ID"))
-                )
+            for record_id, blob in members:
+                found.append((self._name, offset, len(blob), record_id))
                 offset += len(blob)
             try:
-                data = b"".join(blobs)
+                data = b"".join(blob for _, blob in members)
                 fh.write(data)
                 self._hash.update(data)
             except OSError as exc:
@@ -307,12 +330,22 @@ class WarcLog:
                 self._make_durable()
             return found
 
-    def _serialize(self, record) -> bytes:
+    def _member(self, record: Any) -> tuple[str, bytes]:
+        """(record ID, gzip member) of a record, in the current file (lock held)."""
+        if callable(record):
+            return record(self._warcinfo_id)
+        if record.rec_headers.get_header("WARC-Warcinfo-ID") == "":
+            record.rec_headers.replace_header("WARC-Warcinfo-ID", self._warcinfo_id)
+        member = gzip_member(self._uncompressed(record))
+        return record.rec_headers.get_header("WARC-Record-ID"), member
+
+    @staticmethod
+    def _uncompressed(record: Any) -> bytes:
         out = io.BytesIO()
         from warcio.warcwriter import WARCWriter
 
         WARCWriter(out, gzip=False, warc_version="1.1").write_record(record)
-        return gzip_member(out.getvalue())
+        return out.getvalue()
 
     def sync(self) -> None:
         """Make every record written so far durable (after ``durable=False`` writes)."""
@@ -353,7 +386,7 @@ class WarcLog:
             self._name, {"software": f"archiver/{__version__}", "format": "WARC File Format 1.1"}
         )
         self._warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
-        data = self._serialize(info)
+        data = gzip_member(self._uncompressed(info))
         self._file.write(data)
         self._hash = hashlib.sha256(data)
         return self._file
@@ -378,6 +411,12 @@ def http_headers(capture: HttpCapture) -> Any:  # warcio's StatusAndHeaders
     from warcio.statusandheaders import StatusAndHeaders
 
     return StatusAndHeaders(status_line, headers, protocol=capture.http_version)
+
+
+def deflate_resource(data: bytes) -> Deflated:
+    """A resource record's block (``data``) and the record's end, deflated: what a scan's
+    worker process makes of a page it read, so the parent only adds the headers."""
+    return deflate(data, RECORD_END)
 
 
 def block_digests(payload_sha256: str) -> dict[str, str]:
