@@ -14,6 +14,7 @@ import pytest
 from fastwarc.warc import ArchiveIterator as FastIterator
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.evidence.fields import warc_fields
 from archiver.evidence.gzip_member import GZIP_HEADER, gzip_member
 from archiver.evidence.read import RecordError, check_record, walk_members
 from archiver.evidence.warc import WarcLog
@@ -64,11 +65,14 @@ def test_a_resource_carries_the_sha256_as_its_digests(tmp_path: Path) -> None:
     assert pointer.payload_sha256 == hashlib.sha256(PAGE).hexdigest()
     with open(path, "rb") as fh:
         for record in ArchiveIterator(fh, check_digests=True):
+            block = record.content_stream().read()
+            assert record.digest_checker.passed is True
+            assert not record.digest_checker.problems
             if record.rec_type == "resource":
-                assert record.content_stream().read() == PAGE
-                assert record.digest_checker.passed is True
-                assert not record.digest_checker.problems
+                assert block == PAGE
                 headers = record.rec_headers
+            else:
+                assert record.rec_type == "warcinfo" and block.startswith(b"software: archiver/")
     assert headers.get_header("WARC-Payload-Digest") == expected
     assert headers.get_header("WARC-Block-Digest") == expected
     assert fast_block_digests(path.read_bytes()) == [("warcinfo", True), ("resource", True)]
@@ -97,3 +101,27 @@ def test_records_compressed_by_the_earlier_zlib_writer_still_check(tmp_path: Pat
     path.write_bytes(b"".join(zlib_member(r) for r in records))
     assert [m.problem for m in walk_members(path)] == [None, None]
     assert check_record(zlib_member(records[1]), "zlib").payload == PAGE
+
+
+def test_a_field_value_with_a_line_break_is_refused(tmp_path: Path) -> None:
+    assert warc_fields([("A", "b c")]) == b"A: b c\r\n"
+    for value in ("a\r\nWARC-Type: forged", "a\nb", "a\rb"):
+        with pytest.raises(ValueError, match="line break"):
+            warc_fields([("WARC-Target-URI", value)])
+    with WarcLog(tmp_path) as log, pytest.raises(ValueError, match="line break"):
+        log.write_resource("urn:x:a\r\nWARC-Type: forged", b"data", "text/plain")
+
+
+def test_the_header_block_is_what_warcio_reads(tmp_path: Path) -> None:
+    path, pointer = write_page(tmp_path)
+    with open(path, "rb") as fh:
+        records = [(r.rec_type, r.rec_headers, r.length) for r in ArchiveIterator(fh)]
+    (info_type, info, _), (kind, resource, length) = records
+    assert (info_type, kind, length) == ("warcinfo", "resource", len(PAGE))
+    assert info.protocol == resource.protocol == "WARC/1.1"
+    assert info.get_header("WARC-Filename") == path.name
+    assert resource.get_header("WARC-Warcinfo-ID") == info.get_header("WARC-Record-ID")
+    assert resource.get_header("WARC-Record-ID") == pointer.record_id
+    assert resource.get_header("WARC-Target-URI") == "file:///story.html"
+    assert resource.get_header("WARC-Date") == pointer.date
+    assert resource.get_header("Content-Type") == "text/html"

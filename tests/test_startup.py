@@ -19,7 +19,14 @@ from archiver.db import open_archive, open_database
 from archiver.db.schema import migrations
 from archiver.errors import DatabaseError
 
-HEAVY = ("sqlite_utils", "httpx", "datasette", "concurrent.futures.process", "dateparser")
+HEAVY = (
+    "sqlite_utils",
+    "httpx",
+    "datasette",
+    "concurrent.futures.process",
+    "dateparser",
+    "warcio",  # the page's record is written without it (archiver/evidence/fields.py)
+)
 
 RUN_CLI = """
 import json, sys
@@ -59,6 +66,7 @@ def test_scan_of_one_file_into_an_existing_archive_stays_light(tmp_path):
     assert not loaded & set(HEAVY)
     with sqlite3.connect(db) as conn:
         assert conn.execute("select post_id from embeds").fetchall() == [("20",)]
+        assert conn.execute("select record_type from records").fetchall() == [("resource",)]
 
 
 def test_open_archive_creates_and_migrates_a_new_archive(tmp_path):

@@ -1,10 +1,10 @@
 """Writing WARC records: the bytes the archive's rows point at.
 
-``WarcLog`` appends gzip-per-record WARC/1.1 records (built with warcio) to a file of its
-own in ``warc_dir``: one file per process and log, named by time, process ID and a random
-tag, opened only for the first record and never reopened, so a worker and a one-off scan
-never share one and a run after a crash starts a new file. A file is rolled once it passes
-``max_bytes``.
+``WarcLog`` appends gzip-per-record WARC/1.1 records (HTTP records built with warcio, the
+others by ``fields``) to a file of its own in ``warc_dir``: one file per process and log,
+named by time, process ID and a random tag, opened only for the first record and never
+reopened, so a worker and a one-off scan never share one and a run after a crash starts a
+new file. A file is rolled once it passes ``max_bytes``.
 
 Each record (or request/response pair) is built and compressed in memory (a scanned
 file's bytes arrive deflated from the worker process that read them: ``deflate_resource``;
@@ -31,6 +31,7 @@ from .. import __version__
 from ..errors import ArchiverError
 from ..models import WarcRecordRef
 from ..normalize import sha256_hex
+from .fields import header_block, new_record_id, warc_fields
 from .gzip_member import Deflated, deflate, gzip_member, join_member
 
 DEFAULT_MAX_BYTES = 1_000_000_000  # the customary 1 GB WARC file
@@ -146,8 +147,8 @@ class WarcLog:
         self.close()
 
     def _builder(self) -> Any:
-        """warcio's record builder (imported with the first record: a scan that keeps no
-        page never pays warcio's import)."""
+        """warcio's record builder (imported with the first HTTP record: a scan that keeps
+        only files never pays warcio's import)."""
         if self._writer is None:
             from warcio.warcwriter import WARCWriter
 
@@ -218,9 +219,9 @@ class WarcLog:
             tail, digest = data, payload_sha256
         else:
             tail, digest = deflate_resource(data), payload_sha256 or sha256_hex(data)
-        headers = {"WARC-Date": date, **block_digests(digest)}
+        fields = [("WARC-Target-URI", uri), ("WARC-Date", date), *block_digests(digest).items()]
         kind = content_type or "application/octet-stream"
-        (pointer,) = self._append([self._resource(uri, record_type, kind, headers, tail)], durable)
+        (pointer,) = self._append([_resource(record_type, fields, kind, tail)], durable)
         return WarcRecordRef(
             *pointer,
             record_type=record_type,
@@ -232,29 +233,6 @@ class WarcLog:
         )
 
     # -- building -----------------------------------------------------------------------
-
-    def _resource(
-        self, uri: str, record_type: str, kind: str, headers: dict[str, str], tail: Deflated
-    ) -> Callable[[str], tuple[str, bytes]]:
-        """Builds the record's gzip member once its file's warcinfo ID is known: the WARC
-        headers, serialised by warcio and deflated here, joined to the payload's stream."""
-
-        def build(warcinfo_id: str) -> tuple[str, bytes]:
-            record = self._builder().create_warc_record(
-                uri,
-                record_type,
-                payload=io.BytesIO(),  # the block is in ``tail``; warcio writes the headers
-                length=tail.size - len(RECORD_END),
-                warc_content_type=kind,
-                warc_headers_dict={**headers, "WARC-Warcinfo-ID": warcinfo_id},
-            )
-            head = self._uncompressed(record)
-            if not head.endswith(RECORD_END):
-                raise EvidenceError(f"{uri}: warcio wrote an unexpected record end")
-            record_id = record.rec_headers.get_header("WARC-Record-ID")
-            return record_id, join_member(head[: -len(RECORD_END)], tail)
-
-        return build
 
     def _response(self, capture: HttpCapture, date: str):  # -> ArcWarcRecord
         body = capture.served if capture.served is not None else capture.payload
@@ -382,11 +360,8 @@ class WarcLog:
             self._file = open(self.directory / self._name, "xb")  # noqa: SIM115
         except OSError as exc:
             raise EvidenceError(f"{self.directory}: cannot create a WARC file ({exc})") from None
-        info = self._builder().create_warcinfo_record(
-            self._name, {"software": f"archiver/{__version__}", "format": "WARC File Format 1.1"}
-        )
-        self._warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
-        data = gzip_member(self._uncompressed(info))
+        self._warcinfo_id = new_record_id()
+        data = gzip_member(warcinfo_record(self._warcinfo_id, self._name))
         self._file.write(data)
         self._hash = hashlib.sha256(data)
         return self._file
@@ -411,6 +386,35 @@ def http_headers(capture: HttpCapture) -> Any:  # warcio's StatusAndHeaders
     from warcio.statusandheaders import StatusAndHeaders
 
     return StatusAndHeaders(status_line, headers, protocol=capture.http_version)
+
+
+def _resource(
+    record_type: str, fields: list[tuple[str, str]], kind: str, tail: Deflated
+) -> Callable[[str], tuple[str, bytes]]:
+    """Builds a ``resource`` (or ``metadata``) record's gzip member once its file's warcinfo
+    ID is known: the header block, deflated, joined to the block's stream in ``tail``."""
+
+    def build(warcinfo_id: str) -> tuple[str, bytes]:
+        record_id = new_record_id()
+        named = [*fields, ("WARC-Warcinfo-ID", warcinfo_id)]
+        head = header_block(record_type, record_id, named, kind, tail.size - len(RECORD_END))
+        return record_id, join_member(head, tail)
+
+    return build
+
+
+def warcinfo_record(record_id: str, filename: str) -> bytes:
+    """The ``warcinfo`` record that opens each file: who wrote it, in which format."""
+    software = {"software": f"archiver/{__version__}", "format": "WARC File Format 1.1"}
+    body = warc_fields(software.items())
+    fields = [
+        ("WARC-Filename", filename),
+        ("WARC-Date", warc_date()),
+        ("WARC-Block-Digest", f"sha256:{sha256_hex(body)}"),
+    ]
+    return header_block("warcinfo", record_id, fields, "application/warc-fields", len(body)) + (
+        body + RECORD_END
+    )
 
 
 def deflate_resource(data: bytes) -> Deflated:
