@@ -193,6 +193,20 @@ def test_unclosed_element_has_no_range() -> None:
     assert PageMarkup(data).locate(ElementKey("blockquote", 1, 0, (("class", "x"),))) is None
 
 
+def test_locating_an_element_reads_the_page_only_as_far_as_needed() -> None:
+    data = b"<body><blockquote class=x>a</blockquote>\n" + b"<blockquote>b</blockquote>\n" * 999
+    markup = PageMarkup(data, frozenset({"blockquote"}))
+    first = markup.locate(ElementKey("blockquote", 1, 0, (("class", "x"),)))
+    assert first == (6, 40)
+    assert len(markup.tags().tags) <= 4  # up to the next line's start tag, not 2,000 tags
+    later, earlier = (ElementKey("blockquote", line, 0, ()) for line in (501, 3))
+    assert [markup.locate(key) for key in (later, earlier)] == [
+        (41 + 27 * 499, 41 + 27 * 499 + 26),
+        (41 + 27, 41 + 27 + 26),
+    ]
+    assert markup.locate(ElementKey("blockquote", 1001, 0, ())) is None
+
+
 def test_lines_past_libxml2s_limit_are_told_apart_by_rank() -> None:
     filler = b"\n" * 70_000
     data = b"<html><body>" + filler + b"<p>a</p>\n<p>b</p>\n<p>c</p>"

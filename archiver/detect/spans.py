@@ -14,6 +14,11 @@ An element that came from markup hidden as text (``<template>``, ``<noscript>``,
 type=text/html>``, re-parsed by detection) is found inside its host's content, so its range
 covers the markup as it stands in the page. Works on any ASCII-compatible encoding (markup
 characters are single ASCII bytes there); ``None`` whenever the answer is not certain.
+
+A page has thousands of tags and detection locates elements of one or two names: the tags of
+other names (and comments, raw-text content...) are passed over inside the regular-expression
+engine by one pattern built per set of names, and a region is read only as far as the
+elements located need.
 """
 
 from __future__ import annotations
@@ -109,19 +114,9 @@ def _token_pattern(names: frozenset[bytes] | None) -> re.Pattern[bytes]:
     group ``end``, ``rattrs`` (a raw-text element) or ``attrs`` set; a last match ends the
     region. Everything before that tag (text, the tokens never reported, a ``<`` that opens
     no token, tags of other names, other raw-text elements with their content) is consumed
-    in one possessive repetition: the regex engine skips it without a match object. The
-    alternatives keep the order of an HTML5 tokenizer's choices."""
+    in one possessive repetition: the regex engine skips it without a match object."""
     wanted = _NAME if names is None else _one_of(names)
-    skipped = list(_UNREPORTED)
-    if names is not None:
-        skipped.append(rb"/(?!%s)%s%s>" % (wanted, _NAME, _ATTRS))
-        # No capturing group inside the repetition: Python 3.11's re raises SystemError.
-        for other in sorted(RAW_TEXT_BYTES - names):
-            skipped.append(_one_of([other]) + _ATTRS + b">" + _up_to_end_tag(_any_case(other)))
-    skipped.append(_one_of([b"plaintext"]) + _ATTRS + b">.*")
-    if names is not None:
-        skipped.append(rb"(?!%s)%s%s>" % (wanted, _NAME, _ATTRS))
-    skipped.append(rb"(?!/?%s%s>)" % (wanted, _ATTRS))  # a '<' that opens no token
+    skip = rb"(?:[^<]*+<(?:%s))*+[^<]*+" % b"|".join(_skipped(names, wanted))
     found = [rb"</(?P<end>%s)%s>" % (wanted, _ATTRS)]
     raw = RAW_TEXT_BYTES if names is None else RAW_TEXT_BYTES & names
     if raw:
@@ -132,8 +127,35 @@ def _token_pattern(names: frozenset[bytes] | None) -> re.Pattern[bytes]:
         start = _NAME if starts is None else _one_of(starts)
         found.append(rb"<(?P<start>%s)(?P<attrs>%s)>" % (start, _ATTRS))
     found.append(rb"\Z")
-    skip = rb"(?:[^<]++|<(?:%s))*+" % b"|".join(skipped)
     return re.compile(rb"%s(?:%s)" % (skip, b"|".join(found)), re.S)
+
+
+def _skipped(names: frozenset[bytes] | None, wanted: bytes) -> list[bytes]:
+    """What may follow a ``<`` in the tokens the pattern for ``names`` passes over, in the
+    order an HTML5 tokenizer tells them apart."""
+    plaintext = _one_of([b"plaintext"]) + _ATTRS + b">.*"  # the rest of the page is text
+    no_token = rb"(?!/?%s%s>)" % (wanted, _ATTRS)  # a '<' that opens no token
+    if names is None:
+        return [*_UNREPORTED, plaintext, no_token]
+    # Most tags first: those whose first letter starts none of the names told apart below.
+    special = {name[:1] for name in names | RAW_TEXT_BYTES | {b"plaintext"}}
+    letters = bytes(c for c in b"abcdefghijklmnopqrstuvwxyz" if bytes([c]) not in special)
+    common = [rb"/?[%s%s][^\t\n\f\r />]*+%s>" % (letters, letters.upper(), _ATTRS)]
+    # No capturing group in here: Python 3.11's re raises SystemError for one inside the
+    # possessive repetition.
+    other_raw = [
+        _one_of([name]) + _ATTRS + b">" + _up_to_end_tag(_any_case(name))
+        for name in sorted(RAW_TEXT_BYTES - names)
+    ]
+    return [
+        *(common if letters else []),
+        *_UNREPORTED,
+        rb"/(?!%s)%s%s>" % (wanted, _NAME, _ATTRS),
+        *other_raw,
+        plaintext,
+        rb"(?!%s)%s%s>" % (wanted, _NAME, _ATTRS),
+        no_token,
+    ]
 
 
 ATTRIBUTE = re.compile(
@@ -174,19 +196,25 @@ def tokenize(
     """Start and end tags of ``data[start:end]`` in order (only those named in ``names``,
     when given: a page of millions of tags yields only the few that matter); lines count
     from ``start``."""
+    return list(iter_tags(data, start, end, names))
+
+
+def iter_tags(
+    data: bytes, start: int = 0, end: int | None = None, names: frozenset[str] | None = None
+) -> Iterator[Tag]:
+    """``tokenize``, one tag at a time: the page is read only as far as the tags asked for."""
     wanted = None if names is None else {name.encode("ascii") for name in names}
     if wanted is not None:
         wanted = {name for name in wanted if _REPORTABLE.fullmatch(name)}
         if not wanted:
-            return []
+            return
     pattern = _token_pattern(None if wanted is None else frozenset(wanted))
-    tags: list[Tag] = []
     line, counted = 1, start
     for match in pattern.finditer(data, start, len(data) if end is None else end):
         kind = match.lastgroup
         if kind == "end":
             name = match.group("end").lower().decode("latin-1")
-            tags.append(Tag(END, name, match.start("end") - 2, match.end(), 0))
+            yield Tag(END, name, match.start("end") - 2, match.end(), 0)
         elif kind in ("attrs", "rattrs"):
             group = "start" if kind == "attrs" else "raw"
             attrs = match.span(kind)
@@ -194,9 +222,7 @@ def tokenize(
             line += data.count(b"\n", counted, tag_end - 1)
             counted = tag_end - 1
             name = match.group(group).lower().decode("latin-1")
-            tag = Tag(START, name, match.start(group) - 1, tag_end, min(line, MAX_LINE), attrs)
-            tags.append(tag)
-    return tags
+            yield Tag(START, name, match.start(group) - 1, tag_end, min(line, MAX_LINE), attrs)
 
 
 def attributes(data: bytes, tag: Tag) -> dict[str, str]:
@@ -210,18 +236,18 @@ def attributes(data: bytes, tag: Tag) -> dict[str, str]:
     return found
 
 
-def matching_end(tags: Sequence[Tag], index: int) -> int | None:
-    """End offset of the element opened by ``tags[index]`` (its start tag alone if void)."""
-    opening = tags[index]
-    if opening.name in VOID:
-        return opening.end
-    depth = 0
-    for tag in tags[index:]:
-        if tag.name != opening.name:
-            continue
-        depth += 1 if tag.kind == START else -1
-        if depth == 0:
-            return tag.end
+def matching_end(tags: Iterator[Tag]) -> int | None:
+    """End offset of the element opened by the first of ``tags`` (its start tag alone if
+    void); the others are the tags that follow it."""
+    opening = next(tags, None)
+    if opening is None or opening.name in VOID:
+        return None if opening is None else opening.end
+    depth = 1
+    for tag in tags:
+        if tag.name == opening.name:
+            depth += 1 if tag.kind == START else -1
+            if depth == 0:
+                return tag.end
     return None
 
 
@@ -232,26 +258,44 @@ def _attrs_agree(found: dict[str, str], wanted: tuple[tuple[str, str], ...]) -> 
     return all(found[name] == value or "&" in value for name, value in wanted)
 
 
-@dataclass(frozen=True, slots=True)
 class TagIndex:
-    """The tags of a region, and where each (name, line) pair opens."""
+    """The tags of a region, read only as far as the questions asked need (an embed's page
+    is read up to its end tag, not to the page's end), and where each (name, line) opens."""
 
-    tags: list[Tag]
-    starts: dict[tuple[str, int], list[int]]
+    def __init__(self, tags: Iterator[Tag]) -> None:
+        self.tags: list[Tag] = []
+        self.starts: dict[tuple[str, int], list[int]] = {}
+        self._unread = tags
+        self._line = 0  # of the last start tag read
 
-    @classmethod
-    def of(cls, tags: list[Tag]) -> TagIndex:
-        starts: dict[tuple[str, int], list[int]] = {}
-        for index, tag in enumerate(tags):
-            if tag.kind == START:
-                starts.setdefault((tag.name, tag.line), []).append(index)
-        return cls(tags, starts)
+    def opening(self, name: str, line: int) -> list[int]:
+        """Indexes in ``tags`` of every start tag ``name`` on ``line``."""
+        while self._line <= line and self._read():
+            pass
+        return self.starts.get((name, line), [])
+
+    def following(self, index: int) -> Iterator[Tag]:
+        """``tags[index]`` and every tag after it."""
+        while index < len(self.tags) or self._read():
+            yield self.tags[index]
+            index += 1
+
+    def _read(self) -> bool:
+        """Reads one more tag; False at the region's end."""
+        tag = next(self._unread, None)
+        if tag is None:
+            return False
+        if tag.kind == START:
+            self.starts.setdefault((tag.name, tag.line), []).append(len(self.tags))
+            self._line = tag.line
+        self.tags.append(tag)
+        return True
 
 
 def find_start(data: bytes, index: TagIndex, key: ElementKey) -> int | None:
     """Index in ``index.tags`` of the start tag ``key`` names, or None: the one of that rank
     on its line, else the first there whose attributes agree."""
-    on_line = index.starts.get((key.tag, key.line), [])
+    on_line = index.opening(key.tag, key.line)
     ranked = on_line[key.rank : key.rank + 1]
     for position in ranked + [i for i in on_line if i not in ranked]:
         if _attrs_agree(attributes(data, index.tags[position]), key.attrs):
@@ -272,7 +316,7 @@ class PageMarkup:
     def tags(self, start: int = 0, end: int | None = None) -> TagIndex:
         span = (start, len(self.data) if end is None else end)
         if span not in self._indexes:
-            self._indexes[span] = TagIndex.of(tokenize(self.data, *span, names=self.names))
+            self._indexes[span] = TagIndex(iter_tags(self.data, *span, names=self.names))
         return self._indexes[span]
 
     def locate(self, key: ElementKey) -> tuple[int, int] | None:
@@ -297,7 +341,7 @@ class PageMarkup:
         index = find_start(self.data, tags, key)
         if index is None:
             return None
-        end = matching_end(tags.tags, index)
+        end = matching_end(tags.following(index))
         return None if end is None else (tags.tags[index], end)
 
 
