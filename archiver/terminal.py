@@ -102,13 +102,14 @@ class ScanReporter:
         embeds = [e for e in outcome.record.embeds if e.method != "link"] if outcome.record else []
         if not outcome.record or not outcome.record.embeds:
             return  # pages without embeds only count in the summary
-        click.echo(f"{visible(outcome.target.label)}: {len(embeds)} embedded post(s)")
-        for embed in outcome.record.embeds if outcome.record else []:
+        lines = [f"{visible(outcome.target.label)}: {len(embeds)} embedded post(s)"]
+        for embed in outcome.record.embeds:
             who = f"@{embed.handle}" if embed.handle else first_words(embed.author or "?", 40)
-            click.echo(
+            lines.append(
                 f"  [{embed.position}] {embed.method:<11} {embed.post_id}  {who}  "
                 f"{first_words(embed.text)}"
             )
+        click.echo("\n".join(lines))  # one write per article
 
     def close(self) -> None:
         if self.bar is not None:
