@@ -137,10 +137,13 @@ def _skipped(names: frozenset[bytes] | None, wanted: bytes) -> list[bytes]:
     no_token = rb"(?!/?%s%s>)" % (wanted, _ATTRS)  # a '<' that opens no token
     if names is None:
         return [*_UNREPORTED, plaintext, no_token]
-    # Most tags first: those whose first letter starts none of the names told apart below.
-    special = {name[:1] for name in names | RAW_TEXT_BYTES | {b"plaintext"}}
-    letters = bytes(c for c in b"abcdefghijklmnopqrstuvwxyz" if bytes([c]) not in special)
-    common = [rb"/?[%s%s][^\t\n\f\r />]*+%s>" % (letters, letters.upper(), _ATTRS)]
+    # Most tags first: those whose first letter starts none of the names told apart after
+    # them; the others are tried only for the remaining first letters, so that no tag's
+    # attributes are read twice.
+    special = bytes(sorted({name[0] for name in names | RAW_TEXT_BYTES | {b"plaintext"}}))
+    plain = bytes(c for c in b"abcdefghijklmnopqrstuvwxyz" if c not in special)
+    common = rb"/?[%s%s][^\t\n\f\r />]*+%s>" % (plain, plain.upper(), _ATTRS)
+    other = rb"(?=[%s%s])(?!%s)%s%s>" % (special, special.upper(), wanted, _NAME, _ATTRS)
     # No capturing group in here: Python 3.11's re raises SystemError for one inside the
     # possessive repetition.
     other_raw = [
@@ -148,12 +151,12 @@ def _skipped(names: frozenset[bytes] | None, wanted: bytes) -> list[bytes]:
         for name in sorted(RAW_TEXT_BYTES - names)
     ]
     return [
-        *(common if letters else []),
+        *([common] if plain else []),
         *_UNREPORTED,
-        rb"/(?!%s)%s%s>" % (wanted, _NAME, _ATTRS),
+        b"/" + other,
         *other_raw,
         plaintext,
-        rb"(?!%s)%s%s>" % (wanted, _NAME, _ATTRS),
+        other,
         no_token,
     ]
 
