@@ -68,8 +68,8 @@ def keep_page(
     """
     if not log.enabled or not should_keep(conn, record):
         return None
-    if isinstance(capture, HttpCapture):
-        return log.write_http(capture)
+    if isinstance(capture, HttpCapture):  # the scan hashed its payload (an error page: not)
+        return log.write_http(capture, payload_sha256=record.content_sha256)
     if isinstance(capture, PreparedPage):
         return log.write_resource(
             record.url,

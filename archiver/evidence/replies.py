@@ -29,7 +29,7 @@ def keep_reply(conn: sqlite3.Connection, log: WarcLog, capture: HttpCapture) -> 
         uri = previous.target_uri or capture.url
         log.write_revisit(capture, Original(previous.record_id, uri, previous.date, digest))
         return previous
-    return log.write_http(capture)
+    return log.write_http(capture, payload_sha256=digest)
 
 
 def keep_check_replies(conn: sqlite3.Connection, log: WarcLog, check: CheckRecord) -> None:

@@ -163,8 +163,9 @@ class WarcLog:
 
     # -- what callers write -------------------------------------------------------------
 
-    def write_http(self, capture: HttpCapture) -> WarcRecordRef:
-        """A ``response`` record (and its ``request``, and any redirects before it)."""
+    def write_http(self, capture: HttpCapture, payload_sha256: str | None = None) -> WarcRecordRef:
+        """A ``response`` record (and its ``request``, and any redirects before it);
+        ``payload_sha256``: the hex SHA-256 of ``capture.payload`` when the caller has it."""
         date = warc_date(capture.fetched_at)
         records = []
         for hop in (*capture.redirects, capture):
@@ -173,7 +174,8 @@ class WarcLog:
             # so ``verify`` reads every byte of a file's last record through its pointer.
             records += [self._request(hop, response, date), response]
         pointers = self._append(records)
-        return self._pointer(pointers[-1], capture.url, date, capture, capture.payload)
+        digest = payload_sha256 or sha256_hex(capture.payload)
+        return self._pointer(pointers[-1], capture.url, date, capture, "response", digest)
 
     def write_revisit(self, capture: HttpCapture, original: Original) -> WarcRecordRef:
         """A ``revisit`` (identical-payload-digest profile): the HTTP headers only, pointing
@@ -193,7 +195,9 @@ class WarcLog:
             },
         )
         (pointer,) = self._append([record])
-        return self._pointer(pointer, capture.url, date, capture, None, original.payload_sha256)
+        return self._pointer(
+            pointer, capture.url, date, capture, "revisit", original.payload_sha256
+        )
 
     def write_resource(
         self,
@@ -269,18 +273,18 @@ class WarcLog:
         uri: str,
         date: str,
         capture: HttpCapture,
-        payload: bytes | None,
-        payload_sha256: str = "",
+        record_type: str,
+        payload_sha256: str,
     ) -> WarcRecordRef:
-        """A response's pointer; a revisit's (``payload`` None) has its original's hash."""
+        """A response's pointer; a revisit's has its original's payload hash."""
         return WarcRecordRef(
             *where,
-            record_type="revisit" if payload is None else "response",
+            record_type=record_type,
             target_uri=uri,
             date=date,
             http_status=capture.status,
             content_type=capture.content_type,
-            payload_sha256=payload_sha256 if payload is None else sha256_hex(payload),
+            payload_sha256=payload_sha256,
         )
 
     # -- the file -----------------------------------------------------------------------
