@@ -65,6 +65,11 @@ soak: install
 bench: install
 	$(BIN)/python bench/run.py --repeats 3 --write bench/RESULTS.md
 
+# What keeping evidence costs the scan's parent process, and gzip levels (~1 minute; prints).
+.PHONY: bench-evidence
+bench-evidence: install
+	$(BIN)/python bench/evidence.py --repeats 3
+
 # archive crawl on local Dask clusters of 1 and 2 workers, and the WARC readers (~2 minutes).
 .PHONY: bench-crawl
 bench-crawl: install
