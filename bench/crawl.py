@@ -100,7 +100,7 @@ def bench_readers(path: Path, repeats: int) -> dict[str, float]:
 
 
 def _warm() -> None:
-    import archiver.detect.html  # lxml and the detectors
+    import archiver.detect.html  # Lexbor (selectolax) and the detectors
     import archiver.warc_scan  # noqa: F401
 
 

@@ -1,8 +1,10 @@
-"""The candidate walk finds exactly what the XPath union it replaced found, in order.
+"""The CSS search finds exactly what a walk over every element finds, in order.
 
-The XPath expressions below are the specification (they were the detector's search until
-the walk in ``archiver/detect/candidates.py`` replaced them for speed): every fixture page
-and generated documents are checked against them, under every combination of hints.
+The walk below is the specification (it was the detector's search, over lxml, until one CSS
+selector answered by Lexbor replaced it for speed): every element of the tree is tested in
+Python against the candidate rules. The selector needs the attribute names, which
+``candidates`` reads from the markup; every fixture page, the real pages and generated
+documents are checked, under every combination of hints.
 """
 
 from __future__ import annotations
@@ -12,24 +14,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from lxml import etree
 from test_detect_properties import documents
 
 from archiver.decode import decode
-from archiver.detect.candidates import candidates
+from archiver.detect.candidates import attribute_names, candidates
+from archiver.detect.dom import Node, parse
 from archiver.detect.hidden import expand_hidden_markup
-from archiver.detect.html import parse
 from archiver.detect.prefilter import BASE64_MARKERS, PageHints, survey
-
-CORE = (
-    "//blockquote | //*[@*[contains(., 'status') or contains(., 'weet') or contains(., 'witter')]]"
-)
-IDS = "//*[@data-tweet-id or @data-tweetid or @data-tweet]"
-TEXT_URLS = "//text()[contains(., '/status') or contains(., '[tweet')]/.."
-SCRIPTS = "//script[contains(., 'createTweet')]"
-ENCODED = "//*[@*[{}]]".format(
-    " or ".join(f"contains(., '{marker.decode()}')" for marker in BASE64_MARKERS)
-)
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").rglob("*.htm*"))
 REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
@@ -37,19 +28,48 @@ HINT_SETS = [
     PageHints(id_attributes=ids, text_urls=urls, scripts=scripts, encoded=encoded)
     for ids, urls, scripts, encoded in itertools.product((False, True), repeat=4)
 ]
+ENCODED = [marker.decode() for marker in BASE64_MARKERS]
 
 
-def reference(root: etree._Element, hints: PageHints) -> list[etree._Element]:
-    parts = [CORE] + [IDS] * hints.id_attributes + [TEXT_URLS] * hints.text_urls
-    parts += [SCRIPTS] * hints.scripts + [ENCODED] * hints.encoded
-    return etree.XPath(" | ".join(parts))(root)
+def _text_children(el: Node) -> list[str]:
+    """Each run of text between child elements and comments."""
+    runs, current = [], ""
+    for child in el.iter(include_text=True):
+        if child.is_text_node:
+            current += child.text_content or ""
+        else:
+            runs.append(current)
+            current = ""
+    return [*runs, current]
+
+
+def accepted(el: Node, hints: PageHints) -> bool:
+    values = [v or "" for v in el.attributes.values()]
+    if el.tag == "blockquote" or any(w in v for v in values for w in ("status", "weet", "witter")):
+        return True
+    ids = any(name in el.attributes for name in ("data-tweet-id", "data-tweetid", "data-tweet"))
+    text_url = any("/status" in t or "[tweet" in t for t in _text_children(el))
+    script = el.tag == "script" and "createTweet" in el.text()
+    encoded = any(marker in v for v in values for marker in ENCODED)
+    return (
+        (hints.id_attributes and ids)
+        or (hints.text_urls and text_url)
+        or (hints.scripts and script)
+        or (hints.encoded and encoded)
+    )
+
+
+def reference(root: Node, hints: PageHints) -> list[int]:
+    return [el.mem_id for el in root.traverse() if el.is_element_node and accepted(el, hints)]
 
 
 def assert_same(markup: str, hints_sets: list[PageHints]) -> None:
     root = parse(markup)
-    expand_hidden_markup(root)
+    fragments = expand_hidden_markup(root)
+    source = b"\n".join([markup.encode("utf-8", "surrogatepass"), *(f.source for f in fragments)])
     for hints in hints_sets:
-        assert candidates(root, hints) == reference(root, hints), hints
+        found = [el.mem_id for el in candidates(root, source, hints)]
+        assert found == reference(root, hints), hints
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
@@ -71,9 +91,24 @@ def test_text_children_and_tails_count_for_their_parent():
         "<span data-tweet=''></span></body></html>"
     )
     root = parse(markup)
-    found = candidates(root, HINT_SETS[-1])
+    found = candidates(root, markup.encode(), HINT_SETS[-1])
     assert [el.tag for el in found] == ["p", "div", "script", "span"]
-    assert candidates(root, HINT_SETS[0]) == []  # none of them without their hint
+    assert candidates(root, markup.encode(), HINT_SETS[0]) == []  # none without their hint
+
+
+def test_attribute_names_are_read_around_every_quoting():
+    markup = (
+        b"<a href=\"https://x.com/a/status/1\" data-x='tweet' title = https://twitter.com/b"
+        b' :class="{weet: 1}" onclick="f(\'status\')">'
+    )
+    names = {name for name, _ in attribute_names(markup)}
+    assert {"href", "data-x", "title", ":class", "onclick"} <= names
+
+
+def test_odd_attribute_names_still_make_a_valid_selector():
+    markup = '<div 1x="twitter" a.b="status" x:y="weet" é="witter">t</div>'
+    root = parse(markup)
+    assert [el.tag for el in candidates(root, markup.encode(), HINT_SETS[0])] == ["div"]
 
 
 @settings(max_examples=150, deadline=None)

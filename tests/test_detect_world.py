@@ -364,9 +364,9 @@ def test_consent_blocked_javascript_stays_javascript():
     ],
 )
 def test_regions_beside_the_article_by_name(attributes, beside):
-    from lxml import etree
-
+    from archiver.detect.dom import parse
     from archiver.detect.placement import names_a_region
 
-    node = etree.fromstring(f"<div {attributes}></div>")
+    node = parse(f"<div {attributes}></div>").css_first("div")
+    assert node is not None
     assert names_a_region(node) is beside

@@ -50,7 +50,13 @@ def modules_after(*args: str, cwd: Path) -> set[str]:
 def test_help_imports_neither_the_detector_nor_the_database(tmp_path):
     loaded = modules_after("--help", cwd=tmp_path)
     assert "archiver.cli" in loaded
-    assert not loaded & {"archiver.detect", "archiver.db", "lxml.etree", *HEAVY}
+    assert not loaded & {
+        "archiver.detect",
+        "archiver.db",
+        "lxml.etree",
+        "selectolax.lexbor",
+        *HEAVY,
+    }
 
 
 def test_scan_of_one_file_into_an_existing_archive_stays_light(tmp_path):

@@ -26,11 +26,12 @@ from .prefilter import (
     survey,
     text_marker_count,
 )
-from .spans import ElementKeys, PageMarkup, line_span
+from .spans import line_span
 from .text import TextHit, find_text_embeds
 
-if TYPE_CHECKING:  # lxml is imported on the first parse, so `archive --help` stays quick
-    from lxml import etree
+if TYPE_CHECKING:  # the parser is imported on the first parse, so `archive --help` stays quick
+    from .dom import Node
+    from .hidden import Fragment
 
 HTML_HINTS = (
     b"<html",
@@ -165,12 +166,14 @@ def _from_text(text: str, include_links: bool, source: PageBytes | None) -> list
 def _from_html(
     text: str, raw: bytes, include_links: bool, hints: PageHints, source: PageBytes | None
 ) -> list[Embed]:
+    from .dom import parse
     from .hidden import expand_hidden_markup
-    from .html import find_embeds, parse, visible_lines
+    from .html import find_embeds, visible_lines
 
     root = parse(text)
     fragments = expand_hidden_markup(root)
-    found = find_embeds(root, include_links=include_links, hints=hints)
+    sources = b"\n".join([raw, *(fragment.source for fragment in fragments)])
+    found = find_embeds(root, sources, include_links=include_links, hints=hints)
     markup = [f for f in found if f.method != "link"]
     spans = _markup_spans(found, fragments, root, source)
     raws = {id(f): _raw_text(f.element, spans[id(f)], source) for f in found}
@@ -209,32 +212,24 @@ def _from_html(
 
 
 def _markup_spans(
-    found: list, fragments: list[etree._Element], root: etree._Element, source: PageBytes | None
+    found: list, fragments: list[Fragment], root: Node, source: PageBytes | None
 ) -> dict[int, tuple[int, int] | None]:
     """The byte range of each found element's markup in the page (None where not exact)."""
     if source is None:
         return {id(f): None for f in found}
-    keys = ElementKeys(root, fragments)
-    found_keys = {id(item): keys.key(item.element) for item in found}
-    names = frozenset().union(*(key.names for key in found_keys.values() if key))
-    page = PageMarkup(source.data, names)
-    return {
-        ident: source.to_page(page.locate(key)) if key else None
-        for ident, key in found_keys.items()
-    }
+    from .locate import Locator
+
+    locator = Locator(source.data, root, [fragment.wrapper for fragment in fragments])
+    spans = locator.locate_all([item.element for item in found])
+    return {id(item): source.to_page(span) for item, span in zip(found, spans, strict=True)}
 
 
-def _raw_text(
-    element: etree._Element, span: tuple[int, int] | None, source: PageBytes | None
-) -> str:
-    """The page's own bytes of an embed, decoded; lxml's serialisation where not located."""
-    return source.text(span) if source and span else _serialize(element)
+def _raw_text(element: Node, span: tuple[int, int] | None, source: PageBytes | None) -> str:
+    """The page's own bytes of an embed, decoded; the parser's serialisation where not
+    located."""
+    from .dom import serialize
 
-
-def _serialize(element: etree._Element) -> str:
-    from lxml import etree
-
-    return etree.tostring(element, encoding="unicode", method="html", with_tail=False)
+    return source.text(span) if source and span else serialize(element)
 
 
 def _markup_embed(

@@ -11,53 +11,146 @@ something (``prefilter.PageHints``):
 * ``scripts``: a ``<script>`` calling ``createTweet``;
 * ``encoded``: an attribute value holding base64 of embed markup (Borlabs Cookie).
 
-One walk over the tree in Python, with substring tests on attribute values, does this at
-half the cost of the equivalent XPath union (libxml2 copies every attribute value once per
-``contains()``), and yields the elements in document order.
+A CSS selector needs attribute names, so the names come from the markup the tree was parsed
+from (``attribute_names``): the name before each quoted or unquoted value holding a word.
+Lexbor answers the selector in C, in document order; the exact test then runs in Python on
+those few elements only.
 """
 
 from __future__ import annotations
 
-from lxml import etree
+import re
+from collections.abc import Iterable
+from functools import lru_cache
 
+import ahocorasick_rs
+
+from .dom import Node, attribute_values, css_name, get, lead_text, tail_text, text_content
 from .prefilter import ALL_SEARCHES, BASE64_MARKERS, PageHints
-from .tree import ID_ATTRS, text_content
+from .tree import ID_ATTRS
 
+CORE_WORDS = ("status", "weet", "witter")
 TEXT_URL_WORDS = ("/status", "[tweet")
 ENCODED_WORDS = tuple(marker.decode("ascii") for marker in BASE64_MARKERS)
+SPACE = frozenset(b"\t\n\f\r ")
+NAME_STOPS = SPACE | frozenset(b"\"'<>/=")
+_BARE_VALUE = re.compile(rb"[\t\n\f\r ]*[^\t\n\f\r \"'=<>`]*")
+NAME_WINDOW = 256
+
+
+def attribute_names(markup: bytes, words: tuple[str, ...] = CORE_WORDS) -> set[tuple[str, str]]:
+    """(name, word) for each attribute whose value may hold one of ``words`` in ``markup``
+    (a superset: the name before the quote, or the ``=``, that precedes an occurrence).
+
+    Markup characters are single ASCII bytes in every encoding the detector searches
+    (``pagebytes``), and ``bytes.find`` runs at memory speed. Occurrences come in order, so
+    the last quote before each is searched for only since the previous one."""
+    found: set[tuple[str, str]] = set()
+    names: dict[int, str | None] = {}
+    double = single = -1
+    searched = 0
+    for at, word in _occurrences(markup, words):
+        double = max(double, markup.rfind(b'"', searched, at))
+        single = max(single, markup.rfind(b"'", searched, at))
+        searched = at
+        equals = markup.rfind(b"=", max(0, at - NAME_WINDOW), at)
+        bare = equals if equals >= 0 and _BARE_VALUE.fullmatch(markup, equals + 1, at) else -1
+        for quote in (double, single, bare):
+            if quote <= 0:
+                continue
+            if quote not in names:
+                names[quote] = _name_before(markup, quote if quote != bare else quote + 1)
+            name = names[quote]
+            if name:
+                found.add((name, word))
+    return found
+
+
+@lru_cache(maxsize=4)
+def _automaton(words: tuple[str, ...]) -> ahocorasick_rs.BytesAhoCorasick:
+    return ahocorasick_rs.BytesAhoCorasick([word.encode("ascii") for word in words])
+
+
+def _occurrences(markup: bytes, words: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(start, word) of every occurrence of ``words``, in order: one pass of the same
+    SIMD-assisted automaton the pre-filter uses (none of the words holds another)."""
+    found = _automaton(words).find_matches_as_indexes(markup)
+    return [(start, words[index]) for index, start, _ in found]
+
+
+def _name_before(markup: bytes, value_start: int) -> str | None:
+    """The attribute name written before ``name = value``, given where the value (or its
+    quote) starts."""
+    end = value_start - 1
+    while end >= 0 and markup[end] in SPACE:
+        end -= 1
+    if end < 1 or markup[end] != 0x3D:  # "="
+        return None
+    end -= 1
+    while end >= 0 and markup[end] in SPACE:
+        end -= 1
+    start = end
+    while start >= 0 and end - start < NAME_WINDOW and markup[start] not in NAME_STOPS:
+        start -= 1
+    name = markup[start + 1 : end + 1].decode("utf-8", "replace").lower()
+    return name or None
 
 
 def _holds(value: str | None, words: tuple[str, ...]) -> bool:
     return value is not None and any(word in value for word in words)
 
 
-def _core(el: etree._Element) -> bool:
+def _core(el: Node) -> bool:
     if el.tag == "blockquote":
         return True
-    for value in el.values():  # noqa: SIM110 (a loop: any() over a generator costs 30% more)
-        if "status" in value or "weet" in value or "witter" in value:
-            return True
-    return False
+    return any(_holds(value, CORE_WORDS) for value in attribute_values(el))
 
 
-def _text_url(el: etree._Element) -> bool:
-    """A text child (the element's text, or the tail of any child) holds a URL form."""
-    return _holds(el.text, TEXT_URL_WORDS) or any(
-        _holds(child.tail, TEXT_URL_WORDS) for child in el
+def _text_url(el: Node) -> bool:
+    """A text child (the element's leading text, or the text after any child) holds a URL
+    form."""
+    return _holds(lead_text(el), TEXT_URL_WORDS) or any(
+        _holds(tail_text(child), TEXT_URL_WORDS) for child in el.iter()
     )
 
 
-def _extra(el: etree._Element, hints: PageHints) -> bool:
-    return (
-        (hints.id_attributes and any(el.get(name) is not None for name in ID_ATTRS))
+def _extra(el: Node, hints: PageHints) -> bool:
+    return bool(
+        (hints.id_attributes and any(get(el, name) is not None for name in ID_ATTRS))
         or (hints.text_urls and _text_url(el))
         or (hints.scripts and el.tag == "script" and "createTweet" in text_content(el))
-        or (hints.encoded and any(_holds(value, ENCODED_WORDS) for value in el.values()))
+        or (hints.encoded and any(_holds(v, ENCODED_WORDS) for v in attribute_values(el)))
     )
 
 
-def candidates(root: etree._Element, hints: PageHints = ALL_SEARCHES) -> list[etree._Element]:
+def selector(
+    hints: PageHints, names: Iterable[tuple[str, str]], encoded: Iterable[tuple[str, str]]
+) -> str:
+    """One CSS selector list for every element the tests may accept (a superset):
+    ``names`` and ``encoded`` are (attribute, word) pairs (``attribute_names``)."""
+    parts = ["blockquote"]
+    parts += [f'[{css_name(n)}*="{w}"]' for n, w in sorted(names)]
+    if hints.id_attributes:
+        parts += [f"[{name}]" for name in ID_ATTRS]
+    if hints.text_urls:
+        parts += [f':lexbor-contains("{word}")' for word in TEXT_URL_WORDS]
+    if hints.scripts:
+        parts.append("script")
+    if hints.encoded:
+        parts += [f'[{css_name(n)}*="{w}"]' for n, w in sorted(encoded)]
+    return ", ".join(parts)
+
+
+def candidates(root: Node, markup: bytes, hints: PageHints = ALL_SEARCHES) -> list[Node]:
     """The elements of ``root``'s tree (itself included) that the detector judges, in
-    document order. A list, taken before any is judged."""
-    extra = hints.id_attributes or hints.text_urls or hints.scripts or hints.encoded
-    return [el for el in root.iter(etree.Element) if _core(el) or (extra and _extra(el, hints))]
+    document order; ``markup`` is all the markup the tree was parsed from. A list, taken
+    before any is judged."""
+    names = attribute_names(markup)
+    encoded = attribute_names(markup, ENCODED_WORDS) if hints.encoded else set()
+    seen: set[int] = set()
+    found = []
+    for el in root.css(selector(hints, names, encoded)):  # one per selector it matches
+        if el.mem_id not in seen:
+            seen.add(el.mem_id)
+            found.append(el)
+    return [el for el in found if _core(el) or _extra(el, hints)]

@@ -20,8 +20,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from dataclasses import dataclass
 
-from lxml import etree
+from .dom import Node, get, lead_text, parse_fragment
 
 JS_SCRIPT_TYPES = frozenset(
     {
@@ -41,49 +42,62 @@ EMBED_WORDS = ("status", "weet", "witter")
 BASE64_VALUE = re.compile(r"[A-Za-z0-9+/\s]{16,}={0,2}")
 
 
-def holds_markup_as_text(node: etree._Element) -> bool:
+def holds_markup_as_text(node: Node) -> bool:
     """True for an element whose text content may be markup put into the page later."""
     if node.tag != "script":
         return True
-    if "type" not in node.attrib:
+    kind = get(node, "type")
+    if kind is None:
         return False  # JavaScript
-    kind = (node.get("type") or "").strip().lower()
+    kind = kind.strip().lower()
     if kind in JS_SCRIPT_TYPES or "json" in kind or kind in ("importmap", "speculationrules"):
         return False
     # Consent tools also park JavaScript as text/plain (a blocked createTweet call): only
     # text that starts as markup is markup.
-    return (node.text or "").lstrip().startswith("<")
+    return (lead_text(node) or "").lstrip().startswith("<")
 
 
-def parse_fragment(markup: str) -> etree._Element | None:
-    """Markup found as text, parsed into a ``<div>`` (None when there is nothing to parse)."""
-    try:
-        root = etree.fromstring(f"<div>{markup}</div>", etree.HTMLParser())
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
-    return None if root is None else root.find(".//div")
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """Markup re-parsed from a host element's text: the ``<div>`` wrapper put in the host
+    in place of the text, and the markup it was parsed from."""
+
+    wrapper: Node
+    markup: str
+
+    @property
+    def source(self) -> bytes:
+        return self.markup.encode("utf-8", "surrogatepass")
 
 
-def expand_hidden_markup(root: etree._Element) -> list[etree._Element]:
+def expand_hidden_markup(root: Node) -> list[Fragment]:
     """Parse markup kept as element text and put the elements in its place, keeping
     document order.
 
-    Returns the ``<div>`` wrappers added: their elements' lines count from the start of the
-    host's text (``spans`` needs them). A second call finds nothing left to expand."""
-    fragments: list[etree._Element] = []
-    for node in list(root.iter(*RAW_TEXT_HOLDERS)):  # one walk of the tree, in C
+    Returns the wrappers added (``spans`` locates their elements inside the host's content).
+    A second call finds nothing left to expand."""
+    fragments: list[Fragment] = []
+    for node in root.css(", ".join(RAW_TEXT_HOLDERS)):
         if not holds_markup_as_text(node):
             continue
-        text = node.text or ""
+        text = lead_text(node) or ""
         if "<" not in text or not any(word in text for word in EMBED_WORDS):
             continue
-        fragment = parse_fragment(text)
-        if fragment is None:
-            continue
-        node.text = None
-        node.append(fragment)
-        fragments.append(fragment)
+        wrapper = _replace_text(node, text)
+        if wrapper is not None:
+            fragments.append(Fragment(wrapper, text))
     return fragments
+
+
+def _replace_text(host: Node, markup: str) -> Node | None:
+    """Put ``markup``, parsed, in ``host`` in place of its leading text."""
+    parsed = parse_fragment(markup)
+    if parsed is None:
+        return None
+    while host.first_child is not None and host.first_child.is_text_node:
+        host.first_child.decompose()
+    host.insert_child(parsed)
+    return host.last_child
 
 
 def attribute_markup(value: str) -> str | None:

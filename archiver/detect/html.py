@@ -1,9 +1,9 @@
 """Find embedded posts in an HTML page.
 
-The page is parsed once with lxml's HTML parser (the parser BeautifulSoup would use under
-``features="lxml"``, without BeautifulSoup's per-node Python objects, which cost about 24× the
-parse time). One XPath query picks the candidate elements in document order; each is judged
-by the rules below, from the strongest evidence to the weakest:
+The page is parsed once by selectolax's Lexbor engine (``dom``), without BeautifulSoup's
+per-node Python objects, which cost about 24× the parse time. One CSS selector, answered in C,
+picks the candidate elements in document order (``candidates``); each is judged by the rules
+below, from the strongest evidence to the weakest:
 
 * publish markup: ``blockquote.twitter-tweet`` / ``.twitter-video`` / Guardian ``nojs-tweet``,
   lazy blockquotes carrying ``twitter-tweet`` in another attribute, class-less blockquotes
@@ -34,8 +34,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from lxml import etree
-
 from ..normalize import clean_text, split_media
 from ..urls import (
     bare_status,
@@ -47,7 +45,21 @@ from ..urls import (
     valid_id,
 )
 from .candidates import candidates
-from .hidden import attribute_markup, expand_hidden_markup, parse_fragment
+from .dom import (
+    Node,
+    ancestors,
+    attribute_items,
+    attribute_values,
+    descendants,
+    elements,
+    get,
+    is_inside,
+    kids,
+    lead_text,
+    parse_fragment,
+    tail_text,
+)
+from .hidden import attribute_markup, expand_hidden_markup
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
 from .prefilter import ALL_SEARCHES, PageHints
 from .signature import split_signature
@@ -94,7 +106,7 @@ MAX_CONTAINER_ELEMENTS = 250
 class Found:
     """An element judged to be an embed, before positions are assigned."""
 
-    element: etree._Element
+    element: Node
     method: str
     status_id: str | None
     handle: str | None = None
@@ -105,40 +117,13 @@ class Found:
     date_text: str | None = None
 
 
-# Tags that carry no embed: dropped when a page nests deeper than libxml2 can follow.
-_WRAPPER_TAGS = re.compile(
-    r"</?(?:(?:font|b|i|u|s|em|strong|small|big|center|strike|tt)\b[^>]*|div|span|section)>",
-    re.I,
-)
+def _parent_id(el: Node) -> int | None:
+    parent = el.parent
+    return parent.mem_id if parent is not None else None
 
 
-def parse(markup: str) -> etree._Element:
-    """Parse a page; a leading XML declaration (which lxml refuses in str input) is dropped.
-
-    ``huge_tree`` lifts libxml2's nesting limit from 256 to 2048 levels; beyond that the
-    parser silently drops the rest of the page, so the page is parsed again without its
-    attribute-less wrapper and presentational tags (the nesting of broken legacy markup).
-    """
-    if markup.startswith("<?xml"):
-        markup = markup[markup.find("?>") + 2 :]
-    for attempt in range(2):
-        # Plain etree elements: lxml.html's element classes cost a Python lookup per node.
-        parser = etree.HTMLParser(huge_tree=True)
-        try:
-            root = etree.fromstring(markup, parser)
-        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-            break
-        if root is None:
-            break
-        too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
-        if not too_deep or attempt:
-            return root
-        markup = _WRAPPER_TAGS.sub("", markup)
-    return etree.fromstring("<html><body></body></html>", etree.HTMLParser())
-
-
-def classes(el: etree._Element) -> set[str]:
-    return set((el.get("class") or "").split())
+def classes(el: Node) -> set[str]:
+    return set((get(el, "class") or "").split())
 
 
 def id_or_url(value: str | None) -> tuple[str, str | None] | None:
@@ -150,49 +135,46 @@ def id_or_url(value: str | None) -> tuple[str, str | None] | None:
     return parse_post_ref(value) if valid_id(value) or bare_status(value) else None
 
 
-def attribute_status(
-    el: etree._Element, names: tuple[str, ...] = ID_ATTRS
-) -> tuple[str, str | None] | None:
+def attribute_status(el: Node, names: tuple[str, ...] = ID_ATTRS) -> tuple[str, str | None] | None:
     """(id, handle) named by the first ID attribute that holds an ID or a status URL."""
     for name in names:
-        status = id_or_url(el.get(name))
+        status = id_or_url(get(el, name))
         if status:
             return status
     return None
 
 
-def attribute_id(el: etree._Element, names: tuple[str, ...] = ID_ATTRS) -> str | None:
+def attribute_id(el: Node, names: tuple[str, ...] = ID_ATTRS) -> str | None:
     status = attribute_status(el, names)
     return status[0] if status else None
 
 
-def text_of(el: etree._Element) -> str:
+def text_of(el: Node) -> str:
     """Visible text of an element, ``<br>`` and block boundaries as newlines."""
     return flatten(el)
 
 
-_NEAREST_LANG = etree.XPath("ancestor-or-self::*[@lang][1]/@lang")
-
-
-def embed_language(bq: etree._Element) -> str | None:
+def embed_language(bq: Node) -> str | None:
     """The language the signature's date is written in: the embed's ``data-lang`` (the
     publish tool's setting), else the nearest ``lang`` around it (the page's)."""
-    found = bq.get("data-lang") or next(iter(_NEAREST_LANG(bq)), None)
-    return str(found) if found else None
+    nearest = (get(node, "lang") for node in [bq, *ancestors(bq)])
+    return (
+        get(bq, "data-lang") or next((lang for lang in nearest if lang is not None), None) or None
+    )
 
 
-def read_blockquote(bq: etree._Element) -> Found:
+def read_blockquote(bq: Node) -> Found:
     """Publish markup: ``<p>`` text, then ``— Name (@handle) <a href=status>Date</a>``.
 
     The post is the last status link that is a direct child (links inside ``<p>`` are quotes
     or links in the text), then the last status link anywhere, then ID attributes.
     """
     links = status_links(bq)
-    direct = [link for link in links if link[0].getparent() is bq]
+    direct = [link for link in links if _parent_id(link[0]) == bq.mem_id]
     chosen = (direct or links)[-1] if links else None
     named = (chosen[1], chosen[2]) if chosen else attribute_status(bq, MARKED_ID_ATTRS)
-    status_id, handle = named or find_status(bq.get("cite") or "") or (None, None)
-    paragraphs = [p for p in bq if p.tag == "p"]
+    status_id, handle = named or find_status(get(bq, "cite") or "") or (None, None)
+    paragraphs = [p for p in elements(bq) if p.tag == "p"]
     whole = clean_text(text_of(bq))
     rest, signature = split_signature(whole, embed_language(bq))
     if paragraphs and signature:
@@ -218,17 +200,17 @@ def read_blockquote(bq: etree._Element) -> Found:
     )
 
 
-def is_publish_blockquote(bq: etree._Element) -> bool:
+def is_publish_blockquote(bq: Node) -> bool:
     if classes(bq) & STRONG_CLASSES or attribute_id(bq):
         return True
-    return any(value in ("twitter-tweet", "twitter-video") for value in bq.attrib.values())
+    return any(value in ("twitter-tweet", "twitter-video") for value in attribute_values(bq))
 
 
-def is_quoted_post(bq: etree._Element) -> bool:
+def is_quoted_post(bq: Node) -> bool:
     """A class-less blockquote that is still a post: it keeps the signature line, or holds
     nothing but a status link (reader-tool output, Ghost and CMS stubs)."""
     links = status_links(bq)
-    if not links and not find_status(bq.get("cite") or ""):
+    if not links and not find_status(get(bq, "cite") or ""):
         return False
     text = clean_text(text_of(bq))
     if split_signature(text)[1]:
@@ -236,15 +218,15 @@ def is_quoted_post(bq: etree._Element) -> bool:
     leftover = text
     for a, _, _ in links:
         leftover = leftover.replace(clean_text(text_of(a)), "")
-    return not leftover.strip() or bool(find_status(bq.get("cite") or ""))
+    return not leftover.strip() or bool(find_status(get(bq, "cite") or ""))
 
 
-def read_iframe(el: etree._Element) -> Found | None:
+def read_iframe(el: Node) -> Found | None:
     """Rendered embeds and third-party players whose address or attributes hold the post."""
     status_id = attribute_id(el)
     handle = None
     for name in ("src", "data-src", "data-lazy-src", "data-url"):
-        address = el.get(name) or ""
+        address = get(el, name) or ""
         if not address or "tweet_button" in address or "follow_button" in address:
             continue
         status = find_status(address)
@@ -254,17 +236,17 @@ def read_iframe(el: etree._Element) -> Found | None:
     if not status_id:
         return None
     found = Found(el, "iframe", status_id, handle=handle)
-    title = parse_title(el.get("title") or "")
+    title = parse_title(get(el, "title") or "")
     if title:  # Embedly/Medium: the title is 'Name on X (formerly Twitter): "TEXT / X"'
         found.author = title[0]
         found.text, found.media = split_media(clean_text(title[1]))
     return found
 
 
-def read_data_attrs(el: etree._Element) -> Found | None:
+def read_data_attrs(el: Node) -> Found | None:
     """Substack: HTML-escaped JSON in ``data-attrs`` with url, full_text, name, username, date."""
     try:
-        attrs = json.loads(el.get("data-attrs") or "")
+        attrs = json.loads(get(el, "data-attrs") or "")
     except ValueError:
         return None
     if not isinstance(attrs, dict):
@@ -286,43 +268,43 @@ def read_data_attrs(el: etree._Element) -> Found | None:
     )
 
 
-def in_part(el: etree._Element, card: etree._Element, words: tuple[str, ...]) -> bool:
+def in_part(el: Node, card: Node, words: tuple[str, ...]) -> bool:
     """True when ``el`` sits in a part of ``card`` whose class names one of ``words``."""
-    node = el
-    while node is not None and node is not card:
-        cls = (node.get("class") or "").lower()
+    for node in [el, *ancestors(el)]:
+        if node.mem_id == card.mem_id:
+            return False
+        cls = (get(node, "class") or "").lower()
         if any(word in cls for word in words):
             return True
-        node = node.getparent()
     return False
 
 
 CARD_ASIDES = ("quoted", "in-reply-to", "inreplyto", "reply-to", "parent")
 
 
-def read_card(el: etree._Element) -> Found | None:
+def read_card(el: Node) -> Found | None:
     """react-tweet: the post's own status link is the created-at link around its ``<time>``;
     without one, the link repeated most. In-reply-to links and the quoted post (parts of the
     card whose class says so) never name the card's post."""
     links = [link for link in status_links(el) if not in_part(link[0], el, CARD_ASIDES)]
     if not links:
         return None
-    timed = [link for link in links if link[0].find(".//time") is not None]
+    timed = [link for link in links if link[0].css_first("time") is not None]
     if timed:
         anchor, status_id, handle = timed[0]
     else:
         counts = Counter(post_id for _, post_id, _ in links)
         status_id = max(counts, key=lambda k: (counts[k], -[i for _, i, _ in links].index(k)))
         anchor, handle = None, next((h for _, i, h in links if i == status_id and h), None)
-    body = [p for p in el.xpath(".//p[@lang] | .//div[@lang]") if not in_part(p, el, CARD_ASIDES)]
+    body = [p for p in descendants(el, "p[lang], div[lang]") if not in_part(p, el, CARD_ASIDES)]
     text, media = split_media(clean_text(text_of(body[0]))) if body else ("", ())
     names = [
-        s.get("title", "")
-        for s in el.xpath(".//span[@title]")
-        if not in_part(s, el, CARD_ASIDES) and not s.get("title", "").startswith("@")
+        (get(s, "title") or "")
+        for s in descendants(el, "span[title]")
+        if not in_part(s, el, CARD_ASIDES) and not (get(s, "title") or "").startswith("@")
     ]
-    stamp = anchor.find(".//time") if anchor is not None else None
-    date = (stamp.get("datetime") or "")[:10] if stamp is not None else ""
+    stamp = anchor.css_first("time") if anchor is not None else None
+    date = (get(stamp, "datetime") or "")[:10] if stamp is not None else ""
     return Found(
         el,
         "card",
@@ -335,43 +317,47 @@ def read_card(el: etree._Element) -> Found | None:
     )
 
 
-def small_enough(el: etree._Element) -> bool:
-    for count, _ in enumerate(el.iter(), 1):
+def small_enough(el: Node) -> bool:
+    for count, _ in enumerate(el.traverse(), 1):
         if count > MAX_CONTAINER_ELEMENTS:
             return False
     return len(text_content(el)) <= MAX_CONTAINER_TEXT
 
 
-def is_bare_url_block(el: etree._Element) -> str | None:
+def is_bare_url_block(el: Node) -> str | None:
     """A block whose whole content is one status URL (plain or linked), or one empty link to
     a status (a stub a script fills in): a failed or pending auto-embed."""
-    if el.tag not in BLOCK_TAGS or len(el) > 1:
+    if el.tag not in BLOCK_TAGS:
         return None
-    if len(el) == 1 and (el[0].tag != "a" or (el[0].tail or "").strip()):
+    children = kids(el)
+    if len(children) > 1:
+        return None
+    only = children[0] if children else None
+    if only is not None and (only.tag != "a" or (tail_text(only) or "").strip()):
         return None
     text = text_content(el)
-    if len(el) == 1 and not text.strip() and len(el[0]) == 0:
-        status = find_status(el[0].get("href") or "")
+    if only is not None and not text.strip() and only.first_child is None:
+        status = find_status(get(only, "href") or "")
         return status[0] if status else None
     status = bare_status(text)
-    if status and len(el) == 1 and el[0].get("href"):
+    if status and only is not None and get(only, "href"):
         # The link must lead where its text says (a status URL as the text of a link to a
         # video is a joke in a comment, not a failed embed).
-        target = find_status(el[0].get("href") or "")
+        target = find_status(get(only, "href") or "")
         return status[0] if target and target[0] == status[0] else None
     return status[0] if status else None
 
 
-def read_create_tweet(script: etree._Element) -> Found | None:
+def read_create_tweet(script: Node) -> Found | None:
     """``twttr.widgets.createTweet("ID", …)`` in an inline script: one embed per call."""
-    match = CREATE_TWEET_RE.search(script.text or "")
+    match = CREATE_TWEET_RE.search(lead_text(script) or "")
     status_id = canonical_id(match.group(1)) if match else None
-    if not status_id or script.get("src"):
+    if not status_id or get(script, "src"):
         return None
     return Found(script, "placeholder", status_id)
 
 
-def judge(el: etree._Element) -> Found | None:
+def judge(el: Node) -> Found | None:
     """Is this element an embedded post? Returns what it shows, or None.
 
     Publish markup, rendered iframes, AMP, WordPress figures and cards are strong evidence.
@@ -381,15 +367,15 @@ def judge(el: etree._Element) -> Found | None:
     tag = el.tag
     if tag == "script":
         return read_create_tweet(el)
-    if not isinstance(tag, str) or tag in ("template", "noscript"):
+    if not isinstance(tag, str) or tag in ("template", "noscript", "-comment"):
         return None
-    found = judge_markup(el, tag, el.get("class") or "")
+    found = judge_markup(el, tag, get(el, "class") or "")
     if found is not None and found.method == "placeholder" and not in_article_flow(found.element):
         return None
     return found
 
 
-def judge_markup(el: etree._Element, tag: str, cls: str) -> Found | None:
+def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
     if tag == "a":
         return judge_link(el, cls)
     if tag == "blockquote":
@@ -401,7 +387,7 @@ def judge_markup(el: etree._Element, tag: str, cls: str) -> Found | None:
         return read_iframe(el)
     if tag == "amp-twitter":
         return read_amp(el)
-    if el.get("data-attrs") and "witter" in (el.get("data-component-name") or "") + cls:
+    if get(el, "data-attrs") and "witter" in (get(el, "data-component-name") or "") + cls:
         return read_data_attrs(el)
     if "react-tweet" in cls:
         return read_card(el)
@@ -417,55 +403,56 @@ def judge_markup(el: etree._Element, tag: str, cls: str) -> Found | None:
     return judge_placeholder(el, tag, cls)
 
 
-def read_wordpress_figure(figure: etree._Element) -> Found | None:
+def read_wordpress_figure(figure: Node) -> Found | None:
     """A WordPress embed figure: the post its markup names, or the one a consent plugin
     keeps encoded in an attribute inside it (Borlabs Cookie)."""
     found = from_container(figure, "wordpress", subtree_ids(figure, 1))
     if found is None:
-        hidden = (read_escaped_markup(node) for node in figure.iter() if node is not figure)
+        inside = (n for n in figure.traverse() if n.is_element_node and n.mem_id != figure.mem_id)
+        hidden = (read_escaped_markup(node) for node in inside)
         found = next((hit for hit in hidden if hit is not None), None)
         if found is not None:
             found.element, found.method = figure, "wordpress"
     return found
 
 
-def read_escaped_markup(el: etree._Element) -> Found | None:
+def read_escaped_markup(el: Node) -> Found | None:
     """A placeholder whose attribute holds the whole embed markup, escaped or base64: the
     one post that markup shows, with the placeholder as its element."""
-    for name, value in el.attrib.items():
+    for name, value in attribute_items(el):
         markup = attribute_markup(value) if name not in SKIP_ATTRS else None
         fragment = parse_fragment(markup) if markup else None
-        if fragment is None:
+        if fragment is None or markup is None:
             continue
-        inner = [hit for hit in find_embeds(fragment) if hit.method != "link"]
+        source = markup.encode("utf-8", "surrogatepass")
+        inner = [hit for hit in find_embeds(fragment, source) if hit.method != "link"]
         if len(inner) == 1:
             inner[0].element = el
             return inner[0]
     return None
 
 
-def judge_link(el: etree._Element, cls: str) -> Found | None:
-    if "Twitter2ToDOM" in (el.get("data-component-name") or "") or "twitter-embed" in cls:
-        status = find_status(el.get("href") or "")
+def judge_link(el: Node, cls: str) -> Found | None:
+    if "Twitter2ToDOM" in (get(el, "data-component-name") or "") or "twitter-embed" in cls:
+        status = find_status(get(el, "href") or "")
         return Found(el, "card", *status) if status else None
-    parent = el.getparent()  # a linked URL alone in its block: a failed auto-embed
-    bare = is_bare_url_block(parent) if parent is not None else None
-    if bare:
+    parent = el.parent  # a linked URL alone in its block: a failed auto-embed
+    if parent is not None and parent.is_element_node and (bare := is_bare_url_block(parent)):
         return from_container(parent, "placeholder", [bare])
-    status = bare_status(el.get("href") or "")
+    status = bare_status(get(el, "href") or "")
     container = embed_container(el) if status else None
     if status is None or container is None:
         return None
     return from_container(container, "placeholder", [status[0]])
 
 
-def read_amp(el: etree._Element) -> Found | None:
+def read_amp(el: Node) -> Found | None:
     """``<amp-twitter data-tweetid>`` (an ID or a status URL); its placeholder blockquote
     supplies the text."""
     named = attribute_status(el, ("data-tweetid", *MARKED_ID_ATTRS))
     if not named:
         return None
-    inner = el.find(".//blockquote")
+    inner = el.css_first("blockquote")
     found = read_blockquote(inner) if inner is not None else Found(el, "amp", named[0])
     found.element, found.method, found.status_id = el, "amp", named[0]
     found.handle = found.handle or named[1]
@@ -475,25 +462,26 @@ def read_amp(el: etree._Element) -> Found | None:
 UNADDRESSED_TAGS = frozenset({"img", "link", "meta", "source", "video", "audio"})
 
 
-def judge_placeholder(el: etree._Element, tag: str, cls: str) -> Found | None:
+def judge_placeholder(el: Node, tag: str, cls: str) -> Found | None:
     """Elements a script fills with a post: an ID attribute, a status address in an
     attribute, component props naming a post, a bare URL, a shortcode, a twitter box."""
     named = attribute_status(el) or read_props(el)
     if named:
         return from_container(el, "placeholder", [named[0]], named[1])
     if tag not in UNADDRESSED_TAGS:
-        for name, value in el.attrib.items():
+        for name, value in attribute_items(el):
             if name not in SKIP_ATTRS and "status" in value and (status := address_status(value)):
                 return from_container(el, "placeholder", [status[0]], status[1])
     bare = is_bare_url_block(el)
     if bare:
         return from_container(el, "placeholder", [bare])
-    if el.text and "[tweet" in el.text and tag in BLOCK_TAGS:
-        shortcodes = find_shortcodes(el.text)
+    lead = lead_text(el)
+    if lead and "[tweet" in lead and tag in BLOCK_TAGS:
+        shortcodes = find_shortcodes(lead)
         if len(shortcodes) == 1:
             return Found(el, "wordpress", *shortcodes[0])
     marks = " ".join(
-        [cls, el.get("id") or "", *(v for k, v in el.attrib.items() if k.startswith("data-"))]
+        [cls, get(el, "id") or "", *(v for k, v in attribute_items(el) if k.startswith("data-"))]
     )
     if TWITTERISH.search(marks) and not NOT_EMBED_CLASSES.search(cls) and small_enough(el):
         ids = subtree_ids(el, 2)
@@ -514,14 +502,14 @@ def address_status(value: str) -> tuple[str, str | None] | None:
 PROPS_ID_KEYS = frozenset({"tweetid", "statusid", "tweet", "tweeturl", "statusurl"})
 
 
-def read_props(el: etree._Element) -> tuple[str, str | None] | None:
+def read_props(el: Node) -> tuple[str, str | None] | None:
     """A component mount point whose JSON props name one post (``<div data-react-class=
     "Tweet" data-react-props='{"tweetId": "…"}'>``): an empty element, marked as a tweet,
     with a props key that means "the post's ID". Status links elsewhere in JSON (related
     articles, hydration data) are not read."""
-    if len(el) or (el.text or "").strip():
+    if kids(el) or (lead_text(el) or "").strip():
         return None
-    for name, value in el.attrib.items():
+    for name, value in attribute_items(el):
         if not name.startswith("data-") or not value.startswith("{") or "weet" not in value:
             continue
         try:
@@ -533,7 +521,7 @@ def read_props(el: etree._Element) -> tuple[str, str | None] | None:
         for key, item in props.items():
             if key.lower().replace("_", "").replace("-", "") in PROPS_ID_KEYS:
                 status = id_or_url(str(item))
-                if status and TWITTERISH.search(" ".join(el.attrib.values()).replace(value, "")):
+                if status and TWITTERISH.search(" ".join(attribute_values(el)).replace(value, "")):
                     return status
     return None
 
@@ -543,39 +531,37 @@ MAX_WRAPPER_TEXT = 800  # a consent notice and a "view on X" link, not an articl
 WRAPPER_DEPTH = 4
 
 
-def embed_container(link: etree._Element) -> etree._Element | None:
+def embed_container(link: Node) -> Node | None:
     """The small embed wrapper around a status link, when there is one: a near ancestor
     classed as an embed or as twitter content (a consent placeholder, a "View on X" box)
     holding that post and nothing else."""
-    node = link.getparent()
-    for _ in range(WRAPPER_DEPTH):
-        if node is None or node.tag in ("body", "html", "article", "main"):
+    for node in list(ancestors(link))[:WRAPPER_DEPTH]:
+        if node.tag in ("body", "html", "article", "main"):
             return None
-        cls = node.get("class") or ""
+        cls = get(node, "class") or ""
         marks = " ".join(
             [
                 cls,
-                node.get("id") or "",
-                *(v for k, v in node.attrib.items() if k.startswith("data-")),
+                get(node, "id") or "",
+                *(v for k, v in attribute_items(node) if k.startswith("data-")),
             ]
         )
         if EMBEDISH.search(marks) or TWITTERISH.search(marks):
             if NOT_EMBED_CLASSES.search(cls) or len(text_content(node)) > MAX_WRAPPER_TEXT:
                 return None
             return node if len(subtree_ids(node, 2)) == 1 and not in_feed(node) else None
-        node = node.getparent()
     return None
 
 
 def from_container(
-    el: etree._Element, method: str, ids: list[str], handle: str | None = None
+    el: Node, method: str, ids: list[str], handle: str | None = None
 ) -> Found | None:
     """A wrapper judged to be one post: the richest markup inside it supplies the details."""
     if not ids:
         return None
     status_id = ids[0]
-    for inner in el.iter("blockquote", "iframe", "amp-twitter"):
-        found = judge(inner) if inner is not el else None
+    for inner in el.css("blockquote, iframe, amp-twitter"):
+        found = judge(inner) if inner.mem_id != el.mem_id else None
         if found and found.status_id == status_id:
             found.element = el
             if method in ("wordpress", "iframe") or found.method == "blockquote":
@@ -584,7 +570,7 @@ def from_container(
     return Found(el, method, status_id, handle=handle or handle_for(el, status_id))
 
 
-def handle_for(el: etree._Element, status_id: str) -> str | None:
+def handle_for(el: Node, status_id: str) -> str | None:
     """The handle written next to a post's ID in a wrapper's links, else in its text."""
     for _, post_id, handle in status_links(el):
         if post_id == status_id and handle:
@@ -596,23 +582,18 @@ def handle_for(el: etree._Element, status_id: str) -> str | None:
     return None
 
 
-def is_inside(el: etree._Element, ancestor: etree._Element) -> bool:
-    node = el.getparent()
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.getparent()
-    return False
-
-
 def find_embeds(
-    root: etree._Element, include_links: bool = False, hints: PageHints = ALL_SEARCHES
+    root: Node, markup: bytes, include_links: bool = False, hints: PageHints = ALL_SEARCHES
 ) -> list[Found]:
-    """Judge every candidate element in document order; an accepted one takes its subtree."""
-    expand_hidden_markup(root)
+    """Judge every candidate element in document order; an accepted one takes its subtree.
+
+    ``markup``: the bytes the tree was parsed from (and of the hidden markup expanded)."""
+    fragments = expand_hidden_markup(root)
+    if fragments:
+        markup = b"\n".join([markup, *(fragment.source for fragment in fragments)])
     found: list[Found] = []
-    accepted: list[etree._Element] = []
-    for el in candidates(root, hints):
+    accepted: list[Node] = []
+    for el in candidates(root, markup, hints):
         # Candidates come in document order, so a descendant follows its accepted ancestor.
         if accepted and is_inside(el, accepted[-1]):
             continue
@@ -620,7 +601,7 @@ def find_embeds(
         if hit is None and include_links and el.tag == "a":
             # The link itself must point at the post: a share link whose ?url= names a post
             # is not a sighting of it.
-            status = bare_status(el.get("href") or "")
+            status = bare_status(get(el, "href") or "")
             if status:
                 hit = Found(el, "link", status[0], handle=status[1])
                 hit.text = clean_text(text_of(el)) or None
@@ -667,45 +648,41 @@ PREFORMATTED = frozenset({"pre", "textarea", "plaintext", "listing", "xmp"})
 _SOURCE_BREAKS = str.maketrans("\n\r\t\f", "    ")
 
 
-def flatten(root: etree._Element, placeholders: dict[int, str] | None = None) -> str:
+def flatten(root: Node, placeholders: dict[int, str] | None = None) -> str:
     """Text the way a reader tool flattens markup: block boundaries and ``<br>`` become
     newlines, line breaks in the source become spaces (except in ``<pre>``), invisible
-    elements vanish, and an element listed in ``placeholders`` (by id()) is replaced by its
-    placeholder line. Iterative, so deep nesting cannot overflow."""
+    elements vanish, and an element listed in ``placeholders`` (by ``mem_id``) is replaced
+    by its placeholder line. Iterative, so deep nesting cannot overflow."""
     placeholders = placeholders or {}
     parts: list[str] = []
     pre = 0
-    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, closing = stack.pop()
-        tag = node.tag if isinstance(node.tag, str) else ""
-        tail = node.tail if node is not root else None
         if closing:
-            pre -= tag in PREFORMATTED
-            if tag in BLOCK_TAGS:
+            pre -= node.tag in PREFORMATTED
+            if node.tag in BLOCK_TAGS:
                 parts.append("\n")
-            if tail:
-                parts.append(tail if pre else tail.translate(_SOURCE_BREAKS))
             continue
-        if id(node) in placeholders:
-            parts.append(f"\n{placeholders[id(node)]}\n")
-        elif tag and tag not in INVISIBLE:
+        if node.is_text_node:
+            text = node.text_content or ""
+            parts.append(text if pre else text.translate(_SOURCE_BREAKS))
+            continue
+        tag = node.tag or ""
+        if node.mem_id in placeholders:
+            parts.append(f"\n{placeholders[node.mem_id]}\n")
+        elif node.is_element_node and tag not in INVISIBLE:
             pre += tag in PREFORMATTED
             if tag in BLOCK_TAGS or tag == "br":
                 parts.append("\n")
-            if node.text:
-                parts.append(node.text if pre else node.text.translate(_SOURCE_BREAKS))
             stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node))
-            continue
-        if tail:
-            parts.append(tail if pre else tail.translate(_SOURCE_BREAKS))
+            stack.extend((child, False) for child in reversed(list(node.iter(include_text=True))))
     return "".join(parts)
 
 
-def visible_lines(root: etree._Element, embeds: list[etree._Element]) -> list[str]:
+def visible_lines(root: Node, embeds: list[Node]) -> list[str]:
     """The page as lines of text; each embed element becomes one line ``\ufffcN`` so text
     forms keep their place among the markup embeds."""
     from . import SENTINEL
 
-    return flatten(root, {id(el): f"{SENTINEL}{n}" for n, el in enumerate(embeds)}).split("\n")
+    return flatten(root, {el.mem_id: f"{SENTINEL}{n}" for n, el in enumerate(embeds)}).split("\n")

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
+from .dom import Node, ancestors, descendants, elements, get
 from .tree import subtree_ids
 
 NOT_EMBED_CLASSES = re.compile(
@@ -51,11 +50,11 @@ _NAME_WORDS = re.compile(r"[a-z]+")
 INTENT_ACTION = re.compile(r"/intent/(?:retweet|like|favorite)|/intent/tweet\?in_reply_to=", re.I)
 
 
-def names_a_region(node: etree._Element) -> bool:
+def names_a_region(node: Node) -> bool:
     """True when an element's class, id or role names a region beside the article."""
-    if node.tag in OUTSIDE_TAGS or (node.get("role") or "").lower() in OUTSIDE_ROLES:
+    if node.tag in OUTSIDE_TAGS or (get(node, "role") or "").lower() in OUTSIDE_ROLES:
         return True
-    for name in f"{node.get('class') or ''} {node.get('id') or ''}".lower().split():
+    for name in f"{get(node, 'class') or ''} {get(node, 'id') or ''}".lower().split():
         words = [w for w in _NAME_WORDS.findall(name) if w not in NAME_PREFIXES]
         if words and (words[0] in FEED_WORDS or words[-1] in FEED_WORDS):
             return True
@@ -64,7 +63,7 @@ def names_a_region(node: etree._Element) -> bool:
     return False
 
 
-def in_article_flow(el: etree._Element) -> bool:
+def in_article_flow(el: Node) -> bool:
     """Where a reader sees a lone post as part of the article: not in a region beside it
     (aside, nav, footer, a sidebar, widget, related or trending box), not one card of a
     list of posts, and not a card with retweet/reply/like buttons."""
@@ -72,56 +71,52 @@ def in_article_flow(el: etree._Element) -> bool:
         return False
     if one_of_several_cards(el):
         return False
-    node = el.getparent()
-    while node is not None and node.tag not in ("article", "main", "body", "html"):
+    for node in ancestors(el):
+        if node.tag in FLOW_ENDS:
+            break
         if names_a_region(node):
             return False
-        node = node.getparent()
     return True
 
 
-_INTENT_LINKS = etree.XPath(".//a[contains(@href, '/intent/')]/@href")
+FLOW_ENDS = frozenset({"article", "main", "body", "html"})
 CARD_DEPTH = 3
 
 
-def has_intent_buttons(el: etree._Element) -> bool:
+def has_intent_buttons(el: Node) -> bool:
     """True when the box, or the card around it, has retweet/reply/like buttons."""
-    node: etree._Element | None = el
-    for _ in range(CARD_DEPTH + 1):
-        if node is None or node.tag in ("article", "main", "body", "html"):
+    for node in [el, *ancestors(el)][: CARD_DEPTH + 1]:
+        if node.tag in FLOW_ENDS:
             return False
-        if any(INTENT_ACTION.search(str(href)) for href in _INTENT_LINKS(node)):
+        links = descendants(node, 'a[href*="/intent/"]')
+        if any(INTENT_ACTION.search(get(a, "href") or "") for a in links):
             return True
-        node = node.getparent()
     return False
 
 
-def one_of_several_cards(el: etree._Element, depth: int = CARD_DEPTH) -> bool:
+def one_of_several_cards(el: Node, depth: int = CARD_DEPTH) -> bool:
     """True when the box is an item of a list (``<li>``) whose other items hold posts too.
     (Two boxes side by side are not a feed: articles embed posts back to back.)"""
-    node: etree._Element | None = el
-    for _ in range(depth):
-        if node is None or node.tag in ("article", "main", "body", "html"):
+    for node in [el, *ancestors(el)][:depth]:
+        if node.tag in FLOW_ENDS:
             break
-        parent = node.getparent()
-        if node.tag == "li" and parent is not None:
-            return sum(1 for item in parent if item.tag == "li" and subtree_ids(item, 1)) > 1
-        node = parent
+        parent = node.parent
+        if node.tag == "li" and parent is not None and parent.is_element_node:
+            items = [item for item in elements(parent) if item.tag == "li"]
+            return sum(1 for item in items if subtree_ids(item, 1)) > 1
     return False
 
 
-def in_feed(el: etree._Element, depth: int = 4) -> bool:
+def in_feed(el: Node, depth: int = 4) -> bool:
     """True when a twitter-classed item is one entry of a list of posts (a sidebar widget, a
     timeline): a near ancestor is classed as one, or is twitter-classed and holds other posts."""
-    node = el.getparent()
-    for _ in range(depth):
-        if node is None or node.tag in ("body", "html", "article", "main"):
+    for node in list(ancestors(el))[:depth]:
+        if node.tag in FLOW_ENDS:
             return False
-        cls = node.get("class") or ""
-        marks = f"{cls} {node.get('id') or ''}"
+        cls = get(node, "class") or ""
+        marks = f"{cls} {get(node, 'id') or ''}"
         if NOT_EMBED_CLASSES.search(cls) or (
             TWITTERISH.search(marks) and len(subtree_ids(node, 2)) > 1
         ):
             return True
-        node = node.getparent()
     return False

@@ -1,37 +1,24 @@
-"""Where an element's markup lies in the page's bytes (pure; no parser state needed).
+"""The tags of a page's bytes (pure; no parser state needed), for ``locate``.
 
-lxml tells only the line on which an element's start tag ends (``sourceline``, capped at
-65535 by libxml2). This module tokenizes the page's bytes the way an HTML5 tokenizer does
-(comments with their abrupt endings, bogus comments, quoted attribute values, raw-text and
-RCDATA elements whose content holds no tags) and finds:
-
-* the start tag an lxml element came from: same tag name, same line, the same rank among the
-  elements with that name on that line, attributes that agree;
-* its matching end tag (depth counted on that tag name), or the start tag alone for a void
-  element.
-
-An element that came from markup hidden as text (``<template>``, ``<noscript>``, ``<script
-type=text/html>``, re-parsed by detection) is found inside its host's content, so its range
-covers the markup as it stands in the page. Works on any ASCII-compatible encoding (markup
-characters are single ASCII bytes there); ``None`` whenever the answer is not certain.
+The page's bytes are tokenized the way an HTML5 tokenizer does (comments with their abrupt
+endings, bogus comments, quoted attribute values, raw-text and RCDATA elements whose content
+holds no tags): start tags with their attributes, end tags, and the matching end tag of a
+start tag (depth counted on that tag name), or the start tag alone for a void element.
+Works on any ASCII-compatible encoding (markup characters are single ASCII bytes there).
+Also the byte range of lines, for the text forms.
 
 A page has thousands of tags and detection locates elements of one or two names: the tags of
 other names (and comments, raw-text content...) are passed over inside the regular-expression
-engine by one pattern built per set of names, and a region is read only as far as the
-elements located need.
+engine by one pattern built per set of names.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from lxml import etree
+from typing import NamedTuple
 
 MAX_LINE = 65535  # libxml2 stores line numbers in 16 bits
 VOID = frozenset(
@@ -177,22 +164,6 @@ class Tag(NamedTuple):  # a named tuple: made 3x faster than a frozen dataclass
     attrs: tuple[int, int] = (0, 0)  # byte range of a start tag's attributes
 
 
-@dataclass(frozen=True, slots=True)
-class ElementKey:
-    """What identifies an lxml element's start tag in the bytes it was parsed from."""
-
-    tag: str
-    line: int
-    rank: int  # among elements with this tag and line, in document order
-    attrs: tuple[tuple[str, str], ...]
-    host: ElementKey | None = None  # set when the element was re-parsed from a host's text
-
-    @property
-    def names(self) -> frozenset[str]:
-        """Its tag name and its hosts'."""
-        return frozenset({self.tag}) | (self.host.names if self.host else frozenset())
-
-
 def tokenize(
     data: bytes, start: int = 0, end: int | None = None, names: frozenset[str] | None = None
 ) -> list[Tag]:
@@ -254,100 +225,6 @@ def matching_end(tags: Iterator[Tag]) -> int | None:
     return None
 
 
-def _attrs_agree(found: dict[str, str], wanted: tuple[tuple[str, str], ...]) -> bool:
-    if set(found) != {name for name, _ in wanted}:
-        return False
-    # Values may differ only where the parser left a character reference undecoded.
-    return all(found[name] == value or "&" in value for name, value in wanted)
-
-
-class TagIndex:
-    """The tags of a region, read only as far as the questions asked need (an embed's page
-    is read up to its end tag, not to the page's end), and where each (name, line) opens."""
-
-    def __init__(self, tags: Iterator[Tag]) -> None:
-        self.tags: list[Tag] = []
-        self.starts: dict[tuple[str, int], list[int]] = {}
-        self._unread = tags
-        self._line = 0  # of the last start tag read
-
-    def opening(self, name: str, line: int) -> list[int]:
-        """Indexes in ``tags`` of every start tag ``name`` on ``line``."""
-        while self._line <= line and self._read():
-            pass
-        return self.starts.get((name, line), [])
-
-    def following(self, index: int) -> Iterator[Tag]:
-        """``tags[index]`` and every tag after it."""
-        while index < len(self.tags) or self._read():
-            yield self.tags[index]
-            index += 1
-
-    def _read(self) -> bool:
-        """Reads one more tag; False at the region's end."""
-        tag = next(self._unread, None)
-        if tag is None:
-            return False
-        if tag.kind == START:
-            self.starts.setdefault((tag.name, tag.line), []).append(len(self.tags))
-            self._line = tag.line
-        self.tags.append(tag)
-        return True
-
-
-def find_start(data: bytes, index: TagIndex, key: ElementKey) -> int | None:
-    """Index in ``index.tags`` of the start tag ``key`` names, or None: the one of that rank
-    on its line, else the first there whose attributes agree."""
-    on_line = index.opening(key.tag, key.line)
-    ranked = on_line[key.rank : key.rank + 1]
-    for position in ranked + [i for i in on_line if i not in ranked]:
-        if _attrs_agree(attributes(data, index.tags[position]), key.attrs):
-            return position
-    return None
-
-
-class PageMarkup:
-    """A page's bytes with their tags, tokenized once however many elements are located."""
-
-    def __init__(self, data: bytes, names: frozenset[str] | None = None) -> None:
-        """``names``: the tag names of every element that will be located (and of their
-        hosts); None for all."""
-        self.data = data
-        self.names = names
-        self._indexes: dict[tuple[int, int], TagIndex] = {}
-
-    def tags(self, start: int = 0, end: int | None = None) -> TagIndex:
-        span = (start, len(self.data) if end is None else end)
-        if span not in self._indexes:
-            self._indexes[span] = TagIndex(iter_tags(self.data, *span, names=self.names))
-        return self._indexes[span]
-
-    def locate(self, key: ElementKey) -> tuple[int, int] | None:
-        """Byte range ``(start, end)`` of the element ``key`` names, or None when unsure."""
-        found = self._find(key)
-        return None if found is None else (found[0].start, found[1])
-
-    def content(self, key: ElementKey) -> tuple[int, int] | None:
-        """Byte range of a host element's content (between its start and end tags)."""
-        found = self._find(key)
-        if found is None or found[0].name in VOID:
-            return None
-        opening, end = found
-        return opening.end, self.data.rfind(b"<", opening.end, end)
-
-    def _find(self, key: ElementKey) -> tuple[Tag, int] | None:
-        """The start tag ``key`` names and the end offset of its element."""
-        region = (0, len(self.data)) if key.host is None else self.content(key.host)
-        if region is None:
-            return None
-        tags = self.tags(*region)
-        index = find_start(self.data, tags, key)
-        if index is None:
-            return None
-        end = matching_end(tags.following(index))
-        return None if end is None else (tags.tags[index], end)
-
-
 def line_span(data: bytes, first: int, last: int) -> tuple[int, int] | None:
     """Byte range of lines ``first``..``last`` (0-based, split on ``\\n``, the newline after
     the last line excluded); a leading UTF-8 byte-order mark is not part of line 0."""
@@ -363,81 +240,3 @@ def line_span(data: bytes, first: int, last: int) -> tuple[int, int] | None:
             return (start, len(data)) if _ == last - first else None
         end = newline + 1
     return start, end - 1
-
-
-class ElementKeys:
-    """Keys of the elements of one parsed page; ranks are counted once per tag name.
-
-    ``fragments`` are the ``<div>`` wrappers detection put around markup it re-parsed from
-    a host element's text (their elements' lines count from the host's content); an element
-    of another tree (markup parsed from an attribute value) has no key."""
-
-    def __init__(self, root: etree._Element, fragments: Sequence[etree._Element] = ()) -> None:
-        self.root = root
-        self.fragments = list(fragments)
-        self._ranks: dict[tuple[int, str], dict[etree._Element, int]] = {}
-
-    def key(self, el: etree._Element) -> ElementKey | None:
-        """None for an element that cannot be found in the page's bytes."""
-        scope, host = _scope_of(el, self.fragments)
-        if host is None and scope is not self.root:
-            return None
-        host_key = self.key(host) if host is not None else None
-        if (host is not None and host_key is None) or not isinstance(el.tag, str):
-            return None
-        if el.sourceline is None:
-            return None
-        rank = self._rank_map(scope, el.tag).get(el)
-        if rank is None:
-            return None
-        attrs = tuple((str(k).lower(), str(v)) for k, v in el.attrib.items())
-        line = min(el.sourceline, MAX_LINE)
-        return ElementKey(str(el.tag).lower(), line, rank, attrs, host_key)
-
-    def _rank_map(self, scope: etree._Element, tag: str) -> dict[etree._Element, int]:
-        """Each element named ``tag`` in ``scope`` -> its rank among those on its line."""
-        cache_key = (id(scope), tag)
-        if cache_key not in self._ranks:
-            counts: dict[int, int] = {}
-            ranks: dict[etree._Element, int] = {}
-            for other in _named(scope, tag):
-                if other is scope and scope is not self.root:
-                    continue  # the wrapper detection added is not in the page
-                if self.fragments and _scope_of(other, self.fragments)[0] is not scope:
-                    continue
-                line = min(other.sourceline or 0, MAX_LINE)
-                ranks[other] = counts.get(line, 0)
-                counts[line] = ranks[other] + 1
-            self._ranks[cache_key] = ranks
-        return self._ranks[cache_key]
-
-
-def _named(scope: etree._Element, tag: str) -> Iterator[etree._Element]:
-    """``scope.iter(tag)``, also for names lxml refuses as a filter: libxml2's HTML parser
-    keeps a control character of broken markup (``<h\x01``) in the tag name."""
-    try:
-        return iter(scope.iter(tag))
-    except ValueError:
-        return (el for el in scope.iter() if el.tag == tag)
-
-
-def element_key(
-    el: etree._Element,
-    fragments: Sequence[etree._Element] = (),
-    root: etree._Element | None = None,
-) -> ElementKey | None:
-    """The key of one element (``ElementKeys`` for several of one page)."""
-    return ElementKeys(root if root is not None else el.getroottree().getroot(), fragments).key(el)
-
-
-def _scope_of(
-    el: etree._Element, fragments: Sequence[etree._Element]
-) -> tuple[etree._Element, etree._Element | None]:
-    """(the fragment wrapper or document root an element belongs to, the fragment's host)."""
-    node = el.getparent()
-    last = el
-    while node is not None:
-        if any(node is fragment for fragment in fragments):
-            return node, node.getparent()
-        last, node = node, node.getparent()
-    return last, None

@@ -1,46 +1,50 @@
-"""Small reads over a parsed subtree shared by the detectors: its text, its status links,
-the post IDs written anywhere in it."""
+"""Small reads over a parsed subtree shared by the detectors: its status links, the post IDs
+written anywhere in it."""
 
 from __future__ import annotations
 
-from lxml import etree
-
 from ..urls import canonical_id, find_status, iter_statuses
+from .dom import Node, attribute_values, get, lead_text, tail_text, text_content
 
 ID_ATTRS = ("data-tweet-id", "data-tweetid", "data-tweet")
-_STRING_VALUE = etree.XPath("string()")
+
+__all__ = ["ID_ATTRS", "status_links", "subtree_ids", "text_content"]
 
 
-def text_content(el: etree._Element) -> str:
-    """All the text inside an element (its XPath string value)."""
-    return str(_STRING_VALUE(el))
-
-
-def status_links(el: etree._Element) -> list[tuple[etree._Element, str, str | None]]:
-    """Every ``<a href>`` to a status below ``el`` (element, id, handle)."""
+def status_links(el: Node) -> list[tuple[Node, str, str | None]]:
+    """Every ``<a href>`` to a status in ``el``'s subtree (element, id, handle)."""
     found = []
-    for a in el.iter("a"):
-        status = find_status(a.get("href") or "")
+    for a in el.css("a[href]"):
+        status = find_status(get(a, "href") or "")
         if status:
             found.append((a, *status))
     return found
 
 
-def subtree_ids(el: etree._Element, limit: int = 2) -> list[str]:
+def _values(node: Node, top: bool) -> list[str]:
+    """What may name a post at one element: attribute values (not JSON), its leading text,
+    the text after it (not for the subtree's top)."""
+    values = [v for v in attribute_values(node) if not v.lstrip().startswith(("{", "["))]
+    lead = lead_text(node)
+    if lead:
+        values.append(lead)
+    tail = None if top else tail_text(node)
+    if tail:
+        values.append(tail)
+    return values
+
+
+def subtree_ids(el: Node, limit: int = 2) -> list[str]:
     """Distinct status IDs written anywhere in a subtree (links, attributes, text), up to limit.
 
+    Each element is read as its attributes, its leading text, then the text after it.
     Attributes holding JSON are not read: the posts they name (props of other articles, a
     module's configuration) are data, not what the box shows."""
     ids: list[str] = []
-    for node in el.iter():
-        if not isinstance(node.tag, str):
+    for node in el.traverse():
+        if not node.is_element_node:
             continue
-        values = [v for v in node.attrib.values() if not v.lstrip().startswith(("{", "["))]
-        if node.text:
-            values.append(node.text)
-        if node is not el and node.tail:
-            values.append(node.tail)
-        for value in values:
+        for value in _values(node, node.mem_id == el.mem_id):
             if "status" not in value and "weet" not in value:
                 continue
             for post_id, _ in iter_statuses(value):
@@ -49,7 +53,7 @@ def subtree_ids(el: etree._Element, limit: int = 2) -> list[str]:
                     if len(ids) >= limit:
                         return ids
         for name in ID_ATTRS:
-            value = canonical_id(node.get(name))
-            if value and value not in ids:
-                ids.append(value)
+            named = canonical_id(get(node, name))
+            if named and named not in ids:
+                ids.append(named)
     return ids

@@ -16,7 +16,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 
-from lxml import etree
+from ..detect.dom import Node, get
 
 Cut = tuple[str, str, str]  # (before, inside, after) the display range
 
@@ -112,7 +112,7 @@ def _plausible(cut: Cut) -> bool:
     return all(_TCO_CODE.fullmatch(part) for part in after.split())
 
 
-def oembed_text(paragraph: etree._Element) -> tuple[str, list[tuple[str, str]]]:
+def oembed_text(paragraph: Node) -> tuple[str, list[tuple[str, str]]]:
     """The displayed text of an oEmbed blockquote's ``<p>``, and its media links as
     (t.co href, ``pic.twitter.com/…`` text) pairs.
 
@@ -127,24 +127,21 @@ def oembed_text(paragraph: etree._Element) -> tuple[str, list[tuple[str, str]]]:
     return "".join(parts).strip(), media
 
 
-def _walk(element: etree._Element, parts: list[str], media: list[tuple[str, str]]) -> None:
-    if element.text:
-        parts.append(element.text)
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "br":
+def _walk(element: Node, parts: list[str], media: list[tuple[str, str]]) -> None:
+    for child in element.iter(include_text=True):
+        if child.is_text_node:
+            parts.append(child.text_content or "")
+        elif child.tag == "br":
             parts.append("\n")
-        elif tag == "a":
+        elif child.tag == "a":
             _anchor(child, parts, media)
-        elif tag:
+        elif child.is_element_node:
             _walk(child, parts, media)
-        if child.tail:
-            parts.append(child.tail)
 
 
-def _anchor(a: etree._Element, parts: list[str], media: list[tuple[str, str]]) -> None:
-    href = (a.get("href") or "").strip()
-    shown = "".join(a.itertext())
+def _anchor(a: Node, parts: list[str], media: list[tuple[str, str]]) -> None:
+    href = (get(a, "href") or "").strip()
+    shown = a.text(deep=True)
     if _MEDIA_TEXT.fullmatch(shown):
         media.append((href, shown.strip()))
         if parts:  # the space before a media link goes with it

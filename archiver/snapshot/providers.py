@@ -15,7 +15,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from lxml import etree
 
-from ..detect.html import parse as parse_html
+from ..detect.dom import Node, elements, get
+from ..detect.dom import parse as parse_html
 from ..detect.html import read_blockquote
 from ..normalize import clean_text
 from ..urls import canonical_id, canonical_url, clean_handle, find_status
@@ -608,16 +609,16 @@ def _oembed_post(value: dict, body: bytes) -> ProviderResult:
     if not isinstance(markup, str) or "<blockquote" not in markup.lower():
         return _failure(OEMBED, 200, WRONG_SHAPE, "JSON has no blockquote in 'html'", body)
     try:
-        blockquote = parse_html(markup).xpath("//blockquote")[0]
+        blockquote = parse_html(markup).css("blockquote")[0]
         found = read_blockquote(blockquote)
-    except (etree.LxmlError, IndexError, ValueError) as exc:
+    except (IndexError, ValueError) as exc:
         error = f"cannot read the 'html' blockquote: {exc}"
         return _failure(OEMBED, 200, WRONG_SHAPE, error, body)
     author_url = _as_str(value.get("author_url")) or ""
     handle = clean_handle(urlsplit(author_url).path.strip("/").split("/")[-1]) or found.handle
     post_url = _as_str(value.get("url")) or ""
     status_id = (find_status(post_url) or (found.status_id, None))[0] or found.status_id
-    paragraph = next((child for child in blockquote if child.tag == "p"), None)
+    paragraph = next((child for child in elements(blockquote) if child.tag == "p"), None)
     text, links = oembed_text(paragraph) if paragraph is not None else (found.text or "", [])
     media = [_media_item(None, None, tco=href, display_url=shown) for href, shown in links]
     return ProviderResult(
@@ -637,20 +638,20 @@ def _oembed_post(value: dict, body: bytes) -> ProviderResult:
     )
 
 
-def _signature_time(blockquote: etree._Element) -> str | None:
+def _signature_time(blockquote: Node) -> str | None:
     """The full time some old markup puts on the date link (``data-datetime``), in UTC."""
-    for a in reversed(blockquote.findall("a")):
-        moment = _iso_time(a.get("data-datetime"))
+    for a in reversed([child for child in elements(blockquote) if child.tag == "a"]):
+        moment = _iso_time(get(a, "data-datetime"))
         if moment:
             return moment
     return None
 
 
-def _quoted_in_text(blockquote: etree._Element, own_id: str | None) -> str | None:
+def _quoted_in_text(blockquote: Node, own_id: str | None) -> str | None:
     """A status linked inside the text ``<p>`` (a quoted post), other than the post itself."""
-    for paragraph in blockquote.iter("p"):
-        for a in paragraph.iter("a"):
-            found = find_status(a.get("href") or "")
+    for paragraph in blockquote.css("p"):
+        for a in paragraph.css("a"):
+            found = find_status(get(a, "href") or "")
             if found and found[0] != own_id:
                 return found[0]
     return None

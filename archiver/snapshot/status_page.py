@@ -17,10 +17,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from lxml import etree
-
-from ..detect.html import parse as parse_html
-from ..detect.html import text_content
+from ..detect.dom import Node, get, text_content
+from ..detect.dom import parse as parse_html
 from ..detect.text import parse_title
 from ..normalize import clean_text, strip_title_wrapper
 from ..urls import clean_handle, find_status
@@ -43,7 +41,7 @@ def parse_status_page(http_status: int, content_type: str | None, body: bytes) -
         return _http_failure(p, http_status, content_type, body)
     try:
         root = parse_html(body.decode("utf-8", "replace"))
-    except (etree.LxmlError, ValueError) as exc:
+    except ValueError as exc:
         return _failure(p, 200, WRONG_SHAPE, f"not a readable HTML page ({exc})", body)
     meta = _meta(root)
     found = find_status(meta.get("og:url", "") or _canonical(root))
@@ -75,48 +73,48 @@ def parse_status_page(http_status: int, content_type: str | None, body: bytes) -
     )
 
 
-def _meta(root: etree._Element) -> dict[str, str]:
+def _meta(root: Node) -> dict[str, str]:
     """``<meta property|name=… content=…>`` by lowercased name, the first of each."""
     found: dict[str, str] = {}
-    for element in root.iter("meta"):
-        name = (element.get("property") or element.get("name") or "").strip().lower()
-        content = element.get("content")
+    for element in root.css("meta"):
+        name = (get(element, "property") or get(element, "name") or "").strip().lower()
+        content = get(element, "content")
         if name and content is not None and name not in found:
             found[name] = content
     return found
 
 
-def _canonical(root: etree._Element) -> str:
-    for link in root.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split():
-            return link.get("href") or ""
+def _canonical(root: Node) -> str:
+    for link in root.css("link"):
+        if "canonical" in (get(link, "rel") or "").lower().split():
+            return get(link, "href") or ""
     return ""
 
 
-def _title(root: etree._Element) -> str:
-    element = next(root.iter("title"), None)
+def _title(root: Node) -> str:
+    element = root.css_first("title")
     return clean_text(text_content(element)) if element is not None else ""
 
 
-def _permalink_tweet(root: etree._Element, post_id: str | None) -> etree._Element | None:
+def _permalink_tweet(root: Node, post_id: str | None) -> Node | None:
     """The element of the page's own post (not a reply or a quoted post around it)."""
-    candidates = root.xpath("//*[@data-tweet-id][@data-screen-name]")
+    candidates = root.css("[data-tweet-id][data-screen-name]")
     for element in candidates:
-        if post_id and element.get("data-tweet-id") == post_id:
+        if post_id and get(element, "data-tweet-id") == post_id:
             return element
-    permalink = [e for e in candidates if "permalink-tweet" in (e.get("class") or "")]
+    permalink = [e for e in candidates if "permalink-tweet" in (get(e, "class") or "")]
     return permalink[0] if permalink else None
 
 
-def _attr(element: etree._Element | None, name: str) -> str | None:
-    return element.get(name) if element is not None else None
+def _attr(element: Node | None, name: str) -> str | None:
+    return get(element, name) if element is not None else None
 
 
-def _tweet_text(tweet: etree._Element | None) -> str | None:
+def _tweet_text(tweet: Node | None) -> str | None:
     if tweet is None:
         return None
-    for paragraph in tweet.iter("p"):
-        if "tweet-text" in (paragraph.get("class") or "").split():
+    for paragraph in tweet.css("p"):
+        if "tweet-text" in (get(paragraph, "class") or "").split():
             return text_content(paragraph)
     return None
 
@@ -129,11 +127,11 @@ def _unquote(description: str | None) -> str | None:
     return text or None
 
 
-def _epoch_time(tweet: etree._Element | None) -> str | None:
+def _epoch_time(tweet: Node | None) -> str | None:
     if tweet is None:
         return None
-    for element in tweet.iter():
-        value = element.get("data-time")
+    for element in tweet.css("[data-time]"):
+        value = get(element, "data-time")
         if value and value.isdigit():
             moment = datetime.fromtimestamp(int(value), UTC)
             return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

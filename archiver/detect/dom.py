@@ -1,0 +1,181 @@
+"""The parsed page: selectolax's Lexbor tree, and the small reads of it detection shares.
+
+Lexbor builds the tree the way a browser does (the HTML Standard's algorithm, in C) at about
+twice libxml2's speed on real pages, and answers CSS selectors in C, so detection visits only
+the elements a selector picks. A node is a fresh Python object on each access, and two nodes
+compare equal when their markup is equal: identity is ``mem_id``, never ``==`` or ``is``.
+
+A ``<template>``'s content is a separate fragment in the HTML Standard; it is copied into the
+template element, so selectors, ancestors and text see it where the page wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .spans import VOID
+
+Node = LexborNode
+
+
+def parse(markup: str) -> Node:
+    """The root element (``<html>``) of a page (see ``shallow`` for hostile nesting)."""
+    root = LexborHTMLParser(shallow(markup)).root
+    if root is None:  # never for a document; kept for the type checker
+        root = LexborHTMLParser("<html></html>").root
+        assert root is not None
+    inline_templates(root)
+    return root
+
+
+def parse_fragment(markup: str) -> Node | None:
+    """Markup found as text or in an attribute, parsed into a ``<div>`` of its own
+    document (None when there is nothing to parse)."""
+    body = LexborHTMLParser(shallow(f"<div>{markup}</div>")).body
+    wrapper = body.css_first("div") if body is not None else None
+    if wrapper is not None:
+        inline_templates(wrapper)
+    return wrapper
+
+
+# Tree construction checks the stack of open elements on each tag, so its cost grows with
+# the square of the nesting depth (50,000 levels: 5 s). Real pages nest a few dozen levels.
+MAX_DEPTH = 4096
+CHUNK = 16384
+# Tags that carry no embed: dropped when a page nests deeper than MAX_DEPTH.
+_WRAPPER_TAGS = re.compile(
+    r"</?(?:(?:font|b|i|u|s|em|strong|small|big|center|strike|tt)\b[^>]*|div|span|section)>",
+    re.I,
+)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+
+
+def shallow(markup: str) -> str:
+    """The markup, or for a page nesting deeper than ``MAX_DEPTH``, the markup without its
+    attribute-less wrapper and presentational tags, cut where it still nests too deep."""
+    if _depth_bound(markup) <= MAX_DEPTH or _too_deep_at(markup) is None:
+        return markup
+    markup = _WRAPPER_TAGS.sub("", markup)
+    cut = _too_deep_at(markup)
+    return markup if cut is None else markup[:cut]
+
+
+def _depth_bound(markup: str) -> int:
+    """A cheap upper bound of the nesting depth: per chunk, every ``<`` may open an element
+    and each ``</`` closes one."""
+    depth = peak = 0
+    for start in range(0, len(markup), CHUNK):
+        opening = markup.count("<", start, start + CHUNK)
+        closing = markup.count("</", start, start + CHUNK)
+        peak = max(peak, depth + opening - closing)
+        depth = max(depth + opening - 2 * closing, 0)
+    return peak
+
+
+def _too_deep_at(markup: str) -> int | None:
+    """Where the tags (voids aside) first nest deeper than ``MAX_DEPTH``, or None."""
+    depth = 0
+    for match in _TAG.finditer(markup):
+        if match.group(1):
+            depth = max(depth - 1, 0)
+        elif match.group(2).lower() not in VOID:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+    return None
+
+
+def inline_templates(root: Node) -> None:
+    """Copy each ``<template>``'s content (nested ones too) into the template element."""
+    done: set[int] = set()
+    pending = [t for t in root.css("template")]
+    while pending:
+        template = pending.pop(0)
+        if template.mem_id in done:
+            continue
+        done.add(template.mem_id)
+        for fragment in template.template_fragments()[:1]:
+            for child in list(fragment.iter(include_text=True)):
+                template.insert_child(child)
+        pending.extend(t for t in template.css("template") if t.mem_id not in done)
+
+
+def get(el: Node, name: str) -> str | None:
+    """An attribute's value (None when absent; ``""`` for an attribute without a value)."""
+    attributes = el.attributes
+    return (attributes[name] or "") if name in attributes else None
+
+
+def attribute_items(el: Node) -> list[tuple[str, str]]:
+    return [(name, value or "") for name, value in el.attributes.items()]
+
+
+def attribute_values(el: Node) -> list[str]:
+    return [value or "" for value in el.attributes.values()]
+
+
+def kids(el: Node) -> list[Node]:
+    """Child elements and comments (what an lxml element holds as its children)."""
+    return list(el.iter())
+
+
+def elements(el: Node) -> list[Node]:
+    """Child elements."""
+    return [child for child in el.iter() if child.is_element_node]
+
+
+def lead_text(el: Node) -> str | None:
+    """The text before an element's first child element or comment (lxml's ``.text``)."""
+    return _text_run(el.first_child)
+
+
+def tail_text(el: Node) -> str | None:
+    """The text after an element up to its next sibling element or comment (lxml's
+    ``.tail``)."""
+    return _text_run(el.next)
+
+
+def _text_run(node: Node | None) -> str | None:
+    """The text of ``node`` and the text nodes after it, up to the first other node."""
+    parts = []
+    while node is not None and node.is_text_node:
+        parts.append(node.text_content or "")
+        node = node.next
+    return "".join(parts) or None
+
+
+def text_content(el: Node) -> str:
+    """All the text inside an element."""
+    return el.text(deep=True)
+
+
+def ancestors(el: Node) -> Iterator[Node]:
+    node = el.parent
+    while node is not None and node.is_element_node:
+        yield node
+        node = node.parent
+
+
+def is_inside(el: Node, ancestor: Node) -> bool:
+    return any(node.mem_id == ancestor.mem_id for node in ancestors(el))
+
+
+def descendants(el: Node, selector: str) -> list[Node]:
+    """Elements below ``el`` matching ``selector``, in document order (``el`` excluded)."""
+    return [node for node in el.css(selector) if node.mem_id != el.mem_id]
+
+
+def css_name(name: str) -> str:
+    """A tag or attribute name as a CSS identifier: every character but a letter, ``_`` or
+    ``-`` (and a digit after the first place) as a hex escape."""
+    return "".join(
+        c if c.isascii() and (c.isalpha() or c in "_-" or (i and c.isdigit())) else f"\\{ord(c):x} "
+        for i, c in enumerate(name)
+    )
+
+
+def serialize(el: Node) -> str:
+    return el.html or ""

@@ -1,0 +1,187 @@
+"""Where a parsed element's markup lies in the page's bytes, or None when that is not certain.
+
+Lexbor keeps no source positions, so an element is matched to a start tag of the tokens
+``spans`` reads from the bytes: the one of the same name at the same rank, in document order,
+among the elements of that name in the same scope (the page, or the markup re-parsed from a
+host element's text), and its attributes must agree. Tree construction may add or move
+elements, and then ranks in the tree and in the bytes differ:
+
+* a tag the builder drops, or an element it adds without a tag (a formatting element cloned
+  by the adoption agency algorithm, the ``<p>`` of a stray ``</p>``): the counts differ;
+* an element foster-parented out of a table (written between rows, placed before the
+  table): its count of ``<table>`` ancestors is lower than the number of tables around its
+  tag in the bytes.
+
+So a name is only located when the tree and the bytes hold as many elements of it, each at
+the same table depth; otherwise every element of that name gets None. ``<template>`` content
+is in the tree where the page wrote it (``dom.inline_templates``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .dom import Node, ancestors, css_name, get
+from .spans import START, Tag, attributes, matching_end, tokenize
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """An element's scope (the page, or a re-parsed host's wrapper), its host, its rank."""
+
+    element: Node
+    scope: Node
+    host: Node | None
+    rank: int
+
+
+class Locator:
+    """Byte ranges of elements of one parsed page; ``wrappers`` are the ``<div>`` elements
+    detection put in hosts in place of the markup it re-parsed from their text."""
+
+    def __init__(self, data: bytes, root: Node, wrappers: Sequence[Node] = ()) -> None:
+        self.data = data
+        self.root = root
+        self.wrappers = {wrapper.mem_id: wrapper for wrapper in wrappers}
+        self.names: frozenset[str] = frozenset()
+        self._tags: dict[Span, list[Tag]] = {}
+        self._names: dict[tuple[int, str], list[Node]] = {}
+        self._checked: dict[tuple[int, str, Span], bool] = {}
+
+    def locate_all(self, elements: Sequence[Node]) -> list[Span | None]:
+        """The range of each element (tokenizing only the names involved)."""
+        places = [self.place(el) for el in elements]
+        names = {"table"}
+        for place in places:
+            node = place
+            while node is not None:
+                names.add(node.element.tag or "")
+                node = self.place(node.host) if node.host is not None else None
+        self.names, self._tags = frozenset(names), {}
+        return [self._range(place) if place else None for place in places]
+
+    def locate(self, el: Node) -> Span | None:
+        return self.locate_all([el])[0]
+
+    def place(self, el: Node) -> Place | None:
+        """Where ``el`` is counted; None for an element of another tree, or a wrapper."""
+        if el.mem_id in self.wrappers or not el.is_element_node or not el.tag:
+            return None
+        scope, host = self.root, None
+        top = el
+        for node in ancestors(el):
+            if node.mem_id in self.wrappers:
+                scope, host = node, node.parent
+                break
+            top = node
+        if host is None and top.mem_id != self.root.mem_id:
+            return None
+        named = self._named(scope, el.tag)
+        rank = next((i for i, other in enumerate(named) if other.mem_id == el.mem_id), None)
+        return None if rank is None else Place(el, scope, host, rank)
+
+    def _named(self, scope: Node, tag: str) -> list[Node]:
+        """The elements named ``tag`` of a scope in document order, without the wrappers and
+        what they hold (their tags are not in this scope's bytes)."""
+        key = (scope.mem_id, tag)
+        if key not in self._names:
+            hidden: set[int] = set()
+            for wrapper in self.wrappers.values():
+                if wrapper.mem_id != scope.mem_id:
+                    hidden.update(node.mem_id for node in wrapper.css(css_name(tag)))
+                    hidden.add(wrapper.mem_id)
+            found = [el for el in scope.css(css_name(tag)) if el.mem_id not in hidden]
+            self._names[key] = [el for el in found if el.mem_id != scope.mem_id]
+        return self._names[key]
+
+    def _region(self, place: Place) -> Span | None:
+        """The bytes a place's scope was parsed from: the page, or its host's content."""
+        if place.host is None:
+            return 0, len(self.data)
+        host = self.place(place.host)
+        found = self._find(host) if host is not None else None
+        if found is None:
+            return None
+        opening, end = found
+        return opening.end, self.data.rfind(b"<", opening.end, end)
+
+    def _range(self, place: Place) -> Span | None:
+        found = self._find(place)
+        return None if found is None else (found[0].start, found[1])
+
+    def _find(self, place: Place) -> tuple[Tag, int] | None:
+        """The start tag of a placed element and the end offset of its markup."""
+        region = self._region(place)
+        if region is None:
+            return None
+        tags = self._tokens(region)
+        tag = place.element.tag or ""
+        starts = [i for i, t in enumerate(tags) if t.kind == START and t.name == tag]
+        if not self._consistent(place, region, tags, starts):
+            return None
+        index = starts[place.rank]
+        if not _attrs_agree(self.data, tags[index], place.element):
+            return None
+        end = matching_end(iter(tags[index:]))
+        return None if end is None else (tags[index], end)
+
+    def _tokens(self, region: Span) -> list[Tag]:
+        """Every tag of the names located in a region (all of them: the counts are
+        checked)."""
+        if region not in self._tags:
+            self._tags[region] = tokenize(self.data, *region, names=self.names)
+        return self._tags[region]
+
+    def _consistent(self, place: Place, region: Span, tags: list[Tag], starts: list[int]) -> bool:
+        """The tree and the bytes hold as many elements of this name, at the same table
+        depths."""
+        tag = place.element.tag or ""
+        key = (place.scope.mem_id, tag, region)
+        if key not in self._checked:
+            named = self._named(place.scope, tag)
+            same = len(named) == len(starts)
+            if same and any(t.name == "table" for t in tags):
+                same = _token_depths(tags, starts) == self._tree_depths(place.scope, named)
+            self._checked[key] = same
+        return self._checked[key]
+
+    def _tree_depths(self, scope: Node, named: list[Node]) -> list[int]:
+        """How many ``<table>`` elements of the scope hold each element."""
+        depths = []
+        for el in named:
+            depth = 0
+            for node in ancestors(el):
+                if node.mem_id == scope.mem_id:
+                    break
+                depth += node.tag == "table"
+            depths.append(depth)
+        return depths
+
+
+def _token_depths(tags: list[Tag], starts: list[int]) -> list[int]:
+    """How many open ``<table>`` tags surround each start tag of ``starts``."""
+    wanted = set(starts)
+    depth, depths = 0, []
+    for index, tag in enumerate(tags):
+        if tag.name == "table":
+            depth = depth + 1 if tag.kind == START else max(depth - 1, 0)
+        elif index in wanted:
+            depths.append(depth)
+    return depths
+
+
+def _attrs_agree(data: bytes, tag: Tag, el: Node) -> bool:
+    """The start tag's attributes are the element's: the same names, and the same values
+    except where a value holds a character reference (Python's decoding of those in
+    attribute values is not exactly the HTML Standard's)."""
+    found = attributes(data, tag)
+    wanted = {name: get(el, name) or "" for name in el.attributes}
+    if set(found) != set(wanted):
+        return False
+    return all(
+        found[name] == value or "&" in data[tag.start : tag.end].decode("latin-1")
+        for name, value in wanted.items()
+    )
