@@ -167,8 +167,9 @@ def _from_html(
     text: str, raw: bytes, include_links: bool, hints: PageHints, source: PageBytes | None
 ) -> list[Embed]:
     from .dom import parse
+    from .flatten import visible_lines
     from .hidden import expand_hidden_markup
-    from .html import find_embeds, visible_lines
+    from .html import find_embeds
 
     root = parse(text)
     fragments = expand_hidden_markup(root)

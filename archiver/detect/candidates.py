@@ -19,7 +19,6 @@ those few elements only.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -34,35 +33,51 @@ TEXT_URL_WORDS = ("/status", "[tweet")
 ENCODED_WORDS = tuple(marker.decode("ascii") for marker in BASE64_MARKERS)
 SPACE = frozenset(b"\t\n\f\r ")
 NAME_STOPS = SPACE | frozenset(b"\"'<>/=")
-_BARE_VALUE = re.compile(rb"[\t\n\f\r ]*[^\t\n\f\r \"'=<>`]*")
+# What may start an attribute value's run: a quote, then an unquoted one's delimiters.
+VALUE_STARTS = (b'"', b"'", b" ", b"\t", b"\n", b"\f", b"\r", b">")
 NAME_WINDOW = 256
 
 
 def attribute_names(markup: bytes, words: tuple[str, ...] = CORE_WORDS) -> set[tuple[str, str]]:
     """(name, word) for each attribute whose value may hold one of ``words`` in ``markup``
-    (a superset: the name before the quote, or the ``=``, that precedes an occurrence).
+    (a superset). A value holding an occurrence starts after the last ``"`` or ``'`` before
+    it (a quoted value: the name is before that quote and its ``=``) or after the last space
+    or ``>`` (an unquoted value, which may hold quotes and ``=``: the name runs from the last
+    ``/`` to the first ``=``).
 
     Markup characters are single ASCII bytes in every encoding the detector searches
-    (``pagebytes``), and ``bytes.find`` runs at memory speed. Occurrences come in order, so
-    the last quote before each is searched for only since the previous one."""
+    (``pagebytes``). Occurrences come in order, so each delimiter is searched for only since
+    the previous occurrence: one pass over the markup in all."""
     found: set[tuple[str, str]] = set()
-    names: dict[int, str | None] = {}
-    double = single = -1
-    searched = 0
+    names: dict[tuple[int, int], list[str]] = {}
+    last = dict.fromkeys(VALUE_STARTS, -1)
+    run, equals, searched = -1, -1, 0
     for at, word in _occurrences(markup, words):
-        double = max(double, markup.rfind(b'"', searched, at))
-        single = max(single, markup.rfind(b"'", searched, at))
+        for char in VALUE_STARTS:
+            last[char] = max(last[char], markup.rfind(char, searched, at))
+        if (bare := max(last[char] for char in VALUE_STARTS[2:])) != run:
+            run, equals = bare, -1  # a new unquoted run, its first "=" not seen yet
+        if equals < 0:
+            equals = markup.find(b"=", max(run + 1, searched), at)
         searched = at
-        equals = markup.rfind(b"=", max(0, at - NAME_WINDOW), at)
-        bare = equals if equals >= 0 and _BARE_VALUE.fullmatch(markup, equals + 1, at) else -1
-        for quote in (double, single, bare):
-            if quote <= 0:
-                continue
-            if quote not in names:
-                names[quote] = _name_before(markup, quote if quote != bare else quote + 1)
-            name = names[quote]
-            if name:
-                found.add((name, word))
+        for key in ((last[b'"'], -1), (last[b"'"], -1), (run, equals)):
+            if key not in names:
+                names[key] = _names_at(markup, *key)
+            found.update((name, word) for name in names[key])
+    return found
+
+
+def _names_at(markup: bytes, start: int, equals: int) -> list[str]:
+    """The attribute names of a value: for a quoted one (``equals`` -1, its quote at
+    ``start``), the name before the quote's ``=``; for an unquoted run after ``start``, the
+    name before an ``=`` just before the run, or from the run's last ``/`` to its first
+    ``=`` (at ``equals``)."""
+    if equals == -1 and start >= 0 and markup[start] in b"\"'":
+        return [name] if start > 0 and (name := _name_before(markup, start)) else []
+    found = [name] if start >= 0 and (name := _name_before(markup, start + 1)) else []
+    if equals > start + 1:
+        named = markup[start + 1 : equals].rsplit(b"/", 1)[-1].lstrip(b"<")
+        found += [named.decode("utf-8", "replace").lower()] if named else []
     return found
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -56,7 +57,9 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 def shallow(markup: str) -> str:
     """The markup, or for a page nesting deeper than ``MAX_DEPTH``, the markup without its
     attribute-less wrapper and presentational tags, cut where it still nests too deep."""
-    if _depth_bound(markup) <= MAX_DEPTH or _too_deep_at(markup) is None:
+    if markup.count("<") <= MAX_DEPTH or _depth_bound(markup) <= MAX_DEPTH:
+        return markup  # most pages: fewer tags in all than the depth allowed
+    if _too_deep_at(markup) is None:
         return markup
     markup = _WRAPPER_TAGS.sub("", markup)
     cut = _too_deep_at(markup)
@@ -168,6 +171,7 @@ def descendants(el: Node, selector: str) -> list[Node]:
     return [node for node in el.css(selector) if node.mem_id != el.mem_id]
 
 
+@lru_cache(maxsize=4096)
 def css_name(name: str) -> str:
     """A tag or attribute name as a CSS identifier: every character but a letter, ``_`` or
     ``-`` (and a digit after the first place) as a hex escape."""

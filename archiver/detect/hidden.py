@@ -37,7 +37,8 @@ JS_SCRIPT_TYPES = frozenset(
         "text/babel",
     }
 )
-RAW_TEXT_HOLDERS = ("template", "noscript", "script", "textarea", "xmp")
+# A script without a type is JavaScript: never a holder.
+HOLDERS_SELECTOR = "template, noscript, script[type], textarea, xmp"
 EMBED_WORDS = ("status", "weet", "witter")
 BASE64_VALUE = re.compile(r"[A-Za-z0-9+/\s]{16,}={0,2}")
 
@@ -77,7 +78,7 @@ def expand_hidden_markup(root: Node) -> list[Fragment]:
     Returns the wrappers added (``spans`` locates their elements inside the host's content).
     A second call finds nothing left to expand."""
     fragments: list[Fragment] = []
-    for node in root.css(", ".join(RAW_TEXT_HOLDERS)):
+    for node in root.css(HOLDERS_SELECTOR):
         if not holds_markup_as_text(node):
             continue
         text = lead_text(node) or ""

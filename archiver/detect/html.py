@@ -59,6 +59,7 @@ from .dom import (
     parse_fragment,
     tail_text,
 )
+from .flatten import BLOCK_TAGS, flatten
 from .hidden import attribute_markup, expand_hidden_markup
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
 from .prefilter import ALL_SEARCHES, PageHints
@@ -74,29 +75,6 @@ STRONG_CLASSES = frozenset(
 # On an element already marked as a post (publish class, amp-twitter), a plain ``data-id``.
 MARKED_ID_ATTRS = (*ID_ATTRS, "data-id")
 SKIP_ATTRS = frozenset({"href", "class", "id", "style"})
-BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "li",
-        "figure",
-        "section",
-        "article",
-        "blockquote",
-        "center",
-        "td",
-        "dd",
-        "header",
-        "footer",
-        "aside",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-    ]
-)
 # A generic container bigger than this is a page region, not a post.
 MAX_CONTAINER_TEXT = 3000
 MAX_CONTAINER_ELEMENTS = 250
@@ -638,51 +616,3 @@ def merge_rendered_pairs(found: list[Found]) -> list[Found]:
             continue
         merged.append(hit)
     return merged
-
-
-INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "svg"})
-
-
-PREFORMATTED = frozenset({"pre", "textarea", "plaintext", "listing", "xmp"})
-# A line break in the markup is a space on screen (outside <pre>): only <br> and blocks break.
-_SOURCE_BREAKS = str.maketrans("\n\r\t\f", "    ")
-
-
-def flatten(root: Node, placeholders: dict[int, str] | None = None) -> str:
-    """Text the way a reader tool flattens markup: block boundaries and ``<br>`` become
-    newlines, line breaks in the source become spaces (except in ``<pre>``), invisible
-    elements vanish, and an element listed in ``placeholders`` (by ``mem_id``) is replaced
-    by its placeholder line. Iterative, so deep nesting cannot overflow."""
-    placeholders = placeholders or {}
-    parts: list[str] = []
-    pre = 0
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, closing = stack.pop()
-        if closing:
-            pre -= node.tag in PREFORMATTED
-            if node.tag in BLOCK_TAGS:
-                parts.append("\n")
-            continue
-        if node.is_text_node:
-            text = node.text_content or ""
-            parts.append(text if pre else text.translate(_SOURCE_BREAKS))
-            continue
-        tag = node.tag or ""
-        if node.mem_id in placeholders:
-            parts.append(f"\n{placeholders[node.mem_id]}\n")
-        elif node.is_element_node and tag not in INVISIBLE:
-            pre += tag in PREFORMATTED
-            if tag in BLOCK_TAGS or tag == "br":
-                parts.append("\n")
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(list(node.iter(include_text=True))))
-    return "".join(parts)
-
-
-def visible_lines(root: Node, embeds: list[Node]) -> list[str]:
-    """The page as lines of text; each embed element becomes one line ``\ufffcN`` so text
-    forms keep their place among the markup embeds."""
-    from . import SENTINEL
-
-    return flatten(root, {el.mem_id: f"{SENTINEL}{n}" for n, el in enumerate(embeds)}).split("\n")

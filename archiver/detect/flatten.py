@@ -1,0 +1,101 @@
+"""Text the way a reader tool flattens markup, for the text forms and an embed's text.
+
+Block boundaries and ``<br>`` become newlines, line breaks in the source become spaces
+(except in ``<pre>``), invisible elements vanish, and each embed element found in markup can
+stand as one placeholder line. Python visits only the elements that hold a line break (a
+block, ``<br>``, an invisible or preformatted element) or an embed below them; the text of
+any other element is read in one call to Lexbor (``text()``, in C).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .dom import Node
+
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "figure",
+        "section",
+        "article",
+        "blockquote",
+        "center",
+        "td",
+        "dd",
+        "header",
+        "footer",
+        "aside",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    ]
+)
+INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "svg"})
+PREFORMATTED = frozenset({"pre", "textarea", "plaintext", "listing", "xmp"})
+BREAKING = ", ".join(sorted(BLOCK_TAGS | INVISIBLE | PREFORMATTED | {"br"}))
+# A line break in the markup is a space on screen (outside <pre>): only <br> and blocks break.
+_SOURCE_BREAKS = str.maketrans("\n\r\t\f", "    ")
+
+
+def flatten(root: Node, placeholders: Sequence[tuple[Node, str]] = ()) -> str:
+    """The text of ``root``'s subtree; each (element, line) of ``placeholders`` stands as
+    that line. Iterative, so deep nesting cannot overflow."""
+    lines = {el.mem_id: line for el, line in placeholders}
+    structured = _holding(root, [el for el, _ in placeholders])
+    parts: list[str] = []
+    pre = 0
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        tag = node.tag or ""
+        if closing:
+            pre -= tag in PREFORMATTED
+            if tag in BLOCK_TAGS:
+                parts.append("\n")
+        elif node.is_text_node:
+            parts.append(_source_text(node.text_content or "", pre))
+        elif node.mem_id in lines:
+            parts.append(f"\n{lines[node.mem_id]}\n")
+        elif node.is_element_node and tag not in INVISIBLE:
+            if tag in BLOCK_TAGS or tag == "br":
+                parts.append("\n")
+            if node.mem_id not in structured:  # nothing below it breaks a line
+                parts.append(_source_text(node.text(deep=True), pre + (tag in PREFORMATTED)))
+                parts.append("\n" if tag in BLOCK_TAGS else "")
+                continue
+            pre += tag in PREFORMATTED
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(list(node.iter(include_text=True))))
+    return "".join(parts)
+
+
+def _source_text(text: str, pre: int) -> str:
+    return text if pre else text.translate(_SOURCE_BREAKS)
+
+
+def _holding(root: Node, below: list[Node]) -> set[int]:
+    """``mem_id`` of each element of ``root``'s subtree that holds a line-breaking element
+    or one of ``below``."""
+    held: set[int] = set()
+    for el in [*root.css(BREAKING), *below]:
+        node = el.parent
+        while node is not None and node.is_element_node and node.mem_id not in held:
+            held.add(node.mem_id)
+            if node.mem_id == root.mem_id:
+                break
+            node = node.parent
+    return held
+
+
+def visible_lines(root: Node, embeds: list[Node]) -> list[str]:
+    """The page as lines of text; each embed element becomes one line ``\ufffcN`` so text
+    forms keep their place among the markup embeds."""
+    from . import SENTINEL
+
+    return flatten(root, [(el, f"{SENTINEL}{n}") for n, el in enumerate(embeds)]).split("\n")
