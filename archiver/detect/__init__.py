@@ -51,6 +51,7 @@ HTML_HINTS = (
     b"<BODY",
 )
 SENTINEL = "\ufffc"
+SURROGATE_UTF8 = re.compile(rb"\xed[\xa0-\xbf]")  # a lone surrogate, as "surrogatepass" writes it
 X_HOSTS = re.compile(r"(?:^|\.)(?:twitter|x)\.com$", re.I)
 
 
@@ -171,7 +172,7 @@ def _from_html(
     from .hidden import expand_hidden_markup
     from .html import find_embeds
 
-    root = parse(text)
+    root = parse(text, raw if _is_utf8_of(text, raw, source) else None)
     fragments = expand_hidden_markup(root)
     sources = b"\n".join([raw, *(fragment.source for fragment in fragments)])
     found = find_embeds(root, sources, include_links=include_links, hints=hints)
@@ -210,6 +211,20 @@ def _from_html(
         else _markup_embed(position, item, raws[id(item)], spans[id(item)], source)
         for position, item in enumerate(ordered)
     ]
+
+
+def _is_utf8_of(text: str, raw: bytes, source: PageBytes | None) -> bool:
+    """True when ``raw`` is exactly ``text`` in UTF-8: a UTF-8 page without a byte-order
+    mark (the decoder drops it), decoded without a replacement, holding no lone surrogate
+    (text given as ``str`` may)."""
+    return (
+        source is not None
+        and source.page is None
+        and source.codec.lower().replace("_", "-") in ("utf-8", "utf8")
+        and not raw.startswith(codecs.BOM_UTF8)
+        and "\ufffd" not in text
+        and (b"\xed" not in raw or not SURROGATE_UTF8.search(raw))
+    )
 
 
 def _markup_spans(

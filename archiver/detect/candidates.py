@@ -33,8 +33,8 @@ TEXT_URL_WORDS = ("/status", "[tweet")
 ENCODED_WORDS = tuple(marker.decode("ascii") for marker in BASE64_MARKERS)
 SPACE = frozenset(b"\t\n\f\r ")
 NAME_STOPS = SPACE | frozenset(b"\"'<>/=")
-# What may start an attribute value's run: a quote, then an unquoted one's delimiters.
-VALUE_STARTS = (b'"', b"'", b" ", b"\t", b"\n", b"\f", b"\r", b">")
+# What ends an unquoted attribute value (the run before a value holding a word).
+BREAKS = (b" ", b"\t", b"\n", b"\f", b"\r", b">")
 NAME_WINDOW = 256
 
 
@@ -50,20 +50,30 @@ def attribute_names(markup: bytes, words: tuple[str, ...] = CORE_WORDS) -> set[t
     the previous occurrence: one pass over the markup in all."""
     found: set[tuple[str, str]] = set()
     names: dict[tuple[int, int], list[str]] = {}
-    last = dict.fromkeys(VALUE_STARTS, -1)
-    run, equals, searched = -1, -1, 0
+    double = single = run = equals = -1
+    searched = 0
     for at, word in _occurrences(markup, words):
-        for char in VALUE_STARTS:
-            last[char] = max(last[char], markup.rfind(char, searched, at))
-        if (bare := max(last[char] for char in VALUE_STARTS[2:])) != run:
+        double = max(double, markup.rfind(b'"', searched, at))
+        single = max(single, markup.rfind(b"'", searched, at))
+        if (bare := max(run, _last_break(markup, searched, at))) != run:
             run, equals = bare, -1  # a new unquoted run, its first "=" not seen yet
         if equals < 0:
             equals = markup.find(b"=", max(run + 1, searched), at)
         searched = at
-        for key in ((last[b'"'], -1), (last[b"'"], -1), (run, equals)):
+        for key in ((double, -1), (single, -1), (run, equals)):
             if key not in names:
                 names[key] = _names_at(markup, *key)
             found.update((name, word) for name in names[key])
+    return found
+
+
+def _last_break(markup: bytes, since: int, at: int) -> int:
+    """The last space or ``>`` between ``since`` and ``at`` (-1 if none): near ``at`` first,
+    as prose and markup have one every few bytes."""
+    near = max(since, at - NAME_WINDOW)
+    found = max(markup.rfind(char, near, at) for char in BREAKS)
+    if found < 0 and near > since:
+        found = max(markup.rfind(char, since, near) for char in BREAKS)
     return found
 
 

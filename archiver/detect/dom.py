@@ -22,9 +22,15 @@ from .spans import VOID
 Node = LexborNode
 
 
-def parse(markup: str) -> Node:
-    """The root element (``<html>``) of a page (see ``shallow`` for hostile nesting)."""
-    root = LexborHTMLParser(shallow(markup)).root
+def parse(markup: str, utf8: bytes | None = None) -> Node:
+    """The root element (``<html>``) of a page (see ``shallow`` for hostile nesting).
+
+    ``utf8``: the page's own bytes when they are exactly ``markup`` in UTF-8 (Lexbor reads
+    them as they are: no copy of the page, and a tag count at ``memchr`` speed)."""
+    if utf8 is not None and utf8.count(b"<") <= MAX_DEPTH:
+        root = LexborHTMLParser(utf8).root
+    else:
+        root = LexborHTMLParser(shallow(markup)).root
     if root is None:  # never for a document; kept for the type checker
         root = LexborHTMLParser("<html></html>").root
         assert root is not None
