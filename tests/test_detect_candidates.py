@@ -111,6 +111,13 @@ def test_odd_attribute_names_still_make_a_valid_selector():
     assert [el.tag for el in candidates(root, markup.encode(), HINT_SETS[0])] == ["div"]
 
 
+def test_a_name_in_another_encoding_makes_every_element_a_candidate():
+    markup = '<p>x</p><div dätä="https://x.com/a/status/1">t</div>'
+    root = parse(markup)
+    found = candidates(root, markup.encode("latin-1"), HINT_SETS[0])
+    assert [el.tag for el in found] == ["div"]
+
+
 @settings(max_examples=150, deadline=None)
 @given(documents)
 def test_generated_documents(document):

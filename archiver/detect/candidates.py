@@ -152,7 +152,11 @@ def selector(
     hints: PageHints, names: Iterable[tuple[str, str]], encoded: Iterable[tuple[str, str]]
 ) -> str:
     """One CSS selector list for every element the tests may accept (a superset):
-    ``names`` and ``encoded`` are (attribute, word) pairs (``attribute_names``)."""
+    ``names`` and ``encoded`` are (attribute, word) pairs (``attribute_names``). A name that
+    is not ASCII was read from bytes in an encoding this module does not know: every element
+    is then a candidate (the tests in Python decide)."""
+    if not all(name.isascii() for name, _ in [*names, *encoded]):
+        return "*"
     parts = ["blockquote"]
     parts += [f'[{css_name(n)}*="{w}"]' for n, w in sorted(names)]
     if hints.id_attributes:
