@@ -58,7 +58,9 @@ def sniff_encoding(data: bytes, content_type: str | None = None) -> str | None:
             return codec
     meta = _META_CHARSET.search(data[:4096])
     if meta:
-        return _codec(meta.group(1).decode("ascii", "ignore"))
+        codec = _codec(meta.group(1).decode("ascii", "ignore"))
+        # A meta tag readable as ASCII cannot be UTF-16/32: the HTML Standard reads it as UTF-8.
+        return "utf-8" if codec and codec.startswith(("utf-16", "utf-32")) else codec
     return None
 
 
@@ -135,6 +137,9 @@ _HEAD_PATTERNS = {
     "attr": (r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", 0),
 }
 _KEY_HINTS = ("og:", "date", "published")
+# Codecs (``codecs.lookup`` names) whose characters may hold the bytes of ASCII markup: their
+# heads cannot be searched as bytes. Every other codec Python has keeps ``<>"'=`` for markup.
+_ASCII_REUSING = ("utf-16", "utf-32", "utf-7", "iso2022", "hz")
 
 
 class _HeadSyntax:
@@ -189,10 +194,13 @@ def page_info(head: str | bytes, codec: str = "utf-8", errors: str = "replace") 
 
 def head_info(data: bytes, content_type: str | None = None) -> PageInfo:
     """``page_info`` of a page's bytes, without decoding the page: the values are decoded
-    with the declared encoding, else as UTF-8; when one is not UTF-8, the head is decoded
-    as a whole (``decode_head``, which guesses the encoding)."""
+    with the declared encoding, else as UTF-8. The head is decoded as a whole
+    (``decode_head``) when a value is not UTF-8 (the encoding is then guessed) and when the
+    declared encoding writes ``<``, ``>``, quotes or ``=`` bytes inside its characters."""
+    declared = sniff_encoding(data, content_type)
+    if declared and declared.startswith(_ASCII_REUSING):
+        return page_info(decode_head(data, content_type))
     try:
-        declared = sniff_encoding(data, content_type)
         return page_info(data, declared or "utf-8", "replace" if declared else "strict")
     except UnicodeDecodeError:
         return page_info(decode_head(data, content_type))

@@ -158,6 +158,13 @@ HEAD_OF_UTF8 = """<head><title>Caf\u00e9 &amp; bar</title>
         ),
         (b"", None),
         (b"<head><title>\xff\xfe</title>", "text/html; charset=utf-8"),  # declared: replaced
+        # ISO-2022-JP writes '"' (0x22) inside "→": its head cannot be searched as bytes.
+        (
+            '<head><meta property="og:site_name" content="日本→ニュース"></head>'.encode(
+                "iso-2022-jp"
+            ),
+            "text/html; charset=iso-2022-jp",
+        ),
     ],
 )
 def test_head_info_of_bytes_equals_page_info_of_the_decoded_head(data, content_type):
@@ -171,3 +178,27 @@ def test_head_info_decodes_only_the_values():
         "Z\u00fcrich Post",
         "/caf\u00e9",
     )
+
+
+def test_head_info_of_an_encoding_that_reuses_ascii_bytes():
+    data = '<head><meta property="og:site_name" content="日本→ニュース"></head>'.encode(
+        "iso-2022-jp"
+    )
+    assert head_info(data, "text/html; charset=iso-2022-jp").site == "日本→ニュース"
+
+
+def test_a_meta_tag_declaring_utf16_in_ascii_bytes_means_utf8():
+    page = (
+        b'<html><head><meta charset="utf-16"><title>Hello world</title></head><body>x</body></html>'
+    )
+    assert sniff_encoding(page) == "utf-8"
+    assert find_posts(page, content_type="text/html").page.title == "Hello world"
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/html; charset=utf-16", "text/html; charset=utf-16le"]
+)
+def test_page_info_of_a_utf16_page_without_embeds(content_type):
+    text = "<html><head><title>Harbour news</title></head><body><p>No posts.</p></body></html>"
+    data = text.encode("utf-16" if content_type.endswith("16") else "utf-16-le")
+    assert find_posts(data, content_type=content_type).page.title == "Harbour news"

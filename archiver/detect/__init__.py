@@ -111,7 +111,11 @@ def find_posts(
         html = looks_like_html(raw) or bool(content_type and "html" in content_type)
     hints = survey(raw)
     if not hints.candidate:
-        return Detection(head_info(raw, content_type) if html else PageInfo(), [])
+        if not html:
+            return Detection(PageInfo(), [])
+        # A wide page was decoded: its head is read as text (``raw`` is its UTF-8 encoding,
+        # which its declared charset does not describe).
+        return Detection(page_info(data) if wide else head_info(raw, content_type), [])
     # Byte ranges index the bytes given (a str: its UTF-8 encoding).
     if isinstance(data, str):
         text = data
