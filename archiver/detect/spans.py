@@ -122,8 +122,11 @@ def _skipped(names: frozenset[bytes] | None, wanted: bytes) -> list[bytes]:
     order an HTML5 tokenizer tells them apart."""
     plaintext = _one_of([b"plaintext"]) + _ATTRS + b">.*"  # the rest of the page is text
     no_token = rb"(?!/?%s%s>)" % (wanted, _ATTRS)  # a '<' that opens no token
+    # The end of the region inside a tag: nothing after it is markup. Without this, each
+    # later '<' of an unterminated tag would read its attributes to the end again.
+    at_eof = rb"/?[A-Za-z][^\t\n\f\r />]*+%s\Z" % _ATTRS_ANY
     if names is None:
-        return [*_UNREPORTED, plaintext, no_token]
+        return [*_UNREPORTED, plaintext, at_eof, no_token]
     # Most tags first: those whose first letter starts none of the names told apart after
     # them; the others are tried only for the remaining first letters, so that no tag's
     # attributes are read twice.
@@ -144,6 +147,7 @@ def _skipped(names: frozenset[bytes] | None, wanted: bytes) -> list[bytes]:
         *other_raw,
         plaintext,
         other,
+        at_eof,
         no_token,
     ]
 
