@@ -409,3 +409,10 @@ def test_every_markup_embed_of_the_real_corpus_is_located() -> None:
             assert embed.status_id is None or embed.status_id.encode() in exact
             located += 1
     assert located > 100
+
+
+def test_a_tag_name_the_parser_rewrote_is_not_looked_for() -> None:
+    """HTML5 turns a NUL in a tag name into U+FFFD, which no byte of the page spells."""
+    assert tokenize(b"<h\x00 x><p>a</p>", names=frozenset({"h\ufffd", "p"})) == tokenize(
+        b"<h\x00 x><p>a</p>", names=frozenset({"p"})
+    )

@@ -181,7 +181,8 @@ def iter_tags(
     data: bytes, start: int = 0, end: int | None = None, names: frozenset[str] | None = None
 ) -> Iterator[Tag]:
     """``tokenize``, one tag at a time: the page is read only as far as the tags asked for."""
-    wanted = None if names is None else {name.encode("ascii") for name in names}
+    # A name the page's bytes cannot spell (the parser's U+FFFD for a NUL) is never found.
+    wanted = None if names is None else {n.encode("ascii") for n in names if n.isascii()}
     if wanted is not None:
         wanted = {name for name in wanted if _REPORTABLE.fullmatch(name)}
         if not wanted:
