@@ -416,3 +416,26 @@ def test_a_tag_name_the_parser_rewrote_is_not_looked_for() -> None:
     assert tokenize(b"<h\x00 x><p>a</p>", names=frozenset({"h\ufffd", "p"})) == tokenize(
         b"<h\x00 x><p>a</p>", names=frozenset({"p"})
     )
+
+
+POST = (
+    '<blockquote class="twitter-tweet"><p>{text}</p>&mdash; A (@a) '
+    '<a href="https://twitter.com/a/status/{id}">May 1, 2020</a></blockquote>'
+)
+
+
+@pytest.mark.parametrize(
+    "foreign", ["<svg><style>{}</style></svg>", "<math><title>{}</title></math>"]
+)
+def test_an_element_is_never_given_the_bytes_of_another_post(foreign: str) -> None:
+    """In SVG and MathML, <style> and <title> hold markup (the byte tokenizer takes them for
+    raw text), and '<!--<script>' inside a script starts its double-escaped state (the
+    tokenizer sees tags there). Once each, the counts agree and the ranks pair post 222 with
+    post 111's markup; the located bytes are checked, so it gets no range instead."""
+    real = foreign.format(POST.format(text="REAL", id=222))
+    fake = "<script><!--<script></script>" + POST.format(text="FAKE", id=111) + "--></script>"
+    page = f"<html><body>{real}\n{fake}</body></html>".encode()
+    for embed in find_posts(page, content_type="text/html").embeds:
+        if embed.raw_start is not None:
+            shown = page[embed.raw_start : embed.raw_end]
+            assert f"/status/{embed.status_id}".encode() in shown
