@@ -191,7 +191,7 @@ def test_verify_fails_on_every_changed_byte(run_cli, tmp_path, db_path) -> None:
     missed = []
     for position in range(len(original)):  # every byte of the file, one at a time
         changed = bytearray(original)
-        changed[position] ^= 0x01
+        changed[position] ^= 1 << (position % 8)  # each bit position, over the bytes
         path.write_bytes(bytes(changed))
         if run_cli("verify").exit_code != 1:
             missed.append(position)
