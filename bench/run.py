@@ -281,6 +281,9 @@ def snapshot_config(port: int):
             syndication_url=f"http://127.0.0.1:{port}/tweet-result",
             oembed_url=f"http://127.0.0.1:{port}/oembed",
             wayback="never",
+            # One request per check, as the bare loop makes: the replies name photos on
+            # pbs.twimg.com, which a bench must not fetch (and the baseline would not).
+            media="none",
         ),
     )
 

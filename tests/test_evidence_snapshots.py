@@ -249,3 +249,22 @@ def test_a_changed_byte_in_an_unreferenced_revisit_fails_verify(
     path.write_bytes(original)
     assert missed == []
     assert run_cli("verify").exit_code == 0
+
+
+def test_the_replies_of_a_group_of_checks_are_made_durable_once(
+    run_cli, httpserver, config_file, db_path, monkeypatch
+):
+    """Every reply is on disk before the commit that names it, with one fsync per group of
+    checks, not one per check (a check cost 0.9 ms more: an fsync and a seal each)."""
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    posts = [str(1763000000000000100 + n) for n in range(12)]
+    for n, post in enumerate(posts):
+        fake.live(post, f"Ferry timetable, part {n}")
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    assert run_cli("snapshot", *posts).exit_code == 0
+    assert rows(db_path, "select count(*) as n from records")[0]["n"] == len(posts)
+    assert 1 <= len(synced) < len(posts) // 2
+    assert run_cli("verify").exit_code == 0

@@ -20,22 +20,28 @@ from ..models import CheckRecord, WarcRecordRef
 from .warc import HttpCapture, Original, WarcLog
 
 
-def keep_reply(conn: sqlite3.Connection, log: WarcLog, capture: HttpCapture) -> WarcRecordRef:
+def keep_reply(
+    conn: sqlite3.Connection, log: WarcLog, capture: HttpCapture, durable: bool = True
+) -> WarcRecordRef:
     """Write one reply: a revisit when its payload is unchanged, else a response. Returns
-    the record that holds the payload (for a revisit, the one it refers to)."""
+    the record that holds the payload (for a revisit, the one it refers to). ``durable``
+    False: the caller syncs the log before committing a row that names it."""
     previous = latest_payload(conn, capture.url)
     digest = hashlib.sha256(capture.payload).hexdigest()
     if previous is not None and previous.payload_sha256 == digest:
         uri = previous.target_uri or capture.url
-        log.write_revisit(capture, Original(previous.record_id, uri, previous.date, digest))
+        original = Original(previous.record_id, uri, previous.date, digest)
+        log.write_revisit(capture, original, durable)
         return previous
-    return log.write_http(capture, payload_sha256=digest)
+    return log.write_http(capture, payload_sha256=digest, durable=durable)
 
 
 def keep_check_replies(conn: sqlite3.Connection, log: WarcLog, check: CheckRecord) -> None:
-    """Write each answer's reply and leave its pointer on the answer (``evidence``)."""
+    """Write each answer's reply and leave its pointer on the answer (``evidence``). The
+    records are not fsynced one by one: the caller syncs the log once per group of checks,
+    before the commit that names them."""
     for answer, _ in check.answers:
         capture, answer.capture = getattr(answer, "capture", None), None
         if capture is None or not log.enabled:
             continue  # no reply came (a network failure), or evidence is off
-        answer.evidence = keep_reply(conn, log, capture)
+        answer.evidence = keep_reply(conn, log, capture, durable=False)

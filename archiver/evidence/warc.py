@@ -163,9 +163,12 @@ class WarcLog:
 
     # -- what callers write -------------------------------------------------------------
 
-    def write_http(self, capture: HttpCapture, payload_sha256: str | None = None) -> WarcRecordRef:
+    def write_http(
+        self, capture: HttpCapture, payload_sha256: str | None = None, durable: bool = True
+    ) -> WarcRecordRef:
         """A ``response`` record (and its ``request``, and any redirects before it);
-        ``payload_sha256``: the hex SHA-256 of ``capture.payload`` when the caller has it."""
+        ``payload_sha256``: the hex SHA-256 of ``capture.payload`` when the caller has it;
+        ``durable=False``: the caller calls ``sync`` before committing a row that names it."""
         date = warc_date(capture.fetched_at)
         records = []
         for hop in (*capture.redirects, capture):
@@ -173,13 +176,15 @@ class WarcLog:
             # The request goes first: a file then always ends with a record some row names,
             # so ``verify`` reads every byte of a file's last record through its pointer.
             records += [self._request(hop, response, date), response]
-        pointers = self._append(records)
+        pointers = self._append(records, durable)
         digest = payload_sha256 or sha256_hex(capture.payload)
         return self._pointer(pointers[-1], capture.url, date, capture, "response", digest)
 
-    def write_revisit(self, capture: HttpCapture, original: Original) -> WarcRecordRef:
+    def write_revisit(
+        self, capture: HttpCapture, original: Original, durable: bool = True
+    ) -> WarcRecordRef:
         """A ``revisit`` (identical-payload-digest profile): the HTTP headers only, pointing
-        at the record that holds the same payload."""
+        at the record that holds the same payload (``durable`` as in ``write_http``)."""
         date = warc_date(capture.fetched_at)
         served = capture.served if capture.served is not None else capture.payload
         record = self._builder().create_revisit_record(
@@ -194,7 +199,7 @@ class WarcLog:
                 "WARC-Warcinfo-ID": "",
             },
         )
-        (pointer,) = self._append([record])
+        (pointer,) = self._append([record], durable)
         return self._pointer(
             pointer, capture.url, date, capture, "revisit", original.payload_sha256
         )

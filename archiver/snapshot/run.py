@@ -78,9 +78,9 @@ def check_posts(
     with evidence_log(db, config) as log:
         keep = lambda check: keep_check_replies(db.conn, log, check)  # noqa: E731
         with Http(config.fetch, on_response) as http:
-            failed = _check_all(
-                CheckThreads(posts, config, http), writer, keep, summary, on_check, should_stop
-            )
+            threads = CheckThreads(posts, config, http)
+            commit = lambda: _commit(writer, log, summary, on_check)  # noqa: E731
+            failed = _check_all(threads, writer, keep, commit, should_stop)
         if not failed and not should_stop():
             with Http(config.fetch, on_response) as http:  # the checks' one is stopped by now
                 _after_checks(
@@ -95,8 +95,7 @@ def _check_all(
     threads: CheckThreads,
     writer: GroupWriter[CheckRecord, tuple[bool, bool]],
     keep: Callable[[CheckRecord], None],
-    summary: SnapshotSummary,
-    on_check: Callable[[CheckRecord], None],
+    commit: Callable[[], str | None],
     should_stop: Callable[[], bool],
 ) -> str | None:
     """Save the checks as the threads finish them; the first save error, if any."""
@@ -108,13 +107,13 @@ def _check_all(
             wait = POLL_SECONDS if left is None else min(left, POLL_SECONDS)
             done = _receive(threads, writer, keep, wait)
             if writer.due():
-                failed = _commit(writer, summary, on_check)
+                failed = commit()
     finally:
         try:
             threads.stop()  # then every check finished before the stop is in the queue
             _receive(threads, writer, keep, 0)
         finally:
-            failed = _commit(writer, summary, on_check) or failed
+            failed = commit() or failed
     return failed
 
 
@@ -161,13 +160,17 @@ def _receive(
 
 def _commit(
     writer: GroupWriter[CheckRecord, tuple[bool, bool]],
+    log: WarcLog,
     summary: SnapshotSummary,
     on_check: Callable[[CheckRecord], None],
 ) -> str | None:
-    """Make the open group durable, count and report its checks; the first error, if any.
-    A Ctrl-C waits for the end of it: a durable check is always reported."""
+    """Make the open group durable (its WARC records first, with one fsync, then its rows),
+    count and report its checks; the first error, if any. A Ctrl-C waits for the end of
+    it: a durable check is always reported."""
     failed = None
     with _sigint_deferred():
+        if writer.group:
+            log.sync()
         for record, result, error in writer.commit():
             if error or result is None:
                 failed = failed or error
