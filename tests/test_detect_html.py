@@ -6,6 +6,7 @@ Each fixture in tests/fixtures/html/ is a small hand-written page (invented name
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -574,6 +575,51 @@ def test_deeply_nested_pages_keep_their_embeds(depth):
     page = (HTML / "same_post_twice.html").read_bytes()
     deep = b"<div>" * depth + page + b"</div>" * depth
     assert [summary(e) for e in find_posts(deep).embeds] == EMBEDS["same_post_twice.html"]
+
+
+ICON = '<svg viewBox="0 0 9 9"><path d="M0 0h9"/><path d="M9 9h-9"/></svg>'
+
+
+@pytest.mark.parametrize(
+    "filler",
+    [
+        ICON * 8_000,  # share icons of a long live blog: 24,000 tags, nesting 2 levels
+        "<p>Update" * 30_000,  # paragraphs left open: each closes the one before
+        "<ul>" + "<li>item" * 30_000 + "</ul>",
+        '<a href="/x">link' * 30_000,
+    ],
+)
+def test_many_tags_that_do_not_nest_are_parsed_whole(filler):
+    """The nesting guard counts the stack of open elements, not the tags: such a page used to
+    be cut before its embed, as if 4,096 levels deep."""
+    page = (HTML / "same_post_twice.html").read_text()
+    deep = page.replace("<body>", "<body>" + filler, 1)
+    assert [summary(e) for e in find_posts(deep).embeds] == EMBEDS["same_post_twice.html"]
+
+
+def test_stray_end_tags_do_not_hide_deep_nesting_from_the_guard():
+    """``</x>`` closes nothing: 160,000 ``<div></x>`` nest 160,000 levels (80,000 took 13
+    CPU-s to parse whole, quadratic, before the guard matched end tags to open elements)."""
+    page = (HTML / "same_post_twice.html").read_text()
+    hostile = page.replace("<body>", "<body>" + "<div></x>" * 160_000, 1)
+    started = time.process_time()
+    find_posts(hostile)
+    assert time.process_time() - started < 20  # about 0.2 s; it was over 50
+
+
+def test_byte_ranges_of_many_embeds_cost_linear_time():
+    """Each located element was ranked by a scan of its name's elements, and each search
+    listed every tag again: 8,000 embeds took 8.7 CPU-s, 2,000 0.8 (16,000: about 35)."""
+    posts = "".join(
+        f'<blockquote class="twitter-tweet"><p>Post {n}</p>&mdash; Jane (@jane) '
+        f'<a href="https://twitter.com/jane/status/{10**18 + n}">May 1, 2020</a></blockquote>\n'
+        for n in range(16_000)
+    )
+    page = f"<html><body>{posts}</body></html>".encode()
+    started = time.process_time()
+    embeds = find_posts(page).embeds
+    assert time.process_time() - started < 20  # about 2 s
+    assert len(embeds) == 16_000 and all(e.raw_start is not None for e in embeds)
 
 
 def test_unclosed_presentational_tags_keep_their_embeds():

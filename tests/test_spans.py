@@ -439,3 +439,21 @@ def test_an_element_is_never_given_the_bytes_of_another_post(foreign: str) -> No
         if embed.raw_start is not None:
             shown = page[embed.raw_start : embed.raw_end]
             assert f"/status/{embed.status_id}".encode() in shown
+
+
+@pytest.mark.parametrize(
+    "fake",
+    [
+        "<script><!--<script></script>{}--></script>",
+        "<svg><![CDATA[ > {} ]]></svg>",  # CDATA in SVG is text; the tokenizer sees a tag
+    ],
+)
+def test_a_post_with_the_same_words_is_not_given_the_other_ones_bytes(fake: str) -> None:
+    """Two posts with the same words differ in their links: those are compared too."""
+    real = "<svg><title>" + POST.format(text="Same words", id=111) + "</title></svg>"
+    other = fake.format(POST.format(text="Same words", id=999))
+    page = f"<html><body>{real}{other}</body></html>".encode()
+    for embed in find_posts(page, content_type="text/html").embeds:
+        if embed.raw_start is not None:
+            shown = page[embed.raw_start : embed.raw_end]
+            assert f"/status/{embed.status_id}".encode() in shown

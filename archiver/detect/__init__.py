@@ -252,11 +252,18 @@ def _shows(source: PageBytes, span: tuple[int, int], element: Node) -> bool:
     """The located bytes, parsed alone, hold the element's words. Where the byte tokenizer
     and the tree builder part ways (foreign content, a script's escaped states) the ranks
     can pair an element with another one's tag; this gives it no range instead."""
-    from .dom import parse_fragment, text_content
+    from .dom import parse_fragment
 
     fragment = parse_fragment(source.text(span))
-    shown = text_content(fragment).split() if fragment is not None else []
-    return shown == text_content(element).split()
+    return fragment is not None and _identity(fragment) == _identity(element)
+
+
+def _identity(element: Node) -> tuple[list[str], list[str | None]]:
+    """An element's words and the addresses in it (two posts may share their words)."""
+    from .dom import descendants, get, text_content
+
+    linked = [element, *descendants(element, "[href], [src]")]
+    return text_content(element).split(), [get(n, "href") or get(n, "src") for n in linked]
 
 
 def _raw_text(element: Node, span: tuple[int, int] | None, source: PageBytes | None) -> str:

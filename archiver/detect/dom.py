@@ -12,8 +12,10 @@ template element, so selectors, ancestors and text see it where the page wrote i
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import islice
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -27,7 +29,7 @@ def parse(markup: str, utf8: bytes | None = None) -> Node:
 
     ``utf8``: the page's own bytes when they are exactly ``markup`` in UTF-8 (Lexbor reads
     them as they are: no copy of the page, and a tag count at ``memchr`` speed)."""
-    if utf8 is not None and utf8.count(b"<") <= MAX_DEPTH:
+    if utf8 is not None and utf8.count(b"<") <= GUARD_TAGS:
         root = LexborHTMLParser(utf8).root
     else:
         root = LexborHTMLParser(shallow(markup)).root
@@ -48,53 +50,69 @@ def parse_fragment(markup: str) -> Node | None:
     return wrapper
 
 
-# Tree construction checks the stack of open elements on each tag, so its cost grows with
-# the square of the nesting depth (50,000 levels: 5 s). Real pages nest a few dozen levels.
+# Tree construction looks through the stack of open elements on many tags, so its cost grows
+# with the number of tags times the nesting depth (50,000 levels: 5 s). Below GUARD_TAGS tags
+# even the worst nesting parses in well under a second, so only bigger pages are measured, by
+# a simulation of that stack (about 1 ms per 1,000 tags). Real pages nest a few dozen levels.
 MAX_DEPTH = 4096
-CHUNK = 16384
+GUARD_TAGS = 20_000
 # Tags that carry no embed: dropped when a page nests deeper than MAX_DEPTH.
 _WRAPPER_TAGS = re.compile(
     r"</?(?:(?:font|b|i|u|s|em|strong|small|big|center|strike|tt)\b[^>]*|div|span|section)>",
     re.I,
 )
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>")
+# A start tag of these closes an open element of the same name (the HTML Standard's implied
+# end tags and the adoption agency), so they never nest in each other.
+_SIBLINGS = frozenset(["p", "li", "dd", "dt", "option", "tr", "td", "th", "a", "nobr"])
 
 
 def shallow(markup: str) -> str:
     """The markup, or for a page nesting deeper than ``MAX_DEPTH``, the markup without its
-    attribute-less wrapper and presentational tags, cut where it still nests too deep."""
-    if markup.count("<") <= MAX_DEPTH or _depth_bound(markup) <= MAX_DEPTH:
-        return markup  # most pages: fewer tags in all than the depth allowed
-    if _too_deep_at(markup) is None:
-        return markup
+    attribute-less wrapper and presentational tags, cut where it still nests too deep (as
+    libxml2 dropped the rest of such a page)."""
+    if markup.count("<") <= GUARD_TAGS or _too_deep_at(markup) is None:
+        return markup  # nearly every page: too few tags, or nesting a few dozen levels
     markup = _WRAPPER_TAGS.sub("", markup)
     cut = _too_deep_at(markup)
     return markup if cut is None else markup[:cut]
 
 
-def _depth_bound(markup: str) -> int:
-    """A cheap upper bound of the nesting depth: per chunk, every ``<`` may open an element
-    and each ``</`` closes one."""
-    depth = peak = 0
-    for start in range(0, len(markup), CHUNK):
-        opening = markup.count("<", start, start + CHUNK)
-        closing = markup.count("</", start, start + CHUNK)
-        peak = max(peak, depth + opening - closing)
-        depth = max(depth + opening - 2 * closing, 0)
-    return peak
-
-
 def _too_deep_at(markup: str) -> int | None:
-    """Where the tags (voids aside) first nest deeper than ``MAX_DEPTH``, or None."""
-    depth = 0
+    """Where the elements first nest deeper than ``MAX_DEPTH``, or None: the stack of open
+    elements as tree construction keeps it, near enough. Void elements and self-closed ones
+    in SVG or MathML open nothing, a ``p``, ``li``… closes the open one of its name, and an
+    end tag closes only a name that is open (a stray one is ignored, as the parser does)."""
+    stack: list[str] = []
+    open_names: Counter[str] = Counter()
     for match in _TAG.finditer(markup):
-        if match.group(1):
-            depth = max(depth - 1, 0)
-        elif match.group(2).lower() not in VOID:
-            depth += 1
-            if depth > MAX_DEPTH:
-                return match.start()
+        name = match.group(2).lower()
+        if match.group(1) or name in _SIBLINGS:
+            if open_names[name]:
+                _close(stack, open_names, name)
+            if match.group(1):
+                continue
+        if name in VOID or _self_closed_foreign(markup, match.end(), open_names):
+            continue
+        stack.append(name)
+        open_names[name] += 1
+        if len(stack) > MAX_DEPTH:
+            return match.start()
     return None
+
+
+def _self_closed_foreign(markup: str, tag_end: int, open_names: Counter[str]) -> bool:
+    """A ``<x .../>`` inside SVG or MathML (in HTML the slash is ignored)."""
+    return markup[tag_end - 2] == "/" and bool(open_names["svg"] or open_names["math"])
+
+
+def _close(stack: list[str], open_names: Counter[str], name: str) -> None:
+    """Pop the open elements down to the last one named ``name``."""
+    while stack:
+        top = stack.pop()
+        open_names[top] -= 1
+        if top == name:
+            return
 
 
 def inline_templates(root: Node) -> None:
@@ -126,9 +144,10 @@ def attribute_values(el: Node) -> list[str]:
     return [value or "" for value in el.attributes.values()]
 
 
-def kids(el: Node) -> list[Node]:
-    """Child elements and comments (what an lxml element holds as its children)."""
-    return list(el.iter())
+def kids(el: Node, at_most: int | None = None) -> list[Node]:
+    """Child elements and comments (what an lxml element holds as its children); the first
+    ``at_most`` of them when only that many matter (a container of thousands of links)."""
+    return list(islice(el.iter(), at_most))
 
 
 def elements(el: Node) -> list[Node]:

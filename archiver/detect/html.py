@@ -307,7 +307,7 @@ def is_bare_url_block(el: Node) -> str | None:
     a status (a stub a script fills in): a failed or pending auto-embed."""
     if el.tag not in BLOCK_TAGS:
         return None
-    children = kids(el)
+    children = kids(el, at_most=2)
     if len(children) > 1:
         return None
     only = children[0] if children else None
@@ -485,7 +485,7 @@ def read_props(el: Node) -> tuple[str, str | None] | None:
     "Tweet" data-react-props='{"tweetId": "…"}'>``): an empty element, marked as a tweet,
     with a props key that means "the post's ID". Status links elsewhere in JSON (related
     articles, hydration data) are not read."""
-    if kids(el) or (lead_text(el) or "").strip():
+    if kids(el, at_most=1) or (lead_text(el) or "").strip():
         return None
     for name, value in attribute_items(el):
         if not name.startswith("data-") or not value.startswith("{") or "weet" not in value:

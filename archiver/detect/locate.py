@@ -49,6 +49,8 @@ class Locator:
         self.names: frozenset[str] = frozenset()
         self._tags: dict[Span, list[Tag]] = {}
         self._names: dict[tuple[int, str], list[Node]] = {}
+        self._ranks: dict[tuple[int, str], dict[int, int]] = {}
+        self._starts: dict[tuple[Span, str], list[int]] = {}
         self._checked: dict[tuple[int, str, Span], bool] = {}
 
     def locate_all(self, elements: Sequence[Node]) -> list[Span | None]:
@@ -60,7 +62,7 @@ class Locator:
             while node is not None:
                 names.add(node.element.tag or "")
                 node = self.place(node.host) if node.host is not None else None
-        self.names, self._tags = frozenset(names), {}
+        self.names, self._tags, self._starts = frozenset(names), {}, {}
         return [self._range(place) if place else None for place in places]
 
     def locate(self, el: Node) -> Span | None:
@@ -79,9 +81,17 @@ class Locator:
             top = node
         if host is None and top.mem_id != self.root.mem_id:
             return None
-        named = self._named(scope, el.tag)
-        rank = next((i for i, other in enumerate(named) if other.mem_id == el.mem_id), None)
+        rank = self._rank_of(scope, el.tag).get(el.mem_id)
         return None if rank is None else Place(el, scope, host, rank)
+
+    def _rank_of(self, scope: Node, tag: str) -> dict[int, int]:
+        """Each element named ``tag`` of a scope (by ``mem_id``) → its rank among them: one
+        map per name, so locating n elements is not n scans of them."""
+        key = (scope.mem_id, tag)
+        if key not in self._ranks:
+            named = self._named(scope, tag)
+            self._ranks[key] = {el.mem_id: rank for rank, el in enumerate(named)}
+        return self._ranks[key]
 
     def _named(self, scope: Node, tag: str) -> list[Node]:
         """The elements named ``tag`` of a scope in document order, without the wrappers and
@@ -119,13 +129,16 @@ class Locator:
             return None
         tags = self._tokens(region)
         tag = place.element.tag or ""
-        starts = [i for i, t in enumerate(tags) if t.kind == START and t.name == tag]
+        if (region, tag) not in self._starts:
+            found = [i for i, t in enumerate(tags) if t.kind == START and t.name == tag]
+            self._starts[(region, tag)] = found
+        starts = self._starts[(region, tag)]
         if not self._consistent(place, region, tags, starts):
             return None
         index = starts[place.rank]
         if not _attrs_agree(self.data, tags[index], place.element):
             return None
-        end = matching_end(iter(tags[index:]))
+        end = matching_end(tags[i] for i in range(index, len(tags)))  # no copy of the list
         return None if end is None else (tags[index], end)
 
     def _tokens(self, region: Span) -> list[Tag]:
