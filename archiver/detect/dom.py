@@ -1,7 +1,7 @@
 """The parsed page: selectolax's Lexbor tree, and the small reads of it detection shares.
 
-Lexbor builds the tree the way a browser does (the HTML Standard's algorithm, in C) at about
-twice libxml2's speed on real pages, and answers CSS selectors in C, so detection visits only
+Lexbor builds the tree the way a browser does (the HTML Standard's algorithm, in C) at 1.9 to
+2.7 times libxml2's speed on real pages, and answers CSS selectors in C, so detection visits only
 the elements a selector picks. A node is a fresh Python object on each access, and two nodes
 compare equal when their markup is equal: identity is ``mem_id``, never ``==`` or ``is``.
 
