@@ -181,6 +181,19 @@ def test_template_content_is_found_where_the_page_wrote_it() -> None:
     assert got == [(inside, inside + len(embed)), (len(data) - len(embed), len(data))]
 
 
+@pytest.mark.parametrize(
+    "wrap",
+    ["<template><div><template>{}</template></div></template>", "<template>" * 50 + "{}"],
+)
+def test_an_embed_in_nested_templates_is_found_with_its_bytes(wrap: str) -> None:
+    """Lexbor copies a template it is given without its content: inner ones are filled
+    first (the embed used to be lost)."""
+    post = POST.format(text="Kept for later", id=1234567890123456789)
+    page = f"<html><body>{wrap.format(post)}</body></html>".encode()
+    (embed,) = find_posts(page, content_type="text/html").embeds
+    assert page[embed.raw_start : embed.raw_end] == post.encode()
+
+
 def test_an_element_whose_attributes_disagree_is_not_found() -> None:
     root = parse("<html><body><div class=b>1</div>")
     assert Locator(b"<html><body><div class=a>1</div>", root).locate(root.css("div")[0]) is None

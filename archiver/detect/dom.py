@@ -116,18 +116,25 @@ def _close(stack: list[str], open_names: Counter[str], name: str) -> None:
 
 
 def inline_templates(root: Node) -> None:
-    """Copy each ``<template>``'s content (nested ones too) into the template element."""
-    done: set[int] = set()
-    pending = [t for t in root.css("template")]
-    while pending:
-        template = pending.pop(0)
-        if template.mem_id in done:
+    """Copy each ``<template>``'s content (nested ones too) into the template element.
+
+    Lexbor copies what ``insert_child`` is given, and a copied template comes without its
+    content: so the templates inside a content fragment are filled first, innermost first,
+    and only then is the fragment copied out."""
+    order: list[Node] = []  # every template, each after the ones inside its content
+    stack = [(template, False) for template in root.css("template")]
+    while stack:
+        template, filled_inside = stack.pop()
+        if filled_inside:
+            order.append(template)
             continue
-        done.add(template.mem_id)
+        stack.append((template, True))
+        for fragment in template.template_fragments()[:1]:
+            stack.extend((inner, False) for inner in fragment.css("template"))
+    for template in order:
         for fragment in template.template_fragments()[:1]:
             for child in list(fragment.iter(include_text=True)):
                 template.insert_child(child)
-        pending.extend(t for t in template.css("template") if t.mem_id not in done)
 
 
 def get(el: Node, name: str) -> str | None:
