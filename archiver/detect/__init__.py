@@ -241,17 +241,18 @@ def _markup_spans(
 
     locator = Locator(source.data, root, [fragment.wrapper for fragment in fragments])
     spans = locator.locate_all([item.element for item in found])
-    located = {id(item): source.to_page(span) for item, span in zip(found, spans, strict=True)}
+    located = [(item, source.to_page(span)) for item, span in zip(found, spans, strict=True)]
     return {
         id(item): span if span and _shows(source, span, item.element) else None
-        for item, span in zip(found, located.values(), strict=True)
+        for item, span in located
     }
 
 
 def _shows(source: PageBytes, span: tuple[int, int], element: Node) -> bool:
-    """The located bytes, parsed alone, hold the element's words. Where the byte tokenizer
-    and the tree builder part ways (foreign content, a script's escaped states) the ranks
-    can pair an element with another one's tag; this gives it no range instead."""
+    """The located bytes, parsed alone, hold the element's words and addresses. Where the
+    byte tokenizer and the tree builder part ways (foreign content, a script's escaped
+    states) the ranks can pair an element with another one's tag; this gives it no range
+    instead."""
     from .dom import parse_fragment
 
     fragment = parse_fragment(source.text(span))
