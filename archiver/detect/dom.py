@@ -57,11 +57,14 @@ def parse_fragment(markup: str) -> Node | None:
 MAX_DEPTH = 4096
 GUARD_TAGS = 20_000
 # Tags that carry no embed: dropped when a page nests deeper than MAX_DEPTH.
+# A tag runs to the next '>' or, unterminated, to the end of the page (the tokenizer drops it
+# there): so a '<' left without a '>' after it is read once, not once per later '<'.
 _WRAPPER_TAGS = re.compile(
-    r"</?(?:(?:font|b|i|u|s|em|strong|small|big|center|strike|tt)\b[^>]*|div|span|section)>",
+    r"</?(?:(?:font|b|i|u|s|em|strong|small|big|center|strike|tt)\b[^>]*+|div|span|section)"
+    r"(?:>|\Z)",
     re.I,
 )
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*+(>|\Z)")
 # A start tag of these closes an open element of the same name (the HTML Standard's implied
 # end tags and the adoption agency), so they never nest in each other.
 _SIBLINGS = frozenset(["p", "li", "dd", "dt", "option", "tr", "td", "th", "a", "nobr"])
@@ -86,6 +89,8 @@ def _too_deep_at(markup: str) -> int | None:
     stack: list[str] = []
     open_names: Counter[str] = Counter()
     for match in _TAG.finditer(markup):
+        if not match.group(3):
+            break  # the page ends inside this tag
         name = match.group(2).lower()
         if match.group(1) or name in _SIBLINGS:
             if open_names[name]:
