@@ -15,17 +15,65 @@ elements, and then ranks in the tree and in the bytes differ:
 So a name is only located when the tree and the bytes hold as many elements of it, each at
 the same table depth; otherwise every element of that name gets None. ``<template>`` content
 is in the tree where the page wrote it (``dom.inline_templates``).
+
+Tokenizing the whole page costs about as much as parsing it, so the page's own elements are
+first looked for by a quicker test (``_quick_find``): a start tag of the name, in any case,
+at each place the page's bytes spell one. Every element of most names comes from a start tag
+of its own, and each tag makes at most one element, so the tree holds at most as many as the
+bytes spell; when it holds exactly as many, every spelling is a tag that made an element (none
+sits in a comment, a script or an attribute value), and in a page without tables (no foster
+parenting) they come in the same order. Only then are the spellings used; otherwise the page
+is tokenized as above.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick_rs
 
 from .dom import Node, ancestors, css_name, get
-from .spans import START, Tag, attributes, matching_end, tokenize
+from .spans import START, Tag, attributes, iter_tags, matching_end, tokenize
 
 Span = tuple[int, int]
+# Elements the tree builder makes without a start tag of their own name: implied ones, the
+# formatting elements the adoption agency and the reconstruction of formatting elements clone,
+# ``<img>`` from ``<image>``. Their spellings in the bytes are not a count of them.
+UNTAGGED = frozenset(
+    [
+        "html",
+        "head",
+        "body",
+        "p",
+        "br",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "colgroup",
+        "table",
+        "img",
+        "image",
+        "a",
+        "b",
+        "big",
+        "code",
+        "em",
+        "font",
+        "i",
+        "nobr",
+        "s",
+        "small",
+        "strike",
+        "strong",
+        "tt",
+        "u",
+    ]
+)
+TAG_NAME_ENDS = frozenset(b"\t\n\f\r />")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +100,7 @@ class Locator:
         self._ranks: dict[tuple[int, str], dict[int, int]] = {}
         self._starts: dict[tuple[Span, str], list[int]] = {}
         self._checked: dict[tuple[int, str, Span], bool] = {}
+        self._spelled: dict[str, list[int]] | None = None
 
     def locate_all(self, elements: Sequence[Node]) -> list[Span | None]:
         """The range of each element (tokenizing only the names involved)."""
@@ -124,6 +173,9 @@ class Locator:
 
     def _find(self, place: Place) -> tuple[Tag, int] | None:
         """The start tag of a placed element and the end offset of its markup."""
+        quick = self._quick_find(place)
+        if quick is not None:
+            return quick if quick[0] is not None else None
         region = self._region(place)
         if region is None:
             return None
@@ -140,6 +192,37 @@ class Locator:
             return None
         end = matching_end(tags[i] for i in range(index, len(tags)))  # no copy of the list
         return None if end is None else (tags[index], end)
+
+    def _quick_find(self, place: Place) -> tuple[Tag, int] | tuple[None, None] | None:
+        """``_find`` by the spellings of the element's start tag (see the module's notes):
+        None when they cannot tell, (None, None) when they tell there is no range."""
+        tag = place.element.tag or ""
+        if place.host is not None or tag in UNTAGGED or not tag.isascii():
+            return None
+        if self._has_tables():
+            return None
+        spelled = self._spellings(tag)
+        if len(spelled) != len(self._named(place.scope, tag)):
+            return None
+        tags = iter_tags(self.data, spelled[place.rank], len(self.data), frozenset([tag]))
+        opening = next(tags, None)
+        if opening is None or opening.start != spelled[place.rank]:
+            return None
+        if not _attrs_agree(self.data, opening, place.element):
+            return None, None
+        end = matching_end(itertools.chain([opening], tags))
+        return (None, None) if end is None else (opening, end)
+
+    def _has_tables(self) -> bool:
+        """The page spells a ``<table`` tag (then it may foster-parent elements)."""
+        return bool(self._spellings("table"))
+
+    def _spellings(self, tag: str) -> list[int]:
+        """Where the page's bytes spell a start tag named ``tag`` (in any ASCII case): all
+        the names located are found in one pass over the lower-cased page."""
+        if self._spelled is None:
+            self._spelled = spellings(self.data.lower(), sorted(self.names | {"table"}))
+        return self._spelled.get(tag, [])
 
     def _tokens(self, region: Span) -> list[Tag]:
         """Every tag of the names located in a region (all of them: the counts are
@@ -172,6 +255,26 @@ class Locator:
                 depth += node.tag == "table"
             depths.append(depth)
         return depths
+
+
+def spellings(lowered: bytes, names: Sequence[str]) -> dict[str, list[int]]:
+    """Where lower-case ``lowered`` holds ``<name`` followed by a tag name's end, by name."""
+    wanted = [name for name in names if name.isascii()]
+    if not wanted:
+        return {}
+    found: dict[str, list[int]] = {name: [] for name in wanted}
+    for index, start, end in _automaton(tuple(wanted)).find_matches_as_indexes(
+        lowered, overlapping=True
+    ):
+        if end < len(lowered) and lowered[end] in TAG_NAME_ENDS:
+            found[wanted[index]].append(start)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _automaton(names: tuple[str, ...]) -> ahocorasick_rs.BytesAhoCorasick:
+    """Finds each ``<name`` (with ``overlapping``, ``<amp-twitter`` is also a ``<a``)."""
+    return ahocorasick_rs.BytesAhoCorasick([b"<" + name.encode("ascii") for name in names])
 
 
 def _token_depths(tags: list[Tag], starts: list[int]) -> list[int]:
