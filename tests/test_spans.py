@@ -470,3 +470,69 @@ def test_a_post_with_the_same_words_is_not_given_the_other_ones_bytes(fake: str)
         if embed.raw_start is not None:
             shown = page[embed.raw_start : embed.raw_end]
             assert f"/status/{embed.status_id}".encode() in shown
+
+
+def _tokenizing(data: bytes, root: Element) -> Locator:
+    """A locator that never takes the spellings' shortcut (the reference it must agree with)."""
+    locator = Locator(data, root)
+    locator._quick_find = lambda place: None  # type: ignore[method-assign]
+    return locator
+
+
+def test_start_tags_spelled_in_any_case_are_found_without_tokenizing() -> None:
+    """``<amp-twitter`` also spells ``<a``; ``<BlockQuote`` is a blockquote: each name is
+    counted on its own, in any case, and the page is not tokenized."""
+    data = (
+        b"<html><body><a href=/x>x</a><amp-twitter data-tweetid=1></amp-twitter>"
+        b"<BlockQuote class=twitter-tweet>A</BLOCKQUOTE><blockquote class=twitter-tweet>B"
+        b"<blockquote>C</blockquote></blockquote></body></html>"
+    )
+    root = parse(data.decode())
+    wanted = [*root.css("blockquote"), *root.css("amp-twitter")]
+    locator = Locator(data, root)
+    got = locator.locate_all(wanted)
+    assert [data[s:e] for s, e in got if s is not None] == [
+        b"<BlockQuote class=twitter-tweet>A</BLOCKQUOTE>",
+        b"<blockquote class=twitter-tweet>B<blockquote>C</blockquote></blockquote>",
+        b"<blockquote>C</blockquote>",
+        b"<amp-twitter data-tweetid=1></amp-twitter>",
+    ]
+    assert locator._tags == {}  # no region was tokenized
+    assert got == _tokenizing(data, root).locate_all(wanted)
+
+
+@pytest.mark.parametrize(
+    "decoy",
+    [
+        b"<!-- <blockquote class=twitter-tweet>old</blockquote> -->",
+        b"<script>s='<blockquote class=twitter-tweet>js</blockquote>'</script>",
+        b"<div title='<blockquote class=twitter-tweet>'></div>",
+        b"<table><tr><td>cell</td></tr></table>",
+    ],
+)
+def test_a_spelling_that_is_not_an_element_sends_the_page_to_the_tokenizer(decoy: bytes) -> None:
+    """A start tag spelled in a comment, a script or an attribute value (more spellings
+    than elements), or a table (foster parenting may reorder): the page is tokenized."""
+    embed = b"<blockquote class=twitter-tweet>real</blockquote>"
+    data = b"<html><body>" + decoy + embed + b"</body></html>"
+    root = parse(data.decode())
+    (el,) = [q for q in root.css("blockquote") if q.text() == "real"]
+    locator = Locator(data, root)
+    assert locator.locate(el) == (data.index(embed), data.index(embed) + len(embed))
+    assert locator._tags != {}
+
+
+@pytest.mark.skipif(not (CORPUS / "real").is_dir(), reason="../shared/corpus is absent")
+def test_the_spellings_shortcut_gives_the_tokenizers_ranges_on_real_pages() -> None:
+    """Every element of the real pages the detector reports gets the same range either way."""
+    from archiver.detect.html import find_embeds
+
+    compared = 0
+    for path in sorted((CORPUS / "real").glob("*.html")):
+        data = path.read_bytes()
+        root = parse(data.decode("utf-8", "replace"))
+        elements_found = [found.element for found in find_embeds(root, data)]
+        got = Locator(data, root).locate_all(elements_found)
+        assert got == _tokenizing(data, root).locate_all(elements_found), path.name
+        compared += sum(span is not None for span in got)
+    assert compared > 100
