@@ -154,6 +154,7 @@ class _HeadSyntax:
         self.meta_key, self.canonical = compiled["meta_key"], compiled["canonical"]
         self.attr = compiled["attr"]
         self.hint = re.compile(cast("|".join(_KEY_HINTS)), re.I)
+        self.hints = tuple(cast(hint) for hint in _KEY_HINTS)
         self.head_end, self.canonical_word = cast("</head>"), cast("canonical")
         self.empty = cast("")
 
@@ -230,11 +231,21 @@ def _attr(syntax: _HeadSyntax, tag: Any, name: str, values: _Values) -> str | No
     return None
 
 
+def _hinted(syntax: _HeadSyntax, tag: Any) -> bool:
+    """``syntax.hint`` found in a tag: an ASCII tag is lower-cased and searched for each
+    hint, several times quicker than the case-blind pattern (which alone also folds the
+    Unicode letters that have an ASCII letter's case, such as U+017F for ``s``)."""
+    if isinstance(tag, bytes) or tag.isascii():
+        lowered = tag.lower()
+        return any(hint in lowered for hint in syntax.hints)
+    return syntax.hint.search(tag) is not None
+
+
 def _metas(syntax: _HeadSyntax, head: Any, end: int, values: _Values) -> dict[str, str]:
     """The kept meta keys (lowercased) → their content, the first of each."""
     metas: dict[str, str] = {}
     for tag in syntax.meta_tag.findall(head, 0, end):
-        if not syntax.hint.search(tag):
+        if not _hinted(syntax, tag):
             continue
         key = syntax.meta_key.search(tag)
         content = _attr(syntax, tag, "content", values) if key else None

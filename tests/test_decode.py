@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archiver.decode import decode, decode_head, head_info, page_info, sniff_encoding
 from archiver.detect import find_posts
@@ -202,3 +204,14 @@ def test_page_info_of_a_utf16_page_without_embeds(content_type):
     text = "<html><head><title>Harbour news</title></head><body><p>No posts.</p></body></html>"
     data = text.encode("utf-16" if content_type.endswith("16") else "utf-16-le")
     assert find_posts(data, content_type=content_type).page.title == "Harbour news"
+
+
+@given(st.text(alphabet=st.sampled_from("ogdatepublishOGDATEPUBLISH: <>=\"'ſKİıé"), max_size=30))
+def test_the_hint_test_finds_what_the_case_blind_pattern_finds(tag: str) -> None:
+    """The quick test (lower-case and look for each hint) agrees with the pattern on text,
+    Unicode letters whose case is an ASCII letter's included, and on bytes."""
+    from archiver.decode import _SYNTAX, _hinted
+
+    for head in (tag, tag.encode("utf-8")):
+        syntax = _SYNTAX[type(head)]
+        assert _hinted(syntax, head) == (syntax.hint.search(head) is not None)
