@@ -36,7 +36,7 @@ from functools import lru_cache
 import ahocorasick_rs
 
 from .dom import Node, ancestors, css_name, get
-from .spans import START, Tag, attributes, iter_tags, matching_end, tokenize
+from .spans import START, Tag, attributes, iter_tags, matching_end, start_tags, tokenize
 
 Span = tuple[int, int]
 # Elements the tree builder makes without a start tag of their own name: implied ones, the
@@ -101,6 +101,7 @@ class Locator:
         self._starts: dict[tuple[Span, str], list[int]] = {}
         self._checked: dict[tuple[int, str, Span], bool] = {}
         self._spelled: dict[str, list[int]] | None = None
+        self._starts_only: dict[str, list[int]] | None = None
 
     def locate_all(self, elements: Sequence[Node]) -> list[Span | None]:
         """The range of each element (tokenizing only the names involved)."""
@@ -112,6 +113,7 @@ class Locator:
                 names.add(node.element.tag or "")
                 node = self.place(node.host) if node.host is not None else None
         self.names, self._tags, self._starts = frozenset(names), {}, {}
+        self._spelled = self._starts_only = None  # they hold these names only
         return [self._range(place) if place else None for place in places]
 
     def locate(self, el: Node) -> Span | None:
@@ -194,19 +196,25 @@ class Locator:
         return None if end is None else (tags[index], end)
 
     def _quick_find(self, place: Place) -> tuple[Tag, int] | tuple[None, None] | None:
-        """``_find`` by the spellings of the element's start tag (see the module's notes):
-        None when they cannot tell, (None, None) when they tell there is no range."""
+        """``_find`` for an element of a page without tables (no tag depths to check): the
+        start tag at its rank among the page's start tags of its name, found by their
+        spellings when the tree holds as many (see the module's notes), else among the
+        tokenizer's start tags alone. None when the page must be tokenized in full; (None,
+        None) when there is no range."""
         tag = place.element.tag or ""
-        if place.host is not None or tag in UNTAGGED or not tag.isascii():
+        if place.host is not None or self._has_tables():
             return None
-        if self._has_tables():
-            return None
-        spelled = self._spellings(tag)
-        if len(spelled) != len(self._named(place.scope, tag)):
-            return None
-        tags = iter_tags(self.data, spelled[place.rank], len(self.data), frozenset([tag]))
+        count = len(self._named(place.scope, tag))
+        starts = self._spellings(tag) if tag not in UNTAGGED else []
+        if len(starts) != count:
+            if self._starts_only is None:
+                self._starts_only = start_tags(self.data, self.names)
+            starts = self._starts_only.get(tag, [])
+            if len(starts) != count:
+                return None, None
+        tags = iter_tags(self.data, starts[place.rank], len(self.data), frozenset([tag]))
         opening = next(tags, None)
-        if opening is None or opening.start != spelled[place.rank]:
+        if opening is None or opening.start != starts[place.rank]:
             return None
         if not _attrs_agree(self.data, opening, place.element):
             return None, None

@@ -181,13 +181,10 @@ def iter_tags(
     data: bytes, start: int = 0, end: int | None = None, names: frozenset[str] | None = None
 ) -> Iterator[Tag]:
     """``tokenize``, one tag at a time: the page is read only as far as the tags asked for."""
-    # A name the page's bytes cannot spell (the parser's U+FFFD for a NUL) is never found.
-    wanted = None if names is None else {n.encode("ascii") for n in names if n.isascii()}
-    if wanted is not None:
-        wanted = {name for name in wanted if _REPORTABLE.fullmatch(name)}
-        if not wanted:
-            return
-    pattern = _token_pattern(None if wanted is None else frozenset(wanted))
+    wanted = None if names is None else _spellable(names)
+    if wanted is not None and not wanted:
+        return
+    pattern = _token_pattern(wanted)
     line, counted = 1, start
     for match in pattern.finditer(data, start, len(data) if end is None else end):
         kind = match.lastgroup
@@ -202,6 +199,26 @@ def iter_tags(
             counted = tag_end - 1
             name = match.group(group).lower().decode("latin-1")
             yield Tag(START, name, match.start(group) - 1, tag_end, min(line, MAX_LINE), attrs)
+
+
+def _spellable(names: Iterable[str]) -> frozenset[bytes]:
+    """The names the page's bytes can spell (not the parser's U+FFFD for a NUL)."""
+    encoded = (name.encode("ascii") for name in names if name.isascii())
+    return frozenset(name for name in encoded if _REPORTABLE.fullmatch(name))
+
+
+def start_tags(data: bytes, names: frozenset[str]) -> dict[str, list[int]]:
+    """Where each start tag of ``names`` begins, by name: the start tags ``iter_tags`` gives,
+    without building a ``Tag`` of each (a page may hold thousands of ``<div>``)."""
+    found: dict[str, list[int]] = {name: [] for name in names}
+    wanted = _spellable(names)
+    if not wanted:
+        return found
+    for match in _token_pattern(wanted).finditer(data):
+        group = {"attrs": "start", "rattrs": "raw"}.get(match.lastgroup or "")
+        if group is not None:
+            found[match.group(group).lower().decode("latin-1")].append(match.start(group) - 1)
+    return found
 
 
 def attributes(data: bytes, tag: Tag) -> dict[str, str]:
