@@ -11,6 +11,8 @@ import re
 import unicodedata
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Dropped by str.replace: str.translate looks each character of non-ASCII text up in a dict.
+_ZERO_WIDTH_CHARS = tuple(map(chr, ZERO_WIDTH))
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_RUNS = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
 MEDIA_LINK = re.compile(
@@ -29,7 +31,9 @@ def unescape(text: str) -> str:
     entity after decoding. Each round that changes the text shortens it, so this ends.
     """
     while True:
-        decoded = html.unescape(text).translate(ZERO_WIDTH)
+        decoded = html.unescape(text)
+        for char in _ZERO_WIDTH_CHARS:
+            decoded = decoded.replace(char, "")
         if decoded == text:
             return text
         text = decoded

@@ -19,6 +19,7 @@ those few elements only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -31,10 +32,11 @@ from .tree import ID_ATTRS
 CORE_WORDS = ("status", "weet", "witter")
 TEXT_URL_WORDS = ("/status", "[tweet")
 ENCODED_WORDS = tuple(marker.decode("ascii") for marker in BASE64_MARKERS)
-SPACE = frozenset(b"\t\n\f\r ")
-NAME_STOPS = SPACE | frozenset(b"\"'<>/=")
-# What ends an unquoted attribute value (the run before a value holding a word).
-BREAKS = (b" ", b"\t", b"\n", b"\f", b"\r", b">")
+# What ends an unquoted attribute value (the run before a value holding a word), and what
+# ends an attribute name; each searched backwards by one greedy match in C (``_last``).
+_UP_TO_BREAK = re.compile(rb".*[\t\n\f\r >]", re.S)
+_UP_TO_NAME_STOP = re.compile(rb".*[\t\n\f\r \"'<>/=]", re.S)
+SPACE = b"\t\n\f\r "
 NAME_WINDOW = 256
 
 
@@ -47,19 +49,23 @@ def attribute_names(markup: bytes, words: tuple[str, ...] = CORE_WORDS) -> set[t
 
     Markup characters are single ASCII bytes in every encoding the detector searches
     (``pagebytes``). Occurrences come in order, so each delimiter is searched for only since
-    the previous occurrence: one pass over the markup in all."""
-    found: set[tuple[str, str]] = set()
-    names: dict[tuple[int, int], list[str]] = {}
+    the previous occurrence: one pass over the markup in all. The few distinct delimiter
+    positions are collected first and their names read once each."""
+    seen: set[tuple[int, int, int, int, str]] = set()
     double = single = run = equals = -1
     searched = 0
     for at, word in _occurrences(markup, words):
         double = max(double, markup.rfind(b'"', searched, at))
         single = max(single, markup.rfind(b"'", searched, at))
-        if (bare := max(run, _last_break(markup, searched, at))) != run:
+        if (bare := _last(_UP_TO_BREAK, markup, searched, at)) > run:
             run, equals = bare, -1  # a new unquoted run, its first "=" not seen yet
         if equals < 0:
             equals = markup.find(b"=", max(run + 1, searched), at)
         searched = at
+        seen.add((double, single, run, equals, word))
+    names: dict[tuple[int, int], list[str]] = {}
+    found: set[tuple[str, str]] = set()
+    for double, single, run, equals, word in seen:
         for key in ((double, -1), (single, -1), (run, equals)):
             if key not in names:
                 names[key] = _names_at(markup, *key)
@@ -67,14 +73,11 @@ def attribute_names(markup: bytes, words: tuple[str, ...] = CORE_WORDS) -> set[t
     return found
 
 
-def _last_break(markup: bytes, since: int, at: int) -> int:
-    """The last space or ``>`` between ``since`` and ``at`` (-1 if none): near ``at`` first,
-    as prose and markup have one every few bytes."""
-    near = max(since, at - NAME_WINDOW)
-    found = max(markup.rfind(char, near, at) for char in BREAKS)
-    if found < 0 and near > since:
-        found = max(markup.rfind(char, since, near) for char in BREAKS)
-    return found
+def _last(up_to: re.Pattern[bytes], markup: bytes, since: int, at: int) -> int:
+    """Where the last byte of ``up_to``'s class lies between ``since`` and ``at`` (-1 if
+    none)."""
+    match = up_to.match(markup, since, at)
+    return match.end() - 1 if match else -1
 
 
 def _names_at(markup: bytes, start: int, equals: int) -> list[str]:
@@ -105,7 +108,7 @@ def _occurrences(markup: bytes, words: tuple[str, ...]) -> list[tuple[int, str]]
 
 def _name_before(markup: bytes, value_start: int) -> str | None:
     """The attribute name written before ``name = value``, given where the value (or its
-    quote) starts."""
+    quote) starts: at most ``NAME_WINDOW`` bytes after the last byte that ends a name."""
     end = value_start - 1
     while end >= 0 and markup[end] in SPACE:
         end -= 1
@@ -114,10 +117,9 @@ def _name_before(markup: bytes, value_start: int) -> str | None:
     end -= 1
     while end >= 0 and markup[end] in SPACE:
         end -= 1
-    start = end
-    while start >= 0 and end - start < NAME_WINDOW and markup[start] not in NAME_STOPS:
-        start -= 1
-    name = markup[start + 1 : end + 1].decode("utf-8", "replace").lower()
+    window = max(0, end - NAME_WINDOW + 1)
+    start = _last(_UP_TO_NAME_STOP, markup, window, end + 1)
+    name = markup[max(start, window - 1) + 1 : end + 1].decode("utf-8", "replace").lower()
     return name or None
 
 
