@@ -114,6 +114,16 @@ class ScanRecord:
     record: WarcRecordRef | None = None
     # The page as received (an HTTP exchange, or standard input's bytes) until it is kept.
     capture: Any = field(default=None, repr=False, compare=False)
+    # Each embed's ``fingerprint``, in order, computed where the page was read (a worker
+    # process); None: computed when needed.
+    fingerprints: Sequence[str | None] | None = field(default=None, repr=False, compare=False)
+
+    def identities(self) -> list[tuple[str | None, str | None]]:
+        """(``post_id``, ``fingerprint``) of each embed, each fingerprint computed once."""
+        prints = self.fingerprints
+        if prints is None:
+            prints = [embed.fingerprint for embed in self.embeds]
+        return [(e.status_id or fp, fp) for e, fp in zip(self.embeds, prints, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -230,7 +230,8 @@ def detect_record(
     http_status: int | None = None,
     source: str | None = None,
 ) -> ScanRecord:
-    """Detection on a page's bytes, packed as a record for ``save_scan``."""
+    """Detection on a page's bytes, packed as a record for ``save_scan``. The embeds'
+    fingerprints are computed here: in the worker process, not in the one that saves."""
     detection = find_posts(
         data,
         content_type=content_type,
@@ -252,6 +253,7 @@ def detect_record(
         content_sha256=sha256_hex(data),
         page=page,
         embeds=detection.embeds,
+        fingerprints=[embed.fingerprint for embed in detection.embeds],
     )
 
 

@@ -103,10 +103,11 @@ class ScanReporter:
         if not outcome.record or not outcome.record.embeds:
             return  # pages without embeds only count in the summary
         lines = [f"{visible(outcome.target.label)}: {len(embeds)} embedded post(s)"]
-        for embed in outcome.record.embeds:
+        identities = outcome.record.identities()
+        for embed, (post_id, _) in zip(outcome.record.embeds, identities, strict=True):
             who = f"@{embed.handle}" if embed.handle else first_words(embed.author or "?", 40)
             lines.append(
-                f"  [{embed.position}] {embed.method:<11} {embed.post_id}  {who}  "
+                f"  [{embed.position}] {embed.method:<11} {post_id}  {who}  "
                 f"{first_words(embed.text)}"
             )
         click.echo("\n".join(lines))  # one write per article

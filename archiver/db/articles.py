@@ -158,11 +158,10 @@ def _save_embeds(
     )
     seen: set[int] = set()
     occurrences: dict[str, int] = {}
-    for embed in record.embeds:
-        post_id = embed.post_id
+    for embed, (post_id, fingerprint) in zip(record.embeds, record.identities(), strict=True):
         if post_id is None:
             continue
-        _ensure_post(conn, embed, now)
+        _ensure_post(conn, embed, post_id, fingerprint, now)
         occurrence = occurrences[post_id] = occurrences.get(post_id, 0) + 1
         embed_id = existing.get((post_id, occurrence))
         located = record_id  # the record holding the page the embed was seen in
@@ -172,11 +171,11 @@ def _save_embeds(
         else:
             _touch_embed(conn, embed_id, embed, now, located, raw_sha256)
             seen.add(embed_id)
-    gone = [embed_id for embed_id in existing.values() if embed_id not in seen]
-    conn.executemany(
-        "update embeds set removed_at = ? where id = ? and removed_at is null",
-        [(now, embed_id) for embed_id in gone],
-    )
+    gone = [(now, embed_id) for embed_id in existing.values() if embed_id not in seen]
+    if gone:
+        conn.executemany(
+            "update embeds set removed_at = ? where id = ? and removed_at is null", gone
+        )
 
 
 def _insert_embed(
@@ -252,10 +251,11 @@ def _touch_embed(
     )
 
 
-def _ensure_post(conn: sqlite3.Connection, embed: Embed, now: str) -> None:
-    """Add the post if new; fill in what was unknown; link text-only twins (``resolved_id``)."""
-    post_id = embed.post_id
-    fingerprint = embed.fingerprint
+def _ensure_post(
+    conn: sqlite3.Connection, embed: Embed, post_id: str, fingerprint: str | None, now: str
+) -> None:
+    """Add the post if new; fill in what was unknown; link text-only twins (``resolved_id``).
+    ``post_id`` and ``fingerprint`` are the embed's (``ScanRecord.identities``)."""
     if embed.status_id:
         conn.execute(
             "insert into posts (id, url, handle, author_name, text, created_at, status,"
@@ -289,14 +289,12 @@ def _ensure_post(conn: sqlite3.Connection, embed: Embed, now: str) -> None:
                 (embed.status_id, fingerprint),
             )
         return
-    twin = conn.execute(
-        "select id from posts where fingerprint = ? and id not like 'text:%' limit 1",
-        (fingerprint,),
-    ).fetchone()
     conn.execute(
         "insert into posts (id, url, handle, author_name, text, created_at, status,"
         " resolved_id, fingerprint, first_seen_at, checks)"
-        " values (?, null, ?, ?, ?, null, 'text_only', ?, ?, ?, 0)"
+        " values (?, null, ?, ?, ?, null, 'text_only',"
+        "  (select id from posts where fingerprint = ? and id not like 'text:%' limit 1),"
+        "  ?, ?, 0)"
         " on conflict(id) do update set resolved_id = coalesce(posts.resolved_id,"
         " excluded.resolved_id), handle = coalesce(posts.handle, excluded.handle)"
         " where (posts.resolved_id is null and excluded.resolved_id is not null)"
@@ -306,7 +304,7 @@ def _ensure_post(conn: sqlite3.Connection, embed: Embed, now: str) -> None:
             embed.handle,
             embed.author,
             embed.text,
-            twin[0] if twin else None,
+            fingerprint,
             fingerprint,
             now,
         ),

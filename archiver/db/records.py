@@ -10,7 +10,7 @@ from ..models import WarcRecordRef
 def record_row(conn: sqlite3.Connection, ref: WarcRecordRef) -> tuple[int, int | None]:
     """The id of the ``records`` row of ``ref`` (added when new), and the article of the scan
     already made from that record (None when it was never scanned)."""
-    conn.execute(
+    cursor = conn.execute(
         "insert into records (warc_file, warc_offset, warc_length, record_id, record_type,"
         " target_uri, date, http_status, content_type, payload_sha256)"
         " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict(warc_file, warc_offset) do nothing",
@@ -27,6 +27,8 @@ def record_row(conn: sqlite3.Connection, ref: WarcRecordRef) -> tuple[int, int |
             ref.payload_sha256,
         ),
     )
+    if cursor.rowcount == 1:  # a new row (a record this scan wrote): no scan was made from it
+        return int(cursor.lastrowid or 0), None
     row_id = conn.execute(
         "select id from records where warc_file = ? and warc_offset = ?",
         (ref.warc_file, ref.warc_offset),
