@@ -130,7 +130,9 @@ def _holds(value: str | None, words: tuple[str, ...]) -> bool:
 def _core(el: Node) -> bool:
     if el.tag == "blockquote":
         return True
-    return any(_holds(value, CORE_WORDS) for value in attribute_values(el))
+    # One string (no word holds a NUL, so none is found across two values).
+    values = "\0".join(attribute_values(el))
+    return any(word in values for word in CORE_WORDS)
 
 
 def _text_url(el: Node) -> bool:
@@ -178,10 +180,6 @@ def candidates(root: Node, markup: bytes, hints: PageHints = ALL_SEARCHES) -> li
     before any is judged."""
     names = attribute_names(markup)
     encoded = attribute_names(markup, ENCODED_WORDS) if hints.encoded else set()
-    seen: set[int] = set()
-    found = []
-    for el in root.css(selector(hints, names, encoded)):  # one per selector it matches
-        if el.mem_id not in seen:
-            seen.add(el.mem_id)
-            found.append(el)
-    return [el for el in found if _core(el) or _extra(el, hints)]
+    # One per selector it matches: the first one's place is kept.
+    found = {el.mem_id: el for el in root.css(selector(hints, names, encoded))}
+    return [el for el in found.values() if _core(el) or _extra(el, hints)]

@@ -365,6 +365,8 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
         return read_iframe(el)
     if tag == "amp-twitter":
         return read_amp(el)
+    if tag in UNADDRESSED_TAGS and not cls and unmarked(el):
+        return read_escaped_markup(el)  # all that the tests below could find in it
     if get(el, "data-attrs") and "witter" in (get(el, "data-component-name") or "") + cls:
         return read_data_attrs(el)
     if "react-tweet" in cls:
@@ -438,6 +440,15 @@ def read_amp(el: Node) -> Found | None:
 
 
 UNADDRESSED_TAGS = frozenset({"img", "link", "meta", "source", "video", "audio"})
+
+
+def unmarked(el: Node) -> bool:
+    """No ``id`` and no ``data-*`` attribute: for an element of ``UNADDRESSED_TAGS`` without
+    a class (a ``<meta>`` or ``<img>`` naming X, the commonest candidates), no placeholder
+    test can accept it, so only markup kept in one of its attributes remains to be read."""
+    return not any(
+        (name == "id" and value) or name.startswith("data-") for name, value in attribute_items(el)
+    )
 
 
 def judge_placeholder(el: Node, tag: str, cls: str) -> Found | None:
