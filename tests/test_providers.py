@@ -752,3 +752,16 @@ def test_odd_field_types_are_ignored() -> None:
     assert r.status == "live"
     assert r.edit_ids == []
     assert r.media[0]["url"] is None
+
+
+def test_an_oembed_paragraph_nesting_thousands_of_elements_is_read() -> None:
+    """The walk over an oEmbed ``<p>`` recursed: 1,500 nested spans raised RecursionError."""
+    from archiver.detect.dom import parse_fragment
+    from archiver.snapshot.display import oembed_text
+
+    link = '<a href="https://t.co/abc">pic.twitter.com/abc</a>'
+    markup = "<p>a " + "<span>" * 5000 + f"deep {link}" + "</span>" * 5000 + "<br>end</p>"
+    fragment = parse_fragment(markup)
+    paragraph = fragment.css_first("p") if fragment is not None else None
+    assert paragraph is not None
+    assert oembed_text(paragraph) == ("a deep\nend", [("https://t.co/abc", "pic.twitter.com/abc")])

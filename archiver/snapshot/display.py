@@ -128,15 +128,21 @@ def oembed_text(paragraph: Node) -> tuple[str, list[tuple[str, str]]]:
 
 
 def _walk(element: Node, parts: list[str], media: list[tuple[str, str]]) -> None:
-    for child in element.iter(include_text=True):
-        if child.is_text_node:
+    """Text, line breaks and anchors in document order. Iterative: a reply nesting a few
+    thousand elements overflowed Python's stack when this recursed."""
+    levels = [element.iter(include_text=True)]
+    while levels:
+        child = next(levels[-1], None)
+        if child is None:
+            levels.pop()
+        elif child.is_text_node:
             parts.append(child.text_content or "")
         elif child.tag == "br":
             parts.append("\n")
         elif child.tag == "a":
             _anchor(child, parts, media)
         elif child.is_element_node:
-            _walk(child, parts, media)
+            levels.append(child.iter(include_text=True))
 
 
 def _anchor(a: Node, parts: list[str], media: list[tuple[str, str]]) -> None:
