@@ -714,3 +714,22 @@ def test_leading_zeros_in_any_form_name_the_same_post(markup):
 def test_ids_above_int64_are_not_posts():
     page = '<amp-twitter data-tweetid="9223372036854775808" width="1" height="1"></amp-twitter>'
     assert find_posts(page.encode(), content_type="text/html").embeds == []
+
+
+@pytest.mark.parametrize("levels", [2, 300])
+def test_markup_kept_in_attributes_hundreds_of_levels_deep_is_read(levels: int) -> None:
+    """Escaped embed markup inside escaped markup inside…: each level was a nested call and
+    300 of them raised RecursionError, which ended the whole scan. The first levels are read
+    (a consent tool nests one or two); deeper ones are left to the other tests."""
+    import html as html_module
+
+    markup = (
+        '<blockquote class="twitter-tweet"><p>deep</p>&mdash; A (@a) '
+        '<a href="https://twitter.com/a/status/1234567890123456789">May 1, 2020</a></blockquote>'
+    )
+    for _ in range(levels):
+        markup = f'<div data-embed="{html_module.escape(markup, quote=True)}"></div>'
+    found = find_posts(f"<html><body><p>x</p>{markup}</body></html>".encode()).embeds
+    assert [embed.status_id for embed in found] == ["1234567890123456789"]
+    if levels == 2:
+        assert found[0].method == "blockquote" and found[0].text == "deep"

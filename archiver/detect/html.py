@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ..normalize import clean_text, split_media
@@ -75,6 +76,8 @@ STRONG_CLASSES = frozenset(
 # On an element already marked as a post (publish class, amp-twitter), a plain ``data-id``.
 MARKED_ID_ATTRS = (*ID_ATTRS, "data-id")
 SKIP_ATTRS = frozenset({"href", "class", "id", "style"})
+MAX_HIDDEN_DEPTH = 8
+_HIDDEN_DEPTH: ContextVar[int] = ContextVar("hidden_markup_depth", default=0)
 # A generic container bigger than this is a page region, not a post.
 MAX_CONTAINER_TEXT = 3000
 MAX_CONTAINER_ELEMENTS = 250
@@ -398,7 +401,21 @@ def read_wordpress_figure(figure: Node) -> Found | None:
 
 def read_escaped_markup(el: Node) -> Found | None:
     """A placeholder whose attribute holds the whole embed markup, escaped or base64: the
-    one post that markup shows, with the placeholder as its element."""
+    one post that markup shows, with the placeholder as its element. Markup kept this way
+    inside markup kept this way is read ``MAX_HIDDEN_DEPTH`` levels deep (consent tools
+    nest one or two): each level is a call of ``find_embeds``, and a page nesting hundreds
+    overflowed Python's stack."""
+    depth = _HIDDEN_DEPTH.get()
+    if depth >= MAX_HIDDEN_DEPTH:
+        return None
+    entered = _HIDDEN_DEPTH.set(depth + 1)
+    try:
+        return _read_attribute_markup(el)
+    finally:
+        _HIDDEN_DEPTH.reset(entered)
+
+
+def _read_attribute_markup(el: Node) -> Found | None:
     for name, value in attribute_items(el):
         markup = attribute_markup(value) if name not in SKIP_ATTRS else None
         fragment = parse_fragment(markup) if markup else None
