@@ -733,3 +733,17 @@ def test_markup_kept_in_attributes_hundreds_of_levels_deep_is_read(levels: int) 
     assert [embed.status_id for embed in found] == ["1234567890123456789"]
     if levels == 2:
         assert found[0].method == "blockquote" and found[0].text == "deep"
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        'data-component-name="Twitter2ToDOM" data-attrs="{deep}"',
+        'data-react-class="Tweet" data-react-props=\'{{"tweetId": {deep}}}\'',
+    ],
+)
+def test_json_in_an_attribute_nested_past_pythons_stack_is_not_json(attributes: str) -> None:
+    """``json.loads`` raises RecursionError, not ValueError, on 100,000 nested lists."""
+    deep = "[" * 100_000 + "]" * 100_000
+    page = f'<html><body><div class="twitter-x" {attributes.format(deep=deep)}>x</div>'
+    assert find_posts(page.encode()).embeds == []

@@ -379,6 +379,7 @@ def test_json_error(status: int) -> None:  # T8
         (b'"just a string"', "wrong_shape", "got str"),
         (b'{"__typename":"Tweet","text":5}', "wrong_shape", "not a post"),
         (b'{"data":{"tweetResult":{}}}', "wrong_shape", "keys: data"),
+        (b"[" * 100_000 + b"]" * 100_000, "invalid_json", "nested too deeply"),
     ],
 )
 def test_bad_json(body: bytes, outcome: str, message: str) -> None:

@@ -277,3 +277,8 @@ def test_cdx_queries_use_the_canonical_id():
     )
     with pytest.raises(ValueError):
         cdx_queries("http://127.0.0.1:9/", "9223372036854775808", None)
+
+
+def test_a_cdx_answer_nested_past_pythons_stack_is_refused_with_a_message() -> None:
+    with pytest.raises(CdxError, match="not JSON"):
+        parse_cdx(200, "application/json", b"[" * 100_000 + b"]" * 100_000)

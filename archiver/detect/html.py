@@ -228,7 +228,7 @@ def read_data_attrs(el: Node) -> Found | None:
     """Substack: HTML-escaped JSON in ``data-attrs`` with url, full_text, name, username, date."""
     try:
         attrs = json.loads(get(el, "data-attrs") or "")
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
         return None
     if not isinstance(attrs, dict):
         return None
@@ -520,7 +520,7 @@ def read_props(el: Node) -> tuple[str, str | None] | None:
             continue
         try:
             props = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if not isinstance(props, dict):
             continue

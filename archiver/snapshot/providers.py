@@ -160,6 +160,8 @@ def _load_json(body: bytes) -> tuple[object, str | None]:
         return None, f"body is not UTF-8 ({exc.reason} at byte {exc.start})"
     except json.JSONDecodeError as exc:
         return None, f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    except RecursionError:
+        return None, "invalid JSON (nested too deeply to read)"
 
 
 def _body_error(content_type: str | None, body: bytes) -> str | None:

@@ -97,7 +97,7 @@ def parse_cdx(http_status: int, content_type: str | None, body: bytes) -> list[C
         return []
     try:
         rows = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         kind = (content_type or "no content type").split(";")[0]
         raise CdxError(f"CDX answer is not JSON ({kind}, {len(body)} bytes)") from None
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
