@@ -199,10 +199,6 @@ def ancestors(el: Node) -> Iterator[Node]:
         node = node.parent
 
 
-def is_inside(el: Node, ancestor: Node) -> bool:
-    return any(node.mem_id == ancestor.mem_id for node in ancestors(el))
-
-
 def descendants(el: Node, selector: str) -> list[Node]:
     """Elements below ``el`` matching ``selector``, in document order (``el`` excluded)."""
     return [node for node in el.css(selector) if node.mem_id != el.mem_id]

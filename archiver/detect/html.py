@@ -54,7 +54,6 @@ from .dom import (
     descendants,
     elements,
     get,
-    is_inside,
     kids,
     lead_text,
     parse_fragment,
@@ -598,10 +597,12 @@ def find_embeds(
     if fragments:
         markup = b"\n".join([markup, *(fragment.source for fragment in fragments)])
     found: list[Found] = []
-    accepted: list[Node] = []
+    # Candidates come in document order, so a descendant follows its accepted ancestor: the
+    # elements below the last accepted one are skipped (a set, not a walk up from each
+    # candidate: thousands of nested candidates made that quadratic).
+    taken: set[int] = set()
     for el in candidates(root, markup, hints):
-        # Candidates come in document order, so a descendant follows its accepted ancestor.
-        if accepted and is_inside(el, accepted[-1]):
+        if el.mem_id in taken:
             continue
         hit = judge(el)
         if hit is None and include_links and el.tag == "a":
@@ -614,7 +615,7 @@ def find_embeds(
         if hit is not None:
             found.append(hit)
             if hit.method != "link":
-                accepted.append(hit.element)
+                taken = {node.mem_id for node in descendants(hit.element, "*")}
     return merge_rendered_pairs(found)
 
 
