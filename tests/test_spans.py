@@ -567,3 +567,13 @@ def test_thousands_of_nested_elements_in_a_table_are_counted_in_linear_time() ->
     (found,) = find_posts(page).embeds
     assert time.process_time() - started < 5
     assert page[found.raw_start : found.raw_end] == embed
+
+
+def test_templates_nested_thousands_deep_cost_little_and_the_first_levels_are_read() -> None:
+    """Filling 6,000 nested templates copied every level's content into the next: 14 CPU-s.
+    The first 64 levels are filled (an embed 50 deep is still found, above)."""
+    post = POST.format(text="Too deep", id=1234567890123456789)
+    page = f"<html><body>{'<template>' * 6000}{post}{'</template>' * 6000}".encode()
+    started = time.process_time()
+    assert find_posts(page, content_type="text/html").embeds == []
+    assert time.process_time() - started < 5

@@ -120,22 +120,30 @@ def _close(stack: list[str], open_names: Counter[str], name: str) -> None:
             return
 
 
+# Each level of templates nested in templates' content copies all the levels below it, so
+# deep nesting costs its square (6,000 levels: 14 s): the templates deeper than this stay empty.
+MAX_TEMPLATE_DEPTH = 64
+
+
 def inline_templates(root: Node) -> None:
-    """Copy each ``<template>``'s content (nested ones too) into the template element.
+    """Copy each ``<template>``'s content (nested ones too, ``MAX_TEMPLATE_DEPTH`` deep) into
+    the template element.
 
     Lexbor copies what ``insert_child`` is given, and a copied template comes without its
     content: so the templates inside a content fragment are filled first, innermost first,
     and only then is the fragment copied out."""
     order: list[Node] = []  # every template, each after the ones inside its content
-    stack = [(template, False) for template in root.css("template")]
+    stack = [(template, False, 1) for template in root.css("template")]
     while stack:
-        template, filled_inside = stack.pop()
+        template, filled_inside, depth = stack.pop()
         if filled_inside:
             order.append(template)
             continue
-        stack.append((template, True))
+        stack.append((template, True, depth))
+        if depth >= MAX_TEMPLATE_DEPTH:
+            continue  # the templates inside stay empty
         for fragment in template.template_fragments()[:1]:
-            stack.extend((inner, False) for inner in fragment.css("template"))
+            stack.extend((inner, False, depth + 1) for inner in fragment.css("template"))
     for template in order:
         for fragment in template.template_fragments()[:1]:
             for child in list(fragment.iter(include_text=True)):
