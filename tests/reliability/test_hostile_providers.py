@@ -40,7 +40,7 @@ CASES: dict[str, tuple[h.Route, h.Route, str]] = {
     "1763000000000000504": (
         h.page("[" * 200_000, "application/json"),
         h.page('{"a":' * 100_000, "application/json"),
-        "unreadable reply",
+        "nested too deeply",
     ),
     "1763000000000000505": (
         h.bomb("gzip", "application/json"),
