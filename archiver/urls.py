@@ -107,12 +107,27 @@ def iter_statuses(text: str) -> Iterator[tuple[str, str | None]]:
         text = unquote(text)
     if "\\/" in text:
         text = text.replace("\\/", "/")
-    regexes = (STATUS_URL_RE, EMBED_IFRAME_RE, VIDEO_IFRAME_RE)
-    matches = sorted((m for r in regexes for m in r.finditer(text)), key=lambda m: m.start())
+    matches = sorted(
+        (m for r in _searches(text) for m in r.finditer(text)), key=lambda m: m.start()
+    )
     for match in matches:
         post_id = canonical_id(match.group("id"))
         if post_id:
             yield post_id, clean_handle(match.groupdict().get("handle"))
+
+
+def _searches(text: str) -> tuple[re.Pattern[str], ...]:
+    """The patterns that can match ``text``: each needs its literal word (any case), which
+    an ASCII text without it cannot hold (``re.I`` also lets ``ſ``, ``K``, ``ı``, ``İ`` stand
+    for ASCII letters, so other text tries them all). Trying the status pattern at every
+    position of a text without "status" is most of the cost of reading a link."""
+    if not text.isascii():
+        return (STATUS_URL_RE, EMBED_IFRAME_RE, VIDEO_IFRAME_RE)
+    lower = text.lower()
+    if "twitter.com/" not in lower:
+        return (STATUS_URL_RE,) if "status" in lower else ()
+    patterns = (STATUS_URL_RE,) if "status" in lower else ()
+    return (*patterns, EMBED_IFRAME_RE, VIDEO_IFRAME_RE)
 
 
 def bare_status(text: str) -> tuple[str, str | None] | None:
