@@ -4,7 +4,7 @@ written anywhere in it."""
 from __future__ import annotations
 
 from ..urls import canonical_id, find_status, iter_statuses
-from .dom import Node, attribute_values, get, lead_text, tail_text, text_content
+from .dom import Node, get, lead_text, tail_text, text_content
 
 ID_ATTRS = ("data-tweet-id", "data-tweetid", "data-tweet")
 
@@ -21,10 +21,10 @@ def status_links(el: Node) -> list[tuple[Node, str, str | None]]:
     return found
 
 
-def _values(node: Node, top: bool) -> list[str]:
+def _values(node: Node, attributes: dict[str, str | None], top: bool) -> list[str]:
     """What may name a post at one element: attribute values (not JSON), its leading text,
     the text after it (not for the subtree's top)."""
-    values = [v for v in attribute_values(node) if not v.lstrip().startswith(("{", "["))]
+    values = [v for v in attributes.values() if v and not v.lstrip().startswith(("{", "["))]
     lead = lead_text(node)
     if lead:
         values.append(lead)
@@ -44,7 +44,8 @@ def subtree_ids(el: Node, limit: int = 2) -> list[str]:
     for node in el.traverse():
         if not node.is_element_node:
             continue
-        for value in _values(node, node.mem_id == el.mem_id):
+        attributes = node.attributes  # a new dict on each access: read once per element
+        for value in _values(node, attributes, node.mem_id == el.mem_id):
             if "status" not in value and "weet" not in value:
                 continue
             for post_id, _ in iter_statuses(value):
@@ -53,7 +54,7 @@ def subtree_ids(el: Node, limit: int = 2) -> list[str]:
                     if len(ids) >= limit:
                         return ids
         for name in ID_ATTRS:
-            named = canonical_id(get(node, name))
+            named = canonical_id(attributes.get(name))
             if named and named not in ids:
                 ids.append(named)
     return ids
