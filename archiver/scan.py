@@ -24,12 +24,12 @@ from urllib.parse import quote
 from .clock import utcnow
 from .config import Config
 from .db import save_scan, scan_writer
-from .detect import find_posts
+from .detect import Detection, find_posts
 from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of
 from .evidence.pages import keep_page, prepare_page
 from .evidence.warc import EvidenceError, WarcLog, evidence_log
-from .models import ScanRecord
+from .models import PageInfo, ScanRecord
 from .normalize import sha256_hex
 from .urls import absolute_url, article_url
 from .warc_input import WarcCounts, is_warc_path
@@ -231,14 +231,20 @@ def detect_record(
     source: str | None = None,
 ) -> ScanRecord:
     """Detection on a page's bytes, packed as a record for ``save_scan``. The embeds'
-    fingerprints are computed here: in the worker process, not in the one that saves."""
-    detection = find_posts(
-        data,
-        content_type=content_type,
-        include_links=include_links,
-        html=is_html,
-        url=final_url or url,
-    )
+    fingerprints are computed here: in the worker process, not in the one that saves.
+    A page that breaks a detector gets a record carrying the error: the scan goes on."""
+    error = None
+    try:
+        detection = find_posts(
+            data,
+            content_type=content_type,
+            include_links=include_links,
+            html=is_html,
+            url=final_url or url,
+        )
+    except Exception as exc:  # a hostile page that breaks a detector: recorded, not raised
+        detection = Detection(PageInfo(), [])
+        error = f"{url}: detection failed on this page ({type(exc).__name__})"
     page = detection.page
     if final_url and page.canonical_url:  # <link rel=canonical href="/a"> as an address
         canonical = absolute_url(page.canonical_url, final_url) or page.canonical_url
@@ -254,6 +260,7 @@ def detect_record(
         page=page,
         embeds=detection.embeds,
         fingerprints=[embed.fingerprint for embed in detection.embeds],
+        error=error,
     )
 
 

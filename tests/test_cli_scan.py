@@ -244,3 +244,27 @@ def test_directory_listing_order_and_resolved_paths(tmp_path):
     for path, real in found:  # what a realpath of each file would give
         assert real == os.path.realpath(path)
     assert dict(found)[str(root / "b" / "link.html")] == str(elsewhere / "target.html")
+
+
+def test_a_page_that_breaks_detection_fails_alone(run_cli, tmp_path, db_path, monkeypatch):
+    """An exception inside a detector (RecursionError from markup nested past Python's
+    stack, before those paths were made iterative) ended the whole scan with a traceback.
+    It is now that page's one-line error; the other pages are saved."""
+    import archiver.scan
+    from archiver.detect import find_posts
+
+    def breaks_on_marked_pages(data, **kwargs):
+        if b"break-the-detector" in data:
+            raise RecursionError("maximum recursion depth exceeded")
+        return find_posts(data, **kwargs)
+
+    monkeypatch.setattr(archiver.scan, "find_posts", breaks_on_marked_pages)
+    bad = tmp_path / "bad.html"
+    bad.write_text(embed_page().replace("<body>", "<body><p>break-the-detector</p>"), "utf-8")
+    good = tmp_path / "good.html"
+    good.write_text(embed_page(), encoding="utf-8")
+    result = run_cli("scan", str(bad), str(good))
+    assert result.exit_code == 1
+    assert "detection failed on this page (RecursionError)" in result.output
+    assert "Traceback" not in result.output
+    assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 1
