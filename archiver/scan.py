@@ -24,7 +24,6 @@ from urllib.parse import quote
 from .clock import utcnow
 from .config import Config
 from .db import save_scan, scan_writer
-from .detect import Detection, find_posts
 from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of
 from .evidence.pages import keep_page, prepare_page
@@ -33,9 +32,10 @@ from .models import PageInfo, ScanRecord
 from .normalize import sha256_hex
 from .urls import absolute_url, article_url
 from .warc_input import WarcCounts, is_warc_path
-from .warc_scan import scan_warc_file
 
-if TYPE_CHECKING:  # imported when used: a scan of files needs neither the network nor pools
+# Imported when used: a scan of files needs neither the network nor pools, and the process
+# that saves a directory's scans no detection (its worker processes detect).
+if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
     from .http import Exchange, Http, OnResponse
@@ -233,6 +233,8 @@ def detect_record(
     """Detection on a page's bytes, packed as a record for ``save_scan``. The embeds'
     fingerprints are computed here: in the worker process, not in the one that saves.
     A page that breaks a detector gets a record carrying the error: the scan goes on."""
+    from .detect import Detection, find_posts
+
     error = None
     try:
         detection = find_posts(
@@ -557,6 +559,8 @@ def _warc_results(
     target: Target, include_links: bool, counts: WarcCounts
 ) -> Iterator[tuple[Target, Result]]:
     """Each HTML page of a WARC file, then the error that stopped the file, if any."""
+    from .warc_scan import scan_warc_file
+
     try:
         for record in scan_warc_file(target.value, include_links, counts):
             yield Target("warc", target.value, record.url), record

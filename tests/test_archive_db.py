@@ -112,6 +112,52 @@ def test_text_only_post_is_resolved_when_the_post_appears_with_an_id(db):
     assert text_post["resolved_id"] == "1763000000000000001"
 
 
+IFRAME_ONLY = (
+    '<html><body><p>x</p><iframe src="https://platform.twitter.com/embed/Tweet.html'
+    '?id=1763000000000000001"></iframe></body></html>'
+)
+
+
+def test_a_post_seen_again_fills_its_gaps_and_nothing_else(db):
+    """A sighting that can fill nothing in writes nothing to the post (it is only read);
+    one that can fills the gaps, and the full-text index follows."""
+    save_scan(db, record_for(IFRAME_ONLY, url="https://news.example/iframe"))
+    save_scan(db, record_for(IFRAME_ONLY, url="https://news.example/iframe-again"))
+    post = db["posts"].get("1763000000000000001")
+    assert (post["text"], post["handle"], post["url"]) == (
+        None,
+        None,
+        "https://x.com/i/status/1763000000000000001",
+    )
+    save_scan(db, record_for(embed_page(text="Ferries resume tomorrow")))
+    post = db["posts"].get("1763000000000000001")
+    assert (post["text"], post["handle"], post["author_name"]) == (
+        "Ferries resume tomorrow",
+        "testperson",
+        "Test Person",
+    )
+    assert post["url"] == "https://x.com/testperson/status/1763000000000000001"
+    assert post["fingerprint"] and list(db["posts"].search("ferries"))
+    save_scan(db, record_for(embed_page(text="Another wording"), url="https://news.example/b"))
+    save_scan(db, record_for(IFRAME_ONLY, url="https://news.example/iframe"))
+    assert db["posts"].get("1763000000000000001")["text"] == "Ferries resume tomorrow"
+    assert count(db, "embeds") == 4 and count(db, "posts") == 1
+
+
+def test_many_embeds_of_one_article_are_saved_in_their_order(db):
+    """New embeds are inserted several rows to a statement: ids follow the page's order."""
+    posts = [f"17630000000000{n:05d}" for n in range(70)]
+    extra = "".join(
+        f'<blockquote class="twitter-tweet"><p>Post number {n}</p>&mdash; P (@p{n}) '
+        f'<a href="https://twitter.com/p{n}/status/{post_id}">March 1, 2024</a></blockquote>'
+        for n, post_id in enumerate(posts)
+    )
+    save_scan(db, record_for(embed_page(extra=extra)))
+    rows = db.conn.execute("select post_id, position from embeds order by id").fetchall()
+    assert rows == [("1763000000000000001", 0)] + [(p, n + 1) for n, p in enumerate(posts)]
+    assert [r["post_id"] for r in db["embeds"].search("69")] == [posts[69]]
+
+
 def test_failed_scan_keeps_previous_embeds(db):
     save_scan(db, record_for(embed_page()))
     now = utcnow()

@@ -250,7 +250,7 @@ def test_a_page_that_breaks_detection_fails_alone(run_cli, tmp_path, db_path, mo
     """An exception inside a detector (RecursionError from markup nested past Python's
     stack, before those paths were made iterative) ended the whole scan with a traceback.
     It is now that page's one-line error; the other pages are saved."""
-    import archiver.scan
+    import archiver.detect
     from archiver.detect import find_posts
 
     def breaks_on_marked_pages(data, **kwargs):
@@ -258,7 +258,7 @@ def test_a_page_that_breaks_detection_fails_alone(run_cli, tmp_path, db_path, mo
             raise RecursionError("maximum recursion depth exceeded")
         return find_posts(data, **kwargs)
 
-    monkeypatch.setattr(archiver.scan, "find_posts", breaks_on_marked_pages)
+    monkeypatch.setattr(archiver.detect, "find_posts", breaks_on_marked_pages)
     bad = tmp_path / "bad.html"
     bad.write_text(embed_page().replace("<body>", "<body><p>break-the-detector</p>"), "utf-8")
     good = tmp_path / "good.html"

@@ -157,20 +157,22 @@ def _save_embeds(
         }
     )
     seen: set[int] = set()
+    new: list[tuple[object, ...]] = []
     occurrences: dict[str, int] = {}
     for embed, (post_id, fingerprint) in zip(record.embeds, record.identities(), strict=True):
         if post_id is None:
             continue
-        _ensure_post(conn, embed, post_id, fingerprint, now)
+        _ensure_post(conn, embed, fingerprint, now)
         occurrence = occurrences[post_id] = occurrences.get(post_id, 0) + 1
         embed_id = existing.get((post_id, occurrence))
         located = record_id  # the record holding the page the embed was seen in
         raw_sha256 = embed.raw_sha256 or sha256_hex(embed.raw)
         if embed_id is None:
-            seen.add(_insert_embed(conn, article_id, occurrence, embed, now, located, raw_sha256))
+            new.append(_embed_row(article_id, post_id, occurrence, embed, now, located, raw_sha256))
         else:
             _touch_embed(conn, embed_id, embed, now, located, raw_sha256)
             seen.add(embed_id)
+    _insert_embeds(conn, new)  # after the posts they name
     gone = [(now, embed_id) for embed_id in existing.values() if embed_id not in seen]
     if gone:
         conn.executemany(
@@ -178,43 +180,56 @@ def _save_embeds(
         )
 
 
-def _insert_embed(
-    conn: sqlite3.Connection,
+_EMBED_COLUMNS = (
+    "article_id, post_id, position, method, occurrence, author_name, handle, text, date,"
+    " date_text, media, raw, raw_sha256, first_seen_at, last_seen_at, record_id, raw_start,"
+    " raw_end"
+)
+_EMBED_ROW = f"({', '.join('?' * 18)})"
+_EMBEDS_PER_INSERT = 32
+
+
+def _embed_row(
     article_id: int,
+    post_id: str,
     occurrence: int,
     embed: Embed,
     now: str,
     located: int | None,
     raw_sha256: str,
-) -> int:
-    """A new sighting; its byte range only with the record it refers to."""
-    cursor = conn.execute(
-        "insert into embeds (article_id, post_id, position, method, occurrence,"
-        " author_name, handle, text, date, date_text, media, raw, raw_sha256, first_seen_at,"
-        " last_seen_at, record_id, raw_start, raw_end)"
-        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            article_id,
-            embed.post_id,
-            embed.position,
-            embed.method,
-            occurrence,
-            embed.author,
-            embed.handle,
-            embed.text,
-            embed.date,
-            embed.date_text,
-            _json_list(embed.media),
-            embed.raw,
-            raw_sha256,
-            now,
-            now,
-            located,
-            embed.raw_start if located else None,
-            embed.raw_end if located and embed.raw_start is not None else None,
-        ),
+) -> tuple[object, ...]:
+    """A new sighting's row; its byte range only with the record it refers to."""
+    return (
+        article_id,
+        post_id,
+        embed.position,
+        embed.method,
+        occurrence,
+        embed.author,
+        embed.handle,
+        embed.text,
+        embed.date,
+        embed.date_text,
+        _json_list(embed.media),
+        embed.raw,
+        raw_sha256,
+        now,
+        now,
+        located,
+        embed.raw_start if located else None,
+        embed.raw_end if located and embed.raw_start is not None else None,
     )
-    return int(cursor.lastrowid or 0)
+
+
+def _insert_embeds(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    """New sightings in order, many rows per statement: the full-text index writes out what
+    it holds at each write statement, so one statement per row cost a write-out per row."""
+    for start in range(0, len(rows), _EMBEDS_PER_INSERT):
+        chunk = rows[start : start + _EMBEDS_PER_INSERT]
+        conn.execute(
+            f"insert into embeds ({_EMBED_COLUMNS}) values {', '.join([_EMBED_ROW] * len(chunk))}",
+            [value for row in chunk for value in row],
+        )
 
 
 def _touch_embed(
@@ -251,12 +266,33 @@ def _touch_embed(
     )
 
 
-def _ensure_post(
-    conn: sqlite3.Connection, embed: Embed, post_id: str, fingerprint: str | None, now: str
-) -> None:
+def _ensure_post(conn: sqlite3.Connection, embed: Embed, fingerprint: str | None, now: str) -> None:
     """Add the post if new; fill in what was unknown; link text-only twins (``resolved_id``).
-    ``post_id`` and ``fingerprint`` are the embed's (``ScanRecord.identities``)."""
+    ``fingerprint`` is the embed's (``ScanRecord.identities``): a text-only post's id."""
     if embed.status_id:
+        _ensure_status_post(conn, embed, embed.status_id, fingerprint, now)
+    elif fingerprint:
+        _ensure_text_post(conn, embed, fingerprint, now)
+
+
+# What this sighting has to write: whether the post is stored with nothing it could fill in
+# (a post is seen again in each later scan of its articles), and whether a text-only twin
+# waits for its ID (rare). Writes are only made when they change something: a write costs
+# several reads, as the full-text indexes write out what they hold at each one.
+_TO_WRITE = (
+    "select exists(select 1 from posts where id = ? and (handle is not null or ? is null)"
+    " and (author_name is not null or ? is null) and (text is not null or ? is null)"
+    " and (fingerprint is not null or ? is null)),"
+    " exists(select 1 from posts where id = ? and resolved_id is null)"
+)
+
+
+def _ensure_status_post(
+    conn: sqlite3.Connection, embed: Embed, status_id: str, fingerprint: str | None, now: str
+) -> None:
+    known = (status_id, embed.handle, embed.author, embed.text, fingerprint, fingerprint)
+    nothing_to_fill, twin = conn.execute(_TO_WRITE, known).fetchone()
+    if not nothing_to_fill:
         conn.execute(
             "insert into posts (id, url, handle, author_name, text, created_at, status,"
             " fingerprint, first_seen_at, next_check_at, checks)"
@@ -272,23 +308,25 @@ def _ensure_post(
             " where posts.handle is null or posts.author_name is null or posts.text is null"
             " or posts.fingerprint is null",
             (
-                post_id,
-                canonical_url(embed.status_id, embed.handle),
+                status_id,
+                canonical_url(status_id, embed.handle),
                 embed.handle,
                 embed.author,
                 embed.text,
-                snowflake_time(embed.status_id),
+                snowflake_time(status_id),
                 fingerprint,
                 now,
                 now,
             ),
         )
-        if fingerprint:
-            conn.execute(
-                "update posts set resolved_id = ? where id = ? and resolved_id is null",
-                (embed.status_id, fingerprint),
-            )
-        return
+    if twin:
+        conn.execute(
+            "update posts set resolved_id = ? where id = ? and resolved_id is null",
+            (status_id, fingerprint),
+        )
+
+
+def _ensure_text_post(conn: sqlite3.Connection, embed: Embed, fingerprint: str, now: str) -> None:
     conn.execute(
         "insert into posts (id, url, handle, author_name, text, created_at, status,"
         " resolved_id, fingerprint, first_seen_at, checks)"
@@ -299,15 +337,7 @@ def _ensure_post(
         " excluded.resolved_id), handle = coalesce(posts.handle, excluded.handle)"
         " where (posts.resolved_id is null and excluded.resolved_id is not null)"
         " or (posts.handle is null and excluded.handle is not null)",
-        (
-            post_id,
-            embed.handle,
-            embed.author,
-            embed.text,
-            fingerprint,
-            fingerprint,
-            now,
-        ),
+        (fingerprint, embed.handle, embed.author, embed.text, fingerprint, fingerprint, now),
     )
 
 
