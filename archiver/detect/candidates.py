@@ -54,23 +54,29 @@ def attribute_names(markup: bytes, words: tuple[str, ...] = CORE_WORDS) -> set[t
     seen: set[tuple[int, int, int, int, str]] = set()
     double = single = run = equals = -1
     searched = 0
+    rfind, up_to_break = markup.rfind, _UP_TO_BREAK.match
     for at, word in _occurrences(markup, words):
-        double = max(double, markup.rfind(b'"', searched, at))
-        single = max(single, markup.rfind(b"'", searched, at))
-        if (bare := _last(_UP_TO_BREAK, markup, searched, at)) > run:
-            run, equals = bare, -1  # a new unquoted run, its first "=" not seen yet
+        if (quote := rfind(b'"', searched, at)) > double:
+            double = quote
+        if (quote := rfind(b"'", searched, at)) > single:
+            single = quote
+        if (bare := up_to_break(markup, searched, at)) and bare.end() - 1 > run:
+            run, equals = bare.end() - 1, -1  # a new unquoted run, its first "=" not seen yet
         if equals < 0:
             equals = markup.find(b"=", max(run + 1, searched), at)
         searched = at
         seen.add((double, single, run, equals, word))
     names: dict[tuple[int, int], list[str]] = {}
-    found: set[tuple[str, str]] = set()
-    for double, single, run, equals, word in seen:
+    for double, single, run, equals, _ in seen:
         for key in ((double, -1), (single, -1), (run, equals)):
             if key not in names:
                 names[key] = _names_at(markup, *key)
-            found.update((name, word) for name in names[key])
-    return found
+    return {
+        (name, word)
+        for double, single, run, equals, word in seen
+        for key in ((double, -1), (single, -1), (run, equals))
+        for name in names[key]
+    }
 
 
 def _last(up_to: re.Pattern[bytes], markup: bytes, since: int, at: int) -> int:

@@ -146,6 +146,8 @@ def parse_date(value: str | None, language: str | None = None) -> str | None:
 
 def find_signature(text: str) -> re.Match[str] | None:
     """The first signature line in a text whose date part looks like a date."""
+    if "(@" not in text:  # the pattern's one literal: most texts are read without it
+        return None
     for match in SIGNATURE_RE.finditer(text):
         if is_date_like(match.group("date")):
             return match
