@@ -8,5 +8,6 @@ hand them over.
 - ``verify``: ``archive verify``, every pointer and byte range against the bytes;
 - ``wacz``: ``archive export --wacz``, a package replay tools open.
 
-Nothing is imported here: warcio is loaded only when a record is written or read.
+Nothing is imported here. Records are written without warcio (``warc``, ``fields``); warcio
+is loaded only when a record is read back.
 """

@@ -1,7 +1,7 @@
 """Writing WARC records: the bytes the archive's rows point at.
 
-``WarcLog`` appends gzip-per-record WARC/1.1 records (HTTP records built with warcio, the
-others by ``fields``) to a file of its own in ``warc_dir``: one file per process and log,
+``WarcLog`` appends gzip-per-record WARC/1.1 records (their header blocks written by
+``fields``, not warcio) to a file of its own in ``warc_dir``: one file per process and log,
 named by time, process ID and a random tag, opened only for the first record and never
 reopened, so a worker and a one-off scan never share one and a run after a crash starts a
 new file. A file is rolled once it passes ``max_bytes``.
@@ -16,6 +16,7 @@ record at the end of a file, which no row names.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -31,7 +32,7 @@ from .. import __version__
 from ..errors import ArchiverError
 from ..models import WarcRecordRef
 from ..normalize import sha256_hex
-from .fields import header_block, new_record_id, warc_fields
+from .fields import header_block, http_head, new_record_id, warc_fields
 from .gzip_member import Deflated, deflate, gzip_member, join_member
 
 DEFAULT_MAX_BYTES = 1_000_000_000  # the customary 1 GB WARC file
@@ -40,6 +41,12 @@ SEAL_SUFFIX = ".sha256"  # beside each WARC file: the SHA-256 and length of its 
 RECORD_END = b"\r\n\r\n"  # after each record's block
 # Hop-by-hop framing that no longer describes the body as recorded (already de-chunked).
 DROPPED_HEADERS = frozenset({"transfer-encoding"})
+HTTP_REQUEST = "application/http; msgtype=request"
+HTTP_RESPONSE = "application/http; msgtype=response"
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+
+#: Makes a record's gzip member once its file's warcinfo ID is known: (record ID, member).
+Builder = Callable[[str], tuple[str, bytes]]
 
 
 class EvidenceError(ArchiverError):
@@ -131,7 +138,6 @@ class WarcLog:
         self.enabled = enabled
         self.directory = Path(directory)
         self.max_bytes = max_bytes
-        self._writer: Any = None  # warcio's record builder, imported at the first record
         self._lock = threading.Lock()
         self._file: io.BufferedWriter | None = None
         self._hash = hashlib.sha256()  # of the current file, as written
@@ -145,15 +151,6 @@ class WarcLog:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def _builder(self) -> Any:
-        """warcio's record builder (imported with the first HTTP record: a scan that keeps
-        only files never pays warcio's import)."""
-        if self._writer is None:
-            from warcio.warcwriter import WARCWriter
-
-            self._writer = WARCWriter(None, gzip=True, warc_version="1.1")
-        return self._writer
 
     def close(self) -> None:
         with self._lock:
@@ -170,12 +167,9 @@ class WarcLog:
         ``payload_sha256``: the hex SHA-256 of ``capture.payload`` when the caller has it;
         ``durable=False``: the caller calls ``sync`` before committing a row that names it."""
         date = warc_date(capture.fetched_at)
-        records = []
+        records: list[Builder] = []
         for hop in (*capture.redirects, capture):
-            response = self._response(hop, date)
-            # The request goes first: a file then always ends with a record some row names,
-            # so ``verify`` reads every byte of a file's last record through its pointer.
-            records += [self._request(hop, response, date), response]
+            records += _exchange(hop, date)
         pointers = self._append(records, durable)
         digest = payload_sha256 or sha256_hex(capture.payload)
         return self._pointer(pointers[-1], capture.url, date, capture, "response", digest)
@@ -186,19 +180,18 @@ class WarcLog:
         """A ``revisit`` (identical-payload-digest profile): the HTTP headers only, pointing
         at the record that holds the same payload (``durable`` as in ``write_http``)."""
         date = warc_date(capture.fetched_at)
-        served = capture.served if capture.served is not None else capture.payload
-        record = self._builder().create_revisit_record(
-            capture.url,
-            digest=sha1_digest(served),
-            refers_to_uri=original.target_uri,
-            refers_to_date=original.date,
-            http_headers=http_headers(capture),
-            warc_headers_dict={
-                "WARC-Date": date,
-                "WARC-Refers-To": original.record_id,
-                "WARC-Warcinfo-ID": "",
-            },
-        )
+        head = response_head(capture)
+        fields = [
+            ("WARC-Target-URI", capture.url),
+            ("WARC-Date", date),
+            ("WARC-Refers-To", original.record_id),
+            ("WARC-Profile", REVISIT_PROFILE),
+            ("WARC-Refers-To-Target-URI", original.target_uri),
+            ("WARC-Refers-To-Date", original.date),
+            ("WARC-Payload-Digest", sha1_digest(_served(capture))),
+            ("WARC-Block-Digest", sha1_digest(head)),
+        ]
+        record = _record("revisit", new_record_id(), fields, HTTP_RESPONSE, head)
         (pointer,) = self._append([record], durable)
         return self._pointer(
             pointer, capture.url, date, capture, "revisit", original.payload_sha256
@@ -230,7 +223,9 @@ class WarcLog:
             tail, digest = deflate_resource(data), payload_sha256 or sha256_hex(data)
         fields = [("WARC-Target-URI", uri), ("WARC-Date", date), *block_digests(digest).items()]
         kind = content_type or "application/octet-stream"
-        (pointer,) = self._append([_resource(record_type, fields, kind, tail)], durable)
+        (pointer,) = self._append(
+            [_record(record_type, new_record_id(), fields, kind, tail)], durable
+        )
         return WarcRecordRef(
             *pointer,
             record_type=record_type,
@@ -241,36 +236,7 @@ class WarcLog:
             payload_sha256=digest,
         )
 
-    # -- building -----------------------------------------------------------------------
-
-    def _response(self, capture: HttpCapture, date: str):  # -> ArcWarcRecord
-        body = capture.served if capture.served is not None else capture.payload
-        return self._builder().create_warc_record(
-            capture.url,
-            "response",
-            payload=io.BytesIO(body),
-            length=len(body),
-            http_headers=http_headers(capture),
-            warc_headers_dict={"WARC-Date": date, "WARC-Warcinfo-ID": ""},
-        )
-
-    def _request(self, capture: HttpCapture, response, date: str):  # -> ArcWarcRecord
-        request_line = f"{capture.request_method} {capture.request_target} {capture.http_version}"
-        from warcio.statusandheaders import StatusAndHeaders
-
-        headers = StatusAndHeaders(
-            request_line, list(capture.request_headers), is_http_request=True
-        )
-        return self._builder().create_warc_record(
-            capture.url,
-            "request",
-            http_headers=headers,
-            warc_headers_dict={
-                "WARC-Date": date,
-                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
-                "WARC-Warcinfo-ID": "",
-            },
-        )
+    # -- pointers -----------------------------------------------------------------------
 
     def _pointer(
         self,
@@ -294,13 +260,14 @@ class WarcLog:
 
     # -- the file -----------------------------------------------------------------------
 
-    def _append(self, records: list, durable: bool = True) -> list[tuple[str, int, int, str]]:
-        """Write records (warcio's, or a ``_resource`` builder) back to back, fsynced unless
-        ``durable`` is False (then ``sync`` before any row names them); (file, offset,
-        length, record ID) of each."""
+    def _append(
+        self, records: list[Builder], durable: bool = True
+    ) -> list[tuple[str, int, int, str]]:
+        """Write records back to back, fsynced unless ``durable`` is False (then ``sync``
+        before any row names them); (file, offset, length, record ID) of each."""
         with self._lock:
             fh = self._current_file()
-            members = [self._member(record) for record in records]
+            members = [record(self._warcinfo_id) for record in records]
             offset = fh.tell()
             found = []
             for record_id, blob in members:
@@ -316,23 +283,6 @@ class WarcLog:
             if durable:
                 self._make_durable()
             return found
-
-    def _member(self, record: Any) -> tuple[str, bytes]:
-        """(record ID, gzip member) of a record, in the current file (lock held)."""
-        if callable(record):
-            return record(self._warcinfo_id)
-        if record.rec_headers.get_header("WARC-Warcinfo-ID") == "":
-            record.rec_headers.replace_header("WARC-Warcinfo-ID", self._warcinfo_id)
-        member = gzip_member(self._uncompressed(record))
-        return record.rec_headers.get_header("WARC-Record-ID"), member
-
-    @staticmethod
-    def _uncompressed(record: Any) -> bytes:
-        out = io.BytesIO()
-        from warcio.warcwriter import WARCWriter
-
-        WARCWriter(out, gzip=False, warc_version="1.1").write_record(record)
-        return out.getvalue()
 
     def sync(self) -> None:
         """Make every record written so far durable (after ``durable=False`` writes)."""
@@ -384,30 +334,68 @@ class SharedWarcLog(WarcLog):
         self.sync()
 
 
-def http_headers(capture: HttpCapture) -> Any:  # warcio's StatusAndHeaders
+def response_head(capture: HttpCapture) -> bytes:
     """The response's status line and headers as served; when the body is recorded decoded,
     the Content-Encoding and Content-Length that described the encoded body are dropped."""
     dropped = set(DROPPED_HEADERS)
     if capture.served is None:
         dropped |= {"content-encoding", "content-length"}
     headers = [(k, v) for k, v in capture.headers if k.lower() not in dropped]
-    status_line = f"{capture.status} {capture.reason}".rstrip()
-    from warcio.statusandheaders import StatusAndHeaders
-
-    return StatusAndHeaders(status_line, headers, protocol=capture.http_version)
+    status_line = f"{capture.http_version} {capture.status} {capture.reason}".rstrip()
+    return http_head(status_line, headers)
 
 
-def _resource(
-    record_type: str, fields: list[tuple[str, str]], kind: str, tail: Deflated
-) -> Callable[[str], tuple[str, bytes]]:
-    """Builds a ``resource`` (or ``metadata``) record's gzip member once its file's warcinfo
-    ID is known: the header block, deflated, joined to the block's stream in ``tail``."""
+def _served(capture: HttpCapture) -> bytes:
+    """The body a response record holds: as served, or decoded when only that is known."""
+    return capture.served if capture.served is not None else capture.payload
+
+
+def _exchange(capture: HttpCapture, date: str) -> list[Builder]:
+    """A ``request`` record and the ``response`` it got, joined by WARC-Concurrent-To. The
+    request goes first: a file then always ends with a record some row names, so ``verify``
+    reads every byte of a file's last record through its pointer."""
+    head, body = response_head(capture), _served(capture)
+    response_id = new_record_id()
+    where = [("WARC-Target-URI", capture.url), ("WARC-Date", date)]
+    response = [
+        *where,
+        ("WARC-Payload-Digest", sha1_digest(body)),
+        ("WARC-Block-Digest", sha1_digest(head, body)),
+    ]
+    line = f"{capture.request_method} {capture.request_target} {capture.http_version}"
+    request_head = http_head(line, capture.request_headers)
+    request = [
+        *where,
+        ("WARC-Concurrent-To", response_id),
+        ("WARC-Payload-Digest", EMPTY_SHA1),  # no request body is kept (as with warcio)
+        ("WARC-Block-Digest", sha1_digest(request_head)),
+    ]
+    return [
+        _record("request", new_record_id(), request, HTTP_REQUEST, request_head),
+        _record("response", response_id, response, HTTP_RESPONSE, head + body),
+    ]
+
+
+def _record(
+    record_type: str,
+    record_id: str,
+    fields: list[tuple[str, str]],
+    content_type: str,
+    block: bytes | Deflated,
+) -> Builder:
+    """A record's builder: the header block (with the file's warcinfo ID) and ``block``, in
+    one gzip member. A ``Deflated`` block is a resource's bytes and the record's end,
+    deflated ahead (``deflate_resource``): the deflated header block is joined to it."""
 
     def build(warcinfo_id: str) -> tuple[str, bytes]:
-        record_id = new_record_id()
         named = [*fields, ("WARC-Warcinfo-ID", warcinfo_id)]
-        head = header_block(record_type, record_id, named, kind, tail.size - len(RECORD_END))
-        return record_id, join_member(head, tail)
+        if isinstance(block, Deflated):
+            size = block.size - len(RECORD_END)
+            return record_id, join_member(
+                header_block(record_type, record_id, named, content_type, size), block
+            )
+        head = header_block(record_type, record_id, named, content_type, len(block))
+        return record_id, gzip_member(head + block + RECORD_END)
 
     return build
 
@@ -434,18 +422,24 @@ def deflate_resource(data: bytes) -> Deflated:
 
 def block_digests(payload_sha256: str) -> dict[str, str]:
     """The digest headers of a record whose block is its payload (``resource``, ``metadata``):
-    ``sha256:`` and the hex SHA-256 the archive already computed, so warcio hashes nothing.
+    ``sha256:`` and the hex SHA-256 the archive already computed, so nothing is hashed again.
     Hex rather than base32: a padded base32 SHA-256 ends in ``=``, which the WARC grammar's
     ``token`` does not allow; warcio and FastWARC check a hex digest as they do base32."""
     digest = f"sha256:{payload_sha256}"
     return {"WARC-Payload-Digest": digest, "WARC-Block-Digest": digest}
 
 
-def sha1_digest(data: bytes) -> str:
-    """``sha1:BASE32``, the digest form warcio writes and CDX indexes expect."""
-    import base64
+def sha1_digest(*parts: bytes) -> str:
+    """``sha1:BASE32`` of the bytes of ``parts`` joined: the form of the HTTP records' digests
+    since the first version (warcio's), which CDX indexes carry and a revisit's payload digest
+    must share with its original."""
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(part)
+    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
 
-    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+EMPTY_SHA1 = sha1_digest()
 
 
 def request_headers(pairs: Iterable[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
