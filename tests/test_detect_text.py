@@ -271,3 +271,18 @@ def test_markdown_reader_output_keeps_the_linked_status_id():
         ("link", "1901955510931214338", "a", None, None, None),
         ("text", "1901955510931214339", "b", None, None, None),
     ]
+
+
+def test_thousands_of_sightings_on_one_line_keep_a_bounded_copy_of_it() -> None:
+    """Each sighting keeps its whole line: 5,000 shortcodes on one 235 KB line made 5,000
+    copies of it (1 GB). The first ones are kept, as many as 16 MiB of lines hold."""
+    from archiver.detect.text import SIGHTING_LINES_MIN
+
+    codes = [f"[tweet https://twitter.com/a/status/{1000 + i}]" for i in range(5000)]
+    line = " ".join(codes)
+    embeds = find_posts(line.encode(), html=False).embeds
+    assert 1 <= len(embeds) <= SIGHTING_LINES_MIN // len(line) + 1
+    assert [e.status_id for e in embeds] == [str(1000 + i) for i in range(len(embeds))]
+    assert sum(len(e.raw) for e in embeds) <= SIGHTING_LINES_MIN + len(line)
+    few = " ".join(codes[:40])  # a line of a few is read whole
+    assert len(find_posts(few.encode(), html=False).embeds) == 40

@@ -14,6 +14,7 @@ signature follows, so prose such as ``He wrote on X: "…"`` is not an embed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -160,6 +161,10 @@ def _unmark(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, str | Non
     return plain, linked
 
 
+SIGHTING_LINES_FACTOR = 8
+SIGHTING_LINES_MIN = 16 << 20
+
+
 def _line_hit(index: int, line: str, post_id: str, handle: str | None, method: str) -> TextHit:
     """A sighting that is one line holding a status (a bare URL, a shortcode, a link)."""
     return TextHit(index, index, None, handle, None, None, line, status_id=post_id, method=method)
@@ -245,11 +250,13 @@ def _signature_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | N
     )
 
 
-def _line_hits(doc: _Text, index: int, line: str, include_links: bool) -> list[TextHit]:
-    """Shortcodes, a line that is one status URL, and (with ``include_links``) links."""
+def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int) -> list[TextHit]:
+    """Shortcodes, a line that is one status URL, and (with ``include_links``) links, as many
+    as ``room`` characters of their lines hold (each keeps its whole line as its text)."""
     if "[tweet" in line and (shortcodes := find_shortcodes(line)):
         return [
-            _line_hit(index, line, post_id, handle, "wordpress") for post_id, handle in shortcodes
+            _line_hit(index, line, post_id, handle, "wordpress")
+            for post_id, handle in shortcodes[: room // max(1, len(line))]
         ]
     original = doc.raw_lines[index]
     if "status" not in original:
@@ -259,10 +266,8 @@ def _line_hits(doc: _Text, index: int, line: str, include_links: bool) -> list[T
         return [_line_hit(index, original, bare[0], bare[1], "text")]
     if not include_links:
         return []
-    return [
-        _line_hit(index, original, post_id, handle, "link")
-        for post_id, handle in iter_statuses(original)
-    ]
+    links = itertools.islice(iter_statuses(original), room // max(1, len(original)))
+    return [_line_hit(index, original, post_id, handle, "link") for post_id, handle in links]
 
 
 def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
@@ -271,8 +276,14 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
     A line holding nothing but a status URL is an embed too (an auto-embed that never ran);
     other status URLs are ``link`` hits when ``include_links`` is set. Lines starting with
     U+FFFC stand for embeds already found in markup: nothing crosses them.
+
+    A sighting on a line keeps the whole line as its text, so a line of thousands of them
+    made as many copies (5,000 shortcodes on one 235 KB line: 1 GB): the lines kept by
+    sightings may total ``SIGHTING_LINES_FACTOR`` times the text (at least
+    ``SIGHTING_LINES_MIN`` characters); the sightings past that are not reported.
     """
     doc = _Text.of(text)
+    room = max(SIGHTING_LINES_MIN, SIGHTING_LINES_FACTOR * len(text))
     hits: list[TextHit] = []
     taken = -1
     index = 0
@@ -285,6 +296,8 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
             hits.append(hit)
             taken = index = hit.last_line
         else:
-            hits.extend(_line_hits(doc, index, line, include_links))
+            found = _line_hits(doc, index, line, include_links, room)
+            room -= sum(len(hit.raw) for hit in found)
+            hits.extend(found)
         index += 1
     return hits
