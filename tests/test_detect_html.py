@@ -761,3 +761,18 @@ def test_thousands_of_nested_candidates_cost_linear_time() -> None:
     (found,) = find_posts(page.encode()).embeds
     assert time.process_time() - started < 4
     assert found.status_id == "1234567890123456789"
+
+
+def test_thousands_of_candidates_nested_in_each_other_cost_linear_time() -> None:
+    """Each candidate's judging reads its subtree: 2,000 unclosed publish blockquotes
+    (34 KB) took 5.4 CPU-s, 15,000 (0.5 MB) 383 s. A candidate held by more than 16 others
+    is not judged (the real pages nest 4 at most); the embed inside the first ones is read."""
+    post = (
+        '<blockquote class="twitter-tweet"><p>kept</p>&mdash; A (@a) '
+        '<a href="https://twitter.com/a/status/1234567890123456789">May 1, 2020</a></blockquote>'
+    )
+    page = "<html><body>" + post + '<blockquote class="twitter-tweet">' * 15000
+    started = time.process_time()
+    (found,) = find_posts(page.encode()).embeds
+    assert time.process_time() - started < 10
+    assert (found.status_id, found.text) == ("1234567890123456789", "kept")
