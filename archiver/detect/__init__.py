@@ -179,7 +179,7 @@ def _from_html(
     root = parse(text, raw if _is_utf8_of(text, raw, source) else None)
     fragments = expand_hidden_markup(root)
     sources = b"\n".join([raw, *(fragment.source for fragment in fragments)])
-    found = find_embeds(root, sources, include_links=include_links, hints=hints)
+    found = find_embeds(root, sources, include_links=include_links, hints=hints, expanded=True)
     markup = [f for f in found if f.method != "link"]
     spans = _markup_spans(found, fragments, root, source)
     raws = {id(f): _raw_text(f.element, spans[id(f)], source) for f in found}

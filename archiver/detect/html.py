@@ -589,12 +589,18 @@ def handle_for(el: Node, status_id: str) -> str | None:
 
 
 def find_embeds(
-    root: Node, markup: bytes, include_links: bool = False, hints: PageHints = ALL_SEARCHES
+    root: Node,
+    markup: bytes,
+    include_links: bool = False,
+    hints: PageHints = ALL_SEARCHES,
+    expanded: bool = False,
 ) -> list[Found]:
     """Judge every candidate element in document order; an accepted one takes its subtree.
 
-    ``markup``: the bytes the tree was parsed from (and of the hidden markup expanded)."""
-    fragments = expand_hidden_markup(root)
+    ``markup``: the bytes the tree was parsed from (and of the hidden markup expanded);
+    ``expanded``: the caller has expanded the hidden markup already, and ``markup`` holds
+    it (a second pass finds nothing, but reads every holder again)."""
+    fragments = [] if expanded else expand_hidden_markup(root)
     if fragments:
         markup = b"\n".join([markup, *(fragment.source for fragment in fragments)])
     found: list[Found] = []
