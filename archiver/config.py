@@ -5,7 +5,6 @@ Every problem is reported as ``ConfigError("FILE: [section] key: expected …, g
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -106,6 +105,8 @@ class Config:
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
+    import difflib  # only for an unknown key: kept out of every command's start-up
+
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -70,6 +70,9 @@ def test_scan_of_one_file_into_an_existing_archive_stays_light(tmp_path):
     loaded = modules_after("scan", str(page), "--db", str(db), cwd=tmp_path)
     assert {"archiver.detect.html", "archiver.db"} <= loaded  # it did scan and save
     assert not loaded & set(HEAVY)
+    # Nor what only other commands or errors use: the worker's and the sources' tables, the
+    # machine's mime.types (read by mimetypes on first use), difflib's suggestions.
+    assert not loaded & {"archiver.db.daemon", "archiver.listings", "mimetypes", "difflib"}
     with sqlite3.connect(db) as conn:
         assert conn.execute("select post_id from embeds").fetchall() == [("20",)]
         assert conn.execute("select record_type from records").fetchall() == [("resource",)]

@@ -12,6 +12,9 @@ A crash leaves an article with all of its embeds or none, and concurrent writers
 the busy timeout instead of failing.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .articles import (
     due_articles,
     enqueue_articles,
@@ -20,19 +23,51 @@ from .articles import (
     scan_writer,
 )
 from .connection import Archive, OpenArchive, open_archive, open_database, transaction
-from .daemon import (
-    SourceRow,
-    WorkerRun,
-    beat_worker_run,
-    latest_worker_run,
-    load_source_state,
-    save_source_state,
-    start_worker_run,
-)
 from .group import GroupWriter
-from .posts import check_writer, due_posts, posts_to_check, save_check
-from .queries import PostLine, archive_path, most_embedded_posts, stats
-from .sitemaps import load_sitemap_children, record_listing
+
+if TYPE_CHECKING:
+    from .daemon import (
+        SourceRow,
+        WorkerRun,
+        beat_worker_run,
+        latest_worker_run,
+        load_source_state,
+        save_source_state,
+        start_worker_run,
+    )
+    from .posts import check_writer, due_posts, posts_to_check, save_check
+    from .queries import PostLine, archive_path, most_embedded_posts, stats
+    from .sitemaps import load_sitemap_children, record_listing
+
+# The parts a scan does not use are imported on first use (a one-file scan is mostly its
+# imports): name -> module.
+_LATER = {
+    **dict.fromkeys(
+        [
+            "SourceRow",
+            "WorkerRun",
+            "beat_worker_run",
+            "latest_worker_run",
+            "load_source_state",
+            "save_source_state",
+            "start_worker_run",
+        ],
+        "daemon",
+    ),
+    **dict.fromkeys(["check_writer", "due_posts", "posts_to_check", "save_check"], "posts"),
+    **dict.fromkeys(["PostLine", "archive_path", "most_embedded_posts", "stats"], "queries"),
+    **dict.fromkeys(["load_sitemap_children", "record_listing"], "sitemaps"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Archive",

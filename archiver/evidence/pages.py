@@ -10,7 +10,7 @@ record holding its exact bytes.
 from __future__ import annotations
 
 import hashlib
-import mimetypes
+import posixpath
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,10 +103,25 @@ def _unchanged_file(record: ScanRecord) -> bytes | None:
     return data if hashlib.sha256(data).hexdigest() == record.content_sha256 else None
 
 
+# The types of the files a scan reads, by suffix: what Python's own table gives, without
+# ``mimetypes`` reading the machine's mime.types files on first use (5 ms of a one-file
+# scan, and a record's Content-Type then depended on the machine).
+SUFFIX_TYPES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".xhtml": "application/xhtml+xml",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+}
+
+
 def _content_type(uri: str, data: bytes) -> str:
     """By the file's suffix; standard input is sniffed as HTML or text."""
     from ..detect import looks_like_html
 
-    if uri.startswith("file:") and (guessed := mimetypes.guess_type(urlsplit(uri).path)[0]):
-        return guessed
+    if uri.startswith("file:"):
+        suffix = posixpath.splitext(unquote(urlsplit(uri).path))[1].lower()
+        if suffix in SUFFIX_TYPES:
+            return SUFFIX_TYPES[suffix]
     return "text/html" if looks_like_html(data) else "text/plain"
