@@ -286,3 +286,19 @@ def test_thousands_of_sightings_on_one_line_keep_a_bounded_copy_of_it() -> None:
     assert sum(len(e.raw) for e in embeds) <= SIGHTING_LINES_MIN + len(line)
     few = " ".join(codes[:40])  # a line of a few is read whole
     assert len(find_posts(few.encode(), html=False).embeds) == 40
+
+
+def test_a_budget_spent_by_whole_line_hits_leaves_no_room_rather_than_failing(monkeypatch) -> None:
+    """A bare status URL line is always kept, so it could take the room below zero; the next
+    line's share was then a negative slice (all but the last) or an islice error."""
+    import archiver.detect.text as text_module
+
+    monkeypatch.setattr(text_module, "SIGHTING_LINES_MIN", 100)
+    monkeypatch.setattr(text_module, "SIGHTING_LINES_FACTOR", 0)
+    page = (
+        "https://twitter.com/a/status/1111111111111111111" + " " * 80 + "\n"
+        "[tweet 2222222222222222222] [tweet 3333333333333333333]\n"
+        "see https://twitter.com/b/status/4444444444444444444 and more\n"
+    )
+    found = find_posts(page.encode(), html=False, include_links=True).embeds
+    assert [(e.method, e.status_id) for e in found] == [("text", "1111111111111111111")]

@@ -297,7 +297,7 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
             taken = index = hit.last_line
         else:
             found = _line_hits(doc, index, line, include_links, room)
-            room -= sum(len(hit.raw) for hit in found)
+            room = max(0, room - sum(len(hit.raw) for hit in found))
             hits.extend(found)
         index += 1
     return hits
