@@ -28,7 +28,7 @@ from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of
 from .evidence.pages import keep_page, prepare_page
 from .evidence.warc import EvidenceError, WarcLog, evidence_log
-from .models import PageInfo, ScanRecord
+from .models import ScanRecord
 from .normalize import sha256_hex
 from .urls import absolute_url, article_url
 from .warc_input import WarcCounts, is_warc_path
@@ -233,20 +233,16 @@ def detect_record(
     """Detection on a page's bytes, packed as a record for ``save_scan``. The embeds'
     fingerprints are computed here: in the worker process, not in the one that saves.
     A page that breaks a detector gets a record carrying the error: the scan goes on."""
-    from .detect import Detection, find_posts
+    from .detect import detect_or_fail
 
-    error = None
-    try:
-        detection = find_posts(
-            data,
-            content_type=content_type,
-            include_links=include_links,
-            html=is_html,
-            url=final_url or url,
-        )
-    except Exception as exc:  # a hostile page that breaks a detector: recorded, not raised
-        detection = Detection(PageInfo(), [])
-        error = f"{url}: detection failed on this page ({type(exc).__name__})"
+    detection, error = detect_or_fail(
+        data,
+        url,
+        content_type=content_type,
+        include_links=include_links,
+        html=is_html,
+        url=final_url or url,
+    )
     page = detection.page
     if final_url and page.canonical_url:  # <link rel=canonical href="/a"> as an address
         canonical = absolute_url(page.canonical_url, final_url) or page.canonical_url

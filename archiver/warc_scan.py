@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .detect import find_posts
+from .detect import detect_or_fail
 from .models import ScanRecord
 from .urls import article_url
 from .warc_input import WarcCounts, WarcPage, iter_warc_pages
@@ -20,8 +20,9 @@ SOURCE = "warc"
 def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
     """Detection on one HTML response record, packed as a record for the archive."""
     ref = page.ref
-    detection = find_posts(
+    detection, error = detect_or_fail(
         page.body,
+        ref.target_uri,
         content_type=ref.content_type,
         include_links=include_links,
         html=True,
@@ -38,6 +39,7 @@ def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
         page=detection.page,
         embeds=detection.embeds,
         record=ref,
+        error=error,
     )
 
 

@@ -126,3 +126,25 @@ def test_a_directory_scan_takes_its_warc_files_too(tmp_path: Path, run_cli, db_p
     assert len(urls) == 4  # three pages of the WARC file, one HTML file
     assert sum(url.startswith("https://news.example.org/") for url in urls) == 3
     assert counts(db_path)["records"] >= 3
+
+
+def test_a_crawl_page_that_breaks_detection_fails_alone(
+    tmp_path: Path, run_cli, db_path: Path, monkeypatch
+) -> None:
+    """A WARC page on which a detector fails is that page's one-line error, with its scan row
+    (the record is read once); the file's other pages are saved."""
+    import archiver.detect
+    from archiver.detect import find_posts
+
+    def breaks_on_story_1(data, **kwargs):
+        if kwargs.get("url", "").endswith("/story/1"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return find_posts(data, **kwargs)
+
+    monkeypatch.setattr(archiver.detect, "find_posts", breaks_on_story_1)
+    warc = write_warc(tmp_path / "crawl.warc.gz", mixed_records())
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 1
+    assert "story/1: detection failed on this page (RecursionError)" in result.output
+    assert "Traceback" not in result.output
+    assert counts(db_path) == {"articles": 3, "scans": 3, "embeds": 2, "posts": 2, "records": 3}

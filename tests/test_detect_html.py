@@ -776,3 +776,17 @@ def test_thousands_of_candidates_nested_in_each_other_cost_linear_time() -> None
     (found,) = find_posts(page.encode()).embeds
     assert time.process_time() - started < 10
     assert (found.status_id, found.text) == ("1234567890123456789", "kept")
+
+
+def test_an_embed_inside_many_wrappers_whose_class_names_a_status_is_read() -> None:
+    """Only candidates whose judging reads their subtree count towards the nesting limit:
+    17 ``div.status-wrap`` around a post used to hide it (found in review)."""
+    post = (
+        '<blockquote class="twitter-tweet"><p>kept</p>&mdash; J (@jack) '
+        '<a href="https://twitter.com/jack/status/20">March 21, 2006</a></blockquote>'
+    )
+    wraps = 40
+    page = '<div class="status-wrap"><p>x</p>' * wraps + post + "</div>" * wraps
+    (found,) = find_posts(f"<html><body>{page}</body></html>".encode()).embeds
+    assert (found.status_id, found.method, found.text) == ("20", "blockquote", "kept")
+    assert found.raw_start is not None

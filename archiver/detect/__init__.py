@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..decode import decode, decode_with_encoding, head_info, page_info, sniff_encoding
@@ -132,6 +132,18 @@ def find_posts(
     if served_by_x(url, page.canonical_url):
         return Detection(page, [])
     return Detection(page, _from_html(text, raw, include_links, hints, source))
+
+
+def detect_or_fail(data: bytes | str, label: str, **options: Any) -> tuple[Detection, str | None]:
+    """``find_posts(data, **options)``, or no embeds and the page's one-line error when a
+    detector fails on it: a hostile page that breaks one is recorded, not raised, and the
+    scan or crawl goes on (``label`` names the page)."""
+    try:
+        return find_posts(data, **options), None
+    except Exception as exc:
+        return Detection(
+            PageInfo(), []
+        ), f"{label}: detection failed on this page ({type(exc).__name__})"
 
 
 def _text_embed(
@@ -299,6 +311,7 @@ __all__ = [
     "SENTINEL",
     "TEXT_MARKERS",
     "Detection",
+    "detect_or_fail",
     "find_posts",
     "has_markers",
     "looks_like_html",

@@ -609,7 +609,7 @@ def find_embeds(
     # candidate: thousands of nested candidates made that quadratic).
     taken: set[int] = set()
     found_candidates = candidates(root, markup, hints)
-    nesting = _Nesting({el.mem_id for el in found_candidates})
+    nesting = _Nesting(found_candidates)
     for el in found_candidates:
         if el.mem_id in taken or nesting.of(el) > MAX_CANDIDATE_NESTING:
             continue
@@ -629,15 +629,17 @@ def find_embeds(
 
 
 class _Nesting:
-    """How many candidates hold an element. Judging a candidate reads its subtree, so
-    thousands of candidates nested in each other (15,000 unclosed ``<blockquote
-    class="twitter-tweet">``, 0.5 MB: 383 CPU-s) cost the square of their number; one held by
-    more than ``MAX_CANDIDATE_NESTING`` others is not judged. Each element's count is kept,
-    so an element is walked up only to its nearest counted ancestor."""
+    """How many candidates whose judging reads their whole subtree (``_reads_subtree``)
+    hold an element. Thousands of those nested in each other (15,000 unclosed ``<blockquote
+    class="twitter-tweet">``, 0.5 MB: 383 CPU-s) cost the square of their number; a
+    candidate held by more than ``MAX_CANDIDATE_NESTING`` of them is not judged. Other
+    candidates (a wrapper whose class says ``status``) are judged in bounded time and do not
+    count. Each element's count is kept, so an element is walked up only to its nearest
+    counted ancestor."""
 
-    def __init__(self, candidate_ids: set[int]) -> None:
-        self.candidate_ids = candidate_ids
-        self.counts: dict[int, int] = {}  # candidates at or above an element
+    def __init__(self, candidates: list[Node]) -> None:
+        self.candidate_ids = {el.mem_id for el in candidates if _reads_subtree(el)}
+        self.counts: dict[int, int] = {}  # such candidates at or above an element
 
     def of(self, el: Node) -> int:
         chain, node = [], el.parent
@@ -649,6 +651,17 @@ class _Nesting:
             count += ancestor.mem_id in self.candidate_ids
             self.counts[ancestor.mem_id] = count
         return count
+
+
+SUBTREE_TAGS = frozenset({"blockquote", "figure", "amp-twitter"})
+SUBTREE_CLASSES = (*STRONG_CLASSES, "react-tweet")
+
+
+def _reads_subtree(el: Node) -> bool:
+    """Judging ``el`` reads its whole subtree: a blockquote's text and links, a figure's or a
+    post container's markup."""
+    cls = get(el, "class") or ""
+    return el.tag in SUBTREE_TAGS or any(name in cls for name in SUBTREE_CLASSES)
 
 
 def merge_rendered_pairs(found: list[Found]) -> list[Found]:
