@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import islice
 
@@ -205,6 +205,28 @@ def ancestors(el: Node) -> Iterator[Node]:
     while node is not None and node.is_element_node:
         yield node
         node = node.parent
+
+
+class AncestorCount:
+    """How many ancestors of an element pass ``test`` (below ``scope``, when given). Each
+    element's count is kept, so an element is walked up only to its nearest counted
+    ancestor: asking for every element of a tree nested thousands deep stays linear (a
+    walk to the top from each was quadratic)."""
+
+    def __init__(self, test: Callable[[Node], bool], scope: Node | None = None) -> None:
+        self.test = test
+        self.counts: dict[int, int] = {} if scope is None else {scope.mem_id: 0}
+
+    def of(self, el: Node) -> int:
+        chain, node = [], el.parent
+        while node is not None and node.is_element_node and node.mem_id not in self.counts:
+            chain.append(node)
+            node = node.parent
+        count = self.counts.get(node.mem_id, 0) if node is not None else 0
+        for ancestor in reversed(chain):
+            count += self.test(ancestor)
+            self.counts[ancestor.mem_id] = count
+        return count
 
 
 def descendants(el: Node, selector: str) -> list[Node]:

@@ -47,6 +47,7 @@ from ..urls import (
 )
 from .candidates import candidates
 from .dom import (
+    AncestorCount,
     Node,
     ancestors,
     attribute_items,
@@ -609,7 +610,13 @@ def find_embeds(
     # candidate: thousands of nested candidates made that quadratic).
     taken: set[int] = set()
     found_candidates = candidates(root, markup, hints)
-    nesting = _Nesting(found_candidates)
+    # Judging a blockquote, figure or post container reads its subtree: thousands of them
+    # nested in each other (15,000 unclosed ``<blockquote class="twitter-tweet">``, 0.5 MB:
+    # 383 CPU-s) cost the square of their number, so a candidate held by more than
+    # MAX_CANDIDATE_NESTING of them is not judged. Other candidates (a wrapper whose class
+    # says ``status``) are judged in bounded time and do not count.
+    heavy = {el.mem_id for el in found_candidates if _reads_subtree(el)}
+    nesting = AncestorCount(lambda node: node.mem_id in heavy)
     for el in found_candidates:
         if el.mem_id in taken or nesting.of(el) > MAX_CANDIDATE_NESTING:
             continue
@@ -626,31 +633,6 @@ def find_embeds(
             if hit.method != "link":
                 taken = {node.mem_id for node in descendants(hit.element, "*")}
     return merge_rendered_pairs(found)
-
-
-class _Nesting:
-    """How many candidates whose judging reads their whole subtree (``_reads_subtree``)
-    hold an element. Thousands of those nested in each other (15,000 unclosed ``<blockquote
-    class="twitter-tweet">``, 0.5 MB: 383 CPU-s) cost the square of their number; a
-    candidate held by more than ``MAX_CANDIDATE_NESTING`` of them is not judged. Other
-    candidates (a wrapper whose class says ``status``) are judged in bounded time and do not
-    count. Each element's count is kept, so an element is walked up only to its nearest
-    counted ancestor."""
-
-    def __init__(self, candidates: list[Node]) -> None:
-        self.candidate_ids = {el.mem_id for el in candidates if _reads_subtree(el)}
-        self.counts: dict[int, int] = {}  # such candidates at or above an element
-
-    def of(self, el: Node) -> int:
-        chain, node = [], el.parent
-        while node is not None and node.is_element_node and node.mem_id not in self.counts:
-            chain.append(node)
-            node = node.parent
-        count = self.counts.get(node.mem_id, 0) if node is not None else 0
-        for ancestor in reversed(chain):
-            count += ancestor.mem_id in self.candidate_ids
-            self.counts[ancestor.mem_id] = count
-        return count
 
 
 SUBTREE_TAGS = frozenset({"blockquote", "figure", "amp-twitter"})

@@ -35,7 +35,7 @@ from functools import lru_cache
 
 import ahocorasick_rs
 
-from .dom import Node, ancestors, css_name, get
+from .dom import AncestorCount, Node, ancestors, css_name, get
 from .spans import START, Tag, attributes, iter_tags, matching_end, start_tags, tokenize
 
 Span = tuple[int, int]
@@ -253,23 +253,9 @@ class Locator:
         return self._checked[key]
 
     def _tree_depths(self, scope: Node, named: list[Node]) -> list[int]:
-        """How many ``<table>`` elements of the scope hold each element. Each ancestor's
-        count is kept, so every element is walked up only to the first ancestor already
-        counted (a walk to the top from each of thousands of nested elements was
-        quadratic)."""
-        counts = {scope.mem_id: 0}  # tables at or above an element, below the scope
-        depths = []
-        for el in named:
-            chain, node = [], el.parent
-            while node is not None and node.is_element_node and node.mem_id not in counts:
-                chain.append(node)
-                node = node.parent
-            count = counts.get(node.mem_id, 0) if node is not None else 0
-            for ancestor in reversed(chain):
-                count += ancestor.tag == "table"
-                counts[ancestor.mem_id] = count
-            depths.append(count)
-        return depths
+        """How many ``<table>`` elements of the scope hold each element."""
+        tables = AncestorCount(lambda node: node.tag == "table", scope)
+        return [tables.of(el) for el in named]
 
 
 def spellings(lowered: bytes, names: Sequence[str]) -> dict[str, list[int]]:
