@@ -141,9 +141,8 @@ def detect_or_fail(data: bytes | str, label: str, **options: Any) -> tuple[Detec
     try:
         return find_posts(data, **options), None
     except Exception as exc:
-        return Detection(
-            PageInfo(), []
-        ), f"{label}: detection failed on this page ({type(exc).__name__})"
+        error = f"{label}: detection failed on this page ({type(exc).__name__})"
+        return Detection(PageInfo(), []), error
 
 
 def _text_embed(
