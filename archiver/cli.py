@@ -103,27 +103,30 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     """
     from itertools import chain
 
-    from .scan import iter_targets, run_scan
+    from .scan import file_workers, iter_targets, run_scan
     from .terminal import ScanReporter
 
     if not targets and not urls_file:
         raise click.UsageError("give at least one TARGET or --urls-file")
-    config, db = load(config_path, db_path)
-    links = config.include_links if include_links is None else include_links
-    listed = list(iter_targets(targets))
-    # The URL list is read as the scan goes (any length, bounded memory), and a WARC file
-    # holds any number of pages: the size is then unknown.
-    has_warc = any(target.kind == "warc" for target in listed)
-    reporter = ScanReporter(None if urls_file or has_warc else len(listed), as_json=as_json)
-    stream = chain(listed, iter_targets((), urls_file))
-    try:
-        totals = run_scan(db, stream, config, include_links=links, on_outcome=reporter.report)
-    except KeyboardInterrupt:
-        reporter.close()
-        click.echo(
-            "interrupted: every article finished before the interruption is stored", err=True
-        )
-        sys.exit(130)
+    with file_workers(targets) as workers:
+        config, db = load(config_path, db_path)
+        links = config.include_links if include_links is None else include_links
+        listed = list(iter_targets(targets))
+        # The URL list is read as the scan goes (any length, bounded memory), and a WARC file
+        # holds any number of pages: the size is then unknown.
+        has_warc = any(target.kind == "warc" for target in listed)
+        reporter = ScanReporter(None if urls_file or has_warc else len(listed), as_json=as_json)
+        stream = chain(listed, iter_targets((), urls_file))
+        try:
+            totals = run_scan(
+                db, stream, config, include_links=links, on_outcome=reporter.report, workers=workers
+            )
+        except KeyboardInterrupt:
+            reporter.close()
+            click.echo(
+                "interrupted: every article finished before the interruption is stored", err=True
+            )
+            sys.exit(130)
     reporter.close()
     if take_snapshots:
         from .snapshot.run import snapshot_new_posts
@@ -273,7 +276,7 @@ def worker(db_path, config_path, once, log_level) -> None:
     import logging
 
     from .db import archive_path
-    from .terminal import VisibleFormatter
+    from .logs import VisibleFormatter
     from .worker import Worker
     from .worker_lock import WorkerLock
 

@@ -6,7 +6,6 @@ Every problem is reported as ``ConfigError("FILE: [section] key: expected …, g
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -221,6 +220,8 @@ def load_config(path: str | Path | None = None) -> Config:
         if not Path("config.toml").is_file():
             return Config()
         path = "config.toml"
+    import tomllib  # only with a file to read: 3 ms of start-up otherwise
+
     file = str(path)
     try:
         with open(path, "rb") as handle:

@@ -15,7 +15,7 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +36,7 @@ from .warc_input import WarcCounts, is_warc_path
 # Imported when used: a scan of files needs neither the network nor pools, and the process
 # that saves a directory's scans no detection (its worker processes detect).
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
     from .http import Exchange, Http, OnResponse
 
@@ -170,7 +170,11 @@ def page_files(directory: str) -> list[tuple[str, str]]:
     symlinked file needs resolving of its own (``realpath`` per file costs an ``lstat`` per
     path component, as much as reading a small page).
     """
-    found: list[tuple[str, str]] = []
+    return list(iter_page_files(directory))
+
+
+def iter_page_files(directory: str) -> Iterator[tuple[str, str]]:
+    """``page_files``, one at a time."""
     stack = [(directory, os.path.realpath(directory))]
     while stack:
         path, real = stack.pop()
@@ -190,9 +194,8 @@ def page_files(directory: str) -> list[tuple[str, str]]:
                 resolved = os.path.join(real, entry.name)
                 if entry.is_symlink():
                     resolved = os.path.realpath(entry.path)
-                found.append((entry.path, resolved))
+                yield entry.path, resolved
         stack.extend(reversed(subdirs))
-    return found
 
 
 def read_page_file(path: str) -> bytes:
@@ -380,6 +383,7 @@ def run_scan(
     on_outcome: Callable[[ScanOutcome], None] = lambda outcome: None,
     should_stop: Callable[[], bool] = lambda: False,
     on_response: Sequence[OnResponse] = (),
+    workers: ProcessPoolExecutor | None = None,
 ) -> ScanTotals:
     """Scan every target and save it; ``on_outcome`` sees each outcome in target order.
 
@@ -389,11 +393,14 @@ def run_scan(
     each. An outcome is reported once its article is committed; Ctrl-C commits the group in
     hand first. Once ``should_stop`` says so, no new target is started; the ones in hand are
     finished and saved (the worker's shutdown). ``on_response`` sees every article response
-    (see ``archiver.http.Exchange``).
+    (see ``archiver.http.Exchange``). ``workers``: the pool of ``file_workers``, when one was
+    started (the files are then read there if there are enough of them).
     """
     totals = ScanTotals()
     saves = _Saves(db, config, totals, on_outcome)
-    results = _results(targets, config, include_links, stdin, should_stop, totals.warc, on_response)
+    results = _results(
+        targets, config, include_links, stdin, should_stop, totals.warc, on_response, workers
+    )
     try:
         for target, found in results:
             saves.take(target, found)
@@ -485,6 +492,7 @@ def _results(
     should_stop: Callable[[], bool],
     warc_counts: WarcCounts,
     on_response: Sequence[OnResponse],
+    workers: ProcessPoolExecutor | None = None,
 ) -> Generator[tuple[Target, Result]]:
     """(target, record or error text) in target order, computed concurrently up to a window
     ahead (a chunk of files per worker process round trip, a URL per thread). A WARC file
@@ -493,8 +501,9 @@ def _results(
     head = list(itertools.islice(stream, LOOKAHEAD))
     many_files = sum(t.kind == "file" for t in head) >= PARALLEL_MIN_FILES
     processes = many_files or len(head) == LOOKAHEAD
-    with _Runner(config, include_links, stdin, processes, on_response, should_stop) as runner:
-        window: deque[tuple[list[Target], Future[list[Result]]]] = deque()
+    runner = _Runner(config, include_links, stdin, processes, on_response, should_stop, workers)
+    with runner:
+        window: deque[tuple[list[Target], Future[list[Result]] | _Ready]] = deque()
         ahead = 0
         for chunk in _chunks(itertools.chain(head, stream)):
             if should_stop():
@@ -532,7 +541,8 @@ def _chunks(targets: Iterable[Target]) -> Iterator[list[Target]]:
 
 
 def _finish(
-    window: deque[tuple[list[Target], Future[list[Result]]]], should_stop: Callable[[], bool]
+    window: deque[tuple[list[Target], Future[list[Result]] | _Ready]],
+    should_stop: Callable[[], bool],
 ) -> Iterator[tuple[Target, Result]]:
     """The rest of the window in order."""
     while window:
@@ -540,7 +550,7 @@ def _finish(
 
 
 def _settle(
-    chunk: list[Target], future: Future[list[Result]], should_stop: Callable[[], bool]
+    chunk: list[Target], future: Future[list[Result]] | _Ready, should_stop: Callable[[], bool]
 ) -> Iterator[tuple[Target, Result]]:
     """A chunk's results once ready; after a stop, only if its work had already started."""
     if should_stop() and future.cancel():
@@ -579,6 +589,7 @@ class _Runner:
         processes: bool,
         on_response: Sequence[OnResponse],
         should_stop: Callable[[], bool],
+        processes_started: ProcessPoolExecutor | None = None,
     ) -> None:
         self.config, self.include_links, self.stdin = config, include_links, stdin
         self.on_response, self.should_stop = on_response, should_stop
@@ -587,7 +598,8 @@ class _Runner:
         self.window = max(
             CHUNK_FILES * CHUNKS_AHEAD * self.workers, URLS_AHEAD * config.fetch.concurrency
         )
-        self.processes: ProcessPoolExecutor | None = None
+        # Shut down on closing, used or not: a scan of a few files reads them here.
+        self.processes: ProcessPoolExecutor | None = processes_started
         self.threads: ThreadPoolExecutor | None = None
         self.http: Http | None = None
 
@@ -603,7 +615,7 @@ class _Runner:
         if self.http is not None:
             self.http.close()
 
-    def submit(self, chunk: list[Target]) -> Future[list[Result]]:
+    def submit(self, chunk: list[Target]) -> Future[list[Result]] | _Ready:
         kind = chunk[0].kind
         if kind == "url":
             if self.threads is None or self.http is None:
@@ -616,17 +628,13 @@ class _Runner:
             return self.threads.submit(self._scan_url, self.http, chunk[0])
         if kind == "file" and self.use_processes:
             if self.processes is None:
-                from concurrent.futures import ProcessPoolExecutor
-
-                self.processes = ProcessPoolExecutor(max_workers=self.workers)
+                self.processes = _process_pool(self.workers)
             paths = [t.value for t in chunk]
             real_paths = [t.real_path for t in chunk]
             return self.processes.submit(
                 _scan_files, paths, real_paths, self.include_links, self.config.evidence
             )
-        done: Future[list[Result]] = Future()
-        done.set_result([self._read_here(target) for target in chunk])
-        return done
+        return _Ready([self._read_here(target) for target in chunk])
 
     def _scan_url(self, http: Http, target: Target) -> list[Result]:
         """In a thread; nothing (an empty chunk) when the run was stopped before it began."""
@@ -646,6 +654,65 @@ class _Runner:
             return scan_stdin(data, self.include_links)
         except TargetError as exc:
             return TargetFailed(str(exc))
+
+
+@contextmanager
+def file_workers(arguments: Sequence[str]) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes started at once for a scan of many files (those of directories
+    included), else None (on one core too); shut down on leaving. The command starts them
+    before it opens the archive and lists the files, so that they load detection on the
+    other core meanwhile (a pool started at the first chunk leaves that core idle through
+    the start-up)."""
+    count = os.cpu_count() or 1
+    pool = _process_pool(count) if count >= 2 and _many_files(arguments) else None
+    try:
+        yield pool
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _many_files(arguments: Sequence[str]) -> bool:
+    """At least ``PARALLEL_MIN_FILES`` page files (not WARC files) among the arguments and
+    in their directories: the rule of ``_results``, known without listing them all."""
+    files = 0
+    for argument in arguments:
+        if "://" in argument or argument == "-":
+            continue
+        listed = iter_page_files(argument) if os.path.isdir(argument) else [(argument, "")]
+        first = itertools.islice(listed, PARALLEL_MIN_FILES - files)
+        files += sum(not is_warc_path(path) for path, _ in first)
+        if files >= PARALLEL_MIN_FILES:
+            return True
+    return False
+
+
+def _process_pool(count: int) -> ProcessPoolExecutor:
+    """``count`` worker processes, started now (each loads detection first)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=count, initializer=_load_detection)
+    for _ in range(count):  # a pool starts its processes on demand
+        pool.submit(int)
+    return pool
+
+
+def _load_detection() -> None:
+    from . import detect  # noqa: F401
+
+
+class _Ready:
+    """A chunk read in this process: its results at once, as a ``Future`` would give them
+    (``concurrent.futures`` is not imported for it: with ``logging``, 5 ms of start-up)."""
+
+    def __init__(self, results: list[Result]) -> None:
+        self.results = results
+
+    def cancel(self) -> bool:
+        return False  # already done
+
+    def result(self) -> list[Result]:
+        return self.results
 
 
 def _scan_files(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 import sys
 from typing import TYPE_CHECKING
@@ -43,14 +42,6 @@ def json_line(value: object) -> str:
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-class VisibleFormatter(logging.Formatter):
-    """Log lines for a terminal (``archive worker``): what X or a page said (tombstone texts,
-    URLs, errors) is escaped by ``visible``, line by line, so tracebacks keep their lines."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return "\n".join(visible(line) for line in super().format(record).split("\n"))
 
 
 def first_words(text: str | None, width: int = 60) -> str:

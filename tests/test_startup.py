@@ -7,6 +7,7 @@ causes instead, in fresh interpreters: modules a command does not use are not im
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -73,6 +74,9 @@ def test_scan_of_one_file_into_an_existing_archive_stays_light(tmp_path):
     # Nor what only other commands or errors use: the worker's and the sources' tables, the
     # machine's mime.types (read by mimetypes on first use), difflib's suggestions.
     assert not loaded & {"archiver.db.daemon", "archiver.listings", "mimetypes", "difflib"}
+    # Nor a pool (the file is read in this process), TOML without a config file, or the
+    # worker's log formatter.
+    assert not loaded & {"concurrent.futures", "tomllib", "archiver.logs"}
     with sqlite3.connect(db) as conn:
         assert conn.execute("select post_id from embeds").fetchall() == [("20",)]
         assert conn.execute("select record_type from records").fetchall() == [("resource",)]
@@ -106,3 +110,53 @@ def test_open_archive_on_a_file_that_is_not_an_archive(tmp_path):
     with pytest.raises(DatabaseError, match="cannot open archive"):
         open_archive(path)
     assert path.read_bytes().startswith(b"these are not")
+
+
+def test_worker_processes_start_early_only_for_many_files(tmp_path):
+    """``file_workers`` starts the pool before the archive is opened, for the scans that will
+    use it: as many page files as ``_results`` needs to share them out, directories' files
+    included (counted only that far); WARC files, URLs and stdin are read elsewhere."""
+    from archiver.scan import PARALLEL_MIN_FILES, file_workers
+
+    few, many = tmp_path / "few", tmp_path / "many" / "deep"
+    few.mkdir()
+    many.mkdir(parents=True)
+    for n in range(3):
+        (few / f"{n}.html").write_text("<p>x</p>")
+        (few / f"{n}.warc.gz").write_bytes(b"")
+    for n in range(PARALLEL_MIN_FILES):
+        (many / f"{n}.html").write_text("<p>x</p>")
+    cases = {
+        (str(few),): False,
+        (str(few), *[f"https://example.org/{n}" for n in range(PARALLEL_MIN_FILES)]): False,
+        tuple(str(few / f"{n}.warc.gz") for n in range(3)) * PARALLEL_MIN_FILES: False,
+        (str(tmp_path / "many"),): True,
+        (str(few), *[str(many / f"{n}.html") for n in range(PARALLEL_MIN_FILES - 3)]): True,
+    }
+    for arguments, started in cases.items():
+        with file_workers(arguments) as pool:
+            assert (pool is not None) == (started and (os.cpu_count() or 1) >= 2), arguments
+            if pool is not None:
+                assert pool.submit(sum, [1, 2]).result() == 3
+
+
+def test_a_bad_config_with_worker_processes_started_is_one_line(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(70):
+        (pages / f"{n:03d}.html").write_text("<p>x</p>")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[fetch\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "archiver", "scan", str(pages), "--config", str(bad)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"Error: {bad}: not valid TOML (Expected ']' at the end of a table declaration"
+        " (at line 1, column 7))"
+    ]
+    assert not (tmp_path / "archive.db").exists()

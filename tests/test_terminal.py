@@ -89,7 +89,7 @@ def test_scan_and_stats_print_escapes_and_store_the_text_verbatim(tmp_path: Path
 def test_worker_log_lines_are_escaped_line_by_line() -> None:
     import logging
 
-    from archiver.terminal import VisibleFormatter
+    from archiver.logs import VisibleFormatter
 
     record = logging.LogRecord(
         "archiver.worker", logging.INFO, __file__, 1, "post checked: %s", (HOSTILE,), None

@@ -105,10 +105,11 @@ def _token_pattern(names: frozenset[bytes] | None) -> re.Pattern[bytes]:
     wanted = _NAME if names is None else _one_of(names)
     skip = rb"(?:[^<]*+<(?:%s))*+[^<]*+" % b"|".join(_skipped(names, wanted))
     found = [rb"</(?P<end>%s)%s>" % (wanted, _ATTRS)]
-    raw = RAW_TEXT_BYTES if names is None else RAW_TEXT_BYTES & names
-    if raw:
-        start_tag = rb"<(?P<raw>%s)(?P<rattrs>%s)>" % (_one_of(raw), _ATTRS)
-        found.append(start_tag + _up_to_end_tag(rb"(?i:(?P=raw))"))
+    # Every raw-text element, with its content: the caller passes over those not wanted (one
+    # alternative for all names, where the skip would need one per name: their patterns made
+    # most of its size, and compiling it cost a scan's start-up 10 ms).
+    start_tag = rb"<(?P<raw>%s)(?P<rattrs>%s)>" % (_one_of(RAW_TEXT_BYTES), _ATTRS)
+    found.append(start_tag + _up_to_end_tag(rb"(?i:(?P=raw))"))
     starts = None if names is None else names - RAW_TEXT_BYTES - {b"plaintext"}
     if starts is None or starts:
         start = _NAME if starts is None else _one_of(starts)
@@ -121,30 +122,27 @@ def _skipped(names: frozenset[bytes] | None, wanted: bytes) -> list[bytes]:
     """What may follow a ``<`` in the tokens the pattern for ``names`` passes over, in the
     order an HTML5 tokenizer tells them apart."""
     plaintext = _one_of([b"plaintext"]) + _ATTRS + b">.*"  # the rest of the page is text
-    no_token = rb"(?!/?%s%s>)" % (wanted, _ATTRS)  # a '<' that opens no token
     # The end of the region inside a tag: nothing after it is markup. Without this, each
     # later '<' of an unterminated tag would read its attributes to the end again.
     at_eof = rb"/?[A-Za-z][^\t\n\f\r />]*+%s\Z" % _ATTRS_ANY
-    if names is None:
-        return [*_UNREPORTED, plaintext, at_eof, no_token]
+    if names is None:  # the second to last: a '<' that opens no token
+        return [*_UNREPORTED, plaintext, at_eof, rb"(?!/?%s%s>)" % (wanted, _ATTRS)]
     # Most tags first: those whose first letter starts none of the names told apart after
     # them; the others are tried only for the remaining first letters, so that no tag's
     # attributes are read twice.
     special = bytes(sorted({name[0] for name in names | RAW_TEXT_BYTES | {b"plaintext"}}))
     plain = bytes(c for c in b"abcdefghijklmnopqrstuvwxyz" if c not in special)
     common = rb"/?[%s%s][^\t\n\f\r />]*+%s>" % (plain, plain.upper(), _ATTRS)
-    other = rb"(?=[%s%s])(?!%s)%s%s>" % (special, special.upper(), wanted, _NAME, _ATTRS)
-    # No capturing group in here: Python 3.11's re raises SystemError for one inside the
-    # possessive repetition.
-    other_raw = [
-        _one_of([name]) + _ATTRS + b">" + _up_to_end_tag(_any_case(name))
-        for name in sorted(RAW_TEXT_BYTES - names)
-    ]
+    first = rb"(?=[%s%s])" % (special, special.upper())
+    end_tag = rb"/%s(?!%s)%s%s>" % (first, wanted, _NAME, _ATTRS)
+    # A raw-text element is never passed over here: the pattern's match stops at it.
+    raw = _one_of(RAW_TEXT_BYTES)
+    other = rb"%s(?!%s|%s)%s%s>" % (first, wanted, raw, _NAME, _ATTRS)
+    no_token = rb"(?!/?%s%s>|%s)" % (wanted, _ATTRS, raw)
     return [
         *([common] if plain else []),
         *_UNREPORTED,
-        b"/" + other,
-        *other_raw,
+        end_tag,
         plaintext,
         other,
         at_eof,
@@ -193,11 +191,14 @@ def iter_tags(
             yield Tag(END, name, match.start("end") - 2, match.end(), 0)
         elif kind in ("attrs", "rattrs"):
             group = "start" if kind == "attrs" else "raw"
+            lowered = match.group(group).lower()
+            if wanted is not None and lowered not in wanted:
+                continue  # a raw-text element passed over
             attrs = match.span(kind)
             tag_end = attrs[1] + 1
             line += data.count(b"\n", counted, tag_end - 1)
             counted = tag_end - 1
-            name = match.group(group).lower().decode("latin-1")
+            name = lowered.decode("latin-1")
             yield Tag(START, name, match.start(group) - 1, tag_end, min(line, MAX_LINE), attrs)
 
 
@@ -216,8 +217,11 @@ def start_tags(data: bytes, names: frozenset[str]) -> dict[str, list[int]]:
         return found
     for match in _token_pattern(wanted).finditer(data):
         group = {"attrs": "start", "rattrs": "raw"}.get(match.lastgroup or "")
-        if group is not None:
-            found[match.group(group).lower().decode("latin-1")].append(match.start(group) - 1)
+        if group is None:
+            continue
+        lowered = match.group(group).lower()
+        if lowered in wanted:  # not a raw-text element passed over
+            found[lowered.decode("latin-1")].append(match.start(group) - 1)
     return found
 
 
