@@ -244,9 +244,10 @@ PIECES = [
     *[b"<script>", b"</script>", b"<style>", b"</style >", b"<iframe src=x>", b"</iframe>"],
     *[b"<title>", b"</title>", b"<plaintext>", b"<xmp>", b"<noscript>", b"<template>"],
     *[b" class=", b'="', b"='", b"=x", b' a="<blockquote>"', b" a=b=", b' a ="', b" a/="],
+    *[b"<noembed>", b"</noembed>", b"<NOFRAMES>", b"</textarea>", b"<s>", b"<st", b"</s"],
 ]
 NAMES = ["blockquote", "div", "a", "amp-twitter", "script", "iframe", "title", "plaintext"]
-NAMES += ["noscript", "template", "b<c"]
+NAMES += ["noscript", "template", "b<c", "style", "textarea", "s"]
 markup = st.lists(st.sampled_from(PIECES), max_size=40).map(b"".join)
 
 

@@ -105,10 +105,7 @@ def _token_pattern(names: frozenset[bytes] | None) -> re.Pattern[bytes]:
     wanted = _NAME if names is None else _one_of(names)
     skip = rb"(?:[^<]*+<(?:%s))*+[^<]*+" % b"|".join(_skipped(names, wanted))
     found = [rb"</(?P<end>%s)%s>" % (wanted, _ATTRS)]
-    # Every raw-text element, with its content: the caller passes over those not wanted (one
-    # alternative for all names, where the skip would need one per name: their patterns made
-    # most of its size, and compiling it cost a scan's start-up 10 ms).
-    start_tag = rb"<(?P<raw>%s)(?P<rattrs>%s)>" % (_one_of(RAW_TEXT_BYTES), _ATTRS)
+    start_tag = rb"<(?P<raw>%s)(?P<rattrs>%s)>" % (_one_of(_reported_raw(names)), _ATTRS)
     found.append(start_tag + _up_to_end_tag(rb"(?i:(?P=raw))"))
     starts = None if names is None else names - RAW_TEXT_BYTES - {b"plaintext"}
     if starts is None or starts:
@@ -118,10 +115,23 @@ def _token_pattern(names: frozenset[bytes] | None) -> re.Pattern[bytes]:
     return re.compile(rb"%s(?:%s)" % (skip, b"|".join(found)), re.S)
 
 
+# The raw-text elements pages hold by the dozen: those not named are passed over with their
+# content in the skip (no match object each). Every other raw-text element is a match of its
+# own, which the caller passes over when its name is not wanted: one alternative for them
+# all, where the skip needs one per name (those made most of the pattern's size, and its
+# compiling cost a scan's start-up 10 ms).
+SKIPPED_RAW = frozenset([b"script", b"style"])
+
+
+def _reported_raw(names: frozenset[bytes] | None) -> frozenset[bytes]:
+    return RAW_TEXT_BYTES if names is None else RAW_TEXT_BYTES - (SKIPPED_RAW - names)
+
+
 def _skipped(names: frozenset[bytes] | None, wanted: bytes) -> list[bytes]:
     """What may follow a ``<`` in the tokens the pattern for ``names`` passes over, in the
     order an HTML5 tokenizer tells them apart."""
-    plaintext = _one_of([b"plaintext"]) + _ATTRS + b">.*"  # the rest of the page is text
+    # The rest of the page is text (wherever its start tag ends).
+    plaintext = _one_of([b"plaintext"]) + rb"[^>]*+>.*"
     # The end of the region inside a tag: nothing after it is markup. Without this, each
     # later '<' of an unterminated tag would read its attributes to the end again.
     at_eof = rb"/?[A-Za-z][^\t\n\f\r />]*+%s\Z" % _ATTRS_ANY
@@ -132,22 +142,29 @@ def _skipped(names: frozenset[bytes] | None, wanted: bytes) -> list[bytes]:
     # attributes are read twice.
     special = bytes(sorted({name[0] for name in names | RAW_TEXT_BYTES | {b"plaintext"}}))
     plain = bytes(c for c in b"abcdefghijklmnopqrstuvwxyz" if c not in special)
-    common = rb"/?[%s%s][^\t\n\f\r />]*+%s>" % (plain, plain.upper(), _ATTRS)
     first = rb"(?=[%s%s])" % (special, special.upper())
-    end_tag = rb"/%s(?!%s)%s%s>" % (first, wanted, _NAME, _ATTRS)
-    # A raw-text element is never passed over here: the pattern's match stops at it.
-    raw = _one_of(RAW_TEXT_BYTES)
-    other = rb"%s(?!%s|%s)%s%s>" % (first, wanted, raw, _NAME, _ATTRS)
-    no_token = rb"(?!/?%s%s>|%s)" % (wanted, _ATTRS, raw)
-    return [
-        *([common] if plain else []),
-        *_UNREPORTED,
-        end_tag,
-        plaintext,
-        other,
-        at_eof,
-        no_token,
+    told_apart = _one_of(names | RAW_TEXT_BYTES | {b"plaintext"})
+    # Any other tag: an end tag of another name, or a start tag none of the alternatives after
+    # this one tells apart (one alternative: a tag's attributes are a long pattern).
+    ordinary = rb"(?:/?[%s%s]|/%s(?!%s)|%s(?!%s))[^\t\n\f\r />]*+%s>" % (
+        plain,
+        plain.upper(),
+        first,
+        wanted,
+        first,
+        told_apart,
+        _ATTRS,
+    )
+    # No capturing group in here: Python 3.11's re raises SystemError for one inside the
+    # possessive repetition.
+    skipped_raw = [
+        _one_of([name]) + _ATTRS + b">" + _up_to_end_tag(_any_case(name))
+        for name in sorted(SKIPPED_RAW - names)
     ]
+    # A '<' that opens no token: not one of a tag the pattern's match stops at (such a tag
+    # always has a '>': one that runs to the end of the region is ``at_eof``).
+    no_token = rb"(?!/?%s|%s)" % (wanted, _one_of(_reported_raw(names)))
+    return [ordinary, *_UNREPORTED, *skipped_raw, plaintext, at_eof, no_token]
 
 
 ATTRIBUTE = re.compile(
