@@ -22,7 +22,14 @@ from .articles import (
     save_scan,
     scan_writer,
 )
-from .connection import Archive, OpenArchive, open_archive, open_database, transaction
+from .connection import (
+    Archive,
+    OpenArchive,
+    archive_path,
+    open_archive,
+    open_database,
+    transaction,
+)
 from .group import GroupWriter
 
 if TYPE_CHECKING:
@@ -36,7 +43,7 @@ if TYPE_CHECKING:
         start_worker_run,
     )
     from .posts import check_writer, due_posts, posts_to_check, save_check
-    from .queries import PostLine, archive_path, most_embedded_posts, stats
+    from .queries import PostLine, most_embedded_posts, stats
     from .sitemaps import load_sitemap_children, record_listing
 
 # The parts a scan does not use are imported on first use (a one-file scan is mostly its
@@ -55,7 +62,7 @@ _LATER = {
         "daemon",
     ),
     **dict.fromkeys(["check_writer", "due_posts", "posts_to_check", "save_check"], "posts"),
-    **dict.fromkeys(["PostLine", "archive_path", "most_embedded_posts", "stats"], "queries"),
+    **dict.fromkeys(["PostLine", "most_embedded_posts", "stats"], "queries"),
     **dict.fromkeys(["load_sitemap_children", "record_listing"], "sitemaps"),
 }
 

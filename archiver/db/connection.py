@@ -44,6 +44,11 @@ class OpenArchive:
     conn: sqlite3.Connection
 
 
+def archive_path(db: Archive) -> str:
+    """The file the connection has open."""
+    return str(db.conn.execute("pragma database_list").fetchone()[2])
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating or upgrading) the archive at ``path``, as a sqlite-utils database."""
     import sqlite_utils

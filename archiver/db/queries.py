@@ -65,8 +65,3 @@ def most_embedded_posts(db: Archive, limit: int) -> list[PostLine]:
         (limit,),
     ).fetchall()
     return [PostLine(*row) for row in rows]
-
-
-def archive_path(db: Archive) -> str:
-    """The file the connection has open."""
-    return str(db.conn.execute("pragma database_list").fetchone()[2])
