@@ -447,13 +447,15 @@ class _Saves:
         self.log.sync()  # the group's WARC records are on disk before the rows that name them
         committed = self.writer.commit()
         saved = {id(record): (article_id, error) for record, article_id, error in committed}
-        for target, result in self.waiting:
+        # Taken before reporting: after a Ctrl-C among the reports, closing does not report
+        # the group again (its rows are committed all the same).
+        waiting, self.waiting = self.waiting, []
+        for target, result in waiting:
             if isinstance(result, TargetFailed):
                 self.report(ScanOutcome(target, None, error=result.error))
             else:
                 article_id, error = saved[id(result)]
                 self.report(ScanOutcome(target, result, article_id, error or result.error))
-        self.waiting.clear()
 
     def close(self) -> None:
         try:
@@ -589,7 +591,7 @@ class _Runner:
         processes: bool,
         on_response: Sequence[OnResponse],
         should_stop: Callable[[], bool],
-        processes_started: ProcessPoolExecutor | None = None,
+        pool: ProcessPoolExecutor | None = None,
     ) -> None:
         self.config, self.include_links, self.stdin = config, include_links, stdin
         self.on_response, self.should_stop = on_response, should_stop
@@ -598,8 +600,9 @@ class _Runner:
         self.window = max(
             CHUNK_FILES * CHUNKS_AHEAD * self.workers, URLS_AHEAD * config.fetch.concurrency
         )
-        # Shut down on closing, used or not: a scan of a few files reads them here.
-        self.processes: ProcessPoolExecutor | None = processes_started
+        # Shut down on closing, used or not, and whoever started it: the runner is a pool's
+        # last user (``file_workers`` shuts its pool down again, for a scan that never ran).
+        self.processes: ProcessPoolExecutor | None = pool
         self.threads: ThreadPoolExecutor | None = None
         self.http: Http | None = None
 
@@ -673,18 +676,24 @@ def file_workers(arguments: Sequence[str]) -> Iterator[ProcessPoolExecutor | Non
 
 
 def _many_files(arguments: Sequence[str]) -> bool:
-    """At least ``PARALLEL_MIN_FILES`` page files (not WARC files) among the arguments and
-    in their directories: the rule of ``_results``, known without listing them all."""
-    files = 0
-    for argument in arguments:
-        if "://" in argument or argument == "-":
-            continue
-        listed = iter_page_files(argument) if os.path.isdir(argument) else [(argument, "")]
-        first = itertools.islice(listed, PARALLEL_MIN_FILES - files)
-        files += sum(not is_warc_path(path) for path, _ in first)
-        if files >= PARALLEL_MIN_FILES:
-            return True
-    return False
+    """At least ``PARALLEL_MIN_FILES`` page files among the arguments and in their
+    directories, counted only that far: the rule by which ``_results`` reads files in
+    worker processes. Missing paths, URLs, stdin and WARC files (read in this process) do
+    not count."""
+    pages = (
+        path for argument in arguments for path in _local_paths(argument) if not is_warc_path(path)
+    )
+    return sum(1 for _ in itertools.islice(pages, PARALLEL_MIN_FILES)) == PARALLEL_MIN_FILES
+
+
+def _local_paths(argument: str) -> Iterator[str]:
+    """The files a scan argument names: a directory's page and WARC files, lazily."""
+    if "://" in argument or argument == "-":
+        return
+    if os.path.isdir(argument):
+        yield from (path for path, _ in iter_page_files(argument))
+    elif os.path.exists(argument):
+        yield argument
 
 
 def _process_pool(count: int) -> ProcessPoolExecutor:
@@ -698,6 +707,12 @@ def _process_pool(count: int) -> ProcessPoolExecutor:
 
 
 def _load_detection() -> None:
+    """A worker's start: Ctrl-C reaches the whole process group, and the command alone
+    answers it (a chunk in hand is finished, the rest cancelled), so workers ignore it;
+    then the detection modules are imported before the first chunk comes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from . import detect  # noqa: F401
 
 

@@ -334,6 +334,15 @@ def test_names_are_whole_names_matched_literally() -> None:
     assert tokenize(data, names=frozenset({"B", "1x"})) == []  # no tag has those names
 
 
+def test_names_that_start_with_every_letter_leave_no_tag_to_the_ordinary_skip() -> None:
+    """With every first letter told apart, the skip has no letter of its own left."""
+    names = frozenset("abcdefghjklmoqruvwyz")  # with the raw-text names: all 26 letters
+    data = b"<a><b x=1></a><title>t</title><zz><q>"
+    every = tokenize(data)
+    assert tokenize(data, names=names) == [tag for tag in every if tag.name in names]
+    assert [tag.name for tag in tokenize(data, names=names)] == ["a", "b", "a", "q"]
+
+
 @given(st.lists(st.text(alphabet="ab\r ", max_size=5), min_size=1, max_size=6), st.data())
 def test_line_span_covers_exactly_the_lines(lines: list[str], data: st.DataObject) -> None:
     first = data.draw(st.integers(0, len(lines) - 1))

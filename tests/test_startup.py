@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -126,12 +127,19 @@ def test_worker_processes_start_early_only_for_many_files(tmp_path):
         (few / f"{n}.warc.gz").write_bytes(b"")
     for n in range(PARALLEL_MIN_FILES):
         (many / f"{n}.html").write_text("<p>x</p>")
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    for n in range(PARALLEL_MIN_FILES):
+        (mixed / f"a{n:03d}.warc.gz").write_bytes(b"")
+        (mixed / f"b{n:03d}.html").write_text("<p>x</p>")
     cases = {
         (str(few),): False,
         (str(few), *[f"https://example.org/{n}" for n in range(PARALLEL_MIN_FILES)]): False,
         tuple(str(few / f"{n}.warc.gz") for n in range(3)) * PARALLEL_MIN_FILES: False,
         (str(tmp_path / "many"),): True,
         (str(few), *[str(many / f"{n}.html") for n in range(PARALLEL_MIN_FILES - 3)]): True,
+        tuple(str(tmp_path / "gone" / f"{n}.html") for n in range(PARALLEL_MIN_FILES)): False,
+        (str(mixed),): True,  # its WARC files, listed first, do not use up the count
     }
     for arguments, started in cases.items():
         with file_workers(arguments) as pool:
@@ -160,3 +168,46 @@ def test_a_bad_config_with_worker_processes_started_is_one_line(tmp_path):
         " (at line 1, column 7))"
     ]
     assert not (tmp_path / "archive.db").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_ctrl_c_in_a_scan_of_many_files_is_one_line_and_keeps_what_was_stored(tmp_path):
+    """Ctrl-C reaches the worker processes too (the whole process group): they finish the
+    chunk in hand without a traceback of their own, and the command says it was
+    interrupted. A named pipe among the pages holds the scan still until then."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(300):
+        (pages / f"{n:03d}.html").write_text(f"<title>page {n}</title><p>x</p>")
+    pipe = pages / "290.html"  # after the first group of 256 is committed and reported
+    pipe.unlink()
+    os.mkfifo(pipe)
+    db_path = tmp_path / "archive.db"
+    # Held open for writing (and reading: so that this open does not wait for a reader), the
+    # pipe's reader waits for its end, which only closing this gives.
+    held = os.open(pipe, os.O_RDWR)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "scan", str(pages), "--db", str(db_path), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert json.loads(process.stdout.readline())["status"] == "ok"
+        os.killpg(process.pid, signal.SIGINT)
+        os.write(held, b"<p>late</p>")
+    finally:
+        os.close(held)  # the worker reading the pipe, if any, finishes its chunk
+    try:
+        _out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    assert err.strip().splitlines() == [
+        "interrupted: every article finished before the interruption is stored"
+    ]
+    with sqlite3.connect(db_path) as db:
+        stored = db.execute("select count(*) from articles").fetchone()[0]
+    assert 256 <= stored < 300

@@ -97,11 +97,13 @@ def _up_to_end_tag(name: bytes) -> bytes:
 
 @lru_cache(maxsize=64)
 def _token_pattern(names: frozenset[bytes] | None) -> re.Pattern[bytes]:
-    """Matches up to the next start or end tag named in ``names`` (all when None), with
-    group ``end``, ``rattrs`` (a raw-text element) or ``attrs`` set; a last match ends the
-    region. Everything before that tag (text, the tokens never reported, a ``<`` that opens
-    no token, tags of other names, other raw-text elements with their content) is consumed
-    in one possessive repetition: the regex engine skips it without a match object."""
+    """Matches up to the next start or end tag named in ``names`` (all when None) or the
+    next raw-text element of ``_reported_raw`` (with its content), with group ``end``,
+    ``rattrs`` (a raw-text element: the caller passes over one not named) or ``attrs`` set;
+    a last match ends the region. Everything before it (text, the tokens never reported, a
+    ``<`` that opens no token, tags of other names, ``SKIPPED_RAW`` elements not named, with
+    their content) is consumed in one possessive repetition: the regex engine skips it
+    without a match object."""
     wanted = _NAME if names is None else _one_of(names)
     skip = rb"(?:[^<]*+<(?:%s))*+[^<]*+" % b"|".join(_skipped(names, wanted))
     found = [rb"</(?P<end>%s)%s>" % (wanted, _ATTRS)]
@@ -124,6 +126,7 @@ SKIPPED_RAW = frozenset([b"script", b"style"])
 
 
 def _reported_raw(names: frozenset[bytes] | None) -> frozenset[bytes]:
+    """The raw-text elements the pattern for ``names`` matches (the others it skips)."""
     return RAW_TEXT_BYTES if names is None else RAW_TEXT_BYTES - (SKIPPED_RAW - names)
 
 
@@ -146,23 +149,18 @@ def _skipped(names: frozenset[bytes] | None, wanted: bytes) -> list[bytes]:
     told_apart = _one_of(names | RAW_TEXT_BYTES | {b"plaintext"})
     # Any other tag: an end tag of another name, or a start tag none of the alternatives after
     # this one tells apart (one alternative: a tag's attributes are a long pattern).
-    ordinary = rb"(?:/?[%s%s]|/%s(?!%s)|%s(?!%s))[^\t\n\f\r />]*+%s>" % (
-        plain,
-        plain.upper(),
-        first,
-        wanted,
-        first,
-        told_apart,
-        _ATTRS,
-    )
+    openings = [rb"/?[%s%s]" % (plain, plain.upper())] if plain else []
+    openings += [rb"/%s(?!%s)" % (first, wanted), rb"%s(?!%s)" % (first, told_apart)]
+    ordinary = rb"(?:%s)[^\t\n\f\r />]*+%s>" % (b"|".join(openings), _ATTRS)
     # No capturing group in here: Python 3.11's re raises SystemError for one inside the
     # possessive repetition.
     skipped_raw = [
         _one_of([name]) + _ATTRS + b">" + _up_to_end_tag(_any_case(name))
         for name in sorted(SKIPPED_RAW - names)
     ]
-    # A '<' that opens no token: not one of a tag the pattern's match stops at (such a tag
-    # always has a '>': one that runs to the end of the region is ``at_eof``).
+    # A '<' that opens no token: the last choice, so only a '<' that no alternative before
+    # it took. It must not be the '<' of a tag the pattern stops at: such a tag always ends
+    # in '>' (one that runs to the end of the region is ``at_eof``).
     no_token = rb"(?!/?%s|%s)" % (wanted, _one_of(_reported_raw(names)))
     return [ordinary, *_UNREPORTED, *skipped_raw, plaintext, at_eof, no_token]
 
