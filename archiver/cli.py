@@ -103,30 +103,35 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     """
     from itertools import chain
 
+    from .interrupts import exit_on_sigterm
     from .scan import file_workers, iter_targets, run_scan
     from .terminal import ScanReporter
 
     if not targets and not urls_file:
         raise click.UsageError("give at least one TARGET or --urls-file")
-    with file_workers(targets) as workers:
-        config, db = load(config_path, db_path)
-        links = config.include_links if include_links is None else include_links
-        listed = list(iter_targets(targets))
-        # The URL list is read as the scan goes (any length, bounded memory), and a WARC file
-        # holds any number of pages: the size is then unknown.
-        has_warc = any(target.kind == "warc" for target in listed)
-        reporter = ScanReporter(None if urls_file or has_warc else len(listed), as_json=as_json)
-        stream = chain(listed, iter_targets((), urls_file))
-        try:
+    exit_on_sigterm()
+    reporter: ScanReporter | None = None
+    try:  # from the start: a Ctrl-C while the command starts up is answered the same way
+        with file_workers(targets) as workers:
+            config, db = load(config_path, db_path)
+            links = config.include_links if include_links is None else include_links
+            listed = list(iter_targets(targets))
+            # The URL list is read as the scan goes (any length, bounded memory), and a WARC
+            # file holds any number of pages: the size is then unknown.
+            has_warc = any(target.kind == "warc" for target in listed)
+            size = None if urls_file or has_warc else len(listed)
+            reporter = ScanReporter(size, as_json=as_json)
+            stream = chain(listed, iter_targets((), urls_file))
             totals = run_scan(
                 db, stream, config, include_links=links, on_outcome=reporter.report, workers=workers
             )
-        except KeyboardInterrupt:
+    except KeyboardInterrupt:
+        if reporter is not None:
             reporter.close()
-            click.echo(
-                "interrupted: every article finished before the interruption is stored", err=True
-            )
-            sys.exit(130)
+        click.echo(
+            "interrupted: every article finished before the interruption is stored", err=True
+        )
+        sys.exit(130)
     reporter.close()
     if take_snapshots:
         from .snapshot.run import snapshot_new_posts

@@ -17,18 +17,24 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
 
 
+MAX_DURATION = 100 * 365 * 86400.0  # past this, a time it is added to leaves the calendar
+
+
 def parse_duration(value: str | int | float) -> float:
-    """``"90s"``, ``"15m"``, ``"6h"``, ``"1d"`` (or a number of seconds) → seconds."""
+    """``"90s"``, ``"15m"``, ``"6h"``, ``"1d"`` (or a number of seconds) → seconds: at
+    least 0, at most ``MAX_DURATION`` (not infinite, not NaN)."""
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int | float):
-        if value < 0:
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
             raise ValueError(value)
-        return float(value)
-    match = _DURATION.match(str(value))
-    if not match:
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if not 0 <= seconds <= MAX_DURATION:  # NaN fails both
         raise ValueError(value)
-    return float(match.group(1)) * _UNITS[match.group(2)]
+    return seconds
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of
 from .evidence.pages import keep_page, prepare_page
 from .evidence.warc import EvidenceError, WarcLog, evidence_log
+from .interrupts import sigint_deferred
 from .models import ScanRecord
 from .normalize import sha256_hex
 from .urls import absolute_url, article_url
@@ -188,9 +189,9 @@ def iter_page_files(directory: str) -> Iterator[tuple[str, str]]:
                 subdirs.append((entry.path, os.path.join(real, entry.name)))
             elif entry.is_symlink() and entry.is_dir():
                 continue  # a symlinked directory: not followed, as os.walk does
-            elif os.path.splitext(entry.name)[1].lower() in FILE_SUFFIXES or is_warc_path(
-                entry.name
-            ):
+            elif (
+                os.path.splitext(entry.name)[1].lower() in FILE_SUFFIXES or is_warc_path(entry.name)
+            ) and entry.is_file():  # not a named pipe or device: reading one may never end
                 resolved = os.path.join(real, entry.name)
                 if entry.is_symlink():
                     resolved = os.path.realpath(entry.path)
@@ -444,18 +445,19 @@ class _Saves:
             self.flush()
 
     def flush(self) -> None:
-        self.log.sync()  # the group's WARC records are on disk before the rows that name them
-        committed = self.writer.commit()
-        saved = {id(record): (article_id, error) for record, article_id, error in committed}
-        # Taken before reporting: after a Ctrl-C among the reports, closing does not report
-        # the group again (its rows are committed all the same).
-        waiting, self.waiting = self.waiting, []
-        for target, result in waiting:
-            if isinstance(result, TargetFailed):
-                self.report(ScanOutcome(target, None, error=result.error))
-            else:
-                article_id, error = saved[id(result)]
-                self.report(ScanOutcome(target, result, article_id, error or result.error))
+        """Commit the group in hand and report its outcomes. A Ctrl-C waits for the end of
+        it: a group is never half written, and a committed article is always reported."""
+        with sigint_deferred():
+            self.log.sync()  # the group's WARC records are on disk before the rows naming them
+            committed = self.writer.commit()
+            saved = {id(record): (article_id, error) for record, article_id, error in committed}
+            waiting, self.waiting = self.waiting, []
+            for target, result in waiting:
+                if isinstance(result, TargetFailed):
+                    self.report(ScanOutcome(target, None, error=result.error))
+                elif id(result) in saved:  # not when an interruption came between take's steps
+                    article_id, error = saved[id(result)]
+                    self.report(ScanOutcome(target, result, article_id, error or result.error))
 
     def close(self) -> None:
         try:

@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ HEAVY = (
     "warcio",  # the page's record is written without it (archiver/evidence/fields.py)
 )
 
+ARCHIVE = [sys.executable, "-m", "archiver"]
 RUN_CLI = """
 import json, sys
 from archiver.cli import cli
@@ -170,24 +172,22 @@ def test_a_bad_config_with_worker_processes_started_is_one_line(tmp_path):
     assert not (tmp_path / "archive.db").exists()
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
-def test_ctrl_c_in_a_scan_of_many_files_is_one_line_and_keeps_what_was_stored(tmp_path):
-    """Ctrl-C reaches the worker processes too (the whole process group): they finish the
-    chunk in hand without a traceback of their own, and the command says it was
-    interrupted. A named pipe among the pages holds the scan still until then."""
+def _held_scan(tmp_path: Path, stop: Callable[[int], None]) -> tuple[int, str, int, int]:
+    """A scan of 300 pages then a named pipe (read like a file when named on the command
+    line), which holds the scan still until ``stop`` (given the command's pid) has run after
+    the first reported outcome. Its exit code, stderr, outcomes printed and articles stored."""
     pages = tmp_path / "pages"
     pages.mkdir()
     for n in range(300):
         (pages / f"{n:03d}.html").write_text(f"<title>page {n}</title><p>x</p>")
-    pipe = pages / "290.html"  # after the first group (256 pages, or half a second's) is reported
-    pipe.unlink()
+    pipe = tmp_path / "pipe.html"  # after the first group (256 pages, or half a second's)
     os.mkfifo(pipe)
     db_path = tmp_path / "archive.db"
     # Held open for writing (and reading: so that this open does not wait for a reader), the
     # pipe's reader waits for its end, which only closing this gives.
     held = os.open(pipe, os.O_RDWR)
     process = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "scan", str(pages), "--db", str(db_path), "--json"],
+        [*ARCHIVE, "scan", str(pages), str(pipe), "--db", str(db_path), "--json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -195,21 +195,119 @@ def test_ctrl_c_in_a_scan_of_many_files_is_one_line_and_keeps_what_was_stored(tm
     )
     try:
         assert json.loads(process.stdout.readline())["status"] == "ok"
-        os.killpg(process.pid, signal.SIGINT)
+        stop(process.pid)
         os.write(held, b"<p>late</p>")
     finally:
         os.close(held)  # the worker reading the pipe, if any, finishes its chunk
-    try:
+    try:  # a worker process left behind would hold the output open: this would time out
         out, err = process.communicate(timeout=120)
     finally:
         if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130, err
+            os.killpg(process.pid, signal.SIGKILL)
+    with sqlite3.connect(db_path) as db:
+        stored = db.execute("select count(*) from articles").fetchone()[0]
+    return process.returncode, err, 1 + len(out.splitlines()), stored
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_ctrl_c_in_a_scan_of_many_files_is_one_line_and_keeps_what_was_stored(tmp_path):
+    """Ctrl-C reaches the worker processes too (the whole process group): they finish the
+    chunk in hand without a traceback of their own, and the command says it was
+    interrupted. Every outcome printed is stored; the pages from the pipe's on never are."""
+    code, err, printed, stored = _held_scan(tmp_path, lambda pid: os.killpg(pid, signal.SIGINT))
+    assert code == 130, err
     assert err.strip().splitlines() == [
         "interrupted: every article finished before the interruption is stored"
     ]
+    assert printed <= stored < 300
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_sigterm_to_the_command_alone_leaves_no_worker_process_behind(tmp_path):
+    code, err, printed, stored = _held_scan(tmp_path, lambda pid: os.kill(pid, signal.SIGTERM))
+    assert code == 128 + signal.SIGTERM and "Traceback" not in err, err
+    assert printed <= stored < 300
+
+
+INTERRUPTED_WRITE = """
+import os, signal, sys
+from archiver.db import group
+
+write_all = group.GroupWriter._save_all
+
+
+def interrupted(self, conn, items):  # a real Ctrl-C, while a group's rows are written
+    if len(items) > 1:
+        os.kill(os.getpid(), signal.SIGINT)
+    return write_all(self, conn, items)
+
+
+group.GroupWriter._save_all = interrupted
+from archiver.cli import cli
+
+cli(["scan", *sys.argv[1:]], prog_name="archive")
+"""
+
+
+def test_ctrl_c_while_a_group_is_written_commits_and_reports_it_first(tmp_path):
+    """The group in hand is written and reported whole, then the command stops: no
+    traceback, and every article printed is stored."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(100):
+        (pages / f"{n:03d}.html").write_text(f"<title>page {n}</title><p>x</p>")
+    db_path = tmp_path / "archive.db"
+    done = _interrupted_scan(
+        tmp_path, INTERRUPTED_WRITE, str(pages), "--db", str(db_path), "--json"
+    )
     with sqlite3.connect(db_path) as db:
         stored = db.execute("select count(*) from articles").fetchone()[0]
-    # Every outcome printed is stored; the pages from the pipe's on never are.
-    printed = 1 + len(out.splitlines())
-    assert printed <= stored < 290
+    assert stored == len(done.stdout.splitlines()) > 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_a_directory_scan_passes_over_named_pipes(tmp_path):
+    """Reading a pipe found in a directory might never end: only regular files are read."""
+    (tmp_path / "a.html").write_text("<title>a</title>")
+    os.mkfifo(tmp_path / "b.html")
+    from archiver.scan import page_files
+
+    assert [Path(path).name for path, _ in page_files(str(tmp_path))] == ["a.html"]
+
+
+INTERRUPTED_START = """
+import os, signal, sys
+import archiver.cli
+
+load = archiver.cli.load
+
+
+def interrupted(*args):  # a real Ctrl-C, while the command opens the archive
+    os.kill(os.getpid(), signal.SIGINT)
+    return load(*args)
+
+
+archiver.cli.load = interrupted
+archiver.cli.cli(["scan", *sys.argv[1:]], prog_name="archive")
+"""
+
+
+def test_ctrl_c_while_a_scan_starts_is_the_same_one_line(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<title>a</title>")
+    _interrupted_scan(tmp_path, INTERRUPTED_START, str(page), "--db", str(tmp_path / "a.db"))
+
+
+def _interrupted_scan(tmp_path: Path, script: str, *arguments: str) -> subprocess.CompletedProcess:
+    """``archive scan ARGUMENTS`` run by ``script``, which sends itself a Ctrl-C: it stops
+    with the one line and exit code of an interrupted scan."""
+    path = tmp_path / "interrupted.py"
+    path.write_text(script, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(path), *arguments], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "interrupted: every article finished before the interruption is stored"
+    ]
+    return done

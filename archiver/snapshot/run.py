@@ -10,12 +10,9 @@ second. An interrupted run keeps every check that finished before the interrupti
 
 from __future__ import annotations
 
-import contextlib
 import queue
-import signal
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..config import Config
@@ -25,6 +22,7 @@ from ..evidence.media import MediaSummary, keep_media
 from ..evidence.replies import keep_check_replies
 from ..evidence.warc import WarcLog, evidence_log
 from ..http import Http, OnResponse
+from ..interrupts import sigint_deferred
 from ..models import CheckRecord, PostToCheck
 from .checker import CheckThreads, next_check
 from .earlier import WaybackSummary, keep_in, look_up_posts
@@ -168,7 +166,7 @@ def _commit(
     count and report its checks; the first error, if any. A Ctrl-C waits for the end of
     it: a durable check is always reported."""
     failed = None
-    with _sigint_deferred():
+    with sigint_deferred():
         if writer.group:
             log.sync()
         for record, result, error in writer.commit():
@@ -183,23 +181,6 @@ def _commit(
                 summary.changed.append((record.post_id, record.status))
             on_check(record)
     return failed
-
-
-@contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """SIGINT is held back until the block ends, then handled as it would have been (only
-    the main thread receives signals; elsewhere there is nothing to hold back)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if received and callable(previous):
-            previous(signal.SIGINT, None)
 
 
 def snapshot_new_posts(db, config: Config, post_refs: dict[str, str | None]) -> SnapshotSummary:

@@ -1,0 +1,46 @@
+"""Holding Ctrl-C (and SIGTERM) back while a group of rows is committed and reported."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+
+HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def sigint_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM are held back until the block ends, then handled as they would
+    have been (only the main thread receives signals; elsewhere there is nothing to hold
+    back)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {
+        number: signal.signal(number, lambda number, frame: received.append(number))
+        for number in HELD
+    }
+    try:
+        yield
+    finally:
+        for held, handler in previous.items():
+            signal.signal(held, handler)
+        for number in dict.fromkeys(received):
+            handler = previous[signal.Signals(number)]
+            if callable(handler):
+                handler(number, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(number)
+
+
+def exit_on_sigterm() -> None:
+    """SIGTERM ends the command as ``sys.exit(143)`` would: ``finally`` blocks run (the
+    group in hand is committed, worker processes are shut down, none is left behind)."""
+
+    def stop(number: int, frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    signal.signal(signal.SIGTERM, stop)
