@@ -149,8 +149,11 @@ def _expand(item: str) -> Iterator[Target]:
         return
     path = Path(item)
     if path.is_dir():
-        files = page_files(item)
-        if not files:
+        unreadable: list[tuple[str, OSError]] = []
+        files = page_files(item, unreadable)
+        for directory, exc in unreadable:
+            yield Target("error", f"cannot read directory ({exc.strerror or exc})", directory)
+        if not files and not unreadable:
             yield Target("error", "no page or WARC files in this directory", item)
         for name, real in files:
             yield (
@@ -164,24 +167,31 @@ def _expand(item: str) -> Iterator[Target]:
         yield Target("error", "no such file or directory", item)
 
 
-def page_files(directory: str) -> list[tuple[str, str]]:
-    """(path, resolved path) of every page or WARC file below a directory, in path order.
+def page_files(
+    directory: str, unreadable: list[tuple[str, OSError]] | None = None
+) -> list[tuple[str, str]]:
+    """(path, resolved path) of every page or WARC file below a directory, in path order;
+    each directory that cannot be listed is added to ``unreadable``, with its error.
 
     The directory is resolved once: symlinked directories are not followed, so only a
     symlinked file needs resolving of its own (``realpath`` per file costs an ``lstat`` per
     path component, as much as reading a small page).
     """
-    return list(iter_page_files(directory))
+    return list(iter_page_files(directory, unreadable))
 
 
-def iter_page_files(directory: str) -> Iterator[tuple[str, str]]:
+def iter_page_files(
+    directory: str, unreadable: list[tuple[str, OSError]] | None = None
+) -> Iterator[tuple[str, str]]:
     """``page_files``, one at a time."""
     stack = [(directory, os.path.realpath(directory))]
     while stack:
         path, real = stack.pop()
         try:
             entries = sorted(os.scandir(path), key=lambda entry: entry.name)
-        except OSError:
+        except OSError as exc:
+            if unreadable is not None:
+                unreadable.append((path, exc))
             continue
         subdirs = []
         for entry in entries:

@@ -246,6 +246,32 @@ def test_directory_listing_order_and_resolved_paths(tmp_path):
     assert dict(found)[str(root / "b" / "link.html")] == str(elsewhere / "target.html")
 
 
+def test_an_unreadable_directory_is_one_line_and_the_rest_is_scanned(
+    run_cli, tmp_path, db_path, monkeypatch
+):
+    """A directory the walk cannot list (no read permission: root reads every directory,
+    so the refusal is made here) is a failed target of its own, not passed over."""
+    import archiver.scan
+
+    site = tmp_path / "site"
+    (site / "closed").mkdir(parents=True)
+    (site / "a.html").write_text(embed_page(), encoding="utf-8")
+    listing = archiver.scan.os.scandir
+
+    def scandir(path):
+        if str(path).endswith("closed"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(archiver.scan.os, "scandir", scandir)
+    result = run_cli("scan", str(site))
+    assert result.exit_code == 1, result.output
+    assert f"{site / 'closed'}: cannot read directory (Permission denied)" in result.stderr
+    assert rows(db_path, "select count(*) as n from articles")[0]["n"] == 1
+    result = run_cli("scan", str(site / "closed"))
+    assert result.exit_code == 1 and "no page or WARC files" not in result.stderr
+
+
 def test_a_page_that_breaks_detection_fails_alone(run_cli, tmp_path, db_path, monkeypatch):
     """An exception inside a detector (RecursionError from markup nested past Python's
     stack, before those paths were made iterative) ended the whole scan with a traceback.
