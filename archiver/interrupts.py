@@ -11,7 +11,7 @@ HELD = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextlib.contextmanager
-def sigint_deferred() -> Iterator[None]:
+def signals_deferred() -> Iterator[None]:
     """SIGINT and SIGTERM are held back until the block ends, then handled as they would
     have been (only the main thread receives signals; elsewhere there is nothing to hold
     back)."""

@@ -28,7 +28,7 @@ from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of
 from .evidence.pages import keep_page, prepare_page
 from .evidence.warc import EvidenceError, WarcLog, evidence_log
-from .interrupts import sigint_deferred
+from .interrupts import signals_deferred
 from .models import ScanRecord
 from .normalize import sha256_hex
 from .urls import absolute_url, article_url
@@ -456,8 +456,9 @@ class _Saves:
 
     def flush(self) -> None:
         """Commit the group in hand and report its outcomes. A Ctrl-C waits for the end of
-        it: a group is never half written, and a committed article is always reported."""
-        with sigint_deferred():
+        it (SIGTERM too): a group is never half written, and a committed article is always
+        reported."""
+        with signals_deferred():
             self.log.sync()  # the group's WARC records are on disk before the rows naming them
             committed = self.writer.commit()
             saved = {id(record): (article_id, error) for record, article_id, error in committed}

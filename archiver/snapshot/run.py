@@ -22,7 +22,7 @@ from ..evidence.media import MediaSummary, keep_media
 from ..evidence.replies import keep_check_replies
 from ..evidence.warc import WarcLog, evidence_log
 from ..http import Http, OnResponse
-from ..interrupts import sigint_deferred
+from ..interrupts import signals_deferred
 from ..models import CheckRecord, PostToCheck
 from .checker import CheckThreads, next_check
 from .earlier import WaybackSummary, keep_in, look_up_posts
@@ -166,7 +166,7 @@ def _commit(
     count and report its checks; the first error, if any. A Ctrl-C waits for the end of
     it: a durable check is always reported."""
     failed = None
-    with sigint_deferred():
+    with signals_deferred():
         if writer.group:
             log.sync()
         for record, result, error in writer.commit():
