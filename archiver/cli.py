@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -51,7 +51,28 @@ def load(
         raise user_error(exc) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: The line a Ctrl-C prints, by command (any other says "interrupted").
+INTERRUPTED = {
+    "scan": "interrupted: every article finished before the interruption is stored",
+    "snapshot": "interrupted: every finished check is stored",
+}
+
+
+class ArchiveGroup(click.Group):
+    """The ``archive`` group: a Ctrl-C anywhere in a command (its imports, opening the
+    archive, its work) ends it with one line on stderr and exit status 130, instead of
+    click's "Aborted!" and 1. A command that has something to close closes it and
+    re-raises."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo(INTERRUPTED.get(ctx.invoked_subcommand or "", "interrupted"), err=True)
+            sys.exit(130)
+
+
+@click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="archiver")
 def cli() -> None:
     """Archive X (Twitter) posts embedded in news articles, with provenance, in SQLite."""
@@ -111,7 +132,7 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
         raise click.UsageError("give at least one TARGET or --urls-file")
     exit_on_sigterm()
     reporter: ScanReporter | None = None
-    try:  # from the start: a Ctrl-C while the command starts up is answered the same way
+    try:
         with file_workers(targets) as workers:
             config, db = load(config_path, db_path)
             links = config.include_links if include_links is None else include_links
@@ -125,13 +146,10 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
             totals = run_scan(
                 db, stream, config, include_links=links, on_outcome=reporter.report, workers=workers
             )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # the group prints the line (exit 130)
         if reporter is not None:
             reporter.close()
-        click.echo(
-            "interrupted: every article finished before the interruption is stored", err=True
-        )
-        sys.exit(130)
+        raise
     reporter.close()
     if take_snapshots:
         from .snapshot.run import snapshot_new_posts
@@ -184,13 +202,9 @@ def snapshot(posts, due, limit, db_path, config_path) -> None:
     try:
         summary = check_posts(db, chosen, config, on_check=reporter.report)
     except ArchiverError as exc:
-        reporter.close()
         raise click.ClickException(f"{exc} (every check finished before it is stored)") from None
-    except KeyboardInterrupt:
-        reporter.close()
-        click.echo("interrupted: every finished check is stored", err=True)
-        sys.exit(130)
-    reporter.close()
+    finally:
+        reporter.close()  # before the group's line, on a Ctrl-C
     click.echo(summary.line())
 
 

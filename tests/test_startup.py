@@ -32,6 +32,7 @@ HEAVY = (
 )
 
 ARCHIVE = [sys.executable, "-m", "archiver"]
+SCAN_INTERRUPTED = "interrupted: every article finished before the interruption is stored"
 RUN_CLI = """
 import json, sys
 from archiver.cli import cli
@@ -216,9 +217,7 @@ def test_ctrl_c_in_a_scan_of_many_files_is_one_line_and_keeps_what_was_stored(tm
     interrupted. Every outcome printed is stored; the pages from the pipe's on never are."""
     code, err, printed, stored = _held_scan(tmp_path, lambda pid: os.killpg(pid, signal.SIGINT))
     assert code == 130, err
-    assert err.strip().splitlines() == [
-        "interrupted: every article finished before the interruption is stored"
-    ]
+    assert err.strip().splitlines() == [SCAN_INTERRUPTED]
     assert printed <= stored < 300
 
 
@@ -257,9 +256,7 @@ def test_ctrl_c_while_a_group_is_written_commits_and_reports_it_first(tmp_path):
     for n in range(100):
         (pages / f"{n:03d}.html").write_text(f"<title>page {n}</title><p>x</p>")
     db_path = tmp_path / "archive.db"
-    done = _interrupted_scan(
-        tmp_path, INTERRUPTED_WRITE, str(pages), "--db", str(db_path), "--json"
-    )
+    done = _interrupted(tmp_path, INTERRUPTED_WRITE, str(pages), "--db", str(db_path), "--json")
     with sqlite3.connect(db_path) as db:
         stored = db.execute("select count(*) from articles").fetchone()[0]
     assert stored == len(done.stdout.splitlines()) > 1
@@ -282,32 +279,49 @@ import archiver.cli
 load = archiver.cli.load
 
 
-def interrupted(*args):  # a real Ctrl-C, while the command opens the archive
+def interrupted(*args, **kwargs):  # a real Ctrl-C, while the command opens the archive
     os.kill(os.getpid(), signal.SIGINT)
-    return load(*args)
+    return load(*args, **kwargs)
 
 
 archiver.cli.load = interrupted
-archiver.cli.cli(["scan", *sys.argv[1:]], prog_name="archive")
+archiver.cli.cli(sys.argv[1:], prog_name="archive")
 """
 
 
 def test_ctrl_c_while_a_scan_starts_is_the_same_one_line(tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<title>a</title>")
-    _interrupted_scan(tmp_path, INTERRUPTED_START, str(page), "--db", str(tmp_path / "a.db"))
+    db = str(tmp_path / "a.db")
+    _interrupted(tmp_path, INTERRUPTED_START, "scan", str(page), "--db", db)
 
 
-def _interrupted_scan(tmp_path: Path, script: str, *arguments: str) -> subprocess.CompletedProcess:
-    """``archive scan ARGUMENTS`` run by ``script``, which sends itself a Ctrl-C: it stops
-    with the one line and exit code of an interrupted scan."""
+@pytest.mark.parametrize(
+    ("arguments", "line"),
+    [
+        (["snapshot", "--due"], "interrupted: every finished check is stored"),
+        (["snapshot", "20"], "interrupted: every finished check is stored"),
+        (["worker"], "interrupted"),
+        (["stats"], "interrupted"),
+    ],
+    ids=["snapshot-due", "snapshot-post", "worker", "stats"],
+)
+def test_ctrl_c_while_any_command_starts_is_one_line_and_exit_130(tmp_path, arguments, line):
+    """Not click's "Aborted!" and exit 1: the command group answers every command's Ctrl-C."""
+    open_archive(tmp_path / "a.db").conn.close()
+    _interrupted(tmp_path, INTERRUPTED_START, *arguments, "--db", str(tmp_path / "a.db"), line=line)
+
+
+def _interrupted(
+    tmp_path: Path, script: str, *arguments: str, line: str = SCAN_INTERRUPTED
+) -> subprocess.CompletedProcess:
+    """``archive ARGUMENTS`` run by ``script``, which sends itself a Ctrl-C: it stops with
+    exit code 130 and ``line`` alone on stderr (by default, an interrupted scan's)."""
     path = tmp_path / "interrupted.py"
     path.write_text(script, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, str(path), *arguments], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 130, done.stderr
-    assert done.stderr.strip().splitlines() == [
-        "interrupted: every article finished before the interruption is stored"
-    ]
+    assert done.stderr.strip().splitlines() == [line]
     return done
