@@ -182,12 +182,14 @@ def snapshot(posts, due, limit, db_path, config_path) -> None:
         archive snapshot --due
     """
     from .db import due_posts, posts_to_check
+    from .interrupts import exit_on_sigterm
     from .snapshot.run import check_posts
     from .terminal import SnapshotReporter
     from .urls import parse_post_ref
 
     if not posts and not due:
         raise click.UsageError("give POST URLs or IDs, or --due")
+    exit_on_sigterm()  # the checks finished by then are saved and reported, then exit 143
     refs = []
     for value in posts:
         ref = parse_post_ref(value)

@@ -14,6 +14,8 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -224,30 +226,58 @@ def test_a_run_from_a_scheduler_thread(httpserver, tmp_path, db_path):
 
 
 def test_ctrl_c_keeps_every_reported_check_and_cuts_the_rest(providers, tmp_path):
+    stop = lambda pid: os.killpg(pid, signal.SIGINT)  # noqa: E731 (Ctrl-C: the whole group)
+    code, printed, err, saved = _stopped_run(providers, tmp_path, stop, len(QUICK))
+    assert code == 130, err
+    assert err.strip() == "interrupted: every finished check is stored"
+    assert all(line.endswith(": live\n") for line in printed), printed
+    assert saved == sorted(line.split(":")[0] for line in printed) == sorted(QUICK)
+
+
+def test_sigterm_commits_the_finished_checks_and_exits_143(providers, tmp_path):
+    """SIGTERM to the command alone ends it as ``sys.exit(143)``: the checks finished by
+    then (one reported, the other quick ones perhaps not yet) are saved and reported first;
+    before, the process died at once and the unreported ones were lost."""
+    stop = lambda pid: os.kill(pid, signal.SIGTERM)  # noqa: E731
+    code, printed, err, saved = _stopped_run(providers, tmp_path, stop, 1)
+    assert code == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err, err
+    assert saved == sorted(line.split(":")[0] for line in printed)
+    assert saved and set(saved) <= set(QUICK)
+
+
+def _stopped_run(
+    providers: Providers, tmp_path: Path, stop: Callable[[int], None], reported: int
+) -> tuple[int, list[str], str, list[str]]:
+    """``archive snapshot`` of the QUICK and HUNG posts, stopped by ``stop`` (given its pid)
+    once it printed ``reported`` checks and every hung request is in flight. Its exit code,
+    the lines it printed (one per durable check), its stderr and the posts whose check is
+    saved."""
     config = tmp_path / "config.toml"
     config.write_text(providers.config_text(), encoding="utf-8")
-    db_path = tmp_path / "archive.db"
+    db_path, stderr = tmp_path / "archive.db", tmp_path / "stderr.txt"
     common = ["--db", str(db_path), "--config", str(config)]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "snapshot", *QUICK, *HUNG, *common],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # a process group of its own, as a terminal would make
-    )
+    with stderr.open("w") as err:  # a file: the process never waits on a full pipe
+        process = subprocess.Popen(
+            [sys.executable, "-m", "archiver", "snapshot", *QUICK, *HUNG, *common],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            start_new_session=True,  # a process group of its own, as a terminal would make
+        )
     try:
-        reported = [process.stdout.readline() for _ in QUICK]  # each line: a durable check
-        for _ in HUNG:  # and every hung request is in flight
+        printed = [process.stdout.readline() for _ in range(reported)]
+        for _ in HUNG:  # every hung request is in flight
             assert providers.arrived.acquire(timeout=HANG_GUARD)
-        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole group
-        out, err = process.communicate(timeout=HANG_GUARD)  # far below the 1800 s deadline
+        stop(process.pid)
+        process.wait(timeout=HANG_GUARD)  # far below the 600 s timeout
+        # The rest through the same reader: it may hold lines already (communicate would
+        # read past them).
+        printed += process.stdout.readlines()
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 130, err
-    assert err.strip() == "interrupted: every finished check is stored"
-    assert all(line.endswith(": live\n") for line in reported), reported
-    assert out == ""
+        process.stdout.close()
     with sqlite3.connect(db_path) as conn:
-        saved = [row[0] for row in conn.execute("select post_id from checks")]
-    assert sorted(saved) == sorted(line.split(":")[0] for line in reported) == sorted(QUICK)
+        saved = sorted(row[0] for row in conn.execute("select post_id from checks"))
+    return process.returncode, printed, stderr.read_text(), saved
