@@ -31,12 +31,17 @@ def user_error(exc: ArchiverError) -> click.ClickException:
 
 
 def load(
-    config_path: str | None, db_path: str | None, *, existing: bool = False
+    config_path: str | None,
+    db_path: str | None,
+    *,
+    existing: bool = False,
+    read_only: bool = False,
 ) -> tuple[Config, OpenArchive]:
     """Config and open archive for a command; user errors become one-line click errors.
     The archive is the light handle (``.conn`` only; see ``archiver/db/connection.py``).
     ``existing``: the command only reads or checks an archive, so a path with no archive
-    is an error (a typo must not give an empty archive that "verifies")."""
+    is an error (a typo must not give an empty archive that "verifies"). ``read_only``: it
+    only reads (and so needs an existing archive): a read-only archive will do."""
     from .config import load_config
     from .db import open_archive
     from .errors import DatabaseError
@@ -44,9 +49,9 @@ def load(
     try:
         config = load_config(config_path)
         path = db_path or config.db
-        if existing and not os.path.exists(path):
+        if (existing or read_only) and not os.path.exists(path):
             raise DatabaseError(f"{path}: no archive here (create one with archive scan or init)")
-        return config, open_archive(path)
+        return config, open_archive(path, read_only=read_only)
     except ArchiverError as exc:
         raise user_error(exc) from None
 
@@ -265,7 +270,7 @@ def timemap(post, db_path, config_path) -> None:
 
     ref = parse_post_ref(post)
     post_id = ref[0] if ref else post.strip()
-    config, db = load(config_path, db_path, existing=True)
+    config, db = load(config_path, db_path, read_only=True)
     database = Path(archive_path(db)).stem
     text = post_timemap_text(db.conn, post_id, config.serve.base_url, database)
     if text is None:
@@ -339,7 +344,7 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
     from .db import stats as archive_stats
     from .terminal import post_lines
 
-    _, db = load(config_path, db_path, existing=True)
+    _, db = load(config_path, db_path, read_only=True)
     counts = archive_stats(db)
     if as_json:
         click.echo(json.dumps(counts))
@@ -533,7 +538,7 @@ def verify(db_path, config_path) -> None:
     from .evidence.warc import warc_dir_for
     from .stamping import check_timestamps, read_payload_in, trust_anchors
 
-    config, db = load(config_path, db_path, existing=True)
+    config, db = load(config_path, db_path, read_only=True)
     warc_dir = warc_dir_for(config.warc_dir, archive_path(db))
     report = verify_archive(db.conn, warc_dir)
     for line in report.lines():
@@ -580,7 +585,7 @@ def export(out, posts, articles, since, db_path, config_path) -> None:
         if ref is None:
             raise click.UsageError(f"not a post URL or ID: {value}")
         post_ids.append(ref[0])
-    config, db = load(config_path, db_path, existing=True)
+    config, db = load(config_path, db_path, read_only=True)
     selection = Selection(tuple(post_ids), tuple(articles), _since(since))
     try:
         summary = export_wacz(

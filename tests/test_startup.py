@@ -97,12 +97,14 @@ def test_open_archive_creates_and_migrates_a_new_archive(tmp_path):
     assert archive.conn.execute("pragma recursive_triggers").fetchone()[0] == 1
 
 
-def test_open_archive_applies_a_pending_migration(tmp_path):
+@pytest.mark.parametrize("read_only", [False, True])
+def test_open_archive_applies_a_pending_migration(tmp_path, read_only):
+    """Also when the command only reads: it gets an archive it can read."""
     path = tmp_path / "old.db"
     older = sqlite_utils.Database(path)  # an archive made before the last migration existed
     migrations.apply(older, stop_before=migrations.names[-1])
     older.conn.close()
-    archive = open_archive(path)
+    archive = open_archive(path, read_only=read_only)
     applied = [r[0] for r in archive.conn.execute("select name from _sqlite_migrations")]
     assert applied == migrations.names
     assert not migrations.pending(sqlite_utils.Database(archive.conn))

@@ -9,6 +9,9 @@ Two ways in, one connection set-up (``connect``):
   not importing sqlite-utils saves about 30 ms of each command's start-up. A new archive is
   created from ``fresh.sql`` (``fresh``); sqlite-utils is imported only to upgrade an
   archive with a migration pending.
+
+``open_archive(path, read_only=True)`` is for the commands that only read: it writes
+nothing (``connect_read_only``), so an archive in a read-only file or directory will do.
 """
 
 from __future__ import annotations
@@ -56,16 +59,15 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(connect(path), execute_plugins=False)
 
 
-def open_archive(path: str | Path) -> OpenArchive:
-    """Open (creating or upgrading) the archive at ``path``: the light handle."""
-    return OpenArchive(connect(path))
+def open_archive(path: str | Path, *, read_only: bool = False) -> OpenArchive:
+    """Open (creating or upgrading) the archive at ``path``: the light handle.
+    ``read_only``: for a command that only reads (see ``connect_read_only``)."""
+    return OpenArchive(connect_read_only(path) if read_only else connect(path))
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
     """The archive's connection: WAL, busy timeout, foreign keys, migrations applied."""
-    path = Path(path)
-    if path.is_dir():
-        raise DatabaseError(f"{path}: is a directory, not an archive file")
+    path = _archive_file(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite_utils.Database sets it
@@ -78,6 +80,53 @@ def connect(path: str | Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path}: cannot open archive ({exc})") from None
     return conn
+
+
+def connect_read_only(path: str | Path) -> sqlite3.Connection:
+    """A connection that writes nothing, so a read-only file or directory can be read. An
+    archive with a migration pending (or none yet) is opened by ``connect`` instead, to be
+    upgraded: on a read-only archive, the one-line error of a write that failed."""
+    path = _archive_file(path)
+    try:
+        conn = _open_read_only(path)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: cannot open archive ({exc})") from None
+    return conn if conn is not None else connect(path)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection | None:
+    """The read-only connection; None when a migration is pending. SQLite reads a WAL
+    archive through its -wal and -shm files, creating them when absent: in a directory
+    that cannot have them, the file is read as immutable instead (with no -wal file there
+    is nothing uncommitted to miss, and a writer would first have to create one there)."""
+    conn = _read_only_connection(path, immutable=False)
+    try:
+        pending = _migrations_pending(conn)
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        no_wal_files = exc.sqlite_errorname.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY"))
+        if not no_wal_files or Path(f"{path}-wal").exists():
+            raise
+        conn = _read_only_connection(path, immutable=True)
+        pending = _migrations_pending(conn)
+    if pending:
+        conn.close()
+        return None
+    return conn
+
+
+def _read_only_connection(path: Path, *, immutable: bool) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def _archive_file(path: str | Path) -> Path:
+    path = Path(path)
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a directory, not an archive file")
+    return path
 
 
 def _migrations_pending(conn: sqlite3.Connection) -> bool:

@@ -217,3 +217,32 @@ def test_worker_cli_on_a_read_only_archive_prints_one_line(tmp_path):
     with read_only(db_path):
         result = run([*ARCHIVE, "worker", "--once", "--db", str(db_path)])
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (["stats"], "1 articles, 2 embeds, 2 posts (2 pending)"),
+        (["verify"], "1 WARC files checked: OK"),
+        (["timemap", "1763000000000999999"], 'rel="original"'),
+        (["export", "--wacz", "{out}/all.wacz"], "1 record(s), 1 page(s)"),
+    ],
+    ids=["stats", "verify", "timemap", "export"],
+)
+def test_commands_that_only_read_work_on_a_read_only_archive(tmp_path, command, says):
+    """In a directory that cannot be written (so SQLite cannot make the -wal and -shm files
+    it reads a WAL archive through), before: "attempt to write a readonly database"."""
+    make_site(tmp_path / "site", 1)
+    (tmp_path / "db").mkdir()
+    db_path = tmp_path / "db" / "archive.db"
+    assert run([*ARCHIVE, "scan", str(tmp_path / "site"), "--db", str(db_path)]).returncode == 0
+    with sqlite3.connect(db_path) as writer:  # the last writer's close removes -wal and -shm
+        writer.execute("pragma wal_checkpoint(truncate)")
+    writer.close()
+    files = sorted(path.name for path in db_path.parent.iterdir())
+    arguments = [argument.format(out=tmp_path) for argument in command]
+    with read_only(db_path.parent):
+        result = run([*ARCHIVE, *arguments, "--db", str(db_path)])
+    assert result.returncode == 0, result.stderr
+    assert says in result.stdout + result.stderr
+    assert sorted(path.name for path in db_path.parent.iterdir()) == files
