@@ -269,6 +269,57 @@ def test_reading_commands_never_create_an_archive(command, tmp_path):
     assert not typo.exists()
 
 
+def other_database(path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table notes (id integer primary key, text text)")
+        conn.execute("insert into notes (text) values ('mine')")
+    conn.close()
+
+
+NOT_ARCHIVES = {
+    "another SQLite database": "an SQLite database but not an archive",
+    "not SQLite": "cannot open archive (file is not a database)",
+}
+
+
+@pytest.mark.parametrize("command", [["scan", "page.html"], ["stats"], ["init"]])
+@pytest.mark.parametrize("kind", NOT_ARCHIVES)
+def test_a_file_that_is_not_an_archive_is_refused_and_left_unchanged(command, kind, tmp_path):
+    """Before, an SQLite database of something else silently got the archive's tables."""
+    import subprocess
+    import sys
+
+    (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
+    path = tmp_path / "notes.db"
+    if kind == "not SQLite":
+        path.write_bytes(b"these are not the bytes of an SQLite database" * 100)
+    else:
+        other_database(path)
+    before, files = path.read_bytes(), sorted(tmp_path.iterdir())
+    result = subprocess.run(
+        [sys.executable, "-m", "archiver", *command, "--db", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"Error: {path}: {NOT_ARCHIVES[kind]}"), line
+    assert path.read_bytes() == before
+    assert sorted(tmp_path.iterdir()) == files  # no -wal, -shm or -journal file either
+
+
+def test_an_empty_file_becomes_an_archive(tmp_path):
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")
+    db = open_database(path)
+    save_scan(db, record_for(embed_page()))
+    applied = [row[0] for row in db.conn.execute("select name from _sqlite_migrations")]
+    assert applied == migrations.names
+    db.conn.close()
+
+
 def test_a_signature_date_is_kept_as_written_and_parsed(db):
     page = (
         '<html lang="de"><body><blockquote class="twitter-tweet"><p lang="de">Die Brücke ist'

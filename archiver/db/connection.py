@@ -8,7 +8,8 @@ Two ways in, one connection set-up (``connect``):
   uses: every function of this package only needs ``.conn`` (the ``Archive`` protocol), and
   not importing sqlite-utils saves about 30 ms of each command's start-up. A new archive is
   created from ``fresh.sql`` (``fresh``); sqlite-utils is imported only to upgrade an
-  archive with a migration pending.
+  archive with a migration pending. A database with tables but no migration of the
+  archive recorded is someone else's: refused before anything is written to it.
 
 ``open_archive(path, read_only=True)`` is for the commands that only read: it writes
 nothing (``connect_read_only``), so an archive in a read-only file or directory will do.
@@ -72,6 +73,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite_utils.Database sets it
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _refuse_other_databases(conn, path)
         _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -129,20 +131,37 @@ def _archive_file(path: str | Path) -> Path:
     return path
 
 
+def _refuse_other_databases(conn: sqlite3.Connection, path: Path) -> None:
+    """A database with tables but no migration of the archive recorded is someone else's:
+    it is refused before anything is written to it (not even the switch to WAL)."""
+    from . import fresh
+
+    if _applied(conn) or fresh.is_empty(conn):
+        return
+    conn.close()
+    raise DatabaseError(
+        f"{path}: an SQLite database but not an archive (it has tables of its own); left as it is"
+    )
+
+
 def _migrations_pending(conn: sqlite3.Connection) -> bool:
-    """True unless every migration is recorded in ``_sqlite_migrations`` (plain SQL, the
-    table sqlite-utils keeps)."""
+    """True unless every migration is recorded in ``_sqlite_migrations``."""
+    return not _applied(conn).issuperset(migrations.names)
+
+
+def _applied(conn: sqlite3.Connection) -> set[str]:
+    """The archive's migrations recorded in ``_sqlite_migrations`` (plain SQL, the table
+    sqlite-utils keeps)."""
     if not conn.execute(
         "select 1 from sqlite_master where type = 'table' and name = '_sqlite_migrations'"
     ).fetchone():
-        return True
-    applied = {
+        return set()
+    return {
         row[0]
         for row in conn.execute(
             "select name from _sqlite_migrations where migration_set = ?", (migrations.name,)
         )
     }
-    return not applied.issuperset(migrations.names)
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
