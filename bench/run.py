@@ -325,6 +325,35 @@ def bare_fetch(urls: list[str]) -> float:
         return time.process_time() - start
 
 
+def bare_fetch_threads(urls: list[str], threads: int) -> float:
+    """CPU seconds of the same loop in ``threads`` threads sharing one client, as many as a
+    snapshot run's check threads: what the threads alone cost (each switch of Python's
+    global lock between them costs CPU), before any work of ours."""
+    import threading
+
+    import httpx
+
+    pending = iter(urls)
+    lock = threading.Lock()
+
+    def fetch_all(client: httpx.Client) -> None:
+        while True:
+            with lock:
+                url = next(pending, None)
+            if url is None:
+                return
+            client.get(url).raise_for_status()
+
+    with httpx.Client(limits=httpx.Limits(max_connections=threads * 2)) as client:
+        workers = [threading.Thread(target=fetch_all, args=(client,)) for _ in range(threads)]
+        start = time.process_time()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return time.process_time() - start
+
+
 def bench_snapshot(n: int, repeats: int, workdir: Path) -> dict:
     from archiver.db import posts_to_check
     from archiver.snapshot.providers import request_url, syndication_request
@@ -335,9 +364,10 @@ def bench_snapshot(n: int, repeats: int, workdir: Path) -> dict:
         config = snapshot_config(port)
         ids = post_ids(n)
         urls = [request_url(*syndication_request(config.snapshot.syndication_url, i)) for i in ids]
-        ours, again_cpu, base, walls = [], [], [], []
+        ours, again_cpu, base, threaded, walls = [], [], [], [], []
         for _ in range(repeats):
             base.append(bare_fetch(urls))
+            threaded.append(bare_fetch_threads(urls, config.fetch.concurrency))
             db, posts = fresh_archive(workdir / "snap.db", ids)
             start, wall = time.process_time(), time.perf_counter()
             summary = check_posts(db, posts, config)
@@ -355,7 +385,15 @@ def bench_snapshot(n: int, repeats: int, workdir: Path) -> dict:
     finally:
         server.terminate()
         server.join()
-    return {"ours": ours, "again": again_cpu, "base": base, "walls": walls, "sizes": sizes}
+    return {
+        "ours": ours,
+        "again": again_cpu,
+        "base": base,
+        "threaded": threaded,
+        "threads": config.fetch.concurrency,
+        "walls": walls,
+        "sizes": sizes,
+    }
 
 
 def snapshot_sizes(ids: list[str], config, workdir: Path) -> dict[str, float]:
@@ -578,7 +616,9 @@ def memory_rows(memory: dict, small: int, large: int) -> tuple[list[tuple], str]
 
 def snapshot_rows(snap: dict, posts: int) -> tuple[list[tuple], str]:
     # CPU milliseconds per check (ours: the whole process) and per bare request.
-    first, again, base = (median(snap[key]) * 1000 / posts for key in ("ours", "again", "base"))
+    first, again, base, threaded = (
+        median(snap[key]) * 1000 / posts for key in ("ours", "again", "base", "threaded")
+    )
     sizes = snap["sizes"]
     rows = [
         (
@@ -596,6 +636,14 @@ def snapshot_rows(snap: dict, posts: int) -> tuple[list[tuple], str]:
             f"{again / base:.2f}",
             "≤ 2.0",
             yes(again / base <= 2.0),
+        ),
+        (
+            f"bare loop in {snap['threads']} threads (a run's check threads; for reference)",
+            f"{threaded:.2f}",
+            f"{base:.2f}",
+            f"{threaded / base:.2f}",
+            "",
+            "",
         ),
         (
             "snapshot posts/s (wall clock, for reference)",
@@ -626,6 +674,7 @@ def snapshot_rows(snap: dict, posts: int) -> tuple[list[tuple], str]:
     runs = (
         f"snapshot runs (CPU s): first checks {seconds_list(snap['ours'])}; "
         f"re-checks {seconds_list(snap['again'])}; bare httpx loop {seconds_list(snap['base'])}; "
+        f"in {snap['threads']} threads {seconds_list(snap['threaded'])}; "
         f"first checks wall clock {seconds_list(snap['walls'])}\n"
         f"archive bytes: post row {sizes['posts_only']:.0f}, first snapshot + check "
         f"{sizes['per_snapshot']:.0f}, re-check {sizes['per_recheck']:.0f} before and "
