@@ -512,6 +512,18 @@ def test_quote_post_uses_signature_link():
     assert embed.url == "https://x.com/oskarlq/status/1681681318016321082"
 
 
+def test_display_name_with_a_hyphen_is_kept_whole():
+    page = (
+        '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Bridge open again.</p>'
+        "&mdash; Harbour News - Live (@harbournews) "
+        '<a href="https://twitter.com/harbournews/status/1212816983592488961">January 2, 2020</a>'
+        "</blockquote>"
+    )
+    (embed,) = find_posts(page).embeds
+    assert (embed.author, embed.handle) == ("Harbour News - Live", "harbournews")
+    assert embed.text == "Bridge open again."
+
+
 def test_react_tweet_is_the_main_post_not_the_reply_or_quote():
     (embed,) = detect("react_tweet.html").embeds
     assert embed.status_id == "1975577877019345113"

@@ -248,6 +248,17 @@ def test_signature_dash_variants(dash):
     assert embed.text == "Post text here."
 
 
+@pytest.mark.parametrize("inner", [" - ", " – "])
+def test_signature_display_name_with_a_dash(inner):
+    """A display name may hold a hyphen or en dash (``ABC 7 News - WJLA``): on a signature
+    line of its own, the whole line up to the handle is the name, and the text above stays
+    the post's text."""
+    text = f"Intro.\n\nPost text here.\n— Harbour News{inner}Live (@harbournews) May 2, 2024\n"
+    (embed,) = find_posts(text, html=False).embeds
+    assert (embed.author, embed.handle) == (f"Harbour News{inner}Live", "harbournews")
+    assert embed.text == "Post text here."
+
+
 def test_signature_media_link_goes_to_media():
     text = "Look at the sky pic.twitter.com/Qw12Er34Ty\n— Ada (@loomfield) May 2, 2024\n"
     (embed,) = find_posts(text, html=False).embeds

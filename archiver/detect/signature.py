@@ -154,6 +154,25 @@ def find_signature(text: str) -> re.Match[str] | None:
     return None
 
 
+# A signature line of its own starts with the publish markup's em dash.
+LINE_DASH = re.compile(r"[^\S\n]*(?:—|&mdash;)[^\S\n]*")
+
+
+def whole_line_name(text: str, match: re.Match[str]) -> tuple[int, str] | None:
+    """The pattern takes the dash nearest the handle, so a display name holding a hyphen or
+    en dash (``— ABC 7 News - WJLA (@ABC7News)``) would lose its first part: on a line that
+    starts with an em dash, the signature is the whole line: where it starts and the name,
+    or None when the pattern's match stands."""
+    if match.group("dash") not in ("-", "–"):
+        return None
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    lead = LINE_DASH.match(text, line_start)
+    if lead is None or lead.end() >= match.start():
+        return None
+    name = text[lead.end() : match.start("handle") - 2].strip()
+    return (line_start, name) if len(name) <= 100 and "(@" not in name else None
+
+
 def split_signature(text: str, language: str | None = None) -> tuple[str, Signature | None]:
     """Split ``TEXT — Name (@handle) Date`` into TEXT and the signature's parts (``language``:
     the page's, a hint for reading the date)."""
@@ -161,8 +180,9 @@ def split_signature(text: str, language: str | None = None) -> tuple[str, Signat
     if not match:
         return text, None
     date_text = match.group("date").strip()
-    return text[: match.start()].rstrip(), {
-        "author": match.group("name").strip() or None,
+    start, name = whole_line_name(text, match) or (match.start(), match.group("name").strip())
+    return text[:start].rstrip(), {
+        "author": name or None,
         "handle": match.group("handle"),
         "date": parse_date(date_text, language),
         "date_text": date_text,
