@@ -228,6 +228,21 @@ def test_truncated_title_without_full_text_keeps_the_ellipsis():
     assert embed.text == "Reading season is open and the…"
 
 
+@pytest.mark.parametrize("ending", ["the…", "the country, starting in September."])
+def test_title_then_its_text_in_paragraphs(ending):
+    """The title runs the post's paragraphs together; the repeat below it keeps the blank
+    line between them. It is still the same embed, and its full text wins over a truncated
+    title."""
+    full = "Big announcement today.\n\nWe are launching the programme in every school in"
+    text = (
+        f'Intro.\n\nAda Loomfield on X: "{full.replace(chr(10) * 2, " ")} {ending}" / X\n'
+        f"{full} the country, starting in September.\n\nCritics responded at once.\n"
+    )
+    (embed,) = find_posts(text, html=False).embeds
+    assert embed.text == f"{full} the country, starting in September."
+    assert "Critics" not in embed.raw
+
+
 def test_two_signature_posts_in_a_row():
     text = (
         "Intro:\n\nFirst post text.\n— Ada Loomfield (@loomfield) May 2, 2024\n\n"

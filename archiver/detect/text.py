@@ -72,7 +72,9 @@ def _next_nonblank(lines: list[str], start: int) -> int | None:
 
 def _repeat_after(lines: list[str], start: int | None, title_text: str) -> tuple[str, int] | None:
     """The full text repeated after a title line: one or more lines equal to the title text,
-    or, for a truncated title, the line that the title is a prefix of."""
+    or, for a truncated title, the lines that the title is a prefix of. The title runs the
+    post's paragraphs together, so the repeat may cross blank lines while it is still a
+    prefix of the title's text."""
     if start is None:
         return None
     wanted = comparable(title_text)
@@ -82,13 +84,14 @@ def _repeat_after(lines: list[str], start: int | None, title_text: str) -> tuple
     joined = ""
     for index in range(start, min(len(lines), start + 40)):
         line = lines[index].strip()
-        if not line or line.startswith("\ufffc"):
+        if line.startswith("\ufffc"):
             break
+        if not line:
+            joined += "\n" if joined else ""
+            continue
         joined = f"{joined}\n{line}" if joined else line
         have = comparable(joined)
-        if truncated:
-            return (joined, index) if have.startswith(wanted) else None
-        if have == wanted:
+        if have == wanted or (truncated and have.startswith(wanted)):
             return joined, index
         if not wanted.startswith(have):
             return None
