@@ -50,7 +50,8 @@ def accepted(el: Node, hints: PageHints) -> bool:
     ids = any(name in el.attributes for name in ("data-tweet-id", "data-tweetid", "data-tweet"))
     text_url = any("/status" in t or "[tweet" in t for t in _text_children(el))
     script = el.tag == "script" and "createTweet" in el.text()
-    encoded = any(marker in v for v in values for marker in ENCODED)
+    lead = _text_children(el)[0]
+    encoded = any(marker in v for v in [*values, lead] for marker in ENCODED)
     return (
         (hints.id_attributes and ids)
         or (hints.text_urls and text_url)

@@ -5,6 +5,7 @@ Each fixture in tests/fixtures/html/ is a small hand-written page (invented name
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from pathlib import Path
@@ -726,6 +727,48 @@ def test_leading_zeros_in_any_form_name_the_same_post(markup):
 def test_ids_above_int64_are_not_posts():
     page = '<amp-twitter data-tweetid="9223372036854775808" width="1" height="1"></amp-twitter>'
     assert find_posts(page.encode(), content_type="text/html").embeds == []
+
+
+BORLABS_2_MARKUP = (
+    '<blockquote class="twitter-tweet"><p lang="de" dir="ltr">Die Brücke ist wieder offen.</p>'
+    "&mdash; Hafen Amt (@hafenamt) "
+    '<a href="https://twitter.com/hafenamt/status/1902045678923456790">March 18, 2025</a>'
+    "</blockquote>"
+)
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        '<script type="text/template">{}</script>',  # cookieBoxIntegration "javascript"
+        "{}",  # the box's own text
+    ],
+)
+def test_borlabs_cookie_2_keeps_the_embed_as_base64_text(kept: str) -> None:
+    """Borlabs Cookie 2 keeps a blocked embed base64-encoded as text: in a text/template
+    script inside its ``borlabs-hide`` box, or as the box's text; the raw is that holder."""
+    encoded = base64.b64encode(BORLABS_2_MARKUP.encode()).decode()
+    page = (
+        "<html><body><article><p>Intro.</p>"
+        '<div class="BorlabsCookie _brlbs-cb-twitter"><div class="_brlbs-content-blocker">'
+        '<p>Beitrag von X laden?</p><a class="_brlbs-btn" href="#">Laden</a></div>'
+        '<div class="borlabs-hide" data-borlabs-cookie-type="content-blocker" '
+        f'data-borlabs-cookie-id="twitter">{kept.format(encoded)}</div></div>'
+        "<p>Outro.</p></article></body></html>"
+    )
+    (embed,) = find_posts(page).embeds
+    assert (embed.status_id, embed.handle, embed.text) == (
+        "1902045678923456790",
+        "hafenamt",
+        "Die Brücke ist wieder offen.",
+    )
+    assert encoded in embed.raw
+
+
+def test_base64_of_an_embed_shown_as_text_is_not_an_embed() -> None:
+    encoded = base64.b64encode(BORLABS_2_MARKUP.encode()).decode()
+    page = f"<html><body><article><p>The encoded embed:</p><pre><code>{encoded}</code></pre>"
+    assert find_posts(page + "</article></body></html>").embeds == []
 
 
 @pytest.mark.parametrize("levels", [2, 300])

@@ -9,7 +9,8 @@ something (``prefilter.PageHints``):
 * ``id_attributes``: a ``data-tweet-id`` / ``data-tweetid`` / ``data-tweet`` attribute;
 * ``text_urls``: a text child holding ``/status`` or ``[tweet`` (a URL or shortcode as text);
 * ``scripts``: a ``<script>`` calling ``createTweet``;
-* ``encoded``: an attribute value holding base64 of embed markup (Borlabs Cookie).
+* ``encoded``: an attribute value or an element's leading text holding base64 of embed
+  markup (Borlabs Cookie 3 and 2).
 
 A CSS selector needs attribute names, so the names come from the markup the tree was parsed
 from (``attribute_names``): the name before each quoted or unquoted value holding a word.
@@ -155,6 +156,7 @@ def _extra(el: Node, hints: PageHints) -> bool:
         or (hints.text_urls and _text_url(el))
         or (hints.scripts and el.tag == "script" and "createTweet" in text_content(el))
         or (hints.encoded and any(_holds(v, ENCODED_WORDS) for v in attribute_values(el)))
+        or (hints.encoded and _holds(lead_text(el), ENCODED_WORDS))
     )
 
 
@@ -177,6 +179,7 @@ def selector(
         parts.append("script")
     if hints.encoded:
         parts += [f'[{css_name(n)}*="{w}"]' for n, w in sorted(encoded)]
+        parts += [f':lexbor-contains("{word}")' for word in ENCODED_WORDS]
     return ", ".join(parts)
 
 

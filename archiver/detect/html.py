@@ -348,7 +348,7 @@ def judge(el: Node) -> Found | None:
     """
     tag = el.tag
     if tag == "script":
-        return read_create_tweet(el)
+        return read_create_tweet(el) or read_escaped_markup(el)
     if not isinstance(tag, str) or tag in ("template", "noscript", "-comment"):
         return None
     found = judge_markup(el, tag, get(el, "class") or "")
@@ -417,8 +417,18 @@ def read_escaped_markup(el: Node) -> Found | None:
 
 
 def _read_attribute_markup(el: Node) -> Found | None:
-    for name, value in attribute_items(el):
-        markup = attribute_markup(value) if name not in SKIP_ATTRS else None
+    """The one post shown by the markup an attribute holds, or by the base64 of markup that
+    is the text of a script or of Borlabs Cookie 2's ``borlabs-hide`` box (where it keeps a
+    blocked embed: in a ``<script type="text/template">``, or as the box's text). Text that
+    is markup itself is expanded before (``hidden``) or shown as text (a code sample)."""
+    values = [value for name, value in attribute_items(el) if name not in SKIP_ATTRS]
+    text = (
+        (lead_text(el) or "").strip() if el.tag == "script" or "borlabs-hide" in classes(el) else ""
+    )
+    if text and not text.startswith("<"):
+        values.append(text)
+    for value in values:
+        markup = attribute_markup(value)
         fragment = parse_fragment(markup) if markup else None
         if fragment is None or markup is None:
             continue

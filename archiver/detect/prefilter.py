@@ -14,8 +14,9 @@ for ``@``. Each hit is then checked for the context that makes it real:
   locale (a year soon after, or an English month name), possibly after a few tags
   (``<a href=…>18. März 2025</a>``).
 
-Markup kept as base64 in an attribute (Borlabs Cookie) has its own markers: what
-``twitter-tweet`` and ``/status/`` look like inside base64 at each of the three alignments.
+Markup kept as base64 (Borlabs Cookie: in an attribute, or as a script's text) has its own
+markers: what ``twitter-tweet`` and ``/status/`` look like inside base64 at each of the three
+alignments.
 
 ``survey`` also tells the HTML detector which of its (costlier) searches a candidate
 page needs at all.
@@ -187,7 +188,7 @@ class PageHints:
     id_attributes: bool = True  # data-tweet-id / data-tweetid / data-tweet
     text_urls: bool = True  # a status URL or shortcode in text, not inside a tag
     scripts: bool = True  # createTweet("ID") calls
-    encoded: bool = True  # base64 of embed markup in an attribute
+    encoded: bool = True  # base64 of embed markup (in an attribute or a script's text)
     text_markers: int | None = None  # how many signature or title lines (None: not counted)
 
     @property
