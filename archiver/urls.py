@@ -50,6 +50,7 @@ VIDEO_IFRAME_RE = re.compile(
     r"twitter\.com/i/(?:videos/tweet|cards/tfw/v1)/(?P<id>0*[0-9]{1,19})(?![0-9])", re.IGNORECASE
 )
 ID_RE = re.compile(r"0*[0-9]{1,19}")
+ESCAPED_SLASH_RE = re.compile(r"\\+/")
 
 TWEPOCH_MS = 1288834974657
 LAST_PRE_SNOWFLAKE_ID = 29700859247
@@ -101,12 +102,13 @@ def iter_statuses(text: str) -> Iterator[tuple[str, str | None]]:
     """Every status (id, handle) written in a string, in order.
 
     Percent-encoded URLs (query parameters) and JSON-escaped slashes (``https:\\/\\/x.com``,
-    PHP's ``json_encode`` in data attributes) are read too.
+    PHP's ``json_encode`` in data attributes, escaped once more when that JSON is put in a
+    JavaScript string: ``https:\\\\/\\\\/x.com``) are read too.
     """
     if "%" in text and ("%2F" in text or "%2f" in text):
         text = unquote(text)
     if "\\/" in text:
-        text = text.replace("\\/", "/")
+        text = ESCAPED_SLASH_RE.sub("/", text)
     matches = sorted(
         (m for r in _searches(text) for m in r.finditer(text)), key=lambda m: m.start()
     )

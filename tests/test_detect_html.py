@@ -6,6 +6,8 @@ Each fixture in tests/fixtures/html/ is a small hand-written page (invented name
 from __future__ import annotations
 
 import base64
+import html
+import json
 import re
 import time
 from pathlib import Path
@@ -763,6 +765,28 @@ def test_borlabs_cookie_2_keeps_the_embed_as_base64_text(kept: str) -> None:
         "Die Brücke ist wieder offen.",
     )
     assert encoded in embed.raw
+
+
+def test_embed_privacy_keeps_the_embed_in_a_javascript_string() -> None:
+    """The Embed Privacy plugin (WordPress) keeps the blocked embed as
+    ``var _oembed_… = 'addslashes(json_encode({"embed": htmlentities(markup)}))'``: its
+    slashes are escaped twice (``https:\\\\/\\\\/twitter.com``). The box is one post."""
+    escaped = html.escape(BORLABS_2_MARKUP, quote=True)
+    value = json.dumps({"embed": escaped}).replace("/", "\\/")
+    value = value.replace("\\", "\\\\").replace('"', '\\"')
+    page = (
+        "<html><body><article><p>Intro.</p>"
+        '<div class="embed-privacy-container is-disabled embed-twitter" '
+        'data-embed-id="oembed_0a1b2c" data-embed-provider="twitter">'
+        '<button class="embed-privacy-enable screen-reader-text">Display content from X</button>'
+        '<div class="embed-privacy-overlay"><p>Click here to display content from X.</p></div>'
+        f"<div class=\"embed-privacy-content\"><script>var _oembed_0a1b2c = '{value}';</script>"
+        "</div></div><p>Outro.</p></article></body></html>"
+    )
+    assert "https:\\\\/\\\\/twitter.com" in page
+    (embed,) = find_posts(page).embeds
+    assert (embed.status_id, embed.handle) == ("1902045678923456790", "hafenamt")
+    assert embed.raw.startswith('<div class="embed-privacy-container')
 
 
 def test_base64_of_an_embed_shown_as_text_is_not_an_embed() -> None:
