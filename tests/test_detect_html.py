@@ -731,6 +731,28 @@ def test_ids_above_int64_are_not_posts():
     assert find_posts(page.encode(), content_type="text/html").embeds == []
 
 
+@pytest.mark.parametrize(
+    "parked",
+    [
+        "consent-original-src-_",  # Real Cookie Banner
+        "consent-click-original-src-_",  # Real Cookie Banner, click to load
+        "data-cookieblock-src",  # Cookiebot
+        "data-src-cmplz",  # Complianz
+        "data-ep-src",  # Embed Privacy
+        "src-consent",  # Borlabs Cookie
+    ],
+)
+def test_embed_iframe_address_parked_by_a_consent_tool(parked: str) -> None:
+    page = (
+        "<html><body><article><p>Intro.</p>"
+        f'<iframe {parked}="https://platform.twitter.com/embed/Tweet.html?dnt=true&amp;'
+        'id=1902045678923456790&amp;theme=light" src="about:blank" width="550"></iframe>'
+        "<p>Outro.</p></article></body></html>"
+    )
+    (embed,) = find_posts(page).embeds
+    assert (embed.method, embed.status_id) == ("iframe", "1902045678923456790")
+
+
 BORLABS_2_MARKUP = (
     '<blockquote class="twitter-tweet"><p lang="de" dir="ltr">Die Brücke ist wieder offen.</p>'
     "&mdash; Hafen Amt (@hafenamt) "

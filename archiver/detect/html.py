@@ -204,10 +204,13 @@ def is_quoted_post(bq: Node) -> bool:
 
 
 def read_iframe(el: Node) -> Found | None:
-    """Rendered embeds and third-party players whose address or attributes hold the post."""
+    """Rendered embeds and third-party players whose address or attributes hold the post.
+    Lazy loaders and consent tools park the address in an attribute of their own, named for
+    ``src`` (``data-cookieblock-src``, ``consent-original-src-_``, ``data-src-cmplz``)."""
     status_id = attribute_id(el)
     handle = None
-    for name in ("src", "data-src", "data-lazy-src", "data-url"):
+    parked = [name for name, _ in attribute_items(el) if "src" in name and name != "srcdoc"]
+    for name in dict.fromkeys(["src", "data-src", "data-lazy-src", "data-url", *parked]):
         address = get(el, name) or ""
         if not address or "tweet_button" in address or "follow_button" in address:
             continue
