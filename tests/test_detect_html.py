@@ -527,6 +527,25 @@ def test_display_name_with_a_hyphen_is_kept_whole():
     assert embed.text == "Bridge open again."
 
 
+@pytest.mark.parametrize("signature_in_p", [False, True])
+def test_post_paragraphs_split_into_one_p_each_are_all_kept(signature_in_p: bool) -> None:
+    """WordPress turns a post's blank lines into ``<p>`` after ``<p>``: all of them are the
+    post's text, up to the signature (in a ``<p>`` of its own or not)."""
+    signature = (
+        "&mdash; Harbour Desk (@harbourdesk) "
+        '<a href="https://twitter.com/harbourdesk/status/1901955510931214337">March 18, 2025</a>'
+    )
+    page = (
+        '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Bridge closed tonight.</p>\n'
+        "<p>Use the ring road.</p>\n<p>Updates here. "
+        '<a href="https://t.co/Qw12Er34Ty">pic.twitter.com/Qw12Er34Ty</a></p>\n'
+        f"{f'<p>{signature}</p>' if signature_in_p else signature}</blockquote>"
+    )
+    (embed,) = find_posts(page).embeds
+    assert embed.text == "Bridge closed tonight.\n\nUse the ring road.\n\nUpdates here."
+    assert (embed.handle, embed.media) == ("harbourdesk", ("pic.twitter.com/Qw12Er34Ty",))
+
+
 def test_react_tweet_is_the_main_post_not_the_reply_or_quote():
     (embed,) = detect("react_tweet.html").embeds
     assert embed.status_id == "1975577877019345113"

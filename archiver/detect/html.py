@@ -159,12 +159,7 @@ def read_blockquote(bq: Node) -> Found:
     paragraphs = [p for p in elements(bq) if p.tag == "p"]
     whole = clean_text(text_of(bq))
     rest, signature = split_signature(whole, embed_language(bq))
-    if paragraphs and signature:
-        body = clean_text(text_of(paragraphs[0]))
-        if split_signature(body)[1]:  # WordPress wraps the signature in a <p> of its own
-            body = rest
-    else:
-        body = rest
+    body = (paragraphs_text(paragraphs) if signature else None) or rest
     if chosen is not None and not signature:
         # Minimal embeds: the anchor's own text ("View this post on X", the URL) is not post text.
         body = clean_text(body.replace(clean_text(text_of(chosen[0])), "", 1))
@@ -180,6 +175,19 @@ def read_blockquote(bq: Node) -> Found:
         media=media,
         date_text=signature["date_text"] if signature else None,
     )
+
+
+def paragraphs_text(paragraphs: list[Node]) -> str | None:
+    """The post's text from the blockquote's ``<p>`` children before the one holding the
+    signature (WordPress wraps the signature in a ``<p>`` of its own, and splits a post's
+    paragraphs into one ``<p>`` each); None when the first one holds the signature."""
+    texts = []
+    for paragraph in paragraphs:
+        text = clean_text(text_of(paragraph))
+        if split_signature(text)[1]:
+            break
+        texts.append(text)
+    return "\n\n".join(text for text in texts if text) or None
 
 
 def is_publish_blockquote(bq: Node) -> bool:
