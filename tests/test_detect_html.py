@@ -504,6 +504,39 @@ def test_blockquote_and_its_iframe_are_one_embed():
     assert "<blockquote" in embed.raw
 
 
+RENDERED = (
+    '<div class="twitter-tweet twitter-tweet-rendered"><iframe title="X Post" '
+    'src="https://platform.twitter.com/embed/Tweet.html?id=1633483731893254611" '
+    'data-tweet-id="1633483731893254611"></iframe></div>'
+)
+AMP = '<amp-twitter width="375" height="472" data-tweetid="1633483731893254611"></amp-twitter>'
+FIGURE = (
+    '<figure class="wp-block-embed is-provider-twitter wp-block-embed-twitter">'
+    '<div class="wp-block-embed__wrapper">\nhttps://twitter.com/lumentheatre/status/'
+    "1633483731893254611\n</div></figure>"
+)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [RENDERED, AMP, FIGURE, (HTML / "bq_plus_iframe.html").read_text().split("\n")[3]],
+    ids=["iframe", "amp", "wordpress", "blockquote"],
+)
+def test_same_post_embedded_again_further_down_is_two_embeds(first: str) -> None:
+    """Prose between two embeds of one post: the article embedded it twice, whatever their
+    forms (only a blockquote side by side with its rendered iframe is one embed)."""
+    page = f"<article><p>Intro.</p>{first}<p>As the theatre said again later:</p>{RENDERED}"
+    embeds = find_posts(page + "<p>Outro.</p></article>").embeds
+    assert [e.status_id for e in embeds] == ["1633483731893254611"] * 2
+
+
+def test_rendered_iframe_beside_its_noscript_blockquote_is_one_embed() -> None:
+    blockquote = (HTML / "bq_plus_iframe.html").read_text().split("\n")[3]
+    page = f"<article><p>Intro.</p><div>{RENDERED}</div>\n<!-- x -->\n"
+    (embed,) = find_posts(f"{page}<noscript>{blockquote}</noscript></article>").embeds
+    assert embed.text == "Opening night sold out in four minutes."
+
+
 def test_amp_placeholder_counted_once():
     (embed,) = detect("amp.html").embeds
     assert embed.raw.startswith("<amp-twitter")

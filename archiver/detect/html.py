@@ -670,7 +670,8 @@ def _reads_subtree(el: Node) -> bool:
 def merge_rendered_pairs(found: list[Found]) -> list[Found]:
     """A blockquote and the iframe or placeholder it became, side by side, are one embed.
 
-    Two blockquotes of the same post are two embeds (the article embedded it twice).
+    Two blockquotes of the same post are two embeds (the article embedded it twice), and so
+    are two embeds of it with something a reader sees between them (``side_by_side``).
     """
     merged: list[Found] = []
     for hit in found:
@@ -684,6 +685,7 @@ def merge_rendered_pairs(found: list[Found]) -> list[Found]:
             and previous.status_id == hit.status_id
             and not (previous.method == hit.method == "blockquote")
             and merged[-1] is previous
+            and side_by_side(previous.element, hit.element)
         ):
             keep, other = (previous, hit) if previous.text or not hit.text else (hit, previous)
             for name in ("handle", "author", "text", "date"):
@@ -693,3 +695,40 @@ def merge_rendered_pairs(found: list[Found]) -> list[Found]:
             continue
         merged.append(hit)
     return merged
+
+
+INVISIBLE_TAGS = frozenset({"script", "style", "link", "meta", "br", "-comment"})
+MAX_BETWEEN = 64  # nodes walked from one embed to the next
+
+
+def _after(node: Node) -> Node | None:
+    """The node after ``node`` and its subtree, in document order."""
+    current: Node | None = node
+    while current is not None and current.next is None:
+        current = current.parent
+        if current is not None and not current.is_element_node:
+            return None
+    return current.next if current is not None else None
+
+
+def side_by_side(first: Node, second: Node) -> bool:
+    """Nothing a reader sees lies between two elements (whitespace, scripts, empty wrappers):
+    a blockquote next to the iframe widgets.js rendered it into. Prose or anything else
+    visible between them makes them two embeds of one post."""
+    holders = {second.mem_id, *(node.mem_id for node in ancestors(second))}
+    node = _after(first)
+    for _ in range(MAX_BETWEEN):
+        if node is None:
+            return False
+        if node.mem_id == second.mem_id:
+            return True
+        if node.mem_id in holders:  # ``second`` is inside: what comes before it there
+            node = node.first_child
+            continue
+        if node.is_text_node:
+            if (node.text_content or "").strip():
+                return False
+        elif node.tag not in INVISIBLE_TAGS and text_content(node).strip():
+            return False
+        node = _after(node)
+    return False
