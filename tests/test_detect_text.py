@@ -281,6 +281,27 @@ def test_signature_media_link_goes_to_media():
     assert embed.media == ("pic.twitter.com/Qw12Er34Ty",)
 
 
+def test_markdown_with_raw_publish_markup():
+    """A Markdown post (Jekyll, Hugo) pastes the publish markup as raw HTML between its
+    paragraphs: it is a blockquote embed, in order with the text forms, and its links are
+    part of it."""
+    text = (
+        'Notes.\n\nAda Loomfield on X: "Reading season is open / X"\nReading season is open\n\n'
+        '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Bridge closed tonight.</p>'
+        "&mdash; Harbour Desk (@harbourdesk) "
+        '<a href="https://twitter.com/harbourdesk/status/1901955510931214337">March 18, 2025</a>'
+        '</blockquote>\n<script async src="https://platform.twitter.com/widgets.js"></script>\n\n'
+        "See https://x.com/a/status/1901955510931214338 too.\n"
+    )
+    embeds = find_posts(text.encode(), html=False, include_links=True).embeds
+    assert [(e.position, e.method, e.status_id, e.text) for e in embeds] == [
+        (0, "text", None, "Reading season is open"),
+        (1, "blockquote", "1901955510931214337", "Bridge closed tonight."),
+        (2, "link", "1901955510931214338", None),
+    ]
+    assert embeds[1].raw.startswith("<blockquote") and embeds[1].raw.endswith("</blockquote>")
+
+
 def test_markdown_reader_output_keeps_the_linked_status_id():
     """``> quote`` markers are dropped and the signature's date links to the post."""
     data = (Path(__file__).parent / "fixtures" / "text" / "markdown_reader.md").read_bytes()

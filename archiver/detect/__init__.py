@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -126,7 +126,7 @@ def find_posts(
         source = PageBytes(raw, codec)
     if not html:
         return Detection(
-            PageInfo(), [] if served_by_x(url) else _from_text(text, include_links, source)
+            PageInfo(), [] if served_by_x(url) else _from_text(text, include_links, source, hints)
         )
     page = page_info(text)
     if served_by_x(url, page.canonical_url):
@@ -174,9 +174,40 @@ def _range_fields(span: tuple[int, int] | None, source: PageBytes | None) -> dic
     return {"raw_start": span[0], "raw_end": span[1], "raw_sha256": source.digest(span)}
 
 
-def _from_text(text: str, include_links: bool, source: PageBytes | None) -> list[Embed]:
+def _from_text(
+    text: str, include_links: bool, source: PageBytes | None, hints: PageHints = ALL_SEARCHES
+) -> list[Embed]:
+    """The text forms, and the embed markup a text keeps as it is (Markdown allows raw HTML:
+    a Jekyll or Hugo post pastes the publish markup between its paragraphs). A text form or
+    link on the lines of a markup embed is part of that embed."""
     hits = find_text_embeds(text, include_links=include_links)
-    return [_text_embed(position, hit, source) for position, hit in enumerate(hits)]
+    markup = _markup_in_text(text, source, hints)
+    items: list[tuple[int, Embed]] = [(first, embed) for first, _, embed in markup]
+    for hit in hits:
+        if not any(first <= hit.last_line and hit.first_line <= last for first, last, _ in markup):
+            items.append((hit.first_line, _text_embed(0, hit, source)))
+    items.sort(key=lambda item: item[0])
+    return [replace(embed, position=position) for position, (_, embed) in enumerate(items)]
+
+
+MARKUP_IN_TEXT = re.compile(rb"<(?:blockquote|iframe|amp-twitter|twitterwidget|figure)[\s>]", re.I)
+
+
+def _markup_in_text(
+    text: str, source: PageBytes | None, hints: PageHints
+) -> list[tuple[int, int, Embed]]:
+    """(first line, last line, embed) of each embed written as markup in a text (located in
+    its bytes; a UTF-16/32 text's markup is not read)."""
+    if source is None or source.page is not None or not hints.markup:
+        return []
+    if not MARKUP_IN_TEXT.search(source.data):
+        return []
+    found = _from_html(text, source.data, False, hints, source)
+    return [
+        (source.data.count(b"\n", 0, e.raw_start), source.data.count(b"\n", 0, e.raw_end), e)
+        for e in found
+        if e.method not in ("text", "link") and e.raw_start is not None and e.raw_end is not None
+    ]
 
 
 def _from_html(
