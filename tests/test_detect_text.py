@@ -274,6 +274,21 @@ def test_signature_display_name_with_a_dash(inner):
     assert embed.text == "Post text here."
 
 
+@pytest.mark.parametrize(
+    "date", ["November 12, 2014", "[November 12, 2014](https://twitter.com/ESA_Rosetta/status/1)"]
+)
+def test_signature_handle_with_markdown_escaped_underscore(date):
+    """Markdown converters escape underscores: ``(@ESA\\_Rosetta)`` is the handle ESA_Rosetta."""
+    text = f"Intro.\n\n> Touchdown!\n> — ESA Rosetta Mission (@ESA\\_Rosetta) {date}\n\nAfter.\n"
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.handle, embed.author, embed.text) == (
+        "ESA_Rosetta",
+        "ESA Rosetta Mission",
+        "Touchdown!",
+    )
+    assert embed.date == "2014-11-12"
+
+
 def test_signature_media_link_goes_to_media():
     text = "Look at the sky pic.twitter.com/Qw12Er34Ty\n— Ada (@loomfield) May 2, 2024\n"
     (embed,) = find_posts(text, html=False).embeds

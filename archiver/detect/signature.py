@@ -22,11 +22,12 @@ DASH = r"(?:—|–|&mdash;|--|-)"
 # A date as written after the handle: the rest of the line, short, with a digit in it.
 MAX_DATE_CHARS = 40
 MAX_DATE_WORDS = 6
-# Parsed from the right: display names may hold parentheses, colons, emoji or "(@x)".
+# Parsed from the right: display names may hold parentheses, colons, emoji or "(@x)". A handle's
+# underscores may be escaped (``(@ESA\\_Rosetta)``: Markdown from reader tools).
 SIGNATURE_RE = re.compile(
     rf"(?:^|(?<=\s)|(?<=[.!?\"”…]))(?P<dash>{DASH})[^\S\n]*"
     r"(?P<name>(?:(?!\s[-–—]\s|—|&mdash;)[^\n]){0,100}?)[^\S\n]*"
-    r"\(@(?P<handle>[A-Za-z0-9_]{1,15})\)[^\S\n]*"
+    r"\(@(?P<handle>(?:[A-Za-z0-9_]|\\_){1,15})\)[^\S\n]*"
     rf"(?P<date>(?=[^\n]{{0,{MAX_DATE_CHARS}}}?\d)[^\n@]{{1,{MAX_DATE_CHARS}}}?)[^\S\n]*$",
     re.M,
 )
@@ -183,7 +184,7 @@ def split_signature(text: str, language: str | None = None) -> tuple[str, Signat
     start, name = whole_line_name(text, match) or (match.start(), match.group("name").strip())
     return text[:start].rstrip(), {
         "author": name or None,
-        "handle": match.group("handle"),
+        "handle": match.group("handle").replace("\\", ""),  # Markdown's escaped "\\_"
         "date": parse_date(date_text, language),
         "date_text": date_text,
     }
