@@ -805,6 +805,24 @@ def test_embed_iframe_address_parked_by_a_consent_tool(parked: str) -> None:
     assert (embed.method, embed.status_id) == ("iframe", "1902045678923456790")
 
 
+def test_embed_markup_as_an_iframes_srcdoc() -> None:
+    """A CMS that sandboxes oEmbed HTML writes it as the iframe's ``srcdoc`` (escaped)."""
+    markup = html.escape(
+        '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Bridge open again.</p>'
+        "&mdash; Harbour Desk (@harbourdesk) "
+        '<a href="https://twitter.com/harbourdesk/status/1901955510931214337">March 18, 2025</a>'
+        '</blockquote><script async src="https://platform.twitter.com/widgets.js"></script>'
+    )
+    page = f'<article><p>Intro.</p><iframe srcdoc="{markup}"></iframe><p>Outro.</p></article>'
+    (embed,) = find_posts(page).embeds
+    assert (embed.status_id, embed.handle, embed.text) == (
+        "1901955510931214337",
+        "harbourdesk",
+        "Bridge open again.",
+    )
+    assert embed.raw.startswith("<iframe srcdoc=")
+
+
 BORLABS_2_MARKUP = (
     '<blockquote class="twitter-tweet"><p lang="de" dir="ltr">Die Brücke ist wieder offen.</p>'
     "&mdash; Hafen Amt (@hafenamt) "

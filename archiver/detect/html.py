@@ -377,7 +377,7 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
             return found if found.status_id or found.text else None
         return None
     if tag in ("iframe", "twitterwidget", "frame", "embed"):
-        return read_iframe(el)
+        return read_iframe(el) or read_escaped_markup(el)  # the markup as ``srcdoc``
     if tag == "amp-twitter":
         return read_amp(el)
     if tag in UNADDRESSED_TAGS and not cls and unmarked(el):
