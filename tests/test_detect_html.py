@@ -579,6 +579,17 @@ def test_post_paragraphs_split_into_one_p_each_are_all_kept(signature_in_p: bool
     assert (embed.handle, embed.media) == ("harbourdesk", ("pic.twitter.com/Qw12Er34Ty",))
 
 
+def test_a_paragraph_after_the_signature_is_not_post_text() -> None:
+    page = (
+        '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Bridge closed.</p>'
+        "<p>Use the ring road.</p>&mdash; Harbour Desk (@harbourdesk) "
+        '<a href="https://twitter.com/harbourdesk/status/1901955510931214337">March 18, 2025</a>'
+        '<p class="note">View on X</p></blockquote>'
+    )
+    (embed,) = find_posts(page).embeds
+    assert embed.text == "Bridge closed.\n\nUse the ring road."
+
+
 def test_react_tweet_is_the_main_post_not_the_reply_or_quote():
     (embed,) = detect("react_tweet.html").embeds
     assert embed.status_id == "1975577877019345113"

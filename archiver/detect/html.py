@@ -159,7 +159,7 @@ def read_blockquote(bq: Node) -> Found:
     paragraphs = [p for p in elements(bq) if p.tag == "p"]
     whole = clean_text(text_of(bq))
     rest, signature = split_signature(whole, embed_language(bq))
-    body = (paragraphs_text(paragraphs) if signature else None) or rest
+    body = (paragraphs_text(paragraphs, rest) if signature else None) or rest
     if chosen is not None and not signature:
         # Minimal embeds: the anchor's own text ("View this post on X", the URL) is not post text.
         body = clean_text(body.replace(clean_text(text_of(chosen[0])), "", 1))
@@ -177,14 +177,15 @@ def read_blockquote(bq: Node) -> Found:
     )
 
 
-def paragraphs_text(paragraphs: list[Node]) -> str | None:
-    """The post's text from the blockquote's ``<p>`` children before the one holding the
-    signature (WordPress wraps the signature in a ``<p>`` of its own, and splits a post's
-    paragraphs into one ``<p>`` each); None when the first one holds the signature."""
+def paragraphs_text(paragraphs: list[Node], before: str) -> str | None:
+    """The post's text from the blockquote's ``<p>`` children before the signature (WordPress
+    wraps the signature in a ``<p>`` of its own, and splits a post's paragraphs into one
+    ``<p>`` each); ``before``: the blockquote's text before the signature. None when the
+    first one holds the signature."""
     texts = []
     for paragraph in paragraphs:
         text = clean_text(text_of(paragraph))
-        if split_signature(text)[1]:
+        if split_signature(text)[1] or text not in before:
             break
         texts.append(text)
     return "\n\n".join(text for text in texts if text) or None
