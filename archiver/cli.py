@@ -67,11 +67,15 @@ class ArchiveGroup(click.Group):
     """The ``archive`` group: a Ctrl-C anywhere in a command (its imports, opening the
     archive, its work) ends it with one line on stderr and exit status 130, instead of
     click's "Aborted!" and 1. A command that has something to close closes it and
-    re-raises."""
+    re-raises. SIGTERM ends a command as ``sys.exit(143)`` (its ``finally`` blocks run);
+    the worker, once running, and ``serve``'s server answer it with their own handlers."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .interrupts import sigterm_exits
+
         try:
-            return super().invoke(ctx)
+            with sigterm_exits():
+                return super().invoke(ctx)
         except KeyboardInterrupt:
             click.echo(INTERRUPTED.get(ctx.invoked_subcommand or "", "interrupted"), err=True)
             sys.exit(130)
@@ -129,13 +133,11 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     """
     from itertools import chain
 
-    from .interrupts import exit_on_sigterm
     from .scan import file_workers, iter_targets, run_scan
     from .terminal import ScanReporter
 
     if not targets and not urls_file:
         raise click.UsageError("give at least one TARGET or --urls-file")
-    exit_on_sigterm()
     reporter: ScanReporter | None = None
     try:
         with file_workers(targets) as workers:
@@ -187,14 +189,12 @@ def snapshot(posts, due, limit, db_path, config_path) -> None:
         archive snapshot --due
     """
     from .db import due_posts, posts_to_check
-    from .interrupts import exit_on_sigterm
     from .snapshot.run import check_posts
     from .terminal import SnapshotReporter
     from .urls import parse_post_ref
 
     if not posts and not due:
         raise click.UsageError("give POST URLs or IDs, or --due")
-    exit_on_sigterm()  # the checks finished by then are saved and reported, then exit 143
     refs = []
     for value in posts:
         ref = parse_post_ref(value)

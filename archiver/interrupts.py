@@ -1,4 +1,5 @@
-"""Holding Ctrl-C (and SIGTERM) back while a group of rows is committed and reported."""
+"""Holding Ctrl-C (and SIGTERM) back while a group of rows is committed and reported, and
+SIGTERM as a clean exit of a command."""
 
 from __future__ import annotations
 
@@ -36,12 +37,20 @@ def signals_deferred() -> Iterator[None]:
                 signal.raise_signal(number)
 
 
-def exit_on_sigterm() -> None:
-    """SIGTERM ends the command as ``sys.exit(143)`` would: ``finally`` blocks run (the
-    group in hand is committed, worker processes are shut down, none is left behind)."""
+@contextlib.contextmanager
+def sigterm_exits() -> Iterator[None]:
+    """While the block runs, SIGTERM ends it as ``sys.exit(143)`` would: ``finally`` blocks
+    run (the group in hand is committed, worker processes and clusters are shut down, none
+    is left behind). The handler in place before comes back after the block."""
 
     def stop(number: int, frame: object) -> None:
         raise SystemExit(128 + number)
 
-    if threading.current_thread() is threading.main_thread():  # only there can it be set
-        signal.signal(signal.SIGTERM, stop)
+    if threading.current_thread() is not threading.main_thread():  # only there can it be set
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

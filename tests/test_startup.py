@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
+from archiver.cli import cli
 from archiver.db import open_archive, open_database
 from archiver.db.schema import migrations
 from archiver.errors import DatabaseError
@@ -312,6 +314,36 @@ def test_ctrl_c_while_any_command_starts_is_one_line_and_exit_130(tmp_path, argu
     """Not click's "Aborted!" and exit 1: the command group answers every command's Ctrl-C."""
     open_archive(tmp_path / "a.db").conn.close()
     _interrupted(tmp_path, INTERRUPTED_START, *arguments, "--db", str(tmp_path / "a.db"), line=line)
+
+
+TERMINATED_START = INTERRUPTED_START.replace("signal.SIGINT", "signal.SIGTERM")
+
+
+@pytest.mark.parametrize("arguments", [["stats"], ["verify"], ["timestamp"], ["worker"], ["init"]])
+def test_sigterm_while_any_command_starts_exits_143_without_a_traceback(tmp_path, arguments):
+    """Not the bare -15 of a process killed by the signal: the command ends as
+    ``sys.exit(143)`` would, its ``finally`` blocks run, nothing printed."""
+    open_archive(tmp_path / "a.db").conn.close()
+    path = tmp_path / "terminated.py"
+    path.write_text(TERMINATED_START, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(path), *arguments, "--db", str(tmp_path / "a.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 143, done.stderr
+    assert done.stderr == ""
+
+
+def test_sigterm_handler_is_given_back_after_a_command(tmp_path):
+    """A command run in-process (a library caller, the tests) leaves SIGTERM as it found it."""
+    page = tmp_path / "page.html"
+    page.write_text("<title>a</title>")
+    before = signal.getsignal(signal.SIGTERM)
+    result = CliRunner().invoke(cli, ["scan", str(page), "--db", str(tmp_path / "a.db")])
+    assert result.exit_code == 0, result.output
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 def _interrupted(
