@@ -217,6 +217,14 @@ def test_suffixed_titles_stand_alone(line):
     assert embed.text.rstrip(".") == "Reading season is open"
 
 
+@pytest.mark.parametrize("quotes", ['""', "“”"])
+def test_title_of_a_display_name_quoting_a_nickname(quotes):
+    name = f"Dwayne {quotes[0]}The Rock{quotes[1]} Johnson"
+    text = f'Intro.\n\n{name} on X: "Back in the gym at 4am." / X\n\nOutro.\n'
+    (embed,) = find_posts(text, html=False).embeds
+    assert (embed.author, embed.text) == (name, "Back in the gym at 4am.")
+
+
 def test_old_title_without_repeat_is_prose():
     text = 'Intro.\n\nAda on Twitter: "Reading season is open."\n\nOutro.'
     assert find_posts(text, html=False).embeds == []

@@ -22,8 +22,11 @@ from ..normalize import clean_text, comparable, is_truncated, split_media
 from ..urls import bare_status, canonical_id, find_status, iter_statuses
 from .signature import split_signature
 
+# A display name may quote a nickname (``Dwayne "The Rock" Johnson``): quotes in pairs only,
+# so that the first unpaired quote is where the post's text starts.
+_NAME = r'(?:[^\n"“”]|"[^\n"“”]{1,40}"|“[^\n"“”]{1,40}”){1,80}?'
 TITLE_RE = re.compile(
-    r'^(?P<name>[^\n"“”]{1,80}?) on (?:Twitter|X)(?: \(formerly Twitter\))?: ["“](?P<text>.*)$'
+    rf'^(?P<name>{_NAME}) on (?:Twitter|X)(?: \(formerly Twitter\))?: ["“](?P<text>.*)$'
 )
 _TITLE_END = re.compile(
     r'^(?P<text>.*?)(?:(?P<inner> / X)["”]|["”](?P<outer> / (?:X|Twitter))|["”])\s*$', re.S
