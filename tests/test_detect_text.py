@@ -225,6 +225,27 @@ def test_title_of_a_display_name_quoting_a_nickname(quotes):
     assert (embed.author, embed.text) == (name, "Back in the gym at 4am.")
 
 
+@pytest.mark.parametrize("quote", ["", "> "])
+def test_title_line_linked_to_its_post(quote):
+    """Reader tools' Markdown links the whole title line to the post: the post's ID."""
+    url = "https://x.com/adaloom/status/1901955510931214337"
+    line = f'{quote}[Ada Loomfield on X: "Reading season is open." / X]({url})'
+    (embed,) = find_posts(f"Intro.\n\n{line}\n\nOutro.\n", html=False).embeds
+    assert (embed.method, embed.status_id, embed.handle) == (
+        "text",
+        "1901955510931214337",
+        "adaloom",
+    )
+    assert embed.text == "Reading season is open."
+
+
+def test_a_link_inside_a_title_line_is_not_its_post():
+    url = "https://x.com/other/status/1901955510931214337"
+    line = f'Ada Loomfield on X: "Read [this]({url}) first." / X'
+    (embed,) = find_posts(f"Intro.\n\n{line}\n\nOutro.\n", html=False).embeds
+    assert embed.status_id is None
+
+
 def test_old_title_without_repeat_is_prose():
     text = 'Intro.\n\nAda on Twitter: "Reading season is open."\n\nOutro.'
     assert find_posts(text, html=False).embeds == []

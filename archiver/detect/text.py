@@ -167,6 +167,13 @@ def _unmark(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, str | Non
     return plain, linked
 
 
+def _linked_whole(line: str) -> tuple[str, str | None] | None:
+    """The status a line links to when the whole line is one Markdown link (a reader tool
+    links a title line to its post: ``[Name on X: "…" / X](https://x.com/…)``)."""
+    link = _MD_LINK.fullmatch(_MD_QUOTE.sub("", line).strip())
+    return bare_status(link.group(2)) if link else None
+
+
 SIGHTING_LINES_FACTOR = 8
 SIGHTING_LINES_MIN = 16 << 20
 
@@ -214,12 +221,12 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
     if sig is not None and after is not None:
         last = after
     body, media = split_media(clean_text(repeat[0] if repeat else title_text))
-    status = doc.linked.get(last) if sig else None
+    status = doc.linked.get(last) if sig else _linked_whole(doc.raw_lines[index])
     return TextHit(
         index,
         last,
         name,
-        sig["handle"] if sig else None,
+        sig["handle"] if sig else (status[1] if status else None),
         body or None,
         sig["date"] if sig else None,
         doc.raw(index, last),
