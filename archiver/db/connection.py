@@ -73,12 +73,13 @@ def connect(path: str | Path) -> sqlite3.Connection:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite_utils.Database sets it
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        _refuse_other_databases(conn, path)
+        applied = _applied(conn)
+        _refuse_other_databases(conn, path, applied)
         _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        if _migrations_pending(conn):
-            _migrate(conn)
+        if not applied.issuperset(migrations.names):
+            _migrate(conn)  # checks again in its transaction: another process may have been first
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path}: cannot open archive ({exc})") from None
     return conn
@@ -131,12 +132,13 @@ def _archive_file(path: str | Path) -> Path:
     return path
 
 
-def _refuse_other_databases(conn: sqlite3.Connection, path: Path) -> None:
-    """A database with tables but no migration of the archive recorded is someone else's:
-    it is refused before anything is written to it (not even the switch to WAL)."""
+def _refuse_other_databases(conn: sqlite3.Connection, path: Path, applied: set[str]) -> None:
+    """A database with tables but no migration of the archive recorded (``applied``) is
+    someone else's: it is refused before anything is written to it (not even the switch to
+    WAL)."""
     from . import fresh
 
-    if _applied(conn) or fresh.is_empty(conn):
+    if applied or fresh.is_empty(conn):
         return
     conn.close()
     raise DatabaseError(
