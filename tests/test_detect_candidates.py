@@ -48,7 +48,9 @@ def accepted(el: Node, hints: PageHints) -> bool:
     if el.tag == "blockquote" or any(w in v for v in values for w in ("status", "weet", "witter")):
         return True
     ids = any(name in el.attributes for name in ("data-tweet-id", "data-tweetid", "data-tweet"))
-    text_url = any("/status" in t or "[tweet" in t for t in _text_children(el))
+    text_url = any(
+        word in t for t in _text_children(el) for word in ("/status", "[tweet", "{{<", "{%")
+    )
     script = el.tag == "script" and "createTweet" in el.text()
     lead = _text_children(el)[0]
     encoded = any(marker in v for v in [*values, lead] for marker in ENCODED)
@@ -89,11 +91,12 @@ def test_text_children_and_tails_count_for_their_parent():
     markup = (
         "<html><body><p>see <b>this</b> https://x.com/a/status/1 now</p>"
         "<div><!-- c -->[tweet 2]</div><script>twttr.widgets.createTweet('3')</script>"
-        "<span data-tweet=''></span></body></html>"
+        "<span data-tweet=''></span><li>{{&lt; tweet 4 &gt;}}</li><dd>{% tweet 5 %}</dd>"
+        "</body></html>"
     )
     root = parse(markup)
     found = candidates(root, markup.encode(), HINT_SETS[-1])
-    assert [el.tag for el in found] == ["p", "div", "script", "span"]
+    assert [el.tag for el in found] == ["p", "div", "script", "span", "li", "dd"]
     assert candidates(root, markup.encode(), HINT_SETS[0]) == []  # none without their hint
 
 

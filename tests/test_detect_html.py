@@ -972,3 +972,30 @@ def test_an_embed_inside_many_wrappers_whose_class_names_a_status_is_read() -> N
     (found,) = find_posts(f"<html><body>{page}</body></html>".encode()).embeds
     assert (found.status_id, found.method, found.text) == ("20", "blockquote", "kept")
     assert found.raw_start is not None
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        '<p>{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}</p>',
+        "<p>{{&lt; x user=&quot;SanDiegoZoo&quot; id=&quot;1453110110599868418&quot; &gt;}}</p>",
+        "<p>{{&lt; tweet user=&#8221;SanDiegoZoo&#8221; id=&#8221;1453110110599868418&#8243; "
+        "&gt;}}</p>",  # WordPress curled the quotes
+        "<div>{{% twitter user=SanDiegoZoo id=1453110110599868418 %}}</div>",
+        "<p>{% twitter https://twitter.com/SanDiegoZoo/status/1453110110599868418 %}</p>",
+    ],
+)
+def test_hugo_and_jekyll_shortcodes_left_as_text_in_a_page(block):
+    """A site moved from Hugo or Jekyll to a CMS shows its shortcodes as text."""
+    (embed,) = find_posts(f"<html><body><p>Intro.</p>{block}</body></html>".encode()).embeds
+    assert summary(embed)[:3] == ("wordpress", "1453110110599868418", "SanDiegoZoo")
+
+
+def test_a_shortcode_shown_as_code_is_not_an_embed():
+    page = (
+        "<html><body><p>Write this in your post:</p>"
+        '<pre><code>{{&lt; tweet user="SanDiegoZoo" id="1453110110599868418" &gt;}}</code></pre>'
+        "<p>Hugo's docs write <code>{{&lt;/* tweet 1453110110599868418 */&gt;}}</code>.</p>"
+        "<p>{{&lt;/* tweet 1453110110599868418 */&gt;}}</p></body></html>"
+    )
+    assert find_posts(page.encode()).embeds == []

@@ -393,3 +393,55 @@ def test_a_budget_spent_by_whole_line_hits_leaves_no_room_rather_than_failing(mo
     )
     found = find_posts(page.encode(), html=False, include_links=True).embeds
     assert [(e.method, e.status_id) for e in found] == [("text", "1111111111111111111")]
+
+
+ZOO = "1453110110599868418"
+JEKYLL_POST = "https://twitter.com/jekyllrb/status/518821243320287232"
+
+
+@pytest.mark.parametrize(
+    ("shortcode", "expected"),
+    [
+        (f'{{{{< tweet user="SanDiegoZoo" id="{ZOO}" >}}}}', (ZOO, "SanDiegoZoo")),
+        (f"{{{{< tweet {ZOO} >}}}}", (ZOO, None)),  # Hugo before 0.89: the ID alone
+        (f'{{{{< twitter user="SanDiegoZoo" id="{ZOO}" >}}}}', (ZOO, "SanDiegoZoo")),
+        (f'{{{{<x id="{ZOO}" user="SanDiegoZoo" />}}}}', (ZOO, "SanDiegoZoo")),
+        (f"{{{{% x user=SanDiegoZoo id={ZOO} %}}}}", (ZOO, "SanDiegoZoo")),
+        (f'{{{{< twitter_simple user="SanDiegoZoo" id="{ZOO}" >}}}}', (ZOO, "SanDiegoZoo")),
+        (f"{{% twitter {JEKYLL_POST} %}}", ("518821243320287232", "jekyllrb")),
+        (f"{{% twitter oembed {JEKYLL_POST} %}}", ("518821243320287232", "jekyllrb")),
+        (f"{{%- tweet {JEKYLL_POST} maxwidth=500 -%}}", ("518821243320287232", "jekyllrb")),
+        ("{% tweet 464180168303456256 %}", ("464180168303456256", None)),
+    ],
+)
+def test_hugo_and_jekyll_tweet_shortcodes_in_markdown(shortcode, expected):
+    """A static site's Markdown source names its embedded posts by shortcode."""
+    text = f"# Notes\n\nThe zoo posted this:\n\n{shortcode}\n\nMore prose.\n"
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.method, embed.status_id, embed.handle, embed.raw) == (
+        "wordpress",
+        *expected,
+        shortcode,
+    )
+
+
+@pytest.mark.parametrize(
+    "shortcode",
+    [
+        '{{< tweet user="SanDiegoZoo" >}}',  # no ID
+        '{{< tweet user="SanDiegoZoo" id="owl" >}}',  # not an ID
+        '{{< tweet user="SanDiegoZoo" id="14531101105998684180" >}}',  # 20 digits
+        '{{< x user="SanDiegoZoo" id="0" >}}',
+        f'{{{{</* tweet user="SanDiegoZoo" id="{ZOO}" */>}}}}',  # Hugo's docs show a shortcode
+        f"{{{{< youtube {ZOO} >}}}}",
+        f"{{{{< tweetable {ZOO} >}}}}",
+        "{% twitter https://twitter.com/jekyllrb maxwidth=500 limit=5 %}",  # a timeline
+        "{% twitter %}",
+        "{% tweet 14531101105998684180 %}",
+        '[tweet id="14531101105998684180"]',  # its first 19 digits were taken for the ID
+        '[tweet id="owl"]',
+    ],
+)
+def test_shortcodes_that_name_no_post(shortcode):
+    text = f"Intro.\n\n{shortcode}\n\nAfter.\n"
+    assert find_posts(text.encode(), html=False, include_links=True).embeds == []

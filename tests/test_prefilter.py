@@ -123,3 +123,30 @@ def test_big_pages_are_searched_in_chunks_without_missing_a_marker(monkeypatch):
         ]
         assert starts == [page.index(b"twitter-tweet"), page.index(b"/status")]
         assert survey(page).markup
+
+
+@pytest.mark.parametrize(
+    "shortcode",
+    [
+        b'{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}',
+        b"{{<tweet 1453110110599868418>}}",
+        b"{{&lt; x user=&quot;SanDiegoZoo&quot; id=&quot;1453110110599868418&quot; &gt;}}",
+        b"{{% twitter user=SanDiegoZoo id=1453110110599868418 %}}",
+        b"{% tweet 1453110110599868418 %}",
+        b"{%- twitter oembed https://x.com/SanDiegoZoo/1453110110599868418 -%}",
+        b"{%twitter https://x.com/SanDiegoZoo/1453110110599868418%}",
+    ],
+)
+def test_hugo_and_jekyll_shortcodes_are_markers(shortcode):
+    page = b"<html><body><p>Intro.</p><p>" + shortcode + b"</p></body></html>"
+    hints = survey(page)
+    assert hints.markup and hints.text_urls
+    assert survey(shortcode).candidate  # a Markdown file
+
+
+@pytest.mark.parametrize(
+    "template",
+    [b"{{< youtube w7Ft2ymGmfc >}}", b"{% if page.tweets %}", b"{{% notice %}}", b"{{<xkcd 1>}}"],
+)
+def test_other_shortcodes_are_not_markers(template):
+    assert not survey(b"<html><body><p>" + template + b"</p></body></html>").candidate

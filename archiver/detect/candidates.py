@@ -7,7 +7,8 @@ core test is: a ``<blockquote>``, or an element with an attribute value holding 
 something (``prefilter.PageHints``):
 
 * ``id_attributes``: a ``data-tweet-id`` / ``data-tweetid`` / ``data-tweet`` attribute;
-* ``text_urls``: a text child holding ``/status`` or ``[tweet`` (a URL or shortcode as text);
+* ``text_urls``: a text child holding ``/status``, ``[tweet``, ``{{<`` or ``{%`` (a URL or a
+  WordPress, Hugo or Jekyll shortcode as text);
 * ``scripts``: a ``<script>`` calling ``createTweet``;
 * ``encoded``: an attribute value or an element's leading text holding base64 of embed
   markup (Borlabs Cookie 3 and 2).
@@ -31,7 +32,7 @@ from .prefilter import ALL_SEARCHES, BASE64_MARKERS, PageHints
 from .tree import ID_ATTRS
 
 CORE_WORDS = ("status", "weet", "witter")
-TEXT_URL_WORDS = ("/status", "[tweet")
+TEXT_URL_WORDS = ("/status", "[tweet", "{{<", "{%")  # "{%" also starts Hugo's "{{%"
 ENCODED_WORDS = tuple(marker.decode("ascii") for marker in BASE64_MARKERS)
 # What ends an unquoted attribute value (the run before a value holding a word), and what
 # ends an attribute name; each searched backwards by one greedy match in C (``_last``).

@@ -65,7 +65,7 @@ from .hidden import attribute_markup, expand_hidden_markup
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
 from .prefilter import ALL_SEARCHES, PageHints
 from .signature import split_signature
-from .text import find_shortcodes, parse_title
+from .text import find_shortcodes, may_hold_shortcode, parse_title
 from .tree import ID_ATTRS, status_links, subtree_ids, text_content
 
 # twttr.widgets.createTweet("ID", element): a post rendered by script, no markup at all.
@@ -505,7 +505,7 @@ def judge_placeholder(el: Node, tag: str, cls: str) -> Found | None:
     if bare:
         return from_container(el, "placeholder", [bare])
     lead = lead_text(el)
-    if lead and "[tweet" in lead and tag in BLOCK_TAGS:
+    if lead and tag in BLOCK_TAGS and may_hold_shortcode(lead):
         shortcodes = find_shortcodes(lead)
         if len(shortcodes) == 1:
             return Found(el, "wordpress", *shortcodes[0])

@@ -46,6 +46,22 @@ def base64_markers(text: bytes) -> tuple[bytes, ...]:
 BASE64_MARKERS = base64_markers(b"twitter-tweet") + base64_markers(b"/status/")
 
 
+# Tweet shortcodes left as text: WordPress ``[tweet``; Hugo ``{{<`` or ``{{%`` (``{{&lt;`` once
+# escaped in a page) then spaces or the shortcode's name; Jekyll ``{%``, an optional ``-``
+# and one optional space, then the tag's name (``text.SHORTCODE_RE`` accepts no more). Each
+# is four bytes or more: shorter ones slowed the automaton by half. Those that other
+# templates write too count only when a tweet shortcode's name follows (``SHORTCODE_AHEAD``).
+SHORTCODE_MARKERS = (
+    *(b"[tweet", b"{{&lt;"),
+    *(b"{{< ", b"{{<t", b"{{<x", b"{{% ", b"{{%t", b"{{%x"),
+    *(b"{% t", b"{%tw", b"{%- ", b"{%-t"),
+)
+SHORTCODE_AHEAD = re.compile(
+    rb"\{\{(?:<|%|&lt;) *(?:tweet|twitter|x)(?:_simple)?\s|\{%-? ?(?:twitter|tweet)\s"
+)
+_SHORTCODE_MARKER_SET = frozenset(SHORTCODE_MARKERS)
+
+
 # Written by every markup form the HTML detector accepts (status URLs, plain or
 # percent-/entity-encoded; embed classes; ID attributes; embed iframe paths; shortcodes).
 MARKERS = (
@@ -64,7 +80,7 @@ MARKERS = (
     b"twitter.com/embed/index",
     b"i/videos/tweet",
     b"twitter.com/i/cards/tfw",
-    b"[tweet",
+    *SHORTCODE_MARKERS,
     b"createTweet",
     b"tweetId",  # component props: data-react-props='{"tweetId": …}'
     *BASE64_MARKERS,
@@ -111,7 +127,8 @@ _SEARCHED = MARKERS + _TITLE_MARKERS
 
 def _automaton(patterns: tuple[bytes, ...]) -> ahocorasick_rs.BytesAhoCorasick:
     # Leftmost-first, non-overlapping: no marker starts inside another (except data-tweet and
-    # tweetid, which mean the same), so no real marker is hidden by another's match.
+    # tweetid, which mean the same, and Hugo's "{{%", which holds Jekyll's "{% ": a Hugo
+    # shortcode either way), so no real marker is hidden by another's match.
     return ahocorasick_rs.BytesAhoCorasick(
         list(patterns), matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST
     )
@@ -175,6 +192,8 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
         return data[start - 1 : start] != b"."
     if marker == b"(@":
         return SIGNATURE_AHEAD.match(data, start) is not None
+    if marker in _SHORTCODE_MARKER_SET and marker != b"[tweet":
+        return SHORTCODE_AHEAD.match(data, start) is not None
     return True
 
 
@@ -217,7 +236,7 @@ def survey(data: bytes) -> PageHints:
             scripts = True
         elif marker in _BASE64_MARKER_SET:
             encoded = True
-        elif marker == b"[tweet" or (
+        elif marker in _SHORTCODE_MARKER_SET or (
             marker.endswith(b"status") and data.rfind(b">", 0, start) > data.rfind(b"<", 0, start)
         ):
             text_urls = True

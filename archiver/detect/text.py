@@ -19,7 +19,12 @@ import re
 from dataclasses import dataclass
 
 from ..normalize import clean_text, comparable, is_truncated, split_media
-from ..urls import bare_status, canonical_id, find_status, iter_statuses
+from ..urls import (
+    bare_status,
+    clean_handle,
+    iter_statuses,
+    parse_post_ref,
+)
 from .signature import split_signature
 
 # A display name may quote a nickname (``Dwayne "The Rock" Johnson``): quotes in pairs only,
@@ -125,21 +130,59 @@ def _paragraph_before(
     return start, "\n".join(line.strip() for line in lines[start : end + 1])
 
 
-# WordPress shortcodes left in raw post content: [tweet URL] (Jetpack), [tweet id="ID"].
+# Shortcodes left in raw content, where a site generator or CMS would have written the
+# embed: WordPress ``[tweet URL]`` (Jetpack), ``[tweet id="ID"]``; Hugo ``{{< tweet
+# user="NAME" id="ID" >}}`` (also ``twitter``, ``x`` and their ``_simple`` forms, the old
+# ``{{< tweet ID >}}``, and ``{{% … %}}``); Jekyll ``{% twitter URL %}`` (jekyll-twitter-plugin,
+# ``{% twitter oembed URL %}`` in its 1.x) and ``{% tweet URL %}``. Hugo's escaped
+# ``{{</* tweet … */>}}`` shows the shortcode in documentation: it is not matched. Hugo and
+# Liquid names are case-sensitive; the spacing is what the pre-filter's markers cover.
 SHORTCODE_RE = re.compile(
-    r"\[tweet\s+(?:(?:id|tweet)\s*=\s*[\"']?(?P<id>0*[0-9]{1,19})[\"']?|(?:url\s*=\s*)?[\"']?"
-    r"(?P<url>https?://[^\s\]\"']+))[^\]]*\]",
+    r"\[tweet\s+(?:(?:id|tweet)\s*=\s*[\"']?(?P<id>0*[0-9]{1,19})(?![0-9])[\"']?|(?:url\s*=\s*)?"
+    r"[\"']?(?P<url>https?://[^\s\]\"']+))[^\]]*\]"
+    r"|(?-i:\{\{[<%] *(?:tweet|twitter|x)(?:_simple)?\s+(?P<args>[^\n{}]*?)\s*/?[>%]\}\}"
+    r"|\{%-? ?(?:twitter|tweet)\s+(?:oembed\s+)?(?P<ref>[^\s%]+)[^\n%]*%\})",
     re.IGNORECASE,
 )
+SHORTCODE_OPENERS = ("[tweet", "{{", "{%")
+# A Hugo argument: ``name=value`` or a positional value; values quoted or not (a CMS that
+# kept the shortcode as text may have curled its quotes).
+_HUGO_ARG = re.compile(r"(?:(?P<name>\w+)\s*=\s*)?(?P<value>\S+)")
+_QUOTES = "\"'`“”″‘’"
+
+
+def may_hold_shortcode(text: str) -> bool:
+    """True when ``text`` holds the opening of a shortcode (a cheap test before the pattern)."""
+    return any(opener in text for opener in SHORTCODE_OPENERS)
+
+
+def _post_ref(value: str | None) -> tuple[str, str | None] | None:
+    """The post a shortcode's argument names: an ID or a status URL, quoted or not."""
+    value = (value or "").strip(_QUOTES)
+    return parse_post_ref(value) if value else None
+
+
+def _hugo_post(args: str) -> tuple[str, str | None] | None:
+    """The post a Hugo shortcode's arguments name: ``id`` (or the first positional value)
+    and ``user``."""
+    named: dict[str, str] = {}
+    for match in _HUGO_ARG.finditer(args):
+        named.setdefault((match.group("name") or "").lower(), match.group("value"))
+    status = _post_ref(named.get("id") or named.get(""))
+    if status is None:
+        return None
+    return status[0], clean_handle(named.get("user", "").strip(_QUOTES)) or status[1]
 
 
 def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
-    """(status id, handle) of every ``[tweet …]`` shortcode in a string."""
+    """(status id, handle) of every tweet shortcode (WordPress, Hugo, Jekyll) in a string."""
     found: list[tuple[str, str | None]] = []
     for match in SHORTCODE_RE.finditer(text):
-        if status_id := canonical_id(match.group("id")):
-            found.append((status_id, None))
-        elif match.group("url") and (status := find_status(match.group("url"))):
+        if match.group("args") is not None:
+            status = _hugo_post(match.group("args"))
+        else:
+            status = _post_ref(match.group("id") or match.group("url") or match.group("ref"))
+        if status:
             found.append(status)
     return found
 
@@ -266,7 +309,7 @@ def _signature_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | N
 def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int) -> list[TextHit]:
     """Shortcodes, a line that is one status URL, and (with ``include_links``) links, as many
     as ``room`` characters of their lines hold (each keeps its whole line as its text)."""
-    if "[tweet" in line and (shortcodes := find_shortcodes(line)):
+    if may_hold_shortcode(line) and (shortcodes := find_shortcodes(line)):
         return [
             _line_hit(index, line, post_id, handle, "wordpress")
             for post_id, handle in shortcodes[: room // max(1, len(line))]
