@@ -999,3 +999,87 @@ def test_a_shortcode_shown_as_code_is_not_an_embed():
         "<p>{{&lt;/* tweet 1453110110599868418 */&gt;}}</p></body></html>"
     )
     assert find_posts(page.encode()).embeds == []
+
+
+PROSE_URL = "See https://twitter.com/harbourdesk/status/1901955510931214337 for the timetable."
+
+
+def test_a_status_url_as_plain_text_in_prose_is_a_link_as_in_a_text_file():
+    page = f"<html><body><p>Intro.</p><p>{PROSE_URL}</p></body></html>".encode()
+    assert find_posts(page).embeds == []
+    (link,) = find_posts(page, include_links=True).embeds
+    (in_text,) = find_posts(
+        f"Intro.\n\n{PROSE_URL}\n".encode(), html=False, include_links=True
+    ).embeds
+    assert (
+        summary(link)
+        == summary(in_text)
+        == (
+            "link",
+            "1901955510931214337",
+            "harbourdesk",
+            None,
+            None,
+            None,
+        )
+    )
+    assert link.raw == f"<p>{PROSE_URL}</p>"
+
+
+def test_status_urls_in_prose_around_a_link_keep_their_document_order():
+    page = (
+        "<html><body><p>Two posts: <b>first</b> x.com/a/status/11, then "
+        '<a href="https://twitter.com/b/status/22">the second</a> and twitter.com/c/status/33.</p>'
+        "</body></html>"
+    )
+    embeds = find_posts(page, include_links=True).embeds
+    assert {e.method for e in embeds} == {"link"}
+    assert [(e.position, e.status_id, e.handle) for e in embeds] == [
+        (0, "11", "a"),
+        (1, "22", "b"),
+        (2, "33", "c"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<script>var post = "https://x.com/a/status/11";</script>',
+        "<style>/* https://x.com/a/status/11 */</style>",
+        '<p><a href="https://www.youtube.com/watch?v=x">https://x.com/a/status/11</a> lol</p>',
+        '<p><a href="https://t.co/x"><span>https://x.com/a/status/11</span></a> lol</p>',
+        "<p>A comment <!-- https://x.com/a/status/11 --> is not prose.</p>",
+    ],
+)
+def test_status_urls_outside_prose_are_not_sightings(markup):
+    page = f"<html><body><p>Intro.</p>{markup}</body></html>"
+    assert find_posts(page, include_links=True).embeds == []
+
+
+def test_thousands_of_status_urls_in_one_paragraph_keep_a_bounded_copy_of_it() -> None:
+    """Each sighting in an element's text keeps the element as its raw: as in a text page,
+    the first ones are kept, as many as 16 MiB of raws hold."""
+    from archiver.detect.text import SIGHTING_LINES_MIN
+
+    urls = " ".join(f"https://x.com/a/status/{1000 + i}" for i in range(5000))
+    page = f"<html><body><p>{urls}</p></body></html>"
+    embeds = find_posts(page, include_links=True).embeds
+    assert 1 <= len(embeds) <= SIGHTING_LINES_MIN // len(urls) + 1
+    assert [e.status_id for e in embeds] == [str(1000 + i) for i in range(len(embeds))]
+    assert sum(len(e.raw) for e in embeds) <= SIGHTING_LINES_MIN
+
+
+def test_status_urls_in_text_around_an_embed_keep_their_document_order():
+    page = (
+        "<html><body><div>Before x.com/a/status/11 "
+        '<blockquote class="twitter-tweet"><p>Post</p>&mdash; Bo (@b) '
+        '<a href="https://twitter.com/b/status/22">May 2, 2024</a></blockquote>'
+        " after x.com/c/status/33</div></body></html>"
+    )
+    embeds = find_posts(page, include_links=True).embeds
+    assert [(e.method, e.status_id) for e in embeds] == [
+        ("link", "11"),
+        ("blockquote", "22"),
+        ("link", "33"),
+    ]
+    assert [(e.method, e.status_id) for e in find_posts(page).embeds] == [("blockquote", "22")]

@@ -60,7 +60,7 @@ from .dom import (
     parse_fragment,
     tail_text,
 )
-from .flatten import BLOCK_TAGS, flatten
+from .flatten import BLOCK_TAGS, INVISIBLE, flatten
 from .hidden import attribute_markup, expand_hidden_markup
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
 from .prefilter import ALL_SEARCHES, PageHints
@@ -627,6 +627,7 @@ def find_embeds(
     if fragments:
         markup = b"\n".join([markup, *(fragment.source for fragment in fragments)])
     found: list[Found] = []
+    at: list[Node] = []  # the node each found item stands at: its candidate, or a text run
     # Candidates come in document order, so a descendant follows its accepted ancestor: the
     # elements below the last accepted one are skipped (a set, not a walk up from each
     # candidate: thousands of nested candidates made that quadratic).
@@ -643,18 +644,48 @@ def find_embeds(
         if el.mem_id in taken or nesting.of(el) > MAX_CANDIDATE_NESTING:
             continue
         hit = judge(el)
-        if hit is None and include_links and el.tag == "a":
-            # The link itself must point at the post: a share link whose ?url= names a post
-            # is not a sighting of it.
-            status = bare_status(get(el, "href") or "")
-            if status:
-                hit = Found(el, "link", status[0], handle=status[1])
-                hit.text = clean_text(text_of(el)) or None
-        if hit is not None:
-            found.append(hit)
-            if hit.method != "link":
-                taken = {node.mem_id for node in descendants(hit.element, "*")}
-    return merge_rendered_pairs(found)
+        hits = [(el, hit)] if hit is not None else link_sightings(el) if include_links else []
+        for node, item in hits:
+            found.append(item)
+            at.append(node)
+        if hit is not None and hit.method != "link":
+            taken = {node.mem_id for node in descendants(hit.element, "*")}
+    return merge_rendered_pairs(in_document_order(root, found, at))
+
+
+def in_document_order(root: Node, found: list[Found], at: list[Node]) -> list[Found]:
+    """``found`` sorted by where each item stands (``at``): candidates are elements, judged
+    in document order, but a sighting in the text after a child element comes after what
+    was found inside that child."""
+    if all(node.is_element_node for node in at):
+        return found
+    rank = {node.mem_id: n for n, node in enumerate(root.traverse(include_text=True))}
+    keys: list[int] = []
+    for node in at:  # a node outside the tree (none is expected) keeps its place
+        keys.append(rank.get(node.mem_id, keys[-1] if keys else -1))
+    return [found[i] for i in sorted(range(len(found)), key=keys.__getitem__)]
+
+
+def link_sightings(el: Node) -> list[tuple[Node, Found]]:
+    """The posts an element that is no embed names (``link`` sightings, for
+    ``include_links``), each with the node it stands at: a link's address (it must point at
+    the post: a share link whose ``?url=`` names a post is not a sighting of it), and each
+    status URL written as plain text in the element's own visible text (prose naming a
+    post, as a line of a text file does; a link's text is its label, the address says
+    where it goes)."""
+    if el.tag == "a":
+        status = bare_status(get(el, "href") or "")
+        text = clean_text(text_of(el)) or None
+        return [(el, Found(el, "link", *status, text=text))] if status else []
+    runs = [(el.first_child, lead_text(el)), *((kid.next, tail_text(kid)) for kid in el.iter())]
+    named = [(run, text) for run, text in runs if run and text and "status" in text]
+    if not named or el.tag in INVISIBLE or any(node.tag == "a" for node in ancestors(el)):
+        return []
+    return [
+        (run, Found(el, "link", post_id, handle=handle))
+        for run, text in named
+        for post_id, handle in iter_statuses(text)
+    ]
 
 
 SUBTREE_TAGS = frozenset({"blockquote", "figure", "amp-twitter"})
