@@ -1083,3 +1083,76 @@ def test_status_urls_in_text_around_an_embed_keep_their_document_order():
         ("link", "33"),
     ]
     assert [(e.method, e.status_id) for e in find_posts(page).embeds] == [("blockquote", "22")]
+
+
+LATEST_POST = "<p>Great news today!</p><p>— City Council (@citycouncil) March 3, 2024</p>"
+
+
+@pytest.mark.parametrize(
+    "region",
+    [
+        '<div class="widget latest-tweet"><p>Great news today! — City Council (@citycouncil)'
+        " March 3, 2024</p></div>",
+        f'<footer><div class="latest-tweet"><h4>Latest from X</h4>{LATEST_POST}</div></footer>',
+        f"<aside>{LATEST_POST}</aside>",
+        f'<div id="sidebar"><div class="widget">{LATEST_POST}</div></div>',
+        f'<div role="complementary">{LATEST_POST}</div>',
+        f'<section class="widget widget_recent_tweets">{LATEST_POST}</section>',
+        f'<div class="c-recent-posts">{LATEST_POST}</div>',
+    ],
+)
+def test_a_signature_in_a_region_beside_the_article_is_a_feed_not_an_embed(region):
+    """A "latest tweet" box in a sidebar or footer writes the site's own posts as signature
+    lines: the region test that placeholders pass applies to text forms too."""
+    page = f"<html><body><article><p>Intro.</p></article>{region}</body></html>"
+    assert find_posts(page).embeds == []
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        f"<article><p>Intro.</p>{LATEST_POST}<aside class='related'>More</aside></article>",
+        # a quote's footer is its attribution, not the page's
+        "<article><p>Intro.</p><blockquote><p>Great news today!</p><footer>— City Council"
+        " (@citycouncil) March 3, 2024</footer></blockquote></article>",
+        # a wrapper of the whole page that says it has (no) sidebar is no region
+        f"<div class='site no-sidebar'><h1>Title</h1><p>Intro.</p>{LATEST_POST}</div>",
+    ],
+)
+def test_a_signature_in_the_article_is_still_an_embed(article):
+    page = f"<html><body class='has-sidebar'>{article}<aside>{LATEST_POST}</aside></body></html>"
+    (embed,) = find_posts(page).embeds
+    assert summary(embed) == (
+        "text",
+        None,
+        "citycouncil",
+        "City Council",
+        "2024-03-03",
+        "Great news today!",
+    )
+
+
+def test_markup_embeds_in_a_region_keep_their_place_among_text_forms():
+    quote = (
+        '<blockquote class="twitter-tweet"><p>Post</p>&mdash; Bo (@b) '
+        '<a href="https://twitter.com/b/status/{}">May 2, 2024</a></blockquote>'
+    )
+    page = (
+        f"<html><body><aside class='sidebar'>{quote.format(21)}{LATEST_POST}</aside>"
+        f"<article><p>Intro.</p>{LATEST_POST}</article>"
+        f"<footer>{quote.format(23)}{LATEST_POST}</footer></body></html>"
+    )
+    embeds = find_posts(page).embeds
+    assert [(e.position, e.method, e.status_id) for e in embeds] == [
+        (0, "blockquote", "21"),
+        (1, "text", None),
+        (2, "blockquote", "23"),
+    ]
+
+
+def test_a_placeholder_in_a_latest_posts_box_is_not_an_embed():
+    box = '<div class="latest-posts"><div data-tweet-id="1453110110599868418"></div></div>'
+    page = f"<html><body><article><p>Intro.</p></article>{box}</body></html>"
+    assert find_posts(page).embeds == []
+    inline = page.replace("latest-posts", "post-box")  # the same box in the flow is one
+    assert [e.status_id for e in find_posts(inline).embeds] == ["1453110110599868418"]

@@ -214,7 +214,6 @@ def _from_html(
     text: str, raw: bytes, include_links: bool, hints: PageHints, source: PageBytes | None
 ) -> list[Embed]:
     from .dom import parse
-    from .flatten import visible_lines
     from .hidden import expand_hidden_markup
     from .html import find_embeds
 
@@ -235,9 +234,7 @@ def _from_html(
     if hints.text_forms and on_page > sum(
         text_marker_count(raws[f.element.mem_id].encode("utf-8", "surrogatepass")) for f in markup
     ):
-        lines = visible_lines(root, [f.element for f in markup])
-        sentinel_lines = [i for i, line in enumerate(lines) if line.startswith(SENTINEL)]
-        text_hits = [hit for hit in find_text_embeds("\n".join(lines)) if hit.status_id is None]
+        text_hits, sentinel_lines = _text_forms(root, [f.element for f in markup])
     # A text hit goes just before the first markup embed whose placeholder line follows it.
     slots: dict[int, list[TextHit]] = {}
     for hit in text_hits:
@@ -261,6 +258,24 @@ def _from_html(
         )
         for position, item in enumerate(ordered)
     ]
+
+
+def _text_forms(root: Node, embeds: list[Node]) -> tuple[list[TextHit], list[int]]:
+    """The text forms of a page flattened to lines (a status ID aside: those are markup's),
+    and the line of each markup embed. Those found in a region beside the article (a
+    sidebar, a footer, a "latest tweet" box: ``placement.regions_beside_article``) are a
+    feed of the site's own posts, not embeds: when there are any text forms, the page is
+    read again with each region as a line that none is read in or across."""
+    from .flatten import visible_lines
+    from .placement import regions_beside_article
+
+    lines = visible_lines(root, embeds)
+    hits = [hit for hit in find_text_embeds("\n".join(lines)) if hit.status_id is None]
+    if hits and (regions := regions_beside_article(root)):
+        lines = visible_lines(root, embeds, regions)
+        hits = [hit for hit in find_text_embeds("\n".join(lines)) if hit.status_id is None]
+    numbered = [i for i, line in enumerate(lines) if line[:1] == SENTINEL and line[1:].isdigit()]
+    return hits, numbered
 
 
 def _is_utf8_of(text: str, raw: bytes, source: PageBytes | None) -> bool:

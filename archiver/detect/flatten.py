@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .dom import Node
+from .dom import Node, ancestors
 
 BLOCK_TAGS = frozenset(
     [
@@ -116,9 +116,19 @@ def _breaking(root: Node) -> list[Node]:
     return found
 
 
-def visible_lines(root: Node, embeds: list[Node]) -> list[str]:
+def visible_lines(root: Node, embeds: list[Node], regions: Sequence[Node] = ()) -> list[str]:
     """The page as lines of text; each embed element becomes one line ``\ufffcN`` so text
-    forms keep their place among the markup embeds."""
+    forms keep their place among the markup embeds. Each of ``regions`` (parts of the page
+    beside the article) becomes one line ``\ufffc`` and the lines of the embeds inside it:
+    no text form is read in it, nor across it."""
     from . import SENTINEL
 
-    return flatten(root, [(el, f"{SENTINEL}{n}") for n, el in enumerate(embeds)]).split("\n")
+    lines = {el.mem_id: f"{SENTINEL}{n}" for n, el in enumerate(embeds)}
+    inside: dict[int, list[str]] = {region.mem_id: [SENTINEL] for region in regions}
+    for el in embeds:
+        holder = next((n for n in [el, *ancestors(el)] if n.mem_id in inside), None)
+        if holder is not None:
+            inside[holder.mem_id].append(lines.pop(el.mem_id))
+    placeholders = [(el, lines[el.mem_id]) for el in embeds if el.mem_id in lines]
+    placeholders += [(region, "\n".join(inside[region.mem_id])) for region in regions]
+    return flatten(root, placeholders).split("\n")

@@ -18,8 +18,9 @@ NOT_EMBED_CLASSES = re.compile(
 )
 TWITTERISH = re.compile(r"tweet|twitter", re.I)
 # Regions beside the article, by a class/id word at the start or end of a name
-# ("sidebar-right", "related-posts", "c-sidebar", "hot-on-twitter", "trending"). Not
-# "widget": CMSs call their in-article embed blocks widgets too.
+# ("sidebar-right", "related-posts", "c-sidebar", "hot-on-twitter", "trending", a "latest
+# tweet" or "recent posts" box). Not "widget": CMSs call their in-article embed blocks
+# widgets too.
 FEED_WORDS = frozenset(
     {
         "sidebar",
@@ -39,6 +40,8 @@ FEED_WORDS = frozenset(
         "twitterfeed",
         "tweets",
         "hot",
+        "latest",
+        "recent",
     }
 )
 REGION_NAMES = frozenset({"widget-area", "hot-on-twitter", "most-read", "most-viewed"})
@@ -120,3 +123,28 @@ def in_feed(el: Node, depth: int = 4) -> bool:
         ):
             return True
     return False
+
+
+REGION_CANDIDATES = ", ".join([*sorted(OUTSIDE_TAGS), "[role]", "[class]", "[id]"])
+# What a region beside the article does not hold (a wrapper of the whole page whose class
+# says "has-sidebar" names no region), and the quotes whose footer is their attribution.
+ARTICLE_PARTS = "article, main, h1"
+QUOTE_TAGS = frozenset({"blockquote", "figure"})
+
+
+def regions_beside_article(root: Node) -> list[Node]:
+    """The outermost elements of a page that name a region beside the article
+    (``names_a_region``, as for placeholders), other than the page itself, a wrapper holding
+    the article, and a quote's ``<footer>`` or ``<aside>``."""
+    found: list[Node] = []
+    held: set[int] = set()
+    for el in root.css(REGION_CANDIDATES):
+        if el.tag in FLOW_ENDS or not names_a_region(el):
+            continue
+        above = list(ancestors(el))
+        if any(node.mem_id in held or node.tag in QUOTE_TAGS for node in above):
+            continue
+        if el.css_first(ARTICLE_PARTS) is None:
+            held.add(el.mem_id)
+            found.append(el)
+    return found
