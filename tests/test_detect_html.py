@@ -1156,3 +1156,23 @@ def test_a_placeholder_in_a_latest_posts_box_is_not_an_embed():
     assert find_posts(page).embeds == []
     inline = page.replace("latest-posts", "post-box")  # the same box in the flow is one
     assert [e.status_id for e in find_posts(inline).embeds] == ["1453110110599868418"]
+
+
+@pytest.mark.parametrize(
+    ("signature", "author"),
+    [
+        ("&mdash; Jean—Luc Picard (@jlp)", "Jean—Luc Picard"),
+        ("&mdash; Jean&mdash;Luc Picard (@jlp)", "Jean—Luc Picard"),
+        ("— Star Fleet - HQ (@jlp)", "Star Fleet - HQ"),
+    ],
+)
+def test_publish_signature_of_a_display_name_with_dashes(signature, author):
+    """The post's text may run on the signature's line (no ``<p>``)."""
+    page = (
+        '<html><body><blockquote class="twitter-tweet">Engage — now. '
+        f'{signature} <a href="https://twitter.com/jlp/status/1786049023310382281">May 1, 2024'
+        "</a></blockquote></body></html>"
+    )
+    (embed,) = find_posts(page).embeds
+    assert (embed.status_id, embed.handle) == ("1786049023310382281", "jlp")
+    assert (embed.author, embed.text, embed.date) == (author, "Engage — now.", "2024-05-01")

@@ -445,3 +445,28 @@ def test_hugo_and_jekyll_tweet_shortcodes_in_markdown(shortcode, expected):
 def test_shortcodes_that_name_no_post(shortcode):
     text = f"Intro.\n\n{shortcode}\n\nAfter.\n"
     assert find_posts(text.encode(), html=False, include_links=True).embeds == []
+
+
+# signature line (with the post's text) → (display name, post text)
+DASHED_NAMES = {
+    "Engage.\n— Jean—Luc Picard (@jlp) May 1, 2024": ("Jean—Luc Picard", "Engage."),
+    "Engage. — Jean—Luc Picard (@jlp) May 1, 2024": ("Jean—Luc Picard", "Engage."),
+    # on the post's line, the publish em dash starts a name holding a hyphen or en dash
+    "Engage now — Star Fleet - HQ (@jlp) May 1, 2024": ("Star Fleet - HQ", "Engage now"),
+    "Engage now! — Star Fleet – HQ (@jlp) May 1, 2024": ("Star Fleet – HQ", "Engage now!"),
+    # a dash of the post's text is not the signature's
+    "Go — now — make it so. — Jean Luc (@jlp) May 1, 2024": ("Jean Luc", "Go — now — make it so."),
+    "Engage - now - Jean Luc (@jlp) May 1, 2024": ("Jean Luc", "Engage - now"),
+}
+
+
+@pytest.mark.parametrize("line", sorted(DASHED_NAMES))
+def test_signature_display_name_with_dashes(line):
+    (embed,) = find_posts(f"Intro.\n\n{line}\n\nAfter.\n".encode(), html=False).embeds
+    assert (embed.author, embed.text) == DASHED_NAMES[line]
+    assert (embed.handle, embed.date) == ("jlp", "2024-05-01")
+
+
+def test_an_em_dash_glued_to_a_word_does_not_start_a_signature():
+    text = "Intro.\n\nWhat a win—Jane Doe (@jd) said so, May 1, 2024.\n"
+    assert find_posts(text.encode(), html=False).embeds == []

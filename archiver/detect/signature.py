@@ -22,11 +22,12 @@ DASH = r"(?:—|–|&mdash;|--|-)"
 # A date as written after the handle: the rest of the line, short, with a digit in it.
 MAX_DATE_CHARS = 40
 MAX_DATE_WORDS = 6
-# Parsed from the right: display names may hold parentheses, colons, emoji or "(@x)". A handle's
+# Parsed from the right: display names may hold parentheses, colons, emoji, "(@x)" or an em
+# dash between two words ("Jean—Luc"), the one dash a name cannot start at. A handle's
 # underscores may be escaped (``(@ESA\\_Rosetta)``: Markdown from reader tools).
 SIGNATURE_RE = re.compile(
     rf"(?:^|(?<=\s)|(?<=[.!?\"”…]))(?P<dash>{DASH})[^\S\n]*"
-    r"(?P<name>(?:(?!\s[-–—]\s|—|&mdash;)[^\n]){0,100}?)[^\S\n]*"
+    r"(?P<name>(?:(?!\s[-–—]\s|(?<!\w)—|—(?!\w)|&mdash;)[^\n]){0,100}?)[^\S\n]*"
     r"\(@(?P<handle>(?:[A-Za-z0-9_]|\\_){1,15})\)[^\S\n]*"
     rf"(?P<date>(?=[^\n]{{0,{MAX_DATE_CHARS}}}?\d)[^\n@]{{1,{MAX_DATE_CHARS}}}?)[^\S\n]*$",
     re.M,
@@ -155,23 +156,31 @@ def find_signature(text: str) -> re.Match[str] | None:
     return None
 
 
-# A signature line of its own starts with the publish markup's em dash.
+# The publish markup's em dash before the display name: starting a line, or after the
+# post's text on the same line (after a space or a sentence's end, with a space after it).
 LINE_DASH = re.compile(r"[^\S\n]*(?:—|&mdash;)[^\S\n]*")
+INLINE_DASH = re.compile(r"(?<=[\s.!?\"”…])(?:—|&mdash;)[^\S\n]+")
 
 
-def whole_line_name(text: str, match: re.Match[str]) -> tuple[int, str] | None:
+def em_dash_name(text: str, match: re.Match[str]) -> tuple[int, str] | None:
     """The pattern takes the dash nearest the handle, so a display name holding a hyphen or
-    en dash (``— ABC 7 News - WJLA (@ABC7News)``) would lose its first part: on a line that
-    starts with an em dash, the signature is the whole line: where it starts and the name,
-    or None when the pattern's match stands."""
+    en dash (``— ABC 7 News - WJLA (@ABC7News)``) would lose its first part: when the em
+    dash of the publish markup comes before it on the line (at its start, or after the
+    post's text), the signature starts there. Where it starts and the name, or None when
+    the pattern's match stands."""
     if match.group("dash") not in ("-", "–"):
         return None
     line_start = text.rfind("\n", 0, match.start()) + 1
     lead = LINE_DASH.match(text, line_start)
+    start = line_start
+    if lead is None:
+        inline = list(INLINE_DASH.finditer(text, line_start, match.start()))
+        lead = inline[-1] if inline else None
+        start = lead.start() if lead else start
     if lead is None or lead.end() >= match.start():
         return None
     name = text[lead.end() : match.start("handle") - 2].strip()
-    return (line_start, name) if len(name) <= 100 and "(@" not in name else None
+    return (start, name) if len(name) <= 100 and "(@" not in name else None
 
 
 def split_signature(text: str, language: str | None = None) -> tuple[str, Signature | None]:
@@ -181,7 +190,7 @@ def split_signature(text: str, language: str | None = None) -> tuple[str, Signat
     if not match:
         return text, None
     date_text = match.group("date").strip()
-    start, name = whole_line_name(text, match) or (match.start(), match.group("name").strip())
+    start, name = em_dash_name(text, match) or (match.start(), match.group("name").strip())
     return text[:start].rstrip(), {
         "author": name or None,
         "handle": match.group("handle").replace("\\", ""),  # Markdown's escaped "\\_"
