@@ -16,15 +16,17 @@ below, from the strongest evidence to the weakest:
   ``data-tweetid`` (an ID or a status URL), a status URL as a ``data-*``/``cite``/``url``
   attribute's value (CKEditor ``<oembed url>``, ``data-oembed-url``; never inside JSON),
   component props naming one post (``{"tweetId": …}``), Substack ``data-attrs``, react-tweet
-  cards, small twitter-classed containers (consent placeholders) holding a single post, and
-  a block whose whole content is one bare status URL (a failed auto-embed).
+  cards, small twitter-classed containers (consent placeholders) holding a single post, a
+  block whose whole content is one bare status URL (a failed auto-embed), and a block
+  starting with a WordPress, Hugo or Jekyll tweet shortcode left as text.
 
 Placeholders only count in the article's flow (``placement``); markup kept as text or in an
 attribute (consent tools, lazy loaders) is parsed where it is (``hidden``); wherever a post
 ID is expected, a status URL is accepted too (``id_or_url``).
 
 An accepted element takes its whole subtree, so a wrapper, the blockquote inside it and the
-iframe it became are one embed. Status links elsewhere are ``link`` sightings.
+iframe it became are one embed. Status links elsewhere, and status URLs written in the
+prose, are ``link`` sightings.
 """
 
 from __future__ import annotations
