@@ -125,26 +125,37 @@ def in_feed(el: Node, depth: int = 4) -> bool:
     return False
 
 
-REGION_CANDIDATES = ", ".join([*sorted(OUTSIDE_TAGS), "[role]", "[class]", "[id]"])
 # What a region beside the article does not hold (a wrapper of the whole page whose class
 # says "has-sidebar" names no region), and the quotes whose footer is their attribution.
 ARTICLE_PARTS = "article, main, h1"
 QUOTE_TAGS = frozenset({"blockquote", "figure"})
+REGION_CANDIDATES = ", ".join([*sorted(OUTSIDE_TAGS | QUOTE_TAGS), "[role]", "[class]", "[id]"])
 
 
 def regions_beside_article(root: Node) -> list[Node]:
     """The outermost elements of a page that name a region beside the article
     (``names_a_region``, as for placeholders), other than the page itself, a wrapper holding
-    the article, and a quote's ``<footer>`` or ``<aside>``."""
+    the article, and a quote's ``<footer>`` or ``<aside>``. Linear in the page's size: a
+    page nesting thousands of such elements cost their square."""
+    holders = _holders(root, ARTICLE_PARTS)
     found: list[Node] = []
-    held: set[int] = set()
+    skipped: set[int] = set()  # below a region found, or in a quote
     for el in root.css(REGION_CANDIDATES):
-        if el.tag in FLOW_ENDS or not names_a_region(el):
+        if el.mem_id in skipped:
             continue
-        above = list(ancestors(el))
-        if any(node.mem_id in held or node.tag in QUOTE_TAGS for node in above):
-            continue
-        if el.css_first(ARTICLE_PARTS) is None:
-            held.add(el.mem_id)
-            found.append(el)
+        quote = el.tag in QUOTE_TAGS
+        if quote or (el.tag not in FLOW_ENDS and el.mem_id not in holders and names_a_region(el)):
+            skipped.update(node.mem_id for node in descendants(el, "*"))
+            found += [] if quote else [el]
     return found
+
+
+def _holders(root: Node, selector: str) -> set[int]:
+    """``mem_id`` of each element matching ``selector`` and of each of their ancestors."""
+    held: set[int] = set()
+    for el in root.css(selector):
+        node: Node | None = el
+        while node is not None and node.is_element_node and node.mem_id not in held:
+            held.add(node.mem_id)
+            node = node.parent
+    return held
