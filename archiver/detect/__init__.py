@@ -27,7 +27,7 @@ from .prefilter import (
     text_marker_count,
 )
 from .spans import line_span
-from .text import SIGHTING_LINES_FACTOR, SIGHTING_LINES_MIN, TextHit, find_text_embeds
+from .text import TextHit, find_text_embeds
 
 if TYPE_CHECKING:  # the parser is imported on the first parse, so `archive --help` stays quick
     from .dom import Node
@@ -221,18 +221,17 @@ def _from_html(
     fragments = expand_hidden_markup(root)
     sources = b"\n".join([raw, *(fragment.source for fragment in fragments)])
     found = find_embeds(root, sources, include_links=include_links, hints=hints, expanded=True)
-    elements = {f.element.mem_id: f.element for f in found}  # link sightings may share one
-    spans = _markup_spans(elements, fragments, root, source)
-    raws = {key: _raw_text(el, spans[key], source) for key, el in elements.items()}
-    found = _bounded_sightings(found, raws, len(raw))
     markup = [f for f in found if f.method != "link"]
+    # A sighting in the prose keeps its text as its raw: it has no markup of its own.
+    spans = _markup_spans([f for f in found if f.raw is None], fragments, root, source)
+    raws = {id(f): f.raw or _raw_text(f.element, spans.get(id(f)), source) for f in found}
     text_hits: list[TextHit] = []
     sentinel_lines: list[int] = []
     # Flattening the page for text forms is the costly part of a scan: only worth it when a
     # text marker (a signature or title line) lies outside the markup embeds found.
     on_page = text_marker_count(raw) if hints.text_markers is None else hints.text_markers
     if hints.text_forms and on_page > sum(
-        text_marker_count(raws[f.element.mem_id].encode("utf-8", "surrogatepass")) for f in markup
+        text_marker_count(raws[id(f)].encode("utf-8", "surrogatepass")) for f in markup
     ):
         text_hits, sentinel_lines = _text_forms(root, [f.element for f in markup])
     # A text hit goes just before the first markup embed whose placeholder line follows it.
@@ -253,9 +252,7 @@ def _from_html(
     return [
         _text_embed(position, item, in_markup=True)
         if isinstance(item, TextHit)
-        else _markup_embed(
-            position, item, raws[item.element.mem_id], spans[item.element.mem_id], source
-        )
+        else _markup_embed(position, item, raws[id(item)], spans.get(id(item)), source)
         for position, item in enumerate(ordered)
     ]
 
@@ -293,37 +290,20 @@ def _is_utf8_of(text: str, raw: bytes, source: PageBytes | None) -> bool:
 
 
 def _markup_spans(
-    elements: dict[int, Node], fragments: list[Fragment], root: Node, source: PageBytes | None
+    found: list, fragments: list[Fragment], root: Node, source: PageBytes | None
 ) -> dict[int, tuple[int, int] | None]:
-    """The byte range of each found element's markup in the page (None where not exact), by
-    the element's ``mem_id``."""
+    """The byte range of each found element's markup in the page (None where not exact)."""
     if source is None:
-        return dict.fromkeys(elements)
+        return {id(f): None for f in found}
     from .locate import Locator
 
     locator = Locator(source.data, root, [fragment.wrapper for fragment in fragments])
-    spans = locator.locate_all(list(elements.values()))
-    located = [
-        (el, source.to_page(span)) for el, span in zip(elements.values(), spans, strict=True)
-    ]
-    return {el.mem_id: span if span and _shows(source, span, el) else None for el, span in located}
-
-
-def _bounded_sightings(found: list, raws: dict[int, str], size: int) -> list:
-    """Found items less the link sightings past a budget. A sighting in an element's text
-    keeps the element's markup as its raw, so a paragraph naming thousands of posts would
-    repeat it thousands of times: as in a text page (``find_text_embeds``), the raws of the
-    sightings may total ``SIGHTING_LINES_FACTOR`` times the page (at least
-    ``SIGHTING_LINES_MIN`` characters); the sightings past that are not reported."""
-    room = max(SIGHTING_LINES_MIN, SIGHTING_LINES_FACTOR * size)
-    kept = []
-    for item in found:
-        if item.method == "link":
-            room -= len(raws[item.element.mem_id])
-            if room < 0:
-                continue
-        kept.append(item)
-    return kept
+    spans = locator.locate_all([item.element for item in found])
+    located = [(item, source.to_page(span)) for item, span in zip(found, spans, strict=True)]
+    return {
+        id(item): span if span and _shows(source, span, item.element) else None
+        for item, span in located
+    }
 
 
 def _shows(source: PageBytes, span: tuple[int, int], element: Node) -> bool:

@@ -31,6 +31,7 @@ prose, are ``link`` sightings.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -67,7 +68,13 @@ from .hidden import attribute_markup, expand_hidden_markup
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
 from .prefilter import ALL_SEARCHES, PageHints
 from .signature import split_signature
-from .text import find_shortcodes, may_hold_shortcode, parse_title
+from .text import (
+    SIGHTING_LINES_FACTOR,
+    SIGHTING_LINES_MIN,
+    find_shortcodes,
+    may_hold_shortcode,
+    parse_title,
+)
 from .tree import ID_ATTRS, status_links, subtree_ids, text_content
 
 # twttr.widgets.createTweet("ID", element): a post rendered by script, no markup at all.
@@ -99,6 +106,7 @@ class Found:
     date: str | None = None
     media: tuple[str, ...] = ()
     date_text: str | None = None
+    raw: str | None = None  # a sighting in the prose: its text (no markup of its own)
 
 
 def _parent_id(el: Node) -> int | None:
@@ -642,11 +650,12 @@ def find_embeds(
     # says ``status``) are judged in bounded time and do not count.
     heavy = {el.mem_id for el in found_candidates if _reads_subtree(el)}
     nesting = AncestorCount(lambda node: node.mem_id in heavy)
+    sightings = Sightings(len(markup))
     for el in found_candidates:
         if el.mem_id in taken or nesting.of(el) > MAX_CANDIDATE_NESTING:
             continue
         hit = judge(el)
-        hits = [(el, hit)] if hit is not None else link_sightings(el) if include_links else []
+        hits = [(el, hit)] if hit is not None else sightings.of(el) if include_links else []
         for node, item in hits:
             found.append(item)
             at.append(node)
@@ -668,26 +677,38 @@ def in_document_order(root: Node, found: list[Found], at: list[Node]) -> list[Fo
     return [found[i] for i in sorted(range(len(found)), key=keys.__getitem__)]
 
 
-def link_sightings(el: Node) -> list[tuple[Node, Found]]:
+class Sightings:
     """The posts an element that is no embed names (``link`` sightings, for
     ``include_links``), each with the node it stands at: a link's address (it must point at
     the post: a share link whose ``?url=`` names a post is not a sighting of it), and each
     status URL written as plain text in the element's own visible text (prose naming a
-    post, as a line of a text file does; a link's text is its label, the address says
-    where it goes)."""
-    if el.tag == "a":
-        status = bare_status(get(el, "href") or "")
-        text = clean_text(text_of(el)) or None
-        return [(el, Found(el, "link", *status, text=text))] if status else []
-    runs = [(el.first_child, lead_text(el)), *((kid.next, tail_text(kid)) for kid in el.iter())]
-    named = [(run, text) for run, text in runs if run and text and "status" in text]
-    if not named or el.tag in INVISIBLE or any(node.tag == "a" for node in ancestors(el)):
-        return []
-    return [
-        (run, Found(el, "link", post_id, handle=handle))
-        for run, text in named
-        for post_id, handle in iter_statuses(text)
-    ]
+    post, as a line of a text file does; a link's text is its label, its address says
+    where it goes).
+
+    A sighting in the prose keeps its run of text as its raw, so a run of thousands made as
+    many copies: as in a text page (``find_text_embeds``), those raws may total
+    ``SIGHTING_LINES_FACTOR`` times the page (at least ``SIGHTING_LINES_MIN`` characters);
+    the sightings past that are not reported."""
+
+    def __init__(self, size: int) -> None:
+        self.room = max(SIGHTING_LINES_MIN, SIGHTING_LINES_FACTOR * size)
+        self.links_above = AncestorCount(lambda node: node.tag == "a")  # linear when nested
+
+    def of(self, el: Node) -> list[tuple[Node, Found]]:
+        if el.tag == "a":
+            status = bare_status(get(el, "href") or "")
+            text = clean_text(text_of(el)) or None
+            return [(el, Found(el, "link", *status, text=text))] if status else []
+        runs = [(el.first_child, lead_text(el)), *((kid.next, tail_text(kid)) for kid in el.iter())]
+        named = [(run, text) for run, text in runs if run and text and "status" in text]
+        if not named or el.tag in INVISIBLE or self.links_above.of(el):
+            return []
+        found: list[tuple[Node, Found]] = []
+        for run, text in named:
+            share = list(itertools.islice(iter_statuses(text), self.room // len(text)))
+            found += [(run, Found(el, "link", *status, raw=text)) for status in share]
+            self.room -= len(text) * len(share)
+        return found
 
 
 SUBTREE_TAGS = frozenset({"blockquote", "figure", "amp-twitter"})
