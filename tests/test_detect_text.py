@@ -6,6 +6,7 @@ Each fixture in tests/fixtures/text/ is a small hand-written text (invented name
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -440,6 +441,7 @@ def test_hugo_and_jekyll_tweet_shortcodes_in_markdown(shortcode, expected):
         "{% tweet 14531101105998684180 %}",
         '[tweet id="14531101105998684180"]',  # its first 19 digits were taken for the ID
         '[tweet id="owl"]',
+        '[tweet id="552230355781320704abc"]',  # its leading digits were taken for the ID
     ],
 )
 def test_shortcodes_that_name_no_post(shortcode):
@@ -470,3 +472,19 @@ def test_signature_display_name_with_dashes(line):
 def test_an_em_dash_glued_to_a_word_does_not_start_a_signature():
     text = "Intro.\n\nWhat a win—Jane Doe (@jd) said so, May 1, 2024.\n"
     assert find_posts(text.encode(), html=False).embeds == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "{{< tweet " + " " * 1500 + "x",  # 1,000 spaces took 4 CPU-s, their cube
+        "{% tweet " + "a" * 50_000,  # 20,000 took 1.2 s, their square
+        "[tweet " * 50_000,
+        "{{< tweet " * 50_000,
+    ],
+    ids=["hugo-spaces", "jekyll-run", "wordpress-openers", "hugo-openers"],
+)
+def test_unclosed_shortcodes_cost_linear_time(line):
+    started = time.process_time()
+    assert find_posts(f"Intro.\n\n{line}\n".encode(), html=False).embeds == []
+    assert time.process_time() - started < 2

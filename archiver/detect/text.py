@@ -20,8 +20,11 @@ from dataclasses import dataclass
 
 from ..normalize import clean_text, comparable, is_truncated, split_media
 from ..urls import (
+    WEB_URL_RE,
     bare_status,
+    canonical_id,
     clean_handle,
+    find_status,
     iter_statuses,
     parse_post_ref,
 )
@@ -136,18 +139,19 @@ def _paragraph_before(
 # ``{{< tweet ID >}}``, and ``{{% … %}}``); Jekyll ``{% twitter URL %}`` (jekyll-twitter-plugin,
 # ``{% twitter oembed URL %}`` in its 1.x) and ``{% tweet URL %}``. Hugo's escaped
 # ``{{</* tweet … */>}}`` shows the shortcode in documentation: it is not matched. Hugo and
-# Liquid names are case-sensitive; the spacing is what the pre-filter's markers cover.
+# Liquid names are case-sensitive; the spacing is what the pre-filter's markers cover. The
+# arguments are one run that cannot hold the closing bracket (read in linear time: runs
+# that could overlap took minutes on a long line), then parsed in Python.
 SHORTCODE_RE = re.compile(
-    r"\[tweet\s+(?:(?:id|tweet)\s*=\s*[\"']?(?P<id>0*[0-9]{1,19})(?![0-9])[\"']?|(?:url\s*=\s*)?"
-    r"[\"']?(?P<url>https?://[^\s\]\"']+))[^\]]*\]"
-    r"|(?-i:\{\{[<%] *(?:tweet|twitter|x)(?:_simple)?\s+(?P<args>[^\n{}]*?)\s*/?[>%]\}\}"
-    r"|\{%-? ?(?:twitter|tweet)\s+(?:oembed\s+)?(?P<ref>[^\s%]+)[^\n%]*%\})",
+    r"\[tweet(?P<wordpress>\s[^\[\]]*)\]"
+    r"|(?-i:\{\{[<%] *(?:tweet|twitter|x)(?:_simple)?(?P<hugo>\s[^\n{}<>%]*)[>%]\}\}"
+    r"|\{%-? ?(?:twitter|tweet)(?P<jekyll>\s[^\n%]*)%\})",
     re.IGNORECASE,
 )
 SHORTCODE_OPENERS = ("[tweet", "{{", "{%")
-# A Hugo argument: ``name=value`` or a positional value; values quoted or not (a CMS that
-# kept the shortcode as text may have curled its quotes).
-_HUGO_ARG = re.compile(r"(?:(?P<name>\w+)\s*=\s*)?(?P<value>\S+)")
+# An argument: ``name=value`` or a value alone; values quoted or not (a CMS that kept the
+# shortcode as text may have curled its quotes).
+_ARGUMENT = re.compile(r"(?:(?P<name>\w+)\s*=\s*)?(?P<value>\S+)")
 _QUOTES = "\"'`“”″‘’"
 
 
@@ -157,31 +161,48 @@ def may_hold_shortcode(text: str) -> bool:
 
 
 def _post_ref(value: str | None) -> tuple[str, str | None] | None:
-    """The post a shortcode's argument names: an ID or a status URL, quoted or not."""
-    value = (value or "").strip(_QUOTES)
+    """The post a shortcode's argument names: an ID or a status URL."""
     return parse_post_ref(value) if value else None
 
 
-def _hugo_post(args: str) -> tuple[str, str | None] | None:
-    """The post a Hugo shortcode's arguments name: ``id`` (or the first positional value)
-    and ``user``."""
+def _wordpress_post(args: str) -> tuple[str, str | None] | None:
+    """``[tweet …]``: its first argument, ``id=``/``tweet=`` an ID, else a status URL."""
+    first = _ARGUMENT.search(args)
+    if first is None:
+        return None
+    name, value = (first.group("name") or "").lower(), first.group("value").strip(_QUOTES)
+    if name in ("id", "tweet"):
+        return (post_id, None) if (post_id := canonical_id(value)) else None
+    return find_status(value) if name in ("", "url") and WEB_URL_RE.match(value) else None
+
+
+def _generator_post(args: str) -> tuple[str, str | None] | None:
+    """Hugo's ``id`` (or first value) and ``user``; Jekyll's first value (after its 1.x
+    ``oembed``), an ID or a status URL."""
     named: dict[str, str] = {}
-    for match in _HUGO_ARG.finditer(args):
-        named.setdefault((match.group("name") or "").lower(), match.group("value"))
-    status = _post_ref(named.get("id") or named.get(""))
+    values: list[str] = []
+    for match in _ARGUMENT.finditer(args):
+        value = match.group("value").strip(_QUOTES)
+        if match.group("name"):
+            named.setdefault(match.group("name").lower(), value)
+        else:
+            values.append(value)
+    values = values[1:] if values[:1] == ["oembed"] else values
+    status = _post_ref(named.get("id") or (values[0] if values else None))
     if status is None:
         return None
-    return status[0], clean_handle(named.get("user", "").strip(_QUOTES)) or status[1]
+    return status[0], clean_handle(named.get("user")) or status[1]
 
 
 def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
     """(status id, handle) of every tweet shortcode (WordPress, Hugo, Jekyll) in a string."""
     found: list[tuple[str, str | None]] = []
     for match in SHORTCODE_RE.finditer(text):
-        if match.group("args") is not None:
-            status = _hugo_post(match.group("args"))
+        wordpress = match.group("wordpress")
+        if wordpress is not None:
+            status = _wordpress_post(wordpress)
         else:
-            status = _post_ref(match.group("id") or match.group("url") or match.group("ref"))
+            status = _generator_post(match.group("hugo") or match.group("jekyll"))
         if status:
             found.append(status)
     return found
