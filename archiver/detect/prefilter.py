@@ -10,6 +10,8 @@ for ``@``. Each hit is then checked for the context that makes it real:
 * a status path (``/status``, ``%2Fstatus``, ``&#x2F;status``) only counts with a post host
   (twitter, x.com, a mirror) just before it, as the URL grammar requires;
 * ``twitter-tweet`` preceded by a dot is a CSS selector, not markup;
+* a Hugo or Jekyll opening (``{{<``, ``{% t``…) only counts with a tweet shortcode's name
+  (``tweet``, ``twitter``, ``x``) just after it: templates of every kind write the rest;
 * ``(@`` only counts as the signature of a flattened embed: ``(@handle)`` then a date in any
   locale (a year soon after, or an English month name), possibly after a few tags
   (``<a href=…>18. März 2025</a>``).
@@ -52,9 +54,18 @@ BASE64_MARKERS = base64_markers(b"twitter-tweet") + base64_markers(b"/status/")
 # is four bytes or more: shorter ones slowed the automaton by half. Those that other
 # templates write too count only when a tweet shortcode's name follows (``SHORTCODE_AHEAD``).
 SHORTCODE_MARKERS = (
-    *(b"[tweet", b"{{&lt;"),
-    *(b"{{< ", b"{{<t", b"{{<x", b"{{% ", b"{{%t", b"{{%x"),
-    *(b"{% t", b"{%tw", b"{%- ", b"{%-t"),
+    b"[tweet",
+    b"{{&lt;",
+    b"{{< ",
+    b"{{<t",
+    b"{{<x",
+    b"{{% ",
+    b"{{%t",
+    b"{{%x",
+    b"{% t",
+    b"{%tw",
+    b"{%- ",
+    b"{%-t",
 )
 SHORTCODE_AHEAD = re.compile(
     rb"\{\{(?:<|%|&lt;) *(?:tweet|twitter|x)(?:_simple)?\s|\{%-? ?(?:twitter|tweet)\s"
