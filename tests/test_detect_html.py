@@ -1008,21 +1008,10 @@ def test_a_status_url_as_plain_text_in_prose_is_a_link_as_in_a_text_file():
     page = f"<html><body><p>Intro.</p><p>{PROSE_URL}</p></body></html>".encode()
     assert find_posts(page).embeds == []
     (link,) = find_posts(page, include_links=True).embeds
-    (in_text,) = find_posts(
-        f"Intro.\n\n{PROSE_URL}\n".encode(), html=False, include_links=True
-    ).embeds
-    assert (
-        summary(link)
-        == summary(in_text)
-        == (
-            "link",
-            "1901955510931214337",
-            "harbourdesk",
-            None,
-            None,
-            None,
-        )
-    )
+    text = f"Intro.\n\n{PROSE_URL}\n".encode()
+    (in_text,) = find_posts(text, html=False, include_links=True).embeds
+    assert summary(link) == summary(in_text)
+    assert summary(link)[:3] == ("link", "1901955510931214337", "harbourdesk")
     assert link.raw == in_text.raw == PROSE_URL  # the text it stands in, as a text file's line
     assert link.raw_start is None  # prose has no markup of its own
 
@@ -1058,8 +1047,8 @@ def test_status_urls_outside_prose_are_not_sightings(markup):
 
 
 def test_thousands_of_status_urls_in_one_paragraph_keep_a_bounded_copy_of_it() -> None:
-    """Each sighting in an element's text keeps the element as its raw: as in a text page,
-    the first ones are kept, as many as 16 MiB of raws hold."""
+    """Each sighting in the prose keeps its run of text as its raw: as in a text page, the
+    first ones are kept, as many as 16 MiB of raws hold."""
     from archiver.detect.text import SIGHTING_LINES_MIN
 
     urls = " ".join(f"https://x.com/a/status/{1000 + i}" for i in range(5000))

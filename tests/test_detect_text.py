@@ -404,7 +404,7 @@ JEKYLL_POST = "https://twitter.com/jekyllrb/status/518821243320287232"
     ("shortcode", "expected"),
     [
         (f'{{{{< tweet user="SanDiegoZoo" id="{ZOO}" >}}}}', (ZOO, "SanDiegoZoo")),
-        (f"{{{{< tweet {ZOO} >}}}}", (ZOO, None)),  # Hugo before 0.89: the ID alone
+        (f"{{{{< tweet {ZOO} >}}}}", (ZOO, None)),  # older Hugo: the ID alone
         (f'{{{{< twitter user="SanDiegoZoo" id="{ZOO}" >}}}}', (ZOO, "SanDiegoZoo")),
         (f'{{{{<x id="{ZOO}" user="SanDiegoZoo" />}}}}', (ZOO, "SanDiegoZoo")),
         (f"{{{{% x user=SanDiegoZoo id={ZOO} %}}}}", (ZOO, "SanDiegoZoo")),

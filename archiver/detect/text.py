@@ -22,9 +22,7 @@ from ..normalize import clean_text, comparable, is_truncated, split_media
 from ..urls import (
     WEB_URL_RE,
     bare_status,
-    canonical_id,
     clean_handle,
-    find_status,
     iter_statuses,
     parse_post_ref,
 )
@@ -166,14 +164,14 @@ def _post_ref(value: str | None) -> tuple[str, str | None] | None:
 
 
 def _wordpress_post(args: str) -> tuple[str, str | None] | None:
-    """``[tweet …]``: its first argument, ``id=``/``tweet=`` an ID, else a status URL."""
+    """``[tweet …]``: its first argument, ``id=``/``tweet=`` (an ID, or a status URL), else
+    a status URL."""
     first = _ARGUMENT.search(args)
     if first is None:
         return None
     name, value = (first.group("name") or "").lower(), first.group("value").strip(_QUOTES)
-    if name in ("id", "tweet"):
-        return (post_id, None) if (post_id := canonical_id(value)) else None
-    return find_status(value) if name in ("", "url") and WEB_URL_RE.match(value) else None
+    address = name in ("", "url") and WEB_URL_RE.match(value)
+    return _post_ref(value) if name in ("id", "tweet") or address else None
 
 
 def _generator_post(args: str) -> tuple[str, str | None] | None:
