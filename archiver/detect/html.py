@@ -681,9 +681,10 @@ class Sightings:
     """The posts an element that is no embed names (``link`` sightings, for
     ``include_links``), each with the node it stands at: a link's address (it must point at
     the post: a share link whose ``?url=`` names a post is not a sighting of it), and each
-    status URL written as plain text in the element's own visible text (prose naming a
-    post, as a line of a text file does; a link's text is its label, its address says
-    where it goes).
+    status URL written as plain text in the element's own text (prose naming a post, as a
+    line of a text file does), wherever links count (``<noscript>`` and ``<template>``
+    content too), but not in a script, a style, or a link's label (its address says where
+    it goes).
 
     A sighting in the prose keeps its run of text as its raw, so a run of thousands made as
     many copies: as in a text page (``find_text_embeds``), those raws may total
