@@ -9,6 +9,7 @@ documents are checked, under every combination of hints.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from pathlib import Path
 
@@ -48,9 +49,8 @@ def accepted(el: Node, hints: PageHints) -> bool:
     if el.tag == "blockquote" or any(w in v for v in values for w in ("status", "weet", "witter")):
         return True
     ids = any(name in el.attributes for name in ("data-tweet-id", "data-tweetid", "data-tweet"))
-    text_url = any(
-        word in t for t in _text_children(el) for word in ("/status", "[tweet", "{{<", "{%")
-    )
+    words = ("/status", "[tweet", *(("{{<", "{%") if hints.generators else ()))
+    text_url = any(word in t for t in _text_children(el) for word in words)
     script = el.tag == "script" and "createTweet" in el.text()
     lead = _text_children(el)[0]
     encoded = any(marker in v for v in [*values, lead] for marker in ENCODED)
@@ -97,6 +97,8 @@ def test_text_children_and_tails_count_for_their_parent():
     root = parse(markup)
     found = candidates(root, markup.encode(), HINT_SETS[-1])
     assert [el.tag for el in found] == ["p", "div", "script", "span", "li", "dd"]
+    no_generator = dataclasses.replace(HINT_SETS[-1], generators=False)  # none on the page
+    assert [el.tag for el in candidates(root, markup.encode(), no_generator)][4:] == []
     assert candidates(root, markup.encode(), HINT_SETS[0]) == []  # none without their hint
 
 

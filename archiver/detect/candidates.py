@@ -7,8 +7,8 @@ core test is: a ``<blockquote>``, or an element with an attribute value holding 
 something (``prefilter.PageHints``):
 
 * ``id_attributes``: a ``data-tweet-id`` / ``data-tweetid`` / ``data-tweet`` attribute;
-* ``text_urls``: a text child holding ``/status``, ``[tweet``, ``{{<`` or ``{%`` (a URL or a
-  WordPress, Hugo or Jekyll shortcode as text);
+* ``text_urls``: a text child holding ``/status`` or ``[tweet`` (a URL or a WordPress
+  shortcode as text), and with ``generators`` ``{{<`` or ``{%`` (Hugo's or Jekyll's);
 * ``scripts``: a ``<script>`` calling ``createTweet``;
 * ``encoded``: an attribute value or an element's leading text holding base64 of embed
   markup (Borlabs Cookie 3 and 2).
@@ -32,7 +32,8 @@ from .prefilter import ALL_SEARCHES, BASE64_MARKERS, PageHints
 from .tree import ID_ATTRS
 
 CORE_WORDS = ("status", "weet", "witter")
-TEXT_URL_WORDS = ("/status", "[tweet", "{{<", "{%")  # "{%" also starts Hugo's "{{%"
+TEXT_URL_WORDS = ("/status", "[tweet")
+GENERATOR_WORDS = ("{{<", "{%")  # "{%" also starts Hugo's "{{%"
 ENCODED_WORDS = tuple(marker.decode("ascii") for marker in BASE64_MARKERS)
 # What ends an unquoted attribute value (the run before a value holding a word), and what
 # ends an attribute name; each searched backwards by one greedy match in C (``_last``).
@@ -143,18 +144,25 @@ def _core(el: Node) -> bool:
     return any(word in values for word in CORE_WORDS)
 
 
-def _text_url(el: Node) -> bool:
+def text_words(hints: PageHints) -> tuple[str, ...]:
+    """What a text child holds to make its element a candidate (with ``text_urls``): the
+    shortcodes of site generators only on a page that holds one (each word searched costs
+    a pass over the page's text)."""
+    return TEXT_URL_WORDS + GENERATOR_WORDS if hints.generators else TEXT_URL_WORDS
+
+
+def _text_url(el: Node, words: tuple[str, ...]) -> bool:
     """A text child (the element's leading text, or the text after any child) holds a URL
     form."""
-    return _holds(lead_text(el), TEXT_URL_WORDS) or any(
-        _holds(tail_text(child), TEXT_URL_WORDS) for child in el.iter()
+    return _holds(lead_text(el), words) or any(
+        _holds(tail_text(child), words) for child in el.iter()
     )
 
 
 def _extra(el: Node, hints: PageHints) -> bool:
     return bool(
         (hints.id_attributes and any(get(el, name) is not None for name in ID_ATTRS))
-        or (hints.text_urls and _text_url(el))
+        or (hints.text_urls and _text_url(el, text_words(hints)))
         or (hints.scripts and el.tag == "script" and "createTweet" in text_content(el))
         or (hints.encoded and any(_holds(v, ENCODED_WORDS) for v in attribute_values(el)))
         or (hints.encoded and _holds(lead_text(el), ENCODED_WORDS))
@@ -175,7 +183,7 @@ def selector(
     if hints.id_attributes:
         parts += [f"[{name}]" for name in ID_ATTRS]
     if hints.text_urls:
-        parts += [f':lexbor-contains("{word}")' for word in TEXT_URL_WORDS]
+        parts += [f':lexbor-contains("{word}")' for word in text_words(hints)]
     if hints.scripts:
         parts.append("script")
     if hints.encoded:

@@ -217,6 +217,7 @@ class PageHints:
     text_forms: bool = True  # a title or signature line of a flattened embed
     id_attributes: bool = True  # data-tweet-id / data-tweetid / data-tweet
     text_urls: bool = True  # a status URL or shortcode in text, not inside a tag
+    generators: bool = True  # a Hugo or Jekyll shortcode's opening (WordPress's is a text URL)
     scripts: bool = True  # createTweet("ID") calls
     encoded: bool = True  # base64 of embed markup (in an attribute or a script's text)
     text_markers: int | None = None  # how many signature or title lines (None: not counted)
@@ -234,7 +235,7 @@ _TEXT_MARKER_SET = frozenset(TEXT_MARKERS)
 
 def survey(data: bytes) -> PageHints:
     """One pass over the page, noting every kind of marker it holds."""
-    markup = ids = text_urls = scripts = encoded = False
+    markup = ids = text_urls = generators = scripts = encoded = False
     text = 0
     for marker, start in _hits(data, _ALL, _SEARCHED):
         if marker in _TEXT_MARKER_SET:
@@ -251,7 +252,8 @@ def survey(data: bytes) -> PageHints:
             marker.endswith(b"status") and data.rfind(b">", 0, start) > data.rfind(b"<", 0, start)
         ):
             text_urls = True
-    return PageHints(markup, text > 0, ids, text_urls, scripts, encoded, text)
+            generators = generators or (marker in _SHORTCODE_MARKER_SET and marker != b"[tweet")
+    return PageHints(markup, text > 0, ids, text_urls, generators, scripts, encoded, text)
 
 
 def has_markers(data: bytes) -> bool:

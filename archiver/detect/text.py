@@ -146,7 +146,6 @@ SHORTCODE_RE = re.compile(
     r"|\{%-? ?(?:twitter|tweet)(?P<jekyll>\s[^\n%]*)%\})",
     re.IGNORECASE,
 )
-SHORTCODE_OPENERS = ("[tweet", "{{", "{%")
 # An argument: ``name=value`` or a value alone; values quoted or not (a CMS that kept the
 # shortcode as text may have curled its quotes).
 _ARGUMENT = re.compile(r"(?:(?P<name>\w+)\s*=\s*)?(?P<value>\S+)")
@@ -155,7 +154,7 @@ _QUOTES = "\"'`“”″‘’"
 
 def may_hold_shortcode(text: str) -> bool:
     """True when ``text`` holds the opening of a shortcode (a cheap test before the pattern)."""
-    return any(opener in text for opener in SHORTCODE_OPENERS)
+    return "[tweet" in text or "{{" in text or "{%" in text
 
 
 def _post_ref(value: str | None) -> tuple[str, str | None] | None:
@@ -254,12 +253,14 @@ class _Text:
     lines: list[str]
     linked: dict[int, tuple[str, str | None]]
     blank_mode: bool  # paragraphs are separated by blank lines
+    shortcodes: bool  # the text may hold a shortcode (each line is tested only then)
 
     @classmethod
     def of(cls, text: str) -> _Text:
         raw_lines = text.split("\n")
         lines, linked = _unmark(raw_lines)
-        return cls(raw_lines, lines, linked, any(not line.strip() for line in lines[1:-1]))
+        blank_mode = any(not line.strip() for line in lines[1:-1])
+        return cls(raw_lines, lines, linked, blank_mode, may_hold_shortcode(text))
 
     def raw(self, first: int, last: int) -> str:
         return "\n".join(self.raw_lines[first : last + 1])
@@ -328,7 +329,7 @@ def _signature_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | N
 def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int) -> list[TextHit]:
     """Shortcodes, a line that is one status URL, and (with ``include_links``) links, as many
     as ``room`` characters of their lines hold (each keeps its whole line as its text)."""
-    if may_hold_shortcode(line) and (shortcodes := find_shortcodes(line)):
+    if doc.shortcodes and may_hold_shortcode(line) and (shortcodes := find_shortcodes(line)):
         return [
             _line_hit(index, line, post_id, handle, "wordpress")
             for post_id, handle in shortcodes[: room // max(1, len(line))]
