@@ -140,7 +140,7 @@ def test_big_pages_are_searched_in_chunks_without_missing_a_marker(monkeypatch):
 def test_hugo_and_jekyll_shortcodes_are_markers(shortcode):
     page = b"<html><body><p>Intro.</p><p>" + shortcode + b"</p></body></html>"
     hints = survey(page)
-    assert hints.markup and hints.text_urls
+    assert hints.markup and hints.text_urls and hints.generators
     assert survey(shortcode).candidate  # a Markdown file
 
 
@@ -150,3 +150,5 @@ def test_hugo_and_jekyll_shortcodes_are_markers(shortcode):
 )
 def test_other_shortcodes_are_not_markers(template):
     assert not survey(b"<html><body><p>" + template + b"</p></body></html>").candidate
+    linked = b'<p><a href="https://x.com/a/status/1">a</a> ' + template + b" [tweet 1]</p>"
+    assert not survey(linked).generators  # their words are not searched for on the page
