@@ -1099,6 +1099,8 @@ LATEST_POST = "<p>Great news today!</p><p>— City Council (@citycouncil) March 
         f'<div role="complementary">{LATEST_POST}</div>',
         f'<section class="widget widget_recent_tweets">{LATEST_POST}</section>',
         f'<div class="c-recent-posts">{LATEST_POST}</div>',
+        f'<div id="footer"><div class="widget">{LATEST_POST}</div></div>',  # before HTML5
+        f'<div class="home-widgets"><div class="widget">{LATEST_POST}</div></div>',
     ],
 )
 def test_a_signature_in_a_region_beside_the_article_is_a_feed_not_an_embed(region):

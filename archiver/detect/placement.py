@@ -19,8 +19,8 @@ NOT_EMBED_CLASSES = re.compile(
 TWITTERISH = re.compile(r"tweet|twitter", re.I)
 # Regions beside the article, by a class/id word at the start or end of a name
 # ("sidebar-right", "related-posts", "c-sidebar", "hot-on-twitter", "trending", a "latest
-# tweet" or "recent posts" box). Not "widget": CMSs call their in-article embed blocks
-# widgets too.
+# tweet" or "recent posts" box, a "site-footer" or a theme's "footer-widgets"). Not
+# "widget": CMSs call their in-article embed blocks widgets too.
 FEED_WORDS = frozenset(
     {
         "sidebar",
@@ -42,6 +42,8 @@ FEED_WORDS = frozenset(
         "hot",
         "latest",
         "recent",
+        "footer",
+        "widgets",
     }
 )
 REGION_NAMES = frozenset({"widget-area", "hot-on-twitter", "most-read", "most-viewed"})
