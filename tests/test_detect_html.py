@@ -1119,6 +1119,9 @@ def test_a_signature_in_a_region_beside_the_article_is_a_feed_not_an_embed(regio
         " (@citycouncil) March 3, 2024</footer></blockquote></article>",
         # a wrapper of the whole page that says it has (no) sidebar is no region
         f"<div class='site no-sidebar'><h1>Title</h1><p>Intro.</p>{LATEST_POST}</div>",
+        # a live blog's newest entry is part of the article
+        f"<div class='liveblog'><div class='entry is-latest'>{LATEST_POST}</div></div>",
+        f"<div class='entry latest'>{LATEST_POST}</div>",
     ],
 )
 def test_a_signature_in_the_article_is_still_an_embed(article):

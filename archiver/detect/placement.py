@@ -18,9 +18,10 @@ NOT_EMBED_CLASSES = re.compile(
 )
 TWITTERISH = re.compile(r"tweet|twitter", re.I)
 # Regions beside the article, by a class/id word at the start or end of a name
-# ("sidebar-right", "related-posts", "c-sidebar", "hot-on-twitter", "trending", a "latest
-# tweet" or "recent posts" box, a "site-footer" or a theme's "footer-widgets"). Not
-# "widget": CMSs call their in-article embed blocks widgets too.
+# ("sidebar-right", "related-posts", "c-sidebar", "hot-on-twitter", "trending", a
+# "site-footer" or a theme's "footer-widgets"). Not "widget": CMSs call their in-article
+# embed blocks widgets too. "latest" and "recent" only in the names of post boxes
+# (``REGION_NAMES``): a live blog marks its newest entry "is-latest".
 FEED_WORDS = frozenset(
     {
         "sidebar",
@@ -40,13 +41,14 @@ FEED_WORDS = frozenset(
         "twitterfeed",
         "tweets",
         "hot",
-        "latest",
-        "recent",
         "footer",
         "widgets",
     }
 )
-REGION_NAMES = frozenset({"widget-area", "hot-on-twitter", "most-read", "most-viewed"})
+REGION_NAMES = frozenset(
+    {"widget-area", "hot-on-twitter", "most-read", "most-viewed"}
+    | {f"{when}-{what}" for when in ("latest", "recent") for what in ("tweet", "tweets", "posts")}
+)
 OUTSIDE_TAGS = frozenset({"aside", "nav", "footer"})
 OUTSIDE_ROLES = frozenset({"complementary", "navigation", "contentinfo"})
 NAME_PREFIXES = frozenset({"js", "c", "o", "l", "m", "u", "is", "has"})
