@@ -117,7 +117,8 @@ def guess_encoding(data: bytes) -> str | None:
 # The head's facts, found by a few patterns over the source (str or bytes: a page without
 # embeds is never decoded, only the values kept are). Only the meta tags we keep: finding
 # them by key is much cheaper than parsing every tag. Every key holds one of the hints, so
-# most tags (viewport, description, twitter:*) are passed over with a substring test.
+# most tags (viewport, description, twitter:*, og:image and the other og: keys not kept) are
+# passed over with a substring test.
 _META_KEYS = (
     "og:title",
     "og:url",
@@ -136,7 +137,7 @@ _HEAD_PATTERNS = {
     "canonical": (r"<link\s[^>]*rel\s*=\s*[\"']?canonical[^>]*>", re.I),
     "attr": (r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", 0),
 }
-_KEY_HINTS = ("og:", "date", "published")
+_KEY_HINTS = ("og:title", "og:url", "og:site_name", "date", "published")
 # Codecs (``codecs.lookup`` names) whose characters may hold the bytes of ASCII markup: their
 # heads cannot be searched as bytes. Every other codec Python has keeps ``<>"'=`` for markup.
 _ASCII_REUSING = ("utf-16", "utf-32", "utf-7", "iso2022", "hz")

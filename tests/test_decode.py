@@ -215,3 +215,19 @@ def test_the_hint_test_finds_what_the_case_blind_pattern_finds(tag: str) -> None
     for head in (tag, tag.encode("utf-8")):
         syntax = _SYNTAX[type(head)]
         assert _hinted(syntax, head) == (syntax.hint.search(head) is not None)
+
+
+def test_every_kept_meta_key_holds_a_hint_so_its_tag_is_read() -> None:
+    """The hints pass over most meta tags with a substring test: a kept key without one
+    would never be read."""
+    from archiver.decode import _KEY_HINTS, _META_KEYS
+
+    assert all(any(hint in key for hint in _KEY_HINTS) for key in _META_KEYS)
+    head = "".join(f'<meta property="{key}" content="v-{key}">' for key in _META_KEYS)
+    info = page_info(f"<html><head>{head}</head></html>")
+    assert (info.title, info.canonical_url, info.site, info.published_at) == (
+        "v-og:title",
+        "v-og:url",
+        "v-og:site_name",
+        "v-article:published_time",
+    )
