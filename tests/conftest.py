@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,12 @@ from click.testing import CliRunner
 
 from archiver.cli import cli
 from archiver.db import open_database
+
+# A shell starts a background job with SIGINT ignored, and the commands these tests start
+# would inherit that and never see the Ctrl-C the tests send them: handled here, SIGINT is
+# back to its default in every process started from the tests.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
