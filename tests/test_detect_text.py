@@ -488,3 +488,13 @@ def test_unclosed_shortcodes_cost_linear_time(line):
     started = time.process_time()
     assert find_posts(f"Intro.\n\n{line}\n".encode(), html=False).embeds == []
     assert time.process_time() - started < 2
+
+
+def test_shortcode_names_are_case_sensitive_as_the_pre_filter_assumes():
+    """WordPress shows ``[TWEET …]`` as it is written; whether other markers are on the page
+    (which let it past the pre-filter) makes no difference."""
+    upper = '[TWEET id="552230355781320704"]'
+    alone = f"Intro.\n\n{upper}\n\nAfter.\n".encode()
+    beside = f'Intro.\n\n[tweet id="20"] {upper}\n\nAfter.\n'.encode()
+    assert find_posts(alone, html=False).embeds == []
+    assert [e.status_id for e in find_posts(beside, html=False).embeds] == ["20"]

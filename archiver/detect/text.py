@@ -136,15 +136,15 @@ def _paragraph_before(
 # user="NAME" id="ID" >}}`` (also ``twitter``, ``x`` and their ``_simple`` forms, the old
 # ``{{< tweet ID >}}``, and ``{{% … %}}``); Jekyll ``{% twitter URL %}`` (jekyll-twitter-plugin,
 # ``{% twitter oembed URL %}`` in its 1.x) and ``{% tweet URL %}``. Hugo's escaped
-# ``{{</* tweet … */>}}`` shows the shortcode in documentation: it is not matched. Hugo and
-# Liquid names are case-sensitive; the spacing is what the pre-filter's markers cover. The
+# ``{{</* tweet … */>}}`` shows the shortcode in documentation: it is not matched. Shortcode
+# names are case-sensitive in all three (``[TWEET …]`` is shown as it is written, as the
+# pre-filter's markers assume); the spacing is what the pre-filter's markers cover. The
 # arguments are one run that cannot hold the closing bracket (read in linear time: runs
 # that could overlap took minutes on a long line), then parsed in Python.
 SHORTCODE_RE = re.compile(
     r"\[tweet(?P<wordpress>\s[^\[\]]*)\]"
-    r"|(?-i:\{\{[<%] *(?:tweet|twitter|x)(?:_simple)?(?P<hugo>\s[^\n{}<>%]*)[>%]\}\}"
-    r"|\{%-? ?(?:twitter|tweet)(?P<jekyll>\s[^\n%]*)%\})",
-    re.IGNORECASE,
+    r"|\{\{[<%] *(?:tweet|twitter|x)(?:_simple)?(?P<hugo>\s[^\n{}<>%]*)[>%]\}\}"
+    r"|\{%-? ?(?:twitter|tweet)(?P<jekyll>\s[^\n%]*)%\}"
 )
 # An argument: ``name=value`` or a value alone; values quoted or not (a CMS that kept the
 # shortcode as text may have curled its quotes).
