@@ -97,6 +97,14 @@ def test_page_without_markers_is_not_parsed(monkeypatch):
     assert detection.page.title == "Plain"
 
 
+@pytest.mark.parametrize("rule", [".twitter-tweet{margin:auto}", ".twitter-video{margin:auto}"])
+def test_a_stylesheet_naming_the_embed_classes_is_no_marker(rule):
+    data = f"<html><head><style>{rule}</style></head><body><p>Text.</p></body></html>"
+    assert not has_markers(data.encode())
+    markup = '<blockquote class="twitter-video"><p>A video</p></blockquote>'
+    assert has_markers(markup.encode())
+
+
 def test_markers_are_bytes_for_literal_search():
     assert all(isinstance(m, bytes) and m for m in MARKERS + TEXT_MARKERS)
 

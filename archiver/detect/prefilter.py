@@ -9,7 +9,7 @@ for ``@``. Each hit is then checked for the context that makes it real:
 
 * a status path (``/status``, ``%2Fstatus``, ``&#x2F;status``) only counts with a post host
   (twitter, x.com, a mirror) just before it, as the URL grammar requires;
-* ``twitter-tweet`` preceded by a dot is a CSS selector, not markup;
+* ``twitter-tweet`` or ``twitter-video`` preceded by a dot is a CSS selector, not markup;
 * a Hugo or Jekyll opening (``{{<``, ``{% t``…) only counts with a tweet shortcode's name
   (``tweet``, ``twitter``, ``x``) just after it: templates of every kind write the rest;
 * ``(@`` only counts as the signature of a flattened embed: ``(@handle)`` then a date in any
@@ -199,7 +199,7 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
     if marker.endswith(b"status"):
         window = data[max(0, start - HOST_WINDOW) : start]
         return any(hint in window for hint in HOST_HINTS)
-    if marker == b"twitter-tweet":
+    if marker in (b"twitter-tweet", b"twitter-video"):
         return data[start - 1 : start] != b"."
     if marker == b"(@":
         return SIGNATURE_AHEAD.match(data, start) is not None
