@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .clock import utcnow
 from .config import Config
@@ -143,7 +143,8 @@ def _expand(item: str) -> Iterator[Target]:
     if "://" in item:
         scheme = item.split("://", 1)[0].lower()
         if scheme in ("http", "https"):
-            yield Target("url", item, item)
+            problem = _url_problem(item)
+            yield Target("error", problem, item) if problem else Target("url", item, item)
         else:
             yield Target("error", f"unsupported URL scheme '{scheme}' (only http and https)", item)
         return
@@ -165,6 +166,15 @@ def _expand(item: str) -> Iterator[Target]:
         yield Target("warc" if is_warc_path(item) else "file", str(path), item)
     else:
         yield Target("error", "no such file or directory", item)
+
+
+def _url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be fetched (a bad IPv6 host, a port out of range), or None."""
+    try:
+        _ = urlsplit(url).port  # parses the host and port, raising what cannot be fetched
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    return None
 
 
 def page_files(

@@ -120,6 +120,17 @@ def test_missing_unreadable_and_scheme_errors(run_cli, tmp_path):
     assert "unsupported URL scheme 'ftp'" in result.output
 
 
+def test_malformed_urls_are_one_line_each_and_the_rest_is_scanned(run_cli, tmp_path, db_path):
+    page = tmp_path / "page.html"
+    page.write_text(embed_page(), encoding="utf-8")
+    result = run_cli("scan", "http://[::1/x", "http://127.0.0.1:99999/x", str(page))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "http://[::1/x: not a valid URL (Invalid IPv6 URL)" in result.output
+    assert "http://127.0.0.1:99999/x: not a valid URL (Port out of range 0-65535)" in result.output
+    assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 1
+
+
 def test_malformed_html_is_not_an_error(run_cli, tmp_path):
     page = tmp_path / "broken.html"
     page.write_text(
