@@ -270,19 +270,31 @@ def absolute_url(link: str | None, base: str | None = None) -> str | None:
     they lack from ``base``; the scheme may be written in any case (``HTTP://``).
     """
     absolute = _joined(link, base)
-    return absolute if absolute and urlsplit(absolute).hostname else None
+    parts = _split(absolute) if absolute else None
+    return absolute if parts and parts.hostname else None
 
 
 def resolve_link(link: str | None, base: str | None = None) -> str | None:
     """An http(s) link listed by a source, resolved against ``base``, as an article identity
     (``article_url``); None for other schemes and unresolvable links."""
     absolute = _joined(link, base)
-    parts = urlsplit(absolute) if absolute else None
+    parts = _split(absolute) if absolute else None
     return _identity(parts) if parts and parts.hostname else None
 
 
 def _joined(link: str | None, base: str | None) -> str | None:
     link = (link or "").strip()
     if link and base and not WEB_URL_RE.match(link):  # most links are absolute already
-        link = urljoin(base, link)
+        try:
+            link = urljoin(base, link)
+        except ValueError:  # an unclosed "[" of an IPv6 host in either
+            return None
     return link if WEB_URL_RE.match(link) else None
+
+
+def _split(url: str) -> SplitResult | None:
+    """``url`` split, or None when it cannot be (an unclosed ``[`` of an IPv6 host)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None

@@ -122,6 +122,14 @@ def test_json_feed():
     assert parse_feed(body, FEED_URL) == ["https://news.example/1", "https://news.example/2"]
 
 
+def test_a_malformed_link_is_passed_over():
+    body = json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "items": [{"url": "http://[::1/x"}]}
+    ).encode()
+    assert parse_feed(body, FEED_URL) == []
+    assert parse_feed(rss("http://[::1/x", "/ok"), FEED_URL) == ["https://news.example/ok"]
+
+
 def test_json_feed_without_items_is_an_error():
     body = b'{"version": "https://jsonfeed.org/version/1", "items": 3}'
     with pytest.raises(SourceFormatError, match="not a JSON feed"):

@@ -154,6 +154,17 @@ def test_loc_forms():
     ]
 
 
+def test_malformed_links_are_passed_over_and_the_rest_kept():
+    bad = "http://[::1/x"
+    body = urlset(f"<url><loc>{bad}</loc></url><url><loc>https://site.example/a</loc></url>")
+    assert parse_sitemap(body, URL).pages == ["https://site.example/a"]
+    text = f"{bad}\nhttps://site.example/b\n".encode()
+    assert parse_sitemap(text, URL).pages == ["https://site.example/b"]
+    robots = f"Sitemap: {bad}\nSitemap: https://site.example/c.xml\n".encode()
+    doc = parse_sitemap(robots, "https://site.example/robots.txt")
+    assert [c.url for c in doc.children] == ["https://site.example/c.xml"]
+
+
 @pytest.mark.parametrize("root", ["rss", "feed"])
 def test_feeds_used_as_sitemaps(root):
     if root == "rss":
