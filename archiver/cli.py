@@ -272,7 +272,10 @@ def timemap(post, db_path, config_path) -> None:
     post_id = ref[0] if ref else post.strip()
     config, db = load(config_path, db_path, read_only=True)
     database = Path(archive_path(db)).stem
-    text = post_timemap_text(db.conn, post_id, config.serve.base_url, database)
+    try:
+        text = post_timemap_text(db.conn, post_id, config.serve.base_url, database)
+    except ArchiverError as exc:
+        raise user_error(exc) from None
     if text is None:
         raise click.ClickException(f"{post}: no such post in the archive")
     click.echo(text, nl=False)

@@ -14,6 +14,7 @@ from email.utils import format_datetime
 from urllib.parse import quote
 
 from .db.provenance import PostMementos, post_mementos
+from .errors import ArchiverError
 
 LINK_FORMAT = "application/link-format"
 DEFAULT_BASE_URL = "http://127.0.0.1:8001"
@@ -93,9 +94,13 @@ def timemap_url(base_url: str, database: str, post_id: str) -> str:
 
 def post_timemap_text(conn, post_id: str, base_url: str, database: str) -> str | None:
     """The TimeMap of a post in the archive ``conn`` has open (served by Datasette at
-    ``base_url`` under ``database``); None when there is no such post."""
+    ``base_url`` under ``database``); None when there is no such post.
+
+    Raises ``ArchiverError`` for a post known only from text: it has no URL to map."""
     found = post_mementos(conn, post_id)
     if found is None:
         return None
+    if not found.post_url:
+        raise ArchiverError(f"{post_id}: known only from text (no URL), so no TimeMap")
     mementos = post_timemap(found, base_url, database)
     return format_timemap(found.post_url, mementos, timemap_url(base_url, database, post_id))

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import sqlite_utils
 from datasette.app import Datasette
 from datasette_sample import MAYOR, PIER, build_sample_archive
 
@@ -89,6 +90,15 @@ def test_timemap_route_serves_link_format(ds):
 @pytest.mark.parametrize("path", ["/-/timemap/archive/20", "/-/timemap/nothere/1"])
 def test_timemap_route_unknown_post_or_database_is_404(ds, path):
     assert get(ds, path).status_code == 404
+
+
+def test_timemap_route_of_a_text_only_post_is_404(ds, sample):
+    (post,) = (
+        sqlite_utils.Database(sample).execute("select id from posts where url is null").fetchone()
+    )
+    response = get(ds, f"/-/timemap/archive/{post}")
+    assert response.status_code == 404
+    assert "known only from text" in response.text
 
 
 def test_a_post_without_captures_has_just_its_own_snapshots(ds):

@@ -244,6 +244,17 @@ def test_timemap_of_an_unknown_post_is_one_line(tmp_path):
     assert done.stderr.strip() == "Error: 20: no such post in the archive"
 
 
+def test_timemap_of_a_text_only_post_is_one_line(run_cli, tmp_path, db_path):
+    """A post known only from an article's text has no URL, so no TimeMap."""
+    article = tmp_path / "reader.txt"
+    article.write_text('Jane Doe on X: "We did it. / X"\nWe did it.\n', encoding="utf-8")
+    assert run_cli("scan", str(article)).exit_code == 0
+    (post_id,) = sqlite_utils.Database(db_path).execute("select id from posts").fetchone()
+    result = run_cli("timemap", post_id)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {post_id}: known only from text (no URL), so no TimeMap\n"
+
+
 def test_an_earlier_capture_is_never_taken_for_what_x_says_now(
     run_cli, httpserver, wayback, config_file, db_path
 ):

@@ -332,6 +332,7 @@ async def css(request):
 async def timemap(request, datasette):
     """A post's RFC 7089 TimeMap (``application/link-format``), as ``archive timemap``
     prints it, with this Datasette's own address for our snapshots."""
+    from ..errors import ArchiverError
     from ..memento import LINK_FORMAT, post_timemap_text
 
     database = request.url_vars["database"]
@@ -339,9 +340,12 @@ async def timemap(request, datasette):
     if database not in archive_databases(datasette):
         return Response.text("no such archive", status=404)
     base_url = datasette.absolute_url(request, datasette.urls.path("/"))
-    text = await datasette.get_database(database).execute_fn(
-        lambda conn: post_timemap_text(conn, post_id, base_url, database)
-    )
+    try:
+        text = await datasette.get_database(database).execute_fn(
+            lambda conn: post_timemap_text(conn, post_id, base_url, database)
+        )
+    except ArchiverError as exc:
+        return Response.text(str(exc), status=404)
     if text is None:
         return Response.text("no such post in the archive", status=404)
     return Response(text, content_type=LINK_FORMAT, headers={"X-Content-Type-Options": "nosniff"})
