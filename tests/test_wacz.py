@@ -6,7 +6,9 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import shutil
+import stat
 import subprocess
 import sys
 import zipfile
@@ -107,6 +109,25 @@ def test_export_since_leaves_out_older_records(run_cli, tmp_path, db_path):
     result = run_cli("export", "--wacz", str(out), "--since", "2021-01-01")
     assert result.exit_code == 1 and "nothing to export" in result.output
     assert run_cli("export", "--wacz", str(out), "--since", "2019-12-31").exit_code == 0
+
+
+def test_export_writes_through_a_symlink_and_never_replaces_a_special_file(
+    run_cli, tmp_path, db_path
+):
+    page = tmp_path / "story.html"
+    page.write_text(PAGE)
+    assert run_cli("scan", str(page)).exit_code == 0
+    fifo = tmp_path / "pipe.wacz"
+    os.mkfifo(fifo)
+    result = run_cli("export", "--wacz", str(fifo))
+    assert result.exit_code == 1
+    assert result.output == f"Error: {fifo}: not a regular file, so no WACZ is written there\n"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    real, link = tmp_path / "real.wacz", tmp_path / "link.wacz"
+    real.write_bytes(b"old")
+    link.symlink_to(real)
+    assert run_cli("export", "--wacz", str(link)).exit_code == 0
+    assert link.is_symlink() and zipfile.is_zipfile(real)
 
 
 @pytest.fixture(autouse=True)

@@ -61,7 +61,14 @@ class ExportSummary:
 def export_wacz(
     conn: sqlite3.Connection, warc_dir: Path, out: Path, selection: Selection
 ) -> ExportSummary:
-    """Write the WACZ of ``selection`` to ``out`` (atomically). Raises ``ArchiverError``."""
+    """Write the WACZ of ``selection`` to ``out`` (atomically). Raises ``ArchiverError``.
+
+    The file is replaced by a rename, so a symlink is followed to the file it names, and a
+    pipe or a device (``/dev/stdout``) is refused: the rename would replace it, not write
+    into it."""
+    if out.exists() and not out.is_file():
+        raise ArchiverError(f"{out}: not a regular file, so no WACZ is written there")
+    out = out.resolve()
     pointers = rows.records_for_export(conn, selection.posts, selection.articles, selection.since)
     pointers = _with_originals(conn, warc_dir, pointers)
     if not pointers:
