@@ -469,8 +469,12 @@ class _Saves:
         it (SIGTERM too): a group is never half written, and a committed article is always
         reported."""
         with signals_deferred():
-            self.log.sync()  # the group's WARC records are on disk before the rows naming them
-            committed = self.writer.commit()
+            try:  # the group's WARC records are on disk before the rows naming them
+                self.log.sync()
+            except EvidenceError as exc:  # a full disk: the group fails, unwritten
+                committed = self.writer.drop(exc)
+            else:
+                committed = self.writer.commit()
             saved = {id(record): (article_id, error) for record, article_id, error in committed}
             waiting, self.waiting = self.waiting, []
             for target, result in waiting:

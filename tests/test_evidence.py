@@ -4,6 +4,7 @@ to bytes, ``archive verify`` catching every changed byte, and crashes leaving no
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import io
@@ -44,6 +45,10 @@ def capture(body: bytes, *, encoded: bool = True, url: str = "http://127.0.0.1/a
         request_target="/a",
         request_headers=(("Host", "127.0.0.1"), ("Accept-Encoding", "gzip")),
     )
+
+
+def disk_full(fd: int) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
 
 
 def records_of(path: Path) -> list:
@@ -108,6 +113,16 @@ def test_files_roll_at_the_cap_and_each_log_has_its_own(tmp_path: Path) -> None:
     assert len(names) == 3
     with WarcLog(tmp_path) as other:
         assert other.write_resource("urn:y", b"y", None).warc_file not in names
+
+
+def test_a_sync_with_nothing_new_writes_nothing(tmp_path: Path, monkeypatch) -> None:
+    """The scan's last sync, after its last group was synced, cannot fail on a full disk."""
+    log = WarcLog(tmp_path)
+    log.write_resource("urn:x", b"x", None, durable=False)
+    log.sync()
+    monkeypatch.setattr("archiver.evidence.warc.os.fsync", disk_full)
+    log.sync()
+    log.close()
 
 
 def test_default_warc_dir_is_beside_the_archive() -> None:
@@ -259,6 +274,28 @@ def test_a_crash_between_the_warc_write_and_the_commit(run_cli, tmp_path, db_pat
     assert len(files) == 2
     (record,) = archive_rows(db_path, "select warc_file from records")
     assert record["warc_file"] != left.name
+    assert run_cli("verify").exit_code == 0
+
+
+def test_a_full_disk_at_the_warc_sync_fails_the_group_alone(
+    run_cli, tmp_path, db_path, monkeypatch
+) -> None:
+    first = tmp_path / "first.html"
+    first.write_text(PAGE)
+    assert run_cli("scan", str(first)).exit_code == 0
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(2):
+        (pages / f"p{n}.html").write_text(PAGE.replace("intro", f"intro {n}"))
+
+    monkeypatch.setattr("archiver.evidence.warc.os.fsync", disk_full)
+    result = run_cli("scan", str(pages))
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2, result.output
+    assert all("cannot write WARC file" in line and "No space left" in line for line in errors)
+    assert archive_rows(db_path, "select count(*) as n from articles")[0]["n"] == 1
+    monkeypatch.undo()
     assert run_cli("verify").exit_code == 0
 
 

@@ -74,6 +74,11 @@ class GroupWriter(Generic[T, R]):
             assert done is not None
         return done
 
+    def drop(self, exc: Exception) -> list[tuple[T, R | None, str | None]]:
+        """Fail every item of the group with ``exc``, writing nothing (``commit``'s triples)."""
+        group, self.group = self.group, []
+        return self._failed(group, exc)
+
     def _write(self, group: list[T], each: bool) -> list[tuple[T, R | None, str | None]] | None:
         """One transaction of the group; None when an item failed and ``each`` is False."""
         conn = self.db.conn
@@ -111,9 +116,7 @@ class GroupWriter(Generic[T, R]):
             conn.execute("ROLLBACK")
             return None
 
-    def _failed(
-        self, group: list[T], exc: sqlite3.DatabaseError
-    ) -> list[tuple[T, R | None, str | None]]:
+    def _failed(self, group: list[T], exc: Exception) -> list[tuple[T, R | None, str | None]]:
         return [(item, None, f"cannot save {self.describe(item)}: {exc}") for item in group]
 
     def _save_one(self, conn: sqlite3.Connection, item: T) -> tuple[T, R | None, str | None]:

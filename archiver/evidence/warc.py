@@ -141,6 +141,7 @@ class WarcLog:
         self._lock = threading.Lock()
         self._file: io.BufferedWriter | None = None
         self._hash = hashlib.sha256()  # of the current file, as written
+        self._sealed = 0  # the length of the current file its seal vouches for
         self._name = ""
         self._warcinfo_id = ""
         self._serial = 0
@@ -292,8 +293,9 @@ class WarcLog:
     def _make_durable(self) -> None:
         """fsync the file, then seal what it holds: ``NAME.sha256`` says the SHA-256 and length
         of the file so far, so ``verify`` tells a changed byte from a write cut by a crash
-        (which can only follow the sealed part). Called with the lock held."""
-        if self._file is None:
+        (which can only follow the sealed part). Called with the lock held. Nothing new
+        since the last seal writes nothing (the end of a run on a full disk then succeeds)."""
+        if self._file is None or self._file.tell() == self._sealed:
             return
         try:
             self._file.flush()
@@ -302,6 +304,7 @@ class WarcLog:
             partial = seal.with_name(seal.name + ".partial")
             partial.write_text(f"{self._hash.hexdigest()} {self._file.tell()}\n")
             os.replace(partial, seal)
+            self._sealed = self._file.tell()
         except OSError as exc:
             self._file = None
             raise EvidenceError(f"{self._name}: cannot write WARC file ({exc})") from None
@@ -323,6 +326,7 @@ class WarcLog:
         data = gzip_member(warcinfo_record(self._warcinfo_id, self._name))
         self._file.write(data)
         self._hash = hashlib.sha256(data)
+        self._sealed = 0
         return self._file
 
 
