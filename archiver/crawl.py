@@ -214,7 +214,7 @@ def open_client(scheduler: str | None, local_workers: int | None) -> Iterator[Cl
     if scheduler:
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
             raise CrawlError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
         with client:
             yield client

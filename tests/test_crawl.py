@@ -283,3 +283,14 @@ def test_the_command_starts_its_own_local_cluster(tmp_path: Path) -> None:
     entries = read_manifest(out)
     assert sorted(entries) == sorted(str(p.resolve()) for p in inputs)
     assert {e["records"]["pages"] for e in entries.values()} == {6}
+
+
+@pytest.mark.parametrize("address", ["bogus", "foo://127.0.0.1:1"])
+def test_a_malformed_scheduler_address_is_one_line(tmp_path: Path, address: str) -> None:
+    crawl_files(tmp_path / "warcs", files=1, pages_per_file=1)
+    result = archive(
+        "crawl", str(tmp_path / "warcs"), "--out", str(tmp_path / "out"), "--scheduler", address
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: cannot reach the Dask scheduler at {address} (")
+    assert len(result.stderr.splitlines()) == 1, result.stderr
