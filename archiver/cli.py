@@ -454,7 +454,13 @@ def crawl(inputs, out_dir, scheduler, local_workers, retries, include_links, con
 @click.option("--db", "db_path", help=DB_HELP)
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the home page in a browser.")
 @click.option("--metadata", type=click.Path(exists=True), help="Extra Datasette metadata file.")
 def serve(db_path, config_path, host, port, open_browser, metadata) -> None:

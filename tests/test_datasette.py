@@ -331,6 +331,20 @@ def test_serve_without_archive_fails_cleanly(tmp_path):
     assert not (tmp_path / "nope.db").exists()
 
 
+@pytest.mark.parametrize(("port", "status"), [("busy", 1), ("99999", 2)])
+def test_serve_on_a_port_it_cannot_listen_on_is_one_line(sample, port, status):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        if port == "busy":
+            port = str(busy.getsockname()[1])
+        result = CliRunner().invoke(cli, ["serve", "--db", str(sample), "--port", port])
+    assert result.exit_code == status
+    assert "Usage: datasette" not in result.output and "INFO" not in result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert port in line
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DatabaseError
+from ..errors import ArchiverError, DatabaseError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
@@ -64,7 +64,22 @@ def serve(path: str | Path, **options) -> None:
     from datasette.cli import cli as datasette_cli
 
     path = prepare_archive(path)
+    check_address(options.get("host", "127.0.0.1"), options.get("port", 8001))
     register_plugin()
     datasette_cli.main(
         args=datasette_args(path, **options), prog_name="datasette", standalone_mode=False
     )
+
+
+def check_address(host: str, port: int) -> None:
+    """Raise ``ArchiverError`` when ``host:port`` cannot be listened on (in use, an unknown
+    host), before Datasette's server starts and logs it over several lines."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+            probe.bind(address)
+    except OSError as exc:
+        raise ArchiverError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
