@@ -68,7 +68,8 @@ class ArchiveGroup(click.Group):
     archive, its work) ends it with one line on stderr and exit status 130, instead of
     click's "Aborted!" and 1. A command that has something to close closes it and
     re-raises. SIGTERM ends a command as ``sys.exit(143)`` (its ``finally`` blocks run);
-    the worker, once running, and ``serve``'s server answer it with their own handlers."""
+    the worker, once running, and ``serve``'s server answer it with their own handlers.
+    An SQLite error that no command expected (a damaged archive) is one line and exit 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         from .interrupts import sigterm_exits
@@ -79,6 +80,15 @@ class ArchiveGroup(click.Group):
         except KeyboardInterrupt:
             click.echo(INTERRUPTED.get(ctx.invoked_subcommand or "", "interrupted"), err=True)
             sys.exit(130)
+        except Exception as exc:
+            import sqlite3  # loaded already by any command that opened the archive
+
+            if not isinstance(exc, sqlite3.DatabaseError):
+                raise
+            # A query of a damaged archive (a table missing, a corrupt page past the header).
+            raise click.ClickException(
+                f"cannot use the archive, damaged or locked ({exc})"
+            ) from None
 
 
 @click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})

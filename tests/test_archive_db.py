@@ -269,6 +269,21 @@ def test_reading_commands_never_create_an_archive(command, tmp_path):
     assert not typo.exists()
 
 
+@pytest.mark.parametrize("command", [["stats"], ["verify"]])
+def test_a_damaged_archive_is_one_line(command, run_cli, tmp_path, db_path):
+    """An archive missing a table (a hand edit, a half-restored backup) fails in one line."""
+    (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
+    assert run_cli("scan", str(tmp_path / "page.html")).exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("drop table checks")
+    conn.close()
+    result = run_cli(*command)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: cannot use the archive, damaged or locked (no such table: checks)"
+    ]
+
+
 def other_database(path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("create table notes (id integer primary key, text text)")
