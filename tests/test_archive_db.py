@@ -284,6 +284,27 @@ def test_a_damaged_archive_is_one_line(command, run_cli, tmp_path, db_path):
     ]
 
 
+def test_an_archive_of_a_newer_version_is_read_but_never_written(run_cli, tmp_path, db_path):
+    (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
+    assert run_cli("scan", str(tmp_path / "page.html")).exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "insert into _sqlite_migrations (migration_set, name, applied_at)"
+            " values ('archiver', 'm999_from_the_future', '2030-01-01')"
+        )
+    conn.close()
+    result = run_cli("scan", str(tmp_path / "page.html"))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {db_path}: made by a newer archiver (migration m999_from_the_future is"
+        " unknown here); upgrade archiver to write to it\n"
+    )
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("select count(*) from scans").fetchone() == (1,)
+    conn.close()
+    assert run_cli("stats").exit_code == 0
+
+
 def other_database(path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("create table notes (id integer primary key, text text)")

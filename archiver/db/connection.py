@@ -75,6 +75,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         applied = _applied(conn)
         _refuse_other_databases(conn, path, applied)
+        _refuse_newer_archives(conn, path, applied)
         _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -144,6 +145,18 @@ def _refuse_other_databases(conn: sqlite3.Connection, path: Path, applied: set[s
     raise DatabaseError(
         f"{path}: an SQLite database but not an archive (it has tables of its own); left as it is"
     )
+
+
+def _refuse_newer_archives(conn: sqlite3.Connection, path: Path, applied: set[str]) -> None:
+    """An archive with a migration this version does not know was made by a newer one:
+    writing to it could break what that version relies on (reading it is harmless)."""
+    unknown = applied.difference(migrations.names)
+    if unknown:
+        conn.close()
+        raise DatabaseError(
+            f"{path}: made by a newer archiver (migration {min(unknown)} is unknown here);"
+            " upgrade archiver to write to it"
+        )
 
 
 def _migrations_pending(conn: sqlite3.Connection) -> bool:
