@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .urls import url_problem
 
 DEFAULT_USER_AGENT = "archiver/0.1 (+https://github.com/archiver/archiver)"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
@@ -209,7 +210,7 @@ class _Reader:
 
     def url(self, key: str, default: str) -> str:
         value = self.get(key, str, default, "an http(s) URL")
-        if not value.startswith(("http://", "https://")):
+        if not _is_web_url(value):
             raise self.fail(key, "an http(s) URL")
         return value
 
@@ -218,6 +219,10 @@ class _Reader:
             self.known.append(key)
             return None
         return self.url(key, "")
+
+
+def _is_web_url(value: str) -> bool:
+    return value.startswith(("http://", "https://")) and url_problem(value) is None
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -351,7 +356,7 @@ def _sources(file: str, items: Any) -> tuple[Source, ...]:
         path = reader.get("path", str, None, "a file path")
         if kind == "urls" and not (path or url):
             raise reader.fail("path", "a file path for a urls source")
-        if kind != "urls" and not (url and url.startswith(("http://", "https://"))):
+        if kind != "urls" and not (url and _is_web_url(url)):
             raise reader.fail("url", "an http(s) URL")
         interval = reader.optional_duration("poll_interval")
         reader.check_unknown()

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from .clock import utcnow
 from .config import Config
@@ -31,7 +31,7 @@ from .evidence.warc import EvidenceError, WarcLog, evidence_log
 from .interrupts import signals_deferred
 from .models import ScanRecord
 from .normalize import sha256_hex
-from .urls import absolute_url, article_url
+from .urls import absolute_url, article_url, url_problem
 from .warc_input import WarcCounts, is_warc_path
 
 # Imported when used: a scan of files needs neither the network nor pools, and the process
@@ -143,7 +143,7 @@ def _expand(item: str) -> Iterator[Target]:
     if "://" in item:
         scheme = item.split("://", 1)[0].lower()
         if scheme in ("http", "https"):
-            problem = _url_problem(item)
+            problem = url_problem(item)
             yield Target("error", problem, item) if problem else Target("url", item, item)
         else:
             yield Target("error", f"unsupported URL scheme '{scheme}' (only http and https)", item)
@@ -166,15 +166,6 @@ def _expand(item: str) -> Iterator[Target]:
         yield Target("warc" if is_warc_path(item) else "file", str(path), item)
     else:
         yield Target("error", "no such file or directory", item)
-
-
-def _url_problem(url: str) -> str | None:
-    """Why ``url`` cannot be fetched (a bad IPv6 host, a port out of range), or None."""
-    try:
-        _ = urlsplit(url).port  # parses the host and port, raising what cannot be fetched
-    except ValueError as exc:
-        return f"not a valid URL ({exc})"
-    return None
 
 
 def page_files(

@@ -292,6 +292,15 @@ def _joined(link: str | None, base: str | None) -> str | None:
     return link if WEB_URL_RE.match(link) else None
 
 
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be fetched (a bad IPv6 host, a port out of range), or None."""
+    try:
+        _ = urlsplit(url).port  # parses the host and port, raising what cannot be fetched
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    return None
+
+
 def _split(url: str) -> SplitResult | None:
     """``url`` split, or None when it cannot be (an unclosed ``[`` of an IPv6 host)."""
     try:

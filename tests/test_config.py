@@ -92,6 +92,14 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
             "[sources #1] url: expected an http(s) URL",
         ),
         (
+            "[[sources]]\ntype = 'feed'\nurl = 'http://[::1/feed'\n",
+            "[sources #1] url: expected an http(s) URL",
+        ),
+        (
+            "[snapshot]\nwayback_url = 'https://web.archive.org:99999'\n",
+            "[snapshot] wayback_url: expected an http(s) URL",
+        ),
+        (
             "[[sources]]\ntype = 'feed'\nurl = 'https://a.example/'\npoll_interval = '0s'\n",
             "[sources #1] poll_interval: expected a duration > 0",
         ),
