@@ -345,13 +345,15 @@ def _worker_config(work: _Reader) -> WorkerConfig:
 def _sources(file: str, items: Any) -> tuple[Source, ...]:
     if not isinstance(items, list):
         raise ConfigError(f"{file}: [[sources]]: expected an array of tables")
-    sources = []
+    sources: list[Source] = []
     for number, item in enumerate(items, 1):
         reader = _Reader(file, f"sources #{number}", item)
         kind = reader.get("type", str, None, '"feed", "sitemap" or "urls"')
         if kind not in ("feed", "sitemap", "urls"):
             raise reader.fail("type", '"feed", "sitemap" or "urls"')
         name = reader.get("name", str, f"{kind}-{number}", "a string")
+        if not name or name in {source.name for source in sources}:  # the key of its state
+            raise reader.fail("name", "a name no other source has")
         url = reader.get("url", str, None, "an http(s) URL")
         path = reader.get("path", str, None, "a file path")
         if kind == "urls" and not (path or url):

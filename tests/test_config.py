@@ -104,6 +104,15 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
             "[sources #1] poll_interval: expected a duration > 0",
         ),
         ("[scan]\ninclude_links = 'yes'\n", "[scan] include_links: expected true or false"),
+        (
+            "[[sources]]\nname = 'news'\ntype = 'feed'\nurl = 'https://a.example/rss'\n"
+            "[[sources]]\nname = 'news'\ntype = 'sitemap'\nurl = 'https://a.example/sm.xml'\n",
+            "[sources #2] name: expected a name no other source has, got 'news'",
+        ),
+        (
+            "[[sources]]\nname = ''\ntype = 'feed'\nurl = 'https://a.example/rss'\n",
+            "[sources #1] name: expected a name no other source has, got ''",
+        ),
     ],
 )
 def test_values_out_of_range_are_errors(text, where, tmp_path):
