@@ -289,10 +289,18 @@ def parse_config(data: dict[str, Any], file: str = "config.toml") -> Config:
     return config
 
 
+def _user_agent(fetch: _Reader, default: str) -> str:
+    """A header value: printable, one line (else every request fails, naming no setting)."""
+    value = fetch.get("user_agent", str, default, "a one-line string")
+    if not value.strip() or not value.isprintable():
+        raise fetch.fail("user_agent", "a one-line string")
+    return value
+
+
 def _fetch_config(fetch: _Reader) -> FetchConfig:
     base = FetchConfig()
     return FetchConfig(
-        user_agent=fetch.get("user_agent", str, base.user_agent, "a string"),
+        user_agent=_user_agent(fetch, base.user_agent),
         timeout=fetch.duration("timeout", base.timeout),
         max_bytes=fetch.positive_int("max_bytes", base.max_bytes),
         concurrency=fetch.positive_int("concurrency", base.concurrency),
