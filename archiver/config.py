@@ -151,6 +151,13 @@ class _Reader:
             raise self.fail(key, expected)
         return value
 
+    def path(self, key: str, default: str, expected: str) -> str:
+        """A path, never empty (an empty one would name the current directory)."""
+        value = self.get(key, str, default, expected)
+        if value == "":
+            raise self.fail(key, expected)
+        return value
+
     def positive_int(self, key: str, default: int) -> int:
         value = self.get(key, int, default, "a positive whole number")
         if value < 1:
@@ -272,7 +279,7 @@ def parse_config(data: dict[str, Any], file: str = "config.toml") -> Config:
     """Check ``data`` (a parsed TOML document) against the known sections, keys and values."""
     sections = _Sections(file, data)
     config = Config(
-        db=sections["archive"].get("db", str, Config.db, "a file path"),
+        db=sections["archive"].path("db", Config.db, "a file path"),
         warc_dir=sections["archive"].get("warc_dir", str, None, "a directory path"),
         warc_max_bytes=sections["archive"].positive_int("warc_max_bytes", Config.warc_max_bytes),
         evidence=sections["archive"].get("evidence", bool, True, "true or false"),

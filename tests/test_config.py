@@ -106,6 +106,7 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
         ("[scan]\ninclude_links = 'yes'\n", "[scan] include_links: expected true or false"),
         ('[fetch]\nuser_agent = "a\\nb"\n', "[fetch] user_agent: expected a one-line string"),
         ("[fetch]\nuser_agent = ''\n", "[fetch] user_agent: expected a one-line string"),
+        ("[archive]\ndb = ''\n", "[archive] db: expected a file path, got ''"),
         (
             "[[sources]]\nname = 'news'\ntype = 'feed'\nurl = 'https://a.example/rss'\n"
             "[[sources]]\nname = 'news'\ntype = 'sitemap'\nurl = 'https://a.example/sm.xml'\n",
