@@ -233,9 +233,11 @@ def article_url(url: str) -> str:
 
     The scheme and host are lower-cased and a default port dropped; the path and the other
     query parameters stay exactly as written (in order and encoding), because servers route
-    on them. A ``#!`` fragment (an old AJAX route) is part of the address and kept.
+    on them. A ``#!`` fragment (an old AJAX route) is part of the address and kept. A URL
+    that does not parse (``http://[::1/x`` in a crawl's record) is its own identity.
     """
-    return _identity(urlsplit(url.strip()))
+    parts = _split(url.strip())
+    return _identity(parts) if parts else url.strip()
 
 
 def _identity(parts: SplitResult) -> str:

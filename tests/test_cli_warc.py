@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from warc_data import mixed_records, write_warc
+from warc_data import article, mixed_records, write_warc
 
 
 def counts(db_path: Path) -> dict[str, int]:
@@ -148,3 +148,18 @@ def test_a_crawl_page_that_breaks_detection_fails_alone(
     assert "story/1: detection failed on this page (RecursionError)" in result.output
     assert "Traceback" not in result.output
     assert counts(db_path) == {"articles": 3, "scans": 3, "embeds": 2, "posts": 2, "records": 3}
+
+
+def test_a_record_with_a_malformed_target_uri_is_kept_under_it(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """A crawler's record of ``http://[::1/x`` (a host that does not parse) is scanned, its
+    address kept as written, and the file's other pages too."""
+    good, odd = article(1, with_embed=True), article(2, with_embed=True)
+    odd.uri = "http://[::1/story/2"
+    result = run_cli("scan", str(write_warc(tmp_path / "crawl.warc.gz", [odd, good])))
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db_path) as conn:
+        urls = {row[0] for row in conn.execute("select url from articles")}
+    conn.close()
+    assert urls == {"http://[::1/story/2", "https://news.example.org/story/1"}
