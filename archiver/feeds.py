@@ -33,11 +33,20 @@ def feed_headers(url: str, headers: Mapping[str, str]) -> dict[str, str]:
     """
     lowered = {name.lower(): value for name, value in headers.items()}
     chosen = {name: lowered[name] for name in FEED_HEADERS if lowered.get(name)}
-    chosen["content-location"] = urljoin(url, chosen.get("content-location", ""))
+    chosen["content-location"] = _join(url, chosen.get("content-location", ""))
     media_type = chosen.get("content-type", "").split(";")[0].strip().lower()
     if media_type and not (media_type.startswith("text/") or "xml" in media_type):
         del chosen["content-type"]
     return chosen
+
+
+def _join(url: str, link: str) -> str:
+    """``link`` resolved against ``url``; ``url`` itself when ``link`` does not parse (a
+    server's ``http://[x`` must not cost the feed)."""
+    try:
+        return urljoin(url, link)
+    except ValueError:
+        return url
 
 
 def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> list[str]:
@@ -96,7 +105,7 @@ def parse_json_feed(body: bytes, url: str) -> Iterator[str]:
         if not isinstance(item, dict):
             continue
         link = item.get("url") or item.get("external_url")
-        resolved = resolve_link(link, urljoin(url, base)) if isinstance(link, str) else None
+        resolved = resolve_link(link, _join(url, base)) if isinstance(link, str) else None
         if resolved:
             yield resolved
 

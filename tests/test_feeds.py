@@ -53,6 +53,16 @@ def test_content_location_header_is_the_base():
     assert parse_feed(rss("item"), FEED_URL, headers) == ["https://news.example/archive/item"]
 
 
+def test_a_base_that_does_not_parse_is_passed_over():
+    """A Content-Location or JSON Feed ``feed_url`` of ``http://[x`` leaves the feed's URL
+    as the base."""
+    headers = {"Content-Location": "http://[x/"}
+    assert parse_feed(rss("item"), FEED_URL, headers) == ["https://news.example/section/item"]
+    version = "https://jsonfeed.org/version/1.1"
+    body = json.dumps({"version": version, "feed_url": "http://[x/", "items": [{"url": "a"}]})
+    assert parse_feed(body.encode(), FEED_URL) == ["https://news.example/section/a"]
+
+
 def test_xml_base_is_scoped_to_its_item():
     body = (
         b'<rss version="2.0"><channel>'
