@@ -125,6 +125,12 @@ def test_parse_cdx_skips_rows_with_a_malformed_timestamp():
     assert parse_cdx(200, None, body) == []
 
 
+def test_parse_cdx_skips_rows_whose_url_does_not_parse():
+    good = row("20240101000000", f"twitter.com/a/status/{POST}", "text/html")
+    body = cdx_body(row("20240101000000", f"http://[x/a/status/{POST}", "text/html"), good)
+    assert [c.original for c in parse_cdx(200, None, body)] == [good[2]]
+
+
 # --- choosing a capture ---------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ..errors import ArchiverError
-from ..urls import canonical_id, find_status
+from ..urls import canonical_id, find_status, url_problem
 from .providers import parse_syndication
 from .result import LIVE, ProviderResult
 from .status_page import parse_status_page
@@ -90,7 +90,7 @@ def parse_cdx(http_status: int, content_type: str | None, body: bytes) -> list[C
     """The captures of a CDX ``output=json`` answer; ``CdxError`` for anything else.
 
     An empty body or ``[]`` means no capture. The header row names the columns, so their
-    order is not assumed."""
+    order is not assumed. A row whose time or URL is malformed is passed over."""
     if http_status != 200:
         raise CdxError(f"CDX query failed: HTTP {http_status}")
     if not body.strip():
@@ -114,7 +114,8 @@ def parse_cdx(http_status: int, content_type: str | None, body: bytes) -> list[C
         if len(row) != len(header) or not all(isinstance(v, str) for v in row):
             raise CdxError("CDX row does not match its header")
         capture = Capture(*(row[i] for i in where))
-        if len(capture.timestamp) == 14 and capture.timestamp.isdigit():
+        well_formed = url_problem(_with_scheme(capture.original)) is None
+        if len(capture.timestamp) == 14 and capture.timestamp.isdigit() and well_formed:
             captures.append(capture)
     return captures
 
