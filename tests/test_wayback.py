@@ -120,8 +120,9 @@ def test_parse_cdx_errors_are_one_line(status, body, message):
     assert "\n" not in str(caught.value)
 
 
-def test_parse_cdx_skips_rows_with_a_malformed_timestamp():
-    body = cdx_body(row("2020", "twitter.com/a/status/1", "text/html"))
+@pytest.mark.parametrize("timestamp", ["2020", "20241399999999", "2024010100000x"])
+def test_parse_cdx_skips_rows_with_a_malformed_timestamp(timestamp):
+    body = cdx_body(row(timestamp, "twitter.com/a/status/1", "text/html"))
     assert parse_cdx(200, None, body) == []
 
 

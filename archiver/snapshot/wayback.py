@@ -114,10 +114,18 @@ def parse_cdx(http_status: int, content_type: str | None, body: bytes) -> list[C
         if len(row) != len(header) or not all(isinstance(v, str) for v in row):
             raise CdxError("CDX row does not match its header")
         capture = Capture(*(row[i] for i in where))
-        well_formed = url_problem(_with_scheme(capture.original)) is None
-        if len(capture.timestamp) == 14 and capture.timestamp.isdigit() and well_formed:
+        if _is_time(capture.timestamp) and url_problem(_with_scheme(capture.original)) is None:
             captures.append(capture)
     return captures
+
+
+def _is_time(timestamp: str) -> bool:
+    """A CDX time: 14 digits that name a real moment (not month 13)."""
+    try:
+        datetime.strptime(timestamp, "%Y%m%d%H%M%S")
+    except ValueError:
+        return False
+    return len(timestamp) == 14 and timestamp.isdigit()
 
 
 def capture_listing(captures: list[Capture], wayback_url: str) -> str:
