@@ -18,7 +18,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import quote
 
 from .clock import utcnow
@@ -210,11 +210,14 @@ def iter_page_files(
         stack.extend(reversed(subdirs))
 
 
+SNIFF_BYTES = 8192  # the head that tells a binary file (a NUL byte, no UTF-16 mark)
+
+
 def read_page_file(path: str) -> bytes:
     """A local page's bytes; empty, unreadable and binary files are refused."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            data = read_checked(fh, path)
     except IsADirectoryError:
         raise TargetError(f"{path}: is a directory") from None
     except PermissionError:
@@ -225,10 +228,21 @@ def read_page_file(path: str) -> bytes:
     return data
 
 
+def read_checked(stream: BinaryIO, label: str) -> bytes:
+    """All of ``stream``, refused as binary on its head before the rest is read: a device,
+    a pipe of ``/dev/zero`` or a film named ``.html`` would fill the memory first."""
+    head = stream.read(SNIFF_BYTES)
+    _refuse_binary(label, head)
+    return head + stream.read()
+
+
 def check_page_bytes(label: str, data: bytes) -> None:
     if not data or data.isspace():  # isspace stops at the first other byte; strip copies
         raise TargetError(f"{label}: empty file")
-    head = data[:8192]
+    _refuse_binary(label, data[:SNIFF_BYTES])
+
+
+def _refuse_binary(label: str, head: bytes) -> None:
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise TargetError(f"{label}: binary file, not a web page or text")
 
@@ -671,7 +685,7 @@ class _Runner:
         if target.kind == "error":
             return TargetFailed(f"{target.label}: {target.value}")
         try:
-            data = self.stdin() if self.stdin else sys.stdin.buffer.read()
+            data = self.stdin() if self.stdin else read_checked(sys.stdin.buffer, "<stdin>")
             return scan_stdin(data, self.include_links)
         except TargetError as exc:
             return TargetFailed(str(exc))

@@ -6,6 +6,8 @@ import gzip
 import json
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -305,3 +307,19 @@ def test_a_page_that_breaks_detection_fails_alone(run_cli, tmp_path, db_path, mo
     assert "detection failed on this page (RecursionError)" in result.output
     assert "Traceback" not in result.output
     assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 1
+
+
+def test_binary_stdin_is_refused_before_its_end(tmp_path, db_path):
+    """``archive scan - < /dev/zero``: refused on its first bytes. Before, standard input was
+    read to its end first, which never comes (the memory ran out)."""
+    command = [sys.executable, "-m", "archiver", "scan", "-", "--db", str(db_path)]
+    pipe = subprocess.PIPE
+    with subprocess.Popen(command, stdin=pipe, stderr=pipe, cwd=tmp_path) as process:
+        assert process.stdin is not None and process.stderr is not None
+        process.stdin.write(b"\0" * 16384)
+        process.stdin.flush()  # and kept open: no end of input
+        try:
+            assert process.wait(timeout=120) == 1
+        finally:
+            process.kill()
+        assert "<stdin>: binary file, not a web page or text" in process.stderr.read().decode()
