@@ -184,7 +184,13 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
 @cli.command()
 @click.argument("posts", nargs=-1)
 @click.option("--due", is_flag=True, help="Also check every post whose next check is due.")
-@click.option("--limit", default=100_000, show_default=True, help="At most this many due posts.")
+@click.option(
+    "--limit",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="At most this many due posts.",
+)
 @click.option("--db", "db_path", help=DB_HELP)
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 def snapshot(posts, due, limit, db_path, config_path) -> None:
