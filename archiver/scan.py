@@ -140,6 +140,9 @@ def _expand(item: str) -> Iterator[Target]:
     if item == "-":
         yield Target("stdin", "-", "<stdin>")
         return
+    if not item.strip():  # an unset shell variable; Path("") would be the current directory
+        yield Target("error", "empty target (no file, directory or URL)", item)
+        return
     if "://" in item:
         scheme = item.split("://", 1)[0].lower()
         if scheme in ("http", "https"):

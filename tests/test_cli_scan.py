@@ -122,6 +122,14 @@ def test_missing_unreadable_and_scheme_errors(run_cli, tmp_path):
     assert "unsupported URL scheme 'ftp'" in result.output
 
 
+def test_an_empty_target_is_named_as_such(run_cli, tmp_path):
+    """``archive scan ""`` (an unset shell variable): before, "cannot read directory"."""
+    result = run_cli("scan", "", " ")
+    assert result.exit_code == 1
+    assert result.output.count("error: : empty target (no file, directory or URL)") == 1
+    assert result.output.count("error:  : empty target (no file, directory or URL)") == 1
+
+
 def test_malformed_urls_are_one_line_each_and_the_rest_is_scanned(run_cli, tmp_path, db_path):
     page = tmp_path / "page.html"
     page.write_text(embed_page(), encoding="utf-8")
