@@ -12,7 +12,7 @@ import os
 import socket
 from pathlib import Path
 
-from .errors import WorkerRunningError
+from .errors import DatabaseError, WorkerRunningError
 
 
 class WorkerLock:
@@ -23,8 +23,14 @@ class WorkerLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        """Take the lock, or raise ``WorkerRunningError`` naming the running worker."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        """Take the lock, or raise ``WorkerRunningError`` naming the running worker
+        (``DatabaseError`` when the lock file cannot be opened at all)."""
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise DatabaseError(
+                f"{self.path}: cannot open the worker's lock file ({exc.strerror or exc})"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -267,4 +267,19 @@ def test_bad_config_exits_with_one_line(tmp_path, db_path):
     ]
 
 
+def test_a_lock_file_that_cannot_be_opened_is_one_line(tmp_path, db_path):
+    """A directory where the worker's lock file goes (or a directory it cannot write in)."""
+    config = tmp_path / "config.toml"
+    config.write_text('[snapshot]\nsyndication_url = "http://127.0.0.1:1/"\n', encoding="utf-8")
+    assert run_once(config, db_path).returncode == 0
+    lock = Path(f"{db_path}.worker.lock")
+    lock.unlink()
+    lock.mkdir()
+    result = run_once(config, db_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {lock}: cannot open the worker's lock file (Is a directory)"
+    ]
+
+
 _ = Response  # re-exported for readers of the fixture server's answers
