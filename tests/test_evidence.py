@@ -226,6 +226,22 @@ def test_verify_fails_on_a_missing_file_and_a_truncated_record(run_cli, tmp_path
     assert result.exit_code == 1 and "missing WARC file" in result.output
 
 
+@pytest.mark.parametrize(
+    ("length", "problem"),
+    [
+        ("-5", "unreadable seal"),
+        ("nan", "unreadable seal"),
+        ("99999999999999999999999", "shorter than its seal"),
+    ],
+)
+def test_verify_reads_a_seal_of_an_impossible_length(run_cli, tmp_path, db_path, length, problem):
+    path = scan_two_pages(run_cli, tmp_path)
+    path.with_name(path.name + ".sha256").write_text(f"{'0' * 64} {length}\n")
+    result = run_cli("verify")
+    assert result.exit_code == 1
+    assert f"{path.name}: {problem}" in result.output
+
+
 def test_verify_fails_when_an_embed_range_no_longer_matches(run_cli, tmp_path, db_path):
     scan_two_pages(run_cli, tmp_path)
     sqlite_utils.Database(db_path).execute("update embeds set raw_start = raw_start + 1")

@@ -13,6 +13,7 @@ since no row can name it.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -132,12 +133,14 @@ def _check_seal(path: Path) -> tuple[int, str | None]:
     try:
         digest, length = seal.read_text().split()
         sealed = int(length)
+        if sealed < 0:
+            raise ValueError(length)
     except FileNotFoundError:
         return 0, None
     except (OSError, ValueError):
         return 0, f"unreadable seal {seal.name}"
     with open(path, "rb") as fh:
-        head = fh.read(sealed)
+        head = fh.read(min(sealed, os.fstat(fh.fileno()).st_size + 1))  # never a huge buffer
     if len(head) < sealed:
         return sealed, f"shorter than its seal ({len(head)} of {sealed} bytes)"
     if hashlib.sha256(head).hexdigest() != digest:
