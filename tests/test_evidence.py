@@ -242,6 +242,18 @@ def test_verify_reads_a_seal_of_an_impossible_length(run_cli, tmp_path, db_path,
     assert f"{path.name}: {problem}" in result.output
 
 
+@pytest.mark.parametrize(
+    "change", ["warc_length = -5", "warc_offset = 'abc'", "warc_length = 1e20"]
+)
+def test_a_damaged_record_pointer_is_one_line(run_cli, tmp_path, db_path, change) -> None:
+    scan_two_pages(run_cli, tmp_path)
+    sqlite_utils.Database(db_path).execute(f"update records set {change} where id = 1")
+    for command in (["verify"], ["export", "--wacz", str(tmp_path / "out.wacz")]):
+        result = run_cli(*command)
+        assert result.exit_code == 1
+        assert "no record at offset" in result.output and "Traceback" not in result.output
+
+
 def test_verify_fails_when_an_embed_range_no_longer_matches(run_cli, tmp_path, db_path):
     scan_two_pages(run_cli, tmp_path)
     sqlite_utils.Database(db_path).execute("update embeds set raw_start = raw_start + 1")

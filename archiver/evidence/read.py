@@ -54,10 +54,13 @@ def resolve(warc_dir: Path, warc_file: str) -> Path:
 
 
 def read_bytes(path: Path, offset: int, length: int) -> bytes:
+    """``length`` bytes at ``offset`` (a row's pointer: a damaged row may hold anything)."""
+    if not all(isinstance(n, int) and n >= 0 for n in (offset, length)):
+        raise RecordError(f"{path}: no record at offset {offset!r}, length {length!r}")
     try:
         with open(path, "rb") as fh:
             fh.seek(offset)
-            data = fh.read(length)
+            data = fh.read(min(length, os.fstat(fh.fileno()).st_size + 1))  # never a huge buffer
     except FileNotFoundError:
         raise RecordError(f"{path}: missing WARC file") from None
     except OSError as exc:
