@@ -254,6 +254,15 @@ def test_a_damaged_record_pointer_is_one_line(run_cli, tmp_path, db_path, change
         assert "no record at offset" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("change", ["raw_start = 'abc'", "raw_end = 1e20"])
+def test_a_damaged_embed_range_is_one_line(run_cli, tmp_path, db_path, change) -> None:
+    scan_two_pages(run_cli, tmp_path)
+    sqlite_utils.Database(db_path).execute(f"update embeds set {change} where id = 1")
+    result = run_cli("verify")
+    assert result.exit_code == 1
+    assert "embed 1: bytes " in result.output and "Traceback" not in result.output
+
+
 def test_verify_fails_when_an_embed_range_no_longer_matches(run_cli, tmp_path, db_path):
     scan_two_pages(run_cli, tmp_path)
     sqlite_utils.Database(db_path).execute("update embeds set raw_start = raw_start + 1")
