@@ -82,9 +82,18 @@ def post_timemap(found: PostMementos, base_url: str, database: str) -> list[Meme
     for when, source, snapshot_id, url in found.rows:
         if snapshot_id is not None:
             url = snapshot_url(base_url, database, snapshot_id)
-        if url:
+        if url and _is_time(when):  # a damaged row's time cannot be listed
             mementos.append(Memento(url, when, source))
     return mementos
+
+
+def _is_time(value: str) -> bool:
+    """An ISO-8601 time (a damaged row may hold anything, NULL included)."""
+    try:
+        _sort_time(value)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return True
 
 
 def timemap_url(base_url: str, database: str, post_id: str) -> str:

@@ -75,5 +75,11 @@ def test_post_timemap_links_own_snapshots_to_datasette_and_keeps_replay_urls():
     ]
 
 
+def test_a_memento_whose_time_is_damaged_is_left_out():
+    rows = [("garbage", "syndication", 7, None), ("2026-12-02T08:00:00Z", "syndication", 8, None)]
+    text = format_timemap(ORIGINAL, post_timemap(PostMementos(ORIGINAL, rows), "http://h", "a"))
+    assert "/snapshots/8>" in text and "/snapshots/7>" not in text
+
+
 def test_snapshot_url():
     assert snapshot_url("http://h:1/", "archive", 3) == "http://h:1/archive/snapshots/3"
