@@ -27,7 +27,15 @@ _JSON_UNSHOWABLE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]
 def visible(text: str | None) -> str:
     """``text`` safe to print: each control character, ESC included, and each bidi override
     becomes a visible escape (``\\x1b``, ``\\u202e``). What is stored stays verbatim."""
-    return _UNSHOWABLE.sub(_escape, text or "")
+    return _UNSHOWABLE.sub(_escape, _as_text(text))
+
+
+def _as_text(value: object) -> str:
+    """A stored value as text: SQLite keeps any type in any column, so a damaged row's
+    "text" may be a number or a blob."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value if isinstance(value, str) else "" if value is None else str(value)
 
 
 def json_line(value: object) -> str:
@@ -46,7 +54,7 @@ def _escape(match: re.Match[str]) -> str:
 
 def first_words(text: str | None, width: int = 60) -> str:
     """The start of a text on one line: spaces and line breaks collapsed, then escaped."""
-    text = _LINE_SPACE.sub(" ", text or "").strip()
+    text = _LINE_SPACE.sub(" ", _as_text(text)).strip()
     if len(text) > width:
         text = text[: width - 1].rstrip() + "…"
     return visible(text)

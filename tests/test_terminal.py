@@ -47,6 +47,12 @@ def test_first_words_collapses_lines_then_escapes() -> None:
     assert "\x1b" not in first_words(HOSTILE)
 
 
+def test_a_value_of_another_type_from_a_damaged_row_is_shown() -> None:
+    """A text column holding a number or a blob (SQLite keeps any type) prints as text."""
+    assert first_words(5) == "5"  # type: ignore[arg-type]
+    assert visible(b"\x00\xffA") == "\\x00\ufffdA"  # type: ignore[arg-type]
+
+
 def test_json_lines_escape_what_a_terminal_would_act_on_and_keep_the_value() -> None:
     line = json_line({"text": HOSTILE, "émoji": "🤷\u200d♂\ufe0f"})
     assert not any(ch in line for ch in "\x1b\x07\x9b\u202e\u202c\u2067\u2069\n")
