@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # imported by the commands that use them: `archive --help` st
     from .db import OpenArchive
 
 CONFIG_HELP = "Config file (default: ./config.toml when present)."
+LIMIT_HELP = "At most this many due posts."
 DB_HELP = "Archive file (default: [archive] db of the config, else archive.db)."
 
 
@@ -185,11 +186,7 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
 @click.argument("posts", nargs=-1)
 @click.option("--due", is_flag=True, help="Also check every post whose next check is due.")
 @click.option(
-    "--limit",
-    default=100_000,
-    show_default=True,
-    type=click.IntRange(min=0),
-    help="At most this many due posts.",
+    "--limit", default=100_000, show_default=True, type=click.IntRange(0), help=LIMIT_HELP
 )
 @click.option("--db", "db_path", help=DB_HELP)
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
