@@ -54,7 +54,8 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
 
     ``url`` is the address the feed was read from (after redirects). Raises
     ``SourceFormatError`` for a document that is not a feed, or so broken that it lists
-    nothing (a well-formed feed with no items is fine).
+    nothing, such as a feed cut off in its first item (a well-formed feed with no items is
+    fine).
     """
     if is_json_feed(body):
         return unique(parse_json_feed(body, url))
@@ -71,9 +72,13 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
         reason = parsed.get("bozo_exception")
         raise SourceFormatError(f"{url}: not a feed" + (f" ({reason})" if reason else ""))
     base = feed_headers(url, headers or {})["content-location"]
-    return unique(
+    urls = unique(
         link for entry in parsed.entries if (link := resolve_link(entry_link(entry), base))
     )
+    if broken and not urls:
+        reason = parsed.get("bozo_exception")
+        raise SourceFormatError(f"{url}: not a well-formed feed ({reason}), no link read")
+    return urls
 
 
 def entry_link(entry: Mapping) -> str | None:

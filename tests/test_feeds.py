@@ -144,3 +144,10 @@ def test_json_feed_without_items_is_an_error():
     body = b'{"version": "https://jsonfeed.org/version/1", "items": 3}'
     with pytest.raises(SourceFormatError, match="not a JSON feed"):
         parse_feed(body, FEED_URL)
+
+
+def test_a_feed_cut_off_before_its_first_link_is_an_error_not_an_empty_feed():
+    with pytest.raises(SourceFormatError, match="not a well-formed feed"):
+        parse_feed(b"<rss><channel><item><link>", FEED_URL)
+    cut_later = rss("https://news.example/a")[:-20]  # cut after the first item's link
+    assert parse_feed(cut_later, FEED_URL) == ["https://news.example/a"]
