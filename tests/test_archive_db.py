@@ -303,6 +303,7 @@ def test_an_archive_of_a_newer_version_is_read_but_never_written(run_cli, tmp_pa
         assert conn.execute("select count(*) from scans").fetchone() == (1,)
     conn.close()
     assert run_cli("stats").exit_code == 0
+    assert run_cli("verify").exit_code == 0
 
 
 def other_database(path) -> None:
