@@ -160,3 +160,42 @@ def test_other_shortcodes_are_not_markers(template):
     assert not survey(b"<html><body><p>" + template + b"</p></body></html>").candidate
     linked = b'<p><a href="https://x.com/a/status/1">a</a> ' + template + b" [tweet 1]</p>"
     assert not survey(linked).generators  # their words are not searched for on the page
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        b'<a class="share" data-location="sharebar-twitter-tweet">Share</a>',
+        b'<a data-parsely-event="_twitter-tweet">Share</a>',
+        b'<a class="twitter-share-button twitter-tweet-button">Tweet</a>',
+        b'<a class="twitter-timeline" data-tweet-limit="5" href="/x">Posts</a>',
+        b"<p>Follow Lena on Twitter: @Lenadecasparis</p>",
+        b'<p>Keep up with me on X: <a href="https://example.com/me">me</a></p>',
+    ],
+)
+def test_names_that_only_contain_a_marker_are_no_marker(markup):
+    """Share buttons, timeline widgets and "follow me" lines (real crawl pages): the page is
+    not parsed."""
+    assert not survey(b"<html><body>" + markup + b"</body></html>").candidate
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        b'<blockquote class="twitter-tweet-rendered"><p>Hi</p></blockquote>',
+        b'<blockquote class="align-center twitter-video">',
+        b'<div data-embed="&lt;blockquote class=&quot;twitter-tweet&quot;&gt;">',
+        b'{"html": "<blockquote class=\\"note\\ttwitter-tweet\\">"}',
+        b"<div data-x='%3Cblockquote%20class%3D%22twitter-tweet%22%3E'>",
+        b'<div data-tweetId="1786049023310382281"></div>',
+        b'<div data-tweet="1786049023310382281"></div>',
+        b'<div data-tweet-id="1786049023310382281"></div>',
+        b'<p>Ada on X: "Hello" / X</p>',
+        b"<p>Ada on X: <em>&quot;Hello&quot;</em> / X</p>",
+        "<p>Ada on Twitter: \n  \u201cHello\u201d / Twitter</p>".encode(),
+        "[Ada on X: [\u201cHello\u201d](https://x.com/ada)".encode(),
+        "<p>Ada on X: \u201cHello\u201d / X</p>".encode("cp1252"),
+    ],
+)
+def test_whole_names_and_quoted_titles_are_markers(markup):
+    assert survey(b"<html><body>" + markup + b"</body></html>").candidate

@@ -9,7 +9,14 @@ for ``@``. Each hit is then checked for the context that makes it real:
 
 * a status path (``/status``, ``%2Fstatus``, ``&#x2F;status``) only counts with a post host
   (twitter, x.com, a mirror) just before it, as the URL grammar requires;
-* ``twitter-tweet`` or ``twitter-video`` preceded by a dot is a CSS selector, not markup;
+* ``twitter-tweet`` or ``twitter-video`` counts only as a whole class name (the embed classes
+  are whole names): not after a dot (a CSS selector), not inside a longer name
+  (``sharebar-twitter-tweet``, ``twitter-tweet-button``; ``twitter-tweet-rendered`` is one);
+* ``data-tweet`` counts only as a whole ID attribute's name (``data-tweet``, ``data-tweetid``,
+  ``data-tweet-id``), not a widget's ``data-tweet-limit``;
+* a title marker (`` on X: ``) counts only when a quote may follow it, after spaces, tags or
+  a Markdown link's ``[``: the title form quotes the post (``Follow her on X: @ada`` is not
+  one);
 * a Hugo or Jekyll opening (``{{<``, ``{% t``…) only counts with a tweet shortcode's name
   (``tweet``, ``twitter``, ``x``) just after it: templates of every kind write the rest;
 * ``(@`` only counts as the signature of a flattened embed: ``(@handle)`` then a date in any
@@ -131,8 +138,19 @@ SIGNATURE_AHEAD = re.compile(
 )
 
 
+# Before and after an embed class name: what may not touch it (a letter, digit, ``_`` or
+# ``-`` makes a longer name; ``\\t`` or ``\\n`` before it is a JSON string's escaped space).
+_CLASS_BEFORE = re.compile(rb"(?<![A-Za-z_.-])|(?<=\\[tnrf])")
+_CLASS_AFTER = re.compile(rb"(?:-rendered)?(?![A-Za-z0-9_-])")
+_ID_NAME_AFTER = re.compile(rb"(?:-?id)?(?![A-Za-z0-9_-])", re.I)
+# After a title marker: a quote (``"``, an entity, or any non-ASCII byte: curly quotes in
+# every encoding), possibly after spaces, tags or ``[``.
+TITLE_AHEAD = re.compile(rb"(?:\s|<[^<>]{0,400}>|\[){0,8}[\"&\x80-\xff]")
+
+
 SIGNATURE = b"(@"
 _TITLE_MARKERS = tuple(m for m in TEXT_MARKERS if m != SIGNATURE)
+_TITLE_MARKER_SET = frozenset(_TITLE_MARKERS)
 _SEARCHED = MARKERS + _TITLE_MARKERS
 
 
@@ -200,7 +218,12 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
         window = data[max(0, start - HOST_WINDOW) : start]
         return any(hint in window for hint in HOST_HINTS)
     if marker in (b"twitter-tweet", b"twitter-video"):
-        return data[start - 1 : start] != b"."
+        end = start + len(marker)
+        return bool(_CLASS_BEFORE.match(data, start) and _CLASS_AFTER.match(data, end))
+    if marker == b"data-tweet":
+        return _ID_NAME_AFTER.match(data, start + len(marker)) is not None
+    if marker in _TITLE_MARKER_SET:
+        return TITLE_AHEAD.match(data, start + len(marker)) is not None
     if marker == b"(@":
         return SIGNATURE_AHEAD.match(data, start) is not None
     if marker in _SHORTCODE_MARKER_SET and marker != b"[tweet":
