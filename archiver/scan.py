@@ -10,8 +10,10 @@ groups), so an interrupted scan keeps everything finished before the interruptio
 
 from __future__ import annotations
 
+import io
 import itertools
 import os
+import stat
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -214,6 +216,10 @@ def iter_page_files(
 
 
 SNIFF_BYTES = 8192  # the head that tells a binary file (a NUL byte, no UTF-16 mark)
+# The most a page file or standard input may hold: twice the biggest saved page seen (a
+# SingleFile save with its images inlined); detection holds several times a page in memory.
+MAX_PAGE_BYTES = 100_000_000
+READ_PIECE = 1 << 20
 
 
 def read_page_file(path: str) -> bytes:
@@ -232,11 +238,34 @@ def read_page_file(path: str) -> bytes:
 
 
 def read_checked(stream: BinaryIO, label: str) -> bytes:
-    """All of ``stream``, refused as binary on its head before the rest is read: a device,
-    a pipe of ``/dev/zero`` or a film named ``.html`` would fill the memory first."""
+    """All of ``stream``, refused as binary on its head before the rest is read (a device,
+    a pipe of ``/dev/zero`` or a film named ``.html`` would fill the memory first), and
+    refused past ``MAX_PAGE_BYTES`` (an endless text stream, ``yes | archive scan -``)."""
     head = stream.read(SNIFF_BYTES)
     _refuse_binary(label, head)
-    return head + stream.read()
+    parts, known = [head], _file_size(stream)
+    if known is not None and known <= MAX_PAGE_BYTES:
+        parts.append(stream.read())  # a regular file of a size that may be read at once
+    else:  # a pipe, a device, or a file too big: read up to the limit, a piece at a time
+        size = len(head)
+        while size <= MAX_PAGE_BYTES and (piece := stream.read(READ_PIECE)):
+            parts.append(piece)
+            size += len(piece)
+    if sum(map(len, parts)) > MAX_PAGE_BYTES:
+        raise TargetError(f"{label}: larger than {MAX_PAGE_BYTES:,} bytes, not an article page")
+    return b"".join(parts)
+
+
+def _file_size(stream: BinaryIO) -> int | None:
+    """The size of a regular file (refused past ``MAX_PAGE_BYTES`` before it is read), or
+    None for a pipe, a device, or a stream that is no file."""
+    try:
+        status = os.fstat(stream.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size == 0:
+        return None  # /proc files say 0 and still hold bytes
+    return status.st_size
 
 
 def check_page_bytes(label: str, data: bytes) -> None:

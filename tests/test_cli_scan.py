@@ -331,3 +331,71 @@ def test_binary_stdin_is_refused_before_its_end(tmp_path, db_path):
         finally:
             process.kill()
         assert "<stdin>: binary file, not a web page or text" in process.stderr.read().decode()
+
+
+def test_endless_text_on_stdin_is_refused_at_the_size_limit(tmp_path, db_path):
+    """``yes | archive scan -``: text that never ends. Before, it was read until the memory
+    ran out; it is now refused once past ``MAX_PAGE_BYTES``, and the archive keeps what it
+    held."""
+    import threading
+
+    from archiver.scan import MAX_PAGE_BYTES
+
+    page = tmp_path / "kept.html"
+    page.write_text(embed_page(), encoding="utf-8")
+    base = [sys.executable, "-m", "archiver", "scan", "--db", str(db_path)]
+    assert subprocess.run([*base, str(page)], capture_output=True, check=False).returncode == 0
+    pipe = subprocess.PIPE
+    with subprocess.Popen([*base, "-"], stdin=pipe, stderr=pipe, cwd=tmp_path) as process:
+        assert process.stdin is not None and process.stderr is not None
+
+        def feed() -> None:  # as `yes` does, until the reader goes away
+            try:
+                while True:
+                    process.stdin.write(b"y\n" * 65536)
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+
+        threading.Thread(target=feed, daemon=True).start()
+        try:
+            assert process.wait(timeout=300) == 1
+        finally:
+            process.kill()
+        error = process.stderr.read().decode()
+    assert f"<stdin>: larger than {MAX_PAGE_BYTES:,} bytes, not an article page" in error
+    assert "Traceback" not in error
+    assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 1
+
+
+def test_a_page_file_past_the_size_limit_is_refused_unread(run_cli, tmp_path, db_path):
+    from archiver.scan import MAX_PAGE_BYTES
+
+    big = tmp_path / "big.html"
+    with big.open("wb") as fh:
+        fh.write(b"<html><body><p>" + b"word " * 4000)
+        fh.truncate(MAX_PAGE_BYTES + 1)  # sparse: nothing past the head is written
+    good = tmp_path / "good.html"
+    good.write_text(embed_page(), encoding="utf-8")
+    result = run_cli("scan", str(big), str(good))
+    assert result.exit_code == 1
+    assert f"{big}: larger than {MAX_PAGE_BYTES:,} bytes, not an article page" in result.output
+    assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 1
+
+
+@pytest.mark.parametrize("size", [10, 11, 5000])
+def test_read_checked_stops_at_the_limit(monkeypatch, size):
+    import io
+
+    from archiver import scan
+    from archiver.errors import TargetError
+
+    monkeypatch.setattr(scan, "MAX_PAGE_BYTES", 10)
+    monkeypatch.setattr(scan, "READ_PIECE", 3)
+    monkeypatch.setattr(scan, "SNIFF_BYTES", 4)
+    stream = io.BytesIO(b"a" * size)
+    if size <= 10:
+        assert scan.read_checked(stream, "s") == b"a" * size
+        return
+    with pytest.raises(TargetError, match="s: larger than 10 bytes"):
+        scan.read_checked(stream, "s")
+    assert stream.tell() <= 13  # read one piece past the limit, not to the end
