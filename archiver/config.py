@@ -18,6 +18,7 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
 
 
+MAX_CONCURRENCY = 256  # threads of one run; thousands fail to start on a small machine
 MAX_DURATION = 100 * 365 * 86400.0  # past this, a time it is added to leaves the calendar
 
 
@@ -158,10 +159,11 @@ class _Reader:
             raise self.fail(key, expected)
         return value
 
-    def positive_int(self, key: str, default: int) -> int:
-        value = self.get(key, int, default, "a positive whole number")
-        if value < 1:
-            raise self.fail(key, "a positive whole number")
+    def positive_int(self, key: str, default: int, at_most: int | None = None) -> int:
+        expected = "a positive whole number" + (f" ≤ {at_most}" if at_most else "")
+        value = self.get(key, int, default, expected)
+        if value < 1 or (at_most is not None and value > at_most):
+            raise self.fail(key, expected)
         return int(value)
 
     def whole_number(self, key: str, default: int) -> int:
@@ -310,7 +312,7 @@ def _fetch_config(fetch: _Reader) -> FetchConfig:
         user_agent=_user_agent(fetch, base.user_agent),
         timeout=fetch.duration("timeout", base.timeout),
         max_bytes=fetch.positive_int("max_bytes", base.max_bytes),
-        concurrency=fetch.positive_int("concurrency", base.concurrency),
+        concurrency=fetch.positive_int("concurrency", base.concurrency, MAX_CONCURRENCY),
         per_host_delay=fetch.duration("per_host_delay", base.per_host_delay, zero_ok=True),
         retries=fetch.whole_number("retries", base.retries),
         max_redirects=fetch.positive_int("max_redirects", base.max_redirects),

@@ -69,6 +69,7 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
         ("[fetch]\nper_host_delay = nan\n", "[fetch] per_host_delay: expected a duration"),
         ("[fetch]\nper_host_delay = 1e300\n", "[fetch] per_host_delay: expected a duration"),
         ("[fetch]\nconcurrency = 0\n", "[fetch] concurrency: expected a positive whole number"),
+        ("[fetch]\nconcurrency = 100000\n", "[fetch] concurrency: expected a positive whole n"),
         ("[fetch]\nmax_bytes = -1\n", "[fetch] max_bytes: expected a positive whole number"),
         ("[fetch]\nretries = -1\n", "[fetch] retries: expected a whole number ≥ 0"),
         ("[fetch]\nretries = 1.5\n", "[fetch] retries: expected a whole number ≥ 0"),
