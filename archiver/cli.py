@@ -601,6 +601,8 @@ def export(out, posts, articles, since, db_path, config_path) -> None:
     from .evidence.warc import warc_dir_for
     from .urls import parse_post_ref
 
+    if not out:  # Path("") is the current directory (an unset shell variable)
+        raise click.BadParameter("empty path", param_hint="'--wacz'")
     post_ids = []
     for value in posts:
         ref = parse_post_ref(value)

@@ -130,6 +130,16 @@ def test_export_writes_through_a_symlink_and_never_replaces_a_special_file(
     assert link.is_symlink() and zipfile.is_zipfile(real)
 
 
+def test_export_to_an_empty_path_names_it(run_cli, tmp_path, db_path):
+    """``--wacz "$UNSET"``: before, the error named the current directory (``.``)."""
+    page = tmp_path / "story.html"
+    page.write_text(PAGE)
+    assert run_cli("scan", str(page)).exit_code == 0
+    result = run_cli("export", "--wacz", "")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "Error: Invalid value for '--wacz': empty path"
+
+
 @pytest.fixture(autouse=True)
 def _no_wacz_skip():
     if not Path(WACZ).exists():
