@@ -52,6 +52,18 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+ERROR_WIDTH = 2000  # a 5 MB URL from a URL list is shown by its two ends
+
+
+def error_line(error: str) -> str:
+    """An error to print: escaped, and past ``ERROR_WIDTH`` characters, its start (the target)
+    and its end (the reason) around the count of characters left out."""
+    if len(error) > ERROR_WIDTH:
+        half, left_out = ERROR_WIDTH // 2, len(error) - ERROR_WIDTH
+        error = f"{error[:half]}…[{left_out:,} characters]…{error[-half:]}"
+    return visible(error)
+
+
 def first_words(text: str | None, width: int = 60) -> str:
     """The start of a text on one line: spaces and line breaks collapsed, then escaped."""
     text = _LINE_SPACE.sub(" ", _as_text(text)).strip()
@@ -93,10 +105,10 @@ class ScanReporter:
         if self.bar is not None:
             self.bar.update(1)
             if outcome.error:
-                self.bar.write(f"error: {visible(outcome.error)}", file=sys.stderr)
+                self.bar.write(f"error: {error_line(outcome.error)}", file=sys.stderr)
             return
         if outcome.error:
-            click.echo(f"error: {visible(outcome.error)}", err=True)
+            click.echo(f"error: {error_line(outcome.error)}", err=True)
             return
         embeds = [e for e in outcome.record.embeds if e.method != "link"] if outcome.record else []
         if not outcome.record or not outcome.record.embeds:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archiver.terminal import first_words, json_line, visible
+from archiver.terminal import ERROR_WIDTH, error_line, first_words, json_line, visible
 
 # A window-title sequence (OSC 0 ... BEL), a colour (CSI), a C1 CSI, bidi overrides/isolates.
 HOSTILE = "Mayor\x1b]0;pwned\x07 says \x1b[31mred\x1b[0m \x9b2J \u202eevil\u202c \u2067iso\u2069"
@@ -105,3 +105,23 @@ def test_worker_log_lines_are_escaped_line_by_line() -> None:
     assert not any(ch in line for ch in "\x1b\x07\x9b\u202e\u202c\u2067\u2069")
     record.msg, record.args = "first\nsecond\x1b", ()
     assert VisibleFormatter("%(message)s").format(record) == "first\nsecond\\x1b"
+
+
+def test_an_error_about_a_huge_url_shows_both_ends(tmp_path: Path) -> None:
+    """A URL list line of 3 MB: the error names its start and keeps the reason, in about
+    ``ERROR_WIDTH`` characters (before, the whole URL was printed)."""
+    url = "http://example.com/" + "a" * 3_000_000
+    assert error_line("short: reason") == "short: reason"
+    shown = error_line(f"{url}: malformed URL")
+    assert shown.startswith("http://example.com/aaa") and shown.endswith("aaa: malformed URL")
+    assert f"…[{len(url) + 15 - ERROR_WIDTH:,} characters]…" in shown
+    assert len(shown) < ERROR_WIDTH + 40
+    assert error_line("\x1b" * ERROR_WIDTH).startswith("\\x1b")  # escaped after the cut
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"http://[::1/{'a' * 3_000_000}\n")
+    command = [sys.executable, "-m", "archiver", "scan", "--urls-file", str(urls)]
+    result = subprocess.run(
+        [*command, "--db", str(tmp_path / "a.db")], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert len(result.stderr) < ERROR_WIDTH + 200
