@@ -49,6 +49,19 @@ SYNTHETIC = {
         b'<html><body><amp-twitter data-tweetid="1786049023310382281" width="1" height="1">'
         b"</amp-twitter></body></html>"
     ),
+    "wordpress shortcode, bracket as a decimal entity": (
+        b'<html><body><p>Intro.</p><p>&#91;tweet id="1786049023310382281"&#93;</p></body></html>'
+    ),
+    "wordpress shortcode, bracket as a hex entity": (
+        b'<html><body><p>Intro.</p><p>&#x5B;tweet id="1786049023310382281"]</p></body></html>'
+    ),
+    "hugo shortcode, angle bracket as a decimal entity": (
+        b"<html><body><p>Intro.</p><p>{{&#60; tweet user=&quot;ada&quot; "
+        b"id=&quot;1786049023310382281&quot; &#62;}}</p></body></html>"
+    ),
+    "hugo shortcode, angle bracket as a hex entity": (
+        b"<html><body><p>Intro.</p><p>{{&#x3c;tweet 1786049023310382281&gt;}}</p></body></html>"
+    ),
     "utf-16 with bom": codecs.BOM_UTF16_LE
     + (
         '<html><body><blockquote class="twitter-tweet"><p>Hi</p>&mdash; Ada (@ada) '
