@@ -370,3 +370,17 @@ def test_regions_beside_the_article_by_name(attributes, beside):
     node = parse(f"<div {attributes}></div>").css_first("div")
     assert node is not None
     assert names_a_region(node) is beside
+
+
+@pytest.mark.parametrize(
+    ("box", "kept"),
+    [
+        ('<div class="latest-tweet" data-tweet-id="1902112345690123456"></div>', False),
+        ('<div class="sidebar-tweet" data-tweet-id="1902112345690123456"></div>', False),
+        ('<div class="embed-tweet" data-tweet-id="1902112345690123456"></div>', True),
+    ],
+)
+def test_a_placeholder_that_names_a_region_itself_is_beside_the_article(box, kept):
+    """Before, only the placeholder's ancestors were asked whether they name a region."""
+    page = f"<html><body><article><p>Intro.</p>{box}<p>More.</p></article></body></html>"
+    assert bool(find_posts(page).embeds) is kept

@@ -73,12 +73,13 @@ def names_a_region(node: Node) -> bool:
 def in_article_flow(el: Node) -> bool:
     """Where a reader sees a lone post as part of the article: not in a region beside it
     (aside, nav, footer, a sidebar, widget, related or trending box), not one card of a
-    list of posts, and not a card with retweet/reply/like buttons."""
+    list of posts, and not a card with retweet/reply/like buttons. The box itself may name
+    the region (``<div class="latest-tweet" data-tweet-id=…>``)."""
     if has_intent_buttons(el):
         return False
     if one_of_several_cards(el):
         return False
-    for node in ancestors(el):
+    for node in [el, *ancestors(el)]:
         if node.tag in FLOW_ENDS:
             break
         if names_a_region(node):
