@@ -47,6 +47,7 @@ FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 PARALLEL_MIN_FILES = 64
 CHUNK_FILES = 32  # files per worker round trip
+POOL_GRACE = 5.0  # seconds a Ctrl-C waits for the file chunks in hand
 CHUNKS_AHEAD = 4  # chunks in flight per worker: enough to keep it busy, few enough to bound memory
 URLS_AHEAD = 4  # URLs in flight per connection ([fetch] concurrency)
 LOOKAHEAD = 1024  # targets read before choosing between worker processes and inline reading
@@ -673,12 +674,13 @@ class _Runner:
     def __enter__(self) -> _Runner:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc_info: object) -> None:
         if self.http is not None:
             self.http.stop()
-        for pool in (self.threads, self.processes):
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+        if self.threads is not None:
+            self.threads.shutdown(wait=True, cancel_futures=True)
+        if self.processes is not None:
+            close_pool(self.processes, interrupted=kind is not None)
         if self.http is not None:
             self.http.close()
 
@@ -732,11 +734,34 @@ def file_workers(arguments: Sequence[str]) -> Iterator[ProcessPoolExecutor | Non
     the start-up)."""
     count = os.cpu_count() or 1
     pool = _process_pool(count) if count >= 2 and _many_files(arguments) else None
+    interrupted = True
     try:
         yield pool
+        interrupted = False
     finally:
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            close_pool(pool, interrupted)
+
+
+def close_pool(pool: ProcessPoolExecutor, interrupted: bool) -> None:
+    """Shut a pool of file workers down. After a Ctrl-C, SIGTERM or error, the chunks in hand
+    get ``POOL_GRACE`` seconds to finish, and then their processes are ended: a worker may be
+    waiting for a named pipe that nobody writes, and the command must still exit (workers
+    only read and detect: nothing of theirs is half-written)."""
+    if not interrupted:
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    import multiprocessing
+    import time
+
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + POOL_GRACE
+    with signals_deferred():  # a second Ctrl-C must not leave the workers behind
+        for child in multiprocessing.active_children():
+            child.join(max(0.0, deadline - time.monotonic()))
+            if child.is_alive():
+                child.terminate()
+                child.join()
 
 
 def _many_files(arguments: Sequence[str]) -> bool:

@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -230,6 +231,62 @@ def test_sigterm_to_the_command_alone_leaves_no_worker_process_behind(tmp_path):
     code, err, printed, stored = _held_scan(tmp_path, lambda pid: os.kill(pid, signal.SIGTERM))
     assert code == 128 + signal.SIGTERM and "Traceback" not in err, err
     assert printed <= stored < 300
+
+
+def _processes_in_group(group: int) -> int:
+    """How many processes are in a process group (Linux's ``/proc``)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except (OSError, ValueError):
+            continue
+        count += stat.rsplit(")", 1)[-1].split()[2] == str(group)  # after name: state ppid pgrp
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_ctrl_c_ends_a_scan_whose_worker_waits_for_a_pipe_nobody_writes(tmp_path):
+    """A worker process opening a named pipe that no one ever opens for writing waits for
+    ever. Before, a Ctrl-C then waited for that worker too: the command never ended. Its
+    chunk now gets ``POOL_GRACE`` seconds, then its process is ended."""
+    from archiver.scan import POOL_GRACE
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(70):
+        (pages / f"{n:03d}.html").write_text(f"<title>page {n}</title><p>x</p>")
+    pipe = tmp_path / "never.html"
+    os.mkfifo(pipe)
+    db_path = tmp_path / "archive.db"
+    process = subprocess.Popen(
+        [*ARCHIVE, "scan", str(pages), str(pipe), "--db", str(db_path), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        # Once the worker processes are forked, the command answers Ctrl-C; whether a worker
+        # holds the pipe by then or not, the command must end.
+        for _ in range(1200):
+            if _processes_in_group(process.pid) >= 3 or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        time.sleep(2)  # for a worker to reach the pipe (if not, its chunk is cancelled)
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C
+        out, err = process.communicate(timeout=POOL_GRACE + 120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130
+    assert err.strip().splitlines() == [SCAN_INTERRUPTED]
+    with pytest.raises(ProcessLookupError):  # no worker process left behind
+        os.killpg(process.pid, 0)
+    with sqlite3.connect(db_path) as db:
+        stored = db.execute("select count(*) from articles").fetchone()[0]
+    assert len(out.splitlines()) <= stored <= 70
 
 
 INTERRUPTED_WRITE = """
