@@ -48,6 +48,7 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 PARALLEL_MIN_FILES = 64
 CHUNK_FILES = 32  # files per worker round trip
 POOL_GRACE = 5.0  # seconds a Ctrl-C waits for the file chunks in hand
+IDLE_SECONDS = 0.25  # while a result is awaited, the group in hand is committed when due
 CHUNKS_AHEAD = 4  # chunks in flight per worker: enough to keep it busy, few enough to bound memory
 URLS_AHEAD = 4  # URLs in flight per connection ([fetch] concurrency)
 LOOKAHEAD = 1024  # targets read before choosing between worker processes and inline reading
@@ -458,7 +459,15 @@ def run_scan(
     totals = ScanTotals()
     saves = _Saves(db, config, totals, on_outcome)
     results = _results(
-        targets, config, include_links, stdin, should_stop, totals.warc, on_response, workers
+        targets,
+        config,
+        include_links,
+        stdin,
+        should_stop,
+        totals.warc,
+        on_response,
+        workers,
+        idle=saves.flush_if_due,
     )
     try:
         for target, found in results:
@@ -499,6 +508,12 @@ class _Saves:
         self.waiting.append((target, result))
         if isinstance(result, ScanRecord):
             self.writer.add(result)
+        if self.writer.due():
+            self.flush()
+
+    def flush_if_due(self) -> None:
+        """Commit the group in hand once it is due (called while a slow page is awaited: the
+        pages before it are durable within half a second all the same)."""
         if self.writer.due():
             self.flush()
 
@@ -560,10 +575,12 @@ def _results(
     warc_counts: WarcCounts,
     on_response: Sequence[OnResponse],
     workers: ProcessPoolExecutor | None = None,
+    idle: Callable[[], None] = lambda: None,
 ) -> Generator[tuple[Target, Result]]:
     """(target, record or error text) in target order, computed concurrently up to a window
     ahead (a chunk of files per worker process round trip, a URL per thread). A WARC file
-    is read here, page by page, once the targets before it are done."""
+    is read here, page by page, once the targets before it are done. ``idle`` is called
+    every ``IDLE_SECONDS`` while a result is awaited (to commit what is done meanwhile)."""
     stream = iter(targets)
     head = list(itertools.islice(stream, LOOKAHEAD))
     many_files = sum(t.kind == "file" for t in head) >= PARALLEL_MIN_FILES
@@ -576,7 +593,7 @@ def _results(
             if should_stop():
                 break
             if chunk[0].kind == "warc":
-                yield from _finish(window, should_stop)
+                yield from _finish(window, should_stop, idle)
                 ahead = 0
                 yield from _warc_results(chunk[0], include_links, warc_counts)
                 continue
@@ -585,8 +602,8 @@ def _results(
             while ahead > runner.window:
                 done, future = window.popleft()
                 ahead -= len(done)
-                yield from _settle(done, future, should_stop)
-        yield from _finish(window, should_stop)
+                yield from _settle(done, future, should_stop, idle)
+        yield from _finish(window, should_stop, idle)
 
 
 def _chunks(targets: Iterable[Target]) -> Iterator[list[Target]]:
@@ -610,19 +627,29 @@ def _chunks(targets: Iterable[Target]) -> Iterator[list[Target]]:
 def _finish(
     window: deque[tuple[list[Target], Future[list[Result]] | _Ready]],
     should_stop: Callable[[], bool],
+    idle: Callable[[], None],
 ) -> Iterator[tuple[Target, Result]]:
     """The rest of the window in order."""
     while window:
-        yield from _settle(*window.popleft(), should_stop)
+        yield from _settle(*window.popleft(), should_stop, idle)
 
 
 def _settle(
-    chunk: list[Target], future: Future[list[Result]] | _Ready, should_stop: Callable[[], bool]
+    chunk: list[Target],
+    future: Future[list[Result]] | _Ready,
+    should_stop: Callable[[], bool],
+    idle: Callable[[], None],
 ) -> Iterator[tuple[Target, Result]]:
-    """A chunk's results once ready; after a stop, only if its work had already started."""
+    """A chunk's results once ready; after a stop, only if its work had already started.
+    While they are awaited (a slow page, a pipe), ``idle`` runs every ``IDLE_SECONDS``."""
     if should_stop() and future.cancel():
         return  # never started: it stays due for the next run
-    results = future.result()
+    while True:
+        try:
+            results = future.result(timeout=IDLE_SECONDS)
+            break
+        except TimeoutError:  # concurrent.futures' own since Python 3.11
+            idle()
     if len(results) < len(chunk):
         return  # its thread saw the stop before fetching: it stays due too
     yield from zip(chunk, results, strict=True)
@@ -815,7 +842,7 @@ class _Ready:
     def cancel(self) -> bool:
         return False  # already done
 
-    def result(self) -> list[Result]:
+    def result(self, timeout: float | None = None) -> list[Result]:
         return self.results
 
 

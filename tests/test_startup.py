@@ -233,6 +233,47 @@ def test_sigterm_to_the_command_alone_leaves_no_worker_process_behind(tmp_path):
     assert printed <= stored < 300
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_pages_before_a_slow_one_are_committed_while_it_is_awaited(tmp_path):
+    """A page that takes long (here a pipe whose writer waits) held back the commit of every
+    page before it, and their lines, until it was done: a group is now committed once due
+    while a result is awaited."""
+    import select
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(100):  # fewer than a group's 256: only its half second makes it due
+        (pages / f"{n:03d}.html").write_text(f"<title>page {n}</title><p>x</p>")
+    pipe = tmp_path / "slow.html"
+    os.mkfifo(pipe)
+    db_path = tmp_path / "archive.db"
+    held = os.open(pipe, os.O_RDWR)  # a writer that has not written yet
+    process = subprocess.Popen(
+        [*ARCHIVE, "scan", str(pages), str(pipe), "--db", str(db_path), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert select.select([process.stdout], [], [], 120)[0], "nothing committed meanwhile"
+        assert json.loads(process.stdout.readline())["status"] == "ok"
+        with sqlite3.connect(db_path) as db:
+            assert db.execute("select count(*) from articles").fetchone()[0] >= 1
+        os.write(held, b"<p>late</p>")
+    finally:
+        os.close(held)
+    try:
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0, err
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("select count(*) from articles").fetchone()[0] == 101
+
+
 def _processes_in_group(group: int) -> int:
     """How many processes are in a process group (Linux's ``/proc``)."""
     count = 0
