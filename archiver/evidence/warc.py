@@ -142,6 +142,9 @@ class WarcLog:
         self._file: io.BufferedWriter | None = None
         self._hash = hashlib.sha256()  # of the current file, as written
         self._sealed = 0  # the length of the current file its seal vouches for
+        # The current file's length as written: counted, since each ``tell`` of a buffered
+        # file asks the system (a syscall, two per record kept).
+        self._size = 0
         self._name = ""
         self._warcinfo_id = ""
         self._serial = 0
@@ -269,7 +272,7 @@ class WarcLog:
         with self._lock:
             fh = self._current_file()
             members = [record(self._warcinfo_id) for record in records]
-            offset = fh.tell()
+            offset = self._size
             found = []
             for record_id, blob in members:
                 found.append((self._name, offset, len(blob), record_id))
@@ -278,6 +281,7 @@ class WarcLog:
                 data = b"".join(blob for _, blob in members)
                 fh.write(data)
                 self._hash.update(data)
+                self._size += len(data)
             except OSError as exc:
                 self._file = None  # never append after a failed write: the next starts anew
                 raise EvidenceError(f"{self._name}: cannot write WARC record ({exc})") from None
@@ -295,22 +299,22 @@ class WarcLog:
         of the file so far, so ``verify`` tells a changed byte from a write cut by a crash
         (which can only follow the sealed part). Called with the lock held. Nothing new
         since the last seal writes nothing (the end of a run on a full disk then succeeds)."""
-        if self._file is None or self._file.tell() == self._sealed:
+        if self._file is None or self._size == self._sealed:
             return
         try:
             self._file.flush()
             os.fsync(self._file.fileno())
             seal = self.directory / (self._name + SEAL_SUFFIX)
             partial = seal.with_name(seal.name + ".partial")
-            partial.write_text(f"{self._hash.hexdigest()} {self._file.tell()}\n")
+            partial.write_text(f"{self._hash.hexdigest()} {self._size}\n")
             os.replace(partial, seal)
-            self._sealed = self._file.tell()
+            self._sealed = self._size
         except OSError as exc:
             self._file = None
             raise EvidenceError(f"{self._name}: cannot write WARC file ({exc})") from None
 
     def _current_file(self) -> io.BufferedWriter:
-        if self._file is not None and self._file.tell() < self.max_bytes:
+        if self._file is not None and self._size < self.max_bytes:
             return self._file
         if self._file is not None:
             self._file.close()
@@ -326,7 +330,7 @@ class WarcLog:
         data = gzip_member(warcinfo_record(self._warcinfo_id, self._name))
         self._file.write(data)
         self._hash = hashlib.sha256(data)
-        self._sealed = 0
+        self._size, self._sealed = len(data), 0
         return self._file
 
 
