@@ -62,6 +62,38 @@ SYNTHETIC = {
     "hugo shortcode, angle bracket as a hex entity": (
         b"<html><body><p>Intro.</p><p>{{&#x3c;tweet 1786049023310382281&gt;}}</p></body></html>"
     ),
+    "wordpress shortcode, bracket as a named entity": (
+        b'<html><body><p>Intro.</p><p>&lsqb;tweet id="1786049023310382281"]</p></body></html>'
+    ),
+    "wordpress shortcode, bracket as an upper-case hex entity": (
+        b'<html><body><p>Intro.</p><p>&#X5B;tweet id="1786049023310382281"]</p></body></html>'
+    ),
+    "wordpress shortcode after a hugo opening": (
+        b'<html><body><p>Intro.</p><p>{{&#91;tweet id="1786049023310382281"]</p></body></html>'
+    ),
+    "hugo shortcode, angle bracket with leading zeros": (
+        b"<html><body><p>Intro.</p><p>{{&#060; tweet 1786049023310382281 &gt;}}</p></body></html>"
+    ),
+    "hugo shortcode, angle bracket as an upper-case entity": (
+        b"<html><body><p>Intro.</p><p>{{&LT; tweet 1786049023310382281 &GT;}}</p></body></html>"
+    ),
+    "component props in a data-tweet attribute": (
+        b'<html><body><article><p>Intro.</p><div class="tweet-embed" '
+        b'data-tweet-options=\'{"tweet_id": "1786049023310382281"}\'></div></article>'
+        b"</body></html>"
+    ),
+    "title line, its quote in a long link": (
+        b'<html><body><article><p>Intro.</p><p>Ada on X: <a href="https://x.com/ada?ref='
+        + b"r" * 500
+        + b'">"Hello from the river road" / X</a></p><p>More.</p></article></body></html>'
+    ),
+    "title line, its quote after many tags": (
+        b"<html><body><article><p>Intro.</p><p>Ada on X: "
+        + b"<span>" * 12
+        + b'"Hello from the river road" / X'
+        + b"</span>" * 12
+        + b"</p><p>More.</p></article></body></html>"
+    ),
     "utf-16 with bom": codecs.BOM_UTF16_LE
     + (
         '<html><body><blockquote class="twitter-tweet"><p>Hi</p>&mdash; Ada (@ada) '
@@ -90,11 +122,19 @@ def test_prefilter_changes_nothing(path, include_links, monkeypatch):
     assert find_posts(data, include_links=include_links) == filtered
 
 
+TEXT_SYNTHETIC = {name for name in SYNTHETIC if name.startswith("title line")}
+
+
 @pytest.mark.parametrize("name", sorted(SYNTHETIC))
-def test_unusual_marker_spellings(name):
+def test_unusual_marker_spellings(name, monkeypatch):
     data = SYNTHETIC[name]
     embeds = find_posts(data).embeds
-    assert [e.status_id for e in embeds] == ["1786049023310382281"]
+    if name in TEXT_SYNTHETIC:  # a text form: no status ID
+        assert [(e.method, e.text) for e in embeds] == [("text", "Hello from the river road")]
+    else:
+        assert [e.status_id for e in embeds] == ["1786049023310382281"]
+    monkeypatch.setattr(detect, "survey", lambda data: detect.ALL_SEARCHES)
+    assert find_posts(data).embeds == embeds  # what the detector finds unfiltered
 
 
 def test_page_without_markers_is_not_parsed(monkeypatch):

@@ -228,10 +228,13 @@ def _from_html(
     text_hits: list[TextHit] = []
     sentinel_lines: list[int] = []
     # Flattening the page for text forms is the costly part of a scan: only worth it when a
-    # text marker (a signature or title line) lies outside the markup embeds found.
-    on_page = text_marker_count(raw) if hints.text_markers is None else hints.text_markers
-    if hints.text_forms and on_page > sum(
-        text_marker_count(raws[id(f)].encode("utf-8", "surrogatepass")) for f in markup
+    # text marker (a signature or title line) lies outside the markup embeds found. Without
+    # the pre-filter's count (``ALL_SEARCHES``), always: that is what the count must match.
+    on_page = hints.text_markers
+    if hints.text_forms and (
+        on_page is None
+        or on_page
+        > sum(text_marker_count(raws[id(f)].encode("utf-8", "surrogatepass")) for f in markup)
     ):
         text_hits, sentinel_lines = _text_forms(root, [f.element for f in markup])
     # A text hit goes just before the first markup embed whose placeholder line follows it.

@@ -58,14 +58,19 @@ BASE64_MARKERS = base64_markers(b"twitter-tweet") + base64_markers(b"/status/")
 # Tweet shortcodes left as text: WordPress ``[tweet``; Hugo ``{{<`` or ``{{%`` then spaces or
 # the shortcode's name; Jekyll ``{%``, an optional ``-`` and one optional space, then the
 # tag's name (``text.SHORTCODE_RE`` accepts no more). A page may escape the ``[`` or ``<`` as
-# an entity (``&#91;tweet``, ``{{&lt;``): the parser reads them as the shortcode. Each is four
-# bytes or more: shorter ones slowed the automaton by half. Those that other templates write
-# too count only when a tweet shortcode's name follows (``SHORTCODE_AHEAD``).
-ESCAPED_SHORTCODE_MARKERS = (b"&#91;tweet", b"&#x5b;tweet", b"&#x5B;tweet", b"{{&#")
-WORDPRESS_MARKERS = (b"[tweet", *ESCAPED_SHORTCODE_MARKERS[:3])
+# an entity, which the parser reads as the shortcode: ``;tweet`` counts after one that
+# stands for ``[`` (``&#91;``, ``&#x5B;``, ``&lsqb;``…), ``{{&lt``, ``{{&LT`` or ``{{&#``
+# when the entity stands for ``<`` (``&lt;``, ``&#60;``…). Each is four bytes or more:
+# shorter ones slowed the automaton by half. Those that other templates write too count
+# only in their context (``SHORTCODE_AHEAD``, ``BRACKET_BEFORE``). Not read: braces written
+# as entities too (``&#123;&#123;&lt;``), and a ``[`` entity without its ``;``.
+ESCAPED_BRACKET_MARKER = b";tweet"
+WORDPRESS_MARKERS = (b"[tweet", ESCAPED_BRACKET_MARKER)
 SHORTCODE_MARKERS = (
     b"[tweet",
-    b"{{&lt;",
+    b"{{&lt",
+    b"{{&LT",
+    b"{{&#",
     b"{{< ",
     b"{{<t",
     b"{{<x",
@@ -78,10 +83,13 @@ SHORTCODE_MARKERS = (
     b"{%-t",
 )
 SHORTCODE_AHEAD = re.compile(
-    rb"\{\{(?:<|%|&lt;|&#60;|&#x3[cC];) *(?:tweet|twitter|x)(?:_simple)?\s"
+    rb"\{\{(?:<|%|&(?:lt|LT|#0*60|#[xX]0*3[cC]);?) *(?:tweet|twitter|x)(?:_simple)?\s"
     rb"|\{%-? ?(?:twitter|tweet)\s"
 )
-_SHORTCODE_MARKER_SET = frozenset(SHORTCODE_MARKERS + ESCAPED_SHORTCODE_MARKERS)
+# An entity standing for ``[``, just before ``;tweet``'s ``tweet``.
+BRACKET_BEFORE = re.compile(rb"&(?:#0*91|#[xX]0*5[bB]|lsqb|lbrack);\Z")
+BRACKET_WINDOW = 16
+_SHORTCODE_MARKER_SET = frozenset((*SHORTCODE_MARKERS, ESCAPED_BRACKET_MARKER))
 _WORDPRESS_MARKER_SET = frozenset(WORDPRESS_MARKERS)
 
 
@@ -107,7 +115,7 @@ MARKERS = (
     b"createTweet",
     b"tweetId",  # component props: data-react-props='{"tweetId": …}'
     *BASE64_MARKERS,
-    *ESCAPED_SHORTCODE_MARKERS,  # last: placed with the others, they slowed the search by 20%
+    ESCAPED_BRACKET_MARKER,  # last: placed with the others, it slowed the search by 20%
 )
 # Written by the flattened text forms (signature line, title line).
 TEXT_MARKERS = (b"(@", b" on X: ", b" on X (formerly Twitter): ", b" on Twitter: ")
@@ -148,10 +156,13 @@ SIGNATURE_AHEAD = re.compile(
 # ``-`` makes a longer name; ``\\t`` or ``\\n`` before it is a JSON string's escaped space).
 _CLASS_BEFORE = re.compile(rb"(?<![A-Za-z_.-])|(?<=\\[tnrf])")
 _CLASS_AFTER = re.compile(rb"(?:-rendered)?(?![A-Za-z0-9_-])")
-_ID_NAME_AFTER = re.compile(rb"(?:-?id)?(?![A-Za-z0-9_-])", re.I)
+# A timeline widget's attribute, not a post's ID (``read_props`` reads the JSON of any other
+# ``data-tweet…`` attribute).
+_NOT_AN_ID = b"-limit"
 # After a title marker: a quote (``"``, an entity, or any non-ASCII byte: curly quotes in
-# every encoding), possibly after spaces, tags or ``[``.
-TITLE_AHEAD = re.compile(rb"(?:\s|<[^<>]{0,400}>|\[){0,8}[\"&\x80-\xff]")
+# every encoding), possibly after spaces, tags or ``[``, within ``TITLE_WINDOW`` bytes.
+TITLE_AHEAD = re.compile(rb"(?:\s|<[^<>]*+>|\[)*+[\"&\x80-\xff]")
+TITLE_WINDOW = 4096
 
 
 SIGNATURE = b"(@"
@@ -227,9 +238,12 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
         end = start + len(marker)
         return bool(_CLASS_BEFORE.match(data, start) and _CLASS_AFTER.match(data, end))
     if marker == b"data-tweet":
-        return _ID_NAME_AFTER.match(data, start + len(marker)) is not None
+        return not data.startswith(_NOT_AN_ID, start + len(marker))
     if marker in _TITLE_MARKER_SET:
-        return TITLE_AHEAD.match(data, start + len(marker)) is not None
+        after = start + len(marker)
+        return TITLE_AHEAD.match(data, after, after + TITLE_WINDOW) is not None
+    if marker == ESCAPED_BRACKET_MARKER:
+        return BRACKET_BEFORE.search(data, max(0, start - BRACKET_WINDOW), start + 1) is not None
     if marker == b"(@":
         return SIGNATURE_AHEAD.match(data, start) is not None
     if marker in _SHORTCODE_MARKER_SET and marker not in _WORDPRESS_MARKER_SET:
