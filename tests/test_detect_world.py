@@ -376,11 +376,25 @@ def test_regions_beside_the_article_by_name(attributes, beside):
     ("box", "kept"),
     [
         ('<div class="latest-tweet" data-tweet-id="1902112345690123456"></div>', False),
-        ('<div class="sidebar-tweet" data-tweet-id="1902112345690123456"></div>', False),
+        ('<div id="recent-tweets" data-tweet-id="1902112345690123456"></div>', False),
         ('<div class="embed-tweet" data-tweet-id="1902112345690123456"></div>', True),
+        # other region words on the box's own class name no box of the site's posts
+        ('<div class="embedded-tweets" data-tweet-id="1902112345690123456"></div>', True),
+        ('<div class="tweet-teaser" data-tweet-id="1902112345690123456"></div>', True),
+        ('<aside class="embed embed--twitter" data-tweet-id="1902112345690123456"></aside>', True),
     ],
 )
-def test_a_placeholder_that_names_a_region_itself_is_beside_the_article(box, kept):
+def test_a_placeholder_named_as_a_box_of_the_sites_posts_is_beside_the_article(box, kept):
     """Before, only the placeholder's ancestors were asked whether they name a region."""
     page = f"<html><body><article><p>Intro.</p>{box}<p>More.</p></article></body></html>"
     assert bool(find_posts(page).embeds) is kept
+
+
+@pytest.mark.parametrize("region", ['<aside class="sidebar">', "<footer>"])
+def test_an_article_card_in_a_region_is_beside_the_article(region):
+    """A post card written as an ``<article>`` in a sidebar: its own tag ends the article's
+    flow, but the region around it still counts."""
+    tag = region[1 : region.index(" ") if " " in region else -1]
+    card = '<article class="tweet" data-tweet-id="1902112345690123456"></article>'
+    page = f"<html><body><main><p>Intro.</p></main>{region}{card}</{tag}></body></html>"
+    assert find_posts(page).embeds == []

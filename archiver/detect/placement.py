@@ -61,25 +61,40 @@ def names_a_region(node: Node) -> bool:
     """True when an element's class, id or role names a region beside the article."""
     if node.tag in OUTSIDE_TAGS or (get(node, "role") or "").lower() in OUTSIDE_ROLES:
         return True
-    for name in f"{get(node, 'class') or ''} {get(node, 'id') or ''}".lower().split():
-        words = [w for w in _NAME_WORDS.findall(name) if w not in NAME_PREFIXES]
-        if words and (words[0] in FEED_WORDS or words[-1] in FEED_WORDS):
-            return True
-        if "-".join(words) in REGION_NAMES:
-            return True
-    return False
+    named = _name_words(node)
+    return any(words[0] in FEED_WORDS or words[-1] in FEED_WORDS for words in named) or any(
+        "-".join(words) in REGION_NAMES for words in named
+    )
+
+
+def names_a_post_box(node: Node) -> bool:
+    """True when an element's class or id is the name of a box of the site's own posts
+    (``REGION_NAMES``: ``latest-tweet``, ``hot-on-twitter``…)."""
+    return any("-".join(words) in REGION_NAMES for words in _name_words(node))
+
+
+def _name_words(node: Node) -> list[list[str]]:
+    """The words of each class name and of the id, without prefixes such as ``js`` or ``c``
+    (names with no word left out)."""
+    names = f"{get(node, 'class') or ''} {get(node, 'id') or ''}".lower().split()
+    named = ([w for w in _NAME_WORDS.findall(name) if w not in NAME_PREFIXES] for name in names)
+    return [words for words in named if words]
 
 
 def in_article_flow(el: Node) -> bool:
     """Where a reader sees a lone post as part of the article: not in a region beside it
     (aside, nav, footer, a sidebar, widget, related or trending box), not one card of a
-    list of posts, and not a card with retweet/reply/like buttons. The box itself may name
-    the region (``<div class="latest-tweet" data-tweet-id=…>``)."""
+    list of posts, and not a card with retweet/reply/like buttons. The box itself may be
+    named as a box of the site's posts (``<div class="latest-tweet" data-tweet-id=…>``:
+    ``REGION_NAMES``; other region words on an embed's own class, such as ``tweets``, are
+    not enough)."""
     if has_intent_buttons(el):
         return False
     if one_of_several_cards(el):
         return False
-    for node in [el, *ancestors(el)]:
+    if names_a_post_box(el):
+        return False
+    for node in ancestors(el):
         if node.tag in FLOW_ENDS:
             break
         if names_a_region(node):
