@@ -242,25 +242,36 @@ def read_page_file(path: str) -> bytes:
 def read_checked(stream: BinaryIO, label: str) -> bytes:
     """All of ``stream``, refused as binary on its head before the rest is read (a device,
     a pipe of ``/dev/zero`` or a film named ``.html`` would fill the memory first), and
-    refused past ``MAX_PAGE_BYTES`` (an endless text stream, ``yes | archive scan -``)."""
+    refused past ``MAX_PAGE_BYTES``: a regular file by its size, before it is read; a pipe
+    (``yes | archive scan -``) or a file that grows as it is read, once past it."""
     head = stream.read(SNIFF_BYTES)
     _refuse_binary(label, head)
-    parts, known = [head], _file_size(stream)
-    if known is not None and known <= MAX_PAGE_BYTES:
-        parts.append(stream.read())  # a regular file of a size that may be read at once
-    else:  # a pipe, a device, or a file too big: read up to the limit, a piece at a time
-        size = len(head)
-        while size <= MAX_PAGE_BYTES and (piece := stream.read(READ_PIECE)):
-            parts.append(piece)
-            size += len(piece)
-    if sum(map(len, parts)) > MAX_PAGE_BYTES:
-        raise TargetError(f"{label}: larger than {MAX_PAGE_BYTES:,} bytes, not an article page")
+    known = _file_size(stream)
+    if known is not None and known > MAX_PAGE_BYTES:
+        raise _too_big(label)
+    parts, size = [head], len(head)
+    if known is not None:  # all of it at once, and one byte more to see whether it grew
+        wanted = max(known + 1 - size, 0)
+        rest = stream.read(wanted)
+        parts.append(rest)
+        size += len(rest)
+        if len(rest) < wanted:
+            return b"".join(parts)  # its end
+    while size <= MAX_PAGE_BYTES and (piece := stream.read(READ_PIECE)):
+        parts.append(piece)
+        size += len(piece)
+    if size > MAX_PAGE_BYTES:
+        raise _too_big(label)
     return b"".join(parts)
 
 
+def _too_big(label: str) -> TargetError:
+    return TargetError(f"{label}: larger than {MAX_PAGE_BYTES:,} bytes, not an article page")
+
+
 def _file_size(stream: BinaryIO) -> int | None:
-    """The size of a regular file (refused past ``MAX_PAGE_BYTES`` before it is read), or
-    None for a pipe, a device, or a stream that is no file."""
+    """The size of a regular file, or None for a pipe, a device, or a stream that is no
+    file."""
     try:
         status = os.fstat(stream.fileno())
     except (OSError, ValueError, io.UnsupportedOperation):

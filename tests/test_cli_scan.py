@@ -382,6 +382,49 @@ def test_a_page_file_past_the_size_limit_is_refused_unread(run_cli, tmp_path, db
     assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 1
 
 
+def test_a_regular_file_past_the_size_limit_is_refused_on_its_head_alone(tmp_path):
+    from archiver.errors import TargetError
+    from archiver.scan import MAX_PAGE_BYTES, SNIFF_BYTES, read_checked
+
+    big = tmp_path / "big.html"
+    with big.open("wb") as fh:
+        fh.write(b"<html><body><p>" + b"word " * 4000)
+        fh.truncate(MAX_PAGE_BYTES + 1)
+    with big.open("rb") as fh:
+        counting = _CountingReader(fh)
+        with pytest.raises(TargetError, match="larger than"):
+            read_checked(counting, str(big))  # type: ignore[arg-type]
+    assert counting.total <= SNIFF_BYTES
+
+
+class _CountingReader:
+    """A file's ``read`` and ``fileno``, counting the bytes read."""
+
+    def __init__(self, fh) -> None:
+        self.fh, self.total = fh, 0
+
+    def fileno(self) -> int:
+        return self.fh.fileno()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.fh.read(size)
+        self.total += len(data)
+        return data
+
+
+def test_a_file_that_grows_while_read_is_read_to_its_end(tmp_path, monkeypatch):
+    """The size told before reading is only where reading starts: what was appended since
+    is read too (up to the limit)."""
+    from archiver import scan
+
+    page = tmp_path / "growing.html"
+    page.write_bytes(b"<p>" + b"a" * 20)
+    with page.open("rb") as fh:
+        size_of = scan._file_size
+        monkeypatch.setattr(scan, "_file_size", lambda stream: size_of(stream) - 10)
+        assert scan.read_checked(fh, "growing") == page.read_bytes()
+
+
 @pytest.mark.parametrize("size", [10, 11, 5000])
 def test_read_checked_stops_at_the_limit(monkeypatch, size):
     import io
