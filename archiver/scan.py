@@ -47,7 +47,6 @@ FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 PARALLEL_MIN_FILES = 64
 CHUNK_FILES = 32  # files per worker round trip
-POOL_GRACE = 5.0  # seconds a Ctrl-C waits for the file chunks in hand
 IDLE_SECONDS = 0.25  # while a result is awaited, the group in hand is committed when due
 CHUNKS_AHEAD = 4  # chunks in flight per worker: enough to keep it busy, few enough to bound memory
 URLS_AHEAD = 4  # URLs in flight per connection ([fetch] concurrency)
@@ -523,9 +522,10 @@ class _Saves:
             self.flush()
 
     def flush_if_due(self) -> None:
-        """Commit the group in hand once it is due (called while a slow page is awaited: the
-        pages before it are durable within half a second all the same)."""
-        if self.writer.due():
+        """Commit the group in hand once it is due, and report failed targets waiting with no
+        group (called while a slow page is awaited: the pages before it are durable within
+        half a second all the same)."""
+        if self.writer.due() or (self.waiting and self.writer.time_left() is None):
             self.flush()
 
     def flush(self) -> None:
@@ -715,12 +715,14 @@ class _Runner:
     def __exit__(self, kind: type[BaseException] | None, *exc_info: object) -> None:
         if self.http is not None:
             self.http.stop()
-        if self.threads is not None:
-            self.threads.shutdown(wait=True, cancel_futures=True)
-        if self.processes is not None:
-            close_pool(self.processes, interrupted=kind is not None)
-        if self.http is not None:
-            self.http.close()
+        try:
+            if self.threads is not None:
+                self.threads.shutdown(wait=True, cancel_futures=True)
+            if self.processes is not None:
+                close_pool(self.processes, interrupted=kind is not None)
+        finally:
+            if self.http is not None:
+                self.http.close()
 
     def submit(self, chunk: list[Target]) -> Future[list[Result]] | _Ready:
         kind = chunk[0].kind
@@ -782,24 +784,20 @@ def file_workers(arguments: Sequence[str]) -> Iterator[ProcessPoolExecutor | Non
 
 
 def close_pool(pool: ProcessPoolExecutor, interrupted: bool) -> None:
-    """Shut a pool of file workers down. After a Ctrl-C, SIGTERM or error, the chunks in hand
-    get ``POOL_GRACE`` seconds to finish, and then their processes are ended: a worker may be
-    waiting for a named pipe that nobody writes, and the command must still exit (workers
-    only read and detect: nothing of theirs is half-written)."""
+    """Shut a pool of file workers down. After a Ctrl-C, SIGTERM or error, what the workers
+    have in hand would be thrown away: they are ended at once (they only read and detect,
+    so nothing of theirs is half-written), rather than waited for, which never ended when a
+    worker was opening a named pipe that nobody writes."""
     if not interrupted:
         pool.shutdown(wait=True, cancel_futures=True)
         return
-    import multiprocessing
-    import time
-
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # this pool's only
     pool.shutdown(wait=False, cancel_futures=True)
-    deadline = time.monotonic() + POOL_GRACE
-    with signals_deferred():  # a second Ctrl-C must not leave the workers behind
-        for child in multiprocessing.active_children():
-            child.join(max(0.0, deadline - time.monotonic()))
-            if child.is_alive():
-                child.terminate()
-                child.join()
+    with signals_deferred():  # a second Ctrl-C must not leave them behind
+        for process in workers:
+            process.kill()  # not SIGTERM: a worker still starting has the command's handler
+        for process in workers:
+            process.join()
 
 
 def _many_files(arguments: Sequence[str]) -> bool:
@@ -835,11 +833,13 @@ def _process_pool(count: int) -> ProcessPoolExecutor:
 
 def _load_detection() -> None:
     """A worker's start: Ctrl-C reaches the whole process group, and the command alone
-    answers it (a chunk in hand is finished, the rest cancelled), so workers ignore it;
-    then the detection modules are imported before the first chunk comes."""
+    answers it (``close_pool`` ends the workers), so workers ignore it; SIGTERM ends a
+    worker silently (not as the command's ``sys.exit``, which the fork copied: a traceback
+    of its own); then the detection modules are imported before the first chunk comes."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from . import detect  # noqa: F401
 
 

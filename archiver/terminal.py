@@ -58,10 +58,11 @@ ERROR_WIDTH = 2000  # a 5 MB URL from a URL list is shown by its two ends
 def error_line(error: str) -> str:
     """An error to print: escaped, and past ``ERROR_WIDTH`` characters, its start (the target)
     and its end (the reason) around the count of characters left out."""
-    if len(error) > ERROR_WIDTH:
-        half, left_out = ERROR_WIDTH // 2, len(error) - ERROR_WIDTH
-        error = f"{error[:half]}…[{left_out:,} characters]…{error[-half:]}"
-    return visible(error)
+    shown = visible(error)
+    if len(shown) > ERROR_WIDTH:
+        half, left_out = ERROR_WIDTH // 2, len(shown) - ERROR_WIDTH
+        shown = f"{shown[:half]}…[{left_out:,} characters]…{shown[-half:]}"
+    return shown
 
 
 def first_words(text: str | None, width: int = 60) -> str:

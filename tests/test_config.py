@@ -69,7 +69,10 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
         ("[fetch]\nper_host_delay = nan\n", "[fetch] per_host_delay: expected a duration"),
         ("[fetch]\nper_host_delay = 1e300\n", "[fetch] per_host_delay: expected a duration"),
         ("[fetch]\nconcurrency = 0\n", "[fetch] concurrency: expected a positive whole number"),
-        ("[fetch]\nconcurrency = 100000\n", "[fetch] concurrency: expected a positive whole n"),
+        (
+            "[fetch]\nconcurrency = 257\n",
+            "[fetch] concurrency: expected a positive whole number ≤ 256, got 257",
+        ),
         ("[fetch]\nmax_bytes = -1\n", "[fetch] max_bytes: expected a positive whole number"),
         ("[fetch]\nretries = -1\n", "[fetch] retries: expected a whole number ≥ 0"),
         ("[fetch]\nretries = 1.5\n", "[fetch] retries: expected a whole number ≥ 0"),
@@ -191,3 +194,9 @@ def test_source_limits_are_read():
         {"worker": {"max_source_bytes": 1_000, "sitemap_children_per_poll": 7}}
     ).worker
     assert (worker.max_source_bytes, worker.sitemap_children_per_poll) == (1_000, 7)
+
+
+def test_concurrency_up_to_its_bound_loads(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[fetch]\nconcurrency = 256\n", encoding="utf-8")
+    assert load_config(path).fetch.concurrency == 256

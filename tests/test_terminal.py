@@ -116,7 +116,8 @@ def test_an_error_about_a_huge_url_shows_both_ends(tmp_path: Path) -> None:
     assert shown.startswith("http://example.com/aaa") and shown.endswith("aaa: malformed URL")
     assert f"…[{len(url) + 15 - ERROR_WIDTH:,} characters]…" in shown
     assert len(shown) < ERROR_WIDTH + 40
-    assert error_line("\x1b" * ERROR_WIDTH).startswith("\\x1b")  # escaped after the cut
+    escaped = error_line("\u202e" * 3000)  # escaped first, then cut: 6 characters each
+    assert escaped.startswith("\\u202e") and len(escaped) < ERROR_WIDTH + 40
     urls = tmp_path / "urls.txt"
     urls.write_text(f"http://[::1/{'a' * 3_000_000}\n")
     command = [sys.executable, "-m", "archiver", "scan", "--urls-file", str(urls)]
