@@ -178,28 +178,51 @@ def test_a_bad_config_with_worker_processes_started_is_one_line(tmp_path):
     assert not (tmp_path / "archive.db").exists()
 
 
-def _held_scan(tmp_path: Path, stop: Callable[[int], None]) -> tuple[int, str, int, int]:
-    """A scan of 300 pages then a named pipe (read like a file when named on the command
-    line), which holds the scan still until ``stop`` (given the command's pid) has run after
-    the first reported outcome. Its exit code, stderr, outcomes printed and articles stored."""
+def _pages_then_pipe(
+    tmp_path: Path, count: int, page: Callable[[int], bytes], pipe_name: str
+) -> tuple[Path, Path, Path]:
+    """A directory of ``count`` pages, a named pipe, and where the archive goes."""
     pages = tmp_path / "pages"
     pages.mkdir()
-    for n in range(300):
-        (pages / f"{n:03d}.html").write_text(f"<title>page {n}</title><p>x</p>")
-    pipe = tmp_path / "pipe.html"  # after the first group (256 pages, or half a second's)
+    for n in range(count):
+        (pages / f"{n:03d}.html").write_bytes(page(n))
+    pipe = tmp_path / pipe_name
     os.mkfifo(pipe)
-    db_path = tmp_path / "archive.db"
-    # Held open for writing (and reading: so that this open does not wait for a reader), the
-    # pipe's reader waits for its end, which only closing this gives.
-    held = os.open(pipe, os.O_RDWR)
-    process = subprocess.Popen(
-        [*ARCHIVE, "scan", str(pages), str(pipe), "--db", str(db_path), "--json"],
+    return pages, pipe, tmp_path / "archive.db"
+
+
+def _scan_json(*targets: Path, db_path: Path) -> subprocess.Popen:
+    """``archive scan TARGETS --json`` in a session of its own (its process group)."""
+    return subprocess.Popen(
+        [*ARCHIVE, "scan", *map(str, targets), "--db", str(db_path), "--json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
+
+
+def _articles(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as db:
+        return db.execute("select count(*) from articles").fetchone()[0]
+
+
+def _titled(n: int) -> bytes:
+    return f"<title>page {n}</title><p>x</p>".encode()
+
+
+def _held_scan(tmp_path: Path, stop: Callable[[int], None]) -> tuple[int, str, int, int]:
+    """A scan of 300 pages then a named pipe (read like a file when named on the command
+    line), which holds the scan still until ``stop`` (given the command's pid) has run after
+    the first reported outcome. Its exit code, stderr, outcomes printed and articles stored."""
+    # The pipe comes after the first group (256 pages, or half a second's).
+    pages, pipe, db_path = _pages_then_pipe(tmp_path, 300, _titled, "pipe.html")
+    # Held open for writing (and reading: so that this open does not wait for a reader), the
+    # pipe's reader waits for its end, which only closing this gives.
+    held = os.open(pipe, os.O_RDWR)
+    process = _scan_json(pages, pipe, db_path=db_path)
     try:
+        assert process.stdout is not None
         assert json.loads(process.stdout.readline())["status"] == "ok"
         stop(process.pid)
         os.write(held, b"<p>late</p>")
@@ -210,9 +233,7 @@ def _held_scan(tmp_path: Path, stop: Callable[[int], None]) -> tuple[int, str, i
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    with sqlite3.connect(db_path) as db:
-        stored = db.execute("select count(*) from articles").fetchone()[0]
-    return process.returncode, err, 1 + len(out.splitlines()), stored
+    return process.returncode, err, 1 + len(out.splitlines()), _articles(db_path)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
@@ -241,28 +262,16 @@ def test_pages_before_a_slow_one_are_committed_while_it_is_awaited(tmp_path, pag
     while a result is awaited, and failed files are reported then too."""
     import select
 
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for n in range(100):  # fewer than a group's 256: only its half second makes it due
-        (pages / f"{n:03d}.html").write_bytes(page)
-    pipe = tmp_path / "slow.html"
-    os.mkfifo(pipe)
-    db_path = tmp_path / "archive.db"
+    # Fewer pages than a group's 256: only its half second makes it due.
+    pages, pipe, db_path = _pages_then_pipe(tmp_path, 100, lambda n: page, "slow.html")
     held = os.open(pipe, os.O_RDWR)  # a writer that has not written yet
-    process = subprocess.Popen(
-        [*ARCHIVE, "scan", str(pages), str(pipe), "--db", str(db_path), "--json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = _scan_json(pages, pipe, db_path=db_path)
     ok = b"\0" not in page
     try:
         assert process.stdout is not None
         assert select.select([process.stdout], [], [], 120)[0], "nothing reported meanwhile"
         assert json.loads(process.stdout.readline())["status"] == ("ok" if ok else "error")
-        with sqlite3.connect(db_path) as db:
-            assert (db.execute("select count(*) from articles").fetchone()[0] >= 1) is ok
+        assert (_articles(db_path) >= 1) is ok
         os.write(held, b"<p>late</p>")
     finally:
         os.close(held)
@@ -272,8 +281,7 @@ def test_pages_before_a_slow_one_are_committed_while_it_is_awaited(tmp_path, pag
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == (0 if ok else 1), err
-    with sqlite3.connect(db_path) as db:
-        assert db.execute("select count(*) from articles").fetchone()[0] == (101 if ok else 1)
+    assert _articles(db_path) == (101 if ok else 1)
 
 
 def _processes_in_group(group: int) -> int:
@@ -294,20 +302,8 @@ def test_ctrl_c_ends_a_scan_whose_worker_waits_for_a_pipe_nobody_writes(tmp_path
     """A worker process opening a named pipe that no one ever opens for writing waits for
     ever. Before, a Ctrl-C then waited for that worker too: the command never ended. The
     workers are now ended at once (what they hold would not be saved)."""
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for n in range(70):
-        (pages / f"{n:03d}.html").write_text(f"<title>page {n}</title><p>x</p>")
-    pipe = tmp_path / "never.html"
-    os.mkfifo(pipe)
-    db_path = tmp_path / "archive.db"
-    process = subprocess.Popen(
-        [*ARCHIVE, "scan", str(pages), str(pipe), "--db", str(db_path), "--json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    pages, pipe, db_path = _pages_then_pipe(tmp_path, 70, _titled, "never.html")
+    process = _scan_json(pages, pipe, db_path=db_path)
     try:
         # Once the worker processes are forked, the command answers Ctrl-C; whether a worker
         # holds the pipe by then or not, the command must end.
@@ -327,9 +323,7 @@ def test_ctrl_c_ends_a_scan_whose_worker_waits_for_a_pipe_nobody_writes(tmp_path
     assert err.strip().splitlines() == [SCAN_INTERRUPTED]
     with pytest.raises(ProcessLookupError):  # no worker process left behind
         os.killpg(process.pid, 0)
-    with sqlite3.connect(db_path) as db:
-        stored = db.execute("select count(*) from articles").fetchone()[0]
-    assert len(out.splitlines()) <= stored <= 70
+    assert len(out.splitlines()) <= _articles(db_path) <= 70
 
 
 INTERRUPTED_WRITE = """
