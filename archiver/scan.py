@@ -47,6 +47,7 @@ FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 PARALLEL_MIN_FILES = 64
 CHUNK_FILES = 32  # files per worker round trip
+MANAGER_SECONDS = 10.0  # how long an interrupted scan waits for its pool's manager thread
 IDLE_SECONDS = 0.25  # while a result is awaited, the group in hand is committed when due
 CHUNKS_AHEAD = 4  # chunks in flight per worker: enough to keep it busy, few enough to bound memory
 URLS_AHEAD = 4  # URLs in flight per connection ([fetch] concurrency)
@@ -737,7 +738,8 @@ class _Runner:
             return self.threads.submit(self._scan_url, self.http, chunk[0])
         if kind == "file" and self.use_processes:
             if self.processes is None:
-                self.processes = _process_pool(self.workers)
+                with signals_deferred():  # set before a Ctrl-C can come: ``__exit__`` ends it
+                    self.processes = _process_pool(self.workers)
             paths = [t.value for t in chunk]
             real_paths = [t.real_path for t in chunk]
             return self.processes.submit(
@@ -773,9 +775,10 @@ def file_workers(arguments: Sequence[str]) -> Iterator[ProcessPoolExecutor | Non
     other core meanwhile (a pool started at the first chunk leaves that core idle through
     the start-up)."""
     count = os.cpu_count() or 1
-    pool = _process_pool(count) if count >= 2 and _many_files(arguments) else None
-    interrupted = True
+    pool, interrupted = None, True
     try:
+        with signals_deferred():  # a Ctrl-C while workers are forked comes once ``pool`` is set
+            pool = _process_pool(count) if count >= 2 and _many_files(arguments) else None
         yield pool
         interrupted = False
     finally:
@@ -792,12 +795,15 @@ def close_pool(pool: ProcessPoolExecutor, interrupted: bool) -> None:
         pool.shutdown(wait=True, cancel_futures=True)
         return
     workers = list((getattr(pool, "_processes", None) or {}).values())  # this pool's only
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     with signals_deferred():  # a second Ctrl-C must not leave them behind
         for process in workers:
             process.kill()  # not SIGTERM: a worker still starting has the command's handler
         for process in workers:
             process.join()
+        if manager is not None:  # done before the exit hook, which races with it otherwise
+            manager.join(MANAGER_SECONDS)
 
 
 def _many_files(arguments: Sequence[str]) -> bool:

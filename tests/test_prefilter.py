@@ -94,6 +94,15 @@ SYNTHETIC = {
         + b"</span>" * 12
         + b"</p><p>More.</p></article></body></html>"
     ),
+    "component props in a double-quoted attribute": (
+        b'<html><body><article><p>Intro.</p><div data-react-class="Tweet" data-react-props="'
+        b'{&quot;tweetId&quot;:&quot;1786049023310382281&quot;}"></div></article></body></html>'
+    ),
+    "title line, a tag with a > in a value and a comment before its quote": (
+        b"<html><body><article><p>Intro.</p><p>Ada on X: <a title='a > b' href=\"/x?a>b\">"
+        b'<!-- a -> b -->"Hello from the river road" / X</a></p><p>More.</p></article>'
+        b"</body></html>"
+    ),
     "utf-16 with bom": codecs.BOM_UTF16_LE
     + (
         '<html><body><blockquote class="twitter-tweet"><p>Hi</p>&mdash; Ada (@ada) '

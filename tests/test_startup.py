@@ -227,7 +227,7 @@ def _held_scan(tmp_path: Path, stop: Callable[[int], None]) -> tuple[int, str, i
         stop(process.pid)
         os.write(held, b"<p>late</p>")
     finally:
-        os.close(held)  # the worker reading the pipe, if any, finishes its chunk
+        os.close(held)  # the worker reading the pipe, if any, sees its end
     try:  # a worker process left behind would hold the output open: this would time out
         out, err = process.communicate(timeout=120)
     finally:
@@ -238,9 +238,9 @@ def _held_scan(tmp_path: Path, stop: Callable[[int], None]) -> tuple[int, str, i
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
 def test_ctrl_c_in_a_scan_of_many_files_is_one_line_and_keeps_what_was_stored(tmp_path):
-    """Ctrl-C reaches the worker processes too (the whole process group): they finish the
-    chunk in hand without a traceback of their own, and the command says it was
-    interrupted. Every outcome printed is stored; the pages from the pipe's on never are."""
+    """Ctrl-C reaches the worker processes too (the whole process group): they ignore it,
+    the command ends them without a traceback of their own and says it was interrupted.
+    Every outcome printed is stored; the pages from the pipe's on never are."""
     code, err, printed, stored = _held_scan(tmp_path, lambda pid: os.killpg(pid, signal.SIGINT))
     assert code == 130, err
     assert err.strip().splitlines() == [SCAN_INTERRUPTED]
@@ -368,6 +368,56 @@ def test_a_directory_scan_passes_over_named_pipes(tmp_path):
     from archiver.scan import page_files
 
     assert [Path(path).name for path, _ in page_files(str(tmp_path))] == ["a.html"]
+
+
+INTERRUPTED_FORK = """
+import os, signal, sys
+
+real_fork, forks = os.fork, []
+
+
+def fork():  # a real Ctrl-C, to the whole process group, just after a worker is forked
+    pid = real_fork()
+    if pid:
+        forks.append(pid)
+        if len(forks) == int(sys.argv[1]):
+            os.killpg(0, signal.SIGINT)
+    return pid
+
+
+os.fork = fork
+from archiver.cli import cli
+
+cli(["scan", *sys.argv[2:]], prog_name="archive")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="worker processes need two cores")
+@pytest.mark.parametrize("fork", [1, 2])
+def test_ctrl_c_while_the_workers_are_forked_ends_the_scan_and_them(tmp_path, fork):
+    """Before, a Ctrl-C just after a fork left that worker out of the pool's list, or the
+    pool unset: the command hung, or exited leaving a worker that held its output open."""
+    pages, pipe, db_path = _pages_then_pipe(tmp_path, 100, _titled, "never.html")
+    script = tmp_path / "forked.py"
+    script.write_text(INTERRUPTED_FORK, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(fork), str(pages), str(pipe), "--db", str(db_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines() == [SCAN_INTERRUPTED]
+    with pytest.raises(ProcessLookupError):  # no worker process left behind
+        os.killpg(process.pid, 0)
 
 
 INTERRUPTED_START = """

@@ -12,8 +12,8 @@ for ``@``. Each hit is then checked for the context that makes it real:
 * ``twitter-tweet`` or ``twitter-video`` counts only as a whole class name (the embed classes
   are whole names): not after a dot (a CSS selector), not inside a longer name
   (``sharebar-twitter-tweet``, ``twitter-tweet-button``; ``twitter-tweet-rendered`` is one);
-* ``data-tweet`` counts only as a whole ID attribute's name (``data-tweet``, ``data-tweetid``,
-  ``data-tweet-id``), not a widget's ``data-tweet-limit``;
+* ``data-tweet`` counts in any attribute name but a timeline widget's ``data-tweet-limit``
+  (``read_props`` reads the JSON of ``data-tweet-options`` and the like);
 * a title marker (`` on X: ``) counts only when a quote may follow it, after spaces, tags or
   a Markdown link's ``[``: the title form quotes the post (``Follow her on X: @ada`` is not
   one);
@@ -160,10 +160,15 @@ _CLASS_AFTER = re.compile(rb"(?:-rendered)?(?![A-Za-z0-9_-])")
 # ``data-tweet…`` attribute).
 _NOT_AN_ID = b"-limit"
 # After a title marker: a quote (``"``, an entity, or any non-ASCII byte: curly quotes in
-# every encoding), possibly after spaces, tags or ``[``, within ``TITLE_WINDOW`` bytes.
-TITLE_AHEAD = re.compile(rb"(?:\s|<[^<>]*+>|\[)*+[\"&\x80-\xff]")
-TITLE_WINDOW = 4096
+# every encoding), possibly after spaces, comments, tags (a ``>`` in a quoted value does not
+# end one) or ``[``, within ``TITLE_WINDOW`` bytes.
+TITLE_AHEAD = re.compile(
+    rb"(?:\s|<!--(?:[^-]|-(?!->))*+-->|<(?:[^<>\"']|\"[^\"]*+\"|'[^']*+')*+>|\[)*+[\"&\x80-\xff]"
+)
+TITLE_WINDOW = 65536
 
+
+_TWEET_ID = (b"tweetId", b"tweetid")  # markers that start inside ``;tweet``
 
 SIGNATURE = b"(@"
 _TITLE_MARKERS = tuple(m for m in TEXT_MARKERS if m != SIGNATURE)
@@ -173,8 +178,9 @@ _SEARCHED = MARKERS + _TITLE_MARKERS
 
 def _automaton(patterns: tuple[bytes, ...]) -> ahocorasick_rs.BytesAhoCorasick:
     # Leftmost-first, non-overlapping: no marker starts inside another (except data-tweet and
-    # tweetid, which mean the same, and Hugo's "{{%", which holds Jekyll's "{% ": a Hugo
-    # shortcode either way), so no real marker is hidden by another's match.
+    # tweetid, which mean the same; Hugo's "{{%", which holds Jekyll's "{% ": a Hugo shortcode
+    # either way; and ";tweet", which holds tweetId: ``_hits`` reports that one when ";tweet"
+    # is not real), so no real marker is hidden by another's match.
     return ahocorasick_rs.BytesAhoCorasick(
         list(patterns), matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST
     )
@@ -224,6 +230,10 @@ def _hits(data: bytes, automaton, markers: tuple[bytes, ...]):
     for marker, start in _matches(data, automaton, markers):
         if _real(data, marker, start):
             yield marker, start
+        elif marker == ESCAPED_BRACKET_MARKER and (
+            hidden := next((m for m in _TWEET_ID if data.startswith(m, start + 1)), None)
+        ):  # ``&quot;tweetId&quot;``: the automaton went past the marker inside this one
+            yield hidden, start + 1
     for start in _signatures(data):
         if _real(data, SIGNATURE, start):
             yield SIGNATURE, start
