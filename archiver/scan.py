@@ -777,8 +777,9 @@ def file_workers(arguments: Sequence[str]) -> Iterator[ProcessPoolExecutor | Non
     count = os.cpu_count() or 1
     pool, interrupted = None, True
     try:
-        with signals_deferred():  # a Ctrl-C while workers are forked comes once ``pool`` is set
-            pool = _process_pool(count) if count >= 2 and _many_files(arguments) else None
+        if count >= 2 and _many_files(arguments):  # counted with Ctrl-C answered at once
+            with signals_deferred():  # a Ctrl-C while workers are forked comes once it is set
+                pool = _process_pool(count)
         yield pool
         interrupted = False
     finally:
