@@ -73,8 +73,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite_utils.Database sets it
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        applied = _applied(conn)
-        _refuse_other_databases(conn, path, applied)
+        applied = _archive_migrations(conn, path)
         _refuse_newer_archives(conn, path, applied)
         _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -133,14 +132,19 @@ def _archive_file(path: str | Path) -> Path:
     return path
 
 
-def _refuse_other_databases(conn: sqlite3.Connection, path: Path, applied: set[str]) -> None:
-    """A database with tables but no migration of the archive recorded (``applied``) is
+def _archive_migrations(conn: sqlite3.Connection, path: Path) -> set[str]:
+    """The archive's migrations recorded. A database with tables but none recorded is
     someone else's: it is refused before anything is written to it (not even the switch to
-    WAL)."""
+    WAL). The tables are looked for before the record is read: a process creating the
+    archive commits both at once, so once its tables are seen, its record is too. (Read the
+    other way round, a creation committed between the two reads looked like a foreign
+    database, and the second process creating one archive was refused.)"""
     from . import fresh
 
-    if applied or fresh.is_empty(conn):
-        return
+    empty = fresh.is_empty(conn)
+    applied = _applied(conn)
+    if applied or empty:
+        return applied
     conn.close()
     raise DatabaseError(
         f"{path}: an SQLite database but not an archive (it has tables of its own); left as it is"
