@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from .errors import ArchiverError, ConfigError
+from .interrupts import is_interruption, sigterm_exits
 
 if TYPE_CHECKING:  # imported by the commands that use them: `archive --help` stays quick
     from .config import Config
@@ -73,23 +74,27 @@ class ArchiveGroup(click.Group):
     An SQLite error that no command expected (a damaged archive) is one line and exit 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from .interrupts import sigterm_exits
-
         try:
             with sigterm_exits():
                 return super().invoke(ctx)
         except KeyboardInterrupt:
-            click.echo(INTERRUPTED.get(ctx.invoked_subcommand or "", "interrupted"), err=True)
-            sys.exit(130)
+            _interrupted(ctx)
         except Exception as exc:
             import sqlite3  # loaded already by any command that opened the archive
 
+            if is_interruption(exc):  # a Ctrl-C while a command's module was first imported
+                _interrupted(ctx)
             if not isinstance(exc, sqlite3.DatabaseError):
                 raise
             # A query of a damaged archive (a table missing, a corrupt page past the header).
             raise click.ClickException(
                 f"cannot use the archive, damaged or locked ({exc})"
             ) from None
+
+
+def _interrupted(ctx: click.Context) -> NoReturn:
+    click.echo(INTERRUPTED.get(ctx.invoked_subcommand or "", "interrupted"), err=True)
+    sys.exit(130)
 
 
 @click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})

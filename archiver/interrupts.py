@@ -11,6 +11,18 @@ from collections.abc import Iterator
 HELD = (signal.SIGINT, signal.SIGTERM)
 
 
+def is_interruption(exc: BaseException) -> bool:
+    """A Ctrl-C: a ``KeyboardInterrupt``, or an error raised because of one. Python 3.11
+    wraps one that lands in a ``__set_name__`` call (while a dataclass or an enum is being
+    made, on a module's first import) in a ``RuntimeError``."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__
+    return False
+
+
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
     """SIGINT and SIGTERM are held back until the block ends, then handled as they would

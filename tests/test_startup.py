@@ -503,3 +503,59 @@ def _interrupted(
     assert done.returncode == 130, done.stderr
     assert done.stderr.strip().splitlines() == [line]
     return done
+
+
+INTERRUPTING_IMPORT = """
+import os, signal, sys
+
+
+class Interrupting:  # a real Ctrl-C, as the module named in the environment is first imported
+    def find_spec(self, name, path=None, target=None):
+        if name == os.environ["INTERRUPT_AT_IMPORT"]:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+
+sys.meta_path.insert(0, Interrupting())
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "line"),
+    [
+        ("click", "interrupted"),
+        ("archiver.errors", "interrupted"),
+        ("archiver.scan", SCAN_INTERRUPTED),
+    ],
+    ids=["the-entry-point-imports-click", "the-command-line-imports-errors", "scan-imports-scan"],
+)
+@pytest.mark.parametrize("how", ["console-script", "python-m"])
+def test_ctrl_c_while_the_command_is_imported_is_one_line_and_exit_130(tmp_path, module, line, how):
+    """Before, a Ctrl-C while click (imported by the console script's own import of the
+    command line) was being imported printed a traceback."""
+    (tmp_path / "sitecustomize.py").write_text(INTERRUPTING_IMPORT, encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text("<title>a</title>")
+    command = [str(Path(sys.executable).with_name("archive"))]
+    command = command if how == "console-script" else ARCHIVE
+    done = subprocess.run(
+        [*command, "scan", str(page), "--db", str(tmp_path / "a.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(tmp_path), "INTERRUPT_AT_IMPORT": module},
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines() == [line]
+    assert not (tmp_path / "a.db").exists() or module == "archiver.scan"
+
+
+def test_an_error_raised_because_of_a_ctrl_c_is_an_interruption() -> None:
+    """Python 3.11 wraps a KeyboardInterrupt raised in ``__set_name__`` in a RuntimeError."""
+    from archiver.interrupts import is_interruption
+
+    wrapped = RuntimeError("Error calling __set_name__")
+    wrapped.__cause__ = KeyboardInterrupt()
+    assert is_interruption(wrapped) and is_interruption(KeyboardInterrupt())
+    assert not is_interruption(RuntimeError("other")) and not is_interruption(SystemExit(1))
