@@ -45,6 +45,12 @@ SYNTHETIC = {
     "only a data-tweet-id": (
         b'<html><body><div data-tweet-id="1786049023310382281"></div></body></html>'
     ),
+    "only a data-tweet-id in upper case": (
+        b'<html><body><DIV CLASS="embed" DATA-TWEET-ID="1786049023310382281"></DIV></body></html>'
+    ),
+    "only a data-tweet-id in title case": (
+        b'<html><body><div Data-Tweet-Id="1786049023310382281"></div></body></html>'
+    ),
     "only an amp tweetid": (
         b'<html><body><amp-twitter data-tweetid="1786049023310382281" width="1" height="1">'
         b"</amp-twitter></body></html>"
@@ -231,6 +237,7 @@ def test_other_shortcodes_are_not_markers(template):
         b'<a data-parsely-event="_twitter-tweet">Share</a>',
         b'<a class="twitter-share-button twitter-tweet-button">Tweet</a>',
         b'<a class="twitter-timeline" data-tweet-limit="5" href="/x">Posts</a>',
+        b'<A CLASS="twitter-timeline" DATA-TWEET-LIMIT="5" HREF="/x">Posts</A>',
         b"<p>Follow Lena on Twitter: @Lenadecasparis</p>",
         b'<p>Keep up with me on X: <a href="https://example.com/me">me</a></p>',
     ],

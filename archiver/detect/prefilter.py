@@ -13,7 +13,8 @@ for ``@``. Each hit is then checked for the context that makes it real:
   are whole names): not after a dot (a CSS selector), not inside a longer name
   (``sharebar-twitter-tweet``, ``twitter-tweet-button``; ``twitter-tweet-rendered`` is one);
 * ``data-tweet`` counts in any attribute name but a timeline widget's ``data-tweet-limit``
-  (``read_props`` reads the JSON of ``data-tweet-options`` and the like);
+  (``read_props`` reads the JSON of ``data-tweet-options`` and the like), also in upper or
+  title case (``DATA-TWEET-ID``): HTML reads attribute names in any case;
 * a title marker (`` on X: ``) counts only when a quote may follow it, after spaces, tags or
   a Markdown link's ``[``: the title form quotes the post (``Follow her on X: @ada`` is not
   one);
@@ -93,6 +94,11 @@ _SHORTCODE_MARKER_SET = frozenset((*SHORTCODE_MARKERS, ESCAPED_BRACKET_MARKER))
 _WORDPRESS_MARKER_SET = frozenset(WORDPRESS_MARKERS)
 
 
+# An ID attribute's name: HTML reads attribute names in any case (``DATA-TWEET-ID``).
+ID_MARKERS = (b"data-tweet", b"DATA-TWEET", b"Data-Tweet")
+_ID_MARKER_SET = frozenset(ID_MARKERS)
+
+
 # Written by every markup form the HTML detector accepts (status URLs, plain or
 # percent-/entity-encoded; embed classes; ID attributes; embed iframe paths; shortcodes).
 MARKERS = (
@@ -105,7 +111,7 @@ MARKERS = (
     b"twitter-tweet",
     b"twitter-video",
     b"nojs-tweet",
-    b"data-tweet",
+    *ID_MARKERS,
     b"tweetid",
     b"embed/Tweet",
     b"twitter.com/embed/index",
@@ -247,8 +253,9 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
     if marker in (b"twitter-tweet", b"twitter-video"):
         end = start + len(marker)
         return bool(_CLASS_BEFORE.match(data, start) and _CLASS_AFTER.match(data, end))
-    if marker == b"data-tweet":
-        return not data.startswith(_NOT_AN_ID, start + len(marker))
+    if marker in _ID_MARKER_SET:
+        after = start + len(marker)
+        return data[after : after + len(_NOT_AN_ID)].lower() != _NOT_AN_ID
     if marker in _TITLE_MARKER_SET:
         after = start + len(marker)
         return TITLE_AHEAD.match(data, after, after + TITLE_WINDOW) is not None
@@ -281,7 +288,7 @@ class PageHints:
 
 
 ALL_SEARCHES = PageHints()
-_ID_MARKERS = frozenset({b"data-tweet", b"tweetid"})
+_ID_MARKERS = frozenset({*ID_MARKERS, b"tweetid"})
 _BASE64_MARKER_SET = frozenset(BASE64_MARKERS)
 _TEXT_MARKER_SET = frozenset(TEXT_MARKERS)
 
