@@ -116,8 +116,10 @@ def make_client(config: FetchConfig) -> httpx.Client:
 def check_url(url: str) -> None:
     """Only absolute http(s) URLs are fetched."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https"):
         raise FetchError(f"{url}: only http(s) URLs can be fetched", url=url)
+    if not parts.hostname:
+        raise FetchError(f"{url}: no host in the URL", url=url)
 
 
 def reason(error: FetchError) -> str:

@@ -180,3 +180,21 @@ def test_backoff_honours_retry_after_in_seconds_or_as_a_date():
     assert backoff_delay(1, "Wed, 21 Oct 2015 07:28:00 GMT") == 0  # in the past
     for attempt in (1, 2, 3, 10):
         assert 0 <= backoff_delay(attempt, "soon") <= min(60, 0.5 * 2**attempt)
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("ftp://example.com/a", "only http(s) URLs can be fetched"),
+        ("file:///etc/passwd", "only http(s) URLs can be fetched"),
+        ("http://", "no host in the URL"),
+        ("https://:443/a", "no host in the URL"),
+        ("http:///a", "no host in the URL"),
+    ],
+)
+def test_a_url_that_cannot_be_fetched_says_why(url: str, reason: str) -> None:
+    from archiver.http import check_url
+
+    with pytest.raises(FetchError) as raised:
+        check_url(url)
+    assert str(raised.value) == f"{url}: {reason}"
