@@ -129,15 +129,22 @@ def iter_targets(arguments: Iterable[str], urls_file: str | None = None) -> Iter
 
 
 def _url_list(path: str) -> Iterator[Target]:
-    """One target per line of a URL list; blank lines and ``#`` comments are skipped."""
+    """One target per line of a URL list (UTF-8, a byte-order mark allowed); blank lines and
+    ``#`` comments are skipped. A line that is not UTF-8 is a failed target of its own: the
+    others are scanned."""
     try:
-        with open(path, encoding="utf-8") as lines:
-            for line in lines:
-                line = line.strip()
+        with open(path, "rb") as lines:
+            for number, raw in enumerate(lines, 1):
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
+                except UnicodeDecodeError as exc:
+                    byte = f"byte {raw[exc.start]:#04x}"
+                    yield Target("error", f"line {number} is not UTF-8 text ({byte})", path)
+                    continue
                 if line and not line.startswith("#"):
                     yield from _expand(line)
-    except (OSError, UnicodeDecodeError) as exc:
-        yield Target("error", f"cannot read URL list ({exc.__class__.__name__})", path)
+    except OSError as exc:
+        yield Target("error", f"cannot read URL list ({(exc.strerror or str(exc)).lower()})", path)
 
 
 def _expand(item: str) -> Iterator[Target]:

@@ -162,8 +162,9 @@ def _parse_text(body: bytes, url: str) -> SitemapDoc:
 
 def parse_url_list(text: str) -> list[str]:
     """One absolute http(s) URL a line, each once; blank lines, ``#`` comments and any
-    other text are skipped (a text sitemap, or a ``urls`` source)."""
-    lines = (line.strip() for line in text.splitlines())
+    other text are skipped (a text sitemap, or a ``urls`` source). A byte-order mark is not
+    part of the first line (a list saved by Windows Notepad)."""
+    lines = (line.strip() for line in text.removeprefix("\ufeff").splitlines())
     return unique(
         url for line in lines if TEXT_URL_RE.fullmatch(line) and (url := resolve_link(line))
     )

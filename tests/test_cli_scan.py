@@ -442,3 +442,23 @@ def test_read_checked_stops_at_the_limit(monkeypatch, size):
     with pytest.raises(TargetError, match="s: larger than 10 bytes"):
         scan.read_checked(stream, "s")
     assert stream.tell() <= 13  # read one piece past the limit, not to the end
+
+
+def test_a_url_list_that_cannot_be_read_says_why_in_words(run_cli, tmp_path):
+    """Not the exception's class name ('FileNotFoundError', 'UnicodeDecodeError'), and a
+    line that is not UTF-8 fails alone (before, it ended the list, and the lines before it in
+    the same 8 KB were never scanned). A byte-order mark is not part of the first URL."""
+    page = tmp_path / "page.html"
+    page.write_text(embed_page(), encoding="utf-8")
+    listed = tmp_path / "listed.txt"
+    listed.write_bytes(b"\xef\xbb\xbf" + f"{page}\n".encode() + b"caf\xe9\n" + f"{page}\n".encode())
+    missing = run_cli("scan", "--urls-file", str(tmp_path / "nope.txt"))
+    assert missing.exit_code == 1
+    assert f"{tmp_path / 'nope.txt'}: cannot read URL list (no such file or directory)" in (
+        missing.stderr
+    )
+    latin = run_cli("scan", "--urls-file", str(listed), "--json")
+    assert latin.exit_code == 1
+    printed = [json.loads(line) for line in latin.stdout.splitlines()]
+    assert [line["status"] for line in printed] == ["ok", "error", "ok"]
+    assert printed[1]["error"] == f"{listed}: line 2 is not UTF-8 text (byte 0xe9)"

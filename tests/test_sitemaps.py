@@ -7,7 +7,7 @@ import pytest
 
 from archiver.errors import SourceFormatError
 from archiver.listings import ChildRef
-from archiver.sitemaps import parse_sitemap
+from archiver.sitemaps import parse_sitemap, parse_url_list
 
 URL = "https://site.example/sitemap.xml"
 NAMESPACES = [
@@ -219,3 +219,10 @@ def test_entries_without_a_single_url_are_an_error():
     body = urlset("<url><loc>None</loc></url><url><loc>None</loc></url><url></url>")
     with pytest.raises(SourceFormatError, match="no entry has a URL in <loc> \\(first: 'None'\\)"):
         parse_sitemap(body, URL)
+
+
+def test_a_url_list_with_a_byte_order_mark_keeps_its_first_url():
+    """Windows Notepad starts a UTF-8 file with U+FEFF, which ``str.strip`` keeps: the
+    first URL of such a ``urls`` source or text sitemap was dropped."""
+    text = "\ufeffhttps://news.example/a\r\nhttps://news.example/b\r\n"
+    assert parse_url_list(text) == ["https://news.example/a", "https://news.example/b"]
