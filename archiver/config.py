@@ -245,11 +245,16 @@ def load_config(path: str | Path | None = None) -> Config:
     file = str(path)
     try:
         with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+            # A byte-order mark (Windows Notepad writes one) is not part of the TOML.
+            data = tomllib.loads(handle.read().decode("utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"{file}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{file}: cannot read config file ({exc})") from None
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise ConfigError(f"{file}: cannot read config file ({reason})") from None
+    except UnicodeDecodeError as exc:
+        where = f"byte {exc.object[exc.start]:#04x} at offset {exc.start}"
+        raise ConfigError(f"{file}: not valid TOML (not UTF-8 text: {where})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML ({exc})") from None
     return parse_config(data, file)

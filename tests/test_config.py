@@ -200,3 +200,29 @@ def test_concurrency_up_to_its_bound_loads(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("[fetch]\nconcurrency = 256\n", encoding="utf-8")
     assert load_config(path).fetch.concurrency == 256
+
+
+def test_a_config_saved_with_a_byte_order_mark_loads(tmp_path):
+    """Windows Notepad starts a UTF-8 file with one; tomllib reads it as a bad statement."""
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf[fetch]\ntimeout = 7\n")
+    assert load_config(path).fetch.timeout == 7
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\xff\xfe[\x00", "not valid TOML (not UTF-8 text: byte 0xff at offset 0)"),
+        (None, "cannot read config file (is a directory)"),
+    ],
+    ids=["utf-16", "a-directory"],
+)
+def test_a_config_that_cannot_be_read_says_why_in_words(tmp_path, content, expected):
+    path = tmp_path / "config.toml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value) == f"{path}: {expected}"
