@@ -355,7 +355,8 @@ def scan_file(
         return TargetFailed(str(exc))
     is_html = False if os.path.splitext(path)[1].lower() in TEXT_SUFFIXES else None
     record = detect_record(
-        "file://" + quote(real_path or os.path.realpath(path)),  # as Path.resolve().as_uri()
+        # As Path.resolve().as_uri(): from the name's bytes (a name may not be UTF-8).
+        "file://" + quote(os.fsencode(real_path or os.path.realpath(path))),
         data,
         started_at=started,
         include_links=include_links,

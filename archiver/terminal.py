@@ -18,10 +18,12 @@ BAR_MIN_TARGETS = 5
 
 # What a terminal would act on instead of showing: C0 and C1 control characters (ESC starts
 # the sequences that retitle the window or rewrite the screen, even through a pipe into
-# less -R or a log viewer) and the bidi overrides and isolates that reorder the line.
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# less -R or a log viewer) and the bidi overrides and isolates that reorder the line. Also
+# lone surrogates: a file name that is not UTF-8 holds them (``os.fsdecode``), and written
+# as they are they would make the output invalid UTF-8 (or fail to print at all).
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _LINE_SPACE = re.compile("[ \t\n\r]+")
-_JSON_UNSHOWABLE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_JSON_UNSHOWABLE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
 def visible(text: str | None) -> str:
@@ -40,8 +42,9 @@ def _as_text(value: object) -> str:
 
 def json_line(value: object) -> str:
     """One line of JSON, readable (``ensure_ascii=False``) yet inert: JSON already escapes
-    C0 controls; C1 controls, bidi overrides and line separators are escaped too (``\\u009b``,
-    ``\\u202e``), which in JSON stands for the same character."""
+    C0 controls; C1 controls, bidi overrides, line separators and lone surrogates are escaped
+    too (``\\u009b``, ``\\u202e``, ``\\udce9``), which in JSON stands for the same
+    character."""
     return _JSON_UNSHOWABLE.sub(
         lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False)
     )

@@ -462,3 +462,28 @@ def test_a_url_list_that_cannot_be_read_says_why_in_words(run_cli, tmp_path):
     printed = [json.loads(line) for line in latin.stdout.splitlines()]
     assert [line["status"] for line in printed] == ["ok", "error", "ok"]
     assert printed[1]["error"] == f"{listed}: line 2 is not UTF-8 text (byte 0xe9)"
+
+
+def test_a_file_whose_name_is_not_utf8_is_scanned_under_a_percent_encoded_url(
+    run_cli, tmp_path, db_path
+):
+    """A Latin-1 name from an old archive (``caf\\xe9.html``): the file URL was built from
+    the decoded name and the scan ended in a traceback. Its URL now percent-encodes the
+    name's bytes, as ``Path.as_uri`` does, and the lines printed escape the byte (written
+    as it is, it made the JSON invalid UTF-8)."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    try:
+        page = Path(os.fsdecode(bytes(pages) + b"/caf\xe9.html"))
+        page.write_text(embed_page(), encoding="utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system wants UTF-8 names")
+    result = run_cli("scan", str(pages), "--json")
+    assert result.exit_code == 0, result.output
+    assert "\\udce9" in result.stdout  # the name's byte, escaped: the output is UTF-8
+    printed = json.loads(result.stdout.splitlines()[0])
+    assert printed["target"] == str(page)
+    assert printed["url"] == page.as_uri() == f"file://{pages}/caf%E9.html"
+    assert printed["embeds"] and rows(db_path, "select url from articles") == [
+        {"url": page.as_uri()}
+    ]

@@ -29,6 +29,7 @@ HOSTILE = "Mayor\x1b]0;pwned\x07 says \x1b[31mred\x1b[0m \x9b2J \u202eevil\u202c
         ("\u202aA\u202bB\u202cC\u202dD\u202eE", "\\u202aA\\u202bB\\u202cC\\u202dD\\u202eE"),
         ("\u2066x\u2067y\u2068z\u2069", "\\u2066x\\u2067y\\u2068z\\u2069"),
         ("tab\tand\nnewline", "tab\\x09and\\x0anewline"),
+        ("caf\udce9.html", "caf\\udce9.html"),  # a file name that is not UTF-8
         (None, ""),
     ],
 )
@@ -126,3 +127,10 @@ def test_an_error_about_a_huge_url_shows_both_ends(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert len(result.stderr) < ERROR_WIDTH + 200
+
+
+def test_json_lines_are_utf8_with_a_file_name_that_is_not() -> None:
+    name = "pages/caf\udce9.html"  # os.fsdecode(b"pages/caf\xe9.html")
+    line = json_line({"target": name})
+    assert line.encode("utf-8") == b'{"target": "pages/caf\\udce9.html"}'
+    assert json.loads(line) == {"target": name}
