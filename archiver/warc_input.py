@@ -84,6 +84,11 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
     from fastwarc.warc import ArchiveIterator
 
     warc_file = os.path.abspath(path)
+    if not warc_file.isascii() and not _is_utf8_name(warc_file):
+        raise TargetError(
+            f"{path}: the file's name is not UTF-8; rename it (the archive keeps the name of a"
+            " WARC file it points into as text)"
+        )
     with open(warc_file, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         # Uncompressed records end with a CRLF CRLF separator, which (as in warcio and CDX
@@ -112,6 +117,16 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
         if held is not None:
             counts.pages += 1
             yield _ending_at(held, size - separator)
+
+
+def _is_utf8_name(path: str) -> bool:
+    """A name that is not UTF-8 holds lone surrogates (``os.fsdecode``): SQLite's text
+    cannot hold it."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _count(counts: WarcCounts, name: str) -> None:

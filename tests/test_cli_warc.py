@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
+import pytest
 from warc_data import article, mixed_records, write_warc
 
 
@@ -163,3 +165,23 @@ def test_a_record_with_a_malformed_target_uri_is_kept_under_it(
         urls = {row[0] for row in conn.execute("select url from articles")}
     conn.close()
     assert urls == {"http://[::1/story/2", "https://news.example.org/story/1"}
+
+
+def test_a_warc_file_whose_name_is_not_utf8_fails_alone(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """The archive keeps the WARC file's name as text, to point into it: a Latin-1 name
+    ended the scan in a traceback at the first page's row."""
+    try:
+        odd = write_warc(Path(os.fsdecode(bytes(tmp_path) + b"/cr\xe9.warc.gz")), mixed_records())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system wants UTF-8 names")
+    good = write_warc(tmp_path / "good.warc.gz", mixed_records())
+    result = run_cli("scan", str(odd), str(good))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {tmp_path}/cr\\udce9.warc.gz: the file's name is not UTF-8; rename it (the"
+        " archive keeps the name of a WARC file it points into as text)"
+    ]
+    assert counts(db_path)["records"] == 3, "the other file's pages are stored"
