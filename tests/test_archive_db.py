@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -188,6 +189,16 @@ def test_directory_or_garbage_file_is_a_clear_database_error(tmp_path):
     garbage.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(DatabaseError, match="cannot open archive"):
         open_database(garbage)
+
+
+def test_an_archive_path_that_is_not_utf8_is_refused_before_it_is_made(tmp_path):
+    """SQLite reports the file's name as text: a Latin-1 name made an archive that every
+    command then called 'damaged or locked'."""
+    path = os.fsdecode(bytes(tmp_path) + b"/caf\xe9.db")
+    with pytest.raises(DatabaseError) as raised:
+        open_database(path)
+    assert str(raised.value) == f"{path}: the archive's path is not UTF-8; choose another"
+    assert os.listdir(tmp_path) == []
 
 
 def test_read_only_archive_gives_clear_error_and_keeps_data(db_path, tmp_path):

@@ -129,6 +129,10 @@ def _archive_file(path: str | Path) -> Path:
     path = Path(path)
     if path.is_dir():
         raise DatabaseError(f"{path}: is a directory, not an archive file")
+    try:  # SQLite reports the file's name as UTF-8 text, and so do the archive's records
+        str(path.absolute()).encode("utf-8")
+    except UnicodeEncodeError:
+        raise DatabaseError(f"{path}: the archive's path is not UTF-8; choose another") from None
     return path
 
 
