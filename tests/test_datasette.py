@@ -392,7 +392,11 @@ def test_archive_serve_while_another_process_writes(sample, tmp_path):
         assert {r["post_id"] for r in found} == {"1902040000000000005"}
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=60)  # a hang guard: Datasette's shutdown is slow under load
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
 
 
 def test_every_status_has_a_badge_colour_and_an_explanation():

@@ -27,8 +27,11 @@ GOOD = embed_page(post_id="1763000000000000101", text="Good page one")
 
 # route path -> (behaviour, words the recorded error must contain)
 CASES: dict[str, tuple[h.Route, str]] = {
-    "/drip": (h.drip(interval=1.0), "timed out"),
-    "/drip-headers": (h.drip_headers(interval=1.0), "timed out"),
+    # A byte every 0.25 s: far inside the 1.5 s read timeout even on a loaded machine, so
+    # only the 4.5 s overall deadline cuts them (at 1 s, a byte 0.5 s late would trip the
+    # read timeout instead: "timed out" without "within 4.5s", and a retry).
+    "/drip": (h.drip(interval=0.25), "timed out"),
+    "/drip-headers": (h.drip_headers(interval=0.25), "timed out"),
     "/endless": (h.endless(), "larger than max_bytes"),
     "/gzip-bomb": (h.bomb("gzip"), "larger than max_bytes"),
     "/deflate-bomb": (h.bomb("deflate"), "larger than max_bytes"),
@@ -169,9 +172,12 @@ def test_gzip_bomb_stops_at_max_bytes_of_decoded_data_in_little_memory():
 
 
 def test_retries_do_not_multiply_the_deadline():
-    config = FetchConfig(timeout=0.5, per_host_delay=0.0, retries=3, max_bytes=100_000)
-    with h.HostileServer({"/drip": h.drip(interval=0.3)}) as server, Http(config) as http:
-        with pytest.raises(FetchError, match=r"timed out \(no complete answer within 1.5s\)"):
+    # A byte every 0.1 s against a 1 s read timeout: only the 3 s deadline can cut it (0.3 s
+    # against 0.5 s left 0.2 s for a loaded machine's scheduling; past it, a read timeout,
+    # which is retried, would fail the test).
+    config = FetchConfig(timeout=1.0, per_host_delay=0.0, retries=3, max_bytes=100_000)
+    with h.HostileServer({"/drip": h.drip(interval=0.1)}) as server, Http(config) as http:
+        with pytest.raises(FetchError, match=r"timed out \(no complete answer within 3s\)"):
             fetch_article(http, server.url("/drip"))
         # One request: a passed deadline is not retried (retries would multiply it).
         assert server.hits == ["/drip"]
