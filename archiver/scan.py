@@ -706,6 +706,7 @@ class _Runner:
         pool: ProcessPoolExecutor | None = None,
     ) -> None:
         self.config, self.include_links, self.stdin = config, include_links, stdin
+        self.stdin_read = False
         self.on_response, self.should_stop = on_response, should_stop
         self.workers = os.cpu_count() or 1
         self.use_processes = processes and self.workers >= 2
@@ -768,6 +769,9 @@ class _Runner:
             )
         if target.kind == "error":
             return TargetFailed(f"{target.label}: {target.value}")
+        if self.stdin_read:  # a second "-" would read an empty stream
+            return TargetFailed(f"{target.label}: named again (standard input is read once)")
+        self.stdin_read = True
         try:
             data = self.stdin() if self.stdin else read_checked(sys.stdin.buffer, "<stdin>")
             return scan_stdin(data, self.include_links)

@@ -487,3 +487,22 @@ def test_a_file_whose_name_is_not_utf8_is_scanned_under_a_percent_encoded_url(
     assert printed["embeds"] and rows(db_path, "select url from articles") == [
         {"url": page.as_uri()}
     ]
+
+
+def test_standard_input_named_twice_is_read_once(run_cli, tmp_path):
+    """The second '-' read an empty stream, and failed as 'empty file'; a '-' line in a URL
+    list counts as naming it too."""
+    listed = tmp_path / "listed.txt"
+    listed.write_text("-\n", encoding="utf-8")
+    page = 'Ada on X: "Hello from the river road" / X\nHello from the river road\n'
+    result = run_cli("scan", "-", "-", "--urls-file", str(listed), "--json", input=page)
+    assert result.exit_code == 1
+    printed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["status"], len(line["embeds"])) for line in printed] == [
+        ("ok", 1),
+        ("error", 0),
+        ("error", 0),
+    ]
+    assert {line["error"] for line in printed[1:]} == {
+        "<stdin>: named again (standard input is read once)"
+    }
