@@ -35,7 +35,7 @@ from .crawl_files import (
 )
 from .errors import ArchiverError, TargetError
 from .models import ScanRecord
-from .warc_input import WarcCounts, is_warc_path
+from .warc_input import NAME_NOT_UTF8, WarcCounts, is_utf8_name, is_warc_path
 from .warc_scan import scan_warc_file
 
 if TYPE_CHECKING:
@@ -63,7 +63,9 @@ def crawl_inputs(arguments: Sequence[str]) -> tuple[list[str], list[str]]:
                 problems.append(f"{argument}: no .warc or .warc.gz files in this directory")
         else:  # a file, or a path only the workers see (shared storage): they report it
             found.append(os.path.abspath(argument))
-    return list(dict.fromkeys(found)), problems
+    # Not sent to the cluster: its messages carry text, and one such name failed every task.
+    problems += [f"{name}: {NAME_NOT_UTF8}" for name in found if not is_utf8_name(name)]
+    return list(dict.fromkeys(name for name in found if is_utf8_name(name))), problems
 
 
 def scan_input(path: str, out_dir: str, include_links: bool) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
+from .jsontext import json_text
 from .models import Embed, PageInfo, ScanRecord, WarcRecordRef
 
 MANIFEST = "_manifest.jsonl"
@@ -71,7 +72,7 @@ def write_results(records: Iterable[ScanRecord], path: str | Path) -> str:
         with open(temporary, "wb") as raw:
             with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:
                 for record in records:
-                    out.write(json.dumps(scan_to_json(record), ensure_ascii=False).encode())
+                    out.write(json_text(scan_to_json(record)).encode())
                     out.write(b"\n")
             raw.flush()
             os.fsync(raw.fileno())
@@ -128,7 +129,7 @@ def scan_from_json(data: dict[str, Any]) -> ScanRecord:
 
 def append_manifest(out_dir: str | Path, entry: dict[str, Any]) -> None:
     """Append one manifest line: a single ``write`` with ``O_APPEND``, then ``fsync``."""
-    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+    line = (json_text(entry) + "\n").encode("utf-8")  # a path that is not UTF-8 included
     fd = os.open(Path(out_dir) / MANIFEST, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line)

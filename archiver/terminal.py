@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
+from .jsontext import json_text
 from .scan import ScanOutcome, ScanTotals
 
 if TYPE_CHECKING:
@@ -45,9 +45,7 @@ def json_line(value: object) -> str:
     C0 controls; C1 controls, bidi overrides, line separators and lone surrogates are escaped
     too (``\\u009b``, ``\\u202e``, ``\\udce9``), which in JSON stands for the same
     character."""
-    return _JSON_UNSHOWABLE.sub(
-        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False)
-    )
+    return json_text(value, _JSON_UNSHOWABLE)
 
 
 def _escape(match: re.Match[str]) -> str:

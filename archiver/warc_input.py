@@ -84,11 +84,8 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
     from fastwarc.warc import ArchiveIterator
 
     warc_file = os.path.abspath(path)
-    if not warc_file.isascii() and not _is_utf8_name(warc_file):
-        raise TargetError(
-            f"{path}: the file's name is not UTF-8; rename it (the archive keeps the name of a"
-            " WARC file it points into as text)"
-        )
+    if not is_utf8_name(warc_file):
+        raise TargetError(f"{path}: {NAME_NOT_UTF8}")
     with open(warc_file, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         # Uncompressed records end with a CRLF CRLF separator, which (as in warcio and CDX
@@ -119,9 +116,15 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
             yield _ending_at(held, size - separator)
 
 
-def _is_utf8_name(path: str) -> bool:
-    """A name that is not UTF-8 holds lone surrogates (``os.fsdecode``): SQLite's text
-    cannot hold it."""
+NAME_NOT_UTF8 = (
+    "the file's name is not UTF-8; rename it (the archive keeps the name of a WARC file it"
+    " points into as text)"
+)
+
+
+def is_utf8_name(path: str) -> bool:
+    """False for a name that is not UTF-8: decoded, it holds lone surrogates
+    (``os.fsdecode``), which neither SQLite's text nor a cluster's messages can carry."""
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:

@@ -294,3 +294,33 @@ def test_a_malformed_scheduler_address_is_one_line(tmp_path: Path, address: str)
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: cannot reach the Dask scheduler at {address} (")
     assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_a_warc_file_whose_name_is_not_utf8_is_a_problem_not_a_task(tmp_path):
+    """A cluster's messages carry text: one such name failed every task of the run, the
+    good inputs' too ('NoneType: None'). It is now reported before the run, and left out."""
+    from archiver.crawl import crawl_inputs
+
+    try:
+        odd = write_warc(Path(os.fsdecode(bytes(tmp_path) + b"/cr\xe9.warc.gz")), mixed_records())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system wants UTF-8 names")
+    good = write_warc(tmp_path / "good.warc.gz", mixed_records())
+    for arguments in ([str(tmp_path)], [str(odd), str(good)]):
+        found, problems = crawl_inputs(arguments)
+        assert found == [str(good)]
+        assert problems == [
+            f"{odd}: the file's name is not UTF-8; rename it (the archive keeps"
+            " the name of a WARC file it points into as text)"
+        ]
+
+
+def test_the_manifest_keeps_an_input_name_that_is_not_utf8(tmp_path):
+    """Its line is UTF-8 (the name's byte as a JSON escape) and reads back as the same name."""
+    from archiver.crawl_files import append_manifest
+
+    name = os.fsdecode(b"/data/cr\xe9.warc.gz")
+    append_manifest(tmp_path, {"input": name, "status": "failed"})
+    assert b"cr\\udce9" in (tmp_path / MANIFEST).read_bytes()
+    assert list(read_manifest(tmp_path)) == [name]
+    assert os.fsencode(name) == b"/data/cr\xe9.warc.gz"

@@ -134,3 +134,9 @@ def test_json_lines_are_utf8_with_a_file_name_that_is_not() -> None:
     line = json_line({"target": name})
     assert line.encode("utf-8") == b'{"target": "pages/caf\\udce9.html"}'
     assert json.loads(line) == {"target": name}
+
+
+def test_json_text_escapes_only_lone_surrogates_by_default() -> None:
+    from archiver.jsontext import json_text
+
+    assert json_text({"a": "é\udce9\x9b"}) == '{"a": "é\\udce9\x9b"}'
