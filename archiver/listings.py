@@ -6,6 +6,7 @@ them has to import another's code to talk about a poll.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -47,18 +48,33 @@ class Validators:
     last_modified: str | None = None
 
     def request_headers(self) -> dict[str, str]:
+        """The conditional headers; a value that cannot be sent back (one an older version
+        stored) is left out, so the source is read in full rather than never again."""
         headers = {}
-        if self.etag:
+        if self.etag and _sendable(self.etag):
             headers["If-None-Match"] = self.etag
-        if self.last_modified:
+        if self.last_modified and _sendable(self.last_modified):
             headers["If-Modified-Since"] = self.last_modified
         return headers
 
     def updated(self, headers: Mapping[str, str]) -> Validators:
+        """The validators of an answer with ``headers``: an ETag or Last-Modified that is not
+        printable ASCII (``ETag: "caf\xe9"``) cannot be sent back in a header, so it is not
+        kept, and neither is the older one it replaces (it no longer describes the body)."""
         lowered = {name.lower(): value for name, value in headers.items()}
+        etag, modified = lowered.get("etag") or None, lowered.get("last-modified") or None
         return Validators(
-            lowered.get("etag") or self.etag, lowered.get("last-modified") or self.last_modified
+            self.etag if etag is None else etag if _sendable(etag) else None,
+            self.last_modified if modified is None else modified if _sendable(modified) else None,
         )
+
+
+_SENDABLE = re.compile(r"[\x20-\x7e\t]*")
+
+
+def _sendable(value: str) -> bool:
+    """A header value an HTTP request can carry as it is: printable ASCII, spaces, tabs."""
+    return _SENDABLE.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)

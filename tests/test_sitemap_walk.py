@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Mapping
 
+import httpx
 import pytest
 
 from archiver.config import Source
@@ -278,3 +279,17 @@ def test_reading_order_newest_first_then_never_read():
 def test_parse_lastmod(value, expected):
     parsed = parse_lastmod(value)
     assert (parsed.isoformat() if parsed else None) == expected
+
+
+def test_a_validator_that_cannot_be_sent_back_is_not_kept():
+    """``ETag: "caf\\xe9"`` (read as Latin-1) was stored, then every later request of the
+    source failed to encode it: the source was never read again."""
+    kept = Validators('"v1"', "Mon, 01 Jan 2024 00:00:00 GMT")
+    answer = {"ETag": '"caf\xe9"', "Last-Modified": "Tue, 02 Jan 2024 00:00:00 GMT"}
+    updated = kept.updated(answer)
+    assert updated == Validators(None, "Tue, 02 Jan 2024 00:00:00 GMT")
+    assert kept.updated({}) == kept and kept.updated({"etag": ""}) == kept
+    stored_before = Validators('"caf\xe9"', "Tue,\n 02 Jan")  # as an older version kept them
+    assert stored_before.request_headers() == {}
+    assert updated.request_headers() == {"If-Modified-Since": "Tue, 02 Jan 2024 00:00:00 GMT"}
+    httpx.Request("GET", "http://127.0.0.1/feed", headers=updated.request_headers())
