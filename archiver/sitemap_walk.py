@@ -142,7 +142,8 @@ def lastmod_predates_read(lastmod: str | None, memory: KnownChild | None) -> boo
 
 def parse_lastmod(value: str | None) -> datetime | None:
     """A W3C datetime as an aware UTC datetime; a date alone stands for its last instant
-    (a change that day may come after our read). None when absent or unreadable."""
+    (a change that day may come after our read). None when absent or unreadable, and when
+    out of the range of dates (``9999-12-31``'s last instant, ``…T23:59-05:00`` in UTC)."""
     if not value or not value.strip():
         return None
     value = value.strip()
@@ -151,9 +152,9 @@ def parse_lastmod(value: str | None) -> datetime | None:
         if partial:
             return _end_of(*partial.groups())
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _end_of(year: str, month: str | None, day: str | None) -> datetime:

@@ -19,7 +19,7 @@ import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from .errors import TargetError
@@ -116,6 +116,16 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
             yield _ending_at(held, size - separator)
 
 
+def _utc_text(date: datetime | None) -> str | None:
+    """A record's WARC-Date in UTC (``…Z``); None when it has none, or when it is out of the
+    range of dates in UTC (``9999-12-31T23:59:59-05:00``)."""
+    try:
+        utc = None if date is None else date.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return None if utc is None else utc.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 NAME_NOT_UTF8 = (
     "the file's name is not UTF-8; rename it (the archive keeps the name of a WARC file it"
     " points into as text)"
@@ -170,7 +180,7 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
     if not 200 <= status < 300:
         raise _Skip("not_ok")
     uri = (headers.get("WARC-Target-URI") or "").strip().strip("<>")
-    date = record.record_date
+    date = _utc_text(record.record_date)
     if not uri or date is None or not record.record_id:
         raise _Skip("unreadable")
     body = _decoded(payload, http)
@@ -181,7 +191,7 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
         record_id=record.record_id,
         record_type=kind,
         target_uri=uri,
-        date=date.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        date=date,
         http_status=status,
         content_type=content_type,
         payload_sha256=hashlib.sha256(body).hexdigest(),

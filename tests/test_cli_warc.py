@@ -185,3 +185,19 @@ def test_a_warc_file_whose_name_is_not_utf8_fails_alone(
         " archive keeps the name of a WARC file it points into as text)"
     ]
     assert counts(db_path)["records"] == 3, "the other file's pages are stored"
+
+
+def test_a_record_dated_out_of_the_range_of_dates_is_unreadable_alone(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """``9999-12-31T23:59:59-05:00`` is past the last date once in UTC: the scan ended in an
+    OverflowError traceback."""
+    late = article(7, True)
+    late.date = "9999-12-31T23:59:59-05:00"
+    warc = write_warc(tmp_path / "dates.warc.gz", [article(1, True), late, article(2, False)])
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0, result.output
+    assert "1 unreadable" in result.stderr
+    with sqlite3.connect(db_path) as conn:
+        urls = [row[0] for row in conn.execute("select url from articles order by id")]
+    assert urls == ["https://news.example.org/story/1", "https://news.example.org/story/2"]

@@ -272,6 +272,9 @@ def test_reading_order_newest_first_then_never_read():
         (" 2024-05-06 ", "2024-05-06T23:59:59.999999+00:00"),
         ("yesterday", None),
         ("2024-13-01", None),
+        ("9999-12-31", None),  # its last instant is out of range
+        ("9999-12-31T23:59:59-05:00", None),  # in UTC, out of range (OverflowError)
+        ("0001-01-01T00:00:00+05:00", None),
         ("", None),
         (None, None),
     ],

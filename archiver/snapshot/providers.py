@@ -260,11 +260,9 @@ def _iso_time(value: object) -> str | None:
     ):
         try:
             moment = parse(value)
-        except ValueError:
+            moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+        except (ValueError, OverflowError):  # OverflowError: out of range in UTC
             continue
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        moment = moment.astimezone(UTC)
         return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return None
 
