@@ -20,6 +20,9 @@ _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None
 
 MAX_CONCURRENCY = 256  # threads of one run; thousands fail to start on a small machine
 MAX_DURATION = 100 * 365 * 86400.0  # past this, a time it is added to leaves the calendar
+MAX_TIMEOUT = 86400.0  # a request's overall deadline is 3 × it: a thread must be able to wait
+MIN_INTERVAL = 0.1  # a worker job every millisecond only queues behind itself, logging each
+MAX_BYTES = 10**15  # a size past this is a typo, and overflows C sizes once added to
 
 
 def parse_duration(value: str | int | float) -> float:
@@ -148,8 +151,8 @@ class _Reader:
         value = self.table[key]
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise self.fail(key, expected)
-        if not isinstance(value, kind):
-            raise self.fail(key, expected)
+        if not isinstance(value, kind) or (isinstance(value, str) and "\0" in value):
+            raise self.fail(key, expected)  # a NUL: no path, URL or header holds one
         return value
 
     def path(self, key: str, default: str, expected: str) -> str:
@@ -159,10 +162,10 @@ class _Reader:
             raise self.fail(key, expected)
         return value
 
-    def positive_int(self, key: str, default: int, at_most: int | None = None) -> int:
-        expected = "a positive whole number" + (f" ≤ {at_most}" if at_most else "")
+    def positive_int(self, key: str, default: int, at_most: int = MAX_BYTES) -> int:
+        expected = f"a positive whole number ≤ {at_most}"
         value = self.get(key, int, default, expected)
-        if value < 1 or (at_most is not None and value > at_most):
+        if not 1 <= value <= at_most:
             raise self.fail(key, expected)
         return int(value)
 
@@ -173,26 +176,40 @@ class _Reader:
             raise self.fail(key, "a whole number ≥ 0")
         return int(value)
 
-    def duration(self, key: str, default: float, *, zero_ok: bool = False) -> float:
-        """A duration string or number of seconds; > 0 unless ``zero_ok``."""
+    def duration(
+        self,
+        key: str,
+        default: float,
+        *,
+        zero_ok: bool = False,
+        at_least: float = 0.0,
+        at_most: float = MAX_DURATION,
+    ) -> float:
+        """A duration string or number of seconds; > 0 unless ``zero_ok``, and within
+        ``at_least`` and ``at_most``."""
         self.known.append(key)
         if key not in self.table:
             return default
-        bound = "≥ 0" if zero_ok else "> 0"
+        bound = "≥ 0" if zero_ok else f"≥ {at_least:g}s" if at_least else "> 0"
+        bound += f" and ≤ {at_most:g}s" if at_most < MAX_DURATION else ""
         expected = f'a duration {bound} such as "90s", "15m", "6h" or "1d"'
         try:
             seconds = parse_duration(self.table[key])
         except ValueError:
             raise self.fail(key, expected) from None
-        if seconds == 0 and not zero_ok:
+        if (seconds == 0 and not zero_ok) or not at_least <= seconds <= at_most:
             raise self.fail(key, expected)
         return seconds
 
-    def optional_duration(self, key: str) -> float | None:
+    def interval(self, key: str, default: float) -> float:
+        """How often a worker job runs: at least ``MIN_INTERVAL``."""
+        return self.duration(key, default, at_least=MIN_INTERVAL)
+
+    def optional_interval(self, key: str) -> float | None:
         if key not in self.table:
             self.known.append(key)
             return None
-        return self.duration(key, 0.0)
+        return self.interval(key, 0.0)
 
     def durations(self, key: str, default: tuple[float, ...]) -> tuple[float, ...]:
         self.known.append(key)
@@ -304,9 +321,10 @@ def parse_config(data: dict[str, Any], file: str = "config.toml") -> Config:
 
 
 def _user_agent(fetch: _Reader, default: str) -> str:
-    """A header value: printable, one line (else every request fails, naming no setting)."""
+    """A header value: printable ASCII, one line (else every request fails, naming no
+    setting: ``café bot`` cannot be encoded)."""
     value = fetch.get("user_agent", str, default, "a one-line string")
-    if not value.strip() or not value.isprintable():
+    if not value.strip() or not value.isprintable() or not value.isascii():
         raise fetch.fail("user_agent", "a one-line string")
     return value
 
@@ -315,7 +333,7 @@ def _fetch_config(fetch: _Reader) -> FetchConfig:
     base = FetchConfig()
     return FetchConfig(
         user_agent=_user_agent(fetch, base.user_agent),
-        timeout=fetch.duration("timeout", base.timeout),
+        timeout=fetch.duration("timeout", base.timeout, at_most=MAX_TIMEOUT),
         max_bytes=fetch.positive_int("max_bytes", base.max_bytes),
         concurrency=fetch.positive_int("concurrency", base.concurrency, MAX_CONCURRENCY),
         per_host_delay=fetch.duration("per_host_delay", base.per_host_delay, zero_ok=True),
@@ -353,9 +371,9 @@ def _timestamp_config(stamp: _Reader) -> TimestampConfig:
 def _worker_config(work: _Reader) -> WorkerConfig:
     base = WorkerConfig()
     return WorkerConfig(
-        poll_interval=work.duration("poll_interval", base.poll_interval),
-        scan_interval=work.duration("scan_interval", base.scan_interval),
-        snapshot_interval=work.duration("snapshot_interval", base.snapshot_interval),
+        poll_interval=work.interval("poll_interval", base.poll_interval),
+        scan_interval=work.interval("scan_interval", base.scan_interval),
+        snapshot_interval=work.interval("snapshot_interval", base.snapshot_interval),
         rescan=work.durations("rescan", base.rescan),
         max_source_bytes=work.positive_int("max_source_bytes", base.max_source_bytes),
         sitemap_children_per_poll=work.positive_int(
@@ -382,7 +400,7 @@ def _sources(file: str, items: Any) -> tuple[Source, ...]:
             raise reader.fail("path", "a file path for a urls source")
         if kind != "urls" and not (url and _is_web_url(url)):
             raise reader.fail("url", "an http(s) URL")
-        interval = reader.optional_duration("poll_interval")
+        interval = reader.optional_interval("poll_interval")
         reader.check_unknown()
         sources.append(Source(name, kind, url, path, interval))
     return tuple(sources)

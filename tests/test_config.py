@@ -76,7 +76,7 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
         ("[fetch]\nmax_bytes = -1\n", "[fetch] max_bytes: expected a positive whole number"),
         ("[fetch]\nretries = -1\n", "[fetch] retries: expected a whole number ≥ 0"),
         ("[fetch]\nretries = 1.5\n", "[fetch] retries: expected a whole number ≥ 0"),
-        ("[worker]\nscan_interval = '0m'\n", "[worker] scan_interval: expected a duration > 0"),
+        ("[worker]\nscan_interval = '0m'\n", "[worker] scan_interval: expected a duration ≥ 0.1s"),
         ("[worker]\nrescan = ['1h', '0s']\n", "[worker] rescan: expected a non-empty list"),
         ("[snapshot]\nrecheck = []\n", "[snapshot] recheck: expected a non-empty list"),
         (
@@ -105,12 +105,28 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
         ),
         (
             "[[sources]]\ntype = 'feed'\nurl = 'https://a.example/'\npoll_interval = '0s'\n",
-            "[sources #1] poll_interval: expected a duration > 0",
+            "[sources #1] poll_interval: expected a duration ≥ 0.1s",
         ),
         ("[scan]\ninclude_links = 'yes'\n", "[scan] include_links: expected true or false"),
         ('[fetch]\nuser_agent = "a\\nb"\n', "[fetch] user_agent: expected a one-line string"),
         ("[fetch]\nuser_agent = ''\n", "[fetch] user_agent: expected a one-line string"),
         ("[archive]\ndb = ''\n", "[archive] db: expected a file path, got ''"),
+        # Each of these loaded, then failed in a traceback (or a dead deadline thread):
+        ('[fetch]\nuser_agent = "café bot"\n', "[fetch] user_agent: expected a one-line"),
+        ('[archive]\ndb = "a\\u0000b.db"\n', "[archive] db: expected a file path, got"),
+        (
+            '[[sources]]\ntype = "urls"\npath = "a\\u0000b"\n',
+            "[sources #1] path: expected a file path",
+        ),
+        (
+            "[worker]\nmax_source_bytes = 9223372036854775807\n",
+            "[worker] max_source_bytes: expected a positive whole number ≤ 1000000000000000",
+        ),
+        (
+            "[fetch]\ntimeout = '36500d'\n",
+            '[fetch] timeout: expected a duration > 0 and ≤ 86400s such as "90s"',
+        ),
+        ("[worker]\npoll_interval = '1ms'\n", "[worker] poll_interval: expected a duration ≥ 0.1s"),
         (
             "[[sources]]\nname = 'news'\ntype = 'feed'\nurl = 'https://a.example/rss'\n"
             "[[sources]]\nname = 'news'\ntype = 'sitemap'\nurl = 'https://a.example/sm.xml'\n",
