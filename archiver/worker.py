@@ -27,6 +27,7 @@ from .db import (
     beat_worker_run,
     due_articles,
     due_posts,
+    forget_moved_source,
     load_sitemap_children,
     load_source_state,
     open_database,
@@ -106,6 +107,9 @@ class Worker:
 
         db = self._db()
         try:
+            location = source.url or source.path
+            if forget_moved_source(db, source.name, source.type, location):
+                log.info("source %s: moved to %s, read afresh", source.name, location)
             saved = load_source_state(db, source.name)
             validators, mtime = Validators(saved.etag, saved.last_modified), saved.mtime
             limits = SourceLimits(
@@ -130,7 +134,9 @@ class Worker:
                         on_listing=store,
                         mtime=mtime,
                     )
-                validators, mtime = result.root.validators, result.mtime
+                # A document that failed keeps no validators: the next poll reads it whole.
+                validators = Validators() if result.root.error else result.root.validators
+                mtime = None if result.root.error else result.mtime
                 error, seen = result.error, result.urls_seen
                 log.info("source %s: %s", source.name, describe_poll(result, new))
             except ArchiverError as exc:
@@ -139,7 +145,6 @@ class Worker:
                 self._count(errors=1)
                 log.error("source %s: %s", source.name, error)
             row = SourceRow(validators.etag, validators.last_modified, mtime)
-            location = source.url or source.path
             save_source_state(db, source.name, source.type, location, row, error, seen)
         finally:
             db.conn.close()

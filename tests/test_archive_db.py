@@ -380,3 +380,45 @@ def test_a_signature_date_is_kept_as_written_and_parsed(db):
     assert row[1] == "18. März 2025"
     assert row[0] and row[0].startswith("2025-03-18")
     assert row[2] == "Stadt Wien"
+
+
+def test_a_source_moved_to_another_url_under_its_name_starts_afresh(db):
+    """The old URL's ETag was sent for the new one, and its 304 hid the new listing."""
+    from archiver.db import forget_moved_source, load_source_state, save_source_state
+    from archiver.db.daemon import SourceRow
+
+    old, new = "https://news.example/old.xml", "https://news.example/new.xml"
+    save_source_state(db, "idx", "sitemap", old, SourceRow('"v1"', "Mon", 5.0), None, 3)
+    db.conn.execute(
+        "insert into sitemap_children (source, url, parent, depth) values ('idx', ?, ?, 1)",
+        (f"{old}#child", old),
+    )
+    db.conn.commit()
+    assert not forget_moved_source(db, "idx", "sitemap", old)
+    assert load_source_state(db, "idx") == SourceRow('"v1"', "Mon", 5.0)
+    assert forget_moved_source(db, "idx", "sitemap", new)
+    assert load_source_state(db, "idx") == SourceRow()
+    assert db.conn.execute("select count(*) from sitemap_children").fetchone()[0] == 0
+    assert db.conn.execute("select type, url from source_state").fetchall() == [("sitemap", new)]
+    assert not forget_moved_source(db, "idx", "sitemap", new)
+    assert forget_moved_source(db, "idx", "feed", new), "a change of type counts too"
+
+
+def test_an_index_that_broke_off_forgets_no_child_and_a_broken_child_keeps_no_validators(db):
+    """A cut index deleted the children after the cut; a broken copy's validators were kept,
+    so a 304 hid the repaired document for good."""
+    from archiver.db import load_sitemap_children, record_listing
+    from archiver.listings import ChildRef, Listing, Validators
+
+    root = "https://news.example/index.xml"
+    names = [ChildRef(f"https://news.example/c{n}.xml") for n in (1, 2, 3)]
+    record_listing(db, "idx", Listing(root, children=names))
+    record_listing(db, "idx", Listing(root, children=names[:1], error="XML broken off"))
+    assert sorted(load_sitemap_children(db, "idx")) == [child.url for child in names]
+    broken = Listing(
+        names[1].url, depth=1, parent=root, validators=Validators('"cut"'), error="XML broken"
+    )
+    record_listing(db, "idx", broken)
+    assert load_sitemap_children(db, "idx")[names[1].url].validators == Validators()
+    record_listing(db, "idx", Listing(root, children=names[:2]))
+    assert sorted(load_sitemap_children(db, "idx")) == [child.url for child in names[:2]]

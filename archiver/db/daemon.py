@@ -74,6 +74,24 @@ def latest_worker_run(db: Archive) -> WorkerRun | None:
     return WorkerRun(*row) if row else None
 
 
+def forget_moved_source(db: Archive, name: str, kind: str, location: str | None) -> bool:
+    """A source given another type or location under the same name starts afresh: the
+    validators, file time and child sitemaps kept were the old document's (a conditional
+    request of the new URL sent the old ETag, and a 304 hid the new listing for good).
+    True when it had moved."""
+    row = db.conn.execute("select type, url from source_state where name = ?", (name,)).fetchone()
+    if row is None or (row[0], row[1]) == (kind, location):
+        return False
+    with transaction(db) as conn:
+        conn.execute(
+            "update source_state set type = ?, url = ?, etag = null, last_modified = null,"
+            " mtime = null where name = ?",
+            (kind, location, name),
+        )
+        conn.execute("delete from sitemap_children where source = ?", (name,))
+    return True
+
+
 def load_source_state(db: Archive, name: str) -> SourceRow:
     """The saved poll state of the source ``name`` (empty when never polled)."""
     row = db.conn.execute(
@@ -96,7 +114,8 @@ def save_source_state(
         conn.execute(
             "insert into source_state (name, type, url, etag, last_modified, mtime,"
             " last_polled_at, last_error, urls_seen) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " on conflict(name) do update set etag = excluded.etag,"
+            " on conflict(name) do update set type = excluded.type, url = excluded.url,"
+            " etag = excluded.etag,"
             " last_modified = excluded.last_modified, mtime = excluded.mtime,"
             " last_polled_at = excluded.last_polled_at, last_error = excluded.last_error,"
             " urls_seen = excluded.urls_seen",

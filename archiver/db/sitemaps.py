@@ -38,7 +38,10 @@ def record_listing(db: Archive, source: str, listing: Listing) -> int:
 
 
 def _save_child_state(conn: sqlite3.Connection, source: str, listing: Listing, now: str) -> None:
+    """A child's state after a poll. A child that failed keeps no validators: the next poll
+    reads it whole (a 304 to a broken copy's validators would hide the fixed one)."""
     read = listing.outcome == "read"
+    validators = Validators() if listing.error else listing.validators
     conn.execute(
         "insert into sitemap_children (source, url, parent, depth, lastmod, etag,"
         " last_modified, read_at, checked_at, last_error, urls_seen)"
@@ -53,8 +56,8 @@ def _save_child_state(conn: sqlite3.Connection, source: str, listing: Listing, n
             listing.parent,
             listing.depth,
             listing.lastmod,
-            listing.validators.etag,
-            listing.validators.last_modified,
+            validators.etag,
+            validators.last_modified,
             listing.read_at,
             now,
             listing.error,
@@ -64,6 +67,8 @@ def _save_child_state(conn: sqlite3.Connection, source: str, listing: Listing, n
 
 
 def _replace_children(conn: sqlite3.Connection, source: str, listing: Listing) -> None:
+    """Keep the children an index names; forget those it no longer names, unless it broke
+    off (``XML broken off after 1 entries``): the ones after the break were not seen."""
     children = listing.children or []
     conn.executemany(
         "insert into sitemap_children (source, url, parent, depth, lastmod)"
@@ -71,6 +76,8 @@ def _replace_children(conn: sqlite3.Connection, source: str, listing: Listing) -
         " parent = excluded.parent, depth = excluded.depth, lastmod = excluded.lastmod",
         [(source, c.url, listing.url, listing.depth + 1, c.lastmod) for c in children],
     )
+    if listing.error:
+        return
     listed = {child.url for child in children}
     stale = [
         (source, url)
