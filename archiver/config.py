@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .small_files import NotReadable, read_small_file, why_unreadable
 from .urls import url_problem
 
 DEFAULT_USER_AGENT = "archiver/0.1 (+https://github.com/archiver/archiver)"
@@ -21,6 +22,7 @@ _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None
 MAX_CONCURRENCY = 256  # threads of one run; thousands fail to start on a small machine
 MAX_DURATION = 100 * 365 * 86400.0  # past this, a time it is added to leaves the calendar
 MAX_TIMEOUT = 86400.0  # a request's overall deadline is 3 × it: a thread must be able to wait
+MAX_CONFIG_BYTES = 1_000_000
 MIN_INTERVAL = 0.1  # a worker job every millisecond only queues behind itself, logging each
 MAX_BYTES = 10**15  # a size past this is a typo, and overflows C sizes once added to
 
@@ -261,14 +263,12 @@ def load_config(path: str | Path | None = None) -> Config:
 
     file = str(path)
     try:
-        with open(path, "rb") as handle:
-            # A byte-order mark (Windows Notepad writes one) is not part of the TOML.
-            data = tomllib.loads(handle.read().decode("utf-8-sig"))
+        # A byte-order mark (Windows Notepad writes one) is not part of the TOML.
+        data = tomllib.loads(read_small_file(path, MAX_CONFIG_BYTES).decode("utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"{file}: config file not found") from None
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise ConfigError(f"{file}: cannot read config file ({reason})") from None
+    except (OSError, NotReadable) as exc:
+        raise ConfigError(f"{file}: cannot read config file ({why_unreadable(exc)})") from None
     except UnicodeDecodeError as exc:
         where = f"byte {exc.object[exc.start]:#04x} at offset {exc.start}"
         raise ConfigError(f"{file}: not valid TOML (not UTF-8 text: {where})") from None

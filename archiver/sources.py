@@ -37,6 +37,7 @@ from .listings import (
 )
 from .sitemap_walk import walk_children
 from .sitemaps import parse_sitemap, parse_url_list
+from .small_files import NotReadable, read_small_file, why_unreadable
 from .source_body import read_document, too_large
 
 
@@ -56,7 +57,7 @@ def poll_source(
     sitemap's failure is recorded in its ``Listing`` and in ``PollResult.child_errors``."""
     limits = limits or SourceLimits()
     if source.type == "urls" and source.path:
-        return _poll_url_file(Path(source.path), mtime, on_listing)
+        return _poll_url_file(Path(source.path), mtime, on_listing, limits.max_bytes)
     url = source.url or ""
     kind = {"feed": "feed", "sitemap": "sitemap"}.get(source.type, "URL list")
     try:
@@ -97,14 +98,16 @@ def describe_poll(result: PollResult, new: int) -> str:
     return ", ".join(parts)
 
 
-def _poll_url_file(path: Path, mtime: float | None, on_listing: OnListing) -> PollResult:
+def _poll_url_file(
+    path: Path, mtime: float | None, on_listing: OnListing, max_bytes: int
+) -> PollResult:
     try:
         current = os.stat(path).st_mtime
         if mtime is not None and current == mtime:
             return PollResult(Listing(str(path), outcome="unchanged"), mtime=current)
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read URL list ({exc.strerror})") from None
+        text = read_small_file(path, max_bytes).decode("utf-8", "replace")
+    except (OSError, NotReadable) as exc:
+        raise SourceError(f"{path}: cannot read URL list ({why_unreadable(exc)})") from None
     root = Listing(str(path), urls=parse_url_list(text))
     on_listing(root)
     return PollResult(root, urls_seen=len(root.urls), mtime=current)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,20 @@ def test_a_config_that_cannot_be_read_says_why_in_words(tmp_path, content, expec
     with pytest.raises(ConfigError) as raised:
         load_config(path)
     assert str(raised.value) == f"{path}: {expected}"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_a_config_that_is_a_pipe_or_a_device_is_refused_at_once(tmp_path):
+    """A named pipe blocked the command for ever; /dev/zero filled the memory."""
+    pipe = tmp_path / "config.toml"
+    os.mkfifo(pipe)
+    for path in (pipe, Path("/dev/zero")):
+        with pytest.raises(ConfigError) as raised:
+            load_config(path)
+        assert str(raised.value) == (
+            f"{path}: cannot read config file (not a regular file (a pipe or a device))"
+        )
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * 1_000_000 + b"\n")
+    with pytest.raises(ConfigError, match=r"larger than 1,000,000 bytes"):
+        load_config(big)

@@ -4,13 +4,15 @@ keeps its siblings, children revalidate on their own validators, the walk is bou
 from __future__ import annotations
 
 import gzip
+import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import httpx
 import pytest
 
 from archiver.config import Source
-from archiver.errors import FetchError
+from archiver.errors import FetchError, SourceError
 from archiver.listings import KnownChild, Listing, SourceLimits, SourceResponse, Validators
 from archiver.sitemap_walk import parse_lastmod, reading_order
 from archiver.sources import poll_source
@@ -296,3 +298,20 @@ def test_a_validator_that_cannot_be_sent_back_is_not_kept():
     assert stored_before.request_headers() == {}
     assert updated.request_headers() == {"If-Modified-Since": "Tue, 02 Jan 2024 00:00:00 GMT"}
     httpx.Request("GET", "http://127.0.0.1/feed", headers=updated.request_headers())
+
+
+@pytest.mark.parametrize("kind", ["pipe", "device", "too big"])
+def test_a_url_list_source_that_is_not_a_small_regular_file_is_one_error(tmp_path, kind):
+    """A named pipe held the worker (SIGTERM could not stop it); /dev/zero filled the memory."""
+    path = tmp_path / "urls.txt"
+    if kind == "pipe":
+        os.mkfifo(path)
+    elif kind == "device":
+        path = Path("/dev/zero")
+    else:
+        path.write_text("https://news.example/a\n" * 100, encoding="utf-8")
+    source = Source("list", "urls", None, str(path))
+    with pytest.raises(SourceError) as raised:
+        poll_source(lambda url, headers: None, source, Validators(), limits=SourceLimits(1000))
+    reason = "larger than 1,000 bytes" if kind == "too big" else "not a regular file"
+    assert str(raised.value).startswith(f"{path}: cannot read URL list ({reason}")
