@@ -341,6 +341,8 @@ def worker(db_path, config_path, once, log_level) -> None:
             daemon.run_once() if once else daemon.run_forever()
     except ArchiverError as exc:
         raise user_error(exc) from None
+    if daemon.damaged:
+        raise click.ClickException(daemon.damaged)
 
 
 @cli.command()

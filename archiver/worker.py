@@ -16,6 +16,7 @@ import functools
 import logging
 import os
 import signal
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ class Worker:
         self.counts = Counts()
         self._lock = threading.Lock()
         self.run_id: int | None = None
+        self.damaged: str | None = None  # why the archive cannot be used: the worker stops
 
     def _db(self):
         return open_database(self.db_path)
@@ -259,11 +261,25 @@ class Worker:
             except ArchiverError as exc:  # expected failures (full disk...): one line
                 self._count(errors=1)
                 log.error("job %s failed: %s", name, exc)
+            except sqlite3.DatabaseError as exc:  # one line; a damaged archive stops the daemon
+                self._count(errors=1)
+                self._archive_failed(name, exc)
             except Exception as exc:  # a failing job must not stop the daemon
                 self._count(errors=1)
                 log.exception("job %s failed: %s", name, exc)
 
         return run
+
+    def _archive_failed(self, job: str, exc: sqlite3.DatabaseError) -> None:
+        """A lock held too long or an I/O error may pass: the next run tries again. A damaged
+        archive (``database disk image is malformed``) will not: every job would fail the
+        same way, so the worker stops, and the command exits 1 naming it."""
+        if isinstance(exc, sqlite3.OperationalError):
+            log.error("job %s failed: the archive could not be used (%s)", job, exc)
+            return
+        self.damaged = f"cannot use the archive, damaged or locked ({exc})"
+        log.error("job %s failed: %s; stopping", job, self.damaged)
+        self.stop.set()
 
     def run_once(self) -> None:
         """Every job once, in order (``--once``: for cron and tests)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -283,3 +284,35 @@ def test_a_lock_file_that_cannot_be_opened_is_one_line(tmp_path, db_path):
 
 
 _ = Response  # re-exported for readers of the fixture server's answers
+
+
+def _damage_table(db_path: Path, table: str) -> None:
+    """Overwrite the root page of ``table`` in the file (after a checkpoint)."""
+    conn = sqlite3.connect(db_path)
+    conn.execute("pragma wal_checkpoint(truncate)")
+    page = conn.execute("pragma page_size").fetchone()[0]
+    root = conn.execute("select rootpage from sqlite_master where name = ?", (table,)).fetchone()
+    conn.close()
+    with open(db_path, "r+b") as fh:
+        fh.seek((root[0] - 1) * page)
+        fh.write(b"\xde\xad" * (page // 2))
+
+
+def test_a_damaged_archive_stops_the_worker_with_one_line_and_exit_1(tmp_path, db_path):
+    """Each job logged a traceback and the worker went on (exit 0): every job would fail."""
+    (tmp_path / "urls.txt").write_text("", encoding="utf-8")
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        f'[[sources]]\nname = "list"\ntype = "urls"\npath = "{tmp_path / "urls.txt"}"\n'
+        '[[sources]]\nname = "later"\ntype = "urls"\npath = "/nonexistent/urls.txt"\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "archiver", "worker", "--once", "--config", str(config)]
+    command += ["--db", str(db_path)]
+    assert subprocess.run(command, capture_output=True, timeout=120).returncode == 0
+    _damage_table(db_path, "source_state")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    damaged = "cannot use the archive, damaged or locked (database disk image is malformed)"
+    assert done.stderr.splitlines()[-1] == f"Error: {damaged}"
+    assert "job poll list failed" in done.stderr and "later" not in done.stderr, "it stopped"
