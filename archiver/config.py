@@ -398,7 +398,7 @@ def _sources(file: str, items: Any) -> tuple[Source, ...]:
         path = reader.get("path", str, None, "a file path")
         if kind == "urls" and not (path or url):
             raise reader.fail("path", "a file path for a urls source")
-        if kind != "urls" and not (url and _is_web_url(url)):
+        if (kind != "urls" or url is not None) and not (url and _is_web_url(url)):
             raise reader.fail("url", "an http(s) URL")
         interval = reader.optional_interval("poll_interval")
         reader.check_unknown()

@@ -280,8 +280,8 @@ def resolve_link(link: str | None, base: str | None = None) -> str | None:
     """An http(s) link listed by a source, resolved against ``base``, as an article identity
     (``article_url``); None for other schemes and unresolvable links."""
     absolute = _joined(link, base)
-    parts = _split(absolute) if absolute else None
-    return _identity(parts) if parts and parts.hostname else None
+    parts = _split(absolute) if absolute and url_problem(absolute) is None else None
+    return _identity(parts) if parts else None
 
 
 def _joined(link: str | None, base: str | None) -> str | None:
@@ -295,12 +295,24 @@ def _joined(link: str | None, base: str | None) -> str | None:
 
 
 def url_problem(url: str) -> str | None:
-    """Why ``url`` cannot be fetched (a bad IPv6 host, a port out of range), or None."""
+    """Why ``url`` cannot be fetched (a bad IPv6 host, a port out of range, no host, a
+    space in the host, a control character anywhere), or None. A space in the path is
+    fine: it is sent percent-encoded."""
+    if _CONTROL.search(url):
+        return "not a valid URL (it holds a control character)"
     try:
-        _ = urlsplit(url).port  # parses the host and port, raising what cannot be fetched
+        parts = urlsplit(url)
+        _ = parts.port  # parses the host and port, raising what cannot be fetched
     except ValueError as exc:
         return f"not a valid URL ({exc})"
+    if not parts.hostname:
+        return "no host in the URL"
+    if " " in parts.netloc:
+        return "not a valid URL (a space in its host)"
     return None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _split(url: str) -> SplitResult | None:

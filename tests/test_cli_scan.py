@@ -166,8 +166,8 @@ def test_invalid_config_is_one_line(run_cli, tmp_path, db_path):
     )
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        f'Error: {bad}: [fetch] timeout: expected a duration > 0 such as "90s", "15m", "6h"'
-        " or \"1d\", got 'soon'"
+        f'Error: {bad}: [fetch] timeout: expected a duration > 0 and ≤ 86400s such as "90s",'
+        ' "15m", "6h" or "1d", got \'soon\''
     ]
 
 

@@ -128,6 +128,15 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
             '[fetch] timeout: expected a duration > 0 and ≤ 86400s such as "90s"',
         ),
         ("[worker]\npoll_interval = '1ms'\n", "[worker] poll_interval: expected a duration ≥ 0.1s"),
+        # URLs that loaded and then failed at each poll:
+        ("[[sources]]\ntype = 'feed'\nurl = 'http:///feed.xml'\n", "[sources #1] url: expected"),
+        ("[[sources]]\ntype = 'feed'\nurl = 'http://a b.example/'\n", "[sources #1] url: expected"),
+        (
+            '[[sources]]\ntype = "feed"\nurl = "http://a.example/\\t"\n',
+            "[sources #1] url: expected",
+        ),
+        ("[[sources]]\ntype = 'urls'\nurl = 'file:///etc/passwd'\n", "[sources #1] url: expected"),
+        ("[[sources]]\ntype = 'urls'\nurl = 'not a url'\n", "[sources #1] url: expected"),
         (
             "[[sources]]\nname = 'news'\ntype = 'feed'\nurl = 'https://a.example/rss'\n"
             "[[sources]]\nname = 'news'\ntype = 'sitemap'\nurl = 'https://a.example/sm.xml'\n",
