@@ -7,9 +7,10 @@ only the page in hand is in memory.
 
 Skipped and counted, not scanned: records that are not ``response`` (``revisit`` counted on
 its own), responses that are not HTML, not 2xx, marked ``WARC-Truncated``, or unreadable
-(no date or URI, an undecodable body). A record cut short by the end of the data (a
-truncated gzip member, a partial copy) ends the file with a ``TargetError`` after the pages
-before it.
+(no date or URI, an undecodable body, HTTP headers over FastWARC's 32 KB). A record cut
+short by the end of the data (a truncated gzip member, a partial copy, even inside its
+headers: ``warc_extent``), or one FastWARC cannot read at all, ends the file with a
+``TargetError`` after the pages before it.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import TargetError
 from .models import WarcRecordRef
+from .warc_extent import record_end
 
 if TYPE_CHECKING:
-    from fastwarc.warc import WarcRecord
+    from fastwarc.warc import HeaderMap, WarcRecord
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -80,40 +82,81 @@ class _Skip(Exception):
 def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
     """Every scannable HTML page of a WARC file, in file order; ``counts`` is updated as the
     file is read. Raises ``OSError`` when the file cannot be opened (a shared disk may come
-    back: worth a retry) and ``TargetError`` when its content is not a readable WARC."""
-    from fastwarc.warc import ArchiveIterator
-
+    back: worth a retry) and ``TargetError`` when its content is not a readable WARC, after
+    the pages before the problem."""
     warc_file = os.path.abspath(path)
     if not is_utf8_name(warc_file):
         raise TargetError(f"{path}: {NAME_NOT_UTF8}")
     with open(warc_file, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        # Uncompressed records end with a CRLF CRLF separator, which (as in warcio and CDX
-        # indexes) is not part of the record's length; a gzip member is a record, whole.
-        separator = 0 if fh.read(2) == b"\x1f\x8b" else 4
+        gzipped = fh.read(2) == b"\x1f\x8b"
         fh.seek(0)
-        records = ArchiveIterator(fh, parse_http=True, auto_decode="none")
-        held: WarcPage | None = None  # a page's length is known when the next record starts
-        known = 0
+        reading = _Reading(warc_file, gzipped)
         try:
-            for record in records:
-                offset = record.stream_pos
-                if held is not None:
-                    counts.pages += 1
-                    yield _ending_at(held, offset - separator)
-                    held = None
-                known += _record_type(record) != "unknown"
-                try:
-                    held = _read(record, warc_file, offset)
-                except _Skip as skip:
-                    _count(counts, skip.args[0])
+            yield from _pages(fh, reading, counts)
         except OSError as exc:  # FastWARC's parse and decompression errors
-            raise TargetError(f"{path}: not a readable WARC file ({exc})") from None
-        if not known:
-            raise TargetError(f"{path}: not a WARC file (no WARC record in it)")
-        if held is not None:
+            yield from _held_page(reading, counts)
+            at = 0 if reading.last is None else record_end(warc_file, reading.last, gzipped)
+            raise TargetError(f"{path}: not a readable WARC file (at byte {at}: {exc})") from None
+    if reading.last is None:
+        raise TargetError(f"{path}: not a WARC file (no WARC record in it)")
+    yield from _held_page(reading, counts)
+
+
+@dataclass(slots=True)
+class _Reading:
+    """Where a file's reading is: its last record's offset and the page not yet handed out
+    (a page's length is known when the next record starts)."""
+
+    warc_file: str
+    gzipped: bool
+    last: int | None = None
+    end: int | None = None  # where the last record ends, once measured
+    held: WarcPage | None = None
+
+    @property
+    def separator(self) -> int:
+        """Uncompressed records end with a CRLF CRLF separator, which (as in warcio and CDX
+        indexes) is not part of the record's length; a gzip member is a record, whole."""
+        return 0 if self.gzipped else 4
+
+
+def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[WarcPage]:
+    """The pages of the records FastWARC reads, but the last, which ``reading`` holds."""
+    from fastwarc.warc import ArchiveIterator
+
+    # HTTP headers are parsed record by record: one FastWARC cannot read is skipped alone.
+    for record in ArchiveIterator(fh, parse_http=False, auto_decode="none"):
+        offset = record.stream_pos
+        if reading.held is not None:
             counts.pages += 1
-            yield _ending_at(held, size - separator)
+            yield _ending_at(reading.held, offset - reading.separator)
+            reading.held = None
+        if _record_type(record) != "unknown" or reading.last is not None:
+            reading.last = offset
+        try:
+            reading.held = _read(record, reading.warc_file, offset)
+        except _Skip as skip:
+            _count(counts, skip.args[0])
+    if reading.last is not None:  # the file must hold the last record whole
+        end = reading.end = record_end(reading.warc_file, reading.last, reading.gzipped)
+        size = os.path.getsize(reading.warc_file)
+        if end < size:  # bytes FastWARC read no record from
+            yield from _held_page(reading, counts)
+            raise TargetError(
+                f"{reading.warc_file}: record at byte {end} is truncated (the file ends"
+                f" {size - end:,} bytes into it)"
+            )
+
+
+def _held_page(reading: _Reading, counts: WarcCounts) -> Iterator[WarcPage]:
+    """The page ``reading`` holds, with its length read from the file."""
+    page, reading.held = reading.held, None
+    if page is not None:
+        end = reading.end
+        if end is None or page.ref.warc_offset != reading.last:
+            end = record_end(reading.warc_file, page.ref.warc_offset, reading.gzipped)
+        counts.pages += 1
+        yield _ending_at(page, end - reading.separator)
 
 
 def _utc_text(date: datetime | None) -> str | None:
@@ -163,9 +206,7 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
     headers = record.headers
     if headers.get("WARC-Truncated"):
         raise _Skip("truncated")
-    http = record.http_headers if record.is_http else None
-    if http is None:
-        raise _Skip("non_html")
+    http = _http_headers(record)
     content_type = http.get("Content-Type")
     expected = record.content_length
     payload = record.reader.read()
@@ -197,6 +238,20 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
         payload_sha256=hashlib.sha256(body).hexdigest(),
     )
     return WarcPage(ref, body)
+
+
+def _http_headers(record: WarcRecord) -> HeaderMap:
+    """The record's HTTP headers; ``_Skip`` when it has none, or none FastWARC can read
+    (a header line over 32 KB, the file ending inside them)."""
+    if not record.is_http:
+        raise _Skip("non_html")
+    try:
+        record.parse_http(auto_decode="none")
+    except OSError:
+        raise _Skip("unreadable") from None
+    if record.http_headers is None:
+        raise _Skip("unreadable")
+    return record.http_headers
 
 
 def _record_type(record: WarcRecord) -> str:

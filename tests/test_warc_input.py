@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from warc_data import CORPUS_WARC, article, mixed_records, write_warc
+from warc_data import CORPUS_WARC, Page, article, mixed_records, write_warc
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.errors import TargetError
@@ -128,3 +128,79 @@ def test_the_crawl_corpus_reads_whole_with_exact_offsets() -> None:
         )
         assert spans and headers.get_header("WARC-Record-ID") == page.ref.record_id
         assert hashlib.sha256(payload).hexdigest() == page.ref.payload_sha256
+
+
+def _offsets(path: Path) -> list[int]:
+    """The offset of every record of a whole file, as warcio reads them."""
+    with open(path, "rb") as fh:
+        iterator = ArchiveIterator(fh)
+        return [iterator.get_record_offset() for _ in iterator]
+
+
+@pytest.mark.parametrize("name", ["cut.warc", "cut.warc.gz"])
+@pytest.mark.parametrize("into", [3, 40, 330, 420])  # the WARC headers, then the HTTP ones
+def test_a_file_cut_inside_a_records_headers_is_an_error(
+    tmp_path: Path, name: str, into: int
+) -> None:
+    whole = write_warc(tmp_path / f"whole-{name}", [article(n, True) for n in range(4)])
+    third = _offsets(whole)[2]
+    cut = tmp_path / name
+    cut.write_bytes(whole.read_bytes()[: third + into])
+    counts = WarcCounts()
+    seen = []
+    with pytest.raises(TargetError) as error:
+        for page in iter_warc_pages(str(cut), counts):
+            seen.append(page)
+    assert [p.ref.warc_offset for p in seen] == _offsets(whole)[:2] and counts.pages == 2
+    for page in seen:
+        assert read_back(str(cut), page.ref.warc_offset, page.ref.warc_length)[2]
+    message = str(error.value)
+    assert "\n" not in message and f"at byte {third}" in message, message
+
+
+def test_a_gzip_member_without_its_trailer_is_an_error(tmp_path: Path) -> None:
+    whole = write_warc(tmp_path / "whole.warc.gz", [article(n, True) for n in range(3)])
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole.read_bytes()[:-4])  # the last member's length, not its record
+    counts = WarcCounts()
+    with pytest.raises(TargetError) as error:
+        list(iter_warc_pages(str(cut), counts))
+    assert counts.pages == 2
+    assert f"record at byte {_offsets(whole)[2]} is truncated" in str(error.value)
+
+
+@pytest.mark.parametrize("name", ["big.warc", "big.warc.gz"])
+def test_an_http_header_fastwarc_cannot_read_skips_its_record_alone(
+    tmp_path: Path, name: str
+) -> None:
+    big = Page(
+        "https://news.example.org/big",
+        b"<html><body>big cookie</body></html>",
+        headers=[("Set-Cookie", "a=" + "x" * 33_000)],
+    )
+    path = write_warc(tmp_path / name, [article(0, True), big, article(2, True)])
+    counts = WarcCounts()
+    pages = list(iter_warc_pages(str(path), counts))
+    assert [p.ref.target_uri for p in pages] == [
+        "https://news.example.org/story/0",
+        "https://news.example.org/story/2",
+    ]
+    assert counts.pages == 2 and counts.unreadable == 1
+    for page in pages:
+        assert read_back(str(path), page.ref.warc_offset, page.ref.warc_length)[2]
+
+
+@pytest.mark.parametrize("name", ["big.warc", "big.warc.gz"])
+def test_a_warc_header_fastwarc_cannot_read_keeps_the_page_before_it(
+    tmp_path: Path, name: str
+) -> None:
+    big = Page("https://news.example.org/big", b"<html></html>", warc_headers={"X": "x" * 33_000})
+    path = write_warc(tmp_path / name, [article(0, True), big, article(2, True)])
+    counts = WarcCounts()
+    seen = []
+    with pytest.raises(TargetError) as error:
+        for page in iter_warc_pages(str(path), counts):
+            seen.append(page)
+    assert [p.ref.target_uri for p in seen] == ["https://news.example.org/story/0"]
+    assert read_back(str(path), seen[0].ref.warc_offset, seen[0].ref.warc_length)[2]
+    assert "not a readable WARC file" in str(error.value)
