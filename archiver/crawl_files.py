@@ -15,18 +15,23 @@ NFS, ``O_APPEND`` from several hosts is not atomic). A line cut short by a kill 
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
 import os
 import re
+import types
+import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
+from .errors import TargetError
 from .jsontext import json_text
 from .models import Embed, PageInfo, ScanRecord, WarcRecordRef
+from .urls import canonical_id
 
 MANIFEST = "_manifest.jsonl"
 _FIELD_NAMES = {kind: [f.name for f in fields(kind)] for kind in (PageInfo, WarcRecordRef)}
@@ -112,19 +117,80 @@ def _fields(item: PageInfo | WarcRecordRef) -> dict[str, Any]:
 
 
 def scan_from_json(data: dict[str, Any]) -> ScanRecord:
-    embeds = [Embed(**{**embed, "media": tuple(embed["media"])}) for embed in data["embeds"]]
+    """A result line's scan; ``ValueError`` naming the field when a value is not of the
+    type its field holds (an ID that is not a status ID, an offset past SQLite's integers):
+    a file rewritten by hand, its SHA-256 put in the manifest, is still refused."""
+    if not isinstance(data, dict):
+        raise ValueError("a line that is not a JSON object")
+    scan = _checked(ScanRecord, {name: data[name] for name in _SCAN_FIELDS})
+    embeds = data["embeds"]
+    if not isinstance(embeds, list):
+        raise ValueError("embeds: not a list")
+    record = data["record"]
     return ScanRecord(
-        url=data["url"],
-        started_at=data["started_at"],
-        finished_at=data["finished_at"],
-        source=data["source"],
-        final_url=data["final_url"],
-        http_status=data["http_status"],
-        content_sha256=data["content_sha256"],
-        page=PageInfo(**data["page"]),
-        embeds=embeds,
-        record=WarcRecordRef(**data["record"]) if data["record"] else None,
+        **scan,
+        page=PageInfo(**_checked(PageInfo, data["page"])),
+        embeds=[_embed(embed) for embed in embeds],
+        record=WarcRecordRef(**_checked(WarcRecordRef, record)) if record else None,
     )
+
+
+_SCAN_FIELDS = (
+    "url",
+    "started_at",
+    "finished_at",
+    "source",
+    "final_url",
+    "http_status",
+    "content_sha256",
+)
+_INTEGERS = range(-(2**63), 2**63)  # SQLite's
+_NOT_NEGATIVE = {"warc_offset", "warc_length", "raw_start", "raw_end", "position"}
+
+
+def _embed(data: Any) -> Embed:
+    fields = _checked(Embed, data)
+    status_id = fields["status_id"]
+    if status_id is not None and canonical_id(status_id) != status_id:
+        raise ValueError(f"status_id: {status_id!r:.40} is not a status ID")
+    return Embed(**fields)
+
+
+def _checked(kind: type, data: Any) -> dict[str, Any]:
+    """``data``'s fields for ``kind``, each of its declared type (a list for a tuple)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{kind.__name__}: not a JSON object")
+    hints = _hints(kind)
+    checked = {}
+    for name, value in data.items():
+        hint = hints.get(name)
+        if hint is None or not _fits(value, hint):
+            raise ValueError(f"{name}: {value!r:.40} is not {hint or 'a field'}")
+        if name in _NOT_NEGATIVE and value is not None and value < 0:
+            raise ValueError(f"{name}: {value} is negative")
+        checked[name] = tuple(value) if isinstance(value, list) else value
+    return checked
+
+
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether a JSON value is of a field's type: str, int, None, their unions, tuples."""
+    if hint is str:
+        return isinstance(value, str)
+    if hint is int:
+        return type(value) is int and value in _INTEGERS
+    if hint is type(None):
+        return value is None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, arg) for arg in args)
+    if origin is tuple:
+        return isinstance(value, list) and all(_fits(item, args[0]) for item in value)
+    return False
 
 
 def append_manifest(out_dir: str | Path, entry: dict[str, Any]) -> None:
@@ -141,17 +207,43 @@ def append_manifest(out_dir: str | Path, entry: dict[str, Any]) -> None:
 def read_manifest(out_dir: str | Path) -> dict[str, dict[str, Any]]:
     """The latest manifest entry of each input, in the order inputs first appear.
 
-    A line that does not parse (cut short by a kill) is skipped."""
+    A line that does not parse (cut short by a kill) is skipped; one whose fields are not
+    of their types is the input's ``failed`` entry, saying so. ``TargetError`` when the
+    manifest cannot be read."""
+    path = Path(out_dir) / MANIFEST
     latest: dict[str, dict[str, Any]] = {}
     try:
-        with open(Path(out_dir) / MANIFEST, "rb") as fh:
+        with open(path, "rb") as fh:
             for raw in fh:
                 try:
                     entry = json.loads(raw)
                 except ValueError:
                     continue
                 if isinstance(entry, dict) and isinstance(entry.get("input"), str):
-                    latest[entry["input"]] = entry
+                    latest[entry["input"]] = _checked_entry(entry)
     except FileNotFoundError:
         pass
+    except OSError as exc:
+        raise TargetError(
+            f"{path}: cannot read the crawl manifest ({exc.strerror or exc})"
+        ) from None
     return latest
+
+
+_ENTRY_TEXTS = ("status", "result", "sha256", "error")
+
+
+def _checked_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry, or a ``failed`` one naming its first field that is not text."""
+    for name in _ENTRY_TEXTS:
+        value = entry.get(name)
+        if value is not None and not isinstance(value, str):
+            problem = f"{name} is {value!r:.40}"
+            break
+    else:
+        result = entry.get("result")
+        if not result or (result == os.path.basename(result) and result not in (".", "..")):
+            return entry
+        problem = f"result {result!r:.60} is not a file name in the directory"
+    error = f"{entry['input']}: damaged manifest line ({problem})"
+    return {"input": entry["input"], "status": "failed", "result": None, "error": error}

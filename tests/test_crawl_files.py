@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import gzip
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
-from warc_data import mixed_records, write_warc
+from warc_data import article, mixed_records, write_warc
 
 from archiver.crawl import failed_entry, scan_input
-from archiver.crawl_files import MANIFEST, append_manifest, read_manifest, read_results
+from archiver.crawl_files import (
+    MANIFEST,
+    append_manifest,
+    file_sha256,
+    read_manifest,
+    read_results,
+)
 from archiver.warc_input import WarcCounts
 from archiver.warc_scan import scan_warc_file
 
@@ -67,3 +75,85 @@ def test_a_rerun_removes_what_killed_tasks_left(tmp_path: Path) -> None:
         path.write_bytes(b"partial")
     assert remove_temporaries(tmp_path, [name]) == 2
     assert [p.exists() for p in stale + kept] == [False, False, True, True]
+
+
+def _crawled(tmp_path: Path, number: int) -> tuple[Path, dict]:
+    """An output directory's entry for one crawled input of three articles."""
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    pages = [article(n, True) for n in range(number * 10, number * 10 + 3)]
+    warc = write_warc(tmp_path / f"in{number}.warc.gz", pages)
+    return out, scan_input(str(warc.resolve()), str(out), include_links=False)
+
+
+def _rewritten(out: Path, entry: dict, change) -> dict:
+    """The entry after its result file is rewritten by hand, its SHA-256 updated."""
+    path = out / entry["result"]
+    lines = [json.loads(line) for line in gzip.decompress(path.read_bytes()).splitlines()]
+    change(lines[1])
+    path.write_bytes(gzip.compress(b"".join(json.dumps(line).encode() + b"\n" for line in lines)))
+    return {**entry, "sha256": file_sha256(path)}
+
+
+def _set_embed_id(value):
+    return lambda line: line["embeds"][0].update(status_id=value)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _set_embed_id("notanid"),
+        _set_embed_id("99999999999999999999999"),
+        _set_embed_id("../../etc"),
+        _set_embed_id("00123"),
+        lambda line: line.update(http_status={}),
+        lambda line: line["record"].update(warc_offset=2**70),
+        lambda line: line["record"].update(warc_length=-1),
+        lambda line: line["embeds"][0].update(media="abc"),
+        lambda line: line["page"].update(title=["x"]),
+    ],
+)
+def test_a_result_file_rewritten_by_hand_is_refused_alone(
+    tmp_path: Path, run_cli, db_path: Path, change
+) -> None:
+    out, bad = _crawled(tmp_path, 0)
+    _, good = _crawled(tmp_path, 1)
+    append_manifest(out, _rewritten(out, bad, change))
+    append_manifest(out, good)
+    imported = run_cli("import", str(out))
+    assert imported.exit_code == 1, imported.output
+    errors = [line for line in imported.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and bad["result"] in errors[0] and "damaged result file" in errors[0]
+    assert "Traceback" not in imported.output
+    with sqlite3.connect(db_path) as conn:
+        posts = {row[0] for row in conn.execute("select id from posts")}
+        uris = {row[0] for row in conn.execute("select target_uri from records")}
+    assert posts == {str(1763000000000000000 + n) for n in (10, 11, 12)}
+    assert uris == {f"https://news.example.org/story/{n}" for n in (10, 11, 12)}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("result", 5), ("sha256", ["x"]), ("status", {}), ("result", "../elsewhere.jsonl.gz")],
+)
+def test_a_damaged_manifest_line_fails_its_input_alone(
+    tmp_path: Path, run_cli, db_path: Path, field: str, value
+) -> None:
+    out, bad = _crawled(tmp_path, 0)
+    _, good = _crawled(tmp_path, 1)
+    append_manifest(out, {**bad, "status": "ok", field: value})
+    append_manifest(out, good)
+    entry = read_manifest(out)[bad["input"]]
+    assert entry["status"] == "failed", "a crawl runs the input again"
+    assert f"damaged manifest line ({field}" in entry["error"]
+    imported = run_cli("import", str(out))
+    assert imported.exit_code == 1 and "Traceback" not in imported.output
+    assert f"error: {bad['input']}: damaged manifest line" in imported.stderr
+    assert "3 pages" in imported.stderr
+
+
+def test_a_manifest_that_cannot_be_read_is_one_line(tmp_path: Path, run_cli) -> None:
+    (tmp_path / MANIFEST).mkdir()
+    imported = run_cli("import", str(tmp_path))
+    assert imported.exit_code == 1 and "Traceback" not in imported.output
+    assert "cannot read the crawl manifest (Is a directory)" in imported.stderr
