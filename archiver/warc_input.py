@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import TargetError
 from .models import WarcRecordRef
-from .warc_extent import record_end
+from .warc_extent import holds_one_record, record_end
 
 if TYPE_CHECKING:
     from fastwarc.warc import HeaderMap, WarcRecord
@@ -90,6 +90,8 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
     with open(warc_file, "rb") as fh:
         gzipped = fh.read(2) == b"\x1f\x8b"
         fh.seek(0)
+        if gzipped and not holds_one_record(fh):
+            raise TargetError(f"{path}: {ONE_STREAM}")
         reading = _Reading(warc_file, gzipped)
         try:
             yield from _pages(fh, reading, counts)
@@ -169,6 +171,10 @@ def _utc_text(date: datetime | None) -> str | None:
     return None if utc is None else utc.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+ONE_STREAM = (
+    "compressed as one gzip stream, not a gzip member per record, so its records cannot be"
+    " pointed at; gunzip it, or recompress it per record (warcio recompress)"
+)
 NAME_NOT_UTF8 = (
     "the file's name is not UTF-8; rename it (the archive keeps the name of a WARC file it"
     " points into as text)"

@@ -3,6 +3,7 @@ encodings, and damaged files."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from pathlib import Path
 
@@ -204,3 +205,17 @@ def test_a_warc_header_fastwarc_cannot_read_keeps_the_page_before_it(
     assert [p.ref.target_uri for p in seen] == ["https://news.example.org/story/0"]
     assert read_back(str(path), seen[0].ref.warc_offset, seen[0].ref.warc_length)[2]
     assert "not a readable WARC file" in str(error.value)
+
+
+def test_a_warc_gzipped_as_one_stream_is_refused_before_any_page(tmp_path: Path) -> None:
+    """``gzip crawl.warc`` makes one member of every record: no offset points at one record,
+    so what was stored could never be verified (and the reading broke off after 3 pages)."""
+    plain = write_warc(tmp_path / "plain.warc", [article(n, True) for n in range(5)])
+    whole = tmp_path / "whole.warc.gz"
+    whole.write_bytes(gzip.compress(plain.read_bytes()))
+    pages = iter_warc_pages(str(whole), WarcCounts())
+    with pytest.raises(TargetError, match="compressed as one gzip stream") as raised:
+        next(pages)
+    assert "gunzip it, or recompress it per record" in str(raised.value)
+    per_record = write_warc(tmp_path / "members.warc.gz", [article(n, True) for n in range(5)])
+    assert len(list(iter_warc_pages(str(per_record), WarcCounts()))) == 5
