@@ -566,12 +566,13 @@ def verify(db_path, config_path) -> None:
     from .evidence.verify import verify_archive
     from .evidence.warc import warc_dir_for
     from .stamping import check_timestamps, read_payload_in, trust_anchors
+    from .terminal import visible
 
     config, db = load(config_path, db_path, read_only=True)
     warc_dir = warc_dir_for(config.warc_dir, archive_path(db))
     report = verify_archive(db.conn, warc_dir)
     for line in report.lines():
-        click.echo(line)
+        click.echo(visible(line))  # a damaged row's file name may hold control characters
     try:
         anchors = trust_anchors(config)
     except ArchiverError as exc:

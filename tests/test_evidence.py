@@ -254,6 +254,42 @@ def test_a_damaged_record_pointer_is_one_line(run_cli, tmp_path, db_path, change
         assert "no record at offset" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("name", "shown"), [("X'00ff'", "b'\\x00\\xff'"), ("'a' || char(0) || 'b'", "a\\x00b")]
+)
+def test_a_damaged_warc_file_name_is_one_line(run_cli, tmp_path, db_path, name, shown) -> None:
+    scan_two_pages(run_cli, tmp_path)
+    sqlite_utils.Database(db_path).execute(f"update records set warc_file = {name} where id = 1")
+    result = run_cli("verify")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"record 1 ({shown}@" in result.output and "not a WARC file name" in result.output
+    assert "1 problem(s)" in result.output  # the other record was checked, and is sound
+    result = run_cli("export", "--wacz", str(tmp_path / "out.wacz"))
+    assert result.exit_code == 1 and "not a WARC file name" in result.output
+
+
+@pytest.mark.parametrize(
+    ("swap", "reason"),
+    [
+        (os.mkdir, "is a directory"),
+        (lambda path: os.symlink(path.name, path), "Too many levels of symbolic links"),
+        (os.mkfifo, "not a regular file"),  # reading one would wait for a writer forever
+    ],
+)
+def test_verify_reports_a_warc_file_swapped_for_a_non_file(
+    run_cli, tmp_path, db_path, config_file, swap, reason
+) -> None:
+    path = scan_two_pages(run_cli, tmp_path)
+    path.unlink()
+    swap(path)
+    args = ["-m", "archiver", "verify", "--db", str(db_path), "--config", str(config_file)]
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    lines = done.stdout.splitlines()
+    assert len([line for line in lines if line.endswith(f"cannot read ({reason})")]) == 3
+    assert f"{path.name}: cannot read ({reason})" in lines  # the file itself, and each record
+
+
 @pytest.mark.parametrize("change", ["raw_start = 'abc'", "raw_end = 1e20"])
 def test_a_damaged_embed_range_is_one_line(run_cli, tmp_path, db_path, change) -> None:
     scan_two_pages(run_cli, tmp_path)

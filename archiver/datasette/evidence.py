@@ -107,8 +107,8 @@ async def record_payload(request: Any, datasette: Any) -> Response:
     row = rows.first()
     if row is None:
         return _not_found("no such record")
-    path = resolve(_warc_dir(datasette, db.path), row["warc_file"])
     try:
+        path = resolve(_warc_dir(datasette, db.path), row["warc_file"])
         stored = await asyncio.to_thread(read_record, path, row["warc_offset"], row["warc_length"])
     except RecordError as exc:
         return Response.text(f"record {record_id}: {exc}", status=500)
@@ -139,8 +139,8 @@ async def media_photo(request: Any, datasette: Any) -> Response:
     kind = (row["content_type"] or "").split(";")[0].strip().lower() if row else ""
     if row is None or row["kind"] != "photo" or kind not in IMAGE_MAGIC:
         return _not_found("no kept photo here")
-    path = resolve(_warc_dir(datasette, db.path), row["warc_file"])
     try:
+        path = resolve(_warc_dir(datasette, db.path), row["warc_file"])
         stored = await asyncio.to_thread(read_record, path, row["warc_offset"], row["warc_length"])
     except RecordError:
         return _not_found("the photo's record cannot be read")

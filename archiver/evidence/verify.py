@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..db import evidence as rows
-from .read import RecordError, StoredRecord, read_record, resolve, walk_members
+from .read import RecordError, StoredRecord, open_file, read_record, resolve, walk_members
 from .warc import SEAL_SUFFIX, SUFFIX
 
 
@@ -117,14 +117,21 @@ def _check_files(warc_dir: Path, report: VerifyReport) -> None:
         return
     for path in sorted(warc_dir.glob(f"*{SUFFIX}")):
         report.files += 1
-        sealed, problem = _check_seal(path)
-        if problem:
-            report.problems.append(f"{path.name}: {problem}")
-        for member in walk_members(path):
-            if member.truncated_tail and member.offset >= sealed:
-                report.incomplete_tails += 1
-            elif member.problem:
-                report.problems.append(f"{path.name}@{member.offset}: {member.problem}")
+        try:
+            _check_file(path, report)
+        except OSError as exc:  # a directory, a FIFO or a symlink loop in the file's place
+            report.problems.append(f"{path.name}: cannot read ({exc.strerror or exc})")
+
+
+def _check_file(path: Path, report: VerifyReport) -> None:
+    sealed, problem = _check_seal(path)
+    if problem:
+        report.problems.append(f"{path.name}: {problem}")
+    for member in walk_members(path):
+        if member.truncated_tail and member.offset >= sealed:
+            report.incomplete_tails += 1
+        elif member.problem:
+            report.problems.append(f"{path.name}@{member.offset}: {member.problem}")
 
 
 def _check_seal(path: Path) -> tuple[int, str | None]:
@@ -132,7 +139,8 @@ def _check_seal(path: Path) -> tuple[int, str | None]:
     what its writer sealed (``NAME.sha256``; a file without one is checked by members only)."""
     seal = path.with_name(path.name + SEAL_SUFFIX)
     try:
-        digest, length = seal.read_text().split()
+        with open_file(seal) as fh:
+            digest, length = fh.read().decode().split()
         sealed = int(length)
         if sealed < 0:
             raise ValueError(length)
@@ -140,7 +148,7 @@ def _check_seal(path: Path) -> tuple[int, str | None]:
         return 0, None
     except (OSError, ValueError):
         return 0, f"unreadable seal {seal.name}"
-    with open(path, "rb") as fh:
+    with open_file(path) as fh:
         head = fh.read(min(sealed, os.fstat(fh.fileno()).st_size + 1))  # never a huge buffer
     if len(head) < sealed:
         return sealed, f"shorter than its seal ({len(head)} of {sealed} bytes)"

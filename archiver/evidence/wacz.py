@@ -123,9 +123,10 @@ def _copy_records(warc_dir: Path, pointers: list[rows.StoredPointer], out: Path)
 
 def _checked_bytes(warc_dir: Path, pointer: rows.StoredPointer) -> bytes:
     record = pointer.record
-    ours = not Path(record.warc_file).is_absolute()
     try:
-        data = read_bytes(resolve(warc_dir, record.warc_file), *_span(record))
+        path = resolve(warc_dir, record.warc_file)
+        ours = not Path(record.warc_file).is_absolute()
+        data = read_bytes(path, *_span(record))
         stored = check_record(data, f"record {pointer.id}", ours)
     except RecordError as exc:
         raise ArchiverError(f"cannot export: {exc}") from None
