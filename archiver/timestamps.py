@@ -30,6 +30,7 @@ from rfc3161_client import (
     TimeStampRequest,
     TimestampRequestBuilder,
     TimeStampResponse,
+    TimeStampTokenInfo,
     VerificationError,
     VerifierBuilder,
     decode_timestamp_response,
@@ -144,7 +145,7 @@ def read_token(der: bytes, query: TimeStampRequest, data: bytes) -> Token:
     if PKIStatus(response.status) != PKIStatus.GRANTED:
         detail = "; ".join(response.status_string) or "no reason given"
         raise TimestampError(f"TSA refused the timestamp (status {response.status}: {detail})")
-    info = response.tst_info
+    info = _token_info(response)
     if info.message_imprint.message != hashlib.sha256(data).digest():
         raise TimestampError("TSA reply is for other data than the manifest sent")
     if query.nonce is not None and info.nonce != query.nonce:
@@ -155,7 +156,7 @@ def read_token(der: bytes, query: TimeStampRequest, data: bytes) -> Token:
 
 def token_imprint(der: bytes) -> str:
     """The hex SHA-256 a token says it is over (no signature check)."""
-    info = _decode(der).tst_info
+    info = _token_info(_decode(der))
     if info.message_imprint.hash_algorithm.dotted_string != SHA256_OID:
         raise TimestampError("token is not over a SHA-256 hash")
     return info.message_imprint.message.hex()
@@ -165,7 +166,20 @@ def _decode(der: bytes) -> TimeStampResponse:
     try:
         return decode_timestamp_response(der)
     except (ValueError, TypeError) as exc:
-        raise TimestampError(f"not an RFC 3161 TimeStampResp ({exc})") from None
+        raise _not_a_reply(exc) from None
+
+
+def _token_info(response: TimeStampResponse) -> TimeStampTokenInfo:
+    """The token's content, which is parsed only when asked for: a reply can decode, even
+    say granted, and carry no token (``SEQUENCE { status 0 }``)."""
+    try:
+        return response.tst_info
+    except ValueError as exc:
+        raise _not_a_reply(exc) from None
+
+
+def _not_a_reply(exc: Exception) -> TimestampError:
+    return TimestampError(f"not an RFC 3161 TimeStampResp ({exc})")
 
 
 def load_trust_anchors(pem: bytes, where: str) -> list[x509.Certificate]:

@@ -173,6 +173,32 @@ def test_failures_are_one_line_and_store_nothing(httpserver, tmp_path):
     assert done.returncode == 1 and "set [timestamp] tsa_url" in done.stderr
 
 
+NO_TOKEN = bytes.fromhex("30053003020100")  # a TimeStampResp: granted, and no token
+
+
+def test_a_granted_reply_without_a_token_is_one_line(tsa, httpserver, tmp_path):
+    httpserver.expect_request("/empty", method="POST").respond_with_data(
+        NO_TOKEN, content_type="application/timestamp-reply"
+    )
+    setup_archive(tmp_path, httpserver.url_for("/empty"), None)
+    done = archive("timestamp", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "Error: not an RFC 3161 TimeStampResp (Missing SignedData)"
+    ]
+    conn = sqlite3.connect(tmp_path / "archive.db")
+    assert conn.execute("select count(*) from timestamps").fetchone() == (0,)
+    # A stored token that is such a reply: one problem line from verify.
+    setup_archive(tmp_path, tsa.serve(httpserver), None)
+    assert archive("timestamp", cwd=tmp_path).returncode == 0
+    conn.execute("update timestamps set token = ?", (NO_TOKEN,))
+    conn.commit()
+    done = archive("verify", cwd=tmp_path)
+    assert done.returncode == 1 and done.stderr == ""
+    problem = "timestamp 1: not an RFC 3161 TimeStampResp (Missing SignedData)"
+    assert problem in done.stdout.splitlines()
+
+
 def test_the_worker_timestamps_once(tsa, httpserver, tmp_path):
     setup_archive(tmp_path, tsa.serve(httpserver), tsa.ca_file)
     done = archive("worker", "--once", cwd=tmp_path)

@@ -20,6 +20,7 @@ from archiver.timestamps import (
     read_token,
     sha256_hex,
     timestamp_query,
+    token_imprint,
     verify_token,
 )
 
@@ -154,6 +155,16 @@ def test_garbage_is_not_a_token(der):
     data = b"{}"
     with pytest.raises(TimestampError):
         read_token(der, timestamp_query(data), data)
+
+
+def test_a_granted_reply_without_a_token_is_not_a_token():
+    """``SEQUENCE { status 0 }``: it decodes, and says granted, but there is no token in it."""
+    der = bytes.fromhex("30053003020100")
+    data = b"{}"
+    with pytest.raises(TimestampError, match=r"^not an RFC 3161 TimeStampResp \(Missing"):
+        read_token(der, timestamp_query(data), data)
+    with pytest.raises(TimestampError, match=r"^not an RFC 3161 TimeStampResp \(Missing"):
+        token_imprint(der)
 
 
 def test_a_bad_ca_file_is_one_line():
