@@ -130,6 +130,40 @@ def test_export_writes_through_a_symlink_and_never_replaces_a_special_file(
     assert link.is_symlink() and zipfile.is_zipfile(real)
 
 
+def test_export_to_a_symlink_loop_or_past_a_directory_in_the_way_is_one_line(
+    run_cli, tmp_path, db_path
+):
+    page = tmp_path / "story.html"
+    page.write_text(PAGE)
+    assert run_cli("scan", str(page)).exit_code == 0
+    loop = tmp_path / "loop.wacz"
+    loop.symlink_to(loop.name)
+    result = run_cli("export", "--wacz", str(loop))
+    assert result.exit_code == 1
+    assert result.output == f"Error: {loop}: a symlink loop, so no WACZ is written there\n"
+    (tmp_path / "d.wacz.partial").mkdir()  # where the file is written before its rename
+    result = run_cli("export", "--wacz", str(tmp_path / "d.wacz"))
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path}/d.wacz.partial: cannot write (Is a directory)\n"
+    assert (tmp_path / "d.wacz.partial").is_dir() and not (tmp_path / "d.wacz").exists()
+
+
+def test_a_record_without_a_date_is_a_page_without_a_time(run_cli, tmp_path, db_path):
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.html").write_text(PAGE.replace("intro", name))
+        assert run_cli("scan", str(tmp_path / f"{name}.html")).exit_code == 0
+    sqlite_utils.Database(db_path).execute("update records set date = null where id = 1")
+    out = tmp_path / "out.wacz"
+    result = run_cli("export", "--wacz", str(out))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as wacz:
+        lines = wacz.read("pages/pages.jsonl").decode().splitlines()
+    pages = [json.loads(line) for line in lines[1:]]
+    assert [p["id"] for p in pages] == ["record-2", "record-1"]  # the unknown date last
+    assert "ts" in pages[0] and "ts" not in pages[1]
+    assert validate(out).returncode == 0
+
+
 def test_export_to_an_empty_path_names_it(run_cli, tmp_path, db_path):
     """``--wacz "$UNSET"``: before, the error named the current directory (``.``)."""
     page = tmp_path / "story.html"

@@ -132,7 +132,7 @@ def records_for_export(
 class ExportPage:
     record_id: int
     url: str
-    date: str
+    date: str | None  # None when a damaged row's date is not text
     title: str | None
     post_url: str | None = None
 
@@ -145,7 +145,7 @@ def export_pages(conn: sqlite3.Connection, record_ids: Sequence[int]) -> list[Ex
         chunk = list(record_ids[start : start + 400])
         m = _marks(chunk)
         pages += [
-            ExportPage(*row)
+            _export_page(*row)
             for row in conn.execute(
                 "select records.id, records.target_uri, records.date, articles.title, null"
                 " from scans join articles on articles.id = scans.article_id"
@@ -157,7 +157,12 @@ def export_pages(conn: sqlite3.Connection, record_ids: Sequence[int]) -> list[Ex
                 chunk * 2,
             )
         ]
-    return sorted(pages, key=lambda page: (page.date, page.record_id))
+    # An unknown date sorts last.
+    return sorted(pages, key=lambda page: (page.date is None, page.date or "", page.record_id))
+
+
+def _export_page(record_id: int, url: str, date: object, *rest: str | None) -> ExportPage:
+    return ExportPage(record_id, url, date if isinstance(date, str) else None, *rest)
 
 
 @dataclass(frozen=True, slots=True)

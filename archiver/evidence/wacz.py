@@ -18,6 +18,7 @@ The test suite checks the result with ``wacz validate``.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -66,9 +67,7 @@ def export_wacz(
     The file is replaced by a rename, so a symlink is followed to the file it names, and a
     pipe or a device (``/dev/stdout``) is refused: the rename would replace it, not write
     into it."""
-    if out.exists() and not out.is_file():
-        raise ArchiverError(f"{out}: not a regular file, so no WACZ is written there")
-    out = out.resolve()
+    out = _destination(out)
     pointers = rows.records_for_export(conn, selection.posts, selection.articles, selection.since)
     pointers = _with_originals(conn, warc_dir, pointers)
     if not pointers:
@@ -85,6 +84,18 @@ def export_wacz(
         }
         _write_zip(out, files)
     return ExportSummary(len(pointers), pages.count(b"\n") - 1, out.stat().st_size)
+
+
+def _destination(out: Path) -> Path:
+    """``out`` through its symlinks: nothing yet, or a regular file (``ArchiverError``)."""
+    try:
+        if out.exists() and not out.is_file():
+            raise ArchiverError(f"{out}: not a regular file, so no WACZ is written there")
+        return out.resolve()
+    except RuntimeError:  # Python 3.11's resolve() on a symlink loop
+        raise ArchiverError(f"{out}: a symlink loop, so no WACZ is written there") from None
+    except OSError as exc:
+        raise ArchiverError(f"{out}: cannot write ({exc.strerror or exc})") from None
 
 
 def _with_originals(
@@ -149,7 +160,9 @@ def _pages(conn: sqlite3.Connection, record_ids: list[int]) -> bytes:
     header = {"format": "json-pages-1.0", "id": "pages", "title": "archiver evidence"}
     lines = [json.dumps(header)]
     for page in rows.export_pages(conn, record_ids):
-        entry = {"id": f"record-{page.record_id}", "url": page.url, "ts": _rfc3339(page.date)}
+        entry = {"id": f"record-{page.record_id}", "url": page.url}
+        if page.date is not None:  # a damaged row's date is unknown: no ts (it is optional)
+            entry["ts"] = _rfc3339(page.date)
         entry |= {k: v for k, v in (("title", page.title), ("post_url", page.post_url)) if v}
         lines.append(json.dumps(entry, ensure_ascii=False))
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -193,5 +206,8 @@ def _write_zip(out: Path, files: dict[str, bytes]) -> None:
             archive.writestr("datapackage-digest.json", json.dumps(digest).encode("utf-8"))
         os.replace(partial, out)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ArchiverError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        with contextlib.suppress(OSError):  # what is in the way (a directory) stays
+            partial.unlink(missing_ok=True)
+        raise ArchiverError(
+            f"{exc.filename or out}: cannot write ({exc.strerror or exc})"
+        ) from None
