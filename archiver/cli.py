@@ -629,13 +629,19 @@ def export(out, posts, articles, since, db_path, config_path) -> None:
 
 
 def _since(value: str | None) -> str | None:
-    """A --since date as the ISO prefix WARC dates compare with."""
+    """A --since date as the ISO prefix WARC dates compare with: in UTC, as they are (a
+    date without an offset is taken as UTC)."""
     if value is None:
         return None
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).strftime("%Y-%m-%dT%H:%M:%S")
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
     except ValueError:
         message = f"not a date: {value} (use YYYY-MM-DD)"
         raise click.BadParameter(message, param_hint="--since") from None
+    except OverflowError:  # 0001-01-01T00:00:00+05:00
+        raise click.BadParameter(f"{value}: out of range in UTC", param_hint="--since") from None
+    return moment.isoformat(timespec="seconds")

@@ -111,6 +111,20 @@ def test_export_since_leaves_out_older_records(run_cli, tmp_path, db_path):
     assert run_cli("export", "--wacz", str(out), "--since", "2019-12-31").exit_code == 0
 
 
+def test_export_since_with_an_offset_compares_in_utc(run_cli, tmp_path, db_path):
+    page = tmp_path / "story.html"
+    page.write_text(PAGE)
+    assert run_cli("scan", str(page)).exit_code == 0
+    sqlite_utils.Database(db_path).execute("update records set date = '2026-12-03T10:30:00Z'")
+    out = tmp_path / "new.wacz"
+    result = run_cli("export", "--wacz", str(out), "--since", "2026-12-03T15:37:00+05:00")
+    assert result.exit_code == 1 and "nothing to export" in result.output  # 10:37 UTC
+    result = run_cli("export", "--wacz", str(out), "--since", "2026-12-03T15:29:00+05:00")
+    assert result.exit_code == 0, result.output  # 10:29 UTC
+    result = run_cli("export", "--wacz", str(out), "--since", "0001-01-01T00:00:00+05:00")
+    assert result.exit_code == 2 and "out of range in UTC" in result.output
+
+
 def test_export_writes_through_a_symlink_and_never_replaces_a_special_file(
     run_cli, tmp_path, db_path
 ):
