@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # imported by the commands that use them: `archive --help` st
 
 CONFIG_HELP = "Config file (default: ./config.toml when present)."
 LIMIT_HELP = "At most this many due posts."
+# A count of rows to list or check: SQLite cannot take one past 2**63 - 1 as a LIMIT.
+COUNT = click.IntRange(0, 1_000_000_000)
 DB_HELP = "Archive file (default: [archive] db of the config, else archive.db)."
 
 
@@ -190,9 +192,7 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
 @cli.command()
 @click.argument("posts", nargs=-1)
 @click.option("--due", is_flag=True, help="Also check every post whose next check is due.")
-@click.option(
-    "--limit", default=100_000, show_default=True, type=click.IntRange(0), help=LIMIT_HELP
-)
+@click.option("--limit", default=100_000, show_default=True, type=COUNT, help=LIMIT_HELP)
 @click.option("--db", "db_path", help=DB_HELP)
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 def snapshot(posts, due, limit, db_path, config_path) -> None:
@@ -354,6 +354,7 @@ def worker(db_path, config_path, once, log_level) -> None:
     "show_posts",
     default=20,
     show_default=True,
+    type=COUNT,
     help="List this many posts (0 for none).",
 )
 def stats(db_path, config_path, as_json, show_posts) -> None:

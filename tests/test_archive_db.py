@@ -280,6 +280,16 @@ def test_reading_commands_never_create_an_archive(command, tmp_path):
     assert not typo.exists()
 
 
+@pytest.mark.parametrize("command", [["stats", "--posts"], ["snapshot", "--due", "--limit"]])
+@pytest.mark.parametrize("count", ["-1", "99999999999999999999999"])
+def test_a_count_out_of_range_is_a_usage_error(command, count, run_cli, tmp_path):
+    (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
+    assert run_cli("scan", str(tmp_path / "page.html")).exit_code == 0
+    result = run_cli(*command, count)
+    assert result.exit_code == 2
+    assert "is not in the range 0<=x<=1000000000" in result.output.splitlines()[-1]
+
+
 @pytest.mark.parametrize("command", [["stats"], ["verify"]])
 def test_a_damaged_archive_is_one_line(command, run_cli, tmp_path, db_path):
     """An archive missing a table (a hand edit, a half-restored backup) fails in one line."""
