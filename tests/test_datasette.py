@@ -345,6 +345,27 @@ def test_serve_on_a_port_it_cannot_listen_on_is_one_line(sample, port, status):
     assert port in line
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"{bad", "not valid JSON or YAML"),
+        (b"\xff\xfe{}", "not UTF-8 text"),
+        (b"[1, 2]", "not a JSON object or YAML mapping of metadata"),
+    ],
+)
+def test_serve_with_bad_metadata_is_one_line(sample, tmp_path, content, problem):
+    path = tmp_path / "m.json"
+    path.write_bytes(content)
+    with socket.socket() as busy:  # were the metadata taken, the server still never starts
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        args = ["serve", "--db", str(sample), "--port", port, "--metadata", str(path)]
+        result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: {path}: {problem}"]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

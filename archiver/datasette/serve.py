@@ -63,12 +63,32 @@ def serve(path: str | Path, **options) -> None:
     """Run Datasette on the archive until interrupted (options as for ``datasette_args``)."""
     from datasette.cli import cli as datasette_cli
 
+    if options.get("metadata"):
+        check_metadata(options["metadata"])
     path = prepare_archive(path)
     check_address(options.get("host", "127.0.0.1"), options.get("port", 8001))
     register_plugin()
     datasette_cli.main(
         args=datasette_args(path, **options), prog_name="datasette", standalone_mode=False
     )
+
+
+def check_metadata(path: str) -> None:
+    """Raise ``ArchiverError`` unless ``path`` holds Datasette metadata, a JSON or YAML
+    mapping (Datasette reports a file it cannot parse in a traceback of hundreds of lines,
+    and serves one that is a list, failing each page)."""
+    from datasette.utils import BadMetadataError, parse_metadata
+
+    try:
+        metadata = parse_metadata(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ArchiverError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ArchiverError(f"{path}: not UTF-8 text") from None
+    except BadMetadataError:
+        raise ArchiverError(f"{path}: not valid JSON or YAML") from None
+    if metadata is not None and not isinstance(metadata, dict):
+        raise ArchiverError(f"{path}: not a JSON object or YAML mapping of metadata")
 
 
 def check_address(host: str, port: int) -> None:
