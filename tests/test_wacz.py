@@ -100,23 +100,24 @@ def test_export_selection_errors(run_cli, tmp_path, db_path):
     assert result.exit_code == 2 and "not a post URL or ID" in result.output
 
 
-def test_export_since_leaves_out_older_records(run_cli, tmp_path, db_path):
+def _scanned_with_records_dated(run_cli, tmp_path, db_path, date: str) -> Path:
+    """A page scanned, its records dated ``date``: the WACZ file to export to."""
     page = tmp_path / "story.html"
     page.write_text(PAGE)
     assert run_cli("scan", str(page)).exit_code == 0
-    sqlite_utils.Database(db_path).execute("update records set date = '2020-01-01T00:00:00Z'")
-    out = tmp_path / "new.wacz"
+    sqlite_utils.Database(db_path).execute("update records set date = ?", [date])
+    return tmp_path / "new.wacz"
+
+
+def test_export_since_leaves_out_older_records(run_cli, tmp_path, db_path):
+    out = _scanned_with_records_dated(run_cli, tmp_path, db_path, "2020-01-01T00:00:00Z")
     result = run_cli("export", "--wacz", str(out), "--since", "2021-01-01")
     assert result.exit_code == 1 and "nothing to export" in result.output
     assert run_cli("export", "--wacz", str(out), "--since", "2019-12-31").exit_code == 0
 
 
 def test_export_since_with_an_offset_compares_in_utc(run_cli, tmp_path, db_path):
-    page = tmp_path / "story.html"
-    page.write_text(PAGE)
-    assert run_cli("scan", str(page)).exit_code == 0
-    sqlite_utils.Database(db_path).execute("update records set date = '2026-12-03T10:30:00Z'")
-    out = tmp_path / "new.wacz"
+    out = _scanned_with_records_dated(run_cli, tmp_path, db_path, "2026-12-03T10:30:00Z")
     result = run_cli("export", "--wacz", str(out), "--since", "2026-12-03T15:37:00+05:00")
     assert result.exit_code == 1 and "nothing to export" in result.output  # 10:37 UTC
     result = run_cli("export", "--wacz", str(out), "--since", "2026-12-03T15:29:00+05:00")
@@ -147,9 +148,7 @@ def test_export_writes_through_a_symlink_and_never_replaces_a_special_file(
 def test_export_to_a_symlink_loop_or_past_a_directory_in_the_way_is_one_line(
     run_cli, tmp_path, db_path
 ):
-    page = tmp_path / "story.html"
-    page.write_text(PAGE)
-    assert run_cli("scan", str(page)).exit_code == 0
+    _scanned_with_records_dated(run_cli, tmp_path, db_path, "2026-12-03T10:30:00Z")
     loop = tmp_path / "loop.wacz"
     loop.symlink_to(loop.name)
     result = run_cli("export", "--wacz", str(loop))
