@@ -228,7 +228,7 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
         raise _Skip("not_ok")
     uri = (headers.get("WARC-Target-URI") or "").strip().strip("<>")
     date = _utc_text(record.record_date)
-    if not uri or date is None or not record.record_id:
+    if not _readable_back(uri) or date is None or not record.record_id:
         raise _Skip("unreadable")
     body = _decoded(payload, http)
     ref = WarcRecordRef(
@@ -244,6 +244,14 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
         payload_sha256=hashlib.sha256(body).hexdigest(),
     )
     return WarcPage(ref, body)
+
+
+def _readable_back(uri: str) -> bool:
+    """Whether ``archive verify`` (warcio) reads the record of ``uri`` as this reader does:
+    it parses a response's HTTP headers only under a lower-case ``http:``/``https:`` URI,
+    and rewrites one with spaces. Any other (``HTTP://…``, ``urn:…``, ``not a url``) would
+    be stored, then fail every verify and stop every export."""
+    return uri.startswith(("http:", "https:")) and not any(c.isspace() for c in uri)
 
 
 def _http_headers(record: WarcRecord) -> HeaderMap:

@@ -201,3 +201,18 @@ def test_a_record_dated_out_of_the_range_of_dates_is_unreadable_alone(
     with sqlite3.connect(db_path) as conn:
         urls = [row[0] for row in conn.execute("select url from articles order by id")]
     assert urls == ["https://news.example.org/story/1", "https://news.example.org/story/2"]
+
+
+@pytest.mark.parametrize("uri", ["HTTP://NEWS.EXAMPLE.ORG/UPPER", "urn:x:story", "not a url"])
+def test_a_record_verify_could_not_read_back_is_unreadable_alone(
+    tmp_path: Path, run_cli, db_path: Path, uri: str
+) -> None:
+    """warcio parses a response's HTTP headers only under a lower-case http(s) URI: such a
+    record was stored, then failed every ``archive verify`` and stopped every export."""
+    odd = article(2, with_embed=True)
+    odd.uri = uri
+    warc = write_warc(tmp_path / "crawl.warc.gz", [odd, article(1, with_embed=True)])
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0, result.output
+    assert "1 unreadable" in result.stderr
+    assert run_cli("verify").exit_code == 0
