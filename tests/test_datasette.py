@@ -36,6 +36,7 @@ from markupsafe import Markup
 from archiver.cli import cli
 from archiver.datasette import metadata, plugin
 from archiver.datasette.serve import datasette_args, register_plugin
+from archiver.db import open_database
 
 
 @pytest.fixture(scope="module")
@@ -322,6 +323,22 @@ def test_datasette_args():
     args = datasette_args("a.db", host="0.0.0.0", port=9, open_browser=True)
     assert args[:6] == ["serve", "a.db", "--host", "0.0.0.0", "--port", "9"]
     assert "--open" in args and "--immutable" not in args and "-i" not in args
+
+
+def test_an_archive_in_a_directory_nobody_here_can_write_is_served_immutable(
+    tmp_path, monkeypatch
+):
+    """SQLite reads a WAL archive through a -shm file it cannot make there: every page failed
+    with 'attempt to write a readonly database'. (Tests run as root, who may write anywhere:
+    the permission is what is replaced.)"""
+    from archiver.datasette import serve
+
+    path = tmp_path / "archive.db"
+    open_database(path).conn.close()
+    monkeypatch.setattr(serve.os, "access", lambda where, mode: where != tmp_path)
+    assert datasette_args(path)[:3] == ["serve", "--immutable", str(path)]
+    Path(f"{path}-wal").touch()  # a writer may be at work: served as it changes
+    assert datasette_args(path)[:2] == ["serve", str(path)]
 
 
 def test_serve_without_archive_fails_cleanly(tmp_path):

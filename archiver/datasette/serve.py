@@ -7,6 +7,7 @@ and one-off scans keep writing to the same WAL-mode file while it is browsed.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import ArchiverError, DatabaseError
@@ -17,16 +18,18 @@ SETTINGS = {"sql_time_limit_ms": "3000", "facet_time_limit_ms": "500"}
 
 
 def prepare_archive(path: str | Path) -> Path:
-    """Check the archive exists, bring its schema up to date and make sure it is in WAL mode.
+    """Check the archive exists and bring its schema up to date, writing nothing when it
+    is (so an archive in a read-only directory is served, as the other reading commands
+    read it).
 
     Raises ``DatabaseError`` when there is no archive at ``path``.
     """
-    from ..db import open_database
+    from ..db import open_archive
 
     path = Path(path)
     if not path.is_file():
         raise DatabaseError(f"{path}: no archive here (create one with archive scan or init)")
-    open_database(path).conn.close()
+    open_archive(path, read_only=True).conn.close()
     return path
 
 
@@ -48,8 +51,11 @@ def datasette_args(
     open_browser: bool = False,
     metadata: str | None = None,
 ) -> list[str]:
-    """The ``datasette serve`` arguments for an archive."""
-    args = ["serve", str(path), "--host", host, "--port", str(port)]
+    """The ``datasette serve`` arguments for an archive. One that no process can be
+    writing (in a directory this user cannot write, with no ``-wal`` file) is served as
+    immutable: SQLite cannot make the ``-shm`` file it reads a WAL archive through there."""
+    served = ["--immutable", str(path)] if _cannot_change(Path(path)) else [str(path)]
+    args = ["serve", *served, "--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, value]
     if metadata:
@@ -71,6 +77,11 @@ def serve(path: str | Path, **options) -> None:
     datasette_cli.main(
         args=datasette_args(path, **options), prog_name="datasette", standalone_mode=False
     )
+
+
+def _cannot_change(path: Path) -> bool:
+    directory = path.parent
+    return not os.access(directory, os.W_OK) and not Path(f"{path}-wal").exists()
 
 
 def check_metadata(path: str) -> None:
