@@ -291,10 +291,15 @@ class _Sections:
 
     def check_unknown(self, also_known: tuple[str, ...] = ()) -> None:
         known = [*self.readers, *also_known]
-        for name in self.data:
-            if name not in known:
-                hint = _did_you_mean(name, known)
-                raise ConfigError(f"{self.file}: [{name}]: unknown section{hint}")
+        for name, value in self.data.items():
+            if name in known:
+                continue
+            if not isinstance(value, dict | list):  # ``db = …`` above every [section]
+                home = next((r.section for r in self.readers.values() if name in r.known), None)
+                hint = f" (did you mean [{home}] {name}?)" if home else ""
+                raise ConfigError(f"{self.file}: {name}: a key outside any [section]{hint}")
+            hint = _did_you_mean(name, known)
+            raise ConfigError(f"{self.file}: [{name}]: unknown section{hint}")
         for reader in self.readers.values():
             reader.check_unknown()
 

@@ -128,6 +128,7 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
             '[fetch] timeout: expected a duration > 0 and ≤ 86400s such as "90s"',
         ),
         ("[worker]\npoll_interval = '1ms'\n", "[worker] poll_interval: expected a duration ≥ 0.1s"),
+        ("db = 'x.db'\n", "db: a key outside any [section] (did you mean [archive] db?)"),
         # URLs that loaded and then failed at each poll:
         ("[[sources]]\ntype = 'feed'\nurl = 'http:///feed.xml'\n", "[sources #1] url: expected"),
         ("[[sources]]\ntype = 'feed'\nurl = 'http://a b.example/'\n", "[sources #1] url: expected"),

@@ -325,9 +325,7 @@ def test_datasette_args():
     assert "--open" in args and "--immutable" not in args and "-i" not in args
 
 
-def test_an_archive_in_a_directory_nobody_here_can_write_is_served_immutable(
-    tmp_path, monkeypatch
-):
+def test_an_archive_in_a_directory_nobody_here_can_write_is_served_immutable(tmp_path, monkeypatch):
     """SQLite reads a WAL archive through a -shm file it cannot make there: every page failed
     with 'attempt to write a readonly database'. (Tests run as root, who may write anywhere:
     the permission is what is replaced.)"""
