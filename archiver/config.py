@@ -136,8 +136,9 @@ class _Reader:
         self.file, self.section, self.table = file, section, table
         self.known: list[str] = []
 
-    def fail(self, key: str, expected: str) -> ConfigError:
-        got = self.table.get(key)
+    def fail(self, key: str, expected: str, default: Any = None) -> ConfigError:
+        """The error of a bad value; ``default``: the value used when the key is absent."""
+        got = self.table.get(key, default)
         return ConfigError(f"{self.file}: [{self.section}] {key}: expected {expected}, got {got!r}")
 
     def check_unknown(self) -> None:
@@ -398,7 +399,7 @@ def _sources(file: str, items: Any) -> tuple[Source, ...]:
             raise reader.fail("type", '"feed", "sitemap" or "urls"')
         name = reader.get("name", str, f"{kind}-{number}", "a string")
         if not name or name in {source.name for source in sources}:  # the key of its state
-            raise reader.fail("name", "a name no other source has")
+            raise reader.fail("name", "a name no other source has", name)
         url = reader.get("url", str, None, "an http(s) URL")
         path = reader.get("path", str, None, "a file path")
         if kind == "urls" and not (path or url):

@@ -129,6 +129,11 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
         ),
         ("[worker]\npoll_interval = '1ms'\n", "[worker] poll_interval: expected a duration ≥ 0.1s"),
         ("db = 'x.db'\n", "db: a key outside any [section] (did you mean [archive] db?)"),
+        (
+            "[[sources]]\nname = 'feed-2'\ntype = 'feed'\nurl = 'https://a.example/'\n"
+            "[[sources]]\ntype = 'feed'\nurl = 'https://b.example/'\n",
+            "[sources #2] name: expected a name no other source has, got 'feed-2'",  # its own
+        ),
         # URLs that loaded and then failed at each poll:
         ("[[sources]]\ntype = 'feed'\nurl = 'http:///feed.xml'\n", "[sources #1] url: expected"),
         ("[[sources]]\ntype = 'feed'\nurl = 'http://a b.example/'\n", "[sources #1] url: expected"),
