@@ -136,6 +136,9 @@ class Worker:
                         on_listing=store,
                         mtime=mtime,
                     )
+                if result.root.outcome == "stopped":  # nothing read: its state stays as it was
+                    log.info("source %s: stopped before it answered", source.name)
+                    return
                 # A document that failed keeps no validators: the next poll reads it whole.
                 validators = Validators() if result.root.error else result.root.validators
                 mtime = None if result.root.error else result.mtime

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -283,3 +284,27 @@ def test_children_skipped_by_lastmod_and_forgotten_when_unlisted(site, db_path):
     children = rows(db_path, "select url, read_at, lastmod from sitemap_children")
     assert [(c["url"], c["lastmod"]) for c in children] == [(site.url("/old.xml"), "2020-01-01")]
     assert children[0]["read_at"] is not None
+
+
+def test_a_source_stopped_before_it_answered_keeps_its_state(site, tmp_path, db_path):
+    """Its poll was logged as '0 URLs listed, 0 new' and saved as one that listed nothing."""
+    site.documents["/slow.xml"] = Document(urlset(site, "/late"), XML, drip=0.5)
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        '[fetch]\nper_host_delay = "0s"\nretries = 0\ntimeout = "20s"\n'
+        '[worker]\nscan_interval = "1h"\nsnapshot_interval = "1h"\n'
+        f'[[sources]]\nname = "slow"\ntype = "sitemap"\nurl = "{site.url("/slow.xml")}"\n',
+        encoding="utf-8",
+    )
+    worker = start_worker(config, db_path)
+    try:
+        site.wait_for(lambda hits: any(h.path == "/slow.xml" for h in hits))
+        worker.send_signal(signal.SIGTERM)
+        _, stderr = worker.communicate(timeout=120)
+    finally:
+        worker.kill()
+    assert worker.returncode == 0, stderr
+    assert "source slow: stopped before it answered" in stderr
+    assert "URLs listed" not in stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("select count(*) from source_state").fetchone()[0] == 0
