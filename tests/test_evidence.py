@@ -464,3 +464,13 @@ def test_an_error_page_of_an_article_that_had_embeds_is_kept(run_cli, httpserver
     assert [s["http_status"] for s in scans] == [200, 410, None]  # an article never seen: no
     assert "HTTP 410" in scans[1]["error"]
     assert run_cli("verify").exit_code == 0
+
+
+def test_a_record_that_is_not_warc_is_named_in_a_bounded_line():
+    """warcio quotes the first line it could not read: 5,000 NULs made a line of about 4 KB
+    of escapes."""
+    from archiver.evidence.read import RecordError, check_record
+
+    with pytest.raises(RecordError) as raised:
+        check_record(b"\x00" * 5000, "a.warc.gz@0")
+    assert len(str(raised.value)) < 400 and str(raised.value).endswith("…)")

@@ -108,7 +108,14 @@ def check_record(data: bytes, where: str, ours: bool = True) -> StoredRecord:
             data = inflate_member(data, ours)
         return parse_record(data)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
-        raise RecordError(f"{where}: unreadable record ({exc})") from None
+        raise RecordError(f"{where}: unreadable record ({_short(str(exc))})") from None
+
+
+REASON_CHARS = 300  # warcio quotes the line it could not read, whatever its length
+
+
+def _short(reason: str) -> str:
+    return reason if len(reason) <= REASON_CHARS else f"{reason[:REASON_CHARS]}…"
 
 
 def inflate_member(data: bytes, ours: bool) -> bytes:
@@ -195,7 +202,7 @@ def _members(data: memoryview) -> Iterator[Member]:
         try:
             parse_record(record)
         except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
-            problem = f"bad record ({exc})"
+            problem = f"bad record ({_short(str(exc))})"
         yield Member(offset, length, problem)
         offset += length
 
