@@ -459,8 +459,10 @@ def crawl(inputs, out_dir, scheduler, local_workers, retries, include_links, con
             )
     except ArchiverError as exc:
         raise user_error(exc) from None
-    except OSError as exc:
-        raise click.ClickException(f"{out_dir}: {exc.strerror or exc}") from None
+    except FileExistsError:  # mkdir of a path that is a file or a device
+        raise click.ClickException(f"{out_dir}: not a directory") from None
+    except OSError as exc:  # named by the file it is about (the manifest, a result file)
+        raise click.ClickException(f"{exc.filename or out_dir}: {exc.strerror or exc}") from None
     click.echo(
         f"crawl: {summary.done} input(s) scanned, {summary.skipped} already done,"
         f" {summary.failed} failed; {summary.pages} pages, {summary.embeds} embeds in"

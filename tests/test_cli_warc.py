@@ -76,6 +76,10 @@ def test_crawl_usage_errors(tmp_path: Path, run_cli) -> None:
     assert both.exit_code == 2 and "--scheduler or --local, not both" in both.stderr
     no_out = run_cli("crawl", "x.warc.gz", use_defaults=False)
     assert no_out.exit_code == 2 and "--out" in no_out.stderr
+    device = "/dev/null"  # click refuses a regular file; a device got "File exists"
+    not_a_dir = run_cli("crawl", "x.warc.gz", "--out", device, "--local", "1", use_defaults=False)
+    assert not_a_dir.exit_code == 1
+    assert not_a_dir.stderr.splitlines()[-1] == f"Error: {device}: not a directory"
 
 
 def test_import_of_a_directory_without_a_crawl(tmp_path: Path, run_cli) -> None:
