@@ -7,7 +7,7 @@
 - RSS 2.0 and Atom feeds used as sitemaps (read by ``feeds.parse_feed``).
 - Plain text: one absolute URL a line; robots.txt ``Sitemap:`` lines name children.
 
-XML is read with lxml's ``iterparse`` and each entry is dropped once read, so a 50 MB sitemap
+XML is read with lxml's pull parser and each entry is dropped once read, so a 50 MB sitemap
 never becomes a 50,000-element tree. The parse is strict: an entry counts only when its
 closing tag was read, so a truncated file never yields a half-written ``…/page_``; entries
 before a syntax error are kept and the error is reported with them. Entities are not
@@ -16,10 +16,11 @@ resolved and nothing is loaded from the network (no XXE, no billion laughs).
 
 from __future__ import annotations
 
-import io
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -108,19 +109,13 @@ def _xml_entries(body: bytes) -> Iterator[tuple[str, str | None, str | None]]:
     Only the entries raise Python-level events (``tag=``): the news, image and video blocks
     inside them are read by libxml2 alone, and each entry is dropped once read.
     """
-    head = etree.iterparse(io.BytesIO(body), events=("start",), **PARSER_OPTIONS)
-    root = etree.QName(next(iter(head))[1])
+    _, first = next(_events(body, ("start",)))
+    root = etree.QName(first)
     yield "root", root.localname.lower(), None
     if root.localname.lower() not in SITEMAP_ROOTS:
         return
     prefix = f"{{{root.namespace}}}" if root.namespace else ""
-    entries = etree.iterparse(
-        io.BytesIO(body),
-        events=("end",),
-        tag=[prefix + kind for kind in ENTRY_KINDS],
-        **PARSER_OPTIONS,
-    )
-    for _, element in entries:
+    for _, element in _events(body, ("end",), [prefix + kind for kind in ENTRY_KINDS]):
         parent = element.getparent()
         if parent is None or parent.getparent() is not None:  # not directly under the root
             continue
@@ -132,6 +127,62 @@ def _xml_entries(body: bytes) -> Iterator[tuple[str, str | None, str | None]]:
         element.clear()
         while element.getprevious() is not None:
             del parent[0]
+
+
+FEED_BYTES = 1 << 16
+
+
+def _events(
+    body: bytes, events: tuple[str, ...], tag: list[str] | None = None
+) -> Iterator[tuple[str, Any]]:
+    """The parser's events over ``body``, fed a piece at a time; at a syntax error, the
+    events before it (``_before_the_error``), then the error. (``iterparse`` of lxml 6.2
+    raises the error of a document with extra content after its end before any event: a
+    sitemap with a cut copy appended lost every entry.)"""
+    parser = etree.XMLPullParser(events=events, tag=tag, **PARSER_OPTIONS)
+    closed: Counter[str] = Counter()
+    try:
+        for start in range(0, len(body), FEED_BYTES):
+            parser.feed(body[start : start + FEED_BYTES])
+            for event, element in parser.read_events():
+                closed[element.tag] += event == "end"
+                yield event, element
+        parser.close()
+    except etree.XMLSyntaxError as exc:
+        yield from _before_the_error(parser.read_events(), body, exc, closed)
+        raise
+    yield from parser.read_events()
+
+
+def _before_the_error(
+    events: Iterator[tuple[str, Any]], body: bytes, exc: etree.XMLSyntaxError, closed: Counter
+) -> Iterator[tuple[str, Any]]:
+    """The events up to a syntax error. lxml 6.2 also ends each element the error cut off,
+    as if closed: an end event is kept only while the bytes before the error hold as many
+    end tags of its name as there were such events."""
+    line, column = exc.position
+    head = body[: _line_start(body, line) + max(column, 0)]
+    written: dict[str, int] = {}
+    for event, element in events:
+        if event == "end":
+            name = etree.QName(element).localname
+            if name not in written:
+                end_tag = rb"</(?:[\w.-]+:)?" + re.escape(name.encode()) + rb"\s*>"
+                written[name] = len(re.findall(end_tag, head))
+            if closed[element.tag] >= written[name]:
+                continue
+            closed[element.tag] += 1
+        yield event, element
+
+
+def _line_start(body: bytes, line: int) -> int:
+    """Where line ``line`` (1-based, as libxml2 counts) starts in ``body``."""
+    at = 0
+    for _ in range(line - 1):
+        at = body.find(b"\n", at) + 1
+        if at == 0:
+            return len(body)
+    return at
 
 
 def loc_link(loc: str | None, base: str) -> str | None:
