@@ -608,6 +608,7 @@ def export(out, posts, articles, since, db_path, config_path) -> None:
     from pathlib import Path
 
     from .db import archive_path
+    from .db.queries import unknown_posts
     from .evidence.wacz import Selection, export_wacz
     from .evidence.warc import warc_dir_for
     from .urls import parse_post_ref
@@ -621,6 +622,8 @@ def export(out, posts, articles, since, db_path, config_path) -> None:
             raise click.UsageError(f"not a post URL or ID: {value}")
         post_ids.append(ref[0])
     config, db = load(config_path, db_path, read_only=True)
+    if unknown := unknown_posts(db, post_ids):  # the others' evidence would be written alone
+        raise click.ClickException(f"{unknown[0]}: no such post in the archive")
     selection = Selection(tuple(post_ids), tuple(articles), _since(since))
     try:
         summary = export_wacz(

@@ -229,3 +229,13 @@ def test_a_damaged_record_is_never_exported(run_cli, tmp_path, db_path):
     result = run_cli("export", "--wacz", str(out))
     assert result.exit_code == 1 and "cannot export: record 1" in result.output
     assert not out.exists()
+
+
+def test_export_of_a_post_not_in_the_archive_names_it(run_cli, tmp_path, db_path):
+    """It was passed over in silence: the package held the other posts' evidence alone."""
+    out = _scanned_with_records_dated(run_cli, tmp_path, db_path, "2026-12-03T10:30:00Z")
+    assert run_cli("export", "--wacz", str(out), "--post", "20").exit_code == 0
+    out.unlink()
+    result = run_cli("export", "--wacz", str(out), "--post", "20", "--post", "12345")
+    assert result.exit_code == 1 and not out.exists()
+    assert result.output == "Error: 12345: no such post in the archive\n"

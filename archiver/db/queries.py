@@ -65,3 +65,12 @@ def most_embedded_posts(db: Archive, limit: int) -> list[PostLine]:
         (limit,),
     ).fetchall()
     return [PostLine(*row) for row in rows]
+
+
+def unknown_posts(db: Archive, post_ids: list[str]) -> list[str]:
+    """The IDs among ``post_ids`` that name no post of the archive, in their order."""
+    return [
+        post_id
+        for post_id in post_ids
+        if db.conn.execute("select 1 from posts where id = ?", (post_id,)).fetchone() is None
+    ]
