@@ -49,7 +49,7 @@ def import_results(
 def _import_one(db: Archive, out: Path, entry: dict) -> ImportedInput:
     path, status = entry["input"], entry.get("status", "failed")
     if not entry.get("result"):
-        return ImportedInput(path, status, error=entry.get("error") or "no result file")
+        return ImportedInput(path, status, error=entry.get("error") or f"{path}: no result file")
     result = out / entry["result"]
     try:
         if file_sha256(result) != entry.get("sha256"):

@@ -157,3 +157,12 @@ def test_a_manifest_that_cannot_be_read_is_one_line(tmp_path: Path, run_cli) -> 
     imported = run_cli("import", str(tmp_path))
     assert imported.exit_code == 1 and "Traceback" not in imported.output
     assert "cannot read the crawl manifest (Is a directory)" in imported.stderr
+
+
+def test_an_input_without_a_result_file_is_named(tmp_path: Path, run_cli) -> None:
+    """Its line said 'error: no result file', naming nothing."""
+    out, entry = _crawled(tmp_path, 0)
+    append_manifest(out, {"input": entry["input"], "status": "partial", "result": None})
+    imported = run_cli("import", str(out))
+    assert imported.exit_code == 1
+    assert f"error: {entry['input']}: no result file" in imported.stderr
