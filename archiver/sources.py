@@ -105,10 +105,13 @@ def _poll_url_file(
         current = os.stat(path).st_mtime
         if mtime is not None and current == mtime:
             return PollResult(Listing(str(path), outcome="unchanged"), mtime=current)
-        text = read_small_file(path, max_bytes).decode("utf-8", "replace")
+        data = read_small_file(path, max_bytes)
     except (OSError, NotReadable) as exc:
         raise SourceError(f"{path}: cannot read URL list ({why_unreadable(exc)})") from None
+    text, bad = _utf8_lines(data)
     root = Listing(str(path), urls=parse_url_list(text))
+    if bad:  # read as U+FFFD, a Latin-1 line was queued as another URL
+        root.error = f"{path}: {len(bad)} line(s) not UTF-8, left out (first: line {bad[0]})"
     on_listing(root)
     return PollResult(root, urls_seen=len(root.urls), mtime=current)
 
@@ -183,3 +186,14 @@ class HostGate:
 
     def done(self, url: str) -> None:
         self._free_at[urlsplit(url).netloc.lower()] = time.monotonic() + self.delay
+
+
+def _utf8_lines(data: bytes) -> tuple[str, list[int]]:
+    """The lines of ``data`` that are UTF-8, as text, and the numbers of the others."""
+    kept, bad = [], []
+    for number, line in enumerate(data.split(b"\n"), 1):
+        try:
+            kept.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            bad.append(number)
+    return "\n".join(kept), bad

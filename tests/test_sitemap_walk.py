@@ -315,3 +315,15 @@ def test_a_url_list_source_that_is_not_a_small_regular_file_is_one_error(tmp_pat
         poll_source(lambda url, headers: None, source, Validators(), limits=SourceLimits(1000))
     reason = "larger than 1,000 bytes" if kind == "too big" else "not a regular file"
     assert str(raised.value).startswith(f"{path}: cannot read URL list ({reason}")
+
+
+def test_a_url_list_line_that_is_not_utf8_is_left_out_and_named(tmp_path):
+    """Read with U+FFFD in place of its byte, a Latin-1 line was queued as another URL."""
+    path = tmp_path / "urls.txt"
+    path.write_bytes(
+        b"https://news.example/a\nhttps://news.example/caf\xe9\nhttps://news.example/b\n"
+    )
+    source = Source("list", "urls", None, str(path))
+    result = poll_source(lambda url, headers: None, source, Validators())
+    assert result.root.urls == ["https://news.example/a", "https://news.example/b"]
+    assert result.error == f"{path}: 1 line(s) not UTF-8, left out (first: line 2)"
