@@ -171,6 +171,7 @@ def _utc_text(date: datetime | None) -> str | None:
     return None if utc is None else utc.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+KNOWN_ENCODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate", "br"})
 ONE_STREAM = (
     "compressed as one gzip stream, not a gzip member per record, so its records cannot be"
     " pointed at; gunzip it, or recompress it per record (warcio recompress)"
@@ -290,6 +291,8 @@ def _decoded(payload: bytes, http) -> bytes:
         if "chunked" in (http.get("Transfer-Encoding") or "").lower():
             body = ChunkedReader(io.BytesIO(body)).read()
         encoding = (http.get("Content-Encoding") or "").strip().lower()
+        if encoding not in KNOWN_ENCODINGS:  # stacked (gzip, gzip) or another coding: bytes
+            raise _Skip("unreadable")  # that are not the page, which verify reads otherwise
         if encoding in ("gzip", "x-gzip"):
             body = GzipReader(io.BytesIO(body)).read()
         elif encoding == "deflate":

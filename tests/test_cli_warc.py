@@ -220,3 +220,18 @@ def test_a_record_verify_could_not_read_back_is_unreadable_alone(
     assert result.exit_code == 0, result.output
     assert "1 unreadable" in result.stderr
     assert run_cli("verify").exit_code == 0
+
+
+@pytest.mark.parametrize("coding", ["gzip, gzip", "zstd"])
+def test_a_record_in_a_coding_this_reader_does_not_undo_is_unreadable(
+    tmp_path: Path, run_cli, db_path: Path, coding: str
+) -> None:
+    """Its compressed bytes were scanned as the page: an article of binary, with no embed."""
+    odd = article(2, with_embed=True)
+    odd.headers = [("Content-Encoding", coding)]
+    warc = write_warc(tmp_path / "crawl.warc.gz", [odd, article(1, with_embed=True)])
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0 and "1 unreadable" in result.stderr
+    with sqlite3.connect(db_path) as conn:
+        urls = [row[0] for row in conn.execute("select url from articles")]
+    assert urls == ["https://news.example.org/story/1"]
