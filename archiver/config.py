@@ -329,9 +329,10 @@ def parse_config(data: dict[str, Any], file: str = "config.toml") -> Config:
 def _user_agent(fetch: _Reader, default: str) -> str:
     """A header value: printable ASCII, one line (else every request fails, naming no
     setting: ``café bot`` cannot be encoded)."""
-    value = fetch.get("user_agent", str, default, "a one-line string")
+    expected = "a one-line string of printable ASCII"
+    value = fetch.get("user_agent", str, default, expected)
     if not value.strip() or not value.isprintable() or not value.isascii():
-        raise fetch.fail("user_agent", "a one-line string")
+        raise fetch.fail("user_agent", expected)
     return value
 
 
@@ -370,7 +371,7 @@ def _timestamp_config(stamp: _Reader) -> TimestampConfig:
     return TimestampConfig(
         tsa_url=stamp.optional_url("tsa_url"),
         ca_file=stamp.get("ca_file", str, base.ca_file, "a file path"),
-        interval=stamp.duration("interval", base.interval),
+        interval=stamp.interval("interval", base.interval),
     )
 
 

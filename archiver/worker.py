@@ -274,10 +274,11 @@ class Worker:
         return run
 
     def _archive_failed(self, job: str, exc: sqlite3.DatabaseError) -> None:
-        """A lock held too long or an I/O error may pass: the next run tries again. A damaged
-        archive (``database disk image is malformed``) will not: every job would fail the
-        same way, so the worker stops, and the command exits 1 naming it."""
-        if isinstance(exc, sqlite3.OperationalError):
+        """A lock held too long, an I/O error or a constraint may pass: the next run tries
+        again. A damaged archive (``database disk image is malformed``, ``file is not a
+        database``: SQLite's plain ``DatabaseError``) will not: every job would fail the same
+        way, so the worker stops, and the command exits 1 naming it."""
+        if type(exc) is not sqlite3.DatabaseError:  # locked, I/O, a constraint: it may pass
             log.error("job %s failed: the archive could not be used (%s)", job, exc)
             return
         self.damaged = f"cannot use the archive, damaged or locked ({exc})"

@@ -113,7 +113,8 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
         ("[fetch]\nuser_agent = ''\n", "[fetch] user_agent: expected a one-line string"),
         ("[archive]\ndb = ''\n", "[archive] db: expected a file path, got ''"),
         # Each of these loaded, then failed in a traceback (or a dead deadline thread):
-        ('[fetch]\nuser_agent = "café bot"\n', "[fetch] user_agent: expected a one-line"),
+        ('[fetch]\nuser_agent = "café bot"\n', "[fetch] user_agent: expected a one-line string of"),
+        ("[timestamp]\ninterval = '10ms'\n", "[timestamp] interval: expected a duration ≥ 0.1s"),
         ('[archive]\ndb = "a\\u0000b.db"\n', "[archive] db: expected a file path, got"),
         (
             '[[sources]]\ntype = "urls"\npath = "a\\u0000b"\n',
@@ -194,7 +195,7 @@ def test_a_bad_key_stops_the_cli_with_exit_2_and_one_line(tmp_path):
         ("[serve]\nbase = 'http://x'\n", "[serve] base: unknown key (did you mean 'base_url'?)"),
         ("[timestamp]\ntsa = 'http://x'\n", "[timestamp] tsa: unknown key (did you mean"),
         ("[timestamp]\ntsa_url = 'ftp://tsa'\n", "[timestamp] tsa_url: expected an http(s) URL"),
-        ("[timestamp]\ninterval = '0s'\n", "[timestamp] interval: expected a duration > 0"),
+        ("[timestamp]\ninterval = '0s'\n", "[timestamp] interval: expected a duration ≥ 0.1s"),
         ("[timestamp]\nca_file = 3\n", "[timestamp] ca_file: expected a file path"),
     ],
 )

@@ -316,3 +316,25 @@ def test_a_damaged_archive_stops_the_worker_with_one_line_and_exit_1(tmp_path, d
     damaged = "cannot use the archive, damaged or locked (database disk image is malformed)"
     assert done.stderr.splitlines()[-1] == f"Error: {damaged}"
     assert "job poll list failed" in done.stderr and "later" not in done.stderr, "it stopped"
+
+
+@pytest.mark.parametrize(
+    ("error", "stops"),
+    [
+        (sqlite3.DatabaseError("database disk image is malformed"), True),
+        (sqlite3.IntegrityError("UNIQUE constraint failed"), False),
+        (sqlite3.OperationalError("database is locked"), False),
+    ],
+)
+def test_only_a_damaged_archive_stops_the_worker(tmp_path, error, stops):
+    """A constraint or a lock may pass: one log line, and the next run tries again."""
+    from archiver.config import Config
+    from archiver.worker import Worker
+
+    worker = Worker(str(tmp_path / "a.db"), Config())
+
+    def job() -> None:
+        raise error
+
+    worker.guarded(job, "poll")()
+    assert worker.stop.is_set() is stops and (worker.damaged is not None) is stops
