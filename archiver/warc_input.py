@@ -142,12 +142,25 @@ def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[Warc
     if reading.last is not None:  # the file must hold the last record whole
         end = reading.end = record_end(reading.warc_file, reading.last, reading.gzipped)
         size = os.path.getsize(reading.warc_file)
-        if end < size:  # bytes FastWARC read no record from
+        if end < size and not _only_padding(reading.warc_file, end):  # no record read there
             yield from _held_page(reading, counts)
             raise TargetError(
                 f"{reading.warc_file}: record at byte {end} is truncated (the file ends"
                 f" {size - end:,} bytes into it)"
             )
+
+
+PADDING = b"\r\n\t \0"
+PADDING_BYTES = 1 << 16
+
+
+def _only_padding(warc_file: str, end: int) -> bool:
+    """Whether the file holds only blank bytes after ``end`` (an extra CRLF, zeros a copy
+    left): no record is cut there."""
+    with open(warc_file, "rb") as fh:
+        fh.seek(end)
+        tail = fh.read(PADDING_BYTES + 1)
+    return len(tail) <= PADDING_BYTES and not tail.strip(PADDING)
 
 
 def _held_page(reading: _Reading, counts: WarcCounts) -> Iterator[WarcPage]:

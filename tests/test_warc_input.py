@@ -219,3 +219,13 @@ def test_a_warc_gzipped_as_one_stream_is_refused_before_any_page(tmp_path: Path)
     assert "gunzip it, or recompress it per record" in str(raised.value)
     per_record = write_warc(tmp_path / "members.warc.gz", [article(n, True) for n in range(5)])
     assert len(list(iter_warc_pages(str(per_record), WarcCounts()))) == 5
+
+
+def test_blank_bytes_after_the_last_record_are_no_cut_record(tmp_path: Path) -> None:
+    """An extra CRLF after the last record was reported as a truncated record (exit 1)."""
+    path = write_warc(tmp_path / "padded.warc", [article(n, True) for n in range(3)])
+    path.write_bytes(path.read_bytes() + b"\r\n")
+    assert len(list(iter_warc_pages(str(path), WarcCounts()))) == 3
+    path.write_bytes(path.read_bytes() + b"WARC/1.1\r\nWARC-Type: resp")
+    with pytest.raises(TargetError, match="truncated"):
+        list(iter_warc_pages(str(path), WarcCounts()))
