@@ -129,11 +129,12 @@ def iter_targets(arguments: Iterable[str], urls_file: str | None = None) -> Iter
 
 
 def _url_list(path: str) -> Iterator[Target]:
-    """One target per line of a URL list (UTF-8, a byte-order mark allowed); blank lines and
-    ``#`` comments are skipped. A line that is not UTF-8 is a failed target of its own: the
-    others are scanned."""
+    """One target per line of a URL list (UTF-8, a byte-order mark allowed; lines end in LF,
+    CRLF or CR alone); blank lines and ``#`` comments are skipped. A line that is not UTF-8
+    is a failed target of its own: the others are scanned."""
     try:
-        with open(path, "rb") as lines:
+        with open(path, "rb") as handle:
+            lines = (part for raw in handle for part in _line_end(raw).split(b"\r"))
             for number, raw in enumerate(lines, 1):
                 try:
                     line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
@@ -145,6 +146,12 @@ def _url_list(path: str) -> Iterator[Target]:
                     yield from _expand(line)
     except OSError as exc:
         yield Target("error", f"cannot read URL list ({(exc.strerror or str(exc)).lower()})", path)
+
+
+def _line_end(raw: bytes) -> bytes:
+    """A line without its LF, CRLF or final CR."""
+    raw = raw[:-1] if raw.endswith(b"\n") else raw
+    return raw[:-1] if raw.endswith(b"\r") else raw
 
 
 def _expand(item: str) -> Iterator[Target]:

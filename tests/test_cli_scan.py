@@ -506,3 +506,13 @@ def test_standard_input_named_twice_is_read_once(run_cli, tmp_path):
     assert {line["error"] for line in printed[1:]} == {
         "<stdin>: named again (standard input is read once)"
     }
+
+
+def test_a_url_list_with_cr_line_ends_is_read_line_by_line(run_cli, tmp_path):
+    """Old Mac line ends (CR alone) made the whole list one line, refused as a bad URL."""
+    listed = tmp_path / "listed.txt"
+    listed.write_bytes(b"- \r# a comment\r\r-\r")
+    page = 'Ada on X: "Hello from the river road" / X\nHello from the river road\n'
+    result = run_cli("scan", "--urls-file", str(listed), "--json", input=page)
+    statuses = [json.loads(line)["status"] for line in result.stdout.splitlines()]
+    assert statuses == ["ok", "error"], result.output  # stdin, then named again
