@@ -159,20 +159,45 @@ def _before_the_error(
 ) -> Iterator[tuple[str, Any]]:
     """The events up to a syntax error. lxml 6.2 also ends each element the error cut off,
     as if closed: an end event is kept only while the bytes before the error hold as many
-    end tags of its name as there were such events."""
-    line, column = exc.position
-    head = body[: _line_start(body, line) + max(column, 0)]
+    end tags of that element as there were such events."""
+    head = body[: _error_offset(body, exc)]
     written: dict[str, int] = {}
     for event, element in events:
         if event == "end":
-            name = etree.QName(element).localname
-            if name not in written:
-                end_tag = rb"</(?:[\w.-]+:)?" + re.escape(name.encode()) + rb"\s*>"
-                written[name] = len(re.findall(end_tag, head))
-            if closed[element.tag] >= written[name]:
+            if element.tag not in written:
+                written[element.tag] = _end_tags(head, etree.QName(element))
+            if closed[element.tag] >= written[element.tag]:
                 continue
             closed[element.tag] += 1
         yield event, element
+
+
+_NOT_MARKUP = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.S)
+
+
+def _end_tags(head: bytes, name: etree.QName) -> int:
+    """How many end tags of ``name`` ``head`` holds: unprefixed where its namespace is the
+    default one, else under a prefix bound to it (not in comments or CDATA)."""
+    text = _NOT_MARKUP.sub(b"", head)
+    namespace = re.escape((name.namespace or "").encode())
+    prefixes = re.findall(rb"xmlns:([\w.-]+)\s*=\s*[\"']" + namespace + rb"[\"']", text)
+    options = [re.escape(prefix) + b":" for prefix in prefixes]
+    if not name.namespace or re.search(rb"xmlns\s*=\s*[\"']" + namespace + rb"[\"']", text):
+        options.append(b"")
+    if not options:
+        return 0
+    local = re.escape(name.localname.encode())
+    return len(re.findall(rb"</(?:" + b"|".join(options) + rb")" + local + rb"\s*>", text))
+
+
+def _error_offset(body: bytes, exc: etree.XMLSyntaxError) -> int:
+    """Where in ``body`` the error is: libxml2 gives a line and a column in characters
+    (a byte that is not UTF-8 counts as one)."""
+    line, column = exc.position
+    start = _line_start(body, line)
+    end = body.find(b"\n", start)
+    text = body[start : len(body) if end < 0 else end].decode("utf-8", "replace")
+    return start + len(text[: max(column, 0)].encode("utf-8", "replace"))
 
 
 def _line_start(body: bytes, line: int) -> int:

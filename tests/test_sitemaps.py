@@ -226,3 +226,40 @@ def test_a_url_list_with_a_byte_order_mark_keeps_its_first_url():
     first URL of such a ``urls`` source or text sitemap was dropped."""
     text = "\ufeffhttps://news.example/a\r\nhttps://news.example/b\r\n"
     assert parse_url_list(text) == ["https://news.example/a", "https://news.example/b"]
+
+
+SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+
+
+def _pages(xml: str) -> list[str]:
+    return parse_sitemap(xml.encode(), "https://ex.com/s.xml").pages
+
+
+def test_entries_before_extra_content_are_kept_whatever_their_characters():
+    """lxml 6.2 gives no event before the error of a document with content after its end;
+    the pull parser does, and the error's column counts characters, not bytes (entries
+    with non-ASCII URLs were dropped on a one-line sitemap)."""
+    entries = "".join(f"<url><loc>https://ex.com/café-日本語-{i}</loc></url>" for i in range(5))
+    pages = _pages(f"<urlset {SITEMAP_NS}>{entries}</urlset><urlset>")
+    assert pages == [f"https://ex.com/café-日本語-{i}" for i in range(5)]
+
+
+@pytest.mark.parametrize(
+    ("before_the_cut", "namespaces"),
+    [
+        ("<!-- </url> -->", ""),  # an end tag in a comment is none
+        ("<![CDATA[</url>]]>", ""),
+        ("", ' xmlns:v="http://v.example/"'),  # v:url is another element
+    ],
+    ids=["comment", "cdata", "other-namespace"],
+)
+def test_an_entry_the_cut_falls_in_is_dropped_whatever_comes_before(before_the_cut, namespaces):
+    entries = "".join(
+        f"<url><loc>https://ex.com/p{i}</loc><v:url>x</v:url></url>"
+        if namespaces
+        else f"<url><loc>https://ex.com/p{i}</loc></url>"
+        for i in range(3)
+    )
+    xml = f"<urlset {SITEMAP_NS}{namespaces}>{entries}{before_the_cut}<url><loc>https://ex.com/cu"
+    doc = parse_sitemap(xml.encode(), "https://ex.com/s.xml")
+    assert doc.pages == [f"https://ex.com/p{i}" for i in range(3)] and doc.error
