@@ -51,9 +51,10 @@ def datasette_args(
     open_browser: bool = False,
     metadata: str | None = None,
 ) -> list[str]:
-    """The ``datasette serve`` arguments for an archive. One that no process can be
-    writing (in a directory this user cannot write, with no ``-wal`` file) is served as
-    immutable: SQLite cannot make the ``-shm`` file it reads a WAL archive through there."""
+    """The ``datasette serve`` arguments for an archive. One in a directory this user
+    cannot write, with no ``-wal`` file, is served as immutable: SQLite cannot make the
+    ``-shm`` file it reads a WAL archive through there, so it could not be read at all
+    (what another user's worker writes later shows after a restart)."""
     served = ["--immutable", str(path)] if _cannot_change(Path(path)) else [str(path)]
     args = ["serve", *served, "--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():
