@@ -178,16 +178,16 @@ def start_worker(config: Path, db_path: Path) -> subprocess.Popen:
     )
 
 
-def test_sigterm_cuts_a_child_request_in_flight(site, tmp_path, db_path):
-    """A child that drips its body (never tripping the 20 s read timeout, only the 60 s
-    deadline) does not hold up a SIGTERM."""
-    site.documents["/index.xml"] = Document(index(site, "/slow.xml"), XML)
+def _stopped_at_slow_xml(site, tmp_path, db_path, name: str, root: str) -> tuple[int, str, float]:
+    """A worker polling the sitemap source ``name`` at ``root``, sent SIGTERM once the
+    dripping ``/slow.xml`` is asked for: its exit status, its stderr, and the seconds from
+    the signal to its end."""
     site.documents["/slow.xml"] = Document(urlset(site, "/late"), XML, drip=0.5)
     config = tmp_path / "worker.toml"
     config.write_text(
         '[fetch]\nper_host_delay = "0s"\nretries = 0\ntimeout = "20s"\n'
         '[worker]\nscan_interval = "1h"\nsnapshot_interval = "1h"\n'
-        f'[[sources]]\nname = "big"\ntype = "sitemap"\nurl = "{site.url("/index.xml")}"\n',
+        f'[[sources]]\nname = "{name}"\ntype = "sitemap"\nurl = "{site.url(root)}"\n',
         encoding="utf-8",
     )
     worker = start_worker(config, db_path)
@@ -198,8 +198,16 @@ def test_sigterm_cuts_a_child_request_in_flight(site, tmp_path, db_path):
         _, stderr = worker.communicate(timeout=120)
     finally:
         worker.kill()
-    assert worker.returncode == 0, stderr
-    assert time.monotonic() - signalled < 30  # the request's own deadline is 60 s
+    return worker.returncode, stderr, time.monotonic() - signalled
+
+
+def test_sigterm_cuts_a_child_request_in_flight(site, tmp_path, db_path):
+    """A child that drips its body (never tripping the 20 s read timeout, only the 60 s
+    deadline) does not hold up a SIGTERM."""
+    site.documents["/index.xml"] = Document(index(site, "/slow.xml"), XML)
+    code, stderr, took = _stopped_at_slow_xml(site, tmp_path, db_path, "big", "/index.xml")
+    assert code == 0, stderr
+    assert took < 30  # the request's own deadline is 60 s
     assert "worker stopped" in stderr and site.url("/late") not in queued(db_path)
 
 
@@ -288,22 +296,8 @@ def test_children_skipped_by_lastmod_and_forgotten_when_unlisted(site, db_path):
 
 def test_a_source_stopped_before_it_answered_keeps_its_state(site, tmp_path, db_path):
     """Its poll was logged as '0 URLs listed, 0 new' and saved as one that listed nothing."""
-    site.documents["/slow.xml"] = Document(urlset(site, "/late"), XML, drip=0.5)
-    config = tmp_path / "worker.toml"
-    config.write_text(
-        '[fetch]\nper_host_delay = "0s"\nretries = 0\ntimeout = "20s"\n'
-        '[worker]\nscan_interval = "1h"\nsnapshot_interval = "1h"\n'
-        f'[[sources]]\nname = "slow"\ntype = "sitemap"\nurl = "{site.url("/slow.xml")}"\n',
-        encoding="utf-8",
-    )
-    worker = start_worker(config, db_path)
-    try:
-        site.wait_for(lambda hits: any(h.path == "/slow.xml" for h in hits))
-        worker.send_signal(signal.SIGTERM)
-        _, stderr = worker.communicate(timeout=120)
-    finally:
-        worker.kill()
-    assert worker.returncode == 0, stderr
+    code, stderr, _ = _stopped_at_slow_xml(site, tmp_path, db_path, "slow", "/slow.xml")
+    assert code == 0, stderr
     assert "source slow: stopped before it answered" in stderr
     assert "URLs listed" not in stderr
     with sqlite3.connect(db_path) as conn:
