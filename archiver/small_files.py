@@ -1,30 +1,48 @@
-"""Reading a small file that must be a regular one (a config file, a worker's URL list).
+"""Opening a file that must be a regular one (a config file, a worker's URL list, a WARC
+file ``archive verify`` reads back).
 
 A named pipe blocks its reader until a writer comes, for ever if none does, and a device
-such as ``/dev/zero`` never ends: such a path is refused before it is opened, and a file is
-read up to a limit.
+such as ``/dev/zero`` never ends: the file is opened without blocking, refused unless it is
+a regular file, and a small one is read up to a limit.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
+
+NOT_REGULAR = "not a regular file (a pipe or a device)"
 
 
 class NotReadable(ValueError):
     """Why a path cannot be read as a small regular file (the message is the reason)."""
 
 
+def open_regular(path: str | Path) -> BinaryIO:
+    """``path`` opened for reading, which must be a regular file: anything else in its place
+    raises ``OSError`` (``IsADirectoryError`` for a directory; a FIFO would block the open
+    or the read, so it is opened without blocking and refused)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, NOT_REGULAR, str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_small_file(path: str | Path, limit: int) -> bytes:
-    """The bytes of the regular file at ``path``, at most ``limit`` of them. Raises
-    ``FileNotFoundError`` and the other ``OSError``\\ s of ``open``, and ``NotReadable``."""
-    mode = os.stat(path).st_mode
-    if stat.S_ISDIR(mode):
-        raise NotReadable("is a directory")
-    if not stat.S_ISREG(mode):
-        raise NotReadable("not a regular file (a pipe or a device)")
-    with open(path, "rb") as handle:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them. Raises the
+    ``OSError``\\ s of ``open_regular`` (``FileNotFoundError`` included), and ``NotReadable``
+    for a file over the limit."""
+    with open_regular(path) as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise NotReadable(f"larger than {limit:,} bytes")

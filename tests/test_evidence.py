@@ -273,7 +273,7 @@ def test_a_damaged_warc_file_name_is_one_line(run_cli, tmp_path, db_path, name, 
     [
         (os.mkdir, "is a directory"),
         (lambda path: os.symlink(path.name, path), "Too many levels of symbolic links"),
-        (os.mkfifo, "not a regular file"),  # reading one would wait for a writer forever
+        (os.mkfifo, "not a regular file (a pipe or a device)"),  # a read would wait for ever
     ],
 )
 def test_verify_reports_a_warc_file_swapped_for_a_non_file(

@@ -9,22 +9,20 @@ header is the one part no CRC covers), and hold a WARC record whose digests matc
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import mmap
 import os
-import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from ..errors import ArchiverError
+from ..small_files import open_regular
 from .gzip_member import GZIP_HEADER
 
 INFLATE_PIECE = 1 << 20
@@ -59,29 +57,12 @@ def resolve(warc_dir: Path, warc_file: str) -> Path:
     return path if path.is_absolute() else warc_dir / path
 
 
-def open_file(path: Path) -> BinaryIO:
-    """``path`` opened for reading, which must be a regular file: anything else in its place
-    raises ``OSError`` (a directory cannot be read, and a FIFO would block the open or the
-    read, so it is opened without blocking and refused)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
 def read_bytes(path: Path, offset: int, length: int) -> bytes:
     """``length`` bytes at ``offset`` (a row's pointer: a damaged row may hold anything)."""
     if not all(isinstance(n, int) and n >= 0 for n in (offset, length)):
         raise RecordError(f"{path}: no record at offset {offset!r}, length {length!r}")
     try:
-        with open_file(path) as fh:
+        with open_regular(path) as fh:
             fh.seek(offset)
             data = fh.read(min(length, os.fstat(fh.fileno()).st_size + 1))  # never a huge buffer
     except FileNotFoundError:
@@ -172,7 +153,7 @@ def walk_members(path: Path) -> Iterator[Member]:
     The file is mapped, not read, and each member is inflated from a view in pieces: a
     whole-remainder slice per member (and zlib's copy of the unused input) made checking a
     file of n records cost n times its size."""
-    with open_file(path) as fh:
+    with open_regular(path) as fh:
         if os.fstat(fh.fileno()).st_size == 0:
             return
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:

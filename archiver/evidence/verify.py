@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..db import evidence as rows
-from .read import RecordError, StoredRecord, open_file, read_record, resolve, walk_members
+from ..small_files import open_regular
+from .read import RecordError, StoredRecord, read_record, resolve, walk_members
 from .warc import SEAL_SUFFIX, SUFFIX
 
 
@@ -139,7 +140,7 @@ def _check_seal(path: Path) -> tuple[int, str | None]:
     what its writer sealed (``NAME.sha256``; a file without one is checked by members only)."""
     seal = path.with_name(path.name + SEAL_SUFFIX)
     try:
-        with open_file(seal) as fh:
+        with open_regular(seal) as fh:
             digest, length = fh.read().decode().split()
         sealed = int(length)
         if sealed < 0:
@@ -148,7 +149,7 @@ def _check_seal(path: Path) -> tuple[int, str | None]:
         return 0, None
     except (OSError, ValueError):
         return 0, f"unreadable seal {seal.name}"
-    with open_file(path) as fh:
+    with open_regular(path) as fh:
         head = fh.read(min(sealed, os.fstat(fh.fileno()).st_size + 1))  # never a huge buffer
     if len(head) < sealed:
         return sealed, f"shorter than its seal ({len(head)} of {sealed} bytes)"
