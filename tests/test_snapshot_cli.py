@@ -6,7 +6,7 @@ import json
 import threading
 
 import sqlite_utils
-from fake_x import TOMBSTONE_DELETED, FakeX, json_response, oembed_json
+from fake_x import TOMBSTONE_DELETED, FakeX, json_response, oembed_json, tweet_json
 from reliability import hostile as h
 from werkzeug import Response
 
@@ -352,3 +352,23 @@ def test_snapshot_prints_what_x_said_with_control_characters_escaped(
     assert "\\x1b]0;pwned\\x07 \\u202eunavailable" in output
     [check] = db_rows(db_path, "select error from checks")
     assert "\x1b]0;pwned\x07 \u202eunavailable" in check["error"]  # stored as X said it
+
+
+def test_a_reply_about_another_post_is_no_answer_about_this_one(
+    run_cli, httpserver, config_file, db_path
+):
+    """Either provider's answer about another post was stored as this post's content, and
+    marked it live."""
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    other = "1763000000000000002"
+    fake.syndication[POST] = [json_response(tweet_json(other, "Someone else's words"))]
+    fake.oembed[POST] = [json_response(oembed_json(other, "Someone else's words"))]
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    assert db_rows(db_path, "select * from snapshots") == []
+    errors = [row["error"] for row in db_rows(db_path, "select error from checks order by id")]
+    reason = f"HTTP 200 with a reply about another post ({other})"
+    assert errors == [f"syndication: {reason}", f"oembed: {reason}"]
+    post = db_rows(db_path, "select status, text from posts where id = ?", [POST])[0]
+    assert post["status"] != "live" and post["text"] is None

@@ -77,6 +77,9 @@ class Checker:
         except Exception as exc:  # a hostile reply that breaks a parser: recorded, not raised
             error = f"HTTP {status} with an unreadable reply ({type(exc).__name__})"
             result = network_failure(provider, error)
+        if result.post_id is not None and result.post_id != post.id:  # not this post's
+            error = f"HTTP {status} with a reply about another post ({result.post_id})"
+            result = network_failure(provider, error)
         result.capture = capture_of(exchange)  # kept as evidence before the check is saved
         return result, full_url
 
