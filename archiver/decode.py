@@ -36,15 +36,25 @@ _ALIASES = {
 }
 
 
+# Text codecs Python has that no page is written in: they transform a name or the text.
+_NOT_PAGE_CODECS = frozenset({"idna", "punycode", "raw-unicode-escape", "unicode-escape"})
+
+
 def _codec(label: str | None) -> str | None:
+    """The Python codec of a charset label, or None for one that names no page encoding:
+    unknown, or one of Python's transforms (``rot13``, ``hex``, ``base64``, ``zlib``,
+    ``idna``), which made a valid page fail as 'detection failed'."""
     if not label:
         return None
     label = label.strip().lower()
     label = _ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_CODECS:
+        return None
+    return info.name
 
 
 def sniff_encoding(data: bytes, content_type: str | None = None) -> str | None:

@@ -231,3 +231,18 @@ def test_every_kept_meta_key_holds_a_hint_so_its_tag_is_read() -> None:
         "v-og:site_name",
         "v-article:published_time",
     )
+
+
+@pytest.mark.parametrize("label", ["rot13", "hex", "base64", "zlib", "idna", "unicode_escape"])
+def test_a_charset_naming_one_of_pythons_transforms_is_no_charset(label):
+    """Python's codecs.lookup knows them, so a page declaring one failed as 'detection
+    failed' (LookupError or UnicodeError); a page's label never names one."""
+    page = (
+        f'<html><head><meta charset="{label}"><title>Café</title></head><body>'
+        '<blockquote class="twitter-tweet"><p>Hi</p>&mdash; A (@a) <a href="https://twitter'
+        '.com/a/status/1767000000000000001">March 1, 2024</a></blockquote></body></html>'
+    ).encode()
+    assert sniff_encoding(page, f"text/html; charset={label}") is None
+    detection = find_posts(page, content_type=f"text/html; charset={label}")
+    assert [e.status_id for e in detection.embeds] == ["1767000000000000001"]
+    assert detection.page.title == "Café"
