@@ -21,6 +21,7 @@ from archiver.snapshot.classify import (
     is_absent_check,
 )
 from archiver.snapshot.providers import (
+    _best_photo,
     network_failure,
     oembed_request,
     parse_oembed,
@@ -766,3 +767,15 @@ def test_an_oembed_paragraph_nesting_thousands_of_elements_is_read() -> None:
     paragraph = fragment.css_first("p") if fragment is not None else None
     assert paragraph is not None
     assert oembed_text(paragraph) == ("a deep\nend", [("https://t.co/abc", "pic.twitter.com/abc")])
+
+
+def test_one_bad_field_does_not_make_a_reply_unreadable() -> None:
+    """A 5,000-digit count (past what Python reads as an int) and a photo URL that does not
+    parse each made the whole reply 'unreadable (ValueError)': the post's text was lost."""
+    data = json.loads(fixture("syn_text.json"))
+    data["favorite_count"] = 1
+    body = json.dumps(data).replace('"favorite_count": 1', '"favorite_count": ' + "9" * 5000)
+    r = parse_syndication(200, JSON, body.encode())
+    assert (r.status, r.conclusive, r.post_id) == ("live", True, "1874097816571961839")
+    assert r.text and r.text.startswith("Last briefing of the year")
+    assert _best_photo("http://[::1") == "http://[::1"

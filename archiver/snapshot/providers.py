@@ -155,13 +155,22 @@ def _load_json(body: bytes) -> tuple[object, str | None]:
     if not body.strip():
         return None, "empty body"
     try:
-        return json.loads(body.decode("utf-8-sig")), None
+        return json.loads(body.decode("utf-8-sig"), parse_int=_bounded_int), None
     except UnicodeDecodeError as exc:
         return None, f"body is not UTF-8 ({exc.reason} at byte {exc.start})"
     except json.JSONDecodeError as exc:
         return None, f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
     except RecursionError:
         return None, "invalid JSON (nested too deeply to read)"
+
+
+INT_DIGITS = 100  # no field X sends is longer; Python refuses to read 4,300 digits
+
+
+def _bounded_int(text: str) -> int | None:
+    """A JSON integer, or None for one longer than any field holds (a 5,000-digit
+    ``favorite_count`` made the whole reply unreadable)."""
+    return int(text) if len(text.lstrip("-")) <= INT_DIGITS else None
 
 
 def _body_error(content_type: str | None, body: bytes) -> str | None:
@@ -464,8 +473,12 @@ def _dict(value: object) -> dict:
 
 
 def _best_photo(url: str) -> str:
-    """``…/media/ABC.jpg`` → ``…/media/ABC?format=jpg&name=orig`` (react-tweet getMediaUrl)."""
-    parts = urlsplit(url)
+    """``…/media/ABC.jpg`` → ``…/media/ABC?format=jpg&name=orig`` (react-tweet getMediaUrl).
+    A URL that does not parse (``http://[::1``) is left as it is: its fetch fails alone."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     path, dot, ext = parts.path.rpartition(".")
     if not dot or "/" in ext or not parts.netloc.endswith("twimg.com"):
         return url
