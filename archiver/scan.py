@@ -389,6 +389,9 @@ def scan_stdin(data: bytes, include_links: bool) -> ScanRecord:
     return record
 
 
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
 class ArticleStatusError(FetchError):
     """An article answered with an HTTP error; ``exchange`` is the answer (evidence when the
     article had embeds: a page that now says 404 is part of its story)."""
@@ -414,10 +417,12 @@ def fetch_article(http: Http, url: str) -> Exchange:
             )
 
     exchange = http.get(url, accept=accept)
-    if exchange.status_code >= 400:
+    status = exchange.status_code
+    if status >= 300:  # a 3xx here was not followed: it had no Location (or is a 304)
         phrase = exchange.response.reason_phrase
+        why = " (a redirect with no Location to follow)" if status in REDIRECTS else ""
         raise ArticleStatusError(
-            f"{url}: HTTP {exchange.status_code} {phrase}".rstrip(), url=url, exchange=exchange
+            f"{url}: HTTP {status} {phrase}".rstrip() + why, url=url, exchange=exchange
         )
     return exchange
 

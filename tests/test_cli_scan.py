@@ -516,3 +516,16 @@ def test_a_url_list_with_cr_line_ends_is_read_line_by_line(run_cli, tmp_path):
     result = run_cli("scan", "--urls-file", str(listed), "--json", input=page)
     statuses = [json.loads(line)["status"] for line in result.stdout.splitlines()]
     assert statuses == ["ok", "error"], result.output  # stdin, then named again
+
+
+def test_a_redirect_with_no_location_says_so(run_cli, httpserver):
+    """It failed as 'empty file': the empty body of an answer that was not a page."""
+    httpserver.expect_request("/moved").respond_with_data("", status=302)
+    httpserver.expect_request("/same").respond_with_data("", status=304)
+    result = run_cli("scan", httpserver.url_for("/moved"), httpserver.url_for("/same"), "--json")
+    assert result.exit_code == 1
+    errors = [json.loads(line)["error"] for line in result.stdout.splitlines()]
+    assert errors == [
+        f"{httpserver.url_for('/moved')}: HTTP 302 FOUND (a redirect with no Location to follow)",
+        f"{httpserver.url_for('/same')}: HTTP 304 NOT MODIFIED",
+    ]
