@@ -779,3 +779,11 @@ def test_one_bad_field_does_not_make_a_reply_unreadable() -> None:
     assert (r.status, r.conclusive, r.post_id) == ("live", True, "1874097816571961839")
     assert r.text and r.text.startswith("Last briefing of the year")
     assert _best_photo("http://[::1") == "http://[::1"
+
+
+def test_a_reply_listing_more_media_than_a_post_holds_is_cut_to_four() -> None:
+    """300 mediaDetails made one check fetch and keep 300 files."""
+    data = json.loads(fixture("syn_photo.json"))
+    data["mediaDetails"] = data["mediaDetails"][:1] * 300
+    r = parse_syndication(200, JSON, json.dumps(data).encode())
+    assert len(r.media) == 4

@@ -379,7 +379,7 @@ def _tombstone(value: dict, body: bytes) -> ProviderResult:
 
 def _tweet(value: dict, body: bytes) -> ProviderResult:
     """A post: 200 with ``user`` is live; without ``user`` (T6) the account may be gone."""
-    media = _syndication_media(value)
+    media = _syndication_media(value)[:MAX_MEDIA]  # a hostile reply listed 300: 300 fetches
     text, article_cover = _shown_text(value, media)
     post_id = _str_id(value.get("id_str"))
     edit = _dict(value.get("edit_control"))
@@ -531,6 +531,9 @@ def _media_item(
         "width": n(width),
         "height": n(height),
     }
+
+
+MAX_MEDIA = 4  # a post holds at most four photos, or one video or GIF
 
 
 def _syndication_media(value: dict) -> list[dict]:
