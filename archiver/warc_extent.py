@@ -80,22 +80,13 @@ def _record_size(head: bytes, have: int) -> int:
 def holds_one_record(fh: BinaryIO) -> bool:
     """Whether the gzip member at the start of ``fh`` holds one record (as a WARC's gzip
     members must: each record its own member, so that an offset points at it) rather than
-    the start of a whole file compressed as one stream. Decompresses only as far as the
-    first record's end; ``fh`` is left where it was."""
+    a whole file compressed as one stream; ``fh`` is left where it was. A member that is
+    damaged or cut is not this check's to report: the reading does."""
     start = fh.tell()
-    inflater = zlib.decompressobj(wbits=31)
-    head, have, size = b"", 0, None
     try:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            data = inflater.decompress(chunk)
-            head += data[: max(0, MAX_HEADERS - len(head))]
-            have += len(data)
-            if size is None and b"\r\n\r\n" in head:
-                size = _record_size(head, 1 << 62)
-            if size is not None and (have > size or inflater.eof):
-                return have <= size
-    except (zlib.error, _Cut):
-        return True  # not this check's to say: the reading reports the damaged record
+        head, have, _ = _member(fh, start)
+        return have <= _record_size(head, have)
+    except _Cut:
+        return True
     finally:
         fh.seek(start)
-    return True
