@@ -254,23 +254,20 @@ def read_page_file(path: str) -> bytes:
 
 
 def read_checked(stream: BinaryIO, label: str) -> bytes:
-    """All of ``stream``, refused as binary on its head before the rest is read (a device,
-    a pipe of ``/dev/zero`` or a film named ``.html`` would fill the memory first), and
-    refused past ``MAX_PAGE_BYTES``: a regular file by its size, before it is read; a pipe
-    (``yes | archive scan -``) or a file that grows as it is read, once past it."""
-    head = stream.read(SNIFF_BYTES)
-    _refuse_binary(label, head)
+    """All of ``stream``, refused as binary on its head and past ``MAX_PAGE_BYTES``. A
+    regular file is refused by its size before it is read, else read in one call (its size
+    and one byte more, to see whether it grew): the page is not copied again to join
+    pieces. A pipe or a device (``yes | archive scan -``, ``/dev/zero``, a film named
+    ``.html`` would fill the memory) is refused as binary on its head before the rest is
+    read, and once past the limit."""
     known = _file_size(stream)
     if known is not None and known > MAX_PAGE_BYTES:
         raise _too_big(label)
-    parts, size = [head], len(head)
-    if known is not None:  # all of it at once, and one byte more to see whether it grew
-        wanted = max(known + 1 - size, 0)
-        rest = stream.read(wanted)
-        parts.append(rest)
-        size += len(rest)
-        if len(rest) < wanted:
-            return b"".join(parts)  # its end
+    first = stream.read(SNIFF_BYTES if known is None else known + 1)
+    _refuse_binary(label, first[:SNIFF_BYTES])
+    if known is not None and len(first) <= known:
+        return first  # its end
+    parts, size = [first], len(first)
     while size <= MAX_PAGE_BYTES and (piece := stream.read(READ_PIECE)):
         parts.append(piece)
         size += len(piece)
