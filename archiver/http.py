@@ -37,6 +37,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 import httpx
+from httpx._decoders import SUPPORTED_DECODERS
 
 from .config import FetchConfig
 from .errors import FetchError, StoppedError
@@ -63,7 +64,9 @@ class Exchange:
     ``raw`` is the body exactly as served, still content-encoded (what a WARC response
     record holds). It is None only when the server used an encoding we did not ask for and
     cannot decode in bounded steps (e.g. ``br``): httpx then decodes each network chunk
-    itself and the encoded bytes are never seen. ``body`` is the decoded payload.
+    itself and the encoded bytes are never seen. ``body`` is the decoded payload. A body
+    that neither undoes (``zstd`` without the zstandard package, ``foo``, ``zstd, gzip``)
+    never makes an ``Exchange``: ``Http.get`` refuses it (see ``refuse_undecoded``).
     ``notes`` is for hooks to leave what they made (e.g. where a WARC record was written)
     so that the caller can point rows at it.
     """
@@ -229,6 +232,8 @@ class Http:
             ) as response:
                 deadline.watch(response.extensions.get("network_stream"))
                 fetched_at = datetime.now(UTC)
+                for hop in response.history:
+                    refuse_undecoded(url, hop, hop_body(hop), f"a redirect ({hop.url}) was ")
                 if accept is not None:
                     accept(response)
                 raw, body = read_body(response, url, limit, deadline)
@@ -263,11 +268,16 @@ def read_body(
 ) -> tuple[bytes | None, bytes]:
     """(raw body as served, decoded body) of a streamed response, refused past ``max_bytes``
     (decoded, and raw too: a body that never ends but decodes to little is refused alike)."""
+    header = response.headers.get("content-encoding")
     try:
-        decoder = BoundedDecoder.for_encoding(response.headers.get("content-encoding"))
+        decoder = BoundedDecoder.for_encoding(header)
     except ValueError:
-        # Not asked for: httpx decodes it (unbounded per chunk, still capped); no raw bytes.
-        return None, _join(response.iter_bytes(), None, max_bytes, url, deadline)[1]
+        if httpx_decodes(header):
+            # Not asked for: httpx decodes it (unbounded per chunk, still capped); no raw bytes.
+            return None, _join(response.iter_bytes(), None, max_bytes, url, deadline)[1]
+        raw, _ = _join(response.iter_raw(), None, max_bytes, url, deadline)
+        refuse_undecoded(url, response, raw)
+        return raw, raw  # no body at all: nothing was left encoded
     if decoder is None:
         raw, _ = _join(response.iter_raw(), None, max_bytes, url, deadline)
         return raw, raw
@@ -300,6 +310,38 @@ def _join(
             raise FetchError(f"{url}: body larger than max_bytes ({max_bytes:,} bytes)", url=url)
     raw = b"".join(raw_parts)
     return raw, (b"".join(parts) if decoder is not None else raw)
+
+
+def content_codings(header: str | None) -> list[str]:
+    """The codings a Content-Encoding header lists, in the order applied, lowercased and
+    without ``identity``."""
+    names = [n.strip().lower() for n in (header or "").split(",") if n.strip()]
+    return [n for n in names if n != "identity"]
+
+
+def httpx_decodes(header: str | None) -> bool:
+    """Whether httpx undoes every coding ``header`` lists. It passes over a coding it does
+    not know (``zstd`` without the zstandard package, ``br`` without brotli, ``foo``) and
+    hands its bytes on as they came, as though they were the content."""
+    return all(name in SUPPORTED_DECODERS for name in content_codings(header))
+
+
+def refuse_undecoded(url: str, response: httpx.Response, body: bytes, what: str = "") -> None:
+    """Raise ``FetchError`` when ``body``, what was read of ``response``, is still in a
+    coding nothing here undoes: detection would read garbage and a WARC record would give
+    those bytes as the content. An empty body has nothing left encoded."""
+    header = (response.headers.get("content-encoding") or "").strip()
+    if body and not httpx_decodes(header):
+        why = f"served with Content-Encoding: {header}, which this archiver does not decode"
+        raise FetchError(f"{url}: {what}{why}", url=url, status_code=response.status_code)
+
+
+def hop_body(response: httpx.Response) -> bytes:
+    """A redirect's body as httpx read it (decoded), or nothing when it was never read."""
+    try:
+        return response.content
+    except httpx.ResponseNotRead:
+        return b""
 
 
 def retryable(error: FetchError) -> bool:
@@ -527,8 +569,7 @@ class BoundedDecoder:
 
     @classmethod
     def for_encoding(cls, header: str | None) -> BoundedDecoder | None:
-        names = [n.strip().lower() for n in (header or "").split(",") if n.strip()]
-        names = [n for n in names if n != "identity"]
+        names = content_codings(header)
         if not names:
             return None
         if len(names) == 1 and names[0] in ("gzip", "x-gzip", "deflate"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import os
@@ -529,3 +530,39 @@ def test_a_redirect_with_no_location_says_so(run_cli, httpserver):
         f"{httpserver.url_for('/moved')}: HTTP 302 FOUND (a redirect with no Location to follow)",
         f"{httpserver.url_for('/same')}: HTTP 304 NOT MODIFIED",
     ]
+
+
+@pytest.mark.parametrize("coding", ["zstd", "zstd, gzip", "gzip, zstd", "foo"])
+def test_a_page_in_a_coding_nothing_here_decodes_fails_and_loses_nothing(
+    run_cli, httpserver, db_path, coding
+):
+    """It was scanned as its encoded bytes (httpx passes over a coding it does not know: zstd
+    without the zstandard package): 'ok', no embeds, the embed marked removed, and a WARC
+    record giving those bytes as the page."""
+    page = embed_page().encode()
+    httpserver.expect_request("/story").respond_with_data(page, content_type="text/html")
+    assert run_cli("scan", httpserver.url_for("/story")).exit_code == 0
+    httpserver.clear_all_handlers()
+    # Stands in for bytes in that coding: text, so nothing took them for a binary file.
+    encoded = base64.b64encode(page)
+    if coding.endswith("gzip"):  # zstd applied, then gzip: httpx undid the gzip alone
+        encoded = gzip.compress(encoded)
+    httpserver.expect_request("/story").respond_with_data(
+        encoded, headers={"Content-Type": "text/html", "Content-Encoding": coding}
+    )
+    httpserver.expect_request("/other").respond_with_data(
+        embed_page(post_id="1763000000000000002"), content_type="text/html"
+    )
+    result = run_cli("scan", httpserver.url_for("/story"), httpserver.url_for("/other"), "--json")
+    assert result.exit_code == 1
+    failed, other = (json.loads(line) for line in result.stdout.splitlines())
+    assert failed["error"] == (
+        f"{httpserver.url_for('/story')}: served with Content-Encoding: {coding},"
+        " which this archiver does not decode"
+    )
+    assert other["status"] == "ok" and other["embeds"][0]["post_id"] == "1763000000000000002"
+    assert rows(db_path, "select removed_at from embeds where post_id = '1763000000000000001'") == [
+        {"removed_at": None}
+    ]
+    assert rows(db_path, "select count(*) n from records") == [{"n": 2}]  # the two good pages
+    assert rows(db_path, "select count(*) n from scans where error is null") == [{"n": 2}]

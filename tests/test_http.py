@@ -8,6 +8,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import brotli
 import pytest
 from reliability import hostile as h
 
@@ -103,6 +104,54 @@ def test_refused_responses_never_reach_the_hook():
     ):
         http.get(server.url("/p"), accept=accept)
     assert seen == []
+
+
+def coded(coding: str, body: bytes = b"<p>not the page</p>", status: str = "200 OK") -> h.Route:
+    return lambda conn: conn.reply(body, status, Content_Encoding=coding)
+
+
+def undecoded(url: str, coding: str, what: str = "") -> str:
+    return (
+        f"{url}: {what}served with Content-Encoding: {coding}, which this archiver does not decode"
+    )
+
+
+def test_a_body_in_a_coding_nothing_here_undoes_is_refused_before_the_hook():
+    """httpx passes over a coding it does not know (zstd without the zstandard package) and
+    gave the bytes as the content: a WARC record then called them the decoded body. So did a
+    redirect's body."""
+    routes = {
+        "/zstd": coded("zstd", status="404 Not Found"),
+        "/hop": lambda conn: conn.reply(
+            b"moved", "302 Found", Location="/ok", Content_Encoding="zstd"
+        ),
+        "/ok": h.page("<p>ok</p>"),
+    }
+    seen: list[Exchange] = []
+    with h.HostileServer(routes) as server, Http(CONFIG, [seen.append]) as http:
+        with pytest.raises(FetchError) as page:
+            http.get(server.url("/zstd"))
+        with pytest.raises(FetchError) as hop:
+            http.get(server.url("/hop"))
+    assert str(page.value) == undecoded(server.url("/zstd"), "zstd")
+    assert page.value.status_code == 404
+    assert str(hop.value) == undecoded(
+        server.url("/hop"), "zstd", f"a redirect ({server.url('/hop')}) was "
+    )
+    assert seen == []
+
+
+def test_codings_httpx_undoes_and_bodies_with_nothing_to_undo_still_pass():
+    page = b"<p>" + b"decoded " * 100 + b"</p>"
+    routes = {
+        "/br": coded("br", brotli.compress(page)),  # httpx[brotli]: a dependency
+        "/stacked": coded("gzip, br", brotli.compress(gzip.compress(page))),
+        "/empty": coded("zstd", b""),
+    }
+    with h.HostileServer(routes) as server, Http(CONFIG) as http:
+        br, stacked, empty = (http.get(server.url(path)) for path in routes)
+    assert br.body == stacked.body == page and br.raw is stacked.raw is None
+    assert empty.body == empty.raw == b""
 
 
 def test_stop_cuts_a_request_in_flight():

@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 
 def capture_of(exchange: Exchange) -> HttpCapture:
     """The final response (body as served when known) and the redirects that led to it."""
+    from ..http import hop_body  # httpx is loaded by now (a scan of files never loads it)
+
     response = exchange.response
-    hops = tuple(_as_capture(earlier, None, _read_body(earlier)) for earlier in response.history)
+    hops = tuple(_as_capture(earlier, None, hop_body(earlier)) for earlier in response.history)
     return _as_capture(response, exchange.raw, exchange.body, exchange.fetched_at, hops)
 
 
@@ -42,14 +44,6 @@ def _as_capture(
         fetched_at=fetched_at,
         redirects=redirects,
     )
-
-
-def _read_body(response: httpx.Response) -> bytes:
-    """A redirect's body (kept decoded), or nothing when it was never read."""
-    try:
-        return response.content
-    except Exception:  # httpx.ResponseNotRead for a streamed redirect
-        return b""
 
 
 def _headers(response: httpx.Response) -> list[tuple[str, str]]:
