@@ -268,3 +268,34 @@ def test_the_replies_of_a_group_of_checks_are_made_durable_once(
     assert rows(db_path, "select count(*) as n from records")[0]["n"] == len(posts)
     assert 1 <= len(synced) < len(posts) // 2
     assert run_cli("verify").exit_code == 0
+
+
+def test_a_media_url_that_is_not_http_is_a_failed_fetch(run_cli, httpserver, config_file, db_path):
+    """A reply listing a photo at ``file:`` or ``data:`` had it left out silently: no row,
+    not counted. It is a failed fetch now, with its reason, and nothing is requested."""
+    from fake_x import json_response, tweet_json
+    from werkzeug import Response
+
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    odd = ["file:///etc/passwd", "data:image/png;base64,iVBORw0KGgo="]
+    details = [
+        {"type": "photo", "media_url_https": url}
+        for url in [*odd, httpserver.url_for("/media/photo.jpg")]
+    ]
+    fake.syndication[POST] = [json_response(tweet_json(POST, "Odd photos", mediaDetails=details))]
+    httpserver.expect_request("/media/photo.jpg").respond_with_response(
+        Response(b"\xff\xd8\xff\xe0 a jpeg", content_type="image/jpeg")
+    )
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    assert "1 media kept (2 failed)" in result.output
+    media = rows(db_path, "select url, error, record_id from media order by id")
+    assert media[:2] == [
+        {"url": url, "error": f"{url}: only http(s) URLs can be fetched", "record_id": None}
+        for url in odd
+    ]
+    assert media[2]["error"] is None and media[2]["record_id"] is not None
+    # Counted once: a second run fetches nothing and adds no row.
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert len(rows(db_path, "select * from media")) == 3

@@ -38,7 +38,9 @@ class MediaSummary:
 
 
 def media_of(post_id: str, media_json: str | None, wanted: frozenset[str]) -> list[MediaItem]:
-    """The media a snapshot lists (``snapshots.media``) that the configuration keeps."""
+    """The media a snapshot lists (``snapshots.media``) that the configuration keeps. A URL
+    that is not http(s) (``file:``, ``data:``) is kept too: its fetch fails, and is counted
+    and recorded, as any failed fetch is (``Http.get`` refuses it before any request)."""
     try:
         items = json.loads(media_json or "[]")
     except ValueError:
@@ -47,7 +49,7 @@ def media_of(post_id: str, media_json: str | None, wanted: frozenset[str]) -> li
     for item in items if isinstance(items, list) else []:
         kind = item.get("type") if isinstance(item, dict) else None
         url = item.get("url") if isinstance(item, dict) else None
-        if kind in wanted and isinstance(url, str) and url.startswith(("http://", "https://")):
+        if kind in wanted and isinstance(url, str) and url:
             found.append(MediaItem(post_id, KINDS[kind], url))
     return found
 
