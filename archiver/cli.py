@@ -34,6 +34,17 @@ def user_error(exc: ArchiverError) -> click.ClickException:
     return BadConfig(str(exc)) if isinstance(exc, ConfigError) else click.ClickException(str(exc))
 
 
+def post_ref(value: str) -> tuple[str, str | None]:
+    """(post ID, handle or None) of a POST argument, a status URL or ID, else a usage error:
+    the one check of every command that names posts."""
+    from .urls import parse_post_ref
+
+    ref = parse_post_ref(value)
+    if ref is None:
+        raise click.UsageError(f"not a post URL or ID: {value}")
+    return ref
+
+
 def load(
     config_path: str | None,
     db_path: str | None,
@@ -209,16 +220,10 @@ def snapshot(posts, due, limit, db_path, config_path) -> None:
     from .db import due_posts, posts_to_check
     from .snapshot.run import check_posts
     from .terminal import SnapshotReporter
-    from .urls import parse_post_ref
 
     if not posts and not due:
         raise click.UsageError("give POST URLs or IDs, or --due")
-    refs = []
-    for value in posts:
-        ref = parse_post_ref(value)
-        if ref is None:
-            raise click.UsageError(f"not a post URL or ID: {value}")
-        refs.append(ref)
+    refs = [post_ref(value) for value in posts]
     config, db = load(config_path, db_path)
     chosen = posts_to_check(db, refs) if refs else []
     if due:
@@ -284,10 +289,10 @@ def timemap(post, db_path, config_path) -> None:
 
     from .db import archive_path
     from .memento import post_timemap_text
-    from .urls import parse_post_ref
+    from .normalize import TEXT_ID_PREFIX
 
-    ref = parse_post_ref(post)
-    post_id = ref[0] if ref else post.strip()
+    value = post.strip()  # a post known only from text has an ID, if no URL
+    post_id = value if value.startswith(TEXT_ID_PREFIX) else post_ref(post)[0]
     config, db = load(config_path, db_path, read_only=True)
     database = Path(archive_path(db)).stem
     try:
@@ -611,16 +616,10 @@ def export(out, posts, articles, since, db_path, config_path) -> None:
     from .db.queries import unknown_posts
     from .evidence.wacz import Selection, export_wacz
     from .evidence.warc import warc_dir_for
-    from .urls import parse_post_ref
 
     if not out:  # Path("") is the current directory (an unset shell variable)
         raise click.BadParameter("empty path", param_hint="'--wacz'")
-    post_ids = []
-    for value in posts:
-        ref = parse_post_ref(value)
-        if ref is None:
-            raise click.UsageError(f"not a post URL or ID: {value}")
-        post_ids.append(ref[0])
+    post_ids = [post_ref(value)[0] for value in posts]
     config, db = load(config_path, db_path, read_only=True)
     if unknown := unknown_posts(db, post_ids):  # the others' evidence would be written alone
         raise click.ClickException(f"{unknown[0]}: no such post in the archive")

@@ -87,13 +87,16 @@ def same_text(full: str | None, maybe_prefix: str | None) -> bool:
     return a == b
 
 
+TEXT_ID_PREFIX = "text:"  # a post known only from text has the ID of its ``fingerprint``
+
+
 def fingerprint(author: str | None, text: str | None) -> str | None:
     """``text:`` + 16 hex chars over (normalised author, normalised text); None without text."""
     body = comparable(text)
     if not body:
         return None
     who = " ".join(clean_text(author).casefold().split())
-    return "text:" + sha256_hex(f"{who}\n{body}")[:16]
+    return TEXT_ID_PREFIX + sha256_hex(f"{who}\n{body}")[:16]
 
 
 def sha256_hex(data: bytes | str) -> str:

@@ -244,6 +244,20 @@ def test_timemap_of_an_unknown_post_is_one_line(tmp_path):
     assert done.stderr.strip() == "Error: 20: no such post in the archive"
 
 
+def test_timemap_of_what_is_no_post_says_so_as_export_does(run_cli, tmp_path):
+    """It said "abc: no such post in the archive", as for a post the archive lacks."""
+    assert run_cli("init").exit_code == 0
+    timemap = run_cli("timemap", "abc")
+    export = run_cli("export", "--wacz", str(tmp_path / "out.wacz"), "--post", "abc")
+    assert timemap.exit_code == export.exit_code == 2
+    assert timemap.output.splitlines()[-1] == "Error: not a post URL or ID: abc"
+    assert export.output.splitlines()[-1] == "Error: not a post URL or ID: abc"
+    for held_by_none in ("20", "https://x.com/jack/status/20"):
+        result = run_cli("timemap", held_by_none)
+        assert result.exit_code == 1
+        assert result.output == f"Error: {held_by_none}: no such post in the archive\n"
+
+
 def test_timemap_of_a_text_only_post_is_one_line(run_cli, tmp_path, db_path):
     """A post known only from an article's text has no URL, so no TimeMap."""
     article = tmp_path / "reader.txt"
