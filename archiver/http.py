@@ -7,7 +7,10 @@ and is shared by the threads of a run (article scans, snapshot checks, source po
   httpx's timeouts are per read, so a server dripping a byte a second never trips them),
   and ``max_bytes`` counted *after* decoding, with gzip/deflate undone in bounded steps;
 - the **retry policy**: connection errors, 429 and 5xx are retried ``retries`` times with
-  exponential backoff and full jitter, or after ``Retry-After`` when the server gives one;
+  exponential backoff and full jitter, or after ``Retry-After`` when the server gives one
+  (a ``Retry-After`` whose wait would end past the deadline of the URL, counted from its
+  first request, fails the fetch at once: ``retries`` waits of a minute each would hold a
+  thread for minutes);
 - the **per-host throttle**: at least ``per_host_delay`` between two requests to one host
   (the host lowercased, so ``Example.org`` and ``example.org`` share a turn);
 - the **response hook**: every response whose body was read passes ``Http._record``, which
@@ -23,6 +26,7 @@ network.
 from __future__ import annotations
 
 import contextlib
+import math
 import random
 import socket
 import threading
@@ -171,13 +175,16 @@ class Http:
     ) -> Exchange:
         """GET ``url`` with the retry policy and the throttle; returns the last ``Exchange``
         (any status: a 404 is an answer, and a 503 is returned once the retries are spent).
-        Raises ``FetchError`` when no complete answer came, ``StoppedError`` after ``stop``."""
+        Raises ``FetchError`` when no complete answer came or the server asked to retry past
+        the deadline (``deadline_seconds`` from the first request), ``StoppedError`` after
+        ``stop``."""
         check_url(url)
-        attempt = 0
+        attempt, ends_at = 0, math.inf
         while True:
             attempt += 1
             self.throttle.wait(url, self._stopped)
             self._refuse_if_stopped(url)
+            ends_at = min(ends_at, time.monotonic() + self.deadline_seconds)
             retry_after = None
             try:
                 exchange = self._exchange(url, headers, accept, max_bytes)
@@ -189,6 +196,7 @@ class Http:
                 if exchange.status_code not in RETRY_STATUSES or attempt > self.config.retries:
                     return exchange
                 retry_after = exchange.response.headers.get("retry-after")
+                self._refuse_late_retry(exchange, retry_after, ends_at)
             if self._stopped.wait(backoff_delay(attempt, retry_after)):
                 self._refuse_if_stopped(url)
 
@@ -206,6 +214,21 @@ class Http:
         self.throttle.wait(url, self._stopped)
         self._refuse_if_stopped(url)
         return self._exchange(url, headers, None, max_bytes, content)
+
+    def _refuse_late_retry(
+        self, exchange: Exchange, retry_after: str | None, ends_at: float
+    ) -> None:
+        """Fail now when the wait ``Retry-After`` asks for would end past ``ends_at``."""
+        asked = retry_after_seconds(retry_after)
+        if asked is None or time.monotonic() + min(asked, BACKOFF_CAP) <= ends_at:
+            return
+        url, status = exchange.url, exchange.status_code
+        raise FetchError(
+            f"{url}: HTTP {status}: the server asked to retry after {asked:.0f}s,"
+            f" beyond the {self.deadline_seconds:g}s deadline",
+            url=url,
+            status_code=status,
+        )
 
     def _refuse_if_stopped(self, url: str) -> None:
         if self._stopped.is_set():
@@ -356,15 +379,26 @@ def retryable(error: FetchError) -> bool:
 def backoff_delay(attempt: int, retry_after: str | None = None, cap: float = BACKOFF_CAP) -> float:
     """Seconds to wait before retry ``attempt`` (1-based): ``Retry-After`` (seconds or an
     HTTP date) when the server gave one, else exponential backoff with full jitter."""
-    if retry_after:
-        with contextlib.suppress(ValueError):
-            return min(max(float(retry_after), 0.0), cap)
-        with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
-            when = parsedate_to_datetime(retry_after)
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=UTC)
-            return min(max((when - datetime.now(UTC)).total_seconds(), 0.0), cap)
+    asked = retry_after_seconds(retry_after)
+    if asked is not None:
+        return min(asked, cap)
     return random.uniform(0, min(cap, 0.5 * 2**attempt))
+
+
+def retry_after_seconds(retry_after: str | None) -> float | None:
+    """The wait a ``Retry-After`` value asks for, in seconds (≥ 0, not capped); None when
+    there is none or it reads as neither a number nor an HTTP date."""
+    if not retry_after:
+        return None
+    with contextlib.suppress(ValueError):
+        seconds = float(retry_after)
+        return max(seconds, 0.0) if math.isfinite(seconds) else None
+    with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
+        when = parsedate_to_datetime(retry_after)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+    return None
 
 
 def describe_error(exc: httpx.HTTPError) -> str:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import gzip
+import re
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -83,6 +85,40 @@ def test_retries_end_with_the_last_answer():
     with h.HostileServer({"/p": route}) as server, Http(CONFIG, [seen.append]) as http:
         exchange = http.get(server.url("/p"))
     assert exchange.status_code == 503 and len(seen) == CONFIG.retries + 1
+
+
+def test_a_short_retry_after_is_waited_for():
+    route = Script(busy("1"), h.page("<p>second try</p>"))
+    patient = FetchConfig(timeout=60.0, per_host_delay=0.0, retries=2)  # a 180 s deadline
+    with h.HostileServer({"/p": route}) as server, Http(patient) as http:
+        assert http.get(server.url("/p")).body == b"<p>second try</p>"
+    assert server.hits == ["/p", "/p"]
+
+
+def in_ten_minutes() -> str:
+    return format_datetime(datetime.now(UTC) + timedelta(minutes=10), usegmt=True)
+
+
+@pytest.mark.parametrize("retry_after", [lambda: "600", in_ten_minutes], ids=["seconds", "date"])
+def test_a_retry_after_past_the_deadline_fails_at_once(retry_after: Callable[[], str]) -> None:
+    """Each Retry-After was waited for (up to 60 s): with 3 retries, minutes for one URL."""
+    quick = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=3)  # a 15 s deadline
+    with h.HostileServer({"/p": busy(retry_after())}) as server, Http(quick) as http:
+        guard = threading.Timer(45, http.stop)  # unfixed, the first wait alone is 60 s
+        guard.start()
+        try:
+            with pytest.raises(FetchError) as raised:
+                http.get(server.url("/p"))
+        finally:
+            guard.cancel()
+    assert not isinstance(raised.value, StoppedError)
+    assert re.fullmatch(
+        re.escape(server.url("/p"))
+        + r": HTTP 503: the server asked to retry after (5\d\d|600)s, beyond the 15s deadline",
+        str(raised.value),
+    )
+    assert raised.value.status_code == 503
+    assert server.hits == ["/p"]  # not asked again
 
 
 def test_a_reset_connection_is_retried():
@@ -228,7 +264,8 @@ def test_backoff_honours_retry_after_in_seconds_or_as_a_date():
     assert 20 < backoff_delay(1, later) <= 30
     assert backoff_delay(1, "Wed, 21 Oct 2015 07:28:00 GMT") == 0  # in the past
     for attempt in (1, 2, 3, 10):
-        assert 0 <= backoff_delay(attempt, "soon") <= min(60, 0.5 * 2**attempt)
+        for unreadable in ("soon", "nan", "inf"):  # a NaN wait was passed on as it was
+            assert 0 <= backoff_delay(attempt, unreadable) <= min(60, 0.5 * 2**attempt)
 
 
 @pytest.mark.parametrize(
