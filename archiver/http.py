@@ -51,6 +51,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 ACCEPT_ENCODING = "gzip, deflate"
 # A whole answer (headers and body) must arrive within this many times the read timeout.
 DEADLINE_FACTOR = 3
+FOLLOWED_SCHEMES = ("http", "https")  # a redirect to any other scheme is refused by name
 DECODE_STEP = 1 << 20  # at most this much decoded output per decompression call
 BACKOFF_CAP = 60.0  # the longest wait before a retry, whatever Retry-After says
 FORGET_HOSTS_OVER = 10_000  # the throttle drops hosts whose turn has passed beyond this many
@@ -117,7 +118,27 @@ def make_client(config: FetchConfig) -> httpx.Client:
         follow_redirects=True,
         max_redirects=config.max_redirects,
         limits=limits,
+        event_hooks={"response": [refuse_redirect_off_the_web]},
     )
+
+
+class RedirectRefused(Exception):
+    """A redirect that is not followed; the message says why (``Http`` adds the URL)."""
+
+
+def refuse_redirect_off_the_web(response: httpx.Response) -> None:
+    """Refuse a redirect to a scheme other than http(s) before httpx follows it: httpx fails
+    on ``data:`` or ``javascript:`` with its URL parser's wording, which names neither."""
+    if not response.has_redirect_location:
+        return
+    with contextlib.suppress(ValueError):  # e.g. "http://[::1": httpx says what is wrong
+        scheme = urlsplit(response.headers["location"]).scheme.lower()
+        if scheme and scheme not in FOLLOWED_SCHEMES:
+            shown = scheme if len(scheme) <= 40 else scheme[:40] + "…"
+            raise RedirectRefused(
+                f"{response.status_code} redirect to a {shown}: URL"
+                " (only http and https are followed)"
+            )
 
 
 def check_url(url: str) -> None:
@@ -260,7 +281,7 @@ class Http:
                 if accept is not None:
                     accept(response)
                 raw, body = read_body(response, url, limit, deadline)
-        except ValueError as exc:  # a gzip/deflate body that does not decode
+        except (ValueError, RedirectRefused) as exc:  # a body that does not decode, a redirect
             raise FetchError(f"{url}: {exc}", url=url) from None
         except DeadlineExpired:
             raise self._timed_out(url) from None

@@ -519,6 +519,18 @@ def test_a_url_list_with_cr_line_ends_is_read_line_by_line(run_cli, tmp_path):
     assert statuses == ["ok", "error"], result.output  # stdin, then named again
 
 
+def test_a_redirect_to_a_data_url_is_refused_by_name(run_cli, httpserver, db_path):
+    httpserver.expect_request("/moved").respond_with_response(
+        Response(status=302, headers={"Location": "data:text/html,<p>elsewhere</p>"})
+    )
+    url = httpserver.url_for("/moved")
+    result = run_cli("scan", url, "--json")
+    assert result.exit_code == 1
+    error = f"{url}: 302 redirect to a data: URL (only http and https are followed)"
+    assert json.loads(result.stdout)["error"] == error
+    assert [row["error"] for row in rows(db_path, "select error from scans")] == [error]
+
+
 def test_a_redirect_with_no_location_says_so(run_cli, httpserver):
     """It failed as 'empty file': the empty body of an answer that was not a page."""
     httpserver.expect_request("/moved").respond_with_data("", status=302)

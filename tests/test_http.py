@@ -127,6 +127,34 @@ def test_a_reset_connection_is_retried():
         assert http.get(server.url("/p")).body == b"<p>second try</p>"
 
 
+@pytest.mark.parametrize(
+    ("location", "scheme"),
+    [
+        ("data:text/html,<script>alert(1)</script>", "data"),
+        ("data:text/html;base64,PHA+", "data"),
+        ("javascript:alert(1)", "javascript"),
+        ("JavaScript:void(0)", "javascript"),
+        ("file:///etc/passwd", "file"),
+        ("ftp://127.0.0.1/pub/page.html", "ftp"),
+        ("mailto:news@example.org", "mailto"),
+        ("x" * 300 + ":y", "x" * 40 + "…"),  # a scheme is any run of letters: cut short
+    ],
+)
+def test_a_redirect_off_the_web_names_its_status_and_scheme(location: str, scheme: str) -> None:
+    """It was httpx's wording: 'invalid URL or redirect (For absolute URLs, path must…)'."""
+    routes = {"/p": h.redirect("/q"), "/q": lambda conn: conn.redirect(location, "308 Moved")}
+    seen: list[Exchange] = []
+    with (
+        h.HostileServer(routes) as server,
+        Http(CONFIG, [seen.append]) as http,
+        pytest.raises(FetchError) as raised,
+    ):
+        http.get(server.url("/p"))
+    refused = f"308 redirect to a {scheme}: URL (only http and https are followed)"
+    assert str(raised.value) == f"{server.url('/p')}: {refused}"
+    assert server.hits == ["/p", "/q"] and seen == []  # not retried, no answer to record
+
+
 def test_refused_responses_never_reach_the_hook():
     seen: list[Exchange] = []
 

@@ -243,6 +243,14 @@ def test_empty_and_html_bodies_are_recorded_as_errors(
     assert message in state(db_path)["last_error"] and kind in state(db_path)["last_error"]
 
 
+def test_a_redirect_to_a_data_url_is_refused_by_name(site, db_path):
+    site.documents["/feed"] = Document(b"", {"Location": "data:application/rss+xml,<rss/>"}, 302)
+    poll(db_path, Source("feed", "feed", site.url("/feed")))
+    assert state(db_path)["last_error"] == (
+        f"{site.url('/feed')}: 302 redirect to a data: URL (only http and https are followed)"
+    )
+
+
 def test_truncated_sitemap_and_a_sitemap_entry_in_a_urlset(site, db_path):
     whole = urlset(
         site, "/p1", "/p2", extra=f"<sitemap><loc>{site.url('/more.xml')}</loc></sitemap>"

@@ -58,7 +58,7 @@ CASES: dict[str, tuple[h.Route, h.Route, str]] = {
     "1763000000000000510": (
         h.redirect("javascript:alert(1)"),
         h.truncated_chunked(b'{"html": "'),
-        "invalid URL or redirect",
+        "302 redirect to a javascript: URL (only http and https are followed)",
     ),
     "1763000000000000511": (
         h.json_reply({"__typename": "Tweet", "id_str": 5, "user": "x", "text": ["a"]}),
