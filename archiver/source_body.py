@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from .errors import SourceFormatError, SourceTooLargeError
+from .errors import FetchError, SourceFormatError, SourceTooLargeError
 from .listings import Fetch, SourceResponse, Validators
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -74,8 +74,19 @@ def too_large(url: str, max_bytes: int, how: str = "") -> str:
 def read_document(
     fetch: Fetch, url: str, validators: Validators, kind: str, max_bytes: int
 ) -> tuple[SourceResponse, bytes | None]:
-    """GET one document conditionally: (response, decoded body), body None for 304."""
-    response = fetch(url, validators.request_headers())
+    """GET one document conditionally: (response, decoded body), body None for 304.
+
+    A 304 to a request that sent no validators (none stored, or none sendable) is a broken
+    answer, not "unchanged": there was nothing it could match. It raises ``FetchError``.
+    """
+    headers = validators.request_headers()
+    response = fetch(url, headers)
     if response.status_code == 304:
+        if not headers:
+            raise FetchError(
+                f"{url}: 304 Not Modified to a request without validators",
+                url=url,
+                status_code=304,
+            )
         return response, None
     return response, decoded_body(response, max_bytes, kind)

@@ -8,9 +8,9 @@ import tracemalloc
 
 import pytest
 
-from archiver.errors import SourceFormatError, SourceTooLargeError
-from archiver.listings import SourceResponse
-from archiver.source_body import decoded_body, gunzip
+from archiver.errors import FetchError, SourceFormatError, SourceTooLargeError
+from archiver.listings import SourceResponse, Validators
+from archiver.source_body import decoded_body, gunzip, read_document
 
 URL = "https://site.example/sitemap.xml.gz"
 SITEMAP = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'
@@ -87,3 +87,18 @@ def test_html_page_is_an_error(body):
 def test_html_elements_inside_a_feed_are_not_a_page():
     body = b'<rss version="2.0"><channel><description><html>x</html></description></channel></rss>'
     assert decoded_body(answer(body), 10_000, "feed") == body
+
+
+def test_a_304_is_judged_by_the_validators_sent_not_those_stored():
+    sent: list[dict[str, str]] = []
+
+    def fetch(url, headers):
+        sent.append(dict(headers))
+        return SourceResponse(url, 304, {}, b"")
+
+    unsendable = Validators(etag='"caf\xe9"')  # stored by an older version, never sent
+    with pytest.raises(FetchError) as raised:
+        read_document(fetch, URL, unsendable, "sitemap", 10_000)
+    assert str(raised.value) == f"{URL}: 304 Not Modified to a request without validators"
+    assert raised.value.status_code == 304 and sent == [{}]
+    assert read_document(fetch, URL, Validators(etag='"v1"'), "sitemap", 10_000)[1] is None

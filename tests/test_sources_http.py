@@ -106,6 +106,47 @@ def test_304_index_still_revalidates_children_on_their_own_etags(site, db_path):
     assert etags == {site.url("/a.xml"): '"a1"', site.url("/b.xml"): '"b2"'}
 
 
+NOT_MODIFIED = Document(b"", status=304)  # whatever the request asked
+
+
+def test_a_304_to_an_unconditional_request_fails_and_keeps_the_state(site, db_path):
+    """It was saved and logged as 'unchanged': a broken answer passed for 'no news'."""
+    site.documents |= {
+        "/index.xml": Document(index(site, "/a.xml"), XML),  # no ETag, no Last-Modified
+        "/a.xml": Document(urlset(site, "/a1"), XML),
+    }
+    source = Source("map", "sitemap", site.url("/index.xml"))
+    poll(db_path, source)
+    children = rows(db_path, "select * from sitemap_children")
+    site.documents["/index.xml"] = NOT_MODIFIED
+    site.hits.clear()
+    poll(db_path, source)
+    assert [(h.path, h.headers.get("if-none-match"), h.headers.get("if-modified-since"))
+            for h in site.hits] == [("/index.xml", None, None)]  # fmt: skip
+    assert state(db_path)["last_error"] == (
+        f"{site.url('/index.xml')}: 304 Not Modified to a request without validators"
+    )
+    assert queued(db_path) == {site.url("/a1")}
+    assert rows(db_path, "select * from sitemap_children") == children
+
+
+def test_a_child_sitemap_answering_304_unasked_fails_alone(site, db_path):
+    site.documents |= {
+        "/index.xml": Document(index(site, "/a.xml", "/b.xml"), XML),
+        "/a.xml": NOT_MODIFIED,
+        "/b.xml": Document(urlset(site, "/b1"), XML),
+    }
+    poll(db_path, Source("map", "sitemap", site.url("/index.xml")))
+    error = f"{site.url('/a.xml')}: 304 Not Modified to a request without validators"
+    children = {r["url"]: r for r in rows(db_path, "select * from sitemap_children")}
+    assert children[site.url("/a.xml")]["last_error"] == error
+    assert children[site.url("/a.xml")]["read_at"] is None  # never read
+    assert state(db_path)["last_error"] == (
+        f"1 child sitemap failed (the others were read); first: {error}"
+    )
+    assert queued(db_path) == {site.url("/b1")}
+
+
 def endless_indexes(site: SourceSite, fanout: int) -> None:
     """/d/<path>.xml is an index of ``fanout`` deeper indexes, forever."""
 
