@@ -8,9 +8,9 @@ and is shared by the threads of a run (article scans, snapshot checks, source po
   and ``max_bytes`` counted *after* decoding, with gzip/deflate undone in bounded steps;
 - the **retry policy**: connection errors, 429 and 5xx are retried ``retries`` times with
   exponential backoff and full jitter, or after ``Retry-After`` when the server gives one
-  (a ``Retry-After`` whose wait would end past the deadline of the URL, counted from its
-  first request, fails the fetch at once: ``retries`` waits of a minute each would hold a
-  thread for minutes);
+  (an answer whose ``Retry-After`` asks for a wait that would end past the deadline of the
+  URL, counted from its first request, is the last one: ``retries`` waits of a minute each
+  would hold a thread for minutes);
 - the **per-host throttle**: at least ``per_host_delay`` between two requests to one host
   (the host lowercased, so ``Example.org`` and ``example.org`` share a turn);
 - the **response hook**: every response whose body was read passes ``Http._record``, which
@@ -195,10 +195,10 @@ class Http:
         max_bytes: int | None = None,
     ) -> Exchange:
         """GET ``url`` with the retry policy and the throttle; returns the last ``Exchange``
-        (any status: a 404 is an answer, and a 503 is returned once the retries are spent).
-        Raises ``FetchError`` when no complete answer came or the server asked to retry past
-        the deadline (``deadline_seconds`` from the first request), ``StoppedError`` after
-        ``stop``."""
+        (any status: a 404 is an answer, and a 503 is returned once the retries are spent, or
+        at once when its ``Retry-After`` asks for a wait that would end past the deadline,
+        ``deadline_seconds`` from the first request). Raises ``FetchError`` when no complete
+        answer came, ``StoppedError`` after ``stop``."""
         check_url(url)
         attempt, ends_at = 0, math.inf
         while True:
@@ -214,10 +214,13 @@ class Http:
                 if not retryable(exc) or attempt > self.config.retries:
                     raise
             else:
-                if exchange.status_code not in RETRY_STATUSES or attempt > self.config.retries:
-                    return exchange
                 retry_after = exchange.response.headers.get("retry-after")
-                self._refuse_late_retry(exchange, retry_after, ends_at)
+                if (
+                    exchange.status_code not in RETRY_STATUSES
+                    or attempt > self.config.retries
+                    or _ends_past(retry_after, ends_at)
+                ):
+                    return exchange
             if self._stopped.wait(backoff_delay(attempt, retry_after)):
                 self._refuse_if_stopped(url)
 
@@ -235,21 +238,6 @@ class Http:
         self.throttle.wait(url, self._stopped)
         self._refuse_if_stopped(url)
         return self._exchange(url, headers, None, max_bytes, content)
-
-    def _refuse_late_retry(
-        self, exchange: Exchange, retry_after: str | None, ends_at: float
-    ) -> None:
-        """Fail now when the wait ``Retry-After`` asks for would end past ``ends_at``."""
-        asked = retry_after_seconds(retry_after)
-        if asked is None or time.monotonic() + min(asked, BACKOFF_CAP) <= ends_at:
-            return
-        url, status = exchange.url, exchange.status_code
-        raise FetchError(
-            f"{url}: HTTP {status}: the server asked to retry after {asked:.0f}s,"
-            f" beyond the {self.deadline_seconds:g}s deadline",
-            url=url,
-            status_code=status,
-        )
 
     def _refuse_if_stopped(self, url: str) -> None:
         if self._stopped.is_set():
@@ -404,6 +392,13 @@ def backoff_delay(attempt: int, retry_after: str | None = None, cap: float = BAC
     if asked is not None:
         return min(asked, cap)
     return random.uniform(0, min(cap, 0.5 * 2**attempt))
+
+
+def _ends_past(retry_after: str | None, ends_at: float) -> bool:
+    """The wait ``Retry-After`` asks for (at most ``BACKOFF_CAP``) would end past
+    ``ends_at``: the answer in hand is then the last one."""
+    asked = retry_after_seconds(retry_after)
+    return asked is not None and time.monotonic() + min(asked, BACKOFF_CAP) > ends_at
 
 
 def retry_after_seconds(retry_after: str | None) -> float | None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import gzip
-import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -100,24 +99,18 @@ def in_ten_minutes() -> str:
 
 
 @pytest.mark.parametrize("retry_after", [lambda: "600", in_ten_minutes], ids=["seconds", "date"])
-def test_a_retry_after_past_the_deadline_fails_at_once(retry_after: Callable[[], str]) -> None:
-    """Each Retry-After was waited for (up to 60 s): with 3 retries, minutes for one URL."""
+def test_a_retry_after_past_the_deadline_is_the_last_answer(retry_after: Callable[[], str]) -> None:
+    """Each Retry-After was waited for (up to 60 s): with 3 retries, minutes for one URL.
+    The answer is returned as it is (a 429 stays a rate limit for the provider checks)."""
     quick = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=3)  # a 15 s deadline
     with h.HostileServer({"/p": busy(retry_after())}) as server, Http(quick) as http:
         guard = threading.Timer(45, http.stop)  # unfixed, the first wait alone is 60 s
         guard.start()
         try:
-            with pytest.raises(FetchError) as raised:
-                http.get(server.url("/p"))
+            exchange = http.get(server.url("/p"))
         finally:
             guard.cancel()
-    assert not isinstance(raised.value, StoppedError)
-    assert re.fullmatch(
-        re.escape(server.url("/p"))
-        + r": HTTP 503: the server asked to retry after (5\d\d|600)s, beyond the 15s deadline",
-        str(raised.value),
-    )
-    assert raised.value.status_code == 503
+    assert exchange.status_code == 503
     assert server.hits == ["/p"]  # not asked again
 
 

@@ -116,6 +116,23 @@ def test_retry_after_then_success(run_cli, httpserver, config_file, db_path):
     assert fake.hits["syndication"].count(POST) == 3
 
 
+def test_a_rate_limit_asking_for_an_hour_is_recorded_as_rate_limited(
+    run_cli, httpserver, config_file, db_path
+):
+    """A Retry-After past the fetch's deadline is not waited for: the 429 is the answer,
+    kept as a rate limit (not a network failure), and asked once."""
+    fake = FakeX(httpserver)
+    configure(fake, config_file, 'providers = ["syndication"]\n')
+    fake.live(POST, "Later")
+    fake.syndication[POST] = [json_response({"error": "slow down"}, 429, **{"Retry-After": "3600"})]
+    run_cli("snapshot", POST)
+    checks = db_rows(db_path, "select http_status, error from checks")
+    assert checks == [
+        {"http_status": 429, "error": "syndication: HTTP 429 rate limited: slow down"}
+    ]
+    assert fake.hits["syndication"].count(POST) == 1
+
+
 def test_timeout_is_recorded_and_oembed_answers(run_cli, config_file, db_path):
     # syndication never answers (until the test is over); oEmbed answers at once.
     release = threading.Event()
