@@ -10,7 +10,7 @@ its own), responses that are not HTML, not 2xx, marked ``WARC-Truncated``, or un
 (no date or URI, an undecodable body, HTTP headers over FastWARC's 32 KB). A record cut
 short by the end of the data (a truncated gzip member, a partial copy, even inside its
 headers: ``warc_extent``), or one FastWARC cannot read at all, ends the file with a
-``TargetError`` after the pages before it.
+``TargetError`` after the pages before it; a cut record is that error alone, in no count.
 """
 
 from __future__ import annotations
@@ -96,24 +96,26 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
         try:
             yield from _pages(fh, reading, counts)
         except OSError as exc:  # FastWARC's parse and decompression errors
-            yield from _held_page(reading, counts)
-            at = 0 if reading.last is None else record_end(warc_file, reading.last, gzipped)
+            at = 0
+            if reading.last is not None:
+                at = record_end(warc_file, reading.last, gzipped)
+                yield from _release(reading, counts, at)
             raise TargetError(f"{path}: not a readable WARC file (at byte {at}: {exc})") from None
     if reading.last is None:
         raise TargetError(f"{path}: not a WARC file (no WARC record in it)")
-    yield from _held_page(reading, counts)
 
 
 @dataclass(slots=True)
 class _Reading:
-    """Where a file's reading is: its last record's offset and the page not yet handed out
-    (a page's length is known when the next record starts)."""
+    """Where a file's reading is: its last record's offset, and what that record gave, held
+    until the record is known whole (its page's length is known when the next record
+    starts): its page, or the count it is skipped under. A record cut by the end of the file
+    is its error alone, neither a page nor a count."""
 
     warc_file: str
     gzipped: bool
     last: int | None = None
-    end: int | None = None  # where the last record ends, once measured
-    held: WarcPage | None = None
+    held: WarcPage | str | None = None
 
     @property
     def separator(self) -> int:
@@ -123,27 +125,24 @@ class _Reading:
 
 
 def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[WarcPage]:
-    """The pages of the records FastWARC reads, but the last, which ``reading`` holds."""
+    """The pages of the records FastWARC reads."""
     from fastwarc.warc import ArchiveIterator
 
     # HTTP headers are parsed record by record: one FastWARC cannot read is skipped alone.
     for record in ArchiveIterator(fh, parse_http=False, auto_decode="none"):
         offset = record.stream_pos
-        if reading.held is not None:
-            counts.pages += 1
-            yield _ending_at(reading.held, offset - reading.separator)
-            reading.held = None
+        yield from _release(reading, counts, offset)  # the record before ends where this starts
         if _record_type(record) != "unknown" or reading.last is not None:
             reading.last = offset
         try:
             reading.held = _read(record, reading.warc_file, offset)
         except _Skip as skip:
-            _count(counts, skip.args[0])
+            reading.held = skip.args[0]
     if reading.last is not None:  # the file must hold the last record whole
-        end = reading.end = record_end(reading.warc_file, reading.last, reading.gzipped)
+        end = record_end(reading.warc_file, reading.last, reading.gzipped)
+        yield from _release(reading, counts, end)
         size = os.path.getsize(reading.warc_file)
         if end < size and not _only_padding(reading.warc_file, end):  # no record read there
-            yield from _held_page(reading, counts)
             raise TargetError(
                 f"{reading.warc_file}: record at byte {end} is truncated (the file ends"
                 f" {size - end:,} bytes into it)"
@@ -163,15 +162,15 @@ def _only_padding(warc_file: str, end: int) -> bool:
     return len(tail) <= PADDING_BYTES and not tail.strip(PADDING)
 
 
-def _held_page(reading: _Reading, counts: WarcCounts) -> Iterator[WarcPage]:
-    """The page ``reading`` holds, with its length read from the file."""
-    page, reading.held = reading.held, None
-    if page is not None:
-        end = reading.end
-        if end is None or page.ref.warc_offset != reading.last:
-            end = record_end(reading.warc_file, page.ref.warc_offset, reading.gzipped)
+def _release(reading: _Reading, counts: WarcCounts, end: int) -> Iterator[WarcPage]:
+    """What ``reading`` holds, now that its record is known whole and to end at ``end``:
+    its page, with its length, or its count."""
+    held, reading.held = reading.held, None
+    if isinstance(held, str):
+        _count(counts, held)
+    elif held is not None:
         counts.pages += 1
-        yield _ending_at(page, end - reading.separator)
+        yield _ending_at(held, end - reading.separator)
 
 
 def _utc_text(date: datetime | None) -> str | None:

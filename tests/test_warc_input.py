@@ -159,6 +159,24 @@ def test_a_file_cut_inside_a_records_headers_is_an_error(
     assert "\n" not in message and f"at byte {third}" in message, message
 
 
+@pytest.mark.parametrize("name", ["cut.warc", "cut.warc.gz"])
+@pytest.mark.parametrize("kind", ["revisit", "request", "response"])
+def test_a_cut_record_is_its_error_alone_and_no_count(tmp_path: Path, name: str, kind: str) -> None:
+    """A record cut by the end of the file was reported in the closing error and counted
+    too: as unreadable, non-HTML (a page cut in its HTTP headers), revisit or other."""
+    last = article(2, True) if kind == "response" else Page(article(2, True).uri, kind=kind)
+    whole = write_warc(tmp_path / f"whole-{name}", [article(0, True), article(1, True), last])
+    third = _offsets(whole)[2]
+    data = whole.read_bytes()
+    cut = tmp_path / name
+    for into in range(1, len(data) - third, 11):  # its WARC headers, HTTP headers, body
+        cut.write_bytes(data[: third + into])
+        counts = WarcCounts()
+        with pytest.raises(TargetError, match=f"at byte {third}[ :]"):
+            list(iter_warc_pages(str(cut), counts))
+        assert counts == WarcCounts(pages=2), f"cut {into} bytes into the record"
+
+
 def test_a_gzip_member_without_its_trailer_is_an_error(tmp_path: Path) -> None:
     whole = write_warc(tmp_path / "whole.warc.gz", [article(n, True) for n in range(3)])
     cut = tmp_path / "cut.warc.gz"
