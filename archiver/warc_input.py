@@ -98,8 +98,11 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
         except OSError as exc:  # FastWARC's parse and decompression errors
             at = 0
             if reading.last is not None:
+                between = reading.held is not None  # not inside a record (a disk's read error)
                 at = record_end(warc_file, reading.last, gzipped)
                 yield from _release(reading, counts, at)
+                if between and _only_padding(warc_file, at):  # blank bytes FastWARC took for
+                    return  # the start of a record: the file ends with the last one
             raise TargetError(f"{path}: not a readable WARC file (at byte {at}: {exc})") from None
     if reading.last is None:
         raise TargetError(f"{path}: not a WARC file (no WARC record in it)")
@@ -155,7 +158,7 @@ PADDING_BYTES = 1 << 16
 
 def _only_padding(warc_file: str, end: int) -> bool:
     """Whether the file holds only blank bytes after ``end`` (an extra CRLF, zeros a copy
-    left): no record is cut there."""
+    left, after a last record or a last gzip member alike): no record is cut there."""
     with open(warc_file, "rb") as fh:
         fh.seek(end)
         tail = fh.read(PADDING_BYTES + 1)

@@ -247,3 +247,25 @@ def test_blank_bytes_after_the_last_record_are_no_cut_record(tmp_path: Path) -> 
     path.write_bytes(path.read_bytes() + b"WARC/1.1\r\nWARC-Type: resp")
     with pytest.raises(TargetError, match="truncated"):
         list(iter_warc_pages(str(path), WarcCounts()))
+
+
+@pytest.mark.parametrize("name", ["padded.warc", "padded.warc.gz"])
+@pytest.mark.parametrize("tail", [b"\r\n", b"\r\n\r\n", b" \t\n", b"\0" * 8])
+def test_blank_bytes_after_the_last_gzip_member_are_accepted_too(
+    tmp_path: Path, name: str, tail: bytes
+) -> None:
+    """An extra CRLF after a gzip WARC's last member failed as a decompression error (where
+    an uncompressed WARC's was accepted), and so did zeros after an uncompressed one."""
+    path = write_warc(tmp_path / name, [article(n, True) for n in range(3)])
+    end = path.stat().st_size
+    path.write_bytes(path.read_bytes() + tail)
+    counts = WarcCounts()
+    pages = list(iter_warc_pages(str(path), counts))
+    assert counts == WarcCounts(pages=3) and pages[-1].ref.warc_offset < end
+    last = pages[-1].ref
+    assert read_back(str(path), last.warc_offset, last.warc_length)[2]
+    path.write_bytes(path.read_bytes() + b"junk")  # anything else stays an error, at its byte
+    counts = WarcCounts()
+    with pytest.raises(TargetError, match=f"not a readable WARC file \\(at byte {end}: "):
+        list(iter_warc_pages(str(path), counts))
+    assert counts == WarcCounts(pages=3)
