@@ -9,8 +9,9 @@ re-run skips inputs already done and a killed run resumes with the rest.
 Failures: a file that cannot be opened raises, and Dask retries the task (a shared disk may
 come back); after the retries the input is recorded ``failed`` with the error. A file whose
 content is not a readable WARC does not raise, since a retry would read the same bytes: it
-is recorded ``failed`` (nothing read) or ``partial`` (the pages before the damage are in the
-result file). Only ``ok`` inputs are skipped by a re-run.
+is recorded ``failed`` (nothing read) or ``partial`` (the pages read are in the result file:
+those before the damage, or all but the pages failing their payload digest). Only ``ok``
+inputs are skipped by a re-run.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from .crawl_files import (
 )
 from .errors import ArchiverError, TargetError
 from .models import ScanRecord
-from .warc_input import NAME_NOT_UTF8, WarcCounts, is_utf8_name, is_warc_path
+from .warc_input import NAME_NOT_UTF8, DamagedRecord, WarcCounts, is_utf8_name, is_warc_path
 from .warc_scan import scan_warc_file
 
 if TYPE_CHECKING:
@@ -78,6 +79,9 @@ def scan_input(path: str, out_dir: str, include_links: bool) -> dict[str, Any]:
     def scanned() -> Iterator[ScanRecord]:
         try:
             for record in scan_warc_file(path, include_links, counts):
+                if isinstance(record, DamagedRecord):  # not in the results: the input is partial
+                    problem.append(record.error)
+                    continue
                 embeds = sum(embed.method != "link" for embed in record.embeds)
                 tally["embeds"] += embeds
                 tally["pages_with_embeds"] += bool(embeds)
@@ -96,7 +100,7 @@ def scan_input(path: str, out_dir: str, include_links: bool) -> dict[str, Any]:
     return {
         "input": path,
         "status": status,
-        "error": problem[0] if problem else None,
+        "error": _first(problem),
         "result": target.name if sha256 else None,
         "sha256": sha256,
         "records": counts.as_dict(),
@@ -106,6 +110,13 @@ def scan_input(path: str, out_dir: str, include_links: bool) -> dict[str, Any]:
         "cpu_seconds": round(time.thread_time() - cpu_started, 3),  # for cost projections
         "finished_at": utcnow(),
     }
+
+
+def _first(problems: list[str]) -> str | None:
+    """The first problem, and how many more (pages failing their digest, then a cut)."""
+    if len(problems) > 1:
+        return f"{problems[0]} (and {len(problems) - 1} more error(s) in this input)"
+    return problems[0] if problems else None
 
 
 def _worker_address() -> str:

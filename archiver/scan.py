@@ -687,12 +687,17 @@ def _settle(
 def _warc_results(
     target: Target, include_links: bool, counts: WarcCounts
 ) -> Iterator[tuple[Target, Result]]:
-    """Each HTML page of a WARC file, then the error that stopped the file, if any."""
+    """Each HTML page of a WARC file (a page failing its digest: its error), then the error
+    that stopped the file, if any."""
+    from .warc_input import DamagedRecord
     from .warc_scan import scan_warc_file
 
     try:
         for record in scan_warc_file(target.value, include_links, counts):
-            yield Target("warc", target.value, record.url), record
+            if isinstance(record, DamagedRecord):
+                yield Target("warc", target.value, record.uri), TargetFailed(record.error)
+            else:
+                yield Target("warc", target.value, record.url), record
     except TargetError as exc:
         yield target, TargetFailed(str(exc))
     except OSError as exc:

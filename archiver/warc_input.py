@@ -11,6 +11,10 @@ its own), responses that are not HTML, not 2xx, marked ``WARC-Truncated``, or un
 short by the end of the data (a truncated gzip member, a partial copy, even inside its
 headers: ``warc_extent``), or one FastWARC cannot read at all, ends the file with a
 ``TargetError`` after the pages before it; a cut record is that error alone, in no count.
+
+Every page handed out (each becomes a ``records`` row) first passes its
+``WARC-Payload-Digest``, checked as ``archive verify`` checks it; one that fails is a
+``DamagedRecord`` in its place, its one-line error, and the reading goes on.
 """
 
 from __future__ import annotations
@@ -48,6 +52,15 @@ class WarcPage:
     body: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class DamagedRecord:
+    """An HTML response whose payload fails its ``WARC-Payload-Digest``: not scanned, and
+    nothing of it stored (``archive verify`` would refuse it); ``error`` is its one line."""
+
+    uri: str
+    error: str
+
+
 @dataclass(slots=True)
 class WarcCounts:
     """What a reader saw: ``pages`` were handed out for scanning, the rest skipped."""
@@ -79,11 +92,12 @@ class _Skip(Exception):
     """A record that is not scanned; ``args[0]`` names its ``WarcCounts`` field."""
 
 
-def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
-    """Every scannable HTML page of a WARC file, in file order; ``counts`` is updated as the
-    file is read. Raises ``OSError`` when the file cannot be opened (a shared disk may come
-    back: worth a retry) and ``TargetError`` when its content is not a readable WARC, after
-    the pages before the problem."""
+def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage | DamagedRecord]:
+    """Every scannable HTML page of a WARC file, in file order, and in its place each page
+    whose payload fails its digest; ``counts`` is updated as the file is read. Raises
+    ``OSError`` when the file cannot be opened (a shared disk may come back: worth a retry)
+    and ``TargetError`` when its content is not a readable WARC, after the pages before the
+    problem."""
     warc_file = os.path.abspath(path)
     if not is_utf8_name(warc_file):
         raise TargetError(f"{path}: {NAME_NOT_UTF8}")
@@ -112,13 +126,13 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage]:
 class _Reading:
     """Where a file's reading is: its last record's offset, and what that record gave, held
     until the record is known whole (its page's length is known when the next record
-    starts): its page, or the count it is skipped under. A record cut by the end of the file
-    is its error alone, neither a page nor a count."""
+    starts): its page (or its digest's failure), or the count it is skipped under. A record
+    cut by the end of the file is its error alone, neither a page nor a count."""
 
     warc_file: str
     gzipped: bool
     last: int | None = None
-    held: WarcPage | str | None = None
+    held: WarcPage | DamagedRecord | str | None = None
 
     @property
     def separator(self) -> int:
@@ -127,7 +141,9 @@ class _Reading:
         return 0 if self.gzipped else 4
 
 
-def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[WarcPage]:
+def _pages(
+    fh: BinaryIO, reading: _Reading, counts: WarcCounts
+) -> Iterator[WarcPage | DamagedRecord]:
     """The pages of the records FastWARC reads."""
     from fastwarc.warc import ArchiveIterator
 
@@ -165,12 +181,14 @@ def _only_padding(warc_file: str, end: int) -> bool:
     return len(tail) <= PADDING_BYTES and not tail.strip(PADDING)
 
 
-def _release(reading: _Reading, counts: WarcCounts, end: int) -> Iterator[WarcPage]:
+def _release(reading: _Reading, counts: WarcCounts, end: int) -> Iterator[WarcPage | DamagedRecord]:
     """What ``reading`` holds, now that its record is known whole and to end at ``end``:
-    its page, with its length, or its count."""
+    its page, with its length, its digest's failure, or its count."""
     held, reading.held = reading.held, None
     if isinstance(held, str):
         _count(counts, held)
+    elif isinstance(held, DamagedRecord):
+        yield held
     elif held is not None:
         counts.pages += 1
         yield _ending_at(held, end - reading.separator)
@@ -216,8 +234,9 @@ def _ending_at(page: WarcPage, end: int) -> WarcPage:
     return replace(page, ref=replace(page.ref, warc_length=end - page.ref.warc_offset))
 
 
-def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
-    """The page of a scannable record (its length still 0), or ``_Skip``."""
+def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage | DamagedRecord:
+    """The page of a scannable record (its length still 0), ``DamagedRecord`` for one whose
+    payload fails its digest, or ``_Skip``."""
     kind = _record_type(record)
     if kind == "revisit":
         raise _Skip("revisit")
@@ -247,6 +266,10 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
     if not _readable_back(uri) or date is None or not record.record_id:
         raise _Skip("unreadable")
     body = _decoded(payload, http)
+    problem = _digest_problem(headers, payload)
+    if problem:
+        where = f"{warc_file}: record at byte {offset} ({uri})"
+        return DamagedRecord(uri, f"{where} fails its digest check, not scanned ({problem})")
     ref = WarcRecordRef(
         warc_file=warc_file,
         warc_offset=offset,
@@ -260,6 +283,18 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage:
         payload_sha256=hashlib.sha256(body).hexdigest(),
     )
     return WarcPage(ref, body)
+
+
+def _digest_problem(headers: HeaderMap, payload: bytes) -> str | None:
+    """What ``archive verify`` would find wrong with the record's ``WARC-Payload-Digest``
+    (its own check, run on the payload in hand), or None: a page it would refuse is not
+    stored. Only the pages kept are checked: nothing of a skipped record is stored."""
+    declared = headers.get("WARC-Payload-Digest")
+    if not declared:
+        return None  # nothing to check: warcio is not even loaded
+    from .evidence.read import payload_digest_problem
+
+    return payload_digest_problem(payload, declared, headers.get("WARC-Segment-Number"))
 
 
 def _readable_back(uri: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from .detect import detect_or_fail
 from .models import ScanRecord
 from .urls import article_url
-from .warc_input import WarcCounts, WarcPage, iter_warc_pages
+from .warc_input import DamagedRecord, WarcCounts, WarcPage, iter_warc_pages
 
 SOURCE = "warc"
 
@@ -43,10 +43,13 @@ def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
     )
 
 
-def scan_warc_file(path: str, include_links: bool, counts: WarcCounts) -> Iterator[ScanRecord]:
-    """Every HTML page of a WARC file, scanned, in file order (streamed: one page at a time).
+def scan_warc_file(
+    path: str, include_links: bool, counts: WarcCounts
+) -> Iterator[ScanRecord | DamagedRecord]:
+    """Every HTML page of a WARC file, scanned, in file order (streamed: one page at a time),
+    and in its place each page whose payload fails its digest (not scanned).
 
     Raises what ``iter_warc_pages`` raises, after the pages read before the problem.
     """
     for page in iter_warc_pages(path, counts):
-        yield scan_warc_page(page, include_links)
+        yield page if isinstance(page, DamagedRecord) else scan_warc_page(page, include_links)

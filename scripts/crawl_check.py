@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archiver.detect import find_posts
-from archiver.warc_input import WarcCounts, iter_warc_pages
+from archiver.warc_input import DamagedRecord, WarcCounts, iter_warc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_WARC = ROOT.parent / "shared" / "corpus" / "crawl" / "news-1000.warc.gz"
@@ -57,6 +57,9 @@ def scan(warc: Path) -> tuple[list[Sighting], int, float]:
     counts = WarcCounts()
     spent = 0.0
     for number, page in enumerate(iter_warc_pages(str(warc), counts)):
+        if isinstance(page, DamagedRecord):  # not scanned; its number stays its own
+            print(f"note: {page.error}")
+            continue
         started = time.perf_counter()
         detection = find_posts(
             page.body, content_type=page.ref.content_type, html=True, url=page.ref.target_uri

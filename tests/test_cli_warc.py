@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from warc_data import article, mixed_records, write_warc
+from warc_data import article, mixed_records, payload_digest, record_offsets, write_warc
 
 
 def counts(db_path: Path) -> dict[str, int]:
@@ -235,3 +235,36 @@ def test_a_record_in_a_coding_this_reader_does_not_undo_is_unreadable(
     with sqlite3.connect(db_path) as conn:
         urls = [row[0] for row in conn.execute("select url from articles")]
     assert urls == ["https://news.example.org/story/1"]
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_a_page_failing_its_payload_digest_is_an_error_and_stores_nothing(
+    tmp_path: Path, run_cli, db_path: Path, name: str
+) -> None:
+    """A page whose payload did not match its WARC-Payload-Digest was scanned and stored
+    (article, embeds, a records row) from damaged bytes, with exit 0; ``archive verify``
+    then failed. It is one error line naming the file, offset and URI, with exit 1; the
+    file's other pages are stored, digests in base32 or hex, and verify passes."""
+    pages = [article(n, with_embed=n != 2) for n in range(4)]
+    wrong = [payload_digest(b"other bytes"), payload_digest(b"other bytes", "sha256 hex")]
+    pages[0].warc_headers["WARC-Payload-Digest"] = payload_digest(pages[0].body, "sha1 hex")
+    pages[1].warc_headers["WARC-Payload-Digest"] = wrong[0]  # a page with an embed
+    pages[2].warc_headers["WARC-Payload-Digest"] = wrong[1]  # a page without one
+    pages[3].warc_headers["WARC-Payload-Digest"] = payload_digest(pages[3].body, "sha256 base32")
+    warc = write_warc(tmp_path / name, pages)
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    offsets = record_offsets(warc)
+    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {warc.resolve()}: record at byte {offsets[n]} ({pages[n].uri}) fails its"
+        f" digest check, not scanned (payload digest failed {wrong[n - 1]})"
+        for n in (1, 2)
+    ]
+    assert "WARC records: 2 HTML page(s) scanned; skipped 0 non-HTML" in result.stderr
+    with sqlite3.connect(db_path) as conn:
+        uris = [row[0] for row in conn.execute("select target_uri from records order by id")]
+    conn.close()
+    assert uris == [pages[0].uri, pages[3].uri]
+    assert counts(db_path) == {"articles": 2, "scans": 2, "embeds": 2, "posts": 2, "records": 2}
+    verified = run_cli("verify")
+    assert verified.exit_code == 0, verified.output

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from warc_data import article, mixed_records, write_warc
+from warc_data import article, mixed_records, payload_digest, write_warc
 
 from archiver.crawl import failed_entry, scan_input
 from archiver.crawl_files import (
@@ -29,6 +29,21 @@ def test_a_result_file_gives_back_the_scans(tmp_path: Path) -> None:
     assert (entry["pages_with_embeds"], entry["embeds"]) == (2, 2)
     expected = list(scan_warc_file(str(warc), False, WarcCounts()))
     assert list(read_results(tmp_path / entry["result"])) == expected
+
+
+def test_a_page_failing_its_payload_digest_makes_the_input_partial(tmp_path: Path) -> None:
+    """It was in the result file (then imported, and refused by ``archive verify``)."""
+    pages = [article(n, True) for n in range(4)]
+    for page in pages[1:3]:
+        page.warc_headers["WARC-Payload-Digest"] = payload_digest(b"other bytes")
+    warc = write_warc(tmp_path / "in.warc.gz", pages)
+    entry = scan_input(str(warc.resolve()), str(tmp_path), include_links=False)
+    assert entry["status"] == "partial" and entry["records"]["pages"] == 2
+    assert entry["error"].startswith(f"{warc.resolve()}: record at byte ")
+    assert entry["error"].endswith(" (and 1 more error(s) in this input)")
+    assert f"({pages[1].uri}) fails its digest check" in entry["error"]
+    urls = [record.url for record in read_results(tmp_path / entry["result"])]
+    assert urls == [pages[0].uri, pages[3].uri]
 
 
 def test_a_manifest_line_cut_by_a_kill_is_ignored(tmp_path: Path) -> None:

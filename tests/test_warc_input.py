@@ -8,11 +8,19 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from warc_data import CORPUS_WARC, Page, article, mixed_records, write_warc
+from warc_data import (
+    CORPUS_WARC,
+    Page,
+    article,
+    mixed_records,
+    payload_digest,
+    record_offsets,
+    write_warc,
+)
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.errors import TargetError
-from archiver.warc_input import WarcCounts, is_warc_path, iter_warc_pages
+from archiver.warc_input import DamagedRecord, WarcCounts, is_warc_path, iter_warc_pages
 from archiver.warc_scan import scan_warc_file
 
 
@@ -116,7 +124,7 @@ def test_warc_names() -> None:
 
 
 @pytest.mark.skipif(not CORPUS_WARC.exists(), reason=f"crawl corpus absent: {CORPUS_WARC}")
-def test_the_crawl_corpus_reads_whole_with_exact_offsets() -> None:
+def test_the_crawl_corpus_reads_whole_with_exactrecord_offsets() -> None:
     counts = WarcCounts()
     pages = list(iter_warc_pages(str(CORPUS_WARC), counts))
     assert counts.pages == len(pages) == 1000 and counts.skipped == 0
@@ -131,20 +139,13 @@ def test_the_crawl_corpus_reads_whole_with_exact_offsets() -> None:
         assert hashlib.sha256(payload).hexdigest() == page.ref.payload_sha256
 
 
-def _offsets(path: Path) -> list[int]:
-    """The offset of every record of a whole file, as warcio reads them."""
-    with open(path, "rb") as fh:
-        iterator = ArchiveIterator(fh)
-        return [iterator.get_record_offset() for _ in iterator]
-
-
 @pytest.mark.parametrize("name", ["cut.warc", "cut.warc.gz"])
 @pytest.mark.parametrize("into", [3, 40, 330, 420])  # the WARC headers, then the HTTP ones
 def test_a_file_cut_inside_a_records_headers_is_an_error(
     tmp_path: Path, name: str, into: int
 ) -> None:
     whole = write_warc(tmp_path / f"whole-{name}", [article(n, True) for n in range(4)])
-    third = _offsets(whole)[2]
+    third = record_offsets(whole)[2]
     cut = tmp_path / name
     cut.write_bytes(whole.read_bytes()[: third + into])
     counts = WarcCounts()
@@ -152,7 +153,7 @@ def test_a_file_cut_inside_a_records_headers_is_an_error(
     with pytest.raises(TargetError) as error:
         for page in iter_warc_pages(str(cut), counts):
             seen.append(page)
-    assert [p.ref.warc_offset for p in seen] == _offsets(whole)[:2] and counts.pages == 2
+    assert [p.ref.warc_offset for p in seen] == record_offsets(whole)[:2] and counts.pages == 2
     for page in seen:
         assert read_back(str(cut), page.ref.warc_offset, page.ref.warc_length)[2]
     message = str(error.value)
@@ -166,7 +167,7 @@ def test_a_cut_record_is_its_error_alone_and_no_count(tmp_path: Path, name: str,
     too: as unreadable, non-HTML (a page cut in its HTTP headers), revisit or other."""
     last = article(2, True) if kind == "response" else Page(article(2, True).uri, kind=kind)
     whole = write_warc(tmp_path / f"whole-{name}", [article(0, True), article(1, True), last])
-    third = _offsets(whole)[2]
+    third = record_offsets(whole)[2]
     data = whole.read_bytes()
     cut = tmp_path / name
     for into in range(1, len(data) - third, 11):  # its WARC headers, HTTP headers, body
@@ -185,7 +186,7 @@ def test_a_gzip_member_without_its_trailer_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(TargetError) as error:
         list(iter_warc_pages(str(cut), counts))
     assert counts.pages == 2
-    assert f"record at byte {_offsets(whole)[2]} is truncated" in str(error.value)
+    assert f"record at byte {record_offsets(whole)[2]} is truncated" in str(error.value)
 
 
 @pytest.mark.parametrize("name", ["big.warc", "big.warc.gz"])
@@ -269,3 +270,48 @@ def test_blank_bytes_after_the_last_gzip_member_are_accepted_too(
     with pytest.raises(TargetError, match=f"not a readable WARC file \\(at byte {end}: "):
         list(iter_warc_pages(str(path), counts))
     assert counts == WarcCounts(pages=3)
+
+
+DIGEST_FORMS = ["sha1 base32", "sha1 hex", "sha256 base32", "sha256 hex", "sha512 base64"]
+
+
+@pytest.mark.parametrize("name", ["digests.warc", "digests.warc.gz"])
+@pytest.mark.parametrize("form", DIGEST_FORMS)
+def test_a_page_failing_its_payload_digest_is_an_error_in_its_place(
+    tmp_path: Path, name: str, form: str
+) -> None:
+    """A response whose payload did not match its WARC-Payload-Digest was scanned (and
+    stored, then refused by ``archive verify``): it is now its one-line error, in file
+    order, and the other records are read as before."""
+    pages = [article(n, with_embed=n != 1) for n in range(4)]
+    pages[1].warc_headers["WARC-Payload-Digest"] = payload_digest(pages[1].body, form)
+    pages[2].warc_headers["WARC-Payload-Digest"] = payload_digest(b"other bytes", form)
+    path = write_warc(tmp_path / name, pages)
+    counts = WarcCounts()
+    items = list(iter_warc_pages(str(path), counts))
+    assert counts == WarcCounts(pages=3)
+    damaged = items[2]
+    assert isinstance(damaged, DamagedRecord) and damaged.uri == pages[2].uri
+    at = record_offsets(path)[2]
+    assert damaged.error == (
+        f"{path.resolve()}: record at byte {at} ({pages[2].uri}) fails its digest check, not"
+        f" scanned (payload digest failed {payload_digest(b'other bytes', form)})"
+    )
+    for page in items[:2] + items[3:]:
+        assert not isinstance(page, DamagedRecord)
+        assert read_back(page.ref.warc_file, page.ref.warc_offset, page.ref.warc_length)[2]
+
+
+def test_a_digest_verify_cannot_check_is_an_error_too(tmp_path: Path) -> None:
+    """``archive verify`` (warcio) fails a record whose digest names an algorithm hashlib
+    does not know, or holds a value in no encoding: storing it would fail every verify."""
+    pages = [article(n, with_embed=True) for n in range(3)]
+    pages[0].warc_headers["WARC-Payload-Digest"] = "blake9:ABCDEFGH"
+    pages[1].warc_headers["WARC-Payload-Digest"] = "sha1:not base32!"
+    path = write_warc(tmp_path / "odd.warc.gz", pages)
+    counts = WarcCounts()
+    first, second, third = iter_warc_pages(str(path), counts)
+    assert isinstance(first, DamagedRecord) and isinstance(second, DamagedRecord)
+    assert first.error.endswith("(unknown hash algorithm name in payload digest)")
+    assert "(unreadable payload digest sha1:not base32! (" in second.error
+    assert not isinstance(third, DamagedRecord) and counts == WarcCounts(pages=1)

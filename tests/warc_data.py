@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,9 +61,32 @@ def _record(writer: WARCWriter, page: Page):
         page.uri,
         "response",
         payload=io.BytesIO(page.body),
+        length=len(page.body),  # without it, warcio recomputes a digest given in warc_headers
         http_headers=http,
         warc_headers_dict=warc_headers,
     )
+
+
+def payload_digest(payload: bytes, form: str = "sha1 base32") -> str:
+    """A ``WARC-Payload-Digest`` value of ``payload`` in ``form``: an algorithm and base32
+    (as Heritrix, wget and warcio write it), hex or base64."""
+    algorithm, encoding = form.split()
+    digest = hashlib.new(algorithm, payload).digest()
+    value = {
+        "base32": base64.b32encode(digest).decode(),
+        "hex": digest.hex(),
+        "base64": base64.b64encode(digest).decode(),
+    }[encoding]
+    return f"{algorithm}:{value}"
+
+
+def record_offsets(path: Path) -> list[int]:
+    """The offset of every record of a whole file, as warcio reads them."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(path, "rb") as fh:
+        iterator = ArchiveIterator(fh)
+        return [iterator.get_record_offset() for _ in iterator]
 
 
 def chunked(data: bytes, size: int = 1000) -> bytes:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.digestverifyingreader import DigestChecker, DigestVerifyingReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from ..errors import ArchiverError
@@ -137,6 +138,26 @@ def parse_record(data: bytes) -> StoredRecord:
         refers_to=headers.get_header("WARC-Refers-To"),
         payload=payload,
     )
+
+
+def payload_digest_problem(
+    payload: bytes, declared: str | None, segment: str | None = None
+) -> str | None:
+    """What ``parse_record`` (so ``archive verify``) finds wrong with a response's
+    ``WARC-Payload-Digest`` (``declared``) for its ``payload`` (the HTTP body as stored), or
+    None. The check is warcio's, the reader ``parse_record`` runs: any algorithm hashlib
+    knows, in base32, base16 or base64; a name it does not know is a problem, no digest (or a
+    record's segment, whose digest is the whole payload's) nothing to check."""
+    checker = DigestChecker()
+    reader = DigestVerifyingReader(
+        io.BytesIO(payload), len(payload), checker, payload_digest=declared, segment_number=segment
+    )
+    try:
+        reader.begin_payload()
+        reader.read()
+    except ValueError as exc:  # a value in none of those encodings (binascii.Error)
+        return _short(f"unreadable payload digest {declared} ({exc})")
+    return _short("; ".join(checker.problems)) or None
 
 
 @dataclass(frozen=True, slots=True)
