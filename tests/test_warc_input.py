@@ -315,3 +315,34 @@ def test_a_digest_verify_cannot_check_is_an_error_too(tmp_path: Path) -> None:
     assert first.error.endswith("(unknown hash algorithm name in payload digest)")
     assert "(unreadable payload digest sha1:not base32! (" in second.error
     assert not isinstance(third, DamagedRecord) and counts == WarcCounts(pages=1)
+
+
+def _digest_forms(payload: bytes) -> list[str]:
+    import base64
+
+    sha1 = hashlib.sha1(payload).digest()
+    return [
+        "sha1:" + base64.b32encode(sha1).decode(),
+        "sha256:" + base64.b32encode(hashlib.sha256(payload).digest()).decode(),
+        "sha1:" + sha1.hex(),
+        "sha1:" + base64.b32encode(sha1).decode().lower(),
+        "sha1:" + base64.b64encode(sha1).decode(),
+        "SHA1:" + base64.b32encode(sha1).decode(),
+        "md5:" + base64.b32encode(hashlib.md5(payload).digest()).decode(),
+        "sha1:" + base64.b32encode(hashlib.sha1(b"other").digest()).decode(),
+        "sha1:AAAA",
+        "nohash:AAAA",
+    ]
+
+
+@pytest.mark.parametrize("declared", _digest_forms(b"<p>hello</p>"))
+def test_the_quick_digest_match_agrees_with_verify(declared: str) -> None:
+    """The base32 sha1/sha256 a crawler writes is matched without warcio; any digest it
+    matches, verify's own check passes too (the others go to that check)."""
+    from archiver.evidence.read import payload_digest_problem
+    from archiver.warc_input import _digest_matches
+
+    quick = _digest_matches(declared, b"<p>hello</p>")
+    assert quick == (declared in _digest_forms(b"<p>hello</p>")[:2])
+    if quick:
+        assert payload_digest_problem(b"<p>hello</p>", declared) is None
