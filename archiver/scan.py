@@ -20,7 +20,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import quote
 
 from .clock import utcnow
@@ -42,10 +42,13 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
     from .http import Exchange, Http, OnResponse
+    from .warc_input import DamagedRecord, RawPage
 
 FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 PARALLEL_MIN_FILES = 64
+# WARC files this big in all hold some 50 pages or more: worth starting worker processes.
+PARALLEL_MIN_WARC_BYTES = 8_000_000
 CHUNK_FILES = 32  # files per worker round trip
 MANAGER_SECONDS = 10.0  # how long an interrupted scan waits for its pool's manager thread
 IDLE_SECONDS = 0.25  # while a result is awaited, the group in hand is committed when due
@@ -624,7 +627,8 @@ def _results(
             if chunk[0].kind == "warc":
                 yield from _finish(window, should_stop, idle)
                 ahead = 0
-                yield from _warc_results(chunk[0], include_links, warc_counts)
+                pool = runner.processes
+                yield from _warc_results(chunk[0], include_links, warc_counts, pool, idle)
                 continue
             window.append((chunk, runner.submit(chunk)))
             ahead += len(chunk)
@@ -673,27 +677,39 @@ def _settle(
     While they are awaited (a slow page, a pipe), ``idle`` runs every ``IDLE_SECONDS``."""
     if should_stop() and future.cancel():
         return  # never started: it stays due for the next run
-    while True:
-        try:
-            results = future.result(timeout=IDLE_SECONDS)
-            break
-        except TimeoutError:  # concurrent.futures' own since Python 3.11
-            idle()
+    results = _awaited(future, idle)
     if len(results) < len(chunk):
         return  # its thread saw the stop before fetching: it stays due too
     yield from zip(chunk, results, strict=True)
 
 
+def _awaited(future: Future[Any] | _Ready, idle: Callable[[], None]) -> list[Any]:
+    """A future's results once ready, ``idle`` called every ``IDLE_SECONDS`` meanwhile."""
+    while True:
+        try:
+            return future.result(timeout=IDLE_SECONDS)
+        except TimeoutError:  # concurrent.futures' own since Python 3.11
+            idle()
+
+
 def _warc_results(
-    target: Target, include_links: bool, counts: WarcCounts
+    target: Target,
+    include_links: bool,
+    counts: WarcCounts,
+    pool: ProcessPoolExecutor | None = None,
+    idle: Callable[[], None] = lambda: None,
 ) -> Iterator[tuple[Target, Result]]:
     """Each HTML page of a WARC file (a page failing its digest: its error), then the error
-    that stopped the file, if any."""
+    that stopped the file, if any. With ``pool``, the pages are scanned in its processes."""
     from .warc_input import DamagedRecord
     from .warc_scan import scan_warc_file
 
     try:
-        for record in scan_warc_file(target.value, include_links, counts):
+        if pool is None:
+            records = scan_warc_file(target.value, include_links, counts)
+        else:
+            records = _warc_in_workers(target.value, include_links, counts, pool, idle)
+        for record in records:
             if isinstance(record, DamagedRecord):
                 yield Target("warc", target.value, record.uri), TargetFailed(record.error)
             else:
@@ -702,6 +718,53 @@ def _warc_results(
         yield target, TargetFailed(str(exc))
     except OSError as exc:
         yield target, TargetFailed(f"{target.label}: cannot read ({exc.strerror or exc})")
+
+
+WARC_CHUNK_PAGES = 16  # pages of a WARC file per worker round trip
+
+
+def _warc_in_workers(
+    path: str,
+    include_links: bool,
+    counts: WarcCounts,
+    pool: ProcessPoolExecutor,
+    idle: Callable[[], None],
+) -> Iterator[ScanRecord | DamagedRecord]:
+    """``scan_warc_file``'s records, in order, the pages detected in ``pool``'s processes:
+    this one reads the file (decompression, digests) while they detect, ``CHUNKS_AHEAD``
+    chunks ahead per worker. Raises what the reader raises, after the records before the
+    problem."""
+    from .warc_input import iter_raw_pages
+    from .warc_scan import scan_warc_items
+
+    window: deque[Future[list[ScanRecord | DamagedRecord]]] = deque()
+    ahead = CHUNKS_AHEAD * (os.cpu_count() or 1)  # the pool's size (``file_workers``)
+    chunk: list[RawPage] = []
+    stopped: Exception | None = None
+    try:
+        for raw in iter_raw_pages(path, counts):
+            chunk.append(raw)
+            if len(chunk) == WARC_CHUNK_PAGES:
+                window.append(pool.submit(scan_warc_items, chunk, include_links))
+                chunk = []
+            while len(window) > ahead:
+                yield from _counted(_awaited(window.popleft(), idle), counts)
+    except (TargetError, OSError) as exc:  # the pages before it are still to come
+        stopped = exc
+    if chunk:
+        window.append(pool.submit(scan_warc_items, chunk, include_links))
+    while window:
+        yield from _counted(_awaited(window.popleft(), idle), counts)
+    if stopped is not None:
+        raise stopped
+
+
+def _counted(
+    records: list[ScanRecord | DamagedRecord], counts: WarcCounts
+) -> list[ScanRecord | DamagedRecord]:
+    """``records``, each scanned page counted (``iter_raw_pages`` leaves them to count)."""
+    counts.pages += sum(isinstance(record, ScanRecord) for record in records)
+    return records
 
 
 class _Runner:
@@ -796,14 +859,14 @@ class _Runner:
 @contextmanager
 def file_workers(arguments: Sequence[str]) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes started at once for a scan of many files (those of directories
-    included), else None (on one core too); shut down on leaving. The command starts them
-    before it opens the archive and lists the files, so that they load detection on the
-    other core meanwhile (a pool started at the first chunk leaves that core idle through
-    the start-up)."""
+    included) or of big WARC files, else None (on one core too); shut down on leaving. The
+    command starts them before it opens the archive and lists the files, so that they load
+    detection on the other core meanwhile (a pool started at the first chunk leaves that
+    core idle through the start-up)."""
     count = os.cpu_count() or 1
     pool, interrupted = None, True
     try:
-        if count >= 2 and _many_files(arguments):  # counted with Ctrl-C answered at once
+        if count >= 2 and _wants_workers(arguments):  # counted with Ctrl-C answered at once
             with signals_deferred():  # a Ctrl-C while workers are forked comes once it is set
                 pool = _process_pool(count)
         yield pool
@@ -833,15 +896,27 @@ def close_pool(pool: ProcessPoolExecutor, interrupted: bool) -> None:
             manager.join(MANAGER_SECONDS)
 
 
-def _many_files(arguments: Sequence[str]) -> bool:
+def _wants_workers(arguments: Sequence[str]) -> bool:
     """At least ``PARALLEL_MIN_FILES`` page files among the arguments and in their
-    directories, counted only that far: the rule by which ``_results`` reads files in
-    worker processes. Missing paths, URLs, stdin and WARC files (read in this process) do
-    not count."""
-    pages = (
-        path for argument in arguments for path in _local_paths(argument) if not is_warc_path(path)
-    )
-    return sum(1 for _ in itertools.islice(pages, PARALLEL_MIN_FILES)) == PARALLEL_MIN_FILES
+    directories, or WARC files of ``PARALLEL_MIN_WARC_BYTES`` in all, counted only that far:
+    the scans whose pages ``_results`` detects in worker processes. Missing paths, URLs and
+    stdin do not count."""
+    pages = warc_bytes = 0
+    for path in (path for argument in arguments for path in _local_paths(argument)):
+        if is_warc_path(path):
+            warc_bytes += _size_or_zero(path)
+        else:
+            pages += 1
+        if pages >= PARALLEL_MIN_FILES or warc_bytes >= PARALLEL_MIN_WARC_BYTES:
+            return True
+    return False
+
+
+def _size_or_zero(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _local_paths(argument: str) -> Iterator[str]:

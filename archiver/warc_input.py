@@ -14,7 +14,9 @@ headers: ``warc_extent``), or one FastWARC cannot read at all, ends the file wit
 
 Every page handed out (each becomes a ``records`` row) first passes its
 ``WARC-Payload-Digest``, checked as ``archive verify`` checks it; one that fails is a
-``DamagedRecord`` in its place, its one-line error, and the reading goes on.
+``DamagedRecord`` in its place, its one-line error, and the reading goes on. The check and
+the page's hash are ``checked``'s, apart from the reading (``iter_raw_pages``): a scan
+of a big file runs them in its worker processes while this one reads on.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import base64
 import hashlib
 import io
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
@@ -51,6 +54,19 @@ class WarcPage:
 
     ref: WarcRecordRef
     body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """A page as read, before its digest is checked and its body hashed (``checked``): the
+    costly part of reading, done where the page is scanned (a worker process of
+    ``archive scan``). ``ref.payload_sha256`` is empty until then."""
+
+    ref: WarcRecordRef
+    payload: bytes  # the HTTP body as stored, what ``WARC-Payload-Digest`` covers
+    body: bytes  # the page: the payload with its encodings removed
+    declared_digest: str | None
+    segment: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +115,16 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage | Damage
     ``OSError`` when the file cannot be opened (a shared disk may come back: worth a retry)
     and ``TargetError`` when its content is not a readable WARC, after the pages before the
     problem."""
+    for raw in iter_raw_pages(path, counts):
+        page = checked(raw)
+        if isinstance(page, WarcPage):
+            counts.pages += 1
+        yield page
+
+
+def iter_raw_pages(path: str, counts: WarcCounts) -> Iterator[RawPage]:
+    """``iter_warc_pages``'s pages unchecked (``checked`` makes each a page, or its
+    failure): ``counts`` is updated but for ``pages``, which whoever checks them counts."""
     warc_file = os.path.abspath(path)
     if not is_utf8_name(warc_file):
         raise TargetError(f"{path}: {NAME_NOT_UTF8}")
@@ -123,6 +149,19 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage | Damage
         raise TargetError(f"{path}: not a WARC file (no WARC record in it)")
 
 
+def checked(raw: RawPage) -> WarcPage | DamagedRecord:
+    """The page, its body hashed, or ``DamagedRecord`` when its payload fails its digest
+    (a page ``archive verify`` would refuse is not stored)."""
+    ref = raw.ref
+    problem = _digest_problem(raw.declared_digest, raw.payload, raw.segment)
+    if problem:
+        where = f"{ref.warc_file}: record at byte {ref.warc_offset} ({ref.target_uri})"
+        return DamagedRecord(
+            ref.target_uri, f"{where} fails its digest check, not scanned ({problem})"
+        )
+    return WarcPage(replace(ref, payload_sha256=hashlib.sha256(raw.body).hexdigest()), raw.body)
+
+
 @dataclass(slots=True)
 class _Reading:
     """Where a file's reading is: its last record's offset, and what that record gave, held
@@ -133,7 +172,7 @@ class _Reading:
     warc_file: str
     gzipped: bool
     last: int | None = None
-    held: WarcPage | DamagedRecord | str | None = None
+    held: RawPage | str | None = None
 
     @property
     def separator(self) -> int:
@@ -142,9 +181,7 @@ class _Reading:
         return 0 if self.gzipped else 4
 
 
-def _pages(
-    fh: BinaryIO, reading: _Reading, counts: WarcCounts
-) -> Iterator[WarcPage | DamagedRecord]:
+def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[RawPage]:
     """The pages of the records FastWARC reads."""
     from fastwarc.warc import ArchiveIterator
 
@@ -182,16 +219,13 @@ def _only_padding(warc_file: str, end: int) -> bool:
     return len(tail) <= PADDING_BYTES and not tail.strip(PADDING)
 
 
-def _release(reading: _Reading, counts: WarcCounts, end: int) -> Iterator[WarcPage | DamagedRecord]:
+def _release(reading: _Reading, counts: WarcCounts, end: int) -> Iterator[RawPage]:
     """What ``reading`` holds, now that its record is known whole and to end at ``end``:
-    its page, with its length, its digest's failure, or its count."""
+    its page, with its length, or its count."""
     held, reading.held = reading.held, None
     if isinstance(held, str):
         _count(counts, held)
-    elif isinstance(held, DamagedRecord):
-        yield held
     elif held is not None:
-        counts.pages += 1
         yield _ending_at(held, end - reading.separator)
 
 
@@ -230,14 +264,13 @@ def _count(counts: WarcCounts, name: str) -> None:
     setattr(counts, name, getattr(counts, name) + 1)
 
 
-def _ending_at(page: WarcPage, end: int) -> WarcPage:
+def _ending_at(page: RawPage, end: int) -> RawPage:
     """The page with its record's length: from its offset to ``end``."""
     return replace(page, ref=replace(page.ref, warc_length=end - page.ref.warc_offset))
 
 
-def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage | DamagedRecord:
-    """The page of a scannable record (its length still 0), ``DamagedRecord`` for one whose
-    payload fails its digest, or ``_Skip``."""
+def _read(record: WarcRecord, warc_file: str, offset: int) -> RawPage:
+    """The page of a scannable record (its length still 0, unchecked), or ``_Skip``."""
     kind = _record_type(record)
     if kind == "revisit":
         raise _Skip("revisit")
@@ -267,10 +300,6 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage | Damaged
     if not _readable_back(uri) or date is None or not record.record_id:
         raise _Skip("unreadable")
     body = _decoded(payload, http)
-    problem = _digest_problem(headers, payload)
-    if problem:
-        where = f"{warc_file}: record at byte {offset} ({uri})"
-        return DamagedRecord(uri, f"{where} fails its digest check, not scanned ({problem})")
     ref = WarcRecordRef(
         warc_file=warc_file,
         warc_offset=offset,
@@ -281,21 +310,21 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> WarcPage | Damaged
         date=date,
         http_status=status,
         content_type=content_type,
-        payload_sha256=hashlib.sha256(body).hexdigest(),
+        payload_sha256="",  # ``checked``
     )
-    return WarcPage(ref, body)
-
-
-def _digest_problem(headers: HeaderMap, payload: bytes) -> str | None:
-    """What ``archive verify`` would find wrong with the record's ``WARC-Payload-Digest``
-    (its own check, run on the payload in hand), or None: a page it would refuse is not
-    stored. Only the pages kept are checked: nothing of a skipped record is stored."""
     declared = headers.get("WARC-Payload-Digest")
+    return RawPage(ref, payload, body, declared, headers.get("WARC-Segment-Number"))
+
+
+def _digest_problem(declared: str | None, payload: bytes, segment: str | None) -> str | None:
+    """What ``archive verify`` would find wrong with a record's ``WARC-Payload-Digest``
+    (its own check, run on the payload in hand), or None. Only the pages kept are checked:
+    nothing of a skipped record is stored."""
     if not declared or _digest_matches(declared, payload):
         return None  # nothing to check, or a match warcio would find: it is not loaded
     from .evidence.read import payload_digest_problem
 
-    return payload_digest_problem(payload, declared, headers.get("WARC-Segment-Number"))
+    return payload_digest_problem(payload, declared, segment)
 
 
 def _digest_matches(declared: str, payload: bytes) -> bool:
@@ -308,12 +337,15 @@ def _digest_matches(declared: str, payload: bytes) -> bool:
     return value == base64.b32encode(hashlib.new(algorithm, payload).digest()).decode("ascii")
 
 
+_WHITESPACE = re.compile(r"\s")  # what ``str.isspace`` is true of, in one pass in C
+
+
 def _readable_back(uri: str) -> bool:
     """Whether ``archive verify`` (warcio) reads the record of ``uri`` as this reader does:
     it parses a response's HTTP headers only under a lower-case ``http:``/``https:`` URI,
     and rewrites one with spaces. Any other (``HTTP://…``, ``urn:…``, ``not a url``) would
     be stored, then fail every verify and stop every export."""
-    return uri.startswith(("http:", "https:")) and not any(c.isspace() for c in uri)
+    return uri.startswith(("http:", "https:")) and not _WHITESPACE.search(uri)
 
 
 def _http_headers(record: WarcRecord) -> HeaderMap:

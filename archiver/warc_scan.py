@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from .detect import detect_or_fail
 from .models import ScanRecord
 from .urls import article_url
-from .warc_input import DamagedRecord, WarcCounts, WarcPage, iter_warc_pages
+from .warc_input import DamagedRecord, RawPage, WarcCounts, WarcPage, checked, iter_warc_pages
 
 SOURCE = "warc"
 
@@ -52,4 +52,17 @@ def scan_warc_file(
     Raises what ``iter_warc_pages`` raises, after the pages read before the problem.
     """
     for page in iter_warc_pages(path, counts):
-        yield page if isinstance(page, DamagedRecord) else scan_warc_page(page, include_links)
+        yield scan_warc_item(page, include_links)
+
+
+def scan_warc_item(
+    page: WarcPage | DamagedRecord, include_links: bool
+) -> ScanRecord | DamagedRecord:
+    """A page scanned; a page failing its digest as it is (not scanned)."""
+    return page if isinstance(page, DamagedRecord) else scan_warc_page(page, include_links)
+
+
+def scan_warc_items(raws: list[RawPage], include_links: bool) -> list[ScanRecord | DamagedRecord]:
+    """Each page checked and scanned (a chunk of a file, in a worker process of
+    ``archive scan``)."""
+    return [scan_warc_item(checked(raw), include_links) for raw in raws]

@@ -268,3 +268,42 @@ def test_a_page_failing_its_payload_digest_is_an_error_and_stores_nothing(
     assert counts(db_path) == {"articles": 2, "scans": 2, "embeds": 2, "posts": 2, "records": 2}
     verified = run_cli("verify")
     assert verified.exit_code == 0, verified.output
+
+
+def _stored(db_path: Path) -> dict[str, list[tuple]]:
+    queries = {
+        "articles": "select url, title, content_sha256, http_status from articles order by id",
+        "embeds": "select post_id, position, raw_start, raw_end, raw_sha256 from embeds"
+        " order by id",
+        "records": "select warc_offset, warc_length, record_id, payload_sha256 from records"
+        " order by id",
+    }
+    with sqlite3.connect(db_path) as conn:
+        return {table: conn.execute(sql).fetchall() for table, sql in queries.items()}
+
+
+def test_a_big_warc_file_scanned_in_worker_processes_stores_what_one_process_does(
+    tmp_path: Path, run_cli, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``PARALLEL_MIN_WARC_BYTES`` the pages are checked and detected in worker
+    processes while the command reads on: the same rows, lines, counts and errors, in the
+    same order (a page failing its digest, and the pages before a cut, included)."""
+    from archiver import scan
+
+    pages = [page for start in range(0, 120, 10) for page in mixed_records(start)]
+    pages[8].warc_headers["WARC-Payload-Digest"] = payload_digest(b"other bytes")
+    whole = write_warc(tmp_path / "w.warc.gz", pages)
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole.read_bytes()[:-100])
+    outcomes = []
+    for name, least in (("one.db", 10**12), ("workers.db", 0)):
+        monkeypatch.setattr(scan, "PARALLEL_MIN_WARC_BYTES", least)
+        db = ["--db", str(tmp_path / name), "--config", str(config_file)]
+        result = run_cli("scan", str(whole), str(cut), "--json", *db, use_defaults=False)
+        outcomes.append((result.exit_code, result.stdout, result.stderr))
+    assert outcomes[0] == outcomes[1]
+    exit_code, lines, summary = outcomes[0]
+    assert exit_code == 1 and lines.count("fails its digest check") == 2  # in both files
+    assert "truncated file or gzip member" in lines and not summary
+    alone, shared = _stored(tmp_path / "one.db"), _stored(tmp_path / "workers.db")
+    assert alone == shared and len(alone["articles"]) == 25 and len(alone["records"]) > 30
