@@ -124,8 +124,9 @@ def test_open_archive_on_a_file_that_is_not_an_archive(tmp_path):
 def test_worker_processes_start_early_only_for_many_files(tmp_path):
     """``file_workers`` starts the pool before the archive is opened, for the scans that will
     use it: as many page files as ``_results`` needs to share them out, directories' files
-    included (counted only that far); WARC files, URLs and stdin are read elsewhere."""
-    from archiver.scan import PARALLEL_MIN_FILES, file_workers
+    included (counted only that far), or WARC files big enough to share their pages out;
+    URLs and stdin are read elsewhere."""
+    from archiver.scan import PARALLEL_MIN_FILES, PARALLEL_MIN_WARC_BYTES, file_workers
 
     few, many = tmp_path / "few", tmp_path / "many" / "deep"
     few.mkdir()
@@ -135,6 +136,9 @@ def test_worker_processes_start_early_only_for_many_files(tmp_path):
         (few / f"{n}.warc.gz").write_bytes(b"")
     for n in range(PARALLEL_MIN_FILES):
         (many / f"{n}.html").write_text("<p>x</p>")
+    big = tmp_path / "big.warc.gz"
+    with big.open("wb") as fh:
+        fh.truncate(PARALLEL_MIN_WARC_BYTES)
     mixed = tmp_path / "mixed"
     mixed.mkdir()
     for n in range(PARALLEL_MIN_FILES):
@@ -148,6 +152,8 @@ def test_worker_processes_start_early_only_for_many_files(tmp_path):
         (str(few), *[str(many / f"{n}.html") for n in range(PARALLEL_MIN_FILES - 3)]): True,
         tuple(str(tmp_path / "gone" / f"{n}.html") for n in range(PARALLEL_MIN_FILES)): False,
         (str(mixed),): True,  # its WARC files, listed first, do not use up the count
+        (str(big),): True,  # its pages are detected in the workers too
+        (str(few / "0.warc.gz"), str(big)[:-1]): False,  # small and missing WARC files
     }
     for arguments, started in cases.items():
         with file_workers(arguments) as pool:
