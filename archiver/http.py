@@ -128,17 +128,24 @@ class RedirectRefused(Exception):
 
 def refuse_redirect_off_the_web(response: httpx.Response) -> None:
     """Refuse a redirect to a scheme other than http(s) before httpx follows it: httpx fails
-    on ``data:`` or ``javascript:`` with its URL parser's wording, which names neither."""
+    on ``data:`` or ``javascript:`` with its URL parser's wording, which names neither. A
+    Location that does not parse (``http://[::1``) is refused too: httpx's error for it is
+    a broken answer, which was asked again ``retries`` times."""
     if not response.has_redirect_location:
         return
-    with contextlib.suppress(ValueError):  # e.g. "http://[::1": httpx says what is wrong
-        scheme = urlsplit(response.headers["location"]).scheme.lower()
-        if scheme and scheme not in FOLLOWED_SCHEMES:
-            shown = scheme if len(scheme) <= 40 else scheme[:40] + "…"
-            raise RedirectRefused(
-                f"{response.status_code} redirect to a {shown}: URL"
-                " (only http and https are followed)"
-            )
+    location = response.headers["location"]
+    try:
+        scheme = urlsplit(location).scheme.lower()
+        httpx.URL(location)
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise RedirectRefused(
+            f"{response.status_code} redirect to an address that does not parse ({exc})"
+        ) from None
+    if scheme and scheme not in FOLLOWED_SCHEMES:
+        shown = scheme if len(scheme) <= 40 else scheme[:40] + "…"
+        raise RedirectRefused(
+            f"{response.status_code} redirect to a {shown}: URL (only http and https are followed)"
+        )
 
 
 def check_url(url: str) -> None:

@@ -148,6 +148,16 @@ def test_a_redirect_off_the_web_names_its_status_and_scheme(location: str, schem
     assert server.hits == ["/p", "/q"] and seen == []  # not retried, no answer to record
 
 
+@pytest.mark.parametrize("location", ["http://[::1", "http://[::1]x/", "http://host:port/"])
+def test_a_redirect_to_an_address_that_does_not_parse_is_refused_once(location: str) -> None:
+    """httpx's error for it is a broken answer, which was asked again ``retries`` times."""
+    routes = {"/p": lambda conn: conn.redirect(location, "302 Found")}
+    with h.HostileServer(routes) as server, Http(CONFIG) as http, pytest.raises(FetchError) as e:
+        http.get(server.url("/p"))
+    assert str(e.value).startswith(f"{server.url('/p')}: 302 redirect to an address that does")
+    assert server.hits == ["/p"]
+
+
 def test_refused_responses_never_reach_the_hook():
     seen: list[Exchange] = []
 

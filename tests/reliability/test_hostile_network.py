@@ -40,7 +40,7 @@ CASES: dict[str, tuple[h.Route, str]] = {
     "/to-ftp": (h.redirect("ftp://127.0.0.1/pub/page.html"), "302 redirect to a ftp: URL"),
     "/to-javascript": (h.redirect("javascript:alert(1)"), "302 redirect to a javascript: URL"),
     "/to-data": (h.redirect("data:text/html,<p>x</p>"), "302 redirect to a data: URL"),
-    "/to-bad-url": (h.redirect("http://[::1"), "location header"),
+    "/to-bad-url": (h.redirect("http://[::1"), "redirect to an address that does not parse"),
     "/pdf": (h.page(b"%PDF-1.7\n" + bytes(range(256)), "application/pdf"), "not a web page"),
     "/json": (h.page('{"a": 1}', "application/json"), "not a web page"),
     "/png-as-html": (h.page(b"\x89PNG\r\n\x1a\n\x00\x00" * 50, "text/html"), "binary file"),
