@@ -420,7 +420,13 @@ def fetch_article(http: Http, url: str) -> Exchange:
     status = exchange.status_code
     if status >= 300:  # a 3xx here was not followed: it had no Location (or is a 304)
         phrase = exchange.response.reason_phrase
-        why = " (a redirect with no Location to follow)" if status in REDIRECTS else ""
+        why = (
+            " (a redirect with no Location to follow)"
+            if status in REDIRECTS
+            else " (to a request without validators)"
+            if status == 304  # an article is always asked for whole
+            else ""
+        )
         raise ArticleStatusError(
             f"{url}: HTTP {status} {phrase}".rstrip() + why, url=url, exchange=exchange
         )

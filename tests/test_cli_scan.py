@@ -540,7 +540,7 @@ def test_a_redirect_with_no_location_says_so(run_cli, httpserver):
     errors = [json.loads(line)["error"] for line in result.stdout.splitlines()]
     assert errors == [
         f"{httpserver.url_for('/moved')}: HTTP 302 FOUND (a redirect with no Location to follow)",
-        f"{httpserver.url_for('/same')}: HTTP 304 NOT MODIFIED",
+        f"{httpserver.url_for('/same')}: HTTP 304 NOT MODIFIED (to a request without validators)",
     ]
 
 
