@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .clock import utcnow
 from .crawl_files import (
+    RESULT_FORMAT,
     append_manifest,
     read_manifest,
     remove_temporaries,
@@ -99,6 +100,7 @@ def scan_input(path: str, out_dir: str, include_links: bool) -> dict[str, Any]:
         sha256 = None
     return {
         "input": path,
+        "format": RESULT_FORMAT,
         "status": status,
         "error": _first(problem),
         "result": target.name if sha256 else None,

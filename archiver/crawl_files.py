@@ -34,6 +34,9 @@ from .models import Embed, PageInfo, ScanRecord, WarcRecordRef
 from .urls import canonical_id
 
 MANIFEST = "_manifest.jsonl"
+# The form of a manifest line and its result file (``format``; a line without it is 1). An
+# archiver refuses an input written in a newer format by name, not as a damaged file.
+RESULT_FORMAT = 1
 _FIELD_NAMES = {kind: [f.name for f in fields(kind)] for kind in (PageInfo, WarcRecordRef)}
 RESULT_SUFFIX = ".jsonl.gz"
 
@@ -234,16 +237,27 @@ _ENTRY_TEXTS = ("status", "result", "sha256", "error")
 
 
 def _checked_entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """The entry, or a ``failed`` one naming its first field that is not text."""
+    """The entry, or a ``failed`` one saying what is wrong with it: a field that is not of
+    its type, or a format newer than this archiver reads."""
+    problem = _entry_problem(entry)
+    if problem is None:
+        return entry
+    return {"input": entry["input"], "status": "failed", "result": None, "error": problem}
+
+
+def _entry_problem(entry: dict[str, Any]) -> str | None:
+    written = entry.get("format", 1)
+    if type(written) is int and written > RESULT_FORMAT:
+        return (
+            f"{entry['input']}: written by a newer archiver (result format {written}; this one"
+            f" reads format {RESULT_FORMAT}): upgrade archiver to import it"
+        )
+    problem = None if type(written) is int else f"format is {written!r:.40}"
     for name in _ENTRY_TEXTS:
         value = entry.get(name)
-        if value is not None and not isinstance(value, str):
+        if problem is None and value is not None and not isinstance(value, str):
             problem = f"{name} is {value!r:.40}"
-            break
-    else:
-        result = entry.get("result")
-        if not result or (result == os.path.basename(result) and result not in (".", "..")):
-            return entry
+    result = entry.get("result")  # text by now, unless a problem was found
+    if problem is None and result and (result != os.path.basename(result) or result in (".", "..")):
         problem = f"result {result!r:.60} is not a file name in the directory"
-    error = f"{entry['input']}: damaged manifest line ({problem})"
-    return {"input": entry["input"], "status": "failed", "result": None, "error": error}
+    return None if problem is None else f"{entry['input']}: damaged manifest line ({problem})"

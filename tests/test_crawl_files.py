@@ -13,6 +13,7 @@ from warc_data import article, mixed_records, payload_digest, write_warc
 from archiver.crawl import failed_entry, scan_input
 from archiver.crawl_files import (
     MANIFEST,
+    RESULT_FORMAT,
     append_manifest,
     file_sha256,
     read_manifest,
@@ -165,6 +166,26 @@ def test_a_damaged_manifest_line_fails_its_input_alone(
     assert imported.exit_code == 1 and "Traceback" not in imported.output
     assert f"error: {bad['input']}: damaged manifest line" in imported.stderr
     assert "3 pages" in imported.stderr
+
+
+def test_an_input_written_in_a_newer_format_is_named_as_such(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """Not 'damaged': the entry says which format it is in, and the import says to upgrade
+    (the result file may hold fields this archiver does not know)."""
+    out, newer = _crawled(tmp_path, 0)
+    _, good = _crawled(tmp_path, 1)
+    assert newer["format"] == RESULT_FORMAT == 1
+    append_manifest(out, {**newer, "format": 2})
+    append_manifest(out, {**good, "format": "2"})
+    imported = run_cli("import", str(out))
+    assert imported.exit_code == 1 and "Traceback" not in imported.output
+    errors = [line for line in imported.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {newer['input']}: written by a newer archiver (result format 2; this one"
+        " reads format 1): upgrade archiver to import it",
+        f"error: {good['input']}: damaged manifest line (format is '2')",
+    ]
 
 
 def test_a_manifest_that_cannot_be_read_is_one_line(tmp_path: Path, run_cli) -> None:
