@@ -317,6 +317,22 @@ def test_a_digest_verify_cannot_check_is_an_error_too(tmp_path: Path) -> None:
     assert not isinstance(third, DamagedRecord) and counts == WarcCounts(pages=1)
 
 
+@pytest.mark.parametrize("algorithm", ["shake_128", "shake_256"])
+def test_a_digest_of_a_hash_with_no_fixed_length_is_an_error_too(
+    tmp_path: Path, algorithm: str
+) -> None:
+    """hashlib knows SHAKE, but its digest needs a length: warcio's check raised TypeError,
+    a traceback that ended the scan (and failed the crawl's task) instead of one line."""
+    pages = [article(n, with_embed=True) for n in range(2)]
+    pages[0].warc_headers["WARC-Payload-Digest"] = f"{algorithm}:AAAAAAAA"
+    path = write_warc(tmp_path / "shake.warc.gz", pages)
+    counts = WarcCounts()
+    first, second = iter_warc_pages(str(path), counts)
+    assert isinstance(first, DamagedRecord) and "\n" not in first.error
+    assert f"(unreadable payload digest {algorithm}:AAAAAAAA (" in first.error
+    assert not isinstance(second, DamagedRecord) and counts == WarcCounts(pages=1)
+
+
 def _digest_forms(payload: bytes) -> list[str]:
     import base64
 

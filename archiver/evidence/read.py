@@ -155,7 +155,9 @@ def payload_digest_problem(
     try:
         reader.begin_payload()
         reader.read()
-    except ValueError as exc:  # a value in none of those encodings (binascii.Error)
+    # A value in none of those encodings (binascii.Error); a hash of no fixed length
+    # (``shake_128``: its ``digest()`` needs one, a TypeError).
+    except (ValueError, TypeError) as exc:
         return _short(f"unreadable payload digest {declared} ({exc})")
     return _short("; ".join(checker.problems)) or None
 
