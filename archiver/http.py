@@ -149,8 +149,12 @@ def refuse_redirect_off_the_web(response: httpx.Response) -> None:
 
 
 def check_url(url: str) -> None:
-    """Only absolute http(s) URLs are fetched."""
-    parts = urlsplit(url)
+    """Only absolute http(s) URLs are fetched; one that does not parse is a ``FetchError``
+    too (a media URL from a provider's reply: ``https://[::1/…``)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise FetchError(f"{url}: not a valid URL ({exc})", url=url) from None
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"{url}: only http(s) URLs can be fetched", url=url)
     if not parts.hostname:

@@ -299,3 +299,22 @@ def test_a_media_url_that_is_not_http_is_a_failed_fetch(run_cli, httpserver, con
     # Counted once: a second run fetches nothing and adds no row.
     assert run_cli("snapshot", POST).exit_code == 0
     assert len(rows(db_path, "select * from media")) == 3
+
+
+def test_a_media_url_that_does_not_parse_is_a_failed_fetch(
+    run_cli, httpserver, config_file, db_path
+):
+    """A reply listing a photo at ``https://[::1/…`` ended ``archive snapshot`` with a
+    traceback (urlsplit's ValueError): it is a failed fetch, as any other."""
+    from fake_x import json_response, tweet_json
+
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    odd = "https://[::1/photo.jpg"
+    details = [{"type": "photo", "media_url_https": odd}]
+    fake.syndication[POST] = [json_response(tweet_json(POST, "Odd photo", mediaDetails=details))]
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    assert "0 media kept (1 failed)" in result.output
+    media = rows(db_path, "select url, error from media")
+    assert media == [{"url": odd, "error": f"{odd}: not a valid URL (Invalid IPv6 URL)"}]

@@ -307,6 +307,9 @@ def test_backoff_honours_retry_after_in_seconds_or_as_a_date():
         ("http://", "no host in the URL"),
         ("https://:443/a", "no host in the URL"),
         ("http:///a", "no host in the URL"),
+        # urlsplit's ValueError: a media URL from a provider's reply ended archive snapshot
+        ("https://[::1/photo.jpg", "not a valid URL (Invalid IPv6 URL)"),
+        ("https://pbs.example]/photo.jpg", "not a valid URL (Invalid IPv6 URL)"),
     ],
 )
 def test_a_url_that_cannot_be_fetched_says_why(url: str, reason: str) -> None:
