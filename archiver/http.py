@@ -406,10 +406,11 @@ def backoff_delay(attempt: int, retry_after: str | None = None, cap: float = BAC
 
 
 def _ends_past(retry_after: str | None, ends_at: float) -> bool:
-    """The wait ``Retry-After`` asks for (at most ``BACKOFF_CAP``) would end past
-    ``ends_at``: the answer in hand is then the last one."""
+    """The wait ``Retry-After`` asks for would end past ``ends_at``: the answer in hand is
+    then the last one (asking again after ``BACKOFF_CAP``, well before the time the server
+    named, would be refused alike)."""
     asked = retry_after_seconds(retry_after)
-    return asked is not None and time.monotonic() + min(asked, BACKOFF_CAP) > ends_at
+    return asked is not None and time.monotonic() + asked > ends_at
 
 
 def retry_after_seconds(retry_after: str | None) -> float | None:

@@ -65,14 +65,17 @@ class RawPage:
     ref: WarcRecordRef
     payload: bytes  # the HTTP body as stored, what ``WARC-Payload-Digest`` covers
     body: bytes  # the page: the payload with its encodings removed
-    declared_digest: str | None
+    payload_digest: str | None
     segment: str | None
+    block_digest: str | None = None  # ``WARC-Block-Digest``: over ``head``, then ``payload``
+    head: bytes = b""  # the HTTP headers as stored (read only when a block digest is given)
 
 
 @dataclass(frozen=True, slots=True)
 class DamagedRecord:
-    """An HTML response whose payload fails its ``WARC-Payload-Digest``: not scanned, and
-    nothing of it stored (``archive verify`` would refuse it); ``error`` is its one line."""
+    """An HTML response that fails its ``WARC-Payload-Digest`` or ``WARC-Block-Digest``: not
+    scanned, and nothing of it stored (``archive verify`` would refuse it); ``error`` is its
+    one line."""
 
     uri: str
     error: str
@@ -150,10 +153,10 @@ def iter_raw_pages(path: str, counts: WarcCounts) -> Iterator[RawPage]:
 
 
 def checked(raw: RawPage) -> WarcPage | DamagedRecord:
-    """The page, its body hashed, or ``DamagedRecord`` when its payload fails its digest
-    (a page ``archive verify`` would refuse is not stored)."""
+    """The page, its body hashed, or ``DamagedRecord`` when it fails a digest (a page
+    ``archive verify`` would refuse is not stored)."""
     ref = raw.ref
-    problem = _digest_problem(raw.declared_digest, raw.payload, raw.segment)
+    problem = _digest_problem(raw)
     if problem:
         where = f"{ref.warc_file}: record at byte {ref.warc_offset} ({ref.target_uri})"
         return DamagedRecord(
@@ -281,6 +284,7 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> RawPage:
     headers = record.headers
     if headers.get("WARC-Truncated"):
         raise _Skip("truncated")
+    block = _whole_block(record) if headers.get("WARC-Block-Digest") else None
     http = _http_headers(record)
     content_type = http.get("Content-Type")
     expected = record.content_length
@@ -312,29 +316,47 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> RawPage:
         content_type=content_type,
         payload_sha256="",  # ``checked``
     )
-    declared = headers.get("WARC-Payload-Digest")
-    return RawPage(ref, payload, body, declared, headers.get("WARC-Segment-Number"))
+    digests = (headers.get(f"WARC-{kind}-Digest") for kind in ("Payload", "Block"))
+    page = RawPage(ref, payload, body, next(digests), headers.get("WARC-Segment-Number"))
+    if block is None:
+        return page
+    return replace(page, block_digest=next(digests), head=block[: len(block) - len(payload)])
 
 
-def _digest_problem(declared: str | None, payload: bytes, segment: str | None) -> str | None:
-    """What ``archive verify`` would find wrong with a record's ``WARC-Payload-Digest``
-    (its own check, run on the payload in hand), or None. Only the pages kept are checked:
-    nothing of a skipped record is stored."""
-    if not declared or _digest_matches(declared, payload):
-        return None  # nothing to check, or a match warcio would find: it is not loaded
-    from .evidence.read import payload_digest_problem
-
-    return payload_digest_problem(payload, declared, segment)
+def _whole_block(record: WarcRecord) -> bytes:
+    """The record's block (its HTTP headers and payload, as stored), read without losing
+    the place: FastWARC copies it into memory, then reads on from its start."""
+    record.freeze()
+    block = record.reader.read()
+    record.reader.seek(0)
+    return block
 
 
-def _digest_matches(declared: str, payload: bytes) -> bool:
-    """``declared`` is ``sha1:`` or ``sha256:`` and the payload's digest in base32, as
+def _digest_problem(raw: RawPage) -> str | None:
+    """What ``archive verify`` would find wrong with a record's ``WARC-Payload-Digest`` and
+    ``WARC-Block-Digest`` (its own check, run on the bytes in hand), or None. Only the pages
+    kept are checked: nothing of a skipped record is stored."""
+    payload, block = raw.payload_digest, raw.block_digest
+    if (not payload or _digest_matches(payload, raw.payload)) and (
+        not block or _digest_matches(block, raw.head, raw.payload)
+    ):
+        return None  # nothing to check, or matches warcio would find: it is not loaded
+    from .evidence.read import digest_problem
+
+    return digest_problem(raw.head, raw.payload, payload, block, raw.segment)
+
+
+def _digest_matches(declared: str, *parts: bytes) -> bool:
+    """``declared`` is ``sha1:`` or ``sha256:`` and the digest of ``parts`` in base32, as
     crawlers write it: warcio's check passes such a digest (it compares the base32 text),
     so only the others need warcio (about 0.1 s to load)."""
     algorithm, _, value = declared.partition(":")
     if algorithm not in ("sha1", "sha256"):
         return False
-    return value == base64.b32encode(hashlib.new(algorithm, payload).digest()).decode("ascii")
+    digest = hashlib.new(algorithm)
+    for part in parts:
+        digest.update(part)
+    return value == base64.b32encode(digest.digest()).decode("ascii")
 
 
 _WHITESPACE = re.compile(r"\s")  # what ``str.isspace`` is true of, in one pass in C

@@ -114,6 +114,20 @@ def test_a_retry_after_past_the_deadline_is_the_last_answer(retry_after: Callabl
     assert server.hits == ["/p"]  # not asked again
 
 
+def test_a_retry_after_past_a_long_deadline_is_the_last_answer_too() -> None:
+    """With a 180 s deadline, an hour's Retry-After was cut to 60 s, waited for and asked
+    again: well before the time the server named."""
+    patient = FetchConfig(timeout=60.0, per_host_delay=0.0, retries=3)
+    with h.HostileServer({"/p": busy("3600")}) as server, Http(patient) as http:
+        guard = threading.Timer(45, http.stop)
+        guard.start()
+        try:
+            exchange = http.get(server.url("/p"))
+        finally:
+            guard.cancel()
+    assert exchange.status_code == 503 and server.hits == ["/p"]
+
+
 def test_a_reset_connection_is_retried():
     route = Script(h.reset_at_once, h.page("<p>second try</p>"))
     with h.HostileServer({"/p": route}) as server, Http(CONFIG) as http:

@@ -143,23 +143,51 @@ def parse_record(data: bytes) -> StoredRecord:
 def payload_digest_problem(
     payload: bytes, declared: str | None, segment: str | None = None
 ) -> str | None:
+    """``digest_problem`` of a payload alone (no block digest to check)."""
+    return digest_problem(b"", payload, declared, None, segment)
+
+
+def digest_problem(
+    head: bytes,
+    payload: bytes,
+    payload_digest: str | None,
+    block_digest: str | None,
+    segment: str | None = None,
+) -> str | None:
     """What ``parse_record`` (so ``archive verify``) finds wrong with a response's
-    ``WARC-Payload-Digest`` (``declared``) for its ``payload`` (the HTTP body as stored), or
-    None. The check is warcio's, the reader ``parse_record`` runs: any algorithm hashlib
-    knows, in base32, base16 or base64; a name it does not know is a problem, no digest (or a
-    record's segment, whose digest is the whole payload's) nothing to check."""
+    ``WARC-Payload-Digest`` and ``WARC-Block-Digest`` for its block (``head``, the HTTP
+    headers as stored, then ``payload``, the body as stored), or None. The check is warcio's,
+    the reader ``parse_record`` runs: any algorithm hashlib knows that has a fixed length,
+    in base32, base16 or base64; a name it does not know is a problem, no digest (or a
+    record's segment, whose payload digest is the whole payload's) nothing to check."""
+    problems = (
+        _one_digest_problem(head, payload, "payload", payload_digest, segment),
+        _one_digest_problem(head, payload, "block", block_digest, segment),
+    )
+    return _short("; ".join(problem for problem in problems if problem)) or None
+
+
+def _one_digest_problem(
+    head: bytes, payload: bytes, kind: str, declared: str | None, segment: str | None
+) -> str | None:
+    """``digest_problem`` of the payload or the block digest alone."""
     checker = DigestChecker()
     reader = DigestVerifyingReader(
-        io.BytesIO(payload), len(payload), checker, payload_digest=declared, segment_number=segment
+        io.BytesIO(head + payload),
+        len(head) + len(payload),
+        checker,
+        segment_number=segment,
+        **{f"{kind}_digest": declared},
     )
     try:
+        reader.read(len(head))
         reader.begin_payload()
         reader.read()
     # A value in none of those encodings (binascii.Error); a hash of no fixed length
     # (``shake_128``: its ``digest()`` needs one, a TypeError).
     except (ValueError, TypeError) as exc:
-        return _short(f"unreadable payload digest {declared} ({exc})")
-    return _short("; ".join(checker.problems)) or None
+        return f"unreadable {kind} digest {declared} ({exc})"
+    return "; ".join(checker.problems) or None
 
 
 @dataclass(frozen=True, slots=True)
