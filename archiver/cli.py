@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from .errors import ArchiverError, ConfigError
+from .errors import ArchiverError, ConfigError, ScanWorkerDiedError
 from .interrupts import is_interruption, sigterm_exits
 
 if TYPE_CHECKING:  # imported by the commands that use them: `archive --help` stays quick
@@ -186,6 +186,10 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
         if reporter is not None:
             reporter.close()
         raise
+    except ScanWorkerDiedError as exc:
+        if reporter is not None:
+            reporter.close()
+        raise click.ClickException(str(exc)) from None
     reporter.close()
     if take_snapshots:
         from .snapshot.run import snapshot_new_posts

@@ -55,6 +55,11 @@ class WorkerRunningError(ArchiverError):
     """Another ``archive worker`` holds the archive's worker lock."""
 
 
+class ScanWorkerDiedError(ArchiverError):
+    """A worker process of a scan ended before handing its pages back (killed, out of
+    memory): what was stored before stays, the scan does not go on."""
+
+
 class SourceError(ArchiverError):
     """A feed, sitemap or URL list cannot be read (the message names it and why)."""
 

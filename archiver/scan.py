@@ -26,7 +26,7 @@ from urllib.parse import quote
 from .clock import utcnow
 from .config import Config
 from .db import save_scan, scan_writer
-from .errors import ArchiverError, ContentTypeError, FetchError, TargetError
+from .errors import ArchiverError, ContentTypeError, FetchError, ScanWorkerDiedError, TargetError
 from .evidence.capture import capture_of
 from .evidence.pages import keep_page, prepare_page
 from .evidence.warc import EvidenceError, WarcLog, evidence_log
@@ -690,12 +690,24 @@ def _settle(
 
 
 def _awaited(future: Future[Any] | _Ready, idle: Callable[[], None]) -> list[Any]:
-    """A future's results once ready, ``idle`` called every ``IDLE_SECONDS`` meanwhile."""
+    """A future's results once ready, ``idle`` called every ``IDLE_SECONDS`` meanwhile.
+    ``ScanWorkerDiedError`` when its worker process ended first (a pool is then broken:
+    every chunk in flight is lost, so the scan stops, with what was saved kept)."""
+    from concurrent.futures.process import BrokenProcessPool
+
     while True:
         try:
             return future.result(timeout=IDLE_SECONDS)
         except TimeoutError:  # concurrent.futures' own since Python 3.11
             idle()
+        except BrokenProcessPool:
+            raise ScanWorkerDiedError(WORKER_DIED) from None
+
+
+WORKER_DIED = (
+    "a worker process of the scan ended before handing its pages back (killed, or out of"
+    " memory); the articles stored before it are kept: scan again to do the rest"
+)
 
 
 def _warc_results(

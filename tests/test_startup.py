@@ -24,6 +24,7 @@ from archiver.cli import cli
 from archiver.db import open_archive, open_database
 from archiver.db.schema import migrations
 from archiver.errors import DatabaseError
+from archiver.scan import WORKER_DIED
 
 HEAVY = (
     "sqlite_utils",
@@ -257,6 +258,27 @@ def test_ctrl_c_in_a_scan_of_many_files_is_one_line_and_keeps_what_was_stored(tm
 def test_sigterm_to_the_command_alone_leaves_no_worker_process_behind(tmp_path):
     code, err, printed, stored = _held_scan(tmp_path, lambda pid: os.kill(pid, signal.SIGTERM))
     assert code == 128 + signal.SIGTERM and "Traceback" not in err, err
+    assert printed <= stored < 300
+
+
+def _kill_the_workers(pid: int) -> None:
+    """SIGKILL to the worker processes of the command ``pid`` (as the kernel's OOM killer
+    would): the one reading the pipe among them."""
+    with open(f"/proc/{pid}/task/{pid}/children") as fh:
+        workers = [int(child) for child in fh.read().split()]
+    assert workers, "the scan has no worker process"
+    for worker in workers:
+        os.kill(worker, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs /proc")
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no worker processes")
+def test_killed_worker_processes_end_the_scan_in_one_line_and_keep_what_was_stored(tmp_path):
+    """It ended in a BrokenProcessPool traceback."""
+    code, err, printed, stored = _held_scan(tmp_path, _kill_the_workers)
+    assert code == 1, err
+    assert err.strip().splitlines() == [f"Error: {WORKER_DIED}"]
     assert printed <= stored < 300
 
 

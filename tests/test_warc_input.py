@@ -124,7 +124,7 @@ def test_warc_names() -> None:
 
 
 @pytest.mark.skipif(not CORPUS_WARC.exists(), reason=f"crawl corpus absent: {CORPUS_WARC}")
-def test_the_crawl_corpus_reads_whole_with_exactrecord_offsets() -> None:
+def test_the_crawl_corpus_reads_whole_with_exact_record_offsets() -> None:
     counts = WarcCounts()
     pages = list(iter_warc_pages(str(CORPUS_WARC), counts))
     assert counts.pages == len(pages) == 1000 and counts.skipped == 0
