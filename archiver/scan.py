@@ -693,6 +693,8 @@ def _awaited(future: Future[Any] | _Ready, idle: Callable[[], None]) -> list[Any
     """A future's results once ready, ``idle`` called every ``IDLE_SECONDS`` meanwhile.
     ``ScanWorkerDiedError`` when its worker process ended first (a pool is then broken:
     every chunk in flight is lost, so the scan stops, with what was saved kept)."""
+    if isinstance(future, _Ready):
+        return future.results  # read here: ``concurrent.futures`` is not even loaded
     from concurrent.futures.process import BrokenProcessPool
 
     while True:
