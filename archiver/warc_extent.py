@@ -43,6 +43,25 @@ def record_end(warc_file: str, offset: int, gzipped: bool) -> int:
         ) from None
 
 
+def past_empty_members(warc_file: str, offset: int) -> int:
+    """The offset after the empty gzip members (no byte when decompressed) that start at
+    ``offset``, or ``offset`` when none does. FastWARC ends a file quietly at one, which a
+    writer may leave between records or at the end; warcio reads on past it."""
+    with open(warc_file, "rb") as fh:
+        while True:
+            fh.seek(offset)
+            if fh.read(2) != b"\x1f\x8b":
+                return offset
+            fh.seek(offset)
+            try:
+                _, have, end = _member(fh, offset)
+            except _Cut:
+                return offset
+            if have:
+                return offset
+            offset = end
+
+
 def _member(fh: BinaryIO, offset: int) -> tuple[bytes, int, int]:
     """The gzip member at ``offset``: its first decompressed bytes (the headers), its
     decompressed length, and the offset where it ends. Decompresses it all, streamed."""

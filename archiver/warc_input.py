@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import TargetError
 from .models import WarcRecordRef
-from .warc_extent import holds_one_record, record_end
+from .warc_extent import holds_one_record, past_empty_members, record_end
 
 if TYPE_CHECKING:
     from fastwarc.warc import HeaderMap, WarcRecord
@@ -185,28 +185,42 @@ class _Reading:
 
 
 def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[RawPage]:
-    """The pages of the records FastWARC reads."""
+    """The pages of the records FastWARC reads, from the start and again after each run of
+    empty gzip members where it stopped (``past_empty_members``)."""
     from fastwarc.warc import ArchiveIterator
 
-    # HTTP headers are parsed record by record: one FastWARC cannot read is skipped alone.
-    for record in ArchiveIterator(fh, parse_http=False, auto_decode="none"):
-        offset = record.stream_pos
-        yield from _release(reading, counts, offset)  # the record before ends where this starts
-        if _record_type(record) != "unknown" or reading.last is not None:
-            reading.last = offset
-        try:
-            reading.held = _read(record, reading.warc_file, offset)
-        except _Skip as skip:
-            reading.held = skip.args[0]
-    if reading.last is not None:  # the file must hold the last record whole
+    resumed = 0
+    while True:
+        # HTTP headers are parsed record by record: one FastWARC cannot read is skipped alone.
+        for record in ArchiveIterator(fh, parse_http=False, auto_decode="none"):
+            offset = record.stream_pos
+            yield from _release(reading, counts, offset)  # the record before ends here
+            if _record_type(record) != "unknown" or reading.last is not None:
+                reading.last = offset
+            try:
+                reading.held = _read(record, reading.warc_file, offset)
+            except _Skip as skip:
+                reading.held = skip.args[0]
+        if reading.last is None:  # no record at all: the caller says so
+            return
         end = record_end(reading.warc_file, reading.last, reading.gzipped)
-        yield from _release(reading, counts, end)
-        size = os.path.getsize(reading.warc_file)
-        if end < size and not _only_padding(reading.warc_file, end):  # no record read there
-            raise TargetError(
-                f"{reading.warc_file}: record at byte {end} is truncated (the file ends"
-                f" {size - end:,} bytes into it)"
-            )
+        yield from _release(reading, counts, end)  # none is held if none came since resuming
+        after = past_empty_members(reading.warc_file, end) if reading.gzipped else end
+        if after == end or reading.last < resumed or _only_padding(reading.warc_file, after):
+            _must_end_at(reading.warc_file, after)  # the file must hold the last record whole
+            return
+        fh.seek(resumed := after)
+
+
+def _must_end_at(warc_file: str, end: int) -> None:
+    """``TargetError`` unless the file ends at ``end`` (blank bytes aside): a record is cut
+    there, or one FastWARC did not read begins there."""
+    size = os.path.getsize(warc_file)
+    if end < size and not _only_padding(warc_file, end):
+        raise TargetError(
+            f"{warc_file}: record at byte {end} is truncated (the file ends"
+            f" {size - end:,} bytes into it)"
+        )
 
 
 PADDING = b"\r\n\t \0"

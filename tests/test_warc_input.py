@@ -272,6 +272,32 @@ def test_blank_bytes_after_the_last_gzip_member_are_accepted_too(
     assert counts == WarcCounts(pages=3)
 
 
+@pytest.mark.parametrize("where", [(1,), (3,), (1, 1, 2, 3)])
+def test_empty_gzip_members_between_or_after_records_are_read_past(
+    tmp_path: Path, where: tuple[int, ...]
+) -> None:
+    """FastWARC stops at an empty gzip member: the records after one were lost, and the
+    file reported as truncated (exit 1), where warcio reads them all. Every record is read,
+    each at its own offset and length (not counting the empty member after it)."""
+    path = write_warc(tmp_path / "w.warc.gz", [article(n, True) for n in range(3)])
+    data, offsets = path.read_bytes(), [*record_offsets(path), path.stat().st_size]
+    empty = gzip.compress(b"")
+    path.write_bytes(
+        b"".join(empty * where.count(n) + data[offsets[n] : offsets[n + 1]] for n in range(3))
+        + empty * where.count(3)
+    )
+    counts = WarcCounts()
+    pages = list(iter_warc_pages(str(path), counts))
+    assert counts == WarcCounts(pages=3)
+    for page in pages:
+        _, payload, spans = read_back(str(path), page.ref.warc_offset, page.ref.warc_length)
+        assert spans and hashlib.sha256(payload).hexdigest() == page.ref.payload_sha256
+    with path.open("ab") as fh:  # a record cut after an empty member is still an error
+        fh.write(empty + data[offsets[0] : offsets[0] + 40])
+    with pytest.raises(TargetError, match="truncated"):
+        list(iter_warc_pages(str(path), WarcCounts()))
+
+
 DIGEST_FORMS = ["sha1 base32", "sha1 hex", "sha256 base32", "sha256 hex", "sha512 base64"]
 
 
