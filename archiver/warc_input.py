@@ -189,7 +189,8 @@ def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[RawP
     empty gzip members where it stopped (``past_empty_members``)."""
     from fastwarc.warc import ArchiveIterator
 
-    resumed = 0
+    resumed = past_empty_members(reading.warc_file, 0) if reading.gzipped else 0
+    fh.seek(resumed)
     while True:
         # HTTP headers are parsed record by record: one FastWARC cannot read is skipped alone.
         for record in ArchiveIterator(fh, parse_http=False, auto_decode="none"):

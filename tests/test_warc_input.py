@@ -272,7 +272,7 @@ def test_blank_bytes_after_the_last_gzip_member_are_accepted_too(
     assert counts == WarcCounts(pages=3)
 
 
-@pytest.mark.parametrize("where", [(1,), (3,), (1, 1, 2, 3)])
+@pytest.mark.parametrize("where", [(1,), (3,), (1, 1, 2, 3), (0,), (0, 0, 2)])
 def test_empty_gzip_members_between_or_after_records_are_read_past(
     tmp_path: Path, where: tuple[int, ...]
 ) -> None:
