@@ -195,6 +195,8 @@ def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[RawP
         # HTTP headers are parsed record by record: one FastWARC cannot read is skipped alone.
         for record in ArchiveIterator(fh, parse_http=False, auto_decode="none"):
             offset = record.stream_pos
+            if reading.gzipped and offset == reading.last:
+                raise TargetError(f"{reading.warc_file}: {SHARED_MEMBER.format(offset)}")
             yield from _release(reading, counts, offset)  # the record before ends here
             if _record_type(record) != "unknown" or reading.last is not None:
                 reading.last = offset
@@ -261,6 +263,10 @@ KNOWN_ENCODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate", "br"})
 ONE_STREAM = (
     "compressed as one gzip stream, not a gzip member per record, so its records cannot be"
     " pointed at; gunzip it, or recompress it per record (warcio recompress)"
+)
+SHARED_MEMBER = (
+    "the gzip member at byte {} holds more than one record, so they cannot be pointed at;"
+    " recompress the file a gzip member per record (warcio recompress)"
 )
 NAME_NOT_UTF8 = (
     "the file's name is not UTF-8; rename it (the archive keeps the name of a WARC file it"

@@ -298,6 +298,24 @@ def test_empty_gzip_members_between_or_after_records_are_read_past(
         list(iter_warc_pages(str(path), WarcCounts()))
 
 
+def test_a_gzip_member_holding_two_records_past_the_first_is_an_error(tmp_path: Path) -> None:
+    """Records of one member share its offset: the first was stored with length 0 (every
+    verify failed) and the second pointed at the first's bytes. Only the records before it
+    are pages, the member is the file's one-line error."""
+    path = write_warc(tmp_path / "w.warc.gz", [article(n, True) for n in range(3)])
+    data, offsets = path.read_bytes(), record_offsets(path)
+    inflated = gzip.decompress(data[offsets[1] :])  # records 1 and 2 in one member
+    for empty in (b"", gzip.compress(b"")):
+        path.write_bytes(data[: offsets[1]] + empty + gzip.compress(inflated))
+        counts = WarcCounts()
+        pages = []
+        with pytest.raises(TargetError, match="more than one record"):
+            for page in iter_warc_pages(str(path), counts):
+                pages.append(page)
+        assert [page.ref.warc_offset for page in pages] == [0]
+        assert pages[0].ref.warc_length == offsets[1]
+
+
 DIGEST_FORMS = ["sha1 base32", "sha1 hex", "sha256 base32", "sha256 hex", "sha512 base64"]
 
 
