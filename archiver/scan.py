@@ -706,6 +706,17 @@ def _awaited(future: Future[Any] | _Ready, idle: Callable[[], None]) -> list[Any
             raise ScanWorkerDiedError(WORKER_DIED) from None
 
 
+def _submitted(pool: ProcessPoolExecutor, work: Callable[..., Any], *args: Any) -> Future[Any]:
+    """``pool.submit(work, *args)``; ``ScanWorkerDiedError`` when a worker process already
+    ended (the pool is broken: submitting raised ``BrokenProcessPool``, a traceback)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return pool.submit(work, *args)
+    except BrokenProcessPool:
+        raise ScanWorkerDiedError(WORKER_DIED) from None
+
+
 WORKER_DIED = (
     "a worker process of the scan ended before handing its pages back (killed, or out of"
     " memory); the articles stored before it are kept: scan again to do the rest"
@@ -768,14 +779,14 @@ def _warc_in_workers(
         for raw in iter_raw_pages(path, counts):
             chunk.append(raw)
             if len(chunk) == WARC_CHUNK_PAGES:
-                window.append(pool.submit(scan_warc_items, chunk, include_links))
+                window.append(_submitted(pool, scan_warc_items, chunk, include_links))
                 chunk = []
             while len(window) > ahead:
                 yield from _counted(_awaited(window.popleft(), idle), counts)
     except (TargetError, OSError) as exc:  # the pages before it are still to come
         stopped = exc
     if chunk:
-        window.append(pool.submit(scan_warc_items, chunk, include_links))
+        window.append(_submitted(pool, scan_warc_items, chunk, include_links))
     while window:
         yield from _counted(_awaited(window.popleft(), idle), counts)
     if stopped is not None:
@@ -851,8 +862,13 @@ class _Runner:
                     self.processes = _process_pool(self.workers)
             paths = [t.value for t in chunk]
             real_paths = [t.real_path for t in chunk]
-            return self.processes.submit(
-                _scan_files, paths, real_paths, self.include_links, self.config.evidence
+            return _submitted(
+                self.processes,
+                _scan_files,
+                paths,
+                real_paths,
+                self.include_links,
+                self.config.evidence,
             )
         return _Ready([self._read_here(target) for target in chunk])
 

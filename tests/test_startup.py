@@ -587,3 +587,23 @@ def test_an_error_raised_because_of_a_ctrl_c_is_an_interruption() -> None:
     wrapped.__cause__ = KeyboardInterrupt()
     assert is_interruption(wrapped) and is_interruption(KeyboardInterrupt())
     assert not is_interruption(RuntimeError("other")) and not is_interruption(SystemExit(1))
+
+
+def test_a_worker_dead_before_a_chunk_is_submitted_is_the_same_one_line(tmp_path):
+    """The pool broke while the file was still being read: ``submit`` raised
+    BrokenProcessPool, a traceback, where awaiting a chunk gave the one line."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from warc_data import article, write_warc
+
+    from archiver.errors import ScanWorkerDiedError
+    from archiver.scan import _warc_in_workers
+    from archiver.warc_input import WarcCounts
+
+    class Broken:
+        def submit(self, *args, **kwargs):
+            raise BrokenProcessPool("A child process terminated abruptly")
+
+    warc = write_warc(tmp_path / "w.warc.gz", [article(n, False) for n in range(20)])
+    with pytest.raises(ScanWorkerDiedError, match="worker process of the scan ended"):
+        list(_warc_in_workers(str(warc), False, WarcCounts(), Broken(), lambda: None))  # type: ignore[arg-type]
