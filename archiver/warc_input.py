@@ -7,7 +7,8 @@ only the page in hand is in memory.
 
 Skipped and counted, not scanned: records that are not ``response`` (``revisit`` counted on
 its own), responses that are not HTML, not 2xx, marked ``WARC-Truncated``, or unreadable
-(no date or URI, an undecodable body, HTTP headers over FastWARC's 32 KB). A record cut
+(no date or URI, an undecodable body, HTTP headers over FastWARC's 32 KB or ending
+where warcio's do not). A record cut
 short by the end of the data (a truncated gzip member, a partial copy, even inside its
 headers: ``warc_extent``), or one FastWARC cannot read at all, ends the file with a
 ``TargetError`` after the pages before it; a cut record is that error alone, in no count.
@@ -68,7 +69,7 @@ class RawPage:
     payload_digest: str | None
     segment: str | None
     block_digest: str | None = None  # ``WARC-Block-Digest``: over ``head``, then ``payload``
-    head: bytes = b""  # the HTTP headers as stored (read only when a block digest is given)
+    head: bytes = b""  # the HTTP headers as stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +306,7 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> RawPage:
     headers = record.headers
     if headers.get("WARC-Truncated"):
         raise _Skip("truncated")
-    block = _whole_block(record) if headers.get("WARC-Block-Digest") else None
+    block = _whole_block(record)
     http = _http_headers(record)
     content_type = http.get("Content-Type")
     expected = record.content_length
@@ -315,6 +316,9 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> RawPage:
             f"{warc_file}: record at byte {offset} ends early ({len(payload)} of {expected}"
             " payload bytes): truncated file or gzip member"
         )
+    head = block[: len(block) - len(payload)]
+    if _verify_head_length(head) != len(head):  # verify would read another payload
+        raise _Skip("unreadable")
     if not _is_html(content_type, headers.get("WARC-Identified-Payload-Type"), payload):
         raise _Skip("non_html")
     status = http.status_code or 0
@@ -338,15 +342,32 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> RawPage:
         payload_sha256="",  # ``checked``
     )
     digests = (headers.get(f"WARC-{kind}-Digest") for kind in ("Payload", "Block"))
-    page = RawPage(ref, payload, body, next(digests), headers.get("WARC-Segment-Number"))
-    if block is None:
-        return page
-    return replace(page, block_digest=next(digests), head=block[: len(block) - len(payload)])
+    segment = headers.get("WARC-Segment-Number")
+    return RawPage(ref, payload, body, next(digests), segment, next(digests), head)
+
+
+def _verify_head_length(head: bytes) -> int:
+    """Where warcio (``archive verify``) ends the HTTP headers that start ``head``: at the
+    first line (split at LF) blank once decoded (UTF-8, else Latin-1) and stripped of
+    trailing whitespace. FastWARC ends them at the first CRLF line only: after a line of
+    spaces, or an LF-only blank line, it reads on into the body, another payload."""
+    at = 0
+    while at < len(head):
+        end = head.find(b"\n", at) + 1 or len(head)
+        line, at = head[at:end], end
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            text = line.decode("latin-1")
+        if not text.rstrip():
+            break
+    return at
 
 
 def _whole_block(record: WarcRecord) -> bytes:
     """The record's block (its HTTP headers and payload, as stored), read without losing
-    the place: FastWARC copies it into memory, then reads on from its start."""
+    the place: FastWARC copies it into memory, then reads on from its start. Read for every
+    page: its HTTP headers must end where verify's do, and its block digest must match."""
     record.freeze()
     block = record.reader.read()
     record.reader.seek(0)

@@ -406,3 +406,26 @@ def test_the_quick_digest_match_agrees_with_verify(declared: str) -> None:
     assert quick == (declared in _digest_forms(b"<p>hello</p>")[:2])
     if quick:
         assert payload_digest_problem(b"<p>hello</p>", declared) is None
+
+
+@pytest.mark.parametrize(
+    "end",
+    [b"\r\n \r\n", b"\r\n\t\r\n", b"\n\r\n", b"\r\n\n"],
+    ids=["spaces", "tab", "lf-crlf", "lf"],
+)
+def test_http_headers_verify_ends_elsewhere_are_unreadable(tmp_path: Path, end: bytes) -> None:
+    """warcio ends HTTP headers at a blank line once stripped (spaces, LF only), FastWARC at
+    a CRLF line only, reading on into the body: such a page was stored with another payload
+    than verify reads ('payload SHA-256 differs' for ever). It is skipped as unreadable."""
+    body = b"<html>\r\n<p>one</p>\r\n\r\n<p>two</p></html>"
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html" + end + body
+    head = (
+        "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+        "WARC-Date: 2024-03-02T10:20:30Z\r\nWARC-Target-URI: https://news.example.org/a\r\n"
+        f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n"
+    )
+    path = tmp_path / "w.warc"
+    path.write_bytes(head.encode() + block + b"\r\n\r\n")
+    counts = WarcCounts()
+    assert list(iter_warc_pages(str(path), counts)) == []
+    assert counts == WarcCounts(unreadable=1)
