@@ -249,10 +249,11 @@ def _entry_problem(entry: dict[str, Any]) -> str | None:
     written = entry.get("format", 1)
     if type(written) is int and written > RESULT_FORMAT:
         return (
-            f"{entry['input']}: written by a newer archiver (result format {written}; this one"
-            f" reads format {RESULT_FORMAT}): upgrade archiver to import it"
+            f"{entry['input']}: written by a newer archiver (result format"
+            f" {written!r:.20}; this one reads format {RESULT_FORMAT}): upgrade archiver to"
+            " import it"
         )
-    problem = None if type(written) is int else f"format is {written!r:.40}"
+    problem = None if type(written) is int and written >= 1 else f"format is {written!r:.40}"
     for name in _ENTRY_TEXTS:
         value = entry.get(name)
         if problem is None and value is not None and not isinstance(value, str):

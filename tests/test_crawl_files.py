@@ -202,3 +202,14 @@ def test_an_input_without_a_result_file_is_named(tmp_path: Path, run_cli) -> Non
     imported = run_cli("import", str(out))
     assert imported.exit_code == 1
     assert f"error: {entry['input']}: no result file" in imported.stderr
+
+
+@pytest.mark.parametrize("written", [0, -1, True, 1.0, 10**300])
+def test_a_format_that_no_archiver_writes_is_damaged(written: object) -> None:
+    """Format 0 or -1 was read as format 1, as if no format was given; a huge one filled the
+    error with its digits."""
+    from archiver.crawl_files import _checked_entry
+
+    entry = {"input": "a.warc.gz", "status": "done", "result": "a.jsonl.gz", "format": written}
+    checked = _checked_entry(entry)
+    assert checked["status"] == "failed" and len(checked["error"]) < 200
