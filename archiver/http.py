@@ -8,9 +8,9 @@ and is shared by the threads of a run (article scans, snapshot checks, source po
   and ``max_bytes`` counted *after* decoding, with gzip/deflate undone in bounded steps;
 - the **retry policy**: connection errors, 429 and 5xx are retried ``retries`` times with
   exponential backoff and full jitter, or after ``Retry-After`` when the server gives one
-  (an answer whose ``Retry-After`` asks for a wait that would end past the deadline of the
-  URL, counted from its first request, is the last one: ``retries`` waits of a minute each
-  would hold a thread for minutes);
+  (no wait, a backoff or what ``Retry-After`` asks for, runs past the deadline of the URL,
+  counted from its first request: the answer or error in hand is then the last one, where
+  ``retries`` waits of up to a minute each would hold a thread for minutes);
 - the **per-host throttle**: at least ``per_host_delay`` between two requests to one host
   (the host lowercased, so ``Example.org`` and ``example.org`` share a turn);
 - the **response hook**: every response whose body was read passes ``Http._record``, which
@@ -206,10 +206,10 @@ class Http:
         max_bytes: int | None = None,
     ) -> Exchange:
         """GET ``url`` with the retry policy and the throttle; returns the last ``Exchange``
-        (any status: a 404 is an answer, and a 503 is returned once the retries are spent, or
-        at once when its ``Retry-After`` asks for a wait that would end past the deadline,
-        ``deadline_seconds`` from the first request). Raises ``FetchError`` when no complete
-        answer came, ``StoppedError`` after ``stop``."""
+        (any status: a 404 is an answer, and a 503 is returned once the retries are spent).
+        No wait before a retry runs past the deadline, ``deadline_seconds`` from the first
+        request: the answer or error in hand is then the last. Raises ``FetchError`` when no
+        complete answer came, ``StoppedError`` after ``stop``."""
         check_url(url)
         attempt, ends_at = 0, math.inf
         while True:
@@ -217,22 +217,23 @@ class Http:
             self.throttle.wait(url, self._stopped)
             self._refuse_if_stopped(url)
             ends_at = min(ends_at, time.monotonic() + self.deadline_seconds)
-            retry_after = None
             try:
                 exchange = self._exchange(url, headers, accept, max_bytes)
             except FetchError as exc:
                 self._refuse_if_stopped(url)  # an answer cut by ``stop`` is no answer
-                if not retryable(exc) or attempt > self.config.retries:
+                wait = backoff_delay(attempt)
+                if not retryable(exc) or attempt > self.config.retries or _past(wait, ends_at):
                     raise
             else:
                 retry_after = exchange.response.headers.get("retry-after")
+                asked, wait = retry_after_seconds(retry_after), backoff_delay(attempt, retry_after)
                 if (
                     exchange.status_code not in RETRY_STATUSES
                     or attempt > self.config.retries
-                    or _ends_past(retry_after, ends_at)
+                    or _past(wait if asked is None else asked, ends_at)
                 ):
                     return exchange
-            if self._stopped.wait(backoff_delay(attempt, retry_after)):
+            if self._stopped.wait(wait):
                 self._refuse_if_stopped(url)
 
     def post(
@@ -405,12 +406,11 @@ def backoff_delay(attempt: int, retry_after: str | None = None, cap: float = BAC
     return random.uniform(0, min(cap, 0.5 * 2**attempt))
 
 
-def _ends_past(retry_after: str | None, ends_at: float) -> bool:
-    """The wait ``Retry-After`` asks for would end past ``ends_at``: the answer in hand is
-    then the last one (asking again after ``BACKOFF_CAP``, well before the time the server
-    named, would be refused alike)."""
-    asked = retry_after_seconds(retry_after)
-    return asked is not None and time.monotonic() + asked > ends_at
+def _past(seconds: float, ends_at: float) -> bool:
+    """A wait of ``seconds`` (a backoff, or what ``Retry-After`` asked for, uncapped: asking
+    again before the time the server named would be refused alike) would end past
+    ``ends_at``: the answer or error in hand is then the last one."""
+    return time.monotonic() + seconds > ends_at
 
 
 def retry_after_seconds(retry_after: str | None) -> float | None:

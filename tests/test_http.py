@@ -134,6 +134,26 @@ def test_a_reset_connection_is_retried():
         assert http.get(server.url("/p")).body == b"<p>second try</p>"
 
 
+def test_no_backoff_runs_past_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each backoff is drawn up to 60 s: with ``retries = 10`` a server resetting every
+    connection held one URL for minutes. A wait that would end past the deadline (3 ×
+    ``timeout`` from the first request) is not waited: the last error is the answer."""
+    from archiver import http as http_module
+
+    monkeypatch.setattr(http_module.random, "uniform", lambda low, high: high)  # the longest
+    quick = FetchConfig(timeout=2.0, per_host_delay=0.0, retries=10)  # a 6 s deadline
+    with h.HostileServer({"/p": h.reset_at_once}) as server, Http(quick) as http:
+        guard = threading.Timer(45, http.stop)  # unfixed, the waits alone are 1+2+4+…+60 s
+        guard.start()
+        try:
+            with pytest.raises(FetchError) as raised:
+                http.get(server.url("/p"))
+        finally:
+            guard.cancel()
+    assert not isinstance(raised.value, StoppedError)
+    assert 1 < len(server.hits) < 11  # retried, but not ten times
+
+
 @pytest.mark.parametrize(
     ("location", "scheme"),
     [
