@@ -45,6 +45,15 @@ def post_ref(value: str) -> tuple[str, str | None]:
     return ref
 
 
+def post_id_of(value: str) -> str:
+    """The post ID a POST argument of ``export`` or ``timemap`` names: a status URL or ID
+    (``post_ref``), or the ``text:`` ID of a post known only from its text, as it is."""
+    from .normalize import TEXT_ID_PREFIX
+
+    value = value.strip()
+    return value if value.startswith(TEXT_ID_PREFIX) else post_ref(value)[0]
+
+
 def load(
     config_path: str | None,
     db_path: str | None,
@@ -293,10 +302,8 @@ def timemap(post, db_path, config_path) -> None:
 
     from .db import archive_path
     from .memento import post_timemap_text
-    from .normalize import TEXT_ID_PREFIX
 
-    value = post.strip()  # a post known only from text has an ID, if no URL
-    post_id = value if value.startswith(TEXT_ID_PREFIX) else post_ref(post)[0]
+    post_id = post_id_of(post)  # a post known only from text has an ID, if no URL
     config, db = load(config_path, db_path, read_only=True)
     database = Path(archive_path(db)).stem
     try:
@@ -623,7 +630,7 @@ def export(out, posts, articles, since, db_path, config_path) -> None:
 
     if not out:  # Path("") is the current directory (an unset shell variable)
         raise click.BadParameter("empty path", param_hint="'--wacz'")
-    post_ids = [post_ref(value)[0] for value in posts]
+    post_ids = [post_id_of(value) for value in posts]
     config, db = load(config_path, db_path, read_only=True)
     if unknown := unknown_posts(db, post_ids):  # the others' evidence would be written alone
         raise click.ClickException(f"{unknown[0]}: no such post in the archive")

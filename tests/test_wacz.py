@@ -239,3 +239,25 @@ def test_export_of_a_post_not_in_the_archive_names_it(run_cli, tmp_path, db_path
     result = run_cli("export", "--wacz", str(out), "--post", "20", "--post", "12345")
     assert result.exit_code == 1 and not out.exists()
     assert result.output == "Error: 12345: no such post in the archive\n"
+
+
+def test_export_of_a_post_known_only_from_its_text(run_cli, tmp_path, db_path):
+    """Its ``text:`` ID was refused as 'not a post URL or ID', while ``archive timemap``
+    took it: the post's evidence is the pages that showed it."""
+    export = tmp_path / "reader-export.txt"
+    export.write_text(
+        "Council approves new cycle lanes\n\n"
+        'Anna Lindqvist on X: "Seven votes for safer streets. / X"\n'
+        "Seven votes for safer streets.\n",
+        encoding="utf-8",
+    )
+    assert run_cli("scan", str(export)).exit_code == 0
+    (post_id,) = [row["id"] for row in sqlite_utils.Database(db_path)["posts"].rows]
+    assert post_id.startswith("text:")
+    out = tmp_path / "text.wacz"
+    result = run_cli("export", "--wacz", str(out), "--post", post_id)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as package:
+        assert len(package.read("indexes/index.cdx").decode().splitlines()) == 1
+    missing = run_cli("export", "--wacz", str(out), "--post", "text:0000000000000000")
+    assert missing.output == "Error: text:0000000000000000: no such post in the archive\n"
