@@ -399,13 +399,13 @@ def _digest_forms(payload: bytes) -> list[str]:
 def test_the_quick_digest_match_agrees_with_verify(declared: str) -> None:
     """The base32 sha1/sha256 a crawler writes is matched without warcio; any digest it
     matches, verify's own check passes too (the others go to that check)."""
-    from archiver.evidence.read import payload_digest_problem
+    from archiver.evidence.read import digest_problem
     from archiver.warc_input import _digest_matches
 
     quick = _digest_matches(declared, b"<p>hello</p>")
     assert quick == (declared in _digest_forms(b"<p>hello</p>")[:2])
     if quick:
-        assert payload_digest_problem(b"<p>hello</p>", declared) is None
+        assert digest_problem(b"", b"<p>hello</p>", declared, None) is None
 
 
 @pytest.mark.parametrize(
@@ -429,3 +429,18 @@ def test_http_headers_verify_ends_elsewhere_are_unreadable(tmp_path: Path, end: 
     counts = WarcCounts()
     assert list(iter_warc_pages(str(path), counts)) == []
     assert counts == WarcCounts(unreadable=1)
+
+
+def test_a_record_bigger_than_a_page_is_not_read(tmp_path: Path, monkeypatch) -> None:
+    """Every response's block is read whole, about three times over, to check where its
+    HTTP headers end and its digests: one past the page limit (a film in a crawl) is passed
+    over as no page before it is read, as a page file that big is refused."""
+    from archiver import warc_input
+
+    small, big = article(0, True), article(1, True)
+    big.body += b"<!-- " + b"x" * 2000 + b" -->"
+    path = write_warc(tmp_path / "big.warc.gz", [small, big])
+    monkeypatch.setattr(warc_input, "MAX_PAGE_BYTES", 1500)
+    counts = WarcCounts()
+    pages = list(iter_warc_pages(str(path), counts))
+    assert counts == WarcCounts(pages=1, non_html=1) and pages[0].ref.target_uri == small.uri

@@ -9,6 +9,6 @@ hand them over.
 - ``wacz``: ``archive export --wacz``, a package replay tools open.
 
 Nothing is imported here. Records are written without warcio (``warc``, ``fields``); warcio
-is loaded only when a record is read back, or a crawl's page has its payload digest checked
-(``read.payload_digest_problem``, verify's own check).
+is loaded only when a record is read back, or a crawl's page has a digest that hashlib alone
+does not match (``read.digest_problem``, verify's own check).
 """

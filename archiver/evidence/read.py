@@ -140,13 +140,6 @@ def parse_record(data: bytes) -> StoredRecord:
     )
 
 
-def payload_digest_problem(
-    payload: bytes, declared: str | None, segment: str | None = None
-) -> str | None:
-    """``digest_problem`` of a payload alone (no block digest to check)."""
-    return digest_problem(b"", payload, declared, None, segment)
-
-
 def digest_problem(
     head: bytes,
     payload: bytes,
