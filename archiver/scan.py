@@ -33,6 +33,7 @@ from .evidence.warc import EvidenceError, WarcLog, evidence_log
 from .interrupts import signals_deferred
 from .models import ScanRecord
 from .normalize import sha256_hex
+from .small_files import MAX_PAGE_BYTES
 from .urls import absolute_url, article_url, url_problem
 from .warc_input import WarcCounts, is_warc_path
 
@@ -235,9 +236,6 @@ def iter_page_files(
 
 
 SNIFF_BYTES = 8192  # the head that tells a binary file (a NUL byte, no UTF-16 mark)
-# The most a page file or standard input may hold: twice the biggest saved page seen (a
-# SingleFile save with its images inlined); detection holds several times a page in memory.
-MAX_PAGE_BYTES = 100_000_000
 READ_PIECE = 1 << 20
 
 

@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 NOT_REGULAR = "not a regular file (a pipe or a device)"
+# The most a page may hold (a page file, standard input, a crawl's record): twice the biggest
+# saved page seen (a SingleFile save with its images inlined); detection holds several times
+# a page in memory.
+MAX_PAGE_BYTES = 100_000_000
 
 
 class NotReadable(ValueError):

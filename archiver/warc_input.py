@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import TargetError
 from .models import WarcRecordRef
+from .small_files import MAX_PAGE_BYTES
 from .warc_extent import holds_one_record, past_empty_members, record_end
 
 if TYPE_CHECKING:
@@ -306,6 +307,8 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> RawPage:
     headers = record.headers
     if headers.get("WARC-Truncated"):
         raise _Skip("truncated")
+    if record.content_length > MAX_PAGE_BYTES:  # a film or an archive, not an article: its
+        raise _Skip("non_html")  # block (held about three times over as read) is not read
     block = _whole_block(record)
     http = _http_headers(record)
     content_type = http.get("Content-Type")
