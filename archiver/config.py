@@ -46,6 +46,8 @@ def parse_duration(value: str | int | float) -> float:
 
 @dataclass(frozen=True)
 class FetchConfig:
+    """The ``[fetch]`` section: how articles, feeds and posts are requested."""
+
     user_agent: str = DEFAULT_USER_AGENT
     timeout: float = 20.0
     max_bytes: int = 10_000_000
@@ -57,6 +59,8 @@ class FetchConfig:
 
 @dataclass(frozen=True)
 class SnapshotConfig:
+    """The ``[snapshot]`` section: where posts are fetched from, and how often re-checked."""
+
     providers: tuple[str, ...] = ("syndication", "oembed")
     syndication_url: str = "https://cdn.syndication.twimg.com/tweet-result"
     oembed_url: str = "https://publish.twitter.com/oembed"
@@ -69,11 +73,15 @@ class SnapshotConfig:
 
 @dataclass(frozen=True)
 class ServeConfig:
+    """The ``[serve]`` section."""
+
     base_url: str = "http://127.0.0.1:8001"  # where Datasette serves the archive (TimeMaps)
 
 
 @dataclass(frozen=True)
 class TimestampConfig:
+    """The ``[timestamp]`` section: RFC 3161 time-stamps of the evidence."""
+
     tsa_url: str | None = None  # an RFC 3161 time-stamping authority; none: no timestamps
     ca_file: str | None = None  # the TSA's trust anchor (PEM), for ``archive verify``
     interval: float = 86400.0  # how often the worker timestamps the new evidence
@@ -81,6 +89,8 @@ class TimestampConfig:
 
 @dataclass(frozen=True)
 class WorkerConfig:
+    """The ``[worker]`` section: the daemon's intervals and limits."""
+
     poll_interval: float = 900.0
     scan_interval: float = 60.0
     snapshot_interval: float = 60.0
@@ -93,6 +103,8 @@ class WorkerConfig:
 
 @dataclass(frozen=True)
 class Source:
+    """One ``[[sources]]`` entry: a feed, sitemap or URL list the worker polls."""
+
     name: str
     type: str
     url: str | None = None
@@ -102,6 +114,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Config:
+    """The whole configuration: the defaults, overridden by the config file's keys."""
+
     db: str = "archive.db"
     warc_dir: str | None = None  # default: <db stem>-warc beside the db
     warc_max_bytes: int = 1_000_000_000  # a WARC file is rolled once it passes this

@@ -148,6 +148,8 @@ def failed_entry(path: str, exc: BaseException, attempts: int) -> dict[str, Any]
 
 @dataclass
 class CrawlSummary:
+    """What ``archive crawl`` did, for its closing line and ``--json``."""
+
     inputs: int = 0
     skipped: int = 0  # already done in an earlier run
     done: int = 0

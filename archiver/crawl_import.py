@@ -20,6 +20,8 @@ from .errors import ArchiverError, TargetError
 
 @dataclass(frozen=True)
 class ImportedInput:
+    """One crawl input's results as ``archive import`` took them in."""
+
     input: str
     status: str  # the crawl's status of the input: ok, partial or failed
     pages: int = 0

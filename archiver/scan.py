@@ -92,6 +92,8 @@ Result = ScanRecord | TargetFailed  # what reading one target gives
 
 @dataclass
 class ScanOutcome:
+    """One target's result: its record when scanned, else why not."""
+
     target: Target
     record: ScanRecord | None
     article_id: int | None = None

@@ -49,6 +49,8 @@ HEARTBEAT_SECONDS = 5.0
 
 @dataclass
 class Counts:
+    """What the worker did since it started, for its log lines."""
+
     articles_scanned: int = 0
     posts_checked: int = 0
     errors: int = 0

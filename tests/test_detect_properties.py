@@ -10,13 +10,14 @@ from __future__ import annotations
 import html
 import time
 import unicodedata
+from datetime import date, datetime
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archiver.detect import find_posts
-from archiver.detect.signature import parse_date
+from archiver.detect.signature import ENGLISH_MONTHS, english_date, parse_date
 from archiver.normalize import clean_text, fingerprint
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -266,3 +267,38 @@ def test_control_character_in_a_tag_name_of_an_embed():
     )
     check(page, include_links=False)
     assert [e.status_id for e in find_posts(page).embeds] == ["20"]
+
+
+def _strptime_date(value: str) -> date | None:
+    try:
+        return datetime.strptime(" ".join(value.replace(",", ", ").split()), "%B %d, %Y").date()
+    except ValueError:
+        return None
+
+
+month_names = st.sampled_from(list(ENGLISH_MONTHS)).flatmap(
+    lambda name: st.sampled_from([name, name.upper(), name.title()])
+)
+english_dates = st.builds(
+    "{}{}{}{}{}".format,
+    st.one_of(month_names, st.sampled_from(["Mar", "Sept", "Mai", "Marchh", ""])),
+    st.sampled_from([" ", " ", " ", "  ", "\t", "", ", "]),
+    st.one_of(
+        st.integers(1, 31).map(str),
+        st.integers(0, 40).map(str),
+        st.sampled_from(["01", "09", "007", "00", "3 1", "٣"]),
+    ),
+    st.sampled_from([", ", ", ", ", ", ",", " , ", " ", ",  ", ""]),
+    st.one_of(
+        st.integers(2006, 2100).map(str),
+        st.integers(0, 12000).map(str),
+        st.sampled_from(["2025 ", "02025", "0000", "２０２５"]),
+    ),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(english_dates)
+def test_english_dates_read_as_strptime_reads_them(value: str) -> None:
+    """The month-name table reads exactly what ``strptime(…, "%B %d, %Y")`` reads."""
+    assert english_date(value) == _strptime_date(value)

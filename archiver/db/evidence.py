@@ -130,6 +130,8 @@ def records_for_export(
 
 @dataclass(frozen=True, slots=True)
 class ExportPage:
+    """One page of a WACZ export: an article capture or a post's snapshot."""
+
     record_id: int
     url: str
     date: str | None  # None when a damaged row's date is not text
@@ -167,6 +169,8 @@ def _export_page(record_id: int, url: str, date: object, *rest: str | None) -> E
 
 @dataclass(frozen=True, slots=True)
 class MediaItem:
+    """One photo, GIF or video a snapshot lists."""
+
     post_id: str
     kind: str  # photo | gif | video
     url: str

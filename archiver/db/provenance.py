@@ -162,6 +162,8 @@ def post_mementos(conn: sqlite3.Connection, post_id: str) -> PostMementos | None
 
 @dataclass(frozen=True)
 class TimestampRow:
+    """One row of the ``timestamps`` table."""
+
     id: int
     created_at: str
     tsa_url: str

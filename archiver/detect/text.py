@@ -41,6 +41,8 @@ _TITLE_END = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class TextHit:
+    """A post found in extracted text, with the lines it spans."""
+
     first_line: int
     last_line: int
     author: str | None

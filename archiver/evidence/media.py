@@ -33,6 +33,8 @@ CHOICES = {"all": frozenset(KINDS), "photos": frozenset({"photo"}), "none": froz
 
 @dataclass
 class MediaSummary:
+    """Media fetches of a snapshot run, in counts."""
+
     kept: int = 0
     failed: int = 0
 

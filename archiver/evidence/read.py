@@ -35,6 +35,8 @@ class RecordError(ArchiverError):
 
 @dataclass(frozen=True, slots=True)
 class StoredRecord:
+    """One WARC record we wrote, as read back (headers parsed, payload decoded)."""
+
     record_id: str
     record_type: str
     target_uri: str | None
@@ -185,6 +187,8 @@ def _one_digest_problem(
 
 @dataclass(frozen=True, slots=True)
 class Member:
+    """One gzip member of a ``.warc.gz`` file, where it lies and what is wrong with it."""
+
     offset: int
     length: int
     problem: str | None = None  # None for a sound record

@@ -27,6 +27,8 @@ from .warc import SEAL_SUFFIX, SUFFIX
 
 @dataclass
 class VerifyReport:
+    """What ``archive verify`` checked, and each problem it found."""
+
     records: int = 0
     embeds: int = 0
     snapshots: int = 0

@@ -51,6 +51,8 @@ class Selection:
 
 @dataclass(frozen=True, slots=True)
 class ExportSummary:
+    """What ``archive export`` wrote."""
+
     records: int
     pages: int
     bytes: int

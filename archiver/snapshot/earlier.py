@@ -66,6 +66,8 @@ def keep_in(log: WarcLog) -> Keep:
 
 @dataclass
 class WaybackSummary:
+    """Wayback Machine look-ups of a snapshot run, in counts."""
+
     looked_up: int = 0
     found: int = 0
     failed: int = 0

@@ -34,6 +34,8 @@ POLL_SECONDS = 0.25  # how often ``should_stop`` is asked while no check arrives
 
 @dataclass
 class SnapshotSummary:
+    """What a snapshot run did, for its closing line."""
+
     checked: int = 0
     statuses: Counter = field(default_factory=Counter)
     snapshots: int = 0
