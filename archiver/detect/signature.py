@@ -69,23 +69,11 @@ YEAR = re.compile(r"(?<![0-9])(\d{4})(?![0-9])")
 ENGLISH_MONTHS = {
     name: number
     for number, name in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
+        ["january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"],
         start=1,
     )
-}
+}  # fmt: skip
 # strptime's %d (01-31, or 1-9 alone) and %Y (four digits of any script, as int() reads).
 ENGLISH_DATE = re.compile(r"(?P<month>[A-Za-z]+) (?P<day>3[01]|[12]\d|0?[1-9]), (?P<year>\d{4})")
 
