@@ -6,9 +6,8 @@ Every problem is reported as ``ConfigError("FILE: [section] key: expected …, g
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError
 from .small_files import NotReadable, read_small_file, why_unreadable
@@ -44,8 +43,7 @@ def parse_duration(value: str | int | float) -> float:
     return seconds
 
 
-@dataclass(frozen=True)
-class FetchConfig:
+class FetchConfig(NamedTuple):
     """The ``[fetch]`` section: how articles, feeds and posts are requested."""
 
     user_agent: str = DEFAULT_USER_AGENT
@@ -57,8 +55,7 @@ class FetchConfig:
     max_redirects: int = 10
 
 
-@dataclass(frozen=True)
-class SnapshotConfig:
+class SnapshotConfig(NamedTuple):
     """The ``[snapshot]`` section: where posts are fetched from, and how often re-checked."""
 
     providers: tuple[str, ...] = ("syndication", "oembed")
@@ -71,15 +68,13 @@ class SnapshotConfig:
     max_media_bytes: int = 50_000_000
 
 
-@dataclass(frozen=True)
-class ServeConfig:
+class ServeConfig(NamedTuple):
     """The ``[serve]`` section."""
 
     base_url: str = "http://127.0.0.1:8001"  # where Datasette serves the archive (TimeMaps)
 
 
-@dataclass(frozen=True)
-class TimestampConfig:
+class TimestampConfig(NamedTuple):
     """The ``[timestamp]`` section: RFC 3161 time-stamps of the evidence."""
 
     tsa_url: str | None = None  # an RFC 3161 time-stamping authority; none: no timestamps
@@ -87,8 +82,7 @@ class TimestampConfig:
     interval: float = 86400.0  # how often the worker timestamps the new evidence
 
 
-@dataclass(frozen=True)
-class WorkerConfig:
+class WorkerConfig(NamedTuple):
     """The ``[worker]`` section: the daemon's intervals and limits."""
 
     poll_interval: float = 900.0
@@ -101,8 +95,7 @@ class WorkerConfig:
     sitemap_children_per_poll: int = 100
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """One ``[[sources]]`` entry: a feed, sitemap or URL list the worker polls."""
 
     name: str
@@ -112,8 +105,7 @@ class Source:
     poll_interval: float | None = None
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The whole configuration: the defaults, overridden by the config file's keys."""
 
     db: str = "archive.db"
@@ -121,11 +113,11 @@ class Config:
     warc_max_bytes: int = 1_000_000_000  # a WARC file is rolled once it passes this
     evidence: bool = True  # False: hashes only, no WARC records (and no media)
     include_links: bool = False
-    fetch: FetchConfig = field(default_factory=FetchConfig)
-    snapshot: SnapshotConfig = field(default_factory=SnapshotConfig)
-    worker: WorkerConfig = field(default_factory=WorkerConfig)
-    serve: ServeConfig = field(default_factory=ServeConfig)
-    timestamp: TimestampConfig = field(default_factory=TimestampConfig)
+    fetch: FetchConfig = FetchConfig()
+    snapshot: SnapshotConfig = SnapshotConfig()
+    worker: WorkerConfig = WorkerConfig()
+    serve: ServeConfig = ServeConfig()
+    timestamp: TimestampConfig = TimestampConfig()
     sources: tuple[Source, ...] = ()
     path: str | None = None
 
@@ -321,17 +313,17 @@ class _Sections:
 
 def parse_config(data: dict[str, Any], file: str = "config.toml") -> Config:
     """Check ``data`` (a parsed TOML document) against the known sections, keys and values."""
-    sections = _Sections(file, data)
+    sections, base = _Sections(file, data), Config()
     config = Config(
-        db=sections["archive"].path("db", Config.db, "a file path"),
+        db=sections["archive"].path("db", base.db, "a file path"),
         warc_dir=sections["archive"].get("warc_dir", str, None, "a directory path"),
-        warc_max_bytes=sections["archive"].positive_int("warc_max_bytes", Config.warc_max_bytes),
+        warc_max_bytes=sections["archive"].positive_int("warc_max_bytes", base.warc_max_bytes),
         evidence=sections["archive"].get("evidence", bool, True, "true or false"),
         include_links=sections["scan"].get("include_links", bool, False, "true or false"),
         fetch=_fetch_config(sections["fetch"]),
         snapshot=_snapshot_config(sections["snapshot"]),
         worker=_worker_config(sections["worker"]),
-        serve=ServeConfig(base_url=sections["serve"].url("base_url", ServeConfig.base_url)),
+        serve=ServeConfig(base_url=sections["serve"].url("base_url", base.serve.base_url)),
         timestamp=_timestamp_config(sections["timestamp"]),
         sources=_sources(file, data.get("sources", [])),
         path=file,

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .crawl_files import file_sha256, read_manifest, read_results
 from .db import Archive, save_crawl_scans
 from .errors import ArchiverError, TargetError
 
 
-@dataclass(frozen=True)
-class ImportedInput:
+class ImportedInput(NamedTuple):
     """One crawl input's results as ``archive import`` took them in."""
 
     input: str

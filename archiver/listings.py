@@ -9,19 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
-@dataclass(frozen=True)
-class ChildRef:
+class ChildRef(NamedTuple):
     """A child sitemap as its parent names it (``lastmod`` as written, if given)."""
 
     url: str
     lastmod: str | None = None
 
 
-@dataclass(frozen=True)
-class SourceResponse:
+class SourceResponse(NamedTuple):
     """One answer to a source request. ``status_code`` 304 comes with an empty body."""
 
     url: str
@@ -40,8 +38,7 @@ class Fetch(Protocol):
     def __call__(self, url: str, headers: Mapping[str, str]) -> SourceResponse: ...
 
 
-@dataclass(frozen=True)
-class Validators:
+class Validators(NamedTuple):
     """What a conditional GET sends back: the ETag and Last-Modified of the last answer."""
 
     etag: str | None = None
@@ -77,15 +74,14 @@ def _sendable(value: str) -> bool:
     return _SENDABLE.fullmatch(value) is not None
 
 
-@dataclass(frozen=True)
-class KnownChild:
+class KnownChild(NamedTuple):
     """What the archive remembers of a child sitemap between polls."""
 
     url: str
     parent: str
     depth: int
     lastmod: str | None = None  # as its parent last listed it
-    validators: Validators = field(default_factory=Validators)
+    validators: Validators = Validators()
     read_at: str | None = None  # the last time its body was read (UTC ISO-8601)
 
 
@@ -108,8 +104,7 @@ class Listing:
     read_at: str | None = None  # when a read or a 304 was asked for (UTC ISO-8601)
 
 
-@dataclass(frozen=True)
-class SourceLimits:
+class SourceLimits(NamedTuple):
     """Bounds on one poll: body size, sitemap index nesting, child fetches, and a stop flag."""
 
     max_bytes: int = 50_000_000

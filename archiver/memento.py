@@ -8,9 +8,9 @@ carry ``first``/``last`` in their relation, as RFC 7089 §5 shows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from typing import NamedTuple
 from urllib.parse import quote
 
 from .db.provenance import PostMementos, post_mementos
@@ -20,8 +20,7 @@ LINK_FORMAT = "application/link-format"
 DEFAULT_BASE_URL = "http://127.0.0.1:8001"
 
 
-@dataclass(frozen=True, slots=True)
-class Memento:
+class Memento(NamedTuple):
     """One capture: where to see it and when it was captured (an ISO-8601 UTC time)."""
 
     url: str

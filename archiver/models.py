@@ -1,17 +1,17 @@
-"""The values that flow through the pipeline: plain, immutable dataclasses."""
+"""The values that flow through the pipeline: immutable records (``NamedTuple``), and the
+two records a scan or a check fills in as it goes (data classes)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .normalize import fingerprint
 from .urls import canonical_url
 
 
-@dataclass(frozen=True, slots=True)
-class Embed:
+class Embed(NamedTuple):
     """One sighting of a post in an article, as the article showed it."""
 
     position: int
@@ -22,7 +22,7 @@ class Embed:
     text: str | None = None
     date: str | None = None
     raw: str = ""
-    media: tuple[str, ...] = field(default=())
+    media: tuple[str, ...] = ()
     # The signature's date as the page shows it, in its own locale ("18. März 2025");
     # ``date`` is the same date as YYYY-MM-DD when it could be read.
     date_text: str | None = None
@@ -63,8 +63,7 @@ class Embed:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class PageInfo:
+class PageInfo(NamedTuple):
     """What a page says about itself (all optional)."""
 
     title: str | None = None
@@ -73,8 +72,7 @@ class PageInfo:
     published_at: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class WarcRecordRef:
+class WarcRecordRef(NamedTuple):
     """Where one WARC record lies (a ``records`` row): ``warc_file`` is relative to the
     archive's ``warc_dir`` for a record the archive wrote, absolute for a crawl's own WARC
     (referenced, never copied). The payload is the HTTP body with its Content-Encoding
@@ -126,8 +124,7 @@ class ScanRecord:
         return [(e.status_id or fp, fp) for e, fp in zip(self.embeds, prints, strict=True)]
 
 
-@dataclass(frozen=True)
-class DueArticle:
+class DueArticle(NamedTuple):
     """A queued article whose next scan has come."""
 
     id: int
@@ -137,8 +134,7 @@ class DueArticle:
     source: str | None
 
 
-@dataclass(frozen=True)
-class PostToCheck:
+class PostToCheck(NamedTuple):
     """What a snapshot check needs to know about a post."""
 
     id: str

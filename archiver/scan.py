@@ -18,9 +18,9 @@ import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 from urllib.parse import quote
 
 from .clock import utcnow
@@ -65,8 +65,7 @@ PAGE_TYPES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """One thing to scan: ``kind`` is url, file, warc, stdin, or error (``value`` is the
     message). A warc target stands for its file, then for each page read from it."""
 
@@ -80,8 +79,7 @@ class Target:
     next_scan_at: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TargetFailed:
+class TargetFailed(NamedTuple):
     """A target that gave no page to save (unreadable file, bad URL scheme, WARC error...)."""
 
     error: str
@@ -334,7 +332,7 @@ def detect_record(
     page = detection.page
     if final_url and page.canonical_url:  # <link rel=canonical href="/a"> as an address
         canonical = absolute_url(page.canonical_url, final_url) or page.canonical_url
-        page = replace(page, canonical_url=canonical)
+        page = page._replace(canonical_url=canonical)
     return ScanRecord(
         url=url,
         started_at=started_at,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .clock import utcnow
@@ -95,7 +95,7 @@ def stamp_new_evidence(
             0, utcnow(), tsa_url, digest, der, token.gen_time, record_id, entries[-1].id
         )
         row_id = save_timestamp(conn, row)
-    return replace(row, id=row_id)
+    return row._replace(id=row_id)
 
 
 def _through(previous: TimestampRow | None) -> int:

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import UTC
+from typing import NamedTuple
 
 from cryptography import x509
 from rfc3161_client import (
@@ -48,8 +48,7 @@ class TimestampError(ArchiverError):
     """A TSA reply, token, manifest or trust anchor we cannot use or that does not verify."""
 
 
-@dataclass(frozen=True, slots=True)
-class ManifestEntry:
+class ManifestEntry(NamedTuple):
     """One record in a manifest: its ``records.id``, WARC-Record-ID and payload SHA-256."""
 
     id: int
@@ -57,8 +56,7 @@ class ManifestEntry:
     payload_sha256: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """What a TSA reply says: when (``gen_time``, ISO UTC), its serial, its DER bytes."""
 
     der: bytes

@@ -28,9 +28,9 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from .errors import TargetError
 from .models import WarcRecordRef
@@ -48,8 +48,7 @@ def is_warc_path(path: str) -> bool:
     return path.lower().endswith(WARC_SUFFIXES)
 
 
-@dataclass(frozen=True, slots=True)
-class WarcPage:
+class WarcPage(NamedTuple):
     """One HTML response: its provenance and its payload, the HTTP body with transfer and
     content encodings removed (as warcio's ``content_stream`` gives it): what detection
     reads, what ``payload_sha256`` hashes and what embed byte ranges point into."""
@@ -58,8 +57,7 @@ class WarcPage:
     body: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class RawPage:
+class RawPage(NamedTuple):
     """A page as read, before its digest is checked and its body hashed (``checked``): the
     costly part of reading, done where the page is scanned (a worker process of
     ``archive scan``). ``ref.payload_sha256`` is empty until then."""
@@ -73,8 +71,7 @@ class RawPage:
     head: bytes = b""  # the HTTP headers as stored
 
 
-@dataclass(frozen=True, slots=True)
-class DamagedRecord:
+class DamagedRecord(NamedTuple):
     """An HTML response that fails its ``WARC-Payload-Digest`` or ``WARC-Block-Digest``: not
     scanned, and nothing of it stored (``archive verify`` would refuse it); ``error`` is its
     one line."""
@@ -164,7 +161,7 @@ def checked(raw: RawPage) -> WarcPage | DamagedRecord:
         return DamagedRecord(
             ref.target_uri, f"{where} fails its digest check, not scanned ({problem})"
         )
-    return WarcPage(replace(ref, payload_sha256=hashlib.sha256(raw.body).hexdigest()), raw.body)
+    return WarcPage(ref._replace(payload_sha256=hashlib.sha256(raw.body).hexdigest()), raw.body)
 
 
 @dataclass(slots=True)
@@ -292,7 +289,7 @@ def _count(counts: WarcCounts, name: str) -> None:
 
 def _ending_at(page: RawPage, end: int) -> RawPage:
     """The page with its record's length: from its offset to ``end``."""
-    return replace(page, ref=replace(page.ref, warc_length=end - page.ref.warc_offset))
+    return page._replace(ref=page.ref._replace(warc_length=end - page.ref.warc_offset))
 
 
 def _read(record: WarcRecord, warc_file: str, offset: int) -> RawPage:

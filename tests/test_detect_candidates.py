@@ -9,7 +9,6 @@ documents are checked, under every combination of hints.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from pathlib import Path
 
@@ -97,7 +96,7 @@ def test_text_children_and_tails_count_for_their_parent():
     root = parse(markup)
     found = candidates(root, markup.encode(), HINT_SETS[-1])
     assert [el.tag for el in found] == ["p", "div", "script", "span", "li", "dd"]
-    no_generator = dataclasses.replace(HINT_SETS[-1], generators=False)  # none on the page
+    no_generator = HINT_SETS[-1]._replace(generators=False)  # none on the page
     assert [el.tag for el in candidates(root, markup.encode(), no_generator)][4:] == []
     assert candidates(root, markup.encode(), HINT_SETS[0]) == []  # none without their hint
 

@@ -4,7 +4,6 @@ lookup saves (never the post's status), the mementos of a post, and timestamp ro
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 
@@ -129,7 +128,7 @@ def test_post_mementos_join_own_snapshots_held_and_listed_captures(db):
         ]
     )
     with transaction(db) as conn:
-        save_wayback_lookup(conn, replace(lookup("1", held()), captures=listed))
+        save_wayback_lookup(conn, lookup("1", held())._replace(captures=listed))
     found = post_mementos(db.conn, "1")
     assert found is not None
     assert found.post_url == "https://x.com/desk/status/1"
@@ -144,7 +143,7 @@ def test_post_mementos_join_own_snapshots_held_and_listed_captures(db):
 def test_garbage_in_a_capture_list_is_ignored(db):
     add_post(db, "1", "deleted")
     with transaction(db) as conn:
-        save_wayback_lookup(conn, replace(lookup("1"), captures="not json"))
+        save_wayback_lookup(conn, lookup("1")._replace(captures="not json"))
     found = post_mementos(db.conn, "1")
     assert found is not None and found.rows == []
 

@@ -9,7 +9,6 @@ chain, the token, what is stored, and what a failure leaves.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 
 import pytest
 from tsa import OPENSSL, ThrowawayTsa
@@ -204,7 +203,7 @@ def test_a_missing_or_bad_ca_file_is_one_line(tmp_path):
     bad.write_text("nonsense", encoding="utf-8")
     with pytest.raises(TimestampError, match="not a PEM certificate file"):
         trust_anchors(config_for("http://x/", bad))
-    assert trust_anchors(replace(Config())) == []
+    assert trust_anchors(Config()) == []
 
 
 def test_a_timestamp_made_meanwhile_never_forks_the_chain(db, tsa, httpserver, http):

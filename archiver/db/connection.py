@@ -21,9 +21,8 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from ..errors import DatabaseError
 from .schema import migrations
@@ -41,8 +40,7 @@ class Archive(Protocol):
     def conn(self) -> sqlite3.Connection: ...
 
 
-@dataclass(frozen=True)
-class OpenArchive:
+class OpenArchive(NamedTuple):
     """An open archive without sqlite-utils (see the module docstring)."""
 
     conn: sqlite3.Connection

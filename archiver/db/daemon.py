@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..clock import utcnow
 from ..errors import DatabaseError
 from .connection import Archive, transaction
 
 
-@dataclass(frozen=True)
-class WorkerRun:
+class WorkerRun(NamedTuple):
     """One run of ``archive worker`` as its heartbeat row records it."""
 
     pid: int
@@ -23,8 +22,7 @@ class WorkerRun:
     errors: int
 
 
-@dataclass(frozen=True)
-class SourceRow:
+class SourceRow(NamedTuple):
     """What the archive remembers of a source between polls (conditional GET, file mtime)."""
 
     etag: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..models import WarcRecordRef
 from .records import record_row
@@ -36,8 +36,7 @@ def latest_payload(conn: sqlite3.Connection, target_uri: str) -> WarcRecordRef |
     return WarcRecordRef(*row) if row else None
 
 
-@dataclass(frozen=True, slots=True)
-class StoredPointer:
+class StoredPointer(NamedTuple):
     """A ``records`` row with its id."""
 
     id: int
@@ -128,8 +127,7 @@ def records_for_export(
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class ExportPage:
+class ExportPage(NamedTuple):
     """One page of a WACZ export: an article capture or a post's snapshot."""
 
     record_id: int
@@ -167,8 +165,7 @@ def _export_page(record_id: int, url: str, date: object, *rest: str | None) -> E
     return ExportPage(record_id, url, date if isinstance(date, str) else None, *rest)
 
 
-@dataclass(frozen=True, slots=True)
-class MediaItem:
+class MediaItem(NamedTuple):
     """One photo, GIF or video a snapshot lists."""
 
     post_id: str

@@ -4,7 +4,7 @@ post, and the timestamps of the evidence."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..clock import later
 
@@ -42,8 +42,7 @@ def posts_for_wayback(
     return found
 
 
-@dataclass(frozen=True)
-class WaybackSnapshot:
+class WaybackSnapshot(NamedTuple):
     """A capture that holds the post, ready for a ``snapshots`` row."""
 
     request_url: str  # the raw replay URL
@@ -53,8 +52,7 @@ class WaybackSnapshot:
     record_id: int | None = None
 
 
-@dataclass(frozen=True)
-class WaybackLookup:
+class WaybackLookup(NamedTuple):
     """The outcome of one post's lookup: the captures listed (JSON), maybe a snapshot."""
 
     post_id: str
@@ -140,8 +138,7 @@ order by 1, 3, 4
 """
 
 
-@dataclass(frozen=True)
-class PostMementos:
+class PostMementos(NamedTuple):
     """What a TimeMap of one post is made of: its URL and ``MEMENTOS_SQL``'s rows."""
 
     post_url: str
@@ -160,8 +157,7 @@ def post_mementos(conn: sqlite3.Connection, post_id: str) -> PostMementos | None
 # --- timestamps ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TimestampRow:
+class TimestampRow(NamedTuple):
     """One row of the ``timestamps`` table."""
 
     id: int

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 from .connection import Archive
 
@@ -22,8 +21,7 @@ class Counts(TypedDict):
     queued: int
 
 
-@dataclass(frozen=True)
-class PostLine:
+class PostLine(NamedTuple):
     """One post as ``archive stats`` lists it."""
 
     id: str

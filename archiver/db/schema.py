@@ -11,9 +11,9 @@ of a one-file ``archive scan``, and an archive that is up to date does not need 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..normalize import ZERO_WIDTH
 
@@ -23,15 +23,14 @@ if TYPE_CHECKING:
 Migration = Callable[["sqlite_utils.Database"], None]
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """One table: its columns (name -> Python type), keys, constraints and indexes."""
 
     columns: dict[str, type]
     pk: str = "id"
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
     not_null: frozenset[str] = frozenset()
-    defaults: dict[str, object] = field(default_factory=dict)
+    defaults: Mapping[str, object] = MappingProxyType({})
     indexes: tuple[tuple[str, ...], ...] = ()
     unique_indexes: tuple[tuple[str, ...], ...] = ()
 

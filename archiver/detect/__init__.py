@@ -1,4 +1,4 @@
-"""Detect embedded posts in a page: pure functions, bytes or text in, dataclasses out.
+"""Detect embedded posts in a page: pure functions, bytes or text in, records out.
 
 ``find_posts`` is the entry point. A byte-level pre-filter looks for the literal markers
 that every supported embed form writes into the page (``MARKERS``); a page with none of them
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ..decode import decode, decode_with_encoding, head_info, page_info, sniff_encoding
@@ -55,8 +54,7 @@ SURROGATE_UTF8 = re.compile(rb"\xed[\xa0-\xbf]")  # a lone surrogate, as "surrog
 X_HOSTS = re.compile(r"(?:^|\.)(?:twitter|x)\.com$", re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class Detection:
+class Detection(NamedTuple):
     """What a page is and the posts it embeds, in document order."""
 
     page: PageInfo
@@ -187,7 +185,7 @@ def _from_text(
         if not any(first <= hit.last_line and hit.first_line <= last for first, last, _ in markup):
             items.append((hit.first_line, _text_embed(0, hit, source)))
     items.sort(key=lambda item: item[0])
-    return [replace(embed, position=position) for position, (_, embed) in enumerate(items)]
+    return [embed._replace(position=position) for position, (_, embed) in enumerate(items)]
 
 
 MARKUP_IN_TEXT = re.compile(rb"<(?:blockquote|iframe|amp-twitter|twitterwidget|figure)[\s>]", re.I)

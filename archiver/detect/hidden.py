@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .dom import Node, get, lead_text, parse_fragment
 
@@ -58,8 +58,7 @@ def holds_markup_as_text(node: Node) -> bool:
     return (lead_text(node) or "").lstrip().startswith("<")
 
 
-@dataclass(frozen=True, slots=True)
-class Fragment:
+class Fragment(NamedTuple):
     """Markup re-parsed from a host element's text: the ``<div>`` wrapper put in the host
     in place of the text, and the markup it was parsed from."""
 

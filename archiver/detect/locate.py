@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -76,8 +76,7 @@ UNTAGGED = frozenset(
 TAG_NAME_ENDS = frozenset(b"\t\n\f\r />")
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """An element's scope (the page, or a re-parsed host's wrapper), its host, its rank."""
 
     element: Node

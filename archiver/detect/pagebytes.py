@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Span = tuple[int, int]
 
@@ -23,8 +23,7 @@ _WIDE_BOMS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PageBytes:
+class PageBytes(NamedTuple):
     """``data``: where ranges are looked for; ``page``: the bytes they are given in (None:
     ``data`` itself); ``codec``: how ``page`` (or ``data``) decodes to the page's text."""
 

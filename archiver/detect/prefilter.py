@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -268,8 +268,7 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
     return True
 
 
-@dataclass(frozen=True, slots=True)
-class PageHints:
+class PageHints(NamedTuple):
     """What the pre-filter saw, i.e. which searches a candidate page needs (a False one is
     provably useless for it)."""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..normalize import clean_text, comparable, is_truncated, split_media
 from ..urls import (
@@ -39,8 +39,7 @@ _TITLE_END = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class TextHit:
+class TextHit(NamedTuple):
     """A post found in extracted text, with the lines it spans."""
 
     first_line: int
@@ -246,8 +245,7 @@ def _line_hit(index: int, line: str, post_id: str, handle: str | None, method: s
     return TextHit(index, index, None, handle, None, None, line, status_id=post_id, method=method)
 
 
-@dataclass(frozen=True, slots=True)
-class _Text:
+class _Text(NamedTuple):
     """Extracted text as lines: as written, without Markdown marks, and the status linked
     on each line."""
 

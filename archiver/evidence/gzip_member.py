@@ -11,7 +11,7 @@ by the compressor, so every member carries the same header as those of earlier v
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from isal import isal_zlib
 
@@ -29,8 +29,7 @@ def gzip_member(data: bytes) -> bytes:
     return GZIP_HEADER + deflated + _trailer(isal_zlib.crc32(data), len(data))
 
 
-@dataclass(frozen=True, slots=True)
-class Deflated:
+class Deflated(NamedTuple):
     """The end of a member compressed ahead, where its bytes were read (a scan's worker
     process): a raw deflate stream that ends with the final block, with the CRC-32 and length
     of what it holds. ``join_member`` puts a head before it."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from ..db.evidence import article_had_embeds
@@ -22,8 +22,7 @@ from .gzip_member import Deflated
 from .warc import HttpCapture, WarcLog, deflate_resource
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedPage:
+class PreparedPage(NamedTuple):
     """A local file's record made ready in the scan's worker process that read the file: its
     bytes (the very bytes the scan hashed) deflated with the record's end, and their content
     type. The parent only adds the WARC headers: it neither reads the file again nor hashes

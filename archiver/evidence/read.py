@@ -15,8 +15,8 @@ import mmap
 import os
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.digestverifyingreader import DigestChecker, DigestVerifyingReader
@@ -33,8 +33,7 @@ class RecordError(ArchiverError):
     """A record that is missing, truncated, or not what its row says."""
 
 
-@dataclass(frozen=True, slots=True)
-class StoredRecord:
+class StoredRecord(NamedTuple):
     """One WARC record we wrote, as read back (headers parsed, payload decoded)."""
 
     record_id: str
@@ -185,8 +184,7 @@ def _one_digest_problem(
     return "; ".join(checker.problems) or None
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(NamedTuple):
     """One gzip member of a ``.warc.gz`` file, where it lies and what is wrong with it."""
 
     offset: int

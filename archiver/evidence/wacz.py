@@ -27,9 +27,9 @@ import os
 import sqlite3
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import __version__
 from ..db import evidence as rows
@@ -40,8 +40,7 @@ WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):
     """Which evidence to export: nothing chosen means everything."""
 
     posts: tuple[str, ...] = ()
@@ -49,8 +48,7 @@ class Selection:
     since: str | None = None  # ISO date or date-time: records captured from then on
 
 
-@dataclass(frozen=True, slots=True)
-class ExportSummary:
+class ExportSummary(NamedTuple):
     """What ``archive export`` wrote."""
 
     records: int

@@ -23,10 +23,9 @@ import os
 import secrets
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import __version__
 from ..errors import ArchiverError
@@ -53,8 +52,7 @@ class EvidenceError(ArchiverError):
     """A WARC record could not be written (disk full, no permission...)."""
 
 
-@dataclass(frozen=True, slots=True)
-class HttpCapture:
+class HttpCapture(NamedTuple):
     """One HTTP request and its response, as sent and served.
 
     ``served`` is the body as it came over the wire (still content-encoded); ``payload`` is
@@ -80,8 +78,7 @@ class HttpCapture:
         return next((v for k, v in self.headers if k.lower() == "content-type"), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Original:
+class Original(NamedTuple):
     """The record an unchanged reply refers to (for a ``revisit``)."""
 
     record_id: str

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..clock import utcnow
 from ..config import Config
@@ -156,7 +156,7 @@ def look_up_posts(
         with transaction(db) as conn:
             if lookup.snapshot and reply is not None and keep is not None:
                 record_id = keep(conn, reply)  # durable before the rows that name it
-                lookup = replace(lookup, snapshot=replace(lookup.snapshot, record_id=record_id))
+                lookup = lookup._replace(snapshot=lookup.snapshot._replace(record_id=record_id))
             save_wayback_lookup(conn, lookup)
         summary.looked_up += 1
         summary.found += lookup.snapshot is not None

@@ -10,8 +10,8 @@ raw bytes of one come back unrewritten from ``{wayback}/web/{timestamp}id_/{orig
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ..errors import ArchiverError
@@ -35,8 +35,7 @@ class CdxError(ArchiverError):
     """A CDX answer we cannot use (HTTP error, not JSON, not the documented shape)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Capture:
+class Capture(NamedTuple):
     """One row of a CDX answer: a capture of ``original`` at ``timestamp`` (14 digits)."""
 
     timestamp: str
@@ -134,7 +133,7 @@ def capture_listing(captures: list[Capture], wayback_url: str) -> str:
     return json.dumps(
         [
             {
-                **asdict(c),
+                **c._asdict(),
                 "replay_url": c.replay_url(wayback_url),
                 "memento_datetime": c.memento_datetime,
             }
