@@ -1,5 +1,5 @@
-"""The values that flow through the pipeline: immutable records (``NamedTuple``), and the
-two records a scan or a check fills in as it goes (data classes)."""
+"""The values that flow through the pipeline: immutable records (``NamedTuple``),
+and ``ScanRecord``, which a scan fills in as it goes (a data class)."""
 
 from __future__ import annotations
 
@@ -144,8 +144,7 @@ class PostToCheck(NamedTuple):
     not_found_checks: int
 
 
-@dataclass
-class CheckRecord:
+class CheckRecord(NamedTuple):
     """One check of one post: every provider answer, and the status decided from them."""
 
     post_id: str

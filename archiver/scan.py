@@ -88,8 +88,7 @@ class TargetFailed(NamedTuple):
 Result = ScanRecord | TargetFailed  # what reading one target gives
 
 
-@dataclass
-class ScanOutcome:
+class ScanOutcome(NamedTuple):
     """One target's result: its record when scanned, else why not."""
 
     target: Target
