@@ -7,6 +7,7 @@ Order of trust: byte-order mark, the HTTP ``Content-Type`` charset, ``<meta char
 from __future__ import annotations
 
 import codecs
+import functools
 import html
 import re
 from typing import Any
@@ -170,7 +171,11 @@ class _HeadSyntax:
         self.empty = cast("")
 
 
-_SYNTAX = {str: _HeadSyntax(str), bytes: _HeadSyntax(bytes)}
+@functools.cache
+def _head_syntax(kind: type) -> _HeadSyntax:
+    """The patterns for heads of one kind, compiled on first use: a head is bytes but for a
+    page decoded whole (UTF-16, or an encoding guessed), which most scans never meet."""
+    return _HeadSyntax(kind)
 
 
 def page_info(head: str | bytes, codec: str = "utf-8", errors: str = "replace") -> PageInfo:
@@ -181,7 +186,7 @@ def page_info(head: str | bytes, codec: str = "utf-8", errors: str = "replace") 
     head's end in place (a slice would copy the head). Given bytes, only the values found
     are decoded, with ``codec`` and ``errors``.
     """
-    syntax = _SYNTAX[type(head)]
+    syntax = _head_syntax(type(head))
     end = head.find(syntax.head_end, 0, 65536)
     end = end if end >= 0 else min(len(head), 65536)
     title = syntax.title.search(head, 0, end)

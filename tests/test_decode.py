@@ -210,10 +210,10 @@ def test_page_info_of_a_utf16_page_without_embeds(content_type):
 def test_the_hint_test_finds_what_the_case_blind_pattern_finds(tag: str) -> None:
     """The quick test (lower-case and look for each hint) agrees with the pattern on text,
     Unicode letters whose case is an ASCII letter's included, and on bytes."""
-    from archiver.decode import _SYNTAX, _hinted
+    from archiver.decode import _head_syntax, _hinted
 
     for head in (tag, tag.encode("utf-8")):
-        syntax = _SYNTAX[type(head)]
+        syntax = _head_syntax(type(head))
         assert _hinted(syntax, head) == (syntax.hint.search(head) is not None)
 
 
