@@ -92,6 +92,12 @@ def test_timemap_route_unknown_post_or_database_is_404(ds, path):
     assert get(ds, path).status_code == 404
 
 
+def test_timemap_route_of_what_names_no_post_is_400_as_the_command_says(ds):
+    response = get(ds, "/-/timemap/archive/abc")
+    assert response.status_code == 400
+    assert response.text == "not a post URL or ID: abc"
+
+
 def test_timemap_route_of_a_text_only_post_is_404(ds, sample):
     (post,) = (
         sqlite_utils.Database(sample).execute("select id from posts where url is null").fetchone()

@@ -334,11 +334,15 @@ async def timemap(request, datasette):
     prints it, with this Datasette's own address for our snapshots."""
     from ..errors import ArchiverError
     from ..memento import LINK_FORMAT, post_timemap_text
+    from ..normalize import TEXT_ID_PREFIX
 
-    database = request.url_vars["database"]
-    post_id = post_id_sql(request.url_vars["post_id"]) or ""
+    database, named = request.url_vars["database"], request.url_vars["post_id"]
+    post_id = post_id_sql(named) or ""
     if database not in archive_databases(datasette):
         return Response.text("no such archive", status=404)
+    if parse_post_ref(named) is None and not post_id.startswith(TEXT_ID_PREFIX):
+        # As ``archive timemap`` says it; a status ID no post has is a 404 below.
+        return Response.text(f"not a post URL or ID: {named}", status=400)
     base_url = datasette.absolute_url(request, datasette.urls.path("/"))
     try:
         text = await datasette.get_database(database).execute_fn(
