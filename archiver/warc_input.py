@@ -258,7 +258,6 @@ def _utc_text(date: datetime | None) -> str | None:
     return None if utc is None else utc.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-KNOWN_ENCODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate", "br"})
 ONE_STREAM = (
     "compressed as one gzip stream, not a gzip member per record, so its records cannot be"
     " pointed at; gunzip it, or recompress it per record (warcio recompress)"
@@ -440,22 +439,58 @@ def _is_html(content_type: str | None, identified: str | None, payload: bytes) -
 
 
 def _decoded(payload: bytes, http) -> bytes:
-    """The body with chunked transfer and gzip/deflate/br content encoding removed."""
+    """The body with chunked transfer and gzip/deflate/br content encoding removed.
+
+    A body that is not in the coding its headers name, but is HTML as stored, is the page
+    as it is: tools that record a browser's decoded bodies keep the server's headers, and
+    warcio (which ``archive verify`` reads with) and replay tools read such a body as it is
+    too. One that is neither decodable nor HTML is unreadable: bytes that are not the page.
+    """
+    body = payload
+    if "chunked" in (http.get("Transfer-Encoding") or "").lower() and _chunked_from_start(body):
+        body = _undone(body, "chunked")
+    encoding = (http.get("Content-Encoding") or "").strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    try:
+        return _undone(body, encoding)
+    except _Skip:
+        from .detect import looks_like_html
+
+        if looks_like_html(body):
+            return body
+        raise
+
+
+def _undone(body: bytes, coding: str) -> bytes:
+    """``body`` with one coding removed; ``_Skip`` when it is not in that coding, or in one
+    this reader does not undo (``zstd``, stacked ``gzip, gzip``)."""
     from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
 
-    body = payload
+    readers = {
+        "chunked": lambda: ChunkedReader(io.BytesIO(body)),
+        "gzip": lambda: GzipReader(io.BytesIO(body)),
+        "x-gzip": lambda: GzipReader(io.BytesIO(body)),
+        "deflate": lambda: GzipReader(io.BytesIO(body), zlib=True),
+        "br": lambda: BrotliReader(io.BytesIO(body)),
+    }
+    if coding not in readers:
+        raise _Skip("unreadable")
     try:
-        if "chunked" in (http.get("Transfer-Encoding") or "").lower():
-            body = ChunkedReader(io.BytesIO(body)).read()
-        encoding = (http.get("Content-Encoding") or "").strip().lower()
-        if encoding not in KNOWN_ENCODINGS:  # stacked (gzip, gzip) or another coding: bytes
-            raise _Skip("unreadable")  # that are not the page, which verify reads otherwise
-        if encoding in ("gzip", "x-gzip"):
-            body = GzipReader(io.BytesIO(body)).read()
-        elif encoding == "deflate":
-            body = GzipReader(io.BytesIO(body), zlib=True).read()
-        elif encoding == "br":
-            body = BrotliReader(io.BytesIO(body)).read()
+        return readers[coding]().read()
     except OSError:
         raise _Skip("unreadable") from None
-    return body
+
+
+def _chunked_from_start(payload: bytes) -> bool:
+    """Whether warcio reads ``payload`` as chunked: when its first line (64 bytes at most) is
+    not a chunk size in hex ending in CRLF, warcio reads the whole body as not chunked (one
+    recorded de-chunked under the server's ``Transfer-Encoding: chunked``), as this does."""
+    end = payload.find(b"\n", 0, 64)
+    line = payload[: end + 1] if end >= 0 else payload[:64]
+    if not line.endswith(b"\r\n"):
+        return False
+    try:
+        return int(line[:-2].split(b";")[0], 16) <= 2**31
+    except ValueError:
+        return False

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sqlite3
 from pathlib import Path
 
+import brotli
 import pytest
 from warc_data import article, mixed_records, payload_digest, record_offsets, write_warc
 
@@ -222,19 +224,74 @@ def test_a_record_verify_could_not_read_back_is_unreadable_alone(
     assert run_cli("verify").exit_code == 0
 
 
-@pytest.mark.parametrize("coding", ["gzip, gzip", "zstd"])
+# A zstd frame: its magic number, then bytes no HTML page starts with (zstandard is not a
+# dependency, so none is compressed here).
+ZSTD_LIKE = b"\x28\xb5\x2f\xfd" + gzip.compress(b"<html>" * 50)[10:]
+
+
+@pytest.mark.parametrize(
+    ("coding", "encoded"),
+    [
+        ("gzip, gzip", lambda body: gzip.compress(gzip.compress(body))),
+        ("zstd", lambda _: ZSTD_LIKE),
+    ],
+)
 def test_a_record_in_a_coding_this_reader_does_not_undo_is_unreadable(
-    tmp_path: Path, run_cli, db_path: Path, coding: str
+    tmp_path: Path, run_cli, db_path: Path, coding: str, encoded
 ) -> None:
     """Its compressed bytes were scanned as the page: an article of binary, with no embed."""
     odd = article(2, with_embed=True)
     odd.headers = [("Content-Encoding", coding)]
+    odd.body = encoded(odd.body)
     warc = write_warc(tmp_path / "crawl.warc.gz", [odd, article(1, with_embed=True)])
     result = run_cli("scan", str(warc))
     assert result.exit_code == 0 and "1 unreadable" in result.stderr
     with sqlite3.connect(db_path) as conn:
         urls = [row[0] for row in conn.execute("select url from articles")]
     assert urls == ["https://news.example.org/story/1"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("Content-Encoding", "gzip")],
+        [("Content-Encoding", "br")],
+        [("Content-Encoding", "deflate")],
+        [("Content-Encoding", "zstd")],
+        [("Transfer-Encoding", "chunked")],
+        [("Transfer-Encoding", "chunked"), ("Content-Encoding", "gzip")],
+    ],
+)
+def test_a_page_stored_decoded_under_its_servers_coding_headers_is_scanned(
+    tmp_path: Path, run_cli, db_path: Path, headers: list[tuple[str, str]]
+) -> None:
+    """Tools that record a browser's decoded bodies keep the server's headers. Such a page
+    was skipped as unreadable; warcio (``archive verify``) and replay tools read its body as
+    it is, and so does the scan now: its embed is found and verify passes."""
+    page = article(1, with_embed=True)
+    page.headers = headers
+    warc = write_warc(tmp_path / "crawl.warc.gz", [page, article(2, with_embed=False)])
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0 and "0 unreadable" in result.stderr, result.output
+    assert counts(db_path)["embeds"] == 1
+    assert run_cli("verify").exit_code == 0
+
+
+def test_a_brotli_encoded_page_is_verified_and_exported(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """warcio's own br reader raised AttributeError with the brotli package httpx installs
+    (warcio issue #73): every ``archive verify`` and ``export`` of an archive holding a
+    br-encoded page stopped in a traceback."""
+    page = article(1, with_embed=True)
+    page.headers = [("Content-Encoding", "br")]
+    page.body = brotli.compress(page.body)
+    warc = write_warc(tmp_path / "crawl.warc.gz", [page, article(2, with_embed=False)])
+    assert run_cli("scan", str(warc)).exit_code == 0
+    assert counts(db_path)["embeds"] == 1
+    result = run_cli("verify")
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert run_cli("export", "--wacz", str(tmp_path / "out.wacz")).exit_code == 0
 
 
 @pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])

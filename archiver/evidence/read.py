@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader
 from warcio.digestverifyingreader import DigestChecker, DigestVerifyingReader
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -27,6 +28,27 @@ from ..small_files import open_regular
 from .gzip_member import GZIP_HEADER
 
 INFLATE_PIECE = 1 << 20
+
+
+class _BrotliStream:
+    """Google's brotli decompressor (the one ``httpx[brotli]`` installs) as warcio's reader
+    calls it. warcio's own sets an ``unused_data`` attribute on the decompressor it makes,
+    which only the old brotlipy package allowed (warcio issue #73): reading back any
+    ``Content-Encoding: br`` page (a crawl's, or a server's that sent br unasked) raised
+    AttributeError, and ``archive verify`` and ``archive export`` stopped in a traceback."""
+
+    unused_data = None  # a br body is one stream: nothing is read past its end
+
+    def __init__(self) -> None:
+        import brotli
+
+        self._stream = brotli.Decompressor()
+
+    def decompress(self, data: bytes) -> bytes:
+        return self._stream.process(data)
+
+
+BufferedReader.DECOMPRESSORS["br"] = _BrotliStream
 
 
 class RecordError(ArchiverError):
