@@ -277,20 +277,24 @@ def test_a_page_stored_decoded_under_its_servers_coding_headers_is_scanned(
     assert run_cli("verify").exit_code == 0
 
 
-def test_a_brotli_encoded_page_is_verified_and_exported(
-    tmp_path: Path, run_cli, db_path: Path
+@pytest.mark.parametrize(
+    ("coding", "encoded"), [("br", brotli.compress), ("x-gzip", gzip.compress)]
+)
+def test_a_page_in_br_or_x_gzip_is_verified_and_exported(
+    tmp_path: Path, run_cli, db_path: Path, coding: str, encoded
 ) -> None:
     """warcio's own br reader raised AttributeError with the brotli package httpx installs
     (warcio issue #73): every ``archive verify`` and ``export`` of an archive holding a
-    br-encoded page stopped in a traceback."""
+    br-encoded page stopped in a traceback. warcio left an ``x-gzip`` body (gzip, by its
+    other name) compressed, which the scan had decoded: verify failed such a page for ever."""
     page = article(1, with_embed=True)
-    page.headers = [("Content-Encoding", "br")]
-    page.body = brotli.compress(page.body)
+    page.headers = [("Content-Encoding", coding)]
+    page.body = encoded(page.body)
     warc = write_warc(tmp_path / "crawl.warc.gz", [page, article(2, with_embed=False)])
     assert run_cli("scan", str(warc)).exit_code == 0
     assert counts(db_path)["embeds"] == 1
     result = run_cli("verify")
-    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert result.exit_code == 0 and "OK" in result.output, result.output
     assert run_cli("export", "--wacz", str(tmp_path / "out.wacz")).exit_code == 0
 
 

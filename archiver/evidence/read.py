@@ -49,6 +49,9 @@ class _BrotliStream:
 
 
 BufferedReader.DECOMPRESSORS["br"] = _BrotliStream
+# ``x-gzip`` is gzip (RFC 9110, 8.4.1.3), and the scan reads it so: warcio left such a body
+# compressed, and the page's payload digest and embed byte ranges failed verify for ever.
+BufferedReader.DECOMPRESSORS["x-gzip"] = BufferedReader.DECOMPRESSORS["gzip"]
 
 
 class RecordError(ArchiverError):
