@@ -27,10 +27,11 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from .errors import TargetError
 from .models import WarcRecordRef
@@ -467,19 +468,29 @@ def _undone(body: bytes, coding: str) -> bytes:
     this reader does not undo (``zstd``, stacked ``gzip, gzip``)."""
     from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
 
-    readers = {
-        "chunked": lambda: ChunkedReader(io.BytesIO(body)),
-        "gzip": lambda: GzipReader(io.BytesIO(body)),
-        "x-gzip": lambda: GzipReader(io.BytesIO(body)),
-        "deflate": lambda: GzipReader(io.BytesIO(body), zlib=True),
-        "br": lambda: BrotliReader(io.BytesIO(body)),
+    readers: dict[str, Callable[[BinaryIO], Any]] = {
+        "chunked": ChunkedReader,
+        "gzip": GzipReader,
+        "x-gzip": GzipReader,
+        "br": BrotliReader,
     }
-    if coding not in readers:
-        raise _Skip("unreadable")
     try:
-        return readers[coding]().read()
-    except OSError:
+        if coding == "deflate":
+            return _inflated(body)
+        if coding in readers:
+            return readers[coding](io.BytesIO(body)).read()
+    except (OSError, zlib.error):
         raise _Skip("unreadable") from None
+    raise _Skip("unreadable")
+
+
+def _inflated(body: bytes) -> bytes:
+    """A ``deflate`` body: zlib-wrapped, as the standard has it, else raw deflate, as some
+    servers send it (warcio reads both)."""
+    try:
+        return zlib.decompress(body)
+    except zlib.error:
+        return zlib.decompress(body, -zlib.MAX_WBITS)
 
 
 def _chunked_from_start(payload: bytes) -> bool:
