@@ -148,7 +148,7 @@ def failed_entry(path: str, exc: BaseException, attempts: int) -> dict[str, Any]
 
 @dataclass
 class CrawlSummary:
-    """What ``archive crawl`` did, for its closing line and ``--json``."""
+    """What ``archive crawl`` did, for its progress lines and its closing line."""
 
     inputs: int = 0
     skipped: int = 0  # already done in an earlier run

@@ -173,8 +173,9 @@ class _HeadSyntax:
 
 @functools.cache
 def _head_syntax(kind: type) -> _HeadSyntax:
-    """The patterns for heads of one kind, compiled on first use: a head is bytes but for a
-    page decoded whole (UTF-16, or an encoding guessed), which most scans never meet."""
+    """The patterns for heads of one kind, compiled on first use: a page with an embed
+    marker has its head searched in its decoded text, any other page mostly as bytes, so a
+    one-page scan needs one kind only."""
     return _HeadSyntax(kind)
 
 

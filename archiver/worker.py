@@ -49,7 +49,7 @@ HEARTBEAT_SECONDS = 5.0
 
 @dataclass
 class Counts:
-    """What the worker did since it started, for its log lines."""
+    """What the worker did since it started, for its heartbeat row (``archive stats``)."""
 
     articles_scanned: int = 0
     posts_checked: int = 0

@@ -59,7 +59,8 @@ class RecordError(ArchiverError):
 
 
 class StoredRecord(NamedTuple):
-    """One WARC record we wrote, as read back (headers parsed, payload decoded)."""
+    """One WARC record as read back (headers parsed, payload decoded): one the archive
+    wrote, or one of a crawl's own WARC files."""
 
     record_id: str
     record_type: str
