@@ -456,11 +456,21 @@ def _decoded(payload: bytes, http) -> bytes:
     try:
         return _undone(body, encoding)
     except _Skip:
-        from .detect import looks_like_html
-
-        if looks_like_html(body):
+        if _as_stored(body, encoding):
             return body
         raise
+
+
+def _as_stored(body: bytes, coding: str) -> bool:
+    """Whether a body that ``coding`` does not undo is the page as stored: when it starts as
+    markup does (``<``, after blanks or a byte order mark) and warcio, which ``archive
+    verify`` reads with, reads it as stored too (``read_as_stored``; it does for a coding it
+    does not decode). Bytes in ``zstd``, a stacked ``gzip, gzip`` or a gzip stream broken
+    early do not start so, and are not the page."""
+    from .evidence.read import read_as_stored
+
+    starts_as_markup = body.lstrip(b" \t\r\n\f\xef\xbb\xbf")[:1] == b"<"  # blanks, a UTF-8 BOM
+    return starts_as_markup and read_as_stored(body, coding) is not False
 
 
 def _undone(body: bytes, coding: str) -> bytes:

@@ -278,6 +278,39 @@ def test_a_page_stored_decoded_under_its_servers_coding_headers_is_scanned(
     assert run_cli("verify").exit_code == 0
 
 
+def test_a_decoded_page_without_an_html_word_up_front_is_scanned_too(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """Three real crawl pages open with 10 KB of ``<style>`` or ``<script>`` (one after a
+    byte order mark and blanks): no ``<html`` or ``<body`` in their first 8 KB. Stored
+    decoded under ``Content-Encoding: gzip``, they were skipped, though warcio reads them as
+    stored: the choice is now warcio's own."""
+    page = article(1, with_embed=True)
+    page.body = b"\xef\xbb\xbf  <style>" + b"p { margin: 0 }\n" * 700 + b"</style>" + page.body
+    page.headers = [("Content-Encoding", "gzip")]
+    warc = write_warc(tmp_path / "crawl.warc.gz", [page])
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0 and "0 unreadable" in result.stderr, result.output
+    assert counts(db_path)["embeds"] == 1
+    assert run_cli("verify").exit_code == 0
+
+
+def test_a_gzip_body_broken_after_its_start_is_unreadable(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """warcio decodes such a body up to the break, so neither it nor the compressed bytes
+    are the page: nothing of it is stored, and verify passes."""
+    page = article(1, with_embed=True)
+    packed = gzip.compress(page.body * 40)
+    page.body = packed[: len(packed) // 2] + bytes(len(packed) // 2)
+    page.headers = [("Content-Encoding", "gzip")]
+    warc = write_warc(tmp_path / "crawl.warc.gz", [page, article(2, with_embed=True)])
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0 and "1 unreadable" in result.stderr, result.output
+    assert counts(db_path)["records"] == 1
+    assert run_cli("verify").exit_code == 0
+
+
 def raw_deflate(data: bytes) -> bytes:
     compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
     return compressor.compress(data) + compressor.flush()

@@ -54,6 +54,18 @@ BufferedReader.DECOMPRESSORS["br"] = _BrotliStream
 BufferedReader.DECOMPRESSORS["x-gzip"] = BufferedReader.DECOMPRESSORS["gzip"]
 
 
+def read_as_stored(body: bytes, coding: str) -> bool | None:
+    """Whether warcio, and so ``archive verify``, reads an HTTP body sent in ``coding`` as it
+    is stored: it does when that coding's reader fails on the body's first block (a body
+    recorded decoded under the server's header), not when the body starts in the coding
+    (warcio decodes it, or a part of it). None for a coding warcio does not decode."""
+    if coding.lower() not in BufferedReader.get_supported_decompressors():
+        return None
+    reader = BufferedReader(io.BytesIO(body), decomp_type=coding)
+    reader.read(1)
+    return reader.decompressor is None
+
+
 class RecordError(ArchiverError):
     """A record that is missing, truncated, or not what its row says."""
 
