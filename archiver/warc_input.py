@@ -442,10 +442,10 @@ def _is_html(content_type: str | None, identified: str | None, payload: bytes) -
 def _decoded(payload: bytes, http) -> bytes:
     """The body with chunked transfer and gzip/deflate/br content encoding removed.
 
-    A body that is not in the coding its headers name, but is HTML as stored, is the page
-    as it is: tools that record a browser's decoded bodies keep the server's headers, and
-    warcio (which ``archive verify`` reads with) and replay tools read such a body as it is
-    too. One that is neither decodable nor HTML is unreadable: bytes that are not the page.
+    A body that is not in the coding its headers name is the page as stored when it reads
+    as one (``_as_stored``): tools that record a browser's decoded bodies keep the server's
+    headers, and warcio (which ``archive verify`` reads with) and replay tools read such a
+    body as it is too. Any other that does not decode is unreadable: not the page's bytes.
     """
     body = payload
     if "chunked" in (http.get("Transfer-Encoding") or "").lower() and _chunked_from_start(body):
