@@ -447,39 +447,40 @@ def _decoded(payload: bytes, http) -> bytes:
     headers, and warcio (which ``archive verify`` reads with) and replay tools read such a
     body as it is too. Any other that does not decode is unreadable: not the page's bytes.
     """
-    body = payload
-    if "chunked" in (http.get("Transfer-Encoding") or "").lower() and _chunked_from_start(body):
-        body = _undone(body, "chunked")
+    # warcio de-chunks under ``chunked`` to the letter (not ``Chunked``, ``gzip, chunked``):
+    # a body de-chunked under any other value was stored, then failed verify for ever.
+    chunked = (http.get("Transfer-Encoding") or "").strip() == "chunked"
+    body = _dechunked(payload) if chunked else payload
     encoding = (http.get("Content-Encoding") or "").strip().lower()
     if encoding in ("", "identity"):
         return body
     try:
         return _undone(body, encoding)
     except _Skip:
-        if _as_stored(body, encoding):
+        if _as_stored(payload, body, chunked, encoding):
             return body
         raise
 
 
-def _as_stored(body: bytes, coding: str) -> bool:
-    """Whether a body that ``coding`` does not undo is the page as stored: when it starts as
-    markup does (``<``, after blanks or a byte order mark) and warcio, which ``archive
-    verify`` reads with, reads it as stored too (``read_as_stored``; it does for a coding it
-    does not decode). Bytes in ``zstd``, a stacked ``gzip, gzip`` or a gzip stream broken
-    early do not start so, and are not the page."""
-    from .evidence.read import read_as_stored
+def _as_stored(payload: bytes, body: bytes, chunked: bool, coding: str) -> bool:
+    """Whether a body (``payload`` de-chunked) that ``coding`` does not undo is the page as
+    stored: when it starts as markup does (``<``, after blanks or a byte order mark) and
+    warcio, which ``archive verify`` reads with, reads ``payload`` as exactly that body
+    (``verify_reading``: a reader warcio feeds a first line alone, under a chunked header,
+    may take it). Bytes in ``zstd``, a stacked ``gzip, gzip`` or a gzip stream broken early
+    do not start so, and are not the page."""
+    from .evidence.read import verify_reading
 
     starts_as_markup = body.lstrip(b" \t\r\n\f\xef\xbb\xbf")[:1] == b"<"  # blanks, a UTF-8 BOM
-    return starts_as_markup and read_as_stored(body, coding) is not False
+    return starts_as_markup and verify_reading(payload, chunked, coding) == body
 
 
 def _undone(body: bytes, coding: str) -> bytes:
     """``body`` with one coding removed; ``_Skip`` when it is not in that coding, or in one
     this reader does not undo (``zstd``, stacked ``gzip, gzip``)."""
-    from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
+    from fastwarc.stream_io import BrotliReader, GzipReader
 
     readers: dict[str, Callable[[BinaryIO], Any]] = {
-        "chunked": ChunkedReader,
         "gzip": GzipReader,
         "x-gzip": GzipReader,
         "br": BrotliReader,
@@ -503,15 +504,44 @@ def _inflated(body: bytes) -> bytes:
         return zlib.decompress(body, -zlib.MAX_WBITS)
 
 
-def _chunked_from_start(payload: bytes) -> bool:
-    """Whether warcio reads ``payload`` as chunked: when its first line (64 bytes at most) is
-    not a chunk size in hex ending in CRLF, warcio reads the whole body as not chunked (one
-    recorded de-chunked under the server's ``Transfer-Encoding: chunked``), as this does."""
-    end = payload.find(b"\n", 0, 64)
-    line = payload[: end + 1] if end >= 0 else payload[:64]
+def _dechunked(payload: bytes) -> bytes:
+    """``payload`` de-chunked as warcio's ``ChunkedDataReader`` (``archive verify``'s) does
+    it: chunk by chunk, chunk extensions aside. From a line that is not a chunk size (a body
+    recorded de-chunked, a bad framing) that line and all after it are read as they are; a
+    last chunk without its CRLF (trailers) is its size line and all after the two bytes read
+    for that CRLF; a chunk the end cuts is read as far as it goes. FastWARC's reader refused
+    extensions and dropped trailers: such pages were lost, or failed verify for ever."""
+    parts: list[bytes] = []
+    at = 0
+    while True:
+        end = payload.find(b"\n", at, at + 64)
+        line = payload[at : end + 1 if end >= 0 else at + 64]  # warcio's readline(64)
+        at += len(line)
+        size = _chunk_size(line)
+        if size is None:
+            return b"".join([*parts, line, payload[at:]])
+        if size == 0:
+            if payload[at : at + 2] == b"\r\n":
+                return b"".join(parts)
+            return b"".join([*parts, line, payload[at + 2 :]])
+        data = payload[at : at + max(size, 0)]
+        at += len(data)
+        if len(data) < size:
+            return b"".join([*parts, data])
+        ending = payload[at : at + 2]
+        at += len(ending)
+        if ending != b"\r\n":
+            return b"".join([*parts, line, data, payload[at:]])
+        parts.append(data)
+
+
+def _chunk_size(line: bytes) -> int | None:
+    """The chunk size a size line gives, as warcio reads it (hex before any ``;``, ending in
+    CRLF, at most 2**31), or None when warcio reads it as no size line."""
     if not line.endswith(b"\r\n"):
-        return False
+        return None
     try:
-        return int(line[:-2].split(b";")[0], 16) <= 2**31
+        size = int(line[:-2].split(b";")[0], 16)
     except ValueError:
-        return False
+        return None
+    return size if size <= 2**31 else None

@@ -9,6 +9,7 @@ header is the one part no CRC covers), and hold a WARC record whose digests matc
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import mmap
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import BufferedReader
+from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.digestverifyingreader import DigestChecker, DigestVerifyingReader
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -54,16 +55,21 @@ BufferedReader.DECOMPRESSORS["br"] = _BrotliStream
 BufferedReader.DECOMPRESSORS["x-gzip"] = BufferedReader.DECOMPRESSORS["gzip"]
 
 
-def read_as_stored(body: bytes, coding: str) -> bool | None:
-    """Whether warcio, and so ``archive verify``, reads an HTTP body sent in ``coding`` as it
-    is stored: it does when that coding's reader fails on the body's first block (a body
-    recorded decoded under the server's header), not when the body starts in the coding
-    (warcio decodes it, or a part of it). None for a coding warcio does not decode."""
-    if coding.lower() not in BufferedReader.get_supported_decompressors():
-        return None
-    reader = BufferedReader(io.BytesIO(body), decomp_type=coding)
-    reader.read(1)
-    return reader.decompressor is None
+def verify_reading(payload: bytes, chunked: bool, coding: str) -> bytes:
+    """The body ``parse_record`` (so ``archive verify``) reads from an HTTP ``payload`` as
+    stored, under ``Transfer-Encoding: chunked`` or not and ``Content-Encoding: coding``:
+    warcio's reader built as its ``content_stream`` builds it. A coding's reader that fails
+    on its first block is dropped (a body recorded decoded under the server's header is read
+    as stored); one that fails later writes to stderr, which is silenced here."""
+    coding = coding.lower()
+    decoder = coding if coding in BufferedReader.get_supported_decompressors() else None
+    stream = io.BytesIO(payload)
+    if chunked:
+        reader: BufferedReader = ChunkedDataReader(stream, decomp_type=decoder)
+    else:
+        reader = BufferedReader(stream, decomp_type=decoder)
+    with contextlib.redirect_stderr(io.StringIO()):
+        return reader.read()
 
 
 class RecordError(ArchiverError):
