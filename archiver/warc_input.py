@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from .errors import TargetError
 from .models import WarcRecordRef
@@ -477,22 +476,29 @@ def _as_stored(payload: bytes, body: bytes, chunked: bool, coding: str) -> bool:
 
 def _undone(body: bytes, coding: str) -> bytes:
     """``body`` with one coding removed; ``_Skip`` when it is not in that coding, or in one
-    this reader does not undo (``zstd``, stacked ``gzip, gzip``)."""
-    from fastwarc.stream_io import BrotliReader, GzipReader
+    this reader does not undo (``zstd``, stacked ``gzip, gzip``). Each is read as warcio
+    (``archive verify``) reads it: FastWARC's readers read every gzip member, refused junk
+    after the first, and read a br stream followed by junk, which warcio refuses."""
+    import brotli
 
-    readers: dict[str, Callable[[BinaryIO], Any]] = {
-        "gzip": GzipReader,
-        "x-gzip": GzipReader,
-        "br": BrotliReader,
+    readers: dict[str, Callable[[bytes], bytes]] = {
+        "gzip": _gunzipped,
+        "x-gzip": _gunzipped,
+        "deflate": _inflated,
+        "br": brotli.decompress,  # a stream cut, or with bytes after its end, is refused
     }
+    if coding not in readers:
+        raise _Skip("unreadable")
     try:
-        if coding == "deflate":
-            return _inflated(body)
-        if coding in readers:
-            return readers[coding](io.BytesIO(body)).read()
-    except (OSError, zlib.error):
+        return readers[coding](body)
+    except (zlib.error, brotli.error):
         raise _Skip("unreadable") from None
-    raise _Skip("unreadable")
+
+
+def _gunzipped(body: bytes) -> bytes:
+    """A gzip body's first member, as warcio reads it: what follows the member (another, or
+    junk a server appended) is not read; a member cut short is read as far as it goes."""
+    return zlib.decompressobj(zlib.MAX_WBITS + 16).decompress(body)
 
 
 def _inflated(body: bytes) -> bytes:

@@ -493,3 +493,28 @@ def test_a_decoded_page_under_a_chunked_header_is_kept_only_as_verify_reads_it(
     assert run_cli("scan", str(warc)).exit_code == 0
     result = run_cli("verify")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("coding", "encoded", "embeds"),
+    [
+        ("gzip", lambda body: gzip.compress(body) + gzip.compress(b"<p>more</p>"), 2),
+        ("x-gzip", lambda body: gzip.compress(body) + b"junk after the member\r\n", 2),
+        ("br", lambda body: brotli.compress(body) + b"junk", 1),
+    ],
+)
+def test_bytes_after_a_compressed_page_are_read_as_verify_reads_them(
+    tmp_path: Path, run_cli, db_path: Path, coding: str, encoded, embeds: int
+) -> None:
+    """warcio reads a gzip body's first member and ignores what follows it; it refuses a br
+    stream with bytes after its end (and reads the compressed bytes as they are). The scan
+    read every gzip member (verify then failed the page for ever), skipped a gzip page
+    followed by junk, and read a br page followed by junk (verify failed it for ever)."""
+    page = article(1, with_embed=True)
+    page.headers = [("Content-Encoding", coding)]
+    page.body = encoded(page.body)
+    warc = write_warc(tmp_path / "crawl.warc.gz", [page, article(2, with_embed=True)])
+    assert run_cli("scan", str(warc)).exit_code == 0
+    assert counts(db_path)["embeds"] == embeds
+    result = run_cli("verify")
+    assert result.exit_code == 0, result.output
