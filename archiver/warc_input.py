@@ -511,43 +511,9 @@ def _inflated(body: bytes) -> bytes:
 
 
 def _dechunked(payload: bytes) -> bytes:
-    """``payload`` de-chunked as warcio's ``ChunkedDataReader`` (``archive verify``'s) does
-    it: chunk by chunk, chunk extensions aside. From a line that is not a chunk size (a body
-    recorded de-chunked, a bad framing) that line and all after it are read as they are; a
-    last chunk without its CRLF (trailers) is its size line and all after the two bytes read
-    for that CRLF; a chunk the end cuts is read as far as it goes. FastWARC's reader refused
-    extensions and dropped trailers: such pages were lost, or failed verify for ever."""
-    parts: list[bytes] = []
-    at = 0
-    while True:
-        end = payload.find(b"\n", at, at + 64)
-        line = payload[at : end + 1 if end >= 0 else at + 64]  # warcio's readline(64)
-        at += len(line)
-        size = _chunk_size(line)
-        if size is None:
-            return b"".join([*parts, line, payload[at:]])
-        if size == 0:
-            if payload[at : at + 2] == b"\r\n":
-                return b"".join(parts)
-            return b"".join([*parts, line, payload[at + 2 :]])
-        data = payload[at : at + max(size, 0)]
-        at += len(data)
-        if len(data) < size:
-            return b"".join([*parts, data])
-        ending = payload[at : at + 2]
-        at += len(ending)
-        if ending != b"\r\n":
-            return b"".join([*parts, line, data, payload[at:]])
-        parts.append(data)
+    """``payload`` de-chunked by warcio's reader, which ``archive verify`` reads with:
+    FastWARC's refused chunk extensions and dropped trailers, so such pages were lost, or
+    stored and failed verify for ever. (warcio is loaded for the first chunked page.)"""
+    from .evidence.read import dechunked
 
-
-def _chunk_size(line: bytes) -> int | None:
-    """The chunk size a size line gives, as warcio reads it (hex before any ``;``, ending in
-    CRLF, at most 2**31), or None when warcio reads it as no size line."""
-    if not line.endswith(b"\r\n"):
-        return None
-    try:
-        size = int(line[:-2].split(b";")[0], 16)
-    except ValueError:
-        return None
-    return size if size <= 2**31 else None
+    return dechunked(payload)

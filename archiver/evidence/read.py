@@ -55,6 +55,13 @@ BufferedReader.DECOMPRESSORS["br"] = _BrotliStream
 BufferedReader.DECOMPRESSORS["x-gzip"] = BufferedReader.DECOMPRESSORS["gzip"]
 
 
+def dechunked(payload: bytes) -> bytes:
+    """An HTTP ``payload`` under ``Transfer-Encoding: chunked`` de-chunked as ``archive
+    verify`` reads it: by warcio's ``ChunkedDataReader``, which reads on as stored from a
+    line that is not a chunk size (a body recorded de-chunked, trailers, a bad framing)."""
+    return ChunkedDataReader(io.BytesIO(payload)).read()
+
+
 def verify_reading(payload: bytes, chunked: bool, coding: str) -> bytes:
     """The body ``parse_record`` (so ``archive verify``) reads from an HTTP ``payload`` as
     stored, under ``Transfer-Encoding: chunked`` or not and ``Content-Encoding: coding``:
