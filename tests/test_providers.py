@@ -787,3 +787,41 @@ def test_a_reply_listing_more_media_than_a_post_holds_is_cut_to_four() -> None:
     data["mediaDetails"] = data["mediaDetails"][:1] * 300
     r = parse_syndication(200, JSON, json.dumps(data).encode())
     assert len(r.media) == 4
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        pytest.param(lambda post: {**post, "__typename": "TweetWithVisibilityResults"}, id="flat"),
+        pytest.param(
+            lambda post: {
+                "__typename": "TweetWithVisibilityResults",
+                "tweet": post,
+                "limitedActionResults": {"limited_actions": [{"action": "Reply"}]},
+            },
+            id="nested",
+        ),
+    ],
+)
+def test_a_post_in_a_visibility_wrapper_is_read_as_the_post(wrap) -> None:
+    """X's wrapper for posts shown with limited actions (GraphQL ``TweetWithVisibilityResults``,
+    the post in ``tweet`` or flattened into it) was rejected as 'not a post'."""
+    body = json.dumps(wrap(json.loads(fixture("syn_text.json")))).encode()
+    r = parse_syndication(200, JSON, body)
+    plain = syn("syn_text.json")
+    assert (r.outcome, r.status, r.conclusive) == ("ok", "live", True)
+    assert (r.post_id, r.text, r.author_name, r.handle, r.created_at) == (
+        plain.post_id,
+        plain.text,
+        plain.author_name,
+        plain.handle,
+        plain.created_at,
+    )
+    assert r.payload == body
+    assert content_sha256(r) == content_sha256(plain)
+
+
+def test_a_visibility_wrapper_without_a_post_is_not_one() -> None:
+    body = b'{"__typename": "TweetWithVisibilityResults", "tweet": {"rest_id": "1"}}'
+    r = parse_syndication(200, JSON, body)
+    assert (r.outcome, r.status, r.conclusive) == ("wrong_shape", "unavailable", False)

@@ -319,12 +319,13 @@ def parse_syndication(http_status: int, content_type: str | None, body: bytes) -
     detail = _error_of(value)
     if detail and "text" not in value and "__typename" not in value:  # T8 at HTTP 200
         return _failure(p, 200, API_ERROR, f"HTTP 200 with error: {detail}", body)
+    value = _unwrapped(value)
     typename = value.get("__typename")
     if typename == "TweetTombstone" or "tombstone" in value:
         return _tombstone(value, body)
     if typename == "TweetUnavailable":
         return _unavailable(value, body)
-    if typename not in (None, "Tweet") or not isinstance(value.get("text"), str):
+    if typename not in _POST_TYPES or not isinstance(value.get("text"), str):
         keys = ", ".join(sorted(value)[:8])
         return _failure(
             p,
@@ -334,6 +335,20 @@ def parse_syndication(http_status: int, content_type: str | None, body: bytes) -
             body,
         )
     return _tweet(value, body)
+
+
+# A post, as such or in X's GraphQL wrapper for posts shown with limited actions (the post
+# itself in ``tweet``, or flattened into the wrapper like every other syndication object).
+_POST_TYPES = (None, "Tweet", "TweetWithVisibilityResults")
+
+
+def _unwrapped(value: dict) -> dict:
+    """The post inside a ``TweetWithVisibilityResults`` wrapper (``{"__typename":
+    "TweetWithVisibilityResults", "tweet": {…}}``), else ``value`` itself."""
+    inner = value.get("tweet")
+    if value.get("__typename") == "TweetWithVisibilityResults" and isinstance(inner, dict):
+        return inner
+    return value
 
 
 def _unavailable(value: dict, body: bytes) -> ProviderResult:
