@@ -825,3 +825,28 @@ def test_a_visibility_wrapper_without_a_post_is_not_one() -> None:
     body = b'{"__typename": "TweetWithVisibilityResults", "tweet": {"rest_id": "1"}}'
     r = parse_syndication(200, JSON, body)
     assert (r.outcome, r.status, r.conclusive) == ("wrong_shape", "unavailable", False)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"tombstone": None}, {"tombstone": None, "__typename": None}],
+    ids=["Tweet", "untyped"],
+)
+def test_a_null_tombstone_on_a_post_is_no_tombstone(extra: dict) -> None:
+    """A live post with ``"tombstone": null`` was read as a reasonless tombstone: never live."""
+    data = {**json.loads(fixture("syn_text.json")), **extra}
+    r = parse_syndication(200, JSON, json.dumps(data).encode())
+    assert (r.outcome, r.status, r.handle) == ("ok", "live", "ExampleDesk")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"tombstone": {"text": {"text": "This Post was deleted by the Post author. Learn more"}}},
+        {"tombstone": {}},
+        {"tombstone": "This Post was deleted by the Post author."},
+    ],
+)
+def test_a_tombstone_without_typename_is_still_one(body: dict) -> None:
+    r = parse_syndication(200, JSON, json.dumps(body).encode())
+    assert r.outcome == "tombstone"

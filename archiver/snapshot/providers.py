@@ -321,7 +321,7 @@ def parse_syndication(http_status: int, content_type: str | None, body: bytes) -
         return _failure(p, 200, API_ERROR, f"HTTP 200 with error: {detail}", body)
     value = _unwrapped(value)
     typename = value.get("__typename")
-    if typename == "TweetTombstone" or "tombstone" in value:
+    if typename == "TweetTombstone" or _has_tombstone(value):
         return _tombstone(value, body)
     if typename == "TweetUnavailable":
         return _unavailable(value, body)
@@ -349,6 +349,13 @@ def _unwrapped(value: dict) -> dict:
     if value.get("__typename") == "TweetWithVisibilityResults" and isinstance(inner, dict):
         return inner
     return value
+
+
+def _has_tombstone(value: dict) -> bool:
+    """A ``tombstone`` without ``__typename``: a tombstone object (any shape, even empty),
+    not a null one, and not on a post that has its text (``"tombstone": null`` on a live
+    post is no tombstone)."""
+    return value.get("tombstone") is not None and not isinstance(value.get("text"), str)
 
 
 def _unavailable(value: dict, body: bytes) -> ProviderResult:
