@@ -850,3 +850,19 @@ def test_a_null_tombstone_on_a_post_is_no_tombstone(extra: dict) -> None:
 def test_a_tombstone_without_typename_is_still_one(body: dict) -> None:
     r = parse_syndication(200, JSON, json.dumps(body).encode())
     assert r.outcome == "tombstone"
+
+
+@pytest.mark.parametrize("parse", [parse_syndication, parse_oembed], ids=["syndication", "oembed"])
+@pytest.mark.parametrize("ctype", [JSON, "application/json", HTML])
+def test_an_html_page_labelled_json_is_a_block_page(parse, ctype: str) -> None:
+    """A block page sent as ``application/json`` was reported as 'invalid JSON (Expecting
+    value at line 1 column 1)' rather than as the HTML page it is."""
+    r = parse(200, ctype, fixture("blocked.html"))
+    assert (r.outcome, r.status, r.conclusive, r.absent) == (
+        "not_json",
+        "unavailable",
+        False,
+        False,
+    )
+    assert "HTML page" in (r.error or "")
+    assert r.payload == fixture("blocked.html")

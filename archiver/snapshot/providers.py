@@ -145,6 +145,13 @@ def _looks_like_html(content_type: str | None, body: bytes) -> bool:
     return "html" in (content_type or "").lower() or head.startswith((b"<!doctype", b"<html", b"<"))
 
 
+def _is_markup(content_type: str | None, body: bytes) -> bool:
+    """An HTML page where JSON was asked for: by its content type, or by its first bytes
+    whatever it is labelled (a block page served as ``application/json``)."""
+    labelled_json = "json" in (content_type or "").lower()
+    return _looks_like_html(None if labelled_json else content_type, body)
+
+
 def _not_json(http_status: int, content_type: str | None) -> str:
     kind = (content_type or "").split(";")[0].strip() or "no content type"
     return f"HTTP {http_status} with an HTML page ({kind}) instead of JSON: blocked or throttled?"
@@ -290,8 +297,7 @@ def parse_syndication(http_status: int, content_type: str | None, body: bytes) -
         return _not_found(p, body)
     if http_status != 200:  # T8 JSON errors, 429, 5xx, other
         return _http_failure(p, http_status, content_type, body)
-    ctype = (content_type or "").lower()
-    if "json" not in ctype and _looks_like_html(content_type, body):  # T7
+    if _is_markup(content_type, body):  # T7
         return _failure(
             p,
             200,
@@ -625,8 +631,7 @@ def parse_oembed(http_status: int, content_type: str | None, body: bytes) -> Pro
         return _failure(p, 403, FORBIDDEN, f"HTTP 403 forbidden{detail}", body)
     if http_status != 200:
         return _http_failure(p, http_status, content_type, body)
-    ctype = (content_type or "").lower()
-    if "json" not in ctype and _looks_like_html(content_type, body):
+    if _is_markup(content_type, body):
         return _failure(p, 200, NOT_JSON, _not_json(200, content_type), body)
     value, why = _load_json(body)
     if why:
