@@ -469,6 +469,28 @@ def test_signature_display_name_with_dashes(line):
     assert (embed.handle, embed.date) == ("jlp", "2024-05-01")
 
 
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        ("Post text here— Ada Loomfield (@loomfield) May 2, 2024", "Post text here"),
+        ("Post text here&mdash; Ada Loomfield (@loomfield) May 2, 2024", "Post text here"),
+        ("Look up pic.twitter.com/Qw12Er34Ty— Ada Loomfield (@loomfield) May 2, 2024", "Look up"),
+        ("Bravo 🎉— Ada Loomfield (@loomfield) 2. Mai 2024", "Bravo 🎉"),
+        (
+            "> Post text here— Ada Loomfield (@loomfield) [May 2, 2024](https://x.com/loomfield/status/20)",
+            "Post text here",
+        ),
+    ],
+)
+def test_signature_glued_to_the_post_text(line, text):
+    """The publish markup's ``</p>&mdash; Name`` read as one run of text (``textContent``,
+    BeautifulSoup's ``get_text()``, a Markdown paragraph) glues the em dash to the post's
+    last word: the signature still starts there."""
+    (embed,) = find_posts(f"Intro.\n\n{line}\n\nAfter.\n".encode(), html=False).embeds
+    assert (embed.author, embed.handle, embed.text) == ("Ada Loomfield", "loomfield", text)
+    assert embed.date == "2024-05-02"
+
+
 def test_an_em_dash_glued_to_a_word_does_not_start_a_signature():
     text = "Intro.\n\nWhat a win—Jane Doe (@jd) said so, May 1, 2024.\n"
     assert find_posts(text.encode(), html=False).embeds == []

@@ -23,11 +23,16 @@ DASH = r"(?:—|–|&mdash;|--|-)"
 # A date as written after the handle: the rest of the line, short, with a digit in it.
 MAX_DATE_CHARS = 40
 MAX_DATE_WORDS = 6
+# An em dash right after the post's last word, then a space: the publish markup's
+# ``</p>&mdash; Name`` read as one run of text (``textContent``, BeautifulSoup's
+# ``get_text()``) glues the dash to the text. Not a hyphen or en dash (words join with
+# those), and not a dash without a space after it (``Jean—Luc``, ``a win—Jane``).
+GLUED_DASH = r"(?<=[^\s—–-])(?:—|&mdash;)(?=[^\S\n])"
 # Parsed from the right: display names may hold parentheses, colons, emoji, "(@x)" or an em
 # dash between two words ("Jean—Luc"), the one dash a name cannot start at. A handle's
 # underscores may be escaped (``(@ESA\\_Rosetta)``: Markdown from reader tools).
 SIGNATURE_RE = re.compile(
-    rf"(?:^|(?<=\s)|(?<=[.!?\"”…]))(?P<dash>{DASH})[^\S\n]*"
+    rf"(?:(?:^|(?<=\s)|(?<=[.!?\"”…]))(?P<dash>{DASH})|{GLUED_DASH})[^\S\n]*"
     r"(?P<name>(?:(?!\s[-–—]\s|(?<!\w)—|—(?!\w)|&mdash;)[^\n]){0,100}?)[^\S\n]*"
     r"\(@(?P<handle>(?:[A-Za-z0-9_]|\\_){1,15})\)[^\S\n]*"
     rf"(?P<date>(?=[^\n]{{0,{MAX_DATE_CHARS}}}?\d)[^\n@]{{1,{MAX_DATE_CHARS}}}?)[^\S\n]*$",
@@ -185,9 +190,10 @@ def find_signature(text: str) -> re.Match[str] | None:
 
 
 # The publish markup's em dash before the display name: starting a line, or after the
-# post's text on the same line (after a space or a sentence's end, with a space after it).
+# post's text on the same line (after a space, a sentence's end or the text's last word,
+# with a space after it).
 LINE_DASH = re.compile(r"[^\S\n]*(?:—|&mdash;)[^\S\n]*")
-INLINE_DASH = re.compile(r"(?<=[\s.!?\"”…])(?:—|&mdash;)[^\S\n]+")
+INLINE_DASH = re.compile(r"(?<=[^—–-])(?:—|&mdash;)[^\S\n]+")
 
 
 def em_dash_name(text: str, match: re.Match[str]) -> tuple[int, str] | None:
