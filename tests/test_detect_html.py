@@ -816,6 +816,36 @@ def test_embed_iframe_address_parked_by_a_consent_tool(parked: str) -> None:
     assert (embed.method, embed.status_id) == ("iframe", "1902045678923456790")
 
 
+@pytest.mark.parametrize(
+    ("address", "handle"),
+    [
+        ("https://platform.twitter.com/embed/Tweet.html?dnt=true&amp;id=1902045678923456790", None),
+        (
+            "https://news.example/media/oembed?url=https%3A//twitter.com/harbourdesk/status/"
+            "1902045678923456790&amp;max_width=0&amp;max_height=0&amp;hash=Xy1",
+            "harbourdesk",
+        ),
+    ],
+)
+def test_amp_iframe_is_an_iframe(address: str, handle: str | None) -> None:
+    """AMP writes every iframe as ``<amp-iframe>``: a rendered embed or a Drupal oEmbed
+    iframe on an AMP page is read as the iframe it stands for, its title included."""
+    page = (
+        "<html amp><body><article><p>Intro.</p>"
+        f'<amp-iframe src="{address}" width="550" height="360" layout="responsive" '
+        'sandbox="allow-scripts allow-same-origin" title="Harbour Desk on X: '
+        '&quot;Bridge open again.&quot; / X"><amp-img placeholder layout="fill" '
+        'src="/poster.png"></amp-img></amp-iframe><p>Outro.</p></article></body></html>'
+    )
+    (embed,) = find_posts(page).embeds
+    assert (embed.method, embed.status_id, embed.handle) == (
+        "iframe",
+        "1902045678923456790",
+        handle,
+    )
+    assert (embed.author, embed.text) == ("Harbour Desk", "Bridge open again.")
+
+
 def test_embed_markup_as_an_iframes_srcdoc() -> None:
     """A CMS that sandboxes oEmbed HTML writes it as the iframe's ``srcdoc`` (escaped)."""
     markup = html.escape(

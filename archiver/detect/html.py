@@ -387,7 +387,7 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
             found = read_blockquote(el)
             return found if found.status_id or found.text else None
         return None
-    if tag in ("iframe", "twitterwidget", "frame", "embed"):
+    if tag in IFRAME_TAGS:
         return read_iframe(el) or read_escaped_markup(el)  # the markup as ``srcdoc``
     if tag == "amp-twitter":
         return read_amp(el)
@@ -490,6 +490,9 @@ def read_amp(el: Node) -> Found | None:
 
 
 UNADDRESSED_TAGS = frozenset({"img", "link", "meta", "source", "video", "audio"})
+# Frames and players whose address or attributes hold the post; AMP writes every iframe as
+# ``<amp-iframe>`` (a Drupal oEmbed iframe, a rendered embed on an AMP page).
+IFRAME_TAGS = frozenset({"iframe", "amp-iframe", "twitterwidget", "frame", "embed"})
 
 
 def unmarked(el: Node) -> bool:
