@@ -361,6 +361,9 @@ def test_consent_blocked_javascript_stays_javascript():
         ('class="js-truncate-related-to-my-size"', False),  # a real article body (corpus 007)
         ('class="widget widget--type-tweet"', False),  # euronews' in-article embed block
         ('class="entry-content"', False),
+        ('class="site-footer"', True),
+        ('class="embed-privacy-footer"', False),  # a part of an embed: its link to the post
+        ('class="embed-footer"', False),
     ],
 )
 def test_regions_beside_the_article_by_name(attributes, beside):
@@ -370,6 +373,32 @@ def test_regions_beside_the_article_by_name(attributes, beside):
     node = parse(f"<div {attributes}></div>").css_first("div")
     assert node is not None
     assert names_a_region(node) is beside
+
+
+def test_embed_privacy_overlay_links_its_post_in_its_footer():
+    """Embed Privacy (WordPress) replaces an oEmbed with a "Click here to display content
+    from X" overlay whose footer links the post; the embed itself waits in a script."""
+    page = (
+        "<html><body><article><p>Intro.</p>"
+        '<div class="embed-privacy-container is-disabled embed-x" data-embed-id="oembed_0a1b"'
+        ' data-embed-provider="x"><button type="button" class="embed-privacy-enable '
+        'screen-reader-text">Display content from X</button><div class="embed-privacy-overlay">'
+        '<div class="embed-privacy-inner"><p>Click here to display content from X.</p>'
+        '<p class="embed-privacy-input-wrapper"><input id="ep-x-0a1b" type="checkbox" '
+        'class="embed-privacy-input" data-embed-provider="x"><label for="ep-x-0a1b">Always '
+        'display content from X</label></p></div><div class="embed-privacy-footer">'
+        '<span class="embed-privacy-url"><a href="https://x.com/harbourdesk/status/'
+        '1902112345690123456">Open post directly</a></span></div></div>'
+        '<div class="embed-privacy-content"><script>var _oembed_0a1b = '
+        '\'{\\"embed\\":\\"&lt;blockquote class=&quot;twitter-tweet&quot;&gt;\\"}\';'
+        "</script></div></div><p>More.</p></article></body></html>"
+    )
+    (embed,) = find_posts(page).embeds
+    assert (embed.method, embed.status_id, embed.handle) == (
+        "placeholder",
+        "1902112345690123456",
+        "harbourdesk",
+    )
 
 
 @pytest.mark.parametrize(

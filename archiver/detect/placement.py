@@ -49,6 +49,7 @@ REGION_NAMES = frozenset(
     {"widget-area", "hot-on-twitter", "most-read", "most-viewed"}
     | {f"{when}-{what}" for when in ("latest", "recent") for what in ("tweet", "tweets", "posts")}
 )
+EMBED_PART = "embed"
 OUTSIDE_TAGS = frozenset({"aside", "nav", "footer"})
 OUTSIDE_ROLES = frozenset({"complementary", "navigation", "contentinfo"})
 NAME_PREFIXES = frozenset({"js", "c", "o", "l", "m", "u", "is", "has"})
@@ -58,10 +59,12 @@ INTENT_ACTION = re.compile(r"/intent/(?:retweet|like|favorite)|/intent/tweet\?in
 
 
 def names_a_region(node: Node) -> bool:
-    """True when an element's class, id or role names a region beside the article."""
+    """True when an element's class, id or role names a region beside the article. A name
+    holding the word "embed" names a part of an embed (Embed Privacy's
+    ``embed-privacy-footer`` holds the link to the post), not of the page."""
     if node.tag in OUTSIDE_TAGS or (get(node, "role") or "").lower() in OUTSIDE_ROLES:
         return True
-    named = _name_words(node)
+    named = [words for words in _name_words(node) if EMBED_PART not in words]
     return any(words[0] in FEED_WORDS or words[-1] in FEED_WORDS for words in named) or any(
         "-".join(words) in REGION_NAMES for words in named
     )
