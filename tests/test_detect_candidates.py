@@ -47,6 +47,11 @@ def accepted(el: Node, hints: PageHints) -> bool:
     values = [v or "" for v in el.attributes.values()]
     if el.tag == "blockquote" or any(w in v for v in values for w in ("status", "weet", "witter")):
         return True
+    x_figure = {"wp-block-embed-x", "is-provider-x"} & set(
+        (el.attributes.get("class") or "").split()
+    )
+    if el.tag == "figure" and x_figure:
+        return True
     ids = any(name in el.attributes for name in ("data-tweet-id", "data-tweetid", "data-tweet"))
     words = ("/status", "[tweet", *(("{{<", "{%") if hints.generators else ()))
     text_url = any(word in t for t in _text_children(el) for word in words)

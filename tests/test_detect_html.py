@@ -846,6 +846,46 @@ def test_amp_iframe_is_an_iframe(address: str, handle: str | None) -> None:
     assert (embed.author, embed.text) == ("Harbour Desk", "Bridge open again.")
 
 
+X_FIGURE = (
+    '<figure class="wp-block-embed is-type-rich is-provider-x wp-block-embed-x">'
+    '<div class="wp-block-embed__wrapper">\n{inner}\n</div><figcaption class="wp-element-caption">'
+    "<em>The mayor on the bridge.</em></figcaption></figure>"
+)
+
+
+@pytest.mark.parametrize(
+    ("inner", "text"),
+    [
+        ("https://twitter.com/harbourdesk/status/1902045678923456790", None),
+        (
+            '<a href="https://x.com/harbourdesk/status/1902045678923456790">'
+            "https://x.com/harbourdesk/status/1902045678923456790</a>",
+            None,
+        ),
+        (
+            '<div class="embed-x"><blockquote class="twitter-tweet" data-width="500" '
+            'data-dnt="true"><p lang="en" dir="ltr">Bridge open again.</p>&mdash; Harbour Desk '
+            '(@harbourdesk) <a href="https://twitter.com/harbourdesk/status/1902045678923456790'
+            '?ref_src=twsrc%5Etfw">March 18, 2025</a></blockquote></div>',
+            "Bridge open again.",
+        ),
+    ],
+)
+def test_wordpress_embed_figure_of_provider_x(inner: str, text: str | None) -> None:
+    """WordPress names the provider of a post's embed "X" now (``is-provider-x
+    wp-block-embed-x``, no class naming twitter): the figure is a WordPress embed like the
+    ``is-provider-twitter`` one, with a bare URL (oEmbed failed) or the publish markup."""
+    page = f"<html><body><article><p>Intro.</p>{X_FIGURE.format(inner=inner)}<p>Outro.</p>"
+    (embed,) = find_posts(page + "</article></body></html>").embeds
+    assert (embed.method, embed.status_id, embed.handle, embed.text) == (
+        "wordpress",
+        "1902045678923456790",
+        "harbourdesk",
+        text,
+    )
+    assert embed.raw.startswith("<figure")
+
+
 def test_embed_markup_as_an_iframes_srcdoc() -> None:
     """A CMS that sandboxes oEmbed HTML writes it as the iframe's ``srcdoc`` (escaped)."""
     markup = html.escape(

@@ -1,7 +1,8 @@
 """The candidate elements of a page: the only elements the HTML detector judges.
 
 Every embed element carries its post in an attribute value (a status URL, an embed URL, a
-twitter class) or an ID attribute; only a class-less blockquote may carry neither. So the
+twitter class) or an ID attribute; only a class-less blockquote, and WordPress's embed
+figure of a post whose provider is named "X", may carry neither. So the
 core test is: a ``<blockquote>``, or an element with an attribute value holding ``status``,
 ``weet`` or ``witter``. The other tests run only when the page's bytes show they can find
 something (``prefilter.PageHints``):
@@ -41,6 +42,8 @@ _UP_TO_BREAK = re.compile(rb".*[\t\n\f\r >]", re.S)
 _UP_TO_NAME_STOP = re.compile(rb".*[\t\n\f\r \"'<>/=]", re.S)
 SPACE = b"\t\n\f\r "
 NAME_WINDOW = 256
+X_FIGURE_CLASSES = frozenset({"wp-block-embed-x", "is-provider-x"})
+X_FIGURE_SELECTOR = ", ".join(f"figure.{name}" for name in sorted(X_FIGURE_CLASSES))
 
 
 def attribute_names(markup: bytes, words: tuple[str, ...] = CORE_WORDS) -> set[tuple[str, str]]:
@@ -136,8 +139,14 @@ def _holds(value: str | None, words: tuple[str, ...]) -> bool:
     return value is not None and any(word in value for word in words)
 
 
+def is_x_figure(el: Node) -> bool:
+    """WordPress's embed figure for a post whose oEmbed provider answers as "X"
+    (``is-provider-x wp-block-embed-x``): no attribute value of it names twitter."""
+    return el.tag == "figure" and not X_FIGURE_CLASSES.isdisjoint((get(el, "class") or "").split())
+
+
 def _core(el: Node) -> bool:
-    if el.tag == "blockquote":
+    if el.tag == "blockquote" or is_x_figure(el):
         return True
     # One string (no word holds a NUL, so none is found across two values).
     values = "\0".join(attribute_values(el))
@@ -178,7 +187,7 @@ def selector(
     is then a candidate (the tests in Python decide)."""
     if not all(name.isascii() for name, _ in [*names, *encoded]):
         return "*"
-    parts = ["blockquote"]
+    parts = ["blockquote", X_FIGURE_SELECTOR]
     parts += [f'[{css_name(n)}*="{w}"]' for n, w in sorted(names)]
     if hints.id_attributes:
         parts += [f"[{name}]" for name in ID_ATTRS]

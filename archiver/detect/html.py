@@ -48,7 +48,7 @@ from ..urls import (
     parse_post_ref,
     valid_id,
 )
-from .candidates import candidates
+from .candidates import candidates, is_x_figure
 from .dom import (
     AncestorCount,
     Node,
@@ -397,7 +397,9 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
         return read_data_attrs(el)
     if "react-tweet" in cls:
         return read_card(el)
-    if tag == "figure" and ("wp-block-embed-twitter" in cls or "is-provider-twitter" in cls):
+    if tag == "figure" and (
+        "wp-block-embed-twitter" in cls or "is-provider-twitter" in cls or is_x_figure(el)
+    ):
         return read_wordpress_figure(el)
     classes_here = set(cls.split())
     if classes_here & STRONG_CLASSES and classes_here.isdisjoint({"twitter-timeline"}):
