@@ -238,7 +238,7 @@ def test_a_signature_date_that_fits_a_format_never_builds_the_time_zone_tables()
     code = (
         "from archiver.detect.signature import parse_date\n"
         "from dateparser import timezone_parser\n"
-        "assert parse_date('26. Mai 2019', 'de') == '2019-05-26'\n"
+        "assert parse_date('18 มีนาคม 2025', 'th') == '2025-03-18'\n"  # dateparser's
         "print(timezone_parser._build_tz_regexes.cache_info().currsize)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -246,16 +246,26 @@ def test_a_signature_date_that_fits_a_format_never_builds_the_time_zone_tables()
     assert done.stdout.strip() == "0"
 
 
-def test_dateparser_is_imported_only_for_a_non_english_date():
+THAI_EMBED = (
+    '<html lang="th"><body><blockquote class="twitter-tweet"><p>ข่าว</p>&mdash; Ada (@ada) '
+    '<a href="https://twitter.com/ada/status/1902022530000000000">18 มีนาคม 2025</a>'
+    "</blockquote></body></html>"
+)
+
+
+def test_dateparser_is_imported_only_for_a_date_the_tables_cannot_read(tmp_path):
     code = (
         "import sys\n"
         "from archiver.detect import find_posts\n"
         "page = open(sys.argv[1], 'rb').read()\n"
-        "assert find_posts(page).embeds\n"
+        "assert find_posts(page).embeds[0].date\n"
         "print('dateparser' in sys.modules)\n"
     )
     english = Path(__file__).parent / "fixtures" / "html" / "bq_2019_refsrc.html"
-    for page, imported in ((english, "False"), (WORLD / "lazy_x_template_hu.html", "True")):
+    thai = tmp_path / "thai.html"
+    thai.write_text(THAI_EMBED, encoding="utf-8")
+    hungarian = WORLD / "lazy_x_template_hu.html"  # 2025. március 18.: the tables read it
+    for page, imported in ((english, "False"), (hungarian, "False"), (thai, "True")):
         run = subprocess.run(
             [sys.executable, "-c", code, str(page)], capture_output=True, text=True, check=True
         )
