@@ -110,3 +110,33 @@ def test_a_configured_warc_dir_is_found(run_cli, config_file, db_path, tmp_path,
     assert get(Datasette([str(db_path)]), "/-/archiver/evidence/archive/1").status_code == 500
     monkeypatch.setenv(WARC_DIR_ENV, str(warc_dir))  # as archive serve sets it from the config
     assert get(Datasette([str(db_path)]), "/-/archiver/evidence/archive/1").status_code == 200
+
+
+class _NoShmFiles:
+    """``sqlite3`` where, as in a directory the server cannot write, a WAL archive opens only
+    as immutable: SQLite cannot make the ``-shm`` file it reads the archive through."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def connect(self, database, *args, **kwargs):
+        if "immutable=1" not in database:
+            raise self.real.OperationalError("attempt to write a readonly database")
+        return self.real.connect(database, *args, **kwargs)
+
+
+def test_an_archive_served_immutable_keeps_its_routes(ds, db_path, monkeypatch) -> None:
+    import sqlite3
+
+    from archiver.datasette import plugin
+
+    monkeypatch.setattr(plugin, "sqlite3", _NoShmFiles(sqlite3))
+    served = Datasette(immutables=[str(db_path)])
+    assert asyncio.run(served.client.get("/-/archiver/evidence/archive/1")).status_code == 200
+    card = asyncio.run(served.client.get(f"/archive/posts/{POST}")).text
+    assert f"/-/archiver/wacz/archive/{POST}" in card and f"/-/timemap/archive/{POST}" in card
+    wacz = asyncio.run(served.client.get(f"/-/archiver/wacz/archive/{POST}"))
+    assert wacz.status_code == 200 and wacz.content.startswith(b"PK")

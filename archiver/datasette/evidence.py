@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import os
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -161,7 +160,9 @@ async def post_wacz(request: Any, datasette: Any) -> Response:
     warc_dir = _warc_dir(datasette, db.path)
 
     def build() -> bytes:
-        conn = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True)
+        from .plugin import read_only_connection
+
+        conn = read_only_connection(db)
         try:
             with tempfile.TemporaryDirectory() as scratch:
                 out = Path(scratch) / "post.wacz"

@@ -74,12 +74,21 @@ def archive_databases(datasette: Any) -> list[str]:
     return names
 
 
+def read_only_connection(database: Any) -> sqlite3.Connection:
+    """A connection of the plugin's own to a Datasette database: read-only, and immutable
+    when Datasette serves the file so (``archive serve`` of an archive in a directory it
+    cannot write, where SQLite cannot make the ``-shm`` file a WAL archive is read
+    through: every read failed with 'attempt to write a readonly database')."""
+    immutable = not getattr(database, "is_mutable", True)
+    options = "?mode=ro&immutable=1" if immutable else "?mode=ro"
+    return sqlite3.connect(Path(database.path).resolve().as_uri() + options, uri=True)
+
+
 def _is_archive(database: Any) -> bool:
     if getattr(database, "is_memory", False) or not getattr(database, "path", None):
         return False
-    uri = Path(database.path).resolve().as_uri() + "?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = read_only_connection(database)
         try:
             names = {row[0] for row in conn.execute("select name from sqlite_master")}
         finally:
