@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+import re
 import stat
 import sys
 from collections import deque
@@ -189,7 +190,17 @@ def _expand(item: str) -> Iterator[Target]:
     elif path.exists():
         yield Target("warc" if is_warc_path(item) else "file", str(path), item)
     else:
-        yield Target("error", "no such file or directory", item)
+        yield Target("error", "no such file or directory" + _scheme_hint(item), item)
+
+
+# A host name (with a dot) or IPv4 address, then a port or a path: ``www.bbc.co.uk``,
+# ``example.com/news/a``, ``127.0.0.1:8000/a``. A file name alone (``story.html``) is not one.
+LOOKS_LIKE_HOST = re.compile(r"(?:www\.[^/\s]+|[\w-]+(?:\.[\w-]+)+(?::[0-9]+)?/.*|[\w.-]+:[0-9]+)")
+
+
+def _scheme_hint(item: str) -> str:
+    """For a missing path that reads as an address without its scheme, what it lacks."""
+    return " (a URL needs http:// or https://)" if LOOKS_LIKE_HOST.fullmatch(item) else ""
 
 
 def page_files(

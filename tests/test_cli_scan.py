@@ -123,6 +123,26 @@ def test_missing_unreadable_and_scheme_errors(run_cli, tmp_path):
     assert "unsupported URL scheme 'ftp'" in result.output
 
 
+@pytest.mark.parametrize(
+    ("target", "hinted"),
+    [
+        ("www.example.com", True),
+        ("example.com/news/a.html", True),
+        ("127.0.0.1:8765/news/story.html", True),
+        ("story.html", False),
+        ("pages/story.html", False),
+    ],
+)
+def test_an_address_without_its_scheme_is_told_what_it_lacks(run_cli, target, hinted):
+    result = run_cli("scan", target)
+    assert result.exit_code == 1
+    (line,) = [line for line in result.output.splitlines() if target in line]
+    assert line.endswith("no such file or directory" + HINT * hinted)
+
+
+HINT = " (a URL needs http:// or https://)"
+
+
 def test_an_empty_target_is_named_as_such(run_cli, tmp_path):
     """``archive scan ""`` (an unset shell variable): before, "cannot read directory"."""
     result = run_cli("scan", "", " ")
