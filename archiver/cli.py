@@ -401,7 +401,8 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
             f"{run.last_beat_at}): {run.articles_scanned} articles scanned, "
             f"{run.posts_checked} posts checked, {run.errors} errors"
         )
-    click.echo(f"queue: {counts['queued']} article(s) waiting for a scan")
+    later = counts["queued"] - counts["due"]
+    click.echo(f"queue: {counts['due']} article(s) due for a scan, {later} scheduled later")
     for line in post_lines(db, show_posts):
         click.echo(line)
 

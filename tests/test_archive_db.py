@@ -432,3 +432,16 @@ def test_an_index_that_broke_off_forgets_no_child_and_a_broken_child_keeps_no_va
     assert load_sitemap_children(db, "idx")[names[1].url].validators == Validators()
     record_listing(db, "idx", Listing(root, children=names[:2]))
     assert sorted(load_sitemap_children(db, "idx")) == [child.url for child in names[:2]]
+
+
+def test_stats_tells_due_articles_from_those_scheduled_later(run_cli, db_path):
+    from archiver.db import enqueue_articles
+
+    db = open_database(db_path)
+    assert enqueue_articles(db, ["https://news.example/a", "https://news.example/b"], "feed") == 2
+    with db.conn:  # b was scanned: its next scan comes later
+        db.conn.execute("update articles set next_scan_at = '2999-01-01T00:00:00Z' where id = 2")
+    db.conn.close()
+    result = run_cli("stats")
+    assert "queue: 1 article(s) due for a scan, 1 scheduled later" in result.output
+    assert '"due": 1' in run_cli("stats", "--json").output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple, TypedDict
 
+from ..clock import utcnow
 from .connection import Archive
 
 
@@ -18,7 +19,8 @@ class Counts(TypedDict):
     posts_by_status: dict[str, int]
     snapshots: int
     checks: int
-    queued: int
+    queued: int  # articles with a next scan time: due now or later
+    due: int  # of those, the ones whose time has come
 
 
 class PostLine(NamedTuple):
@@ -50,6 +52,11 @@ def stats(db: Archive) -> Counts:
         "snapshots": one("select count(*) from snapshots"),
         "checks": one("select count(*) from checks"),
         "queued": one("select count(*) from articles where next_scan_at is not null"),
+        "due": int(
+            db.conn.execute(
+                "select count(*) from articles where next_scan_at <= ?", (utcnow(),)
+            ).fetchone()[0]
+        ),
     }
 
 
