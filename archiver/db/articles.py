@@ -19,8 +19,9 @@ from .records import record_row
 def save_scan(db: Archive, record: ScanRecord) -> int:
     """Save one scan in one transaction; returns the article id.
 
-    Re-saving an unchanged article adds a ``scans`` row and nothing else. Embeds no longer on
-    the page are kept and marked ``removed_at``; a failed scan leaves the embeds untouched.
+    Re-saving an unchanged article adds a ``scans`` row (and its page's ``records`` row when
+    the page was kept). Embeds no longer on the page are kept and marked ``removed_at``; a
+    failed scan leaves the embeds untouched.
     """
     try:
         with transaction(db) as conn:
