@@ -445,3 +445,30 @@ def test_stats_tells_due_articles_from_those_scheduled_later(run_cli, db_path):
     result = run_cli("stats")
     assert "queue: 1 article(s) due for a scan, 1 scheduled later" in result.output
     assert '"due": 1' in run_cli("stats", "--json").output
+
+
+def test_an_archive_in_a_missing_directory_names_the_directory(tmp_path):
+    from click.testing import CliRunner
+
+    from archiver.cli import cli
+
+    where = tmp_path / "no" / "such" / "archive.db"
+    result = CliRunner().invoke(cli, ["init", "--db", str(where)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {where}: cannot open archive (unable to open database file:"
+        f" no such directory {where.parent})\n"
+    )
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_read_only_directory_is_named_when_sqlite_cannot_write_there(tmp_path, monkeypatch):
+    from archiver.db import connection
+
+    path = tmp_path / "archive.db"
+    path.touch()
+    monkeypatch.setattr(connection.os, "access", lambda where, mode: where != tmp_path)
+    problem = connection._open_problem(
+        path, sqlite3.OperationalError("attempt to write a readonly database")
+    )
+    assert problem.endswith(f": the directory {tmp_path} is not writable")

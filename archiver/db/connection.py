@@ -18,6 +18,7 @@ nothing (``connect_read_only``), so an archive in a read-only file or directory 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -79,8 +80,20 @@ def connect(path: str | Path) -> sqlite3.Connection:
         if not applied.issuperset(migrations.names):
             _migrate(conn)  # checks again in its transaction: another process may have been first
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path}: cannot open archive ({exc})") from None
+        raise DatabaseError(f"{path}: cannot open archive ({_open_problem(path, exc)})") from None
     return conn
+
+
+def _open_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """SQLite's reason, with the directory it does not name: 'unable to open database file'
+    for a directory that does not exist, 'attempt to write a readonly database' for one
+    where the archive's ``-wal`` file cannot be made."""
+    parent = path.absolute().parent
+    if not parent.is_dir():
+        return f"{exc}: no such directory {parent}"
+    if "readonly" in str(exc) and os.access(path, os.W_OK) and not os.access(parent, os.W_OK):
+        return f"{exc}: the directory {parent} is not writable"
+    return str(exc)
 
 
 def connect_read_only(path: str | Path) -> sqlite3.Connection:
