@@ -159,9 +159,10 @@ def init(db_path: str | None, config_path: str | None) -> None:
 def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_snapshots) -> None:
     """Find embedded posts in articles and store them.
 
-    TARGETS are http(s) URLs, .html/.htm/.txt/.md files, directories (scanned
-    recursively), .warc/.warc.gz files (every HTML response record) or - for
-    standard input. Exits 1 when some targets failed (the others are still
+    TARGETS are http(s) URLs, files (any name; .txt/.md/.markdown ones are
+    read as text), directories (their .html/.htm/.xhtml/.txt/.md/.markdown
+    files, recursively), .warc/.warc.gz files (every HTML response record) or -
+    for standard input. Exits 1 when some targets failed (the others are still
     stored).
 
     \b
@@ -608,7 +609,11 @@ def verify(db_path, config_path) -> None:
 @click.option("--wacz", "out", required=True, type=click.Path(dir_okay=False), help="WACZ file.")
 @click.option("--post", "posts", multiple=True, help="A post URL or ID (repeatable).")
 @click.option("--article", "articles", multiple=True, help="An article URL (repeatable).")
-@click.option("--since", help="Only records captured on or after this date (YYYY-MM-DD).")
+@click.option(
+    "--since",
+    help="Only records captured on or after this date or time (YYYY-MM-DD, or ISO 8601 with"
+    " an offset; UTC without one).",
+)
 @click.option("--db", "db_path", help=DB_HELP)
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 def export(out, posts, articles, since, db_path, config_path) -> None:
