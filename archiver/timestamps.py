@@ -177,7 +177,10 @@ def _token_info(response: TimeStampResponse) -> TimeStampTokenInfo:
 
 
 def _not_a_reply(exc: Exception) -> TimestampError:
-    return TimestampError(f"not an RFC 3161 TimeStampResp ({exc})")
+    """The library's reason, without the parser's internal state it may append (``ASN.1
+    parse error: ParseError { kind: UnexpectedTag { actual: Tag { … } } }``)."""
+    reason = str(exc).split(" { ", 1)[0].removesuffix(": ParseError")
+    return TimestampError(f"not an RFC 3161 TimeStampResp ({reason})")
 
 
 def load_trust_anchors(pem: bytes, where: str) -> list[x509.Certificate]:

@@ -174,3 +174,12 @@ def test_a_bad_ca_file_is_one_line():
 
 def test_manifest_records_are_json_ready():
     assert json.loads(build_manifest([], None, "2026-12-02T08:00:00Z"))["records"] == []
+
+
+def test_a_reply_that_is_no_der_is_one_plain_reason():
+    """The parser's error carries its internal state (``ParseError { kind: UnexpectedTag {
+    actual: Tag { value: 28, … } } }``): only its reason is shown."""
+    data = b"{}"
+    with pytest.raises(TimestampError) as raised:
+        read_token(b"<html>not a token</html>", timestamp_query(data), data)
+    assert str(raised.value) == "not an RFC 3161 TimeStampResp (ASN.1 parse error)"
