@@ -44,8 +44,8 @@ def words(values: list[str] | None) -> list[str]:
 
 
 def language_row(language: str) -> str:
-    """One language's entry: its twelve months' names, then its filler words, then its year
-    words, each a space-separated string."""
+    """One language's entry: its twelve months' names, then its filler words (those it reads
+    as "of"), then its year words, each a space-separated string."""
     info = importlib.import_module(f"dateparser.data.date_translation_data.{language}").info
     taken: set[str] = set()  # a name under two months counts for the first (as dateparser)
     months = []
@@ -53,8 +53,17 @@ def language_row(language: str) -> str:
         names = [n for n in words(info[month]) if len(n) >= MIN_MONTH_CHARS and n not in taken]
         taken.update(names)
         months.append(" ".join(names))
-    fillers = " ".join(words((info.get("skip") or []) + (info.get("pertain") or [])))
-    years = " ".join(words(info.get("year")))
+    # Only the words dateparser reads as "of" (``18 de marzo de 2025``): a skip word may mean
+    # more to it (Arabic ``مساءً`` is "pm"; ``18 en enero en 2025`` reads as no date).
+    fillers = " ".join(words(info.get("pertain")))
+    # Not a year word that reads, after a number, as a relative date (Hungarian ``2025 éve``:
+    # 2025 years ago).
+    relative = [p for ps in (info.get("relative-type-regex") or {}).values() for p in ps]
+    years = " ".join(
+        word
+        for word in words(info.get("year"))
+        if not any(re.fullmatch(p, f"1 {word}", flags=re.IGNORECASE) for p in relative)
+    )
     return f"    {language!r}: {tuple([*months, fillers, years])!r},"
 
 

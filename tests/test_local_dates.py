@@ -11,6 +11,7 @@ import os
 import random
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,33 @@ def test_the_shapes_embeds_write_are_read_from_the_tables(value, expected):
 )
 def test_dates_the_tables_cannot_vouch_for_go_to_dateparser(value, hint):
     assert table_date(value, flattened(value, hint)) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("18 जन॰ 2025", "mr"),  # January in Hindi; Marathi splits off "॰": जन is जून, June
+        ("2025. जन॰ 7.", "ne"),
+        ("18 jan 2025 éve", None),  # "2025 éve": 2025 years ago
+        ("18 مساءً مارس 2025", None),  # a skip word that is also "pm"
+        ("18 en marzo en 2025", "es"),
+        ("18 th march th 2025", "en"),
+        ("18 NİSAN 2025", "tr"),  # dateparser fails (KeyError): not the tables' to read
+        ("18 auguſt 2025", None),
+        ("2025年3월 18日", None),  # Korean signs in a Japanese date: dateparser reads none
+        ("2025년 3月18일", "ko"),
+    ],
+)
+def test_the_tables_read_a_date_only_as_dateparser_does(value, hint):
+    mine = table_date(value, flattened(value, hint))
+    assert mine is None or mine == _any_locale(value, hint)
+
+
+def test_a_decomposed_month_name_is_the_composed_one():
+    value = "18 Ma\u0308rz 2025"
+    assert (
+        table_date(value, flattened(value, "de")) == _any_locale(value, "de") == date(2025, 3, 18)
+    )
 
 
 def test_a_german_date_does_not_import_dateparser():
