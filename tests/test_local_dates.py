@@ -155,3 +155,12 @@ def test_a_german_date_does_not_import_dateparser():
 def test_the_table_is_the_installed_dateparsers():
     check = [sys.executable, str(ROOT / "scripts" / "month_table.py"), "--check"]
     assert subprocess.run(check).returncode == 0, "run scripts/month_table.py again"
+
+
+def test_a_date_dateparser_fails_on_leaves_the_embed_without_a_date():
+    """Upper-case Turkish: dateparser raised KeyError, and the page's detection failed."""
+    from archiver.detect import find_posts
+
+    text = "Köprü kapandı.\n— Ada (@ada) 18 NİSAN 2025\n"
+    (embed,) = find_posts(text, html=False).embeds
+    assert embed.handle == "ada" and embed.date_text == "18 NİSAN 2025" and embed.date is None

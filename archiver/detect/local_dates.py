@@ -1,6 +1,6 @@
 """Signature dates of the common locales, read without dateparser.
 
-Importing dateparser and loading a language's data costs 0.1-0.5 s in each process, on the
+Importing dateparser and loading a language's data costs 0.09-0.48 s in each process, on the
 first date of each script: a crawl's worker processes paid it again for every language
 they met. The shapes that embeds write (``26. Mai 2019``, ``18 de marzo de 2025``,
 ``18 марта 2025 г.``, ``2025. március 18.``, ``2025年3月18日``) are read here with the

@@ -6,8 +6,8 @@ handle in ``(@…)``, then the date as the page's locale writes it (``March 18, 
 of the line holding a four-digit year. The date's text is kept as shown; it is also parsed to ISO
 where possible: English month names by a table of the twelve names, the shapes embeds write
 in other locales by dateparser's month names (``local_dates``), and anything else by
-``dateparser`` itself (imported on the first such date only: it costs about 70 ms to import
-and its language data 0.02-0.4 s more on first use), trying the page's language, then the
+``dateparser`` itself (imported on the first such date only: with its language data, 0.09-0.48 s
+in each process on the first date of each script), trying the page's language, then the
 languages of the date's script.
 """
 
@@ -156,7 +156,9 @@ def _any_locale(value: str, hint: str | None) -> date | None:
                 parsed = dateparser.parse(
                     value, date_formats=formats, languages=languages, settings=settings
                 )
-            except ValueError:  # a language dateparser does not know
+            # A language dateparser does not know (ValueError), or a word its normalising
+            # breaks (KeyError: upper-case Turkish ``NİSAN`` lower-cases to ``ni̇san``).
+            except (ValueError, KeyError):
                 break
             if parsed:
                 return parsed.date()
