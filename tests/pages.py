@@ -20,3 +20,11 @@ def embed_page(
     extra: str = "",
 ) -> str:
     return EMBED_PAGE.format(id=post_id, text=text, title=title, extra=extra)
+
+
+def sole_embed(page: str, *fields: str) -> tuple:
+    """The ``fields`` of the one embed ``find_posts`` finds in ``page``."""
+    from archiver.detect import find_posts
+
+    (embed,) = find_posts(page).embeds
+    return tuple(getattr(embed, field) for field in fields)
