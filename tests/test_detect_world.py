@@ -375,6 +375,11 @@ def test_consent_blocked_javascript_stays_javascript():
         ('class="site-footer"', True),
         ('class="embed-privacy-footer"', False),  # a part of an embed: its link to the post
         ('class="embed-footer"', False),
+        # The site's own posts beside the article, named with "embed": still regions.
+        ('class="twitter-embed-feed"', True),
+        ('class="embed-sidebar"', True),
+        ('class="sidebar-embed"', True),
+        ('class="footer-embed-widgets"', True),
     ],
 )
 def test_regions_beside_the_article_by_name(attributes, beside):

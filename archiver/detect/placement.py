@@ -49,7 +49,11 @@ REGION_NAMES = frozenset(
     {"widget-area", "hot-on-twitter", "most-read", "most-viewed"}
     | {f"{when}-{what}" for when in ("latest", "recent") for what in ("tweet", "tweets", "posts")}
 )
+# In a name holding the word "embed", "footer" names a part of the embed (Embed Privacy's
+# ``embed-privacy-footer`` holds the link to the post); every other region word still names
+# a region (``twitter-embed-feed``, ``embed-sidebar``: the site's own posts beside the article).
 EMBED_PART = "embed"
+EMBED_PART_WORDS = frozenset({"footer"})
 OUTSIDE_TAGS = frozenset({"aside", "nav", "footer"})
 OUTSIDE_ROLES = frozenset({"complementary", "navigation", "contentinfo"})
 NAME_PREFIXES = frozenset({"js", "c", "o", "l", "m", "u", "is", "has"})
@@ -59,15 +63,17 @@ INTENT_ACTION = re.compile(r"/intent/(?:retweet|like|favorite)|/intent/tweet\?in
 
 
 def names_a_region(node: Node) -> bool:
-    """True when an element's class, id or role names a region beside the article. A name
-    holding the word "embed" names a part of an embed (Embed Privacy's
-    ``embed-privacy-footer`` holds the link to the post), not of the page."""
+    """True when an element's class, id or role names a region beside the article. A
+    footer named as an embed's (``embed-privacy-footer``, ``embed-footer``) is a part of
+    that embed, not of the page."""
     if node.tag in OUTSIDE_TAGS or (get(node, "role") or "").lower() in OUTSIDE_ROLES:
         return True
-    named = [words for words in _name_words(node) if EMBED_PART not in words]
-    return any(words[0] in FEED_WORDS or words[-1] in FEED_WORDS for words in named) or any(
-        "-".join(words) in REGION_NAMES for words in named
-    )
+    return any(_region_name(words) for words in _name_words(node))
+
+
+def _region_name(words: list[str]) -> bool:
+    region_words = FEED_WORDS - EMBED_PART_WORDS if EMBED_PART in words else FEED_WORDS
+    return words[0] in region_words or words[-1] in region_words or "-".join(words) in REGION_NAMES
 
 
 def names_a_post_box(node: Node) -> bool:
