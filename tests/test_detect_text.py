@@ -456,6 +456,9 @@ DASHED_NAMES = {
     # on the post's line, the publish em dash starts a name holding a hyphen or en dash
     "Engage now — Star Fleet - HQ (@jlp) May 1, 2024": ("Star Fleet - HQ", "Engage now"),
     "Engage now! — Star Fleet – HQ (@jlp) May 1, 2024": ("Star Fleet – HQ", "Engage now!"),
+    # ... and so does the em dash glued to the post's last word (``</p>&mdash;`` as one text)
+    "Engage now— Star Fleet - HQ (@jlp) May 1, 2024": ("Star Fleet - HQ", "Engage now"),
+    "Engage now&mdash; Star Fleet – HQ (@jlp) May 1, 2024": ("Star Fleet – HQ", "Engage now"),
     # a dash of the post's text is not the signature's
     "Go — now — make it so. — Jean Luc (@jlp) May 1, 2024": ("Jean Luc", "Go — now — make it so."),
     "Engage - now - Jean Luc (@jlp) May 1, 2024": ("Jean Luc", "Engage - now"),
