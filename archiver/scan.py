@@ -194,8 +194,11 @@ def _expand(item: str) -> Iterator[Target]:
 
 
 # A host name (with a dot) or IPv4 address, then a port or a path: ``www.bbc.co.uk``,
-# ``example.com/news/a``, ``127.0.0.1:8000/a``. A file name alone (``story.html``) is not one.
-LOOKS_LIKE_HOST = re.compile(r"(?:www\.[^/\s]+|[\w-]+(?:\.[\w-]+)+(?::[0-9]+)?/.*|[\w.-]+:[0-9]+)")
+# ``example.com/news/a``, ``127.0.0.1:8000/a``, ``localhost:8000/a``. A file name alone
+# (``story.html``) is not one.
+LOOKS_LIKE_HOST = re.compile(
+    r"(?:www\.[^/\s]+|[\w-]+(?:\.[\w-]+)+(?::[0-9]+)?/.*|[\w.-]+:[0-9]+(?:/.*)?)"
+)
 
 
 def _scheme_hint(item: str) -> str:

@@ -129,6 +129,7 @@ def test_missing_unreadable_and_scheme_errors(run_cli, tmp_path):
         ("www.example.com", True),
         ("example.com/news/a.html", True),
         ("127.0.0.1:8765/news/story.html", True),
+        ("localhost:8765/news/story.html", True),
         ("story.html", False),
         ("pages/story.html", False),
     ],
