@@ -160,9 +160,9 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     """Find embedded posts in articles and store them.
 
     TARGETS are http(s) URLs, files (any name; .txt/.md/.markdown ones are
-    read as text), directories (their .html/.htm/.xhtml/.txt/.md/.markdown
-    files, recursively), .warc/.warc.gz files (every HTML response record) or -
-    for standard input. Exits 1 when some targets failed (the others are still
+    read as text), directories (their .html/.htm/.xhtml/.txt/.md/.markdown and
+    .warc/.warc.gz files, recursively), .warc/.warc.gz files (every HTML response
+    record) or - for standard input. Exits 1 when some targets failed (the others are still
     stored).
 
     \b

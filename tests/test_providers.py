@@ -845,6 +845,12 @@ def test_a_null_tombstone_on_a_post_is_no_tombstone(extra: dict) -> None:
         {"tombstone": {"text": {"text": "This Post was deleted by the Post author. Learn more"}}},
         {"tombstone": {}},
         {"tombstone": "This Post was deleted by the Post author."},
+        {  # an empty text beside it: still the tombstone (it was read as a post without user)
+            "__typename": "Tweet",
+            "tombstone": {"text": {"text": "This Post was deleted by the Post author."}},
+            "text": "",
+            "id_str": "20",
+        },
     ],
 )
 def test_a_tombstone_without_typename_is_still_one(body: dict) -> None:

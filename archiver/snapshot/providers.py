@@ -360,8 +360,9 @@ def _unwrapped(value: dict) -> dict:
 def _has_tombstone(value: dict) -> bool:
     """A ``tombstone`` without ``__typename``: a tombstone object (any shape, even empty),
     not a null one, and not on a post that has its text (``"tombstone": null`` on a live
-    post is no tombstone)."""
-    return value.get("tombstone") is not None and not isinstance(value.get("text"), str)
+    post is no tombstone; an empty ``text`` beside a tombstone is none)."""
+    text = value.get("text")
+    return value.get("tombstone") is not None and not (isinstance(text, str) and text)
 
 
 def _unavailable(value: dict, body: bytes) -> ProviderResult:
