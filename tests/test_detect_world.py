@@ -391,6 +391,34 @@ def test_regions_beside_the_article_by_name(attributes, beside):
     assert names_a_region(node) is beside
 
 
+FEED_BOX = (
+    "<html><body><article><p>Story.</p>{embed}<p>More.</p></article>"
+    '<div class="{box}"><div class="tweet" data-tweet-id="1900000000000000002"></div></div>'
+    "</body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("box", "counted"),
+    [
+        ("twitter-feed", False),  # the box of one post is itself named as a feed of posts
+        ("tweet-feed", False),
+        ("twitter-embed-feed", False),
+        ("x-feed", False),
+        ("news-feed-item", True),  # "feed" not at the end, no post word: not a post feed
+        ("embedded-tweet", True),
+    ],
+)
+def test_a_post_in_a_box_named_as_a_feed_of_posts_is_not_the_articles(box, counted):
+    embed = (
+        '<blockquote class="twitter-tweet"><p>Real post</p>&mdash; Ada (@ada) '
+        '<a href="https://twitter.com/ada/status/1900000000000000001">March 1, 2025</a>'
+        "</blockquote>"
+    )
+    found = [e.status_id for e in find_posts(FEED_BOX.format(embed=embed, box=box)).embeds]
+    assert found == ["1900000000000000001", *(["1900000000000000002"] * counted)]
+
+
 def test_embed_privacy_overlay_links_its_post_in_its_footer():
     """Embed Privacy (WordPress) replaces an oEmbed with a "Click here to display content
     from X" overlay whose footer links the post; the embed itself waits in a script."""

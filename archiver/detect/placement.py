@@ -76,10 +76,20 @@ def _region_name(words: list[str]) -> bool:
     return words[0] in region_words or words[-1] in region_words or "-".join(words) in REGION_NAMES
 
 
+# A feed of posts by its name: ``twitter-feed``, ``tweet-feed``, ``twitter-embed-feed``.
+FEED_ENDS = frozenset({"feed", "feeds"})
+POST_WORDS = frozenset({"twitter", "tweet", "tweets", "x"})
+
+
 def names_a_post_box(node: Node) -> bool:
     """True when an element's class or id is the name of a box of the site's own posts
-    (``REGION_NAMES``: ``latest-tweet``, ``hot-on-twitter``…)."""
-    return any("-".join(words) in REGION_NAMES for words in _name_words(node))
+    (``REGION_NAMES``: ``latest-tweet``, ``hot-on-twitter``…; or a feed of posts such as
+    ``twitter-feed``)."""
+    return any(
+        "-".join(words) in REGION_NAMES
+        or (words[-1] in FEED_ENDS and not POST_WORDS.isdisjoint(words))
+        for words in _name_words(node)
+    )
 
 
 def _name_words(node: Node) -> list[list[str]]:
