@@ -121,6 +121,8 @@ class TimestampReport:
     problems: list[str] = field(default_factory=list)
 
     def line(self) -> str:
+        if not self.checked and not self.problems:
+            return "no timestamps to check"
         how = (
             "and their TSA signatures"
             if self.signatures

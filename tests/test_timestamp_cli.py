@@ -206,3 +206,12 @@ def test_the_worker_timestamps_once(tsa, httpserver, tmp_path):
     assert "timestamp 1: manifest" in done.stderr
     conn = sqlite3.connect(tmp_path / "archive.db")
     assert conn.execute("select count(*) from timestamps").fetchone() == (1,)
+
+
+def test_verify_of_an_archive_without_timestamps_says_so(run_cli, tmp_path):
+    page = tmp_path / "story.html"
+    page.write_text("<html><body><p>nothing embedded</p></body></html>", encoding="utf-8")
+    assert run_cli("scan", str(page)).exit_code == 0
+    done = run_cli("verify")
+    assert done.exit_code == 0
+    assert done.output.splitlines()[-1] == "no timestamps to check"

@@ -44,7 +44,7 @@ class VerifyReport:
     def lines(self) -> list[str]:
         summary = (
             f"{self.records} records, {self.embeds} embed byte ranges, {self.snapshots}"
-            f" snapshots, {self.media} media, {self.files} WARC files checked"
+            f" snapshots, {self.media} media, {self.files} WARC file(s) checked"
         )
         tail = (
             f"; {self.incomplete_tails} unreferenced incomplete record(s) at a file's end"

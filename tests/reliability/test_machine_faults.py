@@ -258,7 +258,7 @@ def test_worker_cli_on_a_read_only_archive_prints_one_line(tmp_path):
     ("command", "says"),
     [
         (["stats"], "1 articles, 2 embeds, 2 posts (2 pending)"),
-        (["verify"], "1 WARC files checked: OK"),
+        (["verify"], "1 WARC file(s) checked: OK"),
         (["timemap", "1763000000000999999"], 'rel="original"'),
         (["export", "--wacz", "{out}/all.wacz"], "1 record(s), 1 page(s)"),
     ],
