@@ -472,3 +472,8 @@ def test_a_read_only_directory_is_named_when_sqlite_cannot_write_there(tmp_path,
         path, sqlite3.OperationalError("attempt to write a readonly database")
     )
     assert problem.endswith(f": the directory {tmp_path} is not writable")
+    new = tmp_path / "new.db"  # a new archive there: SQLite cannot make the file
+    problem = connection._open_problem(
+        new, sqlite3.OperationalError("unable to open database file")
+    )
+    assert problem == f"unable to open database file: the directory {tmp_path} is not writable"

@@ -85,13 +85,14 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 def _open_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
-    """SQLite's reason, with the directory it does not name: 'unable to open database file'
-    for a directory that does not exist, 'attempt to write a readonly database' for one
-    where the archive's ``-wal`` file cannot be made."""
+    """SQLite's reason, with the directory it does not name: one that does not exist, or
+    one where a new archive ('unable to open database file') or an archive's ``-wal`` file
+    ('attempt to write a readonly database') cannot be made."""
     parent = path.absolute().parent
     if not parent.is_dir():
         return f"{exc}: no such directory {parent}"
-    if "readonly" in str(exc) and os.access(path, os.W_OK) and not os.access(parent, os.W_OK):
+    cannot_make = not path.exists() or "readonly" in str(exc)  # the file, or its -wal
+    if cannot_make and not os.access(parent, os.W_OK):
         return f"{exc}: the directory {parent} is not writable"
     return str(exc)
 
