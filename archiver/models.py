@@ -110,6 +110,9 @@ class ScanRecord:
     # Where the page's bytes are (its ``records`` row): a crawl's WARC record, or the record
     # this scan wrote of a page with embeds.
     record: WarcRecordRef | None = None
+    # When ``record`` is a revisit (a page served again unchanged): the record it refers to,
+    # which holds the bytes the embeds are located in.
+    payload_record: WarcRecordRef | None = None
     # The page as received (an HTTP exchange, or standard input's bytes) until it is kept.
     capture: Any = field(default=None, repr=False, compare=False)
     # Each embed's ``fingerprint``, in order, computed where the page was read (a worker

@@ -89,11 +89,11 @@ def redirected() -> HttpCapture:
 
 def warcio_records(capture: HttpCapture, original: Original | None = None) -> bytes:
     """What earlier versions wrote for ``capture`` (built by warcio, uncompressed): each hop's
-    request and response, or a revisit of ``original``."""
+    request and response; given ``original``, the last hop's answer is a revisit of it."""
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=False, warc_version="1.1")
     date = warc_date(WHEN)
-    for each in (capture,) if original else (*capture.redirects, capture):
+    for each in (*capture.redirects, capture):
         served = each.served if each.served is not None else each.payload
         dropped = {"transfer-encoding"} | (
             {"content-encoding", "content-length"} if each.served is None else set()
@@ -101,8 +101,8 @@ def warcio_records(capture: HttpCapture, original: Original | None = None) -> by
         status = f"{each.status} {each.reason}".rstrip()
         kept = [(k, v) for k, v in each.headers if k.lower() not in dropped]
         http = StatusAndHeaders(status, kept, protocol=each.http_version)
-        if original is not None:
-            revisit = writer.create_revisit_record(
+        if original is not None and each is capture:
+            answer = writer.create_revisit_record(
                 each.url,
                 _payload_digest_of(served),
                 original.target_uri,
@@ -110,16 +110,15 @@ def warcio_records(capture: HttpCapture, original: Original | None = None) -> by
                 http_headers=http,
                 warc_headers_dict={"WARC-Date": date, "WARC-Refers-To": original.record_id},
             )
-            writer.write_record(revisit)
-            break
-        response = writer.create_warc_record(
-            each.url,
-            "response",
-            payload=io.BytesIO(served),
-            length=len(served),
-            http_headers=http,
-            warc_headers_dict={"WARC-Date": date},
-        )
+        else:
+            answer = writer.create_warc_record(
+                each.url,
+                "response",
+                payload=io.BytesIO(served),
+                length=len(served),
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": date},
+            )
         line = f"{each.request_method} {each.request_target} {each.http_version}"
         request = writer.create_warc_record(
             each.url,
@@ -127,11 +126,11 @@ def warcio_records(capture: HttpCapture, original: Original | None = None) -> by
             http_headers=StatusAndHeaders(line, list(each.request_headers), is_http_request=True),
             warc_headers_dict={
                 "WARC-Date": date,
-                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+                "WARC-Concurrent-To": answer.rec_headers.get_header("WARC-Record-ID"),
             },
         )
         writer.write_record(request)
-        writer.write_record(response)
+        writer.write_record(answer)
     return out.getvalue()
 
 
@@ -211,17 +210,21 @@ def test_http_records_are_field_for_field_what_warcio_built(tmp_path: Path, make
     assert all(m.problem is None for m in walk_members(written))
 
 
-def test_a_revisit_is_field_for_field_what_warcio_built(tmp_path: Path) -> None:
-    capture = gzipped()
+@pytest.mark.parametrize("make", [gzipped, redirected])
+def test_a_revisit_is_field_for_field_what_warcio_built(tmp_path: Path, make) -> None:
+    capture = make()
     # The original as an earlier version wrote it: the revisit must carry its payload digest.
-    (_, (old_fields, _)) = split_records(warcio_records(capture))
+    *_, (old_fields, _) = split_records(warcio_records(capture))
     original = Original("<urn:uuid:0-original>", capture.url, warc_date(WHEN), "ab" * 32)
     written = ours(tmp_path, capture, original)
-    (mine,) = split_records(written.read_bytes())
-    (reference,) = split_records(warcio_records(capture, original))
-    assert mine == reference
-    assert mine[0]["WARC-Payload-Digest"] == old_fields["WARC-Payload-Digest"]
-    assert mine[0]["WARC-Refers-To"] == original.record_id
+    mine = split_records(written.read_bytes())
+    assert mine == split_records(warcio_records(capture, original))
+    # Its request and the redirects before it, as a response's; the revisit last.
+    assert len(mine) == 2 * (len(capture.redirects) + 1)
+    revisit = mine[-1][0]
+    assert revisit["WARC-Type"] == "revisit" and mine[-2][0]["WARC-Type"] == "request"
+    assert revisit["WARC-Payload-Digest"] == old_fields["WARC-Payload-Digest"]
+    assert revisit["WARC-Refers-To"] == original.record_id
 
 
 def test_fastwarc_reads_the_records_and_their_digests(tmp_path: Path) -> None:
@@ -245,8 +248,9 @@ def test_fastwarc_reads_the_records_and_their_digests(tmp_path: Path) -> None:
                     assert record.http_headers.status_code == 200
                 if record.headers["WARC-Type"] == "response":
                     assert record.reader.read() == capture.served
+    # The first file: three exchanges; the second: the two redirects, a request, a revisit.
     assert sorted(kinds) == sorted(
-        ["warcinfo", "revisit"] + ["warcinfo"] + ["request", "response"] * 3
+        ["warcinfo"] * 2 + ["request"] * 6 + ["response"] * 5 + ["revisit"]
     )
 
 

@@ -20,7 +20,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from ..errors import ArchiverError
-from ..evidence.read import RecordError, read_record, resolve
+from ..evidence.read import RecordError, StoredRecord, read_record, resolve
 from ..evidence.warc import default_warc_dir
 from ..urls import parse_post_ref
 
@@ -93,22 +93,22 @@ def _warc_dir(datasette: Any, db_path: str) -> Path:
 
 
 async def record_payload(request: Any, datasette: Any) -> Response:
-    """``/-/archiver/evidence/<db>/<record id>``: the record's payload, as an attachment."""
+    """``/-/archiver/evidence/<db>/<record id>``: the record's payload, as an attachment; a
+    revisit's is its original's (a revisit holds the HTTP head alone)."""
     db = _archive(datasette, request.url_vars["database"])
     if db is None:
         return _not_found("no such archive")
     record_id = int(request.url_vars["record"])
-    rows = await db.execute(
-        "select warc_file, warc_offset, warc_length, content_type, payload_sha256 from records"
-        " where id = ?",
-        [record_id],
-    )
-    row = rows.first()
+    row = await _record_row(db, "id", record_id)
     if row is None:
         return _not_found("no such record")
     try:
-        path = resolve(_warc_dir(datasette, db.path), row["warc_file"])
-        stored = await asyncio.to_thread(read_record, path, row["warc_offset"], row["warc_length"])
+        stored = await _read(datasette, db, row)
+        if stored.record_type == "revisit" and stored.refers_to:
+            original = await _record_row(db, "record_id", stored.refers_to)
+            if original is None:
+                return _not_found(f"record {record_id}: its original is not in the archive")
+            row, stored = original, await _read(datasette, db, original)
     except RecordError as exc:
         return Response.text(f"record {record_id}: {exc}", status=500)
     kind = (row["content_type"] or "").split(";")[0].strip().lower()
@@ -121,6 +121,20 @@ async def record_payload(request: Any, datasette: Any) -> Response:
     return Response(
         stored.payload, status=200, headers=headers, content_type="application/octet-stream"
     )
+
+
+async def _record_row(db: Any, column: str, value: object) -> Any:
+    rows = await db.execute(
+        "select warc_file, warc_offset, warc_length, content_type, payload_sha256 from records"
+        f" where {column} = ? order by id limit 1",
+        [value],
+    )
+    return rows.first()
+
+
+async def _read(datasette: Any, db: Any, row: Any) -> StoredRecord:
+    path = resolve(_warc_dir(datasette, db.path), row["warc_file"])
+    return await asyncio.to_thread(read_record, path, row["warc_offset"], row["warc_length"])
 
 
 async def media_photo(request: Any, datasette: Any) -> Response:
@@ -139,8 +153,7 @@ async def media_photo(request: Any, datasette: Any) -> Response:
     if row is None or row["kind"] != "photo" or kind not in IMAGE_MAGIC:
         return _not_found("no kept photo here")
     try:
-        path = resolve(_warc_dir(datasette, db.path), row["warc_file"])
-        stored = await asyncio.to_thread(read_record, path, row["warc_offset"], row["warc_length"])
+        stored = await _read(datasette, db, row)
     except RecordError:
         return _not_found("the photo's record cannot be read")
     looks_right = stored.payload.startswith(IMAGE_MAGIC[kind])

@@ -31,14 +31,17 @@ def save_scan(db: Archive, record: ScanRecord) -> int:
 
 
 def _save_scan(conn: sqlite3.Connection, record: ScanRecord) -> int:
-    record_id = None
-    if record.record is not None:  # a page of a crawl's WARC file: saved once per record
+    record_id = payload_id = None
+    if record.record is not None:
         record_id, scanned_article = record_row(conn, record.record)
-        if scanned_article is not None:
+        if scanned_article is not None:  # a page of a crawl's WARC file: saved once per record
             return scanned_article
+        payload_id = record_id
+        if record.payload_record is not None:  # a revisit: the bytes are in its original
+            payload_id = record_row(conn, record.payload_record)[0]
     article_id, is_new = _upsert_article(conn, record)
     if record.error is None:
-        _save_embeds(conn, article_id, record, is_new, record_id)
+        _save_embeds(conn, article_id, record, is_new, payload_id)
     conn.execute(
         "insert into scans (article_id, started_at, finished_at, http_status,"
         " content_sha256, embeds, error, record_id) values (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -3,8 +3,10 @@
 A page is kept when it shows an embed, or when its article ever showed one (so the re-scan
 in which an embed vanished, or in which the article answered with an HTTP error, is evidence
 too); a page that never had an embed keeps only its hash and scan row. An HTTP page becomes
-a ``response`` record (with its ``request``), a local file or standard input a ``resource``
-record holding its exact bytes.
+a ``response`` record (with its ``request``), or a ``revisit`` when it is served again
+exactly as last kept; a local file or standard input a ``resource`` record holding its
+exact bytes (a file scanned again unchanged too: a revisit of a ``resource`` is no HTTP
+capture, and replay tools do not pair one with its original).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from ..db.evidence import article_had_embeds
 from ..models import ScanRecord, WarcRecordRef
 from .gzip_member import Deflated
+from .revisits import keep_answer
 from .warc import HttpCapture, WarcLog, deflate_resource
 
 
@@ -58,7 +61,9 @@ def keep_page(
     capture: HttpCapture | PreparedPage | bytes | None,
     durable: bool = True,
 ) -> WarcRecordRef | None:
-    """Write the page's record when it is to be kept; returns its pointer (or None).
+    """Write the page's record when it is to be kept; returns its pointer (or None). An
+    HTTP page served again as it was is a ``revisit``: its original, which holds the bytes
+    the embeds are located in, is left in ``record.payload_record``.
 
     ``capture`` is the HTTP exchange, the bytes of standard input, or a local file's
     ``PreparedPage``; when it is None the file is read again, kept only if its bytes still
@@ -68,7 +73,10 @@ def keep_page(
     if not log.enabled or not should_keep(conn, record):
         return None
     if isinstance(capture, HttpCapture):  # the scan hashed its payload (an error page: not)
-        return log.write_http(capture, payload_sha256=record.content_sha256)
+        kept = keep_answer(conn, log, capture, record.content_sha256)
+        if kept.payload is not kept.written:  # a revisit: the page's bytes are its original's
+            record.payload_record = kept.payload
+        return kept.written
     if isinstance(capture, PreparedPage):
         return log.write_resource(
             record.url,

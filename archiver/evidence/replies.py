@@ -1,8 +1,9 @@
 """Provider replies as evidence: every answer of a check is kept before the check is saved.
 
-A reply whose payload is the same as the last one kept for the same request URL becomes a
-``revisit`` record (identical-payload-digest profile: the HTTP headers and a pointer, about
-half a kilobyte); any other reply a ``response`` record with its ``request``.
+A reply whose payload is the same as the last one kept for the same request URL, as served
+and decoded (``revisits``), becomes a ``revisit`` record (identical-payload-digest profile:
+the HTTP headers and a pointer, about half a kilobyte); any other reply a ``response``
+record. Each comes after its ``request``.
 
 The check of an unchanged reply points at the record that holds its payload (the one the
 revisit refers to): a re-check that found nothing new adds only its ``checks`` row to the
@@ -12,12 +13,11 @@ verify`` reads every byte and replay tools find it.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 
-from ..db.evidence import latest_payload
 from ..models import CheckRecord, WarcRecordRef
-from .warc import HttpCapture, Original, WarcLog
+from .revisits import keep_answer
+from .warc import HttpCapture, WarcLog
 
 
 def keep_reply(
@@ -26,14 +26,7 @@ def keep_reply(
     """Write one reply: a revisit when its payload is unchanged, else a response. Returns
     the record that holds the payload (for a revisit, the one it refers to). ``durable``
     False: the caller syncs the log before committing a row that names it."""
-    previous = latest_payload(conn, capture.url)
-    digest = hashlib.sha256(capture.payload).hexdigest()
-    if previous is not None and previous.payload_sha256 == digest:
-        uri = previous.target_uri or capture.url
-        original = Original(previous.record_id, uri, previous.date, digest)
-        log.write_revisit(capture, original, durable)
-        return previous
-    return log.write_http(capture, payload_sha256=digest, durable=durable)
+    return keep_answer(conn, log, capture, durable=durable).payload
 
 
 def keep_check_replies(conn: sqlite3.Connection, log: WarcLog, check: CheckRecord) -> None:

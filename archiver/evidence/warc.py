@@ -178,24 +178,17 @@ class WarcLog:
     def write_revisit(
         self, capture: HttpCapture, original: Original, durable: bool = True
     ) -> WarcRecordRef:
-        """A ``revisit`` (identical-payload-digest profile): the HTTP headers only, pointing
-        at the record that holds the same payload (``durable`` as in ``write_http``)."""
+        """A ``revisit`` (identical-payload-digest profile: the HTTP headers only, pointing at
+        the record that holds the same payload), after its ``request`` and any redirects
+        before it, as ``write_http`` writes them (``durable`` as there)."""
         date = warc_date(capture.fetched_at)
-        head = response_head(capture)
-        fields = [
-            ("WARC-Target-URI", capture.url),
-            ("WARC-Date", date),
-            ("WARC-Refers-To", original.record_id),
-            ("WARC-Profile", REVISIT_PROFILE),
-            ("WARC-Refers-To-Target-URI", original.target_uri),
-            ("WARC-Refers-To-Date", original.date),
-            ("WARC-Payload-Digest", sha1_digest(_served(capture))),
-            ("WARC-Block-Digest", sha1_digest(head)),
-        ]
-        record = _record("revisit", new_record_id(), fields, HTTP_RESPONSE, head)
-        (pointer,) = self._append([record], durable)
+        records: list[Builder] = []
+        for hop in capture.redirects:
+            records += _exchange(hop, date)
+        records += _exchange(capture, date, original)
+        pointers = self._append(records, durable)
         return self._pointer(
-            pointer, capture.url, date, capture, "revisit", original.payload_sha256
+            pointers[-1], capture.url, date, capture, "revisit", original.payload_sha256
         )
 
     def write_resource(
@@ -355,30 +348,54 @@ def _served(capture: HttpCapture) -> bytes:
     return capture.served if capture.served is not None else capture.payload
 
 
-def _exchange(capture: HttpCapture, date: str) -> list[Builder]:
-    """A ``request`` record and the ``response`` it got, joined by WARC-Concurrent-To. The
-    request goes first: a file then always ends with a record some row names, so ``verify``
-    reads every byte of a file's last record through its pointer."""
-    head, body = response_head(capture), _served(capture)
-    response_id = new_record_id()
+def served_digest(capture: HttpCapture) -> str:
+    """The ``WARC-Payload-Digest`` of the answer's record: of its body as served."""
+    return sha1_digest(_served(capture))
+
+
+def _exchange(capture: HttpCapture, date: str, original: Original | None = None) -> list[Builder]:
+    """A ``request`` record and the ``response`` it got (a ``revisit`` of ``original`` when
+    given), joined by WARC-Concurrent-To. The request goes first: a file then always ends
+    with a record some row names, so ``verify`` reads every byte of a file's last record
+    through its pointer."""
+    answer_id = new_record_id()
     where = [("WARC-Target-URI", capture.url), ("WARC-Date", date)]
-    response = [
-        *where,
-        ("WARC-Payload-Digest", sha1_digest(body)),
-        ("WARC-Block-Digest", sha1_digest(head, body)),
-    ]
     line = f"{capture.request_method} {capture.request_target} {capture.http_version}"
     request_head = http_head(line, capture.request_headers)
     request = [
         *where,
-        ("WARC-Concurrent-To", response_id),
+        ("WARC-Concurrent-To", answer_id),
         ("WARC-Payload-Digest", EMPTY_SHA1),  # no request body is kept (as with warcio)
         ("WARC-Block-Digest", sha1_digest(request_head)),
     ]
     return [
         _record("request", new_record_id(), request, HTTP_REQUEST, request_head),
-        _record("response", response_id, response, HTTP_RESPONSE, head + body),
+        _answer(capture, answer_id, where, original),
     ]
+
+
+def _answer(
+    capture: HttpCapture, record_id: str, where: list[tuple[str, str]], original: Original | None
+) -> Builder:
+    """The ``response`` record, or the ``revisit`` whose block is the HTTP head alone."""
+    head, body = response_head(capture), _served(capture)
+    if original is None:
+        fields = [
+            *where,
+            ("WARC-Payload-Digest", served_digest(capture)),
+            ("WARC-Block-Digest", sha1_digest(head, body)),
+        ]
+        return _record("response", record_id, fields, HTTP_RESPONSE, head + body)
+    fields = [
+        *where,
+        ("WARC-Refers-To", original.record_id),
+        ("WARC-Profile", REVISIT_PROFILE),
+        ("WARC-Refers-To-Target-URI", original.target_uri),
+        ("WARC-Refers-To-Date", original.date),
+        ("WARC-Payload-Digest", served_digest(capture)),
+        ("WARC-Block-Digest", sha1_digest(head)),
+    ]
+    return _record("revisit", record_id, fields, HTTP_RESPONSE, head)
 
 
 def _record(

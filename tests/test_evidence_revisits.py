@@ -1,0 +1,143 @@
+"""An article page served again exactly as it was kept is a ``revisit`` record (with its
+request), not a second copy: read back with warcio, verified, exported and replayable."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from pathlib import Path
+
+import sqlite_utils
+from test_evidence import EMBED, PAGE
+from test_wacz import validate
+from warcio.archiveiterator import ArchiveIterator
+from werkzeug import Response
+
+from archiver.evidence.revisits import stored_fields
+from archiver.evidence.warc import default_warc_dir
+
+
+def serve(httpserver, body: bytes, gzipped: bool = False, level: int = 9) -> str:
+    headers = {"Content-Type": "text/html; charset=utf-8"}
+    if gzipped:
+        body = gzip.compress(body, compresslevel=level, mtime=0)
+        headers["Content-Encoding"] = "gzip"
+    httpserver.clear()
+    httpserver.expect_request("/story").respond_with_response(Response(body, headers=headers))
+    return httpserver.url_for("/story")
+
+
+def rows(db_path: Path, sql: str) -> list[dict]:
+    return list(sqlite_utils.Database(db_path).query(sql))
+
+
+def warc_records(db_path: Path) -> list[tuple[str, dict[str, str]]]:
+    """(type, WARC fields) of every record of the archive's WARC files, in order."""
+    found = []
+    for path in sorted(default_warc_dir(db_path).glob("*.warc.gz")):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                found.append((record.rec_type, dict(record.rec_headers.headers)))
+    return found
+
+
+def test_an_unchanged_page_is_a_revisit_of_the_first(run_cli, httpserver, db_path, tmp_path):
+    url = serve(httpserver, PAGE.encode())
+    for _ in range(3):
+        assert run_cli("scan", url).exit_code == 0
+    records = rows(db_path, "select * from records order by id")
+    assert [r["record_type"] for r in records] == ["response", "revisit", "revisit"]
+    assert len({r["payload_sha256"] for r in records}) == 1
+    # Each scan points at its own record; the embed at the bytes, in the first.
+    scans = rows(db_path, "select record_id from scans order by id")
+    assert [s["record_id"] for s in scans] == [r["id"] for r in records]
+    (embed,) = rows(db_path, "select record_id, raw from embeds")
+    assert embed["record_id"] == records[0]["id"] and embed["raw"] == EMBED
+    kinds = [(kind, fields) for kind, fields in warc_records(db_path) if kind != "warcinfo"]
+    assert [kind for kind, _ in kinds] == ["request", "response"] + ["request", "revisit"] * 2
+    response = kinds[1][1]
+    for _, revisit in kinds[3::2]:
+        assert revisit["WARC-Refers-To"] == response["WARC-Record-ID"]
+        assert revisit["WARC-Payload-Digest"] == response["WARC-Payload-Digest"]
+        assert revisit["WARC-Refers-To-Target-URI"] == url
+    result = run_cli("verify")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "story.wacz"
+    assert run_cli("export", "--wacz", str(out)).exit_code == 0
+    checked = validate(out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_changed_page_is_kept_in_full_again(run_cli, httpserver, db_path):
+    assert run_cli("scan", serve(httpserver, PAGE.encode())).exit_code == 0
+    changed = PAGE.replace("intro", "intro, updated")
+    assert run_cli("scan", serve(httpserver, changed.encode())).exit_code == 0
+    assert run_cli("scan", serve(httpserver, changed.encode())).exit_code == 0
+    kinds = rows(db_path, "select record_type from records order by id")
+    assert [r["record_type"] for r in kinds] == ["response", "response", "revisit"]
+    assert run_cli("verify").exit_code == 0
+
+
+def test_the_same_page_served_otherwise_is_kept_in_full(run_cli, httpserver, db_path):
+    """Same decoded bytes, other bytes on the wire (gzipped, then gzipped at another level):
+    a revisit would carry a payload digest its original lacks, so each is a response."""
+    body = (PAGE + "<!-- " + "padding " * 400 + "-->").encode()
+    for gzipped, level in ((False, 9), (True, 9), (True, 1), (True, 1)):
+        assert run_cli("scan", serve(httpserver, body, gzipped, level)).exit_code == 0
+    kinds = rows(db_path, "select record_type, payload_sha256 from records order by id")
+    assert [r["record_type"] for r in kinds] == ["response", "response", "response", "revisit"]
+    assert len({r["payload_sha256"] for r in kinds}) == 1
+    assert run_cli("verify").exit_code == 0
+
+
+def test_an_original_that_cannot_be_read_means_a_full_record(
+    run_cli, httpserver, db_path, tmp_path
+):
+    url = serve(httpserver, PAGE.encode())
+    assert run_cli("scan", url).exit_code == 0
+    (first,) = rows(db_path, "select warc_file, warc_offset from records")
+    assert stored_fields(default_warc_dir(db_path) / first["warc_file"], 0)["WARC-Type"] == (
+        "warcinfo"
+    )
+    # The first record's file moved away: a revisit would point at nothing readable.
+    path = default_warc_dir(db_path) / first["warc_file"]
+    path.rename(tmp_path / "elsewhere.warc.gz")
+    assert run_cli("scan", url).exit_code == 0
+    kinds = rows(db_path, "select record_type from records order by id")
+    assert [r["record_type"] for r in kinds] == ["response", "response"]
+
+
+def test_stored_fields_refuses_what_is_not_a_record_head(tmp_path: Path) -> None:
+    path = tmp_path / "x.warc.gz"
+    path.write_bytes(gzip.compress(b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n"))
+    assert stored_fields(path, 0) is None
+    path.write_bytes(gzip.compress(b"WARC/1.1\r\nWARC-Type: resource\r\n"))  # no end of head
+    assert stored_fields(path, 0) is None
+    path.write_bytes(b"not gzip at all")
+    assert stored_fields(path, 0) is None
+    path.write_bytes(zlib.compress(b"WARC/1.1\r\n\r\n"))
+    assert stored_fields(path, 0) is None
+    assert stored_fields(tmp_path / "missing.warc.gz", 0) is None
+    assert stored_fields(tmp_path, 0) is None  # a directory
+
+
+def test_datasette_gives_a_revisits_payload_from_its_original(run_cli, httpserver, db_path):
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from archiver.datasette.serve import register_plugin
+
+    url = serve(httpserver, PAGE.encode())
+    for _ in range(2):
+        assert run_cli("scan", url).exit_code == 0
+    (revisit,) = rows(db_path, "select id from records where record_type = 'revisit'")
+    register_plugin()
+    ds = Datasette([str(db_path)])
+    response = asyncio.run(ds.client.get(f"/-/archiver/evidence/archive/{revisit['id']}"))
+    assert response.status_code == 200 and response.content == PAGE.encode()
+    # Its original gone from the table: a clear 404, not an empty payload.
+    with sqlite_utils.Database(db_path).conn as conn:
+        conn.execute("delete from records where record_type = 'response'")
+    response = asyncio.run(ds.client.get(f"/-/archiver/evidence/archive/{revisit['id']}"))
+    assert response.status_code == 404 and "original is not in the archive" in response.text
