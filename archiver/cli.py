@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -95,9 +97,19 @@ class ArchiveGroup(click.Group):
     the worker, once running, and ``serve``'s server answer it with their own handlers.
     An SQLite error that no command expected (a damaged archive) is one line and exit 1."""
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with one_line_usage():
+            return super().make_context(info_name, args, parent, **extra)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            with sigterm_exits():
+            with sigterm_exits(), one_line_usage(ctx):
                 return super().invoke(ctx)
         except KeyboardInterrupt:
             _interrupted(ctx)
@@ -112,6 +124,34 @@ class ArchiveGroup(click.Group):
             raise click.ClickException(
                 f"cannot use the archive, damaged or locked ({exc})"
             ) from None
+
+
+class UsageLine(click.ClickException):
+    """A usage error as one line (click's own shows the usage, a hint and a blank line)."""
+
+    exit_code = 2
+
+
+@contextlib.contextmanager
+def one_line_usage(ctx: click.Context | None = None) -> Iterator[None]:
+    """Turn click's usage errors (an unknown option or command, a missing argument) into
+    one line naming the help to read: ``Error: No such option '--foo' (see 'archive scan
+    --help')``, exit status 2 as before. ``ctx``: the group's, for an error that names no
+    context of its own (an option's missing value)."""
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # `archive` alone: the help itself
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else _command_path(ctx)
+        message = exc.format_message().rstrip(".")
+        raise UsageLine(f"{message} (see '{command} --help')") from None
+
+
+def _command_path(ctx: click.Context | None) -> str:
+    if ctx is None:
+        return "archive"
+    return " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
 
 
 def _interrupted(ctx: click.Context) -> NoReturn:

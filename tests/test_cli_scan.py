@@ -180,6 +180,41 @@ def test_usage_errors_exit_2(run_cli):
     assert run_cli("scan", "--no-such-flag", "x").exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["scan", "--foo"], "Error: No such option '--foo' (see 'archive scan --help')"),
+        (
+            ["scna"],
+            "Error: No such command 'scna'. Did you mean 'scan'? (see 'archive --help')",
+        ),
+        (
+            ["stats", "--db"],
+            "Error: Option '--db' requires an argument (see 'archive stats --help')",
+        ),
+        (["timemap"], "Error: Missing argument 'POST' (see 'archive timemap --help')"),
+        (["--bogus"], "Error: No such option '--bogus' (see 'archive --help')"),
+        (
+            ["scan"],
+            "Error: give at least one TARGET or --urls-file (see 'archive scan --help')",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_naming_the_help(args, line, tmp_path):
+    """Not click's usage block, hint and blank line: one line on stderr, exit status 2."""
+    done = subprocess.run(
+        [sys.executable, "-m", "archiver", *args], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", line + "\n")
+
+
+def test_the_command_alone_still_shows_its_help(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "archiver"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert "Commands:" in done.stdout + done.stderr and "(see '" not in done.stderr
+
+
 def test_invalid_config_is_one_line(run_cli, tmp_path, db_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[fetch]\ntimeout = "soon"\n', encoding="utf-8")

@@ -192,7 +192,7 @@ def test_a_negative_limit_is_usage_error(run_cli):
     """SQLite reads ``LIMIT -5`` as no limit: before, every due post was checked."""
     result = run_cli("snapshot", "--due", "--limit", "-5")
     assert result.exit_code == 2
-    assert "Invalid value for '--limit': -5 is not in the range 0<=x<=1000000000." in result.output
+    assert "Invalid value for '--limit': -5 is not in the range 0<=x<=1000000000" in result.output
 
 
 def test_ladder_schedules_next_checks():
