@@ -1263,3 +1263,71 @@ def test_thousands_of_nested_regions_around_the_article_cost_linear_time() -> No
     (found,) = find_posts(page.encode()).embeds
     assert time.process_time() - started < 4
     assert (found.method, found.handle) == ("text", "citycouncil")
+
+
+GHOST_CARD = (
+    '<figure class="kg-card kg-bookmark-card"><a class="kg-bookmark-container"'
+    ' href="https://twitter.com/nws/status/1763000000000000042"><div class="kg-bookmark-content">'
+    '<div class="kg-bookmark-title">NWS on X: "Flood warning for the valley{cut}" / X</div>'
+    '<div class="kg-bookmark-description">Flood warning for the valley until 6pm</div>'
+    '<div class="kg-bookmark-metadata"><img class="kg-bookmark-icon" alt=""'
+    ' src="https://abs.twimg.com/favicon.ico"><span class="kg-bookmark-author">X (formerly'
+    ' Twitter)</span><span class="kg-bookmark-publisher">NWS</span></div></div></a></figure>'
+)
+
+
+def article(block: str, after: str = "") -> bytes:
+    body = f"<article><p>Officials said:</p>{block}<p>More.</p></article>{after}"
+    return f"<html><body>{body}</body></html>".encode()
+
+
+@pytest.mark.parametrize("cut", [" until 6pm", "…"])
+def test_a_link_preview_card_of_a_post_is_a_card_with_its_id(cut: str) -> None:
+    """Ghost's bookmark card (any link preview shows the page's title, ``Name on X: "…" /
+    X``): the link gives the ID, the title the author, the description the full text."""
+    page = article(GHOST_CARD.format(cut=cut))
+    (embed,) = find_posts(page).embeds
+    assert summary(embed) == (
+        "card",
+        "1763000000000000042",
+        "nws",
+        "NWS",
+        None,
+        "Flood warning for the valley until 6pm",
+    )
+    assert page[embed.raw_start : embed.raw_end].startswith(b'<a class="kg-bookmark-container"')
+
+
+@pytest.mark.parametrize(
+    ("block", "ids"),
+    [
+        # Alone in its block, as a reader tool's Markdown title line: the text form read it
+        # as an embed without an ID; the link gives it one.
+        ('<p><a href="https://x.com/nws/status/20">NWS on X: "Flood warning" / X</a></p>', ["20"]),
+        ('<ul><li><a href="https://x.com/nws/status/20">NWS on X: "One" / X</a></li></ul>', ["20"]),
+        # In a sentence, a link names the post: no embed (nor did the text forms see one).
+        ('<p>See <a href="https://x.com/nws/status/20">NWS on X: "Flood" / X</a> today.</p>', []),
+    ],
+)
+def test_a_title_link_to_a_post_is_a_card_where_it_stands_alone(block: str, ids: list) -> None:
+    found = find_posts(article(block)).embeds
+    assert [(e.method, e.status_id) for e in found] == [("card", i) for i in ids]
+
+
+def test_a_preview_card_beside_the_article_is_the_sites_own() -> None:
+    page = article("", after=f'<aside class="sidebar">{GHOST_CARD.format(cut="")}</aside>')
+    assert find_posts(page).embeds == []
+
+
+def test_an_embed_that_carries_its_address_on_itself_has_its_byte_range() -> None:
+    """A rendered iframe (``src``) and a link card (``href``): their own address counts
+    when their bytes are checked, as it does for an embed holding a link."""
+    iframe = (
+        '<iframe title="X Post" src="https://platform.twitter.com/embed/Tweet.html?id=20"'
+        ' width="550"></iframe>'
+    )
+    card = '<a class="twitter-embed" href="https://x.com/jack/status/21">jack</a>'
+    page = article(f"<div>{iframe}</div><div>{card}</div>")
+    embeds = find_posts(page).embeds
+    assert [(e.method, e.status_id) for e in embeds] == [("iframe", "20"), ("card", "21")]
+    assert [page[e.raw_start : e.raw_end].decode() for e in embeds] == [iframe, card]

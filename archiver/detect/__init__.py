@@ -318,12 +318,15 @@ def _shows(source: PageBytes, span: tuple[int, int], element: Node) -> bool:
     return fragment is not None and _identity(fragment) == _identity(element)
 
 
-def _identity(element: Node) -> tuple[list[str], list[str | None]]:
-    """An element's words and the addresses in it (two posts may share their words)."""
+def _identity(element: Node) -> tuple[list[str], list[str]]:
+    """An element's words and the addresses in it and on it (two posts may share their
+    words). The same for the element and for the ``<div>`` its bytes were parsed into,
+    which has no address of its own: an embed that is a link has its address on it."""
     from .dom import descendants, get, text_content
 
     linked = [element, *descendants(element, "[href], [src]")]
-    return text_content(element).split(), [get(n, "href") or get(n, "src") for n in linked]
+    addresses = (get(n, "href") or get(n, "src") for n in linked)
+    return text_content(element).split(), [address for address in addresses if address]
 
 
 def _raw_text(element: Node, span: tuple[int, int] | None, source: PageBytes | None) -> str:

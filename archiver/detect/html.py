@@ -72,6 +72,7 @@ from .text import (
     SIGHTING_LINES_FACTOR,
     SIGHTING_LINES_MIN,
     find_shortcodes,
+    find_text_embeds,
     may_hold_shortcode,
     parse_title,
 )
@@ -468,6 +469,8 @@ def judge_link(el: Node, cls: str) -> Found | None:
     if "Twitter2ToDOM" in (get(el, "data-component-name") or "") or "twitter-embed" in cls:
         status = find_status(get(el, "href") or "")
         return Found(el, "card", *status) if status else None
+    if (card := read_preview_card(el)) is not None:
+        return card
     parent = el.parent  # a linked URL alone in its block: a failed auto-embed
     if parent is not None and parent.is_element_node and (bare := is_bare_url_block(parent)):
         return from_container(parent, "placeholder", [bare])
@@ -476,6 +479,41 @@ def judge_link(el: Node, cls: str) -> Found | None:
     if status is None or container is None:
         return None
     return from_container(container, "placeholder", [status[0]])
+
+
+PREVIEW_TITLE_WORDS = (" on X", " on Twitter")
+
+
+def read_preview_card(link: Node) -> Found | None:
+    """A link preview of a post (Ghost's bookmark card, a CMS's link card): a link to the
+    post holding its page title, ``Name on X: "TEXT" / X`` (what any preview of an X page
+    shows), with its description after it. The title gives the author and the text, the
+    link the ID. Like a placeholder, it must stand in the article's flow."""
+    status = bare_status(get(link, "href") or "")
+    label = text_content(link)
+    if status is None or not any(word in label for word in PREVIEW_TITLE_WORDS):
+        return None
+    if not _card_shaped(link, label):
+        return None  # a link in a sentence or a list names the post; it does not show it
+    hits = [hit for hit in find_text_embeds(flatten(link)) if hit.method == "text"]
+    if len(hits) != 1 or hits[0].status_id not in (None, status[0]) or not in_article_flow(link):
+        return None
+    hit = hits[0]
+    return Found(link, "card", status[0], status[1], hit.author, hit.text, media=hit.media)
+
+
+def _card_shaped(link: Node, label: str) -> bool:
+    """A card holds blocks (title, description, site); a bare title link stands alone in its
+    block (as a reader tool's Markdown ``[Name on X: "…" / X](…)`` line): the text forms
+    read such a title line as an embed anyway, and the link adds its ID."""
+    if any(node.tag in BLOCK_TAGS for node in descendants(link, "*")):
+        return True
+    parent = link.parent
+    return (
+        parent is not None
+        and parent.tag in BLOCK_TAGS
+        and text_content(parent).strip() == label.strip()
+    )
 
 
 def read_amp(el: Node) -> Found | None:
