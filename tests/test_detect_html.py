@@ -1331,3 +1331,54 @@ def test_an_embed_that_carries_its_address_on_itself_has_its_byte_range() -> Non
     embeds = find_posts(page).embeds
     assert [(e.method, e.status_id) for e in embeds] == [("iframe", "20"), ("card", "21")]
     assert [page[e.raw_start : e.raw_end].decode() for e in embeds] == [iframe, card]
+
+
+SIGNED_LINK = (
+    "&mdash; Rhea Castell (@rheacastell) "
+    '<a href="https://twitter.com/rheacastell/status/1764012345678901234?ref_src=twsrc%5Etfw">'
+    "March 3, 2024</a>"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<p>Ferries resume at noon.</p><p>{SIGNED_LINK}</p>",  # blockquote stripped
+        f"<p>Ferries resume at noon.<br>{SIGNED_LINK}</p>",
+        f'<div class="quote"><p lang="en" dir="ltr">Ferries resume at noon.</p>{SIGNED_LINK}</div>',
+    ],
+)
+def test_signature_without_blockquote_takes_its_linked_status(body):
+    """Publish markup that lost its blockquote is read as a text form; the signature's date
+    still links to the post, and that link names it (not a text-only post plus a link)."""
+    page = f"<html><body><article><p>Intro.</p>{body}<p>Closing.</p></article></body></html>"
+    for include_links in (False, True):
+        embeds = find_posts(page.encode(), include_links=include_links).embeds
+        assert [summary(e) for e in embeds] == [
+            (
+                "text",
+                "1764012345678901234",
+                "rheacastell",
+                "Rhea Castell",
+                "2024-03-03",
+                "Ferries resume at noon.",
+            )
+        ]
+
+
+def test_signature_link_must_be_its_own():
+    """A status link is the signature's only as its date, after the same ``(@handle)``, and
+    outside the markup embeds (whose own signatures name their posts)."""
+    other = SIGNED_LINK.replace("rheacastell)", "someoneelse)")
+    embed = f'<blockquote class="twitter-tweet"><p>Inside.</p>{SIGNED_LINK}</blockquote>'
+    page = (
+        "<html><body><article><p>Ferries resume at noon.</p><p>"
+        f"&mdash; Rhea Castell (@rheacastell) March 3, 2024</p><p>{other}</p>{embed}"
+        "</article></body></html>"
+    )
+    embeds = find_posts(page.encode()).embeds
+    assert [(e.method, e.status_id, e.handle) for e in embeds] == [
+        ("text", None, "rheacastell"),
+        ("text", "1764012345678901234", "someoneelse"),
+        ("blockquote", "1764012345678901234", "rheacastell"),
+    ]

@@ -214,6 +214,7 @@ def _from_html(
     from .dom import parse
     from .hidden import expand_hidden_markup
     from .html import find_embeds
+    from .signed import link_signatures
 
     root = parse(text, raw if _is_utf8_of(text, raw, source) else None)
     fragments = expand_hidden_markup(root)
@@ -235,6 +236,8 @@ def _from_html(
         > sum(text_marker_count(raws[id(f)].encode("utf-8", "surrogatepass")) for f in markup)
     ):
         text_hits, sentinel_lines = _text_forms(root, [f.element for f in markup])
+        text_hits, claimed = link_signatures(root, text_hits, [f.element for f in markup])
+        found = [f for f in found if f.method != "link" or f.element.mem_id not in claimed]
     # A text hit goes just before the first markup embed whose placeholder line follows it.
     slots: dict[int, list[TextHit]] = {}
     for hit in text_hits:
