@@ -1382,3 +1382,30 @@ def test_signature_link_must_be_its_own():
         ("text", "1764012345678901234", "someoneelse"),
         ("blockquote", "1764012345678901234", "rheacastell"),
     ]
+
+
+def test_embedly_card_link_is_an_embed():
+    """Embedly's card markup is a link its script turns into the post: the link's label is
+    the post page's title. In a footer it is the site's own feed, not the article's."""
+    page = (
+        '<html><body><article><p>Intro.</p><p><a class="embedly-card" '
+        'href="https://twitter.com/rheacastell/status/1764012345678901234">Rhea Castell on'
+        ' Twitter: "Ferries resume at noon." / Twitter</a></p>'
+        '<a class="embedly-card" data-card-controls="0" '
+        'href="https://x.com/rheacastell/status/1764012345678901299?s=20">Rhea Castell</a>'
+        '<script async src="//cdn.embedly.com/widgets/platform.js"></script>'
+        '<footer><a class="embedly-card" href="https://twitter.com/site/status/1764012345678901300">'
+        "Our latest post</a></footer></article></body></html>"
+    )
+    embeds = find_posts(page.encode()).embeds
+    assert [summary(e) for e in embeds] == [
+        (
+            "placeholder",
+            "1764012345678901234",
+            "rheacastell",
+            "Rhea Castell",
+            None,
+            "Ferries resume at noon.",
+        ),
+        ("placeholder", "1764012345678901299", "rheacastell", None, None, None),
+    ]

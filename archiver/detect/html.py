@@ -17,7 +17,8 @@ below, from the strongest evidence to the weakest:
   attribute's value (CKEditor ``<oembed url>``, ``data-oembed-url``; never inside JSON),
   component props naming one post (``{"tweetId": …}``), Substack ``data-attrs``, react-tweet
   cards, small twitter-classed containers (consent placeholders) holding a single post, a
-  block whose whole content is one bare status URL (a failed auto-embed), and a block
+  block whose whole content is one bare status URL (a failed auto-embed), Embedly's
+  ``<a class="embedly-card">`` (its label the post page's title), and a block
   starting with a WordPress, Hugo or Jekyll tweet shortcode left as text.
 
 Placeholders only count in the article's flow (``placement``); markup kept as text or in an
@@ -469,6 +470,8 @@ def judge_link(el: Node, cls: str) -> Found | None:
     if "Twitter2ToDOM" in (get(el, "data-component-name") or "") or "twitter-embed" in cls:
         status = find_status(get(el, "href") or "")
         return Found(el, "card", *status) if status else None
+    if EMBED_LINK.search(cls):
+        return read_embed_link(el)
     if (card := read_preview_card(el)) is not None:
         return card
     parent = el.parent  # a linked URL alone in its block: a failed auto-embed
@@ -514,6 +517,20 @@ def _card_shaped(link: Node, label: str) -> bool:
         and parent.tag in BLOCK_TAGS
         and text_content(parent).strip() == label.strip()
     )
+
+
+def read_embed_link(el: Node) -> Found | None:
+    """Embedly's ``<a class="embedly-card" href=STATUS>``, which its script turns into the
+    post's card; the link's label is the post page's title (``Name on X: "TEXT" / X``)."""
+    status = bare_status(get(el, "href") or "")
+    if status is None:
+        return None
+    found = Found(el, "placeholder", *status)
+    title = parse_title(clean_text(text_of(el)))
+    if title:
+        found.author = title[0]
+        found.text, found.media = split_media(clean_text(title[1]))
+    return found
 
 
 def read_amp(el: Node) -> Found | None:
@@ -609,6 +626,8 @@ def read_props(el: Node) -> tuple[str, str | None] | None:
 
 
 EMBEDISH = re.compile(r"embed|social", re.I)
+# A link's own class naming a card maker's script, which turns the link into the post.
+EMBED_LINK = re.compile(r"(?<![\w-])embedly-card(?![\w-])")
 MAX_WRAPPER_TEXT = 800  # a consent notice and a "view on X" link, not an article's prose
 WRAPPER_DEPTH = 4
 
