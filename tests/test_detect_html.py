@@ -1409,3 +1409,27 @@ def test_embedly_card_link_is_an_embed():
         ),
         ("placeholder", "1764012345678901299", "rheacastell", None, None, None),
     ]
+
+
+LONE_URL = "https://x.com/rheacastell/status/1764012345678901234"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "found"),
+    [
+        (f'The mayor replied:<br />\n<a href="{LONE_URL}">{LONE_URL}</a><br />\nNot so.', True),
+        (f'The mayor replied:<br />\n<a href="{LONE_URL}">{LONE_URL}</a>', True),
+        (f'<a href="{LONE_URL}">{LONE_URL}</a> <!-- x --><br />\nNot so.', True),
+        (f'The mayor replied: <a href="{LONE_URL}">{LONE_URL}</a><br />Not so.', False),
+        (f'The mayor replied:<br /><a href="{LONE_URL}">this post</a><br />Not so.', False),
+        (f'Replied:<br /><a href="{LONE_URL}">{LONE_URL}</a> (deleted)<br />Not so.', False),
+    ],
+)
+def test_linked_status_url_alone_on_its_line_is_a_failed_auto_embed(paragraph, found):
+    """WordPress embeds a URL typed on its own line; when that fails the URL stays as a
+    link, and single line breaks around it become ``<br />``: the same failed embed as a
+    paragraph of its own. A link in the running text, or labelled otherwise, is not."""
+    page = f"<html><body><article><p>Intro.</p><p>{paragraph}</p></article></body></html>"
+    embeds = find_posts(page.encode()).embeds
+    expected = [("placeholder", "1764012345678901234", "rheacastell")] if found else []
+    assert [(e.method, e.status_id, e.handle) for e in embeds] == expected

@@ -17,7 +17,8 @@ below, from the strongest evidence to the weakest:
   attribute's value (CKEditor ``<oembed url>``, ``data-oembed-url``; never inside JSON),
   component props naming one post (``{"tweetId": …}``), Substack ``data-attrs``, react-tweet
   cards, small twitter-classed containers (consent placeholders) holding a single post, a
-  block whose whole content is one bare status URL (a failed auto-embed), Embedly's
+  block whose whole content is one bare status URL (a failed auto-embed; also a linked one
+  alone on a line of its block, between ``<br>``), Embedly's
   ``<a class="embedly-card">`` (its label the post page's title), and a block
   starting with a WordPress, Hugo or Jekyll tweet shortcode left as text.
 
@@ -354,6 +355,35 @@ def is_bare_url_block(el: Node) -> str | None:
     return status[0] if status else None
 
 
+def alone_on_its_line(link: Node) -> str | None:
+    """The post a link names when it is a failed auto-embed on a line of its own inside a
+    block: its label is its own status URL, and ``<br>`` or the block's edge (one of them a
+    ``<br>``) on each side, with only spaces between. WordPress embeds a URL typed on its own
+    line; when that fails it leaves the URL as a link, and ``wpautop`` turns the single line
+    breaks around it into ``<br />`` (blank lines make a block: ``is_bare_url_block``)."""
+    parent = link.parent
+    if parent is None or parent.tag not in BLOCK_TAGS:
+        return None
+    edges = [_line_edge(link.prev, "prev"), _line_edge(link.next, "next")]
+    if None in edges or "br" not in edges:
+        return None
+    status = bare_status(text_content(link))
+    target = find_status(get(link, "href") or "")
+    return status[0] if status and target and target[0] == status[0] else None
+
+
+def _line_edge(node: Node | None, step: str) -> str | None:
+    """What ends a link's line on one side: ``"br"``, ``"block"`` (the block's edge), or
+    None when anything but spaces and comments comes first."""
+    while node is not None:
+        if node.is_element_node:
+            return "br" if node.tag == "br" else None
+        if node.is_text_node and (node.text_content or "").strip():
+            return None
+        node = getattr(node, step)
+    return "block"
+
+
 def read_create_tweet(script: Node) -> Found | None:
     """``twttr.widgets.createTweet("ID", …)`` in an inline script: one embed per call."""
     match = CREATE_TWEET_RE.search(lead_text(script) or "")
@@ -477,6 +507,8 @@ def judge_link(el: Node, cls: str) -> Found | None:
     parent = el.parent  # a linked URL alone in its block: a failed auto-embed
     if parent is not None and parent.is_element_node and (bare := is_bare_url_block(parent)):
         return from_container(parent, "placeholder", [bare])
+    if alone := alone_on_its_line(el):
+        return from_container(el, "placeholder", [alone])
     status = bare_status(get(el, "href") or "")
     container = embed_container(el) if status else None
     if status is None or container is None:
