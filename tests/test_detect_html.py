@@ -368,6 +368,18 @@ EMBEDS: dict[str, list[tuple]] = {
             "Příliš žluťoučký kůň úpěl ďábelské ódy. Oprava mostu začne v úterý.",
         )
     ],
+    # WordPress draws smileys and emoji as images (``wp-smiley``, wp-emoji's ``emoji``):
+    # their ``alt`` is the text; other images are not.
+    "bq_emoji_images.html": [
+        (
+            "blockquote",
+            "1786049023310382281",
+            "tarrowsail",
+            "Tarrow Sailing Club ⛵",
+            "2024-05-02",
+            "We won the regatta 🎉 thank you all 🙂",
+        )
+    ],
     "charset_utf8_bom.html": [
         (
             "blockquote",

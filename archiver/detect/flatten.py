@@ -1,7 +1,8 @@
 """Text the way a reader tool flattens markup, for the text forms and an embed's text.
 
 Block boundaries and ``<br>`` become newlines, line breaks in the source become spaces
-(except in ``<pre>``), invisible elements vanish, and each embed element found in markup can
+(except in ``<pre>``), invisible elements vanish, an emoji or smiley drawn as an image is its
+``alt`` (WordPress writes them so), and each embed element found in markup can
 stand as one placeholder line. Python visits only the elements that hold a line break (a
 block, ``<br>``, an invisible or preformatted element) or an embed below them; the text of
 any other element is read in one call to Lexbor (``text()``, in C).
@@ -39,7 +40,12 @@ BLOCK_TAGS = frozenset(
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "svg"})
 PREFORMATTED = frozenset({"pre", "textarea", "plaintext", "listing", "xmp"})
 BREAKING_TAGS = BLOCK_TAGS | INVISIBLE | PREFORMATTED | {"br"}
-BREAKING = ", ".join(sorted(BREAKING_TAGS))
+# An emoji or smiley drawn as an image (WordPress's ``convert_smilies`` writes
+# ``<img class="wp-smiley" alt="🙂">`` into the page; wp-emoji and Twemoji ``class="emoji"``):
+# its ``alt`` is the character the text shows.
+EMOJI_IMAGES = 'img[alt][class~="wp-smiley"], img[alt][class~="emoji"], img[alt][class~="Emoji"]'
+EMOJI_CLASSES = frozenset({"wp-smiley", "emoji", "Emoji"})
+BREAKING = ", ".join([*sorted(BREAKING_TAGS), EMOJI_IMAGES])
 # Up to this many elements, a walk in Python finds the breaking ones faster than Lexbor
 # parses the selector of 32 names (about 10 µs) and matches each of them.
 SMALL_SUBTREE = 64
@@ -66,6 +72,8 @@ def flatten(root: Node, placeholders: Sequence[tuple[Node, str]] = ()) -> str:
             parts.append(_source_text(node.text_content or "", pre))
         elif node.mem_id in lines:
             parts.append(f"\n{lines[node.mem_id]}\n")
+        elif tag == "img":
+            parts.append(_emoji(node))
         elif node.is_element_node and tag not in INVISIBLE:
             if tag in BLOCK_TAGS or tag == "br":
                 parts.append("\n")
@@ -111,9 +119,21 @@ def _breaking(root: Node) -> list[Node]:
     for count, node in enumerate(root.traverse()):
         if count > SMALL_SUBTREE:
             return [el for el in root.css(BREAKING) if el.mem_id != root.mem_id]
-        if count and node.tag in BREAKING_TAGS:
+        if count and (node.tag in BREAKING_TAGS or (node.tag == "img" and _is_emoji(node))):
             found.append(node)
     return found
+
+
+def _is_emoji(img: Node) -> bool:
+    """An image ``EMOJI_IMAGES`` selects: an emoji class and an ``alt``."""
+    attributes = img.attributes
+    classes = (attributes.get("class") or "").split()
+    return "alt" in attributes and not EMOJI_CLASSES.isdisjoint(classes)
+
+
+def _emoji(img: Node) -> str:
+    """The character an emoji image stands for (its ``alt``), or ``""`` for another image."""
+    return (img.attributes.get("alt") or "") if _is_emoji(img) else ""
 
 
 def visible_lines(root: Node, embeds: list[Node], regions: Sequence[Node] = ()) -> list[str]:
