@@ -196,8 +196,13 @@ def _expand(item: str) -> Iterator[Target]:
 # A host name (with a dot) or IPv4 address, then a port or a path: ``www.bbc.co.uk``,
 # ``example.com/news/a``, ``127.0.0.1:8000/a``, ``localhost:8000/a``. A file name alone
 # (``story.html``) is not one.
+# A host before a path: a name whose last label is a top-level domain's (letters, or an
+# IDN's ``xn--``; a directory such as ``backup.2024/`` is none), or an IPv4 address.
 LOOKS_LIKE_HOST = re.compile(
-    r"(?:www\.[^/\s]+|[\w-]+(?:\.[\w-]+)+(?::[0-9]+)?/.*|[\w.-]+:[0-9]+(?:/.*)?)"
+    r"(?:www\.[^/\s]+"
+    r"|(?:[\w-]+\.)+(?:[^\W\d_]{2,}|xn--[\w-]+)(?::[0-9]+)?/.*"
+    r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?::[0-9]+)?/.*"
+    r"|[\w.-]+:[0-9]+(?:/.*)?)"
 )
 
 

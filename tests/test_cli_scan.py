@@ -130,8 +130,12 @@ def test_missing_unreadable_and_scheme_errors(run_cli, tmp_path):
         ("example.com/news/a.html", True),
         ("127.0.0.1:8765/news/story.html", True),
         ("localhost:8765/news/story.html", True),
+        ("127.0.0.1/news/story.html", True),
+        ("bücher.de/a.html", True),
         ("story.html", False),
         ("pages/story.html", False),
+        ("backup.2024/story.html", False),  # a dotted directory, not a host
+        ("site_v1.2/story.html", False),
     ],
 )
 def test_an_address_without_its_scheme_is_told_what_it_lacks(run_cli, target, hinted):
