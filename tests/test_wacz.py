@@ -184,7 +184,9 @@ def test_export_to_an_empty_path_names_it(run_cli, tmp_path, db_path):
     assert run_cli("scan", str(page)).exit_code == 0
     result = run_cli("export", "--wacz", "")
     assert result.exit_code == 2
-    assert result.output.splitlines()[-1] == "Error: Invalid value for '--wacz': empty path"
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for '--wacz': empty path (see 'cli export --help')"
+    )
 
 
 @pytest.fixture(autouse=True)
