@@ -1378,6 +1378,33 @@ def test_signature_without_blockquote_takes_its_linked_status(body):
         ]
 
 
+LINKED_HANDLE = '(<a href="https://twitter.com/rheacastell">@rheacastell</a>)'
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<blockquote><p>Ferries resume at noon.</p>{SIGNED_LINK}</blockquote>",
+        f"<p>Ferries resume at noon.</p><p>{SIGNED_LINK}</p>",
+        f"<p>Ferries resume at noon.<br>{SIGNED_LINK}</p>",
+        # the date's link is a short link: no status URL on the page at all
+        "<p>Ferries resume at noon.</p><p>&mdash; Rhea Castell (@rheacastell) "
+        '<a href="https://t.co/AbC123">March 3, 2024</a></p>',
+    ],
+)
+def test_signature_with_a_linked_handle(body):
+    """A CMS that links every mention writes the signature's handle as a link,
+    ``(<a href=…>@handle</a>)``: the line is still a signature (the pre-filter saw no
+    ``(@`` and never parsed such a page), with the handle, date and linked status."""
+    body = body.replace("(@rheacastell)", LINKED_HANDLE)
+    page = f"<html><body><article><p>Intro.</p>{body}<p>Closing.</p></article></body></html>"
+    status = "1764012345678901234" if "status/" in body else None
+    method = "blockquote" if "<blockquote>" in body else "text"
+    expected = (method, status, "rheacastell", "Rhea Castell", "2024-03-03")
+    embeds = find_posts(page.encode()).embeds
+    assert [summary(e) for e in embeds] == [(*expected, "Ferries resume at noon.")]
+
+
 def test_signature_link_must_be_its_own():
     """A status link is the signature's only as its date, after the same ``(@handle)``, and
     outside the markup embeds (whose own signatures name their posts)."""

@@ -187,6 +187,17 @@ def test_signature_found_however_many_at_signs(filler):
     assert has_markers(page)
 
 
+@pytest.mark.parametrize("filler", [b"", b"@" * 5000])
+def test_linked_handle_signature_is_a_marker_however_many_at_signs(filler):
+    """``(<a href=…>@jane</a>) March 1, 2024``: a signature whose handle is a link (a CMS
+    that links mentions) counts, before and past the ``@`` count where the search changes."""
+    line = b'Jane (<a href="https://twitter.com/jane">@jane</a>) March 1, 2024'
+    page = b"<p>" + filler + b"</p><p>" + line + b"</p>"
+    assert survey(page).text_markers == 1
+    prose = b'<p>Ask (<a href="/u/jane">@jane</a>) about it. <a href="/x">@bob</a> (2)</p>'
+    assert not has_markers(b"<p>" + filler + b"</p>" + prose)
+
+
 def test_big_pages_are_searched_in_chunks_without_missing_a_marker(monkeypatch):
     from archiver.detect import prefilter
 

@@ -22,7 +22,9 @@ for ``@``. Each hit is then checked for the context that makes it real:
   (``tweet``, ``twitter``, ``x``) just after it: templates of every kind write the rest;
 * ``(@`` only counts as the signature of a flattened embed: ``(@handle)`` then a date in any
   locale (a year soon after, or an English month name), possibly after a few tags
-  (``<a href=…>18. März 2025</a>``).
+  (``<a href=…>18. März 2025</a>``). The handle may be a link inside the parentheses
+  (``(<a href=…>@handle</a>)``, a CMS that links mentions): a ``@`` after a ``>`` is read
+  back to its ``(``.
 
 Markup kept as base64 (Borlabs Cookie: in an attribute, or as a script's text) has its own
 markers: what ``twitter-tweet`` and ``/status/`` look like inside base64 at each of the three
@@ -149,12 +151,11 @@ _YEAR = (
     rb"(?:20[0-9]{2}|\xd9\xa2\xd9\xa0|\xdb\xb2\xdb\xb0|\xef\xbc\x92\xef\xbc\x90"
     rb"|\xe0\xa5\xa8\xe0\xa5\xa6|\xe0\xa7\xa8\xe0\xa7\xa6)"
 )
+# The handle may be a link (``(<a href="https://twitter.com/jd">@jd</a>)``: a CMS that links
+# every mention): up to two tags each side of it, within the parentheses.
 SIGNATURE_AHEAD = re.compile(
-    rb"\(@(?:[A-Za-z0-9_]|\\_){1,15}\)\s*(?:<[^<>]{0,400}>\s*){0,4}\[?(?:(?:"
-    + _MONTHS
-    + rb")\b|[^\n<]{0,48}?"
-    + _YEAR
-    + rb")"
+    rb"\((?:<[^<>]{0,400}>){0,2}@(?:[A-Za-z0-9_]|\\_){1,15}(?:</?[A-Za-z][^<>]{0,40}>){0,2}\)"
+    rb"\s*(?:<[^<>]{0,400}>\s*){0,4}\[?(?:(?:" + _MONTHS + rb")\b|[^\n<]{0,48}?" + _YEAR + rb")"
 )
 
 
@@ -199,18 +200,40 @@ _TITLES = _automaton(_TITLE_MARKERS)
 MEMCHR_HITS = 2000  # past this many "@", a two-byte find is cheaper than a loop per "@"
 
 
+LINKED_HANDLE = b">@"  # a handle written as a link: ``(<a href=…>@jd</a>)``
+LINK_WINDOW = 512  # bytes back from a linked handle to its "(": at most two start tags
+
+
 def _signatures(data: bytes):
-    """Start of every ``(@`` (the marker is too short for the automaton). A one-byte find
-    for ``@`` is a memchr, ten times faster than a two-byte find, while ``@`` is rare."""
+    """Start of every ``(@``, and the ``(`` before each linked handle's tags (the markers are
+    too short for the automaton). A one-byte find for ``@`` is a memchr, ten times faster
+    than a two-byte find, while ``@`` is rare."""
     at, seen = data.find(b"@"), 0
     while at >= 0 and seen < MEMCHR_HITS:
         if at and data[at - 1] == 0x28:  # "("
             yield at - 1
+        elif at and data[at - 1] == 0x3E:  # ">"
+            yield from _linked_opening(data, at)
         at, seen = data.find(b"@", at + 1), seen + 1
-    at = data.find(SIGNATURE, max(at - 1, 0)) if at >= 0 else -1
-    while at >= 0:
-        yield at
-        at = data.find(SIGNATURE, at + 2)
+    if at < 0:
+        return
+    rest = max(at - 1, 0)
+    found = data.find(SIGNATURE, rest)
+    while found >= 0:
+        yield found
+        found = data.find(SIGNATURE, found + 2)
+    found = data.find(LINKED_HANDLE, rest)
+    while found >= 0:
+        yield from _linked_opening(data, found + 1)
+        found = data.find(LINKED_HANDLE, found + 2)
+
+
+def _linked_opening(data: bytes, at: int):
+    """The ``(`` that opens the parentheses of a handle at ``at`` written after a tag, if
+    one is near (``_real`` checks that only tags stand between them)."""
+    opening = data.rfind(b"(", max(0, at - LINK_WINDOW), at)
+    if opening >= 0 and data[opening + 1 : opening + 2] == b"<":
+        yield opening
 
 
 CHUNK = 1 << 20  # the automaton returns a list: search big pages a megabyte at a time

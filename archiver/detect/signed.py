@@ -88,4 +88,5 @@ def _text_before(anchor: Node) -> str:
         parts.append(text)
         size += len(text)
         node = node.prev
-    return " ".join(reversed(parts))[-CONTEXT_CHARS:]
+    # Joined as the page shows them: a linked handle's ``(``, label and ``)`` are one word.
+    return "".join(reversed(parts))[-CONTEXT_CHARS:]
