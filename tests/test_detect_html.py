@@ -1472,3 +1472,30 @@ def test_linked_status_url_alone_on_its_line_is_a_failed_auto_embed(paragraph, f
     embeds = find_posts(page.encode()).embeds
     expected = [("placeholder", "1764012345678901234", "rheacastell")] if found else []
     assert [(e.method, e.status_id, e.handle) for e in embeds] == expected
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "method"),
+    [
+        (f"[embed]{LONE_URL}[/embed]", "wordpress"),
+        (f'[embed width="500"] {LONE_URL}?s=20 [/embed]', "wordpress"),
+        (f"The mayor replied:<br />\n[embed]{LONE_URL}[/embed]<br />\nNot so.", "wordpress"),
+        (f"The mayor replied:<br />\n[tweet {LONE_URL}]<br />\nNot so.", "wordpress"),
+        (f"The mayor replied:<br />\n{LONE_URL}<br />\nNot so.", "placeholder"),
+        (f"{LONE_URL} <!-- x --><br />\nNot so.", "placeholder"),
+        (f"The mayor replied:<br />{LONE_URL}", "placeholder"),
+        (f"The mayor replied: {LONE_URL}<br />Not so.", None),
+        (f"Sources:<br />{LONE_URL}<br />{LONE_URL[:-1]}5", None),  # a list of sources
+        ("[embed]https://x.com/rheacastell[/embed]", None),  # a profile, not a post
+    ],
+)
+def test_unrendered_embed_text_in_a_paragraph(paragraph, method):
+    """What a WordPress site leaves when an embed is not rendered: its core ``[embed]URL
+    [/embed]`` shortcode as text (as Jetpack's ``[tweet …]``, on any line of its block), or
+    the URL typed on a line of its own, not linked, between ``<br />`` (a failed auto-embed
+    after wpautop, as its linked form). A URL in the running text, or one of several lines
+    of URLs, is not."""
+    page = f"<html><body><article><p>Intro.</p><p>{paragraph}</p></article></body></html>"
+    embeds = find_posts(page.encode()).embeds
+    expected = [(method, "1764012345678901234", "rheacastell")] if method else []
+    assert [(e.method, e.status_id, e.handle) for e in embeds] == expected

@@ -413,6 +413,8 @@ JEKYLL_POST = "https://twitter.com/jekyllrb/status/518821243320287232"
         (f"{{% twitter oembed {JEKYLL_POST} %}}", ("518821243320287232", "jekyllrb")),
         (f"{{%- tweet {JEKYLL_POST} maxwidth=500 -%}}", ("518821243320287232", "jekyllrb")),
         ("{% tweet 464180168303456256 %}", ("464180168303456256", None)),
+        (f"[embed]{JEKYLL_POST}[/embed]", ("518821243320287232", "jekyllrb")),  # WordPress
+        (f"[embed width=500]{JEKYLL_POST}?s=20[/embed]", ("518821243320287232", "jekyllrb")),
     ],
 )
 def test_hugo_and_jekyll_tweet_shortcodes_in_markdown(shortcode, expected):
@@ -442,6 +444,8 @@ def test_hugo_and_jekyll_tweet_shortcodes_in_markdown(shortcode, expected):
         '[tweet id="14531101105998684180"]',  # its first 19 digits were taken for the ID
         '[tweet id="owl"]',
         '[tweet id="552230355781320704abc"]',  # its leading digits were taken for the ID
+        "[embed]https://twitter.com/jekyllrb[/embed]",  # a profile
+        "[embed]https://example.com/status/123[/embed]",
     ],
 )
 def test_shortcodes_that_name_no_post(shortcode):

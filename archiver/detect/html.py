@@ -17,10 +17,10 @@ below, from the strongest evidence to the weakest:
   attribute's value (CKEditor ``<oembed url>``, ``data-oembed-url``; never inside JSON),
   component props naming one post (``{"tweetId": …}``), Substack ``data-attrs``, react-tweet
   cards, small twitter-classed containers (consent placeholders) holding a single post, a
-  block whose whole content is one bare status URL (a failed auto-embed; also a linked one
-  alone on a line of its block, between ``<br>``), Embedly's
-  ``<a class="embedly-card">`` (its label the post page's title), and a block
-  starting with a WordPress, Hugo or Jekyll tweet shortcode left as text.
+  block whose whole content is one bare status URL (a failed auto-embed; also one, linked
+  or not, alone on a line of its block, between ``<br>``), Embedly's
+  ``<a class="embedly-card">`` (its label the post page's title), and a block whose own
+  text holds one WordPress, Hugo or Jekyll tweet shortcode left as text.
 
 Placeholders only count in the article's flow (``placement``); markup kept as text or in an
 attribute (consent tools, lazy loaders) is parsed where it is (``hidden``); wherever a post
@@ -384,6 +384,54 @@ def _line_edge(node: Node | None, step: str) -> str | None:
     return "block"
 
 
+MAX_BLOCK_NODES = 200  # child nodes of a block read for its lines: a paragraph has a few
+
+
+def block_lines(el: Node) -> tuple[list[tuple[str, bool]], int]:
+    """A block's own lines, split at its ``<br>`` children: (text of the line's text
+    nodes, True when nothing but text and comments stands on it), and how many ``<br>``
+    split them. Text inside child elements is not read."""
+    lines: list[tuple[str, bool]] = []
+    parts: list[str] = []
+    pure, breaks = True, 0
+    node, seen = el.first_child, 0
+    while node is not None and seen < MAX_BLOCK_NODES:
+        if node.is_text_node:
+            parts.append(node.text_content or "")
+        elif node.is_element_node and node.tag == "br":
+            lines.append(("".join(parts), pure))
+            parts, pure, breaks = [], True, breaks + 1
+        elif node.is_element_node:
+            pure = False
+        node, seen = node.next, seen + 1
+    lines.append(("".join(parts), pure))
+    return lines, breaks
+
+
+def bare_url_line(el: Node) -> str | None:
+    """The post of a status URL typed as plain text on a line of its own inside a block,
+    between ``<br>`` (or a ``<br>`` and the block's edge): WordPress's failed auto-embed after
+    ``wpautop``, like its linked form (``alone_on_its_line``). One such line in the block;
+    several are a list of sources."""
+    lines, breaks = block_lines(el)
+    if not breaks:
+        return None
+    found = [
+        status[0]
+        for text, pure in lines
+        if pure and "/status" in text and (status := bare_status(text))
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def block_shortcode(el: Node) -> tuple[str, str | None] | None:
+    """(status id, handle) of the one tweet shortcode written in a block's own text (on any
+    of its lines: a shortcode the site no longer renders, left in its paragraph)."""
+    texts = [text for text, _ in block_lines(el)[0] if may_hold_shortcode(text)]
+    shortcodes = [code for text in texts for code in find_shortcodes(text)]
+    return shortcodes[0] if len(shortcodes) == 1 else None
+
+
 def read_create_tweet(script: Node) -> Found | None:
     """``twttr.widgets.createTweet("ID", …)`` in an inline script: one embed per call."""
     match = CREATE_TWEET_RE.search(lead_text(script) or "")
@@ -606,11 +654,10 @@ def judge_placeholder(el: Node, tag: str, cls: str) -> Found | None:
     bare = is_bare_url_block(el)
     if bare:
         return from_container(el, "placeholder", [bare])
-    lead = lead_text(el)
-    if lead and tag in BLOCK_TAGS and may_hold_shortcode(lead):
-        shortcodes = find_shortcodes(lead)
-        if len(shortcodes) == 1:
-            return Found(el, "wordpress", *shortcodes[0])
+    if tag in BLOCK_TAGS and (line := bare_url_line(el)):
+        return from_container(el, "placeholder", [line])
+    if tag in BLOCK_TAGS and (shortcode := block_shortcode(el)):
+        return Found(el, "wordpress", *shortcode)
     marks = " ".join(
         [cls, get(el, "id") or "", *(v for k, v in attribute_items(el) if k.startswith("data-"))]
     )

@@ -137,13 +137,15 @@ def _paragraph_before(
 # user="NAME" id="ID" >}}`` (also ``twitter``, ``x`` and their ``_simple`` forms, the old
 # ``{{< tweet ID >}}``, and ``{{% … %}}``); Jekyll ``{% twitter URL %}`` (jekyll-twitter-plugin,
 # ``{% twitter oembed URL %}`` in its 1.x) and ``{% tweet URL %}``. Hugo's escaped
-# ``{{</* tweet … */>}}`` shows the shortcode in documentation: it is not matched. Shortcode
+# ``{{</* tweet … */>}}`` shows the shortcode in documentation: it is not matched. WordPress's
+# own ``[embed]URL[/embed]`` (``[embed width=…]``) counts when URL is a status URL alone. Shortcode
 # names are case-sensitive in all three (``[TWEET …]`` is shown as it is written, as the
 # pre-filter's markers assume); the spacing is what the pre-filter's markers cover. The
 # arguments are one run that cannot hold the closing bracket (read in linear time: runs
 # that could overlap took minutes on a long line), then parsed in Python.
 SHORTCODE_RE = re.compile(
     r"\[tweet(?P<wordpress>\s[^\[\]]*)\]"
+    r"|\[embed(?:\s[^\[\]]*)?\](?P<embed>[^\[\]<>]{1,2000})\[/embed\]"
     r"|\{\{[<%] *(?:tweet|twitter|x)(?:_simple)?(?P<hugo>\s[^\n{}<>%]*)[>%]\}\}"
     r"|\{%-? ?(?:twitter|tweet)(?P<jekyll>\s[^\n%]*)%\}"
 )
@@ -155,7 +157,7 @@ _QUOTES = "\"'`“”″‘’"
 
 def may_hold_shortcode(text: str) -> bool:
     """True when ``text`` holds the opening of a shortcode (a cheap test before the pattern)."""
-    return "[tweet" in text or "{{" in text or "{%" in text
+    return "[tweet" in text or "{{" in text or "{%" in text or "[embed" in text
 
 
 def _post_ref(value: str | None) -> tuple[str, str | None] | None:
@@ -197,7 +199,9 @@ def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
     found: list[tuple[str, str | None]] = []
     for match in SHORTCODE_RE.finditer(text):
         wordpress = match.group("wordpress")
-        if wordpress is not None:
+        if match.group("embed") is not None:
+            status = bare_status(match.group("embed"))
+        elif wordpress is not None:
             status = _wordpress_post(wordpress)
         else:
             status = _generator_post(match.group("hugo") or match.group("jekyll"))
