@@ -1499,3 +1499,38 @@ def test_unrendered_embed_text_in_a_paragraph(paragraph, method):
     embeds = find_posts(page.encode()).embeds
     expected = [(method, "1764012345678901234", "rheacastell")] if method else []
     assert [(e.method, e.status_id, e.handle) for e in embeds] == expected
+
+
+EMBEDLY_LINK = f'<a href="{LONE_URL}">'
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        f"<h4>{EMBEDLY_LINK}Rhea Castell on Twitter</a></h4><p>Ferries resume at noon.</p>",
+        f"<h4>{EMBEDLY_LINK}Rhea Castell on X</a></h4><p>Ferries resume at noon.</p>",
+        f'<h4>{EMBEDLY_LINK}Rhea Castell on X: "Ferries resume at noon." / X</a></h4><p></p>',
+        f'<h4>{EMBEDLY_LINK}Rhea Castell on X: "Ferries resume…" / X</a></h4>'
+        "<p>Ferries resume at noon.</p>",
+    ],
+)
+def test_embedly_card_blockquote_gives_author_and_text(card):
+    """Embedly's card markup, ``<blockquote class="embedly-card"><h4><a href=STATUS>TITLE
+    </a></h4><p>DESCRIPTION</p></blockquote>``: the title names the author (and may quote
+    the text), the description is the post's text."""
+    page = (
+        "<html><body><article><p>Intro.</p>"
+        f'<blockquote class="embedly-card" data-card-controls="0">{card}</blockquote>'
+        "<p>Closing.</p></article></body></html>"
+    )
+    embeds = find_posts(page.encode()).embeds
+    assert [summary(e) for e in embeds] == [
+        (
+            "blockquote",
+            "1764012345678901234",
+            "rheacastell",
+            "Rhea Castell",
+            None,
+            "Ferries resume at noon.",
+        )
+    ]

@@ -463,6 +463,8 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
     if tag == "a":
         return judge_link(el, cls)
     if tag == "blockquote":
+        if EMBED_LINK.search(cls) and (card := read_embedly_blockquote(el)) is not None:
+            return card
         if is_publish_blockquote(el) or is_quoted_post(el):
             found = read_blockquote(el)
             return found if found.status_id or found.text else None
@@ -611,6 +613,34 @@ def read_embed_link(el: Node) -> Found | None:
         found.author = title[0]
         found.text, found.media = split_media(clean_text(title[1]))
     return found
+
+
+# A page title without the post's text: ``Name on X``, ``Name on Twitter`` (older cards).
+NAME_ONLY_TITLE = re.compile(r"^(?P<name>[^\n\"“”]{1,80}?) on (?:Twitter|X)$")
+
+
+def read_embedly_blockquote(bq: Node) -> Found | None:
+    """Embedly's card markup, ``<blockquote class="embedly-card"><h4><a href=STATUS>TITLE
+    </a></h4><p>DESCRIPTION</p></blockquote>``: the title is the post page's (``Name on X:
+    "TEXT" / X``, or only ``Name on Twitter`` on older cards), the description the post's
+    text. Publish markup pasted inside the class (a signature line) is read as publish
+    markup (None here)."""
+    links = status_links(bq)
+    if not links or split_signature(clean_text(text_of(bq)))[1]:
+        return None
+    anchor, status_id, handle = links[0]
+    label = clean_text(text_of(anchor))
+    title = parse_title(label)
+    named = NAME_ONLY_TITLE.match(label)
+    author = title[0] if title else named.group("name").strip() if named else None
+    described = [
+        clean_text(text_of(p))
+        for p in descendants(bq, "p")
+        if anchor.mem_id not in {a.mem_id for a in descendants(p, "a")}
+    ]
+    text = "\n\n".join(t for t in described if t) or (clean_text(title[1]) if title else "")
+    body, media = split_media(text)
+    return Found(bq, "blockquote", status_id, handle, author, body or None, media=media)
 
 
 def read_amp(el: Node) -> Found | None:
