@@ -1534,3 +1534,42 @@ def test_embedly_card_blockquote_gives_author_and_text(card):
             "Ferries resume at noon.",
         )
     ]
+
+
+BYLINE = "&mdash; Rhea Castell (@rheacastell) March 3, 2024"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        f"<h1>Storm hits coast</h1><p>{BYLINE}</p>",
+        f"<h1>Storm hits coast</h1>\n<!-- byline -->\n<p>{BYLINE}</p>",
+        f"<header><h1>Storm hits coast</h1></header><p>{BYLINE}</p>",
+        f'<div class="head"><h2>Storm hits coast</h2><span>{BYLINE}</span></div>',
+        f"<h1>Storm hits coast</h1><p>{BYLINE.replace('(@rheacastell)', LINKED_HANDLE)}</p>",
+    ],
+)
+def test_a_byline_under_a_heading_is_not_a_signature(head):
+    """A byline written like a signature under the headline: a heading is never the text of
+    a post, so it is no embed; a post's text in a paragraph still is."""
+    page = f"<html><body><article>{head}<p>Article text.</p></article></body></html>"
+    assert find_posts(page.encode()).embeds == []
+    post = f"<p>Ferries resume at noon.</p><p>{BYLINE}</p>"
+    page = f"<html><body><article>{head}<p>Article text.</p>{post}</article></body></html>"
+    embeds = find_posts(page.encode()).embeds
+    assert [(e.method, e.handle, e.text) for e in embeds] == [
+        ("text", "rheacastell", "Ferries resume at noon.")
+    ]
+
+
+def test_a_heading_before_a_linked_signature_is_not_its_text():
+    """A signature whose date links to a post names that post even under a heading; the
+    heading is not its text."""
+    page = (
+        f"<html><body><article><h2>Reactions</h2><p>{SIGNED_LINK}</p><p>Text.</p>"
+        "</article></body></html>"
+    )
+    embeds = find_posts(page.encode()).embeds
+    assert [summary(e) for e in embeds] == [
+        ("text", "1764012345678901234", "rheacastell", "Rhea Castell", "2024-03-03", None)
+    ]

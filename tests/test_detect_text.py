@@ -527,3 +527,18 @@ def test_shortcode_names_are_case_sensitive_as_the_pre_filter_assumes():
     beside = f'Intro.\n\n[tweet id="20"] {upper}\n\nAfter.\n'.encode()
     assert find_posts(alone, html=False).embeds == []
     assert [e.status_id for e in find_posts(beside, html=False).embeds] == ["20"]
+
+
+def test_a_byline_under_a_markdown_heading_is_not_a_signature():
+    """Reader tools write a page's headline as a Markdown heading: a signature line right
+    under it is the byline (a heading is never a post's text). Plain text gives no such
+    sign (a short post reads the same), so an unmarked line above is still a post's text."""
+    byline = "— Jane Doe (@jd) March 1, 2024"
+    assert (
+        find_posts(f"# Storm hits coast\n\n{byline}\n\nText.\n".encode(), html=False).embeds == []
+    )
+    assert find_posts(f"## Storm hits coast\n{byline}\n".encode(), html=False).embeds == []
+    (embed,) = find_posts(f"Storm hits coast\n\n{byline}\n".encode(), html=False).embeds
+    assert (embed.handle, embed.text) == ("jd", "Storm hits coast")
+    (embed,) = find_posts(f"#StormHits the coast\n{byline}\n".encode(), html=False).embeds
+    assert embed.text == "#StormHits the coast"  # a hashtag, not a heading

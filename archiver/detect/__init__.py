@@ -214,7 +214,7 @@ def _from_html(
     from .dom import parse
     from .hidden import expand_hidden_markup
     from .html import find_embeds
-    from .signed import link_signatures
+    from .signed import drop_bylines, link_signatures
 
     root = parse(text, raw if _is_utf8_of(text, raw, source) else None)
     fragments = expand_hidden_markup(root)
@@ -237,6 +237,7 @@ def _from_html(
     ):
         text_hits, sentinel_lines = _text_forms(root, [f.element for f in markup])
         text_hits, claimed = link_signatures(root, text_hits, [f.element for f in markup])
+        text_hits = drop_bylines(root, text_hits)
         found = [f for f in found if f.method != "link" or f.element.mem_id not in claimed]
     # A text hit goes just before the first markup embed whose placeholder line follows it.
     slots: dict[int, list[TextHit]] = {}

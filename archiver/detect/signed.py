@@ -10,10 +10,10 @@ address again. The link counts only when its label ends with the signature's dat
 
 from __future__ import annotations
 
-from ..normalize import clean_text
+from ..normalize import clean_text, comparable
 from ..urls import find_status
 from .dom import Node, ancestors, get, text_content
-from .flatten import BLOCK_TAGS
+from .flatten import BLOCK_TAGS, flatten
 from .text import TextHit
 
 # How much text before a link is read for the signature's ``(@handle)``: a display name
@@ -90,3 +90,49 @@ def _text_before(anchor: Node) -> str:
         node = node.prev
     # Joined as the page shows them: a linked handle's ``(``, label and ``)`` are one word.
     return "".join(reversed(parts))[-CONTEXT_CHARS:]
+
+
+HEADINGS = "h1, h2, h3, h4, h5, h6"
+BYLINE_CLIMB = 3  # levels up from a heading to the element after it (``<header><h1>``)
+BYLINE_CHARS = 400  # of the text after a heading, read for the signature's ``(@handle)``
+
+
+def drop_bylines(root: Node, hits: list[TextHit]) -> list[TextHit]:
+    """A signature line right after a heading (``<h1>Storm hits coast</h1><p>— Jane Doe
+    (@jd) March 1, 2024</p>``) is the article's byline written like a signature: a heading
+    is never a post's text. Such a hit is no embed; when its date links to a status
+    (``link_signatures``), it stays that post, without text."""
+    if not any(hit.text and hit.handle for hit in hits):
+        return hits
+    headings = [(comparable(flatten(h)), h) for h in root.css(HEADINGS)]
+    if not headings:
+        return hits
+    kept: list[TextHit] = []
+    for hit in hits:
+        text = comparable(hit.text) if hit.text and hit.handle else None
+        if text and any(t == text and _signed_after(h, hit.handle or "") for t, h in headings):
+            if hit.status_id is None:
+                continue
+            signature = hit.raw.rsplit("\n", 1)[-1]
+            hit = hit._replace(first_line=hit.last_line, text=None, raw=signature, media=())
+        kept.append(hit)
+    return kept
+
+
+def _signed_after(heading: Node, handle: str) -> bool:
+    """The text that follows a heading (its next node, or its parent's, up a few levels)
+    starts with the signature's ``(@handle)``."""
+    node, owner = heading.next, heading
+    for _ in range(BYLINE_CLIMB):
+        while (
+            node is not None and not node.is_element_node and not (node.text_content or "").strip()
+        ):
+            node = node.next
+        if node is not None or owner.parent is None:
+            break
+        owner = owner.parent
+        node = owner.next
+    if node is None:
+        return False
+    text = text_content(node) if node.is_element_node else node.text_content or ""
+    return f"(@{handle})".casefold() in " ".join(text[:BYLINE_CHARS].split()).casefold()

@@ -303,11 +303,25 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
     )
 
 
+# A Markdown heading (``# Title``: reader tools write a page's headings so); a hashtag has no
+# space after its ``#``.
+MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
+
+
+def _under_heading(lines: list[str], index: int, taken: int) -> bool:
+    """The nearest line above ``index`` (not crossing ``taken``) is a Markdown heading."""
+    above = next((i for i in range(index - 1, taken, -1) if lines[i].strip()), None)
+    return above is not None and bool(MD_HEADING.match(lines[above]))
+
+
 def _signature_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | None:
     """A signature line, with the post's text before it on the line or in the paragraph
-    above."""
+    above. Under a Markdown heading, the line is the article's byline (a heading is never
+    a post's text)."""
     before, sig = split_signature(line)
     if not sig:
+        return None
+    if not before.strip() and _under_heading(doc.lines, index, taken):
         return None
     first, body = (
         (index, before)
