@@ -1573,3 +1573,35 @@ def test_a_heading_before_a_linked_signature_is_not_its_text():
     assert [summary(e) for e in embeds] == [
         ("text", "1764012345678901234", "rheacastell", "Rhea Castell", "2024-03-03", None)
     ]
+
+
+MEDIUM_FRAME = "https://medium.com/media/0a1b2c3d4e5f60718293a4b5c6d7e8f9?postId=5e6f7a8b9c0d"
+
+
+@pytest.mark.parametrize(
+    ("frame", "found"),
+    [
+        (f'<iframe src="{MEDIUM_FRAME}" title="Rhea Castell on X: &quot;Ferries resume at '
+         'noon.&quot; / X" width="500" height="281"></iframe>', True),
+        (f'<iframe data-src="{MEDIUM_FRAME}" class="progressiveMedia-iframe" title="Rhea '
+         'Castell on Twitter: &quot;Ferries resume at noon.&quot;"></iframe>', True),
+        ('<iframe src="https://example.com/player" title="Rhea Castell on X: &quot;Ferries '
+         'resume at noon.&quot; / X"></iframe>', True),
+        # no suffix and not a relay's frame: a title, not the post page's
+        ('<iframe src="https://example.com/player" title="Rhea Castell on X: &quot;Ferries '
+         'resume at noon.&quot;"></iframe>', False),
+        (f'<iframe src="{MEDIUM_FRAME}" title="Ferry timetable"></iframe>', False),
+    ],
+)  # fmt: skip
+def test_a_frame_titled_as_a_post_is_a_text_only_embed(frame, found):
+    """Medium embeds a post as ``<iframe src="https://medium.com/media/<hash>">``: no ID
+    anywhere, only the post page's title (``Name on X: "TEXT" / X``). That is an embed
+    of known author and text (a text-only post, as the same title in a reader's text);
+    not in a region beside the article."""
+    page = (
+        f"<html><body><article><p>Intro.</p><figure>{frame}</figure><p>More.</p></article>"
+        f"<aside>{frame}</aside></body></html>"
+    )
+    embeds = find_posts(page.encode()).embeds
+    expected = [("iframe", None, None, "Rhea Castell", None, "Ferries resume at noon.")]
+    assert [summary(e) for e in embeds] == (expected if found else [])

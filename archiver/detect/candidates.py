@@ -11,6 +11,7 @@ something (``prefilter.PageHints``):
 * ``text_urls``: a text child holding ``/status`` or ``[tweet`` (a URL or a WordPress
   shortcode as text), and with ``generators`` ``{{<`` or ``{%`` (Hugo's or Jekyll's);
 * ``scripts``: a ``<script>`` calling ``createTweet``;
+* ``text_forms``: an iframe titled as a post's page (`` on X``, `` on Twitter``: Medium);
 * ``encoded``: an attribute value or an element's leading text holding base64 of embed
   markup (Borlabs Cookie 3 and 2).
 
@@ -168,9 +169,17 @@ def _text_url(el: Node, words: tuple[str, ...]) -> bool:
     )
 
 
+# A frame titled as a post's page (Medium's ``/media/<hash>`` embed of a post: ``title="Name
+# on X: &quot;TEXT&quot; / X"``), a candidate when the page holds a title marker.
+FRAME_TAGS = ("iframe", "amp-iframe")
+FRAME_TITLE_WORDS = (" on X", " on Twitter")
+TITLED_FRAMES = ", ".join(f'{t}[title*="{w}"]' for t in FRAME_TAGS for w in FRAME_TITLE_WORDS)
+
+
 def _extra(el: Node, hints: PageHints) -> bool:
     return bool(
-        (hints.id_attributes and any(get(el, name) is not None for name in ID_ATTRS))
+        (hints.text_forms and el.tag in FRAME_TAGS and _holds(get(el, "title"), FRAME_TITLE_WORDS))
+        or (hints.id_attributes and any(get(el, name) is not None for name in ID_ATTRS))
         or (hints.text_urls and _text_url(el, text_words(hints)))
         or (hints.scripts and el.tag == "script" and "createTweet" in text_content(el))
         or (hints.encoded and any(_holds(v, ENCODED_WORDS) for v in attribute_values(el)))
@@ -193,6 +202,8 @@ def selector(
         parts += [f"[{name}]" for name in ID_ATTRS]
     if hints.text_urls:
         parts += [f':lexbor-contains("{word}")' for word in text_words(hints)]
+    if hints.text_forms:
+        parts.append(TITLED_FRAMES)
     if hints.scripts:
         parts.append("script")
     if hints.encoded:

@@ -241,13 +241,36 @@ def read_iframe(el: Node) -> Found | None:
             status_id, handle = status_id or status[0], status[1]
             break
     if not status_id:
-        return None
+        return read_titled_frame(el)
     found = Found(el, "iframe", status_id, handle=handle)
     title = parse_title(get(el, "title") or "")
     if title:  # Embedly/Medium: the title is 'Name on X (formerly Twitter): "TEXT / X"'
         found.author = title[0]
         found.text, found.media = split_media(clean_text(title[1]))
     return found
+
+
+# Frames that relay an embed under their own address (Medium's ``/media/<hash>``, Embedly):
+# their title is the post page's, with or without the `` / X`` suffix.
+EMBED_RELAYS = ("medium.com/media/", "cdn.embedly.com/")
+
+
+def read_titled_frame(el: Node) -> Found | None:
+    """A frame whose address names no post but whose title is the post page's title
+    (Medium: ``<iframe src="https://medium.com/media/<hash>" title="Name on X: &quot;TEXT
+    &quot; / X">``): a text-only embed, the author and text the title gives. The title must
+    carry the `` / X`` suffix, or the frame come from an embed relay; like a placeholder,
+    it must stand in the article's flow."""
+    title = parse_title(get(el, "title") or "")
+    if title is None:
+        return None
+    addresses = " ".join(get(el, name) or "" for name in ("src", "data-src"))
+    if not title[2] and not any(relay in addresses for relay in EMBED_RELAYS):
+        return None
+    text, media = split_media(clean_text(title[1]))
+    if not text or not in_article_flow(el):
+        return None
+    return Found(el, "iframe", None, author=title[0], text=text, media=media)
 
 
 def read_data_attrs(el: Node) -> Found | None:
