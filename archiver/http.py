@@ -112,7 +112,7 @@ def make_client(config: FetchConfig) -> httpx.Client:
     limits = httpx.Limits(
         max_connections=config.concurrency * 2, max_keepalive_connections=config.concurrency
     )
-    return httpx.Client(
+    client = httpx.Client(
         headers={"User-Agent": config.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         timeout=httpx.Timeout(config.timeout, connect=min(config.timeout, 10.0)),
         follow_redirects=True,
@@ -120,6 +120,22 @@ def make_client(config: FetchConfig) -> httpx.Client:
         limits=limits,
         event_hooks={"response": [refuse_redirect_off_the_web]},
     )
+    client._cookies = SetCookiesOnly()  # the setter would copy it into a plain ``Cookies``
+    return client
+
+
+class SetCookiesOnly(httpx.Cookies):
+    """The client's cookie jar, read into only from a response that sets a cookie. httpx
+    hands every response to the jar through two urllib stand-ins (a request parsed from its
+    URL, a response), about 0.06 CPU-ms per response, to find no ``Set-Cookie`` header in
+    nearly all of them; the jar keeps and sends the same cookies either way."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        if any(name.lower() in _SET_COOKIE for name, _ in response.headers.raw):
+            super().extract_cookies(response)
+
+
+_SET_COOKIE = (b"set-cookie", b"set-cookie2")  # what urllib's cookie jar reads
 
 
 class RedirectRefused(Exception):

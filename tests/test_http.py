@@ -352,3 +352,14 @@ def test_a_url_that_cannot_be_fetched_says_why(url: str, reason: str) -> None:
     with pytest.raises(FetchError) as raised:
         check_url(url)
     assert str(raised.value) == f"{url}: {reason}"
+
+
+def test_a_cookie_set_by_one_answer_goes_with_the_next_request():
+    # Only answers with Set-Cookie are read into the jar (``SetCookiesOnly``).
+    route = Script(
+        lambda conn: conn.reply(b"<p>one</p>", Set_Cookie="session=abc; Path=/"),
+        lambda conn: conn.reply(b"<p>again</p>"),
+    )
+    with h.HostileServer({"/p": route}) as server, Http(CONFIG) as http:
+        sent = [http.get(server.url("/p")).response.request.headers.get("cookie") for _ in "abc"]
+    assert sent == [None, "session=abc", "session=abc"]
