@@ -159,7 +159,7 @@ def _interrupted(ctx: click.Context) -> NoReturn:
     sys.exit(130)
 
 
-@click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("archive", cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="archiver")
 def cli() -> None:
     """Archive X (Twitter) posts embedded in news articles, with provenance, in SQLite."""

@@ -185,7 +185,7 @@ def test_export_to_an_empty_path_names_it(run_cli, tmp_path, db_path):
     result = run_cli("export", "--wacz", "")
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
-        "Error: Invalid value for '--wacz': empty path (see 'cli export --help')"
+        "Error: Invalid value for '--wacz': empty path (see 'archive export --help')"
     )
 
 

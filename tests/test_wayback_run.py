@@ -250,12 +250,9 @@ def test_timemap_of_what_is_no_post_says_so_as_export_does(run_cli, tmp_path):
     timemap = run_cli("timemap", "abc")
     export = run_cli("export", "--wacz", str(tmp_path / "out.wacz"), "--post", "abc")
     assert timemap.exit_code == export.exit_code == 2
-    assert timemap.output.splitlines() == [
-        "Error: not a post URL or ID: abc (see 'cli timemap --help')"
-    ]
-    assert export.output.splitlines() == [
-        "Error: not a post URL or ID: abc (see 'cli export --help')"
-    ]
+    refused = "Error: not a post URL or ID: abc (see 'archive {} --help')"
+    assert timemap.output.splitlines()[-1] == refused.format("timemap")
+    assert export.output.splitlines()[-1] == refused.format("export")
     for held_by_none in ("20", "https://x.com/jack/status/20"):
         result = run_cli("timemap", held_by_none)
         assert result.exit_code == 1
