@@ -140,12 +140,19 @@ def one_line_usage(ctx: click.Context | None = None) -> Iterator[None]:
     context of its own (an option's missing value)."""
     try:
         yield
-    except click.exceptions.NoArgsIsHelpError:
-        raise  # `archive` alone: the help itself
     except click.UsageError as exc:
+        if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+            raise  # `archive` alone: the help itself (click 8.2+; 8.1 exits 0 instead)
         command = exc.ctx.command_path if exc.ctx is not None else _command_path(ctx)
-        message = exc.format_message().rstrip(".")
-        raise UsageLine(f"{message} (see '{command} --help')") from None
+        raise UsageLine(f"{_sentence(exc)} (see '{command} --help')") from None
+
+
+def _sentence(exc: click.UsageError) -> str:
+    """The message without the full stop click ends its own sentences with (a value it
+    names is quoted). A plain ``UsageError`` is the archiver's own, which may end with what
+    the user typed (``not a post URL or ID: abc.``): kept whole."""
+    message = exc.format_message()
+    return message if type(exc) is click.UsageError else message.removesuffix(".")
 
 
 def _command_path(ctx: click.Context | None) -> str:

@@ -212,6 +212,30 @@ def test_a_usage_error_is_one_line_naming_the_help(args, line, tmp_path):
     assert (done.returncode, done.stdout, done.stderr) == (2, "", line + "\n")
 
 
+@pytest.mark.parametrize("value", ["abc...", "jack."])
+def test_a_usage_error_quotes_what_was_given_to_the_last_dot(value, tmp_path):
+    """Click ends its own sentences with a full stop, which the line drops before naming the
+    help; a message of the archiver's own may end with what the user typed, kept whole."""
+    done = subprocess.run(
+        [sys.executable, "-m", "archiver", "timemap", value],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    line = f"Error: not a post URL or ID: {value} (see 'archive timemap --help')\n"
+    assert (done.returncode, done.stderr) == (2, line)
+
+
+def test_a_usage_error_is_one_line_with_click_8_1(run_cli, monkeypatch):
+    """Click 8.1 (``click>=8.1``) has no ``NoArgsIsHelpError``: a usage error was a traceback."""
+    import click
+
+    monkeypatch.delattr(click.exceptions, "NoArgsIsHelpError")
+    result = run_cli("scan", "--foo")
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("Error: No such option '--foo' (see '")
+
+
 def test_the_command_alone_still_shows_its_help(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "archiver"], cwd=tmp_path, capture_output=True, text=True
