@@ -4,9 +4,11 @@ request), not a second copy: read back with warcio, verified, exported and repla
 from __future__ import annotations
 
 import gzip
+import hashlib
 import zlib
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 from test_evidence import EMBED, PAGE
 from test_wacz import validate
@@ -102,6 +104,28 @@ def test_an_original_that_cannot_be_read_means_a_full_record(
     # The first record's file moved away: a revisit would point at nothing readable.
     path = default_warc_dir(db_path) / first["warc_file"]
     path.rename(tmp_path / "elsewhere.warc.gz")
+    assert run_cli("scan", url).exit_code == 0
+    kinds = rows(db_path, "select record_type from records order by id")
+    assert [r["record_type"] for r in kinds] == ["response", "response"]
+
+
+@pytest.mark.parametrize("damage", ["cut", "flip"])
+def test_a_damaged_original_means_a_full_record(run_cli, httpserver, db_path, damage):
+    """Its head intact, its body cut short or changed: a revisit would leave the page's
+    bytes nowhere whole in the archive, though the server has just served them again. The
+    page is larger than the piece read for the original's head, as most pages are."""
+    noise = "".join(hashlib.sha256(str(n).encode()).hexdigest() for n in range(2000))
+    url = serve(httpserver, PAGE.replace("intro", f"intro <!-- {noise} -->").encode())
+    assert run_cli("scan", url).exit_code == 0
+    (first,) = rows(db_path, "select warc_file, warc_offset, warc_length from records")
+    path = default_warc_dir(db_path) / first["warc_file"]
+    data = bytearray(path.read_bytes())
+    end = first["warc_offset"] + first["warc_length"]
+    if damage == "cut":
+        del data[end - 40 :]
+    else:
+        data[end - 20] ^= 0xFF  # in the deflated body, or its CRC
+    path.write_bytes(bytes(data))
     assert run_cli("scan", url).exit_code == 0
     kinds = rows(db_path, "select record_type from records order by id")
     assert [r["record_type"] for r in kinds] == ["response", "response"]

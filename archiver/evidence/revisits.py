@@ -6,7 +6,9 @@ original's, and replay tools find the original by it. The ``records`` row holds 
 of the decoded payload, which a page served gzipped once and plain (or gzipped differently)
 the next time shares; so the original's own digest, of its body as served, is read from
 the start of its record (only the header block is inflated, without warcio) and compared
-too. When either differs, or the original cannot be read, the answer is kept in full.
+too. Then the original is read in full and its digests checked: a revisit stands for bytes
+the archive holds whole. When either digest differs, or the original cannot be read whole
+(a file moved away, a record cut short or changed), the answer is kept in full.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import NamedTuple
 from ..db.evidence import latest_payload
 from ..models import WarcRecordRef
 from ..small_files import open_regular
+from .read import RecordError, read_record
 from .warc import HttpCapture, Original, WarcLog, served_digest
 
 HEAD_PIECE = 16384  # stored bytes read for the header block (ours take well under 2 KB)
@@ -59,10 +62,21 @@ def unchanged_original(
     previous = latest_payload(conn, capture.url)
     if previous is None or not _ours(previous) or previous.payload_sha256 != payload_sha256:
         return None
-    fields = stored_fields(warc_dir / previous.warc_file, previous.warc_offset)
+    path = warc_dir / previous.warc_file
+    fields = stored_fields(path, previous.warc_offset)
     if fields is None or fields.get("WARC-Payload-Digest") != served_digest(capture):
         return None
-    return previous
+    return previous if _whole(path, previous) else None
+
+
+def _whole(path: Path, ref: WarcRecordRef) -> bool:
+    """The original read in full is the record its row names, its digests holding: else its
+    bytes are not there to stand for the answer's (a cut or changed record)."""
+    try:
+        stored = read_record(path, ref.warc_offset, ref.warc_length)
+    except RecordError:
+        return False
+    return stored.record_id == ref.record_id and stored.payload_sha256 == ref.payload_sha256
 
 
 def original_of(ref: WarcRecordRef, url: str) -> Original:
