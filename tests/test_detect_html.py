@@ -1317,8 +1317,24 @@ def test_a_link_preview_card_of_a_post_is_a_card_with_its_id(cut: str) -> None:
         # as an embed without an ID; the link gives it one.
         ('<p><a href="https://x.com/nws/status/20">NWS on X: "Flood warning" / X</a></p>', ["20"]),
         ('<ul><li><a href="https://x.com/nws/status/20">NWS on X: "One" / X</a></li></ul>', ["20"]),
+        # Inline markup around it (bold, a span) leaves it alone in its block.
+        (
+            '<p><strong><a href="https://x.com/nws/status/20">NWS on X: "Flood" / X</a>'
+            "</strong></p>",
+            ["20"],
+        ),
+        (
+            '<div><span><em><a href="https://x.com/nws/status/20">NWS on X: "F" / X</a>'
+            "</em></span></div>",
+            ["20"],
+        ),
         # In a sentence, a link names the post: no embed (nor did the text forms see one).
         ('<p>See <a href="https://x.com/nws/status/20">NWS on X: "Flood" / X</a> today.</p>', []),
+        (
+            '<p>See <b><a href="https://x.com/nws/status/20">NWS on X: "Flood" / X</a></b>'
+            " now.</p>",
+            [],
+        ),
     ],
 )
 def test_a_title_link_to_a_post_is_a_card_where_it_stands_alone(block: str, ids: list) -> None:

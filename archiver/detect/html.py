@@ -612,16 +612,13 @@ def read_preview_card(link: Node) -> Found | None:
 
 def _card_shaped(link: Node, label: str) -> bool:
     """A card holds blocks (title, description, site); a bare title link stands alone in its
-    block (as a reader tool's Markdown ``[Name on X: "…" / X](…)`` line): the text forms
-    read such a title line as an embed anyway, and the link adds its ID."""
+    block, inline markup around it or not (as a reader tool's Markdown ``[Name on X: "…" /
+    X](…)`` line): the text forms read such a title line as an embed anyway, and the link
+    adds its ID."""
     if any(node.tag in BLOCK_TAGS for node in descendants(link, "*")):
         return True
-    parent = link.parent
-    return (
-        parent is not None
-        and parent.tag in BLOCK_TAGS
-        and text_content(parent).strip() == label.strip()
-    )
+    block = next((node for node in ancestors(link) if node.tag in BLOCK_TAGS), None)
+    return block is not None and text_content(block).strip() == label.strip()
 
 
 def read_embed_link(el: Node) -> Found | None:
