@@ -131,6 +131,20 @@ def test_a_damaged_original_means_a_full_record(run_cli, httpserver, db_path, da
     assert [r["record_type"] for r in kinds] == ["response", "response"]
 
 
+def test_verify_fails_a_revisit_row_claiming_another_payload(run_cli, httpserver, db_path):
+    """A revisit stands for its original's payload: its row must claim that payload's hash."""
+    url = serve(httpserver, PAGE.encode())
+    for _ in range(2):
+        assert run_cli("scan", url).exit_code == 0
+    with sqlite_utils.Database(db_path).conn as conn:
+        conn.execute(
+            "update records set payload_sha256 = ? where record_type = 'revisit'", ["0" * 64]
+        )
+    result = run_cli("verify")
+    assert result.exit_code != 0
+    assert "payload SHA-256 differs from the record it refers to" in result.output
+
+
 def test_stored_fields_refuses_what_is_not_a_record_head(tmp_path: Path) -> None:
     path = tmp_path / "x.warc.gz"
     path.write_bytes(gzip.compress(b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n"))

@@ -108,6 +108,8 @@ def _record_problems(row, stored: StoredRecord, by_record_id: dict) -> list[str]
             problems.append(f"revisit refers to {stored.refers_to}, which the archive lacks")
         elif stored.target_uri != original.target_uri:
             problems.append("revisit's URL differs from the record it refers to")
+        elif row.payload_sha256 != original.payload_sha256:
+            problems.append("payload SHA-256 differs from the record it refers to")
     elif row.payload_sha256 and stored.payload_sha256 != row.payload_sha256:
         problems.append("payload SHA-256 differs")
     return problems
