@@ -22,7 +22,6 @@ from typing import NamedTuple
 from ..db.evidence import latest_payload
 from ..models import WarcRecordRef
 from ..small_files import open_regular
-from .read import RecordError, read_record
 from .warc import HttpCapture, Original, WarcLog, served_digest
 
 HEAD_PIECE = 16384  # stored bytes read for the header block (ours take well under 2 KB)
@@ -71,7 +70,10 @@ def unchanged_original(
 
 def _whole(path: Path, ref: WarcRecordRef) -> bool:
     """The original read in full is the record its row names, its digests holding: else its
-    bytes are not there to stand for the answer's (a cut or changed record)."""
+    bytes are not there to stand for the answer's (a cut or changed record). Imported here:
+    ``read`` brings warcio, which a scan of local files never needs."""
+    from .read import RecordError, read_record
+
     try:
         stored = read_record(path, ref.warc_offset, ref.warc_length)
     except RecordError:
