@@ -15,8 +15,9 @@ from test_wacz import validate
 from warcio.archiveiterator import ArchiveIterator
 from werkzeug import Response
 
-from archiver.evidence.revisits import stored_fields
+from archiver.evidence.revisits import stored_digest
 from archiver.evidence.warc import default_warc_dir
+from archiver.models import WarcRecordRef
 
 
 def serve(httpserver, body: bytes, gzipped: bool = False, level: int = 9) -> str:
@@ -98,9 +99,6 @@ def test_an_original_that_cannot_be_read_means_a_full_record(
     url = serve(httpserver, PAGE.encode())
     assert run_cli("scan", url).exit_code == 0
     (first,) = rows(db_path, "select warc_file, warc_offset from records")
-    assert stored_fields(default_warc_dir(db_path) / first["warc_file"], 0)["WARC-Type"] == (
-        "warcinfo"
-    )
     # The first record's file moved away: a revisit would point at nothing readable.
     path = default_warc_dir(db_path) / first["warc_file"]
     path.rename(tmp_path / "elsewhere.warc.gz")
@@ -145,18 +143,47 @@ def test_verify_fails_a_revisit_row_claiming_another_payload(run_cli, httpserver
     assert "payload SHA-256 differs from the record it refers to" in result.output
 
 
-def test_stored_fields_refuses_what_is_not_a_record_head(tmp_path: Path) -> None:
+def stored(path: Path, record_id: str = "<urn:uuid:1>") -> str | None:
+    length = path.stat().st_size if path.is_file() else 0
+    ref = WarcRecordRef(path.name, 0, length, record_id, "response", "u", "d", 200, None, "")
+    return stored_digest(path, ref)
+
+
+def record(block: bytes, length: int | None = None, digest: str = "", end=b"\r\n\r\n") -> bytes:
+    from archiver.evidence.warc import sha1_digest
+
+    body = block.partition(b"\r\n\r\n")[2]
+    fields = [
+        "WARC/1.1",
+        "WARC-Record-ID: <urn:uuid:1>",
+        f"WARC-Payload-Digest: {digest or sha1_digest(body)}",
+        f"Content-Length: {len(block) if length is None else length}",
+    ]
+    return "\r\n".join(fields).encode() + b"\r\n\r\n" + block + end
+
+
+def test_stored_digest_is_given_only_for_a_whole_record(tmp_path: Path) -> None:
+    """The digest of the body as stored, of a record read back whole and consistent."""
     path = tmp_path / "x.warc.gz"
-    path.write_bytes(gzip.compress(b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n"))
-    assert stored_fields(path, 0) is None
-    path.write_bytes(gzip.compress(b"WARC/1.1\r\nWARC-Type: resource\r\n"))  # no end of head
-    assert stored_fields(path, 0) is None
-    path.write_bytes(b"not gzip at all")
-    assert stored_fields(path, 0) is None
-    path.write_bytes(zlib.compress(b"WARC/1.1\r\n\r\n"))
-    assert stored_fields(path, 0) is None
-    assert stored_fields(tmp_path / "missing.warc.gz", 0) is None
-    assert stored_fields(tmp_path, 0) is None  # a directory
+    block = b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nthe page"
+    path.write_bytes(gzip.compress(record(block)))
+    assert stored(path) is not None and stored(path).startswith("sha1:")
+    assert stored(path, "<urn:uuid:2>") is None  # not the record the row names
+    for bad in (
+        record(block, digest="sha1:AAAA"),  # the body is not what its digest says
+        record(block, length=len(block) - 1),  # its length is not the block's
+        record(block, end=b"\r\n"),  # no record end
+        record(b"HTTP/1.1 200 OK no head end"),
+        b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n",  # no WARC head
+    ):
+        path.write_bytes(gzip.compress(bad))
+        assert stored(path) is None, bad
+    whole = gzip.compress(record(block))
+    for bad in (whole[:-4], whole + b"x", zlib.compress(record(block)), b"not gzip at all"):
+        path.write_bytes(bad)
+        assert stored(path) is None
+    assert stored(tmp_path / "missing.warc.gz") is None
+    assert stored(tmp_path) is None  # a directory
 
 
 def test_datasette_gives_a_revisits_payload_from_its_original(run_cli, httpserver, db_path):

@@ -4,11 +4,11 @@ those of the last record this archive kept for the same URL.
 The identical-payload-digest profile says a revisit's ``WARC-Payload-Digest`` is its
 original's, and replay tools find the original by it. The ``records`` row holds the SHA-256
 of the decoded payload, which a page served gzipped once and plain (or gzipped differently)
-the next time shares; so the original's own digest, of its body as served, is read from
-the start of its record (only the header block is inflated, without warcio) and compared
-too. Then the original is read in full and its digests checked: a revisit stands for bytes
-the archive holds whole. When either digest differs, or the original cannot be read whole
-(a file moved away, a record cut short or changed), the answer is kept in full.
+the next time shares; so the original is read back (its gzip member inflated whole, its CRC
+checked, without warcio) and the SHA-1 of its body as served must be both its own recorded
+digest and the answer's: a revisit stands only for bytes the archive holds whole. When a
+digest differs, or the original cannot be read whole (a file moved away, a record cut short
+or changed), the answer is kept in full.
 """
 
 from __future__ import annotations
@@ -22,10 +22,7 @@ from typing import NamedTuple
 from ..db.evidence import latest_payload
 from ..models import WarcRecordRef
 from ..small_files import open_regular
-from .warc import HttpCapture, Original, WarcLog, served_digest
-
-HEAD_PIECE = 16384  # stored bytes read for the header block (ours take well under 2 KB)
-HEAD_MAX = 65536  # the most inflated from them
+from .warc import RECORD_END, HttpCapture, Original, WarcLog, served_digest, sha1_digest
 
 
 class Kept(NamedTuple):
@@ -61,24 +58,8 @@ def unchanged_original(
     previous = latest_payload(conn, capture.url)
     if previous is None or not _ours(previous) or previous.payload_sha256 != payload_sha256:
         return None
-    path = warc_dir / previous.warc_file
-    fields = stored_fields(path, previous.warc_offset)
-    if fields is None or fields.get("WARC-Payload-Digest") != served_digest(capture):
-        return None
-    return previous if _whole(path, previous) else None
-
-
-def _whole(path: Path, ref: WarcRecordRef) -> bool:
-    """The original read in full is the record its row names, its digests holding: else its
-    bytes are not there to stand for the answer's (a cut or changed record). Imported here:
-    ``read`` brings warcio, which a scan of local files never needs."""
-    from .read import RecordError, read_record
-
-    try:
-        stored = read_record(path, ref.warc_offset, ref.warc_length)
-    except RecordError:
-        return False
-    return stored.record_id == ref.record_id and stored.payload_sha256 == ref.payload_sha256
+    stored = stored_digest(warc_dir / previous.warc_file, previous)
+    return previous if stored is not None and stored == served_digest(capture) else None
 
 
 def original_of(ref: WarcRecordRef, url: str) -> Original:
@@ -95,19 +76,41 @@ def _ours(ref: WarcRecordRef) -> bool:
     )
 
 
-def stored_fields(path: Path, offset: int) -> dict[str, str] | None:
-    """The WARC header fields of the record at ``offset`` of ``path`` (a gzip member of
-    this archive's writer); None when they cannot be read."""
+def stored_digest(path: Path, ref: WarcRecordRef) -> str | None:
+    """The ``WARC-Payload-Digest`` of the response record ``ref`` points at, when the record
+    is whole: its gzip member inflates to the end with a good CRC, it is the record the row
+    names, and its body as stored has that digest. None otherwise."""
+    record = _inflated(path, ref.warc_offset, ref.warc_length)
+    head, found, rest = record.partition(b"\r\n\r\n") if record else (b"", b"", b"")
+    if not found or not head.startswith(b"WARC/"):
+        return None
+    fields = _fields(head)
+    length = fields.get("Content-Length", "")
+    if not length.isdigit() or rest[int(length) :] != RECORD_END:
+        return None
+    _, found, body = rest[: int(length)].partition(b"\r\n\r\n")  # after the HTTP head
+    digest = fields.get("WARC-Payload-Digest")
+    if fields.get("WARC-Record-ID") != ref.record_id or not found or digest != sha1_digest(body):
+        return None
+    return digest
+
+
+def _inflated(path: Path, offset: int, length: int) -> bytes | None:
+    """The record in the gzip member of ``length`` bytes at ``offset``, or None when it is
+    not there whole (zlib checks the member's CRC-32 and size at its end)."""
     try:
         with open_regular(path) as fh:
             fh.seek(offset)
-            start = fh.read(HEAD_PIECE)
-        text = zlib.decompressobj(zlib.MAX_WBITS + 16).decompress(start, HEAD_MAX)
+            data = fh.read(length)
+        inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
+        record = inflater.decompress(data)
     except (OSError, ValueError, zlib.error):
         return None
-    head, found, _ = text.partition(b"\r\n\r\n")
-    if not found or not head.startswith(b"WARC/"):
-        return None
+    whole = len(data) == length and inflater.eof and not inflater.unused_data
+    return record if whole else None
+
+
+def _fields(head: bytes) -> dict[str, str]:
     pairs = (line.partition(b":") for line in head.split(b"\r\n")[1:])
     return {
         name.decode("utf-8", "replace"): value.strip().decode("utf-8", "replace")
