@@ -602,7 +602,7 @@ def read_preview_card(link: Node) -> Found | None:
     if status is None or not any(word in label for word in PREVIEW_TITLE_WORDS):
         return None
     if not _card_shaped(link, label):
-        return None  # a link in a sentence or a list names the post; it does not show it
+        return None  # a link in a sentence names the post; it does not show it
     hits = [hit for hit in find_text_embeds(flatten(link)) if hit.method == "text"]
     if len(hits) != 1 or hits[0].status_id not in (None, status[0]) or not in_article_flow(link):
         return None

@@ -73,7 +73,7 @@ def keep_page(
     if not log.enabled or not should_keep(conn, record):
         return None
     if isinstance(capture, HttpCapture):  # the scan hashed its payload (an error page: not)
-        kept = keep_answer(conn, log, capture, record.content_sha256)
+        kept = keep_answer(conn, log, capture, record.content_sha256, durable)
         if kept.payload is not kept.written:  # a revisit: the page's bytes are its original's
             record.payload_record = kept.payload
         return kept.written
