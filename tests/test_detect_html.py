@@ -1317,6 +1317,11 @@ def test_a_link_preview_card_of_a_post_is_a_card_with_its_id(cut: str) -> None:
         # as an embed without an ID; the link gives it one.
         ('<p><a href="https://x.com/nws/status/20">NWS on X: "Flood warning" / X</a></p>', ["20"]),
         ('<ul><li><a href="https://x.com/nws/status/20">NWS on X: "One" / X</a></li></ul>', ["20"]),
+        (
+            '<ul><li><a href="https://x.com/nws/status/20">NWS on X: "One" / X</a></li>'
+            '<li><a href="https://x.com/nws/status/21">NWS on X: "Two" / X</a></li></ul>',
+            ["20", "21"],
+        ),
         # Inline markup around it (bold, a span) leaves it alone in its block.
         (
             '<p><strong><a href="https://x.com/nws/status/20">NWS on X: "Flood" / X</a>'

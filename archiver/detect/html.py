@@ -596,7 +596,9 @@ def read_preview_card(link: Node) -> Found | None:
     """A link preview of a post (Ghost's bookmark card, a CMS's link card): a link to the
     post holding its page title, ``Name on X: "TEXT" / X`` (what any preview of an X page
     shows), with its description after it. The title gives the author and the text, the
-    link the ID. Like a placeholder, it must stand in the article's flow."""
+    link the ID. Like a placeholder, it must stand in the article's flow; one item of a list
+    of them may (the text forms read each item's title line as an embed: the link adds its
+    ID)."""
     status = bare_status(get(link, "href") or "")
     label = text_content(link)
     if status is None or not any(word in label for word in PREVIEW_TITLE_WORDS):
@@ -604,7 +606,8 @@ def read_preview_card(link: Node) -> Found | None:
     if not _card_shaped(link, label):
         return None  # a link in a sentence names the post; it does not show it
     hits = [hit for hit in find_text_embeds(flatten(link)) if hit.method == "text"]
-    if len(hits) != 1 or hits[0].status_id not in (None, status[0]) or not in_article_flow(link):
+    flows = in_article_flow(link, lists=False)
+    if len(hits) != 1 or hits[0].status_id not in (None, status[0]) or not flows:
         return None
     hit = hits[0]
     return Found(link, "card", status[0], status[1], hit.author, hit.text, media=hit.media)

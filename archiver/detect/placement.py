@@ -100,16 +100,17 @@ def _name_words(node: Node) -> list[list[str]]:
     return [words for words in named if words]
 
 
-def in_article_flow(el: Node) -> bool:
+def in_article_flow(el: Node, lists: bool = True) -> bool:
     """Where a reader sees a lone post as part of the article: not in a region beside it
     (aside, nav, footer, a sidebar, widget, related or trending box), not one card of a
     list of posts, and not a card with retweet/reply/like buttons. The box itself may be
     named as a box of the site's posts (``<div class="latest-tweet" data-tweet-id=…>``:
     ``REGION_NAMES``; other region words on an embed's own class, such as ``tweets``, are
-    not enough)."""
+    not enough). ``lists=False``: an item of a list of posts may stand in it too (what the
+    item shows is read as the text forms would read it, in the flow or not)."""
     if has_intent_buttons(el):
         return False
-    if one_of_several_cards(el):
+    if lists and one_of_several_cards(el):
         return False
     if names_a_post_box(el):
         return False
