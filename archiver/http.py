@@ -45,6 +45,8 @@ from httpx._decoders import SUPPORTED_DECODERS
 
 from .config import FetchConfig
 from .errors import FetchError, StoppedError
+from .socket_watch import install as install_socket_watch
+from .socket_watch import watching
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Only encodings we can decode in bounded steps are asked for (see ``BoundedDecoder``).
@@ -193,6 +195,9 @@ class Http:
         self.config = config
         self.on_response: list[OnResponse] = list(on_response)
         self.client = make_client(config)
+        # Each request's sockets reach its deadline from the streams themselves; else from
+        # httpcore's ``trace`` hook, which misses a kept-alive connection's socket.
+        self._watched = install_socket_watch(self.client)
         self.throttle = HostThrottle.shared(config.per_host_delay)
         self.deadline_seconds = config.timeout * DEADLINE_FACTOR
         self._stopped = threading.Event()
@@ -283,13 +288,16 @@ class Http:
         limit = self.config.max_bytes if max_bytes is None else max_bytes
         deadline = self._watchdog.take()
         try:
-            with self.client.stream(
-                "GET" if content is None else "POST",
-                url,
-                headers=headers,
-                content=content,
-                extensions={"trace": deadline.trace},
-            ) as response:
+            with (
+                watching(deadline),
+                self.client.stream(
+                    "GET" if content is None else "POST",
+                    url,
+                    headers=headers,
+                    content=content,
+                    extensions={} if self._watched else {"trace": deadline.trace},
+                ) as response,
+            ):
                 deadline.watch(response.extensions.get("network_stream"))
                 fetched_at = datetime.now(UTC)
                 for hop in response.history:
@@ -546,6 +554,8 @@ class Deadline:
         if sock is None:
             return
         with self._lock:
+            if any(known is sock for known in self._sockets):
+                return
             self._sockets.append(sock)
             if not self.expired:
                 return

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import socket
+import socketserver
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -363,3 +367,48 @@ def test_a_cookie_set_by_one_answer_goes_with_the_next_request():
     with h.HostileServer({"/p": route}) as server, Http(CONFIG) as http:
         sent = [http.get(server.url("/p")).response.request.headers.get("cookie") for _ in "abc"]
     assert sent == [None, "session=abc", "session=abc"]
+
+
+class KeptAlive(socketserver.BaseRequestHandler):
+    """Answers the first request of a connection and keeps it open; on the next one, drips
+    the status line's headers a byte at a time, well within any per-read timeout, for up to
+    ``DRIP_SECONDS`` (then gives up, so that a test without the deadline fails, not hangs)."""
+
+    DRIP_SECONDS = 20.0
+
+    def handle(self) -> None:
+        sock: socket.socket = self.request
+        pending, answered = b"", 0
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(65536):
+                pending += chunk
+                while b"\r\n\r\n" in pending:
+                    _, pending = pending.split(b"\r\n\r\n", 1)
+                    answered += 1
+                    if answered == 1:
+                        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                        continue
+                    sock.sendall(b"HTTP/1.1 200 OK\r\n")
+                    ends = time.monotonic() + self.DRIP_SECONDS
+                    while time.monotonic() < ends:
+                        sock.sendall(b"X")
+                        time.sleep(0.2)
+                    return
+
+
+def test_the_deadline_holds_on_a_kept_alive_connection():
+    """A request sent on a kept-alive connection opens no socket, so its deadline learned
+    of none until the headers came: a server dripping its headers there held it past the
+    deadline (here 1.5 s; the drip would go on for 20 s)."""
+    quick = FetchConfig(timeout=0.5, per_host_delay=0.0, retries=0)
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), KeptAlive) as server:
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with Http(quick) as http:
+            assert http.get(f"{base}/first").body == b"ok"
+            started = time.monotonic()
+            with pytest.raises(FetchError, match=r"timed out \(no complete answer within 1.5s\)"):
+                http.get(f"{base}/second")
+            assert time.monotonic() - started < KeptAlive.DRIP_SECONDS / 2
+        server.shutdown()

@@ -1,0 +1,112 @@
+"""Every socket a request reads or writes is handed to that request's deadline.
+
+A deadline ends a read blocked on a server that drips its answer by shutting the request's
+sockets down (``http.Deadline``). It learned of a socket from httpcore's ``trace`` hook when
+a connection was made, and from the response once its headers had come: a request sent on a
+kept-alive connection made no connection, so a server dripping its headers there held the
+request past its deadline, for as long as each byte came within the per-read timeout.
+
+Here httpcore's network backend is wrapped: each stream it opens tells the deadline of the
+request now running in its thread (``watching``) about its socket before every read, write
+or TLS handshake, whichever connection the pool lends it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
+
+import httpcore
+import httpx
+
+
+class Watcher(Protocol):
+    def watch(self, stream: object) -> None: ...
+
+
+_current = threading.local()
+
+
+@contextlib.contextmanager
+def watching(deadline: Watcher) -> Iterator[None]:
+    """Hand the sockets this thread reads and writes meanwhile to ``deadline``."""
+    _current.deadline = deadline
+    try:
+        yield
+    finally:
+        _current.deadline = None
+
+
+def _watch(stream: httpcore.NetworkStream) -> None:
+    deadline = getattr(_current, "deadline", None)
+    if deadline is not None:
+        deadline.watch(stream)
+
+
+class WatchedStream(httpcore.NetworkStream):
+    """A network stream that shows its socket to the running request's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        _watch(self._stream)
+        return self._stream.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        _watch(self._stream)
+        self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        _watch(self._stream)
+        return WatchedStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class WatchedBackend(httpcore.NetworkBackend):
+    """httpcore's network backend, its streams watched."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return WatchedStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return WatchedStream(self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def install(client: httpx.Client) -> bool:
+    """Watch the streams of every connection pool of ``client`` (its transport and any
+    proxy's). False when a pool is not httpcore's as this module knows it (the caller then
+    keeps to the ``trace`` hook)."""
+    transports = [client._transport, *client._mounts.values()]
+    pools: list[Any] = [getattr(transport, "_pool", None) for transport in transports if transport]
+    if not all(hasattr(pool, "_network_backend") for pool in pools):
+        return False
+    for pool in pools:
+        if not isinstance(pool._network_backend, WatchedBackend):
+            pool._network_backend = WatchedBackend(pool._network_backend)
+    return True
