@@ -298,7 +298,8 @@ class Http:
                     extensions={} if self._watched else {"trace": deadline.trace},
                 ) as response,
             ):
-                deadline.watch(response.extensions.get("network_stream"))
+                if not self._watched:
+                    deadline.watch(response.extensions.get("network_stream"))
                 fetched_at = datetime.now(UTC)
                 for hop in response.history:
                     refuse_undecoded(url, hop, hop_body(hop), f"a redirect ({hop.url}) was ")
@@ -529,9 +530,10 @@ class DeadlineExpired(Exception):
 class Deadline:
     """The overall deadline of one request.
 
-    Sockets opened for the request (seen through httpcore's ``trace`` extension) and the
-    response's stream are registered; when the watchdog expires the deadline they are shut
-    down, which ends a read blocked on a dripping server at once. ``check`` raises
+    The sockets the request reads and writes are registered (by ``socket_watch``, or from
+    httpcore's ``trace`` extension and the response's stream); when the watchdog expires the
+    deadline they are shut down, which ends a read blocked on a dripping server at once. A
+    socket another request has gone on to use is forgotten. ``check`` raises
     ``DeadlineExpired`` once it has passed.
     """
 
@@ -549,26 +551,30 @@ class Deadline:
             self.watch(info.get("return_value"))
 
     def watch(self, stream: object) -> None:
-        get = getattr(stream, "get_extra_info", None)
-        sock = get("socket") if get else None
+        sock = _socket_of(stream)
         if sock is None:
             return
         with self._lock:
             if any(known is sock for known in self._sockets):
                 return
             self._sockets.append(sock)
-            if not self.expired:
-                return
-        _shutdown(sock)
+            if self.expired:
+                _shutdown(sock)
+
+    def forget(self, stream: object) -> None:
+        """Another request uses ``stream`` now: its socket is no longer this one's to shut."""
+        sock = _socket_of(stream)
+        with self._lock:
+            self._sockets = [known for known in self._sockets if known is not sock]
 
     def expire(self) -> None:
+        # Under the lock: a socket handed on (``forget``) is shut down before or not at all.
         with self._lock:
             if self.done:
                 return
             self.expired = True
-            sockets = list(self._sockets)
-        for sock in sockets:
-            _shutdown(sock)
+            for sock in self._sockets:
+                _shutdown(sock)
 
     def finish(self) -> None:
         """The request is over: the watchdog forgets it."""
@@ -579,6 +585,11 @@ class Deadline:
         if self.expired or time.monotonic() > self.ends_at:
             self.expired = True
             raise DeadlineExpired
+
+
+def _socket_of(stream: object) -> socket.socket | None:
+    get = getattr(stream, "get_extra_info", None)
+    return get("socket") if get else None
 
 
 def _shutdown(sock: socket.socket) -> None:

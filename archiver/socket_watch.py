@@ -8,7 +8,10 @@ request past its deadline, for as long as each byte came within the per-read tim
 
 Here httpcore's network backend is wrapped: each stream it opens tells the deadline of the
 request now running in its thread (``watching``) about its socket before every read, write
-or TLS handshake, whichever connection the pool lends it.
+or TLS handshake, whichever connection the pool lends it. A connection outlives a request:
+once another request uses it (the pool lent it on after a redirect or an answer read to its
+end), the deadline that saw it before forgets its socket, so that a request whose time is up
+never shuts down a connection another request is reading.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import httpx
 class Watcher(Protocol):
     def watch(self, stream: object) -> None: ...
 
+    def forget(self, stream: object) -> None: ...
+
 
 _current = threading.local()
 
@@ -39,24 +44,30 @@ def watching(deadline: Watcher) -> Iterator[None]:
         _current.deadline = None
 
 
-def _watch(stream: httpcore.NetworkStream) -> None:
-    deadline = getattr(_current, "deadline", None)
-    if deadline is not None:
-        deadline.watch(stream)
-
-
 class WatchedStream(httpcore.NetworkStream):
     """A network stream that shows its socket to the running request's deadline."""
 
     def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
+        self._watcher: Watcher | None = None  # the deadline that saw it last
+
+    def _show(self) -> None:
+        """Hand the socket to the running request's deadline, taking it from the last one's."""
+        watcher = getattr(_current, "deadline", None)
+        if watcher is self._watcher:
+            return
+        if self._watcher is not None:
+            self._watcher.forget(self._stream)
+        self._watcher = watcher
+        if watcher is not None:
+            watcher.watch(self._stream)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        _watch(self._stream)
+        self._show()
         return self._stream.read(max_bytes, timeout)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        _watch(self._stream)
+        self._show()
         self._stream.write(buffer, timeout)
 
     def close(self) -> None:
@@ -65,7 +76,7 @@ class WatchedStream(httpcore.NetworkStream):
     def start_tls(
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
-        _watch(self._stream)
+        self._show()
         return WatchedStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> Any:

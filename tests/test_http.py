@@ -9,9 +9,10 @@ import socket
 import socketserver
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import Any
 
 import brotli
 import pytest
@@ -19,7 +20,7 @@ from reliability import hostile as h
 
 from archiver.config import FetchConfig
 from archiver.errors import FetchError, StoppedError
-from archiver.http import Exchange, HostThrottle, Http, backoff_delay
+from archiver.http import Deadline, Exchange, HostThrottle, Http, backoff_delay
 
 CONFIG = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=2, max_bytes=100_000)
 HANG_GUARD = 120
@@ -412,3 +413,83 @@ def test_the_deadline_holds_on_a_kept_alive_connection():
                 http.get(f"{base}/second")
             assert time.monotonic() - started < KeptAlive.DRIP_SECONDS / 2
         server.shutdown()
+
+
+class HandedOn(socketserver.BaseRequestHandler):
+    """Keeps its connections open: ``/hop`` redirects to ``server.next_url``; any other path
+    answers once ``server.release`` is set (``server.waiting`` says it was asked), a header
+    line every 0.2 s meanwhile, so that no per-read timeout trips."""
+
+    server: Any
+
+    def handle(self) -> None:
+        sock: socket.socket = self.request
+        self.server.connections += 1
+        pending = b""
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(65536):
+                pending += chunk
+                while b"\r\n\r\n" in pending:
+                    head, pending = pending.split(b"\r\n\r\n", 1)
+                    if head.split(b" ")[1] == b"/hop":
+                        location = self.server.next_url.encode()
+                        sock.sendall(b"HTTP/1.1 302 Found\r\nLocation: %s\r\n" % location)
+                        sock.sendall(b"Content-Length: 0\r\n\r\n")
+                        continue
+                    self.server.waiting.set()
+                    sock.sendall(b"HTTP/1.1 200 OK\r\n")
+                    while not self.server.release.wait(0.2):
+                        sock.sendall(b"X-Wait: 1\r\n")
+                    sock.sendall(b"Content-Length: 2\r\n\r\nok")
+
+
+@contextlib.contextmanager
+def handed_on_server() -> Iterator[Any]:
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), HandedOn) as server:
+        server.daemon_threads = True
+        server.connections, server.next_url = 0, ""
+        server.waiting, server.release = threading.Event(), threading.Event()
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server.url = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            yield server
+        finally:
+            server.release.set()
+            server.shutdown()
+
+
+def test_a_late_request_never_shuts_a_connection_another_request_uses_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A request redirected to another host left its first connection to the pool, which
+    lent it to a second request; when the first request's time was up, its deadline shut
+    that connection down under the second one, which still had time left."""
+    once = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=0)
+    with handed_on_server() as first, handed_on_server() as other, Http(once) as http:
+        first.next_url = f"{other.url}/wait"
+        deadlines: list[Deadline] = []
+        take = http._watchdog.take
+        monkeypatch.setattr(
+            http._watchdog, "take", lambda: deadlines.append(take()) or deadlines[-1]
+        )
+        results: dict[str, object] = {}
+
+        def get(name: str, url: str) -> None:
+            try:
+                results[name] = http.get(url).body
+            except FetchError as exc:
+                results[name] = str(exc)
+
+        late = threading.Thread(target=get, args=("late", f"{first.url}/hop"))
+        late.start()
+        assert other.waiting.wait(10)  # the redirect was followed: the first connection is idle
+        kept = threading.Thread(target=get, args=("kept", f"{first.url}/wait"))
+        kept.start()
+        assert first.waiting.wait(10)
+        deadlines[0].expire()  # what the watchdog does when the late request's time is up
+        late.join(10)
+        first.release.set()
+        kept.join(10)
+    assert first.connections == 1  # the second request went on the first one's connection
+    assert "timed out" in str(results["late"])
+    assert results["kept"] == b"ok"
