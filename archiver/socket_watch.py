@@ -17,6 +17,8 @@ never shuts down a connection another request is reading.
 from __future__ import annotations
 
 import contextlib
+import socket
+import ssl
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
@@ -77,10 +79,41 @@ class WatchedStream(httpcore.NetworkStream):
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
         self._show()
-        return WatchedStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+        with _shown_during_handshake(self._stream):
+            tls = self._stream.start_tls(ssl_context, server_hostname, timeout)
+        return WatchedStream(tls)
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
+
+
+class _Handle:
+    """Shows a socket to a deadline as a stream does."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.sock if info == "socket" else None
+
+
+@contextlib.contextmanager
+def _shown_during_handshake(stream: httpcore.NetworkStream) -> Iterator[None]:
+    """``ssl.wrap_socket`` detaches the socket object the deadline holds before the TLS
+    handshake starts, so shutting it down would fail: a duplicate handle on the same
+    connection is shown meanwhile, so that ``stop`` ends a handshake at once."""
+    watcher = getattr(_current, "deadline", None)
+    sock = stream.get_extra_info("socket")
+    if watcher is None or not isinstance(sock, socket.socket) or isinstance(sock, ssl.SSLSocket):
+        yield  # TLS in TLS (through an https proxy) keeps the outer socket: nothing detached
+        return
+    handle = _Handle(sock.dup())
+    watcher.watch(handle)
+    try:
+        yield
+    finally:
+        watcher.forget(handle)
+        handle.sock.close()
 
 
 class WatchedBackend(httpcore.NetworkBackend):

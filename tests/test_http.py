@@ -15,6 +15,7 @@ from email.utils import format_datetime
 from typing import Any
 
 import brotli
+import httpx
 import pytest
 from reliability import hostile as h
 
@@ -288,6 +289,49 @@ def test_stop_cuts_a_request_in_flight():
             http.get(server.url("/hung"))  # and nothing new starts
     assert len(outcome) == 1 and isinstance(outcome[0], StoppedError)
     assert "stopped before an answer came" in str(outcome[0])
+
+
+def test_stop_cuts_a_tls_handshake_in_flight():
+    """The TLS handshake runs on a socket object of its own (``ssl.wrap_socket`` detaches
+    the one the deadline was shown): ``stop`` left a handshake the server never finished
+    to the connect timeout (here 600 s)."""
+    arrived, release = threading.Event(), threading.Event()
+    outcome: list[BaseException] = []
+    slow = FetchConfig(timeout=600.0, per_host_delay=0.0, retries=3)
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), HelloUnanswered) as server:
+        server.daemon_threads = True
+        server.arrived, server.release = arrived, release  # type: ignore[attr-defined]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        with Http(slow) as http:
+            http.client.timeout = httpx.Timeout(600.0)  # the connect timeout is 10 s at most
+
+            def fetch() -> None:
+                try:
+                    http.get(f"https://127.0.0.1:{server.server_address[1]}/")
+                except BaseException as exc:
+                    outcome.append(exc)
+
+            thread = threading.Thread(target=fetch)
+            thread.start()
+            assert arrived.wait(HANG_GUARD)
+            http.stop()
+            thread.join(HANG_GUARD)
+            release.set()
+            assert not thread.is_alive()
+        server.shutdown()
+    assert len(outcome) == 1 and isinstance(outcome[0], StoppedError)
+
+
+class HelloUnanswered(socketserver.BaseRequestHandler):
+    """Reads a TLS ClientHello and never answers it (until ``server.release``)."""
+
+    server: Any
+
+    def handle(self) -> None:
+        with contextlib.suppress(OSError):
+            self.request.recv(65536)
+            self.server.arrived.set()
+            self.server.release.wait(HANG_GUARD)
 
 
 def test_the_throttle_books_turns_per_host_whatever_its_case():
