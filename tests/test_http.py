@@ -268,27 +268,36 @@ def test_stop_cuts_a_request_in_flight():
         arrived.set()
         release.wait(HANG_GUARD)
 
-    outcome: list[BaseException] = []
     slow = FetchConfig(timeout=600.0, per_host_delay=0.0, retries=3)
     with h.HostileServer({"/hung": hung}) as server, Http(slow) as http:
-
-        def fetch() -> None:
-            try:
-                http.get(server.url("/hung"))
-            except BaseException as exc:
-                outcome.append(exc)
-
-        thread = threading.Thread(target=fetch)
-        thread.start()
-        assert arrived.wait(HANG_GUARD)
-        http.stop()
-        thread.join(HANG_GUARD)  # the deadline would be 1,800 s
-        release.set()
-        assert not thread.is_alive()
+        outcome = stopped_in_flight(http, server.url("/hung"), arrived, release)
         with pytest.raises(StoppedError):
             http.get(server.url("/hung"))  # and nothing new starts
+    assert "stopped before an answer came" in str(outcome)
+
+
+def stopped_in_flight(
+    http: Http, url: str, arrived: threading.Event, release: threading.Event
+) -> BaseException:
+    """What ``http.get(url)`` in a thread raises when ``stop`` comes once the server has the
+    request (``arrived``); the server is then released. It must be a ``StoppedError``."""
+    outcome: list[BaseException] = []
+
+    def fetch() -> None:
+        try:
+            http.get(url)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=fetch)
+    thread.start()
+    assert arrived.wait(HANG_GUARD)
+    http.stop()
+    thread.join(HANG_GUARD)  # the deadline would be 1,800 s
+    release.set()
+    assert not thread.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], StoppedError)
-    assert "stopped before an answer came" in str(outcome[0])
+    return outcome[0]
 
 
 def test_stop_cuts_a_tls_handshake_in_flight():
@@ -296,7 +305,6 @@ def test_stop_cuts_a_tls_handshake_in_flight():
     the one the deadline was shown): ``stop`` left a handshake the server never finished
     to the connect timeout (here 600 s)."""
     arrived, release = threading.Event(), threading.Event()
-    outcome: list[BaseException] = []
     slow = FetchConfig(timeout=600.0, per_host_delay=0.0, retries=3)
     with socketserver.ThreadingTCPServer(("127.0.0.1", 0), HelloUnanswered) as server:
         server.daemon_threads = True
@@ -304,22 +312,9 @@ def test_stop_cuts_a_tls_handshake_in_flight():
         threading.Thread(target=server.serve_forever, daemon=True).start()
         with Http(slow) as http:
             http.client.timeout = httpx.Timeout(600.0)  # the connect timeout is 10 s at most
-
-            def fetch() -> None:
-                try:
-                    http.get(f"https://127.0.0.1:{server.server_address[1]}/")
-                except BaseException as exc:
-                    outcome.append(exc)
-
-            thread = threading.Thread(target=fetch)
-            thread.start()
-            assert arrived.wait(HANG_GUARD)
-            http.stop()
-            thread.join(HANG_GUARD)
-            release.set()
-            assert not thread.is_alive()
+            url = f"https://127.0.0.1:{server.server_address[1]}/"
+            stopped_in_flight(http, url, arrived, release)
         server.shutdown()
-    assert len(outcome) == 1 and isinstance(outcome[0], StoppedError)
 
 
 class HelloUnanswered(socketserver.BaseRequestHandler):
