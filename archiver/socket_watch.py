@@ -38,12 +38,14 @@ _current = threading.local()
 
 @contextlib.contextmanager
 def watching(deadline: Watcher) -> Iterator[None]:
-    """Hand the sockets this thread reads and writes meanwhile to ``deadline``."""
+    """Hand the sockets this thread reads and writes meanwhile to ``deadline`` (a request
+    made within another, as from a hook, hands them back to the outer one's after it)."""
+    outer = getattr(_current, "deadline", None)
     _current.deadline = deadline
     try:
         yield
     finally:
-        _current.deadline = None
+        _current.deadline = outer
 
 
 class WatchedStream(httpcore.NetworkStream):

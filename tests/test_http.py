@@ -532,3 +532,14 @@ def test_a_late_request_never_shuts_a_connection_another_request_uses_now(
     assert first.connections == 1  # the second request went on the first one's connection
     assert "timed out" in str(results["late"])
     assert results["kept"] == b"ok"
+
+
+def test_a_nested_watch_hands_the_thread_back_to_the_outer_deadline():
+    from archiver.socket_watch import _current, watching
+
+    outer, inner = object(), object()
+    with watching(outer):  # type: ignore[arg-type]
+        with watching(inner):  # type: ignore[arg-type]
+            assert _current.deadline is inner
+        assert _current.deadline is outer
+    assert _current.deadline is None
