@@ -219,7 +219,9 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     """
     from itertools import chain
 
-    from .scan import file_workers, iter_targets, run_scan
+    from .scan import run_scan
+    from .scan_pool import file_workers
+    from .scan_targets import iter_targets
     from .terminal import ScanReporter
 
     if not targets and not urls_file:

@@ -39,7 +39,8 @@ from .db import (
 from .errors import ArchiverError
 from .listings import Listing
 from .models import CheckRecord
-from .scan import ScanOutcome, Target, run_scan
+from .scan import ScanOutcome, run_scan
+from .scan_targets import Target
 
 log = logging.getLogger("archiver.worker")
 SCAN_BATCH = 16

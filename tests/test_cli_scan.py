@@ -329,7 +329,7 @@ def test_redirect_loop_is_an_error(run_cli, httpserver):
 
 
 def test_directory_listing_order_and_resolved_paths(tmp_path):
-    from archiver.scan import page_files
+    from archiver.scan_targets import page_files
 
     root = tmp_path / "site"
     (root / "b").mkdir(parents=True)
@@ -357,19 +357,19 @@ def test_an_unreadable_directory_is_one_line_and_the_rest_is_scanned(
 ):
     """A directory the walk cannot list (no read permission: root reads every directory,
     so the refusal is made here) is a failed target of its own, not passed over."""
-    import archiver.scan
+    import archiver.scan_targets
 
     site = tmp_path / "site"
     (site / "closed").mkdir(parents=True)
     (site / "a.html").write_text(embed_page(), encoding="utf-8")
-    listing = archiver.scan.os.scandir
+    listing = archiver.scan_targets.os.scandir
 
     def scandir(path):
         if str(path).endswith("closed"):
             raise PermissionError(13, "Permission denied", str(path))
         return listing(path)
 
-    monkeypatch.setattr(archiver.scan.os, "scandir", scandir)
+    monkeypatch.setattr(archiver.scan_targets.os, "scandir", scandir)
     result = run_cli("scan", str(site))
     assert result.exit_code == 1, result.output
     assert f"{site / 'closed'}: cannot read directory (Permission denied)" in result.stderr
@@ -424,7 +424,7 @@ def test_endless_text_on_stdin_is_refused_at_the_size_limit(tmp_path, db_path):
     held."""
     import threading
 
-    from archiver.scan import MAX_PAGE_BYTES
+    from archiver.page_read import MAX_PAGE_BYTES
 
     page = tmp_path / "kept.html"
     page.write_text(embed_page(), encoding="utf-8")
@@ -453,7 +453,7 @@ def test_endless_text_on_stdin_is_refused_at_the_size_limit(tmp_path, db_path):
 
 
 def test_a_page_file_past_the_size_limit_is_refused_unread(run_cli, tmp_path, db_path):
-    from archiver.scan import MAX_PAGE_BYTES
+    from archiver.page_read import MAX_PAGE_BYTES
 
     big = tmp_path / "big.html"
     with big.open("wb") as fh:
@@ -469,7 +469,7 @@ def test_a_page_file_past_the_size_limit_is_refused_unread(run_cli, tmp_path, db
 
 def test_a_regular_file_past_the_size_limit_is_refused_on_its_head_alone(tmp_path):
     from archiver.errors import TargetError
-    from archiver.scan import MAX_PAGE_BYTES, SNIFF_BYTES, read_checked
+    from archiver.page_read import MAX_PAGE_BYTES, SNIFF_BYTES, read_checked
 
     big = tmp_path / "big.html"
     with big.open("wb") as fh:
@@ -500,32 +500,32 @@ class _CountingReader:
 def test_a_file_that_grows_while_read_is_read_to_its_end(tmp_path, monkeypatch):
     """The size told before reading is only where reading starts: what was appended since
     is read too (up to the limit)."""
-    from archiver import scan
+    from archiver import page_read
 
     page = tmp_path / "growing.html"
     page.write_bytes(b"<p>" + b"a" * 20)
     with page.open("rb") as fh:
-        size_of = scan._file_size
-        monkeypatch.setattr(scan, "_file_size", lambda stream: size_of(stream) - 10)
-        assert scan.read_checked(fh, "growing") == page.read_bytes()
+        size_of = page_read._file_size
+        monkeypatch.setattr(page_read, "_file_size", lambda stream: size_of(stream) - 10)
+        assert page_read.read_checked(fh, "growing") == page.read_bytes()
 
 
 @pytest.mark.parametrize("size", [10, 11, 5000])
 def test_read_checked_stops_at_the_limit(monkeypatch, size):
     import io
 
-    from archiver import scan
+    from archiver import page_read
     from archiver.errors import TargetError
 
-    monkeypatch.setattr(scan, "MAX_PAGE_BYTES", 10)
-    monkeypatch.setattr(scan, "READ_PIECE", 3)
-    monkeypatch.setattr(scan, "SNIFF_BYTES", 4)
+    monkeypatch.setattr(page_read, "MAX_PAGE_BYTES", 10)
+    monkeypatch.setattr(page_read, "READ_PIECE", 3)
+    monkeypatch.setattr(page_read, "SNIFF_BYTES", 4)
     stream = io.BytesIO(b"a" * size)
     if size <= 10:
-        assert scan.read_checked(stream, "s") == b"a" * size
+        assert page_read.read_checked(stream, "s") == b"a" * size
         return
     with pytest.raises(TargetError, match="s: larger than 10 bytes"):
-        scan.read_checked(stream, "s")
+        page_read.read_checked(stream, "s")
     assert stream.tell() <= 13  # read one piece past the limit, not to the end
 
 

@@ -386,7 +386,7 @@ def test_a_big_warc_file_scanned_in_worker_processes_stores_what_one_process_doe
     """Past ``PARALLEL_MIN_WARC_BYTES`` the pages are checked and detected in worker
     processes while the command reads on: the same rows, lines, counts and errors, in the
     same order (a page failing its digest, and the pages before a cut, included)."""
-    from archiver import scan
+    from archiver import scan_pool
 
     pages = [page for start in range(0, 120, 10) for page in mixed_records(start)]
     pages[8].warc_headers["WARC-Payload-Digest"] = payload_digest(b"other bytes")
@@ -395,7 +395,7 @@ def test_a_big_warc_file_scanned_in_worker_processes_stores_what_one_process_doe
     cut.write_bytes(whole.read_bytes()[:-100])
     outcomes = []
     for name, least in (("one.db", 10**12), ("workers.db", 0)):
-        monkeypatch.setattr(scan, "PARALLEL_MIN_WARC_BYTES", least)
+        monkeypatch.setattr(scan_pool, "PARALLEL_MIN_WARC_BYTES", least)
         db = ["--db", str(tmp_path / name), "--config", str(config_file)]
         result = run_cli("scan", str(whole), str(cut), "--json", *db, use_defaults=False)
         outcomes.append((result.exit_code, result.stdout, result.stderr))

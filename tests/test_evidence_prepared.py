@@ -24,7 +24,8 @@ from archiver.evidence.pages import PreparedPage, keep_page
 from archiver.evidence.read import read_record
 from archiver.evidence.warc import WarcLog, deflate_resource
 from archiver.models import ScanRecord
-from archiver.scan import PARALLEL_MIN_FILES, scan_file
+from archiver.scan_one import scan_file
+from archiver.scan_pool import PARALLEL_MIN_FILES
 
 EMBED = (
     '<blockquote class="twitter-tweet"><p lang="en">News {n}</p>&mdash; Ada (@ada)'

@@ -349,7 +349,8 @@ def test_every_http_of_a_process_with_one_delay_shares_one_throttle():
 
 def test_run_scan_hands_every_article_response_to_the_hooks(tmp_path, db, config_file):
     from archiver.config import load_config
-    from archiver.scan import iter_targets, run_scan
+    from archiver.scan import run_scan
+    from archiver.scan_targets import iter_targets
 
     seen: list[Exchange] = []
     routes = {"/a": h.gzip_page("<html><body><p>one</p></body></html>"), "/b": h.page("<p>two")}

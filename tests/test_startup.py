@@ -24,7 +24,7 @@ from archiver.cli import cli
 from archiver.db import open_archive, open_database
 from archiver.db.schema import migrations
 from archiver.errors import DatabaseError
-from archiver.scan import WORKER_DIED
+from archiver.scan_pool import WORKER_DIED
 
 HEAVY = (
     "sqlite_utils",
@@ -127,7 +127,7 @@ def test_worker_processes_start_early_only_for_many_files(tmp_path):
     use it: as many page files as ``_results`` needs to share them out, directories' files
     included (counted only that far), or WARC files big enough to share their pages out;
     URLs and stdin are read elsewhere."""
-    from archiver.scan import PARALLEL_MIN_FILES, PARALLEL_MIN_WARC_BYTES, file_workers
+    from archiver.scan_pool import PARALLEL_MIN_FILES, PARALLEL_MIN_WARC_BYTES, file_workers
 
     few, many = tmp_path / "few", tmp_path / "many" / "deep"
     few.mkdir()
@@ -393,7 +393,7 @@ def test_a_directory_scan_passes_over_named_pipes(tmp_path):
     """Reading a pipe found in a directory might never end: only regular files are read."""
     (tmp_path / "a.html").write_text("<title>a</title>")
     os.mkfifo(tmp_path / "b.html")
-    from archiver.scan import page_files
+    from archiver.scan_targets import page_files
 
     assert [Path(path).name for path, _ in page_files(str(tmp_path))] == ["a.html"]
 
@@ -597,7 +597,7 @@ def test_a_worker_dead_before_a_chunk_is_submitted_is_the_same_one_line(tmp_path
     from warc_data import article, write_warc
 
     from archiver.errors import ScanWorkerDiedError
-    from archiver.scan import _warc_in_workers
+    from archiver.scan_pool import warc_in_workers
     from archiver.warc_input import WarcCounts
 
     class Broken:
@@ -606,4 +606,4 @@ def test_a_worker_dead_before_a_chunk_is_submitted_is_the_same_one_line(tmp_path
 
     warc = write_warc(tmp_path / "w.warc.gz", [article(n, False) for n in range(20)])
     with pytest.raises(ScanWorkerDiedError, match="worker process of the scan ended"):
-        list(_warc_in_workers(str(warc), False, WarcCounts(), Broken(), lambda: None))  # type: ignore[arg-type]
+        list(warc_in_workers(str(warc), False, WarcCounts(), Broken(), lambda: None))  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from markupsafe import escape
 from archiver.datasette.plugin import post_card
 from archiver.db import open_database, save_scan
 from archiver.normalize import clean_text
-from archiver.scan import detect_record
+from archiver.scan_one import detect_record
 
 from .faults import ARCHIVE
 

@@ -19,7 +19,7 @@ from archiver.cli import cli
 from archiver.config import FetchConfig
 from archiver.errors import FetchError
 from archiver.http import Http
-from archiver.scan import fetch_article
+from archiver.scan_one import fetch_article
 
 from . import hostile as h
 

@@ -19,7 +19,8 @@ import pytest
 from archiver.config import load_config
 from archiver.db import open_database
 from archiver.errors import DatabaseError
-from archiver.scan import iter_targets, run_scan
+from archiver.scan import run_scan
+from archiver.scan_targets import iter_targets
 from archiver.worker import Worker
 
 from .faults import (

@@ -1,0 +1,83 @@
+"""Reading one page file or standard input whole, refusing what is no page: empty, binary,
+or past ``MAX_PAGE_BYTES`` (a pipe or device is refused on its head, before the rest is read).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from typing import BinaryIO
+
+from .errors import TargetError
+from .small_files import MAX_PAGE_BYTES
+
+SNIFF_BYTES = 8192  # the head that tells a binary file (a NUL byte, no UTF-16 mark)
+
+
+READ_PIECE = 1 << 20
+
+
+def read_page_file(path: str) -> bytes:
+    """A local page's bytes; empty, unreadable and binary files are refused."""
+    try:
+        with open(path, "rb") as fh:
+            data = read_checked(fh, path)
+    except IsADirectoryError:
+        raise TargetError(f"{path}: is a directory") from None
+    except PermissionError:
+        raise TargetError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise TargetError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    check_page_bytes(path, data)
+    return data
+
+
+def read_checked(stream: BinaryIO, label: str) -> bytes:
+    """All of ``stream``, refused as binary on its head and past ``MAX_PAGE_BYTES``. A
+    regular file is refused by its size before it is read, else read in one call (its size
+    and one byte more, to see whether it grew): the page is not copied again to join
+    pieces. A pipe or a device (``yes | archive scan -``, ``/dev/zero``, a film named
+    ``.html`` would fill the memory) is refused as binary on its head before the rest is
+    read, and once past the limit."""
+    known = _file_size(stream)
+    if known is not None and known > MAX_PAGE_BYTES:
+        raise _too_big(label)
+    first = stream.read(SNIFF_BYTES if known is None else known + 1)
+    _refuse_binary(label, first[:SNIFF_BYTES])
+    if known is not None and len(first) <= known:
+        return first  # its end
+    parts, size = [first], len(first)
+    while size <= MAX_PAGE_BYTES and (piece := stream.read(READ_PIECE)):
+        parts.append(piece)
+        size += len(piece)
+    if size > MAX_PAGE_BYTES:
+        raise _too_big(label)
+    return b"".join(parts)
+
+
+def _too_big(label: str) -> TargetError:
+    return TargetError(f"{label}: larger than {MAX_PAGE_BYTES:,} bytes, not an article page")
+
+
+def _file_size(stream: BinaryIO) -> int | None:
+    """The size of a regular file, or None for a pipe, a device, or a stream that is no
+    file."""
+    try:
+        status = os.fstat(stream.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size == 0:
+        return None  # /proc files say 0 and still hold bytes
+    return status.st_size
+
+
+def check_page_bytes(label: str, data: bytes) -> None:
+    if not data or data.isspace():  # isspace stops at the first other byte; strip copies
+        raise TargetError(f"{label}: empty file")
+    _refuse_binary(label, data[:SNIFF_BYTES])
+
+
+def _refuse_binary(label: str, head: bytes) -> None:
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TargetError(f"{label}: binary file, not a web page or text")

@@ -1,0 +1,209 @@
+"""One target read and detected: a page file, standard input, or an article URL fetched
+through ``http.Http``. These run in worker processes (files) or threads (URLs), so every
+failure comes back as a value (``TargetFailed``, or a record carrying its error), never as
+an exception that would end the batch.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import quote
+
+from .clock import utcnow
+from .errors import ContentTypeError, FetchError, TargetError
+from .evidence.capture import capture_of
+from .evidence.pages import prepare_page
+from .models import ScanRecord
+from .normalize import sha256_hex
+from .page_read import check_page_bytes, read_page_file
+from .scan_targets import Target
+from .urls import absolute_url, article_url
+
+if TYPE_CHECKING:
+    from .http import Exchange, Http
+
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+
+
+PAGE_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "text/markdown",
+    "text/x-markdown",
+)
+
+
+class TargetFailed(NamedTuple):
+    """A target that gave no page to save (unreadable file, bad URL scheme, WARC error...)."""
+
+    error: str
+
+
+Result = ScanRecord | TargetFailed  # what reading one target gives
+
+
+def detect_record(
+    url: str,
+    data: bytes,
+    *,
+    started_at: str,
+    include_links: bool,
+    content_type: str | None = None,
+    is_html: bool | None = None,
+    final_url: str | None = None,
+    http_status: int | None = None,
+    source: str | None = None,
+) -> ScanRecord:
+    """Detection on a page's bytes, packed as a record for ``save_scan``. The embeds'
+    fingerprints are computed here: in the worker process, not in the one that saves.
+    A page that breaks a detector gets a record carrying the error: the scan goes on."""
+    from .detect import detect_or_fail
+
+    detection, error = detect_or_fail(
+        data,
+        url,
+        content_type=content_type,
+        include_links=include_links,
+        html=is_html,
+        url=final_url or url,
+    )
+    page = detection.page
+    if final_url and page.canonical_url:  # <link rel=canonical href="/a"> as an address
+        canonical = absolute_url(page.canonical_url, final_url) or page.canonical_url
+        page = page._replace(canonical_url=canonical)
+    return ScanRecord(
+        url=url,
+        started_at=started_at,
+        finished_at=utcnow(),
+        source=source,
+        final_url=final_url,
+        http_status=http_status,
+        content_sha256=sha256_hex(data),
+        page=page,
+        embeds=detection.embeds,
+        fingerprints=[embed.fingerprint for embed in detection.embeds],
+        error=error,
+    )
+
+
+def scan_file(
+    path: str, include_links: bool, real_path: str | None = None, evidence: bool = False
+) -> Result:
+    """Read and detect one local file (runs in worker processes; errors come back as values).
+    With ``evidence``, a page to be kept has its WARC record's payload made ready here."""
+    started = utcnow()
+    try:
+        data = read_page_file(path)
+    except TargetError as exc:
+        return TargetFailed(str(exc))
+    is_html = False if os.path.splitext(path)[1].lower() in TEXT_SUFFIXES else None
+    record = detect_record(
+        # As Path.resolve().as_uri(): from the name's bytes (a name may not be UTF-8).
+        "file://" + quote(os.fsencode(real_path or os.path.realpath(path))),
+        data,
+        started_at=started,
+        include_links=include_links,
+        is_html=is_html,
+        source="file",
+    )
+    if evidence:
+        record.capture = prepare_page(record, data)
+    return record
+
+
+def scan_stdin(data: bytes, include_links: bool) -> ScanRecord:
+    check_page_bytes("<stdin>", data)
+    started = utcnow()
+    record = detect_record(
+        f"stdin:{sha256_hex(data)[:16]}",
+        data,
+        started_at=started,
+        include_links=include_links,
+        source="stdin",
+    )
+    record.capture = data
+    return record
+
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class ArticleStatusError(FetchError):
+    """An article answered with an HTTP error; ``exchange`` is the answer (evidence when the
+    article had embeds: a page that now says 404 is part of its story)."""
+
+    def __init__(self, message: str, *, url: str, exchange: Exchange) -> None:
+        super().__init__(message, url=url, status_code=exchange.status_code)
+        self.exchange = exchange
+
+
+def fetch_article(http: Http, url: str) -> Exchange:
+    """GET an article page (retried and throttled by ``http``). What is not a page is refused
+    before its body is read; an HTTP error is raised once its body was read (and recorded).
+
+    Raises ``FetchError`` (with ``status_code`` for HTTP errors) or ``ContentTypeError``.
+    """
+
+    def accept(response) -> None:
+        status = response.status_code
+        media_type = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if status < 400 and media_type and media_type not in PAGE_TYPES:
+            raise ContentTypeError(
+                f"{url}: not a web page (Content-Type {media_type})", url=url, status_code=status
+            )
+
+    exchange = http.get(url, accept=accept)
+    status = exchange.status_code
+    if status >= 300:  # a 3xx here was not followed: it had no Location (or is a 304)
+        phrase = exchange.response.reason_phrase
+        why = (
+            " (a redirect with no Location to follow)"
+            if status in REDIRECTS
+            else " (to a request without validators)"
+            if status == 304  # an article is always asked for whole
+            else ""
+        )
+        raise ArticleStatusError(
+            f"{url}: HTTP {status} {phrase}".rstrip() + why, url=url, exchange=exchange
+        )
+    return exchange
+
+
+def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
+    """Fetch and detect one article. A failed fetch gives a record carrying the error."""
+    url = target.value
+    # The article's identity (tracking parameters and fragment removed); the address as
+    # fetched is kept as final_url. A queued article keeps the URL of its row.
+    identity = url if target.reschedule else article_url(url)
+    started = utcnow()
+    try:
+        page = fetch_article(http, url)
+        check_page_bytes(url, page.body)
+    except (FetchError, TargetError) as exc:
+        record = ScanRecord(
+            url=identity,
+            started_at=started,
+            finished_at=utcnow(),
+            source=target.source,
+            http_status=getattr(exc, "status_code", None),
+            error=str(exc),
+        )
+        if isinstance(exc, ArticleStatusError):
+            record.capture = capture_of(exc.exchange)
+    else:
+        record = detect_record(
+            identity,
+            page.body,
+            started_at=started,
+            include_links=include_links,
+            content_type=page.content_type,
+            final_url=page.final_url,
+            http_status=page.status_code,
+            source=target.source,
+        )
+        record.capture = capture_of(page)
+    record.reschedule, record.next_scan_at = target.reschedule, target.next_scan_at
+    return record

@@ -1,0 +1,161 @@
+"""What ``archive scan`` is asked to scan: its arguments and URL list expanded into targets
+(URLs, page files, WARC files, standard input), in order and lazily, each problem an
+``error`` target of its own so the rest of the batch still runs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from .urls import url_problem
+from .warc_input import is_warc_path
+
+FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"})
+
+
+class Target(NamedTuple):
+    """One thing to scan: ``kind`` is url, file, warc, stdin, or error (``value`` is the
+    message). A warc target stands for its file, then for each page read from it."""
+
+    kind: str
+    value: str
+    label: str
+    real_path: str | None = None  # files found in a directory walk: already resolved
+    source: str | None = "cli"  # URLs: where the URL came from (``articles.source``)
+    # Set by the worker for an article due in its queue: save it with its next scan time.
+    reschedule: bool = False
+    next_scan_at: str | None = None
+
+
+def iter_targets(arguments: Iterable[str], urls_file: str | None = None) -> Iterator[Target]:
+    """Expand the command-line targets in order, then the URL list's lines (read lazily, a
+    line at a time); problems come out as ``error`` targets."""
+    for item in arguments:
+        yield from _expand(item)
+    if urls_file:
+        yield from _url_list(urls_file)
+
+
+def _url_list(path: str) -> Iterator[Target]:
+    """One target per line of a URL list (UTF-8, a byte-order mark allowed; lines end in LF,
+    CRLF or CR alone); blank lines and ``#`` comments are skipped. A line that is not UTF-8
+    is a failed target of its own: the others are scanned."""
+    try:
+        with open(path, "rb") as handle:
+            lines = (part for raw in handle for part in _line_end(raw).split(b"\r"))
+            for number, raw in enumerate(lines, 1):
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
+                except UnicodeDecodeError as exc:
+                    byte = f"byte {raw[exc.start]:#04x}"
+                    yield Target("error", f"line {number} is not UTF-8 text ({byte})", path)
+                    continue
+                if line and not line.startswith("#"):
+                    yield from _expand(line)
+    except OSError as exc:
+        yield Target("error", f"cannot read URL list ({(exc.strerror or str(exc)).lower()})", path)
+
+
+def _line_end(raw: bytes) -> bytes:
+    """A line without its LF, CRLF or final CR."""
+    raw = raw[:-1] if raw.endswith(b"\n") else raw
+    return raw[:-1] if raw.endswith(b"\r") else raw
+
+
+def _expand(item: str) -> Iterator[Target]:
+    if item == "-":
+        yield Target("stdin", "-", "<stdin>")
+        return
+    if not item.strip():  # an unset shell variable; Path("") would be the current directory
+        yield Target("error", "empty target (no file, directory or URL)", item)
+        return
+    if "://" in item:
+        scheme = item.split("://", 1)[0].lower()
+        if scheme in ("http", "https"):
+            problem = url_problem(item)
+            yield Target("error", problem, item) if problem else Target("url", item, item)
+        else:
+            yield Target("error", f"unsupported URL scheme '{scheme}' (only http and https)", item)
+        return
+    path = Path(item)
+    if path.is_dir():
+        unreadable: list[tuple[str, OSError]] = []
+        files = page_files(item, unreadable)
+        for directory, exc in unreadable:
+            yield Target("error", f"cannot read directory ({exc.strerror or exc})", directory)
+        if not files and not unreadable:
+            yield Target("error", "no page or WARC files in this directory", item)
+        for name, real in files:
+            yield (
+                Target("warc", name, name)
+                if is_warc_path(name)
+                else Target("file", name, name, real)
+            )
+    elif path.exists():
+        yield Target("warc" if is_warc_path(item) else "file", str(path), item)
+    else:
+        yield Target("error", "no such file or directory" + _scheme_hint(item), item)
+
+
+# A host name (with a dot) or IPv4 address, then a port or a path: ``www.bbc.co.uk``,
+# ``example.com/news/a``, ``127.0.0.1:8000/a``, ``localhost:8000/a``. A file name alone
+# (``story.html``) is not one.
+# A host before a path: a name whose last label is a top-level domain's (letters, or an
+# IDN's ``xn--``; a directory such as ``backup.2024/`` is none), or an IPv4 address.
+LOOKS_LIKE_HOST = re.compile(
+    r"(?:www\.[^/\s]+"
+    r"|(?:[\w-]+\.)+(?:[^\W\d_]{2,}|xn--[\w-]+)(?::[0-9]+)?/.*"
+    r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?::[0-9]+)?/.*"
+    r"|[\w.-]+:[0-9]+(?:/.*)?)"
+)
+
+
+def _scheme_hint(item: str) -> str:
+    """For a missing path that reads as an address without its scheme, what it lacks."""
+    return " (a URL needs http:// or https://)" if LOOKS_LIKE_HOST.fullmatch(item) else ""
+
+
+def page_files(
+    directory: str, unreadable: list[tuple[str, OSError]] | None = None
+) -> list[tuple[str, str]]:
+    """(path, resolved path) of every page or WARC file below a directory, in path order;
+    each directory that cannot be listed is added to ``unreadable``, with its error.
+
+    The directory is resolved once: symlinked directories are not followed, so only a
+    symlinked file needs resolving of its own (``realpath`` per file costs an ``lstat`` per
+    path component, as much as reading a small page).
+    """
+    return list(iter_page_files(directory, unreadable))
+
+
+def iter_page_files(
+    directory: str, unreadable: list[tuple[str, OSError]] | None = None
+) -> Iterator[tuple[str, str]]:
+    """``page_files``, one at a time."""
+    stack = [(directory, os.path.realpath(directory))]
+    while stack:
+        path, real = stack.pop()
+        try:
+            entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+        except OSError as exc:
+            if unreadable is not None:
+                unreadable.append((path, exc))
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                subdirs.append((entry.path, os.path.join(real, entry.name)))
+            elif entry.is_symlink() and entry.is_dir():
+                continue  # a symlinked directory: not followed, as os.walk does
+            elif (
+                os.path.splitext(entry.name)[1].lower() in FILE_SUFFIXES or is_warc_path(entry.name)
+            ) and entry.is_file():  # not a named pipe or device: reading one may never end
+                resolved = os.path.join(real, entry.name)
+                if entry.is_symlink():
+                    resolved = os.path.realpath(entry.path)
+                yield entry.path, resolved
+        stack.extend(reversed(subdirs))
