@@ -21,30 +21,28 @@ A deadline is kept by one watchdog thread per ``Http`` (not a timer thread per r
 shuts down the sockets of a request whose time is up, which ends a blocked read at once.
 ``stop`` does the same for every request in flight, so a stopped run never waits on the
 network.
+
+The parts: ``http_deadline`` (deadlines and their watchdog), ``http_policy`` (retries and the
+throttle), ``http_decode`` (bounded decoding); this module holds the client and ``Http``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import random
-import socket
 import threading
 import time
-import zlib
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import ClassVar
 from urllib.parse import urlsplit
 
 import httpx
-from httpx._decoders import SUPPORTED_DECODERS
 
 from .config import FetchConfig
 from .errors import FetchError, StoppedError
+from .http_deadline import Deadline, DeadlineExpired, Watchdog
+from .http_decode import BoundedDecoder, httpx_decodes
+from .http_policy import HostThrottle, backoff_delay, past_deadline, retry_after_seconds, retryable
 from .socket_watch import install as install_socket_watch
 from .socket_watch import watching
 
@@ -54,9 +52,6 @@ ACCEPT_ENCODING = "gzip, deflate"
 # A whole answer (headers and body) must arrive within this many times the read timeout.
 DEADLINE_FACTOR = 3
 FOLLOWED_SCHEMES = ("http", "https")  # a redirect to any other scheme is refused by name
-DECODE_STEP = 1 << 20  # at most this much decoded output per decompression call
-BACKOFF_CAP = 60.0  # the longest wait before a retry, whatever Retry-After says
-FORGET_HOSTS_OVER = 10_000  # the throttle drops hosts whose turn has passed beyond this many
 
 
 @dataclass
@@ -201,7 +196,7 @@ class Http:
         self.throttle = HostThrottle.shared(config.per_host_delay)
         self.deadline_seconds = config.timeout * DEADLINE_FACTOR
         self._stopped = threading.Event()
-        self._watchdog = _Watchdog(self.deadline_seconds, self._stopped)
+        self._watchdog = Watchdog(self.deadline_seconds, self._stopped)
 
     def __enter__(self) -> Http:
         return self
@@ -243,7 +238,11 @@ class Http:
             except FetchError as exc:
                 self._refuse_if_stopped(url)  # an answer cut by ``stop`` is no answer
                 wait = backoff_delay(attempt)
-                if not retryable(exc) or attempt > self.config.retries or _past(wait, ends_at):
+                if (
+                    not retryable(exc)
+                    or attempt > self.config.retries
+                    or past_deadline(wait, ends_at)
+                ):
                     raise
             else:
                 retry_after = exchange.response.headers.get("retry-after")
@@ -251,7 +250,7 @@ class Http:
                 if (
                     exchange.status_code not in RETRY_STATUSES
                     or attempt > self.config.retries
-                    or _past(wait if asked is None else asked, ends_at)
+                    or past_deadline(wait if asked is None else asked, ends_at)
                 ):
                     return exchange
             if self._stopped.wait(wait):
@@ -381,20 +380,6 @@ def _join(
     return raw, (b"".join(parts) if decoder is not None else raw)
 
 
-def content_codings(header: str | None) -> list[str]:
-    """The codings a Content-Encoding header lists, in the order applied, lowercased and
-    without ``identity``."""
-    names = [n.strip().lower() for n in (header or "").split(",") if n.strip()]
-    return [n for n in names if n != "identity"]
-
-
-def httpx_decodes(header: str | None) -> bool:
-    """Whether httpx undoes every coding ``header`` lists. It passes over a coding it does
-    not know (``zstd`` without the zstandard package, ``br`` without brotli, ``foo``) and
-    hands its bytes on as they came, as though they were the content."""
-    return all(name in SUPPORTED_DECODERS for name in content_codings(header))
-
-
 def refuse_undecoded(url: str, response: httpx.Response, body: bytes, what: str = "") -> None:
     """Raise ``FetchError`` when ``body``, what was read of ``response``, is still in a
     coding nothing here undoes: detection would read garbage and a WARC record would give
@@ -411,47 +396,6 @@ def hop_body(response: httpx.Response) -> bytes:
         return response.content
     except httpx.ResponseNotRead:
         return b""
-
-
-def retryable(error: FetchError) -> bool:
-    """Connection errors and per-read timeouts are worth another try; a passed deadline, a
-    refused body, a bad redirect or an unsupported scheme are not (they would fail alike)."""
-    cause = error.__cause__
-    return isinstance(cause, httpx.TransportError) and not isinstance(
-        cause, httpx.UnsupportedProtocol
-    )
-
-
-def backoff_delay(attempt: int, retry_after: str | None = None, cap: float = BACKOFF_CAP) -> float:
-    """Seconds to wait before retry ``attempt`` (1-based): ``Retry-After`` (seconds or an
-    HTTP date) when the server gave one, else exponential backoff with full jitter."""
-    asked = retry_after_seconds(retry_after)
-    if asked is not None:
-        return min(asked, cap)
-    return random.uniform(0, min(cap, 0.5 * 2**attempt))
-
-
-def _past(seconds: float, ends_at: float) -> bool:
-    """A wait of ``seconds`` (a backoff, or what ``Retry-After`` asked for, uncapped: asking
-    again before the time the server named would be refused alike) would end past
-    ``ends_at``: the answer or error in hand is then the last one."""
-    return time.monotonic() + seconds > ends_at
-
-
-def retry_after_seconds(retry_after: str | None) -> float | None:
-    """The wait a ``Retry-After`` value asks for, in seconds (≥ 0, not capped); None when
-    there is none or it reads as neither a number nor an HTTP date."""
-    if not retry_after:
-        return None
-    with contextlib.suppress(ValueError):
-        seconds = float(retry_after)
-        return max(seconds, 0.0) if math.isfinite(seconds) else None
-    with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
-        when = parsedate_to_datetime(retry_after)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max((when - datetime.now(UTC)).total_seconds(), 0.0)
-    return None
 
 
 def describe_error(exc: httpx.HTTPError) -> str:
@@ -471,229 +415,3 @@ def describe_error(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.DecodingError):
         return f"cannot decode the body ({exc})"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-# --- throttle -------------------------------------------------------------------------------
-
-
-class HostThrottle:
-    """Politeness: at least ``delay`` seconds between two requests to the same host.
-
-    A request's turn is booked under the lock and waited for outside it, so threads bound for
-    other hosts never wait behind it. ``shared`` gives every ``Http`` of a process with the
-    same delay one throttle: the worker's jobs and successive runs take turns together.
-    """
-
-    _shared: ClassVar[dict[float, HostThrottle]] = {}
-    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
-
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
-        self._next: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    @classmethod
-    def shared(cls, delay: float) -> HostThrottle:
-        with cls._shared_lock:
-            return cls._shared.setdefault(delay, cls(delay))
-
-    def book(self, url: str) -> float:
-        """Take the next turn for ``url``'s host; the seconds to wait for it."""
-        if self.delay <= 0:
-            return 0.0
-        host = (urlsplit(url).hostname or "").lower()
-        with self._lock:
-            now = time.monotonic()
-            if len(self._next) > FORGET_HOSTS_OVER:  # a long-running worker meets many hosts
-                self._next = {h: at for h, at in self._next.items() if at > now}
-            start = max(now, self._next.get(host, 0.0))
-            self._next[host] = start + self.delay
-        return start - now
-
-    def wait(self, url: str, stopped: threading.Event | None = None) -> None:
-        """Wait for a turn; returns early once ``stopped`` is set."""
-        seconds = self.book(url)
-        if seconds > 0:
-            if stopped is None:
-                time.sleep(seconds)
-            else:
-                stopped.wait(seconds)
-
-
-# --- deadlines ------------------------------------------------------------------------------
-
-
-class DeadlineExpired(Exception):
-    """The overall deadline of a request passed."""
-
-
-class Deadline:
-    """The overall deadline of one request.
-
-    The sockets the request reads and writes are registered (by ``socket_watch``, or from
-    httpcore's ``trace`` extension and the response's stream); when the watchdog expires the
-    deadline they are shut down, which ends a read blocked on a dripping server at once. A
-    socket another request has gone on to use is forgotten. ``check`` raises
-    ``DeadlineExpired`` once it has passed.
-    """
-
-    __slots__ = ("_lock", "_sockets", "done", "ends_at", "expired")
-
-    def __init__(self, ends_at: float) -> None:
-        self.ends_at = ends_at
-        self.expired = False
-        self.done = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-
-    def trace(self, event: str, info: dict) -> None:
-        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
-            self.watch(info.get("return_value"))
-
-    def watch(self, stream: object) -> None:
-        sock = _socket_of(stream)
-        if sock is None:
-            return
-        with self._lock:
-            if any(known is sock for known in self._sockets):
-                return
-            self._sockets.append(sock)
-            if self.expired:
-                _shutdown(sock)
-
-    def forget(self, stream: object) -> None:
-        """Another request uses ``stream`` now: its socket is no longer this one's to shut."""
-        sock = _socket_of(stream)
-        with self._lock:
-            self._sockets = [known for known in self._sockets if known is not sock]
-
-    def expire(self) -> None:
-        # Under the lock: a socket handed on (``forget``) is shut down before or not at all.
-        with self._lock:
-            if self.done:
-                return
-            self.expired = True
-            for sock in self._sockets:
-                _shutdown(sock)
-
-    def finish(self) -> None:
-        """The request is over: the watchdog forgets it."""
-        with self._lock:
-            self.done = True
-
-    def check(self) -> None:
-        if self.expired or time.monotonic() > self.ends_at:
-            self.expired = True
-            raise DeadlineExpired
-
-
-def _socket_of(stream: object) -> socket.socket | None:
-    get = getattr(stream, "get_extra_info", None)
-    return get("socket") if get else None
-
-
-def _shutdown(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)
-
-
-class _Watchdog:
-    """Expires deadlines when their time comes, from one lazily started daemon thread.
-
-    Every deadline of one ``Http`` has the same length, so they expire in the order they
-    were taken: a queue, not a heap. A finished deadline is dropped when it reaches the head.
-    Taking a deadline never wakes the thread: it sleeps at most one deadline's length, and no
-    deadline taken meanwhile can end before it wakes.
-    """
-
-    def __init__(self, seconds: float, stopped: threading.Event) -> None:
-        self.seconds = seconds
-        self._stopped = stopped
-        self._queue: deque[Deadline] = deque()
-        self._wake = threading.Condition()
-        self._thread: threading.Thread | None = None
-
-    def take(self) -> Deadline:
-        """A deadline starting now; call its ``finish`` when the request is over."""
-        deadline = Deadline(time.monotonic() + self.seconds)
-        with self._wake:
-            if self._stopped.is_set():
-                deadline.expired = True
-            while self._queue and self._queue[0].done:  # requests end roughly in order
-                self._queue.popleft()
-            self._queue.append(deadline)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="http-deadlines")
-                self._thread.daemon = True
-                self._thread.start()
-        return deadline
-
-    def expire_all(self) -> None:
-        with self._wake:
-            pending = list(self._queue)
-            self._wake.notify()
-        for deadline in pending:
-            deadline.expire()
-
-    def _run(self) -> None:
-        with self._wake:
-            while not self._stopped.is_set():
-                while self._queue and self._queue[0].done:
-                    self._queue.popleft()
-                left = self._queue[0].ends_at - time.monotonic() if self._queue else self.seconds
-                if left > 0:
-                    self._wake.wait(left)
-                    continue
-                self._queue.popleft().expire()
-            self._thread = None
-
-
-# --- bounded decoding -----------------------------------------------------------------------
-
-
-class BoundedDecoder:
-    """Undo one ``gzip`` or ``deflate`` Content-Encoding in bounded steps.
-
-    httpx decodes a whole network chunk in one call: 64 KiB of a gzip bomb becomes ~64 MB at
-    once. Here each call yields at most ``DECODE_STEP`` bytes, and the caller stops as soon as
-    ``max_bytes`` is passed. ``for_encoding`` returns None for identity (nothing to undo) and
-    raises ``ValueError`` for what cannot be decoded this way.
-    """
-
-    def __init__(self, encoding: str) -> None:
-        self.encoding = encoding
-        self._wbits = zlib.MAX_WBITS | 32 if encoding == "gzip" else zlib.MAX_WBITS
-        self._zlib = zlib.decompressobj(self._wbits)
-        self._started = False
-
-    @classmethod
-    def for_encoding(cls, header: str | None) -> BoundedDecoder | None:
-        names = content_codings(header)
-        if not names:
-            return None
-        if len(names) == 1 and names[0] in ("gzip", "x-gzip", "deflate"):
-            return cls("deflate" if names[0] == "deflate" else "gzip")
-        raise ValueError(f"unsupported Content-Encoding {', '.join(names)}")
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        while data:
-            try:
-                out = self._zlib.decompress(data, DECODE_STEP)
-            except zlib.error as exc:
-                if self.encoding == "deflate" and not self._started:
-                    # Many servers send raw deflate without the zlib header.
-                    self._wbits = -zlib.MAX_WBITS
-                    self._zlib = zlib.decompressobj(self._wbits)
-                    self._started = True
-                    continue
-                raise ValueError(f"cannot decode {self.encoding} body ({exc})") from None
-            self._started = True
-            if out:
-                yield out
-            data = self._zlib.unconsumed_tail
-            if self._zlib.eof:
-                # Concatenated gzip members go on; trailing junk is ignored, as httpx does.
-                data = self._zlib.unused_data
-                self._zlib = zlib.decompressobj(self._wbits)
-                if not data.startswith(b"\x1f\x8b"):
-                    return

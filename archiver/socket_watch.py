@@ -1,10 +1,11 @@
 """Every socket a request reads or writes is handed to that request's deadline.
 
 A deadline ends a read blocked on a server that drips its answer by shutting the request's
-sockets down (``http.Deadline``). It learned of a socket from httpcore's ``trace`` hook when
-a connection was made, and from the response once its headers had come: a request sent on a
-kept-alive connection made no connection, so a server dripping its headers there held the
-request past its deadline, for as long as each byte came within the per-read timeout.
+sockets down (``http_deadline.Deadline``). It learned of a socket from httpcore's ``trace``
+hook when a connection was made, and from the response once its headers had come: a
+request sent on a kept-alive connection made no connection, so a server dripping its
+headers there held the request past its deadline, for as long as each byte came within
+the per-read timeout.
 
 Here httpcore's network backend is wrapped: each stream it opens tells the deadline of the
 request now running in its thread (``watching``) about its socket before every read, write

@@ -21,7 +21,9 @@ from reliability import hostile as h
 
 from archiver.config import FetchConfig
 from archiver.errors import FetchError, StoppedError
-from archiver.http import Deadline, Exchange, HostThrottle, Http, backoff_delay
+from archiver.http import Exchange, Http
+from archiver.http_deadline import Deadline
+from archiver.http_policy import HostThrottle, backoff_delay
 
 CONFIG = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=2, max_bytes=100_000)
 HANG_GUARD = 120
@@ -144,9 +146,9 @@ def test_no_backoff_runs_past_the_deadline(monkeypatch: pytest.MonkeyPatch) -> N
     """Each backoff is drawn up to 60 s: with ``retries = 10`` a server resetting every
     connection held one URL for minutes. A wait that would end past the deadline (3 ×
     ``timeout`` from the first request) is not waited: the last error is the answer."""
-    from archiver import http as http_module
+    from archiver import http_policy
 
-    monkeypatch.setattr(http_module.random, "uniform", lambda low, high: high)  # the longest
+    monkeypatch.setattr(http_policy.random, "uniform", lambda low, high: high)  # the longest
     quick = FetchConfig(timeout=2.0, per_host_delay=0.0, retries=10)  # a 6 s deadline
     with h.HostileServer({"/p": h.reset_at_once}) as server, Http(quick) as http:
         guard = threading.Timer(45, http.stop)  # unfixed, the waits alone are 1+2+4+…+60 s

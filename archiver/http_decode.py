@@ -1,0 +1,75 @@
+"""Undoing a response's ``Content-Encoding`` in bounded steps, so that ``max_bytes`` holds
+for the decoded body: httpx decodes a whole network chunk in one call (64 KiB of a gzip
+bomb becomes some 64 MB at once).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+
+from httpx._decoders import SUPPORTED_DECODERS
+
+DECODE_STEP = 1 << 20  # at most this much decoded output per decompression call
+
+
+class BoundedDecoder:
+    """Undo one ``gzip`` or ``deflate`` Content-Encoding in bounded steps.
+
+    httpx decodes a whole network chunk in one call: 64 KiB of a gzip bomb becomes ~64 MB at
+    once. Here each call yields at most ``DECODE_STEP`` bytes, and the caller stops as soon as
+    ``max_bytes`` is passed. ``for_encoding`` returns None for identity (nothing to undo) and
+    raises ``ValueError`` for what cannot be decoded this way.
+    """
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._wbits = zlib.MAX_WBITS | 32 if encoding == "gzip" else zlib.MAX_WBITS
+        self._zlib = zlib.decompressobj(self._wbits)
+        self._started = False
+
+    @classmethod
+    def for_encoding(cls, header: str | None) -> BoundedDecoder | None:
+        names = content_codings(header)
+        if not names:
+            return None
+        if len(names) == 1 and names[0] in ("gzip", "x-gzip", "deflate"):
+            return cls("deflate" if names[0] == "deflate" else "gzip")
+        raise ValueError(f"unsupported Content-Encoding {', '.join(names)}")
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while data:
+            try:
+                out = self._zlib.decompress(data, DECODE_STEP)
+            except zlib.error as exc:
+                if self.encoding == "deflate" and not self._started:
+                    # Many servers send raw deflate without the zlib header.
+                    self._wbits = -zlib.MAX_WBITS
+                    self._zlib = zlib.decompressobj(self._wbits)
+                    self._started = True
+                    continue
+                raise ValueError(f"cannot decode {self.encoding} body ({exc})") from None
+            self._started = True
+            if out:
+                yield out
+            data = self._zlib.unconsumed_tail
+            if self._zlib.eof:
+                # Concatenated gzip members go on; trailing junk is ignored, as httpx does.
+                data = self._zlib.unused_data
+                self._zlib = zlib.decompressobj(self._wbits)
+                if not data.startswith(b"\x1f\x8b"):
+                    return
+
+
+def content_codings(header: str | None) -> list[str]:
+    """The codings a Content-Encoding header lists, in the order applied, lowercased and
+    without ``identity``."""
+    names = [n.strip().lower() for n in (header or "").split(",") if n.strip()]
+    return [n for n in names if n != "identity"]
+
+
+def httpx_decodes(header: str | None) -> bool:
+    """Whether httpx undoes every coding ``header`` lists. It passes over a coding it does
+    not know (``zstd`` without the zstandard package, ``br`` without brotli, ``foo``) and
+    hands its bytes on as they came, as though they were the content."""
+    return all(name in SUPPORTED_DECODERS for name in content_codings(header))
