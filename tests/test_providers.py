@@ -215,6 +215,21 @@ def test_range_counted_over_the_escaped_text_works_too() -> None:
     assert parse_syndication(200, JSON, json.dumps(data).encode()).text == AMP_TEXT
 
 
+def test_a_reading_that_cuts_a_link_after_its_scheme_is_not_taken() -> None:
+    """Three ``&gt;`` make the escaped text 9 characters longer than the decoded one: read
+    over the decoded text, a range counted over the escaped text ends after the ``https://``
+    of the hidden media link, leaving ``t.co/CODE``, which is no whole link. The text keeps
+    no half link (a t.co link in a post's text always has its scheme: entity ``url`` values,
+    react-tweet ``api/types/entities.ts``, and every capture in x-captures)."""
+    data = json.loads(fixture("syn_amp.json"))
+    shown = "a -&gt; b -&gt; c -&gt; d"
+    data["text"] = f"{shown} https://t.co/Xy12AbCd9Z"
+    data["display_text_range"] = [0, len(shown)]
+    data["entities"]["media"][0]["indices"] = [len(shown) - 8, len(shown) - 8 + 23]
+    r = parse_syndication(200, JSON, json.dumps(data).encode())
+    assert r.text == "a -> b -> c -> d"
+
+
 def test_without_range_only_media_links_are_cut() -> None:
     data = json.loads(fixture("syn_amp.json"))
     del data["display_text_range"]

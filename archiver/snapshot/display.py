@@ -23,6 +23,9 @@ Cut = tuple[str, str, str]  # (before, inside, after) the display range
 _LEADING_MENTIONS = re.compile(r"(?:\s*@[A-Za-z0-9_]{1,15})*\s*")
 _TCO_CODE = re.compile(r"(?:https?://)?t\.co/([A-Za-z0-9]+)", re.IGNORECASE)
 _TCO_LINK = re.compile(r"[ \t]*(?i:https?://t\.co/)([A-Za-z0-9]+)\b")
+# A whole t.co link as the text holds it: always with its scheme (entity ``url`` values are
+# ``https://t.co/CODE``, ``http://`` on 2012-era posts), so a cut inside one is no link.
+_TCO_URL = re.compile(r"https?://t\.co/[A-Za-z0-9]+", re.IGNORECASE)
 _MEDIA_TEXT = re.compile(r"\s*(?:https?://)?pic\.(?:twitter|x)\.com/[A-Za-z0-9]+\s*", re.I)
 
 
@@ -105,11 +108,12 @@ def utf16_cut(text: str, start: int, end: int) -> Cut | None:
 
 
 def _plausible(cut: Cut) -> bool:
-    """X hides leading @mentions (replies) and trailing t.co links (media, quotes), nothing else."""
+    """X hides leading @mentions (replies) and trailing t.co links (media, quotes), nothing
+    else: whole links, so a reading that cuts one after its ``https://`` is not this one."""
     before, _, after = cut
     if not _LEADING_MENTIONS.fullmatch(before):
         return False
-    return all(_TCO_CODE.fullmatch(part) for part in after.split())
+    return all(_TCO_URL.fullmatch(part) for part in after.split())
 
 
 def oembed_text(paragraph: Node) -> tuple[str, list[tuple[str, str]]]:
