@@ -184,10 +184,16 @@ def test_edited_post() -> None:
 
 
 def test_long_post_is_marked_truncated_and_entities_may_be_absent() -> None:
+    """A long post's ``text`` is cut short, the rest behind ``note_tweet.id`` (x-embeds.md
+    §3b; public syndication parsers flag truncation on ``note_tweet``'s presence alone): its
+    snapshot holds part of the post, as ``snapshots.partial`` says."""
     r = syn("syn_note.json")
     assert r.status == "live"
     assert r.truncated is True
+    assert r.partial is True
+    assert r.snapshot_fields()["partial"] is True
     assert r.text == "A long thread-style post that X cuts off in…"
+    assert syn("syn_text.json").partial is False
 
 
 AMP_TEXT = "Rates up 0.5% & more to come — Fed <sigh> 🇺🇸 details:"

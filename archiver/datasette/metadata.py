@@ -116,7 +116,7 @@ _SNAPSHOT_COLUMNS = {
     "from the response.",
     "media": "Media in the response (JSON).",
     "partial": "1 when the snapshot holds only part of the post (an X Article: title, "
-    "preview text and cover image).",
+    "preview text and cover image; a long post: its text cut short).",
     "payload": "The raw response body, unchanged. Untrusted.",
     "payload_sha256": "SHA-256 of payload.",
     "content_sha256": "Hash of what both providers give (normalised text, author, handle, "

@@ -418,6 +418,9 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
         edited = len(edit_ids) > 1 if edit_ids else None
     quoted = value.get("quoted_tweet")
     parent = value.get("parent")
+    # A long post (``note_tweet: {"id": …}``) comes with its text cut at ~275 characters,
+    # the rest behind an ID this endpoint does not resolve: like an X Article, a part.
+    truncated = isinstance(value.get("note_tweet"), dict)
     fields: dict[str, Any] = {
         "post_id": post_id,
         "text": text or None,
@@ -428,8 +431,8 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
         or _str_id(value.get("in_reply_to_status_id_str")),
         "edited": edited,
         "edit_ids": edit_ids,
-        "truncated": isinstance(value.get("note_tweet"), dict),
-        "partial": isinstance(value.get("article"), dict),
+        "truncated": truncated,
+        "partial": truncated or isinstance(value.get("article"), dict),
         "payload": body,
     }
     user = value.get("user")

@@ -68,7 +68,8 @@ class ProviderResult:
     within the same check. ``notice`` is what X said (tombstone text, 403 error text);
     ``error`` explains an inconclusive outcome in one line. ``payload`` is the raw body.
     ``text`` is what X displays, verbatim (``display.py``); ``partial`` marks a snapshot that
-    holds only part of the post (an X Article: its title, preview text and cover image).
+    holds only part of the post (an X Article: its title, preview text and cover image; a
+    long post, ``truncated``: the first ~275 characters of its text).
     """
 
     provider: str
