@@ -236,6 +236,24 @@ def test_a_reading_that_cuts_a_link_after_its_scheme_is_not_taken() -> None:
     assert r.text == "a -> b -> c -> d"
 
 
+def test_half_a_surrogate_pair_is_read_as_a_replacement_character() -> None:
+    """JSON lets a string hold a lone ``\\uD83E`` (RFC 8259 §8.2) and X escapes emoji as
+    surrogate pairs (LadybirdBrowser/ladybird#369); text cut inside one keeps half. Every
+    string read is then valid Unicode (U+FFFD where the half was), pairs stay emoji, and the
+    payload keeps the escape byte for byte."""
+    data = json.loads(fixture("syn_text.json"))
+    data["text"] = "cut \ud83e|\ud83e\uddf5|\udcf5"
+    data["user"]["name"] = "Name \ud83e"
+    data["display_text_range"] = [0, 10]
+    body = json.dumps(data).encode()
+    assert b'"cut \\ud83e|' in body
+    r = parse_syndication(200, JSON, body)
+    assert (r.text, r.author_name) == ("cut \ufffd|\U0001f9f5|\ufffd", "Name \ufffd")
+    assert r.payload == body
+    for provider in (parse_syndication, parse_oembed):
+        assert provider(200, JSON, b'["\\ud83e", {"a": [["\\udcf5"]]}, 1]').outcome
+
+
 def test_without_range_only_media_links_are_cut() -> None:
     data = json.loads(fixture("syn_amp.json"))
     del data["display_text_range"]

@@ -42,6 +42,21 @@ def test_live_post_snapshot_and_unchanged_recheck(run_cli, httpserver, config_fi
     assert len(checks) == 2 and checks[1]["snapshot_id"] == snap["id"]
 
 
+def test_a_reply_with_half_a_surrogate_pair_is_stored(run_cli, httpserver, config_file, db_path):
+    """A lone ``\\uD83E`` in the JSON (RFC 8259 §8.2 allows it) made saving the check raise
+    UnicodeEncodeError and the run stop; the text is stored with U+FFFD in its place and the
+    payload as it came."""
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    body = json.dumps(tweet_json(POST, "Thread X", name="Desk X")).replace(" X", " \\ud83e")
+    fake.syndication[POST] = [Response(body, content_type="application/json")]
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    [snap] = db_rows(db_path, "select text, author_name, payload from snapshots")
+    assert (snap["text"], snap["author_name"]) == ("Thread \ufffd", "Desk \ufffd")
+    assert snap["payload"] == body
+
+
 def test_changed_text_writes_a_new_snapshot(run_cli, httpserver, config_file, db_path):
     fake = FakeX(httpserver)
     configure(fake, config_file)

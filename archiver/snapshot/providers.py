@@ -158,17 +158,43 @@ def _not_json(http_status: int, content_type: str | None) -> str:
 
 
 def _load_json(body: bytes) -> tuple[object, str | None]:
-    """(value, None) or (None, why it is not JSON)."""
+    """(value, None) or (None, why it is not JSON). Lone surrogates become U+FFFD."""
     if not body.strip():
         return None, "empty body"
     try:
-        return json.loads(body.decode("utf-8-sig"), parse_int=_bounded_int), None
+        value = json.loads(body.decode("utf-8-sig"), parse_int=_bounded_int)
+        return (_well_formed(value) if _SURROGATE_ESCAPE.search(body) else value), None
     except UnicodeDecodeError as exc:
         return None, f"body is not UTF-8 ({exc.reason} at byte {exc.start})"
     except json.JSONDecodeError as exc:
         return None, f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
     except RecursionError:
         return None, "invalid JSON (nested too deeply to read)"
+
+
+# ``\uD800``-``\uDFFF`` escapes. X's JSON may escape an emoji as a surrogate pair, and JSON
+# lets a string hold half of one (RFC 8259 §8.2), which Python's parser keeps as it is.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _well_formed(value: object) -> object:
+    """``value`` with each lone surrogate in its strings replaced by U+FFFD, as a browser
+    shows it (paired escapes were joined by the parser). A lone surrogate cannot be written
+    as UTF-8: one in a post's text made saving the check fail and the whole run stop. The
+    raw body keeps the escape as it came. Iterative: the nesting is as deep as the JSON's."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    stack = [value] if isinstance(value, (dict, list)) else []
+    while stack:
+        item = stack.pop()
+        children: Any = item.items() if isinstance(item, dict) else enumerate(item)
+        for key, child in list(children):
+            if isinstance(child, str):
+                item[key] = _LONE_SURROGATE.sub("\ufffd", child)
+            elif isinstance(child, (dict, list)):
+                stack.append(child)
+    return value
 
 
 INT_DIGITS = 100  # no field X sends is longer; Python refuses to read 4,300 digits
