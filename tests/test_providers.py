@@ -183,6 +183,21 @@ def test_edited_post() -> None:
     assert parse_syndication(200, JSON, json.dumps(data).encode()).edited is None
 
 
+def test_a_later_version_of_an_edited_post_lists_its_versions() -> None:
+    """After an edit, the newer version's ``edit_control`` holds ``initial_tweet_id`` and the
+    version IDs in ``edit_control_initial`` (developer.x.com edit metadata:
+    ``ext_edit_control.edit.edit_control_initial``; GraphQL ``EditControlEdit``)."""
+    data = json.loads(fixture("syn_edited.json"))
+    data["edit_control"] = {
+        "initial_tweet_id": "1890455000000000000",
+        "edit_control_initial": data["edit_control"],
+    }
+    r = parse_syndication(200, JSON, json.dumps(data).encode())
+    assert (r.edited, r.edit_ids) == (True, ["1890455000000000000", "1890456789012345678"])
+    del data["isEdited"]
+    assert parse_syndication(200, JSON, json.dumps(data).encode()).edited is True
+
+
 def test_long_post_is_marked_truncated_and_entities_may_be_absent() -> None:
     """A long post's ``text`` is cut short, the rest behind ``note_tweet.id`` (x-embeds.md
     §3b; public syndication parsers flag truncation on ``note_tweet``'s presence alone): its

@@ -437,11 +437,7 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
     media = _syndication_media(value)[:MAX_MEDIA]  # a hostile reply listed 300: 300 fetches
     text, article_cover = _shown_text(value, media)
     post_id = _str_id(value.get("id_str"))
-    edit = _dict(value.get("edit_control"))
-    edit_ids = [i for i in map(_str_id, _list(edit.get("edit_tweet_ids"))) if i]
-    edited = value.get("isEdited")
-    if not isinstance(edited, bool):
-        edited = len(edit_ids) > 1 if edit_ids else None
+    edited, edit_ids = _edits(value)
     quoted = value.get("quoted_tweet")
     parent = value.get("parent")
     # A long post (``note_tweet: {"id": …}``) comes with its text cut at ~275 characters,
@@ -488,6 +484,24 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
         handle=clean_handle(_as_str(user.get("screen_name"))),
         **fields,
     )
+
+
+def _edits(value: dict) -> tuple[bool | None, list[str]]:
+    """(edited, the IDs of all the post's versions) from ``edit_control``. The first version
+    holds ``edit_tweet_ids``; a later one holds them in ``edit_control_initial``, beside
+    ``initial_tweet_id`` (X's edit metadata: the developer docs' ``ext_edit_control.edit``,
+    GraphQL's ``EditControlEdit``). ``isEdited``, when given, says whether it was edited."""
+    edit = _dict(value.get("edit_control"))
+    ids = edit.get("edit_tweet_ids")
+    if not isinstance(ids, list):
+        ids = _dict(edit.get("edit_control_initial")).get("edit_tweet_ids")
+    edit_ids = [i for i in map(_str_id, _list(ids)) if i]
+    edited = value.get("isEdited")
+    if isinstance(edited, bool):
+        return edited, edit_ids
+    if _str_id(edit.get("initial_tweet_id")) or len(set(edit_ids)) > 1:
+        return True, edit_ids
+    return (False if edit_ids else None), edit_ids
 
 
 def _verbatim(value: object) -> str | None:
