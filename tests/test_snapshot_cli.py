@@ -404,3 +404,51 @@ def test_a_reply_about_another_post_is_no_answer_about_this_one(
     assert errors == [f"syndication: {reason}", f"oembed: {reason}"]
     post = db_rows(db_path, "select status, text from posts where id = ?", [POST])[0]
     assert post["status"] != "live" and post["text"] is None
+
+
+def test_an_edit_is_recorded_when_x_serves_the_old_version(
+    run_cli, httpserver, config_file, db_path, tmp_path
+):
+    """After an edit, X still answers for the embedded ID with the version it names, and its
+    ``edit_control`` lists the newer version (``isStaleEdit``): the text is the same, so the
+    edit was never recorded. Now a snapshot keeps the versions' IDs, the first answer naming
+    a newer version adds a snapshot, and ``post_changes`` lists the post as edited."""
+    newer = "1763000000000000999"
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    page = tmp_path / "story.html"
+    page.write_text(
+        '<blockquote class="twitter-tweet"><p>The ferry leaves at noon</p>&mdash; Test Person'
+        f' (@testperson) <a href="https://twitter.com/testperson/status/{POST}">March 1, 2024'
+        "</a></blockquote>",
+        encoding="utf-8",
+    )
+    assert run_cli("scan", str(page)).exit_code == 0
+    text = "The ferry leaves at noon"
+    first = tweet_json(POST, text, edit_control={"edit_tweet_ids": [POST]})
+    stale = tweet_json(POST, text, edit_control={"edit_tweet_ids": [POST, newer]}, isStaleEdit=True)
+    fake.syndication[POST] = [json_response(first)]
+    assert run_cli("snapshot", POST).exit_code == 0
+    fake.syndication[POST] = [json_response(stale)]
+    for _ in range(2):  # the second time, nothing new: no snapshot
+        assert run_cli("snapshot", POST).exit_code == 0
+    fake.syndication[POST] = [Response("", status=404)]  # oEmbed answers, naming no version
+    fake.oembed[POST] = [json_response(oembed_json(POST, text))]
+    assert run_cli("snapshot", POST).exit_code == 0
+    snaps = db_rows(db_path, "select edit_ids, newer_version_id, text from snapshots order by id")
+    assert [(s["edit_ids"], s["newer_version_id"]) for s in snaps] == [
+        (f'["{POST}"]', None),
+        (f'["{POST}", "{newer}"]', newer),
+    ]
+    assert len(db_rows(db_path, "select * from checks")) == 5  # the last: syndication, oEmbed
+    [change] = db_rows(db_path, "select * from post_changes")
+    assert (change["post_id"], change["change"], change["newer_version_id"]) == (
+        POST,
+        "edited",
+        newer,
+    )
+
+    fake.live(newer, "The ferry leaves at one")  # the newest version: a post of its own
+    assert run_cli("snapshot", newer).exit_code == 0
+    [post] = db_rows(db_path, "select status, text from posts where id = ?", [newer])
+    assert (post["status"], post["text"]) == ("live", "The ferry leaves at one")

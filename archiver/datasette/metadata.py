@@ -117,10 +117,15 @@ _SNAPSHOT_COLUMNS = {
     "media": "Media in the response (JSON).",
     "partial": "1 when the snapshot holds only part of the post (an X Article: title, "
     "preview text and cover image; a long post: its text cut short).",
+    "edit_ids": "The IDs of every version of the post, oldest first, as X lists them (JSON; "
+    "null when the answer said nothing of versions).",
+    "newer_version_id": "When the post was edited after the version X served for its ID: the "
+    "newest version's ID (that version is a post of its own: archive snapshot ID).",
     "payload": "The raw response body, unchanged. Untrusted.",
     "payload_sha256": "SHA-256 of payload.",
     "content_sha256": "Hash of what both providers give (normalised text, author, handle, "
-    "media t.co codes): a new snapshot only when it changes.",
+    "media t.co codes): a new snapshot only when it changes (or when X first names a newer "
+    "version of the post).",
     "record_id": _RECORD_ID,
     "memento_datetime": "For wayback snapshots: when the Wayback Machine captured what the "
     "row holds (UTC). The post's status is never taken from it.",
@@ -252,9 +257,10 @@ _CHANGES_COLUMNS = {
     "status_changed_at": "When the status last changed (UTC).",
     "live_text": "The post's text now.",
     "embed_text": "Post text as the article showed it.",
-    "change": "not live, or text differs.",
+    "change": "not live; edited (X names a newer version of the post); or text differs.",
     "article_url": "The article's URL.",
     "article_title": "The article's title.",
+    "newer_version_id": "For an edited post: the ID of its newest version, as X names it.",
 }
 
 _POST_CARD_SQL = "posts.id as post_id, posts.handle, posts.author_name, posts.status"
@@ -506,7 +512,8 @@ TABLES: dict[str, dict[str, Any]] = {
         "facets": ["status", "method", "site"],
     },
     "post_changes": {
-        "description": "Posts no longer live, or whose live text differs from an article's.",
+        "description": "Posts no longer live, edited since, or whose live text differs from an "
+        "article's.",
         "columns": _CHANGES_COLUMNS,
         "facets": ["change", "status"],
     },

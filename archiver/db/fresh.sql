@@ -74,7 +74,7 @@ CREATE TABLE "snapshots" (
    "payload" TEXT,
    "payload_sha256" TEXT,
    "content_sha256" TEXT
-, "record_id" INTEGER REFERENCES records(id), "partial" INTEGER NOT NULL DEFAULT 0, "memento_datetime" TEXT)
+, "record_id" INTEGER REFERENCES records(id), "partial" INTEGER NOT NULL DEFAULT 0, "memento_datetime" TEXT, "edit_ids" TEXT, "newer_version_id" TEXT)
 -- next statement
 CREATE TABLE "checks" (
    "id" INTEGER PRIMARY KEY,
@@ -297,13 +297,16 @@ select
   posts.status_changed_at, posts.text as live_text, embeds.text as embed_text,
   case
     when posts.status not in ('live', 'pending', 'text_only') then 'not live'
+    when (select newer_version_id from snapshots where snapshots.post_id = posts.id and newer_version_id is not null order by id desc limit 1) is not null then 'edited'
     else 'text differs'
   end as change,
-  articles.url as article_url, articles.title as article_title
+  articles.url as article_url, articles.title as article_title,
+  (select newer_version_id from snapshots where snapshots.post_id = posts.id and newer_version_id is not null order by id desc limit 1) as newer_version_id
 from posts
 join embeds on embeds.post_id = posts.id
 join articles on articles.id = embeds.article_id
 where posts.status not in ('live', 'pending', 'text_only', 'unavailable')
+   or (posts.status = 'live' and (select newer_version_id from snapshots where snapshots.post_id = posts.id and newer_version_id is not null order by id desc limit 1) is not null)
    or (posts.status = 'live' and posts.last_checked_at is not null
        and embeds.text is not null and posts.text is not null
        and lower(trim(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(embeds.text, char(8203), ''), char(8204), ''), char(8205), ''), char(8288), ''), char(65279), ''), char(160), ' '), '  ', ' '), '  ', ' '), '  ', ' '), '  ', ' '))) != lower(trim(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(posts.text, char(8203), ''), char(8204), ''), char(8205), ''), char(8288), ''), char(65279), ''), char(160), ' '), '  ', ' '), '  ', ' '), '  ', ' '), '  ', ' '))))

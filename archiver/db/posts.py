@@ -106,24 +106,27 @@ def _snapshot_if_changed(
     """Add a snapshot when the content (or the proven status) changed since the latest one.
     Returns (the snapshot this check produced or confirmed, whether it is new)."""
     latest = conn.execute(
-        "select id, content_sha256, status from snapshots where post_id = ?"
+        "select id, content_sha256, status, newer_version_id from snapshots where post_id = ?"
         " and provider is not 'wayback' order by id desc limit 1",  # X's, not earlier captures
         (check.post_id,),
     ).fetchone()
     snapshot_id = latest[0] if latest else None
+    # A newer version named for the first time is news (the post was edited) even when the
+    # version served for its ID is the same; an answer naming none (oEmbed) is not.
+    newer = getattr(evidence, "newer_version_id", None)
     unchanged = latest is not None and (latest[1], latest[2]) == (
         check.content_sha256,
         check.status,
     )
-    if evidence is None or not check.conclusive or unchanged:
+    if evidence is None or not check.conclusive or (unchanged and newer in (None, latest[3])):
         return snapshot_id, False
     urls = {id(answer): url for answer, url in check.answers}
     fields = evidence.snapshot_fields()
     cursor = conn.execute(
         "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
         " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
-        " content_sha256, partial, record_id)"
-        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " content_sha256, partial, edit_ids, newer_version_id, record_id)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             check.post_id,
             check.checked_at,
@@ -140,6 +143,8 @@ def _snapshot_if_changed(
             fields["payload_sha256"],
             check.content_sha256,
             int(bool(fields["partial"])),
+            fields["edit_ids"],
+            fields["newer_version_id"],
             record_id,
         ),
     )

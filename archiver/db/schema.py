@@ -285,7 +285,8 @@ def comparable_sql(column: str) -> str:
     return f"lower(trim({expression}))"
 
 
-POST_CHANGES_SQL = f"""
+# ``post_changes`` as migration m008 left it (m001 and m008 create it; m012 replaces it).
+POST_CHANGES_BEFORE_EDITS_SQL = f"""
 select
   posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
   posts.status_changed_at, posts.text as live_text, embeds.text as embed_text,
@@ -298,6 +299,33 @@ from posts
 join embeds on embeds.post_id = posts.id
 join articles on articles.id = embeds.article_id
 where posts.status not in ('live', 'pending', 'text_only', 'unavailable')
+   or (posts.status = 'live' and posts.last_checked_at is not null
+       and embeds.text is not null and posts.text is not null
+       and {comparable_sql("embeds.text")} != {comparable_sql("posts.text")})
+"""
+
+# The newest version X names for a post edited after the version it serves for the post's ID.
+NEWER_VERSION_SQL = (
+    "(select newer_version_id from snapshots where snapshots.post_id = posts.id"
+    " and newer_version_id is not null order by id desc limit 1)"
+)
+
+POST_CHANGES_SQL = f"""
+select
+  posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
+  posts.status_changed_at, posts.text as live_text, embeds.text as embed_text,
+  case
+    when posts.status not in ('live', 'pending', 'text_only') then 'not live'
+    when {NEWER_VERSION_SQL} is not null then 'edited'
+    else 'text differs'
+  end as change,
+  articles.url as article_url, articles.title as article_title,
+  {NEWER_VERSION_SQL} as newer_version_id
+from posts
+join embeds on embeds.post_id = posts.id
+join articles on articles.id = embeds.article_id
+where posts.status not in ('live', 'pending', 'text_only', 'unavailable')
+   or (posts.status = 'live' and {NEWER_VERSION_SQL} is not null)
    or (posts.status = 'live' and posts.last_checked_at is not null
        and embeds.text is not null and posts.text is not null
        and {comparable_sql("embeds.text")} != {comparable_sql("posts.text")})
@@ -316,7 +344,7 @@ join embeds on embeds.post_id = posts.id
 join articles on articles.id = embeds.article_id
 order by posts.id, embeds.first_seen_at
 """,
-    "post_changes": POST_CHANGES_SQL,
+    "post_changes": POST_CHANGES_BEFORE_EDITS_SQL,  # m001; m012 gives today's
 }
 
 
@@ -497,7 +525,7 @@ def m007_scans_by_record(db: sqlite_utils.Database) -> None:
 def m008_post_changes_compare_normalised(db: sqlite_utils.Database) -> None:
     """``post_changes`` compares texts the way they are normalised (``comparable_sql``):
     snapshots now keep X's text verbatim, zero-width joiners and no-break spaces included."""
-    db.create_view("post_changes", POST_CHANGES_SQL, replace=True)
+    db.create_view("post_changes", POST_CHANGES_BEFORE_EDITS_SQL, replace=True)
 
 
 @migrations()
@@ -520,3 +548,14 @@ def m011_embed_date_text(db: sqlite_utils.Database) -> None:
     """``embeds.date_text``: a signature's date as the page wrote it, in its own language
     (``18. März 2025``); ``date`` holds it parsed (ISO), when it could be read."""
     db.execute('ALTER TABLE "embeds" ADD COLUMN "date_text" TEXT')
+
+
+@migrations()
+def m012_snapshot_edits(db: sqlite_utils.Database) -> None:
+    """What X says of a post's versions: ``snapshots.edit_ids`` (the IDs of every version,
+    oldest first, as JSON) and ``newer_version_id`` (the newest version's ID, when the post
+    was edited after the version X serves for its ID); ``post_changes`` lists such posts as
+    ``edited``. Older rows have neither."""
+    db.execute('ALTER TABLE "snapshots" ADD COLUMN "edit_ids" TEXT')
+    db.execute('ALTER TABLE "snapshots" ADD COLUMN "newer_version_id" TEXT')
+    db.create_view("post_changes", POST_CHANGES_SQL, replace=True)

@@ -100,6 +100,13 @@ class ProviderResult:
     evidence: Any = field(default=None, repr=False, compare=False)
 
     @property
+    def newer_version_id(self) -> str | None:
+        """The ID of the post's newest version when X lists one after this post's own: the
+        post was edited, and X still serves the version its ID names (``isStaleEdit``)."""
+        newest = self.edit_ids[-1] if self.edit_ids else None
+        return newest if self.post_id and newest and newest != self.post_id else None
+
+    @property
     def has_content(self) -> bool:
         """True when the answer carries any post content (text, author, handle or media)."""
         return bool(self.text or self.author_name or self.handle or self.media)
@@ -116,6 +123,8 @@ class ProviderResult:
             "created_at": self.created_at,
             "media": json.dumps(self.media, ensure_ascii=False, sort_keys=True),
             "partial": self.partial,
+            "edit_ids": json.dumps(self.edit_ids) if self.edit_ids else None,
+            "newer_version_id": self.newer_version_id,
             "payload": self.payload,
             "payload_sha256": hashlib.sha256(self.payload).hexdigest(),
         }
