@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from archiver.cli import cli
 
-BRIDGE = "1901955510931214337"  # live, unchanged, embedded by two articles
+BRIDGE = "1901955510931214337"  # live, same text, embedded by two articles; then edited
+BRIDGE_EDIT = "1902100000000000009"  # the bridge post's newer version (X names it)
 MAYOR = "1901971208624336896"  # live, edited after the article embedded it
 PIER = "1901990000000000001"  # deleted; one article removed the embed, one still shows it
 FERRY = "1902010000000000002"  # account suspended, more recently than PIER was deleted
@@ -101,7 +102,9 @@ def record_checks(db_path: Path, articles_dir: Path) -> None:
     """Write what checking the posts would have found (snapshots, checks, statuses)."""
     db = sqlite_utils.Database(db_path)
 
-    def check(post_id, at, status, text=None, snapshot=True, http_status=200, changed_at=None):
+    def check(
+        post_id, at, status, text=None, snapshot=True, http_status=200, changed_at=None, newer=None
+    ):
         name, handle, _ = POSTS[post_id]
         snapshot_id = None
         if snapshot:
@@ -121,6 +124,8 @@ def record_checks(db_path: Path, articles_dir: Path) -> None:
                         "payload": '{"__typename": "Tweet"}' if text else "{}",
                         "payload_sha256": "0" * 64,
                         "content_sha256": f"{post_id}-{at}",
+                        "edit_ids": f'["{post_id}", "{newer}"]' if newer else None,
+                        "newer_version_id": newer,
                     }
                 )
                 .last_pk
@@ -145,6 +150,8 @@ def record_checks(db_path: Path, articles_dir: Path) -> None:
     check(
         BRIDGE, "2025-03-18T12:00:00Z", "live", POSTS[BRIDGE][2], changed_at="2025-03-18T12:00:00Z"
     )
+    # X names a newer version of the bridge post; its ID still shows the same text.
+    check(BRIDGE, "2025-03-19T12:00:00Z", "live", POSTS[BRIDGE][2], newer=BRIDGE_EDIT)
     check(MAYOR, "2025-03-18T12:00:00Z", "live", POSTS[MAYOR][2], changed_at="2025-03-18T12:00:00Z")
     check(MAYOR, "2025-03-19T12:00:00Z", "live", "The bridge reopens next week, not Friday.")
     check(PIER, "2025-03-18T12:00:00Z", "live", POSTS[PIER][2], changed_at="2025-03-18T12:00:00Z")

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from datasette.app import Datasette
 from datasette_sample import (
     BRIDGE,
+    BRIDGE_EDIT,
     FERRY,
     HOSTILE,
     HOSTILE_TEXT,
@@ -119,6 +120,7 @@ def test_queries_are_read_only(ds):
         "provenance",
         "gone",
         "changed",
+        "edited",
         "most_embedded",
         "article",
         "search",
@@ -168,6 +170,16 @@ def test_changed_text(ds, urls):
     assert [(r["post_id"], r["article_url"]) for r in found] == [(MAYOR, urls["harbour"])]
     assert found[0]["shown_text"] == "The bridge reopens on Friday morning."
     assert found[0]["live_text"] == "The bridge reopens next week, not Friday."
+
+
+def test_edited_posts(ds, urls):
+    found = rows(ds, "/archive/edited.json")
+    assert [(r["post_id"], r["newer_version_id"], r["article_url"]) for r in found] == [
+        (BRIDGE, BRIDGE_EDIT, urls["ferries"]),
+        (BRIDGE, BRIDGE_EDIT, urls["harbour"]),
+    ]
+    assert found[0]["edit_seen_at"] == "2025-03-19T12:00:00Z"
+    assert found[0]["shown_text"] == found[0]["live_text"]
 
 
 def test_most_embedded(ds):

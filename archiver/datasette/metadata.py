@@ -340,6 +340,27 @@ where posts.status = 'live' and embeds.text is not null and embeds.text != ''
 order by latest.fetched_at desc, posts.id, articles.id, embeds.position
 """,
     ),
+    "edited": _query(
+        "Posts edited since an article embedded them",
+        "Live posts for which X names a newer version than the one their ID shows (X still "
+        "serves the old version for it), with the articles that embed the old one.",
+        f"""
+with edits as (
+  select post_id, newer_version_id, min(fetched_at) as edit_seen_at from snapshots
+  where newer_version_id is not null group by post_id, newer_version_id
+)
+select
+  {_POST_CARD_SQL}, edits.newer_version_id, edits.edit_seen_at, posts.text as live_text,
+  embeds.text as shown_text, articles.title as article_title, articles.url as article_url,
+  embeds.position
+from posts
+join edits on edits.post_id = posts.id
+join embeds on embeds.post_id = posts.id
+join articles on articles.id = embeds.article_id
+where posts.status = 'live'
+order by edits.edit_seen_at desc, posts.id, edits.newer_version_id, articles.id, embeds.position
+""",
+    ),
     "most_embedded": _query(
         "Most-embedded posts",
         "Posts by how many articles embedded them (links in running prose not counted).",
