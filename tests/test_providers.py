@@ -926,3 +926,18 @@ def test_an_html_page_labelled_json_is_a_block_page(parse, ctype: str) -> None:
     )
     assert "HTML page" in (r.error or "")
     assert r.payload == fixture("blocked.html")
+
+
+def test_a_newer_version_is_named_only_after_this_one() -> None:
+    """``newer_version_id``: the last of the versions X lists, when this post is an earlier
+    one; none for the newest version itself, or for a list that does not hold this post."""
+    data = json.loads(fixture("syn_edited.json"))
+    first, last = "1890455000000000000", "1890456789012345678"
+    for own, versions, newer in [
+        (first, [first, last], last),
+        (last, [first, last], None),
+        (first, [first], None),
+        (first, ["1", "2"], None),
+    ]:
+        data.update(id_str=own, edit_control={"edit_tweet_ids": versions})
+        assert parse_syndication(200, JSON, json.dumps(data).encode()).newer_version_id == newer

@@ -103,8 +103,9 @@ class ProviderResult:
     def newer_version_id(self) -> str | None:
         """The ID of the post's newest version when X lists one after this post's own: the
         post was edited, and X still serves the version its ID names (``isStaleEdit``)."""
-        newest = self.edit_ids[-1] if self.edit_ids else None
-        return newest if self.post_id and newest and newest != self.post_id else None
+        if not self.post_id or self.post_id not in self.edit_ids[:-1]:
+            return None  # not edited since, or a list that does not hold this version
+        return self.edit_ids[-1]
 
     @property
     def has_content(self) -> bool:
