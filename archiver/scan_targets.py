@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
+from .page_read import SNIFF_BYTES
 from .urls import url_problem
 from .warc_input import is_warc_path
 
@@ -45,7 +48,13 @@ def _url_list(path: str) -> Iterator[Target]:
     CRLF or CR alone); blank lines and ``#`` comments are skipped. A line that is not UTF-8
     is a failed target of its own: the others are scanned."""
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", buffering=SNIFF_BYTES) as handle:
+            head = cast(io.BufferedReader, handle).peek(SNIFF_BYTES)[:SNIFF_BYTES]  # one read
+            if b"\x00" in head:
+                # A gzipped list, a WARC named by mistake: its "lines" would be targets,
+                # and one that reads "/" would scan the whole file system.
+                yield Target("error", "binary file, not a URL list (UTF-8 text)", path)
+                return
             lines = (part for raw in handle for part in _line_end(raw).split(b"\r"))
             for number, raw in enumerate(lines, 1):
                 try:
@@ -55,7 +64,7 @@ def _url_list(path: str) -> Iterator[Target]:
                     yield Target("error", f"line {number} is not UTF-8 text ({byte})", path)
                     continue
                 if line and not line.startswith("#"):
-                    yield from _expand(line)
+                    yield from _expand(line)  # never raises OSError: its targets fail alone
     except OSError as exc:
         yield Target("error", f"cannot read URL list ({(exc.strerror or str(exc)).lower()})", path)
 
@@ -81,8 +90,10 @@ def _expand(item: str) -> Iterator[Target]:
         else:
             yield Target("error", f"unsupported URL scheme '{scheme}' (only http and https)", item)
         return
-    path = Path(item)
-    if path.is_dir():
+    is_dir, problem = _look_at(item)
+    if problem:
+        yield Target("error", problem, item)
+    elif is_dir:
         unreadable: list[tuple[str, OSError]] = []
         files = page_files(item, unreadable)
         for directory, exc in unreadable:
@@ -95,10 +106,23 @@ def _expand(item: str) -> Iterator[Target]:
                 if is_warc_path(name)
                 else Target("file", name, name, real)
             )
-    elif path.exists():
-        yield Target("warc" if is_warc_path(item) else "file", str(path), item)
     else:
-        yield Target("error", "no such file or directory" + _scheme_hint(item), item)
+        yield Target("warc" if is_warc_path(item) else "file", str(Path(item)), item)
+
+
+def _look_at(item: str) -> tuple[bool, str | None]:
+    """Whether a local path is a directory, and why it cannot be scanned (None: it can):
+    missing, a directory without access on its way, a loop of symlinks, a name too long."""
+    try:
+        return stat.S_ISDIR(os.stat(item).st_mode), None
+    except (FileNotFoundError, NotADirectoryError):
+        return False, "no such file or directory" + _scheme_hint(item)
+    except PermissionError:
+        return False, "permission denied"
+    except OSError as exc:
+        return False, f"cannot read ({exc.strerror or exc})"
+    except ValueError:  # a NUL byte, from a URL list: no path holds one
+        return False, "no such file or directory"
 
 
 # A host name (with a dot) or IPv4 address, then a port or a path: ``www.bbc.co.uk``,
@@ -147,15 +171,28 @@ def iter_page_files(
             continue
         subdirs = []
         for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
+            kind = _entry_kind(entry)
+            if kind == "dir":
                 subdirs.append((entry.path, os.path.join(real, entry.name)))
-            elif entry.is_symlink() and entry.is_dir():
-                continue  # a symlinked directory: not followed, as os.walk does
-            elif (
-                os.path.splitext(entry.name)[1].lower() in FILE_SUFFIXES or is_warc_path(entry.name)
-            ) and entry.is_file():  # not a named pipe or device: reading one may never end
+            elif kind == "page":
                 resolved = os.path.join(real, entry.name)
                 if entry.is_symlink():
                     resolved = os.path.realpath(entry.path)
                 yield entry.path, resolved
         stack.extend(reversed(subdirs))
+
+
+def _entry_kind(entry: os.DirEntry[str]) -> str | None:
+    """``dir`` for a directory (a symlinked one is not followed, as os.walk does), ``page``
+    for a regular page or WARC file (not a named pipe or device: reading one may never
+    end), else None. A symlink that cannot be followed (a loop, a target without access)
+    with a page's name is a ``page``: reading it fails, one line naming it."""
+    wanted = os.path.splitext(entry.name)[1].lower() in FILE_SUFFIXES or is_warc_path(entry.name)
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return "dir"
+        if entry.is_symlink() and entry.is_dir():
+            return None
+        return "page" if wanted and entry.is_file() else None
+    except OSError:
+        return "page" if wanted else None

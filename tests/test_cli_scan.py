@@ -662,3 +662,44 @@ def test_a_page_in_a_coding_nothing_here_decodes_fails_and_loses_nothing(
     ]
     assert rows(db_path, "select count(*) n from records") == [{"n": 2}]  # the two good pages
     assert rows(db_path, "select count(*) n from scans where error is null") == [{"n": 2}]
+
+
+def test_a_path_that_cannot_be_looked_at_fails_alone(run_cli, tmp_path, db_path):
+    """A symlink loop in a directory or named on the command line, and a name too long,
+    are one line each (they were a traceback from the walk or from ``Path.is_dir``, and in
+    a URL list 'cannot read URL list' that dropped the lines after them)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text(embed_page(), encoding="utf-8")
+    (site / "loop.html").symlink_to("loop.html")
+    (site / "loop").symlink_to("loop")  # no page's name: passed over
+    too_long = str(tmp_path / ("x" * 300 + ".html"))
+    result = run_cli("scan", str(site), str(site / "loop.html"), too_long)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    loop_line = f"error: {site / 'loop.html'}: cannot read (Too many levels of symbolic links)"
+    assert result.stderr.count(loop_line) == 2, result.stderr
+    assert f"error: {too_long}: cannot read (File name too long)" in result.stderr
+    assert "loop:" not in result.stderr
+    listed = tmp_path / "listed.txt"
+    listed.write_text(f"{too_long}\n{site / 'a.html'}\n", encoding="utf-8")
+    result = run_cli("scan", "--urls-file", str(listed), "--json")
+    assert result.exit_code == 1, result.output
+    assert [json.loads(line)["status"] for line in result.stdout.splitlines()] == ["error", "ok"]
+    assert rows(db_path, "select count(*) as n from articles")[0]["n"] == 1
+
+
+def test_a_binary_url_list_is_refused_before_any_line(run_cli, tmp_path, db_path):
+    """A gzipped list (or a WARC named by mistake) is one line: its 'lines' are not
+    targets, one of which could read '/' and scan the whole file system."""
+    page = tmp_path / "page.html"
+    page.write_text(embed_page(), encoding="utf-8")
+    listed = tmp_path / "urls.txt.gz"
+    listed.write_bytes(gzip.compress(f"{page}\n{tmp_path}\n".encode()))
+    result = run_cli("scan", "--urls-file", str(listed))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"error: {listed}: binary file, not a URL list (UTF-8 text)",
+        "scanned 0 article(s): 0 embed(s) in 0 of them, 1 failed",
+    ]
+    assert rows(db_path, "select count(*) as n from articles")[0]["n"] == 0
