@@ -68,6 +68,13 @@ def open_archive(path: str | Path, *, read_only: bool = False) -> OpenArchive:
 def connect(path: str | Path) -> sqlite3.Connection:
     """The archive's connection: WAL, busy timeout, foreign keys, migrations applied."""
     path = _archive_file(path)
+    if path.exists() and not os.access(path, os.W_OK):
+        # SQLite opens it read-only without a word: the first write would fail later, as
+        # "attempt to write a readonly database", after a scan had fetched its pages.
+        raise DatabaseError(
+            f"{path}: cannot write the archive (the file is read-only; "
+            "stats, timemap, verify and export only read it)"
+        )
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite_utils.Database sets it
