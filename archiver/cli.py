@@ -16,7 +16,7 @@ from .interrupts import is_interruption, sigterm_exits
 
 if TYPE_CHECKING:  # imported by the commands that use them: `archive --help` stays quick
     from .config import Config
-    from .db import OpenArchive
+    from .db import OpenArchive, WorkerRun
 
 CONFIG_HELP = "Config file (default: ./config.toml when present)."
 LIMIT_HELP = "At most this many due posts."
@@ -446,15 +446,32 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
     )
     run = latest_worker_run(db)
     if run:
-        click.echo(
-            f"worker: {run.state} (pid {run.pid}, started {run.started_at}, last beat "
-            f"{run.last_beat_at}): {run.articles_scanned} articles scanned, "
-            f"{run.posts_checked} posts checked, {run.errors} errors"
-        )
+        click.echo(_worker_line(run))
     later = counts["queued"] - counts["due"]
     click.echo(f"queue: {counts['due']} article(s) due for a scan, {later} scheduled later")
     for line in post_lines(db, show_posts):
         click.echo(line)
+
+
+def _worker_line(run: WorkerRun) -> str:
+    """The latest worker run, as ``archive stats`` shows it: a row that says running but
+    has not beaten for a minute is a worker that died without a word."""
+    from .clock import utcnow
+    from .db.daemon import worker_silent
+
+    done = (
+        f"{run.articles_scanned} articles scanned, {run.posts_checked} posts checked, "
+        f"{run.errors} errors"
+    )
+    if worker_silent(run, utcnow()):
+        return (
+            f"worker: not running, no heartbeat since {run.last_beat_at} (pid {run.pid}, "
+            f"started {run.started_at}; killed, or its machine stopped): {done}"
+        )
+    return (
+        f"worker: {run.state} (pid {run.pid}, started {run.started_at}, last beat "
+        f"{run.last_beat_at}): {done}"
+    )
 
 
 @cli.command()

@@ -244,6 +244,44 @@ def test_one_worker_per_archive_and_kill_9_does_not_block_a_restart(site, db_pat
     assert query(db_path, "select state from worker_runs")[-1]["state"] == "stopped"
 
 
+def test_stats_tells_a_killed_worker_from_a_running_one(site, db_path):
+    """After kill -9 the run's row still says running: once it has not beaten for a minute,
+    ``archive stats`` says the worker is not running (it said "running" for ever)."""
+    from archiver.db.daemon import SILENT_SECONDS
+    from archiver.worker import HEARTBEAT_SECONDS
+
+    assert SILENT_SECONDS >= 10 * HEARTBEAT_SECONDS  # a busy archive may delay a beat or two
+
+    def stats_worker_line() -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "archiver", "stats", "--db", str(db_path), "--posts", "0"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return next(line for line in done.stdout.splitlines() if line.startswith("worker:"))
+
+    _, config = site
+    worker = start_worker(config, db_path)
+    try:
+        wait_for(
+            lambda: any(
+                r["state"] == "running" for r in query(db_path, "select * from worker_runs")
+            )
+        )
+        assert stats_worker_line().startswith(f"worker: running (pid {worker.pid}, ")
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+    with sqlite3.connect(db_path) as conn:  # two minutes pass without a beat
+        conn.execute("update worker_runs set last_beat_at = '2020-01-01T00:00:00Z'")
+    conn.close()
+    assert stats_worker_line().startswith(
+        f"worker: not running, no heartbeat since 2020-01-01T00:00:00Z (pid {worker.pid}, started "
+    )
+
+
 def test_bad_config_exits_with_one_line(tmp_path, db_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[sources]]\nname = "x"\ntype = "gopher"\n', encoding="utf-8")

@@ -63,6 +63,23 @@ def beat_worker_run(
         )
 
 
+# A running worker beats every 5 s (``worker.HEARTBEAT_SECONDS``); one silent this long
+# was killed (kill -9, the OOM killer) or its machine stopped, and its row still says running.
+SILENT_SECONDS = 60.0
+
+
+def worker_silent(run: WorkerRun, now: str) -> bool:
+    """Whether a run whose row says ``running`` has not beaten for ``SILENT_SECONDS``."""
+    from datetime import datetime
+
+    def moment(stamp: str) -> datetime:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+    if run.state != "running":
+        return False
+    return (moment(now) - moment(run.last_beat_at)).total_seconds() > SILENT_SECONDS
+
+
 def latest_worker_run(db: Archive) -> WorkerRun | None:
     """The most recent worker run, if any."""
     row = db.conn.execute(
