@@ -159,6 +159,12 @@ def test_export_to_a_symlink_loop_or_past_a_directory_in_the_way_is_one_line(
     assert result.exit_code == 1
     assert result.output == f"Error: {tmp_path}/d.wacz.partial: cannot write (Is a directory)\n"
     assert (tmp_path / "d.wacz.partial").is_dir() and not (tmp_path / "d.wacz").exists()
+    nowhere = tmp_path / "missing" / "e.wacz"  # named as given, not as e.wacz.partial
+    result = run_cli("export", "--wacz", str(nowhere))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {nowhere}: cannot write (no such directory {tmp_path / 'missing'})\n"
+    )
 
 
 def test_a_record_without_a_date_is_a_page_without_a_time(run_cli, tmp_path, db_path):

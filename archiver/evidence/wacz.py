@@ -91,7 +91,15 @@ def _destination(out: Path) -> Path:
     try:
         if out.exists() and not out.is_file():
             raise ArchiverError(f"{out}: not a regular file, so no WACZ is written there")
-        return out.resolve()
+        resolved = out.resolve()
+        # Told here, by the name given: the file is first written beside it as NAME.partial.
+        if not resolved.parent.is_dir():
+            raise ArchiverError(f"{out}: cannot write (no such directory {resolved.parent})")
+        if not os.access(resolved.parent, os.W_OK):
+            raise ArchiverError(
+                f"{out}: cannot write (the directory {resolved.parent} is not writable)"
+            )
+        return resolved
     except RuntimeError:  # Python 3.11's resolve() on a symlink loop
         raise ArchiverError(f"{out}: a symlink loop, so no WACZ is written there") from None
     except OSError as exc:
