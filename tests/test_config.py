@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,27 @@ def test_the_sample_config_is_valid_and_at_the_defaults():
     assert config.snapshot == defaults.snapshot
     assert config.worker == defaults.worker
     assert config.serve == defaults.serve
+    assert config.fetch._replace(user_agent="") == defaults.fetch._replace(user_agent="")
+
+
+def test_the_sample_config_shows_every_key():
+    """It says it has every key at its default; ``[fetch] max_redirects`` was missing."""
+    from archiver.config import FetchConfig, SnapshotConfig, TimestampConfig, WorkerConfig
+
+    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    sections = {
+        "archive": ("db", "warc_dir", "warc_max_bytes", "evidence"),
+        "scan": ("include_links",),
+        "fetch": FetchConfig._fields,
+        "snapshot": SnapshotConfig._fields,
+        "serve": ("base_url",),
+        "timestamp": TimestampConfig._fields,
+        "worker": WorkerConfig._fields,
+    }
+    for section, keys in sections.items():
+        body = text.split(f"\n[{section}]\n", 1)[1].split("\n[", 1)[0]
+        for key in keys:
+            assert re.search(rf"(?m)^(# )?{key} = ", body), f"[{section}] {key}"
 
 
 @pytest.mark.parametrize(
