@@ -171,6 +171,13 @@ class _Reader:
             raise self.fail(key, expected)
         return value
 
+    def optional_path(self, key: str, expected: str) -> str | None:
+        """A path or nothing; never empty (read as unset, it was silently the default)."""
+        value = self.get(key, str, None, expected)
+        if value == "":
+            raise self.fail(key, expected)
+        return str(value) if value is not None else None
+
     def positive_int(self, key: str, default: int, at_most: int = MAX_BYTES) -> int:
         expected = f"a positive whole number ≤ {at_most}"
         value = self.get(key, int, default, expected)
@@ -316,7 +323,7 @@ def parse_config(data: dict[str, Any], file: str = "config.toml") -> Config:
     sections, base = _Sections(file, data), Config()
     config = Config(
         db=sections["archive"].path("db", base.db, "a file path"),
-        warc_dir=sections["archive"].get("warc_dir", str, None, "a directory path"),
+        warc_dir=sections["archive"].optional_path("warc_dir", "a directory path"),
         warc_max_bytes=sections["archive"].positive_int("warc_max_bytes", base.warc_max_bytes),
         evidence=sections["archive"].get("evidence", bool, True, "true or false"),
         include_links=sections["scan"].get("include_links", bool, False, "true or false"),
@@ -376,7 +383,7 @@ def _timestamp_config(stamp: _Reader) -> TimestampConfig:
     base = TimestampConfig()
     return TimestampConfig(
         tsa_url=stamp.optional_url("tsa_url"),
-        ca_file=stamp.get("ca_file", str, base.ca_file, "a file path"),
+        ca_file=stamp.optional_path("ca_file", "a file path"),
         interval=stamp.interval("interval", base.interval),
     )
 

@@ -134,6 +134,9 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
         ('[fetch]\nuser_agent = "a\\nb"\n', "[fetch] user_agent: expected a one-line string"),
         ("[fetch]\nuser_agent = ''\n", "[fetch] user_agent: expected a one-line string"),
         ("[archive]\ndb = ''\n", "[archive] db: expected a file path, got ''"),
+        # An empty path was read as unset: the default, without a word.
+        ("[archive]\nwarc_dir = ''\n", "[archive] warc_dir: expected a directory path, got ''"),
+        ("[timestamp]\nca_file = ''\n", "[timestamp] ca_file: expected a file path, got ''"),
         # Each of these loaded, then failed in a traceback (or a dead deadline thread):
         ('[fetch]\nuser_agent = "café bot"\n', "[fetch] user_agent: expected a one-line string of"),
         ("[timestamp]\ninterval = '10ms'\n", "[timestamp] interval: expected a duration ≥ 0.1s"),
