@@ -54,6 +54,10 @@ def test_a_records_payload_is_an_attachment_never_rendered(ds) -> None:
     assert b"Caf\xc3\xa9 &amp; news</p>&mdash; Ada" in response.content  # the page as kept
     assert get(ds, "/-/archiver/evidence/archive/999").status_code == 404
     assert get(ds, "/-/archiver/evidence/nosuchdb/1").status_code == 404
+    for other in ("/-/archiver/evidence/archive/abc", "/-/archiver/x", "/-/timemap/archive/2/x"):
+        response = get(ds, other)  # was Datasette's 404, a 500 with rich installed
+        assert (response.status_code, response.text) == (404, f"{other}: no such page")
+        assert response.headers["x-content-type-options"] == "nosniff"
 
 
 def test_provenance_rows_and_tables_link_to_the_payload(ds) -> None:

@@ -73,7 +73,7 @@ async def kept_photos(datasette: Any, database: str, post_id: str, limit: int = 
     )
 
 
-def _not_found(message: str) -> Response:
+def not_found(message: str) -> Response:
     return Response.text(message, status=404, headers={"X-Content-Type-Options": "nosniff"})
 
 
@@ -97,17 +97,17 @@ async def record_payload(request: Any, datasette: Any) -> Response:
     revisit's is its original's (a revisit holds the HTTP head alone)."""
     db = _archive(datasette, request.url_vars["database"])
     if db is None:
-        return _not_found("no such archive")
+        return not_found("no such archive")
     record_id = int(request.url_vars["record"])
     row = await _record_row(db, "id", record_id)
     if row is None:
-        return _not_found("no such record")
+        return not_found("no such record")
     try:
         stored = await _read(datasette, db, row)
         if stored.record_type == "revisit" and stored.refers_to:
             original = await _record_row(db, "record_id", stored.refers_to)
             if original is None:
-                return _not_found(f"record {record_id}: its original is not in the archive")
+                return not_found(f"record {record_id}: its original is not in the archive")
             row, stored = original, await _read(datasette, db, original)
     except RecordError as exc:
         return Response.text(f"record {record_id}: {exc}", status=500)
@@ -141,7 +141,7 @@ async def media_photo(request: Any, datasette: Any) -> Response:
     """``/-/archiver/media/<db>/<media id>``: a kept photo, only ever as an image."""
     db = _archive(datasette, request.url_vars["database"])
     if db is None:
-        return _not_found("no such archive")
+        return not_found("no such archive")
     rows = await db.execute(
         "select media.kind, media.content_type, media.sha256, records.warc_file,"
         " records.warc_offset, records.warc_length from media"
@@ -151,14 +151,14 @@ async def media_photo(request: Any, datasette: Any) -> Response:
     row = rows.first()
     kind = (row["content_type"] or "").split(";")[0].strip().lower() if row else ""
     if row is None or row["kind"] != "photo" or kind not in IMAGE_MAGIC:
-        return _not_found("no kept photo here")
+        return not_found("no kept photo here")
     try:
         stored = await _read(datasette, db, row)
     except RecordError:
-        return _not_found("the photo's record cannot be read")
+        return not_found("the photo's record cannot be read")
     looks_right = stored.payload.startswith(IMAGE_MAGIC[kind])
     if stored.payload_sha256 != row["sha256"] or not looks_right:
-        return _not_found("the kept bytes are not that image")
+        return not_found("the kept bytes are not that image")
     return Response(stored.payload, status=200, headers=dict(INERT), content_type=kind)
 
 
@@ -169,7 +169,7 @@ async def post_wacz(request: Any, datasette: Any) -> Response:
     db = _archive(datasette, request.url_vars["database"])
     ref = parse_post_ref(request.url_vars["post"])
     if db is None or ref is None:
-        return _not_found("no such archive or post")
+        return not_found("no such archive or post")
     warc_dir = _warc_dir(datasette, db.path)
 
     def build() -> bytes:
@@ -187,7 +187,7 @@ async def post_wacz(request: Any, datasette: Any) -> Response:
     try:
         data = await asyncio.to_thread(build)
     except ArchiverError as exc:
-        return _not_found(str(exc))
+        return not_found(str(exc))
     headers = {
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": f'attachment; filename="post-{ref[0]}.wacz"',

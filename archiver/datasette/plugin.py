@@ -370,7 +370,15 @@ def register_routes():
         (r"^/-/archiver\.css$", css),
         (r"^/-/timemap/(?P<database>[^/]+)/(?P<post_id>[^/]+)$", timemap),
         *evidence.ROUTES,
+        (r"^/-/(?:timemap|archiver)/.*$", no_such_page),  # after every route of ours
     ]
+
+
+async def no_such_page(request):
+    """Any other address under this plugin's prefixes (``/-/archiver/evidence/db/abc``): a
+    404 of its own. Datasette's 404 for a path no route matches fails as a 500 when rich is
+    installed (its handler asks rich for a traceback outside any ``except`` block)."""
+    return evidence.not_found(f"{request.path}: no such page")
 
 
 def evidence_link(datasette: Any, database: str, record_id: int) -> Markup:
