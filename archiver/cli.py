@@ -436,21 +436,31 @@ def stats(db_path, config_path, as_json, show_posts) -> None:
 
     _, db = load(config_path, db_path, read_only=True)
     counts = archive_stats(db)
+    run = latest_worker_run(db)
     if as_json:
-        click.echo(json.dumps(counts))
+        click.echo(json.dumps({**counts, "worker": _worker_json(run) if run else None}))
         return
     click.echo(
         f"{counts['articles']} articles, {counts['embeds']} embeds, {counts['posts']} posts "
         f"({', '.join(f'{n} {s}' for s, n in counts['posts_by_status'].items()) or 'none'}), "
         f"{counts['snapshots']} snapshots, {counts['checks']} checks"
     )
-    run = latest_worker_run(db)
     if run:
         click.echo(_worker_line(run))
     later = counts["queued"] - counts["due"]
     click.echo(f"queue: {counts['due']} article(s) due for a scan, {later} scheduled later")
     for line in post_lines(db, show_posts):
         click.echo(line)
+
+
+def _worker_json(run: WorkerRun) -> dict[str, object]:
+    """The latest worker run for ``archive stats --json``; ``running`` is false for a row
+    that says running but has not beaten for a minute (``_worker_line``)."""
+    from .clock import utcnow
+    from .db.daemon import worker_silent
+
+    silent = worker_silent(run, utcnow())
+    return {**run._asdict(), "running": run.state == "running" and not silent}
 
 
 def _worker_line(run: WorkerRun) -> str:

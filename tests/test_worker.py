@@ -252,15 +252,22 @@ def test_stats_tells_a_killed_worker_from_a_running_one(site, db_path):
 
     assert SILENT_SECONDS >= 10 * HEARTBEAT_SECONDS  # a busy archive may delay a beat or two
 
-    def stats_worker_line() -> str:
+    def stats_of_the_worker(*options: str) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "archiver", "stats", "--db", str(db_path), "--posts", "0"],
+            [sys.executable, "-m", "archiver", "stats", "--db", str(db_path), *options],
             capture_output=True,
             text=True,
             timeout=60,
         )
         assert done.returncode == 0, done.stderr
-        return next(line for line in done.stdout.splitlines() if line.startswith("worker:"))
+        return done.stdout
+
+    def stats_worker_line() -> str:
+        out = stats_of_the_worker("--posts", "0")
+        return next(line for line in out.splitlines() if line.startswith("worker:"))
+
+    def stats_worker_json() -> dict:
+        return json.loads(stats_of_the_worker("--json"))["worker"]
 
     _, config = site
     worker = start_worker(config, db_path)
@@ -271,6 +278,12 @@ def test_stats_tells_a_killed_worker_from_a_running_one(site, db_path):
             )
         )
         assert stats_worker_line().startswith(f"worker: running (pid {worker.pid}, ")
+        running = stats_worker_json()
+        assert (running["pid"], running["state"], running["running"]) == (
+            worker.pid,
+            "running",
+            True,
+        )
     finally:
         worker.kill()
         worker.wait(timeout=10)
@@ -280,6 +293,9 @@ def test_stats_tells_a_killed_worker_from_a_running_one(site, db_path):
     assert stats_worker_line().startswith(
         f"worker: not running, no heartbeat since 2020-01-01T00:00:00Z (pid {worker.pid}, started "
     )
+    silent = stats_worker_json()
+    assert (silent["state"], silent["running"]) == ("running", False)
+    assert silent["last_beat_at"] == "2020-01-01T00:00:00Z"
 
 
 def test_bad_config_exits_with_one_line(tmp_path, db_path):
