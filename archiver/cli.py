@@ -557,9 +557,11 @@ def crawl(inputs, out_dir, scheduler, local_workers, retries, include_links, con
         raise click.ClickException(f"{out_dir}: not a directory") from None
     except OSError as exc:  # named by the file it is about (the manifest, a result file)
         raise click.ClickException(f"{exc.filename or out_dir}: {exc.strerror or exc}") from None
+    partial = f", {summary.partial} partial" if summary.partial else ""
     click.echo(
         f"crawl: {summary.done} input(s) scanned, {summary.skipped} already done,"
-        f" {summary.failed} failed; {summary.pages} pages, {summary.embeds} embeds in"
+        f" {summary.failed - summary.partial} failed{partial}; {summary.pages} pages,"
+        f" {summary.embeds} embeds in"
         f" {summary.pages_with_embeds} of them; results in {out}",
         err=True,
     )

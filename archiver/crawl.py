@@ -154,6 +154,7 @@ class CrawlSummary:
     skipped: int = 0  # already done in an earlier run
     done: int = 0
     failed: int = 0  # failed or partial
+    partial: int = 0  # of those, read up to a damaged record (its pages read are kept)
     pages: int = 0
     pages_with_embeds: int = 0
     embeds: int = 0
@@ -164,6 +165,7 @@ class CrawlSummary:
     def add(self, entry: dict[str, Any]) -> None:
         self.done += 1
         self.failed += entry["status"] != "ok"
+        self.partial += entry["status"] == "partial"
         self.pages += entry.get("records", {}).get("pages", 0)
         self.pages_with_embeds += entry.get("pages_with_embeds", 0)
         self.embeds += entry.get("embeds", 0)

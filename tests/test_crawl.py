@@ -138,6 +138,7 @@ def test_local_cluster_finds_what_a_local_scan_finds(tmp_path: Path, local_clien
     assert len(summary.workers) == 2, "both workers did a share of the work"
     statuses = {Path(path).name: entry["status"] for path, entry in entries.items()}
     assert [statuses[p.name] for p in bad] == ["failed", "partial", "failed"]
+    assert (summary.failed, summary.partial) == (3, 1)  # ``archive crawl``: 2 failed, 1 partial
     for path in bad:
         error = entries[str(path.resolve())]["error"]
         assert "\n" not in error and path.name in error
@@ -222,6 +223,7 @@ def test_scheduler_and_two_workers_started_as_commands(tmp_path: Path, dask_clus
     assert any("missing.warc.gz: No such file or directory" in line for line in errors)
     assert "Traceback" not in first.stderr
     assert f"[{len(inputs) + 3}/{len(inputs) + 3}]" in first.stderr  # progress per input
+    assert "2 failed, 1 partial;" in first.stderr  # the cut file's pages before the cut are in
     entries = read_manifest(out)
     ok = [entries[str(p.resolve())] for p in inputs]
     assert {e["status"] for e in ok} == {"ok"}
