@@ -1522,6 +1522,40 @@ def test_unrendered_embed_text_in_a_paragraph(paragraph, method):
     assert [(e.method, e.status_id, e.handle) for e in embeds] == expected
 
 
+LINKED_URL = f'<a href="{LONE_URL}">{LONE_URL}</a>'
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "whole"),
+    [
+        (f"[embed]{LINKED_URL}[/embed]", True),
+        (f'[embed width="500"] {LINKED_URL} [/embed]', True),
+        (f"The mayor replied:<br />\n[embed]{LINKED_URL}[/embed]<br />\nNot so.", False),
+        (f'[embed]<a href="{LONE_URL}">the post</a>[/embed]', None),  # labelled otherwise
+        (f'[embed]<a href="{LONE_URL}">{LONE_URL[:-1]}5</a>[/embed]', None),  # elsewhere
+        (f"[embed]{LINKED_URL}", None),  # no closing bracket
+        (f"See {LINKED_URL}[/embed]", None),
+    ],
+)
+def test_embed_shortcode_around_a_linked_url(paragraph, whole):
+    """WordPress's ``[embed]URL[/embed]`` whose URL a filter turned into a link (its label
+    its own status URL): the same unrendered embed as the shortcode left as text. It is its
+    block when the shortcode is all the block holds, else the link."""
+    page = f"<html><body><article><p>Intro.</p><p>{paragraph}</p></article></body></html>"
+    embeds = find_posts(page.encode()).embeds
+    if whole is None:
+        assert [e.method for e in embeds] == []
+        return
+    (embed,) = embeds
+    assert (embed.method, embed.status_id, embed.handle) == (
+        "wordpress",
+        "1764012345678901234",
+        "rheacastell",
+    )
+    raw = page.encode()[embed.raw_start : embed.raw_end].decode()
+    assert raw == (f"<p>{paragraph}</p>" if whole else LINKED_URL)
+
+
 EMBEDLY_LINK = f'<a href="{LONE_URL}">'
 
 

@@ -580,6 +580,8 @@ def judge_link(el: Node, cls: str) -> Found | None:
     parent = el.parent  # a linked URL alone in its block: a failed auto-embed
     if parent is not None and parent.is_element_node and (bare := is_bare_url_block(parent)):
         return from_container(parent, "placeholder", [bare])
+    if (shortcode := linked_embed_shortcode(el)) is not None:
+        return shortcode
     if alone := alone_on_its_line(el):
         return from_container(el, "placeholder", [alone])
     status = bare_status(get(el, "href") or "")
@@ -587,6 +589,43 @@ def judge_link(el: Node, cls: str) -> Found | None:
     if status is None or container is None:
         return None
     return from_container(container, "placeholder", [status[0]])
+
+
+# WordPress's ``[embed]URL[/embed]`` (``[embed width=…]``) around a link: the shortcode's URL
+# made a link by a filter that links URLs in the text (``make_clickable``, a CMS's importer).
+EMBED_OPENING = re.compile(r"\[embed(?:\s[^\[\]]*)?\]\s*\Z")
+EMBED_CLOSING = re.compile(r"\s*\[/embed\]")
+
+
+def linked_embed_shortcode(link: Node) -> Found | None:
+    """``[embed]<a href=STATUS>STATUS</a>[/embed]``: the link's label is its own status URL,
+    the shortcode's brackets the text around it. The embed is the link's block when the
+    shortcode is all the block holds, else the link."""
+    closing = EMBED_CLOSING.match(tail_text(link) or "")
+    opening = EMBED_OPENING.search(text_before(link))
+    if closing is None or opening is None:
+        return None
+    label = text_content(link)
+    status = bare_status(label)
+    target = find_status(get(link, "href") or "")
+    if status is None or target is None or target[0] != status[0]:
+        return None
+    parent = link.parent
+    shortcode = "".join([opening.group(), label, closing.group()]).split()
+    alone = parent is not None and parent.tag in BLOCK_TAGS
+    if alone and parent is not None and text_content(parent).split() == shortcode:
+        return Found(parent, "wordpress", *status)
+    return Found(link, "wordpress", *status)
+
+
+def text_before(node: Node) -> str:
+    """The text just before a node, back to the previous element or comment."""
+    parts = []
+    previous = node.prev
+    while previous is not None and previous.is_text_node:
+        parts.append(previous.text_content or "")
+        previous = previous.prev
+    return "".join(reversed(parts))
 
 
 PREVIEW_TITLE_WORDS = (" on X", " on Twitter")
