@@ -1660,3 +1660,37 @@ def test_a_frame_titled_as_a_post_is_a_text_only_embed(frame, found):
     embeds = find_posts(page.encode()).embeds
     expected = [("iframe", None, None, "Rhea Castell", None, "Ferries resume at noon.")]
     assert [summary(e) for e in embeds] == (expected if found else [])
+
+
+CARD_OPEN = f'<a class="twitter-embed" href="{LONE_URL}">'
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (f"<p>{CARD_OPEN}Rhea Castell</p>\n<p>Para one.</p>\n<p>Para two.</p>", 1),
+        (f"<p>{CARD_OPEN}<div>Rhea Castell</div><p>Para one.</p>\n<p>Para two.</p>", 1),
+        (f"<div>{CARD_OPEN}Rhea Castell</div>\n<div>Para one.</div><p>Para two.</p>", 1),
+        # A second card, closed, right after the copies of the first: two embeds.
+        (f"<p>{CARD_OPEN}Rhea Castell</p><p>Para one.</p><p>{CARD_OPEN}again</a></p>", 2),
+        # Two cards, each closed, with prose between: two embeds.
+        (f"<p>{CARD_OPEN}Rhea</a></p><p>Para one.</p><p>{CARD_OPEN}Rhea</a></p>", 2),
+    ],
+)
+def test_an_unclosed_card_link_is_one_embed(body, expected):
+    """An ``<a>`` left open before a new paragraph is closed with its block and re-opened by
+    the parser, with the same attributes, around each run of content after it: those
+    copies are the same card, not more embeds of the post. A real second card right after
+    them is one (the page's bytes spell its start tag)."""
+    page = f"<html><body><article><p>Intro.</p>{body}</article></body></html>"
+    embeds = find_posts(page.encode()).embeds
+    assert [(e.method, e.status_id) for e in embeds] == [("card", "1764012345678901234")] * expected
+
+
+def test_an_unclosed_link_in_prose_is_one_sighting():
+    page = (
+        f'<html><body><p>Intro <a href="{LONE_URL}">this post</p>\n<p>Para one.</p>'
+        f'<p>Para two.</p><p>See <a href="{LONE_URL}">it again</a>.</p></body></html>'
+    )
+    embeds = find_posts(page.encode(), include_links=True).embeds
+    assert [(e.method, e.text) for e in embeds] == [("link", "this post"), ("link", "it again")]

@@ -57,6 +57,7 @@ from .dom import (
     ancestors,
     attribute_items,
     attribute_values,
+    css_name,
     descendants,
     elements,
     get,
@@ -70,6 +71,7 @@ from .hidden import attribute_markup, expand_hidden_markup
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
 from .prefilter import ALL_SEARCHES, PageHints
 from .signature import split_signature
+from .spans import START, attributes, iter_tags
 from .text import (
     SIGHTING_LINES_FACTOR,
     SIGHTING_LINES_MIN,
@@ -894,7 +896,7 @@ def find_embeds(
             at.append(node)
         if hit is not None and hit.method != "link":
             taken = {node.mem_id for node in descendants(hit.element, "*")}
-    return merge_rendered_pairs(in_document_order(root, found, at))
+    return merge_rendered_pairs(in_document_order(root, found, at), ParserCopies(root, markup))
 
 
 def in_document_order(root: Node, found: list[Found], at: list[Node]) -> list[Found]:
@@ -956,14 +958,25 @@ def _reads_subtree(el: Node) -> bool:
     return el.tag in SUBTREE_TAGS or any(name in cls for name in SUBTREE_CLASSES)
 
 
-def merge_rendered_pairs(found: list[Found]) -> list[Found]:
-    """A blockquote and the iframe or placeholder it became, side by side, are one embed.
+def merge_rendered_pairs(found: list[Found], copies: ParserCopies | None = None) -> list[Found]:
+    """A blockquote and the iframe or placeholder it became, side by side, are one embed;
+    so are an element and the copies of it the parser made (``copies``).
 
     Two blockquotes of the same post are two embeds (the article embedded it twice), and so
     are two embeds of it with something a reader sees between them (``side_by_side``).
     """
     merged: list[Found] = []
+    last: Node | None = None  # the element last merged into ``merged[-1]``
     for hit in found:
+        if (
+            copies is not None
+            and merged
+            and merged[-1].status_id == hit.status_id
+            and copies.is_copy(last, hit.element)
+        ):
+            last = hit.element
+            continue
+        last = hit.element
         if hit.method == "link":
             merged.append(hit)
             continue
@@ -984,6 +997,49 @@ def merge_rendered_pairs(found: list[Found]) -> list[Found]:
             continue
         merged.append(hit)
     return merged
+
+
+# The formatting elements the HTML parser re-opens after a block closed them.
+FORMATTING_TAGS = frozenset(
+    ["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong",
+     "tt", "u"]
+)  # fmt: skip
+
+
+class ParserCopies:
+    """The copies of an element that the HTML parser made. A formatting element left open
+    (``<p><a class="twitter-embed" href=…>label</p><p>Text</p>``, the ``<a>`` never closed)
+    is closed with its block and re-opened, with the same attributes, around each run of
+    content after it until its end tag or the next ``<a>``: each copy follows the one before
+    with nothing a reader sees between them. A real element may follow so too (a second
+    link to the post, right after the copies): so as many are taken for copies, in document
+    order, as the tree holds more elements with those attributes than the page's bytes spell
+    start tags of (counted only for a page that has such a pair)."""
+
+    def __init__(self, root: Node, markup: bytes) -> None:
+        self.root = root
+        self.markup = markup
+        self.left: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
+
+    def is_copy(self, first: Node | None, second: Node) -> bool:
+        """``second`` is a copy of ``first`` (the element before it of the same post)."""
+        if first is None or first.tag != second.tag or first.tag not in FORMATTING_TAGS:
+            return False
+        attributes = attribute_items(first)
+        if attributes != attribute_items(second) or not side_by_side(first, second):
+            return False
+        key = (first.tag, tuple(sorted(attributes)))
+        if key not in self.left:
+            self.left[key] = self._copies(first.tag, dict(attributes))
+        self.left[key] -= 1
+        return self.left[key] >= 0
+
+    def _copies(self, tag: str, wanted: dict[str, str]) -> int:
+        """How many more elements with these attributes the tree holds than the bytes spell."""
+        in_tree = sum(dict(attribute_items(el)) == wanted for el in self.root.css(css_name(tag)))
+        tags = iter_tags(self.markup, names=frozenset([tag]))
+        spelled = sum(t.kind == START and attributes(self.markup, t) == wanted for t in tags)
+        return in_tree - spelled
 
 
 INVISIBLE_TAGS = frozenset({"script", "style", "link", "meta", "br", "-comment"})
