@@ -1694,3 +1694,48 @@ def test_an_unclosed_link_in_prose_is_one_sighting():
     )
     embeds = find_posts(page.encode(), include_links=True).embeds
     assert [(e.method, e.text) for e in embeds] == [("link", "this post"), ("link", "it again")]
+
+
+PUBLISH = (
+    '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Ferries resume at noon.</p>'
+    f'&mdash; Rhea Castell (@rheacastell) <a href="{LONE_URL}?ref_src=twsrc%5Etfw">'
+    "March 3, 2024</a></blockquote>"
+)
+
+
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        f"<![CDATA[{PUBLISH}]]>",
+        f"<![CDATA[\n  {PUBLISH}\n]]>",
+        f"<div><![CDATA[<p>Intro.</p>{PUBLISH}]]></div>",
+    ],
+)
+def test_publish_markup_in_a_cdata_section_is_the_full_embed(wrapped):
+    """A feed's ``<![CDATA[…]]>`` copied into a page: the HTML parser reads ``<![CDATA[`` as
+    a bogus comment that swallows the blockquote's start tag, but the markup is what the
+    page's author meant. It is read as markup; its range is the page's own bytes."""
+    page = f"<html><body><article><p>Intro.</p>{wrapped}<p>After.</p></article></body></html>"
+    (embed,) = find_posts(page.encode()).embeds
+    assert summary(embed) == (
+        "blockquote",
+        "1764012345678901234",
+        "rheacastell",
+        "Rhea Castell",
+        "2024-03-03",
+        "Ferries resume at noon.",
+    )
+    assert page.encode()[embed.raw_start : embed.raw_end] == PUBLISH.encode()
+
+
+def test_cdata_sections_that_hold_no_markup_are_left_as_they_are():
+    """A script's ``//<![CDATA[`` and a section of text are not unwrapped; a section never
+    closed is not either."""
+    from archiver.detect.hidden import unwrap_cdata
+
+    script = "<script>//<![CDATA[\nvar a = 1 > 0;\n//]]></script>"
+    assert unwrap_cdata(script) == script
+    assert unwrap_cdata(script.encode()) == script.encode()
+    assert unwrap_cdata("<svg><![CDATA[ > a ]]></svg>") == "<svg><![CDATA[ > a ]]></svg>"
+    assert unwrap_cdata("<![CDATA[<p>a</p>") == "<![CDATA[<p>a</p>"
+    assert unwrap_cdata("x<![CDATA[<p>a</p>]]>y") == "x         <p>a</p>   y"

@@ -212,17 +212,21 @@ def _from_html(
     text: str, raw: bytes, include_links: bool, hints: PageHints, source: PageBytes | None
 ) -> list[Embed]:
     from .dom import parse
-    from .hidden import expand_hidden_markup
+    from .hidden import CDATA_OPENER, expand_hidden_markup, unwrap_cdata
     from .html import find_embeds
     from .signed import drop_bylines, link_signatures
 
+    located = source
+    if CDATA_OPENER in raw:  # parsed and located as markup; the raw shows the page's bytes
+        raw, text = unwrap_cdata(raw), unwrap_cdata(text)
+        located = source._replace(data=raw) if source is not None else None
     root = parse(text, raw if _is_utf8_of(text, raw, source) else None)
     fragments = expand_hidden_markup(root)
     sources = b"\n".join([raw, *(fragment.source for fragment in fragments)])
     found = find_embeds(root, sources, include_links=include_links, hints=hints, expanded=True)
     markup = [f for f in found if f.method != "link"]
     # A sighting in the prose keeps its text as its raw: it has no markup of its own.
-    spans = _markup_spans([f for f in found if f.raw is None], fragments, root, source)
+    spans = _markup_spans([f for f in found if f.raw is None], fragments, root, located)
     raws = {id(f): f.raw or _raw_text(f.element, spans.get(id(f)), source) for f in found}
     text_hits: list[TextHit] = []
     sentinel_lines: list[int] = []

@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import NamedTuple
+from typing import AnyStr, NamedTuple
 
 from .dom import Node, get, lead_text, parse_fragment
 
@@ -113,3 +113,42 @@ def attribute_markup(value: str) -> str | None:
     except (binascii.Error, ValueError):
         return None
     return attribute_markup(decoded) if decoded.startswith("<") else None
+
+
+CDATA_OPENER = b"<![CDATA["
+_CDATA_CLOSER = b"]]>"
+_ASCII_SPACES = " \t\n\r\f"
+
+
+def unwrap_cdata(markup: AnyStr) -> AnyStr:
+    """The markup with each CDATA section that holds markup unwrapped: its ``<![CDATA[`` and
+    ``]]>`` as spaces, so every other character keeps its place (in the text as in its
+    bytes, the markers being ASCII).
+
+    A feed keeps an entry's HTML in ``<![CDATA[…]]>``; copied into a page as it is, the HTML
+    parser reads ``<![CDATA[`` as a bogus comment that ends at the first ``>``, swallowing
+    the embed's start tag (``<![CDATA[<blockquote class="twitter-tweet">``): the page's author
+    meant the markup. A section that does not start with a tag (a script's ``//<![CDATA[``,
+    text in SVG) is left as it is, and so is one never closed."""
+    empty = markup[:0]
+    opener, closer = (
+        (CDATA_OPENER, _CDATA_CLOSER)
+        if isinstance(markup, bytes)
+        else (CDATA_OPENER.decode(), _CDATA_CLOSER.decode())
+    )
+    spaces = _ASCII_SPACES.encode() if isinstance(markup, bytes) else _ASCII_SPACES
+    blank, tag = (b" ", b"<") if isinstance(markup, bytes) else (" ", "<")
+    parts: list = []
+    done = 0
+    start = markup.find(opener)
+    while start >= 0:
+        inside = start + len(opener)
+        end = markup.find(closer, inside)
+        if end < 0:
+            break
+        if markup[inside:end].lstrip(spaces)[:1] == tag:
+            parts += [markup[done:start], blank * len(opener), markup[inside:end]]
+            parts.append(blank * len(closer))
+            done = end + len(closer)
+        start = markup.find(opener, end + len(closer))
+    return empty.join([*parts, markup[done:]]) if parts else markup

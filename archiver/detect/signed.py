@@ -1,7 +1,7 @@
 """The status a flattened signature links to: publish markup that lost its blockquote.
 
 A CMS that strips the ``<blockquote class="twitter-tweet">`` (a sanitizer, a paste from a
-rendered page, a ``<![CDATA[`` that swallows the start tag) leaves the post's text and its
+rendered page, a bogus comment that swallows the start tag) leaves the post's text and its
 signature line as paragraphs: ``— Name (@handle) <a href=".../status/ID">Date</a>``. The
 text forms read it from the flattened page, where the link's address is gone; this finds the
 address again. The link counts only when its label ends with the signature's date and
