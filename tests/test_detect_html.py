@@ -1739,3 +1739,44 @@ def test_cdata_sections_that_hold_no_markup_are_left_as_they_are():
     assert unwrap_cdata("<svg><![CDATA[ > a ]]></svg>") == "<svg><![CDATA[ > a ]]></svg>"
     assert unwrap_cdata("<![CDATA[<p>a</p>") == "<![CDATA[<p>a</p>"
     assert unwrap_cdata("x<![CDATA[<p>a</p>]]>y") == "x         <p>a</p>   y"
+
+
+MINIMAL = f'<blockquote class="twitter-tweet"><a href="{LONE_URL}"></a></blockquote>'
+EMBEDLY_TITLE = "Rhea Castell on X: &quot;Ferries resume…&quot; / X"
+
+
+@pytest.mark.parametrize(
+    ("card", "blockquote", "text"),
+    [
+        (f'<a class="embedly-card" href="{LONE_URL}">{EMBEDLY_TITLE}</a>', PUBLISH, None),
+        (
+            f'<iframe src="https://cdn.embedly.com/widgets/media.html?schema=twitter&amp;url='
+            f'{LONE_URL}" title="{EMBEDLY_TITLE}"></iframe>',
+            PUBLISH,
+            None,
+        ),
+        (
+            f'<a class="embedly-card" href="{LONE_URL}">Rhea Castell on X: &quot;Ferries '
+            "resume at noon.&quot; / X</a>",
+            MINIMAL,
+            "Ferries resume at noon.",
+        ),
+    ],
+    ids=["embedly-link", "embedly-iframe", "minimal-blockquote"],
+)
+def test_a_card_beside_the_blockquote_of_its_post_is_the_blockquote(card, blockquote, text):
+    """A card or frame of a post right before the publish blockquote of the same post is one
+    embed: the blockquote's (its method, date and bytes), with the fuller text of the two
+    (a truncated title does not replace the post's text; a minimal blockquote takes the
+    card's), in either order. The blockquote's signature is not read again as a text form."""
+    for pair in (f"{card}\n{blockquote}", f"{blockquote}\n{card}"):
+        page = f"<html><body><article><p>Intro.</p>{pair}<p>After.</p></article></body></html>"
+        (embed,) = find_posts(page.encode()).embeds
+        assert (embed.method, embed.status_id, embed.author) == (
+            "blockquote",
+            "1764012345678901234",
+            "Rhea Castell",
+        )
+        assert embed.text == (text or "Ferries resume at noon.")
+        assert embed.date == (None if blockquote == MINIMAL else "2024-03-03")
+        assert page.encode()[embed.raw_start : embed.raw_end] == blockquote.encode()

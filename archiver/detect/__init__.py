@@ -239,8 +239,10 @@ def _from_html(
         or on_page
         > sum(text_marker_count(raws[id(f)].encode("utf-8", "surrogatepass")) for f in markup)
     ):
-        text_hits, sentinel_lines = _text_forms(root, [f.element for f in markup])
-        text_hits, claimed = link_signatures(root, text_hits, [f.element for f in markup])
+        elements = [f.element for f in markup]
+        companions = [node for f in markup for node in f.companions]
+        text_hits, sentinel_lines = _text_forms(root, elements, companions)
+        text_hits, claimed = link_signatures(root, text_hits, [*elements, *companions])
         text_hits = drop_bylines(root, text_hits)
         found = [f for f in found if f.method != "link" or f.element.mem_id not in claimed]
     # A text hit goes just before the first markup embed whose placeholder line follows it.
@@ -266,19 +268,22 @@ def _from_html(
     ]
 
 
-def _text_forms(root: Node, embeds: list[Node]) -> tuple[list[TextHit], list[int]]:
+def _text_forms(
+    root: Node, embeds: list[Node], companions: list[Node]
+) -> tuple[list[TextHit], list[int]]:
     """The text forms of a page flattened to lines (a status ID aside: those are markup's),
-    and the line of each markup embed. Those found in a region beside the article (a
-    sidebar, a footer, a "latest tweet" box: ``placement.regions_beside_article``) are a
-    feed of the site's own posts, not embeds: when there are any text forms, the page is
-    read again with each region as a line that none is read in or across."""
+    and the line of each markup embed; the other elements of a markup embed
+    (``companions``) are a line that none is read in. Those found in a region beside the
+    article (a sidebar, a footer, a "latest tweet" box: ``placement.regions_beside_article``)
+    are a feed of the site's own posts, not embeds: when there are any text forms, the page
+    is read again with each region as such a line too."""
     from .flatten import visible_lines
     from .placement import regions_beside_article
 
-    lines = visible_lines(root, embeds)
+    lines = visible_lines(root, embeds, companions)
     hits = [hit for hit in find_text_embeds("\n".join(lines)) if hit.status_id is None]
     if hits and (regions := regions_beside_article(root)):
-        lines = visible_lines(root, embeds, regions)
+        lines = visible_lines(root, embeds, [*companions, *regions])
         hits = [hit for hit in find_text_embeds("\n".join(lines)) if hit.status_id is None]
     numbered = [i for i, line in enumerate(lines) if line[:1] == SENTINEL and line[1:].isdigit()]
     return hits, numbered

@@ -139,8 +139,8 @@ def _emoji(img: Node) -> str:
 def visible_lines(root: Node, embeds: list[Node], regions: Sequence[Node] = ()) -> list[str]:
     """The page as lines of text; each embed element becomes one line ``\ufffcN`` so text
     forms keep their place among the markup embeds. Each of ``regions`` (parts of the page
-    beside the article) becomes one line ``\ufffc`` and the lines of the embeds inside it:
-    no text form is read in it, nor across it."""
+    beside the article, the other elements of an embed) becomes one line ``\ufffc`` and the
+    lines of the embeds inside it: no text form is read in it, nor across it."""
     from . import SENTINEL
 
     lines = {el.mem_id: f"{SENTINEL}{n}" for n, el in enumerate(embeds)}

@@ -40,7 +40,7 @@ from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from ..normalize import clean_text, split_media
+from ..normalize import clean_text, comparable, is_truncated, split_media
 from ..urls import (
     bare_status,
     canonical_id,
@@ -112,6 +112,8 @@ class Found:
     media: tuple[str, ...] = ()
     date_text: str | None = None
     raw: str | None = None  # a sighting in the prose: its text (no markup of its own)
+    # Elements of the same embed merged into this one (``merge_rendered_pairs``).
+    companions: tuple[Node, ...] = ()
 
 
 def _parent_id(el: Node) -> int | None:
@@ -989,14 +991,35 @@ def merge_rendered_pairs(found: list[Found], copies: ParserCopies | None = None)
             and merged[-1] is previous
             and side_by_side(previous.element, hit.element)
         ):
-            keep, other = (previous, hit) if previous.text or not hit.text else (hit, previous)
-            for name in ("handle", "author", "text", "date"):
-                if not getattr(keep, name):
-                    setattr(keep, name, getattr(other, name))
-            merged[-1] = keep
+            merged[-1] = merge_pair(previous, hit)
             continue
         merged.append(hit)
     return merged
+
+
+def merge_pair(first: Found, second: Found) -> Found:
+    """One embed of two that show the same post. A blockquote's markup is the embed (its
+    method, date and bytes: the publish markup of the post, beside the card or frame it was
+    rendered into); else the one that shows text. The text is the kept one's, or the
+    other's when that is fuller (the kept one has none, or a truncated prefix of it)."""
+    shown = first if first.text or not second.text else second
+    keep = next((f for f in (first, second) if f.method == "blockquote"), shown)
+    other = second if keep is first else first
+    if other.text and fuller(other.text, keep.text):
+        keep.text, keep.media = other.text, other.media or keep.media
+    for name in ("handle", "author", "date", "date_text"):
+        if not getattr(keep, name):
+            setattr(keep, name, getattr(other, name))
+    keep.companions = (*keep.companions, other.element, *other.companions)
+    return keep
+
+
+def fuller(text: str, than: str | None) -> bool:
+    """``text`` shows more of a post than ``than``: there is none, or it is cut short
+    (``…``) and ``text`` goes on from it."""
+    if not than:
+        return True
+    return is_truncated(than) and comparable(text).startswith(comparable(than))
 
 
 # The formatting elements the HTML parser re-opens after a block closed them.
