@@ -531,14 +531,58 @@ def test_shortcode_names_are_case_sensitive_as_the_pre_filter_assumes():
 
 def test_a_byline_under_a_markdown_heading_is_not_a_signature():
     """Reader tools write a page's headline as a Markdown heading: a signature line right
-    under it is the byline (a heading is never a post's text). Plain text gives no such
-    sign (a short post reads the same), so an unmarked line above is still a post's text."""
+    under it is the byline (a heading is never a post's text)."""
     byline = "— Jane Doe (@jd) March 1, 2024"
     assert (
         find_posts(f"# Storm hits coast\n\n{byline}\n\nText.\n".encode(), html=False).embeds == []
     )
     assert find_posts(f"## Storm hits coast\n{byline}\n".encode(), html=False).embeds == []
-    (embed,) = find_posts(f"Storm hits coast\n\n{byline}\n".encode(), html=False).embeds
-    assert (embed.handle, embed.text) == ("jd", "Storm hits coast")
+    setext = f"Storm hits coast\n================\n\n{byline}\n"
+    assert find_posts(f"Title: Storm\n\n{setext}".encode(), html=False).embeds == []
     (embed,) = find_posts(f"#StormHits the coast\n{byline}\n".encode(), html=False).embeds
     assert embed.text == "#StormHits the coast"  # a hashtag, not a heading
+    linked = byline.replace("March 1, 2024", "[March 1, 2024](https://x.com/jd/status/20)")
+    (embed,) = find_posts(f"# Storm hits coast\n\n{linked}\n".encode(), html=False).embeds
+    assert (embed.status_id, embed.handle, embed.text) == ("20", "jd", None)
+
+
+BYLINE_TEXT = "— Jane Doe (@jd) March 1, 2024"
+
+
+@pytest.mark.parametrize(
+    ("text", "post"),
+    [
+        (f"Storm hits coast\n\n{BYLINE_TEXT}\n\nFerries stopped at noon.\n", None),
+        (f"\nStorm hits coast, ferries stop\n{BYLINE_TEXT}\nFerries stopped at noon.\n", None),
+        (f"Will the ferries run?\n\n{BYLINE_TEXT}\n\nFerries stopped at noon.\n", None),
+        # The post alone: nothing follows its signature.
+        (f"Storm hits coast\n\n{BYLINE_TEXT}\n", "Storm hits coast"),
+        # What a post holds and a headline does not: a sentence's end, a link, a mention.
+        (f"Ferries stop at noon.\n\n{BYLINE_TEXT}\n\nMore.\n", "Ferries stop at noon."),
+        (
+            f"Ferries stop https://t.co/AbCdEf1234\n\n{BYLINE_TEXT}\n\nMore.\n",
+            "Ferries stop https://t.co/AbCdEf1234",
+        ),
+        (f"Ferries stop, says @port\n\n{BYLINE_TEXT}\n\nMore.\n", "Ferries stop, says @port"),
+        (f"Ferries stop pic.twitter.com/AbCdEf1234\n\n{BYLINE_TEXT}\n\nMore.\n", "Ferries stop"),
+        # Not the first line of the text: the article's own paragraph is above.
+        (f"Intro.\n\nStorm hits coast\n\n{BYLINE_TEXT}\n\nMore.\n", "Storm hits coast"),
+        # The signature on the line of the text it signs (the form extractors write).
+        (f"Storm hits coast {BYLINE_TEXT}\n\nMore.\n", "Storm hits coast"),
+    ],
+)
+def test_a_byline_under_the_headline_of_a_plain_text(text, post):
+    """Plain text marks no heading, but an article's text starts with its headline: a
+    signature line alone right under the text's first line, which reads as a headline
+    (no link, mention or hashtag, not ending as a sentence), with the article going on
+    after it, is the byline. A post quoted elsewhere, or shaped as a post, stays one."""
+    embeds = find_posts(text.encode(), html=False).embeds
+    assert [(e.handle, e.text) for e in embeds] == ([("jd", post)] if post else [])
+
+
+def test_a_page_starting_with_a_post_is_not_read_for_a_headline():
+    """In HTML the headline is a heading element (``drop_bylines``): a post's text that
+    happens to come first on a page stays a post."""
+    page = f"<html><body><p>Storm hits coast</p><p>{BYLINE_TEXT}</p><p>More.</p></body></html>"
+    (embed,) = find_posts(page.encode()).embeds
+    assert (embed.handle, embed.text) == ("jd", "Storm hits coast")

@@ -178,7 +178,7 @@ def _from_text(
     """The text forms, and the embed markup a text keeps as it is (Markdown allows raw HTML:
     a Jekyll or Hugo post pastes the publish markup between its paragraphs). A text form or
     link on the lines of a markup embed is part of that embed."""
-    hits = find_text_embeds(text, include_links=include_links)
+    hits = find_text_embeds(text, include_links=include_links, plain=True)
     markup = _markup_in_text(text, source, hints)
     items: list[tuple[int, Embed]] = [(first, embed) for first, _, embed in markup]
     for hit in hits:

@@ -258,13 +258,17 @@ class _Text(NamedTuple):
     linked: dict[int, tuple[str, str | None]]
     blank_mode: bool  # paragraphs are separated by blank lines
     shortcodes: bool  # the text may hold a shortcode (each line is tested only then)
+    plain: bool = False  # an article's own text, which starts with its headline
+    first: int = 0  # the first line that is not blank
 
     @classmethod
-    def of(cls, text: str) -> _Text:
+    def of(cls, text: str, plain: bool = False) -> _Text:
         raw_lines = text.split("\n")
         lines, linked = _unmark(raw_lines)
         blank_mode = any(not line.strip() for line in lines[1:-1])
-        return cls(raw_lines, lines, linked, blank_mode, may_hold_shortcode(text))
+        first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+        shortcodes = may_hold_shortcode(text)
+        return cls(raw_lines, lines, linked, blank_mode, shortcodes, plain, first)
 
     def raw(self, first: int, last: int) -> str:
         return "\n".join(self.raw_lines[first : last + 1])
@@ -304,32 +308,67 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
 
 
 # A Markdown heading (``# Title``: reader tools write a page's headings so); a hashtag has no
-# space after its ``#``.
+# space after its ``#``. A setext heading is its text, then a line of ``=`` or ``-``.
 MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
+SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
+# What a headline does not hold, and a post may: an address, a media link, a mention or a
+# hashtag; nor does it end as a sentence does (a full stop, not an ellipsis) or as a line
+# that introduces what follows (a colon).
+NOT_A_HEADLINE = re.compile(
+    r"://|\bt\.co/|\bpic\.(?:twitter|x)\.com/|(?<!\w)[@#]\w"  # a link, a mention, a hashtag
+    r"|(?<!\.)[.:]\s*$"
+)
+MAX_HEADLINE_WORDS = 25
 
 
-def _under_heading(lines: list[str], index: int, taken: int) -> bool:
-    """The nearest line above ``index`` (not crossing ``taken``) is a Markdown heading."""
+def _under_heading(doc: _Text, index: int, taken: int) -> bool:
+    """The nearest line above ``index`` (not crossing ``taken``) is a heading: a Markdown
+    heading, or in a text of its own (``plain``) the first line when it reads as the
+    article's headline."""
+    lines = doc.lines
     above = next((i for i in range(index - 1, taken, -1) if lines[i].strip()), None)
-    return above is not None and bool(MD_HEADING.match(lines[above]))
+    if above is None:
+        return False
+    if MD_HEADING.match(lines[above]):
+        return True
+    if SETEXT_UNDERLINE.match(lines[above]):
+        return above - 1 > taken and bool(lines[above - 1].strip())
+    return doc.plain and above == doc.first and _is_headline(lines, above, index)
+
+
+def _is_headline(lines: list[str], above: int, index: int) -> bool:
+    """Plain text marks no heading, but an article's text starts with its headline: the
+    text's first line (``above``), shaped as a headline, with the text going on after the
+    signature line under it (the article). A post quoted first in a text holds a link, a
+    mention or a hashtag, or ends as a sentence, or the text is the post alone."""
+    line = lines[above]
+    return (
+        not NOT_A_HEADLINE.search(line)
+        and len(line.split()) <= MAX_HEADLINE_WORDS
+        and any(lines[i].strip() for i in range(index + 1, len(lines)))
+    )
 
 
 def _signature_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | None:
     """A signature line, with the post's text before it on the line or in the paragraph
-    above. Under a Markdown heading, the line is the article's byline (a heading is never
-    a post's text)."""
+    above. Under a heading (``_under_heading``), the line is the article's byline (a
+    heading is never a post's text): no embed, or one without text when its date links to
+    a post."""
     before, sig = split_signature(line)
     if not sig:
         return None
-    if not before.strip() and _under_heading(doc.lines, index, taken):
-        return None
-    first, body = (
-        (index, before)
-        if before.strip()
-        else _paragraph_before(doc.lines, index, taken, doc.blank_mode)
-    )
-    body, media = split_media(clean_text(body))
     status = doc.linked.get(index)
+    if not before.strip() and _under_heading(doc, index, taken):
+        if status is None:
+            return None
+        first, body = index, ""
+    else:
+        first, body = (
+            (index, before)
+            if before.strip()
+            else _paragraph_before(doc.lines, index, taken, doc.blank_mode)
+        )
+    body, media = split_media(clean_text(body))
     return TextHit(
         first,
         index,
@@ -364,7 +403,7 @@ def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int
     return [_line_hit(index, original, post_id, handle, "link") for post_id, handle in links]
 
 
-def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
+def find_text_embeds(text: str, include_links: bool = False, plain: bool = False) -> list[TextHit]:
     """Every title-form and signature-form embed in extracted text, in order.
 
     A line holding nothing but a status URL is an embed too (an auto-embed that never ran);
@@ -376,7 +415,7 @@ def find_text_embeds(text: str, include_links: bool = False) -> list[TextHit]:
     sightings may total ``SIGHTING_LINES_FACTOR`` times the text (at least
     ``SIGHTING_LINES_MIN`` characters); the sightings past that are not reported.
     """
-    doc = _Text.of(text)
+    doc = _Text.of(text, plain)
     room = max(SIGHTING_LINES_MIN, SIGHTING_LINES_FACTOR * len(text))
     hits: list[TextHit] = []
     taken = -1
