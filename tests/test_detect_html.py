@@ -787,6 +787,21 @@ def test_share_link_naming_a_post_is_not_a_sighting():
 
 
 @pytest.mark.parametrize(
+    "control",
+    [
+        '<amp-social-share type="twitter" data-param-url="https://x.com/jack/status/20">'
+        "</amp-social-share>",
+        '<div class="share-tweet" data-tweet-id="20"></div>',
+        '<span class="follow-author" data-url="https://x.com/jack/status/20"></span>',
+    ],
+)
+def test_share_and_follow_controls_naming_a_post_are_not_embeds(control):
+    """What a share or follow control names is shared or followed, not shown on the page."""
+    page = f"<html><body><article><p>Intro.</p>{control}<p>After.</p></article></body></html>"
+    assert find_posts(page.encode()).embeds == []
+
+
+@pytest.mark.parametrize(
     "markup",
     [
         '<blockquote class="twitter-tweet"><p>just setting up my twttr</p>&mdash; jack (@jack) '

@@ -737,9 +737,18 @@ def unmarked(el: Node) -> bool:
     )
 
 
+# Share and follow controls: what they name is shared or followed, not shown
+# (``<amp-social-share type="twitter" data-param-url=STATUS>``, a ``share-tweet`` button).
+SHARE_TAGS = frozenset({"amp-social-share"})
+SHARE_CONTROL = re.compile(r"share|follow|intent", re.I)
+
+
 def judge_placeholder(el: Node, tag: str, cls: str) -> Found | None:
     """Elements a script fills with a post: an ID attribute, a status address in an
-    attribute, component props naming a post, a bare URL, a shortcode, a twitter box."""
+    attribute, component props naming a post, a bare URL, a shortcode, a twitter box; not a
+    share or follow control."""
+    if tag in SHARE_TAGS or SHARE_CONTROL.search(cls):
+        return None
     named = attribute_status(el) or read_props(el)
     if named:
         return from_container(el, "placeholder", [named[0]], named[1])
