@@ -1795,3 +1795,20 @@ def test_a_card_beside_the_blockquote_of_its_post_is_the_blockquote(card, blockq
         assert embed.text == (text or "Ferries resume at noon.")
         assert embed.date == (None if blockquote == MINIMAL else "2024-03-03")
         assert page.encode()[embed.raw_start : embed.raw_end] == blockquote.encode()
+
+
+@pytest.mark.parametrize(
+    "holder",
+    ['<script type="text/x-template">{}</script>', "<xmp>{}</xmp>", "<noscript>{}</noscript>"],
+)
+def test_a_box_around_markup_kept_as_text_has_the_pages_bytes_as_its_raw(holder: str) -> None:
+    """A consent or lazy-load box whose markup is kept as text (expanded for detection) is
+    located in the page's bytes: they are checked with the same markup expanded."""
+    box = (
+        '<div class="lazy-embed" data-provider="twitter">'
+        f"{holder.format(BORLABS_2_MARKUP)}<button>Load</button></div>"
+    )
+    page = f"<html><body><article><p>Intro.</p>{box}<p>Outro.</p></article></body></html>"
+    (embed,) = find_posts(page.encode()).embeds
+    assert embed.status_id == "1902045678923456790"
+    assert page.encode()[embed.raw_start : embed.raw_end] == box.encode()

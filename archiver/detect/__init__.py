@@ -324,11 +324,15 @@ def _shows(source: PageBytes, span: tuple[int, int], element: Node) -> bool:
     """The located bytes, parsed alone, hold the element's words and addresses. Where the
     byte tokenizer and the tree builder part ways (foreign content, a script's escaped
     states) the ranks can pair an element with another one's tag; this gives it no range
-    instead."""
+    instead. Markup the page kept as text is expanded in them as in the page."""
     from .dom import parse_fragment
+    from .hidden import expand_hidden_markup
 
     fragment = parse_fragment(source.text(span))
-    return fragment is not None and _identity(fragment) == _identity(element)
+    if fragment is None:
+        return False
+    expand_hidden_markup(fragment)
+    return _identity(fragment) == _identity(element)
 
 
 def _identity(element: Node) -> tuple[list[str], list[str]]:
