@@ -212,7 +212,7 @@ def _from_html(
     text: str, raw: bytes, include_links: bool, hints: PageHints, source: PageBytes | None
 ) -> list[Embed]:
     from .dom import parse
-    from .hidden import CDATA_OPENER, expand_hidden_markup, unwrap_cdata
+    from .hidden import CDATA_OPENER, OEMBED_VARIABLE_MARKER, expand_hidden_markup, unwrap_cdata
     from .html import find_embeds
     from .signed import drop_bylines, link_signatures
 
@@ -221,7 +221,7 @@ def _from_html(
         raw, text = unwrap_cdata(raw), unwrap_cdata(text)
         located = source._replace(data=raw) if source is not None else None
     root = parse(text, raw if _is_utf8_of(text, raw, source) else None)
-    fragments = expand_hidden_markup(root)
+    fragments = expand_hidden_markup(root, OEMBED_VARIABLE_MARKER in raw)
     sources = b"\n".join([raw, *(fragment.source for fragment in fragments)])
     found = find_embeds(root, sources, include_links=include_links, hints=hints, expanded=True)
     markup = [f for f in found if f.method != "link"]
@@ -326,12 +326,13 @@ def _shows(source: PageBytes, span: tuple[int, int], element: Node) -> bool:
     states) the ranks can pair an element with another one's tag; this gives it no range
     instead. Markup the page kept as text is expanded in them as in the page."""
     from .dom import parse_fragment
-    from .hidden import expand_hidden_markup
+    from .hidden import OEMBED_VARIABLE_MARKER, expand_hidden_markup
 
-    fragment = parse_fragment(source.text(span))
+    located = source.text(span)
+    fragment = parse_fragment(located)
     if fragment is None:
         return False
-    expand_hidden_markup(fragment)
+    expand_hidden_markup(fragment, OEMBED_VARIABLE_MARKER.decode() in located)
     return _identity(fragment) == _identity(element)
 
 

@@ -8,7 +8,10 @@ Consent managers and lazy loaders keep the original embed where an HTML parser s
   and whose text starts as markup (blocked JavaScript stays JavaScript);
 * an attribute whose whole value is the markup, HTML-escaped
   (``data-embed="&lt;blockquote class=&quot;twitter-tweet&quot;…"``) or base64-encoded
-  (Borlabs Cookie's ``data-borlabs-cookie-content``).
+  (Borlabs Cookie's ``data-borlabs-cookie-content``);
+* the JavaScript variable WordPress's Embed Privacy plugin keeps a blocked embed in,
+  ``<script>var _oembed_<md5> = '{"embed":"…"}';</script>`` (the oEmbed markup in JSON, its
+  entities encoded in later versions, the whole slashed for a single-quoted string).
 
 A reader who clicks "load content" sees the post, so it is an embed. Commented-out markup
 (``<!-- … -->``) stays a comment, and JSON (hydration data, props naming other articles) is
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
+import json
 import re
 from typing import AnyStr, NamedTuple
 
@@ -70,23 +75,52 @@ class Fragment(NamedTuple):
         return self.markup.encode("utf-8", "surrogatepass")
 
 
-def expand_hidden_markup(root: Node) -> list[Fragment]:
+def expand_hidden_markup(root: Node, variables: bool = False) -> list[Fragment]:
     """Parse markup kept as element text and put the elements in its place, keeping
-    document order.
+    document order; with ``variables`` (the page's bytes hold ``OEMBED_VARIABLE_MARKER``),
+    also the markup kept in Embed Privacy's script variables.
 
     Returns the wrappers added (``spans`` locates their elements inside the host's content).
     A second call finds nothing left to expand."""
     fragments: list[Fragment] = []
-    for node in root.css(HOLDERS_SELECTOR):
-        if not holds_markup_as_text(node):
-            continue
+    holders = root.css(f"{HOLDERS_SELECTOR}, {OEMBED_SCRIPTS}" if variables else HOLDERS_SELECTOR)
+    for node in holders:
         text = lead_text(node) or ""
-        if "<" not in text or not any(word in text for word in EMBED_WORDS):
+        markup = oembed_variable(text) if node.tag == "script" and not get(node, "type") else None
+        if markup is None:
+            if not holds_markup_as_text(node):
+                continue
+            markup = text
+        if "<" not in markup or not any(word in markup for word in EMBED_WORDS):
             continue
-        wrapper = _replace_text(node, text)
+        wrapper = _replace_text(node, markup)
         if wrapper is not None:
-            fragments.append(Fragment(wrapper, text))
+            fragments.append(Fragment(wrapper, markup))
     return fragments
+
+
+OEMBED_VARIABLE_MARKER = b"var _oembed_"
+OEMBED_SCRIPTS = 'script:not([type]):lexbor-contains("var _oembed_")'
+_OEMBED_VARIABLE = re.compile(r"\s*var _oembed_[0-9a-f]+ = '((?:[^'\\]|\\.)*+)';?\s*\Z", re.S)
+_SLASHED = re.compile(r"\\(.)", re.S)
+
+
+def oembed_variable(script: str) -> str | None:
+    """The embed markup of Embed Privacy's ``var _oembed_<md5> = '{"embed":"…"}';`` (PHP's
+    ``addslashes`` of the JSON undone, then the JSON read; its entities decoded when the
+    whole markup was encoded), or None for any other script."""
+    match = _OEMBED_VARIABLE.match(script)
+    if match is None:
+        return None
+    try:
+        value = json.loads(_SLASHED.sub(r"\1", match.group(1)))
+    except (ValueError, RecursionError):
+        return None
+    embed = value.get("embed") if isinstance(value, dict) else None
+    if not isinstance(embed, str):
+        return None
+    embed = embed.strip()
+    return html.unescape(embed) if embed.startswith("&lt;") else embed
 
 
 def _replace_text(host: Node, markup: str) -> Node | None:
