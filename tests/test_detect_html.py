@@ -831,6 +831,7 @@ def test_ids_above_int64_are_not_posts():
         "data-src-cmplz",  # Complianz
         "data-ep-src",  # Embed Privacy
         "src-consent",  # Borlabs Cookie
+        "data-iframely-url",  # Iframely's lazy frames (no src at all)
     ],
 )
 def test_embed_iframe_address_parked_by_a_consent_tool(parked: str) -> None:
@@ -1823,3 +1824,22 @@ def test_a_box_around_markup_kept_as_text_has_the_pages_bytes_as_its_raw(holder:
     (embed,) = find_posts(page.encode()).embeds
     assert embed.status_id == "1902045678923456790"
     assert page.encode()[embed.raw_start : embed.raw_end] == box.encode()
+
+
+def test_an_iframely_lazy_frame_names_the_post_in_its_address() -> None:
+    """Iframely's lazy frame has no ``src``: embed.js sets it from ``data-iframely-url``,
+    whose ``url=`` names the post."""
+    frame = (
+        '<iframe data-iframely-url="https://cdn.iframe.ly/api/iframe?app=1&amp;url=https%3A%2F'
+        '%2Ftwitter.com%2Fhafenamt%2Fstatus%2F1902045678923456790&amp;key=0a1b" data-img '
+        'allowfullscreen scrolling="no"></iframe>'
+    )
+    page = (
+        f"<html><body><article><p>Intro.</p><div>{frame}</div><p>Outro.</p></article></body></html>"
+    )
+    (embed,) = find_posts(page).embeds
+    assert (embed.method, embed.status_id, embed.handle) == (
+        "iframe",
+        "1902045678923456790",
+        "hafenamt",
+    )

@@ -232,10 +232,11 @@ def is_quoted_post(bq: Node) -> bool:
 def read_iframe(el: Node) -> Found | None:
     """Rendered embeds and third-party players whose address or attributes hold the post.
     Lazy loaders and consent tools park the address in an attribute of their own, named for
-    ``src`` (``data-cookieblock-src``, ``consent-original-src-_``, ``data-src-cmplz``)."""
+    ``src`` (``data-cookieblock-src``, ``consent-original-src-_``, ``data-src-cmplz``) or as
+    an address (Iframely's lazy ``data-iframely-url``)."""
     status_id = attribute_id(el)
     handle = None
-    parked = [name for name, _ in attribute_items(el) if "src" in name and name != "srcdoc"]
+    parked = [name for name, _ in attribute_items(el) if _parks_address(name)]
     for name in dict.fromkeys(["src", "data-src", "data-lazy-src", "data-url", *parked]):
         address = get(el, name) or ""
         if not address or "tweet_button" in address or "follow_button" in address:
@@ -252,6 +253,13 @@ def read_iframe(el: Node) -> Found | None:
         found.author = title[0]
         found.text, found.media = split_media(clean_text(title[1]))
     return found
+
+
+def _parks_address(name: str) -> bool:
+    """An attribute a lazy loader or consent tool keeps a frame's address in."""
+    return ("src" in name and name != "srcdoc") or (
+        name.startswith("data-") and name.endswith("url")
+    )
 
 
 # Frames that relay an embed under their own address (Medium's ``/media/<hash>``, Embedly):
