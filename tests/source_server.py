@@ -2,7 +2,8 @@
 
 Documents are served by path, with their own headers and ETag (answering 304 to a matching
 ``If-None-Match``); a path may map to a function that builds the document on request (deep
-or endless sitemap indexes). Every request is logged with its arrival time.
+or endless sitemap indexes). Every request is logged with its arrival time, and the time
+its answer's last byte was sent.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ class Hit:
     path: str
     headers: dict[str, str]
     at: float  # time.monotonic() when the request arrived
+    # time.monotonic() just before the answer's last byte was written, set once it is (a
+    # client can have read the whole answer no earlier than this)
+    last_byte_at: list[float] = field(default_factory=list, compare=False)
 
 
 Builder = Callable[[str], Document | None]
@@ -86,9 +90,9 @@ def _handler(site: SourceSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
-            site.record(
-                Hit(path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
-            )
+            hit = Hit(path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+            site.record(hit)
+            self.hit = hit
             document = site.document(path)
             if document is None:
                 self._answer(404, {"Content-Type": "text/plain"}, b"not found")
@@ -112,9 +116,12 @@ def _handler(site: SourceSite) -> type[BaseHTTPRequestHandler]:
             if status == 304:
                 return
             if not drip:
+                self.hit.last_byte_at.append(time.monotonic())
                 self.wfile.write(body)
                 return
-            for byte in body:
+            for n, byte in enumerate(body, 1):
+                if n == len(body):
+                    self.hit.last_byte_at.append(time.monotonic())
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
                 time.sleep(drip)

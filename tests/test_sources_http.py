@@ -181,6 +181,25 @@ def test_children_are_requested_no_faster_than_the_per_host_delay(site, db_path)
     assert len(queued(db_path)) == 5
 
 
+def test_the_delay_is_counted_from_the_end_of_each_answer(site, db_path):
+    """Answers slower than the delay: a gap kept from one request to the next would already
+    have passed when each answer ends, and the next request would follow at once. The server
+    must see the whole delay between the last byte of one answer and the next request."""
+    delay = 0.3
+    paths = [f"/c{i}.xml" for i in range(3)]
+    # One byte every 5 ms: each answer takes about a second, more than three times the delay.
+    site.documents["/index.xml"] = Document(index(site, *paths), XML, drip=0.005)
+    for i, path in enumerate(paths):
+        site.documents[path] = Document(urlset(site, f"/p{i}"), XML, drip=0.005)
+    poll(db_path, Source("map", "sitemap", site.url("/index.xml")), delay=delay)
+    hits = list(site.hits)
+    assert [hit.path for hit in hits] == ["/index.xml", *paths]
+    assert all(hit.last_byte_at for hit in hits)  # every answer was sent whole
+    gaps = [after.at - before.last_byte_at[0] for before, after in itertools.pairwise(hits)]
+    assert all(gap >= delay for gap in gaps), gaps
+    assert len(queued(db_path)) == 3
+
+
 def test_sigterm_stops_a_long_walk_promptly(site, tmp_path, db_path):
     """A real ``archive worker``: 100 children at 1 s per host; SIGTERM once the fourth is
     asked for, so the first three were read whole (the walk asks for one child at a time:
