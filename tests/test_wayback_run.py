@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,23 @@ def test_an_unreachable_wayback_is_a_failed_lookup_not_a_crash(http):
     assert lookup.error
 
 
+def test_at_most_three_captures_are_fetched_per_lookup(wayback, http):
+    """Captures that do not hold the post (here, each of another post) are passed over for
+    the next, oldest first, at most three: a fourth, a fifth and their bytes are not asked."""
+    other = "1763000000000000099"
+    for day in range(1, 6):
+        wayback.add(f"202401{day:02d}000000", PAGE_ORIGINAL, page(f"Day {day}", other), "text/html")
+    lookup, reply = look_up(http.get, wayback.url, POST, HANDLE)
+    assert lookup.snapshot is None and reply is None
+    assert wayback.replay_hits == [PAGE_ORIGINAL] * 3
+    assert len(json.loads(lookup.captures)) == 5  # all listed, three fetched
+
+
+def _days_between(earlier: str, later: str) -> float:
+    start, end = (datetime.fromisoformat(t.replace("Z", "+00:00")) for t in (earlier, later))
+    return (end - start).total_seconds() / 86400
+
+
 def test_a_capture_whose_replay_is_garbage_is_skipped(wayback, http):
     wayback.add("20240101000000", SYN_ORIGINAL, b"\x00\x01 not json", "application/json")
     lookup, _ = look_up(http.get, wayback.url, POST, HANDLE)
@@ -167,6 +185,8 @@ def test_snapshot_of_a_deleted_post_keeps_its_earlier_capture_once(
     queries = len(wayback.cdx_hits)
     assert run_cli("snapshot", POST).exit_code == 0
     assert len(wayback.cdx_hits) == queries  # at most one lookup per post per 30 days
+    [lookup] = rows(db_path, "select looked_up_at, next_lookup_at from wayback_lookups")
+    assert _days_between(lookup["looked_up_at"], lookup["next_lookup_at"]) == 30
 
 
 def test_never_asks_nothing_and_always_asks_for_live_posts(
@@ -197,6 +217,11 @@ def test_a_failed_lookup_loses_nothing_and_says_so(
     assert "1 lookup(s) failed" in result.output
     [lookup] = rows(db_path, "select * from wayback_lookups")
     assert "HTTP 503" in lookup["error"]
+    # Tried again a day later, not in 30 days; and not before.
+    assert _days_between(lookup["looked_up_at"], lookup["next_lookup_at"]) == 1
+    queries = len(wayback.cdx_hits)
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert len(wayback.cdx_hits) == queries
     assert rows(db_path, "select status from posts") == [{"status": "deleted"}]
 
 
