@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import zipfile
 
+import pytest
 import sqlite_utils
 from fake_x import FakeX
 from warcio.archiveiterator import ArchiveIterator
@@ -207,9 +208,17 @@ def test_a_media_failure_is_recorded_and_never_fails_the_check(
     result = run_cli("snapshot", POST)
     assert result.exit_code == 0, result.output
     assert rows(db_path, "select status from posts")[0]["status"] == "live"
+    assert "0 media kept (2 failed)" in result.output
     media = {m["kind"]: m for m in rows(db_path, "select * from media")}
     assert "HTTP 404" in media["photo"]["error"]
     assert "max_bytes" in media["video"]["error"] and media["video"]["record_id"] is None
+    # A failed URL is not fetched again: a second run asks for neither, and adds no row.
+    hits = len(httpserver.log)
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    assert "media kept" not in result.output
+    assert not any("/media/" in str(r.url) or "/v/" in str(r.url) for r, _ in httpserver.log[hits:])
+    assert len(rows(db_path, "select * from media")) == 2
 
 
 def test_media_photos_only(run_cli, httpserver, config_file, db_path):
@@ -223,6 +232,28 @@ def test_media_photos_only(run_cli, httpserver, config_file, db_path):
     )
     assert run_cli("snapshot", POST).exit_code == 0
     assert [m["kind"] for m in rows(db_path, "select kind from media")] == ["photo"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("[archive]\nevidence = false\n", ""), ("", 'media = "none"\n')],
+    ids=["evidence-off", "media-none"],
+)
+def test_no_media_are_fetched_when_none_are_kept(
+    run_cli, httpserver, config_file, db_path, before, after
+):
+    """``[archive] evidence = false`` keeps hashes only, and ``[snapshot] media = "none"``
+    keeps no media: neither asks for a photo or a video, nor adds a ``media`` row."""
+    fake = FakeX(httpserver)
+    config_file.write_text(before + fake.config_text(after), encoding="utf-8")
+    media_post(fake, httpserver)
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    assert "1 live" in result.output and "media kept" not in result.output
+    assert not any("/media/" in str(r.url) or "/v/" in str(r.url) for r, _ in httpserver.log)
+    assert rows(db_path, "select count(*) as n from media") == [{"n": 0}]
+    kept = rows(db_path, "select count(*) as n from records")[0]["n"]
+    assert kept == (0 if before else 1)  # evidence off: not even the provider's reply
 
 
 def test_a_changed_byte_in_an_unreferenced_revisit_fails_verify(
