@@ -89,6 +89,41 @@ def test_a_kept_photo_is_only_ever_an_image(ds) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("content_type", "body", "served"),
+    [
+        ("image/jpeg", JPEG, True),
+        ("image/jpeg", b"<html><script>alert(1)</script></html>", False),
+        ("image/png", JPEG, False),
+        ("image/webp", b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00", True),
+        ("image/webp", b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00", False),
+    ],
+    ids=["jpeg", "html-as-jpeg", "jpeg-as-png", "webp", "wav-as-webp"],
+)
+def test_a_photo_is_served_only_when_its_bytes_begin_as_its_type(
+    run_cli, httpserver, config_file, db_path, content_type, body, served
+) -> None:
+    """The row's type is what the server said; the bytes must begin as that type does (a
+    WebP file: ``RIFF``, a size, ``WEBP``), or the route refuses them."""
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text('media = "photos"\n'), encoding="utf-8")
+    media_post(fake, httpserver)
+    httpserver.expect_request("/media/photo.jpg").respond_with_response(
+        Response(body, content_type=content_type)
+    )
+    assert run_cli("snapshot", POST).exit_code == 0
+    register_plugin()
+    ds = Datasette([str(db_path)])
+    (media,) = get(ds, "/archive/media.json?_shape=objects").json()["rows"]
+    assert media["error"] is None and media["content_type"] == content_type  # kept as served
+    photo = get(ds, f"/-/archiver/media/archive/{media['id']}")
+    if served:
+        assert photo.status_code == 200 and photo.content == body
+        assert photo.headers["content-type"] == content_type
+    else:
+        assert photo.status_code == 404 and body not in photo.content
+
+
 def test_the_post_card_downloads_its_evidence_as_a_wacz(ds) -> None:
     card = get(ds, f"/archive/posts/{POST}").text
     assert f"/-/archiver/wacz/archive/{POST}" in card and "download evidence (WACZ)" in card

@@ -13,6 +13,7 @@ import asyncio
 import mimetypes
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,14 @@ from ..urls import parse_post_ref
 
 ROUTES_PREFIX = "/-/archiver"
 WARC_DIR_ENV = "ARCHIVER_WARC_DIR"  # set by ``archive serve`` from ``[archive] warc_dir``
-# Magic numbers of the image types a kept photo may be served as.
-IMAGE_MAGIC = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/gif": (b"GIF87a", b"GIF89a"),
-    "image/webp": (b"RIFF",),
+# The image types a kept photo may be served as, each with the test of its first bytes (a
+# WebP file is a RIFF container: ``RIFF``, its size, then ``WEBP``; ``RIFF`` alone also
+# begins a WAV or an AVI file).
+IMAGE_MAGIC: dict[str, Callable[[bytes], bool]] = {
+    "image/jpeg": lambda data: data.startswith(b"\xff\xd8\xff"),
+    "image/png": lambda data: data.startswith(b"\x89PNG\r\n\x1a\n"),
+    "image/gif": lambda data: data.startswith((b"GIF87a", b"GIF89a")),
+    "image/webp": lambda data: data[:4] == b"RIFF" and data[8:12] == b"WEBP",
 }
 INERT = {
     "X-Content-Type-Options": "nosniff",
@@ -156,7 +159,7 @@ async def media_photo(request: Any, datasette: Any) -> Response:
         stored = await _read(datasette, db, row)
     except RecordError:
         return not_found("the photo's record cannot be read")
-    looks_right = stored.payload.startswith(IMAGE_MAGIC[kind])
+    looks_right = IMAGE_MAGIC[kind](stored.payload)
     if stored.payload_sha256 != row["sha256"] or not looks_right:
         return not_found("the kept bytes are not that image")
     return Response(stored.payload, status=200, headers=dict(INERT), content_type=kind)
