@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -186,6 +187,46 @@ def test_daemon_records_deletion_and_stops_cleanly_on_sigterm(site, db_path, tmp
             process.kill()
     assert query(db_path, "select state from worker_runs")[-1]["state"] == "stopped"
     assert "database is locked" not in process.stderr.read()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_running_worker_answers_ctrl_c_and_sigterm_alike_with_exit_0(tmp_path, db_path, stop):
+    """Every other command ends on Ctrl-C with exit 130 and on SIGTERM with 143; a running
+    worker finishes what it has in hand and exits 0 on either, its run recorded as stopped."""
+    (tmp_path / "urls.txt").write_text("", encoding="utf-8")
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        '[snapshot]\nsyndication_url = "http://127.0.0.1:1/"\n'
+        f'[[sources]]\nname = "list"\ntype = "urls"\npath = "{tmp_path / "urls.txt"}"\n',
+        encoding="utf-8",
+    )
+    process = start_worker(config, db_path)
+    started = threading.Event()
+    lines: list[str] = []
+
+    def read() -> None:  # the log, until the worker says it runs (its handlers are set)
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line)
+            if "worker started" in line:
+                started.set()
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert started.wait(120), "".join(lines)
+        reader.join(120)
+        process.send_signal(stop)
+        _, rest = process.communicate(timeout=120)  # a hang guard
+    finally:
+        if process.poll() is None:
+            process.kill()
+    stderr = "".join(lines) + rest
+    assert process.returncode == 0, stderr
+    assert f"received {stop.name}" in stderr and "worker stopped" in stderr
+    assert "Traceback" not in stderr and "interrupted" not in stderr
+    assert query(db_path, "select state from worker_runs")[-1]["state"] == "stopped"
 
 
 def test_sigkill_then_restart_keeps_archive_consistent(site, db_path):
