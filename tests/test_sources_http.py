@@ -273,6 +273,37 @@ def test_sigterm_cuts_a_child_request_in_flight(site, tmp_path, db_path):
     assert "worker stopped" in stderr and site.url("/late") not in queued(db_path)
 
 
+@pytest.mark.parametrize(
+    ("stop", "code", "said"),
+    [(signal.SIGTERM, 143, []), (signal.SIGINT, 130, ["interrupted"])],
+    ids=["sigterm", "ctrl-c"],
+)
+def test_worker_once_ends_on_a_signal_as_any_command_does(
+    site, tmp_path, db_path, stop, code, said
+):
+    """``--once`` (for cron) installs no handlers of its own: a signal ends it at once as
+    it ends any command, the request in flight cut and nothing of it stored."""
+    site.documents["/slow.xml"] = Document(urlset(site, "/late"), XML, drip=0.5)
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        '[fetch]\nper_host_delay = "0s"\nretries = 0\ntimeout = "20s"\n'
+        f'[[sources]]\nname = "slow"\ntype = "sitemap"\nurl = "{site.url("/slow.xml")}"\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "archiver", "worker", "--once", "--config", str(config)]
+    process = subprocess.Popen([*command, "--db", str(db_path)], stderr=subprocess.PIPE, text=True)
+    try:
+        site.wait_for(lambda hits: any(h.path == "/slow.xml" for h in hits))
+        process.send_signal(stop)
+        _, stderr = process.communicate(timeout=120)  # a hang guard: the drip takes 60 s
+    finally:
+        process.kill()
+    assert process.returncode == code, stderr
+    assert stderr.strip().splitlines() == said
+    assert site.url("/late") not in queued(db_path)
+    assert rows(db_path, "select state from worker_runs") == [{"state": "stopped"}]
+
+
 def test_a_body_naming_a_local_file_is_data(site, db_path, tmp_path):
     secret = tmp_path / "local-feed.xml"
     secret.write_bytes(
