@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import zipfile
 
 import pytest
 from pages import embed_page
@@ -323,8 +324,15 @@ def test_an_archive_of_a_newer_version_is_read_but_never_written(run_cli, tmp_pa
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("select count(*) from scans").fetchone() == (1,)
     conn.close()
+    # Every command that only reads still reads it (README: stats, timemap, verify, export).
     assert run_cli("stats").exit_code == 0
     assert run_cli("verify").exit_code == 0
+    timemap = run_cli("timemap", "1763000000000000001")
+    assert timemap.exit_code == 0, timemap.output
+    assert 'rel="original"' in timemap.output
+    export = run_cli("export", "--wacz", str(tmp_path / "all.wacz"))
+    assert export.exit_code == 0, export.output
+    assert zipfile.is_zipfile(tmp_path / "all.wacz")
 
 
 def other_database(path) -> None:
