@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -301,3 +302,41 @@ def test_a_config_that_is_a_pipe_or_a_device_is_refused_at_once(tmp_path):
     big.write_bytes(b"# " + b"x" * 1_000_000 + b"\n")
     with pytest.raises(ConfigError, match=r"larger than 1,000,000 bytes"):
         load_config(big)
+
+
+def test_relative_paths_are_relative_to_the_directory_the_command_runs_in(httpserver, tmp_path):
+    """``db``, ``warc_dir`` and a ``urls`` source's file, written relative in a config kept
+    elsewhere, name files under the command's working directory, not under the config's."""
+    from pages import embed_page
+
+    httpserver.expect_request("/story").respond_with_data(embed_page(), content_type="text/html")
+    conf, run = tmp_path / "conf", tmp_path / "run"
+    for directory in (conf, run, conf / "data", run / "data"):
+        directory.mkdir()
+    (run / "urls.txt").write_text(httpserver.url_for("/story") + "\n", encoding="utf-8")
+    (conf / "urls.txt").write_text("", encoding="utf-8")  # the wrong one: lists nothing
+    config = conf / "config.toml"
+    config.write_text(
+        '[archive]\ndb = "data/archive.db"\nwarc_dir = "data/warc"\n'
+        '[fetch]\nretries = 0\nper_host_delay = "0s"\n'
+        '[snapshot]\nsyndication_url = "http://127.0.0.1:1/"\noembed_url = "http://127.0.0.1:1/"\n'
+        'wayback = "never"\n'
+        '[[sources]]\nname = "list"\ntype = "urls"\npath = "urls.txt"\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "archiver", "worker", "--once", "--config", str(config)],
+        cwd=run,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (conf / "data").iterdir()) == []
+    assert list((run / "data" / "warc").glob("*.warc.gz"))  # the page, kept as evidence
+    with sqlite3.connect(run / "data" / "archive.db") as db:
+        assert db.execute("select urls_seen, last_error from source_state").fetchall() == [
+            (1, None)
+        ]
+        assert db.execute("select count(*) from embeds").fetchone() == (1,)
+    db.close()
