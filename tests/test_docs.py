@@ -31,3 +31,16 @@ def test_quick_start_is_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (Path(__file__).parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_the_hostile_case_counts_in_the_readme_are_the_suites():
+    """The README's "How we know" counts the cases of ``tests/reliability/``: a case added
+    there and not here makes it say less than is tested, or, a case removed, more."""
+    from reliability import test_hostile_network as network
+    from reliability import test_hostile_providers as providers
+
+    said = " ".join(README.split())
+    # The bad answers, and those that only look bad; not the plain page they are set against.
+    behaviours = len(network.CASES) + len(network.GOOD_CASES) - ("/good" in network.GOOD_CASES)
+    assert f", {behaviours} hostile HTTP behaviours" in said
+    assert f", {2 * len(providers.CASES)} hostile provider replies" in said  # two providers each
