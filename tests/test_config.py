@@ -340,3 +340,44 @@ def test_relative_paths_are_relative_to_the_directory_the_command_runs_in(httpse
         ]
         assert db.execute("select count(*) from embeds").fetchone() == (1,)
     db.close()
+
+
+def test_the_defaults_the_readme_states_are_the_defaults():
+    """Each default the README gives, in its words, is the one a config without the key gets."""
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    hour, day = 3600.0, 86400.0
+    defaults = Config()
+    stated = {
+        "(default 1h, 6h, 1d, 7d, 30d, then every 30 days;": (
+            defaults.snapshot.recheck,
+            (hour, 6 * hour, day, 7 * day, 30 * day),
+        ),
+        "re-scans each article 1h, 6h, 1d and 3d after it was first seen": (
+            defaults.worker.rescan,
+            (hour, 6 * hour, day, 3 * day),
+        ),
+        "| `[worker] max_source_bytes` | 50 MB |": (defaults.worker.max_source_bytes, 50_000_000),
+        "| `[worker] sitemap_children_per_poll` | 100 |": (
+            defaults.worker.sitemap_children_per_poll,
+            100,
+        ),
+        "| `[fetch] per_host_delay` | 1 s |": (defaults.fetch.per_host_delay, 1.0),
+        "| `[fetch] timeout` | 20 s |": (defaults.fetch.timeout, 20.0),
+        "rolled at `[archive] warc_max_bytes` (1 GB)": (
+            defaults.warc_max_bytes,
+            1_000_000_000,
+        ),
+        "at most `[snapshot] max_media_bytes`, 50 MB": (
+            defaults.snapshot.max_media_bytes,
+            50_000_000,
+        ),
+        '(`[snapshot] wayback = "when-gone"`, the default;': (
+            defaults.snapshot.wayback,
+            "when-gone",
+        ),
+        "every [timestamp] interval (default 1d)": (defaults.timestamp.interval, day),
+        "default `http://127.0.0.1:8001`": (defaults.serve.base_url, "http://127.0.0.1:8001"),
+    }
+    for words, (value, expected) in stated.items():
+        assert words in readme, words
+        assert value == expected, words

@@ -10,6 +10,8 @@ from fake_x import TOMBSTONE_DELETED, FakeX, json_response, oembed_json, tweet_j
 from reliability import hostile as h
 from werkzeug import Response
 
+from archiver.config import Config
+
 POST = "1763000000000000001"
 
 
@@ -222,6 +224,13 @@ def test_ladder_schedules_next_checks():
     assert next_check("deleted", 9, True, ladder, now) == "2025-01-04T00:00:00Z"  # rarely
     assert next_check("removed", 9, True, ladder, now) == "2025-01-04T00:00:00Z"  # rarely too
     assert next_check("live", 5, False, ladder, now) == "2025-01-01T01:00:00Z"  # soon after a miss
+    # The default ladder: past it, every 30 days; a post X says is gone, every 90 days.
+    default = Config().snapshot.recheck
+    assert next_check("live", 9, True, default, now) == "2025-01-31T00:00:00Z"
+    assert next_check("unavailable", 9, True, default, now) == "2025-01-31T00:00:00Z"
+    for gone in ("deleted", "removed", "suspended", "protected"):
+        assert next_check(gone, 5, True, default, now) == "2025-01-31T00:00:00Z", gone
+        assert next_check(gone, 6, True, default, now) == "2025-04-01T00:00:00Z", gone
 
 
 def test_next_check_at_follows_the_configured_ladder(run_cli, httpserver, config_file, db_path):
