@@ -156,6 +156,18 @@ def test_once_discovers_scans_and_checks_from_every_source(site, db_path):
     assert "article scanned:" in result.stderr and "post checked:" in result.stderr
     run = query(db_path, "select * from worker_runs")[-1]
     assert run["state"] == "stopped" and run["articles_scanned"] == 3
+    # The heartbeat row, as `archive stats` shows it.
+    stats = subprocess.run(
+        [sys.executable, "-m", "archiver", "stats", "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert stats.returncode == 0, stats.stderr
+    assert (
+        f"worker: stopped (pid {run['pid']}, started {run['started_at']}, last beat "
+        f"{run['last_beat_at']}): 3 articles scanned, {run['posts_checked']} posts checked"
+    ) in stats.stdout
 
 
 def test_daemon_records_deletion_and_stops_cleanly_on_sigterm(site, db_path, tmp_path):
