@@ -242,12 +242,22 @@ def test_a_running_worker_answers_ctrl_c_and_sigterm_alike_with_exit_0(tmp_path,
 
 
 def test_sigkill_then_restart_keeps_archive_consistent(site, db_path):
+    """Each kill comes a while after the worker recorded its run, so it lands in its jobs (a
+    kill counted from the start could land, on a busy machine, before it had done anything)."""
     _, config = site
     for delay in (0.8, 1.5, 2.5):
         process = start_worker(config, db_path)
-        time.sleep(delay)
-        process.kill()
-        process.wait(timeout=10)
+        try:
+            wait_for(
+                lambda pid=process.pid: any(
+                    r["pid"] == pid and r["state"] == "running"
+                    for r in query(db_path, "select pid, state from worker_runs")
+                )
+            )
+            time.sleep(delay)
+        finally:
+            process.kill()
+            process.wait(timeout=10)
     result = run_once(config, db_path)
     assert result.returncode == 0, result.stderr
     db = sqlite_utils.Database(db_path)
@@ -261,6 +271,8 @@ def test_sigkill_then_restart_keeps_archive_consistent(site, db_path):
         == 0
     )
     assert all(statuses(db_path).get(p) == "live" for p in POSTS)
+    runs = [r["state"] for r in query(db_path, "select state from worker_runs order by id")]
+    assert runs == ["died", "died", "died", "stopped"]  # each killed while it ran
     # Every article has its embed: no half-written article.
     assert (
         db.execute(
