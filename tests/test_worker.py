@@ -128,6 +128,13 @@ def wait_for(predicate, timeout: float = 120.0) -> None:
     raise AssertionError("condition not reached in time")
 
 
+def wait_until_running(db_path: Path) -> None:
+    """Until a worker run's row says it is running (its lock and handlers are set)."""
+    wait_for(
+        lambda: any(r["state"] == "running" for r in query(db_path, "select * from worker_runs"))
+    )
+
+
 def query(db_path: Path, sql: str, params=()) -> list[dict]:
     if not db_path.exists():
         return []
@@ -289,11 +296,7 @@ def test_one_worker_per_archive_and_kill_9_does_not_block_a_restart(site, db_pat
     _, config = site
     first = start_worker(config, db_path)
     try:
-        wait_for(
-            lambda: any(
-                r["state"] == "running" for r in query(db_path, "select * from worker_runs")
-            )
-        )
+        wait_until_running(db_path)
         second = run_once(config, db_path)
         assert second.returncode == 1
         lines = second.stderr.strip().splitlines()
@@ -337,11 +340,7 @@ def test_stats_tells_a_killed_worker_from_a_running_one(site, db_path):
     _, config = site
     worker = start_worker(config, db_path)
     try:
-        wait_for(
-            lambda: any(
-                r["state"] == "running" for r in query(db_path, "select * from worker_runs")
-            )
-        )
+        wait_until_running(db_path)
         assert stats_worker_line().startswith(f"worker: running (pid {worker.pid}, ")
         running = stats_worker_json()
         assert (running["pid"], running["state"], running["running"]) == (

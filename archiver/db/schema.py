@@ -285,51 +285,40 @@ def comparable_sql(column: str) -> str:
     return f"lower(trim({expression}))"
 
 
-# ``post_changes`` as migration m008 left it (m001 and m008 create it; m012 replaces it).
-POST_CHANGES_BEFORE_EDITS_SQL = f"""
-select
-  posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
-  posts.status_changed_at, posts.text as live_text, embeds.text as embed_text,
-  case
-    when posts.status not in ('live', 'pending', 'text_only') then 'not live'
-    else 'text differs'
-  end as change,
-  articles.url as article_url, articles.title as article_title
-from posts
-join embeds on embeds.post_id = posts.id
-join articles on articles.id = embeds.article_id
-where posts.status not in ('live', 'pending', 'text_only', 'unavailable')
-   or (posts.status = 'live' and posts.last_checked_at is not null
-       and embeds.text is not null and posts.text is not null
-       and {comparable_sql("embeds.text")} != {comparable_sql("posts.text")})
-"""
-
 # The newest version X names for a post edited after the version it serves for the post's ID.
 NEWER_VERSION_SQL = (
     "(select newer_version_id from snapshots where snapshots.post_id = posts.id"
     " and newer_version_id is not null order by id desc limit 1)"
 )
 
-POST_CHANGES_SQL = f"""
+
+def post_changes_sql(edits: bool) -> str:
+    """The ``post_changes`` view: posts not live, or whose live text differs from what an
+    article showed; with ``edits`` (migration m012), also live posts X names a newer version
+    of (``edited``), and that version's ID. Without, as m001 and m008 create it."""
+    edited = f"    when {NEWER_VERSION_SQL} is not null then 'edited'\n" if edits else ""
+    newer = f",\n  {NEWER_VERSION_SQL} as newer_version_id" if edits else ""
+    edited_live = (
+        f"\n   or (posts.status = 'live' and {NEWER_VERSION_SQL} is not null)" if edits else ""
+    )
+    return f"""
 select
   posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
   posts.status_changed_at, posts.text as live_text, embeds.text as embed_text,
   case
     when posts.status not in ('live', 'pending', 'text_only') then 'not live'
-    when {NEWER_VERSION_SQL} is not null then 'edited'
-    else 'text differs'
+{edited}    else 'text differs'
   end as change,
-  articles.url as article_url, articles.title as article_title,
-  {NEWER_VERSION_SQL} as newer_version_id
+  articles.url as article_url, articles.title as article_title{newer}
 from posts
 join embeds on embeds.post_id = posts.id
 join articles on articles.id = embeds.article_id
-where posts.status not in ('live', 'pending', 'text_only', 'unavailable')
-   or (posts.status = 'live' and {NEWER_VERSION_SQL} is not null)
+where posts.status not in ('live', 'pending', 'text_only', 'unavailable'){edited_live}
    or (posts.status = 'live' and posts.last_checked_at is not null
        and embeds.text is not null and posts.text is not null
        and {comparable_sql("embeds.text")} != {comparable_sql("posts.text")})
 """
+
 
 VIEWS: dict[str, str] = {
     "post_provenance": """
@@ -344,7 +333,7 @@ join embeds on embeds.post_id = posts.id
 join articles on articles.id = embeds.article_id
 order by posts.id, embeds.first_seen_at
 """,
-    "post_changes": POST_CHANGES_BEFORE_EDITS_SQL,  # m001; m012 gives today's
+    "post_changes": post_changes_sql(edits=False),  # m001; m012 gives today's
 }
 
 
@@ -525,7 +514,7 @@ def m007_scans_by_record(db: sqlite_utils.Database) -> None:
 def m008_post_changes_compare_normalised(db: sqlite_utils.Database) -> None:
     """``post_changes`` compares texts the way they are normalised (``comparable_sql``):
     snapshots now keep X's text verbatim, zero-width joiners and no-break spaces included."""
-    db.create_view("post_changes", POST_CHANGES_BEFORE_EDITS_SQL, replace=True)
+    db.create_view("post_changes", post_changes_sql(edits=False), replace=True)
 
 
 @migrations()
@@ -558,4 +547,4 @@ def m012_snapshot_edits(db: sqlite_utils.Database) -> None:
     ``edited``. Older rows have neither."""
     db.execute('ALTER TABLE "snapshots" ADD COLUMN "edit_ids" TEXT')
     db.execute('ALTER TABLE "snapshots" ADD COLUMN "newer_version_id" TEXT')
-    db.create_view("post_changes", POST_CHANGES_SQL, replace=True)
+    db.create_view("post_changes", post_changes_sql(edits=True), replace=True)
