@@ -25,9 +25,10 @@ class _Cut(Exception):
     """The record is not all in the file; ``args[0]`` says what is missing."""
 
 
-def record_end(warc_file: str, offset: int, gzipped: bool) -> int:
+def record_end(warc_file: str, offset: int, gzipped: bool, label: str | None = None) -> int:
     """The offset where the record at ``offset`` ends (its separator or gzip member
-    included), or ``TargetError`` naming the offset when the file ends before it does."""
+    included), or ``TargetError`` naming the offset (and the file as ``label``, else its
+    path) when the file ends before it does."""
     try:
         with open(warc_file, "rb") as fh:
             fh.seek(offset)
@@ -39,7 +40,7 @@ def record_end(warc_file: str, offset: int, gzipped: bool) -> int:
             return offset + _record_size(head, os.fstat(fh.fileno()).st_size - offset)
     except _Cut as cut:
         raise TargetError(
-            f"{warc_file}: record at byte {offset} is truncated ({cut.args[0]})"
+            f"{label or warc_file}: record at byte {offset} is truncated ({cut.args[0]})"
         ) from None
 
 

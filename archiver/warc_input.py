@@ -135,14 +135,14 @@ def iter_raw_pages(path: str, counts: WarcCounts) -> Iterator[RawPage]:
         fh.seek(0)
         if gzipped and not holds_one_record(fh):
             raise TargetError(f"{path}: {ONE_STREAM}")
-        reading = _Reading(warc_file, gzipped)
+        reading = _Reading(warc_file, gzipped, label=path)
         try:
             yield from _pages(fh, reading, counts)
         except OSError as exc:  # FastWARC's parse and decompression errors
             at = 0
             if reading.last is not None:
                 between = reading.held is not None  # not inside a record (a disk's read error)
-                at = record_end(warc_file, reading.last, gzipped)
+                at = record_end(warc_file, reading.last, gzipped, path)
                 yield from _release(reading, counts, at)
                 if between and _only_padding(warc_file, at):  # blank bytes FastWARC took for
                     return  # the start of a record: the file ends with the last one
@@ -173,6 +173,7 @@ class _Reading:
 
     warc_file: str
     gzipped: bool
+    label: str  # the file as the user named it, for messages
     last: int | None = None
     held: RawPage | str | None = None
 
@@ -195,7 +196,7 @@ def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[RawP
         for record in ArchiveIterator(fh, parse_http=False, auto_decode="none"):
             offset = record.stream_pos
             if reading.gzipped and offset == reading.last:
-                raise TargetError(f"{reading.warc_file}: {SHARED_MEMBER.format(offset)}")
+                raise TargetError(f"{reading.label}: {SHARED_MEMBER.format(offset)}")
             yield from _release(reading, counts, offset)  # the record before ends here
             if _record_type(record) != "unknown" or reading.last is not None:
                 reading.last = offset
@@ -205,22 +206,22 @@ def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[RawP
                 reading.held = skip.args[0]
         if reading.last is None:  # no record at all: the caller says so
             return
-        end = record_end(reading.warc_file, reading.last, reading.gzipped)
+        end = record_end(reading.warc_file, reading.last, reading.gzipped, reading.label)
         yield from _release(reading, counts, end)  # none is held if none came since resuming
         after = past_empty_members(reading.warc_file, end) if reading.gzipped else end
         if after == end or reading.last < resumed or _only_padding(reading.warc_file, after):
-            _must_end_at(reading.warc_file, after)  # the file must hold the last record whole
+            _must_end_at(reading, after)  # the file must hold the last record whole
             return
         fh.seek(resumed := after)
 
 
-def _must_end_at(warc_file: str, end: int) -> None:
+def _must_end_at(reading: _Reading, end: int) -> None:
     """``TargetError`` unless the file ends at ``end`` (blank bytes aside): a record is cut
     there, or one FastWARC did not read begins there."""
-    size = os.path.getsize(warc_file)
-    if end < size and not _only_padding(warc_file, end):
+    size = os.path.getsize(reading.warc_file)
+    if end < size and not _only_padding(reading.warc_file, end):
         raise TargetError(
-            f"{warc_file}: record at byte {end} is truncated (the file ends"
+            f"{reading.label}: record at byte {end} is truncated (the file ends"
             f" {size - end:,} bytes into it)"
         )
 

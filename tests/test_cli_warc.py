@@ -508,3 +508,21 @@ def test_bytes_after_a_compressed_page_are_read_as_verify_reads_them(
     assert counts(db_path)["embeds"] == embeds
     result = run_cli("verify")
     assert result.exit_code == 0, result.output
+
+
+def test_a_warc_file_is_named_as_given_in_every_error(
+    tmp_path: Path, run_cli, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cut file was named by its absolute path, an unreadable one as the user wrote it."""
+    monkeypatch.chdir(tmp_path)
+    Path("notes.warc.gz").write_text("not an archive")
+    whole = write_warc(tmp_path / "w.warc.gz", mixed_records(100)).read_bytes()
+    Path("cut.warc.gz").write_bytes(whole[:-100])
+    Path("cut.warc").write_bytes(gzip.decompress(whole)[:-100])
+    result = run_cli("scan", "notes.warc.gz", "cut.warc.gz", "cut.warc")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert [line.split(":")[1].strip() for line in errors] == [
+        "notes.warc.gz",
+        "cut.warc.gz",
+        "cut.warc",
+    ]
