@@ -21,7 +21,6 @@ from archiver.snapshot.classify import (
     is_absent_check,
 )
 from archiver.snapshot.providers import (
-    _best_photo,
     network_failure,
     oembed_request,
     parse_oembed,
@@ -30,6 +29,7 @@ from archiver.snapshot.providers import (
     syndication_request,
 )
 from archiver.snapshot.result import ProviderResult, content_sha256
+from archiver.snapshot.syndication import _best_photo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "snapshot"
 JSON = "application/json; charset=utf-8"

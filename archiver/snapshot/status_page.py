@@ -22,7 +22,7 @@ from ..detect.dom import parse as parse_html
 from ..detect.text import parse_title
 from ..normalize import clean_text, strip_title_wrapper
 from ..urls import clean_handle, find_status
-from .providers import _failure, _http_failure, _not_found
+from .answers import failure, http_failure, not_found
 from .result import LIVE, OK, WRONG_SHAPE, ProviderResult
 
 STATUS_PAGE = "status_page"
@@ -36,13 +36,13 @@ def parse_status_page(http_status: int, content_type: str | None, body: bytes) -
     """The post a status page shows, as a ``live`` answer; a failure when it shows none."""
     p = STATUS_PAGE
     if http_status == 404:
-        return _not_found(p, body)
+        return not_found(p, body)
     if http_status != 200:
-        return _http_failure(p, http_status, content_type, body)
+        return http_failure(p, http_status, content_type, body)
     try:
         root = parse_html(body.decode("utf-8", "replace"))
     except ValueError as exc:
-        return _failure(p, 200, WRONG_SHAPE, f"not a readable HTML page ({exc})", body)
+        return failure(p, 200, WRONG_SHAPE, f"not a readable HTML page ({exc})", body)
     meta = _meta(root)
     found = find_status(meta.get("og:url", "") or _canonical(root))
     post_id, handle = found if found else (None, None)
@@ -57,7 +57,7 @@ def parse_status_page(http_status: int, content_type: str | None, body: bytes) -
     if not handle and og_title:
         handle = clean_handle(og_title.group("handle"))
     if not text:
-        return _failure(p, 200, WRONG_SHAPE, "page shows no post text (a script shell?)", body)
+        return failure(p, 200, WRONG_SHAPE, "page shows no post text (a script shell?)", body)
     return ProviderResult(
         p,
         200,
