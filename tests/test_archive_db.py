@@ -485,3 +485,21 @@ def test_a_read_only_directory_is_named_when_sqlite_cannot_write_there(tmp_path,
         new, sqlite3.OperationalError("unable to open database file")
     )
     assert problem == f"unable to open database file: the directory {tmp_path} is not writable"
+
+
+def test_newer_versions_are_found_by_an_index_of_the_snapshots_naming_one(db):
+    """``post_changes`` looks for a post's newer version once per row, and the ``edited``
+    query reads every snapshot naming one: both read an index of those snapshots alone, not
+    every snapshot of the post from the table, where ``newer_version_id`` comes after the
+    payload (on 400,000 snapshots of 5 KB the view took 4 times as long, 3 s)."""
+    from archiver.datasette.metadata import CANNED_QUERIES
+
+    def snapshot_reads(sql: str) -> list[str]:
+        plan = db.conn.execute(f"explain query plan {sql}").fetchall()
+        return [row[3] for row in plan if " snapshots " in f"{row[3]} "]
+
+    for sql in ("select * from post_changes", CANNED_QUERIES["edited"]["sql"]):
+        reads = snapshot_reads(sql)
+        assert reads and all("COVERING INDEX idx_snapshots_newer_version" in r for r in reads), (
+            reads
+        )
