@@ -461,3 +461,31 @@ def test_an_edit_is_recorded_when_x_serves_the_old_version(
     assert run_cli("snapshot", newer).exit_code == 0
     [post] = db_rows(db_path, "select status, text from posts where id = ?", [newer])
     assert (post["status"], post["text"]) == ("live", "The ferry leaves at one")
+
+
+def test_a_newer_version_named_again_after_an_oembed_snapshot_adds_none(
+    run_cli, httpserver, config_file, db_path
+):
+    """A snapshot is added when X first names a newer version, not each time an answer
+    names it again after a snapshot that says nothing of versions: the author renamed, an
+    oEmbed answer kept the new name; the next syndication answer, the same content naming
+    the same version, was a third snapshot of nothing new."""
+    newer = "1763000000000000999"
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    text, versions = "The ferry leaves at noon", {"edit_tweet_ids": [POST, newer]}
+    fake.syndication[POST] = [json_response(tweet_json(POST, text, edit_control=versions))]
+    assert run_cli("snapshot", POST).exit_code == 0
+    fake.syndication[POST] = [Response("", status=404)]
+    fake.oembed[POST] = [json_response(oembed_json(POST, text, name="Renamed"))]
+    assert run_cli("snapshot", POST).exit_code == 0
+    renamed = tweet_json(POST, text, name="Renamed", edit_control=versions)
+    fake.syndication[POST] = [json_response(renamed)]
+    assert run_cli("snapshot", POST).exit_code == 0
+    snaps = db_rows(db_path, "select provider, author_name, newer_version_id from snapshots")
+    assert [tuple(s.values()) for s in snaps] == [
+        ("syndication", "Test Person", newer),
+        ("oembed", "Renamed", None),
+    ]
+    checks = db_rows(db_path, "select provider, snapshot_id from checks order by id")
+    assert checks[-1] == {"provider": "syndication", "snapshot_id": 2}

@@ -106,19 +106,22 @@ def _snapshot_if_changed(
     """Add a snapshot when the content (or the proven status) changed since the latest one.
     Returns (the snapshot this check produced or confirmed, whether it is new)."""
     latest = conn.execute(
-        "select id, content_sha256, status, newer_version_id from snapshots where post_id = ?"
+        "select id, content_sha256, status from snapshots where post_id = ?"
         " and provider is not 'wayback' order by id desc limit 1",  # X's, not earlier captures
         (check.post_id,),
     ).fetchone()
     snapshot_id = latest[0] if latest else None
     # A newer version named for the first time is news (the post was edited) even when the
-    # version served for its ID is the same; an answer naming none (oEmbed) is not.
+    # version served for its ID is the same; an answer naming none (oEmbed) is not, nor one
+    # naming again the version an earlier snapshot named (one from oEmbed may be in between).
     newer = getattr(evidence, "newer_version_id", None)
     unchanged = latest is not None and (latest[1], latest[2]) == (
         check.content_sha256,
         check.status,
     )
-    if evidence is None or not check.conclusive or (unchanged and newer in (None, latest[3])):
+    if unchanged and newer is not None:
+        unchanged = newer == _newer_version_named(conn, check.post_id)
+    if evidence is None or not check.conclusive or unchanged:
         return snapshot_id, False
     urls = {id(answer): url for answer, url in check.answers}
     fields = evidence.snapshot_fields()
@@ -149,6 +152,16 @@ def _snapshot_if_changed(
         ),
     )
     return int(cursor.lastrowid or 0), True
+
+
+def _newer_version_named(conn: sqlite3.Connection, post_id: str) -> str | None:
+    """The newer version of the post X's snapshots last named (``NEWER_VERSION_SQL``)."""
+    row = conn.execute(
+        "select newer_version_id from snapshots where post_id = ? and newer_version_id is not"
+        " null and provider is not 'wayback' order by id desc limit 1",
+        (post_id,),
+    ).fetchone()
+    return row[0] if row else None
 
 
 def _update_post(conn: sqlite3.Connection, check: CheckRecord) -> None:
