@@ -10,6 +10,7 @@ import asyncio
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -480,3 +481,44 @@ def test_every_status_has_a_badge_colour_and_an_explanation():
         assert f"archiver-status-{status}" in plugin.status_badge(status)
     assert set(GONE) <= set(metadata.GONE_STATUSES)
     assert "X removed the post" in plugin.status_badge("removed")
+
+
+def test_a_post_edited_twice_is_listed_once_with_its_newest_version(tmp_path):
+    """The ``edited`` query names, for each article, the newest version X names, when it was
+    first named (as ``post_changes`` does): not a row for each version ever named, the
+    earlier ones no longer the newest."""
+    from archiver.datasette.metadata import CANNED_QUERIES
+    from archiver.db import open_database
+
+    post, first_edit, second_edit = "1901955510931214337", "1902100000000000009", "1902200000000003"
+    conn = open_database(tmp_path / "archive.db").conn
+    conn.execute("insert into articles (id, url, first_seen_at) values (1, 'https://a/1', 't')")
+    conn.execute(
+        "insert into posts (id, status, text, first_seen_at) values (?, 'live', 'Hi', 't')",
+        (post,),
+    )
+    conn.execute(
+        "insert into embeds (article_id, post_id, position, method, occurrence, text)"
+        " values (1, ?, 0, 'blockquote', 1, 'Hi')",
+        (post,),
+    )
+    for fetched_at, status, newer in [
+        ("2025-03-18T12:00:00Z", "live", None),
+        ("2025-03-19T12:00:00Z", "live", first_edit),
+        ("2025-03-20T12:00:00Z", "live", second_edit),
+        ("2025-03-21T12:00:00Z", "protected", None),
+        ("2025-03-22T12:00:00Z", "live", second_edit),
+    ]:
+        conn.execute(
+            "insert into snapshots (post_id, fetched_at, provider, status, text,"
+            " newer_version_id) values (?, ?, 'syndication', ?, 'Hi', ?)",
+            (post, fetched_at, status, newer),
+        )
+    conn.commit()
+    conn.row_factory = sqlite3.Row
+    found = [dict(r) for r in conn.execute(CANNED_QUERIES["edited"]["sql"])]
+    assert [(r["post_id"], r["newer_version_id"], r["edit_seen_at"]) for r in found] == [
+        (post, second_edit, "2025-03-20T12:00:00Z")
+    ]
+    [change] = conn.execute("select newer_version_id from post_changes").fetchall()
+    assert change[0] == second_edit

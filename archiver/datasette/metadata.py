@@ -345,10 +345,13 @@ order by latest.fetched_at desc, posts.id, articles.id, embeds.position
         "Live posts for which X names a newer version than the one their ID shows (X still "
         "serves the old version for it), with the articles that embed the old one.",
         f"""
-with edits as (
-  select post_id, newer_version_id, min(fetched_at) as edit_seen_at from snapshots
-  where newer_version_id is not null group by post_id, newer_version_id
-)
+with named as (
+  select post_id, newer_version_id,
+    min(fetched_at) over (partition by post_id, newer_version_id) as edit_seen_at,
+    row_number() over (partition by post_id order by id desc) as n
+  from snapshots where newer_version_id is not null
+),
+edits as (select post_id, newer_version_id, edit_seen_at from named where n = 1)
 select
   {_POST_CARD_SQL}, edits.newer_version_id, edits.edit_seen_at, posts.text as live_text,
   embeds.text as shown_text, articles.title as article_title, articles.url as article_url,
@@ -358,7 +361,7 @@ join edits on edits.post_id = posts.id
 join embeds on embeds.post_id = posts.id
 join articles on articles.id = embeds.article_id
 where posts.status = 'live'
-order by edits.edit_seen_at desc, posts.id, edits.newer_version_id, articles.id, embeds.position
+order by edits.edit_seen_at desc, posts.id, articles.id, embeds.position
 """,
     ),
     "most_embedded": _query(
