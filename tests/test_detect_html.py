@@ -793,12 +793,23 @@ def test_share_link_naming_a_post_is_not_a_sighting():
         "</amp-social-share>",
         '<div class="share-tweet" data-tweet-id="20"></div>',
         '<span class="follow-author" data-url="https://x.com/jack/status/20"></span>',
+        '<button class="shareBtn" data-tweet-id="20"></button>',
     ],
 )
 def test_share_and_follow_controls_naming_a_post_are_not_embeds(control):
     """What a share or follow control names is shared or followed, not shown on the page."""
     page = f"<html><body><article><p>Intro.</p>{control}<p>After.</p></article></body></html>"
     assert find_posts(page.encode()).embeds == []
+
+
+@pytest.mark.parametrize("cls", ["shareable-embed", "followers-pick", "intentional"])
+def test_a_placeholder_whose_class_only_holds_share_or_follow_is_an_embed(cls):
+    """Share and follow controls are told by a word of their class, not by its letters."""
+    page = (
+        f'<html><body><article><p>Intro.</p><div class="{cls}" data-tweet-id="20"></div>'
+        "<p>After.</p></article></body></html>"
+    )
+    assert [embed.status_id for embed in find_posts(page.encode()).embeds] == ["20"]
 
 
 @pytest.mark.parametrize(

@@ -748,7 +748,9 @@ def unmarked(el: Node) -> bool:
 # Share and follow controls: what they name is shared or followed, not shown
 # (``<amp-social-share type="twitter" data-param-url=STATUS>``, a ``share-tweet`` button).
 SHARE_TAGS = frozenset({"amp-social-share"})
-SHARE_CONTROL = re.compile(r"share|follow|intent", re.I)
+# As a word of a class (``share-tweet``, ``shareBtn``, ``twitter-follow-button``), not a
+# part of one (``shareable``, ``followers``).
+SHARE_CONTROL = re.compile(r"(?<![A-Za-z])(?:[Ss]hare|[Ff]ollow|[Ii]ntent)(?![a-z])")
 
 
 def judge_placeholder(el: Node, tag: str, cls: str) -> Found | None:
