@@ -29,6 +29,9 @@ ID is expected, a status URL is accepted too (``id_or_url``).
 An accepted element takes its whole subtree, so a wrapper, the blockquote inside it and the
 iframe it became are one embed. Status links elsewhere, and status URLs written in the
 prose, are ``link`` sightings.
+
+The judges of link cards are in ``cards``, those of addresses left as text in ``bare_urls``,
+the reads they share in ``found``; ``merging`` makes one embed of the items that are one.
 """
 
 from __future__ import annotations
@@ -36,28 +39,39 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections import Counter
 from contextvars import ContextVar
-from dataclasses import dataclass
 
-from ..normalize import clean_text, comparable, is_truncated, split_media
+from ..normalize import clean_text, split_media
 from ..urls import (
     bare_status,
     canonical_id,
     clean_handle,
     find_status,
     iter_statuses,
-    parse_post_ref,
-    valid_id,
+)
+from .bare_urls import (
+    alone_on_its_line,
+    bare_url_line,
+    block_shortcode,
+    is_bare_url_block,
+    linked_embed_shortcode,
+    small_enough,
 )
 from .candidates import candidates, is_x_figure
+from .cards import (
+    EMBED_LINK,
+    embed_container,
+    read_card,
+    read_embed_link,
+    read_embedly_blockquote,
+    read_preview_card,
+)
 from .dom import (
     AncestorCount,
     Node,
     ancestors,
     attribute_items,
     attribute_values,
-    css_name,
     descendants,
     elements,
     get,
@@ -66,21 +80,28 @@ from .dom import (
     parse_fragment,
     tail_text,
 )
-from .flatten import BLOCK_TAGS, INVISIBLE, flatten
+from .flatten import BLOCK_TAGS, INVISIBLE
+from .found import (
+    Found,
+    attribute_id,
+    attribute_status,
+    classes,
+    handle_for,
+    id_or_url,
+    parent_id,
+    text_of,
+)
 from .hidden import attribute_markup, expand_hidden_markup
+from .merging import ParserCopies, merge_rendered_pairs
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
 from .prefilter import ALL_SEARCHES, PageHints
 from .signature import split_signature
-from .spans import START, attributes, iter_tags
 from .text import (
     SIGHTING_LINES_FACTOR,
     SIGHTING_LINES_MIN,
-    find_shortcodes,
-    find_text_embeds,
-    may_hold_shortcode,
     parse_title,
 )
-from .tree import ID_ATTRS, status_links, subtree_ids, text_content
+from .tree import ID_ATTRS, status_links, subtree_ids
 
 # twttr.widgets.createTweet("ID", element): a post rendered by script, no markup at all.
 CREATE_TWEET_RE = re.compile(r"createTweet\(\s*['\"](0*[0-9]{1,19})['\"]")
@@ -93,64 +114,6 @@ SKIP_ATTRS = frozenset({"href", "class", "id", "style"})
 MAX_HIDDEN_DEPTH = 8
 MAX_CANDIDATE_NESTING = 16  # real pages: at most 4
 _HIDDEN_DEPTH: ContextVar[int] = ContextVar("hidden_markup_depth", default=0)
-# A generic container bigger than this is a page region, not a post.
-MAX_CONTAINER_TEXT = 3000
-MAX_CONTAINER_ELEMENTS = 250
-
-
-@dataclass
-class Found:
-    """An element judged to be an embed, before positions are assigned."""
-
-    element: Node
-    method: str
-    status_id: str | None
-    handle: str | None = None
-    author: str | None = None
-    text: str | None = None
-    date: str | None = None
-    media: tuple[str, ...] = ()
-    date_text: str | None = None
-    raw: str | None = None  # a sighting in the prose: its text (no markup of its own)
-    # Elements of the same embed merged into this one (``merge_rendered_pairs``).
-    companions: tuple[Node, ...] = ()
-
-
-def _parent_id(el: Node) -> int | None:
-    parent = el.parent
-    return parent.mem_id if parent is not None else None
-
-
-def classes(el: Node) -> set[str]:
-    return set((get(el, "class") or "").split())
-
-
-def id_or_url(value: str | None) -> tuple[str, str | None] | None:
-    """An attribute where a post ID is expected: the ID, or any status URL form (AMP pages
-    and some CMSs write the whole URL), read by the same parser as every other address."""
-    value = (value or "").strip()
-    if not value or value[0] in "{[<":  # JSON or markup: not an address
-        return None
-    return parse_post_ref(value) if valid_id(value) or bare_status(value) else None
-
-
-def attribute_status(el: Node, names: tuple[str, ...] = ID_ATTRS) -> tuple[str, str | None] | None:
-    """(id, handle) named by the first ID attribute that holds an ID or a status URL."""
-    for name in names:
-        status = id_or_url(get(el, name))
-        if status:
-            return status
-    return None
-
-
-def attribute_id(el: Node, names: tuple[str, ...] = ID_ATTRS) -> str | None:
-    status = attribute_status(el, names)
-    return status[0] if status else None
-
-
-def text_of(el: Node) -> str:
-    """Visible text of an element, ``<br>`` and block boundaries as newlines."""
-    return flatten(el)
 
 
 def embed_language(bq: Node) -> str | None:
@@ -169,7 +132,7 @@ def read_blockquote(bq: Node) -> Found:
     or links in the text), then the last status link anywhere, then ID attributes.
     """
     links = status_links(bq)
-    direct = [link for link in links if _parent_id(link[0]) == bq.mem_id]
+    direct = [link for link in links if parent_id(link[0]) == bq.mem_id]
     chosen = (direct or links)[-1] if links else None
     named = (chosen[1], chosen[2]) if chosen else attribute_status(bq, MARKED_ID_ATTRS)
     status_id, handle = named or find_status(get(bq, "cite") or "") or (None, None)
@@ -310,163 +273,6 @@ def read_data_attrs(el: Node) -> Found | None:
     )
 
 
-def in_part(el: Node, card: Node, words: tuple[str, ...]) -> bool:
-    """True when ``el`` sits in a part of ``card`` whose class names one of ``words``."""
-    for node in [el, *ancestors(el)]:
-        if node.mem_id == card.mem_id:
-            return False
-        cls = (get(node, "class") or "").lower()
-        if any(word in cls for word in words):
-            return True
-    return False
-
-
-CARD_ASIDES = ("quoted", "in-reply-to", "inreplyto", "reply-to", "parent")
-
-
-def read_card(el: Node) -> Found | None:
-    """react-tweet: the post's own status link is the created-at link around its ``<time>``;
-    without one, the link repeated most. In-reply-to links and the quoted post (parts of the
-    card whose class says so) never name the card's post."""
-    links = [link for link in status_links(el) if not in_part(link[0], el, CARD_ASIDES)]
-    if not links:
-        return None
-    timed = [link for link in links if link[0].css_first("time") is not None]
-    if timed:
-        anchor, status_id, handle = timed[0]
-    else:
-        counts = Counter(post_id for _, post_id, _ in links)
-        status_id = max(counts, key=lambda k: (counts[k], -[i for _, i, _ in links].index(k)))
-        anchor, handle = None, next((h for _, i, h in links if i == status_id and h), None)
-    body = [p for p in descendants(el, "p[lang], div[lang]") if not in_part(p, el, CARD_ASIDES)]
-    text, media = split_media(clean_text(text_of(body[0]))) if body else ("", ())
-    names = [
-        (get(s, "title") or "")
-        for s in descendants(el, "span[title]")
-        if not in_part(s, el, CARD_ASIDES) and not (get(s, "title") or "").startswith("@")
-    ]
-    stamp = anchor.css_first("time") if anchor is not None else None
-    date = (get(stamp, "datetime") or "")[:10] if stamp is not None else ""
-    return Found(
-        el,
-        "card",
-        status_id,
-        handle=handle,
-        author=clean_text(names[0]) or None if names else None,
-        text=text or None,
-        date=date if re.fullmatch(r"\d{4}-\d\d-\d\d", date) else None,
-        media=media,
-    )
-
-
-def small_enough(el: Node) -> bool:
-    for count, _ in enumerate(el.traverse(), 1):
-        if count > MAX_CONTAINER_ELEMENTS:
-            return False
-    return len(text_content(el)) <= MAX_CONTAINER_TEXT
-
-
-def is_bare_url_block(el: Node) -> str | None:
-    """A block whose whole content is one status URL (plain or linked), or one empty link to
-    a status (a stub a script fills in): a failed or pending auto-embed."""
-    if el.tag not in BLOCK_TAGS:
-        return None
-    children = kids(el, at_most=2)
-    if len(children) > 1:
-        return None
-    only = children[0] if children else None
-    if only is not None and (only.tag != "a" or (tail_text(only) or "").strip()):
-        return None
-    text = text_content(el)
-    if only is not None and not text.strip() and only.first_child is None:
-        status = find_status(get(only, "href") or "")
-        return status[0] if status else None
-    status = bare_status(text)
-    if status and only is not None and get(only, "href"):
-        # The link must lead where its text says (a status URL as the text of a link to a
-        # video is a joke in a comment, not a failed embed).
-        target = find_status(get(only, "href") or "")
-        return status[0] if target and target[0] == status[0] else None
-    return status[0] if status else None
-
-
-def alone_on_its_line(link: Node) -> str | None:
-    """The post a link names when it is a failed auto-embed on a line of its own inside a
-    block: its label is its own status URL, and ``<br>`` or the block's edge (one of them a
-    ``<br>``) on each side, with only spaces between. WordPress embeds a URL typed on its own
-    line; when that fails it leaves the URL as a link, and ``wpautop`` turns the single line
-    breaks around it into ``<br />`` (blank lines make a block: ``is_bare_url_block``)."""
-    parent = link.parent
-    if parent is None or parent.tag not in BLOCK_TAGS:
-        return None
-    edges = [_line_edge(link.prev, "prev"), _line_edge(link.next, "next")]
-    if None in edges or "br" not in edges:
-        return None
-    status = bare_status(text_content(link))
-    target = find_status(get(link, "href") or "")
-    return status[0] if status and target and target[0] == status[0] else None
-
-
-def _line_edge(node: Node | None, step: str) -> str | None:
-    """What ends a link's line on one side: ``"br"``, ``"block"`` (the block's edge), or
-    None when anything but spaces and comments comes first."""
-    while node is not None:
-        if node.is_element_node:
-            return "br" if node.tag == "br" else None
-        if node.is_text_node and (node.text_content or "").strip():
-            return None
-        node = getattr(node, step)
-    return "block"
-
-
-MAX_BLOCK_NODES = 200  # child nodes of a block read for its lines: a paragraph has a few
-
-
-def block_lines(el: Node) -> tuple[list[tuple[str, bool]], int]:
-    """A block's own lines, split at its ``<br>`` children: (text of the line's text
-    nodes, True when nothing but text and comments stands on it), and how many ``<br>``
-    split them. Text inside child elements is not read."""
-    lines: list[tuple[str, bool]] = []
-    parts: list[str] = []
-    pure, breaks = True, 0
-    node, seen = el.first_child, 0
-    while node is not None and seen < MAX_BLOCK_NODES:
-        if node.is_text_node:
-            parts.append(node.text_content or "")
-        elif node.is_element_node and node.tag == "br":
-            lines.append(("".join(parts), pure))
-            parts, pure, breaks = [], True, breaks + 1
-        elif node.is_element_node:
-            pure = False
-        node, seen = node.next, seen + 1
-    lines.append(("".join(parts), pure))
-    return lines, breaks
-
-
-def bare_url_line(el: Node) -> str | None:
-    """The post of a status URL typed as plain text on a line of its own inside a block,
-    between ``<br>`` (or a ``<br>`` and the block's edge): WordPress's failed auto-embed after
-    ``wpautop``, like its linked form (``alone_on_its_line``). One such line in the block;
-    several are a list of sources."""
-    lines, breaks = block_lines(el)
-    if not breaks:
-        return None
-    found = [
-        status[0]
-        for text, pure in lines
-        if pure and "/status" in text and (status := bare_status(text))
-    ]
-    return found[0] if len(found) == 1 else None
-
-
-def block_shortcode(el: Node) -> tuple[str, str | None] | None:
-    """(status id, handle) of the one tweet shortcode written in a block's own text (on any
-    of its lines: a shortcode the site no longer renders, left in its paragraph)."""
-    texts = [text for text, _ in block_lines(el)[0] if may_hold_shortcode(text)]
-    shortcodes = [code for text in texts for code in find_shortcodes(text)]
-    return shortcodes[0] if len(shortcodes) == 1 else None
-
-
 def read_create_tweet(script: Node) -> Found | None:
     """``twttr.widgets.createTweet("ID", …)`` in an inline script: one embed per call."""
     match = CREATE_TWEET_RE.search(lead_text(script) or "")
@@ -603,120 +409,6 @@ def judge_link(el: Node, cls: str) -> Found | None:
     return from_container(container, "placeholder", [status[0]])
 
 
-# WordPress's ``[embed]URL[/embed]`` (``[embed width=…]``) around a link: the shortcode's URL
-# made a link by a filter that links URLs in the text (``make_clickable``, a CMS's importer).
-EMBED_OPENING = re.compile(r"\[embed(?:\s[^\[\]]*)?\]\s*\Z")
-EMBED_CLOSING = re.compile(r"\s*\[/embed\]")
-
-
-def linked_embed_shortcode(link: Node) -> Found | None:
-    """``[embed]<a href=STATUS>STATUS</a>[/embed]``: the link's label is its own status URL,
-    the shortcode's brackets the text around it. The embed is the link's block when the
-    shortcode is all the block holds, else the link."""
-    closing = EMBED_CLOSING.match(tail_text(link) or "")
-    opening = EMBED_OPENING.search(text_before(link))
-    if closing is None or opening is None:
-        return None
-    label = text_content(link)
-    status = bare_status(label)
-    target = find_status(get(link, "href") or "")
-    if status is None or target is None or target[0] != status[0]:
-        return None
-    parent = link.parent
-    shortcode = "".join([opening.group(), label, closing.group()]).split()
-    alone = parent is not None and parent.tag in BLOCK_TAGS
-    if alone and parent is not None and text_content(parent).split() == shortcode:
-        return Found(parent, "wordpress", *status)
-    return Found(link, "wordpress", *status)
-
-
-def text_before(node: Node) -> str:
-    """The text just before a node, back to the previous element or comment."""
-    parts = []
-    previous = node.prev
-    while previous is not None and previous.is_text_node:
-        parts.append(previous.text_content or "")
-        previous = previous.prev
-    return "".join(reversed(parts))
-
-
-PREVIEW_TITLE_WORDS = (" on X", " on Twitter")
-
-
-def read_preview_card(link: Node) -> Found | None:
-    """A link preview of a post (Ghost's bookmark card, a CMS's link card): a link to the
-    post holding its page title, ``Name on X: "TEXT" / X`` (what any preview of an X page
-    shows), with its description after it. The title gives the author and the text, the
-    link the ID. Like a placeholder, it must stand in the article's flow; one item of a list
-    of them may (the text forms read each item's title line as an embed: the link adds its
-    ID)."""
-    status = bare_status(get(link, "href") or "")
-    label = text_content(link)
-    if status is None or not any(word in label for word in PREVIEW_TITLE_WORDS):
-        return None
-    if not _card_shaped(link, label):
-        return None  # a link in a sentence names the post; it does not show it
-    hits = [hit for hit in find_text_embeds(flatten(link)) if hit.method == "text"]
-    flows = in_article_flow(link, lists=False)
-    if len(hits) != 1 or hits[0].status_id not in (None, status[0]) or not flows:
-        return None
-    hit = hits[0]
-    return Found(link, "card", status[0], status[1], hit.author, hit.text, media=hit.media)
-
-
-def _card_shaped(link: Node, label: str) -> bool:
-    """A card holds blocks (title, description, site); a bare title link stands alone in its
-    block, inline markup around it or not (as a reader tool's Markdown ``[Name on X: "…" /
-    X](…)`` line): the text forms read such a title line as an embed anyway, and the link
-    adds its ID."""
-    if any(node.tag in BLOCK_TAGS for node in descendants(link, "*")):
-        return True
-    block = next((node for node in ancestors(link) if node.tag in BLOCK_TAGS), None)
-    return block is not None and text_content(block).strip() == label.strip()
-
-
-def read_embed_link(el: Node) -> Found | None:
-    """Embedly's ``<a class="embedly-card" href=STATUS>``, which its script turns into the
-    post's card; the link's label is the post page's title (``Name on X: "TEXT" / X``)."""
-    status = bare_status(get(el, "href") or "")
-    if status is None:
-        return None
-    found = Found(el, "placeholder", *status)
-    title = parse_title(clean_text(text_of(el)))
-    if title:
-        found.author = title[0]
-        found.text, found.media = split_media(clean_text(title[1]))
-    return found
-
-
-# A page title without the post's text: ``Name on X``, ``Name on Twitter`` (older cards).
-NAME_ONLY_TITLE = re.compile(r"^(?P<name>[^\n\"“”]{1,80}?) on (?:Twitter|X)$")
-
-
-def read_embedly_blockquote(bq: Node) -> Found | None:
-    """Embedly's card markup, ``<blockquote class="embedly-card"><h4><a href=STATUS>TITLE
-    </a></h4><p>DESCRIPTION</p></blockquote>``: the title is the post page's (``Name on X:
-    "TEXT" / X``, or only ``Name on Twitter`` on older cards), the description the post's
-    text. Publish markup pasted inside the class (a signature line) is read as publish
-    markup (None here)."""
-    links = status_links(bq)
-    if not links or split_signature(clean_text(text_of(bq)))[1]:
-        return None
-    anchor, status_id, handle = links[0]
-    label = clean_text(text_of(anchor))
-    title = parse_title(label)
-    named = NAME_ONLY_TITLE.match(label)
-    author = title[0] if title else named.group("name").strip() if named else None
-    described = [
-        clean_text(text_of(p))
-        for p in descendants(bq, "p")
-        if anchor.mem_id not in {a.mem_id for a in descendants(p, "a")}
-    ]
-    text = "\n\n".join(t for t in described if t) or (clean_text(title[1]) if title else "")
-    body, media = split_media(text)
-    return Found(bq, "blockquote", status_id, handle, author, body or None, media=media)
-
-
 def read_amp(el: Node) -> Found | None:
     """``<amp-twitter data-tweetid>`` (an ID or a status URL); its placeholder blockquote
     supplies the text."""
@@ -819,35 +511,6 @@ def read_props(el: Node) -> tuple[str, str | None] | None:
     return None
 
 
-EMBEDISH = re.compile(r"embed|social", re.I)
-# A link's own class naming a card maker's script, which turns the link into the post.
-EMBED_LINK = re.compile(r"(?<![\w-])embedly-card(?![\w-])")
-MAX_WRAPPER_TEXT = 800  # a consent notice and a "view on X" link, not an article's prose
-WRAPPER_DEPTH = 4
-
-
-def embed_container(link: Node) -> Node | None:
-    """The small embed wrapper around a status link, when there is one: a near ancestor
-    classed as an embed or as twitter content (a consent placeholder, a "View on X" box)
-    holding that post and nothing else."""
-    for node in list(ancestors(link))[:WRAPPER_DEPTH]:
-        if node.tag in ("body", "html", "article", "main"):
-            return None
-        cls = get(node, "class") or ""
-        marks = " ".join(
-            [
-                cls,
-                get(node, "id") or "",
-                *(v for k, v in attribute_items(node) if k.startswith("data-")),
-            ]
-        )
-        if EMBEDISH.search(marks) or TWITTERISH.search(marks):
-            if NOT_EMBED_CLASSES.search(cls) or len(text_content(node)) > MAX_WRAPPER_TEXT:
-                return None
-            return node if len(subtree_ids(node, 2)) == 1 and not in_feed(node) else None
-    return None
-
-
 def from_container(
     el: Node, method: str, ids: list[str], handle: str | None = None
 ) -> Found | None:
@@ -863,18 +526,6 @@ def from_container(
                 found.method = method if method != "placeholder" else found.method
             return found
     return Found(el, method, status_id, handle=handle or handle_for(el, status_id))
-
-
-def handle_for(el: Node, status_id: str) -> str | None:
-    """The handle written next to a post's ID in a wrapper's links, else in its text."""
-    for _, post_id, handle in status_links(el):
-        if post_id == status_id and handle:
-            return handle
-    if "/status" in (text := text_content(el)[:MAX_CONTAINER_TEXT]):
-        for post_id, handle in iter_statuses(text):
-            if post_id == status_id and handle:
-                return handle
-    return None
 
 
 def find_embeds(
@@ -977,145 +628,3 @@ def _reads_subtree(el: Node) -> bool:
     post container's markup."""
     cls = get(el, "class") or ""
     return el.tag in SUBTREE_TAGS or any(name in cls for name in SUBTREE_CLASSES)
-
-
-def merge_rendered_pairs(found: list[Found], copies: ParserCopies | None = None) -> list[Found]:
-    """A blockquote and the iframe or placeholder it became, side by side, are one embed;
-    so are an element and the copies of it the parser made (``copies``).
-
-    Two blockquotes of the same post are two embeds (the article embedded it twice), and so
-    are two embeds of it with something a reader sees between them (``side_by_side``).
-    """
-    merged: list[Found] = []
-    last: Node | None = None  # the element last merged into ``merged[-1]``
-    for hit in found:
-        if (
-            copies is not None
-            and merged
-            and merged[-1].status_id == hit.status_id
-            and copies.is_copy(last, hit.element)
-        ):
-            last = hit.element
-            continue
-        last = hit.element
-        if hit.method == "link":
-            merged.append(hit)
-            continue
-        previous = next((m for m in reversed(merged) if m.method != "link"), None)
-        if (
-            previous is not None
-            and previous.status_id
-            and previous.status_id == hit.status_id
-            and not (previous.method == hit.method == "blockquote")
-            and merged[-1] is previous
-            and side_by_side(previous.element, hit.element)
-        ):
-            merged[-1] = merge_pair(previous, hit)
-            continue
-        merged.append(hit)
-    return merged
-
-
-def merge_pair(first: Found, second: Found) -> Found:
-    """One embed of two that show the same post. A blockquote's markup is the embed (its
-    method, date and bytes: the publish markup of the post, beside the card or frame it was
-    rendered into); else the one that shows text. The text is the kept one's, or the
-    other's when that is fuller (the kept one has none, or a truncated prefix of it)."""
-    shown = first if first.text or not second.text else second
-    keep = next((f for f in (first, second) if f.method == "blockquote"), shown)
-    other = second if keep is first else first
-    if other.text and fuller(other.text, keep.text):
-        keep.text, keep.media = other.text, other.media or keep.media
-    for name in ("handle", "author", "date", "date_text"):
-        if not getattr(keep, name):
-            setattr(keep, name, getattr(other, name))
-    keep.companions = (*keep.companions, other.element, *other.companions)
-    return keep
-
-
-def fuller(text: str, than: str | None) -> bool:
-    """``text`` shows more of a post than ``than``: there is none, or it is cut short
-    (``…``) and ``text`` goes on from it."""
-    if not than:
-        return True
-    return is_truncated(than) and comparable(text).startswith(comparable(than))
-
-
-# The formatting elements the HTML parser re-opens after a block closed them.
-FORMATTING_TAGS = frozenset(
-    ["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong",
-     "tt", "u"]
-)  # fmt: skip
-
-
-class ParserCopies:
-    """The copies of an element that the HTML parser made. A formatting element left open
-    (``<p><a class="twitter-embed" href=…>label</p><p>Text</p>``, the ``<a>`` never closed)
-    is closed with its block and re-opened, with the same attributes, around each run of
-    content after it until its end tag or the next ``<a>``: each copy follows the one before
-    with nothing a reader sees between them. A real element may follow so too (a second
-    link to the post, right after the copies): so as many are taken for copies, in document
-    order, as the tree holds more elements with those attributes than the page's bytes spell
-    start tags of (counted only for a page that has such a pair)."""
-
-    def __init__(self, root: Node, markup: bytes) -> None:
-        self.root = root
-        self.markup = markup
-        self.left: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
-
-    def is_copy(self, first: Node | None, second: Node) -> bool:
-        """``second`` is a copy of ``first`` (the element before it of the same post)."""
-        if first is None or first.tag != second.tag or first.tag not in FORMATTING_TAGS:
-            return False
-        attributes = attribute_items(first)
-        if attributes != attribute_items(second) or not side_by_side(first, second):
-            return False
-        key = (first.tag, tuple(sorted(attributes)))
-        if key not in self.left:
-            self.left[key] = self._copies(first.tag, dict(attributes))
-        self.left[key] -= 1
-        return self.left[key] >= 0
-
-    def _copies(self, tag: str, wanted: dict[str, str]) -> int:
-        """How many more elements with these attributes the tree holds than the bytes spell."""
-        in_tree = sum(dict(attribute_items(el)) == wanted for el in self.root.css(css_name(tag)))
-        tags = iter_tags(self.markup, names=frozenset([tag]))
-        spelled = sum(t.kind == START and attributes(self.markup, t) == wanted for t in tags)
-        return in_tree - spelled
-
-
-INVISIBLE_TAGS = frozenset({"script", "style", "link", "meta", "br", "-comment"})
-MAX_BETWEEN = 64  # nodes walked from one embed to the next
-
-
-def _after(node: Node) -> Node | None:
-    """The node after ``node`` and its subtree, in document order."""
-    current: Node | None = node
-    while current is not None and current.next is None:
-        current = current.parent
-        if current is not None and not current.is_element_node:
-            return None
-    return current.next if current is not None else None
-
-
-def side_by_side(first: Node, second: Node) -> bool:
-    """Nothing a reader sees lies between two elements (whitespace, scripts, empty wrappers):
-    a blockquote next to the iframe widgets.js rendered it into. Prose or anything else
-    visible between them makes them two embeds of one post."""
-    holders = {second.mem_id, *(node.mem_id for node in ancestors(second))}
-    node = _after(first)
-    for _ in range(MAX_BETWEEN):
-        if node is None:
-            return False
-        if node.mem_id == second.mem_id:
-            return True
-        if node.mem_id in holders:  # ``second`` is inside: what comes before it there
-            node = node.first_child
-            continue
-        if node.is_text_node:
-            if (node.text_content or "").strip():
-                return False
-        elif node.tag not in INVISIBLE_TAGS and text_content(node).strip():
-            return False
-        node = _after(node)
-    return False

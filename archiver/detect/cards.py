@@ -1,0 +1,188 @@
+"""Link cards of a post: a card of blocks or a link preview whose label is the post page's
+title (``Name on X: "TEXT" / X``), Embedly's card link and blockquote, and the wrapper a
+consent tool or card maker puts around a post's link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..normalize import clean_text, split_media
+from ..urls import (
+    bare_status,
+)
+from .dom import (
+    Node,
+    ancestors,
+    attribute_items,
+    descendants,
+    get,
+)
+from .flatten import BLOCK_TAGS, flatten
+from .found import Found, text_of
+from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
+from .signature import split_signature
+from .text import find_text_embeds, parse_title
+from .tree import status_links, subtree_ids, text_content
+
+
+def in_part(el: Node, card: Node, words: tuple[str, ...]) -> bool:
+    """True when ``el`` sits in a part of ``card`` whose class names one of ``words``."""
+    for node in [el, *ancestors(el)]:
+        if node.mem_id == card.mem_id:
+            return False
+        cls = (get(node, "class") or "").lower()
+        if any(word in cls for word in words):
+            return True
+    return False
+
+
+CARD_ASIDES = ("quoted", "in-reply-to", "inreplyto", "reply-to", "parent")
+
+
+def read_card(el: Node) -> Found | None:
+    """react-tweet: the post's own status link is the created-at link around its ``<time>``;
+    without one, the link repeated most. In-reply-to links and the quoted post (parts of the
+    card whose class says so) never name the card's post."""
+    links = [link for link in status_links(el) if not in_part(link[0], el, CARD_ASIDES)]
+    if not links:
+        return None
+    timed = [link for link in links if link[0].css_first("time") is not None]
+    if timed:
+        anchor, status_id, handle = timed[0]
+    else:
+        counts = Counter(post_id for _, post_id, _ in links)
+        status_id = max(counts, key=lambda k: (counts[k], -[i for _, i, _ in links].index(k)))
+        anchor, handle = None, next((h for _, i, h in links if i == status_id and h), None)
+    body = [p for p in descendants(el, "p[lang], div[lang]") if not in_part(p, el, CARD_ASIDES)]
+    text, media = split_media(clean_text(text_of(body[0]))) if body else ("", ())
+    names = [
+        (get(s, "title") or "")
+        for s in descendants(el, "span[title]")
+        if not in_part(s, el, CARD_ASIDES) and not (get(s, "title") or "").startswith("@")
+    ]
+    stamp = anchor.css_first("time") if anchor is not None else None
+    date = (get(stamp, "datetime") or "")[:10] if stamp is not None else ""
+    return Found(
+        el,
+        "card",
+        status_id,
+        handle=handle,
+        author=clean_text(names[0]) or None if names else None,
+        text=text or None,
+        date=date if re.fullmatch(r"\d{4}-\d\d-\d\d", date) else None,
+        media=media,
+    )
+
+
+PREVIEW_TITLE_WORDS = (" on X", " on Twitter")
+
+
+def read_preview_card(link: Node) -> Found | None:
+    """A link preview of a post (Ghost's bookmark card, a CMS's link card): a link to the
+    post holding its page title, ``Name on X: "TEXT" / X`` (what any preview of an X page
+    shows), with its description after it. The title gives the author and the text, the
+    link the ID. Like a placeholder, it must stand in the article's flow; one item of a list
+    of them may (the text forms read each item's title line as an embed: the link adds its
+    ID)."""
+    status = bare_status(get(link, "href") or "")
+    label = text_content(link)
+    if status is None or not any(word in label for word in PREVIEW_TITLE_WORDS):
+        return None
+    if not _card_shaped(link, label):
+        return None  # a link in a sentence names the post; it does not show it
+    hits = [hit for hit in find_text_embeds(flatten(link)) if hit.method == "text"]
+    flows = in_article_flow(link, lists=False)
+    if len(hits) != 1 or hits[0].status_id not in (None, status[0]) or not flows:
+        return None
+    hit = hits[0]
+    return Found(link, "card", status[0], status[1], hit.author, hit.text, media=hit.media)
+
+
+def _card_shaped(link: Node, label: str) -> bool:
+    """A card holds blocks (title, description, site); a bare title link stands alone in its
+    block, inline markup around it or not (as a reader tool's Markdown ``[Name on X: "…" /
+    X](…)`` line): the text forms read such a title line as an embed anyway, and the link
+    adds its ID."""
+    if any(node.tag in BLOCK_TAGS for node in descendants(link, "*")):
+        return True
+    block = next((node for node in ancestors(link) if node.tag in BLOCK_TAGS), None)
+    return block is not None and text_content(block).strip() == label.strip()
+
+
+def read_embed_link(el: Node) -> Found | None:
+    """Embedly's ``<a class="embedly-card" href=STATUS>``, which its script turns into the
+    post's card; the link's label is the post page's title (``Name on X: "TEXT" / X``)."""
+    status = bare_status(get(el, "href") or "")
+    if status is None:
+        return None
+    found = Found(el, "placeholder", *status)
+    title = parse_title(clean_text(text_of(el)))
+    if title:
+        found.author = title[0]
+        found.text, found.media = split_media(clean_text(title[1]))
+    return found
+
+
+# A page title without the post's text: ``Name on X``, ``Name on Twitter`` (older cards).
+NAME_ONLY_TITLE = re.compile(r"^(?P<name>[^\n\"“”]{1,80}?) on (?:Twitter|X)$")
+
+
+def read_embedly_blockquote(bq: Node) -> Found | None:
+    """Embedly's card markup, ``<blockquote class="embedly-card"><h4><a href=STATUS>TITLE
+    </a></h4><p>DESCRIPTION</p></blockquote>``: the title is the post page's (``Name on X:
+    "TEXT" / X``, or only ``Name on Twitter`` on older cards), the description the post's
+    text. Publish markup pasted inside the class (a signature line) is read as publish
+    markup (None here)."""
+    links = status_links(bq)
+    if not links or split_signature(clean_text(text_of(bq)))[1]:
+        return None
+    anchor, status_id, handle = links[0]
+    label = clean_text(text_of(anchor))
+    title = parse_title(label)
+    named = NAME_ONLY_TITLE.match(label)
+    author = title[0] if title else named.group("name").strip() if named else None
+    described = [
+        clean_text(text_of(p))
+        for p in descendants(bq, "p")
+        if anchor.mem_id not in {a.mem_id for a in descendants(p, "a")}
+    ]
+    text = "\n\n".join(t for t in described if t) or (clean_text(title[1]) if title else "")
+    body, media = split_media(text)
+    return Found(bq, "blockquote", status_id, handle, author, body or None, media=media)
+
+
+EMBEDISH = re.compile(r"embed|social", re.I)
+
+
+# A link's own class naming a card maker's script, which turns the link into the post.
+EMBED_LINK = re.compile(r"(?<![\w-])embedly-card(?![\w-])")
+
+
+MAX_WRAPPER_TEXT = 800  # a consent notice and a "view on X" link, not an article's prose
+
+
+WRAPPER_DEPTH = 4
+
+
+def embed_container(link: Node) -> Node | None:
+    """The small embed wrapper around a status link, when there is one: a near ancestor
+    classed as an embed or as twitter content (a consent placeholder, a "View on X" box)
+    holding that post and nothing else."""
+    for node in list(ancestors(link))[:WRAPPER_DEPTH]:
+        if node.tag in ("body", "html", "article", "main"):
+            return None
+        cls = get(node, "class") or ""
+        marks = " ".join(
+            [
+                cls,
+                get(node, "id") or "",
+                *(v for k, v in attribute_items(node) if k.startswith("data-")),
+            ]
+        )
+        if EMBEDISH.search(marks) or TWITTERISH.search(marks):
+            if NOT_EMBED_CLASSES.search(cls) or len(text_content(node)) > MAX_WRAPPER_TEXT:
+                return None
+            return node if len(subtree_ids(node, 2)) == 1 and not in_feed(node) else None
+    return None
