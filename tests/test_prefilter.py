@@ -206,7 +206,7 @@ def test_big_pages_are_searched_in_chunks_without_missing_a_marker(monkeypatch):
     for pad in range(0, 80, 7):  # the marker straddles, starts or ends a chunk boundary
         page = b"x" * pad + marker + b"y" * 100 + b'<a href="https://x.com/a/status/1">'
         starts = [
-            start for _, start in prefilter._matches(page, prefilter._ALL, prefilter._SEARCHED)
+            start for _, start in prefilter.matches(page, prefilter._ALL, prefilter._SEARCHED)
         ]
         assert starts == [page.index(b"twitter-tweet"), page.index(b"/status")]
         assert survey(page).markup

@@ -212,16 +212,17 @@ def _from_html(
     text: str, raw: bytes, include_links: bool, hints: PageHints, source: PageBytes | None
 ) -> list[Embed]:
     from .dom import parse
-    from .hidden import CDATA_OPENER, OEMBED_VARIABLE_MARKER, expand_hidden_markup, unwrap_cdata
+    from .hidden import CDATA_OPENER, OEMBED_VARIABLE_MARKER, expand_hidden_markup, page_markers
     from .html import find_embeds
     from .signed import drop_bylines, link_signatures
 
     located = source
-    if CDATA_OPENER in raw:  # parsed and located as markup; the raw shows the page's bytes
-        raw, text = unwrap_cdata(raw), unwrap_cdata(text)
+    held = page_markers(raw)
+    if CDATA_OPENER in held:  # parsed and located as markup; the raw shows the page's bytes
+        raw, text = _unwrap_cdata(raw, text)
         located = source._replace(data=raw) if source is not None else None
     root = parse(text, raw if _is_utf8_of(text, raw, source) else None)
-    fragments = expand_hidden_markup(root, OEMBED_VARIABLE_MARKER in raw)
+    fragments = expand_hidden_markup(root, OEMBED_VARIABLE_MARKER in held)
     sources = b"\n".join([raw, *(fragment.source for fragment in fragments)])
     found = find_embeds(root, sources, include_links=include_links, hints=hints, expanded=True)
     markup = [f for f in found if f.method != "link"]
@@ -266,6 +267,13 @@ def _from_html(
         else _markup_embed(position, item, raws[id(item)], spans.get(id(item)), source)
         for position, item in enumerate(ordered)
     ]
+
+
+def _unwrap_cdata(raw: bytes, text: str) -> tuple[bytes, str]:
+    """The page's bytes and text with each CDATA section that holds markup unwrapped."""
+    from .hidden import unwrap_cdata
+
+    return unwrap_cdata(raw), unwrap_cdata(text)
 
 
 def _text_forms(

@@ -27,7 +27,10 @@ import json
 import re
 from typing import AnyStr, NamedTuple
 
+import ahocorasick_rs
+
 from .dom import Node, get, lead_text, parse_fragment
+from .prefilter import matches
 
 JS_SCRIPT_TYPES = frozenset(
     {
@@ -151,6 +154,18 @@ def attribute_markup(value: str) -> str | None:
 
 CDATA_OPENER = b"<![CDATA["
 _CDATA_CLOSER = b"]]>"
+_PAGE_MARKERS = (CDATA_OPENER, OEMBED_VARIABLE_MARKER)
+_PAGE_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(list(_PAGE_MARKERS))
+
+
+def page_markers(data: bytes) -> frozenset[bytes]:
+    """Which of ``CDATA_OPENER`` and ``OEMBED_VARIABLE_MARKER`` a page's bytes hold: one
+    pass of an automaton for both (two ``in`` tests were two passes, each three times as
+    slow). Unwrapping CDATA (``unwrap_cdata``) neither makes nor breaks the variable
+    marker: its replaced markers become runs of three or nine spaces."""
+    return frozenset(marker for marker, _ in matches(data, _PAGE_AUTOMATON, _PAGE_MARKERS))
+
+
 _ASCII_SPACES = " \t\n\r\f"
 
 

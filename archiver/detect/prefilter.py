@@ -239,7 +239,7 @@ def _linked_opening(data: bytes, at: int):
 CHUNK = 1 << 20  # the automaton returns a list: search big pages a megabyte at a time
 
 
-def _matches(data: bytes, automaton, markers: tuple[bytes, ...]):
+def matches(data: bytes, automaton, markers: tuple[bytes, ...]):
     """(marker, start) of every marker occurrence, in order, in bounded memory."""
     if len(data) <= CHUNK:
         for index, start, _ in automaton.find_matches_as_indexes(data):
@@ -256,7 +256,7 @@ def _matches(data: bytes, automaton, markers: tuple[bytes, ...]):
 
 def _hits(data: bytes, automaton, markers: tuple[bytes, ...]):
     """(marker, start) of every marker occurrence that is real, signatures last."""
-    for marker, start in _matches(data, automaton, markers):
+    for marker, start in matches(data, automaton, markers):
         if _real(data, marker, start):
             yield marker, start
         elif marker == ESCAPED_BRACKET_MARKER and (
