@@ -226,9 +226,9 @@ class Locator:
 
     def _spellings(self, tag: str) -> list[int]:
         """Where the page's bytes spell a start tag named ``tag`` (in any ASCII case): all
-        the names located are found in one pass over the lower-cased page."""
+        the names located are found in one pass over the page."""
         if self._spelled is None:
-            self._spelled = spellings(self.data.lower(), sorted(self.names | {"table"}))
+            self._spelled = spellings(self.data, sorted(self.names | {"table"}))
         return self._spelled.get(tag, [])
 
     def _tokens(self, region: Span) -> list[Tag]:
@@ -257,24 +257,51 @@ class Locator:
         return [tables.of(el) for el in named]
 
 
-def spellings(lowered: bytes, names: Sequence[str]) -> dict[str, list[int]]:
-    """Where lower-case ``lowered`` holds ``<name`` followed by a tag name's end, by name."""
-    wanted = [name for name in names if name.isascii()]
+# Each name is searched in every ASCII case at once, one automaton pattern per way of
+# writing it: lower-casing the page first cost twice the search. Names with more ways than
+# this (long ones) are searched in the lower-cased page.
+MAX_CASINGS = 4096
+
+
+def spellings(data: bytes, names: Sequence[str]) -> dict[str, list[int]]:
+    """Where ``data`` holds ``<name`` in any ASCII case (a name with an upper-case letter:
+    nowhere), followed by a tag name's end, by name."""
+    wanted = tuple(name for name in names if name.isascii())
     if not wanted:
         return {}
+    cased = sum(2 ** sum(c.islower() for c in name) for name in wanted) <= MAX_CASINGS
+    haystack = data if cased else data.lower()
+    automaton, owners = _automaton(wanted, cased)
     found: dict[str, list[int]] = {name: [] for name in wanted}
-    for index, start, end in _automaton(tuple(wanted)).find_matches_as_indexes(
-        lowered, overlapping=True
-    ):
-        if end < len(lowered) and lowered[end] in TAG_NAME_ENDS:
-            found[wanted[index]].append(start)
+    for index, start, end in automaton.find_matches_as_indexes(haystack, overlapping=True):
+        if end < len(haystack) and haystack[end] in TAG_NAME_ENDS:
+            found[owners[index]].append(start)
     return found
 
 
 @lru_cache(maxsize=64)
-def _automaton(names: tuple[str, ...]) -> ahocorasick_rs.BytesAhoCorasick:
-    """Finds each ``<name`` (with ``overlapping``, ``<amp-twitter`` is also a ``<a``)."""
-    return ahocorasick_rs.BytesAhoCorasick([b"<" + name.encode("ascii") for name in names])
+def _automaton(
+    names: tuple[str, ...], cased: bool
+) -> tuple[ahocorasick_rs.BytesAhoCorasick, list[str]]:
+    """Finds each ``<name`` (with ``overlapping``, ``<amp-twitter`` is also a ``<a``), in
+    every ASCII case when ``cased`` (else as written, in a lower-cased page); and the name
+    of each pattern."""
+    patterns: list[bytes] = []
+    owners: list[str] = []
+    for name in names:
+        ways = _casings(name) if cased else [name]
+        patterns += [b"<" + way.encode("ascii") for way in ways]
+        owners += [name] * len(ways)
+    return ahocorasick_rs.BytesAhoCorasick(patterns), owners
+
+
+def _casings(name: str) -> list[str]:
+    """Every way of writing ``name`` in ASCII upper and lower case (none for a name with an
+    upper-case letter: a lower-cased page never spelled it)."""
+    if any(c.isupper() for c in name):
+        return []
+    letters = [(c, c.upper()) if c.islower() else (c,) for c in name]
+    return ["".join(way) for way in itertools.product(*letters)]
 
 
 def _token_depths(tags: list[Tag], starts: list[int]) -> list[int]:
