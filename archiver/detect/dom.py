@@ -42,10 +42,18 @@ def parse(markup: str, utf8: bytes | None = None) -> Node:
 
 def parse_fragment(markup: str) -> Node | None:
     """Markup found as text or in an attribute, parsed into a ``<div>`` of its own
-    document (None when there is nothing to parse)."""
+    document (None when there is nothing to parse).
+
+    The wrapper is the body's first ``<div>`` in document order: its first child when that
+    is one (always, unless ``shallow`` dropped the wrapper's tag), found without compiling
+    a selector (half the cost of parsing a post's markup). Only markup spelling
+    ``<template`` can hold a template to inline."""
     body = LexborHTMLParser(shallow(f"<div>{markup}</div>")).body
-    wrapper = body.css_first("div") if body is not None else None
-    if wrapper is not None:
+    first = body.child if body is not None else None
+    wrapper = first if first is not None and first.tag == "div" else None
+    if wrapper is None and body is not None:
+        wrapper = body.css_first("div")
+    if wrapper is not None and "<template" in markup.lower():
         inline_templates(wrapper)
     return wrapper
 
