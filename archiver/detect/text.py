@@ -218,9 +218,12 @@ def _unmark(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, str | Non
     """Markdown from reader tools: drop ``>`` quote markers and turn ``[label](url)`` into
     its label, remembering the last status URL linked on each line (the signature's date is
     often a link to the post: ``— Name (@handle) [March 1, 2024](https://x.com/…)``)."""
-    plain: list[str] = []
+    plain = list(lines)
     linked: dict[int, tuple[str, str | None]] = {}
-    for number, line in enumerate(lines):
+    # Only a line holding ">" or "](" can change: the others are passed over in one
+    # comprehension.
+    for number in [n for n, line in enumerate(lines) if ">" in line or "](" in line]:
+        line = lines[number]
         if line.lstrip().startswith(">"):
             line = _MD_QUOTE.sub("", line)
         if "](" in line:
@@ -229,7 +232,7 @@ def _unmark(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, str | Non
                 if status:
                     linked[number] = status
             line = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), line)
-        plain.append(line)
+        plain[number] = line
     return plain, linked
 
 
@@ -419,18 +422,36 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
     room = max(SIGHTING_LINES_MIN, SIGHTING_LINES_FACTOR * len(text))
     hits: list[TextHit] = []
     taken = -1
-    index = 0
-    while index < len(doc.lines):
+    resume = 0  # the line after the last hit: none starts inside one
+    for index in _marked_lines(doc):
+        if index < resume:
+            continue
         line = doc.lines[index].strip()
         hit = _title_hit(doc, index, line) if " on " in line else None
         if hit is None and "(@" in line:
             hit = _signature_hit(doc, index, line, taken)
         if hit is not None:
             hits.append(hit)
-            taken = index = hit.last_line
+            taken = hit.last_line
+            resume = taken + 1
         else:
             found = _line_hits(doc, index, line, include_links, room)
             room = max(0, room - sum(len(hit.raw) for hit in found))
             hits.extend(found)
-        index += 1
     return hits
+
+
+def _marked_lines(doc: _Text) -> list[int]:
+    """The lines that may hold a hit (a superset): a title's `` on ``, a signature's
+    ``(@``, a status URL as written, a shortcode's opening. Any other line is one no test
+    can accept, passed over in one comprehension (a flattened page is mostly such lines:
+    testing each one by one was most of the search)."""
+    shortcodes = doc.shortcodes
+    return [
+        index
+        for index, (line, original) in enumerate(zip(doc.lines, doc.raw_lines, strict=True))
+        if " on " in line
+        or "(@" in line
+        or "status" in original
+        or (shortcodes and may_hold_shortcode(line))
+    ]
