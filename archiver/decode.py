@@ -166,7 +166,7 @@ class _HeadSyntax:
         self.meta_key, self.canonical = compiled["meta_key"], compiled["canonical"]
         self.attr = compiled["attr"]
         self.hint = re.compile(cast("|".join(_KEY_HINTS)), re.I)
-        self.lowered_hint = re.compile(cast("|".join(_KEY_HINTS)))
+        self.lowered_hints = tuple(cast(hint) for hint in _KEY_HINTS)
         self.head_end, self.canonical_word = cast("</head>"), cast("canonical")
         self.empty = cast("")
 
@@ -249,11 +249,12 @@ def _attr(syntax: _HeadSyntax, tag: Any, name: str, values: _Values) -> str | No
 
 
 def _hinted(syntax: _HeadSyntax, tag: Any) -> bool:
-    """``syntax.hint`` found in a tag: an ASCII tag is lower-cased and searched with a
-    case-sensitive pattern, several times quicker than the case-blind one (which alone also
-    folds the Unicode letters that have an ASCII letter's case, such as U+017F for ``s``)."""
+    """``syntax.hint`` found in a tag: an ASCII tag is lower-cased and each hint looked for
+    in it as a substring (``in`` tests mapped in C: half the time of their alternation as a
+    pattern), the same test as the case-blind pattern's, which alone also folds the Unicode
+    letters that have an ASCII letter's case, such as U+017F for ``s``."""
     if isinstance(tag, bytes) or tag.isascii():
-        return syntax.lowered_hint.search(tag.lower()) is not None
+        return any(map(tag.lower().__contains__, syntax.lowered_hints))
     return syntax.hint.search(tag) is not None
 
 
