@@ -219,7 +219,7 @@ def _from_html(
     located = source
     held = page_markers(raw)
     if CDATA_OPENER in held:  # parsed and located as markup; the raw shows the page's bytes
-        raw, text = _unwrap_cdata(raw, text)
+        raw, text = _unwrap_cdata(raw, text, source)
         located = source._replace(data=raw) if source is not None else None
     root = parse(text, raw if _is_utf8_of(text, raw, source) else None)
     fragments = expand_hidden_markup(root, OEMBED_VARIABLE_MARKER in held)
@@ -269,11 +269,15 @@ def _from_html(
     ]
 
 
-def _unwrap_cdata(raw: bytes, text: str) -> tuple[bytes, str]:
-    """The page's bytes and text with each CDATA section that holds markup unwrapped."""
+def _unwrap_cdata(raw: bytes, text: str, source: PageBytes | None) -> tuple[bytes, str]:
+    """The page's bytes and text with each CDATA section that holds markup unwrapped; the
+    text of a UTF-8 page is searched only when its bytes had one (``_is_utf8``)."""
     from .hidden import unwrap_cdata
 
-    return unwrap_cdata(raw), unwrap_cdata(text)
+    unwrapped = unwrap_cdata(raw)
+    if unwrapped is not raw or not _is_utf8(source):
+        text = unwrap_cdata(text)
+    return unwrapped, text
 
 
 def _text_forms(
@@ -297,14 +301,25 @@ def _text_forms(
     return hits, numbered
 
 
+def _is_utf8(source: PageBytes | None) -> bool:
+    """The page's text was decoded from ``source``'s bytes as UTF-8. Every ASCII byte is
+    then the same character in the text, and every other byte part of a character that is
+    not ASCII (a replacement character never swallows an ASCII byte): a text's CDATA
+    sections hold markup only where the bytes' do (``unwrap_cdata`` reads ASCII alone),
+    so bytes with nothing to unwrap leave the text as it is, unsearched."""
+    return (
+        source is not None
+        and source.page is None
+        and source.codec.lower().replace("_", "-") in ("utf-8", "utf8")
+    )
+
+
 def _is_utf8_of(text: str, raw: bytes, source: PageBytes | None) -> bool:
     """True when ``raw`` is exactly ``text`` in UTF-8: a UTF-8 page without a byte-order
     mark (the decoder drops it), decoded without a replacement, holding no lone surrogate
     (text given as ``str`` may)."""
     return (
-        source is not None
-        and source.page is None
-        and source.codec.lower().replace("_", "-") in ("utf-8", "utf8")
+        _is_utf8(source)
         and not raw.startswith(codecs.BOM_UTF8)
         and "\ufffd" not in text
         and (b"\xed" not in raw or not SURROGATE_UTF8.search(raw))
