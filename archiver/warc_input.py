@@ -69,6 +69,7 @@ class RawPage(NamedTuple):
     segment: str | None
     block_digest: str | None = None  # ``WARC-Block-Digest``: over ``head``, then ``payload``
     head: bytes = b""  # the HTTP headers as stored
+    label: str = ""  # the WARC file as the user named it, for messages (else its path)
 
 
 class DamagedRecord(NamedTuple):
@@ -157,7 +158,7 @@ def checked(raw: RawPage) -> WarcPage | DamagedRecord:
     ref = raw.ref
     problem = _digest_problem(raw)
     if problem:
-        where = f"{ref.warc_file}: record at byte {ref.warc_offset} ({ref.target_uri})"
+        where = f"{raw.label or ref.warc_file}: record at byte {ref.warc_offset} ({ref.target_uri})"
         return DamagedRecord(
             ref.target_uri, f"{where} fails its digest check, not scanned ({problem})"
         )
@@ -201,7 +202,7 @@ def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[RawP
             if _record_type(record) != "unknown" or reading.last is not None:
                 reading.last = offset
             try:
-                reading.held = _read(record, reading.warc_file, offset)
+                reading.held = _read(record, reading, offset)
             except _Skip as skip:
                 reading.held = skip.args[0]
         if reading.last is None:  # no record at all: the caller says so
@@ -292,8 +293,9 @@ def _ending_at(page: RawPage, end: int) -> RawPage:
     return page._replace(ref=page.ref._replace(warc_length=end - page.ref.warc_offset))
 
 
-def _read(record: WarcRecord, warc_file: str, offset: int) -> RawPage:
+def _read(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
     """The page of a scannable record (its length still 0, unchecked), or ``_Skip``."""
+    warc_file = reading.warc_file
     kind = _record_type(record)
     if kind == "revisit":
         raise _Skip("revisit")
@@ -313,7 +315,7 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> RawPage:
     payload = record.reader.read()
     if len(payload) < expected:
         raise TargetError(
-            f"{warc_file}: record at byte {offset} ends early ({len(payload)} of {expected}"
+            f"{reading.label}: record at byte {offset} ends early ({len(payload)} of {expected}"
             " payload bytes): truncated file or gzip member"
         )
     head = block[: len(block) - len(payload)]
@@ -343,7 +345,7 @@ def _read(record: WarcRecord, warc_file: str, offset: int) -> RawPage:
     )
     digests = (headers.get(f"WARC-{kind}-Digest") for kind in ("Payload", "Block"))
     segment = headers.get("WARC-Segment-Number")
-    return RawPage(ref, payload, body, next(digests), segment, next(digests), head)
+    return RawPage(ref, payload, body, next(digests), segment, next(digests), head, reading.label)
 
 
 def _verify_head_length(head: bytes) -> int:

@@ -519,10 +519,14 @@ def test_a_warc_file_is_named_as_given_in_every_error(
     whole = write_warc(tmp_path / "w.warc.gz", mixed_records(100)).read_bytes()
     Path("cut.warc.gz").write_bytes(whole[:-100])
     Path("cut.warc").write_bytes(gzip.decompress(whole)[:-100])
-    result = run_cli("scan", "notes.warc.gz", "cut.warc.gz", "cut.warc")
+    damaged = mixed_records(200)
+    damaged[1].warc_headers["WARC-Payload-Digest"] = payload_digest(b"other bytes")
+    write_warc(tmp_path / "damaged.warc.gz", damaged)
+    result = run_cli("scan", "notes.warc.gz", "cut.warc.gz", "cut.warc", "damaged.warc.gz")
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert [line.split(":")[1].strip() for line in errors] == [
-        "notes.warc.gz",
-        "cut.warc.gz",
-        "cut.warc",
-    ]
+    assert [line.split(" ")[1] for line in errors] == [
+        "notes.warc.gz:",
+        "cut.warc.gz:",
+        "cut.warc:",
+        "damaged.warc.gz:",
+    ], errors
