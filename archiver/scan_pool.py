@@ -237,5 +237,7 @@ def _counted(
     records: list[ScanRecord | DamagedRecord], counts: WarcCounts
 ) -> list[ScanRecord | DamagedRecord]:
     """``records``, each scanned page counted (``iter_raw_pages`` leaves them to count)."""
-    counts.pages += sum(isinstance(record, ScanRecord) for record in records)
+    for record in records:
+        if isinstance(record, ScanRecord) and record.record is not None:
+            counts.scanned(record.record)
     return records

@@ -1,15 +1,16 @@
-"""Web archives (WARC) as scan input: every HTML page of a crawl, one response record at a time.
+"""Web archives (WARC) as scan input: every HTML page of a crawl, one response record at a time,
+and every page's extracted text (a plain-text ``conversion`` record, as in a WET file).
 
 The reader is FastWARC (Rust): on ``news-1000.warc.gz`` it reads the 1,000 records in 0.22 s
 where warcio takes 0.45 s, and it refuses a file that is not a WARC where warcio yields a
 record of junk. Files are streamed (gzip per record or uncompressed), never loaded whole;
 only the page in hand is in memory.
 
-Skipped and counted, not scanned: records that are not ``response`` (``revisit`` counted on
-its own), responses that are not HTML, not 2xx, marked ``WARC-Truncated``, or unreadable
-(no date or URI, an undecodable body, HTTP headers over FastWARC's 32 KB or ending
-where warcio's do not). A record cut
-short by the end of the data (a truncated gzip member, a partial copy, even inside its
+Skipped and counted, not scanned: records that are not ``response`` or ``conversion``
+(``revisit`` counted on its own), responses that are not HTML and conversions that are not
+plain text, records not 2xx or marked ``WARC-Truncated``, and unreadable ones (no date or
+URI, an undecodable body, HTTP headers over FastWARC's 32 KB or ending where warcio's do
+not). A record cut short by the end of the data (a truncated gzip member, a partial copy, even inside its
 headers: ``warc_extent``), or one FastWARC cannot read at all, ends the file with a
 ``TargetError`` after the pages before it; a cut record is that error alone, in no count.
 
@@ -40,8 +41,11 @@ from .warc_extent import holds_one_record, past_empty_members, record_end
 if TYPE_CHECKING:
     from fastwarc.warc import HeaderMap, WarcRecord
 
-WARC_SUFFIXES = (".warc", ".warc.gz")
+# A WET file (``.warc.wet.gz``: Common Crawl's extracted texts) is a WARC file too.
+WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+TEXT_TYPES = ("text/plain",)
+PAGE_RECORDS = ("response", "conversion")  # an HTML response; a page's extracted text
 
 
 def is_warc_path(path: str) -> bool:
@@ -83,9 +87,11 @@ class DamagedRecord(NamedTuple):
 
 @dataclass(slots=True)
 class WarcCounts:
-    """What a reader saw: ``pages`` were handed out for scanning, the rest skipped."""
+    """What a reader saw: ``pages`` were handed out for scanning (``texts`` of them a
+    page's extracted text, a ``conversion`` record), the rest skipped."""
 
     pages: int = 0
+    texts: int = 0
     non_html: int = 0
     revisit: int = 0
     truncated: int = 0
@@ -100,9 +106,16 @@ class WarcCounts:
     def skipped(self) -> int:
         return self.non_html + self.revisit + self.truncated + self.not_ok + self.unreadable
 
+    def scanned(self, ref: WarcRecordRef) -> None:
+        """Count a page handed out."""
+        self.pages += 1
+        self.texts += ref.record_type == "conversion"
+
     def line(self) -> str:
+        texts = f" and {self.texts} extracted text(s)" if self.texts else ""
         return (
-            f"{self.pages} HTML page(s) scanned; skipped {self.non_html} non-HTML, "
+            f"{self.pages - self.texts} HTML page(s){texts} scanned; skipped"
+            f" {self.non_html} non-HTML, "
             f"{self.revisit} revisit, {self.truncated} truncated, {self.not_ok} non-2xx, "
             f"{self.unreadable} unreadable"
         )
@@ -121,7 +134,7 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage | Damage
     for raw in iter_raw_pages(path, counts):
         page = checked(raw)
         if isinstance(page, WarcPage):
-            counts.pages += 1
+            counts.scanned(page.ref)
         yield page
 
 
@@ -295,22 +308,50 @@ def _ending_at(page: RawPage, end: int) -> RawPage:
 
 def _read(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
     """The page of a scannable record (its length still 0, unchecked), or ``_Skip``."""
-    warc_file = reading.warc_file
     kind = _record_type(record)
     if kind == "revisit":
         raise _Skip("revisit")
     if kind == "unknown":  # no WARC-Type: a damaged header
         raise _Skip("unreadable")
-    if kind != "response":
+    if kind not in PAGE_RECORDS:
         raise _Skip("other")
-    headers = record.headers
-    if headers.get("WARC-Truncated"):
+    if record.headers.get("WARC-Truncated"):
         raise _Skip("truncated")
     if record.content_length > MAX_PAGE_BYTES:  # a film or an archive, not an article: its
         raise _Skip("non_html")  # block (held about three times over as read) is not read
+    if kind == "conversion":
+        return _read_text(record, reading, offset)
     block = _whole_block(record)
     http = _http_headers(record)
     content_type = http.get("Content-Type")
+    payload = _payload(record, reading, offset)
+    head = block[: len(block) - len(payload)]
+    if _verify_head_length(head) != len(head):  # verify would read another payload
+        raise _Skip("unreadable")
+    if not _is_html(content_type, record.headers.get("WARC-Identified-Payload-Type"), payload):
+        raise _Skip("non_html")
+    status = http.status_code or 0
+    if not 200 <= status < 300:
+        raise _Skip("not_ok")
+    ref = _reference(record, reading, offset, status, content_type)
+    return _raw_page(record, ref, payload, _decoded(payload, http), head, reading)
+
+
+def _read_text(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
+    """A ``conversion`` record holding a page's text (a WET file's: the text a crawler
+    extracted from a response, as Common Crawl publishes it): its block, as stored, is the
+    text scanned, as a text file's bytes are. Only plain text is read."""
+    content_type = record.headers.get("Content-Type")
+    if (content_type or "").split(";")[0].strip().lower() not in TEXT_TYPES:
+        raise _Skip("non_html")
+    payload = _payload(record, reading, offset)
+    ref = _reference(record, reading, offset, None, content_type)
+    return _raw_page(record, ref, payload, payload, b"", reading)
+
+
+def _payload(record: WarcRecord, reading: _Reading, offset: int) -> bytes:
+    """What is left of the record's block to read (all of it when FastWARC parsed no HTTP
+    headers); ``TargetError`` when the file ends before it does."""
     expected = record.content_length
     payload = record.reader.read()
     if len(payload) < expected:
@@ -318,31 +359,45 @@ def _read(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
             f"{reading.label}: record at byte {offset} ends early ({len(payload)} of {expected}"
             " payload bytes): truncated file or gzip member"
         )
-    head = block[: len(block) - len(payload)]
-    if _verify_head_length(head) != len(head):  # verify would read another payload
-        raise _Skip("unreadable")
-    if not _is_html(content_type, headers.get("WARC-Identified-Payload-Type"), payload):
-        raise _Skip("non_html")
-    status = http.status_code or 0
-    if not 200 <= status < 300:
-        raise _Skip("not_ok")
-    uri = (headers.get("WARC-Target-URI") or "").strip().strip("<>")
+    return payload
+
+
+def _reference(
+    record: WarcRecord,
+    reading: _Reading,
+    offset: int,
+    status: int | None,
+    content_type: str | None,
+) -> WarcRecordRef:
+    """The pointer a scanned record's rows keep (its length and payload hash still to come);
+    ``_Skip`` when ``archive verify`` could not read it back by it."""
+    uri = (record.headers.get("WARC-Target-URI") or "").strip().strip("<>")
     date = _utc_text(record.record_date)
     if not _readable_back(uri) or date is None or not record.record_id:
         raise _Skip("unreadable")
-    body = _decoded(payload, http)
-    ref = WarcRecordRef(
-        warc_file=warc_file,
+    return WarcRecordRef(
+        warc_file=reading.warc_file,
         warc_offset=offset,
         warc_length=0,
         record_id=record.record_id,
-        record_type=kind,
+        record_type=_record_type(record),
         target_uri=uri,
         date=date,
         http_status=status,
         content_type=content_type,
         payload_sha256="",  # ``checked``
     )
+
+
+def _raw_page(
+    record: WarcRecord,
+    ref: WarcRecordRef,
+    payload: bytes,
+    body: bytes,
+    head: bytes,
+    reading: _Reading,
+) -> RawPage:
+    headers = record.headers
     digests = (headers.get(f"WARC-{kind}-Digest") for kind in ("Payload", "Block"))
     segment = headers.get("WARC-Segment-Number")
     return RawPage(ref, payload, body, next(digests), segment, next(digests), head, reading.label)

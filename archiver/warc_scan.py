@@ -18,14 +18,15 @@ SOURCE = "warc"
 
 
 def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
-    """Detection on one HTML response record, packed as a record for the archive."""
+    """Detection on one HTML response record, or one page's extracted text (a WET file's
+    ``conversion`` record: read as a text file is), packed as a record for the archive."""
     ref = page.ref
     detection, error = detect_or_fail(
         page.body,
         ref.target_uri,
         content_type=ref.content_type,
         include_links=include_links,
-        html=True,
+        html=ref.record_type != "conversion",
         url=ref.target_uri,  # a crawl's pages from X's own hosts are not articles
     )
     return ScanRecord(

@@ -18,7 +18,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from warc_data import CORPUS_WARC, crawl_files, mixed_records, split_corpus, write_warc
+from warc_data import (
+    CORPUS_WARC,
+    crawl_files,
+    mixed_records,
+    split_corpus,
+    wet_records,
+    write_warc,
+)
 
 from archiver.crawl import open_client, run_crawl
 from archiver.crawl_files import MANIFEST, read_manifest
@@ -123,6 +130,7 @@ def check_same_as_local_scan(tmp_path: Path, inputs: list[Path], out: Path) -> P
 def test_local_cluster_finds_what_a_local_scan_finds(tmp_path: Path, local_client) -> None:
     good = crawl_files(tmp_path / "warcs", files=6, pages_per_file=15)
     good.append(write_warc(tmp_path / "warcs" / "mixed.warc", mixed_records(start=500)))
+    good.append(write_warc(tmp_path / "warcs" / "texts.warc.wet.gz", wet_records()))
     bad = bad_inputs(tmp_path / "bad")
     out = tmp_path / "out"
     out.mkdir()
@@ -145,9 +153,11 @@ def test_local_cluster_finds_what_a_local_scan_finds(tmp_path: Path, local_clien
     assert "after 3 attempts" in entries[str(bad[2].resolve())]["error"]  # retried, then failed
     attempts = local_client.run_on_scheduler(_attempts, "archive-scan-missing.warc.gz")
     assert list(attempts.values()) == [3], "the scheduler ran the task three times"
-    mixed = entries[str(good[-1].resolve())]["records"]
+    mixed = entries[str(good[-2].resolve())]["records"]
     assert (mixed["pages"], mixed["non_html"], mixed["revisit"], mixed["truncated"]) == (3, 1, 1, 1)
-    assert sum(e.get("embeds", 0) for e in entries.values()) == summary.embeds == 6 * 5 + 2 + 1
+    texts = entries[str(good[-1].resolve())]["records"]
+    assert (texts["pages"], texts["texts"], texts["non_html"], texts["truncated"]) == (2, 2, 1, 1)
+    assert sum(e.get("embeds", 0) for e in entries.values()) == summary.embeds == 6 * 5 + 2 + 1 + 1
 
     rerun = run_crawl(local_client, inputs, str(out))
     assert rerun.skipped == len(good) and rerun.done == len(bad), "finished inputs are skipped"

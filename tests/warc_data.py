@@ -25,7 +25,7 @@ class Page:
 
     uri: str
     body: bytes = b""
-    kind: str = "response"  # response, revisit, request, warcinfo
+    kind: str = "response"  # response, revisit, request, warcinfo, conversion
     content_type: str | None = "text/html; charset=utf-8"
     status: str = "200 OK"
     headers: list[tuple[str, str]] = field(default_factory=list)
@@ -46,6 +46,15 @@ def _record(writer: WARCWriter, page: Page):
     warc_headers = {"WARC-Date": page.date, **page.warc_headers}
     if page.kind == "warcinfo":
         return writer.create_warcinfo_record(page.uri, {"software": "tests"})
+    if page.kind == "conversion":  # a page's extracted text, as in a WET file
+        return writer.create_warc_record(
+            page.uri,
+            "conversion",
+            payload=io.BytesIO(page.body),
+            length=len(page.body),
+            warc_content_type=page.content_type,
+            warc_headers_dict=warc_headers,
+        )
     headers = list(page.headers)
     if page.content_type:
         headers.insert(0, ("Content-Type", page.content_type))
@@ -139,6 +148,39 @@ def mixed_records(start: int = 0) -> list[Page]:
             chunked(gzip.compress(embed)),
             headers=[("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked")],
         ),
+    ]
+
+
+TEXT = (
+    "Minister resigns | Example News\n"
+    "The minister resigned on Tuesday after a post.\n"
+    "We did it. Thank you all https://t.co/AbCdEf1234\n"
+    "\u2014 Jane Doe (@janedoe) March 3, 2024\n"
+    "The article goes on.\n"
+)
+QUIET = "Weather | Example News\nSun all week.\n"
+
+
+def text_record(number: int, text: str = TEXT, **warc_headers: str) -> Page:
+    """A page's extracted text, as a WET file holds it (it refers to its response)."""
+    refers_to = f"<urn:uuid:00000000-0000-0000-0000-{number:012d}>"
+    return Page(
+        f"https://news.example.org/text/{number}",
+        text.encode("utf-8"),
+        kind="conversion",
+        content_type="text/plain",
+        warc_headers={"WARC-Refers-To": refers_to, **warc_headers},
+    )
+
+
+def wet_records() -> list[Page]:
+    """A warcinfo, two texts (one with a post), and one of each skip."""
+    return [
+        Page("urn:warcinfo", kind="warcinfo"),
+        text_record(0),
+        text_record(1, QUIET),
+        Page("https://news.example.org/text/2", b"%PDF", kind="conversion", content_type="x/y"),
+        text_record(3, **{"WARC-Truncated": "length"}),
     ]
 
 
