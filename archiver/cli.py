@@ -209,9 +209,9 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     TARGETS are http(s) URLs, files (any name; .txt/.md/.markdown ones are
     read as text), directories (their .html/.htm/.xhtml/.txt/.md/.markdown and
     WARC files, recursively), WARC files (.warc/.warc.gz: every HTML response
-    record; .wet/.wet.gz, as Common Crawl's .warc.wet.gz: every extracted text) or -
-    for standard input. Exits 1 when some targets failed (the others are still
-    stored).
+    record; .wet/.wet.gz, as Common Crawl's .warc.wet.gz: every extracted text;
+    .wacz: the WARC files in it) or - for standard input. Exits 1 when some
+    targets failed (the others are still stored).
 
     \b
     Example:
@@ -518,8 +518,8 @@ def _worker_line(run: WorkerRun) -> str:
 def crawl(inputs, out_dir, scheduler, local_workers, retries, include_links, config_path) -> None:
     """Scan many WARC files on a Dask cluster: one result file per input in OUT.
 
-    INPUTS are WARC files (.warc/.warc.gz, and WET files: .wet/.wet.gz) or
-    directories of them, at paths every worker can read. A re-run skips the
+    INPUTS are WARC files (.warc/.warc.gz, WET files .wet/.wet.gz, WACZ files
+    .wacz) or directories of them, at paths every worker can read. A re-run skips the
     inputs already done; `archive import OUT` then merges the results into the
     archive. Exits 1 when some inputs failed.
 

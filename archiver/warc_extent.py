@@ -9,10 +9,11 @@ and (gzip) their member's trailer must all be in the file.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zlib
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from .errors import TargetError
 
@@ -21,34 +22,86 @@ MAX_HEADERS = 1 << 20  # WARC headers are looked for in this many bytes
 _LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)[ \t]*\r\n", re.IGNORECASE)
 
 
+class WarcPart(NamedTuple):
+    """Where a WARC file's bytes are: a whole file, or a WARC file stored whole (not
+    compressed) inside a WACZ file, from ``start`` to ``end`` of ``path``. Offsets are the
+    file's own either way: a record's pointer is read back from ``path``."""
+
+    path: str
+    start: int
+    end: int
+
+    @classmethod
+    def whole(cls, path: str) -> WarcPart:
+        return cls(path, 0, os.path.getsize(path))
+
+    def open(self, offset: int | None = None) -> BinaryIO:
+        """The file, positioned at ``offset`` (default: ``start``), reading no further than
+        ``end``."""
+        window = _Window(open(self.path, "rb"), self.end)  # noqa: SIM115 (closed with it)
+        reader = io.BufferedReader(window, CHUNK)
+        reader.seek(self.start if offset is None else offset)
+        return reader
+
+
+class _Window(io.RawIOBase):
+    """A file read up to ``end`` only, its positions the file's."""
+
+    def __init__(self, fh: BinaryIO, end: int) -> None:
+        self._fh, self._end = fh, end
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._fh.tell()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_END:
+            return self._fh.seek(self._end + offset)
+        return self._fh.seek(offset, whence)
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        wanted = max(0, min(len(buffer), self._end - self._fh.tell()))
+        data = self._fh.read(wanted)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
 class _Cut(Exception):
     """The record is not all in the file; ``args[0]`` says what is missing."""
 
 
-def record_end(warc_file: str, offset: int, gzipped: bool, label: str | None = None) -> int:
+def record_end(part: WarcPart, offset: int, gzipped: bool, label: str | None = None) -> int:
     """The offset where the record at ``offset`` ends (its separator or gzip member
     included), or ``TargetError`` naming the offset (and the file as ``label``, else its
     path) when the file ends before it does."""
     try:
-        with open(warc_file, "rb") as fh:
-            fh.seek(offset)
+        with part.open(offset) as fh:
             if gzipped:
                 head, have, end = _member(fh, offset)
                 _record_size(head, have)
                 return end
             head = fh.read(MAX_HEADERS)
-            return offset + _record_size(head, os.fstat(fh.fileno()).st_size - offset)
+            return offset + _record_size(head, part.end - offset)
     except _Cut as cut:
         raise TargetError(
-            f"{label or warc_file}: record at byte {offset} is truncated ({cut.args[0]})"
+            f"{label or part.path}: record at byte {offset} is truncated ({cut.args[0]})"
         ) from None
 
 
-def past_empty_members(warc_file: str, offset: int) -> int:
+def past_empty_members(part: WarcPart, offset: int) -> int:
     """The offset after the empty gzip members (no byte when decompressed) that start at
     ``offset``, or ``offset`` when none does. FastWARC ends a file quietly at one, which a
     writer may leave between records or at the end; warcio reads on past it."""
-    with open(warc_file, "rb") as fh:
+    with part.open() as fh:
         while True:
             fh.seek(offset)
             if fh.read(2) != b"\x1f\x8b":

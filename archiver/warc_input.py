@@ -10,9 +10,10 @@ Skipped and counted, not scanned: records that are not ``response`` or ``convers
 (``revisit`` counted on its own), responses that are not HTML and conversions that are not
 plain text, records not 2xx or marked ``WARC-Truncated``, and unreadable ones (no date or
 URI, an undecodable body, HTTP headers over FastWARC's 32 KB or ending where warcio's do
-not). A record cut short by the end of the data (a truncated gzip member, a partial copy, even inside its
-headers: ``warc_extent``), or one FastWARC cannot read at all, ends the file with a
-``TargetError`` after the pages before it; a cut record is that error alone, in no count.
+not). A record cut short by the end of the data (a truncated gzip member, a partial copy,
+even inside its headers: ``warc_extent``), or one FastWARC cannot read at all, ends the file
+with a ``TargetError`` after the pages before it; a cut record is that error alone, in no
+count.
 
 Every page handed out (each becomes a ``records`` row) first passes its
 ``WARC-Payload-Digest``, checked as ``archive verify`` checks it; one that fails is a
@@ -36,7 +37,8 @@ from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 from .errors import TargetError
 from .models import WarcRecordRef
 from .small_files import MAX_PAGE_BYTES
-from .warc_extent import holds_one_record, past_empty_members, record_end
+from .wacz_input import is_wacz_path, wacz_warc_parts
+from .warc_extent import WarcPart, holds_one_record, past_empty_members, record_end
 
 if TYPE_CHECKING:
     from fastwarc.warc import HeaderMap, WarcRecord
@@ -49,7 +51,8 @@ PAGE_RECORDS = ("response", "conversion")  # an HTML response; a page's extracte
 
 
 def is_warc_path(path: str) -> bool:
-    return path.lower().endswith(WARC_SUFFIXES)
+    """A WARC file's name (a WET file's, a WACZ file's: WARC files in a zip)."""
+    return path.lower().endswith(WARC_SUFFIXES) or is_wacz_path(path)
 
 
 class WarcPage(NamedTuple):
@@ -140,29 +143,39 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage | Damage
 
 def iter_raw_pages(path: str, counts: WarcCounts) -> Iterator[RawPage]:
     """``iter_warc_pages``'s pages unchecked (``checked`` makes each a page, or its
-    failure): ``counts`` is updated but for ``pages``, which whoever checks them counts."""
+    failure): ``counts`` is updated but for ``pages``, which whoever checks them counts.
+    A WACZ file's WARC files are read in turn, in place (``wacz_input``)."""
     warc_file = os.path.abspath(path)
     if not is_utf8_name(warc_file):
         raise TargetError(f"{path}: {NAME_NOT_UTF8}")
-    with open(warc_file, "rb") as fh:
+    if is_wacz_path(path):
+        for part, member in wacz_warc_parts(warc_file, path):
+            yield from _part_pages(part, f"{path} ({member})", counts)
+    else:
+        yield from _part_pages(WarcPart.whole(warc_file), path, counts)
+
+
+def _part_pages(part: WarcPart, label: str, counts: WarcCounts) -> Iterator[RawPage]:
+    """The pages of one WARC file (``label`` names it in messages)."""
+    with part.open() as fh:
         gzipped = fh.read(2) == b"\x1f\x8b"
-        fh.seek(0)
+        fh.seek(part.start)
         if gzipped and not holds_one_record(fh):
-            raise TargetError(f"{path}: {ONE_STREAM}")
-        reading = _Reading(warc_file, gzipped, label=path)
+            raise TargetError(f"{label}: {ONE_STREAM}")
+        reading = _Reading(part, gzipped, label=label)
         try:
             yield from _pages(fh, reading, counts)
         except OSError as exc:  # FastWARC's parse and decompression errors
-            at = 0
+            at = part.start
             if reading.last is not None:
                 between = reading.held is not None  # not inside a record (a disk's read error)
-                at = record_end(warc_file, reading.last, gzipped, path)
+                at = record_end(part, reading.last, gzipped, label)
                 yield from _release(reading, counts, at)
-                if between and _only_padding(warc_file, at):  # blank bytes FastWARC took for
+                if between and _only_padding(part, at):  # blank bytes FastWARC took for
                     return  # the start of a record: the file ends with the last one
-            raise TargetError(f"{path}: not a readable WARC file (at byte {at}: {exc})") from None
+            raise TargetError(f"{label}: not a readable WARC file (at byte {at}: {exc})") from None
     if reading.last is None:
-        raise TargetError(f"{path}: not a WARC file (no WARC record in it)")
+        raise TargetError(f"{label}: not a WARC file (no WARC record in it)")
 
 
 def checked(raw: RawPage) -> WarcPage | DamagedRecord:
@@ -185,11 +198,16 @@ class _Reading:
     starts): its page (or its digest's failure), or the count it is skipped under. A record
     cut by the end of the file is its error alone, neither a page nor a count."""
 
-    warc_file: str
+    part: WarcPart
     gzipped: bool
     label: str  # the file as the user named it, for messages
     last: int | None = None
     held: RawPage | str | None = None
+
+    @property
+    def warc_file(self) -> str:
+        """The file records are pointed at in (a WACZ file, for the WARC files it holds)."""
+        return self.part.path
 
     @property
     def separator(self) -> int:
@@ -203,7 +221,8 @@ def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[RawP
     empty gzip members where it stopped (``past_empty_members``)."""
     from fastwarc.warc import ArchiveIterator
 
-    resumed = past_empty_members(reading.warc_file, 0) if reading.gzipped else 0
+    start = reading.part.start
+    resumed = past_empty_members(reading.part, start) if reading.gzipped else start
     fh.seek(resumed)
     while True:
         # HTTP headers are parsed record by record: one FastWARC cannot read is skipped alone.
@@ -220,10 +239,10 @@ def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[RawP
                 reading.held = skip.args[0]
         if reading.last is None:  # no record at all: the caller says so
             return
-        end = record_end(reading.warc_file, reading.last, reading.gzipped, reading.label)
+        end = record_end(reading.part, reading.last, reading.gzipped, reading.label)
         yield from _release(reading, counts, end)  # none is held if none came since resuming
-        after = past_empty_members(reading.warc_file, end) if reading.gzipped else end
-        if after == end or reading.last < resumed or _only_padding(reading.warc_file, after):
+        after = past_empty_members(reading.part, end) if reading.gzipped else end
+        if after == end or reading.last < resumed or _only_padding(reading.part, after):
             _must_end_at(reading, after)  # the file must hold the last record whole
             return
         fh.seek(resumed := after)
@@ -232,8 +251,8 @@ def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[RawP
 def _must_end_at(reading: _Reading, end: int) -> None:
     """``TargetError`` unless the file ends at ``end`` (blank bytes aside): a record is cut
     there, or one FastWARC did not read begins there."""
-    size = os.path.getsize(reading.warc_file)
-    if end < size and not _only_padding(reading.warc_file, end):
+    size = reading.part.end
+    if end < size and not _only_padding(reading.part, end):
         raise TargetError(
             f"{reading.label}: record at byte {end} is truncated (the file ends"
             f" {size - end:,} bytes into it)"
@@ -244,11 +263,10 @@ PADDING = b"\r\n\t \0"
 PADDING_BYTES = 1 << 16
 
 
-def _only_padding(warc_file: str, end: int) -> bool:
+def _only_padding(part: WarcPart, end: int) -> bool:
     """Whether the file holds only blank bytes after ``end`` (an extra CRLF, zeros a copy
     left, after a last record or a last gzip member alike): no record is cut there."""
-    with open(warc_file, "rb") as fh:
-        fh.seek(end)
+    with part.open(end) as fh:
         tail = fh.read(PADDING_BYTES + 1)
     return len(tail) <= PADDING_BYTES and not tail.strip(PADDING)
 
