@@ -17,6 +17,26 @@ TEXT = Path(__file__).parent / "fixtures" / "text"
 
 # fixture → embeds in order: (method, status_id, handle, author, date, text)
 EMBEDS: dict[str, list[tuple]] = {
+    "card_react_tweet.txt": [  # react-tweet's card flattened; the quoted post is not its text
+        (
+            "text",
+            None,
+            "shipyardhq",
+            "Shipyard",
+            "2025-10-07",
+            "Version 4 is out today. Faster builds, smaller images.",
+        )
+    ],
+    "card_substack.txt": [
+        (
+            "text",
+            None,
+            "harbourcouncil",
+            "Harbour Council",
+            "2024-03-03",
+            "The ferry timetable changes on Monday. Check before you travel.",
+        )
+    ],
     "title_x.txt": [
         (
             "text",

@@ -18,6 +18,8 @@ for ``@``. Each hit is then checked for the context that makes it real:
 * a title marker (`` on X: ``) counts only when a quote may follow it, after spaces, tags or
   a Markdown link's ``[``: the title form quotes the post (``Follow her on X: @ada`` is not
   one);
+* a card's timestamp marker (``M · ``) counts only inside X's timestamp form, ``3:04 PM ·
+  Oct 7, 2025``;
 * a Hugo or Jekyll opening (``{{<``, ``{% t``…) only counts with a tweet shortcode's name
   (``tweet``, ``twitter``, ``x``) just after it: templates of every kind write the rest;
 * ``(@`` only counts as the signature of a flattened embed: ``(@handle)`` then a date in any
@@ -125,8 +127,16 @@ MARKERS = (
     *BASE64_MARKERS,
     ESCAPED_BRACKET_MARKER,  # last: placed with the others, it slowed the search by 20%
 )
-# Written by the flattened text forms (signature line, title line).
-TEXT_MARKERS = (b"(@", b" on X: ", b" on X (formerly Twitter): ", b" on Twitter: ")
+# A post card's timestamp line, flattened (``card_text``): ``3:04 PM · Oct 7, 2025``.
+CARD_MARKERS = ("M · ".encode(), "M ∙ ".encode())
+# Written by the flattened text forms (signature line, title line, card timestamp).
+TEXT_MARKERS = (
+    b"(@",
+    b" on X: ",
+    b" on X (formerly Twitter): ",
+    b" on Twitter: ",
+    *CARD_MARKERS,
+)
 
 HOST_HINTS = (
     b"twitter",
@@ -173,6 +183,10 @@ TITLE_AHEAD = re.compile(
     rb"(?:\s|<!--(?:[^-]|-(?!->))*+-->|<(?:[^<>\"']|\"[^\"]*+\"|'[^']*+')*+>|\[)*+[\"&\x80-\xff]"
 )
 TITLE_WINDOW = 65536
+# Around a card marker: the time's digits before it, the date after it.
+CARD_BEFORE = re.compile(rb"\d:\d\d ?[AaPp]\Z")
+CARD_AHEAD = re.compile(rb"[A-Za-z]{3,4}\.? \d{1,2}, (?:19|20)\d\d")
+_CARD_MARKER_SET = frozenset(CARD_MARKERS)
 
 
 _TWEET_ID = (b"tweetId", b"tweetid")  # markers that start inside ``;tweet``
@@ -279,6 +293,11 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
     if marker in _ID_MARKER_SET:
         after = start + len(marker)
         return data[after : after + len(_NOT_AN_ID)].lower() != _NOT_AN_ID
+    if marker in _CARD_MARKER_SET:
+        after = start + len(marker)
+        return bool(
+            CARD_BEFORE.search(data, max(0, start - 6), start) and CARD_AHEAD.match(data, after)
+        )
     if marker in _TITLE_MARKER_SET:
         after = start + len(marker)
         return TITLE_AHEAD.match(data, after, after + TITLE_WINDOW) is not None

@@ -26,6 +26,7 @@ from ..urls import (
     iter_statuses,
     parse_post_ref,
 )
+from .card_text import Card, find_card, may_hold_card_time
 from .signature import split_signature
 
 # A display name may quote a nickname (``Dwayne "The Rock" Johnson``): quotes in pairs only,
@@ -386,6 +387,45 @@ def _signature_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | N
     )
 
 
+def _card_hit(doc: _Text, index: int, taken: int, hits: list[TextHit]) -> TextHit | None:
+    """A post card flattened to text (``card_text``), its timestamp on line ``index``. A
+    title line just above it, of the same post, is part of it (a reader tool that writes a
+    frame's title, then the card): it replaces that title's hit."""
+    card = find_card(doc.lines, index, taken)
+    if card is None:
+        return None
+    first = card.first_line
+    title = hits[-1] if hits else None
+    if title is not None and _titles_card(doc, title, card):
+        hits.pop()
+        first = title.first_line
+    body, media = split_media(clean_text(card.text))
+    status = doc.linked.get(index)
+    return TextHit(
+        first,
+        index,
+        card.name or (title.author if title and first == title.first_line else None),
+        card.handle,
+        body or None,
+        card.date,
+        doc.raw(first, index),
+        media,
+        status_id=status[0] if status else None,
+        date_text=card.date_text,
+    )
+
+
+def _titles_card(doc: _Text, title: TextHit, card: Card) -> bool:
+    """``title`` is a title line just above ``card`` (blank lines aside) showing its text."""
+    between = doc.lines[title.last_line + 1 : card.first_line]
+    if title.first_line != title.last_line or any(line.strip() for line in between):
+        return False
+    shown, full = comparable(title.text or ""), comparable(card.text)
+    return bool(shown) and (
+        shown == full or (is_truncated(title.text or "") and full.startswith(shown))
+    )
+
+
 def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int) -> list[TextHit]:
     """Shortcodes, a line that is one status URL, and (with ``include_links``) links, as many
     as ``room`` characters of their lines hold (each keeps its whole line as its text)."""
@@ -430,6 +470,8 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
         hit = _title_hit(doc, index, line) if " on " in line else None
         if hit is None and "(@" in line:
             hit = _signature_hit(doc, index, line, taken)
+        if hit is None and may_hold_card_time(line):
+            hit = _card_hit(doc, index, taken, hits)
         if hit is not None:
             hits.append(hit)
             taken = hit.last_line
@@ -454,4 +496,5 @@ def _marked_lines(doc: _Text) -> list[int]:
         or "(@" in line
         or "status" in original
         or (shortcodes and may_hold_shortcode(line))
+        or may_hold_card_time(line)
     ]

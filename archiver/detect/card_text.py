@@ -1,0 +1,119 @@
+"""A post card flattened to text: what a text extractor keeps of a post a page renders in its
+own markup (react-tweet on Next.js sites, Substack's and other static cards) rather than in
+X's frame, whose text no extractor sees.
+
+The card's lines are its header (the author's name, then ``@handle`` on its own line or
+after the name; a ``·`` and ``Follow`` may come after it, and ``Replying to @someone``),
+the post's text, and X's timestamp line, ``3:04 PM · Oct 7, 2025`` (Substack writes ``∙``).
+The timestamp line is the anchor: X writes that form, prose does not. A card quoting
+another post holds the quoted post's header and text before the timestamp too: the text is
+cut at the first header after the card's own.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import NamedTuple
+
+CARD_TIME = re.compile(
+    r"(?P<time>\d{1,2}:\d\d\s?[AaPp]\.?[Mm]\.?)\s?[·∙•]\s?"
+    r"(?P<date>(?P<month>[A-Za-z]{3,4})\.? (?P<day>\d{1,2}), (?P<year>(?:19|20)\d\d))"
+)
+# What a line holding a card's timestamp holds (the pre-filter's marker, and the text
+# detector's test of which lines to try).
+TIME_HINTS = ("M · ", "M ∙ ")
+HANDLE_LINE = re.compile(r"(?:(?P<name>[^@\n]{1,50}?)\s+)?@(?P<handle>[A-Za-z0-9_]{1,15})")
+HEADER_EXTRAS = frozenset({"·", "∙", "•", "Follow", "Following", "Subscribe"})
+REPLYING = re.compile(r"Replying to (?:@[A-Za-z0-9_]{1,15}[ ,and]*)+")
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep sept", "oct", "nov", "dec"),
+        start=1,
+    )
+    for name in names.split()
+}
+WINDOW = 16  # lines from a card's header to its timestamp, at most
+MAX_NAME_CHARACTERS = 50
+
+
+class Card(NamedTuple):
+    """A flattened card: its first and last lines, and what it shows."""
+
+    first_line: int
+    last_line: int
+    name: str | None
+    handle: str
+    text: str
+    date: str | None
+    date_text: str
+
+
+def may_hold_card_time(line: str) -> bool:
+    return any(hint in line for hint in TIME_HINTS)
+
+
+def find_card(lines: list[str], index: int, taken: int) -> Card | None:
+    """The card whose timestamp is line ``index``, its header after line ``taken`` (lines
+    already used) and no further than ``WINDOW`` lines above; None when the line is no
+    card's timestamp or no header is found. The card's header is the first above the
+    text; a later one is a quoted post's, which ends the card's own text."""
+    stamp = CARD_TIME.fullmatch(lines[index].strip())
+    if stamp is None:
+        return None
+    top = max(taken + 1, index - WINDOW)
+    headers = {i: found for i in range(top, index) if (found := _handle_of(lines[i]))}
+    if not headers:
+        return None
+    first = header = min(headers)
+    name, handle = headers[header]
+    if name is None and (name := _name_above(lines, header, top)) is not None:
+        first = header - 1
+    body_start = _after_header(lines, header + 1, index)
+    body_end = min((i for i in headers if i >= body_start), default=index)
+    text = "\n".join(line.strip() for line in lines[body_start:body_end] if line.strip())
+    return Card(first, index, name, handle, text, _iso_date(stamp), stamp["date"])
+
+
+def _handle_of(line: str) -> tuple[str | None, str] | None:
+    """(name or None, handle) of a header line: ``@handle`` alone, or after a short name."""
+    match = HANDLE_LINE.fullmatch(line.strip())
+    if match is None:
+        return None
+    name = match["name"]
+    return (name.strip() if name else None), match["handle"]
+
+
+def _name_above(lines: list[str], header: int, top: int) -> str | None:
+    """The author's name: the line just above a header that is ``@handle`` alone."""
+    above = header - 1
+    if above < top:
+        return None
+    name = lines[above].strip()
+    if not name or len(name) > MAX_NAME_CHARACTERS or name[-1] in ".:;!?":
+        return None
+    return name
+
+
+def _after_header(lines: list[str], start: int, end: int) -> int:
+    """The first line of the post's text: after the header's ``·``, ``Follow`` and
+    ``Replying to`` lines."""
+    at = start
+    while at < end and (
+        not lines[at].strip()
+        or lines[at].strip() in HEADER_EXTRAS
+        or REPLYING.fullmatch(lines[at].strip())
+    ):
+        at += 1
+    return at
+
+
+def _iso_date(stamp: re.Match[str]) -> str | None:
+    month = MONTHS.get(stamp["month"].lower())
+    if month is None:
+        return None
+    try:
+        return date(int(stamp["year"]), month, int(stamp["day"])).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,71 @@
+"""A post card flattened to text (react-tweet, Substack): header, text, X's timestamp line."""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.detect import find_posts, has_markers
+
+CARD = "Jane Roe\n@janeroe\n·\nFollow\nThe bridge reopens at noon.\n3:04 PM · Mar 3, 2024\n"
+
+
+def embeds(text: str) -> list:
+    return find_posts(text.encode("utf-8"), html=False).embeds
+
+
+def test_a_card_is_one_post_with_its_lines_as_raw() -> None:
+    text = f"Bridge news\n\nThe mayor said so.\n\n{CARD}\nMore prose after it.\n"
+    (embed,) = embeds(text)
+    assert (embed.author, embed.handle, embed.text, embed.date) == (
+        "Jane Roe",
+        "janeroe",
+        "The bridge reopens at noon.",
+        "2024-03-03",
+    )
+    data = text.encode()
+    assert data[embed.raw_start : embed.raw_end].decode() == CARD.rstrip("\n")
+
+
+def test_a_title_line_just_above_its_card_is_the_same_post() -> None:
+    """A reader tool writes the frame's title, then the card: one post, not two."""
+    title = 'Jane Roe on X: "The bridge reopens at noon." / X\n'
+    (embed,) = embeds(f"Bridge news\n\n{title}{CARD}")
+    assert (embed.author, embed.handle, embed.date) == ("Jane Roe", "janeroe", "2024-03-03")
+    assert embed.raw.startswith("Jane Roe on X:") and embed.raw.endswith("2024")
+    (alone,) = embeds(f"Bridge news\n\n{CARD}")
+    assert embed.fingerprint == alone.fingerprint
+
+
+def test_a_title_of_another_post_stays_its_own() -> None:
+    title = 'Sam Poe on X: "Traffic is heavy." / X\n\n'
+    found = embeds(f"Bridge news\n\n{title}{CARD}")
+    assert [e.author for e in found] == ["Sam Poe", "Jane Roe"]
+
+
+def test_a_timestamp_linked_to_its_post_gives_the_post() -> None:
+    text = (
+        "Jane Roe\n@janeroe\nThe bridge reopens at noon.\n"
+        "[3:04 PM · Mar 3, 2024](https://x.com/janeroe/status/1764000000000000001)\n"
+    )
+    (embed,) = embeds(text)
+    assert (embed.status_id, embed.handle) == ("1764000000000000001", "janeroe")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our newsletter went out at 3:04 PM · Mar 3, 2024 as planned.\n",  # not a line of its own
+        "Minutes\n\nThe meeting closed.\n3:04 PM · Mar 3, 2024\n",  # no header above
+        "Jane Roe\n@janeroe\n" + "line\n" * 20 + "3:04 PM · Mar 3, 2024\n",  # header too far
+        "Jane Roe\n@janeroe\nText\n3:04 PM · March 33, 2024\n",  # not a date
+    ],
+)
+def test_what_is_not_a_card(text: str) -> None:
+    assert embeds(text) == []
+
+
+def test_the_prefilter_takes_a_card_and_passes_prose_over() -> None:
+    assert has_markers(CARD.encode())
+    assert has_markers("Name @handle\nText\n9:15 AM ∙ Mar 3, 2024\n".encode())
+    assert not has_markers("Doors open 7 PM · Free entry\n".encode())
+    assert not has_markers("At 3:04 PM · see the schedule\n".encode())
