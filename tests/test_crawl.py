@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 from warc_data import (
     CORPUS_WARC,
+    article,
     crawl_files,
     mixed_records,
     split_corpus,
     wet_records,
+    write_wacz,
     write_warc,
 )
 
@@ -131,6 +133,8 @@ def test_local_cluster_finds_what_a_local_scan_finds(tmp_path: Path, local_clien
     good = crawl_files(tmp_path / "warcs", files=6, pages_per_file=15)
     good.append(write_warc(tmp_path / "warcs" / "mixed.warc", mixed_records(start=500)))
     good.append(write_warc(tmp_path / "warcs" / "texts.warc.wet.gz", wet_records()))
+    packed = write_warc(tmp_path / "packed.warc.gz", [article(7000 + n, n == 0) for n in range(3)])
+    good.append(write_wacz(tmp_path / "warcs" / "packed.wacz", {"archive/p.warc.gz": packed}))
     bad = bad_inputs(tmp_path / "bad")
     out = tmp_path / "out"
     out.mkdir()
@@ -153,11 +157,13 @@ def test_local_cluster_finds_what_a_local_scan_finds(tmp_path: Path, local_clien
     assert "after 3 attempts" in entries[str(bad[2].resolve())]["error"]  # retried, then failed
     attempts = local_client.run_on_scheduler(_attempts, "archive-scan-missing.warc.gz")
     assert list(attempts.values()) == [3], "the scheduler ran the task three times"
-    mixed = entries[str(good[-2].resolve())]["records"]
+    mixed = entries[str(good[-3].resolve())]["records"]
     assert (mixed["pages"], mixed["non_html"], mixed["revisit"], mixed["truncated"]) == (3, 1, 1, 1)
-    texts = entries[str(good[-1].resolve())]["records"]
+    texts = entries[str(good[-2].resolve())]["records"]
     assert (texts["pages"], texts["texts"], texts["non_html"], texts["truncated"]) == (2, 2, 1, 1)
-    assert sum(e.get("embeds", 0) for e in entries.values()) == summary.embeds == 6 * 5 + 2 + 1 + 1
+    assert entries[str(good[-1].resolve())]["records"]["pages"] == 3
+    embeds = 6 * 5 + 2 + 1 + 1 + 1  # the files of 15 pages, mixed, texts and the WACZ
+    assert sum(e.get("embeds", 0) for e in entries.values()) == summary.embeds == embeds
 
     rerun = run_crawl(local_client, inputs, str(out))
     assert rerun.skipped == len(good) and rerun.done == len(bad), "finished inputs are skipped"

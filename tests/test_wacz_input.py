@@ -11,7 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from warc_data import article, mixed_records, wet_records, write_warc
+from warc_data import article, mixed_records, wet_records, write_wacz, write_warc
 
 WACZ_CLI = shutil.which("wacz") or str(Path(sys.executable).with_name("wacz"))
 SCAN_ROWS = (
@@ -24,15 +24,6 @@ SCAN_ROWS = (
 def rows(db: Path, sql: str = SCAN_ROWS) -> list[tuple]:
     with sqlite3.connect(db) as conn:
         return conn.execute(sql).fetchall()
-
-
-def pack(wacz: Path, members: dict[str, Path], compression: int = zipfile.ZIP_STORED) -> Path:
-    """A WACZ-shaped ZIP: ``members`` (name in the ZIP → file), and a datapackage."""
-    with zipfile.ZipFile(wacz, "w", compression=compression) as archive:
-        archive.writestr("datapackage.json", json.dumps({"profile": "data-package"}))
-        for name, path in members.items():
-            archive.write(path, name)
-    return wacz
 
 
 def test_a_wacz_made_by_py_wacz_is_scanned_where_it_lies(
@@ -66,7 +57,7 @@ def test_every_warc_file_of_a_wacz_is_read_in_turn(tmp_path: Path, run_cli, db_p
     second = write_warc(tmp_path / "b.warc.gz", [article(3, True)])
     texts = write_warc(tmp_path / "t.warc.wet.gz", wet_records())
     members = {"archive/a.warc": first, "archive/b.warc.gz": second, "pages/t.warc.gz": texts}
-    wacz = pack(tmp_path / "two.wacz", members)
+    wacz = write_wacz(tmp_path / "two.wacz", members)
     result = run_cli("scan", str(wacz), "--json")
     assert result.exit_code == 0, result.output
     urls = [json.loads(line)["url"] for line in result.stdout.splitlines()]
@@ -78,13 +69,17 @@ def test_bad_wacz_files_are_one_line_errors_and_lose_nothing(
     tmp_path: Path, run_cli, db_path: Path
 ) -> None:
     warc = write_warc(tmp_path / "w.warc.gz", [article(1, True)])
-    deflated = pack(tmp_path / "deflated.wacz", {"archive/w.warc.gz": warc}, zipfile.ZIP_DEFLATED)
-    empty = pack(tmp_path / "empty.wacz", {})
+    deflated = write_wacz(
+        tmp_path / "deflated.wacz", {"archive/w.warc.gz": warc}, zipfile.ZIP_DEFLATED
+    )
+    empty = write_wacz(tmp_path / "empty.wacz", {})
     not_zip = tmp_path / "junk.wacz"
     not_zip.write_bytes(b"not a zip at all")
     cut = tmp_path / "cut.wacz"
-    cut.write_bytes(pack(tmp_path / "whole.wacz", {"archive/w.warc.gz": warc}).read_bytes()[:-40])
-    good = pack(tmp_path / "good.wacz", {"archive/w.warc.gz": warc})
+    cut.write_bytes(
+        write_wacz(tmp_path / "whole.wacz", {"archive/w.warc.gz": warc}).read_bytes()[:-40]
+    )
+    good = write_wacz(tmp_path / "good.wacz", {"archive/w.warc.gz": warc})
     result = run_cli("scan", str(deflated), str(empty), str(not_zip), str(cut), str(good))
     assert result.exit_code == 1 and "Traceback" not in result.output
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
@@ -100,7 +95,7 @@ def test_a_directory_scan_takes_its_wacz_files_too(tmp_path: Path, run_cli) -> N
     folder = tmp_path / "crawls"
     folder.mkdir()
     warc = write_warc(tmp_path / "w.warc.gz", [article(7, True)])
-    pack(folder / "one.wacz", {"archive/w.warc.gz": warc})
+    write_wacz(folder / "one.wacz", {"archive/w.warc.gz": warc})
     result = run_cli("scan", str(folder), "--json")
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["url"] for line in result.stdout.splitlines()] == [

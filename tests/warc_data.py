@@ -6,6 +6,8 @@ import base64
 import gzip
 import hashlib
 import io
+import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,6 +184,15 @@ def wet_records() -> list[Page]:
         Page("https://news.example.org/text/2", b"%PDF", kind="conversion", content_type="x/y"),
         text_record(3, **{"WARC-Truncated": "length"}),
     ]
+
+
+def write_wacz(wacz: Path, members: dict[str, Path], compression: int = zipfile.ZIP_STORED) -> Path:
+    """A WACZ-shaped ZIP: ``members`` (name in the ZIP → file), and a datapackage."""
+    with zipfile.ZipFile(wacz, "w", compression=compression) as archive:
+        archive.writestr("datapackage.json", json.dumps({"profile": "data-package"}))
+        for name, path in members.items():
+            archive.write(path, name)
+    return wacz
 
 
 def crawl_files(directory: Path, files: int, pages_per_file: int) -> list[Path]:
