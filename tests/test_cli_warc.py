@@ -11,7 +11,14 @@ from pathlib import Path
 
 import brotli
 import pytest
-from warc_data import article, mixed_records, payload_digest, record_offsets, write_warc
+from warc_data import (
+    article,
+    mixed_records,
+    payload_digest,
+    record_offsets,
+    scan_lines,
+    write_warc,
+)
 
 
 def counts(db_path: Path) -> dict[str, int]:
@@ -24,9 +31,7 @@ def counts(db_path: Path) -> dict[str, int]:
 
 def test_scan_a_warc_file_with_provenance(tmp_path: Path, run_cli, db_path: Path) -> None:
     warc = write_warc(tmp_path / "crawl.warc.gz", mixed_records())
-    result = run_cli("scan", str(warc), "--json")
-    assert result.exit_code == 0, result.output
-    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    lines = scan_lines(run_cli, warc)
     assert [line["url"] for line in lines] == [
         "https://news.example.org/story/0",
         "https://news.example.org/story/1",

@@ -13,6 +13,7 @@ from warc_data import (
     TEXT,
     payload_digest,
     record_offsets,
+    scan_lines,
     text_record,
     wet_records,
     write_warc,
@@ -28,9 +29,7 @@ def test_a_wet_file_is_scanned_as_text_with_provenance(
     tmp_path: Path, run_cli, db_path: Path
 ) -> None:
     wet = write_warc(tmp_path / "CC-NEWS-1.warc.wet.gz", wet_records())
-    result = run_cli("scan", str(wet), "--json")
-    assert result.exit_code == 0, result.output
-    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    lines = scan_lines(run_cli, wet)
     assert [line["url"] for line in lines] == [
         "https://news.example.org/text/0",
         "https://news.example.org/text/1",

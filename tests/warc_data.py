@@ -186,6 +186,13 @@ def wet_records() -> list[Page]:
     ]
 
 
+def scan_lines(run_cli, path: Path) -> list[dict]:
+    """``archive scan PATH --json``, which must succeed: its lines, one object per page."""
+    result = run_cli("scan", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
 def write_wacz(wacz: Path, members: dict[str, Path], compression: int = zipfile.ZIP_STORED) -> Path:
     """A WACZ-shaped ZIP: ``members`` (name in the ZIP → file), and a datapackage."""
     with zipfile.ZipFile(wacz, "w", compression=compression) as archive:
