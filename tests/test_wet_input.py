@@ -121,3 +121,27 @@ def test_a_big_wet_file_in_worker_processes_stores_what_one_process_does(
         outcomes.append(stored)
     assert outcomes[0] == outcomes[2] and outcomes[1] == outcomes[3] == [(40, 20)]
     assert "0 HTML page(s) and 40 extracted text(s) scanned" in outcomes[0][1]
+
+
+def test_an_export_keeps_the_texts_as_records_not_as_pages(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """Replay tools have nothing to show for an extracted text: the WACZ holds its record
+    (byte for byte) and lists no page for it; py-wacz's validator accepts the package."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    wet = write_warc(tmp_path / "t.warc.wet.gz", wet_records())
+    assert run_cli("scan", str(wet)).exit_code == 0
+    out = tmp_path / "texts.wacz"
+    assert run_cli("export", "--wacz", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as package:
+        pages = package.read("pages/pages.jsonl").decode().splitlines()
+        kinds = [r.rec_type for r in ArchiveIterator(package.open("archive/data.warc.gz"))]
+    assert len(pages) == 1 and kinds == ["conversion", "conversion"]
+    wacz = shutil.which("wacz") or str(Path(sys.executable).with_name("wacz"))
+    subprocess.run([wacz, "validate", "-f", str(out)], check=True, timeout=120)
