@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from test_detect_properties import documents
 
 from archiver.decode import decode
-from archiver.detect.candidates import attribute_names, candidates
+from archiver.detect.candidates import attribute_names, candidates, markup_names, selector
 from archiver.detect.dom import Node, parse
 from archiver.detect.hidden import expand_hidden_markup
 from archiver.detect.prefilter import BASE64_MARKERS, PageHints, survey
@@ -43,8 +43,11 @@ def _text_children(el: Node) -> list[str]:
     return [*runs, current]
 
 
+SCRIPT_SYNTAX = set("()\"'\\+;,{}!?&|%$^~`<")  # in no name markup writes: not an attribute
+
+
 def accepted(el: Node, hints: PageHints) -> bool:
-    values = [v or "" for v in el.attributes.values()]
+    values = [v or "" for n, v in el.attributes.items() if not SCRIPT_SYNTAX & set(n)]
     if el.tag == "blockquote" or any(w in v for v in values for w in ("status", "weet", "witter")):
         return True
     x_figure = {"wp-block-embed-x", "is-provider-x"} & set(
@@ -119,6 +122,21 @@ def test_odd_attribute_names_still_make_a_valid_selector():
     markup = '<div 1x="twitter" a.b="status" x:y="weet" é="witter">t</div>'
     root = parse(markup)
     assert [el.tag for el in candidates(root, markup.encode(), HINT_SETS[0])] == ["div"]
+
+
+def test_names_read_in_script_code_are_no_selectors_and_no_attributes():
+    """``f("x");g="…status…"`` in a script gives the name ``f("x");g``: no selector part (each
+    costs a pass over the page), and an element so named (broken markup) is no candidate."""
+    markup = (
+        '<script>f("x");g="https://x.com/a/status/1"</script>'
+        '<div a?b="https://x.com/a/status/2">t</div><p data-u="https://x.com/a/status/3">u</p>'
+    )
+    names = attribute_names(markup.encode())
+    assert ("data-u", "status") in names and any("?" in name for name, _ in names)
+    assert markup_names(names) == [pair for pair in names if not SCRIPT_SYNTAX & set(pair[0])]
+    assert "?" not in selector(HINT_SETS[0], names, set())
+    root = parse(markup)
+    assert [el.tag for el in candidates(root, markup.encode(), HINT_SETS[0])] == ["p"]
 
 
 def test_a_name_in_another_encoding_makes_every_element_a_candidate():

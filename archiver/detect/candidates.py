@@ -49,6 +49,17 @@ X_FIGURE_CLASSES = frozenset({"wp-block-embed-x", "is-provider-x"})
 X_FIGURE_SELECTOR = 'figure[class*="-x"]'
 
 
+# What script code around a word reads as an "attribute name" (``f+"-dbg");g``,
+# ``share.php?u``): characters no markup writes in one. Each name is one more selector, and
+# each selector one more test of every element of the page.
+NOT_AN_ATTRIBUTE = re.compile(r"""[()"'\\+;,{}!?&|%$^~`<]""")
+
+
+def markup_names(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (attribute, word) pairs whose name may be an attribute's in markup."""
+    return [(name, word) for name, word in pairs if not NOT_AN_ATTRIBUTE.search(name)]
+
+
 def attribute_names(markup: bytes, words: tuple[str, ...] = CORE_WORDS) -> set[tuple[str, str]]:
     """(name, word) for each attribute whose value may hold one of ``words`` in ``markup``
     (a superset). A value holding an occurrence starts after the last ``"`` or ``'`` before
@@ -167,11 +178,20 @@ def is_x_figure(el: Node) -> bool:
     return el.tag == "figure" and not X_FIGURE_CLASSES.isdisjoint((get(el, "class") or "").split())
 
 
+def markup_values(el: Node) -> list[str]:
+    """The values of the element's attributes whose names markup may write
+    (``NOT_AN_ATTRIBUTE``): the names are tested one by one only when one of them fails."""
+    names = el.attributes
+    if not NOT_AN_ATTRIBUTE.search("".join(names)):
+        return attribute_values(el)
+    return [value or "" for name, value in names.items() if not NOT_AN_ATTRIBUTE.search(name)]
+
+
 def _core(el: Node) -> bool:
     if el.tag == "blockquote" or is_x_figure(el):
         return True
     # One string (no word holds a NUL, so none is found across two values).
-    values = "\0".join(attribute_values(el))
+    values = "\0".join(markup_values(el))
     return any(word in values for word in CORE_WORDS)
 
 
@@ -205,7 +225,7 @@ def _extra(el: Node, hints: PageHints) -> bool:
         or (hints.id_attributes and any(get(el, name) is not None for name in ID_ATTRS))
         or (hints.text_urls and _text_url(el, text_words(hints)))
         or (hints.scripts and el.tag == "script" and "createTweet" in text_content(el))
-        or (hints.encoded and any(_holds(v, ENCODED_WORDS) for v in attribute_values(el)))
+        or (hints.encoded and any(_holds(v, ENCODED_WORDS) for v in markup_values(el)))
         or (hints.encoded and _holds(lead_text(el), ENCODED_WORDS))
     )
 
@@ -214,9 +234,11 @@ def selector(
     hints: PageHints, names: Iterable[tuple[str, str]], encoded: Iterable[tuple[str, str]]
 ) -> str:
     """One CSS selector list for every element the tests may accept (a superset):
-    ``names`` and ``encoded`` are (attribute, word) pairs (``attribute_names``). A name that
-    is not ASCII was read from bytes in an encoding this module does not know: every element
-    is then a candidate (the tests in Python decide)."""
+    ``names`` and ``encoded`` are (attribute, word) pairs (``attribute_names``), less those
+    read in script code (``markup_names``). A name that is not ASCII was read from bytes in
+    an encoding this module does not know: every element is then a candidate (the tests in
+    Python decide)."""
+    names, encoded = markup_names(names), markup_names(encoded)
     if not all(name.isascii() for name, _ in [*names, *encoded]):
         return "*"
     parts = ["blockquote", X_FIGURE_SELECTOR]
