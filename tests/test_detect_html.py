@@ -1723,6 +1723,34 @@ def test_an_unclosed_card_link_is_one_embed(body, expected):
     page = f"<html><body><article><p>Intro.</p>{body}</article></body></html>"
     embeds = find_posts(page.encode()).embeds
     assert [(e.method, e.status_id) for e in embeds] == [("card", "1764012345678901234")] * expected
+    for embed in embeds:  # each has its own markup's range (see below)
+        assert embed.raw_start is not None and embed.raw_end is not None
+        assert page.encode()[embed.raw_start : embed.raw_end] == embed.raw.encode()
+        assert embed.raw.startswith(CARD_OPEN)
+
+
+@pytest.mark.parametrize(
+    ("body", "raw"),
+    [
+        (f"<p>{CARD_OPEN}Rhea Castell</p>\n<p>Para one.</p>", f"{CARD_OPEN}Rhea Castell"),
+        (f"<p>{CARD_OPEN}<b>Rhea</b> Castell</p><p>One.</p>", f"{CARD_OPEN}<b>Rhea</b> Castell"),
+        (f"<p><em>{CARD_OPEN}Rhea</em> Castell</p><p>One.</p>", f"{CARD_OPEN}Rhea"),
+        (f"<div>{CARD_OPEN}R<span>C</span></div>\n<div>One.</div>", f"{CARD_OPEN}R<span>C</span>"),
+        (f"<p>{CARD_OPEN}Rhea Castell<div>One.</div><p>Two.</p>", f"{CARD_OPEN}Rhea Castell"),
+        (f"<p>{CARD_OPEN}Rhea Castell</p><p>One.</a></p>", f"{CARD_OPEN}Rhea Castell"),
+        # A page with a table: its tags are read in full to place the card.
+        (f"<table><tr><td>x</td></tr></table><p>{CARD_OPEN}R</p><p>One.</p>", f"{CARD_OPEN}R"),
+    ],
+)
+def test_an_unclosed_card_link_has_the_range_of_its_own_markup(body, raw):
+    """The card's copies have no tag in the page, so the card is located among the page's
+    ``<a>`` tags without them; its markup runs from its start tag to where the parser first
+    closed it (its block's end, a block that closes its paragraph, its own end tag): the
+    label it was written with, not the paragraphs the parser wrapped in copies after it."""
+    page = f"<html><body><article><p>Intro.</p>{body}</article></body></html>"
+    (embed,) = find_posts(page.encode()).embeds
+    assert embed.raw == raw
+    assert page.encode()[embed.raw_start : embed.raw_end] == raw.encode()
 
 
 def test_an_unclosed_link_in_prose_is_one_sighting():

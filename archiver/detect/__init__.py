@@ -334,8 +334,11 @@ def _markup_spans(
         return {id(f): None for f in found}
     from .locate import Locator
 
-    locator = Locator(source.data, root, [fragment.wrapper for fragment in fragments])
-    spans = locator.locate_all([item.element for item in found])
+    wrappers = [fragment.wrapper for fragment in fragments]
+    copies = [(item.element, item.copies) for item in found if item.copies]
+    spans = Locator(source.data, root, wrappers, copies).locate_all(
+        [item.element for item in found]
+    )
     located = [(item, source.to_page(span)) for item, span in zip(found, spans, strict=True)]
     return {
         id(item): span if span and _shows(source, span, item.element) else None

@@ -43,6 +43,9 @@ class Found:
     raw: str | None = None  # a sighting in the prose: its text (no markup of its own)
     # Elements of the same embed merged into this one (``merge_rendered_pairs``).
     companions: tuple[Node, ...] = ()
+    # The copies of ``element`` the HTML parser made (an ``<a>`` left open, re-opened around
+    # each run of content after it): merged into this embed, never located.
+    copies: tuple[Node, ...] = ()
 
 
 def parent_id(el: Node) -> int | None:

@@ -36,7 +36,8 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from .dom import AncestorCount, Node, ancestors, css_name, get
-from .spans import START, Tag, attributes, iter_tags, matching_end, start_tags, tokenize
+from .merging import FORMATTING_TAGS
+from .spans import START, VOID, Tag, attributes, iter_tags, matching_end, start_tags, tokenize
 
 Span = tuple[int, int]
 # Elements the tree builder makes without a start tag of their own name: implied ones, the
@@ -89,10 +90,21 @@ class Locator:
     """Byte ranges of elements of one parsed page; ``wrappers`` are the ``<div>`` elements
     detection put in hosts in place of the markup it re-parsed from their text."""
 
-    def __init__(self, data: bytes, root: Node, wrappers: Sequence[Node] = ()) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        root: Node,
+        wrappers: Sequence[Node] = (),
+        copies: Sequence[tuple[Node, Sequence[Node]]] = (),
+    ) -> None:
         self.data = data
         self.root = root
         self.wrappers = {wrapper.mem_id: wrapper for wrapper in wrappers}
+        # Copies the parser made of a formatting element left open: they have no tag of
+        # their own, so they are not counted, and the element they copy ends where the
+        # parser first closed it (``reopened_end``), not at an end tag.
+        self.copies = frozenset(copy.mem_id for _, made in copies for copy in made)
+        self.reopened = frozenset(el.mem_id for el, made in copies if made)
         self.names: frozenset[str] = frozenset()
         self._tags: dict[Span, list[Tag]] = {}
         self._names: dict[tuple[int, str], list[Node]] = {}
@@ -153,6 +165,7 @@ class Locator:
                 if wrapper.mem_id != scope.mem_id:
                     hidden.update(node.mem_id for node in wrapper.css(css_name(tag)))
                     hidden.add(wrapper.mem_id)
+            hidden.update(self.copies)
             found = [el for el in scope.css(css_name(tag)) if el.mem_id not in hidden]
             self._names[key] = [el for el in found if el.mem_id != scope.mem_id]
         return self._names[key]
@@ -191,7 +204,10 @@ class Locator:
         index = starts[place.rank]
         if not _attrs_agree(self.data, tags[index], place.element):
             return None
-        end = matching_end(tags[i] for i in range(index, len(tags)))  # no copy of the list
+        if place.element.mem_id in self.reopened:
+            end = reopened_end(self.data, tags[index], place.element)
+        else:
+            end = matching_end(tags[i] for i in range(index, len(tags)))  # no copy of the list
         return None if end is None else (tags[index], end)
 
     def _quick_find(self, place: Place) -> tuple[Tag, int] | tuple[None, None] | None:
@@ -217,7 +233,10 @@ class Locator:
             return None
         if not _attrs_agree(self.data, opening, place.element):
             return None, None
-        end = matching_end(itertools.chain([opening], tags))
+        if place.element.mem_id in self.reopened:
+            end = reopened_end(self.data, opening, place.element)
+        else:
+            end = matching_end(itertools.chain([opening], tags))
         return (None, None) if end is None else (opening, end)
 
     def _has_tables(self) -> bool:
@@ -328,3 +347,48 @@ def _attrs_agree(data: bytes, tag: Tag, el: Node) -> bool:
         found[name] == value or "&" in data[tag.start : tag.end].decode("latin-1")
         for name, value in wanted.items()
     )
+
+
+# Start tags that close an open ``<p>`` (the HTML Standard's "close a p element" in body).
+CLOSES_P = frozenset(
+    ["address", "article", "aside", "blockquote", "center", "details", "dialog", "dir",
+     "div", "dl", "dd", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+     "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "listing", "main",
+     "menu", "nav", "ol", "p", "pre", "search", "section", "summary", "table", "ul", "xmp"]
+)  # fmt: skip
+MAX_REOPENED_TAGS = 4096  # tags read after a re-opened element's start tag for its end
+
+
+def reopened_end(data: bytes, opening: Tag, el: Node) -> int | None:
+    """Where the parser first closed a formatting element it then re-opened as copies
+    (``<p><a href=…>label</p><p>…``): at its own end tag (included), at the next start
+    tag of its name (the adoption agency closes it), at an end tag of an element opened
+    before it (its block), or, in a ``<p>``, at a start tag that closes the paragraph. The
+    tags opened inside it are followed so that theirs are not taken for its block's; None
+    when the end is not within ``MAX_REOPENED_TAGS`` tags. The caller checks the range
+    (the located bytes, parsed alone, must hold the element's words and addresses)."""
+    in_p = _in_paragraph(el)
+    inside: list[str] = []
+    for count, tag in enumerate(iter_tags(data, opening.end)):
+        if count >= MAX_REOPENED_TAGS:
+            return None
+        if tag.kind == START:
+            if tag.name == opening.name or (in_p and tag.name in CLOSES_P):
+                return tag.start
+            if tag.name not in VOID:
+                inside.append(tag.name)
+        elif tag.name in inside:
+            del inside[len(inside) - 1 - inside[::-1].index(tag.name) :]
+        else:
+            return tag.end if tag.name == opening.name else tag.start
+    return None
+
+
+def _in_paragraph(el: Node) -> bool:
+    """``el`` is in a ``<p>`` with only formatting elements between them."""
+    for node in ancestors(el):
+        if node.tag == "p":
+            return True
+        if node.tag not in FORMATTING_TAGS:
+            return False
+    return False

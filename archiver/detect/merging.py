@@ -34,6 +34,7 @@ def merge_rendered_pairs(found: list[Found], copies: ParserCopies | None = None)
             and copies.is_copy(last, hit.element)
         ):
             last = hit.element
+            merged[-1].copies = (*merged[-1].copies, hit.element)
             continue
         last = hit.element
         if hit.method == "link":
