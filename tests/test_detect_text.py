@@ -589,13 +589,31 @@ BYLINE_TEXT = "— Jane Doe (@jd) March 1, 2024"
         (f"Intro.\n\nStorm hits coast\n\n{BYLINE_TEXT}\n\nMore.\n", "Storm hits coast"),
         # The signature on the line of the text it signs (the form extractors write).
         (f"Storm hits coast {BYLINE_TEXT}\n\nMore.\n", "Storm hits coast"),
+        # The headline under the text's lead: a site's name, a section, a date line.
+        (f"The Daily Planet\nWEATHER\nStorm hits coast\n{BYLINE_TEXT}\nFerries stop.\n", None),
+        (f"\nNews\n\nMarch 1, 2024\n\nStorm hits coast\n\n{BYLINE_TEXT}\n\nMore.\n", None),
+        # More lead lines than a text starts with: a post under them.
+        (f"A\n\nB\n\nC\n\nD\n\nStorm hits coast\n\n{BYLINE_TEXT}\n\nMore.\n", "Storm hits coast"),
+        # A post first in the text: the article after it names its author ...
+        (
+            f"Ferries resume at noon\n{BYLINE_TEXT}\nDoe, the port's director, wrote it.\n",
+            "Ferries resume at noon",
+        ),
+        (f"Ferries resume\n\n{BYLINE_TEXT}\n\nSo wrote @jd today.\n", "Ferries resume"),
+        # ... or its words speak as a post does.
+        (f"We are back at sea\n\n{BYLINE_TEXT}\n\nMore.\n", "We are back at sea"),
+        (f"Back at sea 🚢\n\n{BYLINE_TEXT}\n\nMore.\n", "Back at sea 🚢"),
+        (f"Back at sea!\n\n{BYLINE_TEXT}\n\nMore.\n", "Back at sea!"),
+        (f"back at sea\n\n{BYLINE_TEXT}\n\nMore.\n", "back at sea"),
     ],
 )
 def test_a_byline_under_the_headline_of_a_plain_text(text, post):
-    """Plain text marks no heading, but an article's text starts with its headline: a
-    signature line alone right under the text's first line, which reads as a headline
-    (no link, mention or hashtag, not ending as a sentence), with the article going on
-    after it, is the byline. A post quoted elsewhere, or shaped as a post, stays one."""
+    """Plain text marks no heading, but an article's text starts with its headline (after
+    at most a few short lead lines: a site's name, a section, a date): a signature line
+    alone right under it, when it reads as a headline (no link, mention or hashtag, not
+    ending as a sentence, not speaking as a post does) and the article goes on after it
+    without naming the signature's author, is the byline. A post quoted elsewhere, shaped
+    as a post, or written about in the article, stays one."""
     embeds = find_posts(text.encode(), html=False).embeds
     assert [(e.handle, e.text) for e in embeds] == ([("jd", post)] if post else [])
 

@@ -27,7 +27,7 @@ from ..urls import (
     parse_post_ref,
 )
 from .card_text import Card, find_card, may_hold_card_time
-from .signature import split_signature
+from .signature import Signature, split_signature
 
 # A display name may quote a nickname (``Dwayne "The Rock" Johnson``): quotes in pairs only,
 # so that the first unpaired quote is where the post's text starts.
@@ -323,12 +323,17 @@ NOT_A_HEADLINE = re.compile(
     r"|(?<!\.)[.:]\s*$"
 )
 MAX_HEADLINE_WORDS = 25
+# What a post's words do and a headline's do not: speak in the first person, exclaim, show
+# an emoji (a pictograph, a dingbat or a variation selector).
+POST_VOICE = re.compile(
+    r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|[Mm]e|[Mm]y|[Ww]e|[Ww]e're|[Ww]e’re|[Oo]ur|us)\b|!"
+    r"|[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]"
+)
 
 
-def _under_heading(doc: _Text, index: int, taken: int) -> bool:
+def _under_heading(doc: _Text, index: int, taken: int, sig: Signature) -> bool:
     """The nearest line above ``index`` (not crossing ``taken``) is a heading: a Markdown
-    heading, or in a text of its own (``plain``) the first line when it reads as the
-    article's headline."""
+    heading, or in a text of its own (``plain``) the article's headline (``_is_headline``)."""
     lines = doc.lines
     above = next((i for i in range(index - 1, taken, -1) if lines[i].strip()), None)
     if above is None:
@@ -337,20 +342,50 @@ def _under_heading(doc: _Text, index: int, taken: int) -> bool:
         return True
     if SETEXT_UNDERLINE.match(lines[above]):
         return above - 1 > taken and bool(lines[above - 1].strip())
-    return doc.plain and above == doc.first and _is_headline(lines, above, index)
+    return doc.plain and _in_lead(doc, above) and _is_headline(lines, above, index, sig)
 
 
-def _is_headline(lines: list[str], above: int, index: int) -> bool:
-    """Plain text marks no heading, but an article's text starts with its headline: the
-    text's first line (``above``), shaped as a headline, with the text going on after the
-    signature line under it (the article). A post quoted first in a text holds a link, a
-    mention or a hashtag, or ends as a sentence, or the text is the post alone."""
-    line = lines[above]
+MAX_LEAD_LINES = 3  # lines a text may start with above its headline (site, section, date)
+
+
+def _in_lead(doc: _Text, above: int) -> bool:
+    """``above`` is among the text's first lines, before any line of prose: the text may
+    start with its site's name, a section or a date line before the headline (each as
+    short and unpunctuated as a headline), never with a paragraph of the article."""
+    lead = [i for i in range(doc.first, above) if doc.lines[i].strip()]
+    return len(lead) <= MAX_LEAD_LINES and all(_headline_shaped(doc.lines[i]) for i in lead)
+
+
+def _headline_shaped(line: str) -> bool:
+    """No link, mention or hashtag, no sentence's or introduction's end, no more words
+    than a headline has, nothing written as a post speaks (``POST_VOICE``)."""
     return (
         not NOT_A_HEADLINE.search(line)
+        and not POST_VOICE.search(line)
+        and not line.lstrip()[:1].islower()
         and len(line.split()) <= MAX_HEADLINE_WORDS
-        and any(lines[i].strip() for i in range(index + 1, len(lines)))
     )
+
+
+def _is_headline(lines: list[str], above: int, index: int, sig: Signature) -> bool:
+    """Plain text marks no heading, but an article's text starts with its headline: a line
+    of the text's lead (``above``), shaped as a headline, with the text going on after the
+    signature line under it (the article). A post quoted first in a text holds a link, a
+    mention or a hashtag, or ends as a sentence, or speaks as a post does, or the text is
+    the post alone, or the article after it names the post's author (it discusses the
+    post; a byline's author is not written about in the article)."""
+    rest = [line for line in lines[index + 1 :] if line.strip()]
+    return _headline_shaped(lines[above]) and bool(rest) and not _names_author(rest, sig)
+
+
+def _names_author(lines: list[str], sig: Signature) -> bool:
+    """The lines name the signature's author: ``@handle``, or the last word of the name
+    (a surname, as an article writes it; a capitalised word of three letters or more)."""
+    handle = re.compile(rf"@{re.escape(sig['handle'])}\b", re.I)
+    words = re.findall(r"\w+", sig["author"] or "")
+    surname = words[-1] if words and len(words[-1]) >= 3 and words[-1][0].isupper() else None
+    named = re.compile(rf"\b{re.escape(surname)}\b") if surname else None
+    return any(handle.search(line) or (named and named.search(line)) for line in lines)
 
 
 def _signature_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | None:
@@ -362,7 +397,7 @@ def _signature_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | N
     if not sig:
         return None
     status = doc.linked.get(index)
-    if not before.strip() and _under_heading(doc, index, taken):
+    if not before.strip() and _under_heading(doc, index, taken, sig):
         if status is None:
             return None
         first, body = index, ""
