@@ -168,6 +168,27 @@ EMBEDS: dict[str, list[tuple]] = {
     "iframe_data_tweet_id.html": [("iframe", "1939701478326941847", None, None, None, None)],
     "iframe_lazy.html": [("iframe", "1863237638681886760", None, None, None, None)],
     "twitterwidget.html": [("iframe", "1047502553218370662", None, None, None, None)],
+    # heise's Embetty element (the one in the sidebar is the site's, not the article's).
+    "embetty.html": [("placeholder", "1166685910030790662", None, None, None, None)],
+    # Static cards of site generators' plugins: astro-embed, eleventy-plugin-embed-tweet.
+    "static_cards.html": [
+        (
+            "card",
+            "1496863506560826781",
+            "lablight",
+            "Lab Light",
+            None,
+            "Night shift done.\nCoffee for the @nightcrew example.org/run",
+        ),
+        (
+            "card",
+            "1786049023310382281",
+            "tarrowwx",
+            "Tarrow Weather Watch",
+            "2024-05-02",
+            "Fog lifting by noon.",
+        ),
+    ],
     "video_iframe.html": [("iframe", "880079359308928799", None, None, None, None)],
     "amp.html": [
         (

@@ -7,7 +7,8 @@ core test is: a ``<blockquote>``, or an element with an attribute value holding 
 ``weet`` or ``witter``. The other tests run only when the page's bytes show they can find
 something (``prefilter.PageHints``):
 
-* ``id_attributes``: a ``data-tweet-id`` / ``data-tweetid`` / ``data-tweet`` attribute;
+* ``id_attributes``: a ``data-tweet-id`` / ``data-tweetid`` / ``data-tweet`` attribute, or
+  an ``<embetty-tweet>`` (whose ``status`` attribute holds only the ID);
 * ``text_urls``: a text child holding ``/status`` or ``[tweet`` (a URL or a WordPress
   shortcode as text), and with ``generators`` ``{{<`` or ``{%`` (Hugo's or Jekyll's);
 * ``scripts``: a ``<script>`` calling ``createTweet``;
@@ -43,6 +44,7 @@ _UP_TO_BREAK = re.compile(rb".*[\t\n\f\r >]", re.S)
 _UP_TO_NAME_STOP = re.compile(rb".*[\t\n\f\r \"'<>/=]", re.S)
 SPACE = b"\t\n\f\r "
 NAME_WINDOW = 256
+EMBETTY_TAG = "embetty-tweet"  # its ID is in ``status="ID"`` (``prefilter.EMBETTY_MARKER``)
 X_FIGURE_CLASSES = frozenset({"wp-block-embed-x", "is-provider-x"})
 # Each selector of a list costs a test of every element of the page, so the fixed ones are
 # few and wide (the tests in Python are exact): both classes hold "-x".
@@ -223,6 +225,7 @@ def _extra(el: Node, hints: PageHints) -> bool:
     return bool(
         (hints.text_forms and el.tag in FRAME_TAGS and _holds(get(el, "title"), FRAME_TITLE_WORDS))
         or (hints.id_attributes and any(get(el, name) is not None for name in ID_ATTRS))
+        or (hints.id_attributes and el.tag == EMBETTY_TAG)
         or (hints.text_urls and _text_url(el, text_words(hints)))
         or (hints.scripts and el.tag == "script" and "createTweet" in text_content(el))
         or (hints.encoded and any(_holds(v, ENCODED_WORDS) for v in markup_values(el)))
@@ -244,7 +247,7 @@ def selector(
     parts = ["blockquote", X_FIGURE_SELECTOR]
     parts += [f'[{css_name(n)}*="{w}"]' for n, w in sorted(names)]
     if hints.id_attributes:
-        parts += [f"[{name}]" for name in ID_ATTRS]
+        parts += [f"[{name}]" for name in ID_ATTRS] + [EMBETTY_TAG]
     if hints.text_urls:
         parts += [f':lexbor-contains("{word}")' for word in text_words(hints)]
     if hints.text_forms:

@@ -9,9 +9,7 @@ import re
 from collections import Counter
 
 from ..normalize import clean_text, split_media
-from ..urls import (
-    bare_status,
-)
+from ..urls import HANDLE_RE, bare_status, find_status
 from .dom import (
     Node,
     ancestors,
@@ -22,7 +20,7 @@ from .dom import (
 from .flatten import BLOCK_TAGS, flatten
 from .found import Found, text_of
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
-from .signature import split_signature
+from .signature import parse_date, split_signature
 from .text import find_text_embeds, parse_title
 from .tree import status_links, subtree_ids, text_content
 
@@ -52,9 +50,7 @@ def read_card(el: Node) -> Found | None:
     if timed:
         anchor, status_id, handle = timed[0]
     else:
-        counts = Counter(post_id for _, post_id, _ in links)
-        status_id = max(counts, key=lambda k: (counts[k], -[i for _, i, _ in links].index(k)))
-        anchor, handle = None, next((h for _, i, h in links if i == status_id and h), None)
+        anchor, (status_id, handle) = None, most_linked(links)
     body = [p for p in descendants(el, "p[lang], div[lang]") if not in_part(p, el, CARD_ASIDES)]
     text, media = split_media(clean_text(text_of(body[0]))) if body else ("", ())
     names = [
@@ -74,6 +70,65 @@ def read_card(el: Node) -> Found | None:
         date=date if re.fullmatch(r"\d{4}-\d\d-\d\d", date) else None,
         media=media,
     )
+
+
+# The parts of a static post card, as the site generators' plugins that render one from
+# X's data write them (astro-embed's ``blockquote.tweet-card``, eleventy-plugin-embed-tweet's
+# ``blockquote.static-tweet``, and the Hugo and Astro cards made after them): the name, the
+# handle and the text, each in an element of its own class.
+STATIC_BODY = ".tweet-body"
+STATIC_NAME = ".tweet-author-name"
+STATIC_HANDLE = ".tweet-author-handle"
+CARD_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\b")
+
+
+def read_static_card(el: Node) -> Found | None:
+    """A static card of a post (``STATIC_BODY`` and the author's name or handle in it): the
+    post is the one its ``cite`` names, else its status link written most (the author's
+    profile links are no status; a like button's ``intent`` link is none either); the date
+    is a ``<time datetime>``'s, else the ``Mon D, YYYY`` of a link classed as a date."""
+    body = el.css_first(STATIC_BODY)
+    name, handle_el = el.css_first(STATIC_NAME), el.css_first(STATIC_HANDLE)
+    if body is None or (name is None and handle_el is None):
+        return None
+    links = status_links(el)
+    status = find_status(get(el, "cite") or "") or (most_linked(links) if links else None)
+    if status is None:
+        return None
+    written = clean_text(text_of(handle_el)).lstrip("@") if handle_el is not None else ""
+    handle = written if HANDLE_RE.fullmatch(written) else status[1]
+    text, media = split_media(clean_text(text_of(body)))
+    return Found(
+        el,
+        "card",
+        status[0],
+        handle=handle,
+        author=clean_text(text_of(name)) or None if name is not None else None,
+        text=text or None,
+        date=_card_date(el),
+        media=media,
+    )
+
+
+def most_linked(links: list[tuple[Node, str, str | None]]) -> tuple[str, str | None]:
+    """The status linked most often among ``links`` (the first of those tied), with a
+    handle written for it."""
+    counts = Counter(post_id for _, post_id, _ in links)
+    top = max(counts.values())
+    status_id = next(i for _, i, _ in links if counts[i] == top)
+    return status_id, next((h for _, i, h in links if i == status_id and h), None)
+
+
+def _card_date(el: Node) -> str | None:
+    """A card's date (YYYY-MM-DD): its ``<time datetime>``, or a dated link's label."""
+    stamp = el.css_first("time[datetime]")
+    if stamp is not None and re.match(r"\d{4}-\d\d-\d\d", get(stamp, "datetime") or ""):
+        return (get(stamp, "datetime") or "")[:10]
+    for link in el.css('a[class*="date"]'):
+        found = CARD_DATE.search(text_of(link))
+        if found:
+            return parse_date(found.group(0).replace(".", ""))
+    return None
 
 
 PREVIEW_TITLE_WORDS = (" on X", " on Twitter")

@@ -16,9 +16,11 @@ below, from the strongest evidence to the weakest:
   ``data-tweetid`` (an ID or a status URL), a status URL as a ``data-*``/``cite``/``url``
   attribute's value (CKEditor ``<oembed url>``, ``data-oembed-url``; never inside JSON),
   component props naming one post (``{"tweetId": …}``), Substack ``data-attrs``, react-tweet
-  cards, small twitter-classed containers (consent placeholders) holding a single post, a
-  block whose whole content is one bare status URL (a failed auto-embed; also one, linked
-  or not, alone on a line of its block, between ``<br>``), Embedly's
+  cards and the static cards of site generators (``read_static_card``), heise's Embetty
+  ``<embetty-tweet status>``, small twitter-classed containers (consent placeholders)
+  holding a single post, a block whose whole content is one bare status URL (a failed
+  auto-embed; also one, linked or not, alone on a line of its block, between ``<br>``),
+  Embedly's
   ``<a class="embedly-card">`` (its label the post page's title), and a block whose own
   text holds one WordPress, Hugo or Jekyll tweet shortcode left as text.
 
@@ -57,7 +59,7 @@ from .bare_urls import (
     linked_embed_shortcode,
     small_enough,
 )
-from .candidates import candidates, is_x_figure
+from .candidates import EMBETTY_TAG, candidates, is_x_figure
 from .cards import (
     EMBED_LINK,
     embed_container,
@@ -65,6 +67,7 @@ from .cards import (
     read_embed_link,
     read_embedly_blockquote,
     read_preview_card,
+    read_static_card,
 )
 from .dom import (
     AncestorCount,
@@ -303,6 +306,8 @@ def judge(el: Node) -> Found | None:
 def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
     if tag == "a":
         return judge_link(el, cls)
+    if "tweet" in cls and "twitter-tweet" not in cls and (card := read_static_card(el)):
+        return card
     if tag == "blockquote":
         if EMBED_LINK.search(cls) and (card := read_embedly_blockquote(el)) is not None:
             return card
@@ -314,6 +319,9 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
         return read_iframe(el) or read_escaped_markup(el)  # the markup as ``srcdoc``
     if tag == "amp-twitter":
         return read_amp(el)
+    if tag == EMBETTY_TAG:  # heise's Embetty: a script shows the post of ``status``
+        status = id_or_url(get(el, "status"))
+        return Found(el, "placeholder", *status) if status else None
     if tag in UNADDRESSED_TAGS and not cls and unmarked(el):
         return read_escaped_markup(el)  # all that the tests below could find in it
     if get(el, "data-attrs") and "witter" in (get(el, "data-component-name") or "") + cls:

@@ -103,6 +103,10 @@ ID_MARKERS = (b"data-tweet", b"DATA-TWEET", b"Data-Tweet")
 _ID_MARKER_SET = frozenset(ID_MARKERS)
 
 
+# heise's Embetty element, ``<embetty-tweet status="ID">``: its ID is in an attribute named
+# ``status`` (read with the ID attributes' search).
+EMBETTY_MARKER = b"<embetty-tweet"
+
 # Written by every markup form the HTML detector accepts (status URLs, plain or
 # percent-/entity-encoded; embed classes; ID attributes; embed iframe paths; shortcodes).
 MARKERS = (
@@ -124,6 +128,7 @@ MARKERS = (
     *SHORTCODE_MARKERS,
     b"createTweet",
     b"tweetId",  # component props: data-react-props='{"tweetId": …}'
+    EMBETTY_MARKER,
     *BASE64_MARKERS,
     ESCAPED_BRACKET_MARKER,  # last: placed with the others, it slowed the search by 20%
 )
@@ -329,7 +334,7 @@ class PageHints(NamedTuple):
 
 
 ALL_SEARCHES = PageHints()
-_ID_MARKERS = frozenset({*ID_MARKERS, b"tweetid"})
+_ID_MARKERS = frozenset({*ID_MARKERS, b"tweetid", EMBETTY_MARKER})
 _BASE64_MARKER_SET = frozenset(BASE64_MARKERS)
 _TEXT_MARKER_SET = frozenset(TEXT_MARKERS)
 
