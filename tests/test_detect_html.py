@@ -168,6 +168,17 @@ EMBEDS: dict[str, list[tuple]] = {
     "iframe_data_tweet_id.html": [("iframe", "1939701478326941847", None, None, None, None)],
     "iframe_lazy.html": [("iframe", "1863237638681886760", None, None, None, None)],
     "twitterwidget.html": [("iframe", "1047502553218370662", None, None, None, None)],
+    # Publish markup in a div.twitter-tweet (TipTap and other editors without blockquotes).
+    "div_publish.html": [
+        (
+            "blockquote",
+            "1412599012686084525",
+            "veranovak",
+            "Vera Novakova",
+            "2021-07-07",
+            "Ferry to Brnik delayed again. #ferry",
+        )
+    ],
     # heise's Embetty element (the one in the sidebar is the site's, not the article's).
     "embetty.html": [("placeholder", "1166685910030790662", None, None, None, None)],
     # Static cards of site generators' plugins: astro-embed, eleventy-plugin-embed-tweet.

@@ -160,6 +160,16 @@ def read_blockquote(bq: Node) -> Found:
     )
 
 
+def is_publish_markup(el: Node) -> bool:
+    """An element of an embed class that is no blockquote but holds the publish markup
+    itself (``<div class="twitter-tweet"><p lang>TEXT</p>&mdash; Name (@handle) <a>DATE</a>``:
+    rich-text editors whose schema has no blockquote, slide decks): no frame, card or
+    blockquote inside it, and its text ends with the signature line."""
+    if el.css_first("blockquote, iframe, twitterwidget, amp-twitter") is not None:
+        return False
+    return split_signature(clean_text(text_of(el)), embed_language(el))[1] is not None
+
+
 def paragraphs_text(paragraphs: list[Node], before: str) -> str | None:
     """The post's text from the blockquote's ``<p>`` children before the signature (WordPress
     wraps the signature in a ``<p>`` of its own, and splits a post's paragraphs into one
@@ -334,6 +344,8 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
         return read_wordpress_figure(el)
     classes_here = set(cls.split())
     if classes_here & STRONG_CLASSES and classes_here.isdisjoint({"twitter-timeline"}):
+        if is_publish_markup(el):
+            return read_blockquote(el)
         ids = subtree_ids(el, 1) or [i for i in [attribute_id(el, MARKED_ID_ATTRS)] if i]
         return from_container(el, "iframe", ids)
     hidden = read_escaped_markup(el)
