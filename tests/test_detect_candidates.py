@@ -55,7 +55,9 @@ def accepted(el: Node, hints: PageHints) -> bool:
     )
     if el.tag == "figure" and x_figure:
         return True
-    ids = any(name in el.attributes for name in ("data-tweet-id", "data-tweetid", "data-tweet"))
+    ids = any(
+        name in el.attributes for name in ("data-tweet-id", "data-tweetid", "data-tweet", "tweetid")
+    )
     ids = ids or el.tag == "embetty-tweet"  # heise's Embetty: its ID is in ``status``
     words = ("/status", "[tweet", *(("{{<", "{%") if hints.generators else ()))
     text_url = any(word in t for t in _text_children(el) for word in words)

@@ -179,6 +179,9 @@ EMBEDS: dict[str, list[tuple]] = {
             "Ferry to Brnik delayed again. #ferry",
         )
     ],
+    # tarteaucitron's Twitter service (a consent manager of French sites); the share button
+    # beside it is none.
+    "tarteaucitron.html": [("placeholder", "1336270558577745921", None, None, None, None)],
     # heise's Embetty element (the one in the sidebar is the site's, not the article's).
     "embetty.html": [("placeholder", "1166685910030790662", None, None, None, None)],
     # Static cards of site generators' plugins: astro-embed, eleventy-plugin-embed-tweet.

@@ -6,7 +6,10 @@ from __future__ import annotations
 from ..urls import canonical_id, find_status, iter_statuses
 from .dom import Node, get, lead_text, tail_text, text_content
 
-ID_ATTRS = ("data-tweet-id", "data-tweetid", "data-tweet")
+# The attributes that hold a post's ID (or status URL) on an element a script fills in;
+# ``tweetid`` is tarteaucitron's (``<div class="twitterembed-canvas" tweetid=ID>``, the
+# French consent manager's Twitter service, and its forks').
+ID_ATTRS = ("data-tweet-id", "data-tweetid", "data-tweet", "tweetid")
 
 __all__ = ["ID_ATTRS", "status_links", "subtree_ids", "text_content"]
 
