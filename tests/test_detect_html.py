@@ -182,6 +182,19 @@ EMBEDS: dict[str, list[tuple]] = {
     # tarteaucitron's Twitter service (a consent manager of French sites); the share button
     # beside it is none.
     "tarteaucitron.html": [("placeholder", "1336270558577745921", None, None, None, None)],
+    # The frame widgets.js rendered in 2012-2016, saved inline (its microformats read), and
+    # the same markup alone as forum software writes it.
+    "rendered_2012_inline.html": [
+        (
+            "iframe",
+            "275673554408837120",
+            "gabromanato",
+            "Gabriele Romanato",
+            "2012-12-03",
+            "Ferries resume at noon. example.org/x",
+        ),
+        ("card", "412599012686084525", "lablight", "Lab Light", "2013-12-16", "Night shift done."),
+    ],
     # heise's Embetty element (the one in the sidebar is the site's, not the article's).
     "embetty.html": [("placeholder", "1166685910030790662", None, None, None, None)],
     # Static cards of site generators' plugins: astro-embed, eleventy-plugin-embed-tweet.

@@ -72,24 +72,32 @@ def read_card(el: Node) -> Found | None:
     )
 
 
-# The parts of a static post card, as the site generators' plugins that render one from
-# X's data write them (astro-embed's ``blockquote.tweet-card``, eleventy-plugin-embed-tweet's
-# ``blockquote.static-tweet``, and the Hugo and Astro cards made after them): the name, the
-# handle and the text, each in an element of its own class.
-STATIC_BODY = ".tweet-body"
-STATIC_NAME = ".tweet-author-name"
-STATIC_HANDLE = ".tweet-author-handle"
+# The parts of a static card of a post: its text, and its author's name and handle, each in
+# an element of its own class. As the site generators' plugins that render one from X's data
+# write them (astro-embed's ``blockquote.tweet-card``, eleventy-plugin-embed-tweet's
+# ``blockquote.static-tweet``, and the Hugo and Astro cards made after them), and as
+# widgets.js rendered a post in 2012-2016 (microformats: ``blockquote.tweet.h-entry`` with
+# ``e-entry-title``, ``p-name``, ``p-nickname``; inline in saved copies of its frame, and in
+# forum software that copied it, such as Kunena's ``[tweet]`` BBCode).
+STATIC_PARTS = (
+    (".tweet-body", ".tweet-author-name", ".tweet-author-handle"),
+    (".e-entry-title", ".p-name", ".p-nickname"),
+)
 CARD_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\b")
 
 
 def read_static_card(el: Node) -> Found | None:
-    """A static card of a post (``STATIC_BODY`` and the author's name or handle in it): the
-    post is the one its ``cite`` names, else its status link written most (the author's
-    profile links are no status; a like button's ``intent`` link is none either); the date
-    is a ``<time datetime>``'s, else the ``Mon D, YYYY`` of a link classed as a date."""
-    body = el.css_first(STATIC_BODY)
-    name, handle_el = el.css_first(STATIC_NAME), el.css_first(STATIC_HANDLE)
-    if body is None or (name is None and handle_el is None):
+    """A static card of a post (``STATIC_PARTS``: the text, and the author's name or
+    handle): the post is the one its ``cite`` names, else its status link written most (the
+    author's profile links are no status; a like button's ``intent`` link is none either);
+    the date is a ``<time datetime>``'s, else the ``Mon D, YYYY`` of a link classed as a
+    date."""
+    for body_part, name_part, handle_part in STATIC_PARTS:
+        body = el.css_first(body_part)
+        name, handle_el = el.css_first(name_part), el.css_first(handle_part)
+        if body is not None and (name is not None or handle_el is not None):
+            break
+    else:
         return None
     links = status_links(el)
     status = find_status(get(el, "cite") or "") or (most_linked(links) if links else None)
