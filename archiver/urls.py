@@ -42,12 +42,16 @@ STATUS_URL_RE = re.compile(
     r"/(?P<id>0*[0-9]{1,19})(?![0-9])",
     re.IGNORECASE,
 )
+# The rendered embed's frame, on X's own host too (``platform.x.com/embed/Tweet.html``, which
+# widgets.js serves from since the rename), and its video and card players.
 EMBED_IFRAME_RE = re.compile(
-    r"platform\.twitter\.com/embed/(?:Tweet|index)\.html\?[^\"'\s>]*?\bid=(?P<id>0*[0-9]{1,19})(?![0-9])",
+    r"platform\.(?:twitter|x)\.com/embed/(?:Tweet|index)\.html\?[^\"'\s>]*?"
+    r"\bid=(?P<id>0*[0-9]{1,19})(?![0-9])",
     re.IGNORECASE,
 )
 VIDEO_IFRAME_RE = re.compile(
-    r"twitter\.com/i/(?:videos/tweet|cards/tfw/v1)/(?P<id>0*[0-9]{1,19})(?![0-9])", re.IGNORECASE
+    r"(?:twitter|(?<![\w-])x)\.com/i/(?:videos/tweet|cards/tfw/v1)/(?P<id>0*[0-9]{1,19})(?![0-9])",
+    re.IGNORECASE,
 )
 ID_RE = re.compile(r"0*[0-9]{1,19}")
 ESCAPED_SLASH_RE = re.compile(r"\\+/")
@@ -126,7 +130,7 @@ def _searches(text: str) -> tuple[re.Pattern[str], ...]:
     if not text.isascii():
         return (STATUS_URL_RE, EMBED_IFRAME_RE, VIDEO_IFRAME_RE)
     lower = text.lower()
-    if "twitter.com/" not in lower:
+    if "twitter.com/" not in lower and "x.com/" not in lower:
         return (STATUS_URL_RE,) if "status" in lower else ()
     patterns = (STATUS_URL_RE,) if "status" in lower else ()
     return (*patterns, EMBED_IFRAME_RE, VIDEO_IFRAME_RE)

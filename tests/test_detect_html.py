@@ -195,6 +195,8 @@ EMBEDS: dict[str, list[tuple]] = {
         ),
         ("card", "412599012686084525", "lablight", "Lab Light", "2013-12-16", "Night shift done."),
     ],
+    # The rendered frame served from platform.x.com (no data-tweet-id: the address alone).
+    "rendered_x_host.html": [("iframe", "1786049023310382281", None, None, None, None)],
     # heise's Embetty element (the one in the sidebar is the site's, not the article's).
     "embetty.html": [("placeholder", "1166685910030790662", None, None, None, None)],
     # Static cards of site generators' plugins: astro-embed, eleventy-plugin-embed-tweet.

@@ -65,6 +65,10 @@ ID = "1786049023310382281"
         (f"https://platform.twitter.com/embed/index.html?embedId=twitter-widget-1&id={ID}", None),
         (f"https://twitter.com/i/videos/tweet/{ID}?embed_source=clientlib", None),
         (f"https://twitter.com/i/cards/tfw/v1/{ID}", None),
+        # The embed frame and players on X's own host.
+        (f"https://platform.x.com/embed/Tweet.html?dnt=true&id={ID}&lang=en", None),
+        (f"//platform.x.com/embed/Tweet.html?id={ID}", None),
+        (f"https://x.com/i/videos/tweet/{ID}", None),
         (
             "https://cdn.embedly.com/widgets/media.html?schema=twitter"
             f"&url=https%3A%2F%2Ftwitter.com%2Fada_l%2Fstatus%2F{ID}",
@@ -249,3 +253,9 @@ def test_leading_zeros_name_the_same_post_in_every_form():
     assert parse_post_ref("9223372036854775808") is None
     assert find_status("https://x.com/a/status/9223372036854775808") is None
     assert snowflake_time("0001874097816571961839") == snowflake_time("1874097816571961839")
+
+
+def test_a_player_path_on_another_host_ending_in_x_is_no_post():
+    """``x.com`` must be the host, not the end of one (``fox.com``, ``box.com``)."""
+    assert find_status(f"https://fox.com/i/videos/tweet/{ID}") is None
+    assert find_status(f"https://platform.box.com/embed/Tweet.html?id={ID}") is None

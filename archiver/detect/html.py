@@ -8,7 +8,8 @@ below, from the strongest evidence to the weakest:
 * publish markup: ``blockquote.twitter-tweet`` / ``.twitter-video`` / Guardian ``nojs-tweet``,
   lazy blockquotes carrying ``twitter-tweet`` in another attribute, class-less blockquotes
   that keep the signature line or only the status link (reader output, Ghost, Bustle);
-* rendered embeds: ``platform.twitter.com/embed/Tweet.html?id=`` iframes (``src`` or lazy
+* rendered embeds: ``platform.twitter.com/embed/Tweet.html?id=`` iframes (also on
+  ``platform.x.com``; ``src`` or lazy
   ``data-src``), ``data-tweet-id`` iframes, ``<twitterwidget>``, video/card iframes, Embedly,
   Drupal ``/media/oembed?url=`` and other iframes whose address holds a status URL;
 * ``<amp-twitter data-tweetid>``, WordPress twitter embed figures (bare URL or blockquote);
