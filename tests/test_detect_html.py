@@ -197,6 +197,17 @@ EMBEDS: dict[str, list[tuple]] = {
     ],
     # The rendered frame served from platform.x.com (no data-tweet-id: the address alone).
     "rendered_x_host.html": [("iframe", "1786049023310382281", None, None, None, None)],
+    # Facebook Instant Articles keep the embed code as the content of an <iframe>.
+    "instant_articles.html": [
+        (
+            "blockquote",
+            "740922418922301907",
+            "pierlights",
+            "Pier Lights Collective",
+            "2016-06-09",
+            "Lanterns are up on the east pier.",
+        )
+    ],
     # heise's Embetty element (the one in the sidebar is the site's, not the article's).
     "embetty.html": [("placeholder", "1166685910030790662", None, None, None, None)],
     # Static cards of site generators' plugins: astro-embed, eleventy-plugin-embed-tweet.

@@ -3,7 +3,9 @@
 Consent managers and lazy loaders keep the original embed where an HTML parser sees text:
 
 * the content of ``<textarea>`` (Drupal ``third_party_services``), ``<xmp>``, ``<noscript>``,
-  ``<template>``, and of a ``<script>`` whose type is neither JavaScript nor JSON
+  ``<template>``, ``<iframe>`` (Facebook Instant Articles' ``<figure class="op-social"><iframe>
+  EMBED MARKUP</iframe></figure>``: the frame's document, written in place), and of a
+  ``<script>`` whose type is neither JavaScript nor JSON
   (``text/plain``, ``text/template``, ``text/x-template``, ``text/html``, ``application/x-…``)
   and whose text starts as markup (blocked JavaScript stays JavaScript);
 * an attribute whose whole value is the markup, HTML-escaped
@@ -46,7 +48,7 @@ JS_SCRIPT_TYPES = frozenset(
     }
 )
 # A script without a type is JavaScript: never a holder.
-HOLDERS_SELECTOR = "template, noscript, script[type], textarea, xmp"
+HOLDERS_SELECTOR = "template, noscript, script[type], textarea, xmp, iframe"
 EMBED_WORDS = ("status", "weet", "witter")
 BASE64_VALUE = re.compile(r"[A-Za-z0-9+/\s]{16,}={0,2}")
 
