@@ -1814,6 +1814,18 @@ def test_an_unclosed_card_link_has_the_range_of_its_own_markup(body, raw):
     assert page.encode()[embed.raw_start : embed.raw_end] == raw.encode()
 
 
+def test_an_unclosed_card_beside_another_unclosed_link_has_no_range():
+    """Another link left open in the prose makes copies that no embed accounts for: the
+    page's ``<a>`` tags and elements cannot be paired, so no ``<a>`` gets a range (the raw
+    is the parser's serialisation), rather than a wrong one."""
+    page = (
+        f'<html><body><article><p>Intro <a href="/other">see</p><p>x</p><p>{CARD_OPEN}Rhea</p>'
+        "<p>One.</p></article></body></html>"
+    )
+    (embed,) = find_posts(page.encode()).embeds
+    assert (embed.method, embed.raw_start, embed.raw_end) == ("card", None, None)
+
+
 def test_an_unclosed_link_in_prose_is_one_sighting():
     page = (
         f'<html><body><p>Intro <a href="{LONE_URL}">this post</p>\n<p>Para one.</p>'
