@@ -600,6 +600,12 @@ BYLINE_TEXT = "— Jane Doe (@jd) March 1, 2024"
             "Ferries resume at noon",
         ),
         (f"Ferries resume\n\n{BYLINE_TEXT}\n\nSo wrote @jd today.\n", "Ferries resume"),
+        (f"Ferries resume\n\n{BYLINE_TEXT}\n\nSo wrote Jane Doe today.\n", "Ferries resume"),
+        # A capitalised word starting a sentence names no one (a byline by "Jane Long").
+        (
+            f"Storm hits coast\n\n{BYLINE_TEXT.replace('Doe', 'Long')}\n\nLong queues formed.\n",
+            None,
+        ),
         # ... or its words speak as a post does.
         (f"We are back at sea\n\n{BYLINE_TEXT}\n\nMore.\n", "We are back at sea"),
         (f"Back at sea 🚢\n\n{BYLINE_TEXT}\n\nMore.\n", "Back at sea 🚢"),

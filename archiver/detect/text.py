@@ -379,13 +379,31 @@ def _is_headline(lines: list[str], above: int, index: int, sig: Signature) -> bo
 
 
 def _names_author(lines: list[str], sig: Signature) -> bool:
-    """The lines name the signature's author: ``@handle``, or the last word of the name
-    (a surname, as an article writes it; a capitalised word of three letters or more)."""
+    """The lines name the signature's author: ``@handle``, the whole name, or its last
+    word (a surname, as an article writes it: a capitalised word of three letters or more)
+    read as a name (``_as_a_name``): a sentence's first word is capitalised anyway
+    (``Long queues…``, ``Young riders…`` name no one)."""
     handle = re.compile(rf"@{re.escape(sig['handle'])}\b", re.I)
-    words = re.findall(r"\w+", sig["author"] or "")
+    author = (sig["author"] or "").strip()
+    words = re.findall(r"\w+", author)
     surname = words[-1] if words and len(words[-1]) >= 3 and words[-1][0].isupper() else None
     named = re.compile(rf"\b{re.escape(surname)}\b") if surname else None
-    return any(handle.search(line) or (named and named.search(line)) for line in lines)
+    for line in lines:
+        if handle.search(line) or (len(words) > 1 and author in line):
+            return True
+        if named and any(_as_a_name(line, m.start(), m.end()) for m in named.finditer(line)):
+            return True
+    return False
+
+
+def _as_a_name(line: str, start: int, end: int) -> bool:
+    """The word at ``start:end`` reads as a name: inside a sentence (not after the line's
+    start, ``.``, ``!``, ``?``, an opening quote or a dash), or first and followed by a
+    comma or a possessive (``Doe, the port's director, …``, ``Doe's post``)."""
+    before = line[:start].rstrip()
+    if before and before[-1] not in ".!?\"“‘'—–-(:":
+        return True
+    return line[end : end + 1] in (",", "'", "’")
 
 
 def _signature_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | None:
