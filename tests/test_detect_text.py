@@ -429,6 +429,9 @@ JEKYLL_POST = "https://twitter.com/jekyllrb/status/518821243320287232"
         (f'{{{{<x id="{ZOO}" user="SanDiegoZoo" />}}}}', (ZOO, "SanDiegoZoo")),
         (f"{{{{% x user=SanDiegoZoo id={ZOO} %}}}}", (ZOO, "SanDiegoZoo")),
         (f'{{{{< twitter_simple user="SanDiegoZoo" id="{ZOO}" >}}}}', (ZOO, "SanDiegoZoo")),
+        # Older Hugo shortcodes took the user and the ID as positional values.
+        (f'{{{{< twitter_simple "SanDiegoZoo" "{ZOO}" >}}}}', (ZOO, "SanDiegoZoo")),
+        (f"{{{{< tweet SanDiegoZoo {ZOO} >}}}}", (ZOO, "SanDiegoZoo")),
         (f"{{% twitter {JEKYLL_POST} %}}", ("518821243320287232", "jekyllrb")),
         (f"{{% twitter oembed {JEKYLL_POST} %}}", ("518821243320287232", "jekyllrb")),
         (f"{{%- tweet {JEKYLL_POST} maxwidth=500 -%}}", ("518821243320287232", "jekyllrb")),
@@ -455,6 +458,7 @@ def test_hugo_and_jekyll_tweet_shortcodes_in_markdown(shortcode, expected):
         '{{< tweet user="SanDiegoZoo" id="owl" >}}',  # not an ID
         '{{< tweet user="SanDiegoZoo" id="14531101105998684180" >}}',  # 20 digits
         '{{< x user="SanDiegoZoo" id="0" >}}',
+        '{{< tweet "SanDiegoZoo" "owl" >}}',  # two values, the second no ID
         f'{{{{</* tweet user="SanDiegoZoo" id="{ZOO}" */>}}}}',  # Hugo's docs show a shortcode
         f"{{{{< youtube {ZOO} >}}}}",
         f"{{{{< tweetable {ZOO} >}}}}",

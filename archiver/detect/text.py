@@ -25,6 +25,7 @@ from ..urls import (
     clean_handle,
     iter_statuses,
     parse_post_ref,
+    valid_id,
 )
 from .card_text import Card, find_card, may_hold_card_time
 from .signature import Signature, split_signature
@@ -178,8 +179,9 @@ def _wordpress_post(args: str) -> tuple[str, str | None] | None:
 
 
 def _generator_post(args: str) -> tuple[str, str | None] | None:
-    """Hugo's ``id`` (or first value) and ``user``; Jekyll's first value (after its 1.x
-    ``oembed``), an ID or a status URL."""
+    """Hugo's ``id`` (or first value) and ``user``, or its two positional values, the user
+    then the ID (``{{< twitter_simple "user" "ID" >}}``, as Hugo's older shortcodes took
+    them); Jekyll's first value (after its 1.x ``oembed``), an ID or a status URL."""
     named: dict[str, str] = {}
     values: list[str] = []
     for match in _ARGUMENT.finditer(args):
@@ -189,6 +191,8 @@ def _generator_post(args: str) -> tuple[str, str | None] | None:
         else:
             values.append(value)
     values = values[1:] if values[:1] == ["oembed"] else values
+    if not named and len(values) == 2 and valid_id(values[1]) and clean_handle(values[0]):
+        named = {"user": values[0], "id": values[1]}
     status = _post_ref(named.get("id") or (values[0] if values else None))
     if status is None:
         return None
