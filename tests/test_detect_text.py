@@ -438,10 +438,17 @@ JEKYLL_POST = "https://twitter.com/jekyllrb/status/518821243320287232"
         ("{% tweet 464180168303456256 %}", ("464180168303456256", None)),
         (f"[embed]{JEKYLL_POST}[/embed]", ("518821243320287232", "jekyllrb")),  # WordPress
         (f"[embed width=500]{JEKYLL_POST}?s=20[/embed]", ("518821243320287232", "jekyllrb")),
+        # MDX components: react-tweet and astro-embed, mdx-embed, react-twitter-embed.
+        (f'<Tweet id="{ZOO}" />', (ZOO, None)),
+        (f'<Tweet id="{JEKYLL_POST}" />', ("518821243320287232", "jekyllrb")),
+        (f'<Tweet tweetLink="SanDiegoZoo/status/{ZOO}" />', (ZOO, "SanDiegoZoo")),
+        (f"<TwitterTweetEmbed tweetId={{'{ZOO}'}} />", (ZOO, None)),
+        (f'<Tweet id={{"{ZOO}"}}/>', (ZOO, None)),
     ],
 )
 def test_hugo_and_jekyll_tweet_shortcodes_in_markdown(shortcode, expected):
-    """A static site's Markdown source names its embedded posts by shortcode."""
+    """A static site's Markdown source names its embedded posts by shortcode (or, in MDX,
+    by component)."""
     text = f"# Notes\n\nThe zoo posted this:\n\n{shortcode}\n\nMore prose.\n"
     (embed,) = find_posts(text.encode(), html=False).embeds
     assert (embed.method, embed.status_id, embed.handle, embed.raw) == (
@@ -459,6 +466,9 @@ def test_hugo_and_jekyll_tweet_shortcodes_in_markdown(shortcode, expected):
         '{{< tweet user="SanDiegoZoo" id="14531101105998684180" >}}',  # 20 digits
         '{{< x user="SanDiegoZoo" id="0" >}}',
         '{{< tweet "SanDiegoZoo" "owl" >}}',  # two values, the second no ID
+        "<Tweet />",  # an MDX component naming no post
+        f'<Tweetable id="{ZOO}" />',
+        '<Tweet tweetLink="SanDiegoZoo/status/owl" />',
         f'{{{{</* tweet user="SanDiegoZoo" id="{ZOO}" */>}}}}',  # Hugo's docs show a shortcode
         f"{{{{< youtube {ZOO} >}}}}",
         f"{{{{< tweetable {ZOO} >}}}}",

@@ -86,10 +86,16 @@ SHORTCODE_MARKERS = (
     b"{%tw",
     b"{%- ",
     b"{%-t",
+    # MDX components left as text in Markdown (``text.MDX_COMPONENTS``).
+    b"<Tweet",
+    b"<TwitterTweetEmbed",
+    b"<StaticTweet",
+    b"<EmbeddedTweet",
 )
 SHORTCODE_AHEAD = re.compile(
     rb"\{\{(?:<|%|&(?:lt|LT|#0*60|#[xX]0*3[cC]);?) *(?:tweet|twitter|x)(?:_simple)?\s"
     rb"|\{%-? ?(?:twitter|tweet)\s"
+    rb"|<(?:Tweet|TwitterTweetEmbed|StaticTweet|EmbeddedTweet)\s"
 )
 # An entity standing for ``[``, just before ``;tweet``'s ``tweet``.
 BRACKET_BEFORE = re.compile(rb"&(?:#0*91|#[xX]0*5[bB]|lsqb|lbrack);\Z")

@@ -22,6 +22,7 @@ from ..normalize import clean_text, comparable, is_truncated, split_media
 from ..urls import (
     WEB_URL_RE,
     bare_status,
+    canonical_id,
     clean_handle,
     iter_statuses,
     parse_post_ref,
@@ -145,11 +146,16 @@ def _paragraph_before(
 # pre-filter's markers assume); the spacing is what the pre-filter's markers cover. The
 # arguments are one run that cannot hold the closing bracket (read in linear time: runs
 # that could overlap took minutes on a long line), then parsed in Python.
+# The post components of MDX (Markdown with JSX) blog sources, left as text in the Markdown:
+# ``<Tweet id="ID" />`` (react-tweet, astro-embed), ``<Tweet tweetLink="user/status/ID" />``
+# (mdx-embed, sveltekit-embed), react-twitter-embed's ``<TwitterTweetEmbed tweetId="ID" />``.
+MDX_COMPONENTS = ("Tweet", "TwitterTweetEmbed", "StaticTweet", "EmbeddedTweet")
 SHORTCODE_RE = re.compile(
     r"\[tweet(?P<wordpress>\s[^\[\]]*)\]"
     r"|\[embed(?:\s[^\[\]]*)?\](?P<embed>[^\[\]<>]{1,2000})\[/embed\]"
     r"|\{\{[<%] *(?:tweet|twitter|x)(?:_simple)?(?P<hugo>\s[^\n{}<>%]*)[>%]\}\}"
     r"|\{%-? ?(?:twitter|tweet)(?P<jekyll>\s[^\n%]*)%\}"
+    r"|<(?:" + "|".join(MDX_COMPONENTS) + r")(?P<mdx>\s[^<>]*)>"
 )
 # An argument: ``name=value`` or a value alone; values quoted or not (a CMS that kept the
 # shortcode as text may have curled its quotes).
@@ -159,7 +165,13 @@ _QUOTES = "\"'`“”″‘’"
 
 def may_hold_shortcode(text: str) -> bool:
     """True when ``text`` holds the opening of a shortcode (a cheap test before the pattern)."""
-    return "[tweet" in text or "{{" in text or "{%" in text or "[embed" in text
+    return (
+        "[tweet" in text
+        or "{{" in text
+        or "{%" in text
+        or "[embed" in text
+        or ("Tweet" in text and "<" in text)
+    )
 
 
 def _post_ref(value: str | None) -> tuple[str, str | None] | None:
@@ -199,6 +211,28 @@ def _generator_post(args: str) -> tuple[str, str | None] | None:
     return status[0], clean_handle(named.get("user")) or status[1]
 
 
+# A component's prop naming its post: ``id``, ``tweetId``, ``tweetLink``, ``url``, ``tweetUrl``,
+# its value quoted, or in JSX braces (``{"…"}``, ``{1234}``).
+_COMPONENT_PROP = re.compile(
+    r"\b(?:id|tweetId|tweetLink|url|tweetUrl)\s*=\s*(?:\{\s*)?[\"'`]?(?P<value>[^\"'`{}\s]+)"
+)
+_USER_STATUS = re.compile(r"@?(?P<user>[A-Za-z0-9_]{1,15})/status/(?P<id>[0-9]{1,19})")
+
+
+def _component_post(props: str) -> tuple[str, str | None] | None:
+    """The post an MDX component's props name: an ID, a status URL, or mdx-embed's
+    ``user/status/ID``."""
+    prop = _COMPONENT_PROP.search(props)
+    if prop is None:
+        return None
+    value = prop.group("value")
+    short = _USER_STATUS.fullmatch(value)
+    post_id = canonical_id(short.group("id")) if short else None
+    if short and post_id:
+        return post_id, clean_handle(short.group("user"))
+    return _post_ref(value) if valid_id(value) or bare_status(value) else None
+
+
 def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
     """(status id, handle) of every tweet shortcode (WordPress, Hugo, Jekyll) in a string."""
     found: list[tuple[str, str | None]] = []
@@ -208,6 +242,8 @@ def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
             status = bare_status(match.group("embed"))
         elif wordpress is not None:
             status = _wordpress_post(wordpress)
+        elif match.group("mdx") is not None:
+            status = _component_post(match.group("mdx"))
         else:
             status = _generator_post(match.group("hugo") or match.group("jekyll"))
         if status:
