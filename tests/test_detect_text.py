@@ -615,6 +615,12 @@ BYLINE_TEXT = "— Jane Doe (@jd) March 1, 2024"
         ),
         (f"Ferries resume\n\n{BYLINE_TEXT}\n\nSo wrote @jd today.\n", "Ferries resume"),
         (f"Ferries resume\n\n{BYLINE_TEXT}\n\nSo wrote Jane Doe today.\n", "Ferries resume"),
+        # The author's note at the article's end names the byline's author: still a byline.
+        (
+            f"Storm hits coast\n\n{BYLINE_TEXT}\n\nOne.\n\nTwo.\n\nThree.\n\n"
+            "Jane Doe covers the coast. Follow her on X @jd.\n",
+            None,
+        ),
         # A capitalised word starting a sentence names no one (a byline by "Jane Long").
         (
             f"Storm hits coast\n\n{BYLINE_TEXT.replace('Doe', 'Long')}\n\nLong queues formed.\n",

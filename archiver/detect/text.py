@@ -385,6 +385,7 @@ def _under_heading(doc: _Text, index: int, taken: int, sig: Signature) -> bool:
     return doc.plain and _in_lead(doc, above) and _is_headline(lines, above, index, sig)
 
 
+DISCUSSED_WITHIN = 3  # paragraphs after a post quoted first that name its author, if any
 MAX_LEAD_LINES = 3  # lines a text may start with above its headline (site, section, date)
 
 
@@ -412,10 +413,15 @@ def _is_headline(lines: list[str], above: int, index: int, sig: Signature) -> bo
     of the text's lead (``above``), shaped as a headline, with the text going on after the
     signature line under it (the article). A post quoted first in a text holds a link, a
     mention or a hashtag, or ends as a sentence, or speaks as a post does, or the text is
-    the post alone, or the article after it names the post's author (it discusses the
-    post; a byline's author is not written about in the article)."""
+    the post alone, or the article's first paragraphs after it name the post's author (they
+    discuss the post; a byline's author is not written about there, only perhaps in a note
+    at the article's end: "Follow her on X @jd")."""
     rest = [line for line in lines[index + 1 :] if line.strip()]
-    return _headline_shaped(lines[above]) and bool(rest) and not _names_author(rest, sig)
+    return (
+        _headline_shaped(lines[above])
+        and bool(rest)
+        and not _names_author(rest[:DISCUSSED_WITHIN], sig)
+    )
 
 
 def _names_author(lines: list[str], sig: Signature) -> bool:
