@@ -650,3 +650,26 @@ def test_a_page_starting_with_a_post_is_not_read_for_a_headline():
     page = f"<html><body><p>Storm hits coast</p><p>{BYLINE_TEXT}</p><p>More.</p></body></html>"
     (embed,) = find_posts(page.encode()).embeds
     assert (embed.handle, embed.text) == ("jd", "Storm hits coast")
+
+
+@pytest.mark.parametrize(
+    ("line", "author", "handle"),
+    [
+        ('Jane Doe (@janedoe) on X: "We did it" / X', "Jane Doe", "janedoe"),
+        ('Jane Doe on X: "We did it" / X', "Jane Doe", None),
+        (
+            'Dwayne "The Rock" Johnson (@TheRock) on X: "We did it" / X',
+            'Dwayne "The Rock" Johnson',
+            "TheRock",
+        ),
+    ],
+)
+def test_a_title_naming_the_handle_as_og_title_does(line, author, handle):
+    """X's og:title writes ``Name (@handle) on X``: the name is the author's, the handle
+    the post's (in a title line of a text, and in a frame's title)."""
+    (embed,) = find_posts(f"Story\n{line}\nWe did it\nMore text.\n", html=False).embeds
+    assert (embed.author, embed.handle, embed.text) == (author, handle, "We did it")
+    frame = line.replace('"', "&quot;").replace("&quot; / X", " / X&quot;", 1)
+    page = f'<p>a</p><iframe src="https://medium.com/media/ab12" title="{frame}"></iframe><p>b</p>'
+    (embed,) = find_posts(page).embeds
+    assert (embed.method, embed.author, embed.handle) == ("iframe", author, handle)

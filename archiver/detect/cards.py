@@ -183,8 +183,8 @@ def read_embed_link(el: Node) -> Found | None:
     found = Found(el, "placeholder", *status)
     title = parse_title(clean_text(text_of(el)))
     if title:
-        found.author = title[0]
-        found.text, found.media = split_media(clean_text(title[1]))
+        found.author, found.handle = title.name, found.handle or title.handle
+        found.text, found.media = split_media(clean_text(title.text))
     return found
 
 
@@ -205,13 +205,13 @@ def read_embedly_blockquote(bq: Node) -> Found | None:
     label = clean_text(text_of(anchor))
     title = parse_title(label)
     named = NAME_ONLY_TITLE.match(label)
-    author = title[0] if title else named.group("name").strip() if named else None
+    author = title.name if title else named.group("name").strip() if named else None
     described = [
         clean_text(text_of(p))
         for p in descendants(bq, "p")
         if anchor.mem_id not in {a.mem_id for a in descendants(p, "a")}
     ]
-    text = "\n\n".join(t for t in described if t) or (clean_text(title[1]) if title else "")
+    text = "\n\n".join(t for t in described if t) or (clean_text(title.text) if title else "")
     body, media = split_media(text)
     return Found(bq, "blockquote", status_id, handle, author, body or None, media=media)
 

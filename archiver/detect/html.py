@@ -227,8 +227,8 @@ def read_iframe(el: Node) -> Found | None:
     found = Found(el, "iframe", status_id, handle=handle)
     title = parse_title(get(el, "title") or "")
     if title:  # Embedly/Medium: the title is 'Name on X (formerly Twitter): "TEXT / X"'
-        found.author = title[0]
-        found.text, found.media = split_media(clean_text(title[1]))
+        found.author, found.handle = title.name, found.handle or title.handle
+        found.text, found.media = split_media(clean_text(title.text))
     return found
 
 
@@ -254,12 +254,12 @@ def read_titled_frame(el: Node) -> Found | None:
     if title is None:
         return None
     addresses = " ".join(get(el, name) or "" for name in ("src", "data-src"))
-    if not title[2] and not any(relay in addresses for relay in EMBED_RELAYS):
+    if not title.suffixed and not any(relay in addresses for relay in EMBED_RELAYS):
         return None
-    text, media = split_media(clean_text(title[1]))
+    text, media = split_media(clean_text(title.text))
     if not text or not in_article_flow(el):
         return None
-    return Found(el, "iframe", None, author=title[0], text=text, media=media)
+    return Found(el, "iframe", None, title.handle, author=title.name, text=text, media=media)
 
 
 def read_data_attrs(el: Node) -> Found | None:

@@ -62,8 +62,22 @@ class TextHit(NamedTuple):
         return self.first_line, self.last_line
 
 
-def parse_title(line: str) -> tuple[str, str, bool] | None:
-    """``Name on X: "TEXT" / X`` → (name, TEXT, has the `` / X`` suffix), else None."""
+class Title(NamedTuple):
+    """A post page's title: the author's name (and handle, when the title gives it), the
+    text, and whether it ends with the `` / X`` suffix."""
+
+    name: str
+    text: str
+    suffixed: bool
+    handle: str | None = None
+
+
+# The name as X's og:title writes it, ``Name (@handle) on X``.
+_NAME_AND_HANDLE = re.compile(r"(?P<name>.*?\S)\s*\(@(?P<handle>[A-Za-z0-9_]{1,15})\)")
+
+
+def parse_title(line: str) -> Title | None:
+    """``Name on X: "TEXT" / X`` (also ``Name (@handle) on X: …``), else None."""
     head = TITLE_RE.match(line.strip())
     if not head:
         return None
@@ -71,7 +85,10 @@ def parse_title(line: str) -> tuple[str, str, bool] | None:
     if not tail or len(head.group("name").split()) > 10:
         return None
     suffixed = bool(tail.group("inner") or tail.group("outer"))
-    return head.group("name").strip(), tail.group("text").strip(), suffixed
+    name = head.group("name").strip()
+    named = _NAME_AND_HANDLE.fullmatch(name)
+    handle = named["handle"] if named else None
+    return Title(named["name"] if named else name, tail.group("text").strip(), suffixed, handle)
 
 
 def _next_nonblank(lines: list[str], start: int) -> int | None:
@@ -323,7 +340,7 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
     title = parse_title(line)
     if not title:
         return None
-    name, title_text, suffixed = title
+    name, title_text, suffixed, title_handle = title
     lines = doc.lines
     repeat = _repeat_after(lines, _next_nonblank(lines, index + 1), title_text)
     last = repeat[1] if repeat else index
@@ -341,7 +358,7 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
         index,
         last,
         name,
-        sig["handle"] if sig else (status[1] if status else None),
+        sig["handle"] if sig else (status[1] if status else None) or title_handle,
         body or None,
         sig["date"] if sig else None,
         doc.raw(index, last),
