@@ -43,6 +43,20 @@ def iter_targets(arguments: Iterable[str], urls_file: str | None = None) -> Iter
         yield from _url_list(urls_file)
 
 
+def once_per_file(targets: Iterable[Target], seen: set[str]) -> Iterator[Target]:
+    """The targets without a file or WARC file met before (in ``seen``, by resolved path:
+    one named inside a directory given and on its own, or by two paths or a symlink, is
+    scanned once per run, where it first comes). ``seen`` is shared by the arguments and
+    the URL list."""
+    for target in targets:
+        if target.kind in ("file", "warc"):
+            resolved = target.real_path or os.path.realpath(target.value)
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+        yield target
+
+
 def _url_list(path: str) -> Iterator[Target]:
     """One target per line of a URL list (UTF-8, a byte-order mark allowed; lines end in LF,
     CRLF or CR alone); blank lines and ``#`` comments are skipped. A line that is not UTF-8

@@ -533,10 +533,13 @@ def test_a_url_list_that_cannot_be_read_says_why_in_words(run_cli, tmp_path):
     """Not the exception's class name ('FileNotFoundError', 'UnicodeDecodeError'), and a
     line that is not UTF-8 fails alone (before, it ended the list, and the lines before it in
     the same 8 KB were never scanned). A byte-order mark is not part of the first URL."""
-    page = tmp_path / "page.html"
+    page, other = tmp_path / "page.html", tmp_path / "other.html"
     page.write_text(embed_page(), encoding="utf-8")
+    other.write_text(embed_page(post_id="1763000000000000002"), encoding="utf-8")
     listed = tmp_path / "listed.txt"
-    listed.write_bytes(b"\xef\xbb\xbf" + f"{page}\n".encode() + b"caf\xe9\n" + f"{page}\n".encode())
+    listed.write_bytes(
+        b"\xef\xbb\xbf" + f"{page}\n".encode() + b"caf\xe9\n" + f"{other}\n".encode()
+    )
     missing = run_cli("scan", "--urls-file", str(tmp_path / "nope.txt"))
     assert missing.exit_code == 1
     assert f"{tmp_path / 'nope.txt'}: cannot read URL list (no such file or directory)" in (
@@ -703,3 +706,38 @@ def test_a_binary_url_list_is_refused_before_any_line(run_cli, tmp_path, db_path
         "scanned 0 article(s): 0 embed(s) in 0 of them, 1 failed",
     ]
     assert rows(db_path, "select count(*) as n from articles")[0]["n"] == 0
+
+
+def test_a_file_named_twice_in_one_run_is_scanned_once_where_it_first_comes(tmp_path):
+    """Inside a directory given and on its own, by another spelling of its path, through a
+    symlink, or in the URL list: one scan per file per run, in the order they first come."""
+    from warc_data import article, write_warc
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text(embed_page(), encoding="utf-8")
+    (site / "b.html").write_text(embed_page(post_id="1763000000000000002"), encoding="utf-8")
+    write_warc(site / "c.warc.gz", [article(3, with_embed=True)])
+    (tmp_path / "link.html").symlink_to(site / "b.html")
+    (tmp_path / "list.txt").write_text("site/a.html\nsite/c.warc.gz\nfresh.html\n", "utf-8")
+    (tmp_path / "fresh.html").write_text(embed_page(post_id="1763000000000000004"), "utf-8")
+    arguments = ["link.html", "site", "site/a.html", "./site/../site/b.html", "site/c.warc.gz"]
+    options = ["--urls-file", "list.txt", "--json", "--db", "archive.db"]
+    done = subprocess.run(
+        [sys.executable, "-m", "archiver", "scan", *arguments, *options],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,  # a hang guard
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["target"] for line in lines] == [
+        "link.html",
+        "site/a.html",
+        "https://news.example.org/story/3",  # the WARC file's page
+        "fresh.html",
+    ]
+    db = tmp_path / "archive.db"
+    assert rows(db, "select count(*) as n from scans")[0]["n"] == 4
+    assert rows(db, "select count(*) as n from articles")[0]["n"] == 4
