@@ -470,6 +470,109 @@ def test_ctrl_c_stops_archive_serve_with_exit_0(sample, tmp_path):
     assert b"Traceback" not in err and b"interrupted" not in err
 
 
+def start_serve(sample: Path, tmp_path: Path) -> tuple[subprocess.Popen, str]:
+    """``archive serve`` on the sample archive, answering; and its address."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "serve", "--db", str(sample), "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_for(f"{base}/-/versions.json", process).status_code == 200
+    except BaseException:
+        process.kill()
+        process.communicate()
+        raise
+    return process, base
+
+
+def stop_serve(process: subprocess.Popen, number: int) -> tuple[str, str]:
+    """Send ``number`` and wait for the end: stdout and stderr."""
+    try:
+        process.send_signal(number)
+        out, err = process.communicate(timeout=120)  # a hang guard
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    return out.decode(), err.decode()
+
+
+STARTUP_LINES = (
+    "Started server process",
+    "Waiting for application startup.",
+    "Application startup complete.",
+    "Uvicorn running on",
+)
+
+
+def test_sigterm_stops_archive_serve_silently_with_exit_143(sample, tmp_path):
+    """As SIGTERM ends every other command: nothing printed for it (the server's four
+    shutdown lines are dropped), exit 143."""
+    process, _ = start_serve(sample, tmp_path)
+    out, err = stop_serve(process, signal.SIGTERM)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert all('"GET /-/versions.json' in line for line in out.splitlines()), out  # waited for
+    lines = err.splitlines()
+    assert len(lines) == len(STARTUP_LINES), err
+    assert all(any(start in line for start in STARTUP_LINES) for line in lines), err
+
+
+def test_a_search_fts_cannot_parse_is_a_400_and_one_line_in_the_log(sample, tmp_path):
+    """Datasette's handler printed the error's traceback with every local variable (over a
+    hundred lines) for this correct 400; now Datasette's one line naming the query, beside
+    the request's own access line."""
+    process, base = start_serve(sample, tmp_path)
+    try:
+        page = httpx.get(f"{base}/archive/posts?_search=%22", timeout=60)
+        data = httpx.get(f"{base}/archive/posts.json?_search=%22", timeout=60)
+        missing = httpx.get(f"{base}/archive/no_such_table", timeout=60)
+    finally:
+        out, err = stop_serve(process, signal.SIGINT)
+    assert page.status_code == 400 and "fts5: syntax error" in page.text
+    assert "<title>Invalid SQL</title>" in page.text  # Datasette's error page, as before
+    assert data.status_code == 400
+    assert data.json() == {
+        "ok": False,
+        "error": 'fts5: syntax error near ""',
+        "status": 400,
+        "title": "Invalid SQL",
+    }
+    assert missing.status_code == 404
+    logged = out + err
+    assert "Traceback" not in logged
+    requests = [line for line in logged.splitlines() if '"GET /archive/' in line]
+    assert len(requests) == 3, logged  # each request's access line
+    others = [line for line in logged.splitlines() if not line.startswith("INFO:")]
+    assert len(others) <= 2, logged  # one line per failed search, none for the 404
+    assert all("fts5: syntax error" in line for line in others), logged
+
+
+def test_a_server_error_keeps_datasettes_handler():
+    """Only a client's error (4xx) is answered quietly: a 5xx keeps the traceback."""
+    from datasette.utils.asgi import NotFound
+    from datasette.views.base import DatasetteError
+
+    from archiver.datasette.client_errors import client_error, quiet_handlers
+
+    class Datasette:
+        pdb = False
+
+    def default() -> None: ...
+
+    default.__module__ = "datasette.handle_exception"
+    failed = DatasetteError("disk I/O error", status=500)
+    assert client_error(failed) is None
+    assert client_error(ValueError("x")) is None
+    assert quiet_handlers(Datasette(), None, failed, [default]) == [default]
+    assert client_error(NotFound("no such page")).status == 404
+    assert quiet_handlers(Datasette(), None, NotFound("gone"), [default]) != [default]
+
+
 def test_every_status_has_a_badge_colour_and_an_explanation():
     from archiver.snapshot.result import GONE, STATUSES
 

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from ..db.provenance import MEMENTOS_SQL
 from ..urls import parse_post_ref
-from . import evidence, metadata
+from . import client_errors, evidence, metadata
 
 ARCHIVE_TABLES = frozenset({"articles", "posts", "embeds"})
 CSS_PATH = "/-/archiver.css"
@@ -326,6 +326,16 @@ def render_cell(row, value, column, table, database, datasette):
             '<a href="{}">{}</a> <span class="archiver-more">(<a href="{}">articles</a>)</span>'
         ).format(links["post"], value, links["articles"])
     return None
+
+
+@hookimpl(wrapper=True)
+def handle_exception(datasette, request, exception):
+    """A client's error (a 4xx) is answered without Datasette's traceback in the log: see
+    ``client_errors``."""
+    handlers = yield
+    if not archive_databases(datasette):
+        return handlers
+    return client_errors.quiet_handlers(datasette, request, exception, handlers)
 
 
 @hookimpl

@@ -69,12 +69,17 @@ def datasette_args(
 def serve(path: str | Path, **options) -> None:
     """Run Datasette on the archive until interrupted (options as for ``datasette_args``)."""
     from datasette.cli import cli as datasette_cli
+    from datasette.plugins import pm
+
+    from . import sigterm
 
     if options.get("metadata"):
         check_metadata(options["metadata"])
     path = prepare_archive(path)
     check_address(options.get("host", "127.0.0.1"), options.get("port", 8001))
     register_plugin()
+    if not pm.is_registered(sigterm):
+        pm.register(sigterm, name="archiver-serve-sigterm")
     datasette_cli.main(
         args=datasette_args(path, **options), prog_name="datasette", standalone_mode=False
     )
