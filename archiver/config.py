@@ -166,15 +166,15 @@ class _Reader:
 
     def path(self, key: str, default: str, expected: str) -> str:
         """A path, never empty (an empty one would name the current directory)."""
-        value = self.get(key, str, default, expected)
-        if value == "":
-            raise self.fail(key, expected)
+        value = self.optional_path(key, expected, default)
+        assert value is not None  # the default is one
         return value
 
-    def optional_path(self, key: str, expected: str) -> str | None:
-        """A path or nothing; never empty (read as unset, it was silently the default)."""
-        value = self.get(key, str, None, expected)
-        if value == "":
+    def optional_path(self, key: str, expected: str, default: str | None = None) -> str | None:
+        """A path or nothing; never empty nor blank (read as unset, an empty one was
+        silently the default; a blank one, a directory named by spaces, is a slip)."""
+        value = self.get(key, str, default, expected)
+        if value is not None and not value.strip():
             raise self.fail(key, expected)
         return str(value) if value is not None else None
 
@@ -415,7 +415,7 @@ def _sources(file: str, items: Any) -> tuple[Source, ...]:
         if not name or name in {source.name for source in sources}:  # the key of its state
             raise reader.fail("name", "a name no other source has", name)
         url = reader.get("url", str, None, "an http(s) URL")
-        path = reader.get("path", str, None, "a file path")
+        path = reader.optional_path("path", "a file path")
         if kind == "urls" and not (path or url):
             raise reader.fail("path", "a file path for a urls source")
         if (kind != "urls" or url is not None) and not (url and _is_web_url(url)):

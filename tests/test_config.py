@@ -138,6 +138,15 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
         # An empty path was read as unset: the default, without a word.
         ("[archive]\nwarc_dir = ''\n", "[archive] warc_dir: expected a directory path, got ''"),
         ("[timestamp]\nca_file = ''\n", "[timestamp] ca_file: expected a file path, got ''"),
+        # A blank one was a directory or file named by spaces, beside the current directory.
+        ("[archive]\nwarc_dir = ' '\n", "[archive] warc_dir: expected a directory path, got ' '"),
+        ('[archive]\nwarc_dir = "\\t\\n"\n', "[archive] warc_dir: expected a directory path"),
+        ("[archive]\ndb = '  '\n", "[archive] db: expected a file path, got '  '"),
+        ("[timestamp]\nca_file = ' '\n", "[timestamp] ca_file: expected a file path, got ' '"),
+        (
+            "[[sources]]\ntype = 'urls'\npath = ' '\n",
+            "[sources #1] path: expected a file path, got ' '",
+        ),
         # Each of these loaded, then failed in a traceback (or a dead deadline thread):
         ('[fetch]\nuser_agent = "café bot"\n', "[fetch] user_agent: expected a one-line string of"),
         ("[timestamp]\ninterval = '10ms'\n", "[timestamp] interval: expected a duration ≥ 0.1s"),
@@ -211,6 +220,24 @@ def test_a_bad_key_stops_the_cli_with_exit_2_and_one_line(tmp_path):
         f"Error: {config}: [fetch] per_host_dealy: unknown key (did you mean 'per_host_delay'?)"
     ]
     assert not (tmp_path / "a.db").exists()  # nothing was created or touched
+
+
+@pytest.mark.parametrize("blank", ["", " ", "  \t"])
+def test_a_blank_warc_dir_stops_a_scan_with_the_line_of_an_empty_one(tmp_path, blank):
+    """Before, ``warc_dir = " "`` was a directory named by a space, made beside the archive."""
+    (tmp_path / "config.toml").write_text(f'[archive]\nwarc_dir = "{blank}"\n', "utf-8")
+    (tmp_path / "page.html").write_text("<p>nothing embedded</p>", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "archiver", "scan", "page.html", "--db", "a.db"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"Error: config.toml: [archive] warc_dir: expected a directory path, got {blank!r}"
+    ]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["config.toml", "page.html"]
 
 
 @pytest.mark.parametrize(
