@@ -9,11 +9,12 @@ only the page in hand is in memory.
 Skipped and counted, not scanned: records that are not ``response`` or ``conversion``
 (``revisit`` counted on its own), responses that are not HTML and conversions that are not
 plain text, records not 2xx or marked ``WARC-Truncated``, and unreadable ones (no date or
-URI, an undecodable body, HTTP headers over FastWARC's 32 KB or ending where warcio's do
-not). A record cut short by the end of the data (a truncated gzip member, a partial copy,
-even inside its headers: ``warc_extent``), or one FastWARC cannot read at all, ends the file
-with a ``TargetError`` after the pages before it; a cut record is that error alone, in no
-count.
+URI, an undecodable body, HTTP headers over FastWARC's 32 KB). HTTP headers are ended and
+read as a browser does (``_http_head``); a page whose headers warcio ends elsewhere is a
+``DamagedRecord``, as a digest's failure is. A record cut short by the end of the data (a
+truncated gzip member, a partial copy, even inside its headers: ``warc_extent``), or one
+FastWARC cannot read at all, ends the file with a ``TargetError`` after the pages before it;
+a cut record is that error alone, in no count.
 
 Every page handed out (each becomes a ``records`` row) first passes its
 ``WARC-Payload-Digest``, checked as ``archive verify`` checks it; one that fails is a
@@ -26,13 +27,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from .errors import TargetError
 from .models import WarcRecordRef
@@ -77,6 +79,7 @@ class RawPage(NamedTuple):
     block_digest: str | None = None  # ``WARC-Block-Digest``: over ``head``, then ``payload``
     head: bytes = b""  # the HTTP headers as stored
     label: str = ""  # the WARC file as the user named it, for messages (else its path)
+    refusal: str | None = None  # why it is not scanned though a page (``checked``'s error)
 
 
 class DamagedRecord(NamedTuple):
@@ -182,9 +185,11 @@ def checked(raw: RawPage) -> WarcPage | DamagedRecord:
     """The page, its body hashed, or ``DamagedRecord`` when it fails a digest (a page
     ``archive verify`` would refuse is not stored)."""
     ref = raw.ref
+    where = f"{raw.label or ref.warc_file}: record at byte {ref.warc_offset} ({ref.target_uri})"
+    if raw.refusal:
+        return DamagedRecord(ref.target_uri, f"{where} {raw.refusal}, not scanned")
     problem = _digest_problem(raw)
     if problem:
-        where = f"{raw.label or ref.warc_file}: record at byte {ref.warc_offset} ({ref.target_uri})"
         return DamagedRecord(
             ref.target_uri, f"{where} fails its digest check, not scanned ({problem})"
         )
@@ -341,18 +346,18 @@ def _read(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
         return _read_text(record, reading, offset)
     block = _whole_block(record)
     http = _http_headers(record)
+    stored = len(_payload(record, reading, offset))  # as FastWARC ends the HTTP headers
+    head, http, refusal = _http_head(block, len(block) - stored, http)
+    payload = block[len(head) :]
     content_type = http.get("Content-Type")
-    payload = _payload(record, reading, offset)
-    head = block[: len(block) - len(payload)]
-    if _verify_head_length(head) != len(head):  # verify would read another payload
-        raise _Skip("unreadable")
     if not _is_html(content_type, record.headers.get("WARC-Identified-Payload-Type"), payload):
         raise _Skip("non_html")
     status = http.status_code or 0
     if not 200 <= status < 300:
         raise _Skip("not_ok")
     ref = _reference(record, reading, offset, status, content_type)
-    return _raw_page(record, ref, payload, _decoded(payload, http), head, reading)
+    body = _decoded(payload, http)
+    return _raw_page(record, ref, payload, body, head, reading, refusal)
 
 
 def _read_text(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
@@ -414,11 +419,66 @@ def _raw_page(
     body: bytes,
     head: bytes,
     reading: _Reading,
+    refusal: str | None = None,
 ) -> RawPage:
     headers = record.headers
     digests = (headers.get(f"WARC-{kind}-Digest") for kind in ("Payload", "Block"))
     segment = headers.get("WARC-Segment-Number")
-    return RawPage(ref, payload, body, next(digests), segment, next(digests), head, reading.label)
+    checks = (next(digests), segment, next(digests))
+    return RawPage(ref, payload, body, *checks, head=head, label=reading.label, refusal=refusal)
+
+
+class _Fields:
+    """HTTP header fields as warcio (``archive verify``) parses them, read as FastWARC's are."""
+
+    def __init__(self, head: bytes) -> None:
+        from warcio.statusandheaders import StatusAndHeadersParser
+
+        parser = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False)
+        self._parsed = parser.parse(io.BytesIO(head))
+        code = self._parsed.get_statuscode()
+        self.status_code = int(code) if code and code.isdigit() else 0
+
+    def get(self, name: str) -> str | None:
+        return self._parsed.get_header(name)
+
+
+def _http_head(block: bytes, fastwarc_end: int, http: HeaderMap) -> tuple[bytes, Any, str | None]:
+    """A response's HTTP headers as a browser ends and reads them (RFC 9112: a line ends at
+    LF, a CR before it dropped; the first empty line ends them), their fields, and why the
+    page cannot be kept (None: it can). FastWARC ends lines and headers at CRLF alone: with
+    a line ending in LF alone it read two fields as one (a ``Transfer-Encoding: chunked``
+    unseen, the chunks stored as the page, failing verify for ever), or read on into the
+    body; such headers are read with warcio, which verify reads with and which ends lines
+    as a browser does. Where verify ends them elsewhere than a browser (at a line of spaces,
+    which a browser reads as a folded line), the page is refused: stored, it would be
+    another page than the site served, or fail verify."""
+    browser, verify = _browser_head_length(block), _verify_head_length(block)
+    head = block[:browser]
+    if browser != verify:
+        refusal = (
+            f"has HTTP headers that archive verify ends at byte {verify} of its block and a"
+            f" browser at byte {browser} (a line of blanks among them)"
+        )
+        return head, _Fields(block[: min(browser, verify)]), refusal
+    if browser == fastwarc_end and not _BARE_LF.search(head):
+        return head, http, None  # FastWARC read the lines as a browser does
+    return head, _Fields(head), None
+
+
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+
+
+def _browser_head_length(block: bytes) -> int:
+    """Where a browser ends the HTTP headers that start ``block``: after the first empty
+    line, LF or CRLF (all of ``block`` when there is none)."""
+    at = 0
+    while at < len(block):
+        end = block.find(b"\n", at) + 1 or len(block)
+        line, at = block[at:end], end
+        if line in (b"\n", b"\r\n"):
+            break
+    return at
 
 
 def _verify_head_length(head: bytes) -> int:

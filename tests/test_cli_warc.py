@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -535,3 +538,57 @@ def test_a_warc_file_is_named_as_given_in_every_error(
         "cut.warc:",
         "damaged.warc.gz:",
     ], errors
+
+
+def test_http_framing_is_read_as_a_browser_reads_it_or_refused_in_one_line(tmp_path: Path) -> None:
+    """HTTP header lines ending in CRLF and LF alone mixed (FastWARC read two fields as one:
+    a ``Transfer-Encoding: chunked`` or ``Content-Encoding: gzip`` unseen, the page stored
+    with its chunks or compressed, failing verify for ever), and bytes after the last chunk
+    (not the page: a browser stops at the last chunk) are read as a browser reads them;
+    headers a browser and verify end at different lines are one line naming the file and
+    the record (exit 1), and the rest of the file is stored. Real processes, a WARC file
+    written byte for byte, read back by ``archive verify`` (warcio)."""
+    from warc_data import chunked, raw_response
+
+    pages = {n: article(n, with_embed=True).body for n in range(1, 6)}
+    junk = (
+        b'<blockquote class="twitter-tweet"><a href="https://x.com/a/status/1763000000000000099">'
+    )
+    blocks = [
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\nTransfer-Encoding: chunked\r\n\r\n"
+        + chunked(pages[1]),
+        b"HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Encoding: gzip\r\n\r\n"
+        + gzip.compress(pages[2]),
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + chunked(pages[3])
+        + junk,
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n  \r\n<p>no empty line</p>",
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + pages[5],
+    ]
+    records = [raw_response(f"https://news.example.org/{n}", b, n) for n, b in enumerate(blocks, 1)]
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes(b"".join(records))
+    fourth = sum(len(record) for record in records[:3])
+
+    def archive(*arguments: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "archiver", *arguments, "--db", "a.db"]
+        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+    scanned = archive("scan", "crawl.warc.gz")
+    assert scanned.returncode == 1, scanned.stderr
+    errors = [line for line in scanned.stderr.splitlines() if "not scanned" in line]
+    assert errors == [
+        f"error: crawl.warc.gz: record at byte {fourth} (https://news.example.org/4) has HTTP"
+        f" headers that archive verify ends at byte {blocks[3].index(b'  ') + 4} of its block"
+        f" and a browser at byte {len(blocks[3])} (a line of blanks among them), not scanned"
+    ], scanned.stderr
+    assert "Traceback" not in scanned.stderr
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        stored = dict(conn.execute("select target_uri, payload_sha256 from records"))
+        posts = {row[0] for row in conn.execute("select id from posts")}
+    assert stored == {
+        f"https://news.example.org/{n}": hashlib.sha256(pages[n]).hexdigest() for n in (1, 2, 3, 5)
+    }
+    assert "1763000000000000099" not in posts  # after the last chunk: not the page
+    verified = archive("verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -14,13 +14,20 @@ from warc_data import (
     article,
     mixed_records,
     payload_digest,
+    raw_response,
     record_offsets,
     write_warc,
 )
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.errors import TargetError
-from archiver.warc_input import DamagedRecord, WarcCounts, is_warc_path, iter_warc_pages
+from archiver.warc_input import (
+    DamagedRecord,
+    WarcCounts,
+    WarcPage,
+    is_warc_path,
+    iter_warc_pages,
+)
 from archiver.warc_scan import scan_warc_file
 
 
@@ -410,26 +417,37 @@ def test_the_quick_digest_match_agrees_with_verify(declared: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "end",
-    [b"\r\n \r\n", b"\r\n\t\r\n", b"\n\r\n", b"\r\n\n"],
+    ("end", "kept"),
+    [(b"\r\n \r\n", False), (b"\r\n\t\r\n", False), (b"\n\r\n", True), (b"\r\n\n", True)],
     ids=["spaces", "tab", "lf-crlf", "lf"],
 )
-def test_http_headers_verify_ends_elsewhere_are_unreadable(tmp_path: Path, end: bytes) -> None:
-    """warcio ends HTTP headers at a blank line once stripped (spaces, LF only), FastWARC at
-    a CRLF line only, reading on into the body: such a page was stored with another payload
-    than verify reads ('payload SHA-256 differs' for ever). It is skipped as unreadable."""
+def test_http_headers_are_ended_as_a_browser_ends_them(
+    tmp_path: Path, end: bytes, kept: bool
+) -> None:
+    """FastWARC ends HTTP headers at a CRLF line only, reading on into the body: such a page
+    was stored with another payload than verify reads. A browser (and warcio, which verify
+    reads with) ends them at an LF-only blank line: the page is read so. At a line of blanks
+    warcio ends them and a browser does not: one line naming the file and the record, and
+    not scanned (before, both were counted unreadable without a word)."""
     body = b"<html>\r\n<p>one</p>\r\n\r\n<p>two</p></html>"
     block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html" + end + body
-    head = (
-        "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
-        "WARC-Date: 2024-03-02T10:20:30Z\r\nWARC-Target-URI: https://news.example.org/a\r\n"
-        f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n"
-    )
-    path = tmp_path / "w.warc"
-    path.write_bytes(head.encode() + block + b"\r\n\r\n")
+    path = tmp_path / "w.warc.gz"
+    path.write_bytes(raw_response("https://news.example.org/a", block))
     counts = WarcCounts()
-    assert list(iter_warc_pages(str(path), counts)) == []
-    assert counts == WarcCounts(unreadable=1)
+    (page,) = iter_warc_pages(str(path), counts)
+    if kept:
+        assert isinstance(page, WarcPage) and page.body == body
+        assert counts == WarcCounts(pages=1)
+        return
+    verify = block.index(end) + len(end)  # after the line of blanks
+    browser = block.index(b"</p>\r\n\r\n") + 8  # a folded line, then the body's first lines
+    assert isinstance(page, DamagedRecord)
+    assert page.error == (
+        f"{path}: record at byte 0 (https://news.example.org/a) has HTTP headers that archive"
+        f" verify ends at byte {verify} of its block and a browser at byte {browser}"
+        " (a line of blanks among them), not scanned"
+    )
+    assert counts == WarcCounts()
 
 
 def test_a_record_bigger_than_a_page_is_not_read(tmp_path: Path, monkeypatch) -> None:

@@ -231,3 +231,14 @@ def split_corpus(directory: Path, files: int, limit: int | None = None) -> list[
         for fh in handles:
             fh.close()
     return paths
+
+
+def raw_response(uri: str, block: bytes, number: int = 1) -> bytes:
+    """A response record holding ``block`` (HTTP headers and body) byte for byte, as one gzip
+    member: warcio's writer would rewrite the HTTP headers it parses."""
+    head = (
+        f"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{number:08d}-0000-4000-8000"
+        f"-000000000000>\r\nWARC-Date: {DATE}\r\nWARC-Target-URI: {uri}\r\n"
+        f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n"
+    )
+    return gzip.compress(head.encode() + block + b"\r\n\r\n")
