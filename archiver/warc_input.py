@@ -356,7 +356,7 @@ def _read(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
     if not 200 <= status < 300:
         raise _Skip("not_ok")
     ref = _reference(record, reading, offset, status, content_type)
-    body = _decoded(payload, http)
+    body, refusal = _page_body(payload, http, refusal)
     return _raw_page(record, ref, payload, body, head, reading, refusal)
 
 
@@ -574,6 +574,19 @@ def _is_html(content_type: str | None, identified: str | None, payload: bytes) -
     return looks_like_html(payload)
 
 
+class _Refused(Exception):
+    """A page that cannot be kept: ``args[0]`` says why (``checked``'s error)."""
+
+
+def _page_body(payload: bytes, http: Any, refusal: str | None) -> tuple[bytes, str | None]:
+    """The page's body (``_decoded``), and why it cannot be kept: ``refusal`` (from its
+    headers), else a chunked framing that breaks off part-way (None: it can)."""
+    try:
+        return _decoded(payload, http), refusal
+    except _Refused as refused:
+        return b"", refusal or refused.args[0]
+
+
 def _decoded(payload: bytes, http) -> bytes:
     """The body with chunked transfer and gzip/deflate/br content encoding removed.
 
@@ -581,10 +594,9 @@ def _decoded(payload: bytes, http) -> bytes:
     as one (``_as_stored``): tools that record a browser's decoded bodies keep the server's
     headers, and warcio (which ``archive verify`` reads with) and replay tools read such a
     body as it is too. Any other that does not decode is unreadable: not the page's bytes.
+    ``_Refused`` for a chunked body verify reads otherwise than a browser (``_is_chunked``).
     """
-    # warcio de-chunks under ``chunked`` to the letter (not ``Chunked``, ``gzip, chunked``):
-    # a body de-chunked under any other value was stored, then failed verify for ever.
-    chunked = (http.get("Transfer-Encoding") or "").strip() == "chunked"
+    chunked = _is_chunked(payload, (http.get("Transfer-Encoding") or "").strip())
     body = _dechunked(payload) if chunked else payload
     encoding = (http.get("Content-Encoding") or "").strip().lower()
     if encoding in ("", "identity"):
@@ -646,10 +658,37 @@ def _inflated(body: bytes) -> bytes:
         return zlib.decompress(body, -zlib.MAX_WBITS)
 
 
+def _is_chunked(payload: bytes, framing: str) -> bool:
+    """Whether the body is de-chunked: warcio (``archive verify``) does so under ``chunked``
+    to the letter; a body de-chunked under any other value was stored, then failed verify
+    for ever. ``_Refused`` under a value a browser de-chunks and warcio does not
+    (``Chunked``, ``gzip, chunked``) when de-chunking changes the body: stored as warcio
+    reads it, the page would keep its chunks' framing."""
+    if framing == "chunked":
+        return True
+    codings = [coding.strip().lower() for coding in framing.split(",")]
+    if "chunked" in codings and _dechunked(payload) != payload:
+        raise _Refused(
+            f"has a chunked body under 'Transfer-Encoding: {framing}', which a browser"
+            " de-chunks and archive verify reads as stored"
+        )
+    return False
+
+
 def _dechunked(payload: bytes) -> bytes:
     """``payload`` de-chunked by warcio's reader, which ``archive verify`` reads with:
     FastWARC's refused chunk extensions and dropped trailers, so such pages were lost, or
-    stored and failed verify for ever. (warcio is loaded for the first chunked page.)"""
+    stored and failed verify for ever. (warcio is loaded for the first chunked page.)
+    ``_Refused`` when the framing breaks off after a first chunk (trailers, a size line
+    that is not one, bytes where the last chunk should be): verify reads on as stored from
+    there, and the page would be stored with bytes a browser never shows (or, cut there,
+    fail verify for ever). Bytes after the last chunk are not read, by either."""
     from .evidence.read import dechunked
 
-    return dechunked(payload)
+    body, broken = dechunked(payload)
+    if broken:
+        raise _Refused(
+            "has a chunked body whose framing breaks off after its first chunk (archive"
+            " verify would read the rest as stored, a browser stops there)"
+        )
+    return body

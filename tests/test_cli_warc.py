@@ -448,30 +448,80 @@ def chunks(data: bytes, extension: bytes = b"", trailer: bytes = b"") -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("transfer", "framed", "stored"),
+    ("transfer", "framed"),
     [
-        ("Chunked", chunks, 2),  # warcio de-chunks "chunked" only, to the letter
-        ("gzip, chunked", chunks, 2),
-        ("chunked", lambda body: chunks(body, trailer=b"X-Trailer: 1\r\n"), 2),
-        ("chunked", lambda body: chunks(body, extension=b";name=value"), 2),
-        ("chunked", lambda body: chunks(body)[:-2], 2),  # no CRLF after the last chunk
+        ("chunked", chunks),
+        ("chunked", lambda body: chunks(body, extension=b";name=value")),
+        ("chunked", lambda body: chunks(body) + b"<p>after the last chunk</p>"),
+        ("Chunked", lambda body: body),  # recorded de-chunked: read as stored, by both
     ],
+    ids=["plain", "extension", "bytes-after-the-last-chunk", "Chunked-recorded-de-chunked"],
 )
 def test_a_chunked_page_is_read_as_verify_reads_it(
-    tmp_path: Path, run_cli, db_path: Path, transfer: str, framed, stored: int
+    tmp_path: Path, run_cli, db_path: Path, transfer: str, framed
 ) -> None:
-    """warcio (``archive verify``) de-chunks only under ``Transfer-Encoding: chunked`` to the
-    letter, reads chunk extensions, and on a framing it does not expect (trailers, no CRLF
-    after the last chunk) reads on as it is from there. The scan de-chunked ``Chunked`` and
-    trailers its own way: the page was stored, then failed verify for ever; a page with chunk
-    extensions, or no CRLF at its end, was lost as unreadable."""
+    """warcio (``archive verify``) reads chunk extensions and stops at the last chunk, as a
+    browser does: the page is stored as a browser reads it. (A page with chunk extensions
+    was lost as unreadable.)"""
     page = article(1, with_embed=True)
     page.headers = [("Transfer-Encoding", transfer)]
     page.body = framed(page.body)
     warc = write_warc(tmp_path / "crawl.warc.gz", [page, article(2, with_embed=True)])
     result = run_cli("scan", str(warc))
     assert result.exit_code == 0 and "0 unreadable" in result.stderr, result.output
-    assert counts(db_path)["records"] == stored
+    with sqlite3.connect(db_path) as conn:
+        stored = {row[0] for row in conn.execute("select payload_sha256 from records")}
+    pages = (article(1, with_embed=True).body, article(2, with_embed=True).body)
+    assert stored == {hashlib.sha256(body).hexdigest() for body in pages}  # as a browser reads
+    result = run_cli("verify")
+    assert result.exit_code == 0, result.output
+
+
+BROKEN_OFF = (
+    "has a chunked body whose framing breaks off after its first chunk (archive verify would"
+    " read the rest as stored, a browser stops there)"
+)
+
+
+@pytest.mark.parametrize(
+    ("transfer", "framed", "problem"),
+    [
+        ("chunked", lambda body: chunks(body, trailer=b"X-Trailer: 1\r\n"), BROKEN_OFF),
+        ("chunked", lambda body: chunks(body)[:-2], BROKEN_OFF),  # no CRLF after the last chunk
+        ("chunked", lambda body: chunks(body)[:-5] + b"<p>no last chunk</p>", BROKEN_OFF),
+        ("chunked", lambda body: chunks(body)[:300] + b"\r\nzz\r\n" + body, BROKEN_OFF),
+        (
+            "Chunked",  # warcio de-chunks "chunked" only, to the letter
+            chunks,
+            "has a chunked body under 'Transfer-Encoding: Chunked', which a browser de-chunks"
+            " and archive verify reads as stored",
+        ),
+        (
+            "gzip, chunked",
+            chunks,
+            "has a chunked body under 'Transfer-Encoding: gzip, chunked', which a browser"
+            " de-chunks and archive verify reads as stored",
+        ),
+    ],
+    ids=["trailer", "no-crlf", "junk-for-the-last-chunk", "bad-size", "Chunked", "gzip-chunked"],
+)
+def test_a_chunked_page_verify_reads_otherwise_is_one_line_and_not_stored(
+    tmp_path: Path, run_cli, db_path: Path, transfer: str, framed, problem: str
+) -> None:
+    """From a framing warcio does not expect after a first chunk, it reads on as stored (the
+    last chunk's line, a trailer, junk), and it leaves a body under ``Chunked`` or ``gzip,
+    chunked`` as stored: a page stored so held bytes a browser never shows as the page
+    (``0\\r\\nX-Trailer: 1`` after the markup, the chunks' size lines). One line naming the
+    file and the record, exit 1, and the file's other page stored."""
+    page = article(1, with_embed=True)
+    page.headers = [("Transfer-Encoding", transfer)]
+    page.body = framed(page.body)
+    warc = write_warc(tmp_path / "crawl.warc.gz", [page, article(2, with_embed=True)])
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if "not scanned" in line]
+    assert errors == [f"error: {warc}: record at byte 0 ({page.uri}) {problem}, not scanned"]
+    assert counts(db_path)["records"] == 1
     result = run_cli("verify")
     assert result.exit_code == 0, result.output
 

@@ -55,11 +55,15 @@ BufferedReader.DECOMPRESSORS["br"] = _BrotliStream
 BufferedReader.DECOMPRESSORS["x-gzip"] = BufferedReader.DECOMPRESSORS["gzip"]
 
 
-def dechunked(payload: bytes) -> bytes:
+def dechunked(payload: bytes) -> tuple[bytes, bool]:
     """An HTTP ``payload`` under ``Transfer-Encoding: chunked`` de-chunked as ``archive
     verify`` reads it: by warcio's ``ChunkedDataReader``, which reads on as stored from a
-    line that is not a chunk size (a body recorded de-chunked, trailers, a bad framing)."""
-    return ChunkedDataReader(io.BytesIO(payload)).read()
+    line that is not a chunk size (a body recorded de-chunked, trailers, a bad framing);
+    and whether it did so after a first chunk (a framing that breaks off part-way: the
+    chunks before it, then the rest as stored, bytes a browser never shows as the page)."""
+    reader = ChunkedDataReader(io.BytesIO(payload))
+    body = reader.read()
+    return body, reader.not_chunked and body != payload
 
 
 def verify_reading(payload: bytes, chunked: bool, coding: str) -> bytes:
