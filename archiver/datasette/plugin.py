@@ -328,14 +328,14 @@ def render_cell(row, value, column, table, database, datasette):
     return None
 
 
-@hookimpl(wrapper=True)
+@hookimpl(hookwrapper=True)  # pluggy 1.0's form (``wrapper=True`` needs pluggy 1.1)
 def handle_exception(datasette, request, exception):
     """A client's error (a 4xx) is answered without Datasette's traceback in the log: see
     ``client_errors``."""
-    handlers = yield
-    if not archive_databases(datasette):
-        return handlers
-    return client_errors.quiet_handlers(datasette, request, exception, handlers)
+    outcome = yield
+    if archive_databases(datasette):
+        handlers = outcome.get_result()
+        outcome.force_result(client_errors.quiet_handlers(datasette, request, exception, handlers))
 
 
 @hookimpl
