@@ -452,22 +452,10 @@ def test_archive_serve_while_another_process_writes(sample, tmp_path):
 def test_ctrl_c_stops_archive_serve_with_exit_0(sample, tmp_path):
     """Datasette's server answers Ctrl-C itself: a clean shutdown and exit 0, not the 130
     and one line of the other commands."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "serve", "--db", str(sample), "--port", str(port)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        assert wait_for(f"http://127.0.0.1:{port}/-/versions.json", process).status_code == 200
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=120)  # a hang guard
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 0, err.decode()
-    assert b"Traceback" not in err and b"interrupted" not in err
+    process, _ = start_serve(sample, tmp_path)
+    _, err = stop_serve(process, signal.SIGINT)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and "interrupted" not in err
 
 
 def start_serve(sample: Path, tmp_path: Path) -> tuple[subprocess.Popen, str]:
