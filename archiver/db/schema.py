@@ -562,3 +562,13 @@ def m013_snapshots_naming_a_newer_version(db: sqlite_utils.Database) -> None:
         ' ("post_id", "id", "newer_version_id", "fetched_at")'
         ' WHERE "newer_version_id" IS NOT NULL'
     )
+
+
+@migrations()
+def m014_snapshot_edits_of_older_snapshots(db: sqlite_utils.Database) -> None:
+    """``edit_ids`` and ``newer_version_id`` of the syndication snapshots stored before
+    m012, read again from their stored payloads (``db/snapshot_edits.py``): an edited post
+    of an upgraded archive shows as ``edited`` at once, not after its next check."""
+    from .snapshot_edits import backfill_edits
+
+    backfill_edits(db.conn)
