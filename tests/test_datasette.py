@@ -613,3 +613,62 @@ def test_a_post_edited_twice_is_listed_once_with_its_newest_version(tmp_path):
     ]
     [change] = conn.execute("select newer_version_id from post_changes").fetchall()
     assert change[0] == second_edit
+
+
+def test_snowflake_time_sql_is_the_time_python_decodes_from_the_id() -> None:
+    from archiver.db.schema import snowflake_time_sql
+    from archiver.urls import snowflake_time
+
+    conn = sqlite3.connect(":memory:")
+    ids = ["20", "29700859247", "29700859248", "1703436713362870723", "1874097816571961839"]
+    ids += [str(2**63 - 1), "2000000000000000000", "1902100000000000009"]
+    for post_id in ids:
+        [(found,)] = conn.execute(
+            f"select {snowflake_time_sql('id')} from (select ? as id)", [post_id]
+        ).fetchall()
+        assert found == snowflake_time(post_id), post_id
+
+
+def test_edited_says_whether_the_edit_came_after_the_embed_and_leaves_out_removed_ones(
+    tmp_path,
+):
+    """The newer version's time (from its ID) against when the archive first saw each embed:
+    1 when the article showed the post before the edit, 0 when the newer version already
+    existed, empty when the embed's time is unknown; embeds taken down are not listed."""
+    from archiver.datasette.metadata import CANNED_QUERIES
+    from archiver.db import open_database
+
+    post, newer = "1901955510931214337", "1902100000000000009"  # edited 2025-03-18T20:49:13.966Z
+    conn = open_database(tmp_path / "archive.db").conn
+    sql = conn.execute
+    sql("insert into posts (id, status, text, first_seen_at) values (?, 'live', 'Hi', 't')", [post])
+    seen = [
+        ("2025-03-18T20:00:00Z", None),  # before the edit
+        ("2025-03-19T08:00:00Z", None),  # after it
+        (None, None),
+        ("2025-03-18T20:00:00Z", "2025-03-20T00:00:00Z"),  # since taken down
+    ]
+    for article_id, (first_seen_at, removed_at) in enumerate(seen, start=1):
+        sql(
+            "insert into articles (id, url, first_seen_at) values (?, ?, 't')",
+            [article_id, f"https://a/{article_id}"],
+        )
+        sql(
+            "insert into embeds (article_id, post_id, position, method, occurrence, text,"
+            " first_seen_at, removed_at) values (?, ?, 0, 'blockquote', 1, 'Hi', ?, ?)",
+            [article_id, post, first_seen_at, removed_at],
+        )
+    sql(
+        "insert into snapshots (post_id, fetched_at, provider, status, text, newer_version_id)"
+        " values (?, '2025-03-21T00:00:00Z', 'syndication', 'live', 'Hi', ?)",
+        [post, newer],
+    )
+    conn.row_factory = sqlite3.Row
+    found = [dict(r) for r in conn.execute(CANNED_QUERIES["edited"]["sql"])]
+    assert [(r["article_url"], r["edited_after_seen"]) for r in found] == [
+        ("https://a/1", 1),
+        ("https://a/2", 0),
+        ("https://a/3", None),
+    ]
+    assert {r["edited_at"] for r in found} == {"2025-03-18T20:49:13.966Z"}
+    assert found[0]["shown_since"] == "2025-03-18T20:00:00Z"

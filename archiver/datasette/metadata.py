@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from ..db.provenance import MEMENTOS_SQL
-from ..db.schema import comparable_sql
+from ..db.schema import comparable_sql, snowflake_time_sql
 
 TITLE = "X post archive"
 DESCRIPTION = (
@@ -341,9 +341,13 @@ order by latest.fetched_at desc, posts.id, articles.id, embeds.position
 """,
     ),
     "edited": _query(
-        "Posts edited since an article embedded them",
+        "Edited posts that articles still show in an older version",
         "Live posts for which X names a newer version than the one their ID shows (X still "
-        "serves the old version for it), with the articles that embed the old one.",
+        "serves the old version for it), with each article that still embeds them (embeds "
+        "since taken down are left out). edited_at: when the newer version was written (the "
+        "time in its ID). edited_after_seen: 1 when that was after this archive first saw the "
+        "embed (the article showed the post before it was edited; listed first), 0 when the "
+        "newer version already existed then, empty when either time is unknown.",
         f"""
 with named as (
   select post_id, newer_version_id,
@@ -351,17 +355,22 @@ with named as (
     row_number() over (partition by post_id order by id desc) as n
   from snapshots where newer_version_id is not null
 ),
-edits as (select post_id, newer_version_id, edit_seen_at from named where n = 1)
+edits as (
+  select post_id, newer_version_id, edit_seen_at,
+    {snowflake_time_sql("newer_version_id")} as edited_at
+  from named where n = 1
+)
 select
-  {_POST_CARD_SQL}, edits.newer_version_id, edits.edit_seen_at, posts.text as live_text,
-  embeds.text as shown_text, articles.title as article_title, articles.url as article_url,
-  embeds.position
+  {_POST_CARD_SQL}, edits.newer_version_id, edits.edited_at, edits.edit_seen_at,
+  julianday(edits.edited_at) > julianday(embeds.first_seen_at) as edited_after_seen,
+  posts.text as live_text, embeds.text as shown_text, embeds.first_seen_at as shown_since,
+  articles.title as article_title, articles.url as article_url, embeds.position
 from posts
 join edits on edits.post_id = posts.id
-join embeds on embeds.post_id = posts.id
+join embeds on embeds.post_id = posts.id and embeds.removed_at is null
 join articles on articles.id = embeds.article_id
 where posts.status = 'live'
-order by edits.edit_seen_at desc, posts.id, articles.id, embeds.position
+order by edited_after_seen desc, edits.edit_seen_at desc, posts.id, articles.id, embeds.position
 """,
     ),
     "most_embedded": _query(
@@ -536,8 +545,8 @@ TABLES: dict[str, dict[str, Any]] = {
         "facets": ["status", "method", "site"],
     },
     "post_changes": {
-        "description": "Posts no longer live, edited since, or whose live text differs from an "
-        "article's.",
+        "description": "Posts no longer live, edited (X names a newer version), or whose live "
+        "text differs from an article's.",
         "columns": _CHANGES_COLUMNS,
         "facets": ["change", "status"],
     },

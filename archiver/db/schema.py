@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..normalize import ZERO_WIDTH
+from ..urls import LAST_PRE_SNOWFLAKE_ID, TWEPOCH_MS
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -283,6 +284,18 @@ def comparable_sql(column: str) -> str:
     for _ in range(4):  # up to 16 spaces in a row become one
         expression = f"replace({expression}, '  ', ' ')"
     return f"lower(trim({expression}))"
+
+
+def snowflake_time_sql(column: str) -> str:
+    """A SQL expression for the time a snowflake status ID in ``column`` was made, as
+    ``urls.snowflake_time`` writes it (``2025-03-18T11:15:05.087Z``), in integer
+    arithmetic (to the millisecond); NULL for IDs from before snowflakes."""
+    ms = f"((cast({column} as integer) >> 22) + {TWEPOCH_MS})"
+    return (
+        f"(case when cast({column} as integer) > {LAST_PRE_SNOWFLAKE_ID} then"
+        f" strftime('%Y-%m-%dT%H:%M:%S', {ms} / 1000, 'unixepoch')"
+        f" || printf('.%03dZ', {ms} % 1000) end)"
+    )
 
 
 # The newest version X names for a post edited after the version it serves for the post's ID.
