@@ -3,6 +3,7 @@ an unchanged one; checks and snapshots point at them and ``archive verify`` read
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
 
@@ -219,6 +220,32 @@ def test_a_media_failure_is_recorded_and_never_fails_the_check(
     assert "media kept" not in result.output
     assert not any("/media/" in str(r.url) or "/v/" in str(r.url) for r, _ in httpserver.log[hits:])
     assert len(rows(db_path, "select * from media")) == 2
+
+
+def test_a_video_offered_only_as_a_stream_is_kept_in_the_snapshot_not_fetched(
+    run_cli, httpserver, config_file, db_path
+):
+    """X gave only an HLS playlist: the snapshot keeps its URL, marked by its content type;
+    the playlist is not the video, so it is not fetched as if it were (no request, no row)."""
+    from fake_x import json_response, tweet_json
+
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    stream = httpserver.url_for("/v/list.m3u8")
+    video = {
+        "type": "video",
+        "media_url_https": httpserver.url_for("/media/poster.jpg"),
+        "video_info": {"variants": [{"content_type": "application/x-mpegURL", "url": stream}]},
+    }
+    post = tweet_json(POST, "Live from the pier", mediaDetails=[video])
+    fake.syndication[POST] = [json_response(post)]
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    [snapshot] = rows(db_path, "select media from snapshots")
+    [item] = json.loads(snapshot["media"])
+    assert (item["url"], item["content_type"]) == (stream, "application/x-mpegURL")
+    assert not any("/v/" in str(r.url) for r, _ in httpserver.log)
+    assert rows(db_path, "select count(*) as n from media") == [{"n": 0}]
 
 
 def test_media_photos_only(run_cli, httpserver, config_file, db_path):

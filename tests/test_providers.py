@@ -125,6 +125,7 @@ def test_photo_post_cuts_the_media_link_and_keeps_the_best_photo() -> None:
             "alt": "Screenshot of the AMA announcement",
             "width": 1920,
             "height": 1080,
+            "content_type": None,
         }
     ]
 
@@ -137,6 +138,48 @@ def test_video_post_picks_the_highest_bitrate_mp4() -> None:
     assert video["url"].endswith("/vid/avc1/1280x720/hi.mp4?tag=12")
     assert video["preview"].endswith("/img/Qw3rTy.jpg")
     assert video["tco"] == "https://t.co/Vd9Kq2LmPw"
+
+
+HLS_URL = "https://video.twimg.com/ext_tw_video/1797197201000000000/pu/pl/AbC.m3u8?tag=12"
+
+
+def only_hls(data: dict) -> dict:
+    """``syn_video.json`` with its video offered only as an HLS stream, in both shapes."""
+    details = data["mediaDetails"][0]["video_info"]
+    details["variants"] = [v for v in details["variants"] if v["content_type"] != "video/mp4"]
+    data["video"]["variants"] = [v for v in data["video"]["variants"] if v["type"] != "video/mp4"]
+    return data
+
+
+@pytest.mark.parametrize("shape", ["mediaDetails", "video"])
+def test_a_video_offered_only_as_a_stream_keeps_the_stream_marked_as_such(shape: str) -> None:
+    data = only_hls(json.loads(fixture("syn_video.json")))
+    if shape == "video":
+        del data["mediaDetails"]
+    [video] = parse_syndication(200, JSON, json.dumps(data).encode()).media
+    assert (video["type"], video["url"]) == ("video", HLS_URL)
+    assert video["content_type"] == "application/x-mpegURL"  # a playlist, not the video
+    assert video["tco"] == "https://t.co/Vd9Kq2LmPw"
+    [best] = syn("syn_video.json").media  # an MP4 variant wins over the stream
+    assert best["content_type"] == "video/mp4" and best["url"].endswith("hi.mp4?tag=12")
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        [{"content_type": "application/x-mpegURL", "url": ""}],
+        [{"content_type": "application/x-mpegURL", "url": 7}],
+        [{"content_type": None, "url": HLS_URL}],
+        ["application/x-mpegURL", None],
+        [],
+    ],
+)
+def test_a_video_with_no_usable_variant_has_no_url(variants: list) -> None:
+    data = json.loads(fixture("syn_video.json"))
+    data["mediaDetails"][0]["video_info"]["variants"] = variants
+    [video] = parse_syndication(200, JSON, json.dumps(data).encode()).media
+    assert (video["url"], video["content_type"]) == (None, None)
+    assert video["preview"].endswith("/img/Qw3rTy.jpg")
 
 
 def test_media_from_photos_and_video_when_media_details_are_missing() -> None:

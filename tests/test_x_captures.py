@@ -149,6 +149,49 @@ def test_content_hash_is_equal_from_both_providers_for_every_live_capture(name: 
     assert content_sha256(oembed) == content_sha256(syndication)
 
 
+# Live captures with media in both ``mediaDetails`` and ``photos`` / ``video``.
+WITH_MEDIA = [n for n in LIVE_SYNDICATION if json.loads(load(n).body).get("mediaDetails")]
+
+
+def without(body: bytes, *keys: str) -> bytes:
+    value = json.loads(body)
+    for key in keys:
+        value.pop(key, None)
+    return json.dumps(value, ensure_ascii=False).encode()
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", WITH_MEDIA)
+@pytest.mark.parametrize("dropped", [("mediaDetails",), ("mediaDetails", "entities")])
+def test_an_answer_without_media_details_keeps_alt_text_and_the_media_link(
+    name: str, dropped: tuple[str, ...]
+) -> None:
+    """``photos`` and ``video`` alone (some answers carry no ``mediaDetails``): the photos'
+    alt text (``accessibilityLabel``) and the t.co link they share (from ``entities.media``,
+    else the link X hides after the display range) are kept, so the content hash is the one
+    of the full answer and of oEmbed's for the same post."""
+    capture = load(name)
+    full = parse(capture)
+    bare = parse_syndication(200, capture.content_type, without(capture.body, *dropped))
+    assert (bare.text, len(bare.media)) == (full.text, len(full.media))
+    assert content_sha256(bare) == content_sha256(full)
+    for got, want in zip(bare.media, full.media, strict=True):
+        assert (got["type"], got["tco"]) == (want["type"], want["tco"])
+        assert got["url"] and got["preview"] == want["preview"]
+        if want["type"] == "photo":  # ``video`` has no alt text (kcd_quote's GIF has one)
+            assert (got["url"], got["alt"]) == (want["url"], want["alt"])
+            assert (got["width"], got["height"]) == (want["width"], want["height"])
+            if "entities" not in dropped:
+                assert got == want
+    value = json.loads(capture.body)
+    user = value["user"]
+    media = [m["url"] for m in value["mediaDetails"]]
+    answer = oembed_answer(
+        str(capture.post_id), str(full.text), user["name"], user["screen_name"], media
+    )
+    assert content_sha256(parse_oembed(200, "application/json", answer)) == content_sha256(bare)
+
+
 # Text the generator writes: letters, digits, punctuation X escapes (& < >), emoji with
 # zero-width joiners and variation selectors, the Persian non-joiner, CJK, line breaks,
 # combining accents, a terminal escape sequence and a bidi override.

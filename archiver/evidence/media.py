@@ -1,4 +1,5 @@
-"""Media of live posts kept as evidence: photos (original size), GIFs and the best MP4.
+"""Media of live posts kept as evidence: photos (original size), GIFs and the best MP4
+(a video offered only as an HLS stream is not fetched: its URL stays in the snapshot).
 
 After a snapshot run, each media URL of each live post's latest snapshot that the archive
 has not fetched yet is fetched once (``[snapshot] media``: ``all``, ``photos`` or ``none``;
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 #: Which provider media types each ``[snapshot] media`` choice keeps, and their ``kind``.
 KINDS = {"photo": "photo", "animated_gif": "gif", "video": "video"}
+#: Content types of a stream's playlist (HLS), kept in a snapshot's media but not fetched.
+STREAM_TYPES = frozenset({"application/x-mpegurl", "application/vnd.apple.mpegurl"})
 CHOICES = {"all": frozenset(KINDS), "photos": frozenset({"photo"}), "none": frozenset()}
 
 
@@ -51,9 +54,15 @@ def media_of(post_id: str, media_json: str | None, wanted: frozenset[str]) -> li
     for item in items if isinstance(items, list) else []:
         kind = item.get("type") if isinstance(item, dict) else None
         url = item.get("url") if isinstance(item, dict) else None
-        if kind in wanted and isinstance(url, str) and url:
+        if kind in wanted and isinstance(url, str) and url and not _is_stream(item):
             found.append(MediaItem(post_id, KINDS[kind], url))
     return found
+
+
+def _is_stream(item: dict) -> bool:
+    """A video X offered only as an HLS stream: its URL is a playlist, not the video, so it
+    stays in the snapshot and is not fetched as if it were the file."""
+    return str(item.get("content_type") or "").lower() in STREAM_TYPES
 
 
 def keep_media(

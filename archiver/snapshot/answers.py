@@ -283,8 +283,11 @@ def media_item(
     alt: object = None,
     width: object = None,
     height: object = None,
+    content_type: object = None,
 ) -> dict:
-    """One media item in the shape both providers give (non-strings and non-numbers as None)."""
+    """One media item in the shape both providers give (non-strings and non-numbers as None).
+    ``content_type`` is the chosen variant's, for a video or GIF (``application/x-mpegURL``
+    when X offered the video only as an HLS stream)."""
 
     def s(v: object) -> str | None:
         return v if isinstance(v, str) and v else None
@@ -301,4 +304,5 @@ def media_item(
         "alt": s(alt),
         "width": n(width),
         "height": n(height),
+        "content_type": s(content_type),
     }

@@ -46,6 +46,7 @@ from .result import (
 )
 
 _RESOLUTION = re.compile(r"/(\d{2,5})x(\d{2,5})/")
+_LAST_TCO = re.compile(r"(https?://t\.co/[A-Za-z0-9]+)\s*$", re.IGNORECASE)
 
 
 def parse_syndication(http_status: int, content_type: str | None, body: bytes) -> ProviderResult:
@@ -272,15 +273,26 @@ def _best_photo(url: str) -> str:
     return urlunsplit(parts._replace(path=path, query=f"format={ext}&name=orig"))
 
 
-def _best_mp4(variants: list) -> str | None:
-    """The highest-bitrate (else largest, else last) ``video/mp4`` variant's URL."""
+# A stream's playlist (HLS), not a file of the video: X writes the first.
+_STREAM_TYPES = ("application/x-mpegurl", "application/vnd.apple.mpegurl")
+
+
+def _best_variant(variants: list) -> tuple[str | None, str | None]:
+    """(URL, content type) of the highest-bitrate (else largest, else last) ``video/mp4``
+    variant; without one, of the first HLS playlist, its content type as X wrote it (some
+    videos are offered only as a stream: X served it, so it is kept, marked as such)."""
     best: tuple[int, int, int, str] | None = None
+    stream: tuple[str, str] | None = None
     for position, variant in enumerate(variants):
         if not isinstance(variant, dict):
             continue
         kind = variant.get("content_type") or variant.get("type")
         url = variant.get("url") or variant.get("src")
-        if kind != "video/mp4" or not isinstance(url, str):
+        if not isinstance(url, str) or not url or not isinstance(kind, str):
+            continue
+        if kind.lower() in _STREAM_TYPES:
+            stream = stream or (url, kind)
+        if kind != "video/mp4":
             continue
         bitrate = variant.get("bitrate")
         bitrate = bitrate if isinstance(bitrate, int) else -1
@@ -289,55 +301,78 @@ def _best_mp4(variants: list) -> str | None:
         key = (bitrate, area, position, url)
         if best is None or key > best:
             best = key
-    return best[3] if best else None
+    if best:
+        return best[3], "video/mp4"
+    return stream or (None, None)
 
 
 MAX_MEDIA = 4  # a post holds at most four photos, or one video or GIF
 
 
 def _syndication_media(value: dict) -> list[dict]:
-    """Media from ``mediaDetails``, else from ``photos`` and ``video``."""
-    items: list[dict] = []
+    """Media from ``mediaDetails``, else from ``photos`` and ``video`` (which lack the t.co
+    link: it is taken from ``entities.media``, else from the hidden end of the text)."""
     details = value.get("mediaDetails")
     if isinstance(details, list) and details:
-        for md in details:
-            if not isinstance(md, dict):
-                continue
-            kind = md.get("type")
-            poster = md.get("media_url_https")
-            info = as_dict(md.get("original_info"))
-            if kind in ("video", "animated_gif"):
-                video_info = as_dict(md.get("video_info"))
-                url = _best_mp4(as_list(video_info.get("variants")))
-            else:
-                url = _best_photo(poster) if isinstance(poster, str) else None
-            items.append(
-                media_item(
-                    kind,
-                    url,
-                    poster,
-                    md.get("url"),
-                    md.get("display_url"),
-                    md.get("ext_alt_text"),
-                    info.get("width"),
-                    info.get("height"),
-                )
-            )
-        return items
-    for photo in as_list(value.get("photos")):
-        if isinstance(photo, dict) and isinstance(photo.get("url"), str):
-            items.append(
-                media_item(
-                    "photo",
-                    _best_photo(photo["url"]),
-                    photo["url"],
-                    width=photo.get("width"),
-                    height=photo.get("height"),
-                )
-            )
+        return [_detail_item(md) for md in details if isinstance(md, dict)]
+    tco, display_url = _media_link(value)
+    items = [
+        media_item(
+            "photo",
+            _best_photo(photo["url"]),
+            photo["url"],
+            tco,
+            display_url,
+            photo.get("accessibilityLabel"),
+            photo.get("width"),
+            photo.get("height"),
+        )
+        for photo in as_list(value.get("photos"))
+        if isinstance(photo, dict) and isinstance(photo.get("url"), str)
+    ]
     video = value.get("video")
     if isinstance(video, dict):
+        url, content_type = _best_variant(as_list(video.get("variants")))
+        # ``contentType`` "gif" is what ``mediaDetails`` calls ``animated_gif``.
+        kind = "animated_gif" if video.get("contentType") == "gif" else "video"
         items.append(
-            media_item("video", _best_mp4(as_list(video.get("variants"))), video.get("poster"))
+            media_item(kind, url, video.get("poster"), tco, display_url, content_type=content_type)
         )
     return items
+
+
+def _detail_item(md: dict) -> dict:
+    """One ``mediaDetails`` item: a photo at its best size, a video or GIF's best variant."""
+    kind = md.get("type")
+    poster = md.get("media_url_https")
+    info = as_dict(md.get("original_info"))
+    content_type = None
+    if kind in ("video", "animated_gif"):
+        video_info = as_dict(md.get("video_info"))
+        url, content_type = _best_variant(as_list(video_info.get("variants")))
+    else:
+        url = _best_photo(poster) if isinstance(poster, str) else None
+    return media_item(
+        kind,
+        url,
+        poster,
+        md.get("url"),
+        md.get("display_url"),
+        md.get("ext_alt_text"),
+        info.get("width"),
+        info.get("height"),
+        content_type,
+    )
+
+
+def _media_link(value: dict) -> tuple[str | None, str | None]:
+    """(t.co link, display URL) of the post's media, which all its photos share: the
+    ``entities.media`` item's, else the t.co link that ends the text (X puts the media link
+    last, hidden after the display range or, on 2012 posts, inside it; ``entities`` is
+    optional since 2026)."""
+    for entity in as_list(as_dict(value.get("entities")).get("media")):
+        url = as_dict(entity).get("url")
+        if isinstance(url, str) and url:
+            return url, as_str(entity.get("display_url"))
+    last = _LAST_TCO.search(as_str(value.get("text")) or "")
+    return (last.group(1), None) if last else (None, None)
