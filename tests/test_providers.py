@@ -6,6 +6,7 @@ shapes in ../shared/reference/x-embeds.md §3a (oEmbed) and §3b (syndication, T
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -984,3 +985,62 @@ def test_a_newer_version_is_named_only_after_this_one() -> None:
     ]:
         data.update(id_str=own, edit_control={"edit_tweet_ids": versions})
         assert parse_syndication(200, JSON, json.dumps(data).encode()).newer_version_id == newer
+
+
+def oembed_of(text: str) -> ProviderResult:
+    from fake_x import oembed_json
+
+    answer = oembed_json("1841818118046445592", html.escape(text, quote=False))
+    return parse_oembed(200, JSON, json.dumps(answer).encode())
+
+
+LONG_START = "A long post, written in full on X and cut by oEmbed after about 280 of its units. "
+
+
+def cut_at(units: int, piece: str = "word ") -> str:
+    """A text of ``units`` X units (twitter-text weights), the last one its "…"."""
+    from archiver.snapshot.display import weighted_length
+
+    text = LONG_START
+    while weighted_length(text + piece) + 2 <= units:
+        text += piece
+    text = text.rstrip()
+    while weighted_length(text) + 2 < units:
+        text += "."
+    return text + "…"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        cut_at(282),  # cut at 280, then "…" (as published blockquotes show)
+        cut_at(278),  # cut at a word's end
+        cut_at(262),  # a long word dropped at the cut
+        cut_at(280, "漢字 "),  # CJK counts 2: cut at about 140 characters
+        cut_at(280, "👩‍👩‍👧 🇺🇸 "),  # an emoji sequence counts 2, a flag 4 here
+        cut_at(281) + "  \n",
+    ],
+)
+def test_an_oembed_long_post_cut_with_an_ellipsis_is_marked_partial(text: str) -> None:
+    """oEmbed shows a long post's first ~280 units and "…", and does not say the post is
+    long: a text ending in "…" at a length no ordinary post reaches is taken for a cut."""
+    r = oembed_of(text)
+    assert r.text == text.rstrip()
+    assert (r.truncated, r.partial, r.snapshot_fields()["partial"]) == (True, True, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If only…",
+        "残雪があるぞ…",  # short, even counted twice
+        cut_at(250),  # a post that ends in "…" by itself
+        cut_at(282)[:-1] + ".",  # long, but no ellipsis: as X wrote it
+        cut_at(282) + " https://t.co/AbCdEf1234",  # the "…" is not at the end
+        "…",
+        "",
+    ],
+)
+def test_an_oembed_text_ending_in_an_ellipsis_by_itself_is_not_partial(text: str) -> None:
+    r = oembed_of(text)
+    assert (r.truncated, r.partial) == (False, False)

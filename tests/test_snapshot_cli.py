@@ -489,3 +489,20 @@ def test_a_newer_version_named_again_after_an_oembed_snapshot_adds_none(
     ]
     checks = db_rows(db_path, "select provider, snapshot_id from checks order by id")
     assert checks[-1] == {"provider": "syndication", "snapshot_id": 2}
+
+
+def test_a_long_post_seen_only_through_oembed_is_stored_as_partial(
+    run_cli, httpserver, config_file, db_path
+):
+    """syndication fails; oEmbed shows the long post's first ~280 characters and "…": the
+    snapshot says it holds part of the post, as a syndication one (``note_tweet``) does."""
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    cut = ("Storm update for the whole coast, read to the end before you travel. " * 4)[:279]
+    fake.syndication[POST] = [Response("oops", status=503)]
+    fake.oembed[POST] = [json_response(oembed_json(POST, cut.rstrip() + "…"))]
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    [snap] = db_rows(db_path, "select provider, partial, text from snapshots")
+    assert (snap["provider"], snap["partial"]) == ("oembed", 1)
+    assert snap["text"] == cut.rstrip() + "…"

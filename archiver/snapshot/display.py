@@ -160,3 +160,30 @@ def _anchor(a: Node, parts: list[str], media: list[tuple[str, str]]) -> None:
         parts.append(href)
     else:
         parts.append(shown)
+
+
+# twitter-text's weighting (config v3): code points in these ranges count 1, all others 2
+# (CJK, emoji); a joiner, variation selector or skin tone inside an emoji adds nothing.
+_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+_WEIGHTLESS = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+_AFTER_JOINER = re.compile("\u200d.")
+
+# A long post's text as oEmbed shows it: cut near 280 and ended with "…" (published
+# blockquotes of four long posts were 278-282 long), while a post that is not long is at
+# most 280. Below this, a text ending in "…" is taken for the post's own.
+LONG_POST_CUT = 260
+
+
+def weighted_length(text: str) -> int:
+    """A text's length as X counts it against the 280 limit (twitter-text's weights; an
+    emoji sequence joined by zero-width joiners counts as its first emoji, a flag as two
+    letters: 4, where X counts 2)."""
+    text = _WEIGHTLESS.sub("", _AFTER_JOINER.sub("\u200d", text))
+    return sum(1 if any(a <= ord(c) <= b for a, b in _LIGHT) else 2 for c in text)
+
+
+def looks_cut_long(text: str | None) -> bool:
+    """True when oEmbed's text is a long post's cut: it ends in "…" at a length near 280.
+    oEmbed does not say a post is long; a post that ends so by itself is taken for one."""
+    text = (text or "").rstrip()
+    return text.endswith("\u2026") and weighted_length(text) >= LONG_POST_CUT

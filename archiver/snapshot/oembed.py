@@ -26,7 +26,7 @@ from .answers import (
     verbatim,
 )
 from .classify import classify_oembed_forbidden
-from .display import oembed_text
+from .display import looks_cut_long, oembed_text
 from .result import (
     API_ERROR,
     FORBIDDEN,
@@ -89,6 +89,7 @@ def _oembed_post(value: dict, body: bytes) -> ProviderResult:
     paragraph = next((child for child in elements(blockquote) if child.tag == "p"), None)
     text, links = oembed_text(paragraph) if paragraph is not None else (found.text or "", [])
     media = [media_item(None, None, tco=href, display_url=shown) for href, shown in links]
+    cut = looks_cut_long(text)  # a long post: oEmbed shows only its first ~280 characters
     return ProviderResult(
         OEMBED,
         200,
@@ -102,6 +103,8 @@ def _oembed_post(value: dict, body: bytes) -> ProviderResult:
         created_at=post_time(status_id, _signature_time(blockquote) or found.date),
         media=media,
         quoted_id=_quoted_in_text(blockquote, status_id),
+        truncated=cut,
+        partial=cut,
         payload=body,
     )
 

@@ -69,7 +69,8 @@ class ProviderResult:
     ``error`` explains an inconclusive outcome in one line. ``payload`` is the raw body.
     ``text`` is what X displays, verbatim (``display.py``); ``partial`` marks a snapshot that
     holds only part of the post (an X Article: its title, preview text and cover image; a
-    long post, ``truncated``: the first ~275 characters of its text).
+    long post, ``truncated``: the first ~275 characters of its text, as syndication says by
+    ``note_tweet``, or as oEmbed's text ending in "…" near 280 suggests: ``looks_cut_long``).
     """
 
     provider: str
