@@ -333,3 +333,40 @@ def test_an_earlier_capture_is_never_taken_for_what_x_says_now(
     ds = Datasette([str(db_path)])
     changed = asyncio.run(ds.client.get("/archive/changed.json?_shape=array")).json()
     assert changed == []
+
+
+def test_an_earlier_capture_of_a_long_post_is_stored_as_partial(
+    run_cli, httpserver, wayback, config_file, db_path
+):
+    """The captured answer holds ``note_tweet``: only the first part of the post's text is
+    in it, and the stored capture says so, as a check's snapshot of it would."""
+    fake = deleted_post(httpserver)
+    long_post = tweet_json(POST, "The first 275 characters…", handle=HANDLE, note_tweet={"id": "x"})
+    wayback.add("20240301130000", SYN_ORIGINAL, json.dumps(long_post).encode(), "application/json")
+    configure(config_file, fake, wayback, "when-gone")
+    assert run_cli("snapshot", POST).exit_code == 0
+    [snap] = rows(db_path, "select partial, text from snapshots where provider = 'wayback'")
+    assert (snap["partial"], snap["text"]) == (1, "The first 275 characters…")
+
+
+def test_an_earlier_capture_that_is_not_utf8_is_stored_byte_for_byte(
+    run_cli, httpserver, wayback, config_file, db_path
+):
+    """A status page with bytes that are not UTF-8 (a Latin-1 é): the row keeps the bytes
+    served (a BLOB), not a decoding of them with replacement characters, so the stored
+    payload still has the SHA-256 the row and its WARC record give."""
+    import hashlib
+
+    fake = deleted_post(httpserver)
+    body = page("Caf\xe9 opens at dawn").replace("Caf\xc3\xa9".encode("latin-1"), b"Caf\xe9")
+    assert b"Caf\xe9 opens" in body
+    original = f"https://twitter.com/i/web/status/{POST}"  # the handle is not known yet
+    wayback.add("20240302000000", original, body, "text/html")
+    configure(config_file, fake, wayback, "when-gone")
+    assert run_cli("snapshot", POST).exit_code == 0
+    [snap] = rows(
+        db_path, "select payload, payload_sha256 from snapshots where provider = 'wayback'"
+    )
+    assert snap["payload"] == body
+    assert hashlib.sha256(snap["payload"]).hexdigest() == snap["payload_sha256"]
+    assert run_cli("verify").exit_code == 0

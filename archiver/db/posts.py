@@ -12,7 +12,7 @@ from ..models import CheckRecord, PostToCheck
 from ..urls import canonical_url, snowflake_time
 from .connection import Archive, transaction
 from .group import GroupWriter
-from .records import record_row
+from .records import record_row, stored_body
 
 _POST_COLUMNS = "id, handle, status, checks, not_found_checks"
 
@@ -142,7 +142,7 @@ def _snapshot_if_changed(
             fields["text"],
             fields["created_at"],
             fields["media"],
-            fields["payload"].decode("utf-8", "replace"),
+            stored_body(fields["payload"]),
             fields["payload_sha256"],
             check.content_sha256,
             int(bool(fields["partial"])),

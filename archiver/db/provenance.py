@@ -7,6 +7,7 @@ import sqlite3
 from typing import NamedTuple
 
 from ..clock import later
+from .records import stored_body
 
 WAYBACK = "wayback"
 NOT_LIVE = "posts.status not in ('live', 'pending', 'text_only')"
@@ -93,11 +94,12 @@ def _save_wayback_snapshot(conn: sqlite3.Connection, lookup: WaybackLookup) -> i
         return int(held[0])
     f = snap.fields
     payload = f["payload"]
+    assert isinstance(payload, (bytes, str))
     cursor = conn.execute(
         "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
         " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
-        " content_sha256, record_id, memento_datetime)"
-        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " content_sha256, partial, record_id, memento_datetime)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             lookup.post_id,
             lookup.looked_up_at,
@@ -110,9 +112,10 @@ def _save_wayback_snapshot(conn: sqlite3.Connection, lookup: WaybackLookup) -> i
             f["text"],
             f["created_at"],
             f["media"],
-            payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload,
+            stored_body(payload),
             f["payload_sha256"],
             snap.content_sha256,
+            int(bool(f.get("partial"))),  # a long post's or an X Article's capture holds a part
             snap.record_id,
             snap.memento_datetime,
         ),

@@ -37,3 +37,15 @@ def record_row(conn: sqlite3.Connection, ref: WarcRecordRef) -> tuple[int, int |
         "select article_id from scans where record_id = ? limit 1", (row_id,)
     ).fetchone()
     return int(row_id), None if scanned is None else int(scanned[0])
+
+
+def stored_body(body: bytes | str) -> bytes | str:
+    """A response body as a row keeps it (``snapshots.payload``): as text when it is UTF-8,
+    so Datasette shows it, else as the bytes themselves (a BLOB): decoding with replacement
+    characters would store other bytes than the ones served, and their SHA-256."""
+    if isinstance(body, str):
+        return body
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body
