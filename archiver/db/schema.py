@@ -580,8 +580,19 @@ def m013_snapshots_naming_a_newer_version(db: sqlite_utils.Database) -> None:
 @migrations()
 def m014_snapshot_edits_of_older_snapshots(db: sqlite_utils.Database) -> None:
     """``edit_ids`` and ``newer_version_id`` of the syndication snapshots stored before
-    m012, read again from their stored payloads (``db/snapshot_edits.py``): an edited post
+    m012, read again from their stored payloads (``db/reread.py``): an edited post
     of an upgraded archive shows as ``edited`` at once, not after its next check."""
-    from .snapshot_edits import backfill_edits
+    from .reread import backfill_edits
 
     backfill_edits(db.conn)
+
+
+@migrations()
+def m015_snapshot_partial_of_older_snapshots(db: sqlite_utils.Database) -> None:
+    """``partial`` of the snapshots stored before long posts (syndication's ``note_tweet``,
+    oEmbed's cut text) were recognised, read again from their stored payloads
+    (``db/reread.py``): such a row said the snapshot held the whole post, and kept saying so
+    (a new snapshot is written only when the content changes)."""
+    from .reread import backfill_partial
+
+    backfill_partial(db.conn)

@@ -1,6 +1,7 @@
-"""Migration m014: snapshots written before m012 get ``edit_ids`` / ``newer_version_id``
-from their stored payloads, so an upgraded archive shows an edited post as ``edited`` at
-once; nothing else of any row changes."""
+"""Migrations m014 and m015: older snapshots get what they lack from their stored payloads
+(``edit_ids`` / ``newer_version_id`` for those written before m012, so an upgraded archive
+shows an edited post as ``edited`` at once; ``partial`` for those of long posts stored
+before long posts were recognised); nothing else of any row changes."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from fake_x import TOMBSTONE_DELETED, oembed_json, tweet_json
 
 from archiver.datasette.metadata import CANNED_QUERIES
 from archiver.db.connection import open_archive
+from archiver.db.reread import backfill_edits
 from archiver.db.schema import migrations
-from archiver.db.snapshot_edits import backfill_edits
 
 EDITED = "1890455000000000000"  # served as the old version: X names a newer one
 NEWER = "1890456789012345678"
@@ -141,3 +142,52 @@ def test_the_backfill_is_idempotent_and_leaves_filled_rows_alone(tmp_path: Path)
     conn.execute("update snapshots set edit_ids = '[\"1\"]' where id = 1")
     assert backfill_edits(conn) == 0  # nothing left to fill; what is there stays
     assert conn.execute("select edit_ids from snapshots where id = 1").fetchone() == ('["1"]',)
+
+
+LONG = "1841818118046445592"
+CUT = ("Storm update for the whole coast, read to the end before you travel. " * 4)[:279]
+
+# (provider, request_url, payload, partial after the upgrade) of older snapshots, all 0.
+PARTS = [
+    ("syndication", None, body(tweet_json(LONG, "Part…", note_tweet={"id": "x"})), 1),
+    ("syndication", None, body(tweet_json(LONG, "https://t.co/a", article={"title": "T"})), 1),
+    ("syndication", None, body(tweet_json(LONG, "Whole, and says note_tweet…")), 0),
+    ("oembed", None, body(oembed_json(LONG, CUT.rstrip() + "…")), 1),
+    ("oembed", None, json.dumps(oembed_json(LONG, CUT.rstrip() + "…")), 1),  # … escaped
+    ("oembed", None, body(oembed_json(LONG, "If only…")), 0),
+    (
+        "wayback",
+        "http://127.0.0.1/web/2024id_/https://cdn.syndication.twimg.com/tweet-result?id=1",
+        body(tweet_json(LONG, "Part…", note_tweet={"id": "x"})),
+        1,
+    ),
+    (
+        "wayback",
+        "http://127.0.0.1/web/2024id_/https://twitter.com/i/web/status/1",
+        '<html><title>A on Twitter: "note_tweet…"</title></html>',
+        0,
+    ),
+    ("syndication", None, '{"note_tweet": {"id": "x"}, "text": ', 0),  # not JSON
+]
+
+
+def test_snapshots_of_long_posts_stored_before_m015_are_marked_partial(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m015_snapshot_partial_of_older_snapshots")
+    db.conn.execute(
+        "insert into posts (id, status, first_seen_at) values (?, 'live', ?)", [LONG, NOW]
+    )
+    for provider, url, payload, _ in PARTS:
+        db.conn.execute(
+            "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
+            " status, payload, payload_sha256) values (?, ?, ?, ?, 200, 'live', ?, ?)",
+            [LONG, NOW, provider, url, payload, hashlib.sha256(payload.encode()).hexdigest()],
+        )
+    db.conn.commit()
+    before = snapshot_rows(db.conn)
+    db.conn.close()
+    conn = open_archive(path).conn
+    assert snapshot_rows(conn) == before
+    found = [row[0] for row in conn.execute("select partial from snapshots order by id")]
+    assert found == [part[3] for part in PARTS]
