@@ -10,6 +10,10 @@ from typing import Any, NamedTuple
 from .normalize import fingerprint
 from .urls import canonical_url
 
+#: Content types of a stream's playlist (HLS), lower case: a video X offers only as a stream
+#: keeps its playlist's URL in a snapshot's media, and is not fetched (it is not the video).
+STREAM_TYPES = frozenset({"application/x-mpegurl", "application/vnd.apple.mpegurl"})
+
 
 class Embed(NamedTuple):
     """One sighting of a post in an article, as the article showed it."""

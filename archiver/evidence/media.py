@@ -19,6 +19,7 @@ from ..clock import utcnow
 from ..db import transaction
 from ..db.evidence import MediaItem, fetched_media, latest_media, save_media
 from ..errors import FetchError
+from ..models import STREAM_TYPES
 from ..normalize import sha256_hex
 from .capture import capture_of
 from .warc import WarcLog
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
 
 #: Which provider media types each ``[snapshot] media`` choice keeps, and their ``kind``.
 KINDS = {"photo": "photo", "animated_gif": "gif", "video": "video"}
-#: Content types of a stream's playlist (HLS), kept in a snapshot's media but not fetched.
-STREAM_TYPES = frozenset({"application/x-mpegurl", "application/vnd.apple.mpegurl"})
 CHOICES = {"all": frozenset(KINDS), "photos": frozenset({"photo"}), "none": frozenset()}
 
 

@@ -9,6 +9,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from ..models import STREAM_TYPES
 from ..normalize import clean_text
 from ..urls import clean_handle
 from .answers import (
@@ -273,10 +274,6 @@ def _best_photo(url: str) -> str:
     return urlunsplit(parts._replace(path=path, query=f"format={ext}&name=orig"))
 
 
-# A stream's playlist (HLS), not a file of the video: X writes the first.
-_STREAM_TYPES = ("application/x-mpegurl", "application/vnd.apple.mpegurl")
-
-
 def _best_variant(variants: list) -> tuple[str | None, str | None]:
     """(URL, content type) of the highest-bitrate (else largest, else last) ``video/mp4``
     variant; without one, of the first HLS playlist, its content type as X wrote it (some
@@ -290,7 +287,7 @@ def _best_variant(variants: list) -> tuple[str | None, str | None]:
         url = variant.get("url") or variant.get("src")
         if not isinstance(url, str) or not url or not isinstance(kind, str):
             continue
-        if kind.lower() in _STREAM_TYPES:
+        if kind.lower() in STREAM_TYPES:
             stream = stream or (url, kind)
         if kind != "video/mp4":
             continue
@@ -310,8 +307,8 @@ MAX_MEDIA = 4  # a post holds at most four photos, or one video or GIF
 
 
 def _syndication_media(value: dict) -> list[dict]:
-    """Media from ``mediaDetails``, else from ``photos`` and ``video`` (which lack the t.co
-    link: it is taken from ``entities.media``, else from the hidden end of the text)."""
+    """Media from ``mediaDetails``, else from ``photos`` and ``video``, which lack the t.co
+    link (``_media_link`` finds it) and, for a video or GIF, the alt text."""
     details = value.get("mediaDetails")
     if isinstance(details, list) and details:
         return [_detail_item(md) for md in details if isinstance(md, dict)]
