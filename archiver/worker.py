@@ -46,6 +46,7 @@ log = logging.getLogger("archiver.worker")
 SCAN_BATCH = 16
 CHECK_BATCH = 64
 HEARTBEAT_SECONDS = 5.0
+STOP_WAKE_SECONDS = 0.5  # how often the main thread wakes to run a signal's handler
 
 
 @dataclass
@@ -352,7 +353,7 @@ class Worker:
         self._install_signal_handlers()
         log.info("worker started (pid %d): %d source(s)", os.getpid(), len(self.config.sources))
         scheduler.start()
-        self.stop.wait()
+        wait_for_stop(self.stop)
         log.info("stopping: finishing the items in hand")
         scheduler.shutdown(wait=True)
         self.beat("stopped")
@@ -365,6 +366,15 @@ class Worker:
 
         signal.signal(signal.SIGTERM, handle)
         signal.signal(signal.SIGINT, handle)
+
+
+def wait_for_stop(stop: threading.Event) -> None:
+    """Until ``stop`` is set, waking now and then. Python runs a signal's handler (which
+    sets ``stop``) in the main thread, but the kernel may hand a process's SIGINT or SIGTERM
+    to any of its threads, and one handed to a job's thread does not wake a main thread
+    blocked with no timeout: the worker slept through Ctrl-C and never stopped."""
+    while not stop.wait(STOP_WAKE_SECONDS):
+        pass
 
 
 def _now():

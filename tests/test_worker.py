@@ -4,6 +4,7 @@ article pages and both post endpoints; started, signalled and killed."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -456,3 +457,37 @@ def test_only_a_damaged_archive_stops_the_worker(tmp_path, error, stops):
 
     worker.guarded(job, "poll")()
     assert worker.stop.is_set() is stops and (worker.damaged is not None) is stops
+
+
+SIGNAL_ANOTHER_THREAD = """
+import ctypes, os, signal, sys, threading, time
+from archiver.worker import wait_for_stop
+
+stop = threading.Event()
+signal.signal(signal.SIGINT, lambda signum, frame: stop.set())
+job = threading.Thread(target=time.sleep, args=(600,), daemon=True)  # a job's thread
+job.start()
+libc = ctypes.CDLL(None, use_errno=True)
+tgkill = {"x86_64": 234, "aarch64": 131}[os.uname().machine]
+# The signal as the kernel may deliver a process's signal: to a thread other than main.
+threading.Timer(0.2, libc.syscall, (tgkill, os.getpid(), job.native_id, signal.SIGINT)).start()
+wait_for_stop(stop)
+print("stopped")
+"""
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or os.uname().machine not in ("x86_64", "aarch64"),
+    reason="tgkill sends a signal to one thread",
+)
+def test_the_worker_wakes_for_a_signal_handed_to_another_thread(tmp_path):
+    """The kernel handed a Ctrl-C to one of the worker's job threads (a full run on a busy
+    machine): the main thread, blocked on its stop event with no timeout, never ran the
+    handler, and the worker never stopped. ``wait_for_stop`` wakes it to run it."""
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_ANOTHER_THREAD],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a hang guard: it stops within a second
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "stopped"), done.stderr
