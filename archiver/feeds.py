@@ -6,12 +6,15 @@ fetches that address (a server answering ``/dev/zero`` would make it read foreve
 also told the response's URL and headers, so relative links resolve against the feed's
 address (and ``xml:base``, scoped per item), and the HTTP charset applies to a feed without
 an XML declaration. JSON Feed (jsonfeed.org), which feedparser does not read, is parsed here.
+Which of an entry's links is the article is decided here too (``entry_links``), not by
+feedparser's ``link``.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import xml.sax
 from collections.abc import Iterator, Mapping
 from urllib.parse import urljoin
@@ -21,7 +24,13 @@ from .urls import resolve_link
 
 # The response headers feedparser uses: the charset, the language and the base address.
 FEED_HEADERS = ("content-type", "content-language", "content-location")
-JSON_FEED_VERSION = "https://jsonfeed.org/version/"
+JSON_FEED_VERSION = "jsonfeed.org/version/"  # http: in drafts, https: since 1.0
+# Link types that name the article itself; feedparser gives an untyped Atom link "".
+HTML_TYPES = frozenset({"", "text/html", "application/xhtml+xml"})
+RDF_VERSIONS = frozenset({"rss090", "rss10"})
+SITEMAP_ROOT_RE = re.compile(
+    rb"(?:<\?xml[^>]*>|<!--.*?-->|\s)*<(?:[\w.-]+:)?(?:urlset|sitemapindex)\b", re.S
+)
 
 
 def feed_headers(url: str, headers: Mapping[str, str]) -> dict[str, str]:
@@ -69,31 +78,68 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
     )
     broken = isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)  # not well-formed
     if not parsed.entries and (broken or not parsed.get("version")):
-        reason = parsed.get("bozo_exception")
-        raise SourceFormatError(f"{url}: not a feed" + (f" ({reason})" if reason else ""))
+        raise SourceFormatError(f"{url}: {_not_a_feed(body, parsed.get('bozo_exception'))}")
     base = feed_headers(url, headers or {})["content-location"]
-    urls = unique(
-        link for entry in parsed.entries if (link := resolve_link(entry_link(entry), base))
-    )
+    rdf = str(parsed.get("version", "")) in RDF_VERSIONS
+    urls = unique(link for entry in parsed.entries if (link := entry_url(entry, base, rdf)))
     if broken and not urls:
         reason = parsed.get("bozo_exception")
         raise SourceFormatError(f"{url}: not a well-formed feed ({reason}), no link read")
     return urls
 
 
-def entry_link(entry: Mapping) -> str | None:
-    """An entry's article link: its ``link``, else its first alternate (or untyped) link."""
-    if entry.get("link"):
-        return str(entry["link"])
-    for link in entry.get("links", []):
-        if link.get("rel", "alternate") == "alternate" and link.get("href"):
-            return str(link["href"])
+def _not_a_feed(body: bytes, reason: object) -> str:
+    """Why ``body`` is not a feed, naming the source type that reads it when it is a
+    sitemap (a sitemap configured as ``type = "feed"``)."""
+    if SITEMAP_ROOT_RE.match(body[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")):
+        return 'a sitemap, not a feed (a source of type = "sitemap" reads it)'
+    return "not a feed" + (f" ({reason})" if reason else "")
+
+
+def entry_url(entry: Mapping, base: str, rdf: bool = False) -> str | None:
+    """The article an entry names, as an article identity: the first of its candidate
+    links (``entry_links``) that is an http(s) URL."""
+    for link in entry_links(entry, rdf):
+        if resolved := resolve_link(link, base):
+            return resolved
     return None
 
 
+def entry_links(entry: Mapping, rdf: bool = False) -> Iterator[str]:
+    """An entry's candidate article links, best first.
+
+    - The publisher's own address behind a click-tracking proxy: FeedBurner's
+      ``feedburner:origLink`` (and Pheedo's ``pheedo:origLink``), whose ``<link>`` is a
+      ``feedproxy.google.com`` redirect; the same article read from a sitemap is then one.
+    - The first alternate link of an HTML type (or none), in document order: feedparser's
+      own ``link`` is the *last* such link, and a text-only ``<link>`` of another rel
+      (``enclosure``) can take its place.
+    - ``link`` (an RSS ``<link>``, or a ``<guid>`` that is a permalink), then any alternate.
+    - In RSS 1.0 (RDF), the item's ``rdf:about``, which the spec makes its URI.
+    """
+    for key, value in entry.items():
+        if key.endswith("_origlink") and isinstance(value, str):
+            yield value
+    alternates = [
+        link
+        for link in entry.get("links") or []
+        if link.get("rel", "alternate") == "alternate" and link.get("href")
+    ]
+    for link in alternates:
+        if str(link.get("type") or "").split(";")[0].strip().lower() in HTML_TYPES:
+            yield str(link["href"])
+    if entry.get("link"):
+        yield str(entry["link"])
+    yield from (str(link["href"]) for link in alternates)
+    if rdf and entry.get("id"):
+        yield str(entry["id"])
+
+
 def is_json_feed(body: bytes) -> bool:
-    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"{") and b"jsonfeed.org/version" in body[:4096].replace(b"\\/", b"/")
+    """True for a JSON document: an XML feed never starts with ``{``. Whether it is a JSON
+    Feed is for ``parse_json_feed`` to say (its ``version`` may come after a long ``items``
+    list: keys written in sorted order)."""
+    return body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
 def parse_json_feed(body: bytes, url: str) -> Iterator[str]:
@@ -102,17 +148,23 @@ def parse_json_feed(body: bytes, url: str) -> Iterator[str]:
         document = json.loads(body)
     except (ValueError, RecursionError) as exc:
         raise SourceFormatError(f"{url}: not a JSON feed ({exc})") from None
-    items = document.get("items") if isinstance(document, dict) else None
+    if not isinstance(document, dict) or JSON_FEED_VERSION not in _text(document.get("version")):
+        raise SourceFormatError(f"{url}: not a JSON feed (no {JSON_FEED_VERSION}… version)")
+    items = document.get("items")
     if not isinstance(items, list):
         raise SourceFormatError(f"{url}: not a JSON feed (no items list)")
-    base = document.get("feed_url") if isinstance(document.get("feed_url"), str) else url
+    base = _join(url, _text(document.get("feed_url")))
     for item in items:
         if not isinstance(item, dict):
             continue
         link = item.get("url") or item.get("external_url")
-        resolved = resolve_link(link, _join(url, base)) if isinstance(link, str) else None
+        resolved = resolve_link(link, base) if isinstance(link, str) else None
         if resolved:
             yield resolved
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def unique(urls: Iterator[str] | list[str]) -> list[str]:

@@ -151,3 +151,162 @@ def test_a_feed_cut_off_before_its_first_link_is_an_error_not_an_empty_feed():
         parse_feed(b"<rss><channel><item><link>", FEED_URL)
     cut_later = rss("https://news.example/a")[:-20]  # cut after the first item's link
     assert parse_feed(cut_later, FEED_URL) == ["https://news.example/a"]
+
+
+FEEDBURNER = 'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"'
+
+
+def test_the_publishers_link_behind_a_click_tracking_proxy():
+    """FeedBurner's ``<link>`` is a feedproxy.google.com redirect; ``feedburner:origLink``
+    is the article (Pheedo's ``pheedo:origLink`` alike, under whatever prefix)."""
+    body = (
+        f'<rss version="2.0" {FEEDBURNER} xmlns:ph="http://www.pheedo.com/namespace/pheedo">'
+        "<channel><title>t</title>"
+        "<item><link>http://feedproxy.google.com/~r/x/~3/a/one.html</link>"
+        "<feedburner:origLink>https://news.example/one.html</feedburner:origLink></item>"
+        "<item><link>http://feeds.example/click.phdo?i=2</link>"
+        "<ph:origLink>https://news.example/two.html?utm_source=rss</ph:origLink></item>"
+        "<item><link>https://news.example/three.html</link>"
+        "<feedburner:origLink>javascript:void(0)</feedburner:origLink></item>"
+        "</channel></rss>"
+    ).encode()
+    assert parse_feed(body, FEED_URL) == [
+        "https://news.example/one.html",
+        "https://news.example/two.html",
+        "https://news.example/three.html",
+    ]
+
+
+ATOM = '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>{}</feed>'
+
+
+@pytest.mark.parametrize(
+    "links, expected",
+    [
+        # the first HTML alternate, not the last (feedparser's ``link``)
+        (
+            '<link rel="alternate" type="text/html" href="/en/1"/>'
+            '<link rel="alternate" type="text/html" hreflang="fr" href="/fr/1"/>',
+            "/en/1",
+        ),
+        # an HTML alternate before one of another type, wherever it stands
+        (
+            '<link rel="alternate" type="application/pdf" href="/1.pdf"/>'
+            '<link rel="alternate" type="application/xhtml+xml" href="/1"/>',
+            "/1",
+        ),
+        # links written as text, not href: the enclosure is not the article
+        (
+            '<link rel="alternate">https://news.example/a</link>'
+            '<link rel="enclosure">/a.mp3</link>',
+            "/a",
+        ),
+        (
+            '<link rel="enclosure">/a.mp3</link><link rel="alternate">https://news.example/a</link>',
+            "/a",
+        ),
+        # only an alternate of another type: it is the entry's page all the same
+        (
+            '<link rel="self" href="/self.atom"/>'
+            '<link rel="alternate" type="application/pdf" href="/2.pdf"/>',
+            "/2.pdf",
+        ),
+    ],
+)
+def test_atom_the_entrys_own_page_among_several_links(links, expected):
+    body = ATOM.format(f"<entry><id>urn:x</id>{links}</entry>").encode()
+    assert parse_feed(body, "https://news.example/feed.atom") == ["https://news.example" + expected]
+
+
+def test_atom_entry_with_only_a_self_link_lists_nothing():
+    body = ATOM.format('<entry><id>urn:x</id><link rel="self" href="/e.atom"/></entry>')
+    assert parse_feed(body.encode(), FEED_URL) == []
+
+
+def test_atom_xml_base_nests_and_resolves_per_entry():
+    body = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://b.example/x/">'
+        b'<title>t</title><entry xml:base="sub/"><link href="1"/></entry>'
+        b'<entry><link href="/2"/></entry></feed>'
+    )
+    assert parse_feed(body, FEED_URL) == ["https://b.example/x/sub/1", "https://b.example/2"]
+
+
+RDF = (
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+    ' xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://news.example/">'
+    "<title>t</title></channel>{}</rdf:RDF>"
+)
+
+
+def test_rss_1_item_without_link_is_its_rdf_about():
+    items = (
+        '<item rdf:about="https://news.example/1"><title>a</title></item>'
+        '<item rdf:about="https://news.example/2-about"><link>https://news.example/2</link></item>'
+    )
+    assert parse_feed(RDF.format(items).encode(), FEED_URL) == [
+        "https://news.example/1",
+        "https://news.example/2",
+    ]
+
+
+@pytest.mark.parametrize(
+    "item, expected",
+    [
+        ("<guid>https://news.example/g</guid>", ["https://news.example/g"]),  # a permalink
+        ('<guid isPermaLink="true">/g</guid>', ["https://news.example/g"]),
+        ('<guid isPermaLink="false">https://news.example/g</guid>', []),  # not an address
+        (
+            '<link>https://news.example/l</link><guid isPermaLink="true">https://news.example/g</guid>',
+            ["https://news.example/l"],
+        ),
+        (
+            "<link><![CDATA[ https://news.example/c?a=1&b=2 ]]></link>",
+            ["https://news.example/c?a=1&b=2"],
+        ),
+        ("<link>\n   https://news.example/w\n  </link>", ["https://news.example/w"]),
+    ],
+)
+def test_rss_item_link_forms(item, expected):
+    body = f'<rss version="2.0"><channel><title>t</title><item>{item}</item></channel></rss>'
+    assert parse_feed(body.encode(), FEED_URL) == expected
+
+
+def test_ill_formed_rss_is_read_all_the_same():
+    """Undeclared HTML entities, bare ampersands, whitespace before the XML declaration and
+    an undeclared prefix: feedparser's lenient parser reads each item."""
+    body = (
+        b'\n\n <?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        b"<itunes:subtitle>x</itunes:subtitle>"
+        b"<item><title>a&nbsp;b</title><link>https://news.example/1?x=1&y=2</link></item>"
+        b"<item><link>https://news.example/2</link></item>"
+        b"<item><link>https://news.example/2#comments</link></item></channel></rss>"
+    )
+    assert parse_feed(body, FEED_URL) == [
+        "https://news.example/1?x=1&y=2",
+        "https://news.example/2",
+    ]
+
+
+def test_json_feed_whose_version_comes_after_its_items():
+    """Keys written in sorted order put ``items`` (and all its content) before ``version``."""
+    items = [{"id": "1", "url": "/1"}] + [
+        {"id": str(n), "content_text": "x" * 100} for n in range(80)
+    ]
+    body = json.dumps(
+        {"items": items, "title": "t", "version": "https://jsonfeed.org/version/1"}, sort_keys=True
+    )
+    assert parse_feed(("\ufeff" + body).encode(), FEED_URL) == ["https://news.example/1"]
+
+
+def test_a_json_document_that_is_not_a_json_feed_is_named_so():
+    with pytest.raises(SourceFormatError, match=r"not a JSON feed \(no jsonfeed\.org/version"):
+        parse_feed(b'{"error": "not found", "items": []}', FEED_URL)
+
+
+def test_a_sitemap_given_as_a_feed_names_the_source_type_that_reads_it():
+    body = b'<?xml version="1.0"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>'
+    with pytest.raises(
+        SourceFormatError, match=r'a sitemap, not a feed \(a source of type = "sitemap"'
+    ):
+        parse_feed(body, FEED_URL)
