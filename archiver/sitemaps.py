@@ -4,8 +4,11 @@
   a trailing slash, https, Google's 0.84, none). An entry's ``<loc>`` must be in the entry's
   own namespace, so ``<image:loc>`` or ``<video:player_loc>`` are never taken for pages. The
   kind of an entry decides, not the root: a ``<sitemap>`` inside a ``<urlset>`` is a child.
-- RSS 2.0 and Atom feeds used as sitemaps (read by ``feeds.parse_feed``).
+- RSS, Atom and JSON feeds used as sitemaps (read by ``feeds.parse_feed``).
 - Plain text: one absolute URL a line; robots.txt ``Sitemap:`` lines name children.
+- What generators get wrong: blank lines or a byte-order mark before ``<?xml``, UTF-16, and
+  (``xml_repair``, only once a strict parse stopped on them) bare ``&``, HTML entities such
+  as ``&nbsp;``, and a charset other than the UTF-8 the protocol asks for.
 
 XML is read with lxml's pull parser and each entry is dropped once read, so a 50 MB sitemap
 never becomes a 50,000-element tree. The parse is strict: an entry counts only when its
@@ -25,13 +28,15 @@ from typing import Any
 from lxml import etree
 
 from .errors import SourceFormatError
-from .feeds import parse_feed, unique
+from .feeds import is_json_feed, parse_feed, unique
 from .listings import ChildRef
 from .urls import resolve_link
+from .xml_repair import XML_DECL_RE, repaired_xml
 
 SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
 FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel"})
 ENTRY_KINDS = frozenset({"url", "sitemap"})
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 TEXT_URL_RE = re.compile(r"https?://\S+", re.IGNORECASE)
 # A <loc> names a scheme, a host (//host/x) or a path from the root; a bare word such as
 # "None" (a generator's bug) is not a page.
@@ -55,37 +60,70 @@ def parse_sitemap(body: bytes, url: str, headers: Mapping[str, str] | None = Non
     ``body`` is the decoded document. Raises ``SourceFormatError`` when it lists nothing
     because it is not a sitemap (or broke off before its first entry).
     """
-    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return _parse_xml(body, url, headers or {})
+    if body.startswith(UTF16_BOMS):  # libxml2 reads it, but the offsets of errors are bytes
+        body = XML_DECL_RE.sub(b"", body.decode("utf-16").encode("utf-8").lstrip(), count=1)
+    if is_json_feed(body):
+        return SitemapDoc(pages=parse_feed(body, url, headers))
+    # Blank lines before "<?xml" (a template's) make the declaration an error in XML.
+    start = body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"<"):
+        return _parse_xml(start, url, headers or {})
     return _parse_text(body, url)
 
 
+@dataclass
+class _XmlRead:
+    """What one strict parse of a sitemap read, and the syntax error it stopped at."""
+
+    doc: SitemapDoc = field(default_factory=SitemapDoc)
+    root: str | None = None
+    junk: list[str | None] = field(default_factory=list)
+    failure: etree.XMLSyntaxError | None = None
+
+
 def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> SitemapDoc:
-    doc = SitemapDoc()
-    root_name, junk = None, []
+    """A strict parse; where it stops on a stray ``&``, an HTML entity or the wrong
+    charset, a strict parse of the repaired copy (``xml_repair``) from its start."""
+    read = _read_xml(body, url, headers)
+    if read.failure is not None and (repaired := repaired_xml(body, headers)) is not None:
+        read = _read_xml(repaired, url, headers)
+    return _finish(read, url)
+
+
+def _read_xml(body: bytes, url: str, headers: Mapping[str, str]) -> _XmlRead:
+    read = _XmlRead()
     try:
         for kind, loc, lastmod in _xml_entries(body):
             if kind == "root":
-                root_name = loc
-                if root_name in FEED_ROOTS:
-                    return SitemapDoc(pages=parse_feed(body, url, headers))
-                if root_name not in SITEMAP_ROOTS:
+                read.root = loc
+                if loc in FEED_ROOTS:
+                    read.doc.pages = parse_feed(body, url, headers)
+                    return read
+                if loc not in SITEMAP_ROOTS:
                     raise SourceFormatError(f"{url}: not a sitemap (root element <{loc}>)")
                 continue
             link = loc_link(loc, url)
             if link is None:
-                junk.append(loc)
+                read.junk.append(loc)
             elif kind == "url":
-                doc.pages.append(link)
+                read.doc.pages.append(link)
             else:
-                doc.children.append(ChildRef(link, lastmod))
+                read.doc.children.append(ChildRef(link, lastmod))
     except etree.XMLSyntaxError as exc:
+        read.failure = exc
+    return read
+
+
+def _finish(read: _XmlRead, url: str) -> SitemapDoc:
+    """The document read, each URL once; an error when it lists nothing."""
+    doc, exc = read.doc, read.failure
+    if exc is not None:
         entries = len(doc.pages) + len(doc.children)
-        if root_name is None or not entries:
-            raise SourceFormatError(f"{url}: not a sitemap (invalid XML: {exc})") from None
+        if read.root is None or not entries:
+            raise SourceFormatError(f"{url}: not a sitemap (invalid XML: {exc})")
         doc.error = f"{url}: XML broken off after {entries} entries ({exc})"
-    if junk and not doc.pages and not doc.children:
-        raise SourceFormatError(f"{url}: no entry has a URL in <loc> (first: {junk[0]!r})")
+    if read.junk and not doc.pages and not doc.children:
+        raise SourceFormatError(f"{url}: no entry has a URL in <loc> (first: {read.junk[0]!r})")
     doc.pages = unique(doc.pages)
     doc.children = list({child.url: child for child in doc.children}.values())
     return doc

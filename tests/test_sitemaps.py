@@ -263,3 +263,108 @@ def test_an_entry_the_cut_falls_in_is_dropped_whatever_comes_before(before_the_c
     xml = f"<urlset {SITEMAP_NS}{namespaces}>{entries}{before_the_cut}<url><loc>https://ex.com/cu"
     doc = parse_sitemap(xml.encode(), "https://ex.com/s.xml")
     assert doc.pages == [f"https://ex.com/p{i}" for i in range(3)] and doc.error
+
+
+NEWS_NS = ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+@pytest.mark.parametrize("before", [b"\n\n  ", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n", b"\t"])
+def test_blank_lines_or_a_byte_order_mark_before_the_xml_declaration(before):
+    """A template's blank lines before ``<?xml`` make the declaration an XML error."""
+    body = before + DECLARATION + urlset("<url><loc>https://site.example/a</loc></url>")[21:]
+    assert parse_sitemap(body, URL).pages == ["https://site.example/a"]
+
+
+def test_bare_ampersands_and_html_entities_are_repaired_not_fatal():
+    """A bare ``&`` in a ``<loc>`` and an ``&nbsp;`` in a news title cost nothing: before,
+    the first stopped the parse, losing every later entry."""
+    entries = (
+        "<url><loc>https://site.example/a?x=1&y=2</loc></url>"
+        "<url><loc>https://site.example/b</loc><news:news><news:title>Caf&eacute;&nbsp;Y"
+        " &amp; Z &#8217; &unknown;</news:title></news:news></url>"
+        "<url><loc><![CDATA[https://site.example/c?x=1&copy=2]]></loc></url>"
+        "<!-- a comment & more --><url><loc>https://site.example/d?p=1&amp;q=2</loc></url>"
+    )
+    assert parse_sitemap(urlset(entries, extra_ns=NEWS_NS), URL).pages == [
+        "https://site.example/a?x=1&y=2",
+        "https://site.example/b",
+        "https://site.example/c?x=1&copy=2",  # CDATA is not markup: left as written
+        "https://site.example/d?p=1&q=2",
+    ]
+
+
+def test_a_repaired_sitemap_still_drops_the_entry_a_cut_falls_in():
+    body = urlset(
+        "<url><loc>https://site.example/a?x=1&y=2</loc></url><url><loc>https://site.example/b"
+    )[: -len("</urlset>")]
+    doc = parse_sitemap(body, URL)
+    assert doc.pages == ["https://site.example/a?x=1&y=2"]
+    assert "XML broken off after 1 entries" in doc.error
+
+
+LATIN1 = urlset("<url><loc>https://site.example/café</loc></url>").replace(
+    b'<?xml version="1.0"?>', b""
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "expected"),
+    [
+        # not UTF-8, no declaration: the HTTP charset, else windows-1252
+        (LATIN1.decode().encode("latin-1"), {}, "café"),
+        (
+            LATIN1.decode().replace("é", "ж").encode("koi8-r"),
+            {"Content-Type": "application/xml; charset=KOI8-R"},
+            "cafж",
+        ),
+        # a declared charset is libxml2's to apply
+        (
+            b'<?xml version="1.0" encoding="ISO-8859-1"?>' + LATIN1.decode().encode("latin-1"),
+            {},
+            "café",
+        ),
+        # UTF-8 with one stray byte: the stray byte is replaced, the rest read as UTF-8
+        (
+            LATIN1.replace(
+                b"</urlset>", b"<url><loc>https://site.example/x\xff</loc></url></urlset>"
+            ),
+            {},
+            "café",
+        ),
+        # UTF-16 with its byte-order mark
+        (
+            '<?xml version="1.0" encoding="UTF-16"?>'.encode("utf-16")
+            + LATIN1.decode().encode("utf-16")[2:],
+            {},
+            "café",
+        ),
+    ],
+)
+def test_a_sitemap_in_another_encoding(body, headers, expected):
+    pages = parse_sitemap(body, URL, headers).pages
+    assert pages[0] == f"https://site.example/{expected}"
+
+
+def test_a_json_feed_used_as_a_sitemap():
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"url": "/p1"}]}'
+    assert parse_sitemap(body, URL).pages == ["https://site.example/p1"]
+
+
+def test_google_news_image_and_video_blocks_list_only_the_page():
+    entries = (
+        "<url><loc>https://site.example/story</loc><news:news><news:publication>"
+        "<news:name>N</news:name><news:language>en</news:language></news:publication>"
+        "<news:publication_date>2024-01-02T10:00:00Z</news:publication_date>"
+        "<news:title>T</news:title></news:news>"
+        "<image:image><image:loc>https://cdn.site.example/i.jpg</image:loc></image:image>"
+        "<video:video><video:content_loc>https://cdn.site.example/v.mp4</video:content_loc>"
+        "<video:player_loc>https://site.example/player</video:player_loc></video:video></url>"
+    )
+    extra = (
+        NEWS_NS + ' xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"'
+        ' xmlns:video="http://www.google.com/schemas/sitemap-video/1.1"'
+    )
+    assert parse_sitemap(urlset(entries, extra_ns=extra), URL).pages == [
+        "https://site.example/story"
+    ]

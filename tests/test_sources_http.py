@@ -403,3 +403,35 @@ def test_a_source_stopped_before_it_answered_keeps_its_state(site, tmp_path, db_
     assert "URLs listed" not in stderr
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("select count(*) from source_state").fetchone()[0] == 0
+
+
+def test_children_in_every_wrapping_a_server_gives_them(site, db_path):
+    """gzip as transport (``Content-Encoding``), as a file (``application/x-gzip``) and both
+    at once; blank lines before ``<?xml`` and a bare ``&``; an HTML soft 404 fails alone."""
+    plain = urlset(site, "/e1")
+    site.documents |= {
+        "/index.xml": Document(
+            index(site, "/encoded.xml", "/file.xml.gz", "/both.xml.gz", "/sloppy.xml", "/soft404"),
+            XML,
+        ),
+        "/encoded.xml": Document(gzip.compress(plain), XML | {"Content-Encoding": "gzip"}),
+        "/file.xml.gz": Document(
+            gzip.compress(urlset(site, "/f1")), {"Content-Type": "application/x-gzip"}
+        ),
+        "/both.xml.gz": Document(
+            gzip.compress(gzip.compress(urlset(site, "/b1"))),
+            {"Content-Type": "application/x-gzip", "Content-Encoding": "gzip"},
+        ),
+        "/sloppy.xml": Document(
+            b"\n\n"
+            + b'<?xml version="1.0" encoding="UTF-8"?>'
+            + urlset(site, "/s1?a=1&b=2", "/s2"),
+            XML,
+        ),
+        "/soft404": Document(b"<!DOCTYPE html><html><title>Not found</title></html>", XML),
+    }
+    poll(db_path, Source("map", "sitemap", site.url("/index.xml")))
+    expected = ["/e1", "/f1", "/b1", "/s1?a=1&b=2", "/s2"]
+    assert queued(db_path) == {site.url(p) for p in expected}
+    error = state(db_path)["last_error"]
+    assert "1 child sitemap failed" in error and "an HTML page, not a sitemap" in error

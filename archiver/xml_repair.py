@@ -1,0 +1,85 @@
+"""A second reading of XML that a strict parse stopped on: the common ways sitemaps in the
+wild break XML, undone without changing what a well-formed document says.
+
+- A bare ``&`` (``<loc>https://x/?a=1&b=2</loc>``, the most common generator bug) is
+  escaped, and an HTML entity XML does not define (``&nbsp;``, ``&eacute;`` in a news
+  title) becomes the character reference it stands for. CDATA sections and comments are
+  left as written: a ``&`` there was never markup.
+- A document that is not UTF-8 and declares no other encoding (the sitemap protocol asks
+  for UTF-8) is read in the HTTP charset, else in windows-1252, the charset of legacy
+  pages; one that is UTF-8 but for stray bytes is read as UTF-8 with those bytes replaced.
+
+Only used after a strict parse failed (``sitemaps``), so a valid document is read exactly
+as written, and a repaired one never hides a truncation: it is parsed strictly again.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Mapping
+from html.entities import html5
+
+XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+REFERENCE_RE = re.compile(
+    rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->|&(?:(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)?",
+    re.DOTALL,
+)
+XML_DECL_RE = re.compile(rb"^<\?xml[^>]*\?>")
+DECLARED_ENCODING_RE = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+UTF8_SEQUENCE_RE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
+LEGACY_CHARSET = "windows-1252"
+
+
+def repaired_xml(body: bytes, headers: Mapping[str, str]) -> bytes | None:
+    """``body`` with its encoding and its stray ``&`` repaired, or None when there was
+    nothing to repair (the strict parse's error stands)."""
+    fixed = REFERENCE_RE.sub(_reference, as_utf8(body, headers))
+    return None if fixed == body else fixed
+
+
+def _reference(match: re.Match[bytes]) -> bytes:
+    """A reference as XML reads it: kept when XML defines it, an HTML entity as its
+    character references, anything else (a bare ``&``) escaped."""
+    text = match.group(0)
+    name = match.group(1)
+    if not text.startswith(b"&") or (name and (name[:1] == b"#" or name in XML_ENTITIES)):
+        return text  # CDATA, a comment, or a reference XML knows
+    characters = html5.get(name.decode("ascii") + ";") if name else None
+    if characters:
+        return "".join(f"&#{ord(c)};" for c in characters).encode("ascii")
+    return b"&amp;" + text[1:]
+
+
+def as_utf8(body: bytes, headers: Mapping[str, str]) -> bytes:
+    """``body`` as UTF-8, when it is not and declares no other encoding (see the module)."""
+    declared = DECLARED_ENCODING_RE.match(body)
+    if declared and _codec(declared.group(1).decode("ascii")) not in (None, "utf-8"):
+        return body  # libxml2 reads it in the charset it names
+    try:
+        body.decode("utf-8")
+        return body
+    except UnicodeDecodeError:
+        pass
+    charset = "utf-8" if UTF8_SEQUENCE_RE.search(body) else _http_charset(headers)
+    text = XML_DECL_RE.sub(b"", body, count=1).decode(charset, "replace")
+    return text.encode("utf-8")
+
+
+def _http_charset(headers: Mapping[str, str]) -> str:
+    """The response's charset when Python knows it and it is not UTF-8 (which the bytes
+    just failed), else windows-1252."""
+    content_type = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
+    found = CHARSET_RE.search(content_type)
+    codec = _codec(found.group(1)) if found else None
+    return codec if codec and codec != "utf-8" else LEGACY_CHARSET
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
