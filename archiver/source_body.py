@@ -15,8 +15,11 @@ from .errors import FetchError, SourceFormatError, SourceTooLargeError
 from .listings import Fetch, SourceResponse, Validators
 
 GZIP_MAGIC = b"\x1f\x8b"
+# A page's first tag. HTML lets a page leave out <html> and <head> (``<meta charset=utf-8>
+# <title>Not found</title>``); none of these names is the root of a feed or a sitemap.
 HTML_START_RE = re.compile(
-    rb"(?:\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
+    rb"(?:\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|(?:html|head|body|meta|title|script)[\s/>])",
+    re.IGNORECASE | re.DOTALL,
 )
 
 

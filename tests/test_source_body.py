@@ -77,6 +77,10 @@ def test_empty_body_is_an_error(body):
         b"\xef\xbb\xbf\n  <html lang='en'><head></head></html>",
         b'<?xml version="1.0"?>\n<!-- soft 404 -->\n<!doctype HTML><html></html>',
         gzip.compress(b"<html><body>Login</body></html>"),
+        b"<meta charset=utf-8><title>Not found</title><p>Gone",  # <html>, <head> left out
+        b"\n<head><title>404</title></head><body></body>",
+        b"<BODY>Sign in</BODY>",
+        b"<script>location='/login'</script>",
     ],
 )
 def test_html_page_is_an_error(body):
