@@ -63,8 +63,8 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
 
     ``url`` is the address the feed was read from (after redirects). Raises
     ``SourceFormatError`` for a document that is not a feed, or so broken that it lists
-    nothing, such as a feed cut off in its first item (a well-formed feed with no items is
-    fine).
+    nothing, such as a feed cut off in its first item, and for items none of which links
+    to a web page: "0 URLs listed" would hide it (a well-formed feed with no items is fine).
     """
     if is_json_feed(body):
         return unique(parse_json_feed(body, url))
@@ -85,6 +85,9 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
     if broken and not urls:
         reason = parsed.get("bozo_exception")
         raise SourceFormatError(f"{url}: not a well-formed feed ({reason}), no link read")
+    if parsed.entries and not urls:  # a podcast's enclosures, tag: URIs, opaque guids
+        count = len(parsed.entries)
+        raise SourceFormatError(f"{url}: {count} item(s), none with a link to a web page")
     return urls
 
 

@@ -218,9 +218,17 @@ def test_atom_the_entrys_own_page_among_several_links(links, expected):
     assert parse_feed(body, "https://news.example/feed.atom") == ["https://news.example" + expected]
 
 
-def test_atom_entry_with_only_a_self_link_lists_nothing():
-    body = ATOM.format('<entry><id>urn:x</id><link rel="self" href="/e.atom"/></entry>')
-    assert parse_feed(body.encode(), FEED_URL) == []
+@pytest.mark.parametrize(
+    "entries",
+    [
+        '<entry><id>urn:x</id><link rel="self" href="/e.atom"/></entry>',
+        '<entry><id>tag:news.example,2024:1</id><link href="tag:news.example,2024:1"/></entry>',
+        '<entry><link rel="enclosure" href="/e.mp3"/></entry>',
+    ],
+)
+def test_entries_none_of_which_links_to_a_page_are_an_error_not_0_urls(entries):
+    with pytest.raises(SourceFormatError, match=r"1 item\(s\), none with a link to a web page"):
+        parse_feed(ATOM.format(entries).encode(), FEED_URL)
 
 
 def test_atom_xml_base_nests_and_resolves_per_entry():
@@ -255,7 +263,6 @@ def test_rss_1_item_without_link_is_its_rdf_about():
     [
         ("<guid>https://news.example/g</guid>", ["https://news.example/g"]),  # a permalink
         ('<guid isPermaLink="true">/g</guid>', ["https://news.example/g"]),
-        ('<guid isPermaLink="false">https://news.example/g</guid>', []),  # not an address
         (
             '<link>https://news.example/l</link><guid isPermaLink="true">https://news.example/g</guid>',
             ["https://news.example/l"],
@@ -270,6 +277,16 @@ def test_rss_1_item_without_link_is_its_rdf_about():
 def test_rss_item_link_forms(item, expected):
     body = f'<rss version="2.0"><channel><title>t</title><item>{item}</item></channel></rss>'
     assert parse_feed(body.encode(), FEED_URL) == expected
+
+
+def test_a_guid_that_is_not_a_permalink_is_not_taken_for_the_link():
+    """RSS 2.0: with ``isPermaLink="false"`` a reader "may not assume that it is a URL"."""
+    body = rss(extra='<item><guid isPermaLink="false">https://news.example/g</guid></item>')
+    with pytest.raises(SourceFormatError, match="none with a link to a web page"):
+        parse_feed(body, FEED_URL)
+    assert parse_feed(
+        body.replace(b"</channel>", b"<item><link>/l</link></item></channel>"), FEED_URL
+    ) == ["https://news.example/l"]
 
 
 def test_ill_formed_rss_is_read_all_the_same():
