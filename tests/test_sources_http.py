@@ -34,10 +34,16 @@ def index(site: SourceSite, *paths: str) -> bytes:
     return f'<sitemapindex xmlns="{NS}">{entries}</sitemapindex>'.encode()
 
 
-def poll(db_path: Path, source: Source, delay: float = 0.0, children: int = 100) -> None:
+def poll(
+    db_path: Path,
+    source: Source,
+    delay: float = 0.0,
+    children: int = 100,
+    max_bytes: int = 50_000_000,
+) -> None:
     config = Config(
         fetch=FetchConfig(timeout=5.0, per_host_delay=delay, retries=0),
-        worker=WorkerConfig(sitemap_children_per_poll=children),
+        worker=WorkerConfig(sitemap_children_per_poll=children, max_source_bytes=max_bytes),
     )
     Worker(str(db_path), config).poll_source(source)
 
@@ -435,3 +441,24 @@ def test_children_in_every_wrapping_a_server_gives_them(site, db_path):
     assert queued(db_path) == {site.url(p) for p in expected}
     error = state(db_path)["last_error"]
     assert "1 child sitemap failed" in error and "an HTML page, not a sitemap" in error
+
+
+@pytest.mark.parametrize("wrapping", ["plain", "gzip file", "Content-Encoding"])
+def test_a_child_over_max_source_bytes_fails_alone(site, db_path, wrapping):
+    """Too large as served, or only once decompressed (a gzip bomb): the child fails by
+    name and its siblings are read."""
+    big = urlset(site, *(f"/big/{n}" for n in range(200)))
+    body, headers = big, dict(XML)
+    if wrapping != "plain":
+        body = gzip.compress(big)
+        headers |= {"Content-Encoding": "gzip"} if wrapping == "Content-Encoding" else {}
+    site.documents |= {
+        "/index.xml": Document(index(site, "/big.xml", "/small.xml"), XML),
+        "/big.xml": Document(body, headers),
+        "/small.xml": Document(urlset(site, "/s1"), XML),
+    }
+    poll(db_path, Source("map", "sitemap", site.url("/index.xml")), max_bytes=4_000)
+    assert queued(db_path) == {site.url("/s1")}
+    error = state(db_path)["last_error"]
+    assert error.startswith("1 child sitemap failed (the others were read); first: ")
+    assert "/big.xml: larger than max_source_bytes (4,000 bytes)" in error
