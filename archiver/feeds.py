@@ -27,6 +27,7 @@ FEED_HEADERS = ("content-type", "content-language", "content-location")
 JSON_FEED_VERSION = "jsonfeed.org/version/"  # http: in drafts, https: since 1.0
 # Link types that name the article itself; feedparser gives an untyped Atom link "".
 HTML_TYPES = frozenset({"", "text/html", "application/xhtml+xml"})
+IANA_RELATIONS = "http://www.iana.org/assignments/relation/"
 RDF_VERSIONS = frozenset({"rss090", "rss10"})
 SITEMAP_ROOT_RE = re.compile(
     rb"(?:<\?xml[^>]*>|<!--.*?-->|\s)*<(?:[\w.-]+:)?(?:urlset|sitemapindex)\b", re.S
@@ -124,9 +125,7 @@ def entry_links(entry: Mapping, rdf: bool = False) -> Iterator[str]:
         if key.endswith("_origlink") and isinstance(value, str):
             yield value
     alternates = [
-        link
-        for link in entry.get("links") or []
-        if link.get("rel", "alternate") == "alternate" and link.get("href")
+        link for link in entry.get("links") or [] if _rel(link) == "alternate" and link.get("href")
     ]
     for link in alternates:
         if str(link.get("type") or "").split(";")[0].strip().lower() in HTML_TYPES:
@@ -136,6 +135,13 @@ def entry_links(entry: Mapping, rdf: bool = False) -> Iterator[str]:
     yield from (str(link["href"]) for link in alternates)
     if rdf and entry.get("id"):
         yield str(entry["id"])
+
+
+def _rel(link: Mapping) -> str:
+    """A link's relation as registered: absent is ``alternate``; the IANA IRI form
+    (``http://www.iana.org/assignments/relation/alternate``) is the name (RFC 4287)."""
+    rel = str(link.get("rel") or "alternate").strip().lower()
+    return rel.removeprefix(IANA_RELATIONS)
 
 
 def is_json_feed(body: bytes) -> bool:

@@ -37,6 +37,7 @@ SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
 FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel"})
 ENTRY_KINDS = frozenset({"url", "sitemap"})
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+LATE_DECLARATION_RE = re.compile(rb"<\?xml\s+version\s*=")  # not <?xml-stylesheet
 TEXT_URL_RE = re.compile(r"https?://\S+", re.IGNORECASE)
 # A <loc> names a scheme, a host (//host/x) or a path from the root; a bare word such as
 # "None" (a generator's bug) is not a page.
@@ -61,14 +62,25 @@ def parse_sitemap(body: bytes, url: str, headers: Mapping[str, str] | None = Non
     because it is not a sitemap (or broke off before its first entry).
     """
     if body.startswith(UTF16_BOMS):  # libxml2 reads it, but the offsets of errors are bytes
-        body = XML_DECL_RE.sub(b"", body.decode("utf-16").encode("utf-8").lstrip(), count=1)
+        text = body.decode("utf-16", "replace").lstrip()
+        body = XML_DECL_RE.sub(b"", text.encode("utf-8"), count=1)
     if is_json_feed(body):
         return SitemapDoc(pages=parse_feed(body, url, headers))
-    # Blank lines before "<?xml" (a template's) make the declaration an error in XML.
-    start = body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    start = from_the_declaration(body)
     if start.startswith(b"<"):
         return _parse_xml(start, url, headers or {})
     return _parse_text(body, url)
+
+
+def from_the_declaration(body: bytes) -> bytes:
+    """``body`` from its XML declaration on, when something came first that makes the
+    declaration an XML error: blank lines from a template, a byte-order mark, a comment, a
+    PHP warning printed before the sitemap (``<b>Warning</b>: … on line 3<br />``)."""
+    start = body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"<?xml"):
+        return start
+    late = LATE_DECLARATION_RE.search(start, 0, 4096)
+    return start[late.start() :] if late else start
 
 
 @dataclass
@@ -152,15 +164,17 @@ def _xml_entries(body: bytes) -> Iterator[tuple[str, str | None, str | None]]:
     yield "root", root.localname.lower(), None
     if root.localname.lower() not in SITEMAP_ROOTS:
         return
+    # XML names are case-sensitive; a generator that wrote <URLSET> wrote <URL> and <LOC>.
+    case = str.upper if root.localname.isupper() else str
     prefix = f"{{{root.namespace}}}" if root.namespace else ""
-    for _, element in _events(body, ("end",), [prefix + kind for kind in ENTRY_KINDS]):
+    for _, element in _events(body, ("end",), [prefix + case(kind) for kind in ENTRY_KINDS]):
         parent = element.getparent()
         if parent is None or parent.getparent() is not None:  # not directly under the root
             continue
         yield (
-            etree.QName(element).localname,
-            _child_text(element, root.namespace, "loc"),
-            _child_text(element, root.namespace, "lastmod"),
+            etree.QName(element).localname.lower(),
+            _child_text(element, root.namespace, case("loc")),
+            _child_text(element, root.namespace, case("lastmod")),
         )
         element.clear()
         while element.getprevious() is not None:

@@ -205,6 +205,12 @@ ATOM = '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>{}</feed>'
             '<link rel="enclosure">/a.mp3</link><link rel="alternate">https://news.example/a</link>',
             "/a",
         ),
+        # the relation written as its IANA IRI is the registered name (RFC 4287, 4.2.7.2)
+        (
+            '<link rel="http://www.iana.org/assignments/relation/enclosure" href="/a.mp3"/>'
+            '<link rel="http://www.iana.org/assignments/relation/alternate" href="/b"/>',
+            "/b",
+        ),
         # only an alternate of another type: it is the entry's page all the same
         (
             '<link rel="self" href="/self.atom"/>'

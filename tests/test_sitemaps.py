@@ -368,3 +368,46 @@ def test_google_news_image_and_video_blocks_list_only_the_page():
     assert parse_sitemap(urlset(entries, extra_ns=extra), URL).pages == [
         "https://site.example/story"
     ]
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        b"<!-- generated in 0.2s -->",
+        b"<br />\n<b>Warning</b>: Undefined index in <b>/var/www/map.php</b> on line <b>3</b>\n",
+        b"Notice: headers already sent\n",
+    ],
+)
+def test_what_a_server_printed_before_the_xml_declaration_is_not_the_sitemap(before):
+    body = before + urlset("<url><loc>https://site.example/a</loc></url>")
+    assert parse_sitemap(body, URL).pages == ["https://site.example/a"]
+
+
+def test_a_stylesheet_instruction_is_not_taken_for_a_late_declaration():
+    body = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b'<?xml-stylesheet type="text/xsl" href="/s.xsl"?>'
+        b"<url><loc>https://site.example/a</loc></url></urlset>"
+    )
+    assert parse_sitemap(body, URL).pages == ["https://site.example/a"]
+
+
+def test_an_upper_case_sitemap_is_read_not_taken_for_an_empty_one():
+    body = (
+        b"<SITEMAPINDEX><SITEMAP><LOC>https://site.example/1.xml</LOC>"
+        b"<LASTMOD>2024-01-02</LASTMOD></SITEMAP></SITEMAPINDEX>"
+    )
+    assert parse_sitemap(body, URL).children == [
+        ChildRef("https://site.example/1.xml", "2024-01-02")
+    ]
+    body = b"<URLSET><URL><LOC>https://site.example/a</LOC></URL></URLSET>"
+    assert parse_sitemap(body, URL).pages == ["https://site.example/a"]
+
+
+def test_broken_utf16_is_an_error_not_a_crash():
+    body = (
+        b"\xff\xfe"
+        + "<urlset><url><loc>https://site.example/a</loc></url></urlset>".encode("utf-16-le")[:-1]
+    )
+    doc = parse_sitemap(body, URL)
+    assert doc.pages == ["https://site.example/a"] and "broken off" in doc.error
