@@ -173,7 +173,7 @@ def _xml_entries(body: bytes) -> Iterator[tuple[str, str | None, str | None]]:
             continue
         yield (
             etree.QName(element).localname.lower(),
-            _child_text(element, root.namespace, case("loc")),
+            _child_text(element, root.namespace, case("loc")) or _bare_url(element),
             _child_text(element, root.namespace, case("lastmod")),
         )
         element.clear()
@@ -276,6 +276,13 @@ def _child_text(element: etree._Element, namespace: str | None, name: str) -> st
     child = element.find(f"{{{namespace}}}{name}" if namespace else name)
     text = child.text if child is not None else None
     return text.strip() if text and text.strip() else None
+
+
+def _bare_url(element: etree._Element) -> str | None:
+    """The URL written as the entry's own text, ``<sitemap>https://…</sitemap>``, a
+    generator's form without ``<loc>`` (only when the entry holds no element at all)."""
+    text = (element.text or "").strip()
+    return text if len(element) == 0 and TEXT_URL_RE.fullmatch(text) else None
 
 
 def _parse_text(body: bytes, url: str) -> SitemapDoc:

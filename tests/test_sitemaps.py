@@ -411,3 +411,17 @@ def test_broken_utf16_is_an_error_not_a_crash():
     )
     doc = parse_sitemap(body, URL)
     assert doc.pages == ["https://site.example/a"] and "broken off" in doc.error
+
+
+def test_an_entry_that_is_its_own_url_without_loc():
+    """``<sitemap>https://…</sitemap>`` (crawler-commons issue 29, a careers site's index)."""
+    body = (
+        b"<sitemapindex><sitemap>\n  https://site.example/1.xml?lang=en&amp;p=2\n</sitemap>"
+        b"<sitemap><loc>https://site.example/2.xml</loc></sitemap></sitemapindex>"
+    )
+    assert [c.url for c in parse_sitemap(body, URL).children] == [
+        "https://site.example/1.xml?lang=en&p=2",
+        "https://site.example/2.xml",
+    ]
+    body = b"<urlset><url>https://site.example/a</url><url><lastmod>2024</lastmod></url></urlset>"
+    assert parse_sitemap(body, URL).pages == ["https://site.example/a"]
