@@ -8,11 +8,13 @@ a feed or sitemap was expected is an error, not "0 URLs".
 
 from __future__ import annotations
 
+import html
 import re
 import zlib
 
 from .errors import FetchError, SourceFormatError, SourceTooLargeError
 from .listings import Fetch, SourceResponse, Validators
+from .urls import resolve_link
 
 GZIP_MAGIC = b"\x1f\x8b"
 # A page's first tag. HTML lets a page leave out <html> and <head> (``<meta charset=utf-8>
@@ -41,11 +43,32 @@ def decoded_body(response: SourceResponse, max_bytes: int, kind: str) -> bytes:
     head = body[:4096].removeprefix(b"\xef\xbb\xbf")
     if HTML_START_RE.match(head):
         content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type")
+        hint = announced_feed(body, response.url) if kind == "feed" else None
         raise SourceFormatError(
             f"{response.url}: an HTML page, not a {kind}"
             f" (HTTP {response.status_code}, Content-Type {content_type or 'none'})"
+            + (f"; the page names its feed: {hint}" if hint else "")
         )
     return body
+
+
+LINK_TAG_RE = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
+ATTRIBUTE_RE = re.compile(rb"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+FEED_TYPES = frozenset({b"application/rss+xml", b"application/atom+xml", b"application/feed+json"})
+
+
+def announced_feed(page: bytes, url: str) -> str | None:
+    """The feed a web page announces (``<link rel="alternate" type="application/rss+xml"
+    href=…>``), for the error when a site's page was configured as its feed."""
+    for tag in LINK_TAG_RE.finditer(page, 0, 1 << 16):
+        found = ATTRIBUTE_RE.findall(tag.group(0))
+        attributes = {name.lower(): a or b or c for name, a, b, c in found}
+        rels = attributes.get(b"rel", b"").lower().split()
+        if b"alternate" in rels and attributes.get(b"type", b"").lower() in FEED_TYPES:
+            return resolve_link(
+                html.unescape(attributes.get(b"href", b"").decode("utf-8", "replace")), url
+            )
+    return None
 
 
 def gunzip(data: bytes, max_bytes: int, url: str) -> bytes:

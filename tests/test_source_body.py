@@ -106,3 +106,26 @@ def test_a_304_is_judged_by_the_validators_sent_not_those_stored():
     assert str(raised.value) == f"{URL}: 304 Not Modified to a request without validators"
     assert raised.value.status_code == 304 and sent == [{}]
     assert read_document(fetch, URL, Validators(etag='"v1"'), "sitemap", 10_000)[1] is None
+
+
+def test_a_sites_page_given_as_its_feed_names_the_feed_it_announces():
+    page = (
+        b"<!DOCTYPE html><html><head><link rel=stylesheet href=/s.css>"
+        b"<link rel='alternate' type='application/atom+xml' title='Comments' href='/c.atom'>"
+        b'<LINK TYPE="application/rss+xml" REL="Alternate" href="/feed/?lang=en&amp;x=1">'
+        b"</head></html>"
+    )
+    with pytest.raises(SourceFormatError) as raised:
+        decoded_body(answer(page, "text/html"), 10_000, "feed")
+    assert str(raised.value).endswith(
+        "an HTML page, not a feed (HTTP 200, Content-Type text/html); the page names its feed:"
+        " https://site.example/c.atom"
+    )
+    rss_only = page.replace(b"application/atom+xml", b"text/css")
+    with pytest.raises(
+        SourceFormatError, match=r"names its feed: https://site\.example/feed/\?lang=en&x=1$"
+    ):
+        decoded_body(answer(rss_only, "text/html"), 10_000, "feed")
+    bare = b"<html><head><title>Not found</title></head></html>"
+    with pytest.raises(SourceFormatError, match=r"text/html\)$"):
+        decoded_body(answer(bare, "text/html"), 10_000, "feed")
