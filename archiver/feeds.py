@@ -68,28 +68,34 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
     to a web page: "0 URLs listed" would hide it (a well-formed feed with no items is fine).
     """
     if is_json_feed(body):
-        return unique(parse_json_feed(body, url))
+        items, urls = parse_json_feed(body, url)
+    else:
+        items, urls = _parse_xml_feed(body, url, headers or {})
+    if items and not urls:  # a podcast's enclosures, tag: URIs, opaque guids
+        raise SourceFormatError(f"{url}: {items} item(s), none with a link to a web page")
+    return urls
+
+
+def _parse_xml_feed(body: bytes, url: str, headers: Mapping[str, str]) -> tuple[int, list[str]]:
+    """(how many items, their article URLs) of an RSS, RDF, Atom or CDF feed."""
     import feedparser
 
     parsed = feedparser.parse(
         io.BytesIO(body),
-        response_headers=feed_headers(url, headers or {}),
+        response_headers=feed_headers(url, headers),
         resolve_relative_uris=False,
         sanitize_html=False,
     )
     broken = isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)  # not well-formed
     if not parsed.entries and (broken or not parsed.get("version")):
         raise SourceFormatError(f"{url}: {_not_a_feed(body, parsed.get('bozo_exception'))}")
-    base = feed_headers(url, headers or {})["content-location"]
+    base = feed_headers(url, headers)["content-location"]
     rdf = str(parsed.get("version", "")) in RDF_VERSIONS
     urls = unique(link for entry in parsed.entries if (link := entry_url(entry, base, rdf)))
     if broken and not urls:
         reason = parsed.get("bozo_exception")
         raise SourceFormatError(f"{url}: not a well-formed feed ({reason}), no link read")
-    if parsed.entries and not urls:  # a podcast's enclosures, tag: URIs, opaque guids
-        count = len(parsed.entries)
-        raise SourceFormatError(f"{url}: {count} item(s), none with a link to a web page")
-    return urls
+    return len(parsed.entries), urls
 
 
 def _not_a_feed(body: bytes, reason: object) -> str:
@@ -151,8 +157,9 @@ def is_json_feed(body: bytes) -> bool:
     return body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
-def parse_json_feed(body: bytes, url: str) -> Iterator[str]:
-    """Item URLs of a JSON Feed 1.x: ``url`` (the permalink), else ``external_url``."""
+def parse_json_feed(body: bytes, url: str) -> tuple[int, list[str]]:
+    """(how many items, their URLs) of a JSON Feed 1.x: each item's ``url`` (the
+    permalink), else its ``external_url``."""
     try:
         document = json.loads(body)
     except (ValueError, RecursionError) as exc:
@@ -163,13 +170,12 @@ def parse_json_feed(body: bytes, url: str) -> Iterator[str]:
     if not isinstance(items, list):
         raise SourceFormatError(f"{url}: not a JSON feed (no items list)")
     base = _join(url, _text(document.get("feed_url")))
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        link = item.get("url") or item.get("external_url")
-        resolved = resolve_link(link, base) if isinstance(link, str) else None
-        if resolved:
-            yield resolved
+    links = (
+        resolve_link(_text(item.get("url")) or _text(item.get("external_url")), base)
+        for item in items
+        if isinstance(item, dict)
+    )
+    return len(items), unique(link for link in links if link)
 
 
 def _text(value: object) -> str:

@@ -136,8 +136,19 @@ def test_a_malformed_link_is_passed_over():
     body = json.dumps(
         {"version": "https://jsonfeed.org/version/1.1", "items": [{"url": "http://[::1/x"}]}
     ).encode()
-    assert parse_feed(body, FEED_URL) == []
+    with pytest.raises(SourceFormatError, match=r"1 item\(s\), none with a link to a web page"):
+        parse_feed(body, FEED_URL)
     assert parse_feed(rss("http://[::1/x", "/ok"), FEED_URL) == ["https://news.example/ok"]
+
+
+def test_json_feed_items_without_a_url_are_an_error_not_0_urls():
+    body = json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1"}, {"id": "2"}]}
+    )
+    with pytest.raises(SourceFormatError, match=r"2 item\(s\), none with a link"):
+        parse_feed(body.encode(), FEED_URL)
+    empty = {"version": "https://jsonfeed.org/version/1.1", "items": []}
+    assert parse_feed(json.dumps(empty).encode(), FEED_URL) == []
 
 
 def test_json_feed_without_items_is_an_error():
