@@ -190,3 +190,21 @@ def test_the_corpus_lists_hundreds_of_articles():
         kind = feed_links if path.parent.name == "feeds" else sitemap_links
         total += len(kind(body, f"http://127.0.0.1/{path.name}", served_headers(path, raw)))
     assert total > 700
+
+
+def test_every_child_sitemaps_lastmod_in_the_corpus_is_read_as_a_date():
+    """The dates that decide which children a poll requests: each one an index writes is
+    read (none taken for "no date", which would request the child every poll)."""
+    from archiver.sitemap_walk import parse_lastmod
+    from archiver.sitemaps import parse_sitemap
+
+    written = []
+    for path in FILES:
+        raw = path.read_bytes()
+        body = gzip.decompress(raw) if raw.startswith(b"\x1f\x8b") else raw
+        if path.parent.name != "sitemaps" or b"<lastmod>" not in body or b"<sitemap>" not in body:
+            continue
+        children = parse_sitemap(body, f"http://127.0.0.1/{path.name}").children
+        written += [(path.name, c.lastmod) for c in children if c.lastmod]
+    assert len(written) >= 5
+    assert [(name, lastmod) for name, lastmod in written if parse_lastmod(lastmod) is None] == []
