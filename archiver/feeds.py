@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 
 from .errors import SourceFormatError
 from .urls import resolve_link
+from .xml_repair import honest_declaration
 
 # The response headers feedparser uses: the charset, the language and the base address.
 FEED_HEADERS = ("content-type", "content-language", "content-location")
@@ -81,7 +82,7 @@ def _parse_xml_feed(body: bytes, url: str, headers: Mapping[str, str]) -> tuple[
     import feedparser
 
     parsed = feedparser.parse(
-        io.BytesIO(body),
+        io.BytesIO(honest_declaration(body)),
         response_headers=feed_headers(url, headers),
         resolve_relative_uris=False,
         sanitize_html=False,

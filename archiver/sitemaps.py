@@ -31,7 +31,7 @@ from .errors import SourceFormatError
 from .feeds import is_json_feed, parse_feed, unique
 from .listings import ChildRef
 from .urls import resolve_link
-from .xml_repair import XML_DECL_RE, repaired_xml
+from .xml_repair import XML_DECL_RE, honest_declaration, repaired_xml
 
 SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
 FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel"})
@@ -66,7 +66,7 @@ def parse_sitemap(body: bytes, url: str, headers: Mapping[str, str] | None = Non
         body = XML_DECL_RE.sub(b"", text.encode("utf-8"), count=1)
     if is_json_feed(body):
         return SitemapDoc(pages=parse_feed(body, url, headers))
-    start = from_the_declaration(body)
+    start = honest_declaration(from_the_declaration(body))
     if start.startswith(b"<"):
         return _parse_xml(start, url, headers or {})
     return _parse_text(body, url)

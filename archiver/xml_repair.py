@@ -30,8 +30,22 @@ DECLARED_ENCODING_RE = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z
 UTF8_SEQUENCE_RE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
+# A declaration of a two- or four-byte encoding written in one byte a character: .NET's
+# XmlWriter over a StringWriter declares "utf-16" over the UTF-8 it is then sent as.
+WIDE_DECLARATION_RE = re.compile(
+    rb"""^(\s*<\?xml[^>]*\bencoding\s*=\s*["'])(?:utf-?16|ucs-?2|utf-?32|ucs-?4)[^"']*(["'])""",
+    re.IGNORECASE,
+)
 CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
 LEGACY_CHARSET = "windows-1252"
+
+
+def honest_declaration(body: bytes) -> bytes:
+    """``body`` with a UTF-16 (or UTF-32) declaration it cannot mean replaced by UTF-8: its
+    own ``<?xml`` is in single bytes, so the text is not UTF-16, and libxml2 or expat taking
+    the declaration at its word read nothing. A UTF-8 byte-order mark is UTF-8 too."""
+    fixed, count = WIDE_DECLARATION_RE.subn(rb"\1UTF-8\2", body.removeprefix(b"\xef\xbb\xbf"), 1)
+    return fixed if count else body
 
 
 def repaired_xml(body: bytes, headers: Mapping[str, str]) -> bytes | None:

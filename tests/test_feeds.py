@@ -344,3 +344,16 @@ def test_a_sitemap_given_as_a_feed_names_the_source_type_that_reads_it():
         SourceFormatError, match=r'a sitemap, not a feed \(a source of type = "sitemap"'
     ):
         parse_feed(body, FEED_URL)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "UTF-16LE", "utf-32"])
+def test_a_utf16_declaration_over_single_byte_text_is_read_as_utf8(encoding):
+    """.NET's XmlWriter over a StringWriter declares "utf-16" over text sent as UTF-8;
+    taken at its word, the parser read nothing."""
+    body = f'<?xml version="1.0" encoding="{encoding}"?>' + rss("/é")[21:].decode()
+    assert parse_feed(body.encode(), FEED_URL) == ["https://news.example/é"]
+
+
+def test_a_feed_really_in_utf16_is_read():
+    body = ('<?xml version="1.0" encoding="utf-16"?>' + rss("/é")[21:].decode()).encode("utf-16")
+    assert parse_feed(body, FEED_URL) == ["https://news.example/é"]

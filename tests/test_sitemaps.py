@@ -425,3 +425,12 @@ def test_an_entry_that_is_its_own_url_without_loc():
     ]
     body = b"<urlset><url>https://site.example/a</url><url><lastmod>2024</lastmod></url></urlset>"
     assert parse_sitemap(body, URL).pages == ["https://site.example/a"]
+
+
+def test_a_utf16_declaration_over_utf8_text():
+    """.NET's XmlWriter over a StringWriter declares "utf-16" over what is sent as UTF-8."""
+    body = (
+        b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-16"?>'
+        + urlset("<url><loc>https://site.example/é</loc></url>")[21:]
+    )
+    assert parse_sitemap(body, URL).pages == ["https://site.example/é"]
