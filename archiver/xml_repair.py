@@ -79,8 +79,16 @@ def as_utf8(body: bytes, headers: Mapping[str, str]) -> bytes:
     except UnicodeDecodeError:
         pass
     charset = "utf-8" if UTF8_SEQUENCE_RE.search(body) else _http_charset(headers)
-    text = XML_DECL_RE.sub(b"", body, count=1).decode(charset, "replace")
-    return text.encode("utf-8")
+    return _decoded(XML_DECL_RE.sub(b"", body, count=1), charset).encode("utf-8")
+
+
+def _decoded(data: bytes, charset: str) -> str:
+    """``data`` in ``charset``, bad bytes replaced; in windows-1252 when the server named a
+    codec that is no charset (``base64``, ``zip``) or cannot replace (``idna``)."""
+    try:
+        return data.decode(charset, "replace")
+    except (LookupError, UnicodeError):
+        return data.decode(LEGACY_CHARSET, "replace")
 
 
 def _http_charset(headers: Mapping[str, str]) -> str:

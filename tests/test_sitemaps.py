@@ -434,3 +434,10 @@ def test_a_utf16_declaration_over_utf8_text():
         + urlset("<url><loc>https://site.example/é</loc></url>")[21:]
     )
     assert parse_sitemap(body, URL).pages == ["https://site.example/é"]
+
+
+@pytest.mark.parametrize("charset", ["base64", "zip", "idna", "punycode", "rot13", "no-such"])
+def test_an_http_charset_that_is_no_charset_falls_back_to_windows_1252(charset):
+    body = b"<urlset><url><loc>https://site.example/caf\xe9</loc></url></urlset>"
+    headers = {"Content-Type": f"text/xml; charset={charset}"}
+    assert parse_sitemap(body, URL, headers).pages == ["https://site.example/café"]
