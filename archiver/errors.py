@@ -18,6 +18,11 @@ Every message is one line that names what failed and why, so the CLI can print i
 from __future__ import annotations
 
 
+def one_line(value: object) -> str:
+    """``value`` as text on one line (a parser's message may quote the lines it stopped in)."""
+    return " ".join(str(value).split())
+
+
 class ArchiverError(Exception):
     """Base class: catch this to handle every expected failure."""
 

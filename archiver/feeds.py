@@ -17,11 +17,12 @@ import json
 import re
 import xml.sax
 from collections.abc import Iterator, Mapping
+from typing import Any
 from urllib.parse import urljoin
 
-from .errors import SourceFormatError
+from .errors import SourceFormatError, one_line
 from .urls import resolve_link
-from .xml_repair import honest_declaration
+from .xml_repair import honest_declaration, valid_references
 
 # The response headers feedparser uses: the charset, the language and the base address.
 FEED_HEADERS = ("content-type", "content-language", "content-location")
@@ -79,14 +80,7 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
 
 def _parse_xml_feed(body: bytes, url: str, headers: Mapping[str, str]) -> tuple[int, list[str]]:
     """(how many items, their article URLs) of an RSS, RDF, Atom or CDF feed."""
-    import feedparser
-
-    parsed = feedparser.parse(
-        io.BytesIO(honest_declaration(body)),
-        response_headers=feed_headers(url, headers),
-        resolve_relative_uris=False,
-        sanitize_html=False,
-    )
+    parsed = _feedparser(honest_declaration(body), url, headers)
     broken = isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)  # not well-formed
     if not parsed.entries and (broken or not parsed.get("version")):
         raise SourceFormatError(f"{url}: {_not_a_feed(body, parsed.get('bozo_exception'))}")
@@ -95,8 +89,42 @@ def _parse_xml_feed(body: bytes, url: str, headers: Mapping[str, str]) -> tuple[
     urls = unique(link for entry in parsed.entries if (link := entry_url(entry, base, rdf)))
     if broken and not urls:
         reason = parsed.get("bozo_exception")
-        raise SourceFormatError(f"{url}: not a well-formed feed ({reason}), no link read")
+        raise SourceFormatError(f"{url}: not a well-formed feed ({one_line(reason)}), no link read")
     return len(parsed.entries), urls
+
+
+def _feedparser(body: bytes, url: str, headers: Mapping[str, str]) -> Any:
+    """feedparser's reading of ``body``. Its lenient parser raises ``ValueError`` on a
+    character reference past U+10FFFF (``&#x110000;``): such references are made U+FFFD
+    and the feed read again. Any other failure of the parser is the feed's error."""
+    import feedparser
+
+    def parse(data: bytes) -> Any:
+        return feedparser.parse(
+            io.BytesIO(data),
+            response_headers=feed_headers(url, headers),
+            resolve_relative_uris=False,
+            sanitize_html=False,
+        )
+
+    try:
+        return parse(body)
+    except ValueError:
+        body = valid_references(body)
+    except Exception as exc:  # a parser's bug on hostile bytes must not end the poll
+        raise _parser_failed(url, exc) from None
+    try:
+        return parse(body)
+    except Exception as exc:
+        raise _parser_failed(url, exc) from None
+
+
+def _parser_failed(url: str, exc: Exception) -> SourceFormatError:
+    """feedparser's own failure (its lenient parser raises ``TypeError`` on an empty
+    ``<width></width>`` in some broken feeds) as the feed's one-line error."""
+    return SourceFormatError(
+        f"{url}: not a feed (feedparser failed: {type(exc).__name__}: {one_line(exc)})"
+    )
 
 
 def _not_a_feed(body: bytes, reason: object) -> str:
@@ -104,7 +132,7 @@ def _not_a_feed(body: bytes, reason: object) -> str:
     sitemap (a sitemap configured as ``type = "feed"``)."""
     if SITEMAP_ROOT_RE.match(body[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")):
         return 'a sitemap, not a feed (a source of type = "sitemap" reads it)'
-    return "not a feed" + (f" ({reason})" if reason else "")
+    return "not a feed" + (f" ({one_line(reason)})" if reason else "")
 
 
 def entry_url(entry: Mapping, base: str, rdf: bool = False) -> str | None:
@@ -164,7 +192,7 @@ def parse_json_feed(body: bytes, url: str) -> tuple[int, list[str]]:
     try:
         document = json.loads(body)
     except (ValueError, RecursionError) as exc:
-        raise SourceFormatError(f"{url}: not a JSON feed ({exc})") from None
+        raise SourceFormatError(f"{url}: not a JSON feed ({one_line(exc)})") from None
     if not isinstance(document, dict) or JSON_FEED_VERSION not in _text(document.get("version")):
         raise SourceFormatError(f"{url}: not a JSON feed (no {JSON_FEED_VERSION}… version)")
     items = document.get("items")

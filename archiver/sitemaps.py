@@ -27,7 +27,7 @@ from typing import Any
 
 from lxml import etree
 
-from .errors import SourceFormatError
+from .errors import SourceFormatError, one_line
 from .feeds import is_json_feed, parse_feed, unique
 from .listings import ChildRef
 from .urls import resolve_link
@@ -132,8 +132,8 @@ def _finish(read: _XmlRead, url: str) -> SitemapDoc:
     if exc is not None:
         entries = len(doc.pages) + len(doc.children)
         if read.root is None or not entries:
-            raise SourceFormatError(f"{url}: not a sitemap (invalid XML: {exc})")
-        doc.error = f"{url}: XML broken off after {entries} entries ({exc})"
+            raise SourceFormatError(f"{url}: not a sitemap (invalid XML: {one_line(exc)})")
+        doc.error = f"{url}: XML broken off after {entries} entries ({one_line(exc)})"
     if read.junk and not doc.pages and not doc.children:
         raise SourceFormatError(f"{url}: no entry has a URL in <loc> (first: {read.junk[0]!r})")
     doc.pages = unique(doc.pages)
@@ -160,7 +160,7 @@ def _xml_entries(body: bytes) -> Iterator[tuple[str, str | None, str | None]]:
     inside them are read by libxml2 alone, and each entry is dropped once read.
     """
     _, first = next(_events(body, ("start",)))
-    root = etree.QName(first)
+    root = _root_name(first.tag)
     yield "root", root.localname.lower(), None
     if root.localname.lower() not in SITEMAP_ROOTS:
         return
@@ -265,6 +265,15 @@ def _line_start(body: bytes, line: int) -> int:
 def loc_link(loc: str | None, base: str) -> str | None:
     """The page or child a ``<loc>`` names, resolved against the sitemap's address."""
     return resolve_link(loc, base) if loc and LOC_FORM_RE.match(loc) else None
+
+
+def _root_name(tag: str) -> etree.QName:
+    """The root's name; an undeclared prefix (``rdf:RDF`` with its ``xmlns:rdf`` mangled)
+    is the part after the colon, in no namespace."""
+    try:
+        return etree.QName(tag)
+    except ValueError:
+        return etree.QName(tag.rpartition("}")[2].rpartition(":")[2] or "_")
 
 
 def _local_name(element: etree._Element) -> str:

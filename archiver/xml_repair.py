@@ -25,6 +25,11 @@ REFERENCE_RE = re.compile(
     rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->|&(?:(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)?",
     re.DOTALL,
 )
+CONTROL_BYTES_RE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not characters in XML 1.0
+PREFIXED_TAG_RE = re.compile(rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
+PREFIXED_ATTRIBUTE_RE = re.compile(rb"\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=\s*[\"']")
+DECLARED_PREFIX_RE = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
+ROOT_TAG_RE = re.compile(rb"<[A-Za-z_][\w.:-]*")  # the first tag that is no PI, comment or DTD
 XML_DECL_RE = re.compile(rb"^<\?xml[^>]*\?>")
 DECLARED_ENCODING_RE = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)""")
 UTF8_SEQUENCE_RE = re.compile(
@@ -49,10 +54,33 @@ def honest_declaration(body: bytes) -> bytes:
 
 
 def repaired_xml(body: bytes, headers: Mapping[str, str]) -> bytes | None:
-    """``body`` with its encoding and its stray ``&`` repaired, or None when there was
-    nothing to repair (the strict parse's error stands)."""
+    """``body`` with its encoding, its stray ``&``, its references to characters XML does
+    not allow and its control bytes repaired, or None when there was nothing to repair
+    (the strict parse's error stands)."""
     fixed = REFERENCE_RE.sub(_reference, as_utf8(body, headers))
+    fixed = CONTROL_BYTES_RE.sub(b"", fixed)  # never inside a UTF-8 multi-byte character
+    fixed = declared_prefixes(fixed)
     return None if fixed == body else fixed
+
+
+def declared_prefixes(body: bytes) -> bytes:
+    """``body`` with each namespace prefix it uses but never declares (``<image:image>``
+    without ``xmlns:image``, ``xsi:schemaLocation`` without ``xmlns:xsi``) declared on the
+    root element, under a name of its own: libxml2 reports it as an error only once the
+    document is read, so nothing was lost, but the sitemap would read as broken off."""
+    used = set(PREFIXED_TAG_RE.findall(body)) | set(PREFIXED_ATTRIBUTE_RE.findall(body))
+    missing = sorted(used - set(DECLARED_PREFIX_RE.findall(body)) - {b"xml", b"xmlns"})
+    root = ROOT_TAG_RE.search(body)
+    if not missing or root is None:
+        return body
+    declarations = b"".join(b' xmlns:%s="urn:x-undeclared:%s"' % (p, p) for p in missing)
+    return body[: root.end()] + declarations + body[root.end() :]
+
+
+def valid_references(body: bytes) -> bytes:
+    """``body`` with each character reference XML does not allow (``&#0;``, ``&#x110000;``)
+    made U+FFFD; feedparser's lenient parser fails on one past U+10FFFF."""
+    return REFERENCE_RE.sub(_numeric_reference, body)
 
 
 def _reference(match: re.Match[bytes]) -> bytes:
@@ -60,12 +88,24 @@ def _reference(match: re.Match[bytes]) -> bytes:
     character references, anything else (a bare ``&``) escaped."""
     text = match.group(0)
     name = match.group(1)
-    if not text.startswith(b"&") or (name and (name[:1] == b"#" or name in XML_ENTITIES)):
+    if name and name[:1] == b"#":
+        return _numeric_reference(match)
+    if not text.startswith(b"&") or (name and name in XML_ENTITIES):
         return text  # CDATA, a comment, or a reference XML knows
     characters = html5.get(name.decode("ascii") + ";") if name else None
     if characters:
         return "".join(f"&#{ord(c)};" for c in characters).encode("ascii")
     return b"&amp;" + text[1:]
+
+
+def _numeric_reference(match: re.Match[bytes]) -> bytes:
+    """A character reference as written when XML allows the character, else U+FFFD."""
+    name = match.group(1)
+    if not name or name[:1] != b"#":
+        return match.group(0)
+    code = int(name[2:], 16) if name[1:2] == b"x" else int(name[1:])
+    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+    return match.group(0) if allowed or 0x10000 <= code <= 0x10FFFF else b"&#xFFFD;"
 
 
 def as_utf8(body: bytes, headers: Mapping[str, str]) -> bytes:

@@ -357,3 +357,24 @@ def test_a_utf16_declaration_over_single_byte_text_is_read_as_utf8(encoding):
 def test_a_feed_really_in_utf16_is_read():
     body = ('<?xml version="1.0" encoding="utf-16"?>' + rss("/é")[21:].decode()).encode("utf-16")
     assert parse_feed(body, FEED_URL) == ["https://news.example/é"]
+
+
+def test_a_reference_past_the_last_unicode_character_costs_nothing():
+    """feedparser's lenient parser raises ``ValueError`` on ``&#x110000;`` (``chr()``)."""
+    body = rss("/1", "/2").replace(b"<title>t</title>", b"<title>&#x110000; &bad</title>", 1)
+    assert parse_feed(body, FEED_URL) == ["https://news.example/1", "https://news.example/2"]
+
+
+def test_a_failure_inside_feedparser_is_the_feeds_one_line_error(monkeypatch):
+    import feedparser
+
+    def broken(*args, **kwargs):
+        raise TypeError("int() argument must be a string,\nnot 'NoneType'")
+
+    monkeypatch.setattr(feedparser, "parse", broken)
+    with pytest.raises(SourceFormatError) as raised:
+        parse_feed(rss("/1"), FEED_URL)
+    assert str(raised.value) == (
+        f"{FEED_URL}: not a feed (feedparser failed: TypeError: int() argument must be a"
+        " string, not 'NoneType')"
+    )

@@ -441,3 +441,49 @@ def test_an_http_charset_that_is_no_charset_falls_back_to_windows_1252(charset):
     body = b"<urlset><url><loc>https://site.example/caf\xe9</loc></url></urlset>"
     headers = {"Content-Type": f"text/xml; charset={charset}"}
     assert parse_sitemap(body, URL, headers).pages == ["https://site.example/café"]
+
+
+def test_undeclared_extension_prefixes_are_not_a_break():
+    """``<image:image>`` without ``xmlns:image`` (and ``xsi:`` without ``xmlns:xsi``): libxml2
+    reads on and reports it at the end; every entry counts, none is an image, no error."""
+    body = (
+        b'<?xml version="1.0"?><!-- generated --><urlset xmlns="'
+        + NAMESPACES[0].encode()
+        + b'" xsi:schemaLocation="a b"><url><loc>https://site.example/1</loc><image:image>'
+        b"<image:loc>https://site.example/i.jpg</image:loc></image:image></url>"
+        b"<url><loc>https://site.example/2</loc></url></urlset>"
+    )
+    doc = parse_sitemap(body, URL)
+    assert doc.pages == ["https://site.example/1", "https://site.example/2"]
+    assert doc.error is None
+
+
+def test_control_bytes_and_references_to_characters_xml_forbids_are_repaired():
+    body = urlset(
+        "<url><loc>https://site.example/1</loc></url>"
+        "<url><loc>https://site.example/2</loc><news:news><news:title>a\x00b\x1bc &#x110000;"
+        " &#0; &#55296; &#x1F600;</news:title></news:news></url>"
+        "<url><loc>https://site.example/3</loc></url>",
+        extra_ns=NEWS_NS,
+    )
+    doc = parse_sitemap(body, URL)
+    assert doc.pages == [f"https://site.example/{n}" for n in (1, 2, 3)] and doc.error is None
+
+
+def test_an_xml_error_is_reported_on_one_line():
+    """libxml2 quotes the text it stopped in, newlines and all; ``last_error`` is one line."""
+    with pytest.raises(SourceFormatError) as raised:
+        parse_sitemap(b"<urlset><url><loc><![CDATA[\nhttps://site.example/1\n", URL)
+    assert "\n" not in str(raised.value) and "CData section not finished" in str(raised.value)
+    doc = parse_sitemap(urlset("<url><loc>https://site.example/1</loc></url><url>\x00\n"), URL)
+    assert doc.pages == ["https://site.example/1"] and "\n" not in doc.error
+
+
+def test_a_root_with_an_undeclared_prefix_is_read_by_its_local_name():
+    """``rdf:RDF`` whose ``xmlns:rdf`` is missing (mistyped): an RSS 1.0 feed all the same."""
+    body = (
+        b'<rdf:RDF xmlns:rdx="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        b' xmlns="http://purl.org/rss/1.0/"><item><link>https://site.example/1</link></item>'
+        b"</rdf:RDF>"
+    )
+    assert parse_sitemap(body, URL).pages == ["https://site.example/1"]
