@@ -222,7 +222,7 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
 
     from .scan import run_scan
     from .scan_pool import file_workers
-    from .scan_targets import iter_targets, once_per_file
+    from .scan_targets import iter_targets, once_per_run
     from .terminal import ScanReporter
 
     if not targets and not urls_file:
@@ -233,13 +233,13 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
             config, db = load(config_path, db_path)
             links = config.include_links if include_links is None else include_links
             seen: set[str] = set()  # each file is scanned once, where it first comes
-            listed = list(once_per_file(iter_targets(targets), seen))
+            listed = list(once_per_run(iter_targets(targets), seen))
             # The URL list is read as the scan goes (any length, bounded memory), and a WARC
             # file holds any number of pages: the size is then unknown.
             has_warc = any(target.kind == "warc" for target in listed)
             size = None if urls_file or has_warc else len(listed)
             reporter = ScanReporter(size, as_json=as_json)
-            stream = chain(listed, once_per_file(iter_targets((), urls_file), seen))
+            stream = chain(listed, once_per_run(iter_targets((), urls_file), seen))
             totals = run_scan(
                 db, stream, config, include_links=links, on_outcome=reporter.report, workers=workers
             )

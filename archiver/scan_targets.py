@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from .page_read import SNIFF_BYTES
-from .urls import url_problem
+from .urls import article_url, url_problem
 from .warc_input import is_warc_path
 
 FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"})
@@ -43,18 +43,27 @@ def iter_targets(arguments: Iterable[str], urls_file: str | None = None) -> Iter
         yield from _url_list(urls_file)
 
 
-def once_per_file(targets: Iterable[Target], seen: set[str]) -> Iterator[Target]:
-    """The targets without a file or WARC file met before (in ``seen``, by resolved path:
-    one named inside a directory given and on its own, or by two paths or a symlink, is
-    scanned once per run, where it first comes). ``seen`` is shared by the arguments and
-    the URL list."""
+def once_per_run(targets: Iterable[Target], seen: set[str]) -> Iterator[Target]:
+    """The targets without a file, WARC file or article met before (in ``seen``): a file by
+    its resolved path (one named inside a directory given and on its own, or by two paths
+    or a symlink), a URL by the article it names (``urls.article_url``: tracking parameters
+    and fragment aside, the identity its scan is saved under), each scanned once per run,
+    where it first comes. ``seen`` is shared by the arguments and the URL list."""
     for target in targets:
-        if target.kind in ("file", "warc"):
-            resolved = target.real_path or os.path.realpath(target.value)
-            if resolved in seen:
+        key = _identity(target)
+        if key is not None:
+            if key in seen:
                 continue
-            seen.add(resolved)
+            seen.add(key)
         yield target
+
+
+def _identity(target: Target) -> str | None:
+    if target.kind in ("file", "warc"):
+        return "file " + (target.real_path or os.path.realpath(target.value))
+    if target.kind == "url":
+        return "url " + article_url(target.value)
+    return None
 
 
 def _url_list(path: str) -> Iterator[Target]:

@@ -298,6 +298,31 @@ def test_scan_urls_from_local_server(run_cli, httpserver, db_path, tmp_path):
     assert {e["http_status"] for e in errors} >= {404, 500}
 
 
+def test_an_article_named_twice_in_one_run_is_fetched_and_scanned_once(
+    run_cli, httpserver, db_path, tmp_path
+):
+    """The same article by its URL, with a tracking parameter or a fragment, and again in
+    the URL list: one fetch and one scan, where it first comes (its identity is the one it
+    is saved under); another path is another article."""
+    httpserver.expect_request("/news/ok").respond_with_data(
+        embed_page(), content_type="text/html; charset=utf-8"
+    )
+    httpserver.expect_request("/news/other").respond_with_data(
+        embed_page(post_id="1763000000000000002"), content_type="text/html; charset=utf-8"
+    )
+    url = httpserver.url_for("/news/ok")
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"{url}\n{httpserver.url_for('/news/other')}\n", encoding="utf-8")
+    named = (url, url + "?utm_source=feed", url + "#comments")
+    result = run_cli("scan", *named, "--urls-file", str(urls), "--json")
+    assert result.exit_code == 0, result.output
+    targets = [json.loads(line)["target"] for line in result.stdout.splitlines()]
+    assert targets == [url, httpserver.url_for("/news/other")]
+    fetched = [request.path for request, _ in httpserver.log]
+    assert fetched.count("/news/ok") == 1
+    assert rows(db_path, "select count(*) as n from scans")[0]["n"] == 2
+
+
 def test_gzip_and_redirect_and_charset_from_header(run_cli, httpserver):
     page = embed_page(text="Caf\u00e9 cr\u00e8me \u2013 na\u00efve").replace(
         '<meta charset="utf-8">', ""
