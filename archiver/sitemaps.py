@@ -276,11 +276,6 @@ def _root_name(tag: str) -> etree.QName:
         return etree.QName(tag.rpartition("}")[2].rpartition(":")[2] or "_")
 
 
-def _local_name(element: etree._Element) -> str:
-    tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
 def _child_text(element: etree._Element, namespace: str | None, name: str) -> str | None:
     child = element.find(f"{{{namespace}}}{name}" if namespace else name)
     text = child.text if child is not None else None
