@@ -58,6 +58,11 @@ def test_a_timestamp_linked_to_its_post_gives_the_post() -> None:
         "Minutes\n\nThe meeting closed.\n3:04 PM · Mar 3, 2024\n",  # no header above
         "Jane Roe\n@janeroe\n" + "line\n" * 20 + "3:04 PM · Mar 3, 2024\n",  # header too far
         "Jane Roe\n@janeroe\nText\n3:04 PM · March 33, 2024\n",  # not a date
+        # an article's byline and time: a name, a handle and a time show no post
+        "Storm hits\nJane Roe\n@janeroe\n3:04 PM · Mar 3, 2024\nThe storm hit.\n",
+        "Storm hits\nBy Jane Roe @janeroe\nThe storm hit the coast.\n3:04 PM · Mar 3, 2024\n",
+        "Talks\nSpeaker: Jane Roe @janeroe\nThe future of news\n3:00 PM · Mar 3, 2024\n",
+        "Storm\nFollow our reporter on X @janeroe\nMore soon.\n3:04 PM · Mar 3, 2024\n",
     ],
 )
 def test_what_is_not_a_card(text: str) -> None:

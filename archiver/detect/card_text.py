@@ -36,6 +36,12 @@ MONTHS = {
 }
 WINDOW = 16  # lines from a card's header to its timestamp, at most
 MAX_NAME_CHARACTERS = 50
+# A name before ``@handle`` on its line that is an article's words, not a display name: a
+# byline (``By Jane Roe @janeroe``), a label (``Speaker: Jane Roe @janeroe``), an invitation
+# to follow (``Follow our reporter on X @janeroe``).
+PROSE_NAME = re.compile(
+    r"(?:by|follow)\b.*|.*:.*|.*\bon (?:x|twitter)(?: \(formerly twitter\))?", re.IGNORECASE
+)
 
 
 class Card(NamedTuple):
@@ -81,8 +87,10 @@ def _handle_of(line: str) -> tuple[str | None, str] | None:
     match = HANDLE_LINE.fullmatch(line.strip())
     if match is None:
         return None
-    name = match["name"]
-    return (name.strip() if name else None), match["handle"]
+    name = match["name"].strip() if match["name"] else None
+    if name and PROSE_NAME.fullmatch(name):
+        return None
+    return name, match["handle"]
 
 
 def _name_above(lines: list[str], header: int, top: int) -> str | None:

@@ -510,13 +510,15 @@ def _card_hit(doc: _Text, index: int, taken: int, hits: list[TextHit]) -> TextHi
     card = find_card(doc.lines, index, taken)
     if card is None:
         return None
+    body, media = split_media(clean_text(card.text))
+    status = doc.linked.get(index)
+    if not body and not media and status is None:
+        return None  # a name, a handle and a time: a byline's or a listing's, no post shown
     first = card.first_line
     title = hits[-1] if hits else None
     if title is not None and _titles_card(doc, title, card):
         hits.pop()
         first = title.first_line
-    body, media = split_media(clean_text(card.text))
-    status = doc.linked.get(index)
     return TextHit(
         first,
         index,
