@@ -72,5 +72,8 @@ def test_what_is_not_a_card(text: str) -> None:
 def test_the_prefilter_takes_a_card_and_passes_prose_over() -> None:
     assert has_markers(CARD.encode())
     assert has_markers("Name @handle\nText\n9:15 AM ∙ Mar 3, 2024\n".encode())
+    for space in ("\u202f", "\u00a0"):  # Intl.DateTimeFormat's space before AM/PM
+        card = f"Name\n@handle\nText\n9:15{space}AM · Mar 3, 2024\n"
+        assert has_markers(card.encode()) and len(embeds(card)) == 1
     assert not has_markers("Doors open 7 PM · Free entry\n".encode())
     assert not has_markers("At 3:04 PM · see the schedule\n".encode())

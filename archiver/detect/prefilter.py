@@ -195,7 +195,9 @@ TITLE_AHEAD = re.compile(
 )
 TITLE_WINDOW = 65536
 # Around a card marker: the time's digits before it, the date after it.
-CARD_BEFORE = re.compile(rb"\d:\d\d ?[AaPp]\Z")
+# The space before AM/PM may be a no-break one, as Intl.DateTimeFormat writes it (U+202F,
+# U+00A0, in UTF-8): the card's detector takes any space there.
+CARD_BEFORE = re.compile(rb"\d:\d\d(?: |\xc2\xa0|\xe2\x80\xaf)?[AaPp]\Z")
 CARD_AHEAD = re.compile(rb"[A-Za-z]{3,4}\.? \d{1,2}, (?:19|20)\d\d")
 _CARD_MARKER_SET = frozenset(CARD_MARKERS)
 
@@ -307,7 +309,7 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
     if marker in _CARD_MARKER_SET:
         after = start + len(marker)
         return bool(
-            CARD_BEFORE.search(data, max(0, start - 6), start) and CARD_AHEAD.match(data, after)
+            CARD_BEFORE.search(data, max(0, start - 8), start) and CARD_AHEAD.match(data, after)
         )
     if marker in _TITLE_MARKER_SET:
         after = start + len(marker)
