@@ -414,17 +414,8 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 120) -> httpx
 
 
 def test_archive_serve_while_another_process_writes(sample, tmp_path):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "serve", "--db", str(sample), "--port", str(port)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    process, base = start_serve(sample, tmp_path)  # answering /-/versions.json
     try:
-        assert wait_for(f"{base}/-/versions.json", process).status_code == 200
         gone = httpx.get(f"{base}/archive/gone.json?_shape=array").json()
         assert [r["post_id"] for r in gone] == [FERRY, PIER]
         assert "archiver-card" in httpx.get(f"{base}/archive/posts/{HOSTILE}").text
