@@ -20,8 +20,8 @@ CARD_TIME = re.compile(
     r"(?P<time>\d{1,2}:\d\d\s?[AaPp]\.?[Mm]\.?)\s?[·∙•]\s?"
     r"(?P<date>(?P<month>[A-Za-z]{3,4})\.? (?P<day>\d{1,2}), (?P<year>(?:19|20)\d\d))"
 )
-# What a line holding a card's timestamp holds (the pre-filter's marker, and the text
-# detector's test of which lines to try).
+# What a line holding a card's timestamp holds: the pre-filter's markers (as UTF-8), and the
+# text detector's test of which lines to try.
 TIME_HINTS = ("M · ", "M ∙ ")
 HANDLE_LINE = re.compile(r"(?:(?P<name>[^@\n]{1,50}?)\s+)?@(?P<handle>[A-Za-z0-9_]{1,15})")
 HEADER_EXTRAS = frozenset({"·", "∙", "•", "Follow", "Following", "Subscribe"})

@@ -44,6 +44,8 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
+from .card_text import TIME_HINTS
+
 
 def base64_markers(text: bytes) -> tuple[bytes, ...]:
     """What ``text`` looks like inside base64 at each of the three alignments: the
@@ -139,7 +141,7 @@ MARKERS = (
     ESCAPED_BRACKET_MARKER,  # last: placed with the others, it slowed the search by 20%
 )
 # A post card's timestamp line, flattened (``card_text``): ``3:04 PM · Oct 7, 2025``.
-CARD_MARKERS = ("M · ".encode(), "M ∙ ".encode())
+CARD_MARKERS = tuple(hint.encode() for hint in TIME_HINTS)
 # Written by the flattened text forms (signature line, title line, card timestamp).
 TEXT_MARKERS = (
     b"(@",
