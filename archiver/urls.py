@@ -218,17 +218,27 @@ TRACKING_PARAMS = frozenset(
         "cmpid",
         "ncid",
         "ocid",
+        "wprss",  # The Washington Post's feeds: ?wprss=rss_wellness
+        "xtor",  # AT Internet's campaign marker (?xtor=RSS-3), as its at_* successors
+        "rss",  # ?rss=1 on HighWire journals' feed links (Science)
     }
 )
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "mtm_", "matomo_", "hsa_", "wt.", "at_")
+# Generic names select content on some sites (?source=home, ?ref=1) and are kept, except
+# with a value naming the feed a reader came from: ?ref=rss, ?from=feed, Medium's
+# ?source=rss----d12c403d4976--food, the WSJ's ?mod=rss_Technology.
+FEED_TAG_NAMES = frozenset({"ref", "source", "src", "from", "mod", "cmp", "via", "feed"})
+FEED_TAG_VALUE_RE = re.compile(r"(?:rss|feed|atom)(?![a-z])", re.IGNORECASE)
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 WEB_URL_RE = re.compile(r"https?://", re.IGNORECASE)
 _HOST_PORT_RE = re.compile(r"(?P<host>\[[^\]]*\]|[^:]*)(?::(?P<port>[0-9]*))?")
 
 
-def is_tracking_param(name: str) -> bool:
+def is_tracking_param(name: str, value: str = "") -> bool:
     """True for a query parameter that tags a visit rather than naming content."""
     name = unquote_plus(name).strip().lower()
+    if name in FEED_TAG_NAMES:
+        return FEED_TAG_VALUE_RE.match(unquote_plus(value).strip()) is not None
     return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
@@ -250,7 +260,7 @@ def _identity(parts: SplitResult) -> str:
     query = parts.query and "&".join(
         item
         for item in parts.query.split("&")
-        if item and not is_tracking_param(item.partition("=")[0])
+        if item and not is_tracking_param(*item.split("=", 1))
     )
     fragment = parts.fragment if parts.fragment.startswith("!") else ""
     path = parts.path or ("/" if netloc else "")

@@ -24,6 +24,12 @@ from archiver.urls import article_url, is_tracking_param, resolve_link
         ("https://news.example/a?at_medium=RSS&at_campaign=KARANGA", "https://news.example/a"),
         ("https://news.example/a?wt_mc=rss.beitrag", "https://news.example/a"),
         ("https://news.example/a#comments", "https://news.example/a"),
+        ("https://news.example/a?ref=rss", "https://news.example/a"),
+        ("https://news.example/a?id=5&from=RSS&ref=feed", "https://news.example/a?id=5"),
+        ("https://medium.com/p/x?source=rss----d12c403d4976--food", "https://medium.com/p/x"),
+        ("https://news.example/a?mod=rss_Technology&cmpid=rss", "https://news.example/a"),
+        ("https://news.example/a?wprss=rss_wellness", "https://news.example/a"),
+        ("https://news.example/a?xtor=RSS-3&rss=1", "https://news.example/a"),
         ("https://news.example/a?x=1#top", "https://news.example/a?x=1"),
         ("HTTPS://News.Example/Path/Case?Q=Keep", "https://news.example/Path/Case?Q=Keep"),
         ("https://news.example:443/a", "https://news.example/a"),
@@ -43,7 +49,7 @@ def test_article_identity(url, identity):
 
 def test_parameters_that_name_content_are_kept():
     """Generic names (``source``, ``ref``, ``id``) may select content: never removed."""
-    url = "https://news.example/a?source=home&ref=1&id=7&campaign_id=3"
+    url = "https://news.example/a?source=home&ref=1&id=7&campaign_id=3&from=rssreader&src="
     assert article_url(url) == url
     assert not is_tracking_param("utmost") and is_tracking_param("utm_term")
 
