@@ -18,7 +18,7 @@ import re
 import xml.sax
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from .errors import SourceFormatError, one_line
 from .urls import resolve_link
@@ -31,6 +31,9 @@ JSON_FEED_VERSION = "jsonfeed.org/version/"  # http: in drafts, https: since 1.0
 HTML_TYPES = frozenset({"", "text/html", "application/xhtml+xml"})
 IANA_RELATIONS = "http://www.iana.org/assignments/relation/"
 RDF_VERSIONS = frozenset({"rss090", "rss10"})
+# Ad servers of the feed proxies: Pheedo inserted "Featured Advertiser" items linking
+# ads.pheedo.com/click.phdo?s=…, FeedBurner's ads went through feedads.g.doubleclick.net.
+AD_CLICK_HOSTS = frozenset({"ads.pheedo.com", "feedads.g.doubleclick.net"})
 SITEMAP_ROOT_RE = re.compile(
     rb"(?:<\?xml[^>]*>|<!--.*?-->|\s)*<(?:[\w.-]+:)?(?:urlset|sitemapindex)\b", re.S
 )
@@ -137,10 +140,11 @@ def _not_a_feed(body: bytes, reason: object) -> str:
 
 def entry_url(entry: Mapping, base: str, rdf: bool = False) -> str | None:
     """The article an entry names, as an article identity: the first of its candidate
-    links (``entry_links``) that is an http(s) URL."""
+    links (``entry_links``) that is an http(s) URL. An advertiser's item, linking a feed
+    proxy's ad server, names none."""
     for link in entry_links(entry, rdf):
         if resolved := resolve_link(link, base):
-            return resolved
+            return None if urlsplit(resolved).hostname in AD_CLICK_HOSTS else resolved
     return None
 
 

@@ -188,6 +188,21 @@ def test_the_publishers_link_behind_a_click_tracking_proxy():
     ]
 
 
+def test_advertiser_items_of_a_feed_proxy_are_not_articles():
+    """Pheedo's "Featured Advertiser" items and FeedBurner's ad links are not queued; the
+    feed's own ``?wprss=`` tag is not part of the articles' identity."""
+    body = rss(
+        "https://news.example/a.html?wprss=rss_wellness",
+        "http://ads.pheedo.com/click.phdo?s=cc0c5fb0&amp;p=4",
+        "http://feedads.g.doubleclick.net/~a/x/0/da",
+        "https://news.example/b.html?ref=rss",
+    )
+    assert parse_feed(body, FEED_URL) == [
+        "https://news.example/a.html",
+        "https://news.example/b.html",
+    ]
+
+
 ATOM = '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>{}</feed>'
 
 

@@ -76,6 +76,10 @@ FEED_EXPECTED = {
 }
 
 
+# Pheedo's "Featured Advertiser" items (nodefp__wapowellness.xml) are ads, not articles.
+PHEEDO_ADS = "http://ads.pheedo.com/"
+
+
 def original_link(entry) -> str | None:
     """The publisher's address behind a click-tracking proxy (``feedburner:origLink``,
     ``pheedo:origLink``), else the entry's link."""
@@ -92,7 +96,8 @@ def feed_links(body: bytes, url: str, headers: dict[str, str]) -> list[str]:
         told["content-type"] = headers.get("Content-Type", "")
     told["content-location"] = urljoin(url, told.get("content-location", ""))
     parsed = feedparser.parse(io.BytesIO(body), response_headers=told)
-    return web_links(original_link(entry) for entry in parsed.entries)
+    links = (original_link(entry) for entry in parsed.entries)
+    return web_links(link for link in links if not (link or "").startswith(PHEEDO_ADS))
 
 
 def sitemap_links(body: bytes, url: str, headers: dict[str, str]) -> list[str]:
