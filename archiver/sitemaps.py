@@ -31,7 +31,13 @@ from .errors import SourceFormatError, one_line
 from .feeds import is_json_feed, parse_feed, unique
 from .listings import ChildRef
 from .urls import resolve_link
-from .xml_repair import XML_DECL_RE, honest_declaration, repaired_xml
+from .xml_repair import (
+    XML_DECL_RE,
+    declared_prefixes,
+    honest_declaration,
+    repaired_xml,
+    undeclared_prefix_used,
+)
 
 SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
 FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel"})
@@ -95,7 +101,10 @@ class _XmlRead:
 
 def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> SitemapDoc:
     """A strict parse; where it stops on a stray ``&``, an HTML entity or the wrong
-    charset, a strict parse of the repaired copy (``xml_repair``) from its start."""
+    charset, a strict parse of the repaired copy (``xml_repair``) from its start. Prefixes
+    used but never declared are declared first: libxml2 fails on them only at the end."""
+    if undeclared_prefix_used(body):
+        body = declared_prefixes(body)
     read = _read_xml(body, url, headers)
     if read.failure is not None and (repaired := repaired_xml(body, headers)) is not None:
         read = _read_xml(repaired, url, headers)

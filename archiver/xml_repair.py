@@ -10,7 +10,10 @@ wild break XML, undone without changing what a well-formed document says.
   pages; one that is UTF-8 but for stray bytes is read as UTF-8 with those bytes replaced.
 
 Only used after a strict parse failed (``sitemaps``), so a valid document is read exactly
-as written, and a repaired one never hides a truncation: it is parsed strictly again.
+as written, and a repaired one never hides a truncation: it is parsed strictly again. The
+one exception is a prefix used but never declared: it is declared before the strict parse
+(``undeclared_prefix_used``), since libxml2 reports it only once it has read the whole
+document, and each poll of such a sitemap parsed it twice.
 """
 
 from __future__ import annotations
@@ -75,6 +78,20 @@ def declared_prefixes(body: bytes) -> bytes:
         return body
     declarations = b"".join(b' xmlns:%s="urn:x-undeclared:%s"' % (p, p) for p in missing)
     return body[: root.end()] + declarations + body[root.end() :]
+
+
+def undeclared_prefix_used(body: bytes) -> bool:
+    """Whether ``body`` has an element under a prefix it never declares, or its root an
+    attribute (``xsi:schemaLocation``): one regular-expression pass, a few percent of a
+    parse, where a strict parse of such a sitemap reads it all before it fails at the end.
+    (A prefixed attribute deeper in is left to the repair after the strict parse.)"""
+    known = set(DECLARED_PREFIX_RE.findall(body)) | {b"xml", b"xmlns"}
+    others = rb"(?!(?:" + b"|".join(re.escape(prefix) for prefix in known) + rb"):)"
+    if re.search(rb"</?" + others + rb"[A-Za-z_][\w.-]*:[A-Za-z_]", body):
+        return True
+    root = ROOT_TAG_RE.search(body)
+    tag = body[root.start() : body.find(b">", root.end())] if root else b""
+    return any(prefix not in known for prefix in PREFIXED_ATTRIBUTE_RE.findall(tag))
 
 
 def valid_references(body: bytes) -> bytes:

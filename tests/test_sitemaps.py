@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from archiver import sitemaps
 from archiver.errors import SourceFormatError
 from archiver.listings import ChildRef
 from archiver.sitemaps import parse_sitemap, parse_url_list
+from archiver.xml_repair import undeclared_prefix_used
 
 URL = "https://site.example/sitemap.xml"
 NAMESPACES = [
@@ -456,6 +458,34 @@ def test_undeclared_extension_prefixes_are_not_a_break():
     doc = parse_sitemap(body, URL)
     assert doc.pages == ["https://site.example/1", "https://site.example/2"]
     assert doc.error is None
+
+
+def test_a_sitemap_with_undeclared_prefixes_is_parsed_once(monkeypatch):
+    """libxml2 fails on an undeclared prefix only at the end of the document: the prefixes
+    are declared before the strict parse, not after a whole failed one."""
+    reads = []
+    read_xml = sitemaps._read_xml
+    monkeypatch.setattr(sitemaps, "_read_xml", lambda *a: reads.append(1) or read_xml(*a))
+    entry = "<url><loc>https://site.example/{}</loc><image:image><image:loc>i</image:loc>"
+    body = urlset("".join(entry.format(n) + "</image:image></url>" for n in range(3)))
+    assert parse_sitemap(body, URL).pages == [f"https://site.example/{n}" for n in range(3)]
+    root = b'<urlset xsi:schemaLocation="a b"><url><loc>https://site.example/1</loc></url>'
+    assert parse_sitemap(root + b"</urlset>", URL).pages == ["https://site.example/1"]
+    assert len(reads) == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "used"),
+    [
+        (b'<urlset xmlns:image="i"><url><image:image/></url></urlset>', False),
+        (b"<urlset><url><image:image/></url></urlset>", True),
+        (b'<urlset xsi:schemaLocation="a"><url/></urlset>', True),
+        (b'<urlset xmlns:xsi="x" xsi:schemaLocation="a"><url/></urlset>', False),
+        (b"<urlset><xml:a/><url><loc>https://a.example/x:y</loc></url></urlset>", False),
+    ],
+)
+def test_undeclared_prefixes_are_found(body, used):
+    assert undeclared_prefix_used(body) is used
 
 
 def test_control_bytes_and_references_to_characters_xml_forbids_are_repaired():
