@@ -391,12 +391,13 @@ def worker(db_path, config_path, once, log_level) -> None:
     import logging
 
     from .db import archive_path
-    from .logs import VisibleFormatter
+    from .logs import SkippedRuns, VisibleFormatter
     from .worker import Worker
     from .worker_lock import WorkerLock
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(VisibleFormatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.addFilter(SkippedRuns())
     logging.basicConfig(level=log_level.upper(), handlers=[handler])
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

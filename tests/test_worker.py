@@ -249,6 +249,43 @@ def test_a_running_worker_answers_ctrl_c_and_sigterm_alike_with_exit_0(tmp_path,
     assert query(db_path, "select state from worker_runs")[-1]["state"] == "stopped"
 
 
+def test_a_scan_that_outlasts_its_interval_logs_no_skipped_runs(httpserver, tmp_path, db_path):
+    """While a slow article is fetched, each tick of ``scan_interval`` finds the scan still
+    running: APScheduler's warning about it (naming ``Worker.guarded.<locals>.run``) was
+    logged every tick; the run in hand scans the queue, so it is not logged."""
+    asked, release = threading.Event(), threading.Event()
+
+    def slow(_request):
+        asked.set()
+        release.wait(30)
+        return Response(embed_page(post_id=POSTS[0], text="slow"), content_type="text/html")
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    (tmp_path / "urls.txt").write_text(httpserver.url_for("/slow") + "\n", encoding="utf-8")
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        '[snapshot]\nsyndication_url = "http://127.0.0.1:1/"\noembed_url = "http://127.0.0.1:1/"\n'
+        '[worker]\nscan_interval = "0.1s"\nsnapshot_interval = "1h"\n'
+        f'[[sources]]\nname = "list"\ntype = "urls"\npath = "{tmp_path / "urls.txt"}"\n',
+        encoding="utf-8",
+    )
+    process = start_worker(config, db_path)
+    try:
+        assert asked.wait(120)  # the scan waits on the page
+        time.sleep(1)  # ten ticks of scan_interval while it waits
+        release.set()
+        wait_for(lambda: bool(query(db_path, "select 1 from scans")))
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        release.set()
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0 and "article scanned" in stderr, stderr
+    assert "maximum number of running instances" not in stderr
+    assert "Worker.guarded" not in stderr
+
+
 def test_sigkill_then_restart_keeps_archive_consistent(site, db_path):
     """Each kill comes a while after the worker recorded its run, so it lands in its jobs (a
     kill counted from the start could land, on a busy machine, before it had done anything)."""
