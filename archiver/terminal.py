@@ -166,16 +166,19 @@ class SnapshotReporter:
 
 
 def post_lines(db: Archive, limit: int) -> list[str]:
-    """One line per post: author, handle, status, first words (most embedded first)."""
+    """One line per post: author, handle, status, first words (most embedded first). The
+    status column is as wide as its longest status (``unavailable``), so the columns align."""
     from .db import most_embedded_posts
 
     if limit <= 0:
         return []
+    posts = most_embedded_posts(db, limit)
+    width = max([9, *(len(visible(p.status)) for p in posts)])
     return [
-        f"  {visible(p.status):<9} {first_words(p.author_name or '?', 24):<24} "
+        f"  {visible(p.status):<{width}} {first_words(p.author_name or '?', 24):<24} "
         f"{'@' + p.handle if p.handle else '':<17} {first_words(p.text, 50)}  "
         f"({p.embeds} embed{'s' if p.embeds != 1 else ''}, {visible(p.id)})"
-        for p in most_embedded_posts(db, limit)
+        for p in posts
     ]
 
 

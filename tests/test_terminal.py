@@ -140,3 +140,23 @@ def test_json_text_escapes_only_lone_surrogates_by_default() -> None:
     from archiver.jsontext import json_text
 
     assert json_text({"a": "é\udce9\x9b"}) == '{"a": "é\\udce9\x9b"}'
+
+
+def test_stats_columns_align_whatever_the_status(run_cli, db_path, tmp_path: Path) -> None:
+    """``unavailable`` is longer than the other statuses: its line's columns moved right."""
+    page = tmp_path / "a.html"
+    page.write_text(
+        "".join(
+            f'<blockquote class="twitter-tweet"><p>Post {n}</p>&mdash; Name {n} (@user{n})'
+            f' <a href="https://twitter.com/user{n}/status/{n}0000000001">March 1, 2025</a>'
+            "</blockquote>"
+            for n in (1, 2)
+        ),
+        encoding="utf-8",
+    )
+    assert run_cli("scan", str(page)).exit_code == 0
+    with sqlite_utils.Database(db_path) as db:
+        db.execute("update posts set status = 'unavailable' where id = '10000000001'")
+        db.conn.commit()
+    lines = [line for line in run_cli("stats").output.splitlines() if "@user" in line]
+    assert len(lines) == 2 and {line.index("Name") for line in lines} == {14}, lines
