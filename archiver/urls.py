@@ -43,9 +43,10 @@ STATUS_URL_RE = re.compile(
     re.IGNORECASE,
 )
 # The rendered embed's frame, on X's own host too (``platform.x.com/embed/Tweet.html``, which
-# widgets.js serves from since the rename), and its video and card players.
+# widgets.js serves from since the rename, and ``Post.html``, seen there too), and its video
+# and card players.
 EMBED_IFRAME_RE = re.compile(
-    r"platform\.(?:twitter|x)\.com/embed/(?:Tweet|index)\.html\?[^\"'\s>]*?"
+    r"platform\.(?:twitter|x)\.com/embed/(?:Tweet|Post|index)\.html\?[^\"'\s>]*?"
     r"\bid=(?P<id>0*[0-9]{1,19})(?![0-9])",
     re.IGNORECASE,
 )

@@ -197,6 +197,9 @@ EMBEDS: dict[str, list[tuple]] = {
     ],
     # The rendered frame served from platform.x.com (no data-tweet-id: the address alone).
     "rendered_x_host.html": [("iframe", "1786049023310382281", None, None, None, None)],
+    # The frame at platform.x.com/embed/Post.html, inside a WordPress embed figure (the share
+    # link and the profile link in the footer are none).
+    "rendered_x_post_frame.html": [("iframe", "1975521146003845120", None, None, None, None)],
     # Facebook Instant Articles keep the embed code as the content of an <iframe>.
     "instant_articles.html": [
         (

@@ -51,6 +51,10 @@ SYNTHETIC = {
     "only a data-tweet-id in title case": (
         b'<html><body><div Data-Tweet-Id="1786049023310382281"></div></body></html>'
     ),
+    "only a platform.x.com Post.html frame": (
+        b'<html><body><div class="embed"><iframe title="X Post" src="https://platform.x.com/embed/'
+        b'Post.html?dnt=true&amp;id=1786049023310382281&amp;lang=en"></iframe></div></body></html>'
+    ),
     "only an amp tweetid": (
         b'<html><body><amp-twitter data-tweetid="1786049023310382281" width="1" height="1">'
         b"</amp-twitter></body></html>"

@@ -4,8 +4,8 @@ Every embed element carries its post in an attribute value (a status URL, an emb
 twitter class) or an ID attribute; only a class-less blockquote, and WordPress's embed
 figure of a post whose provider is named "X", may carry neither. So the
 core test is: a ``<blockquote>``, or an element with an attribute value holding ``status``,
-``weet`` or ``witter``. The other tests run only when the page's bytes show they can find
-something (``prefilter.PageHints``):
+``weet``, ``witter`` or ``embed/Post.html``. The other tests run only when the page's bytes
+show they can find something (``prefilter.PageHints``):
 
 * ``id_attributes``: a ``data-tweet-id`` / ``data-tweetid`` / ``data-tweet`` attribute, or
   an ``<embetty-tweet>`` (whose ``status`` attribute holds only the ID);
@@ -34,7 +34,9 @@ from .dom import Node, attribute_values, css_name, get, lead_text, tail_text, te
 from .prefilter import ALL_SEARCHES, BASE64_MARKERS, PageHints
 from .tree import ID_ATTRS
 
-CORE_WORDS = ("status", "weet", "witter")
+# The frame's address at ``platform.x.com/embed/Post.html`` holds none of the others (and
+# overlaps none, so each word keeps its own quick search: ``_automata``).
+CORE_WORDS = ("status", "weet", "witter", "embed/Post.html")
 TEXT_URL_WORDS = ("/status", "[tweet")
 GENERATOR_WORDS = ("{{<", "{%")  # "{%" also starts Hugo's "{{%"
 ENCODED_WORDS = tuple(marker.decode("ascii") for marker in BASE64_MARKERS)

@@ -130,6 +130,7 @@ MARKERS = (
     *ID_MARKERS,
     b"tweetid",
     b"embed/Tweet",
+    b"embed/Post.html",
     b"twitter.com/embed/index",
     b"i/videos/tweet",
     b"twitter.com/i/cards/tfw",
