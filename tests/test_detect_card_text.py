@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import archiver.detect as detect
 from archiver.detect import find_posts, has_markers
 
 CARD = "Jane Roe\n@janeroe\n·\nFollow\nThe bridge reopens at noon.\n3:04 PM · Mar 3, 2024\n"
@@ -77,3 +78,39 @@ def test_the_prefilter_takes_a_card_and_passes_prose_over() -> None:
         assert has_markers(card.encode()) and len(embeds(card)) == 1
     assert not has_markers("Doors open 7 PM · Free entry\n".encode())
     assert not has_markers("At 3:04 PM · see the schedule\n".encode())
+
+
+@pytest.mark.parametrize(
+    ("stamp", "is_card"),
+    [
+        ("3:04 PM · Mar 3, 2024", True),
+        ("3:04 PM ∙ Mar 3, 2024", True),
+        ("3:04\u00a0PM\u00a0·\u00a0Mar 3, 2024", True),  # &nbsp; each side
+        ("3:04 PM\u00a0∙ Mar 3, 2024", True),
+        ("3:04\u202fPM · Mar 3, 2024", True),
+        ("3:04PM · Mar 3, 2024", True),
+        ("3:04 PM·Mar 3, 2024", False),  # no space: not read (see card_text.DOT_SPACES)
+        ("3:04 pm · Mar 3, 2024", False),  # X and Substack write PM
+        ("3:04 PM • Mar 3, 2024", False),
+        ("3:04 PM - Mar 3, 2024", False),
+    ],
+)
+def test_the_prefilter_and_the_detector_read_one_timestamp_form(
+    stamp: str, is_card: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the pre-filter passes as a card's timestamp is what the detector reads as one."""
+    card = f"Harbour notes\n\nJane Roe\n@janeroe\nThe bridge reopens at noon.\n{stamp}\n"
+    filtered = embeds(card)
+    monkeypatch.setattr(detect, "survey", lambda data: detect.ALL_SEARCHES)
+    assert has_markers(card.encode()) is is_card
+    assert len(embeds(card)) == len(filtered) == int(is_card)
+
+
+def test_a_card_in_a_single_byte_text_file_is_read() -> None:
+    """windows-1252 and Latin-1 write the middle dot as one byte, not UTF-8's two."""
+    text = f"Bridge news\r\n\r\nThe mayor’s office said so.\r\n\r\n{CARD}".replace("\n", "\r\n")
+    for codec in ("cp1252", "latin-1"):
+        data = text.replace("’", "'").encode(codec) if codec == "latin-1" else text.encode(codec)
+        (embed,) = find_posts(data, html=False).embeds
+        assert (embed.handle, embed.date) == ("janeroe", "2024-03-03")
+        assert data[embed.raw_start : embed.raw_end].decode(codec).startswith("Jane Roe")

@@ -37,6 +37,18 @@ EMBEDS: dict[str, list[tuple]] = {
             "The ferry timetable changes on Monday. Check before you travel.",
         )
     ],
+    # A card in a windows-1252 file with CRLF lines (its "·" is the byte 0xB7).
+    "card_cp1252.txt": [
+        (
+            "text",
+            None,
+            "capitainerie_tw",
+            "Capitainerie de Tarrow",
+            "2025-12-02",
+            "Les chalets du quai Est ouvriront samedi à 10 h. Accès piéton par la passerelle, "
+            "le parking sera fermé.",
+        )
+    ],
     "title_x.txt": [
         (
             "text",

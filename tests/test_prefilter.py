@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import archiver.detect as detect
+from archiver.decode import decode
 from archiver.detect import MARKERS, TEXT_MARKERS, find_posts, has_markers
 from archiver.detect.prefilter import survey
 
@@ -128,7 +129,10 @@ def test_there_are_embed_fixtures():
 
 @pytest.mark.parametrize("path", EMBED_PAGES, ids=IDS)
 def test_every_embed_page_has_markers(path):
-    assert has_markers(path.read_bytes())
+    data = path.read_bytes()
+    if path.parent.name == "text" and detect.SINGLE_BYTE_DOT.search(data):
+        data = decode(data).encode()  # a single-byte text file is surveyed again, decoded
+    assert has_markers(data)
 
 
 @pytest.mark.parametrize("path", PAGES, ids=ALL_IDS)

@@ -51,6 +51,11 @@ HTML_HINTS = (
 )
 SENTINEL = "\ufffc"
 SURROGATE_UTF8 = re.compile(rb"\xed[\xa0-\xbf]")  # a lone surrogate, as "surrogatepass" writes it
+# A middle dot that is not UTF-8's (``\xc2\xb7``): windows-1252's or Latin-1's, whose card
+# timestamps (``3:04 PM \xb7 Oct 7, 2025``) the pre-filter's UTF-8 markers miss. A text
+# file holding one is surveyed again as the detector reads it, decoded (an HTML page is
+# not: a second pass over every page, for a form the markup-rendering sites write in UTF-8).
+SINGLE_BYTE_DOT = re.compile(rb"(?<!\xc2)\xb7")
 X_HOSTS = re.compile(r"(?:^|\.)(?:twitter|x)\.com$", re.I)
 
 
@@ -108,6 +113,8 @@ def find_posts(
     if html is None:
         html = looks_like_html(raw) or bool(content_type and "html" in content_type)
     hints = survey(raw)
+    if not hints.candidate and not html and SINGLE_BYTE_DOT.search(raw):
+        hints = survey(decode(raw, content_type).encode("utf-8", "surrogatepass"))
     if not hints.candidate:
         if not html:
             return Detection(PageInfo(), [])

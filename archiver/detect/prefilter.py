@@ -18,8 +18,8 @@ for ``@``. Each hit is then checked for the context that makes it real:
 * a title marker (`` on X: ``) counts only when a quote may follow it, after spaces, tags or
   a Markdown link's ``[``: the title form quotes the post (``Follow her on X: @ada`` is not
   one);
-* a card's timestamp marker (``M · ``) counts only inside X's timestamp form, ``3:04 PM ·
-  Oct 7, 2025``;
+* a card's timestamp marker (``M ·``, ``M∙``…: ``card_text.TIME_HINTS``) counts only inside
+  X's timestamp form, ``3:04 PM · Oct 7, 2025``;
 * a Hugo or Jekyll opening (``{{<``, ``{% t``…) only counts with a tweet shortcode's name
   (``tweet``, ``twitter``, ``x``) just after it: templates of every kind write the rest;
 * ``(@`` only counts as the signature of a flattened embed: ``(@handle)`` then a date in any
@@ -44,7 +44,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from .card_text import TIME_HINTS
+from .card_text import AM_PM_SPACES, DOT_SPACES, TIME_HINTS
 
 
 def base64_markers(text: bytes) -> tuple[bytes, ...]:
@@ -197,11 +197,17 @@ TITLE_AHEAD = re.compile(
     rb"(?:\s|<!--(?:[^-]|-(?!->))*+-->|<(?:[^<>\"']|\"[^\"]*+\"|'[^']*+')*+>|\[)*+[\"&\x80-\xff]"
 )
 TITLE_WINDOW = 65536
-# Around a card marker: the time's digits before it, the date after it.
-# The space before AM/PM may be a no-break one, as Intl.DateTimeFormat writes it (U+202F,
-# U+00A0, in UTF-8): the card's detector takes any space there.
-CARD_BEFORE = re.compile(rb"\d:\d\d(?: |\xc2\xa0|\xe2\x80\xaf)?[AaPp]\Z")
-CARD_AHEAD = re.compile(rb"[A-Za-z]{3,4}\.? \d{1,2}, (?:19|20)\d\d")
+# Around a card marker (which runs from the ``M`` of AM or PM to the separator): the time's
+# digits and the space before AM/PM before it, the space after the separator and the date
+# after it, as ``card_text`` defines them.
+CARD_BEFORE = re.compile(
+    rb"\d:\d\d(?:" + b"|".join(re.escape(s.encode()) for s in AM_PM_SPACES) + rb")[AP]\Z"
+)
+CARD_AHEAD = re.compile(
+    rb"(?:"
+    + b"|".join(re.escape(s.encode()) for s in DOT_SPACES)
+    + rb")[A-Za-z]{3,4}\.? \d{1,2}, (?:19|20)\d\d"
+)
 _CARD_MARKER_SET = frozenset(CARD_MARKERS)
 
 
