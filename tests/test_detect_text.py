@@ -168,7 +168,10 @@ def summary(embed) -> tuple:
 
 
 def test_every_fixture_has_expectations():
-    assert {p.name for p in TEXT.iterdir()} == set(EMBEDS) | {"markdown_reader.md"}
+    assert {p.name for p in TEXT.iterdir()} == set(EMBEDS) | {
+        "markdown_reader.md",
+        "markdown_code_samples.md",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(EMBEDS))
@@ -685,3 +688,36 @@ def test_a_title_naming_the_handle_as_og_title_does(line, author, handle):
     page = f'<p>a</p><iframe src="https://medium.com/media/ab12" title="{frame}"></iframe><p>b</p>'
     (embed,) = find_posts(page).embeds
     assert (embed.method, embed.author, embed.handle) == ("iframe", author, handle)
+
+
+def test_shortcodes_and_markup_in_markdown_code_are_samples_not_embeds():
+    """A code span, a fenced block (backticks or tildes, a longer fence holding a shorter
+    one) shows shortcodes and publish markup as text; the ones outside code are embeds."""
+    embeds = find_posts((TEXT / "markdown_code_samples.md").read_bytes(), html=False).embeds
+    assert [(e.method, e.status_id, e.handle) for e in embeds] == [
+        ("wordpress", "1764000000000000001", "harbourcouncil"),
+        ("blockquote", "1764000000000000002", "harbourcouncil"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intro.\n\n```\n{{< tweet 20 >}}\n",  # a fence never closed runs to the end
+        "Intro.\n\n   ~~~\n[tweet id=20]\n   ~~~\n",
+        'Intro.\n\n```\nAda on X: "Hello" / X\n```\n',
+        "Intro.\n\n```\nHello\n— Ada (@ada) May 2, 2024\n```\n",
+        "Write `[tweet id=20]` in the post.\n",
+    ],
+)
+def test_what_markdown_code_holds_is_no_embed(text):
+    assert find_posts(text.encode(), html=False).embeds == []
+
+
+def test_a_fence_that_is_not_one_leaves_the_text_searched():
+    """Four spaces make an indented line, not a fence; a closing fence shorter than its
+    opening does not close it."""
+    text = "Intro.\n\n    ```\n[tweet id=20]\n"
+    assert [e.status_id for e in find_posts(text.encode(), html=False).embeds] == ["20"]
+    text = "Intro.\n\n````\ncode\n```\n````\n[tweet id=20]\n"
+    assert [e.status_id for e in find_posts(text.encode(), html=False).embeds] == ["20"]

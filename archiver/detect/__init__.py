@@ -26,7 +26,7 @@ from .prefilter import (
     text_marker_count,
 )
 from .spans import line_span
-from .text import TextHit, find_text_embeds
+from .text import TextHit, fenced_lines, find_text_embeds
 
 if TYPE_CHECKING:  # the parser is imported on the first parse, so `archive --help` stays quick
     from .dom import Node
@@ -183,10 +183,14 @@ def _from_text(
     text: str, include_links: bool, source: PageBytes | None, hints: PageHints = ALL_SEARCHES
 ) -> list[Embed]:
     """The text forms, and the embed markup a text keeps as it is (Markdown allows raw HTML:
-    a Jekyll or Hugo post pastes the publish markup between its paragraphs). A text form or
-    link on the lines of a markup embed is part of that embed."""
+    a Jekyll or Hugo post pastes the publish markup between its paragraphs; in a fenced code
+    block it is a code sample). A text form or link on the lines of a markup embed is part of
+    that embed."""
     hits = find_text_embeds(text, include_links=include_links, plain=True)
     markup = _markup_in_text(text, source, hints)
+    if markup and ("```" in text or "~~~" in text):
+        code = fenced_lines(text.split("\n"))
+        markup = [item for item in markup if item[0] not in code]
     items: list[tuple[int, Embed]] = [(first, embed) for first, _, embed in markup]
     for hit in hits:
         if not any(first <= hit.last_line and hit.first_line <= last for first, last, _ in markup):

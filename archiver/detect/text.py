@@ -301,6 +301,37 @@ def _linked_whole(line: str) -> tuple[str, str | None] | None:
     return bare_status(link.group(2)) if link else None
 
 
+# Markdown code: a fenced block (a line of three or more backticks or tildes, indented up to
+# three spaces, to a line of the same character at least as long, or the text's end) and an
+# inline code span (a run of backticks to a run as long). What is written there is a code
+# sample shown as text, a shortcode or an embed's markup among them, not an embed.
+FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
+
+
+def fenced_lines(lines: list[str]) -> frozenset[int]:
+    """The lines of fenced code blocks, their fences included."""
+    inside: set[int] = set()
+    opening: str | None = None
+    for index, line in enumerate(lines):
+        fence = FENCE.match(line)
+        if opening is None and fence is not None:
+            opening = fence["fence"]
+        elif opening is not None:
+            closes = fence is not None and fence["fence"].startswith(opening)
+            if closes and not line.strip().strip(opening[0]):
+                opening = None
+        else:
+            continue
+        inside.add(index)
+    return frozenset(inside)
+
+
+def outside_code_spans(line: str) -> str:
+    """``line`` with each inline code span blanked (its length kept)."""
+    return CODE_SPAN.sub(lambda span: " " * len(span.group()), line) if "`" in line else line
+
+
 SIGHTING_LINES_FACTOR = 8
 SIGHTING_LINES_MIN = 16 << 20
 
@@ -321,6 +352,7 @@ class _Text(NamedTuple):
     shortcodes: bool  # the text may hold a shortcode (each line is tested only then)
     plain: bool = False  # an article's own text, which starts with its headline
     first: int = 0  # the first line that is not blank
+    code: frozenset[int] = frozenset()  # the lines of Markdown's fenced code blocks (plain)
 
     @classmethod
     def of(cls, text: str, plain: bool = False) -> _Text:
@@ -329,7 +361,10 @@ class _Text(NamedTuple):
         blank_mode = any(not line.strip() for line in lines[1:-1])
         first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
         shortcodes = may_hold_shortcode(text)
-        return cls(raw_lines, lines, linked, blank_mode, shortcodes, plain, first)
+        # Fences are Markdown's, in a text of its own (a page's code is in ``<pre>``).
+        fenced = plain and ("```" in text or "~~~" in text)
+        code = fenced_lines(raw_lines) if fenced else frozenset()
+        return cls(raw_lines, lines, linked, blank_mode, shortcodes, plain, first, code)
 
     def raw(self, first: int, last: int) -> str:
         return "\n".join(self.raw_lines[first : last + 1])
@@ -547,7 +582,11 @@ def _titles_card(doc: _Text, title: TextHit, card: Card) -> bool:
 def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int) -> list[TextHit]:
     """Shortcodes, a line that is one status URL, and (with ``include_links``) links, as many
     as ``room`` characters of their lines hold (each keeps its whole line as its text)."""
-    if doc.shortcodes and may_hold_shortcode(line) and (shortcodes := find_shortcodes(line)):
+    if (
+        doc.shortcodes
+        and may_hold_shortcode(line)
+        and (shortcodes := find_shortcodes(outside_code_spans(line)))
+    ):
         return [
             _line_hit(index, line, post_id, handle, "wordpress")
             for post_id, handle in shortcodes[: room // max(1, len(line))]
@@ -582,7 +621,7 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
     taken = -1
     resume = 0  # the line after the last hit: none starts inside one
     for index in _marked_lines(doc):
-        if index < resume:
+        if index < resume or index in doc.code:
             continue
         line = doc.lines[index].strip()
         hit = _title_hit(doc, index, line) if " on " in line else None
