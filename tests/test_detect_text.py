@@ -171,6 +171,7 @@ def test_every_fixture_has_expectations():
     assert {p.name for p in TEXT.iterdir()} == set(EMBEDS) | {
         "markdown_reader.md",
         "markdown_code_samples.md",
+        "trafilatura.xml",
     }
 
 
@@ -721,3 +722,51 @@ def test_a_fence_that_is_not_one_leaves_the_text_searched():
     assert [e.status_id for e in find_posts(text.encode(), html=False).embeds] == ["20"]
     text = "Intro.\n\n````\ncode\n```\n````\n[tweet id=20]\n"
     assert [e.status_id for e in find_posts(text.encode(), html=False).embeds] == ["20"]
+
+
+def test_trafilatura_xml_is_read_as_its_extracted_text():
+    """trafilatura's XML (``<doc><main>``, its blockquotes as ``<quote>``, its links as
+    ``<ref target>``): each embed with its text, signature and linked post; a profile link
+    and the readers' comments are none. The page is what ``<doc>`` says."""
+    found = detect("trafilatura.xml")
+    assert [summary(e) for e in found.embeds] == [
+        (
+            "text",
+            "1764571093216755712",
+            "harbourcouncil",
+            "Harbour Council",
+            "2024-03-04",
+            "All sailings cancelled until Wednesday. Check the timetable page before you "
+            "travel: tarrow.example/ferries",
+        ),
+        (
+            "text",
+            "1764590184225681923",
+            "tarrowwx",
+            "Tarrow Weather Watch",
+            "2024-03-04",
+            "Gusts of 70 mph recorded at the pier head this morning. Easing from late tonight.",
+        ),
+    ]
+    assert found.embeds[0].media == ("pic.twitter.com/q9ZkT4bN1c",)
+    assert found.page.title == "Storm closes the harbour for a second day"
+    assert found.page.canonical_url == "https://tarrow-gazette.example/news/2024/03/storm-harbour"
+    assert detect("trafilatura.xml", html=True) == found  # whatever the file was taken for
+
+
+def test_trafilatura_xml_without_links_keeps_the_signature():
+    """trafilatura's default leaves links out: the post has no ID, its text and date stay."""
+    xml = (
+        '<doc title="Storm" url="https://news.example/storm"><main><p>The port shut.</p>'
+        "<quote><p>All sailings cancelled.</p>— Harbour Council (@harbourcouncil) March 4, 2024"
+        "</quote><p>More tomorrow.</p></main><comments/></doc>"
+    )
+    (embed,) = find_posts(xml.encode()).embeds
+    assert summary(embed) == (
+        "text",
+        None,
+        "harbourcouncil",
+        "Harbour Council",
+        "2024-03-04",
+        "All sailings cancelled.",
+    )

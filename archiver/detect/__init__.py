@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from ..decode import decode, decode_with_encoding, head_info, page_info, sniff_encoding
 from ..models import Embed, PageInfo
+from .extracted_xml import as_text, is_extracted_xml, page_of
 from .pagebytes import PageBytes
 from .prefilter import (
     ALL_SEARCHES,
@@ -115,7 +116,10 @@ def find_posts(
     hints = survey(raw)
     if not hints.candidate and not html and SINGLE_BYTE_DOT.search(raw):
         hints = survey(decode(raw, content_type).encode("utf-8", "surrogatepass"))
+    extracted = is_extracted_xml(raw)
     if not hints.candidate:
+        if extracted:
+            return Detection(page_of(decode(raw, content_type)), [])
         if not html:
             return Detection(PageInfo(), [])
         # A wide page was decoded: its head is read as text (``raw`` is its UTF-8 encoding,
@@ -129,6 +133,9 @@ def find_posts(
     else:
         text, codec = decode_with_encoding(raw, content_type)
         source = PageBytes(raw, codec)
+    if extracted:  # trafilatura's XML: its text, its links as Markdown's (no byte ranges)
+        found = _from_text(as_text(text), include_links, None, hints)
+        return Detection(page_of(text), [] if served_by_x(url) else found)
     if not html:
         return Detection(
             PageInfo(), [] if served_by_x(url) else _from_text(text, include_links, source, hints)
