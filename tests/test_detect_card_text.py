@@ -7,6 +7,7 @@ import pytest
 import archiver.detect as detect
 from archiver.detect import find_posts, has_markers
 
+STAMP = "3:04 PM · Mar 3, 2024"
 CARD = "Jane Roe\n@janeroe\n·\nFollow\nThe bridge reopens at noon.\n3:04 PM · Mar 3, 2024\n"
 
 
@@ -114,3 +115,28 @@ def test_a_card_in_a_single_byte_text_file_is_read() -> None:
         (embed,) = find_posts(data, html=False).embeds
         assert (embed.handle, embed.date) == ("janeroe", "2024-03-03")
         assert data[embed.raw_start : embed.raw_end].decode(codec).startswith("Jane Roe")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Follow the Money @ftm\n·\nFollow",
+        "Follow the Money @ftm\n·Follow",
+        "NASA: Artemis @NASAArtemis · Follow",
+        "By the Sea Radio @bytheseafm\nReplying to @harbourcouncil",
+        "Harbour Radio on X @harbourradio ·",
+    ],
+)
+def test_a_name_that_reads_as_prose_is_a_card_s_with_a_card_s_marks(header: str) -> None:
+    (embed,) = embeds(f"Harbour news\n\n{header}\nThe port deal is signed.\n{STAMP}\n")
+    assert embed.text == "The port deal is signed."
+    assert f"@{embed.handle}" in header.split("\n")[0]  # not the one replied to
+
+
+def test_a_name_that_reads_as_prose_is_a_card_s_when_its_time_links_the_post() -> None:
+    text = (
+        "Harbour news\n\nBy the Sea Radio @bytheseafm\nTide tables updated.\n"
+        f"[{STAMP}](https://x.com/bytheseafm/status/1764000000000000001)\n"
+    )
+    (embed,) = embeds(text)
+    assert (embed.author, embed.status_id) == ("By the Sea Radio", "1764000000000000001")

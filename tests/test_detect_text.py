@@ -37,6 +37,27 @@ EMBEDS: dict[str, list[tuple]] = {
             "The ferry timetable changes on Monday. Check before you travel.",
         )
     ],
+    # Cards of accounts named as prose reads (Follow …, a colon), told apart from the article's
+    # byline above them by the card's marks (a separator, a follow button, Replying to).
+    "card_names_like_prose.txt": [
+        (
+            "text",
+            None,
+            "ftm_harbour",
+            "Follow the Money",
+            "2024-03-05",
+            "The port deal is signed: a 6% rise this year, 4% next, and no compulsory "
+            "redundancies.",
+        ),
+        (
+            "text",
+            None,
+            "portops",
+            "Port Authority: Operations",
+            "2024-03-05",
+            "Terminal reopens at 14:00 today. Expect queues at gate 3 until the evening.",
+        ),
+    ],
     # A card in a windows-1252 file with CRLF lines (its "·" is the byte 0xB7).
     "card_cp1252.txt": [
         (

@@ -39,8 +39,13 @@ CARD_TIME = re.compile(
 # What a line holding a card's timestamp holds from its ``M`` to its separator: the
 # pre-filter's markers (as UTF-8), and the text detector's test of which lines to try.
 TIME_HINTS = tuple(f"M{space}{dot}" for space in DOT_SPACES for dot in DOTS)
-HANDLE_LINE = re.compile(r"(?:(?P<name>[^@\n]{1,50}?)\s+)?@(?P<handle>[A-Za-z0-9_]{1,15})")
-HEADER_EXTRAS = frozenset({"·", "∙", "•", "Follow", "Following", "Subscribe"})
+# What may follow the handle in a card's header, on its line or the next: a separator and a
+# follow button, each alone or run together (``·Follow``: the text of two inline elements).
+_EXTRA = r"(?:[·∙•]\s*(?:Follow|Following|Subscribe)?|Follow|Following|Subscribe)"
+HEADER_EXTRA = re.compile(_EXTRA)
+HANDLE_LINE = re.compile(
+    r"(?:(?P<name>[^@\n]{1,50}?)\s+)?@(?P<handle>[A-Za-z0-9_]{1,15})(?P<extra>\s*" + _EXTRA + ")?"
+)
 REPLYING = re.compile(r"Replying to (?:@[A-Za-z0-9_]{1,15}[ ,and]*)+")
 MONTHS = {
     name: number
@@ -52,12 +57,23 @@ MONTHS = {
 }
 WINDOW = 16  # lines from a card's header to its timestamp, at most
 MAX_NAME_CHARACTERS = 50
-# A name before ``@handle`` on its line that is an article's words, not a display name: a
-# byline (``By Jane Roe @janeroe``), a label (``Speaker: Jane Roe @janeroe``), an invitation
-# to follow (``Follow our reporter on X @janeroe``).
+# A name before ``@handle`` on its line that may be an article's words, not a display name:
+# a byline (``By Jane Roe @janeroe``), a label (``Speaker: Jane Roe @janeroe``), an invitation
+# to follow (``Follow our reporter on X @janeroe``). Such a line is a card's header only when
+# the card shows a card's own marks (``_card_marks``): an account may be named so.
 PROSE_NAME = re.compile(
     r"(?:by|follow)\b.*|.*:.*|.*\bon (?:x|twitter)(?: \(formerly twitter\))?", re.IGNORECASE
 )
+
+
+class Header(NamedTuple):
+    """A header line: the name before the handle (if any), the handle, whether the name
+    reads as prose, whether the line goes on with a separator or follow button."""
+
+    name: str | None
+    handle: str
+    prose: bool
+    marked: bool
 
 
 class Card(NamedTuple):
@@ -76,20 +92,26 @@ def may_hold_card_time(line: str) -> bool:
     return any(dot in line for dot in DOTS) and any(hint in line for hint in TIME_HINTS)
 
 
-def find_card(lines: list[str], index: int, taken: int) -> Card | None:
+def find_card(lines: list[str], index: int, taken: int, linked: bool = False) -> Card | None:
     """The card whose timestamp is line ``index``, its header after line ``taken`` (lines
     already used) and no further than ``WINDOW`` lines above; None when the line is no
     card's timestamp or no header is found. The card's header is the first above the
-    text; a later one is a quoted post's, which ends the card's own text."""
+    text; a later one is a quoted post's, which ends the card's own text. ``linked``: the
+    timestamp links to a post."""
     stamp = CARD_TIME.fullmatch(lines[index].strip())
     if stamp is None:
         return None
     top = max(taken + 1, index - WINDOW)
-    headers = {i: found for i in range(top, index) if (found := _handle_of(lines[i]))}
+    headers = {
+        i: found
+        for i in range(top, index)
+        if (found := _handle_of(lines[i]))
+        and (not found.prose or linked or _card_marks(lines, i, found, index))
+    }
     if not headers:
         return None
     first = header = min(headers)
-    name, handle = headers[header]
+    name, handle = headers[header].name, headers[header].handle
     if name is None and (name := _name_above(lines, header, top)) is not None:
         first = header - 1
     body_start = _after_header(lines, header + 1, index)
@@ -98,15 +120,26 @@ def find_card(lines: list[str], index: int, taken: int) -> Card | None:
     return Card(first, index, name, handle, text, _iso_date(stamp), stamp["date"])
 
 
-def _handle_of(line: str) -> tuple[str | None, str] | None:
-    """(name or None, handle) of a header line: ``@handle`` alone, or after a short name."""
+def _handle_of(line: str) -> Header | None:
+    """A header line: ``@handle`` alone, or after a short name, maybe with a separator and
+    a follow button after it."""
     match = HANDLE_LINE.fullmatch(line.strip())
-    if match is None:
+    if match is None or REPLYING.fullmatch(line.strip()):
         return None
     name = match["name"].strip() if match["name"] else None
-    if name and PROSE_NAME.fullmatch(name):
-        return None
-    return name, match["handle"]
+    prose = bool(name and PROSE_NAME.fullmatch(name))
+    return Header(name, match["handle"], prose, match["extra"] is not None)
+
+
+def _card_marks(lines: list[str], at: int, header: Header, end: int) -> bool:
+    """The header at line ``at`` is followed by a card's marks: a separator or follow button
+    on its line or the next, or ``Replying to @…`` next."""
+    after = next((lines[i].strip() for i in range(at + 1, end) if lines[i].strip()), "")
+    return header.marked or _is_extra(after)
+
+
+def _is_extra(line: str) -> bool:
+    return bool(HEADER_EXTRA.fullmatch(line) or REPLYING.fullmatch(line))
 
 
 def _name_above(lines: list[str], header: int, top: int) -> str | None:
@@ -124,11 +157,7 @@ def _after_header(lines: list[str], start: int, end: int) -> int:
     """The first line of the post's text: after the header's ``·``, ``Follow`` and
     ``Replying to`` lines."""
     at = start
-    while at < end and (
-        not lines[at].strip()
-        or lines[at].strip() in HEADER_EXTRAS
-        or REPLYING.fullmatch(lines[at].strip())
-    ):
+    while at < end and (not lines[at].strip() or _is_extra(lines[at].strip())):
         at += 1
     return at
 

@@ -542,11 +542,11 @@ def _card_hit(doc: _Text, index: int, taken: int, hits: list[TextHit]) -> TextHi
     """A post card flattened to text (``card_text``), its timestamp on line ``index``. A
     title line just above it, of the same post, is part of it (a reader tool that writes a
     frame's title, then the card): it replaces that title's hit."""
-    card = find_card(doc.lines, index, taken)
+    status = doc.linked.get(index)
+    card = find_card(doc.lines, index, taken, status is not None)
     if card is None:
         return None
     body, media = split_media(clean_text(card.text))
-    status = doc.linked.get(index)
     if not body and not media and status is None:
         return None  # a name, a handle and a time: a byline's or a listing's, no post shown
     first = card.first_line
