@@ -70,6 +70,19 @@ EMBEDS: dict[str, list[tuple]] = {
             "le parking sera fermé.",
         )
     ],
+    # A signature whose post's text was lost, under a paragraph longer than any post: that
+    # paragraph is the article's; a post's text (short) above the next one is its own.
+    "signature_after_prose.txt": [
+        ("text", None, "tarrowferries", "Tarrow Ferries", "2024-03-05", None),
+        (
+            "text",
+            None,
+            "islandvoice",
+            "Island Voice",
+            "2024-03-05",
+            "Third rise in two years. Who is this ferry actually for? #tarrow",
+        ),
+    ],
     "title_x.txt": [
         (
             "text",

@@ -128,13 +128,22 @@ def _repeat_after(lines: list[str], start: int | None, title_text: str) -> tuple
     return None
 
 
+# A post's text, its links left out, is at most 280 characters (X weighs each one 1 or 2;
+# a long post's embed code holds its first 280 and an ellipsis): a little more, for the
+# ellipsis and the media links ``comparable`` leaves in.
+MAX_POST_CHARACTERS = 300
+
+
 def _paragraph_before(
     lines: list[str], index: int, taken: int, blank_mode: bool
 ) -> tuple[int, str]:
     """The paragraph just above a signature line (not crossing lines already used).
 
     A line ending with a colon introduces the embed ("As one resident put it:"): it is
-    article prose, so the post's text is empty (a signature-only embed).
+    article prose, so the post's text is empty (a signature-only embed). So is a paragraph
+    longer than any post (``MAX_POST_CHARACTERS``): the post's text was lost (a post of
+    media only, or an extractor that dropped its ``<p>``) and the article's paragraph is
+    what is left above its signature.
     """
     end = index - 1
     while end > taken and not lines[end].strip():
@@ -149,7 +158,8 @@ def _paragraph_before(
             and not lines[start - 1].startswith("\ufffc")
         ):
             start -= 1
-    return start, "\n".join(line.strip() for line in lines[start : end + 1])
+    text = "\n".join(line.strip() for line in lines[start : end + 1])
+    return (index, "") if len(comparable(text)) > MAX_POST_CHARACTERS else (start, text)
 
 
 # Shortcodes left in raw content, where a site generator or CMS would have written the
