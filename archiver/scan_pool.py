@@ -213,7 +213,7 @@ def warc_in_workers(
 
     window: deque[Future[list[ScanRecord | DamagedRecord]]] = deque()
     ahead = WARC_CHUNKS_AHEAD * (os.cpu_count() or 1)  # the pool's size (``file_workers``)
-    chunk: list[RawPage] = []
+    chunk: list[RawPage | DamagedRecord] = []
     stopped: Exception | None = None
     try:
         for raw in iter_raw_pages(path, counts):

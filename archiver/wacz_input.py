@@ -27,10 +27,12 @@ def is_wacz_path(path: str) -> bool:
     return path.lower().endswith(WACZ_SUFFIX)
 
 
-def wacz_warc_parts(path: str, label: str) -> list[tuple[WarcPart, str]]:
-    """Each WARC file of the WACZ at ``path`` with its name in the ZIP, in the ZIP's order;
-    ``TargetError`` (naming the file as ``label``) when it is no ZIP, holds no WARC file,
-    or holds one the ZIP compressed or encrypted. ``OSError`` when it cannot be opened."""
+def wacz_warc_parts(path: str, label: str) -> list[tuple[WarcPart | TargetError, str]]:
+    """Each WARC file of the WACZ at ``path`` with its name in the ZIP, in the ZIP's order:
+    where its bytes lie, or the ``TargetError`` that says why they cannot be read (the ZIP
+    compressed or encrypted it), in its place, so that the others are read all the same.
+    ``TargetError`` (naming the file as ``label``) when it is no ZIP or holds no WARC file;
+    ``OSError`` when it cannot be opened."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = [info for info in archive.infolist() if _is_warc(info)]
@@ -39,7 +41,16 @@ def wacz_warc_parts(path: str, label: str) -> list[tuple[WarcPart, str]]:
     if not members:
         raise TargetError(f"{label}: no WARC file in the WACZ (none in its archive/ folder)")
     with open(path, "rb") as fh:
-        return [(_part(fh, path, info, label), info.filename) for info in members]
+        return [(_part_or_error(fh, path, info, label), info.filename) for info in members]
+
+
+def _part_or_error(
+    fh: BinaryIO, path: str, info: zipfile.ZipInfo, label: str
+) -> WarcPart | TargetError:
+    try:
+        return _part(fh, path, info, label)
+    except TargetError as exc:
+        return exc
 
 
 def _is_warc(info: zipfile.ZipInfo) -> bool:

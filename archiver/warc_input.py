@@ -85,7 +85,8 @@ class RawPage(NamedTuple):
 class DamagedRecord(NamedTuple):
     """An HTML response that fails its ``WARC-Payload-Digest`` or ``WARC-Block-Digest``: not
     scanned, and nothing of it stored (``archive verify`` would refuse it); ``error`` is its
-    one line."""
+    one line. Also a WACZ's WARC file that cannot be read (``uri`` names it), the WACZ's
+    other WARC files read all the same."""
 
     uri: str
     error: str
@@ -144,18 +145,32 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage | Damage
         yield page
 
 
-def iter_raw_pages(path: str, counts: WarcCounts) -> Iterator[RawPage]:
+def iter_raw_pages(path: str, counts: WarcCounts) -> Iterator[RawPage | DamagedRecord]:
     """``iter_warc_pages``'s pages unchecked (``checked`` makes each a page, or its
     failure): ``counts`` is updated but for ``pages``, which whoever checks them counts.
-    A WACZ file's WARC files are read in turn, in place (``wacz_input``)."""
+    A WACZ file's WARC files are read in turn, in place (``wacz_input``); one that cannot
+    be read is a ``DamagedRecord`` in its place."""
     warc_file = os.path.abspath(path)
     if not is_utf8_name(warc_file):
         raise TargetError(f"{path}: {NAME_NOT_UTF8}")
     if is_wacz_path(path):
-        for part, member in wacz_warc_parts(warc_file, path):
-            yield from _part_pages(part, f"{path} ({member})", counts)
+        yield from _wacz_pages(warc_file, path, counts)
     else:
         yield from _part_pages(WarcPart.whole(warc_file), path, counts)
+
+
+def _wacz_pages(wacz_file: str, path: str, counts: WarcCounts) -> Iterator[RawPage | DamagedRecord]:
+    """The pages of each WARC file of a WACZ in turn. One that cannot be read (compressed in
+    the ZIP, not a WARC, cut short) is its one-line error in its place, after its pages
+    before the problem, and the next one is read, as a directory's next file is."""
+    for part, member in wacz_warc_parts(wacz_file, path):
+        label = f"{path} ({member})"
+        try:
+            if isinstance(part, TargetError):
+                raise part
+            yield from _part_pages(part, label, counts)
+        except TargetError as exc:
+            yield DamagedRecord(label, str(exc))
 
 
 def _part_pages(part: WarcPart, label: str, counts: WarcCounts) -> Iterator[RawPage]:
@@ -181,9 +196,11 @@ def _part_pages(part: WarcPart, label: str, counts: WarcCounts) -> Iterator[RawP
         raise TargetError(f"{label}: not a WARC file (no WARC record in it)")
 
 
-def checked(raw: RawPage) -> WarcPage | DamagedRecord:
+def checked(raw: RawPage | DamagedRecord) -> WarcPage | DamagedRecord:
     """The page, its body hashed, or ``DamagedRecord`` when it fails a digest (a page
-    ``archive verify`` would refuse is not stored)."""
+    ``archive verify`` would refuse is not stored); a ``DamagedRecord`` as it is."""
+    if isinstance(raw, DamagedRecord):
+        return raw
     ref = raw.ref
     where = f"{raw.label or ref.warc_file}: record at byte {ref.warc_offset} ({ref.target_uri})"
     if raw.refusal:

@@ -63,7 +63,9 @@ def scan_warc_item(
     return page if isinstance(page, DamagedRecord) else scan_warc_page(page, include_links)
 
 
-def scan_warc_items(raws: list[RawPage], include_links: bool) -> list[ScanRecord | DamagedRecord]:
+def scan_warc_items(
+    raws: list[RawPage | DamagedRecord], include_links: bool
+) -> list[ScanRecord | DamagedRecord]:
     """Each page checked and scanned (a chunk of a file, in a worker process of
     ``archive scan``)."""
     return [scan_warc_item(checked(raw), include_links) for raw in raws]

@@ -115,3 +115,34 @@ def test_an_exported_wacz_scans_back_to_the_same_embeds(
     assert run_cli("scan", str(out), "--db", str(again), use_defaults=False).exit_code == 0
     embeds = "select post_id, raw_sha256 from embeds order by post_id"
     assert rows(again, embeds) == rows(db_path, embeds) and len(rows(again, embeds)) == 2
+
+
+def test_a_bad_warc_file_in_a_wacz_is_one_line_and_the_next_ones_are_read(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """A WARC file cut short, one that is not a WARC and one the ZIP compressed: each its
+    one line (the cut one after its pages before the cut), and the WARC files after each
+    are read in the same run, as a directory's files are."""
+    first = write_warc(tmp_path / "a.warc.gz", [article(1, True)])
+    whole = write_warc(tmp_path / "b.warc.gz", [article(2, True), article(3, False)])
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole.read_bytes()[:-30])
+    junk = tmp_path / "junk.warc"
+    junk.write_bytes(b"this is no WARC file\r\n" * 20)
+    last = write_warc(tmp_path / "d.warc", [article(4, True)])
+    members = {"archive/a.warc.gz": first, "archive/b.warc.gz": cut, "archive/c.warc": junk}
+    wacz = write_wacz(tmp_path / "mixed.wacz", members)
+    with zipfile.ZipFile(wacz, "a") as archive:
+        archive.write(first, "archive/deflated.warc.gz", zipfile.ZIP_DEFLATED)
+        archive.write(last, "archive/d.warc")
+    result = run_cli("scan", str(wacz))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 3, result.output
+    assert "mixed.wacz (archive/b.warc.gz): record at byte" in errors[0]
+    assert "truncated" in errors[0]
+    assert "mixed.wacz (archive/c.warc): not a readable WARC file" in errors[1]
+    assert "mixed.wacz (archive/deflated.warc.gz): compressed or encrypted" in errors[2]
+    urls = [row[0] for row in rows(db_path)]
+    assert urls == [f"https://news.example.org/story/{n}" for n in (1, 2, 4)]
+    assert run_cli("verify").exit_code == 0
