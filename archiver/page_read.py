@@ -79,5 +79,12 @@ def check_page_bytes(label: str, data: bytes) -> None:
 
 
 def _refuse_binary(label: str, head: bytes) -> None:
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if is_binary(head):
         raise TargetError(f"{label}: binary file, not a web page or text")
+
+
+def is_binary(data: bytes) -> bool:
+    """Whether bytes are no page or text: a NUL in their first ``SNIFF_BYTES``, unless they
+    start with a UTF-16 byte order mark."""
+    head = data[:SNIFF_BYTES]
+    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))

@@ -32,13 +32,15 @@ import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from .errors import TargetError
 from .models import WarcRecordRef
+from .page_read import is_binary
 from .small_files import MAX_PAGE_BYTES
+from .urls import article_url
 from .wacz_input import is_wacz_path, wacz_warc_parts
 from .warc_extent import WarcPart, holds_one_record, past_empty_members, record_end
 
@@ -49,7 +51,26 @@ if TYPE_CHECKING:
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)
-PAGE_RECORDS = ("response", "conversion")  # an HTML response; a page's extracted text
+# An HTML response; a page's extracted text; a page saved whole, or its text (Browsertrix).
+PAGE_RECORDS = ("response", "conversion", "resource")
+# Browsertrix keeps a page's text as a ``resource`` record of ``urn:text:URL`` (the text as
+# the page loaded) or ``urn:textFinal:URL`` (after its behaviours ran).
+TEXT_URNS = ("urn:text:", "urn:textFinal:")
+
+
+def page_url(uri: str) -> str:
+    """The page a record holds or gives the text of: its target URI, without the
+    ``urn:text:`` (or ``urn:textFinal:``) in front of a Browsertrix text's."""
+    for prefix in TEXT_URNS:
+        if uri.startswith(prefix):
+            return uri[len(prefix) :]
+    return uri
+
+
+def is_text_record(ref: WarcRecordRef) -> bool:
+    """Whether a scanned record holds a page's extracted text (read as a text file is), not
+    its HTML: a ``conversion`` record, or a Browsertrix text."""
+    return ref.record_type == "conversion" or ref.target_uri.startswith(TEXT_URNS)
 
 
 def is_warc_path(path: str) -> bool:
@@ -99,6 +120,7 @@ class WarcCounts:
 
     pages: int = 0
     texts: int = 0
+    same_page: int = 0  # a page's text when the input gave the page (as HTML or text) before
     non_html: int = 0
     revisit: int = 0
     truncated: int = 0
@@ -111,20 +133,22 @@ class WarcCounts:
 
     @property
     def skipped(self) -> int:
-        return self.non_html + self.revisit + self.truncated + self.not_ok + self.unreadable
+        counts = (self.same_page, self.non_html, self.revisit, self.truncated, self.not_ok)
+        return sum(counts) + self.unreadable
 
     def scanned(self, ref: WarcRecordRef) -> None:
         """Count a page handed out."""
         self.pages += 1
-        self.texts += ref.record_type == "conversion"
+        self.texts += is_text_record(ref)
 
     def line(self) -> str:
         texts = f" and {self.texts} extracted text(s)" if self.texts else ""
+        same = f", {self.same_page} text(s) of a page read before" if self.same_page else ""
         return (
             f"{self.pages - self.texts} HTML page(s){texts} scanned; skipped"
             f" {self.non_html} non-HTML, "
             f"{self.revisit} revisit, {self.truncated} truncated, {self.not_ok} non-2xx, "
-            f"{self.unreadable} unreadable"
+            f"{self.unreadable} unreadable{same}"
         )
 
 
@@ -153,13 +177,42 @@ def iter_raw_pages(path: str, counts: WarcCounts) -> Iterator[RawPage | DamagedR
     warc_file = os.path.abspath(path)
     if not is_utf8_name(warc_file):
         raise TargetError(f"{path}: {NAME_NOT_UTF8}")
+    read = _PagesRead()
     if is_wacz_path(path):
-        yield from _wacz_pages(warc_file, path, counts)
+        yield from _wacz_pages(warc_file, path, counts, read)
     else:
-        yield from _part_pages(WarcPart.whole(warc_file), path, counts)
+        yield from _part_pages(WarcPart.whole(warc_file), path, counts, read)
 
 
-def _wacz_pages(wacz_file: str, path: str, counts: WarcCounts) -> Iterator[RawPage | DamagedRecord]:
+@dataclass(slots=True)
+class _PagesRead:
+    """The pages an input (a WARC file, a WACZ's WARC files) gave, by their identities
+    (``article_url``). A page's text (a ``conversion``, a Browsertrix text) is not read when
+    the input gave the page before: as HTML, the better evidence (its embeds' markup), or as
+    a text (Browsertrix keeps a page's text at load and after its behaviours)."""
+
+    identities: set[str] = field(default_factory=set)
+    # HTML pages' URLs, made identities when a text comes: most inputs hold none.
+    html: list[str] = field(default_factory=list)
+
+    def admitted(self, page: RawPage) -> RawPage:
+        """``page``, noted; ``_Skip`` when it is a text of a page read before."""
+        url = page_url(page.ref.target_uri)
+        if not is_text_record(page.ref):
+            self.html.append(url)
+            return page
+        self.identities.update(map(article_url, self.html))
+        self.html.clear()
+        identity = article_url(url)
+        if identity in self.identities:
+            raise _Skip("same_page")
+        self.identities.add(identity)
+        return page
+
+
+def _wacz_pages(
+    wacz_file: str, path: str, counts: WarcCounts, read: _PagesRead
+) -> Iterator[RawPage | DamagedRecord]:
     """The pages of each WARC file of a WACZ in turn. One that cannot be read (compressed in
     the ZIP, not a WARC, cut short) is its one-line error in its place, after its pages
     before the problem, and the next one is read, as a directory's next file is."""
@@ -168,19 +221,21 @@ def _wacz_pages(wacz_file: str, path: str, counts: WarcCounts) -> Iterator[RawPa
         try:
             if isinstance(part, TargetError):
                 raise part
-            yield from _part_pages(part, label, counts)
+            yield from _part_pages(part, label, counts, read)
         except TargetError as exc:
             yield DamagedRecord(label, str(exc))
 
 
-def _part_pages(part: WarcPart, label: str, counts: WarcCounts) -> Iterator[RawPage]:
+def _part_pages(
+    part: WarcPart, label: str, counts: WarcCounts, read: _PagesRead
+) -> Iterator[RawPage]:
     """The pages of one WARC file (``label`` names it in messages)."""
     with part.open() as fh:
         gzipped = fh.read(2) == b"\x1f\x8b"
         fh.seek(part.start)
         if gzipped and not holds_one_record(fh):
             raise TargetError(f"{label}: {ONE_STREAM}")
-        reading = _Reading(part, gzipped, label=label)
+        reading = _Reading(part, gzipped, label=label, read=read)
         try:
             yield from _pages(fh, reading, counts)
         except OSError as exc:  # FastWARC's parse and decompression errors
@@ -223,6 +278,7 @@ class _Reading:
     part: WarcPart
     gzipped: bool
     label: str  # the file as the user named it, for messages
+    read: _PagesRead
     last: int | None = None
     held: RawPage | str | None = None
 
@@ -360,7 +416,16 @@ def _read(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
     if record.content_length > MAX_PAGE_BYTES:  # a film or an archive, not an article: its
         raise _Skip("non_html")  # block (held about three times over as read) is not read
     if kind == "conversion":
-        return _read_text(record, reading, offset)
+        page = _read_text(record, reading, offset)
+    elif kind == "resource":
+        page = _read_resource(record, reading, offset)
+    else:
+        page = _read_response(record, reading, offset)
+    return reading.read.admitted(page)
+
+
+def _read_response(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
+    """An HTML ``response`` record's page: its payload, read as ``archive verify`` reads it."""
     block = _whole_block(record)
     http = _http_headers(record)
     stored = len(_payload(record, reading, offset))  # as FastWARC ends the HTTP headers
@@ -379,12 +444,39 @@ def _read(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
 
 def _read_text(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
     """A ``conversion`` record holding a page's text (a WET file's: the text a crawler
-    extracted from a response, as Common Crawl publishes it): its block, as stored, is the
-    text scanned, as a text file's bytes are. Only plain text is read."""
+    extracted from a response, as Common Crawl publishes it), or a Browsertrix text: its
+    block, as stored, is the text scanned, as a text file's bytes are. Only plain text is
+    read: ``text/plain``, or no Content-Type and no binary bytes."""
     content_type = record.headers.get("Content-Type")
-    if (content_type or "").split(";")[0].strip().lower() not in TEXT_TYPES:
+    if content_type is not None and _media_type(content_type) not in TEXT_TYPES:
         raise _Skip("non_html")
     payload = _payload(record, reading, offset)
+    if content_type is None and is_binary(payload):  # no type: text unless it is binary
+        raise _Skip("non_html")
+    ref = _reference(record, reading, offset, None, content_type)
+    return _raw_page(record, ref, payload, payload, b"", reading)
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";")[0].strip().lower()
+
+
+def _read_resource(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
+    """A ``resource`` record's page: a page saved whole (by wget, ArchiveWeb.page, a tool
+    writing a saved page with warcio), its block the page with no HTTP headers, read when
+    it is HTML; or a page's text as Browsertrix keeps it (``urn:text:URL``), read as a
+    ``conversion`` is. Other resources (``urn:view:`` screenshots, a crawl log) are no
+    pages."""
+    uri = record.headers.get("WARC-Target-URI") or ""
+    if uri.startswith(TEXT_URNS):
+        return _read_text(record, reading, offset)
+    if not uri.strip().strip("<>").startswith(("http:", "https:")):
+        raise _Skip("other")
+    content_type = record.headers.get("Content-Type")
+    payload = _payload(record, reading, offset)
+    identified = record.headers.get("WARC-Identified-Payload-Type")
+    if not _is_html(content_type, identified, payload):
+        raise _Skip("non_html")
     ref = _reference(record, reading, offset, None, content_type)
     return _raw_page(record, ref, payload, payload, b"", reading)
 
@@ -413,7 +505,7 @@ def _reference(
     ``_Skip`` when ``archive verify`` could not read it back by it."""
     uri = (record.headers.get("WARC-Target-URI") or "").strip().strip("<>")
     date = _utc_text(record.record_date)
-    if not _readable_back(uri) or date is None or not record.record_id:
+    if not _readable_back(page_url(uri)) or date is None or not record.record_id:
         raise _Skip("unreadable")
     return WarcRecordRef(
         warc_file=reading.warc_file,

@@ -12,7 +12,16 @@ from collections.abc import Iterator
 from .detect import detect_or_fail
 from .models import ScanRecord
 from .urls import article_url
-from .warc_input import DamagedRecord, RawPage, WarcCounts, WarcPage, checked, iter_warc_pages
+from .warc_input import (
+    DamagedRecord,
+    RawPage,
+    WarcCounts,
+    WarcPage,
+    checked,
+    is_text_record,
+    iter_warc_pages,
+    page_url,
+)
 
 SOURCE = "warc"
 
@@ -21,17 +30,18 @@ def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
     """Detection on one HTML response record, or one page's extracted text (a WET file's
     ``conversion`` record: read as a text file is), packed as a record for the archive."""
     ref = page.ref
+    address = page_url(ref.target_uri)  # a Browsertrix text's page, not its urn:text:
     detection, error = detect_or_fail(
         page.body,
         ref.target_uri,
         content_type=ref.content_type,
         include_links=include_links,
-        html=ref.record_type != "conversion",
-        url=ref.target_uri,  # a crawl's pages from X's own hosts are not articles
+        html=not is_text_record(ref),
+        url=address,  # a crawl's pages from X's own hosts are not articles
     )
     return ScanRecord(
-        url=article_url(ref.target_uri),  # the article's identity, as for fetched URLs
-        final_url=ref.target_uri,  # the address as the crawler fetched it
+        url=article_url(address),  # the article's identity, as for fetched URLs
+        final_url=address,  # the address as the crawler fetched it
         started_at=ref.date,
         finished_at=ref.date,
         source=SOURCE,

@@ -58,6 +58,7 @@ def test_every_kind_of_record_is_scanned_or_counted(tmp_path: Path, name: str) -
     assert counts.as_dict() == {
         "pages": 3,
         "texts": 0,
+        "same_page": 0,
         "non_html": 1,
         "revisit": 1,
         "truncated": 1,

@@ -140,8 +140,8 @@ class ExportPage(NamedTuple):
 def export_pages(conn: sqlite3.Connection, record_ids: Sequence[int]) -> list[ExportPage]:
     """The pages of an export: each article capture (with its title) and each post's
     snapshot reply (with the post's URL), in capture order. A page's extracted text (a WET
-    file's ``conversion`` record) is exported as a record but is no page: replay tools have
-    nothing to show for it."""
+    file's ``conversion`` record, a Browsertrix ``urn:text:`` resource) is exported as a
+    record but is no page: replay tools have nothing to show for it."""
     pages: list[ExportPage] = []
     for start in range(0, len(record_ids), 400):
         chunk = list(record_ids[start : start + 400])
@@ -153,6 +153,7 @@ def export_pages(conn: sqlite3.Connection, record_ids: Sequence[int]) -> list[Ex
                 " from scans join articles on articles.id = scans.article_id"
                 f" join records on records.id = scans.record_id where records.id in ({m})"
                 " and records.record_type is not 'conversion'"
+                " and records.target_uri not like 'urn:text%'"
                 " union select records.id, records.target_uri, records.date,"
                 " 'post ' || posts.id, posts.url from snapshots"
                 " join posts on posts.id = snapshots.post_id"

@@ -1,0 +1,157 @@
+"""Pages kept otherwise than as an HTTP response: a ``resource`` record holding a saved page
+(wget, ArchiveWeb.page, a page saved with warcio), a Browsertrix text (``urn:text:URL``), a
+``conversion`` record with no Content-Type. Each is read back by its pointer with warcio."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import subprocess
+import zipfile
+from pathlib import Path
+
+from pages import embed_page
+from test_wacz_input import WACZ_CLI
+from warc_data import DATE, TEXT, article, write_warc
+from warcio.archiveiterator import ArchiveIterator
+from warcio.warcwriter import WARCWriter
+
+from archiver.warc_input import WarcCounts, iter_warc_pages
+
+PAGE = "https://news.example.org/story/1"
+
+
+def resource(writer: WARCWriter, uri: str, body: bytes, content_type: str | None):
+    """A ``resource`` record of ``body``, as wget or Browsertrix writes one."""
+    return writer.create_warc_record(
+        uri,
+        "resource",
+        payload=io.BytesIO(body),
+        length=len(body),
+        warc_content_type=content_type,
+        warc_headers_dict={"WARC-Date": DATE},
+    )
+
+
+def write_resources(path: Path, records: list[tuple[str, bytes, str | None]]) -> Path:
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=path.name.endswith(".gz"), warc_version="1.1")
+        for uri, body, content_type in records:
+            writer.write_record(resource(writer, uri, body, content_type))
+    return path
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_a_page_saved_as_a_resource_is_scanned_verified_and_exported(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """Its block is the page (no HTTP headers): the embed's bytes point into it, verify reads
+    it back, and the export lists it as a page. A screenshot or an image is no page."""
+    page = embed_page(post_id="1763000000000000101", text="Saved whole").encode()
+    warc = write_resources(
+        tmp_path / "saved.warc.gz",
+        [
+            (PAGE, page, "text/html"),
+            ("urn:view:" + PAGE, b"\x89PNG\r\n\x1a\n\0\0", "image/png"),
+            ("https://news.example.org/logo.png", b"\x89PNG\r\n\x1a\n\0\0", "image/png"),
+        ],
+    )
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0, result.output
+    assert "1 HTML page(s) scanned; skipped 1 non-HTML" in result.stderr
+    record = rows(db_path, "select record_type, target_uri, http_status, content_type from records")
+    assert record == [("resource", PAGE, None, "text/html")]
+    embed = rows(db_path, "select post_id from embeds")
+    assert embed == [("1763000000000000101",)]
+    assert run_cli("verify").exit_code == 0
+    out = tmp_path / "out.wacz"
+    assert run_cli("export", "--wacz", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as package:
+        pages = package.read("pages/pages.jsonl").decode().splitlines()[1:]
+    assert [json.loads(line)["url"] for line in pages] == [PAGE]
+
+
+def test_a_browsertrix_text_is_the_text_of_its_page(tmp_path: Path, run_cli, db_path: Path) -> None:
+    """``urn:text:URL`` is read as the page's text, under the page's identity; its record
+    keeps its own URI, verify reads it back, and the export lists no page for it."""
+    text = write_resources(
+        tmp_path / "text.warc.gz",
+        [("urn:text:" + PAGE + "?utm_source=x", TEXT.encode(), "text/plain")],
+    )
+    result = run_cli("scan", str(text))
+    assert result.exit_code == 0, result.output
+    assert "0 HTML page(s) and 1 extracted text(s) scanned" in result.stderr
+    assert rows(db_path, "select url from articles") == [(PAGE,)]
+    kept = rows(db_path, "select record_type, target_uri, http_status from records")
+    assert kept == [("resource", f"urn:text:{PAGE}?utm_source=x", None)]
+    assert rows(db_path, "select final_url from articles") == [(f"{PAGE}?utm_source=x",)]
+    assert rows(db_path, "select count(*) from embeds") == [(1,)]
+    assert run_cli("verify").exit_code == 0
+    out = tmp_path / "out.wacz"
+    assert run_cli("export", "--wacz", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as package:
+        assert len(package.read("pages/pages.jsonl").decode().splitlines()) == 1  # the header
+
+
+def test_a_crawls_texts_of_pages_it_holds_as_html_add_nothing(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """A Browsertrix WACZ (``wacz create``) of the pages' HTML and their texts (at load and
+    final): one article and one scan per page, from the HTML; a text of a page with no HTML
+    is scanned, once."""
+    pages = write_warc(tmp_path / "rec.warc.gz", [article(1, True), article(2, False)])
+    texts = write_resources(
+        tmp_path / "text.warc.gz",
+        [
+            ("urn:text:https://news.example.org/story/1", TEXT.encode(), "text/plain"),
+            ("urn:textFinal:https://news.example.org/story/1", TEXT.encode(), "text/plain"),
+            ("urn:text:https://news.example.org/story/2", b"No post here.", "text/plain"),
+            ("urn:text:https://news.example.org/story/3", TEXT.encode(), "text/plain"),
+            ("urn:textFinal:https://news.example.org/story/3", TEXT.encode(), "text/plain"),
+        ],
+    )
+    wacz = tmp_path / "crawl.wacz"
+    subprocess.run(
+        [WACZ_CLI, "create", "-o", str(wacz), str(pages), str(texts)], check=True, timeout=120
+    )
+    result = run_cli("scan", str(wacz))
+    assert result.exit_code == 0, result.output
+    assert "2 HTML page(s) and 1 extracted text(s) scanned" in result.stderr
+    assert "4 text(s) of a page read before" in result.stderr
+    scans = "select a.url, r.record_type, s.embeds from scans s join articles a on a.id ="
+    scans += " s.article_id join records r on r.id = s.record_id order by a.url"
+    assert rows(db_path, scans) == [
+        ("https://news.example.org/story/1", "response", 1),
+        ("https://news.example.org/story/2", "response", 0),
+        ("https://news.example.org/story/3", "resource", 1),
+    ]
+    assert run_cli("verify").exit_code == 0
+
+
+def test_a_conversion_without_a_content_type_is_read_as_text(tmp_path: Path) -> None:
+    """As a text file is; one holding binary bytes is counted as non-HTML."""
+    path = tmp_path / "texts.warc"
+    with open(path, "wb") as fh:
+        for number, body in enumerate((TEXT.encode(), b"\x00\x01binary\x00")):
+            block = body
+            head = (
+                "WARC/1.1\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:"
+                f"{number:08d}-0000-4000-8000-000000000000>\r\nWARC-Date: {DATE}\r\n"
+                f"WARC-Target-URI: https://news.example.org/t/{number}\r\n"
+                f"Content-Length: {len(block)}\r\n\r\n"
+            )
+            fh.write(head.encode() + block + b"\r\n\r\n")
+    counts = WarcCounts()
+    pages = list(iter_warc_pages(str(path), counts))
+    assert [page.ref.target_uri for page in pages] == ["https://news.example.org/t/0"]
+    assert (counts.texts, counts.non_html) == (1, 1)
+    ref = pages[0].ref
+    with open(path, "rb") as fh:
+        fh.seek(ref.warc_offset)
+        record = next(iter(ArchiveIterator(io.BytesIO(fh.read(ref.warc_length)))))
+        assert record.content_stream().read() == TEXT.encode()
