@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 # A WET file (``.warc.wet.gz``: Common Crawl's extracted texts) is a WARC file too.
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")
+ARC_SUFFIXES = (".arc", ".arc.gz")  # ``arc_input``
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)
 # An HTML response; a page's extracted text; a page saved whole, or its text (Browsertrix).
@@ -74,8 +75,9 @@ def is_text_record(ref: WarcRecordRef) -> bool:
 
 
 def is_warc_path(path: str) -> bool:
-    """A WARC file's name (a WET file's, a WACZ file's: WARC files in a zip)."""
-    return path.lower().endswith(WARC_SUFFIXES) or is_wacz_path(path)
+    """A WARC file's name (a WET file's, a WACZ file's: WARC files in a zip; an ARC file's,
+    their forerunner)."""
+    return path.lower().endswith(WARC_SUFFIXES + ARC_SUFFIXES) or is_wacz_path(path)
 
 
 class WarcPage(NamedTuple):
@@ -173,13 +175,17 @@ def iter_raw_pages(path: str, counts: WarcCounts) -> Iterator[RawPage | DamagedR
     """``iter_warc_pages``'s pages unchecked (``checked`` makes each a page, or its
     failure): ``counts`` is updated but for ``pages``, which whoever checks them counts.
     A WACZ file's WARC files are read in turn, in place (``wacz_input``); one that cannot
-    be read is a ``DamagedRecord`` in its place."""
+    be read is a ``DamagedRecord`` in its place. An ARC file is read by ``arc_input``."""
     warc_file = os.path.abspath(path)
     if not is_utf8_name(warc_file):
         raise TargetError(f"{path}: {NAME_NOT_UTF8}")
     read = _PagesRead()
     if is_wacz_path(path):
         yield from _wacz_pages(warc_file, path, counts, read)
+    elif path.lower().endswith(ARC_SUFFIXES):
+        from .arc_input import arc_pages
+
+        yield from arc_pages(warc_file, path, counts, read.admitted)
     else:
         yield from _part_pages(WarcPart.whole(warc_file), path, counts, read)
 

@@ -9,6 +9,7 @@ header is the one part no CRC covers), and hold a WARC record whose digests matc
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import io
@@ -16,8 +17,9 @@ import mmap
 import os
 import zlib
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
@@ -99,6 +101,7 @@ class StoredRecord(NamedTuple):
     content_type: str | None
     refers_to: str | None  # a revisit's original record ID
     payload: bytes  # the HTTP body with Content-Encoding removed, or a resource's bytes
+    arc: bool = False  # an ARC record (``arc_record_id``), not a WARC record
 
     @property
     def payload_sha256(self) -> str:
@@ -178,6 +181,8 @@ def parse_record(data: bytes) -> StoredRecord:
     problems = record.digest_checker.problems
     if problems:
         raise ValueError("; ".join(str(p) for p in problems))
+    if record.format == "arc":
+        return _arc_record(data, record, payload)
     headers = record.rec_headers
     http = record.http_headers if record.rec_type in ("response", "revisit") else None
     status = http.get_statuscode() if http is not None else None
@@ -194,6 +199,51 @@ def parse_record(data: bytes) -> StoredRecord:
         refers_to=headers.get_header("WARC-Refers-To"),
         payload=payload,
     )
+
+
+def _arc_record(data: bytes, record: Any, payload: bytes) -> StoredRecord:
+    """An ARC record (the Internet Archive's format before WARC) as read back. It has no
+    record ID and no digest: its ID is ``arc_record_id`` of its bytes, so that a changed
+    byte fails it as a digest would; its date is its 14-digit archive date in WARC form."""
+    headers, http = record.rec_headers, record.http_headers
+    status = http.get_statuscode() if http is not None else None
+    content_type = (http or headers).get_header("Content-Type")
+    return StoredRecord(
+        record_id=arc_record_id(data),
+        record_type=record.rec_type,  # response; arc_header for the file's version block
+        target_uri=headers.get_header("uri"),
+        date=arc_date(headers.get_header("archive-date") or ""),
+        http_status=int(status) if status and str(status).isdigit() else None,
+        content_type=content_type,
+        refers_to=None,
+        payload=payload,
+        arc=True,
+    )
+
+
+def arc_record_id(record: bytes) -> str:
+    """The ID an ARC record's row keeps: ``<urn:sha1:…>``, the base32 SHA-1 of its header
+    line and the content that line declares, as stored (uncompressed). ``ValueError`` when
+    the line ends in no length or the record holds less content than it declares."""
+    line_end = record.find(b"\n") + 1
+    fields = record[:line_end].split()
+    if not line_end or not fields or not fields[-1].isdigit():
+        raise ValueError("no ARC header line ending in the record's length")
+    length = int(fields[-1])
+    end = line_end + length
+    if len(record) < end:
+        raise ValueError(f"ARC record cut short ({len(record) - line_end} of {length} bytes)")
+    return f"<urn:sha1:{base64.b32encode(hashlib.sha1(record[:end]).digest()).decode()}>"
+
+
+def arc_date(value: str) -> str | None:
+    """An ARC archive date (``20240302102030``, UTC) in WARC form, or None when it is not
+    one."""
+    try:
+        date = datetime.strptime(value, "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+    return date.strftime("%Y-%m-%dT%H:%M:%SZ") if len(value) == 14 else None
 
 
 def digest_problem(

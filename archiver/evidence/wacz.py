@@ -151,6 +151,11 @@ def _checked_bytes(warc_dir: Path, pointer: rows.StoredPointer) -> bytes:
         raise ArchiverError(f"cannot export: {exc}") from None
     if stored.record_id != record.record_id:
         raise ArchiverError(f"cannot export: record {pointer.id} is not the one its row names")
+    if stored.arc:
+        raise ArchiverError(
+            f"cannot export: record {pointer.id} is an ARC record ({record.warc_file}), and a"
+            " WACZ holds WARC records only; choose posts or articles kept from WARC files"
+        )
     return data
 
 

@@ -1,0 +1,148 @@
+"""ARC files (``.arc``, ``.arc.gz``: the Internet Archive's format before WARC, still that of
+many collections) as scan input: every HTML page, as a WARC file's are.
+
+FastWARC reads no ARC; warcio does, and ``archive verify`` reads every record back with it.
+Records are found here from their own bytes (a header line ending in the content's length;
+in an ``.arc.gz``, a gzip member each), then each record's bytes, as stored, are read by
+warcio as verify reads them (``check_record``): what is scanned is what verify checks. The
+file must start with its ``filedesc://`` version block: warcio takes any line of text for
+a record.
+
+An ARC record has no record ID and no digest: its row's ID is ``arc_record_id`` of its
+bytes, which verify recomputes. ``archive export`` refuses ARC records (a WACZ holds WARC
+records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
+
+from .errors import TargetError
+from .evidence.read import RecordError, StoredRecord, check_record
+from .models import WarcRecordRef
+from .small_files import MAX_PAGE_BYTES
+from .warc_extent import CHUNK, WarcPart, _Cut, _member
+from .warc_input import (
+    RawPage,
+    WarcCounts,
+    _count,
+    _is_html,
+    _only_padding,
+    _readable_back,
+    _Skip,
+)
+
+FILEDESC = b"filedesc://"
+
+
+class _Span(NamedTuple):
+    """One record's bytes in the file: ``start`` to ``end``, and its first bytes (the
+    header line), decompressed."""
+
+    start: int
+    end: int
+    head: bytes
+
+
+def arc_pages(
+    path: str, label: str, counts: WarcCounts, admitted: Callable[[RawPage], RawPage]
+) -> Iterator[RawPage]:
+    """The HTML pages of the ARC file ``path`` (absolute; ``label`` names it in messages)
+    in file order, each through ``admitted``; the other records counted as a WARC file's
+    are. ``TargetError``, after the pages before it, when it is no ARC file, a record is
+    cut short or bytes that are no record follow one."""
+    part = WarcPart.whole(path)
+    with part.open() as fh:
+        gzipped = fh.read(2) == b"\x1f\x8b"
+    offset, first = 0, True
+    while (span := _next_record(part, offset, gzipped, label)) is not None:
+        if first and not span.head.startswith(FILEDESC):
+            raise TargetError(f"{label}: not an ARC file (it does not start with filedesc://)")
+        first, offset = False, span.end
+        try:
+            yield admitted(_page(part, span, label))
+        except _Skip as skip:
+            _count(counts, skip.args[0])
+    if first:
+        raise TargetError(f"{label}: not an ARC file (no ARC record in it)")
+
+
+def _next_record(part: WarcPart, offset: int, gzipped: bool, label: str) -> _Span | None:
+    """The record at ``offset`` (blank bytes before it passed), or None at the file's end."""
+    if offset >= part.end or _only_padding(part, offset):
+        return None
+    with part.open(offset) as fh:
+        if not gzipped:
+            return _plain_record(fh.read(CHUNK), offset, part.end, label)
+        if fh.read(2) != b"\x1f\x8b":
+            raise TargetError(
+                f"{label}: not a readable ARC file (at byte {offset}: no gzip member)"
+            )
+        fh.seek(offset)
+        try:
+            head, _, end = _member(fh, offset)
+        except _Cut as cut:
+            raise TargetError(f"{label}: record at byte {offset} is truncated ({cut})") from None
+    return _Span(offset, end, head)
+
+
+def _plain_record(data: bytes, offset: int, size: int, label: str) -> _Span:
+    """The record of an uncompressed ARC file whose bytes, from ``offset``, start with
+    ``data``: its header line ends in its content's length (the newline after the content
+    is no part of it, as for warcio)."""
+    blank = len(data) - len(data.lstrip(b"\r\n"))
+    start, line_end = offset + blank, data.find(b"\n", blank) + 1
+    fields = data[blank:line_end].split()
+    if not line_end or not fields or not fields[-1].isdigit():
+        raise TargetError(
+            f"{label}: not a readable ARC file (at byte {start}: no header line ending in a"
+            " record's length)"
+        )
+    end = offset + line_end + int(fields[-1])
+    if end > size:
+        raise TargetError(
+            f"{label}: record at byte {start} is truncated (the file holds {size - start:,}"
+            f" of its {end - start:,} bytes)"
+        )
+    return _Span(start, end, data[blank:line_end])
+
+
+def _page(part: WarcPart, span: _Span, label: str) -> RawPage:
+    """The page of a record, read back as verify reads it; ``_Skip`` when it is none."""
+    if span.end - span.start > MAX_PAGE_BYTES:
+        raise _Skip("non_html")  # a film or an archive, not an article: it is not read
+    with part.open(span.start) as fh:
+        data = fh.read(span.end - span.start)
+    try:
+        stored = check_record(data, f"{label}@{span.start}", ours=False)
+    except RecordError:
+        raise _Skip("unreadable") from None
+    if stored.record_type != "response":  # the version block (arc_header)
+        raise _Skip("other")
+    if not _is_html(stored.content_type, None, stored.payload):
+        raise _Skip("non_html")
+    if not 200 <= (stored.http_status or 0) < 300:
+        raise _Skip("not_ok")
+    ref = _reference(part.path, span, stored)
+    return RawPage(ref, stored.payload, stored.payload, None, None, label=label)
+
+
+def _reference(path: str, span: _Span, stored: StoredRecord) -> WarcRecordRef:
+    """The pointer a page's rows keep; ``_Skip`` when verify could not read it back by it
+    (an address that is no ``http(s)`` URL, no date)."""
+    uri = stored.target_uri or ""
+    if not _readable_back(uri) or stored.date is None:
+        raise _Skip("unreadable")
+    return WarcRecordRef(
+        warc_file=path,
+        warc_offset=span.start,
+        warc_length=span.end - span.start,
+        record_id=stored.record_id,
+        record_type=stored.record_type,
+        target_uri=uri,
+        date=stored.date,
+        http_status=stored.http_status,
+        content_type=stored.content_type,
+        payload_sha256="",  # ``checked``
+    )

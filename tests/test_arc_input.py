@@ -1,0 +1,142 @@
+"""``archive scan FILE.arc[.gz]``: ARC files (the Internet Archive's format before WARC),
+written here by hand (warcio writes no ARC) and read back with warcio."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sqlite3
+from pathlib import Path
+
+import pytest
+from pages import embed_page
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.errors import TargetError
+from archiver.warc_input import WarcCounts, iter_warc_pages
+
+VERSION = b"1 0 InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n"
+HTML = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n"
+
+
+def arc_record(uri: str, content: bytes, content_type: str = "text/html") -> bytes:
+    """One ARC v1 record: its header line, then its content (and the newline after it)."""
+    line = f"{uri} 93.184.216.34 20240302102030 {content_type} {len(content)}\n"
+    return line.encode() + content + b"\n"
+
+
+def arc_records() -> list[bytes]:
+    """The version block, two pages with posts (one gzip-encoded), a DNS answer, a 404 and
+    an image."""
+    page = embed_page(post_id="1763000000000000701", text="Posted in 2004").encode()
+    other = embed_page(post_id="1763000000000000702", text="Gzip body").encode()
+    encoded = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n"
+    return [
+        arc_record("filedesc://crawl.arc", VERSION, "text/plain"),
+        arc_record(
+            "dns:news.example.org",
+            b"20240302102030\nnews.example.org. 300 IN A 1.2.3.4\n",
+            "text/dns",
+        ),
+        arc_record("http://news.example.org/a", HTML + page),
+        arc_record(
+            "http://news.example.org/gone",
+            b"HTTP/1.0 404 Not Found\r\nContent-Type: text/html\r\n\r\n<p>no</p>",
+        ),
+        arc_record(
+            "http://news.example.org/i.png",
+            b"HTTP/1.0 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG",
+            "image/png",
+        ),
+        arc_record("http://news.example.org/b", encoded + gzip.compress(other, mtime=0)),
+    ]
+
+
+def write_arc(path: Path, records: list[bytes]) -> Path:
+    """An ARC file: a gzip member per record when its name ends in .gz, as the IA writes it."""
+    gzipped = path.name.endswith(".gz")
+    path.write_bytes(b"".join(gzip.compress(r) if gzipped else r for r in records))
+    return path
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+@pytest.mark.parametrize("name", ["crawl.arc", "crawl.arc.gz"])
+def test_an_arc_file_is_scanned_and_verified_by_its_records_bytes(
+    tmp_path: Path, run_cli, db_path: Path, name: str
+) -> None:
+    arc = write_arc(tmp_path / name, arc_records())
+    result = run_cli("scan", str(tmp_path))  # a directory scan takes it too
+    assert result.exit_code == 0, result.output
+    assert "2 HTML page(s) scanned; skipped 2 non-HTML, 0 revisit, 0 truncated, 1 non-2xx" in (
+        result.stderr
+    )
+    kept = rows(
+        db_path,
+        "select warc_file, warc_offset, warc_length, target_uri, record_id,"
+        " date, http_status from records order by id",
+    )
+    assert [row[3] for row in kept] == ["http://news.example.org/a", "http://news.example.org/b"]
+    assert {row[0] for row in kept} == {str(arc.resolve())}
+    assert all(row[4].startswith("<urn:sha1:") and row[5] == "2024-03-02T10:20:30Z" for row in kept)
+    posts = rows(db_path, "select post_id from embeds order by post_id")
+    assert posts == [("1763000000000000701",), ("1763000000000000702",)]
+    data = arc.read_bytes()
+    for _, offset, length, uri, *_ in kept:
+        record = next(iter(ArchiveIterator(io.BytesIO(data[offset : offset + length]))))
+        assert record.rec_headers.get_header("uri") == uri
+    verified = run_cli("verify")
+    assert verified.exit_code == 0 and "2 records, 2 embed byte ranges" in verified.stdout
+
+
+def test_a_changed_byte_of_an_arc_record_fails_verify(tmp_path: Path, run_cli) -> None:
+    """An ARC record has no digest: its ID, the SHA-1 of its bytes, is its check."""
+    arc = write_arc(tmp_path / "crawl.arc", arc_records())
+    assert run_cli("scan", str(arc)).exit_code == 0
+    data = bytearray(arc.read_bytes())
+    at = data.index(b"Posted in 2004")
+    data[at] = ord("p")
+    arc.write_bytes(bytes(data))
+    verified = run_cli("verify")
+    assert verified.exit_code == 1 and "WARC-Record-ID is <urn:sha1:" in verified.stdout
+
+
+def test_an_export_of_an_arc_record_is_refused_in_one_line(tmp_path: Path, run_cli) -> None:
+    arc = write_arc(tmp_path / "crawl.arc.gz", arc_records())
+    assert run_cli("scan", str(arc)).exit_code == 0
+    out = tmp_path / "out.wacz"
+    result = run_cli("export", "--wacz", str(out))
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "is an ARC record" in result.output and "WACZ holds WARC records only" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["cut.arc", "cut.arc.gz"])
+def test_a_cut_arc_file_keeps_the_pages_before_the_cut(tmp_path: Path, name: str) -> None:
+    whole = write_arc(tmp_path / f"whole-{name}", arc_records())
+    cut = tmp_path / name
+    cut.write_bytes(whole.read_bytes()[:-25])
+    counts = WarcCounts()
+    pages = []
+    with pytest.raises(TargetError, match=rf"{name}: record at byte \d+ is truncated"):
+        for page in iter_warc_pages(str(cut), counts):
+            pages.append(page)
+    assert [page.ref.target_uri for page in pages] == ["http://news.example.org/a"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"this is no ARC file\nat all\n",  # warcio takes such a line for a record
+        arc_record("http://news.example.org/a", HTML + b"<p>no version block</p>"),
+        gzip.compress(b"not an ARC record\n"),
+    ],
+)
+def test_a_file_that_is_no_arc_is_one_line(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / ("junk.arc.gz" if content.startswith(b"\x1f\x8b") else "junk.arc")
+    path.write_bytes(content)
+    with pytest.raises(TargetError, match=r"junk\.arc(\.gz)?: not a"):
+        list(iter_warc_pages(str(path), WarcCounts()))
