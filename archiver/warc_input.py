@@ -473,10 +473,10 @@ def _read_resource(record: WarcRecord, reading: _Reading, offset: int) -> RawPag
     it is HTML; or a page's text as Browsertrix keeps it (``urn:text:URL``), read as a
     ``conversion`` is. Other resources (``urn:view:`` screenshots, a crawl log) are no
     pages."""
-    uri = record.headers.get("WARC-Target-URI") or ""
+    uri = _target_uri(record)
     if uri.startswith(TEXT_URNS):
         return _read_text(record, reading, offset)
-    if not uri.strip().strip("<>").startswith(("http:", "https:")):
+    if not uri.startswith(("http:", "https:")):
         raise _Skip("other")
     content_type = record.headers.get("Content-Type")
     payload = _payload(record, reading, offset)
@@ -500,6 +500,12 @@ def _payload(record: WarcRecord, reading: _Reading, offset: int) -> bytes:
     return payload
 
 
+def _target_uri(record: WarcRecord) -> str:
+    """The record's ``WARC-Target-URI``, without the angle brackets WARC 1.0's grammar and
+    wget 1.19 put around it (warcio, which verify reads with, strips them too)."""
+    return (record.headers.get("WARC-Target-URI") or "").strip().strip("<>")
+
+
 def _reference(
     record: WarcRecord,
     reading: _Reading,
@@ -509,7 +515,7 @@ def _reference(
 ) -> WarcRecordRef:
     """The pointer a scanned record's rows keep (its length and payload hash still to come);
     ``_Skip`` when ``archive verify`` could not read it back by it."""
-    uri = (record.headers.get("WARC-Target-URI") or "").strip().strip("<>")
+    uri = _target_uri(record)
     date = _utc_text(record.record_date)
     if not _readable_back(page_url(uri)) or date is None or not record.record_id:
         raise _Skip("unreadable")

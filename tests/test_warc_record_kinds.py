@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import sqlite3
@@ -11,6 +12,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
 from pages import embed_page
 from test_wacz_input import WACZ_CLI
 from warc_data import DATE, TEXT, article, write_warc
@@ -155,3 +157,50 @@ def test_a_conversion_without_a_content_type_is_read_as_text(tmp_path: Path) -> 
         fh.seek(ref.warc_offset)
         record = next(iter(ArchiveIterator(io.BytesIO(fh.read(ref.warc_length)))))
         assert record.content_stream().read() == TEXT.encode()
+
+
+def raw_record(kind: str, uri: str, block: bytes, number: int, version: str = "1.0") -> bytes:
+    """A record written byte for byte (warcio's writer would rewrite its headers)."""
+    content_type = "application/http; msgtype=response" if kind == "response" else "text/plain"
+    head = (
+        f"WARC/{version}\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{number:08d}-0000-4000"
+        f"-8000-000000000000>\r\nWARC-Date: {DATE}\r\nWARC-Target-URI: {uri}\r\n"
+        f"Content-Type: {content_type}\r\nContent-Length: {len(block)}\r\n\r\n"
+    )
+    return head.encode() + block + b"\r\n\r\n"
+
+
+@pytest.mark.parametrize("name", ["wget.warc", "wget.warc.gz"])
+def test_older_and_other_writers_shapes_are_scanned_and_verified(
+    tmp_path: Path, run_cli, db_path: Path, name: str
+) -> None:
+    """WARC/1.0 with the target in angle brackets (wget 1.19), HTTP/2 status lines (as
+    browser-based crawlers record them), a wget log resource (no page)."""
+    records = []
+    for number, status in enumerate(("HTTP/2 200", "HTTP/2.0 200 OK", "HTTP/1.1 200")):
+        page = embed_page(post_id=f"176300000000000080{number}", text=f"Shape {number}")
+        block = f"{status}\r\nContent-Type: text/html\r\n\r\n{page}".encode()
+        uri = f"<https://news.example.org/{number}>"
+        records.append(raw_record("response", uri, block, number, "1.1" if number else "1.0"))
+    records.append(
+        raw_record("resource", "<urn:text:https://news.example.org/9>", TEXT.encode(), 7)
+    )
+    log = "metadata://gnu.org/software/wget/warc/wget.log"
+    records.append(raw_record("resource", log, b"wget log\n", 8))
+    path = tmp_path / name
+    gzipped = name.endswith(".gz")
+    path.write_bytes(b"".join(gzip.compress(r) if gzipped else r for r in records))
+    result = run_cli("scan", str(path))
+    assert result.exit_code == 0, result.output
+    assert "3 HTML page(s) and 1 extracted text(s) scanned" in result.stderr
+    kept = rows(db_path, "select target_uri, http_status, warc_offset, warc_length from records")
+    assert [row[:2] for row in kept] == [
+        *((f"https://news.example.org/{n}", 200) for n in range(3)),
+        ("urn:text:https://news.example.org/9", None),
+    ]
+    data = path.read_bytes()
+    for uri, _, offset, length in kept:
+        record = next(iter(ArchiveIterator(io.BytesIO(data[offset : offset + length]))))
+        assert record.rec_headers.get_header("WARC-Target-URI") == uri
+    assert rows(db_path, "select count(*) from embeds") == [(4,)]
+    assert run_cli("verify").exit_code == 0
