@@ -1,20 +1,22 @@
-"""Web archives (WARC) as scan input: every HTML page of a crawl, one response record at a time,
-and every page's extracted text (a plain-text ``conversion`` record, as in a WET file).
+"""Web archives (WARC) as scan input: every HTML page of a crawl, one response record at a time
+(or a ``resource`` record: a page saved whole), and every page's extracted text (a plain-text
+``conversion`` record, as in a WET file; a Browsertrix ``urn:text:`` resource) unless the
+input gave the page before (``_PagesRead``). ARC files are read by ``arc_input``.
 
 The reader is FastWARC (Rust): on ``news-1000.warc.gz`` it reads the 1,000 records in 0.22 s
 where warcio takes 0.45 s, and it refuses a file that is not a WARC where warcio yields a
 record of junk. Files are streamed (gzip per record or uncompressed), never loaded whole;
 only the page in hand is in memory.
 
-Skipped and counted, not scanned: records that are not ``response`` or ``conversion``
-(``revisit`` counted on its own), responses that are not HTML and conversions that are not
-plain text, records not 2xx or marked ``WARC-Truncated``, and unreadable ones (no date or
-URI, an undecodable body, HTTP headers over FastWARC's 32 KB). HTTP headers are ended and
-read as a browser does (``_http_head``); a page whose headers warcio ends elsewhere is a
-``DamagedRecord``, as a digest's failure is. A record cut short by the end of the data (a
-truncated gzip member, a partial copy, even inside its headers: ``warc_extent``), or one
-FastWARC cannot read at all, ends the file with a ``TargetError`` after the pages before it;
-a cut record is that error alone, in no count.
+Skipped and counted, not scanned: records that are not ``response``, ``conversion`` or
+``resource`` (``revisit`` counted on its own), responses and resources that are not HTML and
+texts that are not plain text, records not 2xx or marked ``WARC-Truncated``, and unreadable
+ones (no date or URI, an undecodable body, HTTP headers over FastWARC's 32 KB). HTTP headers
+are ended and read as a browser does (``_http_head``); a page whose headers warcio ends
+elsewhere is a ``DamagedRecord``, as a digest's failure is. A record cut short by the end of
+the data (a truncated gzip member, a partial copy, even inside its headers: ``warc_extent``),
+or one FastWARC cannot read at all, ends the file with a ``TargetError`` after the pages before
+it; a cut record is that error alone, in no count.
 
 Every page handed out (each becomes a ``records`` row) first passes its
 ``WARC-Payload-Digest``, checked as ``archive verify`` checks it; one that fails is a
