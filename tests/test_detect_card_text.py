@@ -94,17 +94,23 @@ def test_the_prefilter_takes_a_card_and_passes_prose_over() -> None:
         ("3:04 pm · Mar 3, 2024", False),  # X and Substack write PM
         ("3:04 PM • Mar 3, 2024", False),
         ("3:04 PM - Mar 3, 2024", False),
+        ("3:04 PM · Mar 3, 2024 · 12.3K Views", True),  # x.com's page: the views on the line
+        ("3:04 PM · Mar 3, 2024 · 1 View", True),
+        # the pre-filter reads no further than the date: these pass it, and are no card
+        ("3:04 PM · Mar 3, 2024 · Views", None),
+        ("3:04 PM · Mar 3, 2024 and more", None),
     ],
 )
 def test_the_prefilter_and_the_detector_read_one_timestamp_form(
-    stamp: str, is_card: bool, monkeypatch: pytest.MonkeyPatch
+    stamp: str, is_card: bool | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the pre-filter passes as a card's timestamp is what the detector reads as one."""
+    """What the pre-filter passes as a card's timestamp is what the detector reads as one
+    (``None``: passed, then not read)."""
     card = f"Harbour notes\n\nJane Roe\n@janeroe\nThe bridge reopens at noon.\n{stamp}\n"
     filtered = embeds(card)
     monkeypatch.setattr(detect, "survey", lambda data: detect.ALL_SEARCHES)
-    assert has_markers(card.encode()) is is_card
-    assert len(embeds(card)) == len(filtered) == int(is_card)
+    assert has_markers(card.encode()) is (is_card is not False)
+    assert len(embeds(card)) == len(filtered) == int(bool(is_card))
 
 
 def test_a_card_in_a_single_byte_text_file_is_read() -> None:

@@ -58,6 +58,18 @@ EMBEDS: dict[str, list[tuple]] = {
             "Terminal reopens at 14:00 today. Expect queues at gate 3 until the evening.",
         ),
     ],
+    # A post copied from x.com's own page: its views on the timestamp's line.
+    "card_x_page_copy.txt": [
+        (
+            "text",
+            None,
+            "harbourcouncil",
+            "Harbour Council",
+            "2024-03-08",
+            "The east pier stays closed through the weekend while engineers inspect the sea "
+            "wall. The west pier and the ferry terminal are open as normal.",
+        )
+    ],
     # A card in a windows-1252 file with CRLF lines (its "·" is the byte 0xB7).
     "card_cp1252.txt": [
         (

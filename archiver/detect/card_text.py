@@ -31,10 +31,13 @@ def _one_of(options: tuple[str, ...]) -> str:
     return "(?:" + "|".join(re.escape(option) for option in options) + ")"
 
 
+_SEPARATOR = f"{_one_of(DOT_SPACES)}{_one_of(DOTS)}{_one_of(DOT_SPACES)}"
+# x.com's own page writes the post's views after its date, on the same row (``3:04 PM · Oct
+# 7, 2025 · 1.2M Views``): a reader copying it keeps them on the line.
 CARD_TIME = re.compile(
-    rf"(?P<time>\d{{1,2}}:\d\d{_one_of(AM_PM_SPACES)}[AP]M){_one_of(DOT_SPACES)}"
-    rf"{_one_of(DOTS)}{_one_of(DOT_SPACES)}"
+    rf"(?P<time>\d{{1,2}}:\d\d{_one_of(AM_PM_SPACES)}[AP]M){_SEPARATOR}"
     r"(?P<date>(?P<month>[A-Za-z]{3,4})\.? (?P<day>\d{1,2}), (?P<year>(?:19|20)\d\d))"
+    rf"(?:{_SEPARATOR}\d[\d.,]*[KMB]? Views?)?"
 )
 # What a line holding a card's timestamp holds from its ``M`` to its separator: the
 # pre-filter's markers (as UTF-8), and the text detector's test of which lines to try.
