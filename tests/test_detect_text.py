@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.detect import find_posts
+from archiver.detect import find_posts, has_markers
 
 TEXT = Path(__file__).parent / "fixtures" / "text"
 
@@ -815,4 +815,25 @@ def test_trafilatura_xml_without_links_keeps_the_signature():
         "Harbour Council",
         "2024-03-04",
         "All sailings cancelled.",
+    )
+
+
+def test_pandoc_markdown_escapes_the_handle_s_at_sign():
+    """Pandoc writes every ``@`` as ``\\@`` (not a citation) and an em dash as ``---``."""
+    text = (
+        "# Storm closes the harbour\n\nThe harbour stayed shut on Monday.\n\n"
+        "> All sailings cancelled until Wednesday.\n>\n"
+        "> --- Harbour Council (\\@harbour\\_council) [March 4, 2024]"
+        "(https://twitter.com/harbour_council/status/1764571093216755712?ref_src=twsrc%5Etfw)\n\n"
+        "The council will review the closure on Tuesday.\n"
+    )
+    assert has_markers(text.encode().replace(b"status", b"s"))  # the signature alone
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert summary(embed) == (
+        "text",
+        "1764571093216755712",
+        "harbour_council",
+        "Harbour Council",
+        "2024-03-04",
+        "All sailings cancelled until Wednesday.",
     )

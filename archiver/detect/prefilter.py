@@ -22,8 +22,9 @@ for ``@``. Each hit is then checked for the context that makes it real:
   X's timestamp form, ``3:04 PM · Oct 7, 2025``;
 * a Hugo or Jekyll opening (``{{<``, ``{% t``…) only counts with a tweet shortcode's name
   (``tweet``, ``twitter``, ``x``) just after it: templates of every kind write the rest;
-* ``(@`` only counts as the signature of a flattened embed: ``(@handle)`` then a date in any
-  locale (a year soon after, or an English month name), possibly after a few tags
+* ``(@`` (Pandoc's Markdown: ``(\\@``) only counts as the signature of a flattened embed:
+  ``(@handle)`` then a date in any locale (a year soon after, or an English month name),
+  possibly after a few tags
   (``<a href=…>18. März 2025</a>``). The handle may be a link inside the parentheses
   (``(<a href=…>@handle</a>)``, a CMS that links mentions): a ``@`` after a ``>`` is read
   back to its ``(``.
@@ -178,7 +179,7 @@ _YEAR = (
 # The handle may be a link (``(<a href="https://twitter.com/jd">@jd</a>)``: a CMS that links
 # every mention): up to two tags each side of it, within the parentheses.
 SIGNATURE_AHEAD = re.compile(
-    rb"\((?:<[^<>]{0,400}>){0,2}@(?:[A-Za-z0-9_]|\\_){1,15}(?:</?[A-Za-z][^<>]{0,40}>){0,2}\)"
+    rb"\((?:<[^<>]{0,400}>){0,2}\\?@(?:[A-Za-z0-9_]|\\_){1,15}(?:</?[A-Za-z][^<>]{0,40}>){0,2}\)"
     rb"\s*(?:<[^<>]{0,400}>\s*){0,4}\[?(?:(?:" + _MONTHS + rb")\b|[^\n<]{0,48}?" + _YEAR + rb")"
 )
 
@@ -236,6 +237,8 @@ _TITLES = _automaton(_TITLE_MARKERS)
 MEMCHR_HITS = 2000  # past this many "@", a two-byte find is cheaper than a loop per "@"
 
 
+# Pandoc's Markdown escapes every ``@`` (``(\\@handle)``: not a citation).
+ESCAPED_SIGNATURE = b"(\\@"
 LINKED_HANDLE = b">@"  # a handle written as a link: ``(<a href=…>@jd</a>)``
 LINK_WINDOW = 512  # bytes back from a linked handle to its "(": at most two start tags
 
@@ -250,6 +253,8 @@ def _signatures(data: bytes):
             yield at - 1
         elif at and data[at - 1] == 0x3E:  # ">"
             yield from _linked_opening(data, at)
+        elif at > 1 and data[at - 1] == 0x5C and data[at - 2] == 0x28:  # "(\\@": Markdown's
+            yield at - 2
         at, seen = data.find(b"@", at + 1), seen + 1
     if at < 0:
         return
@@ -262,6 +267,10 @@ def _signatures(data: bytes):
     while found >= 0:
         yield from _linked_opening(data, found + 1)
         found = data.find(LINKED_HANDLE, found + 2)
+    found = data.find(ESCAPED_SIGNATURE, rest)
+    while found >= 0:
+        yield found
+        found = data.find(ESCAPED_SIGNATURE, found + 3)
 
 
 def _linked_opening(data: bytes, at: int):

@@ -19,7 +19,8 @@ from datetime import date
 from functools import lru_cache
 from typing import TypedDict
 
-DASH = r"(?:—|–|&mdash;|--|-)"
+# Pandoc's Markdown writes an em dash as ``---``.
+DASH = r"(?:—|–|&mdash;|---|--|-)"
 # A date as written after the handle: the rest of the line, short, with a digit in it.
 MAX_DATE_CHARS = 40
 MAX_DATE_WORDS = 6

@@ -283,15 +283,17 @@ _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)
 
 
 def _unmark(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, str | None]]]:
-    """Markdown from reader tools: drop ``>`` quote markers and turn ``[label](url)`` into
-    its label, remembering the last status URL linked on each line (the signature's date is
-    often a link to the post: ``— Name (@handle) [March 1, 2024](https://x.com/…)``)."""
+    """Markdown from reader tools: drop ``>`` quote markers, unescape ``\\@`` and turn
+    ``[label](url)`` into its label, remembering the last status URL linked on each line
+    (the signature's date is often a link to the post: ``— Name (@handle) [March 1,
+    2024](https://x.com/…)``)."""
     plain = list(lines)
     linked: dict[int, tuple[str, str | None]] = {}
     # Only a line holding ">" or "](" can change: the others are passed over in one
     # comprehension.
-    for number in [n for n, line in enumerate(lines) if ">" in line or "](" in line]:
-        line = lines[number]
+    marked = [n for n, line in enumerate(lines) if ">" in line or "](" in line or "\\@" in line]
+    for number in marked:
+        line = lines[number].replace("\\@", "@")  # Pandoc escapes every "@"
         if line.lstrip().startswith(">"):
             line = _MD_QUOTE.sub("", line)
         if "](" in line:
