@@ -218,6 +218,7 @@ def test_every_fixture_has_expectations():
         "markdown_reader.md",
         "markdown_code_samples.md",
         "trafilatura.xml",
+        "markdown_wrapped.md",
     }
 
 
@@ -837,3 +838,44 @@ def test_pandoc_markdown_escapes_the_handle_s_at_sign():
         "2024-03-04",
         "All sailings cancelled until Wednesday.",
     )
+
+
+def test_signatures_wrapped_by_a_markdown_converter_are_read_whole():
+    """html2text wraps at 78 columns, Pandoc at 72: a signature broken inside its date's
+    link, or before its ``(@handle)``, is one signature; the post's wrapped lines above it
+    are its text."""
+    data = (TEXT / "markdown_wrapped.md").read_bytes()
+    found = find_posts(data, html=False).embeds
+    assert [(e.status_id, e.handle, e.author, e.date) for e in found] == [
+        ("1764571093216755712", "harbourcouncil", "Harbour Council", "2024-03-04"),
+        (
+            "1764590184225681923",
+            "tarrowwx",
+            "Tarrow Weather Watch, the volunteer weather station of the Tarrow pier",
+            "2024-03-04",
+        ),
+    ]
+    assert [" ".join((e.text or "").split()) for e in found] == [
+        "All sailings cancelled until Wednesday. Check the timetable page before you travel: "
+        "tarrow.example/ferries",
+        "Gusts of 70 mph recorded at the pier head this morning. Easing from late tonight.",
+    ]
+    assert found[0].media == ("pic.twitter.com/q9ZkT4bN1c",)
+    assert data[found[0].raw_start : found[0].raw_end].decode().endswith("%5Etfw)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All sailings cancelled until Wednesday, the council said in a post before\n"
+        "noon. — Harbour Council (@harbourcouncil) March\n4, 2024\n",
+        "> All sailings cancelled until Wednesday.\n>\n> — Harbour Council (@harbourcouncil)\n"
+        "> March 4, 2024\n",
+    ],
+)
+def test_a_wrapped_signature_without_links_passes_the_prefilter_and_is_read(text):
+    data = f"Storm\n\nThe port shut.\n\n{text}\nMore tomorrow.\n".encode()
+    assert has_markers(data)
+    (embed,) = find_posts(data, html=False).embeds
+    assert (embed.handle, embed.date) == ("harbourcouncil", "2024-03-04")
+    assert (embed.text or "").startswith("All sailings cancelled until Wednesday")

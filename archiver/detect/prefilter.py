@@ -177,10 +177,12 @@ _YEAR = (
     rb"|\xe0\xa5\xa8\xe0\xa5\xa6|\xe0\xa7\xa8\xe0\xa7\xa6)"
 )
 # The handle may be a link (``(<a href="https://twitter.com/jd">@jd</a>)``: a CMS that links
-# every mention): up to two tags each side of it, within the parentheses.
+# every mention): up to two tags each side of it, within the parentheses. The date may be on
+# the next line of a Markdown quote (``(@jd)\n> March 1, 2024``: a wrapped line).
 SIGNATURE_AHEAD = re.compile(
     rb"\((?:<[^<>]{0,400}>){0,2}\\?@(?:[A-Za-z0-9_]|\\_){1,15}(?:</?[A-Za-z][^<>]{0,40}>){0,2}\)"
-    rb"\s*(?:<[^<>]{0,400}>\s*){0,4}\[?(?:(?:" + _MONTHS + rb")\b|[^\n<]{0,48}?" + _YEAR + rb")"
+    rb"\s*(?:>[ \t]*)?(?:<[^<>]{0,400}>\s*){0,4}\[?"
+    rb"(?:(?:" + _MONTHS + rb")\b|[^\n<]{0,48}?" + _YEAR + rb")"
 )
 
 

@@ -278,6 +278,7 @@ def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
     return found
 
 
+SENTINEL = "\ufffc"  # a line standing for an embed found in markup
 _MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
@@ -289,21 +290,27 @@ def _unmark(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, str | Non
     2024](https://x.com/…)``)."""
     plain = list(lines)
     linked: dict[int, tuple[str, str | None]] = {}
-    # Only a line holding ">" or "](" can change: the others are passed over in one
+    # Only a line holding ">", "](" or "\\@" can change: the others are passed over in one
     # comprehension.
     marked = [n for n, line in enumerate(lines) if ">" in line or "](" in line or "\\@" in line]
     for number in marked:
-        line = lines[number].replace("\\@", "@")  # Pandoc escapes every "@"
-        if line.lstrip().startswith(">"):
-            line = _MD_QUOTE.sub("", line)
-        if "](" in line:
-            for match in _MD_LINK.finditer(line):
-                status = bare_status(match.group(2))
-                if status:
-                    linked[number] = status
-            line = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), line)
-        plain[number] = line
+        plain[number], status = _unmark_line(lines[number])
+        if status:
+            linked[number] = status
     return plain, linked
+
+
+def _unmark_line(line: str) -> tuple[str, tuple[str, str | None] | None]:
+    """One line without its Markdown marks (``_unmark``), and the last status it links."""
+    line = line.replace("\\@", "@")  # Pandoc escapes every "@"
+    if line.lstrip().startswith(">"):
+        line = _MD_QUOTE.sub("", line)
+    status = None
+    if "](" in line:
+        for match in _MD_LINK.finditer(line):
+            status = bare_status(match.group(2)) or status
+        line = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), line)
+    return line, status
 
 
 def _linked_whole(line: str) -> tuple[str, str | None] | None:
@@ -516,38 +523,82 @@ def _as_a_name(line: str, start: int, end: int) -> bool:
     return line[end : end + 1] in (",", "'", "’")
 
 
-def _signature_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | None:
+def _signature_hit(
+    doc: _Text,
+    index: int,
+    line: str,
+    taken: int,
+    end: int | None = None,
+    linked: tuple[str, str | None] | None = None,
+) -> TextHit | None:
     """A signature line, with the post's text before it on the line or in the paragraph
     above. Under a heading (``_under_heading``), the line is the article's byline (a
     heading is never a post's text): no embed, or one without text when its date links to
-    a post."""
+    a post. ``line`` may run on to line ``end`` (``_wrapped_signature_hit``), linking the
+    status ``linked``."""
     before, sig = split_signature(line)
     if not sig:
         return None
-    status = doc.linked.get(index)
+    end = index if end is None else end
+    status = linked or doc.linked.get(index)
     if not before.strip() and _under_heading(doc, index, taken, sig):
         if status is None:
             return None
         first, body = index, ""
     else:
         first, body = (
-            (index, before)
+            _paragraph_ending(doc, index, taken, before)
             if before.strip()
             else _paragraph_before(doc.lines, index, taken, doc.blank_mode)
         )
     body, media = split_media(clean_text(body))
     return TextHit(
         first,
-        index,
+        end,
         sig["author"],
         sig["handle"],
         body or None,
         sig["date"],
-        doc.raw(first, index),
+        doc.raw(first, end),
         media,
         status_id=status[0] if status else None,
         date_text=sig["date_text"],
     )
+
+
+def _paragraph_ending(doc: _Text, index: int, taken: int, before: str) -> tuple[int, str]:
+    """The post's text when it ends on the signature's line (``before``): with the lines of
+    its paragraph above, where paragraphs are set apart by blank lines (a wrapped text, or
+    a post's line breaks kept)."""
+    start = index
+    while (
+        doc.blank_mode
+        and start - 1 > taken
+        and doc.lines[start - 1].strip()
+        and not doc.lines[start - 1].startswith(SENTINEL)
+    ):
+        start -= 1
+    above = [line.strip() for line in doc.lines[start:index]]
+    return start, "\n".join([*above, before.strip()])
+
+
+def _wrapped_signature_hit(doc: _Text, index: int, taken: int) -> TextHit | None:
+    """A signature that a converter wrapping its lines (html2text at 78 columns, Pandoc at
+    72) broke in two, line ``index`` (its ``(@``) being either part: the two lines read as
+    one, a Markdown link across them included. Not when the line is a signature alone."""
+    if split_signature(doc.lines[index].strip())[1] is not None:
+        return None
+    for start in (index, index - 1):
+        stop = start + 1
+        if start <= taken or stop >= len(doc.lines):
+            continue
+        pair = [doc.raw_lines[start], doc.raw_lines[stop]]
+        if not all(line.strip() and not line.startswith(SENTINEL) for line in pair):
+            continue
+        joined, status = _unmark_line(" ".join(_MD_QUOTE.sub("", line).strip() for line in pair))
+        if hit := _signature_hit(doc, start, joined, taken, stop, status):
+            return hit
+    return None
 
 
 def _card_hit(doc: _Text, index: int, taken: int, hits: list[TextHit]) -> TextHit | None:
@@ -638,7 +689,9 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
         line = doc.lines[index].strip()
         hit = _title_hit(doc, index, line) if " on " in line else None
         if hit is None and "(@" in line:
-            hit = _signature_hit(doc, index, line, taken)
+            hit = _signature_hit(doc, index, line, taken) or _wrapped_signature_hit(
+                doc, index, taken
+            )
         if hit is None and may_hold_card_time(line):
             hit = _card_hit(doc, index, taken, hits)
         if hit is not None:
