@@ -219,6 +219,7 @@ def test_every_fixture_has_expectations():
         "markdown_code_samples.md",
         "trafilatura.xml",
         "markdown_wrapped.md",
+        "markdown_reference_links.md",
     }
 
 
@@ -879,3 +880,17 @@ def test_a_wrapped_signature_without_links_passes_the_prefilter_and_is_read(text
     (embed,) = find_posts(data, html=False).embeds
     assert (embed.handle, embed.date) == ("harbourcouncil", "2024-03-04")
     assert (embed.text or "").startswith("All sailings cancelled until Wednesday")
+
+
+def test_reference_links_give_the_signature_its_post():
+    """``[DATE][3]`` with ``[3]: STATUS URL`` at the end (html2text's reference links) links
+    the signature's post as an inline link does; with links asked for, a definition an
+    embed used is not a link of its own, a prose link's is."""
+    data = (TEXT / "markdown_reference_links.md").read_bytes()
+    found = find_posts(data, html=False, include_links=True).embeds
+    assert [(e.method, e.status_id, e.handle, e.date) for e in found] == [
+        ("text", "1764571093216755712", "harbourcouncil", "2024-03-04"),
+        ("text", "1764590184225681923", "tarrowwx", "2024-03-04"),
+        ("link", "1764200000000000001", "harbourcouncil", None),
+    ]
+    assert found[1].text == "Gusts of 70 mph recorded at the pier head this morning."

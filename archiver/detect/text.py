@@ -283,24 +283,45 @@ _MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
-def _unmark(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, str | None]]]:
+# A reference link, ``[label][name]`` (``[label][]``: the label is the name), and its
+# definition on a line of its own, ``[name]: URL`` (html2text's links before its inline ones,
+# and other converters' "links at the end").
+_MD_REFERENCE = re.compile(r"\[([^\]\n]+)\]\[([^\]\n]*)\]")
+_MD_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+[\"'(].*)?$", re.M)
+References = dict[str, str]
+
+
+def references(text: str) -> References:
+    """The reference links' definitions in a text: name (case folded) to URL."""
+    if "]:" not in text:
+        return {}
+    return {m.group(1).casefold(): m.group(2) for m in _MD_DEFINITION.finditer(text)}
+
+
+def _unmark(
+    lines: list[str], refs: References
+) -> tuple[list[str], dict[int, tuple[str, str | None]]]:
     """Markdown from reader tools: drop ``>`` quote markers, unescape ``\\@`` and turn
-    ``[label](url)`` into its label, remembering the last status URL linked on each line
-    (the signature's date is often a link to the post: ``— Name (@handle) [March 1,
-    2024](https://x.com/…)``)."""
+    ``[label](url)`` (or ``[label][name]``) into its label, remembering the last status URL
+    linked on each line (the signature's date is often a link to the post: ``— Name
+    (@handle) [March 1, 2024](https://x.com/…)``)."""
     plain = list(lines)
     linked: dict[int, tuple[str, str | None]] = {}
-    # Only a line holding ">", "](" or "\\@" can change: the others are passed over in one
-    # comprehension.
-    marked = [n for n, line in enumerate(lines) if ">" in line or "](" in line or "\\@" in line]
+    # Only a line holding ">", "](", "][" or "\\@" can change: the others are passed over in
+    # one comprehension.
+    marked = [
+        n
+        for n, line in enumerate(lines)
+        if ">" in line or "](" in line or "\\@" in line or (refs and "][" in line)
+    ]
     for number in marked:
-        plain[number], status = _unmark_line(lines[number])
+        plain[number], status = _unmark_line(lines[number], refs)
         if status:
             linked[number] = status
     return plain, linked
 
 
-def _unmark_line(line: str) -> tuple[str, tuple[str, str | None] | None]:
+def _unmark_line(line: str, refs: References) -> tuple[str, tuple[str, str | None] | None]:
     """One line without its Markdown marks (``_unmark``), and the last status it links."""
     line = line.replace("\\@", "@")  # Pandoc escapes every "@"
     if line.lstrip().startswith(">"):
@@ -310,6 +331,11 @@ def _unmark_line(line: str) -> tuple[str, tuple[str, str | None] | None]:
         for match in _MD_LINK.finditer(line):
             status = bare_status(match.group(2)) or status
         line = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), line)
+    if refs and "][" in line:
+        for match in _MD_REFERENCE.finditer(line):
+            url = refs.get((match.group(2) or match.group(1)).casefold())
+            status = (bare_status(url) if url else None) or status
+        line = _MD_REFERENCE.sub(lambda m: m.group(1), line)
     return line, status
 
 
@@ -372,18 +398,20 @@ class _Text(NamedTuple):
     plain: bool = False  # an article's own text, which starts with its headline
     first: int = 0  # the first line that is not blank
     code: frozenset[int] = frozenset()  # the lines of Markdown's fenced code blocks (plain)
+    refs: References = {}  # noqa: RUF012 (never changed) the reference links' definitions
 
     @classmethod
     def of(cls, text: str, plain: bool = False) -> _Text:
         raw_lines = text.split("\n")
-        lines, linked = _unmark(raw_lines)
+        refs = references(text)
+        lines, linked = _unmark(raw_lines, refs)
         blank_mode = any(not line.strip() for line in lines[1:-1])
         first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
         shortcodes = may_hold_shortcode(text)
         # Fences are Markdown's, in a text of its own (a page's code is in ``<pre>``).
         fenced = plain and ("```" in text or "~~~" in text)
         code = fenced_lines(raw_lines) if fenced else frozenset()
-        return cls(raw_lines, lines, linked, blank_mode, shortcodes, plain, first, code)
+        return cls(raw_lines, lines, linked, blank_mode, shortcodes, plain, first, code, refs)
 
     def raw(self, first: int, last: int) -> str:
         return "\n".join(self.raw_lines[first : last + 1])
@@ -595,7 +623,9 @@ def _wrapped_signature_hit(doc: _Text, index: int, taken: int) -> TextHit | None
         pair = [doc.raw_lines[start], doc.raw_lines[stop]]
         if not all(line.strip() and not line.startswith(SENTINEL) for line in pair):
             continue
-        joined, status = _unmark_line(" ".join(_MD_QUOTE.sub("", line).strip() for line in pair))
+        joined, status = _unmark_line(
+            " ".join(_MD_QUOTE.sub("", line).strip() for line in pair), doc.refs
+        )
         if hit := _signature_hit(doc, start, joined, taken, stop, status):
             return hit
     return None
@@ -702,7 +732,23 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
             found = _line_hits(doc, index, line, include_links, room)
             room = max(0, room - sum(len(hit.raw) for hit in found))
             hits.extend(found)
-    return hits
+    return _without_defined_embeds(doc, hits) if doc.refs else hits
+
+
+def _without_defined_embeds(doc: _Text, hits: list[TextHit]) -> list[TextHit]:
+    """The hits less the links of reference definitions that an embed's signature used
+    (``[3]: https://x.com/…/status/…`` at a text's end is that embed's link, not a link
+    of its own)."""
+    embedded = {hit.status_id for hit in hits if hit.method != "link"}
+    return [
+        hit
+        for hit in hits
+        if not (
+            hit.method == "link"
+            and hit.status_id in embedded
+            and _MD_DEFINITION.match(doc.raw_lines[hit.first_line])
+        )
+    ]
 
 
 def _marked_lines(doc: _Text) -> list[int]:
