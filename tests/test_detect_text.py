@@ -369,7 +369,7 @@ def test_two_signature_posts_in_a_row():
     ]
 
 
-@pytest.mark.parametrize("dash", ["—", "&mdash;", "--", "-", "–"])
+@pytest.mark.parametrize("dash", ["—", "&mdash;", "&#8212;", "&#x2014;", "---", "--", "-", "–"])
 def test_signature_dash_variants(dash):
     text = f"Post text here.\n{dash} Ada Loomfield (@loomfield) May 2, 2024\n"
     (embed,) = find_posts(text, html=False).embeds
@@ -894,3 +894,10 @@ def test_reference_links_give_the_signature_its_post():
         ("link", "1764200000000000001", "harbourcouncil", None),
     ]
     assert found[1].text == "Gusts of 70 mph recorded at the pier head this morning."
+
+
+@pytest.mark.parametrize("dash", ["&mdash;", "&#8212;"])
+def test_a_glued_entity_dash_keeps_a_hyphenated_name_whole(dash):
+    text = f"Post text here.{dash} ABC 7 News - WJLA (@ABC7News) May 2, 2024\n"
+    (embed,) = find_posts(text, html=False).embeds
+    assert (embed.author, embed.text) == ("ABC 7 News - WJLA", "Post text here.")

@@ -19,8 +19,11 @@ from datetime import date
 from functools import lru_cache
 from typing import TypedDict
 
-# Pandoc's Markdown writes an em dash as ``---``.
-DASH = r"(?:—|–|&mdash;|---|--|-)"
+# The em dash, also as a text that kept its entity (``&mdash;``, or ``&#8212;`` as
+# WordPress writes it) undecoded; Pandoc's Markdown writes it ``---``.
+EM_DASH_ENTITIES = r"&mdash;|&#8212;|&#x2014;"
+EM_DASH = rf"(?:—|{EM_DASH_ENTITIES})"
+DASH = rf"(?:{EM_DASH}|–|---|--|-)"
 # A date as written after the handle: the rest of the line, short, with a digit in it.
 MAX_DATE_CHARS = 40
 MAX_DATE_WORDS = 6
@@ -28,13 +31,13 @@ MAX_DATE_WORDS = 6
 # ``</p>&mdash; Name`` read as one run of text (``textContent``, BeautifulSoup's
 # ``get_text()``) glues the dash to the text. Not a hyphen or en dash (words join with
 # those), and not a dash without a space after it (``Jean—Luc``, ``a win—Jane``).
-GLUED_DASH = r"(?<=[^\s—–-])(?:—|&mdash;)(?=[^\S\n])"
+GLUED_DASH = rf"(?<=[^\s—–-]){EM_DASH}(?=[^\S\n])"
 # Parsed from the right: display names may hold parentheses, colons, emoji, "(@x)" or an em
 # dash between two words ("Jean—Luc"), the one dash a name cannot start at. A handle's
 # underscores may be escaped (``(@ESA\\_Rosetta)``: Markdown from reader tools).
 SIGNATURE_RE = re.compile(
     rf"(?:(?:^|(?<=\s)|(?<=[.!?\"”…]))(?P<dash>{DASH})|{GLUED_DASH})[^\S\n]*"
-    r"(?P<name>(?:(?!\s[-–—]\s|(?<!\w)—|—(?!\w)|&mdash;)[^\n]){0,100}?)[^\S\n]*"
+    rf"(?P<name>(?:(?!\s[-–—]\s|(?<!\w)—|—(?!\w)|{EM_DASH_ENTITIES})[^\n]){{0,100}}?)[^\S\n]*"
     r"\(@(?P<handle>(?:[A-Za-z0-9_]|\\_){1,15})\)[^\S\n]*"
     rf"(?P<date>(?=[^\n]{{0,{MAX_DATE_CHARS}}}?\d)[^\n@]{{1,{MAX_DATE_CHARS}}}?)[^\S\n]*$",
     re.M,
@@ -195,8 +198,8 @@ def find_signature(text: str) -> re.Match[str] | None:
 # The publish markup's em dash before the display name: starting a line, or after the
 # post's text on the same line (after a space, a sentence's end or the text's last word,
 # with a space after it).
-LINE_DASH = re.compile(r"[^\S\n]*(?:—|&mdash;)[^\S\n]*")
-INLINE_DASH = re.compile(r"(?<=[^—–-])(?:—|&mdash;)[^\S\n]+")
+LINE_DASH = re.compile(rf"[^\S\n]*{EM_DASH}[^\S\n]*")
+INLINE_DASH = re.compile(rf"(?<=[^—–-]){EM_DASH}[^\S\n]+")
 
 
 def em_dash_name(text: str, match: re.Match[str]) -> tuple[int, str] | None:
