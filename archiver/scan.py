@@ -220,8 +220,8 @@ def _save(db, target: Target, result: Result) -> ScanOutcome:
         return ScanOutcome(target, None, error=result.error)
     try:
         article_id = save_scan(db, result)
-    except ArchiverError as exc:
-        return ScanOutcome(target, result, error=str(exc))
+    except ArchiverError as exc:  # worded as a group's failed save: the line names the page
+        return ScanOutcome(target, result, error=f"cannot save {result.url}: {exc}")
     return ScanOutcome(target, result, article_id, result.error)
 
 

@@ -403,6 +403,31 @@ def test_an_unreadable_directory_is_one_line_and_the_rest_is_scanned(
     assert result.exit_code == 1 and "no page or WARC files" not in result.stderr
 
 
+def test_a_page_that_cannot_be_saved_is_named_in_its_error_line(
+    run_cli, httpserver, db_path, monkeypatch
+):
+    """A URL scanned while another process holds the archive's write lock past the busy
+    timeout: the line named neither the page nor what failed ("archive is busy…")."""
+    import sqlite3
+
+    from archiver.db import connection
+
+    httpserver.expect_request("/a").respond_with_data(embed_page(), content_type="text/html")
+    assert run_cli("init").exit_code == 0
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run_cli("scan", httpserver.url_for("/a"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    line = f"error: cannot save {httpserver.url_for('/a')}: archive is busy or read-only"
+    assert result.stderr.startswith(line), result.stderr
+    assert "Traceback" not in result.output and len(result.stderr.splitlines()) == 2
+
+
 def test_a_page_that_breaks_detection_fails_alone(run_cli, tmp_path, db_path, monkeypatch):
     """An exception inside a detector (RecursionError from markup nested past Python's
     stack, before those paths were made iterative) ended the whole scan with a traceback.
