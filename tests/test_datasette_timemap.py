@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import sqlite_utils
 from datasette.app import Datasette
+from datasette.utils import tilde_encode
 from datasette_sample import MAYOR, PIER, build_sample_archive
 
 from archiver.datasette.serve import register_plugin
@@ -105,6 +108,28 @@ def test_timemap_route_of_a_text_only_post_is_404(ds, sample):
     response = get(ds, f"/-/timemap/archive/{post}")
     assert response.status_code == 404
     assert "known only from text" in response.text
+
+
+def test_every_link_on_a_text_only_posts_card_answers(ds, sample):
+    """A post known only from text had a TimeMap link (400: its ID, percent-encoded by the
+    card, was read as no post) and a WACZ link (404) on its card; ``archive export --post
+    text:…`` packs the pages that showed it, and so does the card's link now."""
+    (post,) = (
+        sqlite_utils.Database(sample).execute("select id from posts where url is null").fetchone()
+    )
+    html = get(ds, f"/archive/posts/{tilde_encode(post)}").text
+    links = set(re.findall(r'href="(/[^"]*)"', html))
+    assert "TimeMap" not in html and "captures</a>" not in html
+    wacz = f"/-/archiver/wacz/archive/{quote(post, safe='')}"
+    assert wacz in links and any(link.startswith("/archive/history?") for link in links)
+    for link in links:
+        assert get(ds, unescape(link)).status_code == 200, link
+    response = get(ds, wacz)
+    assert response.content.startswith(b"PK")
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="post-{post.replace(":", "-")}.wacz"'
+    )
+    assert get(ds, f"/-/timemap/archive/{quote(post, safe='')}").status_code == 404
 
 
 def test_a_post_without_captures_has_just_its_own_snapshots(ds):

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from datasette.utils.asgi import Response
 from markupsafe import Markup
@@ -23,6 +24,7 @@ from markupsafe import Markup
 from ..errors import ArchiverError
 from ..evidence.read import RecordError, StoredRecord, read_record, resolve
 from ..evidence.warc import default_warc_dir
+from ..normalize import TEXT_ID_PREFIX
 from ..urls import parse_post_ref
 
 ROUTES_PREFIX = "/-/archiver"
@@ -165,13 +167,25 @@ async def media_photo(request: Any, datasette: Any) -> Response:
     return Response(stored.payload, status=200, headers=dict(INERT), content_type=kind)
 
 
+def routed_post_id(segment: str) -> str | None:
+    """The post a route's path segment names, as ``archive export --post`` reads it: a status
+    URL or ID as its ID, the ``text:`` ID of a post known only from its text as it is; None
+    for anything else. The segment is percent-decoded first: Datasette hands it on as sent,
+    and a card links a text ID as ``text%3A…``."""
+    value = unquote(segment).strip()
+    if value.startswith(TEXT_ID_PREFIX):
+        return value
+    ref = parse_post_ref(value)
+    return ref[0] if ref else None
+
+
 async def post_wacz(request: Any, datasette: Any) -> Response:
     """``/-/archiver/wacz/<db>/<post>``: the WACZ of one post's evidence, as an attachment."""
     from ..evidence.wacz import Selection, export_wacz
 
     db = _archive(datasette, request.url_vars["database"])
-    ref = parse_post_ref(request.url_vars["post"])
-    if db is None or ref is None:
+    post_id = routed_post_id(request.url_vars["post"])
+    if db is None or post_id is None:
         return not_found("no such archive or post")
     warc_dir = _warc_dir(datasette, db.path)
 
@@ -182,7 +196,7 @@ async def post_wacz(request: Any, datasette: Any) -> Response:
         try:
             with tempfile.TemporaryDirectory() as scratch:
                 out = Path(scratch) / "post.wacz"
-                export_wacz(conn, warc_dir, out, Selection(posts=(ref[0],)))
+                export_wacz(conn, warc_dir, out, Selection(posts=(post_id,)))
                 return out.read_bytes()
         finally:
             conn.close()
@@ -193,7 +207,7 @@ async def post_wacz(request: Any, datasette: Any) -> Response:
         return not_found(str(exc))
     headers = {
         "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": f'attachment; filename="post-{ref[0]}.wacz"',
+        "Content-Disposition": f'attachment; filename="post-{post_id.replace(":", "-")}.wacz"',
     }
     return Response(data, status=200, headers=headers, content_type="application/wacz")
 

@@ -14,7 +14,7 @@ import sqlite3
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from datasette import hookimpl
 from datasette.utils import escape_fts, tilde_encode
@@ -129,9 +129,12 @@ def display_time(value: Any) -> str:
 
 def post_links(datasette: Any, database: str, post_id: str) -> dict[str, str]:
     """Where to look next for a post: its row, provenance, snapshots, check history, kept
-    media and its evidence package."""
+    media and its evidence package; its captures and TimeMap unless it is known only from
+    text (no URL to have captures of: its TimeMap is a 404)."""
+    from ..normalize import TEXT_ID_PREFIX
+
     quoted = quote(post_id, safe="")
-    return {
+    links = {
         "post": datasette.urls.row(database, "posts", tilde_encode(post_id)),
         "articles": f"{datasette.urls.query(database, 'provenance')}?post={quoted}",
         "snapshots": f"{datasette.urls.table(database, 'snapshots')}?post_id={quoted}",
@@ -141,6 +144,9 @@ def post_links(datasette: Any, database: str, post_id: str) -> dict[str, str]:
         "media": f"{datasette.urls.table(database, 'media')}?post_id={quoted}",
         "wacz": evidence.wacz_url(datasette, database, post_id),
     }
+    if post_id.startswith(TEXT_ID_PREFIX):
+        del links["mementos"], links["timemap"]
+    return links
 
 
 CARD_LINKS = (
@@ -353,15 +359,14 @@ async def timemap(request, datasette):
     prints it, with this Datasette's own address for our snapshots."""
     from ..errors import ArchiverError
     from ..memento import LINK_FORMAT, post_timemap_text
-    from ..normalize import TEXT_ID_PREFIX
 
     database, named = request.url_vars["database"], request.url_vars["post_id"]
-    post_id = post_id_sql(named) or ""
+    post_id = evidence.routed_post_id(named)
     if database not in archive_databases(datasette):
         return Response.text("no such archive", status=404)
-    if parse_post_ref(named) is None and not post_id.startswith(TEXT_ID_PREFIX):
+    if post_id is None:
         # As ``archive timemap`` says it; a status ID no post has is a 404 below.
-        return Response.text(f"not a post URL or ID: {named}", status=400)
+        return Response.text(f"not a post URL or ID: {unquote(named)}", status=400)
     base_url = datasette.absolute_url(request, datasette.urls.path("/"))
     try:
         text = await datasette.get_database(database).execute_fn(
