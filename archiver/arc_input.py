@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from .errors import TargetError
-from .evidence.read import RecordError, StoredRecord, check_record
+from .evidence.read import RecordError, StoredRecord, arc_record_end, check_record
 from .models import WarcRecordRef
 from .small_files import MAX_PAGE_BYTES
 from .warc_extent import CHUNK, WarcPart, _Cut, _member
@@ -81,10 +81,20 @@ def _next_record(part: WarcPart, offset: int, gzipped: bool, label: str) -> _Spa
             )
         fh.seek(offset)
         try:
-            head, _, end = _member(fh, offset)
+            head, have, end = _member(fh, offset)
         except _Cut as cut:
             raise TargetError(f"{label}: record at byte {offset} is truncated ({cut})") from None
+    size = arc_record_end(head)  # None: no record (``check_record`` says so)
+    if size is not None and have > size + 1:  # the newline after the content is in it
+        raise TargetError(f"{label}: {SHARED_MEMBER.format(offset)}")
     return _Span(offset, end, head)
+
+
+SHARED_MEMBER = (
+    "the gzip member at byte {} holds more than one record (the file compressed as one gzip"
+    " stream?), so they cannot be pointed at; gunzip it, or compress it a gzip member per"
+    " record"
+)
 
 
 def _plain_record(data: bytes, offset: int, size: int, label: str) -> _Span:
@@ -92,20 +102,19 @@ def _plain_record(data: bytes, offset: int, size: int, label: str) -> _Span:
     ``data``: its header line ends in its content's length (the newline after the content
     is no part of it, as for warcio)."""
     blank = len(data) - len(data.lstrip(b"\r\n"))
-    start, line_end = offset + blank, data.find(b"\n", blank) + 1
-    fields = data[blank:line_end].split()
-    if not line_end or not fields or not fields[-1].isdigit():
+    start, length = offset + blank, arc_record_end(data[blank:])
+    if length is None:
         raise TargetError(
             f"{label}: not a readable ARC file (at byte {start}: no header line ending in a"
             " record's length)"
         )
-    end = offset + line_end + int(fields[-1])
+    end = start + length
     if end > size:
         raise TargetError(
             f"{label}: record at byte {start} is truncated (the file holds {size - start:,}"
             f" of its {end - start:,} bytes)"
         )
-    return _Span(start, end, data[blank:line_end])
+    return _Span(start, end, data[blank : blank + CHUNK])
 
 
 def _page(part: WarcPart, span: _Span, label: str) -> RawPage:

@@ -140,3 +140,11 @@ def test_a_file_that_is_no_arc_is_one_line(tmp_path: Path, content: bytes) -> No
     path.write_bytes(content)
     with pytest.raises(TargetError, match=r"junk\.arc(\.gz)?: not a"):
         list(iter_warc_pages(str(path), WarcCounts()))
+
+
+def test_an_arc_file_compressed_as_one_gzip_stream_is_refused(tmp_path: Path) -> None:
+    """No offset in it points at one record (``gzip crawl.arc``)."""
+    path = tmp_path / "one.arc.gz"
+    path.write_bytes(gzip.compress(b"".join(arc_records())))
+    with pytest.raises(TargetError, match="gzip member at byte 0 holds more than one record"):
+        list(iter_warc_pages(str(path), WarcCounts()))

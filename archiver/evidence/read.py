@@ -225,15 +225,23 @@ def arc_record_id(record: bytes) -> str:
     """The ID an ARC record's row keeps: ``<urn:sha1:…>``, the base32 SHA-1 of its header
     line and the content that line declares, as stored (uncompressed). ``ValueError`` when
     the line ends in no length or the record holds less content than it declares."""
+    end = arc_record_end(record)
+    if end is None:
+        raise ValueError("no ARC header line ending in the record's length")
+    if len(record) < end:
+        raise ValueError(f"ARC record cut short ({len(record):,} of its {end:,} bytes)")
+    return f"<urn:sha1:{base64.b32encode(hashlib.sha1(record[:end]).digest()).decode()}>"
+
+
+def arc_record_end(record: bytes) -> int | None:
+    """Where the ARC record that starts ``record`` ends: after its header line and the
+    content that line declares (the newline after it is no part of it, as for warcio);
+    None when the line ends in no length."""
     line_end = record.find(b"\n") + 1
     fields = record[:line_end].split()
     if not line_end or not fields or not fields[-1].isdigit():
-        raise ValueError("no ARC header line ending in the record's length")
-    length = int(fields[-1])
-    end = line_end + length
-    if len(record) < end:
-        raise ValueError(f"ARC record cut short ({len(record) - line_end} of {length} bytes)")
-    return f"<urn:sha1:{base64.b32encode(hashlib.sha1(record[:end]).digest()).decode()}>"
+        return None
+    return line_end + int(fields[-1])
 
 
 def arc_date(value: str) -> str | None:
