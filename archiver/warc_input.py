@@ -207,7 +207,8 @@ class _PagesRead:
         """``page``, noted; ``_Skip`` when it is a text of a page read before."""
         url = page_url(page.ref.target_uri)
         if not is_text_record(page.ref):
-            self.html.append(url)
+            if not page.refusal:  # a page refused (``checked``) leaves its text to be read
+                self.html.append(url)
             return page
         self.identities.update(map(article_url, self.html))
         self.html.clear()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pages import embed_page
 from test_wacz_input import WACZ_CLI
-from warc_data import DATE, TEXT, article, write_warc
+from warc_data import DATE, TEXT, article, chunked, write_warc
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
@@ -204,3 +204,20 @@ def test_older_and_other_writers_shapes_are_scanned_and_verified(
         assert record.rec_headers.get_header("WARC-Target-URI") == uri
     assert rows(db_path, "select count(*) from embeds") == [(4,)]
     assert run_cli("verify").exit_code == 0
+
+
+def test_the_text_of_a_page_whose_html_is_refused_is_read(tmp_path: Path) -> None:
+    """A page refused for its framing (chunks under ``Chunked``) is not read: its text is."""
+    page = article(1, with_embed=True)
+    page.headers = [("Transfer-Encoding", "Chunked")]
+    page.body = chunked(page.body, 500)
+    html = write_warc(tmp_path / "html.warc.gz", [page])
+    text = write_resources(
+        tmp_path / "t.warc.gz", [(f"urn:text:{page.uri}", TEXT.encode(), "text/plain")]
+    )
+    both = tmp_path / "both.warc.gz"
+    both.write_bytes(html.read_bytes() + text.read_bytes())
+    counts = WarcCounts()
+    read = list(iter_warc_pages(str(both), counts))
+    assert [type(item).__name__ for item in read] == ["DamagedRecord", "WarcPage"]
+    assert (counts.texts, counts.same_page) == (1, 0)
