@@ -221,3 +221,36 @@ def test_the_text_of_a_page_whose_html_is_refused_is_read(tmp_path: Path) -> Non
     read = list(iter_warc_pages(str(both), counts))
     assert [type(item).__name__ for item in read] == ["DamagedRecord", "WarcPage"]
     assert (counts.texts, counts.same_page) == (1, 0)
+
+
+def test_a_revisit_of_a_page_in_the_file_adds_no_scan(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """An identical-payload-digest revisit (as a deduplicating crawler writes it, referring
+    to the response before it) holds no page: it is counted, and the page is the one scan."""
+    from warcio.statusandheaders import StatusAndHeaders
+
+    page = embed_page(post_id="1763000000000000901", text="Fetched twice").encode()
+    path = tmp_path / "dedup.warc.gz"
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True, warc_version="1.1")
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        first = writer.create_warc_record(
+            PAGE, "response", payload=io.BytesIO(page), length=len(page), http_headers=http
+        )
+        writer.write_record(first)
+        headers = first.rec_headers
+        revisit = writer.create_revisit_record(
+            PAGE,
+            headers.get_header("WARC-Payload-Digest"),
+            PAGE,
+            headers.get_header("WARC-Date"),
+            http_headers=http,
+        )
+        revisit.rec_headers.add_header("WARC-Refers-To", headers.get_header("WARC-Record-ID"))
+        writer.write_record(revisit)
+    result = run_cli("scan", str(path))
+    assert result.exit_code == 0, result.output
+    assert "1 HTML page(s) scanned; skipped 0 non-HTML, 1 revisit" in result.stderr
+    assert rows(db_path, "select count(*), sum(embeds) from scans") == [(1, 1)]
+    assert run_cli("verify").exit_code == 0
