@@ -220,6 +220,7 @@ def test_every_fixture_has_expectations():
         "trafilatura.xml",
         "markdown_wrapped.md",
         "markdown_reference_links.md",
+        "markdown_flattened_links.md",
     }
 
 
@@ -901,3 +902,42 @@ def test_a_glued_entity_dash_keeps_a_hyphenated_name_whole(dash):
     text = f"Post text here.{dash} ABC 7 News - WJLA (@ABC7News) May 2, 2024\n"
     (embed,) = find_posts(text, html=False).embeds
     assert (embed.author, embed.text) == ("ABC 7 News - WJLA", "Post text here.")
+
+
+def test_a_paragraph_that_is_only_a_link_to_a_post_is_its_embed():
+    """html2text and markdownify flatten a blockquote holding only a link to its post (a
+    placeholder label, or none) to a quoted Markdown link, wrapped or not; a post flattened
+    twice in a row (a URL line above its blockquote, a blockquote and its frame) is one
+    embed; a widget's or a share button's link standing alone, and a link in a sentence,
+    are links."""
+    data = (TEXT / "markdown_flattened_links.md").read_bytes()
+    found = find_posts(data, html=False, include_links=True).embeds
+    assert [(e.method, e.status_id, e.author) for e in found] == [
+        ("text", "1764571093216755712", None),
+        ("text", "1764590184225681923", None),
+        ("text", "1764600912345678848", None),
+        ("link", "1764611111111111111", None),
+        ("text", "1765012345678901248", None),
+        ("text", "1765123456789012480", "Tarrow Weather Watch"),
+        ("text", "1764571093216755712", None),
+        ("link", "1765130000000000000", None),
+        ("link", "1765140000000000000", None),
+    ]
+    wrapped = data[found[1].raw_start : found[1].raw_end].decode()
+    assert wrapped == (
+        "> [Tweet may have been deleted\n"
+        "> (opens in a new tab)](https://twitter.com/tarrowwx/status/1764590184225681923)"
+    )
+    assert found[5].text == "Wind easing now, 35 mph at the pier head. The road is clear."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Retweet this article!](https://twitter.com/v8js/status/1197547645729988608)\n",
+        "Posts\n\n[ \\- November 20, 2019 ](https://twitter.com/a/status/1197105888621989891)\n",
+        "> Read [the thread](https://twitter.com/a/status/1197105888621989891) here.\n",
+    ],
+)
+def test_a_labelled_link_standing_alone_outside_a_quote_is_no_embed(text):
+    assert find_posts(text.encode(), html=False).embeds == []

@@ -346,6 +346,72 @@ def _linked_whole(line: str) -> tuple[str, str | None] | None:
     return bare_status(link.group(2)) if link else None
 
 
+# A paragraph that is one Markdown link to a post and nothing else, over up to this many lines
+# (a converter wraps a long label): see ``_link_paragraph``.
+MAX_LINK_LINES = 3
+
+
+def _quote_blank(doc: _Text, index: int) -> bool:
+    """Line ``index`` is blank once its quote markers are gone (or past either end)."""
+    if not 0 <= index < len(doc.raw_lines):
+        return True
+    return not _MD_QUOTE.sub("", doc.raw_lines[index]).strip()
+
+
+def _link_paragraph(doc: _Text, index: int) -> TextHit | None:
+    """The paragraph ending at line ``index`` when it is one Markdown link to a post and
+    nothing else: the minimal embed markup (a blockquote holding only a link to its post)
+    as html2text or markdownify flatten it, the label wrapped over up to ``MAX_LINK_LINES``
+    lines. Its label may be a placeholder ("Tweet may have been deleted") in a Markdown
+    quote; out of one, only an empty label is: a paragraph ``[Retweet this article!](…)``
+    or a timeline widget's ``[November 20, 2019](…)`` is a link. A status link inside a
+    sentence stays a link too."""
+    if "](" not in doc.raw_lines[index]:
+        return None
+    first = index
+    if doc.blank_mode:
+        if not _quote_blank(doc, index + 1):
+            return None
+        while not _quote_blank(doc, first - 1):
+            first -= 1
+            if index - first >= MAX_LINK_LINES:
+                return None
+    parts = (_MD_QUOTE.sub("", doc.raw_lines[n]).strip() for n in range(first, index + 1))
+    link = _MD_LINK.fullmatch(" ".join(parts))
+    status = bare_status(link.group(2)) if link else None
+    if link is None or status is None:
+        return None
+    lines = doc.raw_lines[first : index + 1]
+    if link.group(1).strip() and not all(line.lstrip().startswith(">") for line in lines):
+        return None
+    post_id, handle = status
+    raw = doc.raw(first, index)
+    return TextHit(first, index, None, handle, None, None, raw, status_id=post_id)
+
+
+def _one_per_rendering(doc: _Text, hits: list[TextHit]) -> list[TextHit]:
+    """A post shown twice in a row with only blank lines between is one embed flattened
+    twice: an auto-embed's URL line above the blockquote it became, or a blockquote and its
+    rendered frame each left as a link. A bare sighting (no text of its own) gives way to the
+    next one of the same post; the same post embedded twice has text between."""
+    kept: list[TextHit] = []
+    for hit in hits:
+        before = kept[-1] if kept else None
+        if (
+            before is not None
+            and before.method == "text"
+            and before.text is None
+            and hit.method != "link"
+            and before.status_id is not None
+            and before.status_id == hit.status_id
+            and all(_quote_blank(doc, n) for n in range(before.last_line + 1, hit.first_line))
+        ):
+            kept[-1] = hit
+        else:
+            kept.append(hit)
+    return kept
+
+
 # Markdown code: a fenced block (a line of three or more backticks or tildes, indented up to
 # three spaces, to a line of the same character at least as long, or the text's end) and an
 # inline code span (a run of backticks to a run as long). What is written there is a code
@@ -690,6 +756,9 @@ def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int
     bare = bare_status(line)
     if bare:
         return [_line_hit(index, original, bare[0], bare[1], "text")]
+    paragraph = _link_paragraph(doc, index)
+    if paragraph is not None:
+        return [paragraph]
     if not include_links:
         return []
     links = itertools.islice(iter_statuses(original), room // max(1, len(original)))
@@ -732,6 +801,7 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
             found = _line_hits(doc, index, line, include_links, room)
             room = max(0, room - sum(len(hit.raw) for hit in found))
             hits.extend(found)
+    hits = _one_per_rendering(doc, hits)
     return _without_defined_embeds(doc, hits) if doc.refs else hits
 
 
