@@ -941,3 +941,29 @@ def test_a_paragraph_that_is_only_a_link_to_a_post_is_its_embed():
 )
 def test_a_labelled_link_standing_alone_outside_a_quote_is_no_embed(text):
     assert find_posts(text.encode(), html=False).embeds == []
+
+
+def test_a_quoted_post_of_several_paragraphs_keeps_them_all():
+    """html2text writes a post's paragraphs as one Markdown quote: all of it above the
+    signature is the post's text; an article's quote around it (one level out) is not."""
+    text = (
+        "The council gave its reasons in a post.\n\n"
+        "> Provided the sea wall holds, the road reopens on Friday.\n>\n"
+        "> Until then, buses use the inland route.\n>\n"
+        "> -- Harbour Council (@harbourcouncil) [March 4, 2024]"
+        "(https://twitter.com/harbourcouncil/status/1764571093216755712?ref_src=twsrc%5Etfw)\n\n"
+        "The Courier quoted the report:\n\n"
+        "> The inspection may take a week, the engineers said.\n>\n"
+        ">> Wind easing now, 35 mph at the pier head.\n>>\n>> The road is clear.\n>>\n"
+        ">> -- Tarrow Weather Watch (@tarrowwx) [March 5, 2024]"
+        "(https://twitter.com/tarrowwx/status/1765123456789012480)\n"
+    )
+    found = find_posts(text.encode(), html=False).embeds
+    assert [(e.status_id, e.text) for e in found] == [
+        (
+            "1764571093216755712",
+            "Provided the sea wall holds, the road reopens on Friday.\n\n"
+            "Until then, buses use the inland route.",
+        ),
+        ("1765123456789012480", "Wind easing now, 35 mph at the pier head.\n\nThe road is clear."),
+    ]

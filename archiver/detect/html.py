@@ -193,9 +193,13 @@ def is_publish_blockquote(bq: Node) -> bool:
 
 def is_quoted_post(bq: Node) -> bool:
     """A class-less blockquote that is still a post: it keeps the signature line, or holds
-    nothing but a status link (reader-tool output, Ghost and CMS stubs)."""
+    nothing but a status link (reader-tool output, Ghost and CMS stubs). Not one that
+    holds another blockquote linking a post: an article's quote with an embed inside it
+    (the inner blockquote is the post, judged on its own)."""
     links = status_links(bq)
     if not links and not find_status(get(bq, "cite") or ""):
+        return False
+    if any(status_links(inner) for inner in descendants(bq, "blockquote")):
         return False
     text = clean_text(text_of(bq))
     if split_signature(text)[1]:

@@ -643,7 +643,8 @@ def _signature_hit(
         first, body = (
             _paragraph_ending(doc, index, taken, before)
             if before.strip()
-            else _paragraph_before(doc.lines, index, taken, doc.blank_mode)
+            else _quote_before(doc, index, taken)
+            or _paragraph_before(doc.lines, index, taken, doc.blank_mode)
         )
     body, media = split_media(clean_text(body))
     return TextHit(
@@ -658,6 +659,40 @@ def _signature_hit(
         status_id=status[0] if status else None,
         date_text=sig["date_text"],
     )
+
+
+def _quote_depth(line: str) -> int:
+    """How many Markdown quotes a line is in (``> > text``: 2)."""
+    marks = _MD_QUOTE.match(line)
+    return marks.group().count(">") if marks else 0
+
+
+def _quote_before(doc: _Text, index: int, taken: int) -> tuple[int, str] | None:
+    """The post's text when its signature line ends a Markdown quote: every paragraph of
+    the quote above it (a post of several paragraphs, the blockquote html2text or
+    markdownify flattened), not only the last one. None when the line is not quoted, the
+    quote above holds one paragraph (``_paragraph_before`` reads it), or it holds more than
+    a post, or ends by introducing the embed."""
+    depth = _quote_depth(doc.raw_lines[index])
+    if not depth:
+        return None
+    start = index
+    while (
+        start - 1 > taken
+        and _quote_depth(doc.raw_lines[start - 1]) == depth
+        and not doc.lines[start - 1].startswith(SENTINEL)
+    ):
+        start -= 1
+    body = [line.strip() for line in doc.lines[start:index]]
+    while body and not body[-1]:
+        body.pop()
+    while body and not body[0]:
+        body.pop(0)
+        start += 1
+    text = "\n".join(body)
+    if "" not in body or body[-1].endswith(":") or len(comparable(text)) > MAX_POST_CHARACTERS:
+        return None
+    return start, text
 
 
 def _paragraph_ending(doc: _Text, index: int, taken: int, before: str) -> tuple[int, str]:
