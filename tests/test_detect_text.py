@@ -70,6 +70,26 @@ EMBEDS: dict[str, list[tuple]] = {
             "wall. The west pier and the ferry terminal are open as normal.",
         )
     ],
+    # The plain-text part of a newsletter (html-to-text: each link's address in brackets after
+    # its text, a long one wrapped onto the next line).
+    "newsletter_plain.txt": [
+        (
+            "text",
+            "1764571093216755712",
+            "harbourcouncil",
+            "Harbour Council",
+            "2024-03-04",
+            "All sailings cancelled until Wednesday. Check the timetable page before you\ntravel.",
+        ),
+        (
+            "text",
+            "1764590184225681923",
+            "tarrowwx",
+            "Tarrow Weather Watch",
+            "2024-03-04",
+            "Gusts of 70 mph recorded at the pier head this morning.",
+        ),
+    ],
     # A card in a windows-1252 file with CRLF lines (its "·" is the byte 0xB7).
     "card_cp1252.txt": [
         (
@@ -237,7 +257,9 @@ def test_text_is_read_as_text(name):
     assert detect(name, html=False).embeds == detect(name).embeds
 
 
-@pytest.mark.parametrize("name", sorted(n for n in EMBEDS if EMBEDS[n] and n != "bare_url.txt"))
+@pytest.mark.parametrize(
+    "name", sorted(n for n in EMBEDS if EMBEDS[n] and all(e[1] is None for e in EMBEDS[n]))
+)
 def test_text_embeds_have_a_fingerprint_identity(name):
     for embed in detect(name).embeds:
         if embed.text:
@@ -966,4 +988,39 @@ def test_a_quoted_post_of_several_paragraphs_keeps_them_all():
             "Until then, buses use the inland route.",
         ),
         ("1765123456789012480", "Wind easing now, 35 mph at the pier head.\n\nThe road is clear."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        "https://x.com/tarrowwx/status/1786049023310382281",
+        "[https://x.com/tarrowwx/status/1786049023310382281?s=20]",
+        "<https://twitter.com/i/web/status/1786049023310382281>",
+    ],
+)
+@pytest.mark.parametrize(
+    "form",
+    [
+        'Tarrow Weather on X: "Fog lifting by noon." / X',
+        "Fog lifting by noon.\n— Tarrow Weather (@tarrowwx) May 2, 2024",
+        "Tarrow Weather\n@tarrowwx\nFog lifting by noon.\n8:15 AM · May 2, 2024",
+    ],
+)
+def test_the_post_s_address_on_the_line_below_is_the_same_embed(form, below):
+    text = f"Storm\n\nThe port shut.\n\n{form}\n{below}\n\nMore tomorrow.\n"
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.status_id, embed.text) == ("1786049023310382281", "Fog lifting by noon.")
+    assert embed.raw.endswith(below)
+
+
+def test_another_author_s_address_below_is_an_embed_of_its_own():
+    text = (
+        "Storm\n\nFog lifting by noon.\n— Tarrow Weather (@tarrowwx) May 2, 2024\n"
+        "https://x.com/harbourcouncil/status/1786049023310382299\n"
+    )
+    found = find_posts(text.encode(), html=False).embeds
+    assert [(e.status_id, e.handle) for e in found] == [
+        (None, "tarrowwx"),
+        ("1786049023310382299", "harbourcouncil"),
     ]

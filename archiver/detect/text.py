@@ -281,6 +281,10 @@ def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
 SENTINEL = "\ufffc"  # a line standing for an embed found in markup
 _MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# An address written after its link's text in brackets, as html-to-text (the plain-text
+# part of newsletters) writes every link (``May 2, 2024 [https://x.com/…]``), or as a
+# Markdown autolink (``<https://…>``): a status address there links the line's post.
+_BRACKETED_URL = re.compile(r"[ \t]*(?:\[(https?://[^\s\]]+)\]|<(https?://[^\s>]+)>)")
 
 
 # A reference link, ``[label][name]`` (``[label][]``: the label is the name), and its
@@ -312,7 +316,11 @@ def _unmark(
     marked = [
         n
         for n, line in enumerate(lines)
-        if ">" in line or "](" in line or "\\@" in line or (refs and "][" in line)
+        if ">" in line
+        or "](" in line
+        or "[http" in line
+        or "\\@" in line
+        or (refs and "][" in line)
     ]
     for number in marked:
         plain[number], status = _unmark_line(lines[number], refs)
@@ -336,7 +344,23 @@ def _unmark_line(line: str, refs: References) -> tuple[str, tuple[str, str | Non
             url = refs.get((match.group(2) or match.group(1)).casefold())
             status = (bare_status(url) if url else None) or status
         line = _MD_REFERENCE.sub(lambda m: m.group(1), line)
+    if "[http" in line or "<http" in line:
+        line, status = _without_bracketed_statuses(line, status)
     return line, status
+
+
+def _without_bracketed_statuses(
+    line: str, status: tuple[str, str | None] | None
+) -> tuple[str, tuple[str, str | None] | None]:
+    """The line less its bracketed status addresses (``_BRACKETED_URL``), and the last one."""
+
+    def drop(match: re.Match[str]) -> str:
+        nonlocal status
+        found = bare_status(match.group(1) or match.group(2))
+        status = found or status
+        return "" if found else match.group(0)
+
+    return _BRACKETED_URL.sub(drop, line), status
 
 
 def _linked_whole(line: str) -> tuple[str, str | None] | None:
@@ -829,6 +853,7 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
         if hit is None and may_hold_card_time(line):
             hit = _card_hit(doc, index, taken, hits)
         if hit is not None:
+            hit = _with_link_below(doc, hit) if hit.status_id is None else hit
             hits.append(hit)
             taken = hit.last_line
             resume = taken + 1
@@ -854,6 +879,25 @@ def _without_defined_embeds(doc: _Text, hits: list[TextHit]) -> list[TextHit]:
             and _MD_DEFINITION.match(doc.raw_lines[hit.first_line])
         )
     ]
+
+
+def _with_link_below(doc: _Text, hit: TextHit) -> TextHit:
+    """A hit without a post, and the line just below it if that line is only the post's
+    address (bare, or in brackets: a converter that writes each link's address after its
+    text, the long one wrapped onto the next line); not an address of another author's."""
+    below = hit.last_line + 1
+    if below >= len(doc.lines) or not doc.raw_lines[below].strip():
+        return hit
+    line = doc.lines[below].strip()
+    status = bare_status(line) if line else doc.linked.get(below)
+    if status is None or (hit.handle and status[1] and hit.handle.lower() != status[1].lower()):
+        return hit
+    return hit._replace(
+        last_line=below,
+        raw=doc.raw(hit.first_line, below),
+        status_id=status[0],
+        handle=hit.handle or status[1],
+    )
 
 
 def _marked_lines(doc: _Text) -> list[int]:
