@@ -166,7 +166,7 @@ class SnapshotReporter:
 
 
 def post_lines(db: Archive, limit: int) -> list[str]:
-    """One line per post: author, handle, status, first words (most embedded first). The
+    """One line per post: status, author, handle, first words (most embedded first). The
     status column is as wide as its longest status (``unavailable``), so the columns align."""
     from .db import most_embedded_posts
 
