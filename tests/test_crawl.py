@@ -342,3 +342,16 @@ def test_the_manifest_keeps_an_input_name_that_is_not_utf8(tmp_path):
     assert b"cr\\udce9" in (tmp_path / MANIFEST).read_bytes()
     assert list(read_manifest(tmp_path)) == [name]
     assert os.fsencode(name) == b"/data/cr\xe9.warc.gz"
+
+
+def test_a_directory_without_crawl_files_names_every_kind_crawl_reads(tmp_path):
+    """It said "no .warc or .warc.gz files", though WET and WACZ files are read too."""
+    from archiver.crawl import crawl_inputs
+
+    (tmp_path / "page.html").write_text("<p>not a crawl</p>", encoding="utf-8")
+    assert crawl_inputs([str(tmp_path)]) == (
+        [],
+        [f"{tmp_path}: no WARC, WET or WACZ files in this directory"],
+    )
+    wet = write_warc(tmp_path / "texts.warc.wet.gz", mixed_records())
+    assert crawl_inputs([str(tmp_path)]) == ([str(wet)], [])
