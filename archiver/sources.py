@@ -73,8 +73,9 @@ def poll_source(
         doc = parse_sitemap(body, response.url, response.headers)
         root = Listing(url, urls=doc.pages, children=doc.children, validators=state)
         root.error = doc.error
-    else:
-        root = Listing(url, urls=parse_url_list(body.decode("utf-8", "replace")))
+    else:  # a URL list served over HTTP: revalidated as a feed is
+        urls = parse_url_list(body.decode("utf-8", "replace"))
+        root = Listing(url, urls=urls, validators=state)
     on_listing(root)
     result = PollResult(root, urls_seen=len(root.urls))
     if source.type == "sitemap":

@@ -378,6 +378,19 @@ def test_url_list_served_over_http(site, db_path):
     assert state(db_path)["urls_seen"] == 2 and state(db_path)["last_error"] is None
 
 
+def test_a_url_list_served_over_http_is_polled_conditionally(site, db_path):
+    """Polled "like a feed": its ETag was never kept, so each poll read the list whole."""
+    body = f"{site.url('/a')}\n".encode()
+    site.documents["/list.txt"] = Document(body, {"Content-Type": "text/plain"}, etag='"l1"')
+    source = Source("list", "urls", url=site.url("/list.txt"))
+    poll(db_path, source)
+    assert state(db_path)["etag"] == '"l1"'
+    site.hits.clear()
+    poll(db_path, source)
+    assert [(h.path, h.headers.get("if-none-match")) for h in site.hits] == [("/list.txt", '"l1"')]
+    assert queued(db_path) == {site.url("/a")} and state(db_path)["last_error"] is None
+
+
 def test_children_skipped_by_lastmod_and_forgotten_when_unlisted(site, db_path):
     """Over real HTTP and a real archive: a child whose lastmod predates our last read of
     it is not requested again; a child its index no longer lists is forgotten."""
