@@ -22,15 +22,15 @@ from .errors import TargetError
 from .evidence.read import RecordError, StoredRecord, arc_record_end, check_record
 from .models import WarcRecordRef
 from .small_files import MAX_PAGE_BYTES
-from .warc_extent import CHUNK, WarcPart, _Cut, _member
+from .warc_extent import CHUNK, RecordCut, WarcPart, read_member
 from .warc_input import (
     RawPage,
+    SkipRecord,
     WarcCounts,
-    _count,
-    _is_html,
-    _only_padding,
-    _readable_back,
-    _Skip,
+    count_skip,
+    is_html,
+    only_padding,
+    readable_back,
 )
 
 FILEDESC = b"filedesc://"
@@ -62,15 +62,15 @@ def arc_pages(
         first, offset = False, span.end
         try:
             yield admitted(_page(part, span, label))
-        except _Skip as skip:
-            _count(counts, skip.args[0])
+        except SkipRecord as skip:
+            count_skip(counts, skip.args[0])
     if first:
         raise TargetError(f"{label}: not an ARC file (no ARC record in it)")
 
 
 def _next_record(part: WarcPart, offset: int, gzipped: bool, label: str) -> _Span | None:
     """The record at ``offset`` (blank bytes before it passed), or None at the file's end."""
-    if offset >= part.end or _only_padding(part, offset):
+    if offset >= part.end or only_padding(part, offset):
         return None
     with part.open(offset) as fh:
         if not gzipped:
@@ -81,8 +81,8 @@ def _next_record(part: WarcPart, offset: int, gzipped: bool, label: str) -> _Spa
             )
         fh.seek(offset)
         try:
-            head, have, end = _member(fh, offset)
-        except _Cut as cut:
+            head, have, end = read_member(fh, offset)
+        except RecordCut as cut:
             raise TargetError(f"{label}: record at byte {offset} is truncated ({cut})") from None
     size = arc_record_end(head)  # None: no record (``check_record`` says so)
     if size is not None and have > size + 1:  # the newline after the content is in it
@@ -118,31 +118,31 @@ def _plain_record(data: bytes, offset: int, size: int, label: str) -> _Span:
 
 
 def _page(part: WarcPart, span: _Span, label: str) -> RawPage:
-    """The page of a record, read back as verify reads it; ``_Skip`` when it is none."""
+    """The page of a record, read back as verify reads it; ``SkipRecord`` when it is none."""
     if span.end - span.start > MAX_PAGE_BYTES:
-        raise _Skip("non_html")  # a film or an archive, not an article: it is not read
+        raise SkipRecord("non_html")  # a film or an archive, not an article: it is not read
     with part.open(span.start) as fh:
         data = fh.read(span.end - span.start)
     try:
         stored = check_record(data, f"{label}@{span.start}", ours=False)
     except RecordError:
-        raise _Skip("unreadable") from None
+        raise SkipRecord("unreadable") from None
     if stored.record_type != "response":  # the version block (arc_header)
-        raise _Skip("other")
-    if not _is_html(stored.content_type, None, stored.payload):
-        raise _Skip("non_html")
+        raise SkipRecord("other")
+    if not is_html(stored.content_type, None, stored.payload):
+        raise SkipRecord("non_html")
     if not 200 <= (stored.http_status or 0) < 300:
-        raise _Skip("not_ok")
+        raise SkipRecord("not_ok")
     ref = _reference(part.path, span, stored)
     return RawPage(ref, stored.payload, stored.payload, None, None, label=label)
 
 
 def _reference(path: str, span: _Span, stored: StoredRecord) -> WarcRecordRef:
-    """The pointer a page's rows keep; ``_Skip`` when verify could not read it back by it
+    """The pointer a page's rows keep; ``SkipRecord`` when verify could not read it back by it
     (an address that is no ``http(s)`` URL, no date)."""
     uri = stored.target_uri or ""
-    if not _readable_back(uri) or stored.date is None:
-        raise _Skip("unreadable")
+    if not readable_back(uri) or stored.date is None:
+        raise SkipRecord("unreadable")
     return WarcRecordRef(
         warc_file=path,
         warc_offset=span.start,

@@ -75,7 +75,7 @@ class _Window(io.RawIOBase):
         super().close()
 
 
-class _Cut(Exception):
+class RecordCut(Exception):
     """The record is not all in the file; ``args[0]`` says what is missing."""
 
 
@@ -86,12 +86,12 @@ def record_end(part: WarcPart, offset: int, gzipped: bool, label: str | None = N
     try:
         with part.open(offset) as fh:
             if gzipped:
-                head, have, end = _member(fh, offset)
+                head, have, end = read_member(fh, offset)
                 _record_size(head, have)
                 return end
             head = fh.read(MAX_HEADERS)
             return offset + _record_size(head, part.end - offset)
-    except _Cut as cut:
+    except RecordCut as cut:
         raise TargetError(
             f"{label or part.path}: record at byte {offset} is truncated ({cut.args[0]})"
         ) from None
@@ -108,15 +108,15 @@ def past_empty_members(part: WarcPart, offset: int) -> int:
                 return offset
             fh.seek(offset)
             try:
-                _, have, end = _member(fh, offset)
-            except _Cut:
+                _, have, end = read_member(fh, offset)
+            except RecordCut:
                 return offset
             if have:
                 return offset
             offset = end
 
 
-def _member(fh: BinaryIO, offset: int) -> tuple[bytes, int, int]:
+def read_member(fh: BinaryIO, offset: int) -> tuple[bytes, int, int]:
     """The gzip member at ``offset``: its first decompressed bytes (the headers), its
     decompressed length, and the offset where it ends. Decompresses it all, streamed."""
     inflater = zlib.decompressobj(wbits=31)
@@ -127,12 +127,12 @@ def _member(fh: BinaryIO, offset: int) -> tuple[bytes, int, int]:
         try:
             data = inflater.decompress(chunk)
         except zlib.error as exc:
-            raise _Cut(f"its gzip member is damaged: {exc}") from None
+            raise RecordCut(f"its gzip member is damaged: {exc}") from None
         head += data[: max(0, MAX_HEADERS - len(head))]
         have += len(data)
         if inflater.eof:
             return head, have, offset + read - len(inflater.unused_data)
-    raise _Cut("the file ends inside its gzip member")
+    raise RecordCut("the file ends inside its gzip member")
 
 
 def _record_size(head: bytes, have: int) -> int:
@@ -140,13 +140,13 @@ def _record_size(head: bytes, have: int) -> int:
     be in the ``have`` bytes."""
     headers, found, _ = head.partition(b"\r\n\r\n")
     if not found:
-        raise _Cut("the file ends inside its WARC headers")
+        raise RecordCut("the file ends inside its WARC headers")
     length = _LENGTH.search(headers + b"\r\n")
     if length is None:
-        raise _Cut("no Content-Length in its WARC headers")
+        raise RecordCut("no Content-Length in its WARC headers")
     size = len(headers) + 4 + int(length.group(1)) + 4
     if size > have:
-        raise _Cut(f"the file holds {have:,} of its {size:,} bytes")
+        raise RecordCut(f"the file holds {have:,} of its {size:,} bytes")
     return size
 
 
@@ -157,9 +157,9 @@ def holds_one_record(fh: BinaryIO) -> bool:
     damaged or cut is not this check's to report: the reading does."""
     start = fh.tell()
     try:
-        head, have, _ = _member(fh, start)
+        head, have, _ = read_member(fh, start)
         return have <= _record_size(head, have)
-    except _Cut:
+    except RecordCut:
         return True
     finally:
         fh.seek(start)

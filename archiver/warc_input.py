@@ -156,7 +156,7 @@ class WarcCounts:
         )
 
 
-class _Skip(Exception):
+class SkipRecord(Exception):
     """A record that is not scanned; ``args[0]`` names its ``WarcCounts`` field."""
 
 
@@ -204,7 +204,7 @@ class _PagesRead:
     html: list[str] = field(default_factory=list)
 
     def admitted(self, page: RawPage) -> RawPage:
-        """``page``, noted; ``_Skip`` when it is a text of a page read before."""
+        """``page``, noted; ``SkipRecord`` when it is a text of a page read before."""
         url = page_url(page.ref.target_uri)
         if not is_text_record(page.ref):
             if not page.refusal:  # a page refused (``checked``) leaves its text to be read
@@ -214,7 +214,7 @@ class _PagesRead:
         self.html.clear()
         identity = article_url(url)
         if identity in self.identities:
-            raise _Skip("same_page")
+            raise SkipRecord("same_page")
         self.identities.add(identity)
         return page
 
@@ -253,7 +253,7 @@ def _part_pages(
                 between = reading.held is not None  # not inside a record (a disk's read error)
                 at = record_end(part, reading.last, gzipped, label)
                 yield from _release(reading, counts, at)
-                if between and _only_padding(part, at):  # blank bytes FastWARC took for
+                if between and only_padding(part, at):  # blank bytes FastWARC took for
                     return  # the start of a record: the file ends with the last one
             raise TargetError(f"{label}: not a readable WARC file (at byte {at}: {exc})") from None
     if reading.last is None:
@@ -322,14 +322,14 @@ def _pages(fh: BinaryIO, reading: _Reading, counts: WarcCounts) -> Iterator[RawP
                 reading.last = offset
             try:
                 reading.held = _read(record, reading, offset)
-            except _Skip as skip:
+            except SkipRecord as skip:
                 reading.held = skip.args[0]
         if reading.last is None:  # no record at all: the caller says so
             return
         end = record_end(reading.part, reading.last, reading.gzipped, reading.label)
         yield from _release(reading, counts, end)  # none is held if none came since resuming
         after = past_empty_members(reading.part, end) if reading.gzipped else end
-        if after == end or reading.last < resumed or _only_padding(reading.part, after):
+        if after == end or reading.last < resumed or only_padding(reading.part, after):
             _must_end_at(reading, after)  # the file must hold the last record whole
             return
         fh.seek(resumed := after)
@@ -339,7 +339,7 @@ def _must_end_at(reading: _Reading, end: int) -> None:
     """``TargetError`` unless the file ends at ``end`` (blank bytes aside): a record is cut
     there, or one FastWARC did not read begins there."""
     size = reading.part.end
-    if end < size and not _only_padding(reading.part, end):
+    if end < size and not only_padding(reading.part, end):
         raise TargetError(
             f"{reading.label}: record at byte {end} is truncated (the file ends"
             f" {size - end:,} bytes into it)"
@@ -350,7 +350,7 @@ PADDING = b"\r\n\t \0"
 PADDING_BYTES = 1 << 16
 
 
-def _only_padding(part: WarcPart, end: int) -> bool:
+def only_padding(part: WarcPart, end: int) -> bool:
     """Whether the file holds only blank bytes after ``end`` (an extra CRLF, zeros a copy
     left, after a last record or a last gzip member alike): no record is cut there."""
     with part.open(end) as fh:
@@ -363,7 +363,7 @@ def _release(reading: _Reading, counts: WarcCounts, end: int) -> Iterator[RawPag
     its page, with its length, or its count."""
     held, reading.held = reading.held, None
     if isinstance(held, str):
-        _count(counts, held)
+        count_skip(counts, held)
     elif held is not None:
         yield _ending_at(held, end - reading.separator)
 
@@ -402,7 +402,7 @@ def is_utf8_name(path: str) -> bool:
     return True
 
 
-def _count(counts: WarcCounts, name: str) -> None:
+def count_skip(counts: WarcCounts, name: str) -> None:
     setattr(counts, name, getattr(counts, name) + 1)
 
 
@@ -412,18 +412,18 @@ def _ending_at(page: RawPage, end: int) -> RawPage:
 
 
 def _read(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
-    """The page of a scannable record (its length still 0, unchecked), or ``_Skip``."""
+    """The page of a scannable record (its length still 0, unchecked), or ``SkipRecord``."""
     kind = _record_type(record)
     if kind == "revisit":
-        raise _Skip("revisit")
+        raise SkipRecord("revisit")
     if kind == "unknown":  # no WARC-Type: a damaged header
-        raise _Skip("unreadable")
+        raise SkipRecord("unreadable")
     if kind not in PAGE_RECORDS:
-        raise _Skip("other")
+        raise SkipRecord("other")
     if record.headers.get("WARC-Truncated"):
-        raise _Skip("truncated")
+        raise SkipRecord("truncated")
     if record.content_length > MAX_PAGE_BYTES:  # a film or an archive, not an article: its
-        raise _Skip("non_html")  # block (held about three times over as read) is not read
+        raise SkipRecord("non_html")  # block (held about three times over as read) is not read
     if kind == "conversion":
         page = _read_text(record, reading, offset)
     elif kind == "resource":
@@ -441,11 +441,11 @@ def _read_response(record: WarcRecord, reading: _Reading, offset: int) -> RawPag
     head, http, refusal = _http_head(block, len(block) - stored, http)
     payload = block[len(head) :]
     content_type = http.get("Content-Type")
-    if not _is_html(content_type, record.headers.get("WARC-Identified-Payload-Type"), payload):
-        raise _Skip("non_html")
+    if not is_html(content_type, record.headers.get("WARC-Identified-Payload-Type"), payload):
+        raise SkipRecord("non_html")
     status = http.status_code or 0
     if not 200 <= status < 300:
-        raise _Skip("not_ok")
+        raise SkipRecord("not_ok")
     ref = _reference(record, reading, offset, status, content_type)
     body, refusal = _page_body(payload, http, refusal)
     return _raw_page(record, ref, payload, body, head, reading, refusal)
@@ -458,10 +458,10 @@ def _read_text(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
     read: ``text/plain``, or no Content-Type and no binary bytes."""
     content_type = record.headers.get("Content-Type")
     if content_type is not None and _media_type(content_type) not in TEXT_TYPES:
-        raise _Skip("non_html")
+        raise SkipRecord("non_html")
     payload = _payload(record, reading, offset)
     if content_type is None and is_binary(payload):  # no type: text unless it is binary
-        raise _Skip("non_html")
+        raise SkipRecord("non_html")
     ref = _reference(record, reading, offset, None, content_type)
     return _raw_page(record, ref, payload, payload, b"", reading)
 
@@ -480,12 +480,12 @@ def _read_resource(record: WarcRecord, reading: _Reading, offset: int) -> RawPag
     if uri.startswith(TEXT_URNS):
         return _read_text(record, reading, offset)
     if not uri.startswith(("http:", "https:")):
-        raise _Skip("other")
+        raise SkipRecord("other")
     content_type = record.headers.get("Content-Type")
     payload = _payload(record, reading, offset)
     identified = record.headers.get("WARC-Identified-Payload-Type")
-    if not _is_html(content_type, identified, payload):
-        raise _Skip("non_html")
+    if not is_html(content_type, identified, payload):
+        raise SkipRecord("non_html")
     ref = _reference(record, reading, offset, None, content_type)
     return _raw_page(record, ref, payload, payload, b"", reading)
 
@@ -517,11 +517,11 @@ def _reference(
     content_type: str | None,
 ) -> WarcRecordRef:
     """The pointer a scanned record's rows keep (its length and payload hash still to come);
-    ``_Skip`` when ``archive verify`` could not read it back by it."""
+    ``SkipRecord`` when ``archive verify`` could not read it back by it."""
     uri = _target_uri(record)
     date = _utc_text(record.record_date)
-    if not _readable_back(page_url(uri)) or date is None or not record.record_id:
-        raise _Skip("unreadable")
+    if not readable_back(page_url(uri)) or date is None or not record.record_id:
+        raise SkipRecord("unreadable")
     return WarcRecordRef(
         warc_file=reading.warc_file,
         warc_offset=offset,
@@ -663,7 +663,7 @@ def _digest_matches(declared: str, *parts: bytes) -> bool:
 _WHITESPACE = re.compile(r"\s")  # what ``str.isspace`` is true of, in one pass in C
 
 
-def _readable_back(uri: str) -> bool:
+def readable_back(uri: str) -> bool:
     """Whether ``archive verify`` (warcio) reads the record of ``uri`` as this reader does:
     it parses a response's HTTP headers only under a lower-case ``http:``/``https:`` URI,
     and rewrites one with spaces. Any other (``HTTP://…``, ``urn:…``, ``not a url``) would
@@ -672,16 +672,16 @@ def _readable_back(uri: str) -> bool:
 
 
 def _http_headers(record: WarcRecord) -> HeaderMap:
-    """The record's HTTP headers; ``_Skip`` when it has none, or none FastWARC can read
+    """The record's HTTP headers; ``SkipRecord`` when it has none, or none FastWARC can read
     (a header line over 32 KB, the file ending inside them)."""
     if not record.is_http:
-        raise _Skip("non_html")
+        raise SkipRecord("non_html")
     try:
         record.parse_http(auto_decode="none")
     except OSError:
-        raise _Skip("unreadable") from None
+        raise SkipRecord("unreadable") from None
     if record.http_headers is None:
-        raise _Skip("unreadable")
+        raise SkipRecord("unreadable")
     return record.http_headers
 
 
@@ -689,7 +689,7 @@ def _record_type(record: WarcRecord) -> str:
     return str(record.record_type).rsplit(".", 1)[-1]
 
 
-def _is_html(content_type: str | None, identified: str | None, payload: bytes) -> bool:
+def is_html(content_type: str | None, identified: str | None, payload: bytes) -> bool:
     declared = (content_type or identified or "").lower()
     if declared:
         return any(kind in declared for kind in HTML_TYPES)
@@ -727,7 +727,7 @@ def _decoded(payload: bytes, http) -> bytes:
         return body
     try:
         return _undone(body, encoding)
-    except _Skip:
+    except SkipRecord:
         if _as_stored(payload, body, chunked, encoding):
             return body
         raise
@@ -747,7 +747,7 @@ def _as_stored(payload: bytes, body: bytes, chunked: bool, coding: str) -> bool:
 
 
 def _undone(body: bytes, coding: str) -> bytes:
-    """``body`` with one coding removed; ``_Skip`` when it is not in that coding, or in one
+    """``body`` with one coding removed; ``SkipRecord`` when it is not in that coding, or in one
     this reader does not undo (``zstd``, stacked ``gzip, gzip``). Each is read as warcio
     (``archive verify``) reads it: FastWARC's readers read every gzip member, refused junk
     after the first, and read a br stream followed by junk, which warcio refuses."""
@@ -760,11 +760,11 @@ def _undone(body: bytes, coding: str) -> bytes:
         "br": brotli.decompress,  # a stream cut, or with bytes after its end, is refused
     }
     if coding not in readers:
-        raise _Skip("unreadable")
+        raise SkipRecord("unreadable")
     try:
         return readers[coding](body)
     except (zlib.error, brotli.error):
-        raise _Skip("unreadable") from None
+        raise SkipRecord("unreadable") from None
 
 
 def _gunzipped(body: bytes) -> bytes:
