@@ -255,6 +255,33 @@ def test_og_description_quotes_are_removed():
 
 
 @pytest.mark.parametrize(
+    ("content_type", "declared", "encoding"),
+    [
+        ("text/html; charset=Shift_JIS", "", "shift_jis"),  # the replayed header
+        ("text/html", '<meta charset="windows-1252">', "cp1252"),
+        (
+            "text/html",
+            '<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">',
+            "koi8_r",
+        ),
+    ],
+)
+def test_a_status_page_is_read_in_the_charset_it_declares(content_type, declared, encoding):
+    """Not as UTF-8 with replacement characters for every byte that is not (the payload keeps
+    the bytes either way)."""
+    text = {"shift_jis": "開票が始まりました", "cp1252": "Café – déjà", "koi8_r": "Выборы"}[
+        encoding
+    ]
+    page = (
+        f"<html><head>{declared}<title>A B on Twitter: &quot;{text}&quot;</title>"
+        '<meta property="og:url" content="https://twitter.com/ab/status/5"></head></html>'
+    ).encode(encoding)
+    result = parse_status_page(200, content_type, page)
+    assert (result.text, result.author_name, result.post_id) == (text, "A B", "5")
+    assert result.payload == page
+
+
+@pytest.mark.parametrize(
     ("status", "body", "outcome"),
     [
         (200, (PAGES / "status_shell.html").read_bytes(), WRONG_SHAPE),

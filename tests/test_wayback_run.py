@@ -370,3 +370,6 @@ def test_an_earlier_capture_that_is_not_utf8_is_stored_byte_for_byte(
     assert snap["payload"] == body
     assert hashlib.sha256(snap["payload"]).hexdigest() == snap["payload_sha256"]
     assert run_cli("verify").exit_code == 0
+    # Without a declared charset the page is read as a browser would (not UTF-8: cp1252).
+    [text] = rows(db_path, "select text from snapshots where provider = 'wayback'")
+    assert text["text"] == "Caf\xe9 opens at dawn"

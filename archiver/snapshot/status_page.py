@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from ..decode import decode
 from ..detect.dom import Node, get, text_content
 from ..detect.dom import parse as parse_html
 from ..detect.text import parse_title
@@ -33,14 +34,16 @@ _QUOTES = '"“”'
 
 
 def parse_status_page(http_status: int, content_type: str | None, body: bytes) -> ProviderResult:
-    """The post a status page shows, as a ``live`` answer; a failure when it shows none."""
+    """The post a status page shows, as a ``live`` answer; a failure when it shows none.
+    The page is read in the character set it declares (BOM, the replayed ``Content-Type``,
+    ``<meta charset>``), as a browser reads it; the payload keeps the bytes served."""
     p = STATUS_PAGE
     if http_status == 404:
         return not_found(p, body)
     if http_status != 200:
         return http_failure(p, http_status, content_type, body)
     try:
-        root = parse_html(body.decode("utf-8", "replace"))
+        root = parse_html(decode(body, content_type))
     except ValueError as exc:
         return failure(p, 200, WRONG_SHAPE, f"not a readable HTML page ({exc})", body)
     meta = _meta(root)
