@@ -1,7 +1,8 @@
-"""Migrations m014 and m015: older snapshots get what they lack from their stored payloads
-(``edit_ids`` / ``newer_version_id`` for those written before m012, so an upgraded archive
-shows an edited post as ``edited`` at once; ``partial`` for those of long posts stored
-before long posts were recognised); nothing else of any row changes."""
+"""Migrations m014, m015 and m016: older snapshots get what they lack from their stored
+payloads (``edit_ids`` / ``newer_version_id`` for those written before m012, so an upgraded
+archive shows an edited post as ``edited`` at once; ``partial`` for those of long posts stored
+before long posts were recognised; their media items' empty fields and the content hash of
+today's reading); nothing else of any row changes."""
 
 from __future__ import annotations
 
@@ -191,3 +192,74 @@ def test_snapshots_of_long_posts_stored_before_m015_are_marked_partial(tmp_path:
     assert snapshot_rows(conn) == before
     found = [row[0] for row in conn.execute("select partial from snapshots order by id")]
     assert found == [part[3] for part in PARTS]
+
+
+PHOTO = "https://pbs.twimg.com/media/E7c.jpg"
+PHOTO_BEST = "https://pbs.twimg.com/media/E7c?format=jpg&name=orig"
+BARE = body(
+    tweet_json(
+        LONG,
+        "Look https://t.co/Pic1",
+        photos=[{"url": PHOTO, "accessibilityLabel": "A heron", "width": 4, "height": 3}],
+    )
+)
+OLD_ITEM = {"type": "photo", "url": PHOTO_BEST, "preview": PHOTO, "tco": None, "alt": None}
+
+# (provider, request_url, payload, media as stored before m016, filled after the upgrade).
+MEDIA_ROWS = [
+    ("syndication", None, BARE, [OLD_ITEM], True),
+    (
+        "wayback",
+        "http://127.0.0.1/web/2024id_/https://cdn.syndication.twimg.com/tweet-result?id=1",
+        BARE,
+        [OLD_ITEM],
+        True,
+    ),
+    ("oembed", None, BARE, [OLD_ITEM], False),  # oEmbed's items: nothing stored tells more
+    ("syndication", None, BARE, [{**OLD_ITEM, "url": "https://elsewhere/x.jpg"}], False),
+    ("syndication", None, BARE, [OLD_ITEM, OLD_ITEM], False),  # not the same media
+    ("syndication", None, BARE, "not a list", False),
+    ("syndication", None, '{"photos": [', [OLD_ITEM], False),  # not JSON
+]
+
+
+def test_media_of_snapshots_stored_before_m016_are_filled_where_the_payload_tells(
+    tmp_path: Path,
+) -> None:
+    from archiver.db.reread import backfill_media
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m016_snapshot_media_of_older_snapshots")
+    db.conn.execute(
+        "insert into posts (id, status, first_seen_at) values (?, 'live', ?)", [LONG, NOW]
+    )
+    for provider, url, payload, media, _ in MEDIA_ROWS:
+        db.conn.execute(
+            "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
+            " status, text, payload, payload_sha256, media, content_sha256)"
+            " values (?, ?, ?, ?, 200, 'live', 'Look', ?, ?, ?, 'old')",
+            [
+                LONG,
+                NOW,
+                provider,
+                url,
+                payload,
+                "-",
+                json.dumps(media),
+            ],
+        )
+    db.conn.commit()
+    before = snapshot_rows(db.conn)
+    db.conn.close()
+    conn = open_archive(path).conn
+    assert snapshot_rows(conn) == before  # payloads and every other column as they were
+    rows = conn.execute("select media, content_sha256 from snapshots order by id").fetchall()
+    for (media, sha256), (*_, stored, filled) in zip(rows, MEDIA_ROWS, strict=True):
+        if not filled:
+            assert (json.loads(media), sha256) == (stored, "old")
+            continue
+        [item] = json.loads(media)
+        assert (item["alt"], item["tco"], item["width"]) == ("A heron", "https://t.co/Pic1", 4)
+        assert "content_type" in item and item["url"] == PHOTO_BEST and sha256 != "old"
+    assert backfill_media(conn) == 0  # idempotent

@@ -426,3 +426,66 @@ def test_a_change_of_provider_writes_no_new_snapshot(
         {"provider": "syndication", "snapshot_id": None},
         {"provider": "oembed", "snapshot_id": snapshot["id"]},
     ]
+
+
+def as_written_before_m016(media: list[dict], bare: bool) -> list[dict]:
+    """Media items as an archiver of before migration m016 wrote them: no ``content_type``;
+    from an answer without ``mediaDetails`` (``bare``), no alt text or t.co link, a GIF as a
+    video, an HLS-only video without a URL."""
+    old = []
+    for item in media:
+        item = {key: value for key, value in item.items() if key != "content_type"}
+        if bare:
+            item.update(tco=None, display_url=None, alt=None)
+            item["type"] = "video" if item["type"] == "animated_gif" else item["type"]
+        old.append(item)
+    return old
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("name", "bare"),
+    [
+        ("syndication/kcd_threePhotos.json", True),
+        ("syndication/kcd_quote.json", True),  # a GIF
+        ("syndication/kcd_video.json", False),
+        ("syndication/kcd_video.json", True),
+    ],
+)
+def test_a_snapshot_stored_before_m016_gets_its_media_and_the_next_check_adds_none(
+    name: str, bare: bool, httpserver, run_cli, config_file, db_path
+) -> None:
+    """The same answer checked again after the upgrade: the older snapshot's media items got
+    what the stored answer tells (alt text, t.co link, content type), its content hash is
+    the one a check computes now, and no second snapshot is written."""
+    from fake_x import FakeX
+
+    capture = load(name)
+    body = without(capture.body, "mediaDetails") if bare else capture.body
+    post_id = str(capture.post_id)
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text('media = "none"\n'), encoding="utf-8")
+    fake.syndication[post_id] = [Response(body, content_type="application/json")]
+    assert "1 live" in run_cli("snapshot", post_id).output
+    archive = sqlite_utils.Database(db_path)
+    [stored] = archive.query("select id, media, content_sha256 from snapshots")
+    answer = parse_syndication(200, "application/json", body)
+    answer.media = as_written_before_m016(answer.media, bare)
+    old_media = json.dumps(answer.media, ensure_ascii=False, sort_keys=True)
+    archive.execute(
+        "update snapshots set media = ?, content_sha256 = ? where id = ?",
+        [old_media, content_sha256(answer), stored["id"]],
+    )
+    archive.execute("delete from _sqlite_migrations where name like 'm016_%'")
+    archive.conn.commit()
+    archive.conn.close()
+    assert "1 live" in run_cli("snapshot", post_id).output  # migrates, then checks
+    archive = sqlite_utils.Database(db_path)
+    [snapshot] = archive.query("select id, media, content_sha256 from snapshots")
+    assert snapshot["content_sha256"] == stored["content_sha256"]
+    media, now = json.loads(snapshot["media"]), json.loads(stored["media"])
+    for item in media:
+        assert item["type"] in ("photo", "video", "animated_gif")
+        item["type"] = None
+    assert media == [{**item, "type": None} for item in now]  # a GIF stays "video"
+    assert all("content_type" in item for item in media)

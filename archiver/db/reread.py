@@ -1,5 +1,5 @@
-"""What older snapshots lack, read again from each one's stored payload (migrations m014 and
-m015): the payload is the answer X sent, and parsing it again with the parser that writes
+"""What older snapshots lack, read again from each one's stored payload (migrations m014, m015
+and m016): the payload is the answer X sent, and parsing it again with the parser that writes
 new snapshots gives the values a check would store today. Only the missing columns are
 written; the payload and every other column stay as they were.
 
@@ -10,6 +10,7 @@ would keep its missing value for good (``partial``), or until the post's next ch
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -34,12 +35,20 @@ _MAYBE_PARTIAL = (
     " or instr(payload, '\u2026') > 0 or instr(payload, '\\u2026') > 0)"
 )
 
+# Syndication snapshots (a check's, or an earlier capture of its answer) listing media
+# written before every item said its ``content_type``.
+_MEDIA_WITHOUT_TYPE = (
+    "(provider = 'syndication'"
+    " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
+    " and media is not null and media != '[]' and instr(media, '\"content_type\"') = 0"
+)
+
 
 def backfill_edits(conn: sqlite3.Connection) -> int:
     """Set ``edit_ids`` and ``newer_version_id`` of the syndication snapshots that lack them;
     return how many rows got them. Idempotent."""
     updates = []
-    for snapshot_id, answer in _reparsed(conn, _WITHOUT_EDITS):
+    for snapshot_id, answer, _ in _reparsed(conn, _WITHOUT_EDITS):
         values = answer.snapshot_fields()
         if values["edit_ids"] is not None:
             updates.append((values["edit_ids"], values["newer_version_id"], snapshot_id))
@@ -53,28 +62,76 @@ def backfill_partial(conn: sqlite3.Connection) -> int:
     """Set ``partial`` of the snapshots whose payload holds only part of the post (stored
     before long posts, or oEmbed's cut of one, were recognised); return how many. Idempotent."""
     ids = [
-        (snapshot_id,) for snapshot_id, answer in _reparsed(conn, _MAYBE_PARTIAL) if answer.partial
+        (snapshot_id,)
+        for snapshot_id, answer, _ in _reparsed(conn, _MAYBE_PARTIAL)
+        if answer.partial
     ]
     conn.executemany("update snapshots set partial = 1 where id = ?", ids)
     return len(ids)
 
 
-def _reparsed(conn: sqlite3.Connection, where: str) -> Iterator[tuple[int, ProviderResult]]:
-    """(snapshot id, its payload parsed again) of each snapshot matching ``where``, by
-    syndication's parser or oEmbed's (a Wayback capture of syndication's answer: the first)."""
+def backfill_media(conn: sqlite3.Connection) -> int:
+    """Fill what the media items of older syndication snapshots lack (written before every
+    item said its ``content_type``, or before an answer without ``mediaDetails`` gave the
+    photos' alt text and t.co link), and make their ``content_sha256`` the one a check of
+    the same answer computes today; return how many rows changed. Idempotent.
+
+    Only keys missing or empty are filled, only when the answer read again lists the same
+    media (same count, same URLs where one was stored); the payload, text and every other
+    column stay as they were."""
+    from ..snapshot import content_sha256
+
+    updates = []
+    for snapshot_id, answer, (stored, text, author, handle) in _reparsed(
+        conn, _MEDIA_WITHOUT_TYPE, ("media", "text", "author_name", "handle")
+    ):
+        media = _filled_media(stored, answer.media)
+        if media is None:
+            continue
+        answer.text, answer.author_name, answer.handle, answer.media = text, author, handle, media
+        as_json = json.dumps(media, ensure_ascii=False, sort_keys=True)
+        updates.append((as_json, content_sha256(answer), snapshot_id))
+    conn.executemany("update snapshots set media = ?, content_sha256 = ? where id = ?", updates)
+    return len(updates)
+
+
+def _filled_media(stored: str | None, reread: list[dict]) -> list[dict] | None:
+    """The stored items with their missing or empty keys taken from ``reread``; None when
+    the two lists do not describe the same media, or nothing would be filled."""
+    try:
+        items = json.loads(stored or "[]")
+    except ValueError:
+        return None
+    if not isinstance(items, list) or len(items) != len(reread) or not items:
+        return None
+    filled = []
+    for old, new in zip(items, reread, strict=True):
+        if not isinstance(old, dict) or old.get("url") not in (None, new.get("url")):
+            return None
+        filled.append({**new, **{k: v for k, v in old.items() if v is not None}})
+    return filled if filled != items else None
+
+
+def _reparsed(
+    conn: sqlite3.Connection, where: str, extra: tuple[str, ...] = ()
+) -> Iterator[tuple[int, ProviderResult, tuple]]:
+    """(snapshot id, its payload parsed again, the ``extra`` columns) of each snapshot
+    matching ``where``, by syndication's parser or oEmbed's (a Wayback capture of
+    syndication's answer: the first)."""
     from ..snapshot import OEMBED, parse_oembed, parse_syndication
 
+    columns = "".join(f", {column}" for column in extra)
     query = (
-        "select id, provider, http_status, payload from snapshots where id > ?"
+        f"select id, provider, http_status, payload{columns} from snapshots where id > ?"
         f" and payload is not null and ({where}) order by id limit ?"
     )
     last = 0
     while True:
         rows = conn.execute(query, (last, BATCH)).fetchall()
-        for snapshot_id, provider, http_status, payload in rows:
+        for snapshot_id, provider, http_status, payload, *values in rows:
             parse = parse_oembed if provider == OEMBED else parse_syndication
             body = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
-            yield snapshot_id, parse(http_status or 200, "application/json", body)
+            yield snapshot_id, parse(http_status or 200, "application/json", body), tuple(values)
         if len(rows) < BATCH:
             return
         last = rows[-1][0]

@@ -596,3 +596,15 @@ def m015_snapshot_partial_of_older_snapshots(db: sqlite_utils.Database) -> None:
     from .reread import backfill_partial
 
     backfill_partial(db.conn)
+
+
+@migrations()
+def m016_snapshot_media_of_older_snapshots(db: sqlite_utils.Database) -> None:
+    """The media items of syndication snapshots stored before each said its
+    ``content_type`` (and, for an answer without ``mediaDetails``, before its photos' alt
+    text and t.co link were read) get what their stored payloads tell, and the content hash
+    a check of the same answer computes now (``db/reread.py``): otherwise the next check of
+    each such post wrote a snapshot for a change X never made."""
+    from .reread import backfill_media
+
+    backfill_media(db.conn)
