@@ -379,6 +379,37 @@ def test_post_changes_compares_the_verbatim_text_normalised(
     assert change == {"change": "text differs", "live_text": "Why 🤷\u200d♂\ufe0f it does not work"}
 
 
+def test_post_changes_lists_a_removed_embed_when_the_post_is_gone_not_for_its_text(
+    run_cli, httpserver, config_file, db_path, tmp_path
+):
+    """An embed a re-scan no longer finds: the article does not show its text any more, so
+    its text is no "text differs" (it was, for good); the post's deletion still lists it,
+    saying when the article dropped it."""
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "The ferry leaves at noon")
+    page = tmp_path / "a.html"
+    page.write_text(
+        '<blockquote class="twitter-tweet"><p>The ferry leaves at 11</p>&mdash; Test Person'
+        f' (@testperson) <a href="https://twitter.com/testperson/status/{POST}">March 1, 2024'
+        "</a></blockquote>",
+        encoding="utf-8",
+    )
+    assert run_cli("scan", str(page), "--snapshot").exit_code == 0
+    columns = "select change, embed_removed_at from post_changes"
+    assert db_rows(db_path, columns) == [{"change": "text differs", "embed_removed_at": None}]
+    page.write_text("<p>The embed was taken out.</p>", encoding="utf-8")
+    assert run_cli("scan", str(page)).exit_code == 0
+    [embed] = db_rows(db_path, "select removed_at from embeds")
+    assert embed["removed_at"] is not None
+    assert db_rows(db_path, columns) == []
+    fake.syndication[POST] = [json_response(TOMBSTONE_DELETED)]
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert db_rows(db_path, columns) == [
+        {"change": "not live", "embed_removed_at": embed["removed_at"]}
+    ]
+
+
 def test_snapshot_prints_what_x_said_with_control_characters_escaped(
     run_cli, httpserver, config_file, db_path
 ):

@@ -261,6 +261,8 @@ _CHANGES_COLUMNS = {
     "article_url": "The article's URL.",
     "article_title": "The article's title.",
     "newer_version_id": "For an edited post: the ID of its newest version, as X names it.",
+    "embed_removed_at": "When a re-scan no longer found the embed in the article (UTC); "
+    "such an embed is listed when the post is not live or was edited, never for text.",
 }
 
 _POST_CARD_SQL = "posts.id as post_id, posts.handle, posts.author_name, posts.status"

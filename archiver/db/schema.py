@@ -305,15 +305,19 @@ NEWER_VERSION_SQL = (
 )
 
 
-def post_changes_sql(edits: bool) -> str:
+def post_changes_sql(edits: bool, removed: bool = False) -> str:
     """The ``post_changes`` view: posts not live, or whose live text differs from what an
     article showed; with ``edits`` (migration m012), also live posts X names a newer version
-    of (``edited``), and that version's ID. Without, as m001 and m008 create it."""
+    of (``edited``), and that version's ID. With ``removed`` (m017), when a re-scan no longer
+    found the embed (``embed_removed_at``), and no "text differs" for such an embed: the
+    article no longer shows that text. Without either, as m001 and m008 create it."""
     edited = f"    when {NEWER_VERSION_SQL} is not null then 'edited'\n" if edits else ""
     newer = f",\n  {NEWER_VERSION_SQL} as newer_version_id" if edits else ""
+    newer += ",\n  embeds.removed_at as embed_removed_at" if removed else ""
     edited_live = (
         f"\n   or (posts.status = 'live' and {NEWER_VERSION_SQL} is not null)" if edits else ""
     )
+    shown = " and embeds.removed_at is null" if removed else ""
     return f"""
 select
   posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
@@ -328,7 +332,7 @@ join embeds on embeds.post_id = posts.id
 join articles on articles.id = embeds.article_id
 where posts.status not in ('live', 'pending', 'text_only', 'unavailable'){edited_live}
    or (posts.status = 'live' and posts.last_checked_at is not null
-       and embeds.text is not null and posts.text is not null
+       and embeds.text is not null and posts.text is not null{shown}
        and {comparable_sql("embeds.text")} != {comparable_sql("posts.text")})
 """
 
@@ -608,3 +612,11 @@ def m016_snapshot_media_of_older_snapshots(db: sqlite_utils.Database) -> None:
     from .reread import backfill_media
 
     backfill_media(db.conn)
+
+
+@migrations()
+def m017_post_changes_of_embeds_still_shown(db: sqlite_utils.Database) -> None:
+    """``post_changes`` says when a re-scan no longer found an embed (``embed_removed_at``),
+    and compares a post's live text only with the embeds articles still show: a removed
+    embed's old text was listed as "text differs" for good."""
+    db.create_view("post_changes", post_changes_sql(edits=True, removed=True), replace=True)
