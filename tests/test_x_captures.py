@@ -349,6 +349,14 @@ def test_archive_snapshot_stores_every_capture(tmp_path: Path, httpserver) -> No
             _check_stored(archive, provider, post_id, capture, statuses)
             seen.add(capture.name)
     assert seen == set(NAMES)
+    # Each post answered again as it was last: a check of the same answer records no change.
+    before = sqlite_utils.Database(db).execute("select count(*) from snapshots").fetchone()
+    run = subprocess.run(
+        [*command, "--db", str(db), "--config", str(config)], capture_output=True, timeout=600
+    )
+    assert run.returncode == 0, run.stderr.decode()
+    assert " 0 new snapshot(s), 0 status change(s)" in run.stdout.decode()
+    assert sqlite_utils.Database(db).execute("select count(*) from snapshots").fetchone() == before
 
 
 def _check_stored(
