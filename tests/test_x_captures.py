@@ -391,6 +391,41 @@ def _check_stored(
     assert (snapshot["text"], snapshot["created_at"]) == (expect.text, expect.created_at)
     assert len(json.loads(snapshot["media"])) == expect.media
     assert snapshot["partial"] == (1 if b'"article"' in capture.body else 0)
+    assert (snapshot["quoted_id"], snapshot["parent_id"]) == QUOTES.get(capture.name, (None, None))
+
+
+# (quoted post, parent post) of the captures that show either, as each answer names them.
+QUOTES = {
+    "syndication/kcd_quote.json": ("1420683483660185601", None),
+    "syndication/kcd_quoteOfQuote.json": ("1420008083779096585", None),
+    "syndication/tweetrsc_1.json": ("1641086480675225601", None),
+    "syndication/kcd_reply.json": (None, "1418770182084784128"),
+    "syndication/kcd_twoPhotos.json": (None, "1410686542058688512"),  # a reply to its own post
+}
+
+
+@needs_corpus
+def test_snapshots_stored_before_m018_get_the_quoted_and_parent_posts(tmp_path: Path) -> None:
+    """Read again from the stored answers: what each capture names, for every capture."""
+    from archiver.db.connection import open_archive
+    from archiver.db.schema import migrations
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m018_snapshot_quoted_and_parent")
+    db.execute("insert into posts (id, status, first_seen_at) values ('1', 'live', 'now')")
+    for name in NAMES:
+        capture = load(name)
+        db.execute(
+            "insert into snapshots (post_id, fetched_at, provider, http_status, status,"
+            " payload) values ('1', 'now', ?, ?, 'live', ?)",
+            [capture.provider, capture.http_status, capture.body.decode("utf-8")],
+        )
+    db.conn.commit()
+    db.conn.close()
+    conn = open_archive(path).conn
+    found = conn.execute("select quoted_id, parent_id from snapshots order by id").fetchall()
+    assert found == [QUOTES.get(name, (None, None)) for name in NAMES]
 
 
 @needs_corpus

@@ -121,6 +121,10 @@ _SNAPSHOT_COLUMNS = {
     "null when the answer said nothing of versions).",
     "newer_version_id": "When the post was edited after the version X served for its ID: the "
     "newest version's ID (that version is a post of its own: archive snapshot ID).",
+    "quoted_id": "The post this one quotes, as the response shows it (syndication's "
+    "quoted_tweet, a status link in oEmbed's text); null when it shows none (a quoted post "
+    "since deleted is not in syndication's answer).",
+    "parent_id": "The post this one replies to, as the response names it (syndication only).",
     "payload": "The raw response body, unchanged. Untrusted.",
     "payload_sha256": "SHA-256 of payload.",
     "content_sha256": "Hash of what both providers give (normalised text, author, handle, "

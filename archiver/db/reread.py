@@ -1,5 +1,5 @@
-"""What older snapshots lack, read again from each one's stored payload (migrations m014, m015
-and m016): the payload is the answer X sent, and parsing it again with the parser that writes
+"""What older snapshots lack, read again from each one's stored payload (migrations m014-m016
+and m018): the payload is the answer X sent, and parsing it again with the parser that writes
 new snapshots gives the values a check would store today. Only the missing columns are
 written; the payload and every other column stay as they were.
 
@@ -41,6 +41,15 @@ _MEDIA_WITHOUT_TYPE = (
     "(provider = 'syndication'"
     " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
     " and media is not null and media != '[]' and instr(media, '\"content_type\"') = 0"
+)
+
+# Snapshots whose answer may show a quoted post or a parent (each oEmbed one: its quoted post
+# is a status link in its text, and every blockquote links its own status).
+_MAYBE_QUOTING = (
+    "(provider in ('syndication', 'oembed')"
+    " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
+    " and (instr(payload, 'quoted_tweet') > 0 or instr(payload, '\"parent\"') > 0"
+    " or instr(payload, 'in_reply_to_status_id_str') > 0 or provider = 'oembed')"
 )
 
 
@@ -92,6 +101,20 @@ def backfill_media(conn: sqlite3.Connection) -> int:
         as_json = json.dumps(media, ensure_ascii=False, sort_keys=True)
         updates.append((as_json, content_sha256(answer), snapshot_id))
     conn.executemany("update snapshots set media = ?, content_sha256 = ? where id = ?", updates)
+    return len(updates)
+
+
+def backfill_quoted_and_parent(conn: sqlite3.Connection) -> int:
+    """Set ``quoted_id`` and ``parent_id`` of the snapshots stored before m018 whose answer
+    names either; return how many rows got them. Idempotent."""
+    updates = [
+        (answer.quoted_id, answer.parent_id, snapshot_id)
+        for snapshot_id, answer, _ in _reparsed(
+            conn, f"quoted_id is null and parent_id is null and {_MAYBE_QUOTING}"
+        )
+        if answer.quoted_id or answer.parent_id
+    ]
+    conn.executemany("update snapshots set quoted_id = ?, parent_id = ? where id = ?", updates)
     return len(updates)
 
 

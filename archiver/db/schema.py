@@ -620,3 +620,15 @@ def m017_post_changes_of_embeds_still_shown(db: sqlite_utils.Database) -> None:
     and compares a post's live text only with the embeds articles still show: a removed
     embed's old text was listed as "text differs" for good."""
     db.create_view("post_changes", post_changes_sql(edits=True, removed=True), replace=True)
+
+
+@migrations()
+def m018_snapshot_quoted_and_parent(db: sqlite_utils.Database) -> None:
+    """``snapshots.quoted_id`` and ``parent_id``: the post a snapshot's post quotes and the
+    one it replies to, as the answer showed them (a reader sees the quoted post in its box
+    and the reply's parent above it); older rows get them from their stored payloads."""
+    from .reread import backfill_quoted_and_parent
+
+    db.execute('ALTER TABLE "snapshots" ADD COLUMN "quoted_id" TEXT')
+    db.execute('ALTER TABLE "snapshots" ADD COLUMN "parent_id" TEXT')
+    backfill_quoted_and_parent(db.conn)

@@ -127,6 +127,8 @@ class ProviderResult:
             "partial": self.partial,
             "edit_ids": json.dumps(self.edit_ids) if self.edit_ids else None,
             "newer_version_id": self.newer_version_id,
+            "quoted_id": self.quoted_id,
+            "parent_id": self.parent_id,
             "payload": self.payload,
             "payload_sha256": hashlib.sha256(self.payload).hexdigest(),
         }
