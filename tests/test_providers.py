@@ -1044,3 +1044,35 @@ def test_an_oembed_long_post_cut_with_an_ellipsis_is_marked_partial(text: str) -
 def test_an_oembed_text_ending_in_an_ellipsis_by_itself_is_not_partial(text: str) -> None:
     r = oembed_of(text)
     assert (r.truncated, r.partial) == (False, False)
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        [],
+        "summary",
+        {"name": 5, "binding_values": []},
+        {"binding_values": {"title": {"string_value": 7}, "choice1_label": "x"}},
+        {
+            "binding_values": {
+                "choice1_label": {"string_value": "A"},
+                "choice1_count": {"string_value": "9" * 5000},
+            }
+        },
+        {
+            "binding_values": {
+                "choice1_label": {"string_value": "A"},
+                "choice1_count": {"string_value": "٣"},
+            }
+        },
+        {"binding_values": {"thumbnail_image": {"image_value": "not an object"}}},
+    ],
+)
+def test_a_card_of_any_shape_never_breaks_the_post(card) -> None:
+    """The post is read with whatever of its card reads; counts that are no number are none."""
+    from fake_x import tweet_json
+
+    body = json.dumps(tweet_json("1763000000000000001", "Vote", card=card)).encode()
+    result = parse_syndication(200, "application/json", body)
+    assert (result.status, result.text) == ("live", "Vote")
+    assert result.card is None or all(c["count"] is None for c in result.card.get("choices", []))

@@ -392,6 +392,68 @@ def _check_stored(
     assert len(json.loads(snapshot["media"])) == expect.media
     assert snapshot["partial"] == (1 if b'"article"' in capture.body else 0)
     assert (snapshot["quoted_id"], snapshot["parent_id"]) == QUOTES.get(capture.name, (None, None))
+    assert card_summary(snapshot["card"]) == CARDS.get(capture.name)
+
+
+def card_summary(stored: str | None) -> dict | None:
+    """A stored card without its long texts (the description, the image's alt text)."""
+    card = json.loads(stored) if stored else None
+    return (
+        {k: v for k, v in card.items() if k not in ("description", "image_alt")} if card else None
+    )
+
+
+IMAGE = "https://pbs.twimg.com/card_img/"
+# The card under each capture's text, as a reader sees it (descriptions aside).
+CARDS = {
+    "syndication/kcd_poll.json": {
+        "name": "poll4choice_text_only",
+        "url": "card://1415491277131374593",
+        "choices": [
+            {"label": "Light mode", "count": 869},
+            {"label": "Dark mode", "count": 1101},
+            {"label": "Use my system setting", "count": 3123},
+            {"label": "🤷\u200d♂\ufe0f", "count": 121},
+        ],
+        "ends_at": "2021-07-16T01:59:53Z",
+        "counts_final": True,
+    },
+    "syndication/kcd_linkWithMetadata.json": {
+        "name": "summary_large_image",
+        "url": "https://t.co/e7c3mMKkmQ",
+        "title": "Why we need Epic React",
+        "domain": "epicreact.dev",
+        "image": f"{IMAGE}1649548167300390913/lFc0jt3o?format=png&name=orig",
+    },
+    "syndication/kcd_streamEmbed.json": {
+        "name": "player",
+        "url": "https://t.co/gmCkT93byp",
+        "title": "Prisma is amazing",
+        "domain": "briefs.fm",
+        "image": "https://pbs.twimg.com/cards/player-placeholder.png",
+        "player_url": "https://www.briefs.fm/3-minutes-with-kent/235/embed",
+    },
+    "syndication/mysocialscribe_space.json": {
+        "name": "3691233323:audiospace",
+        "url": "https://t.co/6gI27J44AE",
+        "space_id": "1MYxNMyyrdNJw",
+    },
+    "syndication/reveddit_wyden.json": {
+        "name": "summary_large_image",
+        "url": "https://t.co/JLoLiR5BcW",
+        "title": "From the technology community on Reddit: We are Senator Ron Wyden, Fight for "
+        "the Future, ACLU, EFF...",
+        "domain": "reddit.com",
+        "image": f"{IMAGE}1702940668891377664/wjPofjBa?format=jpg&name=orig",
+    },
+    "syndication/tweetrsc_2.json": {
+        "name": "summary_large_image",
+        "url": "https://t.co/fI2B6TT8rL",
+        "title": "Tutorial: Tic-Tac-Toe – React",
+        "domain": "react.dev",
+        "image": f"{IMAGE}1639232954701594625/7ayIAMcm?format=png&name=orig",
+    },
+}
 
 
 # (quoted post, parent post) of the captures that show either, as each answer names them.
@@ -405,8 +467,11 @@ QUOTES = {
 
 
 @needs_corpus
-def test_snapshots_stored_before_m018_get_the_quoted_and_parent_posts(tmp_path: Path) -> None:
-    """Read again from the stored answers: what each capture names, for every capture."""
+def test_snapshots_stored_before_m018_get_the_quoted_and_parent_posts_and_the_card(
+    tmp_path: Path,
+) -> None:
+    """Read again from the stored answers (m018, m019): what each capture shows, for every
+    capture."""
     from archiver.db.connection import open_archive
     from archiver.db.schema import migrations
 
@@ -424,8 +489,10 @@ def test_snapshots_stored_before_m018_get_the_quoted_and_parent_posts(tmp_path: 
     db.conn.commit()
     db.conn.close()
     conn = open_archive(path).conn
-    found = conn.execute("select quoted_id, parent_id from snapshots order by id").fetchall()
-    assert found == [QUOTES.get(name, (None, None)) for name in NAMES]
+    found = conn.execute("select quoted_id, parent_id, card from snapshots order by id")
+    assert [(q, p, card_summary(c)) for q, p, c in found] == [
+        (*QUOTES.get(name, (None, None)), CARDS.get(name)) for name in NAMES
+    ]
 
 
 @needs_corpus

@@ -1,5 +1,5 @@
-"""What older snapshots lack, read again from each one's stored payload (migrations m014-m016
-and m018): the payload is the answer X sent, and parsing it again with the parser that writes
+"""What older snapshots lack, read again from each one's stored payload (migrations m014-m016,
+m018 and m019): the payload is the answer X sent, and parsing it again with the parser that writes
 new snapshots gives the values a check would store today. Only the missing columns are
 written; the payload and every other column stay as they were.
 
@@ -50,6 +50,13 @@ _MAYBE_QUOTING = (
     " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
     " and (instr(payload, 'quoted_tweet') > 0 or instr(payload, '\"parent\"') > 0"
     " or instr(payload, 'in_reply_to_status_id_str') > 0 or provider = 'oembed')"
+)
+
+# Syndication snapshots (or earlier captures of its answer) without their card that may hold one.
+_WITH_CARD = (
+    "card is null and (provider = 'syndication'"
+    " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
+    " and instr(payload, '\"card\"') > 0"
 )
 
 
@@ -115,6 +122,18 @@ def backfill_quoted_and_parent(conn: sqlite3.Connection) -> int:
         if answer.quoted_id or answer.parent_id
     ]
     conn.executemany("update snapshots set quoted_id = ?, parent_id = ? where id = ?", updates)
+    return len(updates)
+
+
+def backfill_cards(conn: sqlite3.Connection) -> int:
+    """Set ``card`` of the syndication snapshots stored before m019 whose answer holds one;
+    return how many rows got it. Idempotent."""
+    updates = []
+    for snapshot_id, answer, _ in _reparsed(conn, _WITH_CARD):
+        card = answer.snapshot_fields()["card"]
+        if card is not None:
+            updates.append((card, snapshot_id))
+    conn.executemany("update snapshots set card = ? where id = ?", updates)
     return len(updates)
 
 

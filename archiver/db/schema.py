@@ -632,3 +632,14 @@ def m018_snapshot_quoted_and_parent(db: sqlite_utils.Database) -> None:
     db.execute('ALTER TABLE "snapshots" ADD COLUMN "quoted_id" TEXT')
     db.execute('ALTER TABLE "snapshots" ADD COLUMN "parent_id" TEXT')
     backfill_quoted_and_parent(db.conn)
+
+
+@migrations()
+def m019_snapshot_cards(db: sqlite_utils.Database) -> None:
+    """``snapshots.card``: the card under a post's text (a link preview, a player, a poll's
+    choices, a Space), as syndication's answer shows it; older rows get it from their stored
+    payloads."""
+    from .reread import backfill_cards
+
+    db.execute('ALTER TABLE "snapshots" ADD COLUMN "card" TEXT')
+    backfill_cards(db.conn)

@@ -91,6 +91,7 @@ class ProviderResult:
     media: list[dict] = field(default_factory=list)
     quoted_id: str | None = None
     parent_id: str | None = None
+    card: dict | None = None
     edited: bool | None = None
     edit_ids: list[str] = field(default_factory=list)
     truncated: bool = False
@@ -129,6 +130,9 @@ class ProviderResult:
             "newer_version_id": self.newer_version_id,
             "quoted_id": self.quoted_id,
             "parent_id": self.parent_id,
+            "card": json.dumps(self.card, ensure_ascii=False, sort_keys=True)
+            if self.card
+            else None,
             "payload": self.payload,
             "payload_sha256": hashlib.sha256(self.payload).hexdigest(),
         }

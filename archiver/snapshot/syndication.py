@@ -29,6 +29,7 @@ from .answers import (
     str_id,
     verbatim,
 )
+from .cards import card_of
 from .classify import classify_tombstone, classify_unavailable_reason, tombstone_text
 from .display import syndication_text
 from .result import (
@@ -177,6 +178,7 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
         "quoted_id": str_id(quoted.get("id_str")) if isinstance(quoted, dict) else None,
         "parent_id": (str_id(parent.get("id_str")) if isinstance(parent, dict) else None)
         or str_id(value.get("in_reply_to_status_id_str")),
+        "card": card_of(value.get("card")),
         "edited": edited,
         "edit_ids": edit_ids,
         "truncated": truncated,

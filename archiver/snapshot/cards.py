@@ -1,0 +1,76 @@
+"""The card under a post's text, as a reader sees it, from syndication's ``card``
+(``{name, url, binding_values: {key: {type, string_value | boolean_value | image_value}}}``):
+a link's preview (title, description, domain, image), a player, a poll's choices with their
+counts, a Space. No I/O; a card of a shape not known keeps what every card has.
+"""
+
+from __future__ import annotations
+
+from .answers import as_dict, as_str
+
+MAX_CHOICES = 4  # a poll has two to four
+# The preview image, at its original size: the first of these a card holds (link cards
+# give ``photo_image_full_size`` for large previews, ``thumbnail_image`` for small ones).
+_IMAGES = ("photo_image_full_size", "summary_photo_image", "thumbnail_image", "player_image")
+
+
+def card_of(value: object) -> dict | None:
+    """The card in a reader's terms, without the empty fields; None when there is none."""
+    card = as_dict(value)
+    values = as_dict(card.get("binding_values"))
+    if not values and not card.get("name"):
+        return None
+    text = lambda key: _string(values, key)  # noqa: E731
+    image, alt = _image(values)
+    found = {
+        "name": as_str(card.get("name")),
+        "url": as_str(card.get("url")) or text("card_url"),
+        "title": text("title"),
+        "description": text("description"),
+        "domain": text("vanity_url") or text("domain"),
+        "image": image,
+        "image_alt": alt,
+        "player_url": text("player_url"),
+        "space_id": text("id") if "audiospace" in str(card.get("name")) else None,
+        "choices": _choices(values),
+        "ends_at": text("end_datetime_utc"),
+        "counts_final": _boolean(values, "counts_are_final"),
+    }
+    return {key: item for key, item in found.items() if item is not None and item != []}
+
+
+def _string(values: dict, key: str) -> str | None:
+    return as_str(as_dict(values.get(key)).get("string_value")) or None
+
+
+def _boolean(values: dict, key: str) -> bool | None:
+    found = as_dict(values.get(key)).get("boolean_value")
+    return found if isinstance(found, bool) else None
+
+
+def _image(values: dict) -> tuple[str | None, str | None]:
+    """(URL, alt text) of the card's preview image, the largest X offers."""
+    for base in _IMAGES:
+        for key in (f"{base}_original", f"{base}_large", base):
+            url = as_str(as_dict(as_dict(values.get(key)).get("image_value")).get("url"))
+            if url:
+                return url, _string(values, f"{base}_alt_text")
+    return None, None
+
+
+def _choices(values: dict) -> list[dict]:
+    """A poll's choices in order: each label and its vote count (a number once X gives it)."""
+    choices = []
+    for n in range(1, MAX_CHOICES + 1):
+        label = _string(values, f"choice{n}_label")
+        if label is None:
+            break
+        choices.append({"label": label, "count": _count(_string(values, f"choice{n}_count"))})
+    return choices
+
+
+def _count(text: str | None) -> int | None:
+    """A vote count X writes as a string of digits; None for anything else."""
+    if text is None or len(text) > 18 or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
