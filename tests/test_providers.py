@@ -1076,3 +1076,25 @@ def test_a_card_of_any_shape_never_breaks_the_post(card) -> None:
     result = parse_syndication(200, "application/json", body)
     assert (result.status, result.text) == ("live", "Vote")
     assert result.card is None or all(c["count"] is None for c in result.card.get("choices", []))
+
+
+@pytest.mark.parametrize(
+    "urls",
+    [
+        "https://t.co/AbCdEf1234",
+        [None, 5, [], {"url": 7}, {"url": "https://t.co/Other12345"}],
+        [{"url": "https://t.co/AbCdEf1234", "expanded_url": ["x"], "display_url": {}}] * 3000,
+    ],
+)
+def test_links_of_any_shape_never_break_the_post(urls) -> None:
+    """Only the links the text shows are listed, once each, with what reads of them."""
+    from fake_x import tweet_json
+
+    value = tweet_json("1763000000000000001", "Read https://t.co/AbCdEf1234")
+    value["entities"]["urls"] = urls
+    result = parse_syndication(200, "application/json", json.dumps(value).encode())
+    assert result.text == "Read https://t.co/AbCdEf1234"
+    assert result.links in (
+        [],
+        [{"url": "https://t.co/AbCdEf1234", "expanded_url": None, "display_url": None}],
+    )

@@ -393,6 +393,31 @@ def _check_stored(
     assert snapshot["partial"] == (1 if b'"article"' in capture.body else 0)
     assert (snapshot["quoted_id"], snapshot["parent_id"]) == QUOTES.get(capture.name, (None, None))
     assert card_summary(snapshot["card"]) == CARDS.get(capture.name)
+    links = [tuple(link.values()) for link in json.loads(snapshot["links"] or "[]")]
+    assert {link[0] for link in links} == set(TCO.findall(expect.text or ""))
+    assert links == LINKS.get(capture.name, links)
+
+
+# Links as each answer gives them: (t.co, where it leads, what X shows) in text order.
+LINKS = {
+    "syndication/kcd_linkWithMetadata.json": [
+        ("https://t.co/LoU6y2wvVV", "http://EpicReact.dev", "EpicReact.dev"),
+        ("https://t.co/e7c3mMKkmQ", "https://EpicReact.dev/boss", "EpicReact.dev/boss"),
+    ],
+    "syndication/kcd_streamEmbed.json": [
+        (
+            "https://t.co/gmCkT93byp",
+            "http://www.briefs.fm/3-minutes-with-kent/235",
+            "briefs.fm/3-minutes-with…",
+        )
+    ],
+    # oEmbed does not say where a link leads; 2012 markup shows a short form of it.
+    "oembed/mdxtwitter_0.json": [("http://t.co/9MwHZCya", None, "soundcloud.com/nerouk/nero-es…")],
+    "oembed/hugo_0.json": [
+        ("https://t.co/FfzhM8bNhT", None, None),
+        ("https://t.co/ITbMNU2BUf", None, None),
+    ],
+}
 
 
 def card_summary(stored: str | None) -> dict | None:
@@ -470,7 +495,7 @@ QUOTES = {
 def test_snapshots_stored_before_m018_get_the_quoted_and_parent_posts_and_the_card(
     tmp_path: Path,
 ) -> None:
-    """Read again from the stored answers (m018, m019): what each capture shows, for every
+    """Read again from the stored answers (m018-m020): what each capture shows, for every
     capture."""
     from archiver.db.connection import open_archive
     from archiver.db.schema import migrations
@@ -489,10 +514,15 @@ def test_snapshots_stored_before_m018_get_the_quoted_and_parent_posts_and_the_ca
     db.conn.commit()
     db.conn.close()
     conn = open_archive(path).conn
-    found = conn.execute("select quoted_id, parent_id, card from snapshots order by id")
-    assert [(q, p, card_summary(c)) for q, p, c in found] == [
+    found = conn.execute("select quoted_id, parent_id, card, links from snapshots order by id")
+    assert [(q, p, card_summary(c)) for q, p, c, _ in found] == [
         (*QUOTES.get(name, (None, None)), CARDS.get(name)) for name in NAMES
     ]
+    found = conn.execute("select links from snapshots order by id").fetchall()
+    for name, (links,) in zip(NAMES, found, strict=True):
+        assert links == parse(load(name)).snapshot_fields()["links"]  # what a check stores
+        if name in LINKS:
+            assert [tuple(link.values()) for link in json.loads(links)] == LINKS[name]
 
 
 @needs_corpus

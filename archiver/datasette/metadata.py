@@ -125,6 +125,8 @@ _SNAPSHOT_COLUMNS = {
     "quoted_tweet, a status link in oEmbed's text); null when it shows none (a quoted post "
     "since deleted is not in syndication's answer).",
     "parent_id": "The post this one replies to, as the response names it (syndication only).",
+    "links": "The links the text shows (JSON): each t.co address, where it leads "
+    "(expanded_url, from syndication) and the short form X shows (display_url).",
     "card": "The card under the text, as the response shows it (syndication only; JSON): a "
     "link's title, description, domain and image, a player's URL, a poll's choices with their "
     "counts and end, a Space's ID. Not part of the content hash: counts and previews change.",

@@ -129,7 +129,8 @@ def _snapshot_if_changed(
         "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
         " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
         " content_sha256, partial, edit_ids, newer_version_id, quoted_id, parent_id, card,"
-        " record_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " links, record_id)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             check.post_id,
             check.checked_at,
@@ -151,6 +152,7 @@ def _snapshot_if_changed(
             fields["quoted_id"],
             fields["parent_id"],
             fields["card"],
+            fields["links"],
             record_id,
         ),
     )

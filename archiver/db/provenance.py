@@ -98,8 +98,8 @@ def _save_wayback_snapshot(conn: sqlite3.Connection, lookup: WaybackLookup) -> i
     cursor = conn.execute(
         "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
         " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
-        " content_sha256, partial, quoted_id, parent_id, card, record_id, memento_datetime)"
-        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " content_sha256, partial, quoted_id, parent_id, card, links, record_id,"
+        " memento_datetime) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             lookup.post_id,
             lookup.looked_up_at,
@@ -119,6 +119,7 @@ def _save_wayback_snapshot(conn: sqlite3.Connection, lookup: WaybackLookup) -> i
             f.get("quoted_id"),
             f.get("parent_id"),
             f.get("card"),
+            f.get("links"),
             snap.record_id,
             snap.memento_datetime,
         ),

@@ -1,5 +1,5 @@
-"""What older snapshots lack, read again from each one's stored payload (migrations m014-m016,
-m018 and m019): the payload is the answer X sent, and parsing it again with the parser that writes
+"""What older snapshots lack, read again from each one's stored payload (migrations m014-m016
+and m018-m020): the payload is the answer X sent, and parsing it again with the parser that writes
 new snapshots gives the values a check would store today. Only the missing columns are
 written; the payload and every other column stay as they were.
 
@@ -57,6 +57,13 @@ _WITH_CARD = (
     "card is null and (provider = 'syndication'"
     " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
     " and instr(payload, '\"card\"') > 0"
+)
+
+# Snapshots without their links whose answer holds a t.co link.
+_WITH_LINKS = (
+    "links is null and (provider in ('syndication', 'oembed')"
+    " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
+    " and instr(payload, 't.co') > 0"
 )
 
 
@@ -134,6 +141,18 @@ def backfill_cards(conn: sqlite3.Connection) -> int:
         if card is not None:
             updates.append((card, snapshot_id))
     conn.executemany("update snapshots set card = ? where id = ?", updates)
+    return len(updates)
+
+
+def backfill_links(conn: sqlite3.Connection) -> int:
+    """Set ``links`` of the snapshots stored before m020 whose text shows a t.co link;
+    return how many rows got them. Idempotent."""
+    updates = []
+    for snapshot_id, answer, _ in _reparsed(conn, _WITH_LINKS):
+        links = answer.snapshot_fields()["links"]
+        if links is not None:
+            updates.append((links, snapshot_id))
+    conn.executemany("update snapshots set links = ? where id = ?", updates)
     return len(updates)
 
 

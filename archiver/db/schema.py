@@ -643,3 +643,14 @@ def m019_snapshot_cards(db: sqlite_utils.Database) -> None:
 
     db.execute('ALTER TABLE "snapshots" ADD COLUMN "card" TEXT')
     backfill_cards(db.conn)
+
+
+@migrations()
+def m020_snapshot_links(db: sqlite_utils.Database) -> None:
+    """``snapshots.links``: each t.co link a post's text shows, with where it leads and the
+    short form X shows for it (the t.co address alone says nothing once t.co stops
+    answering); older rows get them from their stored payloads."""
+    from .reread import backfill_links
+
+    db.execute('ALTER TABLE "snapshots" ADD COLUMN "links" TEXT')
+    backfill_links(db.conn)

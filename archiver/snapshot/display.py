@@ -131,6 +131,35 @@ def oembed_text(paragraph: Node) -> tuple[str, list[tuple[str, str]]]:
     return "".join(parts).strip(), media
 
 
+MAX_LINKS = 25  # more than any post's text holds; a hostile answer listed thousands
+
+
+def link_item(url: str, expanded_url: object = None, display_url: object = None) -> dict:
+    """One link a post's text shows: the t.co address it holds, where it leads (when the
+    answer says) and the short form X shows for it (when not the address itself)."""
+    shown = display_url.strip() if isinstance(display_url, str) else ""
+    expanded = expanded_url if isinstance(expanded_url, str) and expanded_url else None
+    return {"url": url, "expanded_url": expanded, "display_url": shown or None}
+
+
+def shown_links(text: str) -> set[str]:
+    """The t.co links a displayed text holds, as written."""
+    return set(_TCO_URL.findall(text))
+
+
+def oembed_links(paragraph: Node) -> list[dict]:
+    """The t.co links of an oEmbed ``<p>`` that are not media, each with the text its anchor
+    shows (2012 markup: a short form of the target; today's: the t.co address itself)."""
+    links: list[dict] = []
+    for a in paragraph.css("a"):
+        href, shown = (get(a, "href") or "").strip(), a.text(deep=True).strip()
+        if not _TCO_URL.fullmatch(href) or _MEDIA_TEXT.fullmatch(shown):
+            continue
+        if all(link["url"] != href for link in links):
+            links.append(link_item(href, None, None if shown == href else shown))
+    return links[:MAX_LINKS]
+
+
 def _walk(element: Node, parts: list[str], media: list[tuple[str, str]]) -> None:
     """Text, line breaks and anchors in document order. Iterative: a reply nesting a few
     thousand elements overflowed Python's stack when this recursed."""

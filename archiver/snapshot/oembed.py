@@ -26,7 +26,7 @@ from .answers import (
     verbatim,
 )
 from .classify import classify_oembed_forbidden
-from .display import looks_cut_long, oembed_text
+from .display import looks_cut_long, oembed_links, oembed_text
 from .result import (
     API_ERROR,
     FORBIDDEN,
@@ -102,6 +102,7 @@ def _oembed_post(value: dict, body: bytes) -> ProviderResult:
         text=text or None,
         created_at=post_time(status_id, _signature_time(blockquote) or found.date),
         media=media,
+        links=oembed_links(paragraph) if paragraph is not None else [],
         quoted_id=_quoted_in_text(blockquote, status_id),
         truncated=cut,
         partial=cut,

@@ -89,6 +89,7 @@ class ProviderResult:
     text: str | None = None
     created_at: str | None = None
     media: list[dict] = field(default_factory=list)
+    links: list[dict] = field(default_factory=list)
     quoted_id: str | None = None
     parent_id: str | None = None
     card: dict | None = None
@@ -130,12 +131,16 @@ class ProviderResult:
             "newer_version_id": self.newer_version_id,
             "quoted_id": self.quoted_id,
             "parent_id": self.parent_id,
-            "card": json.dumps(self.card, ensure_ascii=False, sort_keys=True)
-            if self.card
-            else None,
+            "card": _as_json(self.card, sort_keys=True),
+            "links": _as_json(self.links),
             "payload": self.payload,
             "payload_sha256": hashlib.sha256(self.payload).hexdigest(),
         }
+
+
+def _as_json(value: object, sort_keys: bool = False) -> str | None:
+    """A column's JSON, None for an empty value (the answer showed none)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys) if value else None
 
 
 def media_key(item: dict) -> str:

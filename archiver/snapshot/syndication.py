@@ -31,7 +31,7 @@ from .answers import (
 )
 from .cards import card_of
 from .classify import classify_tombstone, classify_unavailable_reason, tombstone_text
-from .display import syndication_text
+from .display import MAX_LINKS, link_item, shown_links, syndication_text
 from .result import (
     API_ERROR,
     EMPTY,
@@ -173,6 +173,7 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
     fields: dict[str, Any] = {
         "post_id": post_id,
         "text": text or None,
+        "links": _links(value, text),
         "created_at": post_time(post_id, iso_time(value.get("created_at"))),
         "media": media + article_cover,
         "quoted_id": str_id(quoted.get("id_str")) if isinstance(quoted, dict) else None,
@@ -261,6 +262,19 @@ def _shown_text(value: dict, media: list[dict]) -> tuple[str, list[dict]]:
         height=info.get("original_img_height"),
     )
     return "\n\n".join(p.strip() for p in parts if p and p.strip()), [cover] if image else []
+
+
+def _links(value: dict, text: str) -> list[dict]:
+    """The links the displayed text shows, each with where it leads (``entities.urls``;
+    hidden ones, a quoted post's or an X Article's, are not shown, so not listed)."""
+    shown = shown_links(text)
+    links: list[dict] = []
+    for entity in as_list(as_dict(value.get("entities")).get("urls")):
+        entity = as_dict(entity)
+        url = as_str(entity.get("url"))
+        if url in shown and all(link["url"] != url for link in links):
+            links.append(link_item(url, entity.get("expanded_url"), entity.get("display_url")))
+    return links[:MAX_LINKS]
 
 
 def _best_photo(url: str) -> str:
