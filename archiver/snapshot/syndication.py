@@ -267,9 +267,12 @@ def _shown_text(value: dict, media: list[dict]) -> tuple[str, list[dict]]:
 def _links(value: dict, text: str) -> list[dict]:
     """The links the displayed text shows, each with where it leads (``entities.urls``;
     hidden ones, a quoted post's or an X Article's, are not shown, so not listed)."""
+    entities = as_list(as_dict(value.get("entities")).get("urls"))
+    if not entities:
+        return []
     shown = shown_links(text)
     links: list[dict] = []
-    for entity in as_list(as_dict(value.get("entities")).get("urls")):
+    for entity in entities:
         entity = as_dict(entity)
         url = as_str(entity.get("url"))
         if url in shown and all(link["url"] != url for link in links):
