@@ -42,7 +42,14 @@ from .config import FetchConfig
 from .errors import FetchError, StoppedError
 from .http_deadline import Deadline, DeadlineExpired, Watchdog
 from .http_decode import BoundedDecoder, httpx_decodes
-from .http_policy import HostThrottle, backoff_delay, past_deadline, retry_after_seconds, retryable
+from .http_policy import (
+    HostThrottle,
+    asked_wait,
+    backoff_delay,
+    past_deadline,
+    retry_after_seconds,
+    retryable,
+)
 from .socket_watch import install as install_socket_watch
 from .socket_watch import watching
 
@@ -245,7 +252,7 @@ class Http:
                 ):
                     raise
             else:
-                retry_after = exchange.response.headers.get("retry-after")
+                retry_after = asked_wait(exchange.response.headers, exchange.status_code)
                 asked, wait = retry_after_seconds(retry_after), backoff_delay(attempt, retry_after)
                 if (
                     exchange.status_code not in RETRY_STATUSES

@@ -50,6 +50,17 @@ def past_deadline(seconds: float, ends_at: float) -> bool:
     return time.monotonic() + seconds > ends_at
 
 
+def asked_wait(headers: httpx.Headers, status: int) -> str | None:
+    """What a server asks to wait before the next request, as ``Retry-After`` writes it:
+    that header, else for a 429 the seconds until ``x-rate-limit-reset`` (the epoch second
+    X's rate-limit window ends, which X sends instead of ``Retry-After``)."""
+    asked = headers.get("retry-after")
+    reset = headers.get("x-rate-limit-reset", "") if status == 429 and not asked else ""
+    if not (reset.isascii() and reset.isdigit() and len(reset) <= 12):
+        return asked
+    return str(max(int(reset) - time.time(), 0.0))
+
+
 def retry_after_seconds(retry_after: str | None) -> float | None:
     """The wait a ``Retry-After`` value asks for, in seconds (≥ 0, not capped); None when
     there is none or it reads as neither a number nor an HTTP date."""

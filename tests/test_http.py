@@ -23,7 +23,7 @@ from archiver.config import FetchConfig
 from archiver.errors import FetchError, StoppedError
 from archiver.http import Exchange, Http
 from archiver.http_deadline import Deadline
-from archiver.http_policy import HostThrottle, backoff_delay
+from archiver.http_policy import HostThrottle, asked_wait, backoff_delay
 
 CONFIG = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=2, max_bytes=100_000)
 HANG_GUARD = 120
@@ -134,6 +134,51 @@ def test_a_retry_after_past_a_long_deadline_is_the_last_answer_too() -> None:
         finally:
             guard.cancel()
     assert exchange.status_code == 503 and server.hits == ["/p"]
+
+
+def rate_limited(reset: str) -> h.Route:
+    """X's rate-limit answer: 429 with ``x-rate-limit-*`` headers and no ``Retry-After``."""
+    body = b'{"errors":[{"code":88,"message":"Rate limit exceeded"}]}'
+    return lambda conn: conn.reply(
+        body,
+        "429 Too Many Requests",
+        Content_Type="application/json;charset=utf-8",
+        X_Rate_Limit_Limit="150",
+        X_Rate_Limit_Remaining="0",
+        X_Rate_Limit_Reset=reset,
+    )
+
+
+def test_a_429_whose_window_resets_past_the_deadline_is_the_last_answer() -> None:
+    """X says when its rate-limit window ends in ``x-rate-limit-reset``, not ``Retry-After``:
+    with the reset an hour away the client asked three times more within seconds (each
+    refused alike); the 429 in hand is now the answer, recorded as rate limited."""
+    quick = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=3)  # a 15 s deadline
+    reset = str(int(time.time()) + 3600)
+    with h.HostileServer({"/p": rate_limited(reset)}) as server, Http(quick) as http:
+        exchange = http.get(server.url("/p"))
+    assert exchange.status_code == 429 and server.hits == ["/p"]
+
+
+def test_a_429_whose_window_has_reset_is_asked_again() -> None:
+    route = Script(rate_limited(str(int(time.time()) - 5)), h.page("<p>second try</p>"))
+    quick = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=3)
+    with h.HostileServer({"/p": route}) as server, Http(quick) as http:
+        assert http.get(server.url("/p")).body == b"<p>second try</p>"
+    assert server.hits == ["/p", "/p"]
+
+
+def test_the_wait_asked_is_retry_after_else_a_429s_rate_limit_reset() -> None:
+    def headers(**values: str) -> httpx.Headers:
+        return httpx.Headers({k.replace("_", "-"): v for k, v in values.items()})
+
+    soon = str(int(time.time()) + 30)
+    assert asked_wait(headers(retry_after="7", x_rate_limit_reset=soon), 429) == "7"
+    assert 25 < float(asked_wait(headers(x_rate_limit_reset=soon), 429) or 0) <= 30
+    assert asked_wait(headers(x_rate_limit_reset="1000"), 429) == "0.0"  # in the past
+    assert asked_wait(headers(x_rate_limit_reset=soon), 503) is None  # a 429's header only
+    for unreadable in ("soon", "-5", "1e9", "12.5", "9" * 40):
+        assert asked_wait(headers(x_rate_limit_reset=unreadable), 429) is None
 
 
 def test_a_reset_connection_is_retried():
