@@ -1098,3 +1098,35 @@ def test_links_of_any_shape_never_break_the_post(urls) -> None:
         [],
         [{"url": "https://t.co/AbCdEf1234", "expanded_url": None, "display_url": None}],
     )
+
+
+def test_a_card_in_graphqls_form_reads_as_syndications() -> None:
+    """X's GraphQL API writes ``binding_values`` as a list of key/value pairs in ``legacy``."""
+    from fake_x import tweet_json
+
+    syndication = {
+        "name": "poll2choice_text_only",
+        "url": "card://1",
+        "binding_values": {
+            "choice1_label": {"string_value": "Yes", "type": "STRING"},
+            "choice1_count": {"string_value": "10", "type": "STRING"},
+            "choice2_label": {"string_value": "No", "type": "STRING"},
+            "counts_are_final": {"boolean_value": True, "type": "BOOLEAN"},
+        },
+    }
+    pairs = [{"key": k, "value": v} for k, v in syndication["binding_values"].items()]
+    graphql = {"rest_id": "1", "legacy": {**syndication, "binding_values": [*pairs, 5, {}]}}
+    read = [
+        parse_syndication(200, JSON, json.dumps(tweet_json("20", "Vote", card=c)).encode()).card
+        for c in (syndication, graphql)
+    ]
+    assert (
+        read[0]
+        == read[1]
+        == {
+            "name": "poll2choice_text_only",
+            "url": "card://1",
+            "choices": [{"label": "Yes", "count": 10}, {"label": "No", "count": None}],
+            "counts_final": True,
+        }
+    )

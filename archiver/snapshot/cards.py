@@ -1,5 +1,6 @@
 """The card under a post's text, as a reader sees it, from syndication's ``card``
-(``{name, url, binding_values: {key: {type, string_value | boolean_value | image_value}}}``):
+(``{name, url, binding_values: {key: {type, string_value | boolean_value | image_value}}}``,
+or GraphQL's ``{legacy: {name, url, binding_values: [{key, value}]}}``):
 a link's preview (title, description, domain, image), a player, a poll's choices with their
 counts, a Space. No I/O; a card of a shape not known keeps what every card has.
 """
@@ -17,7 +18,8 @@ _IMAGES = ("photo_image_full_size", "summary_photo_image", "thumbnail_image", "p
 def card_of(value: object) -> dict | None:
     """The card in a reader's terms, without the empty fields; None when there is none."""
     card = as_dict(value)
-    values = as_dict(card.get("binding_values"))
+    card = as_dict(card.get("legacy")) or card  # GraphQL's form: the card in ``legacy``
+    values = _bindings(card.get("binding_values"))
     if not values and not card.get("name"):
         return None
     text = lambda key: _string(values, key)  # noqa: E731
@@ -37,6 +39,16 @@ def card_of(value: object) -> dict | None:
         "counts_final": _boolean(values, "counts_are_final"),
     }
     return {key: item for key, item in found.items() if item is not None and item != []}
+
+
+def _bindings(value: object) -> dict:
+    """``binding_values`` by key: syndication writes an object, X's GraphQL API (whose
+    shapes the endpoint also serves, ``TweetWithVisibilityResults``) a list of
+    ``{"key": …, "value": …}``."""
+    if isinstance(value, list):
+        pairs = (as_dict(item) for item in value)
+        return {p["key"]: p.get("value") for p in pairs if isinstance(p.get("key"), str)}
+    return as_dict(value)
 
 
 def _string(values: dict, key: str) -> str | None:
