@@ -349,6 +349,45 @@ def test_an_earlier_capture_of_a_long_post_is_stored_as_partial(
     assert (snap["partial"], snap["text"]) == (1, "The first 275 characters…")
 
 
+def test_an_earlier_capture_keeps_the_quoted_post_the_card_and_the_links(
+    run_cli, httpserver, wayback, config_file, db_path
+):
+    """A captured syndication answer is read as a check's: what the post quoted, the card
+    under its text and where its links lead are on record with its text."""
+    fake = deleted_post(httpserver)
+    link = "https://t.co/AbCdEf1234"
+    answer = tweet_json(
+        POST,
+        f"Vote, and read {link}",
+        handle=HANDLE,
+        quoted_tweet={"id_str": "1763000000000000555", "text": "The question"},
+        card={
+            "name": "poll2choice_text_only",
+            "binding_values": {
+                "choice1_label": {"string_value": "Yes"},
+                "choice2_label": {"string_value": "No"},
+            },
+        },
+    )
+    answer["entities"]["urls"] = [
+        {"url": link, "expanded_url": "https://news.example/a", "display_url": "news.example/a"}
+    ]
+    wayback.add("20240301130000", SYN_ORIGINAL, json.dumps(answer).encode(), "application/json")
+    configure(config_file, fake, wayback, "when-gone")
+    assert run_cli("snapshot", POST).exit_code == 0
+    [snap] = rows(
+        db_path, "select quoted_id, card, links from snapshots where provider = 'wayback'"
+    )
+    assert snap["quoted_id"] == "1763000000000000555"
+    assert json.loads(snap["card"])["choices"] == [
+        {"label": "Yes", "count": None},
+        {"label": "No", "count": None},
+    ]
+    assert json.loads(snap["links"]) == [
+        {"url": link, "expanded_url": "https://news.example/a", "display_url": "news.example/a"}
+    ]
+
+
 def test_an_earlier_capture_that_is_not_utf8_is_stored_byte_for_byte(
     run_cli, httpserver, wayback, config_file, db_path
 ):
