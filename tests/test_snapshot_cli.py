@@ -11,6 +11,7 @@ from reliability import hostile as h
 from werkzeug import Response
 
 from archiver.config import Config
+from archiver.datasette.metadata import CANNED_QUERIES
 
 POST = "1763000000000000001"
 
@@ -382,9 +383,10 @@ def test_post_changes_compares_the_verbatim_text_normalised(
 def test_post_changes_lists_a_removed_embed_when_the_post_is_gone_not_for_its_text(
     run_cli, httpserver, config_file, db_path, tmp_path
 ):
-    """An embed a re-scan no longer finds: the article does not show its text any more, so
-    its text is no "text differs" (it was, for good); the post's deletion still lists it,
-    saying when the article dropped it."""
+    """An embed a re-scan no longer finds: the article does not show the post any more, so
+    neither its text nor an edit of its post is a change for it (both were, for good), nor
+    for the "changed" query; the post's deletion still lists it, saying when the article
+    dropped it."""
     fake = FakeX(httpserver)
     configure(fake, config_file)
     fake.live(POST, "The ferry leaves at noon")
@@ -398,11 +400,18 @@ def test_post_changes_lists_a_removed_embed_when_the_post_is_gone_not_for_its_te
     assert run_cli("scan", str(page), "--snapshot").exit_code == 0
     columns = "select change, embed_removed_at from post_changes"
     assert db_rows(db_path, columns) == [{"change": "text differs", "embed_removed_at": None}]
+    assert len(db_rows(db_path, CANNED_QUERIES["changed"]["sql"])) == 1
     page.write_text("<p>The embed was taken out.</p>", encoding="utf-8")
     assert run_cli("scan", str(page)).exit_code == 0
     [embed] = db_rows(db_path, "select removed_at from embeds")
     assert embed["removed_at"] is not None
     assert db_rows(db_path, columns) == []
+    assert db_rows(db_path, CANNED_QUERIES["changed"]["sql"]) == []
+    versions = {"edit_tweet_ids": [POST, "1763000000000000999"]}  # edited since
+    edited = tweet_json(POST, "The ferry leaves at noon", edit_control=versions)
+    fake.syndication[POST] = [json_response(edited)]
+    assert run_cli("snapshot", POST).exit_code == 0
+    assert db_rows(db_path, columns) == []  # the article no longer shows the post
     fake.syndication[POST] = [json_response(TOMBSTONE_DELETED)]
     assert run_cli("snapshot", POST).exit_code == 0
     assert db_rows(db_path, columns) == [

@@ -271,7 +271,7 @@ _CHANGES_COLUMNS = {
     "article_title": "The article's title.",
     "newer_version_id": "For an edited post: the ID of its newest version, as X names it.",
     "embed_removed_at": "When a re-scan no longer found the embed in the article (UTC); "
-    "such an embed is listed when the post is not live or was edited, never for text.",
+    "such an embed is listed only when its post is not live.",
 }
 
 _POST_CARD_SQL = "posts.id as post_id, posts.handle, posts.author_name, posts.status"
@@ -328,8 +328,9 @@ order by coalesce(posts.status_changed_at, posts.last_checked_at, posts.first_se
     ),
     "changed": _query(
         "Posts whose live text differs from what an article showed",
-        "Live posts whose latest snapshot text is not the text an article embedded "
-        "(compared ignoring case, spacing and zero-width characters).",
+        "Live posts whose latest snapshot text is not the text an article shows "
+        "(compared ignoring case, spacing and zero-width characters; embeds since taken down "
+        "are left out).",
         f"""
 with latest as (
   select post_id, text, fetched_at from (
@@ -344,7 +345,7 @@ select
   embeds.position, embeds.first_seen_at as shown_since
 from posts
 join latest on latest.post_id = posts.id
-join embeds on embeds.post_id = posts.id
+join embeds on embeds.post_id = posts.id and embeds.removed_at is null
 join articles on articles.id = embeds.article_id
 where posts.status = 'live' and embeds.text is not null and embeds.text != ''
   and {comparable_sql("embeds.text")} != {comparable_sql("latest.text")}

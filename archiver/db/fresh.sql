@@ -309,7 +309,7 @@ from posts
 join embeds on embeds.post_id = posts.id
 join articles on articles.id = embeds.article_id
 where posts.status not in ('live', 'pending', 'text_only', 'unavailable')
-   or (posts.status = 'live' and (select newer_version_id from snapshots where snapshots.post_id = posts.id and newer_version_id is not null order by id desc limit 1) is not null)
+   or (posts.status = 'live' and (select newer_version_id from snapshots where snapshots.post_id = posts.id and newer_version_id is not null order by id desc limit 1) is not null and embeds.removed_at is null)
    or (posts.status = 'live' and posts.last_checked_at is not null
        and embeds.text is not null and posts.text is not null and embeds.removed_at is null
        and lower(trim(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(embeds.text, char(8203), ''), char(8204), ''), char(8205), ''), char(8288), ''), char(65279), ''), char(160), ' '), '  ', ' '), '  ', ' '), '  ', ' '), '  ', ' '))) != lower(trim(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(posts.text, char(8203), ''), char(8204), ''), char(8205), ''), char(8288), ''), char(65279), ''), char(160), ' '), '  ', ' '), '  ', ' '), '  ', ' '), '  ', ' '))))

@@ -309,15 +309,18 @@ def post_changes_sql(edits: bool, removed: bool = False) -> str:
     """The ``post_changes`` view: posts not live, or whose live text differs from what an
     article showed; with ``edits`` (migration m012), also live posts X names a newer version
     of (``edited``), and that version's ID. With ``removed`` (m017), when a re-scan no longer
-    found the embed (``embed_removed_at``), and no "text differs" for such an embed: the
-    article no longer shows that text. Without either, as m001 and m008 create it."""
+    found the embed (``embed_removed_at``): such an embed is listed when its post is not live
+    (the article dropped a post now gone), never as edited or for its text, which the article
+    no longer shows. Without either, as m001 and m008 create it."""
     edited = f"    when {NEWER_VERSION_SQL} is not null then 'edited'\n" if edits else ""
     newer = f",\n  {NEWER_VERSION_SQL} as newer_version_id" if edits else ""
     newer += ",\n  embeds.removed_at as embed_removed_at" if removed else ""
-    edited_live = (
-        f"\n   or (posts.status = 'live' and {NEWER_VERSION_SQL} is not null)" if edits else ""
-    )
     shown = " and embeds.removed_at is null" if removed else ""
+    edited_live = (
+        f"\n   or (posts.status = 'live' and {NEWER_VERSION_SQL} is not null{shown})"
+        if edits
+        else ""
+    )
     return f"""
 select
   posts.id as post_id, posts.url as post_url, posts.handle, posts.status,
@@ -617,8 +620,8 @@ def m016_snapshot_media_of_older_snapshots(db: sqlite_utils.Database) -> None:
 @migrations()
 def m017_post_changes_of_embeds_still_shown(db: sqlite_utils.Database) -> None:
     """``post_changes`` says when a re-scan no longer found an embed (``embed_removed_at``),
-    and compares a post's live text only with the embeds articles still show: a removed
-    embed's old text was listed as "text differs" for good."""
+    and lists an embed the article dropped only when its post is not live: its old text was
+    listed as "text differs", and an edit of its post as "edited", for good."""
     db.create_view("post_changes", post_changes_sql(edits=True, removed=True), replace=True)
 
 
