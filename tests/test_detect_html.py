@@ -1965,16 +1965,16 @@ def test_an_embed_inside_an_article_quote_is_the_inner_blockquote():
     less blockquote ends with the embed's signature, but the post is the inner one (its
     text, not the report's)."""
     page = (
-        "<html><body><article><h4>The Courier reports on the closure:</h4>\n<blockquote>\n"
-        "<p>The council said the road would stay shut until the sea wall is inspected, and"
-        " that buses will run on the inland route.</p>\n"
-        '<p><blockquote class="twitter-tweet" data-dnt="true"><p lang="en" dir="ltr">The'
-        " harbour road stays closed today. Buses use the inland route.</p>&mdash; Harbour"
-        ' Council (@harbourcouncil) <a href="https://twitter.com/harbourcouncil/status/'
-        '1764571093216755712?ref_src=twsrc%5Etfw">March 4, 2024</a></blockquote>'
-        '<script async src="https://platform.twitter.com/widgets.js"></script></p>\n'
-        "</blockquote>\n<p>Residents were not surprised.</p></article></body></html>"
-    ).encode()
+        b"<html><body><article><h4>The Courier reports on the closure:</h4>\n<blockquote>\n"
+        b"<p>The council said the road would stay shut until the sea wall is inspected, and"
+        b" that buses will run on the inland route.</p>\n"
+        b'<p><blockquote class="twitter-tweet" data-dnt="true"><p lang="en" dir="ltr">The'
+        b" harbour road stays closed today. Buses use the inland route.</p>&mdash; Harbour"
+        b' Council (@harbourcouncil) <a href="https://twitter.com/harbourcouncil/status/'
+        b'1764571093216755712?ref_src=twsrc%5Etfw">March 4, 2024</a></blockquote>'
+        b'<script async src="https://platform.twitter.com/widgets.js"></script></p>\n'
+        b"</blockquote>\n<p>Residents were not surprised.</p></article></body></html>"
+    )
     (embed,) = find_posts(page).embeds
     assert (embed.method, embed.status_id, embed.handle) == (
         "blockquote",
