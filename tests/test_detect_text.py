@@ -1024,3 +1024,23 @@ def test_another_author_s_address_below_is_an_embed_of_its_own():
         (None, "tarrowwx"),
         ("1786049023310382299", "harbourcouncil"),
     ]
+
+
+def test_a_post_in_an_indented_block_keeps_its_paragraphs():
+    """inscriptis lays a blockquote out indented deeper than the article: the block above
+    the signature is the post; a text indented alike throughout marks no quote."""
+    text = (
+        "        The council gave its reasons in a post.\n\n"
+        "          Provided the sea wall holds, the road reopens on Friday.\n\n"
+        "          Until then, buses use the inland route.\n\n"
+        "          — Harbour Council (@harbourcouncil) March 4, 2024\n\n"
+        "        Residents were not surprised.\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert embed.text == (
+        "Provided the sea wall holds, the road reopens on Friday.\n\n"
+        "Until then, buses use the inland route."
+    )
+    flat = text.replace("          ", "        ")
+    (embed,) = find_posts(flat.encode(), html=False).embeds
+    assert embed.text == "Until then, buses use the inland route."

@@ -691,22 +691,42 @@ def _quote_depth(line: str) -> int:
     return marks.group().count(">") if marks else 0
 
 
-def _quote_before(doc: _Text, index: int, taken: int) -> tuple[int, str] | None:
-    """The post's text when its signature line ends a Markdown quote: every paragraph of
-    the quote above it (a post of several paragraphs, the blockquote html2text or
-    markdownify flattened), not only the last one. None when the line is not quoted, the
-    quote above holds one paragraph (``_paragraph_before`` reads it), or it holds more than
-    a post, or ends by introducing the embed."""
-    depth = _quote_depth(doc.raw_lines[index])
-    if not depth:
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _quote_start(doc: _Text, index: int, taken: int) -> int | None:
+    """The first line of the quote that the signature line ``index`` ends, or None when
+    it ends none: a Markdown quote (the lines at its ``>`` level), or a block indented
+    deeper than the text around it (inscriptis lays a blockquote out so; its blank lines
+    carry no indent)."""
+    raw = doc.raw_lines
+    depth, indent = _quote_depth(raw[index]), _indent(raw[index])
+    if not depth and not indent:
         return None
     start = index
-    while (
-        start - 1 > taken
-        and _quote_depth(doc.raw_lines[start - 1]) == depth
-        and not doc.lines[start - 1].startswith(SENTINEL)
-    ):
+    while start - 1 > taken and not doc.lines[start - 1].startswith(SENTINEL):
+        above = raw[start - 1]
+        inside = (
+            _quote_depth(above) == depth if depth else not above.strip() or _indent(above) == indent
+        )
+        if not inside:
+            break
         start -= 1
+    if not depth and (start == 0 or (start - 1 > taken and _indent(raw[start - 1]) > indent)):
+        return None  # the whole text is indented alike, or this is a deeper block's end
+    return start
+
+
+def _quote_before(doc: _Text, index: int, taken: int) -> tuple[int, str] | None:
+    """The post's text when its signature line ends a quote (``_quote_start``): every
+    paragraph of the quote above it (a post of several paragraphs, the blockquote
+    html2text, markdownify or inscriptis flattened), not only the last one. None when the
+    line ends no quote, the quote above holds one paragraph (``_paragraph_before`` reads
+    it), or it holds more than a post, or ends by introducing the embed."""
+    start = _quote_start(doc, index, taken)
+    if start is None:
+        return None
     body = [line.strip() for line in doc.lines[start:index]]
     while body and not body[-1]:
         body.pop()
