@@ -43,8 +43,17 @@ corpus-check: install
 crawl-check: install
 	$(BIN)/python scripts/crawl_check.py ../shared/corpus/crawl/news-1000.warc.gz
 
+# The same pages as text converters flatten them (html2text, markdownify, inscriptis,
+# trafilatura, installed in a venv of their own): what the text detector reads there.
+.PHONY: converted-check
+converted-check: install
+	test -x .venv-converters/bin/python || $(PYTHON) -m venv .venv-converters
+	.venv-converters/bin/pip install -q html2text markdownify inscriptis trafilatura lxml_html_clean
+	.venv-converters/bin/python scripts/convert_pages.py ../shared/corpus/real build/converted
+	$(BIN)/python scripts/converted_check.py build/converted
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .mypy_cache $(DB) $(DB)-wal $(DB)-shm $(DB).worker.lock $(basename $(DB))-warc
+	rm -rf $(VENV) .venv-converters build/converted *.egg-info .pytest_cache .ruff_cache .mypy_cache $(DB) $(DB)-wal $(DB)-shm $(DB).worker.lock $(basename $(DB))-warc
 
 # Headless Chromium against `archive serve`: screenshots into docs/, no archived script runs.
 # Skips with a message when Chromium is not installed (Debian: apt-get install chromium).
