@@ -1044,3 +1044,17 @@ def test_a_post_in_an_indented_block_keeps_its_paragraphs():
     flat = text.replace("          ", "        ")
     (embed,) = find_posts(flat.encode(), html=False).embeds
     assert embed.text == "Until then, buses use the inland route."
+
+
+def test_a_link_labelled_as_a_post_that_leads_elsewhere_is_no_embed():
+    text = (
+        "The singer answered the thread himself.\n\n"
+        "[https://twitter.com/rickastley/status/8006589258918656]"
+        "(https://www.youtube.com/watch?v=dQw4w9WgXcQ)\n\n"
+        "[https://twitter.com/rickastley/status/8006589258918656]"
+        "(https://twitter.com/rickastley/status/8006589258918656)\n"
+    )
+    found = find_posts(text.encode(), html=False).embeds
+    assert [(e.status_id, e.raw) for e in found] == [
+        ("8006589258918656", text.split("\n\n")[2].strip())
+    ]

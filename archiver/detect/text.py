@@ -363,6 +363,13 @@ def _without_bracketed_statuses(
     return _BRACKETED_URL.sub(drop, line), status
 
 
+def _leads_elsewhere(line: str) -> bool:
+    """A line that is one Markdown link whose target is no post: its label may read as a
+    status URL (a joke link promising a post and leading to a video), but it is no post."""
+    link = _MD_LINK.fullmatch(_MD_QUOTE.sub("", line).strip()) if "](" in line else None
+    return link is not None and bare_status(link.group(2)) is None
+
+
 def _linked_whole(line: str) -> tuple[str, str | None] | None:
     """The status a line links to when the whole line is one Markdown link (a reader tool
     links a title line to its post: ``[Name on X: "…" / X](https://x.com/…)``)."""
@@ -833,7 +840,7 @@ def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int
     if "status" not in original:
         return []
     bare = bare_status(line)
-    if bare:
+    if bare and not _leads_elsewhere(original):
         return [_line_hit(index, original, bare[0], bare[1], "text")]
     paragraph = _link_paragraph(doc, index)
     if paragraph is not None:
