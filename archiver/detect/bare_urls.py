@@ -20,7 +20,7 @@ from .dom import (
 )
 from .flatten import BLOCK_TAGS
 from .found import MAX_CONTAINER_ELEMENTS, MAX_CONTAINER_TEXT, Found
-from .text import find_shortcodes, may_hold_shortcode
+from .shortcodes import find_shortcodes, may_hold_shortcode
 from .tree import text_content
 
 

@@ -65,7 +65,7 @@ BASE64_MARKERS = base64_markers(b"twitter-tweet") + base64_markers(b"/status/")
 
 # Tweet shortcodes left as text: WordPress ``[tweet``; Hugo ``{{<`` or ``{{%`` then spaces or
 # the shortcode's name; Jekyll ``{%``, an optional ``-`` and one optional space, then the
-# tag's name (``text.SHORTCODE_RE`` accepts no more). A page may escape the ``[`` or ``<`` as
+# tag's name (``shortcodes.SHORTCODE_RE`` accepts no more). A page may escape the ``[`` or ``<`` as
 # an entity, which the parser reads as the shortcode: ``;tweet`` counts after one that
 # stands for ``[`` (``&#91;``, ``&#x5B;``, ``&lsqb;``…), ``{{&lt``, ``{{&LT`` or ``{{&#``
 # when the entity stands for ``<`` (``&lt;``, ``&#60;``…). Each is four bytes or more:
@@ -89,7 +89,7 @@ SHORTCODE_MARKERS = (
     b"{%tw",
     b"{%- ",
     b"{%-t",
-    # MDX components left as text in Markdown (``text.MDX_COMPONENTS``).
+    # MDX components left as text in Markdown (``shortcodes.MDX_COMPONENTS``).
     b"<Tweet",
     b"<TwitterTweetEmbed",
     b"<StaticTweet",
