@@ -132,3 +132,36 @@ def test_a_crawl_s_campaign_links_are_one_article(tmp_path, run_cli, db):
         }
     ]
     assert {r["target_uri"] for r in db.query("select target_uri from records")} == set(uris)
+
+
+def test_articles_stored_under_an_older_identity_take_today_s(tmp_path) -> None:
+    """m021: a row keyed with a feed's tag (kept by the rules of its day) takes today's
+    key, so the feed's next poll finds it; a row whose new key is taken keeps its own, and
+    a local file's key is left as it is."""
+    import sqlite_utils
+
+    from archiver.db.connection import open_archive
+    from archiver.db.schema import migrations
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m021_article_urls_by_todays_identity")
+    urls = [
+        "https://news.example/a?ref=rss",
+        "https://news.example/b?mod=rss_Technology",
+        "https://news.example/b",
+        "/home/me/saved/c.html?ref=rss",
+    ]
+    for url in urls:
+        db.conn.execute(
+            "insert into articles (url, first_seen_at) values (?, '2026-01-01T00:00:00Z')", [url]
+        )
+    db.conn.commit()
+    db.conn.close()
+    conn = open_archive(path).conn
+    assert [row[0] for row in conn.execute("select url from articles order by id")] == [
+        "https://news.example/a",
+        "https://news.example/b?mod=rss_Technology",
+        "https://news.example/b",
+        "/home/me/saved/c.html?ref=rss",
+    ]

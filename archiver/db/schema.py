@@ -657,3 +657,22 @@ def m020_snapshot_links(db: sqlite_utils.Database) -> None:
 
     db.execute('ALTER TABLE "snapshots" ADD COLUMN "links" TEXT')
     backfill_links(db.conn)
+
+
+@migrations()
+def m021_article_urls_by_todays_identity(db: sqlite_utils.Database) -> None:
+    """Articles keyed by a web address that today's identity rules write otherwise (a
+    feed's own tag such as ``?ref=rss``, dropped since) take today's key: the next poll of
+    the feed, or scan of the address, finds the row instead of adding a second one. A row
+    whose new key another row holds already keeps its own."""
+    from ..urls import article_url
+
+    rows = db.conn.execute(
+        "select id, url from articles where url like 'http://%' or url like 'https://%'"
+    ).fetchall()
+    held = {url for _, url in rows}
+    for row_id, url in rows:
+        key = article_url(url)
+        if key != url and key not in held:
+            db.conn.execute("update articles set url = ? where id = ?", (key, row_id))
+            held.add(key)
