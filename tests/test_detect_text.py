@@ -90,6 +90,27 @@ EMBEDS: dict[str, list[tuple]] = {
             "Gusts of 70 mph recorded at the pier head this morning.",
         ),
     ],
+    # A page dumped by Lynx: each link's number before its text, the addresses under
+    # "References" (the share and follow links there are none).
+    "lynx_dump.txt": [
+        (
+            "text",
+            "1764571093216755712",
+            "harbourcouncil",
+            "Harbour Council",
+            "2024-03-04",
+            "All sailings cancelled until Wednesday. Check the timetable page before\nyou "
+            "travel: tarrow.example/ferries",
+        ),
+        (
+            "text",
+            "1764590184225681923",
+            "tarrowwx",
+            "Tarrow Weather Watch",
+            "2024-03-04",
+            "Gusts of 70 mph recorded at the pier head this morning.",
+        ),
+    ],
     # A card in a windows-1252 file with CRLF lines (its "·" is the byte 0xB7).
     "card_cp1252.txt": [
         (
@@ -1058,3 +1079,8 @@ def test_a_link_labelled_as_a_post_that_leads_elsewhere_is_no_embed():
     assert [(e.status_id, e.raw) for e in found] == [
         ("8006589258918656", text.split("\n\n")[2].strip())
     ]
+
+
+def test_a_dump_s_references_are_no_links_of_their_own_when_an_embed_used_them():
+    found = find_posts((TEXT / "lynx_dump.txt").read_bytes(), include_links=True).embeds
+    assert [e.method for e in found] == ["text", "text"]

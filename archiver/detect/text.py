@@ -175,11 +175,24 @@ _MD_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+[\"
 References = dict[str, str]
 
 
+# A text dump of a page by Lynx or ELinks: each link's number before its text (``[12]May 2,
+# 2024``), the numbered addresses under a last ``References`` line (``  12. https://…``).
+_DUMP_REFERENCES = re.compile(r"^References[ \t]*$", re.M)
+_DUMP_DEFINITION = re.compile(r"^[ \t]*(\d{1,5})\.[ \t]+(\S+)[ \t]*$", re.M)
+_DUMP_LINK = re.compile(r"\[(\d{1,5})\]")
+
+
 def references(text: str) -> References:
-    """The reference links' definitions in a text: name (case folded) to URL."""
-    if "]:" not in text:
-        return {}
-    return {m.group(1).casefold(): m.group(2) for m in _MD_DEFINITION.finditer(text)}
+    """The reference links' definitions in a text: name (case folded) to URL; a dump's
+    numbered references under the name ``#`` and their number."""
+    refs: References = {}
+    if "]:" in text:
+        refs = {m.group(1).casefold(): m.group(2) for m in _MD_DEFINITION.finditer(text)}
+    listed = [m.end() for m in _DUMP_REFERENCES.finditer(text)] if "References" in text else []
+    if listed:
+        defined = _DUMP_DEFINITION.finditer(text, listed[-1])
+        refs.update((f"#{m.group(1)}", m.group(2)) for m in defined)
+    return refs
 
 
 def _unmark(
@@ -196,11 +209,7 @@ def _unmark(
     marked = [
         n
         for n, line in enumerate(lines)
-        if ">" in line
-        or "](" in line
-        or "[http" in line
-        or "\\@" in line
-        or (refs and "][" in line)
+        if ">" in line or "](" in line or "[http" in line or "\\@" in line or (refs and "[" in line)
     ]
     for number in marked:
         plain[number], status = _unmark_line(lines[number], refs)
@@ -224,6 +233,8 @@ def _unmark_line(line: str, refs: References) -> tuple[str, tuple[str, str | Non
             url = refs.get((match.group(2) or match.group(1)).casefold())
             status = (bare_status(url) if url else None) or status
         line = _MD_REFERENCE.sub(lambda m: m.group(1), line)
+    if refs and "[" in line:
+        line, status = _without_dump_links(line, status, refs)
     if "[http" in line or "<http" in line:
         line, status = _without_bracketed_statuses(line, status)
     return line, status
@@ -248,6 +259,23 @@ def _leads_elsewhere(line: str) -> bool:
     status URL (a joke link promising a post and leading to a video), but it is no post."""
     link = _MD_LINK.fullmatch(_MD_QUOTE.sub("", line).strip()) if "](" in line else None
     return link is not None and bare_status(link.group(2)) is None
+
+
+def _without_dump_links(
+    line: str, status: tuple[str, str | None] | None, refs: References
+) -> tuple[str, tuple[str, str | None] | None]:
+    """The line less a dump's link numbers that its references list (``_DUMP_LINK``), and
+    the last status they link."""
+
+    def drop(match: re.Match[str]) -> str:
+        nonlocal status
+        url = refs.get(f"#{match.group(1)}")
+        if url is None:
+            return match.group(0)
+        status = bare_status(url) or status
+        return ""
+
+    return _DUMP_LINK.sub(drop, line), status
 
 
 def _linked_whole(line: str) -> tuple[str, str | None] | None:
@@ -774,8 +802,8 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
 
 def _without_defined_embeds(doc: _Text, hits: list[TextHit]) -> list[TextHit]:
     """The hits less the links of reference definitions that an embed's signature used
-    (``[3]: https://x.com/…/status/…`` at a text's end is that embed's link, not a link
-    of its own)."""
+    (``[3]: https://x.com/…/status/…`` at a text's end, or a dump's ``  12. https://…``, is
+    that embed's link, not a link of its own)."""
     embedded = {hit.status_id for hit in hits if hit.method != "link"}
     return [
         hit
@@ -783,7 +811,7 @@ def _without_defined_embeds(doc: _Text, hits: list[TextHit]) -> list[TextHit]:
         if not (
             hit.method == "link"
             and hit.status_id in embedded
-            and _MD_DEFINITION.match(doc.raw_lines[hit.first_line])
+            and _defines(doc.raw_lines[hit.first_line])
         )
     ]
 
@@ -805,6 +833,11 @@ def _with_link_below(doc: _Text, hit: TextHit) -> TextHit:
         status_id=status[0],
         handle=hit.handle or status[1],
     )
+
+
+def _defines(line: str) -> bool:
+    """The line defines a reference (``[3]: URL``, or a dump's ``  12. URL``)."""
+    return bool(_MD_DEFINITION.match(line) or _DUMP_DEFINITION.match(line))
 
 
 def _marked_lines(doc: _Text) -> list[int]:
