@@ -113,7 +113,7 @@ def test_missing_warc_is_one_clear_line(tmp_path):
 def test_the_real_crawl_matches_docs_crawl_check():
     result = run(str(CRAWL))
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "1000 pages, 16 with embeds, 29 embeds" in result.stdout
+    assert "1000 pages, 17 with embeds, 32 embeds" in result.stdout
 
 
 def test_a_crawled_page_from_x_hosts_is_not_an_article(tmp_path):

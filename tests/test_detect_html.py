@@ -197,6 +197,28 @@ EMBEDS: dict[str, list[tuple]] = {
     ],
     # The rendered frame served from platform.x.com (no data-tweet-id: the address alone).
     "rendered_x_host.html": [("iframe", "1786049023310382281", None, None, None, None)],
+    # An article body also sent as JSON for the page's script, which renders the embeds the
+    # server left out: the one only in the JSON, its paragraphs shown by the page, counts
+    # (after the page's own); the JSON's copy of the markup embed does not, nor the embed in
+    # a related article's body, whose text the page does not show.
+    "json_state_body.html": [
+        (
+            "blockquote",
+            "1765001000000000002",
+            "tarrowferries",
+            "Tarrow Ferries",
+            "2024-03-06",
+            "Deal agreed. Thursday's sailings will run as normal.",
+        ),
+        (
+            "blockquote",
+            "1765001000000000001",
+            "ferrycrews",
+            "Ferry Crews Union",
+            "2024-03-06",
+            "We have reached an agreement with the operator. Full statement to members tonight.",
+        ),
+    ],
     # The frame at platform.x.com/embed/Post.html, inside a WordPress embed figure (the share
     # link and the profile link in the footer are none).
     "rendered_x_post_frame.html": [("iframe", "1975521146003845120", None, None, None, None)],

@@ -56,6 +56,15 @@ SYNTHETIC = {
         b'<html><body><div class="embed"><iframe title="X Post" src="https://platform.x.com/embed/'
         b'Post.html?dnt=true&amp;id=1786049023310382281&amp;lang=en"></iframe></div></body></html>'
     ),
+    "only json-escaped markup in a state script": (
+        b"<html><body><article><p>The ferry crews called off the strike after talks that ran"
+        b' past midnight, the operator said.</p></article><script>window.S={"body":[{"v":'
+        b'"The ferry crews called off the strike after talks that ran past midnight, the '
+        b'operator said."},{"v":"\\u003Cblockquote class=\\"embed twitter-tweet\\"\\u003E'
+        b'\\u003Ca href=\\"https:\\u002F\\u002Ftwitter.com\\u002Fada\\u002Fstatus'
+        b'\\u002F1786049023310382281\\"\\u003EMay 2, 2024\\u003C\\u002Fa\\u003E'
+        b'\\u003C\\u002Fblockquote\\u003E"}]};</script></body></html>'
+    ),
     "only an amp tweetid": (
         b'<html><body><amp-twitter data-tweetid="1786049023310382281" width="1" height="1">'
         b"</amp-twitter></body></html>"

@@ -232,6 +232,7 @@ def _from_html(
     from .dom import parse
     from .hidden import CDATA_OPENER, OEMBED_VARIABLE_MARKER, expand_hidden_markup, page_markers
     from .html import find_embeds
+    from .json_markup import script_embeds
     from .signed import drop_bylines, link_signatures
 
     located = source
@@ -279,6 +280,10 @@ def _from_html(
             rank += 1
         ordered.append(item)
     ordered.extend(hit for r in sorted(slots) for hit in slots[r])
+    if hints.json_markup:  # after the page's own: a script renders them
+        in_scripts = script_embeds(root, markup)
+        raws.update((id(item), item.raw or "") for item in in_scripts)
+        ordered.extend(in_scripts)
     return [
         _text_embed(position, item, in_markup=True)
         if isinstance(item, TextHit)

@@ -355,6 +355,7 @@ class PageHints(NamedTuple):
     scripts: bool = True  # createTweet("ID") calls
     encoded: bool = True  # base64 of embed markup (in an attribute or a script's text)
     text_markers: int | None = None  # how many signature or title lines (None: not counted)
+    json_markup: bool = True  # an embed class in JSON-escaped markup (``json_markup``)
 
     @property
     def candidate(self) -> bool:
@@ -362,6 +363,17 @@ class PageHints(NamedTuple):
 
 
 ALL_SEARCHES = PageHints()
+_CLASS_MARKERS = frozenset({b"twitter-tweet", b"twitter-video"})
+_ESCAPED_QUOTES = (b'\\"', b"\\u0022")  # a JSON string's quote
+ESCAPED_WINDOW = 64  # bytes before an embed class: ``class=\"other-class twitter-tweet``
+
+
+def _json_escaped(data: bytes, start: int) -> bool:
+    """The embed class at ``start`` is in a class attribute written inside a JSON string."""
+    window = data[max(0, start - ESCAPED_WINDOW) : start]
+    return any(quote in window for quote in _ESCAPED_QUOTES)
+
+
 _ID_MARKERS = frozenset({*ID_MARKERS, b"tweetid", EMBETTY_MARKER})
 _BASE64_MARKER_SET = frozenset(BASE64_MARKERS)
 _TEXT_MARKER_SET = frozenset(TEXT_MARKERS)
@@ -369,7 +381,7 @@ _TEXT_MARKER_SET = frozenset(TEXT_MARKERS)
 
 def survey(data: bytes) -> PageHints:
     """One pass over the page, noting every kind of marker it holds."""
-    markup = ids = text_urls = generators = scripts = encoded = False
+    markup = ids = text_urls = generators = scripts = encoded = escaped = False
     text = 0
     for marker, start in _hits(data, _ALL, _SEARCHED):
         if marker in _TEXT_MARKER_SET:
@@ -382,6 +394,8 @@ def survey(data: bytes) -> PageHints:
             scripts = True
         elif marker in _BASE64_MARKER_SET:
             encoded = True
+        elif marker in _CLASS_MARKERS:
+            escaped = escaped or _json_escaped(data, start)
         elif marker in _SHORTCODE_MARKER_SET or (
             marker.endswith(b"status") and data.rfind(b">", 0, start) > data.rfind(b"<", 0, start)
         ):
@@ -389,7 +403,8 @@ def survey(data: bytes) -> PageHints:
             generators = generators or (
                 marker in _SHORTCODE_MARKER_SET and marker not in _WORDPRESS_MARKER_SET
             )
-    return PageHints(markup, text > 0, ids, text_urls, generators, scripts, encoded, text)
+    found = (markup, text > 0, ids, text_urls, generators, scripts, encoded, text, escaped)
+    return PageHints(*found)
 
 
 def has_markers(data: bytes) -> bool:
