@@ -227,8 +227,9 @@ TRACKING_PARAMS = frozenset(
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "mtm_", "matomo_", "hsa_", "wt.", "at_")
 # Generic names select content on some sites (?source=home, ?ref=1) and are kept, except
 # with a value naming the feed a reader came from: ?ref=rss, ?from=feed, Medium's
-# ?source=rss----d12c403d4976--food, the WSJ's ?mod=rss_Technology.
-FEED_TAG_NAMES = frozenset({"ref", "source", "src", "from", "mod", "cmp", "via", "feed"})
+# ?source=rss----d12c403d4976--food, the WSJ's ?mod=rss_Technology. (Not ?feed=: WordPress
+# serves its feeds at ?feed=rss2.)
+FEED_TAG_NAMES = frozenset({"ref", "source", "src", "from", "mod", "cmp", "via"})
 FEED_TAG_VALUE_RE = re.compile(r"(?:rss|feed|atom)(?![a-z])", re.IGNORECASE)
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 WEB_URL_RE = re.compile(r"https?://", re.IGNORECASE)

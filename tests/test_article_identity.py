@@ -51,6 +51,8 @@ def test_parameters_that_name_content_are_kept():
     """Generic names (``source``, ``ref``, ``id``) may select content: never removed."""
     url = "https://news.example/a?source=home&ref=1&id=7&campaign_id=3&from=rssreader&src="
     assert article_url(url) == url
+    url = "https://blog.example/?feed=rss2"  # WordPress's feed
+    assert article_url(url) == url
     assert not is_tracking_param("utmost") and is_tracking_param("utm_term")
 
 
