@@ -632,3 +632,44 @@ def test_a_snapshot_stored_before_m016_gets_its_media_and_the_next_check_adds_no
         item["type"] = None
     assert media == [{**item, "type": None} for item in now]  # a GIF stays "video"
     assert all("content_type" in item for item in media)
+
+
+@needs_corpus
+def test_an_answer_served_through_redirects_is_stored_as_served(
+    httpserver, run_cli, config_file, db_path
+) -> None:
+    """The endpoint moved (301, then 302): the answer at the end is the post's, stored byte
+    for byte with the URL asked; a redirect loop is a failed check, one line, nothing lost."""
+    from fake_x import FakeX
+
+    capture = load("syndication/kcd_textOnly.json")
+    post_id = str(capture.post_id)
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text('media = "none"\n'), encoding="utf-8")
+    moved = httpserver.url_for("/moved")
+    fake.syndication[post_id] = [Response("", status=301, headers={"Location": moved})]
+    httpserver.expect_request("/moved").respond_with_response(
+        Response("", status=302, headers={"Location": httpserver.url_for("/final")})
+    )
+    httpserver.expect_request("/final").respond_with_response(
+        Response(capture.body, content_type=capture.content_type)
+    )
+    assert "1 live" in run_cli("snapshot", post_id).output
+    [snap] = sqlite_utils.Database(db_path).query("select * from snapshots")
+    assert (snap["text"], snap["payload"]) == (EXPECTED[capture.name].text, capture.body.decode())
+    assert snap["request_url"].startswith(httpserver.url_for("/tweet-result") + f"?id={post_id}")
+    loop = httpserver.url_for("/loop")
+    fake.syndication[post_id] = [Response("", status=302, headers={"Location": loop})]
+    httpserver.expect_request("/loop").respond_with_response(
+        Response("", status=302, headers={"Location": loop})
+    )
+    fake.oembed[post_id] = [Response("", status=404)]
+    result = run_cli("snapshot", post_id)
+    assert result.exit_code == 0 and "1 live" in result.output  # still live: proven before
+    [check] = sqlite_utils.Database(db_path).query(
+        "select error from checks where provider = 'syndication' order by id desc limit 1"
+    )
+    assert "redirect" in check["error"].lower() and "\n" not in check["error"]
+    assert (
+        sqlite_utils.Database(db_path).execute("select count(*) from snapshots").fetchone()[0] == 1
+    )
