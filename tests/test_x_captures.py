@@ -330,7 +330,8 @@ def test_archive_snapshot_stores_every_capture(tmp_path: Path, httpserver) -> No
     config.write_text(
         '[fetch]\ntimeout = "10s"\nper_host_delay = "0s"\nretries = 0\n[snapshot]\n'
         f'syndication_url = "{httpserver.url_for("/tweet-result")}"\n'
-        f'oembed_url = "{httpserver.url_for("/oembed")}"\nwayback = "never"\n',
+        f'oembed_url = "{httpserver.url_for("/oembed")}"\nwayback = "never"\n'
+        'media = "none"\n',  # the captures' media are on X's servers: not fetched here
         encoding="utf-8",
     )
     seen: set[str] = set()
@@ -551,7 +552,7 @@ def test_a_change_of_provider_writes_no_new_snapshot(
         post_id, str(EXPECTED[name].text), user["name"], user["screen_name"], media
     )
     fake = FakeX(httpserver)
-    config_file.write_text(fake.config_text(), encoding="utf-8")
+    config_file.write_text(fake.config_text('media = "none"\n'), encoding="utf-8")
     json_type = "application/json"
     fake.syndication[post_id] = [
         Response(capture.body, content_type=json_type),
