@@ -1,7 +1,8 @@
-"""What older snapshots lack, read again from each one's stored payload (migrations m014-m016
-and m018-m020): the payload is the answer X sent, and parsing it again with the parser that writes
-new snapshots gives the values a check would store today. Only the missing columns are
-written; the payload and every other column stay as they were.
+"""What older snapshots lack, read again from each one's stored payload (migrations
+m014-m016 and m018-m020): the payload is the answer X sent, and parsing it again with the
+parser that writes new snapshots gives the values a check would store today. Only what is
+missing is written (columns, and the empty fields of media items with the content hash they
+give); the payload and everything else stay as they were.
 
 A new snapshot is written only when a post's content changes, so without this an older row
 would keep its missing value for good (``partial``), or until the post's next check
@@ -135,24 +136,24 @@ def backfill_quoted_and_parent(conn: sqlite3.Connection) -> int:
 def backfill_cards(conn: sqlite3.Connection) -> int:
     """Set ``card`` of the syndication snapshots stored before m019 whose answer holds one;
     return how many rows got it. Idempotent."""
-    updates = []
-    for snapshot_id, answer, _ in _reparsed(conn, _WITH_CARD):
-        card = answer.snapshot_fields()["card"]
-        if card is not None:
-            updates.append((card, snapshot_id))
-    conn.executemany("update snapshots set card = ? where id = ?", updates)
-    return len(updates)
+    return _backfill_column(conn, "card", _WITH_CARD)
 
 
 def backfill_links(conn: sqlite3.Connection) -> int:
     """Set ``links`` of the snapshots stored before m020 whose text shows a t.co link;
     return how many rows got them. Idempotent."""
+    return _backfill_column(conn, "links", _WITH_LINKS)
+
+
+def _backfill_column(conn: sqlite3.Connection, column: str, where: str) -> int:
+    """Set ``column`` of the snapshots matching ``where`` to what a check of the same answer
+    stores (``snapshot_fields``), when it is not empty; return how many rows got it."""
     updates = []
-    for snapshot_id, answer, _ in _reparsed(conn, _WITH_LINKS):
-        links = answer.snapshot_fields()["links"]
-        if links is not None:
-            updates.append((links, snapshot_id))
-    conn.executemany("update snapshots set links = ? where id = ?", updates)
+    for snapshot_id, answer, _ in _reparsed(conn, where):
+        value = answer.snapshot_fields()[column]
+        if value is not None:
+            updates.append((value, snapshot_id))
+    conn.executemany(f'update snapshots set "{column}" = ? where id = ?', updates)
     return len(updates)
 
 
