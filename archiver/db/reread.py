@@ -26,46 +26,34 @@ BATCH = 500  # rows read and parsed per query: the payloads are read only this m
 _WITHOUT_EDITS = (
     "provider = 'syndication' and edit_ids is null and instr(payload, 'edit_tweet_ids') > 0"
 )
-# Snapshots not marked partial whose answer may show part of a post: a long post
-# (syndication's ``note_tweet``, oEmbed's text ending in "…", raw or escaped in the JSON)
-# or an X Article (``article``). A capture of syndication's answer is read as one.
-_MAYBE_PARTIAL = (
-    "partial = 0 and (provider in ('syndication', 'oembed')"
+# Whose payload is syndication's answer: a check's, or an earlier capture of one.
+_SYNDICATION = (
+    "(provider = 'syndication'"
     " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
+)
+# Whose payload is either provider's answer.
+_EITHER = f"(provider = 'oembed' or {_SYNDICATION})"
+# Not marked partial, whose answer may show part of a post: a long post (syndication's
+# ``note_tweet``, oEmbed's text ending in "…", raw or escaped in the JSON) or an X Article.
+_MAYBE_PARTIAL = (
+    f"partial = 0 and {_EITHER}"
     " and (instr(payload, 'note_tweet') > 0 or instr(payload, '\"article\"') > 0"
     " or instr(payload, '\u2026') > 0 or instr(payload, '\\u2026') > 0)"
 )
-
-# Syndication snapshots (a check's, or an earlier capture of its answer) listing media
-# written before every item said its ``content_type``.
+# Media written before every item said its ``content_type``.
 _MEDIA_WITHOUT_TYPE = (
-    "(provider = 'syndication'"
-    " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
-    " and media is not null and media != '[]' and instr(media, '\"content_type\"') = 0"
+    f"{_SYNDICATION} and media is not null and media != '[]'"
+    " and instr(media, '\"content_type\"') = 0"
 )
-
-# Snapshots whose answer may show a quoted post or a parent (each oEmbed one: its quoted post
-# is a status link in its text, and every blockquote links its own status).
+# Whose answer may name a quoted post or a parent (each oEmbed one: its quoted post is a
+# status link in its text, and every blockquote links its own status).
 _MAYBE_QUOTING = (
-    "(provider in ('syndication', 'oembed')"
-    " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
+    f"quoted_id is null and parent_id is null and {_EITHER}"
     " and (instr(payload, 'quoted_tweet') > 0 or instr(payload, '\"parent\"') > 0"
     " or instr(payload, 'in_reply_to_status_id_str') > 0 or provider = 'oembed')"
 )
-
-# Syndication snapshots (or earlier captures of its answer) without their card that may hold one.
-_WITH_CARD = (
-    "card is null and (provider = 'syndication'"
-    " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
-    " and instr(payload, '\"card\"') > 0"
-)
-
-# Snapshots without their links whose answer holds a t.co link.
-_WITH_LINKS = (
-    "links is null and (provider in ('syndication', 'oembed')"
-    " or (provider = 'wayback' and instr(request_url, 'tweet-result') > 0))"
-    " and instr(payload, 't.co') > 0"
-)
+_WITH_CARD = f"card is null and {_SYNDICATION} and instr(payload, '\"card\"') > 0"
+_WITH_LINKS = f"links is null and {_EITHER} and instr(payload, 't.co') > 0"
 
 
 def backfill_edits(conn: sqlite3.Connection) -> int:
@@ -124,9 +112,7 @@ def backfill_quoted_and_parent(conn: sqlite3.Connection) -> int:
     names either; return how many rows got them. Idempotent."""
     updates = [
         (answer.quoted_id, answer.parent_id, snapshot_id)
-        for snapshot_id, answer, _ in _reparsed(
-            conn, f"quoted_id is null and parent_id is null and {_MAYBE_QUOTING}"
-        )
+        for snapshot_id, answer, _ in _reparsed(conn, _MAYBE_QUOTING)
         if answer.quoted_id or answer.parent_id
     ]
     conn.executemany("update snapshots set quoted_id = ?, parent_id = ? where id = ?", updates)
