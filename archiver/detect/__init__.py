@@ -265,21 +265,7 @@ def _from_html(
         text_hits, claimed = link_signatures(root, text_hits, [*elements, *companions])
         text_hits = drop_bylines(root, text_hits)
         found = [f for f in found if f.method != "link" or f.element.mem_id not in claimed]
-    # A text hit goes just before the first markup embed whose placeholder line follows it.
-    slots: dict[int, list[TextHit]] = {}
-    for hit in text_hits:
-        rank = next(
-            (r for r, line in enumerate(sentinel_lines) if line > hit.first_line), len(markup)
-        )
-        slots.setdefault(rank, []).append(hit)
-    ordered: list = []
-    rank = 0
-    for item in found:
-        if item.method != "link":
-            ordered.extend(slots.pop(rank, []))
-            rank += 1
-        ordered.append(item)
-    ordered.extend(hit for r in sorted(slots) for hit in slots[r])
+    ordered = _in_page_order(found, text_hits, sentinel_lines)
     if hints.json_markup:  # after the page's own: a script renders them
         in_scripts = script_embeds(root, markup)
         raws.update((id(item), item.raw or "") for item in in_scripts)
@@ -290,6 +276,27 @@ def _from_html(
         else _markup_embed(position, item, raws[id(item)], spans.get(id(item)), source)
         for position, item in enumerate(ordered)
     ]
+
+
+def _in_page_order(found: list, text_hits: list[TextHit], sentinel_lines: list[int]) -> list:
+    """The markup embeds and links, with each text hit just before the first markup embed
+    whose placeholder line (in the flattened page) follows it."""
+    markup_count = sum(1 for item in found if item.method != "link")
+    slots: dict[int, list[TextHit]] = {}
+    for hit in text_hits:
+        rank = next(
+            (r for r, line in enumerate(sentinel_lines) if line > hit.first_line), markup_count
+        )
+        slots.setdefault(rank, []).append(hit)
+    ordered: list = []
+    rank = 0
+    for item in found:
+        if item.method != "link":
+            ordered.extend(slots.pop(rank, []))
+            rank += 1
+        ordered.append(item)
+    ordered.extend(hit for r in sorted(slots) for hit in slots[r])
+    return ordered
 
 
 def _unwrap_cdata(raw: bytes, text: str, source: PageBytes | None) -> tuple[bytes, str]:
