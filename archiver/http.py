@@ -342,7 +342,15 @@ def read_body(
     response: httpx.Response, url: str, max_bytes: int, deadline: Deadline | None = None
 ) -> tuple[bytes | None, bytes]:
     """(raw body as served, decoded body) of a streamed response, refused past ``max_bytes``
-    (decoded, and raw too: a body that never ends but decodes to little is refused alike)."""
+    (decoded, and raw too: a body that never ends but decodes to little is refused alike).
+    A ``Content-Length`` past ``max_bytes`` is refused before any of the body is read."""
+    declared = response.headers.get("content-length", "").strip()
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(
+            f"{url}: body larger than max_bytes ({max_bytes:,} bytes; its Content-Length is"
+            f" {int(declared):,})",
+            url=url,
+        )
     header = response.headers.get("content-encoding")
     try:
         decoder = BoundedDecoder.for_encoding(header)

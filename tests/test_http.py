@@ -591,3 +591,37 @@ def test_a_nested_watch_hands_the_thread_back_to_the_outer_deadline():
             assert _current.deadline is inner
         assert _current.deadline is outer
     assert _current.deadline is None
+
+
+def test_a_body_declared_past_max_bytes_is_refused_before_it_is_read():
+    """A feed or page whose Content-Length says 5 GB is refused at its headers: nothing of
+    the body is waited for (this server sends 10 bytes of it, then nothing, until released)."""
+    release = threading.Event()
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), DeclaresHuge) as server:
+        server.daemon_threads = True
+        server.release = release  # type: ignore[attr-defined]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            config = FetchConfig(timeout=600.0, per_host_delay=0.0, retries=0)
+            with (
+                Http(config) as http,
+                pytest.raises(FetchError, match="larger than max_bytes") as caught,
+            ):
+                http.get(f"http://127.0.0.1:{server.server_address[1]}/feed.xml")
+        finally:
+            release.set()
+            server.shutdown()
+    assert "its Content-Length is 5,000,000,000" in str(caught.value)
+
+
+class DeclaresHuge(socketserver.BaseRequestHandler):
+    server: Any
+
+    def handle(self) -> None:
+        with contextlib.suppress(OSError):
+            self.request.recv(65536)
+            self.request.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                b"Content-Length: 5000000000\r\n\r\n<rss>\n    "
+            )
+            self.server.release.wait(HANG_GUARD)
