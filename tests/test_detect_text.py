@@ -1084,3 +1084,28 @@ def test_a_link_labelled_as_a_post_that_leads_elsewhere_is_no_embed():
 def test_a_dump_s_references_are_no_links_of_their_own_when_an_embed_used_them():
     found = find_posts((TEXT / "lynx_dump.txt").read_bytes(), include_links=True).embeds
     assert [e.method for e in found] == ["text", "text"]
+
+
+def test_html_to_text_s_link_addresses_leave_a_post_s_text_as_its_markup_shows_it():
+    """html-to-text writes each link's address in brackets after its text: a post's ``t.co``
+    ones are dropped, so the text and media are those of the publish markup."""
+    markup = (
+        '<html><body><p>The port shut.</p><blockquote class="twitter-tweet"><p lang="en">Fog '
+        'lifting by noon. Details: <a href="https://t.co/Xa81kQe2Lm">tarrow.example/fog</a> '
+        '<a href="https://t.co/q9ZkT4bN1c">pic.twitter.com/q9ZkT4bN1c</a></p>&mdash; Tarrow '
+        'Weather (@tarrowwx) <a href="https://twitter.com/tarrowwx/status/1786049023310382281">'
+        "May 2, 2024</a></blockquote></body></html>"
+    )
+    plain = (
+        "Storm\n\nThe port shut.\n\n> Fog lifting by noon. Details: tarrow.example/fog "
+        "[https://t.co/Xa81kQe2Lm]\n> pic.twitter.com/q9ZkT4bN1c [https://t.co/q9ZkT4bN1c]\n>\n"
+        "> — Tarrow Weather (@tarrowwx) May 2, 2024\n"
+        "> [https://twitter.com/tarrowwx/status/1786049023310382281]\n\nMore.\n"
+    )
+    (from_markup,) = find_posts(markup.encode()).embeds
+    (from_text,) = find_posts(plain.encode(), html=False).embeds
+    assert (from_text.text, from_text.media, from_text.status_id) == (
+        from_markup.text,
+        from_markup.media,
+        from_markup.status_id,
+    )

@@ -164,6 +164,7 @@ _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)
 # An address written after its link's text in brackets, as html-to-text (the plain-text
 # part of newsletters) writes every link (``May 2, 2024 [https://x.com/…]``), or as a
 # Markdown autolink (``<https://…>``): a status address there links the line's post.
+_SHORT_LINK = re.compile(r"https?://t\.co/\w+$")
 _BRACKETED_URL = re.compile(r"[ \t]*(?:\[(https?://[^\s\]]+)\]|<(https?://[^\s>]+)>)")
 
 
@@ -243,13 +244,16 @@ def _unmark_line(line: str, refs: References) -> tuple[str, tuple[str, str | Non
 def _without_bracketed_statuses(
     line: str, status: tuple[str, str | None] | None
 ) -> tuple[str, tuple[str, str | None] | None]:
-    """The line less its bracketed status addresses (``_BRACKETED_URL``), and the last one."""
+    """The line less its bracketed status addresses (``_BRACKETED_URL``), and the last one;
+    less its bracketed ``t.co`` addresses too, whose text (a post's link or media) the
+    converter wrote just before them, as a post's own markup shows it."""
 
     def drop(match: re.Match[str]) -> str:
         nonlocal status
-        found = bare_status(match.group(1) or match.group(2))
+        address = match.group(1) or match.group(2)
+        found = bare_status(address)
         status = found or status
-        return "" if found else match.group(0)
+        return "" if found or _SHORT_LINK.match(address) else match.group(0)
 
     return _BRACKETED_URL.sub(drop, line), status
 
