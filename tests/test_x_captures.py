@@ -674,3 +674,15 @@ def test_an_answer_served_through_redirects_is_stored_as_served(
     assert (
         sqlite_utils.Database(db_path).execute("select count(*) from snapshots").fetchone()[0] == 1
     )
+
+
+@needs_corpus
+def test_an_answer_without_entities_still_lists_the_links_its_text_shows() -> None:
+    """``entities`` is optional since 2026: the links are those the text shows, in order,
+    where they lead then unknown (as from oEmbed)."""
+    capture = load("syndication/kcd_linkWithMetadata.json")
+    bare = parse_syndication(200, capture.content_type, without(capture.body, "entities"))
+    assert [tuple(link.values()) for link in bare.links] == [
+        (url, None, None) for url, _, _ in LINKS[capture.name]
+    ]
+    assert bare.text == parse(capture).text

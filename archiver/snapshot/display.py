@@ -142,9 +142,9 @@ def link_item(url: str, expanded_url: object = None, display_url: object = None)
     return {"url": url, "expanded_url": expanded, "display_url": shown or None}
 
 
-def shown_links(text: str) -> set[str]:
-    """The t.co links a displayed text holds, as written."""
-    return set(_TCO_URL.findall(text))
+def shown_links(text: str) -> list[str]:
+    """The t.co links a displayed text holds, as written, each once, in order."""
+    return list(dict.fromkeys(_TCO_URL.findall(text)))
 
 
 def oembed_links(paragraph: Node) -> list[dict]:

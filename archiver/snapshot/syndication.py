@@ -265,19 +265,21 @@ def _shown_text(value: dict, media: list[dict]) -> tuple[str, list[dict]]:
 
 
 def _links(value: dict, text: str) -> list[dict]:
-    """The links the displayed text shows, each with where it leads (``entities.urls``;
-    hidden ones, a quoted post's or an X Article's, are not shown, so not listed)."""
-    entities = as_list(as_dict(value.get("entities")).get("urls"))
-    if not entities:
+    """The links the displayed text shows, in its order, each with where it leads when
+    ``entities.urls`` says (optional since 2026); hidden ones (a quoted post's, an X
+    Article's, the media's) are not shown, so not listed."""
+    shown = shown_links(text)[:MAX_LINKS]
+    if not shown:
         return []
-    shown = shown_links(text)
-    links: list[dict] = []
-    for entity in entities:
-        entity = as_dict(entity)
+    said: dict[str, dict] = {url: {} for url in shown}
+    for entity in map(as_dict, as_list(as_dict(value.get("entities")).get("urls"))):
         url = as_str(entity.get("url"))
-        if url in shown and all(link["url"] != url for link in links):
-            links.append(link_item(url, entity.get("expanded_url"), entity.get("display_url")))
-    return links[:MAX_LINKS]
+        if url in said and not said[url]:
+            said[url] = entity
+    return [
+        link_item(url, entity.get("expanded_url"), entity.get("display_url"))
+        for url, entity in said.items()
+    ]
 
 
 def _best_photo(url: str) -> str:
