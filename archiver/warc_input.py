@@ -12,7 +12,7 @@ Skipped and counted, not scanned: records that are not ``response``, ``conversio
 ``resource`` (``revisit`` counted on its own), responses and resources that are not HTML and
 texts that are not plain text, records not 2xx or marked ``WARC-Truncated``, and unreadable
 ones (no date or URI, an undecodable body, HTTP headers over FastWARC's 32 KB). HTTP headers
-are ended and read as a browser does (``_http_head``); a page whose headers warcio ends
+are ended and read as a browser does (``http_head``); a page whose headers warcio ends
 elsewhere is a ``DamagedRecord``, as a digest's failure is. A record cut short by the end of
 the data (a truncated gzip member, a partial copy, even inside its headers: ``warc_extent``),
 or one FastWARC cannot read at all, ends the file with a ``TargetError`` after the pages before
@@ -29,14 +29,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import os
 import re
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from .errors import TargetError
 from .models import WarcRecordRef
@@ -45,6 +43,7 @@ from .small_files import MAX_PAGE_BYTES
 from .urls import article_url
 from .wacz_input import is_wacz_path, wacz_warc_parts
 from .warc_extent import WarcPart, holds_one_record, past_empty_members, record_end
+from .warc_http import SkipRecord, http_head, page_body
 
 if TYPE_CHECKING:
     from fastwarc.warc import HeaderMap, WarcRecord
@@ -154,10 +153,6 @@ class WarcCounts:
             f"{self.revisit} revisit, {self.truncated} truncated, {self.not_ok} non-2xx, "
             f"{self.unreadable} unreadable{same}"
         )
-
-
-class SkipRecord(Exception):
-    """A record that is not scanned; ``args[0]`` names its ``WarcCounts`` field."""
 
 
 def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage | DamagedRecord]:
@@ -438,7 +433,7 @@ def _read_response(record: WarcRecord, reading: _Reading, offset: int) -> RawPag
     block = _whole_block(record)
     http = _http_headers(record)
     stored = len(_payload(record, reading, offset))  # as FastWARC ends the HTTP headers
-    head, http, refusal = _http_head(block, len(block) - stored, http)
+    head, http, refusal = http_head(block, len(block) - stored, http)
     payload = block[len(head) :]
     content_type = http.get("Content-Type")
     if not is_html(content_type, record.headers.get("WARC-Identified-Payload-Type"), payload):
@@ -447,7 +442,7 @@ def _read_response(record: WarcRecord, reading: _Reading, offset: int) -> RawPag
     if not 200 <= status < 300:
         raise SkipRecord("not_ok")
     ref = _reference(record, reading, offset, status, content_type)
-    body, refusal = _page_body(payload, http, refusal)
+    body, refusal = page_body(payload, http, refusal)
     return _raw_page(record, ref, payload, body, head, reading, refusal)
 
 
@@ -552,77 +547,6 @@ def _raw_page(
     return RawPage(ref, payload, body, *checks, head=head, label=reading.label, refusal=refusal)
 
 
-class _Fields:
-    """HTTP header fields as warcio (``archive verify``) parses them, read as FastWARC's are."""
-
-    def __init__(self, head: bytes) -> None:
-        from warcio.statusandheaders import StatusAndHeadersParser
-
-        parser = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False)
-        self._parsed = parser.parse(io.BytesIO(head))
-        code = self._parsed.get_statuscode()
-        self.status_code = int(code) if code and code.isdigit() else 0
-
-    def get(self, name: str) -> str | None:
-        return self._parsed.get_header(name)
-
-
-def _http_head(block: bytes, fastwarc_end: int, http: HeaderMap) -> tuple[bytes, Any, str | None]:
-    """A response's HTTP headers as a browser ends and reads them (RFC 9112: a line ends at
-    LF, a CR before it dropped; the first empty line ends them), their fields, and why the
-    page cannot be kept (None: it can). FastWARC ends lines and headers at CRLF alone: with
-    a line ending in LF alone it read two fields as one (a ``Transfer-Encoding: chunked``
-    unseen, the chunks stored as the page, failing verify for ever), or read on into the
-    body; such headers are read with warcio, which verify reads with and which ends lines
-    as a browser does. Where verify ends them elsewhere than a browser (at a line of spaces,
-    which a browser reads as a folded line), the page is refused: stored, it would be
-    another page than the site served, or fail verify."""
-    browser, verify = _browser_head_length(block), _verify_head_length(block)
-    head = block[:browser]
-    if browser != verify:
-        refusal = (
-            f"has HTTP headers that archive verify ends at byte {verify} of its block and a"
-            f" browser at byte {browser} (a line of blanks among them)"
-        )
-        return head, _Fields(block[: min(browser, verify)]), refusal
-    if browser == fastwarc_end and not _BARE_LF.search(head):
-        return head, http, None  # FastWARC read the lines as a browser does
-    return head, _Fields(head), None
-
-
-_BARE_LF = re.compile(rb"(?<!\r)\n")
-
-
-def _browser_head_length(block: bytes) -> int:
-    """Where a browser ends the HTTP headers that start ``block``: after the first empty
-    line, LF or CRLF (all of ``block`` when there is none)."""
-    at = 0
-    while at < len(block):
-        end = block.find(b"\n", at) + 1 or len(block)
-        line, at = block[at:end], end
-        if line in (b"\n", b"\r\n"):
-            break
-    return at
-
-
-def _verify_head_length(head: bytes) -> int:
-    """Where warcio (``archive verify``) ends the HTTP headers that start ``head``: at the
-    first line (split at LF) blank once decoded (UTF-8, else Latin-1) and stripped of
-    trailing whitespace. FastWARC ends them at the first CRLF line only: after a line of
-    spaces, or an LF-only blank line, it reads on into the body, another payload."""
-    at = 0
-    while at < len(head):
-        end = head.find(b"\n", at) + 1 or len(head)
-        line, at = head[at:end], end
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError:
-            text = line.decode("latin-1")
-        if not text.rstrip():
-            break
-    return at
-
-
 def _whole_block(record: WarcRecord) -> bytes:
     """The record's block (its HTTP headers and payload, as stored), read without losing
     the place: FastWARC copies it into memory, then reads on from its start. Read for every
@@ -696,123 +620,3 @@ def is_html(content_type: str | None, identified: str | None, payload: bytes) ->
     from .detect import looks_like_html
 
     return looks_like_html(payload)
-
-
-class _Refused(Exception):
-    """A page that cannot be kept: ``args[0]`` says why (``checked``'s error)."""
-
-
-def _page_body(payload: bytes, http: Any, refusal: str | None) -> tuple[bytes, str | None]:
-    """The page's body (``_decoded``), and why it cannot be kept: ``refusal`` (from its
-    headers), else a chunked framing that breaks off part-way (None: it can)."""
-    try:
-        return _decoded(payload, http), refusal
-    except _Refused as refused:
-        return b"", refusal or refused.args[0]
-
-
-def _decoded(payload: bytes, http) -> bytes:
-    """The body with chunked transfer and gzip/deflate/br content encoding removed.
-
-    A body that is not in the coding its headers name is the page as stored when it reads
-    as one (``_as_stored``): tools that record a browser's decoded bodies keep the server's
-    headers, and warcio (which ``archive verify`` reads with) and replay tools read such a
-    body as it is too. Any other that does not decode is unreadable: not the page's bytes.
-    ``_Refused`` for a chunked body verify reads otherwise than a browser (``_is_chunked``).
-    """
-    chunked = _is_chunked(payload, (http.get("Transfer-Encoding") or "").strip())
-    body = _dechunked(payload) if chunked else payload
-    encoding = (http.get("Content-Encoding") or "").strip().lower()
-    if encoding in ("", "identity"):
-        return body
-    try:
-        return _undone(body, encoding)
-    except SkipRecord:
-        if _as_stored(payload, body, chunked, encoding):
-            return body
-        raise
-
-
-def _as_stored(payload: bytes, body: bytes, chunked: bool, coding: str) -> bool:
-    """Whether a body (``payload`` de-chunked) that ``coding`` does not undo is the page as
-    stored: when it starts as markup does (``<``, after blanks or a byte order mark) and
-    warcio, which ``archive verify`` reads with, reads ``payload`` as exactly that body
-    (``verify_reading``: a reader warcio feeds a first line alone, under a chunked header,
-    may take it). Bytes in ``zstd``, a stacked ``gzip, gzip`` or a gzip stream broken early
-    do not start so, and are not the page."""
-    from .evidence.read import verify_reading
-
-    starts_as_markup = body.lstrip(b" \t\r\n\f\xef\xbb\xbf")[:1] == b"<"  # blanks, a UTF-8 BOM
-    return starts_as_markup and verify_reading(payload, chunked, coding) == body
-
-
-def _undone(body: bytes, coding: str) -> bytes:
-    """``body`` with one coding removed; ``SkipRecord`` when it is not in that coding, or in one
-    this reader does not undo (``zstd``, stacked ``gzip, gzip``). Each is read as warcio
-    (``archive verify``) reads it: FastWARC's readers read every gzip member, refused junk
-    after the first, and read a br stream followed by junk, which warcio refuses."""
-    import brotli
-
-    readers: dict[str, Callable[[bytes], bytes]] = {
-        "gzip": _gunzipped,
-        "x-gzip": _gunzipped,
-        "deflate": _inflated,
-        "br": brotli.decompress,  # a stream cut, or with bytes after its end, is refused
-    }
-    if coding not in readers:
-        raise SkipRecord("unreadable")
-    try:
-        return readers[coding](body)
-    except (zlib.error, brotli.error):
-        raise SkipRecord("unreadable") from None
-
-
-def _gunzipped(body: bytes) -> bytes:
-    """A gzip body's first member, as warcio reads it: what follows the member (another, or
-    junk a server appended) is not read; a member cut short is read as far as it goes."""
-    return zlib.decompressobj(zlib.MAX_WBITS + 16).decompress(body)
-
-
-def _inflated(body: bytes) -> bytes:
-    """A ``deflate`` body: zlib-wrapped, as the standard has it, else raw deflate, as some
-    servers send it (warcio reads both)."""
-    try:
-        return zlib.decompress(body)
-    except zlib.error:
-        return zlib.decompress(body, -zlib.MAX_WBITS)
-
-
-def _is_chunked(payload: bytes, framing: str) -> bool:
-    """Whether the body is de-chunked: warcio (``archive verify``) does so under ``chunked``
-    to the letter; a body de-chunked under any other value was stored, then failed verify
-    for ever. ``_Refused`` under a value a browser de-chunks and warcio does not
-    (``Chunked``, ``gzip, chunked``) when de-chunking changes the body: stored as warcio
-    reads it, the page would keep its chunks' framing."""
-    if framing == "chunked":
-        return True
-    codings = [coding.strip().lower() for coding in framing.split(",")]
-    if "chunked" in codings and _dechunked(payload) != payload:
-        raise _Refused(
-            f"has a chunked body under 'Transfer-Encoding: {framing}', which a browser"
-            " de-chunks and archive verify reads as stored"
-        )
-    return False
-
-
-def _dechunked(payload: bytes) -> bytes:
-    """``payload`` de-chunked by warcio's reader, which ``archive verify`` reads with:
-    FastWARC's refused chunk extensions and dropped trailers, so such pages were lost, or
-    stored and failed verify for ever. (warcio is loaded for the first chunked page.)
-    ``_Refused`` when the framing breaks off after a first chunk (trailers, a size line
-    that is not one, bytes where the last chunk should be): verify reads on as stored from
-    there, and the page would be stored with bytes a browser never shows (or, cut there,
-    fail verify for ever). Bytes after the last chunk are not read, by either."""
-    from .evidence.read import dechunked
-
-    body, broken = dechunked(payload)
-    if broken:
-        raise _Refused(
-            "has a chunked body whose framing breaks off after its first chunk (archive"
-            " verify would read the rest as stored, a browser stops there)"
-        )
-    return body
