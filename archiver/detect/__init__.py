@@ -27,7 +27,8 @@ from .prefilter import (
     text_marker_count,
 )
 from .spans import line_span
-from .text import TextHit, fenced_lines, find_text_embeds
+from .text import TextHit, find_text_embeds
+from .text_marks import fenced_lines
 
 if TYPE_CHECKING:  # the parser is imported on the first parse, so `archive --help` stays quick
     from .dom import Node

@@ -26,6 +26,20 @@ from ..urls import (
 from .card_text import Card, find_card, may_hold_card_time
 from .shortcodes import find_shortcodes, may_hold_shortcode
 from .signature import Signature, split_signature
+from .text_marks import (
+    DUMP_DEFINITION,
+    MD_DEFINITION,
+    MD_LINK,
+    MD_QUOTE,
+    References,
+    fenced_lines,
+    leads_elsewhere,
+    linked_whole,
+    outside_code_spans,
+    references,
+    unmark,
+    unmark_line,
+)
 
 # A display name may quote a nickname (``Dwayne "The Rock" Johnson``): quotes in pairs only,
 # so that the first unpaired quote is where the post's text starts.
@@ -159,135 +173,6 @@ def _paragraph_before(
 
 
 SENTINEL = "\ufffc"  # a line standing for an embed found in markup
-_MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-# An address written after its link's text in brackets, as html-to-text (the plain-text
-# part of newsletters) writes every link (``May 2, 2024 [https://x.com/…]``), or as a
-# Markdown autolink (``<https://…>``): a status address there links the line's post.
-_SHORT_LINK = re.compile(r"https?://t\.co/\w+$")
-_BRACKETED_URL = re.compile(r"[ \t]*(?:\[(https?://[^\s\]]+)\]|<(https?://[^\s>]+)>)")
-
-
-# A reference link, ``[label][name]`` (``[label][]``: the label is the name), and its
-# definition on a line of its own, ``[name]: URL`` (html2text's links before its inline ones,
-# and other converters' "links at the end").
-_MD_REFERENCE = re.compile(r"\[([^\]\n]+)\]\[([^\]\n]*)\]")
-_MD_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+[\"'(].*)?$", re.M)
-References = dict[str, str]
-
-
-# A text dump of a page by Lynx or ELinks: each link's number before its text (``[12]May 2,
-# 2024``), the numbered addresses under a last ``References`` line (``  12. https://…``).
-_DUMP_REFERENCES = re.compile(r"^References[ \t]*$", re.M)
-_DUMP_DEFINITION = re.compile(r"^[ \t]*(\d{1,5})\.[ \t]+(\S+)[ \t]*$", re.M)
-_DUMP_LINK = re.compile(r"\[(\d{1,5})\]")
-
-
-def references(text: str) -> References:
-    """The reference links' definitions in a text: name (case folded) to URL; a dump's
-    numbered references under the name ``#`` and their number."""
-    refs: References = {}
-    if "]:" in text:
-        refs = {m.group(1).casefold(): m.group(2) for m in _MD_DEFINITION.finditer(text)}
-    listed = [m.end() for m in _DUMP_REFERENCES.finditer(text)] if "References" in text else []
-    if listed:
-        defined = _DUMP_DEFINITION.finditer(text, listed[-1])
-        refs.update((f"#{m.group(1)}", m.group(2)) for m in defined)
-    return refs
-
-
-def _unmark(
-    lines: list[str], refs: References
-) -> tuple[list[str], dict[int, tuple[str, str | None]]]:
-    """Markdown from reader tools: drop ``>`` quote markers, unescape ``\\@`` and turn
-    ``[label](url)`` (or ``[label][name]``) into its label, remembering the last status URL
-    linked on each line (the signature's date is often a link to the post: ``— Name
-    (@handle) [March 1, 2024](https://x.com/…)``)."""
-    plain = list(lines)
-    linked: dict[int, tuple[str, str | None]] = {}
-    # Only a line holding ">", "](", "][" or "\\@" can change: the others are passed over in
-    # one comprehension.
-    marked = [
-        n
-        for n, line in enumerate(lines)
-        if ">" in line or "](" in line or "[http" in line or "\\@" in line or (refs and "[" in line)
-    ]
-    for number in marked:
-        plain[number], status = _unmark_line(lines[number], refs)
-        if status:
-            linked[number] = status
-    return plain, linked
-
-
-def _unmark_line(line: str, refs: References) -> tuple[str, tuple[str, str | None] | None]:
-    """One line without its Markdown marks (``_unmark``), and the last status it links."""
-    line = line.replace("\\@", "@")  # Pandoc escapes every "@"
-    if line.lstrip().startswith(">"):
-        line = _MD_QUOTE.sub("", line)
-    status = None
-    if "](" in line:
-        for match in _MD_LINK.finditer(line):
-            status = bare_status(match.group(2)) or status
-        line = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), line)
-    if refs and "][" in line:
-        for match in _MD_REFERENCE.finditer(line):
-            url = refs.get((match.group(2) or match.group(1)).casefold())
-            status = (bare_status(url) if url else None) or status
-        line = _MD_REFERENCE.sub(lambda m: m.group(1), line)
-    if refs and "[" in line:
-        line, status = _without_dump_links(line, status, refs)
-    if "[http" in line or "<http" in line:
-        line, status = _without_bracketed_statuses(line, status)
-    return line, status
-
-
-def _without_bracketed_statuses(
-    line: str, status: tuple[str, str | None] | None
-) -> tuple[str, tuple[str, str | None] | None]:
-    """The line less its bracketed status addresses (``_BRACKETED_URL``), and the last one;
-    less its bracketed ``t.co`` addresses too, whose text (a post's link or media) the
-    converter wrote just before them, as a post's own markup shows it."""
-
-    def drop(match: re.Match[str]) -> str:
-        nonlocal status
-        address = match.group(1) or match.group(2)
-        found = bare_status(address)
-        status = found or status
-        return "" if found or _SHORT_LINK.match(address) else match.group(0)
-
-    return _BRACKETED_URL.sub(drop, line), status
-
-
-def _leads_elsewhere(line: str) -> bool:
-    """A line that is one Markdown link whose target is no post: its label may read as a
-    status URL (a joke link promising a post and leading to a video), but it is no post."""
-    link = _MD_LINK.fullmatch(_MD_QUOTE.sub("", line).strip()) if "](" in line else None
-    return link is not None and bare_status(link.group(2)) is None
-
-
-def _without_dump_links(
-    line: str, status: tuple[str, str | None] | None, refs: References
-) -> tuple[str, tuple[str, str | None] | None]:
-    """The line less a dump's link numbers that its references list (``_DUMP_LINK``), and
-    the last status they link."""
-
-    def drop(match: re.Match[str]) -> str:
-        nonlocal status
-        url = refs.get(f"#{match.group(1)}")
-        if url is None:
-            return match.group(0)
-        status = bare_status(url) or status
-        return ""
-
-    return _DUMP_LINK.sub(drop, line), status
-
-
-def _linked_whole(line: str) -> tuple[str, str | None] | None:
-    """The status a line links to when the whole line is one Markdown link (a reader tool
-    links a title line to its post: ``[Name on X: "…" / X](https://x.com/…)``)."""
-    link = _MD_LINK.fullmatch(_MD_QUOTE.sub("", line).strip())
-    return bare_status(link.group(2)) if link else None
-
 
 # A paragraph that is one Markdown link to a post and nothing else, over up to this many lines
 # (a converter wraps a long label): see ``_link_paragraph``.
@@ -298,7 +183,7 @@ def _quote_blank(doc: _Text, index: int) -> bool:
     """Line ``index`` is blank once its quote markers are gone (or past either end)."""
     if not 0 <= index < len(doc.raw_lines):
         return True
-    return not _MD_QUOTE.sub("", doc.raw_lines[index]).strip()
+    return not MD_QUOTE.sub("", doc.raw_lines[index]).strip()
 
 
 def _link_paragraph(doc: _Text, index: int) -> TextHit | None:
@@ -319,8 +204,8 @@ def _link_paragraph(doc: _Text, index: int) -> TextHit | None:
             first -= 1
             if index - first >= MAX_LINK_LINES:
                 return None
-    parts = (_MD_QUOTE.sub("", doc.raw_lines[n]).strip() for n in range(first, index + 1))
-    link = _MD_LINK.fullmatch(" ".join(parts))
+    parts = (MD_QUOTE.sub("", doc.raw_lines[n]).strip() for n in range(first, index + 1))
+    link = MD_LINK.fullmatch(" ".join(parts))
     status = bare_status(link.group(2)) if link else None
     if link is None or status is None:
         return None
@@ -355,37 +240,6 @@ def _one_per_rendering(doc: _Text, hits: list[TextHit]) -> list[TextHit]:
     return kept
 
 
-# Markdown code: a fenced block (a line of three or more backticks or tildes, indented up to
-# three spaces, to a line of the same character at least as long, or the text's end) and an
-# inline code span (a run of backticks to a run as long). What is written there is a code
-# sample shown as text, a shortcode or an embed's markup among them, not an embed.
-FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
-CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
-
-
-def fenced_lines(lines: list[str]) -> frozenset[int]:
-    """The lines of fenced code blocks, their fences included."""
-    inside: set[int] = set()
-    opening: str | None = None
-    for index, line in enumerate(lines):
-        fence = FENCE.match(line)
-        if opening is None and fence is not None:
-            opening = fence["fence"]
-        elif opening is not None:
-            closes = fence is not None and fence["fence"].startswith(opening)
-            if closes and not line.strip().strip(opening[0]):
-                opening = None
-        else:
-            continue
-        inside.add(index)
-    return frozenset(inside)
-
-
-def outside_code_spans(line: str) -> str:
-    """``line`` with each inline code span blanked (its length kept)."""
-    return CODE_SPAN.sub(lambda span: " " * len(span.group()), line) if "`" in line else line
-
-
 SIGHTING_LINES_FACTOR = 8
 SIGHTING_LINES_MIN = 16 << 20
 
@@ -413,7 +267,7 @@ class _Text(NamedTuple):
     def of(cls, text: str, plain: bool = False) -> _Text:
         raw_lines = text.split("\n")
         refs = references(text)
-        lines, linked = _unmark(raw_lines, refs)
+        lines, linked = unmark(raw_lines, refs)
         blank_mode = any(not line.strip() for line in lines[1:-1])
         first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
         shortcodes = may_hold_shortcode(text)
@@ -444,7 +298,7 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
     if sig is not None and after is not None:
         last = after
     body, media = split_media(clean_text(repeat[0] if repeat else title_text))
-    status = doc.linked.get(last) if sig else _linked_whole(doc.raw_lines[index])
+    status = doc.linked.get(last) if sig else linked_whole(doc.raw_lines[index])
     return TextHit(
         index,
         last,
@@ -606,7 +460,7 @@ def _signature_hit(
 
 def _quote_depth(line: str) -> int:
     """How many Markdown quotes a line is in (``> > text``: 2)."""
-    marks = _MD_QUOTE.match(line)
+    marks = MD_QUOTE.match(line)
     return marks.group().count(">") if marks else 0
 
 
@@ -687,8 +541,8 @@ def _wrapped_signature_hit(doc: _Text, index: int, taken: int) -> TextHit | None
         pair = [doc.raw_lines[start], doc.raw_lines[stop]]
         if not all(line.strip() and not line.startswith(SENTINEL) for line in pair):
             continue
-        joined, status = _unmark_line(
-            " ".join(_MD_QUOTE.sub("", line).strip() for line in pair), doc.refs
+        joined, status = unmark_line(
+            " ".join(MD_QUOTE.sub("", line).strip() for line in pair), doc.refs
         )
         if hit := _signature_hit(doc, start, joined, taken, stop, status):
             return hit
@@ -752,7 +606,7 @@ def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int
     if "status" not in original:
         return []
     bare = bare_status(line)
-    if bare and not _leads_elsewhere(original):
+    if bare and not leads_elsewhere(original):
         return [_line_hit(index, original, bare[0], bare[1], "text")]
     paragraph = _link_paragraph(doc, index)
     if paragraph is not None:
@@ -841,7 +695,7 @@ def _with_link_below(doc: _Text, hit: TextHit) -> TextHit:
 
 def _defines(line: str) -> bool:
     """The line defines a reference (``[3]: URL``, or a dump's ``  12. URL``)."""
-    return bool(_MD_DEFINITION.match(line) or _DUMP_DEFINITION.match(line))
+    return bool(MD_DEFINITION.match(line) or DUMP_DEFINITION.match(line))
 
 
 def _marked_lines(doc: _Text) -> list[int]:

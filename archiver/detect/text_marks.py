@@ -1,0 +1,171 @@
+"""The marks converters leave in the text they extract from a page, read off its lines:
+Markdown quotes and links (inline, by reference, an address in brackets), a Lynx or ELinks
+dump's numbered references, and Markdown code (fenced blocks and inline spans), where what
+is written is a sample, not an embed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..urls import bare_status
+
+MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
+MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# An address written after its link's text in brackets, as html-to-text (the plain-text
+# part of newsletters) writes every link (``May 2, 2024 [https://x.com/…]``), or as a
+# Markdown autolink (``<https://…>``): a status address there links the line's post.
+_SHORT_LINK = re.compile(r"https?://t\.co/\w+$")
+_BRACKETED_URL = re.compile(r"[ \t]*(?:\[(https?://[^\s\]]+)\]|<(https?://[^\s>]+)>)")
+
+
+# A reference link, ``[label][name]`` (``[label][]``: the label is the name), and its
+# definition on a line of its own, ``[name]: URL`` (html2text's links before its inline ones,
+# and other converters' "links at the end").
+_MD_REFERENCE = re.compile(r"\[([^\]\n]+)\]\[([^\]\n]*)\]")
+MD_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+[\"'(].*)?$", re.M)
+References = dict[str, str]
+
+
+# A text dump of a page by Lynx or ELinks: each link's number before its text (``[12]May 2,
+# 2024``), the numbered addresses under a last ``References`` line (``  12. https://…``).
+_DUMP_REFERENCES = re.compile(r"^References[ \t]*$", re.M)
+DUMP_DEFINITION = re.compile(r"^[ \t]*(\d{1,5})\.[ \t]+(\S+)[ \t]*$", re.M)
+_DUMP_LINK = re.compile(r"\[(\d{1,5})\]")
+
+
+def references(text: str) -> References:
+    """The reference links' definitions in a text: name (case folded) to URL; a dump's
+    numbered references under the name ``#`` and their number."""
+    refs: References = {}
+    if "]:" in text:
+        refs = {m.group(1).casefold(): m.group(2) for m in MD_DEFINITION.finditer(text)}
+    listed = [m.end() for m in _DUMP_REFERENCES.finditer(text)] if "References" in text else []
+    if listed:
+        defined = DUMP_DEFINITION.finditer(text, listed[-1])
+        refs.update((f"#{m.group(1)}", m.group(2)) for m in defined)
+    return refs
+
+
+def unmark(
+    lines: list[str], refs: References
+) -> tuple[list[str], dict[int, tuple[str, str | None]]]:
+    """Markdown from reader tools: drop ``>`` quote markers, unescape ``\\@`` and turn
+    ``[label](url)`` (or ``[label][name]``) into its label, remembering the last status URL
+    linked on each line (the signature's date is often a link to the post: ``— Name
+    (@handle) [March 1, 2024](https://x.com/…)``)."""
+    plain = list(lines)
+    linked: dict[int, tuple[str, str | None]] = {}
+    # Only a line holding ">", "](", "][" or "\\@" can change: the others are passed over in
+    # one comprehension.
+    marked = [
+        n
+        for n, line in enumerate(lines)
+        if ">" in line or "](" in line or "[http" in line or "\\@" in line or (refs and "[" in line)
+    ]
+    for number in marked:
+        plain[number], status = unmark_line(lines[number], refs)
+        if status:
+            linked[number] = status
+    return plain, linked
+
+
+def unmark_line(line: str, refs: References) -> tuple[str, tuple[str, str | None] | None]:
+    """One line without its Markdown marks (``unmark``), and the last status it links."""
+    line = line.replace("\\@", "@")  # Pandoc escapes every "@"
+    if line.lstrip().startswith(">"):
+        line = MD_QUOTE.sub("", line)
+    status = None
+    if "](" in line:
+        for match in MD_LINK.finditer(line):
+            status = bare_status(match.group(2)) or status
+        line = MD_LINK.sub(lambda m: m.group(1) or m.group(2), line)
+    if refs and "][" in line:
+        for match in _MD_REFERENCE.finditer(line):
+            url = refs.get((match.group(2) or match.group(1)).casefold())
+            status = (bare_status(url) if url else None) or status
+        line = _MD_REFERENCE.sub(lambda m: m.group(1), line)
+    if refs and "[" in line:
+        line, status = _without_dump_links(line, status, refs)
+    if "[http" in line or "<http" in line:
+        line, status = _without_bracketed_statuses(line, status)
+    return line, status
+
+
+def _without_bracketed_statuses(
+    line: str, status: tuple[str, str | None] | None
+) -> tuple[str, tuple[str, str | None] | None]:
+    """The line less its bracketed status addresses (``_BRACKETED_URL``), and the last one;
+    less its bracketed ``t.co`` addresses too, whose text (a post's link or media) the
+    converter wrote just before them, as a post's own markup shows it."""
+
+    def drop(match: re.Match[str]) -> str:
+        nonlocal status
+        address = match.group(1) or match.group(2)
+        found = bare_status(address)
+        status = found or status
+        return "" if found or _SHORT_LINK.match(address) else match.group(0)
+
+    return _BRACKETED_URL.sub(drop, line), status
+
+
+def leads_elsewhere(line: str) -> bool:
+    """A line that is one Markdown link whose target is no post: its label may read as a
+    status URL (a joke link promising a post and leading to a video), but it is no post."""
+    link = MD_LINK.fullmatch(MD_QUOTE.sub("", line).strip()) if "](" in line else None
+    return link is not None and bare_status(link.group(2)) is None
+
+
+def _without_dump_links(
+    line: str, status: tuple[str, str | None] | None, refs: References
+) -> tuple[str, tuple[str, str | None] | None]:
+    """The line less a dump's link numbers that its references list (``_DUMP_LINK``), and
+    the last status they link."""
+
+    def drop(match: re.Match[str]) -> str:
+        nonlocal status
+        url = refs.get(f"#{match.group(1)}")
+        if url is None:
+            return match.group(0)
+        status = bare_status(url) or status
+        return ""
+
+    return _DUMP_LINK.sub(drop, line), status
+
+
+def linked_whole(line: str) -> tuple[str, str | None] | None:
+    """The status a line links to when the whole line is one Markdown link (a reader tool
+    links a title line to its post: ``[Name on X: "…" / X](https://x.com/…)``)."""
+    link = MD_LINK.fullmatch(MD_QUOTE.sub("", line).strip())
+    return bare_status(link.group(2)) if link else None
+
+
+# Markdown code: a fenced block (a line of three or more backticks or tildes, indented up to
+# three spaces, to a line of the same character at least as long, or the text's end) and an
+# inline code span (a run of backticks to a run as long). What is written there is a code
+# sample shown as text, a shortcode or an embed's markup among them, not an embed.
+FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
+
+
+def fenced_lines(lines: list[str]) -> frozenset[int]:
+    """The lines of fenced code blocks, their fences included."""
+    inside: set[int] = set()
+    opening: str | None = None
+    for index, line in enumerate(lines):
+        fence = FENCE.match(line)
+        if opening is None and fence is not None:
+            opening = fence["fence"]
+        elif opening is not None:
+            closes = fence is not None and fence["fence"].startswith(opening)
+            if closes and not line.strip().strip(opening[0]):
+                opening = None
+        else:
+            continue
+        inside.add(index)
+    return frozenset(inside)
+
+
+def outside_code_spans(line: str) -> str:
+    """``line`` with each inline code span blanked (its length kept)."""
+    return CODE_SPAN.sub(lambda span: " " * len(span.group()), line) if "`" in line else line
