@@ -15,11 +15,15 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
+from itertools import islice
+from typing import NamedTuple
 
+from ..urls import iter_statuses
 from .dom import Node, lead_text, parse_fragment, serialize, text_content
 from .found import Found
 
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*+"')  # a JSON string literal
+_STRING = re.compile(r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"')  # a JSON string literal
 _TAG = re.compile(r"<[^<>]*>")
 CONTEXT_CHARS = 60  # of text beside an embed that the page must show
 NEIGHBOURS = 24  # strings read on each side of the one holding the embed (keys included)
@@ -27,6 +31,15 @@ INVISIBLE = frozenset({"script", "style", "noscript", "template", "-comment"})
 # Strings holding embed markup read per page, at most (each is parsed and judged: a hostile
 # page of thousands would cost seconds; a real one holds a few).
 MAX_STRINGS = 200
+
+
+class Held(NamedTuple):
+    """A JSON string literal holding embed markup, and the literals on each side of it
+    (nearest first)."""
+
+    literal: str
+    before: list[str]
+    after: list[str]
 
 
 def script_embeds(root: Node, shown: list[Found]) -> list[Found]:
@@ -38,28 +51,77 @@ def script_embeds(root: Node, shown: list[Found]) -> list[Found]:
     known = {found.status_id for found in shown if found.status_id}
     visible: str | None = None
     result: list[Found] = []
-    budget = MAX_STRINGS
-    for script in root.css("script"):
-        code = lead_text(script) or ""
-        if "twitter-" not in code:
+    scripts = [s for s in root.css("script") if "twitter-" in (lead_text(s) or "")]
+    held = islice(((s, h) for s in scripts for h in _held(lead_text(s) or "")), MAX_STRINGS)
+    for script, found in held:
+        value = _decoded(found.literal)
+        if not value or "<blockquote" not in value or _only_known(value, known):
             continue
-        strings = [m.group() for m in _STRING.finditer(code)]
-        for index, literal in enumerate(strings):
-            if "twitter-" not in literal or budget <= 0:
-                continue
-            budget -= 1
-            value = _decoded(literal)
-            fragment = parse_fragment(value) if value and "<blockquote" in value else None
-            if fragment is None or value is None:
-                continue
-            inner = [f for f in find_embeds(fragment, value.encode()) if f.method != "link"]
-            inner = [f for f in inner if f.status_id and f.status_id not in known]
-            if inner and visible is None:
-                visible = _visible_text(root)
-            if inner and _vouched(fragment, inner, strings, index, visible or ""):
-                known.update(f.status_id for f in inner if f.status_id)  # state repeats itself
-                result += [_held_by(script, found) for found in inner]
+        fragment = parse_fragment(value)
+        if fragment is None or value is None:
+            continue
+        inner = [f for f in find_embeds(fragment, value.encode()) if f.method != "link"]
+        inner = [f for f in inner if f.status_id and f.status_id not in known]
+        if inner and visible is None:
+            visible = _visible_text(root)
+        if inner and _vouched(fragment, inner, found, visible or ""):
+            known.update(f.status_id for f in inner if f.status_id)  # state repeats itself
+            result += [_held_by(script, item) for item in inner]
     return result
+
+
+def _held(code: str) -> Iterator[Held]:
+    """Each string literal of ``code`` holding ``twitter-``, found from each occurrence
+    back to its opening quote (the quotes inside a JSON string are escaped): a script of
+    hundreds of kilobytes is not tokenised whole."""
+    at = code.find("twitter-")
+    while at >= 0:
+        start = _quote_before(code, at)
+        literal = _STRING.match(code, start) if start >= 0 else None
+        if literal is None or literal.end() <= at:
+            at = code.find("twitter-", at + 1)
+            continue
+        after = [m.group() for m in islice(_STRING.finditer(code, literal.end()), NEIGHBOURS)]
+        yield Held(literal.group(), _literals_before(code, start), after)
+        at = code.find("twitter-", literal.end())
+
+
+def _quote_before(code: str, at: int) -> int:
+    """Where the last unescaped ``"`` before ``at`` is (-1 if none)."""
+    quote = code.rfind('"', 0, at)
+    while quote > 0 and _escaped(code, quote):
+        quote = code.rfind('"', 0, quote)
+    return quote
+
+
+def _escaped(code: str, at: int) -> bool:
+    """An odd run of backslashes stands before ``at``."""
+    run = at
+    while run > 0 and code[run - 1] == "\\":
+        run -= 1
+    return (at - run) % 2 == 1
+
+
+def _literals_before(code: str, start: int) -> list[str]:
+    """Up to ``NEIGHBOURS`` string literals before the one opening at ``start``, nearest
+    first."""
+    found: list[str] = []
+    while len(found) < NEIGHBOURS:
+        end = _quote_before(code, start)
+        opening = _quote_before(code, end) if end > 0 else -1
+        literal = _STRING.match(code, opening) if opening >= 0 else None
+        if literal is None or literal.end() != end + 1:
+            break
+        found.append(literal.group())
+        start = opening
+    return found
+
+
+def _only_known(value: str, known: set[str]) -> bool:
+    """Every post the markup names is known already (hydration data repeating the page's
+    markup, the usual case): it is not parsed."""
+    posts = {post_id for post_id, _ in iter_statuses(value)}
+    return bool(posts) and posts <= known
 
 
 def _decoded(literal: str) -> str | None:
@@ -86,22 +148,17 @@ def _visible_text(root: Node) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def _vouched(
-    fragment: Node, inner: list[Found], strings: list[str], index: int, visible: str
-) -> bool:
+def _vouched(fragment: Node, inner: list[Found], held: Held, visible: str) -> bool:
     """Text beside the embeds that the page shows outside its scripts: the rest of their
     string, or the nearest string before or after it long enough to tell (keys and short
     values between are passed over)."""
-    before = range(index - 1, max(-1, index - NEIGHBOURS - 1), -1)
-    after = range(index + 1, min(len(strings), index + NEIGHBOURS + 1))
-    nearest = [_first_long(strings, before), _first_long(strings, after)]
-    texts = [_text_beside(fragment, inner), *nearest]
+    texts = [_text_beside(fragment, inner), _first_long(held.before), _first_long(held.after)]
     return any(len(text) >= CONTEXT_CHARS and text[:CONTEXT_CHARS] in visible for text in texts)
 
 
-def _first_long(strings: list[str], order: range) -> str:
-    """The first of ``strings`` in ``order`` whose text is ``CONTEXT_CHARS`` long."""
-    return next((text for i in order if len(text := _plain(strings[i])) >= CONTEXT_CHARS), "")
+def _first_long(strings: list[str]) -> str:
+    """The first of ``strings`` whose text is ``CONTEXT_CHARS`` long."""
+    return next((text for string in strings if len(text := _plain(string)) >= CONTEXT_CHARS), "")
 
 
 def _text_beside(fragment: Node, inner: list[Found]) -> str:

@@ -262,19 +262,22 @@ class _Text(NamedTuple):
     first: int = 0  # the first line that is not blank
     code: frozenset[int] = frozenset()  # the lines of Markdown's fenced code blocks (plain)
     refs: References = {}  # noqa: RUF012 (never changed) the reference links' definitions
+    cards: bool = True  # the text may hold a card's timestamp (each line is tested only then)
 
     @classmethod
     def of(cls, text: str, plain: bool = False) -> _Text:
         raw_lines = text.split("\n")
         refs = references(text)
-        lines, linked = unmark(raw_lines, refs)
+        lines, linked = unmark(raw_lines, refs, text)
         blank_mode = any(not line.strip() for line in lines[1:-1])
         first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
         shortcodes = may_hold_shortcode(text)
         # Fences are Markdown's, in a text of its own (a page's code is in ``<pre>``).
         fenced = plain and ("```" in text or "~~~" in text)
         code = fenced_lines(raw_lines) if fenced else frozenset()
-        return cls(raw_lines, lines, linked, blank_mode, shortcodes, plain, first, code, refs)
+        cards = may_hold_card_time(text)
+        found = (raw_lines, lines, linked, blank_mode, shortcodes, plain, first, code, refs, cards)
+        return cls(*found)
 
     def raw(self, first: int, last: int) -> str:
         return "\n".join(self.raw_lines[first : last + 1])
@@ -704,6 +707,7 @@ def _marked_lines(doc: _Text) -> list[int]:
     can accept, passed over in one comprehension (a flattened page is mostly such lines:
     testing each one by one was most of the search)."""
     shortcodes = doc.shortcodes
+    cards = doc.cards
     return [
         index
         for index, (line, original) in enumerate(zip(doc.lines, doc.raw_lines, strict=True))
@@ -711,5 +715,5 @@ def _marked_lines(doc: _Text) -> list[int]:
         or "(@" in line
         or "status" in original
         or (shortcodes and may_hold_shortcode(line))
-        or may_hold_card_time(line)
+        or (cards and may_hold_card_time(line))
     ]

@@ -48,7 +48,7 @@ def references(text: str) -> References:
 
 
 def unmark(
-    lines: list[str], refs: References
+    lines: list[str], refs: References, text: str
 ) -> tuple[list[str], dict[int, tuple[str, str | None]]]:
     """Markdown from reader tools: drop ``>`` quote markers, unescape ``\\@`` and turn
     ``[label](url)`` (or ``[label][name]``) into its label, remembering the last status URL
@@ -56,13 +56,16 @@ def unmark(
     (@handle) [March 1, 2024](https://x.com/…)``)."""
     plain = list(lines)
     linked: dict[int, tuple[str, str | None]] = {}
-    # Only a line holding ">", "](", "][" or "\\@" can change: the others are passed over in
-    # one comprehension.
-    marked = [
-        n
-        for n, line in enumerate(lines)
-        if ">" in line or "](" in line or "[http" in line or "\\@" in line or (refs and "[" in line)
-    ]
+    # Only a line holding ">" or "](" (or, when the text holds any, "[http", "\\@", or "[" with
+    # references) can change: the others are passed over in one comprehension.
+    rare = [mark for mark in ("[http", "\\@") if mark in text] + (["["] if refs else [])
+    marked = [n for n, line in enumerate(lines) if ">" in line or "](" in line]
+    if rare:
+        marked = [
+            n
+            for n, line in enumerate(lines)
+            if ">" in line or "](" in line or any(mark in line for mark in rare)
+        ]
     for number in marked:
         plain[number], status = unmark_line(lines[number], refs)
         if status:
