@@ -1109,3 +1109,16 @@ def test_html_to_text_s_link_addresses_leave_a_post_s_text_as_its_markup_shows_i
         from_markup.media,
         from_markup.status_id,
     )
+
+
+def test_a_quoted_post_ending_with_a_colon_before_its_link_keeps_its_text():
+    """The post's own colon (its link after it, which the text's reading sets aside) does
+    not make the quote an introduction to the embed."""
+    text = (
+        "People pointed it out at once.\n\n"
+        "> Yes this is real and the state paid for it: <https://t.co/Nc0nKoXGBP>\n>\n"
+        "> — Harbour Council (@harbourcouncil) [March 4, 2024]"
+        "(https://twitter.com/harbourcouncil/status/1764571093216755712)\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert embed.text and embed.text.startswith("Yes this is real and the state paid for it:")

@@ -497,9 +497,10 @@ def _quote_start(doc: _Text, index: int, taken: int) -> int | None:
 def _quote_before(doc: _Text, index: int, taken: int) -> tuple[int, str] | None:
     """The post's text when its signature line ends a quote (``_quote_start``): every
     paragraph of the quote above it (a post of several paragraphs, the blockquote
-    html2text, markdownify or inscriptis flattened), not only the last one. None when the
-    line ends no quote, the quote above holds one paragraph (``_paragraph_before`` reads
-    it), or it holds more than a post, or ends by introducing the embed."""
+    html2text, markdownify or inscriptis flattened), not only the last one, even ending
+    with a colon (the post's own, before a link a converter moved out). None when the line
+    ends no quote, or the quote holds nothing or more than a post (``_paragraph_before``
+    then reads what is above)."""
     start = _quote_start(doc, index, taken)
     if start is None:
         return None
@@ -510,7 +511,7 @@ def _quote_before(doc: _Text, index: int, taken: int) -> tuple[int, str] | None:
         body.pop(0)
         start += 1
     text = "\n".join(body)
-    if "" not in body or body[-1].endswith(":") or len(comparable(text)) > MAX_POST_CHARACTERS:
+    if not body or len(comparable(text)) > MAX_POST_CHARACTERS:
         return None
     return start, text
 
