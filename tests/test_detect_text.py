@@ -1122,3 +1122,25 @@ def test_a_quoted_post_ending_with_a_colon_before_its_link_keeps_its_text():
     )
     (embed,) = find_posts(text.encode(), html=False).embeds
     assert embed.text and embed.text.startswith("Yes this is real and the state paid for it:")
+
+
+def test_a_post_run_into_the_article_s_paragraph_keeps_its_own_line():
+    """trafilatura's text writes each paragraph of a page on a line, with blank lines only
+    here and there: the article's paragraph and the post's run together above the
+    signature. Too long for a post together, the last line alone is the post's."""
+    prose = (
+        "The council said the harbour road would stay closed until the sea wall has been"
+        " inspected, and that the inspection could take a week or more depending on the"
+        " weather, which the forecasters expect to stay rough until the weekend at least."
+    )
+    text = (
+        f"Storm closes the harbour\n\n{prose}\n"
+        "The harbour road stays closed today. Buses use the inland route.\n"
+        "— Harbour Council (@harbourcouncil) March 4, 2024\n"
+        "Residents were not surprised.\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert embed.text == "The harbour road stays closed today. Buses use the inland route."
+    one_line = text.replace(f"{prose}\nThe harbour", f"{prose} The harbour")
+    (embed,) = find_posts(one_line.encode(), html=False).embeds
+    assert embed.text is None

@@ -153,7 +153,9 @@ def _paragraph_before(
     article prose, so the post's text is empty (a signature-only embed). So is a paragraph
     longer than any post (``MAX_POST_CHARACTERS``): the post's text was lost (a post of
     media only, or an extractor that dropped its ``<p>``) and the article's paragraph is
-    what is left above its signature.
+    what is left above its signature. But when that paragraph is several lines, of which
+    the last fits in a post, the last is the post's (an extractor that writes each of a
+    page's paragraphs on a line, trafilatura's text, runs the article's into the post's).
     """
     end = index - 1
     while end > taken and not lines[end].strip():
@@ -169,7 +171,12 @@ def _paragraph_before(
         ):
             start -= 1
     text = "\n".join(line.strip() for line in lines[start : end + 1])
-    return (index, "") if len(comparable(text)) > MAX_POST_CHARACTERS else (start, text)
+    if len(comparable(text)) <= MAX_POST_CHARACTERS:
+        return start, text
+    last = lines[end].strip()
+    return (
+        (end, last) if start < end and len(comparable(last)) <= MAX_POST_CHARACTERS else (index, "")
+    )
 
 
 SENTINEL = "\ufffc"  # a line standing for an embed found in markup
