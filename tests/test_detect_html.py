@@ -2005,3 +2005,39 @@ def test_an_embed_inside_an_article_quote_is_the_inner_blockquote():
     )
     assert embed.text == "The harbour road stays closed today. Buses use the inland route."
     assert page[embed.raw_start : embed.raw_end].startswith(b'<blockquote class="twitter-tweet"')
+
+
+class _CountedScript(str):
+    """A script's code that counts the characters its backward searches read."""
+
+    read = 0
+
+    def rfind(self, sub, start=None, end=None):  # type: ignore[override]
+        low, high = start or 0, len(self) if end is None else end
+        found = str.rfind(self, sub, low, high)
+        type(self).read += high - (found if found >= 0 else low)
+        return found
+
+
+@pytest.mark.parametrize("quote", ['"', ""])
+def test_a_script_s_embed_classes_outside_closed_strings_are_read_once(quote: str) -> None:
+    """An embed class repeated where no JSON string holds it (a string never closed, or
+    none at all) is passed over without reading back over what came before each time."""
+    from archiver.detect.json_markup import _held
+
+    _CountedScript.read = 0
+    code = _CountedScript(f"var a = {quote} " + 'twitter-x \\" ' * 5000)
+    assert list(_held(code)) == []
+    assert _CountedScript.read <= 2 * len(code)
+
+
+def test_a_string_never_closed_is_not_tried_again_at_each_escaped_quote() -> None:
+    """The next literal after an embed's string opens at a quote no backslash escapes: the
+    escaped quotes of a string that never closes are no openings to try (each try read to
+    the string's end: quadratic in a script of such quotes)."""
+    from archiver.detect.json_markup import _OPENED_STRING
+
+    code = 'x = "a \\" twitter-x \\" b"'
+    escaped = code.index('\\"') + 1
+    assert _OPENED_STRING.match(code, escaped) is None
+    assert _OPENED_STRING.match(code, code.index('"')).group() == code[4:]

@@ -24,6 +24,9 @@ from .dom import Node, lead_text, parse_fragment, serialize, text_content
 from .found import Found
 
 _STRING = re.compile(r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"')  # a JSON string literal
+# One that opens at a quote no backslash escapes: a search for the next literal does not
+# start again at each escaped quote of a string that never closes (each try reads to its end).
+_OPENED_STRING = re.compile(r"(?<!\\)" + _STRING.pattern)
 _TAG = re.compile(r"<[^<>]*>")
 CONTEXT_CHARS = 60  # of text beside an embed that the page must show
 NEIGHBOURS = 24  # strings read on each side of the one holding the embed (keys included)
@@ -73,24 +76,31 @@ def script_embeds(root: Node, shown: list[Found]) -> list[Found]:
 def _held(code: str) -> Iterator[Held]:
     """Each string literal of ``code`` holding ``twitter-``, found from each occurrence
     back to its opening quote (the quotes inside a JSON string are escaped): a script of
-    hundreds of kilobytes is not tokenised whole."""
+    hundreds of kilobytes is not tokenised whole. The search back stops where the last
+    one ended (``floor``: no literal holding a later occurrence opens before it), so an
+    occurrence in no literal (a string never closed) costs no rescan of what came before."""
+    floor = 0
     at = code.find("twitter-")
     while at >= 0:
-        start = _quote_before(code, at)
+        start = _quote_before(code, at, floor)
         literal = _STRING.match(code, start) if start >= 0 else None
         if literal is None or literal.end() <= at:
-            at = code.find("twitter-", at + 1)
+            floor = at + 1
+            at = code.find("twitter-", floor)
             continue
-        after = [m.group() for m in islice(_STRING.finditer(code, literal.end()), NEIGHBOURS)]
+        after = [
+            m.group() for m in islice(_OPENED_STRING.finditer(code, literal.end()), NEIGHBOURS)
+        ]
         yield Held(literal.group(), _literals_before(code, start), after)
-        at = code.find("twitter-", literal.end())
+        floor = literal.end()
+        at = code.find("twitter-", floor)
 
 
-def _quote_before(code: str, at: int) -> int:
-    """Where the last unescaped ``"`` before ``at`` is (-1 if none)."""
-    quote = code.rfind('"', 0, at)
-    while quote > 0 and _escaped(code, quote):
-        quote = code.rfind('"', 0, quote)
+def _quote_before(code: str, at: int, floor: int = 0) -> int:
+    """Where the last unescaped ``"`` between ``floor`` and ``at`` is (-1 if none)."""
+    quote = code.rfind('"', floor, at)
+    while quote >= 0 and _escaped(code, quote):
+        quote = code.rfind('"', floor, quote)
     return quote
 
 
