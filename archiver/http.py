@@ -344,11 +344,11 @@ def read_body(
     """(raw body as served, decoded body) of a streamed response, refused past ``max_bytes``
     (decoded, and raw too: a body that never ends but decodes to little is refused alike).
     A ``Content-Length`` past ``max_bytes`` is refused before any of the body is read."""
-    declared = response.headers.get("content-length", "").strip()
-    if declared.isdigit() and int(declared) > max_bytes:
+    declared = declared_length(response)
+    if declared is not None and declared > max_bytes:
         raise FetchError(
             f"{url}: body larger than max_bytes ({max_bytes:,} bytes; its Content-Length is"
-            f" {int(declared):,})",
+            f" {declared:,})",
             url=url,
         )
     header = response.headers.get("content-encoding")
@@ -365,6 +365,17 @@ def read_body(
         raw, _ = _join(response.iter_raw(), None, max_bytes, url, deadline)
         return raw, raw
     return _join(response.iter_raw(), decoder, max_bytes, url, deadline)
+
+
+def declared_length(response: httpx.Response) -> int | None:
+    """The body's length as its ``Content-Length`` gives it, when that header frames the
+    body: not a 204's or a 304's (no body follows; a 304 may name the length of the answer
+    it stands for), nor one sent in chunks (``Transfer-Encoding`` wins: the header is
+    ignored)."""
+    if response.status_code in (204, 304) or "transfer-encoding" in response.headers:
+        return None
+    declared = response.headers.get("content-length", "").strip()
+    return int(declared) if declared.isascii() and declared.isdigit() else None
 
 
 def _join(

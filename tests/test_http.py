@@ -625,3 +625,47 @@ class DeclaresHuge(socketserver.BaseRequestHandler):
                 b"Content-Length: 5000000000\r\n\r\n<rss>\n    "
             )
             self.server.release.wait(HANG_GUARD)
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "body"),
+    [
+        # A 304 may name the length of the answer it stands for; no body follows.
+        (
+            b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\nContent-Length: 5000000000\r\n\r\n',
+            304,
+            b"",
+        ),
+        # Sent in chunks, the body's length is the chunks': the header is ignored.
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+            b"Content-Length: 5000000000\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"5\r\n<rss>\r\n0\r\n\r\n",
+            200,
+            b"<rss>",
+        ),
+    ],
+)
+def test_a_content_length_that_frames_no_body_is_not_refused(
+    answer: bytes, status: int, body: bytes
+) -> None:
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Answers) as server:
+        server.daemon_threads = True
+        server.answer = answer  # type: ignore[attr-defined]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            config = FetchConfig(timeout=30.0, per_host_delay=0.0, retries=0)
+            with Http(config) as http:
+                exchange = http.get(f"http://127.0.0.1:{server.server_address[1]}/feed.xml")
+        finally:
+            server.shutdown()
+    assert (exchange.status_code, exchange.body) == (status, body)
+
+
+class Answers(socketserver.BaseRequestHandler):
+    server: Any
+
+    def handle(self) -> None:
+        with contextlib.suppress(OSError):
+            self.request.recv(65536)
+            self.request.sendall(self.server.answer)
