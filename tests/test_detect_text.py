@@ -1144,3 +1144,25 @@ def test_a_post_run_into_the_article_s_paragraph_keeps_its_own_line():
     one_line = text.replace(f"{prose}\nThe harbour", f"{prose} The harbour")
     (embed,) = find_posts(one_line.encode(), html=False).embeds
     assert embed.text is None
+
+
+@pytest.mark.parametrize("mark", ["    ", "> "])
+def test_a_quote_holding_the_post_before_is_not_one_post_s_quote(mark: str) -> None:
+    """A text indented or quoted alike throughout (a quoted mail, a block of two posts):
+    the second signature's quote holds the first post too, so its text is its own
+    paragraph, not the article's paragraphs between the two."""
+    paragraphs = [
+        "Post one text here.",
+        "— Alpha Person (@alpha) March 1, 2024",
+        "The council replied the next day, and the mayor said more.",
+        "Post two text here.",
+        "— Beta Person (@beta) March 2, 2024",
+        "More of the article.",
+    ]
+    blank = "\n" if mark == "    " else ">\n"
+    text = blank.join(f"{mark}{paragraph}\n" for paragraph in paragraphs)
+    found = find_posts(text.encode(), html=False).embeds
+    assert [(e.author, e.text) for e in found] == [
+        ("Alpha Person", "Post one text here."),
+        ("Beta Person", "Post two text here."),
+    ]

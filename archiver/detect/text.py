@@ -482,20 +482,24 @@ def _quote_start(doc: _Text, index: int, taken: int) -> int | None:
     """The first line of the quote that the signature line ``index`` ends, or None when
     it ends none: a Markdown quote (the lines at its ``>`` level), or a block indented
     deeper than the text around it (inscriptis lays a blockquote out so; its blank lines
-    carry no indent)."""
+    carry no indent). None too when the quote holds the embed found before (its last line,
+    ``taken``, is in it): a quote of more than one post (a whole text quoted or indented
+    alike), whose paragraphs between them are not this post's."""
     raw = doc.raw_lines
     depth, indent = _quote_depth(raw[index]), _indent(raw[index])
     if not depth and not indent:
         return None
+
+    def inside(line: str) -> bool:
+        return _quote_depth(line) == depth if depth else not line.strip() or _indent(line) == indent
+
     start = index
     while start - 1 > taken and not doc.lines[start - 1].startswith(SENTINEL):
-        above = raw[start - 1]
-        inside = (
-            _quote_depth(above) == depth if depth else not above.strip() or _indent(above) == indent
-        )
-        if not inside:
+        if not inside(raw[start - 1]):
             break
         start -= 1
+    if start - 1 == taken >= 0 and inside(raw[taken]):
+        return None
     if not depth and (start == 0 or (start - 1 > taken and _indent(raw[start - 1]) > indent)):
         return None  # the whole text is indented alike, or this is a deeper block's end
     return start
