@@ -346,6 +346,63 @@ def test_suffixed_titles_stand_alone(line):
     assert embed.text.rstrip(".") == "Reading season is open"
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ada Loomfield auf X: „Reading season is open.“ / X",
+        'Ada Loomfield sur X : "Reading season is open." / X',
+        'Ada Loomfield sur X\u00a0: "Reading season is open." / X',
+        'Ada Loomfield su X: "Reading season is open." / X',
+        'Ada Loomfield no X: "Reading season is open." / X',
+        'Ada Loomfield sur Twitter : "Reading season is open." / Twitter',
+        "XユーザーのAda Loomfieldさん: 「Reading season is open.」 / X",
+        "TwitterユーザーのAda Loomfieldさん: 「Reading season is open.」 / Twitter",
+        # A tab's unread count before the title, Edge's site after it (copied links).
+        '(3) Ada Loomfield on X: "Reading season is open." / X (x.com)',
+        "(1) XユーザーのAda Loomfieldさん: 「Reading season is open.」 / X",
+        'Ada Loomfield no X: "Reading season is open." / X (twitter.com)',
+    ],
+)
+def test_titles_in_other_languages(line):
+    """X titles a post's page in its interface's language; each form, with its suffix,
+    is the post's title line as the English one is."""
+    (embed,) = find_posts(f"Intro.\n\n{line}\n\nOutro.\n", html=False).embeds
+    assert (embed.method, embed.author) == ("text", "Ada Loomfield")
+    assert embed.text == "Reading season is open."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le 2 février 2025, Karpathy écrit sur X : « There's a new kind of coding. »",
+        'Déclaration d\'Anthropic sur X : "Invisible safeguards can be targeted."',
+        "Sam Altman am 02.05.2026 auf X: „you can sign in to openclaw now“.",
+        "Anthropics Head of Growth bestätigte das auf X: „Als wir Max starteten.“",
+        'Anthropic su X: "chi costruisce un business usa API key".',
+        "田中さん: 「こんにちは」",
+    ],
+)
+def test_localized_prose_is_not_a_title(text):
+    """Articles quote posts in these words too: without X's `` / X`` a localized line is
+    prose (English keeps its rule: a title without the suffix needs its text repeated)."""
+    assert find_posts(f"Intro.\n\n{text}\n\nOutro.\n", html=False).embeds == []
+
+
+def test_localized_title_linked_or_addressed_below_gives_the_post():
+    url = "https://x.com/adaloom/status/1901955510931214337"
+    title = "Ada Loomfield auf X: „Reading season is open.“ / X"
+    for line in (f"[{title}]({url})", f"{title}\n{url}"):
+        (embed,) = find_posts(f"Intro.\n\n{line}\n\nOutro.\n", html=False).embeds
+        assert (embed.status_id, embed.handle) == ("1901955510931214337", "adaloom")
+    page = f'<p>Intro text of the article.</p><p><a href="{url}">{title}</a></p><p>Outro.</p>'
+    (embed,) = find_posts(page, html=True).embeds
+    assert (embed.method, embed.status_id, embed.author) == (
+        "card",
+        "1901955510931214337",
+        "Ada Loomfield",
+    )
+
+
 @pytest.mark.parametrize("quotes", ['""', "“”"])
 def test_title_of_a_display_name_quoting_a_nickname(quotes):
     name = f"Dwayne {quotes[0]}The Rock{quotes[1]} Johnson"

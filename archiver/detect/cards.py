@@ -21,7 +21,7 @@ from .flatten import BLOCK_TAGS, flatten
 from .found import Found, text_of
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
 from .signature import parse_date, split_signature
-from .text import find_text_embeds, parse_title
+from .text import TITLE_WORDS, find_text_embeds, parse_title
 from .tree import status_links, subtree_ids, text_content
 
 
@@ -139,9 +139,6 @@ def _card_date(el: Node) -> str | None:
     return None
 
 
-PREVIEW_TITLE_WORDS = (" on X", " on Twitter")
-
-
 def read_preview_card(link: Node) -> Found | None:
     """A link preview of a post (Ghost's bookmark card, a CMS's link card): a link to the
     post holding its page title, ``Name on X: "TEXT" / X`` (what any preview of an X page
@@ -151,7 +148,7 @@ def read_preview_card(link: Node) -> Found | None:
     ID)."""
     status = bare_status(get(link, "href") or "")
     label = text_content(link)
-    if status is None or not any(word in label for word in PREVIEW_TITLE_WORDS):
+    if status is None or not TITLE_WORDS.search(label):
         return None
     if not _card_shaped(link, label):
         return None  # a link in a sentence names the post; it does not show it

@@ -145,11 +145,22 @@ MARKERS = (
 # A post card's timestamp line, flattened (``card_text``): ``3:04 PM · Oct 7, 2025``.
 CARD_MARKERS = tuple(hint.encode() for hint in TIME_HINTS)
 # Written by the flattened text forms (signature line, title line, card timestamp).
+# A title in another language (``text.TITLE_RE``): its words, checked for the colon after
+# them (``sur X : "…"``, the space before it perhaps a no-break one); Japanese's ``さん: ``.
+LOCAL_TITLE_MARKERS = (
+    *(
+        f" {word} {site}".encode()
+        for word in ("auf", "sur", "su", "no")
+        for site in ("X", "Twitter")
+    ),
+    "さん: ".encode(),
+)
 TEXT_MARKERS = (
     b"(@",
     b" on X: ",
     b" on X (formerly Twitter): ",
     b" on Twitter: ",
+    *LOCAL_TITLE_MARKERS,
     *CARD_MARKERS,
 )
 
@@ -200,6 +211,10 @@ TITLE_AHEAD = re.compile(
     rb"(?:\s|<!--(?:[^-]|-(?!->))*+-->|<(?:[^<>\"']|\"[^\"]*+\"|'[^']*+')*+>|\[)*+[\"&\x80-\xff]"
 )
 TITLE_WINDOW = 65536
+# After a localized title's words (``LOCAL_TITLE_MARKERS``): the colon, perhaps after a
+# space, a no-break space or a narrow one (French); Japanese's marker holds its colon.
+LOCAL_COLON = re.compile(rb"(?: |\xc2\xa0|\xe2\x80\xaf)?: ")
+_LOCAL_TITLE_SET = frozenset(LOCAL_TITLE_MARKERS[:-1])
 # Around a card marker (which runs from the ``M`` of AM or PM to the separator): the time's
 # digits and the space before AM/PM before it, the space after the separator and the date
 # after it, as ``card_text`` defines them.
@@ -333,6 +348,11 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
         )
     if marker in _TITLE_MARKER_SET:
         after = start + len(marker)
+        if marker in _LOCAL_TITLE_SET:
+            colon = LOCAL_COLON.match(data, after)
+            if colon is None:
+                return False
+            after = colon.end()
         return TITLE_AHEAD.match(data, after, after + TITLE_WINDOW) is not None
     if marker == ESCAPED_BRACKET_MARKER:
         return BRACKET_BEFORE.search(data, max(0, start - BRACKET_WINDOW), start + 1) is not None

@@ -43,13 +43,26 @@ from .text_marks import (
 
 # A display name may quote a nickname (``Dwayne "The Rock" Johnson``): quotes in pairs only,
 # so that the first unpaired quote is where the post's text starts.
-_NAME = r'(?:[^\n"“”]|"[^\n"“”]{1,40}"|“[^\n"“”]{1,40}”){1,80}?'
+_NAME = r'(?:[^\n"“”„«「]|"[^\n"“”]{1,40}"|“[^\n"“”]{1,40}”){1,80}?'
+_SITE = r"(?:Twitter|X)"
+# How X titles a post's page in the language of its interface: English ``Name on X: "TEXT"
+# / X``, German ``Name auf X: „TEXT“ / X``, French ``Name sur X : "TEXT" / X``, Italian
+# ``Name su X: …``, Portuguese ``Name no X: …`` and Japanese ``XユーザーのNameさん: 「TEXT」 / X``
+# (``Twitter`` in each before 2023). Other languages' forms are not read.
 TITLE_RE = re.compile(
-    rf'^(?P<name>{_NAME}) on (?:Twitter|X)(?: \(formerly Twitter\))?: ["“](?P<text>.*)$'
+    rf"^(?P<name>{_NAME})(?: on {_SITE}(?: \(formerly Twitter\))?|(?P<local> (?:auf|sur|su|no)"
+    rf" {_SITE}))[ \u00a0\u202f]?: [\"“„«](?P<text>.*)$"
 )
+JA_TITLE_RE = re.compile(rf"^{_SITE}ユーザーの(?P<name>[^\n「」]{{1,80}}?)さん: 「(?P<text>.*)$")
 _TITLE_END = re.compile(
-    r'^(?P<text>.*?)(?:(?P<inner> / X)["”]|["”](?P<outer> / (?:X|Twitter))|["”])\s*$', re.S
+    r'^(?P<text>.*?)(?:(?P<inner> / X)["”]|["”“»」](?P<outer> / (?:X|Twitter))|["”“»」])'
+    r"(?: \((?:mobile\.)?(?:twitter|x)\.com\))?\s*$",
+    re.S,
 )
+# The count of unread notifications X puts before its tab's title: ``(3) Name on X: …``.
+_UNREAD = re.compile(r"^\(\d{1,4}\) ")
+# What a line holding a title holds: `` on `` or a localized title's words.
+TITLE_WORDS = re.compile(rf" (?:on|auf|sur|su|no) {_SITE}\b|ユーザーの")
 
 
 class TextHit(NamedTuple):
@@ -87,14 +100,19 @@ _NAME_AND_HANDLE = re.compile(r"(?P<name>.*?\S)\s*\(@(?P<handle>[A-Za-z0-9_]{1,1
 
 
 def parse_title(line: str) -> Title | None:
-    """``Name on X: "TEXT" / X`` (also ``Name (@handle) on X: …``), else None."""
-    head = TITLE_RE.match(line.strip())
+    """``Name on X: "TEXT" / X`` (also ``Name (@handle) on X: …``, a tab's ``(3) `` before
+    it, `` (x.com)`` after it as Edge copies a link), else None. A title in another language
+    counts only with its `` / X`` suffix: ``Macron a écrit sur X : « … »`` is prose."""
+    line = _UNREAD.sub("", line.strip())
+    head = TITLE_RE.match(line) or JA_TITLE_RE.match(line)
     if not head:
         return None
     tail = _TITLE_END.match(head.group("text"))
     if not tail or len(head.group("name").split()) > 10:
         return None
     suffixed = bool(tail.group("inner") or tail.group("outer"))
+    if not suffixed and (head.re is JA_TITLE_RE or head.group("local")):
+        return None
     name = head.group("name").strip()
     named = _NAME_AND_HANDLE.fullmatch(name)
     handle = named["handle"] if named else None
@@ -270,6 +288,7 @@ class _Text(NamedTuple):
     code: frozenset[int] = frozenset()  # the lines of Markdown's fenced code blocks (plain)
     refs: References = {}  # noqa: RUF012 (never changed) the reference links' definitions
     cards: bool = True  # the text may hold a card's timestamp (each line is tested only then)
+    titles: bool = True  # the text may hold a localized title (each line is tested only then)
 
     @classmethod
     def of(cls, text: str, plain: bool = False) -> _Text:
@@ -283,8 +302,9 @@ class _Text(NamedTuple):
         fenced = plain and ("```" in text or "~~~" in text)
         code = fenced_lines(raw_lines) if fenced else frozenset()
         cards = may_hold_card_time(text)
-        found = (raw_lines, lines, linked, blank_mode, shortcodes, plain, first, code, refs, cards)
-        return cls(*found)
+        titles = TITLE_WORDS.search(text) is not None
+        found = (raw_lines, lines, linked, blank_mode, shortcodes, plain, first, code, refs)
+        return cls(*found, cards, titles)
 
     def raw(self, first: int, last: int) -> str:
         return "\n".join(self.raw_lines[first : last + 1])
@@ -653,7 +673,7 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
         if index < resume or index in doc.code:
             continue
         line = doc.lines[index].strip()
-        hit = _title_hit(doc, index, line) if " on " in line else None
+        hit = _title_hit(doc, index, line) if TITLE_WORDS.search(line) else None
         if hit is None and "(@" in line:
             hit = _signature_hit(doc, index, line, taken) or _wrapped_signature_hit(
                 doc, index, taken
@@ -724,6 +744,7 @@ def _marked_lines(doc: _Text) -> list[int]:
         index
         for index, (line, original) in enumerate(zip(doc.lines, doc.raw_lines, strict=True))
         if " on " in line
+        or (doc.titles and TITLE_WORDS.search(line))
         or "(@" in line
         or "status" in original
         or (shortcodes and may_hold_shortcode(line))
