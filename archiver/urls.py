@@ -54,6 +54,13 @@ VIDEO_IFRAME_RE = re.compile(
     r"(?:twitter|(?<![\w-])x)\.com/i/(?:videos/tweet|cards/tfw/v1)/(?P<id>0*[0-9]{1,19})(?![0-9])",
     re.IGNORECASE,
 )
+# s9e MediaEmbed's frame (XenForo's and phpBB's media BBCode: ``[media=twitter]ID``), which
+# names its one post in the fragment: ``s9e.github.io/iframe/2/twitter.min.html#ID#theme=…``.
+S9E_IFRAME_RE = re.compile(
+    r"s9e\.github\.io/iframe/(?:[0-9]+/)?twitter(?:\.min)?\.html#(?P<id>0*[0-9]{1,19})(?![0-9])",
+    re.IGNORECASE,
+)
+S9E_FRAME_WORD = "s9e.github.io/iframe/"
 ID_RE = re.compile(r"0*[0-9]{1,19}")
 ESCAPED_SLASH_RE = re.compile(r"\\+/")
 
@@ -129,12 +136,12 @@ def _searches(text: str) -> tuple[re.Pattern[str], ...]:
     for ASCII letters, so other text tries them all). Trying the status pattern at every
     position of a text without "status" is most of the cost of reading a link."""
     if not text.isascii():
-        return (STATUS_URL_RE, EMBED_IFRAME_RE, VIDEO_IFRAME_RE)
+        return (STATUS_URL_RE, EMBED_IFRAME_RE, VIDEO_IFRAME_RE, S9E_IFRAME_RE)
     lower = text.lower()
-    if "twitter.com/" not in lower and "x.com/" not in lower:
-        return (STATUS_URL_RE,) if "status" in lower else ()
-    patterns = (STATUS_URL_RE,) if "status" in lower else ()
-    return (*patterns, EMBED_IFRAME_RE, VIDEO_IFRAME_RE)
+    patterns: tuple[re.Pattern[str], ...] = (STATUS_URL_RE,) if "status" in lower else ()
+    if "twitter.com/" in lower or "x.com/" in lower:
+        patterns = (*patterns, EMBED_IFRAME_RE, VIDEO_IFRAME_RE)
+    return (*patterns, S9E_IFRAME_RE) if S9E_FRAME_WORD in lower else patterns
 
 
 def bare_status(text: str) -> tuple[str, str | None] | None:

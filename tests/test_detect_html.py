@@ -2041,3 +2041,36 @@ def test_a_string_never_closed_is_not_tried_again_at_each_escaped_quote() -> Non
     escaped = code.index('\\"') + 1
     assert _OPENED_STRING.match(code, escaped) is None
     assert _OPENED_STRING.match(code, code.index('"')).group() == code[4:]
+
+
+S9E_SRC = "https://s9e.github.io/iframe/2/twitter.min.html#1902045678923456790#theme=dark"
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        # The frame s9e MediaEmbed renders for ``[MEDIA=twitter]ID[/MEDIA]`` (XenForo, phpBB).
+        f'<span data-s9e-mediaembed="twitter"><iframe data-s9e-mediaembed="twitter" '
+        f'scrolling="no" style="height:350px;width:550px" src="{S9E_SRC}"></iframe></span>',
+        # Its first version's address, protocol-relative and without the ``2/``.
+        '<iframe data-s9e-mediaembed="twitter" width="500" height="186" '
+        'src="//s9e.github.io/iframe/twitter.min.html#1902045678923456790"></iframe>',
+        # XenForo's add-on loads it lazily: a span lists the frame's attributes as JSON.
+        '<span data-s9e-mediaembed="twitter"><span style="display:block"><span '
+        'data-s9e-mediaembed-iframe=\'["data-s9e-mediaembed","twitter","scrolling","no",'
+        f'"src","{S9E_SRC.replace("/", chr(92) + "/")}"]\'></span></span></span>',
+    ],
+)
+def test_an_s9e_media_frame_names_its_post_in_its_fragment(box: str) -> None:
+    page = f"<html><body><article><p>Intro.</p>{box}<p>Outro.</p></article></body></html>"
+    (embed,) = find_posts(page).embeds
+    assert (embed.method, embed.status_id) == ("iframe", "1902045678923456790")
+
+
+def test_s9e_frames_of_other_sites_are_not_posts() -> None:
+    frame = (
+        '<iframe data-s9e-mediaembed="youtube" '
+        'src="https://s9e.github.io/iframe/2/youtube.min.html#1902045678923456790"></iframe>'
+    )
+    page = f"<html><body><article><p>Intro.</p>{frame}<p>Outro.</p></article></body></html>"
+    assert find_posts(page).embeds == []

@@ -236,6 +236,26 @@ def read_iframe(el: Node) -> Found | None:
     return found
 
 
+# s9e MediaEmbed's lazy frame (XenForo's add-on): a ``<span>`` whose attribute lists the
+# frame's attributes, names and values, as a JSON array, for its script to create.
+S9E_PROXY = "data-s9e-mediaembed-iframe"
+
+
+def read_s9e_proxy(el: Node) -> Found | None:
+    """The frame s9e's script makes of ``<span data-s9e-mediaembed-iframe='["data-s9e-
+    mediaembed","twitter",…,"src","https:\\/\\/s9e.github.io\\/iframe\\/2\\/twitter.min.html
+    #ID"]'>``: its ``src`` names the post (a frame, as the one it becomes)."""
+    try:
+        values = json.loads(get(el, S9E_PROXY) or "")
+    except ValueError:
+        return None
+    if not isinstance(values, list):
+        return None
+    src = next((v for k, v in zip(values[::2], values[1::2], strict=False) if k == "src"), None)
+    status = find_status(src) if isinstance(src, str) else None
+    return Found(el, "iframe", *status) if status else None
+
+
 def _parks_address(name: str) -> bool:
     """An attribute a lazy loader or consent tool keeps a frame's address in."""
     return ("src" in name and name != "srcdoc") or (
@@ -332,6 +352,8 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
         return None
     if tag in IFRAME_TAGS:
         return read_iframe(el) or read_escaped_markup(el)  # the markup as ``srcdoc``
+    if get(el, S9E_PROXY) is not None:
+        return read_s9e_proxy(el)
     if tag == "amp-twitter":
         return read_amp(el)
     if tag == EMBETTY_TAG:  # heise's Embetty: a script shows the post of ``status``

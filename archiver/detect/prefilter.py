@@ -135,6 +135,7 @@ MARKERS = (
     b"twitter.com/embed/index",
     b"i/videos/tweet",
     b"twitter.com/i/cards/tfw",
+    b"twitter.min.html#",  # s9e MediaEmbed's frame (``urls.S9E_IFRAME_RE``)
     *SHORTCODE_MARKERS,
     b"createTweet",
     b"tweetId",  # component props: data-react-props='{"tweetId": …}'
