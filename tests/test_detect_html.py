@@ -1190,12 +1190,16 @@ def test_an_embed_inside_many_wrappers_whose_class_names_a_status_is_read() -> N
         "&gt;}}</p>",  # WordPress curled the quotes
         "<div>{{% twitter user=SanDiegoZoo id=1453110110599868418 %}}</div>",
         "<p>{% twitter https://twitter.com/SanDiegoZoo/status/1453110110599868418 %}</p>",
+        # A forum's media BBCode left as text (XenForo's, as its editor writes it).
+        "<p>[MEDIA=twitter]1453110110599868418[/MEDIA]</p>",
+        "<p>[tweet]https://twitter.com/SanDiegoZoo/status/1453110110599868418[/tweet]</p>",
     ],
 )
 def test_hugo_and_jekyll_shortcodes_left_as_text_in_a_page(block):
     """A site moved from Hugo or Jekyll to a CMS shows its shortcodes as text."""
     (embed,) = find_posts(f"<html><body><p>Intro.</p>{block}</body></html>".encode()).embeds
-    assert summary(embed)[:3] == ("wordpress", "1453110110599868418", "SanDiegoZoo")
+    handle = None if "MEDIA" in block else "SanDiegoZoo"
+    assert summary(embed)[:3] == ("wordpress", "1453110110599868418", handle)
 
 
 def test_a_shortcode_shown_as_code_is_not_an_embed():

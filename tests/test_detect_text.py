@@ -603,6 +603,11 @@ JEKYLL_POST = "https://twitter.com/jekyllrb/status/518821243320287232"
         ("{% tweet 464180168303456256 %}", ("464180168303456256", None)),
         (f"[embed]{JEKYLL_POST}[/embed]", ("518821243320287232", "jekyllrb")),  # WordPress
         (f"[embed width=500]{JEKYLL_POST}?s=20[/embed]", ("518821243320287232", "jekyllrb")),
+        # Forum BBCode: XenForo's media code, and ``[tweet]`` (Kunena and others).
+        (f"[MEDIA=twitter]{ZOO}[/MEDIA]", (ZOO, None)),
+        (f"[media=twitter]{ZOO}[/media]", (ZOO, None)),
+        (f"[tweet]{ZOO}[/tweet]", (ZOO, None)),
+        (f"[tweet]{JEKYLL_POST}[/tweet]", ("518821243320287232", "jekyllrb")),
         # MDX components: react-tweet and astro-embed, mdx-embed, react-twitter-embed.
         (f'<Tweet id="{ZOO}" />', (ZOO, None)),
         (f'<Tweet id="{JEKYLL_POST}" />', ("518821243320287232", "jekyllrb")),
@@ -645,6 +650,10 @@ def test_hugo_and_jekyll_tweet_shortcodes_in_markdown(shortcode, expected):
         '[tweet id="552230355781320704abc"]',  # its leading digits were taken for the ID
         "[embed]https://twitter.com/jekyllrb[/embed]",  # a profile
         "[embed]https://example.com/status/123[/embed]",
+        "[MEDIA=twitter]owl[/MEDIA]",
+        "[MEDIA=youtube]1453110110599868418[/MEDIA]",
+        "[tweet]https://twitter.com/jekyllrb[/tweet]",  # a profile
+        f"[tweet]{ZOO} and more[/tweet]",  # not one post alone
     ],
 )
 def test_shortcodes_that_name_no_post(shortcode):

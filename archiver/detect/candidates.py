@@ -37,7 +37,7 @@ from .tree import ID_ATTRS
 # The frame's address at ``platform.x.com/embed/Post.html`` holds none of the others (and
 # overlaps none, so each word keeps its own quick search: ``_automata``).
 CORE_WORDS = ("status", "weet", "witter", "embed/Post.html")
-TEXT_URL_WORDS = ("/status", "[tweet")
+TEXT_URL_WORDS = ("/status", "[tweet", "=twitter]")
 GENERATOR_WORDS = ("{{<", "{%")  # "{%" also starts Hugo's "{{%"
 ENCODED_WORDS = tuple(marker.decode("ascii") for marker in BASE64_MARKERS)
 # What ends an unquoted attribute value (the run before a value holding a word), and what

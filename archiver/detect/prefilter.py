@@ -73,9 +73,11 @@ BASE64_MARKERS = base64_markers(b"twitter-tweet") + base64_markers(b"/status/")
 # only in their context (``SHORTCODE_AHEAD``, ``BRACKET_BEFORE``). Not read: braces written
 # as entities too (``&#123;&#123;&lt;``), and a ``[`` entity without its ``;``.
 ESCAPED_BRACKET_MARKER = b";tweet"
-WORDPRESS_MARKERS = (b"[tweet", ESCAPED_BRACKET_MARKER)
+BBCODE_MARKER = b"=twitter]"  # XenForo's ``[MEDIA=twitter]ID[/MEDIA]`` left as text
+WORDPRESS_MARKERS = (b"[tweet", ESCAPED_BRACKET_MARKER, BBCODE_MARKER)
 SHORTCODE_MARKERS = (
     b"[tweet",
+    BBCODE_MARKER,
     b"{{&lt",
     b"{{&LT",
     b"{{&#",

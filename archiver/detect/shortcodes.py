@@ -22,9 +22,13 @@ from ..urls import WEB_URL_RE, bare_status, canonical_id, clean_handle, parse_po
 # The post components of MDX (Markdown with JSX) blog sources, left as text in the Markdown:
 # ``<Tweet id="ID" />`` (react-tweet, astro-embed), ``<Tweet tweetLink="user/status/ID" />``
 # (mdx-embed, sveltekit-embed), react-twitter-embed's ``<TwitterTweetEmbed tweetId="ID" />``.
+# Forum BBCode left as text, naming one post by its ID or address alone: XenForo's media
+# code ``[MEDIA=twitter]ID[/MEDIA]`` (phpBB's s9e MediaEmbed reads it too) and ``[tweet]ID
+# [/tweet]`` (Kunena and others).
 MDX_COMPONENTS = ("Tweet", "TwitterTweetEmbed", "StaticTweet", "EmbeddedTweet")
 SHORTCODE_RE = re.compile(
     r"\[tweet(?P<wordpress>\s[^\[\]]*)\]"
+    r"|\[(?:tweet|(?:media|MEDIA)=twitter)\](?P<bbcode>[^\[\]<>\s]{1,300})\[/(?:tweet|media|MEDIA)\]"
     r"|\[embed(?:\s[^\[\]]*)?\](?P<embed>[^\[\]<>]{1,2000})\[/embed\]"
     r"|\{\{[<%] *(?:tweet|twitter|x)(?:_simple)?(?P<hugo>\s[^\n{}<>%]*)[>%]\}\}"
     r"|\{%-? ?(?:twitter|tweet)(?P<jekyll>\s[^\n%]*)%\}"
@@ -34,12 +38,14 @@ SHORTCODE_RE = re.compile(
 # shortcode as text may have curled its quotes).
 _ARGUMENT = re.compile(r"(?:(?P<name>\w+)\s*=\s*)?(?P<value>\S+)")
 _QUOTES = "\"'`“”″‘’"
+BBCODE_WORD = "=twitter]"  # XenForo's media code (``[tweet]`` holds ``[tweet``)
 
 
 def may_hold_shortcode(text: str) -> bool:
     """True when ``text`` holds the opening of a shortcode (a cheap test before the pattern)."""
     return (
         "[tweet" in text
+        or BBCODE_WORD in text
         or "{{" in text
         or "{%" in text
         or "[embed" in text
@@ -103,6 +109,11 @@ def _component_post(props: str) -> tuple[str, str | None] | None:
     post_id = canonical_id(short.group("id")) if short else None
     if short and post_id:
         return post_id, clean_handle(short.group("user"))
+    return _id_or_status(value)
+
+
+def _id_or_status(value: str) -> tuple[str, str | None] | None:
+    """The post ``value`` is, alone: an ID or a status URL."""
     return _post_ref(value) if valid_id(value) or bare_status(value) else None
 
 
@@ -113,6 +124,8 @@ def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
         wordpress = match.group("wordpress")
         if match.group("embed") is not None:
             status = bare_status(match.group("embed"))
+        elif match.group("bbcode") is not None:
+            status = _id_or_status(match.group("bbcode"))
         elif wordpress is not None:
             status = _wordpress_post(wordpress)
         elif match.group("mdx") is not None:
