@@ -1232,3 +1232,33 @@ def test_a_quote_holding_the_post_before_is_not_one_post_s_quote(mark: str) -> N
         ("Alpha Person", "Post one text here."),
         ("Beta Person", "Post two text here."),
     ]
+
+
+@pytest.mark.parametrize("quote", ["", "> "])
+def test_a_signature_whose_date_link_is_empty_names_its_post(quote):
+    """``— Name (@handle) <a href=STATUS></a>``: the page emptied the date's link, which
+    html2text writes as ``[](STATUS)``; the link to the handle's post stands for the date."""
+    url = "https://twitter.com/port_noy/status/811931086355832833?ref_src=twsrc%5Etfw"
+    text = f"Intro.\n\n{quote}Simple as pie.\n{quote}\n{quote}-- Sebastian R (@port_noy) [](url)\n"
+    (embed,) = find_posts(text.replace("(url)", f"({url})") + "\nAfter.\n", html=False).embeds
+    assert (embed.status_id, embed.handle, embed.author, embed.text) == (
+        "811931086355832833",
+        "port_noy",
+        "Sebastian R",
+        "Simple as pie.",
+    )
+    assert (embed.date, embed.date_text) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "-- Sebastian R (@port_noy)",  # no date and no link: a name and a handle
+        "-- Sebastian R (@port_noy) [](https://twitter.com/other/status/811931086355832833)",
+        "-- Sebastian R (@port_noy) [](https://example.com/port_noy/status/811931086355832833)",
+        "Ask -- Sebastian R (@port_noy) [here](https://twitter.com/port_noy/status/8119310863)",
+    ],
+)
+def test_an_undated_signature_needs_an_empty_link_to_its_handles_post(line):
+    text = f"Intro.\n\nSimple as pie.\n\n{line}\n\nAfter.\n"
+    assert find_posts(text, html=False).embeds == []

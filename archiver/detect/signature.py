@@ -35,13 +35,18 @@ GLUED_DASH = rf"(?<=[^\s—–-]){EM_DASH}(?=[^\S\n])"
 # Parsed from the right: display names may hold parentheses, colons, emoji, "(@x)" or an em
 # dash between two words ("Jean—Luc"), the one dash a name cannot start at. A handle's
 # underscores may be escaped (``(@ESA\\_Rosetta)``: Markdown from reader tools).
-SIGNATURE_RE = re.compile(
+_SIGNER = (
     rf"(?:(?:^|(?<=\s)|(?<=[.!?\"”…]))(?P<dash>{DASH})|{GLUED_DASH})[^\S\n]*"
     rf"(?P<name>(?:(?!\s[-–—]\s|(?<!\w)—|—(?!\w)|{EM_DASH_ENTITIES})[^\n]){{0,100}}?)[^\S\n]*"
     r"\(@(?P<handle>(?:[A-Za-z0-9_]|\\_){1,15})\)[^\S\n]*"
-    rf"(?P<date>(?=[^\n]{{0,{MAX_DATE_CHARS}}}?\d)[^\n@]{{1,{MAX_DATE_CHARS}}}?)[^\S\n]*$",
+)
+SIGNATURE_RE = re.compile(
+    _SIGNER
+    + rf"(?P<date>(?=[^\n]{{0,{MAX_DATE_CHARS}}}?\d)[^\n@]{{1,{MAX_DATE_CHARS}}}?)[^\S\n]*$",
     re.M,
 )
+# The signature without its date, ending the text (``split_undated_signature``).
+UNDATED_SIGNATURE_RE = re.compile(_SIGNER + r"\Z")
 FIRST_POST_YEAR, LAST_YEAR = 2006, 2100
 # dateparser: absolute dates only ("3 days ago" is not a signature date), all three parts.
 DATEPARSER_SETTINGS = {
@@ -92,7 +97,7 @@ class Signature(TypedDict):
     author: str | None
     handle: str
     date: str | None  # ISO 8601 (YYYY-MM-DD) when the date could be read
-    date_text: str  # the date as the page shows it
+    date_text: str | None  # the date as the page shows it (None: the page shows none)
 
 
 def date_year(value: str) -> int | None:
@@ -236,4 +241,21 @@ def split_signature(text: str, language: str | None = None) -> tuple[str, Signat
         "handle": match.group("handle").replace("\\", ""),  # Markdown's escaped "\\_"
         "date": parse_date(date_text, language),
         "date_text": date_text,
+    }
+
+
+def split_undated_signature(text: str) -> tuple[str, Signature | None]:
+    """Split ``TEXT — Name (@handle)`` ending ``text`` into TEXT and a signature whose date
+    is unknown: what the publish markup leaves when the page emptied its date link (``—
+    Name (@handle) <a href=STATUS></a>``). The caller vouches for the link."""
+    match = UNDATED_SIGNATURE_RE.search(text.rstrip())
+    if not match:
+        return text, None
+    start, name = em_dash_name(text, match) or (match.start(), match.group("name").strip())
+    handle = match.group("handle").replace("\\", "")
+    return text[:start].rstrip(), {
+        "author": name or None,
+        "handle": handle,
+        "date": None,
+        "date_text": None,
     }

@@ -25,7 +25,7 @@ from ..urls import (
 )
 from .card_text import Card, find_card, may_hold_card_time
 from .shortcodes import find_shortcodes, may_hold_shortcode
-from .signature import Signature, split_signature
+from .signature import Signature, split_signature, split_undated_signature
 from .text_marks import (
     DUMP_DEFINITION,
     MD_DEFINITION,
@@ -459,6 +459,8 @@ def _signature_hit(
     status ``linked``."""
     before, sig = split_signature(line)
     if not sig:
+        before, sig = _undated_signature(doc, index, line)
+    if not sig:
         return None
     end = index if end is None else end
     status = linked or doc.linked.get(index)
@@ -486,6 +488,20 @@ def _signature_hit(
         status_id=status[0] if status else None,
         date_text=sig["date_text"],
     )
+
+
+def _undated_signature(doc: _Text, index: int, line: str) -> tuple[str, Signature | None]:
+    """A signature line whose date link the page left empty, ``— Name (@handle)
+    [](STATUS)``: read without its Markdown, the signature then the address of a post of
+    that handle (the link stands where the date was). Its date is unknown."""
+    status = doc.linked.get(index)
+    head, _, address = line.rstrip().rpartition(" ")
+    if status is None or status[1] is None or bare_status(address) != status:
+        return line, None
+    before, sig = split_undated_signature(head)
+    if sig is None or sig["handle"].lower() != status[1].lower():
+        return line, None
+    return before, sig
 
 
 def _quote_depth(line: str) -> int:
