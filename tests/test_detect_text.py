@@ -1262,3 +1262,23 @@ def test_a_signature_whose_date_link_is_empty_names_its_post(quote):
 def test_an_undated_signature_needs_an_empty_link_to_its_handles_post(line):
     text = f"Intro.\n\nSimple as pie.\n\n{line}\n\nAfter.\n"
     assert find_posts(text, html=False).embeds == []
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        # A post's own brackets in the label (one level of pairs).
+        ('Ada Loomfield on X: "[Thread] Reading season is open." / X', "[Thread] Reading"),
+        # html2text's escapes: the tab's count, the post's brackets and dots.
+        (
+            r'\(2\) Ada Loomfield on X: "\[Thread\] Reading season is open\." / X',
+            "[Thread] Reading",
+        ),
+        (r"XユーザーのAda Loomfieldさん: 「main\(\) is open」 / X", "main() is open"),
+    ],
+)
+def test_a_title_links_label_keeps_brackets_and_markdown_escapes(label, text):
+    url = "https://x.com/adaloom/status/1901955510931214337"
+    (embed,) = find_posts(f"Intro.\n\n[{label}]({url})\n\nOutro.\n", html=False).embeds
+    assert (embed.status_id, embed.author) == ("1901955510931214337", "Ada Loomfield")
+    assert embed.text.startswith(text)

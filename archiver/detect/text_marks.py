@@ -11,7 +11,13 @@ import re
 from ..urls import bare_status
 
 MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
-MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# A link's label may hold brackets in pairs, one level deep (a post's ``[Thread]`` in a title
+# line's label), and backslash escapes (html2text's ``\\[``, ``\\(``, ``t\\.co``); its address
+# no space or ``)``.
+_LABEL = r"(?:\\.|[^\\\[\]\n]|\[(?:\\.|[^\\\[\]\n])*\])*"
+MD_LINK = re.compile(rf"\[({_LABEL})\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# A Markdown escape: a backslash before ASCII punctuation stands for that character.
+MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # An address written after its link's text in brackets, as html-to-text (the plain-text
 # part of newsletters) writes every link (``May 2, 2024 [https://x.com/…]``), or as a
 # Markdown autolink (``<https://…>``): a status address there links the line's post.
@@ -82,7 +88,7 @@ def unmark_line(line: str, refs: References) -> tuple[str, tuple[str, str | None
     if "](" in line:
         for match in MD_LINK.finditer(line):
             status = bare_status(match.group(2)) or status
-        line = MD_LINK.sub(lambda m: m.group(1) or m.group(2), line)
+        line = MD_LINK.sub(lambda m: label_text(m.group(1)) or m.group(2), line)
     if refs and "][" in line:
         for match in _MD_REFERENCE.finditer(line):
             url = refs.get((match.group(2) or match.group(1)).casefold())
@@ -110,6 +116,11 @@ def _without_bracketed_statuses(
         return "" if found or _SHORT_LINK.match(address) else match.group(0)
 
     return _BRACKETED_URL.sub(drop, line), status
+
+
+def label_text(label: str) -> str:
+    """A link's label as it reads: its Markdown escapes resolved (``\\(1\\)`` is ``(1)``)."""
+    return MD_ESCAPE.sub(r"\1", label) if "\\" in label else label
 
 
 def leads_elsewhere(line: str) -> bool:
