@@ -207,18 +207,41 @@ def _arc_record(data: bytes, record: Any, payload: bytes) -> StoredRecord:
     byte fails it as a digest would; its date is its 14-digit archive date in WARC form."""
     headers, http = record.rec_headers, record.http_headers
     status = http.get_statuscode() if http is not None else None
-    content_type = (http or headers).get_header("Content-Type")
+    uri, date, declared = arc_line(data) or (
+        headers.get_header("uri"),
+        headers.get_header("archive-date") or "",
+        headers.get_header("content-type"),
+    )
     return StoredRecord(
         record_id=arc_record_id(data),
         record_type=record.rec_type,  # response; arc_header for the file's version block
-        target_uri=headers.get_header("uri"),
-        date=arc_date(headers.get_header("archive-date") or ""),
+        target_uri=uri,
+        date=arc_date(date),
         http_status=int(status) if status and str(status).isdigit() else None,
-        content_type=content_type,
+        content_type=http.get_header("Content-Type") if http is not None else declared,
         refers_to=None,
         payload=payload,
         arc=True,
     )
+
+
+ARC_V2_FIELDS = 10  # URL IP-address Archive-date Content-type Result-code Checksum Location
+# Offset Filename Archive-length: the header line of the ARC spec's version 2 (Alexa's)
+
+
+def arc_line(record: bytes) -> tuple[str, str, str] | None:
+    """The URI, archive date and content type of an ARC version 2 record's header line, or
+    None for any other line (version 1's five fields warcio reads itself). warcio knows
+    version 1 alone: it takes a version 2 line's last four fields for version 1's last four,
+    and the six before them, joined, for the URI."""
+    fields = record[: record.find(b"\n")].decode("latin-1").split(" ")
+    if len(fields) != ARC_V2_FIELDS or not _is_arc_date(fields[2]):
+        return None
+    return fields[0], fields[2], fields[3]
+
+
+def _is_arc_date(value: str) -> bool:
+    return value.isdigit() and len(value) == 14
 
 
 def arc_record_id(record: bytes) -> str:
