@@ -11,6 +11,12 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def as_timestamp(date: str) -> str:
+    """A stored date as a timestamp: a date alone (a WARC record's ``2024-03-02``, as WARC
+    1.1 allows) at the start of its day in UTC; a timestamp as it is."""
+    return f"{date}T00:00:00Z" if len(date) == len("2024-03-02") else date
+
+
 def later(seconds: float, start: str | None = None) -> str:
     """``seconds`` after ``start`` (an ISO timestamp; default now), in the same format."""
     base = datetime.fromisoformat(start.replace("Z", "+00:00")) if start else datetime.now(UTC)

@@ -373,6 +373,27 @@ def _utc_text(date: datetime | None) -> str | None:
     return None if utc is None else utc.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _record_date(record: WarcRecord) -> str | None:
+    """The record's WARC-Date in UTC (``_utc_text``), or as stored when it is a date alone
+    (``2024-03-02``: WARC 1.1 allows W3CDTF's lower precisions, and FastWARC reads none of
+    them); None when it has none or none that is a date."""
+    date = _utc_text(record.record_date)
+    if date is not None:
+        return date
+    text = (record.headers.get("WARC-Date") or "").strip()
+    return text if _DAY.fullmatch(text) and _utc_text(_day(text)) else None
+
+
+def _day(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:  # ``2024-02-30``
+        return None
+
+
 ONE_STREAM = (
     "compressed as one gzip stream, not a gzip member per record, so its records cannot be"
     " pointed at; gunzip it, or recompress it per record (warcio recompress)"
@@ -514,7 +535,7 @@ def _reference(
     """The pointer a scanned record's rows keep (its length and payload hash still to come);
     ``SkipRecord`` when ``archive verify`` could not read it back by it."""
     uri = _target_uri(record)
-    date = _utc_text(record.record_date)
+    date = _record_date(record)
     if not readable_back(page_url(uri)) or date is None or not record.record_id:
         raise SkipRecord("unreadable")
     return WarcRecordRef(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .clock import as_timestamp
 from .detect import detect_or_fail
 from .models import ScanRecord
 from .urls import article_url
@@ -42,8 +43,8 @@ def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
     return ScanRecord(
         url=article_url(address),  # the article's identity, as for fetched URLs
         final_url=address,  # the address as the crawler fetched it
-        started_at=ref.date,
-        finished_at=ref.date,
+        started_at=as_timestamp(ref.date),  # a date alone, at its day's start
+        finished_at=as_timestamp(ref.date),
         source=SOURCE,
         http_status=ref.http_status,
         content_sha256=ref.payload_sha256,  # the same bytes: the payload, decoded

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -216,6 +217,33 @@ def test_a_record_dated_out_of_the_range_of_dates_is_unreadable_alone(
     with sqlite3.connect(db_path) as conn:
         urls = [row[0] for row in conn.execute("select url from articles order by id")]
     assert urls == ["https://news.example.org/story/1", "https://news.example.org/story/2"]
+
+
+def test_a_record_dated_by_its_day_alone_is_read_verified_and_exported(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """WARC 1.1 allows W3CDTF's lower precisions (``2024-03-02``), which FastWARC reads as no
+    date: such a page counted as unreadable. The record's row keeps the date as stored; the
+    scan is at the day's start, in UTC; an impossible day is still unreadable."""
+    day, impossible = article(1, True), article(2, True)
+    day.date, impossible.date = "2024-03-02", "2024-02-30"
+    warc = write_warc(tmp_path / "days.warc.gz", [day, impossible, article(3, True)])
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0, result.output
+    assert "2 HTML page(s) scanned" in result.stderr and "1 unreadable" in result.stderr
+    with sqlite3.connect(db_path) as conn:
+        dates = conn.execute(
+            "select records.date, scans.started_at, articles.first_seen_at from records"
+            " join scans on scans.record_id = records.id join articles on"
+            " articles.id = scans.article_id where records.target_uri like '%/1'"
+        ).fetchall()
+    assert dates == [("2024-03-02", "2024-03-02T00:00:00Z", "2024-03-02T00:00:00Z")]
+    assert run_cli("verify").exit_code == 0
+    out = tmp_path / "days.wacz"
+    assert run_cli("export", "--wacz", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as wacz:
+        pages = wacz.read("pages/pages.jsonl").decode()
+    assert '"ts": "2024-03-02T00:00:00Z"' in pages
 
 
 @pytest.mark.parametrize("uri", ["HTTP://NEWS.EXAMPLE.ORG/UPPER", "urn:x:story", "not a url"])

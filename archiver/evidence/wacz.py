@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__
+from ..clock import as_timestamp
 from ..db import evidence as rows
 from ..errors import ArchiverError
 from .read import RecordError, check_record, read_bytes, read_record, resolve
@@ -182,8 +183,9 @@ def _pages(conn: sqlite3.Connection, record_ids: list[int]) -> bytes:
 
 
 def _rfc3339(warc_date: str) -> str:
-    """WARC dates are already RFC 3339 (UTC, 'Z'); keep whole seconds for replay tools."""
-    return warc_date.split(".")[0].rstrip("Z") + "Z"
+    """WARC dates are already RFC 3339 (UTC, 'Z'); keep whole seconds for replay tools. A
+    crawl's record dated by its day alone is at that day's start."""
+    return as_timestamp(warc_date).split(".")[0].rstrip("Z") + "Z"
 
 
 def _write_zip(out: Path, files: dict[str, bytes]) -> None:
