@@ -15,7 +15,7 @@ records).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from .errors import TargetError
@@ -45,11 +45,9 @@ class _Span(NamedTuple):
     head: bytes
 
 
-def arc_pages(
-    path: str, label: str, counts: WarcCounts, admitted: Callable[[RawPage], RawPage]
-) -> Iterator[RawPage]:
+def arc_pages(path: str, label: str, counts: WarcCounts) -> Iterator[RawPage]:
     """The HTML pages of the ARC file ``path`` (absolute; ``label`` names it in messages)
-    in file order, each through ``admitted``; the other records counted as a WARC file's
+    in file order; the other records counted as a WARC file's
     are. ``TargetError``, after the pages before it, when it is no ARC file, a record is
     cut short or bytes that are no record follow one."""
     part = WarcPart.whole(path)
@@ -61,7 +59,7 @@ def arc_pages(
             raise TargetError(f"{label}: not an ARC file (it does not start with filedesc://)")
         first, offset = False, span.end
         try:
-            yield admitted(_page(part, span, label))
+            yield _page(part, span, label)
         except SkipRecord as skip:
             count_skip(counts, skip.args[0])
     if first:

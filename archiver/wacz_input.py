@@ -10,6 +10,7 @@ such bytes, and is refused.
 
 from __future__ import annotations
 
+import os
 import struct
 import zipfile
 from typing import BinaryIO
@@ -28,7 +29,8 @@ def is_wacz_path(path: str) -> bool:
 
 
 def wacz_warc_parts(path: str, label: str) -> list[tuple[WarcPart | TargetError, str]]:
-    """Each WARC file of the WACZ at ``path`` with its name in the ZIP, in the ZIP's order:
+    """Each WARC file of the WACZ at ``path`` with its name in the ZIP, in the ZIP's order
+    (Browsertrix's file of page texts last):
     where its bytes lie, or the ``TargetError`` that says why they cannot be read (the ZIP
     compressed or encrypted it), in its place, so that the others are read all the same.
     ``TargetError`` (naming the file as ``label``) when it is no ZIP or holds no WARC file;
@@ -40,8 +42,15 @@ def wacz_warc_parts(path: str, label: str) -> list[tuple[WarcPart | TargetError,
         raise TargetError(f"{label}: not a readable WACZ file ({exc})") from None
     if not members:
         raise TargetError(f"{label}: no WARC file in the WACZ (none in its archive/ folder)")
+    members.sort(key=_holds_texts)  # stable: the ZIP's order otherwise
     with open(path, "rb") as fh:
         return [(_part_or_error(fh, path, info, label), info.filename) for info in members]
+
+
+def _holds_texts(info: zipfile.ZipInfo) -> bool:
+    """Whether the WARC file is Browsertrix's file of page texts (``text-…``), read after the
+    others: a page's HTML, where the WACZ holds it, is read first (``warc_input._Captures``)."""
+    return os.path.basename(info.filename).startswith("text-")
 
 
 def _part_or_error(

@@ -1,7 +1,8 @@
 """Web archives (WARC) as scan input: every HTML page of a crawl, one response record at a time
 (or a ``resource`` record: a page saved whole), and every page's extracted text (a plain-text
 ``conversion`` record, as in a WET file; a Browsertrix ``urn:text:`` resource) unless the
-input gave the page before (``_PagesRead``). ARC files are read by ``arc_input``.
+input gives the page as HTML, before or soon after it (``_Captures``). ARC files are read by
+``arc_input``.
 
 The reader is FastWARC (Rust): on ``news-1000.warc.gz`` it reads the 1,000 records in 0.22 s
 where warcio takes 0.45 s, and it refuses a file that is not a WARC where warcio yields a
@@ -104,6 +105,7 @@ class RawPage(NamedTuple):
     head: bytes = b""  # the HTTP headers as stored
     label: str = ""  # the WARC file as the user named it, for messages (else its path)
     refusal: str | None = None  # why it is not scanned though a page (``checked``'s error)
+    digests_checked: bool = False  # passed already (an HTML page, in the reading: ``_Captures``)
 
 
 class DamagedRecord(NamedTuple):
@@ -176,47 +178,100 @@ def iter_raw_pages(path: str, counts: WarcCounts) -> Iterator[RawPage | DamagedR
     warc_file = os.path.abspath(path)
     if not is_utf8_name(warc_file):
         raise TargetError(f"{path}: {NAME_NOT_UTF8}")
-    read = _PagesRead()
     if is_wacz_path(path):
-        yield from _wacz_pages(warc_file, path, counts, read)
+        pages = _wacz_pages(warc_file, path, counts)
     elif path.lower().endswith(ARC_SUFFIXES):
         from .arc_input import arc_pages
 
-        yield from arc_pages(warc_file, path, counts, read.admitted)
+        pages = arc_pages(warc_file, path, counts)
     else:
-        yield from _part_pages(WarcPart.whole(warc_file), path, counts, read)
+        pages = _part_pages(WarcPart.whole(warc_file), path, counts)
+    captures = _Captures(counts)
+    try:
+        for page in pages:
+            yield from captures.passed(page)
+    except (TargetError, OSError):  # the texts held are pages before the problem
+        yield from captures.held()
+        raise
+    yield from captures.held()
+
+
+# A page's text is held (not scanned yet) until its page's HTML comes, or this many texts
+# or bytes of them came after it: a crawler writes the two side by side (Browsertrix its
+# texts after each page, or in a WARC file of their own: ``wacz_warc_parts`` reads those
+# last), and a WET file of texts alone is scanned this far behind its reading.
+HELD_TEXTS = 1000
+HELD_TEXT_BYTES = 16 << 20
 
 
 @dataclass(slots=True)
-class _PagesRead:
-    """The pages an input (a WARC file, a WACZ's WARC files) gave, by their identities
-    (``article_url``). A page's text (a ``conversion``, a Browsertrix text) is not read when
-    the input gave the page before: as HTML, the better evidence (its embeds' markup), or as
-    a text (Browsertrix keeps a page's text at load and after its behaviours)."""
+class _Captures:
+    """One capture of a page, one scan, whatever the order of an input's records (a WARC
+    file, a WACZ's WARC files): a page's text (a ``conversion``, a Browsertrix text) is not
+    read when the input gives the page as HTML, the better evidence (its embeds' markup),
+    before it or within ``HELD_TEXTS`` records after it, nor a second text of the page
+    (Browsertrix keeps a page's text at load and after its behaviours). An HTML page that
+    fails its digest or is refused (``checked``) is no capture: its text is read.
 
-    identities: set[str] = field(default_factory=set)
-    # HTML pages' URLs, made identities when a text comes: most inputs hold none.
-    html: list[str] = field(default_factory=list)
+    Memory stays bounded: the texts held are at most ``HELD_TEXTS`` (``HELD_TEXT_BYTES``),
+    and a page read is remembered by its identity's hash (``article_url``), not its URL."""
 
-    def admitted(self, page: RawPage) -> RawPage:
-        """``page``, noted; ``SkipRecord`` when it is a text of a page read before."""
-        url = page_url(page.ref.target_uri)
-        if not is_text_record(page.ref):
-            if not page.refusal:  # a page refused (``checked``) leaves its text to be read
-                self.html.append(url)
-            return page
-        self.identities.update(map(article_url, self.html))
-        self.html.clear()
-        identity = article_url(url)
-        if identity in self.identities:
-            raise SkipRecord("same_page")
-        self.identities.add(identity)
-        return page
+    counts: WarcCounts
+    read: set[int] = field(default_factory=set)
+    waiting: dict[str, RawPage] = field(default_factory=dict)  # by identity, oldest first
+    waiting_bytes: int = 0
+
+    def passed(self, page: RawPage | DamagedRecord) -> Iterator[RawPage | DamagedRecord]:
+        """``page`` as it is to be scanned (an HTML page, digests checked here, or its
+        failure), if at all, and the texts it ends the wait of."""
+        if isinstance(page, DamagedRecord):
+            yield page
+        elif is_text_record(page.ref):
+            yield from self._text(page)
+        else:
+            failure = failed(page)
+            if failure is not None:
+                yield failure
+                return
+            self._drop(_identity(page))
+            yield page._replace(digests_checked=True)
+
+    def held(self) -> Iterator[RawPage]:
+        """The texts still waiting: the input ended without their pages."""
+        while self.waiting:
+            yield self._oldest()
+
+    def _text(self, page: RawPage) -> Iterator[RawPage]:
+        identity = _identity(page)
+        if hash(identity) in self.read or identity in self.waiting:
+            count_skip(self.counts, "same_page")
+            return
+        self.waiting[identity] = page
+        self.waiting_bytes += len(page.payload)
+        while len(self.waiting) > HELD_TEXTS or self.waiting_bytes > HELD_TEXT_BYTES:
+            yield self._oldest()
+
+    def _drop(self, identity: str) -> None:
+        """The page ``identity`` was read as HTML: its text waiting is not read."""
+        self.read.add(hash(identity))
+        text = self.waiting.pop(identity, None)
+        if text is not None:
+            self.waiting_bytes -= len(text.payload)
+            count_skip(self.counts, "same_page")
+
+    def _oldest(self) -> RawPage:
+        identity = next(iter(self.waiting))
+        text = self.waiting.pop(identity)
+        self.waiting_bytes -= len(text.payload)
+        self.read.add(hash(identity))
+        return text
 
 
-def _wacz_pages(
-    wacz_file: str, path: str, counts: WarcCounts, read: _PagesRead
-) -> Iterator[RawPage | DamagedRecord]:
+def _identity(page: RawPage) -> str:
+    return article_url(page_url(page.ref.target_uri))
+
+
+def _wacz_pages(wacz_file: str, path: str, counts: WarcCounts) -> Iterator[RawPage | DamagedRecord]:
     """The pages of each WARC file of a WACZ in turn. One that cannot be read (compressed in
     the ZIP, not a WARC, cut short) is its one-line error in its place, after its pages
     before the problem, and the next one is read, as a directory's next file is."""
@@ -225,21 +280,19 @@ def _wacz_pages(
         try:
             if isinstance(part, TargetError):
                 raise part
-            yield from _part_pages(part, label, counts, read)
+            yield from _part_pages(part, label, counts)
         except TargetError as exc:
             yield DamagedRecord(label, str(exc))
 
 
-def _part_pages(
-    part: WarcPart, label: str, counts: WarcCounts, read: _PagesRead
-) -> Iterator[RawPage]:
+def _part_pages(part: WarcPart, label: str, counts: WarcCounts) -> Iterator[RawPage]:
     """The pages of one WARC file (``label`` names it in messages)."""
     with part.open() as fh:
         gzipped = fh.read(2) == b"\x1f\x8b"
         fh.seek(part.start)
         if gzipped and not holds_one_record(fh):
             raise TargetError(f"{label}: {ONE_STREAM}")
-        reading = _Reading(part, gzipped, label=label, read=read)
+        reading = _Reading(part, gzipped, label=label)
         try:
             yield from _pages(fh, reading, counts)
         except OSError as exc:  # FastWARC's parse and decompression errors
@@ -260,16 +313,25 @@ def checked(raw: RawPage | DamagedRecord) -> WarcPage | DamagedRecord:
     ``archive verify`` would refuse is not stored); a ``DamagedRecord`` as it is."""
     if isinstance(raw, DamagedRecord):
         return raw
+    failure = failed(raw)
+    if failure is not None:
+        return failure
+    ref = raw.ref._replace(payload_sha256=hashlib.sha256(raw.body).hexdigest())
+    return WarcPage(ref, raw.body)
+
+
+def failed(raw: RawPage) -> DamagedRecord | None:
+    """Why the page is not scanned (its refusal, a digest it fails), or None."""
     ref = raw.ref
     where = f"{raw.label or ref.warc_file}: record at byte {ref.warc_offset} ({ref.target_uri})"
     if raw.refusal:
         return DamagedRecord(ref.target_uri, f"{where} {raw.refusal}, not scanned")
-    problem = _digest_problem(raw)
+    problem = None if raw.digests_checked else _digest_problem(raw)
     if problem:
         return DamagedRecord(
             ref.target_uri, f"{where} fails its digest check, not scanned ({problem})"
         )
-    return WarcPage(ref._replace(payload_sha256=hashlib.sha256(raw.body).hexdigest()), raw.body)
+    return None
 
 
 @dataclass(slots=True)
@@ -282,7 +344,6 @@ class _Reading:
     part: WarcPart
     gzipped: bool
     label: str  # the file as the user named it, for messages
-    read: _PagesRead
     last: int | None = None
     held: RawPage | str | None = None
 
@@ -441,12 +502,10 @@ def _read(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
     if record.content_length > MAX_PAGE_BYTES:  # a film or an archive, not an article: its
         raise SkipRecord("non_html")  # block (held about three times over as read) is not read
     if kind == "conversion":
-        page = _read_text(record, reading, offset)
-    elif kind == "resource":
-        page = _read_resource(record, reading, offset)
-    else:
-        page = _read_response(record, reading, offset)
-    return reading.read.admitted(page)
+        return _read_text(record, reading, offset)
+    if kind == "resource":
+        return _read_resource(record, reading, offset)
+    return _read_response(record, reading, offset)
 
 
 def _read_response(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:

@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 from pages import embed_page
 from test_wacz_input import WACZ_CLI
-from warc_data import DATE, TEXT, article, chunked, write_warc
+from warc_data import DATE, TEXT, Page, article, chunked, write_warc
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from archiver.warc_input import WarcCounts, iter_warc_pages
+from archiver import warc_input
+from archiver.errors import TargetError
+from archiver.warc_input import WarcCounts, WarcPage, iter_warc_pages
 
 PAGE = "https://news.example.org/story/1"
 
@@ -254,3 +256,85 @@ def test_a_revisit_of_a_page_in_the_file_adds_no_scan(
     assert "1 HTML page(s) scanned; skipped 0 non-HTML, 1 revisit" in result.stderr
     assert rows(db_path, "select count(*), sum(embeds) from scans") == [(1, 1)]
     assert run_cli("verify").exit_code == 0
+
+
+def text_of(uri: str, kind: str = "conversion") -> Page:
+    """A page's extracted text: a conversion under its URI, or a Browsertrix ``urn:text:``."""
+    if kind == "conversion":
+        return Page(uri, TEXT.encode(), kind="conversion", content_type="text/plain")
+    return Page(f"urn:text:{uri}", TEXT.encode(), kind="conversion", content_type="text/plain")
+
+
+def kinds_read(path: Path) -> tuple[list[str], WarcCounts]:
+    counts = WarcCounts()
+    read = list(iter_warc_pages(str(path), counts))
+    kinds = [item.ref.record_type if isinstance(item, WarcPage) else "damaged" for item in read]
+    return kinds, counts
+
+
+@pytest.mark.parametrize("kind", ["conversion", "urn:text"])
+def test_a_text_before_its_pages_html_adds_no_scan(tmp_path: Path, kind: str) -> None:
+    """The order of an input's records does not matter: a page's text before its HTML was
+    scanned, then the HTML too (two scans of one article, the second's embeds replacing
+    the first's). The text waits for its page: one scan, from the HTML."""
+    first, second = article(1, True), article(2, True)
+    records = [text_of(first.uri, kind), text_of(PAGE.replace("1", "9"), kind), first, second]
+    kinds, counts = kinds_read(write_warc(tmp_path / "texts-first.warc.gz", records))
+    assert kinds == ["response", "response", "conversion"]  # the text of a page not held
+    assert (counts.texts, counts.same_page) == (1, 1)
+
+
+def test_a_browsertrix_wacz_listing_its_texts_first_adds_no_scan(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """A WACZ whose ZIP lists Browsertrix's file of texts (``text-…``) before the pages' own:
+    the pages are read first, their texts add nothing."""
+    pages = write_warc(tmp_path / "rec-1.warc.gz", [article(1, True), article(2, False)])
+    texts = write_resources(
+        tmp_path / "text-1.warc.gz",
+        [(f"urn:text:{PAGE}", TEXT.encode(), "text/plain")] * 2,
+    )
+    wacz = tmp_path / "crawl.wacz"
+    subprocess.run(
+        [WACZ_CLI, "create", "-o", str(wacz), str(texts), str(pages)], check=True, timeout=120
+    )
+    with zipfile.ZipFile(wacz) as package:
+        names = [name for name in package.namelist() if name.startswith("archive/")]
+    assert names == ["archive/text-1.warc.gz", "archive/rec-1.warc.gz"]
+    result = run_cli("scan", str(wacz))
+    assert result.exit_code == 0, result.output
+    assert "2 HTML page(s) scanned" in result.stderr
+    assert "2 text(s) of a page read before" in result.stderr
+    assert rows(db_path, "select count(*) from scans") == [(2,)]
+
+
+def test_the_text_of_a_page_whose_html_fails_its_digest_is_read(tmp_path: Path) -> None:
+    """A page that fails its digest check is not scanned: it counted as read all the same,
+    its text was skipped and the page lost. Its text is read, before or after it."""
+    page = article(1, with_embed=True)
+    page.warc_headers = {"WARC-Payload-Digest": "sha1:" + "A" * 32}
+    for order in ([page, text_of(PAGE)], [text_of(PAGE), page]):
+        kinds, counts = kinds_read(write_warc(tmp_path / "damaged.warc.gz", order))
+        assert sorted(kinds) == ["conversion", "damaged"]
+        assert (counts.texts, counts.same_page) == (1, 0)
+
+
+def test_texts_wait_for_their_pages_a_bounded_while(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Texts are held for their page's HTML only so far (``HELD_TEXTS``): a WET file of many
+    texts is read with a few in memory, each scanned, in order; a file cut after them keeps
+    them, before its error."""
+    monkeypatch.setattr(warc_input, "HELD_TEXTS", 2)
+    texts = [text_of(f"https://news.example.org/text/{n}") for n in range(5)]
+    wet = write_warc(tmp_path / "many.warc.wet.gz", texts)
+    pages = iter_warc_pages(str(wet), WarcCounts())
+    first = next(pages)
+    assert first.ref.target_uri.endswith("/0")  # given out while the fourth was read
+    assert [page.ref.target_uri[-1] for page in pages] == ["1", "2", "3", "4"]
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(wet.read_bytes()[:-20])
+    read: list[str] = []
+    with pytest.raises(TargetError, match="truncated"):
+        read.extend(page.ref.target_uri[-1] for page in iter_warc_pages(str(cut), WarcCounts()))
+    assert read == ["0", "1", "2", "3"]
