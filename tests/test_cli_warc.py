@@ -246,6 +246,23 @@ def test_a_record_dated_by_its_day_alone_is_read_verified_and_exported(
     assert '"ts": "2024-03-02T00:00:00Z"' in pages
 
 
+def test_an_export_of_a_record_dated_with_an_offset_is_refused_in_one_line(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """A WARC-Date with an offset (``+01:00``) is read and verified, but cdxj-indexer, which
+    indexes an export, reads none: the export stopped in a TypeError traceback."""
+    offset = article(1, True)
+    offset.date = "2024-03-02T11:20:30+01:00"
+    warc = write_warc(tmp_path / "offset.warc.gz", [offset])
+    assert run_cli("scan", str(warc)).exit_code == 0
+    assert run_cli("verify").exit_code == 0
+    out = tmp_path / "out.wacz"
+    result = run_cli("export", "--wacz", str(out))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "is dated 2024-03-02T11:20:30+01:00, not in UTC" in result.output
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("uri", ["HTTP://NEWS.EXAMPLE.ORG/UPPER", "urn:x:story", "not a url"])
 def test_a_record_verify_could_not_read_back_is_unreadable_alone(
     tmp_path: Path, run_cli, db_path: Path, uri: str

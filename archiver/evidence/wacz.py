@@ -157,7 +157,26 @@ def _checked_bytes(warc_dir: Path, pointer: rows.StoredPointer) -> bytes:
             f"cannot export: record {pointer.id} is an ARC record ({record.warc_file}), and a"
             " WACZ holds WARC records only; choose posts or articles kept from WARC files"
         )
+    if stored.date is not None and not _indexable(stored.date):
+        raise ArchiverError(
+            f"cannot export: record {pointer.id} ({record.warc_file}) is dated"
+            f" {stored.date}, not in UTC, which a WACZ's index (cdxj-indexer) cannot read;"
+            " choose posts or articles kept from other records"
+        )
     return data
+
+
+def _indexable(warc_date: str) -> bool:
+    """Whether cdxj-indexer (warcio's ``iso_date_to_timestamp``) reads a WARC-Date: a date
+    in UTC (``Z``) to any precision; one with an offset (``+01:00``), which some crawlers
+    write, stopped the export in a traceback."""
+    from warcio.timeutils import iso_date_to_timestamp
+
+    try:
+        iso_date_to_timestamp(warc_date)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _cdxj(warc: Path) -> bytes:
