@@ -1282,3 +1282,22 @@ def test_a_title_links_label_keeps_brackets_and_markdown_escapes(label, text):
     (embed,) = find_posts(f"Intro.\n\n[{label}]({url})\n\nOutro.\n", html=False).embeds
     assert (embed.status_id, embed.author) == ("1901955510931214337", "Ada Loomfield")
     assert embed.text.startswith(text)
+
+
+def test_posts_indented_one_after_another_each_keep_their_paragraphs():
+    """inscriptis indents each embed deeper than the article; two in a row make one block
+    set off from the article above it: the second post's paragraphs are its own."""
+    text = (
+        "        The council and the weather station both posted.\n\n"
+        "              The harbour road stays closed today.\n\n"
+        "              — Harbour Council (@harbourcouncil) March 4, 2024\n\n"
+        "              Wind easing now, 35 mph at the pier head.\n\n"
+        "              The road is clear.\n\n"
+        "              — Tarrow Weather Watch (@tarrowwx) March 5, 2024\n\n"
+        "        Residents were not surprised.\n"
+    )
+    found = find_posts(text.encode(), html=False).embeds
+    assert [e.text for e in found] == [
+        "The harbour road stays closed today.",
+        "Wind easing now, 35 mph at the pier head.\n\nThe road is clear.",
+    ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ..normalize import clean_text, comparable, is_truncated, split_media
@@ -519,8 +520,9 @@ def _quote_start(doc: _Text, index: int, taken: int) -> int | None:
     it ends none: a Markdown quote (the lines at its ``>`` level), or a block indented
     deeper than the text around it (inscriptis lays a blockquote out so; its blank lines
     carry no indent). None too when the quote holds the embed found before (its last line,
-    ``taken``, is in it): a quote of more than one post (a whole text quoted or indented
-    alike), whose paragraphs between them are not this post's."""
+    ``taken``, is in it) and runs up to the text's start (a whole text quoted or indented
+    alike: its paragraphs between two posts are the article's), not when it is set off
+    from the text above it (``_quote_of_posts``)."""
     raw = doc.raw_lines
     depth, indent = _quote_depth(raw[index]), _indent(raw[index])
     if not depth and not indent:
@@ -534,11 +536,27 @@ def _quote_start(doc: _Text, index: int, taken: int) -> int | None:
         if not inside(raw[start - 1]):
             break
         start -= 1
-    if start - 1 == taken >= 0 and inside(raw[taken]):
+    if start - 1 == taken >= 0 and inside(raw[taken]) and not _quote_of_posts(raw, taken, inside):
         return None
     if not depth and (start == 0 or (start - 1 > taken and _indent(raw[start - 1]) > indent)):
         return None  # the whole text is indented alike, or this is a deeper block's end
     return start
+
+
+def _quote_of_posts(raw: list[str], taken: int, inside: Callable[[str], bool]) -> bool:
+    """Whether the quote holding the embed before (its last line ``taken``) is set off from
+    the text above it, a line at another level or a shallower indent: posts quoted one
+    after the other (inscriptis indents each embed deeper than the article), so what lies
+    between two signatures is the second post. A text quoted or indented alike up to its
+    first line is no quote of posts: its lines between two embeds are the article's."""
+    above = taken
+    while above > 0 and inside(raw[above - 1]):
+        above -= 1
+    if above == 0:
+        return False
+    return _quote_depth(raw[above - 1]) != _quote_depth(raw[taken]) or _indent(
+        raw[above - 1]
+    ) < _indent(raw[taken])
 
 
 def _quote_before(doc: _Text, index: int, taken: int) -> tuple[int, str] | None:
