@@ -1284,20 +1284,19 @@ def test_a_title_links_label_keeps_brackets_and_markdown_escapes(label, text):
     assert embed.text.startswith(text)
 
 
-def test_posts_indented_one_after_another_each_keep_their_paragraphs():
-    """inscriptis indents each embed deeper than the article; two in a row make one block
-    set off from the article above it: the second post's paragraphs are its own."""
-    text = (
-        "        The council and the weather station both posted.\n\n"
-        "              The harbour road stays closed today.\n\n"
-        "              — Harbour Council (@harbourcouncil) March 4, 2024\n\n"
-        "              Wind easing now, 35 mph at the pier head.\n\n"
-        "              The road is clear.\n\n"
-        "              — Tarrow Weather Watch (@tarrowwx) March 5, 2024\n\n"
-        "        Residents were not surprised.\n"
-    )
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<https://twitter.com/harbourcouncil/status/1764571093216755712>",
+        # html2text's minimal publish markup: a blockquote holding only a link named by its URL
+        "> <https://twitter.com/harbourcouncil/status/1764571093216755712>",
+    ],
+)
+def test_a_markdown_autolink_to_a_post_alone_on_its_line_is_its_embed(line: str) -> None:
+    """Markdown writes a link whose text is its address as ``<URL>``: alone on its line it
+    is the bare status URL of a failed auto-embed, as the address written plain is."""
+    text = f"The council answered at once.\n\n{line}\n\nResidents were not surprised.\n"
     found = find_posts(text.encode(), html=False).embeds
-    assert [e.text for e in found] == [
-        "The harbour road stays closed today.",
-        "Wind easing now, 35 mph at the pier head.\n\nThe road is clear.",
+    assert [(e.method, e.status_id, e.handle) for e in found] == [
+        ("text", "1764571093216755712", "harbourcouncil")
     ]

@@ -674,7 +674,7 @@ def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int
     original = doc.raw_lines[index]
     if "status" not in original:
         return []
-    bare = bare_status(line)
+    bare = bare_status(line or MD_QUOTE.sub("", original))  # a Markdown autolink, ``<URL>``
     if bare and not leads_elsewhere(original):
         return [_line_hit(index, original, bare[0], bare[1], "text")]
     paragraph = _link_paragraph(doc, index)
