@@ -1300,3 +1300,19 @@ def test_a_markdown_autolink_to_a_post_alone_on_its_line_is_its_embed(line: str)
     assert [(e.method, e.status_id, e.handle) for e in found] == [
         ("text", "1764571093216755712", "harbourcouncil")
     ]
+
+
+def test_a_signature_whose_text_was_lost_keeps_its_author_over_its_address_below() -> None:
+    """A post flattened twice in a row is one embed: the signature (its text lost, an
+    article paragraph longer than any post above it) keeps its author and date; the bare
+    address below, the post's second rendering, adds nothing."""
+    article = "The council met again on Monday. " * 10
+    address = "https://twitter.com/harbourcouncil/status/1764571093216755712"
+    text = (
+        f"{article}\n\n— Harbour Council (@harbourcouncil) [March 4, 2024]({address})\n\n"
+        f"{address}\n\nResidents were not surprised.\n"
+    )
+    found = find_posts(text.encode(), html=False).embeds
+    assert [(e.status_id, e.author, e.date, e.text) for e in found] == [
+        ("1764571093216755712", "Harbour Council", "2024-03-04", None)
+    ]

@@ -246,24 +246,30 @@ def _link_paragraph(doc: _Text, index: int) -> TextHit | None:
 def _one_per_rendering(doc: _Text, hits: list[TextHit]) -> list[TextHit]:
     """A post shown twice in a row with only blank lines between is one embed flattened
     twice: an auto-embed's URL line above the blockquote it became, or a blockquote and its
-    rendered frame each left as a link. A bare sighting (no text of its own) gives way to the
-    next one of the same post; the same post embedded twice has text between."""
+    rendered frame each left as a link. A bare sighting (``_bare``) gives way to the other
+    one of the same post (a signature whose post's text was lost keeps its author and date);
+    the same post embedded twice has text between."""
     kept: list[TextHit] = []
     for hit in hits:
         before = kept[-1] if kept else None
         if (
-            before is not None
-            and before.method == "text"
-            and before.text is None
-            and hit.method != "link"
-            and before.status_id is not None
-            and before.status_id == hit.status_id
-            and all(_quote_blank(doc, n) for n in range(before.last_line + 1, hit.first_line))
+            before is None
+            or before.status_id is None
+            or before.status_id != hit.status_id
+            or not all(_quote_blank(doc, n) for n in range(before.last_line + 1, hit.first_line))
         ):
+            kept.append(hit)
+        elif _bare(before) and hit.method != "link":
             kept[-1] = hit
-        else:
+        elif before.method != "text" or not _bare(hit):
             kept.append(hit)
     return kept
+
+
+def _bare(hit: TextHit) -> bool:
+    """A sighting in text that shows nothing of its post but its address (a status URL
+    alone on its line, a link paragraph)."""
+    return hit.method == "text" and hit.text is None and hit.author is None and hit.date is None
 
 
 SIGHTING_LINES_FACTOR = 8
