@@ -85,6 +85,19 @@ def test_export_of_one_article(run_cli, httpserver, tmp_path, db_path):
     assert [p["url"] for p in pages[1:]] == [first]
 
 
+def test_export_of_an_article_named_with_its_feed_s_tag(run_cli, httpserver, tmp_path, db_path):
+    """``--article`` finds the row of the article its address names: a feed's tag or a
+    fragment (dropped from the article's identity, as by m021 in an upgraded archive)."""
+    first = scan_article(run_cli, httpserver, "one", PAGE)
+    sqlite_utils.Database(db_path).execute("update articles set final_url = null")
+    out = tmp_path / "one.wacz"
+    result = run_cli("export", "--wacz", str(out), "--article", f"{first}?ref=rss#comments")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as package:
+        pages = [json.loads(line) for line in package.read("pages/pages.jsonl").splitlines()]
+    assert [p["url"] for p in pages[1:]] == [first]
+
+
 def test_export_selection_errors(run_cli, tmp_path, db_path):
     out = tmp_path / "x.wacz"
     result = run_cli("export", "--wacz", str(out))

@@ -112,6 +112,7 @@ def records_for_export(
         ]
         params += list(posts) * 4
     if articles:
+        articles = _with_identities(articles)
         m = _marks(articles)
         parts.append(
             "select scans.record_id from scans join articles on articles.id = scans.article_id"
@@ -125,6 +126,16 @@ def records_for_export(
         StoredPointer(int(row[0]), WarcRecordRef(*row[1:]))
         for row in conn.execute(query, [*params, *([since] if since else [])])
     ]
+
+
+def _with_identities(articles: Sequence[str]) -> list[str]:
+    """The addresses as given, and each web address as the article it names
+    (``article_url``): ``?ref=rss``, a fragment or ``HTTPS://`` find the article's row, as
+    a scan of that address would (an archive upgraded by m021 holds the identity)."""
+    from ..urls import WEB_URL_RE, article_url
+
+    named = [article_url(a) for a in articles if WEB_URL_RE.match(a.strip())]
+    return list(dict.fromkeys([*articles, *named]))
 
 
 class ExportPage(NamedTuple):
