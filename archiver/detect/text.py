@@ -62,6 +62,13 @@ _TITLE_END = re.compile(
 )
 # The count of unread notifications X puts before its tab's title: ``(3) Name on X: …``.
 _UNREAD = re.compile(r"^\(\d{1,4}\) ")
+
+
+def may_hold_title(text: str) -> bool:
+    """A cheap test before ``TITLE_WORDS``: the site's name as a title writes it."""
+    return " X" in text or " Twitter" in text or "ユーザーの" in text
+
+
 # What a line holding a title holds: `` on `` or a localized title's words.
 TITLE_WORDS = re.compile(rf" (?:on|auf|sur|su|no) {_SITE}\b|ユーザーの")
 
@@ -309,7 +316,7 @@ class _Text(NamedTuple):
         fenced = plain and ("```" in text or "~~~" in text)
         code = fenced_lines(raw_lines) if fenced else frozenset()
         cards = may_hold_card_time(text)
-        titles = TITLE_WORDS.search(text) is not None
+        titles = may_hold_title(text) and TITLE_WORDS.search(text) is not None
         found = (raw_lines, lines, linked, blank_mode, shortcodes, plain, first, code, refs)
         return cls(*found, cards, titles)
 
@@ -713,7 +720,8 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
         if index < resume or index in doc.code:
             continue
         line = doc.lines[index].strip()
-        hit = _title_hit(doc, index, line) if TITLE_WORDS.search(line) else None
+        titled = " on " in line or (doc.titles and TITLE_WORDS.search(line))
+        hit = _title_hit(doc, index, line) if titled else None
         if hit is None and "(@" in line:
             hit = _signature_hit(doc, index, line, taken) or _wrapped_signature_hit(
                 doc, index, taken
