@@ -147,7 +147,6 @@ MARKERS = (
 )
 # A post card's timestamp line, flattened (``card_text``): ``3:04 PM · Oct 7, 2025``.
 CARD_MARKERS = tuple(hint.encode() for hint in TIME_HINTS)
-# Written by the flattened text forms (signature line, title line, card timestamp).
 # A title in another language (``text.TITLE_RE``): its words, checked for the colon after
 # them (``sur X : "…"``, the space before it perhaps a no-break one); Japanese's ``さん: ``.
 LOCAL_TITLE_MARKERS = (
@@ -158,6 +157,7 @@ LOCAL_TITLE_MARKERS = (
     ),
     "さん: ".encode(),
 )
+# Written by the flattened text forms (signature line, title line, card timestamp).
 TEXT_MARKERS = (
     b"(@",
     b" on X: ",

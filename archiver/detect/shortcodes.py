@@ -22,10 +22,10 @@ from ..urls import WEB_URL_RE, bare_status, canonical_id, clean_handle, parse_po
 # The post components of MDX (Markdown with JSX) blog sources, left as text in the Markdown:
 # ``<Tweet id="ID" />`` (react-tweet, astro-embed), ``<Tweet tweetLink="user/status/ID" />``
 # (mdx-embed, sveltekit-embed), react-twitter-embed's ``<TwitterTweetEmbed tweetId="ID" />``.
+MDX_COMPONENTS = ("Tweet", "TwitterTweetEmbed", "StaticTweet", "EmbeddedTweet")
 # Forum BBCode left as text, naming one post by its ID or address alone: XenForo's media
 # code ``[MEDIA=twitter]ID[/MEDIA]`` (phpBB's s9e MediaEmbed reads it too) and ``[tweet]ID
 # [/tweet]`` (Kunena and others).
-MDX_COMPONENTS = ("Tweet", "TwitterTweetEmbed", "StaticTweet", "EmbeddedTweet")
 SHORTCODE_RE = re.compile(
     r"\[tweet(?P<wordpress>\s[^\[\]]*)\]"
     r"|\[(?:tweet|(?:media|MEDIA)=twitter)\](?P<bbcode>[^\[\]<>\s]{1,300})\[/(?:tweet|media|MEDIA)\]"
