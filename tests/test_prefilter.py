@@ -296,3 +296,19 @@ def test_names_that_only_contain_a_marker_are_no_marker(markup):
 )
 def test_whole_names_and_quoted_titles_are_markers(markup):
     assert survey(b"<html><body>" + markup + b"</body></html>").candidate
+
+
+@pytest.mark.parametrize(
+    ("text", "marked"),
+    [
+        ("Ada auf X: „Lesesaison!“ / X", True),
+        ('Ada sur X : "Saison ouverte." / X', True),
+        ('Ada sur X\u00a0: "Saison ouverte." / X', True),
+        ("XユーザーのAdaさん: 「読書の季節」 / X", True),
+        ("Il joue sur Xbox: un jeu de plus.", False),  # the words, then no colon
+        ("Sie schrieb auf X, sie komme.", False),
+        ("Ada no X: @ada", False),  # no quote after the colon
+    ],
+)
+def test_localized_title_markers_need_their_colon_and_quote(text, marked):
+    assert has_markers(f"Intro.\n\n{text}\n".encode()) is marked
