@@ -209,7 +209,7 @@ class _Captures:
     """One capture of a page, one scan, whatever the order of an input's records (a WARC
     file, a WACZ's WARC files): a page's text (a ``conversion``, a Browsertrix text) is not
     read when the input gives the page as HTML, the better evidence (its embeds' markup),
-    before it or within ``HELD_TEXTS`` records after it, nor a second text of the page
+    before it or after it within ``HELD_TEXTS`` texts, nor a second text of the page
     (Browsertrix keeps a page's text at load and after its behaviours). An HTML page that
     fails its digest or is refused (``checked``) is no capture: its text is read.
 
