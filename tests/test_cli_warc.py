@@ -244,6 +244,10 @@ def test_a_record_dated_by_its_day_alone_is_read_verified_and_exported(
     with zipfile.ZipFile(out) as wacz:
         pages = wacz.read("pages/pages.jsonl").decode()
     assert '"ts": "2024-03-02T00:00:00Z"' in pages
+    since = tmp_path / "since.wacz"  # the day's record is captured from the day's start
+    assert run_cli("export", "--wacz", str(since), "--since", "2024-03-02").exit_code == 0
+    with zipfile.ZipFile(since) as wacz:
+        assert "/story/1" in wacz.read("pages/pages.jsonl").decode()
 
 
 def test_an_export_of_a_record_dated_with_an_offset_is_refused_in_one_line(

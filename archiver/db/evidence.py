@@ -90,6 +90,11 @@ def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values))
 
 
+# A record's date as a timestamp (``clock.as_timestamp``): a crawl's record dated by its day
+# alone (``2024-03-02``) from that day's start, which ``--since 2024-03-02`` takes in.
+CAPTURE_TIME = "(case when length(date) = 10 then date || 'T00:00:00Z' else date end)"
+
+
 def records_for_export(
     conn: sqlite3.Connection,
     posts: Sequence[str],
@@ -120,7 +125,7 @@ def records_for_export(
         )
         params += list(articles) * 2
     chosen = f"id in ({' union '.join(parts)})" if parts else "1"
-    after = " and date >= ?" if since else ""
+    after = f" and {CAPTURE_TIME} >= ?" if since else ""
     query = f"select id, {RECORD_COLUMNS} from records where {chosen}{after} order by id"
     return [
         StoredPointer(int(row[0]), WarcRecordRef(*row[1:]))
