@@ -125,7 +125,7 @@ class WarcCounts:
 
     pages: int = 0
     texts: int = 0
-    same_page: int = 0  # a page's text when the input gave the page (as HTML or text) before
+    same_page: int = 0  # a page's text when the input gives the page as HTML, or a text before
     non_html: int = 0
     revisit: int = 0
     truncated: int = 0
@@ -148,7 +148,8 @@ class WarcCounts:
 
     def line(self) -> str:
         texts = f" and {self.texts} extracted text(s)" if self.texts else ""
-        same = f", {self.same_page} text(s) of a page read before" if self.same_page else ""
+        same = f", {self.same_page} text(s) of a page read as HTML or text"
+        same = same if self.same_page else ""
         return (
             f"{self.pages - self.texts} HTML page(s){texts} scanned; skipped"
             f" {self.non_html} non-HTML, "

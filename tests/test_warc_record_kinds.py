@@ -126,7 +126,7 @@ def test_a_crawls_texts_of_pages_it_holds_as_html_add_nothing(
     result = run_cli("scan", str(wacz))
     assert result.exit_code == 0, result.output
     assert "2 HTML page(s) and 1 extracted text(s) scanned" in result.stderr
-    assert "4 text(s) of a page read before" in result.stderr
+    assert "4 text(s) of a page read as HTML or text" in result.stderr
     scans = "select a.url, r.record_type, s.embeds from scans s join articles a on a.id ="
     scans += " s.article_id join records r on r.id = s.record_id order by a.url"
     assert rows(db_path, scans) == [
@@ -304,7 +304,7 @@ def test_a_browsertrix_wacz_listing_its_texts_first_adds_no_scan(
     result = run_cli("scan", str(wacz))
     assert result.exit_code == 0, result.output
     assert "2 HTML page(s) scanned" in result.stderr
-    assert "2 text(s) of a page read before" in result.stderr
+    assert "2 text(s) of a page read as HTML or text" in result.stderr
     assert rows(db_path, "select count(*) from scans") == [(2,)]
 
 
