@@ -10,7 +10,9 @@ import re
 
 from ..urls import bare_status
 
-MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
+# A quote's markers, after a list item's marker where the quote opens the item (html2text
+# writes a blockquote in a list item as ``  * > text``).
+MD_QUOTE = re.compile(r"^\s*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+(?=>))?(?:>\s?)+")
 # A link's label may hold brackets in pairs, one level deep (a post's ``[Thread]`` in a title
 # line's label), and backslash escapes (html2text's ``\\[``, ``\\(``, ``t\\.co``); its address
 # no space or ``)``.
@@ -82,7 +84,7 @@ def unmark(
 def unmark_line(line: str, refs: References) -> tuple[str, tuple[str, str | None] | None]:
     """One line without its Markdown marks (``unmark``), and the last status it links."""
     line = line.replace("\\@", "@")  # Pandoc escapes every "@"
-    if line.lstrip().startswith(">"):
+    if ">" in line:
         line = MD_QUOTE.sub("", line)
     status = None
     if "](" in line:
