@@ -7,10 +7,12 @@ SOURCES.tsv and what the scanner reads in the page's HTML:
   of them the text detector reports with that ID;
 * ``extra``: IDs reported in a text that the page does not embed;
 * ``texts``: embeds whose text (its first 40 characters, read from the HTML) the converter
-  kept, and how many of them the text detector reports with that text.
+  kept, and how many of them the text detector reports with a text that starts as the
+  post's does (a text that runs the article's paragraph into the post's, or keeps only the
+  post's last paragraph, is not counted).
 
-A measurement, not a test: the converters drop some embeds whole, and a post's text set at
-the article's own indent, with no quote marks, cannot be told from the article.
+A measurement, not a test: the converters drop some embeds whole, and a post's first
+paragraphs, with no quote marks, cannot be told from the article's.
 Usage: python scripts/converted_check.py CONVERTED_DIR [CORPUS_DIR]
 """
 
@@ -47,7 +49,7 @@ def page_counts(html: bytes, text: bytes, expected: list[str]) -> Counter[str]:
         if embed.method == "link" or len(key) < 15 or key not in shown:
             continue
         counts["texts kept"] += 1
-        counts["texts read"] += any(key[:25] in t for t in read)
+        counts["texts read"] += any(t.startswith(key[:25]) for t in read)
     return counts
 
 

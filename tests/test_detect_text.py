@@ -1113,23 +1113,19 @@ def test_another_author_s_address_below_is_an_embed_of_its_own():
     ]
 
 
-def test_a_post_in_an_indented_block_keeps_its_paragraphs():
-    """inscriptis lays a blockquote out indented deeper than the article: the block above
-    the signature is the post; a text indented alike throughout marks no quote."""
+def test_an_indented_block_is_no_quote():
+    """inscriptis indents a blockquote deeper than the article, but also a live blog's
+    entries and a list's numbers (real pages 039 and 040): the indent marks no quote, and
+    a post keeps the paragraph above its signature, not the article's paragraphs above it
+    at the same indent."""
     text = (
-        "        The council gave its reasons in a post.\n\n"
-        "          Provided the sea wall holds, the road reopens on Friday.\n\n"
+        "        Readers answered the council.\n\n"
+        "          2.\n\n"
         "          Until then, buses use the inland route.\n\n"
         "          — Harbour Council (@harbourcouncil) March 4, 2024\n\n"
         "        Residents were not surprised.\n"
     )
     (embed,) = find_posts(text.encode(), html=False).embeds
-    assert embed.text == (
-        "Provided the sea wall holds, the road reopens on Friday.\n\n"
-        "Until then, buses use the inland route."
-    )
-    flat = text.replace("          ", "        ")
-    (embed,) = find_posts(flat.encode(), html=False).embeds
     assert embed.text == "Until then, buses use the inland route."
 
 
@@ -1316,3 +1312,21 @@ def test_a_signature_whose_text_was_lost_keeps_its_author_over_its_address_below
     assert [(e.status_id, e.author, e.date, e.text) for e in found] == [
         ("1764571093216755712", "Harbour Council", "2024-03-04", None)
     ]
+
+
+def test_a_post_quoted_in_a_list_item_is_read_without_the_item_s_marker():
+    """html2text writes a blockquote that opens a list item as ``* > text``: the quote's
+    lines are the post's, without the item's ``*``."""
+    text = (
+        "Reactions:\n\n"
+        "  * > The harbour road stays closed today.\n"
+        "    > \n"
+        "    > — Harbour Council (@harbourcouncil) [March 4, 2024]"
+        "(https://twitter.com/harbourcouncil/status/1764571093216755712)\n\n"
+        "  * A list item that is no quote.\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.status_id, embed.text) == (
+        "1764571093216755712",
+        "The harbour road stays closed today.",
+    )

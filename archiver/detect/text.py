@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
 from typing import NamedTuple
 
 from ..normalize import clean_text, comparable, is_truncated, split_media
@@ -524,58 +523,33 @@ def _quote_depth(line: str) -> int:
     return marks.group().count(">") if marks else 0
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
 def _quote_start(doc: _Text, index: int, taken: int) -> int | None:
-    """The first line of the quote that the signature line ``index`` ends, or None when
-    it ends none: a Markdown quote (the lines at its ``>`` level), or a block indented
-    deeper than the text around it (inscriptis lays a blockquote out so; its blank lines
-    carry no indent). None too when the quote holds the embed found before (its last line,
-    ``taken``, is in it) and runs up to the text's start (a whole text quoted or indented
-    alike: its paragraphs between two posts are the article's), not when it is set off
-    from the text above it (``_quote_of_posts``)."""
+    """The first line of the Markdown quote (the lines at its ``>`` level) that the
+    signature line ``index`` ends, or None when it ends none. None too when the quote holds
+    the embed found before (its last line, ``taken``, is in it): a quote of more than one
+    post, whose paragraphs between them may be the article's. Indentation marks no quote:
+    inscriptis indents a blockquote deeper, but a live blog's entries and a list's numbers
+    too, which were read as posts' paragraphs."""
     raw = doc.raw_lines
-    depth, indent = _quote_depth(raw[index]), _indent(raw[index])
-    if not depth and not indent:
+    depth = _quote_depth(raw[index])
+    if not depth:
         return None
-
-    def inside(line: str) -> bool:
-        return _quote_depth(line) == depth if depth else not line.strip() or _indent(line) == indent
-
     start = index
-    while start - 1 > taken and not doc.lines[start - 1].startswith(SENTINEL):
-        if not inside(raw[start - 1]):
-            break
+    while (
+        start - 1 > taken
+        and not doc.lines[start - 1].startswith(SENTINEL)
+        and _quote_depth(raw[start - 1]) == depth
+    ):
         start -= 1
-    if start - 1 == taken >= 0 and inside(raw[taken]) and not _quote_of_posts(raw, taken, inside):
+    if start - 1 == taken >= 0 and _quote_depth(raw[taken]) == depth:
         return None
-    if not depth and (start == 0 or (start - 1 > taken and _indent(raw[start - 1]) > indent)):
-        return None  # the whole text is indented alike, or this is a deeper block's end
     return start
-
-
-def _quote_of_posts(raw: list[str], taken: int, inside: Callable[[str], bool]) -> bool:
-    """Whether the quote holding the embed before (its last line ``taken``) is set off from
-    the text above it, a line at another level or a shallower indent: posts quoted one
-    after the other (inscriptis indents each embed deeper than the article), so what lies
-    between two signatures is the second post. A text quoted or indented alike up to its
-    first line is no quote of posts: its lines between two embeds are the article's."""
-    above = taken
-    while above > 0 and inside(raw[above - 1]):
-        above -= 1
-    if above == 0:
-        return False
-    return _quote_depth(raw[above - 1]) != _quote_depth(raw[taken]) or _indent(
-        raw[above - 1]
-    ) < _indent(raw[taken])
 
 
 def _quote_before(doc: _Text, index: int, taken: int) -> tuple[int, str] | None:
     """The post's text when its signature line ends a quote (``_quote_start``): every
     paragraph of the quote above it (a post of several paragraphs, the blockquote
-    html2text, markdownify or inscriptis flattened), not only the last one, even ending
+    html2text or markdownify flattened), not only the last one, even ending
     with a colon (the post's own, before a link a converter moved out). None when the line
     ends no quote, or the quote holds nothing or more than a post (``_paragraph_before``
     then reads what is above)."""
