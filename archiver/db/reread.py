@@ -144,8 +144,9 @@ def _backfill_column(conn: sqlite3.Connection, column: str, where: str) -> int:
 
 
 def _filled_media(stored: str | None, reread: list[dict]) -> list[dict] | None:
-    """The stored items with their missing or empty keys taken from ``reread``; None when
-    the two lists do not describe the same media, or nothing would be filled."""
+    """The stored items with their missing or null keys taken from ``reread`` (a value
+    stored, even an empty one, is kept); None when the two lists do not describe the same
+    media, or nothing would be filled."""
     try:
         items = json.loads(stored or "[]")
     except ValueError:
