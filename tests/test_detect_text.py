@@ -354,7 +354,6 @@ def test_suffixed_titles_stand_alone(line):
         'Ada Loomfield sur X\u00a0: "Reading season is open." / X',
         'Ada Loomfield su X: "Reading season is open." / X',
         'Ada Loomfield no X: "Reading season is open." / X',
-        'Ada Loomfield sur Twitter : "Reading season is open." / Twitter',
         "XユーザーのAda Loomfieldさん: 「Reading season is open.」 / X",
         "TwitterユーザーのAda Loomfieldさん: 「Reading season is open.」 / Twitter",
         # A tab's unread count before the title, Edge's site after it (copied links).
@@ -386,6 +385,21 @@ def test_localized_prose_is_not_a_title(text):
     """Articles quote posts in these words too: without X's `` / X`` a localized line is
     prose (English keeps its rule: a title without the suffix needs its text repeated)."""
     assert find_posts(f"Intro.\n\n{text}\n\nOutro.\n", html=False).embeds == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        'Ada Loomfield sur Twitter : "Reading season is open." / Twitter',
+        "Ada Loomfield auf Twitter: „Reading season is open.“ / Twitter",
+    ],
+)
+def test_localized_titles_before_2023_are_read_beside_another_mark(title):
+    """``Twitter``'s localized titles have no pre-filter marker of their own: the link to
+    the post a reader's title line carries lets the text be read."""
+    url = "https://twitter.com/adaloom/status/1901955510931214337"
+    (embed,) = find_posts(f"Intro.\n\n[{title}]({url})\n\nOutro.\n", html=False).embeds
+    assert (embed.status_id, embed.author) == ("1901955510931214337", "Ada Loomfield")
 
 
 def test_localized_title_linked_or_addressed_below_gives_the_post():

@@ -305,6 +305,9 @@ def test_whole_names_and_quoted_titles_are_markers(markup):
         ('Ada sur X : "Saison ouverte." / X', True),
         ('Ada sur X\u00a0: "Saison ouverte." / X', True),
         ("XユーザーのAdaさん: 「読書の季節」 / X", True),
+        # Before 2023 (``Twitter``): no marker of their own (the automaton's fast search
+        # holds 64): read where the page holds another, such as the link to the post.
+        ("Ada auf Twitter: „Lesesaison!“ / Twitter", False),
         ("Il joue sur Xbox: un jeu de plus.", False),  # the words, then no colon
         ("Sie schrieb auf X, sie komme.", False),
         ("Ada no X: @ada", False),  # no quote after the colon
@@ -312,3 +315,10 @@ def test_whole_names_and_quoted_titles_are_markers(markup):
 )
 def test_localized_title_markers_need_their_colon_and_quote(text, marked):
     assert has_markers(f"Intro.\n\n{text}\n".encode()) is marked
+
+
+def test_the_markers_fit_the_automatons_fast_search():
+    """Past 64 patterns the automaton leaves its SIMD search: five times slower."""
+    from archiver.detect.prefilter import _SEARCHED, MAX_FAST_MARKERS
+
+    assert len(_SEARCHED) <= MAX_FAST_MARKERS

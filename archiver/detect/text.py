@@ -51,7 +51,7 @@ _SITE = r"(?:Twitter|X)"
 # (``Twitter`` in each before 2023). Other languages' forms are not read.
 TITLE_RE = re.compile(
     rf"^(?P<name>{_NAME})(?: on {_SITE}(?: \(formerly Twitter\))?|(?P<local> (?:auf|sur|su|no)"
-    rf" {_SITE}))[ \u00a0\u202f]?: [\"“„«](?P<text>.*)$"
+    rf" {_SITE}))[ \u00a0]?: [\"“„«](?P<text>.*)$"
 )
 JA_TITLE_RE = re.compile(rf"^{_SITE}ユーザーの(?P<name>[^\n「」]{{1,80}}?)さん: 「(?P<text>.*)$")
 _TITLE_END = re.compile(
