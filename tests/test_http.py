@@ -597,21 +597,32 @@ def test_a_body_declared_past_max_bytes_is_refused_before_it_is_read():
     """A feed or page whose Content-Length says 5 GB is refused at its headers: nothing of
     the body is waited for (this server sends 10 bytes of it, then nothing, until released)."""
     release = threading.Event()
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), DeclaresHuge) as server:
-        server.daemon_threads = True
-        server.release = release  # type: ignore[attr-defined]
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = FetchConfig(timeout=600.0, per_host_delay=0.0, retries=0)
+    with (
+        serving(DeclaresHuge, release=release) as url,
+        Http(config) as http,
+        pytest.raises(FetchError, match="larger than max_bytes") as caught,
+    ):
         try:
-            config = FetchConfig(timeout=600.0, per_host_delay=0.0, retries=0)
-            with (
-                Http(config) as http,
-                pytest.raises(FetchError, match="larger than max_bytes") as caught,
-            ):
-                http.get(f"http://127.0.0.1:{server.server_address[1]}/feed.xml")
+            http.get(url)
         finally:
             release.set()
-            server.shutdown()
     assert "its Content-Length is 5,000,000,000" in str(caught.value)
+
+
+@contextlib.contextmanager
+def serving(handler: type[socketserver.BaseRequestHandler], **attributes: Any) -> Iterator[str]:
+    """A raw TCP server on 127.0.0.1 answering with ``handler`` (its ``server`` carries
+    ``attributes``), for as long as the block runs; yields a URL on it."""
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
+        server.daemon_threads = True
+        for name, value in attributes.items():
+            setattr(server, name, value)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
+        finally:
+            server.shutdown()
 
 
 class DeclaresHuge(socketserver.BaseRequestHandler):
@@ -649,16 +660,9 @@ class DeclaresHuge(socketserver.BaseRequestHandler):
 def test_a_content_length_that_frames_no_body_is_not_refused(
     answer: bytes, status: int, body: bytes
 ) -> None:
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Answers) as server:
-        server.daemon_threads = True
-        server.answer = answer  # type: ignore[attr-defined]
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            config = FetchConfig(timeout=30.0, per_host_delay=0.0, retries=0)
-            with Http(config) as http:
-                exchange = http.get(f"http://127.0.0.1:{server.server_address[1]}/feed.xml")
-        finally:
-            server.shutdown()
+    config = FetchConfig(timeout=30.0, per_host_delay=0.0, retries=0)
+    with serving(Answers, answer=answer) as url, Http(config) as http:
+        exchange = http.get(url)
     assert (exchange.status_code, exchange.body) == (status, body)
 
 
