@@ -1344,3 +1344,16 @@ def test_a_post_quoted_in_a_list_item_is_read_without_the_item_s_marker():
         "1764571093216755712",
         "The harbour road stays closed today.",
     )
+
+
+def test_a_placeholder_link_quoted_in_a_list_item_is_its_embed():
+    """The quote rule for a paragraph that is only a link holds for a quote opening a list
+    item (``* > [label](URL)``) as for one standing alone."""
+    text = (
+        "Reactions:\n\n"
+        "  * > [Tweet may have been deleted](https://twitter.com/harbourcouncil/status/"
+        "1764571093216755712)\n\n"
+        "  * A list item that is no quote.\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.method, embed.status_id) == ("text", "1764571093216755712")

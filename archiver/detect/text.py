@@ -242,7 +242,7 @@ def _link_paragraph(doc: _Text, index: int) -> TextHit | None:
     if link is None or status is None:
         return None
     lines = doc.raw_lines[first : index + 1]
-    if link.group(1).strip() and not all(line.lstrip().startswith(">") for line in lines):
+    if link.group(1).strip() and not all(_quote_depth(line) for line in lines):
         return None
     post_id, handle = status
     raw = doc.raw(first, index)
