@@ -11,13 +11,14 @@ only the page in hand is in memory.
 
 Skipped and counted, not scanned: records that are not ``response``, ``conversion`` or
 ``resource`` (``revisit`` counted on its own), responses and resources that are not HTML and
-texts that are not plain text, records not 2xx or marked ``WARC-Truncated``, and unreadable
+texts that are not plain text, records not 2xx, and unreadable
 ones (no date or URI, an undecodable body, HTTP headers over FastWARC's 32 KB). HTTP headers
 are ended and read as a browser does (``http_head``); a page whose headers warcio ends
 elsewhere is a ``DamagedRecord``, as a digest's failure is. A record cut short by the end of
 the data (a truncated gzip member, a partial copy, even inside its headers: ``warc_extent``),
 or one FastWARC cannot read at all, ends the file with a ``TargetError`` after the pages before
-it; a cut record is that error alone, in no count.
+it; a cut record is that error alone, in no count. A record the crawler marked ``WARC-Truncated``
+(Common Crawl keeps a page's first MiB) is a page: what it kept is scanned, and counted.
 
 Every page handed out (each becomes a ``records`` row) first passes its
 ``WARC-Payload-Digest``, checked as ``archive verify`` checks it; one that fails is a
@@ -89,6 +90,7 @@ class WarcPage(NamedTuple):
 
     ref: WarcRecordRef
     body: bytes
+    truncated: bool = False  # marked ``WARC-Truncated``: the crawler kept only its start
 
 
 class RawPage(NamedTuple):
@@ -106,6 +108,7 @@ class RawPage(NamedTuple):
     label: str = ""  # the WARC file as the user named it, for messages (else its path)
     refusal: str | None = None  # why it is not scanned though a page (``checked``'s error)
     digests_checked: bool = False  # passed already (an HTML page, in the reading: ``_Captures``)
+    truncated: bool = False  # marked ``WARC-Truncated``: the crawler kept only its start
 
 
 class DamagedRecord(NamedTuple):
@@ -128,7 +131,7 @@ class WarcCounts:
     same_page: int = 0  # a page's text when the input gives the page as HTML, or a text before
     non_html: int = 0
     revisit: int = 0
-    truncated: int = 0
+    truncated: int = 0  # pages marked ``WARC-Truncated``, scanned as the crawler kept them
     not_ok: int = 0
     unreadable: int = 0
     other: int = 0  # warcinfo, request, metadata...: not pages
@@ -138,7 +141,7 @@ class WarcCounts:
 
     @property
     def skipped(self) -> int:
-        counts = (self.same_page, self.non_html, self.revisit, self.truncated, self.not_ok)
+        counts = (self.same_page, self.non_html, self.revisit, self.not_ok)
         return sum(counts) + self.unreadable
 
     def scanned(self, ref: WarcRecordRef) -> None:
@@ -150,10 +153,10 @@ class WarcCounts:
         texts = f" and {self.texts} extracted text(s)" if self.texts else ""
         same = f", {self.same_page} text(s) of a page read as HTML or text"
         same = same if self.same_page else ""
+        cut = f" ({self.truncated} of them cut short by the crawler)" if self.truncated else ""
         return (
-            f"{self.pages - self.texts} HTML page(s){texts} scanned; skipped"
-            f" {self.non_html} non-HTML, "
-            f"{self.revisit} revisit, {self.truncated} truncated, {self.not_ok} non-2xx, "
+            f"{self.pages - self.texts} HTML page(s){texts} scanned{cut}; skipped"
+            f" {self.non_html} non-HTML, {self.revisit} revisit, {self.not_ok} non-2xx, "
             f"{self.unreadable} unreadable{same}"
         )
 
@@ -318,7 +321,7 @@ def checked(raw: RawPage | DamagedRecord) -> WarcPage | DamagedRecord:
     if failure is not None:
         return failure
     ref = raw.ref._replace(payload_sha256=hashlib.sha256(raw.body).hexdigest())
-    return WarcPage(ref, raw.body)
+    return WarcPage(ref, raw.body, raw.truncated)
 
 
 def failed(raw: RawPage) -> DamagedRecord | None:
@@ -422,6 +425,7 @@ def _release(reading: _Reading, counts: WarcCounts, end: int) -> Iterator[RawPag
     if isinstance(held, str):
         count_skip(counts, held)
     elif held is not None:
+        counts.truncated += held.truncated
         yield _ending_at(held, end - reading.separator)
 
 
@@ -498,8 +502,6 @@ def _read(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
         raise SkipRecord("unreadable")
     if kind not in PAGE_RECORDS:
         raise SkipRecord("other")
-    if record.headers.get("WARC-Truncated"):
-        raise SkipRecord("truncated")
     if record.content_length > MAX_PAGE_BYTES:  # a film or an archive, not an article: its
         raise SkipRecord("non_html")  # block (held about three times over as read) is not read
     if kind == "conversion":
@@ -625,7 +627,10 @@ def _raw_page(
     digests = (headers.get(f"WARC-{kind}-Digest") for kind in ("Payload", "Block"))
     segment = headers.get("WARC-Segment-Number")
     checks = (next(digests), segment, next(digests))
-    return RawPage(ref, payload, body, *checks, head=head, label=reading.label, refusal=refusal)
+    cut = bool(headers.get("WARC-Truncated"))
+    return RawPage(
+        ref, payload, body, *checks, head=head, label=reading.label, refusal=refusal, truncated=cut
+    )
 
 
 def _whole_block(record: WarcRecord) -> bytes:

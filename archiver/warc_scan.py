@@ -7,11 +7,11 @@ was scanned: the same record gives the same rows whichever machine scans it, and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from .clock import as_timestamp
 from .detect import detect_or_fail
-from .models import ScanRecord
+from .models import Embed, ScanRecord
 from .urls import article_url
 from .warc_input import (
     DamagedRecord,
@@ -49,10 +49,24 @@ def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
         http_status=ref.http_status,
         content_sha256=ref.payload_sha256,  # the same bytes: the payload, decoded
         page=detection.page,
-        embeds=detection.embeds,
+        embeds=_whole_before_cut(detection.embeds, len(page.body))
+        if page.truncated
+        else detection.embeds,
         record=ref,
         error=error,
     )
+
+
+def _whole_before_cut(embeds: Sequence[Embed], size: int) -> list[Embed]:
+    """A truncated page's embeds without the one the crawler's cut went through: the last
+    in the page, unless its markup was found whole before the cut (an embed cut in two reads
+    as a text-only post with part of its text, its markup not located)."""
+    if not embeds:
+        return []
+    last = max(embeds, key=lambda embed: embed.position)
+    if last.raw_end is not None and last.raw_end < size:
+        return list(embeds)
+    return [embed for embed in embeds if embed is not last]
 
 
 def scan_warc_file(

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import brotli
 import pytest
+from pages import embed_page
 from warc_data import (
+    Page,
     article,
     mixed_records,
     payload_digest,
@@ -60,7 +62,7 @@ def test_scan_a_warc_file_with_provenance(tmp_path: Path, run_cli, db_path: Path
     assert before == {"articles": 3, "scans": 3, "embeds": 2, "posts": 2, "records": 3}
     again = run_cli("scan", str(warc))
     assert again.exit_code == 0 and counts(db_path) == before, "a re-scan adds no rows"
-    assert "skipped 1 non-HTML, 1 revisit, 1 truncated, 1 non-2xx" in again.stderr
+    assert "skipped 1 non-HTML, 1 revisit, 1 non-2xx" in again.stderr
 
 
 def test_bad_warc_inputs_are_one_line_errors(tmp_path: Path, run_cli, db_path: Path) -> None:
@@ -101,6 +103,43 @@ def test_import_of_a_directory_without_a_crawl(tmp_path: Path, run_cli) -> None:
         result.stderr.strip() == f"Error: {tmp_path}: no crawl manifest (_manifest.jsonl)"
         " with any input in it"
     )
+
+
+def _truncated_page(cut_inside_second: bool) -> Page:
+    """A page of two embeds as a crawler keeps its start (``WARC-Truncated: length``): cut
+    half-way into the second embed, or after it."""
+    second = (
+        '<blockquote class="twitter-tweet"><p>The second post, whose end the crawler'
+        ' did not keep</p>&mdash; Other (@other) <a href="https://twitter.com/other/status/'
+        '1763000000000000777">March 2, 2024</a></blockquote>'
+    )
+    body = embed_page(post_id="1763000000000000555", extra=second).encode()
+    end = body.index(b"did not keep") if cut_inside_second else body.index(b"<p>Closing")
+    uri = f"https://news.example.org/long/{int(cut_inside_second)}"
+    return Page(uri, body[:end], warc_headers={"WARC-Truncated": "length"})
+
+
+def test_a_page_the_crawler_truncated_is_scanned_as_kept(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """Common Crawl keeps a page's first MiB: the embeds in what was kept are the crawl's
+    evidence. The embed the cut went through is not stored (it would be a text-only post
+    holding half a text); one whole before the cut is."""
+    warc = write_warc(tmp_path / "cc.warc.gz", [_truncated_page(True), _truncated_page(False)])
+    result = run_cli("scan", str(warc), "--json")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    found = [[embed["post_id"] for embed in line["embeds"]] for line in lines]
+    assert found == [
+        ["1763000000000000555"],
+        ["1763000000000000555", "1763000000000000777"],
+    ]
+    again = run_cli("scan", str(warc))  # its summary line counts them
+    assert "2 HTML page(s) scanned (2 of them cut short by the crawler)" in again.stderr
+    with sqlite3.connect(db_path) as conn:
+        posts = [row[0] for row in conn.execute("select id from posts order by id")]
+    assert posts == ["1763000000000000555", "1763000000000000777"], "no half-text post"
+    assert run_cli("verify").exit_code == 0
 
 
 def test_embeds_point_at_their_bytes_in_the_crawl_record(
@@ -446,7 +485,7 @@ def test_a_big_warc_file_scanned_in_worker_processes_stores_what_one_process_doe
     from archiver import scan_pool
 
     pages = [page for start in range(0, 120, 10) for page in mixed_records(start)]
-    pages[8].warc_headers["WARC-Payload-Digest"] = payload_digest(b"other bytes")
+    pages[7].warc_headers["WARC-Payload-Digest"] = payload_digest(b"other bytes")
     whole = write_warc(tmp_path / "w.warc.gz", pages)
     cut = tmp_path / "cut.warc.gz"
     cut.write_bytes(whole.read_bytes()[:-100])

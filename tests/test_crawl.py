@@ -158,9 +158,9 @@ def test_local_cluster_finds_what_a_local_scan_finds(tmp_path: Path, local_clien
     attempts = local_client.run_on_scheduler(_attempts, "archive-scan-missing.warc.gz")
     assert list(attempts.values()) == [3], "the scheduler ran the task three times"
     mixed = entries[str(good[-3].resolve())]["records"]
-    assert (mixed["pages"], mixed["non_html"], mixed["revisit"], mixed["truncated"]) == (3, 1, 1, 1)
+    assert (mixed["pages"], mixed["non_html"], mixed["revisit"], mixed["truncated"]) == (3, 1, 1, 0)
     texts = entries[str(good[-2].resolve())]["records"]
-    assert (texts["pages"], texts["texts"], texts["non_html"], texts["truncated"]) == (2, 2, 1, 1)
+    assert (texts["pages"], texts["texts"], texts["non_html"], texts["truncated"]) == (2, 2, 1, 0)
     assert entries[str(good[-1].resolve())]["records"]["pages"] == 3
     embeds = 6 * 5 + 2 + 1 + 1 + 1  # the files of 15 pages, mixed, texts and the WACZ
     assert sum(e.get("embeds", 0) for e in entries.values()) == summary.embeds == embeds

@@ -61,7 +61,7 @@ def test_every_kind_of_record_is_scanned_or_counted(tmp_path: Path, name: str) -
         "same_page": 0,
         "non_html": 1,
         "revisit": 1,
-        "truncated": 1,
+        "truncated": 0,
         "not_ok": 1,
         "unreadable": 0,
         "other": 2,

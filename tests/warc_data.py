@@ -136,11 +136,6 @@ def mixed_records(start: int = 0) -> list[Page]:
         article(start + 1, False),
         Page(f"https://news.example.org/story/{start}", kind="revisit"),
         Page(
-            "https://news.example.org/cut",
-            b"<html><body>cut",
-            warc_headers={"WARC-Truncated": "length"},
-        ),
-        Page(
             "https://news.example.org/missing",
             b"<html><body>gone</body></html>",
             status="404 Not Found",
@@ -182,7 +177,6 @@ def wet_records() -> list[Page]:
         text_record(0),
         text_record(1, QUIET),
         Page("https://news.example.org/text/2", b"%PDF", kind="conversion", content_type="x/y"),
-        text_record(3, **{"WARC-Truncated": "length"}),
     ]
 
 
