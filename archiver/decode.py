@@ -168,7 +168,7 @@ class _HeadSyntax:
         self.hint = re.compile(cast("|".join(_KEY_HINTS)), re.I)
         self.lowered_hints = tuple(cast(hint) for hint in _KEY_HINTS)
         self.head_end, self.canonical_word = cast("</head>"), cast("canonical")
-        self.empty = cast("")
+        self.empty, self.tag_end = cast(""), cast(">")
 
 
 @functools.cache
@@ -261,11 +261,28 @@ def _hinted(syntax: _HeadSyntax, tag: Any) -> bool:
 def _metas(syntax: _HeadSyntax, head: Any, end: int, values: _Values) -> dict[str, str]:
     """The kept meta keys (lowercased) → their content, the first of each."""
     metas: dict[str, str] = {}
-    for tag in syntax.meta_tag.findall(head, 0, end):
-        if not _hinted(syntax, tag):
-            continue
+    for tag in _hinted_tags(syntax, syntax.meta_tag.findall(head, 0, end)):
         key = syntax.meta_key.search(tag)
         content = _attr(syntax, tag, "content", values) if key else None
         if key and content is not None:
             metas.setdefault(_name(key.group(1)), content.strip())
     return metas
+
+
+def _hinted_tags(syntax: _HeadSyntax, tags: list[Any]) -> list[Any]:
+    """The tags holding a hint, in order. The tags are joined and lower-cased once and each
+    hint found in them at ``find``'s speed (a tag holds no ``>`` but its last character, so
+    a hint's tag is found around it): most tags (viewport, description, twitter:*,
+    og:image...) are then never looked at one by one. Tags whose lower case is longer than
+    themselves (``İ``: its offsets would not fit) are tested one by one."""
+    joined = syntax.empty.join(tags)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):
+        return [tag for tag in tags if _hinted(syntax, tag)]
+    starts: set[int] = set()
+    for hint in syntax.lowered_hints:
+        at = lowered.find(hint)
+        while at >= 0:
+            starts.add(lowered.rfind(syntax.tag_end, 0, at) + 1)
+            at = lowered.find(hint, at + 1)
+    return [joined[start : joined.find(syntax.tag_end, start) + 1] for start in sorted(starts)]

@@ -246,3 +246,23 @@ def test_a_charset_naming_one_of_pythons_transforms_is_no_charset(label):
     detection = find_posts(page, content_type=f"text/html; charset={label}")
     assert [e.status_id for e in detection.embeds] == ["1767000000000000001"]
     assert detection.page.title == "Café"
+
+
+@pytest.mark.parametrize("before", ["", '<meta name="author" content="İlkay Şahin">'])
+@pytest.mark.parametrize("kind", [str, bytes])
+def test_kept_meta_tags_are_found_among_the_others_in_order(before: str, kind: type) -> None:
+    """Each kept tag is found around its hint among tags that hold none (and with a tag whose
+    lower case is longer than itself, ``İ``, before them); a tag's first key is its key, and
+    the first tag of each key wins."""
+    head = (
+        f'<head>{before}<meta name="viewport" content="width=device-width">'
+        '<meta property="og:title" name="date" content="Kept title">'
+        '<meta property="og:image" content="https://example.com/a.png">'
+        '<META NAME="DATE" CONTENT="2024-05-01">'
+        '<meta name="date" content="2024-06-01"><script>var updated = 1;</script>'
+        '<meta property="og:site_name" content="Example">'
+        "</head><body><p>text</p></body>"
+    )
+    source = head if kind is str else head.encode("utf-8")
+    info = page_info(source)
+    assert (info.title, info.published_at, info.site) == ("Kept title", "2024-05-01", "Example")
