@@ -17,10 +17,12 @@ from .evidence.pages import prepare_page
 from .models import ScanRecord
 from .normalize import sha256_hex
 from .page_read import check_page_bytes, read_page_file
+from .refresh import refresh_target
 from .scan_targets import Target
 from .urls import absolute_url, article_url
 
 if TYPE_CHECKING:
+    from .evidence.warc import HttpCapture
     from .http import Exchange, Http
 
 
@@ -172,6 +174,29 @@ def fetch_article(http: Http, url: str) -> Exchange:
     return exchange
 
 
+MAX_REFRESHES = 3  # pages in a row that send the reader on with a meta refresh
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def fetch_followed(http: Http, url: str) -> tuple[Exchange, tuple[HttpCapture, ...]]:
+    """The article's answer, after the pages that sent the reader on to it with a meta
+    refresh (``archiver.refresh``), as a browser goes on; and the exchanges that led there
+    (each page's HTTP redirects, then the page), kept before it as its redirects are."""
+    page = fetch_article(http, url)
+    earlier: tuple[HttpCapture, ...] = ()
+    for followed in range(MAX_REFRESHES + 1):
+        media_type = (page.content_type or "text/html").split(";")[0].strip().lower()
+        target = refresh_target(page.body, page.final_url) if media_type in HTML_TYPES else None
+        if target is None:
+            return page, earlier
+        if followed == MAX_REFRESHES:
+            break
+        capture = capture_of(page)
+        earlier = (*earlier, *capture.redirects, capture._replace(redirects=()))
+        page = fetch_article(http, target)
+    raise FetchError(f"{url}: too many meta refreshes ({MAX_REFRESHES} pages in a row)", url=url)
+
+
 def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
     """Fetch and detect one article. A failed fetch gives a record carrying the error."""
     url = target.value
@@ -180,7 +205,7 @@ def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
     identity = url if target.reschedule else article_url(url)
     started = utcnow()
     try:
-        page = fetch_article(http, url)
+        page, refreshed_from = fetch_followed(http, url)
         check_page_bytes(url, page.body)
     except (FetchError, TargetError) as exc:
         record = ScanRecord(
@@ -204,6 +229,7 @@ def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
             http_status=page.status_code,
             source=target.source,
         )
-        record.capture = capture_of(page)
+        capture = capture_of(page)
+        record.capture = capture._replace(redirects=(*refreshed_from, *capture.redirects))
     record.reschedule, record.next_scan_at = target.reschedule, target.next_scan_at
     return record

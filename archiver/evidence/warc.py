@@ -71,7 +71,8 @@ class HttpCapture(NamedTuple):
     request_target: str = "/"
     request_headers: tuple[tuple[str, str], ...] = ()
     fetched_at: datetime | None = None
-    redirects: tuple[HttpCapture, ...] = ()  # the 3xx answers that led here, in order
+    # the answers that led here, in order: 3xx redirects, and pages with a meta refresh
+    redirects: tuple[HttpCapture, ...] = ()
 
     @property
     def content_type(self) -> str | None:

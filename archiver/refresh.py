@@ -1,0 +1,96 @@
+"""A page that sends its reader on with ``<meta http-equiv="refresh" content="0; url=…">``.
+
+Some article addresses answer with such a page (a moved story, a link shortener or tracker
+that redirects in HTML): a browser goes on to the address it names, and so does a scan.
+Read as the HTML Standard's "shared declarative refresh steps" read ``content``: a delay in
+seconds, then an optional ``url=`` and the address, quoted or not. Only the first such
+``<meta>`` counts (a browser ignores the later ones), and one inside ``<noscript>`` does not:
+a browser running scripts, as a reader's does, never sees it (sites send readers without
+scripts to a "please enable JavaScript" page that way).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urldefrag
+
+from .urls import absolute_url
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborNode
+
+#: A page naming another address within this many seconds is a redirect. A longer delay
+#: shows the page itself first (and a live blog reloads itself every few minutes).
+MAX_DELAY_SECONDS = 5
+
+_REFRESH = re.compile(rb"http-equiv\s*=\s*[\"']?\s*refresh", re.I)
+_WHITESPACE = " \t\n\f\r"
+
+
+def refresh_target(body: bytes, page_url: str) -> str | None:
+    """The absolute http(s) address ``body``'s meta refresh sends a reader to within
+    ``MAX_DELAY_SECONDS``, or None (no refresh, a reload of the page itself, a longer
+    delay, another scheme, or one inside ``<noscript>``)."""
+    if _REFRESH.search(body) is None:  # most pages: no parse
+        return None
+    content = _first_refresh_content(body)
+    parsed = _parse_content(content) if content is not None else None
+    if parsed is None or parsed[0] > MAX_DELAY_SECONDS or not parsed[1]:
+        return None
+    target = absolute_url(parsed[1], page_url)
+    if target is None:  # another scheme, or no address at all
+        return None
+    if urldefrag(target).url == urldefrag(page_url).url:  # the page reloads itself
+        return None
+    return target
+
+
+def _first_refresh_content(body: bytes) -> str | None:
+    """The ``content`` of the page's first refresh ``<meta>`` outside ``<noscript>``."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    root = LexborHTMLParser(body).root
+    if root is None:
+        return None
+    for meta in root.css("meta[http-equiv]"):
+        if (meta.attributes.get("http-equiv") or "").strip().lower() != "refresh":
+            continue
+        if _inside_noscript(meta):
+            continue
+        return meta.attributes.get("content")
+    return None
+
+
+def _inside_noscript(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "noscript":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _parse_content(content: str) -> tuple[float, str] | None:
+    """(delay, address) of a refresh's ``content``; the address is empty for a reload.
+    None when ``content`` does not start with a delay."""
+    text = content.lstrip(_WHITESPACE)
+    digits = text[: len(text) - len(text.lstrip("0123456789"))]
+    rest = text[len(digits) :]
+    if not digits and not rest.startswith("."):
+        return None
+    rest = rest.lstrip("0123456789.")
+    delay = int(digits) if digits else 0
+    if rest and rest[0] not in _WHITESPACE + ";,":
+        return None
+    rest = rest.lstrip(_WHITESPACE)
+    rest = rest[1:] if rest[:1] in (";", ",") else rest
+    rest = rest.lstrip(_WHITESPACE)
+    if rest[:3].lower() == "url":
+        after = rest[3:].lstrip(_WHITESPACE)
+        if after.startswith("="):
+            rest = after[1:].lstrip(_WHITESPACE)
+    if rest[:1] in ("'", '"'):
+        quote, rest = rest[0], rest[1:]
+        rest = rest.split(quote, 1)[0]
+    return delay, rest.strip(_WHITESPACE)

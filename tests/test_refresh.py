@@ -1,0 +1,128 @@
+"""Pages that send the reader on with a meta refresh: read as a browser reads them, followed
+by ``archive scan URL`` against a real local server, and kept as evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from pages import embed_page
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.refresh import refresh_target
+
+BASE = "https://news.example.org/s/1?id=7"
+
+
+def stub(content: str, *, noscript: bool = False) -> bytes:
+    meta = f'<meta http-equiv="Refresh" content="{content}">'
+    meta = f"<noscript>{meta}</noscript>" if noscript else meta
+    return f"<!DOCTYPE html><html><head>{meta}</head><body>Moved.</body></html>".encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "target"),
+    [
+        ("0; url=https://other.example/a", "https://other.example/a"),
+        ("0;URL='/story/2'", "https://news.example.org/story/2"),
+        ("1, url = '2.html' trailing", "https://news.example.org/s/2.html"),
+        (".5; url=/q", "https://news.example.org/q"),
+        ("5;url=/late", "https://news.example.org/late"),
+        ("0;url=//cdn.example/x", "https://cdn.example/x"),
+    ],
+)
+def test_a_refresh_within_seconds_names_the_next_address(content: str, target: str) -> None:
+    assert refresh_target(stub(content), BASE) == target
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "30; url=/later",  # shows the page itself first
+        "300",  # a live blog reloading itself
+        "0; url=" + BASE + "#top",  # the same page
+        "0; url=javascript:void(0)",
+        "0; url=mailto:desk@news.example.org",
+        "url=/no-delay",  # no delay: no refresh at all, for a browser
+        "0x; url=/a",
+        "",
+    ],
+)
+def test_no_redirect_in_other_refreshes(content: str) -> None:
+    assert refresh_target(stub(content), BASE) is None
+
+
+def test_a_refresh_inside_noscript_or_after_the_first_is_not_followed() -> None:
+    assert refresh_target(stub("0;url=/nojs", noscript=True), BASE) is None
+    two = b'<meta http-equiv="refresh" content="600"><meta http-equiv="refresh" content="0;url=/b">'
+    assert refresh_target(two, BASE) is None, "a browser acts on the first alone"
+    assert refresh_target(b"<p>http-equiv=refresh in prose</p>", BASE) is None
+
+
+def warc_records(tmp_path: Path) -> list[tuple[str, str, int | None]]:
+    found = []
+    for path in sorted(tmp_path.rglob("*.warc.gz")):
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                response = record.rec_type == "response"
+                status = int(record.http_headers.get_statuscode()) if response else None
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                found.append((record.rec_type, uri, status))
+    return found
+
+
+def test_scan_follows_a_refresh_and_keeps_both_pages(
+    run_cli, httpserver, db_path: Path, tmp_path: Path
+) -> None:
+    """The stub's address is the article's identity (as for an HTTP redirect), the page it
+    leads to is what is scanned, and the WARC file holds the stub's answer before it."""
+    httpserver.expect_request("/go/1").respond_with_data(
+        stub("0; url=/story/1"), content_type="text/html"
+    )
+    httpserver.expect_request("/story/1").respond_with_data(
+        embed_page(title="Bridge reopens"), content_type="text/html; charset=utf-8"
+    )
+    result = run_cli("scan", httpserver.url_for("/go/1"), "--json")
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout)
+    assert line["url"] == httpserver.url_for("/go/1")
+    assert [embed["post_id"] for embed in line["embeds"]] == ["1763000000000000001"]
+    (article,) = sqlite_utils.Database(db_path).query("select * from articles")
+    assert (article["title"], article["final_url"]) == (
+        "Bridge reopens",
+        httpserver.url_for("/story/1"),
+    )
+    responses = [
+        (uri, status) for kind, uri, status in warc_records(tmp_path) if kind == "response"
+    ]
+    assert responses == [(httpserver.url_for("/go/1"), 200), (httpserver.url_for("/story/1"), 200)]
+    assert run_cli("verify").exit_code == 0
+
+
+def test_refreshes_in_a_loop_are_one_line_and_nothing_else_is_lost(
+    run_cli, httpserver, db_path: Path
+) -> None:
+    httpserver.expect_request("/a").respond_with_data(stub("0;url=/b"), content_type="text/html")
+    httpserver.expect_request("/b").respond_with_data(stub("0;url=/a"), content_type="text/html")
+    httpserver.expect_request("/ok").respond_with_data(embed_page(), content_type="text/html")
+    result = run_cli("scan", httpserver.url_for("/a"), httpserver.url_for("/ok"), "--json")
+    assert result.exit_code == 1
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert (
+        first["error"] == f"{httpserver.url_for('/a')}: too many meta refreshes (3 pages in a row)"
+    )
+    assert second["status"] == "ok" and len(second["embeds"]) == 1
+    fetched = [request.path for request, _ in httpserver.log]
+    assert fetched.count("/a") + fetched.count("/b") == 4, "the first page and three refreshes"
+
+
+def test_a_text_page_naming_a_refresh_is_not_followed(run_cli, httpserver) -> None:
+    httpserver.expect_request("/notes.txt").respond_with_data(
+        '<meta http-equiv="refresh" content="0;url=/elsewhere"> is how pages redirect.',
+        content_type="text/plain",
+    )
+    result = run_cli("scan", httpserver.url_for("/notes.txt"), "--json")
+    assert result.exit_code == 0, result.output
+    assert [request.path for request, _ in httpserver.log] == ["/notes.txt"]
