@@ -140,6 +140,7 @@ class ArticleStatusError(FetchError):
     def __init__(self, message: str, *, url: str, exchange: Exchange) -> None:
         super().__init__(message, url=url, status_code=exchange.status_code)
         self.exchange = exchange
+        self.refreshed_from: tuple[HttpCapture, ...] = ()  # pages whose refresh led here
 
 
 def fetch_article(http: Http, url: str) -> Exchange:
@@ -193,8 +194,17 @@ def fetch_followed(http: Http, url: str) -> tuple[Exchange, tuple[HttpCapture, .
             break
         capture = capture_of(page)
         earlier = (*earlier, *capture.redirects, capture._replace(redirects=()))
-        page = fetch_article(http, target)
+        try:
+            page = fetch_article(http, target)
+        except ArticleStatusError as exc:
+            exc.refreshed_from = earlier
+            raise
     raise FetchError(f"{url}: too many meta refreshes ({MAX_REFRESHES} pages in a row)", url=url)
+
+
+def _led_to(capture: HttpCapture, refreshed_from: tuple[HttpCapture, ...]) -> HttpCapture:
+    """``capture`` with the pages that refreshed to it before its own redirects."""
+    return capture._replace(redirects=(*refreshed_from, *capture.redirects))
 
 
 def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
@@ -217,7 +227,7 @@ def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
             error=str(exc),
         )
         if isinstance(exc, ArticleStatusError):
-            record.capture = capture_of(exc.exchange)
+            record.capture = _led_to(capture_of(exc.exchange), exc.refreshed_from)
     else:
         record = detect_record(
             identity,
@@ -229,7 +239,6 @@ def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
             http_status=page.status_code,
             source=target.source,
         )
-        capture = capture_of(page)
-        record.capture = capture._replace(redirects=(*refreshed_from, *capture.redirects))
+        record.capture = _led_to(capture_of(page), refreshed_from)
     record.reschedule, record.next_scan_at = target.reschedule, target.next_scan_at
     return record

@@ -10,6 +10,7 @@ import pytest
 import sqlite_utils
 from pages import embed_page
 from warcio.archiveiterator import ArchiveIterator
+from werkzeug import Request, Response
 
 from archiver.refresh import refresh_target
 
@@ -126,3 +127,29 @@ def test_a_text_page_naming_a_refresh_is_not_followed(run_cli, httpserver) -> No
     result = run_cli("scan", httpserver.url_for("/notes.txt"), "--json")
     assert result.exit_code == 0, result.output
     assert [request.path for request, _ in httpserver.log] == ["/notes.txt"]
+
+
+def test_a_refresh_to_a_page_now_gone_keeps_the_refreshing_page_before_the_404(
+    run_cli, httpserver, tmp_path: Path
+) -> None:
+    """An article with embeds that now answers 404 keeps that answer as evidence, and the
+    page whose refresh led there is kept before it, as a redirect would be."""
+    httpserver.expect_request("/go/2").respond_with_data(
+        stub("0; url=/story/2"), content_type="text/html"
+    )
+    served = []
+
+    def story(request: Request) -> Response:
+        served.append(request.path)
+        if len(served) == 1:
+            return Response(embed_page(), content_type="text/html")
+        return Response("gone", status=404)
+
+    httpserver.expect_request("/story/2").respond_with_handler(story)
+    assert run_cli("scan", httpserver.url_for("/go/2")).exit_code == 0
+    assert run_cli("scan", httpserver.url_for("/go/2")).exit_code == 1
+    responses = [
+        (uri, status) for kind, uri, status in warc_records(tmp_path) if kind == "response"
+    ]
+    stub_url, story = httpserver.url_for("/go/2"), httpserver.url_for("/story/2")
+    assert responses[-2:] == [(stub_url, 200), (story, 404)]
