@@ -201,6 +201,8 @@ def test_everything_from_one_article(ds, urls):
     assert found[2]["status"] == "suspended"
     by_id = rows(ds, f"/archive/article.json?article={found[0]['article_id']}")
     assert by_id == found
+    as_shared = urls["ferries"] + "?utm_source=newsletter#comments"  # the address a user has
+    assert rows(ds, "/archive/article.json?article=" + quote(as_shared, safe="")) == found
 
 
 def test_history_of_a_post(ds):

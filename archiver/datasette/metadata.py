@@ -405,8 +405,9 @@ limit 100
     ),
     "article": _query(
         "Everything from one article",
-        "Every embed of one article (give its URL or id), in page order, with the post's "
-        "status now and what the post says now.",
+        "Every embed of one article (give its URL, as listed or with tracking parameters "
+        "and fragment, or its id), in page order, with the post's status now and what the "
+        "post says now.",
         """
 select
   embeds.position, embeds.occurrence, embeds.method, embeds.post_id,
@@ -418,7 +419,8 @@ select
 from articles
 join embeds on embeds.article_id = articles.id
 join posts on posts.id = embeds.post_id
-where articles.url = :article or articles.final_url = :article or articles.id = :article
+where articles.url = :article or articles.url = archiver_article_url(:article)
+  or articles.final_url = :article or articles.id = :article
 order by articles.id, embeds.position, embeds.occurrence
 """,
     ),

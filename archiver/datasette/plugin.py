@@ -22,7 +22,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from ..db.provenance import MEMENTOS_SQL
-from ..urls import parse_post_ref
+from ..urls import article_url, parse_post_ref
 from . import client_errors, evidence, metadata
 
 ARCHIVE_TABLES = frozenset({"articles", "posts", "embeds"})
@@ -51,6 +51,12 @@ def post_id_sql(value: str | None) -> str | None:
     value = str(value)
     ref = parse_post_ref(value)
     return ref[0] if ref else value.strip()
+
+
+def article_url_sql(value: str | None) -> str | None:
+    """``archiver_article_url(x)``: an article's identity (``urls.article_url``: tracking
+    parameters and fragment dropped) for the address a user has, else ``x`` trimmed."""
+    return None if value is None else article_url(str(value))
 
 
 def fts_query_sql(value: str | None) -> str:
@@ -293,6 +299,7 @@ def canned_queries(datasette, database):
 def prepare_connection(conn):
     conn.create_function("archiver_post_id", 1, post_id_sql, deterministic=True)
     conn.create_function("archiver_fts_query", 1, fts_query_sql, deterministic=True)
+    conn.create_function("archiver_article_url", 1, article_url_sql, deterministic=True)
 
 
 @hookimpl
