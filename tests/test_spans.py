@@ -19,7 +19,7 @@ from archiver.detect.dom import Node as Element
 from archiver.detect.dom import elements, parse
 from archiver.detect.hidden import expand_hidden_markup
 from archiver.detect.locate import Locator
-from archiver.detect.spans import _ATTRS_ANY, _ATTRS_COMMON, line_span, tokenize
+from archiver.detect.spans import _ATTRS_ANY, _ATTRS_COMMON, LineSpans, line_span, tokenize
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -351,6 +351,29 @@ def test_line_span_covers_exactly_the_lines(lines: list[str], data: st.DataObjec
     span = line_span(page, first, last)
     assert span is not None
     assert page[span[0] : span[1]] == "\n".join(lines[first : last + 1]).encode()
+
+
+@given(
+    st.lists(st.text(alphabet="ab\r ", max_size=5), min_size=1, max_size=8),
+    st.booleans(),
+    st.lists(st.tuples(st.integers(0, 9), st.integers(0, 3)), max_size=8),
+)
+def test_line_spans_asked_in_any_order_give_each_range_alone(
+    lines: list[str], bom: bool, asked: list[tuple[int, int]]
+) -> None:
+    """The cursor walks on from its last answer and starts again when asked an earlier line:
+    every answer is ``line_span``'s of that range alone, None past the text's end."""
+    page = (b"\xef\xbb\xbf" if bom else b"") + "\n".join(lines).encode()
+    spans = LineSpans(page)
+    for first, more in asked:
+        last = first + more
+        expected = None
+        if last < len(lines):
+            text = "\n".join(lines[first : last + 1]).encode()
+            expected_start = len("\n".join(lines[:first]).encode()) + (1 if first else 0)
+            expected_start += 3 if bom else 0
+            expected = (expected_start, expected_start + len(text))
+        assert spans.span(first, last) == expected == line_span(page, first, last)
 
 
 def sha(data: bytes) -> str:

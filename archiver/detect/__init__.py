@@ -26,7 +26,7 @@ from .prefilter import (
     survey,
     text_marker_count,
 )
-from .spans import line_span
+from .spans import LineSpans
 from .text import TextHit, find_text_embeds
 from .text_marks import fenced_lines
 
@@ -159,11 +159,13 @@ def detect_or_fail(data: bytes | str, label: str, **options: Any) -> tuple[Detec
 
 
 def _text_embed(
-    position: int, hit: TextHit, source: PageBytes | None = None, in_markup: bool = False
+    position: int,
+    hit: TextHit,
+    source: PageBytes | None = None,
+    found: tuple[int, int] | None = None,
 ) -> Embed:
-    """An embed of the text forms; its range is its lines (only in a text page: in HTML the
-    lines were flattened from markup and have no range of their own)."""
-    found = None if in_markup or source is None else line_span(source.data, *hit.lines)
+    """An embed of the text forms; its range is its lines, ``found`` (only in a text page:
+    in HTML the lines were flattened from markup and have no range of their own)."""
     span = source.to_page(found) if source else None
     return Embed(
         position,
@@ -200,9 +202,11 @@ def _from_text(
         code = fenced_lines(text.split("\n"))
         markup = [item for item in markup if item[0] not in code]
     items: list[tuple[int, Embed]] = [(first, embed) for first, _, embed in markup]
+    lines = LineSpans(source.data) if source is not None else None
     for hit in hits:
         if not any(first <= hit.last_line and hit.first_line <= last for first, last, _ in markup):
-            items.append((hit.first_line, _text_embed(0, hit, source)))
+            found = lines.span(*hit.lines) if lines is not None else None
+            items.append((hit.first_line, _text_embed(0, hit, source, found)))
     items.sort(key=lambda item: item[0])
     return [embed._replace(position=position) for position, (_, embed) in enumerate(items)]
 
@@ -272,7 +276,7 @@ def _from_html(
         raws.update((id(item), item.raw or "") for item in in_scripts)
         ordered.extend(in_scripts)
     return [
-        _text_embed(position, item, in_markup=True)
+        _text_embed(position, item)
         if isinstance(item, TextHit)
         else _markup_embed(position, item, raws[id(item)], spans.get(id(item)), source)
         for position, item in enumerate(ordered)

@@ -266,18 +266,41 @@ def matching_end(tags: Iterator[Tag]) -> int | None:
     return None
 
 
-def line_span(data: bytes, first: int, last: int) -> tuple[int, int] | None:
-    """Byte range of lines ``first``..``last`` (0-based, split on ``\\n``, the newline after
-    the last line excluded); a leading UTF-8 byte-order mark is not part of line 0."""
-    start = 3 if first == 0 and data.startswith(b"\xef\xbb\xbf") else 0
-    for _ in range(first):
-        start = data.find(b"\n", start) + 1
-        if start == 0:
+class LineSpans:
+    """Byte ranges of a text's lines (0-based, split on ``\n``; the newline after the last
+    line excluded; a leading UTF-8 byte-order mark is not part of line 0). Asked in line
+    order, as a text's embeds are, it walks the text once: each range starts where the last
+    one's search stopped (a page's 1,600 embeds took 1.5 s walking from its start each)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._origin = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        self._line, self._offset = 0, self._origin
+
+    def span(self, first: int, last: int) -> tuple[int, int] | None:
+        """Lines ``first``..``last``, or None when the text has fewer lines."""
+        start = self._start_of(first)
+        if start is None:
             return None
-    end = start
-    for _ in range(last - first + 1):
-        newline = data.find(b"\n", end)
-        if newline < 0:
-            return (start, len(data)) if _ == last - first else None
-        end = newline + 1
-    return start, end - 1
+        end = start
+        for counted in range(last - first + 1):
+            newline = self.data.find(b"\n", end)
+            if newline < 0:
+                return (start, len(self.data)) if counted == last - first else None
+            end = newline + 1
+        return start, end - 1
+
+    def _start_of(self, line: int) -> int | None:
+        if line < self._line:  # asked out of order: from the start again
+            self._line, self._offset = 0, self._origin
+        while self._line < line:
+            newline = self.data.find(b"\n", self._offset)
+            if newline < 0:
+                return None
+            self._line, self._offset = self._line + 1, newline + 1
+        return self._offset
+
+
+def line_span(data: bytes, first: int, last: int) -> tuple[int, int] | None:
+    """``LineSpans`` of one range alone."""
+    return LineSpans(data).span(first, last)

@@ -398,7 +398,8 @@ def _in_lead(doc: _Text, above: int) -> bool:
     """``above`` is among the text's first lines, before any line of prose: the text may
     start with its site's name, a section or a date line before the headline (each as
     short and unpunctuated as a headline), never with a paragraph of the article."""
-    lead = [i for i in range(doc.first, above) if doc.lines[i].strip()]
+    filled = (i for i in range(doc.first, above) if doc.lines[i].strip())
+    lead = list(itertools.islice(filled, MAX_LEAD_LINES + 1))  # a long text has many
     return len(lead) <= MAX_LEAD_LINES and all(_headline_shaped(doc.lines[i]) for i in lead)
 
 
