@@ -255,6 +255,12 @@ CREATE INDEX "idx_sitemap_children_source_parent"
 -- next statement
 CREATE INDEX "idx_snapshots_newer_version" ON "snapshots" ("post_id", "id", "newer_version_id", "fetched_at") WHERE "newer_version_id" IS NOT NULL
 -- next statement
+CREATE INDEX "idx_posts_resolved_id"
+    ON "posts" ("resolved_id")
+-- next statement
+CREATE INDEX "idx_articles_final_url"
+    ON "articles" ("final_url")
+-- next statement
 CREATE TRIGGER "posts_ai" AFTER INSERT ON "posts" BEGIN
   INSERT INTO "posts_fts" (rowid, "text", "author_name", "handle") VALUES (new.rowid, new."text", new."author_name", new."handle");
 END
