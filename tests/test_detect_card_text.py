@@ -93,7 +93,13 @@ def test_the_prefilter_takes_a_card_and_passes_prose_over() -> None:
         ("3:04 PM·Mar 3, 2024", False),  # no space: not read (see card_text.DOT_SPACES)
         ("3:04 pm · Mar 3, 2024", False),  # X and Substack write PM
         ("3:04 PM • Mar 3, 2024", False),
-        ("3:04 PM - Mar 3, 2024", False),
+        ("3:04 PM - Mar 3, 2024", True),  # Twitter's before 2019
+        ("3:04 PM - 3 Mar 2024", True),
+        ("3:04 PM · 3 Mar 2024", True),  # X in British English
+        ("3:04 PM · 3 mars 2024", True),  # X's date in another locale
+        ("3:04 PM -\u00a0Mar 3, 2024", False),
+        ("3:04 PM -- Mar 3, 2024", False),
+        ("3:04 PM - Mar 3", False),
         ("3:04 PM · Mar 3, 2024 · 12.3K Views", True),  # x.com's page: the views on the line
         ("3:04 PM · Mar 3, 2024 · 1 View", True),
         # the pre-filter reads no further than the date: these pass it, and are no card
@@ -111,6 +117,42 @@ def test_the_prefilter_and_the_detector_read_one_timestamp_form(
     monkeypatch.setattr(detect, "survey", lambda data: detect.ALL_SEARCHES)
     assert has_markers(card.encode()) is (is_card is not False)
     assert len(embeds(card)) == len(filtered) == int(bool(is_card))
+
+
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        ("8:27 AM - 21 Jun 2016", "2016-06-21"),  # twitter.com's post page until 2019
+        ("8:27 AM - Jun 21, 2016", "2016-06-21"),
+        ("8:27 AM · 21 Jun 2016", "2016-06-21"),
+        ("8:27 AM · 21 June 2016", "2016-06-21"),
+        ("8:27 AM · 21 juin 2016", "2016-06-21"),
+        ("8:27 AM · 21. Juni 2016", "2016-06-21"),
+        ("8:27 AM · 21 Jui 2016", None),  # no month: the card stays, without its date
+        ("8:27 AM - 31 Jun 2016", None),
+    ],
+)
+def test_a_card_s_older_or_localized_timestamp_gives_its_date(stamp: str, expected: str) -> None:
+    text = f"Harbour notes\n\nJane Roe\n@janeroe\nThe bridge reopens at noon.\n{stamp}\n"
+    (embed,) = embeds(text)
+    assert (embed.handle, embed.text, embed.date) == (
+        "janeroe",
+        "The bridge reopens at noon.",
+        expected,
+    )
+    assert embed.date_text == stamp.split(" - ")[-1].split(" · ")[-1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Doors open 7 PM - 9 PM\n",
+        "Schedule\n\n@harbourradio\nLive at 3:04 PM - 3 Mar 2024\n",  # not a line of its own
+        "Storm hits\nJane Roe\n@janeroe\n3:04 PM - 3 Mar 2024\nThe storm hit.\n",  # a byline
+    ],
+)
+def test_an_older_timestamp_form_is_no_card_where_the_newer_is_none(text: str) -> None:
+    assert embeds(text) == []
 
 
 def test_a_card_in_a_single_byte_text_file_is_read() -> None:

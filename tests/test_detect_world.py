@@ -235,6 +235,38 @@ def test_signature_dates_in_other_languages(value, language, expected):
     assert parse_date(value, language) == expected
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "8:15 AM - 2 May 2019",  # Twitter's post pages and rendered embeds before 2019
+        "8:15 AM - May 2, 2019",
+        "2:03 PM · May 2, 2019",
+        "May 2, 2019 at 8:15 AM",
+        "2 May 2019, 14:05",
+        "14:05 - 2. Mai 2019",
+        "2. Mai 2019 um 14:05 Uhr",
+        "2 mai 2019 à 08:15",
+        "2019年5月2日 8:15",
+    ],
+)
+def test_a_signature_date_with_its_time_of_day_is_read_without_dateparser(value):
+    """The time and what joins it to the date are no part of the date: the date is read
+    as it is alone (by the tables, with no language hint)."""
+    code = (
+        "import sys\n"
+        "from archiver.detect.signature import parse_date\n"
+        f"assert parse_date({value!r}) == '2019-05-02', parse_date({value!r})\n"
+        "assert 'dateparser' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("value", ["8:15 AM", "8:15 AM - 2 May", "May 2 at 8:15 AM"])
+def test_a_time_without_a_year_is_no_signature_date(value):
+    assert parse_date(value) is None
+
+
 def test_a_signature_date_that_fits_a_format_never_builds_the_time_zone_tables():
     code = (
         "from archiver.detect.signature import parse_date\n"

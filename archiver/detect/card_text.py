@@ -16,32 +16,43 @@ import re
 from datetime import date
 from typing import NamedTuple
 
+from .signature import ENGLISH_MONTHS, parse_date
+
 # A card's timestamp, ``3:04 PM · Oct 7, 2025``, defined once here for the detector, the
 # test of which lines to try, and the pre-filter's markers. Before AM or PM: a space or none,
 # or a no-break one as Intl.DateTimeFormat writes it (U+202F, U+00A0). The separator: X's
 # middle dot or Substack's bullet operator, with a space or a no-break space (``&nbsp;``)
-# each side. Not read: a separator without its spaces (``PM·Oct``): its marker, three bytes,
-# made the pre-filter's pass a sixth slower.
+# each side; or a hyphen between spaces, as Twitter wrote it until 2019 (its post pages and
+# the embeds widgets.js rendered: ``8:27 AM - 21 Jun 2016``). Not read: a separator without
+# its spaces (``PM·Oct``): its marker, three bytes, made the pre-filter's pass a sixth slower.
 AM_PM_SPACES = ("", " ", "\u00a0", "\u202f")
 DOT_SPACES = (" ", "\u00a0")
 DOTS = ("·", "∙")
+HYPHEN = " - "
 
 
 def _one_of(options: tuple[str, ...]) -> str:
     return "(?:" + "|".join(re.escape(option) for option in options) + ")"
 
 
-_SEPARATOR = f"{_one_of(DOT_SPACES)}{_one_of(DOTS)}{_one_of(DOT_SPACES)}"
+_DOT_SEPARATOR = f"{_one_of(DOT_SPACES)}{_one_of(DOTS)}{_one_of(DOT_SPACES)}"
+_SEPARATOR = f"(?:{_DOT_SEPARATOR}|{re.escape(HYPHEN)})"
+# The date: month first (``Oct 7, 2025``, X in American English) or day first (``7 Oct
+# 2025`` in British English and on Twitter's pages before 2019; ``7 oct. 2025``, ``7. Okt.
+# 2025`` in the locales whose month names ``signature.parse_date`` reads).
+_DATE = (
+    r"(?P<date>(?P<month>[A-Za-z]{3,4})\.? (?P<day>\d{1,2}), (?P<year>(?:19|20)\d\d)"
+    r"|(?P<day_first>\d{1,2})\.? (?P<name>[^\W\d_]{3,9})\.? (?P<its_year>(?:19|20)\d\d))"
+)
 # x.com's own page writes the post's views after its date, on the same row (``3:04 PM · Oct
 # 7, 2025 · 1.2M Views``): a reader copying it keeps them on the line.
 CARD_TIME = re.compile(
-    rf"(?P<time>\d{{1,2}}:\d\d{_one_of(AM_PM_SPACES)}[AP]M){_SEPARATOR}"
-    r"(?P<date>(?P<month>[A-Za-z]{3,4})\.? (?P<day>\d{1,2}), (?P<year>(?:19|20)\d\d))"
-    rf"(?:{_SEPARATOR}\d[\d.,]*[KMB]? Views?)?"
+    rf"(?P<time>\d{{1,2}}:\d\d{_one_of(AM_PM_SPACES)}[AP]M){_SEPARATOR}{_DATE}"
+    rf"(?:{_DOT_SEPARATOR}\d[\d.,]*[KMB]? Views?)?"
 )
 # What a line holding a card's timestamp holds from its ``M`` to its separator: the
 # pre-filter's markers (as UTF-8), and the text detector's test of which lines to try.
-TIME_HINTS = tuple(f"M{space}{dot}" for space in DOT_SPACES for dot in DOTS)
+TIME_HINTS = (*(f"M{space}{dot}" for space in DOT_SPACES for dot in DOTS), f"M{HYPHEN}")
 # What may follow the handle in a card's header, on its line or the next: a separator and a
 # follow button, each alone or run together (``·Follow``: the text of two inline elements).
 _EXTRA = r"(?:[·∙•]\s*(?:Follow|Following|Subscribe)?|Follow|Following|Subscribe)"
@@ -92,7 +103,7 @@ class Card(NamedTuple):
 
 
 def may_hold_card_time(line: str) -> bool:
-    return any(dot in line for dot in DOTS) and any(hint in line for hint in TIME_HINTS)
+    return any(hint in line for hint in TIME_HINTS)
 
 
 def find_card(lines: list[str], index: int, taken: int, linked: bool = False) -> Card | None:
@@ -166,10 +177,16 @@ def _after_header(lines: list[str], start: int, end: int) -> int:
 
 
 def _iso_date(stamp: re.Match[str]) -> str | None:
-    month = MONTHS.get(stamp["month"].lower())
+    """The date as YYYY-MM-DD: an English month by the table, any other as a signature's
+    date is read (``signature.parse_date``)."""
+    if stamp["month"] is not None:
+        name, day, year = stamp["month"], stamp["day"], stamp["year"]
+    else:
+        name, day, year = stamp["name"], stamp["day_first"], stamp["its_year"]
+    month = MONTHS.get(name.lower()) or ENGLISH_MONTHS.get(name.lower())
     if month is None:
-        return None
+        return None if stamp["month"] is not None else parse_date(stamp["date"])
     try:
-        return date(int(stamp["year"]), month, int(stamp["day"])).isoformat()
+        return date(int(year), month, int(day)).isoformat()
     except ValueError:
         return None

@@ -18,8 +18,9 @@ for ``@``. Each hit is then checked for the context that makes it real:
 * a title marker (`` on X: ``) counts only when a quote may follow it, after spaces, tags or
   a Markdown link's ``[``: the title form quotes the post (``Follow her on X: @ada`` is not
   one);
-* a card's timestamp marker (``M ·``, ``M∙``…: ``card_text.TIME_HINTS``) counts only inside
-  X's timestamp form, ``3:04 PM · Oct 7, 2025``;
+* a card's timestamp marker (``M ·``, ``M∙``, ``M - ``…: ``card_text.TIME_HINTS``) counts only
+  inside X's timestamp form, ``3:04 PM · Oct 7, 2025`` (Twitter's before 2019: ``8:27 AM - 21
+  Jun 2016``);
 * a Hugo or Jekyll opening (``{{<``, ``{% t``…) only counts with a tweet shortcode's name
   (``tweet``, ``twitter``, ``x``) just after it: templates of every kind write the rest;
 * ``(@`` (Pandoc's Markdown: ``(\\@``) only counts as the signature of a flattened embed:
@@ -220,14 +221,15 @@ LOCAL_COLON = re.compile(rb"(?: |\xc2\xa0)?: ")
 _LOCAL_TITLE_SET = frozenset(LOCAL_TITLE_MARKERS[:-1])
 # Around a card marker (which runs from the ``M`` of AM or PM to the separator): the time's
 # digits and the space before AM/PM before it, the space after the separator and the date
-# after it, as ``card_text`` defines them.
+# after it, month or day first, as ``card_text`` defines them (a month name in any script:
+# its UTF-8 bytes; the detector reads the name).
 CARD_BEFORE = re.compile(
     rb"\d:\d\d(?:" + b"|".join(re.escape(s.encode()) for s in AM_PM_SPACES) + rb")[AP]\Z"
 )
 CARD_AHEAD = re.compile(
     rb"(?:"
     + b"|".join(re.escape(s.encode()) for s in DOT_SPACES)
-    + rb")[A-Za-z]{3,4}\.? \d{1,2}, (?:19|20)\d\d"
+    + rb")?(?:[A-Za-z]{3,4}\.? \d{1,2}, |\d{1,2}\.? [A-Za-z\x80-\xff]{3,36}\.? )(?:19|20)\d\d"
 )
 _CARD_MARKER_SET = frozenset(CARD_MARKERS)
 

@@ -184,10 +184,37 @@ def parse_date(value: str | None, language: str | None = None) -> str | None:
     if not value or not is_date_like(value):
         return None
     plain = ascii_digits(value.strip())
-    parsed = english_date(plain) or _common_locale(plain, language) or _any_locale(plain, language)
+    texts = [*_without_time(plain), plain]
+    parsed = next(
+        (
+            found
+            for text in texts
+            if (found := english_date(text) or _common_locale(text, language))
+        ),
+        None,
+    ) or next((found for text in texts if (found := _any_locale(text, language))), None)
     if parsed is None or parsed.year != date_year(plain):
         return None
     return parsed.isoformat()
+
+
+# A time of day beside a date (``8:15 AM - 2 May 2019``, ``May 2, 2019 at 8:15 AM``, ``2 mai
+# 2019 à 08:15``), and what joins the two: punctuation, or one word (``at``, ``à``, ``um``).
+TIME_OF_DAY = re.compile(r"\d{1,2}:\d\d(?::\d\d)?(?:[^\S\n]?[AaPp]\.?[^\S\n]?[Mm]\.?)?")
+JOINING = " \u00a0\u202f·∙•|,-–—"
+
+
+def _without_time(value: str) -> list[str]:
+    """The date of a date and a time: the side of the time that holds the year, without the
+    punctuation joining them, then also without the word next to the time (nothing when the
+    value holds no time)."""
+    time = TIME_OF_DAY.search(value)
+    if time is None:
+        return []
+    before, after = value[: time.start()].rstrip(JOINING), value[time.end() :].lstrip(JOINING)
+    if date_year(before):
+        return [before, before.rsplit(None, 1)[0]] if " " in before else [before]
+    return [after, after.split(None, 1)[-1]] if " " in after else [after]
 
 
 def find_signature(text: str) -> re.Match[str] | None:
