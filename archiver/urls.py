@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from urllib.parse import SplitResult, unquote, unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import (
+    SplitResult,
+    quote,
+    unquote,
+    unquote_plus,
+    urljoin,
+    urlsplit,
+    urlunsplit,
+)
 
 HANDLE_RE = re.compile(r"[A-Za-z0-9_]{1,15}")
 RESERVED_SEGMENTS = frozenset(
@@ -35,7 +43,9 @@ _HOSTS = (
 )
 # A status URL anywhere in a string (href, attribute, plain text). Hosts and handles are
 # case-insensitive; the id is 1-19 digits after any leading zeros and must not run on into
-# more digits (``canonical_id`` then drops the zeros and checks the range).
+# more digits (``canonical_id`` then drops the zeros and checks the range). A match is read
+# only when it is ASCII: X's hosts, handles and paths are, and ``re.I`` lets ``ſ`` (long s)
+# and ``K`` (the Kelvin sign) match ``s`` and ``k`` (``x.com/ſam/status/1`` names no post).
 STATUS_URL_RE = re.compile(
     r"(?:(?:https?:)?//)?(?<![\w.-])(?P<host>" + _HOSTS + r")"
     r"/(?:#!/)?(?:(?:i/web|i|@?(?P<handle>[A-Za-z0-9_\\]{1,32}))/status(?:es)?|statuses)"
@@ -125,7 +135,7 @@ def iter_statuses(text: str) -> Iterator[tuple[str, str | None]]:
         (m for r in _searches(text) for m in r.finditer(text)), key=lambda m: m.start()
     )
     for match in matches:
-        post_id = canonical_id(match.group("id"))
+        post_id = canonical_id(match.group("id")) if match.group().isascii() else None
         if post_id:
             yield post_id, clean_handle(match.groupdict().get("handle"))
 
@@ -154,7 +164,7 @@ def bare_status(text: str) -> tuple[str, str | None] | None:
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     match = STATUS_URL_RE.match(text)
-    post_id = canonical_id(match.group("id")) if match else None
+    post_id = canonical_id(match.group("id")) if match and match.group().isascii() else None
     if not match or not post_id:
         return None
     rest = text[match.end() :]
@@ -273,7 +283,57 @@ def _identity(parts: SplitResult) -> str:
     )
     fragment = parts.fragment if parts.fragment.startswith("!") else ""
     path = parts.path or ("/" if netloc else "")
-    return urlunsplit((scheme, netloc, path, query, fragment))
+    return urlunsplit((scheme, netloc, *map(uri_part, (path, query, fragment))))
+
+
+# RFC 3986's unreserved characters: an escape of one is the character itself (section 6.2.2.2).
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+# What neither a URI nor an IRI holds as written: a space, ``"``, ``<``, ``|``…, and a
+# non-ASCII space, control or format character (a bidi mark): written as its UTF-8 escapes.
+_NOT_WRITTEN = re.compile(
+    r"[\s\"<>\\^`{|}\x00-\x1f\x7f\x80-\x9f\u00ad\u200b-\u200f\u2028-\u202e"
+    r"\u2060-\u206f\ufeff\ufff0-\uffff]"
+)
+_AS_WRITTEN = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*")
+
+
+def uri_part(part: str) -> str:
+    """A path, query or fragment in one written form, whichever way a page wrote it: the
+    IRI (RFC 3987). Escapes of a UTF-8 character an IRI holds are that character
+    (``%C3%BCber`` → ``über``), of an unreserved one that one (``%7E`` → ``~``), any other
+    escape in upper case (``%2f`` → ``%2F``: a reserved character and its escape are two
+    addresses); what no IRI holds as written (a space, ``|``, a bidi mark) is its escape."""
+    if _AS_WRITTEN.fullmatch(part):
+        return part  # nearly every address: nothing to rewrite
+    part = _NOT_WRITTEN.sub(lambda c: quote(c[0], safe=""), part)
+    return _ESCAPES.sub(_decoded, part)
+
+
+def _decoded(run: re.Match[str]) -> str:
+    """A run of escapes, each character it encodes in UTF-8 as ``uri_part`` writes it."""
+    data = bytes.fromhex(run[0].replace("%", ""))
+    out, at = [], 0
+    while at < len(data):
+        size = _utf8_size(data[at])
+        try:
+            character = data[at : at + size].decode("utf-8")
+        except UnicodeDecodeError:
+            character, size = "", 1
+        raw = data[at : at + size]
+        at += size
+        if character and (
+            character in _UNRESERVED
+            or (not character.isascii() and not _NOT_WRITTEN.match(character))
+        ):
+            out.append(character)
+        else:
+            out.append("".join(f"%{byte:02X}" for byte in raw))
+    return "".join(out)
+
+
+def _utf8_size(lead: int) -> int:
+    return 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
 
 
 def _clean_netloc(scheme: str, netloc: str) -> str:
@@ -282,10 +342,24 @@ def _clean_netloc(scheme: str, netloc: str) -> str:
     match = _HOST_PORT_RE.fullmatch(hostport)
     if not match:
         return netloc
-    host, port = match.group("host").lower(), match.group("port") or ""
+    host, port = _iri_host(match.group("host").lower()), match.group("port") or ""
     if port.lstrip("0") == DEFAULT_PORTS.get(scheme) or port == "":
         return f"{userinfo}{at}{host}"
     return f"{userinfo}{at}{host}:{port}"
+
+
+def _iri_host(host: str) -> str:
+    """An internationalized host name in one form, its Unicode one (``xn--bcher-kva.example``
+    → ``bücher.example``: IDNA 2008, UTS 46 mapping); a name that is no valid IDN stays as
+    written."""
+    if host.isascii() and "xn--" not in host:
+        return host
+    import idna  # only for an internationalized host
+
+    try:
+        return idna.decode(idna.encode(host, uts46=True))
+    except idna.IDNAError:
+        return host
 
 
 def absolute_url(link: str | None, base: str | None = None) -> str | None:

@@ -3,11 +3,13 @@ differently written host is one article; links in sources resolve as a browser w
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archiver.urls import article_url, is_tracking_param, resolve_link
+from archiver.urls import article_url, is_tracking_param, resolve_link, url_problem
 
 
 @pytest.mark.parametrize(
@@ -41,10 +43,40 @@ from archiver.urls import article_url, is_tracking_param, resolve_link
         ("https://news.example/a?", "https://news.example/a"),
         ("https://news.example/#!/story/1", "https://news.example/#!/story/1"),
         ("  https://news.example/a\n", "https://news.example/a"),
+        # an IRI and the URI a browser sends for it are one address (RFC 3987), written
+        # as the IRI; equivalent escapes are written one way (RFC 3986, section 6.2.2)
+        ("https://news.example/%C3%BCber-uns", "https://news.example/über-uns"),
+        ("https://news.example/%c3%bcber-uns", "https://news.example/über-uns"),
+        ("https://news.example/über-uns", "https://news.example/über-uns"),
+        ("https://news.example/a?q=%C3%BC&utm_source=x", "https://news.example/a?q=ü"),
+        ("https://news.example/%7Eann/a%2fb", "https://news.example/~ann/a%2Fb"),
+        ("https://news.example/a b|c", "https://news.example/a%20b%7Cc"),
+        ("https://news.example/%E2%80%8Fa", "https://news.example/%E2%80%8Fa"),  # a bidi mark
+        ("https://news.example/\u200fa", "https://news.example/%E2%80%8Fa"),
+        ("https://news.example/caf%E9", "https://news.example/caf%E9"),  # not UTF-8: kept
+        ("https://news.example/50%off", "https://news.example/50%off"),  # a stray %: kept
+        ("https://news.example/#!/%C3%BC", "https://news.example/#!/ü"),
+        ("https://xn--bcher-kva.example/a", "https://bücher.example/a"),
+        ("https://Bücher.example/a", "https://bücher.example/a"),
+        ("https://XN--STRAE-OQA.example/a", "https://straße.example/a"),  # IDNA 2008
+        ("https://xn--zz.example/a", "https://xn--zz.example/a"),  # no IDN: as written
     ],
 )
 def test_article_identity(url, identity):
     assert article_url(url) == identity
+
+
+@given(st.text(min_size=1, max_size=12))
+def test_an_iri_and_its_uri_are_one_article(segment):
+    """Any path segment, written raw or with the escapes a browser sends for what a URI
+    cannot hold as it is (reserved characters stay), gives one identity, and an identity
+    is its own."""
+    raw = f"https://news.example/{segment.replace('/', '_')}?q=1"
+    if url_problem(raw) is not None or any(c in segment for c in "#?%\\"):
+        return
+    parts = raw.split("?")
+    sent = quote(parts[0], safe=":/[]@!$&'()*+,;=") + "?" + parts[1]
+    assert article_url(raw) == article_url(sent) == article_url(article_url(raw))
 
 
 def test_parameters_that_name_content_are_kept():
@@ -166,4 +198,36 @@ def test_articles_stored_under_an_older_identity_take_today_s(tmp_path) -> None:
         "https://news.example/b?mod=rss_Technology",
         "https://news.example/b",
         "/home/me/saved/c.html?ref=rss",
+    ]
+
+
+def test_articles_stored_under_an_iri_s_escapes_take_the_iri(tmp_path) -> None:
+    """m022: a row keyed by the escapes of an IRI takes the key a scan of the same address
+    makes today, the IRI; of two rows for one address, the second keeps its own key."""
+    import sqlite_utils
+
+    from archiver.db.connection import open_archive
+    from archiver.db.schema import migrations
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m022_article_urls_in_one_written_form")
+    urls = [
+        "https://news.example/%C3%BCber-uns",
+        "https://news.example/été",
+        "https://news.example/%c3%a9t%c3%a9",
+        "https://news.example/plain",
+    ]
+    for url in urls:
+        db.conn.execute(
+            "insert into articles (url, first_seen_at) values (?, '2026-01-01T00:00:00Z')", [url]
+        )
+    db.conn.commit()
+    db.conn.close()
+    conn = open_archive(path).conn
+    assert [row[0] for row in conn.execute("select url from articles order by id")] == [
+        "https://news.example/über-uns",
+        "https://news.example/été",
+        "https://news.example/%c3%a9t%c3%a9",
+        "https://news.example/plain",
     ]

@@ -110,10 +110,18 @@ def test_reserved_segments_are_not_handles(segment):
         "https://twitter.com/hashtag/status?src=hash",
         "https://twitter.com/search?q=status%2F1",
         "https://platform.twitter.com/widgets/tweet_button.html#url=x&id=twitter-widget-1",
+        # handles are ASCII: a non-ASCII one, or a letter ``re.I`` folds to ASCII, is none
+        f"https://x.com/ユーザー/status/{ID}",
+        f"https://x.com/jäck/status/{ID}",
+        f"https://x.com/\u017fam/status/{ID}",  # long s
+        f"https://x.com/\u212aate/status/{ID}",  # Kelvin sign
+        f"https://x.com/ada/\u017ftatus/{ID}",
+        f"https://x.com/%E3%83%A6/status/{ID}",
         "",
     ],
 )
 def test_not_statuses(url):
+    assert bare_status(url) is None
     assert find_status(url) is None
 
 

@@ -665,6 +665,20 @@ def m021_article_urls_by_todays_identity(db: sqlite_utils.Database) -> None:
     feed's own tag such as ``?ref=rss``, dropped since) take today's key: the next poll of
     the feed, or scan of the address, finds the row instead of adding a second one. A row
     whose new key another row holds already keeps its own."""
+    _rekey_articles(db)
+
+
+@migrations()
+def m022_article_urls_in_one_written_form(db: sqlite_utils.Database) -> None:
+    """Articles keyed by the escapes of an IRI (``/%C3%BCber-uns``, ``xn--bcher-kva.example``,
+    as a crawl's records write them) or escapes in lower case take today's key, the one
+    written form (``/über-uns``, ``bücher.example``), as m021 did for feeds' tags."""
+    _rekey_articles(db)
+
+
+def _rekey_articles(db: sqlite_utils.Database) -> None:
+    """Each article's web address rewritten as today's ``article_url`` writes it, unless
+    another row holds that key already (local files' keys are left as they are)."""
     from ..urls import article_url
 
     rows = db.conn.execute(
