@@ -154,11 +154,17 @@ def _searches(text: str) -> tuple[re.Pattern[str], ...]:
     return (*patterns, S9E_IFRAME_RE) if S9E_FRAME_WORD in lower else patterns
 
 
+# What may follow the ID in the address of the post itself: its photo or video, shown with
+# it (X's other pages of a post, its analytics, likes, reposts or quotes, are not the post).
+POST_PAGE_REST = re.compile(r"/(?:(?:photo|video)/[0-9]+/?)?(?:[?#.]|\Z)")
+
+
 def bare_status(text: str) -> tuple[str, str | None] | None:
     """(id, handle) when the whole string is one status URL, else None.
 
-    The URL may keep what follows the ID in an address (``/photo/1``, ``?s=20``, ``#m``) and
-    may be wrapped in ``<…>``; any other text around it makes it a link in prose.
+    The URL may keep what follows the ID in the post's address (``/photo/1``, ``?s=20``,
+    ``#m``) and may be wrapped in ``<…>``; any other text around it makes it a link in prose,
+    and another path after the ID (``/analytics``) a page about the post.
     """
     text = text.strip()
     if text.startswith("<") and text.endswith(">"):
@@ -170,6 +176,8 @@ def bare_status(text: str) -> tuple[str, str | None] | None:
     rest = text[match.end() :]
     if rest and (rest[0] not in "/?#." or any(c.isspace() for c in rest)):
         return None
+    if rest.startswith("/") and not POST_PAGE_REST.match(rest):
+        return None  # a page about the post (``/analytics``, ``/likes``, ``/quotes``)
     return post_id, clean_handle(match.group("handle"))
 
 

@@ -1357,3 +1357,39 @@ def test_a_placeholder_link_quoted_in_a_list_item_is_its_embed():
     )
     (embed,) = find_posts(text.encode(), html=False).embeds
     assert (embed.method, embed.status_id) == ("text", "1764571093216755712")
+
+
+ARTICLE = "# Bridge story\n\nThe council met on Monday.\n\n{}\nThe works end in May.\n"
+MOST_READ = (
+    "## Most read\n\n"
+    '1. [Jane Roe on X: "Bridge closed" / X](https://x.com/janeroe/status/1764000000000000002)\n'
+    '2. [Sam Poe on X: "Bridge open" / X](https://x.com/sampoe/status/1764000000000000003)\n'
+)
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        MOST_READ,  # a box of links to posts, each labelled with its page's title
+        MOST_READ.replace("1. ", "* ").replace("2. ", "* "),
+        "“The bridge reopens at noon.” — Jane Roe (@janeroe), March 3, 2024\n",
+        "She wrote — Jane Roe (@janeroe) March 3, 2024, before deleting it.\n",
+        "Follow us on X @harbournews\n",
+        "https://x.com/i/status/1764000000000000001/analytics\n",
+        "> [Who liked it](https://x.com/janeroe/status/1764000000000000001/likes)\n",
+        "[Like](https://twitter.com/intent/like?tweet_id=1764000000000000001)\n",
+    ],
+)
+def test_near_misses_in_text_are_no_embeds(part: str) -> None:
+    assert find_posts(ARTICLE.format(part).encode(), html=False).embeds == []
+
+
+def test_a_title_alone_in_a_list_item_is_its_post_without_the_item_s_marker() -> None:
+    """One linked title in a list (no other item links a post) is read as the title it is:
+    its name without the item's number, and its post by the link."""
+    (embed,) = find_posts(ARTICLE.format(MOST_READ.split("\n2. ")[0] + "\n").encode()).embeds
+    assert (embed.author, embed.status_id, embed.text) == (
+        "Jane Roe",
+        "1764000000000000002",
+        "Bridge closed",
+    )

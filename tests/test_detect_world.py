@@ -116,7 +116,7 @@ TRAPS = sorted(p.name for p in WORLD.glob("trap_*.html"))
 
 def test_every_fixture_has_expectations():
     assert {p.name for p in WORLD.glob("*.html")} == set(EMBEDS) | set(TRAPS)
-    assert len(TRAPS) == 5
+    assert len(TRAPS) == 6
 
 
 @pytest.mark.parametrize("name", sorted(EMBEDS))
@@ -197,6 +197,10 @@ def test_signature_by_structure(line, author, date, date_text):
         "Great piece! — Ana Ruiz (@anaruiz) 3 hours ago",  # a comment's byline: no year
         "Ferry times — Harbour (@harbour) Mar 17",  # a feed card: no year
         "— Ana (@ana) 18 mars 1999",  # before X existed
+        # a writer quoting a post: the date set off by a comma, or a sentence going on
+        "“The bridge reopens.” — Ana Ruiz (@anaruiz), March 3, 2024",
+        "He wrote — Ana Ruiz (@anaruiz) March 3, 2024, before deleting it",
+        "— Ana Ruiz (@anaruiz) March 3, 2024 in a post since deleted",
     ],
 )
 def test_not_a_signature(line):
@@ -412,6 +416,12 @@ def test_consent_blocked_javascript_stays_javascript():
         ('class="embed-sidebar"', True),
         ('class="sidebar-embed"', True),
         ('class="footer-embed-widgets"', True),
+        # readers' comments and the author's bio
+        ('id="comments" class="comments-area"', True),
+        ('id="disqus_thread"', True),
+        ('class="author-bio"', True),
+        ('class="comment-body"', False),  # one comment's box: its section is the region
+        ('class="comment-article"', False),  # an opinion desk's article
     ],
 )
 def test_regions_beside_the_article_by_name(attributes, beside):
@@ -502,3 +512,22 @@ def test_an_article_card_in_a_region_is_beside_the_article(region):
     card = '<article class="tweet" data-tweet-id="1902112345690123456"></article>'
     page = f"<html><body><main><p>Intro.</p></main>{region}{card}</{tag}></body></html>"
     assert find_posts(page).embeds == []
+
+
+def test_real_embeds_among_the_near_misses_are_found():
+    """The trap of near misses with real forms put in the article's flow: each is found,
+    and nothing else."""
+    page = (WORLD / "trap_near_misses.html").read_text(encoding="utf-8")
+    real = (
+        '<blockquote class="twitter-tweet"><p lang="en">Crews are ready.</p>&mdash; Jane Roe '
+        '(@janeroe) <a href="https://twitter.com/janeroe/status/1764000000000000007">March 3, '
+        "2024</a></blockquote>\n<p>https://x.com/janeroe/status/1764000000000000008/photo/1</p>\n"
+        "<p>Crews are on site.</p><p>— Jane Roe (@janeroe) 8:15 AM - 4 Mar 2024</p>\n"
+    )
+    page = page.replace('<div class="share-bar">', real + '<div class="share-bar">')
+    found = [(e.method, e.status_id, e.date) for e in find_posts(page.encode()).embeds]
+    assert found == [
+        ("blockquote", "1764000000000000007", "2024-03-03"),
+        ("placeholder", "1764000000000000008", None),
+        ("text", None, "2024-03-04"),
+    ]

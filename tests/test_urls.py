@@ -172,6 +172,12 @@ def test_valid_id(value, ok):
         (f"  https://x.com/ada/status/{ID}?s=20  ", (ID, "ada")),
         (f"<https://x.com/ada/status/{ID}>", (ID, "ada")),
         (f"https://x.com/ada/status/{ID}/photo/1", (ID, "ada")),
+        (f"https://x.com/ada/status/{ID}/video/1/", (ID, "ada")),
+        (f"https://x.com/ada/status/{ID}/", (ID, "ada")),
+        (f"https://x.com/i/status/{ID}/analytics", None),  # pages about the post
+        (f"https://x.com/ada/status/{ID}/likes", None),
+        (f"https://x.com/ada/status/{ID}/quotes?s=20", None),
+        (f"https://x.com/ada/status/{ID}/photo/1/likes", None),
         (f"https://x.com/ada/status/{ID} is the post", None),
         (f"see https://x.com/ada/status/{ID}", None),
         (f"https://x.com/ada/status/{ID}?s=20 more", None),

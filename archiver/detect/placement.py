@@ -19,9 +19,10 @@ NOT_EMBED_CLASSES = re.compile(
 TWITTERISH = re.compile(r"tweet|twitter", re.I)
 # Regions beside the article, by a class/id word at the start or end of a name
 # ("sidebar-right", "related-posts", "c-sidebar", "hot-on-twitter", "trending", a
-# "site-footer" or a theme's "footer-widgets"). Not "widget": CMSs call their in-article
-# embed blocks widgets too. "latest" and "recent" only in the names of post boxes
-# (``REGION_NAMES``): a live blog marks its newest entry "is-latest".
+# "site-footer" or a theme's "footer-widgets"). Not "comment" (one comment's box is inside
+# its section, named "comments"): opinion desks name their articles so. Not "widget": CMSs
+# call their in-article embed blocks widgets too. "latest" and "recent" only in the names of
+# post boxes (``REGION_NAMES``): a live blog marks its newest entry "is-latest".
 FEED_WORDS = frozenset(
     {
         "sidebar",
@@ -43,6 +44,11 @@ FEED_WORDS = frozenset(
         "hot",
         "footer",
         "widgets",
+        # readers' comments and the author's bio: their posts are not the article's
+        # (WordPress's ``comments-area``, Disqus's ``disqus_thread``, ``author-bio``)
+        "comments",
+        "disqus",
+        "bio",
     }
 )
 REGION_NAMES = frozenset(

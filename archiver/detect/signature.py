@@ -111,8 +111,27 @@ def date_year(value: str) -> int | None:
 
 
 def is_date_like(value: str) -> bool:
-    """Short text with a year and no address: what a signature's date looks like."""
-    return "://" not in value and len(value.split()) <= MAX_DATE_WORDS and bool(date_year(value))
+    """Short text with a year and no address, not going on as a sentence after its year
+    nor set off by a comma (``(@handle), March 3, 2024``: a writer's attribution): what a
+    signature's date looks like."""
+    return (
+        "://" not in value
+        and value.lstrip()[:1] not in (",", ";")
+        and len(value.split()) <= MAX_DATE_WORDS
+        and bool(date_year(value))
+        and not _prose_after_year(value)
+    )
+
+
+def _prose_after_year(value: str) -> bool:
+    """Two words or more after the year, none with a digit (``March 3, 2024, before deleting
+    it``): a sentence quoting a signature, not a date. A date in any locale ends at its year
+    or holds a digit after it (``2025. március 18.``, ``May 2, 2019 at 8:15 AM``), or one
+    word (``16 мая 2018 г.``)."""
+    plain = ascii_digits(value)
+    year = YEAR.search(plain)
+    rest = plain[year.end() :] if year else ""
+    return len(rest.split()) >= 2 and not any(c.isdigit() for c in rest)
 
 
 def english_date(value: str) -> date | None:

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from ..normalize import clean_text, comparable, is_truncated, split_media
 from ..urls import (
     bare_status,
+    find_status,
     iter_statuses,
 )
 from .card_text import Card, find_card, may_hold_card_time
@@ -323,8 +324,19 @@ class _Text(NamedTuple):
         return "\n".join(self.raw_lines[first : last + 1])
 
 
+# A list item's marker: a bullet or a number (``* ``, ``- ``, ``1. ``, ``2) ``).
+LIST_ITEM = re.compile(r"^[^\S\n]*(?:[-*+•]|\d{1,3}[.)])[^\S\n]+")
+
+
 def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
-    """A title line, with the full text repeated after it and a signature line after that."""
+    """A title line, with the full text repeated after it and a signature line after that.
+    A title that is a list's item is read without the item's marker, and is no post when
+    the item above or below links a post too: a box of links to posts ("most read")."""
+    raw = doc.raw_lines[index]
+    if item := LIST_ITEM.match(line):
+        if _among_listed_posts(doc, index):
+            return None
+        line, raw = line[item.end() :], LIST_ITEM.sub("", raw, count=1)
     title = parse_title(line)
     if not title:
         return None
@@ -341,7 +353,7 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
     if sig is not None and after is not None:
         last = after
     body, media = split_media(clean_text(repeat[0] if repeat else title_text))
-    status = doc.linked.get(last) if sig else linked_whole(doc.raw_lines[index])
+    status = doc.linked.get(last) if sig else linked_whole(raw)
     return TextHit(
         index,
         last,
@@ -353,6 +365,20 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
         media,
         status_id=status[0] if status else None,
         date_text=sig["date_text"] if sig else None,
+    )
+
+
+def _among_listed_posts(doc: _Text, index: int) -> bool:
+    """The nearest line above or below ``index`` is a list item linking a post too."""
+    above = next((n for n in range(index - 1, -1, -1) if doc.raw_lines[n].strip()), None)
+    below = next(
+        (n for n in range(index + 1, len(doc.raw_lines)) if doc.raw_lines[n].strip()), None
+    )
+    return any(
+        near is not None
+        and LIST_ITEM.match(doc.raw_lines[near]) is not None
+        and (near in doc.linked or find_status(doc.raw_lines[near]) is not None)
+        for near in (above, below)
     )
 
 
