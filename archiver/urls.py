@@ -44,8 +44,9 @@ _HOSTS = (
 # A status URL anywhere in a string (href, attribute, plain text). Hosts and handles are
 # case-insensitive; the id is 1-19 digits after any leading zeros and must not run on into
 # more digits (``canonical_id`` then drops the zeros and checks the range). A match is read
-# only when it is ASCII: X's hosts, handles and paths are, and ``re.I`` lets ``ſ`` (long s)
-# and ``K`` (the Kelvin sign) match ``s`` and ``k`` (``x.com/ſam/status/1`` names no post).
+# only when its host and path are ASCII (``ascii_address``): X's are, and ``re.I`` lets
+# ``ſ`` (long s), ``K`` (Kelvin sign) and ``ı`` match ASCII letters (``x.com/ſam/status/1``
+# and ``twıtter.com/…`` name no post).
 STATUS_URL_RE = re.compile(
     r"(?:(?:https?:)?//)?(?<![\w.-])(?P<host>" + _HOSTS + r")"
     r"/(?:#!/)?(?:(?:i/web|i|@?(?P<handle>[A-Za-z0-9_\\]{1,32}))/status(?:es)?|statuses)"
@@ -135,9 +136,15 @@ def iter_statuses(text: str) -> Iterator[tuple[str, str | None]]:
         (m for r in _searches(text) for m in r.finditer(text)), key=lambda m: m.start()
     )
     for match in matches:
-        post_id = canonical_id(match.group("id")) if match.group().isascii() else None
+        post_id = canonical_id(match.group("id")) if ascii_address(match) else None
         if post_id:
             yield post_id, clean_handle(match.groupdict().get("handle"))
+
+
+def ascii_address(match: re.Match[str]) -> bool:
+    """The host and path a pattern matched are ASCII, as X's are (a frame's query, before
+    its ``id=``, may hold anything)."""
+    return match.group().split("?", 1)[0].isascii()
 
 
 def _searches(text: str) -> tuple[re.Pattern[str], ...]:
@@ -170,7 +177,7 @@ def bare_status(text: str) -> tuple[str, str | None] | None:
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     match = STATUS_URL_RE.match(text)
-    post_id = canonical_id(match.group("id")) if match and match.group().isascii() else None
+    post_id = canonical_id(match.group("id")) if match and ascii_address(match) else None
     if not match or not post_id:
         return None
     rest = text[match.end() :]
