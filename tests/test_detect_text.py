@@ -1222,6 +1222,37 @@ def test_a_post_run_into_the_article_s_paragraph_keeps_its_own_line():
     assert embed.text is None
 
 
+POST_LINES = "The harbour road stays closed today.\nBuses use the inland route until Friday.\n"
+LONG_LINE = "The council said the harbour road would stay closed for a week or more. " * 5
+SIGNED = "— Harbour Council (@harbourcouncil) March 4, 2024\nResidents were not surprised.\n"
+
+
+@pytest.mark.parametrize("blank", ["", "\n"])
+def test_a_post_of_several_lines_under_a_paragraph_longer_than_any_post_keeps_them(
+    blank: str,
+) -> None:
+    """Lines that fit in a post together, with a line above them longer than any post (the
+    article's), are the post's paragraphs: trafilatura writes each of a page's paragraphs
+    on a line, a post's too (its ``<br>``s), with nothing between the article's and the
+    post's."""
+    text = f"Storm closes the harbour\n{blank}{LONG_LINE.strip()}\n{POST_LINES}{SIGNED}"
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert embed.text == POST_LINES.strip()
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "",  # the text's start
+        "Earlier post.\n— Alpha Person (@alpha) March 1, 2024\n",  # a line already read
+    ],
+)
+def test_lines_of_a_post_with_nothing_that_bounds_them_leave_it_its_last(above: str) -> None:
+    text = f"{above}{POST_LINES}{SIGNED}"
+    embed = find_posts(text.encode(), html=False).embeds[-1]
+    assert embed.text == "Buses use the inland route until Friday."
+
+
 @pytest.mark.parametrize("mark", ["    ", "> "])
 def test_a_quote_holding_the_post_before_is_not_one_post_s_quote(mark: str) -> None:
     """A text indented or quoted alike throughout (a quoted mail, a block of two posts):

@@ -197,12 +197,38 @@ def _paragraph_before(
         ):
             start -= 1
     text = "\n".join(line.strip() for line in lines[start : end + 1])
-    if len(comparable(text)) <= MAX_POST_CHARACTERS:
+    if len(comparable(text)) <= MAX_POST_CHARACTERS and (start < end or blank_mode):
         return start, text
+    run = _run_below_article(lines, end, taken)
+    if run is not None:
+        return run, "\n".join(line.strip() for line in lines[run : end + 1])
     last = lines[end].strip()
     return (
-        (end, last) if start < end and len(comparable(last)) <= MAX_POST_CHARACTERS else (index, "")
+        (end, last)
+        if (start < end or not blank_mode) and len(comparable(last)) <= MAX_POST_CHARACTERS
+        else (index, "")
     )
+
+
+def _run_below_article(lines: list[str], end: int, taken: int) -> int | None:
+    """The first of the lines ending at ``end`` that together fit in a post and have the
+    article's just above them: a line longer than any post, or one that introduces the
+    embed (ending with a colon). A post of several paragraphs, in a text that writes each
+    of a page's paragraphs on a line (trafilatura's) with nothing between the article's
+    and the post's. None when nothing bounds them so (the text's start, a blank line, a
+    line already used, or a short line that the post may not hold: an article's)."""
+    start = end
+    while len(comparable("\n".join(lines[start : end + 1]))) <= MAX_POST_CHARACTERS:
+        above = start - 1
+        if above <= taken or not lines[above].strip() or lines[above].startswith(SENTINEL):
+            return None
+        if (
+            lines[above].rstrip().endswith(":")
+            or len(comparable(lines[above])) > MAX_POST_CHARACTERS
+        ):
+            return start if start < end else None
+        start = above
+    return None
 
 
 SENTINEL = "\ufffc"  # a line standing for an embed found in markup
