@@ -100,6 +100,11 @@ def test_the_prefilter_takes_a_card_and_passes_prose_over() -> None:
         ("3:04 PM -\u00a0Mar 3, 2024", False),
         ("3:04 PM -- Mar 3, 2024", False),
         ("3:04 PM - Mar 3", False),
+        ("11:42 vorm. · 1. Januar 2024", True),  # X in German
+        ("3:04 nachm. · 3. März 2024", True),
+        ("11:42 a.\u00a0m. · 1 ene. 2024", True),  # X in Spanish
+        ("3:04 p.m. · Mar 3, 2024", False),  # a news site's own time (AP style)
+        ("3:04 nachm. - 3. März 2024", False),
         ("3:04 PM · Mar 3, 2024 · 12.3K Views", True),  # x.com's page: the views on the line
         ("3:04 PM · Mar 3, 2024 · 1 View", True),
         # the pre-filter reads no further than the date: these pass it, and are no card
@@ -128,6 +133,8 @@ def test_the_prefilter_and_the_detector_read_one_timestamp_form(
         ("8:27 AM · 21 June 2016", "2016-06-21"),
         ("8:27 AM · 21 juin 2016", "2016-06-21"),
         ("8:27 AM · 21. Juni 2016", "2016-06-21"),
+        ("11:42 vorm. · 1. Januar 2024", "2024-01-01"),
+        ("11:42 a. m. · 1 ene. 2024", "2024-01-01"),
         ("8:27 AM · 21 Jui 2016", None),  # no month: the card stays, without its date
         ("8:27 AM - 31 Jun 2016", None),
     ],

@@ -46,13 +46,22 @@ _DATE = (
 )
 # x.com's own page writes the post's views after its date, on the same row (``3:04 PM · Oct
 # 7, 2025 · 1.2M Views``): a reader copying it keeps them on the line.
+# Before or after noon as X writes it: ``AM``/``PM``, and in its German and Spanish
+# interfaces ``vorm.``/``nachm.`` and ``a. m.``/``p. m.`` (``11:42 vorm. · 1. Januar 2024``).
+# Not ``p.m.`` without its space: news sites' own times (AP style) write it so.
+LOCAL_NOON = ("vorm.", "nachm.")
+_AM_PM = rf"(?:[AP]M|{_one_of(LOCAL_NOON)}|[ap]\.{_one_of(AM_PM_SPACES[1:])}m\.)"
 CARD_TIME = re.compile(
-    rf"(?P<time>\d{{1,2}}:\d\d{_one_of(AM_PM_SPACES)}[AP]M){_SEPARATOR}{_DATE}"
+    rf"(?P<time>\d{{1,2}}:\d\d{_one_of(AM_PM_SPACES)}{_AM_PM}){_SEPARATOR}{_DATE}"
     rf"(?:{_DOT_SEPARATOR}\d[\d.,]*[KMB]? Views?)?"
 )
 # What a line holding a card's timestamp holds from its ``M`` to its separator: the
 # pre-filter's markers (as UTF-8), and the text detector's test of which lines to try.
-TIME_HINTS = (*(f"M{space}{dot}" for space in DOT_SPACES for dot in DOTS), f"M{HYPHEN}")
+TIME_HINTS = (
+    *(f"M{space}{dot}" for space in DOT_SPACES for dot in DOTS),
+    f"M{HYPHEN}",
+    "m. · ",  # the localized forms' (``vorm. · ``, ``nachm. · ``, ``a. m. · ``)
+)
 # What may follow the handle in a card's header, on its line or the next: a separator and a
 # follow button, each alone or run together (``·Follow``: the text of two inline elements).
 _EXTRA = r"(?:[·∙•]\s*(?:Follow|Following|Subscribe)?|Follow|Following|Subscribe)"

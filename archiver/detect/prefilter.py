@@ -18,9 +18,9 @@ for ``@``. Each hit is then checked for the context that makes it real:
 * a title marker (`` on X: ``) counts only when a quote may follow it, after spaces, tags or
   a Markdown link's ``[``: the title form quotes the post (``Follow her on X: @ada`` is not
   one);
-* a card's timestamp marker (``M ·``, ``M∙``, ``M - ``…: ``card_text.TIME_HINTS``) counts only
-  inside X's timestamp form, ``3:04 PM · Oct 7, 2025`` (Twitter's before 2019: ``8:27 AM - 21
-  Jun 2016``);
+* a card's timestamp marker (``M ·``, ``M∙``, ``M - ``, ``m. · ``…: ``card_text.TIME_HINTS``)
+  counts only inside X's timestamp form, ``3:04 PM · Oct 7, 2025`` (Twitter's before 2019:
+  ``8:27 AM - 21 Jun 2016``; X in German: ``11:42 vorm. · 1. Januar 2024``);
 * a Hugo or Jekyll opening (``{{<``, ``{% t``…) only counts with a tweet shortcode's name
   (``tweet``, ``twitter``, ``x``) just after it: templates of every kind write the rest;
 * ``(@`` (Pandoc's Markdown: ``(\\@``) only counts as the signature of a flattened embed:
@@ -219,13 +219,19 @@ TITLE_WINDOW = 65536
 # space, a no-break space or a narrow one (French); Japanese's marker holds its colon.
 LOCAL_COLON = re.compile(rb"(?: |\xc2\xa0)?: ")
 _LOCAL_TITLE_SET = frozenset(LOCAL_TITLE_MARKERS[:-1])
-# Around a card marker (which runs from the ``M`` of AM or PM to the separator): the time's
-# digits and the space before AM/PM before it, the space after the separator and the date
-# after it, month or day first, as ``card_text`` defines them (a month name in any script:
-# its UTF-8 bytes; the detector reads the name).
+# Around a card marker (which runs from the ``M`` of AM or PM, or the ``m.`` of ``vorm.``,
+# ``nachm.`` or ``a. m.``, to the separator): the time's digits and the space before AM/PM
+# before it, the space after the separator and the date after it, month or day first, as
+# ``card_text`` defines them (a month name in any script: its UTF-8 bytes; the detector
+# reads the name).
 CARD_BEFORE = re.compile(
-    rb"\d:\d\d(?:" + b"|".join(re.escape(s.encode()) for s in AM_PM_SPACES) + rb")[AP]\Z"
+    rb"\d:\d\d(?:"
+    + b"|".join(re.escape(s.encode()) for s in AM_PM_SPACES)
+    + rb")(?:[AP]|vor|nach|[ap]\.(?:"
+    + b"|".join(re.escape(s.encode()) for s in AM_PM_SPACES[1:])
+    + rb"))\Z"
 )
+CARD_WINDOW = 16  # bytes before a card marker: ``12:42\u202fnach``
 CARD_AHEAD = re.compile(
     rb"(?:"
     + b"|".join(re.escape(s.encode()) for s in DOT_SPACES)
@@ -353,7 +359,8 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
     if marker in _CARD_MARKER_SET:
         after = start + len(marker)
         return bool(
-            CARD_BEFORE.search(data, max(0, start - 8), start) and CARD_AHEAD.match(data, after)
+            CARD_BEFORE.search(data, max(0, start - CARD_WINDOW), start)
+            and CARD_AHEAD.match(data, after)
         )
     if marker in _TITLE_MARKER_SET:
         after = start + len(marker)
