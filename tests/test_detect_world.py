@@ -201,6 +201,9 @@ def test_signature_by_structure(line, author, date, date_text):
         "“The bridge reopens.” — Ana Ruiz (@anaruiz), March 3, 2024",
         "He wrote — Ana Ruiz (@anaruiz) March 3, 2024, before deleting it",
         "— Ana Ruiz (@anaruiz) March 3, 2024 in a post since deleted",
+        # an author's note, a photo credit: a year, no day
+        "— Ana Ruiz (@anaruiz) has covered the harbour since 2019",
+        "Harbour at dawn — Ana Ruiz (@anaruiz) 2024",
     ],
 )
 def test_not_a_signature(line):

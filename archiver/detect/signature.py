@@ -81,6 +81,7 @@ SCRIPT_LANGUAGES = {
     ),
 }  # fmt: skip
 YEAR = re.compile(r"(?<![0-9])(\d{4})(?![0-9])")
+NUMBERS = re.compile(r"[0-9]+")
 ENGLISH_MONTHS = {
     name: number
     for number, name in enumerate(
@@ -111,14 +112,16 @@ def date_year(value: str) -> int | None:
 
 
 def is_date_like(value: str) -> bool:
-    """Short text with a year and no address, not going on as a sentence after its year
-    nor set off by a comma (``(@handle), March 3, 2024``: a writer's attribution): what a
-    signature's date looks like."""
+    """Short text with a year, a day (another number: every locale's date writes its day
+    in digits; ``joined in 2019`` after a bio's handle is no date) and no address, not
+    going on as a sentence after its year nor set off by a comma (``(@handle), March 3,
+    2024``: a writer's attribution): what a signature's date looks like."""
     return (
         "://" not in value
         and value.lstrip()[:1] not in (",", ";")
         and len(value.split()) <= MAX_DATE_WORDS
         and bool(date_year(value))
+        and len(NUMBERS.findall(ascii_digits(value))) >= 2
         and not _prose_after_year(value)
     )
 
