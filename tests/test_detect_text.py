@@ -1424,3 +1424,10 @@ def test_a_title_alone_in_a_list_item_is_its_post_without_the_item_s_marker() ->
         "1764000000000000002",
         "Bridge closed",
     )
+
+
+def test_a_number_starting_a_title_s_name_is_the_name_s() -> None:
+    """A club named ``1. FC Köln``: unlinked, the title's number is no list's marker."""
+    title = '1. FC Harbour on X: "Match day! Gates open at noon." / X\n'
+    (embed,) = find_posts(ARTICLE.format(title).encode(), html=False).embeds
+    assert (embed.author, embed.text) == ("1. FC Harbour", "Match day! Gates open at noon.")

@@ -44,13 +44,13 @@ _DATE = (
     r"(?P<date>(?P<month>[A-Za-z]{3,4})\.? (?P<day>\d{1,2}), (?P<year>(?:19|20)\d\d)"
     r"|(?P<day_first>\d{1,2})\.? (?P<name>[^\W\d_]{3,9})\.? (?P<its_year>(?:19|20)\d\d))"
 )
-# x.com's own page writes the post's views after its date, on the same row (``3:04 PM · Oct
-# 7, 2025 · 1.2M Views``): a reader copying it keeps them on the line.
 # Before or after noon as X writes it: ``AM``/``PM``, and in its German and Spanish
 # interfaces ``vorm.``/``nachm.`` and ``a. m.``/``p. m.`` (``11:42 vorm. · 1. Januar 2024``).
 # Not ``p.m.`` without its space: news sites' own times (AP style) write it so.
 LOCAL_NOON = ("vorm.", "nachm.")
 _AM_PM = rf"(?:[AP]M|{_one_of(LOCAL_NOON)}|[ap]\.{_one_of(AM_PM_SPACES[1:])}m\.)"
+# x.com's own page writes the post's views after its date, on the same row (``3:04 PM · Oct
+# 7, 2025 · 1.2M Views``): a reader copying it keeps them on the line.
 CARD_TIME = re.compile(
     rf"(?P<time>\d{{1,2}}:\d\d{_one_of(AM_PM_SPACES)}{_AM_PM}){_SEPARATOR}{_DATE}"
     rf"(?:{_DOT_SEPARATOR}\d[\d.,]*[KMB]? Views?)?"

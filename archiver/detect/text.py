@@ -356,13 +356,14 @@ LIST_ITEM = re.compile(r"^[^\S\n]*(?:[-*+•]|\d{1,3}[.)])[^\S\n]+")
 
 def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
     """A title line, with the full text repeated after it and a signature line after that.
-    A title that is a list's item is read without the item's marker, and is no post when
-    the item above or below links a post too: a box of links to posts ("most read")."""
+    A linked title that is a list's item is read without the item's marker, and is no post
+    when the item above or below links a post too: a box of links to posts ("most read").
+    (Unlinked, a number is the name's: ``1. FC Köln on X: …``.)"""
     raw = doc.raw_lines[index]
-    if item := LIST_ITEM.match(line):
+    if (item := LIST_ITEM.match(raw)) and raw.startswith("[", item.end()):
         if _among_listed_posts(doc, index):
             return None
-        line, raw = line[item.end() :], LIST_ITEM.sub("", raw, count=1)
+        line, raw = LIST_ITEM.sub("", line, count=1), raw[item.end() :]
     title = parse_title(line)
     if not title:
         return None
