@@ -373,7 +373,7 @@ def _iri_host(host: str) -> str:
 
     try:
         return idna.decode(idna.encode(host, uts46=True))
-    except idna.IDNAError:
+    except (UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
         return host
 
 
