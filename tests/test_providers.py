@@ -418,6 +418,39 @@ def test_unavailable_typename() -> None:
     assert parse_syndication(200, JSON, body).reason == "age_restricted"
 
 
+@pytest.mark.parametrize(
+    ("body", "error", "notice"),
+    [
+        (
+            b'{"__typename":"TweetUnavailable","reason":"NsfwLoggedOut"}',
+            "syndication: post unavailable (reason 'NsfwLoggedOut', inconclusive)",
+            "NsfwLoggedOut",
+        ),
+        (
+            b'{"__typename":"TweetUnavailable","reason":"SomethingNew"}',
+            "syndication: post unavailable (reason 'SomethingNew', inconclusive)",
+            "SomethingNew",
+        ),
+        (
+            b'{"__typename":"TweetUnavailable","reason":" "}',
+            "syndication: post unavailable (no reason, inconclusive)",
+            None,
+        ),
+        (
+            b'{"__typename":"TweetUnavailable"}',
+            "syndication: post unavailable (no reason, inconclusive)",
+            None,
+        ),
+    ],
+)
+def test_an_inconclusive_unavailable_post_says_why_in_one_line(
+    body: bytes, error: str, notice: str | None
+) -> None:
+    """Its checks row holds the error (before, a bare code or nothing at all)."""
+    r = parse_syndication(200, JSON, body)
+    assert (r.status, r.conclusive, r.error, r.notice) == ("unavailable", False, error, notice)
+
+
 def test_empty_object_is_not_found_but_inconclusive() -> None:  # T4
     r = syn("syn_empty.json")
     assert (r.outcome, r.status, r.conclusive, r.absent) == ("empty", "unavailable", False, True)

@@ -128,10 +128,22 @@ def _has_tombstone(value: dict) -> bool:
 
 def _unavailable(value: dict, body: bytes) -> ProviderResult:
     """GraphQL-style ``TweetUnavailable`` with a ``reason`` code (Protected, NsfwLoggedOut…)."""
-    code = as_str(value.get("reason"))
+    code = verbatim(value.get("reason"))
     status, reason, conclusive = classify_unavailable_reason(code)
+    error = None
+    if not conclusive:  # age-restricted, withheld, or a reason not known: the post may be there
+        why = f"reason {code!r}" if code else "no reason"
+        error = f"{SYNDICATION}: post unavailable ({why}, inconclusive)"
     return ProviderResult(
-        SYNDICATION, 200, TOMBSTONE, status, conclusive, reason=reason, notice=code, payload=body
+        SYNDICATION,
+        200,
+        TOMBSTONE,
+        status,
+        conclusive,
+        reason=reason,
+        error=error,
+        notice=code,
+        payload=body,
     )
 
 
