@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fake_x import oembed_json, tweet_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -1003,6 +1004,20 @@ def test_an_html_page_labelled_json_is_a_block_page(parse, ctype: str) -> None:
     )
     assert "HTML page" in (r.error or "")
     assert r.payload == fixture("blocked.html")
+
+
+@pytest.mark.parametrize("ctype", [HTML, "text/html", "text/plain", None])
+def test_a_post_labelled_html_is_still_the_post(ctype: str | None) -> None:
+    """The body decides: a post X (or a proxy) labels ``text/html`` was recorded as 'an HTML
+    page instead of JSON: blocked or throttled?', and the live post was lost."""
+    syndication = json.dumps(tweet_json("1420720925868052486", "Same")).encode()
+    r = parse_syndication(200, ctype, b"\xef\xbb\xbf \n" + syndication)
+    assert (r.outcome, r.status, r.conclusive, r.text) == ("ok", "live", True, "Same")
+    oembed = json.dumps(oembed_json("1420720925868052486", "Same")).encode()
+    r = parse_oembed(200, ctype, oembed)
+    assert (r.outcome, r.status, r.conclusive, r.text) == ("ok", "live", True, "Same")
+    broken = parse_syndication(200, ctype, b"[" + syndication)  # JSON, however broken
+    assert (broken.outcome, broken.conclusive) == ("invalid_json", False)
 
 
 def test_a_newer_version_is_named_only_after_this_one() -> None:

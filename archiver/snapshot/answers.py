@@ -82,14 +82,21 @@ def not_found(provider: str, body: bytes) -> ProviderResult:
     )
 
 
+def _head(body: bytes) -> bytes:
+    return body[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+
+
 def _looks_like_html(content_type: str | None, body: bytes) -> bool:
-    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    head = _head(body).lower()
     return "html" in (content_type or "").lower() or head.startswith((b"<!doctype", b"<html", b"<"))
 
 
 def is_markup(content_type: str | None, body: bytes) -> bool:
-    """An HTML page where JSON was asked for: by its content type, or by its first bytes
-    whatever it is labelled (a block page served as ``application/json``)."""
+    """An HTML page where JSON was asked for, by its first bytes whatever it is labelled (a
+    block page served as ``application/json``), or by its label unless its first bytes
+    open a JSON object or array (a post served as ``text/html`` is still the post)."""
+    if _head(body).startswith((b"{", b"[")):
+        return False
     labelled_json = "json" in (content_type or "").lower()
     return _looks_like_html(None if labelled_json else content_type, body)
 
