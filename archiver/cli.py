@@ -38,13 +38,26 @@ def user_error(exc: ArchiverError) -> click.ClickException:
 
 def post_ref(value: str) -> tuple[str, str | None]:
     """(post ID, handle or None) of a POST argument, a status URL or ID, else a usage error:
-    the one check of every command that names posts."""
-    from .urls import parse_post_ref
+    the one check of every command that names posts. One URL names one post: a value with
+    spaces inside ("URL and more") or naming several posts is refused, not read for the
+    first status it holds."""
+    from .urls import iter_statuses, parse_post_ref
 
-    ref = parse_post_ref(value)
-    if ref is None:
-        raise click.UsageError(f"not a post URL or ID: {value}")
+    value = value.strip()
+    ref = parse_post_ref(value) if value.isprintable() and len(value.split()) == 1 else None
+    if ref is None or len(dict.fromkeys(post_id for post_id, _ in iter_statuses(value))) > 1:
+        raise click.UsageError(f"not a post URL or ID: {shown_value(value)}")
     return ref
+
+
+SHOWN_CHARS = 200  # of a value quoted in an error line
+
+
+def shown_value(value: str) -> str:
+    """``value`` for a one-line message: as typed when printable, else with its line breaks
+    and control characters escaped; cut past ``SHOWN_CHARS``."""
+    shown = value if value.isprintable() else repr(value)[1:-1]
+    return shown if len(shown) <= SHOWN_CHARS else f"{shown[:SHOWN_CHARS]}…"
 
 
 def post_id_of(value: str) -> str:

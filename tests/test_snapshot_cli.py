@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
 import sqlite_utils
 from fake_x import TOMBSTONE_DELETED, FakeX, json_response, oembed_json, tweet_json
 from reliability import hostile as h
@@ -204,6 +205,45 @@ def test_bad_post_reference_is_usage_error(run_cli):
     result = run_cli("snapshot", "https://fox.com/news/status/123")
     assert result.exit_code == 2
     assert "not a post URL or ID" in result.output
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("notapost", "notapost"),
+        (f"https://x.com/jack/status/{POST} and more", None),
+        (f"see https://x.com/jack/status/{POST}", None),
+        (f"https://x.com/a/status/{POST}https://x.com/b/status/1763000000000000002", None),
+        (f"https://x.com/jack/status/{POST}\nrm -rf", f"https://x.com/jack/status/{POST}\\nrm -rf"),
+        ("x" * 5000, "x" * 200 + "…"),
+    ],
+)
+def test_a_value_that_is_not_one_post_is_refused_in_one_line(
+    run_cli, httpserver, config_file, db_path, value, shown
+):
+    """Before, the first status in any text was taken ('URL and more' checked the URL), and
+    a line break in the value broke the error line in two. Nothing is asked or stored, not
+    even for the good value beside it."""
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "Hello")
+    result = run_cli("snapshot", POST, value)
+    assert result.exit_code == 2
+    [line] = result.output.splitlines()
+    assert line == f"Error: not a post URL or ID: {shown or value} (see 'archive snapshot --help')"
+    assert not db_path.exists() and not fake.hits
+
+
+def test_one_post_named_twice_is_checked_once(run_cli, httpserver, config_file, db_path):
+    """Its ID and its URL were two posts to check: two requests to each endpoint, two checks."""
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "Hello")
+    result = run_cli("snapshot", POST, f"https://x.com/testperson/status/{POST}", POST)
+    assert result.exit_code == 0, result.output
+    assert "checked 1 post(s): 1 live" in result.output
+    assert fake.hits["syndication"] == [POST]
+    assert len(db_rows(db_path, "select * from checks")) == 1
 
 
 def test_a_negative_limit_is_usage_error(run_cli):

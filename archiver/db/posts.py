@@ -47,7 +47,7 @@ def posts_to_check(db: Archive, refs: Sequence[tuple[str, str | None]]) -> list[
                 ),
             )
     found = []
-    for post_id, _ in dict.fromkeys(refs):
+    for post_id in dict.fromkeys(post_id for post_id, _ in refs):  # "20" and its URL: once
         row = db.conn.execute(f"select {_POST_COLUMNS} from posts where id = ?", (post_id,))
         found.append(PostToCheck(*row.fetchone()))
     return found
