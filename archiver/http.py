@@ -293,6 +293,7 @@ class Http:
         """GET ``url`` (or POST ``content`` to it) within a deadline, the body bounded."""
         limit = self.config.max_bytes if max_bytes is None else max_bytes
         deadline = self._watchdog.take()
+        status: int | None = None  # once the answer's head came: kept by a failure after it
         try:
             with (
                 watching(deadline),
@@ -307,13 +308,14 @@ class Http:
                 if not self._watched:
                     deadline.watch(response.extensions.get("network_stream"))
                 fetched_at = datetime.now(UTC)
+                status = response.status_code
                 for hop in response.history:
                     refuse_undecoded(url, hop, hop_body(hop), f"a redirect ({hop.url}) was ")
                 if accept is not None:
                     accept(response)
                 raw, body = read_body(response, url, limit, deadline)
         except (ValueError, RedirectRefused) as exc:  # a body that does not decode, a redirect
-            raise FetchError(f"{url}: {exc}", url=url) from None
+            raise FetchError(f"{url}: {exc}", url=url, status_code=status) from None
         except DeadlineExpired:
             raise self._timed_out(url) from None
         except httpx.InvalidURL as exc:  # also raised for a bad Location: header

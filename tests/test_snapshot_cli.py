@@ -246,6 +246,31 @@ def test_one_post_named_twice_is_checked_once(run_cli, httpserver, config_file, 
     assert len(db_rows(db_path, "select * from checks")) == 1
 
 
+def test_an_answer_that_does_not_decode_keeps_its_http_status(
+    run_cli, httpserver, config_file, db_path
+):
+    """Content-Encoding: gzip on a body that is not gzip: no answer to read (inconclusive, one
+    line saying why), but the server did answer 200, which the checks row now says (it said
+    no HTTP answer at all); the live post stays live."""
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "Hello")
+    assert run_cli("snapshot", POST).exit_code == 0
+    body = json.dumps(tweet_json(POST, "Hello"))
+    fake.syndication[POST] = [
+        Response(body, content_type="application/json", headers={"Content-Encoding": "gzip"})
+    ]
+    fake.oembed[POST] = [Response("", status=404)]
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    check = db_rows(db_path, "select * from checks where provider = 'syndication' order by id")[-1]
+    assert (check["http_status"], check["status"]) == (200, "unavailable")
+    assert check["error"].startswith("syndication: cannot decode gzip body (")
+    assert "\n" not in check["error"]
+    post = db_rows(db_path, "select status from posts where id = ?", [POST])[0]
+    assert post["status"] == "live"
+
+
 def test_a_negative_limit_is_usage_error(run_cli):
     """SQLite reads ``LIMIT -5`` as no limit: before, every due post was checked."""
     result = run_cli("snapshot", "--due", "--limit", "-5")

@@ -31,11 +31,13 @@ SYNDICATION = "syndication"
 OEMBED = "oembed"
 
 
-def network_failure(provider: str, message: str) -> ProviderResult:
-    """The result for a request that got no HTTP answer (connect error, timeout, reset)."""
+def network_failure(provider: str, message: str, http_status: int | None = None) -> ProviderResult:
+    """The result for a request that got no answer that can be read: no HTTP answer at all
+    (connect error, timeout, reset), or one whose body does not decode (``http_status``
+    then says what the server answered)."""
     return ProviderResult(
         provider,
-        None,
+        http_status,
         NETWORK_ERROR,
         UNAVAILABLE,
         False,

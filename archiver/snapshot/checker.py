@@ -70,7 +70,7 @@ class Checker:
         except StoppedError:
             raise  # not an answer: the check is dropped and the post stays due
         except FetchError as exc:
-            return network_failure(provider, reason(exc)), full_url
+            return network_failure(provider, reason(exc), exc.status_code), full_url
         status = exchange.status_code
         try:
             result = parse(status, exchange.content_type, exchange.body)
