@@ -1020,6 +1020,33 @@ def test_a_post_labelled_html_is_still_the_post(ctype: str | None) -> None:
     assert (broken.outcome, broken.conclusive) == ("invalid_json", False)
 
 
+def test_what_x_says_is_kept_on_one_line() -> None:
+    """A tombstone's text or an error message with line breaks made a check's error (the
+    ``checks.error`` column, a run's report line) span several lines; a huge one is cut."""
+    tomb = {"__typename": "TweetTombstone", "tombstone": {"text": {"text": "Odd\nwording\r\n"}}}
+    r = parse_syndication(200, JSON, json.dumps(tomb).encode())
+    assert (r.status, r.notice, r.error) == (
+        "unavailable",
+        "Odd wording",
+        "syndication: tombstone: Odd wording",
+    )
+    tomb["tombstone"]["text"]["text"] = "This Post was\ndeleted by the Post author.\nLearn more"
+    r = parse_syndication(200, JSON, json.dumps(tomb).encode())
+    assert (r.status, r.notice) == ("deleted", "This Post was deleted by the Post author.")
+    body = json.dumps({"errors": [{"message": "Sorry, you are not\nauthorized.", "code": 179}]})
+    r = parse_oembed(403, JSON, body.encode())
+    assert (r.status, r.notice) == ("protected", "Sorry, you are not authorized. (code 179)")
+    r = parse_syndication(500, JSON, json.dumps({"error": "line one\nline two"}).encode())
+    assert r.error == "syndication: HTTP 500 server error: line one line two"
+    r = parse_syndication(200, JSON, json.dumps({"error": "x" * 100_000}).encode())
+    assert r.error == f"syndication: HTTP 200 with error: {'x' * 300}…"
+    r = parse_syndication(200, JSON, b'{"__typename":"TweetUnavailable","reason":"A\\nB"}')
+    assert (r.notice, r.error) == (
+        "A B",
+        "syndication: post unavailable (reason 'A B', inconclusive)",
+    )
+
+
 def test_a_newer_version_is_named_only_after_this_one() -> None:
     """``newer_version_id``: the last of the versions X lists, when this post is an earlier
     one; none for the newest version itself, or for a list that does not hold this post."""

@@ -167,19 +167,29 @@ def body_error(content_type: str | None, body: bytes) -> str | None:
     return error_of(load_json(body)[0])
 
 
+MESSAGE_CHARS = 300  # of what a provider said, in a check's one-line error
+
+
+def one_line(text: str | None) -> str | None:
+    """What a provider said, for a check's error: its line breaks and runs of spaces as one
+    space, cut past ``MESSAGE_CHARS``; None when nothing is left."""
+    text = " ".join((text or "").split())
+    return (text if len(text) <= MESSAGE_CHARS else f"{text[:MESSAGE_CHARS]}…") or None
+
+
 def error_of(value: object) -> str | None:
-    """The message of parsed JSON that is an error: ``{"error": "…"}``, ``{"error":
-    {"message": …}}``, ``{"errors": [{"code": …, "message": "…"}]}`` or ``{"errors":
-    ["…"]}`` (several messages are joined with "; ")."""
+    """The message of parsed JSON that is an error, on one line (``one_line``): ``{"error":
+    "…"}``, ``{"error": {"message": …}}``, ``{"errors": [{"code": …, "message": "…"}]}`` or
+    ``{"errors": ["…"]}`` (several messages are joined with "; ")."""
     if not isinstance(value, dict):
         return None
     error = value.get("error")
     if isinstance(error, str) and error:
-        return error
+        return one_line(error)
     if isinstance(error, dict) and isinstance(error.get("message"), str):
-        return error["message"]
+        return one_line(error["message"])
     messages = [_error_item(item) for item in as_list(value.get("errors"))]
-    return "; ".join(m for m in messages if m) or None
+    return one_line("; ".join(m for m in messages if m))
 
 
 def _error_item(item: object) -> str | None:

@@ -26,6 +26,7 @@ from .answers import (
     media_item,
     not_found,
     not_json,
+    one_line,
     str_id,
     verbatim,
 )
@@ -128,7 +129,7 @@ def _has_tombstone(value: dict) -> bool:
 
 def _unavailable(value: dict, body: bytes) -> ProviderResult:
     """GraphQL-style ``TweetUnavailable`` with a ``reason`` code (Protected, NsfwLoggedOut…)."""
-    code = verbatim(value.get("reason"))
+    code = one_line(as_str(value.get("reason")))
     status, reason, conclusive = classify_unavailable_reason(code)
     error = None
     if not conclusive:  # age-restricted, withheld, or a reason not known: the post may be there
@@ -152,7 +153,7 @@ def _tombstone(value: dict, body: bytes) -> ProviderResult:
     tomb = value.get("tombstone")
     text_obj = tomb.get("text") if isinstance(tomb, dict) else None
     raw = text_obj.get("text") if isinstance(text_obj, dict) else text_obj
-    message = tombstone_text(clean_text(raw)) if isinstance(raw, str) else ""
+    message = one_line(tombstone_text(clean_text(raw)) if isinstance(raw, str) else "") or ""
     status, reason, conclusive = classify_tombstone(message)
     error = None if conclusive else "tombstone without a conclusive reason"
     if error and message:
