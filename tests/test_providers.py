@@ -1045,6 +1045,13 @@ def test_what_x_says_is_kept_on_one_line() -> None:
         "A B",
         "syndication: post unavailable (reason 'A B', inconclusive)",
     )
+    r = parse_syndication(200, JSON, json.dumps({"__typename": "x" * 1000, "a\nb": 1}).encode())
+    assert r.error == f"syndication: JSON object is not a post (__typename='{'x' * 288}…)"
+    r = parse_syndication(200, JSON, json.dumps({"__typename": "Odd", "a\nb": 1}).encode())
+    assert (
+        r.error
+        == "syndication: JSON object is not a post (__typename='Odd', keys: __typename, a b)"
+    )
 
 
 def test_a_newer_version_is_named_only_after_this_one() -> None:

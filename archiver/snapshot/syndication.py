@@ -99,7 +99,7 @@ def parse_syndication(http_status: int, content_type: str | None, body: bytes) -
             p,
             200,
             WRONG_SHAPE,
-            f"JSON object is not a post (__typename={typename!r}, keys: {keys})",
+            f"JSON object is not a post ({one_line(f'__typename={typename!r}, keys: {keys}')})",
             body,
         )
     return _tweet(value, body)
