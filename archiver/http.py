@@ -75,7 +75,9 @@ class Exchange:
     cannot decode in bounded steps (e.g. ``br``): httpx then decodes each network chunk
     itself and the encoded bytes are never seen. ``body`` is the decoded payload. A body
     that neither undoes (``zstd`` without the zstandard package, ``foo``, ``zstd, gzip``)
-    never makes an ``Exchange``: ``Http.get`` refuses it (see ``refuse_undecoded``).
+    never makes an ``Exchange``: ``Http.get`` refuses it (see ``refuse_undecoded``), as it
+    refuses a body its coding fails on, unless asked to keep that one (``keep_undecoded``:
+    ``raw`` and ``body`` are then both the bytes as served, and ``notes`` says why).
     ``notes`` is for hooks to leave what they made (e.g. where a WARC record was written)
     so that the caller can point rows at it.
     """
@@ -144,6 +146,19 @@ _SET_COOKIE = (b"set-cookie", b"set-cookie2")  # what urllib's cookie jar reads
 
 class RedirectRefused(Exception):
     """A redirect that is not followed; the message says why (``Http`` adds the URL)."""
+
+
+class UndecodedBody(ValueError):
+    """A body its Content-Encoding does not undo (``gzip`` on bytes that are not), read to
+    its end: ``raw`` is what was served."""
+
+    def __init__(self, message: str, raw: bytes) -> None:
+        super().__init__(message)
+        self.raw = raw
+
+
+#: ``Exchange.notes`` key of a body kept as served because it does not decode (``keep_undecoded``).
+UNDECODED = "undecoded"
 
 
 def refuse_redirect_off_the_web(response: httpx.Response) -> None:
@@ -227,12 +242,16 @@ class Http:
         headers: dict[str, str] | None = None,
         accept: Accept | None = None,
         max_bytes: int | None = None,
+        keep_undecoded: bool = False,
     ) -> Exchange:
         """GET ``url`` with the retry policy and the throttle; returns the last ``Exchange``
         (any status: a 404 is an answer, and a 503 is returned once the retries are spent).
         No wait before a retry runs past the deadline, ``deadline_seconds`` from the first
         request: the answer or error in hand is then the last. Raises ``FetchError`` when no
-        complete answer came, ``StoppedError`` after ``stop``."""
+        complete answer came, ``StoppedError`` after ``stop``. ``keep_undecoded``: a body its
+        Content-Encoding does not undo is an answer too, its bytes as served in both ``raw``
+        and ``body``, and why in ``notes[UNDECODED]`` (evidence of what was served, never
+        content to read)."""
         check_url(url)
         attempt, ends_at = 0, math.inf
         while True:
@@ -241,7 +260,7 @@ class Http:
             self._refuse_if_stopped(url)
             ends_at = min(ends_at, time.monotonic() + self.deadline_seconds)
             try:
-                exchange = self._exchange(url, headers, accept, max_bytes)
+                exchange = self._exchange(url, headers, accept, max_bytes, None, keep_undecoded)
             except FetchError as exc:
                 self._refuse_if_stopped(url)  # an answer cut by ``stop`` is no answer
                 wait = backoff_delay(attempt)
@@ -289,6 +308,7 @@ class Http:
         accept: Accept | None,
         max_bytes: int | None,
         content: bytes | None = None,
+        keep_undecoded: bool = False,
     ) -> Exchange:
         """GET ``url`` (or POST ``content`` to it) within a deadline, the body bounded."""
         limit = self.config.max_bytes if max_bytes is None else max_bytes
@@ -313,7 +333,13 @@ class Http:
                     refuse_undecoded(url, hop, hop_body(hop), f"a redirect ({hop.url}) was ")
                 if accept is not None:
                     accept(response)
-                raw, body = read_body(response, url, limit, deadline)
+                notes: dict[str, object] = {}
+                try:
+                    raw, body = read_body(response, url, limit, deadline)
+                except UndecodedBody as exc:
+                    if not keep_undecoded:
+                        raise
+                    raw, body, notes = exc.raw, exc.raw, {UNDECODED: str(exc)}
         except (ValueError, RedirectRefused) as exc:  # a body that does not decode, a redirect
             raise FetchError(f"{url}: {exc}", url=url, status_code=status) from None
         except DeadlineExpired:
@@ -326,7 +352,7 @@ class Http:
             raise FetchError(f"{url}: {describe_error(exc)}", url=url) from exc
         finally:
             deadline.finish()
-        exchange = Exchange(url, response, raw, body, fetched_at)
+        exchange = Exchange(url, response, raw, body, fetched_at, notes)
         self._record(exchange)
         return exchange
 
@@ -387,24 +413,34 @@ def _join(
     url: str,
     deadline: Deadline | None,
 ) -> tuple[bytes, bytes]:
-    """(raw, decoded) joined; only the raw side is kept when there is no decoder."""
+    """(raw, decoded) joined; only the raw side is kept when there is no decoder. A body that
+    does not decode from its first bytes on (``gzip`` on plain JSON) is read to its end and
+    raised as ``UndecodedBody``; one that breaks off part-way, as a ``ValueError``."""
     raw_parts: list[bytes] = []
     parts: list[bytes] = []
     raw_size = size = 0
+    undecoded: str | None = None
     for chunk in chunks:
         if deadline is not None:
             deadline.check()
         raw_size += len(chunk)
         raw_parts.append(chunk)
-        if decoder is not None:
-            for part in decoder.feed(chunk):
-                size += len(part)
-                parts.append(part)
-                if size > max_bytes:
-                    break
+        if decoder is not None and undecoded is None:
+            try:
+                for part in decoder.feed(chunk):
+                    size += len(part)
+                    parts.append(part)
+                    if size > max_bytes:
+                        break
+            except ValueError as exc:
+                if parts:
+                    raise
+                undecoded = str(exc)  # as WARC readers take it: the bytes as stored
         if max(size, raw_size) > max_bytes:
             raise FetchError(f"{url}: body larger than max_bytes ({max_bytes:,} bytes)", url=url)
     raw = b"".join(raw_parts)
+    if undecoded is not None:
+        raise UndecodedBody(undecoded, raw)
     return raw, (b"".join(parts) if decoder is not None else raw)
 
 

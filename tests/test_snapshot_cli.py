@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 
@@ -13,6 +14,8 @@ from werkzeug import Response
 
 from archiver.config import Config
 from archiver.datasette.metadata import CANNED_QUERIES
+from archiver.evidence.read import read_record
+from archiver.evidence.warc import default_warc_dir
 
 POST = "1763000000000000001"
 
@@ -246,29 +249,36 @@ def test_one_post_named_twice_is_checked_once(run_cli, httpserver, config_file, 
     assert len(db_rows(db_path, "select * from checks")) == 1
 
 
-def test_an_answer_that_does_not_decode_keeps_its_http_status(
+def test_an_answer_that_does_not_decode_is_kept_as_served(
     run_cli, httpserver, config_file, db_path
 ):
-    """Content-Encoding: gzip on a body that is not gzip: no answer to read (inconclusive, one
-    line saying why), but the server did answer 200, which the checks row now says (it said
-    no HTTP answer at all); the live post stays live."""
+    """Content-Encoding: gzip on a body that is not gzip: nothing to read (inconclusive, one
+    line saying why, the live post stays live), but the server did answer. Before, the check
+    said no HTTP answer came, and the bytes served were not kept at all; now they are the
+    check's WARC record, byte for byte, with the headers as served, and verify reads it."""
     fake = FakeX(httpserver)
     configure(fake, config_file)
     fake.live(POST, "Hello")
     assert run_cli("snapshot", POST).exit_code == 0
-    body = json.dumps(tweet_json(POST, "Hello"))
-    fake.syndication[POST] = [
-        Response(body, content_type="application/json", headers={"Content-Encoding": "gzip"})
-    ]
+    body = json.dumps(tweet_json(POST, "Hello, edited")).encode()
+    headers = {"Content-Encoding": "gzip"}
+    fake.syndication[POST] = [Response(body, content_type="application/json", headers=headers)]
     fake.oembed[POST] = [Response("", status=404)]
     result = run_cli("snapshot", POST)
     assert result.exit_code == 0, result.output
     check = db_rows(db_path, "select * from checks where provider = 'syndication' order by id")[-1]
     assert (check["http_status"], check["status"]) == (200, "unavailable")
-    assert check["error"].startswith("syndication: cannot decode gzip body (")
-    assert "\n" not in check["error"]
-    post = db_rows(db_path, "select status from posts where id = ?", [POST])[0]
-    assert post["status"] == "live"
+    prefix = "syndication: HTTP 200 with a body that does not decode: cannot decode gzip body ("
+    assert check["error"].startswith(prefix) and "\n" not in check["error"]
+    assert db_rows(db_path, "select status from posts")[0]["status"] == "live"
+    assert len(db_rows(db_path, "select * from snapshots")) == 1  # nothing proven, none new
+    [record] = db_rows(db_path, "select * from records where id = ?", [check["record_id"]])
+    path = default_warc_dir(db_path) / record["warc_file"]
+    stored = read_record(path, record["warc_offset"], record["warc_length"])
+    assert (stored.http_status, stored.payload) == (200, body)
+    assert record["payload_sha256"] == hashlib.sha256(body).hexdigest()
+    verified = run_cli("verify")
+    assert verified.exit_code == 0, verified.output
 
 
 def test_a_negative_limit_is_usage_error(run_cli):

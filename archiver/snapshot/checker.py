@@ -16,9 +16,10 @@ from ..clock import later, utcnow
 from ..config import Config
 from ..errors import FetchError, StoppedError
 from ..evidence.capture import capture_of
-from ..http import Http, reason
+from ..http import UNDECODED, Http, reason
 from ..models import CheckRecord, PostToCheck
 from ..urls import canonical_url
+from .answers import failure
 from .classify import decide_status, is_absent_check
 from .providers import (
     SYNDICATION,
@@ -29,7 +30,7 @@ from .providers import (
     request_url,
     syndication_request,
 )
-from .result import GONE, LIVE, ProviderResult, content_sha256
+from .result import GONE, LIVE, NOT_JSON, ProviderResult, content_sha256
 
 RARELY = 3  # gone posts, past the end of the ladder, are checked this many times less often
 JOIN_SECONDS = 10.0  # a stopped thread ends at once (its request is cut); past this, left behind
@@ -66,14 +67,19 @@ class Checker:
             parse = parse_oembed
         full_url = request_url(url, params)
         try:
-            exchange = self.http.get(full_url)
+            exchange = self.http.get(full_url, keep_undecoded=True)
         except StoppedError:
             raise  # not an answer: the check is dropped and the post stays due
         except FetchError as exc:
             return network_failure(provider, reason(exc), exc.status_code), full_url
         status = exchange.status_code
+        undecoded = exchange.notes.get(UNDECODED)
         try:
-            result = parse(status, exchange.content_type, exchange.body)
+            if undecoded:  # kept as served (the evidence), but there is nothing to read
+                error = f"HTTP {status} with a body that does not decode: {undecoded}"
+                result = failure(provider, status, NOT_JSON, error, exchange.body)
+            else:
+                result = parse(status, exchange.content_type, exchange.body)
         except Exception as exc:  # a hostile reply that breaks a parser: recorded, not raised
             error = f"HTTP {status} with an unreadable reply ({type(exc).__name__})"
             result = network_failure(provider, error)
