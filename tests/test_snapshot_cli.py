@@ -253,9 +253,10 @@ def test_an_answer_that_does_not_decode_is_kept_as_served(
     run_cli, httpserver, config_file, db_path
 ):
     """Content-Encoding: gzip on a body that is not gzip: nothing to read (inconclusive, one
-    line saying why, the live post stays live), but the server did answer. Before, the check
-    said no HTTP answer came, and the bytes served were not kept at all; now they are the
-    check's WARC record, byte for byte, with the headers as served, and verify reads it."""
+    line saying why, the live post stays live; a 404 is still a 404), but the server did
+    answer. Before, the check said no HTTP answer came, and the bytes served were not kept at
+    all; now they are the check's WARC record, byte for byte, with the headers as served,
+    and verify reads it."""
     fake = FakeX(httpserver)
     configure(fake, config_file)
     fake.live(POST, "Hello")
@@ -263,9 +264,14 @@ def test_an_answer_that_does_not_decode_is_kept_as_served(
     body = json.dumps(tweet_json(POST, "Hello, edited")).encode()
     headers = {"Content-Encoding": "gzip"}
     fake.syndication[POST] = [Response(body, content_type="application/json", headers=headers)]
-    fake.oembed[POST] = [Response("", status=404)]
+    fake.oembed[POST] = [Response(b"Not Found", status=404, headers=headers)]
     result = run_cli("snapshot", POST)
     assert result.exit_code == 0, result.output
+    oembed = db_rows(db_path, "select * from checks where provider = 'oembed'")[-1]
+    assert (oembed["http_status"], oembed["error"]) == (
+        404,
+        "oembed: HTTP 404 not found (inconclusive)",
+    )
     check = db_rows(db_path, "select * from checks where provider = 'syndication' order by id")[-1]
     assert (check["http_status"], check["status"]) == (200, "unavailable")
     prefix = "syndication: HTTP 200 with a body that does not decode: cannot decode gzip body ("

@@ -75,11 +75,11 @@ class Checker:
         status = exchange.status_code
         undecoded = exchange.notes.get(UNDECODED)
         try:
-            if undecoded:  # kept as served (the evidence), but there is nothing to read
+            if undecoded and status == 200:  # kept as served (the evidence), nothing to read
                 error = f"HTTP {status} with a body that does not decode: {undecoded}"
                 result = failure(provider, status, NOT_JSON, error, exchange.body)
-            else:
-                result = parse(status, exchange.content_type, exchange.body)
+            else:  # any other status says what it says (a 404 is a 404), its body unread
+                result = parse(status, exchange.content_type, b"" if undecoded else exchange.body)
         except Exception as exc:  # a hostile reply that breaks a parser: recorded, not raised
             error = f"HTTP {status} with an unreadable reply ({type(exc).__name__})"
             result = network_failure(provider, error)
