@@ -303,52 +303,29 @@ def _identity(parts: SplitResult) -> str:
 
 # RFC 3986's unreserved characters: an escape of one is the character itself (section 6.2.2.2).
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-# What neither a URI nor an IRI holds as written: a space, ``"``, ``<``, ``|``…, and a
-# non-ASCII space, control or format character (a bidi mark): written as its UTF-8 escapes.
-_NOT_WRITTEN = re.compile(
-    r"[\s\"<>\\^`{|}\x00-\x1f\x7f\x80-\x9f\u00ad\u200b-\u200f\u2028-\u202e"
-    r"\u2060-\u206f\ufeff\ufff0-\uffff]"
-)
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+# What a URI does not hold as written (any character outside ASCII, a space, ``"``, ``<``,
+# ``|``, a control): written as its UTF-8 escapes, as a browser sends it.
+_NOT_IN_URI = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 _AS_WRITTEN = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*")
 
 
 def uri_part(part: str) -> str:
     """A path, query or fragment in one written form, whichever way a page wrote it: the
-    IRI (RFC 3987). Escapes of a UTF-8 character an IRI holds are that character
-    (``%C3%BCber`` → ``über``), of an unreserved one that one (``%7E`` → ``~``), any other
-    escape in upper case (``%2f`` → ``%2F``: a reserved character and its escape are two
-    addresses); what no IRI holds as written (a space, ``|``, a bidi mark) is its escape."""
+    URI a browser sends (RFC 3986; what a crawl's records hold). A character a URI does not
+    hold is its UTF-8 escapes in upper case (``über`` → ``%C3%BCber``), an escape of an
+    unreserved character that character (``%7E`` → ``~``), any other escape in upper case
+    (``%c3%bc`` → ``%C3%BC``; ``%2f`` → ``%2F``: a reserved character and its escape are two
+    addresses). A ``%`` starting no escape stays as it is, as a browser leaves it."""
     if _AS_WRITTEN.fullmatch(part):
         return part  # nearly every address: nothing to rewrite
-    part = _NOT_WRITTEN.sub(lambda c: quote(c[0], safe=""), part)
-    return _ESCAPES.sub(_decoded, part)
+    part = _NOT_IN_URI.sub(lambda c: quote(c[0], safe=""), part)
+    return _ESCAPE.sub(_normal_escape, part) if "%" in part else part
 
 
-def _decoded(run: re.Match[str]) -> str:
-    """A run of escapes, each character it encodes in UTF-8 as ``uri_part`` writes it."""
-    data = bytes.fromhex(run[0].replace("%", ""))
-    out, at = [], 0
-    while at < len(data):
-        size = _utf8_size(data[at])
-        try:
-            character = data[at : at + size].decode("utf-8")
-        except UnicodeDecodeError:
-            character, size = "", 1
-        raw = data[at : at + size]
-        at += size
-        if character and (
-            character in _UNRESERVED
-            or (not character.isascii() and not _NOT_WRITTEN.match(character))
-        ):
-            out.append(character)
-        else:
-            out.append("".join(f"%{byte:02X}" for byte in raw))
-    return "".join(out)
-
-
-def _utf8_size(lead: int) -> int:
-    return 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+def _normal_escape(escape: re.Match[str]) -> str:
+    character = chr(int(escape[0][1:], 16))
+    return character if character in _UNRESERVED else escape[0].upper()
 
 
 def _clean_netloc(scheme: str, netloc: str) -> str:
@@ -357,22 +334,23 @@ def _clean_netloc(scheme: str, netloc: str) -> str:
     match = _HOST_PORT_RE.fullmatch(hostport)
     if not match:
         return netloc
-    host, port = _iri_host(match.group("host").lower()), match.group("port") or ""
+    host, port = _ascii_host(match.group("host").lower()), match.group("port") or ""
     if port.lstrip("0") == DEFAULT_PORTS.get(scheme) or port == "":
         return f"{userinfo}{at}{host}"
     return f"{userinfo}{at}{host}:{port}"
 
 
-def _iri_host(host: str) -> str:
-    """An internationalized host name in one form, its Unicode one (``xn--bcher-kva.example``
-    → ``bücher.example``: IDNA 2008, UTS 46 mapping); a name that is no valid IDN stays as
+def _ascii_host(host: str) -> str:
+    """An internationalized host name in one form, the ASCII one a browser sends
+    (``bücher.example`` → ``xn--bcher-kva.example``: IDNA 2008 with the UTS 46 mapping, as
+    httpx sends it; ``straße`` is ``xn--strae-oqa``); a name that is no valid IDN stays as
     written."""
     if host.isascii() and "xn--" not in host:
         return host
     import idna  # only for an internationalized host
 
     try:
-        return idna.decode(idna.encode(host, uts46=True))
+        return idna.encode(host, uts46=True).decode("ascii")
     except (UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
         return host
 

@@ -668,21 +668,15 @@ def m021_article_urls_by_todays_identity(db: sqlite_utils.Database) -> None:
     _rekey_articles(db)
 
 
-@migrations()
-def m022_article_urls_in_one_written_form(db: sqlite_utils.Database) -> None:
-    """Articles keyed by the escapes of an IRI (``/%C3%BCber-uns``, ``xn--bcher-kva.example``,
-    as a crawl's records write them) or escapes in lower case take today's key, the one
-    written form (``/über-uns``, ``bücher.example``), as m021 did for feeds' tags."""
-    _rekey_articles(db)
-
-
 def _rekey_articles(db: sqlite_utils.Database) -> None:
     """Each article's web address rewritten as today's ``article_url`` writes it, unless
-    another row holds that key already (local files' keys are left as they are)."""
+    another row holds that key already, or an older row takes it first (local files' keys
+    are left as they are)."""
     from ..urls import article_url
 
     rows = db.conn.execute(
         "select id, url from articles where url like 'http://%' or url like 'https://%'"
+        " order by id"  # of two rows for one address, the older takes the key
     ).fetchall()
     held = {url for _, url in rows}
     for row_id, url in rows:
@@ -700,3 +694,11 @@ def m022_lookup_indexes(db: sqlite_utils.Database) -> None:
     among 150,000, now 0.1 ms)."""
     db.table("posts").create_index(["resolved_id"], if_not_exists=True)
     db.table("articles").create_index(["final_url"], if_not_exists=True)
+
+
+@migrations()
+def m023_article_urls_in_one_written_form(db: sqlite_utils.Database) -> None:
+    """Articles keyed by the escapes of an IRI (``/%C3%BCber-uns``, ``xn--bcher-kva.example``,
+    as a crawl's records write them) or escapes in lower case take today's key, the one
+    written form (``/über-uns``, ``bücher.example``), as m021 did for feeds' tags."""
+    _rekey_articles(db)
