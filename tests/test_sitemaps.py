@@ -9,6 +9,7 @@ from archiver import sitemaps
 from archiver.errors import SourceFormatError
 from archiver.listings import ChildRef
 from archiver.sitemaps import parse_sitemap, parse_url_list
+from archiver.urls import article_url
 from archiver.xml_repair import undeclared_prefix_used
 
 URL = "https://site.example/sitemap.xml"
@@ -243,7 +244,9 @@ def test_entries_before_extra_content_are_kept_whatever_their_characters():
     with non-ASCII URLs were dropped on a one-line sitemap)."""
     entries = "".join(f"<url><loc>https://ex.com/café-日本語-{i}</loc></url>" for i in range(5))
     pages = _pages(f"<urlset {SITEMAP_NS}>{entries}</urlset><urlset>")
-    assert pages == [f"https://ex.com/café-日本語-{i}" for i in range(5)]
+    # each kept, as the URI a browser sends (its UTF-8 escapes)
+    assert pages == [article_url(f"https://ex.com/café-日本語-{i}") for i in range(5)]
+    assert pages[0] == "https://ex.com/caf%C3%A9-%E6%97%A5%E6%9C%AC%E8%AA%9E-0"
 
 
 @pytest.mark.parametrize(
