@@ -80,7 +80,8 @@ def _parse_content(content: str) -> tuple[float, str] | None:
     if not digits and not rest.startswith("."):
         return None
     rest = rest.lstrip("0123456789.")
-    delay = int(digits) if digits else 0
+    significant = digits.lstrip("0")  # int() refuses over 4,300 digits: a long delay
+    delay = int(significant or "0") if len(significant) <= 9 else 10**9
     if rest and rest[0] not in _WHITESPACE + ";,":
         return None
     rest = rest.lstrip(_WHITESPACE)

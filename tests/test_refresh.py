@@ -153,3 +153,11 @@ def test_a_refresh_to_a_page_now_gone_keeps_the_refreshing_page_before_the_404(
     ]
     stub_url, story = httpserver.url_for("/go/2"), httpserver.url_for("/story/2")
     assert responses[-2:] == [(stub_url, 200), (story, 404)]
+
+
+def test_a_delay_of_thousands_of_digits_is_read_not_raised() -> None:
+    """Python's ``int`` refuses a string of over 4,300 digits: such a delay is a page's
+    to write, and it must neither stop the scan nor hide a short delay's leading zeros."""
+    assert refresh_target(stub("9" * 5000 + "; url=/a"), BASE) is None, "a long delay"
+    assert refresh_target(stub("0" * 5000 + "2; url=/a"), BASE) == "https://news.example.org/a"
+    assert refresh_target(stub("0" * 5000 + "; url=/b"), BASE) == "https://news.example.org/b"
