@@ -49,7 +49,7 @@ def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
         http_status=ref.http_status,
         content_sha256=ref.payload_sha256,  # the same bytes: the payload, decoded
         page=detection.page,
-        embeds=_whole_before_cut(detection.embeds, len(page.body))
+        embeds=_whole_before_cut(detection.embeds, len(page.body), detection.from_scripts)
         if page.truncated
         else detection.embeds,
         record=ref,
@@ -57,13 +57,16 @@ def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
     )
 
 
-def _whole_before_cut(embeds: Sequence[Embed], size: int) -> list[Embed]:
+def _whole_before_cut(embeds: Sequence[Embed], size: int, from_scripts: int) -> list[Embed]:
     """A truncated page's embeds without the one the crawler's cut went through: the last
     in the page, unless its markup was found whole before the cut (an embed cut in two reads
-    as a text-only post with part of its text, its markup not located)."""
-    if not embeds:
-        return []
-    last = max(embeds, key=lambda embed: embed.position)
+    as a text-only post with part of its text, its markup not located). The ``from_scripts``
+    embeds read from the page's scripts come after the page's own and are whole (each is
+    in a JSON string that closed before the cut)."""
+    own = sorted(embeds, key=lambda embed: embed.position)[: len(embeds) - from_scripts]
+    if not own:
+        return list(embeds)
+    last = own[-1]
     if last.raw_end is not None and last.raw_end < size:
         return list(embeds)
     return [embed for embed in embeds if embed is not last]

@@ -142,6 +142,38 @@ def test_a_page_the_crawler_truncated_is_scanned_as_kept(
     assert run_cli("verify").exit_code == 0
 
 
+def _state_page_cut(script_in_head: bool) -> Page:
+    """``json_state_body.html`` as a crawler keeps its start: its state script (holding an
+    embed the page leaves to script) where it is, cut in its footer; or moved into the head,
+    cut inside the date of the page's own last embed."""
+    body = (Path(__file__).parent / "fixtures" / "html" / "json_state_body.html").read_bytes()
+    if script_in_head:
+        start = body.index(b"<script>window.__STATE__")
+        script = body[start : body.index(b"</script>", start) + len(b"</script>")]
+        body = body.replace(script, b"").replace(b"</head>", script + b"</head>")
+        end = body.rindex(b"2024</a></blockquote>")
+    else:
+        end = body.index(b'<script src="/static')
+    uri = f"https://tarrow-times.example/news/state/{int(script_in_head)}"
+    return Page(uri, body[:end], warc_headers={"WARC-Truncated": "length"})
+
+
+def test_a_truncated_page_s_embeds_from_its_scripts_are_not_taken_for_the_cut_one(
+    tmp_path: Path, run_cli
+) -> None:
+    """The embeds a page's script holds are numbered after the page's own: the cut goes
+    through the page's own last embed, not through them (they are whole, before the cut)."""
+    warc = write_warc(tmp_path / "cc.warc.gz", [_state_page_cut(False), _state_page_cut(True)])
+    result = run_cli("scan", str(warc), "--json")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    found = [sorted(embed["post_id"] for embed in line["embeds"]) for line in lines]
+    assert found == [
+        ["1765001000000000001", "1765001000000000002"],  # both whole before the cut
+        ["1765001000000000001"],  # the markup one is cut in its date
+    ]
+
+
 def test_embeds_point_at_their_bytes_in_the_crawl_record(
     tmp_path: Path, run_cli, db_path: Path
 ) -> None:

@@ -66,6 +66,9 @@ class Detection(NamedTuple):
 
     page: PageInfo
     embeds: list[Embed]
+    # How many of the last embeds were read from the page's scripts (``json_markup``): they
+    # follow the page's own whatever their place in it, so the page's last is before them.
+    from_scripts: int = 0
 
 
 def is_wide(data: bytes, content_type: str | None = None) -> bool:
@@ -144,7 +147,7 @@ def find_posts(
     page = page_info(text)
     if served_by_x(url, page.canonical_url):
         return Detection(page, [])
-    return Detection(page, _from_html(text, raw, include_links, hints, source))
+    return Detection(page, *_from_html(text, raw, include_links, hints, source))
 
 
 def detect_or_fail(data: bytes | str, label: str, **options: Any) -> tuple[Detection, str | None]:
@@ -223,7 +226,7 @@ def _markup_in_text(
         return []
     if not MARKUP_IN_TEXT.search(source.data):
         return []
-    found = _from_html(text, source.data, False, hints, source)
+    found, _ = _from_html(text, source.data, False, hints, source)
     return [
         (source.data.count(b"\n", 0, e.raw_start), source.data.count(b"\n", 0, e.raw_end), e)
         for e in found
@@ -233,7 +236,8 @@ def _markup_in_text(
 
 def _from_html(
     text: str, raw: bytes, include_links: bool, hints: PageHints, source: PageBytes | None
-) -> list[Embed]:
+) -> tuple[list[Embed], int]:
+    """The page's embeds in order, and how many of the last were read from its scripts."""
     from .dom import parse
     from .hidden import CDATA_OPENER, OEMBED_VARIABLE_MARKER, expand_hidden_markup, page_markers
     from .html import find_embeds
@@ -271,16 +275,16 @@ def _from_html(
         text_hits = drop_bylines(root, text_hits)
         found = [f for f in found if f.method != "link" or f.element.mem_id not in claimed]
     ordered = _in_page_order(found, text_hits, sentinel_lines)
-    if hints.json_markup:  # after the page's own: a script renders them
-        in_scripts = script_embeds(root, markup)
-        raws.update((id(item), item.raw or "") for item in in_scripts)
-        ordered.extend(in_scripts)
-    return [
+    in_scripts = script_embeds(root, markup) if hints.json_markup else []
+    raws.update((id(item), item.raw or "") for item in in_scripts)
+    ordered.extend(in_scripts)  # after the page's own: a script renders them
+    embeds = [
         _text_embed(position, item)
         if isinstance(item, TextHit)
         else _markup_embed(position, item, raws[id(item)], spans.get(id(item)), source)
         for position, item in enumerate(ordered)
     ]
+    return embeds, len(in_scripts)
 
 
 def _in_page_order(found: list, text_hits: list[TextHit], sentinel_lines: list[int]) -> list:
