@@ -15,6 +15,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag
 
+import httpx
+
 from .urls import absolute_url
 
 if TYPE_CHECKING:
@@ -41,9 +43,22 @@ def refresh_target(body: bytes, page_url: str) -> str | None:
     target = absolute_url(parsed[1], page_url)
     if target is None:  # another scheme, or no address at all
         return None
-    if urldefrag(target).url == urldefrag(page_url).url:  # the page reloads itself
-        return None
-    return target
+    return None if _same_page(target, page_url) else target
+
+
+def _same_page(target: str, page_url: str) -> bool:
+    """``target`` is the page itself (a reload), fragments aside, compared as the request
+    for it would be sent: scheme and host in any case, a default port written or not, a
+    path's non-ASCII characters raw or percent-encoded (``page_url`` is the address the
+    answer came from, as sent)."""
+    if urldefrag(target).url == urldefrag(page_url).url:
+        return True
+    try:
+        return httpx.URL(target).copy_with(fragment=None) == httpx.URL(page_url).copy_with(
+            fragment=None
+        )
+    except httpx.InvalidURL:  # not sent at all: the fetch gives its one-line error
+        return False
 
 
 def _first_refresh_content(body: bytes) -> str | None:

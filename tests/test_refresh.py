@@ -161,3 +161,18 @@ def test_a_delay_of_thousands_of_digits_is_read_not_raised() -> None:
     assert refresh_target(stub("9" * 5000 + "; url=/a"), BASE) is None, "a long delay"
     assert refresh_target(stub("0" * 5000 + "2; url=/a"), BASE) == "https://news.example.org/a"
     assert refresh_target(stub("0" * 5000 + "; url=/b"), BASE) == "https://news.example.org/b"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/caf\u00e9",  # the page's own address, its path not percent-encoded
+        "HTTPS://News.Example.org/caf%C3%A9",
+        "https://news.example.org:443/caf%C3%A9#top",
+    ],
+)
+def test_a_reload_written_another_way_is_no_redirect(address: str) -> None:
+    """The page reached (``https://news.example.org/caf%C3%A9``, as httpx sent it) naming
+    itself in another spelling reloads itself: following it fetched the same page again
+    until the article ended as "too many meta refreshes"."""
+    assert refresh_target(stub(f"2; url={address}"), "https://news.example.org/caf%C3%A9") is None
