@@ -15,8 +15,6 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag
 
-import httpx
-
 from .urls import absolute_url
 
 if TYPE_CHECKING:
@@ -53,6 +51,8 @@ def _same_page(target: str, page_url: str) -> bool:
     answer came from, as sent)."""
     if urldefrag(target).url == urldefrag(page_url).url:
         return True
+    import httpx  # here: a scan of files alone never loads it
+
     try:
         return httpx.URL(target).copy_with(fragment=None) == httpx.URL(page_url).copy_with(
             fragment=None
