@@ -17,12 +17,12 @@ from .interrupts import signals_deferred
 from .models import ScanRecord
 from .scan_one import Result, scan_file
 from .scan_targets import iter_page_files
-from .warc_input import WarcCounts, is_warc_path
+from .warc_input import RawPage, WarcCounts, is_warc_path
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from .warc_input import DamagedRecord, RawPage
+    from .warc_input import DamagedRecord
 
 
 PARALLEL_MIN_FILES = 64
@@ -209,9 +209,8 @@ def warc_in_workers(
     hash and detect, ``WARC_CHUNKS_AHEAD`` chunks ahead per worker. Raises what the reader
     raises, after the records before the problem."""
     from .warc_input import iter_raw_pages
-    from .warc_scan import scan_warc_items
 
-    window: deque[Future[list[ScanRecord | DamagedRecord]]] = deque()
+    window: deque[tuple[Future[list[ScanRecord | DamagedRecord]], list[bool]]] = deque()
     ahead = WARC_CHUNKS_AHEAD * (os.cpu_count() or 1)  # the pool's size (``file_workers``)
     chunk: list[RawPage | DamagedRecord] = []
     stopped: Exception | None = None
@@ -219,25 +218,40 @@ def warc_in_workers(
         for raw in iter_raw_pages(path, counts):
             chunk.append(raw)
             if len(chunk) == WARC_CHUNK_PAGES:
-                window.append(submitted(pool, scan_warc_items, chunk, include_links))
+                window.append(_submitted_chunk(pool, chunk, include_links))
                 chunk = []
             while len(window) > ahead:
-                yield from _counted(awaited(window.popleft(), idle), counts)
+                yield from _counted(*window.popleft(), counts, idle)
     except (TargetError, OSError) as exc:  # the pages before it are still to come
         stopped = exc
     if chunk:
-        window.append(submitted(pool, scan_warc_items, chunk, include_links))
+        window.append(_submitted_chunk(pool, chunk, include_links))
     while window:
-        yield from _counted(awaited(window.popleft(), idle), counts)
+        yield from _counted(*window.popleft(), counts, idle)
     if stopped is not None:
         raise stopped
 
 
+def _submitted_chunk(
+    pool: ProcessPoolExecutor, chunk: list[RawPage | DamagedRecord], include_links: bool
+) -> tuple[Future[list[ScanRecord | DamagedRecord]], list[bool]]:
+    """The chunk's scan in ``pool``, and which of its pages the crawler truncated."""
+    from .warc_scan import scan_warc_items
+
+    cut = [isinstance(raw, RawPage) and raw.truncated for raw in chunk]
+    return submitted(pool, scan_warc_items, chunk, include_links), cut
+
+
 def _counted(
-    records: list[ScanRecord | DamagedRecord], counts: WarcCounts
+    future: Future[list[ScanRecord | DamagedRecord]],
+    cut: list[bool],
+    counts: WarcCounts,
+    idle: Callable[[], None],
 ) -> list[ScanRecord | DamagedRecord]:
-    """``records``, each scanned page counted (``iter_raw_pages`` leaves them to count)."""
-    for record in records:
+    """The chunk's records once scanned, each scanned page counted (``iter_raw_pages``
+    leaves them to count); ``cut``: which of them the crawler truncated, in order."""
+    records = awaited(future, idle)
+    for record, truncated in zip(records, cut, strict=True):
         if isinstance(record, ScanRecord) and record.record is not None:
-            counts.scanned(record.record)
+            counts.scanned(record.record, truncated)
     return records

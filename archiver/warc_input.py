@@ -144,10 +144,11 @@ class WarcCounts:
         counts = (self.same_page, self.non_html, self.revisit, self.not_ok)
         return sum(counts) + self.unreadable
 
-    def scanned(self, ref: WarcRecordRef) -> None:
-        """Count a page handed out."""
+    def scanned(self, ref: WarcRecordRef, truncated: bool = False) -> None:
+        """Count a page handed out (``truncated``: marked ``WARC-Truncated``)."""
         self.pages += 1
         self.texts += is_text_record(ref)
+        self.truncated += truncated
 
     def line(self) -> str:
         texts = f" and {self.texts} extracted text(s)" if self.texts else ""
@@ -170,7 +171,7 @@ def iter_warc_pages(path: str, counts: WarcCounts) -> Iterator[WarcPage | Damage
     for raw in iter_raw_pages(path, counts):
         page = checked(raw)
         if isinstance(page, WarcPage):
-            counts.scanned(page.ref)
+            counts.scanned(page.ref, page.truncated)
         yield page
 
 
@@ -425,7 +426,6 @@ def _release(reading: _Reading, counts: WarcCounts, end: int) -> Iterator[RawPag
     if isinstance(held, str):
         count_skip(counts, held)
     elif held is not None:
-        counts.truncated += held.truncated
         yield _ending_at(held, end - reading.separator)
 
 

@@ -142,6 +142,46 @@ def test_a_page_the_crawler_truncated_is_scanned_as_kept(
     assert run_cli("verify").exit_code == 0
 
 
+def test_only_the_truncated_pages_scanned_are_counted_cut_short(tmp_path: Path) -> None:
+    """The summary's "cut short" counts pages scanned: not a truncated text skipped for its
+    page's HTML, nor a truncated page that fails its digest. Read here, and in worker
+    processes (``archive scan`` of a WARC file on two cores or more)."""
+    from archiver.scan_pool import process_pool, warc_in_workers
+    from archiver.warc_input import WarcCounts
+    from archiver.warc_scan import scan_warc_file
+
+    cut = {"WARC-Truncated": "length"}
+    uri = "https://news.example.org/whole"
+    warc = write_warc(
+        tmp_path / "cc.warc.gz",
+        [
+            Page(uri, embed_page().encode()),
+            Page(
+                uri,
+                b"Its text, cut",
+                kind="conversion",
+                content_type="text/plain",
+                warc_headers=cut,
+            ),
+            Page(
+                f"{uri}/damaged",
+                b"<html><p>Cut",
+                warc_headers={**cut, "WARC-Payload-Digest": "sha1:" + "A" * 32},
+            ),
+            _truncated_page(False),
+        ],
+    )
+    here, in_workers = WarcCounts(), WarcCounts()
+    list(scan_warc_file(str(warc), False, here))
+    pool = process_pool(1)
+    try:
+        list(warc_in_workers(str(warc), False, in_workers, pool, lambda: None))
+    finally:
+        pool.shutdown()
+    for counts in (here, in_workers):
+        assert counts.line().startswith("2 HTML page(s) scanned (1 of them cut short by the")
+
+
 def _state_page_cut(script_in_head: bool) -> Page:
     """``json_state_body.html`` as a crawler keeps its start: its state script (holding an
     embed the page leaves to script) where it is, cut in its footer; or moved into the head,
