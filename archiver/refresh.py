@@ -34,11 +34,11 @@ def refresh_target(body: bytes, page_url: str) -> str | None:
     delay, another scheme, or one inside ``<noscript>``)."""
     if _REFRESH.search(body) is None:  # most pages: no parse
         return None
-    content = _first_refresh_content(body)
+    content, base = _first_refresh_content(body)
     parsed = _parse_content(content) if content is not None else None
     if parsed is None or parsed[0] > MAX_DELAY_SECONDS or not parsed[1]:
         return None
-    target = absolute_url(parsed[1], page_url)
+    target = absolute_url(parsed[1], (absolute_url(base, page_url) if base else None) or page_url)
     if target is None:  # another scheme, or no address at all
         return None
     return None if _same_page(target, page_url) else target
@@ -61,20 +61,23 @@ def _same_page(target: str, page_url: str) -> bool:
         return False
 
 
-def _first_refresh_content(body: bytes) -> str | None:
-    """The ``content`` of the page's first refresh ``<meta>`` outside ``<noscript>``."""
+def _first_refresh_content(body: bytes) -> tuple[str | None, str | None]:
+    """The ``content`` of the page's first refresh ``<meta>`` outside ``<noscript>``, and
+    the ``href`` of its first ``<base>`` that has one: a relative address is the document's,
+    resolved against its base URL as a browser resolves it."""
     from selectolax.lexbor import LexborHTMLParser
 
     root = LexborHTMLParser(body).root
     if root is None:
-        return None
+        return None, None
     for meta in root.css("meta[http-equiv]"):
         if (meta.attributes.get("http-equiv") or "").strip().lower() != "refresh":
             continue
         if _inside_noscript(meta):
             continue
-        return meta.attributes.get("content")
-    return None
+        base = root.css_first("base[href]")
+        return meta.attributes.get("content"), base.attributes.get("href") if base else None
+    return None, None
 
 
 def _inside_noscript(node: LexborNode) -> bool:

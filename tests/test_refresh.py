@@ -176,3 +176,15 @@ def test_a_reload_written_another_way_is_no_redirect(address: str) -> None:
     itself in another spelling reloads itself: following it fetched the same page again
     until the article ended as "too many meta refreshes"."""
     assert refresh_target(stub(f"2; url={address}"), "https://news.example.org/caf%C3%A9") is None
+
+
+def test_a_relative_address_is_resolved_against_the_page_s_base() -> None:
+    """As a browser resolves it: against the first ``<base href>`` (itself relative to the
+    page's address), not the page's address."""
+    head = '<base href="/news/"><base href="https://elsewhere.example/">'
+    page = f'<html><head>{head}<meta http-equiv="refresh" content="0; url=story/2"></head>'
+    assert refresh_target(page.encode(), BASE) == "https://news.example.org/news/story/2"
+    cdn = '<base href="https://cdn.example.org/a/"><meta http-equiv="refresh" content="0;url=b">'
+    assert refresh_target(cdn.encode(), BASE) == "https://cdn.example.org/a/b"
+    not_web = '<base href="data:,x"><meta http-equiv="refresh" content="0;url=/c">'
+    assert refresh_target(not_web.encode(), BASE) == "https://news.example.org/c"
