@@ -23,6 +23,7 @@ from warc_data import (
     payload_digest,
     record_offsets,
     scan_lines,
+    truncated_page,
     write_warc,
 )
 
@@ -105,27 +106,13 @@ def test_import_of_a_directory_without_a_crawl(tmp_path: Path, run_cli) -> None:
     )
 
 
-def _truncated_page(cut_inside_second: bool) -> Page:
-    """A page of two embeds as a crawler keeps its start (``WARC-Truncated: length``): cut
-    half-way into the second embed, or after it."""
-    second = (
-        '<blockquote class="twitter-tweet"><p>The second post, whose end the crawler'
-        ' did not keep</p>&mdash; Other (@other) <a href="https://twitter.com/other/status/'
-        '1763000000000000777">March 2, 2024</a></blockquote>'
-    )
-    body = embed_page(post_id="1763000000000000555", extra=second).encode()
-    end = body.index(b"did not keep") if cut_inside_second else body.index(b"<p>Closing")
-    uri = f"https://news.example.org/long/{int(cut_inside_second)}"
-    return Page(uri, body[:end], warc_headers={"WARC-Truncated": "length"})
-
-
 def test_a_page_the_crawler_truncated_is_scanned_as_kept(
     tmp_path: Path, run_cli, db_path: Path
 ) -> None:
     """Common Crawl keeps a page's first MiB: the embeds in what was kept are the crawl's
     evidence. The embed the cut went through is not stored (it would be a text-only post
     holding half a text); one whole before the cut is."""
-    warc = write_warc(tmp_path / "cc.warc.gz", [_truncated_page(True), _truncated_page(False)])
+    warc = write_warc(tmp_path / "cc.warc.gz", [truncated_page(True), truncated_page(False)])
     result = run_cli("scan", str(warc), "--json")
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -168,7 +155,7 @@ def test_only_the_truncated_pages_scanned_are_counted_cut_short(tmp_path: Path) 
                 b"<html><p>Cut",
                 warc_headers={**cut, "WARC-Payload-Digest": "sha1:" + "A" * 32},
             ),
-            _truncated_page(False),
+            truncated_page(False),
         ],
     )
     here, in_workers = WarcCounts(), WarcCounts()

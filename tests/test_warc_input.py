@@ -16,6 +16,7 @@ from warc_data import (
     payload_digest,
     raw_response,
     record_offsets,
+    truncated_page,
     write_warc,
 )
 from warcio.archiveiterator import ArchiveIterator
@@ -464,3 +465,20 @@ def test_a_record_bigger_than_a_page_is_not_read(tmp_path: Path, monkeypatch) ->
     counts = WarcCounts()
     pages = list(iter_warc_pages(str(path), counts))
     assert counts == WarcCounts(pages=1, non_html=1) and pages[0].ref.target_uri == small.uri
+
+
+def test_a_truncated_page_is_scanned_as_kept_where_a_crawl_s_workers_scan_it(
+    tmp_path: Path,
+) -> None:
+    """``scan_warc_file`` is what ``archive crawl`` maps over its files on Dask workers: a
+    truncated page there keeps its whole embeds and drops the one the cut went through, and
+    is counted."""
+    path = write_warc(tmp_path / "cc.warc.gz", [truncated_page(True), truncated_page(False)])
+    counts = WarcCounts()
+    records = list(scan_warc_file(str(path), include_links=False, counts=counts))
+    found = [[embed.status_id for embed in record.embeds] for record in records]
+    assert found == [
+        ["1763000000000000555"],
+        ["1763000000000000555", "1763000000000000777"],
+    ]
+    assert (counts.pages, counts.truncated) == (2, 2)

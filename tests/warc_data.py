@@ -236,3 +236,17 @@ def raw_response(uri: str, block: bytes, number: int = 1) -> bytes:
         f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n"
     )
     return gzip.compress(head.encode() + block + b"\r\n\r\n")
+
+
+def truncated_page(cut_inside_second: bool) -> Page:
+    """A page of two embeds as a crawler keeps its start (``WARC-Truncated: length``): cut
+    half-way into the second embed, or after it."""
+    second = (
+        '<blockquote class="twitter-tweet"><p>The second post, whose end the crawler'
+        ' did not keep</p>&mdash; Other (@other) <a href="https://twitter.com/other/status/'
+        '1763000000000000777">March 2, 2024</a></blockquote>'
+    )
+    body = embed_page(post_id="1763000000000000555", extra=second).encode()
+    end = body.index(b"did not keep") if cut_inside_second else body.index(b"<p>Closing")
+    uri = f"https://news.example.org/long/{int(cut_inside_second)}"
+    return Page(uri, body[:end], warc_headers={"WARC-Truncated": "length"})
