@@ -28,13 +28,16 @@ _REFRESH = re.compile(rb"http-equiv\s*=\s*[\"']?\s*refresh", re.I)
 _WHITESPACE = " \t\n\f\r"
 
 
-def refresh_target(body: bytes, page_url: str) -> str | None:
+def refresh_target(body: bytes, page_url: str, content_type: str | None = None) -> str | None:
     """The absolute http(s) address ``body``'s meta refresh sends a reader to within
     ``MAX_DELAY_SECONDS``, or None (no refresh, a reload of the page itself, a longer
-    delay, another scheme, or one inside ``<noscript>``)."""
+    delay, another scheme, or one inside ``<noscript>``). The page is read in its own
+    encoding (``content_type``'s charset, its ``<meta charset>``...), as its address is."""
     if _REFRESH.search(body) is None:  # most pages: no parse
         return None
-    content, base = _first_refresh_content(body)
+    from .decode import decode
+
+    content, base = _first_refresh_content(decode(body, content_type))
     parsed = _parse_content(content) if content is not None else None
     if parsed is None or parsed[0] > MAX_DELAY_SECONDS or not parsed[1]:
         return None
@@ -61,13 +64,13 @@ def _same_page(target: str, page_url: str) -> bool:
         return False
 
 
-def _first_refresh_content(body: bytes) -> tuple[str | None, str | None]:
+def _first_refresh_content(page: str) -> tuple[str | None, str | None]:
     """The ``content`` of the page's first refresh ``<meta>`` outside ``<noscript>``, and
     the ``href`` of its first ``<base>`` that has one: a relative address is the document's,
     resolved against its base URL as a browser resolves it."""
     from selectolax.lexbor import LexborHTMLParser
 
-    root = LexborHTMLParser(body).root
+    root = LexborHTMLParser(page).root
     if root is None:
         return None, None
     for meta in root.css("meta[http-equiv]"):

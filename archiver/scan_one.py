@@ -187,7 +187,11 @@ def fetch_followed(http: Http, url: str) -> tuple[Exchange, tuple[HttpCapture, .
     earlier: tuple[HttpCapture, ...] = ()
     for followed in range(MAX_REFRESHES + 1):
         media_type = (page.content_type or "text/html").split(";")[0].strip().lower()
-        target = refresh_target(page.body, page.final_url) if media_type in HTML_TYPES else None
+        target = (
+            refresh_target(page.body, page.final_url, page.content_type)
+            if media_type in HTML_TYPES
+            else None
+        )
         if target is None:
             return page, earlier
         if followed == MAX_REFRESHES:

@@ -188,3 +188,23 @@ def test_a_relative_address_is_resolved_against_the_page_s_base() -> None:
     assert refresh_target(cdn.encode(), BASE) == "https://cdn.example.org/a/b"
     not_web = '<base href="data:,x"><meta http-equiv="refresh" content="0;url=/c">'
     assert refresh_target(not_web.encode(), BASE) == "https://news.example.org/c"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('<meta http-equiv="refresh" content="0;url=/caf\xe9">'.encode("cp1252"), "text/html"),
+        (
+            b'<meta charset="windows-1252"><meta http-equiv="refresh" content="0;url=/caf\xe9">',
+            None,
+        ),
+        ('<meta http-equiv="refresh" content="0;url=/caf\xe9">'.encode(), "text/html"),
+    ],
+)
+def test_a_refresh_address_is_read_in_the_page_s_encoding(
+    body: bytes, content_type: str | None
+) -> None:
+    """A windows-1252 page's ``é`` is the address's ``é`` (sent as ``%C3%A9``), not a
+    replacement character; a page without a declared encoding is read as UTF-8 first."""
+    target = refresh_target(body, BASE, content_type)
+    assert target is not None and target.endswith("/caf\xe9")
