@@ -40,12 +40,14 @@ def post_ref(value: str) -> tuple[str, str | None]:
     """(post ID, handle or None) of a POST argument, a status URL or ID, else a usage error:
     the one check of every command that names posts. One URL names one post: a value with
     spaces inside ("URL and more") or naming several posts is refused, not read for the
-    first status it holds."""
+    first status it holds; so is one holding two status addresses run together, though one
+    of them names no post (``…/status/1https://x.com/b/status/2``: 1 runs on into letters)."""
     from .urls import iter_statuses, parse_post_ref
 
     value = value.strip()
     ref = parse_post_ref(value) if value.isprintable() and len(value.split()) == 1 else None
-    if ref is None or len(dict.fromkeys(post_id for post_id, _ in iter_statuses(value))) > 1:
+    several = value.lower().count("/status") > 1
+    if ref is None or several or len(dict.fromkeys(i for i, _ in iter_statuses(value))) > 1:
         raise click.UsageError(f"not a post URL or ID: {shown_value(value)}")
     return ref
 

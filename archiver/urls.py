@@ -41,16 +41,20 @@ _HOSTS = (
     r"|nitter\.[a-z0-9.-]+"
     r"|twitter3e4tixl4xyajtrzo62zg5vztmjuricljdp2c5kshju4avyoid\.onion"
 )
+# Where an ID ends: not before another digit or an ASCII letter (``/status/20abc`` and
+# ``id=20abc`` name no post 20). Other characters end it: a path's ``/``, ``?``, ``#``, a
+# Markdown ``_`` or ``*``, prose glued on in another script (``…/status/20です``).
+_ID_END = r"(?![0-9A-Za-z])"
 # A status URL anywhere in a string (href, attribute, plain text). Hosts and handles are
 # case-insensitive; the id is 1-19 digits after any leading zeros and must not run on into
-# more digits (``canonical_id`` then drops the zeros and checks the range). A match is read
-# only when its host and path are ASCII (``ascii_address``): X's are, and ``re.I`` lets
-# ``ſ`` (long s), ``K`` (Kelvin sign) and ``ı`` match ASCII letters (``x.com/ſam/status/1``
-# and ``twıtter.com/…`` name no post).
+# more digits or letters (``_ID_END``; ``canonical_id`` then drops the zeros and checks the
+# range). A match is read only when its host and path are ASCII (``ascii_address``): X's
+# are, and ``re.I`` lets ``ſ`` (long s), ``K`` (Kelvin sign) and ``ı`` match ASCII letters
+# (``x.com/ſam/status/1`` and ``twıtter.com/…`` name no post).
 STATUS_URL_RE = re.compile(
     r"(?:(?:https?:)?//)?(?<![\w.-])(?P<host>" + _HOSTS + r")"
     r"/(?:#!/)?(?:(?:i/web|i|@?(?P<handle>[A-Za-z0-9_\\]{1,32}))/status(?:es)?|statuses)"
-    r"/(?P<id>0*[0-9]{1,19})(?![0-9])",
+    r"/(?P<id>0*[0-9]{1,19})" + _ID_END,
     re.IGNORECASE,
 )
 # The rendered embed's frame, on X's own host too (``platform.x.com/embed/Tweet.html``, which
@@ -58,17 +62,17 @@ STATUS_URL_RE = re.compile(
 # and card players.
 EMBED_IFRAME_RE = re.compile(
     r"platform\.(?:twitter|x)\.com/embed/(?:Tweet|Post|index)\.html\?[^\"'\s>]*?"
-    r"\bid=(?P<id>0*[0-9]{1,19})(?![0-9])",
+    r"\bid=(?P<id>0*[0-9]{1,19})" + _ID_END,
     re.IGNORECASE,
 )
 VIDEO_IFRAME_RE = re.compile(
-    r"(?:twitter|(?<![\w-])x)\.com/i/(?:videos/tweet|cards/tfw/v1)/(?P<id>0*[0-9]{1,19})(?![0-9])",
+    r"(?:twitter|(?<![\w-])x)\.com/i/(?:videos/tweet|cards/tfw/v1)/(?P<id>0*[0-9]{1,19})" + _ID_END,
     re.IGNORECASE,
 )
 # s9e MediaEmbed's frame (XenForo's and phpBB's media BBCode: ``[media=twitter]ID``), which
 # names its one post in the fragment: ``s9e.github.io/iframe/2/twitter.min.html#ID#theme=…``.
 S9E_IFRAME_RE = re.compile(
-    r"s9e\.github\.io/iframe/(?:[0-9]+/)?twitter(?:\.min)?\.html#(?P<id>0*[0-9]{1,19})(?![0-9])",
+    r"s9e\.github\.io/iframe/(?:[0-9]+/)?twitter(?:\.min)?\.html#(?P<id>0*[0-9]{1,19})" + _ID_END,
     re.IGNORECASE,
 )
 S9E_FRAME_WORD = "s9e.github.io/iframe/"

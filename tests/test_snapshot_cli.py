@@ -219,6 +219,7 @@ def test_bad_post_reference_is_usage_error(run_cli):
         (f"https://x.com/a/status/{POST}https://x.com/b/status/1763000000000000002", None),
         (f"https://x.com/jack/status/{POST}\nrm -rf", f"https://x.com/jack/status/{POST}\\nrm -rf"),
         ("x" * 5000, "x" * 200 + "…"),
+        ("https://x.com/jack/status/20abc", None),  # no post 20: its ID runs on into letters
     ],
 )
 def test_a_value_that_is_not_one_post_is_refused_in_one_line(

@@ -117,6 +117,12 @@ def test_reserved_segments_are_not_handles(segment):
         f"https://x.com/\u212aate/status/{ID}",  # Kelvin sign
         f"https://x.com/ada/\u017ftatus/{ID}",
         f"https://x.com/%E3%83%A6/status/{ID}",
+        # an ID running on into letters is no ID, as one running on into digits is not
+        "https://x.com/jack/status/20abc",
+        f"https://x.com/jack/status/{ID}x",
+        "https://platform.twitter.com/embed/Tweet.html?id=20abc",
+        "https://twitter.com/i/videos/tweet/20abc",
+        "https://s9e.github.io/iframe/2/twitter.min.html#20abc",
         "",
     ],
 )
@@ -137,6 +143,11 @@ def test_iter_statuses_in_order():
     assert list(iter_statuses(text)) == [(ID, "a"), ("20", "b")]
     mixed = f"platform.twitter.com/embed/Tweet.html?id=20 then https://x.com/a/status/{ID}"
     assert list(iter_statuses(mixed)) == [("20", None), (ID, "a")]
+
+
+@pytest.mark.parametrize("after", ["/", "?s=20", "#m", ".", "_", "*", ")", "です", " and"])
+def test_an_id_ends_at_anything_but_a_digit_or_letter(after):
+    assert find_status(f"https://x.com/jack/status/20{after}") == ("20", "jack")
 
 
 def test_json_escaped_slashes():
@@ -182,6 +193,7 @@ def test_valid_id(value, ok):
         (f"see https://x.com/ada/status/{ID}", None),
         (f"https://x.com/ada/status/{ID}?s=20 more", None),
         ("https://x.com/ada/status/0", None),
+        ("https://x.com/jack/status/20abc", None),
     ],
 )
 def test_bare_status(text, expected):
