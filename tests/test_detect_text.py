@@ -1431,3 +1431,29 @@ def test_a_number_starting_a_title_s_name_is_the_name_s() -> None:
     title = '1. FC Harbour on X: "Match day! Gates open at noon." / X\n'
     (embed,) = find_posts(ARTICLE.format(title).encode(), html=False).embeds
     assert (embed.author, embed.text) == ("1. FC Harbour", "Match day! Gates open at noon.")
+
+
+@pytest.mark.parametrize(
+    ("line", "author", "handle"),
+    [
+        ('Her post read: Jane Roe on X: "The bridge reopens." / X', "Jane Roe", None),
+        ('She wrote: Jane Doe (@janedoe) on X: "The bridge reopens." / X', "Jane Doe", "janedoe"),
+        ('In a statement, she wrote: Jane Roe on X: "The bridge reopens." / X', "Jane Roe", None),
+        # a display name's own colon: its words before it are capitalized or a name's particles
+        ('NASA: Artemis on X: "The bridge reopens." / X', "NASA: Artemis", None),
+        (
+            'Friends of the Earth: Scotland on X: "The bridge reopens." / X',
+            "Friends of the Earth: Scotland",
+            None,
+        ),
+        (
+            'Her post read: Port Authority: Operations on X: "The bridge reopens." / X',
+            "Port Authority: Operations",
+            None,
+        ),
+    ],
+)
+def test_a_title_quoted_in_prose_names_its_author_without_the_prose(line, author, handle):
+    """The sentence introducing a title on its line was read as the start of the name."""
+    (embed,) = find_posts(f"Story\n\n{line}\n\nMore text.\n", html=False).embeds
+    assert (embed.author, embed.handle, embed.text) == (author, handle, "The bridge reopens.")

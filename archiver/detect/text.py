@@ -127,6 +127,30 @@ def parse_title(line: str) -> Title | None:
     return Title(named["name"] if named else name, tail.group("text").strip(), suffixed, handle)
 
 
+# A title quoted in prose may follow the sentence that introduces it on its line (``Her post
+# read: Jane Roe on X: "…" / X``): the part of the name before a colon is that sentence's
+# when it reads as one: a capital, then a lowercase word that is no name's particle. A
+# display name may hold a colon too (``NASA: Artemis``, ``Friends of the Earth:
+# Scotland``): their words before it are capitalized or particles. Only a text's title line
+# is read so; a frame's title or X's page title names the author as it is.
+_INTRODUCED = re.compile(r"(?P<prose>[A-Z][^:]*?):\s+(?P<name>\S.*)")
+_PROSE_WORD = re.compile(r"(?<![\w'’.-])[a-z]{2,}(?![\w'’.-])")
+_NAME_PARTICLE = re.compile(
+    r"of|the|and|for|d[aeiu]|del|della|des|dos|das|la|les?|van|von|der|den|et"
+)
+
+
+def _name_in_prose(name: str) -> str:
+    """The author's name of a title line, without a sentence introducing it (see above)."""
+    introduced = _INTRODUCED.fullmatch(name)
+    if introduced is None:
+        return name
+    words = _PROSE_WORD.findall(introduced["prose"])
+    if all(_NAME_PARTICLE.fullmatch(word) for word in words):
+        return name
+    return _name_in_prose(introduced["name"])
+
+
 def _next_nonblank(lines: list[str], start: int) -> int | None:
     for index in range(start, len(lines)):
         if lines[index].strip() and not lines[index].startswith("\ufffc"):
@@ -368,6 +392,7 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
     if not title:
         return None
     name, title_text, suffixed, title_handle = title
+    name = _name_in_prose(name)
     lines = doc.lines
     repeat = _repeat_after(lines, _next_nonblank(lines, index + 1), title_text)
     last = repeat[1] if repeat else index
