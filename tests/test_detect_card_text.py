@@ -65,6 +65,13 @@ def test_a_timestamp_linked_to_its_post_gives_the_post() -> None:
         "Storm hits\nBy Jane Roe @janeroe\nThe storm hit the coast.\n3:04 PM · Mar 3, 2024\n",
         "Talks\nSpeaker: Jane Roe @janeroe\nThe future of news\n3:00 PM · Mar 3, 2024\n",
         "Storm\nFollow our reporter on X @janeroe\nMore soon.\n3:04 PM · Mar 3, 2024\n",
+        # an author box: a name, a handle, a role and the article's time, in a card's shape
+        "# S\n\nJane Roe\n@janeroe\nSenior reporter\n8:15 AM · Mar 4, 2024\n\nText here.\n",
+        "# S\n\nJane Roe\n@janeroe\nSenior reporter\n6:30 PM - 4 Mar 2024\n\nText here.\n",
+        "Storm\n\nJane Roe @janeroe\nStaff Writer | Politics\n3:04 PM · Mar 3, 2024\nText.\n",
+        # an event's listing: the name runs on into the handle
+        "# S\n\nMeetup with @janeroe\nText here\n8:15 AM · Mar 4, 2024\n\nText here.\n",
+        "Events\n\nA talk by @janeroe\nOn local news\n6:30 PM - 4 Mar 2024\n",
     ],
 )
 def test_what_is_not_a_card(text: str) -> None:
@@ -195,3 +202,20 @@ def test_a_name_that_reads_as_prose_is_a_card_s_when_its_time_links_the_post() -
     )
     (embed,) = embeds(text)
     assert (embed.author, embed.status_id) == ("By the Sea Radio", "1764000000000000001")
+
+
+@pytest.mark.parametrize(
+    ("shape", "marks"),
+    [
+        ("Jane Roe\n@janeroe\n·\nFollow\n{text}\n{stamp}\n", "follow button"),
+        ("Jane Roe\n@janeroe\n{text}\n{stamp}\n214\nReply\nCopy link\n", "actions"),
+        ("Jane Roe @janeroe\n{text}\n{stamp}\nLikeReply\n", "actions run together"),
+        ("Jane Roe @janeroe\n{text}\n{stamp}\n1,204Likes312Retweets\n", "counts"),
+        ("Jane Roe\n@janeroe\n{text}\n[{stamp}](https://x.com/janeroe/status/20)\n", "link"),
+        ("Meetup with @janeroe\n·Follow\n{text}\n{stamp}\n", "a prose name, marked"),
+    ],
+)
+def test_a_post_reading_as_a_role_is_a_card_with_a_card_s_marks(shape: str, marks: str) -> None:
+    """Only a card without its marks is read as an author box when its text is a role."""
+    (embed,) = embeds("Harbour news\n\n" + shape.format(text="Senior reporter", stamp=STAMP))
+    assert (embed.handle, embed.text) == ("janeroe", "Senior reporter"), marks

@@ -84,8 +84,28 @@ MAX_NAME_CHARACTERS = 50
 # a byline (``By Jane Roe @janeroe``), a label (``Speaker: Jane Roe @janeroe``), an invitation
 # to follow (``Follow our reporter on X @janeroe``). Such a line is a card's header only when
 # the card shows a card's own marks (``_card_marks``): an account may be named so.
+# A name ending in a lowercase word that links it to the handle is prose too (an event's
+# listing: ``Meetup with @janeroe``, ``Talk by @janeroe``).
 PROSE_NAME = re.compile(
-    r"(?:by|follow)\b.*|.*:.*|.*\bon (?:x|twitter)(?: \(formerly twitter\))?", re.IGNORECASE
+    r"(?:by|follow)\b.*|.*:.*|.*\bon (?:x|twitter)(?: \(formerly twitter\))?"
+    r"|.*\s(?-i:with|and|by|from|featuring|feat\.|ft\.|at|for|to|of|via|w/)",
+    re.IGNORECASE,
+)
+# What an author box shows where a card shows its post: the author's role (``Jane Roe`` /
+# ``@janeroe`` / ``Senior reporter`` / the article's time). Such a text is a card's only with a
+# card's marks (``_card_marks``, ``_actions_after``), or when its time links the post.
+ROLE_LINE = re.compile(
+    r"(?:[^\s.!?@#/]+\s+){0,5}?"
+    r"(?:reporter|writer|editor|correspondent|columnist|journalist|contributor|producer"
+    r"|photographer|photojournalist|anchor|presenter|host|analyst|critic|commentator"
+    r"|author|freelancer|intern)s?(?:(?:\s+|,\s*|\s*[|–—-]\s*)[^\s.!?@#/]+){0,5}",
+    re.IGNORECASE,
+)
+# The row under a card's time: its counts and actions (``214`` / ``Reply`` / ``Copy link``;
+# ``LikeReply``, ``1,204Likes312Retweets`` as some extractors run them together).
+ACTIONS = re.compile(
+    r"(?:\s*(?:\d[\d.,]*[KMB]?|Likes?|Repl(?:y|ies)|Reposts?|Retweets?|Quotes?|Bookmarks?"
+    r"|Views?|Copy link|Share|Read \d[\d.,]*[KMB]? repl(?:y|ies)))+\s*"
 )
 
 
@@ -120,7 +140,7 @@ def find_card(lines: list[str], index: int, taken: int, linked: bool = False) ->
     already used) and no further than ``WINDOW`` lines above; None when the line is no
     card's timestamp or no header is found. The card's header is the first above the
     text; a later one is a quoted post's, which ends the card's own text. ``linked``: the
-    timestamp links to a post."""
+    timestamp links to a post. None too for an author box (``ROLE_LINE``)."""
     stamp = CARD_TIME.fullmatch(lines[index].strip())
     if stamp is None:
         return None
@@ -140,6 +160,10 @@ def find_card(lines: list[str], index: int, taken: int, linked: bool = False) ->
     body_start = _after_header(lines, header + 1, index)
     body_end = min((i for i in headers if i >= body_start), default=index)
     text = "\n".join(line.strip() for line in lines[body_start:body_end] if line.strip())
+    if ROLE_LINE.fullmatch(text) and not (
+        linked or _card_marks(lines, header, headers[header], index) or _actions_after(lines, index)
+    ):
+        return None  # an author box: a name, a handle, a role and the article's time
     return Card(first, index, name, handle, text, _iso_date(stamp), stamp["date"])
 
 
@@ -159,6 +183,12 @@ def _card_marks(lines: list[str], at: int, header: Header, end: int) -> bool:
     on its line or the next, or ``Replying to @…`` next."""
     after = next((lines[i].strip() for i in range(at + 1, end) if lines[i].strip()), "")
     return header.marked or _is_extra(after)
+
+
+def _actions_after(lines: list[str], stamp: int) -> bool:
+    """The first line after the timestamp at line ``stamp`` is a card's counts and actions."""
+    after = next((line.strip() for line in lines[stamp + 1 :] if line.strip()), "")
+    return bool(ACTIONS.fullmatch(after))
 
 
 def _is_extra(line: str) -> bool:
