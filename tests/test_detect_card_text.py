@@ -69,6 +69,10 @@ def test_a_timestamp_linked_to_its_post_gives_the_post() -> None:
         "# S\n\nJane Roe\n@janeroe\nSenior reporter\n8:15 AM · Mar 4, 2024\n\nText here.\n",
         "# S\n\nJane Roe\n@janeroe\nSenior reporter\n6:30 PM - 4 Mar 2024\n\nText here.\n",
         "Storm\n\nJane Roe @janeroe\nStaff Writer | Politics\n3:04 PM · Mar 3, 2024\nText.\n",
+        "Storm\n\nJane Roe\n@janeroe\nUpdated\n3:04 PM · Mar 3, 2024\n\nThe storm hit.\n",
+        "Storm\n\nJane Roe\n@janeroe\nEmail\n3:04 PM · Mar 3, 2024\n\nThe storm hit.\n",
+        "Storm\n\nJane Roe\n@janeroe\njane@paper.example\n3:04 PM · Mar 3, 2024\n",
+        "Storm\n\nBy Jane Roe\n@janeroe\nThe storm hit the coast.\n3:04 PM · Mar 3, 2024\n",
         # an event's listing: the name runs on into the handle
         "# S\n\nMeetup with @janeroe\nText here\n8:15 AM · Mar 4, 2024\n\nText here.\n",
         "Events\n\nA talk by @janeroe\nOn local news\n6:30 PM - 4 Mar 2024\n",
@@ -213,9 +217,14 @@ def test_a_name_that_reads_as_prose_is_a_card_s_when_its_time_links_the_post() -
         ("Jane Roe @janeroe\n{text}\n{stamp}\n1,204Likes312Retweets\n", "counts"),
         ("Jane Roe\n@janeroe\n{text}\n[{stamp}](https://x.com/janeroe/status/20)\n", "link"),
         ("Meetup with @janeroe\n·Follow\n{text}\n{stamp}\n", "a prose name, marked"),
+        ("By the Sea\n@janeroe\n·\nFollow\n{text}\n{stamp}\n", "a prose name above, marked"),
     ],
 )
-def test_a_post_reading_as_a_role_is_a_card_with_a_card_s_marks(shape: str, marks: str) -> None:
-    """Only a card without its marks is read as an author box when its text is a role."""
-    (embed,) = embeds("Harbour news\n\n" + shape.format(text="Senior reporter", stamp=STAMP))
-    assert (embed.handle, embed.text) == ("janeroe", "Senior reporter"), marks
+@pytest.mark.parametrize("text", ["Senior reporter", "Updated", "Email"])
+def test_a_post_reading_as_an_author_box_is_a_card_with_a_card_s_marks(
+    shape: str, marks: str, text: str
+) -> None:
+    """Only a card without its marks is read as an author box (its text a role, a label of
+    the time or a contact; or its name above ``@handle`` reading as prose)."""
+    (embed,) = embeds("Harbour news\n\n" + shape.format(text=text, stamp=STAMP))
+    assert (embed.handle, embed.text) == ("janeroe", text), marks

@@ -92,13 +92,17 @@ PROSE_NAME = re.compile(
     re.IGNORECASE,
 )
 # What an author box shows where a card shows its post: the author's role (``Jane Roe`` /
-# ``@janeroe`` / ``Senior reporter`` / the article's time). Such a text is a card's only with a
-# card's marks (``_card_marks``, ``_actions_after``), or when its time links the post.
-ROLE_LINE = re.compile(
-    r"(?:[^\s.!?@#/]+\s+){0,5}?"
+# ``@janeroe`` / ``Senior reporter`` / the article's time), a label of the time (``Updated``)
+# or the author's contact (``Email``, an address). Such a text is a card's only with a card's
+# marks (``_card_marks``, ``_actions_after``), or when its time links the post.
+_WORD = r"[^\s.!?@#/]+"
+BYLINE_TEXT = re.compile(
+    rf"(?:{_WORD}\s+){{0,5}}?"
     r"(?:reporter|writer|editor|correspondent|columnist|journalist|contributor|producer"
     r"|photographer|photojournalist|anchor|presenter|host|analyst|critic|commentator"
-    r"|author|freelancer|intern)s?(?:(?:\s+|,\s*|\s*[|–—-]\s*)[^\s.!?@#/]+){0,5}",
+    rf"|author|freelancer|intern)s?(?:(?:\s+|,\s*|\s*[|–—-]\s*){_WORD}){{0,5}}"
+    r"|(?:published|updated|last updated|posted|e-?mail|contact)(?: (?:on|at))?:?"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
     re.IGNORECASE,
 )
 # The row under a card's time: its counts and actions (``214`` / ``Reply`` / ``Copy link``;
@@ -140,7 +144,7 @@ def find_card(lines: list[str], index: int, taken: int, linked: bool = False) ->
     already used) and no further than ``WINDOW`` lines above; None when the line is no
     card's timestamp or no header is found. The card's header is the first above the
     text; a later one is a quoted post's, which ends the card's own text. ``linked``: the
-    timestamp links to a post. None too for an author box (``ROLE_LINE``)."""
+    timestamp links to a post. None too for an author box (``BYLINE_TEXT``)."""
     stamp = CARD_TIME.fullmatch(lines[index].strip())
     if stamp is None:
         return None
@@ -160,7 +164,8 @@ def find_card(lines: list[str], index: int, taken: int, linked: bool = False) ->
     body_start = _after_header(lines, header + 1, index)
     body_end = min((i for i in headers if i >= body_start), default=index)
     text = "\n".join(line.strip() for line in lines[body_start:body_end] if line.strip())
-    if ROLE_LINE.fullmatch(text) and not (
+    prose = bool(name and PROSE_NAME.fullmatch(name))  # ``By Jane Roe`` above ``@janeroe``
+    if (prose or BYLINE_TEXT.fullmatch(text)) and not (
         linked or _card_marks(lines, header, headers[header], index) or _actions_after(lines, index)
     ):
         return None  # an author box: a name, a handle, a role and the article's time
