@@ -1439,6 +1439,10 @@ def test_a_number_starting_a_title_s_name_is_the_name_s() -> None:
         ('Her post read: Jane Roe on X: "The bridge reopens." / X', "Jane Roe", None),
         ('She wrote: Jane Doe (@janedoe) on X: "The bridge reopens." / X', "Jane Doe", "janedoe"),
         ('In a statement, she wrote: Jane Roe on X: "The bridge reopens." / X', "Jane Roe", None),
+        # a sentence in the name's place: the title's form stays, its author is not known
+        ('She wrote on X: "The bridge reopens." / X', None, None),
+        ('As she put it on Twitter: "The bridge reopens." / Twitter', None, None),
+        ('Jane Says on X: "The bridge reopens." / X', "Jane Says", None),
         # a display name's own colon: its words before it are capitalized or a name's particles
         ('NASA: Artemis on X: "The bridge reopens." / X', "NASA: Artemis", None),
         (

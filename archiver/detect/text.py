@@ -140,8 +140,19 @@ _NAME_PARTICLE = re.compile(
 )
 
 
-def _name_in_prose(name: str) -> str:
-    """The author's name of a title line, without a sentence introducing it (see above)."""
+# A sentence telling who wrote it in the name's place (``She wrote on X: "…" / X``): a
+# lowercase verb of saying ends it. The title's form is kept, its author is not known.
+_SAYING = re.compile(
+    r".*\s(?:wrote|writes|posted|posts|tweeted|tweets|said|says|replied|added|shared"
+    r"|announced|asked|noted|warned|put it)"
+)
+
+
+def _name_in_prose(name: str) -> str | None:
+    """The author's name of a title line, without a sentence introducing it (see above);
+    None when the name is a sentence itself."""
+    if _SAYING.fullmatch(name):
+        return None
     introduced = _INTRODUCED.fullmatch(name)
     if introduced is None:
         return name
@@ -392,7 +403,7 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
     if not title:
         return None
     name, title_text, suffixed, title_handle = title
-    name = _name_in_prose(name)
+    author = _name_in_prose(name)
     lines = doc.lines
     repeat = _repeat_after(lines, _next_nonblank(lines, index + 1), title_text)
     last = repeat[1] if repeat else index
@@ -409,7 +420,7 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
     return TextHit(
         index,
         last,
-        name,
+        author,
         sig["handle"] if sig else (status[1] if status else None) or title_handle,
         body or None,
         sig["date"] if sig else None,
