@@ -7,6 +7,7 @@ iframes) maps to the decimal status ID, which is the post's identity.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -333,13 +334,15 @@ def _normal_escape(escape: re.Match[str]) -> str:
 
 
 def _clean_netloc(scheme: str, netloc: str) -> str:
-    """``netloc`` with the host lower-cased and the scheme's default port dropped."""
+    """``netloc`` as a browser sends it: the host lower-cased (an IPv6 address in its
+    shortest form), the port a number without leading zeros, the scheme's default dropped."""
     userinfo, at, hostport = netloc.rpartition("@")
     match = _HOST_PORT_RE.fullmatch(hostport)
     if not match:
         return netloc
     host, port = _ascii_host(match.group("host").lower()), match.group("port") or ""
-    if port.lstrip("0") == DEFAULT_PORTS.get(scheme) or port == "":
+    port = port.lstrip("0") or ("0" if port else "")
+    if port == DEFAULT_PORTS.get(scheme) or port == "":
         return f"{userinfo}{at}{host}"
     return f"{userinfo}{at}{host}:{port}"
 
@@ -349,6 +352,8 @@ def _ascii_host(host: str) -> str:
     (``bücher.example`` → ``xn--bcher-kva.example``: IDNA 2008 with the UTS 46 mapping, as
     httpx sends it; ``straße`` is ``xn--strae-oqa``); a name that is no valid IDN stays as
     written."""
+    if host.startswith("["):
+        return _ipv6_host(host)
     if host.isascii() and "xn--" not in host:
         return host
     import idna  # only for an internationalized host
@@ -356,6 +361,15 @@ def _ascii_host(host: str) -> str:
     try:
         return idna.encode(host, uts46=True).decode("ascii")
     except (UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
+        return host
+
+
+def _ipv6_host(host: str) -> str:
+    """``[0:0::1]`` as ``[::1]``: an IPv6 address in its shortest form (RFC 5952); a zone
+    (``%25eth0``) or anything that is no address stays as written."""
+    try:
+        return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
+    except ValueError:
         return host
 
 

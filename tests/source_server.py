@@ -1,4 +1,5 @@
-"""A real HTTP server on 127.0.0.1 for feed and sitemap tests, usable from other processes.
+"""A real HTTP server on 127.0.0.1 (or ``::1``) for feed and sitemap tests, usable from other
+processes.
 
 Documents are served by path, with their own headers and ETag (answering 304 to a matching
 ``If-None-Match``); a path may map to a function that builds the document on request (deep
@@ -8,6 +9,7 @@ its answer's last byte was sent.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -40,12 +42,13 @@ Builder = Callable[[str], Document | None]
 class SourceSite:
     """``with SourceSite() as site: site.documents["/x.xml"] = Document(...)``."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.documents: dict[str, Document] = {}
         self.builders: list[Builder] = []
         self.hits: list[Hit] = []
         self._changed = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        server = _IPv6Server if ":" in host else ThreadingHTTPServer
+        self._server = server((host, 0), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -59,6 +62,7 @@ class SourceSite:
 
     def url(self, path: str) -> str:
         host, port = self._server.server_address[:2]
+        host = f"[{host!s}]" if ":" in str(host) else host
         return f"http://{host!s}:{port}{path}"
 
     def document(self, path: str) -> Document | None:
@@ -84,6 +88,10 @@ class SourceSite:
         with self._changed:
             if not self._changed.wait_for(lambda: predicate(self.hits), timeout):
                 raise AssertionError(f"the server did not see that in {timeout}s: {self.hits}")
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
 
 
 def _handler(site: SourceSite) -> type[BaseHTTPRequestHandler]:

@@ -39,6 +39,12 @@ from archiver.urls import article_url, is_tracking_param, resolve_link, url_prob
         ("http://news.example:8080/a", "http://news.example:8080/a"),
         ("https://news.example", "https://news.example/"),
         ("https://[2001:db8::1]:443/a", "https://[2001:db8::1]/a"),
+        ("http://[2001:DB8:0::1]:0080/a", "http://[2001:db8::1]/a"),  # as RFC 5952 writes it
+        ("http://[::FFFF:127.0.0.1]:081/a", "http://[::ffff:7f00:1]:81/a"),
+        ("http://[fe80::1%25eth0]/a", "http://[fe80::1%25eth0]/a"),  # a zone: as written
+        ("http://news.example:08080/a", "http://news.example:8080/a"),  # as httpx sends it
+        ("https://news.example:000443/a", "https://news.example/a"),
+        ("http://news.example:/a", "http://news.example/a"),
         ("https://news.example/a?b=%2F&a=1", "https://news.example/a?b=%2F&a=1"),
         ("https://news.example/a?", "https://news.example/a"),
         ("https://news.example/#!/story/1", "https://news.example/#!/story/1"),
@@ -231,4 +237,32 @@ def test_articles_stored_under_an_iri_take_its_uri(tmp_path) -> None:
         "https://news.example/%C3%A9t%C3%A9",
         "https://news.example/%c3%a9t%c3%a9",
         "https://news.example/plain",
+    ]
+
+
+def test_articles_stored_under_a_longer_host_or_port_take_today_s(tmp_path) -> None:
+    """m024: a port with leading zeros or an IPv6 address written longer takes the key a
+    scan makes today; a row whose new key another row holds keeps its own."""
+    import sqlite_utils
+
+    from archiver.db.connection import open_archive
+    from archiver.db.schema import migrations
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m024_article_hosts_and_ports_as_sent")
+    urls = ["http://news.example:08080/a", "http://[0:0::1]/a", "http://news.example:8080/b"]
+    urls.append("http://news.example:0008080/b")
+    for url in urls:
+        db.conn.execute(
+            "insert into articles (url, first_seen_at) values (?, '2026-01-01T00:00:00Z')", [url]
+        )
+    db.conn.commit()
+    db.conn.close()
+    conn = open_archive(path).conn
+    assert [row[0] for row in conn.execute("select url from articles order by id")] == [
+        "http://news.example:8080/a",
+        "http://[::1]/a",
+        "http://news.example:8080/b",
+        "http://news.example:0008080/b",
     ]

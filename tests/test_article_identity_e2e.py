@@ -151,6 +151,7 @@ def test_export_and_datasette_find_the_article_by_any_form(site, run_cli, db_pat
         ("xn--bcher-kva.example", "xn--bcher-kva.example"),
         ("XN--BCHER-KVA.Example:80", "xn--bcher-kva.example"),
         ("bücher.example:8080", "xn--bcher-kva.example:8080"),
+        ("bücher.example:08080", "xn--bcher-kva.example:8080"),
     ],
 )
 def test_an_idn_host_is_asked_for_and_keyed_by_its_ascii_name(
@@ -212,3 +213,18 @@ def test_m023_on_an_archive_holding_both_forms_of_one_address(site, run_cli, db_
     after = _evidence(db)
     assert after[1][1:] == (before[1][1] + 1, before[1][2], before[1][3] + 1)  # one more scan
     assert after[:1] + after[2:] == before[:1] + before[2:]
+
+
+def test_an_ipv6_literal_and_its_port_in_any_form_are_one_article(run_cli, db_path):
+    """A server on ::1: the host's brackets stay, a port with leading zeros is the port."""
+    try:
+        served = SourceSite("::1")
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    with served as site:
+        site.builders.append(lambda path: Document(embed_page().encode(), HTML))
+        port = site.url("").rsplit(":", 1)[1]
+        for address in (f"http://[::1]:{port}/über", f"http://[0:0::1]:0{port}{URI_PATH}"):
+            assert run_cli("scan", address).exit_code == 0
+        assert site.paths() == [URI_PATH] * 2
+        assert [row["url"] for row in articles(db_path)] == [f"http://[::1]:{port}{URI_PATH}"]

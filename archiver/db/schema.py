@@ -698,7 +698,15 @@ def m022_lookup_indexes(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m023_article_urls_in_one_written_form(db: sqlite_utils.Database) -> None:
-    """Articles keyed by the escapes of an IRI (``/%C3%BCber-uns``, ``xn--bcher-kva.example``,
-    as a crawl's records write them) or escapes in lower case take today's key, the one
-    written form (``/über-uns``, ``bücher.example``), as m021 did for feeds' tags."""
+    """Articles keyed by an IRI (``/über-uns``, ``bücher.example``) or by escapes in lower
+    case take today's key, the URI a browser sends and a crawl's records hold
+    (``/%C3%BCber-uns``, ``xn--bcher-kva.example``), as m021 did for feeds' tags."""
+    _rekey_articles(db)
+
+
+@migrations()
+def m024_article_hosts_and_ports_as_sent(db: sqlite_utils.Database) -> None:
+    """Articles keyed by a port with leading zeros (``:08080``) or an IPv6 address in a
+    longer form (``[0:0::1]``) take the key a scan of the same address makes today, the
+    form a browser and httpx send (``:8080``, ``[::1]``), as m023 did for escapes."""
     _rekey_articles(db)
