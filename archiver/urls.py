@@ -309,6 +309,7 @@ def _identity(parts: SplitResult) -> str:
 # RFC 3986's unreserved characters: an escape of one is the character itself (section 6.2.2.2).
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_HEX_DIGITS = frozenset("0123456789ABCDEFabcdef")
 # What a URI does not hold as written (any character outside ASCII, a space, ``"``, ``<``,
 # ``|``, a control): written as its UTF-8 escapes, as a browser sends it.
 _NOT_IN_URI = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
@@ -321,7 +322,8 @@ def uri_part(part: str) -> str:
     hold is its UTF-8 escapes in upper case (``über`` → ``%C3%BCber``), an escape of an
     unreserved character that character (``%7E`` → ``~``), any other escape in upper case
     (``%c3%bc`` → ``%C3%BC``; ``%2f`` → ``%2F``: a reserved character and its escape are two
-    addresses). A ``%`` starting no escape stays as it is, as a browser leaves it."""
+    addresses). A ``%`` starting no escape stays as it is, as a browser leaves it, and so
+    does an escape that would make it start one."""
     if _AS_WRITTEN.fullmatch(part):
         return part  # nearly every address: nothing to rewrite
     part = _NOT_IN_URI.sub(lambda c: quote(c[0], safe=""), part)
@@ -330,7 +332,19 @@ def uri_part(part: str) -> str:
 
 def _normal_escape(escape: re.Match[str]) -> str:
     character = chr(int(escape[0][1:], 16))
-    return character if character in _UNRESERVED else escape[0].upper()
+    if character not in _UNRESERVED or _would_make_an_escape(escape, character):
+        return escape[0].upper()
+    return character
+
+
+def _would_make_an_escape(escape: re.Match[str], character: str) -> bool:
+    """Whether ``character`` written for ``escape`` would finish an escape with a stray
+    ``%`` before it (``%%34%31`` would read ``%41``, another address): kept escaped, so an
+    identity is its own identity."""
+    if character not in _HEX_DIGITS:
+        return False
+    before = escape.string[max(escape.start() - 2, 0) : escape.start()]
+    return before.endswith("%") or (before[:1] == "%" and before[1:] in _HEX_DIGITS)
 
 
 def _clean_netloc(scheme: str, netloc: str) -> str:

@@ -60,6 +60,10 @@ from archiver.urls import article_url, is_tracking_param, resolve_link, url_prob
         ("https://news.example/\u200fa", "https://news.example/%E2%80%8Fa"),  # a bidi mark
         ("https://news.example/caf%E9", "https://news.example/caf%E9"),  # not UTF-8: kept
         ("https://news.example/50%off", "https://news.example/50%off"),  # a stray %: kept
+        # a stray % and the escapes after it, decoded, would read as another escape
+        ("https://news.example/%%34%31", "https://news.example/%%341"),
+        ("https://news.example/%4%31", "https://news.example/%4%31"),
+        ("https://news.example/%%7E", "https://news.example/%~"),
         ("https://news.example/#!/ü", "https://news.example/#!/%C3%BC"),
         ("https://bücher.example/a", "https://xn--bcher-kva.example/a"),
         ("https://Bücher.example/a", "https://xn--bcher-kva.example/a"),
@@ -83,6 +87,13 @@ def test_an_iri_and_its_uri_are_one_article(segment):
     parts = raw.split("?")
     sent = quote(parts[0], safe=":/[]@!$&'()*+,;=") + "?" + parts[1]
     assert article_url(raw) == article_url(sent) == article_url(article_url(raw))
+
+
+@given(st.text("%341ü", max_size=10))
+def test_an_identity_is_its_own(segment):
+    """Stray ``%`` signs and escapes in any mix: the identity of an identity is itself."""
+    once = article_url(f"https://news.example/{segment}?q={segment}")
+    assert article_url(once) == once
 
 
 def test_parameters_that_name_content_are_kept():
