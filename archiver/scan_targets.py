@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from .page_read import SNIFF_BYTES
-from .urls import article_url, url_problem
+from .urls import URL_EDGES, article_url, url_problem
 from .warc_input import is_warc_path
 
 FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"})
@@ -106,10 +106,11 @@ def _expand(item: str) -> Iterator[Target]:
         yield Target("error", "empty target (no file, directory or URL)", item)
         return
     if "://" in item:
-        scheme = item.split("://", 1)[0].lower()
+        url = item.strip(URL_EDGES)  # a pasted address's spaces: fetched without them
+        scheme = url.split("://", 1)[0].lower()
         if scheme in ("http", "https"):
-            problem = url_problem(item)
-            yield Target("error", problem, item) if problem else Target("url", item, item)
+            problem = url_problem(url)
+            yield Target("error", problem, item) if problem else Target("url", url, item)
         else:
             yield Target("error", f"unsupported URL scheme '{scheme}' (only http and https)", item)
         return

@@ -270,6 +270,8 @@ FEED_TAG_NAMES = frozenset({"ref", "source", "src", "from", "mod", "cmp", "via"}
 FEED_TAG_VALUE_RE = re.compile(r"(?:rss|feed|atom)(?![a-z])", re.IGNORECASE)
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 WEB_URL_RE = re.compile(r"https?://", re.IGNORECASE)
+# What a browser strips from both ends of an address it is given (C0 controls and space).
+URL_EDGES = "".join(map(chr, range(0x21)))
 _HOST_PORT_RE = re.compile(r"(?P<host>\[[^\]]*\]|[^:]*)(?::(?P<port>[0-9]*))?")
 
 
@@ -287,10 +289,13 @@ def article_url(url: str) -> str:
     The scheme and host are lower-cased and a default port dropped; the path and the other
     query parameters stay exactly as written (in order and encoding), because servers route
     on them. A ``#!`` fragment (an old AJAX route) is part of the address and kept. A URL
-    that does not parse (``http://[::1/x`` in a crawl's record) is its own identity.
+    that does not parse (``http://[::1/x`` in a crawl's record) is its own identity. Spaces
+    and control characters around it are dropped, as a browser drops them (a no-break space
+    is part of the address: it is sent, escaped).
     """
-    parts = _split(url.strip())
-    return _identity(parts) if parts else url.strip()
+    url = url.strip(URL_EDGES)
+    parts = _split(url)
+    return _identity(parts) if parts else url
 
 
 def _identity(parts: SplitResult) -> str:

@@ -228,3 +228,14 @@ def test_an_ipv6_literal_and_its_port_in_any_form_are_one_article(run_cli, db_pa
             assert run_cli("scan", address).exit_code == 0
         assert site.paths() == [URI_PATH] * 2
         assert [row["url"] for row in articles(db_path)] == [f"http://[::1]:{port}{URI_PATH}"]
+
+
+def test_an_address_given_with_spaces_around_it_is_fetched_as_keyed(site, run_cli, db_path):
+    """Spaces around a pasted address are dropped before it is fetched, as from its key (it
+    was fetched as ``/a%20`` and keyed ``/a``; a leading space made it a missing file); a
+    no-break space is part of the address, fetched and keyed as its escapes."""
+    for given in (f"  {site.url('/a')} ", site.url("/c\xa0")):
+        result = run_cli("scan", given)
+        assert result.exit_code == 0, result.output
+    assert site.paths() == ["/a", "/c%C2%A0"]
+    assert [row["url"] for row in articles(db_path)] == [site.url("/a"), site.url("/c%C2%A0")]
