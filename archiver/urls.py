@@ -307,8 +307,29 @@ def _identity(parts: SplitResult) -> str:
         if item and not is_tracking_param(*item.split("=", 1))
     )
     fragment = parts.fragment if parts.fragment.startswith("!") else ""
-    path = parts.path or ("/" if netloc else "")
-    return urlunsplit((scheme, netloc, *map(uri_part, (path, query, fragment))))
+    path = without_dot_segments(uri_part(parts.path or ("/" if netloc else "")))
+    return urlunsplit((scheme, netloc, path, uri_part(query), uri_part(fragment)))
+
+
+def without_dot_segments(path: str) -> str:
+    """``path`` with its ``.`` and ``..`` segments resolved (RFC 3986, section 5.2.4), as a
+    browser resolves them before sending it: ``/a/../b`` is ``/b``, ``/a/./b/.`` is
+    ``/a/b/``. (A relative path stays as written.)"""
+    if not path.startswith("/") or ("/." not in path):
+        return path
+    kept: list[str] = []
+    segments = path[1:].split("/")
+    for segment in segments[:-1]:
+        if segment == "..":
+            kept = kept[:-1]
+        elif segment != ".":
+            kept.append(segment)
+    last = segments[-1]
+    if last == "..":
+        kept, last = kept[:-1], ""
+    elif last == ".":
+        last = ""
+    return "/" + "/".join([*kept, last])
 
 
 # RFC 3986's unreserved characters: an escape of one is the character itself (section 6.2.2.2).

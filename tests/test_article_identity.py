@@ -65,6 +65,13 @@ from archiver.urls import article_url, is_tracking_param, resolve_link, url_prob
         ("https://news.example/%4%31", "https://news.example/%4%31"),
         ("https://news.example/%%7E", "https://news.example/%~"),
         ("https://news.example/#!/ü", "https://news.example/#!/%C3%BC"),
+        # dot segments resolved as a browser resolves them (RFC 3986, section 5.2.4)
+        ("https://news.example/a/../b", "https://news.example/b"),
+        ("https://news.example/a/./b/.", "https://news.example/a/b/"),
+        ("https://news.example/a/b/..?q=/../", "https://news.example/a/?q=/../"),
+        ("https://news.example/a/%2E%2E/b", "https://news.example/b"),
+        ("https://news.example/../a", "https://news.example/a"),
+        ("https://news.example/.well-known/a..b/...", "https://news.example/.well-known/a..b/..."),
         ("https://bücher.example/a", "https://xn--bcher-kva.example/a"),
         ("https://Bücher.example/a", "https://xn--bcher-kva.example/a"),
         ("https://XN--BCHER-KVA.example/a", "https://xn--bcher-kva.example/a"),
@@ -252,8 +259,9 @@ def test_articles_stored_under_an_iri_take_its_uri(tmp_path) -> None:
 
 
 def test_articles_stored_under_a_longer_host_or_port_take_today_s(tmp_path) -> None:
-    """m024: a port with leading zeros or an IPv6 address written longer takes the key a
-    scan makes today; a row whose new key another row holds keeps its own."""
+    """m024: a port with leading zeros, an IPv6 address written longer or a path with dot
+    segments takes the key a scan makes today; a row whose new key another row holds keeps
+    its own."""
     import sqlite_utils
 
     from archiver.db.connection import open_archive
@@ -263,7 +271,7 @@ def test_articles_stored_under_a_longer_host_or_port_take_today_s(tmp_path) -> N
     db = sqlite_utils.Database(path)
     migrations.apply(db, stop_before="m024_article_hosts_and_ports_as_sent")
     urls = ["http://news.example:08080/a", "http://[0:0::1]/a", "http://news.example:8080/b"]
-    urls.append("http://news.example:0008080/b")
+    urls += ["http://news.example:0008080/b", "http://news.example/x/../c"]
     for url in urls:
         db.conn.execute(
             "insert into articles (url, first_seen_at) values (?, '2026-01-01T00:00:00Z')", [url]
@@ -276,4 +284,5 @@ def test_articles_stored_under_a_longer_host_or_port_take_today_s(tmp_path) -> N
         "http://[::1]/a",
         "http://news.example:8080/b",
         "http://news.example:0008080/b",
+        "http://news.example/c",
     ]

@@ -239,3 +239,13 @@ def test_an_address_given_with_spaces_around_it_is_fetched_as_keyed(site, run_cl
         assert result.exit_code == 0, result.output
     assert site.paths() == ["/a", "/c%C2%A0"]
     assert [row["url"] for row in articles(db_path)] == [site.url("/a"), site.url("/c%C2%A0")]
+
+
+def test_dot_segments_are_resolved_before_the_address_is_keyed(site, run_cli, db_path):
+    """httpx resolves ``/a/../über`` and asks for ``/%C3%BCber``: the key is that page's
+    (it was ``/a/../%C3%BCber``, and a scan of the page itself made a second row)."""
+    for path in ("/a/../über", "/./a/%2e%2E/%C3%BCber", URI_PATH):
+        assert run_cli("scan", site.url(path)).exit_code == 0
+    # httpx leaves escaped dots to the server, which resolves them as a browser does
+    assert site.paths() == [URI_PATH, "/a/%2e%2E/%C3%BCber", URI_PATH]
+    assert [(r["url"], r["scan_count"]) for r in articles(db_path)] == [(site.url(URI_PATH), 3)]

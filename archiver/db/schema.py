@@ -706,9 +706,10 @@ def m023_article_urls_in_one_written_form(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m024_article_hosts_and_ports_as_sent(db: sqlite_utils.Database) -> None:
-    """Articles keyed by a port with leading zeros (``:08080``) or an IPv6 address in a
-    longer form (``[0:0::1]``) take the key a scan of the same address makes today, the
-    form a browser and httpx send (``:8080``, ``[::1]``), as m023 did for escapes. (A key
+    """Articles keyed by a port with leading zeros (``:08080``), an IPv6 address in a
+    longer form (``[0:0::1]``) or a path with dot segments (``/a/../b``) take the key a scan
+    of the same address makes today, the form a browser sends (``:8080``, ``[::1]``,
+    ``/b``), as m023 did for escapes. (A key
     m023 made from a stray ``%`` and escapes, ``/%%34%31`` keyed ``/%41``, cannot be told
     from the address ``/%41``: it is rekeyed as that address, ``/A``.)"""
     _rekey_articles(db)
