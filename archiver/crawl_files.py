@@ -30,7 +30,7 @@ from typing import Any
 from .errors import TargetError
 from .jsontext import json_text
 from .models import Embed, PageInfo, ScanRecord, WarcRecordRef
-from .urls import canonical_id
+from .urls import article_url, canonical_id
 
 MANIFEST = "_manifest.jsonl"
 # The form of a manifest line and its result file (``format``; a line without it is 1). An
@@ -115,10 +115,13 @@ def scan_to_json(record: ScanRecord) -> dict[str, Any]:
 def scan_from_json(data: dict[str, Any]) -> ScanRecord:
     """A result line's scan; ``ValueError`` naming the field when a value is not of the
     type its field holds (an ID that is not a status ID, an offset past SQLite's integers):
-    a file rewritten by hand, its SHA-256 put in the manifest, is still refused."""
+    a file rewritten by hand, its SHA-256 put in the manifest, is still refused. The article
+    is keyed as today's ``article_url`` keys it: a file an older version wrote (an IRI's
+    ``/über``) joins the row a scan of the address makes now (``/%C3%BCber``)."""
     if not isinstance(data, dict):
         raise ValueError("a line that is not a JSON object")
     scan = _checked(ScanRecord, {name: data[name] for name in _SCAN_FIELDS})
+    scan["url"] = article_url(scan["url"])
     embeds = data["embeds"]
     if not isinstance(embeds, list):
         raise ValueError("embeds: not a list")

@@ -249,3 +249,33 @@ def test_dot_segments_are_resolved_before_the_address_is_keyed(site, run_cli, db
     # httpx leaves escaped dots to the server, which resolves them as a browser does
     assert site.paths() == [URI_PATH, "/a/%2e%2E/%C3%BCber", URI_PATH]
     assert [(r["url"], r["scan_count"]) for r in articles(db_path)] == [(site.url(URI_PATH), 3)]
+
+
+def test_archive_import_keys_an_older_crawl_s_results_as_today(tmp_path, run_cli, db_path):
+    """``archive crawl``'s result files, written by the task its workers run: one written by
+    a version that kept the IRI (``/über``) is imported under today's key, with the result
+    of the same address crawled today: one article, two scans."""
+    import gzip
+
+    from archiver.crawl import scan_input
+    from archiver.crawl_files import append_manifest, file_sha256
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for number, form in enumerate(["/über", URI_PATH]):
+        page = Page(
+            "https://news.example.org" + form, embed_page(text=f"Edition {number}").encode()
+        )
+        warc = write_warc(tmp_path / f"in{number}.warc.gz", [page])
+        entry = scan_input(str(warc.resolve()), str(out), include_links=False)
+        result = out / entry["result"]
+        lines = [json.loads(line) for line in gzip.decompress(result.read_bytes()).splitlines()]
+        for line in lines:  # as the older version wrote it
+            line["url"] = line["url"].replace(URI_PATH, form)
+        result.write_bytes(gzip.compress(b"".join(json.dumps(x).encode() + b"\n" for x in lines)))
+        append_manifest(out, {**entry, "sha256": file_sha256(result)})
+    imported = run_cli("import", str(out))
+    assert imported.exit_code == 0, imported.output
+    assert [(r["url"], r["scan_count"]) for r in articles(db_path)] == [
+        ("https://news.example.org" + URI_PATH, 2)
+    ]
