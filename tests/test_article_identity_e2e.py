@@ -89,20 +89,26 @@ def test_a_source_listing_every_form_queues_one_article(site, db_path, kind, nam
         "sitemap": "<url><loc>{}</loc></url>",
         "urls": "{}\n",
     }[kind]
-    addresses = [*FORMS, "/%C3%A9t%C3%A9?utm_source=rss", "/été"]
-    body = listing.format("".join(entry.format(site.url(a)) for a in addresses))
+    addresses = [site.url(a) for a in [*FORMS, "/%C3%A9t%C3%A9?utm_source=rss", "/été"]]
+    hosts = ["bücher.example", "BÜCHER.example:80", "XN--BCHER-KVA.example", "[0:0::1]:0080"]
+    addresses += [f"http://{host}/über" for host in hosts]
+    body = listing.format("".join(entry.format(address) for address in addresses))
     site.documents[name] = Document(body.encode(), {"Content-Type": "application/xml"})
     _poll(db_path, Source("s", kind, url=site.url(name)))
     assert [row["url"] for row in articles(db_path)] == [
         site.url(URI_PATH),
         site.url("/%C3%A9t%C3%A9"),
+        "http://xn--bcher-kva.example" + URI_PATH,
+        "http://[::1]" + URI_PATH,
     ]
 
 
 def test_a_warc_record_s_uri_in_any_form_is_the_article(tmp_path, run_cli, db_path):
-    """A crawler may write the target URI as an IRI (raw UTF-8) or as escapes: one article,
-    each record's URI as written kept in records.target_uri."""
-    uris = ["https://news.example.org" + form for form in FORMS]
+    """A crawler may write the target URI as an IRI (raw UTF-8, a Unicode host) or as
+    escapes: one article per address, each record's URI as written kept in
+    records.target_uri."""
+    hosts = ["news.example.org", "NEWS.example.org:443", "bücher.example", "xn--bcher-kva.example"]
+    uris = [f"https://{host}{form}" for host in hosts for form in FORMS]
     pages = [Page(uri, embed_page(text=f"Edition {n}").encode()) for n, uri in enumerate(uris)]
     warc = write_warc(tmp_path / "crawl.warc.gz", pages)
     assert run_cli("scan", str(warc)).exit_code == 0
@@ -110,7 +116,8 @@ def test_a_warc_record_s_uri_in_any_form_is_the_article(tmp_path, run_cli, db_pa
     records = db.query("select target_uri from records order by id")
     assert [row["target_uri"] for row in records] == uris
     assert articles(db_path) == [
-        {"url": "https://news.example.org" + URI_PATH, "final_url": uris[-1], "scan_count": 3}
+        {"url": f"https://{host}{URI_PATH}", "final_url": uris[n * 6 + 5], "scan_count": 6}
+        for n, host in enumerate(["news.example.org", "xn--bcher-kva.example"])
     ]
 
 
