@@ -584,7 +584,18 @@ def _payload(record: WarcRecord, reading: _Reading, offset: int) -> bytes:
 def _target_uri(record: WarcRecord) -> str:
     """The record's ``WARC-Target-URI``, without the angle brackets WARC 1.0's grammar and
     wget 1.19 put around it (warcio, which verify reads with, strips them too)."""
-    return (record.headers.get("WARC-Target-URI") or "").strip().strip("<>")
+    return uri_text(record.headers.get_bytes(b"WARC-Target-URI") or b"").strip().strip("<>")
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def uri_text(raw: bytes) -> str:
+    """A URI's bytes as a crawler wrote them (UTF-8 as a rule; wget writes a page's own
+    link as its bytes), a byte that is no UTF-8 as its escape: ``caf\\xe9`` is ``caf%E9``, the
+    URI the server was sent (it was decoded as U+FFFD, which made every such address one)."""
+    text = raw.decode("utf-8", "surrogateescape")
+    return _NOT_UTF8.sub(lambda byte: f"%{ord(byte[0]) - 0xDC00:02X}", text)
 
 
 def _reference(

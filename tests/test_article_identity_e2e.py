@@ -286,3 +286,22 @@ def test_archive_import_keys_an_older_crawl_s_results_as_today(tmp_path, run_cli
     assert [(r["url"], r["scan_count"]) for r in articles(db_path)] == [
         ("https://news.example.org" + URI_PATH, 2)
     ]
+
+
+def test_a_warc_record_s_uri_in_bytes_that_are_no_utf8(tmp_path, run_cli, db_path):
+    """wget writes a page's link as its bytes: ``caf\\xe9`` (Latin-1) is the URI
+    ``caf%E9``, as the server was sent it, and ``caf\\xe8`` another article (both were
+    decoded as U+FFFD, one article). ``archive verify`` reads the records back."""
+    uris = ["https://news.example.org/cafAAA", "https://news.example.org/cafBBB"]
+    pages = [Page(uri, embed_page(text=f"Edition {n}").encode()) for n, uri in enumerate(uris)]
+    warc = write_warc(tmp_path / "crawl.warc", pages)
+    data = warc.read_bytes().replace(b"cafAAA", b"caf\xe9").replace(b"cafBBB", b"caf\xe8")
+    warc.write_bytes(data)  # in the WARC headers, which no length counts
+    assert run_cli("scan", str(warc)).exit_code == 0
+    keys = ["https://news.example.org/caf%E9", "https://news.example.org/caf%E8"]
+    assert [(r["url"], r["final_url"]) for r in articles(db_path)] == [(k, k) for k in keys]
+    db = sqlite_utils.Database(db_path)
+    records = db.query("select target_uri from records order by id")
+    assert [row["target_uri"] for row in records] == keys
+    result = run_cli("verify")
+    assert result.exit_code == 0, result.output
