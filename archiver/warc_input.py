@@ -609,13 +609,14 @@ def _reference(
     ``SkipRecord`` when ``archive verify`` could not read it back by it."""
     uri = _target_uri(record)
     date = _record_date(record)
-    if not readable_back(page_url(uri)) or date is None or not record.record_id:
+    record_id = _record_id(record)
+    if not readable_back(page_url(uri)) or date is None or not record_id:
         raise SkipRecord("unreadable")
     return WarcRecordRef(
         warc_file=reading.warc_file,
         warc_offset=offset,
         warc_length=0,
-        record_id=record.record_id,
+        record_id=record_id,
         record_type=_record_type(record),
         target_uri=uri,
         date=date,
@@ -623,6 +624,16 @@ def _reference(
         content_type=content_type,
         payload_sha256="",  # ``checked``
     )
+
+
+def _record_id(record: WarcRecord) -> str:
+    """The record's WARC-Record-ID as ``archive verify`` (warcio) reads it: UTF-8, else
+    Latin-1. FastWARC puts U+FFFD for each byte that is not UTF-8: a row no verify matches."""
+    raw = record.headers.get_bytes(b"WARC-Record-ID") or b""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def _raw_page(

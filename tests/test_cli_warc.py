@@ -380,6 +380,27 @@ def test_a_record_verify_could_not_read_back_is_unreadable_alone(
     assert run_cli("verify").exit_code == 0
 
 
+def test_a_record_id_that_is_not_utf8_is_kept_as_verify_reads_it(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """A WARC-Record-ID holding a Latin-1 byte: FastWARC read it with U+FFFD in the byte's
+    place, warcio (verify's reader) as Latin-1, so the scan stored a row every verify failed."""
+    plain = write_warc(tmp_path / "crawl.warc", [article(1, True), article(2, True)]).read_bytes()
+    start = plain.index(b"WARC-Record-ID: <urn:uuid:") + len(b"WARC-Record-ID: <urn:uuid:")
+    odd = plain[:start] + b"\xe9" + plain[start + 1 :]  # the ID's length, its digests unchanged
+    warc = tmp_path / "odd.warc"
+    warc.write_bytes(odd)
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db_path) as conn:
+        ids = [row[0] for row in conn.execute("select record_id from records order by id")]
+    conn.close()
+    assert ids[0].startswith("<urn:uuid:\xe9") and len(ids) == 2
+    verify = run_cli("verify")
+    assert verify.exit_code == 0, verify.output
+    assert run_cli("export", "--wacz", str(tmp_path / "out.wacz")).exit_code == 0
+
+
 # A zstd frame: its magic number, then bytes no HTML page starts with (zstandard is not a
 # dependency, so none is compressed here).
 ZSTD_LIKE = b"\x28\xb5\x2f\xfd" + gzip.compress(b"<html>" * 50)[10:]
