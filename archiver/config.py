@@ -288,6 +288,8 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{file}: not valid TOML (not UTF-8 text: {where})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML ({exc})") from None
+    except RecursionError:  # tomllib reads each level of nesting by a call of its own
+        raise ConfigError(f"{file}: not valid TOML (nested too deeply)") from None
     return parse_config(data, file)
 
 

@@ -300,8 +300,11 @@ def test_a_config_saved_with_a_byte_order_mark_loads(tmp_path):
     [
         (b"\xff\xfe[\x00", "not valid TOML (not UTF-8 text: byte 0xff at offset 0)"),
         (None, "cannot read config file (is a directory)"),
+        # tomllib reads nesting by recursion: a RecursionError traceback, not one line
+        (b"a = " + b"[" * 100_000 + b"]" * 100_000, "not valid TOML (nested too deeply)"),
+        (b"a = " + b"{b = " * 50_000 + b"1" + b"}" * 50_000, "not valid TOML (nested too deeply)"),
     ],
-    ids=["utf-16", "a-directory"],
+    ids=["utf-16", "a-directory", "deep-arrays", "deep-inline-tables"],
 )
 def test_a_config_that_cannot_be_read_says_why_in_words(tmp_path, content, expected):
     path = tmp_path / "config.toml"
