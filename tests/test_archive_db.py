@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import zipfile
+from pathlib import Path
 
 import pytest
 from pages import embed_page
@@ -374,6 +375,33 @@ def test_a_file_that_is_not_an_archive_is_refused_and_left_unchanged(command, ki
     assert line.startswith(f"Error: {path}: {NOT_ARCHIVES[kind]}"), line
     assert path.read_bytes() == before
     assert sorted(tmp_path.iterdir()) == files  # no -wal, -shm or -journal file either
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+@pytest.mark.parametrize("command", [["stats"], ["scan", "page.html"]])
+@pytest.mark.parametrize("kind", ["a named pipe", "a device"])
+def test_a_pipe_or_a_device_is_refused_as_an_archive_at_once(command, kind, tmp_path):
+    """SQLite waited for ever on a named pipe, and called /dev/null a 'disk I/O error'."""
+    import subprocess
+    import sys
+
+    (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
+    path = tmp_path / "archive.db"
+    if kind == "a named pipe":
+        os.mkfifo(path)
+    else:
+        path = Path(os.devnull)
+    result = subprocess.run(
+        [sys.executable, "-m", "archiver", *command, "--db", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"Error: {path}: not a regular file (a pipe or a device), not an archive file"
+    ]
 
 
 def test_an_empty_file_becomes_an_archive(tmp_path):

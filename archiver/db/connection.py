@@ -148,6 +148,8 @@ def _archive_file(path: str | Path) -> Path:
     path = Path(path)
     if path.is_dir():
         raise DatabaseError(f"{path}: is a directory, not an archive file")
+    if path.exists() and not path.is_file():  # SQLite waits for ever on a named pipe
+        raise DatabaseError(f"{path}: not a regular file (a pipe or a device), not an archive file")
     try:  # SQLite reports the file's name as UTF-8 text, and so do the archive's records
         str(path.absolute()).encode("utf-8")
     except UnicodeEncodeError:
