@@ -119,10 +119,14 @@ class ArchiveGroup(click.Group):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
-        with one_line_usage():
+        with escaped_errors(), one_line_usage():
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
+        with escaped_errors():
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             with sigterm_exits(), one_line_usage(ctx):
                 return super().invoke(ctx)
@@ -139,6 +143,35 @@ class ArchiveGroup(click.Group):
             raise click.ClickException(
                 f"cannot use the archive, damaged or locked ({exc})"
             ) from None
+
+
+@contextlib.contextmanager
+def escaped_errors() -> Iterator[None]:
+    """The error a command ends with, printed as every other line is (``error_line``): a
+    line break or an escape sequence in what the user typed (a post ID, a path) or in a
+    reason quoting it is shown escaped, so the error stays one line and inert."""
+    try:
+        yield
+    except click.UsageError:
+        raise  # click's own, shown with the usage (``archive`` alone: its help)
+    except click.ClickException as exc:
+        escaped = EscapedUsage if exc.exit_code == EscapedUsage.exit_code else EscapedError
+        raise escaped(exc.format_message()) from None
+
+
+class EscapedError(click.ClickException):
+    """A command's error as printed: escaped (``error_line``); exit status 1."""
+
+    def __init__(self, message: str) -> None:
+        from .terminal import error_line
+
+        super().__init__(error_line(message))
+
+
+class EscapedUsage(EscapedError):
+    """A usage or config error as printed (``UsageLine``, ``BadConfig``): exit status 2."""
+
+    exit_code = 2
 
 
 class UsageLine(click.ClickException):

@@ -226,6 +226,34 @@ def test_a_usage_error_quotes_what_was_given_to_the_last_dot(value, tmp_path):
     assert (done.returncode, done.stderr) == (2, line)
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["timemap", "1\n2"],
+            "Error: not a post URL or ID: 1\\x0a2 (see 'archive timemap --help')",
+        ),
+        (["snapshot", "\x1b]0;hi\x07"], "Error: not a post URL or ID: \\x1b]0;hi\\x07 (see"),
+        (["stats", "--db", "a\nb.db"], "Error: a\\x0ab.db: no archive here (create one with"),
+        (
+            ["verify", "--config", "bad\n.toml"],
+            "Error: bad\\x0a.toml: not valid TOML (Expected ']'",
+        ),
+    ],
+    ids=["usage", "escape-sequence", "archive-path", "config"],
+)
+def test_what_the_user_typed_is_escaped_in_the_one_error_line(args, line, tmp_path):
+    """A line break in a post ID or a path the user typed split the error in two, and an
+    escape sequence reached the terminal (as in every other line printed: ``visible``)."""
+    (tmp_path / "bad\n.toml").write_text("[fetch\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "archiver", *args], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode in (1, 2) and done.stdout == ""
+    [shown] = done.stderr.splitlines()
+    assert shown.startswith(line), shown
+
+
 def test_a_usage_error_is_one_line_with_click_8_1(run_cli, monkeypatch):
     """Click 8.1 (``click>=8.1``) has no ``NoArgsIsHelpError``: a usage error was a traceback."""
     import click
