@@ -4,16 +4,28 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from .terminal import visible
 
 
 class VisibleFormatter(logging.Formatter):
     """Log lines for a terminal (``archive worker``): what X or a page said (tombstone texts,
-    URLs, errors) is escaped by ``visible``, line by line, so tracebacks keep their lines."""
+    URLs, errors) is escaped by ``visible``. A record's message is one line, whatever it
+    quotes (a line break in a source's name); a traceback after it keeps its lines."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        return "\n".join(visible(line) for line in super().format(record).split("\n"))
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return visible(super().formatMessage(record))
+
+    def formatException(self, ei: Any) -> str:
+        return _lines_visible(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return _lines_visible(super().formatStack(stack_info))
+
+
+def _lines_visible(text: str) -> str:
+    return "\n".join(visible(line) for line in text.split("\n"))
 
 
 class SkippedRuns(logging.Filter):

@@ -104,8 +104,18 @@ def test_worker_log_lines_are_escaped_line_by_line() -> None:
     line = VisibleFormatter("%(levelname)s %(message)s").format(record)
     assert line.startswith("INFO post checked: Mayor\\x1b]0;pwned\\x07")
     assert not any(ch in line for ch in "\x1b\x07\x9b\u202e\u202c\u2067\u2069")
+    # A message is one line (a source named with a line break made two); a traceback after
+    # it keeps its lines, each escaped.
     record.msg, record.args = "first\nsecond\x1b", ()
-    assert VisibleFormatter("%(message)s").format(record) == "first\nsecond\\x1b"
+    assert VisibleFormatter("%(message)s").format(record) == "first\\x0asecond\\x1b"
+    try:
+        raise ValueError("bad\x1b")
+    except ValueError:
+        record.exc_info, record.exc_text = sys.exc_info(), None
+    shown = VisibleFormatter("%(message)s").format(record).split("\n")
+    assert shown[0] == "first\\x0asecond\\x1b"
+    assert shown[1] == "Traceback (most recent call last):"
+    assert shown[-1] == "ValueError: bad\\x1b"
 
 
 def test_an_error_about_a_huge_url_shows_both_ends(tmp_path: Path) -> None:
