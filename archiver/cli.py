@@ -25,6 +25,17 @@ COUNT = click.IntRange(0, 1_000_000_000)
 DB_HELP = "Archive file (default: [archive] db of the config, else archive.db)."
 
 
+def _db_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An empty ``--db`` (``--db "$UNSET"``) is bad usage, as an empty ``db`` in the config
+    is: it opened the config's archive instead, without a word."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("an empty path (leave --db out for the config's archive)")
+    return value
+
+
+db_option = click.option("--db", "db_path", help=DB_HELP, callback=_db_path)
+
+
 class BadConfig(click.ClickException):
     """A configuration error: bad usage, so exit status 2 like click's usage errors."""
 
@@ -221,7 +232,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--db", "db_path", help=DB_HELP)
+@db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 def init(db_path: str | None, config_path: str | None) -> None:
     """Create (or upgrade) an empty archive.
@@ -239,7 +250,7 @@ def init(db_path: str | None, config_path: str | None) -> None:
 @cli.command()
 @click.argument("targets", nargs=-1)
 @click.option("--urls-file", type=click.Path(), help="Also scan the URLs listed in this file.")
-@click.option("--db", "db_path", help=DB_HELP)
+@db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article.")
 @click.option(
@@ -317,7 +328,7 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
 @click.argument("posts", nargs=-1)
 @click.option("--due", is_flag=True, help="Also check every post whose next check is due.")
 @click.option("--limit", default=100_000, show_default=True, type=COUNT, help=LIMIT_HELP)
-@click.option("--db", "db_path", help=DB_HELP)
+@db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 def snapshot(posts, due, limit, db_path, config_path) -> None:
     """Check posts now: fetch what each post says, record status and changes.
@@ -352,7 +363,7 @@ def snapshot(posts, due, limit, db_path, config_path) -> None:
 
 
 @cli.command()
-@click.option("--db", "db_path", help=DB_HELP)
+@db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 def timestamp(db_path, config_path) -> None:
     """Have a time-stamping authority sign the evidence written since the last time.
@@ -385,7 +396,7 @@ def timestamp(db_path, config_path) -> None:
 
 @cli.command()
 @click.argument("post")
-@click.option("--db", "db_path", help=DB_HELP)
+@db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 def timemap(post, db_path, config_path) -> None:
     """Print every known capture of a post as an RFC 7089 TimeMap (application/link-format).
@@ -416,7 +427,7 @@ def timemap(post, db_path, config_path) -> None:
 
 
 @cli.command()
-@click.option("--db", "db_path", help=DB_HELP)
+@db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.option("--once", is_flag=True, help="Run every job once, then exit (for cron and tests).")
 @click.option(
@@ -463,7 +474,7 @@ def worker(db_path, config_path, once, log_level) -> None:
 
 
 @cli.command()
-@click.option("--db", "db_path", help=DB_HELP)
+@db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.option(
@@ -622,7 +633,7 @@ def crawl(inputs, out_dir, scheduler, local_workers, retries, include_links, con
 
 
 @cli.command()
-@click.option("--db", "db_path", help=DB_HELP)
+@db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -659,7 +670,7 @@ def serve(db_path, config_path, host, port, open_browser, metadata) -> None:
 
 @cli.command(name="import")
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--db", "db_path", help=DB_HELP)
+@db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 def import_crawl(out_dir, db_path, config_path) -> None:
     """Merge the result files of `archive crawl` in OUT_DIR into the archive.
@@ -698,7 +709,7 @@ def import_crawl(out_dir, db_path, config_path) -> None:
 
 
 @cli.command()
-@click.option("--db", "db_path", help=DB_HELP)
+@db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 def verify(db_path, config_path) -> None:
     """Re-read every WARC record the archive points at and check it.
@@ -744,7 +755,7 @@ def verify(db_path, config_path) -> None:
     help="Only records captured on or after this date or time (YYYY-MM-DD, or ISO 8601 with"
     " an offset; UTC without one).",
 )
-@click.option("--db", "db_path", help=DB_HELP)
+@db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 def export(out, posts, articles, since, db_path, config_path) -> None:
     """Write the kept evidence as a WACZ file that replay tools open.

@@ -404,6 +404,29 @@ def test_a_pipe_or_a_device_is_refused_as_an_archive_at_once(command, kind, tmp_
     ]
 
 
+@pytest.mark.parametrize("command", [["stats"], ["scan", "page.html"], ["init"], ["serve"]])
+def test_an_empty_db_path_is_bad_usage_not_the_default_archive(command, tmp_path):
+    """``--db "$UNSET"`` opened ./archive.db (or the config's) without a word: the scan went
+    into another archive than the one named. An empty ``db`` in the config is refused too."""
+    import subprocess
+    import sys
+
+    (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "archiver", *command, "--db", " "],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "Error: Invalid value for '--db': an empty path (leave --db out for the config's"
+        f" archive) (see 'archive {command[0]} --help')"
+    ]
+    assert not (tmp_path / "archive.db").exists()
+
+
 def test_an_empty_file_becomes_an_archive(tmp_path):
     path = tmp_path / "empty.db"
     path.write_bytes(b"")
