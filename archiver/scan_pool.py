@@ -115,22 +115,45 @@ def process_pool(count: int) -> ProcessPoolExecutor:
     """``count`` worker processes, started now (each loads detection first)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=count, initializer=_load_detection)
+    pool = ProcessPoolExecutor(
+        max_workers=count, initializer=_load_detection, initargs=(os.getpid(),)
+    )
     for _ in range(count):  # a pool starts its processes on demand
         pool.submit(int)
     return pool
 
 
-def _load_detection() -> None:
+def _load_detection(command: int) -> None:
     """A worker's start: Ctrl-C reaches the whole process group, and the command alone
     answers it (``close_pool`` ends the workers), so workers ignore it; SIGTERM ends a
     worker silently (not as the command's ``sys.exit``, which the fork copied: a traceback
-    of its own); then the detection modules are imported before the first chunk comes."""
+    of its own), and so does the end of the command's process (``_end_with``); then the
+    detection modules are imported before the first chunk comes."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with(command)
     from . import detect  # noqa: F401
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
+
+
+def _end_with(command: int) -> None:
+    """SIGTERM when the command's process ends, on Linux. A command killed outright (the
+    OOM killer, ``kill -9``) left its workers waiting for the next chunk for ever: each
+    holds the write end of the queue it reads, so it never sees the queue close."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: no such call
+        return
+    if os.getppid() != command:  # it ended before the call
+        os._exit(1)
 
 
 def scan_files(

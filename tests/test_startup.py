@@ -6,6 +6,7 @@ causes instead, in fresh interpreters: modules a command does not use are not im
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -280,6 +281,31 @@ def test_killed_worker_processes_end_the_scan_in_one_line_and_keep_what_was_stor
     code, err, printed, stored = _held_scan(tmp_path, _kill_the_workers)
     assert code == 1, err
     assert err.strip().splitlines() == [f"Error: {WORKER_DIED}"]
+    assert printed <= stored < 300
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG)")
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no worker processes")
+def test_a_command_killed_outright_leaves_no_worker_process_behind(tmp_path):
+    """SIGKILL to the command alone (the OOM killer's choice): its worker processes waited
+    for the next chunk for ever, holding their memory and the command's output open (then
+    ``_held_scan`` times out). Every outcome printed is stored."""
+    workers: list[int] = []
+
+    def kill_the_command(pid: int) -> None:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            workers.extend(int(child) for child in fh.read().split())
+        os.kill(pid, signal.SIGKILL)
+
+    try:
+        code, _, printed, stored = _held_scan(tmp_path, kill_the_command)
+    finally:
+        for worker in workers:  # only if this failed: none is left to end
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker, signal.SIGKILL)
+    assert workers, "the scan had no worker process"
+    assert code == -signal.SIGKILL
     assert printed <= stored < 300
 
 
