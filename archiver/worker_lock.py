@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import socket
+import stat
 from pathlib import Path
 
 from .errors import DatabaseError, WorkerRunningError
@@ -31,6 +32,12 @@ class WorkerLock:
             raise DatabaseError(
                 f"{self.path}: cannot open the worker's lock file ({exc.strerror or exc})"
             ) from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # it could not be truncated nor hold a pid
+            os.close(fd)
+            raise DatabaseError(
+                f"{self.path}: cannot use the worker's lock file (not a regular file: a pipe"
+                " or a device)"
+            )
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -439,6 +439,27 @@ def test_a_lock_file_that_cannot_be_opened_is_one_line(tmp_path, db_path):
     ]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+@pytest.mark.parametrize("kind", ["a named pipe", "a device"])
+def test_a_lock_file_that_is_a_pipe_or_a_device_is_one_line(tmp_path, db_path, kind):
+    """A named pipe (or a symlink to /dev/null) where the lock file goes: the worker took
+    the lock, then ended in a traceback truncating it ('Invalid argument')."""
+    config = tmp_path / "config.toml"
+    config.write_text('[snapshot]\nsyndication_url = "http://127.0.0.1:1/"\n', encoding="utf-8")
+    assert run_once(config, db_path).returncode == 0
+    lock = Path(f"{db_path}.worker.lock")
+    lock.unlink()
+    if kind == "a named pipe":
+        os.mkfifo(lock)
+    else:
+        lock.symlink_to(os.devnull)
+    result = run_once(config, db_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {lock}: cannot use the worker's lock file (not a regular file: a pipe or a device)"
+    ]
+
+
 _ = Response  # re-exported for readers of the fixture server's answers
 
 
