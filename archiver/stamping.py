@@ -26,6 +26,7 @@ from .db.provenance import (
     timestamp_rows,
 )
 from .errors import FetchError
+from .small_files import NotReadable, read_small_file, why_unreadable
 from .timestamps import (
     QUERY_TYPE,
     REPLY_TYPE,
@@ -41,6 +42,7 @@ from .timestamps import (
     verify_token,
 )
 
+MAX_CA_FILE_BYTES = 10_000_000  # a system's whole CA bundle is some 200 KB
 MANIFEST_URI = "urn:archiver:manifest:"  # + the manifest's SHA-256: the record's target
 MANIFEST_TYPE = "application/json"
 
@@ -58,10 +60,12 @@ def trust_anchors(config: Config) -> list:
     ca_file = config.timestamp.ca_file
     if not ca_file:
         return []
-    try:
-        pem = Path(ca_file).read_bytes()
-    except OSError as exc:
-        raise TimestampError(f"{ca_file}: cannot read the TSA's CA file ({exc.strerror})") from None
+    try:  # a named pipe in its place would hold verify for ever
+        pem = read_small_file(ca_file, MAX_CA_FILE_BYTES)
+    except (OSError, NotReadable) as exc:
+        raise TimestampError(
+            f"{ca_file}: cannot read the TSA's CA file ({why_unreadable(exc)})"
+        ) from None
     return load_trust_anchors(pem, ca_file)
 
 

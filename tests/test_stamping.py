@@ -8,7 +8,9 @@ chain, the token, what is stored, and what a failure leaves.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 from tsa import OPENSSL, ThrowawayTsa
@@ -204,6 +206,20 @@ def test_a_missing_or_bad_ca_file_is_one_line(tmp_path):
     with pytest.raises(TimestampError, match="not a PEM certificate file"):
         trust_anchors(config_for("http://x/", bad))
     assert trust_anchors(Config()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_a_ca_file_that_is_a_pipe_or_a_device_is_refused_at_once(tmp_path):
+    """A named pipe as ``ca_file`` held ``archive verify`` and ``archive timestamp`` for ever;
+    /dev/zero would fill the memory."""
+    pipe = tmp_path / "ca.pem"
+    os.mkfifo(pipe)
+    for path in (pipe, Path("/dev/zero")):
+        with pytest.raises(TimestampError) as raised:
+            trust_anchors(config_for("http://x/", path))
+        assert str(raised.value) == (
+            f"{path}: cannot read the TSA's CA file (not a regular file (a pipe or a device))"
+        )
 
 
 def test_a_timestamp_made_meanwhile_never_forks_the_chain(db, tsa, httpserver, http):
