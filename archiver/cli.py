@@ -602,7 +602,7 @@ def crawl(inputs, out_dir, scheduler, local_workers, retries, include_links, con
         paths, problems = crawl_inputs(inputs)
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
-        out = Path(out_dir).resolve()
+        out = Path(os.path.realpath(out_dir))  # resolve() of 3.11: RuntimeError on a loop
         out.mkdir(parents=True, exist_ok=True)
         links = config.include_links if include_links is None else include_links
         with open_client(scheduler, local_workers) as client:

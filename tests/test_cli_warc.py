@@ -95,6 +95,11 @@ def test_crawl_usage_errors(tmp_path: Path, run_cli) -> None:
     not_a_dir = run_cli("crawl", "x.warc.gz", "--out", device, "--local", "1", use_defaults=False)
     assert not_a_dir.exit_code == 1
     assert not_a_dir.stderr.splitlines()[-1] == f"Error: {device}: not a directory"
+    loop = tmp_path / "loop"  # Python 3.11's Path.resolve(): a RuntimeError traceback
+    loop.symlink_to(loop.name)
+    looped = run_cli("crawl", "x.warc.gz", "--out", str(loop), "--local", "1", use_defaults=False)
+    assert looped.exit_code == 1
+    assert looped.stderr.splitlines()[-1] == f"Error: {loop}: not a directory"
 
 
 def test_import_of_a_directory_without_a_crawl(tmp_path: Path, run_cli) -> None:

@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -426,6 +427,25 @@ def test_evidence_off_keeps_hashes_only(run_cli, tmp_path, db_path, config_file)
     (embed,) = archive_rows(db_path, "select * from embeds")
     assert embed["raw"] == EMBED and embed["record_id"] is None
     assert not default_warc_dir(db_path).exists()
+
+
+def test_a_warc_dir_in_a_symlink_loop_fails_each_page_in_one_line(
+    run_cli, tmp_path, db_path
+) -> None:
+    """Python 3.11's ``Path.resolve()`` raises RuntimeError on a loop: the scan ended in a
+    traceback before its first page. Now each page fails as under any WARC directory that
+    cannot be written, and the archive keeps what it held."""
+    page = tmp_path / "story.html"
+    page.write_text(PAGE)
+    assert run_cli("scan", str(page)).exit_code == 0
+    warc_dir = default_warc_dir(db_path)
+    shutil.rmtree(warc_dir)
+    warc_dir.symlink_to(warc_dir.name)
+    result = run_cli("scan", str(page))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert f"{warc_dir}" in error
+    assert archive_rows(db_path, "select count(*) as n from scans")[0]["n"] == 1
 
 
 def test_an_embed_without_a_pointer_gets_one_at_its_next_sighting(

@@ -115,7 +115,9 @@ def evidence_log(db: Any, config: Any) -> WarcLog:
     instead of starting a file each; the file is created at the first record."""
     from ..db import archive_path
 
-    directory = warc_dir_for(config.warc_dir, archive_path(db)).resolve()
+    # Not ``Path.resolve()``: Python 3.11's raises RuntimeError on a symlink loop, where
+    # writing there is one line per page as for any directory that cannot be written.
+    directory = Path(os.path.realpath(warc_dir_for(config.warc_dir, archive_path(db))))
     key = (str(directory), config.warc_max_bytes, config.evidence)
     with _PROCESS_LOGS_LOCK:
         if key not in _PROCESS_LOGS:
