@@ -30,6 +30,7 @@ from typing import Any
 from .errors import TargetError
 from .jsontext import json_text
 from .models import Embed, PageInfo, ScanRecord, WarcRecordRef
+from .small_files import open_regular
 from .urls import article_url, canonical_id
 
 MANIFEST = "_manifest.jsonl"
@@ -48,7 +49,7 @@ def result_name(input_path: str) -> str:
 
 def file_sha256(path: str | Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:  # a pipe or /dev/zero named as a result: refused
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
@@ -92,7 +93,7 @@ def write_results(records: Iterable[ScanRecord], path: str | Path) -> str:
 def read_results(path: str | Path) -> Iterator[ScanRecord]:
     """The records of a result file, streamed. Raises ``OSError``/``ValueError`` on a
     damaged file."""
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
+    with open_regular(path) as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
         for line in lines:
             yield scan_from_json(json.loads(line))
 
@@ -212,7 +213,7 @@ def read_manifest(out_dir: str | Path) -> dict[str, dict[str, Any]]:
     path = Path(out_dir) / MANIFEST
     latest: dict[str, dict[str, Any]] = {}
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:  # a named pipe would hold crawl and import for ever
             for raw in fh:
                 try:
                     entry = json.loads(raw)

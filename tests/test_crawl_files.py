@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from archiver.crawl_files import (
     read_manifest,
     read_results,
 )
+from archiver.small_files import NOT_REGULAR
 from archiver.warc_input import WarcCounts
 from archiver.warc_scan import scan_warc_file
 
@@ -192,7 +194,28 @@ def test_a_manifest_that_cannot_be_read_is_one_line(tmp_path: Path, run_cli) -> 
     (tmp_path / MANIFEST).mkdir()
     imported = run_cli("import", str(tmp_path))
     assert imported.exit_code == 1 and "Traceback" not in imported.output
-    assert "cannot read the crawl manifest (Is a directory)" in imported.stderr
+    assert "cannot read the crawl manifest (is a directory)" in imported.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_a_pipe_or_a_device_in_a_crawls_files_is_refused_at_once(tmp_path: Path, run_cli) -> None:
+    """A named pipe as the manifest held import (and a re-run of crawl) for ever, and so did
+    one named by a manifest line as its result file, hashed before it is read."""
+    out, entry = _crawled(tmp_path, 0)
+    pipe = out / "pipe.jsonl.gz"
+    os.mkfifo(pipe)
+    append_manifest(out, {**entry, "result": pipe.name})
+    imported = run_cli("import", str(out))
+    assert imported.exit_code == 1 and "Traceback" not in imported.output
+    errors = [line for line in imported.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {pipe}: {NOT_REGULAR}"]
+    (out / MANIFEST).unlink()
+    os.mkfifo(out / MANIFEST)
+    imported = run_cli("import", str(out))
+    assert imported.exit_code == 1
+    assert imported.stderr.splitlines() == [
+        f"Error: {out / MANIFEST}: cannot read the crawl manifest ({NOT_REGULAR})"
+    ]
 
 
 def test_an_input_without_a_result_file_is_named(tmp_path: Path, run_cli) -> None:
