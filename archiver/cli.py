@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeGuard
 
 import click
 
@@ -148,12 +148,34 @@ class ArchiveGroup(click.Group):
 
             if is_interruption(exc):  # a Ctrl-C while a command's module was first imported
                 _interrupted(ctx)
+            if _writing_output(exc):
+                _drop_output()
+                raise click.ClickException(f"cannot write the output ({exc.strerror})") from None
             if not isinstance(exc, sqlite3.DatabaseError):
                 raise
             # A query of a damaged archive (a table missing, a corrupt page past the header).
             raise click.ClickException(
                 f"cannot use the archive, damaged or locked ({exc})"
             ) from None
+
+
+def _writing_output(exc: Exception) -> TypeGuard[OSError]:
+    """Whether ``exc`` was raised writing the command's output (``click.echo``: standard
+    output on a full disk, ``> /dev/full``, a device that fails). A closed pipe is click's
+    own case: exit 1 in silence."""
+    if not isinstance(exc, OSError) or isinstance(exc, BrokenPipeError):
+        return False
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return frame is not None and frame.tb_frame.f_code is click.utils.echo.__code__
+
+
+def _drop_output() -> None:
+    """Standard output to /dev/null: what it could not take would fail again at the exit,
+    as Python's 'Exception ignored' lines."""
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from .config import Config
 from .db import save_scan, scan_writer
@@ -426,7 +426,15 @@ class _Runner:
             return TargetFailed(f"{target.label}: named again (standard input is read once)")
         self.stdin_read = True
         try:
-            data = self.stdin() if self.stdin else read_checked(sys.stdin.buffer, "<stdin>")
+            data = self.stdin() if self.stdin else read_checked(_stdin(), "<stdin>")
             return scan_stdin(data, self.include_links)
         except TargetError as exc:
             return TargetFailed(str(exc))
+
+
+def _stdin() -> BinaryIO:
+    """Standard input's bytes; ``TargetError`` when the command was started without one
+    (``archive scan - <&-``: Python then has no ``sys.stdin`` at all)."""
+    if sys.stdin is None:
+        raise TargetError("<stdin>: no standard input (it is closed)")
+    return sys.stdin.buffer

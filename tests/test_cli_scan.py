@@ -254,6 +254,41 @@ def test_what_the_user_typed_is_escaped_in_the_one_error_line(args, line, tmp_pa
     assert shown.startswith(line), shown
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("command", [["scan", "page.html"], ["stats"]])
+def test_output_that_cannot_be_written_is_one_line_and_keeps_what_was_stored(command, tmp_path):
+    """Standard output on a full disk (``> /dev/full``) ended in an OSError traceback, then
+    Python's 'Exception ignored' lines; a closed pipe stays click's silent exit 1."""
+    (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
+    archive = [sys.executable, "-m", "archiver"]
+    assert subprocess.run([*archive, "init"], cwd=tmp_path).returncode == 0
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [*archive, *command], cwd=tmp_path, stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "Error: cannot write the output (No space left on device)\n",
+    )
+    stored = sqlite_utils.Database(tmp_path / "archive.db")["articles"].count
+    assert stored == (1 if command[0] == "scan" else 0)
+
+
+def test_a_closed_standard_input_fails_alone(tmp_path):
+    """``archive scan - <&-``: Python has no ``sys.stdin`` then, and the scan ended in an
+    AttributeError traceback."""
+    (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
+    archive = [sys.executable, "-m", "archiver", "scan", "-", "page.html"]
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$@" <&-', "sh", *archive], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "error: <stdin>: no standard input (it is closed)",
+        "scanned 1 article(s): 1 embed(s) in 1 of them, 1 failed",
+    ]
+
+
 def test_a_usage_error_is_one_line_with_click_8_1(run_cli, monkeypatch):
     """Click 8.1 (``click>=8.1``) has no ``NoArgsIsHelpError``: a usage error was a traceback."""
     import click
