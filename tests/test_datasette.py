@@ -397,6 +397,24 @@ def test_serve_with_bad_metadata_is_one_line(sample, tmp_path, content, problem)
     assert result.output.splitlines() == [f"Error: {path}: {problem}"]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_serve_with_metadata_from_a_pipe_or_a_device_is_one_line(sample, tmp_path):
+    """``--metadata /dev/zero`` filled the memory; a named pipe held the command for ever."""
+    pipe = tmp_path / "m.json"
+    os.mkfifo(pipe)
+    for path in (str(pipe), "/dev/zero"):
+        with socket.socket() as busy:  # were the metadata taken, the server still never starts
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            port = str(busy.getsockname()[1])
+            args = ["serve", "--db", str(sample), "--port", port, "--metadata", path]
+            result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1
+        assert result.output.splitlines() == [
+            f"Error: {path}: cannot read (not a regular file (a pipe or a device))"
+        ]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

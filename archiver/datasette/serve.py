@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from ..errors import ArchiverError, DatabaseError
+from ..small_files import NotReadable, read_small_file, why_unreadable
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
@@ -90,16 +91,19 @@ def _cannot_change(path: Path) -> bool:
     return not os.access(directory, os.W_OK) and not Path(f"{path}-wal").exists()
 
 
+MAX_METADATA_BYTES = 10_000_000  # Datasette's metadata: titles, descriptions, queries
+
+
 def check_metadata(path: str) -> None:
     """Raise ``ArchiverError`` unless ``path`` holds Datasette metadata, a JSON or YAML
     mapping (Datasette reports a file it cannot parse in a traceback of hundreds of lines,
     and serves one that is a list, failing each page)."""
     from datasette.utils import BadMetadataError, parse_metadata
 
-    try:
-        metadata = parse_metadata(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ArchiverError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:  # /dev/zero filled the memory; a named pipe held the command for ever
+        metadata = parse_metadata(read_small_file(path, MAX_METADATA_BYTES).decode("utf-8"))
+    except (OSError, NotReadable) as exc:
+        raise ArchiverError(f"{path}: cannot read ({why_unreadable(exc)})") from None
     except UnicodeDecodeError:
         raise ArchiverError(f"{path}: not UTF-8 text") from None
     except BadMetadataError:
