@@ -130,7 +130,7 @@ class ArchiveGroup(click.Group):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
-        with escaped_errors(), one_line_usage():
+        with escaped_errors(), output_errors(), one_line_usage():  # --help, --version
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -139,7 +139,7 @@ class ArchiveGroup(click.Group):
 
     def _invoke(self, ctx: click.Context) -> Any:
         try:
-            with sigterm_exits(), one_line_usage(ctx):
+            with sigterm_exits(), one_line_usage(ctx), output_errors():
                 return super().invoke(ctx)
         except KeyboardInterrupt:
             _interrupted(ctx)
@@ -148,15 +148,24 @@ class ArchiveGroup(click.Group):
 
             if is_interruption(exc):  # a Ctrl-C while a command's module was first imported
                 _interrupted(ctx)
-            if _writing_output(exc):
-                _drop_output()
-                raise click.ClickException(f"cannot write the output ({exc.strerror})") from None
             if not isinstance(exc, sqlite3.DatabaseError):
                 raise
             # A query of a damaged archive (a table missing, a corrupt page past the header).
             raise click.ClickException(
                 f"cannot use the archive, damaged or locked ({exc})"
             ) from None
+
+
+@contextlib.contextmanager
+def output_errors() -> Iterator[None]:
+    """Output that cannot be written is one line and exit 1, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        if not _writing_output(exc):
+            raise
+        _drop_output()
+        raise click.ClickException(f"cannot write the output ({exc.strerror})") from None
 
 
 def _writing_output(exc: Exception) -> TypeGuard[OSError]:

@@ -255,7 +255,7 @@ def test_what_the_user_typed_is_escaped_in_the_one_error_line(args, line, tmp_pa
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-@pytest.mark.parametrize("command", [["scan", "page.html"], ["stats"]])
+@pytest.mark.parametrize("command", [["scan", "page.html"], ["stats"], ["--help"], ["--version"]])
 def test_output_that_cannot_be_written_is_one_line_and_keeps_what_was_stored(command, tmp_path):
     """Standard output on a full disk (``> /dev/full``) ended in an OSError traceback, then
     Python's 'Exception ignored' lines; a closed pipe stays click's silent exit 1."""
