@@ -784,6 +784,22 @@ def test_stray_end_tags_do_not_hide_deep_nesting_from_the_guard():
     assert time.process_time() - started < 20  # about 0.2 s; it was over 50
 
 
+def test_blocks_that_close_an_open_paragraph_still_count_towards_the_nesting_guard():
+    """The HTML parser closes an open ``p`` at a ``<blockquote>`` (or ``<div>``, ``<ul>``…):
+    the guard let a ``<p>`` close the ``blockquote`` above it instead, saw 3 levels where
+    ``<blockquote><p>`` repeated 50,000 times nests 50,000, and parsing took 9 s (100,000:
+    about 35). The guard now sees the depth, and the embed before it is still read."""
+    from archiver.detect.dom import MAX_DEPTH, _too_deep_at
+
+    page = (HTML / "same_post_twice.html").read_text()
+    for opener in ("<blockquote class='twitter-tweet'><p>", "<div><p>x", "<section><p>"):
+        hostile = page.replace("</body>", opener * 50_000, 1)
+        cut = _too_deep_at(hostile)
+        assert cut is not None, opener
+        assert hostile[:cut].count(opener[:4]) > MAX_DEPTH // 3
+        assert [summary(e) for e in find_posts(hostile).embeds] == EMBEDS["same_post_twice.html"]
+
+
 def test_byte_ranges_of_many_embeds_cost_linear_time():
     """Each located element was ranked by a scan of its name's elements, and each search
     listed every tag again: 8,000 embeds took 8.7 CPU-s, 2,000 0.8 (16,000: about 35)."""
