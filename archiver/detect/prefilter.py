@@ -415,10 +415,29 @@ _BASE64_MARKER_SET = frozenset(BASE64_MARKERS)
 _TEXT_MARKER_SET = frozenset(TEXT_MARKERS)
 
 
+class _TagSide:
+    """Whether an offset is in a page's text (its last ``<`` before it is closed) rather
+    than inside a tag. Offsets come in order, so each byte is searched once: searching back
+    from each to the page's start made a page of 200,000 status URLs and no tag quadratic
+    (31 s)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.seen, self.lt, self.gt = data, 0, -1, -1
+
+    def in_text(self, at: int) -> bool:
+        if at < self.seen:  # out of order: searched afresh
+            return self.data.rfind(b">", 0, at) > self.data.rfind(b"<", 0, at)
+        self.lt = max(self.lt, self.data.rfind(b"<", self.seen, at))
+        self.gt = max(self.gt, self.data.rfind(b">", self.seen, at))
+        self.seen = at
+        return self.gt > self.lt
+
+
 def survey(data: bytes) -> PageHints:
     """One pass over the page, noting every kind of marker it holds."""
     markup = ids = text_urls = generators = scripts = encoded = escaped = False
     text = 0
+    side = _TagSide(data)
     for marker, start in _hits(data, _ALL, _SEARCHED):
         if marker in _TEXT_MARKER_SET:
             text += 1
@@ -433,7 +452,7 @@ def survey(data: bytes) -> PageHints:
         elif marker in _CLASS_MARKERS:
             escaped = escaped or _json_escaped(data, start)
         elif marker in _SHORTCODE_MARKER_SET or (
-            marker.endswith(b"status") and data.rfind(b">", 0, start) > data.rfind(b"<", 0, start)
+            marker.endswith(b"status") and side.in_text(start)
         ):
             text_urls = True
             generators = generators or (
