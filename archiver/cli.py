@@ -68,10 +68,9 @@ SHOWN_CHARS = 200  # of a value quoted in an error line
 
 
 def shown_value(value: str) -> str:
-    """``value`` for a one-line message: as typed when printable, else with its line breaks
-    and control characters escaped; cut past ``SHOWN_CHARS``."""
-    shown = value if value.isprintable() else repr(value)[1:-1]
-    return shown if len(shown) <= SHOWN_CHARS else f"{shown[:SHOWN_CHARS]}…"
+    """``value`` for a one-line message, cut past ``SHOWN_CHARS`` (its line breaks and
+    control characters are escaped with the whole error line: ``terminal.error_line``)."""
+    return value if len(value) <= SHOWN_CHARS else f"{value[:SHOWN_CHARS]}…"
 
 
 def post_id_of(value: str) -> str:

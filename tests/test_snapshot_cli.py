@@ -217,7 +217,10 @@ def test_bad_post_reference_is_usage_error(run_cli):
         (f"https://x.com/jack/status/{POST} and more", None),
         (f"see https://x.com/jack/status/{POST}", None),
         (f"https://x.com/a/status/{POST}https://x.com/b/status/1763000000000000002", None),
-        (f"https://x.com/jack/status/{POST}\nrm -rf", f"https://x.com/jack/status/{POST}\\nrm -rf"),
+        (
+            f"https://x.com/jack/status/{POST}\nrm -rf",
+            f"https://x.com/jack/status/{POST}\\x0arm -rf",
+        ),
         ("x" * 5000, "x" * 200 + "…"),
         ("https://x.com/jack/status/20abc", None),  # no post 20: its ID runs on into letters
     ],
