@@ -349,13 +349,24 @@ NOT_ARCHIVES = {
 }
 
 
+def archive_command(command: list[str], db: Path, cwd: Path):
+    """``archive COMMAND --db DB`` run as a process, its output captured."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "archiver", *command, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
 @pytest.mark.parametrize("command", [["scan", "page.html"], ["stats"], ["init"]])
 @pytest.mark.parametrize("kind", NOT_ARCHIVES)
 def test_a_file_that_is_not_an_archive_is_refused_and_left_unchanged(command, kind, tmp_path):
     """Before, an SQLite database of something else silently got the archive's tables."""
-    import subprocess
-    import sys
-
     (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
     path = tmp_path / "notes.db"
     if kind == "not SQLite":
@@ -363,13 +374,7 @@ def test_a_file_that_is_not_an_archive_is_refused_and_left_unchanged(command, ki
     else:
         other_database(path)
     before, files = path.read_bytes(), sorted(tmp_path.iterdir())
-    result = subprocess.run(
-        [sys.executable, "-m", "archiver", *command, "--db", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    result = archive_command(command, path, tmp_path)
     assert result.returncode == 1, result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"Error: {path}: {NOT_ARCHIVES[kind]}"), line
@@ -382,22 +387,13 @@ def test_a_file_that_is_not_an_archive_is_refused_and_left_unchanged(command, ki
 @pytest.mark.parametrize("kind", ["a named pipe", "a device"])
 def test_a_pipe_or_a_device_is_refused_as_an_archive_at_once(command, kind, tmp_path):
     """SQLite waited for ever on a named pipe, and called /dev/null a 'disk I/O error'."""
-    import subprocess
-    import sys
-
     (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
     path = tmp_path / "archive.db"
     if kind == "a named pipe":
         os.mkfifo(path)
     else:
         path = Path(os.devnull)
-    result = subprocess.run(
-        [sys.executable, "-m", "archiver", *command, "--db", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    result = archive_command(command, path, tmp_path)
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines() == [
         f"Error: {path}: not a regular file (a pipe or a device), not an archive file"

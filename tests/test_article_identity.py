@@ -192,10 +192,9 @@ def test_a_crawl_s_campaign_links_are_one_article(tmp_path, run_cli, db):
     assert {r["target_uri"] for r in db.query("select target_uri from records")} == set(uris)
 
 
-def test_articles_stored_under_an_older_identity_take_today_s(tmp_path) -> None:
-    """m021: a row keyed with a feed's tag (kept by the rules of its day) takes today's
-    key, so the feed's next poll finds it; a row whose new key is taken keeps its own, and
-    a local file's key is left as it is."""
+def keys_after_upgrade(tmp_path, migration: str, urls: list[str]) -> list[str]:
+    """The articles' keys, in row order, once an archive made by the migrations before
+    ``migration`` and holding rows keyed ``urls`` is opened by this version."""
     import sqlite_utils
 
     from archiver.db.connection import open_archive
@@ -203,13 +202,7 @@ def test_articles_stored_under_an_older_identity_take_today_s(tmp_path) -> None:
 
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
-    migrations.apply(db, stop_before="m021_article_urls_by_todays_identity")
-    urls = [
-        "https://news.example/a?ref=rss",
-        "https://news.example/b?mod=rss_Technology",
-        "https://news.example/b",
-        "/home/me/saved/c.html?ref=rss",
-    ]
+    migrations.apply(db, stop_before=migration)
     for url in urls:
         db.conn.execute(
             "insert into articles (url, first_seen_at) values (?, '2026-01-01T00:00:00Z')", [url]
@@ -217,7 +210,20 @@ def test_articles_stored_under_an_older_identity_take_today_s(tmp_path) -> None:
     db.conn.commit()
     db.conn.close()
     conn = open_archive(path).conn
-    assert [row[0] for row in conn.execute("select url from articles order by id")] == [
+    return [row[0] for row in conn.execute("select url from articles order by id")]
+
+
+def test_articles_stored_under_an_older_identity_take_today_s(tmp_path) -> None:
+    """m021: a row keyed with a feed's tag (kept by the rules of its day) takes today's
+    key, so the feed's next poll finds it; a row whose new key is taken keeps its own, and
+    a local file's key is left as it is."""
+    urls = [
+        "https://news.example/a?ref=rss",
+        "https://news.example/b?mod=rss_Technology",
+        "https://news.example/b",
+        "/home/me/saved/c.html?ref=rss",
+    ]
+    assert keys_after_upgrade(tmp_path, "m021_article_urls_by_todays_identity", urls) == [
         "https://news.example/a",
         "https://news.example/b?mod=rss_Technology",
         "https://news.example/b",
@@ -229,28 +235,13 @@ def test_articles_stored_under_an_iri_take_its_uri(tmp_path) -> None:
     """m023: a row keyed by an IRI or by escapes in lower case takes the key a scan of the
     same address makes today, the URI; of two rows for one address, the second keeps its
     own key."""
-    import sqlite_utils
-
-    from archiver.db.connection import open_archive
-    from archiver.db.schema import migrations
-
-    path = tmp_path / "old.db"
-    db = sqlite_utils.Database(path)
-    migrations.apply(db, stop_before="m023_article_urls_in_one_written_form")
     urls = [
         "https://news.example/%C3%BCber-uns",
         "https://news.example/été",
         "https://news.example/%c3%a9t%c3%a9",
         "https://news.example/plain",
     ]
-    for url in urls:
-        db.conn.execute(
-            "insert into articles (url, first_seen_at) values (?, '2026-01-01T00:00:00Z')", [url]
-        )
-    db.conn.commit()
-    db.conn.close()
-    conn = open_archive(path).conn
-    assert [row[0] for row in conn.execute("select url from articles order by id")] == [
+    assert keys_after_upgrade(tmp_path, "m023_article_urls_in_one_written_form", urls) == [
         "https://news.example/%C3%BCber-uns",
         "https://news.example/%C3%A9t%C3%A9",
         "https://news.example/%c3%a9t%c3%a9",
@@ -262,24 +253,9 @@ def test_articles_stored_under_a_longer_host_or_port_take_today_s(tmp_path) -> N
     """m024: a port with leading zeros, an IPv6 address written longer or a path with dot
     segments takes the key a scan makes today; a row whose new key another row holds keeps
     its own."""
-    import sqlite_utils
-
-    from archiver.db.connection import open_archive
-    from archiver.db.schema import migrations
-
-    path = tmp_path / "old.db"
-    db = sqlite_utils.Database(path)
-    migrations.apply(db, stop_before="m024_article_hosts_and_ports_as_sent")
     urls = ["http://news.example:08080/a", "http://[0:0::1]/a", "http://news.example:8080/b"]
     urls += ["http://news.example:0008080/b", "http://news.example/x/../c"]
-    for url in urls:
-        db.conn.execute(
-            "insert into articles (url, first_seen_at) values (?, '2026-01-01T00:00:00Z')", [url]
-        )
-    db.conn.commit()
-    db.conn.close()
-    conn = open_archive(path).conn
-    assert [row[0] for row in conn.execute("select url from articles order by id")] == [
+    assert keys_after_upgrade(tmp_path, "m024_article_hosts_and_ports_as_sent", urls) == [
         "http://news.example:8080/a",
         "http://[::1]/a",
         "http://news.example:8080/b",
