@@ -7,13 +7,14 @@ an exception that would end the batch.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from .clock import utcnow
 from .errors import ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of
 from .evidence.pages import prepare_page
+from .mhtml import is_mhtml, saved_document
 from .models import ScanRecord
 from .normalize import sha256_hex
 from .page_read import check_page_bytes, read_page_file
@@ -58,10 +59,12 @@ def detect_record(
     final_url: str | None = None,
     http_status: int | None = None,
     source: str | None = None,
+    page_url: str | None = None,
 ) -> ScanRecord:
     """Detection on a page's bytes, packed as a record for ``save_scan``. The embeds'
     fingerprints are computed here: in the worker process, not in the one that saves.
-    A page that breaks a detector gets a record carrying the error: the scan goes on."""
+    A page that breaks a detector gets a record carrying the error: the scan goes on.
+    ``page_url`` is where a saved page came from, when its file says so."""
     from .detect import detect_or_fail
 
     detection, error = detect_or_fail(
@@ -70,7 +73,7 @@ def detect_record(
         content_type=content_type,
         include_links=include_links,
         html=is_html,
-        url=final_url or url,
+        url=page_url or final_url or url,
     )
     page = detection.page
     if final_url and page.canonical_url:  # <link rel=canonical href="/a"> as an address
@@ -102,15 +105,19 @@ def scan_file(
     except TargetError as exc:
         return TargetFailed(str(exc))
     is_html = False if os.path.splitext(path)[1].lower() in TEXT_SUFFIXES else None
-    record = detect_record(
-        # As Path.resolve().as_uri(): from the name's bytes (a name may not be UTF-8).
-        "file://" + quote(os.fsencode(real_path or os.path.realpath(path))),
-        data,
-        started_at=started,
-        include_links=include_links,
-        is_html=is_html,
-        source="file",
-    )
+    try:
+        record = _detect_local(
+            # As Path.resolve().as_uri(): from the name's bytes (a name may not be UTF-8).
+            "file://" + quote(os.fsencode(real_path or os.path.realpath(path))),
+            data,
+            path,
+            started_at=started,
+            include_links=include_links,
+            is_html=is_html,
+            source="file",
+        )
+    except TargetError as exc:
+        return TargetFailed(str(exc))
     if evidence:
         record.capture = prepare_page(record, data)
     return record
@@ -119,14 +126,40 @@ def scan_file(
 def scan_stdin(data: bytes, include_links: bool) -> ScanRecord:
     check_page_bytes("<stdin>", data)
     started = utcnow()
-    record = detect_record(
+    record = _detect_local(
         f"stdin:{sha256_hex(data)[:16]}",
         data,
+        "<stdin>",
         started_at=started,
         include_links=include_links,
         source="stdin",
     )
     record.capture = data
+    return record
+
+
+def _detect_local(
+    url: str, data: bytes, label: str, *, is_html: bool | None = None, **options: Any
+) -> ScanRecord:
+    """``detect_record`` of a local page; a saved MHTML page is detected in its HTML
+    document while the record keeps the file's hash (the archive keeps the file as given).
+    Its embeds have no byte range: their markup is quoted-printable or base64 in the file."""
+    if not is_mhtml(data):
+        return detect_record(url, data, is_html=is_html, **options)
+    document = saved_document(data, label)
+    record = detect_record(
+        url,
+        document.html,
+        content_type=document.content_type,
+        page_url=document.location,
+        **options,
+    )
+    record.content_sha256 = sha256_hex(data)
+    record.embeds = [
+        embed._replace(raw_start=None, raw_end=None, raw_sha256=None) for embed in record.embeds
+    ]
+    if document.location and not record.page.canonical_url:
+        record.page = record.page._replace(canonical_url=document.location)
     return record
 
 

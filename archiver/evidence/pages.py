@@ -120,15 +120,20 @@ SUFFIX_TYPES = {
     ".txt": "text/plain",
     ".md": "text/markdown",
     ".markdown": "text/markdown",
+    ".mhtml": "multipart/related",  # RFC 2557, as browsers label a page saved as one file
+    ".mht": "multipart/related",
 }
 
 
 def _content_type(uri: str, data: bytes) -> str:
-    """By the file's suffix; standard input is sniffed as HTML or text."""
+    """By the file's suffix; standard input is sniffed as a saved page, HTML or text."""
     from ..detect import looks_like_html
+    from ..mhtml import is_mhtml
 
     if uri.startswith("file:"):
         suffix = posixpath.splitext(unquote(urlsplit(uri).path))[1].lower()
         if suffix in SUFFIX_TYPES:
             return SUFFIX_TYPES[suffix]
+    if is_mhtml(data):
+        return "multipart/related"
     return "text/html" if looks_like_html(data) else "text/plain"

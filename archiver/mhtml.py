@@ -1,0 +1,107 @@
+"""Pages saved as MHTML (``.mhtml``, ``.mht``: a browser's "Webpage, single file", Chrome's
+default for saved pages on Android): a MIME ``multipart/related`` message (RFC 2557) whose
+root part is the page's HTML, quoted-printable or base64, with its images and frames as the
+other parts. Detection reads the root document; the archive keeps the file as given.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from .errors import TargetError
+
+if TYPE_CHECKING:  # the email package costs a file scan 9 ms to import: only for MHTML
+    from email.message import Message
+
+HEAD_BYTES = 4096  # a saved page's MIME header block is a few hundred bytes
+
+# The message's header block: header lines (or folded continuations) up to a blank line,
+# naming a multipart/related body. Patterns, not compiled: ``re`` compiles them on an MHTML
+# file's first look (every page file is looked at; few are MHTML).
+_HEADER_LINE = rb"[!-9;-~]+:[^\r\n]*|[ \t][^\r\n]*"
+_RELATED = rb"(?im)^content-type:\s*multipart/related\s*(?:;|$)"
+_MIME = rb"(?im)^mime-version:\s*1\.0\s*$"
+_DOCUMENT_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class SavedDocument(NamedTuple):
+    """The root HTML document of an MHTML file."""
+
+    html: bytes  # its bytes, quoted-printable or base64 undone
+    content_type: str  # as its part declares it (with its charset, when given)
+    location: str | None  # the address the page was saved from
+
+
+def is_mhtml(data: bytes) -> bool:
+    """Whether ``data`` starts as a MIME message whose body is ``multipart/related``: a
+    header block alone, with ``MIME-Version`` and the content type, then a blank line."""
+    head = data[:HEAD_BYTES].lstrip(b"\r\n")
+    if b"multipart/related" not in head.lower():
+        return False
+    block = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0]
+    lines = block.splitlines()
+    if not lines or not all(re.fullmatch(_HEADER_LINE, line) for line in lines):
+        return False
+    return bool(re.search(_RELATED, block) and re.search(_MIME, block) and b"boundary=" in block)
+
+
+def saved_document(data: bytes, label: str) -> SavedDocument:
+    """The page an MHTML file holds: the root part named by the ``start`` parameter when it
+    is HTML, else the first HTML part. A file without one is refused in one line."""
+    from email.message import Message
+    from email.parser import BytesParser
+
+    message = BytesParser().parsebytes(data)
+    parts = [part for part in message.get_payload() if isinstance(part, Message)]
+    part = _root(message, parts) if message.is_multipart() else None
+    if part is None:
+        raise TargetError(f"{label}: a saved page (MHTML) without an HTML document")
+    html = part.get_payload(decode=True)
+    if not isinstance(html, bytes) or not html.strip():
+        raise TargetError(f"{label}: a saved page (MHTML) whose HTML document is empty")
+    location = message.get("Snapshot-Content-Location") or part.get("Content-Location")
+    html = _frames_named(html, parts)
+    return SavedDocument(html, part.get("Content-Type", "text/html"), _address(location))
+
+
+def _root(message: Message, parts: list[Message]) -> Message | None:
+    start = message.get_param("start")
+    named = [p for p in parts if isinstance(start, str) and _content_id(p) == start.strip()]
+    documents = [p for p in named + parts if p.get_content_type() in _DOCUMENT_TYPES]
+    return documents[0] if documents else None
+
+
+def _content_id(part: Message) -> str:
+    return str(part.get("Content-ID", "")).strip()
+
+
+_CID_SOURCE = re.compile(rb"""(\bsrc\s*=\s*["']?)cid:([^"'\s>]+)""", re.IGNORECASE)
+
+
+def _frames_named(html: bytes, parts: list[Message]) -> bytes:
+    """The document with each frame's ``src="cid:…"`` (a browser saving a page points its
+    frames at the parts holding them) put back to the address that part was saved from: a
+    rendered post's frame is known by its ``platform.twitter.com/embed/…?id=`` address."""
+    if b"cid:" not in html:
+        return html
+    addresses = {}
+    for part in parts:
+        address = _address(part.get("Content-Location"))
+        if address:
+            safe = address.replace('"', "%22").replace("'", "%27").replace(">", "%3E")
+            addresses[_content_id(part).strip("<>")] = safe.encode("ascii", "replace")
+
+    def named(match: re.Match[bytes]) -> bytes:
+        address = addresses.get(match.group(2).decode("ascii", "replace"))
+        return match.group(1) + address if address else match.group(0)
+
+    return _CID_SOURCE.sub(named, html)
+
+
+def _address(value: str | None) -> str | None:
+    """An ``http(s)`` address from a location header (folded lines joined), else None."""
+    if value is None:
+        return None
+    address = "".join(str(value).split())
+    return address if re.match(r"https?://", address, re.IGNORECASE) else None

@@ -1,0 +1,168 @@
+"""Pages saved as MHTML (a browser's "single file"): detected in their HTML document, kept
+in the archive as the file was given."""
+
+from __future__ import annotations
+
+import base64
+import io
+import quopri
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from pages import embed_page
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.errors import TargetError
+from archiver.evidence.warc import default_warc_dir
+from archiver.mhtml import is_mhtml, saved_document
+
+BOUNDARY = "----MultipartBoundary--Q1w2E3r4T5y6U7i8O9p0----"
+POST_ID = "1763000000000000001"
+FRAME_POST_ID = "1764000000000000002"
+FRAME_URL = (
+    "https://platform.twitter.com/embed/Tweet.html?dnt=false&embedId=twitter-widget-0"
+    f"&frame=false&hideCard=false&hideThread=false&id={FRAME_POST_ID}&lang=en"
+)
+
+
+def part(body: bytes, content_type: str, location: str, cid: str, encoding: str) -> bytes:
+    encoded = quopri.encodestring(body) if encoding == "quoted-printable" else body
+    if encoding == "base64":
+        encoded = base64.encodebytes(body)
+    head = (
+        f"--{BOUNDARY}\r\nContent-Type: {content_type}\r\nContent-ID: <{cid}>\r\n"
+        f"Content-Transfer-Encoding: {encoding}\r\nContent-Location: {location}\r\n\r\n"
+    )
+    return head.encode() + encoded.replace(b"\n", b"\r\n") + b"\r\n"
+
+
+def saved_page(html: str, *extra: bytes, encoding: str = "quoted-printable") -> bytes:
+    """An MHTML file laid out as Chromium saves one: headers folded, parts by Content-ID."""
+    head = (
+        "From: <Saved by Blink>\r\n"
+        "Snapshot-Content-Location: https://news.example/2024/story\r\n"
+        "Subject: =?utf-8?Q?A_story?=\r\n"
+        "Date: Mon, 4 Mar 2024 10:00:00 -0000\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n'
+        f'\tboundary="{BOUNDARY}"\r\n\r\n\r\n'
+    )
+    page = part(
+        html.encode(),
+        "text/html",
+        "https://news.example/2024/story",
+        "frame-0A1B@mhtml.blink",
+        encoding,
+    )
+    return head.encode() + page + b"".join(extra) + f"--{BOUNDARY}--\r\n".encode()
+
+
+RENDERED = (
+    '<html><head><meta charset="utf-8"><title>Story</title></head><body><article>'
+    "<p>Prose before the post.</p>"
+    '<div class="twitter-tweet twitter-tweet-rendered" style="display: flex;">'
+    '<iframe id="twitter-widget-0" scrolling="no" frameborder="0" title="X Post" '
+    'src="cid:frame-9F8E@mhtml.blink"></iframe></div>'
+    "<p>Prose after the post.</p></article></body></html>"
+)
+FRAME = part(
+    b"<html><body><article>Rendered post</article></body></html>",
+    "text/html",
+    FRAME_URL,
+    "frame-9F8E@mhtml.blink",
+    "quoted-printable",
+)
+
+
+def test_a_saved_page_is_told_from_pages_and_texts() -> None:
+    assert is_mhtml(saved_page(embed_page()))
+    assert not is_mhtml(embed_page().encode())
+    assert not is_mhtml(b"Subject: minutes\nDate: today\n\nContent-Type: multipart/related\n")
+    assert not is_mhtml(b"Note: the vote\nContent-Type: multipart/related is a MIME type\n")
+    mime = b"MIME-Version: 1.0\nContent-Type: multipart/related;"
+    assert not is_mhtml(mime + b" and more prose\n")
+    assert not is_mhtml(b"")
+
+
+@pytest.mark.parametrize("encoding", ["quoted-printable", "base64", "8bit"])
+def test_the_html_document_is_read_whatever_its_transfer_encoding(encoding: str) -> None:
+    html = embed_page(text="Caf\u00e9 = 3 long line " + "x" * 200)
+    document = saved_document(saved_page(html, encoding=encoding), "f.mhtml")
+    assert document.html.replace(b"\r\n", b"\n") == html.encode()  # lines end as filed
+    assert document.content_type == "text/html"
+    assert document.location == "https://news.example/2024/story"
+
+
+def test_a_frame_saved_as_a_part_gets_its_address_back() -> None:
+    document = saved_document(saved_page(RENDERED, FRAME), "f.mhtml")
+    assert f'src="{FRAME_URL}"'.encode() in document.html
+    assert b"cid:" not in document.html
+
+
+def test_the_start_parameter_names_the_root_document() -> None:
+    data = saved_page(embed_page(), part(b"<p>other</p>", "text/html", "https://o/", "r", "8bit"))
+    named = data.replace(b'type="text/html";', b'type="text/html"; start="<r>";', 1)
+    assert saved_document(named, "f.mhtml").html == b"<p>other</p>"
+
+
+def test_a_saved_page_without_an_html_document_is_refused() -> None:
+    image = part(b"\x89PNG", "image/png", "https://news.example/a.png", "i", "base64")
+    no_page = saved_page("x").replace(b"Content-Type: text/html", b"Content-Type: text/css", 1)
+    with pytest.raises(TargetError, match=r"^f\.mhtml: a saved page \(MHTML\) without an HTML"):
+        saved_document(no_page.replace(b"--" + BOUNDARY.encode() + b"--", image, 1), "f.mhtml")
+
+
+def rows(db_path: Path, sql: str) -> list[dict]:
+    return list(sqlite_utils.Database(db_path).query(sql))
+
+
+def test_scan_of_a_saved_page_keeps_the_file_and_finds_its_posts(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    html = embed_page(post_id=POST_ID).replace("</article>", RENDERED + "</article>")
+    data = saved_page(html, FRAME)
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "story.mhtml").write_bytes(data)
+    result = run_cli("scan", str(tmp_path / "pages"))
+    assert result.exit_code == 0, result.output
+    embeds = rows(db_path, "select post_id, method, raw_start, raw from embeds order by position")
+    assert [(e["post_id"], e["method"]) for e in embeds] == [
+        (POST_ID, "blockquote"),
+        (FRAME_POST_ID, "iframe"),
+    ]
+    assert embeds[0]["raw"].startswith('<blockquote class="twitter-tweet">')
+    assert {e["raw_start"] for e in embeds} == {None}  # markup is encoded in the file
+    (article,) = rows(db_path, "select canonical_url from articles")
+    assert article["canonical_url"] == "https://news.example/2024/story"
+    (record,) = rows(db_path, "select * from records")
+    (warc,) = default_warc_dir(db_path).glob("*.warc.gz")
+    with warc.open("rb") as fh:
+        fh.seek(record["warc_offset"])
+        stored = next(iter(ArchiveIterator(io.BytesIO(fh.read(record["warc_length"])))))
+        assert stored.rec_type == "resource"
+        assert stored.rec_headers.get_header("Content-Type") == "multipart/related"
+        assert stored.content_stream().read() == data  # the file, byte for byte
+    verified = run_cli("verify")
+    assert verified.exit_code == 0, verified.output
+
+
+def test_a_saved_page_on_standard_input_is_read_as_one(run_cli, db_path: Path) -> None:
+    result = run_cli("scan", "-", input=saved_page(embed_page(post_id=POST_ID)))
+    assert result.exit_code == 0, result.output
+    assert [e["post_id"] for e in rows(db_path, "select post_id from embeds")] == [POST_ID]
+
+
+def test_a_broken_saved_page_is_one_line_and_loses_nothing(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    good = tmp_path / "good.html"
+    good.write_text(embed_page(post_id=POST_ID), encoding="utf-8")
+    assert run_cli("scan", str(good)).exit_code == 0
+    broken = tmp_path / "broken.mht"
+    broken.write_bytes(saved_page("x").replace(b"text/html", b"text/css"))
+    result = run_cli("scan", str(broken))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "broken.mht" in line]
+    assert len(lines) == 1 and "a saved page (MHTML) without an HTML document" in lines[0]
+    assert [e["post_id"] for e in rows(db_path, "select post_id from embeds")] == [POST_ID]
