@@ -10,6 +10,7 @@ import stat
 from typing import BinaryIO
 
 from .errors import TargetError
+from .saved_pages import WEBARCHIVE_MAGIC
 from .small_files import MAX_PAGE_BYTES
 
 SNIFF_BYTES = 8192  # the head that tells a binary file (a NUL byte, no UTF-16 mark)
@@ -72,14 +73,16 @@ def _file_size(stream: BinaryIO) -> int | None:
     return status.st_size
 
 
-def check_page_bytes(label: str, data: bytes) -> None:
+def check_page_bytes(label: str, data: bytes, *, saved_pages: bool = True) -> None:
+    """Refuses empty and binary bytes; ``saved_pages``: but for a web archive (a page saved
+    by Safari, a binary property list), which only a local file or standard input can be."""
     if not data or data.isspace():  # isspace stops at the first other byte; strip copies
         raise TargetError(f"{label}: empty file")
-    _refuse_binary(label, data[:SNIFF_BYTES])
+    _refuse_binary(label, data[:SNIFF_BYTES], saved_pages)
 
 
-def _refuse_binary(label: str, head: bytes) -> None:
-    if is_binary(head):
+def _refuse_binary(label: str, head: bytes, saved_pages: bool = True) -> None:
+    if is_binary(head) and not (saved_pages and head.startswith(WEBARCHIVE_MAGIC)):
         raise TargetError(f"{label}: binary file, not a web page or text")
 
 

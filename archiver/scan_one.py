@@ -14,11 +14,11 @@ from .clock import utcnow
 from .errors import ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of
 from .evidence.pages import prepare_page
-from .mhtml import is_mhtml, saved_document
 from .models import ScanRecord
 from .normalize import sha256_hex
 from .page_read import check_page_bytes, read_page_file
 from .refresh import refresh_target
+from .saved_pages import saved_page
 from .scan_targets import Target
 from .urls import absolute_url, article_url
 
@@ -141,12 +141,12 @@ def scan_stdin(data: bytes, include_links: bool) -> ScanRecord:
 def _detect_local(
     url: str, data: bytes, label: str, *, is_html: bool | None = None, **options: Any
 ) -> ScanRecord:
-    """``detect_record`` of a local page; a saved MHTML page is detected in its HTML
-    document while the record keeps the file's hash (the archive keeps the file as given).
-    Its embeds have no byte range: their markup is quoted-printable or base64 in the file."""
-    if not is_mhtml(data):
+    """``detect_record`` of a local page; a page saved as one file (MHTML, web archive) is
+    detected in its HTML document while the record keeps the file's hash (the archive keeps
+    the file as given). Its embeds have no byte range: their markup is encoded in the file."""
+    document = saved_page(data, label)
+    if document is None:
         return detect_record(url, data, is_html=is_html, **options)
-    document = saved_document(data, label)
     record = detect_record(
         url,
         document.html,
@@ -253,7 +253,7 @@ def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
     started = utcnow()
     try:
         page, refreshed_from = fetch_followed(http, url)
-        check_page_bytes(url, page.body)
+        check_page_bytes(url, page.body, saved_pages=False)
     except (FetchError, TargetError) as exc:
         record = ScanRecord(
             url=identity,

@@ -17,7 +17,9 @@ from .page_read import SNIFF_BYTES
 from .urls import URL_EDGES, article_url, url_problem
 from .warc_input import is_warc_path
 
-FILE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".xhtml", ".markdown", ".mhtml", ".mht"})
+FILE_SUFFIXES = frozenset(
+    {".html", ".htm", ".txt", ".md", ".xhtml", ".markdown", ".mhtml", ".mht", ".webarchive"}
+)
 
 
 class Target(NamedTuple):

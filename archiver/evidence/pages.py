@@ -122,13 +122,14 @@ SUFFIX_TYPES = {
     ".markdown": "text/markdown",
     ".mhtml": "multipart/related",  # RFC 2557, as browsers label a page saved as one file
     ".mht": "multipart/related",
+    ".webarchive": "application/x-webarchive",  # as Safari labels its saved pages
 }
 
 
 def _content_type(uri: str, data: bytes) -> str:
     """By the file's suffix; standard input is sniffed as a saved page, HTML or text."""
     from ..detect import looks_like_html
-    from ..mhtml import is_mhtml
+    from ..saved_pages import WEBARCHIVE_MAGIC, is_mhtml
 
     if uri.startswith("file:"):
         suffix = posixpath.splitext(unquote(urlsplit(uri).path))[1].lower()
@@ -136,4 +137,6 @@ def _content_type(uri: str, data: bytes) -> str:
             return SUFFIX_TYPES[suffix]
     if is_mhtml(data):
         return "multipart/related"
+    if data.startswith(WEBARCHIVE_MAGIC):
+        return "application/x-webarchive"
     return "text/html" if looks_like_html(data) else "text/plain"

@@ -1,7 +1,9 @@
-"""Pages saved as MHTML (``.mhtml``, ``.mht``: a browser's "Webpage, single file", Chrome's
-default for saved pages on Android): a MIME ``multipart/related`` message (RFC 2557) whose
-root part is the page's HTML, quoted-printable or base64, with its images and frames as the
-other parts. Detection reads the root document; the archive keeps the file as given.
+"""Pages a browser saved as one file, with their images and frames: MHTML (``.mhtml``,
+``.mht``: "Webpage, single file", Chrome's way of saving pages on Android), a MIME
+``multipart/related`` message (RFC 2557) whose root part is the page's HTML in
+quoted-printable or base64; and Safari's web archive (``.webarchive``, Safari's default), a
+binary property list whose ``WebMainResource`` holds the page. Detection reads the page's
+HTML document; the archive keeps the file as given.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from .errors import TargetError
 if TYPE_CHECKING:  # the email package costs a file scan 9 ms to import: only for MHTML
     from email.message import Message
 
+WEBARCHIVE_MAGIC = b"bplist00"  # a binary property list's first bytes
 HEAD_BYTES = 4096  # a saved page's MIME header block is a few hundred bytes
 
 # The message's header block: header lines (or folded continuations) up to a blank line,
@@ -46,7 +49,37 @@ def is_mhtml(data: bytes) -> bool:
     return bool(re.search(_RELATED, block) and re.search(_MIME, block) and b"boundary=" in block)
 
 
-def saved_document(data: bytes, label: str) -> SavedDocument:
+def saved_page(data: bytes, label: str) -> SavedDocument | None:
+    """The HTML document of a page saved as one file; None for bytes that are no such file.
+    A saved file without an HTML document is refused in one line."""
+    if data.startswith(WEBARCHIVE_MAGIC):
+        return webarchive_document(data, label)
+    return mhtml_document(data, label) if is_mhtml(data) else None
+
+
+def webarchive_document(data: bytes, label: str) -> SavedDocument:
+    """The main resource of a Safari web archive, with its text encoding as a charset."""
+    import plistlib
+
+    try:
+        archive = plistlib.loads(data)
+    except Exception:  # a damaged list breaks plistlib in many ways, all of them this one
+        raise TargetError(f"{label}: a binary property list that cannot be read") from None
+    main = archive.get("WebMainResource") if isinstance(archive, dict) else None
+    html = main.get("WebResourceData") if isinstance(main, dict) else None
+    if not isinstance(main, dict) or not isinstance(html, bytes):
+        raise TargetError(f"{label}: a binary property list, not a saved page (web archive)")
+    kind = str(main.get("WebResourceMIMEType") or "text/html")
+    if kind not in _DOCUMENT_TYPES:
+        raise TargetError(f"{label}: a saved page (web archive) without an HTML document")
+    if not html.strip():
+        raise TargetError(f"{label}: a saved page (web archive) whose HTML document is empty")
+    charset = main.get("WebResourceTextEncodingName")
+    content_type = f"{kind}; charset={charset}" if isinstance(charset, str) else kind
+    return SavedDocument(html, content_type, _address(main.get("WebResourceURL")))
+
+
+def mhtml_document(data: bytes, label: str) -> SavedDocument:
     """The page an MHTML file holds: the root part named by the ``start`` parameter when it
     is HTML, else the first HTML part. A file without one is refused in one line."""
     from email.message import Message

@@ -1,10 +1,11 @@
-"""Pages saved as MHTML (a browser's "single file"): detected in their HTML document, kept
-in the archive as the file was given."""
+"""Pages a browser saved as one file (MHTML, Safari's web archive): detected in their HTML
+document, kept in the archive as the file was given."""
 
 from __future__ import annotations
 
 import base64
 import io
+import plistlib
 import quopri
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.errors import TargetError
 from archiver.evidence.warc import default_warc_dir
-from archiver.mhtml import is_mhtml, saved_document
+from archiver.page_read import check_page_bytes
+from archiver.saved_pages import is_mhtml, mhtml_document
 
 BOUNDARY = "----MultipartBoundary--Q1w2E3r4T5y6U7i8O9p0----"
 POST_ID = "1763000000000000001"
@@ -88,14 +90,14 @@ def test_a_saved_page_is_told_from_pages_and_texts() -> None:
 @pytest.mark.parametrize("encoding", ["quoted-printable", "base64", "8bit"])
 def test_the_html_document_is_read_whatever_its_transfer_encoding(encoding: str) -> None:
     html = embed_page(text="Caf\u00e9 = 3 long line " + "x" * 200)
-    document = saved_document(saved_page(html, encoding=encoding), "f.mhtml")
+    document = mhtml_document(saved_page(html, encoding=encoding), "f.mhtml")
     assert document.html.replace(b"\r\n", b"\n") == html.encode()  # lines end as filed
     assert document.content_type == "text/html"
     assert document.location == "https://news.example/2024/story"
 
 
 def test_a_frame_saved_as_a_part_gets_its_address_back() -> None:
-    document = saved_document(saved_page(RENDERED, FRAME), "f.mhtml")
+    document = mhtml_document(saved_page(RENDERED, FRAME), "f.mhtml")
     assert f'src="{FRAME_URL}"'.encode() in document.html
     assert b"cid:" not in document.html
 
@@ -103,14 +105,14 @@ def test_a_frame_saved_as_a_part_gets_its_address_back() -> None:
 def test_the_start_parameter_names_the_root_document() -> None:
     data = saved_page(embed_page(), part(b"<p>other</p>", "text/html", "https://o/", "r", "8bit"))
     named = data.replace(b'type="text/html";', b'type="text/html"; start="<r>";', 1)
-    assert saved_document(named, "f.mhtml").html == b"<p>other</p>"
+    assert mhtml_document(named, "f.mhtml").html == b"<p>other</p>"
 
 
 def test_a_saved_page_without_an_html_document_is_refused() -> None:
     image = part(b"\x89PNG", "image/png", "https://news.example/a.png", "i", "base64")
     no_page = saved_page("x").replace(b"Content-Type: text/html", b"Content-Type: text/css", 1)
     with pytest.raises(TargetError, match=r"^f\.mhtml: a saved page \(MHTML\) without an HTML"):
-        saved_document(no_page.replace(b"--" + BOUNDARY.encode() + b"--", image, 1), "f.mhtml")
+        mhtml_document(no_page.replace(b"--" + BOUNDARY.encode() + b"--", image, 1), "f.mhtml")
 
 
 def rows(db_path: Path, sql: str) -> list[dict]:
@@ -166,3 +168,73 @@ def test_a_broken_saved_page_is_one_line_and_loses_nothing(
     lines = [line for line in result.output.splitlines() if "broken.mht" in line]
     assert len(lines) == 1 and "a saved page (MHTML) without an HTML document" in lines[0]
     assert [e["post_id"] for e in rows(db_path, "select post_id from embeds")] == [POST_ID]
+
+
+def web_archive(html: bytes, encoding: str | None = "UTF-8", kind: str = "text/html") -> bytes:
+    """A Safari web archive: a binary property list around the page and its subresources."""
+    main = {
+        "WebResourceData": html,
+        "WebResourceFrameName": "",
+        "WebResourceMIMEType": kind,
+        "WebResourceURL": "https://news.example/2024/story",
+    }
+    if encoding:
+        main["WebResourceTextEncodingName"] = encoding
+    image = {"WebResourceData": b"\x89PNG\r\n", "WebResourceMIMEType": "image/png"}
+    archive = {"WebMainResource": main, "WebSubresources": [image]}
+    return plistlib.dumps(archive, fmt=plistlib.FMT_BINARY)
+
+
+def test_scan_of_a_safari_web_archive_keeps_the_file_and_finds_its_posts(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    text = "Caf\u00e9 au lait, s'il vous pla\u00eet"
+    html = embed_page(post_id=POST_ID, text=text).replace('<meta charset="utf-8">', "")
+    data = web_archive(html.encode("windows-1252"), encoding="windows-1252")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "story.webarchive").write_bytes(data)
+    result = run_cli("scan", str(tmp_path / "pages"))
+    assert result.exit_code == 0, result.output
+    (embed,) = rows(db_path, "select post_id, text, raw_start from embeds")
+    assert (embed["post_id"], embed["text"], embed["raw_start"]) == (POST_ID, text, None)
+    (article,) = rows(db_path, "select canonical_url from articles")
+    assert article["canonical_url"] == "https://news.example/2024/story"
+    (record,) = rows(db_path, "select * from records")
+    assert record["content_type"] == "application/x-webarchive"
+    (warc,) = default_warc_dir(db_path).glob("*.warc.gz")
+    with warc.open("rb") as fh:
+        fh.seek(record["warc_offset"])
+        stored = next(iter(ArchiveIterator(io.BytesIO(fh.read(record["warc_length"])))))
+        assert stored.content_stream().read() == data  # the file, byte for byte
+    verified = run_cli("verify")
+    assert verified.exit_code == 0, verified.output
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (plistlib.dumps({"CFBundleName": "App"}, fmt=plistlib.FMT_BINARY), "not a saved page"),
+        (web_archive(b"\x89PNG", kind="image/png"), "without an HTML document"),
+        (web_archive(b"  \n"), "whose HTML document is empty"),
+        (web_archive(b"<p>page</p>")[:40], "cannot be read"),
+    ],
+)
+def test_a_property_list_that_is_no_saved_page_is_one_line(
+    run_cli, tmp_path: Path, db_path: Path, data: bytes, reason: str
+) -> None:
+    good = tmp_path / "good.html"
+    good.write_text(embed_page(post_id=POST_ID), encoding="utf-8")
+    assert run_cli("scan", str(good)).exit_code == 0
+    (tmp_path / "bad.webarchive").write_bytes(data)
+    result = run_cli("scan", str(tmp_path / "bad.webarchive"))
+    assert result.exit_code == 1
+    (line,) = [line for line in result.output.splitlines() if "bad.webarchive" in line]
+    assert reason in line
+    assert [e["post_id"] for e in rows(db_path, "select post_id from embeds")] == [POST_ID]
+
+
+def test_only_a_local_file_may_be_a_web_archive() -> None:
+    data = web_archive(embed_page().encode())
+    check_page_bytes("story.webarchive", data)
+    with pytest.raises(TargetError, match="binary file, not a web page or text"):
+        check_page_bytes("https://news.example/story", data, saved_pages=False)
