@@ -2094,3 +2094,29 @@ def test_s9e_frames_of_other_sites_are_not_posts() -> None:
     )
     page = f"<html><body><article><p>Intro.</p>{frame}<p>Outro.</p></article></body></html>"
     assert find_posts(page).embeds == []
+
+
+EMPTIED_DATE = (
+    '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Ferry back on schedule, '
+    'thanks all <a href="https://t.co/Ab12Cd34Ef">pic.twitter.com/Ab12Cd34Ef</a></p>'
+    "&mdash; Harbour Ferries (@harbourferry) "
+    '<a href="https://twitter.com/{handle}/status/1500000000000000001"></a></blockquote>'
+)
+
+
+def test_publish_markup_whose_date_link_was_emptied_keeps_its_signature_apart() -> None:
+    found = sole_embed(
+        EMPTIED_DATE.format(handle="harbourferry"), "text", "author", "handle", "date", "media"
+    )
+    assert found == (
+        "Ferry back on schedule, thanks all",
+        "Harbour Ferries",
+        "harbourferry",
+        None,
+        ("pic.twitter.com/Ab12Cd34Ef",),
+    )
+
+
+def test_an_undated_signature_of_another_handle_than_the_link_is_left_in_the_text() -> None:
+    text, author = sole_embed(EMPTIED_DATE.format(handle="someoneelse"), "text", "author")
+    assert author is None and text.endswith("(@harbourferry)")

@@ -99,7 +99,7 @@ from .hidden import attribute_markup, expand_hidden_markup
 from .merging import ParserCopies, merge_rendered_pairs
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
 from .prefilter import ALL_SEARCHES, PageHints
-from .signature import split_signature
+from .signature import Signature, split_signature, split_undated_signature
 from .text import (
     SIGHTING_LINES_FACTOR,
     SIGHTING_LINES_MIN,
@@ -143,6 +143,8 @@ def read_blockquote(bq: Node) -> Found:
     paragraphs = [p for p in elements(bq) if p.tag == "p"]
     whole = clean_text(text_of(bq))
     rest, signature = split_signature(whole, embed_language(bq))
+    if signature is None and chosen is not None and chosen in direct:
+        rest, signature = undated_signature(whole, chosen)
     body = (paragraphs_text(paragraphs, rest) if signature else None) or rest
     if chosen is not None and not signature:
         # Minimal embeds: the anchor's own text ("View this post on X", the URL) is not post text.
@@ -159,6 +161,20 @@ def read_blockquote(bq: Node) -> Found:
         media=media,
         date_text=signature["date_text"] if signature else None,
     )
+
+
+def undated_signature(
+    whole: str, link: tuple[Node, str, str | None]
+) -> tuple[str, Signature | None]:
+    """The signature of publish markup whose date link the page left empty, ``&mdash; Name
+    (@handle) <a href=STATUS></a>`` (a CMS that stripped it): it ends the blockquote's text,
+    and its handle is the link's."""
+    if clean_text(text_of(link[0])):
+        return whole, None
+    rest, signature = split_undated_signature(whole)
+    if signature is None or (link[2] and signature["handle"].lower() != link[2].lower()):
+        return whole, None
+    return rest, signature
 
 
 def is_publish_markup(el: Node) -> bool:
