@@ -2120,3 +2120,17 @@ def test_publish_markup_whose_date_link_was_emptied_keeps_its_signature_apart() 
 def test_an_undated_signature_of_another_handle_than_the_link_is_left_in_the_text() -> None:
     text, author = sole_embed(EMPTIED_DATE.format(handle="someoneelse"), "text", "author")
     assert author is None and text.endswith("(@harbourferry)")
+
+
+def test_a_signature_alone_with_an_emptied_date_link_is_a_post_without_text() -> None:
+    page = (
+        '<blockquote class="twitter-tweet" lang="en"><p>&mdash; Harbour Ferries (@harbourferry)'
+        ' <a href="https://twitter.com/harbourferry/status/1500000000000000001"></a></p>'
+        "</blockquote>"
+    )
+    assert sole_embed(page, "status_id", "text", "author", "handle") == (
+        "1500000000000000001",
+        None,
+        "Harbour Ferries",
+        "harbourferry",
+    )

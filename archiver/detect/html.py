@@ -143,7 +143,7 @@ def read_blockquote(bq: Node) -> Found:
     paragraphs = [p for p in elements(bq) if p.tag == "p"]
     whole = clean_text(text_of(bq))
     rest, signature = split_signature(whole, embed_language(bq))
-    if signature is None and chosen is not None and chosen in direct:
+    if signature is None and chosen is not None:
         rest, signature = undated_signature(whole, chosen)
     body = (paragraphs_text(paragraphs, rest) if signature else None) or rest
     if chosen is not None and not signature:
