@@ -49,6 +49,22 @@ def is_mhtml(data: bytes) -> bool:
     return bool(re.search(_RELATED, block) and re.search(_MIME, block) and b"boundary=" in block)
 
 
+# The mark a browser leaves atop a page saved as HTML ("Webpage, complete"), Internet
+# Explorer's "mark of the web" that Chrome writes too: ``<!-- saved from url=(0041)URL -->``,
+# the URL's length in four digits.
+_SAVED_FROM = rb"<!--\s*saved from url=\((\d{4})\)(\S{1,4096}?)\s*-->"
+SAVED_FROM_BYTES = 2048  # the mark comes first, after a doctype at most
+
+
+def saved_from(data: bytes) -> str | None:
+    """The http(s) address an HTML file was saved from, by its browser's mark, else None."""
+    head = data[:SAVED_FROM_BYTES]
+    if b"saved from url=" not in head:
+        return None
+    match = re.search(_SAVED_FROM, head)
+    return _address(match.group(2).decode("ascii", "replace")) if match else None
+
+
 def saved_page(data: bytes, label: str) -> SavedDocument | None:
     """The HTML document of a page saved as one file; None for bytes that are no such file.
     A saved file without an HTML document is refused in one line."""

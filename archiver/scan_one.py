@@ -18,7 +18,7 @@ from .models import ScanRecord
 from .normalize import sha256_hex
 from .page_read import check_page_bytes, read_page_file
 from .refresh import refresh_target
-from .saved_pages import saved_page
+from .saved_pages import saved_from, saved_page
 from .scan_targets import Target
 from .urls import absolute_url, article_url
 
@@ -143,10 +143,14 @@ def _detect_local(
 ) -> ScanRecord:
     """``detect_record`` of a local page; a page saved as one file (MHTML, web archive) is
     detected in its HTML document while the record keeps the file's hash (the archive keeps
-    the file as given). Its embeds have no byte range: their markup is encoded in the file."""
+    the file as given). Its embeds have no byte range: their markup is encoded in the file.
+    The address a saved page came from (its browser's mark) is its canonical URL when it
+    names none, and tells X's own pages (a saved post frame) from articles."""
     document = saved_page(data, label)
     if document is None:
-        return detect_record(url, data, is_html=is_html, **options)
+        origin = saved_from(data)
+        record = detect_record(url, data, is_html=is_html, page_url=origin, **options)
+        return _with_origin(record, origin)
     record = detect_record(
         url,
         document.html,
@@ -158,8 +162,12 @@ def _detect_local(
     record.embeds = [
         embed._replace(raw_start=None, raw_end=None, raw_sha256=None) for embed in record.embeds
     ]
-    if document.location and not record.page.canonical_url:
-        record.page = record.page._replace(canonical_url=document.location)
+    return _with_origin(record, document.location)
+
+
+def _with_origin(record: ScanRecord, origin: str | None) -> ScanRecord:
+    if origin and not record.page.canonical_url:
+        record.page = record.page._replace(canonical_url=origin)
     return record
 
 

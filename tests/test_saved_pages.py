@@ -17,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.errors import TargetError
 from archiver.evidence.warc import default_warc_dir
 from archiver.page_read import check_page_bytes
-from archiver.saved_pages import is_mhtml, mhtml_document
+from archiver.saved_pages import is_mhtml, mhtml_document, saved_from
 
 BOUNDARY = "----MultipartBoundary--Q1w2E3r4T5y6U7i8O9p0----"
 POST_ID = "1763000000000000001"
@@ -238,3 +238,42 @@ def test_only_a_local_file_may_be_a_web_archive() -> None:
     check_page_bytes("story.webarchive", data)
     with pytest.raises(TargetError, match="binary file, not a web page or text"):
         check_page_bytes("https://news.example/story", data, saved_pages=False)
+
+
+def marked(html: str, address: str) -> bytes:
+    """A page as a browser saves it as HTML: its address in a comment after the doctype."""
+    mark = f"<!-- saved from url=({len(address):04d}){address} -->"
+    return html.replace("<!DOCTYPE html>", "<!DOCTYPE html>\n" + mark, 1).encode()
+
+
+def test_a_page_saved_as_html_gets_the_address_it_was_saved_from(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    page = tmp_path / "story.html"
+    page.write_bytes(marked(embed_page(post_id=POST_ID), "https://news.example/2024/story"))
+    assert run_cli("scan", str(page)).exit_code == 0
+    (article,) = rows(db_path, "select canonical_url from articles")
+    assert article["canonical_url"] == "https://news.example/2024/story"
+    (embed,) = rows(db_path, "select post_id, raw_start from embeds")
+    assert embed["post_id"] == POST_ID and embed["raw_start"] is not None  # its own bytes
+
+
+def test_the_mark_names_only_a_web_address() -> None:
+    frame = embed_page(post_id=POST_ID)
+    address = "https://platform.twitter.com/embed/Tweet.html?id=" + POST_ID
+    assert saved_from(marked(frame, address)) == address
+    assert saved_from(frame.encode()) is None
+    assert saved_from(marked(frame, "file:///C:/story.html")) is None  # no web address
+
+
+def test_the_post_frames_of_a_page_saved_complete_add_no_posts(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    files = tmp_path / "story_files"
+    files.mkdir()
+    address = "https://platform.twitter.com/embed/Tweet.html?id=" + FRAME_POST_ID
+    (files / "saved_resource.html").write_bytes(marked(embed_page(FRAME_POST_ID), address))
+    story = marked(embed_page(post_id=POST_ID), "https://news.example/2024/story")
+    (tmp_path / "story.html").write_bytes(story)
+    assert run_cli("scan", str(tmp_path)).exit_code == 0
+    assert [e["post_id"] for e in rows(db_path, "select post_id from embeds")] == [POST_ID]
