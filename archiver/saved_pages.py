@@ -49,20 +49,25 @@ def is_mhtml(data: bytes) -> bool:
     return bool(re.search(_RELATED, block) and re.search(_MIME, block) and b"boundary=" in block)
 
 
-# The mark a browser leaves atop a page saved as HTML ("Webpage, complete"), Internet
-# Explorer's "mark of the web" that Chrome writes too: ``<!-- saved from url=(0041)URL -->``,
-# the URL's length in four digits.
-_SAVED_FROM = rb"<!--\s*saved from url=\((\d{4})\)(\S{1,4096}?)\s*-->"
-SAVED_FROM_BYTES = 2048  # the mark comes first, after a doctype at most
+# The marks a saver leaves atop a page saved as HTML: a browser's ("Webpage, complete":
+# Internet Explorer's "mark of the web", which Chrome writes too), ``<!-- saved from
+# url=(0041)URL -->`` with the URL's length in four digits; SingleFile's comment, first in
+# ``<html>``: ``<!--\n Page saved with SingleFile \n url: URL \n saved date: … -->``.
+_SAVED_FROM = (
+    rb"<!--\s*saved from url=\(\d{4}\)(\S{1,4096}?)\s*-->"
+    rb"|<!--\s*(?:Page saved with|Archive processed by) SingleFile\s*\n\s*url: (\S{1,4096})"
+)
+SAVED_FROM_BYTES = 4096  # the marks come first, after a doctype and <html …> at most
 
 
 def saved_from(data: bytes) -> str | None:
-    """The http(s) address an HTML file was saved from, by its browser's mark, else None."""
+    """The http(s) address an HTML file was saved from, by its saver's mark, else None."""
     head = data[:SAVED_FROM_BYTES]
-    if b"saved from url=" not in head:
+    if b"saved from url=" not in head and b"SingleFile" not in head:
         return None
     match = re.search(_SAVED_FROM, head)
-    return _address(match.group(2).decode("ascii", "replace")) if match else None
+    address = match.group(1) or match.group(2) if match else None
+    return _address(address.decode("ascii", "replace")) if address else None
 
 
 def saved_page(data: bytes, label: str) -> SavedDocument | None:

@@ -277,3 +277,15 @@ def test_the_post_frames_of_a_page_saved_complete_add_no_posts(
     (tmp_path / "story.html").write_bytes(story)
     assert run_cli("scan", str(tmp_path)).exit_code == 0
     assert [e["post_id"] for e in rows(db_path, "select post_id from embeds")] == [POST_ID]
+
+
+def test_a_page_saved_by_singlefile_names_the_address_it_came_from() -> None:
+    address = "https://news.example/2024/story?id=7"
+    page = embed_page().replace(
+        "<html>",
+        f"<html><!--\n Page saved with SingleFile \n url: {address} \n"
+        " saved date: Wed Mar 06 2024 10:00:00 GMT+0000 (Coordinated Universal Time)\n-->",
+    )
+    assert "<html><!--" in page
+    assert saved_from(page.encode()) == address
+    assert saved_from(b"<p>SingleFile is a browser extension; url: https://a.example/</p>") is None
