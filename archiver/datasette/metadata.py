@@ -392,15 +392,24 @@ order by edited_after_seen desc, edits.edit_seen_at desc, posts.id, articles.id,
         "Most-embedded posts",
         "Posts by how many articles embedded them (links in running prose not counted).",
         f"""
+with counts as (
+  select
+    post_id, count(distinct article_id) as articles, count(*) as embeds,
+    min(first_seen_at) as first_seen_at
+  from embeds
+  where method != 'link'
+  group by post_id
+  order by articles desc, embeds desc, first_seen_at, post_id
+  limit 100
+)
 select
   {_POST_CARD_SQL}, posts.text,
-  count(distinct embeds.article_id) as articles, count(*) as embeds,
-  min(embeds.first_seen_at) as first_seen_at, max(embeds.last_seen_at) as last_seen_at
-from posts
-join embeds on embeds.post_id = posts.id and embeds.method != 'link'
-group by posts.id
-order by articles desc, embeds desc, first_seen_at, posts.id
-limit 100
+  counts.articles, counts.embeds, counts.first_seen_at,
+  (select max(embeds.last_seen_at) from embeds
+   where embeds.post_id = counts.post_id and embeds.method != 'link') as last_seen_at
+from counts
+join posts on posts.id = counts.post_id
+order by counts.articles desc, counts.embeds desc, counts.first_seen_at, posts.id
 """,
     ),
     "article": _query(

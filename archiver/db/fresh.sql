@@ -217,9 +217,6 @@ CREATE INDEX "idx_posts_handle"
 CREATE UNIQUE INDEX "idx_embeds_article_id_post_id_occurrence"
     ON "embeds" ("article_id", "post_id", "occurrence")
 -- next statement
-CREATE INDEX "idx_embeds_post_id"
-    ON "embeds" ("post_id")
--- next statement
 CREATE INDEX "idx_snapshots_post_id_fetched_at"
     ON "snapshots" ("post_id", "fetched_at")
 -- next statement
@@ -260,6 +257,8 @@ CREATE INDEX "idx_posts_resolved_id"
 -- next statement
 CREATE INDEX "idx_articles_final_url"
     ON "articles" ("final_url")
+-- next statement
+CREATE INDEX idx_embeds_post_counts on embeds (post_id, method, article_id, first_seen_at)
 -- next statement
 CREATE TRIGGER "posts_ai" AFTER INSERT ON "posts" BEGIN
   INSERT INTO "posts_fts" (rowid, "text", "author_name", "handle") VALUES (new.rowid, new."text", new."author_name", new."handle");
