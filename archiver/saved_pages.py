@@ -116,7 +116,15 @@ def mhtml_document(data: bytes, label: str) -> SavedDocument:
         raise TargetError(f"{label}: a saved page (MHTML) whose HTML document is empty")
     location = message.get("Snapshot-Content-Location") or part.get("Content-Location")
     html = _frames_named(html, parts)
-    return SavedDocument(html, part.get("Content-Type", "text/html"), _address(location))
+    return SavedDocument(html, _declared_type(part), _address(location))
+
+
+def _declared_type(part: Message) -> str:
+    """The part's type and charset as text (a header holding other bytes than ASCII is an
+    object of the email package's, which detection cannot read)."""
+    charset = part.get_content_charset()
+    kind = part.get_content_type()
+    return f"{kind}; charset={charset}" if charset and charset.isascii() else kind
 
 
 def _root(message: Message, parts: list[Message]) -> Message | None:

@@ -289,3 +289,14 @@ def test_a_page_saved_by_singlefile_names_the_address_it_came_from() -> None:
     assert "<html><!--" in page
     assert saved_from(page.encode()) == address
     assert saved_from(b"<p>SingleFile is a browser extension; url: https://a.example/</p>") is None
+
+
+def test_a_part_type_holding_other_bytes_than_ascii_is_read_as_its_type() -> None:
+    data = saved_page(embed_page()).replace(
+        b"Content-Type: text/html", b"Content-Type: text/html; charset=\xff\xfe", 1
+    )
+    assert mhtml_document(data, "f.mhtml").content_type == "text/html"
+    declared = saved_page(embed_page()).replace(
+        b"Content-Type: text/html", b'Content-Type: text/html; charset="Windows-1252"', 1
+    )
+    assert mhtml_document(declared, "f.mhtml").content_type == "text/html; charset=windows-1252"
