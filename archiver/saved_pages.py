@@ -29,7 +29,7 @@ _DOCUMENT_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class SavedDocument(NamedTuple):
-    """The root HTML document of an MHTML file."""
+    """The HTML document of a page saved as one file."""
 
     html: bytes  # its bytes, quoted-printable or base64 undone
     content_type: str  # as its part declares it (with its charset, when given)
@@ -90,7 +90,7 @@ def webarchive_document(data: bytes, label: str) -> SavedDocument:
     html = main.get("WebResourceData") if isinstance(main, dict) else None
     if not isinstance(main, dict) or not isinstance(html, bytes):
         raise TargetError(f"{label}: a binary property list, not a saved page (web archive)")
-    kind = str(main.get("WebResourceMIMEType") or "text/html")
+    kind = str(main.get("WebResourceMIMEType") or "text/html").split(";")[0].strip().lower()
     if kind not in _DOCUMENT_TYPES:
         raise TargetError(f"{label}: a saved page (web archive) without an HTML document")
     if not html.strip():
@@ -138,7 +138,7 @@ def _content_id(part: Message) -> str:
     return str(part.get("Content-ID", "")).strip()
 
 
-_CID_SOURCE = re.compile(rb"""(\bsrc\s*=\s*["']?)cid:([^"'\s>]+)""", re.IGNORECASE)
+_CID_SOURCE = rb"""(?i)(\bsrc\s*=\s*["']?)cid:([^"'\s>]+)"""
 
 
 def _frames_named(html: bytes, parts: list[Message]) -> bytes:
@@ -152,13 +152,13 @@ def _frames_named(html: bytes, parts: list[Message]) -> bytes:
         address = _address(part.get("Content-Location"))
         if address:
             safe = address.replace('"', "%22").replace("'", "%27").replace(">", "%3E")
-            addresses[_content_id(part).strip("<>")] = safe.encode("ascii", "replace")
+            addresses[_content_id(part).strip("<>")] = safe.encode("utf-8", "replace")
 
     def named(match: re.Match[bytes]) -> bytes:
         address = addresses.get(match.group(2).decode("ascii", "replace"))
         return match.group(1) + address if address else match.group(0)
 
-    return _CID_SOURCE.sub(named, html)
+    return re.sub(_CID_SOURCE, named, html)
 
 
 def _address(value: str | None) -> str | None:
