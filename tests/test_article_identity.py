@@ -3,6 +3,7 @@ differently written host is one article; links in sources resolve as a browser w
 
 from __future__ import annotations
 
+import sqlite3
 from urllib.parse import quote
 
 import pytest
@@ -192,9 +193,9 @@ def test_a_crawl_s_campaign_links_are_one_article(tmp_path, run_cli, db):
     assert {r["target_uri"] for r in db.query("select target_uri from records")} == set(uris)
 
 
-def keys_after_upgrade(tmp_path, migration: str, urls: list[str]) -> list[str]:
-    """The articles' keys, in row order, once an archive made by the migrations before
-    ``migration`` and holding rows keyed ``urls`` is opened by this version."""
+def upgraded(tmp_path, migration: str, rows: str, values: list[tuple]) -> sqlite3.Connection:
+    """An archive made by the migrations before ``migration``, holding ``values`` inserted
+    by the statement ``rows``, once opened by this version."""
     import sqlite_utils
 
     from archiver.db.connection import open_archive
@@ -203,13 +204,17 @@ def keys_after_upgrade(tmp_path, migration: str, urls: list[str]) -> list[str]:
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
     migrations.apply(db, stop_before=migration)
-    for url in urls:
-        db.conn.execute(
-            "insert into articles (url, first_seen_at) values (?, '2026-01-01T00:00:00Z')", [url]
-        )
+    db.conn.executemany(rows, values)
     db.conn.commit()
     db.conn.close()
-    conn = open_archive(path).conn
+    return open_archive(path).conn
+
+
+def keys_after_upgrade(tmp_path, migration: str, urls: list[str]) -> list[str]:
+    """The articles' keys, in row order, once an archive made by the migrations before
+    ``migration`` and holding rows keyed ``urls`` is opened by this version."""
+    insert = "insert into articles (url, first_seen_at) values (?, '2026-01-01T00:00:00Z')"
+    conn = upgraded(tmp_path, migration, insert, [(url,) for url in urls])
     return [row[0] for row in conn.execute("select url from articles order by id")]
 
 
@@ -261,4 +266,43 @@ def test_articles_stored_under_a_longer_host_or_port_take_today_s(tmp_path) -> N
         "http://news.example:8080/b",
         "http://news.example:0008080/b",
         "http://news.example/c",
+    ]
+
+
+def test_sitemap_children_remembered_under_an_older_form_take_today_s(tmp_path) -> None:
+    """m025: a child sitemap remembered under an IRI, a longer port or dot segments is
+    found by the key today's poll lists it by, its validators with it, and its own children
+    follow it; a first level's parent (the source as configured) stays as written, and a
+    row whose new key another row holds keeps its own."""
+    from archiver.db.connection import OpenArchive
+    from archiver.db.sitemaps import load_sitemap_children
+    from archiver.sitemaps import parse_sitemap
+
+    root = "https://News.example/sitemap.xml"
+    insert = (
+        "insert into sitemap_children (source, url, parent, depth, etag)"
+        " values ('news', ?, ?, ?, ?)"
+    )
+    conn = upgraded(
+        tmp_path,
+        "m025_sitemap_children_in_articles_written_form",
+        insert,
+        [
+            ("https://news.example/été.xml", root, 1, '"a"'),
+            ("https://news.example:0443/x/../day.xml", "https://news.example/été.xml", 2, '"b"'),
+            ("https://news.example/plain.xml", root, 1, '"c"'),
+            ("https://news.example/%c3%a9t%c3%a9.xml", root, 1, '"d"'),
+        ],
+    )
+    index = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <sitemap><loc>https://news.example/%C3%A9t%C3%A9.xml</loc></sitemap>
+      <sitemap><loc>https://news.example/plain.xml</loc></sitemap></sitemapindex>"""
+    listed = [child.url for child in parse_sitemap(index, root, {}).children]
+    known = load_sitemap_children(OpenArchive(conn), "news")
+    assert [known[url].validators.etag for url in listed] == ['"a"', '"c"']
+    assert sorted((k.url, k.parent, k.depth) for k in known.values()) == [
+        ("https://news.example/%C3%A9t%C3%A9.xml", root, 1),
+        ("https://news.example/%c3%a9t%c3%a9.xml", root, 1),
+        ("https://news.example/day.xml", "https://news.example/%C3%A9t%C3%A9.xml", 2),
+        ("https://news.example/plain.xml", root, 1),
     ]

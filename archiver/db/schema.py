@@ -16,9 +16,11 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..normalize import ZERO_WIDTH
-from ..urls import LAST_PRE_SNOWFLAKE_ID, TWEPOCH_MS
+from ..urls import LAST_PRE_SNOWFLAKE_ID, TWEPOCH_MS, article_url
 
 if TYPE_CHECKING:
+    import sqlite3
+
     import sqlite_utils
 
 Migration = Callable[["sqlite_utils.Database"], None]
@@ -713,6 +715,40 @@ def m024_article_hosts_and_ports_as_sent(db: sqlite_utils.Database) -> None:
     m023 made from a stray ``%`` and escapes, ``/%%34%31`` keyed ``/%41``, cannot be told
     from the address ``/%41``: it is rekeyed as that address, ``/A``.)"""
     _rekey_articles(db)
+
+
+@migrations()
+def m025_sitemap_children_in_articles_written_form(db: sqlite_utils.Database) -> None:
+    """Child sitemaps remembered under an address written as before m023 and m024 (an IRI,
+    lower-case escapes, ``:08080``, ``/a/../b``) take the key a poll lists them by today,
+    with their parents' keys: an index read again listed each under its new key, so the
+    child was requested whole, without the validators and read time kept under the old
+    one, and the children it had named stayed behind under the old key for good."""
+    sources = [row[0] for row in db.conn.execute("select distinct source from sitemap_children")]
+    for source in sources:
+        moved = _rekey_sitemap_children(db.conn, source)
+        db.conn.executemany(
+            "update sitemap_children set parent = ? where source = ? and parent = ? and depth > 1",
+            [(new, source, old) for old, new in moved.items()],
+        )
+
+
+def _rekey_sitemap_children(conn: sqlite3.Connection, source: str) -> dict[str, str]:
+    """Each child of ``source`` under its new key, unless another child holds it already
+    (the older row takes it first); the keys moved, old to new. A first level's parent is
+    the source's address as configured, and stays as it is."""
+    rows = conn.execute(
+        "select id, url from sitemap_children where source = ? order by id", (source,)
+    ).fetchall()
+    held = {url for _, url in rows}
+    moved: dict[str, str] = {}
+    for row_id, url in rows:
+        key = article_url(url)
+        if key != url and key not in held:
+            conn.execute("update sitemap_children set url = ? where id = ?", (key, row_id))
+            held.add(key)
+            moved[url] = key
+    return moved
 
 
 @migrations()
