@@ -17,6 +17,13 @@ Every message is one line that names what failed and why, so the CLI can print i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .evidence.warc import HttpCapture
+
 
 def one_line(value: object) -> str:
     """``value`` as text on one line (a parser's message may quote the lines it stopped in)."""
@@ -42,6 +49,10 @@ class FetchError(ArchiverError):
         super().__init__(message)
         self.url = url
         self.status_code = status_code
+        # What was served on the way before the failure, kept as evidence: the redirects
+        # answered (their bodies read), and a scan's pages whose meta refresh led here.
+        self.redirects: tuple[httpx.Response, ...] = ()
+        self.refreshed_from: tuple[HttpCapture, ...] = ()
 
 
 class ContentTypeError(FetchError):

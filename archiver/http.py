@@ -28,6 +28,7 @@ throttle), ``http_decode`` (bounded decoding); this module holds the client and 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
@@ -124,7 +125,7 @@ def make_client(config: FetchConfig) -> httpx.Client:
         follow_redirects=True,
         max_redirects=config.max_redirects,
         limits=limits,
-        event_hooks={"response": [refuse_redirect_off_the_web]},
+        event_hooks={"response": [note_redirect, refuse_redirect_off_the_web]},
     )
     client._cookies = SetCookiesOnly()  # the setter would copy it into a plain ``Cookies``
     return client
@@ -161,26 +162,55 @@ class UndecodedBody(ValueError):
 UNDECODED = "undecoded"
 
 
+#: The request extension holding the list ``note_redirect`` adds a request's redirects to.
+REDIRECTS = "archiver.redirects"
+
+
+def note_redirect(response: httpx.Response) -> None:
+    """Add a redirect to its request's list (``REDIRECTS``): when the way it leads fails,
+    the redirects answered on it are the evidence of what was served."""
+    noted = response.request.extensions.get(REDIRECTS)
+    if noted is not None and response.has_redirect_location:
+        noted.append(response)
+
+
+def answered(redirects: list[httpx.Response]) -> tuple[httpx.Response, ...]:
+    """The redirects whose body was read whole (httpx reads one before following it)."""
+    kept = []
+    for response in redirects:
+        try:
+            _ = response.content
+        except httpx.ResponseNotRead:
+            continue
+        kept.append(response)
+    return tuple(kept)
+
+
 def refuse_redirect_off_the_web(response: httpx.Response) -> None:
     """Refuse a redirect to a scheme other than http(s) before httpx follows it: httpx fails
     on ``data:`` or ``javascript:`` with its URL parser's wording, which names neither. A
     Location that does not parse (``http://[::1``) is refused too: httpx's error for it is
-    a broken answer, which was asked again ``retries`` times."""
+    a broken answer, which was asked again ``retries`` times. The refused redirect's body is
+    read first: it is evidence of what was served, as a followed one is."""
     if not response.has_redirect_location:
         return
-    location = response.headers["location"]
+    why = _why_not_followed(response.status_code, response.headers["location"])
+    if why is not None:
+        with contextlib.suppress(httpx.HTTPError):
+            response.read()
+        raise RedirectRefused(why)
+
+
+def _why_not_followed(status: int, location: str) -> str | None:
     try:
         scheme = urlsplit(location).scheme.lower()
         httpx.URL(location)
     except (ValueError, httpx.InvalidURL) as exc:
-        raise RedirectRefused(
-            f"{response.status_code} redirect to an address that does not parse ({exc})"
-        ) from None
+        return f"{status} redirect to an address that does not parse ({exc})"
     if scheme and scheme not in FOLLOWED_SCHEMES:
         shown = scheme if len(scheme) <= 40 else scheme[:40] + "…"
-        raise RedirectRefused(
-            f"{response.status_code} redirect to a {shown}: URL (only http and https are followed)"
-        )
+        return f"{status} redirect to a {shown}: URL (only http and https are followed)"
+    return None
 
 
 def check_url(url: str) -> None:
@@ -311,9 +341,32 @@ class Http:
         keep_undecoded: bool = False,
     ) -> Exchange:
         """GET ``url`` (or POST ``content`` to it) within a deadline, the body bounded."""
+        redirects: list[httpx.Response] = []
+        try:
+            return self._exchange_noting(
+                url, headers, accept, max_bytes, content, keep_undecoded, redirects
+            )
+        except FetchError as exc:
+            exc.redirects = answered(redirects)
+            raise
+
+    def _exchange_noting(
+        self,
+        url: str,
+        headers: dict[str, str] | None,
+        accept: Accept | None,
+        max_bytes: int | None,
+        content: bytes | None,
+        keep_undecoded: bool,
+        redirects: list[httpx.Response],
+    ) -> Exchange:
+        """``_exchange``, each redirect answered on the way added to ``redirects``."""
         limit = self.config.max_bytes if max_bytes is None else max_bytes
         deadline = self._watchdog.take()
         status: int | None = None  # once the answer's head came: kept by a failure after it
+        extensions: dict[str, object] = {REDIRECTS: redirects}
+        if not self._watched:
+            extensions["trace"] = deadline.trace
         try:
             with (
                 watching(deadline),
@@ -322,7 +375,7 @@ class Http:
                     url,
                     headers=headers,
                     content=content,
-                    extensions={} if self._watched else {"trace": deadline.trace},
+                    extensions=extensions,
                 ) as response,
             ):
                 if not self._watched:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from .clock import utcnow
 from .errors import ContentTypeError, FetchError, TargetError
-from .evidence.capture import capture_of
+from .evidence.capture import capture_of, redirects_of
 from .evidence.pages import prepare_page
 from .models import ScanRecord
 from .normalize import sha256_hex
@@ -181,7 +181,6 @@ class ArticleStatusError(FetchError):
     def __init__(self, message: str, *, url: str, exchange: Exchange) -> None:
         super().__init__(message, url=url, status_code=exchange.status_code)
         self.exchange = exchange
-        self.refreshed_from: tuple[HttpCapture, ...] = ()  # pages whose refresh led here
 
 
 def fetch_article(http: Http, url: str) -> Exchange:
@@ -235,16 +234,28 @@ def fetch_followed(http: Http, url: str) -> tuple[Exchange, tuple[HttpCapture, .
         )
         if target is None:
             return page, earlier
-        if followed == MAX_REFRESHES:
-            break
         capture = capture_of(page)
         earlier = (*earlier, *capture.redirects, capture._replace(redirects=()))
+        if followed == MAX_REFRESHES:
+            break
         try:
             page = fetch_article(http, target)
-        except ArticleStatusError as exc:
+        except FetchError as exc:
             exc.refreshed_from = earlier
             raise
-    raise FetchError(f"{url}: too many meta refreshes ({MAX_REFRESHES} pages in a row)", url=url)
+    error = FetchError(f"{url}: too many meta refreshes ({MAX_REFRESHES} pages in a row)", url=url)
+    error.refreshed_from = earlier
+    raise error
+
+
+def served_before(error: FetchError) -> HttpCapture | None:
+    """What a failed fetch was served, as evidence: an HTTP error's answer after the pages
+    and redirects that led to it; else the last answer that came (a redirect whose next hop
+    failed, a page whose refresh did) after those before it. None when nothing came."""
+    if isinstance(error, ArticleStatusError):
+        return _led_to(capture_of(error.exchange), error.refreshed_from)
+    way = (*error.refreshed_from, *redirects_of(error.redirects))
+    return way[-1]._replace(redirects=way[:-1]) if way else None
 
 
 def _led_to(capture: HttpCapture, refreshed_from: tuple[HttpCapture, ...]) -> HttpCapture:
@@ -271,8 +282,8 @@ def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
             http_status=getattr(exc, "status_code", None),
             error=str(exc),
         )
-        if isinstance(exc, ArticleStatusError):
-            record.capture = _led_to(capture_of(exc.exchange), exc.refreshed_from)
+        if isinstance(exc, FetchError):
+            record.capture = served_before(exc)
     else:
         record = detect_record(
             identity,

@@ -4,6 +4,7 @@ by ``archive scan URL`` against a real local server, and kept as evidence."""
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,97 @@ def test_a_refresh_address_is_read_in_the_page_s_encoding(
     replacement character; a page without a declared encoding is read as UTF-8 first."""
     target = refresh_target(body, BASE, content_type)
     assert target is not None and target.endswith("/caf\xe9")
+
+
+@pytest.fixture
+def refused_port():
+    """A port on 127.0.0.1 that refuses connections: bound by this test, never listening."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
+
+
+def moved_to(location: str, status: int = 302) -> Response:
+    return Response("Moved.", status=status, headers={"Location": location})
+
+
+# (what the article's address answers once it had embeds, the error's end, the answers kept)
+WAYS_THAT_FAIL = {
+    "a refresh to an address refusing connections": (
+        lambda dead: Response(stub(f"0; url=http://127.0.0.1:{dead}/x"), content_type="text/html"),
+        "Connection refused)",
+        [200],
+    ),
+    "a redirect to an address refusing connections": (
+        lambda dead: moved_to(f"http://127.0.0.1:{dead}/x"),
+        "Connection refused)",
+        [302],
+    ),
+    "a redirect refused by its scheme": (
+        lambda dead: moved_to("javascript:alert(1)"),
+        "302 redirect to a javascript: URL (only http and https are followed)",
+        [302],
+    ),
+    "a page refreshing to a redirect to nowhere": (
+        lambda dead: Response(stub("0; url=/hop"), content_type="text/html"),
+        "Connection refused)",
+        [200, 301],
+    ),
+}
+
+
+@pytest.mark.parametrize("way", WAYS_THAT_FAIL)
+def test_a_way_that_fails_after_answers_keeps_them_with_its_one_line_error(
+    run_cli, httpserver, db_path: Path, tmp_path: Path, refused_port: int, way: str
+) -> None:
+    """An article with embeds whose address now leads on (a 3xx, a meta refresh) to an
+    address that cannot be reached keeps what it was served on the way, as a redirect is
+    kept before an answer; the scan's error is one line, and the archive verifies."""
+    answer, error_end, kept = WAYS_THAT_FAIL[way]
+    served = []
+
+    def article(request: Request) -> Response:
+        served.append(request.path)
+        return (
+            Response(embed_page(), content_type="text/html")
+            if len(served) == 1
+            else answer(refused_port)
+        )
+
+    httpserver.expect_request("/story").respond_with_handler(article)
+    httpserver.expect_request("/hop").respond_with_response(
+        moved_to(f"http://127.0.0.1:{refused_port}/x", 301)
+    )
+    assert run_cli("scan", httpserver.url_for("/story")).exit_code == 0
+    before = len(warc_records(tmp_path))
+    result = run_cli("scan", httpserver.url_for("/story"), "--json")
+    assert result.exit_code == 1
+    line = json.loads(result.stdout)
+    assert line["error"].endswith(error_end) and "\n" not in line["error"]
+    statuses = [status for kind, _, status in warc_records(tmp_path)[before:] if kind == "response"]
+    assert statuses == kept
+    (scan,) = sqlite_utils.Database(db_path).query(
+        "select error, record_id from scans order by id desc limit 1"
+    )
+    assert scan["error"] == line["error"] and scan["record_id"] is not None
+    assert run_cli("verify").exit_code == 0
+
+
+def test_refreshes_in_a_loop_keep_each_page_served(run_cli, httpserver, tmp_path: Path) -> None:
+    served = []
+
+    def first(request: Request) -> Response:
+        served.append(request.path)
+        if len(served) == 1:
+            return Response(embed_page(), content_type="text/html")
+        return Response(stub("0;url=/b"), content_type="text/html")
+
+    httpserver.expect_request("/a").respond_with_handler(first)
+    httpserver.expect_request("/b").respond_with_data(stub("0;url=/a"), content_type="text/html")
+    assert run_cli("scan", httpserver.url_for("/a")).exit_code == 0
+    before = len(warc_records(tmp_path))
+    assert run_cli("scan", httpserver.url_for("/a")).exit_code == 1
+    pages = [uri for kind, uri, _ in warc_records(tmp_path)[before:] if kind == "response"]
+    a, b = httpserver.url_for("/a"), httpserver.url_for("/b")
+    assert pages == [a, b, a, b], "the first page and the three it refreshed to"
+    assert run_cli("verify").exit_code == 0

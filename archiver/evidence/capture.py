@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .warc import HttpCapture, request_headers
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import datetime
 
     import httpx
@@ -16,11 +17,16 @@ if TYPE_CHECKING:
 
 def capture_of(exchange: Exchange) -> HttpCapture:
     """The final response (body as served when known) and the redirects that led to it."""
+    response = exchange.response
+    hops = redirects_of(response.history)
+    return _as_capture(response, exchange.raw, exchange.body, exchange.fetched_at, hops)
+
+
+def redirects_of(responses: Iterable[httpx.Response]) -> tuple[HttpCapture, ...]:
+    """Redirects answered on the way, each with its body as httpx read it (decoded)."""
     from ..http import hop_body  # httpx is loaded by now (a scan of files never loads it)
 
-    response = exchange.response
-    hops = tuple(_as_capture(earlier, None, hop_body(earlier)) for earlier in response.history)
-    return _as_capture(response, exchange.raw, exchange.body, exchange.fetched_at, hops)
+    return tuple(_as_capture(response, None, hop_body(response)) for response in responses)
 
 
 def _as_capture(
