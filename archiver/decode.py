@@ -151,7 +151,7 @@ _HEAD_PATTERNS = {
 _KEY_HINTS = ("og:title", "og:url", "og:site_name", "date", "published")
 # Codecs (``codecs.lookup`` names) whose characters may hold the bytes of ASCII markup: their
 # heads cannot be searched as bytes. Every other codec Python has keeps ``<>"'=`` for markup.
-_ASCII_REUSING = ("utf-16", "utf-32", "utf-7", "iso2022", "hz")
+ASCII_REUSING = ("utf-16", "utf-32", "utf-7", "iso2022", "hz")
 
 
 class _HeadSyntax:
@@ -216,7 +216,7 @@ def head_info(data: bytes, content_type: str | None = None) -> PageInfo:
     (``decode_head``) when a value is not UTF-8 (the encoding is then guessed) and when the
     declared encoding writes ``<``, ``>``, quotes or ``=`` bytes inside its characters."""
     declared = sniff_encoding(data, content_type)
-    if declared and declared.startswith(_ASCII_REUSING):
+    if declared and declared.startswith(ASCII_REUSING):
         return page_info(decode_head(data, content_type))
     try:
         return page_info(data, declared or "utf-8", "replace" if declared else "strict")

@@ -33,8 +33,15 @@ def refresh_target(body: bytes, page_url: str, content_type: str | None = None) 
     ``MAX_DELAY_SECONDS``, or None (no refresh, a reload of the page itself, a longer
     delay, another scheme, or one inside ``<noscript>``). The page is read in its own
     encoding (``content_type``'s charset, its ``<meta charset>``...), as its address is."""
-    if _REFRESH.search(body) is None:  # most pages: no parse
-        return None
+    if _REFRESH.search(body) is None or not could_redirect(body, content_type):
+        return None  # most pages, and a live page reloading itself: no parse
+    return parsed_refresh_target(body, page_url, content_type)
+
+
+def parsed_refresh_target(
+    body: bytes, page_url: str, content_type: str | None = None
+) -> str | None:
+    """``refresh_target`` read from the page's tree, without the shortcuts."""
     from .decode import decode
 
     content, base = _first_refresh_content(decode(body, content_type))
@@ -45,6 +52,77 @@ def refresh_target(body: bytes, page_url: str, content_type: str | None = None) 
     if target is None:  # another scheme, or no address at all
         return None
     return None if _same_page(target, page_url) else target
+
+
+# A ``<meta`` start tag, and each of its attributes as the HTML tokenizer reads them: a name
+# (``=`` may start one), then maybe ``=`` and a value, quoted or not; ``/`` separates as space
+# does; the tag ends at the first ``>`` outside a quoted value (the page ending first: no tag).
+_META = re.compile(rb"<meta(?=[\t\n\f\r />])", re.I)
+_ATTRIBUTE = re.compile(
+    rb"[\t\n\f\r /]*(?:(>)|([^\t\n\f\r />][^\t\n\f\r />=]*)"
+    rb"(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:\"([^\"]*)\"|'([^']*)'|([^\t\n\f\r >]*)))?)"
+)
+# A ``content`` starting with a delay longer than MAX_DELAY_SECONDS in digits as written: the
+# value it holds, character references read, starts with those digits too, and more can only
+# follow (``9&#48;`` is 90), so the delay read is as long or the value none at all.
+_DELAY_DIGITS = re.compile(rb"[\t\n\f\r ]*([0-9]+)")
+
+
+def could_redirect(body: bytes, content_type: str | None = None) -> bool:
+    """False when no ``<meta>`` of ``body`` can send a reader on within
+    ``MAX_DELAY_SECONDS``: each refresh tag in it names a longer delay in digits as written
+    (``content="900"``, a live page reloading itself) or no ``content``. Read from each
+    ``<meta`` as the tokenizer reads a tag, so a page ``refresh_target`` would follow is
+    never passed over; True whenever the bytes cannot be read that way."""
+    if not _markup_as_ascii(body, content_type):
+        return True
+    for meta in _META.finditer(body):
+        attributes = _meta_attributes(body, meta.end())
+        if attributes is None:
+            return True
+        equiv, content = attributes.get(b"http-equiv"), attributes.get(b"content")
+        if equiv is None or content is None:
+            continue  # no refresh, or one without an address
+        if (b"&" in equiv or b"refresh" in equiv.lower()) and not _long_delay(content):
+            return True
+    return False
+
+
+def _markup_as_ascii(body: bytes, content_type: str | None) -> bool:
+    """Whether ``decode`` reads the page's markup from its ASCII bytes as they are: not in
+    a codec that writes it otherwise (UTF-16/32, UTF-7, ISO-2022, HZ), declared or guessed
+    (a page not in UTF-8 that declares no charset), and no NUL (the parser replaces it)."""
+    from .decode import ASCII_REUSING, sniff_encoding
+
+    declared = sniff_encoding(body, content_type)
+    if b"\x00" in body or (declared and declared.startswith(ASCII_REUSING)):
+        return False
+    if declared is None:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _long_delay(content: bytes) -> bool:
+    match = _DELAY_DIGITS.match(content)
+    digits = match.group(1).lstrip(b"0") if match else b""
+    return len(digits) > 1 or (digits != b"" and int(digits) > MAX_DELAY_SECONDS)
+
+
+def _meta_attributes(body: bytes, at: int) -> dict[bytes, bytes] | None:
+    """The attributes of the tag whose name ends at ``at``, each name's first value kept,
+    or None when the page ends inside the tag."""
+    found: dict[bytes, bytes] = {}
+    while (attribute := _ATTRIBUTE.match(body, at)) is not None and attribute.end() > at:
+        if attribute.group(1):
+            return found
+        name = attribute.group(2).lower()
+        value = attribute.group(3) or attribute.group(4) or attribute.group(5) or b""
+        found.setdefault(name, value)
+        at = attribute.end()
+    return None
 
 
 def _same_page(target: str, page_url: str) -> bool:

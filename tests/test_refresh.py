@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pages import embed_page
 from warcio.archiveiterator import ArchiveIterator
 from werkzeug import Request, Response
 
-from archiver.refresh import refresh_target
+from archiver.refresh import could_redirect, parsed_refresh_target, refresh_target
 
 BASE = "https://news.example.org/s/1?id=7"
 
@@ -303,3 +305,74 @@ def test_refreshes_in_a_loop_keep_each_page_served(run_cli, httpserver, tmp_path
     a, b = httpserver.url_for("/a"), httpserver.url_for("/b")
     assert pages == [a, b, a, b], "the first page and the three it refreshed to"
     assert run_cli("verify").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "content", ["300", "900", " 0900;url=/later", "10; url=/later", "2700", "6&#48;;url=/x"]
+)
+def test_a_page_reloading_itself_later_is_passed_over_without_a_parse(content: str) -> None:
+    """A refresh after a longer delay, in digits as written, can send no reader on: the page
+    is not parsed for it (detection parses it next)."""
+    assert not could_redirect(stub(content))
+    assert not could_redirect(stub(content).replace(b'"Refresh"', b"REFRESH").upper())
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        stub("0; url=/a"),
+        stub("5;url=/late"),
+        stub(".5; url=/q"),
+        stub("&#48;;url=/x"),
+        b'<meta http-equiv="refresh" content="900" content="0;url=/x">'
+        b'<meta http-equiv="&#114;efresh" content="0;url=/y">',
+        b"<meta content='0;url=/x' http-equiv=refresh>",
+        b'<meta http-equiv="refresh" content="900">\x00<\x00m\x00e\x00t\x00a\x00',
+        b'<meta http-equiv="refresh" content="900"><meta http-equiv=refresh content=0;url=/x',
+    ],
+)
+def test_a_refresh_that_may_send_the_reader_on_is_parsed(page: bytes) -> None:
+    assert could_redirect(page)
+
+
+_ATTRIBUTES = st.sampled_from(
+    [
+        " http-equiv=refresh",
+        ' http-equiv="Refresh"',
+        " http-equiv='&#82;efresh'",
+        ' HTTP-EQUIV = "refresh "',
+        ' content="900"',
+        " content=0;url=/a",
+        " CONTENT = '1; url=/b'",
+        ' content="&#48;;url=/c"',
+        ' content=" 6.5;url=/d"',
+        " content=07;url=/e",
+        ' content="5;url=/f"',
+        ' content="x"',
+        ' data-x="a>b content=0;url=/g"',
+        " data-y='>'",
+        " =content=0;url=/h",
+        "/",
+        '"',
+        "'",
+        "=",
+    ]
+)
+_NOISE = st.sampled_from(
+    ["<noscript>", "</noscript>", "<!--", "-->", "<script>", "</script>", '<base href="/s/">']
+)
+_META_TAGS = st.builds(
+    lambda attributes, end: "<meta" + "".join(attributes) + end,
+    st.lists(_ATTRIBUTES, max_size=6),
+    st.sampled_from([">", "/>", ""]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_META_TAGS | _NOISE, max_size=8))
+def test_no_page_a_refresh_is_followed_from_is_passed_over(fragments: list[str]) -> None:
+    """The shortcut is sound: whatever the tags, quotes and comments around a refresh, a page
+    ``refresh_target`` follows is one ``could_redirect`` lets it parse."""
+    page = "".join(fragments).encode()
+    if parsed_refresh_target(page, BASE) is not None:
+        assert could_redirect(page)
