@@ -145,10 +145,13 @@ def _same_page(target: str, page_url: str) -> bool:
 def _first_refresh_content(page: str) -> tuple[str | None, str | None]:
     """The ``content`` of the page's first refresh ``<meta>`` outside ``<noscript>``, and
     the ``href`` of its first ``<base>`` that has one: a relative address is the document's,
-    resolved against its base URL as a browser resolves it."""
+    resolved against its base URL as a browser resolves it. A page nesting deeper than
+    detection reads is read as detection reads it (``shallow``: cut where it nests too deep)."""
     from selectolax.lexbor import LexborHTMLParser
 
-    root = LexborHTMLParser(page).root
+    from .detect.dom import shallow  # a page nesting 50,000 deep parses in 7 s, cut in 0.1 s
+
+    root = LexborHTMLParser(shallow(page)).root
     if root is None:
         return None, None
     for meta in root.css("meta[http-equiv]"):

@@ -376,3 +376,12 @@ def test_no_page_a_refresh_is_followed_from_is_passed_over(fragments: list[str])
     page = "".join(fragments).encode()
     if parsed_refresh_target(page, BASE) is not None:
         assert could_redirect(page)
+
+
+def test_a_page_nesting_too_deep_is_read_for_its_refresh_as_detection_reads_it() -> None:
+    """50,000 ``<blockquote><p>`` nest 50,000 deep (7 s to parse whole): the page is cut
+    where it nests deeper than detection reads, so a refresh before is followed and one
+    after is not, as detection sees neither the embeds after it."""
+    deep = b"<blockquote><p>" * 50_000
+    assert refresh_target(stub("0;url=/a") + deep, BASE) == "https://news.example.org/a"
+    assert refresh_target(deep + stub("0;url=/b"), BASE) is None
