@@ -150,12 +150,14 @@ class RedirectRefused(Exception):
 
 
 class UndecodedBody(ValueError):
-    """A body its Content-Encoding does not undo (``gzip`` on bytes that are not), read to
-    its end: ``raw`` is what was served."""
+    """A body its Content-Encoding does not undo (``gzip`` on bytes that are not), or not
+    to its end (a gzip stream cut short), read to its end: ``raw`` is what was served,
+    ``decoded`` what decodes of it (the bytes as served when nothing does)."""
 
-    def __init__(self, message: str, raw: bytes) -> None:
+    def __init__(self, message: str, raw: bytes, decoded: bytes | None = None) -> None:
         super().__init__(message)
         self.raw = raw
+        self.decoded = raw if decoded is None else decoded
 
 
 #: ``Exchange.notes`` key of a body kept as served because it does not decode (``keep_undecoded``).
@@ -392,7 +394,7 @@ class Http:
                 except UndecodedBody as exc:
                     if not keep_undecoded:
                         raise
-                    raw, body, notes = exc.raw, exc.raw, {UNDECODED: str(exc)}
+                    raw, body, notes = exc.raw, exc.decoded, {UNDECODED: str(exc)}
         except (ValueError, RedirectRefused) as exc:  # a body that does not decode, a redirect
             raise FetchError(f"{url}: {exc}", url=url, status_code=status) from None
         except DeadlineExpired:
@@ -467,8 +469,9 @@ def _join(
     deadline: Deadline | None,
 ) -> tuple[bytes, bytes]:
     """(raw, decoded) joined; only the raw side is kept when there is no decoder. A body that
-    does not decode from its first bytes on (``gzip`` on plain JSON) is read to its end and
-    raised as ``UndecodedBody``; one that breaks off part-way, as a ``ValueError``."""
+    does not decode from its first bytes on (``gzip`` on plain JSON), or whose stream the
+    body ends inside (cut short), is read to its end and raised as ``UndecodedBody``; one
+    that breaks off part-way, as a ``ValueError``."""
     raw_parts: list[bytes] = []
     parts: list[bytes] = []
     raw_size = size = 0
@@ -494,6 +497,10 @@ def _join(
     raw = b"".join(raw_parts)
     if undecoded is not None:
         raise UndecodedBody(undecoded, raw)
+    if decoder is not None and not decoder.complete:
+        decoded = b"".join(parts)
+        why = f"{decoder.encoding} body cut short: the {raw_size:,} bytes served end inside"
+        raise UndecodedBody(f"{why} its stream ({size:,} bytes decoded)", raw, decoded)
     return raw, (b"".join(parts) if decoder is not None else raw)
 
 

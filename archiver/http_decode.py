@@ -27,6 +27,7 @@ class BoundedDecoder:
         self._wbits = zlib.MAX_WBITS | 32 if encoding == "gzip" else zlib.MAX_WBITS
         self._zlib = zlib.decompressobj(self._wbits)
         self._started = False
+        self.complete = True  # no stream begun and left unfinished (an empty body is whole)
 
     @classmethod
     def for_encoding(cls, header: str | None) -> BoundedDecoder | None:
@@ -39,6 +40,7 @@ class BoundedDecoder:
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         while data:
+            self.complete = False
             try:
                 out = self._zlib.decompress(data, DECODE_STEP)
             except zlib.error as exc:
@@ -55,6 +57,7 @@ class BoundedDecoder:
             data = self._zlib.unconsumed_tail
             if self._zlib.eof:
                 # Concatenated gzip members go on; trailing junk is ignored, as httpx does.
+                self.complete = True
                 data = self._zlib.unused_data
                 self._zlib = zlib.decompressobj(self._wbits)
                 if not data.startswith(b"\x1f\x8b"):

@@ -175,8 +175,9 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 class ArticleStatusError(FetchError):
-    """An article answered with an HTTP error; ``exchange`` is the answer (evidence when the
-    article had embeds: a page that now says 404 is part of its story)."""
+    """An article answered with an HTTP error, or with a body its Content-Encoding does not
+    undo to its end; ``exchange`` is the answer (evidence when the article had embeds: a
+    page that now says 404 is part of its story)."""
 
     def __init__(self, message: str, *, url: str, exchange: Exchange) -> None:
         super().__init__(message, url=url, status_code=exchange.status_code)
@@ -198,8 +199,13 @@ def fetch_article(http: Http, url: str) -> Exchange:
                 f"{url}: not a web page (Content-Type {media_type})", url=url, status_code=status
             )
 
-    exchange = http.get(url, accept=accept)
+    from .http import UNDECODED  # httpx is loaded by now (a scan of files never loads it)
+
+    exchange = http.get(url, accept=accept, keep_undecoded=True)
     status = exchange.status_code
+    undecoded = exchange.notes.get(UNDECODED)
+    if undecoded:  # refused, its answer as served kept as an HTTP error's is
+        raise ArticleStatusError(f"{url}: {undecoded}", url=url, exchange=exchange)
     if status >= 300:  # a 3xx here was not followed: it had no Location (or is a 304)
         phrase = exchange.response.reason_phrase
         why = (

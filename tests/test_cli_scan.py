@@ -854,3 +854,35 @@ def test_a_file_named_twice_in_one_run_is_scanned_once_where_it_first_comes(tmp_
     db = tmp_path / "archive.db"
     assert rows(db, "select count(*) as n from scans")[0]["n"] == 4
     assert rows(db, "select count(*) as n from articles")[0]["n"] == 4
+
+
+def test_a_gzip_page_cut_short_is_refused_and_kept_as_served(
+    run_cli, httpserver, db_path, tmp_path
+):
+    """A page whose gzip stream the body ends inside (framed whole by its Content-Length) is
+    half a page: scanned, the embeds after the cut read as removed from the article. It is
+    refused in one line, the embeds stay as they were, and its answer is kept as served, the
+    cut bytes as the WARC record's body, as an HTTP error's answer is; verify reads it."""
+    page = (embed_page() + "<p>more of the story</p>" * 3000).encode()
+    page += embed_page(post_id="1763000000000000002").encode()
+    whole = gzip.compress(page)
+    httpserver.expect_request("/story").respond_with_data(page, content_type="text/html")
+    assert run_cli("scan", httpserver.url_for("/story")).exit_code == 0
+    httpserver.clear_all_handlers()
+    httpserver.expect_request("/story").respond_with_data(
+        whole[: len(whole) * 2 // 3],
+        headers={"Content-Type": "text/html", "Content-Encoding": "gzip"},
+    )
+    result = run_cli("scan", httpserver.url_for("/story"), "--json")
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error.startswith(f"{httpserver.url_for('/story')}: gzip body cut short: the ")
+    assert rows(db_path, "select post_id, removed_at from embeds order by post_id") == [
+        {"post_id": "1763000000000000001", "removed_at": None},
+        {"post_id": "1763000000000000002", "removed_at": None},
+    ]
+    (scan,) = rows(db_path, "select error, record_id from scans order by id desc limit 1")
+    assert scan["error"] == error and scan["record_id"] is not None
+    assert rows(db_path, "select count(*) n from records") == [{"n": 2}]
+    verified = run_cli("verify")
+    assert verified.exit_code == 0, verified.output

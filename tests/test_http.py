@@ -9,6 +9,7 @@ import socket
 import socketserver
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -21,7 +22,7 @@ from reliability import hostile as h
 
 from archiver.config import FetchConfig
 from archiver.errors import FetchError, StoppedError
-from archiver.http import Exchange, Http
+from archiver.http import UNDECODED, Exchange, Http
 from archiver.http_deadline import Deadline
 from archiver.http_policy import HostThrottle, asked_wait, backoff_delay
 
@@ -673,3 +674,28 @@ class Answers(socketserver.BaseRequestHandler):
         with contextlib.suppress(OSError):
             self.request.recv(65536)
             self.request.sendall(self.server.answer)
+
+
+def test_a_gzip_body_cut_short_is_refused_or_kept_as_served():
+    """A gzip (or deflate) stream the body ends inside, framed whole by its Content-Length:
+    half a page read as the page. It is refused in one line; asked to keep what does not
+    decode, the bytes as served are ``raw`` and what decodes of them ``body``, with why."""
+    page = b"<p>" + bytes(range(256)) * 200 + b"</p>"
+    whole = gzip.compress(page)
+    routes = {
+        "/cut": coded("gzip", whole[: len(whole) // 2]),
+        "/no-trailer": coded("gzip", whole[:-8]),
+        "/deflate-cut": coded("deflate", zlib.compress(page)[:-10]),
+        "/two-members": coded("gzip", whole + gzip.compress(b"<p>more</p>")),
+    }
+    with h.HostileServer(routes) as server, Http(CONFIG) as http:
+        for path in ("/cut", "/no-trailer", "/deflate-cut"):
+            with pytest.raises(FetchError) as cut:
+                http.get(server.url(path))
+            assert " body cut short: the " in str(cut.value), path
+            assert str(cut.value).startswith(server.url(path)) and "\n" not in str(cut.value)
+        kept = http.get(server.url("/cut"), keep_undecoded=True)
+        assert kept.raw == whole[: len(whole) // 2] and page.startswith(kept.body)
+        assert kept.notes[UNDECODED].startswith("gzip body cut short: the ")
+        both = http.get(server.url("/two-members"))
+    assert both.body == page + b"<p>more</p>" and not both.notes

@@ -291,6 +291,35 @@ def test_an_answer_that_does_not_decode_is_kept_as_served(
     assert verified.exit_code == 0, verified.output
 
 
+def test_an_answer_cut_short_is_kept_as_served_and_proves_nothing(
+    run_cli, httpserver, config_file, db_path
+):
+    """A gzip answer the body ends inside: half a JSON reply. Inconclusive, one line saying
+    why, and kept as served (the cut bytes in the WARC record, what decodes of them as its
+    payload, which verify reads alike)."""
+    import gzip
+
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "Hello")
+    assert run_cli("snapshot", POST).exit_code == 0
+    whole = gzip.compress(json.dumps(tweet_json(POST, "Hello, edited " * 200)).encode())
+    headers = {"Content-Encoding": "gzip"}
+    cut = Response(whole[: len(whole) // 2], content_type="application/json", headers=headers)
+    fake.syndication[POST] = [cut]
+    fake.oembed[POST] = [Response(b"Not Found", status=404)]
+    assert run_cli("snapshot", POST).exit_code == 0
+    check = db_rows(db_path, "select * from checks where provider = 'syndication' order by id")[-1]
+    prefix = "syndication: HTTP 200 with a body that does not decode: gzip body cut short: the "
+    assert check["error"].startswith(prefix) and "\n" not in check["error"]
+    assert db_rows(db_path, "select status from posts")[0]["status"] == "live"
+    assert len(db_rows(db_path, "select * from snapshots")) == 1
+    [record] = db_rows(db_path, "select * from records where id = ?", [check["record_id"]])
+    assert record["payload_sha256"] is not None
+    verified = run_cli("verify")
+    assert verified.exit_code == 0, verified.output
+
+
 def test_a_negative_limit_is_usage_error(run_cli):
     """SQLite reads ``LIMIT -5`` as no limit: before, every due post was checked."""
     result = run_cli("snapshot", "--due", "--limit", "-5")

@@ -475,3 +475,21 @@ def test_a_child_over_max_source_bytes_fails_alone(site, db_path, wrapping):
     error = state(db_path)["last_error"]
     assert error.startswith("1 child sitemap failed (the others were read); first: ")
     assert "/big.xml: larger than max_source_bytes (4,000 bytes)" in error
+
+
+def test_a_child_whose_gzip_stream_is_cut_short_fails_alone(site, db_path):
+    """Content-Encoding: gzip on a sitemap the body ends inside: its first entries were
+    queued as though the sitemap were whole. The child fails by name, as one that does
+    not decode does; its siblings are read (a gzip file cut short is a document broken
+    off, as a truncated sitemap is: its whole entries are read)."""
+    cut = gzip.compress(urlset(site, *(f"/c/{n}" for n in range(300))))
+    site.documents |= {
+        "/index.xml": Document(index(site, "/cut.xml", "/small.xml"), XML),
+        "/cut.xml": Document(cut[: len(cut) // 2], XML | {"Content-Encoding": "gzip"}),
+        "/small.xml": Document(urlset(site, "/s1"), XML),
+    }
+    poll(db_path, Source("map", "sitemap", site.url("/index.xml")))
+    assert queued(db_path) == {site.url("/s1")}
+    error = state(db_path)["last_error"]
+    assert error.startswith("1 child sitemap failed (the others were read); first: ")
+    assert f"/cut.xml: gzip body cut short: the {len(cut) // 2:,} bytes served" in error
