@@ -53,6 +53,7 @@ class FetchConfig(NamedTuple):
     per_host_delay: float = 1.0
     retries: int = 3
     max_redirects: int = 10
+    allow_private_redirects: bool = False  # from a public address to a private one
 
 
 class SnapshotConfig(NamedTuple):
@@ -361,6 +362,9 @@ def _fetch_config(fetch: _Reader) -> FetchConfig:
         per_host_delay=fetch.duration("per_host_delay", base.per_host_delay, zero_ok=True),
         retries=fetch.whole_number("retries", base.retries),
         max_redirects=fetch.positive_int("max_redirects", base.max_redirects),
+        allow_private_redirects=fetch.get(
+            "allow_private_redirects", bool, base.allow_private_redirects, "true or false"
+        ),
     )
 
 

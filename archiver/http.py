@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 import httpx
@@ -51,6 +52,7 @@ from .http_policy import (
     retry_after_seconds,
     retryable,
 )
+from .inward import leads_inward
 from .socket_watch import install as install_socket_watch
 from .socket_watch import watching
 
@@ -60,6 +62,8 @@ ACCEPT_ENCODING = "gzip, deflate"
 # A whole answer (headers and body) must arrive within this many times the read timeout.
 DEADLINE_FACTOR = 3
 FOLLOWED_SCHEMES = ("http", "https")  # a redirect to any other scheme is refused by name
+# Why a redirect or meta refresh to a private address is not followed (``archiver.inward``).
+NOT_INWARD = "not followed from a public one ([fetch] allow_private_redirects)"
 
 
 @dataclass
@@ -192,15 +196,20 @@ def refuse_redirect_off_the_web(response: httpx.Response) -> None:
     """Refuse a redirect to a scheme other than http(s) before httpx follows it: httpx fails
     on ``data:`` or ``javascript:`` with its URL parser's wording, which names neither. A
     Location that does not parse (``http://[::1``) is refused too: httpx's error for it is
-    a broken answer, which was asked again ``retries`` times. The refused redirect's body is
-    read first: it is evidence of what was served, as a followed one is."""
+    a broken answer, which was asked again ``retries`` times."""
     if not response.has_redirect_location:
         return
     why = _why_not_followed(response.status_code, response.headers["location"])
     if why is not None:
-        with contextlib.suppress(httpx.HTTPError):
-            response.read()
-        raise RedirectRefused(why)
+        refuse_redirect(response, why)
+
+
+def refuse_redirect(response: httpx.Response, why: str) -> NoReturn:
+    """Raise ``RedirectRefused``, the redirect's body read first: it is evidence of what
+    was served, as a followed redirect's is."""
+    with contextlib.suppress(httpx.HTTPError):
+        response.read()
+    raise RedirectRefused(why)
 
 
 def _why_not_followed(status: int, location: str) -> str | None:
@@ -247,6 +256,7 @@ class Http:
         # Each request's sockets reach its deadline from the streams themselves; else from
         # httpcore's ``trace`` hook, which misses a kept-alive connection's socket.
         self._watched = install_socket_watch(self.client)
+        self.client.event_hooks["response"].append(self._refuse_inward)
         self.throttle = HostThrottle.shared(config.per_host_delay)
         self.deadline_seconds = config.timeout * DEADLINE_FACTOR
         self._stopped = threading.Event()
@@ -328,6 +338,31 @@ class Http:
         self.throttle.wait(url, self._stopped)
         self._refuse_if_stopped(url)
         return self._exchange(url, headers, None, max_bytes, content)
+
+    def leads_inward(self, start: str, target: str) -> bool:
+        """Whether a way that began at ``start`` may not go on to ``target``: from a public
+        address to a private one, unless ``allow_private_redirects`` (``archiver.inward``)."""
+        if self.config.allow_private_redirects:
+            return False
+        return leads_inward(start, target, self._direct)
+
+    def _direct(self, url: str) -> bool:
+        """Whether a request for ``url`` goes out directly, not through a proxy (one that
+        cannot be sent does not go out at all: the fetch gives its one-line error)."""
+        try:
+            return self.client._transport_for_url(httpx.URL(url)) is self.client._transport
+        except httpx.InvalidURL:
+            return False
+
+    def _refuse_inward(self, response: httpx.Response) -> None:
+        """A response hook: refuse a redirect that leads inward from where the way began."""
+        if not response.has_redirect_location:
+            return
+        noted = response.request.extensions.get(REDIRECTS) or [response]
+        target = str(response.request.url.join(response.headers["location"]))
+        if self.leads_inward(str(noted[0].request.url), target):
+            why = f"{response.status_code} redirect to a private address ({target})"
+            refuse_redirect(response, f"{why}, {NOT_INWARD}")
 
     def _refuse_if_stopped(self, url: str) -> None:
         if self._stopped.is_set():

@@ -244,6 +244,8 @@ def fetch_followed(http: Http, url: str) -> tuple[Exchange, tuple[HttpCapture, .
         earlier = (*earlier, *capture.redirects, capture._replace(redirects=()))
         if followed == MAX_REFRESHES:
             break
+        if http.leads_inward(url, target):
+            raise _refused_refresh(url, target, earlier)
         try:
             page = fetch_article(http, target)
         except FetchError as exc:
@@ -252,6 +254,17 @@ def fetch_followed(http: Http, url: str) -> tuple[Exchange, tuple[HttpCapture, .
     error = FetchError(f"{url}: too many meta refreshes ({MAX_REFRESHES} pages in a row)", url=url)
     error.refreshed_from = earlier
     raise error
+
+
+def _refused_refresh(url: str, target: str, earlier: tuple[HttpCapture, ...]) -> FetchError:
+    """A meta refresh from a public address to a private one, not followed (see
+    ``archiver.inward``); the pages that were served are kept, as a refused redirect is."""
+    from .http import NOT_INWARD
+
+    why = f"meta refresh to a private address ({target}), {NOT_INWARD}"
+    error = FetchError(f"{url}: {why}", url=url)
+    error.refreshed_from = earlier
+    return error
 
 
 def served_before(error: FetchError) -> HttpCapture | None:

@@ -1,0 +1,82 @@
+"""Whether a redirect or a meta refresh leads from the public web to an address inside it.
+
+An archive fed by third-party feeds and sitemaps fetches whatever their pages send it on
+to: a public page answering ``302 Location: http://169.254.169.254/latest/meta-data`` (a
+cloud's metadata service), ``http://127.0.0.1:8001/`` or ``http://10.0.0.5/admin`` would
+have the worker request it, and keep the answer as the article. Such a step is refused
+(``[fetch] allow_private_redirects`` lets it through). A way that starts at a private
+address (your own server on 127.0.0.1, ``localhost``) is yours: it goes on as it leads.
+
+An address is private when it is not globally reachable (``ipaddress``'s ``is_global``:
+loopback, RFC 1918, link-local, shared, unspecified, reserved), written as an IP literal
+in any form a resolver accepts (``127.1``, ``2130706433``, ``[::ffff:127.0.0.1]``), named
+``localhost`` (RFC 6761), or a name that resolves to such an address. Names are resolved
+only for a request that goes out directly (through a proxy the proxy resolves them, and
+a name that does not resolve leads nowhere): only when a redirect or refresh happens.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+#: Whether the request for a URL goes out directly (not through a proxy): names are then
+#: resolved here as the connection would resolve them.
+Direct = Callable[[str], bool]
+
+
+def leads_inward(start: str, target: str, direct: Direct) -> bool:
+    """True when ``target`` is private and ``start``, where the way began, is not. (A step
+    within one host, the most common, is neither: nothing is looked up.)"""
+    if _host(start) == _host(target):
+        return False
+    return is_private(target, direct) and not is_private(start, direct)
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return ""
+
+
+def is_private(url: str, direct: Direct) -> bool:
+    """Whether ``url``'s host is a private address (see the module docstring)."""
+    host = _host(url)
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    literal = _literal(host)
+    if literal is not None:
+        return not _global(literal)
+    if not host or not direct(url):
+        return False
+    return any(not _global(address) for address in _resolved(host))
+
+
+def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``host`` writes, as a resolver reads it without asking DNS: IPv6, or
+    IPv4 in any of inet_aton's forms (``127.1``, ``0x7f.0.0.1``, ``2130706433``)."""
+    try:
+        return ipaddress.ip_address(host.partition("%")[0])
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def _global(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global
+
+
+def _resolved(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return []  # it leads nowhere: the request fails as it would have
+    return [ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in found]

@@ -1,0 +1,151 @@
+"""Redirects and meta refreshes from a public address to a private one are refused
+(``archiver/inward.py``): through a proxy on 127.0.0.1 standing in for the public web (no
+name is resolved), against a real archive."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from pages import embed_page
+from source_server import Document, SourceSite
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.inward import is_private, leads_inward
+
+
+def never_direct(url: str) -> bool:
+    return False  # through a proxy: no name is resolved here
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8001/",
+        "http://127.1/",
+        "http://2130706433/",
+        "http://0x7f.0.0.1/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.5/admin",
+        "http://192.168.1.1/",
+        "http://100.64.0.1/",
+        "http://0.0.0.0/",
+        "http://[fe80::1%25eth0]/",
+        "http://localhost:9000/",
+        "http://LocalHost./",
+        "http://admin.localhost/",
+    ],
+)
+def test_addresses_inside_the_network_are_private(url: str) -> None:
+    assert is_private(url, never_direct)
+    assert leads_inward("https://news.example/a", url, never_direct)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://news.example/a", "http://93.184.216.34/", "http://[2606:4700::1]/", "x"]
+)
+def test_public_addresses_and_names_not_resolved_are_not(url: str) -> None:
+    assert not is_private(url, never_direct)
+    assert not leads_inward("https://news.example/a", url, never_direct)
+
+
+def test_a_way_that_starts_inside_goes_on_as_it_leads() -> None:
+    assert not leads_inward("http://127.0.0.1:5000/a", "http://10.0.0.5/b", never_direct)
+    assert not leads_inward("http://localhost/a", "http://127.0.0.1/b", never_direct)
+
+
+STORY = "http://news.example/story"
+
+
+@pytest.fixture
+def public_web(monkeypatch):
+    """A server on 127.0.0.1 as the proxy every http request goes through: it answers for
+    ``news.example`` (a public address, for the archive) and for the private ones alike."""
+    with SourceSite() as site:
+        monkeypatch.setenv("HTTP_PROXY", site.url(""))
+        for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        yield site
+
+
+def responses(tmp_path: Path) -> list[tuple[str, int]]:
+    found = []
+    for path in sorted(tmp_path.rglob("*.warc.gz")):
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type == "response":
+                    status = int(record.http_headers.get_statuscode())
+                    found.append((record.rec_headers.get_header("WARC-Target-URI"), status))
+    return found
+
+
+def moved(location: str) -> Document:
+    return Document(b"Moved.", {"Location": location, "Content-Type": "text/html"}, 302)
+
+
+def refresh(location: str) -> Document:
+    page = f'<meta http-equiv="refresh" content="0; url={location}">Moved.'
+    return Document(page.encode(), {"Content-Type": "text/html"})
+
+
+INSIDE = "http://169.254.169.254/latest/meta-data"
+WAYS_INWARD = {
+    "a redirect": (moved(INSIDE), f"302 redirect to a private address ({INSIDE})", 302),
+    "a meta refresh": (refresh(INSIDE), f"meta refresh to a private address ({INSIDE})", 200),
+}
+
+
+@pytest.mark.parametrize("way", WAYS_INWARD)
+def test_a_public_page_leading_to_a_private_address_is_not_followed(
+    public_web, run_cli, db_path, tmp_path, way
+) -> None:
+    """The private address is never asked for; the scan fails in one line naming it and
+    the setting, and the answer that led there is kept (the article had embeds)."""
+    answer, why, status = WAYS_INWARD[way]
+    public_web.documents[INSIDE] = Document(b'{"secret": "key"}', {"Content-Type": "text/html"})
+    public_web.documents[STORY] = Document(embed_page().encode(), {"Content-Type": "text/html"})
+    assert run_cli("scan", STORY).exit_code == 0
+    public_web.documents[STORY] = answer
+    result = run_cli("scan", STORY, "--json")
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert (
+        error == f"{STORY}: {why}, not followed from a public one ([fetch] allow_private_redirects)"
+    )
+    assert INSIDE not in public_web.paths()
+    assert responses(tmp_path)[-1] == (STORY, status)
+    (scan,) = sqlite_utils.Database(db_path).query(
+        "select error, record_id from scans order by id desc limit 1"
+    )
+    assert scan["error"] == error and scan["record_id"] is not None
+    assert run_cli("verify").exit_code == 0
+
+
+@pytest.mark.parametrize("way", WAYS_INWARD)
+def test_the_setting_lets_a_way_inward_through(
+    public_web, run_cli, config_file, db_path, way
+) -> None:
+    config_file.write_text(
+        config_file.read_text(encoding="utf-8") + "allow_private_redirects = true\n",
+        encoding="utf-8",
+    )
+    public_web.documents[INSIDE] = Document(embed_page().encode(), {"Content-Type": "text/html"})
+    public_web.documents[STORY] = WAYS_INWARD[way][0]
+    assert run_cli("scan", STORY).exit_code == 0
+    assert public_web.paths() == [STORY, INSIDE]
+    (article,) = sqlite_utils.Database(db_path).query("select url, final_url from articles")
+    assert article == {"url": STORY, "final_url": INSIDE}
+
+
+def test_a_local_server_redirecting_to_itself_still_works(run_cli) -> None:
+    """The start is private (your own server): every step goes on as it leads."""
+    with SourceSite() as site:
+        site.documents["/a"] = moved(site.url("/b").replace("127.0.0.1", "localhost"))
+        site.documents["/b"] = refresh(site.url("/c"))
+        site.documents["/c"] = Document(embed_page().encode(), {"Content-Type": "text/html"})
+        assert run_cli("scan", site.url("/a")).exit_code == 0
+        assert site.paths() == ["/a", "/b", "/c"]
