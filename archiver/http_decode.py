@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from httpx._decoders import SUPPORTED_DECODERS
 
 DECODE_STEP = 1 << 20  # at most this much decoded output per decompression call
+_GZIP_MAGIC = b"\x1f\x8b"  # how a gzip member starts
 
 
 class BoundedDecoder:
@@ -28,6 +29,7 @@ class BoundedDecoder:
         self._zlib = zlib.decompressobj(self._wbits)
         self._started = False
         self.complete = True  # no stream begun and left unfinished (an empty body is whole)
+        self._junk = False  # bytes after the last member: the rest is ignored
 
     @classmethod
     def for_encoding(cls, header: str | None) -> BoundedDecoder | None:
@@ -39,6 +41,11 @@ class BoundedDecoder:
         raise ValueError(f"unsupported Content-Encoding {', '.join(names)}")
 
     def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._junk or not data:
+            return
+        if self.complete and self._started and not _starts_member(data):
+            self._junk = True  # after a member, in a later network chunk
+            return
         while data:
             self.complete = False
             try:
@@ -60,8 +67,14 @@ class BoundedDecoder:
                 self.complete = True
                 data = self._zlib.unused_data
                 self._zlib = zlib.decompressobj(self._wbits)
-                if not data.startswith(b"\x1f\x8b"):
+                if not _starts_member(data):
+                    self._junk = True
                     return
+
+
+def _starts_member(data: bytes) -> bool:
+    """Whether ``data`` may start another gzip member (or is empty: nothing yet)."""
+    return data.startswith(_GZIP_MAGIC) or _GZIP_MAGIC.startswith(data)
 
 
 def content_codings(header: str | None) -> list[str]:

@@ -24,6 +24,7 @@ from archiver.config import FetchConfig
 from archiver.errors import FetchError, StoppedError
 from archiver.http import UNDECODED, Exchange, Http
 from archiver.http_deadline import Deadline
+from archiver.http_decode import BoundedDecoder
 from archiver.http_policy import HostThrottle, asked_wait, backoff_delay
 
 CONFIG = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=2, max_bytes=100_000)
@@ -699,3 +700,16 @@ def test_a_gzip_body_cut_short_is_refused_or_kept_as_served():
         assert kept.notes[UNDECODED].startswith("gzip body cut short: the ")
         both = http.get(server.url("/two-members"))
     assert both.body == page + b"<p>more</p>" and not both.notes
+
+
+@pytest.mark.parametrize("split", [None, 0, 1, 5])
+def test_bytes_after_the_last_gzip_member_are_ignored_in_whatever_chunk_they_come(split):
+    """As httpx ignores them: they failed the body when a later network chunk brought
+    them (the same answer decoded or not by how TCP cut it); a second member still counts,
+    its magic split between two chunks too."""
+    first, second = gzip.compress(b"<p>one</p>"), gzip.compress(b"<p>two</p>")
+    for tail, expected in ((b"\r\n\x00junk", b"<p>one</p>"), (second, b"<p>one</p><p>two</p>")):
+        decoder = BoundedDecoder("gzip")
+        chunks = [first + tail] if split is None else [first + tail[:split], tail[split:]]
+        assert b"".join(part for chunk in chunks for part in decoder.feed(chunk)) == expected
+        assert decoder.complete
