@@ -32,7 +32,8 @@ def leads_inward(start: str, target: str, direct: Direct) -> bool:
     within one host, the most common, is neither: nothing is looked up.)"""
     if _host(start) == _host(target):
         return False
-    return is_private(target, direct) and not is_private(start, direct)
+    # The start first: a way from your own server is never looked up (nor are its names).
+    return not is_private(start, direct) and is_private(target, direct)
 
 
 def _host(url: str) -> str:
