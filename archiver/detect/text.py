@@ -29,6 +29,7 @@ from .shortcodes import find_shortcodes, may_hold_shortcode
 from .signature import Signature, split_signature, split_undated_signature
 from .text_marks import (
     DUMP_DEFINITION,
+    FENCE,
     MD_DEFINITION,
     MD_LINK,
     MD_QUOTE,
@@ -229,6 +230,7 @@ def _paragraph_before(
             start - 1 > taken
             and lines[start - 1].strip()
             and not lines[start - 1].startswith("\ufffc")
+            and not FENCE.match(lines[start - 1])
         ):
             start -= 1
     text = "\n".join(line.strip() for line in lines[start : end + 1])
@@ -617,7 +619,9 @@ def _quote_start(doc: _Text, index: int, taken: int) -> int | None:
     """The first line of the Markdown quote (the lines at its ``>`` level) that the
     signature line ``index`` ends, or None when it ends none. None too when the quote holds
     the embed found before (its last line, ``taken``, is in it): a quote of more than one
-    post, whose paragraphs between them may be the article's. Indentation marks no quote:
+    post, whose paragraphs between them may be the article's; but a list's item opens a quote
+    of its own (markdownify writes a list of blockquotes as ``  + > text``, the next item's
+    quote right under the last one's signature). Indentation marks no quote:
     inscriptis indents a blockquote deeper, but a live blog's entries and a list's numbers
     too, which were read as posts' paragraphs."""
     raw = doc.raw_lines
@@ -627,10 +631,13 @@ def _quote_start(doc: _Text, index: int, taken: int) -> int | None:
     start = index
     while (
         start - 1 > taken
+        and not LIST_ITEM.match(raw[start])
         and not doc.lines[start - 1].startswith(SENTINEL)
         and _quote_depth(raw[start - 1]) == depth
     ):
         start -= 1
+    if LIST_ITEM.match(raw[start]):
+        return start  # a list's item opens a quote of its own (``  + > text``)
     if start - 1 == taken >= 0 and _quote_depth(raw[taken]) == depth:
         return None
     return start
