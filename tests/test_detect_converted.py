@@ -76,3 +76,66 @@ def test_code_above_a_status_link_is_no_post() -> None:
         "The reply is JSON.\n"
     )
     assert texts(text) == []
+
+
+# An article's paragraph longer than any post (X's 280 characters): nothing a post can hold.
+LONG = (
+    "The harbour board met on Tuesday to discuss the ferry timetable, which has been late on"
+    " most mornings since the new boats arrived in spring, and heard from residents, drivers"
+    " and the operator's staff, who each described the delays in their own way and asked the"
+    " board to act before the summer season brings its crowds back to the quay."
+)
+SIGNATURE = "— Jane Roe (@janeroe) March 3, 2024"
+
+
+def test_a_post_of_paragraphs_below_a_paragraph_no_post_can_hold() -> None:
+    """A post of several paragraphs, its quote marks dropped (trafilatura's Markdown,
+    inscriptis) and its signature a paragraph of its own: all the paragraphs between the
+    article's (longer than any post) and the signature are the post's."""
+    text = (
+        f"{LONG}\n\nFerry late again.\n\nThird time this week.\n\n{SIGNATURE}\n\nThe board said…\n"
+    )
+    assert texts(text) == [(None, "Ferry late again.\n\nThird time this week.")]
+
+
+def test_a_post_of_paragraphs_below_its_introduction() -> None:
+    """… or between a paragraph that introduces the embed (it ends with a colon) and it;
+    the same in inscriptis's indented layout."""
+    text = f"One resident put it so:\n\nFerry late again.\n\nThird time.\n\n{SIGNATURE}\n"
+    assert texts(text) == [(None, "Ferry late again.\n\nThird time.")]
+    indented = "\n".join(f"          {line}" if line else "" for line in text.split("\n"))
+    assert texts(indented) == [(None, "Ferry late again.\n\nThird time.")]
+
+
+def test_a_paragraph_naming_the_author_is_the_article_s() -> None:
+    """The article discussing the post names its author (no post names its own): the
+    paragraph doing so is the article's, not the post's first."""
+    text = (
+        f"{LONG}\n\nRoe, who chairs the residents' group, had more to say.\n\n"
+        f"The ferry is late again and nobody tells us why.\n\n{SIGNATURE}\n"
+    )
+    assert texts(text) == [(None, "The ferry is late again and nobody tells us why.")]
+
+
+def test_an_article_s_quote_above_a_post_is_not_its_text() -> None:
+    """A paragraph reporting what someone said (``“…,” one resident said.``) is the
+    article's: what is between it and the signature is not known to be the post's, which
+    keeps its last paragraph. So in a text writing a paragraph on each line (trafilatura)."""
+    text = (
+        f"{LONG}\n\n“We wait every morning,” one resident said.\n\n"
+        f"Another asked why the board waited.\n\nThe ferry is late again.\n\n{SIGNATURE}\n"
+    )
+    assert texts(text) == [(None, "The ferry is late again.")]
+    assert texts(text.replace("\n\n", "\n")) == [(None, "The ferry is late again.")]
+
+
+def test_short_paragraphs_at_the_text_s_start_stay_the_article_s() -> None:
+    """Nothing above short paragraphs tells the article's from a post's: the signature's
+    paragraph alone is the post's text, and a paragraph linking a post is not an embed."""
+    text = (
+        "The ferry ran late.\n\n"
+        "As [she wrote](https://x.com/janeroe/status/1764000000000000003) on Monday:"
+        " it runs late.\n\n"
+        f"Third time this week.\n\n{SIGNATURE}\n"
+    )
+    assert texts(text) == [(None, "Third time this week.")]

@@ -207,7 +207,7 @@ MAX_POST_CHARACTERS = 300
 
 
 def _paragraph_before(
-    lines: list[str], index: int, taken: int, blank_mode: bool
+    lines: list[str], index: int, taken: int, blank_mode: bool, sig: Signature | None = None
 ) -> tuple[int, str]:
     """The paragraph just above a signature line (not crossing lines already used).
 
@@ -235,6 +235,9 @@ def _paragraph_before(
             start -= 1
     text = "\n".join(line.strip() for line in lines[start : end + 1])
     if len(comparable(text)) <= MAX_POST_CHARACTERS and (start < end or blank_mode):
+        first = _paragraphs_below_article(lines, (start, end), taken, sig) if blank_mode else None
+        if first is not None:
+            return first, "\n".join(line.strip() for line in lines[first : end + 1])
         return start, text
     run = _run_below_article(lines, end, taken)
     if run is not None:
@@ -249,23 +252,77 @@ def _paragraph_before(
 
 def _run_below_article(lines: list[str], end: int, taken: int) -> int | None:
     """The first of the lines ending at ``end`` that together fit in a post and have the
-    article's just above them: a line longer than any post, or one that introduces the
-    embed (ending with a colon). A post of several paragraphs, in a text that writes each
-    of a page's paragraphs on a line (trafilatura's) with nothing between the article's
-    and the post's. None when nothing bounds them so (the text's start, a blank line, a
-    line already used, or a short line that the post may not hold: an article's)."""
+    article's just above them (``_article_s``, its author not looked for: a line naming a
+    place the author is named after is common there). A post of several paragraphs, in a
+    text that writes each of a page's paragraphs on a line (trafilatura's) with nothing
+    between the article's and the post's. None when nothing bounds them so (the text's
+    start, a blank line, a line already used, or a short line that the post may not hold:
+    an article's)."""
     start = end
     while len(comparable("\n".join(lines[start : end + 1]))) <= MAX_POST_CHARACTERS:
         above = start - 1
         if above <= taken or not lines[above].strip() or lines[above].startswith(SENTINEL):
             return None
-        if (
-            lines[above].rstrip().endswith(":")
-            or len(comparable(lines[above])) > MAX_POST_CHARACTERS
-        ):
+        if _article_s(lines[above], None):
             return start if start < end else None
+        if REPORTED_SPEECH.search(lines[above]):
+            return None
         start = above
     return None
+
+
+def _paragraphs_below_article(
+    lines: list[str], paragraph: tuple[int, int], taken: int, sig: Signature | None
+) -> int | None:
+    """The first line of the paragraphs above ``paragraph`` (its first and last lines) that,
+    with it, fit in a post and have the article's just above them (``_article_s``). A post
+    of several paragraphs whose quote marks the converter dropped (trafilatura's Markdown,
+    inscriptis), its signature a paragraph of its own. None when nothing bounds them so (the
+    text's start, a line already used, a heading, a code fence, or a short paragraph that
+    the post may not hold: an article's); the paragraph above the signature is then the
+    post's only one."""
+    start, last = paragraph
+    first = start
+    while True:
+        end = first - 1
+        while end > taken and not lines[end].strip():
+            end -= 1
+        above = end
+        while above - 1 > taken and lines[above - 1].strip():
+            above -= 1
+        if end <= taken or any(_bounds_run(line) for line in lines[above : end + 1]):
+            return None
+        text = "\n".join(line.strip() for line in lines[above : end + 1])
+        if _article_s(text, sig):
+            return first if first < start else None
+        if REPORTED_SPEECH.search(text):
+            return None
+        joined = "\n".join(line.strip() for line in lines[above : last + 1])
+        if len(comparable(joined)) > MAX_POST_CHARACTERS:
+            return None
+        first = above
+
+
+# A quotation closed after its punctuation, its sentence going on (``“…,” one user said.``):
+# the article reporting what someone said, as a post seldom does. Above a post's paragraph,
+# it leaves what is between it and the post unknown (the article's lead-in, or the post's).
+REPORTED_SPEECH = re.compile(r"[,.!?…][\"”»][^\S\n]+\w")
+
+
+def _article_s(text: str, sig: Signature | None) -> bool:
+    """Text above a post's paragraphs that is the article's: longer than any post, ending
+    with a colon (it introduces the embed), or naming the signature's author
+    (``_names_author``: the article discussing the post, which no post does of itself)."""
+    return (
+        text.rstrip().endswith(":")
+        or len(comparable(text)) > MAX_POST_CHARACTERS
+        or (sig is not None and _names_author([text], sig))
+    )
+
+
+def _bounds_run(line: str) -> bool:
+    """A line that no post's paragraph is: an embed found in markup, a heading, a fence."""
+    return line.startswith(SENTINEL) or bool(MD_HEADING.match(line) or FENCE.match(line))
 
 
 SENTINEL = "\ufffc"  # a line standing for an embed found in markup
@@ -578,7 +635,7 @@ def _signature_hit(
             _paragraph_ending(doc, index, taken, before)
             if before.strip()
             else _quote_before(doc, index, taken)
-            or _paragraph_before(doc.lines, index, taken, doc.blank_mode)
+            or _paragraph_before(doc.lines, index, taken, doc.blank_mode, sig)
         )
     body, media = split_media(clean_text(body))
     return TextHit(
