@@ -7,9 +7,11 @@ SOURCES.tsv and what the scanner reads in the page's HTML:
   of them the text detector reports with that ID;
 * ``extra``: IDs reported in a text that the page does not embed;
 * ``texts``: embeds whose text (its first 40 characters, read from the HTML) the converter
-  kept, and how many of them the text detector reports with a text that starts as the
-  post's does (a text that runs the article's paragraph into the post's, or keeps only the
-  post's last paragraph, is not counted).
+  kept as a post's (as a reader sees the text: Markdown's links as their labels, then the
+  author's handle or the post's ID within the post's length after it; not words that only
+  the article quotes, its embed dropped), and how many of them the text detector reports
+  with a text that starts as the post's does (a text that runs the article's paragraph
+  into the post's, or keeps only the post's last paragraph, is not counted).
 
 A measurement, not a test: the converters drop some embeds whole, and a post's first
 paragraphs, with no quote marks, cannot be told from the article's.
@@ -25,12 +27,38 @@ from collections import Counter
 from pathlib import Path
 
 from archiver.detect import find_posts
+from archiver.detect.text_marks import MD_ESCAPE, references, unmark
+from archiver.models import Embed
 
 KEY_CHARS = 40  # of a post's text, looked for in the converted text
+SIGNATURE_CHARS = 200  # after a post's text, where its signature names its author
 
 
 def flat(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def as_read(text: str) -> str:
+    """The text as a reader sees it, flattened: Markdown's links as their labels, no quote
+    marks or escapes (a post's text with a hashtag link in its first words is kept)."""
+    plain, _ = unmark(text.split("\n"), references(text), text)
+    return flat(MD_ESCAPE.sub(r"\1", "\n".join(plain)))
+
+
+def kept_as_post(shown: str, key: str, embed: Embed) -> bool:
+    """The converter kept the post's text as a post's: its first words, then its author's
+    handle (or its ID) within the post's length after them. Words that only the article
+    quotes, its embed dropped, are the article's (a headline repeating a post's words)."""
+    after = len(flat(embed.text or "")) + SIGNATURE_CHARS
+    marks = [f"@{embed.handle}".casefold()] if embed.handle else []
+    marks += [embed.status_id] if embed.status_id else []
+    start = shown.find(key)
+    while start >= 0:
+        near = shown[start : start + after].casefold()
+        if not marks or any(mark in near for mark in marks):
+            return True
+        start = shown.find(key, start + 1)
+    return False
 
 
 def page_counts(html: bytes, text: bytes, expected: list[str]) -> Counter[str]:
@@ -43,10 +71,10 @@ def page_counts(html: bytes, text: bytes, expected: list[str]) -> Counter[str]:
     counts["ids read"] += sum((found & kept).values())
     counts["extra"] += sum((found - want).values())
     read = [flat(e.text or "") for e in embeds]
-    shown = flat(text.decode("utf-8", "replace"))
+    shown = as_read(text.decode("utf-8", "replace"))
     for embed in find_posts(html).embeds:
         key = flat(embed.text or "")[:KEY_CHARS]
-        if embed.method == "link" or len(key) < 15 or key not in shown:
+        if embed.method == "link" or len(key) < 15 or not kept_as_post(shown, key, embed):
             continue
         counts["texts kept"] += 1
         counts["texts read"] += any(t.startswith(key[:25]) for t in read)
