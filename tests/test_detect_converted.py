@@ -139,3 +139,31 @@ def test_short_paragraphs_at_the_text_s_start_stay_the_article_s() -> None:
         f"Third time this week.\n\n{SIGNATURE}\n"
     )
     assert texts(text) == [(None, "Third time this week.")]
+
+
+NOTICE = "This content is also shown on the site it [comes](https://x.com/janeroe/status/{}) from."
+
+
+def test_a_consent_placeholder_under_its_heading_is_its_post() -> None:
+    """A consent box flattened to Markdown: a heading naming only the network's content,
+    then a short notice linking the post (its sentence wrapped at the link, as markdownify
+    writes it, or not): the post, its text not shown."""
+    one = NOTICE.format("1764000000000000003")
+    wrapped = NOTICE.format("1764000000000000004").replace(") from.", ")\nfrom.")
+    text = (
+        f"The ferry ran late.\n\n#### Twitter content\n\n{one}\n\n"
+        f"X post\n\n{wrapped}\n\nThe board met on Tuesday.\n"
+    )
+    assert texts(text) == [("1764000000000000003", None), ("1764000000000000004", None)]
+
+
+def test_a_section_heading_above_a_status_link_is_no_placeholder() -> None:
+    """A section's heading (more than the network's name) above a paragraph linking a post,
+    or a placeholder heading above a paragraph linking two posts, is the article's."""
+    text = (
+        "## Reactions on Twitter\n\n" + NOTICE.format("1764000000000000003") + "\n\n"
+        "#### Twitter content\n\n"
+        "Both [Roe](https://x.com/janeroe/status/1764000000000000004) and"
+        " [Poe](https://x.com/sampoe/status/1764000000000000005) wrote about it.\n"
+    )
+    assert texts(text) == []

@@ -25,6 +25,7 @@ from ..urls import (
     iter_statuses,
 )
 from .card_text import Card, find_card, may_hold_card_time
+from .placeholder_text import placeholder_notice
 from .shortcodes import find_shortcodes, may_hold_shortcode
 from .signature import Signature, split_signature, split_undated_signature
 from .text_marks import (
@@ -368,6 +369,18 @@ def _link_paragraph(doc: _Text, index: int) -> TextHit | None:
     post_id, handle = status
     raw = doc.raw(first, index)
     return TextHit(first, index, None, handle, None, None, raw, status_id=post_id)
+
+
+def _placeholder_hit(doc: _Text, index: int) -> TextHit | None:
+    """A consent placeholder's notice linking its post (``placeholder_text``), under its
+    heading: the post, its text not shown."""
+    if not doc.blank_mode:
+        return None
+    notice = placeholder_notice(doc.raw_lines, index)
+    if notice is None:
+        return None
+    first, last, post_id, handle = notice
+    return TextHit(first, last, None, handle, None, None, doc.raw(first, last), status_id=post_id)
 
 
 def _one_per_rendering(doc: _Text, hits: list[TextHit]) -> list[TextHit]:
@@ -818,7 +831,7 @@ def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int
     bare = bare_status(line or MD_QUOTE.sub("", original))  # a Markdown autolink, ``<URL>``
     if bare and not leads_elsewhere(original):
         return [_line_hit(index, original, bare[0], bare[1], "text")]
-    paragraph = _link_paragraph(doc, index)
+    paragraph = _link_paragraph(doc, index) or _placeholder_hit(doc, index)
     if paragraph is not None:
         return [paragraph]
     if not include_links:
