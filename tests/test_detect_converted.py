@@ -167,3 +167,40 @@ def test_a_section_heading_above_a_status_link_is_no_placeholder() -> None:
         " [Poe](https://x.com/sampoe/status/1764000000000000005) wrote about it.\n"
     )
     assert texts(text) == []
+
+
+def test_a_signature_without_its_date_between_posts_is_a_post() -> None:
+    """A post signed ``— Name (@handle)`` (the page left its date link empty and the
+    converter dropped it) right after another embed: a post, without ID or date, and its
+    signature is no part of the next post's text. In a text writing a paragraph on each
+    line (trafilatura) and in one setting paragraphs apart."""
+    lines = [
+        "Readers wrote in.",
+        "The ferry is late again.",
+        "— Jane Roe (@janeroe) March 3, 2024",
+        "Thanks to the crew for the coffee!",
+        "— Sam Poe (@sampoe)",
+        "Third time this week.",
+        "— Ann Loe (@annloe) March 4, 2024",
+        "The board met on Tuesday.",
+    ]
+    found = [
+        ("janeroe", "The ferry is late again."),
+        ("sampoe", "Thanks to the crew for the coffee!"),
+        ("annloe", "Third time this week."),
+    ]
+    for text in ("\n".join(lines), "\n\n".join(lines)):
+        embeds = find_posts(text.encode(), html=False).embeds
+        assert [(e.handle, e.text) for e in embeds] == found
+        assert (embeds[1].status_id, embeds[1].date) == (None, None)
+
+
+def test_a_byline_without_a_date_is_no_post() -> None:
+    """``— Name (@handle)`` under the article's paragraph is its byline: not after an
+    embed, or with the article's paragraph between the embed and it."""
+    byline = "The board met on Tuesday.\n\n— Sam Poe (@sampoe)\n"
+    assert texts(byline) == []
+    after_embed = f"The ferry is late again.\n\n{SIGNATURE}\n\nThe board met on Tuesday.\n\n"
+    assert texts(after_embed + "It meets again in May.\n\n— Sam Poe (@sampoe)\n") == [
+        (None, "The ferry is late again.")
+    ]

@@ -227,12 +227,7 @@ def _paragraph_before(
         return index, ""
     start = end
     if blank_mode:
-        while (
-            start - 1 > taken
-            and lines[start - 1].strip()
-            and not lines[start - 1].startswith("\ufffc")
-            and not FENCE.match(lines[start - 1])
-        ):
+        while start - 1 > taken and lines[start - 1].strip() and not _bounds_run(lines[start - 1]):
             start -= 1
     text = "\n".join(line.strip() for line in lines[start : end + 1])
     if len(comparable(text)) <= MAX_POST_CHARACTERS and (start < end or blank_mode):
@@ -262,7 +257,7 @@ def _run_below_article(lines: list[str], end: int, taken: int) -> int | None:
     start = end
     while len(comparable("\n".join(lines[start : end + 1]))) <= MAX_POST_CHARACTERS:
         above = start - 1
-        if above <= taken or not lines[above].strip() or lines[above].startswith(SENTINEL):
+        if above <= taken or _bounds_run(lines[above]) or not lines[above].strip():
             return None
         if _article_s(lines[above], None):
             return start if start < end else None
@@ -322,8 +317,22 @@ def _article_s(text: str, sig: Signature | None) -> bool:
 
 
 def _bounds_run(line: str) -> bool:
-    """A line that no post's paragraph is: an embed found in markup, a heading, a fence."""
-    return line.startswith(SENTINEL) or bool(MD_HEADING.match(line) or FENCE.match(line))
+    """A line that no post's paragraph is: an embed found in markup, a heading, a fence, a
+    signature without a date (``— Name (@handle)``, the post above's)."""
+    return (
+        line.startswith(SENTINEL)
+        or bool(MD_HEADING.match(line) or FENCE.match(line))
+        or ("(@" in line and _signs_alone(line))
+    )
+
+
+def _signs_alone(line: str) -> bool:
+    """The line is a signature without a date and nothing else: ``— Name (@handle)``."""
+    line = line.strip()
+    if line[:1] not in "—–":
+        return False
+    before, sig = split_undated_signature(line)
+    return sig is not None and not before
 
 
 SENTINEL = "\ufffc"  # a line standing for an embed found in markup
@@ -635,6 +644,8 @@ def _signature_hit(
     before, sig = split_signature(line)
     if not sig:
         before, sig = _undated_signature(doc, index, line)
+    if not sig and _between_posts(doc, index, line, taken):
+        before, sig = split_undated_signature(line.strip())
     if not sig:
         return None
     end = index if end is None else end
@@ -677,6 +688,27 @@ def _undated_signature(doc: _Text, index: int, line: str) -> tuple[str, Signatur
     if sig is None or sig["handle"].lower() != status[1].lower():
         return line, None
     return before, sig
+
+
+def _between_posts(doc: _Text, index: int, line: str, taken: int) -> bool:
+    """Line ``index`` is a signature without a date or a link (``— Name (@handle)``: a
+    converter dropped the empty link the page left for its date) under one paragraph that
+    fits in a post and follows the embed found before (``taken``), blank lines aside: a post
+    among posts. Alone under an article's paragraph, it may be the article's byline."""
+    if taken < 0 or not _signs_alone(line):
+        return False
+    end = index - 1
+    while end > taken and not doc.lines[end].strip():
+        end -= 1
+    start = end
+    while doc.blank_mode and start - 1 > taken and doc.lines[start - 1].strip():
+        start -= 1
+    paragraph = "\n".join(doc.lines[start : end + 1])
+    return (
+        taken < end
+        and all(not doc.lines[n].strip() for n in range(taken + 1, start))
+        and len(comparable(paragraph)) <= MAX_POST_CHARACTERS
+    )
 
 
 def _quote_depth(line: str) -> int:
