@@ -279,6 +279,9 @@ def _paragraphs_below_article(
     post's only one."""
     start, last = paragraph
     first = start
+    # Counted paragraph by paragraph (not the run's text again each time: paragraphs of
+    # bare addresses count nothing, and a run of them would be read over and over).
+    size = len(comparable("\n".join(lines[start : last + 1])))
     while True:
         end = first - 1
         while end > taken and not lines[end].strip():
@@ -293,8 +296,8 @@ def _paragraphs_below_article(
             return first if first < start else None
         if REPORTED_SPEECH.search(text):
             return None
-        joined = "\n".join(line.strip() for line in lines[above : last + 1])
-        if len(comparable(joined)) > MAX_POST_CHARACTERS:
+        size += len(comparable(text)) + 1
+        if size > MAX_POST_CHARACTERS:
             return None
         first = above
 
