@@ -204,3 +204,24 @@ def test_a_byline_without_a_date_is_no_post() -> None:
     assert texts(after_embed + "It meets again in May.\n\n— Sam Poe (@sampoe)\n") == [
         (None, "The ferry is late again.")
     ]
+
+
+def test_paragraphs_above_a_signature_are_each_read_once(monkeypatch) -> None:
+    """Paragraphs that count nothing toward a post's length (bare addresses) do not bound
+    the run above a signature: each is measured once as the run grows, not the whole run
+    again (quadratic: 20,000 of them took over two minutes)."""
+    import archiver.detect.text as text_module
+
+    measured = 0
+    real = text_module.comparable
+
+    def counting(text: str | None) -> str:
+        nonlocal measured
+        measured += len(text or "")
+        return real(text)
+
+    monkeypatch.setattr(text_module, "comparable", counting)
+    paragraphs = "\n\n".join(f"https://example.com/{n}" for n in range(2000))
+    text = f"{paragraphs}\n\nThe ferry is late.\n\n{SIGNATURE}\n"
+    assert texts(text) == [(None, "The ferry is late.")]
+    assert measured < 4 * len(text)
