@@ -255,7 +255,8 @@ def _run_below_article(lines: list[str], end: int, taken: int) -> int | None:
     start, a blank line, a line already used, or a short line that the post may not hold:
     an article's)."""
     start = end
-    while len(comparable("\n".join(lines[start : end + 1]))) <= MAX_POST_CHARACTERS:
+    size = len(comparable(lines[end]))  # of the run, grown line by line (see below)
+    while size <= MAX_POST_CHARACTERS:
         above = start - 1
         if above <= taken or _bounds_run(lines[above]) or not lines[above].strip():
             return None
@@ -264,7 +265,17 @@ def _run_below_article(lines: list[str], end: int, taken: int) -> int | None:
         if REPORTED_SPEECH.search(lines[above]):
             return None
         start = above
+        size += _joined_size(lines[above], size)
     return None
+
+
+def _joined_size(line: str, size: int) -> int:
+    """What a line adds to the ``comparable`` length ``size`` of the lines under it: its
+    own, and a space between. Counted so, a run is read once, not again for each line it
+    grows by (lines of bare addresses add nothing: a run of them made the search
+    quadratic)."""
+    own = len(comparable(line))
+    return own + 1 if own and size else own
 
 
 def _paragraphs_below_article(
@@ -279,9 +290,7 @@ def _paragraphs_below_article(
     post's only one."""
     start, last = paragraph
     first = start
-    # Counted paragraph by paragraph (not the run's text again each time: paragraphs of
-    # bare addresses count nothing, and a run of them would be read over and over).
-    size = len(comparable("\n".join(lines[start : last + 1])))
+    size = len(comparable("\n".join(lines[start : last + 1])))  # grown as in _joined_size
     while True:
         end = first - 1
         while end > taken and not lines[end].strip():
@@ -296,7 +305,7 @@ def _paragraphs_below_article(
             return first if first < start else None
         if REPORTED_SPEECH.search(text):
             return None
-        size += len(comparable(text)) + 1
+        size += _joined_size(text, size)
         if size > MAX_POST_CHARACTERS:
             return None
         first = above
