@@ -118,6 +118,40 @@ def read_static_card(el: Node) -> Found | None:
     )
 
 
+# Blackbird Pie, X's embed tool of 2010-2011: a card of inline markup, ``p.bbpTweet`` holding
+# the text, then ``span.timestamp`` (its link to the post, titled with the post's creation
+# time as the v1 API wrote it, ``Tue May 04 21:29:25 +0000 2010``; the label is relative,
+# ``less than a minute ago``, and may be followed by like/retweet/reply intent links), then
+# ``span.metadata`` (the author's name in ``<strong>``, the handle after a ``<br>``).
+BLACKBIRD_CLASS = "bbpTweet"
+BLACKBIRD_TIME = re.compile(r"^\w{3} (\w{3} \d{1,2}) [\d:]{8} [+-]\d{4} (\d{4})$")
+
+
+def read_blackbird(el: Node) -> Found | None:
+    """A Blackbird Pie card (``p.bbpTweet``): the post its timestamp links, its text without
+    the timestamp and author parts, the author's name, and the date of the link's title."""
+    stamp = el.css_first("span.timestamp")
+    link = stamp.css_first("a[href]") if stamp is not None else None
+    status = find_status(get(link, "href") or "") if link is not None else None
+    if stamp is None or link is None or status is None:
+        return None
+    author_part = el.css_first("span.metadata")
+    hidden = [(part, "") for part in (stamp, author_part) if part is not None]
+    text, media = split_media(clean_text(flatten(el, hidden)))
+    name = author_part.css_first("strong") if author_part is not None else None
+    when = BLACKBIRD_TIME.match((get(link, "title") or "").strip())
+    return Found(
+        el,
+        "card",
+        status[0],
+        handle=status[1],
+        author=clean_text(text_of(name)) or None if name is not None else None,
+        text=text or None,
+        date=parse_date(f"{when.group(1)}, {when.group(2)}") if when else None,
+        media=media,
+    )
+
+
 def most_linked(links: list[tuple[Node, str, str | None]]) -> tuple[str, str | None]:
     """The status linked most often among ``links`` (the first of those tied), with a
     handle written for it."""

@@ -62,8 +62,10 @@ from .bare_urls import (
 )
 from .candidates import EMBETTY_TAG, candidates, is_x_figure
 from .cards import (
+    BLACKBIRD_CLASS,
     EMBED_LINK,
     embed_container,
+    read_blackbird,
     read_card,
     read_embed_link,
     read_embedly_blockquote,
@@ -359,6 +361,8 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
         return judge_link(el, cls)
     if "tweet" in cls and "twitter-tweet" not in cls and (card := read_static_card(el)):
         return card
+    if BLACKBIRD_CLASS in cls.split():
+        return read_blackbird(el)
     if tag == "blockquote":
         if EMBED_LINK.search(cls) and (card := read_embedly_blockquote(el)) is not None:
             return card
