@@ -78,10 +78,14 @@ def read_card(el: Node) -> Found | None:
 # ``blockquote.static-tweet``, and the Hugo and Astro cards made after them), and as
 # widgets.js rendered a post in 2012-2016 (microformats: ``blockquote.tweet.h-entry`` with
 # ``e-entry-title``, ``p-name``, ``p-nickname``; inline in saved copies of its frame, and in
-# forum software that copied it, such as Kunena's ``[tweet]`` BBCode).
+# forum software that copied it, such as Kunena's ``[tweet]`` BBCode), and as it rendered one
+# in 2016-2019 (``div.EmbeddedTweet`` > ``blockquote.Tweet``: ``Tweet-text``,
+# ``TweetAuthor-name``, ``TweetAuthor-screenName``; its follow button and action counts are
+# no part of the text).
 STATIC_PARTS = (
     (".tweet-body", ".tweet-author-name", ".tweet-author-handle"),
     (".e-entry-title", ".p-name", ".p-nickname"),
+    (".Tweet-text", ".TweetAuthor-name", ".TweetAuthor-screenName"),
 )
 CARD_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\b")
 

@@ -359,7 +359,7 @@ def judge(el: Node) -> Found | None:
 def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
     if tag == "a":
         return judge_link(el, cls)
-    if "tweet" in cls and "twitter-tweet" not in cls and (card := read_static_card(el)):
+    if "weet" in cls and "twitter-tweet" not in cls and (card := read_static_card(el)):
         return card
     if BLACKBIRD_CLASS in cls.split():
         return read_blackbird(el)

@@ -1,6 +1,9 @@
-"""Blackbird Pie (X's embed tool of 2010-2011): a card of inline markup, read as a card."""
+"""Cards of posts in the markup of X's old embed tools, saved inline: Blackbird Pie (2010-2011)
+and the frame widgets.js rendered in 2016-2019 (``EmbeddedTweet``)."""
 
 from __future__ import annotations
+
+import pytest
 
 from archiver.detect import find_posts
 
@@ -74,3 +77,48 @@ def test_a_bbp_paragraph_whose_timestamp_links_no_post_is_not_an_embed() -> None
         "<p>See <a href='https://twitter.com/rivertownnews/status/22334455667'>this</a>.</p>"
     )
     assert find_posts(page(html)).embeds == []
+
+
+def rendered(tweet_classes: str = "Tweet h-entry subject") -> str:
+    """The 2016-2019 frame's document, as a saved page keeps it inline."""
+    return (
+        '<div class="EmbeddedTweet" id="twitter-widget-0" lang="en">'
+        f'<div class="EmbeddedTweet-tweet"><blockquote class="{tweet_classes}" '
+        'cite="https://twitter.com/harbourpilot/status/760011223344556677">'
+        '<div class="Tweet-header"><a class="FollowButton follow-button" '
+        'href="https://twitter.com/harbourpilot">Follow</a>'
+        '<div class="TweetAuthor"><a class="TweetAuthor-link" href="https://twitter.com/harbourpilot">'
+        '<span class="TweetAuthor-name" title="Harbour Pilot">Harbour Pilot</span>'
+        '<span class="TweetAuthor-screenName" title="@harbourpilot">@harbourpilot</span>'
+        '</a></div></div><div class="Tweet-body">'
+        '<p class="Tweet-text" lang="en">Fog over the north channel, pilots boarding late.</p>'
+        '<div class="Tweet-metadata"><a class="long-permalink" '
+        'href="https://twitter.com/harbourpilot/status/760011223344556677">'
+        '<time class="dt-updated" datetime="2016-08-01T07:15:00+0000">7:15 AM - 1 Aug 2016</time>'
+        '</a></div><ul class="Tweet-actions"><li><a class="TweetAction" '
+        'href="https://twitter.com/intent/like?tweet_id=760011223344556677">'
+        '<span class="TweetAction-stat">12</span> 12 likes</a></li></ul>'
+        "</div></blockquote></div></div>"
+    )
+
+
+@pytest.mark.parametrize("tweet_classes", ["Tweet h-entry subject", "Tweet js-tweetIdInfo"])
+def test_a_rendered_frame_saved_inline_is_a_card_without_its_buttons(tweet_classes: str) -> None:
+    (embed,) = find_posts(page(rendered(tweet_classes))).embeds
+    assert (embed.method, embed.status_id, embed.author, embed.handle, embed.date) == (
+        "card",
+        "760011223344556677",
+        "Harbour Pilot",
+        "harbourpilot",
+        "2016-08-01",
+    )
+    assert embed.text == "Fog over the north channel, pilots boarding late."
+
+
+def test_a_click_to_tweet_box_is_not_a_post() -> None:
+    """An article's own quote offered for sharing: a Tweet-classed box, but no post."""
+    box = (
+        '<div class="TweetThis"><p class="Tweet-text">Fog is the pilots\' oldest enemy.</p>'
+        '<a href="https://twitter.com/intent/tweet?text=Fog">Tweet this</a></div>'
+    )
+    assert find_posts(page(box)).embeds == []
