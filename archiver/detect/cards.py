@@ -21,7 +21,7 @@ from .flatten import BLOCK_TAGS, flatten
 from .found import Found, text_of
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
 from .signature import parse_date, split_signature
-from .text import TITLE_WORDS, find_text_embeds, parse_title
+from .text import TITLE_WORDS, find_text_embeds, parse_title, vouched_title
 from .tree import status_links, subtree_ids, text_content
 
 
@@ -183,19 +183,34 @@ def read_preview_card(link: Node) -> Found | None:
     shows), with its description after it. The title gives the author and the text, the
     link the ID. Like a placeholder, it must stand in the article's flow; one item of a list
     of them may (the text forms read each item's title line as an embed: the link adds its
-    ID)."""
+    ID). A link around a screenshot of the post shows the title as the image's ``alt``; a
+    title without X's suffix counts when it gives the handle the link's address names."""
     status = bare_status(get(link, "href") or "")
-    label = text_content(link)
+    shown = text_content(link)
+    label = shown if shown.strip() else _sole_image_alt(link)
     if status is None or not TITLE_WORDS.search(label):
         return None
-    if not _card_shaped(link, label):
+    if not _card_shaped(link, shown):
         return None  # a link in a sentence names the post; it does not show it
-    hits = [hit for hit in find_text_embeds(flatten(link)) if hit.method == "text"]
-    flows = in_article_flow(link, lists=False)
-    if len(hits) != 1 or hits[0].status_id not in (None, status[0]) or not flows:
+    if not in_article_flow(link, lists=False):
+        return None
+    title = parse_title(clean_text(label)) if "\n" not in label.strip() else None
+    if title is not None and not title.suffixed and vouched_title(title, status):
+        text, media = split_media(clean_text(title.text))
+        return Found(link, "card", status[0], status[1], title.name, text or None, media=media)
+    text_forms = find_text_embeds(flatten(link) if shown.strip() else label)
+    hits = [hit for hit in text_forms if hit.method == "text"]
+    if len(hits) != 1 or hits[0].status_id not in (None, status[0]):
         return None
     hit = hits[0]
     return Found(link, "card", status[0], status[1], hit.author, hit.text, media=hit.media)
+
+
+def _sole_image_alt(link: Node) -> str:
+    """The ``alt`` of the one image a link holds and shows nothing else (a screenshot of the
+    post, linked to it); empty for any other link."""
+    images = descendants(link, "img")
+    return (get(images[0], "alt") or "") if len(images) == 1 else ""
 
 
 def _card_shaped(link: Node, label: str) -> bool:

@@ -36,6 +36,7 @@ from .text_marks import (
     MD_QUOTE,
     References,
     fenced_lines,
+    image_alt,
     leads_elsewhere,
     linked_whole,
     outside_code_spans,
@@ -127,6 +128,15 @@ def parse_title(line: str) -> Title | None:
     named = _NAME_AND_HANDLE.fullmatch(name)
     handle = named["handle"] if named else None
     return Title(named["name"] if named else name, tail.group("text").strip(), suffixed, handle)
+
+
+def vouched_title(title: Title, status: tuple[str, str | None] | None) -> bool:
+    """A title without X's suffix still names a post when it is the label of a link to that
+    post and gives the same handle (``[Jane Roe (@janeroe) on Twitter: "…"](…/janeroe/status/…)``,
+    or such a link around a screenshot whose ``alt`` is the title): the link vouches for it."""
+    if status is None or not title.handle or not status[1]:
+        return False
+    return title.handle.casefold() == status[1].casefold()
 
 
 # A title quoted in prose may follow the sentence that introduces it on its line (``Her post
@@ -492,7 +502,8 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
         if _among_listed_posts(doc, index):
             return None
         line, raw = LIST_ITEM.sub("", line, count=1), raw[item.end() :]
-    title = parse_title(line)
+    whole = linked_whole(raw)
+    title = parse_title(image_alt(line) if whole else line)
     if not title:
         return None
     name, title_text, suffixed, title_handle = title
@@ -504,12 +515,12 @@ def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
     before, sig = split_signature(lines[after].strip()) if after is not None else ("", None)
     if sig is not None and before:
         sig = None  # the signature must be a line of its own
-    if not (repeat or suffixed or sig):
+    if not (repeat or suffixed or sig or vouched_title(title, whole)):
         return None
     if sig is not None and after is not None:
         last = after
     body, media = split_media(clean_text(repeat[0] if repeat else title_text))
-    status = doc.linked.get(last) if sig else linked_whole(raw)
+    status = doc.linked.get(last) if sig else whole
     return TextHit(
         index,
         last,

@@ -125,6 +125,17 @@ def label_text(label: str) -> str:
     return MD_ESCAPE.sub(r"\1", label) if "\\" in label else label
 
 
+# A Markdown image, ``![alt](src)``: as the whole label of a link to a post (a screenshot of
+# the post, linked to it), what it shows is read from its ``alt``.
+MD_IMAGE = re.compile(rf"!\[({_LABEL})\]\(\s*<?[^)\s>]+>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def image_alt(line: str) -> str:
+    """A line that is one Markdown image reads as the image's ``alt``; any other as it is."""
+    image = MD_IMAGE.fullmatch(line.strip()) if line.lstrip().startswith("![") else None
+    return label_text(image.group(1)) if image else line
+
+
 def leads_elsewhere(line: str) -> bool:
     """A line that is one Markdown link whose target is no post: its label may read as a
     status URL (a joke link promising a post and leading to a video), but it is no post."""
