@@ -32,17 +32,23 @@ def small_enough(el: Node) -> bool:
 
 
 def is_bare_url_block(el: Node) -> str | None:
-    """A block whose whole content is one status URL (plain or linked), or one empty link to
-    a status (a stub a script fills in): a failed or pending auto-embed."""
+    """A block whose whole content is one status URL (plain, linked, or as an image's
+    address), or one empty link to a status (a stub a script fills in): a failed or pending
+    auto-embed."""
     if el.tag not in BLOCK_TAGS:
         return None
     children = kids(el, at_most=2)
     if len(children) > 1:
         return None
     only = children[0] if children else None
+    text = text_content(el)
+    if only is not None and only.tag == "img" and not text.strip():
+        # A post's address as an image's (Markdown's ``![](URL)``, Obsidian's embed syntax,
+        # rendered): no picture, a post meant to be shown.
+        status = bare_status(get(only, "src") or "")
+        return status[0] if status else None
     if only is not None and (only.tag != "a" or (tail_text(only) or "").strip()):
         return None
-    text = text_content(el)
     if only is not None and not text.strip() and only.first_child is None:
         status = find_status(get(only, "href") or "")
         return status[0] if status else None
@@ -53,6 +59,16 @@ def is_bare_url_block(el: Node) -> str | None:
         target = find_status(get(only, "href") or "")
         return status[0] if target and target[0] == status[0] else None
     return status[0] if status else None
+
+
+def post_as_image(img: Node) -> tuple[Node, tuple[str, str | None]] | None:
+    """An image whose address is a post's, alone in its block (``is_bare_url_block``): that
+    block and the post (ID, handle)."""
+    block = img.parent
+    if block is None or block.tag not in BLOCK_TAGS or not is_bare_url_block(block):
+        return None
+    status = bare_status(get(img, "src") or "")
+    return (block, status) if status else None
 
 
 def alone_on_its_line(link: Node) -> str | None:

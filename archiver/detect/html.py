@@ -58,6 +58,7 @@ from .bare_urls import (
     block_shortcode,
     is_bare_url_block,
     linked_embed_shortcode,
+    post_as_image,
     small_enough,
 )
 from .candidates import EMBETTY_TAG, candidates, is_x_figure
@@ -379,6 +380,9 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
     if tag == EMBETTY_TAG:  # heise's Embetty: a script shows the post of ``status``
         status = id_or_url(get(el, "status"))
         return Found(el, "placeholder", *status) if status else None
+    if tag == "img" and (shown := post_as_image(el)) is not None:
+        block, (post_id, handle) = shown
+        return from_container(block, "placeholder", [post_id], handle)
     if tag in UNADDRESSED_TAGS and not cls and unmarked(el):
         return read_escaped_markup(el)  # all that the tests below could find in it
     if get(el, "data-attrs") and "witter" in (get(el, "data-component-name") or "") + cls:

@@ -378,7 +378,9 @@ def _link_paragraph(doc: _Text, index: int) -> TextHit | None:
     lines. Its label may be a placeholder ("Tweet may have been deleted") in a Markdown
     quote; out of one, only an empty label is: a paragraph ``[Retweet this article!](…)``
     or a timeline widget's ``[November 20, 2019](…)`` is a link. A status link inside a
-    sentence stays a link too."""
+    sentence stays a link too. Written as an image, ``![](…)``, with or without its ``alt``,
+    it is the embed syntax of Obsidian and of converters from Medium: the address of a post
+    is no picture."""
     if "](" not in doc.raw_lines[index]:
         return None
     first = index
@@ -389,13 +391,14 @@ def _link_paragraph(doc: _Text, index: int) -> TextHit | None:
             first -= 1
             if index - first >= MAX_LINK_LINES:
                 return None
-    parts = (MD_QUOTE.sub("", doc.raw_lines[n]).strip() for n in range(first, index + 1))
-    link = MD_LINK.fullmatch(" ".join(parts))
+    parts = " ".join(MD_QUOTE.sub("", doc.raw_lines[n]).strip() for n in range(first, index + 1))
+    image = parts.startswith("![")
+    link = MD_LINK.fullmatch(parts[1:] if image else parts)
     status = bare_status(link.group(2)) if link else None
     if link is None or status is None:
         return None
     lines = doc.raw_lines[first : index + 1]
-    if link.group(1).strip() and not all(_quote_depth(line) for line in lines):
+    if link.group(1).strip() and not image and not all(_quote_depth(line) for line in lines):
         return None
     post_id, handle = status
     raw = doc.raw(first, index)
