@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from ..decode import decode, decode_with_encoding, head_info, page_info, sniff_encoding
 from ..models import Embed, PageInfo
 from .extracted_xml import as_text, is_extracted_xml, page_of
+from .front_matter import blank_front_matter
 from .pagebytes import PageBytes
 from .prefilter import (
     ALL_SEARCHES,
@@ -115,6 +116,10 @@ def find_posts(
     if wide is not None:  # UTF-16/32: the byte markers need ASCII bytes
         data = decode(wide, content_type)
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    if wide is None and (shown := blank_front_matter(raw)) is not raw:
+        # A post's front matter is no part of the article (its bytes made spaces, in place).
+        raw = shown
+        data = raw if isinstance(data, bytes) else raw.decode("utf-8", "surrogatepass")
     if html is None:
         html = looks_like_html(raw) or bool(content_type and "html" in content_type)
     hints = survey(raw)
