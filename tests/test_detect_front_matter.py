@@ -31,8 +31,9 @@ def yaml(fields: str, body: str = BODY) -> str:
     ],
     ids=["yaml", "toml", "bom-crlf", "title-in-a-field"],
 )
-def test_an_embed_kept_in_the_front_matter_is_none(page: str) -> None:
-    assert find_posts(page.encode()).embeds == []
+@pytest.mark.parametrize("html", [None, False], ids=["sniffed", "markdown-file"])
+def test_an_embed_kept_in_the_front_matter_is_none(page: str, html: bool | None) -> None:
+    assert find_posts(page.encode(), html=html).embeds == []
 
 
 @pytest.mark.parametrize("as_text", [False, True])

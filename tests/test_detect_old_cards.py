@@ -59,9 +59,11 @@ def test_a_title_without_its_year_leaves_the_date_empty() -> None:
     assert (embed.status_id, embed.date, embed.text) == ("22334455667", None, "Ferry back at 6.")
 
 
-def test_a_card_pasted_into_markdown_is_read_the_same() -> None:
+@pytest.mark.parametrize("as_markdown", [None, False], ids=["sniffed", "markdown-file"])
+def test_a_card_pasted_into_markdown_is_read_the_same(as_markdown: bool | None) -> None:
+    """Sniffed as HTML, or read as a Markdown file's text (as ``archive scan`` reads ``.md``)."""
     text = f"# Ferries\n\nWitness:\n\n{card('Ferry back at 6.', 'x')}\n\nMore prose.\n"
-    (embed,) = find_posts(text.encode()).embeds
+    (embed,) = find_posts(text.encode(), html=as_markdown).embeds
     assert (embed.method, embed.author, embed.text) == (
         "card",
         "Rivertown News",

@@ -219,7 +219,13 @@ def _from_text(
     return [embed._replace(position=position) for position, (_, embed) in enumerate(items)]
 
 
-MARKUP_IN_TEXT = re.compile(rb"<(?:blockquote|iframe|amp-twitter|twitterwidget|figure)[\s>]", re.I)
+# Embed markup a text may hold: its tags, or Blackbird Pie's card (``<p class='bbpTweet'>``,
+# in posts of 2010-2011 kept as Markdown).
+MARKUP_IN_TEXT = re.compile(
+    rb"<(?:blockquote|iframe|amp-twitter|twitterwidget|figure)[\s>]"
+    rb"|<p\s[^>]*class=[\"']?bbpTweet[\s\"'>]",
+    re.I,
+)
 
 
 def _markup_in_text(
