@@ -410,8 +410,8 @@ def timemap(post, db_path, config_path) -> None:
 def worker(db_path, config_path, once, log_level) -> None:
     """Run the daemon: poll sources, scan new and due articles, re-check due posts.
 
-    Sources and schedules come from the config file. SIGTERM or Ctrl-C finishes
-    the item in hand and exits; a restart continues where it stopped.
+    Sources and schedules come from the config file. SIGTERM, Ctrl-C or SIGHUP
+    finishes the item in hand and exits; a restart continues where it stopped.
 
     \b
     Example:

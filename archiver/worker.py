@@ -303,7 +303,7 @@ class Worker:
             self.beat("stopped")
 
     def run_forever(self) -> None:
-        """Schedule the jobs with APScheduler until SIGTERM/SIGINT."""
+        """Schedule the jobs with APScheduler until SIGTERM, SIGINT or SIGHUP."""
         from apscheduler.executors.pool import ThreadPoolExecutor as JobExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -364,8 +364,10 @@ class Worker:
             log.info("received %s", signal.Signals(signum).name)
             self.stop.set()
 
-        signal.signal(signal.SIGTERM, handle)
-        signal.signal(signal.SIGINT, handle)
+        # SIGHUP too: the terminal a worker was started from closing (an ssh session ending)
+        # otherwise killed it at once, unlogged, its run left saying it was running.
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, handle)
 
 
 def wait_for_stop(stop: threading.Event) -> None:

@@ -209,10 +209,15 @@ def test_daemon_records_deletion_and_stops_cleanly_on_sigterm(site, db_path, tmp
     assert "database is locked" not in process.stderr.read()
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_a_running_worker_answers_ctrl_c_and_sigterm_alike_with_exit_0(tmp_path, db_path, stop):
+@pytest.mark.parametrize(
+    "stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["ctrl-c", "sigterm", "sighup"]
+)
+def test_a_running_worker_answers_ctrl_c_sigterm_and_sighup_alike_with_exit_0(
+    tmp_path, db_path, stop
+):
     """Every other command ends on Ctrl-C with exit 130 and on SIGTERM with 143; a running
-    worker finishes what it has in hand and exits 0 on either, its run recorded as stopped."""
+    worker finishes what it has in hand and exits 0 on any of them, its run recorded as
+    stopped. SIGHUP (its terminal closed) killed it unlogged, its run still 'running'."""
     (tmp_path / "urls.txt").write_text("", encoding="utf-8")
     config = tmp_path / "worker.toml"
     config.write_text(
