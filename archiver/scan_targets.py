@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from .page_read import SNIFF_BYTES
-from .urls import URL_EDGES, article_url, url_problem
+from .urls import URL_EDGES, article_url, find_status, served_by_x, url_problem
 from .warc_input import is_warc_path
 
 FILE_SUFFIXES = frozenset(
@@ -111,7 +111,7 @@ def _expand(item: str) -> Iterator[Target]:
         url = item.strip(URL_EDGES)  # a pasted address's spaces: fetched without them
         scheme = url.split("://", 1)[0].lower()
         if scheme in ("http", "https"):
-            problem = url_problem(url)
+            problem = url_problem(url) or _x_page(url)
             yield Target("error", problem, item) if problem else Target("url", url, item)
         else:
             yield Target("error", f"unsupported URL scheme '{scheme}' (only http and https)", item)
@@ -134,6 +134,16 @@ def _expand(item: str) -> Iterator[Target]:
             )
     else:
         yield Target("warc" if is_warc_path(item) else "file", str(Path(item)), item)
+
+
+def _x_page(url: str) -> str | None:
+    """Why an address on X's own hosts is no article to scan (its page shows posts and
+    embeds none; fetching it would only store an empty article), or None for any other."""
+    if not served_by_x(url):
+        return None
+    if find_status(url):
+        return "a post on X, not an article (archive snapshot checks a post)"
+    return "a page of X itself, not an article (X's pages embed no posts)"
 
 
 def _look_at(item: str) -> tuple[bool, str | None]:

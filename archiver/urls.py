@@ -442,6 +442,21 @@ def _joined(link: str | None, base: str | None) -> str | None:
     return link if WEB_URL_RE.match(link) else None
 
 
+X_HOSTS = re.compile(r"(?:^|\.)(?:twitter|x)\.com$", re.I)
+
+
+def served_by_x(*urls: str | None) -> bool:
+    """True when a page's address (where it was fetched, or its canonical URL) is on X's own
+    hosts: an X status or profile page shows posts, it does not embed them."""
+    return any(
+        url
+        and ("twitter.com" in url or "x.com" in url)
+        and "//" in url
+        and X_HOSTS.search(urlsplit(url).hostname or "")
+        for url in urls
+    )
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be fetched (a bad IPv6 host, a port out of range, no host, a
     space in the host, a control character anywhere), or None. A space in the path is

@@ -167,6 +167,27 @@ def test_malformed_urls_are_one_line_each_and_the_rest_is_scanned(run_cli, tmp_p
     assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 1
 
 
+def test_an_address_on_x_itself_is_refused_before_any_fetch(run_cli, tmp_path, db_path):
+    """A newcomer scans the post they want kept: X's page shows posts and embeds none, so
+    it was fetched (a request to X) and stored as an empty article. It now fails alone,
+    in one line naming the command that keeps a post; the file beside it is scanned."""
+    page = tmp_path / "page.html"
+    page.write_text(embed_page(), encoding="utf-8")
+    listed = tmp_path / "urls.txt"
+    listed.write_text("https://twitter.com/jack\n", encoding="utf-8")
+    post = "https://x.com/jack/status/20"
+    frame = "https://platform.twitter.com/embed/Tweet.html?id=20"
+    result = run_cli("scan", post, frame, str(page), "--urls-file", str(listed))
+    assert result.exit_code == 1
+    assert f"{post}: a post on X, not an article (archive snapshot checks a post)" in (
+        result.output
+    )
+    assert f"{frame}: a post on X, not an article" in result.output
+    assert "https://twitter.com/jack: a page of X itself, not an article" in result.output
+    assert [r["url"] for r in rows(db_path, "select url from articles")] == [page.as_uri()]
+    assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 1
+
+
 def test_malformed_html_is_not_an_error(run_cli, tmp_path):
     page = tmp_path / "broken.html"
     page.write_text(

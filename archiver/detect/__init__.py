@@ -11,10 +11,10 @@ from __future__ import annotations
 import codecs
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import urlsplit
 
 from ..decode import decode, decode_with_encoding, head_info, page_info, sniff_encoding
 from ..models import Embed, PageInfo
+from ..urls import served_by_x
 from .extracted_xml import as_text, is_extracted_xml, page_of
 from .front_matter import blank_front_matter
 from .pagebytes import PageBytes
@@ -59,7 +59,6 @@ SURROGATE_UTF8 = re.compile(rb"\xed[\xa0-\xbf]")  # a lone surrogate, as "surrog
 # file holding one is surveyed again as the detector reads it, decoded (an HTML page is
 # not: a second pass over every page, for a form the markup-rendering sites write in UTF-8).
 SINGLE_BYTE_DOT = re.compile(rb"(?<!\xc2)\xb7")
-X_HOSTS = re.compile(r"(?:^|\.)(?:twitter|x)\.com$", re.I)
 
 
 class Detection(NamedTuple):
@@ -85,18 +84,6 @@ def is_wide(data: bytes, content_type: str | None = None) -> bool:
 def looks_like_html(data: bytes | str) -> bool:
     sample = data[:8192] if isinstance(data, bytes) else data[:8192].encode("utf-8", "ignore")
     return any(hint in sample for hint in HTML_HINTS)
-
-
-def served_by_x(*urls: str | None) -> bool:
-    """True when a page's address (where it was fetched, or its canonical URL) is on X's own
-    hosts: an X status or profile page shows posts, it does not embed them."""
-    return any(
-        url
-        and ("twitter.com" in url or "x.com" in url)
-        and "//" in url
-        and X_HOSTS.search(urlsplit(url).hostname or "")
-        for url in urls
-    )
 
 
 def find_posts(
@@ -459,4 +446,5 @@ __all__ = [
     "find_posts",
     "has_markers",
     "looks_like_html",
+    "served_by_x",
 ]
