@@ -172,6 +172,19 @@ def _with_origin(record: ScanRecord, origin: str | None) -> ScanRecord:
 
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
+)
+XML_TYPES = frozenset({"application/xml", "text/xml"})
+
+
+def _source_hint(media_type: str) -> str:
+    """What to do with a feed or a sitemap given as an article: the worker reads them."""
+    if media_type in FEED_TYPES:
+        return ': a feed? list it as a [[sources]] of type "feed" for archive worker'
+    if media_type in XML_TYPES:
+        return ": a feed or a sitemap? list it as a [[sources]] for archive worker"
+    return ""
 
 
 class ArticleStatusError(FetchError):
@@ -195,9 +208,8 @@ def fetch_article(http: Http, url: str) -> Exchange:
         status = response.status_code
         media_type = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
         if status < 400 and media_type and media_type not in PAGE_TYPES:
-            raise ContentTypeError(
-                f"{url}: not a web page (Content-Type {media_type})", url=url, status_code=status
-            )
+            why = f"not a web page (Content-Type {media_type}){_source_hint(media_type)}"
+            raise ContentTypeError(f"{url}: {why}", url=url, status_code=status)
 
     from .http import UNDECODED  # httpx is loaded by now (a scan of files never loads it)
 

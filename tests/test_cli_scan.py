@@ -343,6 +343,39 @@ def test_invalid_config_is_one_line(run_cli, tmp_path, db_path):
 # --- URLs against a real local HTTP server -------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("content_type", "hint"),
+    [
+        ("application/rss+xml", ': a feed? list it as a [[sources]] of type "feed"'),
+        (
+            "application/atom+xml; charset=utf-8",
+            ': a feed? list it as a [[sources]] of type "feed"',
+        ),
+        ("application/xml", ": a feed or a sitemap? list it as a [[sources]]"),
+        ("text/xml", ": a feed or a sitemap? list it as a [[sources]]"),
+        ("application/pdf", ""),
+    ],
+)
+def test_a_feed_or_sitemap_given_to_scan_is_pointed_at_the_worker(
+    run_cli, httpserver, db_path, content_type, hint
+):
+    """A newcomer hands ``archive scan`` the site's feed or sitemap: the one line it fails
+    with says where such an address goes (a source of ``archive worker``)."""
+    httpserver.expect_request("/feed").respond_with_data(
+        '<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>',
+        content_type=content_type,
+    )
+    url = httpserver.url_for("/feed")
+    result = run_cli("scan", url)
+    assert result.exit_code == 1
+    media_type = content_type.split(";")[0]
+    (line,) = [line for line in result.output.splitlines() if line.startswith("error:")]
+    expected = f"error: {url}: not a web page (Content-Type {media_type}){hint}"
+    assert line.startswith(expected)
+    assert line.endswith(" for archive worker" if hint else f"{media_type})")
+    assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 0
+
+
 def test_scan_urls_from_local_server(run_cli, httpserver, db_path, tmp_path):
     httpserver.expect_request("/news/ok").respond_with_data(
         embed_page(title="Bridge reopens"), content_type="text/html; charset=utf-8"
