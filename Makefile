@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= archive.db
+# The team's shared folder (corpora) beside the repository; SHARED=DIR when it is elsewhere.
+SHARED ?= ../shared
 
 .PHONY: install demo test lint typecheck format corpus-check bench clean
 
@@ -35,13 +37,13 @@ format: install
 
 # Recall and precision on the real-page corpus in ../shared (not part of the test suite).
 corpus-check: install
-	$(BIN)/python scripts/corpus_check.py ../shared/corpus/real
+	$(BIN)/python scripts/corpus_check.py $(SHARED)/corpus/real
 
 # Every embed the scanner reports in a real crawl (../shared), by form, against the judgements
 # in docs/crawl-check.md (no ground truth: each page was read and judged by hand).
 .PHONY: crawl-check
 crawl-check: install
-	$(BIN)/python scripts/crawl_check.py ../shared/corpus/crawl/news-1000.warc.gz
+	$(BIN)/python scripts/crawl_check.py $(SHARED)/corpus/crawl/news-1000.warc.gz
 
 # The same pages as text converters flatten them (html2text, markdownify, inscriptis,
 # trafilatura, installed in a venv of their own): what the text detector reads there.
@@ -49,7 +51,7 @@ crawl-check: install
 converted-check: install
 	test -x .venv-converters/bin/python || $(PYTHON) -m venv .venv-converters
 	.venv-converters/bin/pip install -q html2text markdownify inscriptis trafilatura lxml_html_clean
-	.venv-converters/bin/python scripts/convert_pages.py ../shared/corpus/real build/converted
+	.venv-converters/bin/python scripts/convert_pages.py $(SHARED)/corpus/real build/converted
 	$(BIN)/python scripts/converted_check.py build/converted
 
 clean:

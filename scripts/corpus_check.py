@@ -16,8 +16,13 @@ from pathlib import Path
 
 from archiver.detect import find_posts
 
+ELSEWHERE = "the real-page corpus lives in ../shared; make corpus-check SHARED=DIR"
+
 
 def main(corpus: Path) -> int:
+    if not (corpus / "SOURCES.tsv").is_file():
+        print(f"corpus-check: {corpus / 'SOURCES.tsv'} not found ({ELSEWHERE})")
+        return 2
     rows = list(csv.DictReader((corpus / "SOURCES.tsv").open(encoding="utf-8"), delimiter="\t"))
     true_pos = false_pos = false_neg = 0
     for row in rows:

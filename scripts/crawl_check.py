@@ -131,7 +131,10 @@ def main() -> int:
     parser.add_argument("--judgements", type=Path, default=DEFAULT_JUDGEMENTS)
     args = parser.parse_args()
     if not args.warc.exists():
-        print(f"crawl-check: {args.warc} not found (the crawl corpus lives in ../shared)")
+        print(
+            f"crawl-check: {args.warc} not found"
+            " (the crawl corpus lives in ../shared; make crawl-check SHARED=DIR)"
+        )
         return 2
     found, count, spent = scan(args.warc)
     report(found)

@@ -104,7 +104,10 @@ def test_every_difference_from_the_judgements_fails(crawl, tmp_path, rows, word)
 def test_missing_warc_is_one_clear_line(tmp_path):
     result = run(str(tmp_path / "absent.warc.gz"))
     assert result.returncode == 2
-    assert result.stdout.strip().endswith("not found (the crawl corpus lives in ../shared)")
+    assert result.stdout.strip() == (
+        f"crawl-check: {tmp_path / 'absent.warc.gz'} not found"
+        " (the crawl corpus lives in ../shared; make crawl-check SHARED=DIR)"
+    )
 
 
 @pytest.mark.skipif(
