@@ -240,8 +240,8 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     read as text), directories (their .html/.htm/.xhtml/.txt/.md/.markdown and
     WARC files, recursively), WARC files (.warc/.warc.gz: every HTML response
     record; .wet/.wet.gz, as Common Crawl's .warc.wet.gz: every extracted text;
-    .wacz: the WARC files in it) or - for standard input. Exits 1 when some
-    targets failed (the others are still stored).
+    .wacz: the WARC files in it; ARC files, .arc/.arc.gz) or - for standard input.
+    Exits 1 when some targets failed (the others are still stored).
 
     \b
     Example:
@@ -551,9 +551,9 @@ def crawl(inputs, out_dir, scheduler, local_workers, retries, include_links, con
     """Scan many WARC files on a Dask cluster: one result file per input in OUT.
 
     INPUTS are WARC files (.warc/.warc.gz, WET files .wet/.wet.gz, WACZ files
-    .wacz) or directories of them, at paths every worker can read. A re-run skips the
-    inputs already done; `archive import OUT` then merges the results into the
-    archive. Exits 1 when some inputs failed.
+    .wacz, ARC files .arc/.arc.gz) or directories of them, at paths every worker
+    can read. A re-run skips the inputs already done; `archive import OUT` then
+    merges the results into the archive. Exits 1 when some inputs failed.
 
     \b
     Example:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,13 @@ def test_the_map_of_the_code_names_every_module():
     modules = {p.name for p in package.glob("*.py") if not p.name.startswith("__")}
     packages = {f"{p.name}/" for p in package.iterdir() if (p / "__init__.py").exists()}
     assert sorted((modules | packages) - named) == []
+
+
+@pytest.mark.parametrize("name", ["scan", "crawl"])
+def test_the_help_names_every_kind_of_web_archive_read(name):
+    """ARC files were read by both (and the README said so) but missing from their help."""
+    from archiver.warc_input import ARC_SUFFIXES, WARC_SUFFIXES
+
+    help_text = CliRunner().invoke(cli, [name, "--help"]).output
+    named = set(re.findall(r"\.[a-z]+(?:\.gz)?", help_text))
+    assert {*WARC_SUFFIXES, *ARC_SUFFIXES, ".wacz"} <= named
