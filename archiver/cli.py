@@ -252,8 +252,8 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
 
     from .scan import run_scan
     from .scan_pool import file_workers
-    from .scan_targets import iter_targets, once_per_run
-    from .terminal import ScanReporter
+    from .scan_targets import iter_targets, once_per_run, url_list_note
+    from .terminal import ScanReporter, error_line
 
     if not targets and not urls_file:
         raise click.UsageError("give at least one TARGET or --urls-file")
@@ -264,6 +264,8 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
             links = config.include_links if include_links is None else include_links
             seen: set[str] = set()  # each file is scanned once, where it first comes
             listed = list(once_per_run(iter_targets(targets), seen))
+            for note in filter(None, map(url_list_note, listed)):
+                click.echo(f"note: {error_line(note)}", err=True)
             # The URL list is read as the scan goes (any length, bounded memory), and a WARC
             # file holds any number of pages: the size is then unknown.
             has_warc = any(target.kind == "warc" for target in listed)

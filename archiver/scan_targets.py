@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from .page_read import SNIFF_BYTES
-from .urls import URL_EDGES, article_url, find_status, served_by_x, url_problem
+from .urls import URL_EDGES, WEB_URL_RE, article_url, find_status, served_by_x, url_problem
 from .warc_input import is_warc_path
 
 FILE_SUFFIXES = frozenset(
@@ -92,6 +92,32 @@ def _url_list(path: str) -> Iterator[Target]:
                     yield from _expand(line)  # never raises OSError: its targets fail alone
     except OSError as exc:
         yield Target("error", f"cannot read URL list ({(exc.strerror or str(exc)).lower()})", path)
+
+
+def url_list_note(target: Target) -> str | None:
+    """For a file named as a target that holds nothing but web addresses, one a line (the
+    list ``--urls-file`` reads, named without it), what to do instead: it is scanned as the
+    text it is, which finds no embed and fetches none of its pages. Only a regular file's
+    first 8 KB are read: a pipe's bytes are the scan's."""
+    if target.kind != "file" or target.real_path is not None:  # found in a directory
+        return None
+    try:
+        if not stat.S_ISREG(os.stat(target.value).st_mode):
+            return None
+        with open(target.value, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return None
+    lines = head.decode("utf-8-sig", "replace").splitlines()
+    if len(head) == SNIFF_BYTES:
+        lines = lines[:-1]  # the last may be cut
+    entries = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if not entries or not all(WEB_URL_RE.match(e) and len(e.split()) == 1 for e in entries):
+        return None
+    return (
+        f"{target.label}: only URLs, one a line: scanned as one text;"
+        f" --urls-file {target.label} scans the pages it lists"
+    )
 
 
 def _line_end(raw: bytes) -> bytes:

@@ -188,6 +188,28 @@ def test_an_address_on_x_itself_is_refused_before_any_fetch(run_cli, tmp_path, d
     assert rows(db_path, "select count(*) as n from embeds")[0]["n"] == 1
 
 
+def test_a_url_list_named_without_urls_file_is_scanned_with_a_note_saying_so(
+    run_cli, tmp_path, db_path
+):
+    """``archive scan urls.txt`` (``--urls-file`` forgotten) scanned the list as one text and
+    said "0 embed(s)", as if its pages had none; it is still scanned, with a note."""
+    listed = tmp_path / "urls.txt"
+    listed.write_text(
+        f"# tonight\nhttp://127.0.0.1:{free_port()}/a\n\nhttps://news.example/b?id=1\n",
+        encoding="utf-8",
+    )
+    prose = tmp_path / "notes.txt"
+    prose.write_text("Read https://news.example/b later.\nhttps://news.example/c\n")
+    result = run_cli("scan", str(listed), str(prose))
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("note:")]
+    assert notes == [
+        f"note: {listed}: only URLs, one a line: scanned as one text;"
+        f" --urls-file {listed} scans the pages it lists"
+    ]
+    assert rows(db_path, "select count(*) as n from articles")[0]["n"] == 2
+
+
 def test_malformed_html_is_not_an_error(run_cli, tmp_path):
     page = tmp_path / "broken.html"
     page.write_text(
