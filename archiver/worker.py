@@ -81,6 +81,8 @@ class Worker:
     # --- heartbeat ------------------------------------------------------------------------
 
     def start_run(self) -> None:
+        if not self.config.sources:
+            log.warning(no_sources(self.config.path))
         db = self._db()
         try:
             self.run_id = start_worker_run(db, os.getpid())
@@ -368,6 +370,16 @@ class Worker:
         # otherwise killed it at once, unlogged, its run left saying it was running.
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, handle)
+
+
+def no_sources(config_path: str | None) -> str:
+    """The warning of a worker with nothing to poll: started from another directory than
+    its config.toml, or with a config whose sources are still commented out."""
+    where = f"no [[sources]] in {config_path}" if config_path else "no config file"
+    return (
+        f"{where}: no feed, sitemap or URL list is polled (only articles already queued are"
+        " scanned and due posts checked); give --config or list [[sources]] in it"
+    )
 
 
 def wait_for_stop(stop: threading.Event) -> None:

@@ -480,6 +480,32 @@ def _damage_table(db_path: Path, table: str) -> None:
         fh.write(b"\xde\xad" * (page // 2))
 
 
+@pytest.mark.parametrize(
+    ("config", "warning"),
+    [
+        (None, "WARNING no config file: no feed, sitemap or URL list is polled"),
+        ("[worker]\nscan_interval = '1m'\n", "WARNING no [[sources]] in config.toml: no feed,"),
+        ('[[sources]]\nname = "list"\ntype = "urls"\npath = "urls.txt"\n', None),
+    ],
+    ids=["no-config", "no-sources", "a-source"],
+)
+def test_a_worker_with_nothing_to_poll_says_so(tmp_path, config, warning):
+    """Started from another directory than its config.toml (or with the sample's sources
+    still commented out), the worker logged "0 source(s)" at most and polled nothing."""
+    (tmp_path / "urls.txt").write_text("", encoding="utf-8")
+    if config is not None:
+        (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    command = [sys.executable, "-m", "archiver", "worker", "--once", "--db", "w.db"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if " WARNING " in line]
+    if warning is None:
+        assert warnings == []
+    else:
+        (line,) = warnings
+        assert warning in line and line.endswith("give --config or list [[sources]] in it")
+
+
 def test_a_damaged_archive_stops_the_worker_with_one_line_and_exit_1(tmp_path, db_path):
     """Each job logged a traceback and the worker went on (exit 0): every job would fail."""
     (tmp_path / "urls.txt").write_text("", encoding="utf-8")
