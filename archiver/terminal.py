@@ -121,7 +121,7 @@ class ScanReporter:
             who = f"@{embed.handle}" if embed.handle else first_words(embed.author or "?", 40)
             lines.append(
                 f"  [{embed.position}] {embed.method:<11} {post_id}  {who}  "
-                f"{first_words(embed.text)}"
+                f"{first_words(embed.text)}".rstrip()  # no text: no trailing blanks
             )
         click.echo("\n".join(lines))  # one write per article
 

@@ -69,3 +69,18 @@ def test_the_help_names_every_kind_of_web_archive_read(name):
     help_text = CliRunner().invoke(cli, [name, "--help"]).output
     named = set(re.findall(r"\.[a-z]+(?:\.gz)?", help_text))
     assert {*WARC_SUFFIXES, *ARC_SUFFIXES, ".wacz"} <= named
+
+
+def test_the_quick_start_output_is_what_make_demo_prints(tmp_path, monkeypatch):
+    """Every line the README shows of ``make demo`` (``…`` stands for lines left out) is a
+    line the two commands print, blanks and all (an embed with no text ended in two)."""
+    block = README.split("`make demo` prints", 1)[1].split("```\n", 1)[1].split("```", 1)[0]
+    shown = [line for line in block.splitlines() if line.strip() != "…"]
+    monkeypatch.chdir(Path(__file__).parents[1])
+    db = str(tmp_path / "demo.db")
+    runner = CliRunner()
+    scanned = runner.invoke(cli, ["scan", "examples/articles", "--db", db])
+    stats = runner.invoke(cli, ["stats", "--db", db])
+    assert scanned.exit_code == stats.exit_code == 0, scanned.output + stats.output
+    printed = (scanned.output + stats.output).splitlines()
+    assert [line for line in shown if line not in printed] == []
