@@ -315,11 +315,16 @@ def snapshot(posts, due, limit, db_path, config_path) -> None:
         archive snapshot --due
     """
     from .db import due_posts, posts_to_check
+    from .normalize import TEXT_ID_PREFIX
     from .snapshot.run import check_posts
     from .terminal import SnapshotReporter
 
     if not posts and not due:
         raise click.UsageError("give POST URLs or IDs, or --due")
+    for value in posts:  # a text: ID, as archive stats lists it, is no post X can be asked for
+        if value.strip().startswith(TEXT_ID_PREFIX):
+            known = "known only from text (no ID on X), so it cannot be checked"
+            raise click.UsageError(f"{shown_value(value.strip())}: {known}")
     refs = [post_ref(value) for value in posts]
     config, db = load(config_path, db_path)
     chosen = posts_to_check(db, refs) if refs else []

@@ -241,6 +241,22 @@ def test_a_value_that_is_not_one_post_is_refused_in_one_line(
     assert not db_path.exists() and not fake.hits
 
 
+def test_a_post_known_only_from_text_is_refused_as_such(run_cli, httpserver, config_file, db_path):
+    """``archive stats`` lists such posts by their ``text:`` ID; given to snapshot, it was
+    "not a post URL or ID", as if mistyped. Nothing is asked or stored."""
+    fake = FakeX(httpserver)
+    configure(fake, config_file)
+    fake.live(POST, "Hello")
+    result = run_cli("snapshot", POST, " text:852ae194885ceeb8")
+    assert result.exit_code == 2
+    [line] = result.output.splitlines()
+    assert line == (
+        "Error: text:852ae194885ceeb8: known only from text (no ID on X), so it cannot be"
+        " checked (see 'archive snapshot --help')"
+    )
+    assert not db_path.exists() and not fake.hits
+
+
 def test_one_post_named_twice_is_checked_once(run_cli, httpserver, config_file, db_path):
     """Its ID and its URL were two posts to check: two requests to each endpoint, two checks."""
     fake = FakeX(httpserver)
