@@ -98,6 +98,19 @@ def test_export_of_an_article_named_with_its_feed_s_tag(run_cli, httpserver, tmp
     assert [p["url"] for p in pages[1:]] == [first]
 
 
+def test_an_article_the_archive_does_not_hold_is_named_as_such(
+    run_cli, httpserver, tmp_path, db_path
+):
+    """As for --post: before, "nothing to export: no kept record matches the selection",
+    the line of an article held without kept evidence. Nothing is written."""
+    first = scan_article(run_cli, httpserver, "one", PAGE)
+    out = tmp_path / "x.wacz"
+    result = run_cli("export", "--wacz", str(out), "--article", first, "--article", first + "x")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: {first}x: no such article in the archive"]
+    assert not out.exists()
+
+
 def test_export_selection_errors(run_cli, tmp_path, db_path):
     out = tmp_path / "x.wacz"
     result = run_cli("export", "--wacz", str(out))

@@ -117,7 +117,7 @@ def records_for_export(
         ]
         params += list(posts) * 4
     if articles:
-        articles = _with_identities(articles)
+        articles = with_identities(articles)
         m = _marks(articles)
         parts.append(
             "select scans.record_id from scans join articles on articles.id = scans.article_id"
@@ -133,7 +133,7 @@ def records_for_export(
     ]
 
 
-def _with_identities(articles: Sequence[str]) -> list[str]:
+def with_identities(articles: Sequence[str]) -> list[str]:
     """The addresses as given, and each web address as the article it names
     (``article_url``): ``?ref=rss``, a fragment or ``HTTPS://`` find the article's row, as
     a scan of that address would (an archive upgraded by m021 holds the identity)."""

@@ -79,3 +79,19 @@ def unknown_posts(db: Archive, post_ids: list[str]) -> list[str]:
         for post_id in post_ids
         if db.conn.execute("select 1 from posts where id = ?", (post_id,)).fetchone() is None
     ]
+
+
+def unknown_articles(db: Archive, addresses: list[str]) -> list[str]:
+    """The addresses among ``addresses`` that name no article of the archive (as stored, as
+    fetched, or by the identity a scan of them is saved under), in their order."""
+    from .evidence import with_identities
+
+    def known(address: str) -> bool:
+        return any(
+            db.conn.execute(
+                "select 1 from articles where url = ? or final_url = ?", (named, named)
+            ).fetchone()
+            for named in with_identities([address])
+        )
+
+    return [address for address in addresses if not known(address)]
