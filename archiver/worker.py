@@ -205,7 +205,7 @@ class Worker:
         else:
             embeds = sum(1 for e in outcome.record.embeds if e.method != "link")
             self._count(articles_scanned=1)
-            log.info("article scanned: %s: %d embeds", outcome.record.url, embeds)
+            log.info("article scanned: %s: %d embed(s)", outcome.record.url, embeds)
 
     def snapshot_due(self) -> int:
         """Check due posts in batches until none is due or we must stop."""

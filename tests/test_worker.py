@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -162,6 +163,8 @@ def test_once_discovers_scans_and_checks_from_every_source(site, db_path):
     assert "larger than max_source_bytes" in sources["huge"]["last_error"]
     assert sources["feed"]["last_error"] is None and sources["list"]["urls_seen"] == 1
     assert "article scanned:" in result.stderr and "post checked:" in result.stderr
+    scanned = [line for line in result.stderr.splitlines() if "article scanned:" in line]
+    assert all(re.search(r": [0-9]+ embed\(s\)$", line) for line in scanned), scanned  # "1 embeds"
     run = query(db_path, "select * from worker_runs")[-1]
     assert run["state"] == "stopped" and run["articles_scanned"] == 3
     # The heartbeat row, as `archive stats` shows it.
