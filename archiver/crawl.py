@@ -221,6 +221,14 @@ def run_crawl(
     return summary
 
 
+# archiver is installed from its folder (make install), not from a package index, where
+# another project may hold the name.
+DASK_MISSING = (
+    "archive crawl needs Dask: in archiver's folder, .venv/bin/pip install -e '.[dask]'"
+    " (make install includes it)"
+)
+
+
 @contextlib.contextmanager
 def open_client(scheduler: str | None, local_workers: int | None) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler``, or of a local cluster of worker processes
@@ -228,7 +236,7 @@ def open_client(scheduler: str | None, local_workers: int | None) -> Iterator[Cl
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise CrawlError("archive crawl needs Dask: pip install 'archiver[dask]'") from None
+        raise CrawlError(DASK_MISSING) from None
 
     if scheduler:
         try:

@@ -355,3 +355,26 @@ def test_a_directory_without_crawl_files_names_every_kind_crawl_reads(tmp_path):
     )
     wet = write_warc(tmp_path / "texts.warc.wet.gz", mixed_records())
     assert crawl_inputs([str(tmp_path)]) == ([str(wet)], [])
+
+
+def test_without_dask_the_crawl_says_how_to_install_it(tmp_path):
+    """The line named ``pip install 'archiver[dask]'``: archiver is installed from its
+    folder, and that name on a package index may be another project's."""
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "distributed.py").write_text("raise ImportError('not installed')\n")
+    warc = write_warc(tmp_path / "crawl.warc.gz", mixed_records())
+    env = {**os.environ, "PYTHONPATH": str(blocked)}
+    done = subprocess.run(
+        [*ARCHIVE, "crawl", str(warc), "--out", str(tmp_path / "out"), "--local", "1"],
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        "Error: archive crawl needs Dask: in archiver's folder, .venv/bin/pip install -e"
+        " '.[dask]' (make install includes it)"
+    )
