@@ -218,6 +218,18 @@ def init(db_path: str | None, config_path: str | None) -> None:
     click.echo(f"archive ready: {archive_path(db)}")
 
 
+def _listed_targets(targets: tuple[str, ...], seen: set[str]) -> list[Any]:
+    """The command line's targets, each file once, with a note for a file that holds
+    nothing but URLs (``--urls-file`` forgotten)."""
+    from .scan_targets import iter_targets, once_per_run, url_list_note
+    from .terminal import error_line
+
+    listed = list(once_per_run(iter_targets(targets), seen))
+    for note in filter(None, map(url_list_note, listed)):
+        click.echo(f"note: {error_line(note)}", err=True)
+    return listed
+
+
 @cli.command()
 @click.argument("targets", nargs=-1)
 @click.option("--urls-file", type=click.Path(), help="Also scan the URLs listed in this file.")
@@ -237,8 +249,8 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     """Find embedded posts in articles and store them.
 
     TARGETS are http(s) URLs, files (any name; .txt/.md/.markdown ones are
-    read as text), directories (their .html/.htm/.xhtml/.txt/.md/.markdown and
-    WARC files, recursively), WARC files (.warc/.warc.gz: every HTML response
+    read as text, saved pages .mhtml/.mht/.webarchive by their HTML),
+    directories (their page, saved page and WARC files, recursively), WARC files (.warc/.warc.gz: every HTML response
     record; .wet/.wet.gz, as Common Crawl's .warc.wet.gz: every extracted text;
     .wacz: the WARC files in it; ARC files, .arc/.arc.gz) or - for standard input.
     Exits 1 when some targets failed (the others are still stored).
@@ -252,8 +264,8 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
 
     from .scan import run_scan
     from .scan_pool import file_workers
-    from .scan_targets import iter_targets, once_per_run, url_list_note
-    from .terminal import ScanReporter, error_line
+    from .scan_targets import iter_targets, once_per_run
+    from .terminal import ScanReporter
 
     if not targets and not urls_file:
         raise click.UsageError("give at least one TARGET or --urls-file")
@@ -263,9 +275,7 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
             config, db = load(config_path, db_path)
             links = config.include_links if include_links is None else include_links
             seen: set[str] = set()  # each file is scanned once, where it first comes
-            listed = list(once_per_run(iter_targets(targets), seen))
-            for note in filter(None, map(url_list_note, listed)):
-                click.echo(f"note: {error_line(note)}", err=True)
+            listed = _listed_targets(targets, seen)
             # The URL list is read as the scan goes (any length, bounded memory), and a WARC
             # file holds any number of pages: the size is then unknown.
             has_warc = any(target.kind == "warc" for target in listed)
