@@ -76,9 +76,9 @@ class Exchange:
     body has been consumed: use ``raw`` and ``body``.
 
     ``raw`` is the body exactly as served, still content-encoded (what a WARC response
-    record holds). It is None only when the server used an encoding we did not ask for and
-    cannot decode in bounded steps (e.g. ``br``): httpx then decodes each network chunk
-    itself and the encoded bytes are never seen. ``body`` is the decoded payload. A body
+    record holds). It is None only when the server used codings we do not decode in bounded
+    steps (stacked ones: ``gzip, gzip``): httpx then decodes each network chunk itself and
+    the encoded bytes are never seen. ``body`` is the decoded payload. A body
     that neither undoes (``zstd`` without the zstandard package, ``foo``, ``zstd, gzip``)
     never makes an ``Exchange``: ``Http.get`` refuses it (see ``refuse_undecoded``), as it
     refuses a body its coding fails on, unless asked to keep that one (``keep_undecoded``:
@@ -129,7 +129,13 @@ def make_client(config: FetchConfig) -> httpx.Client:
         follow_redirects=True,
         max_redirects=config.max_redirects,
         limits=limits,
-        event_hooks={"response": [note_redirect, refuse_redirect_off_the_web]},
+        event_hooks={
+            "response": [
+                note_redirect,
+                refuse_redirect_off_the_web,
+                redirect_body_kept(config.max_bytes),
+            ]
+        },
     )
     client._cookies = SetCookiesOnly()  # the setter would copy it into a plain ``Cookies``
     return client
@@ -222,6 +228,31 @@ def _why_not_followed(status: int, location: str) -> str | None:
         shown = scheme if len(scheme) <= 40 else scheme[:40] + "…"
         return f"{status} redirect to a {shown}: URL (only http and https are followed)"
     return None
+
+
+#: ``response.extensions`` key of a redirect's body as served (``redirect_body_kept``).
+SERVED = "archiver.served"
+
+
+def redirect_body_kept(max_bytes: int) -> Callable[[httpx.Response], None]:
+    """A response hook reading a redirect's body before httpx follows it: as served (kept
+    under ``SERVED``, for its WARC record) and decoded, bounded by ``max_bytes`` as any body
+    is. httpx reads it whole and keeps only the decoded bytes: a redirect's record lost its
+    Content-Length and Content-Encoding with them. A coding decoded only by httpx (stacked:
+    ``gzip, gzip``) or by nothing (``zstd``) is left to httpx, as before."""
+
+    def hook(response: httpx.Response) -> None:
+        if not response.has_redirect_location:
+            return
+        try:
+            decoder = BoundedDecoder.for_encoding(response.headers.get("content-encoding"))
+        except ValueError:
+            return
+        raw, body = _join(response.iter_raw(), decoder, max_bytes, str(response.url), None)
+        response._content = body  # what ``response.read()`` returns from now on
+        response.extensions = {**response.extensions, SERVED: raw}
+
+    return hook
 
 
 def check_url(url: str) -> None:
@@ -547,6 +578,12 @@ def refuse_undecoded(url: str, response: httpx.Response, body: bytes, what: str 
     if body and not httpx_decodes(header):
         why = f"served with Content-Encoding: {header}, which this archiver does not decode"
         raise FetchError(f"{url}: {what}{why}", url=url, status_code=response.status_code)
+
+
+def hop_served(response: httpx.Response) -> bytes | None:
+    """A redirect's body as served, when ``redirect_body_kept`` read it."""
+    served = response.extensions.get(SERVED)
+    return served if isinstance(served, bytes) else None
 
 
 def hop_body(response: httpx.Response) -> bytes:

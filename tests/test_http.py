@@ -24,7 +24,7 @@ from archiver.config import FetchConfig
 from archiver.errors import FetchError, StoppedError
 from archiver.http import UNDECODED, Exchange, Http
 from archiver.http_deadline import Deadline
-from archiver.http_decode import BoundedDecoder
+from archiver.http_decode import DECODE_STEP, BoundedDecoder
 from archiver.http_policy import HostThrottle, asked_wait, backoff_delay
 
 CONFIG = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=2, max_bytes=100_000)
@@ -306,7 +306,9 @@ def test_codings_httpx_undoes_and_bodies_with_nothing_to_undo_still_pass():
     }
     with h.HostileServer(routes) as server, Http(CONFIG) as http:
         br, stacked, empty = (http.get(server.url(path)) for path in routes)
-    assert br.body == stacked.body == page and br.raw is stacked.raw is None
+    assert br.body == stacked.body == page
+    assert br.raw == brotli.compress(page)  # decoded here in bounded steps: kept as served
+    assert stacked.raw is None  # decoded by httpx alone: only the decoded bytes are known
     assert empty.body == empty.raw == b""
 
 
@@ -713,3 +715,24 @@ def test_bytes_after_the_last_gzip_member_are_ignored_in_whatever_chunk_they_com
         chunks = [first + tail] if split is None else [first + tail[:split], tail[split:]]
         assert b"".join(part for chunk in chunks for part in decoder.feed(chunk)) == expected
         assert decoder.complete
+
+
+def test_a_br_body_is_decoded_in_bounded_steps_to_its_last_byte():
+    """The decompressor holds back output past its step: it is asked for it until none is
+    left (a stream fed whole came out 87% long), and junk after the stream is refused."""
+    data = bytes(range(256)) * 40_000  # 10 MB
+    stream = brotli.compress(data, quality=1)
+    for piece in (len(stream), 7_001):
+        decoder = BoundedDecoder.for_encoding("br")
+        assert decoder is not None
+        parts = [
+            out
+            for at in range(0, len(stream), piece)
+            for out in decoder.feed(stream[at : at + piece])
+        ]
+        assert b"".join(parts) == data
+        assert max(len(part) for part in parts) <= 2 * DECODE_STEP
+    decoder = BoundedDecoder.for_encoding("br")
+    assert decoder is not None
+    with pytest.raises(ValueError, match="cannot decode br body"):
+        list(decoder.feed(brotli.compress(b"<p>x</p>") + b"junk"))

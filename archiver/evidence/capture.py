@@ -23,10 +23,13 @@ def capture_of(exchange: Exchange) -> HttpCapture:
 
 
 def redirects_of(responses: Iterable[httpx.Response]) -> tuple[HttpCapture, ...]:
-    """Redirects answered on the way, each with its body as httpx read it (decoded)."""
-    from ..http import hop_body  # httpx is loaded by now (a scan of files never loads it)
+    """Redirects answered on the way, each with its body as served (when read by the
+    client's hook) and decoded."""
+    from ..http import hop_body, hop_served  # httpx is loaded now (a file scan never loads it)
 
-    return tuple(_as_capture(response, None, hop_body(response)) for response in responses)
+    return tuple(
+        _as_capture(response, hop_served(response), hop_body(response)) for response in responses
+    )
 
 
 def _as_capture(

@@ -161,6 +161,14 @@ def endless(content_type: str = "text/html") -> Route:
 @cache
 def bomb_bytes(encoding: str = "gzip", decoded_mb: int = 256) -> bytes:
     """``decoded_mb`` MiB of spaces, compressed (about 1 KiB on the wire per MiB)."""
+    if encoding == "br":
+        import brotli
+
+        stream = brotli.Compressor(quality=1)
+        block = b" " * (1 << 20)
+        parts = [stream.process(b"<html><body>")]
+        parts += [stream.process(block) for _ in range(decoded_mb)]
+        return b"".join([*parts, stream.finish()])
     wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
     compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
     block = b" " * (1 << 20)
@@ -173,6 +181,12 @@ def bomb_bytes(encoding: str = "gzip", decoded_mb: int = 256) -> bytes:
 def bomb(encoding: str = "gzip", content_type: str = "text/html", decoded_mb: int = 256) -> Route:
     data = bomb_bytes(encoding, decoded_mb)
     return lambda conn: conn.reply(data, Content_Type=content_type, Content_Encoding=encoding)
+
+
+def redirect_bomb(location: str, decoded_mb: int = 256) -> Route:
+    """A 302 whose body is a gzip bomb (httpx reads a redirect's body before following it)."""
+    data = bomb_bytes("gzip", decoded_mb)
+    return lambda conn: conn.reply(data, "302 Found", Location=location, Content_Encoding="gzip")
 
 
 def redirect(location: str | Callable[[Conn], str]) -> Route:

@@ -158,9 +158,17 @@ def test_endless_body_is_not_read_to_the_end(batch):
     assert server.sent["/endless"] < 64_000_000
 
 
-def test_gzip_bomb_stops_at_max_bytes_of_decoded_data_in_little_memory():
+@pytest.mark.parametrize(
+    "route",
+    [
+        pytest.param(h.bomb("gzip"), id="gzip"),
+        pytest.param(h.bomb("br", decoded_mb=64), id="br"),  # decoded here, not by httpx
+        pytest.param(h.redirect_bomb("/elsewhere"), id="in-a-redirect"),  # httpx read it whole
+    ],
+)
+def test_a_bomb_stops_at_max_bytes_of_decoded_data_in_little_memory(route: h.Route):
     config = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=0, max_bytes=2_000_000)
-    with h.HostileServer({"/bomb": h.bomb("gzip")}) as server, Http(config) as http:
+    with h.HostileServer({"/bomb": route}) as server, Http(config) as http:
         tracemalloc.start()
         try:
             with pytest.raises(FetchError, match="larger than max_bytes"):
