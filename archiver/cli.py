@@ -250,9 +250,9 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
 
     TARGETS are http(s) URLs, files (any name; .txt/.md/.markdown ones are
     read as text, saved pages .mhtml/.mht/.webarchive by their HTML),
-    directories (their page, saved page and WARC files, recursively), WARC files (.warc/.warc.gz: every HTML response
-    record; .wet/.wet.gz, as Common Crawl's .warc.wet.gz: every extracted text;
-    .wacz: the WARC files in it; ARC files, .arc/.arc.gz) or - for standard input.
+    directories (their page, saved page and WARC files, recursively), WARC
+    files (.warc/.warc.gz: HTML responses; .wet/.wet.gz: extracted texts;
+    .wacz: its WARC files; ARC files, .arc/.arc.gz) or - for standard input.
     Exits 1 when some targets failed (the others are still stored).
 
     \b
