@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from httpx._decoders import SUPPORTED_DECODERS
 from pages import embed_page
 from warcio.archiveiterator import ArchiveIterator
 from wire_forms import WireServer, answer, first_answer, forms_of
@@ -139,6 +140,8 @@ def test_the_record_holds_the_answer_as_served(scanned: Scanned, name: str) -> N
 def test_a_form_the_archive_does_not_decode_is_one_line_and_loses_nothing(
     scanned: Scanned, name: str
 ) -> None:
+    if name == "zstd" and "zstd" in SUPPORTED_DECODERS:
+        pytest.skip("the zstandard package is installed: httpx decodes zstd")
     line = scanned.lines[name]
     assert line["status"] == "error" and "\n" not in line["error"]
     assert FORMS[name].refused in line["error"]
