@@ -55,6 +55,7 @@ from .http_policy import (
 from .inward import leads_inward
 from .socket_watch import install as install_socket_watch
 from .socket_watch import watching
+from .wire_heads import HeadTap, head_status, tapping
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Only encodings we can decode in bounded steps are asked for (see ``BoundedDecoder``).
@@ -438,6 +439,7 @@ class Http:
         try:
             with (
                 watching(deadline),
+                tapping(HeadTap()) as tap,
                 self.client.stream(
                     "GET" if content is None else "POST",
                     url,
@@ -473,6 +475,7 @@ class Http:
             raise FetchError(f"{url}: {describe_error(exc)}", url=url) from exc
         finally:
             deadline.finish()
+        attach_heads([*response.history, response], tap.heads)
         exchange = Exchange(url, response, raw, body, fetched_at, notes)
         self._record(exchange)
         return exchange
@@ -578,6 +581,30 @@ def refuse_undecoded(url: str, response: httpx.Response, body: bytes, what: str 
     if body and not httpx_decodes(header):
         why = f"served with Content-Encoding: {header}, which this archiver does not decode"
         raise FetchError(f"{url}: {what}{why}", url=url, status_code=response.status_code)
+
+
+#: ``response.extensions`` key of its head as it came over the wire (``wire_heads``).
+WIRE_HEAD = "archiver.wire_head"
+
+
+def attach_heads(responses: list[httpx.Response], heads: list[bytes | None]) -> None:
+    """Give each response its head as read from the wire, when the heads the request read
+    pair with the responses one for one, status for status (else none is given: the
+    record is then written from httpx's parsed headers)."""
+    if len(heads) != len(responses):
+        return
+    if any(
+        h is None or head_status(h) != r.status_code for r, h in zip(responses, heads, strict=True)
+    ):
+        return
+    for response, head in zip(responses, heads, strict=True):
+        response.extensions = {**response.extensions, WIRE_HEAD: head}
+
+
+def wire_head(response: httpx.Response) -> bytes | None:
+    """The response's status line and headers as they came (``attach_heads``)."""
+    head = response.extensions.get(WIRE_HEAD)
+    return head if isinstance(head, bytes) else None
 
 
 def hop_served(response: httpx.Response) -> bytes | None:

@@ -13,6 +13,9 @@ or TLS handshake, whichever connection the pool lends it. A connection outlives 
 once another request uses it (the pool lent it on after a redirect or an answer read to its
 end), the deadline that saw it before forgets its socket, so that a request whose time is up
 never shuts down a connection another request is reading.
+
+The streams also hand the bytes a request writes and reads to ``wire_heads``, which keeps
+the heads of its answers as they came.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from typing import Any, Protocol
 
 import httpcore
 import httpx
+
+from . import wire_heads
 
 
 class Watcher(Protocol):
@@ -69,10 +74,13 @@ class WatchedStream(httpcore.NetworkStream):
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         self._show()
-        return self._stream.read(max_bytes, timeout)
+        data = self._stream.read(max_bytes, timeout)
+        wire_heads.read(data)
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._show()
+        wire_heads.wrote()
         self._stream.write(buffer, timeout)
 
     def close(self) -> None:

@@ -45,7 +45,7 @@ def http_head(block: bytes, fastwarc_end: int, http: HeaderMap) -> tuple[bytes, 
     as a browser does. Where verify ends them elsewhere than a browser (at a line of spaces,
     which a browser reads as a folded line), the page is refused: stored, it would be
     another page than the site served, or fail verify."""
-    browser, verify = _browser_head_length(block), _verify_head_length(block)
+    browser, verify = _browser_head_length(block), verify_head_length(block)
     head = block[:browser]
     if browser != verify:
         refusal = (
@@ -73,7 +73,7 @@ def _browser_head_length(block: bytes) -> int:
     return at
 
 
-def _verify_head_length(head: bytes) -> int:
+def verify_head_length(head: bytes) -> int:
     """Where warcio (``archive verify``) ends the HTTP headers that start ``head``: at the
     first line (split at LF) blank once decoded (UTF-8, else Latin-1) and stripped of
     trailing whitespace. FastWARC ends them at the first CRLF line only: after a line of

@@ -169,30 +169,35 @@ def _header_forms(
         close,
     ]
     forms["headers"] = as_served(message(ok, fields, body))
+    # Kept as they came over the wire (``archiver.wire_heads``), not as httpx parsed them
+    # (one of two equal lengths, a folded value joined, blanks trimmed, lines ended by CRLF).
     body = page("same-length-twice")
-    forms["same-length-twice"] = served_as(  # README: httpx keeps one of two equal lengths
-        message(ok, [HTML, length(body), length(body), close], body),
-        message(ok, [HTML, length(body), close], body),
+    fields = [HTML, length(body), length(body), close]
+    forms["same-length-twice"] = as_served(message(ok, fields, body))
+    body = page("obs-fold")
+    fields = [HTML, b"X-Folded: first", b"   second", b"\tthird", length(body), close]
+    forms["obs-fold"] = as_served(message(ok, fields, body))
+    body = page("spacing")
+    fields = [b"Content-Type:text/html; charset=utf-8  ", b"X-Blank:", length(body), close]
+    forms["spacing"] = as_served(message(b"HTTP/1.1 200 OK ", fields, body))
+    body = page("lf-lines")
+    forms["lf-lines"] = as_served(message(ok, [HTML, length(body), close], body, b"\n"))
+    body = page("mixed-lines")
+    fields = [HTML + b"\r", length(body) + b"\r", close]  # CRLF, but the head ends LF LF
+    forms["mixed-lines"] = as_served(message(ok, fields, body, b"\n"))
+    body = page("folded-and-dropped")
+    forms["folded-and-dropped"] = served_as(  # a dropped field's folded lines go with it
+        message(
+            ok,
+            [HTML, b"Transfer-Encoding:", b" chunked", close],
+            chunked(body),
+        ),
+        message(ok, [HTML, close], body),
     )
     body = page("header-past-limit")
     fields = [HTML, b"X-Huge: " + b"v" * 200_000, length(body), close]
     refused = "broken HTTP answer (Receive buffer too long)"  # httpx's limit: 100 KiB of head
     forms["header-past-limit"] = Form(message(ok, fields, body), b"", True, refused)
-    body = page("obs-fold")
-    forms["obs-fold"] = served_as(  # README: httpx joins a folded value with one space
-        message(ok, [HTML, b"X-Folded: first", b"   second", length(body), close], body),
-        message(ok, [HTML, b"X-Folded: first second", length(body), close], body),
-    )
-    body = page("spacing")
-    forms["spacing"] = served_as(  # README: httpx trims the blanks around a value
-        message(ok, [b"Content-Type:text/html; charset=utf-8  ", length(body), close], body),
-        message(ok, [HTML, length(body), close], body),
-    )
-    body = page("lf-lines")
-    fields = [HTML, length(body), close]
-    forms["lf-lines"] = served_as(  # README: lines ended by LF alone are kept ended by CRLF
-        message(ok, fields, body, b"\n"), message(ok, fields, body)
-    )
 
 
 def _redirect_forms(forms: dict[str, Form], page: Callable[[str], bytes], close: bytes) -> None:

@@ -52,7 +52,14 @@ def _as_capture(
         request_headers=request_headers(response.request.headers.raw),
         fetched_at=fetched_at,
         redirects=redirects,
+        head=wire_head(response),
     )
+
+
+def wire_head(response: httpx.Response) -> bytes | None:
+    from ..http import wire_head as head_of
+
+    return head_of(response)
 
 
 def _headers(response: httpx.Response) -> list[tuple[str, str]]:

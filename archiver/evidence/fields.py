@@ -57,3 +57,23 @@ def http_head(start_line: str, headers: Iterable[tuple[str, str]]) -> bytes:
     if "\r" in start_line or "\n" in start_line:
         raise ValueError("an HTTP start line cannot hold a line break")
     return f"{start_line}\r\n{_lines(headers)}\r\n".encode("latin-1")
+
+
+def wire_head_without(head: bytes, dropped: set[str]) -> bytes | None:
+    """A response's head as it came over the wire (status line, header lines, the empty
+    line), without the fields named in ``dropped`` (lowercase; a folded field's lines go
+    with it). None when warcio (``archive verify``) would end it elsewhere than its empty
+    line (at a line of blanks, which h11 reads as a folded line): the record would hold
+    another body than the one served."""
+    from ..warc_http import verify_head_length
+
+    lines = [line + b"\n" for line in head.split(b"\n")[:-1]]  # a head ends its last line
+    kept, keeping = [lines[0]], True
+    for line in lines[1:]:
+        if line[:1] not in (b" ", b"\t"):  # a field's first line (or the empty line)
+            name = line.split(b":", 1)[0].decode("latin-1").strip().lower()
+            keeping = name not in dropped
+        if keeping:
+            kept.append(line)
+    result = b"".join(kept)
+    return result if verify_head_length(result) == len(result) else None

@@ -31,7 +31,7 @@ from .. import __version__
 from ..errors import ArchiverError
 from ..models import WarcRecordRef
 from ..normalize import sha256_hex
-from .fields import header_block, http_head, new_record_id, warc_fields
+from .fields import header_block, http_head, new_record_id, warc_fields, wire_head_without
 from .gzip_member import Deflated, deflate, gzip_member, join_member
 
 DEFAULT_MAX_BYTES = 1_000_000_000  # the customary 1 GB WARC file
@@ -73,6 +73,8 @@ class HttpCapture(NamedTuple):
     fetched_at: datetime | None = None
     # the answers that led here, in order: 3xx redirects, and pages with a meta refresh
     redirects: tuple[HttpCapture, ...] = ()
+    # the status line and headers as they came over the wire, when known (``wire_heads``)
+    head: bytes | None = None
 
     @property
     def content_type(self) -> str | None:
@@ -336,11 +338,16 @@ class SharedWarcLog(WarcLog):
 
 
 def response_head(capture: HttpCapture) -> bytes:
-    """The response's status line and headers as served; when the body is recorded decoded,
-    the Content-Encoding and Content-Length that described the encoded body are dropped."""
+    """The response's status line and headers as served (as they came over the wire, when
+    known); when the body is recorded decoded, the Content-Encoding and Content-Length that
+    described the encoded body are dropped."""
     dropped = set(DROPPED_HEADERS)
     if capture.served is None:
         dropped |= {"content-encoding", "content-length"}
+    if capture.head is not None:
+        head = wire_head_without(capture.head, dropped)
+        if head is not None:
+            return head
     headers = [(k, v) for k, v in capture.headers if k.lower() not in dropped]
     status_line = f"{capture.http_version} {capture.status} {capture.reason}".rstrip()
     return http_head(status_line, headers)
