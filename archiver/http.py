@@ -77,13 +77,14 @@ class Exchange:
     body has been consumed: use ``raw`` and ``body``.
 
     ``raw`` is the body exactly as served, still content-encoded (what a WARC response
-    record holds). It is None only when the server used codings we do not decode in bounded
-    steps (stacked ones: ``gzip, gzip``): httpx then decodes each network chunk itself and
-    the encoded bytes are never seen. ``body`` is the decoded payload. A body
-    that neither undoes (``zstd`` without the zstandard package, ``foo``, ``zstd, gzip``)
-    never makes an ``Exchange``: ``Http.get`` refuses it (see ``refuse_undecoded``), as it
-    refuses a body its coding fails on, unless asked to keep that one (``keep_undecoded``:
-    ``raw`` and ``body`` are then both the bytes as served, and ``notes`` says why).
+    record holds). It is None only when the server used a coding httpx decodes and we do not
+    in bounded steps (``zstd`` where the zstandard package is installed): httpx then decodes
+    each network chunk itself and the encoded bytes are never seen. ``body`` is the decoded
+    payload. A body that neither undoes (``zstd`` without the zstandard package, ``foo``,
+    ``zstd, gzip``) never makes an ``Exchange``: ``Http.get`` refuses it (see
+    ``refuse_undecoded``), as it refuses a body its coding fails on, unless asked to keep
+    that one (``keep_undecoded``: ``raw`` and ``body`` are then both the bytes as served,
+    and ``notes`` says why).
     ``notes`` is for hooks to leave what they made (e.g. where a WARC record was written)
     so that the caller can point rows at it.
     """
@@ -239,8 +240,8 @@ def redirect_body_kept(max_bytes: int) -> Callable[[httpx.Response], None]:
     """A response hook reading a redirect's body before httpx follows it: as served (kept
     under ``SERVED``, for its WARC record) and decoded, bounded by ``max_bytes`` as any body
     is. httpx reads it whole and keeps only the decoded bytes: a redirect's record lost its
-    Content-Length and Content-Encoding with them. A coding decoded only by httpx (stacked:
-    ``gzip, gzip``) or by nothing (``zstd``) is left to httpx, as before."""
+    Content-Length and Content-Encoding with them. A coding decoded only by httpx (``zstd``
+    with the zstandard package) or by nothing (``zstd`` without it) is left to httpx."""
 
     def hook(response: httpx.Response) -> None:
         if not response.has_redirect_location:

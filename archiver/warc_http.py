@@ -119,7 +119,7 @@ def _decoded(payload: bytes, http) -> bytes:
     if encoding in ("", "identity"):
         return body
     try:
-        return _undone(body, encoding)
+        return undone(body, encoding)
     except SkipRecord:
         if _as_stored(payload, body, chunked, encoding):
             return body
@@ -139,7 +139,7 @@ def _as_stored(payload: bytes, body: bytes, chunked: bool, coding: str) -> bool:
     return starts_as_markup and verify_reading(payload, chunked, coding) == body
 
 
-def _undone(body: bytes, coding: str) -> bytes:
+def undone(body: bytes, coding: str) -> bytes:
     """``body`` with one coding removed; ``SkipRecord`` when it is not in that coding, or in one
     this reader does not undo (``zstd``, stacked ``gzip, gzip``). Each is read as warcio
     (``archive verify``) reads it: FastWARC's readers read every gzip member, refused junk

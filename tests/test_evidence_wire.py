@@ -243,3 +243,18 @@ def test_a_snapshot_keeps_the_providers_reply_as_served(
     assert block == form.kept
     verify = archive("verify", cwd=tmp_path)
     assert verify.returncode == 0 and "WARC file(s) checked: OK" in verify.stdout, verify.stdout
+
+
+def test_verify_undoes_a_stack_of_codings_and_reads_a_decoded_body_as_stored() -> None:
+    import gzip
+
+    import brotli
+    from wire_forms import raw_deflate
+
+    from archiver.evidence.read import stacked_undone
+
+    body = b"<p>caf\xc3\xa9</p>"
+    assert stacked_undone(gzip.compress(gzip.compress(body)), "gzip, gzip") == body
+    assert stacked_undone(brotli.compress(raw_deflate(body)), "Deflate , br") == body
+    assert stacked_undone(body, "gzip, gzip") == body  # a crawler's decoded copy: as stored
+    assert stacked_undone(gzip.compress(body), "gzip") == gzip.compress(body)  # warcio's part

@@ -297,7 +297,7 @@ def test_a_body_in_a_coding_nothing_here_undoes_is_refused_before_the_hook():
     assert seen == []
 
 
-def test_codings_httpx_undoes_and_bodies_with_nothing_to_undo_still_pass():
+def test_br_and_stacked_codings_keep_their_bytes_and_bodies_with_nothing_to_undo_pass():
     page = b"<p>" + b"decoded " * 100 + b"</p>"
     routes = {
         "/br": coded("br", brotli.compress(page)),  # httpx[brotli]: a dependency
@@ -308,7 +308,7 @@ def test_codings_httpx_undoes_and_bodies_with_nothing_to_undo_still_pass():
         br, stacked, empty = (http.get(server.url(path)) for path in routes)
     assert br.body == stacked.body == page
     assert br.raw == brotli.compress(page)  # decoded here in bounded steps: kept as served
-    assert stacked.raw is None  # decoded by httpx alone: only the decoded bytes are known
+    assert stacked.raw == brotli.compress(gzip.compress(page))  # stacked: decoded here too
     assert empty.body == empty.raw == b""
 
 

@@ -109,12 +109,13 @@ def forms_of(page: Callable[[str], bytes]) -> dict[str, Form]:
         coded = encode(page(name))
         fields = [HTML, b"Content-Encoding: " + coding, length(coded), close]
         forms[name] = as_served(message(ok, fields, coded))
-    body = page("gzip-gzip")
-    twice = gzip.compress(gzip.compress(body, mtime=0), mtime=0)
-    forms["gzip-gzip"] = served_as(  # README: kept decoded (no WARC reader undoes two codings)
-        message(ok, [HTML, b"Content-Encoding: gzip, gzip", length(twice), close], twice),
-        message(ok, [HTML, close], body),
-    )
+    for name, coding, encode in (
+        ("gzip-gzip", b"gzip, gzip", lambda b: gzip.compress(gzip.compress(b, mtime=0), mtime=0)),
+        ("deflate-br", b"deflate, br", lambda b: brotli.compress(raw_deflate(b))),
+    ):
+        coded = encode(page(name))
+        fields = [HTML, b"Content-Encoding: " + coding, length(coded), close]
+        forms[name] = as_served(message(ok, fields, coded))
     for name, coding in (("zstd", b"zstd"), ("unknown-coding", b"x-unheard-of")):
         coded = b"(not a body in any coding archiver reads)"
         fields = [HTML, b"Content-Encoding: " + coding, length(coded), close]

@@ -185,6 +185,8 @@ def parse_record(data: bytes) -> StoredRecord:
         return _arc_record(data, record, payload)
     headers = record.rec_headers
     http = record.http_headers if record.rec_type in ("response", "revisit") else None
+    if http is not None and record.rec_type == "response":
+        payload = stacked_undone(payload, http.get_header("Content-Encoding"))
     status = http.get_statuscode() if http is not None else None
     content_type = (
         http.get_header("Content-Type") if http is not None else headers.get_header("Content-Type")
@@ -199,6 +201,25 @@ def parse_record(data: bytes) -> StoredRecord:
         refers_to=headers.get_header("WARC-Refers-To"),
         payload=payload,
     )
+
+
+def stacked_undone(payload: bytes, header: str | None) -> bytes:
+    """A body in stacked codings (``gzip, gzip``), which warcio reads as stored, with each
+    undone, last applied first, as the scan undid them; as stored when one does not undo
+    (a body a crawler recorded decoded under the server's header)."""
+    from ..http_decode import content_codings
+    from ..warc_http import SkipRecord, undone
+
+    codings = content_codings(header)
+    if len(codings) < 2:
+        return payload
+    body = payload
+    try:
+        for coding in reversed(codings):
+            body = undone(body, coding)
+    except SkipRecord:
+        return payload
+    return body
 
 
 def _arc_record(data: bytes, record: Any, payload: bytes) -> StoredRecord:
