@@ -117,9 +117,11 @@ class StackedDecoder(BoundedDecoder):
     def __init__(self, decoders: list[BoundedDecoder]) -> None:
         self.encoding = ", ".join(reversed([decoder.encoding for decoder in decoders]))
         self._decoders = decoders
+        self.complete = True  # no stream begun (an empty body is whole)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        return self._through(0, data)
+        yield from self._through(0, data)
+        self.complete = all(decoder.complete for decoder in self._decoders)
 
     def _through(self, index: int, data: bytes) -> Iterator[bytes]:
         if index == len(self._decoders):

@@ -737,3 +737,26 @@ def test_a_br_body_is_decoded_in_bounded_steps_to_its_last_byte():
     assert decoder is not None
     with pytest.raises(ValueError, match="cannot decode br body"):
         list(decoder.feed(brotli.compress(b"<p>x</p>") + b"junk"))
+
+
+@pytest.mark.parametrize(
+    ("coding", "encoded"),
+    [
+        ("br", lambda page: brotli.compress(page)),
+        ("gzip, gzip", lambda page: gzip.compress(gzip.compress(page))),
+        ("gzip, br", lambda page: brotli.compress(gzip.compress(page))),
+    ],
+)
+def test_a_br_or_stacked_body_cut_short_is_refused_as_a_gzip_one_is(coding, encoded):
+    """Each decoder says whether its stream ended: a ``br`` body, or two stacked codings,
+    that the answer ends inside are half a page, refused in one line (they were read as
+    whole, or failed on an attribute no such decoder had)."""
+    page = b"<p>" + bytes(range(256)) * 300 + b"</p>"
+    whole = encoded(page)
+    routes = {"/cut": coded(coding, whole[: len(whole) // 2]), "/whole": coded(coding, whole)}
+    with h.HostileServer(routes) as server, Http(CONFIG) as http:
+        with pytest.raises(FetchError) as cut:
+            http.get(server.url("/cut"))
+        assert f"{coding} body cut short: the " in str(cut.value)
+        assert "\n" not in str(cut.value)
+        assert http.get(server.url("/whole")).body == page
