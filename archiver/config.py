@@ -144,7 +144,12 @@ class _Reader:
         self.known: list[str] = []
 
     def fail(self, key: str, expected: str, default: Any = None) -> ConfigError:
-        """The error of a bad value; ``default``: the value used when the key is absent."""
+        """The error of a bad value; ``default``: the value used when the key is absent. A key
+        required and absent is said to be missing (it read "got None")."""
+        if key not in self.table and default is None:
+            return ConfigError(
+                f"{self.file}: [{self.section}] {key}: missing (expected {expected})"
+            )
         got = self.table.get(key, default)
         return ConfigError(f"{self.file}: [{self.section}] {key}: expected {expected}, got {got!r}")
 
@@ -423,7 +428,11 @@ def _sources(file: str, items: Any) -> tuple[Source, ...]:
         url = reader.get("url", str, None, "an http(s) URL")
         path = reader.optional_path("path", "a file path")
         if kind == "urls" and not (path or url):
-            raise reader.fail("path", "a file path for a urls source")
+            raise reader.fail("path", "a file path or a url for a urls source")
+        if path is not None and (kind != "urls" or url is not None):
+            # The path won over the url (a feed's was read nowhere): one of them was a slip.
+            wanted = "no path beside a url" if kind == "urls" else f"none in a {kind} source"
+            raise reader.fail("path", f"{wanted} (a urls source reads a path or a url)")
         if (kind != "urls" or url is not None) and not (url and _is_web_url(url)):
             raise reader.fail("url", "an http(s) URL")
         interval = reader.optional_interval("poll_interval")

@@ -188,6 +188,22 @@ def test_unknown_names_are_errors_with_a_suggestion(text, expected, tmp_path):
             "[[sources]]\nname = ''\ntype = 'feed'\nurl = 'https://a.example/rss'\n",
             "[sources #1] name: expected a name no other source has, got ''",
         ),
+        # A required key left out read "got None":
+        ("[[sources]]\nname = 'a'\n", '[sources #1] type: missing (expected "feed", "sitemap"'),
+        ("[[sources]]\ntype = 'feed'\n", "[sources #1] url: missing (expected an http(s) URL)"),
+        (
+            "[[sources]]\ntype = 'urls'\n",
+            "[sources #1] path: missing (expected a file path or a url for a urls source)",
+        ),
+        # Both read, one silently unused (a urls source read its path, a feed never one):
+        (
+            "[[sources]]\ntype = 'urls'\npath = 'u.txt'\nurl = 'https://a.example/u.txt'\n",
+            "[sources #1] path: expected no path beside a url (a urls source reads a path or",
+        ),
+        (
+            "[[sources]]\ntype = 'feed'\npath = 'u.txt'\nurl = 'https://a.example/rss'\n",
+            "[sources #1] path: expected none in a feed source (a urls source reads a path or",
+        ),
     ],
 )
 def test_values_out_of_range_are_errors(text, where, tmp_path):
