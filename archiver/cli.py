@@ -295,16 +295,31 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
         raise click.ClickException(str(exc)) from None
     reporter.close()
     if take_snapshots:
-        from .snapshot.run import snapshot_new_posts
-
-        try:
-            click.echo(snapshot_new_posts(db, config, totals.post_refs).line(), err=as_json)
-        except ArchiverError as exc:
-            raise click.ClickException(str(exc)) from None
+        _snapshot_found(db, config, totals.post_refs, as_json)
     if not as_json:
         reporter.summary(totals)
     if totals.failed:
         sys.exit(1)
+
+
+def _snapshot_found(db, config, post_refs: dict[str, str | None], as_json: bool) -> None:
+    """``scan --snapshot``: check the posts of the scan never checked, a line for each as
+    ``archive snapshot`` prints it (with ``--json`` only the summary, on stderr: standard
+    output holds the articles' JSON lines)."""
+    from .snapshot.run import check_posts, never_checked
+    from .terminal import SnapshotReporter
+
+    posts = never_checked(db, post_refs)
+    reporter = SnapshotReporter(0 if as_json else len(posts))
+    try:
+        summary = check_posts(
+            db, posts, config, on_check=(lambda record: None) if as_json else reporter.report
+        )
+    except ArchiverError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        reporter.close()  # before the group's line, on a Ctrl-C
+    click.echo(summary.line(), err=as_json)
 
 
 @cli.command()

@@ -202,6 +202,19 @@ def test_scan_with_snapshot_flag(run_cli, httpserver, config_file, db_path, tmp_
     result = run_cli("scan", str(page), "--snapshot")
     assert result.exit_code == 0, result.output
     assert db_rows(db_path, "select status from posts where id = ?", [POST])[0]["status"] == "live"
+    # Each check is a line, as archive snapshot prints it (there was only the summary).
+    assert f"{POST}: live" in result.stdout.splitlines()
+    assert "checked 1 post(s): 1 live" in result.stdout
+    # With --json, standard output stays JSON lines: the summary alone, on stderr.
+    other = "1763000000000000002"
+    fake.live(other, "Another post")
+    page.write_text(embed_page(post_id=other), encoding="utf-8")
+    result = run_cli("scan", str(page), "--snapshot", "--json")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["embeds"][0]["post_id"] for line in result.stdout.splitlines()] == [
+        other
+    ]
+    assert "checked 1 post(s): 1 live" in result.stderr
 
 
 def test_bad_post_reference_is_usage_error(run_cli):

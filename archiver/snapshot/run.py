@@ -185,10 +185,9 @@ def _commit(
     return failed
 
 
-def snapshot_new_posts(db, config: Config, post_refs: dict[str, str | None]) -> SnapshotSummary:
-    """``archive scan --snapshot``: check the posts of this scan that were never checked."""
+def never_checked(db, post_refs: dict[str, str | None]) -> list[PostToCheck]:
+    """``archive scan --snapshot``: the posts of this scan that were never checked."""
     from ..db import posts_to_check
 
     refs = list(post_refs.items())
-    posts = [p for p in posts_to_check(db, refs) if p.status == "pending"] if refs else []
-    return check_posts(db, posts, config)
+    return [p for p in posts_to_check(db, refs) if p.status == "pending"] if refs else []
