@@ -249,7 +249,7 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     """Find embedded posts in articles and store them.
 
     TARGETS are http(s) URLs, files (any name; .txt/.md/.markdown ones are
-    read as text, saved pages .mhtml/.mht/.webarchive by their HTML),
+    read as text, saved pages .mhtml/.mht/.eml/.webarchive by their page),
     directories (their page, saved page and WARC files, recursively), WARC
     files (.warc/.warc.gz: HTML responses; .wet/.wet.gz: extracted texts;
     .wacz: its WARC files; ARC files, .arc/.arc.gz) or - for standard input.

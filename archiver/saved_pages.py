@@ -1,9 +1,10 @@
-"""Pages a browser saved as one file, with their images and frames: MHTML (``.mhtml``,
-``.mht``: "Webpage, single file", Chrome's way of saving pages on Android), a MIME
+"""Pages saved as one file, with their images and frames: MHTML (``.mhtml``, ``.mht``:
+"Webpage, single file", Chrome's way of saving pages on Android), a MIME
 ``multipart/related`` message (RFC 2557) whose root part is the page's HTML in
-quoted-printable or base64; and Safari's web archive (``.webarchive``, Safari's default), a
-binary property list whose ``WebMainResource`` holds the page. Detection reads the page's
-HTML document; the archive keeps the file as given.
+quoted-printable or base64; any other MIME message (a saved e-mail, ``.eml``: a newsletter),
+read by its HTML part, else its text; and Safari's web archive (``.webarchive``, Safari's
+default), a binary property list whose ``WebMainResource`` holds the page. Detection reads
+the page's document; the archive keeps the file as given.
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ WEBARCHIVE_MAGIC = b"bplist00"  # a binary property list's first bytes
 HEAD_BYTES = 4096  # a saved page's MIME header block is a few hundred bytes
 
 # The message's header block: header lines (or folded continuations) up to a blank line,
-# naming a multipart/related body. Patterns, not compiled: ``re`` compiles them on an MHTML
-# file's first look (every page file is looked at; few are MHTML).
+# among them MIME-Version and Content-Type. A pattern, not compiled: ``re`` compiles it on a
+# MIME file's first look (every page file is looked at; few are messages).
 _HEADER_LINE = rb"[!-9;-~]+:[^\r\n]*|[ \t][^\r\n]*"
-_RELATED = rb"(?im)^content-type:\s*multipart/related\s*(?:;|$)"
-_MIME = rb"(?im)^mime-version:\s*1\.0\s*$"
 _DOCUMENT_TYPES = ("text/html", "application/xhtml+xml")
+_TEXT_TYPES = ("text/plain", "text/markdown")
 
 
 class SavedDocument(NamedTuple):
@@ -36,17 +36,29 @@ class SavedDocument(NamedTuple):
     location: str | None  # the address the page was saved from
 
 
-def is_mhtml(data: bytes) -> bool:
-    """Whether ``data`` starts as a MIME message whose body is ``multipart/related``: a
-    header block alone, with ``MIME-Version`` and the content type, then a blank line."""
-    head = data[:HEAD_BYTES].lstrip(b"\r\n")
-    if b"multipart/related" not in head.lower():
+def is_mime_message(data: bytes) -> bool:
+    """Whether ``data`` starts as a MIME message (a saved page, an e-mail): every line up to
+    the first blank one is a header field, ``MIME-Version`` and ``Content-Type`` among them
+    (a text's own ``Title:``/``Author:`` lines are not enough)."""
+    head = data[:HEAD_BYTES].removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n")
+    lowered = head.lower()
+    if b"mime-version" not in lowered or b"content-type" not in lowered:
         return False
     block = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0]
     lines = block.splitlines()
     if not lines or not all(re.fullmatch(_HEADER_LINE, line) for line in lines):
         return False
-    return bool(re.search(_RELATED, block) and re.search(_MIME, block) and b"boundary=" in block)
+    names = {line.split(b":", 1)[0].lower() for line in lines if line[:1] not in (b" ", b"\t")}
+    return {b"mime-version", b"content-type"} <= names
+
+
+def message_type(data: bytes) -> str:
+    """A MIME message's own type, as its header names it (``multipart/related``), for its
+    record's Content-Type; ``message/rfc822`` when it names none that reads."""
+    from email.parser import BytesHeaderParser
+
+    kind = BytesHeaderParser().parsebytes(data[:HEAD_BYTES]).get_content_type()
+    return kind if kind.isascii() and kind != "text/plain" else "message/rfc822"
 
 
 # The marks a saver leaves atop a page saved as HTML: a browser's ("Webpage, complete":
@@ -75,7 +87,7 @@ def saved_page(data: bytes, label: str) -> SavedDocument | None:
     A saved file without an HTML document is refused in one line."""
     if data.startswith(WEBARCHIVE_MAGIC):
         return webarchive_document(data, label)
-    return mhtml_document(data, label) if is_mhtml(data) else None
+    return mime_document(data, label) if is_mime_message(data) else None
 
 
 def webarchive_document(data: bytes, label: str) -> SavedDocument:
@@ -100,22 +112,24 @@ def webarchive_document(data: bytes, label: str) -> SavedDocument:
     return SavedDocument(html, content_type, _address(main.get("WebResourceURL")))
 
 
-def mhtml_document(data: bytes, label: str) -> SavedDocument:
-    """The page an MHTML file holds: the root part named by the ``start`` parameter when it
-    is HTML, else the first HTML part. A file without one is refused in one line."""
+def mime_document(data: bytes, label: str) -> SavedDocument:
+    """The page a MIME message holds: an MHTML's root part (named by the ``start``
+    parameter when it is HTML), else its first HTML part, else its first text part (an
+    e-mail sent as text). A message with none is refused in one line."""
     from email.message import Message
     from email.parser import BytesParser
 
     message = BytesParser().parsebytes(data)
-    parts = [part for part in message.get_payload() if isinstance(part, Message)]
-    part = _root(message, parts) if message.is_multipart() else None
+    parts = [part for part in message.walk() if not part.is_multipart()]
+    part = _root(message, parts)
     if part is None:
-        raise TargetError(f"{label}: a saved page (MHTML) without an HTML document")
+        raise TargetError(f"{label}: a MIME message (a saved page or an e-mail) with no page")
     html = part.get_payload(decode=True)
     if not isinstance(html, bytes) or not html.strip():
-        raise TargetError(f"{label}: a saved page (MHTML) whose HTML document is empty")
+        raise TargetError(f"{label}: a MIME message whose page is empty")
     location = message.get("Snapshot-Content-Location") or part.get("Content-Location")
-    html = _frames_named(html, parts)
+    if part.get_content_type() in _DOCUMENT_TYPES:
+        html = _frames_named(html, [p for p in parts if isinstance(p, Message)])
     return SavedDocument(html, _declared_type(part), _address(location))
 
 
@@ -130,8 +144,11 @@ def _declared_type(part: Message) -> str:
 def _root(message: Message, parts: list[Message]) -> Message | None:
     start = message.get_param("start")
     named = [p for p in parts if isinstance(start, str) and _content_id(p) == start.strip()]
-    documents = [p for p in named + parts if p.get_content_type() in _DOCUMENT_TYPES]
-    return documents[0] if documents else None
+    for kinds in (_DOCUMENT_TYPES, _TEXT_TYPES):
+        found = [p for p in named + parts if p.get_content_type() in kinds]
+        if found:
+            return found[0]
+    return None
 
 
 def _content_id(part: Message) -> str:

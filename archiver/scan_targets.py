@@ -18,7 +18,8 @@ from .urls import URL_EDGES, WEB_URL_RE, article_url, find_status, served_by_x, 
 from .warc_input import is_warc_path
 
 FILE_SUFFIXES = frozenset(
-    {".html", ".htm", ".txt", ".md", ".xhtml", ".markdown", ".mhtml", ".mht", ".webarchive"}
+    {".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"}
+    | {".mhtml", ".mht", ".eml", ".webarchive"}  # pages saved as one file (``saved_pages``)
 )
 
 

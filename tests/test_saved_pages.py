@@ -17,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.errors import TargetError
 from archiver.evidence.warc import default_warc_dir
 from archiver.page_read import check_page_bytes
-from archiver.saved_pages import is_mhtml, mhtml_document, saved_from
+from archiver.saved_pages import is_mime_message, mime_document, saved_from
 
 BOUNDARY = "----MultipartBoundary--Q1w2E3r4T5y6U7i8O9p0----"
 POST_ID = "1763000000000000001"
@@ -78,26 +78,28 @@ FRAME = part(
 
 
 def test_a_saved_page_is_told_from_pages_and_texts() -> None:
-    assert is_mhtml(saved_page(embed_page()))
-    assert not is_mhtml(embed_page().encode())
-    assert not is_mhtml(b"Subject: minutes\nDate: today\n\nContent-Type: multipart/related\n")
-    assert not is_mhtml(b"Note: the vote\nContent-Type: multipart/related is a MIME type\n")
-    mime = b"MIME-Version: 1.0\nContent-Type: multipart/related;"
-    assert not is_mhtml(mime + b" and more prose\n")
-    assert not is_mhtml(b"")
+    assert is_mime_message(saved_page(embed_page()))
+    assert not is_mime_message(embed_page().encode())
+    assert not is_mime_message(
+        b"Subject: minutes\nDate: today\n\nContent-Type: multipart/related\n"
+    )
+    assert not is_mime_message(b"Note: the vote\nContent-Type: multipart/related is a MIME type\n")
+    meta = b"Title: The vote\nAuthor: Jane\nContent-Type: text/plain\n\nThe council voted.\n"
+    assert not is_mime_message(meta)  # MultiMarkdown's metadata: no MIME-Version, no message
+    assert not is_mime_message(b"")
 
 
 @pytest.mark.parametrize("encoding", ["quoted-printable", "base64", "8bit"])
 def test_the_html_document_is_read_whatever_its_transfer_encoding(encoding: str) -> None:
     html = embed_page(text="Caf\u00e9 = 3 long line " + "x" * 200)
-    document = mhtml_document(saved_page(html, encoding=encoding), "f.mhtml")
+    document = mime_document(saved_page(html, encoding=encoding), "f.mhtml")
     assert document.html.replace(b"\r\n", b"\n") == html.encode()  # lines end as filed
     assert document.content_type == "text/html"
     assert document.location == "https://news.example/2024/story"
 
 
 def test_a_frame_saved_as_a_part_gets_its_address_back() -> None:
-    document = mhtml_document(saved_page(RENDERED, FRAME), "f.mhtml")
+    document = mime_document(saved_page(RENDERED, FRAME), "f.mhtml")
     assert f'src="{FRAME_URL}"'.encode() in document.html
     assert b"cid:" not in document.html
 
@@ -105,14 +107,16 @@ def test_a_frame_saved_as_a_part_gets_its_address_back() -> None:
 def test_the_start_parameter_names_the_root_document() -> None:
     data = saved_page(embed_page(), part(b"<p>other</p>", "text/html", "https://o/", "r", "8bit"))
     named = data.replace(b'type="text/html";', b'type="text/html"; start="<r>";', 1)
-    assert mhtml_document(named, "f.mhtml").html == b"<p>other</p>"
+    assert mime_document(named, "f.mhtml").html == b"<p>other</p>"
 
 
 def test_a_saved_page_without_an_html_document_is_refused() -> None:
     image = part(b"\x89PNG", "image/png", "https://news.example/a.png", "i", "base64")
     no_page = saved_page("x").replace(b"Content-Type: text/html", b"Content-Type: text/css", 1)
-    with pytest.raises(TargetError, match=r"^f\.mhtml: a saved page \(MHTML\) without an HTML"):
-        mhtml_document(no_page.replace(b"--" + BOUNDARY.encode() + b"--", image, 1), "f.mhtml")
+    with pytest.raises(
+        TargetError, match=r"^f\.mhtml: a MIME message \(a saved page or an e-mail\) with no page"
+    ):
+        mime_document(no_page.replace(b"--" + BOUNDARY.encode() + b"--", image, 1), "f.mhtml")
 
 
 def rows(db_path: Path, sql: str) -> list[dict]:
@@ -166,7 +170,7 @@ def test_a_broken_saved_page_is_one_line_and_loses_nothing(
     result = run_cli("scan", str(broken))
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if "broken.mht" in line]
-    assert len(lines) == 1 and "a saved page (MHTML) without an HTML document" in lines[0]
+    assert len(lines) == 1 and "a MIME message (a saved page or an e-mail) with no page" in lines[0]
     assert [e["post_id"] for e in rows(db_path, "select post_id from embeds")] == [POST_ID]
 
 
@@ -295,8 +299,46 @@ def test_a_part_type_holding_other_bytes_than_ascii_is_read_as_its_type() -> Non
     data = saved_page(embed_page()).replace(
         b"Content-Type: text/html", b"Content-Type: text/html; charset=\xff\xfe", 1
     )
-    assert mhtml_document(data, "f.mhtml").content_type == "text/html"
+    assert mime_document(data, "f.mhtml").content_type == "text/html"
     declared = saved_page(embed_page()).replace(
         b"Content-Type: text/html", b'Content-Type: text/html; charset="Windows-1252"', 1
     )
-    assert mhtml_document(declared, "f.mhtml").content_type == "text/html; charset=windows-1252"
+    assert mime_document(declared, "f.mhtml").content_type == "text/html; charset=windows-1252"
+
+
+def e_mail(body_parts: list[tuple[str, bytes]]) -> bytes:
+    """A newsletter as a mail client saves it (``.eml``): alternative parts, quoted-printable."""
+    head = (
+        "Return-Path: <news@paper.example>\r\nFrom: The Paper <news@paper.example>\r\n"
+        "Subject: Morning briefing\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/alternative; boundary="alt"\r\n\r\n'
+    )
+    parts = b"".join(
+        b"--alt\r\nContent-Type: " + kind.encode() + b"; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        + quopri.encodestring(body).replace(b"\n", b"\r\n")
+        + b"\r\n"
+        for kind, body in body_parts
+    )
+    return head.encode() + parts + b"--alt--\r\n"
+
+
+def test_a_saved_e_mail_is_read_by_its_html_part_else_its_text(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    text = 'Jane Example on X: "The ferry is back on schedule / X"\nThe ferry is back on schedule\n'
+    letter = tmp_path / "briefing.eml"
+    letter.write_bytes(
+        e_mail(
+            [("text/plain", b"View it in a browser."), ("text/html", embed_page(POST_ID).encode())]
+        )
+    )
+    plain = tmp_path / "plain.eml"
+    plain.write_bytes(e_mail([("text/plain", text.encode())]))
+    result = run_cli("scan", str(letter), str(plain))
+    assert result.exit_code == 0, result.output
+    found = rows(db_path, "select post_id, method, author_name from embeds order by id")
+    assert len(found) == 2 and (found[0]["post_id"], found[0]["method"]) == (POST_ID, "blockquote")
+    assert found[1]["method"] == "text" and found[1]["author_name"] == "Jane Example"
+    kinds = {r["content_type"] for r in rows(db_path, "select content_type from records")}
+    assert kinds == {"message/rfc822"}
