@@ -30,13 +30,14 @@ Direct = Callable[[str], bool]
 def leads_inward(start: str, target: str, direct: Direct) -> bool:
     """True when ``target`` is private and ``start``, where the way began, is not. (A step
     within one host, the most common, is neither: nothing is looked up.)"""
-    if _host(start) == _host(target):
+    if host_of(start) == host_of(target):
         return False
     # The start first: a way from your own server is never looked up (nor are its names).
     return not is_private(start, direct) and is_private(target, direct)
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
+    """``url``'s host as compared here: lower case, without a trailing dot."""
     try:
         return (urlsplit(url).hostname or "").rstrip(".").lower()
     except ValueError:
@@ -45,7 +46,7 @@ def _host(url: str) -> str:
 
 def is_private(url: str, direct: Direct) -> bool:
     """Whether ``url``'s host is a private address (see the module docstring)."""
-    host = _host(url)
+    host = host_of(url)
     if host == "localhost" or host.endswith(".localhost"):
         return True
     literal = _literal(host)

@@ -111,6 +111,7 @@ class SourceLimits(NamedTuple):
     max_depth: int = 3
     max_children: int = 100
     should_stop: Callable[[], bool] = lambda: False
+    allow_private: bool = False  # a public source naming a private address ([fetch])
 
 
 @dataclass
@@ -124,6 +125,7 @@ class PollResult:
     children_read: int = 0
     deferred: int = 0  # child sitemaps left for the next poll (the per-poll bound, or a stop)
     too_deep: int = 0  # child sitemaps nested deeper than max_depth, not followed
+    inward: int = 0  # addresses a public source named at private ones, left out
 
     @property
     def unchanged(self) -> bool:

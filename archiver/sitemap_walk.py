@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from .clock import utcnow
@@ -51,7 +51,7 @@ def walk_children(
 ) -> None:
     """Read the child sitemaps below ``root`` breadth-first, adding to ``result``."""
     queue: deque[Pending] = deque(children_below(root.url, root.children, known, 1))
-    seen = {root.url}
+    seen, outward = {root.url}, _outward(root.url, limits)
     while queue:
         child, parent, depth = queue.popleft()
         if child.url in seen:
@@ -59,6 +59,10 @@ def walk_children(
         if depth > limits.max_depth:
             seen.add(child.url)
             result.too_deep += 1
+            continue
+        if not outward(child.url):  # a child remembered from an earlier read, too
+            seen.add(child.url)
+            result.inward += 1
             continue
         memory = known.get(child.url)
         if lastmod_predates_read(child.lastmod, memory):
@@ -72,6 +76,7 @@ def walk_children(
         if listing is None:  # stopped, or the bound of this poll reached: the rest waits
             result.deferred = len({child.url} | {c.url for c, _, _ in queue} - seen)
             return
+        result.inward += leave_out_inward(listing, root.url, limits)
         seen.add(child.url)
         result.children_read += 1
         result.urls_seen += len(listing.urls)
@@ -80,6 +85,40 @@ def walk_children(
         on_listing(listing)
         if listing.outcome != "failed":
             queue.extend(children_below(child.url, listing.children, known, depth + 1))
+
+
+def leave_out_inward(listing: Listing, source: str, limits: SourceLimits) -> int:
+    """Drop from ``listing`` the articles and child sitemaps it names at private addresses
+    when ``source`` is at a public one (``archiver.inward``; names are not looked up: a
+    poll lists thousands), unless ``limits.allow_private``; how many were dropped."""
+    if limits.allow_private:
+        return 0
+    outward = _outward(source, limits)
+    before = len(listing.urls) + len(listing.children or [])
+    listing.urls = [url for url in listing.urls if outward(url)]
+    if listing.children is not None:
+        listing.children = [child for child in listing.children if outward(child.url)]
+    return before - len(listing.urls) - len(listing.children or [])
+
+
+def _outward(source: str, limits: SourceLimits) -> Callable[[str], bool]:
+    """Whether an address a poll of ``source`` names may be followed (see above), decided
+    once per ``scheme://host:port``: a sitemap lists thousands of addresses on a few hosts
+    (splitting each address as a URL cost a fifth of reading the sitemap)."""
+    if limits.allow_private:
+        return lambda url: True
+    from .inward import leads_inward
+
+    verdicts: dict[str, bool] = {}
+
+    def outward(url: str) -> bool:
+        site = url.split("/", 3)[:3]  # ["https:", "", "host:port"] for an identity
+        key = "/".join(site)
+        if key not in verdicts:
+            verdicts[key] = not leads_inward(source, key + "/", lambda _: False)
+        return verdicts[key]
+
+    return outward
 
 
 def read_child(

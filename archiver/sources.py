@@ -35,7 +35,7 @@ from .listings import (
     SourceResponse,
     Validators,
 )
-from .sitemap_walk import walk_children
+from .sitemap_walk import leave_out_inward, walk_children
 from .sitemaps import parse_sitemap, parse_url_list
 from .small_files import NotReadable, read_small_file, why_unreadable
 from .source_body import read_document, too_large
@@ -76,8 +76,9 @@ def poll_source(
     else:  # a URL list served over HTTP: revalidated as a feed is
         urls = parse_url_list(body.decode("utf-8", "replace"))
         root = Listing(url, urls=urls, validators=state)
+    inward = leave_out_inward(root, url, limits)
     on_listing(root)
-    result = PollResult(root, urls_seen=len(root.urls))
+    result = PollResult(root, urls_seen=len(root.urls), inward=inward)
     if source.type == "sitemap":
         walk_children(fetch, root, known or {}, limits, on_listing, result)
     return result
@@ -96,6 +97,8 @@ def describe_poll(result: PollResult, new: int) -> str:
         parts.append(f"{result.deferred} left for the next poll")
     if result.too_deep:
         parts.append(f"{result.too_deep} nested deeper than the limit, not followed")
+    if result.inward:
+        parts.append(f"{result.inward} at private addresses left out")
     return ", ".join(parts)
 
 

@@ -124,6 +124,7 @@ class Worker:
                 max_bytes=self.config.worker.max_source_bytes,
                 max_children=self.config.worker.sitemap_children_per_poll,
                 should_stop=self.stop.is_set,
+                allow_private=self.config.fetch.allow_private_redirects,
             )
             new, error, seen = 0, None, 0
 

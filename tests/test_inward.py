@@ -149,3 +149,69 @@ def test_a_local_server_redirecting_to_itself_still_works(run_cli) -> None:
         site.documents["/c"] = Document(embed_page().encode(), {"Content-Type": "text/html"})
         assert run_cli("scan", site.url("/a")).exit_code == 0
         assert site.paths() == ["/a", "/b", "/c"]
+
+
+def poll(db_path: Path, source, allow_private: bool = False) -> None:
+    from archiver.config import Config, FetchConfig
+    from archiver.worker import Worker
+
+    fetch = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=0)
+    config = Config(fetch=fetch._replace(allow_private_redirects=allow_private))
+    Worker(str(db_path), config).poll_source(source)
+
+
+def queued(db_path: Path) -> list[str]:
+    return [row["url"] for row in sqlite_utils.Database(db_path).query("select url from articles")]
+
+
+SITEMAP = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{}</urlset>'
+INDEX = '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{}</sitemapindex>'
+
+
+def urlset(*urls: str) -> Document:
+    entries = "".join(f"<url><loc>{url}</loc></url>" for url in urls)
+    return Document(SITEMAP.format(entries).encode(), {"Content-Type": "application/xml"})
+
+
+def index(*urls: str) -> Document:
+    entries = "".join(f"<sitemap><loc>{url}</loc></sitemap>" for url in urls)
+    return Document(INDEX.format(entries).encode(), {"Content-Type": "application/xml"})
+
+
+@pytest.mark.parametrize("allow_private", [False, True])
+def test_a_public_sitemap_naming_private_addresses_is_not_followed_there(
+    public_web, db_path, caplog, allow_private
+) -> None:
+    """A child sitemap or an article a public source names at a private address is left
+    out (counted in the poll's line), unless the setting lets it through; the rest is read."""
+    from archiver.config import Source
+
+    public_web.documents |= {
+        "http://news.example/index.xml": index(
+            "http://news.example/a.xml", "http://10.0.0.5/internal.xml"
+        ),
+        "http://news.example/a.xml": urlset("http://news.example/1", f"{INSIDE}/x"),
+        "http://10.0.0.5/internal.xml": urlset("http://news.example/2"),
+    }
+    caplog.set_level("INFO", logger="archiver")
+    poll(db_path, Source("map", "sitemap", "http://news.example/index.xml"), allow_private)
+    asked = ["http://news.example/index.xml", "http://news.example/a.xml"]
+    if allow_private:
+        assert sorted(queued(db_path)) == sorted(
+            ["http://news.example/1", "http://news.example/2", f"{INSIDE}/x"]
+        )
+        assert public_web.paths() == [*asked, "http://10.0.0.5/internal.xml"]
+    else:
+        assert queued(db_path) == ["http://news.example/1"]
+        assert public_web.paths() == asked
+        assert "2 at private addresses left out" in caplog.text
+
+
+def test_a_private_source_lists_what_it_lists(run_cli, db_path) -> None:
+    """Your own sitemap on 127.0.0.1: its private addresses are yours to archive."""
+    from archiver.config import Source
+
+    with SourceSite() as site:
+        site.documents["/map.xml"] = urlset("http://10.0.0.5/a", "http://localhost:9/b")
+        poll(db_path, Source("mine", "sitemap", site.url("/map.xml")))
+    assert sorted(queued(db_path)) == ["http://10.0.0.5/a", "http://localhost:9/b"]
