@@ -12,6 +12,8 @@ import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .http_decode import content_codings
+
 if TYPE_CHECKING:
     from fastwarc.warc import HeaderMap
 
@@ -119,6 +121,10 @@ def _decoded(payload: bytes, http) -> bytes:
     if encoding in ("", "identity"):
         return body
     try:
+        if len(content_codings(encoding)) > 1:  # verify undoes a stack (``stacked_undone``)
+            from .evidence.read import undo_stack
+
+            return undo_stack(body, encoding)
         return undone(body, encoding)
     except SkipRecord:
         if _as_stored(payload, body, chunked, encoding):
@@ -131,7 +137,7 @@ def _as_stored(payload: bytes, body: bytes, chunked: bool, coding: str) -> bool:
     stored: when it starts as markup does (``<``, after blanks or a byte order mark) and
     warcio, which ``archive verify`` reads with, reads ``payload`` as exactly that body
     (``verify_reading``: a reader warcio feeds a first line alone, under a chunked header,
-    may take it). Bytes in ``zstd``, a stacked ``gzip, gzip`` or a gzip stream broken early
+    may take it). Bytes in ``zstd``, a stack that does not undo or a gzip stream broken early
     do not start so, and are not the page."""
     from .evidence.read import verify_reading
 
@@ -141,7 +147,8 @@ def _as_stored(payload: bytes, body: bytes, chunked: bool, coding: str) -> bool:
 
 def undone(body: bytes, coding: str) -> bytes:
     """``body`` with one coding removed; ``SkipRecord`` when it is not in that coding, or in one
-    this reader does not undo (``zstd``, stacked ``gzip, gzip``). Each is read as warcio
+    this reader does not undo (``zstd``; a stack is undone a coding at a time by
+    ``evidence.read.undo_stack``). Each is read as warcio
     (``archive verify``) reads it: FastWARC's readers read every gzip member, refused junk
     after the first, and read a br stream followed by junk, which warcio refuses."""
     import brotli

@@ -259,3 +259,22 @@ def test_verify_undoes_a_stack_of_codings_and_reads_a_decoded_body_as_stored() -
     assert stacked_undone(body, "gzip, gzip") == body  # a crawler's decoded copy: as stored
     once = gzip.compress(body)
     assert stacked_undone(once, "gzip") == once  # one coding: warcio's part
+
+
+def test_the_archives_own_warc_files_scan_back_to_the_same_embeds(
+    scanned: Scanned, tmp_path: Path
+) -> None:
+    """Every page kept, read back from the archive's WARC files by ``archive scan FILE``
+    (FastWARC, not httpx), gives the embeds its fetch gave."""
+    (tmp_path / "c.toml").write_text("", encoding="utf-8")
+    warcs = sorted(str(path) for path in (scanned.root / "archive-warc").glob("*.warc.gz"))
+    done = archive("scan", "--json", *warcs, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    again = {}
+    for line in map(json.loads, done.stdout.splitlines()):
+        again[line["url"]] = [embed["post_id"] for embed in line["embeds"]]
+    with sqlite3.connect(scanned.root / "archive.db") as db:
+        rows = db.execute(
+            "select r.target_uri, e.post_id from embeds e join records r on r.id = e.record_id"
+        ).fetchall()
+    assert rows and all(again.get(uri) == [post] for uri, post in rows), (rows, again)

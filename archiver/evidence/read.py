@@ -205,21 +205,28 @@ def parse_record(data: bytes) -> StoredRecord:
 
 def stacked_undone(payload: bytes, header: str | None) -> bytes:
     """A body in stacked codings (``gzip, gzip``), which warcio reads as stored, with each
-    undone, last applied first, as the scan undid them; as stored when one does not undo
-    (a body a crawler recorded decoded under the server's header)."""
+    undone (``undo_stack``); as stored when one does not undo (a body a crawler recorded
+    decoded under the server's header)."""
+    from ..warc_http import SkipRecord
+
+    try:
+        return undo_stack(payload, header)
+    except SkipRecord:
+        return payload
+
+
+def undo_stack(payload: bytes, header: str | None) -> bytes:
+    """``payload`` with each of two or more stacked codings undone, the last applied first
+    (as is, for fewer); ``SkipRecord`` when one does not undo."""
     from ..http_decode import content_codings
-    from ..warc_http import SkipRecord, undone
+    from ..warc_http import undone
 
     codings = content_codings(header)
     if len(codings) < 2:
         return payload
-    body = payload
-    try:
-        for coding in reversed(codings):
-            body = undone(body, coding)
-    except SkipRecord:
-        return payload
-    return body
+    for coding in reversed(codings):
+        payload = undone(payload, coding)
+    return payload
 
 
 def _arc_record(data: bytes, record: Any, payload: bytes) -> StoredRecord:
