@@ -774,7 +774,6 @@ def export(out, posts, articles, since, db_path, config_path) -> None:
     from pathlib import Path
 
     from .db import archive_path
-    from .db.queries import unknown_articles, unknown_posts
     from .evidence.wacz import Selection, export_wacz
     from .evidence.warc import warc_dir_for
 
@@ -782,10 +781,6 @@ def export(out, posts, articles, since, db_path, config_path) -> None:
         raise click.BadParameter("empty path", param_hint="'--wacz'")
     post_ids = [post_id_of(value) for value in posts]
     config, db = load(config_path, db_path, read_only=True)
-    if unknown := unknown_posts(db, post_ids):  # the others' evidence would be written alone
-        raise click.ClickException(f"{unknown[0]}: no such post in the archive")
-    if unknown := unknown_articles(db, list(articles)):
-        raise click.ClickException(f"{unknown[0]}: no such article in the archive")
     selection = Selection(tuple(post_ids), tuple(articles), _since(since))
     try:
         summary = export_wacz(

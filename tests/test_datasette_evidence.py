@@ -134,6 +134,9 @@ def test_the_post_card_downloads_its_evidence_as_a_wacz(ds) -> None:
         pages = package.read("pages/pages.jsonl").decode()
     assert "tweet-result" in pages and "story.html" in pages
     assert get(ds, "/-/archiver/wacz/archive/not-a-post").status_code == 404
+    # A post the archive does not hold is named as such (it read "nothing to export").
+    missing = get(ds, "/-/archiver/wacz/archive/123")
+    assert (missing.status_code, missing.text) == (404, "123: no such post in the archive")
 
 
 def test_a_configured_warc_dir_is_found(run_cli, config_file, db_path, tmp_path, monkeypatch):

@@ -245,3 +245,21 @@ def save_media(
             error,
         ),
     )
+
+
+def unknown_posts(conn: sqlite3.Connection, post_ids: Sequence[str]) -> list[str]:
+    """The IDs among ``post_ids`` that name no post of the archive, in their order."""
+    query = "select 1 from posts where id = ?"
+    return [post_id for post_id in post_ids if conn.execute(query, (post_id,)).fetchone() is None]
+
+
+def unknown_articles(conn: sqlite3.Connection, addresses: Sequence[str]) -> list[str]:
+    """The addresses among ``addresses`` that name no article of the archive (as stored, as
+    fetched, or by the identity a scan of them is saved under), in their order."""
+    query = "select 1 from articles where url = ? or final_url = ?"
+
+    def known(address: str) -> bool:
+        names = with_identities([address])
+        return any(conn.execute(query, (name, name)).fetchone() for name in names)
+
+    return [address for address in addresses if not known(address)]

@@ -70,28 +70,3 @@ def most_embedded_posts(db: Archive, limit: int) -> list[PostLine]:
         (limit,),
     ).fetchall()
     return [PostLine(*row) for row in rows]
-
-
-def unknown_posts(db: Archive, post_ids: list[str]) -> list[str]:
-    """The IDs among ``post_ids`` that name no post of the archive, in their order."""
-    return [
-        post_id
-        for post_id in post_ids
-        if db.conn.execute("select 1 from posts where id = ?", (post_id,)).fetchone() is None
-    ]
-
-
-def unknown_articles(db: Archive, addresses: list[str]) -> list[str]:
-    """The addresses among ``addresses`` that name no article of the archive (as stored, as
-    fetched, or by the identity a scan of them is saved under), in their order."""
-    from .evidence import with_identities
-
-    def known(address: str) -> bool:
-        return any(
-            db.conn.execute(
-                "select 1 from articles where url = ? or final_url = ?", (named, named)
-            ).fetchone()
-            for named in with_identities([address])
-        )
-
-    return [address for address in addresses if not known(address)]

@@ -69,6 +69,11 @@ def export_wacz(
     pipe or a device (``/dev/stdout``) is refused: the rename would replace it, not write
     into it."""
     out = _destination(out)
+    # A post or article not held is named (the others' evidence would be written alone).
+    if missing := rows.unknown_posts(conn, selection.posts):
+        raise ArchiverError(f"{missing[0]}: no such post in the archive")
+    if missing := rows.unknown_articles(conn, selection.articles):
+        raise ArchiverError(f"{missing[0]}: no such article in the archive")
     pointers = rows.records_for_export(conn, selection.posts, selection.articles, selection.since)
     pointers = _with_originals(conn, warc_dir, pointers)
     if not pointers:
