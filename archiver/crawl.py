@@ -62,7 +62,7 @@ def crawl_inputs(arguments: Sequence[str]) -> tuple[list[str], list[str]]:
             files = sorted(str(p) for p in path.rglob("*") if p.is_file() and is_warc_path(p.name))
             found += [os.path.abspath(name) for name in files]
             if not files:
-                problems.append(f"{argument}: no WARC, WET or WACZ files in this directory")
+                problems.append(f"{argument}: no WARC, WET, WACZ or ARC files in this directory")
         else:  # a file, or a path only the workers see (shared storage): they report it
             found.append(os.path.abspath(argument))
     # Not sent to the cluster: its messages carry text, and one such name failed every task.

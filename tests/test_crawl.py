@@ -351,10 +351,14 @@ def test_a_directory_without_crawl_files_names_every_kind_crawl_reads(tmp_path):
     (tmp_path / "page.html").write_text("<p>not a crawl</p>", encoding="utf-8")
     assert crawl_inputs([str(tmp_path)]) == (
         [],
-        [f"{tmp_path}: no WARC, WET or WACZ files in this directory"],
+        [f"{tmp_path}: no WARC, WET, WACZ or ARC files in this directory"],
     )
+    arc = tmp_path / "old" / "crawl.arc.gz"  # read since ARC input came, never named here
+    arc.parent.mkdir()
+    arc.write_bytes(b"")
+    assert crawl_inputs([str(arc.parent)]) == ([str(arc)], [])
     wet = write_warc(tmp_path / "texts.warc.wet.gz", mixed_records())
-    assert crawl_inputs([str(tmp_path)]) == ([str(wet)], [])
+    assert crawl_inputs([str(tmp_path)]) == ([str(arc), str(wet)], [])
 
 
 def test_without_dask_the_crawl_says_how_to_install_it(tmp_path):
