@@ -21,6 +21,7 @@ FILE_SUFFIXES = frozenset(
     {".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"}
     | {".mhtml", ".mht", ".eml", ".webarchive"}  # pages saved as one file (``saved_pages``)
 )
+PAGE_SUFFIXES = FILE_SUFFIXES - {".txt"}  # names no URL list is given
 
 
 class Target(NamedTuple):
@@ -101,6 +102,8 @@ def url_list_note(target: Target) -> str | None:
     text it is, which finds no embed and fetches none of its pages. Only a regular file's
     first 8 KB are read: a pipe's bytes are the scan's."""
     if target.kind != "file" or target.real_path is not None:  # found in a directory
+        return None
+    if Path(target.value).suffix.lower() in PAGE_SUFFIXES:  # not opened twice: no list
         return None
     try:
         if not stat.S_ISREG(os.stat(target.value).st_mode):

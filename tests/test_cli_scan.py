@@ -200,14 +200,16 @@ def test_a_url_list_named_without_urls_file_is_scanned_with_a_note_saying_so(
     )
     prose = tmp_path / "notes.txt"
     prose.write_text("Read https://news.example/b later.\nhttps://news.example/c\n")
-    result = run_cli("scan", str(listed), str(prose))
+    page = tmp_path / "links.html"  # a page's name: not opened to look for a list
+    page.write_text(listed.read_text())
+    result = run_cli("scan", str(listed), str(prose), str(page))
     assert result.exit_code == 0, result.output
     notes = [line for line in result.output.splitlines() if line.startswith("note:")]
     assert notes == [
         f"note: {listed}: only URLs, one a line: scanned as one text;"
         f" --urls-file {listed} scans the pages it lists"
     ]
-    assert rows(db_path, "select count(*) as n from articles")[0]["n"] == 2
+    assert rows(db_path, "select count(*) as n from articles")[0]["n"] == 3
 
 
 def test_malformed_html_is_not_an_error(run_cli, tmp_path):
