@@ -262,10 +262,19 @@ def fetch_followed(http: Http, url: str) -> tuple[Exchange, tuple[HttpCapture, .
             page = fetch_article(http, target)
         except FetchError as exc:
             exc.refreshed_from = earlier
-            raise
+            raise _named_by_start(exc, url, target) from None
     error = FetchError(f"{url}: too many meta refreshes ({MAX_REFRESHES} pages in a row)", url=url)
     error.refreshed_from = earlier
     raise error
+
+
+def _named_by_start(exc: FetchError, url: str, target: str) -> FetchError:
+    """The error of a page a meta refresh led to, named by the address that was asked for
+    (in a list of URLs, which one failed), then where the refresh led."""
+    message = str(exc)
+    reason = message.removeprefix(f"{target}: ")
+    exc.args = (f"{url}: after a meta refresh to {target}: {reason}",)
+    return exc
 
 
 def _refused_refresh(url: str, target: str, earlier: tuple[HttpCapture, ...]) -> FetchError:

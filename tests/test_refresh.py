@@ -278,6 +278,7 @@ def test_a_way_that_fails_after_answers_keeps_them_with_its_one_line_error(
     assert result.exit_code == 1
     line = json.loads(result.stdout)
     assert line["error"].endswith(error_end) and "\n" not in line["error"]
+    assert line["error"].startswith(httpserver.url_for("/story") + ": ")  # what was asked
     statuses = [status for kind, _, status in warc_records(tmp_path)[before:] if kind == "response"]
     assert statuses == kept
     (scan,) = sqlite_utils.Database(db_path).query(
