@@ -9,7 +9,6 @@ import zlib
 from collections.abc import Iterator
 
 DECODE_STEP = 1 << 20  # at most this much decoded output per decompression call
-_GZIP_MAGIC = b"\x1f\x8b"  # how a gzip member starts
 
 
 class BoundedDecoder:
@@ -26,11 +25,13 @@ class BoundedDecoder:
 
     def __init__(self, encoding: str) -> None:
         self.encoding = encoding
-        self._wbits = zlib.MAX_WBITS | 32 if encoding == "gzip" else zlib.MAX_WBITS
+        # gzip alone, as warcio (``archive verify``) reads it: a zlib stream under "gzip",
+        # read too, made a payload verify reads otherwise, and failed the page for ever.
+        self._wbits = zlib.MAX_WBITS | 16 if encoding == "gzip" else zlib.MAX_WBITS
         self._zlib = zlib.decompressobj(self._wbits)
         self._started = False
+        self._ended = False  # the stream (a gzip body's first member) is whole
         self.complete = True  # no stream begun and left unfinished (an empty body is whole)
-        self._junk = False  # bytes after the last member: the rest is ignored
 
     @classmethod
     def for_encoding(cls, header: str | None) -> BoundedDecoder | None:
@@ -50,12 +51,7 @@ class BoundedDecoder:
         return cls("deflate" if name == "deflate" else "gzip")
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        if self._junk or not data:
-            return
-        if self.complete and self._started and not _starts_member(data):
-            self._junk = True  # after a member, in a later network chunk
-            return
-        while data:
+        while data and not self._ended:
             self.complete = False
             try:
                 out = self._zlib.decompress(data, DECODE_STEP)
@@ -71,19 +67,10 @@ class BoundedDecoder:
             if out:
                 yield out
             data = self._zlib.unconsumed_tail
-            if self._zlib.eof:
-                # Concatenated gzip members go on; trailing junk is ignored, as httpx does.
-                self.complete = True
-                data = self._zlib.unused_data
-                self._zlib = zlib.decompressobj(self._wbits)
-                if not _starts_member(data):
-                    self._junk = True
-                    return
-
-
-def _starts_member(data: bytes) -> bool:
-    """Whether ``data`` may start another gzip member (or is empty: nothing yet)."""
-    return data.startswith(_GZIP_MAGIC) or _GZIP_MAGIC.startswith(data)
+            # What follows the stream (a gzip body's next member, junk) is not read, now or
+            # in a later chunk, as warcio, and so ``archive verify``, reads it: read, it made
+            # the payload another than verify's, which failed the page for ever.
+            self._ended = self.complete = self._zlib.eof
 
 
 class BrotliDecoder(BoundedDecoder):

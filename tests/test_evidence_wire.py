@@ -145,8 +145,9 @@ def test_a_form_the_archive_does_not_decode_is_one_line_and_loses_nothing(
     line = scanned.lines[name]
     assert line["status"] == "error" and "\n" not in line["error"]
     assert FORMS[name].refused in line["error"]
-    # The page stored before is the article's last record still, its embed kept.
-    assert scanned.chain(name) == [first_answer(page(name))]
+    # The article's last record: the refused answer as served where its body does not
+    # decode (``kept``: as an HTTP error's answer is), else still the page stored before.
+    assert scanned.chain(name) == [FORMS[name].kept or first_answer(page(name))]
     assert [e["post_id"] for e in scanned.first[name]["embeds"]] == [post_id(name)]
     with sqlite3.connect(scanned.root / "archive.db") as db:
         kept = db.execute(

@@ -116,6 +116,19 @@ def forms_of(page: Callable[[str], bytes]) -> dict[str, Form]:
         coded = encode(page(name))
         fields = [HTML, b"Content-Encoding: " + coding, length(coded), close]
         forms[name] = as_served(message(ok, fields, coded))
+    # gzip read as warcio (``archive verify``) reads it: the first member alone (a second
+    # one, read too, failed verify for ever), and a zlib stream under "gzip" refused.
+    body = page("gzip-two-members")
+    coded = gzip.compress(body, mtime=0) + gzip.compress(b"<p>a second member</p>", mtime=0)
+    fields = [HTML, b"Content-Encoding: gzip", length(coded), close]
+    forms["gzip-two-members"] = as_served(message(ok, fields, coded))
+    coded = zlib.compress(page("zlib-as-gzip"))
+    fields = [HTML, b"Content-Encoding: gzip", length(coded), close]
+    refused = "cannot decode gzip body (Error -3 while decompressing data: incorrect header check)"
+    # Refused, and kept as served all the same (an article that had embeds keeps an answer
+    # whose body does not decode, as it keeps an HTTP error's).
+    served = message(ok, fields, coded)
+    forms["zlib-as-gzip"] = Form(served, served, True, refused)
     for name, coding in (("zstd", b"zstd"), ("unknown-coding", b"x-unheard-of")):
         coded = b"(not a body in any coding archiver reads)"
         fields = [HTML, b"Content-Encoding: " + coding, length(coded), close]
