@@ -144,3 +144,16 @@ class PollResult:
 
 
 OnListing = Callable[[Listing], None]
+
+
+def without_x_pages(listing: Listing) -> tuple[Listing, int]:
+    """``listing`` without the addresses on X's own hosts (a feed of an account's posts
+    lists them): no article, and each would be a request to X for an empty row, as ``archive
+    scan`` refuses them; and how many were left out. ``listing`` itself is left as read (its
+    count of URLs listed is the poll's)."""
+    from dataclasses import replace
+
+    from .urls import served_by_x
+
+    articles = [url for url in listing.urls if not served_by_x(url)]
+    return replace(listing, urls=articles), len(listing.urls) - len(articles)

@@ -84,9 +84,12 @@ def poll_source(
     return result
 
 
-def describe_poll(result: PollResult, new: int) -> str:
-    """One log line for a poll: URLs listed and new, and what happened to child sitemaps."""
+def describe_poll(result: PollResult, new: int, on_x: int = 0) -> str:
+    """One log line for a poll: URLs listed and new (and ``on_x``, those of X's own pages
+    left out), and what happened to child sitemaps."""
     parts = [f"{result.urls_seen} URLs listed, {new} new"]
+    if on_x:
+        parts.append(f"{on_x} on X itself left out (posts, not articles)")
     if result.unchanged:
         parts.append("unchanged")
     if result.children_read:

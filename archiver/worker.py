@@ -37,7 +37,7 @@ from .db import (
     start_worker_run,
 )
 from .errors import ArchiverError
-from .listings import Listing
+from .listings import Listing, without_x_pages
 from .models import CheckRecord
 from .scan import ScanOutcome, run_scan
 from .scan_targets import Target
@@ -126,11 +126,13 @@ class Worker:
                 should_stop=self.stop.is_set,
                 allow_private=self.config.fetch.allow_private_redirects,
             )
-            new, error, seen = 0, None, 0
+            new, error, seen, on_x = 0, None, 0, 0
 
             def store(listing: Listing) -> None:
-                nonlocal new
-                new += record_listing(db, source.name, listing)
+                nonlocal new, on_x
+                articles, left_out = without_x_pages(listing)
+                on_x += left_out
+                new += record_listing(db, source.name, articles)
 
             try:
                 with Http(self.config.fetch) as http, stop_requests_on(http, self.stop.is_set):
@@ -150,7 +152,7 @@ class Worker:
                 validators = Validators() if result.root.error else result.root.validators
                 mtime = None if result.root.error else result.mtime
                 error, seen = result.error, result.urls_seen
-                log.info("source %s: %s", source.name, describe_poll(result, new))
+                log.info("source %s: %s", source.name, describe_poll(result, new, on_x))
             except ArchiverError as exc:
                 error = str(exc)
             if error:

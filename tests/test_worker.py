@@ -509,6 +509,32 @@ def test_a_worker_with_nothing_to_poll_says_so(tmp_path, config, warning):
         assert warning in line and line.endswith("give --config or list [[sources]] in it")
 
 
+def test_addresses_on_x_itself_are_left_out_of_the_queue(httpserver, tmp_path, db_path):
+    """A feed of an account's posts lists x.com status pages: each was queued as an article,
+    fetched from X (a login wall) and kept as an empty row. They are left out, and said so."""
+    httpserver.expect_request("/a").respond_with_data(
+        "<html><body><p>An article.</p></body></html>", content_type="text/html"
+    )
+    article = httpserver.url_for("/a")
+    listed = tmp_path / "urls.txt"
+    listed.write_text(
+        f"https://x.com/jack/status/20\n{article}\nhttps://twitter.com/jack\n", encoding="utf-8"
+    )
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        '[snapshot]\nsyndication_url = "http://127.0.0.1:1/"\n'
+        f'[[sources]]\nname = "list"\ntype = "urls"\npath = "{listed}"\n',
+        encoding="utf-8",
+    )
+    result = run_once(config, db_path)
+    assert result.returncode == 0, result.stderr
+    assert [row["url"] for row in query(db_path, "select url from articles")] == [article]
+    assert "source list: 3 URLs listed, 1 new, 2 on X itself left out (posts, not articles)" in (
+        result.stderr
+    )
+    assert "article failed" not in result.stderr
+
+
 def test_a_damaged_archive_stops_the_worker_with_one_line_and_exit_1(tmp_path, db_path):
     """Each job logged a traceback and the worker went on (exit 0): every job would fail."""
     (tmp_path / "urls.txt").write_text("", encoding="utf-8")
