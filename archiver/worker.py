@@ -20,6 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .clock import next_rescan
 from .config import Config, Source
@@ -41,6 +42,9 @@ from .listings import Listing, without_x_pages
 from .models import CheckRecord
 from .scan import ScanOutcome, run_scan
 from .scan_targets import Target
+
+if TYPE_CHECKING:
+    from .sources import SourceLimits
 
 log = logging.getLogger("archiver.worker")
 SCAN_BATCH = 16
@@ -104,14 +108,7 @@ class Worker:
         """Read one source and queue the article URLs it lists that are new to us. Each
         document read (a child sitemap too) is stored as soon as it is read."""
         from .http import Http
-        from .sources import (
-            SourceLimits,
-            Validators,
-            describe_poll,
-            http_fetch,
-            poll_source,
-            stop_requests_on,
-        )
+        from .sources import Validators, describe_poll, http_fetch, poll_source, stop_requests_on
 
         db = self._db()
         try:
@@ -120,12 +117,7 @@ class Worker:
                 log.info("source %s: moved to %s, read afresh", source.name, location)
             saved = load_source_state(db, source.name)
             validators, mtime = Validators(saved.etag, saved.last_modified), saved.mtime
-            limits = SourceLimits(
-                max_bytes=self.config.worker.max_source_bytes,
-                max_children=self.config.worker.sitemap_children_per_poll,
-                should_stop=self.stop.is_set,
-                allow_private=self.config.fetch.allow_private_redirects,
-            )
+            limits = self._source_limits()
             new, error, seen, on_x = 0, None, 0, 0
 
             def store(listing: Listing) -> None:
@@ -162,6 +154,16 @@ class Worker:
             save_source_state(db, source.name, source.type, location, row, error, seen)
         finally:
             db.conn.close()
+
+    def _source_limits(self) -> SourceLimits:
+        from .sources import SourceLimits
+
+        return SourceLimits(
+            max_bytes=self.config.worker.max_source_bytes,
+            max_children=self.config.worker.sitemap_children_per_poll,
+            should_stop=self.stop.is_set,
+            allow_private=self.config.fetch.allow_private_redirects,
+        )
 
     def scan_due(self) -> int:
         """Scan queued and due articles until none is due or we must stop (the same entry
