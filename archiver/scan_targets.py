@@ -12,6 +12,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple, cast
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from .page_read import SNIFF_BYTES
 from .urls import URL_EDGES, WEB_URL_RE, article_url, find_status, served_by_x, url_problem
@@ -137,6 +138,11 @@ def _expand(item: str) -> Iterator[Target]:
     if not item.strip():  # an unset shell variable; Path("") would be the current directory
         yield Target("error", "empty target (no file, directory or URL)", item)
         return
+    if item[:7].lower() == "file://":  # a page's address as the archive lists a file's
+        item, problem = _file_url_path(item)
+        if problem:
+            yield Target("error", problem, item)
+            return
     if "://" in item:
         url = item.strip(URL_EDGES)  # a pasted address's spaces: fetched without them
         scheme = url.split("://", 1)[0].lower()
@@ -174,6 +180,15 @@ def _x_page(url: str) -> str | None:
     if find_status(url):
         return "a post on X, not an article (archive snapshot checks a post)"
     return "a page of X itself, not an article (X's pages embed no posts)"
+
+
+def _file_url_path(url: str) -> tuple[str, str | None]:
+    """The local path a ``file://`` URL names (as ``archive scan`` keys a file, its name's
+    bytes escaped), or the URL and why it names none here."""
+    parts = urlsplit(url.strip(URL_EDGES))
+    if parts.netloc not in ("", "localhost"):
+        return url, f"a file URL on another host ({parts.netloc}): give its path here"
+    return os.fsdecode(unquote_to_bytes(parts.path)), None
 
 
 def _look_at(item: str) -> tuple[bool, str | None]:

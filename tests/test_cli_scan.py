@@ -964,3 +964,21 @@ def test_a_gzip_page_cut_short_is_refused_and_kept_as_served(
     assert rows(db_path, "select count(*) n from records") == [{"n": 2}]
     verified = run_cli("verify")
     assert verified.exit_code == 0, verified.output
+
+
+def test_a_file_url_as_the_archive_lists_it_scans_that_file(run_cli, tmp_path, db_path):
+    """``file://`` + the escaped path (an article's ``url`` for a file, or a browser's
+    address bar) names the file, its name's bytes and all; another host names none here."""
+    folder = tmp_path / "saved pages"
+    folder.mkdir()
+    page = folder / os.fsdecode(b"caf\xe9.html")
+    page.write_text(embed_page(), encoding="utf-8")
+    assert run_cli("scan", str(page)).exit_code == 0
+    (article,) = rows(db_path, "select url from articles")
+    again = run_cli("scan", article["url"])
+    assert again.exit_code == 0, again.output
+    assert rows(db_path, "select count(*) as n from scans")[0]["n"] == 2
+    assert rows(db_path, "select count(*) as n from articles")[0]["n"] == 1
+    other = run_cli("scan", "file://fileserver/share/story.html")
+    assert other.exit_code == 1
+    assert "a file URL on another host (fileserver): give its path here" in other.output
