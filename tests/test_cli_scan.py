@@ -116,10 +116,11 @@ def test_missing_unreadable_and_scheme_errors(run_cli, tmp_path):
     locked = tmp_path / "locked.html"
     locked.write_text(embed_page(), encoding="utf-8")
     locked.chmod(0)
-    result = run_cli("scan", str(tmp_path / "nope.html"), "file:///etc/passwd", "ftp://x.org/a")
+    gone = (tmp_path / "gone.html").as_uri()
+    result = run_cli("scan", str(tmp_path / "nope.html"), gone, "ftp://x.org/a")
     assert result.exit_code == 1
     assert "nope.html: no such file or directory" in result.output
-    assert "unsupported URL scheme 'file'" in result.output
+    assert "gone.html: no such file or directory" in result.output  # a file URL is its path
     assert "unsupported URL scheme 'ftp'" in result.output
 
 
