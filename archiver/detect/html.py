@@ -109,6 +109,7 @@ from .text import (
     parse_title,
 )
 from .tree import ID_ATTRS, status_links, subtree_ids
+from .typed_ids import typed_placeholder_id
 
 # twttr.widgets.createTweet("ID", element): a post rendered by script, no markup at all.
 CREATE_TWEET_RE = re.compile(r"createTweet\(\s*['\"](0*[0-9]{1,19})['\"]")
@@ -540,7 +541,7 @@ def judge_placeholder(el: Node, tag: str, cls: str) -> Found | None:
         [cls, get(el, "id") or "", *(v for k, v in attribute_items(el) if k.startswith("data-"))]
     )
     if TWITTERISH.search(marks) and not NOT_EMBED_CLASSES.search(cls) and small_enough(el):
-        ids = subtree_ids(el, 2)
+        ids = subtree_ids(el, 2) or [i for i in [typed_placeholder_id(el)] if i]
         if len(ids) == 1 and not in_feed(el):
             return from_container(el, "placeholder", ids)
     return None
