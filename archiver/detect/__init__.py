@@ -240,6 +240,7 @@ def _from_html(
     from .hidden import CDATA_OPENER, OEMBED_VARIABLE_MARKER, expand_hidden_markup, page_markers
     from .html import find_embeds
     from .json_markup import script_embeds
+    from .script_props import props_embeds
     from .signed import drop_bylines, link_signatures
 
     located = source
@@ -274,6 +275,8 @@ def _from_html(
         found = [f for f in found if f.method != "link" or f.element.mem_id not in claimed]
     ordered = _in_page_order(found, text_hits, sentinel_lines)
     in_scripts = script_embeds(root, markup) if hints.json_markup else []
+    if hints.script_props:
+        in_scripts += props_embeds(root, markup + in_scripts)
     raws.update((id(item), item.raw or "") for item in in_scripts)
     ordered.extend(in_scripts)  # after the page's own: a script renders them
     embeds = [

@@ -66,7 +66,7 @@ def script_embeds(root: Node, shown: list[Found]) -> list[Found]:
         inner = [f for f in find_embeds(fragment, value.encode()) if f.method != "link"]
         inner = [f for f in inner if f.status_id and f.status_id not in known]
         if inner and visible is None:
-            visible = _visible_text(root)
+            visible = visible_text(root)
         if inner and _vouched(fragment, inner, found, visible or ""):
             known.update(f.status_id for f in inner if f.status_id)  # state repeats itself
             result += [_held_by(script, item) for item in inner]
@@ -148,7 +148,17 @@ def _held_by(script: Node, found: Found) -> Found:
     return found
 
 
-def _visible_text(root: Node) -> str:
+def vouched_between(code: str, start: int, end: int, visible: str) -> bool:
+    """The nearest long string before ``code[start:end]``, or after it, is text the page
+    shows (``visible``): what sits between two of the article's paragraphs."""
+    before = _first_long(_literals_before(code, start))
+    after = _first_long([m.group() for m in islice(_OPENED_STRING.finditer(code, end), NEIGHBOURS)])
+    return any(
+        len(text) >= CONTEXT_CHARS and text[:CONTEXT_CHARS] in visible for text in (before, after)
+    )
+
+
+def visible_text(root: Node) -> str:
     """The page's text outside its scripts, styles and templates, spaces collapsed."""
     parts = [
         node.text_content or ""

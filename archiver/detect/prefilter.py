@@ -121,6 +121,9 @@ _ID_MARKER_SET = frozenset(ID_MARKERS)
 # ``status`` (read with the ID attributes' search).
 EMBETTY_MARKER = b"<embetty-tweet"
 
+# An embed component's props in a script's state (``script_props``): X's option beside the ID.
+PROPS_MARKER = b"hideThread"
+
 # Written by every markup form the HTML detector accepts (status URLs, plain or
 # percent-/entity-encoded; embed classes; ID attributes; embed iframe paths; shortcodes).
 MARKERS = (
@@ -144,6 +147,7 @@ MARKERS = (
     *SHORTCODE_MARKERS,
     b"createTweet",
     b"tweetId",  # component props: data-react-props='{"tweetId": …}'
+    PROPS_MARKER,
     EMBETTY_MARKER,
     *BASE64_MARKERS,
     ESCAPED_BRACKET_MARKER,  # last: placed with the others, it slowed the search by 20%
@@ -392,6 +396,7 @@ class PageHints(NamedTuple):
     encoded: bool = True  # base64 of embed markup (in an attribute or a script's text)
     text_markers: int | None = None  # how many signature or title lines (None: not counted)
     json_markup: bool = True  # an embed class in JSON-escaped markup (``json_markup``)
+    script_props: bool = True  # embed props in a script's state (``script_props``)
 
     @property
     def candidate(self) -> bool:
@@ -435,7 +440,7 @@ class _TagSide:
 
 def survey(data: bytes) -> PageHints:
     """One pass over the page, noting every kind of marker it holds."""
-    markup = ids = text_urls = generators = scripts = encoded = escaped = False
+    markup = ids = text_urls = generators = scripts = encoded = escaped = props = False
     text = 0
     side = _TagSide(data)
     for marker, start in _hits(data, _ALL, _SEARCHED):
@@ -447,6 +452,8 @@ def survey(data: bytes) -> PageHints:
             ids = True
         elif marker == b"createTweet":
             scripts = True
+        elif marker == PROPS_MARKER:
+            props = True
         elif marker in _BASE64_MARKER_SET:
             encoded = True
         elif marker in _CLASS_MARKERS:
@@ -458,7 +465,7 @@ def survey(data: bytes) -> PageHints:
             generators = generators or (
                 marker in _SHORTCODE_MARKER_SET and marker not in _WORDPRESS_MARKER_SET
             )
-    found = (markup, text > 0, ids, text_urls, generators, scripts, encoded, text, escaped)
+    found = (markup, text > 0, ids, text_urls, generators, scripts, encoded, text, escaped, props)
     return PageHints(*found)
 
 

@@ -1,0 +1,63 @@
+"""Posts a page's script state names as an embed component's props: an ``id`` holding a
+status ID beside X's embed options in camel case (``hideThread``, as the oEmbed
+``hide_thread``), in an object literal of a hydration script (Nuxt's ``window.__NUXT__``:
+``{is: "tweet", props: {id: "ID", hideThread: true, hideMedia: false}}``), the markup
+holding only the empty slot the component fills.
+
+A state object also holds what the page does not show (other articles, a feed): a component
+counts only when the nearest long string before or after it in the script is text the page
+shows outside its scripts (``json_markup.vouched_between``): the article's own paragraphs,
+rendered, between which the posts were left to the script.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..urls import canonical_id
+from .dom import Node, lead_text
+from .found import Found
+from .json_markup import visible_text, vouched_between
+
+OPTION = "hideThread"  # also the pre-filter's marker (``prefilter.PROPS_MARKER``)
+# The post's key in the props; its value quoted (an ID past 2**53 is no JS number).
+ID_KEY = re.compile(
+    r"""(?<![\w$])["']?(?:id|tweetId|tweet_id|statusId|status_id)["']?\s*:\s*["'](\d{1,19})["']"""
+)
+MAX_PROPS = 200  # objects read per page, at most (a real page holds a few)
+
+
+def props_embeds(root: Node, shown: list[Found]) -> list[Found]:
+    """The posts named by embed props in the page's scripts that its text vouches for, less
+    those ``shown`` already; each with its script as its element and the props as its raw."""
+    known = {found.status_id for found in shown if found.status_id}
+    result: list[Found] = []
+    visible: str | None = None
+    read = 0
+    for script in root.css("script"):
+        code = lead_text(script) or ""
+        for start, end in _objects(code):
+            read += 1
+            if read > MAX_PROPS:
+                return result
+            match = ID_KEY.search(code, start, end)
+            status_id = canonical_id(match.group(1)) if match else None
+            if not status_id or status_id in known:
+                continue
+            visible = visible_text(root) if visible is None else visible
+            if vouched_between(code, start, end, visible):
+                known.add(status_id)
+                result.append(Found(script, "placeholder", status_id, raw=code[start:end]))
+    return result
+
+
+def _objects(code: str) -> list[tuple[int, int]]:
+    """(start, end) of each innermost ``{…}`` holding the option, in order."""
+    spans: list[tuple[int, int]] = []
+    at = code.find(OPTION)
+    while at >= 0:
+        start, end = code.rfind("{", 0, at), code.find("}", at)
+        if start >= 0 and end > at and "}" not in code[start:at]:
+            spans.append((start, end + 1))
+        at = code.find(OPTION, max(end, at) + 1)
+    return spans
