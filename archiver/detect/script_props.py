@@ -25,6 +25,9 @@ ID_KEY = re.compile(
     r"""(?<![\w$])["']?(?:id|tweetId|tweet_id|statusId|status_id)["']?\s*:\s*["'](\d{1,19})["']"""
 )
 MAX_PROPS = 200  # objects read per page, at most (a real page holds a few)
+# How far before the option its object may open: props are a few short keys, and a search
+# back without bound would read a hostile script once per occurrence.
+MAX_PROPS_CHARS = 2000
 
 
 def props_embeds(root: Node, shown: list[Found]) -> list[Found]:
@@ -52,11 +55,13 @@ def props_embeds(root: Node, shown: list[Found]) -> list[Found]:
 
 
 def _objects(code: str) -> list[tuple[int, int]]:
-    """(start, end) of each innermost ``{…}`` holding the option, in order."""
+    """(start, end) of each innermost ``{…}`` holding the option, in order (at most
+    ``MAX_PROPS``)."""
     spans: list[tuple[int, int]] = []
     at = code.find(OPTION)
-    while at >= 0:
-        start, end = code.rfind("{", 0, at), code.find("}", at)
+    while at >= 0 and len(spans) < MAX_PROPS:
+        start = code.rfind("{", max(0, at - MAX_PROPS_CHARS), at)
+        end = code.find("}", at, at + MAX_PROPS_CHARS)
         if start >= 0 and end > at and "}" not in code[start:at]:
             spans.append((start, end + 1))
         at = code.find(OPTION, max(end, at) + 1)
