@@ -63,6 +63,8 @@ def test_a_slot_typed_by_a_class_word_or_a_one_word_data_value(slot: str) -> Non
         # An ID attribute named for something else.
         '<div class="embed-twitter" data-embed-type="twitter"'
         ' data-video="1744444444444444444"></div>',
+        # A CMS's own number on a tweet counter: shorter than any post ID since 2010.
+        '<span class="tweet-count" data-id="997461471"></span>',
         # Not an ID.
         '<div class="embed-twitter" data-embed-type="twitter" data-embed-id="abc123"></div>',
     ],

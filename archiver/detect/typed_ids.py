@@ -6,7 +6,9 @@ empty: ``<div class="embed-twitter" data-embed-type="twitter" data-embed-id="ID"
 slot (``data-id``, ``data-embed-id``, ``data-post-id``), not for X, so it is read only on an
 element that is empty (its script fills it) and marked as X's by a class word, its id, or
 a one-word ``data-*`` value (``twitter``, ``tweet``): never by prose in an attribute (a
-video's description that mentions Twitter).
+video's description that mentions Twitter). And only an ID of X's snowflake era (15 digits
+or more, every post since November 2010): a CMS's own numbers in such an attribute (a
+story's ``data-id="997461471"`` on a tweet counter) are shorter.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .placement import TWITTERISH
 
 # ``data-id``, ``data-embed-id``, ``data-post-id``, ``data-status-id``: one or two words.
 OWN_ID_NAME = re.compile(r"data-(?:[a-z]+-)?id")
+MIN_DIGITS = 15
 
 
 def typed_placeholder_id(el: Node) -> str | None:
@@ -26,7 +29,8 @@ def typed_placeholder_id(el: Node) -> str | None:
     if kids(el, at_most=1) or (lead_text(el) or "").strip() or not _typed_as_x(el):
         return None
     for name, value in attribute_items(el):
-        if OWN_ID_NAME.fullmatch(name) and (status_id := canonical_id(value.strip())):
+        status_id = canonical_id(value.strip()) if OWN_ID_NAME.fullmatch(name) else None
+        if status_id and len(status_id) >= MIN_DIGITS:
             return status_id
     return None
 
