@@ -68,3 +68,21 @@ def test_a_post_the_markup_shows_is_not_counted_again() -> None:
     detection = find_posts(page(state, body))
     assert [e.status_id for e in detection.embeds] == ["1799999999999999991"]
     assert detection.from_scripts == 0
+
+
+def block(url: str) -> str:
+    return (
+        f'{{"blockType": "twitterEmbed", "url": "{url}", "hideMedia": false, "hideThread": false}}'
+    )
+
+
+def test_a_block_naming_its_post_by_one_status_url_is_that_post() -> None:
+    url = "https:\\u002F\\u002Fx.com\\u002Fsomeone\\u002Fstatus\\u002F1711111111111111112"
+    state = ", ".join([paragraph(FIRST), block(url), paragraph(SECOND)])
+    (embed,) = find_posts(page(state)).embeds
+    assert (embed.status_id, embed.handle) == ("1711111111111111112", "someone")
+    # Two posts in one block: which one it shows cannot be told.
+    two = block(url).replace(
+        '"url"', '"other": "https://x.com/b/status/1722222222222222223", "url"'
+    )
+    assert ids(page(", ".join([paragraph(FIRST), two, paragraph(SECOND)]))) == []

@@ -2,7 +2,8 @@
 status ID beside X's embed options in camel case (``hideThread``, as the oEmbed
 ``hide_thread``), in an object literal of a hydration script (Nuxt's ``window.__NUXT__``:
 ``{is: "tweet", props: {id: "ID", hideThread: true, hideMedia: false}}``), the markup
-holding only the empty slot the component fills.
+holding only the empty slot the component fills; or, with no such ID, one status URL among
+the props (a CMS block, ``{"url": "https://x.com/…/status/ID", "hideThread": false}``).
 
 A state object also holds what the page does not show (other articles, a feed): a component
 counts only when the nearest long string before or after it in the script is text the page
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ..urls import canonical_id
+from ..urls import canonical_id, iter_statuses
 from .dom import Node, lead_text
 from .found import Found
 from .json_markup import visible_text, vouched_between
@@ -43,15 +44,23 @@ def props_embeds(root: Node, shown: list[Found]) -> list[Found]:
             read += 1
             if read > MAX_PROPS:
                 return result
-            match = ID_KEY.search(code, start, end)
-            status_id = canonical_id(match.group(1)) if match else None
-            if not status_id or status_id in known:
+            post = _post_of(code[start:end])
+            if post is None or post[0] in known:
                 continue
             visible = visible_text(root) if visible is None else visible
             if vouched_between(code, start, end, visible):
-                known.add(status_id)
-                result.append(Found(script, "placeholder", status_id, raw=code[start:end]))
+                known.add(post[0])
+                result.append(Found(script, "placeholder", *post, raw=code[start:end]))
     return result
+
+
+def _post_of(props: str) -> tuple[str, str | None] | None:
+    """(id, handle) of the post the props name: their ID key, else their one status URL."""
+    match = ID_KEY.search(props)
+    if match and (status_id := canonical_id(match.group(1))):
+        return status_id, None
+    posts = dict(iter_statuses(props.replace("\\u002F", "/").replace("\\u002f", "/")))
+    return next(iter(posts.items())) if len(posts) == 1 else None
 
 
 def _objects(code: str) -> list[tuple[int, int]]:
