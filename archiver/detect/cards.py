@@ -81,11 +81,13 @@ def read_card(el: Node) -> Found | None:
 # forum software that copied it, such as Kunena's ``[tweet]`` BBCode), and as it rendered one
 # in 2016-2019 (``div.EmbeddedTweet`` > ``blockquote.Tweet``: ``Tweet-text``,
 # ``TweetAuthor-name``, ``TweetAuthor-screenName``; its follow button and action counts are
-# no part of the text).
+# no part of the text), and as CMSs name a card's parts BEM's way, the block a ``…tweet``
+# (BuzzFeed's ``subbuzz-tweet__text``, ``__display-name``, ``__username``).
 STATIC_PARTS = (
     (".tweet-body", ".tweet-author-name", ".tweet-author-handle"),
     (".e-entry-title", ".p-name", ".p-nickname"),
     (".Tweet-text", ".TweetAuthor-name", ".TweetAuthor-screenName"),
+    ('[class*="tweet__text"]', '[class*="tweet__display-name"]', '[class*="tweet__username"]'),
 )
 CARD_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\b")
 
@@ -166,7 +168,8 @@ def most_linked(links: list[tuple[Node, str, str | None]]) -> tuple[str, str | N
 
 
 def _card_date(el: Node) -> str | None:
-    """A card's date (YYYY-MM-DD): its ``<time datetime>``, or a dated link's label."""
+    """A card's date (YYYY-MM-DD): its ``<time datetime>``, a dated link's label, or the
+    label of a ``<time>`` without ``datetime`` (``09:33 PM - 07 Jun 2019``)."""
     stamp = el.css_first("time[datetime]")
     if stamp is not None and re.match(r"\d{4}-\d\d-\d\d", get(stamp, "datetime") or ""):
         return (get(stamp, "datetime") or "")[:10]
@@ -174,7 +177,8 @@ def _card_date(el: Node) -> str | None:
         found = CARD_DATE.search(text_of(link))
         if found:
             return parse_date(found.group(0).replace(".", ""))
-    return None
+    stamp = el.css_first("time")
+    return parse_date(clean_text(text_of(stamp))) if stamp is not None else None
 
 
 def read_preview_card(link: Node) -> Found | None:
