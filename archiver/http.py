@@ -240,8 +240,10 @@ def redirect_body_kept(max_bytes: int) -> Callable[[httpx.Response], None]:
     """A response hook reading a redirect's body before httpx follows it: as served (kept
     under ``SERVED``, for its WARC record) and decoded, bounded by ``max_bytes`` as any body
     is. httpx reads it whole and keeps only the decoded bytes: a redirect's record lost its
-    Content-Length and Content-Encoding with them. A coding decoded only by httpx (``zstd``
-    with the zstandard package) or by nothing (``zstd`` without it) is left to httpx."""
+    Content-Length and Content-Encoding with them. A body cut short or not in its coding is
+    kept as served and the redirect followed, as a browser follows it: it is no page. A
+    coding decoded only by httpx (``zstd`` with the zstandard package) or by nothing
+    (``zstd`` without it) is left to httpx."""
 
     def hook(response: httpx.Response) -> None:
         if not response.has_redirect_location:
@@ -250,7 +252,10 @@ def redirect_body_kept(max_bytes: int) -> Callable[[httpx.Response], None]:
             decoder = BoundedDecoder.for_encoding(response.headers.get("content-encoding"))
         except ValueError:
             return
-        raw, body = _join(response.iter_raw(), decoder, max_bytes, str(response.url), None)
+        try:
+            raw, body = _join(response.iter_raw(), decoder, max_bytes, str(response.url), None)
+        except UndecodedBody as exc:  # cut short or not in its coding: no page, the way goes on
+            raw, body = exc.raw, exc.decoded
         response._content = body  # what ``response.read()`` returns from now on
         response.extensions = {**response.extensions, SERVED: raw}
 
