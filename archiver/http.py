@@ -132,10 +132,10 @@ def make_client(config: FetchConfig) -> httpx.Client:
         max_redirects=config.max_redirects,
         limits=limits,
         event_hooks={
-            "response": [
+            "response": [  # the body read (bounded) before a refusal would read it whole
                 note_redirect,
-                refuse_redirect_off_the_web,
                 redirect_body_kept(config.max_bytes),
+                refuse_redirect_off_the_web,
             ]
         },
     )

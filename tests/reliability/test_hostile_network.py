@@ -164,6 +164,7 @@ def test_endless_body_is_not_read_to_the_end(batch):
         pytest.param(h.bomb("gzip"), id="gzip"),
         pytest.param(h.bomb("br", decoded_mb=64), id="br"),  # decoded here, not by httpx
         pytest.param(h.redirect_bomb("/elsewhere"), id="in-a-redirect"),  # httpx read it whole
+        pytest.param(h.redirect_bomb("javascript:void(0)"), id="in-a-refused-redirect"),
     ],
 )
 def test_a_bomb_stops_at_max_bytes_of_decoded_data_in_little_memory(route: h.Route):
