@@ -9,8 +9,10 @@ import os
 import socket
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
+import brotli
 import pytest
 import sqlite_utils
 from pages import embed_page
@@ -983,3 +985,33 @@ def test_a_file_url_as_the_archive_lists_it_scans_that_file(run_cli, tmp_path, d
     other = run_cli("scan", "file://fileserver/share/story.html")
     assert other.exit_code == 1
     assert "a file URL on another host (fileserver): give its path here" in other.output
+
+
+STACKED = {
+    "gzip, gzip": lambda body: gzip.compress(gzip.compress(body)),
+    "deflate, br": lambda body: brotli.compress(zlib.compress(body)),
+    "br, deflate": lambda body: zlib.compress(brotli.compress(body)),
+    "br, gzip": lambda body: gzip.compress(brotli.compress(body)),
+}
+
+
+@pytest.mark.parametrize("coding", sorted(STACKED))
+def test_a_stacked_page_cut_short_is_kept_as_served_and_verify_reads_it(
+    run_cli, httpserver, db_path, coding
+):
+    """As a gzip page cut short is: verify reads each coding of the stack as far as the cut
+    goes, as warcio reads a single one, so the record's payload is what decoded of it."""
+    page = (embed_page() + "<p>more of the story</p>" * 3000).encode()
+    httpserver.expect_request("/story").respond_with_data(page, content_type="text/html")
+    assert run_cli("scan", httpserver.url_for("/story")).exit_code == 0
+    httpserver.clear_all_handlers()
+    whole = STACKED[coding](page)
+    httpserver.expect_request("/story").respond_with_data(
+        whole[: len(whole) * 2 // 3],
+        headers={"Content-Type": "text/html", "Content-Encoding": coding},
+    )
+    result = run_cli("scan", httpserver.url_for("/story"), "--json")
+    assert f"{coding} body cut short: the " in json.loads(result.stdout)["error"]
+    assert rows(db_path, "select count(*) n from records") == [{"n": 2}]
+    verified = run_cli("verify")
+    assert verified.exit_code == 0, verified.output

@@ -16,7 +16,7 @@ import io
 import mmap
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -205,19 +205,24 @@ def parse_record(data: bytes) -> StoredRecord:
 
 def stacked_undone(payload: bytes, header: str | None) -> bytes:
     """A body in stacked codings (``gzip, gzip``), which warcio reads as stored, with each
-    undone (``undo_stack``); as stored when one does not undo (a body a crawler recorded
-    decoded under the server's header)."""
+    undone (``undo_stack``), a stream cut short read up to the cut, as warcio reads a single
+    coding (the archive keeps such a body with what decoded of it as its payload); as
+    stored when one does not undo (a body a crawler recorded decoded under the server's
+    header)."""
     from ..warc_http import SkipRecord
 
     try:
-        return undo_stack(payload, header)
+        return undo_stack(payload, header, _undone_to_the_cut)
     except SkipRecord:
         return payload
 
 
-def undo_stack(payload: bytes, header: str | None) -> bytes:
-    """``payload`` with each of two or more stacked codings undone, the last applied first
-    (as is, for fewer); ``SkipRecord`` when one does not undo."""
+def undo_stack(
+    payload: bytes, header: str | None, undo: Callable[[bytes, str], bytes] | None = None
+) -> bytes:
+    """``payload`` with each of two or more stacked codings undone by ``undo`` (by default
+    ``warc_http.undone``), the last applied first (as is, for fewer); ``SkipRecord`` when
+    one does not undo."""
     from ..http_decode import content_codings
     from ..warc_http import undone
 
@@ -225,8 +230,28 @@ def undo_stack(payload: bytes, header: str | None) -> bytes:
     if len(codings) < 2:
         return payload
     for coding in reversed(codings):
-        payload = undone(payload, coding)
+        payload = (undo or undone)(payload, coding)
     return payload
+
+
+def _undone_to_the_cut(body: bytes, coding: str) -> bytes:
+    """One coding undone, a ``br`` or ``deflate`` stream cut short read up to the cut
+    (``undone`` refuses it; a ``gzip`` one it reads so already)."""
+    import brotli
+
+    from ..warc_http import SkipRecord, undone
+
+    if coding == "br":
+        try:
+            return brotli.Decompressor().process(body)
+        except brotli.error:
+            raise SkipRecord("unreadable") from None
+    if coding == "deflate":
+        for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):  # zlib-wrapped, else raw
+            with contextlib.suppress(zlib.error):
+                return zlib.decompressobj(wbits).decompress(body)
+        raise SkipRecord("unreadable")
+    return undone(body, coding)
 
 
 def _arc_record(data: bytes, record: Any, payload: bytes) -> StoredRecord:
