@@ -452,9 +452,18 @@ def served_by_x(*urls: str | None) -> bool:
         url
         and ("twitter.com" in url or "x.com" in url)
         and "//" in url
-        and X_HOSTS.search(urlsplit(url).hostname or "")
+        and X_HOSTS.search(_hostname(url))
         for url in urls
     )
+
+
+def _hostname(url: str) -> str:
+    """``url``'s host, or nothing when it does not parse (``https://[x.com/``: a page's
+    canonical link may be any text)."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 def url_problem(url: str) -> str | None:

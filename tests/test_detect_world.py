@@ -327,6 +327,16 @@ def test_served_by_x(urls, expected):
     assert served_by_x(*(urls or (None,))) is expected
 
 
+def test_a_canonical_url_that_does_not_parse_is_no_address_on_x():
+    """A page's canonical link with a broken IPv6 host naming x.com (``https://[x.com/a``):
+    urlsplit raises on it, and detection failed on the whole page."""
+    assert served_by_x("https://[x.com/a", "https://twitter.com]/a") is False
+    page = (WORLD / "trap_x_status_page.html").read_text(encoding="utf-8")
+    page = page.replace("https://twitter.com/harbourferries/status/745276948213968896", "")
+    broken = '<link rel="canonical" href="https://[x.com/story">'
+    assert find_posts(page.replace("<head>", "<head>" + broken, 1)).embeds
+
+
 def test_a_page_from_x_hosts_is_not_an_article_even_without_a_canonical_url():
     page = (WORLD / "trap_x_status_page.html").read_text(encoding="utf-8")
     page = page.replace("https://twitter.com/harbourferries/status/745276948213968896", "")
