@@ -31,6 +31,7 @@ class BoundedDecoder:
         self._zlib = zlib.decompressobj(self._wbits)
         self._started = False
         self._ended = False  # the stream (a gzip body's first member) is whole
+        self._held = b""  # a deflate body's first byte, until its second tells zlib from raw
         self.complete = True  # no stream begun and left unfinished (an empty body is whole)
 
     @classmethod
@@ -58,12 +59,16 @@ class BoundedDecoder:
             except zlib.error as exc:
                 if self.encoding == "deflate" and not self._started:
                     # Many servers send raw deflate without the zlib header.
+                    data, self._held = self._held + data, b""
                     self._wbits = -zlib.MAX_WBITS
                     self._zlib = zlib.decompressobj(self._wbits)
                     self._started = True
                     continue
                 raise ValueError(f"cannot decode {self.encoding} body ({exc})") from None
-            self._started = True
+            if self.encoding == "deflate" and not self._started and len(self._held + data) < 2:
+                self._held += data  # zlib judges its header by 2 bytes: raw deflate may be it
+            else:
+                self._started, self._held = True, b""
             if out:
                 yield out
             data = self._zlib.unconsumed_tail

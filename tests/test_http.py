@@ -718,6 +718,20 @@ def test_bytes_after_the_first_gzip_member_are_not_read_in_whatever_chunk_they_c
         assert decoder.complete
 
 
+@pytest.mark.parametrize("wbits", [zlib.MAX_WBITS, -zlib.MAX_WBITS], ids=["zlib", "raw"])
+@pytest.mark.parametrize("first", [1, 2, 3, None])
+def test_a_deflate_body_decodes_whatever_its_first_network_chunk_holds(wbits, first):
+    """Raw deflate (no zlib header) is told from zlib by its first 2 bytes: a first chunk of
+    1 byte passed the check (zlib waits for the second), and the rest failed to decode."""
+    page = b"<html>" + b"hello world " * 1000 + b"</html>"
+    compressor = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    coded = compressor.compress(page) + compressor.flush()
+    chunks = [coded] if first is None else [coded[:first], coded[first:]]
+    decoder = BoundedDecoder("deflate")
+    assert b"".join(part for chunk in chunks for part in decoder.feed(chunk)) == page
+    assert decoder.complete
+
+
 def test_a_br_body_is_decoded_in_bounded_steps_to_its_last_byte():
     """The decompressor holds back output past its step: it is asked for it until none is
     left (a stream fed whole came out 87% long), and junk after the stream is refused."""
