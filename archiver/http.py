@@ -417,12 +417,14 @@ class Http:
     ) -> Exchange:
         """GET ``url`` (or POST ``content`` to it) within a deadline, the body bounded."""
         redirects: list[httpx.Response] = []
+        tap = HeadTap()
         try:
             return self._exchange_noting(
-                url, headers, accept, max_bytes, content, keep_undecoded, redirects
+                url, headers, accept, max_bytes, content, keep_undecoded, redirects, tap
             )
         except FetchError as exc:
-            exc.redirects = answered(redirects)
+            exc.redirects = answered(redirects)  # the first read, each in turn: heads pair
+            attach_heads(list(exc.redirects), tap.heads[: len(exc.redirects)])
             raise
 
     def _exchange_noting(
@@ -434,8 +436,10 @@ class Http:
         content: bytes | None,
         keep_undecoded: bool,
         redirects: list[httpx.Response],
+        tap: HeadTap,
     ) -> Exchange:
-        """``_exchange``, each redirect answered on the way added to ``redirects``."""
+        """``_exchange``, each redirect answered on the way added to ``redirects``, the
+        heads read handed to ``tap``."""
         limit = self.config.max_bytes if max_bytes is None else max_bytes
         deadline = self._watchdog.take()
         status: int | None = None  # once the answer's head came: kept by a failure after it
@@ -445,7 +449,7 @@ class Http:
         try:
             with (
                 watching(deadline),
-                tapping(HeadTap()) as tap,
+                tapping(tap),
                 self.client.stream(
                     "GET" if content is None else "POST",
                     url,

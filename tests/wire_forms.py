@@ -234,6 +234,10 @@ def _redirect_forms(forms: dict[str, Form], page: Callable[[str], bytes], close:
     cut = squeezed[: len(squeezed) // 2]
     fields = [b"Location: to-302-cut", HTML, b"Content-Encoding: gzip", length(cut), close]
     forms["302-cut"] = as_served(message(b"HTTP/1.1 302 Found", fields, cut))
+    # A redirect whose way then fails (nothing listens on port 1): kept for the article that
+    # had embeds, its head as it came (a folded line) as a followed redirect's is.
+    fields = [b"Location: http://127.0.0.1:1/gone", HTML, b"X-Folded: a", b"  b", length(moved)]
+    forms["302-dead-end"] = as_served(message(b"HTTP/1.1 302 Found", [*fields, close], moved), True)
     for name in ("to-301", "to-302", "to-303", "to-caf%C3%A9", "to-l%C3%A9", "to-302-cut"):
         body = page(name)
         forms[name] = as_served(message(b"HTTP/1.1 200 OK", [HTML, length(body), close], body))
