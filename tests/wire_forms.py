@@ -229,11 +229,13 @@ def _redirect_forms(forms: dict[str, Form], page: Callable[[str], bytes], close:
         name = status.split()[0].decode()
         fields = [b"Location: " + location, HTML, *coding, length(body), close]
         forms[name] = as_served(message(b"HTTP/1.1 " + status, fields, body))
-    # A redirect's body the answer ends inside (half its gzip stream): a browser follows it
-    # all the same, its body is no page; kept as served.
+    # A redirect's body the answer ends inside (half its gzip stream), or not in its coding
+    # at all: a browser follows it all the same, its body is no page; kept as served.
     cut = squeezed[: len(squeezed) // 2]
     fields = [b"Location: to-302-cut", HTML, b"Content-Encoding: gzip", length(cut), close]
     forms["302-cut"] = as_served(message(b"HTTP/1.1 302 Found", fields, cut))
+    fields = [b"Location: to-302-cut", HTML, b"Content-Encoding: gzip", length(moved), close]
+    forms["302-not-gzip"] = as_served(message(b"HTTP/1.1 302 Found", fields, moved))
     # A redirect whose way then fails (nothing listens on port 1): kept for the article that
     # had embeds, its head as it came (a folded line) as a followed redirect's is.
     fields = [b"Location: http://127.0.0.1:1/gone", HTML, b"X-Folded: a", b"  b", length(moved)]
