@@ -216,7 +216,7 @@ def fetch_article(http: Http, url: str) -> Exchange:
     exchange = http.get(url, accept=accept, keep_undecoded=True)
     status = exchange.status_code
     undecoded = exchange.notes.get(UNDECODED)
-    if undecoded:  # refused, its answer as served kept as an HTTP error's is
+    if undecoded and status < 300:  # refused, its answer as served kept as an HTTP error's is
         raise ArticleStatusError(f"{url}: {undecoded}", url=url, exchange=exchange)
     if status >= 300:  # a 3xx here was not followed: it had no Location (or is a 304)
         phrase = exchange.response.reason_phrase

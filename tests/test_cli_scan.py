@@ -987,6 +987,27 @@ def test_a_file_url_as_the_archive_lists_it_scans_that_file(run_cli, tmp_path, d
     assert "a file URL on another host (fileserver): give its path here" in other.output
 
 
+def test_an_http_error_whose_gzip_body_is_cut_short_is_named_by_its_status(
+    run_cli, httpserver, db_path
+):
+    """A 404 is what the article now says: its status, not its body's coding, is the error
+    (the answer is kept as served either way)."""
+    httpserver.expect_request("/story").respond_with_data(embed_page(), content_type="text/html")
+    assert run_cli("scan", httpserver.url_for("/story")).exit_code == 0
+    httpserver.clear_all_handlers()
+    gone = gzip.compress(b"<html><body><h1>Not Found</h1>" + b"<p>gone</p>" * 500)
+    httpserver.expect_request("/story").respond_with_data(
+        gone[: len(gone) // 2],
+        status=404,
+        headers={"Content-Type": "text/html", "Content-Encoding": "gzip"},
+    )
+    result = run_cli("scan", httpserver.url_for("/story"), "--json")
+    error = json.loads(result.stdout)["error"]
+    assert error == f"{httpserver.url_for('/story')}: HTTP 404 NOT FOUND"
+    assert rows(db_path, "select count(*) n from records") == [{"n": 2}]
+    assert run_cli("verify").exit_code == 0
+
+
 STACKED = {
     "gzip, gzip": lambda body: gzip.compress(gzip.compress(body)),
     "deflate, br": lambda body: brotli.compress(zlib.compress(body)),
