@@ -466,13 +466,7 @@ class Http:
                     refuse_undecoded(url, hop, hop_body(hop), f"a redirect ({hop.url}) was ")
                 if accept is not None:
                     accept(response)
-                notes: dict[str, object] = {}
-                try:
-                    raw, body = read_body(response, url, limit, deadline)
-                except UndecodedBody as exc:
-                    if not keep_undecoded:
-                        raise
-                    raw, body, notes = exc.raw, exc.decoded, {UNDECODED: str(exc)}
+                raw, body, notes = _read_noted(response, url, limit, deadline, keep_undecoded)
         except (ValueError, RedirectRefused) as exc:  # a body that does not decode, a redirect
             raise FetchError(f"{url}: {exc}", url=url, status_code=status) from None
         except DeadlineExpired:
@@ -498,6 +492,20 @@ class Http:
         """The one place every read response passes: hand it to each hook, in order."""
         for hook in self.on_response:
             hook(exchange)
+
+
+def _read_noted(
+    response: httpx.Response, url: str, limit: int, deadline: Deadline, keep_undecoded: bool
+) -> tuple[bytes | None, bytes, dict[str, object]]:
+    """``read_body``, and notes; with ``keep_undecoded``, a body that does not decode (or is
+    cut short) as served, what decoded of it, and why, in the notes."""
+    try:
+        raw, body = read_body(response, url, limit, deadline)
+    except UndecodedBody as exc:
+        if not keep_undecoded:
+            raise
+        return exc.raw, exc.decoded, {UNDECODED: str(exc)}
+    return raw, body, {}
 
 
 def read_body(
