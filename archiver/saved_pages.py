@@ -39,13 +39,16 @@ class SavedDocument(NamedTuple):
 def is_mime_message(data: bytes) -> bool:
     """Whether ``data`` starts as a MIME message (a saved page, an e-mail): every line up to
     the first blank one is a header field, ``MIME-Version`` and ``Content-Type`` among them
-    (a text's own ``Title:``/``Author:`` lines are not enough)."""
+    (a text's own ``Title:``/``Author:`` lines are not enough). A first ``From …`` line, the
+    envelope a mailbox keeps before each message (Thunderbird saves it too), is passed over."""
     head = data[:HEAD_BYTES].removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n")
     lowered = head.lower()
     if b"mime-version" not in lowered or b"content-type" not in lowered:
         return False
     block = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0]
     lines = block.splitlines()
+    if lines and lines[0].startswith(b"From "):
+        lines = lines[1:]
     if not lines or not all(re.fullmatch(_HEADER_LINE, line) for line in lines):
         return False
     names = {line.split(b":", 1)[0].lower() for line in lines if line[:1] not in (b" ", b"\t")}
@@ -53,12 +56,13 @@ def is_mime_message(data: bytes) -> bool:
 
 
 def message_type(data: bytes) -> str:
-    """A MIME message's own type, as its header names it (``multipart/related``), for its
-    record's Content-Type; ``message/rfc822`` when it names none that reads."""
+    """The Content-Type of a MIME message file's record: ``multipart/related`` for an MHTML
+    (as browsers label a page saved as one file), else ``message/rfc822`` (a whole
+    message: an e-mail, whatever type its own body has)."""
     from email.parser import BytesHeaderParser
 
     kind = BytesHeaderParser().parsebytes(data[:HEAD_BYTES]).get_content_type()
-    return kind if kind.isascii() and kind != "text/plain" else "message/rfc822"
+    return kind if kind == "multipart/related" else "message/rfc822"
 
 
 # The marks a saver leaves atop a page saved as HTML: a browser's ("Webpage, complete":

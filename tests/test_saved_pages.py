@@ -342,3 +342,27 @@ def test_a_saved_e_mail_is_read_by_its_html_part_else_its_text(
     assert found[1]["method"] == "text" and found[1]["author_name"] == "Jane Example"
     kinds = {r["content_type"] for r in rows(db_path, "select content_type from records")}
     assert kinds == {"message/rfc822"}
+
+
+def test_a_mailbox_envelope_line_and_a_misleading_name_change_nothing(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    """Thunderbird saves a message after its mailbox's ``From - <date>`` line; an MHTML
+    saved under ``.html`` is still a message, and its record says so."""
+    letter = tmp_path / "briefing.eml"
+    envelope = b"From - Thu Mar 07 09:12:44 2024\r\n"
+    letter.write_bytes(envelope + e_mail([("text/html", embed_page(POST_ID).encode())]))
+    misnamed = tmp_path / "story.html"
+    misnamed.write_bytes(saved_page(embed_page(FRAME_POST_ID)))
+    result = run_cli("scan", str(letter), str(misnamed))
+    assert result.exit_code == 0, result.output
+    found = rows(db_path, "select post_id, method from embeds order by id")
+    assert [(e["post_id"], e["method"]) for e in found] == [
+        (POST_ID, "blockquote"),
+        (FRAME_POST_ID, "blockquote"),
+    ]
+    kinds = [
+        r["content_type"] for r in rows(db_path, "select content_type from records order by id")
+    ]
+    assert kinds == ["message/rfc822", "multipart/related"]
+    assert run_cli("verify").exit_code == 0

@@ -120,24 +120,22 @@ SUFFIX_TYPES = {
     ".txt": "text/plain",
     ".md": "text/markdown",
     ".markdown": "text/markdown",
-    ".mhtml": "multipart/related",  # RFC 2557, as browsers label a page saved as one file
-    ".mht": "multipart/related",
-    ".webarchive": "application/x-webarchive",  # as Safari labels its saved pages
-    ".eml": "message/rfc822",
-}
+}  # a page saved as one file (MHTML, e-mail, web archive) is typed by its bytes
 
 
 def _content_type(uri: str, data: bytes) -> str:
-    """By the file's suffix; standard input is sniffed as a saved page, HTML or text."""
+    """A page saved as one file by its bytes (whatever its name: an MHTML saved as
+    ``.html`` is no HTML page), else by the file's suffix; standard input is sniffed as HTML
+    or text."""
     from ..detect import looks_like_html
     from ..saved_pages import WEBARCHIVE_MAGIC, is_mime_message, message_type
 
-    if uri.startswith("file:"):
-        suffix = posixpath.splitext(unquote(urlsplit(uri).path))[1].lower()
-        if suffix in SUFFIX_TYPES:
-            return SUFFIX_TYPES[suffix]
     if is_mime_message(data):
         return message_type(data)
     if data.startswith(WEBARCHIVE_MAGIC):
         return "application/x-webarchive"
+    if uri.startswith("file:"):
+        suffix = posixpath.splitext(unquote(urlsplit(uri).path))[1].lower()
+        if suffix in SUFFIX_TYPES:
+            return SUFFIX_TYPES[suffix]
     return "text/html" if looks_like_html(data) else "text/plain"
