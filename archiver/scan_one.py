@@ -141,8 +141,8 @@ def scan_stdin(data: bytes, include_links: bool) -> ScanRecord:
 def _detect_local(
     url: str, data: bytes, label: str, *, is_html: bool | None = None, **options: Any
 ) -> ScanRecord:
-    """``detect_record`` of a local page; a page saved as one file (MHTML, web archive) is
-    detected in its HTML document while the record keeps the file's hash (the archive keeps
+    """``detect_record`` of a local page; a page saved as one file (MHTML, e-mail, web archive) is
+    detected in its page while the record keeps the file's hash (the archive keeps
     the file as given). Its embeds have no byte range: their markup is encoded in the file.
     The address a saved page came from (its browser's mark) is its canonical URL when it
     names none, and tells X's own pages (a saved post frame) from articles."""
