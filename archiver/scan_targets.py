@@ -188,6 +188,8 @@ def _file_url_path(url: str) -> tuple[str, str | None]:
     parts = urlsplit(url.strip(URL_EDGES))
     if parts.netloc not in ("", "localhost"):
         return url, f"a file URL on another host ({parts.netloc}): give its path here"
+    if not parts.path:  # ``file://$DIR`` with DIR unset: "" would be no path, or the cwd
+        return url, "a file URL with no path"
     return os.fsdecode(unquote_to_bytes(parts.path)), None
 
 

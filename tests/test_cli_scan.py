@@ -987,6 +987,18 @@ def test_a_file_url_as_the_archive_lists_it_scans_that_file(run_cli, tmp_path, d
     assert "a file URL on another host (fileserver): give its path here" in other.output
 
 
+def test_a_file_url_naming_no_path_is_refused_by_its_url(run_cli, tmp_path, monkeypatch):
+    """``file://`` with no path (``file://$DIR`` with DIR unset) names no file: refused in
+    a line that names it, not read as the current directory nor as a nameless path."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "story.html").write_text(embed_page(), encoding="utf-8")
+    result = run_cli("scan", "file://", "file://localhost")
+    assert result.exit_code == 1
+    assert "file://: a file URL with no path" in result.output
+    assert "file://localhost: a file URL with no path" in result.output
+    assert "scanned 0 article(s)" in result.output
+
+
 def test_an_http_error_whose_gzip_body_is_cut_short_is_named_by_its_status(
     run_cli, httpserver, db_path
 ):
