@@ -41,7 +41,7 @@ def is_mime_message(data: bytes) -> bool:
     the first blank one is a header field, ``MIME-Version`` and ``Content-Type`` among them
     (a text's own ``Title:``/``Author:`` lines are not enough). A first ``From …`` line, the
     envelope a mailbox keeps before each message (Thunderbird saves it too), is passed over."""
-    head = data[:HEAD_BYTES].removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n")
+    head = _message_bytes(data[:HEAD_BYTES])
     lowered = head.lower()
     if b"mime-version" not in lowered or b"content-type" not in lowered:
         return False
@@ -61,8 +61,15 @@ def message_type(data: bytes) -> str:
     message: an e-mail, whatever type its own body has)."""
     from email.parser import BytesHeaderParser
 
-    kind = BytesHeaderParser().parsebytes(data[:HEAD_BYTES]).get_content_type()
+    kind = BytesHeaderParser().parsebytes(_message_bytes(data[:HEAD_BYTES])).get_content_type()
     return kind if kind == "multipart/related" else "message/rfc822"
+
+
+def _message_bytes(data: bytes) -> bytes:
+    """A MIME message file's bytes from its first header on: a byte order mark and blank
+    lines before it, which ``is_mime_message`` passes over, end the email parser's header
+    block at once (the whole file was then read as one text part)."""
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n")
 
 
 # The marks a saver leaves atop a page saved as HTML: a browser's ("Webpage, complete":
@@ -123,7 +130,7 @@ def mime_document(data: bytes, label: str) -> SavedDocument:
     from email.message import Message
     from email.parser import BytesParser
 
-    message = BytesParser().parsebytes(data)
+    message = BytesParser().parsebytes(_message_bytes(data))
     parts = [part for part in message.walk() if not part.is_multipart()]
     part = _root(message, parts)
     if part is None:

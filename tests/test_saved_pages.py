@@ -366,3 +366,23 @@ def test_a_mailbox_envelope_line_and_a_misleading_name_change_nothing(
     ]
     assert kinds == ["message/rfc822", "multipart/related"]
     assert run_cli("verify").exit_code == 0
+
+
+@pytest.mark.parametrize("lead", [b"\xef\xbb\xbf", b"\r\n"], ids=["byte-order-mark", "blank-line"])
+def test_a_saved_page_after_a_byte_order_mark_or_blank_line_is_read_by_its_parts(
+    run_cli, tmp_path: Path, db_path: Path, lead: bytes
+) -> None:
+    """What tells a MIME message passes over a byte order mark and blank lines before its
+    headers; its parts are read alike (they were the whole file read as one text, its
+    quoted-printable markup not undone, and its record typed as an e-mail)."""
+    page = tmp_path / "story.mhtml"
+    page.write_bytes(lead + saved_page(embed_page(post_id=POST_ID)))
+    result = run_cli("scan", str(page))
+    assert result.exit_code == 0, result.output
+    found = rows(db_path, "select post_id, method from embeds")
+    assert [(e["post_id"], e["method"]) for e in found] == [(POST_ID, "blockquote")]
+    (article,) = rows(db_path, "select canonical_url from articles")
+    assert article["canonical_url"] == "https://news.example/2024/story"
+    (record,) = rows(db_path, "select content_type from records")
+    assert record["content_type"] == "multipart/related"
+    assert run_cli("verify").exit_code == 0
