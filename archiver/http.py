@@ -29,6 +29,7 @@ throttle), ``http_decode`` (bounded decoding); this module holds the client and 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import threading
 import time
@@ -252,14 +253,34 @@ def redirect_body_kept(max_bytes: int) -> Callable[[httpx.Response], None]:
             decoder = BoundedDecoder.for_encoding(response.headers.get("content-encoding"))
         except ValueError:
             return
-        try:
-            raw, body = _join(response.iter_raw(), decoder, max_bytes, str(response.url), None)
-        except UndecodedBody as exc:  # cut short or not in its coding: no page, the way goes on
-            raw, body = exc.raw, exc.decoded
+        raw, body = _redirect_body(response, decoder, max_bytes)
         response._content = body  # what ``response.read()`` returns from now on
         response.extensions = {**response.extensions, SERVED: raw}
 
     return hook
+
+
+def _redirect_body(
+    response: httpx.Response, decoder: BoundedDecoder | None, max_bytes: int
+) -> tuple[bytes, bytes]:
+    """(raw, decoded) of a redirect's body, within ``max_bytes``; one cut short or not in
+    its coding, from its first bytes or past them (where a network chunk ends decides
+    which), is no page: read to its end and kept as served, and the way goes on."""
+    chunks, seen = response.iter_raw(), []
+
+    def noted() -> Iterator[bytes]:
+        for chunk in chunks:
+            seen.append(chunk)
+            yield chunk
+
+    url = str(response.url)
+    try:
+        return _join(noted(), decoder, max_bytes, url, None)
+    except UndecodedBody as exc:
+        return exc.raw, exc.decoded
+    except ValueError:  # broke off past its first chunk: the rest read as it comes
+        raw, _ = _join(itertools.chain(seen, chunks), None, max_bytes, url, None)
+        return raw, raw
 
 
 def check_url(url: str) -> None:

@@ -30,6 +30,7 @@ FINAL = {
     "302": "to-302",
     "302-cut": "to-302-cut",
     "302-not-gzip": "to-302-cut",
+    "302-broken-gzip": "to-302-cut",
     "303": "to-303",
     "307": "to-caf%C3%A9",
     "308": "to-l%C3%A9",

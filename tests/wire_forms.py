@@ -9,6 +9,7 @@ server (``WireServer``) sends a form's bytes on a raw socket and closes the conn
 from __future__ import annotations
 
 import gzip
+import random
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -236,6 +237,12 @@ def _redirect_forms(forms: dict[str, Form], page: Callable[[str], bytes], close:
     forms["302-cut"] = as_served(message(b"HTTP/1.1 302 Found", fields, cut))
     fields = [b"Location: to-302-cut", HTML, b"Content-Encoding: gzip", length(moved), close]
     forms["302-not-gzip"] = as_served(message(b"HTTP/1.1 302 Found", fields, moved))
+    # One whose gzip breaks off past its first network chunk (its check fails at the end
+    # of 200 KB): followed alike, not failed by where the break falls.
+    broken = bytearray(gzip.compress(random.Random(7).randbytes(200_000), mtime=0))
+    broken[-6] ^= 0xFF  # the CRC-32 of the trailer
+    fields = [b"Location: to-302-cut", HTML, b"Content-Encoding: gzip", length(broken), close]
+    forms["302-broken-gzip"] = as_served(message(b"HTTP/1.1 302 Found", fields, bytes(broken)))
     # A redirect whose way then fails (nothing listens on port 1): kept for the article that
     # had embeds, its head as it came (a folded line) as a followed redirect's is.
     fields = [b"Location: http://127.0.0.1:1/gone", HTML, b"X-Folded: a", b"  b", length(moved)]
