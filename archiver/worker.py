@@ -124,7 +124,7 @@ class Worker:
                 nonlocal new, on_x
                 articles, left_out = without_x_pages(listing)
                 on_x += left_out
-                new += record_listing(db, source.name, articles)
+                new += record_listing(db, source.name, listing, queue=articles.urls)
 
             try:
                 with Http(self.config.fetch) as http, stop_requests_on(http, self.stop.is_set):

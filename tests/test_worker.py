@@ -609,3 +609,37 @@ def test_the_worker_wakes_for_a_signal_handed_to_another_thread(tmp_path):
         timeout=120,  # a hang guard: it stops within a second
     )
     assert (done.returncode, done.stdout.strip()) == (0, "stopped"), done.stderr
+
+
+def test_a_child_sitemap_counts_the_urls_it_lists_with_those_on_x(httpserver, tmp_path, db_path):
+    """Leaving X's addresses out of the queue changes no count of what was listed: a child
+    sitemap's ``urls_seen`` is the URLs it lists, as its source's is."""
+    article = httpserver.url_for("/a")
+    httpserver.expect_request("/a").respond_with_data(
+        "<html><body><p>An article.</p></body></html>", content_type="text/html"
+    )
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    child = httpserver.url_for("/child.xml")
+    index = httpserver.url_for("/index.xml")
+    httpserver.expect_request("/index.xml").respond_with_data(
+        f"<sitemapindex {ns}><sitemap><loc>{child}</loc></sitemap></sitemapindex>",
+        content_type="application/xml",
+    )
+    httpserver.expect_request("/child.xml").respond_with_data(
+        f"<urlset {ns}><url><loc>https://x.com/jack/status/20</loc></url>"
+        f"<url><loc>{article}</loc></url></urlset>",
+        content_type="application/xml",
+    )
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        '[snapshot]\nsyndication_url = "http://127.0.0.1:1/"\n'
+        '[fetch]\nper_host_delay = "0s"\nretries = 0\n'
+        f'[[sources]]\nname = "map"\ntype = "sitemap"\nurl = "{index}"\n',
+        encoding="utf-8",
+    )
+    result = run_once(config, db_path)
+    assert result.returncode == 0, result.stderr
+    assert "source map: 2 URLs listed, 1 new, 1 on X itself left out" in result.stderr
+    (source,) = query(db_path, "select urls_seen from source_state")
+    (kept,) = query(db_path, "select url, urls_seen from sitemap_children")
+    assert (source["urls_seen"], kept["url"], kept["urls_seen"]) == (2, child, 2)

@@ -23,13 +23,17 @@ def load_sitemap_children(db: Archive, source: str) -> dict[str, KnownChild]:
     }
 
 
-def record_listing(db: Archive, source: str, listing: Listing) -> int:
-    """Store what one document of a poll listed, all at once: queue its article URLs, keep a
-    child sitemap's validators and error, and replace the children a re-read index names.
-    Returns how many article URLs were new."""
+def record_listing(
+    db: Archive, source: str, listing: Listing, queue: list[str] | None = None
+) -> int:
+    """Store what one document of a poll listed, all at once: queue its article URLs (those
+    of ``queue`` when given: a child still counts all it lists), keep a child sitemap's
+    validators and error, and replace the children a re-read index names. Returns how many
+    article URLs were new."""
     now = utcnow()
+    urls = listing.urls if queue is None else queue
     with transaction(db) as conn:
-        new = insert_queued(conn, listing.urls, source, now) if listing.urls else 0
+        new = insert_queued(conn, urls, source, now) if urls else 0
         if listing.parent is not None:
             _save_child_state(conn, source, listing, now)
         if listing.children is not None:
