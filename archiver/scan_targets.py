@@ -138,7 +138,7 @@ def _expand(item: str) -> Iterator[Target]:
     if not item.strip():  # an unset shell variable; Path("") would be the current directory
         yield Target("error", "empty target (no file, directory or URL)", item)
         return
-    if item[:7].lower() == "file://":  # a page's address as the archive lists a file's
+    if item.strip(URL_EDGES)[:7].lower() == "file://":  # as the archive lists a file's page
         item, problem = _file_url_path(item)
         if problem:
             yield Target("error", problem, item)

@@ -987,6 +987,16 @@ def test_a_file_url_as_the_archive_lists_it_scans_that_file(run_cli, tmp_path, d
     assert "a file URL on another host (fileserver): give its path here" in other.output
 
 
+def test_a_pasted_file_url_with_blanks_around_it_scans_that_file(run_cli, tmp_path, db_path):
+    """Blanks around a pasted address are dropped, a file URL's as an http one's (it was
+    refused as 'unsupported URL scheme 'file'', which is supported)."""
+    page = tmp_path / "story.html"
+    page.write_text(embed_page(), encoding="utf-8")
+    result = run_cli("scan", f" {page.as_uri()}\n")
+    assert result.exit_code == 0, result.output
+    assert [row["url"] for row in rows(db_path, "select url from articles")] == [page.as_uri()]
+
+
 def test_a_file_url_naming_no_path_is_refused_by_its_url(run_cli, tmp_path, monkeypatch):
     """``file://`` with no path (``file://$DIR`` with DIR unset) names no file: refused in
     a line that names it, not read as the current directory nor as a nameless path."""
