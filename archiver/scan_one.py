@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import quote
 
 from .clock import utcnow
 from .errors import ContentTypeError, FetchError, TargetError
@@ -20,7 +19,7 @@ from .page_read import check_page_bytes, read_page_file
 from .refresh import refresh_target
 from .saved_pages import saved_from, saved_page
 from .scan_targets import Target
-from .urls import absolute_url, article_url
+from .urls import absolute_url, article_url, file_url
 
 if TYPE_CHECKING:
     from .evidence.warc import HttpCapture
@@ -107,8 +106,7 @@ def scan_file(
     is_html = False if os.path.splitext(path)[1].lower() in TEXT_SUFFIXES else None
     try:
         record = _detect_local(
-            # As Path.resolve().as_uri(): from the name's bytes (a name may not be UTF-8).
-            "file://" + quote(os.fsencode(real_path or os.path.realpath(path))),
+            file_url(real_path or os.path.realpath(path)),
             data,
             path,
             started_at=started,

@@ -12,10 +12,18 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple, cast
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import urlsplit
 
 from .page_read import SNIFF_BYTES
-from .urls import URL_EDGES, WEB_URL_RE, article_url, find_status, served_by_x, url_problem
+from .urls import (
+    URL_EDGES,
+    WEB_URL_RE,
+    article_url,
+    file_url_path,
+    find_status,
+    served_by_x,
+    url_problem,
+)
 from .warc_input import is_warc_path
 
 FILE_SUFFIXES = frozenset(
@@ -185,12 +193,13 @@ def _x_page(url: str) -> str | None:
 def _file_url_path(url: str) -> tuple[str, str | None]:
     """The local path a ``file://`` URL names (as ``archive scan`` keys a file, its name's
     bytes escaped), or the URL and why it names none here."""
-    parts = urlsplit(url.strip(URL_EDGES))
-    if parts.netloc not in ("", "localhost"):
-        return url, f"a file URL on another host ({parts.netloc}): give its path here"
-    if not parts.path:  # ``file://$DIR`` with DIR unset: "" would be no path, or the cwd
+    path = file_url_path(url.strip(URL_EDGES))
+    if path is None:
+        host = urlsplit(url.strip(URL_EDGES)).netloc
+        return url, f"a file URL on another host ({host}): give its path here"
+    if not path:  # ``file://$DIR`` with DIR unset: "" would be no path, or the cwd
         return url, "a file URL with no path"
-    return os.fsdecode(unquote_to_bytes(parts.path)), None
+    return path, None
 
 
 def _look_at(item: str) -> tuple[bool, str | None]:

@@ -8,6 +8,7 @@ iframes) maps to the decimal status ID, which is the post's identity.
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,12 +17,30 @@ from urllib.parse import (
     quote,
     unquote,
     unquote_plus,
+    unquote_to_bytes,
     urljoin,
     urlsplit,
     urlunsplit,
 )
 
 HANDLE_RE = re.compile(r"[A-Za-z0-9_]{1,15}")
+
+
+def file_url(path: str) -> str:
+    """A local file's URL, the article's identity of a scanned file: from the name's bytes,
+    as ``Path.as_uri()`` (a name may not be UTF-8)."""
+    return "file://" + quote(os.fsencode(path))
+
+
+def file_url_path(url: str) -> str | None:
+    """The local path a ``file://`` URL names (its escaped bytes undone, as ``file_url``
+    made them), or None for a URL on another host or of another scheme."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    return os.fsdecode(unquote_to_bytes(parts.path))
+
+
 RESERVED_SEGMENTS = frozenset(
     [
         "i",

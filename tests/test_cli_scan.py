@@ -1058,3 +1058,15 @@ def test_a_stacked_page_cut_short_is_kept_as_served_and_verify_reads_it(
     assert rows(db_path, "select count(*) n from records") == [{"n": 2}]
     verified = run_cli("verify")
     assert verified.exit_code == 0, verified.output
+
+
+def test_a_file_whose_name_is_not_utf8_is_kept_when_its_embeds_vanish(run_cli, tmp_path, db_path):
+    """A page kept only because its article had embeds is read again by its file URL: the
+    name's escaped bytes (``caf%E9``) name the file, as the scan that made the URL read it."""
+    page = tmp_path / os.fsdecode(b"caf\xe9.html")
+    page.write_text(embed_page(), encoding="utf-8")
+    assert run_cli("scan", str(page)).exit_code == 0
+    page.write_text("<html><body><p>The post is gone from this page.</p></body></html>")
+    assert run_cli("scan", str(page)).exit_code == 0
+    assert rows(db_path, "select count(*) as n from records")[0]["n"] == 2
+    assert run_cli("verify").exit_code == 0

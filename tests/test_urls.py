@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from archiver.urls import (
@@ -285,3 +287,14 @@ def test_a_player_path_on_another_host_ending_in_x_is_no_post():
     """``x.com`` must be the host, not the end of one (``fox.com``, ``box.com``)."""
     assert find_status(f"https://fox.com/i/videos/tweet/{ID}") is None
     assert find_status(f"https://platform.box.com/embed/Tweet.html?id={ID}") is None
+
+
+def test_a_file_url_and_its_path_go_both_ways_whatever_the_name_bytes():
+    from archiver.urls import file_url, file_url_path
+
+    path = os.fsdecode(b"/tmp/saved pages/caf\xe9 #1.html")
+    assert file_url(path) == "file:///tmp/saved%20pages/caf%E9%20%231.html"
+    assert file_url_path(file_url(path)) == path
+    assert file_url_path("file://localhost/tmp/a.html") == "/tmp/a.html"
+    assert file_url_path("file://fileserver/share/a.html") is None
+    assert file_url_path("https://news.example/a.html") is None

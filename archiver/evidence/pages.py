@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..db.evidence import article_had_embeds
 from ..models import ScanRecord, WarcRecordRef
+from ..urls import file_url_path
 from .gzip_member import Deflated
 from .revisits import keep_answer
 from .warc import HttpCapture, WarcLog, deflate_resource
@@ -100,11 +101,11 @@ def keep_page(
 
 def _unchanged_file(record: ScanRecord) -> bytes | None:
     """The scanned file's bytes, read again, if they still hash to what was scanned."""
-    parts = urlsplit(record.url)
-    if parts.scheme != "file":
+    path = file_url_path(record.url)
+    if not path:
         return None
     try:
-        data = Path(unquote(parts.path)).read_bytes()
+        data = Path(path).read_bytes()
     except OSError:
         return None
     return data if hashlib.sha256(data).hexdigest() == record.content_sha256 else None
