@@ -403,9 +403,16 @@ class Http:
         address to a private one, unless ``allow_private_redirects`` (``archiver.inward``)."""
         if self.config.allow_private_redirects:
             return False
-        return leads_inward(start, target, self._direct)
+        return leads_inward(start, target, self.direct)
 
-    def _direct(self, url: str) -> bool:
+    def refuse_inward(self, start: str, url: str, what: str) -> None:
+        """Raise ``FetchError`` (nothing asked for) when ``url``, an address the archive
+        was given by a reply or a listing from ``start``, leads inward from it."""
+        if self.leads_inward(start, url):
+            why = f"{what} at a private address, listed by {start}, {NOT_INWARD}"
+            raise FetchError(f"{url}: {why}", url=url)
+
+    def direct(self, url: str) -> bool:
         """Whether a request for ``url`` goes out directly, not through a proxy (one that
         cannot be sent does not go out at all: the fetch gives its one-line error)."""
         try:

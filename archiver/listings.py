@@ -112,6 +112,8 @@ class SourceLimits(NamedTuple):
     max_children: int = 100
     should_stop: Callable[[], bool] = lambda: False
     allow_private: bool = False  # a public source naming a private address ([fetch])
+    # Whether a request for a URL goes out directly: its host's name is then looked up.
+    direct: Callable[[str], bool] = lambda _: False
 
 
 @dataclass

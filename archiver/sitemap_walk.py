@@ -89,8 +89,9 @@ def walk_children(
 
 def leave_out_inward(listing: Listing, source: str, limits: SourceLimits) -> int:
     """Drop from ``listing`` the articles and child sitemaps it names at private addresses
-    when ``source`` is at a public one (``archiver.inward``; names are not looked up: a
-    poll lists thousands), unless ``limits.allow_private``; how many were dropped."""
+    when ``source`` is at a public one (``archiver.inward``: a name is looked up once per
+    host a poll names, when ``limits.direct`` says its requests go out directly), unless
+    ``limits.allow_private``; how many were dropped."""
     if limits.allow_private:
         return 0
     outward = _outward(source, limits)
@@ -115,7 +116,7 @@ def _outward(source: str, limits: SourceLimits) -> Callable[[str], bool]:
         site = url.split("/", 3)[:3]  # ["https:", "", "host:port"] for an identity
         key = "/".join(site)
         if key not in verdicts:
-            verdicts[key] = not leads_inward(source, key + "/", lambda _: False)
+            verdicts[key] = not leads_inward(source, key + "/", limits.direct)
         return verdicts[key]
 
     return outward

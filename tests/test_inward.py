@@ -215,3 +215,62 @@ def test_a_private_source_lists_what_it_lists(run_cli, db_path) -> None:
         site.documents["/map.xml"] = urlset("http://10.0.0.5/a", "http://localhost:9/b")
         poll(db_path, Source("mine", "sitemap", site.url("/map.xml")))
     assert sorted(queued(db_path)) == ["http://10.0.0.5/a", "http://localhost:9/b"]
+
+
+POST = "1763000000000000001"
+
+
+def test_media_a_public_provider_lists_at_a_private_address_are_not_fetched(
+    public_web, run_cli, config_file, db_path
+) -> None:
+    """The provider's reply names the media: one at a private address gets a row with its
+    one-line reason, and is never asked for; a public one is kept."""
+    from fake_x import tweet_json
+
+    endpoint = "http://cdn.syndication.example/tweet-result"
+    details = [
+        {"type": "photo", "media_url_https": f"{INSIDE}/a.jpg"},
+        {"type": "photo", "media_url_https": "http://pbs.example/media/b.jpg"},
+    ]
+    reply = json.dumps(tweet_json(POST, "Ferries", mediaDetails=details)).encode()
+    public_web.documents[endpoint] = Document(reply, {"Content-Type": "application/json"})
+    public_web.documents["http://pbs.example/media/b.jpg"] = Document(b"jpeg", {})
+    public_web.documents[f"{INSIDE}/a.jpg"] = Document(b"secret", {})
+    config_file.write_text(
+        config_file.read_text(encoding="utf-8")
+        + f'[snapshot]\nsyndication_url = "{endpoint}"\nproviders = ["syndication"]\n'
+        + 'wayback = "never"\n',
+        encoding="utf-8",
+    )
+    result = run_cli("snapshot", POST)
+    assert result.exit_code == 0, result.output
+    assert "1 media kept (1 failed)" in result.output
+    assert not any(path.startswith(INSIDE) for path in public_web.paths())
+    media = list(sqlite_utils.Database(db_path).query("select url, error from media order by id"))
+    assert media[0]["error"] == (
+        f"{media[0]['url']}: media at a private address, listed by {endpoint}, not followed"
+        " from a public one ([fetch] allow_private_redirects)"
+    )
+    assert media[1]["error"] is None
+
+
+def test_a_name_a_public_source_lists_is_looked_up_when_asked_for_directly(
+    public_web, db_path, caplog, monkeypatch
+) -> None:
+    """This machine's own name resolves to an address on it; asked for directly (not
+    through the proxy), it is looked up, once per host, and left out as an IP would be."""
+    import socket
+
+    from archiver.config import Source
+
+    name = socket.gethostname().lower()
+    if not name or not is_private(f"http://{name}/", lambda _: True):
+        pytest.skip("this machine's name does not resolve to a private address")
+    monkeypatch.setenv("NO_PROXY", name)
+    public_web.documents["http://news.example/map.xml"] = urlset(
+        "http://news.example/1", f"http://{name}:9/a", f"http://{name}:9/b"
+    )
+    caplog.set_level("INFO", logger="archiver")
+    poll(db_path, Source("map", "sitemap", "http://news.example/map.xml"))
+    assert queued(db_path) == ["http://news.example/1"]
+    assert "2 at private addresses left out" in caplog.text

@@ -193,14 +193,14 @@ class MediaItem(NamedTuple):
     url: str
 
 
-def latest_media(conn: sqlite3.Connection, post_ids: Sequence[str]) -> list[tuple[str, str]]:
-    """(post id, media JSON) of the latest snapshot of each live post among ``post_ids``
-    that lists media."""
-    found: list[tuple[str, str]] = []
+def latest_media(conn: sqlite3.Connection, post_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(post id, media JSON, provider) of the latest snapshot of each live post among
+    ``post_ids`` that lists media."""
+    found: list[tuple[str, str, str]] = []
     for start in range(0, len(post_ids), 400):
         chunk = list(post_ids[start : start + 400])
         found += conn.execute(
-            "select snapshots.post_id, snapshots.media from snapshots"
+            "select snapshots.post_id, snapshots.media, snapshots.provider from snapshots"
             " join posts on posts.id = snapshots.post_id"
             f" where posts.id in ({_marks(chunk)}) and posts.status = 'live'"
             " and snapshots.id = (select max(id) from snapshots s where s.post_id = posts.id"

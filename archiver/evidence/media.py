@@ -5,7 +5,8 @@ After a snapshot run, each media URL of each live post's latest snapshot that th
 has not fetched yet is fetched once (``[snapshot] media``: ``all``, ``photos`` or ``none``;
 at most ``[snapshot] max_media_bytes``), written as a WARC record, and given a ``media``
 row. A failure is a ``media`` row with its error: it never fails the check, and the URL is
-not fetched again.
+not fetched again. A media URL at a private address is not fetched when the provider
+that listed it is at a public one (``archiver.inward``): its row gives why.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..db.evidence import MediaItem, fetched_media, latest_media, save_media
 from ..errors import FetchError
 from ..models import STREAM_TYPES
 from ..normalize import sha256_hex
+from ..snapshot.answers import OEMBED, SYNDICATION
 from .capture import capture_of
 from .warc import WarcLog
 
@@ -72,26 +74,31 @@ def keep_media(
     wanted = CHOICES[config.snapshot.media]
     if not wanted or not log.enabled:
         return summary
+    endpoints = {SYNDICATION: config.snapshot.syndication_url, OEMBED: config.snapshot.oembed_url}
     todo = [
-        item
-        for post_id, media_json in latest_media(db.conn, list(post_ids))
+        (item, endpoints.get(provider, ""))
+        for post_id, media_json, provider in latest_media(db.conn, list(post_ids))
         for item in media_of(post_id, media_json, wanted)
     ]
     seen = fetched_media(db.conn)  # each URL is fetched once, kept or failed
-    for item in todo:
+    for item, listed_by in todo:
         if (item.post_id, item.url) in seen:
             continue
         seen.add((item.post_id, item.url))
-        ok = _fetch_one(db, http, log, item, config.snapshot.max_media_bytes)
+        ok = _fetch_one(db, http, log, item, listed_by, config.snapshot.max_media_bytes)
         summary.kept += ok
         summary.failed += not ok
     return summary
 
 
-def _fetch_one(db, http: Http, log: WarcLog, item: MediaItem, max_bytes: int) -> bool:
-    """One media URL: its record and row, or a row with its error. True when kept."""
+def _fetch_one(
+    db, http: Http, log: WarcLog, item: MediaItem, listed_by: str, max_bytes: int
+) -> bool:
+    """One media URL (listed in a reply from ``listed_by``): its record and row, or a row
+    with its error. True when kept."""
     fetched_at = utcnow()
     try:
+        http.refuse_inward(listed_by, item.url, "media")
         exchange = http.get(item.url, max_bytes=max_bytes)
     except FetchError as exc:
         with transaction(db) as conn:
