@@ -162,6 +162,10 @@ class RedirectRefused(Exception):
     """A redirect that is not followed; the message says why (``Http`` adds the URL)."""
 
 
+class StaleConnection(FetchError):
+    """A request that failed on a kept-alive connection before any byte of its answer."""
+
+
 class UndecodedBody(ValueError):
     """A body its Content-Encoding does not undo (``gzip`` on bytes that are not), or not
     to its end (a gzip stream cut short), read to its end: ``raw`` is what was served,
@@ -443,7 +447,27 @@ class Http:
         content: bytes | None = None,
         keep_undecoded: bool = False,
     ) -> Exchange:
-        """GET ``url`` (or POST ``content`` to it) within a deadline, the body bounded."""
+        """GET ``url`` (or POST ``content`` to it) within a deadline, the body bounded. A
+        GET that failed on a kept-alive connection before any byte of its answer came (the
+        server had closed it) is sent again at once, as a browser does: each time on another
+        connection, until one is new (the pool keeps at most ``concurrency`` alive)."""
+        for _ in range(self.config.concurrency):
+            try:
+                return self._exchange_once(url, headers, accept, max_bytes, content, keep_undecoded)
+            except StaleConnection:
+                if content is not None or self._stopped.is_set():
+                    raise
+        return self._exchange_once(url, headers, accept, max_bytes, content, keep_undecoded)
+
+    def _exchange_once(
+        self,
+        url: str,
+        headers: dict[str, str] | None,
+        accept: Accept | None,
+        max_bytes: int | None,
+        content: bytes | None,
+        keep_undecoded: bool,
+    ) -> Exchange:
         redirects: list[httpx.Response] = []
         tap = HeadTap()
         try:
@@ -476,7 +500,7 @@ class Http:
             extensions["trace"] = deadline.trace
         try:
             with (
-                watching(deadline),
+                watching(deadline) as sent,
                 tapping(tap),
                 self.client.stream(
                     "GET" if content is None else "POST",
@@ -504,7 +528,8 @@ class Http:
         except httpx.HTTPError as exc:
             if deadline.expired:
                 raise self._timed_out(url) from None
-            raise FetchError(f"{url}: {describe_error(exc)}", url=url) from exc
+            error = StaleConnection if sent.unanswered_on_reused else FetchError
+            raise error(f"{url}: {describe_error(exc)}", url=url) from exc
         finally:
             deadline.finish()
         attach_heads([*response.history, response], tap.heads)

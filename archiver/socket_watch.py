@@ -42,16 +42,32 @@ class Watcher(Protocol):
 _current = threading.local()
 
 
+class Sent:
+    """How the last request this thread wrote went out: on a connection an earlier answer
+    had come on (``reused``), and whether any byte came back since (``answered``)."""
+
+    def __init__(self) -> None:
+        self.reused = False
+        self.answered = False
+
+    @property
+    def unanswered_on_reused(self) -> bool:
+        """Sent on a kept-alive connection that failed before any byte of its answer: the
+        server had closed it meanwhile, and the request may be sent again on a new one."""
+        return self.reused and not self.answered
+
+
 @contextlib.contextmanager
-def watching(deadline: Watcher) -> Iterator[None]:
+def watching(deadline: Watcher) -> Iterator[Sent]:
     """Hand the sockets this thread reads and writes meanwhile to ``deadline`` (a request
-    made within another, as from a hook, hands them back to the outer one's after it)."""
-    outer = getattr(_current, "deadline", None)
-    _current.deadline = deadline
+    made within another, as from a hook, hands them back to the outer one's after it);
+    yields how its last request went out."""
+    outer, outer_sent = getattr(_current, "deadline", None), getattr(_current, "sent", None)
+    _current.deadline, _current.sent = deadline, Sent()
     try:
-        yield
+        yield _current.sent
     finally:
-        _current.deadline = outer
+        _current.deadline, _current.sent = outer, outer_sent
 
 
 class WatchedStream(httpcore.NetworkStream):
@@ -60,6 +76,7 @@ class WatchedStream(httpcore.NetworkStream):
     def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
         self._watcher: Watcher | None = None  # the deadline that saw it last
+        self._answered = False  # an answer's bytes came on it: a request after is on a reuse
 
     def _show(self) -> None:
         """Hand the socket to the running request's deadline, taking it from the last one's."""
@@ -76,11 +93,19 @@ class WatchedStream(httpcore.NetworkStream):
         self._show()
         data = self._stream.read(max_bytes, timeout)
         wire_heads.read(data)
+        if data:
+            self._answered = True
+            sent = getattr(_current, "sent", None)
+            if sent is not None:
+                sent.answered = True
         return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._show()
         wire_heads.wrote()
+        sent = getattr(_current, "sent", None)
+        if sent is not None:
+            sent.reused, sent.answered = self._answered, False
         self._stream.write(buffer, timeout)
 
     def close(self) -> None:

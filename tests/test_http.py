@@ -774,3 +774,75 @@ def test_a_br_or_stacked_body_cut_short_is_refused_as_a_gzip_one_is(coding, enco
         assert f"{coding} body cut short: the " in str(cut.value)
         assert "\n" not in str(cut.value)
         assert http.get(server.url("/whole")).body == page
+
+
+class OneAnswerEach(socketserver.BaseRequestHandler):
+    """Answers the first request of a connection and keeps it open, without ``Connection:
+    close``; closes it, unanswered, when the next request comes (a server whose keep-alive
+    ran out as the request was on its way). ``server.connections`` lists each connection."""
+
+    server: Any
+
+    def handle(self) -> None:
+        sock: socket.socket = self.request
+        self.server.connections.append(sock.getpeername())
+        pending = b""
+        with contextlib.suppress(OSError):
+            while b"\r\n\r\n" not in pending:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                pending += chunk
+            answer = self.server.answer
+            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer))
+            sock.recv(65536)  # the next request: closed unanswered
+
+
+def test_a_kept_alive_connection_the_server_closed_is_asked_again_on_a_new_one():
+    """As a browser does: a GET that fails on a reused connection before any byte of its
+    answer came is sent once more on a fresh connection, whatever ``retries`` says."""
+    once = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=0)
+    connections: list[object] = []
+    with serving(OneAnswerEach, answer=b"ok", connections=connections) as url, Http(once) as http:
+        bodies = [http.get(url).body for _ in range(3)]
+    assert bodies == [b"ok", b"ok", b"ok"]
+    assert len(connections) == 3  # each request after the first: its old one, then a new one
+
+
+class CutShort(socketserver.BaseRequestHandler):
+    """Sends ``server.answer`` (nothing, or half a head) and closes: to the first request of
+    a connection, or with ``server.kept_alive`` to the second, the first answered whole."""
+
+    server: Any
+
+    def handle(self) -> None:
+        sock: socket.socket = self.request
+        self.server.connections.append(sock.getpeername())
+        with contextlib.suppress(OSError):
+            sock.recv(65536)
+            if self.server.kept_alive:
+                sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                sock.recv(65536)
+            sock.sendall(self.server.answer)
+
+
+@pytest.mark.parametrize(
+    ("answer", "kept_alive"),
+    [(b"", False), (b"HTTP/1.1 200 OK\r\nContent-Le", False), (b"HTTP/1.1 200 OK\r\n", True)],
+)
+def test_a_connection_closed_unanswered_is_asked_again_only_when_reused(
+    answer: bytes, kept_alive: bool
+) -> None:
+    """Not on a new connection (the server's own failure: ``retries`` decides), nor once a
+    byte of the answer came on a reused one (the server may have acted on the request)."""
+    once = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=0)
+    connections: list[object] = []
+    with (
+        serving(CutShort, answer=answer, kept_alive=kept_alive, connections=connections) as url,
+        Http(once) as http,
+    ):
+        if kept_alive:
+            assert http.get(url).body == b"ok"
+        with pytest.raises(FetchError, match="broken HTTP answer"):
+            http.get(url)
+    assert len(connections) == 1
