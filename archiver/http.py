@@ -126,7 +126,7 @@ def make_client(config: FetchConfig) -> httpx.Client:
     limits = httpx.Limits(
         max_connections=config.concurrency * 2, max_keepalive_connections=config.concurrency
     )
-    client = httpx.Client(
+    client = Client(
         headers={"User-Agent": config.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         timeout=httpx.Timeout(config.timeout, connect=min(config.timeout, 10.0)),
         follow_redirects=True,
@@ -142,6 +142,28 @@ def make_client(config: FetchConfig) -> httpx.Client:
     )
     client._cookies = SetCookiesOnly()  # the setter would copy it into a plain ``Cookies``
     return client
+
+
+class Client(httpx.Client):
+    """httpx's client, following a redirect's ``Location`` as browsers read it (``location``)."""
+
+    def _redirect_url(self, request: httpx.Request, response: httpx.Response) -> httpx.URL:
+        escaped = location(response)
+        if escaped == response.headers["location"]:
+            return super()._redirect_url(request, response)
+        stand_in = httpx.Response(response.status_code, headers={"Location": escaped})
+        return super()._redirect_url(request, stand_in)
+
+
+def location(response: httpx.Response) -> str:
+    """A redirect's ``Location`` as browsers follow it: each byte past ASCII percent-encoded
+    as itself (Chrome, Firefox; WPT ``redirect-location-escape``): UTF-8 ``/caf\\xc3\\xa9``
+    is ``/caf%C3%A9``, Latin-1 ``/caf\\xe9`` is ``/caf%E9``. httpx decodes the header as
+    Latin-1 when it is not UTF-8 and encodes the text as UTF-8, so ``/caf\\xe9`` led to
+    ``/caf%C3%A9``, an address the server never named."""
+    values = [value for name, value in response.headers.raw if name.lower() == b"location"]
+    raw = b", ".join(value.strip(b" \t") for value in values)
+    return "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw)
 
 
 class SetCookiesOnly(httpx.Cookies):
@@ -212,7 +234,7 @@ def refuse_redirect_off_the_web(response: httpx.Response) -> None:
     a broken answer, which was asked again ``retries`` times."""
     if not response.has_redirect_location:
         return
-    why = _why_not_followed(response.status_code, response.headers["location"])
+    why = _why_not_followed(response.status_code, location(response))
     if why is not None:
         refuse_redirect(response, why)
 
@@ -429,7 +451,7 @@ class Http:
         if not response.has_redirect_location:
             return
         noted = response.request.extensions.get(REDIRECTS) or [response]
-        target = str(response.request.url.join(response.headers["location"]))
+        target = str(response.request.url.join(location(response)))
         if self.leads_inward(str(noted[0].request.url), target):
             why = f"{response.status_code} redirect to a private address ({target})"
             refuse_redirect(response, f"{why}, {NOT_INWARD}")

@@ -33,7 +33,7 @@ FINAL = {
     "302-broken-gzip": "to-302-cut",
     "303": "to-303",
     "307": "to-caf%C3%A9",
-    "308": "to-l%C3%A9",
+    "308": "to-l%E9",  # Latin-1: the byte, as browsers send it
 }
 
 

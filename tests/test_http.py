@@ -846,3 +846,26 @@ def test_a_connection_closed_unanswered_is_asked_again_only_when_reused(
         with pytest.raises(FetchError, match="broken HTTP answer"):
             http.get(url)
     assert len(connections) == 1
+
+
+def raw_redirect(*lines: bytes) -> h.Route:
+    head = b"HTTP/1.1 302 Found\r\n" + b"".join(line + b"\r\n" for line in lines)
+    return lambda conn: conn.send(head + b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+@pytest.mark.parametrize(
+    ("lines", "path"),
+    [
+        ([b"Location: /caf\xe9"], "/caf%E9"),  # Latin-1: the byte, as Chrome and Firefox send it
+        ([b"Location: /caf\xc3\xa9"], "/caf%C3%A9"),  # UTF-8
+        ([b"Location: /caf\xc3\xa9", b"X-Note: d\xe9j\xe0"], "/caf%C3%A9"),  # beside Latin-1
+        ([b"Location: /caf%C3%A9"], "/caf%C3%A9"),  # already escaped: as it is
+    ],
+)
+def test_a_location_past_ascii_is_followed_byte_for_byte(lines: list[bytes], path: str) -> None:
+    routes = {"/from": raw_redirect(*lines), path: lambda conn: conn.reply(b"here")}
+    with h.HostileServer(routes) as server, Http(CONFIG) as http:
+        exchange = http.get(server.url("/from"))
+        assert server.hits == ["/from", path]
+    assert (exchange.status_code, exchange.body) == (200, b"here")
+    assert exchange.final_url == server.url(path)

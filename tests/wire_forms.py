@@ -217,7 +217,7 @@ def _header_forms(
 
 def _redirect_forms(forms: dict[str, Form], page: Callable[[str], bytes], close: bytes) -> None:
     """A redirect of each kind, with a body (one gzipped), to a relative Location; two to a
-    Location with bytes over 0x7F (UTF-8, and Latin-1, which httpx reads as Latin-1 too)."""
+    Location with bytes over 0x7F (UTF-8, and Latin-1: each byte followed percent-encoded)."""
     moved = b"<html><body><p>Moved: <a href=elsewhere>here</a></p></body></html>"
     squeezed = gzip.compress(moved, mtime=0)
     for status, location, body, coding in (
@@ -247,7 +247,7 @@ def _redirect_forms(forms: dict[str, Form], page: Callable[[str], bytes], close:
     # had embeds, its head as it came (a folded line) as a followed redirect's is.
     fields = [b"Location: http://127.0.0.1:1/gone", HTML, b"X-Folded: a", b"  b", length(moved)]
     forms["302-dead-end"] = as_served(message(b"HTTP/1.1 302 Found", [*fields, close], moved), True)
-    for name in ("to-301", "to-302", "to-303", "to-caf%C3%A9", "to-l%C3%A9", "to-302-cut"):
+    for name in ("to-301", "to-302", "to-303", "to-caf%C3%A9", "to-l%E9", "to-302-cut"):
         body = page(name)
         forms[name] = as_served(message(b"HTTP/1.1 200 OK", [HTML, length(body), close], body))
 
