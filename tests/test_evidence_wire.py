@@ -31,6 +31,8 @@ FINAL = {
     "302-cut": "to-302-cut",
     "302-not-gzip": "to-302-cut",
     "302-broken-gzip": "to-302-cut",
+    "302-br-after-end": "to-302-cut",
+    "302-long-br-after-end": "to-302-cut",
     "303": "to-303",
     "307": "to-caf%C3%A9",
     "308": "to-l%E9",  # Latin-1: the byte, as browsers send it

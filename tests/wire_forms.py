@@ -243,6 +243,12 @@ def _redirect_forms(forms: dict[str, Form], page: Callable[[str], bytes], close:
     broken[-6] ^= 0xFF  # the CRC-32 of the trailer
     fields = [b"Location: to-302-cut", HTML, b"Content-Encoding: gzip", length(broken), close]
     forms["302-broken-gzip"] = as_served(message(b"HTTP/1.1 302 Found", fields, bytes(broken)))
+    # Ones whose br stream has bytes after its end, in its first network chunk or past it:
+    # followed alike, as a gzip one is.
+    for name, payload in (("302-br-after-end", moved), ("302-long-br-after-end", broken)):
+        junk = brotli.compress(bytes(payload)) + b"junk"
+        fields = [b"Location: to-302-cut", HTML, b"Content-Encoding: br", length(junk), close]
+        forms[name] = as_served(message(b"HTTP/1.1 302 Found", fields, junk))
     # A redirect whose way then fails (nothing listens on port 1): kept for the article that
     # had embeds, its head as it came (a folded line) as a followed redirect's is.
     fields = [b"Location: http://127.0.0.1:1/gone", HTML, b"X-Folded: a", b"  b", length(moved)]
