@@ -525,11 +525,13 @@ STARTUP_LINES = (
 )
 
 
-def test_sigterm_stops_archive_serve_silently_with_exit_143(sample, tmp_path):
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_stops_archive_serve_silently_with_exit_143(sample, tmp_path, number):
     """As SIGTERM ends every other command: nothing printed for it (the server's four
-    shutdown lines are dropped), exit 143."""
+    shutdown lines are dropped), exit 143; SIGHUP (its terminal closed) as SIGTERM, as it
+    stops the worker."""
     process, _ = start_serve(sample, tmp_path)
-    out, err = stop_serve(process, signal.SIGTERM)
+    out, err = stop_serve(process, number)
     assert process.returncode == 128 + signal.SIGTERM, err
     assert all('"GET /-/versions.json' in line for line in out.splitlines()), out  # waited for
     lines = err.splitlines()

@@ -8,6 +8,8 @@ and one-off scans keep writing to the same WAL-mode file while it is browsed.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from pathlib import Path
 
 from ..errors import ArchiverError, DatabaseError
@@ -81,9 +83,14 @@ def serve(path: str | Path, **options) -> None:
     register_plugin()
     if not pm.is_registered(sigterm):
         pm.register(sigterm, name="archiver-serve-sigterm")
-    datasette_cli.main(
-        args=datasette_args(path, **options), prog_name="datasette", standalone_mode=False
-    )
+    hangup = signal.getsignal(signal.SIGHUP)  # the server's stop takes it meanwhile
+    try:
+        datasette_cli.main(
+            args=datasette_args(path, **options), prog_name="datasette", standalone_mode=False
+        )
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGHUP, hangup)
 
 
 def _cannot_change(path: Path) -> bool:
