@@ -1461,3 +1461,29 @@ def test_a_title_quoted_in_prose_names_its_author_without_the_prose(line, author
     """The sentence introducing a title on its line was read as the start of the name."""
     (embed,) = find_posts(f"Story\n\n{line}\n\nMore text.\n", html=False).embeds
     assert (embed.author, embed.handle, embed.text) == (author, handle, "The bridge reopens.")
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["Contact the author", "Written by", "By", "Follow the reporter:", "> Email the author"],
+)
+def test_a_byline_lead_in_on_the_signature_line_is_not_a_post(lead):
+    """``Contact the author — Jane Roe (@janeroe) March 3, 2024`` names the article's
+    writer: no embed with the lead-in as its text, in a text or a page; its date linking a
+    post, that post without text (as a byline under a heading)."""
+    line = f"{lead} — Jane Roe (@janeroe) March 3, 2024"
+    article = "The council voted seven to two on Tuesday to keep the night ferry running."
+    assert find_posts(f"Intro.\n\n{article}\n\n{line}\n".encode(), html=False).embeds == []
+    page = f"<article><p>{article}</p><p>{line.lstrip('> ')}</p></article>"
+    assert find_posts(page.encode(), html=True).embeds == []
+    linked = line.replace("March 3, 2024", "[March 3, 2024](https://x.com/janeroe/status/20)")
+    (embed,) = find_posts(f"{article}\n\n{linked}\n".encode(), html=False).embeds
+    assert (embed.status_id, embed.handle, embed.text) == ("20", "janeroe", None)
+
+
+@pytest.mark.parametrize("text", ["Contact the author today!", "I am the author", "Bye"])
+def test_a_post_ending_on_its_signature_line_keeps_its_text(text):
+    (embed,) = find_posts(
+        f"Intro.\n\n{text} — Jane Roe (@janeroe) March 3, 2024\n", html=False
+    ).embeds
+    assert embed.text == text

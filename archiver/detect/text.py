@@ -654,6 +654,18 @@ def _as_a_name(line: str, start: int, end: int) -> bool:
     return line[end : end + 1] in (",", "'", "’")
 
 
+# A byline's lead-in on the signature's line (``Contact the author — Jane Roe (@janeroe)
+# March 3, 2024``, ``Written by — …``): it names the article's writer, it is no post's text.
+_ROLE = r"(?:author|writer|reporter|editor|columnist|correspondent|journalist)s?"
+_TO_ROLE = r"(?:contact|follow|e-?mail|reach|write\s+to|message|about|more\s+from|meet)"
+BYLINE_LEAD = re.compile(
+    rf"(?:{_TO_ROLE}(?:\s+(?:the|this|our)\s+{_ROLE})?|(?:the\s+|this\s+|our\s+)?{_ROLE}"
+    r"|(?:(?:written|reported|reporting|story|words|text|edited|compiled|analysis)\s+)?by)"
+    r"[^\S\n]*:?",
+    re.I,
+)
+
+
 def _signature_hit(
     doc: _Text,
     index: int,
@@ -666,7 +678,8 @@ def _signature_hit(
     above. Under a heading (``_under_heading``), the line is the article's byline (a
     heading is never a post's text): no embed, or one without text when its date links to
     a post. ``line`` may run on to line ``end`` (``_wrapped_signature_hit``), linking the
-    status ``linked``."""
+    status ``linked``. A byline's lead-in before the signature (``BYLINE_LEAD``) is read
+    as a heading is."""
     before, sig = split_signature(line)
     if not sig:
         before, sig = _undated_signature(doc, index, line)
@@ -676,7 +689,8 @@ def _signature_hit(
         return None
     end = index if end is None else end
     status = linked or doc.linked.get(index)
-    if not before.strip() and _under_heading(doc, index, taken, sig):
+    lead = BYLINE_LEAD.fullmatch(MD_QUOTE.sub("", before).strip())
+    if lead or (not before.strip() and _under_heading(doc, index, taken, sig)):
         if status is None:
             return None
         first, body = index, ""
