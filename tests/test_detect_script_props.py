@@ -86,3 +86,14 @@ def test_a_block_naming_its_post_by_one_status_url_is_that_post() -> None:
         '"url"', '"other": "https://x.com/b/status/1722222222222222223", "url"'
     )
     assert ids(page(", ".join([paragraph(FIRST), two, paragraph(SECOND)]))) == []
+
+
+def test_a_bare_id_shorter_than_a_snowflake_is_the_components_own() -> None:
+    """A bare ``id`` is any component's key (a block's number): read as a post only at 15
+    digits or more (every post since November 2010), as a slot's ``data-id`` is; a key
+    naming a post (``tweetId``) at any length; a short ``id`` leaves the status URL to tell."""
+    state = ", ".join([paragraph(FIRST), props("7"), paragraph(SECOND)])
+    assert ids(page(state)) == []
+    assert ids(page(state.replace('id: "7"', 'tweetId: "20"'))) == ["20"]
+    url = 'url: "https://x.com/jack/status/1799999999999999991"'
+    assert ids(page(state.replace("align: c", url))) == ["1799999999999999991"]

@@ -19,11 +19,13 @@ from ..urls import canonical_id, iter_statuses
 from .dom import Node, lead_text
 from .found import Found
 from .json_markup import visible_text, vouched_between
+from .typed_ids import MIN_DIGITS
 
 OPTION = "hideThread"  # also the pre-filter's marker (``prefilter.PROPS_MARKER``)
 # The post's key in the props; its value quoted (an ID past 2**53 is no JS number).
 ID_KEY = re.compile(
-    r"""(?<![\w$])["']?(?:id|tweetId|tweet_id|statusId|status_id)["']?\s*:\s*["'](\d{1,19})["']"""
+    r"""(?<![\w$])["']?(?P<key>id|tweetId|tweet_id|statusId|status_id)["']?\s*:\s*"""
+    r"""["'](?P<id>\d{1,19})["']"""
 )
 MAX_PROPS = 200  # objects read per page, at most (a real page holds a few)
 # How far before the option its object may open: props are a few short keys, and a search
@@ -55,10 +57,13 @@ def props_embeds(root: Node, shown: list[Found]) -> list[Found]:
 
 
 def _post_of(props: str) -> tuple[str, str | None] | None:
-    """(id, handle) of the post the props name: their ID key, else their one status URL."""
-    match = ID_KEY.search(props)
-    if match and (status_id := canonical_id(match.group(1))):
-        return status_id, None
+    """(id, handle) of the post the props name: their ID key, else their one status URL. A
+    bare ``id``, a key any component has (a block's own number), counts only as an ID of
+    X's snowflake era (``typed_ids.MIN_DIGITS``), as a slot's ``data-id`` does."""
+    for match in ID_KEY.finditer(props):
+        status_id = canonical_id(match.group("id"))
+        if status_id and (match.group("key") != "id" or len(status_id) >= MIN_DIGITS):
+            return status_id, None
     posts = dict(iter_statuses(props.replace("\\u002F", "/").replace("\\u002f", "/")))
     return next(iter(posts.items())) if len(posts) == 1 else None
 
