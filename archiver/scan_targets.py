@@ -146,7 +146,7 @@ def _expand(item: str) -> Iterator[Target]:
     if not item.strip():  # an unset shell variable; Path("") would be the current directory
         yield Target("error", "empty target (no file, directory or URL)", item)
         return
-    if item.strip(URL_EDGES)[:7].lower() == "file://":  # as the archive lists a file's page
+    if _is_file_url(item):  # as the archive lists a file's page
         item, problem = _file_url_path(item)
         if problem:
             yield Target("error", problem, item)
@@ -188,6 +188,12 @@ def _x_page(url: str) -> str | None:
     if find_status(url):
         return "a post on X, not an article (archive snapshot checks a post)"
     return "a page of X itself, not an article (X's pages embed no posts)"
+
+
+def _is_file_url(item: str) -> bool:
+    """``file:///path``, ``file://host/path`` or ``file:/path`` (RFC 8089's form with no
+    authority, which Python's and WHATWG's URL parsers read as ``file:///path``)."""
+    return item.strip(URL_EDGES)[:6].lower() == "file:/"
 
 
 def _file_url_path(url: str) -> tuple[str, str | None]:
@@ -232,6 +238,8 @@ LOOKS_LIKE_HOST = re.compile(
 
 def _scheme_hint(item: str) -> str:
     """For a missing path that reads as an address without its scheme, what it lacks."""
+    if item.strip(URL_EDGES)[:5].lower() == "file:":  # file:notes.txt: no absolute path
+        return " (a file URL names an absolute path: file:///path or file:/path)"
     return " (a URL needs http:// or https://)" if LOOKS_LIKE_HOST.fullmatch(item) else ""
 
 

@@ -997,6 +997,23 @@ def test_a_pasted_file_url_with_blanks_around_it_scans_that_file(run_cli, tmp_pa
     assert [row["url"] for row in rows(db_path, "select url from articles")] == [page.as_uri()]
 
 
+def test_a_file_url_with_one_slash_scans_that_file(run_cli, tmp_path, db_path, monkeypatch):
+    """``file:/path`` (RFC 8089's form without an authority, read by Python's and WHATWG's
+    URL parsers as ``file:///path``) names that file: it was read as a relative path and
+    not found. ``file:story.html`` names no absolute path: refused, saying so."""
+    monkeypatch.chdir(tmp_path)
+    page = tmp_path / "story.html"
+    page.write_text(embed_page(), encoding="utf-8")
+    result = run_cli("scan", f"FILE:{page}", "--json")
+    assert result.exit_code == 0, result.output
+    assert [row["url"] for row in rows(db_path, "select url from articles")] == [page.as_uri()]
+    relative = run_cli("scan", "file:story.html")
+    assert relative.exit_code == 1
+    assert "file:story.html: no such file or directory (a file URL names an absolute path" in (
+        relative.output
+    )
+
+
 def test_a_file_url_naming_no_path_is_refused_by_its_url(run_cli, tmp_path, monkeypatch):
     """``file://`` with no path (``file://$DIR`` with DIR unset) names no file: refused in
     a line that names it, not read as the current directory nor as a nameless path."""
