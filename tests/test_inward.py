@@ -274,3 +274,23 @@ def test_a_name_a_public_source_lists_is_looked_up_when_asked_for_directly(
     poll(db_path, Source("map", "sitemap", "http://news.example/map.xml"))
     assert queued(db_path) == ["http://news.example/1"]
     assert "2 at private addresses left out" in caplog.text
+
+
+def test_a_public_provider_redirecting_inward_is_not_followed(
+    public_web, run_cli, config_file, db_path
+) -> None:
+    """A provider's endpoint is asked through the same client: its redirect to a private
+    address is refused as an article's is, in the check's one line."""
+    endpoint = "http://cdn.syndication.example/tweet-result"
+    public_web.documents[endpoint] = moved(INSIDE)
+    config_file.write_text(
+        config_file.read_text(encoding="utf-8")
+        + f'[snapshot]\nsyndication_url = "{endpoint}"\nproviders = ["syndication"]\n'
+        + 'wayback = "never"\n',
+        encoding="utf-8",
+    )
+    result = run_cli("snapshot", POST)
+    assert f"syndication: 302 redirect to a private address ({INSIDE}), not followed" in (
+        result.output
+    )
+    assert public_web.paths() == [endpoint]
