@@ -28,12 +28,22 @@ _DOCUMENT_TYPES = ("text/html", "application/xhtml+xml")
 _TEXT_TYPES = ("text/plain", "text/markdown")
 
 
+class FrameDocument(NamedTuple):
+    """The document of a frame a saved page kept: an MHTML part, a web archive's subframe,
+    a file in a page's ``_files`` folder."""
+
+    html: bytes
+    content_type: str | None
+    address: str | None  # the address the frame was saved from, when the saver says
+
+
 class SavedDocument(NamedTuple):
-    """The HTML document of a page saved as one file."""
+    """The HTML document of a page saved as one file, and the frames it kept."""
 
     html: bytes  # its bytes, quoted-printable or base64 undone
     content_type: str  # as its part declares it (with its charset, when given)
     location: str | None  # the address the page was saved from
+    frames: tuple[FrameDocument, ...] = ()
 
 
 def is_mime_message(data: bytes) -> bool:
@@ -120,7 +130,28 @@ def webarchive_document(data: bytes, label: str) -> SavedDocument:
         raise TargetError(f"{label}: a saved page (web archive) whose HTML document is empty")
     charset = main.get("WebResourceTextEncodingName")
     content_type = f"{kind}; charset={charset}" if isinstance(charset, str) else kind
-    return SavedDocument(html, content_type, _address(main.get("WebResourceURL")))
+    address = _address(main.get("WebResourceURL"))
+    return SavedDocument(html, content_type, address, tuple(_subframes(archive)))
+
+
+MAX_FRAMES = 64  # frames read of one saved page (a page of posts shows a few dozen)
+
+
+def _subframes(archive: dict, depth: int = 0) -> list[FrameDocument]:
+    """The HTML documents of a web archive's ``WebSubframeArchives`` (each a web archive of
+    its own, its frames nested in it), in document order, at most ``MAX_FRAMES``."""
+    found: list[FrameDocument] = []
+    subframes = archive.get("WebSubframeArchives")
+    for sub in subframes if isinstance(subframes, list) and depth < 4 else []:
+        main = sub.get("WebMainResource") if isinstance(sub, dict) else None
+        html = main.get("WebResourceData") if isinstance(main, dict) else None
+        if isinstance(main, dict) and isinstance(html, bytes):
+            charset = main.get("WebResourceTextEncodingName")
+            kind = f"text/html; charset={charset}" if isinstance(charset, str) else None
+            found.append(FrameDocument(html, kind, _address(main.get("WebResourceURL"))))
+        if isinstance(sub, dict):
+            found += _subframes(sub, depth + 1)
+    return found[:MAX_FRAMES]
 
 
 def mime_document(data: bytes, label: str) -> SavedDocument:
@@ -139,9 +170,25 @@ def mime_document(data: bytes, label: str) -> SavedDocument:
     if not isinstance(html, bytes) or not html.strip():
         raise TargetError(f"{label}: a MIME message whose page is empty")
     location = message.get("Snapshot-Content-Location") or part.get("Content-Location")
+    frames: tuple[FrameDocument, ...] = ()
     if part.get_content_type() in _DOCUMENT_TYPES:
         html = _frames_named(html, [p for p in parts if isinstance(p, Message)])
-    return SavedDocument(html, _declared_type(part), _address(location))
+        frames = tuple(_frame_parts(parts, part))
+    return SavedDocument(html, _declared_type(part), _address(location), frames)
+
+
+def _frame_parts(parts: list[Message], root: Message) -> list[FrameDocument]:
+    """The HTML parts of an MHTML other than its page: the documents of its frames, each
+    with the address it was saved from (Chrome's ``cid:frame-…@mhtml.blink`` parts)."""
+    found = []
+    for part in parts:
+        if part is root or part.get_content_type() not in _DOCUMENT_TYPES:
+            continue
+        html = part.get_payload(decode=True)
+        if isinstance(html, bytes) and html.strip():
+            location = _address(part.get("Content-Location"))
+            found.append(FrameDocument(html, _declared_type(part), location))
+    return found[:MAX_FRAMES]
 
 
 def _declared_type(part: Message) -> str:

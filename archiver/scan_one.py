@@ -7,17 +7,19 @@ an exception that would end the batch.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .clock import utcnow
 from .errors import ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of, redirects_of
 from .evidence.pages import prepare_page
+from .frame_posts import folder_frames, with_frame_posts
 from .models import ScanRecord
 from .normalize import sha256_hex
 from .page_read import check_page_bytes, read_page_file
 from .refresh import refresh_target
-from .saved_pages import saved_from, saved_page
+from .saved_pages import FrameDocument, saved_from, saved_page
 from .scan_targets import Target
 from .urls import absolute_url, article_url, file_url
 
@@ -113,6 +115,7 @@ def scan_file(
             include_links=include_links,
             is_html=is_html,
             source="file",
+            path=path,
         )
     except TargetError as exc:
         return TargetFailed(str(exc))
@@ -137,17 +140,27 @@ def scan_stdin(data: bytes, include_links: bool) -> ScanRecord:
 
 
 def _detect_local(
-    url: str, data: bytes, label: str, *, is_html: bool | None = None, **options: Any
+    url: str,
+    data: bytes,
+    label: str,
+    *,
+    is_html: bool | None = None,
+    path: str | None = None,
+    **options: Any,
 ) -> ScanRecord:
     """``detect_record`` of a local page; a page saved as one file (MHTML, e-mail, web archive) is
     detected in its page while the record keeps the file's hash (the archive keeps
     the file as given). Its embeds have no byte range: their markup is encoded in the file.
     The address a saved page came from (its browser's mark) is its canonical URL when it
-    names none, and tells X's own pages (a saved post frame) from articles."""
+    names none, and tells X's own pages (a saved post frame) from articles. A post rendered
+    in a frame the save kept (a part, a subframe, a file of the page's ``_files`` folder
+    named by ``path``'s iframes) is read from that frame's document (``frame_posts``)."""
     document = saved_page(data, label)
     if document is None:
         origin = saved_from(data)
         record = detect_record(url, data, is_html=is_html, page_url=origin, **options)
+        if path is not None:
+            _with_frames(record, lambda: folder_frames(data, path))
         return _with_origin(record, origin)
     record = detect_record(
         url,
@@ -160,7 +173,16 @@ def _detect_local(
     record.embeds = [
         embed._replace(raw_start=None, raw_end=None, raw_sha256=None) for embed in record.embeds
     ]
+    if document.frames:
+        _with_frames(record, lambda: document.frames)
     return _with_origin(record, document.location)
+
+
+def _with_frames(record: ScanRecord, frames: Callable[[], Iterable[FrameDocument]]) -> None:
+    """The record's text-less embeds filled in from the frames that show their posts."""
+    if record.embeds:
+        record.embeds = with_frame_posts(record.embeds, frames)
+        record.fingerprints = [embed.fingerprint for embed in record.embeds]
 
 
 def _with_origin(record: ScanRecord, origin: str | None) -> ScanRecord:

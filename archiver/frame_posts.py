@@ -1,0 +1,125 @@
+"""The post a rendered embed showed, read from its frame's own document when the saved page
+kept it. Once widgets.js has rendered a post, the article holds only an iframe naming the
+post's ID; the text, author, handle and date the reader saw are in the frame's document,
+which a browser saving the page keeps beside it: an MHTML part, a web archive's subframe,
+a file in the page's ``_files`` folder ("Webpage, complete"). The frame's post fills in what
+the page's embed of that ID lacks; the embed's ``raw`` and byte range stay the page's own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from urllib.parse import unquote
+
+from .errors import TargetError
+from .models import Embed
+from .saved_pages import MAX_FRAMES, FrameDocument, saved_from
+from .urls import EMBED_IFRAME_RE, canonical_id
+
+# What a frame's post gives the page's embed of it (the fields the page's iframe lacks).
+FRAME_FIELDS = ("handle", "author", "text", "date", "date_text", "media")
+
+
+def with_frame_posts(
+    embeds: Sequence[Embed], frames: Callable[[], Iterable[FrameDocument]]
+) -> list[Embed]:
+    """``embeds`` with each text-less one filled in from the frame that shows its post.
+    ``frames`` is called only when the page has such an embed (reading a folder's files
+    costs a look at the disk)."""
+    wanted = {e.status_id for e in embeds if e.status_id and not e.text and e.method != "link"}
+    if not wanted:
+        return list(embeds)
+    posts = frame_posts(frames(), wanted)
+    return [_merged(e, posts.get(e.status_id or "")) for e in embeds]
+
+
+def _merged(embed: Embed, post: Embed | None) -> Embed:
+    """The page's embed with what it lacks taken from the frame's post (a text-less embed,
+    not a link in the prose)."""
+    if post is None or embed.text or embed.method == "link":
+        return embed
+    values = {name: getattr(post, name) for name in FRAME_FIELDS if not getattr(embed, name)}
+    return embed._replace(**values)
+
+
+def frame_posts(frames: Iterable[FrameDocument], wanted: set[str]) -> dict[str, Embed]:
+    """The post each frame shows, by ID, for the IDs ``wanted``: the first embed of the
+    frame's document with text, author or handle whose ID is the one the frame's address
+    names (a frame saved without its address: any ID wanted). A frame from elsewhere (an
+    ad, a video player) is passed over; a document a detector fails on gives nothing."""
+    from .detect import detect_or_fail
+
+    posts: dict[str, Embed] = {}
+    for frame in frames:
+        named = _frame_id(frame.address)
+        if frame.address is not None and named is None:
+            continue
+        detection, _ = detect_or_fail(frame.html, "frame", content_type=frame.content_type)
+        for post in detection.embeds:
+            shown = post.text or post.author or post.handle
+            if post.method == "link" or not shown or post.status_id not in wanted:
+                continue
+            if named is None or post.status_id == named:
+                posts.setdefault(post.status_id, post)
+                break
+    return posts
+
+
+def _frame_id(address: str | None) -> str | None:
+    """The post ID a rendered embed's frame address names (``embed/Tweet.html?…id=``)."""
+    match = EMBED_IFRAME_RE.search(address or "")
+    return canonical_id(match.group("id")) if match else None
+
+
+_FRAME_SOURCE = re.compile(
+    rb"""<iframe\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
+)
+
+
+def folder_frames(data: bytes, path: str) -> list[FrameDocument]:
+    """The frames of a page saved as HTML with its files ("Webpage, complete": ``Page.html``
+    beside ``Page_files/``) that its iframes name relatively, read from that folder: only a
+    file inside the page's own ``_files`` folder, never a path that climbs out of it or an
+    absolute one. A frame file that cannot be read as a page is passed over."""
+    if b"_files/" not in data:
+        return []
+    page = os.path.realpath(path)
+    stem = os.path.splitext(os.path.basename(page))[0]
+    folder = os.path.join(os.path.dirname(page), f"{stem}_files")
+    found: list[FrameDocument] = []
+    seen: set[str] = set()
+    for match in _FRAME_SOURCE.finditer(data):
+        named = _in_folder(next(g for g in match.groups() if g is not None), page, folder)
+        if named is None or named in seen:
+            continue
+        seen.add(named)
+        html = _frame_file(named)
+        if html is not None:
+            found.append(FrameDocument(html, None, saved_from(html)))
+        if len(found) == MAX_FRAMES:
+            break
+    return found
+
+
+def _in_folder(source: bytes, page: str, folder: str) -> str | None:
+    """The file a relative ``src`` names, when it lies inside ``folder`` (symbolic links
+    followed), else None."""
+    text = source.decode("utf-8", "replace").strip()
+    if not text or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|[/\\]", text):
+        return None  # an address with a scheme (https:, about:, data:) or from the root
+    local = unquote(text.split("#", 1)[0].split("?", 1)[0])
+    named = os.path.realpath(os.path.join(os.path.dirname(page), local))
+    real_folder = os.path.realpath(folder)
+    inside = os.path.commonpath([named, real_folder]) == real_folder and named != real_folder
+    return named if inside else None
+
+
+def _frame_file(path: str) -> bytes | None:
+    from .page_read import read_page_file
+
+    try:
+        return read_page_file(path)
+    except TargetError:
+        return None
