@@ -29,9 +29,9 @@ _TCO_URL = re.compile(r"https?://t\.co/[A-Za-z0-9]+", re.IGNORECASE)
 _MEDIA_TEXT = re.compile(r"\s*(?:https?://)?pic\.(?:twitter|x)\.com/[A-Za-z0-9]+\s*", re.I)
 
 
-def syndication_text(raw: str, display_range: object, hidden_links: Iterable[str]) -> str:
-    """The displayed text of a syndication ``text``: cut to ``display_range`` (UTF-16 units),
-    entities decoded once, the ``hidden_links`` (media t.co links) taken out, ends trimmed.
+def syndication_cut(raw: str, display_range: object) -> Cut:
+    """A syndication ``text``, entities decoded once, split at its ``display_range``
+    (UTF-16 units): (what is hidden before, what is displayed, what is hidden after).
 
     Whether the range counts ``&amp;`` as one unit or five is undocumented, so the readings
     are tried in turn (UTF-16 over the decoded text first, then over the escaped text, then
@@ -39,24 +39,34 @@ def syndication_text(raw: str, display_range: object, hidden_links: Iterable[str
     the range and only t.co links after it wins. Without a plausible reading, the first.
     """
     decoded = html.unescape(raw)
-    text = decoded
     bounds = _bounds(display_range)
-    if bounds is not None:
-        text = _first_plausible(_readings(raw, decoded, *bounds), decoded)
-    return drop_links(text, hidden_links).strip()
+    if bounds is None:
+        return "", decoded, ""
+    return _first_plausible(_readings(raw, decoded, *bounds), decoded)
 
 
-def _first_plausible(readings: Iterator[Cut | None], whole: str) -> str:
-    """The displayed part of the first plausible reading (the others are not computed),
-    else of the first reading, else the whole text."""
+def whole_note_text(note: str, cut: Cut, hidden_links: Iterable[str]) -> str:
+    """The displayed text of a long post from its whole text (``note_tweet``'s), given how
+    its cut-short ``text`` was split (``syndication_cut``): entities decoded once, without
+    the leading @mentions and the trailing links that split hid, nor ``hidden_links``."""
+    text = html.unescape(note)
+    before, _, after = cut
+    if before.strip() and text.startswith(before):
+        text = text[len(before) :]
+    return drop_links(text, [*hidden_links, *shown_links(after)]).strip()
+
+
+def _first_plausible(readings: Iterator[Cut | None], whole: str) -> Cut:
+    """The first plausible reading (the others are not computed), else the first reading,
+    else the whole text shown."""
     first: Cut | None = None
     for cut in readings:
         if cut is None:
             continue
         if _plausible(cut):
-            return cut[1]
+            return cut
         first = first or cut
-    return first[1] if first else whole
+    return first or ("", whole, "")
 
 
 def drop_links(text: str, links: Iterable[str]) -> str:

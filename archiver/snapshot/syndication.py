@@ -32,7 +32,14 @@ from .answers import (
 )
 from .cards import card_of
 from .classify import classify_tombstone, classify_unavailable_reason, tombstone_text
-from .display import MAX_LINKS, link_item, shown_links, syndication_text
+from .display import (
+    MAX_LINKS,
+    drop_links,
+    link_item,
+    shown_links,
+    syndication_cut,
+    whole_note_text,
+)
 from .result import (
     API_ERROR,
     EMPTY,
@@ -175,18 +182,20 @@ def _tombstone(value: dict, body: bytes) -> ProviderResult:
 def _tweet(value: dict, body: bytes) -> ProviderResult:
     """A post: 200 with ``user`` is live; without ``user`` (T6) the account may be gone."""
     media = _syndication_media(value)[:MAX_MEDIA]  # a hostile reply listed 300: 300 fetches
-    text, article_cover = _shown_text(value, media)
+    note = _note(value)
+    text, article_cover = _shown_text(value, media, note)
     post_id = str_id(value.get("id_str"))
     edited, edit_ids = _edits(value)
     quoted = value.get("quoted_tweet")
     parent = value.get("parent")
     # A long post (``note_tweet: {"id": …}``) comes with its text cut at ~275 characters,
     # the rest behind an ID this endpoint does not resolve: like an X Article, a part.
-    truncated = isinstance(value.get("note_tweet"), dict)
+    # GraphQL's form holds the whole text (``note_tweet_results``): then the post is whole.
+    truncated = isinstance(value.get("note_tweet"), dict) and not note
     fields: dict[str, Any] = {
         "post_id": post_id,
         "text": text or None,
-        "links": _links(value, text),
+        "links": _links(value, text, as_dict(note.get("entity_set"))),
         "created_at": post_time(post_id, iso_time(value.get("created_at"))),
         "media": media + article_cover,
         "quoted_id": str_id(quoted.get("id_str")) if isinstance(quoted, dict) else None,
@@ -246,10 +255,20 @@ def _edits(value: dict) -> tuple[bool | None, list[str]]:
     return (False if edit_ids else None), edit_ids
 
 
-def _shown_text(value: dict, media: list[dict]) -> tuple[str, list[dict]]:
-    """The text X displays (``display.syndication_text``), and for an X Article post the
-    article's cover image: X shows the article's title and preview text in place of its
-    link, so those follow the post's own text (the article itself is not in the answer)."""
+def _note(value: dict) -> dict:
+    """A long post's whole text with its entities, as X's GraphQL form gives them
+    (``note_tweet.note_tweet_results.result``: ``text``, ``entity_set``); {} when the
+    answer does not hold it (syndication's own form: ``note_tweet: {"id": …}``)."""
+    results = as_dict(as_dict(value.get("note_tweet")).get("note_tweet_results"))
+    note = as_dict(results.get("result"))
+    return note if as_str(note.get("text")) else {}
+
+
+def _shown_text(value: dict, media: list[dict], note: dict) -> tuple[str, list[dict]]:
+    """The text X displays (``display.syndication_cut``, media links dropped; a long
+    post's whole text when the answer holds it), and for an X Article post the article's
+    cover image: X shows the article's title and preview text in place of its link, so
+    those follow the post's own text (the article itself is not in the answer)."""
     entities = as_dict(value.get("entities"))
     hidden = [m["tco"] for m in media if m.get("tco")]
     hidden += [str(as_dict(e).get("url")) for e in as_list(entities.get("media"))]
@@ -260,8 +279,11 @@ def _shown_text(value: dict, media: list[dict]) -> tuple[str, list[dict]]:
             for e in as_list(entities.get("urls"))
             if "/i/article/" in str(as_dict(e).get("expanded_url"))
         ]
-    raw = as_str(value.get("text")) or ""
-    text = syndication_text(raw, value.get("display_text_range"), hidden)
+    cut = syndication_cut(as_str(value.get("text")) or "", value.get("display_text_range"))
+    if note:
+        text = whole_note_text(note["text"], cut, hidden)
+    else:
+        text = drop_links(cut[1], hidden).strip()
     if not isinstance(article, dict):
         return text, []
     parts = [text, as_str(article.get("title")), as_str(article.get("preview_text"))]
@@ -277,15 +299,16 @@ def _shown_text(value: dict, media: list[dict]) -> tuple[str, list[dict]]:
     return "\n\n".join(p.strip() for p in parts if p and p.strip()), [cover] if image else []
 
 
-def _links(value: dict, text: str) -> list[dict]:
+def _links(value: dict, text: str, note_entities: dict) -> list[dict]:
     """The links the displayed text shows, in its order, each with where it leads when
-    ``entities.urls`` says (optional since 2026); hidden ones (a quoted post's, an X
-    Article's, the media's) are not shown, so not listed."""
+    ``entities.urls`` (optional since 2026) or a long post's own entities say; hidden ones
+    (a quoted post's, an X Article's, the media's) are not shown, so not listed."""
     shown = shown_links(text)[:MAX_LINKS]
     if not shown:
         return []
     said: dict[str, dict] = {url: {} for url in shown}
-    for entity in map(as_dict, as_list(as_dict(value.get("entities")).get("urls"))):
+    urls = as_list(note_entities.get("urls")) + as_list(as_dict(value.get("entities")).get("urls"))
+    for entity in map(as_dict, urls):
         url = as_str(entity.get("url"))
         if url in said and not said[url]:
             said[url] = entity

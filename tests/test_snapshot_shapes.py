@@ -1,0 +1,136 @@
+"""Answers in shapes X's public code shows but the captures in x-captures do not: each body
+is served by a local stand-in for X on 127.0.0.1 (``fake_x``), checked by the real snapshot
+run, and read back from the archive's rows.
+
+The shapes come from public code that reads X's answers (react-tweet's ``api/types``, X's
+GraphQL as scrapers record it); the bodies are written for these tests.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fake_x import FakeX, tweet_json
+from werkzeug import Response
+
+from archiver.config import load_config
+from archiver.db import posts_to_check
+from archiver.snapshot.run import check_posts
+
+POST = "1841818118046445592"
+
+
+@pytest.fixture
+def archive(httpserver, tmp_path, db):
+    """``archive(body)``: the post's snapshot row after one check that syndication answered
+    with ``body`` (a dict as JSON, or bytes as they are) and oEmbed with a 404."""
+    fake = FakeX(httpserver)
+    path = tmp_path / "config.toml"
+    path.write_text(fake.config_text('media = "none"\n'), encoding="utf-8")
+    config = load_config(path)
+
+    def run(body: dict | bytes) -> dict:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        fake.syndication[POST] = [Response(data, content_type="application/json")]
+        fake.oembed[POST] = [Response("", status=404)]
+        check_posts(db, posts_to_check(db, [(POST, None)]), config)
+        db.conn.row_factory = _row
+        found = db.conn.execute(
+            "select * from snapshots where post_id = ? order by id desc limit 1", [POST]
+        ).fetchone()
+        db.conn.row_factory = None
+        return found or {}
+
+    return run
+
+
+def _row(cursor, values) -> dict:
+    return {d[0]: v for d, v in zip(cursor.description, values, strict=True)}
+
+
+# --- long posts ---------------------------------------------------------------------------
+
+NOTE = (
+    "@editor Here is the whole of a long post, well past the 280 that X shows before it cuts"
+    " &amp; adds an ellipsis; the rest reads on https://t.co/Lk9Whole2 and ends here."
+)
+
+
+def long_post(**extra) -> dict:
+    """A long reply with a photo and a quoted post: the cut ``text`` hides the mention
+    before its range, and the quote's and photo's links after it."""
+    cut = "@editor Here is the whole of a long post, well past the 280 that X shows\u2026"
+    return tweet_json(
+        POST,
+        f"{cut} https://t.co/Qu0te1234 https://t.co/Ph0to5678",
+        display_text_range=[8, len(cut)],
+        in_reply_to_status_id_str="1841818000000000000",
+        quoted_tweet={"id_str": "1841817000000000000", "text": "quoted"},
+        mediaDetails=[
+            {
+                "type": "photo",
+                "url": "https://t.co/Ph0to5678",
+                "display_url": "pic.x.com/Ph0to5678",
+                "media_url_https": "https://pbs.twimg.com/media/Long1.jpg",
+            }
+        ],
+        **extra,
+    )
+
+
+def test_a_long_post_whose_answer_holds_its_whole_text_is_stored_whole(archive) -> None:
+    """X's GraphQL form (``note_tweet.note_tweet_results.result``) holds the whole text
+    beside the cut ``text``: the snapshot keeps the whole, as X shows it (the reply's
+    mention, the quote's and the photo's links hidden), and is not partial."""
+    note = {
+        "is_expandable": True,
+        "note_tweet_results": {
+            "result": {
+                "id": "Tm90ZVR3ZWV0OjE=",
+                "text": f"{NOTE} https://t.co/Qu0te1234",
+                "entity_set": {
+                    "urls": [
+                        {
+                            "url": "https://t.co/Lk9Whole2",
+                            "expanded_url": "https://example.org/rest",
+                            "display_url": "example.org/rest",
+                        }
+                    ]
+                },
+            }
+        },
+    }
+    row = archive(long_post(note_tweet=note))
+    assert row["text"] == NOTE.removeprefix("@editor ").replace("&amp;", "&")
+    assert row["partial"] == 0
+    assert json.loads(row["links"]) == [
+        {
+            "url": "https://t.co/Lk9Whole2",
+            "expanded_url": "https://example.org/rest",
+            "display_url": "example.org/rest",
+        }
+    ]
+    assert (row["quoted_id"], row["parent_id"]) == ("1841817000000000000", "1841818000000000000")
+    assert [m["tco"] for m in json.loads(row["media"])] == ["https://t.co/Ph0to5678"]
+
+
+def test_a_long_post_with_only_its_notes_id_is_stored_cut_and_partial(archive) -> None:
+    """syndication's own form names the rest by an ID it does not resolve."""
+    row = archive(long_post(note_tweet={"id": "Tm90ZVR3ZWV0OjE="}))
+    assert row["text"] == "Here is the whole of a long post, well past the 280 that X shows\u2026"
+    assert row["partial"] == 1
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        {"note_tweet_results": {"result": {"text": 7}}},
+        {"note_tweet_results": None},
+        {"note_tweet_results": {"result": {"text": ""}}},
+    ],
+)
+def test_a_long_posts_whole_text_of_another_shape_leaves_the_cut_one(archive, note) -> None:
+    row = archive(long_post(note_tweet=note))
+    assert row["text"] == "Here is the whole of a long post, well past the 280 that X shows\u2026"
+    assert row["partial"] == 1
