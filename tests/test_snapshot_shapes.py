@@ -134,3 +134,47 @@ def test_a_long_posts_whole_text_of_another_shape_leaves_the_cut_one(archive, no
     row = archive(long_post(note_tweet=note))
     assert row["text"] == "Here is the whole of a long post, well past the 280 that X shows\u2026"
     assert row["partial"] == 1
+
+
+# --- the quoted post ----------------------------------------------------------------------
+
+QUOTED = "1841817000000000000"
+GONE = {
+    "__typename": "TweetTombstone",
+    "tombstone": {"text": {"text": "This Post is unavailable."}},
+}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"quoted_tweet": GONE, "quoted_status_id_str": QUOTED},
+        {"is_quote_status": True, "quoted_status_id_str": QUOTED},
+        {
+            "quoted_tweet": GONE,
+            "quoted_status_permalink": {
+                "url": "https://t.co/Qu0te1234",
+                "expanded": f"https://twitter.com/someone/status/{QUOTED}",
+                "display": "x.com/someone/status/…",
+            },
+        },
+    ],
+)
+def test_a_quoted_post_shown_as_a_tombstone_is_still_named(archive, extra) -> None:
+    """A quoted post that is gone comes as a tombstone without an ID; the post's own v1.1
+    fields still name it (``quoted_status_id_str``, ``quoted_status_permalink``)."""
+    row = archive(tweet_json(POST, "Look at this", **extra))
+    assert (row["text"], row["quoted_id"]) == ("Look at this", QUOTED)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"quoted_tweet": GONE},
+        {"quoted_status_id_str": 1841817000000000000},
+        {"quoted_status_permalink": {"expanded": "https://example.org/status/12"}},
+        {"quoted_status_permalink": "https://twitter.com/a/status/1841817000000000000"},
+    ],
+)
+def test_a_quoted_post_not_named_in_a_known_shape_is_left_empty(archive, extra) -> None:
+    assert archive(tweet_json(POST, "Look at this", **extra))["quoted_id"] is None

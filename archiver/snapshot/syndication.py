@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..models import STREAM_TYPES
 from ..normalize import clean_text
-from ..urls import clean_handle
+from ..urls import clean_handle, find_status
 from .answers import (
     SYNDICATION,
     as_dict,
@@ -186,7 +186,6 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
     text, article_cover = _shown_text(value, media, note)
     post_id = str_id(value.get("id_str"))
     edited, edit_ids = _edits(value)
-    quoted = value.get("quoted_tweet")
     parent = value.get("parent")
     # A long post (``note_tweet: {"id": …}``) comes with its text cut at ~275 characters,
     # the rest behind an ID this endpoint does not resolve: like an X Article, a part.
@@ -198,7 +197,7 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
         "links": _links(value, text, as_dict(note.get("entity_set"))),
         "created_at": post_time(post_id, iso_time(value.get("created_at"))),
         "media": media + article_cover,
-        "quoted_id": str_id(quoted.get("id_str")) if isinstance(quoted, dict) else None,
+        "quoted_id": _quoted_id(value),
         "parent_id": (str_id(parent.get("id_str")) if isinstance(parent, dict) else None)
         or str_id(value.get("in_reply_to_status_id_str")),
         "card": card_of(value.get("card")),
@@ -235,6 +234,17 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
         handle=clean_handle(as_str(user.get("screen_name"))),
         **fields,
     )
+
+
+def _quoted_id(value: dict) -> str | None:
+    """The quoted post's ID: ``quoted_tweet``'s, else (a quoted post shown as a tombstone,
+    which carries no ID) the v1.1 fields X's post objects keep beside it:
+    ``quoted_status_id_str``, or the status ``quoted_status_permalink`` leads to."""
+    found = str_id(as_dict(value.get("quoted_tweet")).get("id_str"))
+    found = found or str_id(value.get("quoted_status_id_str"))
+    link = as_str(as_dict(value.get("quoted_status_permalink")).get("expanded"))
+    status = find_status(link) if link and not found else None
+    return found or (status[0] if status else None)
 
 
 def _edits(value: dict) -> tuple[bool | None, list[str]]:
