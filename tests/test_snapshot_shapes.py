@@ -178,3 +178,100 @@ def test_a_quoted_post_shown_as_a_tombstone_is_still_named(archive, extra) -> No
 )
 def test_a_quoted_post_not_named_in_a_known_shape_is_left_empty(archive, extra) -> None:
     assert archive(tweet_json(POST, "Look at this", **extra))["quoted_id"] is None
+
+
+# --- cards --------------------------------------------------------------------------------
+
+# A website card with a video, in the shape X's GraphQL answers carry (the card's layout is
+# a JSON text of its own in ``binding_values.unified_card.string_value``).
+UNIFIED = {
+    "type": "video_website",
+    "component_objects": {
+        "details_1": {
+            "type": "details",
+            "data": {
+                "title": {"content": "A site's own title", "is_rtl": False},
+                "subtitle": {"content": "news.example", "is_rtl": False},
+                "destination": "browser_2",
+            },
+        },
+        "media_1": {"type": "media", "data": {"id": "13_77", "destination": "browser_1"}},
+    },
+    "destination_objects": {
+        "browser_1": {
+            "type": "browser_with_docked_media",
+            "data": {"url_data": {"url": "https://news.example/a", "vanity": "docked.example"}},
+        },
+        "browser_2": {
+            "type": "browser",
+            "data": {"url_data": {"url": "https://news.example/a", "vanity": "news.example"}},
+        },
+    },
+    "components": ["media_1", "details_1"],
+    "media_entities": {
+        "13_77": {
+            "id_str": "77",
+            "media_url_https": "https://pbs.twimg.com/amplify_video_thumb/77/img/a.jpg",
+            "type": "video",
+        }
+    },
+}
+
+
+def unified_card(layout: object, graphql: bool = False) -> dict:
+    value = {"type": "STRING", "string_value": layout}
+    card_url = {"type": "STRING", "string_value": "https://t.co/Card1234"}
+    if graphql:
+        bindings: object = [
+            {"key": "unified_card", "value": value},
+            {"key": "card_url", "value": card_url},
+        ]
+        return {
+            "rest_id": "card://1",
+            "legacy": {"name": "unified_card", "binding_values": bindings},
+        }
+    return {
+        "name": "unified_card",
+        "url": "https://t.co/Card1234",
+        "binding_values": {"unified_card": value, "card_url": card_url},
+    }
+
+
+@pytest.mark.parametrize("graphql", [False, True])
+def test_a_unified_card_keeps_its_title_domain_and_image(archive, graphql: bool) -> None:
+    row = archive(tweet_json(POST, "Read it", card=unified_card(json.dumps(UNIFIED), graphql)))
+    assert json.loads(row["card"]) == {
+        "name": "unified_card",
+        "url": "https://t.co/Card1234",
+        "title": "A site's own title",
+        "domain": "news.example",
+        "image": "https://pbs.twimg.com/amplify_video_thumb/77/img/a.jpg",
+    }
+
+
+def test_a_unified_card_without_a_subtitle_takes_its_destinations_domain(archive) -> None:
+    layout = json.loads(json.dumps(UNIFIED))
+    del layout["component_objects"]["details_1"]["data"]["subtitle"]
+    row = archive(tweet_json(POST, "Read it", card=unified_card(json.dumps(layout))))
+    assert json.loads(row["card"])["domain"] == "news.example"
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "not json",
+        '{"type": "image_website", "component_objects": ',
+        "[1, 2]",
+        json.dumps({"component_objects": [1], "destination_objects": "x", "media_entities": 3}),
+        json.dumps({"component_objects": {"d": {"data": {"title": {"content": 5}, "id": []}}}}),
+        json.dumps({"component_objects": {"d": {"data": {"title": {"content": "x" * 200_000}}}}}),
+        "[" * 100_000,
+        7,
+    ],
+)
+def test_a_unified_card_of_another_shape_keeps_what_every_card_has(archive, layout) -> None:
+    row = archive(tweet_json(POST, "Read it", card=unified_card(layout)))
+    assert (row["text"], json.loads(row["card"])) == (
+        "Read it",
+        {"name": "unified_card", "url": "https://t.co/Card1234"},
+    )

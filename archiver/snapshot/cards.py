@@ -7,7 +7,7 @@ counts, a Space. No I/O; a card of a shape not known keeps what every card has.
 
 from __future__ import annotations
 
-from .answers import as_dict, as_str
+from .answers import as_dict, as_str, load_json
 
 MAX_CHOICES = 4  # a poll has two to four
 # The preview image, at its original size: the first of these a card holds (link cards
@@ -38,7 +38,41 @@ def card_of(value: object) -> dict | None:
         "ends_at": text("end_datetime_utc"),
         "counts_final": _boolean(values, "counts_are_final"),
     }
+    if card.get("name") == "unified_card":
+        for key, item in _unified(_string(values, "unified_card")).items():
+            found[key] = found[key] or item
     return {key: item for key, item in found.items() if item is not None and item != []}
+
+
+UNIFIED_CHARS = 100_000  # X's are a few KB; past this the preview is not read
+
+
+def _unified(text: str | None) -> dict:
+    """What a ``unified_card`` shows (website, app and media cards): its description in a
+    JSON string of its own, ``{component_objects, destination_objects, media_entities}``:
+    the details' title and subtitle (the site's domain), the media's image, the
+    destination's domain."""
+    if not text or len(text) > UNIFIED_CHARS:
+        return {}
+    card = as_dict(load_json(text.encode("utf-8"))[0])
+    parts = [as_dict(as_dict(part).get("data")) for part in _values(card, "component_objects")]
+    details = next((part for part in parts if "title" in part), {})
+    media = next((part for part in parts if "id" in part), {})
+    entity = as_dict(as_dict(card.get("media_entities")).get(as_str(media.get("id")) or ""))
+    destinations = as_dict(card.get("destination_objects"))
+    named = destinations.get(as_str(details.get("destination")) or "")
+    destination = as_dict(named or next(iter(destinations.values()), None))
+    address = as_dict(as_dict(destination.get("data")).get("url_data"))
+    return {
+        "title": as_str(as_dict(details.get("title")).get("content")),
+        "domain": as_str(as_dict(details.get("subtitle")).get("content"))
+        or as_str(address.get("vanity")),
+        "image": as_str(entity.get("media_url_https")),
+    }
+
+
+def _values(value: dict, key: str) -> list:
+    return list(as_dict(value.get(key)).values())
 
 
 def _bindings(value: object) -> dict:
