@@ -122,14 +122,15 @@ _SNAPSHOT_COLUMNS = {
     "newer_version_id": "When the post was edited after the version X served for its ID: the "
     "newest version's ID (that version is a post of its own: archive snapshot ID).",
     "quoted_id": "The post this one quotes, as the response shows it (syndication's "
-    "quoted_tweet, a status link in oEmbed's text); null when it shows none (a quoted post "
-    "since deleted is not in syndication's answer).",
+    "quoted_tweet, else its quoted_status_id_str or quoted_status_permalink; a status link in "
+    "oEmbed's text); null when it shows none (a quoted post since deleted, not named).",
     "parent_id": "The post this one replies to, as the response names it (syndication only).",
     "links": "The links the text shows (JSON): each t.co address, where it leads "
     "(expanded_url, from syndication) and the short form X shows (display_url).",
     "card": "The card under the text, as the response shows it (syndication only; JSON): a "
     "link's title, description, domain and image, a player's URL, a poll's choices with their "
-    "counts and end, a Space's ID. Not part of the content hash: counts and previews change.",
+    "counts and end, a Space's ID, a unified card's title, domain and image. Not part of the "
+    "content hash: counts and previews change.",
     "payload": "The raw response body, unchanged. Untrusted.",
     "payload_sha256": "SHA-256 of payload.",
     "content_sha256": "Hash of what both providers give (normalised text, author, handle, "
