@@ -11,14 +11,18 @@ from __future__ import annotations
 import json
 
 import pytest
+import sqlite_utils
 from fake_x import FakeX, tweet_json
 from werkzeug import Response
 
 from archiver.config import load_config
-from archiver.db import posts_to_check
+from archiver.db import open_database, posts_to_check
+from archiver.db.reread import rehash_leading_mentions
+from archiver.db.schema import migrations
 from archiver.snapshot.run import check_posts
 
 POST = "1841818118046445592"
+NOW = "2024-10-04T12:00:00.000Z"
 
 
 @pytest.fixture
@@ -275,3 +279,96 @@ def test_a_unified_card_of_another_shape_keeps_what_every_card_has(archive, layo
         "Read it",
         {"name": "unified_card", "url": "https://t.co/Card1234"},
     )
+
+
+# --- a reply, from either provider --------------------------------------------------------
+
+
+def reply_oembed(text_html: str) -> dict:
+    """oEmbed's blockquote of a reply: it shows the leading mention that syndication's
+    display range hides (publish.twitter.com markup as pages embed it: ``<p …><a
+    href="https://twitter.com/Elia_MG">@Elia_MG</a> Can you share…</p>``)."""
+    markup = (
+        f'<blockquote class="twitter-tweet" data-conversation="none"><p lang="en" dir="ltr">'
+        f'{text_html}</p>&mdash; Test Person (@testperson) <a href="https://twitter.com/'
+        f'testperson/status/{POST}?ref_src=twsrc%5Etfw">October 3, 2024</a></blockquote>\n'
+    )
+    return {
+        "url": f"https://twitter.com/testperson/status/{POST}",
+        "author_name": "Test Person",
+        "author_url": "https://twitter.com/testperson",
+        "html": markup,
+        "type": "rich",
+        "version": "1.0",
+    }
+
+
+MENTION = '<a href="https://twitter.com/{0}?ref_src=twsrc%5Etfw">@{0}</a>'
+
+
+@pytest.mark.parametrize("mentions", [["editor"], ["editor", "desk_2"]])
+def test_a_reply_answered_by_oembed_after_syndication_is_no_change(
+    httpserver, tmp_path, db, mentions: list[str]
+) -> None:
+    """The same reply, shown by syndication without its leading mentions and by oEmbed with
+    them, is one snapshot: a check answered by oEmbed (syndication blocked) wrote a second
+    one, for a change X never made."""
+    fake = FakeX(httpserver)
+    path = tmp_path / "config.toml"
+    path.write_text(fake.config_text('media = "none"\n'), encoding="utf-8")
+    config = load_config(path)
+    lead = "".join(f"@{m} " for m in mentions)
+    body = tweet_json(
+        POST, f"{lead}Thanks &amp; noted", display_text_range=[len(lead), len(lead) + 18]
+    )
+    blocked = Response("<html>blocked</html>", content_type="text/html")
+    paragraph = " ".join(MENTION.format(m) for m in mentions) + " Thanks &amp; noted"
+    fake.syndication[POST] = [Response(json.dumps(body), content_type="application/json"), blocked]
+    fake.oembed[POST] = [
+        Response(json.dumps(reply_oembed(paragraph)), content_type="application/json")
+    ]
+    for _ in range(2):
+        check_posts(db, posts_to_check(db, [(POST, None)]), config)
+    rows = db.conn.execute("select provider, text from snapshots order by id").fetchall()
+    checks = db.conn.execute("select provider, status from checks order by id").fetchall()
+    assert checks[-1] == ("oembed", "live")
+    assert rows == [("syndication", "Thanks & noted")]
+
+
+def test_snapshots_hashed_with_their_leading_mentions_are_hashed_again(
+    httpserver, tmp_path, db_path
+) -> None:
+    """An archive from before m027 hashed an oEmbed reply's leading mentions: upgraded, it
+    hashes as a check does today, so syndication's answer for the same reply adds no
+    snapshot. Rows whose text opens otherwise, or whose media do not read, keep theirs."""
+    old = sqlite_utils.Database(db_path)
+    migrations.apply(old, stop_before="m027_snapshot_hash_without_leading_mentions")
+    old.conn.execute(
+        "insert into posts (id, status, first_seen_at) values (?, 'live', ?)", [POST, NOW]
+    )
+    for text, media in [
+        ("Other", "[]"),
+        ("@desk hi", "{not json"),
+        ("@editor Thanks & noted", "[]"),
+    ]:
+        old.conn.execute(
+            "insert into snapshots (post_id, fetched_at, provider, http_status, status, text,"
+            " author_name, handle, media, payload, payload_sha256, content_sha256)"
+            " values (?, ?, 'oembed', 200, 'live', ?, 'Test Person', 'testperson', ?, '{}', '-',"
+            " 'old')",
+            [POST, NOW, text, media],
+        )
+    old.conn.commit()
+    old.conn.close()
+    db = open_database(db_path)
+    hashes = [row[0] for row in db.conn.execute("select content_sha256 from snapshots order by id")]
+    assert hashes[:2] == ["old", "old"] and hashes[2] != "old"
+    fake = FakeX(httpserver)
+    path = tmp_path / "config.toml"
+    path.write_text(fake.config_text('media = "none"\n'), encoding="utf-8")
+    body = tweet_json(POST, "@editor Thanks &amp; noted", display_text_range=[8, 26])
+    fake.syndication[POST] = [Response(json.dumps(body), content_type="application/json")]
+    check_posts(db, posts_to_check(db, [(POST, None)]), load_config(path))
+    assert db.conn.execute("select count(*) from snapshots").fetchone()[0] == 3
+    assert rehash_leading_mentions(db.conn) == 0  # idempotent
+    db.conn.close()

@@ -107,6 +107,33 @@ def backfill_media(conn: sqlite3.Connection) -> int:
     return len(updates)
 
 
+def rehash_leading_mentions(conn: sqlite3.Connection) -> int:
+    """Make the ``content_sha256`` of the snapshots whose text opens with an @mention the one
+    a check computes today (a reply's leading mentions are no longer hashed: oEmbed shows
+    them, syndication does not), from the row's own text, author, handle and media; return
+    how many rows changed. Idempotent. Without it, the next check of each such post wrote
+    a snapshot for a change X never made."""
+    from ..snapshot import ProviderResult, content_sha256
+
+    rows = conn.execute(
+        "select id, text, author_name, handle, media, content_sha256 from snapshots"
+        " where text like '@%'"
+    ).fetchall()
+    updates = []
+    for snapshot_id, text, author, handle, media, stored in rows:
+        try:
+            items = [item for item in json.loads(media or "[]") if isinstance(item, dict)]
+        except (ValueError, TypeError):
+            continue
+        shown = ProviderResult("", None, "", "", False, text=text, media=items)
+        shown.author_name, shown.handle = author, handle
+        today = content_sha256(shown)
+        if today != stored:
+            updates.append((today, snapshot_id))
+    conn.executemany("update snapshots set content_sha256 = ? where id = ?", updates)
+    return len(updates)
+
+
 def backfill_quoted_and_parent(conn: sqlite3.Connection) -> int:
     """Set ``quoted_id`` and ``parent_id`` of the snapshots stored before m018 whose answer
     names either; return how many rows got them. Idempotent."""

@@ -763,3 +763,14 @@ def m026_embed_counts_by_index(db: sqlite_utils.Database) -> None:
         " on embeds (post_id, method, article_id, first_seen_at)"
     )
     db.execute("drop index if exists idx_embeds_post_id")
+
+
+@migrations()
+def m027_snapshot_hash_without_leading_mentions(db: sqlite_utils.Database) -> None:
+    """The content hash of the snapshots whose text opens with @mentions, made without
+    them (``db/reread.py``): a reply's mentions are shown by oEmbed and hidden by
+    syndication, so the next check answered by the other provider wrote a snapshot for a
+    change X never made."""
+    from .reread import rehash_leading_mentions
+
+    rehash_leading_mentions(db.conn)

@@ -55,6 +55,9 @@ REASONS = (
 _TCO = re.compile(r"(?:https?://)?(?:t\.co|pic\.(?:twitter|x)\.com)/([A-Za-z0-9]+)")
 # Links at the end of a post's text: syndication hides a quoted post's link that oEmbed shows.
 _TRAILING_LINKS = re.compile(r"(?:\s*(?:https?://|pic\.(?:twitter|x)\.com/)\S+)+\s*$")
+# @mentions that open a post's text: a reply's, which syndication's display range hides and
+# oEmbed's blockquote shows (``<a href="https://twitter.com/NAME">@NAME</a> text``).
+LEADING_MENTIONS = re.compile(r"^(?:@[A-Za-z0-9_]{1,15}(?:\s+|$))+")
 
 
 @dataclass(slots=True)
@@ -156,16 +159,18 @@ def media_key(item: dict) -> str:
 
 
 def content_sha256(result: ProviderResult) -> str:
-    """sha256 (hex) over what both providers can give: normalised text (without the links
-    at its end), author name, handle, and the set of media t.co codes.
+    """sha256 (hex) over what both providers can give: normalised text (without the
+    @mentions at its start and the links at its end), author name, handle, and the set of
+    media t.co codes.
 
     Equal for the same post whichever provider answered: oEmbed shows one link for several
-    photos (they share one t.co code) and a quoted post's link that syndication hides.
+    photos (they share one t.co code), and a reply's leading mentions and a quoted post's
+    link that syndication hides.
     Insensitive to entity escaping, Unicode composition, zero-width characters, whitespace
     and handle case. Status, counts and timestamps are not content.
     """
     content = {
-        "text": _TRAILING_LINKS.sub("", clean_text(result.text)),
+        "text": LEADING_MENTIONS.sub("", _TRAILING_LINKS.sub("", clean_text(result.text))),
         "author": " ".join(clean_text(result.author_name).split()),
         "handle": (result.handle or "").lower(),
         "media": sorted({media_key(item) for item in result.media}),
