@@ -372,3 +372,98 @@ def test_snapshots_hashed_with_their_leading_mentions_are_hashed_again(
     assert db.conn.execute("select count(*) from snapshots").fetchone()[0] == 3
     assert rehash_leading_mentions(db.conn) == 0  # idempotent
     db.conn.close()
+
+
+# --- X's GraphQL form ---------------------------------------------------------------------
+
+
+def graphql_post(user: dict, **beside) -> dict:
+    """A reply with a photo, quoting a post, in X's GraphQL form, in the wrapper X puts
+    around a post shown with limited actions."""
+    legacy = {
+        "id_str": POST,
+        "full_text": "@desk Rates rise &amp; fall https://t.co/Ph0to5678",
+        "display_text_range": [6, 27],
+        "created_at": "Thu Oct 03 12:30:33 +0000 2024",
+        "in_reply_to_status_id_str": "1841818000000000000",
+        "entities": {"urls": [], "user_mentions": [{"screen_name": "desk", "indices": [0, 5]}]},
+        "extended_entities": {
+            "media": [
+                {
+                    "type": "photo",
+                    "url": "https://t.co/Ph0to5678",
+                    "display_url": "pic.x.com/Ph0to5678",
+                    "media_url_https": "https://pbs.twimg.com/media/Gq1.jpg",
+                    "ext_alt_text": "A chart",
+                    "original_info": {"width": 1200, "height": 675},
+                }
+            ]
+        },
+        "favorite_count": 10**30,
+    }
+    tweet = {
+        "__typename": "Tweet",
+        "rest_id": POST,
+        "core": {"user_results": {"result": {"__typename": "User", **user}}},
+        "legacy": legacy,
+        "quoted_status_result": {"result": {"__typename": "Tweet", "rest_id": QUOTED}},
+        "edit_control": {"edit_tweet_ids": [POST], "editable_until_msecs": "1727962233000"},
+        **beside,
+    }
+    return {
+        "__typename": "TweetWithVisibilityResults",
+        "tweet": tweet,
+        "limitedActionResults": {"limited_actions": [{"action": "Reply"}]},
+    }
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        {"legacy": {"name": "Rates Desk", "screen_name": "RatesDesk"}},  # before 2025
+        {"core": {"name": "Rates Desk", "screen_name": "RatesDesk"}, "legacy": {}},  # since
+    ],
+)
+def test_a_post_in_xs_graphql_form_is_read_as_syndications(archive, user: dict) -> None:
+    row = archive(graphql_post(user))
+    assert (row["status"], row["author_name"], row["handle"]) == ("live", "Rates Desk", "RatesDesk")
+    assert row["text"] == "Rates rise & fall"
+    assert row["created_at"] == "2024-10-03T12:30:33.325Z"
+    assert (row["quoted_id"], row["parent_id"]) == (QUOTED, "1841818000000000000")
+    [photo] = json.loads(row["media"])
+    assert (photo["tco"], photo["alt"], photo["width"]) == (
+        "https://t.co/Ph0to5678",
+        "A chart",
+        1200,
+    )
+    assert json.loads(row["edit_ids"]) == [POST]
+
+
+def test_a_long_post_and_an_article_in_xs_graphql_form(archive) -> None:
+    note = {"note_tweet_results": {"result": {"text": "@desk Rates rise & fall, and more."}}}
+    article = {
+        "article_results": {
+            "result": {
+                "rest_id": "1841818118046445000",
+                "title": "Why rates move",
+                "preview_text": "A primer.",
+                "cover_media": {
+                    "media_info": {"original_img_url": "https://pbs.twimg.com/media/Cv.jpg"}
+                },
+            }
+        }
+    }
+    user = {"legacy": {"name": "Rates Desk", "screen_name": "RatesDesk"}}
+    row = archive(graphql_post(user, note_tweet=note))
+    assert (row["text"], row["partial"]) == ("Rates rise & fall, and more.", 0)
+    row = archive(graphql_post(user, article=article))
+    assert row["text"] == "Rates rise & fall\n\nWhy rates move\n\nA primer."
+    assert row["partial"] == 1
+
+
+@pytest.mark.parametrize("user", [{}, {"legacy": None}])
+def test_a_graphql_post_without_its_author_is_absent_evidence_only(
+    httpserver, archive, user
+) -> None:
+    row = archive(graphql_post(user))
+    assert row == {}  # inconclusive: no snapshot

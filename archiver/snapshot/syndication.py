@@ -40,6 +40,7 @@ from .display import (
     syndication_cut,
     whole_note_text,
 )
+from .graphql import flattened
 from .result import (
     API_ERROR,
     EMPTY,
@@ -94,7 +95,7 @@ def parse_syndication(http_status: int, content_type: str | None, body: bytes) -
     detail = error_of(value)
     if detail and "text" not in value and "__typename" not in value:  # T8 at HTTP 200
         return failure(p, 200, API_ERROR, f"HTTP 200 with error: {detail}", body)
-    value = _unwrapped(value)
+    value = flattened(_unwrapped(value))
     typename = value.get("__typename")
     if typename == "TweetTombstone" or _has_tombstone(value):
         return _tombstone(value, body)
