@@ -461,9 +461,28 @@ def test_a_long_post_and_an_article_in_xs_graphql_form(archive) -> None:
     assert row["partial"] == 1
 
 
-@pytest.mark.parametrize("user", [{}, {"legacy": None}])
-def test_a_graphql_post_without_its_author_is_absent_evidence_only(
-    httpserver, archive, user
-) -> None:
+@pytest.mark.parametrize("user", [{}, {"legacy": None}, {"legacy": {"name": 5}, "core": []}])
+def test_a_graphql_post_without_its_author_is_no_snapshot(httpserver, archive, user) -> None:
     row = archive(graphql_post(user))
     assert row == {}  # inconclusive: no snapshot
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        {"name": None, "screen_name": None},
+        {"name": 5, "screen_name": ["a"]},
+        {"id_str": "42", "name": "  ", "screen_name": "not a handle!"},
+    ],
+)
+def test_a_post_whose_user_has_no_name_or_handle_is_not_shown_live(archive, db, user: dict) -> None:
+    """It was stored live with no author; now it is an inconclusive check with one line,
+    the answer kept as evidence, and no snapshot."""
+    body = json.dumps(tweet_json(POST, "Who wrote this?", user=user)).encode()
+    assert archive(body) == {}
+    status, error, record_id = db.conn.execute(
+        "select status, error, record_id from checks where provider = 'syndication'"
+    ).fetchone()
+    assert status == "unavailable"
+    assert error == "syndication: post whose user has no name or handle (inconclusive)"
+    assert record_id is not None  # the answer, as served, in the WARC

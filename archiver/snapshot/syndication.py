@@ -225,6 +225,13 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
             error=f"{SYNDICATION}: post without user (account gone? inconclusive)",
             **fields,
         )
+    if not (verbatim(user.get("name")) or clean_handle(as_str(user.get("screen_name")))):
+        # A user of another shape (nulls, numbers): the answer is faulty, not a sign of
+        # absence, and a post whose author is unknown is not shown live.
+        error = f"{SYNDICATION}: post whose user has no name or handle (inconclusive)"
+        return ProviderResult(
+            SYNDICATION, 200, WRONG_SHAPE, UNAVAILABLE, False, error=error, **fields
+        )
     return ProviderResult(
         SYNDICATION,
         200,
