@@ -486,3 +486,28 @@ def test_a_post_whose_user_has_no_name_or_handle_is_not_shown_live(archive, db, 
     assert status == "unavailable"
     assert error == "syndication: post whose user has no name or handle (inconclusive)"
     assert record_id is not None  # the answer, as served, in the WARC
+
+
+def test_snapshots_stored_before_m018_get_a_quoted_post_named_beside_its_tombstone(
+    db_path,
+) -> None:
+    old = sqlite_utils.Database(db_path)
+    migrations.apply(old, stop_before="m018_snapshot_quoted_and_parent")
+    old.conn.execute(
+        "insert into posts (id, status, first_seen_at) values (?, 'live', ?)", [POST, NOW]
+    )
+    for extra in (
+        {"quoted_tweet": GONE, "quoted_status_id_str": QUOTED},
+        {"quoted_status_id_str": QUOTED},
+    ):
+        old.conn.execute(
+            "insert into snapshots (post_id, fetched_at, provider, http_status, status, payload)"
+            " values (?, ?, 'syndication', 200, 'live', ?)",
+            [POST, NOW, json.dumps(tweet_json(POST, "Look at this", **extra))],
+        )
+    old.conn.commit()
+    old.conn.close()
+    db = open_database(db_path)
+    found = db.conn.execute("select quoted_id from snapshots order by id").fetchall()
+    db.conn.close()
+    assert found == [(QUOTED,), (QUOTED,)]

@@ -46,10 +46,13 @@ _MEDIA_WITHOUT_TYPE = (
     " and instr(media, '\"content_type\"') = 0"
 )
 # Whose answer may name a quoted post or a parent (each oEmbed one: its quoted post is a
-# status link in its text, and every blockquote links its own status).
+# status link in its text, and every blockquote links its own status; syndication's by
+# ``quoted_tweet``, or ``quoted_status_id_str`` / ``quoted_status_permalink`` beside a
+# quoted post shown as a tombstone, or GraphQL's ``quoted_status_result``).
 _MAYBE_QUOTING = (
     f"quoted_id is null and parent_id is null and {_EITHER}"
-    " and (instr(payload, 'quoted_tweet') > 0 or instr(payload, '\"parent\"') > 0"
+    " and (instr(payload, 'quoted_tweet') > 0 or instr(payload, 'quoted_status') > 0"
+    " or instr(payload, '\"parent\"') > 0"
     " or instr(payload, 'in_reply_to_status_id_str') > 0 or provider = 'oembed')"
 )
 _WITH_CARD = f"card is null and {_SYNDICATION} and instr(payload, '\"card\"') > 0"
