@@ -19,6 +19,7 @@ from archiver.config import load_config
 from archiver.db import open_database, posts_to_check
 from archiver.db.reread import rehash_leading_mentions
 from archiver.db.schema import migrations
+from archiver.snapshot.result import ProviderResult
 from archiver.snapshot.run import check_posts
 
 POST = "1841818118046445592"
@@ -511,3 +512,67 @@ def test_snapshots_stored_before_m018_get_a_quoted_post_named_beside_its_tombsto
     found = db.conn.execute("select quoted_id from snapshots order by id").fetchall()
     db.conn.close()
     assert found == [(QUOTED,), (QUOTED,)]
+
+
+# --- a long post, whole from one provider and cut by the other ----------------------------
+
+WHOLE = " ".join(
+    f"Part {n} of a long post on rates, which goes on past where X cuts it for embeds."
+    for n in range(1, 9)
+)
+
+
+def oembed_of(text: str) -> Response:
+    return Response(json.dumps(reply_oembed(text)), content_type="application/json")
+
+
+@pytest.mark.parametrize("note_form", ["whole", "cut"])
+def test_a_long_post_cut_by_one_provider_is_no_change_from_its_whole_text(
+    httpserver, tmp_path, db, note_form: str
+) -> None:
+    """Syndication gives the whole text (X's GraphQL form) or its first part cut with "…";
+    oEmbed its first part cut elsewhere. A check answered by the other provider showed no
+    change X made, but each switch wrote a snapshot. A cut that shows more than the latest
+    snapshot (oEmbed's after syndication's shorter one) is kept once."""
+    fake = FakeX(httpserver)
+    path = tmp_path / "config.toml"
+    path.write_text(fake.config_text('media = "none"\n'), encoding="utf-8")
+    config = load_config(path)
+    cut = WHOLE[:272].rstrip() + "\u2026"  # syndication's cut
+    if note_form == "whole":
+        extra = {"note_tweet": {"note_tweet_results": {"result": {"text": WHOLE}}}}
+    else:
+        extra = {"note_tweet": {"id": "Tm90ZVR3ZWV0OjE="}}
+    body = json.dumps(tweet_json(POST, cut, **extra))
+    syndication = Response(body, content_type="application/json")
+    blocked = Response("<html>blocked</html>", content_type="text/html")
+    oembed_cut = WHOLE[:278].rstrip() + "\u2026"  # oEmbed's, past syndication's
+    fake.oembed[POST] = [oembed_of(oembed_cut)]
+    for answer in [syndication, blocked, syndication, blocked, syndication]:
+        fake.syndication[POST] = [answer]
+        check_posts(db, posts_to_check(db, [(POST, None)]), config)
+    rows = db.conn.execute("select provider, text from snapshots order by id").fetchall()
+    if note_form == "whole":
+        assert rows == [("syndication", WHOLE)]
+    else:
+        assert rows == [("syndication", cut), ("oembed", oembed_cut)]
+
+
+def test_only_a_cut_of_the_same_post_shows_part_of_a_snapshot() -> None:
+    from archiver.snapshot.providers import parse_syndication
+    from archiver.snapshot.result import content_sha256
+
+    def answer(text: str, **extra) -> ProviderResult:
+        body = tweet_json(POST, text, **extra)
+        return parse_syndication(200, "application/json", json.dumps(body).encode())
+
+    whole = answer(WHOLE)
+    cut = WHOLE[:272].rstrip() + "\u2026"
+    note = {"note_tweet": {"id": "Tm90ZVR3ZWV0OjE="}}
+    assert answer(cut, **note).shows_part_of(WHOLE, content_sha256(whole))
+    assert not answer(cut).shows_part_of(WHOLE, content_sha256(whole))  # not cut by X
+    assert not answer("Part 9" + cut, **note).shows_part_of(WHOLE, content_sha256(whole))
+    other = answer(WHOLE, name="Someone Else")
+    assert not answer(cut, **note).shows_part_of(WHOLE, content_sha256(other))
+    assert not answer(cut, **note).shows_part_of(None, content_sha256(whole))
+    assert not answer("\u2026", **note).shows_part_of(WHOLE, content_sha256(whole))

@@ -106,7 +106,7 @@ def _snapshot_if_changed(
     """Add a snapshot when the content (or the proven status) changed since the latest one.
     Returns (the snapshot this check produced or confirmed, whether it is new)."""
     latest = conn.execute(
-        "select id, content_sha256, status from snapshots where post_id = ?"
+        "select id, content_sha256, status, text from snapshots where post_id = ?"
         " and provider is not 'wayback' order by id desc limit 1",  # X's, not earlier captures
         (check.post_id,),
     ).fetchone()
@@ -115,9 +115,15 @@ def _snapshot_if_changed(
     # version served for its ID is the same; an answer naming none (oEmbed) is not, nor one
     # naming again the version an earlier snapshot named (one from oEmbed may be in between).
     newer = getattr(evidence, "newer_version_id", None)
-    unchanged = latest is not None and (latest[1], latest[2]) == (
-        check.content_sha256,
-        check.status,
+    # A long post cut short where the latest snapshot shows more of it is no change either.
+    shows_part = getattr(evidence, "shows_part_of", None)
+    unchanged = (
+        latest is not None
+        and latest[2] == check.status
+        and (
+            latest[1] == check.content_sha256
+            or bool(shows_part and shows_part(latest[3], latest[1]))
+        )
     )
     if unchanged and newer is not None:
         unchanged = newer == _newer_version_named(conn, check.post_id)

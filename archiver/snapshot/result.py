@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..normalize import clean_text
@@ -113,6 +113,19 @@ class ProviderResult:
             return None  # not edited since, or a list that does not hold this version
         return self.edit_ids[-1]
 
+    def shows_part_of(self, text: str | None, content_sha: str | None) -> bool:
+        """True when this answer is a long post cut short (``truncated``) whose text is the
+        start of ``text``, a snapshot's, and whose content is otherwise that snapshot's
+        (``content_sha``): it shows less of the same post, so it is no change. Each
+        provider cuts elsewhere (syndication near 275, oEmbed near 280, X's GraphQL form
+        not at all), so comparing hashes made each switch of provider a change."""
+        if not self.truncated or not text or not content_sha:
+            return False
+        shown, whole = _comparable(self.text).rstrip("\u2026").rstrip(), _comparable(text)
+        if not shown or not whole.rstrip("\u2026").startswith(shown):
+            return False
+        return content_sha256(replace(self, text=text)) == content_sha
+
     @property
     def has_content(self) -> bool:
         """True when the answer carries any post content (text, author, handle or media)."""
@@ -170,13 +183,18 @@ def content_sha256(result: ProviderResult) -> str:
     and handle case. Status, counts and timestamps are not content.
     """
     content = {
-        "text": LEADING_MENTIONS.sub("", _TRAILING_LINKS.sub("", clean_text(result.text))),
+        "text": _comparable(result.text),
         "author": " ".join(clean_text(result.author_name).split()),
         "handle": (result.handle or "").lower(),
         "media": sorted({media_key(item) for item in result.media}),
     }
     data = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _comparable(text: str | None) -> str:
+    """A post's text as the content hash covers it (``content_sha256``)."""
+    return LEADING_MENTIONS.sub("", _TRAILING_LINKS.sub("", clean_text(text)))
 
 
 def post_time(post_id: str | None, provider_time: str | None) -> str | None:
