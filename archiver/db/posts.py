@@ -203,6 +203,9 @@ def _update_post(conn: sqlite3.Connection, check: CheckRecord) -> None:
         return
     # Only when something changed: the full-text index is rewritten on each such update.
     text, author, handle = content.text, content.author_name, content.handle
+    if getattr(content, "truncated", False):  # a cut of the text kept: the text stays
+        row = conn.execute("select text from posts where id = ?", (check.post_id,)).fetchone()
+        text = None if row and content.is_cut_of(row[0]) else text
     conn.execute(
         "update posts set text = coalesce(?, text), author_name = coalesce(?, author_name),"
         " handle = coalesce(?, handle), url = ? where id = ?"

@@ -119,12 +119,17 @@ class ProviderResult:
         (``content_sha``): it shows less of the same post, so it is no change. Each
         provider cuts elsewhere (syndication near 275, oEmbed near 280, X's GraphQL form
         not at all), so comparing hashes made each switch of provider a change."""
-        if not self.truncated or not text or not content_sha:
-            return False
-        shown, whole = _comparable(self.text).rstrip("\u2026").rstrip(), _comparable(text)
-        if not shown or not whole.rstrip("\u2026").startswith(shown):
+        if not content_sha or not self.is_cut_of(text):
             return False
         return content_sha256(replace(self, text=text)) == content_sha
+
+    def is_cut_of(self, text: str | None) -> bool:
+        """True when this answer is a long post cut short whose text is the start of
+        ``text`` (compared as the content hash compares texts)."""
+        if not self.truncated or not text:
+            return False
+        shown, whole = _comparable(self.text).rstrip("\u2026").rstrip(), _comparable(text)
+        return bool(shown) and whole.rstrip("\u2026").startswith(shown)
 
     @property
     def has_content(self) -> bool:
