@@ -334,6 +334,7 @@ def test_a_reply_answered_by_oembed_after_syndication_is_no_change(
     checks = db.conn.execute("select provider, status from checks order by id").fetchall()
     assert checks[-1] == ("oembed", "live")
     assert rows == [("syndication", "Thanks & noted")]
+    assert db.conn.execute("select text from posts").fetchall() == [("Thanks & noted",)]
 
 
 def test_snapshots_hashed_with_their_leading_mentions_are_hashed_again(

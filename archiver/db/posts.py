@@ -96,7 +96,7 @@ def _save_check(conn: sqlite3.Connection, check: CheckRecord) -> tuple[bool, boo
             for a in answers
         ],
     )
-    _update_post(conn, check)
+    _update_post(conn, check, wrote)
     return wrote, previous != check.status
 
 
@@ -175,8 +175,12 @@ def _newer_version_named(conn: sqlite3.Connection, post_id: str) -> str | None:
     return row[0] if row else None
 
 
-def _update_post(conn: sqlite3.Connection, check: CheckRecord) -> None:
-    """The post's new status and schedule; its text, author and handle when they changed."""
+def _update_post(conn: sqlite3.Connection, check: CheckRecord, wrote: bool) -> None:
+    """The post's new status and schedule; its text, author and handle when they changed
+    (``wrote``: the check wrote a snapshot), or were not known. A check that wrote none
+    showed the latest snapshot's content another way (a reply's mentions, a quote's link,
+    a shorter cut of a long post, as another provider shows them): the post's text was
+    rewritten at each switch of provider."""
     content = check.content
     conn.execute(
         "update posts set status = ?, last_checked_at = ?, next_check_at = ?,"
@@ -203,9 +207,11 @@ def _update_post(conn: sqlite3.Connection, check: CheckRecord) -> None:
         return
     # Only when something changed: the full-text index is rewritten on each such update.
     text, author, handle = content.text, content.author_name, content.handle
-    if getattr(content, "truncated", False):  # a cut of the text kept: the text stays
-        row = conn.execute("select text from posts where id = ?", (check.post_id,)).fetchone()
-        text = None if row and content.is_cut_of(row[0]) else text
+    if not wrote:  # the latest snapshot's content, shown another way: what the post says stays
+        row = conn.execute(
+            "select text, author_name, handle from posts where id = ?", (check.post_id,)
+        ).fetchone()
+        text, author, handle = row[0] or text, row[1] or author, row[2] or handle
     conn.execute(
         "update posts set text = coalesce(?, text), author_name = coalesce(?, author_name),"
         " handle = coalesce(?, handle), url = ? where id = ?"
