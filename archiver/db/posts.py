@@ -111,23 +111,7 @@ def _snapshot_if_changed(
         (check.post_id,),
     ).fetchone()
     snapshot_id = latest[0] if latest else None
-    # A newer version named for the first time is news (the post was edited) even when the
-    # version served for its ID is the same; an answer naming none (oEmbed) is not, nor one
-    # naming again the version an earlier snapshot named (one from oEmbed may be in between).
-    newer = getattr(evidence, "newer_version_id", None)
-    # A long post cut short where the latest snapshot shows more of it is no change either.
-    shows_part = getattr(evidence, "shows_part_of", None)
-    unchanged = (
-        latest is not None
-        and latest[2] == check.status
-        and (
-            latest[1] == check.content_sha256
-            or bool(shows_part and shows_part(latest[3], latest[1]))
-        )
-    )
-    if unchanged and newer is not None:
-        unchanged = newer == _newer_version_named(conn, check.post_id)
-    if evidence is None or not check.conclusive or unchanged:
+    if evidence is None or not check.conclusive or _shows_latest(conn, check, evidence, latest):
         return snapshot_id, False
     urls = {id(answer): url for answer, url in check.answers}
     fields = evidence.snapshot_fields()
@@ -163,6 +147,24 @@ def _snapshot_if_changed(
         ),
     )
     return int(cursor.lastrowid or 0), True
+
+
+def _shows_latest(
+    conn: sqlite3.Connection, check: CheckRecord, evidence: Any, latest: tuple | None
+) -> bool:
+    """True when the check shows what the latest snapshot (id, content hash, status, text)
+    shows: its status, and its content (the same hash, or a long post cut short where the
+    snapshot shows more of it). A newer version named for the first time is news (the post
+    was edited) even when the version served for its ID is the same; an answer naming none
+    (oEmbed) is not, nor one naming again the version an earlier snapshot named (one from
+    oEmbed may be in between)."""
+    if latest is None or latest[2] != check.status:
+        return False
+    shows_part = getattr(evidence, "shows_part_of", None)
+    if latest[1] != check.content_sha256 and not (shows_part and shows_part(latest[3], latest[1])):
+        return False
+    newer = getattr(evidence, "newer_version_id", None)
+    return newer is None or newer == _newer_version_named(conn, check.post_id)
 
 
 def _newer_version_named(conn: sqlite3.Connection, post_id: str) -> str | None:

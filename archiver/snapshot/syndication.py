@@ -208,7 +208,24 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
         "partial": truncated or isinstance(value.get("article"), dict),
         "payload": body,
     }
-    user = value.get("user")
+    unknown = _without_author(value.get("user"), fields)
+    if unknown is not None:
+        return unknown
+    user = value["user"]
+    return ProviderResult(
+        SYNDICATION,
+        200,
+        OK,
+        LIVE,
+        True,
+        author_name=verbatim(user.get("name")),
+        handle=clean_handle(as_str(user.get("screen_name"))),
+        **fields,
+    )
+
+
+def _without_author(user: object, fields: dict[str, Any]) -> ProviderResult | None:
+    """The result for a post whose author the answer does not give, None when it does."""
     if not isinstance(user, dict) or not user:
         # T6. react-tweet #144: "This Post is from an account that no longer exists" comes
         # back without `user`; but #129 (2023-08) and #197 (2025-08) show live posts served
@@ -232,16 +249,7 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
         return ProviderResult(
             SYNDICATION, 200, WRONG_SHAPE, UNAVAILABLE, False, error=error, **fields
         )
-    return ProviderResult(
-        SYNDICATION,
-        200,
-        OK,
-        LIVE,
-        True,
-        author_name=verbatim(user.get("name")),
-        handle=clean_handle(as_str(user.get("screen_name"))),
-        **fields,
-    )
+    return None
 
 
 def _quoted_id(value: dict) -> str | None:
