@@ -13,6 +13,8 @@ import json
 import pytest
 import sqlite_utils
 from fake_x import FakeX, tweet_json
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug import Response
 
 from archiver.config import load_config
@@ -582,3 +584,93 @@ def test_only_a_cut_of_the_same_post_shows_part_of_a_snapshot() -> None:
     assert not answer(cut, **note).shows_part_of(WHOLE, content_sha256(other))
     assert not answer(cut, **note).shows_part_of(None, content_sha256(whole))
     assert not answer("\u2026", **note).shows_part_of(WHOLE, content_sha256(whole))
+
+
+# --- any shape ----------------------------------------------------------------------------
+
+_KEYS = st.sampled_from(
+    [
+        "result",
+        "legacy",
+        "core",
+        "user_results",
+        "tweet",
+        "__typename",
+        "rest_id",
+        "full_text",
+        "text",
+        "note_tweet",
+        "note_tweet_results",
+        "quoted_status_result",
+        "article",
+        "article_results",
+        "extended_entities",
+        "media",
+        "name",
+        "screen_name",
+        "quoted_status_permalink",
+        "expanded",
+        "quoted_tweet",
+        "quoted_status_id_str",
+        "entity_set",
+        "urls",
+        "display_text_range",
+        "component_objects",
+        "data",
+        "title",
+        "destination_objects",
+        "media_entities",
+        "id",
+        "url_data",
+        "subtitle",
+        "content",
+    ]
+)
+_LEAF = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5)
+)
+_ANY = st.recursive(
+    _LEAF,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=5)),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ANY, _ANY, _ANY, _ANY)
+def test_the_new_shapes_of_any_content_never_break_the_answer(a, b, c, d) -> None:
+    """A GraphQL post, a long post's text, a quoted post named beside it and a unified
+    card, each holding anything: the answer is read (or refused in one line), never
+    raised on."""
+    from archiver.snapshot.providers import parse_syndication
+
+    card = {
+        "name": "unified_card",
+        "binding_values": {"unified_card": {"string_value": json.dumps(c)}},
+    }
+    graphql = {
+        "__typename": "TweetWithVisibilityResults",
+        "tweet": {
+            "rest_id": POST,
+            "legacy": {"full_text": "x", "extended_entities": a, "quoted_status_id_str": d},
+            "core": b,
+            "quoted_status_result": c,
+            "article": d,
+            "note_tweet": a,
+            "card": card,
+        },
+    }
+    flat = tweet_json(
+        POST,
+        "hi",
+        note_tweet={"note_tweet_results": {"result": a}},
+        quoted_status_permalink=b,
+        quoted_status_id_str=c,
+        quoted_tweet=d,
+        card=card,
+    )
+    for body in (graphql, flat):
+        result = parse_syndication(200, "application/json", json.dumps(body).encode())
+        fields = result.snapshot_fields()
+        assert result.error is None or "\n" not in result.error
+        json.loads(str(fields["media"]))
