@@ -46,11 +46,16 @@ crawl-check: install
 	$(BIN)/python scripts/crawl_check.py $(SHARED)/corpus/crawl/news-1000.warc.gz
 
 # The same pages as text converters flatten them (html2text, markdownify, inscriptis,
-# trafilatura, installed in a venv of their own): what the text detector reads there.
+# trafilatura, and those of the optional line when they install: readability-lxml, newspaper4k,
+# goose3, boilerpy3, jusText, html-text, Resiliparse; lynx, w3m and pandoc when on the PATH;
+# Mozilla Readability when READABILITY_JS_DIR holds node_modules with it and jsdom), installed
+# in a venv of their own: what the text detector reads there.
 .PHONY: converted-check
 converted-check: install
 	test -x .venv-converters/bin/python || $(PYTHON) -m venv .venv-converters
 	.venv-converters/bin/pip install -q html2text markdownify inscriptis trafilatura lxml_html_clean
+	-.venv-converters/bin/pip install -q readability-lxml newspaper4k tinysegmenter goose3 boilerpy3 \
+		justext html-text resiliparse
 	.venv-converters/bin/python scripts/convert_pages.py $(SHARED)/corpus/real build/converted
 	$(BIN)/python scripts/converted_check.py build/converted
 
