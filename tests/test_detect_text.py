@@ -1487,3 +1487,47 @@ def test_a_post_ending_on_its_signature_line_keeps_its_text(text):
         f"Intro.\n\n{text} — Jane Roe (@janeroe) March 3, 2024\n", html=False
     ).embeds
     assert embed.text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Resiliparse: a list's items with a bullet, the post's signature under its item.
+        "  • Ferries stop for the storm, Tarrow Gazette, 4 March 2024\n\n"
+        "    • All sailings cancelled until Wednesday. #tarrow pic.twitter.com/q9ZkT4bN1c\n\n"
+        "      — Harbour Council (@harbourcouncil) March 4, 2024\n\n"
+        "  • Buses take the inland route, Tarrow Gazette, 5 March 2024\n",
+        # Pandoc's plain text: the post an item nested in the article's, no blank line
+        # between the article's item and it, its lines wrapped under the item's text.
+        "-   Ferries stop for the storm, Tarrow Gazette,\n"
+        "    4 March 2024\n"
+        "    -   All sailings cancelled until Wednesday.\n"
+        "          #tarrow pic.twitter.com/q9ZkT4bN1c\n\n"
+        "          — Harbour Council (@harbourcouncil) March 4, 2024\n"
+        "-   Buses take the inland route, Tarrow Gazette\n",
+    ],
+)
+def test_a_post_listed_as_an_item_is_read_without_the_item_s_marker(text):
+    """An extractor writes a list of posts (a blog's roundup) with its own markers: the
+    post's text starts at its item's first line, without the marker."""
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.handle, " ".join((embed.text or "").split()), embed.media) == (
+        "harbourcouncil",
+        "All sailings cancelled until Wednesday. #tarrow",
+        ("pic.twitter.com/q9ZkT4bN1c",),
+    )
+
+
+def test_a_post_s_own_list_keeps_its_markers_and_its_first_line():
+    """A post that lists (``- ``) is indented as its signature is: its list is its text."""
+    text = (
+        "The council listed the changes.\n\n"
+        "  Changes from Monday:\n"
+        "  - sailings cancelled until Wednesday\n"
+        "  - buses take the inland route\n\n"
+        "  — Harbour Council (@harbourcouncil) March 4, 2024\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert embed.text == (
+        "Changes from Monday:\n- sailings cancelled until Wednesday\n- buses take the inland route"
+    )

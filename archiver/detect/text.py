@@ -237,7 +237,12 @@ def _paragraph_before(
         return index, ""
     start = end
     if blank_mode:
-        while start - 1 > taken and lines[start - 1].strip() and not _bounds_run(lines[start - 1]):
+        while (
+            start - 1 > taken
+            and lines[start - 1].strip()
+            and not _bounds_run(lines[start - 1])
+            and not _item_signed(lines, start, index)
+        ):
             start -= 1
     text = "\n".join(line.strip() for line in lines[start : end + 1])
     if len(comparable(text)) <= MAX_POST_CHARACTERS and (start < end or blank_mode):
@@ -254,6 +259,21 @@ def _paragraph_before(
         if (start < end or not blank_mode) and len(comparable(last)) <= MAX_POST_CHARACTERS
         else (index, "")
     )
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _item_signed(lines: list[str], at: int, index: int) -> re.Match[str] | None:
+    """The list marker of line ``at`` when the signature on line ``index`` is indented under
+    it: the post is an item of a list an extractor wrote (Pandoc's ``-   ``, Resiliparse's
+    ``• ``, a Markdown ``* ``), its text from the item's first line, without the marker (a
+    post's own list is indented as its signature is)."""
+    marker = LIST_ITEM.match(lines[at])
+    if marker is None or _indent(lines[index]) <= _indent(lines[at]):
+        return None
+    return marker
 
 
 def _run_below_article(lines: list[str], end: int, taken: int) -> int | None:
@@ -701,6 +721,8 @@ def _signature_hit(
             else _quote_before(doc, index, taken)
             or _paragraph_before(doc.lines, index, taken, doc.blank_mode, sig)
         )
+        if first < index and (item := _item_signed(doc.lines, first, index)):
+            body = body.removeprefix(item.group().strip()).lstrip()
     body, media = split_media(clean_text(body))
     return TextHit(
         first,
