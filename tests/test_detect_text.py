@@ -1531,3 +1531,37 @@ def test_a_post_s_own_list_keeps_its_markers_and_its_first_line():
     assert embed.text == (
         "Changes from Monday:\n- sailings cancelled until Wednesday\n- buses take the inland route"
     )
+
+
+def test_a_listed_post_of_several_paragraphs_after_another_s_signature_is_read_whole():
+    """Resiliparse sets each of a listed post's paragraphs where its item's text starts,
+    the marker before the first: the item bounds the post above, though another post's
+    signature is just above it."""
+    text = (
+        "    • All sailings cancelled until Wednesday.\n\n"
+        "      — Harbour Council (@harbourcouncil) March 4, 2024\n\n"
+        "    • Gusts of 70 mph at the pier head this morning.\n\n"
+        "      Easing from late tonight, stay off the sea wall.\n\n"
+        "      — Tarrow Weather Watch (@tarrowwx) March 4, 2024\n"
+    )
+    found = find_posts(text.encode(), html=False).embeds
+    assert [(e.handle, " ".join((e.text or "").split())) for e in found] == [
+        ("harbourcouncil", "All sailings cancelled until Wednesday."),
+        (
+            "tarrowwx",
+            "Gusts of 70 mph at the pier head this morning. Easing from late tonight, stay off"
+            " the sea wall.",
+        ),
+    ]
+
+
+def test_an_article_s_item_above_a_post_set_deeper_is_not_the_post_s():
+    """inscriptis writes the article's list item with its marker and the post under it
+    deeper: the item is the article's, the post keeps its own paragraph."""
+    text = (
+        "        * Ferries stop for the storm, Tarrow Gazette, 4 March 2024\n\n"
+        "              All sailings cancelled until Wednesday.\n\n"
+        "              — Harbour Council (@harbourcouncil) March 4, 2024\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert embed.text == "All sailings cancelled until Wednesday."

@@ -244,7 +244,12 @@ def _paragraph_before(
             and not _item_signed(lines, start, index)
         ):
             start -= 1
+    item = _item_start(lines, start, index, taken, sig) if blank_mode else None
+    if item is not None:
+        start = item
     text = "\n".join(line.strip() for line in lines[start : end + 1])
+    if item is not None:
+        return start, text
     if len(comparable(text)) <= MAX_POST_CHARACTERS and (start < end or blank_mode):
         first = _paragraphs_below_article(lines, (start, end), taken, sig) if blank_mode else None
         if first is not None:
@@ -274,6 +279,31 @@ def _item_signed(lines: list[str], at: int, index: int) -> re.Match[str] | None:
     if marker is None or _indent(lines[index]) <= _indent(lines[at]):
         return None
     return marker
+
+
+def _item_start(
+    lines: list[str], start: int, index: int, taken: int, sig: Signature | None
+) -> int | None:
+    """The first line of a post listed as an item (``_item_signed``) whose paragraphs run
+    down to line ``start``'s, each set where the item's text starts (Resiliparse writes a
+    post's paragraphs so, its marker before the first). None when line ``start`` is in no
+    such item (one of the article's, the post set deeper), or what is between is the
+    article's (``_article_s``) or longer than a post."""
+    indents: set[int] = set()
+    size = 0
+    for at in range(start, taken, -1):
+        line = lines[at]
+        if not line.strip():
+            continue
+        if item := _item_signed(lines, at, index):
+            return at if indents <= {item.end()} else None
+        if _bounds_run(line) or _article_s(line, sig):
+            return None
+        indents.add(_indent(line))
+        size += _joined_size(line, size)
+        if size > MAX_POST_CHARACTERS:
+            return None
+    return None
 
 
 def _run_below_article(lines: list[str], end: int, taken: int) -> int | None:
