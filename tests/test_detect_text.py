@@ -1565,3 +1565,41 @@ def test_an_article_s_item_above_a_post_set_deeper_is_not_the_post_s():
     )
     (embed,) = find_posts(text.encode(), html=False).embeds
     assert embed.text == "All sailings cancelled until Wednesday."
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # trafilatura's Markdown: the embed's quote dropped, its fallback link kept.
+        "[Tweet may have been deleted\n(opens in a new tab)]"
+        "(https://twitter.com/harbourcouncil/status/1764571093216755712)",
+        "[This Post is unavailable.](https://x.com/harbourcouncil/status/1764571093216755712)",
+        # Pandoc's Markdown: a fenced div around it, the link's attributes wrapped below it.
+        '::: {.js-tweet}\n[](https://twitter.com/harbourcouncil/status/1764571093216755712){.alt\ntarget="_blank"}\n:::',
+        "> [Tweet may have been deleted [(opens in a new\n> tab)]{.sr-only}]"
+        "(https://twitter.com/harbourcouncil/status/1764571093216755712){.text-gray-600\n"
+        '> target="_blank" rel="noopener"}',
+    ],
+)
+def test_a_post_s_fallback_link_alone_in_its_paragraph_is_the_embed(paragraph):
+    """A page's embed whose post did not load leaves a link to it, empty or labelled as
+    gone; a converter keeps it alone in its paragraph, with Pandoc's markup around it."""
+    text = f"The harbour stayed shut on Monday.\n\n{paragraph}\n\nThe council met on Tuesday.\n"
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.method, embed.status_id, embed.handle) == (
+        "text",
+        "1764571093216755712",
+        "harbourcouncil",
+    )
+
+
+@pytest.mark.parametrize(
+    "label", ["Share on Twitter", "The council's post", "Tweet this", "Posts may be deleted"]
+)
+def test_a_link_to_a_post_labelled_otherwise_alone_in_its_paragraph_stays_a_link(label):
+    text = (
+        "The harbour stayed shut on Monday.\n\n"
+        f"[{label}](https://twitter.com/harbourcouncil/status/1764571093216755712)\n\n"
+        "The council met on Tuesday.\n"
+    )
+    assert find_posts(text.encode(), html=False).embeds == []

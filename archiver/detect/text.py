@@ -414,45 +414,68 @@ SENTINEL = "\ufffc"  # a line standing for an embed found in markup
 MAX_LINK_LINES = 3
 
 
+# Pandoc's Markdown: a fenced div's line (``::: {.js-tweet}``, ``:::``) bounds a paragraph as
+# a blank line does; attributes after a link or a span (``[…](…){target="_blank"}``,
+# ``[(opens in a new tab)]{.sr-only}``) are the page's markup, not its text.
+PANDOC_DIV = re.compile(r"^[^\S\n]*:{3,}")
+PANDOC_ATTRIBUTES = re.compile(r"(?<=[\])])\{[^{}\n]*\}")
+# The label a page gives its embed's link when the post did not load (``Tweet may have been
+# deleted (opens in a new tab)``): a link so labelled, alone in its paragraph, is the embed.
+UNAVAILABLE_LABEL = re.compile(
+    r"(?:this )?(?:tweet|post) (?:(?:may have been|has been|was) (?:deleted|removed)"
+    r"|(?:is )?(?:unavailable|not found))[.!]?"
+    r"(?:\s*\[?\((?:opens|link opens) in a new (?:tab|window)\)\]?)?",
+    re.I,
+)
+
+
 def _quote_blank(doc: _Text, index: int) -> bool:
-    """Line ``index`` is blank once its quote markers are gone (or past either end)."""
+    """Line ``index`` is blank once its quote markers are gone (or past either end), or a
+    fenced div's (``PANDOC_DIV``)."""
     if not 0 <= index < len(doc.raw_lines):
         return True
-    return not MD_QUOTE.sub("", doc.raw_lines[index]).strip()
+    line = MD_QUOTE.sub("", doc.raw_lines[index])
+    return not line.strip() or PANDOC_DIV.match(line) is not None
 
 
 def _link_paragraph(doc: _Text, index: int) -> TextHit | None:
-    """The paragraph ending at line ``index`` when it is one Markdown link to a post and
+    """The paragraph holding line ``index`` when it is one Markdown link to a post and
     nothing else: the minimal embed markup (a blockquote holding only a link to its post)
-    as html2text or markdownify flatten it, the label wrapped over up to ``MAX_LINK_LINES``
-    lines. Its label may be a placeholder ("Tweet may have been deleted") in a Markdown
-    quote; out of one, only an empty label is: a paragraph ``[Retweet this article!](…)``
-    or a timeline widget's ``[November 20, 2019](…)`` is a link. A status link inside a
+    as html2text or markdownify flatten it, the label (or Pandoc's attributes) wrapped over
+    up to ``MAX_LINK_LINES`` lines. Its label may be a placeholder ("Tweet may have been
+    deleted") in a Markdown quote; out of one, only an empty label or one saying the post is
+    gone (``UNAVAILABLE_LABEL``) is: a paragraph ``[Retweet this article!](…)`` or a timeline
+    widget's ``[November 20, 2019](…)`` is a link. A status link inside a
     sentence stays a link too. Written as an image, ``![](…)``, with or without its ``alt``,
     it is the embed syntax of Obsidian and of converters from Medium: the address of a post
     is no picture."""
     if "](" not in doc.raw_lines[index]:
         return None
-    first = index
+    first = last = index
     if doc.blank_mode:
-        if not _quote_blank(doc, index + 1):
-            return None
+        while not _quote_blank(doc, last + 1):  # Pandoc's attributes wrapped after the link
+            last += 1
+            if last - first >= MAX_LINK_LINES:
+                return None
         while not _quote_blank(doc, first - 1):
             first -= 1
-            if index - first >= MAX_LINK_LINES:
+            if last - first >= MAX_LINK_LINES:
                 return None
-    parts = " ".join(MD_QUOTE.sub("", doc.raw_lines[n]).strip() for n in range(first, index + 1))
+    parts = " ".join(MD_QUOTE.sub("", doc.raw_lines[n]).strip() for n in range(first, last + 1))
+    parts = PANDOC_ATTRIBUTES.sub("", parts) if "]{" in parts or "){" in parts else parts
     image = parts.startswith("![")
     link = MD_LINK.fullmatch(parts[1:] if image else parts)
     status = bare_status(link.group(2)) if link else None
     if link is None or status is None:
         return None
-    lines = doc.raw_lines[first : index + 1]
-    if link.group(1).strip() and not image and not all(_quote_depth(line) for line in lines):
+    lines = doc.raw_lines[first : last + 1]
+    label = " ".join(link.group(1).split())
+    quoted = all(_quote_depth(line) for line in lines)
+    if label and not image and not quoted and not UNAVAILABLE_LABEL.fullmatch(label):
         return None
     post_id, handle = status
-    raw = doc.raw(first, index)
-    return TextHit(first, index, None, handle, None, None, raw, status_id=post_id)
+    raw = doc.raw(first, last)
+    return TextHit(first, last, None, handle, None, None, raw, status_id=post_id)
 
 
 def _placeholder_hit(doc: _Text, index: int) -> TextHit | None:
