@@ -1603,3 +1603,25 @@ def test_a_link_to_a_post_labelled_otherwise_alone_in_its_paragraph_stays_a_link
         "The council met on Tuesday.\n"
     )
     assert find_posts(text.encode(), html=False).embeds == []
+
+
+def test_pandoc_s_escapes_and_link_attributes_are_no_part_of_a_post():
+    """Pandoc's Markdown escapes quote marks and a sentence's dots (``it\\'s``, ``cut\\...``)
+    and writes a link's attributes after it: the post reads as its author wrote it, and its
+    date's link still names it."""
+    text = (
+        "The airport lost power on Monday.\n\n"
+        "> Can\\'t get off the plane, it\\'s a power cut\\...\n"
+        '> [#tarrow](https://twitter.com/hashtag/tarrow?src=hash){target="_blank"}\n'
+        ">\n"
+        "> --- Harbour Council (\\@harbourcouncil) [March 4,\n"
+        "> 2024](https://twitter.com/harbourcouncil/status/1764571093216755712)"
+        '{target="_blank"}\n\n'
+        "Buses took the passengers back.\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.status_id, embed.date, " ".join((embed.text or "").split())) == (
+        "1764571093216755712",
+        "2024-03-04",
+        "Can't get off the plane, it's a power cut... #tarrow",
+    )

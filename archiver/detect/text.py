@@ -34,6 +34,7 @@ from .text_marks import (
     MD_DEFINITION,
     MD_LINK,
     MD_QUOTE,
+    PANDOC_ATTRIBUTES,
     References,
     fenced_lines,
     image_alt,
@@ -415,10 +416,8 @@ MAX_LINK_LINES = 3
 
 
 # Pandoc's Markdown: a fenced div's line (``::: {.js-tweet}``, ``:::``) bounds a paragraph as
-# a blank line does; attributes after a link or a span (``[…](…){target="_blank"}``,
-# ``[(opens in a new tab)]{.sr-only}``) are the page's markup, not its text.
+# a blank line does.
 PANDOC_DIV = re.compile(r"^[^\S\n]*:{3,}")
-PANDOC_ATTRIBUTES = re.compile(r"(?<=[\])])\{[^{}\n]*\}")
 # The label a page gives its embed's link when the post did not load (``Tweet may have been
 # deleted (opens in a new tab)``): a link so labelled, alone in its paragraph, is the embed.
 UNAVAILABLE_LABEL = re.compile(

@@ -20,6 +20,9 @@ _LABEL = r"(?:\\.|[^\\\[\]\n]|\[(?:\\.|[^\\\[\]\n])*\])*"
 MD_LINK = re.compile(rf"\[({_LABEL})\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 # A Markdown escape: a backslash before ASCII punctuation stands for that character.
 MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# Pandoc's attributes after a link or a span (``[…](…){target="_blank"}``,
+# ``[(opens in a new tab)]{.sr-only}``): the page's markup, not its text.
+PANDOC_ATTRIBUTES = re.compile(r"(?<=[\])])\{[^{}\n]*\}")
 # An address written after its link's text in brackets, as html-to-text (the plain-text
 # part of newsletters) writes every link (``May 2, 2024 [https://x.com/…]``), or as a
 # Markdown autolink (``<https://…>``): a status address there links the line's post.
@@ -87,6 +90,8 @@ def unmark_line(line: str, refs: References) -> tuple[str, tuple[str, str | None
     if ">" in line:
         line = MD_QUOTE.sub("", line)
     status = None
+    if "]{" in line or "){" in line:
+        line = PANDOC_ATTRIBUTES.sub("", line)
     if "](" in line:
         for match in MD_LINK.finditer(line):
             status = bare_status(match.group(2)) or status
@@ -100,6 +105,8 @@ def unmark_line(line: str, refs: References) -> tuple[str, tuple[str, str | None
         line, status = _without_dump_links(line, status, refs)
     if "[http" in line or "<http" in line:
         line, status = _without_bracketed_statuses(line, status)
+    if "\\" in line:  # Pandoc's and html2text's escapes (``it\'s``, ``1\.``)
+        line = MD_ESCAPE.sub(r"\1", line)
     return line, status
 
 
