@@ -1625,3 +1625,20 @@ def test_pandoc_s_escapes_and_link_attributes_are_no_part_of_a_post():
         "2024-03-04",
         "Can't get off the plane, it's a power cut... #tarrow",
     )
+
+
+def test_a_dump_s_link_labelled_as_a_gone_post_alone_in_its_paragraph_is_the_embed():
+    """lynx writes a link as its reference's number before its label: the embed's fallback
+    link (``[69]Tweet may have been deleted``) is the post its reference names; a share
+    link so written stays a link."""
+    text = (
+        "   The harbour stayed shut on Monday.\n\n"
+        "     [1]Tweet may have been deleted (opens in a new tab)\n\n"
+        "   The council met on Tuesday. [2]Share on Twitter\n\n"
+        "     [2]Share on Twitter\n\n"
+        "References\n\n"
+        "   1. https://twitter.com/harbourcouncil/status/1764571093216755712\n"
+        "   2. https://twitter.com/harbourcouncil/status/1764571093216755799\n"
+    )
+    found = find_posts(text.encode(), html=False).embeds
+    assert [(e.status_id, e.handle) for e in found] == [("1764571093216755712", "harbourcouncil")]

@@ -477,6 +477,18 @@ def _link_paragraph(doc: _Text, index: int) -> TextHit | None:
     return TextHit(first, last, None, handle, None, None, raw, status_id=post_id)
 
 
+def _gone_post_line(doc: _Text, index: int) -> TextHit | None:
+    """A paragraph of one line that links a post through a dump's references (lynx's
+    ``[69]Tweet may have been deleted``) labelled as gone (``UNAVAILABLE_LABEL``): the
+    embed's fallback link, as ``_link_paragraph`` reads it in Markdown."""
+    status = doc.linked.get(index)
+    if status is None or not UNAVAILABLE_LABEL.fullmatch(doc.lines[index].strip()):
+        return None
+    if doc.blank_mode and not (_quote_blank(doc, index - 1) and _quote_blank(doc, index + 1)):
+        return None
+    return _line_hit(index, doc.raw_lines[index], status[0], status[1], "text")
+
+
 def _placeholder_hit(doc: _Text, index: int) -> TextHit | None:
     """A consent placeholder's notice linking its post (``placeholder_text``), under its
     heading: the post, its text not shown."""
@@ -973,7 +985,8 @@ def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int
         ]
     original = doc.raw_lines[index]
     if "status" not in original:
-        return []
+        gone = _gone_post_line(doc, index)
+        return [gone] if gone else []
     bare = bare_status(line or MD_QUOTE.sub("", original))  # a Markdown autolink, ``<URL>``
     if bare and not leads_elsewhere(original):
         return [_line_hit(index, original, bare[0], bare[1], "text")]
@@ -1070,15 +1083,17 @@ def _defines(line: str) -> bool:
 
 def _marked_lines(doc: _Text) -> list[int]:
     """The lines that may hold a hit (a superset): a title's `` on ``, a signature's
-    ``(@``, a status URL as written, a shortcode's opening. Any other line is one no test
-    can accept, passed over in one comprehension (a flattened page is mostly such lines:
-    testing each one by one was most of the search)."""
+    ``(@``, a status URL as written or linked by a reference, a shortcode's opening. Any
+    other line is one no test can accept, passed over in one comprehension (a flattened
+    page is mostly such lines: testing each one by one was most of the search)."""
     shortcodes = doc.shortcodes
     cards = doc.cards
+    linked = doc.linked
     return [
         index
         for index, (line, original) in enumerate(zip(doc.lines, doc.raw_lines, strict=True))
-        if " on " in line
+        if index in linked
+        or " on " in line
         or (doc.titles and TITLE_WORDS.search(line))
         or "(@" in line
         or "status" in original
