@@ -1642,3 +1642,35 @@ def test_a_dump_s_link_labelled_as_a_gone_post_alone_in_its_paragraph_is_the_emb
     )
     found = find_posts(text.encode(), html=False).embeds
     assert [(e.status_id, e.handle) for e in found] == [("1764571093216755712", "harbourcouncil")]
+
+
+def test_a_post_in_text_content_s_run_together_paragraphs_is_read():
+    """A DOM's ``textContent`` (Mozilla Readability's article) runs paragraphs together:
+    the post starts after the article's sentence glued to it, and its signature's date runs
+    into the article's next paragraph. A post of two paragraphs keeps both when the one
+    above them names its author (the article introducing it)."""
+    text = (
+        "Storm closes the harbour\n"
+        "The harbour stayed shut on Monday after a night of gales along the coast, and the "
+        "ferry company kept its boats in port while the wind blew.All sailings cancelled "
+        "until Wednesday. #tarrow pic.twitter.com/q9ZkT4bN1c— Harbour Council "
+        "(@harbourcouncil) March 4, 2024“We will review it,” a spokesman said.\n"
+        "The weather station wrote on X, as Tarrow Weather Watch does every morning.Gusts of "
+        "70 mph at the pier head.Easing from late tonight.— Tarrow Weather Watch (@tarrowwx) "
+        "March 4, 2024Buses took the passengers back.\n"
+    )
+    found = find_posts(text.encode(), html=False).embeds
+    assert [(e.handle, e.date, e.text, e.media) for e in found] == [
+        (
+            "harbourcouncil",
+            "2024-03-04",
+            "All sailings cancelled until Wednesday. #tarrow",
+            ("pic.twitter.com/q9ZkT4bN1c",),
+        ),
+        (
+            "tarrowwx",
+            "2024-03-04",
+            "Gusts of 70 mph at the pier head.\nEasing from late tonight.",
+            (),
+        ),
+    ]

@@ -765,6 +765,10 @@ def _signature_hit(
     status ``linked``. A byline's lead-in before the signature (``BYLINE_LEAD``) is read
     as a heading is."""
     before, sig = split_signature(line)
+    glued = False
+    if not sig and "(@" in line:
+        before, sig = _glued_signature(line)
+        glued = sig is not None
     if not sig:
         before, sig = _undated_signature(doc, index, line)
     if not sig and _between_posts(doc, index, line, taken):
@@ -780,7 +784,7 @@ def _signature_hit(
         first, body = index, ""
     else:
         first, body = (
-            _paragraph_ending(doc, index, taken, before)
+            ((index, before) if glued else _paragraph_ending(doc, index, taken, before))
             if before.strip()
             else _quote_before(doc, index, taken)
             or _paragraph_before(doc.lines, index, taken, doc.blank_mode, sig)
@@ -800,6 +804,43 @@ def _signature_hit(
         status_id=status[0] if status else None,
         date_text=sig["date_text"],
     )
+
+
+# A DOM's ``textContent`` (Mozilla Readability's) runs a page's paragraphs together with
+# nothing between them: ``…deceive you.Showtime, Mama. pic.twitter.com/…— Jane Roe
+# (@janeroe) May 3, 2018“What's left…``. The signature's year ends where the article's next
+# paragraph starts; a sentence's end glued to a capital is where a paragraph started.
+GLUED_DATE = re.compile(r"\(@\w{1,15}\)[^\S\n]*[^\n@]{1,40}?\d{4}(?=[“\"«„¿¡]|[^\W\d_])")
+GLUED_PARAGRAPH = re.compile(r"[.!?…\"”»](?=[^\W\d_])")
+
+
+def _glued_signature(line: str) -> tuple[str, Signature | None]:
+    """A signature whose date runs into the text after it, and the post's paragraphs before
+    it (``_last_paragraphs``); ``(line, None)`` when there is none."""
+    for end in GLUED_DATE.finditer(line):
+        if line[end.end()].islower():  # a word going on (``2024th``): no paragraph's start
+            continue
+        before, sig = split_signature(line[: end.end()])
+        if sig is not None and sig["date"]:
+            return _last_paragraphs(before, sig), sig
+    return line, None
+
+
+def _last_paragraphs(text: str, sig: Signature) -> str:
+    """The paragraphs run together at the end of ``text`` that are the post's: the last,
+    and those above it up to one that is the article's (``_article_s``) within a post's
+    length; the last alone when none is found there."""
+    starts = [m.end() for m in GLUED_PARAGRAPH.finditer(text) if text[m.end()].isupper()]
+    bounds = [0, *starts, len(text)]
+    paragraphs = [text[a:b].strip() for a, b in itertools.pairwise(bounds)]
+    size = len(comparable(paragraphs[-1]))
+    for above in range(len(paragraphs) - 2, -1, -1):
+        if _article_s(paragraphs[above], sig):
+            return "\n".join(paragraphs[above + 1 :])
+        size += _joined_size(paragraphs[above], size)
+        if size > MAX_POST_CHARACTERS:
+            break
+    return paragraphs[-1] if len(paragraphs) > 1 else text
 
 
 def _undated_signature(doc: _Text, index: int, line: str) -> tuple[str, Signature | None]:
