@@ -1674,3 +1674,20 @@ def test_a_post_in_text_content_s_run_together_paragraphs_is_read():
             (),
         ),
     ]
+
+
+def test_a_post_in_text_content_set_apart_by_the_page_s_indent_is_read():
+    """A page's indent between its tags stays in ``textContent`` as a run of blanks, the
+    one thing between the article's paragraphs and the post's."""
+    text = (
+        "The harbour stayed shut on Monday after a night of gales along the coast, and the "
+        "ferry company kept its boats in port while the wind blew through the town?      "
+        "All sailings cancelled until Wednesday. — Harbour Council (@harbourcouncil) "
+        "March 4, 2024     The council met on Tuesday.\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.handle, embed.date, embed.text) == (
+        "harbourcouncil",
+        "2024-03-04",
+        "All sailings cancelled until Wednesday.",
+    )

@@ -810,15 +810,18 @@ def _signature_hit(
 # nothing between them: ``…deceive you.Showtime, Mama. pic.twitter.com/…— Jane Roe
 # (@janeroe) May 3, 2018“What's left…``. The signature's year ends where the article's next
 # paragraph starts; a sentence's end glued to a capital is where a paragraph started.
-GLUED_DATE = re.compile(r"\(@\w{1,15}\)[^\S\n]*[^\n@]{1,40}?\d{4}(?=[“\"«„¿¡]|[^\W\d_])")
-GLUED_PARAGRAPH = re.compile(r"[.!?…\"”»](?=[^\W\d_])")
+GLUED_DATE = re.compile(
+    r"\(@\w{1,15}\)[^\S\n]*[^\n@]{1,40}?\d{4}(?=[“\"«„¿¡]|[^\W\d_]|[^\S\n]{2,}\S)"
+)
+# Or the page's indent between its tags, left as a run of blanks: ``…Eskalation?      A short``.
+GLUED_PARAGRAPH = re.compile(r"[.!?…\"”»](?=[^\W\d_])|(?P<blanks>[^\S\n]{2,})(?=\S)")
 
 
 def _glued_signature(line: str) -> tuple[str, Signature | None]:
     """A signature whose date runs into the text after it, and the post's paragraphs before
     it (``_last_paragraphs``); ``(line, None)`` when there is none."""
     for end in GLUED_DATE.finditer(line):
-        if line[end.end()].islower():  # a word going on (``2024th``): no paragraph's start
+        if line[end.end()].islower():  # a word going on (``2024th``): no paragraph start
             continue
         before, sig = split_signature(line[: end.end()])
         if sig is not None and sig["date"]:
@@ -830,7 +833,8 @@ def _last_paragraphs(text: str, sig: Signature) -> str:
     """The paragraphs run together at the end of ``text`` that are the post's: the last,
     and those above it up to one that is the article's (``_article_s``) within a post's
     length; the last alone when none is found there."""
-    starts = [m.end() for m in GLUED_PARAGRAPH.finditer(text) if text[m.end()].isupper()]
+    glued = GLUED_PARAGRAPH.finditer(text)
+    starts = [m.end() for m in glued if m["blanks"] or text[m.end()].isupper()]
     bounds = [0, *starts, len(text)]
     paragraphs = [text[a:b].strip() for a, b in itertools.pairwise(bounds)]
     size = len(comparable(paragraphs[-1]))
