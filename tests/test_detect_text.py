@@ -1691,3 +1691,25 @@ def test_a_post_in_text_content_set_apart_by_the_page_s_indent_is_read():
         "2024-03-04",
         "All sailings cancelled until Wednesday.",
     )
+
+
+def test_pandoc_s_listed_quote_and_line_breaks_are_no_part_of_a_post():
+    """Pandoc's Markdown writes a post listed as an item with the item's marker before its
+    first line and the rest quoted under it, and a line break as a backslash ending the
+    line: the post reads without either."""
+    text = (
+        "-   Ferries stop for the storm, Tarrow Gazette, 4 March 2024\n"
+        "    -   All sailings cancelled until Wednesday.\\\n"
+        "        > Check the timetable before you travel.\\\n"
+        "        > \\\n"
+        "        > Buses take the inland route.\n"
+        "        >\n"
+        "        > --- Harbour Council (\\@harbourcouncil) [March 4,\n"
+        "        > 2024](https://twitter.com/harbourcouncil/status/1764571093216755712)\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.status_id, embed.text) == (
+        "1764571093216755712",
+        "All sailings cancelled until Wednesday.\nCheck the timetable before you travel.\n\n"
+        "Buses take the inland route.",
+    )

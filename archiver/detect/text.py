@@ -789,7 +789,7 @@ def _signature_hit(
             else _quote_before(doc, index, taken)
             or _paragraph_before(doc.lines, index, taken, doc.blank_mode, sig)
         )
-        if first < index and (item := _item_signed(doc.lines, first, index)):
+        if first < index and (item := _item_signed(doc.raw_lines, first, index)):
             body = body.removeprefix(item.group().strip()).lstrip()
     body, media = split_media(clean_text(body))
     return TextHit(
@@ -926,6 +926,8 @@ def _quote_before(doc: _Text, index: int, taken: int) -> tuple[int, str] | None:
     start = _quote_start(doc, index, taken)
     if start is None:
         return None
+    if _opens_listed_quote(doc, start, index, taken):
+        start -= 1
     body = [line.strip() for line in doc.lines[start:index]]
     while body and not body[-1]:
         body.pop()
@@ -936,6 +938,18 @@ def _quote_before(doc: _Text, index: int, taken: int) -> tuple[int, str] | None:
     if not body or len(comparable(text)) > MAX_POST_CHARACTERS:
         return None
     return start, text
+
+
+def _opens_listed_quote(doc: _Text, start: int, index: int, taken: int) -> bool:
+    """The line above the quote starting at line ``start`` is a list's item holding it, its
+    marker before the quote's first line (Pandoc's Markdown writes a listed post so: ``-
+    TEXT`` then ``    > TEXT``), the signature on line ``index`` set under the marker; not
+    when an item opens the quote itself (markdownify's ``+ > TEXT``)."""
+    above = start - 1
+    line = doc.raw_lines[above] if above > taken else ""
+    if not line.strip() or _quote_depth(line) or LIST_ITEM.match(doc.raw_lines[start]):
+        return False
+    return _item_signed(doc.raw_lines, above, index) is not None
 
 
 def _paragraph_ending(doc: _Text, index: int, taken: int, before: str) -> tuple[int, str]:

@@ -67,9 +67,10 @@ def unmark(
     (@handle) [March 1, 2024](https://x.com/…)``)."""
     plain = list(lines)
     linked: dict[int, tuple[str, str | None]] = {}
-    # Only a line holding ">" or "](" (or, when the text holds any, "[http", "\\@", or "[" with
-    # references) can change: the others are passed over in one comprehension.
-    rare = [mark for mark in ("[http", "\\@") if mark in text] + (["["] if refs else [])
+    # Only a line holding ">" or "](" (or, when the text holds any, "[http", a backslash (an
+    # escape, Pandoc's line break), or "[" with references) can change: the others are passed
+    # over in one comprehension.
+    rare = [mark for mark in ("[http", "\\") if mark in text] + (["["] if refs else [])
     marked = [n for n, line in enumerate(lines) if ">" in line or "](" in line]
     if rare:
         marked = [
@@ -106,6 +107,8 @@ def unmark_line(line: str, refs: References) -> tuple[str, tuple[str, str | None
     if "[http" in line or "<http" in line:
         line, status = _without_bracketed_statuses(line, status)
     if "\\" in line:  # Pandoc's and html2text's escapes (``it\'s``, ``1\.``)
+        if line.endswith("\\") and not line.endswith("\\\\"):
+            line = line[:-1]  # Pandoc's line break (``<br>``), not an escaped backslash
         line = MD_ESCAPE.sub(r"\1", line)
     return line, status
 
