@@ -91,6 +91,42 @@ def test_scan_of_one_file_into_an_existing_archive_stays_light(tmp_path):
         assert conn.execute("select record_type from records").fetchall() == [("resource",)]
 
 
+@pytest.mark.parametrize("pages", [1, 70])  # read in this process, or in worker processes
+def test_a_command_closes_its_archive_before_it_exits(tmp_path, pages):
+    """The command closes the archive's connection itself (``launch._before_exit``) before
+    freezing its objects out of the exit's garbage collections: SQLite folds the WAL into
+    the archive as it closes, so no -wal file is left beside it (a connection is freed only
+    by the collector, which the frozen exit no longer runs on it)."""
+    for n in range(pages):
+        (tmp_path / f"p{n}.html").write_text(EMBED_PAGE.format(n=n + 20))
+    db = tmp_path / "archive.db"
+    done = subprocess.run([*ARCHIVE, "scan", str(tmp_path), "--db", str(db)], cwd=tmp_path)
+    assert done.returncode == 0
+    assert not Path(f"{db}-wal").exists()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from embeds").fetchone() == (pages,)
+
+
+def test_close_open_closes_every_archive_connection_still_open(tmp_path):
+    from archiver.db.connection import close_open
+
+    kept = open_archive(tmp_path / "a.db").conn
+    reading = open_archive(tmp_path / "a.db", read_only=True).conn
+    closed = open_archive(tmp_path / "b.db").conn
+    closed.close()
+    close_open()
+    for conn in (kept, reading, closed):
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            conn.execute("select 1")
+    assert not (tmp_path / "a.db-wal").exists()
+
+
+EMBED_PAGE = (
+    '<blockquote class="twitter-tweet"><p>Hi</p>&mdash; A (@a) '
+    '<a href="https://twitter.com/a/status/{n}">March 21, 2006</a></blockquote>'
+)
+
+
 def test_open_archive_creates_and_migrates_a_new_archive(tmp_path):
     archive = open_archive(tmp_path / "new.db")
     names = [

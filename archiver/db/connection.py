@@ -21,6 +21,7 @@ import contextlib
 import os
 import sqlite3
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -45,6 +46,33 @@ class OpenArchive(NamedTuple):
     """An open archive without sqlite-utils (see the module docstring)."""
 
     conn: sqlite3.Connection
+
+
+class _Connection(sqlite3.Connection):
+    """An archive's connection, noted in ``_OPEN`` (weakly) while it lives."""
+
+
+# A connection is freed only by the garbage collector (its statement cache refers back to
+# it), so the command line closes the ones still open itself before it exits (``close_open``).
+_OPEN: weakref.WeakSet[sqlite3.Connection] = weakref.WeakSet()
+
+
+def _connected(database: str, uri: bool = False) -> sqlite3.Connection:
+    """``sqlite3.connect`` of an archive, noted in ``_OPEN``."""
+    timeout = BUSY_TIMEOUT_MS / 1000
+    conn = sqlite3.connect(
+        database, timeout=timeout, check_same_thread=False, factory=_Connection, uri=uri
+    )
+    _OPEN.add(conn)
+    return conn
+
+
+def close_open() -> None:
+    """Close every archive connection still open (SQLite folds the WAL into the file as
+    the last one closes), as their collection at the interpreter's exit would."""
+    for conn in list(_OPEN):
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
 
 
 def archive_path(db: Archive) -> str:
@@ -76,7 +104,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
             "stats, timemap, verify and export only read it)"
         )
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn = _connected(str(path))
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite_utils.Database sets it
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         applied = _archive_migrations(conn, path)
@@ -139,7 +167,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection | None:
 
 def _read_only_connection(path: Path, *, immutable: bool) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn = _connected(uri, uri=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
 
