@@ -17,7 +17,13 @@ from hypothesis import given, settings
 from test_detect_properties import documents
 
 from archiver.decode import decode
-from archiver.detect.candidates import attribute_names, candidates, markup_names, selector
+from archiver.detect.candidates import (
+    attribute_names,
+    candidates,
+    markup_names,
+    selector,
+    words_in_text,
+)
 from archiver.detect.dom import Node, parse
 from archiver.detect.hidden import expand_hidden_markup
 from archiver.detect.prefilter import BASE64_MARKERS, PageHints, survey
@@ -29,6 +35,7 @@ HINT_SETS = [
     for ids, urls, scripts, encoded in itertools.product((False, True), repeat=4)
 ]
 ENCODED = [marker.decode() for marker in BASE64_MARKERS]
+TEXT = ("/status", "[tweet", "=twitter]")  # the words of the text tests, but the generators'
 
 
 def _text_children(el: Node) -> list[str]:
@@ -110,6 +117,29 @@ def test_text_children_and_tails_count_for_their_parent():
     no_generator = HINT_SETS[-1]._replace(generators=False)  # none on the page
     assert [el.tag for el in candidates(root, markup.encode(), no_generator)][4:] == []
     assert candidates(root, markup.encode(), HINT_SETS[0]) == []  # none without their hint
+
+
+@pytest.mark.parametrize(
+    ("markup", "held"),
+    [
+        ("<p>see https://x.com/a/status/1</p><p>tweets [are] twitter</p>", {"/status"}),
+        # Written with a character reference: the bytes lack the word, the text holds it.
+        ("<p>x.com/a/status/1</p><div>&#91;tweet 2]</div>", {"/status", "[tweet"}),
+        ("<div>[twe<b>et 3]</b> [embed]x.com/a/status/3[/embed=twitter]</div>", set(TEXT)),
+        ("<p>nothing here</p>", set()),
+    ],
+)
+def test_text_tests_are_made_only_for_the_words_the_text_holds(markup, held):
+    """A ``:lexbor-contains`` test matches by an element's own text node, all of which are
+    in the root's text: a word that text lacks matches nothing, so its test (a pass over
+    every element) is left out, and the candidates stay those of the walk."""
+    root = parse(markup)
+    hints = HINT_SETS[-1]._replace(generators=False)
+    assert words_in_text(root, hints) == held
+    tested = selector(hints, attribute_names(markup.encode()), set(), words_in_text(root, hints))
+    assert {w for w in TEXT if f'contains("{w}")' in tested} == held
+    assert {w for w in TEXT if f'contains("{w}")' in selector(hints, [], set())} == set(TEXT)
+    assert_same(markup, [hints, HINT_SETS[-1]])
 
 
 def test_attribute_names_are_read_around_every_quoting():
