@@ -131,6 +131,28 @@ def test_close_open_closes_every_archive_connection_still_open(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
+BEFORE_EXIT = """
+import sys
+import archiver.db.connection as connection
+from archiver import launch
+def fails():
+    raise {error}
+connection.close_open = fails
+launch._before_exit()
+print("went on")
+"""
+
+
+@pytest.mark.parametrize(("error", "ends"), [("KeyboardInterrupt", False), ("OSError(5)", True)])
+def test_a_ctrl_c_while_the_command_closes_its_archive_is_passed_over(tmp_path, error, ends):
+    """The command had ended: a Ctrl-C then leaves it its own status; any other error is
+    raised as before."""
+    code = BEFORE_EXIT.format(error=error)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert ("went on" not in done.stdout) == ends
+    assert (done.returncode != 0) == ends
+
+
 EMBED_PAGE = (
     '<blockquote class="twitter-tweet"><p>Hi</p>&mdash; A (@a) '
     '<a href="https://twitter.com/a/status/{n}">March 21, 2006</a></blockquote>'
