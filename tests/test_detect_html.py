@@ -6,6 +6,7 @@ Each fixture in tests/fixtures/html/ is a small hand-written page (invented name
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import re
@@ -498,6 +499,18 @@ EMBEDS["iframely_stub.html"] = [
 ]
 EMBEDS["consent_social_embed.html"] = [
     ("placeholder", "1811223344556677889", "harbourcouncil", None, None, None),
+]
+# Forem's (DEV's) liquid tweet card: the post in its ``data-url``, the date a part of its own;
+# the quoted post inside it is no part of its text.
+EMBEDS["forem_liquid_tweet.html"] = [
+    (
+        "card",
+        "1712345678901234567",
+        "quaybuilds",
+        "Quay Builds",
+        "2023-10-09",
+        "CI on ARM runners: 41% cheaper, 12% faster. We are not going back.",
+    ),
 ]
 TRAPS = sorted(p.name for p in HTML.glob("trap_*.html"))
 EMBED_PAGES = sorted(EMBEDS)
@@ -2134,3 +2147,19 @@ def test_a_signature_alone_with_an_emptied_date_link_is_a_post_without_text() ->
         "Harbour Ferries",
         "harbourferry",
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "opening"),
+    [
+        ("forem_liquid_tweet.html", b'<blockquote class="ltag__twitter-tweet"'),
+    ],
+)
+def test_community_cards_span_their_whole_markup(name, opening):
+    """A card's byte range is its element's markup, from its start tag to its end tag."""
+    page = (HTML / name).read_bytes()
+    for embed in detect(name).embeds:
+        raw = page[embed.raw_start : embed.raw_end]
+        assert raw.startswith(opening)
+        assert raw.endswith(b"</" + opening[1:].split(b" ")[0] + b">")
+        assert embed.raw_sha256 == hashlib.sha256(raw).hexdigest()

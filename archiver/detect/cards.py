@@ -82,22 +82,26 @@ def read_card(el: Node) -> Found | None:
 # in 2016-2019 (``div.EmbeddedTweet`` > ``blockquote.Tweet``: ``Tweet-text``,
 # ``TweetAuthor-name``, ``TweetAuthor-screenName``; its follow button and action counts are
 # no part of the text), and as CMSs name a card's parts BEM's way, the block a ``…tweet``
-# (BuzzFeed's ``subbuzz-tweet__text``, ``__display-name``, ``__username``).
+# (BuzzFeed's ``subbuzz-tweet__text``, ``__display-name``, ``__username``; Forem's, on DEV,
+# ``ltag__twitter-tweet__body``, ``__full-name``, ``__username``).
 STATIC_PARTS = (
     (".tweet-body", ".tweet-author-name", ".tweet-author-handle"),
     (".e-entry-title", ".p-name", ".p-nickname"),
     (".Tweet-text", ".TweetAuthor-name", ".TweetAuthor-screenName"),
-    ('[class*="tweet__text"]', '[class*="tweet__display-name"]', '[class*="tweet__username"]'),
+    (
+        '[class*="tweet__text"], [class*="tweet__body"]',
+        '[class*="tweet__display-name"], [class*="tweet__full-name"]',
+        '[class*="tweet__username"]',
+    ),
 )
 CARD_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\b")
 
 
 def read_static_card(el: Node) -> Found | None:
     """A static card of a post (``STATIC_PARTS``: the text, and the author's name or
-    handle): the post is the one its ``cite`` names, else its status link written most (the
-    author's profile links are no status; a like button's ``intent`` link is none either);
-    the date is a ``<time datetime>``'s, else the ``Mon D, YYYY`` of a link classed as a
-    date."""
+    handle): the post is the one its ``cite`` or ``data-url`` names (Forem's card links no
+    status), else its status link written most (the author's profile links are no status;
+    a like button's ``intent`` link is none either); the date as ``_card_date`` reads it."""
     for body_part, name_part, handle_part in STATIC_PARTS:
         body = el.css_first(body_part)
         name, handle_el = el.css_first(name_part), el.css_first(handle_part)
@@ -106,7 +110,8 @@ def read_static_card(el: Node) -> Found | None:
     else:
         return None
     links = status_links(el)
-    status = find_status(get(el, "cite") or "") or (most_linked(links) if links else None)
+    named = get(el, "cite") or get(el, "data-url") or ""
+    status = find_status(named) or (most_linked(links) if links else None)
     if status is None:
         return None
     written = clean_text(text_of(handle_el)).lstrip("@") if handle_el is not None else ""
@@ -167,9 +172,15 @@ def most_linked(links: list[tuple[Node, str, str | None]]) -> tuple[str, str | N
     return status_id, next((h for _, i, h in links if i == status_id and h), None)
 
 
+# A card's part that is its date and nothing else (Forem's ``ltag__twitter-tweet__date``:
+# ``09:14 AM - 03 Feb 2024``): longer, it is a sentence that holds a date.
+MAX_DATE_PART = 40
+
+
 def _card_date(el: Node) -> str | None:
-    """A card's date (YYYY-MM-DD): its ``<time datetime>``, a dated link's label, or the
-    label of a ``<time>`` without ``datetime`` (``09:33 PM - 07 Jun 2019``)."""
+    """A card's date (YYYY-MM-DD): its ``<time datetime>``, a dated link's label, a short
+    part classed as its date, or the label of a ``<time>`` without ``datetime``
+    (``09:33 PM - 07 Jun 2019``)."""
     stamp = el.css_first("time[datetime]")
     if stamp is not None and re.match(r"\d{4}-\d\d-\d\d", get(stamp, "datetime") or ""):
         return (get(stamp, "datetime") or "")[:10]
@@ -177,6 +188,10 @@ def _card_date(el: Node) -> str | None:
         found = CARD_DATE.search(text_of(link))
         if found:
             return parse_date(found.group(0).replace(".", ""))
+    for part in el.css('[class*="tweet__date"]'):
+        label = clean_text(text_of(part))
+        if len(label) <= MAX_DATE_PART and (date := parse_date(label)):
+            return date
     stamp = el.css_first("time")
     return parse_date(clean_text(text_of(stamp))) if stamp is not None else None
 

@@ -116,6 +116,9 @@ CREATE_TWEET_RE = re.compile(r"createTweet\(\s*['\"](0*[0-9]{1,19})['\"]")
 STRONG_CLASSES = frozenset(
     {"twitter-tweet", "twitter-video", "nojs-tweet", "twitter-tweet-rendered"}
 )
+# Publish markup's class, as a class name's start (``twitter-tweet-rendered`` too), which no
+# static card holds: Forem's card block, ``ltag__twitter-tweet``, is no publish class.
+PUBLISH_CLASS = re.compile(r"(?<![\w-])twitter-tweet")
 # On an element already marked as a post (publish class, amp-twitter), a plain ``data-id``.
 MARKED_ID_ATTRS = (*ID_ATTRS, "data-id")
 SKIP_ATTRS = frozenset({"href", "class", "id", "style"})
@@ -361,7 +364,7 @@ def judge(el: Node) -> Found | None:
 def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
     if tag == "a":
         return judge_link(el, cls)
-    if "weet" in cls and "twitter-tweet" not in cls and (card := read_static_card(el)):
+    if "weet" in cls and not PUBLISH_CLASS.search(cls) and (card := read_static_card(el)):
         return card
     if BLACKBIRD_CLASS in cls.split():
         return read_blackbird(el)
