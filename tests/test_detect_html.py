@@ -512,6 +512,18 @@ EMBEDS["forem_liquid_tweet.html"] = [
         "CI on ARM runners: 41% cheaper, 12% faster. We are not going back.",
     ),
 ]
+# react-static-tweets (Notion-made sites): the quoted post's card nested inside gives
+# neither the date nor the text.
+EMBEDS["static_tweet_react.html"] = [
+    (
+        "card",
+        "1654321098765432101",
+        "roofgreens",
+        "Roof Greens",
+        "2023-05-05",
+        "Six kilos of tomatoes from one roof this week. Quoting the skeptic below:",
+    ),
+]
 TRAPS = sorted(p.name for p in HTML.glob("trap_*.html"))
 EMBED_PAGES = sorted(EMBEDS)
 
@@ -2153,6 +2165,7 @@ def test_a_signature_alone_with_an_emptied_date_link_is_a_post_without_text() ->
     ("name", "opening"),
     [
         ("forem_liquid_tweet.html", b'<blockquote class="ltag__twitter-tweet"'),
+        ("static_tweet_react.html", b'<div class="notion-tweet">'),
     ],
 )
 def test_community_cards_span_their_whole_markup(name, opening):

@@ -83,7 +83,9 @@ def read_card(el: Node) -> Found | None:
 # ``TweetAuthor-name``, ``TweetAuthor-screenName``; its follow button and action counts are
 # no part of the text), and as CMSs name a card's parts BEM's way, the block a ``…tweet``
 # (BuzzFeed's ``subbuzz-tweet__text``, ``__display-name``, ``__username``; Forem's, on DEV,
-# ``ltag__twitter-tweet__body``, ``__full-name``, ``__username``).
+# ``ltag__twitter-tweet__body``, ``__full-name``, ``__username``), and as react-static-tweets
+# draws one (Next.js and Notion-made sites: ``div.static-tweet``, ``p.static-tweet-p``,
+# ``.static-tweet-header-name``, ``.static-tweet-header-username``).
 STATIC_PARTS = (
     (".tweet-body", ".tweet-author-name", ".tweet-author-handle"),
     (".e-entry-title", ".p-name", ".p-nickname"),
@@ -93,6 +95,7 @@ STATIC_PARTS = (
         '[class*="tweet__display-name"], [class*="tweet__full-name"]',
         '[class*="tweet__username"]',
     ),
+    (".static-tweet-p", ".static-tweet-header-name", ".static-tweet-header-username"),
 )
 CARD_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\b")
 
@@ -124,7 +127,7 @@ def read_static_card(el: Node) -> Found | None:
         handle=handle,
         author=clean_text(text_of(name)) or None if name is not None else None,
         text=text or None,
-        date=_card_date(el),
+        date=_card_date(el, status[0]),
         media=media,
     )
 
@@ -177,11 +180,22 @@ def most_linked(links: list[tuple[Node, str, str | None]]) -> tuple[str, str | N
 MAX_DATE_PART = 40
 
 
-def _card_date(el: Node) -> str | None:
+def _own_stamp(el: Node, status_id: str) -> Node | None:
+    """The card's first ``<time datetime>`` not in a link to another post: a quoted post's
+    card inside it (react-static-tweets nests one) may come first."""
+    for stamp in el.css("time[datetime]"):
+        link = next((node for node in ancestors(stamp) if node.tag == "a"), None)
+        linked = find_status(get(link, "href") or "") if link is not None else None
+        if linked is None or linked[0] == status_id:
+            return stamp
+    return None
+
+
+def _card_date(el: Node, status_id: str) -> str | None:
     """A card's date (YYYY-MM-DD): its ``<time datetime>``, a dated link's label, a short
     part classed as its date, or the label of a ``<time>`` without ``datetime``
     (``09:33 PM - 07 Jun 2019``)."""
-    stamp = el.css_first("time[datetime]")
+    stamp = _own_stamp(el, status_id)
     if stamp is not None and re.match(r"\d{4}-\d\d-\d\d", get(stamp, "datetime") or ""):
         return (get(stamp, "datetime") or "")[:10]
     for link in el.css('a[class*="date"]'):
