@@ -524,6 +524,25 @@ EMBEDS["static_tweet_react.html"] = [
         "Six kilos of tomatoes from one roof this week. Quoting the skeptic below:",
     ),
 ]
+# Discourse's onebox, as written since 2021 and before (no screen name, no data-onebox-src).
+EMBEDS["discourse_onebox.html"] = [
+    (
+        "card",
+        "1767890123456789012",
+        "ferrylines",
+        "Ferry Lines",
+        "2024-03-11",
+        "From 1 April the 07:10 sailing leaves at 06:55. Winter fares stay until May.",
+    ),
+    (
+        "card",
+        "1100200300400500607",
+        "ferrylines",
+        "Ferry Lines",
+        "2019-02-26",
+        "Storm warning: all sailings cancelled this afternoon.",
+    ),
+]
 TRAPS = sorted(p.name for p in HTML.glob("trap_*.html"))
 EMBED_PAGES = sorted(EMBEDS)
 
@@ -2166,6 +2185,7 @@ def test_a_signature_alone_with_an_emptied_date_link_is_a_post_without_text() ->
     [
         ("forem_liquid_tweet.html", b'<blockquote class="ltag__twitter-tweet"'),
         ("static_tweet_react.html", b'<div class="notion-tweet">'),
+        ("discourse_onebox.html", b'<aside class="onebox twitterstatus"'),
     ],
 )
 def test_community_cards_span_their_whole_markup(name, opening):

@@ -166,6 +166,44 @@ def read_blackbird(el: Node) -> Found | None:
     )
 
 
+# Discourse's onebox of a post (``aside.onebox.twitterstatus``, in a forum post or a comment
+# thread): the post its ``data-onebox-src`` names (else its status link written most), the
+# author's name in its ``h4`` (or the post page's title there, ``Name on X: …``), the handle
+# in ``.twitter-screen-name`` (newer), the text in ``div.tweet`` (``.tweet-description``
+# when there is one; a quoted post's ``.quoted`` part is no part of it), the date the label
+# of its ``.date`` link (``9:14 AM - 3 Feb 2024``).
+ONEBOX_CLASS = "twitterstatus"
+
+
+def read_onebox(el: Node) -> Found | None:
+    """A Discourse onebox of a post (``ONEBOX_CLASS``), or None without its text part."""
+    body = el.css_first(".tweet-description") or el.css_first("div.tweet")
+    links = status_links(el)
+    status = find_status(get(el, "data-onebox-src") or "") or (
+        most_linked(links) if links else None
+    )
+    if body is None or status is None:
+        return None
+    quoted = [(part, "") for part in descendants(body, '[class*="quoted"]')]
+    text, media = split_media(clean_text(flatten(body, quoted)))
+    heading = el.css_first("h4")
+    name = clean_text(text_of(heading)) if heading is not None else ""
+    title = parse_title(name)
+    screen = el.css_first(".twitter-screen-name")
+    written = clean_text(text_of(screen)).lstrip("@") if screen is not None else ""
+    stamp = el.css_first(".date a")
+    return Found(
+        el,
+        "card",
+        status[0],
+        handle=written if HANDLE_RE.fullmatch(written) else status[1],
+        author=(title.name if title else name) or None,
+        text=text or None,
+        date=parse_date(clean_text(text_of(stamp))) if stamp is not None else None,
+        media=media,
+    )
+
+
 def most_linked(links: list[tuple[Node, str, str | None]]) -> tuple[str, str | None]:
     """The status linked most often among ``links`` (the first of those tied), with a
     handle written for it."""

@@ -65,11 +65,13 @@ from .candidates import EMBETTY_TAG, candidates, is_x_figure
 from .cards import (
     BLACKBIRD_CLASS,
     EMBED_LINK,
+    ONEBOX_CLASS,
     embed_container,
     read_blackbird,
     read_card,
     read_embed_link,
     read_embedly_blockquote,
+    read_onebox,
     read_preview_card,
     read_static_card,
 )
@@ -368,6 +370,8 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
         return card
     if BLACKBIRD_CLASS in cls.split():
         return read_blackbird(el)
+    if ONEBOX_CLASS in cls.split() and (card := read_onebox(el)) is not None:
+        return card
     if tag == "blockquote":
         if EMBED_LINK.search(cls) and (card := read_embedly_blockquote(el)) is not None:
             return card
