@@ -217,6 +217,32 @@ def test_an_element_moved_out_of_a_table_is_never_given_another_ones_bytes() -> 
     assert Locator(data, root).locate_all(quotes) == [None, None]
 
 
+def test_tables_are_located_at_their_own_tags_nested_or_not() -> None:
+    """A table's own start tag counts the tables around it, as its element's ancestors do:
+    it was counted as one more, so no table of a page was ever located."""
+    inner = b'<table class="card"><tr><td>inner</td></tr></table>'
+    outer = b"<table><tr><td>" + inner + b"</td></tr></table>"
+    data = b"<html><body>" + outer + b"<table><tr><td>after</td></tr></table></body></html>"
+    root = parse(data.decode())
+    tables = root.css("table")
+    spans = Locator(data, root).locate_all(tables)
+    assert [data[s:e] for s, e in (span or (0, 0) for span in spans)] == [
+        outer,
+        inner,
+        b"<table><tr><td>after</td></tr></table>",
+    ]
+
+
+def test_a_placeholder_that_is_a_table_keeps_its_bytes() -> None:
+    """An embed found on a ``<table>`` (a newsletter's layout) has its byte range."""
+    box = b'<table class="tweet-embed" data-tweet-id="1771122334455667788"><tr><td>Loading'
+    box += b"</td></tr></table>"
+    data = b"<html><body><table><tr><td><p>News.</p>" + box + b"</td></tr></table></body></html>"
+    (embed,) = find_posts(data).embeds
+    assert embed.status_id == "1771122334455667788"
+    assert embed.raw_start is not None and data[embed.raw_start : embed.raw_end] == box
+
+
 def test_a_formatting_element_cloned_by_the_parser_is_not_located() -> None:
     """Misnested formatting markup makes the parser clone ``<a>`` (the adoption agency
     algorithm): the tree has more ``<a>`` elements than the bytes have tags."""

@@ -324,14 +324,15 @@ def _casings(name: str) -> list[str]:
 
 
 def _token_depths(tags: list[Tag], starts: list[int]) -> list[int]:
-    """How many open ``<table>`` tags surround each start tag of ``starts``."""
+    """How many open ``<table>`` tags surround each start tag of ``starts`` (a table's own
+    tag counts the tables around it, as its element's ancestors do)."""
     wanted = set(starts)
     depth, depths = 0, []
     for index, tag in enumerate(tags):
+        if index in wanted:
+            depths.append(depth)
         if tag.name == "table":
             depth = depth + 1 if tag.kind == START else max(depth - 1, 0)
-        elif index in wanted:
-            depths.append(depth)
     return depths
 
 
