@@ -543,6 +543,20 @@ EMBEDS["discourse_onebox.html"] = [
         "Storm warning: all sailings cancelled this afternoon.",
     ),
 ]
+# Ghost's card of a post in a newsletter: its links name Ghost's placeholder handle
+# (``twitter.com/twitter/status/ID``), the author's is under the name; a card without its
+# author's part names none.
+EMBEDS["ghost_newsletter_card.html"] = [
+    (
+        "card",
+        "1771122334455667788",
+        "coastwatchn",
+        "Coast Watch North",
+        "2024-03-22",
+        "Two rescues before noon. Please check the tide tables before you walk out to #GullRock.",
+    ),
+    ("card", "1771199887766554433", None, None, "2024-03-22", "Thank you all. We got home dry."),
+]
 TRAPS = sorted(p.name for p in HTML.glob("trap_*.html"))
 EMBED_PAGES = sorted(EMBEDS)
 
@@ -2186,6 +2200,7 @@ def test_a_signature_alone_with_an_emptied_date_link_is_a_post_without_text() ->
         ("forem_liquid_tweet.html", b'<blockquote class="ltag__twitter-tweet"'),
         ("static_tweet_react.html", b'<div class="notion-tweet">'),
         ("discourse_onebox.html", b'<aside class="onebox twitterstatus"'),
+        ("ghost_newsletter_card.html", b'<table cellspacing="0" cellpadding="0" border="0" class'),
     ],
 )
 def test_community_cards_span_their_whole_markup(name, opening):
@@ -2196,3 +2211,19 @@ def test_community_cards_span_their_whole_markup(name, opening):
         assert raw.startswith(opening)
         assert raw.endswith(b"</" + opening[1:].split(b" ")[0] + b">")
         assert embed.raw_sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_a_ghost_card_whose_text_ends_with_a_mention_has_no_header_read_from_it():
+    """Without its header row, a card's text ending with ``<br>@mention`` (Ghost writes each
+    line break as ``<br>`` and a mention in a span, as it writes the header) stays its text."""
+    page = (HTML / "ghost_newsletter_card.html").read_text()
+    page = page.replace(
+        "Thank you all. We got home dry.",
+        'Thank you all.<br><span style="color: #1DA1F2;">@harbourcrew</span>',
+    )
+    second = find_posts(page).embeds[1]
+    assert (second.handle, second.author, second.text) == (
+        None,
+        None,
+        "Thank you all.\n@harbourcrew",
+    )

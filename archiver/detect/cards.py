@@ -204,6 +204,48 @@ def read_onebox(el: Node) -> Found | None:
     )
 
 
+# Ghost's card of a post in its newsletters (``table.kg-twitter-card``, its email and the
+# web copies of it): every part a link to ``twitter.com/twitter/status/ID``, whose handle is
+# Ghost's placeholder, not the author's. In order: the avatar, the name with ``@handle``
+# under it (a ``<br>``), the text, the time (``9:14 AM • Feb 3, 2024``), the counts.
+GHOST_CARD_CLASS = "kg-twitter-card"
+_HANDLE_LINE = re.compile(r"^@([A-Za-z0-9_]{1,15})$")
+
+
+def read_ghost_card(el: Node) -> Found | None:
+    """A Ghost newsletter's card of a post (``GHOST_CARD_CLASS``)."""
+    links = status_links(el)
+    if not links:
+        return None
+    labels = [(clean_text(text_of(a)), a) for a, _, _ in links]
+    labels = [(label, a) for label, a in labels if label]
+    author = handle = None
+    if labels and _in_header(labels[0][1]):
+        lines = labels[0][0].split("\n")
+        if _HANDLE_LINE.match(lines[-1]):
+            author, handle = " ".join(lines[:-1]).strip() or None, lines[-1][1:]
+        labels = labels[1:]
+    text, media = split_media(labels[0][0]) if labels else ("", ())
+    dated = next((CARD_DATE.search(label) for label, _ in labels[1:2]), None)
+    return Found(
+        el,
+        "card",
+        most_linked(links)[0],
+        handle=handle,
+        author=author,
+        text=text or None,
+        date=parse_date(dated.group(0).replace(".", "")) if dated else None,
+        media=media,
+    )
+
+
+def _in_header(link: Node) -> bool:
+    """The link sits in the card's header row, beside the avatar (the text's cell spans
+    the row: ``colspan="3"``; a text may end with a mention on a line of its own too)."""
+    cell = next((node for node in ancestors(link) if node.tag == "td"), None)
+    return cell is not None and get(cell, "colspan") is None
+
+
 def most_linked(links: list[tuple[Node, str, str | None]]) -> tuple[str, str | None]:
     """The status linked most often among ``links`` (the first of those tied), with a
     handle written for it."""

@@ -65,12 +65,14 @@ from .candidates import EMBETTY_TAG, candidates, is_x_figure
 from .cards import (
     BLACKBIRD_CLASS,
     EMBED_LINK,
+    GHOST_CARD_CLASS,
     ONEBOX_CLASS,
     embed_container,
     read_blackbird,
     read_card,
     read_embed_link,
     read_embedly_blockquote,
+    read_ghost_card,
     read_onebox,
     read_preview_card,
     read_static_card,
@@ -372,6 +374,8 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
         return read_blackbird(el)
     if ONEBOX_CLASS in cls.split() and (card := read_onebox(el)) is not None:
         return card
+    if GHOST_CARD_CLASS in cls.split():
+        return read_ghost_card(el)
     if tag == "blockquote":
         if EMBED_LINK.search(cls) and (card := read_embedly_blockquote(el)) is not None:
             return card
