@@ -557,6 +557,11 @@ EMBEDS["ghost_newsletter_card.html"] = [
     ),
     ("card", "1771199887766554433", None, None, "2024-03-22", "Thank you all. We got home dry."),
 ]
+# Zenn's frame keeps the post's address percent-encoded in ``data-content``: its handle too.
+EMBEDS["zenn_embedded_tweet.html"] = [
+    ("placeholder", "1712345678901234567", "quaybuilds", None, None, None),
+    ("placeholder", "1712000000000000009", "dockmetrics", None, None, None),
+]
 TRAPS = sorted(p.name for p in HTML.glob("trap_*.html"))
 EMBED_PAGES = sorted(EMBEDS)
 

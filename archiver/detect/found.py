@@ -86,10 +86,18 @@ def text_of(el: Node) -> str:
 
 
 def handle_for(el: Node, status_id: str) -> str | None:
-    """The handle written next to a post's ID in a wrapper's links, else in its text."""
+    """The handle written next to a post's ID in a wrapper's links, else in its elements'
+    attributes (Zenn's frame keeps the post's address percent-encoded in ``data-content``),
+    else in its text."""
     for _, post_id, handle in status_links(el):
         if post_id == status_id and handle:
             return handle
+    for node in el.traverse():
+        values = node.attributes.values() if node.is_element_node else ()
+        for value in (v for v in values if v and "status" in v):
+            found = next((h for i, h in iter_statuses(value) if i == status_id and h), None)
+            if found:
+                return found
     if "/status" in (text := text_content(el)[:MAX_CONTAINER_TEXT]):
         for post_id, handle in iter_statuses(text):
             if post_id == status_id and handle:
