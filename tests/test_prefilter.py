@@ -35,6 +35,10 @@ SYNTHETIC = {
         b'<html><body><figure class="media"><div data-oembed-url="https://x.com/ada'
         b'&#47;status/1786049023310382281"></div></figure></body></html>'
     ),
+    "named entity slash": (
+        b'<html><body><figure class="media"><div data-oembed-url="https:&sol;&sol;x.com&sol;ada'
+        b'&sol;status&sol;1786049023310382281"></div></figure></body></html>'
+    ),
     "percent-encoded": (
         b'<html><body><iframe src="https://cdn.embedly.com/widgets/media.html?url=https%3A%2F%2F'
         b'twitter.com%2Fada%2Fstatus%2F1786049023310382281"></iframe></body></html>'
@@ -306,7 +310,7 @@ def test_whole_names_and_quoted_titles_are_markers(markup):
         ('Ada sur X\u00a0: "Saison ouverte." / X', True),
         ("XユーザーのAdaさん: 「読書の季節」 / X", True),
         # Before 2023 (``Twitter``): no marker of their own (the automaton's fast search
-        # holds 64): read where the page holds another, such as the link to the post.
+        # is for 64 patterns): read where the page holds another, such as the link to the post.
         ("Ada auf Twitter: „Lesesaison!“ / Twitter", False),
         ("Il joue sur Xbox: un jeu de plus.", False),  # the words, then no colon
         ("Sie schrieb auf X, sie komme.", False),

@@ -7,7 +7,8 @@ it replaced). The one two-byte marker, ``(@``, is left out of it (so short a pat
 make the automaton check candidates at every other byte): it is found with a ``memchr`` pass
 for ``@``. Each hit is then checked for the context that makes it real:
 
-* a status path (``/status``, ``%2Fstatus``, ``&#x2F;status``) only counts with a post host
+* a status path (``/status``, ``%2Fstatus``, or its slash as any entity: ``&#x2F;status``,
+  ``&#47;status``, ``&sol;status``, one marker ``;status``) only counts with a post host
   (twitter, x.com, a mirror) just before it, as the URL grammar requires;
 * ``twitter-tweet`` or ``twitter-video`` counts only as a whole class name (the embed classes
   are whole names): not after a dot (a CSS selector), not inside a longer name
@@ -126,13 +127,13 @@ PROPS_MARKER = b"hideThread"
 
 # Written by every markup form the HTML detector accepts (status URLs, plain or
 # percent-/entity-encoded; embed classes; ID attributes; embed iframe paths; shortcodes).
+# ``;status`` is the end of every entity for the slash (``&#x2F;``, ``&#x2f;``, ``&#47;``,
+# ``&sol;``): one marker for the three it replaced.
 MARKERS = (
     b"/status",
     b"%2Fstatus",
     b"%2fstatus",
-    b"&#x2F;status",
-    b"&#x2f;status",
-    b"&#47;status",
+    b";status",
     b"twitter-tweet",
     b"twitter-video",
     b"nojs-tweet",
