@@ -354,6 +354,7 @@ def test_suffixed_titles_stand_alone(line):
         'Ada Loomfield sur X\u00a0: "Reading season is open." / X',
         'Ada Loomfield su X: "Reading season is open." / X',
         'Ada Loomfield no X: "Reading season is open." / X',
+        'Ada Loomfield en X: "Reading season is open." / X',
         "XユーザーのAda Loomfieldさん: 「Reading season is open.」 / X",
         "TwitterユーザーのAda Loomfieldさん: 「Reading season is open.」 / Twitter",
         # A tab's unread count before the title, Edge's site after it (copied links).
@@ -378,6 +379,7 @@ def test_titles_in_other_languages(line):
         "Sam Altman am 02.05.2026 auf X: „you can sign in to openclaw now“.",
         "Anthropics Head of Growth bestätigte das auf X: „Als wir Max starteten.“",
         'Anthropic su X: "chi costruisce un business usa API key".',
+        'Ricardo Jaime escribió en X: "Escuchando las críticas me hace pensar".',
         "田中さん: 「こんにちは」",
     ],
 )

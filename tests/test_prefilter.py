@@ -309,12 +309,16 @@ def test_whole_names_and_quoted_titles_are_markers(markup):
         ('Ada sur X : "Saison ouverte." / X', True),
         ('Ada sur X\u00a0: "Saison ouverte." / X', True),
         ("XユーザーのAdaさん: 「読書の季節」 / X", True),
+        ('Ada en X: "¡Temporada abierta!" / X', True),
+        ("Ada en X: «Temporada abierta» / X", True),
         # Before 2023 (``Twitter``): no marker of their own (the automaton's fast search
         # is for 64 patterns): read where the page holds another, such as the link to the post.
         ("Ada auf Twitter: „Lesesaison!“ / Twitter", False),
         ("Il joue sur Xbox: un jeu de plus.", False),  # the words, then no colon
         ("Sie schrieb auf X, sie komme.", False),
         ("Ada no X: @ada", False),  # no quote after the colon
+        ('Season X: "Finale"', False),  # the colon's words are no title's
+        ("Ada en X: @ada", False),
     ],
 )
 def test_localized_title_markers_need_their_colon_and_quote(text, marked):

@@ -52,10 +52,11 @@ _NAME = r'(?:[^\n"“”„«「]|"[^\n"“”]{1,40}"|“[^\n"“”]{1,40}”)
 _SITE = r"(?:Twitter|X)"
 # How X titles a post's page in the language of its interface: English ``Name on X: "TEXT"
 # / X``, German ``Name auf X: „TEXT“ / X``, French ``Name sur X : "TEXT" / X``, Italian
-# ``Name su X: …``, Portuguese ``Name no X: …`` and Japanese ``XユーザーのNameさん: 「TEXT」 / X``
+# ``Name su X: …``, Portuguese ``Name no X: …``, Spanish ``Name en X: …`` and Japanese
+# ``XユーザーのNameさん: 「TEXT」 / X``
 # (``Twitter`` in each before 2023). Other languages' forms are not read.
 TITLE_RE = re.compile(
-    rf"^(?P<name>{_NAME})(?: on {_SITE}(?: \(formerly Twitter\))?|(?P<local> (?:auf|sur|su|no)"
+    rf"^(?P<name>{_NAME})(?: on {_SITE}(?: \(formerly Twitter\))?|(?P<local> (?:auf|sur|su|no|en)"
     rf" {_SITE}))[ \u00a0]?: [\"“„«](?P<text>.*)$"
 )
 JA_TITLE_RE = re.compile(rf"^{_SITE}ユーザーの(?P<name>[^\n「」]{{1,80}}?)さん: 「(?P<text>.*)$")
@@ -74,7 +75,7 @@ def may_hold_title(text: str) -> bool:
 
 
 # What a line holding a title holds: `` on `` or a localized title's words.
-TITLE_WORDS = re.compile(rf" (?:on|auf|sur|su|no) {_SITE}\b|ユーザーの")
+TITLE_WORDS = re.compile(rf" (?:on|auf|sur|su|no|en) {_SITE}\b|ユーザーの")
 
 
 class TextHit(NamedTuple):
