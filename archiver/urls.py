@@ -79,14 +79,16 @@ STATUS_URL_RE = re.compile(
 )
 # The rendered embed's frame, on X's own host too (``platform.x.com/embed/Tweet.html``, which
 # widgets.js serves from since the rename, and ``Post.html``, seen there too), and its video
-# and card players.
+# and card players (the video's, ``i/videos/tweet/ID``, also as ``i/videos/ID``: the page a
+# post's video was shared to Facebook as, which sites frame as it is).
 EMBED_IFRAME_RE = re.compile(
     r"platform\.(?:twitter|x)\.com/embed/(?:Tweet|Post|index)\.html\?[^\"'\s>]*?"
     r"\bid=(?P<id>0*[0-9]{1,19})" + _ID_END,
     re.IGNORECASE,
 )
 VIDEO_IFRAME_RE = re.compile(
-    r"(?:twitter|(?<![\w-])x)\.com/i/(?:videos/tweet|cards/tfw/v1)/(?P<id>0*[0-9]{1,19})" + _ID_END,
+    r"(?:twitter|(?<![\w-])x)\.com/i/(?:videos(?:/tweet)?|cards/tfw/v1)/(?P<id>0*[0-9]{1,19})"
+    + _ID_END,
     re.IGNORECASE,
 )
 # s9e MediaEmbed's frame (XenForo's and phpBB's media BBCode: ``[media=twitter]ID``), which

@@ -562,6 +562,11 @@ EMBEDS["zenn_embedded_tweet.html"] = [
     ("placeholder", "1712345678901234567", "quaybuilds", None, None, None),
     ("placeholder", "1712000000000000009", "dockmetrics", None, None, None),
 ]
+# The page a post's video was shared to Facebook as, ``i/videos/ID``, framed as it is.
+EMBEDS["video_player_frame.html"] = [
+    ("iframe", "1775544332211009988", None, None, None, None),
+    ("iframe", "1775544332211009977", None, None, None, None),
+]
 TRAPS = sorted(p.name for p in HTML.glob("trap_*.html"))
 EMBED_PAGES = sorted(EMBEDS)
 

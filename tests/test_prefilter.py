@@ -39,6 +39,10 @@ SYNTHETIC = {
         b'<html><body><figure class="media"><div data-oembed-url="https:&sol;&sol;x.com&sol;ada'
         b'&sol;status&sol;1786049023310382281"></div></figure></body></html>'
     ),
+    "only a video player frame by the post's ID": (
+        b'<html><body><iframe src="https://twitter.com/i/videos/1786049023310382281'
+        b'?embed_source=facebook"></iframe></body></html>'
+    ),
     "percent-encoded": (
         b'<html><body><iframe src="https://cdn.embedly.com/widgets/media.html?url=https%3A%2F%2F'
         b'twitter.com%2Fada%2Fstatus%2F1786049023310382281"></iframe></body></html>'

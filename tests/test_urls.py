@@ -66,6 +66,7 @@ ID = "1786049023310382281"
         (f"https://platform.twitter.com/embed/Tweet.html?dnt=true&id={ID}&lang=en", None),
         (f"https://platform.twitter.com/embed/index.html?embedId=twitter-widget-1&id={ID}", None),
         (f"https://twitter.com/i/videos/tweet/{ID}?embed_source=clientlib", None),
+        (f"https://twitter.com/i/videos/{ID}?embed_source=facebook", None),
         (f"https://twitter.com/i/cards/tfw/v1/{ID}", None),
         # The embed frame and players on X's own host.
         (f"https://platform.x.com/embed/Tweet.html?dnt=true&id={ID}&lang=en", None),
@@ -286,6 +287,7 @@ def test_leading_zeros_name_the_same_post_in_every_form():
 def test_a_player_path_on_another_host_ending_in_x_is_no_post():
     """``x.com`` must be the host, not the end of one (``fox.com``, ``box.com``)."""
     assert find_status(f"https://fox.com/i/videos/tweet/{ID}") is None
+    assert find_status(f"https://fox.com/i/videos/{ID}") is None
     assert find_status(f"https://platform.box.com/embed/Tweet.html?id={ID}") is None
 
 

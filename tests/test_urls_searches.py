@@ -13,7 +13,8 @@ PIECES = [
     "https://", "//", "twitter.com/", "TWITTER.COM/", "x.com/", "nitter.net/", "jack",
     "/status/", "/STATUS/", "/ſtatus/", "/statuses/", "statuses/", "/i/web/status/", "20",
     "1234567890123456789", "platform.twitter.com/embed/Tweet.html?id=", "PLATFORM.TWITTER.COM/",
-    "embed/index.html?a=1&id=", "twitter.com/i/videos/tweet/", "twitter.com/i/cards/tfw/v1/",
+    "embed/index.html?a=1&id=", "twitter.com/i/videos/tweet/", "twitter.com/i/videos/",
+    "twitter.com/i/cards/tfw/v1/",
     "twıtter.com/", "twİtter.com/", "%2F", "\\/", " ", "?s=20", "é", "a.b-", "\u212a",
 ]  # fmt: skip
 

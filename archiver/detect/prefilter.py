@@ -142,7 +142,7 @@ MARKERS = (
     b"embed/Tweet",
     b"embed/Post.html",
     b"twitter.com/embed/index",
-    b"i/videos/tweet",
+    b"i/videos/",  # the video player, ``i/videos/tweet/ID`` or ``i/videos/ID``
     b"twitter.com/i/cards/tfw",
     b"s9e.github.io",  # s9e MediaEmbed's frames (``urls.S9E_IFRAME_RE``; rare first bytes)
     *SHORTCODE_MARKERS,
