@@ -630,6 +630,10 @@ JEKYLL_POST = "https://twitter.com/jekyllrb/status/518821243320287232"
         (f'<Tweet tweetLink="SanDiegoZoo/status/{ZOO}" />', (ZOO, "SanDiegoZoo")),
         (f"<TwitterTweetEmbed tweetId={{'{ZOO}'}} />", (ZOO, None)),
         (f'<Tweet id={{"{ZOO}"}}/>', (ZOO, None)),
+        # Blogging platforms' embed notations: Zenn's and Hashnode's.
+        (f"@[tweet]({JEKYLL_POST})", ("518821243320287232", "jekyllrb")),
+        (f"@[tweet](https://x.com/SanDiegoZoo/status/{ZOO})", (ZOO, "SanDiegoZoo")),
+        (f"%[{JEKYLL_POST}]", ("518821243320287232", "jekyllrb")),
     ],
 )
 def test_hugo_and_jekyll_tweet_shortcodes_in_markdown(shortcode, expected):
@@ -670,6 +674,9 @@ def test_hugo_and_jekyll_tweet_shortcodes_in_markdown(shortcode, expected):
         "[MEDIA=youtube]1453110110599868418[/MEDIA]",
         "[tweet]https://twitter.com/jekyllrb[/tweet]",  # a profile
         f"[tweet]{ZOO} and more[/tweet]",  # not one post alone
+        "@[tweet](https://twitter.com/jekyllrb)",  # a profile
+        "%[https://twitter.com/jekyllrb]",
+        "@[card](https://example.com/status/123)",
     ],
 )
 def test_shortcodes_that_name_no_post(shortcode):
@@ -883,6 +890,8 @@ def test_shortcodes_and_markup_in_markdown_code_are_samples_not_embeds():
         'Intro.\n\n```\nAda on X: "Hello" / X\n```\n',
         "Intro.\n\n```\nHello\n— Ada (@ada) May 2, 2024\n```\n",
         "Write `[tweet id=20]` in the post.\n",
+        "Write `@[tweet](https://x.com/ada/status/20)` in the post.\n",
+        "Intro.\n\n```\n%[https://x.com/ada/status/20]\n```\n",
     ],
 )
 def test_what_markdown_code_holds_is_no_embed(text):

@@ -25,7 +25,8 @@ from ..urls import WEB_URL_RE, bare_status, canonical_id, clean_handle, parse_po
 MDX_COMPONENTS = ("Tweet", "TwitterTweetEmbed", "StaticTweet", "EmbeddedTweet")
 # Forum BBCode left as text, naming one post by its ID or address alone: XenForo's media
 # code ``[MEDIA=twitter]ID[/MEDIA]`` (phpBB's s9e MediaEmbed reads it too) and ``[tweet]ID
-# [/tweet]`` (Kunena and others).
+# [/tweet]`` (Kunena and others). The embed notations of blogging platforms' Markdown, a
+# status URL alone in them: Zenn's ``@[tweet](URL)``, Hashnode's ``%[URL]``.
 SHORTCODE_RE = re.compile(
     r"\[tweet(?P<wordpress>\s[^\[\]]*)\]"
     r"|\[(?:tweet|(?:media|MEDIA)=twitter)\](?P<bbcode>[^\[\]<>\s]{1,300})\[/(?:tweet|media|MEDIA)\]"
@@ -33,7 +34,11 @@ SHORTCODE_RE = re.compile(
     r"|\{\{[<%] *(?:tweet|twitter|x)(?:_simple)?(?P<hugo>\s[^\n{}<>%]*)[>%]\}\}"
     r"|\{%-? ?(?:twitter|tweet)(?P<jekyll>\s[^\n%]*)%\}"
     r"|<(?:" + "|".join(MDX_COMPONENTS) + r")(?P<mdx>\s[^<>]*)>"
+    r"|@\[tweet\]\((?P<zenn>[^()\s]{1,2000})\)"
+    r"|%\[(?P<hashnode>[^\[\]\s]{1,2000})\]"
 )
+# What opens a platform's embed notation (``may_hold_shortcode``).
+NOTATION_WORDS = ("@[tweet](", "%[")
 # An argument: ``name=value`` or a value alone; values quoted or not (a CMS that kept the
 # shortcode as text may have curled its quotes).
 _ARGUMENT = re.compile(r"(?:(?P<name>\w+)\s*=\s*)?(?P<value>\S+)")
@@ -50,6 +55,7 @@ def may_hold_shortcode(text: str) -> bool:
         or "{%" in text
         or "[embed" in text
         or ("Tweet" in text and "<" in text)
+        or any(word in text for word in NOTATION_WORDS)
     )
 
 
@@ -122,8 +128,9 @@ def find_shortcodes(text: str) -> list[tuple[str, str | None]]:
     found: list[tuple[str, str | None]] = []
     for match in SHORTCODE_RE.finditer(text):
         wordpress = match.group("wordpress")
-        if match.group("embed") is not None:
-            status = bare_status(match.group("embed"))
+        notation = match.group("embed") or match.group("zenn") or match.group("hashnode")
+        if notation is not None:
+            status = bare_status(notation)
         elif match.group("bbcode") is not None:
             status = _id_or_status(match.group("bbcode"))
         elif wordpress is not None:

@@ -26,7 +26,7 @@ from ..urls import (
 )
 from .card_text import Card, find_card, may_hold_card_time
 from .placeholder_text import placeholder_notice
-from .shortcodes import find_shortcodes, may_hold_shortcode
+from .shortcodes import NOTATION_WORDS, find_shortcodes, may_hold_shortcode
 from .signature import Signature, split_signature, split_undated_signature
 from .text_marks import (
     DUMP_DEFINITION,
@@ -1034,16 +1034,12 @@ def _titles_card(doc: _Text, title: TextHit, card: Card) -> bool:
 def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int) -> list[TextHit]:
     """Shortcodes, a line that is one status URL, and (with ``include_links``) links, as many
     as ``room`` characters of their lines hold (each keeps its whole line as its text)."""
-    if (
-        doc.shortcodes
-        and may_hold_shortcode(line)
-        and (shortcodes := find_shortcodes(outside_code_spans(line)))
-    ):
+    original = doc.raw_lines[index]
+    if doc.shortcodes and (shortcodes := _shortcodes(line, original)):
         return [
             _line_hit(index, line, post_id, handle, "wordpress")
             for post_id, handle in shortcodes[: room // max(1, len(line))]
         ]
-    original = doc.raw_lines[index]
     if "status" not in original:
         gone = _gone_post_line(doc, index)
         return [gone] if gone else []
@@ -1057,6 +1053,15 @@ def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int
         return []
     links = itertools.islice(iter_statuses(original), room // max(1, len(original)))
     return [_line_hit(index, original, post_id, handle, "link") for post_id, handle in links]
+
+
+def _shortcodes(line: str, original: str) -> list[tuple[str, str | None]]:
+    """The shortcodes of a line; a platform's embed notation is Markdown (``@[tweet](URL)``),
+    so it is read in the line as written, not in the line without its Markdown marks."""
+    found = find_shortcodes(outside_code_spans(line)) if may_hold_shortcode(line) else []
+    if not found and any(word in original for word in NOTATION_WORDS):
+        found = find_shortcodes(outside_code_spans(original))
+    return found
 
 
 def find_text_embeds(text: str, include_links: bool = False, plain: bool = False) -> list[TextHit]:
