@@ -104,7 +104,7 @@ from .found import (
 )
 from .hidden import attribute_markup, expand_hidden_markup
 from .merging import ParserCopies, merge_rendered_pairs
-from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
+from .placement import NOT_EMBED_CLASSES, TWITTERISH, beside_article, in_article_flow, in_feed
 from .prefilter import ALL_SEARCHES, PageHints
 from .signature import Signature, split_signature, split_undated_signature
 from .text import (
@@ -369,7 +369,7 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
     if tag == "a":
         return judge_link(el, cls)
     if "weet" in cls and not PUBLISH_CLASS.search(cls) and (card := read_static_card(el)):
-        return card
+        return None if beside_article(el) else card  # a feed of the site's posts drawn so
     if BLACKBIRD_CLASS in cls.split():
         return read_blackbird(el)
     if ONEBOX_CLASS in cls.split() and (card := read_onebox(el)) is not None:

@@ -118,14 +118,20 @@ def in_article_flow(el: Node, lists: bool = True) -> bool:
         return False
     if lists and one_of_several_cards(el):
         return False
+    return not beside_article(el)
+
+
+def beside_article(el: Node) -> bool:
+    """True when the box is named as a box of the site's posts, or stands in a region beside
+    the article (an aside, a sidebar, a footer): the site's own feed, whatever draws it."""
     if names_a_post_box(el):
-        return False
+        return True
     for node in ancestors(el):
         if node.tag in FLOW_ENDS:
-            break
-        if names_a_region(node):
             return False
-    return True
+        if names_a_region(node):
+            return True
+    return False
 
 
 FLOW_ENDS = frozenset({"article", "main", "body", "html"})
