@@ -167,7 +167,10 @@ class _HeadSyntax:
         self.attr = compiled["attr"]
         self.hint = re.compile(cast("|".join(_KEY_HINTS)), re.I)
         self.lowered_hints = tuple(cast(hint) for hint in _KEY_HINTS)
-        self.head_end, self.canonical_word = cast("</head>"), cast("canonical")
+        self.head_end = cast("</head>")
+        # ``rel`` values are ASCII case-insensitive: the cheap test before the pattern looks
+        # for the spellings pages use (``rel="Canonical"`` from some CMSs).
+        self.canonical_words = tuple(map(cast, ("canonical", "Canonical", "CANONICAL")))
         self.empty, self.tag_end = cast(""), cast(">")
 
 
@@ -193,7 +196,7 @@ def page_info(head: str | bytes, codec: str = "utf-8", errors: str = "replace") 
     title = syntax.title.search(head, 0, end)
     value = _Values(codec, errors)
     metas = _metas(syntax, head, end, value)
-    has_canonical = head.find(syntax.canonical_word, 0, end) >= 0
+    has_canonical = any(head.find(word, 0, end) >= 0 for word in syntax.canonical_words)
     canonical = syntax.canonical.search(head, 0, end) if has_canonical else None
     raw_title = value.text(title.group(1)) if title else None
     text_title = " ".join(html.unescape(raw_title).split()) if raw_title else None

@@ -266,3 +266,12 @@ def test_kept_meta_tags_are_found_among_the_others_in_order(before: str, kind: t
     source = head if kind is str else head.encode("utf-8")
     info = page_info(source)
     assert (info.title, info.published_at, info.site) == ("Kept title", "2024-05-01", "Example")
+
+
+@pytest.mark.parametrize("rel", ["canonical", "Canonical", "CANONICAL"])
+@pytest.mark.parametrize("kind", [bytes, str])
+def test_a_canonical_link_is_read_in_any_case_of_its_rel(rel, kind):
+    """``rel`` values are ASCII case-insensitive: ``rel="Canonical"`` gave no canonical URL."""
+    head = f'<head><link rel="{rel}" href="https://e.org/a"></head><body></body>'
+    info = head_info(head.encode()) if kind is bytes else page_info(head)
+    assert info.canonical_url == "https://e.org/a"
