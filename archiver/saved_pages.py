@@ -236,9 +236,24 @@ def _frames_named(html: bytes, parts: list[Message]) -> bytes:
     return re.sub(_CID_SOURCE, named, html)
 
 
-def _address(value: str | None) -> str | None:
-    """An ``http(s)`` address from a location header (folded lines joined), else None."""
+def _address(value: object) -> str | None:
+    """An ``http(s)`` address from a location header (folded lines joined, RFC 2047
+    encoded words decoded: Python's email package writes a long header so), else None."""
     if value is None:
         return None
-    address = "".join(str(value).split())
+    text = str(value)
+    if "=?" in text:
+        text = _decoded_header(text)
+    address = "".join(text.split())
     return address if re.match(r"https?://", address, re.IGNORECASE) else None
+
+
+def _decoded_header(text: str) -> str:
+    """A header's RFC 2047 encoded words decoded; the text as it is when they are broken."""
+    from email.errors import HeaderParseError
+    from email.header import decode_header, make_header
+
+    try:
+        return str(make_header(decode_header(text)))
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        return text

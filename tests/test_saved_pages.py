@@ -104,6 +104,36 @@ def test_a_frame_saved_as_a_part_gets_its_address_back() -> None:
     assert b"cid:" not in document.html
 
 
+def python_mhtml(page: str, frame: bytes, frame_url: str) -> bytes:
+    """An MHTML written by Python's email package: a header longer than a line (a frame's
+    address) is folded as RFC 2047 encoded words (``=?utf-8?q?https=3A//…?=``)."""
+    from email import policy
+    from email.message import EmailMessage
+
+    message = EmailMessage(policy=policy.default)
+    message["Snapshot-Content-Location"] = "https://news.example/2024/story"
+    message.make_related()
+    message.add_related(page, subtype="html", cid="<frame-0A1B@mhtml.blink>")
+    message.add_related(frame, "text", "html", cid="<frame-9F8E@mhtml.blink>")
+    message.get_payload()[1]["Content-Location"] = frame_url
+    return message.as_bytes()
+
+
+def test_an_encoded_word_frame_address_is_read_as_its_address() -> None:
+    data = python_mhtml(RENDERED, b"<html><body>Rendered post</body></html>", FRAME_URL)
+    assert b"=?utf-8?q?https=3A//platform" in data  # as Python folds a long header
+    document = mime_document(data, "f.mhtml")
+    assert [frame.address for frame in document.frames] == [FRAME_URL]
+    assert f'src="{FRAME_URL}"'.encode() in document.html  # the page's iframe named again
+
+
+def test_a_broken_encoded_word_is_no_address() -> None:
+    data = python_mhtml(RENDERED, b"<p>frame</p>", FRAME_URL).replace(
+        b"?q?https=3A", b"?x?https=3A"
+    )
+    assert [frame.address for frame in mime_document(data, "f.mhtml").frames] == [None]
+
+
 def test_the_start_parameter_names_the_root_document() -> None:
     data = saved_page(embed_page(), part(b"<p>other</p>", "text/html", "https://o/", "r", "8bit"))
     named = data.replace(b'type="text/html";', b'type="text/html"; start="<r>";', 1)
