@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from .errors import TargetError
@@ -22,36 +23,64 @@ from .urls import EMBED_IFRAME_RE, canonical_id
 FRAME_FIELDS = ("handle", "author", "text", "date", "date_text", "media")
 
 
+# What a frame saved as a file of its own gives besides: the post's markup, located in
+# that file, which the embed's record then is.
+FILE_FIELDS = ("raw", "raw_start", "raw_end", "raw_sha256")
+
+
+class FramePost(NamedTuple):
+    """A post a frame shows, and the frame."""
+
+    post: Embed
+    frame: FrameDocument
+
+
 def with_frame_posts(
     embeds: Sequence[Embed], frames: Callable[[], Iterable[FrameDocument]]
 ) -> list[Embed]:
-    """``embeds`` with each text-less one filled in from the frame that shows its post.
-    ``frames`` is called only when the page has such an embed (reading a folder's files
-    costs a look at the disk)."""
+    """``embeds`` with each text-less one filled in from the frame that shows its post."""
+    return [embed for embed, _ in framed(embeds, frames)]
+
+
+def framed(
+    embeds: Sequence[Embed], frames: Callable[[], Iterable[FrameDocument]]
+) -> list[tuple[Embed, FrameDocument | None]]:
+    """Each embed, a text-less one filled in from the frame that shows its post, with that
+    frame (None: not filled). ``frames`` is called only when the page has such an embed
+    (reading a folder's files costs a look at the disk)."""
     wanted = {e.status_id for e in embeds if e.status_id and not e.text and e.method != "link"}
     if not wanted:
-        return list(embeds)
-    posts = frame_posts(frames(), wanted)
-    return [_merged(e, posts.get(e.status_id or "")) for e in embeds]
+        return [(embed, None) for embed in embeds]
+    shown = _frame_posts(frames(), wanted)
+    return [_merged(e, shown.get(e.status_id or "")) for e in embeds]
 
 
-def _merged(embed: Embed, post: Embed | None) -> Embed:
+def _merged(embed: Embed, shown: FramePost | None) -> tuple[Embed, FrameDocument | None]:
     """The page's embed with what it lacks taken from the frame's post (a text-less embed,
-    not a link in the prose)."""
-    if post is None or embed.text or embed.method == "link":
-        return embed
+    not a link in the prose); from a frame file of its own, the post's markup in that file
+    too (the embed's record is that file's)."""
+    if shown is None or embed.text or embed.method == "link":
+        return embed, None
+    post = shown.post
     values = {name: getattr(post, name) for name in FRAME_FIELDS if not getattr(embed, name)}
-    return embed._replace(**values)
+    if shown.frame.path is not None:
+        values.update((name, getattr(post, name)) for name in FILE_FIELDS)
+    return embed._replace(**values), shown.frame
 
 
 def frame_posts(frames: Iterable[FrameDocument], wanted: set[str]) -> dict[str, Embed]:
+    """The post each frame shows, by ID, for the IDs ``wanted``."""
+    return {post_id: shown.post for post_id, shown in _frame_posts(frames, wanted).items()}
+
+
+def _frame_posts(frames: Iterable[FrameDocument], wanted: set[str]) -> dict[str, FramePost]:
     """The post each frame shows, by ID, for the IDs ``wanted``: the first embed of the
     frame's document with text, author or handle whose ID is the one the frame's address
     names (a frame saved without its address: any ID wanted). A frame from elsewhere (an
     ad, a video player) is passed over; a document a detector fails on gives nothing."""
     from .detect import detect_or_fail
 
-    posts: dict[str, Embed] = {}
+    posts: dict[str, FramePost] = {}
     for frame in frames:
         named = _frame_id(frame.address)
         if frame.address is not None and named is None:
@@ -62,7 +91,7 @@ def frame_posts(frames: Iterable[FrameDocument], wanted: set[str]) -> dict[str, 
             if post.method == "link" or not shown or post.status_id not in wanted:
                 continue
             if named is None or post.status_id == named:
-                posts.setdefault(post.status_id, post)
+                posts.setdefault(post.status_id, FramePost(post, frame))
                 break
     return posts
 
@@ -97,7 +126,7 @@ def folder_frames(data: bytes, path: str) -> list[FrameDocument]:
         seen.add(named)
         html = _frame_file(named)
         if html is not None:
-            found.append(FrameDocument(html, None, saved_from(html)))
+            found.append(FrameDocument(html, None, saved_from(html), named))
         if len(found) == MAX_FRAMES:
             break
     return found

@@ -94,6 +94,20 @@ class WarcRecordRef(NamedTuple):
     payload_sha256: str  # a revisit's: that of the payload it stands for
 
 
+class FrameFile(NamedTuple):
+    """A file of a page saved complete (in its ``_files`` folder) whose post gave some of
+    the page's embeds their text: kept as a record of its own, which those embeds point at
+    (their ``raw`` and byte range are the post's markup in it)."""
+
+    url: str  # its file:// URL
+    embeds: tuple[int, ...]  # the indexes of the record's embeds read from it
+    content_sha256: str  # of its bytes as read
+    # Its bytes as read, made ready for a record in the worker (a ``PreparedPage``), until
+    # the record is written.
+    capture: Any = None
+    record: WarcRecordRef | None = None  # its record, once written
+
+
 @dataclass
 class ScanRecord:
     """Everything one scan of one article produced, ready to be saved."""
@@ -122,6 +136,8 @@ class ScanRecord:
     # Each embed's ``fingerprint``, in order, computed where the page was read (a worker
     # process); None: computed when needed.
     fingerprints: Sequence[str | None] | None = field(default=None, repr=False, compare=False)
+    # The frame files of a page saved complete that embeds were read from.
+    frames: Sequence[FrameFile] = field(default=(), repr=False, compare=False)
 
     def identities(self) -> list[tuple[str | None, str | None]]:
         """(``post_id``, ``fingerprint``) of each embed, each fingerprint computed once."""

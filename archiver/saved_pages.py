@@ -35,6 +35,7 @@ class FrameDocument(NamedTuple):
     html: bytes
     content_type: str | None
     address: str | None  # the address the frame was saved from, when the saver says
+    path: str | None = None  # a file of its own (in a page's ``_files`` folder): its path
 
 
 class SavedDocument(NamedTuple):

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .clock import utcnow
 from .errors import ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of, redirects_of
-from .evidence.pages import prepare_page
-from .frame_posts import folder_frames, with_frame_posts
-from .models import ScanRecord
+from .evidence.pages import prepare_frames, prepare_page
+from .frame_posts import folder_frames, framed
+from .models import FrameFile, ScanRecord
 from .normalize import sha256_hex
 from .page_read import check_page_bytes, read_page_file
 from .refresh import refresh_target
@@ -121,6 +121,9 @@ def scan_file(
         return TargetFailed(str(exc))
     if evidence:
         record.capture = prepare_page(record, data)
+        record.frames = prepare_frames(record)
+    else:
+        record.frames = ()
     return record
 
 
@@ -179,10 +182,23 @@ def _detect_local(
 
 
 def _with_frames(record: ScanRecord, frames: Callable[[], Iterable[FrameDocument]]) -> None:
-    """The record's text-less embeds filled in from the frames that show their posts."""
-    if record.embeds:
-        record.embeds = with_frame_posts(record.embeds, frames)
-        record.fingerprints = [embed.fingerprint for embed in record.embeds]
+    """The record's text-less embeds filled in from the frames that show their posts; the
+    frame files of its own they were read from are the record's ``frames``."""
+    if not record.embeds:
+        return
+    filled = framed(record.embeds, frames)
+    record.embeds = [embed for embed, _ in filled]
+    record.fingerprints = [embed.fingerprint for embed in record.embeds]
+    files: dict[str, list[int]] = {}
+    read: dict[str, bytes] = {}
+    for index, (_, frame) in enumerate(filled):
+        if frame is not None and frame.path is not None:
+            files.setdefault(frame.path, []).append(index)
+            read[frame.path] = frame.html
+    record.frames = [
+        FrameFile(file_url(path), tuple(indexes), sha256_hex(read[path]), read[path])
+        for path, indexes in files.items()
+    ]
 
 
 def _with_origin(record: ScanRecord, origin: str | None) -> ScanRecord:

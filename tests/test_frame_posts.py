@@ -230,10 +230,11 @@ def test_a_frame_file_beside_the_page_gives_the_post_its_text(
         "rivercouncil",
         "Both bridges reopen at dawn.",
     )
-    located = page.read_bytes()[row["raw_start"] : row["raw_end"]].decode()
-    assert located == row["raw"] and located.startswith('<div class="twitter-tweet')
+    frame_file = tmp_path / "bridges_files" / "saved_resource.html"
+    located = frame_file.read_bytes()[row["raw_start"] : row["raw_end"]].decode()
+    assert located == row["raw"] and "Both bridges reopen at dawn." in located
     kept = [r["target_uri"] for r in rows(db_path, "select target_uri from records")]
-    assert kept == [page.as_uri()]  # the page's file only: not the frame's
+    assert kept == [page.as_uri(), frame_file.as_uri()]  # the page's file, then the frame's
 
 
 def test_a_frame_file_saved_without_its_address_is_read_by_the_post_it_shows(

@@ -95,7 +95,8 @@ _EMBED_COLUMNS = {
     "first_seen_at": "First scan that found this embed (UTC).",
     "last_seen_at": "Latest scan that found it (UTC).",
     "removed_at": "First scan that no longer found it: the publisher removed the embed (UTC).",
-    "record_id": "The WARC record (records.id) whose payload carries the embed.",
+    "record_id": "The WARC record (records.id) whose payload carries the embed: the page's, "
+    "or the frame file's its post was read from (a page saved complete).",
     "raw_start": "Byte offset where the embed starts in that record's payload.",
     "raw_end": "Byte offset where it ends (exclusive): sha256 of the range is raw_sha256.",
 }

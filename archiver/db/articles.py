@@ -41,7 +41,7 @@ def _save_scan(conn: sqlite3.Connection, record: ScanRecord) -> int:
             payload_id = record_row(conn, record.payload_record)[0]
     article_id, is_new = _upsert_article(conn, record)
     if record.error is None:
-        _save_embeds(conn, article_id, record, is_new, payload_id)
+        _save_embeds(conn, article_id, record, is_new, payload_id, _frame_records(conn, record))
     conn.execute(
         "insert into scans (article_id, started_at, finished_at, http_status,"
         " content_sha256, embeds, error, record_id) values (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -136,17 +136,30 @@ def _upsert_article(conn: sqlite3.Connection, record: ScanRecord) -> tuple[int, 
     return article_id, is_new
 
 
+def _frame_records(conn: sqlite3.Connection, record: ScanRecord) -> dict[int, int]:
+    """The ``records`` row of the frame file each embed read from one was read from, by
+    the embed's index (its record was written with the page's)."""
+    located: dict[int, int] = {}
+    for frame in record.frames:
+        if frame.record is not None:
+            row_id = record_row(conn, frame.record)[0]
+            located.update((index, row_id) for index in frame.embeds)
+    return located
+
+
 def _save_embeds(
     conn: sqlite3.Connection,
     article_id: int,
     record: ScanRecord,
     is_new: bool,
     record_id: int | None,
+    frame_records: dict[int, int],
 ) -> None:
     """Insert new embeds, touch the ones seen again, mark the vanished ones ``removed_at``.
 
     An embed points at the record of the scan that first located its bytes (an embed of an
-    older archive gets the pointer, and its exact bytes, at its next located sighting)."""
+    older archive gets the pointer, and its exact bytes, at its next located sighting): the
+    page's, or the frame file's its post was read from (``frame_records``, by index)."""
     now = record.finished_at
     if is_new and not record.embeds:
         return
@@ -163,13 +176,14 @@ def _save_embeds(
     seen: set[int] = set()
     new: list[tuple[object, ...]] = []
     occurrences: dict[str, int] = {}
-    for embed, (post_id, fingerprint) in zip(record.embeds, record.identities(), strict=True):
+    identities = enumerate(zip(record.embeds, record.identities(), strict=True))
+    for index, (embed, (post_id, fingerprint)) in identities:
         if post_id is None:
             continue
         _ensure_post(conn, embed, fingerprint, now)
         occurrence = occurrences[post_id] = occurrences.get(post_id, 0) + 1
         embed_id = existing.get((post_id, occurrence))
-        located = record_id  # the record holding the page the embed was seen in
+        located = frame_records.get(index, record_id)  # the record holding its bytes
         raw_sha256 = embed.raw_sha256 or sha256_hex(embed.raw)
         if embed_id is None:
             new.append(_embed_row(article_id, post_id, occurrence, embed, now, located, raw_sha256))

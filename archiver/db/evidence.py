@@ -101,9 +101,10 @@ def records_for_export(
     articles: Sequence[str],
     since: str | None,
 ) -> list[StoredPointer]:
-    """The records of the chosen posts (their checks, snapshots, media, and every scan of
-    every article that embedded them) and articles (every scan), captured from ``since``
-    on; all records when neither posts nor articles are chosen."""
+    """The records of the chosen posts (their checks, snapshots, media, every scan of
+    every article that embedded them, and the records their embeds were read from: a frame
+    file of a page saved complete) and articles (every scan, and their embeds' records),
+    captured from ``since`` on; all records when neither posts nor articles are chosen."""
     parts: list[str] = []
     params: list[object] = []
     if posts:
@@ -114,16 +115,20 @@ def records_for_export(
             f"select record_id from media where post_id in ({m})",
             "select scans.record_id from scans where scans.article_id in"
             f" (select article_id from embeds where post_id in ({m}))",
+            f"select record_id from embeds where post_id in ({m})",
         ]
-        params += list(posts) * 4
+        params += list(posts) * 5
     if articles:
         articles = with_identities(articles)
         m = _marks(articles)
-        parts.append(
-            "select scans.record_id from scans join articles on articles.id = scans.article_id"
-            f" where articles.url in ({m}) or articles.final_url in ({m})"
+        chosen_articles = (
+            f"select id from articles where articles.url in ({m}) or articles.final_url in ({m})"
         )
-        params += list(articles) * 2
+        parts += [
+            f"select record_id from scans where article_id in ({chosen_articles})",
+            f"select record_id from embeds where article_id in ({chosen_articles})",
+        ]
+        params += list(articles) * 4
     chosen = f"id in ({' union '.join(parts)})" if parts else "1"
     after = f" and {CAPTURE_TIME} >= ?" if since else ""
     query = f"select id, {RECORD_COLUMNS} from records where {chosen}{after} order by id"

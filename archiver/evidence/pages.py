@@ -19,7 +19,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from ..db.evidence import article_had_embeds
-from ..models import ScanRecord, WarcRecordRef
+from ..models import FrameFile, ScanRecord, WarcRecordRef
 from ..urls import file_url_path
 from .gzip_member import Deflated
 from .revisits import keep_answer
@@ -42,6 +42,20 @@ def prepare_page(record: ScanRecord, data: bytes) -> PreparedPage | None:
     if record.error is not None or not shows_embed(record):
         return None
     return PreparedPage(_content_type(record.url, data), deflate_resource(data))
+
+
+def prepare_frames(record: ScanRecord) -> list[FrameFile]:
+    """The record's frame files, each one's bytes (as read) made ready as the page's are;
+    none when the page itself will not be kept so (their records go with it)."""
+    if not isinstance(record.capture, PreparedPage):
+        return []
+    return [
+        frame._replace(
+            capture=PreparedPage(by_bytes(frame.capture), deflate_resource(frame.capture))
+        )
+        for frame in record.frames
+        if isinstance(frame.capture, bytes)
+    ]
 
 
 def shows_embed(record: ScanRecord) -> bool:
@@ -79,13 +93,15 @@ def keep_page(
             record.payload_record = kept.payload
         return kept.written
     if isinstance(capture, PreparedPage):
-        return log.write_resource(
+        page = log.write_resource(
             record.url,
             capture.payload,
             capture.content_type,
             durable=durable,
             payload_sha256=record.content_sha256,
         )
+        record.frames = [_kept_frame(log, frame, durable) for frame in record.frames]
+        return page
     # Standard input's bytes are the very bytes the scan hashed; a file is read again.
     data = capture if capture is not None else _unchanged_file(record)
     if data is None:
@@ -97,6 +113,21 @@ def keep_page(
         durable=durable,
         payload_sha256=record.content_sha256,
     )
+
+
+def _kept_frame(log: WarcLog, frame: FrameFile, durable: bool) -> FrameFile:
+    """A frame file's ``resource`` record, written after its page's, as the page's is."""
+    capture = frame.capture
+    if not isinstance(capture, PreparedPage):
+        return frame
+    record = log.write_resource(
+        frame.url,
+        capture.payload,
+        capture.content_type,
+        durable=durable,
+        payload_sha256=frame.content_sha256,
+    )
+    return frame._replace(capture=None, record=record)
 
 
 def _unchanged_file(record: ScanRecord) -> bytes | None:
@@ -128,15 +159,31 @@ def _content_type(uri: str, data: bytes) -> str:
     """A page saved as one file by its bytes (whatever its name: an MHTML saved as
     ``.html`` is no HTML page), else by the file's suffix; standard input is sniffed as HTML
     or text."""
-    from ..detect import looks_like_html
-    from ..saved_pages import WEBARCHIVE_MAGIC, is_mime_message, message_type
-
-    if is_mime_message(data):
-        return message_type(data)
-    if data.startswith(WEBARCHIVE_MAGIC):
-        return "application/x-webarchive"
+    saved = _saved_type(data)
+    if saved is not None:
+        return saved
     if uri.startswith("file:"):
         suffix = posixpath.splitext(unquote(urlsplit(uri).path))[1].lower()
         if suffix in SUFFIX_TYPES:
             return SUFFIX_TYPES[suffix]
+    return _sniffed(data)
+
+
+def by_bytes(data: bytes) -> str:
+    """A file's type by its bytes alone (a frame file, whose name a browser made up)."""
+    return _saved_type(data) or _sniffed(data)
+
+
+def _saved_type(data: bytes) -> str | None:
+    """The type of a page saved as one file (MHTML, e-mail, web archive), else None."""
+    from ..saved_pages import WEBARCHIVE_MAGIC, is_mime_message, message_type
+
+    if is_mime_message(data):
+        return message_type(data)
+    return "application/x-webarchive" if data.startswith(WEBARCHIVE_MAGIC) else None
+
+
+def _sniffed(data: bytes) -> str:
+    from ..detect import looks_like_html
+
     return "text/html" if looks_like_html(data) else "text/plain"
