@@ -178,13 +178,27 @@ def test_a_quoted_post_shown_as_a_tombstone_is_still_named(archive, extra) -> No
     "extra",
     [
         {"quoted_tweet": GONE},
-        {"quoted_status_id_str": 1841817000000000000},
+        {"quoted_status_id_str": 1.841817e18},
         {"quoted_status_permalink": {"expanded": "https://example.org/status/12"}},
         {"quoted_status_permalink": "https://twitter.com/a/status/1841817000000000000"},
     ],
 )
 def test_a_quoted_post_not_named_in_a_known_shape_is_left_empty(archive, extra) -> None:
     assert archive(tweet_json(POST, "Look at this", **extra))["quoted_id"] is None
+
+
+def test_an_id_sent_as_a_json_number_names_the_post(archive) -> None:
+    """``id_str`` (and the IDs beside it) as a JSON integer: read exactly, it is the post's
+    ID, so ``created_at`` comes from the ID, not from the provider's date."""
+    body = tweet_json(POST, "Look at this", id_str=int(POST), quoted_status_id_str=int(QUOTED))
+    row = archive(body)
+    assert (row["created_at"], row["quoted_id"]) == ("2024-10-03T12:30:33.325Z", QUOTED)
+
+
+def test_an_id_sent_as_a_number_of_another_post_is_no_answer(archive, db) -> None:
+    archive(tweet_json(POST, "Look at this", id_str=int(POST) + 1))
+    error = db.conn.execute("select error from checks where provider = 'syndication'").fetchone()
+    assert error == (f"syndication: HTTP 200 with a reply about another post ({int(POST) + 1})",)
 
 
 # --- cards --------------------------------------------------------------------------------

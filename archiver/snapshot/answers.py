@@ -273,6 +273,10 @@ def iso_time(value: object) -> str | None:
 
 
 def str_id(value: object) -> str | None:
+    """A post ID as X writes it (a string of digits), or as a JSON integer: read exactly by
+    ``json``, it names the same post (a float may not: no ID)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
     return canonical_id(value) if isinstance(value, str) else None
 
 
