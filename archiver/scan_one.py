@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .clock import utcnow
 from .errors import ContentTypeError, FetchError, TargetError
-from .evidence.capture import capture_of, redirects_of
+from .evidence.capture import capture_of, served_on_the_way
 from .evidence.pages import prepare_frames, prepare_page
 from .frame_posts import folder_frames, framed
 from .models import FrameFile, ScanRecord
@@ -330,8 +330,7 @@ def served_before(error: FetchError) -> HttpCapture | None:
     failed, a page whose refresh did) after those before it. None when nothing came."""
     if isinstance(error, ArticleStatusError):
         return _led_to(capture_of(error.exchange), error.refreshed_from)
-    way = (*error.refreshed_from, *redirects_of(error.redirects))
-    return way[-1]._replace(redirects=way[:-1]) if way else None
+    return served_on_the_way(error)
 
 
 def _led_to(capture: HttpCapture, refreshed_from: tuple[HttpCapture, ...]) -> HttpCapture:

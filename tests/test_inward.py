@@ -294,3 +294,11 @@ def test_a_public_provider_redirecting_inward_is_not_followed(
         result.output
     )
     assert public_web.paths() == [endpoint]
+    # The refused redirect is the check's evidence, as a page fetch's is.
+    kept = sqlite_utils.Database(db_path).execute(
+        "select records.target_uri, records.http_status, records.record_type from checks"
+        " join records on records.id = checks.record_id"
+    )
+    assert [(uri.split("?")[0], status, kind) for uri, status, kind in kept.fetchall()] == [
+        (endpoint, 302, "response")
+    ]

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from ..errors import FetchError
     from ..http import Exchange
 
 
@@ -20,6 +21,14 @@ def capture_of(exchange: Exchange) -> HttpCapture:
     response = exchange.response
     hops = redirects_of(response.history)
     return _as_capture(response, exchange.raw, exchange.body, exchange.fetched_at, hops)
+
+
+def served_on_the_way(error: FetchError) -> HttpCapture | None:
+    """What a failed fetch was served before it failed, as evidence: the last answer that
+    came (a redirect refused or whose next hop failed, a page whose meta refresh did) after
+    those that led to it; None when nothing came (no connection, a timeout)."""
+    way = (*error.refreshed_from, *redirects_of(error.redirects))
+    return way[-1]._replace(redirects=way[:-1]) if way else None
 
 
 def redirects_of(responses: Iterable[httpx.Response]) -> tuple[HttpCapture, ...]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from ..clock import later, utcnow
 from ..config import Config
 from ..errors import FetchError, StoppedError
-from ..evidence.capture import capture_of
+from ..evidence.capture import capture_of, served_on_the_way
 from ..http import UNDECODED, Http, reason
 from ..models import CheckRecord, PostToCheck
 from ..urls import canonical_url
@@ -70,8 +70,10 @@ class Checker:
             exchange = self.http.get(full_url, keep_undecoded=True)
         except StoppedError:
             raise  # not an answer: the check is dropped and the post stays due
-        except FetchError as exc:
-            return network_failure(provider, reason(exc), exc.status_code), full_url
+        except FetchError as exc:  # a refused redirect's answer is kept, as a page fetch's is
+            failed = network_failure(provider, reason(exc), exc.status_code)
+            failed.capture = served_on_the_way(exc)
+            return failed, full_url
         status = exchange.status_code
         undecoded = exchange.notes.get(UNDECODED)
         try:
