@@ -298,6 +298,46 @@ def test_a_unified_card_of_another_shape_keeps_what_every_card_has(archive, layo
     )
 
 
+# A live video's card, with the binding keys snscrape's Twitter module and third-party X
+# clients read (``broadcast_title``, ``broadcast_state``, ``broadcaster_username``…).
+BROADCAST = {
+    "name": "745291183405076480:broadcast",
+    "url": "https://t.co/Live1234",
+    "binding_values": {
+        "broadcast_id": {"type": "STRING", "string_value": "1ZkKzbLwXyzGv"},
+        "broadcast_title": {"type": "STRING", "string_value": "Press conference, live"},
+        "broadcast_state": {"type": "STRING", "string_value": "ENDED"},
+        "broadcaster_username": {"type": "STRING", "string_value": "newsdesk"},
+        "broadcaster_display_name": {"type": "STRING", "string_value": "News Desk"},
+        "broadcaster_twitter_id": {"type": "STRING", "string_value": "12"},
+        "broadcast_url": {
+            "type": "STRING",
+            "string_value": "https://x.com/i/broadcasts/1ZkKzbLwXyzGv",
+        },
+        "broadcast_thumbnail_original": {
+            "type": "IMAGE",
+            "image_value": {"url": "https://pbs.twimg.com/card_img/1/live?format=jpg&name=orig"},
+        },
+    },
+}
+BROADCAST_READ = {
+    "name": "745291183405076480:broadcast",
+    "url": "https://t.co/Live1234",
+    "title": "Press conference, live",
+    "state": "ENDED",
+    "broadcaster": "newsdesk",
+    "broadcaster_name": "News Desk",
+    "broadcast_id": "1ZkKzbLwXyzGv",
+    "broadcast_url": "https://x.com/i/broadcasts/1ZkKzbLwXyzGv",
+    "image": "https://pbs.twimg.com/card_img/1/live?format=jpg&name=orig",
+}
+
+
+def test_a_live_videos_card_keeps_its_title_state_and_broadcaster(archive) -> None:
+    row = archive(tweet_json(POST, "Watch live", card=BROADCAST))
+    assert json.loads(row["card"]) == BROADCAST_READ
+
+
 # --- a reply, from either provider --------------------------------------------------------
 
 

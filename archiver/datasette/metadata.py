@@ -130,7 +130,8 @@ _SNAPSHOT_COLUMNS = {
     "(expanded_url, from syndication) and the short form X shows (display_url).",
     "card": "The card under the text, as the response shows it (syndication only; JSON): a "
     "link's title, description, domain and image, a player's URL, a poll's choices with their "
-    "counts and end, a Space's ID, a unified card's title, domain and image. Not part of the "
+    "counts and end, a Space's ID, a unified card's title, domain and image, a live video's "
+    "title, state and broadcaster. Not part of the "
     "content hash: counts and previews change.",
     "payload": "The raw response body, unchanged. Untrusted.",
     "payload_sha256": "SHA-256 of payload.",

@@ -2,7 +2,7 @@
 (``{name, url, binding_values: {key: {type, string_value | boolean_value | image_value}}}``,
 or GraphQL's ``{legacy: {name, url, binding_values: [{key, value}]}}``):
 a link's preview (title, description, domain, image), a player, a poll's choices with their
-counts, a Space. No I/O; a card of a shape not known keeps what every card has.
+counts, a Space, a live video. No I/O; a card of a shape not known keeps what every card has.
 """
 
 from __future__ import annotations
@@ -12,7 +12,13 @@ from .answers import as_dict, as_str, load_json
 MAX_CHOICES = 4  # a poll has two to four
 # The preview image, at its original size: the first of these a card holds (link cards
 # give ``photo_image_full_size`` for large previews, ``thumbnail_image`` for small ones).
-_IMAGES = ("photo_image_full_size", "summary_photo_image", "thumbnail_image", "player_image")
+_IMAGES = (
+    "photo_image_full_size",
+    "summary_photo_image",
+    "thumbnail_image",
+    "player_image",
+    "broadcast_thumbnail",  # a live video's still
+)
 
 
 def card_of(value: object) -> dict | None:
@@ -38,9 +44,11 @@ def card_of(value: object) -> dict | None:
         "ends_at": text("end_datetime_utc"),
         "counts_final": _boolean(values, "counts_are_final"),
     }
-    if card.get("name") == "unified_card":
-        for key, item in _unified(_string(values, "unified_card")).items():
-            found[key] = found[key] or item
+    name = as_str(card.get("name")) or ""
+    more = _unified(_string(values, "unified_card")) if name == "unified_card" else {}
+    more = _broadcast(values) if name.endswith(":broadcast") else more
+    for key, item in more.items():
+        found[key] = found.get(key) or item
     return {key: item for key, item in found.items() if item is not None and item != []}
 
 
@@ -68,6 +76,20 @@ def _unified(text: str | None) -> dict:
         "domain": as_str(as_dict(details.get("subtitle")).get("content"))
         or as_str(address.get("vanity")),
         "image": as_str(entity.get("media_url_https")),
+    }
+
+
+def _broadcast(values: dict) -> dict:
+    """What a live video's card (``745291183405076480:broadcast``) shows: its title, its
+    state (``RUNNING``, ``ENDED``…), who broadcasts it and where it plays (the binding
+    keys X's clients read, as snscrape and third-party X clients document them)."""
+    return {
+        "title": _string(values, "broadcast_title"),
+        "state": _string(values, "broadcast_state"),
+        "broadcaster": _string(values, "broadcaster_username"),
+        "broadcaster_name": _string(values, "broadcaster_display_name"),
+        "broadcast_id": _string(values, "broadcast_id"),
+        "broadcast_url": _string(values, "broadcast_url"),
     }
 
 
