@@ -338,6 +338,46 @@ def test_a_live_videos_card_keeps_its_title_state_and_broadcaster(archive) -> No
     assert json.loads(row["card"]) == BROADCAST_READ
 
 
+def test_cards_stored_bare_are_read_again_when_the_archive_is_upgraded(db_path) -> None:
+    """A ``unified_card`` or a live video's card stored with its name and url only (before
+    their details were read) gets them from its stored answer (m028); a card that says more,
+    or whose answer says no more, stays as it is."""
+    old = sqlite_utils.Database(db_path)
+    migrations.apply(old, stop_before="m028_snapshot_cards_read_again")
+    old.conn.execute(
+        "insert into posts (id, status, first_seen_at) values (?, 'live', ?)", [POST, NOW]
+    )
+    bare = {"name": "unified_card", "url": "https://t.co/Card1234"}
+    rows = [
+        (unified_card(json.dumps(UNIFIED)), bare),
+        (BROADCAST, {"name": BROADCAST["name"], "url": BROADCAST["url"]}),
+        (unified_card("not json"), bare),
+        (BROADCAST, {"name": BROADCAST["name"], "url": BROADCAST["url"], "title": "kept"}),
+    ]
+    for card, stored in rows:
+        old.conn.execute(
+            "insert into snapshots (post_id, fetched_at, provider, http_status, status,"
+            " payload, card) values (?, ?, 'syndication', 200, 'live', ?, ?)",
+            [POST, NOW, json.dumps(tweet_json(POST, "Read it", card=card)), json.dumps(stored)],
+        )
+    old.conn.commit()
+    old.conn.close()
+    db = open_database(db_path)
+    found = [json.loads(c) for (c,) in db.conn.execute("select card from snapshots order by id")]
+    db.conn.close()
+    assert found == [
+        {
+            **bare,
+            "title": "A site's own title",
+            "domain": "news.example",
+            "image": "https://pbs.twimg.com/amplify_video_thumb/77/img/a.jpg",
+        },
+        BROADCAST_READ,
+        bare,
+        {"name": BROADCAST["name"], "url": BROADCAST["url"], "title": "kept"},
+    ]
+
+
 # --- a reply, from either provider --------------------------------------------------------
 
 

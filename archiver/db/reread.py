@@ -1,5 +1,5 @@
 """What older snapshots lack, read again from each one's stored payload (migrations
-m014-m016 and m018-m020): the payload is the answer X sent, and parsing it again with the
+m014-m016, m018-m020 and m028): the payload is the answer X sent, and parsing it again with the
 parser that writes new snapshots gives the values a check would store today. Only what is
 missing is written (columns, and the empty fields of media items with the content hash they
 give); the payload and everything else stay as they were.
@@ -56,6 +56,12 @@ _MAYBE_QUOTING = (
     " or instr(payload, 'in_reply_to_status_id_str') > 0 or provider = 'oembed')"
 )
 _WITH_CARD = f"card is null and {_SYNDICATION} and instr(payload, '\"card\"') > 0"
+# Cards stored with what every card has only (``name``, ``url``): read before their kind
+# (a ``unified_card``, a live video's) was, they may say more read again.
+_BARE_CARD = (
+    f"card is not null and {_SYNDICATION} and json_valid(card)"
+    " and not exists (select 1 from json_each(card) where key not in ('name', 'url'))"
+)
 _WITH_LINKS = f"links is null and {_EITHER} and instr(payload, 't.co') > 0"
 
 
@@ -153,6 +159,18 @@ def backfill_cards(conn: sqlite3.Connection) -> int:
     """Set ``card`` of the syndication snapshots stored before m019 whose answer holds one;
     return how many rows got it. Idempotent."""
     return _backfill_column(conn, "card", _WITH_CARD)
+
+
+def reread_bare_cards(conn: sqlite3.Connection) -> int:
+    """Set ``card`` of the syndication snapshots whose card keeps only its name and url to
+    what their answer read again shows, when it shows more; return how many. Idempotent."""
+    updates = []
+    for snapshot_id, answer, _ in _reparsed(conn, _BARE_CARD):
+        card = answer.card or {}
+        if set(card) - {"name", "url"}:
+            updates.append((answer.snapshot_fields()["card"], snapshot_id))
+    conn.executemany("update snapshots set card = ? where id = ?", updates)
+    return len(updates)
 
 
 def backfill_links(conn: sqlite3.Connection) -> int:

@@ -774,3 +774,14 @@ def m027_snapshot_hash_without_leading_mentions(db: sqlite_utils.Database) -> No
     from .reread import rehash_leading_mentions
 
     rehash_leading_mentions(db.conn)
+
+
+@migrations()
+def m028_snapshot_cards_read_again(db: sqlite_utils.Database) -> None:
+    """The cards of syndication snapshots that keep only ``name`` and ``url`` (a
+    ``unified_card`` or a live video's card, stored before their details were read) read
+    again from the stored answers (``db/reread.py``): a new snapshot is written only when
+    the content changes, so they kept the bare card for good."""
+    from .reread import reread_bare_cards
+
+    reread_bare_cards(db.conn)
