@@ -378,6 +378,104 @@ def test_cards_stored_bare_are_read_again_when_the_archive_is_upgraded(db_path) 
     ]
 
 
+# --- what X shows beside a post -----------------------------------------------------------
+
+# A community note in the shape of X's GraphQL ``BirdwatchPivot`` (twitter-openapi).
+PIVOT = {
+    "title": "Readers added context they thought people might want to know",
+    "shorttitle": "Readers added context",
+    "subtitle": {"text": "The photo is from 2019, not this week.", "entities": []},
+    "destinationUrl": "https://x.com/i/birdwatch/n/1841900000000000000",
+    "note": {"rest_id": "1841900000000000000"},
+    "iconType": "BirdwatchV1Icon",
+}
+FLAGGED_PHOTO = {
+    "type": "photo",
+    "url": "https://t.co/Ph0to1234",
+    "media_url_https": "https://pbs.twimg.com/media/Flag.jpg",
+    "sensitive_media_warning": {"adult_content": False, "graphic_violence": True, "other": True},
+    "ext_media_availability": {"status": "Unavailable", "reason": "Dmcaed"},
+}
+LABELS = {
+    "sensitive": True,
+    "community_note": {
+        "title": PIVOT["title"],
+        "summary": "The photo is from 2019, not this week.",
+        "note_id": "1841900000000000000",
+        "url": PIVOT["destinationUrl"],
+    },
+}
+
+
+def flagged_post(**extra) -> dict:
+    return tweet_json(
+        POST,
+        "Look https://t.co/Ph0to1234",
+        possibly_sensitive=True,
+        birdwatch_pivot=PIVOT,
+        mediaDetails=[FLAGGED_PHOTO],
+        **extra,
+    )
+
+
+def test_the_flags_x_shows_beside_a_post_are_kept(archive) -> None:
+    """A warning over sensitive media, media disabled (DMCA) and a community note: the post's
+    own in ``labels``, each media item's in its media JSON."""
+    row = archive(flagged_post())
+    (photo,) = json.loads(row["media"])
+    assert json.loads(row["labels"]) == LABELS
+    assert (photo["warning"], photo["availability"]) == (
+        ["graphic_violence", "other"],
+        {"status": "Unavailable", "reason": "Dmcaed"},
+    )
+
+
+def test_a_post_without_flags_has_no_labels(archive) -> None:
+    body = tweet_json(POST, "Plain", possibly_sensitive=False, birdwatch_pivot={"x": 1})
+    body["mediaDetails"] = [
+        {
+            **FLAGGED_PHOTO,
+            "sensitive_media_warning": {},
+            "ext_media_availability": {"status": "Available"},
+        }
+    ]
+    row = archive(body)
+    assert row["labels"] is None
+    assert not {"warning", "availability"} & set(json.loads(row["media"])[0])
+
+
+def test_a_flag_that_changes_alone_adds_no_snapshot(archive, db) -> None:
+    """The README's change rules: a snapshot is added when the text, author, handle, media
+    or proven status change; a flag is, like a card, what the snapshot's answer showed."""
+    archive(tweet_json(POST, "Look https://t.co/Ph0to1234", mediaDetails=[FLAGGED_PHOTO]))
+    archive(flagged_post())
+    assert db.conn.execute("select count(*) from snapshots").fetchone() == (1,)
+
+
+def test_snapshots_stored_before_m029_get_their_flags(db_path) -> None:
+    old = sqlite_utils.Database(db_path)
+    migrations.apply(old, stop_before="m029_snapshot_labels")
+    old.conn.execute(
+        "insert into posts (id, status, first_seen_at) values (?, 'live', ?)", [POST, NOW]
+    )
+    stored = [{"type": "photo", "url": "https://pbs.twimg.com/media/Flag?format=jpg&name=orig"}]
+    for body in (flagged_post(), tweet_json(POST, "Plain")):
+        old.conn.execute(
+            "insert into snapshots (post_id, fetched_at, provider, http_status, status,"
+            " payload, media, content_sha256) values (?, ?, 'syndication', 200, 'live', ?, ?, 'h')",
+            [POST, NOW, json.dumps(body), json.dumps(stored)],
+        )
+    old.conn.commit()
+    old.conn.close()
+    db = open_database(db_path)
+    found = db.conn.execute("select labels, media, content_sha256 from snapshots order by id")
+    (labels, media, sha), plain = found.fetchall()
+    db.conn.close()
+    assert (json.loads(labels), sha) == (LABELS, "h")
+    assert json.loads(media)[0]["availability"] == {"status": "Unavailable", "reason": "Dmcaed"}
+    assert plain == (None, json.dumps(stored), "h")
+
+
 # --- a reply, from either provider --------------------------------------------------------
 
 
@@ -768,3 +866,11 @@ def test_the_new_shapes_of_any_content_never_break_the_answer(a, b, c, d) -> Non
         fields = result.snapshot_fields()
         assert result.error is None or "\n" not in result.error
         json.loads(str(fields["media"]))
+
+
+def test_the_flags_of_a_post_in_xs_graphql_form_are_kept(archive) -> None:
+    """GraphQL keeps the note beside ``legacy`` and the sensitive flag in it."""
+    body = graphql_post({"legacy": {"name": "Rates Desk", "screen_name": "RatesDesk"}})
+    body["tweet"]["birdwatch_pivot"] = PIVOT
+    body["tweet"]["legacy"]["possibly_sensitive"] = True
+    assert json.loads(archive(body)["labels"]) == LABELS

@@ -133,6 +133,10 @@ _SNAPSHOT_COLUMNS = {
     "counts and end, a Space's ID, a unified card's title, domain and image, a live video's "
     "title, state and broadcaster. Not part of the "
     "content hash: counts and previews change.",
+    "labels": "What X shows beside the post (syndication only; JSON): sensitive (a warning "
+    "over its media), community_note (title, summary, note_id, url). Media items carry their "
+    "own: warning (its kinds), availability (media disabled, e.g. a DMCA notice). Not part of "
+    "the content hash.",
     "payload": "The raw response body, unchanged. Untrusted.",
     "payload_sha256": "SHA-256 of payload.",
     "content_sha256": "Hash of what both providers give (normalised text, author, handle, "

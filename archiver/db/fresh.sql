@@ -74,7 +74,7 @@ CREATE TABLE "snapshots" (
    "payload" TEXT,
    "payload_sha256" TEXT,
    "content_sha256" TEXT
-, "record_id" INTEGER REFERENCES records(id), "partial" INTEGER NOT NULL DEFAULT 0, "memento_datetime" TEXT, "edit_ids" TEXT, "newer_version_id" TEXT, "quoted_id" TEXT, "parent_id" TEXT, "card" TEXT, "links" TEXT)
+, "record_id" INTEGER REFERENCES records(id), "partial" INTEGER NOT NULL DEFAULT 0, "memento_datetime" TEXT, "edit_ids" TEXT, "newer_version_id" TEXT, "quoted_id" TEXT, "parent_id" TEXT, "card" TEXT, "links" TEXT, "labels" TEXT)
 -- next statement
 CREATE TABLE "checks" (
    "id" INTEGER PRIMARY KEY,

@@ -119,8 +119,8 @@ def _snapshot_if_changed(
         "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
         " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
         " content_sha256, partial, edit_ids, newer_version_id, quoted_id, parent_id, card,"
-        " links, record_id)"
-        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " links, labels, record_id)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             check.post_id,
             check.checked_at,
@@ -143,6 +143,7 @@ def _snapshot_if_changed(
             fields["parent_id"],
             fields["card"],
             fields["links"],
+            fields["labels"],
             record_id,
         ),
     )

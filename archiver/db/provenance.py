@@ -98,8 +98,9 @@ def _save_wayback_snapshot(conn: sqlite3.Connection, lookup: WaybackLookup) -> i
     cursor = conn.execute(
         "insert into snapshots (post_id, fetched_at, provider, request_url, http_status,"
         " status, author_name, handle, text, created_at, media, payload, payload_sha256,"
-        " content_sha256, partial, quoted_id, parent_id, card, links, record_id,"
-        " memento_datetime) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " content_sha256, partial, quoted_id, parent_id, card, links, labels, record_id,"
+        " memento_datetime)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             lookup.post_id,
             lookup.looked_up_at,
@@ -120,6 +121,7 @@ def _save_wayback_snapshot(conn: sqlite3.Connection, lookup: WaybackLookup) -> i
             f.get("parent_id"),
             f.get("card"),
             f.get("links"),
+            f.get("labels"),
             snap.record_id,
             snap.memento_datetime,
         ),

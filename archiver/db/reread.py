@@ -1,8 +1,8 @@
 """What older snapshots lack, read again from each one's stored payload (migrations
-m014-m016, m018-m020 and m028): the payload is the answer X sent, and parsing it again with the
-parser that writes new snapshots gives the values a check would store today. Only what is
-missing is written (columns, and the empty fields of media items with the content hash they
-give); the payload and everything else stay as they were.
+m014-m016, m018-m020, m028 and m029): the payload is the answer X sent, and parsing it
+again with the parser that writes new snapshots gives the values a check would store today.
+Only what is missing is written (columns, and the empty fields of media items with the
+content hash they give); the payload and everything else stay as they were.
 
 A new snapshot is written only when a post's content changes, so without this an older row
 would keep its missing value for good (``partial``), or until the post's next check
@@ -61,6 +61,16 @@ _WITH_CARD = f"card is null and {_SYNDICATION} and instr(payload, '\"card\"') > 
 _BARE_CARD = (
     f"card is not null and {_SYNDICATION} and json_valid(card)"
     " and not exists (select 1 from json_each(card) where key not in ('name', 'url'))"
+)
+# Whose answer may show a flag beside the post or on its media (``snapshot/labels.py``):
+# a post marked sensitive (the JSON written with or without a space), a community note, a
+# media warning, media X says are not available.
+_MAYBE_FLAGGED = (
+    f"labels is null and {_SYNDICATION} and (instr(payload, 'birdwatch_pivot') > 0"
+    " or instr(payload, '\"possibly_sensitive\":true') > 0"
+    " or instr(payload, '\"possibly_sensitive\": true') > 0"
+    " or instr(payload, 'sensitive_media_warning') > 0"
+    " or instr(lower(payload), 'unavailable') > 0)"
 )
 _WITH_LINKS = f"links is null and {_EITHER} and instr(payload, 't.co') > 0"
 
@@ -170,6 +180,21 @@ def reread_bare_cards(conn: sqlite3.Connection) -> int:
         if set(card) - {"name", "url"}:
             updates.append((answer.snapshot_fields()["card"], snapshot_id))
     conn.executemany("update snapshots set card = ? where id = ?", updates)
+    return len(updates)
+
+
+def backfill_labels(conn: sqlite3.Connection) -> int:
+    """Set ``labels`` of the syndication snapshots whose answer shows a flag beside the post,
+    and fill their media items' flags (only keys missing; the content hash does not cover
+    them); return how many rows changed. Idempotent."""
+    updates = []
+    for snapshot_id, answer, (stored,) in _reparsed(conn, _MAYBE_FLAGGED, ("media",)):
+        media = _filled_media(stored, answer.media)
+        labels = answer.snapshot_fields()["labels"]
+        if labels is not None or media is not None:
+            as_json = json.dumps(media, ensure_ascii=False, sort_keys=True) if media else stored
+            updates.append((labels, as_json, snapshot_id))
+    conn.executemany("update snapshots set labels = ?, media = ? where id = ?", updates)
     return len(updates)
 
 

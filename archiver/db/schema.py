@@ -785,3 +785,14 @@ def m028_snapshot_cards_read_again(db: sqlite_utils.Database) -> None:
     from .reread import reread_bare_cards
 
     reread_bare_cards(db.conn)
+
+
+@migrations()
+def m029_snapshot_labels(db: sqlite_utils.Database) -> None:
+    """``snapshots.labels``: what X shows beside the post (a warning over sensitive media, a
+    community note; ``snapshot/labels.py``), and the media items' own flags (a warning, media
+    disabled), read for the snapshots stored before from their stored answers."""
+    from .reread import backfill_labels
+
+    db.execute('ALTER TABLE "snapshots" ADD COLUMN "labels" TEXT')
+    backfill_labels(db.conn)

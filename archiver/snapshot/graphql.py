@@ -12,7 +12,15 @@ from __future__ import annotations
 from .answers import as_dict, as_list
 
 # What a GraphQL post keeps beside ``legacy`` under the name syndication gives it.
-_BESIDE = ("__typename", "note_tweet", "card", "edit_control", "isEdited", "isStaleEdit")
+_BESIDE = (
+    "__typename",
+    "note_tweet",
+    "card",
+    "edit_control",
+    "isEdited",
+    "isStaleEdit",
+    "birdwatch_pivot",  # a community note
+)
 
 
 def flattened(value: dict) -> dict:

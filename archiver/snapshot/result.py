@@ -96,6 +96,7 @@ class ProviderResult:
     quoted_id: str | None = None
     parent_id: str | None = None
     card: dict | None = None
+    labels: dict | None = None
     edited: bool | None = None
     edit_ids: list[str] = field(default_factory=list)
     truncated: bool = False
@@ -154,6 +155,7 @@ class ProviderResult:
             "parent_id": self.parent_id,
             "card": _as_json(self.card, sort_keys=True),
             "links": _as_json(self.links),
+            "labels": _as_json(self.labels, sort_keys=True),
             "payload": self.payload,
             "payload_sha256": hashlib.sha256(self.payload).hexdigest(),
         }

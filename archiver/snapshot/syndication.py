@@ -41,6 +41,7 @@ from .display import (
     whole_note_text,
 )
 from .graphql import flattened
+from .labels import labels_of, media_flags
 from .result import (
     API_ERROR,
     EMPTY,
@@ -202,6 +203,7 @@ def _tweet(value: dict, body: bytes) -> ProviderResult:
         "parent_id": (str_id(parent.get("id_str")) if isinstance(parent, dict) else None)
         or str_id(value.get("in_reply_to_status_id_str")),
         "card": card_of(value.get("card")),
+        "labels": labels_of(value),
         "edited": edited,
         "edit_ids": edit_ids,
         "truncated": truncated,
@@ -432,7 +434,7 @@ def _detail_item(md: dict) -> dict:
         url, content_type = _best_variant(as_list(video_info.get("variants")))
     else:
         url = _best_photo(poster) if isinstance(poster, str) else None
-    return media_item(
+    item = media_item(
         kind,
         url,
         poster,
@@ -443,6 +445,7 @@ def _detail_item(md: dict) -> dict:
         info.get("height"),
         content_type,
     )
+    return {**item, **media_flags(md)}
 
 
 def _media_link(value: dict) -> tuple[str | None, str | None]:
