@@ -471,8 +471,9 @@ class Http:
     ) -> Exchange:
         """GET ``url`` (or POST ``content`` to it) within a deadline, the body bounded. A
         GET that failed on a kept-alive connection before any byte of its answer came (the
-        server had closed it) is sent again at once, as a browser does: each time on another
-        connection, until one is new (the pool keeps at most ``concurrency`` alive)."""
+        server had closed it; not a read that timed out) is sent again at once, as a browser
+        does: each time on another connection, until one is new (the pool keeps at most
+        ``concurrency`` alive)."""
         for _ in range(self.config.concurrency):
             try:
                 return self._exchange_once(url, headers, accept, max_bytes, content, keep_undecoded)
@@ -550,7 +551,8 @@ class Http:
         except httpx.HTTPError as exc:
             if deadline.expired:
                 raise self._timed_out(url) from None
-            error = StaleConnection if sent.unanswered_on_reused else FetchError
+            closed = sent.unanswered_on_reused and not isinstance(exc, httpx.TimeoutException)
+            error = StaleConnection if closed else FetchError
             raise error(f"{url}: {describe_error(exc)}", url=url) from exc
         finally:
             deadline.finish()

@@ -869,3 +869,37 @@ def test_a_location_past_ascii_is_followed_byte_for_byte(lines: list[bytes], pat
         assert server.hits == ["/from", path]
     assert (exchange.status_code, exchange.body) == (200, b"here")
     assert exchange.final_url == server.url(path)
+
+
+class HoldsTheSecond(socketserver.BaseRequestHandler):
+    """Answers a connection's first request, keeps it open, then reads the next request and
+    never answers it (a server still at work on it): ``server.requests`` counts requests."""
+
+    server: Any
+
+    def handle(self) -> None:
+        sock: socket.socket = self.request
+        pending = b""
+        with contextlib.suppress(OSError):
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                pending += chunk
+                while b"\r\n\r\n" in pending:
+                    _, pending = pending.split(b"\r\n\r\n", 1)
+                    self.server.requests.append(sock.getsockname())
+                    if len(self.server.requests) == 1:
+                        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+
+def test_a_reused_connection_that_times_out_is_not_asked_again():
+    """A read timeout is no closed connection: the server has the request and may be acting
+    on it, so the GET is not resent (a browser resends only on a connection closed)."""
+    quick = FetchConfig(timeout=0.5, per_host_delay=0.0, retries=0)
+    requests: list[object] = []
+    with serving(HoldsTheSecond, requests=requests) as url, Http(quick) as http:
+        assert http.get(url).body == b"ok"
+        with pytest.raises(FetchError, match="timed out"):
+            http.get(url)
+    assert len(requests) == 2
