@@ -48,10 +48,12 @@ def walk_children(
     limits: SourceLimits,
     on_listing: OnListing,
     result: PollResult,
+    outward: Callable[[str], bool],
 ) -> None:
-    """Read the child sitemaps below ``root`` breadth-first, adding to ``result``."""
+    """Read the child sitemaps below ``root`` breadth-first, adding to ``result``; an
+    address is followed when ``outward`` (``outward_of``, the poll's) says so."""
     queue: deque[Pending] = deque(children_below(root.url, root.children, known, 1))
-    seen, outward = {root.url}, _outward(root.url, limits)
+    seen = {root.url}
     while queue:
         child, parent, depth = queue.popleft()
         if child.url in seen:
@@ -76,7 +78,7 @@ def walk_children(
         if listing is None:  # stopped, or the bound of this poll reached: the rest waits
             result.deferred = len({child.url} | {c.url for c, _, _ in queue} - seen)
             return
-        result.inward += leave_out_inward(listing, root.url, limits)
+        result.inward += leave_out_inward(listing, outward)
         seen.add(child.url)
         result.children_read += 1
         result.urls_seen += len(listing.urls)
@@ -87,14 +89,9 @@ def walk_children(
             queue.extend(children_below(child.url, listing.children, known, depth + 1))
 
 
-def leave_out_inward(listing: Listing, source: str, limits: SourceLimits) -> int:
-    """Drop from ``listing`` the articles and child sitemaps it names at private addresses
-    when ``source`` is at a public one (``archiver.inward``: a name is looked up once per
-    host a poll names, when ``limits.direct`` says its requests go out directly), unless
-    ``limits.allow_private``; how many were dropped."""
-    if limits.allow_private:
-        return 0
-    outward = _outward(source, limits)
+def leave_out_inward(listing: Listing, outward: Callable[[str], bool]) -> int:
+    """Drop from ``listing`` the articles and child sitemaps ``outward`` does not follow
+    (``outward_of``); how many were dropped."""
     before = len(listing.urls) + len(listing.children or [])
     listing.urls = [url for url in listing.urls if outward(url)]
     if listing.children is not None:
@@ -102,10 +99,14 @@ def leave_out_inward(listing: Listing, source: str, limits: SourceLimits) -> int
     return before - len(listing.urls) - len(listing.children or [])
 
 
-def _outward(source: str, limits: SourceLimits) -> Callable[[str], bool]:
-    """Whether an address a poll of ``source`` names may be followed (see above), decided
-    once per ``scheme://host:port``: a sitemap lists thousands of addresses on a few hosts
-    (splitting each address as a URL cost a fifth of reading the sitemap)."""
+def outward_of(source: str, limits: SourceLimits) -> Callable[[str], bool]:
+    """Whether an address a poll of ``source`` names may be followed: not at a private
+    address when ``source`` is at a public one (``archiver.inward``), unless
+    ``limits.allow_private``. Decided once per ``scheme://host:port`` for the whole poll
+    (one is made per poll), a name looked up when ``limits.direct`` says its requests go
+    out directly: a sitemap and its children list thousands of addresses on a few hosts,
+    and each lookup blocks the poll (splitting each address as a URL cost a fifth of
+    reading the sitemap)."""
     if limits.allow_private:
         return lambda url: True
     from .inward import leads_inward

@@ -35,7 +35,7 @@ from .listings import (
     SourceResponse,
     Validators,
 )
-from .sitemap_walk import leave_out_inward, walk_children
+from .sitemap_walk import leave_out_inward, outward_of, walk_children
 from .sitemaps import parse_sitemap, parse_url_list
 from .small_files import NotReadable, read_small_file, why_unreadable
 from .source_body import read_document, too_large
@@ -76,11 +76,12 @@ def poll_source(
     else:  # a URL list served over HTTP: revalidated as a feed is
         urls = parse_url_list(body.decode("utf-8", "replace"))
         root = Listing(url, urls=urls, validators=state)
-    inward = leave_out_inward(root, url, limits)
+    outward = outward_of(url, limits)
+    inward = leave_out_inward(root, outward)
     on_listing(root)
     result = PollResult(root, urls_seen=len(root.urls), inward=inward)
     if source.type == "sitemap":
-        walk_children(fetch, root, known or {}, limits, on_listing, result)
+        walk_children(fetch, root, known or {}, limits, on_listing, result, outward)
     return result
 
 

@@ -302,3 +302,30 @@ def test_a_public_provider_redirecting_inward_is_not_followed(
     assert [(uri.split("?")[0], status, kind) for uri, status, kind in kept.fetchall()] == [
         (endpoint, 302, "response")
     ]
+
+
+def test_a_host_a_poll_names_is_looked_up_once_in_all_its_sitemaps(
+    public_web, db_path, monkeypatch
+) -> None:
+    """As the README says, once per host a poll names: not again for each child sitemap
+    that names it (each lookup blocks the poll)."""
+    import ipaddress
+
+    from archiver import inward
+    from archiver.config import Source
+
+    looked_up: list[str] = []
+
+    def resolved(host: str) -> list[ipaddress.IPv4Address]:
+        looked_up.append(host)
+        return [ipaddress.IPv4Address("93.184.216.34")]
+
+    monkeypatch.setattr(inward, "_resolved", resolved)
+    monkeypatch.setenv("NO_PROXY", "articles.example")
+    maps = [f"http://news.example/{n}.xml" for n in range(3)]
+    public_web.documents["http://news.example/index.xml"] = index(*maps)
+    for n, url in enumerate(maps):
+        public_web.documents[url] = urlset(f"http://articles.example/{n}")
+    poll(db_path, Source("map", "sitemap", "http://news.example/index.xml"))
+    assert len(queued(db_path)) == 3
+    assert looked_up == ["articles.example"]
