@@ -134,15 +134,17 @@ def folder_frames(data: bytes, path: str) -> list[FrameDocument]:
 
 def _in_folder(source: bytes, page: str, folder: str) -> str | None:
     """The file a relative ``src`` names, when it lies inside ``folder`` (symbolic links
-    followed), else None."""
+    followed) and is a regular file (a named pipe would wait for a writer), else None."""
     text = source.decode("utf-8", "replace").strip()
     if not text or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|[/\\]", text):
         return None  # an address with a scheme (https:, about:, data:) or from the root
     local = unquote(text.split("#", 1)[0].split("?", 1)[0])
+    if "\x00" in local:
+        return None  # no path holds it (``%00``)
     named = os.path.realpath(os.path.join(os.path.dirname(page), local))
     real_folder = os.path.realpath(folder)
     inside = os.path.commonpath([named, real_folder]) == real_folder and named != real_folder
-    return named if inside else None
+    return named if inside and os.path.isfile(named) else None
 
 
 def _frame_file(path: str) -> bytes | None:
