@@ -66,7 +66,7 @@ def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         pass
     try:
         return ipaddress.IPv4Address(socket.inet_aton(host))
-    except OSError:
+    except (OSError, ValueError):  # not an address; ValueError: a NUL in it
         return None
 
 
@@ -79,6 +79,6 @@ def _global(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 def _resolved(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     try:
         found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
+    except (OSError, ValueError):  # UnicodeError (a bad label) is a ValueError
         return []  # it leads nowhere: the request fails as it would have
     return [ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in found]

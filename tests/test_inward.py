@@ -329,3 +329,11 @@ def test_a_host_a_poll_names_is_looked_up_once_in_all_its_sitemaps(
     poll(db_path, Source("map", "sitemap", "http://news.example/index.xml"))
     assert len(queued(db_path)) == 3
     assert looked_up == ["articles.example"]
+
+
+def test_a_host_holding_a_nul_is_no_address_and_raises_nothing() -> None:
+    """A provider's JSON may name media at ``http://a\\u0000b/``: no resolver reads it, so
+    it is not private, and the fetch fails on its own (inet_aton raised ValueError, out of
+    the check's media keeping)."""
+    assert not is_private("http://a\x00b/x.jpg", lambda _: True)
+    assert not leads_inward("https://news.example/a", "http://a\x00b/x.jpg", never_direct)
