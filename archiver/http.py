@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -151,7 +152,7 @@ class Client(httpx.Client):
         escaped = location(response)
         if escaped == response.headers["location"]:
             return super()._redirect_url(request, response)
-        stand_in = httpx.Response(response.status_code, headers={"Location": escaped})
+        stand_in = httpx.Response(response.status_code, headers=[(b"Location", escaped.encode())])
         return super()._redirect_url(request, stand_in)
 
 
@@ -160,10 +161,21 @@ def location(response: httpx.Response) -> str:
     as itself (Chrome, Firefox; WPT ``redirect-location-escape``): UTF-8 ``/caf\\xc3\\xa9``
     is ``/caf%C3%A9``, Latin-1 ``/caf\\xe9`` is ``/caf%E9``. httpx decodes the header as
     Latin-1 when it is not UTF-8 and encodes the text as UTF-8, so ``/caf\\xe9`` led to
-    ``/caf%C3%A9``, an address the server never named."""
+    ``/caf%C3%A9``, an address the server never named. A host's name past ASCII (UTF-8
+    ``b\xc3\xbccher.example``) is not escaped: it goes as IDNA (``xn--bcher-kva``)."""
     values = [value for name, value in response.headers.raw if name.lower() == b"location"]
     raw = b", ".join(value.strip(b" \t") for value in values)
-    return "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw)
+    host = b""  # the authority, read as UTF-8 text: its name goes as IDNA, as a browser's
+    match = _AUTHORITY.match(raw)
+    if match and not match.group().isascii():
+        with contextlib.suppress(UnicodeDecodeError):
+            match.group().decode("utf-8")
+            host, raw = match.group(), raw[match.end() :]
+    return host.decode("utf-8") + "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw)
+
+
+# A Location's scheme and authority (``https://host:port``, ``//host``), up to its path.
+_AUTHORITY = re.compile(rb"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\]*")
 
 
 class SetCookiesOnly(httpx.Cookies):

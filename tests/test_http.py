@@ -903,3 +903,22 @@ def test_a_reused_connection_that_times_out_is_not_asked_again():
         with pytest.raises(FetchError, match="timed out"):
             http.get(url)
     assert len(requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "url"),
+    [
+        (b"http://b\xc3\xbccher.example/caf\xc3\xa9", "http://xn--bcher-kva.example/caf%C3%A9"),
+        (b"//b\xc3\xbccher.example/caf\xe9", "http://xn--bcher-kva.example/caf%E9"),
+        (b"/caf\xe9?q=\xe9", "http://news.example/caf%E9?q=%E9"),
+    ],
+)
+def test_a_location_naming_a_host_past_ascii_leads_to_that_host(raw: bytes, url: str) -> None:
+    """As a browser's URL parser reads it: the host's name as IDNA, only the rest escaped
+    byte for byte (the host was escaped too, a name no resolver knows)."""
+    from archiver.http import Client
+
+    request = httpx.Request("GET", "http://news.example/from")
+    response = httpx.Response(302, headers=[(b"Location", raw)], request=request)
+    with Client() as client:
+        assert str(client._redirect_url(request, response)) == url
