@@ -146,6 +146,19 @@ class ScanRecord:
             prints = [embed.fingerprint for embed in self.embeds]
         return [(e.status_id or fp, fp) for e, fp in zip(self.embeds, prints, strict=True)]
 
+    def sightings(self) -> list[tuple[str, int] | None]:
+        """Each embed's (``post_id``, ``occurrence``): its nth sighting of that post in the
+        page, the key of its ``embeds`` row (None: an embed naming no post)."""
+        counts: dict[str, int] = {}
+        keys: list[tuple[str, int] | None] = []
+        for post_id, _ in self.identities():
+            if post_id is None:
+                keys.append(None)
+                continue
+            counts[post_id] = counts.get(post_id, 0) + 1
+            keys.append((post_id, counts[post_id]))
+        return keys
+
 
 class DueArticle(NamedTuple):
     """A queued article whose next scan has come."""

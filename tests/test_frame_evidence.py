@@ -99,3 +99,55 @@ def test_export_of_the_post_or_its_article_packs_the_frame_file(tmp_path: Path) 
             index = package.read("indexes/index.cdx").decode().splitlines()
         urls = sorted(json.loads(line.split(" ", 2)[2])["url"] for line in index)
         assert urls == sorted([page.as_uri(), frame.as_uri()])  # not the other page's
+
+
+def warc_uris(db: Path) -> list[str]:
+    """The target URI of every resource record in the archive's WARC files, in order."""
+    uris = []
+    for warc in sorted(db.with_name("archive-warc").glob("*.warc.gz")):
+        with warc.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type == "resource":
+                    uris.append(record.rec_headers["WARC-Target-URI"])
+    return uris
+
+
+def embed_pointers(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return dict(conn.execute("select post_id, record_id from embeds").fetchall())
+
+
+def test_a_page_scanned_again_writes_its_frame_file_only_for_an_embed_new_to_it(
+    tmp_path: Path,
+) -> None:
+    page, frame, post_id = save_complete(tmp_path, 0, "saved_resource.html")
+    db = tmp_path / "archive.db"
+    for _ in range(2):  # the second scan: nothing changed
+        scan = archive("scan", str(page), "--db", str(db))
+        assert scan.returncode == 0, scan.stderr
+    assert warc_uris(db) == [page.as_uri(), frame.as_uri(), page.as_uri()]
+    first = embed_pointers(db)[post_id]
+    assert stored(db, first)[0]["target_uri"] == frame.as_uri()
+
+    # The frame file changes (its post as it was stays in the record the embed names) and
+    # the page gains a second post, framed in a file of its own.
+    frame.write_text(frame.read_text("utf-8") + "<!-- resaved -->", encoding="utf-8")
+    second = str(FIRST_ID + 9)
+    tweet = embedded_tweet(second, text="Ferries run all night.")
+    other = page.with_name("story0_files") / "saved_resource(1).html"
+    other.write_text(marked(tweet, frame_url(second)), encoding="utf-8")
+    both = article("./story0_files/saved_resource.html", post_id) + article(
+        "./story0_files/saved_resource(1).html", second
+    )
+    page.write_text(marked(both, "https://news.example/0"), "utf-8")
+    scan = archive("scan", str(page), "--db", str(db))
+    assert scan.returncode == 0, scan.stderr
+    uris = [page.as_uri(), frame.as_uri(), page.as_uri(), page.as_uri(), other.as_uri()]
+    assert warc_uris(db) == uris
+    pointers = embed_pointers(db)
+    assert pointers[post_id] == first  # the record of its first located sighting
+    row, record = stored(db, pointers[second])
+    assert row["target_uri"] == other.as_uri()
+    assert record.content_stream().read() == other.read_bytes()
+    verify = archive("verify", "--db", str(db))
+    assert verify.returncode == 0, verify.stdout + verify.stderr

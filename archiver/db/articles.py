@@ -175,13 +175,13 @@ def _save_embeds(
     )
     seen: set[int] = set()
     new: list[tuple[object, ...]] = []
-    occurrences: dict[str, int] = {}
-    identities = enumerate(zip(record.embeds, record.identities(), strict=True))
-    for index, (embed, (post_id, fingerprint)) in identities:
-        if post_id is None:
+    keys = record.sightings()
+    identities = enumerate(zip(record.embeds, record.identities(), keys, strict=True))
+    for index, (embed, (_, fingerprint), key) in identities:
+        if key is None:
             continue
+        post_id, occurrence = key
         _ensure_post(conn, embed, fingerprint, now)
-        occurrence = occurrences[post_id] = occurrences.get(post_id, 0) + 1
         embed_id = existing.get((post_id, occurrence))
         located = frame_records.get(index, record_id)  # the record holding its bytes
         raw_sha256 = embed.raw_sha256 or sha256_hex(embed.raw)

@@ -26,6 +26,19 @@ def article_had_embeds(conn: sqlite3.Connection, url: str) -> bool:
     return row is not None
 
 
+def located_embeds(conn: sqlite3.Connection, url: str) -> set[tuple[str, int]]:
+    """(``post_id``, ``occurrence``) of the embeds of the article at ``url`` that already
+    point at the record their bytes were located in (a later sighting keeps that pointer)."""
+    return set(
+        conn.execute(
+            "select post_id, occurrence from embeds"
+            " join articles on articles.id = embeds.article_id"
+            " where articles.url = ? and embeds.record_id is not null",
+            (url,),
+        )
+    )
+
+
 def latest_payload(conn: sqlite3.Connection, target_uri: str) -> WarcRecordRef | None:
     """The newest record holding a payload for ``target_uri`` (what a revisit refers to)."""
     row = conn.execute(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from ..db.evidence import article_had_embeds
+from ..db.evidence import article_had_embeds, located_embeds
 from ..models import FrameFile, ScanRecord, WarcRecordRef
 from ..urls import file_url_path
 from .gzip_member import Deflated
@@ -100,7 +100,7 @@ def keep_page(
             durable=durable,
             payload_sha256=record.content_sha256,
         )
-        record.frames = [_kept_frame(log, frame, durable) for frame in record.frames]
+        record.frames = _kept_frames(conn, log, record, durable)
         return page
     # Standard input's bytes are the very bytes the scan hashed; a file is read again.
     data = capture if capture is not None else _unchanged_file(record)
@@ -113,6 +113,26 @@ def keep_page(
         durable=durable,
         payload_sha256=record.content_sha256,
     )
+
+
+def _kept_frames(
+    conn: sqlite3.Connection, log: WarcLog, record: ScanRecord, durable: bool
+) -> list[FrameFile]:
+    """The record's frame files, each written when an embed read from it will point at its
+    record (one seen for the first time, or one without a pointer yet), as an embed points
+    at the page's record of its first located sighting: a frame file scanned again, changed
+    or not, whose embeds all point at earlier records is not written again."""
+    if not record.frames:
+        return []
+    located = located_embeds(conn, record.url)
+    keys = record.sightings()
+    kept = []
+    for frame in record.frames:
+        if all(keys[index] in located for index in frame.embeds):
+            kept.append(frame._replace(capture=None))
+        else:
+            kept.append(_kept_frame(log, frame, durable))
+    return kept
 
 
 def _kept_frame(log: WarcLog, frame: FrameFile, durable: bool) -> FrameFile:
