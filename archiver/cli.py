@@ -218,13 +218,13 @@ def init(db_path: str | None, config_path: str | None) -> None:
     click.echo(f"archive ready: {archive_path(db)}")
 
 
-def _listed_targets(targets: tuple[str, ...], seen: set[str]) -> list[Any]:
+def _listed_targets(targets: tuple[str, ...], seen: set[str], left_out: set[str]) -> list[Any]:
     """The command line's targets, each file once, with a note for a file that holds
     nothing but URLs (``--urls-file`` forgotten)."""
     from .scan_targets import iter_targets, once_per_run, url_list_note
     from .terminal import error_line
 
-    listed = list(once_per_run(iter_targets(targets), seen))
+    listed = list(once_per_run(iter_targets(targets, left_out=left_out), seen))
     for note in filter(None, map(url_list_note, listed)):
         click.echo(f"note: {error_line(note)}", err=True)
     return listed
@@ -275,13 +275,14 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
             config, db = load(config_path, db_path)
             links = config.include_links if include_links is None else include_links
             seen: set[str] = set()  # each file is scanned once, where it first comes
-            listed = _listed_targets(targets, seen)
+            left_out: set[str] = set()  # files of saved pages' folders, not scanned
+            listed = _listed_targets(targets, seen, left_out)
             # The URL list is read as the scan goes (any length, bounded memory), and a WARC
             # file holds any number of pages: the size is then unknown.
             has_warc = any(target.kind == "warc" for target in listed)
             size = None if urls_file or has_warc else len(listed)
             reporter = ScanReporter(size, as_json=as_json)
-            stream = chain(listed, once_per_run(iter_targets((), urls_file), seen))
+            stream = chain(listed, once_per_run(iter_targets((), urls_file, left_out), seen))
             totals = run_scan(
                 db, stream, config, include_links=links, on_outcome=reporter.report, workers=workers
             )
@@ -297,7 +298,7 @@ def scan(targets, urls_file, db_path, config_path, as_json, include_links, take_
     if take_snapshots:
         _snapshot_found(db, config, totals.post_refs, as_json)
     if not as_json:
-        reporter.summary(totals)
+        reporter.summary(totals, len(left_out))
     if totals.failed:
         sys.exit(1)
 

@@ -47,13 +47,16 @@ class Target(NamedTuple):
     next_scan_at: str | None = None
 
 
-def iter_targets(arguments: Iterable[str], urls_file: str | None = None) -> Iterator[Target]:
+def iter_targets(
+    arguments: Iterable[str], urls_file: str | None = None, left_out: set[str] | None = None
+) -> Iterator[Target]:
     """Expand the command-line targets in order, then the URL list's lines (read lazily, a
-    line at a time); problems come out as ``error`` targets."""
+    line at a time); problems come out as ``error`` targets. The files of saved pages'
+    folders a directory's walk leaves out are added to ``left_out``."""
     for item in arguments:
-        yield from _expand(item)
+        yield from _expand(item, left_out)
     if urls_file:
-        yield from _url_list(urls_file)
+        yield from _url_list(urls_file, left_out)
 
 
 def once_per_run(targets: Iterable[Target], seen: set[str]) -> Iterator[Target]:
@@ -79,7 +82,7 @@ def _identity(target: Target) -> str | None:
     return None
 
 
-def _url_list(path: str) -> Iterator[Target]:
+def _url_list(path: str, left_out: set[str] | None = None) -> Iterator[Target]:
     """One target per line of a URL list (UTF-8, a byte-order mark allowed; lines end in LF,
     CRLF or CR alone); blank lines and ``#`` comments are skipped. A line that is not UTF-8
     is a failed target of its own: the others are scanned."""
@@ -100,7 +103,9 @@ def _url_list(path: str) -> Iterator[Target]:
                     yield Target("error", f"line {number} is not UTF-8 text ({byte})", path)
                     continue
                 if line and not line.startswith("#"):
-                    yield from _expand(line)  # never raises OSError: its targets fail alone
+                    yield from _expand(
+                        line, left_out
+                    )  # never raises OSError: its targets fail alone
     except OSError as exc:
         yield Target("error", f"cannot read URL list ({(exc.strerror or str(exc)).lower()})", path)
 
@@ -139,7 +144,7 @@ def _line_end(raw: bytes) -> bytes:
     return raw[:-1] if raw.endswith(b"\r") else raw
 
 
-def _expand(item: str) -> Iterator[Target]:
+def _expand(item: str, left_out: set[str] | None = None) -> Iterator[Target]:
     if item == "-":
         yield Target("stdin", "-", "<stdin>")
         return
@@ -165,7 +170,7 @@ def _expand(item: str) -> Iterator[Target]:
         yield Target("error", problem, item)
     elif is_dir:
         unreadable: list[tuple[str, OSError]] = []
-        files = page_files(item, unreadable)
+        files = page_files(item, unreadable, left_out)
         for directory, exc in unreadable:
             yield Target("error", f"cannot read directory ({exc.strerror or exc})", directory)
         if not files and not unreadable:
@@ -244,7 +249,9 @@ def _scheme_hint(item: str) -> str:
 
 
 def page_files(
-    directory: str, unreadable: list[tuple[str, OSError]] | None = None
+    directory: str,
+    unreadable: list[tuple[str, OSError]] | None = None,
+    left_out: set[str] | None = None,
 ) -> list[tuple[str, str]]:
     """(path, resolved path) of every page or WARC file below a directory, in path order;
     each directory that cannot be listed is added to ``unreadable``, with its error.
@@ -253,13 +260,18 @@ def page_files(
     symlinked file needs resolving of its own (``realpath`` per file costs an ``lstat`` per
     path component, as much as reading a small page).
     """
-    return list(iter_page_files(directory, unreadable))
+    return list(iter_page_files(directory, unreadable, left_out))
 
 
 def iter_page_files(
-    directory: str, unreadable: list[tuple[str, OSError]] | None = None
+    directory: str,
+    unreadable: list[tuple[str, OSError]] | None = None,
+    left_out: set[str] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """``page_files``, one at a time."""
+    """``page_files``, one at a time. A page saved complete is one article: the files of
+    its ``STEM_files`` folder beside ``STEM.html`` (or ``.htm``) are not scanned as pages of
+    their own (its frames are read with the page); their paths are added to ``left_out``.
+    The folder named itself is walked (the check is of a directory's subfolders)."""
     stack = [(directory, os.path.realpath(directory))]
     while stack:
         path, real = stack.pop()
@@ -269,10 +281,14 @@ def iter_page_files(
             if unreadable is not None:
                 unreadable.append((path, exc))
             continue
+        kinds = [(entry, _entry_kind(entry)) for entry in entries]
+        folders = _saved_page_folders(kinds)
         subdirs = []
-        for entry in entries:
-            kind = _entry_kind(entry)
-            if kind == "dir":
+        for entry, kind in kinds:
+            if kind == "dir" and entry.name in folders:
+                if left_out is not None:
+                    left_out.update(name for name, _ in iter_page_files(entry.path, None, left_out))
+            elif kind == "dir":
                 subdirs.append((entry.path, os.path.join(real, entry.name)))
             elif kind == "page":
                 resolved = os.path.join(real, entry.name)
@@ -280,6 +296,19 @@ def iter_page_files(
                     resolved = os.path.realpath(entry.path)
                 yield entry.path, resolved
         stack.extend(reversed(subdirs))
+
+
+FILES_FOLDER = "_files"  # Chrome's and Firefox's "Web Page, complete": STEM_files/
+
+
+def _saved_page_folders(kinds: list[tuple[os.DirEntry[str], str | None]]) -> set[str]:
+    """The ``STEM_files`` folders of a directory with their page ``STEM.html`` beside."""
+    stems = set()
+    for entry, kind in kinds:
+        stem, suffix = os.path.splitext(entry.name)
+        if kind == "page" and suffix.lower() in (".html", ".htm"):
+            stems.add(stem + FILES_FOLDER)
+    return {entry.name for entry, kind in kinds if kind == "dir" and entry.name in stems}
 
 
 def _entry_kind(entry: os.DirEntry[str]) -> str | None:

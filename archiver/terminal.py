@@ -130,11 +130,15 @@ class ScanReporter:
             self.bar.close()
             self.bar = None
 
-    def summary(self, totals: ScanTotals) -> None:
+    def summary(self, totals: ScanTotals, left_out: int = 0) -> None:
+        """The scan's counts; ``left_out``: files of saved pages' folders not scanned."""
         failed = totals.failed
+        folders = f", {left_out} file(s) in saved pages' folders left out" if left_out else ""
         click.echo(
             f"scanned {totals.articles} article(s): {totals.embeds} embed(s) in"
-            f" {totals.articles_with_embeds} of them" + (f", {failed} failed" if failed else ""),
+            f" {totals.articles_with_embeds} of them"
+            + (f", {failed} failed" if failed else "")
+            + folders,
             err=True,
         )
         if totals.warc.pages or totals.warc.skipped:

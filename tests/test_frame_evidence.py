@@ -58,7 +58,7 @@ def stored(db: Path, record_id: int) -> tuple[dict, object]:
 def test_a_frame_files_post_points_at_the_frame_files_own_record(tmp_path: Path) -> None:
     pages = tmp_path / "saved"
     pages.mkdir()
-    count = PARALLEL_MIN_FILES // 2 + 2  # pages and frames: enough for worker processes
+    count = PARALLEL_MIN_FILES + 1  # pages (their folders are left out): worker processes
     saved = [save_complete(pages, n, "saved_resource.html") for n in range(count - 1)]
     saved.append(save_complete(pages, count - 1, "Tweet"))  # a name without a suffix
     db = tmp_path / "archive.db"
@@ -151,3 +151,39 @@ def test_a_page_scanned_again_writes_its_frame_file_only_for_an_embed_new_to_it(
     assert record.content_stream().read() == other.read_bytes()
     verify = archive("verify", "--db", str(db))
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def article_urls(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return sorted(url for (url,) in conn.execute("select url from articles"))
+
+
+def test_a_directorys_page_saved_complete_is_one_article_its_folder_left_out(
+    tmp_path: Path,
+) -> None:
+    pages = tmp_path / "saved"
+    pages.mkdir()
+    page, frame, post_id = save_complete(pages, 0, "saved_resource.html")
+    (frame.parent / "extra.htm").write_text("<p>a resource page</p>", "utf-8")
+    htm, htm_frame, _ = save_complete(pages, 1, "saved_resource.html")
+    htm = htm.rename(htm.with_suffix(".htm"))  # a page saved as STEM.htm
+    loose = pages / "notes_files"  # no notes.html beside it: an ordinary folder
+    loose.mkdir()
+    (loose / "note.html").write_text("<p>a note</p>", "utf-8")
+    db = tmp_path / "archive.db"
+    scan = archive("scan", str(pages), "--db", str(db))
+    assert scan.returncode == 0, scan.stderr
+    summary = scan.stderr.strip().splitlines()[-1]
+    assert summary == (
+        "scanned 3 article(s): 2 embed(s) in 2 of them, 3 file(s) in saved pages' folders left out"
+    )
+    wanted = [page.as_uri(), htm.as_uri(), (loose / "note.html").as_uri()]
+    assert article_urls(db) == sorted(wanted)
+    assert stored(db, embed_pointers(db)[post_id])[0]["target_uri"] == frame.as_uri()
+
+    # Named directly, the folder (or a file in it) is scanned as the user asks.
+    scan = archive("scan", str(frame.parent), str(htm_frame), "--db", str(db))
+    assert scan.returncode == 0, scan.stderr
+    assert "left out" not in scan.stderr
+    named = [frame.as_uri(), (frame.parent / "extra.htm").as_uri(), htm_frame.as_uri()]
+    assert article_urls(db) == sorted(wanted + named)
