@@ -1578,6 +1578,50 @@ def test_an_article_s_item_above_a_post_set_deeper_is_not_the_post_s():
     assert embed.text == "All sailings cancelled until Wednesday."
 
 
+def test_a_post_under_w3m_s_marker_alone_on_its_line_is_read_whole():
+    """w3m marks a list within a list with ``□``, alone on its line when the item holds a
+    post's blockquote, its paragraphs set deeper: the post is read from below the marker,
+    all its paragraphs, and the article's item above stays the article's."""
+    text = (
+        "  • Ferries stop for the storm, Tarrow Gazette,\n"
+        "    4 March 2024\n"
+        "      □ \n"
+        "            Gusts of 70 mph at the pier head this morning.\n\n"
+        "            Easing from late tonight, stay off the sea wall.\n\n"
+        "            — Tarrow Weather Watch (@tarrowwx) March 4, 2024\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert embed.text == (
+        "Gusts of 70 mph at the pier head this morning.\n\n"
+        "Easing from late tonight, stay off the sea wall."
+    )
+
+
+@pytest.mark.parametrize(
+    ("cut", "media"),
+    [
+        ("pic.twitter.com/\n    q9ZkT4bN1c", ("pic.twitter.com/q9ZkT4bN1c",)),
+        ("https:/\n    /t.co/q9ZkT4bN1c", ()),
+        ("https://t.co/\n    q9ZkT4bN1c", ()),
+    ],
+)
+def test_a_post_s_address_wrapped_over_two_lines_is_made_whole(cut, media):
+    """w3m wraps a line after a slash, cutting the post's own link in two: the link is
+    made whole (a media link is the post's media), and the post's text is not cut to the
+    link's second half, nor its length counted with it."""
+    words = " ".join(["All sailings cancelled until Wednesday, gusts at the pier head."] * 4)
+    text = (
+        "The council said:\n\n"
+        + "\n".join(f"    {words[n : n + 70].strip()}" for n in range(0, len(words), 70))
+        + f" {cut}\n\n"
+        "    — Harbour Council (@harbourcouncil) March 4, 2024\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert " ".join((embed.text or "").split()).startswith("All sailings cancelled")
+    assert embed.media == media
+    assert "\n" not in (embed.text or "").rpartition(" ")[2]
+
+
 @pytest.mark.parametrize(
     "paragraph",
     [

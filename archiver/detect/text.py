@@ -249,23 +249,36 @@ def _paragraph_before(
     item = _item_start(lines, start, index, taken, sig) if blank_mode else None
     if item is not None:
         start = item
-    text = "\n".join(line.strip() for line in lines[start : end + 1])
+    text = _joined(lines[start : end + 1])
     if item is not None:
         return start, text
     if len(comparable(text)) <= MAX_POST_CHARACTERS and (start < end or blank_mode):
         first = _paragraphs_below_article(lines, (start, end), taken, sig) if blank_mode else None
         if first is not None:
-            return first, "\n".join(line.strip() for line in lines[first : end + 1])
+            return first, _joined(lines[first : end + 1])
         return start, text
     run = _run_below_article(lines, end, taken)
     if run is not None:
-        return run, "\n".join(line.strip() for line in lines[run : end + 1])
+        return run, _joined(lines[run : end + 1])
     last = lines[end].strip()
     return (
         (end, last)
         if (start < end or not blank_mode) and len(comparable(last)) <= MAX_POST_CHARACTERS
         else (index, "")
     )
+
+
+# A post's own address cut at a line's end by a converter wrapping its lines (w3m breaks
+# after a slash: ``pic.twitter.com/`` then ``zR3n2DqaiY``, ``https:/`` then ``/t.co/…``).
+# Only the forms a post's links take, which never end with a slash when whole.
+WRAPPED_ADDRESS = re.compile(
+    r"((?:https?:/{1,2}(?:t\.co/)?|(?:https?://)?pic\.(?:twitter|x)\.com/))\n[^\S\n]*(?=[\w/])"
+)
+
+
+def _joined(lines: list[str]) -> str:
+    """Lines as one text, each stripped, a post's address wrapped over two made whole."""
+    return WRAPPED_ADDRESS.sub(r"\1", "\n".join(line.strip() for line in lines))
 
 
 def _indent(line: str) -> int:
@@ -288,7 +301,8 @@ def _item_start(
 ) -> int | None:
     """The first line of a post listed as an item (``_item_signed``) whose paragraphs run
     down to line ``start``'s, each set where the item's text starts (Resiliparse writes a
-    post's paragraphs so, its marker before the first). None when line ``start`` is in no
+    post's paragraphs so, its marker before the first; w3m sets them all under a marker
+    alone on its line). None when line ``start`` is in no
     such item (one of the article's, the post set deeper), or what is between is the
     article's (``_article_s``) or longer than a post."""
     indents: set[int] = set()
@@ -298,7 +312,8 @@ def _item_start(
         if not line.strip():
             continue
         if item := _item_signed(lines, at, index):
-            return at if indents <= {item.end()} else None
+            alone = not line[item.end() :].strip()  # w3m's marker alone, the text below it
+            return at if indents <= {item.end()} or (alone and len(indents) == 1) else None
         if _bounds_run(line) or _article_s(line, sig):
             return None
         indents.add(_indent(line))
@@ -576,8 +591,9 @@ class _Text(NamedTuple):
         return "\n".join(self.raw_lines[first : last + 1])
 
 
-# A list item's marker: a bullet or a number (``* ``, ``- ``, ``1. ``, ``2) ``).
-LIST_ITEM = re.compile(r"^[^\S\n]*(?:[-*+•]|\d{1,3}[.)])[^\S\n]+")
+# A list item's marker: a bullet or a number (``* ``, ``- ``, ``1. ``, ``2) ``); w3m marks
+# a list within a list with ``□`` or ``◦``, alone on its line when the item holds a block.
+LIST_ITEM = re.compile(r"^[^\S\n]*(?:[-*+•◦□▪]|\d{1,3}[.)])[^\S\n]+")
 
 
 def _title_hit(doc: _Text, index: int, line: str) -> TextHit | None:
@@ -935,7 +951,7 @@ def _quote_before(doc: _Text, index: int, taken: int) -> tuple[int, str] | None:
     while body and not body[0]:
         body.pop(0)
         start += 1
-    text = "\n".join(body)
+    text = _joined(body)
     if not body or len(comparable(text)) > MAX_POST_CHARACTERS:
         return None
     return start, text
@@ -965,8 +981,7 @@ def _paragraph_ending(doc: _Text, index: int, taken: int, before: str) -> tuple[
         and not doc.lines[start - 1].startswith(SENTINEL)
     ):
         start -= 1
-    above = [line.strip() for line in doc.lines[start:index]]
-    return start, "\n".join([*above, before.strip()])
+    return start, _joined([*doc.lines[start:index], before])
 
 
 def _wrapped_signature_hit(doc: _Text, index: int, taken: int) -> TextHit | None:
