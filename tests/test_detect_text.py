@@ -1731,6 +1731,31 @@ def test_a_post_in_text_content_s_run_together_paragraphs_is_read():
     ]
 
 
+@pytest.mark.parametrize(
+    "after", ["The buses took the inland route instead.", ""], ids=["article", "line-end"]
+)
+def test_posts_in_a_row_on_one_text_content_line_are_each_read(after):
+    """Two embeds in a row run together on one ``textContent`` line, the first one's date
+    glued to the second one's text: each is read, the last one's signature ending the line
+    or running into the article's next paragraph."""
+    text = (
+        "The ferry service stopped on Monday as the storm came in.All sailings cancelled "
+        "until Wednesday. pic.twitter.com/q9ZkT4bN1c— Harbour Council (@harbourcouncil) "
+        "March 4, 2024Gusts of 70 mph at the pier head this morning.— Tarrow Weather Watch "
+        f"(@tarrowwx) March 5, 2024{after}\n"
+    )
+    found = find_posts(text.encode(), html=False).embeds
+    assert [(e.handle, e.date, e.text, e.media) for e in found] == [
+        (
+            "harbourcouncil",
+            "2024-03-04",
+            "All sailings cancelled until Wednesday.",
+            ("pic.twitter.com/q9ZkT4bN1c",),
+        ),
+        ("tarrowwx", "2024-03-05", "Gusts of 70 mph at the pier head this morning.", ()),
+    ]
+
+
 def test_a_post_in_text_content_set_apart_by_the_page_s_indent_is_read():
     """A page's indent between its tags stays in ``textContent`` as a run of blanks, the
     one thing between the article's paragraphs and the post's."""

@@ -808,15 +808,25 @@ def _signature_hit(
         )
         if first < index and (item := _item_signed(doc.raw_lines, first, index)):
             body = body.removeprefix(item.group().strip()).lstrip()
+    return _signed_hit(doc, (first, end), body, sig, status)
+
+
+def _signed_hit(
+    doc: _Text,
+    lines: tuple[int, int],
+    body: str,
+    sig: Signature,
+    status: tuple[str, str | None] | None,
+) -> TextHit:
+    """The hit of a post whose text is ``body`` and signature ``sig``, on ``lines``."""
     body, media = split_media(clean_text(body))
     return TextHit(
-        first,
-        end,
+        *lines,
         sig["author"],
         sig["handle"],
         body or None,
         sig["date"],
-        doc.raw(first, end),
+        doc.raw(*lines),
         media,
         status_id=status[0] if status else None,
         date_text=sig["date_text"],
@@ -844,6 +854,29 @@ def _glued_signature(line: str) -> tuple[str, Signature | None]:
         if sig is not None and sig["date"]:
             return _last_paragraphs(before, sig), sig
     return line, None
+
+
+def _glued_hits(doc: _Text, index: int, line: str) -> list[TextHit]:
+    """The posts of a line holding several run together (``_glued_signature``): each from
+    where the signature before it ends (a paragraph's start), the last one's signature
+    ending the line or running into the article's next paragraph. Empty when the line
+    holds fewer than two."""
+    posts: list[tuple[str, Signature]] = []
+    start = 0
+    for end in GLUED_DATE.finditer(line):
+        if end.start() < start or line[end.end()].islower():
+            continue
+        before, sig = split_signature(line[start : end.end()])
+        if sig is not None and sig["date"]:
+            posts.append((_last_paragraphs(before, sig), sig))
+            start = end.end()
+    if posts:
+        before, sig = split_signature(line[start:])
+        if sig is not None:
+            posts.append((_last_paragraphs(before, sig), sig))
+    if len(posts) < 2:
+        return []
+    return [_signed_hit(doc, (index, index), body, sig, None) for body, sig in posts]
 
 
 def _last_paragraphs(text: str, sig: Signature) -> str:
@@ -1102,6 +1135,9 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
         line = doc.lines[index].strip()
         titled = " on " in line or (doc.titles and TITLE_WORDS.search(line))
         hit = _title_hit(doc, index, line) if titled else None
+        if hit is None and "(@" in line and (glued := _glued_hits(doc, index, line)):
+            hits.extend(glued[:-1])
+            hit = glued[-1]
         if hit is None and "(@" in line:
             hit = _signature_hit(doc, index, line, taken) or _wrapped_signature_hit(
                 doc, index, taken
