@@ -1756,6 +1756,54 @@ def test_posts_in_a_row_on_one_text_content_line_are_each_read(after):
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        # the page's indent around it on both sides: a paragraph of its own
+        (
+            "The council met on Tuesday.  https://twitter.com/harbourcouncil/status/"
+            "1764571093216755712     The buses took the inland route.",
+            [("1764571093216755712", "harbourcouncil")],
+        ),
+        (
+            "The council met on Tuesday.  https://x.com/harbourcouncil/status/1764571093216755712",
+            [("1764571093216755712", "harbourcouncil")],
+        ),
+        # a link in the article's sentence: no embed
+        (
+            "The council wrote https://twitter.com/harbourcouncil/status/1764571093216755712 "
+            "on Monday.  The buses took the inland route.",
+            [],
+        ),
+    ],
+)
+def test_a_status_url_set_apart_in_text_content_is_an_embed(line, found):
+    """``textContent`` keeps an auto-embed's URL that never ran between the article's
+    paragraphs with the page's indent around it, not on a line of its own."""
+    embeds = find_posts(f"{line}\n".encode(), html=False).embeds
+    assert [(e.status_id, e.handle) for e in embeds if e.method != "link"] == found
+
+
+@pytest.mark.parametrize(
+    ("handle", "status_id"),
+    [("harbourcouncil", "1764571093216755712"), ("tarrowwx", None)],
+)
+def test_a_run_together_post_takes_the_url_set_apart_above_it(handle, status_id):
+    """An auto-embed's URL above the blockquote it became, both run together in
+    ``textContent``: the post has that URL's ID when the URL is its author's."""
+    text = (
+        "The harbour stayed shut on Monday.  https://twitter.com/harbourcouncil/status/"
+        "1764571093216755712     All sailings cancelled until Wednesday. — Harbour Council "
+        f"(@{handle}) March 4, 2024     The council met on Tuesday.\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.handle, embed.text, embed.status_id) == (
+        handle,
+        "All sailings cancelled until Wednesday.",
+        status_id,
+    )
+
+
 def test_a_post_in_text_content_set_apart_by_the_page_s_indent_is_read():
     """A page's indent between its tags stays in ``textContent`` as a run of blanks, the
     one thing between the article's paragraphs and the post's."""

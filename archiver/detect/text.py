@@ -794,6 +794,8 @@ def _signature_hit(
         return None
     end = index if end is None else end
     status = linked or doc.linked.get(index)
+    if glued and status is None:
+        status = _address_above(line, before, sig)
     lead = BYLINE_LEAD.fullmatch(MD_QUOTE.sub("", before).strip())
     if lead or (not before.strip() and _under_heading(doc, index, taken, sig)):
         if status is None:
@@ -877,6 +879,22 @@ def _glued_hits(doc: _Text, index: int, line: str) -> list[TextHit]:
     if len(posts) < 2:
         return []
     return [_signed_hit(doc, (index, index), body, sig, None) for body, sig in posts]
+
+
+LAST_SET_APART = re.compile(r"(?:^|(?<=[^\S\n]{2}))(\S+)[^\S\n]*$")
+
+
+def _address_above(line: str, body: str, sig: Signature) -> tuple[str, str | None] | None:
+    """The status of the paragraph just above a post's run-together ones on ``line`` (its
+    text ``body``) when that paragraph is a URL alone of a post of the signature's handle:
+    the auto-embed's URL above the blockquote it became, as a DOM's ``textContent`` keeps
+    them (``_set_apart_statuses``)."""
+    head = line[: line.find(body.partition("\n")[0])]
+    last = LAST_SET_APART.search(head)
+    status = bare_status(last[1]) if last else None
+    if status is None or (status[1] or "").casefold() != sig["handle"].casefold():
+        return None
+    return status
 
 
 def _last_paragraphs(text: str, sig: Signature) -> str:
@@ -1097,6 +1115,8 @@ def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int
     paragraph = _link_paragraph(doc, index) or _placeholder_hit(doc, index)
     if paragraph is not None:
         return [paragraph]
+    if set_apart := _set_apart_statuses(original):
+        return [_line_hit(index, original, *status, "text") for status in set_apart]
     if not include_links:
         return []
     links = itertools.islice(iter_statuses(original), room // max(1, len(original)))
@@ -1110,6 +1130,20 @@ def _shortcodes(line: str, original: str) -> list[tuple[str, str | None]]:
     if not found and any(word in original for word in NOTATION_WORDS):
         found = find_shortcodes(outside_code_spans(original))
     return found
+
+
+# A DOM's ``textContent`` keeps the page's indent between its tags as a run of blanks: a
+# word set apart so on both sides (or by the line's start or end) was a paragraph alone.
+SET_APART = re.compile(r"(?:^|(?<=[^\S\n]{2}))(\S+)(?=[^\S\n]{2}|$)")
+
+
+def _set_apart_statuses(line: str) -> list[tuple[str, str | None]]:
+    """The status URLs of a line that are each a paragraph of their own, set apart by runs
+    of blanks (``SET_APART``): an auto-embed that never ran, as a URL alone on its line."""
+    if "  " not in line.strip():
+        return []
+    found = (bare_status(match[1]) for match in SET_APART.finditer(line.strip()))
+    return [status for status in found if status]
 
 
 def find_text_embeds(text: str, include_links: bool = False, plain: bool = False) -> list[TextHit]:
