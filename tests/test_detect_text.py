@@ -1699,6 +1699,47 @@ def test_a_dump_s_link_labelled_as_a_gone_post_alone_in_its_paragraph_is_the_emb
     assert [(e.status_id, e.handle) for e in found] == [("1764571093216755712", "harbourcouncil")]
 
 
+@pytest.mark.parametrize(
+    ("cited", "found"),
+    [
+        ("", [("1764571093216755712", "harbourcouncil")]),
+        # its number in the text: a link of the article's, no embed
+        (" [2]The council's post, [5]twice.", []),
+    ],
+)
+def test_a_post_a_dump_lists_only_in_its_references_is_an_embed(cited, found):
+    """Lynx writes no number in the text for an empty link (an embed's fallback
+    ``<a href=STATUS></a>``) but lists it in its references, twice when the page links the
+    post twice so: one embed; a number wrapped over two lines is cited all the same."""
+    text = (
+        f"   The harbour stayed shut on Monday, said the [1]council.{cited}\n\n"
+        "   The buses took the inland route, the company told [3]Tarrow\n"
+        "   Gazette readers on its page[4\n"
+        "   ].\n\n"
+        "References\n\n"
+        "   1. https://harbour.example/council\n"
+        "   2. https://twitter.com/harbourcouncil/status/1764571093216755712\n"
+        "   3. https://gazette.example/\n"
+        "   4. https://twitter.com/tarrowgazette/status/1764571093216755799\n"
+        "   5. https://twitter.com/harbourcouncil/status/1764571093216755712\n"
+    )
+    embeds = find_posts(text.encode(), html=False).embeds
+    assert [(e.status_id, e.handle) for e in embeds if e.method != "link"] == found
+
+
+def test_a_numbered_list_of_posts_under_an_article_s_references_is_no_dump():
+    """An article's own "References", a numbered list of addresses that its text never
+    cites, is no dump's: its posts are links, not embeds."""
+    text = (
+        "The council's posts are listed below.\n\n"
+        "References\n\n"
+        "   1. https://twitter.com/harbourcouncil/status/1764571093216755712\n"
+        "   2. https://twitter.com/harbourcouncil/status/1764571093216755799\n"
+    )
+    embeds = find_posts(text.encode(), html=False).embeds
+    assert [e for e in embeds if e.method != "link"] == []
+
+
 def test_a_post_in_text_content_s_run_together_paragraphs_is_read():
     """A DOM's ``textContent`` (Mozilla Readability's article) runs paragraphs together:
     the post starts after the article's sentence glued to it, and its signature's date runs

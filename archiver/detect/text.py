@@ -42,6 +42,7 @@ from .text_marks import (
     linked_whole,
     outside_code_spans,
     references,
+    uncited_dump_statuses,
     unmark,
     unmark_line,
 )
@@ -1188,7 +1189,18 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
             room = max(0, room - sum(len(hit.raw) for hit in found))
             hits.extend(found)
     hits = _one_per_rendering(doc, hits)
-    return _without_defined_embeds(doc, hits) if doc.refs else hits
+    return _without_defined_embeds(doc, hits + _empty_dump_links(doc, hits)) if doc.refs else hits
+
+
+def _empty_dump_links(doc: _Text, hits: list[TextHit]) -> list[TextHit]:
+    """A dump's posts linked only in its references (``uncited_dump_statuses``) that no
+    hit has read, each at its reference's line."""
+    read = {hit.status_id for hit in hits if hit.method != "link"}
+    return [
+        _line_hit(at, doc.raw_lines[at], post_id, handle, "text")
+        for at, post_id, handle in uncited_dump_statuses(doc.raw_lines)
+        if post_id not in read
+    ]
 
 
 def _without_defined_embeds(doc: _Text, hits: list[TextHit]) -> list[TextHit]:

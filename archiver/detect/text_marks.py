@@ -43,6 +43,7 @@ References = dict[str, str]
 _DUMP_REFERENCES = re.compile(r"^References[ \t]*$", re.M)
 DUMP_DEFINITION = re.compile(r"^[ \t]*(\d{1,5})\.[ \t]+(\S+)[ \t]*$", re.M)
 _DUMP_LINK = re.compile(r"\[(\d{1,5})\]")
+_WRAP = re.compile(r"\n[ \t]*")
 
 
 def references(text: str) -> References:
@@ -56,6 +57,33 @@ def references(text: str) -> References:
         defined = DUMP_DEFINITION.finditer(text, listed[-1])
         refs.update((f"#{m.group(1)}", m.group(2)) for m in defined)
     return refs
+
+
+def uncited_dump_statuses(raw_lines: list[str]) -> list[tuple[int, str, str | None]]:
+    """The posts a dump links only in its references (line, ID, handle): Lynx writes no
+    number in the text for a link with nothing to show (an embed's empty fallback link,
+    ``<a href=STATUS></a>``), listing it all the same. Each post once, and only in a dump
+    that cites some of its references (a numbered list of addresses under an article's
+    own "References" heading cites none)."""
+    heading = max(
+        (n for n, line in enumerate(raw_lines) if _DUMP_REFERENCES.match(line)), default=-1
+    )
+    if heading < 0:
+        return []
+    # Lynx may wrap a number's brackets apart ("[105" then "]"): read its lines as one.
+    joined = _WRAP.sub("", "\n".join(raw_lines[:heading]))
+    cited = {m.group(1) for m in _DUMP_LINK.finditer(joined)}
+    found: dict[str, tuple[int, str, str | None]] = {}
+    listed = False
+    for at in range(heading + 1, len(raw_lines)):
+        definition = DUMP_DEFINITION.match(raw_lines[at])
+        if definition is None:
+            continue
+        listed = listed or definition.group(1) in cited
+        status = None if definition.group(1) in cited else bare_status(definition.group(2))
+        if status is not None and status[0] not in found:
+            found[status[0]] = (at, *status)
+    return list(found.values()) if listed else []
 
 
 def unmark(
