@@ -1862,6 +1862,42 @@ def test_a_post_in_text_content_set_apart_by_the_page_s_indent_is_read():
     )
 
 
+@pytest.mark.parametrize(
+    ("div", "found"),
+    [
+        (
+            '::: {.tweet mod="tweet" url="https://twitter.com/harbourcouncil/status/'
+            '1764571093216755712"}\n:::\n',
+            [("1764571093216755712", "harbourcouncil")],
+        ),
+        (
+            "::: {.widget .widget--type-tweet}\n::: widget__wrapper\n"
+            '::: {.widget__tweet tweet-id="1764571093216755712"}\n:::\n:::\n:::\n',
+            [("1764571093216755712", None)],
+        ),
+        (
+            '::: {.embed embedded-url="https://x.com/harbourcouncil/status/1764571093216755712"}\n'
+            '::: {style="padding-bottom:75%;"}\n:::\n:::\n',
+            [("1764571093216755712", "harbourcouncil")],
+        ),
+        # a div holding the article's text: a link in its attribute is no embed
+        (
+            '::: {.share url="https://twitter.com/harbourcouncil/status/1764571093216755712"}\n'
+            "The buses took the inland route.\n:::\n",
+            [],
+        ),
+        # a story's own number, too short for a post's ID
+        ('::: {.widget__tweet tweet-id="997461471"}\n:::\n', []),
+    ],
+)
+def test_a_post_pandoc_keeps_in_an_empty_div_s_attributes_is_an_embed(div, found):
+    """Pandoc's Markdown keeps the page's attributes on a div it has no Markdown for: an
+    empty one (the slot a script fills) holding a status URL or a tweet ID is the embed."""
+    text = f"The harbour stayed shut on Monday.\n\n{div}\nThe council met on Tuesday.\n"
+    embeds = find_posts(text.encode(), html=False).embeds
+    assert [(e.status_id, e.handle) for e in embeds] == found
+
+
 def test_pandoc_s_listed_quote_and_line_breaks_are_no_part_of_a_post():
     """Pandoc's Markdown writes a post listed as an item with the item's marker before its
     first line and the rest quoted under it, and a line break as a backslash ending the

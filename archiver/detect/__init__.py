@@ -86,6 +86,12 @@ def looks_like_html(data: bytes | str) -> bool:
     return any(hint in sample for hint in HTML_HINTS)
 
 
+# Pandoc's Markdown keeps a page's ``data-tweet-id`` on a fenced div as ``tweet-id`` (it drops
+# ``data-``): looked for in a text the pre-filter passed over, which has no room for one
+# more marker (``prefilter.MAX_FAST_MARKERS``).
+PANDOC_TWEET_ID = b'tweet-id="'
+
+
 def find_posts(
     data: bytes | str,
     *,
@@ -113,7 +119,7 @@ def find_posts(
     if not hints.candidate and not html and SINGLE_BYTE_DOT.search(raw):
         hints = survey(decode(raw, content_type).encode("utf-8", "surrogatepass"))
     extracted = is_extracted_xml(raw)
-    if not hints.candidate:
+    if not hints.candidate and (html or extracted or PANDOC_TWEET_ID not in raw):
         if extracted:
             return Detection(page_of(decode(raw, content_type)), [])
         if not html:

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from ..normalize import clean_text, comparable, is_truncated, split_media
 from ..urls import (
     bare_status,
+    canonical_id,
     find_status,
     iter_statuses,
 )
@@ -443,6 +444,47 @@ UNAVAILABLE_LABEL = re.compile(
     r"(?:\s*\[?\((?:opens|link opens) in a new (?:tab|window)\)\]?)?",
     re.I,
 )
+
+
+# A fenced div's opening with its attributes (``::: {.tweet url="https://x.com/…"}``): Pandoc
+# keeps the page's attributes on an element it has no Markdown for.
+PANDOC_DIV_ATTRIBUTES = re.compile(r"^[^\S\n]*:{3,}[^\S\n]*\{(?P<attributes>[^{}\n]*)\}[^\S\n]*$")
+_ATTRIBUTE = re.compile(r'(?P<name>[\w-]+)="(?P<value>[^"]*)"')
+TWEET_ID_NAME = re.compile(r"(?:data-)?tweet[-_]?id", re.I)
+MAX_DIV_LINES = 12  # of an empty div's nested openings and closings
+
+
+def _div_post(doc: _Text, index: int) -> TextHit | None:
+    """A fenced div that holds nothing (``_empty_div``) and keeps a post in its attributes:
+    a value that is a status URL (``url=``, ``embedded-url=``) or a tweet ID attribute's
+    (``tweet-id="…"``) snowflake ID. The slot a page's script fills with the post, as
+    Pandoc leaves it."""
+    opening = PANDOC_DIV_ATTRIBUTES.match(doc.raw_lines[index])
+    if opening is None or not _empty_div(doc.raw_lines, index):
+        return None
+    for attribute in _ATTRIBUTE.finditer(opening["attributes"]):
+        name, value = attribute["name"], attribute["value"].strip()
+        status = bare_status(value)
+        if status is None and TWEET_ID_NAME.fullmatch(name) and len(value) >= 15:
+            status = (post_id, None) if (post_id := canonical_id(value)) else None
+        if status is not None:
+            return _line_hit(index, doc.raw_lines[index], *status, "text")
+    return None
+
+
+def _empty_div(raw_lines: list[str], index: int) -> bool:
+    """The fenced div opening on line ``index`` holds no text, only blank lines and divs
+    as empty, within ``MAX_DIV_LINES`` lines."""
+    depth = 0
+    for line in raw_lines[index : index + MAX_DIV_LINES]:
+        if not line.strip():
+            continue
+        if not PANDOC_DIV.match(line):
+            return False
+        depth += -1 if not line.strip().strip(":") else 1
+        if depth == 0:
+            return True
+    return False
 
 
 def _quote_blank(doc: _Text, index: int) -> bool:
@@ -1107,6 +1149,8 @@ def _line_hits(doc: _Text, index: int, line: str, include_links: bool, room: int
             _line_hit(index, line, post_id, handle, "wordpress")
             for post_id, handle in shortcodes[: room // max(1, len(line))]
         ]
+    if ":::" in original and "=" in original and (div := _div_post(doc, index)):
+        return [div]
     if "status" not in original:
         gone = _gone_post_line(doc, index)
         return [gone] if gone else []
@@ -1245,7 +1289,8 @@ def _defines(line: str) -> bool:
 
 def _marked_lines(doc: _Text) -> list[int]:
     """The lines that may hold a hit (a superset): a title's `` on ``, a signature's
-    ``(@``, a status URL as written or linked by a reference, a shortcode's opening. Any
+    ``(@``, a status URL as written or linked by a reference, a fenced div's ID attribute
+    (``_div_post``), a shortcode's opening. Any
     other line is one no test can accept, passed over in one comprehension (a flattened
     page is mostly such lines: testing each one by one was most of the search)."""
     shortcodes = doc.shortcodes
@@ -1259,6 +1304,7 @@ def _marked_lines(doc: _Text) -> list[int]:
         or (doc.titles and TITLE_WORDS.search(line))
         or "(@" in line
         or "status" in original
+        or ("id=" in original and ":::" in original)
         or (shortcodes and may_hold_shortcode(line))
         or (cards and may_hold_card_time(line))
     ]
