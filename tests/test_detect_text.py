@@ -1772,6 +1772,29 @@ def test_a_post_in_text_content_s_run_together_paragraphs_is_read():
     ]
 
 
+def test_an_article_s_sentence_above_a_run_together_post_after_reported_speech_is_not_its():
+    """Above a post run together with the article's paragraphs, a quotation the article
+    reports (``“…,” one user said.``, glued after a sentence's end) leaves what is between
+    unknown, the article's lead-in or the post's first paragraph: the post is its last
+    paragraph alone (the article's words are never the post's)."""
+    text = (
+        "The campaign cost the state roughly $449,000, according to the Sioux Falls Argus "
+        "Leader, and its video featured a series of residents declaring their slogan, which "
+        "prompted some users to argue that the promotional material made it look as if those "
+        "featured in the campaign were on the drug themselves."
+        "“If we were any higher, we’d be North Dakota,” one user quipped.Another wondered why "
+        "the state bothered to trademark the tagline.I love that they trademarked it. No one "
+        "is going to take your slogan. https://t.co/XPxUJuyIAC— Robert Roe (@robertroe) "
+        "November 18, 2019The latest initiative comes as the state struggles.\n"
+    )
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.handle, embed.text) == (
+        "robertroe",
+        "I love that they trademarked it. No one is going to take your slogan. "
+        "https://t.co/XPxUJuyIAC",
+    )
+
+
 @pytest.mark.parametrize(
     "after", ["The buses took the inland route instead.", ""], ids=["article", "line-end"]
 )

@@ -886,7 +886,7 @@ GLUED_DATE = re.compile(
     r"\(@\w{1,15}\)[^\S\n]*[^\n@]{1,40}?\d{4}(?=[“\"«„¿¡]|[^\W\d_]|[^\S\n]{2,}\S)"
 )
 # Or the page's indent between its tags, left as a run of blanks: ``…Eskalation?      A short``.
-GLUED_PARAGRAPH = re.compile(r"[.!?…\"”»](?=[^\W\d_])|(?P<blanks>[^\S\n]{2,})(?=\S)")
+GLUED_PARAGRAPH = re.compile(r"[.!?…\"”»](?=[“«„¿¡]?[^\W\d_])|(?P<blanks>[^\S\n]{2,})(?=\S)")
 
 
 def _glued_signature(line: str) -> tuple[str, Signature | None]:
@@ -945,13 +945,19 @@ def _last_paragraphs(text: str, sig: Signature) -> str:
     and those above it up to one that is the article's (``_article_s``) within a post's
     length; the last alone when none is found there."""
     glued = GLUED_PARAGRAPH.finditer(text)
-    starts = [m.end() for m in glued if m["blanks"] or text[m.end()].isupper()]
+    starts = [
+        m.end()
+        for m in glued
+        if m["blanks"] or text[m.end() : m.end() + 2].lstrip("“«„¿¡")[:1].isupper()
+    ]
     bounds = [0, *starts, len(text)]
     paragraphs = [text[a:b].strip() for a, b in itertools.pairwise(bounds)]
     size = len(comparable(paragraphs[-1]))
     for above in range(len(paragraphs) - 2, -1, -1):
         if _article_s(paragraphs[above], sig):
             return "\n".join(paragraphs[above + 1 :])
+        if REPORTED_SPEECH.search(paragraphs[above]):
+            break  # what is between it and the post may be the article's lead-in
         size += _joined_size(paragraphs[above], size)
         if size > MAX_POST_CHARACTERS:
             break
