@@ -1001,6 +1001,39 @@ def test_signatures_wrapped_by_a_markdown_converter_are_read_whole():
 
 
 @pytest.mark.parametrize(
+    ("signature", "date"),
+    [
+        # Pandoc: the date's link broken over two lines below the signature's
+        (
+            "> --- Harbour Council \\| Tarrow Ferries and Buses (@harbourcouncil)\n"
+            "> [March 4,\n"
+            "> 2024](https://twitter.com/harbourcouncil/status/1764571093216755712?ref_src=twsrc"
+            '%5Etfw){rel="nofollow noopener noreferrer"}\n',
+            "2024-03-04",
+        ),
+        # the line a signature alone, but its date the start of a link closed below it
+        (
+            "> --- Harbour Council (@harbourcouncil) [4 марта 2024\n"
+            "> г.](https://twitter.com/harbourcouncil/status/1764571093216755712?ref_src=twsrc"
+            "%5Etfw)\n",
+            "2024-03-04",
+        ),
+    ],
+)
+def test_a_signature_pandoc_wrapped_inside_its_date_s_link_is_read_with_its_id(signature, date):
+    """Pandoc wraps a signature's line anywhere, its date's link across the next two lines
+    or opened on the signature's own: the post has its link's ID."""
+    text = f"The council wrote:\n\n> All sailings cancelled until Wednesday.\n>\n{signature}"
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert (embed.status_id, embed.handle, embed.date, embed.text) == (
+        "1764571093216755712",
+        "harbourcouncil",
+        date,
+        "All sailings cancelled until Wednesday.",
+    )
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "All sailings cancelled until Wednesday, the council said in a post before\n"

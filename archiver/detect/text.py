@@ -1086,23 +1086,30 @@ def _paragraph_ending(doc: _Text, index: int, taken: int, before: str) -> tuple[
 
 def _wrapped_signature_hit(doc: _Text, index: int, taken: int) -> TextHit | None:
     """A signature that a converter wrapping its lines (html2text at 78 columns, Pandoc at
-    72) broke in two, line ``index`` (its ``(@``) being either part: the two lines read as
-    one, a Markdown link across them included. Not when the line is a signature alone."""
-    if split_signature(doc.lines[index].strip())[1] is not None:
+    72) broke in two or three, line ``index`` (its ``(@``) being the first or the second:
+    the lines read as one, a Markdown link across them included. Not when the line is a
+    signature alone, unless it opens a link that it does not close (``[16 мая 2018`` then
+    ``г.](URL)``: its date is the link's)."""
+    if split_signature(doc.lines[index].strip())[1] is not None and not _opens_link(index, doc):
         return None
-    for start in (index, index - 1):
-        stop = start + 1
+    for start, stop in ((index, index + 1), (index - 1, index), (index, index + 2)):
         if start <= taken or stop >= len(doc.lines):
             continue
-        pair = [doc.raw_lines[start], doc.raw_lines[stop]]
-        if not all(line.strip() and not line.startswith(SENTINEL) for line in pair):
+        wrapped = doc.raw_lines[start : stop + 1]
+        if not all(line.strip() and not line.startswith(SENTINEL) for line in wrapped):
             continue
         joined, status = unmark_line(
-            " ".join(MD_QUOTE.sub("", line).strip() for line in pair), doc.refs
+            " ".join(MD_QUOTE.sub("", line).strip() for line in wrapped), doc.refs
         )
         if hit := _signature_hit(doc, start, joined, taken, stop, status):
             return hit
     return None
+
+
+def _opens_link(index: int, doc: _Text) -> bool:
+    """Line ``index`` opens a Markdown link's label that it does not close."""
+    line = doc.raw_lines[index]
+    return line.rfind("[") > line.rfind("]")
 
 
 def _card_hit(doc: _Text, index: int, taken: int, hits: list[TextHit]) -> TextHit | None:
@@ -1223,6 +1230,8 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
         if hit is None and "(@" in line and (glued := _glued_hits(doc, index, line)):
             hits.extend(glued[:-1])
             hit = glued[-1]
+        if hit is None and "(@" in line and _opens_link(index, doc):
+            hit = _wrapped_signature_hit(doc, index, taken)
         if hit is None and "(@" in line:
             hit = _signature_hit(doc, index, line, taken) or _wrapped_signature_hit(
                 doc, index, taken
