@@ -1760,6 +1760,26 @@ def test_a_post_a_dump_lists_only_in_its_references_is_an_embed(cited, found):
     assert [(e.status_id, e.handle) for e in embeds if e.method != "link"] == found
 
 
+def test_a_rendered_embed_s_frame_a_dump_lists_is_an_embed():
+    """Lynx writes a frame as ``IFRAME: [2]`` and its address (wrapped in the text) under
+    its references: a rendered embed's frame names its post (``embed/Tweet.html?…&id=``)."""
+    frame = (
+        "https://platform.twitter.com/embed/Tweet.html?creatorScreenName=harbourcouncil"
+        "&dnt=false&embedId=twitter-widget-0&frame=false&hideCard=false&hideThread=true"
+        "&id=1764571093216755712&lang=en&theme=light&width=550px"
+    )
+    text = (
+        "   The harbour stayed shut on Monday, said the [1]council.\n\n"
+        f"   IFRAME:\n   [2]{frame[:70]}\n   {frame[70:]}\n\n"
+        "   The buses took the inland route.\n\n"
+        "References\n\n"
+        "   1. https://harbour.example/council\n"
+        f"   2. {frame}\n"
+    )
+    embeds = find_posts(text.encode(), html=False).embeds
+    assert [e.status_id for e in embeds if e.method != "link"] == ["1764571093216755712"]
+
+
 def test_a_numbered_list_of_posts_under_an_article_s_references_is_no_dump():
     """An article's own "References", a numbered list of addresses that its text never
     cites, is no dump's: its posts are links, not embeds."""

@@ -37,13 +37,13 @@ from .text_marks import (
     MD_QUOTE,
     PANDOC_ATTRIBUTES,
     References,
+    dump_only_posts,
     fenced_lines,
     image_alt,
     leads_elsewhere,
     linked_whole,
     outside_code_spans,
     references,
-    uncited_dump_statuses,
     unmark,
     unmark_line,
 )
@@ -1252,12 +1252,12 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
 
 
 def _empty_dump_links(doc: _Text, hits: list[TextHit]) -> list[TextHit]:
-    """A dump's posts linked only in its references (``uncited_dump_statuses``) that no
-    hit has read, each at its reference's line."""
+    """A dump's posts named only in its references (``dump_only_posts``) that no hit has
+    read, each at its reference's line."""
     read = {hit.status_id for hit in hits if hit.method != "link"}
     return [
         _line_hit(at, doc.raw_lines[at], post_id, handle, "text")
-        for at, post_id, handle in uncited_dump_statuses(doc.raw_lines)
+        for at, post_id, handle in dump_only_posts(doc.raw_lines)
         if post_id not in read
     ]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..urls import bare_status
+from ..urls import EMBED_IFRAME_RE, bare_status, canonical_id
 
 # A quote's markers, after a list item's marker where the quote opens the item (html2text
 # writes a blockquote in a list item as ``  * > text``).
@@ -59,11 +59,12 @@ def references(text: str) -> References:
     return refs
 
 
-def uncited_dump_statuses(raw_lines: list[str]) -> list[tuple[int, str, str | None]]:
-    """The posts a dump links only in its references (line, ID, handle): Lynx writes no
-    number in the text for a link with nothing to show (an embed's empty fallback link,
-    ``<a href=STATUS></a>``), listing it all the same. Each post once, and only in a dump
-    that cites some of its references (a numbered list of addresses under an article's
+def dump_only_posts(raw_lines: list[str]) -> list[tuple[int, str, str | None]]:
+    """The posts a dump names only in its references (line, ID, handle): a post Lynx lists
+    without a number in the text (an embed's empty fallback link, ``<a href=STATUS></a>``,
+    for which it writes none), and a rendered embed's frame (``IFRAME: [10]`` then ``10.
+    https://platform.twitter.com/embed/Tweet.html?…&id=ID``). Each post once, and only in a
+    dump that cites some of its references (a numbered list of addresses under an article's
     own "References" heading cites none)."""
     heading = max(
         (n for n, line in enumerate(raw_lines) if _DUMP_REFERENCES.match(line)), default=-1
@@ -80,10 +81,18 @@ def uncited_dump_statuses(raw_lines: list[str]) -> list[tuple[int, str, str | No
         if definition is None:
             continue
         listed = listed or definition.group(1) in cited
-        status = None if definition.group(1) in cited else bare_status(definition.group(2))
+        url = definition.group(2)
+        status = _frame_post(url) or (None if definition.group(1) in cited else bare_status(url))
         if status is not None and status[0] not in found:
             found[status[0]] = (at, *status)
     return list(found.values()) if listed else []
+
+
+def _frame_post(url: str) -> tuple[str, None] | None:
+    """The post a rendered embed's frame address names (``embed/Tweet.html?…&id=ID``)."""
+    match = EMBED_IFRAME_RE.match(url.removeprefix("https:").removeprefix("http:").lstrip("/"))
+    post_id = canonical_id(match.group("id")) if match else None
+    return (post_id, None) if post_id else None
 
 
 def unmark(
