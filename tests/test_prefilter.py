@@ -329,6 +329,14 @@ def test_localized_title_markers_need_their_colon_and_quote(text, marked):
     assert has_markers(f"Intro.\n\n{text}\n".encode()) is marked
 
 
+def test_a_page_starting_with_the_spanish_marker_is_not_read_from_its_end():
+    """`` X: `` at byte 0 has no `` en`` before it: a negative start would look at the
+    page's last bytes instead, so a page ending in `` en`` passed."""
+    page = b' X: "Finale" tonight, says Season en'
+    assert not has_markers(page)
+    assert has_markers(b"Ada en" + page)
+
+
 def test_the_markers_fit_the_automatons_fast_search():
     """Past 64 patterns the automaton leaves its SIMD search: five times slower."""
     from archiver.detect.prefilter import _SEARCHED, MAX_FAST_MARKERS

@@ -377,7 +377,10 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
         )
     if marker in _TITLE_MARKER_SET:
         after = start + len(marker)
-        if marker == SPANISH_TITLE_MARKER and not data.startswith(SPANISH_BEFORE, start - 3):
+        before = start - len(SPANISH_BEFORE)  # negative: the page starts with the marker
+        if marker == SPANISH_TITLE_MARKER and (
+            before < 0 or not data.startswith(SPANISH_BEFORE, before)
+        ):
             return False
         if marker in _LOCAL_TITLE_SET:
             colon = LOCAL_COLON.match(data, after)
