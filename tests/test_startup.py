@@ -22,7 +22,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from archiver.cli import cli
-from archiver.db import open_archive, open_database
+from archiver.db import connection, open_archive, open_database
 from archiver.db.schema import migrations
 from archiver.errors import DatabaseError
 from archiver.scan_pool import WORKER_DIED
@@ -129,6 +129,27 @@ def test_close_open_closes_every_archive_connection_still_open(tmp_path):
     """In a fresh interpreter: it closes every connection of the process."""
     done = subprocess.run([sys.executable, "-c", CLOSE_OPEN, str(tmp_path)], capture_output=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("reader_first", [True, False])
+def test_close_open_folds_the_wal_in_whichever_kind_it_meets_last(
+    tmp_path, monkeypatch, reader_first
+):
+    """A read-only connection cannot fold the WAL into the archive: were it closed last,
+    the -wal file would stay beside it. Both orders of the set are tried."""
+    path = tmp_path / "a.db"
+    writer = open_archive(path).conn
+    reader = open_archive(path, read_only=True).conn
+    assert reader.execute("select count(*) from scans").fetchone() == (0,)
+    assert Path(f"{path}-wal").exists()
+    met = [reader, writer] if reader_first else [writer, reader]
+    monkeypatch.setattr(connection, "_OPEN", met)
+    connection.close_open()
+    assert not Path(f"{path}-wal").exists()
+    with pytest.raises(sqlite3.ProgrammingError):
+        writer.execute("select 1")
+    with pytest.raises(sqlite3.ProgrammingError):
+        reader.execute("select 1")
 
 
 BEFORE_EXIT = """

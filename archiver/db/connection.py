@@ -51,6 +51,8 @@ class OpenArchive(NamedTuple):
 class _Connection(sqlite3.Connection):
     """An archive's connection, noted in ``_OPEN`` (weakly) while it lives."""
 
+    read_only = False  # opened ``mode=ro``: it cannot fold the WAL into the file
+
 
 # A connection is freed only by the garbage collector (its statement cache refers back to
 # it), so the command line closes the ones still open itself before it exits (``close_open``).
@@ -68,9 +70,10 @@ def _connected(database: str, uri: bool = False) -> sqlite3.Connection:
 
 
 def close_open() -> None:
-    """Close every archive connection still open (SQLite folds the WAL into the file as
-    the last one closes), as their collection at the interpreter's exit would."""
-    for conn in list(_OPEN):
+    """Close every archive connection still open, as their collection at the interpreter's
+    exit would. The writable ones go last: SQLite folds the WAL into the file as the last
+    connection closes, which a read-only one cannot do, so it would leave the -wal file."""
+    for conn in sorted(_OPEN, key=lambda conn: not getattr(conn, "read_only", False)):
         with contextlib.suppress(sqlite3.Error):
             conn.close()
 
@@ -168,6 +171,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection | None:
 def _read_only_connection(path: Path, *, immutable: bool) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
     conn = _connected(uri, uri=True)
+    conn.read_only = True  # type: ignore[attr-defined]
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
 
