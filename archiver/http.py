@@ -44,6 +44,7 @@ import httpx
 
 from .config import FetchConfig
 from .errors import FetchError, StoppedError
+from .host_lookups import HostLookups, LookupUnanswered
 from .http_deadline import Deadline, DeadlineExpired, Watchdog
 from .http_decode import BoundedDecoder, httpx_decodes
 from .http_policy import (
@@ -54,7 +55,7 @@ from .http_policy import (
     retry_after_seconds,
     retryable,
 )
-from .inward import leads_inward
+from .inward import Resolve, leads_inward
 from .socket_watch import install as install_socket_watch
 from .socket_watch import watching
 from .wire_heads import HeadTap, head_status, tapping
@@ -358,6 +359,7 @@ class Http:
         self.deadline_seconds = config.timeout * DEADLINE_FACTOR
         self._stopped = threading.Event()
         self._watchdog = Watchdog(self.deadline_seconds, self._stopped)
+        self._lookups = HostLookups(config.timeout, self._stopped)
 
     def __enter__(self) -> Http:
         return self
@@ -369,6 +371,7 @@ class Http:
         """End every request in flight now and refuse new ones (any thread may call this)."""
         self._stopped.set()
         self._watchdog.expire_all()
+        self._lookups.wake()
 
     def close(self) -> None:
         self.stop()
@@ -436,17 +439,24 @@ class Http:
         self._refuse_if_stopped(url)
         return self._exchange(url, headers, None, max_bytes, content)
 
-    def leads_inward(self, start: str, target: str) -> bool:
+    def leads_inward(self, start: str, target: str, resolve: Resolve | None = None) -> bool:
         """Whether a way that began at ``start`` may not go on to ``target``: from a public
         address to a private one, unless ``allow_private_redirects`` (``archiver.inward``)."""
         if self.config.allow_private_redirects:
             return False
-        return leads_inward(start, target, self.direct)
+        return leads_inward(start, target, self.direct, resolve)
 
     def refuse_inward(self, start: str, url: str, what: str) -> None:
         """Raise ``FetchError`` (nothing asked for) when ``url``, an address the archive
-        was given by a reply or a listing from ``start``, leads inward from it."""
-        if self.leads_inward(start, url):
+        was given by a reply or a listing from ``start``, leads inward from it. Its names
+        are looked up once for the run, each within the timeout (``host_lookups``): one
+        that gave no answer fails ``url`` with one line, and a stop ends the wait."""
+        try:
+            inward = self.leads_inward(start, url, self._lookups)
+        except LookupUnanswered as exc:
+            self._refuse_if_stopped(url)
+            raise FetchError(f"{url}: {exc}, not fetched", url=url) from None
+        if inward:
             why = f"{what} at a private address, listed by {start}, {NOT_INWARD}"
             raise FetchError(f"{url}: {why}", url=url)
 

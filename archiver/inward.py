@@ -25,15 +25,18 @@ from urllib.parse import urlsplit
 #: Whether the request for a URL goes out directly (not through a proxy): names are then
 #: resolved here as the connection would resolve them.
 Direct = Callable[[str], bool]
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+#: A host's addresses, as ``resolved`` looks them up (``host_lookups`` keeps a run's).
+Resolve = Callable[[str], list[Address]]
 
 
-def leads_inward(start: str, target: str, direct: Direct) -> bool:
+def leads_inward(start: str, target: str, direct: Direct, resolve: Resolve | None = None) -> bool:
     """True when ``target`` is private and ``start``, where the way began, is not. (A step
     within one host, the most common, is neither: nothing is looked up.)"""
     if host_of(start) == host_of(target):
         return False
     # The start first: a way from your own server is never looked up (nor are its names).
-    return not is_private(start, direct) and is_private(target, direct)
+    return not is_private(start, direct, resolve) and is_private(target, direct, resolve)
 
 
 def host_of(url: str) -> str:
@@ -44,8 +47,9 @@ def host_of(url: str) -> str:
         return ""
 
 
-def is_private(url: str, direct: Direct) -> bool:
-    """Whether ``url``'s host is a private address (see the module docstring)."""
+def is_private(url: str, direct: Direct, resolve: Resolve | None = None) -> bool:
+    """Whether ``url``'s host is a private address (see the module docstring); a name is
+    looked up by ``resolve``, ``resolved`` when None."""
     host = host_of(url)
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -54,10 +58,10 @@ def is_private(url: str, direct: Direct) -> bool:
         return not _global(literal)
     if not host or not direct(url):
         return False
-    return any(not _global(address) for address in _resolved(host))
+    return any(not _global(address) for address in (resolve or resolved)(host))
 
 
-def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def _literal(host: str) -> Address | None:
     """The address ``host`` writes, as a resolver reads it without asking DNS: IPv6, or
     IPv4 in any of inet_aton's forms (``127.1``, ``0x7f.0.0.1``, ``2130706433``)."""
     try:
@@ -70,13 +74,14 @@ def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
-def _global(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+def _global(address: Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     return address.is_global
 
 
-def _resolved(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def resolved(host: str) -> list[Address]:
+    """``host``'s addresses; none when the lookup fails."""
     try:
         found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (OSError, ValueError):  # UnicodeError (a bad label) is a ValueError

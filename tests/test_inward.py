@@ -320,7 +320,7 @@ def test_a_host_a_poll_names_is_looked_up_once_in_all_its_sitemaps(
         looked_up.append(host)
         return [ipaddress.IPv4Address("93.184.216.34")]
 
-    monkeypatch.setattr(inward, "_resolved", resolved)
+    monkeypatch.setattr(inward, "resolved", resolved)
     monkeypatch.setenv("NO_PROXY", "articles.example")
     maps = [f"http://news.example/{n}.xml" for n in range(3)]
     public_web.documents["http://news.example/index.xml"] = index(*maps)
