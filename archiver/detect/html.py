@@ -350,9 +350,10 @@ def read_create_tweet(script: Node) -> Found | None:
 def judge(el: Node) -> Found | None:
     """Is this element an embedded post? Returns what it shows, or None.
 
-    Publish markup, rendered iframes, AMP, WordPress figures and cards are strong evidence.
-    A placeholder (weaker: an ID or address a script turns into a post) must also be shown
-    as one post in the article's flow (``in_article_flow``).
+    Publish markup, rendered iframes, AMP and WordPress figures are strong evidence. A
+    placeholder (weaker: an ID or address a script turns into a post) must also be shown
+    as one post in the article's flow (``in_article_flow``); a card (a post drawn by the
+    site, whoever drew it) must not stand beside the article (``beside_article``).
     """
     tag = el.tag
     if tag == "script":
@@ -360,8 +361,12 @@ def judge(el: Node) -> Found | None:
     if not isinstance(tag, str) or tag in ("template", "noscript", "-comment"):
         return None
     found = judge_markup(el, tag, get(el, "class") or "")
-    if found is not None and found.method == "placeholder" and not in_article_flow(found.element):
+    if found is None:
         return None
+    if found.method == "placeholder" and not in_article_flow(found.element):
+        return None
+    if found.method == "card" and beside_article(found.element):
+        return None  # a feed of the site's posts drawn as cards
     return found
 
 
@@ -369,7 +374,7 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
     if tag == "a":
         return judge_link(el, cls)
     if "weet" in cls and not PUBLISH_CLASS.search(cls) and (card := read_static_card(el)):
-        return None if beside_article(el) else card  # a feed of the site's posts drawn so
+        return card
     if BLACKBIRD_CLASS in cls.split():
         return read_blackbird(el)
     if ONEBOX_CLASS in cls.split() and (card := read_onebox(el)) is not None:
