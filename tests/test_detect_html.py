@@ -567,6 +567,35 @@ EMBEDS["video_player_frame.html"] = [
     ("iframe", "1775544332211009988", None, None, None, None),
     ("iframe", "1775544332211009977", None, None, None, None),
 ]
+# An aside set between the article's paragraphs is a part of it (spox.com's ``aside.artCmp``
+# holding a post): a placeholder and every kind of card there is the article's embed.
+EMBEDS["pullout_card_kinds.html"] = [
+    ("placeholder", "1790000000000000031", None, None, None, None),
+    (
+        "card",
+        "1790000000000000032",
+        "coastwatchn",
+        "Coast Watch North",
+        "2024-02-09",
+        "Breakwater closed until the wind drops.",
+    ),
+    (
+        "card",
+        "1790000000000000033",
+        "ferrylines",
+        "Ferry Lines",
+        "2024-02-09",
+        "All sailings cancelled today.",
+    ),
+    (
+        "card",
+        "1790000000000000034",
+        "portauthority",
+        "Port Authority",
+        None,
+        "Storm update: the harbour stays closed over the weekend.",
+    ),
+]
 TRAPS = sorted(p.name for p in HTML.glob("trap_*.html"))
 EMBED_PAGES = sorted(EMBEDS)
 
@@ -2237,3 +2266,30 @@ def test_a_ghost_card_whose_text_ends_with_a_mention_has_no_header_read_from_it(
         None,
         "Thank you all.\n@harbourcrew",
     )
+
+
+PULL_OUT_SIGNATURE = (
+    "<p>The pier reopens on Monday after repairs.</p><p>&mdash; Harbour Works (@harbourworks)"
+    ' <a href="https://twitter.com/harbourworks/status/1790000000000000041">February 9, 2024'
+    "</a></p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("layout", "found"),
+    [
+        ("<article><p>One.</p><aside>{}</aside><p>Two.</p></article>", True),
+        ('<article><p>One.</p><div role="complementary">{}</div></article>', True),
+        ("<article><p>One.</p><p>Two.</p></article><aside>{}</aside>", False),
+        ('<article><p>One.</p><aside class="related">{}</aside><p>Two.</p></article>', False),
+        ('<article><p>One.</p><aside role="navigation">{}</aside><p>Two.</p></article>', False),
+        ("<article><p>One.</p><footer>{}</footer></article>", False),
+    ],
+)
+def test_an_aside_set_between_the_articles_paragraphs_is_part_of_it(layout, found):
+    """A post's signature line in an aside the article sets in its text is its embed; in an
+    aside beside the article, in one named as a region, or in a footer, it is the site's."""
+    page = f"<html><body><main>{layout.format(PULL_OUT_SIGNATURE)}</main></body></html>"
+    embeds = find_posts(page.encode()).embeds
+    expected = [("text", "1790000000000000041")] if found else []
+    assert [(e.method, e.status_id) for e in embeds] == expected

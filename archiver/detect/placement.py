@@ -71,10 +71,35 @@ INTENT_ACTION = re.compile(r"/intent/(?:retweet|like|favorite)|/intent/tweet\?in
 def names_a_region(node: Node) -> bool:
     """True when an element's class, id or role names a region beside the article. A
     footer named as an embed's (``embed-privacy-footer``, ``embed-footer``) is a part of
-    that embed, not of the page."""
-    if node.tag in OUTSIDE_TAGS or (get(node, "role") or "").lower() in OUTSIDE_ROLES:
+    that embed, not of the page; an aside set between the text's paragraphs is a part of
+    the article (``pulled_out``)."""
+    if any(_region_name(words) for words in _name_words(node)):
         return True
-    return any(_region_name(words) for words in _name_words(node))
+    if node.tag in OUTSIDE_TAGS or (get(node, "role") or "").lower() in OUTSIDE_ROLES:
+        return not pulled_out(node)
+    return False
+
+
+PULL_OUT_ROLES = frozenset({"", "complementary"})
+
+
+def pulled_out(node: Node) -> bool:
+    """True for an aside (``<aside>``, ``role="complementary"``) whose nearest element
+    before or after it is a paragraph: a box the article sets in its text (spox.com's
+    ``<aside class="artCmp">`` holding a post, a "Related" box), not a rail beside it.
+    Only its tag says aside: a name such as ``sidebar`` or ``related`` still names a region."""
+    role = (get(node, "role") or "").lower()
+    if role not in PULL_OUT_ROLES or (node.tag != "aside" and role != "complementary"):
+        return False
+    return any(_next_element(node, way) == "p" for way in ("prev", "next"))
+
+
+def _next_element(node: Node, way: str) -> str | None:
+    """The tag of the nearest element sibling of ``node`` (``way``: prev or next)."""
+    sibling = getattr(node, way)
+    while sibling is not None and not sibling.is_element_node:
+        sibling = getattr(sibling, way)
+    return sibling.tag if sibling is not None else None
 
 
 def _region_name(words: list[str]) -> bool:
