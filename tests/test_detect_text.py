@@ -357,6 +357,9 @@ def test_suffixed_titles_stand_alone(line):
         'Ada Loomfield en X: "Reading season is open." / X',
         "XユーザーのAda Loomfieldさん: 「Reading season is open.」 / X",
         "TwitterユーザーのAda Loomfieldさん: 「Reading season is open.」 / Twitter",
+        'X 上的 Ada Loomfield："Reading season is open." / X',
+        "X 上的 Ada Loomfield ：“Reading season is open.” / X",
+        "Twitter 上的 Ada Loomfield：“Reading season is open.” / Twitter",
         # A tab's unread count before the title, Edge's site after it (copied links).
         '(3) Ada Loomfield on X: "Reading season is open." / X (x.com)',
         "(1) XユーザーのAda Loomfieldさん: 「Reading season is open.」 / X",
@@ -381,6 +384,8 @@ def test_titles_in_other_languages(line):
         'Anthropic su X: "chi costruisce un business usa API key".',
         'Ricardo Jaime escribió en X: "Escuchando las críticas me hace pensar".',
         "田中さん: 「こんにちは」",
+        "X 上的 Ada Loomfield：“读书季节开始了。”",
+        "马斯克在 X 上的 帖子中写道：“火星见。”",
     ],
 )
 def test_localized_prose_is_not_a_title(text):

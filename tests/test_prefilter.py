@@ -314,6 +314,8 @@ def test_whole_names_and_quoted_titles_are_markers(markup):
         ('Ada sur X\u00a0: "Saison ouverte." / X', True),
         ("XユーザーのAdaさん: 「読書の季節」 / X", True),
         ('Ada en X: "¡Temporada abierta!" / X', True),
+        ("X 上的 Ada：“读书季节开始了” / X", True),
+        ("Twitter 上的 Ada ：“读书季节开始了” / Twitter", True),
         ("Ada en X: «Temporada abierta» / X", True),
         # Before 2023 (``Twitter``): no marker of their own (the automaton's fast search
         # is for 64 patterns): read where the page holds another, such as the link to the post.
@@ -323,6 +325,9 @@ def test_whole_names_and_quoted_titles_are_markers(markup):
         ("Ada no X: @ada", False),  # no quote after the colon
         ('Season X: "Finale"', False),  # the colon's words are no title's
         ("Ada en X: @ada", False),
+        ("关注 Twitter 上的 @ada 了解更多。", False),  # no colon after the name
+        ("在 Y 上的 Ada：“读书季节开始了”", False),  # not X's name before the words
+        ("X 上的 Ada：@ada", False),
     ],
 )
 def test_localized_title_markers_need_their_colon_and_quote(text, marked):

@@ -166,9 +166,13 @@ LOCAL_TITLE_WORDS = (b"auf", b"sur", b"su", b"no")
 # (``SPANISH_BEFORE``); in `` on X: `` and the others, their own marker starts first.
 SPANISH_TITLE_MARKER = b" X: "
 SPANISH_BEFORE = b" en"
+# Chinese's ``X 上的 Name："…"``: its words, `` 上的 `` (``X`` or ``Twitter`` before them),
+# then the name and a full-width colon (``CHINESE_AHEAD``).
+CHINESE_TITLE_MARKER = " 上的 ".encode()
 LOCAL_TITLE_MARKERS = (
     *(b" %s X" % word for word in LOCAL_TITLE_WORDS),
     SPANISH_TITLE_MARKER,
+    CHINESE_TITLE_MARKER,
     "さん: ".encode(),
 )
 # Written by the flattened text forms (signature line, title line, card timestamp).
@@ -231,7 +235,9 @@ TITLE_WINDOW = 65536
 # After a localized title's words (``LOCAL_TITLE_MARKERS``): the colon, perhaps after a
 # space, a no-break space or a narrow one (French); Japanese's marker holds its colon.
 LOCAL_COLON = re.compile(rb"(?: |\xc2\xa0)?: ")
-_LOCAL_TITLE_SET = frozenset(LOCAL_TITLE_MARKERS[:-2])
+_LOCAL_TITLE_SET = frozenset(b" %s X" % word for word in LOCAL_TITLE_WORDS)
+# After Chinese's marker: the name (up to 80 characters: 320 bytes) and the colon (U+FF1A).
+CHINESE_AHEAD = re.compile(rb"[^\n<>]{1,320}?\xef\xbc\x9a")
 # Around a card marker (which runs from the ``M`` of AM or PM, or the ``m.`` of ``vorm.``,
 # ``nachm.`` or ``a. m.``, to the separator): the time's digits and the space before AM/PM
 # before it, the space after the separator and the date after it, month or day first, as
@@ -382,6 +388,8 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
             before < 0 or not data.startswith(SPANISH_BEFORE, before)
         ):
             return False
+        if marker == CHINESE_TITLE_MARKER:
+            return _chinese_title(data, start, after)
         if marker in _LOCAL_TITLE_SET:
             colon = LOCAL_COLON.match(data, after)
             if colon is None:
@@ -395,6 +403,16 @@ def _real(data: bytes, marker: bytes, start: int) -> bool:
     if marker in _SHORTCODE_MARKER_SET and marker not in _WORDPRESS_MARKER_SET:
         return SHORTCODE_AHEAD.match(data, start) is not None
     return True
+
+
+def _chinese_title(data: bytes, start: int, after: int) -> bool:
+    """Chinese's title marker: ``X`` or ``Twitter`` before it (prose writes `` 上的 `` after
+    other names too), the name and the full-width colon after it, then the quote."""
+    if not (data.endswith(b"X", 0, start) or data.endswith(b"Twitter", 0, start)):
+        return False
+    colon = CHINESE_AHEAD.match(data, after)
+    end = colon.end() if colon is not None else 0
+    return colon is not None and TITLE_AHEAD.match(data, end, end + TITLE_WINDOW) is not None
 
 
 class PageHints(NamedTuple):

@@ -55,13 +55,15 @@ _SITE = r"(?:Twitter|X)"
 # How X titles a post's page in the language of its interface: English ``Name on X: "TEXT"
 # / X``, German ``Name auf X: „TEXT“ / X``, French ``Name sur X : "TEXT" / X``, Italian
 # ``Name su X: …``, Portuguese ``Name no X: …``, Spanish ``Name en X: …`` and Japanese
-# ``XユーザーのNameさん: 「TEXT」 / X``
+# ``XユーザーのNameさん: 「TEXT」 / X``, Chinese ``X 上的 Name："TEXT" / X`` (X's own
+# bundle writes the name part ``"X 上的 "+fullName``, also with a space after the name)
 # (``Twitter`` in each before 2023). Other languages' forms are not read.
 TITLE_RE = re.compile(
     rf"^(?P<name>{_NAME})(?: on {_SITE}(?: \(formerly Twitter\))?|(?P<local> (?:auf|sur|su|no|en)"
     rf" {_SITE}))[ \u00a0]?: [\"“„«](?P<text>.*)$"
 )
 JA_TITLE_RE = re.compile(rf"^{_SITE}ユーザーの(?P<name>[^\n「」]{{1,80}}?)さん: 「(?P<text>.*)$")
+ZH_TITLE_RE = re.compile(rf"^{_SITE} 上的 (?P<name>[^\n：\"“”]{{1,80}}?) ?：[\"“](?P<text>.*)$")
 _TITLE_END = re.compile(
     r'^(?P<text>.*?)(?:(?P<inner> / X)["”]|["”“»」](?P<outer> / (?:X|Twitter))|["”“»」])'
     r"(?: \((?:mobile\.)?(?:twitter|x)\.com\))?\s*$",
@@ -73,11 +75,11 @@ _UNREAD = re.compile(r"^\(\d{1,4}\) ")
 
 def may_hold_title(text: str) -> bool:
     """A cheap test before ``TITLE_WORDS``: the site's name as a title writes it."""
-    return " X" in text or " Twitter" in text or "ユーザーの" in text
+    return " X" in text or " Twitter" in text or "ユーザーの" in text or " 上的 " in text
 
 
 # What a line holding a title holds: `` on `` or a localized title's words.
-TITLE_WORDS = re.compile(rf" (?:on|auf|sur|su|no|en) {_SITE}\b|ユーザーの")
+TITLE_WORDS = re.compile(rf" (?:on|auf|sur|su|no|en) {_SITE}\b|ユーザーの|\b{_SITE} 上的 ")
 
 
 class TextHit(NamedTuple):
@@ -119,14 +121,14 @@ def parse_title(line: str) -> Title | None:
     it, `` (x.com)`` after it as Edge copies a link), else None. A title in another language
     counts only with its `` / X`` suffix: ``Macron a écrit sur X : « … »`` is prose."""
     line = _UNREAD.sub("", line.strip())
-    head = TITLE_RE.match(line) or JA_TITLE_RE.match(line)
+    head = TITLE_RE.match(line) or JA_TITLE_RE.match(line) or ZH_TITLE_RE.match(line)
     if not head:
         return None
     tail = _TITLE_END.match(head.group("text"))
     if not tail or len(head.group("name").split()) > 10:
         return None
     suffixed = bool(tail.group("inner") or tail.group("outer"))
-    if not suffixed and (head.re is JA_TITLE_RE or head.group("local")):
+    if not suffixed and (head.re is not TITLE_RE or head.group("local")):
         return None
     name = head.group("name").strip()
     named = _NAME_AND_HANDLE.fullmatch(name)
