@@ -2293,3 +2293,28 @@ def test_an_aside_set_between_the_articles_paragraphs_is_part_of_it(layout, foun
     embeds = find_posts(page.encode()).embeds
     expected = [("text", "1790000000000000041")] if found else []
     assert [(e.method, e.status_id) for e in embeds] == expected
+
+
+@pytest.mark.parametrize(
+    ("wrapper", "found"),
+    [
+        # a layout's article column, its other class naming the article's body
+        ("l-sidebar-fixed l-article-body-segment", 1),
+        ("two-column-rail article-content", 1),
+        ("lay-sidebar story-text", 1),
+        # a region, named so alone or with words of its own
+        ("two-column-rail", 0),
+        ("sidebar", 0),
+        ("related-content", 0),
+        ("sidebar related-content", 0),
+    ],
+)
+def test_a_layout_column_named_beside_a_region_word_holds_the_article(wrapper, found):
+    """A wrapper classed both as a layout with a sidebar and as the article's body (real
+    pages: ``l-sidebar-fixed l-article-body-segment``, ``two-column-rail article-content``)
+    is the article's column: its placeholder was dropped as a sidebar's."""
+    page = (
+        f'<html><body><h1>Ferries</h1><div class="{wrapper}"><p>The council voted.</p>'
+        '<div data-tweet-id="1790000000000000051"></div><p>More text.</p></div></body></html>'
+    )
+    assert len(find_posts(page.encode()).embeds) == found

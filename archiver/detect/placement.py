@@ -73,8 +73,9 @@ def names_a_region(node: Node) -> bool:
     footer named as an embed's (``embed-privacy-footer``, ``embed-footer``) is a part of
     that embed, not of the page; an aside set between the text's paragraphs is a part of
     the article (``pulled_out``)."""
-    if any(_region_name(words) for words in _name_words(node)):
-        return True
+    names = _name_words(node)
+    if any(_region_name(words) for words in names):
+        return not any(_body_name(words) for words in names)
     if node.tag in OUTSIDE_TAGS or (get(node, "role") or "").lower() in OUTSIDE_ROLES:
         return not pulled_out(node)
     return False
@@ -100,6 +101,23 @@ def _next_element(node: Node, way: str) -> str | None:
     while sibling is not None and not sibling.is_element_node:
         sibling = getattr(sibling, way)
     return sibling.tag if sibling is not None else None
+
+
+# A layout's wrapper of the article's body, named so beside a region word on the same
+# element (``l-sidebar-fixed l-article-body-segment``, ``two-column-rail article-content``):
+# the article's column of a layout with a sidebar, not the sidebar. A name holding a region
+# word itself (``related-content``) names no body.
+BODY_WORDS = frozenset({"article", "story", "body", "entry"})
+BODY_ENDS = frozenset({"body", "content", "text", "segment"})
+
+
+def _body_name(words: list[str]) -> bool:
+    """True for a class name such as ``article-body`` or ``story-content``: the article's own."""
+    return (
+        not _region_name(words)
+        and words[0] in BODY_WORDS
+        and (len(words) == 1 or words[-1] in BODY_ENDS or words[-1] in BODY_WORDS)
+    )
 
 
 def _region_name(words: list[str]) -> bool:
