@@ -174,6 +174,12 @@ _CHECK_COLUMNS = {
     "snapshot_id": "The snapshot this check produced or confirmed.",
     "error": "Why the check failed, when it did.",
     "record_id": _RECORD_ID,
+    "labels": "What X showed beside the post when it changed while the post did not (a "
+    "community note added, rewritten or withdrawn, a warning over its media): the flags "
+    "as in snapshots.labels, with media (each item's flags by its t.co key); {} when X "
+    "showed none any more. Null when they were what the snapshot (or the last check that "
+    "recorded a change) showed, or the answer cannot show them (oEmbed). Checks made "
+    "before migration m030 are null: their kept answers hold what X showed.",
 }
 _SCAN_COLUMNS = {
     "id": "Row id of the scan.",
@@ -473,12 +479,16 @@ limit 200
     "history": _query(
         "Check history of a post",
         "Every check of the post (give its ID or any URL of it), newest first, with the "
-        "snapshot each one produced or confirmed.",
+        "snapshot each one produced or confirmed, and what X showed beside the post (a "
+        "community note, a warning over its media) where a check first saw it: labels is "
+        "set on the check that wrote a snapshot with flags, and on one that saw them change "
+        "while the post did not ({} when they went).",
         """
 select
   checks.checked_at, checks.provider, checks.http_status, checks.status, checks.error,
   checks.snapshot_id, snapshots.fetched_at as snapshot_fetched_at, snapshots.text,
-  snapshots.payload_sha256
+  snapshots.payload_sha256, coalesce(checks.labels, case when snapshots.fetched_at =
+  checks.checked_at then snapshots.labels end) as labels
 from checks
 left join snapshots on snapshots.id = checks.snapshot_id
 where checks.post_id = archiver_post_id(:post)

@@ -85,7 +85,7 @@ CREATE TABLE "checks" (
    "status" TEXT,
    "snapshot_id" INTEGER REFERENCES "snapshots"("id"),
    "error" TEXT
-, "record_id" INTEGER REFERENCES records(id))
+, "record_id" INTEGER REFERENCES records(id), "labels" TEXT)
 -- next statement
 CREATE TABLE "scans" (
    "id" INTEGER PRIMARY KEY,

@@ -12,6 +12,7 @@ from ..models import CheckRecord, PostToCheck
 from ..urls import canonical_url, snowflake_time
 from .connection import Archive, transaction
 from .group import GroupWriter
+from .label_changes import label_change
 from .records import record_row, stored_body
 
 _POST_COLUMNS = "id, handle, status, checks, not_found_checks"
@@ -79,9 +80,12 @@ def _save_check(conn: sqlite3.Connection, check: CheckRecord) -> tuple[bool, boo
     evidence = check.content or next((a for a in answers if a.conclusive), None)
     record_id = records.get(id(evidence)) if evidence is not None else None
     snapshot_id, wrote = _snapshot_if_changed(conn, check, evidence, record_id)
+    labels = None
+    if not wrote and check.conclusive:  # a new snapshot holds its flags itself
+        labels = label_change(conn, check.post_id, evidence, snapshot_id)
     conn.executemany(
         "insert into checks (post_id, checked_at, provider, http_status, status,"
-        " snapshot_id, error, record_id) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        " snapshot_id, error, record_id, labels) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 check.post_id,
@@ -92,6 +96,7 @@ def _save_check(conn: sqlite3.Connection, check: CheckRecord) -> tuple[bool, boo
                 snapshot_id if a is evidence else None,
                 a.error or a.notice,
                 records[id(a)],
+                labels if a is evidence else None,
             )
             for a in answers
         ],

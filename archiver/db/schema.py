@@ -796,3 +796,12 @@ def m029_snapshot_labels(db: sqlite_utils.Database) -> None:
 
     db.execute('ALTER TABLE "snapshots" ADD COLUMN "labels" TEXT')
     backfill_labels(db.conn)
+
+
+@migrations()
+def m030_check_labels(db: sqlite_utils.Database) -> None:
+    """``checks.labels``: what X showed beside the post (a community note, a warning over its
+    media) when it differed from what the archive last recorded while the content stayed
+    the same (``db/label_changes.py``); NULL when it was the same. Checks made before keep
+    NULL: their kept answers hold what X showed then."""
+    db.execute('ALTER TABLE "checks" ADD COLUMN "labels" TEXT')

@@ -13,6 +13,7 @@ are X's GraphQL types as the twitter-openapi project records them.
 from __future__ import annotations
 
 from .answers import as_dict, as_str
+from .result import media_key
 
 MAX_LABEL = 2_000  # a note's title or summary, in characters: X's notes hold at most 280
 
@@ -59,3 +60,18 @@ def media_flags(md: dict) -> dict:
 def _text(value: object) -> str | None:
     text = as_str(value)
     return text.strip()[:MAX_LABEL] or None if text else None
+
+
+def shown_flags(labels: dict | None, media: list[dict]) -> dict:
+    """What X showed beside a post, as one value to compare: the post's flags (``labels``),
+    and under ``media`` each media item's flags by its key (``media_key``) when any has
+    some; {} when it showed none."""
+    state: dict[str, object] = dict(labels or {})
+    items = {media_key(item): _item_flags(item) for item in media if _item_flags(item)}
+    if items:
+        state["media"] = items
+    return state
+
+
+def _item_flags(item: dict) -> dict:
+    return {key: item[key] for key in ("warning", "availability") if item.get(key)}
