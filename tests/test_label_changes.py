@@ -141,8 +141,10 @@ def test_a_snapshot_with_a_note_and_its_unchanged_re_checks_store_nothing_more(r
 
 
 def _checks_bytes(db) -> int:
-    """The bytes the ``checks`` table's rows take in the file (SQLite's dbstat)."""
-    row = db.conn.execute("select sum(payload) from dbstat where name = 'checks'").fetchone()
+    """The bytes the ``checks`` table's rows and its flags' index take (SQLite's dbstat)."""
+    row = db.conn.execute(
+        "select sum(payload) from dbstat where name in ('checks', 'idx_checks_labels')"
+    ).fetchone()
     return int(row[0])
 
 
@@ -174,4 +176,9 @@ def test_an_archive_made_before_gets_the_column_with_its_checks_unchanged(db_pat
     old.conn.close()
     db = open_database(db_path)
     assert db.conn.execute("select labels from checks").fetchall() == [(None,)]
+    plan = db.conn.execute(
+        "explain query plan select labels from checks where post_id = '1'"
+        " and snapshot_id = 1 and labels is not null order by id desc limit 1"
+    ).fetchall()
+    assert "idx_checks_labels" in str(plan)  # a re-check reads the changes only
     db.conn.close()

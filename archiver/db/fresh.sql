@@ -260,6 +260,8 @@ CREATE INDEX "idx_articles_final_url"
 -- next statement
 CREATE INDEX idx_embeds_post_counts on embeds (post_id, method, article_id, first_seen_at)
 -- next statement
+CREATE INDEX idx_checks_labels on checks (post_id, snapshot_id) where labels is not null
+-- next statement
 CREATE TRIGGER "posts_ai" AFTER INSERT ON "posts" BEGIN
   INSERT INTO "posts_fts" (rowid, "text", "author_name", "handle") VALUES (new.rowid, new."text", new."author_name", new."handle");
 END

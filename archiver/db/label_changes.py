@@ -39,16 +39,16 @@ def as_json(flags: dict) -> str:
 
 def _last_shown(conn: sqlite3.Connection, post_id: str, snapshot_id: int) -> dict:
     """The flags last recorded for the snapshot: by a check since it, else by itself."""
-    labels, media, fetched_at = conn.execute(
-        "select labels, media, fetched_at from snapshots where id = ?", (snapshot_id,)
-    ).fetchone()
-    row = conn.execute(
-        "select labels from checks where post_id = ? and checked_at >= ? and snapshot_id = ?"
-        " and labels is not null order by checked_at desc, id desc limit 1",
-        (post_id, fetched_at, snapshot_id),
+    row = conn.execute(  # by the partial index idx_checks_labels: those rows only (m030)
+        "select labels from checks where post_id = ? and snapshot_id = ?"
+        " and labels is not null order by id desc limit 1",
+        (post_id, snapshot_id),
     ).fetchone()
     if row:
         return _loads(row[0], dict)
+    labels, media = conn.execute(
+        "select labels, media from snapshots where id = ?", (snapshot_id,)
+    ).fetchone()
     return shown_flags(_loads(labels, dict), _loads(media, list))
 
 

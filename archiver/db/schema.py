@@ -803,5 +803,11 @@ def m030_check_labels(db: sqlite_utils.Database) -> None:
     """``checks.labels``: what X showed beside the post (a community note, a warning over its
     media) when it differed from what the archive last recorded while the content stayed
     the same (``db/label_changes.py``); NULL when it was the same. Checks made before keep
-    NULL: their kept answers hold what X showed then."""
+    NULL: their kept answers hold what X showed then. A partial index holds those rows only,
+    so a re-check finds the last of them without reading every check of the post, and an
+    unchanged re-check adds no index entry."""
     db.execute('ALTER TABLE "checks" ADD COLUMN "labels" TEXT')
+    db.execute(
+        "create index if not exists idx_checks_labels on checks (post_id, snapshot_id)"
+        " where labels is not null"
+    )
