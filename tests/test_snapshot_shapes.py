@@ -758,6 +758,26 @@ def test_a_long_post_cut_by_one_provider_is_no_change_from_its_whole_text(
     assert posts == [(WHOLE if note_form == "whole" else oembed_cut,)]
 
 
+def test_a_new_snapshot_of_a_cut_leaves_the_posts_whole_text(httpserver, tmp_path, db) -> None:
+    """A check that writes a snapshot for another change (the author's name) while its
+    provider cuts the text: the post's text stays the whole one it was shown."""
+    fake = FakeX(httpserver)
+    path = tmp_path / "config.toml"
+    path.write_text(fake.config_text('media = "none"\n'), encoding="utf-8")
+    config = load_config(path)
+    cut = WHOLE[:272].rstrip() + "\u2026"
+    note = {"note_tweet": {"note_tweet_results": {"result": {"text": WHOLE}}}}
+    renamed = {"note_tweet": {"id": "Tm90ZVR3ZWV0OjE="}, "name": "Renamed Author"}
+    for body in (tweet_json(POST, cut, **note), tweet_json(POST, cut, **renamed)):
+        fake.syndication[POST] = [Response(json.dumps(body), content_type="application/json")]
+        check_posts(db, posts_to_check(db, [(POST, None)]), config)
+    snapshots = db.conn.execute("select text from snapshots order by id").fetchall()
+    assert snapshots == [(WHOLE,), (cut,)]
+    assert db.conn.execute("select text, author_name from posts").fetchall() == [
+        (WHOLE, "Renamed Author")
+    ]
+
+
 def test_only_a_cut_of_the_same_post_shows_part_of_a_snapshot() -> None:
     from archiver.snapshot.providers import parse_syndication
     from archiver.snapshot.result import content_sha256

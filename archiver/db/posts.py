@@ -220,6 +220,9 @@ def _update_post(conn: sqlite3.Connection, check: CheckRecord, wrote: bool) -> N
             "select text, author_name, handle from posts where id = ?", (check.post_id,)
         ).fetchone()
         text, author, handle = row[0] or text, row[1] or author, row[2] or handle
+    elif content.truncated:  # a new snapshot, a cut of the text the post shows: it stays
+        row = conn.execute("select text from posts where id = ?", (check.post_id,)).fetchone()
+        text = row[0] if row and content.is_cut_of(row[0]) else text
     conn.execute(
         "update posts set text = coalesce(?, text), author_name = coalesce(?, author_name),"
         " handle = coalesce(?, handle), url = ? where id = ?"
