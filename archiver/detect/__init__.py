@@ -24,6 +24,7 @@ from .prefilter import (
     TEXT_MARKERS,
     PageHints,
     has_markers,
+    slow_titles,
     survey,
     text_marker_count,
 )
@@ -119,6 +120,8 @@ def find_posts(
     if not hints.candidate and not html and SINGLE_BYTE_DOT.search(raw):
         hints = survey(decode(raw, content_type).encode("utf-8", "surrogatepass"))
     extracted = is_extracted_xml(raw)
+    if not hints.candidate and not html and not extracted and slow_titles(raw):
+        hints = hints._replace(text_forms=True, text_markers=None)
     if not hints.candidate and (html or extracted or PANDOC_TWEET_ID not in raw):
         if extracted:
             return Detection(page_of(decode(raw, content_type)), [])
