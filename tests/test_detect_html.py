@@ -2302,11 +2302,17 @@ def test_an_aside_set_between_the_articles_paragraphs_is_part_of_it(layout, foun
         ("l-sidebar-fixed l-article-body-segment", 1),
         ("two-column-rail article-content", 1),
         ("lay-sidebar story-text", 1),
+        # a BEM layout's main column; a wrapper named for the article and what is beside it
+        ("sidebar__main", 1),
+        ("sidebar__main--wide", 1),
+        ("article-and-aside", 1),
         # a region, named so alone or with words of its own
         ("two-column-rail", 0),
         ("sidebar", 0),
         ("related-content", 0),
         ("sidebar related-content", 0),
+        ("sidebar__content", 0),
+        ("sidebar-and-related", 0),
     ],
 )
 def test_a_layout_column_named_beside_a_region_word_holds_the_article(wrapper, found):

@@ -121,6 +121,10 @@ def _body_name(words: list[str]) -> bool:
 
 
 def _region_name(words: list[str]) -> bool:
+    if "and" in words:  # a wrapper of both parts: a region when each is (not ``article-and-aside``)
+        at = words.index("and")
+        parts = (words[:at], words[at + 1 :])
+        return all(part and _region_name(part) for part in parts)
     region_words = FEED_WORDS - EMBED_PART_WORDS if EMBED_PART in words else FEED_WORDS
     return words[0] in region_words or words[-1] in region_words or "-".join(words) in REGION_NAMES
 
@@ -145,8 +149,23 @@ def _name_words(node: Node) -> list[list[str]]:
     """The words of each class name and of the id, without prefixes such as ``js`` or ``c``
     (names with no word left out)."""
     names = f"{get(node, 'class') or ''} {get(node, 'id') or ''}".lower().split()
-    named = ([w for w in _NAME_WORDS.findall(name) if w not in NAME_PREFIXES] for name in names)
+    named = (
+        [w for w in _NAME_WORDS.findall(_main_column(name)) if w not in NAME_PREFIXES]
+        for name in names
+    )
     return [words for words in named if words]
+
+
+# A layout block's main column, by BEM's ``block__element`` (``sidebar__main``: the main
+# column of a layout with a sidebar, real pages' wrapper of the article's text).
+MAIN_ELEMENTS = frozenset({"main", "article"})
+
+
+def _main_column(name: str) -> str:
+    """A BEM element name of a main column, as its element alone (``sidebar__main`` is
+    ``main``); any other name as it is."""
+    element = name.rpartition("__")[2].partition("--")[0]
+    return element if "__" in name and element in MAIN_ELEMENTS else name
 
 
 def in_article_flow(el: Node, lists: bool = True) -> bool:
