@@ -206,7 +206,7 @@ def parse_date(value: str | None, language: str | None = None) -> str | None:
     if not value or not is_date_like(value):
         return None
     plain = ascii_digits(value.strip())
-    texts = [*_without_time(plain), plain]
+    texts = [*_without_time(plain), plain, *_through_year(plain)]
     parsed = next(
         (
             found
@@ -218,6 +218,14 @@ def parse_date(value: str | None, language: str | None = None) -> str | None:
     if parsed is None or parsed.year != date_year(plain):
         return None
     return parsed.isoformat()
+
+
+def _through_year(value: str) -> list[str]:
+    """The date without the one word after its year (``January 11, 2020 Report``: BBC's
+    link to report the post, extracted with its signature), else nothing."""
+    year = YEAR.search(value)
+    rest = value[year.end() :].split() if year else []
+    return [value[: year.end()]] if year and len(rest) == 1 and rest[0].isalpha() else []
 
 
 # A time of day beside a date (``8:15 AM - 2 May 2019``, ``May 2, 2019 at 8:15 AM``, ``2 mai

@@ -884,8 +884,15 @@ def _signed_hit(
 # nothing between them: ``…deceive you.Showtime, Mama. pic.twitter.com/…— Jane Roe
 # (@janeroe) May 3, 2018“What's left…``. The signature's year ends where the article's next
 # paragraph starts; a sentence's end glued to a capital is where a paragraph started.
+# BBC's pages frame each embed with lines for screen readers, ``Skip Twitter post by
+# @handle`` before it (later ``Skip twitter post by Name``, ``Skip X post, 2 by Name``) and
+# ``End of Twitter post by …`` after it, the signature followed by the post's ``Report``
+# link: a text extracted in one run keeps them on the post's line, where they bound it.
+FRAME_START = re.compile(r"Skip (?:[Tt]witter|X) post(?:,? \d+)? by ")
+FRAME_END = r"[^\S\n]+(?:Report[^\S\n]+)?End of (?:[Tt]witter|X) post\b"
 GLUED_DATE = re.compile(
-    r"\(@\w{1,15}\)[^\S\n]*[^\n@]{1,40}?\d{4}(?=[“\"«„¿¡]|[^\W\d_]|[^\S\n]{2,}\S)"
+    r"\(@\w{1,15}\)[^\S\n]*[^\n@]{1,40}?\d{4}"
+    rf"(?=[“\"«„¿¡]|[^\W\d_]|[^\S\n]{{2,}}\S|{FRAME_END})"
 )
 # Or the page's indent between its tags, left as a run of blanks: ``…Eskalation?      A short``.
 GLUED_PARAGRAPH = re.compile(r"[.!?…\"”»](?=[“«„¿¡]?[^\W\d_])|(?P<blanks>[^\S\n]{2,})(?=\S)")
@@ -899,8 +906,21 @@ def _glued_signature(line: str) -> tuple[str, Signature | None]:
             continue
         before, sig = split_signature(line[: end.end()])
         if sig is not None and sig["date"]:
-            return _last_paragraphs(before, sig), sig
+            return _framed(before, sig) or _last_paragraphs(before, sig), sig
     return line, None
+
+
+def _framed(text: str, sig: Signature) -> str | None:
+    """The post's text after the last BBC frame start in ``text`` (``FRAME_START``), without
+    the handle or name the frame names it by; None when ``text`` holds no frame start."""
+    starts = list(FRAME_START.finditer(text))
+    if not starts:
+        return None
+    body = text[starts[-1].end() :].lstrip()
+    for who in (f"@{sig['handle']}", sig["author"] or ""):
+        if who and body.casefold().startswith(who.casefold()):
+            body = body[len(who) :].lstrip()
+    return body.strip()
 
 
 def _glued_hits(doc: _Text, index: int, line: str) -> list[TextHit]:
@@ -915,7 +935,7 @@ def _glued_hits(doc: _Text, index: int, line: str) -> list[TextHit]:
             continue
         before, sig = split_signature(line[start : end.end()])
         if sig is not None and sig["date"]:
-            posts.append((_last_paragraphs(before, sig), sig))
+            posts.append((_framed(before, sig) or _last_paragraphs(before, sig), sig))
             start = end.end()
     if posts:
         before, sig = split_signature(line[start:])

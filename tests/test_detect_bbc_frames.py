@@ -1,0 +1,67 @@
+"""BBC's screen-reader lines around an embedded post, as extracted text keeps them.
+
+BBC's pages frame each embed with ``Skip Twitter post by @handle`` before it and ``End of
+Twitter post by @handle`` after it, the signature followed by the post's ``Report`` link.
+An extractor that writes a page in one run (paragraphs glued) leaves the whole frame on one
+line with the article's prose. Texts invented after the form; names and handles made up.
+"""
+
+from __future__ import annotations
+
+from archiver.detect import find_posts
+
+PROSE = (
+    "The harbour closed at dawn.Officials said the storm would peak at noon.The mayor "
+    "posted a warning: 'Stay inside.'"
+)
+POST = "Stay away from the seafront until the tide turns. Crews are out on every pier."
+SIGNATURE = "— Harbour Mayor (@harbourmayor) January 11, 2020"
+
+
+def framed(post: str = POST, who: str = "@harbourmayor", signature: str = SIGNATURE) -> str:
+    return f"Skip Twitter post by {who} {post}    {signature} Report End of Twitter post by {who} "
+
+
+def test_a_framed_post_in_a_run_of_prose_is_its_post_with_signature_and_date() -> None:
+    text = PROSE + framed() + "Ferries were cancelled.\n"
+    (embed,) = find_posts(text, html=False).embeds
+    assert (embed.handle, embed.author, embed.date, embed.text) == (
+        "harbourmayor",
+        "Harbour Mayor",
+        "2020-01-11",
+        POST,
+    )
+
+
+def test_the_frame_may_name_no_one_before_the_post() -> None:
+    text = PROSE + framed(who="").replace("by  ", "by ") + "Ferries were cancelled.\n"
+    (embed,) = find_posts(text, html=False).embeds
+    assert (embed.handle, embed.text) == ("harbourmayor", POST)
+
+
+def test_two_framed_posts_on_one_line_are_two_posts() -> None:
+    second = framed(
+        "Buses replace the ferries today.",
+        "@harbourlines",
+        "— Harbour Lines (@harbourlines) January 12, 2020",
+    )
+    text = PROSE + framed() + "Later, the operator added:" + second + "Rain eased.\n"
+    embeds = find_posts(text, html=False).embeds
+    assert [(e.handle, e.text, e.date) for e in embeds] == [
+        ("harbourmayor", POST, "2020-01-11"),
+        ("harbourlines", "Buses replace the ferries today.", "2020-01-12"),
+    ]
+
+
+def test_a_signature_date_followed_by_the_report_link_is_read() -> None:
+    text = f"The mayor posted:\n\n{POST}\n{SIGNATURE} Report\n\nFerries were cancelled.\n"
+    (embed,) = find_posts(text, html=False).embeds
+    assert (embed.date, embed.date_text) == ("2020-01-11", "January 11, 2020 Report")
+
+
+def test_a_frame_whose_post_the_extractor_dropped_is_no_embed() -> None:
+    text = (
+        "The mayor posted twice.\nSkip Twitter post by @harbourmayor\n\n"
+        "End of Twitter post by @harbourmayor\nFerries were cancelled.\n"
+    )
+    assert find_posts(text, html=False).embeds == []
