@@ -646,7 +646,7 @@ def _raw_page(
     refusal: str | None = None,
 ) -> RawPage:
     headers = record.headers
-    digests = (headers.get(f"WARC-{kind}-Digest") for kind in ("Payload", "Block"))
+    digests = (declared_digest(headers.get(f"WARC-{kind}-Digest")) for kind in ("Payload", "Block"))
     segment = headers.get("WARC-Segment-Number")
     checks = (next(digests), segment, next(digests))
     cut = bool(headers.get("WARC-Truncated"))
@@ -677,6 +677,19 @@ def _digest_problem(raw: RawPage) -> str | None:
     from .evidence.read import digest_problem
 
     return digest_problem(raw.head, raw.payload, payload, block, raw.segment)
+
+
+_DIGEST_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*:")
+
+
+def declared_digest(value: str | None) -> str | None:
+    """The digest a ``WARC-Payload-Digest`` or ``WARC-Block-Digest`` field declares, or None.
+    A value that does not start with an algorithm's label (``sha1:``, WARC's
+    ``labelled-digest``) declares none and is not checked, as an absent field is: wget 1.21
+    run with ``--no-warc-digests`` writes both fields all the same, from buffers it never
+    filled (empty, or a few stray bytes), and every page of such a crawl failed its check.
+    A labelled digest that does not hold (``blake9:…``, ``sha1:AAAA``) is still a failure."""
+    return value if value is not None and _DIGEST_LABEL.match(value) else None
 
 
 def _digest_matches(declared: str, *parts: bytes) -> bool:

@@ -208,6 +208,31 @@ def test_older_and_other_writers_shapes_are_scanned_and_verified(
     assert run_cli("verify").exit_code == 0
 
 
+@pytest.mark.parametrize("stray", [b"", b'PM\x88\xaf#"V', b"\x01\x7f"])
+def test_digest_fields_that_declare_no_digest_are_not_checked(
+    tmp_path: Path, run_cli, db_path: Path, stray: bytes
+) -> None:
+    """wget 1.21 run with ``--no-warc-digests`` writes both digest fields from buffers it never
+    filled: empty, or stray bytes, no ``algorithm:`` label. They declare no digest: the page
+    is scanned and verify passes. A labelled digest that fails is still refused."""
+    records = []
+    for number, digest in enumerate((stray, b"sha1:AAAA")):
+        page = embed_page(post_id=f"176300000000000090{number}", text=f"Unfilled {number}")
+        block = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{page}".encode()
+        uri = f"<https://news.example.org/{number}>"
+        fields = b"\r\nWARC-Block-Digest: %s\r\nWARC-Payload-Digest: %s" % (stray, digest)
+        record = raw_record("response", uri, block, number)
+        records.append(record.replace(b"\r\nContent-Type", fields + b"\r\nContent-Type", 1))
+    path = tmp_path / "wget.warc.gz"
+    path.write_bytes(b"".join(gzip.compress(record) for record in records))
+    result = run_cli("scan", str(path))
+    assert result.exit_code == 1
+    assert "(https://news.example.org/1) fails its digest check" in result.stderr
+    assert rows(db_path, "select target_uri from records") == [("https://news.example.org/0",)]
+    assert rows(db_path, "select post_id from embeds") == [("1763000000000000900",)]
+    assert run_cli("verify").exit_code == 0
+
+
 def test_the_text_of_a_page_whose_html_is_refused_is_read(tmp_path: Path) -> None:
     """A page refused for its framing (chunks under ``Chunked``) is not read: its text is."""
     page = article(1, with_embed=True)

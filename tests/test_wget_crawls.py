@@ -155,8 +155,9 @@ def stored_pages(db_path: Path) -> set[tuple[str, int, str]]:
         (("--recursive", "--no-warc-compression"), "crawl.warc"),
         (("--mirror", "--warc-cdx"), "crawl.warc.gz"),
         (("--recursive", "--page-requisites", "--compression=auto"), "crawl.warc.gz"),
+        (("--recursive", "--no-warc-digests"), "crawl.warc.gz"),  # digest fields left unfilled
     ],
-    ids=["gzipped", "uncompressed", "mirror", "compression-auto"],
+    ids=["gzipped", "uncompressed", "mirror", "compression-auto", "no-digests"],
 )
 def test_a_wget_crawl_is_scanned_end_to_end(
     tmp_path: Path, run_cli, db_path: Path, site: Site, options: tuple[str, ...], name: str
