@@ -110,6 +110,7 @@ def scan_to_json(record: ScanRecord) -> dict[str, Any]:
         "page": record.page._asdict(),
         "embeds": [embed._asdict() for embed in record.embeds],
         "record": record.record._asdict() if record.record else None,
+        **({"cut": True} if record.cut else {}),  # absent from older files: not cut
     }
 
 
@@ -127,8 +128,12 @@ def scan_from_json(data: dict[str, Any]) -> ScanRecord:
     if not isinstance(embeds, list):
         raise ValueError("embeds: not a list")
     record = data["record"]
+    cut = data.get("cut", False)
+    if type(cut) is not bool:
+        raise ValueError(f"cut: {cut!r:.40} is not true or false")
     return ScanRecord(
         **scan,
+        cut=cut,
         page=PageInfo(**_checked(PageInfo, data["page"])),
         embeds=[_embed(embed) for embed in embeds],
         record=WarcRecordRef(**_checked(WarcRecordRef, record)) if record else None,

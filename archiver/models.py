@@ -128,6 +128,9 @@ class ScanRecord:
     # Where the page's bytes are (its ``records`` row): a crawl's WARC record, or the record
     # this scan wrote of a page with embeds.
     record: WarcRecordRef | None = None
+    # The page was kept cut short (a crawl's page marked ``WARC-Truncated``, or whose
+    # connection dropped): an embed it lacks may be past the cut, and is not read as removed.
+    cut: bool = False
     # When ``record`` is a revisit (a page served again unchanged): the record it refers to,
     # which holds the bytes the embeds are located in.
     payload_record: WarcRecordRef | None = None

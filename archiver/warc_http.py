@@ -210,9 +210,58 @@ def _dechunked(payload: bytes) -> bytes:
     from .evidence.read import dechunked
 
     body, broken = dechunked(payload)
-    if broken:
+    if broken and _chunk_walk(payload) != (body, True):  # not the chunks of a cut capture
         raise _Refused(
             "has a chunked body whose framing breaks off after its first chunk (archive"
             " verify would read the rest as stored, a browser stops there)"
         )
     return body
+
+
+def is_part(status: int, http: Any) -> bool:
+    """Whether a 206 answer holds only a part of the page: its ``Content-Range`` is not all
+    of it (``bytes 0-702/703``). A crawler gets one when it asks for the rest of a download
+    that broke off (wget does, keeping the part it had as a record of its own)."""
+    if status != 206:
+        return False
+    whole = _WHOLE_RANGE.fullmatch((http.get("Content-Range") or "").strip())
+    return not (whole and int(whole[1]) + 1 == int(whole[2]))
+
+
+_WHOLE_RANGE = re.compile(r"bytes\s+0-(\d+)/(\d+)", re.IGNORECASE)
+
+
+def cut_short(payload: bytes, http: Any) -> bool:
+    """Whether the body as stored ends before its framing says it does: short of its
+    ``Content-Length``, or, chunked, before its last chunk. A crawler that lost the
+    connection keeps what came (wget does so, with no ``WARC-Truncated`` mark)."""
+    if (http.get("Transfer-Encoding") or "").strip() == "chunked":  # as ``_is_chunked``
+        return _chunk_walk(payload)[1]
+    declared = (http.get("Content-Length") or "").strip()
+    return declared.isascii() and declared.isdigit() and len(payload) < int(declared)
+
+
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]+")
+
+
+def _chunk_walk(payload: bytes) -> tuple[bytes, bool]:
+    """The data of a chunked ``payload``'s chunks, and whether it ends before its last
+    chunk (the size 0): inside a size line or a chunk, or after a whole chunk. A framing
+    that breaks off otherwise (a size line that is not one) is no cut: ``_dechunked``
+    judges it."""
+    data: list[bytes] = []
+    at = 0
+    while True:
+        end = payload.find(b"\n", at)
+        if end < 0:
+            return b"".join(data), True
+        size = payload[at:end].split(b";")[0].strip()
+        if not _CHUNK_SIZE.fullmatch(size):
+            return b"".join(data), False
+        start, at = end + 1, end + 1 + int(size, 16)
+        data.append(payload[start:at])
+        if size.strip(b"0") == b"":
+            return b"".join(data), False
+        at += 2  # the CRLF after the chunk
+        if at > len(payload):
+            return b"".join(data), True

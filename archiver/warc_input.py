@@ -18,7 +18,9 @@ elsewhere is a ``DamagedRecord``, as a digest's failure is. A record cut short b
 the data (a truncated gzip member, a partial copy, even inside its headers: ``warc_extent``),
 or one FastWARC cannot read at all, ends the file with a ``TargetError`` after the pages before
 it; a cut record is that error alone, in no count. A record the crawler marked ``WARC-Truncated``
-(Common Crawl keeps a page's first MiB) is a page: what it kept is scanned, and counted.
+(Common Crawl keeps a page's first MiB) is a page: what it kept is scanned, and counted; so
+is a response whose body ends before its framing does (wget keeps what came before a dropped
+connection, unmarked), while a 206 holding the rest of it is no page.
 
 Every page handed out (each becomes a ``records`` row) first passes its
 ``WARC-Payload-Digest``, checked as ``archive verify`` checks it; one that fails is a
@@ -45,7 +47,7 @@ from .small_files import MAX_PAGE_BYTES
 from .urls import article_url
 from .wacz_input import is_wacz_path, wacz_warc_parts
 from .warc_extent import WarcPart, holds_one_record, past_empty_members, record_end
-from .warc_http import SkipRecord, http_head, page_body
+from .warc_http import SkipRecord, cut_short, http_head, is_part, page_body
 
 if TYPE_CHECKING:
     from fastwarc.warc import HeaderMap, WarcRecord
@@ -90,7 +92,9 @@ class WarcPage(NamedTuple):
 
     ref: WarcRecordRef
     body: bytes
-    truncated: bool = False  # marked ``WARC-Truncated``: the crawler kept only its start
+    # marked ``WARC-Truncated`` (the crawler kept only its start), or its body ends before its
+    # ``Content-Length`` or last chunk (the connection dropped: ``cut_short``)
+    truncated: bool = False
 
 
 class RawPage(NamedTuple):
@@ -108,7 +112,7 @@ class RawPage(NamedTuple):
     label: str = ""  # the WARC file as the user named it, for messages (else its path)
     refusal: str | None = None  # why it is not scanned though a page (``checked``'s error)
     digests_checked: bool = False  # passed already (an HTML page, in the reading: ``_Captures``)
-    truncated: bool = False  # marked ``WARC-Truncated``: the crawler kept only its start
+    truncated: bool = False  # cut short (``WarcPage.truncated``)
 
 
 class DamagedRecord(NamedTuple):
@@ -131,7 +135,7 @@ class WarcCounts:
     same_page: int = 0  # a page's text when the input gives the page as HTML, or a text before
     non_html: int = 0
     revisit: int = 0
-    truncated: int = 0  # pages marked ``WARC-Truncated``, scanned as the crawler kept them
+    truncated: int = 0  # pages cut short (``WarcPage.truncated``), scanned as the crawler kept them
     not_ok: int = 0
     unreadable: int = 0
     other: int = 0  # warcinfo, request, metadata...: not pages
@@ -145,7 +149,7 @@ class WarcCounts:
         return sum(counts) + self.unreadable
 
     def scanned(self, ref: WarcRecordRef, truncated: bool = False) -> None:
-        """Count a page handed out (``truncated``: marked ``WARC-Truncated``)."""
+        """Count a page handed out (``truncated``: cut short)."""
         self.pages += 1
         self.texts += is_text_record(ref)
         self.truncated += truncated
@@ -522,11 +526,12 @@ def _read_response(record: WarcRecord, reading: _Reading, offset: int) -> RawPag
     if not is_html(content_type, record.headers.get("WARC-Identified-Payload-Type"), payload):
         raise SkipRecord("non_html")
     status = http.status_code or 0
-    if not 200 <= status < 300:
+    if not 200 <= status < 300 or is_part(status, http):  # a 206 of part of it: no page
         raise SkipRecord("not_ok")
     ref = _reference(record, reading, offset, status, content_type)
     body, refusal = page_body(payload, http, refusal)
-    return _raw_page(record, ref, payload, body, head, reading, refusal)
+    page = _raw_page(record, ref, payload, body, head, reading, refusal)
+    return page._replace(truncated=True) if cut_short(payload, http) else page
 
 
 def _read_text(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:

@@ -53,6 +53,7 @@ def scan_warc_page(page: WarcPage, include_links: bool) -> ScanRecord:
         if page.truncated
         else detection.embeds,
         record=ref,
+        cut=page.truncated,
         error=error,
     )
 

@@ -21,6 +21,7 @@ from warc_data import (
     article,
     mixed_records,
     payload_digest,
+    raw_response,
     record_offsets,
     scan_lines,
     truncated_page,
@@ -132,6 +133,96 @@ def test_a_page_the_crawler_truncated_is_scanned_as_kept(
         posts = [row[0] for row in conn.execute("select id from posts order by id")]
     assert posts == ["1763000000000000555", "1763000000000000777"], "no half-text post"
     assert run_cli("verify").exit_code == 0
+
+
+CUT_SECOND = (
+    '<blockquote class="twitter-tweet"><p>The second post, whose end never came</p>&mdash;'
+    ' Other (@other) <a href="https://twitter.com/other/status/1763000000000000778">March 2,'
+    " 2024</a></blockquote>"
+)
+
+
+def dropped_response(uri: str, framing: str, number: int = 1) -> bytes:
+    """A response as wget keeps one whose connection dropped inside its second embed, after
+    that post's text: its headers frame the whole page (``Content-Length``, or chunks), its
+    body holds what came. Chunked, it breaks off after a whole chunk or inside one."""
+    body = embed_page(post_id="1763000000000000556", extra=CUT_SECOND).encode()
+    cut = body.index(b"&mdash; Other")
+    head = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+    if framing == "length":
+        block = f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body[:cut]
+    else:
+        first, rest = body[:cut], body[cut:]
+        stored = b"%x\r\n%s\r\n" % (len(first), first)
+        if framing == "chunked-inside":
+            stored += b"%x\r\n%s" % (len(rest), rest[:10])
+        block = f"{head}Transfer-Encoding: chunked\r\n\r\n".encode() + stored
+    return raw_response(uri, block, number)
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked-between", "chunked-inside"])
+def test_a_page_whose_connection_dropped_is_scanned_as_cut_short(
+    tmp_path: Path, run_cli, framing: str
+) -> None:
+    """wget keeps the part of a page that came before the connection dropped, unmarked: a
+    body short of its ``Content-Length`` or of its last chunk is read as a page the crawler
+    truncated. The post the drop went through is not a text-only post holding part of its
+    text (and a chunked page cut after a whole chunk is no longer refused)."""
+    warc = tmp_path / "dropped.warc.gz"
+    warc.write_bytes(dropped_response("https://news.example.org/dropped", framing))
+    lines = scan_lines(run_cli, warc)
+    assert [[embed["post_id"] for embed in line["embeds"]] for line in lines] == [
+        ["1763000000000000556"]
+    ]
+    again = run_cli("scan", str(warc))
+    assert "1 HTML page(s) scanned (1 of them cut short by the crawler)" in again.stderr
+    assert run_cli("verify").exit_code == 0
+
+
+def test_a_206_holding_part_of_a_page_is_no_page(tmp_path: Path, run_cli, db_path: Path) -> None:
+    """wget asks for the rest of a download that broke off and keeps the 206 that answers:
+    the page's end, no page (it read as one that had lost its embeds). A 206 of all of the
+    page (``bytes 0-N/N+1``) is the page."""
+    body = embed_page(post_id="1763000000000000557").encode()
+    records = []
+    for number, start in enumerate((40, 0)):
+        part = body[start:]
+        block = (
+            f"HTTP/1.1 206 Partial Content\r\nContent-Type: text/html\r\nContent-Range: bytes"
+            f" {start}-{len(body) - 1}/{len(body)}\r\nContent-Length: {len(part)}\r\n\r\n"
+        ).encode() + part
+        records.append(raw_response(f"https://news.example.org/part/{number}", block, number))
+    warc = tmp_path / "parts.warc.gz"
+    warc.write_bytes(b"".join(records))
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0, result.output
+    assert "1 HTML page(s) scanned; skipped 0 non-HTML, 0 revisit, 1 non-2xx" in result.stderr
+    with sqlite3.connect(db_path) as conn:
+        kept = conn.execute("select target_uri, http_status from records").fetchall()
+    assert kept == [("https://news.example.org/part/1", 206)]
+
+
+def test_a_page_cut_short_marks_no_embed_removed(tmp_path: Path, run_cli, db_path: Path) -> None:
+    """A capture cut short says nothing of what came after its cut: an embed past it is not
+    read as removed. A whole capture without it marks it removed, as before."""
+    uri = "https://news.example.org/ferry"
+    whole = embed_page(post_id="1763000000000000556", extra=CUT_SECOND).encode()
+    earlier = Page(uri, whole, date="2024-03-01T09:00:00Z")
+    dropped = tmp_path / "dropped.warc.gz"
+    dropped.write_bytes(dropped_response(uri, "length"))
+    later = Page(
+        uri, embed_page(post_id="1763000000000000556").encode(), date="2024-03-03T09:00:00Z"
+    )
+    for warc in (write_warc(tmp_path / "whole.warc.gz", [earlier]), dropped):
+        assert run_cli("scan", str(warc)).exit_code == 0
+    sql = "select post_id, removed_at from embeds order by post_id"
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute(sql).fetchall() == [
+            ("1763000000000000556", None),
+            ("1763000000000000778", None),
+        ]
+        assert run_cli("scan", str(write_warc(tmp_path / "later.warc.gz", [later]))).exit_code == 0
+        assert conn.execute(sql).fetchall()[1] == ("1763000000000000778", "2024-03-03T09:00:00Z")
 
 
 def test_only_the_truncated_pages_scanned_are_counted_cut_short(tmp_path: Path) -> None:

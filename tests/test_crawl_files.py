@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from warc_data import article, mixed_records, payload_digest, write_warc
+from warc_data import article, mixed_records, payload_digest, truncated_page, write_warc
 
 from archiver.crawl import failed_entry, scan_input
 from archiver.crawl_files import (
@@ -32,6 +32,18 @@ def test_a_result_file_gives_back_the_scans(tmp_path: Path) -> None:
     assert (entry["pages_with_embeds"], entry["embeds"]) == (2, 2)
     expected = list(scan_warc_file(str(warc), False, WarcCounts()))
     assert list(read_results(tmp_path / entry["result"])) == expected
+
+
+def test_a_result_file_keeps_which_pages_were_cut_short(tmp_path: Path) -> None:
+    """A page kept cut short marks no embed removed on import, as in a scan: the result
+    file says which (``cut``, written for those pages alone)."""
+    warc = write_warc(tmp_path / "in.warc.gz", [truncated_page(True), article(1, True)])
+    entry = scan_input(str(warc.resolve()), str(tmp_path), include_links=False)
+    with gzip.open(tmp_path / entry["result"], "rt") as lines:
+        assert [json.loads(line).get("cut") for line in lines] == [True, None]
+    scans = list(read_results(tmp_path / entry["result"]))
+    assert [scan.cut for scan in scans] == [True, False]
+    assert scans == list(scan_warc_file(str(warc), False, WarcCounts()))
 
 
 def test_a_page_failing_its_payload_digest_makes_the_input_partial(tmp_path: Path) -> None:
@@ -129,6 +141,7 @@ def _set_embed_id(value):
         lambda line: line["record"].update(warc_length=-1),
         lambda line: line["embeds"][0].update(media="abc"),
         lambda line: line["page"].update(title=["x"]),
+        lambda line: line.update(cut="yes"),
     ],
 )
 def test_a_result_file_rewritten_by_hand_is_refused_alone(

@@ -48,7 +48,8 @@ def wget(site: Site, workdir: Path, *options: str) -> Path:
         "--no-config",  # no ~/.wgetrc or /etc/wgetrc: the options given, only
         "--no-proxy",
         "--no-hsts",
-        "--tries=1",
+        "--tries=2",  # a download that broke off is asked for again (its rest, a 206)
+        "--waitretry=0",
         "--timeout=60",
         "--no-verbose",
         "--directory-prefix",
@@ -131,14 +132,14 @@ def check_scan(run_cli, db_path: Path, site: Site, *targets: Path) -> str:
 
 
 def cdx_pages(cdx: Path) -> set[tuple[str, int, str]]:
-    """The HTML 2xx responses wget's own index (``--warc-cdx``) lists: file name, offset and
-    record ID (its fields ``g V u``, as its header line names them)."""
+    """The HTML 2xx responses wget's own index (``--warc-cdx``) lists, but the 206 of a
+    page's rest: file name, offset and record ID (fields ``g V u``, as its header names them)."""
     header, *lines = cdx.read_text().splitlines()
     names = header.split()[1:]  # " CDX a b a m s k r M V g u"
     found = set()
     for line in lines:
         field = dict(zip(names[::-1], line.split()[::-1], strict=True))  # the last 'a' is dropped
-        if field["m"] == "text/html" and field["s"].startswith("2"):
+        if field["m"] == "text/html" and field["s"].startswith("2") and field["s"] != "206":
             found.add((Path(field["g"]).name, int(field["V"]), field["u"]))
     return found
 

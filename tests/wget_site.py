@@ -12,6 +12,7 @@ crawls of the site get the same bytes, as a deduplicating crawl (``--warc-dedup`
 from __future__ import annotations
 
 import gzip
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,14 +64,16 @@ class Doc:
     """One address of the site: how it answers. ``serve`` is the way its body goes out:
     ``length`` (Content-Length), ``gzip`` or ``br`` (always, as a server of pre-compressed
     files sends them whatever was asked), ``gzip-asked`` (only to a client that asks),
-    ``chunked``, ``gzip-chunked`` or ``close`` (no length: the body ends with the
-    connection)."""
+    ``chunked``, ``gzip-chunked``, ``close`` (no length: the body ends with the
+    connection) or ``drop``: the connection drops ``drop_at`` bytes into the body, and a
+    request for the rest (``Range: bytes=N-``, as wget's retry asks) gets it in a 206."""
 
     body: bytes
     content_type: str | None = "text/html; charset=utf-8"
     status: int = 200
     serve: str = "length"
     headers: tuple[tuple[str, str], ...] = ()
+    drop_at: int = 0
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,8 @@ class Article:
 
 
 # Posts by page; each ID appears on one page only, so an embed names its page.
-PUBLISH, RENDERED, FRAME, META, LATIN1, IN_REDIRECT, IN_404, IN_JSON = (
-    str(1763000000000000200 + number) for number in range(8)
+PUBLISH, RENDERED, FRAME, META, LATIN1, IN_REDIRECT, IN_404, IN_JSON, BEFORE_DROP, AT_DROP = (
+    str(1763000000000000200 + number) for number in range(10)
 )
 
 
@@ -119,6 +122,7 @@ def _pages() -> dict[str, Doc]:
         "/news/opinion.html": Doc(_no_post_page().encode(), utf8, serve="close"),
         "/news/caf%C3%A9.html": Doc(_meta_charset_page(), "text/html", serve="gzip-chunked"),
         "/news/fete.html": Doc(_latin1_page(), "text/html; charset=ISO-8859-1", serve="gzip-asked"),
+        "/news/ferry-times.html": _dropped_page(),
         "/static/site.css": Doc(b"body { font-family: serif; }\n", "text/css", serve="gzip-asked"),
         "/static/logo.png": Doc(b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png"),
         "/api/latest.json": Doc(_json_feed(), "application/json"),
@@ -137,6 +141,7 @@ ARTICLES = (
     Article("/news/opinion.html", ()),
     Article("/news/caf%C3%A9.html", (META,)),
     Article("/news/fete.html", (LATIN1,)),
+    Article("/news/ferry-times.html", (BEFORE_DROP,)),  # the post the drop cuts is lost
 )
 # Text of the posts whose text the page holds, as decoded from the page's charset.
 META_TEXT = "Le café du port rouvre ses portes — « enfin »"
@@ -154,12 +159,27 @@ def _index() -> str:
             "/news/opinion.html",
             "/news/café.html",  # a link in UTF-8: wget asks for /news/caf%C3%A9.html
             "/news/fete.html",
+            "/news/ferry-times.html",
             "/api/latest.json",
             "/old/harbour-vote",
             "/gone.html",
         )
     )
     return article_page("The Harbour Courier", f"<ul>{links}</ul>", '<meta charset="utf-8">')
+
+
+def _dropped_page() -> Doc:
+    """A page whose connection drops inside its second post, after that post's text: kept
+    as it came, that post reads as a text-only post holding part of its text."""
+    second = publish_blockquote(AT_DROP, "Ferries run again from Monday.", "ferrydesk")
+    body = article_page(
+        "Ferry times",
+        "<p>The timetable changes.</p>\n"
+        + publish_blockquote(BEFORE_DROP, "New timetable out today.", "ferrydesk")
+        + "\n<p>More below.</p>\n"
+        + second,
+    ).encode()
+    return Doc(body, serve="drop", drop_at=body.index(b"&mdash;", body.index(b"Ferries run")))
 
 
 def _no_post_page() -> str:
@@ -257,6 +277,9 @@ def _handler(lookup: Callable[[str], Doc | None]) -> type[BaseHTTPRequestHandler
 
         def do_GET(self) -> None:
             doc = lookup(self.path.split("?")[0]) or Doc(_not_found(), status=404)
+            if doc.serve == "drop":
+                self._dropping(doc)
+                return
             body, coding = _encoded(doc, self.headers.get("Accept-Encoding", ""))
             self.send_response(doc.status)
             if doc.content_type:
@@ -276,6 +299,23 @@ def _handler(lookup: Callable[[str], Doc | None]) -> type[BaseHTTPRequestHandler
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def _dropping(self, doc: Doc) -> None:
+            """The body up to ``drop_at``, then the connection closed; to a request for the
+            rest, the rest (a 206)."""
+            asked = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range", ""))
+            start = int(asked[1]) if asked else 0
+            body = doc.body[start:] if asked else doc.body
+            self.send_response(206 if asked else 200)
+            self.send_header("Content-Type", str(doc.content_type))
+            if asked:
+                self.send_header(
+                    "Content-Range", f"bytes {start}-{len(doc.body) - 1}/{len(doc.body)}"
+                )
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body if asked else body[: doc.drop_at])
+            self.close_connection = not asked
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -21,7 +21,7 @@ def save_scan(db: Archive, record: ScanRecord) -> int:
 
     Re-saving an unchanged article adds a ``scans`` row (and its page's ``records`` row when
     the page was kept). Embeds no longer on the page are kept and marked ``removed_at``; a
-    failed scan leaves the embeds untouched.
+    failed scan, or one of a page kept cut short (``cut``), marks none.
     """
     try:
         with transaction(db) as conn:
@@ -191,6 +191,8 @@ def _save_embeds(
             _touch_embed(conn, embed_id, embed, now, located, raw_sha256)
             seen.add(embed_id)
     _insert_embeds(conn, new)  # after the posts they name
+    if record.cut:  # the page's rest is unknown: what it lacks may be past the cut
+        return
     gone = [(now, embed_id) for embed_id in existing.values() if embed_id not in seen]
     if gone:
         conn.executemany(
