@@ -554,7 +554,7 @@ def _media_type(content_type: str) -> str:
 
 
 def _read_resource(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:
-    """A ``resource`` record's page: a page saved whole (by wget, ArchiveWeb.page, a tool
+    """A ``resource`` record's page: a page saved whole (by ArchiveWeb.page, a tool
     writing a saved page with warcio), its block the page with no HTTP headers, read when
     it is HTML; or a page's text as Browsertrix keeps it (``urn:text:URL``), read as a
     ``conversion`` is. Other resources (``urn:view:`` screenshots, a crawl log) are no

@@ -1,5 +1,5 @@
 """Pages kept otherwise than as an HTTP response: a ``resource`` record holding a saved page
-(wget, ArchiveWeb.page, a page saved with warcio), a Browsertrix text (``urn:text:URL``), a
+(ArchiveWeb.page, a page saved with warcio), a Browsertrix text (``urn:text:URL``), a
 ``conversion`` record with no Content-Type. Each is read back by its pointer with warcio."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ PAGE = "https://news.example.org/story/1"
 
 
 def resource(writer: WARCWriter, uri: str, body: bytes, content_type: str | None):
-    """A ``resource`` record of ``body``, as wget or Browsertrix writes one."""
+    """A ``resource`` record of ``body``, as ArchiveWeb.page or Browsertrix writes one."""
     return writer.create_warc_record(
         uri,
         "resource",
