@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import brotli
+from warc_data import chunked
 
 WIDGETS = '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>'
 
@@ -92,8 +93,8 @@ PUBLISH, RENDERED, FRAME, META, LATIN1, IN_REDIRECT, IN_404, IN_JSON, BEFORE_DRO
 
 def _pages() -> dict[str, Doc]:
     utf8 = "text/html; charset=utf-8"
-    pages = {
-        "/": Doc(_index().encode(), utf8, headers=(("Link", '</static/site.css>; rel="preload"'),)),
+    return {
+        "/": Doc(_index().encode(), utf8),
         "/news/harbour-vote.html": Doc(
             article_page(
                 "Harbour vote passes",
@@ -130,7 +131,6 @@ def _pages() -> dict[str, Doc]:
             _moved_body(), utf8, 301, headers=(("Location", "/news/harbour-vote.html"),)
         ),
     }
-    return pages
 
 
 ARTICLES = (
@@ -263,14 +263,6 @@ def _encoded(doc: Doc, accept: str) -> tuple[bytes, str | None]:
     return doc.body, None
 
 
-def _chunks(body: bytes, size: int = 100) -> bytes:
-    parts = [
-        b"%x\r\n%s\r\n" % (len(body[i : i + size]), body[i : i + size])
-        for i in range(0, len(body), size)
-    ]
-    return b"".join(parts) + b"0\r\n\r\n"
-
-
 def _handler(lookup: Callable[[str], Doc | None]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, chunked: what wget talks to
@@ -291,7 +283,7 @@ def _handler(lookup: Callable[[str], Doc | None]) -> type[BaseHTTPRequestHandler
                 self.send_header("Vary", "Accept-Encoding")
             if doc.serve.endswith("chunked"):
                 self.send_header("Transfer-Encoding", "chunked")
-                body = _chunks(body)
+                body = chunked(body, 100)
             elif doc.serve == "close":
                 self.send_header("Connection", "close")
                 self.close_connection = True
