@@ -1,9 +1,10 @@
 """A small news site on 127.0.0.1 for crawls made with the real wget
 (``test_wget_crawls.py``): article pages in the forms of ``../shared/corpus/real``, each
 answered the way real servers answer (gzip and br content codings, chunked transfer, a body
-ended by the connection's close, a charset named only in a ``<meta>``, a Latin-1 page), and
-what a crawl also meets: a stylesheet and an image, a JSON file, a redirect and a 404, the
-last three holding embed markup that must not make them articles.
+ended by the connection's close, a charset named only in a ``<meta>``, a Latin-1 page, a
+connection that drops part-way, its rest then sent as a 206), and what a crawl also meets: a
+stylesheet and an image, a JSON file, a redirect and a 404, the last three holding embed
+markup that must not make them articles.
 
 Bodies are built once and compressed deterministically (gzip with no timestamp), so two
 crawls of the site get the same bytes, as a deduplicating crawl (``--warc-dedup``) needs.
