@@ -8,7 +8,16 @@ SHARED ?= ../shared
 
 .PHONY: install demo test lint typecheck format corpus-check bench clean
 
+# Python 3.11 or newer (PYTHON=python3.12 names another interpreter).
+NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 11))
+
+# venv keeps the interpreter an existing venv links to, so a venv made by an older Python (a
+# first try with it) or by one since removed is made anew rather than left to fail again.
 $(BIN)/archive: pyproject.toml
+	@$(PYTHON) -c '$(NEW_ENOUGH)' 2>/dev/null || { found=$$($(PYTHON) -V 2>&1) || found="not found"; \
+		echo "make: archiver needs Python 3.11 or newer; $(PYTHON): $$found" \
+			"(PYTHON=python3.12 names another)" >&2; exit 1; }
+	@$(BIN)/python -c '$(NEW_ENOUGH)' 2>/dev/null || rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
