@@ -84,3 +84,18 @@ def test_the_quick_start_output_is_what_make_demo_prints(tmp_path, monkeypatch):
     assert scanned.exit_code == stats.exit_code == 0, scanned.output + stats.output
     printed = (scanned.output + stats.output).splitlines()
     assert [line for line in shown if line not in printed] == []
+
+
+def test_the_timemap_example_names_a_post_of_the_demo(tmp_path, monkeypatch):
+    """The README's `archive timemap` example, run after `make demo`, prints a TimeMap: it
+    named a post no archive holds, so copied as it stands it failed."""
+    block = README.split("### TimeMaps", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    command = block.split()
+    assert command[:2] == [".venv/bin/archive", "timemap"]
+    monkeypatch.chdir(Path(__file__).parents[1])
+    db = str(tmp_path / "demo.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["scan", "examples/articles", "--db", db]).exit_code == 0
+    shown = runner.invoke(cli, [*command[1:], "--db", db])
+    assert shown.exit_code == 0, shown.output
+    assert 'rel="original"' in shown.output
