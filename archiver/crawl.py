@@ -221,12 +221,15 @@ def run_crawl(
     return summary
 
 
-# archiver is installed from its folder (make install), not from a package index, where
-# another project may hold the name.
-DASK_MISSING = (
-    "archive crawl needs Dask: in archiver's folder, .venv/bin/pip install -e '.[dask]'"
-    " (make install includes it)"
-)
+def dask_missing() -> str:
+    """How to install Dask into the Python running archiver: from archiver's folder (make
+    install does), not from a package index, where another project may hold the name; a
+    venv of one's own is not always ``.venv``."""
+    import shlex
+    import sys
+
+    pip = f"{shlex.quote(sys.executable)} -m pip install -e '.[dask]'"
+    return f"archive crawl needs Dask: in archiver's folder, {pip} (make install includes it)"
 
 
 @contextlib.contextmanager
@@ -236,7 +239,7 @@ def open_client(scheduler: str | None, local_workers: int | None) -> Iterator[Cl
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise CrawlError(DASK_MISSING) from None
+        raise CrawlError(dask_missing()) from None
 
     if scheduler:
         try:

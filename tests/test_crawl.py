@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -363,7 +364,9 @@ def test_a_directory_without_crawl_files_names_every_kind_crawl_reads(tmp_path):
 
 def test_without_dask_the_crawl_says_how_to_install_it(tmp_path):
     """The line named ``pip install 'archiver[dask]'``: archiver is installed from its
-    folder, and that name on a package index may be another project's."""
+    folder, and that name on a package index may be another project's. Then it named
+    ``.venv/bin/pip``, which a venv of one's own does not have: it names the running
+    Python's pip."""
     blocked = tmp_path / "blocked"
     blocked.mkdir()
     (blocked / "distributed.py").write_text("raise ImportError('not installed')\n")
@@ -379,6 +382,6 @@ def test_without_dask_the_crawl_says_how_to_install_it(tmp_path):
     )
     assert done.returncode == 1, done.stderr
     assert done.stderr.splitlines()[-1] == (
-        "Error: archive crawl needs Dask: in archiver's folder, .venv/bin/pip install -e"
-        " '.[dask]' (make install includes it)"
+        f"Error: archive crawl needs Dask: in archiver's folder, {shlex.quote(sys.executable)}"
+        " -m pip install -e '.[dask]' (make install includes it)"
     )
