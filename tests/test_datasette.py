@@ -342,10 +342,19 @@ def test_other_databases_are_left_alone(tmp_path, sample):
     )
 
 
-def test_metadata_json_for_publishing(capsys):
-    metadata.main(["mine"])
-    out = capsys.readouterr().out
+def test_metadata_json_for_publishing():
+    out = CliRunner().invoke(metadata.main, ["mine"]).output
     assert '"mine"' in out and '"provenance"' in out and '"write"' not in out
+    assert '"archive"' in CliRunner().invoke(metadata.main, []).output
+
+
+@pytest.mark.parametrize("option", ["--help", "-h"])
+def test_the_metadata_command_has_help_and_takes_no_option_for_a_name(option):
+    """``--help`` was printed as the metadata of a database named ``--help``."""
+    shown = CliRunner().invoke(metadata.main, [option])
+    assert shown.exit_code == 0 and "NAME is the archive's name in Datasette" in shown.output
+    wrong = CliRunner().invoke(metadata.main, ["--mine"])
+    assert wrong.exit_code == 2 and "No such option" in wrong.output and "{" not in wrong.output
 
 
 # archive serve ---------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 from typing import Any
+
+import click
 
 from ..db.provenance import MEMENTOS_SQL
 from ..db.schema import comparable_sql, snowflake_time_sql
@@ -623,11 +624,17 @@ def instance_metadata(database_names: list[str], *, queries: bool = True) -> dic
     }
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Print the metadata.json for the given database names (default: archive)."""
-    names = (argv if argv is not None else sys.argv[1:]) or ["archive"]
-    json.dump(instance_metadata(names), sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+def main(names: tuple[str, ...]) -> None:
+    """Print the archive's Datasette metadata.json, to publish a frozen copy with datasette
+    -i. NAME is the archive's name in Datasette, its file's name without .db (default:
+    archive)."""
+    from ..cli_errors import output_errors
+
+    metadata = instance_metadata(list(names) or ["archive"])
+    with output_errors():  # a closed pipe is click's: exit 1 in silence
+        click.echo(json.dumps(metadata, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
