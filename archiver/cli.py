@@ -232,7 +232,11 @@ def _listed_targets(targets: tuple[str, ...], seen: set[str], left_out: set[str]
 
 @cli.command()
 @click.argument("targets", nargs=-1)
-@click.option("--urls-file", type=click.Path(), help="Also scan the URLs listed in this file.")
+@click.option(
+    "--urls-file",
+    type=click.Path(),
+    help="Also scan the targets this file lists, one a line (URLs or paths).",
+)
 @db_option
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article.")
@@ -752,7 +756,9 @@ def verify(db_path, config_path) -> None:
 
 @cli.command()
 @click.option("--wacz", "out", required=True, type=click.Path(dir_okay=False), help="WACZ file.")
-@click.option("--post", "posts", multiple=True, help="A post URL or ID (repeatable).")
+@click.option(
+    "--post", "posts", multiple=True, help="A post URL or ID, or a text: ID (repeatable)."
+)
 @click.option("--article", "articles", multiple=True, help="An article URL (repeatable).")
 @click.option(
     "--since",

@@ -99,3 +99,15 @@ def test_the_timemap_example_names_a_post_of_the_demo(tmp_path, monkeypatch):
     shown = runner.invoke(cli, [*command[1:], "--db", db])
     assert shown.exit_code == 0, shown.output
     assert 'rel="original"' in shown.output
+
+
+@pytest.mark.parametrize(
+    ("name", "option", "says"),
+    [("scan", "--urls-file", "paths"), ("export", "--post", "text: ID")],
+)
+def test_an_options_help_says_what_the_readme_says_it_takes(name, option, says):
+    """`--urls-file` lists paths as well as URLs, and `export --post` takes the `text:` ID
+    of a post known only from its text: the README said so, the help did not."""
+    options = CliRunner().invoke(cli, [name, "--help"]).output.split("Options:", 1)[1]
+    described = " ".join(options.split(f"  {option} ", 1)[1].split("\n  -", 1)[0].split())
+    assert says in described
