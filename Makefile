@@ -29,8 +29,9 @@ demo: install
 	$(BIN)/archive scan examples/articles --db $(DB)
 	$(BIN)/archive stats --db $(DB)
 
+# Tests over the corpora in $(SHARED) skip, saying so, when it is absent.
 test: install
-	$(BIN)/python -m pytest -q
+	ARCHIVER_SHARED=$(SHARED) $(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/ruff check .

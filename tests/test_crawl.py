@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from shared_corpus import absent
 from warc_data import (
     CORPUS_WARC,
     article,
@@ -174,7 +175,7 @@ def test_local_cluster_finds_what_a_local_scan_finds(tmp_path: Path, local_clien
     assert warc_files == {str(p.resolve()) for p in good + bad[1:2]}, "absolute paths"
 
 
-@pytest.mark.skipif(not CORPUS_WARC.exists(), reason=f"crawl corpus absent: {CORPUS_WARC}")
+@pytest.mark.skipif(not CORPUS_WARC.exists(), reason=absent(CORPUS_WARC))
 def test_local_cluster_on_the_crawl_corpus(tmp_path: Path, local_client) -> None:
     inputs = split_corpus(tmp_path / "warcs", files=4)
     out = tmp_path / "out"

@@ -10,10 +10,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from shared_corpus import CRAWL_WARC, absent
 
 ROOT = Path(__file__).parents[1]
 SCRIPT = ROOT / "scripts" / "crawl_check.py"
-CRAWL = ROOT.parent / "shared" / "corpus" / "crawl" / "news-1000.warc.gz"
+CRAWL = CRAWL_WARC
 
 EMBED_PAGE = """<!DOCTYPE html><html lang="de"><head><title>Radwege</title></head><body><article>
 <p>Der Stadtrat hat entschieden.</p>
@@ -110,9 +111,7 @@ def test_missing_warc_is_one_clear_line(tmp_path):
     )
 
 
-@pytest.mark.skipif(
-    not CRAWL.exists(), reason="the crawl corpus (../shared/corpus/crawl) is absent"
-)
+@pytest.mark.skipif(not CRAWL.exists(), reason=absent(CRAWL))
 def test_the_real_crawl_matches_docs_crawl_check():
     result = run(str(CRAWL))
     assert result.returncode == 0, result.stdout[-3000:]

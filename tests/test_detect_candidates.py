@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from shared_corpus import REAL, absent
 from test_detect_properties import documents
 
 from archiver.decode import decode
@@ -29,7 +30,6 @@ from archiver.detect.hidden import expand_hidden_markup
 from archiver.detect.prefilter import BASE64_MARKERS, PageHints, survey
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").rglob("*.htm*"))
-REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 HINT_SETS = [
     PageHints(id_attributes=ids, text_urls=urls, scripts=scripts, encoded=encoded)
     for ids, urls, scripts, encoded in itertools.product((False, True), repeat=4)
@@ -97,7 +97,7 @@ def test_fixture_pages(path):
     assert_same(decode(path.read_bytes()), HINT_SETS)
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpus/real is absent")
+@pytest.mark.skipif(not REAL.is_dir(), reason=absent(REAL))
 def test_real_pages_with_their_own_hints():
     for path in sorted(REAL.glob("*.html")):
         data = path.read_bytes()

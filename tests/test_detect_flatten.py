@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shared_corpus import REAL
 
 from archiver.detect import flatten as flatten_module
 from archiver.detect.dom import parse
 from archiver.detect.flatten import BREAKING, _breaking, flatten
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").rglob("*.htm*"))
-REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 PAGES = FIXTURES + (sorted(REAL.glob("*.html"))[:12] if REAL.is_dir() else [])
 
 

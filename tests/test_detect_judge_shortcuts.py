@@ -7,12 +7,12 @@ import base64
 from pathlib import Path
 
 import pytest
+from shared_corpus import REAL
 
 from archiver.detect import html
 from archiver.detect.dom import Node, parse
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").rglob("*.htm*"))
-REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 PAGES = FIXTURES + (sorted(REAL.glob("*.html")) if REAL.is_dir() else [])
 STATUS = "https://twitter.com/jack/status/20"
 EMBED = f'<blockquote class="twitter-tweet"><a href="{STATUS}">March 21, 2006</a></blockquote>'

@@ -3,8 +3,10 @@ and after a first try with one: stand-in interpreters, so that no package is ins
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,33 @@ def test_a_new_enough_venv_is_kept(tmp_path: Path) -> None:
     new = stand_in(tmp_path / "python3", "3.11.7", new_enough=True, log=log)
     assert make_install(new, venv).returncode == 0
     assert (venv / "installed").exists()
+
+
+@needs_make
+def test_make_test_hands_the_shared_folder_to_the_tests(tmp_path: Path) -> None:
+    """`make corpus-check SHARED=DIR` reads a shared folder that is not beside the clone;
+    `make test` skipped every test over the corpora there."""
+    planned = subprocess.run(
+        ["make", "--no-print-directory", "-n", "test", f"SHARED={tmp_path}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.splitlines()
+    assert f"ARCHIVER_SHARED={tmp_path} .venv/bin/python -m pytest -q" in planned
+    env = {**os.environ, "ARCHIVER_SHARED": str(tmp_path)}
+    code = "import shared_corpus; print(shared_corpus.REAL, shared_corpus.CRAWL_WARC)"
+    found = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT / "tests",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+    assert found == [
+        str(tmp_path.resolve() / "corpus" / "real"),
+        str(tmp_path.resolve() / "corpus" / "crawl" / "news-1000.warc.gz"),
+    ]

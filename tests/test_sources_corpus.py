@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import pytest
+import shared_corpus
 import sqlite_utils
 from source_server import Document, SourceSite
 
@@ -27,11 +28,9 @@ from archiver.config import Config, FetchConfig, Source
 from archiver.urls import article_url
 from archiver.worker import Worker
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "sources"
+CORPUS = shared_corpus.CORPUS / "sources"
 FILES = sorted(p for p in CORPUS.glob("*/*") if p.is_file()) if CORPUS.is_dir() else []
-pytestmark = pytest.mark.skipif(
-    not FILES, reason=f"the source corpus is not at {CORPUS} (../shared/corpus/sources)"
-)
+pytestmark = pytest.mark.skipif(not FILES, reason=shared_corpus.absent(CORPUS))
 HEADER_RE = re.compile(rb"^Header:\s*([\w-]+):\s*(.*?)\s*$", re.MULTILINE)
 TYPES = {
     ".json": "application/feed+json",

@@ -8,11 +8,11 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_corpus import REAL, absent
 
 from archiver.detect import find_posts, spans
 from archiver.detect.dom import Node as Element
@@ -462,15 +462,12 @@ def test_utf16_pages_get_ranges_in_their_own_bytes(codec: str, plain) -> None:
     assert found.raw_sha256 == hashlib.sha256(exact).hexdigest()
 
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-
-
-@pytest.mark.skipif(not (CORPUS / "real").is_dir(), reason="../shared/corpus is absent")
+@pytest.mark.skipif(not REAL.is_dir(), reason=absent(REAL))
 def test_every_markup_embed_of_the_real_corpus_is_located() -> None:
     """The hand-checked pages of ../shared/corpus/real: each markup embed has the exact
     bytes of its markup (start tag to end tag, its post's ID among them)."""
     located = 0
-    for path in sorted((CORPUS / "real").glob("*.html")):
+    for path in sorted(REAL.glob("*.html")):
         data = path.read_bytes()
         for embed in find_posts(data).embeds:
             if embed.method in ("text", "link"):
@@ -582,13 +579,13 @@ def test_a_spelling_that_is_not_an_element_sends_the_page_to_the_tokenizer(decoy
     assert locator._tags != {} or locator._starts_only is not None
 
 
-@pytest.mark.skipif(not (CORPUS / "real").is_dir(), reason="../shared/corpus is absent")
+@pytest.mark.skipif(not REAL.is_dir(), reason=absent(REAL))
 def test_the_spellings_shortcut_gives_the_tokenizers_ranges_on_real_pages() -> None:
     """Every element of the real pages the detector reports gets the same range either way."""
     from archiver.detect.html import find_embeds
 
     compared = 0
-    for path in sorted((CORPUS / "real").glob("*.html")):
+    for path in sorted(REAL.glob("*.html")):
         data = path.read_bytes()
         root = parse(data.decode("utf-8", "replace"))
         elements_found = [found.element for found in find_embeds(root, data)]

@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pages import embed_page
+from shared_corpus import CRAWL_WARC
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 DATE = "2024-03-02T10:20:30Z"
-CORPUS_WARC = (
-    Path(__file__).resolve().parents[2] / "shared" / "corpus" / "crawl" / "news-1000.warc.gz"
-)
+CORPUS_WARC = CRAWL_WARC
 
 
 @dataclass

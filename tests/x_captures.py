@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "x-captures"
-SKIP_REASON = f"the X captures corpus is not here ({CORPUS})"
+import shared_corpus
+
+CORPUS = shared_corpus.CORPUS / "x-captures"
+SKIP_REASON = shared_corpus.absent(CORPUS)
 
 
 @dataclass(frozen=True)
