@@ -13,6 +13,8 @@ NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 11))
 
 # venv keeps the interpreter an existing venv links to, so a venv made by an older Python (a
 # first try with it) or by one since removed is made anew rather than left to fail again.
+# PYTHONWARNINGS: setuptools' boxed notice that an editable install of a package at the top
+# of its folder reads that folder (true, and meant), with which a first make demo opened.
 $(BIN)/archive: pyproject.toml
 	@$(PYTHON) -c '$(NEW_ENOUGH)' 2>/dev/null || { found=$$($(PYTHON) -V 2>&1) || found="not found"; \
 		echo "make: archiver needs Python 3.11 or newer; $(PYTHON): $$found" \
@@ -20,7 +22,7 @@ $(BIN)/archive: pyproject.toml
 	@$(BIN)/python -c '$(NEW_ENOUGH)' 2>/dev/null || rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(BIN)/archive
 
 install: $(BIN)/archive
