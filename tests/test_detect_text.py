@@ -1514,7 +1514,33 @@ def test_a_title_quoted_in_prose_names_its_author_without_the_prose(line, author
 
 @pytest.mark.parametrize(
     "lead",
-    ["Contact the author", "Written by", "By", "Follow the reporter:", "> Email the author"],
+    [
+        "Contact the author",
+        "Written by",
+        "By",
+        "Follow the reporter:",
+        "> Email the author",
+        # the same in the languages of the detector's other tables, as their sites write it
+        "Contacter l'auteur",
+        "Par",
+        "Écrit par",
+        "Auteur :",
+        "Von",
+        "Kontakt",
+        "Kontakt zur Autorin",
+        "Dem Autor folgen",
+        "Por",
+        "Escrito por",
+        "Contactar al autor",
+        "Di",
+        "A cura di",
+        "Contatta l’autore",
+        "Fale com o autor",
+        "Texto:",
+        "Door",
+        "Geschreven door",
+        "Volg de auteur",
+    ],
 )
 def test_a_byline_lead_in_on_the_signature_line_is_not_a_post(lead):
     """``Contact the author — Jane Roe (@janeroe) March 3, 2024`` names the article's
@@ -1530,7 +1556,24 @@ def test_a_byline_lead_in_on_the_signature_line_is_not_a_post(lead):
     assert (embed.status_id, embed.handle, embed.text) == ("20", "janeroe", None)
 
 
-@pytest.mark.parametrize("text", ["Contact the author today!", "I am the author", "Bye"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Contact the author today!",
+        "I am the author",
+        "Bye",
+        # a lead-in's words starting a post's own text
+        "Par ici la sortie !",
+        "Von Herzen danke",
+        "Por fin",
+        "Di nuovo in campo",
+        "Door de regen",
+        "Über",
+        "Mais",
+        "Da",
+        "Volg ons",
+    ],
+)
 def test_a_post_ending_on_its_signature_line_keeps_its_text(text):
     (embed,) = find_posts(
         f"Intro.\n\n{text} — Jane Roe (@janeroe) March 3, 2024\n", html=False

@@ -25,6 +25,7 @@ from ..urls import (
     find_status,
     iter_statuses,
 )
+from .bylines import is_byline_lead
 from .card_text import Card, find_card, may_hold_card_time
 from .placeholder_text import placeholder_notice
 from .shortcodes import NOTATION_WORDS, find_shortcodes, may_hold_shortcode
@@ -800,18 +801,6 @@ def _as_a_name(line: str, start: int, end: int) -> bool:
     return line[end : end + 1] in (",", "'", "’")
 
 
-# A byline's lead-in on the signature's line (``Contact the author — Jane Roe (@janeroe)
-# March 3, 2024``, ``Written by — …``): it names the article's writer, it is no post's text.
-_ROLE = r"(?:author|writer|reporter|editor|columnist|correspondent|journalist)s?"
-_TO_ROLE = r"(?:contact|follow|e-?mail|reach|write\s+to|message|about|more\s+from|meet)"
-BYLINE_LEAD = re.compile(
-    rf"(?:{_TO_ROLE}(?:\s+(?:the|this|our)\s+{_ROLE})?|(?:the\s+|this\s+|our\s+)?{_ROLE}"
-    r"|(?:(?:written|reported|reporting|story|words|text|edited|compiled|analysis)\s+)?by)"
-    r"[^\S\n]*:?",
-    re.I,
-)
-
-
 def _signature_hit(
     doc: _Text,
     index: int,
@@ -824,7 +813,7 @@ def _signature_hit(
     above. Under a heading (``_under_heading``), the line is the article's byline (a
     heading is never a post's text): no embed, or one without text when its date links to
     a post. ``line`` may run on to line ``end`` (``_wrapped_signature_hit``), linking the
-    status ``linked``. A byline's lead-in before the signature (``BYLINE_LEAD``) is read
+    status ``linked``. A byline's lead-in before the signature (``is_byline_lead``) is read
     as a heading is."""
     before, sig = split_signature(line)
     glued = False
@@ -841,7 +830,7 @@ def _signature_hit(
     status = linked or doc.linked.get(index)
     if glued and status is None:
         status = _address_above(line, before, sig)
-    lead = BYLINE_LEAD.fullmatch(MD_QUOTE.sub("", before).strip())
+    lead = is_byline_lead(MD_QUOTE.sub("", before))
     if lead or (not before.strip() and _under_heading(doc, index, taken, sig)):
         if status is None:
             return None
