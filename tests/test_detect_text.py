@@ -2042,3 +2042,27 @@ def test_pandoc_s_listed_quote_and_line_breaks_are_no_part_of_a_post():
         "All sailings cancelled until Wednesday.\nCheck the timetable before you travel.\n\n"
         "Buses take the inland route.",
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "A reply to (@janeroe) about [the ferry",  # opens a link it does not close
+        "A reply to (@janeroe) about the ferry",
+    ],
+)
+def test_a_line_with_a_handle_is_read_wrapped_once(monkeypatch, line):
+    """A line that holds ``(@`` and no signature is read with the lines after it once
+    (``_wrapped_signature_hit``), whether it opens a link or not."""
+    from archiver.detect import text as text_forms
+
+    calls: list[int] = []
+    wrapped = text_forms._wrapped_signature_hit
+
+    def counted(doc, index, taken):
+        calls.append(index)
+        return wrapped(doc, index, taken)
+
+    monkeypatch.setattr(text_forms, "_wrapped_signature_hit", counted)
+    assert text_forms.find_text_embeds(f"Intro.\n\n{line}\nMore text.\n") == []
+    assert calls == [2]

@@ -1117,6 +1117,15 @@ def _wrapped_signature_hit(doc: _Text, index: int, taken: int) -> TextHit | None
     return None
 
 
+def _signed_line_hit(doc: _Text, index: int, line: str, taken: int) -> TextHit | None:
+    """The post signed on line ``index``: read as it is, then with the lines a converter
+    wrapped it onto (``_wrapped_signature_hit``); wrapped first when the line opens a link
+    it does not close (its date is the link's, on the next line)."""
+    if _opens_link(index, doc):
+        return _wrapped_signature_hit(doc, index, taken) or _signature_hit(doc, index, line, taken)
+    return _signature_hit(doc, index, line, taken) or _wrapped_signature_hit(doc, index, taken)
+
+
 def _opens_link(index: int, doc: _Text) -> bool:
     """Line ``index`` opens a Markdown link's label that it does not close."""
     line = doc.raw_lines[index]
@@ -1241,12 +1250,8 @@ def find_text_embeds(text: str, include_links: bool = False, plain: bool = False
         if hit is None and "(@" in line and (glued := _glued_hits(doc, index, line)):
             hits.extend(glued[:-1])
             hit = glued[-1]
-        if hit is None and "(@" in line and _opens_link(index, doc):
-            hit = _wrapped_signature_hit(doc, index, taken)
         if hit is None and "(@" in line:
-            hit = _signature_hit(doc, index, line, taken) or _wrapped_signature_hit(
-                doc, index, taken
-            )
+            hit = _signed_line_hit(doc, index, line, taken)
         if hit is None and may_hold_card_time(line):
             hit = _card_hit(doc, index, taken, hits)
         if hit is not None:
