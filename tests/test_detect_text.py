@@ -5,6 +5,7 @@ Each fixture in tests/fixtures/text/ is a small hand-written text (invented name
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from pathlib import Path
@@ -1919,6 +1920,72 @@ def test_posts_in_a_row_on_one_text_content_line_are_each_read(after):
         ),
         ("tarrowwx", "2024-03-05", "Gusts of 70 mph at the pier head this morning.", ()),
     ]
+
+
+RUN_TOGETHER = (
+    "Le service de ferry s'est arrêté lundi.All sailings cancelled until Wednesday. "
+    "pic.twitter.com/q9ZkT4bN1c— Harbour Council (@harbourcouncil) March 4, 2024Gusts of 70 "
+    "mph at the pier head — école — this morning.— Tarrow Weather Watch (@tarrowwx) March 5, "
+    "2024Les bus ont pris la route intérieure."
+)
+RUN_TOGETHER_POSTS = [
+    "All sailings cancelled until Wednesday. pic.twitter.com/q9ZkT4bN1c— Harbour Council "
+    "(@harbourcouncil) March 4, 2024",
+    "Gusts of 70 mph at the pier head — école — this morning.— Tarrow Weather Watch "
+    "(@tarrowwx) March 5, 2024",
+]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "content_type"),
+    [("utf-8", None), ("cp1252", "text/plain; charset=windows-1252"), ("utf-16", None)],
+)
+def test_posts_run_together_on_one_line_each_have_their_own_range(encoding, content_type):
+    """Several posts on one ``textContent`` line: each post's range is its own part of the
+    line (its text and signature), not the whole line, in the page's own bytes whatever
+    their encoding."""
+    data = f"Intro.\n\n{RUN_TOGETHER}\nMore.\n".encode(encoding)
+    found = find_posts(data, html=False, content_type=content_type).embeds
+    assert [e.raw for e in found] == RUN_TOGETHER_POSTS
+    for embed in found:
+        assert data[embed.raw_start : embed.raw_end].decode(encoding) == embed.raw
+        assert hashlib.sha256(data[embed.raw_start : embed.raw_end]).hexdigest() == (
+            embed.raw_sha256
+        )
+    assert found[0].raw_end <= found[1].raw_start
+
+
+def test_a_run_together_post_alone_on_its_line_has_its_part_as_its_range():
+    """One post run together with the article's paragraphs: its range leaves them out; an
+    address alone on the line below it, which names the post, is part of it."""
+    text = f"Intro.\n\n{RUN_TOGETHER.split('2024Gusts')[0]}2024The buses took the road.\n"
+    (embed,) = find_posts(text.encode(), html=False).embeds
+    assert embed.raw == RUN_TOGETHER_POSTS[0]
+    assert text.encode()[embed.raw_start : embed.raw_end].decode() == embed.raw
+    linked = text.replace(
+        "took the road.", "took the road.\nhttps://x.com/harbourcouncil/status/1764571093216755712"
+    )
+    (embed,) = find_posts(linked.encode(), html=False).embeds
+    assert embed.status_id == "1764571093216755712"
+    assert embed.raw.startswith("All sailings") and embed.raw.endswith("1764571093216755712")
+    assert linked.encode()[embed.raw_start : embed.raw_end].decode() == embed.raw
+
+
+def test_run_together_posts_not_found_as_written_have_no_range():
+    """A line whose Markdown marks split a post's part (an escape) does not hold it as
+    read: its posts are read, without a range (the whole line is none of theirs)."""
+    marked = RUN_TOGETHER.replace("Wednesday.", "Wednesday\\.")
+    text = f"Intro.\n\n{marked}\n"
+    found = find_posts(text.encode(), html=False).embeds
+    assert [e.handle for e in found] == ["harbourcouncil", "tarrowwx"]
+    assert found[0].raw == RUN_TOGETHER_POSTS[0]
+    assert (found[0].raw_start, found[0].raw_end, found[0].raw_sha256) == (None, None, None)
+    assert text.encode()[found[1].raw_start : found[1].raw_end].decode() == found[1].raw
+
+
+def test_posts_run_together_in_a_page_s_text_keep_their_own_text_as_raw():
+    page = f"<article><p>{RUN_TOGETHER}</p></article>".encode()
+    assert [e.raw for e in find_posts(page, html=True).embeds] == RUN_TOGETHER_POSTS
 
 
 @pytest.mark.parametrize(

@@ -209,7 +209,9 @@ def _from_text(
     lines = LineSpans(source.data) if source is not None else None
     for hit in hits:
         if not any(first <= hit.last_line and hit.first_line <= last for first, last, _ in markup):
-            found = lines.span(*hit.lines) if lines is not None else None
+            found = lines.span(*hit.lines) if lines is not None and hit.located else None
+            if found is not None and source is not None and hit.columns is not None:
+                found = source.part(found, hit.columns, hit.raw)
             items.append((hit.first_line, _text_embed(0, hit, source, found)))
     items.sort(key=lambda item: item[0])
     return [embed._replace(position=position) for position, (_, embed) in enumerate(items)]

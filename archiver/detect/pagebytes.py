@@ -57,6 +57,22 @@ class PageBytes(NamedTuple):
             return None
         return start, end
 
+    def part(self, span: Span, columns: tuple[int, int | None], expected: str) -> Span | None:
+        """The part of the lines at ``span`` of ``data`` from character ``columns[0]`` of
+        the first to character ``columns[1]`` of the last (None: its end); None unless
+        those bytes decode to ``expected`` (a line holding bytes its codec cannot read)."""
+        codec = "utf-8" if self.page is not None else self.codec
+        lines = self.data[span[0] : span[1]].decode(codec, "replace")
+        first, last = columns
+        start = span[0] + len(lines[:first].encode(codec, "replace"))
+        end = span[1]
+        if last is not None:
+            last_start = lines.rfind("\n") + 1
+            end = span[0] + len(lines[: last_start + last].encode(codec, "replace"))
+        if self.data[start:end].decode(codec, "replace") != expected:
+            return None
+        return start, end
+
     def text(self, span: Span) -> str:
         return self._bytes[span[0] : span[1]].decode(self.codec, errors="replace")
 

@@ -97,6 +97,10 @@ class TextHit(NamedTuple):
     status_id: str | None = None
     method: str = "text"
     date_text: str | None = None
+    # The part of its lines that is the post, when it shares them with other text: where
+    # it starts in its first line and ends in its last (None: that line's end).
+    columns: tuple[int, int | None] | None = None
+    located: bool = True  # False: a part of a line not found as written (its range unknown)
 
     @property
     def lines(self) -> tuple[int, int]:
@@ -633,8 +637,14 @@ class _Text(NamedTuple):
         found = (raw_lines, lines, linked, blank_mode, shortcodes, plain, first, code, refs)
         return cls(*found, cards, titles)
 
-    def raw(self, first: int, last: int) -> str:
-        return "\n".join(self.raw_lines[first : last + 1])
+    def raw(self, first: int, last: int, columns: tuple[int, int | None] | None = None) -> str:
+        """Lines ``first`` to ``last`` as written (their part ``columns``: ``TextHit``)."""
+        text = "\n".join(self.raw_lines[first : last + 1])
+        if columns is None:
+            return text
+        start, end = columns
+        stop = len(text) if end is None else len(text) - len(self.raw_lines[last]) + end
+        return text[start:stop]
 
 
 # A list item's marker: a bullet or a number (``* ``, ``- ``, ``1. ``, ``2) ``); w3m marks
@@ -816,10 +826,9 @@ def _signature_hit(
     status ``linked``. A byline's lead-in before the signature (``is_byline_lead``) is read
     as a heading is."""
     before, sig = split_signature(line)
-    glued = False
-    if not sig and "(@" in line:
-        before, sig = _glued_signature(line)
-        glued = sig is not None
+    glued = _glued_signature(line) if not sig and "(@" in line else None
+    if glued:
+        before, sig = glued.body, glued.sig
     if not sig:
         before, sig = _undated_signature(doc, index, line)
     if not sig and _between_posts(doc, index, line, taken):
@@ -829,7 +838,7 @@ def _signature_hit(
     end = index if end is None else end
     status = linked or doc.linked.get(index)
     if glued and status is None:
-        status = _address_above(line, before, sig)
+        status = _address_above(line, glued.start, sig)
     lead = is_byline_lead(MD_QUOTE.sub("", before))
     if lead or (not before.strip() and _under_heading(doc, index, taken, sig)):
         if status is None:
@@ -844,7 +853,8 @@ def _signature_hit(
         )
         if first < index and (item := _item_signed(doc.raw_lines, first, index)):
             body = body.removeprefix(item.group().strip()).lstrip()
-    return _signed_hit(doc, (first, end), body, sig, status)
+    hit = _signed_hit(doc, (first, end), body, sig, status)
+    return _line_part(doc, hit, line, glued) if glued and first == end else hit
 
 
 def _signed_hit(
@@ -887,74 +897,114 @@ GLUED_DATE = re.compile(
 GLUED_PARAGRAPH = re.compile(r"[.!?…\"”»](?=[“«„¿¡]?[^\W\d_])|(?P<blanks>[^\S\n]{2,})(?=\S)")
 
 
-def _glued_signature(line: str) -> tuple[str, Signature | None]:
+class _Glued(NamedTuple):
+    """A post run together with other text on a line: its text (``body``), its signature,
+    and where it starts and its signature ends on the line."""
+
+    start: int
+    end: int
+    body: str
+    sig: Signature
+
+
+def _glued_signature(line: str) -> _Glued | None:
     """A signature whose date runs into the text after it, and the post's paragraphs before
-    it (``_last_paragraphs``); ``(line, None)`` when there is none."""
+    it (``_last_paragraphs``); None when there is none."""
     for end in GLUED_DATE.finditer(line):
         if line[end.end()].islower():  # a word going on (``2024th``): no paragraph start
             continue
         before, sig = split_signature(line[: end.end()])
         if sig is not None and sig["date"]:
-            return _framed(before, sig) or _last_paragraphs(before, sig), sig
-    return line, None
+            at, body = _post_part(before, sig)
+            return _Glued(at, end.end(), body, sig)
+    return None
 
 
-def _framed(text: str, sig: Signature) -> str | None:
+def _post_part(before: str, sig: Signature) -> tuple[int, str]:
+    """Where the post's text starts in the text run together before its signature, and the
+    text: after a BBC frame start when there is one (``_framed``), else its last paragraphs."""
+    return _framed(before, sig) or _last_paragraphs(before, sig)
+
+
+def _framed(text: str, sig: Signature) -> tuple[int, str] | None:
     """The post's text after the last BBC frame start in ``text`` (``FRAME_START``), without
-    the handle or name the frame names it by; None when ``text`` holds no frame start."""
+    the handle or name the frame names it by, and where it starts; None when ``text`` holds
+    no frame start."""
     starts = list(FRAME_START.finditer(text))
     if not starts:
         return None
-    body = text[starts[-1].end() :].lstrip()
+    at = starts[-1].end()
+    at += len(text[at:]) - len(text[at:].lstrip())
     for who in (f"@{sig['handle']}", sig["author"] or ""):
-        if who and body.casefold().startswith(who.casefold()):
-            body = body[len(who) :].lstrip()
-    return body.strip()
+        if who and text[at : at + len(who)].casefold() == who.casefold():
+            at += len(who)
+            at += len(text[at:]) - len(text[at:].lstrip())
+    return at, text[at:].strip()
 
 
 def _glued_hits(doc: _Text, index: int, line: str) -> list[TextHit]:
     """The posts of a line holding several run together (``_glued_signature``): each from
     where the signature before it ends (a paragraph's start), the last one's signature
     ending the line or running into the article's next paragraph. Empty when the line
-    holds fewer than two."""
-    posts: list[tuple[str, Signature]] = []
+    holds fewer than two. Each post's range is its own part of the line."""
+    posts: list[_Glued] = []
     start = 0
     for end in GLUED_DATE.finditer(line):
         if end.start() < start or line[end.end()].islower():
             continue
         before, sig = split_signature(line[start : end.end()])
         if sig is not None and sig["date"]:
-            posts.append((_framed(before, sig) or _last_paragraphs(before, sig), sig))
+            at, body = _post_part(before, sig)
+            posts.append(_Glued(start + at, end.end(), body, sig))
             start = end.end()
     if posts:
         before, sig = split_signature(line[start:])
         if sig is not None:
-            posts.append((_last_paragraphs(before, sig), sig))
+            at, body = _last_paragraphs(before, sig)
+            posts.append(_Glued(start + at, len(line), body, sig))
     if len(posts) < 2:
         return []
-    return [_signed_hit(doc, (index, index), body, sig, None) for body, sig in posts]
+    hits: list[TextHit] = []
+    for post in posts:
+        hit = _signed_hit(doc, (index, index), post.body, post.sig, None)
+        after = hits[-1].columns[1] if hits and hits[-1].columns else None
+        hits.append(_line_part(doc, hit, line, post, after or 0))
+    return hits
+
+
+def _line_part(
+    doc: _Text, hit: TextHit, line: str, post: _Glued, after: int | None = None
+) -> TextHit:
+    """``hit`` as the part of its line that is ``post`` (``line``: the line as read, without
+    its Markdown), found in the line as written from column ``after`` (None: the post is
+    the line's only one). When the line as written does not hold it (its marks split the
+    part), a post sharing its line has no range; the only one keeps its line's."""
+    piece = line[post.start : post.end]
+    at = doc.raw_lines[hit.first_line].find(piece, after or 0)
+    if at < 0:
+        return hit if after is None else hit._replace(raw=piece, located=False)
+    return hit._replace(raw=piece, columns=(at, at + len(piece)))
 
 
 LAST_SET_APART = re.compile(r"(?:^|(?<=[^\S\n]{2}))(\S+)[^\S\n]*$")
 
 
-def _address_above(line: str, body: str, sig: Signature) -> tuple[str, str | None] | None:
+def _address_above(line: str, start: int, sig: Signature) -> tuple[str, str | None] | None:
     """The status of the paragraph just above a post's run-together ones on ``line`` (its
-    text ``body``) when that paragraph is a URL alone of a post of the signature's handle:
-    the auto-embed's URL above the blockquote it became, as a DOM's ``textContent`` keeps
-    them (``_set_apart_statuses``)."""
-    head = line[: line.find(body.partition("\n")[0])]
-    last = LAST_SET_APART.search(head)
+    text starting at ``start``) when that paragraph is a URL alone of a post of the
+    signature's handle: the auto-embed's URL above the blockquote it became, as a DOM's
+    ``textContent`` keeps them (``_set_apart_statuses``)."""
+    last = LAST_SET_APART.search(line[:start])
     status = bare_status(last[1]) if last else None
     if status is None or (status[1] or "").casefold() != sig["handle"].casefold():
         return None
     return status
 
 
-def _last_paragraphs(text: str, sig: Signature) -> str:
-    """The paragraphs run together at the end of ``text`` that are the post's: the last,
-    and those above it up to one that is the article's (``_article_s``) within a post's
-    length; the last alone when none is found there."""
+def _last_paragraphs(text: str, sig: Signature) -> tuple[int, str]:
+    """The paragraphs run together at the end of ``text`` that are the post's, and where
+    they start in it: the last, and those above it up to one that is the article's
+    (``_article_s``) within a post's length; the last alone when none is found there."""
     glued = GLUED_PARAGRAPH.finditer(text)
     starts = [
         m.end()
@@ -963,16 +1013,20 @@ def _last_paragraphs(text: str, sig: Signature) -> str:
     ]
     bounds = [0, *starts, len(text)]
     paragraphs = [text[a:b].strip() for a, b in itertools.pairwise(bounds)]
+    first = len(paragraphs) - 1 if len(paragraphs) > 1 else 0
     size = len(comparable(paragraphs[-1]))
     for above in range(len(paragraphs) - 2, -1, -1):
         if _article_s(paragraphs[above], sig):
-            return "\n".join(paragraphs[above + 1 :])
+            first = above + 1
+            break
         if REPORTED_SPEECH.search(paragraphs[above]):
             break  # what is between it and the post may be the article's lead-in
         size += _joined_size(paragraphs[above], size)
         if size > MAX_POST_CHARACTERS:
             break
-    return paragraphs[-1] if len(paragraphs) > 1 else text
+    start = bounds[first] + len(text[bounds[first] :]) - len(text[bounds[first] :].lstrip())
+    body = "\n".join(paragraphs[first:]) if len(paragraphs) > 1 else text
+    return start, body
 
 
 def _undated_signature(doc: _Text, index: int, line: str) -> tuple[str, Signature | None]:
@@ -1305,9 +1359,11 @@ def _with_link_below(doc: _Text, hit: TextHit) -> TextHit:
     status = bare_status(line) if line else doc.linked.get(below)
     if status is None or (hit.handle and status[1] and hit.handle.lower() != status[1].lower()):
         return hit
+    columns = (hit.columns[0], None) if hit.columns else None  # to the address's line's end
     return hit._replace(
         last_line=below,
-        raw=doc.raw(hit.first_line, below),
+        raw=doc.raw(hit.first_line, below, columns),
+        columns=columns,
         status_id=status[0],
         handle=hit.handle or status[1],
     )
