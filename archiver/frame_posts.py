@@ -107,6 +107,13 @@ _FRAME_SOURCE = re.compile(
 )
 
 
+def _page_folder(path: str) -> tuple[str, str]:
+    """A saved page's real path, and its ``_files`` folder's."""
+    page = os.path.realpath(path)
+    stem = os.path.splitext(os.path.basename(page))[0]
+    return page, os.path.join(os.path.dirname(page), f"{stem}_files")
+
+
 def folder_frames(data: bytes, path: str) -> list[FrameDocument]:
     """The frames of a page saved as HTML with its files ("Webpage, complete": ``Page.html``
     beside ``Page_files/``) that its iframes name relatively, read from that folder: only a
@@ -114,9 +121,7 @@ def folder_frames(data: bytes, path: str) -> list[FrameDocument]:
     absolute one. A frame file that cannot be read as a page is passed over."""
     if b"_files/" not in data:
         return []
-    page = os.path.realpath(path)
-    stem = os.path.splitext(os.path.basename(page))[0]
-    folder = os.path.join(os.path.dirname(page), f"{stem}_files")
+    page, folder = _page_folder(path)
     found: list[FrameDocument] = []
     seen: set[str] = set()
     for match in _FRAME_SOURCE.finditer(data):
@@ -130,6 +135,39 @@ def folder_frames(data: bytes, path: str) -> list[FrameDocument]:
         if len(found) == MAX_FRAMES:
             break
     return found
+
+
+def folder_frame_names(path: str) -> Callable[[str], str | None]:
+    """The post ID each frame file of a page saved complete names, by the frame's ``src``
+    (as the page's detection asks for a rendered post's frame that nothing in the page
+    names: ``detect.local_frames``): the embed address the file was saved from (its mark of
+    the web), else, saved without one, the first post its document shows; None for a file
+    out of the page's folder (``folder_frames``' rule), from elsewhere, or showing none. At
+    most ``MAX_FRAMES`` files are read."""
+    page, folder = _page_folder(path)
+    names: dict[str, str | None] = {}
+
+    def named(src: str) -> str | None:
+        if src not in names:
+            local = _in_folder(src.encode("utf-8", "surrogatepass"), page, folder)
+            html = _frame_file(local) if local and len(names) < MAX_FRAMES else None
+            names[src] = _shown_id(html) if html is not None else None
+        return names[src]
+
+    return named
+
+
+def _shown_id(html: bytes) -> str | None:
+    """The post a frame file shows: the one its saved address names, else the first of its
+    document's posts with text, author or handle."""
+    from .detect import detect_or_fail
+
+    address = saved_from(html)
+    if address is not None:
+        return _frame_id(address)
+    detection, _ = detect_or_fail(html, "frame")
+    shown = (p for p in detection.embeds if p.method != "link" and p.status_id)
+    return next((p.status_id for p in shown if p.text or p.author or p.handle), None)
 
 
 def _in_folder(source: bytes, page: str, folder: str) -> str | None:

@@ -14,7 +14,7 @@ from .clock import utcnow
 from .errors import ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of, served_on_the_way
 from .evidence.pages import prepare_frames, prepare_page
-from .frame_posts import folder_frames, framed
+from .frame_posts import folder_frame_names, folder_frames, framed
 from .models import FrameFile, ScanRecord
 from .normalize import sha256_hex
 from .page_read import check_page_bytes, read_page_file
@@ -61,11 +61,13 @@ def detect_record(
     http_status: int | None = None,
     source: str | None = None,
     page_url: str | None = None,
+    frames: Callable[[str], str | None] | None = None,
 ) -> ScanRecord:
     """Detection on a page's bytes, packed as a record for ``save_scan``. The embeds'
     fingerprints are computed here: in the worker process, not in the one that saves.
     A page that breaks a detector gets a record carrying the error: the scan goes on.
-    ``page_url`` is where a saved page came from, when its file says so."""
+    ``page_url`` is where a saved page came from, when its file says so; ``frames`` names
+    the posts of its local frame files (``find_posts``)."""
     from .detect import detect_or_fail
 
     detection, error = detect_or_fail(
@@ -75,6 +77,7 @@ def detect_record(
         include_links=include_links,
         html=is_html,
         url=page_url or final_url or url,
+        frames=frames,
     )
     page = detection.page
     if final_url and page.canonical_url:  # <link rel=canonical href="/a"> as an address
@@ -161,7 +164,10 @@ def _detect_local(
     document = saved_page(data, label)
     if document is None:
         origin = saved_from(data)
-        record = detect_record(url, data, is_html=is_html, page_url=origin, **options)
+        frames = folder_frame_names(path) if path is not None else None
+        record = detect_record(
+            url, data, is_html=is_html, page_url=origin, frames=frames, **options
+        )
         if path is not None:
             _with_frames(record, lambda: folder_frames(data, path))
         return _with_origin(record, origin)

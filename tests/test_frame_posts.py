@@ -203,14 +203,17 @@ def marked(html: str, address: str) -> str:
     return f"<!-- saved from url=({len(address):04d}){address} -->\n" + html
 
 
-def saved_complete(tmp_path: Path, frame_src: str, frame_html: str, name: str) -> Path:
-    """A page saved "complete": ``bridges.html`` and ``bridges_files/`` beside it."""
+def saved_complete(
+    tmp_path: Path, frame_src: str, frame_html: str, name: str, post_id: str | None = POST_ID
+) -> Path:
+    """A page saved "complete": ``bridges.html`` and ``bridges_files/`` beside it (its
+    rendered frame with ``data-tweet-id="post_id"``, none when None)."""
     files = tmp_path / "bridges_files"
     files.mkdir(exist_ok=True)
     (files / name).write_text(frame_html, encoding="utf-8")
     page = tmp_path / "bridges.html"
     logo = '<img src="./bridges_files/logo.png" alt="">'  # what else the folder holds
-    html = article(frame_src).replace("<article>", "<article>" + logo)
+    html = article(frame_src, post_id).replace("<article>", "<article>" + logo)
     page.write_text(marked(html, STORY_URL), encoding="utf-8")
     return page
 
@@ -235,6 +238,52 @@ def test_a_frame_file_beside_the_page_gives_the_post_its_text(
     assert located == row["raw"] and "Both bridges reopen at dawn." in located
     kept = [r["target_uri"] for r in rows(db_path, "select target_uri from records")]
     assert kept == [page.as_uri(), frame_file.as_uri()]  # the page's file, then the frame's
+
+
+@pytest.mark.parametrize("with_address", [True, False], ids=["saved-address", "shown-post"])
+def test_a_frame_file_names_the_post_its_frame_in_the_page_does_not(
+    run_cli, tmp_path: Path, db_path: Path, with_address: bool
+) -> None:
+    """A rendered frame with a local ``src`` and no ``data-tweet-id``: the frame file it
+    names (in the page's folder) names the post, by the address it was saved from or by
+    the post it shows; the embed is that post, read from that file."""
+    frame = marked(embedded_tweet(), frame_url()) if with_address else embedded_tweet()
+    page = saved_complete(tmp_path, "./bridges_files/Tweet.html", frame, "Tweet.html", None)
+    result = run_cli("scan", str(page))
+    assert result.exit_code == 0, result.output
+    row = embed_row(db_path)
+    assert (row["post_id"], row["method"], row["handle"], row["text"]) == (
+        POST_ID,
+        "iframe",
+        "rivercouncil",
+        "Both bridges reopen at dawn.",
+    )
+    frame_file = tmp_path / "bridges_files" / "Tweet.html"
+    assert frame_file.read_bytes()[row["raw_start"] : row["raw_end"]].decode() == row["raw"]
+
+
+@pytest.mark.parametrize(
+    ("src", "frame"),
+    [
+        ("./bridges_files/Tweet.html", "<html><body><p>A frame.</p></body></html>"),
+        # saved from elsewhere (an ad's frame showing a post): not the post's frame
+        ("./bridges_files/Tweet.html", marked(embedded_tweet(), "https://ads.example/frame")),
+        ("Tweet.html", embedded_tweet()),  # beside the page, not in its folder: not read
+        ("./bridges_files/missing.html", embedded_tweet()),
+    ],
+)
+def test_a_rendered_frame_nothing_names_is_no_embed(
+    run_cli, tmp_path: Path, db_path: Path, src: str, frame: str
+) -> None:
+    """Nothing in the page or its folder names the frame's post: no embed and no post (a
+    post is known by its ID or by a fingerprint of its text, and it shows neither)."""
+    page = saved_complete(tmp_path, src, frame, "Tweet.html", None)
+    (tmp_path / "Tweet.html").write_text(embedded_tweet(), encoding="utf-8")
+    result = run_cli("scan", str(page))
+    assert result.exit_code == 0, result.output
+    assert rows(db_path, "select * from embeds") == []
+    assert rows(db_path, "select * from posts") == []
+    assert rows(db_path, "select count(*) as n from articles") == [{"n": 1}]
 
 
 def test_a_frame_file_saved_without_its_address_is_read_by_the_post_it_shows(

@@ -35,6 +35,7 @@ from .text_marks import fenced_lines
 if TYPE_CHECKING:  # the parser is imported on the first parse, so `archive --help` stays quick
     from .dom import Node
     from .hidden import Fragment
+    from .local_frames import FrameNames
 
 HTML_HINTS = (
     b"<html",
@@ -100,11 +101,14 @@ def find_posts(
     include_links: bool = False,
     html: bool | None = None,
     url: str | None = None,
+    frames: FrameNames | None = None,
 ) -> Detection:
     """Every embedded post in a page (HTML or extracted text), in document order.
 
     ``html`` forces the input kind; by default it is sniffed from the content. ``url`` is
     where the page came from, when known: a page served by X itself is not an article.
+    ``frames``: the post ID the local file a rendered post's frame shows names, by the
+    frame's ``src`` (a page saved with its files); a frame nothing names is no embed.
     """
     wide = data if isinstance(data, bytes) and is_wide(data, content_type) else None
     if wide is not None:  # UTF-16/32: the byte markers need ASCII bytes
@@ -148,7 +152,7 @@ def find_posts(
     page = page_info(text)
     if served_by_x(url, page.canonical_url):
         return Detection(page, [])
-    return Detection(page, *_from_html(text, raw, include_links, hints, source))
+    return Detection(page, *_from_html(text, raw, include_links, hints, source, frames))
 
 
 def detect_or_fail(data: bytes | str, label: str, **options: Any) -> tuple[Detection, str | None]:
@@ -244,13 +248,19 @@ def _markup_in_text(
 
 
 def _from_html(
-    text: str, raw: bytes, include_links: bool, hints: PageHints, source: PageBytes | None
+    text: str,
+    raw: bytes,
+    include_links: bool,
+    hints: PageHints,
+    source: PageBytes | None,
+    frames: FrameNames | None = None,
 ) -> tuple[list[Embed], int]:
     """The page's embeds in order, and how many of the last were read from its scripts."""
     from .dom import parse
     from .hidden import CDATA_OPENER, OEMBED_VARIABLE_MARKER, expand_hidden_markup, page_markers
     from .html import find_embeds
     from .json_markup import script_embeds
+    from .local_frames import named_frames
     from .script_props import props_embeds
     from .signed import drop_bylines, link_signatures
 
@@ -263,6 +273,7 @@ def _from_html(
     fragments = expand_hidden_markup(root, OEMBED_VARIABLE_MARKER in held)
     sources = b"\n".join([raw, *(fragment.source for fragment in fragments)])
     found = find_embeds(root, sources, include_links=include_links, hints=hints, expanded=True)
+    found = named_frames(found, frames)
     markup = [f for f in found if f.method != "link"]
     # A sighting in the prose keeps its text as its raw: it has no markup of its own.
     spans = _markup_spans([f for f in found if f.raw is None], fragments, root, located)

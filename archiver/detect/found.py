@@ -46,6 +46,9 @@ class Found:
     # The copies of ``element`` the HTML parser made (an ``<a>`` left open, re-opened around
     # each run of content after it): merged into this embed, never located.
     copies: tuple[Node, ...] = ()
+    # A rendered post's frame that nothing in the page names: the local file its ``src``
+    # names, which may (``local_frames``).
+    frame_src: str | None = None
 
 
 def parent_id(el: Node) -> int | None:

@@ -103,6 +103,7 @@ from .found import (
     text_of,
 )
 from .hidden import attribute_markup, expand_hidden_markup
+from .local_frames import read_local_frame
 from .merging import ParserCopies, merge_rendered_pairs
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, beside_article, in_article_flow, in_feed
 from .prefilter import ALL_SEARCHES, PageHints
@@ -254,7 +255,7 @@ def read_iframe(el: Node) -> Found | None:
             status_id, handle = status_id or status[0], status[1]
             break
     if not status_id:
-        return read_titled_frame(el)
+        return read_titled_frame(el) or read_local_frame(el)
     found = Found(el, "iframe", status_id, handle=handle)
     title = parse_title(get(el, "title") or "")
     if title:  # Embedly/Medium: the title is 'Name on X (formerly Twitter): "TEXT / X"'

@@ -1,0 +1,76 @@
+"""A rendered post's frame whose ``src`` is a local file (a page saved by a browser) and
+which carries no ``data-tweet-id``: the post the page still names elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.detect import find_posts
+
+POST_ID = "1181818181818181818"
+
+
+def page(frame: str, wrapper: str = "twitter-tweet twitter-tweet-rendered") -> bytes:
+    return (
+        "<html><body><article><p>The council spoke this morning.</p>"
+        f'<div class="{wrapper}">{frame}</div><p>Traffic was light.</p></article></body></html>'
+    ).encode()
+
+
+def frame(attributes: str, src: str = "./bridges_files/Tweet.html") -> str:
+    return (
+        f'<iframe id="twitter-widget-0" scrolling="no" frameborder="0" title="X Post" '
+        f'src="{src}"{attributes}></iframe>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("attributes", "src"),
+    [
+        (f' data-id="{POST_ID}"', "./bridges_files/Tweet.html"),  # an ID attribute of its own
+        (f' data-embed-id="{POST_ID}"', "Tweet.html"),
+        (f' data-permalink="https://twitter.com/rivercouncil/status/{POST_ID}"', "Tweet.html"),
+        (f' name="tweet-{POST_ID}"', "./bridges_files/saved_resource.html"),  # a word of name
+        # wget's converted link: the copy's name keeps the frame's address
+        ("", f"../platform.twitter.com/embed/Tweet.html%3Fid={POST_ID}&lang=en.html"),
+    ],
+)
+def test_a_local_frame_is_the_post_the_page_names(attributes: str, src: str) -> None:
+    (embed,) = find_posts(page(frame(attributes, src))).embeds
+    assert (embed.method, embed.status_id) == ("iframe", POST_ID)
+    assert "<iframe" in embed.raw and embed.raw_start is not None
+
+
+def test_a_local_frame_titled_as_a_post_page_needs_no_wrapper() -> None:
+    iframe = f'<iframe title="Twitter Tweet" src="Tweet(1).html" data-id="{POST_ID}"></iframe>'
+    (embed,) = find_posts(page(iframe, wrapper="twitter-tweet")).embeds
+    assert embed.status_id == POST_ID
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        page(frame("")),  # nothing names it
+        page(frame(' name="twitter-widget-0"')),  # a counter, no post ID
+        # a timeline's frame keeps its widget's ID: no rendered post
+        page(
+            f'<iframe id="twitter-widget-1" class="twitter-timeline twitter-timeline-rendered"'
+            f' src="./bridges_files/timeline.html" data-widget-id="{POST_ID}"></iframe>',
+            wrapper="sidebar-box",
+        ),
+        # a frame of another kind with an ID attribute: not marked as a rendered post
+        page(f'<iframe src="./bridges_files/video.html" data-id="{POST_ID}"></iframe>'),
+    ],
+)
+def test_a_local_frame_nothing_names_is_no_embed(html: bytes) -> None:
+    assert find_posts(html).embeds == []
+
+
+def test_a_local_frame_is_named_by_the_file_it_shows_when_asked() -> None:
+    """``frames`` (a scan of a page saved with its files) names the post by the frame's
+    ``src``; a frame it does not name is still no embed."""
+    html = page(frame("") + frame("", "./bridges_files/Tweet(1).html"))
+    named = {"./bridges_files/Tweet.html": POST_ID}
+    (embed,) = find_posts(html, frames=named.get).embeds
+    assert (embed.method, embed.status_id) == ("iframe", POST_ID)
+    assert "Tweet.html" in embed.raw
