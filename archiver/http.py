@@ -68,6 +68,8 @@ DEADLINE_FACTOR = 3
 FOLLOWED_SCHEMES = ("http", "https")  # a redirect to any other scheme is refused by name
 # Why a redirect or meta refresh to a private address is not followed (``archiver.inward``).
 NOT_INWARD = "not followed from a public one ([fetch] allow_private_redirects)"
+#: ``Http.way_refused``'s answer for a step to a private address.
+PRIVATE_ADDRESS = "a private address"
 
 
 @dataclass
@@ -439,26 +441,42 @@ class Http:
         self._refuse_if_stopped(url)
         return self._exchange(url, headers, None, max_bytes, content)
 
-    def leads_inward(self, start: str, target: str, resolve: Resolve | None = None) -> bool:
+    @property
+    def lookups(self) -> Resolve:
+        """The run's lookups of hosts' addresses (``host_lookups``): each host once, each
+        within the timeout, a wait ended by ``stop``; raises ``LookupUnanswered``."""
+        return self._lookups
+
+    def leads_inward(self, start: str, target: str) -> bool:
         """Whether a way that began at ``start`` may not go on to ``target``: from a public
-        address to a private one, unless ``allow_private_redirects`` (``archiver.inward``)."""
+        address to a private one, unless ``allow_private_redirects`` (``archiver.inward``).
+        Names are looked up by ``lookups``: raises ``LookupUnanswered``."""
         if self.config.allow_private_redirects:
             return False
-        return leads_inward(start, target, self.direct, resolve)
+        return leads_inward(start, target, self.direct, self._lookups)
+
+    def way_refused(self, start: str, target: str) -> str | None:
+        """Why a way that began at ``start`` does not go on to ``target`` (a redirect, a
+        meta refresh, an address a reply lists), or None: ``PRIVATE_ADDRESS`` (see
+        ``leads_inward``), or how a lookup of its name gave no answer within the timeout.
+        Raises ``StoppedError`` when a stop ended the wait for that answer."""
+        try:
+            inward = self.leads_inward(start, target)
+        except LookupUnanswered as exc:
+            self._refuse_if_stopped(target)
+            return str(exc)
+        return PRIVATE_ADDRESS if inward else None
 
     def refuse_inward(self, start: str, url: str, what: str) -> None:
         """Raise ``FetchError`` (nothing asked for) when ``url``, an address the archive
-        was given by a reply or a listing from ``start``, leads inward from it. Its names
-        are looked up once for the run, each within the timeout (``host_lookups``): one
-        that gave no answer fails ``url`` with one line, and a stop ends the wait."""
-        try:
-            inward = self.leads_inward(start, url, self._lookups)
-        except LookupUnanswered as exc:
-            self._refuse_if_stopped(url)
-            raise FetchError(f"{url}: {exc}, not fetched", url=url) from None
-        if inward:
+        was given by a reply or a listing from ``start``, leads inward from it or a name of
+        it gave no answer in time (``way_refused``)."""
+        why = self.way_refused(start, url)
+        if why == PRIVATE_ADDRESS:
             why = f"{what} at a private address, listed by {start}, {NOT_INWARD}"
             raise FetchError(f"{url}: {why}", url=url)
+        if why is not None:
+            raise FetchError(f"{url}: {why}, not fetched", url=url)
 
     def direct(self, url: str) -> bool:
         """Whether a request for ``url`` goes out directly, not through a proxy (one that
@@ -474,9 +492,14 @@ class Http:
             return
         noted = response.request.extensions.get(REDIRECTS) or [response]
         target = str(response.request.url.join(location(response)))
-        if self.leads_inward(str(noted[0].request.url), target):
+        why = self.way_refused(str(noted[0].request.url), target)
+        if why == PRIVATE_ADDRESS:
             why = f"{response.status_code} redirect to a private address ({target})"
             refuse_redirect(response, f"{why}, {NOT_INWARD}")
+        if why is not None:
+            refuse_redirect(
+                response, f"{response.status_code} redirect to {target} not followed: {why}"
+            )
 
     def _refuse_if_stopped(self, url: str) -> None:
         if self._stopped.is_set():

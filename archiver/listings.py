@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from .inward import Resolve
 
 
 class ChildRef(NamedTuple):
@@ -112,8 +115,10 @@ class SourceLimits(NamedTuple):
     max_children: int = 100
     should_stop: Callable[[], bool] = lambda: False
     allow_private: bool = False  # a public source naming a private address ([fetch])
-    # Whether a request for a URL goes out directly: its host's name is then looked up.
+    # Whether a request for a URL goes out directly: its host's name is then looked up, by
+    # ``resolve`` (the run's lookups: ``Http.lookups``; None: ``inward.resolved``, unbounded).
     direct: Callable[[str], bool] = lambda _: False
+    resolve: Resolve | None = None
 
 
 @dataclass
@@ -128,6 +133,7 @@ class PollResult:
     deferred: int = 0  # child sitemaps left for the next poll (the per-poll bound, or a stop)
     too_deep: int = 0  # child sitemaps nested deeper than max_depth, not followed
     inward: int = 0  # addresses a public source named at private ones, left out
+    unanswered: int = 0  # addresses left out: their host's lookup gave no answer in time
 
     @property
     def unchanged(self) -> bool:

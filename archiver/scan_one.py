@@ -298,8 +298,8 @@ def fetch_followed(http: Http, url: str) -> tuple[Exchange, tuple[HttpCapture, .
         earlier = (*earlier, *capture.redirects, capture._replace(redirects=()))
         if followed == MAX_REFRESHES:
             break
-        if http.leads_inward(url, target):
-            raise _refused_refresh(url, target, earlier)
+        if why := http.way_refused(url, target):
+            raise _refused_refresh(url, target, why, earlier)
         try:
             page = fetch_article(http, target)
         except FetchError as exc:
@@ -319,12 +319,18 @@ def _named_by_start(exc: FetchError, url: str, target: str) -> FetchError:
     return exc
 
 
-def _refused_refresh(url: str, target: str, earlier: tuple[HttpCapture, ...]) -> FetchError:
-    """A meta refresh from a public address to a private one, not followed (see
-    ``archiver.inward``); the pages that were served are kept, as a refused redirect is."""
-    from .http import NOT_INWARD
+def _refused_refresh(
+    url: str, target: str, why: str, earlier: tuple[HttpCapture, ...]
+) -> FetchError:
+    """A meta refresh from a public address to a private one, or to a name that gave no
+    answer in time (``why``: ``Http.way_refused``), not followed (see ``archiver.inward``);
+    the pages that were served are kept, as a refused redirect is."""
+    from .http import NOT_INWARD, PRIVATE_ADDRESS
 
-    why = f"meta refresh to a private address ({target}), {NOT_INWARD}"
+    if why == PRIVATE_ADDRESS:
+        why = f"meta refresh to a private address ({target}), {NOT_INWARD}"
+    else:
+        why = f"meta refresh to {target} not followed: {why}"
     error = FetchError(f"{url}: {why}", url=url)
     error.refreshed_from = earlier
     return error

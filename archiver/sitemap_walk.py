@@ -64,7 +64,6 @@ def walk_children(
             continue
         if not outward(child.url):  # a child remembered from an earlier read, too
             seen.add(child.url)
-            result.inward += 1
             continue
         memory = known.get(child.url)
         if lastmod_predates_read(child.lastmod, memory):
@@ -78,7 +77,7 @@ def walk_children(
         if listing is None:  # stopped, or the bound of this poll reached: the rest waits
             result.deferred = len({child.url} | {c.url for c, _, _ in queue} - seen)
             return
-        result.inward += leave_out_inward(listing, outward)
+        leave_out_inward(listing, outward)
         seen.add(child.url)
         result.children_read += 1
         result.urls_seen += len(listing.urls)
@@ -89,38 +88,52 @@ def walk_children(
             queue.extend(children_below(child.url, listing.children, known, depth + 1))
 
 
-def leave_out_inward(listing: Listing, outward: Callable[[str], bool]) -> int:
+def leave_out_inward(listing: Listing, outward: Callable[[str], bool]) -> None:
     """Drop from ``listing`` the articles and child sitemaps ``outward`` does not follow
-    (``outward_of``); how many were dropped."""
-    before = len(listing.urls) + len(listing.children or [])
+    (``Outward`` counts them)."""
     listing.urls = [url for url in listing.urls if outward(url)]
     if listing.children is not None:
         listing.children = [child for child in listing.children if outward(child.url)]
-    return before - len(listing.urls) - len(listing.children or [])
 
 
-def outward_of(source: str, limits: SourceLimits) -> Callable[[str], bool]:
+class Outward:
     """Whether an address a poll of ``source`` names may be followed: not at a private
     address when ``source`` is at a public one (``archiver.inward``), unless
     ``limits.allow_private``. Decided once per ``scheme://host:port`` for the whole poll
-    (one is made per poll), a name looked up when ``limits.direct`` says its requests go
-    out directly: a sitemap and its children list thousands of addresses on a few hosts,
-    and each lookup blocks the poll (splitting each address as a URL cost a fifth of
-    reading the sitemap)."""
-    if limits.allow_private:
-        return lambda url: True
-    from .inward import leads_inward
+    (one is made per poll), a name looked up by ``limits.resolve`` (the run's lookups, each
+    within the fetch's timeout: ``host_lookups``) when ``limits.direct`` says its requests
+    go out directly: a sitemap and its children list thousands of addresses on a few
+    hosts, and each lookup blocks the poll (splitting each address as a URL cost a fifth of
+    reading the sitemap). A host whose lookup gave no answer in time is not followed in
+    this poll (its addresses are listed again at the next). Counts the addresses refused,
+    each time one is asked about: ``private``, ``unanswered``."""
 
-    verdicts: dict[str, bool] = {}
+    def __init__(self, source: str, limits: SourceLimits) -> None:
+        self.source = source
+        self.limits = limits
+        self.private = self.unanswered = 0
+        self._verdicts: dict[str, bool | None] = {}  # None: its lookup gave no answer
 
-    def outward(url: str) -> bool:
+    def __call__(self, url: str) -> bool:
+        if self.limits.allow_private:
+            return True
         site = url.split("/", 3)[:3]  # ["https:", "", "host:port"] for an identity
         key = "/".join(site)
-        if key not in verdicts:
-            verdicts[key] = not leads_inward(source, key + "/", limits.direct)
-        return verdicts[key]
+        if key not in self._verdicts:
+            self._verdicts[key] = self._outward(key + "/")
+        verdict = self._verdicts[key]
+        self.private += verdict is False
+        self.unanswered += verdict is None
+        return bool(verdict)
 
-    return outward
+    def _outward(self, url: str) -> bool | None:
+        from .host_lookups import LookupUnanswered
+        from .inward import leads_inward
+
+        try:
+            return not leads_inward(self.source, url, self.limits.direct, self.limits.resolve)
+        except LookupUnanswered:
+            return None
 
 
 def read_child(

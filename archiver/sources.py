@@ -35,7 +35,7 @@ from .listings import (
     SourceResponse,
     Validators,
 )
-from .sitemap_walk import leave_out_inward, outward_of, walk_children
+from .sitemap_walk import Outward, leave_out_inward, walk_children
 from .sitemaps import parse_sitemap, parse_url_list
 from .small_files import NotReadable, read_small_file, why_unreadable
 from .source_body import read_document, too_large
@@ -76,12 +76,13 @@ def poll_source(
     else:  # a URL list served over HTTP: revalidated as a feed is
         urls = parse_url_list(body.decode("utf-8", "replace"))
         root = Listing(url, urls=urls, validators=state)
-    outward = outward_of(url, limits)
-    inward = leave_out_inward(root, outward)
+    outward = Outward(url, limits)
+    leave_out_inward(root, outward)
     on_listing(root)
-    result = PollResult(root, urls_seen=len(root.urls), inward=inward)
+    result = PollResult(root, urls_seen=len(root.urls))
     if source.type == "sitemap":
         walk_children(fetch, root, known or {}, limits, on_listing, result, outward)
+    result.inward, result.unanswered = outward.private, outward.unanswered
     return result
 
 
@@ -103,6 +104,11 @@ def describe_poll(result: PollResult, new: int, on_x: int = 0) -> str:
         parts.append(f"{result.too_deep} nested deeper than the limit, not followed")
     if result.inward:
         parts.append(f"{result.inward} at private addresses left out")
+    if result.unanswered:
+        parts.append(
+            f"{result.unanswered} left out for this poll (looking up their hosts gave no"
+            " answer in time)"
+        )
     return ", ".join(parts)
 
 

@@ -128,7 +128,7 @@ class Worker:
 
             try:
                 with Http(self.config.fetch) as http, stop_requests_on(http, self.stop.is_set):
-                    limits = limits._replace(direct=http.direct)
+                    limits = limits._replace(direct=http.direct, resolve=http.lookups)
                     result = poll_source(
                         http_fetch(http, limits.max_bytes, self.stop.is_set),
                         source,

@@ -48,3 +48,16 @@ def run_cli(db_path: Path, config_file: Path):
         return CliRunner().invoke(cli, [*args, *extra], input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def public_web(monkeypatch):
+    """A server on 127.0.0.1 as the proxy every http request goes through: it answers for
+    ``news.example`` (a public address, for the archive) and for the private ones alike."""
+    from source_server import SourceSite
+
+    with SourceSite() as site:
+        monkeypatch.setenv("HTTP_PROXY", site.url(""))
+        for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        yield site

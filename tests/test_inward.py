@@ -61,17 +61,6 @@ def test_a_way_that_starts_inside_goes_on_as_it_leads() -> None:
 STORY = "http://news.example/story"
 
 
-@pytest.fixture
-def public_web(monkeypatch):
-    """A server on 127.0.0.1 as the proxy every http request goes through: it answers for
-    ``news.example`` (a public address, for the archive) and for the private ones alike."""
-    with SourceSite() as site:
-        monkeypatch.setenv("HTTP_PROXY", site.url(""))
-        for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
-            monkeypatch.delenv(name, raising=False)
-        yield site
-
-
 def responses(tmp_path: Path) -> list[tuple[str, int]]:
     found = []
     for path in sorted(tmp_path.rglob("*.warc.gz")):
