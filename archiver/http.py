@@ -433,13 +433,20 @@ class Http:
         *,
         headers: dict[str, str] | None = None,
         max_bytes: int | None = None,
+        idempotent: bool = False,
     ) -> Exchange:
         """POST ``content`` once (an RFC 3161 query): the throttle and the bounded read, no
-        retry (the caller decides whether asking again is safe). Raises ``FetchError``."""
+        retry (the caller decides whether asking again is safe). Raises ``FetchError``.
+
+        A POST is not idempotent by its method (RFC 9110 9.2.2), so one that failed on a
+        kept-alive connection before any byte of its answer is not sent again: the server
+        may have acted on it. ``idempotent``: the caller knows that sending this request
+        twice has the effect of sending it once (the RFC's exception), and it is sent again
+        as a GET is (``_exchange``)."""
         check_url(url)
         self.throttle.wait(url, self._stopped)
         self._refuse_if_stopped(url)
-        return self._exchange(url, headers, None, max_bytes, content)
+        return self._exchange(url, headers, None, max_bytes, content, resend=idempotent)
 
     @property
     def lookups(self) -> Resolve:
@@ -513,17 +520,18 @@ class Http:
         max_bytes: int | None,
         content: bytes | None = None,
         keep_undecoded: bool = False,
+        resend: bool = True,
     ) -> Exchange:
         """GET ``url`` (or POST ``content`` to it) within a deadline, the body bounded. A
         GET that failed on a kept-alive connection before any byte of its answer came (the
         server had closed it; not a read that timed out) is sent again at once, as a browser
         does: each time on another connection, until one is new (the pool keeps at most
-        ``concurrency`` alive)."""
+        ``concurrency`` alive); a POST only when ``resend`` (``post``'s ``idempotent``)."""
         for _ in range(self.config.concurrency):
             try:
                 return self._exchange_once(url, headers, accept, max_bytes, content, keep_undecoded)
             except StaleConnection:
-                if content is not None or self._stopped.is_set():
+                if (content is not None and not resend) or self._stopped.is_set():
                     raise
         return self._exchange_once(url, headers, accept, max_bytes, content, keep_undecoded)
 

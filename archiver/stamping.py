@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .clock import utcnow
 from .config import Config
@@ -41,6 +42,9 @@ from .timestamps import (
     token_imprint,
     verify_token,
 )
+
+if TYPE_CHECKING:
+    from .http import Http
 
 MAX_CA_FILE_BYTES = 10_000_000  # a system's whole CA bundle is some 200 KB
 MANIFEST_URI = "urn:archiver:manifest:"  # + the manifest's SHA-256: the record's target
@@ -183,16 +187,27 @@ def timestamp_archive(db, config: Config) -> TimestampRow | None:
         if not log.enabled:
             raise TimestampError("timestamps need the evidence: set [archive] evidence = true")
 
-        def post(url: str, query: bytes) -> tuple[int, bytes]:
-            headers = {"Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE}
-            exchange = http.post(url, query, headers=headers)
-            return exchange.status_code, exchange.body
-
         def write(conn: sqlite3.Connection, uri: str, manifest: bytes) -> int:
             ref = log.write_resource(uri, manifest, MANIFEST_TYPE, record_type="metadata")
             return record_row(conn, ref)[0]
 
-        return stamp_new_evidence(db, config, post, write)
+        return stamp_new_evidence(db, config, tsa_post(http), write)
+
+
+def tsa_post(http: Http) -> Post:
+    """An RFC 3161 query POSTed through ``http``, as idempotent (RFC 9110 9.2.2's exception
+    for a request whose effect is known): a TSA answers each query with a token of its own
+    and keeps nothing the archive relies on, and the reply kept is checked against this
+    query's imprint and nonce, so a query sent twice costs at most a second token, never a
+    wrong one. It is then sent again when a kept-alive connection fails before any byte of
+    its answer, as a GET is (``Http.post``)."""
+
+    def post(url: str, query: bytes) -> tuple[int, bytes]:
+        headers = {"Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE}
+        exchange = http.post(url, query, headers=headers, idempotent=True)
+        return exchange.status_code, exchange.body
+
+    return post
 
 
 def read_payload_in(conn: sqlite3.Connection, warc_dir: Path) -> ReadPayload:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import re
 import socket
 import socketserver
 import threading
@@ -779,7 +780,8 @@ def test_a_br_or_stacked_body_cut_short_is_refused_as_a_gzip_one_is(coding, enco
 class OneAnswerEach(socketserver.BaseRequestHandler):
     """Answers the first request of a connection and keeps it open, without ``Connection:
     close``; closes it, unanswered, when the next request comes (a server whose keep-alive
-    ran out as the request was on its way). ``server.connections`` lists each connection."""
+    ran out as the request was on its way). ``server.connections`` lists each connection;
+    ``server.answer`` is the answer's body, or makes it of the request's body."""
 
     server: Any
 
@@ -793,7 +795,12 @@ class OneAnswerEach(socketserver.BaseRequestHandler):
                 if not chunk:
                     return
                 pending += chunk
+            head, body = pending.split(b"\r\n\r\n", 1)
+            size = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            while size and len(body) < int(size[1]) and (chunk := sock.recv(65536)):
+                body += chunk
             answer = self.server.answer
+            answer = answer(body) if callable(answer) else answer
             sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer))
             sock.recv(65536)  # the next request: closed unanswered
 
@@ -807,6 +814,31 @@ def test_a_kept_alive_connection_the_server_closed_is_asked_again_on_a_new_one()
         bodies = [http.get(url).body for _ in range(3)]
     assert bodies == [b"ok", b"ok", b"ok"]
     assert len(connections) == 3  # each request after the first: its old one, then a new one
+
+
+@pytest.mark.parametrize("idempotent", [True, False])
+def test_a_post_is_sent_again_on_a_closed_kept_alive_connection_only_when_idempotent(
+    idempotent: bool,
+) -> None:
+    """RFC 9110 9.2.2: a POST the server may have acted on is not sent again, unless the
+    caller knows sending it twice does what sending it once does."""
+    once = FetchConfig(timeout=5.0, per_host_delay=0.0, retries=0)
+    connections: list[object] = []
+    bodies: list[bytes] = []
+    with (
+        serving(
+            OneAnswerEach, answer=lambda body: bodies.append(body) or body, connections=connections
+        ) as url,
+        Http(once) as http,
+    ):
+        assert http.post(url, b"first", idempotent=idempotent).body == b"first"
+        if idempotent:
+            assert http.post(url, b"second", idempotent=True).body == b"second"
+        else:
+            with pytest.raises(FetchError):
+                http.post(url, b"second")
+    assert bodies == ([b"first", b"second"] if idempotent else [b"first"])
+    assert len(connections) == (2 if idempotent else 1)
 
 
 class CutShort(socketserver.BaseRequestHandler):

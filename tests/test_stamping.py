@@ -239,3 +239,21 @@ def test_a_timestamp_made_meanwhile_never_forks_the_chain(db, tsa, httpserver, h
         stamp_new_evidence(db, config, post_then_race, manifests.write)
     assert len(timestamp_rows(db.conn)) == 1
     assert check_timestamps(db.conn, manifests.read, trust_anchors(config)).problems == []
+
+
+def test_a_query_on_a_kept_alive_connection_the_tsa_closed_is_sent_again(db, tsa, http):
+    """The archive's own query (``tsa_post``) is idempotent in effect: a TSA that closed
+    the kept-alive connection unanswered is asked again on a new one, and the run stamps."""
+    from test_http import OneAnswerEach, serving
+
+    from archiver.stamping import tsa_post
+
+    connections: list[object] = []
+    with serving(OneAnswerEach, answer=tsa.reply, connections=connections) as url:
+        config = config_for(url, tsa.ca_file)
+        manifests = Manifests()
+        for _ in range(2):
+            add_records(db, 1)
+            assert stamp_new_evidence(db, config, tsa_post(http), manifests.write) is not None
+    assert len(connections) == 2  # the second query: on the first one, closed, then anew
+    assert len(timestamp_rows(db.conn)) == 2
