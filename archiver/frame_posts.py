@@ -144,11 +144,11 @@ def folder_frame_names(path: str) -> Callable[[str], str | None]:
     the web), else, saved without one, the first post its document shows; None for a file
     out of the page's folder (``folder_frames``' rule), from elsewhere, or showing none. At
     most ``MAX_FRAMES`` files are read."""
-    page, folder = _page_folder(path)
     names: dict[str, str | None] = {}
 
     def named(src: str) -> str | None:
         if src not in names:
+            page, folder = _page_folder(path)  # only for a page with such a frame
             local = _in_folder(src.encode("utf-8", "surrogatepass"), page, folder)
             html = _frame_file(local) if local and len(names) < MAX_FRAMES else None
             names[src] = _shown_id(html) if html is not None else None

@@ -74,3 +74,21 @@ def test_a_local_frame_is_named_by_the_file_it_shows_when_asked() -> None:
     (embed,) = find_posts(html, frames=named.get).embeds
     assert (embed.method, embed.status_id) == ("iframe", POST_ID)
     assert "Tweet.html" in embed.raw
+
+
+@pytest.mark.parametrize(
+    ("src", "rendered"),
+    [
+        ("./bridges_files/Tweet.html", True),
+        ("Tweet(1).html", True),
+        ("./bridges_files/Post.html", True),  # X's frame since the rename
+        ("./bridges_files/post.html", False),  # Facebook's embedded post (plugins/post.php)
+        ("./bridges_files/saved_resource.html", False),
+    ],
+)
+def test_a_frame_copy_s_name_marks_it_as_x_s_in_x_s_capitals(src: str, rendered: bool) -> None:
+    from archiver.detect.dom import parse
+    from archiver.detect.local_frames import is_rendered_post_frame
+
+    frame = parse(f'<div><iframe src="{src}"></iframe></div>').css_first("iframe")
+    assert frame is not None and is_rendered_post_frame(frame, src) is rendered

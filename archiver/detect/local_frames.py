@@ -35,8 +35,9 @@ RENDERED_CLASSES = frozenset(
 )
 # The frame's title, as widgets.js set it over the years (its ``data-iframe-title``).
 RENDERED_TITLES = frozenset({"twitter tweet", "x post", "embedded tweet", "embedded post"})
-# A browser names a frame's copy after its address's file, numbered when two share a name.
-FRAME_FILE = re.compile(r"(?:^|[/\\])(?:Tweet|Post)(?:[ _-]?\(?\d+\)?)?\.html?$", re.I)
+# A browser names a frame's copy after its address's file, numbered when two share a name
+# (X's own capitals: Facebook's ``plugins/post.php`` is saved as ``post.html``).
+FRAME_FILE = re.compile(r"(?:^|[/\\])(?:Tweet|Post)(?:[ _-]?\(?\d+\)?)?\.html?$")
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # An ID attribute of the frame's own (``data-id``, ``data-embed-id``, ``data-post-id``).
 OWN_ID_NAME = re.compile(r"data-(?:[a-z]+-)?id")
