@@ -61,13 +61,16 @@ crawl-check: install
 # trafilatura, and those of the optional line when they install: readability-lxml, newspaper4k,
 # goose3, boilerpy3, jusText, html-text, Resiliparse; lynx, w3m and pandoc when on the PATH;
 # Mozilla Readability when READABILITY_JS_DIR holds node_modules with it and jsdom), installed
-# in a venv of their own: what the text detector reads there.
+# in a venv of their own: what the text detector reads there. The optional ones install one at
+# a time, so that one that cannot install leaves the others (the pip a Python 3.11 venv comes
+# with refused the whole line over two requests of lxml's extras: pip is upgraded first).
 .PHONY: converted-check
 converted-check: install
 	test -x .venv-converters/bin/python || $(PYTHON) -m venv .venv-converters
+	.venv-converters/bin/python -m pip install -q --upgrade pip
 	.venv-converters/bin/pip install -q html2text markdownify inscriptis trafilatura lxml_html_clean
-	-.venv-converters/bin/pip install -q readability-lxml newspaper4k tinysegmenter goose3 boilerpy3 \
-		justext html-text resiliparse
+	-for package in readability-lxml newspaper4k tinysegmenter goose3 boilerpy3 justext html-text \
+		resiliparse; do .venv-converters/bin/pip install -q $$package || echo "not installed: $$package"; done
 	.venv-converters/bin/python scripts/convert_pages.py $(SHARED)/corpus/real build/converted
 	$(BIN)/python scripts/converted_check.py build/converted
 
