@@ -745,6 +745,37 @@ def test_a_chunked_page_is_read_as_verify_reads_it(
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_a_chunked_page_digested_de_chunked_is_scanned_verified_and_exported(
+    tmp_path: Path, run_cli, db_path: Path, name: str
+) -> None:
+    """WARC 1.0 and 1.1 define a response's payload as its entity-body, the body with its
+    transfer coding removed, and warcprox and wget-lua digest it so (warcio's
+    example-iana.org-chunked.warc): such a page failed its digest check and was lost. It is
+    read; a digest of neither the body as sent nor the de-chunked one is still an error."""
+    pages = [article(n, with_embed=True) for n in range(3)]
+    for page in pages[:2]:
+        page.warc_headers["WARC-Payload-Digest"] = payload_digest(page.body, "sha1 hex")
+        page.headers = [("Transfer-Encoding", "chunked")]
+        page.body = chunks(page.body)
+    wrong = payload_digest(b"other bytes")
+    pages[1].warc_headers["WARC-Payload-Digest"] = wrong
+    warc = write_warc(tmp_path / name, pages)
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and f"({pages[1].uri}) fails its digest check" in errors[0]
+    assert f"(payload digest failed {wrong})" in errors[0]
+    with sqlite3.connect(db_path) as conn:
+        uris = [row[0] for row in conn.execute("select target_uri from records order by id")]
+    conn.close()
+    assert uris == [pages[0].uri, pages[2].uri]
+    assert counts(db_path)["embeds"] == 2
+    verified = run_cli("verify")
+    assert verified.exit_code == 0 and "OK" in verified.output, verified.output
+    assert run_cli("export", "--wacz", str(tmp_path / "out.wacz")).exit_code == 0
+
+
 BROKEN_OFF = (
     "has a chunked body whose framing breaks off after its first chunk (archive verify would"
     " read the rest as stored, a browser stops there)"

@@ -178,7 +178,7 @@ def parse_record(data: bytes) -> StoredRecord:
     if record is None:
         raise ValueError("no WARC record")
     payload = record.content_stream().read()
-    problems = _digest_problems(record)
+    problems = _digest_problems(data, record)
     if problems:
         raise ValueError("; ".join(problems))
     if record.format == "arc":
@@ -203,7 +203,31 @@ def parse_record(data: bytes) -> StoredRecord:
     )
 
 
-def _digest_problems(record: Any) -> list[str]:
+def _digest_problems(data: bytes, record: Any) -> list[str]:
+    """warcio's digest problems with the record (``data``, read), less a payload digest
+    of its entity-body (``entity_body``), which warcio checks over the body as stored."""
+    problems = _declared_digest_problems(record)
+    http = record.http_headers
+    if not problems or http is None or http.get_header("Transfer-Encoding") != "chunked":
+        return problems
+    from ..warc_http import verify_head_length
+    from ..warc_input import declared_digest
+
+    stored = next(iter(ArchiveIterator(io.BytesIO(data), no_record_parse=True)))
+    block = stored.raw_stream.read()
+    head = block[: verify_head_length(block)]
+    headers = record.rec_headers
+    again = digest_problem(
+        head,
+        block[len(head) :],
+        declared_digest(headers.get_header("WARC-Payload-Digest")),
+        declared_digest(headers.get_header("WARC-Block-Digest")),
+        headers.get_header("WARC-Segment-Number"),
+    )
+    return problems if again else []
+
+
+def _declared_digest_problems(record: Any) -> list[str]:
     """What warcio found wrong with the record's digests, but for a field that declares no
     digest (``warc_input.declared_digest``: no ``algorithm:`` label, as wget leaves them),
     which warcio takes for a digest of an unknown algorithm: the scan does not check it."""
@@ -368,7 +392,42 @@ def digest_problem(
 def _one_digest_problem(
     head: bytes, payload: bytes, kind: str, declared: str | None, segment: str | None
 ) -> str | None:
-    """``digest_problem`` of the payload or the block digest alone."""
+    """``digest_problem`` of the payload or the block digest alone. A payload digest that
+    fails over the body as stored passes over the entity-body (``entity_body``)."""
+    problem = _digest_check(head, payload, kind, declared, segment)
+    if problem and kind == "payload":
+        entity = entity_body(head, payload)
+        if entity is not None and not _digest_check(head, entity, kind, declared, segment):
+            return None
+    return problem
+
+
+def entity_body(head: bytes, payload: bytes) -> bytes | None:
+    """The entity-body of an HTTP message (its headers ``head``, its body ``payload`` as
+    stored) when it differs from the body: WARC 1.0 and 1.1 (5.9) define the payload of an
+    ``application/http`` block as its entity-body (RFC 2616, 4.3), the body with its
+    transfer coding removed. Some crawlers digest that (warcprox, wget-lua, Heritrix 3's
+    fix), others the body as sent (warcio, wget): both forms are in real crawls. None when
+    the body has no ``Transfer-Encoding: chunked`` (as warcio reads the field: to the
+    letter, the only coding the scan and verify remove), or when de-chunking leaves it as
+    it is."""
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    parser = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False)
+    try:
+        headers = parser.parse(io.BytesIO(head))
+    except (ValueError, EOFError):
+        return None
+    if headers.get_header("Transfer-Encoding") != "chunked":
+        return None
+    body, _ = dechunked(payload)
+    return body if body != payload else None
+
+
+def _digest_check(
+    head: bytes, payload: bytes, kind: str, declared: str | None, segment: str | None
+) -> str | None:
+    """warcio's check of one digest over ``head`` then ``payload``, or its problem."""
     checker = DigestChecker()
     reader = DigestVerifyingReader(
         io.BytesIO(head + payload),
