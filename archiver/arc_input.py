@@ -79,13 +79,13 @@ def _next_record(part: WarcPart, offset: int, gzipped: bool, label: str) -> _Spa
             )
         fh.seek(offset)
         try:
-            head, have, end = read_member(fh, offset)
+            member = read_member(fh, offset)
         except RecordCut as cut:
             raise TargetError(f"{label}: record at byte {offset} is truncated ({cut})") from None
-    size = arc_record_end(head)  # None: no record (``check_record`` says so)
-    if size is not None and have > size + 1:  # the newline after the content is in it
+    size = arc_record_end(member.head)  # None: no record (``check_record`` says so)
+    if size is not None and not member.holds_one(size):  # the newline after it is blank
         raise TargetError(f"{label}: {SHARED_MEMBER.format(offset)}")
-    return _Span(offset, end, head)
+    return _Span(offset, member.end, member.head)
 
 
 SHARED_MEMBER = (

@@ -19,6 +19,9 @@ from .errors import TargetError
 
 CHUNK = 1 << 16
 MAX_HEADERS = 1 << 20  # WARC headers are looked for in this many bytes
+# Blank bytes a writer or a copy leaves after a record (an extra CRLF, zeros): no record.
+PADDING = b"\r\n\t \0"
+PADDING_BYTES = 1 << 16
 _LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)[ \t]*\r\n", re.IGNORECASE)
 
 
@@ -86,9 +89,9 @@ def record_end(part: WarcPart, offset: int, gzipped: bool, label: str | None = N
     try:
         with part.open(offset) as fh:
             if gzipped:
-                head, have, end = read_member(fh, offset)
-                _record_size(head, have)
-                return end
+                member = read_member(fh, offset)
+                _record_size(member.head, member.have)
+                return member.end
             head = fh.read(MAX_HEADERS)
             return offset + _record_size(head, part.end - offset)
     except RecordCut as cut:
@@ -108,19 +111,36 @@ def past_empty_members(part: WarcPart, offset: int) -> int:
                 return offset
             fh.seek(offset)
             try:
-                _, have, end = read_member(fh, offset)
+                member = read_member(fh, offset)
             except RecordCut:
                 return offset
-            if have:
+            if member.have:
                 return offset
-            offset = end
+            offset = member.end
 
 
-def read_member(fh: BinaryIO, offset: int) -> tuple[bytes, int, int]:
-    """The gzip member at ``offset``: its first decompressed bytes (the headers), its
-    decompressed length, and the offset where it ends. Decompresses it all, streamed."""
+class Member(NamedTuple):
+    """A gzip member as read (``read_member``)."""
+
+    head: bytes  # its first decompressed bytes (the headers), MAX_HEADERS at most
+    have: int  # its decompressed length
+    end: int  # the offset where it ends
+    tail: bytes  # its last decompressed bytes, PADDING_BYTES at most
+
+    def holds_one(self, size: int) -> bool:
+        """Whether the member holds no more than a record of ``size`` bytes and newlines
+        after it (a writer's extra line end, which readers pass over between records): no
+        second record."""
+        extra = self.have - size
+        if extra <= 0:
+            return True
+        return extra <= len(self.tail) and not self.tail[-extra:].strip(b"\r\n")
+
+
+def read_member(fh: BinaryIO, offset: int) -> Member:
+    """The gzip member at ``offset``. Decompresses it all, streamed."""
     inflater = zlib.decompressobj(wbits=31)
-    head = b""
+    head = tail = b""
     have = read = 0
     for chunk in iter(lambda: fh.read(CHUNK), b""):
         read += len(chunk)
@@ -129,9 +149,10 @@ def read_member(fh: BinaryIO, offset: int) -> tuple[bytes, int, int]:
         except zlib.error as exc:
             raise RecordCut(f"its gzip member is damaged: {exc}") from None
         head += data[: max(0, MAX_HEADERS - len(head))]
+        tail = (tail + data)[-PADDING_BYTES:]
         have += len(data)
         if inflater.eof:
-            return head, have, offset + read - len(inflater.unused_data)
+            return Member(head, have, offset + read - len(inflater.unused_data), tail)
     raise RecordCut("the file ends inside its gzip member")
 
 
@@ -152,13 +173,14 @@ def _record_size(head: bytes, have: int) -> int:
 
 def holds_one_record(fh: BinaryIO) -> bool:
     """Whether the gzip member at the start of ``fh`` holds one record (as a WARC's gzip
-    members must: each record its own member, so that an offset points at it) rather than
-    a whole file compressed as one stream; ``fh`` is left where it was. A member that is
-    damaged or cut is not this check's to report: the reading does."""
+    members must: each record its own member, so that an offset points at it; blank bytes
+    after it are no record) rather than a whole file compressed as one stream; ``fh`` is
+    left where it was. A member that is damaged or cut is not this check's to report: the
+    reading does."""
     start = fh.tell()
     try:
-        head, have, _ = read_member(fh, start)
-        return have <= _record_size(head, have)
+        member = read_member(fh, start)
+        return member.holds_one(_record_size(member.head, member.have))
     except RecordCut:
         return True
     finally:

@@ -46,7 +46,14 @@ from .page_read import is_binary
 from .small_files import MAX_PAGE_BYTES
 from .urls import article_url
 from .wacz_input import is_wacz_path, wacz_warc_parts
-from .warc_extent import WarcPart, holds_one_record, past_empty_members, record_end
+from .warc_extent import (
+    PADDING,
+    PADDING_BYTES,
+    WarcPart,
+    holds_one_record,
+    past_empty_members,
+    record_end,
+)
 from .warc_http import SkipRecord, cut_short, http_head, is_part, page_body
 
 if TYPE_CHECKING:
@@ -409,10 +416,6 @@ def _must_end_at(reading: _Reading, end: int) -> None:
             f"{reading.label}: record at byte {end} is truncated (the file ends"
             f" {size - end:,} bytes into it)"
         )
-
-
-PADDING = b"\r\n\t \0"
-PADDING_BYTES = 1 << 16
 
 
 def only_padding(part: WarcPart, end: int) -> bool:

@@ -162,3 +162,21 @@ def test_an_arc_file_compressed_as_one_gzip_stream_is_refused(tmp_path: Path) ->
     path.write_bytes(gzip.compress(b"".join(arc_records())))
     with pytest.raises(TargetError, match="gzip member at byte 0 holds more than one record"):
         list(iter_warc_pages(str(path), WarcCounts()))
+
+
+@pytest.mark.parametrize("name", ["crawl.arc", "crawl.arc.gz"])
+def test_a_blank_line_after_the_version_block_is_no_record(
+    tmp_path: Path, run_cli, name: str
+) -> None:
+    """Writers disagree on whether the version block's length covers the newline that ends
+    its last line (the Internet Archive's live-web writer leaves it out, then writes a blank
+    line): a gzip member holding a record and blank bytes after it is one record, not a
+    file compressed as one stream (the whole file was refused)."""
+    records = arc_records()
+    records[0] = arc_record("filedesc://crawl.arc", VERSION[:-1], "text/plain") + b"\n"
+    arc = write_arc(tmp_path / name, records)
+    result = run_cli("scan", str(arc))
+    assert result.exit_code == 0, result.output
+    assert "2 HTML page(s) scanned; skipped 2 non-HTML, 0 revisit, 1 non-2xx" in result.stderr
+    verified = run_cli("verify")
+    assert verified.exit_code == 0 and "2 records, 2 embed byte ranges" in verified.stdout

@@ -308,6 +308,31 @@ def test_empty_gzip_members_between_or_after_records_are_read_past(
         list(iter_warc_pages(str(path), WarcCounts()))
 
 
+@pytest.mark.parametrize("tail", [b"\r\n", b"\r\n\r\n\n", b"\n"])
+def test_newlines_after_a_record_in_its_gzip_member_are_no_second_record(
+    tmp_path: Path, run_cli, tail: bytes
+) -> None:
+    """A writer that ends each record with more than its CRLF CRLF, inside the record's gzip
+    member: the first member was taken for a whole file compressed as one stream and the
+    file refused. Each record is read at its member's offset and length, and verified."""
+    path = write_warc(tmp_path / "w.warc.gz", [article(n, True) for n in range(3)])
+    data, offsets = path.read_bytes(), [*record_offsets(path), path.stat().st_size]
+    members = [data[offsets[n] : offsets[n + 1]] for n in range(3)]
+    path.write_bytes(b"".join(gzip.compress(gzip.decompress(m) + tail) for m in members))
+    counts = WarcCounts()
+    pages = list(iter_warc_pages(str(path), counts))
+    assert counts == WarcCounts(pages=3)
+    for page in pages:
+        _, payload, spans = read_back(str(path), page.ref.warc_offset, page.ref.warc_length)
+        assert spans and hashlib.sha256(payload).hexdigest() == page.ref.payload_sha256
+    assert run_cli("scan", str(path)).exit_code == 0
+    assert run_cli("verify").exit_code == 0
+    first = gzip.decompress(members[0])  # a second record in the member stays an error
+    path.write_bytes(gzip.compress(first + b"\r\n" + first) + b"".join(members[1:]))
+    with pytest.raises(TargetError, match="compressed as one gzip stream"):
+        list(iter_warc_pages(str(path), WarcCounts()))
+
+
 def test_a_gzip_member_holding_two_records_past_the_first_is_an_error(tmp_path: Path) -> None:
     """Records of one member share its offset: the first was stored with length 0 (every
     verify failed) and the second pointed at the first's bytes. Only the records before it
