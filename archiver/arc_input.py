@@ -15,6 +15,7 @@ records).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -24,6 +25,7 @@ from .models import WarcRecordRef
 from .small_files import MAX_PAGE_BYTES
 from .warc_extent import CHUNK, RecordCut, WarcPart, read_member
 from .warc_input import (
+    DamagedRecord,
     RawPage,
     SkipRecord,
     WarcCounts,
@@ -38,18 +40,23 @@ FILEDESC = b"filedesc://"
 
 class _Span(NamedTuple):
     """One record's bytes in the file: ``start`` to ``end``, and its first bytes (the
-    header line), decompressed."""
+    header line), decompressed; ``held`` of the ``declared`` bytes of its header line and
+    content when its gzip member holds fewer (None: all of them)."""
 
     start: int
     end: int
     head: bytes
+    held: int | None = None
+    declared: int = 0
 
 
-def arc_pages(path: str, label: str, counts: WarcCounts) -> Iterator[RawPage]:
+def arc_pages(path: str, label: str, counts: WarcCounts) -> Iterator[RawPage | DamagedRecord]:
     """The HTML pages of the ARC file ``path`` (absolute; ``label`` names it in messages)
     in file order; the other records counted as a WARC file's
     are. ``TargetError``, after the pages before it, when it is no ARC file, a record is
-    cut short or bytes that are no record follow one."""
+    cut short or bytes that are no record follow one. A whole gzip member holding less
+    than its record's header line declares is a ``DamagedRecord`` in its place: the next
+    member is read."""
     part = WarcPart.whole(path)
     with part.open() as fh:
         gzipped = fh.read(2) == b"\x1f\x8b"
@@ -58,6 +65,9 @@ def arc_pages(path: str, label: str, counts: WarcCounts) -> Iterator[RawPage]:
         if first and not span.head.startswith(FILEDESC):
             raise TargetError(f"{label}: not an ARC file (it does not start with filedesc://)")
         first, offset = False, span.end
+        if span.held is not None:
+            yield _short(span, label)
+            continue
         try:
             yield _page(part, span, label)
         except SkipRecord as skip:
@@ -82,10 +92,55 @@ def _next_record(part: WarcPart, offset: int, gzipped: bool, label: str) -> _Spa
             member = read_member(fh, offset)
         except RecordCut as cut:
             raise TargetError(f"{label}: record at byte {offset} is truncated ({cut})") from None
-    size = arc_record_end(member.head)  # None: no record (``check_record`` says so)
-    if size is not None and not member.holds_one(size):  # the newline after it is blank
+    size = _record_length(member.head)
+    if size is None:
+        raise TargetError(f"{label}: {NO_HEADER_LINE.format(offset)}")
+    if not member.holds_one(size):  # the newline after it is blank
         raise TargetError(f"{label}: {SHARED_MEMBER.format(offset)}")
-    return _Span(offset, member.end, member.head)
+    held = member.have if member.have < size else None
+    return _Span(offset, member.end, member.head, held, size)
+
+
+def _short(span: _Span, label: str) -> DamagedRecord:
+    """A record its gzip member holds only part of: verify could not read it back."""
+    fields = _header_fields(span.head) or [b""]
+    uri = fields[0].decode("utf-8", "replace")
+    return DamagedRecord(
+        uri,
+        f"{label}: record at byte {span.start} is cut short (its gzip member holds"
+        f" {span.held:,} of the {span.declared:,} bytes its header line declares), not scanned",
+    )
+
+
+NO_HEADER_LINE = "not a readable ARC file (at byte {}: no header line ending in a record's length)"
+_DIGITS = re.compile(rb"\d+")
+_SCHEME = re.compile(rb"[A-Za-z][A-Za-z0-9+.-]*:")  # RFC 3986's scheme: http:, dns:, filedesc:
+
+
+def _record_length(data: bytes) -> int | None:
+    """The length of the record that starts ``data`` (``arc_record_end``) when its first
+    line is an ARC header line (``_header_fields``); None for any other line: one that
+    merely ends in a number ("Content-Length: 20", where a record's wrong length lands the
+    reading) is no record."""
+    return arc_record_end(data) if _header_fields(data) else None
+
+
+def _header_fields(data: bytes) -> list[bytes] | None:
+    """The fields of the ARC header line that starts ``data``, as the spec has them: URL
+    (a scheme, then the rest), IP address, archive date (digits), content type, version 2's
+    result code, checksum, location, offset and file name, then the length; split from the
+    right, since a URL may hold spaces (as warcio reads it). None when it is no such line."""
+    line = data[: data.find(b"\n") + 1].rstrip(b"\r\n")
+    for count in (10, 5):  # versions 2 and 1
+        fields = line.rsplit(b" ", count - 1)
+        if (
+            len(fields) == count
+            and _SCHEME.match(fields[0])
+            and _DIGITS.fullmatch(fields[2])
+            and fields[-1].isdigit()
+        ):
+            return fields
+    return None
 
 
 SHARED_MEMBER = (
@@ -100,12 +155,9 @@ def _plain_record(data: bytes, offset: int, size: int, label: str) -> _Span:
     ``data``: its header line ends in its content's length (the newline after the content
     is no part of it, as for warcio)."""
     blank = len(data) - len(data.lstrip(b"\r\n"))
-    start, length = offset + blank, arc_record_end(data[blank:])
+    start, length = offset + blank, _record_length(data[blank:])
     if length is None:
-        raise TargetError(
-            f"{label}: not a readable ARC file (at byte {start}: no header line ending in a"
-            " record's length)"
-        )
+        raise TargetError(f"{label}: {NO_HEADER_LINE.format(start)}")
     end = start + length
     if end > size:
         raise TargetError(

@@ -13,7 +13,7 @@ from pages import embed_page
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.errors import TargetError
-from archiver.warc_input import WarcCounts, iter_warc_pages
+from archiver.warc_input import DamagedRecord, WarcCounts, iter_warc_pages
 
 VERSION = b"1 0 InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n"
 # The ARC spec's version 2 block (Alexa's): five more fields in every header line.
@@ -180,3 +180,43 @@ def test_a_blank_line_after_the_version_block_is_no_record(
     assert "2 HTML page(s) scanned; skipped 2 non-HTML, 0 revisit, 1 non-2xx" in result.stderr
     verified = run_cli("verify")
     assert verified.exit_code == 0 and "2 records, 2 embed byte ranges" in verified.stdout
+
+
+def test_a_record_longer_than_its_content_ends_the_file_at_the_next_junk(tmp_path: Path) -> None:
+    """A header line declaring more bytes than its record holds (a record edited or cut by
+    hand) lands the reading inside the next record: any line there ending in a number
+    ("Content-Length: 20") was taken for a record's header line, and the file's rest was
+    read as junk records, counted as unreadable or non-2xx without a word. A header line
+    is the spec's: URL, IP address, archive date (digits), content type, (version 2's five
+    more fields,) length; anything else is the file's one-line error at its byte."""
+    records = arc_records()
+    gone = b"HTTP/1.0 404 Not Found\r\nContent-Length: 20\r\nContent-Type: text/html\r\n\r\n"
+    records[3] = arc_record("http://news.example.org/gone", gone + b"<p>no page here</p>\n")
+    line, _, content = records[2].partition(b"\n")
+    into = records[3].index(b"Content-Length: 20")  # the reading lands on that line
+    declared = len(content) + into
+    records[2] = line.rsplit(b" ", 1)[0] + b" %d\n" % declared + content
+    arc = write_arc(tmp_path / "long.arc", records)
+    junk = arc.read_bytes().index(b"Content-Length: 20")
+    counts = WarcCounts()
+    with pytest.raises(TargetError, match=rf"long\.arc: not a readable ARC file \(at byte {junk}:"):
+        list(iter_warc_pages(str(arc), counts))
+    assert counts.unreadable == 0 and counts.not_ok == 0
+
+
+def test_a_record_its_gzip_member_holds_only_part_of_is_one_line(tmp_path: Path) -> None:
+    """A whole gzip member (CRC and length good) holding fewer bytes than its header line
+    declares: the record was counted unreadable without a word. It is one line naming the
+    file, the offset and what is missing, and the members after it are read."""
+    records = arc_records()
+    records[2] = records[2].replace(b"<p>Closing", b"<p>Cut here")[:-200]
+    arc = write_arc(tmp_path / "short.arc.gz", records)
+    offset = len(b"".join(gzip.compress(r) for r in records[:2]))
+    counts = WarcCounts()
+    items = list(iter_warc_pages(str(arc), counts))
+    damaged = [item for item in items if isinstance(item, DamagedRecord)]
+    assert [item.uri for item in damaged] == ["http://news.example.org/a"]
+    assert damaged[0].error.startswith(f"{arc}: record at byte {offset} is cut short")
+    assert "its gzip member holds" in damaged[0].error and counts.unreadable == 0
+    kept = [item.ref.target_uri for item in items if not isinstance(item, DamagedRecord)]
+    assert kept == ["http://news.example.org/b"]
