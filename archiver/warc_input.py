@@ -657,7 +657,9 @@ def _raw_page(
     digests = (declared_digest(headers.get(f"WARC-{kind}-Digest")) for kind in ("Payload", "Block"))
     segment = headers.get("WARC-Segment-Number")
     checks = (next(digests), segment, next(digests))
-    cut = bool(headers.get("WARC-Truncated"))
+    # Only the page's start is here: the crawler cut it, or it is the first segment of a
+    # segmented record (WARC 1.1, section 7), its rest in ``continuation`` records, not joined.
+    cut = bool(headers.get("WARC-Truncated")) or segment is not None
     return RawPage(
         ref, payload, body, *checks, head=head, label=reading.label, refusal=refusal, truncated=cut
     )

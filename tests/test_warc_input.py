@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from warc_data import (
     write_warc,
 )
 from warcio.archiveiterator import ArchiveIterator
+from warcio.warcwriter import WARCWriter
 
 from archiver.errors import TargetError
 from archiver.warc_input import (
@@ -507,3 +509,35 @@ def test_a_truncated_page_is_scanned_as_kept_where_a_crawl_s_workers_scan_it(
         ["1763000000000000555", "1763000000000000777"],
     ]
     assert (counts.pages, counts.truncated) == (2, 2)
+
+
+def test_the_first_segment_of_a_segmented_page_is_scanned_as_a_page_cut_short(
+    tmp_path: Path,
+) -> None:
+    """WARC 1.0/1.1 (section 7, segmentation): a record too big for one file is written as
+    a first segment (its own type, ``WARC-Segment-Number: 1``) and ``continuation`` records
+    holding the rest. The reading does not join them: the first segment holds the page's
+    start, and was scanned as if whole, so an embed the segment's end went through came out
+    as a post of part of its text. It is scanned as a page the crawler cut (``WARC-Truncated``),
+    and counted so; the continuation is no page."""
+    whole = truncated_page(True)
+    rest = b"rest of the page</p></blockquote></body></html>"
+    first = Page(whole.uri, whole.body, warc_headers={"WARC-Segment-Number": "1"})
+    path = write_warc(tmp_path / "segments.warc", [first, article(2, True)])
+    with open(path, "ab") as fh:
+        writer = WARCWriter(fh, gzip=False, warc_version="1.1")
+        headers = {"WARC-Segment-Number": "2", "WARC-Segment-Origin-ID": "<urn:uuid:x>"}
+        writer.write_record(
+            writer.create_warc_record(
+                whole.uri,
+                "continuation",
+                payload=io.BytesIO(rest),
+                length=len(rest),
+                warc_headers_dict={"WARC-Date": "2024-03-02T10:20:30Z", **headers},
+            )
+        )
+    counts = WarcCounts()
+    records = list(scan_warc_file(str(path), include_links=False, counts=counts))
+    found = [[embed.status_id for embed in record.embeds] for record in records]
+    assert found == [["1763000000000000555"], ["1763000000000000002"]]
+    assert (counts.pages, counts.truncated, counts.other) == (2, 1, 1)
