@@ -262,7 +262,6 @@ def _from_html(
     from .json_markup import script_embeds
     from .local_frames import named_frames
     from .script_props import props_embeds
-    from .signed import drop_bylines, link_signatures
 
     located = source
     held = page_markers(raw)
@@ -278,23 +277,7 @@ def _from_html(
     # A sighting in the prose keeps its text as its raw: it has no markup of its own.
     spans = _markup_spans([f for f in found if f.raw is None], fragments, root, located)
     raws = {id(f): f.raw or _raw_text(f.element, spans.get(id(f)), source) for f in found}
-    text_hits: list[TextHit] = []
-    sentinel_lines: list[int] = []
-    # Flattening the page for text forms is the costly part of a scan: only worth it when a
-    # text marker (a signature or title line) lies outside the markup embeds found. Without
-    # the pre-filter's count (``ALL_SEARCHES``), always: that is what the count must match.
-    on_page = hints.text_markers
-    if hints.text_forms and (
-        on_page is None
-        or on_page
-        > sum(text_marker_count(raws[id(f)].encode("utf-8", "surrogatepass")) for f in markup)
-    ):
-        elements = [f.element for f in markup]
-        companions = [node for f in markup for node in f.companions]
-        text_hits, sentinel_lines = _text_forms(root, elements, companions)
-        text_hits, claimed = link_signatures(root, text_hits, [*elements, *companions])
-        text_hits = drop_bylines(root, text_hits)
-        found = [f for f in found if f.method != "link" or f.element.mem_id not in claimed]
+    found, text_hits, sentinel_lines = _page_text_forms(root, found, markup, raws, hints)
     ordered = _in_page_order(found, text_hits, sentinel_lines)
     in_scripts = script_embeds(root, markup) if hints.json_markup else []
     if hints.script_props:
@@ -308,6 +291,32 @@ def _from_html(
         for position, item in enumerate(ordered)
     ]
     return embeds, len(in_scripts)
+
+
+def _page_text_forms(
+    root: Node, found: list, markup: list, raws: dict[int, str], hints: PageHints
+) -> tuple[list, list[TextHit], list[int]]:
+    """The posts of the page's text forms (signature and title lines) outside its markup
+    embeds, the lines of those embeds' sentinels, and ``found`` less the links a signature
+    claimed. Flattening the page for text forms is the costly part of a scan: only worth it
+    when a text marker lies outside the markup embeds found. Without the pre-filter's count
+    (``ALL_SEARCHES``), always: that is what the count must match."""
+    from .signed import drop_bylines, link_signatures
+
+    on_page = hints.text_markers
+    if not hints.text_forms or (
+        on_page is not None
+        and on_page
+        <= sum(text_marker_count(raws[id(f)].encode("utf-8", "surrogatepass")) for f in markup)
+    ):
+        return found, [], []
+    elements = [f.element for f in markup]
+    companions = [node for f in markup for node in f.companions]
+    text_hits, sentinel_lines = _text_forms(root, elements, companions)
+    text_hits, claimed = link_signatures(root, text_hits, [*elements, *companions])
+    text_hits = drop_bylines(root, text_hits)
+    found = [f for f in found if f.method != "link" or f.element.mem_id not in claimed]
+    return found, text_hits, sentinel_lines
 
 
 def _in_page_order(found: list, text_hits: list[TextHit], sentinel_lines: list[int]) -> list:
