@@ -214,17 +214,17 @@ def test_paragraphs_above_a_signature_are_each_read_once(monkeypatch, between: s
     the run above a signature: each is measured once as the run grows, not the whole run
     again (quadratic: 20,000 of them took over two minutes; 10,000 lines, one paragraph
     on each as trafilatura writes them, 23 s)."""
-    import archiver.detect.text as text_module
+    import archiver.detect.text_paragraphs as paragraphs_module
 
     measured = 0
-    real = text_module.comparable
+    real = paragraphs_module.comparable
 
     def counting(text: str | None) -> str:
         nonlocal measured
         measured += len(text or "")
         return real(text)
 
-    monkeypatch.setattr(text_module, "comparable", counting)
+    monkeypatch.setattr(paragraphs_module, "comparable", counting)
     paragraphs = between.join(f"https://example.com/{n}" for n in range(2000))
     text = between.join([paragraphs, "The ferry is late.", SIGNATURE, ""])
     assert texts(text) == [(None, "The ferry is late.")]

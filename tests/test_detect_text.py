@@ -2121,15 +2121,16 @@ def test_pandoc_s_listed_quote_and_line_breaks_are_no_part_of_a_post():
 def test_a_line_with_a_handle_is_read_wrapped_once(monkeypatch, line):
     """A line that holds ``(@`` and no signature is read with the lines after it once
     (``_wrapped_signature_hit``), whether it opens a link or not."""
-    from archiver.detect import text as text_forms
+    from archiver.detect import text_signatures
+    from archiver.detect.text import find_text_embeds
 
     calls: list[int] = []
-    wrapped = text_forms._wrapped_signature_hit
+    wrapped = text_signatures._wrapped_signature_hit
 
     def counted(doc, index, taken):
         calls.append(index)
         return wrapped(doc, index, taken)
 
-    monkeypatch.setattr(text_forms, "_wrapped_signature_hit", counted)
-    assert text_forms.find_text_embeds(f"Intro.\n\n{line}\nMore text.\n") == []
+    monkeypatch.setattr(text_signatures, "_wrapped_signature_hit", counted)
+    assert find_text_embeds(f"Intro.\n\n{line}\nMore text.\n") == []
     assert calls == [2]

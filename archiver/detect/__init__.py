@@ -29,7 +29,8 @@ from .prefilter import (
     text_marker_count,
 )
 from .spans import LineSpans
-from .text import TextHit, find_text_embeds
+from .text import find_text_embeds
+from .text_doc import TextHit
 from .text_marks import fenced_lines
 
 if TYPE_CHECKING:  # the parser is imported on the first parse, so `archive --help` stays quick

@@ -20,8 +20,9 @@ from .dom import (
 from .flatten import BLOCK_TAGS, flatten
 from .found import Found, text_of
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, in_article_flow, in_feed
+from .post_titles import TITLE_WORDS, parse_title, vouched_title
 from .signature import parse_date, split_signature
-from .text import TITLE_WORDS, find_text_embeds, parse_title, vouched_title
+from .text import find_text_embeds
 from .tree import status_links, subtree_ids, text_content
 
 

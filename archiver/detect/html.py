@@ -106,13 +106,10 @@ from .hidden import attribute_markup, expand_hidden_markup
 from .local_frames import read_local_frame
 from .merging import ParserCopies, merge_rendered_pairs
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, beside_article, in_article_flow, in_feed
+from .post_titles import parse_title
 from .prefilter import ALL_SEARCHES, PageHints
 from .signature import Signature, split_signature, split_undated_signature
-from .text import (
-    SIGHTING_LINES_FACTOR,
-    SIGHTING_LINES_MIN,
-    parse_title,
-)
+from .text import SIGHTING_LINES_FACTOR, SIGHTING_LINES_MIN
 from .tree import ID_ATTRS, status_links, subtree_ids
 from .typed_ids import typed_placeholder_id
 

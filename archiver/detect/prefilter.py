@@ -157,7 +157,7 @@ MARKERS = (
 )
 # A post card's timestamp line, flattened (``card_text``): ``3:04 PM · Oct 7, 2025``.
 CARD_MARKERS = tuple(hint.encode() for hint in TIME_HINTS)
-# A title in another language (``text.TITLE_RE``): its words, checked for the colon after
+# A title in another language (``post_titles.TITLE_RE``): its words, checked for the colon after
 # them (``sur X : "…"``, the space before it perhaps a no-break one); Japanese's ``さん: ``.
 # Those of before 2023 (``auf Twitter``) have none: see ``MAX_FAST_MARKERS``.
 LOCAL_TITLE_WORDS = (b"auf", b"sur", b"su", b"no")

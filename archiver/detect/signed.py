@@ -14,7 +14,7 @@ from ..normalize import clean_text, comparable
 from ..urls import find_status
 from .dom import Node, ancestors, get, text_content
 from .flatten import BLOCK_TAGS, flatten
-from .text import TextHit
+from .text_doc import TextHit
 
 # How much text before a link is read for the signature's ``(@handle)``: a display name
 # (at most 50 characters) and the dash, with room for spaces and entities.

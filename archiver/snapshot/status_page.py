@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from ..decode import decode
 from ..detect.dom import Node, get, text_content
 from ..detect.dom import parse as parse_html
-from ..detect.text import parse_title
+from ..detect.post_titles import parse_title
 from ..normalize import clean_text, strip_title_wrapper
 from ..urls import clean_handle, find_status
 from .answers import failure, http_failure, not_found
