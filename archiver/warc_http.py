@@ -248,14 +248,15 @@ def _chunk_walk(payload: bytes) -> tuple[bytes, bool]:
     """The data of a chunked ``payload``'s chunks, and whether it ends before its last
     chunk (the size 0): inside a size line or a chunk, or after a whole chunk. A framing
     that breaks off otherwise (a size line that is not one) is no cut: ``_dechunked``
-    judges it."""
+    judges it; so is a body with no line break that does not start as a size line (a
+    one-line page recorded de-chunked under ``chunked``, which verify reads as stored)."""
     data: list[bytes] = []
     at = 0
     while True:
         end = payload.find(b"\n", at)
-        if end < 0:
-            return b"".join(data), True
-        size = payload[at:end].split(b";")[0].strip()
+        size = payload[at : len(payload) if end < 0 else end].split(b";")[0].strip()
+        if end < 0:  # a cut inside a size line (or right before one), else no size line
+            return b"".join(data), not size or _CHUNK_SIZE.fullmatch(size) is not None
         if not _CHUNK_SIZE.fullmatch(size):
             return b"".join(data), False
         start, at = end + 1, end + 1 + int(size, 16)

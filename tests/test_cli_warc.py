@@ -179,6 +179,20 @@ def test_a_page_whose_connection_dropped_is_scanned_as_cut_short(
     assert run_cli("verify").exit_code == 0
 
 
+def test_a_page_on_one_line_recorded_de_chunked_is_not_cut_short(tmp_path: Path, run_cli) -> None:
+    """A body a crawler recorded de-chunked under ``Transfer-Encoding: chunked`` is read as
+    stored (as verify reads it): a minified page with no line break in it has no size line
+    to end inside, so it is a whole page, not one cut short."""
+    body = embed_page(post_id="1763000000000000558").replace("\n", " ").encode()
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+    warc = tmp_path / "one-line.warc.gz"
+    warc.write_bytes(raw_response("https://news.example.org/one-line", head + body))
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0, result.output
+    assert "1 HTML page(s) scanned;" in result.stderr, result.stderr
+    assert run_cli("verify").exit_code == 0
+
+
 def test_a_206_holding_part_of_a_page_is_no_page(tmp_path: Path, run_cli, db_path: Path) -> None:
     """wget asks for the rest of a download that broke off and keeps the 206 that answers:
     the page's end, no page (it read as one that had lost its embeds). A 206 of all of the
