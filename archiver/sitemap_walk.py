@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from .clock import utcnow
@@ -48,10 +48,10 @@ def walk_children(
     limits: SourceLimits,
     on_listing: OnListing,
     result: PollResult,
-    outward: Callable[[str], bool],
+    outward: Outward,
 ) -> None:
     """Read the child sitemaps below ``root`` breadth-first, adding to ``result``; an
-    address is followed when ``outward`` (``outward_of``, the poll's) says so."""
+    address is followed when ``outward`` (the poll's) says so."""
     queue: deque[Pending] = deque(children_below(root.url, root.children, known, 1))
     seen = {root.url}
     while queue:
@@ -88,12 +88,17 @@ def walk_children(
             queue.extend(children_below(child.url, listing.children, known, depth + 1))
 
 
-def leave_out_inward(listing: Listing, outward: Callable[[str], bool]) -> None:
+def leave_out_inward(listing: Listing, outward: Outward) -> None:
     """Drop from ``listing`` the articles and child sitemaps ``outward`` does not follow
-    (``Outward`` counts them)."""
+    (``Outward`` counts them). A listing that lost some for want of a lookup's answer keeps
+    no validators nor read time: the next poll reads it whole, where a 304 to its
+    validators (or its ``<lastmod>``, older than this read) would never list them again."""
+    unanswered = outward.unanswered
     listing.urls = [url for url in listing.urls if outward(url)]
     if listing.children is not None:
         listing.children = [child for child in listing.children if outward(child.url)]
+    if outward.unanswered > unanswered:
+        listing.validators, listing.read_at = Validators(), None
 
 
 class Outward:

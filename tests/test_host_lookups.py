@@ -10,7 +10,7 @@ import ipaddress
 import threading
 
 import pytest
-from test_inward import moved, queued, refresh, urlset
+from test_inward import index, moved, queued, refresh, urlset
 
 from archiver import inward
 from archiver.config import FetchConfig
@@ -214,3 +214,33 @@ def test_a_poll_leaves_out_a_host_whose_lookup_gives_no_answer_in_time(
     assert "2 left out for this poll (looking up their hosts gave no answer in time)" in (
         caplog.text
     )
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["sitemap", "child-sitemap"])
+def test_addresses_left_out_for_a_poll_are_read_at_the_next_though_unchanged(
+    lookups, web, db_path, nested
+) -> None:
+    """The document that listed addresses left out for want of an answer keeps no
+    validators: the next poll reads it whole (its ETag would have had a 304, and those
+    addresses never listed again), and queues them once their host answers."""
+    from dataclasses import replace
+
+    from archiver.config import Config, Source
+    from archiver.worker import Worker
+
+    asked = lookups(hanging=("inner.example",), patience=30)
+    listing = replace(urlset("http://news.example/1", f"{TARGET}/a"), etag='"v1"')
+    if nested:
+        web.documents["http://news.example/map.xml"] = replace(
+            index("http://news.example/child.xml"), etag='"i1"'
+        )
+        web.documents["http://news.example/child.xml"] = listing
+    else:
+        web.documents["http://news.example/map.xml"] = listing
+    worker = Worker(str(db_path), Config(fetch=quick(1)))
+    source = Source("map", "sitemap", "http://news.example/map.xml")
+    worker.poll_source(source)
+    assert queued(db_path) == ["http://news.example/1"]
+    asked.release.set()  # the host answers from now on
+    worker.poll_source(source)
+    assert sorted(queued(db_path)) == [f"{TARGET}/a", "http://news.example/1"]
