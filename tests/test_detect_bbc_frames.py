@@ -65,3 +65,23 @@ def test_a_frame_whose_post_the_extractor_dropped_is_no_embed() -> None:
         "End of Twitter post by @harbourmayor\nFerries were cancelled.\n"
     )
     assert find_posts(text, html=False).embeds == []
+
+
+def test_a_framed_post_whose_signature_ends_the_line_starts_after_the_frame() -> None:
+    """An extractor that puts the frame's end on a line of its own leaves the signature
+    (and its Report link) ending the line: the frame's start still bounds the post, alone
+    on its line with the prose or the last of several."""
+    ends = f"{SIGNATURE} Report\nEnd of Twitter post by @harbourmayor\nFerries were cancelled.\n"
+    alone = f"{PROSE}Skip Twitter post by @harbourmayor {POST}    {ends}"
+    second = framed(
+        "Buses replace the ferries today.",
+        "@harbourlines",
+        "— Harbour Lines (@harbourlines) January 12, 2020",
+    )
+    last = f"{PROSE}{second}Later, the mayor added:Skip Twitter post by @harbourmayor {POST} {ends}"
+    for text, posts in ((alone, 1), (last, 2)):
+        data = text.encode()
+        embed = find_posts(data, html=False).embeds[posts - 1]
+        assert (embed.handle, embed.text, embed.date) == ("harbourmayor", POST, "2020-01-11")
+        assert embed.raw.startswith(POST)
+        assert data[embed.raw_start : embed.raw_end].decode() == embed.raw

@@ -66,6 +66,14 @@ def _post_part(before: str, sig: Signature) -> tuple[int, str]:
     return _framed(before, sig) or _last_paragraphs(before, sig)
 
 
+def framed_part(line: str, before: str, sig: Signature | None) -> Glued | None:
+    """The post signed at the end of ``line`` when a BBC frame start is before it there
+    (``_framed``): its part of the line, the frame's start and the prose before it left out."""
+    if sig is None or (framed := _framed(before, sig)) is None:
+        return None
+    return Glued(framed[0], len(line), framed[1], sig)
+
+
 def _framed(text: str, sig: Signature) -> tuple[int, str] | None:
     """The post's text after the last BBC frame start in ``text`` (``FRAME_START``), without
     the handle or name the frame names it by, and where it starts; None when ``text`` holds
@@ -100,7 +108,7 @@ def glued_hits(doc: TextDoc, index: int, line: str) -> list[TextHit]:
     if posts:
         before, sig = split_signature(line[start:])
         if sig is not None:
-            at, body = _last_paragraphs(before, sig)
+            at, body = _post_part(before, sig)
             posts.append(Glued(start + at, len(line), body, sig))
     if len(posts) < 2:
         return []

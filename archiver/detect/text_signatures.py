@@ -17,7 +17,7 @@ from ..urls import bare_status
 from .bylines import is_byline_lead
 from .signature import Signature, split_signature, split_undated_signature
 from .text_doc import SENTINEL, TextDoc, TextHit, signed_hit
-from .text_glued import address_above, glued_signature, line_part
+from .text_glued import address_above, framed_part, glued_signature, line_part
 from .text_headlines import under_heading
 from .text_marks import MD_QUOTE, unmark_line
 from .text_paragraphs import (
@@ -60,7 +60,7 @@ def _signature_hit(
     status ``linked``. A byline's lead-in before the signature (``is_byline_lead``) is read
     as a heading is."""
     before, sig = split_signature(line)
-    glued = glued_signature(line) if not sig and "(@" in line else None
+    glued = glued_signature(line) if not sig and "(@" in line else framed_part(line, before, sig)
     if glued:
         before, sig = glued.body, glued.sig
     if not sig:
