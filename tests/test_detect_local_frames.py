@@ -92,3 +92,18 @@ def test_a_frame_copy_s_name_marks_it_as_x_s_in_x_s_capitals(src: str, rendered:
 
     frame = parse(f'<div><iframe src="{src}"></iframe></div>').css_first("iframe")
     assert frame is not None and is_rendered_post_frame(frame, src) is rendered
+
+
+def test_a_local_frame_s_srcdoc_is_read_before_its_src() -> None:
+    """``srcdoc`` is the frame's document whatever ``src`` says (a browser shows it, not the
+    file): the post it holds is read with its text, as from a frame with no ``src``."""
+    import html
+
+    post = (
+        '<blockquote class="twitter-tweet"><p lang="en">Both bridges reopen at dawn.</p>&mdash;'
+        f' River Council (@rivercouncil) <a href="https://twitter.com/rivercouncil/status/{POST_ID}">'
+        "March 2, 2024</a></blockquote>"
+    )
+    for src in ("./bridges_files/Tweet.html", "Tweet.html"):
+        (embed,) = find_posts(page(frame(f' srcdoc="{html.escape(post)}"', src))).embeds
+        assert (embed.status_id, embed.text) == (POST_ID, "Both bridges reopen at dawn.")

@@ -252,7 +252,7 @@ def read_iframe(el: Node) -> Found | None:
             status_id, handle = status_id or status[0], status[1]
             break
     if not status_id:
-        return read_titled_frame(el) or read_local_frame(el)
+        return read_titled_frame(el)
     found = Found(el, "iframe", status_id, handle=handle)
     title = parse_title(get(el, "title") or "")
     if title:  # Embedly/Medium: the title is 'Name on X (formerly Twitter): "TEXT / X"'
@@ -387,7 +387,9 @@ def judge_markup(el: Node, tag: str, cls: str) -> Found | None:
             return found if found.status_id or found.text else None
         return None
     if tag in IFRAME_TAGS:
-        return read_iframe(el) or read_escaped_markup(el)  # the markup as ``srcdoc``
+        # the markup as ``srcdoc`` (which a browser shows, whatever ``src`` names), then a
+        # rendered post's frame whose ``src`` is a local copy
+        return read_iframe(el) or read_escaped_markup(el) or read_local_frame(el)
     if get(el, S9E_PROXY) is not None:
         return read_s9e_proxy(el)
     if tag == "amp-twitter":
