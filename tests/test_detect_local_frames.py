@@ -107,3 +107,18 @@ def test_a_local_frame_s_srcdoc_is_read_before_its_src() -> None:
     for src in ("./bridges_files/Tweet.html", "Tweet.html"):
         (embed,) = find_posts(page(frame(f' srcdoc="{html.escape(post)}"', src))).embeds
         assert (embed.status_id, embed.text) == (POST_ID, "Both bridges reopen at dawn.")
+
+
+def test_a_frame_its_file_names_is_one_embed_with_the_blockquote_it_became() -> None:
+    """The publish markup beside the frame it became is one embed, as when the frame
+    carries ``data-tweet-id``: the file names the frame's post before the pair is made."""
+    post = (
+        '<blockquote class="twitter-tweet"><p lang="en">Both bridges reopen at dawn.</p>&mdash;'
+        f' River Council (@rivercouncil) <a href="https://twitter.com/rivercouncil/status/{POST_ID}">'
+        "March 2, 2024</a></blockquote>"
+    )
+    named = {"./bridges_files/Tweet.html": POST_ID}
+    for markup in (post + frame(""), frame("") + post):
+        html = page(markup, wrapper="story-media")
+        found = find_posts(html, frames=named.get).embeds
+        assert [(e.status_id, e.text) for e in found] == [(POST_ID, "Both bridges reopen at dawn.")]

@@ -261,7 +261,6 @@ def _from_html(
     from .hidden import CDATA_OPENER, OEMBED_VARIABLE_MARKER, expand_hidden_markup, page_markers
     from .html import find_embeds
     from .json_markup import script_embeds
-    from .local_frames import named_frames
     from .script_props import props_embeds
 
     located = source
@@ -272,8 +271,9 @@ def _from_html(
     root = parse(text, raw if _is_utf8_of(text, raw, source) else None)
     fragments = expand_hidden_markup(root, OEMBED_VARIABLE_MARKER in held)
     sources = b"\n".join([raw, *(fragment.source for fragment in fragments)])
-    found = find_embeds(root, sources, include_links=include_links, hints=hints, expanded=True)
-    found = named_frames(found, frames)
+    found = find_embeds(
+        root, sources, include_links=include_links, hints=hints, expanded=True, frames=frames
+    )
     markup = [f for f in found if f.method != "link"]
     # A sighting in the prose keeps its text as its raw: it has no markup of its own.
     spans = _markup_spans([f for f in found if f.raw is None], fragments, root, located)

@@ -103,7 +103,7 @@ from .found import (
     text_of,
 )
 from .hidden import attribute_markup, expand_hidden_markup
-from .local_frames import read_local_frame
+from .local_frames import FrameNames, named_frames, read_local_frame
 from .merging import ParserCopies, merge_rendered_pairs
 from .placement import NOT_EMBED_CLASSES, TWITTERISH, beside_article, in_article_flow, in_feed
 from .post_titles import parse_title
@@ -622,12 +622,15 @@ def find_embeds(
     include_links: bool = False,
     hints: PageHints = ALL_SEARCHES,
     expanded: bool = False,
+    frames: FrameNames | None = None,
 ) -> list[Found]:
     """Judge every candidate element in document order; an accepted one takes its subtree.
 
     ``markup``: the bytes the tree was parsed from (and of the hidden markup expanded);
     ``expanded``: the caller has expanded the hidden markup already, and ``markup`` holds
-    it (a second pass finds nothing, but reads every holder again)."""
+    it (a second pass finds nothing, but reads every holder again). A rendered post's
+    frame with a local ``src`` that the page does not name is named by ``frames``, else
+    left out (``named_frames``), before a blockquote and the frame it became are paired."""
     fragments = [] if expanded else expand_hidden_markup(root)
     if fragments:
         markup = b"\n".join([markup, *(fragment.source for fragment in fragments)])
@@ -656,7 +659,8 @@ def find_embeds(
             at.append(node)
         if hit is not None and hit.method != "link":
             taken = {node.mem_id for node in descendants(hit.element, "*")}
-    return merge_rendered_pairs(in_document_order(root, found, at), ParserCopies(root, markup))
+    found = named_frames(in_document_order(root, found, at), frames)
+    return merge_rendered_pairs(found, ParserCopies(root, markup))
 
 
 def in_document_order(root: Node, found: list[Found], at: list[Node]) -> list[Found]:
