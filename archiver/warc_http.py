@@ -234,7 +234,8 @@ _WHOLE_RANGE = re.compile(r"bytes\s+0-(\d+)/(\d+)", re.IGNORECASE)
 def cut_short(payload: bytes, http: Any) -> bool:
     """Whether the body as stored ends before its framing says it does: short of its
     ``Content-Length``, or, chunked, before its last chunk. A crawler that lost the
-    connection keeps what came (wget does so, with no ``WARC-Truncated`` mark)."""
+    connection keeps what came (wget does so, with no ``WARC-Truncated`` mark). A chunked
+    one that ends in a later chunk's framing is refused all the same (``_dechunked``)."""
     if (http.get("Transfer-Encoding") or "").strip() == "chunked":  # as ``_is_chunked``
         return _chunk_walk(payload)[1]
     declared = (http.get("Content-Length") or "").strip()
