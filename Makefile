@@ -33,7 +33,7 @@ demo: install
 
 # Tests over the corpora in $(SHARED) skip, saying so, when it is absent.
 test: install
-	ARCHIVER_SHARED=$(SHARED) $(BIN)/python -m pytest -q
+	ARCHIVER_SHARED=$(abspath $(SHARED)) $(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/ruff check .
