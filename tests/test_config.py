@@ -389,8 +389,10 @@ def test_relative_paths_are_relative_to_the_directory_the_command_runs_in(httpse
 
 
 def test_the_defaults_the_readme_states_are_the_defaults():
-    """Each default the README gives, in its words, is the one a config without the key gets."""
-    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    """Each default the documentation gives, in its words, is the one a config without the
+    key gets."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    readme = " ".join(" ".join(page.read_text(encoding="utf-8").split()) for page in pages)
     hour, day = 3600.0, 86400.0
     defaults = Config()
     stated = {

@@ -1,4 +1,5 @@
-"""The README documents every command, and every command has help with an example."""
+"""The README documents every command, every command has help with an example, and the
+documentation's links lead somewhere: the README and its chapters in ``docs/``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from click.testing import CliRunner
 
 from archiver.cli import cli
 
-README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+REPO = Path(__file__).parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+CHAPTERS = sorted((REPO / "docs").glob("*.md"))
+# The README and every chapter, for what the documentation says wherever it says it.
+DOCS = "\n".join([README, *(path.read_text(encoding="utf-8") for path in CHAPTERS)])
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
@@ -35,12 +40,13 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_the_hostile_case_counts_in_the_readme_are_the_suites():
-    """The README's "How we know" counts the cases of ``tests/reliability/``: a case added
-    there and not here makes it say less than is tested, or, a case removed, more."""
+    """*What the archive guarantees* (``docs/guarantees.md``) counts the cases of
+    ``tests/reliability/``: a case added there and not here makes it say less than is
+    tested, or, a case removed, more."""
     from reliability import test_hostile_network as network
     from reliability import test_hostile_providers as providers
 
-    said = " ".join(README.split())
+    said = " ".join(DOCS.split())
     # The bad answers, and those that only look bad; not the plain page they are set against.
     behaviours = len(network.CASES) + len(network.GOOD_CASES) - ("/good" in network.GOOD_CASES)
     assert f", {behaviours} hostile HTTP behaviours" in said
@@ -87,9 +93,11 @@ def test_the_quick_start_output_is_what_make_demo_prints(tmp_path, monkeypatch):
 
 
 def test_the_timemap_example_names_a_post_of_the_demo(tmp_path, monkeypatch):
-    """The README's `archive timemap` example, run after `make demo`, prints a TimeMap: it
-    named a post no archive holds, so copied as it stands it failed."""
-    block = README.split("### TimeMaps", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    """The `archive timemap` example (*Snapshots*, ``docs/snapshots.md``), run after
+    `make demo`, prints a TimeMap: it named a post no archive holds, so copied as it stands
+    it failed."""
+    snapshots = (REPO / "docs" / "snapshots.md").read_text(encoding="utf-8")
+    block = snapshots.split("## TimeMaps", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     command = block.split()
     assert command[:2] == [".venv/bin/archive", "timemap"]
     monkeypatch.chdir(Path(__file__).parents[1])
@@ -111,3 +119,44 @@ def test_an_options_help_says_what_the_readme_says_it_takes(name, option, says):
     options = CliRunner().invoke(cli, [name, "--help"]).output.split("Options:", 1)[1]
     described = " ".join(options.split(f"  {option} ", 1)[1].split("\n  -", 1)[0].split())
     assert says in described
+
+
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def _anchors(text: str) -> set[str]:
+    """The anchors GitHub makes of a page's headings (lower case, punctuation dropped,
+    spaces as hyphens), outside code blocks."""
+    anchors, fenced = set(), False
+    for line in text.splitlines():
+        fenced ^= line.startswith("```")
+        if not fenced and (heading := re.match(r"#{1,6} (.*)", line)):
+            words = "".join(c for c in heading.group(1).lower() if c.isalnum() or c in " -_")
+            anchors.add(words.replace(" ", "-"))
+    return anchors
+
+
+def _prose(text: str) -> str:
+    """The text less its code blocks and code spans, where ``[tweet](URL)`` is an example."""
+    text = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    return re.sub(r"`[^`]*`", "", text)
+
+
+@pytest.mark.parametrize("page", [REPO / "README.md", *CHAPTERS], ids=lambda p: p.name)
+def test_every_link_of_the_documentation_leads_somewhere(page):
+    """A link to a file of the repository names one that exists, and a link to a heading
+    names one that page has: moving a section to a chapter must move its links too."""
+    broken = []
+    for target in LINK.findall(_prose(page.read_text(encoding="utf-8"))):
+        if target.startswith(("http://", "https://", "mailto:")):
+            continue
+        path, _, anchor = target.partition("#")
+        if path and not re.search(r"\.\w+$|/$", path):
+            continue  # an example's placeholder (`[TITLE](img)`, `[](URL)`), not a link
+        linked = (page.parent / path).resolve() if path else page
+        headings = (
+            _anchors(linked.read_text(encoding="utf-8")) if anchor and linked.exists() else set()
+        )
+        if not linked.exists() or (anchor and anchor not in headings):
+            broken.append(target)
+    assert broken == []
