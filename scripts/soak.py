@@ -3,7 +3,7 @@
 Repeatedly SIGKILLs ``archive scan`` over a big directory and ``archive worker`` over a local
 site at random points, checks the archive after every kill (integrity_check, no duplicate
 rows, no half-written article, no orphan embeds), then lets a last run finish and checks that
-all the work is done. Prints the figures for the README's "What the archive guarantees".
+all the work is done. Prints the figures for "What the archive guarantees" (docs/guarantees.md).
 
     python scripts/soak.py [--rounds 100] [--files 600] [--articles 120] [--seed 1]
 """
