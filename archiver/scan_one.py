@@ -17,7 +17,7 @@ from .evidence.pages import prepare_frames, prepare_page
 from .frame_posts import folder_frame_names, folder_frames, framed
 from .models import FrameFile, ScanRecord
 from .normalize import sha256_hex
-from .page_read import check_page_bytes, read_page_file
+from .page_read import check_page_bytes, page_suffix, read_local_page
 from .refresh import refresh_target
 from .saved_pages import FrameDocument, saved_from, saved_page
 from .scan_targets import Target
@@ -102,17 +102,19 @@ def scan_file(
     path: str, include_links: bool, real_path: str | None = None, evidence: bool = False
 ) -> Result:
     """Read and detect one local file (runs in worker processes; errors come back as values).
-    With ``evidence``, a page to be kept has its WARC record's payload made ready here."""
+    With ``evidence``, a page to be kept has its WARC record's payload made ready here. A
+    gzip file is scanned as the page it holds, as an HTTP body's Content-Encoding is undone:
+    the record's hash and the embeds' byte ranges are the page's, the evidence the file."""
     started = utcnow()
     try:
-        data = read_page_file(path)
+        read = read_local_page(path)
     except TargetError as exc:
         return TargetFailed(str(exc))
-    is_html = False if os.path.splitext(path)[1].lower() in TEXT_SUFFIXES else None
+    is_html = False if page_suffix(path) in TEXT_SUFFIXES else None
     try:
         record = _detect_local(
             file_url(real_path or os.path.realpath(path)),
-            data,
+            read.page,
             path,
             started_at=started,
             include_links=include_links,
@@ -123,7 +125,7 @@ def scan_file(
     except TargetError as exc:
         return TargetFailed(str(exc))
     if evidence:
-        record.capture = prepare_page(record, data)
+        record.capture = prepare_page(record, read)
         record.frames = prepare_frames(record)
     else:
         record.frames = ()

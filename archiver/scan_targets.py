@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 from urllib.parse import urlsplit
 
-from .page_read import SNIFF_BYTES
+from .page_read import SNIFF_BYTES, page_suffix
 from .urls import (
     URL_EDGES,
     WEB_URL_RE,
@@ -26,6 +26,8 @@ from .urls import (
 )
 from .warc_input import is_warc_path
 
+# A directory's files scanned as pages: by these suffixes, gzip-compressed too (a name
+# ending ``.html.gz``: ``page_suffix``).
 FILE_SUFFIXES = frozenset(
     {".html", ".htm", ".txt", ".md", ".xhtml", ".markdown"}
     | {".mhtml", ".mht", ".eml", ".webarchive"}  # pages saved as one file (``saved_pages``)
@@ -117,7 +119,7 @@ def url_list_note(target: Target) -> str | None:
     first 8 KB are read: a pipe's bytes are the scan's."""
     if target.kind != "file" or target.real_path is not None:  # found in a directory
         return None
-    if Path(target.value).suffix.lower() in PAGE_SUFFIXES:  # not opened twice: no list
+    if page_suffix(target.value) in PAGE_SUFFIXES:  # not opened twice: no list
         return None
     try:
         if not stat.S_ISREG(os.stat(target.value).st_mode):
@@ -316,7 +318,7 @@ def _entry_kind(entry: os.DirEntry[str]) -> str | None:
     for a regular page or WARC file (not a named pipe or device: reading one may never
     end), else None. A symlink that cannot be followed (a loop, a target without access)
     with a page's name is a ``page``: reading it fails, one line naming it."""
-    wanted = os.path.splitext(entry.name)[1].lower() in FILE_SUFFIXES or is_warc_path(entry.name)
+    wanted = page_suffix(entry.name) in FILE_SUFFIXES or is_warc_path(entry.name)
     try:
         if entry.is_dir(follow_symlinks=False):
             return "dir"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,6 +20,8 @@ NOT_REGULAR = "not a regular file (a pipe or a device)"
 # saved page seen (a SingleFile save with its images inlined); detection holds several times
 # a page in memory.
 MAX_PAGE_BYTES = 100_000_000
+GZIP_MAGIC = b"\x1f\x8b"  # a gzip file's first bytes (RFC 1952)
+INFLATE_PIECE = 1 << 20
 
 
 class NotReadable(ValueError):
@@ -57,3 +60,33 @@ def why_unreadable(exc: OSError | NotReadable) -> str:
     """The reason in words, lower-case (``no such file or directory``, not ``[Errno 2] …``)."""
     reason = str(exc) if isinstance(exc, NotReadable) else exc.strerror or str(exc)
     return reason.lower()
+
+
+def gunzipped(data: bytes, limit: int = MAX_PAGE_BYTES) -> bytes:
+    """What the gzip file ``data`` holds, as ``gzip -d`` reads it: each member in turn, zero
+    bytes after the last passed over (Python's ``gzip`` module reads them so). Raises
+    ``NotReadable`` once past ``limit`` decompressed (inflated a piece at a time: a small
+    file that inflates without end stops there), for a stream cut short or failing its
+    CRC-32 or length, and for bytes after it that are no gzip member."""
+    parts: list[bytes] = []
+    size, rest = 0, data
+    while True:
+        inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
+        pending = rest
+        try:
+            while pending and not inflater.eof:
+                piece = inflater.decompress(pending, INFLATE_PIECE)
+                size += len(piece)
+                if size > limit:
+                    raise NotReadable(f"larger than {limit:,} bytes once decompressed")
+                parts.append(piece)
+                pending = inflater.unconsumed_tail
+        except zlib.error as exc:
+            raise NotReadable(f"damaged gzip data ({exc})") from None
+        if not inflater.eof:
+            raise NotReadable(f"gzip data cut short ({size:,} bytes decompressed)")
+        rest = inflater.unused_data
+        if not rest.strip(b"\0"):
+            return b"".join(parts)
+        if not rest.startswith(GZIP_MAGIC):
+            raise NotReadable("bytes after the gzip data that are no gzip member")

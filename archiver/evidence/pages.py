@@ -12,7 +12,6 @@ capture, and replay tools do not pair one with its original).
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import sqlite3
 from pathlib import Path
 from typing import NamedTuple
@@ -20,6 +19,9 @@ from urllib.parse import unquote, urlsplit
 
 from ..db.evidence import article_had_embeds, located_embeds
 from ..models import FrameFile, ScanRecord, WarcRecordRef
+from ..normalize import sha256_hex
+from ..page_read import PageFile, page_suffix
+from ..small_files import GZIP_MAGIC, NotReadable, gunzipped
 from ..urls import file_url_path
 from .gzip_member import Deflated
 from .revisits import keep_answer
@@ -30,18 +32,28 @@ class PreparedPage(NamedTuple):
     """A local file's record made ready in the scan's worker process that read the file: its
     bytes (the very bytes the scan hashed) deflated with the record's end, and their content
     type. The parent only adds the WARC headers: it neither reads the file again nor hashes
-    or compresses its bytes."""
+    or compresses its bytes. A gzip file's record holds the file as it is, its page's type
+    and hash in the row (``block_sha256``: the file's own hash, ``WarcLog.write_resource``)."""
 
     content_type: str
     payload: Deflated
+    block_sha256: str | None = None
 
 
-def prepare_page(record: ScanRecord, data: bytes) -> PreparedPage | None:
+def prepare_page(record: ScanRecord, read: PageFile) -> PreparedPage | None:
     """For a page that will be kept whatever the archive holds (it shows an embed); a page
     kept only because its article had embeds is read again by ``keep_page``."""
     if record.error is not None or not shows_embed(record):
         return None
-    return PreparedPage(_content_type(record.url, data), deflate_resource(data))
+    return prepared(record.url, read)
+
+
+def prepared(uri: str, read: PageFile) -> PreparedPage:
+    """The record of the file ``read`` made ready: typed by its page."""
+    kind = _content_type(uri, read.page)
+    if read.gzipped:
+        return PreparedPage(kind, deflate_resource(read.data), sha256_hex(read.data))
+    return PreparedPage(kind, deflate_resource(read.data))
 
 
 def prepare_frames(record: ScanRecord) -> list[FrameFile]:
@@ -92,6 +104,10 @@ def keep_page(
         if kept.payload is not kept.written:  # a revisit: the page's bytes are its original's
             record.payload_record = kept.payload
         return kept.written
+    if capture is None:  # a file is read again
+        capture = _unchanged_file(record)
+        if capture is None:
+            return None  # the file changed since it was scanned: its scan is not evidence
     if isinstance(capture, PreparedPage):
         page = log.write_resource(
             record.url,
@@ -99,17 +115,15 @@ def keep_page(
             capture.content_type,
             durable=durable,
             payload_sha256=record.content_sha256,
+            block_sha256=capture.block_sha256,
         )
         record.frames = _kept_frames(conn, log, record, durable)
         return page
-    # Standard input's bytes are the very bytes the scan hashed; a file is read again.
-    data = capture if capture is not None else _unchanged_file(record)
-    if data is None:
-        return None  # the file changed since it was scanned: its scan is not evidence
+    # Standard input's bytes are the very bytes the scan hashed.
     return log.write_resource(
         record.url,
-        data,
-        _content_type(record.url, data),
+        capture,
+        _content_type(record.url, capture),
         durable=durable,
         payload_sha256=record.content_sha256,
     )
@@ -150,16 +164,19 @@ def _kept_frame(log: WarcLog, frame: FrameFile, durable: bool) -> FrameFile:
     return frame._replace(capture=None, record=record)
 
 
-def _unchanged_file(record: ScanRecord) -> bytes | None:
-    """The scanned file's bytes, read again, if they still hash to what was scanned."""
+def _unchanged_file(record: ScanRecord) -> PreparedPage | None:
+    """The scanned file's record, read again, if its page still hashes to what was scanned."""
     path = file_url_path(record.url)
     if not path:
         return None
     try:
         data = Path(path).read_bytes()
-    except OSError:
+        read = PageFile(data, gunzipped(data) if data.startswith(GZIP_MAGIC) else data)
+    except (OSError, NotReadable):
         return None
-    return data if hashlib.sha256(data).hexdigest() == record.content_sha256 else None
+    if hashlib.sha256(read.page).hexdigest() != record.content_sha256:
+        return None
+    return prepared(record.url, read)
 
 
 # The types of the files a scan reads, by suffix: what Python's own table gives, without
@@ -183,7 +200,7 @@ def _content_type(uri: str, data: bytes) -> str:
     if saved is not None:
         return saved
     if uri.startswith("file:"):
-        suffix = posixpath.splitext(unquote(urlsplit(uri).path))[1].lower()
+        suffix = page_suffix(unquote(urlsplit(uri).path))
         if suffix in SUFFIX_TYPES:
             return SUFFIX_TYPES[suffix]
     return _sniffed(data)

@@ -187,6 +187,8 @@ def parse_record(data: bytes) -> StoredRecord:
     http = record.http_headers if record.rec_type in ("response", "revisit") else None
     if http is not None and record.rec_type == "response":
         payload = stacked_undone(payload, http.get_header("Content-Encoding"))
+    if record.rec_type == "resource":
+        payload = _gzip_file_page(payload, headers.get_header("Content-Type"))
     status = http.get_statuscode() if http is not None else None
     content_type = (
         http.get_header("Content-Type") if http is not None else headers.get_header("Content-Type")
@@ -201,6 +203,23 @@ def parse_record(data: bytes) -> StoredRecord:
         refers_to=headers.get_header("WARC-Refers-To"),
         payload=payload,
     )
+
+
+def _gzip_file_page(block: bytes, content_type: str | None) -> bytes:
+    """A ``resource`` record's payload: the page a gzip file holds when the record is typed
+    as one (a page file scanned as ``story.html.gz``, kept as it is: ``WarcLog.write_resource``),
+    as a response's payload is its body with the Content-Encoding undone (its row's hash
+    and its embeds' byte ranges are the page's); any other resource's block as it is.
+    ``ValueError`` for gzip bytes that do not decompress within ``MAX_PAGE_BYTES``."""
+    from ..small_files import GZIP_MAGIC, gunzipped
+
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind not in GZIP_TYPES or not block.startswith(GZIP_MAGIC):
+        return block
+    return gunzipped(block)
+
+
+GZIP_TYPES = ("application/gzip", "application/x-gzip")
 
 
 def _digest_problems(data: bytes, record: Any) -> list[str]:

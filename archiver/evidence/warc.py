@@ -43,6 +43,7 @@ DROPPED_HEADERS = frozenset({"transfer-encoding"})
 HTTP_REQUEST = "application/http; msgtype=request"
 HTTP_RESPONSE = "application/http; msgtype=response"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+GZIP_TYPE = "application/gzip"  # a page file kept as its gzip file (RFC 6713)
 
 #: Makes a record's gzip member once its file's warcinfo ID is known: (record ID, member).
 Builder = Callable[[str], tuple[str, bytes]]
@@ -205,6 +206,7 @@ class WarcLog:
         durable: bool = True,
         record_type: str = "resource",
         payload_sha256: str | None = None,
+        block_sha256: str | None = None,
     ) -> WarcRecordRef:
         """A ``resource`` record holding ``data`` exactly (a local file, stdin); with
         ``durable=False`` the caller calls ``sync`` before committing a row that names it.
@@ -212,16 +214,24 @@ class WarcLog:
 
         ``payload_sha256`` is the hex SHA-256 of the bytes when the caller already has it.
         ``data`` may be the bytes deflated ahead with the record's end (``deflate_resource``,
-        in the scan's worker process that read them), then with their ``payload_sha256``."""
+        in the scan's worker process that read them), then with their ``payload_sha256``.
+
+        ``block_sha256``: ``data`` is a gzip file holding the page (``story.html.gz``), and
+        this is its own SHA-256. The record holds the file as it is, typed ``GZIP_TYPE``, its
+        digests the file's; the pointer keeps the page's ``content_type`` and
+        ``payload_sha256`` (then required), as a response's keeps those of its body with the
+        Content-Encoding undone, and ``archive verify`` reads it so (``evidence.read``)."""
         date = warc_date(when)
-        if isinstance(data, Deflated):
+        if isinstance(data, Deflated) or block_sha256 is not None:
             if payload_sha256 is None:
-                raise ValueError("bytes deflated ahead need their SHA-256")
-            tail, digest = data, payload_sha256
+                raise ValueError("bytes deflated ahead or compressed need their page's SHA-256")
+            digest = payload_sha256
+            tail = data if isinstance(data, Deflated) else deflate_resource(data)
         else:
             tail, digest = deflate_resource(data), payload_sha256 or sha256_hex(data)
-        fields = [("WARC-Target-URI", uri), ("WARC-Date", date), *block_digests(digest).items()]
-        kind = content_type or "application/octet-stream"
+        block = block_digests(block_sha256 or digest)
+        fields = [("WARC-Target-URI", uri), ("WARC-Date", date), *block.items()]
+        kind = GZIP_TYPE if block_sha256 else content_type or "application/octet-stream"
         (pointer,) = self._append(
             [_record(record_type, new_record_id(), fields, kind, tail)], durable
         )
