@@ -6,7 +6,9 @@ Records are found here from their own bytes (a header line ending in the content
 in an ``.arc.gz``, a gzip member each), then each record's bytes, as stored, are read by
 warcio as verify reads them (``check_record``): what is scanned is what verify checks. The
 file must start with its ``filedesc://`` version block: warcio takes any line of text for
-a record.
+a record. A response is judged as a WARC file's is (``warc_http.crawled_page``): one not
+2xx, or a 206 holding a part of the page, is no page; one whose body ends before its
+``Content-Length`` or last chunk (a dropped connection) is a page cut short.
 
 An ARC record has no record ID and no digest: its row's ID is ``arc_record_id`` of its
 bytes, which verify recomputes. ``archive export`` refuses ARC records (a WACZ holds WARC
@@ -16,14 +18,22 @@ records).
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import TargetError
-from .evidence.read import RecordError, StoredRecord, arc_record_end, check_record
+from .evidence.read import (
+    RecordError,
+    StoredRecord,
+    arc_record_end,
+    check_record,
+    inflate_member,
+)
 from .models import WarcRecordRef
 from .small_files import MAX_PAGE_BYTES
 from .warc_extent import CHUNK, RecordCut, WarcPart, read_member
+from .warc_http import crawled_page, stored_answer
 from .warc_input import (
     DamagedRecord,
     RawPage,
@@ -174,17 +184,26 @@ def _page(part: WarcPart, span: _Span, label: str) -> RawPage:
     with part.open(span.start) as fh:
         data = fh.read(span.end - span.start)
     try:
+        if data.startswith(b"\x1f\x8b"):
+            data = inflate_member(data, ours=False)
         stored = check_record(data, f"{label}@{span.start}", ours=False)
-    except RecordError:
+    except (RecordError, ValueError, zlib.error):
         raise SkipRecord("unreadable") from None
     if stored.record_type != "response":  # the version block (arc_header)
         raise SkipRecord("other")
     if not is_html(stored.content_type, None, stored.payload):
         raise SkipRecord("non_html")
-    if not 200 <= (stored.http_status or 0) < 300:
-        raise SkipRecord("not_ok")
+    cut = crawled_page(*_answer(data))
     ref = _reference(part.path, span, stored)
-    return RawPage(ref, stored.payload, stored.payload, None, None, label=label)
+    return RawPage(ref, stored.payload, stored.payload, None, None, label=label, truncated=cut)
+
+
+def _answer(record: bytes) -> tuple[int, bytes, Any]:
+    """The status, the body as stored and the header fields of an ARC record's HTTP response
+    (``record`` uncompressed), as ``crawled_page`` judges a WARC response's."""
+    content = record[record.find(b"\n") + 1 : arc_record_end(record)]
+    http, payload = stored_answer(content)
+    return http.status_code, payload, http
 
 
 def _reference(path: str, span: _Span, stored: StoredRecord) -> WarcRecordRef:

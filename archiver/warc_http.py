@@ -218,6 +218,23 @@ def _dechunked(payload: bytes) -> bytes:
     return body
 
 
+def crawled_page(status: int, payload: bytes, http: Any) -> bool:
+    """Whether a crawl's HTTP answer (its status, its body as stored and its header fields,
+    read with ``.get``) is a page kept cut short (``cut_short``); ``SkipRecord("not_ok")``
+    when it is no page: not a 2xx, or a 206 holding a part of it (``is_part``). The one
+    judgement of a WARC response and an ARC record."""
+    if not 200 <= status < 300 or is_part(status, http):
+        raise SkipRecord("not_ok")
+    return cut_short(payload, http)
+
+
+def stored_answer(block: bytes) -> tuple[Any, bytes]:
+    """The header fields and the body as stored of an HTTP response ``block`` (an ARC
+    record's content), its headers ended and read as warcio (``archive verify``) reads them."""
+    end = verify_head_length(block)
+    return _Fields(block[:end]), block[end:]
+
+
 def is_part(status: int, http: Any) -> bool:
     """Whether a 206 answer holds only a part of the page: its ``Content-Range`` is not all
     of it (``bytes 0-702/703``). A crawler gets one when it asks for the rest of a download

@@ -54,7 +54,7 @@ from .warc_extent import (
     past_empty_members,
     record_end,
 )
-from .warc_http import SkipRecord, cut_short, http_head, is_part, page_body
+from .warc_http import SkipRecord, crawled_page, http_head, page_body
 
 if TYPE_CHECKING:
     from fastwarc.warc import HeaderMap, WarcRecord
@@ -529,12 +529,11 @@ def _read_response(record: WarcRecord, reading: _Reading, offset: int) -> RawPag
     if not is_html(content_type, record.headers.get("WARC-Identified-Payload-Type"), payload):
         raise SkipRecord("non_html")
     status = http.status_code or 0
-    if not 200 <= status < 300 or is_part(status, http):  # a 206 of part of it: no page
-        raise SkipRecord("not_ok")
+    cut = crawled_page(status, payload, http)
     ref = _reference(record, reading, offset, status, content_type)
     body, refusal = page_body(payload, http, refusal)
     page = _raw_page(record, ref, payload, body, head, reading, refusal)
-    return page._replace(truncated=True) if cut_short(payload, http) else page
+    return page._replace(truncated=True) if cut else page
 
 
 def _read_text(record: WarcRecord, reading: _Reading, offset: int) -> RawPage:

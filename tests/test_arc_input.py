@@ -220,3 +220,58 @@ def test_a_record_its_gzip_member_holds_only_part_of_is_one_line(tmp_path: Path)
     assert "its gzip member holds" in damaged[0].error and counts.unreadable == 0
     kept = [item.ref.target_uri for item in items if not isinstance(item, DamagedRecord)]
     assert kept == ["http://news.example.org/b"]
+
+
+SECOND = (
+    '<blockquote class="twitter-tweet"><p>The second post, whose end never came</p>&mdash;'
+    ' Other (@other) <a href="https://twitter.com/other/status/1763000000000000788">March 2,'
+    " 2024</a></blockquote>"
+)
+
+
+def dropped_content(framing: str) -> bytes:
+    """An HTTP response as a crawler kept it in an ARC record when the connection dropped
+    inside the second embed: its headers frame the whole page, its body holds what came."""
+    body = embed_page(post_id="1763000000000000787", extra=SECOND).encode()
+    cut = body.index(b"&mdash; Other")
+    if framing == "length":
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(body)}"
+        return f"{head}\r\n\r\n".encode() + body[:cut]
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+    return head + b"%x\r\n%s\r\n" % (cut, body[:cut])
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked"])
+@pytest.mark.parametrize("name", ["dropped.arc", "dropped.arc.gz"])
+def test_an_arc_page_whose_connection_dropped_is_read_as_cut_short(
+    tmp_path: Path, run_cli, db_path: Path, name: str, framing: str
+) -> None:
+    """The rule a WARC response is read by: a body short of its Content-Length or its last
+    chunk is a page cut short, and the post the cut went through is no post of the page."""
+    records = [
+        arc_record("filedesc://crawl.arc", VERSION, "text/plain"),
+        arc_record("http://news.example.org/dropped", dropped_content(framing)),
+    ]
+    arc = write_arc(tmp_path / name, records)
+    result = run_cli("scan", str(arc))
+    assert result.exit_code == 0, result.output
+    assert "1 HTML page(s) scanned (1 of them cut short by the crawler)" in result.stderr
+    assert rows(db_path, "select post_id from embeds") == [("1763000000000000787",)]
+    assert run_cli("verify").exit_code == 0
+
+
+def test_an_arc_206_holding_part_of_a_page_is_no_page(tmp_path: Path, run_cli, db_path) -> None:
+    body = embed_page(post_id="1763000000000000789").encode()
+    records = [arc_record("filedesc://crawl.arc", VERSION, "text/plain")]
+    for number, start in enumerate((40, 0)):
+        part = body[start:]
+        content = (
+            f"HTTP/1.1 206 Partial Content\r\nContent-Type: text/html\r\nContent-Range: bytes"
+            f" {start}-{len(body) - 1}/{len(body)}\r\nContent-Length: {len(part)}\r\n\r\n"
+        ).encode() + part
+        records.append(arc_record(f"http://news.example.org/part/{number}", content))
+    result = run_cli("scan", str(write_arc(tmp_path / "parts.arc.gz", records)))
+    assert result.exit_code == 0, result.output
+    assert "1 HTML page(s) scanned; skipped 0 non-HTML, 0 revisit, 1 non-2xx" in result.stderr
+    kept = rows(db_path, "select target_uri, http_status from records")
+    assert kept == [("http://news.example.org/part/1", 206)]
