@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")
 ARC_SUFFIXES = (".arc", ".arc.gz")  # ``arc_input``
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+LOCAL_URIS = ("file:", "stdin:")  # the pages an archiver's scan of files kept (``WarcCounts``)
 TEXT_TYPES = ("text/plain",)
 # An HTML response; a page's extracted text; a page saved whole, or its text (Browsertrix).
 PAGE_RECORDS = ("response", "conversion", "resource")
@@ -145,6 +146,10 @@ class WarcCounts:
     truncated: int = 0  # pages cut short (``WarcPage.truncated``), scanned as the crawler kept them
     not_ok: int = 0
     unreadable: int = 0
+    # a page an archiver's scan of a local file or standard input kept (a ``resource`` of a
+    # ``file:`` or ``stdin:`` URI: this archive's own WARC files, a WACZ it exported): no
+    # web address, so no article to scan
+    local: int = 0
     other: int = 0  # warcinfo, request, metadata...: not pages
 
     def as_dict(self) -> dict[str, int]:
@@ -152,7 +157,7 @@ class WarcCounts:
 
     @property
     def skipped(self) -> int:
-        counts = (self.same_page, self.non_html, self.revisit, self.not_ok)
+        counts = (self.same_page, self.non_html, self.revisit, self.not_ok, self.local)
         return sum(counts) + self.unreadable
 
     def scanned(self, ref: WarcRecordRef, truncated: bool = False) -> None:
@@ -165,11 +170,12 @@ class WarcCounts:
         texts = f" and {self.texts} extracted text(s)" if self.texts else ""
         same = f", {self.same_page} text(s) of a page read as HTML or text"
         same = same if self.same_page else ""
+        local = f", {self.local} local page(s) (file: or stdin: resources)" if self.local else ""
         cut = f" ({self.truncated} of them cut short by the crawler)" if self.truncated else ""
         return (
             f"{self.pages - self.texts} HTML page(s){texts} scanned{cut}; skipped"
             f" {self.non_html} non-HTML, {self.revisit} revisit, {self.not_ok} non-2xx, "
-            f"{self.unreadable} unreadable{same}"
+            f"{self.unreadable} unreadable{same}{local}"
         )
 
 
@@ -564,6 +570,8 @@ def _read_resource(record: WarcRecord, reading: _Reading, offset: int) -> RawPag
     uri = _target_uri(record)
     if uri.startswith(TEXT_URNS):
         return _read_text(record, reading, offset)
+    if uri.startswith(LOCAL_URIS):
+        raise SkipRecord("local")
     if not uri.startswith(("http:", "https:")):
         raise SkipRecord("other")
     content_type = record.headers.get("Content-Type")

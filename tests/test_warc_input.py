@@ -67,6 +67,7 @@ def test_every_kind_of_record_is_scanned_or_counted(tmp_path: Path, name: str) -
         "truncated": 0,
         "not_ok": 1,
         "unreadable": 0,
+        "local": 0,
         "other": 2,
     }
     for page in pages:

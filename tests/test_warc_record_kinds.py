@@ -363,3 +363,28 @@ def test_texts_wait_for_their_pages_a_bounded_while(
     with pytest.raises(TargetError, match="truncated"):
         read.extend(page.ref.target_uri[-1] for page in iter_warc_pages(str(cut), WarcCounts()))
     assert read == ["0", "1", "2", "3"]
+
+
+def test_the_archive_s_own_records_of_local_pages_are_counted_as_passed_over(
+    tmp_path: Path, run_cli, db_path: Path
+) -> None:
+    """A page file and standard input scanned with their embeds are kept as ``resource``
+    records of ``file:`` and ``stdin:`` URIs: no web address, no article. Scanned back, from
+    the archive's own WARC files or from the WACZ it exports, they are passed over and the
+    summary says so (it read as if the files held nothing)."""
+    page = tmp_path / "story.html"
+    page.write_text(embed_page(post_id="1763000000000000102"), encoding="utf-8")
+    assert run_cli("scan", str(page)).exit_code == 0
+    stdin = embed_page(post_id="1763000000000000103").encode()
+    assert run_cli("scan", "-", input=stdin).exit_code == 0
+    out = tmp_path / "out.wacz"
+    assert run_cli("export", "--wacz", str(out)).exit_code == 0
+    again = tmp_path / "again.db"
+    for scanned in (db_path.with_name("archive-warc"), out):
+        result = run_cli("scan", str(scanned), "--db", str(again), use_defaults=False)
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines()[-1] == (
+            "WARC records: 0 HTML page(s) scanned; skipped 0 non-HTML, 0 revisit, 0 non-2xx,"
+            " 0 unreadable, 2 local page(s) (file: or stdin: resources)"
+        )
+    assert rows(again, "select count(*) from articles") == [(0,)]
