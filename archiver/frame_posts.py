@@ -157,7 +157,23 @@ def folder_frame_names(path: str) -> Callable[[str], str | None]:
     return named
 
 
-def _shown_id(html: bytes) -> str | None:
+def part_frame_names(frames: Iterable[FrameDocument]) -> Callable[[str], str | None]:
+    """The post ID the MHTML part a frame's ``src="cid:…"`` names shows (RFC 2392: the part
+    of that Content-ID), for a frame whose part kept no address that names it (a part with
+    one had its ``src`` put back to it: ``saved_pages``); read as a frame file is
+    (``_shown_id``). None for any other ``src``, or a part showing no post."""
+    parts = {frame.content_id: frame for frame in frames if frame.content_id}
+
+    def named(src: str) -> str | None:
+        if src[:4].lower() != "cid:":
+            return None
+        frame = parts.get(unquote(src[4:]).strip())
+        return _shown_id(frame.html, frame.content_type) if frame is not None else None
+
+    return named
+
+
+def _shown_id(html: bytes, content_type: str | None = None) -> str | None:
     """The post a frame file shows: the one its saved address names, else the first of its
     document's posts with text, author or handle."""
     from .detect import detect_or_fail
@@ -165,7 +181,7 @@ def _shown_id(html: bytes) -> str | None:
     address = saved_from(html)
     if address is not None:
         return _frame_id(address)
-    detection, _ = detect_or_fail(html, "frame")
+    detection, _ = detect_or_fail(html, "frame", content_type=content_type)
     shown = (p for p in detection.embeds if p.method != "link" and p.status_id)
     return next((p.status_id for p in shown if p.text or p.author or p.handle), None)
 

@@ -36,6 +36,7 @@ class FrameDocument(NamedTuple):
     content_type: str | None
     address: str | None  # the address the frame was saved from, when the saver says
     path: str | None = None  # a file of its own (in a page's ``_files`` folder): its path
+    content_id: str | None = None  # an MHTML part's Content-ID (a ``src="cid:…"`` names it)
 
 
 class SavedDocument(NamedTuple):
@@ -188,7 +189,8 @@ def _frame_parts(parts: list[Message], root: Message) -> list[FrameDocument]:
         html = part.get_payload(decode=True)
         if isinstance(html, bytes) and html.strip():
             location = _address(part.get("Content-Location"))
-            found.append(FrameDocument(html, _declared_type(part), location))
+            named = _content_id(part).strip("<>") or None
+            found.append(FrameDocument(html, _declared_type(part), location, None, named))
     return found[:MAX_FRAMES]
 
 

@@ -14,7 +14,7 @@ from .clock import utcnow
 from .errors import ContentTypeError, FetchError, TargetError
 from .evidence.capture import capture_of, served_on_the_way
 from .evidence.pages import prepare_frames, prepare_page
-from .frame_posts import folder_frame_names, folder_frames, framed
+from .frame_posts import folder_frame_names, folder_frames, framed, part_frame_names
 from .models import FrameFile, ScanRecord
 from .normalize import sha256_hex
 from .page_read import check_page_bytes, page_suffix, read_local_page
@@ -178,6 +178,7 @@ def _detect_local(
         document.html,
         content_type=document.content_type,
         page_url=document.location,
+        frames=part_frame_names(document.frames),
         **options,
     )
     record.content_sha256 = sha256_hex(data)

@@ -91,16 +91,17 @@ def article(frame_src: str, post_id: str | None = POST_ID) -> str:
     )
 
 
-def html_part(html: str, cid: str, location: str) -> MIMENonMultipart:
+def html_part(html: str, cid: str, location: str | None) -> MIMENonMultipart:
     part = MIMENonMultipart("text", "html")
     part["Content-ID"] = f"<{cid}>"
     part["Content-Transfer-Encoding"] = "quoted-printable"
-    part["Content-Location"] = location
+    if location is not None:
+        part["Content-Location"] = location
     part.set_payload(quopri.encodestring(html.encode("utf-8")).decode("ascii"))
     return part
 
 
-def chrome_mhtml(page: str, frames: list[tuple[str, str, str]]) -> bytes:
+def chrome_mhtml(page: str, frames: list[tuple[str, str, str | None]]) -> bytes:
     """An MHTML as Chrome saves one: the page first, each frame a ``frame-…@mhtml.blink``
     part with the address it was loaded from."""
     message = MIMEMultipart("related", type="text/html")
@@ -143,6 +144,39 @@ def test_chrome_mhtml_frame_gives_the_post_its_text(run_cli, tmp_path: Path, db_
     # The embed's markup is the page's own rendered frame, not the frame's document.
     assert "twitter-tweet-rendered" in row["raw"] and "reopen" not in row["raw"]
     assert row["raw_start"] is None  # encoded in the file, as every MHTML embed
+
+
+@pytest.mark.parametrize("location", [None, "about:srcdoc"])
+def test_a_frame_part_without_an_address_is_found_by_its_content_id(
+    run_cli, tmp_path: Path, db_path: Path, location: str | None
+) -> None:
+    """A part kept without a usable Content-Location leaves the frame's ``src="cid:…"``: the
+    part that Content-ID names (RFC 2392), in the same file, shows the post, read as a
+    frame file of a page saved complete is. Parts showing another post, or none, or a cid
+    that names no part give no embed of their own."""
+    frames = [
+        ("cid:frame-1@mhtml.blink", embedded_tweet(), "frame-1@mhtml.blink"),
+        (
+            "cid:frame-2@mhtml.blink",
+            "<html><body><p>An ad.</p></body></html>",
+            "frame-2@mhtml.blink",
+        ),
+        ("cid:frame-9@mhtml.blink", None, None),
+    ]
+    page = "".join(article(src, post_id=None) for src, _, _ in frames)
+    parts = [(html, cid, location) for _, html, cid in frames if html and cid]
+    (tmp_path / "bridges.mhtml").write_bytes(chrome_mhtml(page, parts))
+    result = run_cli("scan", str(tmp_path / "bridges.mhtml"))
+    assert result.exit_code == 0, result.output
+    row = embed_row(db_path)
+    assert (row["post_id"], row["method"], row["handle"], row["author"]) == (
+        POST_ID,
+        "iframe",
+        "rivercouncil",
+        "River Council",
+    )
+    assert (row["text"], row["date"]) == ("Both bridges reopen at dawn.", "2019-04-24")
+    assert 'src="cid:frame-1@mhtml.blink"' in row["raw"] and "reopen" not in row["raw"]
 
 
 def test_a_frame_part_of_another_post_or_from_elsewhere_gives_nothing() -> None:

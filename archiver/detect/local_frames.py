@@ -1,15 +1,16 @@
 """A rendered post's frame whose address is a local file: a page saved by a browser points
-its frames at the copies it kept (``src="./Page_files/Tweet.html"``, ``src="Tweet.html"``),
-and a frame that carried no ``data-tweet-id`` names its post nowhere in its address.
+its frames at the copies it kept (``src="./Page_files/Tweet.html"``, ``src="Tweet.html"``;
+in an MHTML, ``src="cid:…"``, a part kept without its address), and a frame that carried
+no ``data-tweet-id`` names its post nowhere in its address.
 
 The post is then read from what the page still says of it: the copy's name, when the saver
 kept the frame's address in it (``platform.twitter.com/embed/Tweet.html%3Fid=ID.html``:
 wget's converted links); an ID attribute of the frame's own (``data-id``,
 ``data-embed-id``); a status address in another attribute; a post ID as a word of its
 ``id``, ``name`` or ``title``. Else the frame is left for the frame file itself
-(``frame_src``: a scan of a page saved "complete" reads the file it names, see
-``frame_posts``); a frame nothing names is no embed (a post is known by its ID, or by a
-fingerprint of its text: such a frame has neither).
+(``frame_src``: a scan of a page saved "complete" reads the file it names, of an MHTML
+the part, see ``frame_posts``); a frame nothing names is no embed (a post is known by its
+ID, or by a fingerprint of its text: such a frame has neither).
 
 Only a frame marked as a rendered post is read so: its class or its wrapper's
 (``twitter-tweet-rendered``), its title as widgets.js sets it (``Twitter Tweet``, ``X
@@ -49,8 +50,11 @@ ID_WORD = re.compile(r"(?<![0-9])[0-9]{15,19}(?![0-9])")
 
 def local_source(el: Node) -> str | None:
     """The frame's ``src`` when it is a local file's path (no scheme, not from another
-    host), else None."""
+    host) or a part of the saved file itself (``cid:``, RFC 2392: an MHTML part whose
+    address was not kept), else None."""
     src = (get(el, "src") or "").strip()
+    if src[:4].lower() == "cid:":
+        return src
     if not src or src.startswith(("//", "#")) or SCHEME.match(src):
         return None
     return src
