@@ -32,6 +32,7 @@ from .evidence.read import (
 )
 from .models import WarcRecordRef
 from .small_files import MAX_PAGE_BYTES
+from .urls import without_password
 from .warc_extent import CHUNK, RecordCut, WarcPart, read_member
 from .warc_http import crawled_page, stored_answer
 from .warc_input import (
@@ -218,7 +219,7 @@ def _reference(path: str, span: _Span, stored: StoredRecord) -> WarcRecordRef:
         warc_length=span.end - span.start,
         record_id=stored.record_id,
         record_type=stored.record_type,
-        target_uri=uri,
+        target_uri=without_password(uri),
         date=stored.date,
         http_status=stored.http_status,
         content_type=stored.content_type,

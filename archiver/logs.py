@@ -7,15 +7,18 @@ import logging
 from typing import Any
 
 from .terminal import visible
+from .urls import without_password
 
 
 class VisibleFormatter(logging.Formatter):
     """Log lines for a terminal (``archive worker``): what X or a page said (tombstone texts,
-    URLs, errors) is escaped by ``visible``. A record's message is one line, whatever it
-    quotes (a line break in a source's name); a traceback after it keeps its lines."""
+    URLs, errors) is escaped by ``visible``, and an address's password left out
+    (``without_password``: a source's address may carry one). A record's message is one
+    line, whatever it quotes (a line break in a source's name); a traceback after it keeps
+    its lines."""
 
     def formatMessage(self, record: logging.LogRecord) -> str:
-        return visible(super().formatMessage(record))
+        return visible(without_password(super().formatMessage(record)))
 
     def formatException(self, ei: Any) -> str:
         return _lines_visible(super().formatException(ei))

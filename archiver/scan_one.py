@@ -21,7 +21,7 @@ from .page_read import check_page_bytes, page_suffix, read_local_page
 from .refresh import refresh_target
 from .saved_pages import FrameDocument, saved_from, saved_page
 from .scan_targets import Target
-from .urls import absolute_url, article_url, file_url
+from .urls import absolute_url, article_url, file_url, without_password
 
 if TYPE_CHECKING:
     from .evidence.warc import HttpCapture
@@ -70,6 +70,7 @@ def detect_record(
     the posts of its local frame files (``find_posts``)."""
     from .detect import detect_or_fail
 
+    final_url = without_password(final_url) if final_url else None
     detection, error = detect_or_fail(
         data,
         url,
@@ -80,9 +81,9 @@ def detect_record(
         frames=frames,
     )
     page = detection.page
-    if final_url and page.canonical_url:  # <link rel=canonical href="/a"> as an address
-        canonical = absolute_url(page.canonical_url, final_url) or page.canonical_url
-        page = page._replace(canonical_url=canonical)
+    if page.canonical_url:  # <link rel=canonical href="/a"> as an address
+        canonical = absolute_url(page.canonical_url, final_url) if final_url else None
+        page = page._replace(canonical_url=without_password(canonical or page.canonical_url))
     return ScanRecord(
         url=url,
         started_at=started_at,
@@ -212,7 +213,7 @@ def _with_frames(record: ScanRecord, frames: Callable[[], Iterable[FrameDocument
 
 def _with_origin(record: ScanRecord, origin: str | None) -> ScanRecord:
     if origin and not record.page.canonical_url:
-        record.page = record.page._replace(canonical_url=origin)
+        record.page = record.page._replace(canonical_url=without_password(origin))
     return record
 
 
@@ -356,8 +357,10 @@ def _led_to(capture: HttpCapture, refreshed_from: tuple[HttpCapture, ...]) -> Ht
 def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
     """Fetch and detect one article. A failed fetch gives a record carrying the error."""
     url = target.value
-    # The article's identity (tracking parameters and fragment removed); the address as
-    # fetched is kept as final_url. A queued article keeps the URL of its row.
+    # The article's identity (tracking parameters, fragment and any password removed); the
+    # address as fetched is kept as final_url (without its password: ``without_password``,
+    # the error too, and the record's address, ``capture_of``; the request sends it). A
+    # queued article keeps the URL of its row.
     identity = url if target.reschedule else article_url(url)
     started = utcnow()
     try:
@@ -370,7 +373,7 @@ def scan_url(http: Http, target: Target, include_links: bool) -> ScanRecord:
             finished_at=utcnow(),
             source=target.source,
             http_status=getattr(exc, "status_code", None),
-            error=str(exc),
+            error=without_password(str(exc)),
         )
         if isinstance(exc, FetchError):
             record.capture = served_before(exc)

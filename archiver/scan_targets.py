@@ -23,6 +23,7 @@ from .urls import (
     find_status,
     served_by_x,
     url_problem,
+    without_password,
 )
 from .warc_input import is_warc_path
 
@@ -161,11 +162,12 @@ def _expand(item: str, left_out: set[str] | None = None) -> Iterator[Target]:
     if "://" in item:
         url = item.strip(URL_EDGES)  # a pasted address's spaces: fetched without them
         scheme = url.split("://", 1)[0].lower()
+        label = without_password(item)  # shown so; the address is fetched with it
         if scheme in ("http", "https"):
             problem = url_problem(url) or _x_page(url)
-            yield Target("error", problem, item) if problem else Target("url", url, item)
+            yield Target("error", problem, label) if problem else Target("url", url, label)
         else:
-            yield Target("error", f"unsupported URL scheme '{scheme}' (only http and https)", item)
+            yield Target("error", f"unsupported URL scheme '{scheme}' (only http and https)", label)
         return
     is_dir, problem = _look_at(item)
     if problem:

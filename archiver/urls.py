@@ -304,10 +304,27 @@ def is_tracking_param(name: str, value: str = "") -> bool:
     return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
+# The password of an address's userinfo (``scheme://user:password@host``): it runs to the
+# authority's last ``@`` (one typed in it unescaped is the password's, as URL parsers read it).
+_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s/?#@:\[\]]*):[^\s/?#]*@")
+
+
+def without_password(text: str) -> str:
+    """``text`` (an address, or a message quoting addresses) with the password of each
+    address left out: ``http://user:pw@host/`` is ``http://user@host/``, ``http://:pw@host/``
+    is ``http://host/``. RFC 3986 (3.2.1) deprecates a password in an address and asks that
+    none be shown; browsers leave it out of the addresses they show. A request sends it
+    still (as an ``Authorization`` header); the archive keeps and shows it nowhere else."""
+    if "@" not in text:
+        return text
+    return _PASSWORD.sub(lambda m: m[1] + (f"{m[2]}@" if m[2] else ""), text)
+
+
 def article_url(url: str) -> str:
     """The identity of an article: ``url`` with tracking parameters and the fragment removed.
 
-    The scheme and host are lower-cased and a default port dropped; the path and the other
+    The scheme and host are lower-cased and a default port dropped, and a password in it
+    left out (``without_password``: a user name is kept); the path and the other
     query parameters stay exactly as written (in order and encoding), because servers route
     on them. A ``#!`` fragment (an old AJAX route) is part of the address and kept. A URL
     that does not parse (``http://[::1/x`` in a crawl's record) is its own identity. Spaces
@@ -396,8 +413,11 @@ def _would_make_an_escape(escape: re.Match[str], character: str) -> bool:
 
 def _clean_netloc(scheme: str, netloc: str) -> str:
     """``netloc`` as a browser sends it: the host lower-cased (an IPv6 address in its
-    shortest form), the port a number without leading zeros, the scheme's default dropped."""
+    shortest form), the port a number without leading zeros, the scheme's default dropped;
+    the userinfo without its password (``without_password``)."""
     userinfo, at, hostport = netloc.rpartition("@")
+    userinfo = userinfo.partition(":")[0]
+    at = at if userinfo else ""
     match = _HOST_PORT_RE.fullmatch(hostport)
     if not match:
         return netloc

@@ -44,7 +44,7 @@ from .errors import TargetError
 from .models import WarcRecordRef
 from .page_read import is_binary
 from .small_files import MAX_PAGE_BYTES
-from .urls import article_url
+from .urls import article_url, without_password
 from .wacz_input import is_wacz_path, wacz_warc_parts
 from .warc_extent import (
     PADDING,
@@ -633,7 +633,7 @@ def _reference(
         warc_length=0,
         record_id=record_id,
         record_type=_record_type(record),
-        target_uri=uri,
+        target_uri=without_password(uri),  # wget writes the user:password it was given
         date=date,
         http_status=status,
         content_type=content_type,

@@ -42,6 +42,7 @@ from .listings import Listing, without_x_pages
 from .models import CheckRecord
 from .scan import ScanOutcome, run_scan
 from .scan_targets import Target
+from .urls import without_password
 
 if TYPE_CHECKING:
     from .sources import SourceLimits
@@ -112,7 +113,7 @@ class Worker:
 
         db = self._db()
         try:
-            location = source.url or source.path
+            location = without_password(source.url or source.path or "") or None  # as stored
             if forget_moved_source(db, source.name, source.type, location):
                 log.info("source %s: moved to %s, read afresh", source.name, location)
             saved = load_source_state(db, source.name)
@@ -148,6 +149,7 @@ class Worker:
                 log.info("source %s: %s", source.name, describe_poll(result, new, on_x))
             except ArchiverError as exc:
                 error = str(exc)
+            error = without_password(error) if error else error
             if error:
                 self._count(errors=1)
                 log.error("source %s: %s", source.name, error)

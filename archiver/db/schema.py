@@ -811,3 +811,32 @@ def m030_check_labels(db: sqlite_utils.Database) -> None:
         "create index if not exists idx_checks_labels on checks (post_id, snapshot_id)"
         " where labels is not null"
     )
+
+
+# Where an address the archive stored may hold a password (``urls.without_password``).
+ADDRESS_COLUMNS = (
+    ("articles", "final_url"),
+    ("articles", "canonical_url"),
+    ("scans", "error"),
+    ("records", "target_uri"),
+    ("source_state", "url"),
+    ("source_state", "last_error"),
+)
+
+
+@migrations()
+def m031_addresses_without_passwords(db: sqlite_utils.Database) -> None:
+    """Addresses stored with a password in their userinfo (``http://user:pw@host/``: a
+    crawl's records as wget writes them, a URL scanned so) without it, as a scan stores
+    them today (``urls.without_password``): articles take today's key (``article_url``,
+    as m021 did), and the addresses and errors of the other rows lose the password. The
+    archive's WARC files keep what was written in them."""
+    from ..urls import without_password
+
+    _rekey_articles(db)
+    for table, column in ADDRESS_COLUMNS:
+        rows = db.conn.execute(
+            f'select rowid, "{column}" from "{table}" where "{column}" like \'%://%:%@%\''
+        ).fetchall()
+        updates = [(without_password(value), rowid) for rowid, value in rows]
+        db.conn.executemany(f'update "{table}" set "{column}" = ? where rowid = ?', updates)

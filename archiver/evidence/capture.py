@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..urls import without_password
 from .warc import HttpCapture, request_headers
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def _as_capture(
     redirects: tuple[HttpCapture, ...] = (),
 ) -> HttpCapture:
     return HttpCapture(
-        url=str(response.url),
+        url=without_password(str(response.url)),  # what was sent: an Authorization header
         status=response.status_code,
         reason=response.reason_phrase,
         http_version=_protocol(response),

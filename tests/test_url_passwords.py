@@ -1,0 +1,163 @@
+"""An address with a password in its userinfo (``http://user:password@host/``: a URL scanned
+so, a crawl's records as wget writes them): the request sends it (an ``Authorization``
+header, what went over the wire, kept in the request record), and nothing else the archive
+stores or shows holds it (RFC 3986 3.2.1; browsers leave it out of the addresses they show)."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from pages import embed_page
+from warc_data import raw_response
+from warcio.archiveiterator import ArchiveIterator
+from werkzeug import Request, Response
+
+from archiver.db import open_database
+from archiver.db.schema import migrations
+from archiver.evidence.warc import default_warc_dir
+from archiver.logs import VisibleFormatter
+from archiver.urls import article_url, without_password
+
+SECRET = "s3cr%40t"  # an escaped "@" in it, as a password must be written
+CREDENTIALS = base64.b64encode(b"ada:s3cr@t").decode()  # what the request sends
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("http://ada:pw@news.example/a", "http://ada@news.example/a"),
+        ("https://:pw@news.example/a", "https://news.example/a"),
+        ("http://ada:@news.example/", "http://ada@news.example/"),
+        ("http://ada:p@ss@news.example:8080/a@b", "http://ada@news.example:8080/a@b"),
+        ("http://ada:pw@[::1]:8080/", "http://ada@[::1]:8080/"),
+        ("http://news.example:8080/a@b:c", "http://news.example:8080/a@b:c"),
+        ("http://ada@news.example/", "http://ada@news.example/"),
+        ("mailto:ada@news.example", "mailto:ada@news.example"),
+        (
+            "http://a:b@x.example/1: after a meta refresh to https://c:d@y.example/2: HTTP 404",
+            "http://a@x.example/1: after a meta refresh to https://c@y.example/2: HTTP 404",
+        ),
+    ],
+)
+def test_an_address_is_shown_without_its_password(text: str, shown: str) -> None:
+    assert without_password(text) == shown
+
+
+def test_an_article_is_the_same_whatever_password_fetched_it() -> None:
+    assert article_url("HTTP://ada:one@News.Example/a?utm_source=x") == "http://ada@news.example/a"
+    assert article_url("http://ada:two@news.example/a") == "http://ada@news.example/a"
+    assert article_url("http://:pw@news.example/a") == "http://news.example/a"
+
+
+def dump(db_path: Path) -> str:
+    with sqlite3.connect(db_path) as conn:
+        return "\n".join(conn.iterdump())
+
+
+def warc_bytes(db_path: Path) -> bytes:
+    paths = sorted(default_warc_dir(db_path).glob("*.warc.gz"))
+    return b"".join(gzip.decompress(path.read_bytes()) for path in paths)
+
+
+def guarded(request: Request) -> Response:
+    """A page behind HTTP Basic authentication, a redirect to it and a missing page."""
+    if request.headers.get("Authorization") != f"Basic {CREDENTIALS}":
+        return Response("who are you?", status=401, headers={"WWW-Authenticate": "Basic"})
+    if request.path == "/go":
+        return Response("", status=302, headers={"Location": "/story"})
+    if request.path == "/missing":
+        return Response("gone", status=404)
+    return Response(embed_page(), content_type="text/html; charset=utf-8")
+
+
+def test_a_scanned_address_s_password_is_sent_and_stored_nowhere(
+    run_cli, httpserver, db_path: Path
+) -> None:
+    for path in ("/go", "/story", "/missing"):
+        httpserver.expect_request(path).respond_with_handler(guarded)
+    base = httpserver.url_for("/").replace("http://", f"http://ada:{SECRET}@").rstrip("/")
+    result = run_cli("scan", "--json", f"{base}/go?utm_source=feed", f"{base}/missing")
+    assert result.exit_code == 1, result.output
+    shown = base.replace(f":{SECRET}@", "@")
+    lines = sorted((json.loads(line) for line in result.stdout.splitlines()), key=str)
+    assert [(line["target"], line["url"], line["status"]) for line in lines] == [
+        (f"{shown}/go?utm_source=feed", f"{shown}/go", "ok"),
+        (f"{shown}/missing", f"{shown}/missing", "error"),
+    ]
+    assert lines[1]["error"].startswith(f"{shown}/missing: HTTP 404 ")
+    assert "s3cr" not in result.output
+    # The archive: every row of every table.
+    stored = dump(db_path)
+    assert "s3cr" not in stored and f"{shown}/go" in stored
+    final = sqlite_utils.Database(db_path).execute("select url, final_url from articles")
+    assert sorted(final.fetchall()) == [
+        (f"{shown}/go", f"{shown}/story"),
+        (f"{shown}/missing", None),
+    ]
+    # The evidence: the addresses without it; the requests as sent, credentials and all.
+    written = warc_bytes(db_path)
+    assert b"s3cr" not in written
+    for path in sorted(default_warc_dir(db_path).glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            records = list(ArchiveIterator(fh))
+            requests = [
+                record.http_headers.get_header("Authorization")
+                for record in records
+                if record.rec_type == "request"
+            ]
+            uris = [record.rec_headers.get_header("WARC-Target-URI") for record in records]
+    assert requests == [f"Basic {CREDENTIALS}"] * 2  # the redirect, then the page
+    assert f"{shown}/go?utm_source=feed" in uris and f"{shown}/story" in uris
+    assert run_cli("verify").exit_code == 0
+
+
+def test_a_crawl_s_addresses_with_a_password_are_stored_without_it(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    """wget writes the user:password it was given into WARC-Target-URI."""
+    body = embed_page().encode()
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes(raw_response(f"http://ada:{SECRET}@news.example.org/a", block))
+    result = run_cli("scan", "--json", str(warc))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["url"] == "http://ada@news.example.org/a"
+    assert "s3cr" not in result.output and "s3cr" not in dump(db_path)
+    assert run_cli("verify").exit_code == 0
+
+
+def test_an_archive_that_stored_passwords_keeps_them_no_longer(db_path: Path) -> None:
+    old = sqlite_utils.Database(db_path)
+    migrations.apply(old, stop_before="m031_addresses_without_passwords")
+    with_password = f"http://ada:{SECRET}@news.example/a"
+    old["articles"].insert_all(
+        [
+            {"url": with_password, "final_url": f"{with_password}?x=1", "first_seen_at": "t"},
+            {"url": "http://other.example/b", "canonical_url": with_password, "first_seen_at": "t"},
+        ]
+    )
+    old["scans"].insert({"article_id": 1, "error": f"{with_password}: HTTP 404 Not Found"})
+    old["source_state"].insert({"name": "feed", "url": f"https://ada:{SECRET}@f.example/rss"})
+    old.conn.commit()
+    old.conn.close()
+    db = open_database(db_path)
+    db.conn.close()
+    stored = dump(db_path)
+    assert "s3cr" not in stored
+    assert "http://ada@news.example/a?x=1" in stored and "https://ada@f.example/rss" in stored
+
+
+def test_a_log_line_shows_no_password() -> None:
+    record = logging.LogRecord(
+        "archiver", logging.ERROR, __file__, 1, "source %s: %s", ("feed", "x"), None
+    )
+    record.args = ("feed", f"https://ada:{SECRET}@f.example/rss: HTTP 500")
+    line = VisibleFormatter("%(message)s").format(record)
+    assert line == "source feed: https://ada@f.example/rss: HTTP 500"
