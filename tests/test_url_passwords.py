@@ -161,3 +161,20 @@ def test_a_log_line_shows_no_password() -> None:
     record.args = ("feed", f"https://ada:{SECRET}@f.example/rss: HTTP 500")
     line = VisibleFormatter("%(message)s").format(record)
     assert line == "source feed: https://ada@f.example/rss: HTTP 500"
+
+
+def test_an_article_named_with_a_password_is_exported_and_never_echoed(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    body = embed_page().encode()
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes(raw_response(f"http://ada:{SECRET}@news.example.org/a", block))
+    assert run_cli("scan", str(warc)).exit_code == 0
+    out = tmp_path / "a.wacz"
+    named = "http://ada:other@news.example.org/a"
+    assert run_cli("export", "--wacz", str(out), "--article", named).exit_code == 0
+    missing = run_cli("export", "--wacz", str(out), "--article", f"{named}/gone")
+    assert missing.exit_code != 0
+    assert "http://ada@news.example.org/a/gone: no such article" in missing.output
+    assert "other" not in missing.output

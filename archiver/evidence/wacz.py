@@ -35,6 +35,7 @@ from .. import __version__
 from ..clock import as_timestamp
 from ..db import evidence as rows
 from ..errors import ArchiverError
+from ..urls import without_password
 from .read import RecordError, check_record, read_bytes, read_record, resolve
 
 WACZ_VERSION = "1.1.1"
@@ -73,7 +74,7 @@ def export_wacz(
     if missing := rows.unknown_posts(conn, selection.posts):
         raise ArchiverError(f"{missing[0]}: no such post in the archive")
     if missing := rows.unknown_articles(conn, selection.articles):
-        raise ArchiverError(f"{missing[0]}: no such article in the archive")
+        raise ArchiverError(f"{without_password(missing[0])}: no such article in the archive")
     pointers = rows.records_for_export(conn, selection.posts, selection.articles, selection.since)
     pointers = _with_originals(conn, warc_dir, pointers)
     if not pointers:
