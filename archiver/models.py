@@ -80,7 +80,8 @@ class WarcRecordRef(NamedTuple):
     """Where one WARC record lies (a ``records`` row): ``warc_file`` is relative to the
     archive's ``warc_dir`` for a record the archive wrote, absolute for a crawl's own WARC
     (referenced, never copied). The payload is the HTTP body with its Content-Encoding
-    removed (a resource record's bytes as they are)."""
+    removed (a resource record's bytes as they are; of a page file kept gzip-compressed,
+    typed ``application/gzip``, the page it holds)."""
 
     warc_file: str
     warc_offset: int

@@ -226,14 +226,17 @@ _RECORDS_COLUMNS = {
     "warc_length": "Length of the record in the file (compressed), in bytes.",
     "record_id": "The record's WARC-Record-ID.",
     "record_type": "response, resource, revisit, request or metadata.",
-    "target_uri": "The URL (or file:// URL) the record is about.",
+    "target_uri": "The URL (or file:// URL) the record is about (a password in it left out).",
     "date": (
         "WARC-Date: when the bytes were captured (UTC; a crawl's record dated by its day"
         " alone keeps it as stored: 2024-03-02)."
     ),
     "http_status": "HTTP status of the response (null for resources).",
     "content_type": "Content-Type of the payload.",
-    "payload_sha256": "SHA-256 of the payload (the body with any Content-Encoding removed).",
+    "payload_sha256": (
+        "SHA-256 of the payload (the body with any Content-Encoding removed; of a page file"
+        " kept gzip-compressed, the page it holds)."
+    ),
 }
 _MEDIA_COLUMNS = {
     "id": "Row id of the media item.",
