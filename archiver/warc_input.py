@@ -463,7 +463,29 @@ def _record_date(record: WarcRecord) -> str | None:
     if date is not None:
         return date
     text = (record.headers.get("WARC-Date") or "").strip()
-    return text if _DAY.fullmatch(text) and _utc_text(_day(text)) else None
+    if _DAY.fullmatch(text):
+        return text if _utc_text(_day(text)) else None
+    return _utc_text(_loose_time(text))
+
+
+# What crawls write that FastWARC does not read as a time: W3CDTF's minutes without seconds
+# (``2019-08-15T01:02Z``), a time with no zone (UTC, as every WARC-Date is), and the 14 or
+# 12 digits of ARC headers, kept by ARC-to-WARC conversions (``20190815010203``).
+_DIGIT_TIMES = {14: "%Y%m%d%H%M%S", 12: "%Y%m%d%H%M"}
+
+
+def _loose_time(text: str) -> datetime | None:
+    """A WARC-Date in one of the forms above, or None."""
+    try:
+        if text.isascii() and text.isdigit():
+            moment = datetime.strptime(text, _DIGIT_TIMES[len(text)])
+        elif "T" in text:
+            moment = datetime.fromisoformat(text)
+        else:
+            return None
+    except (KeyError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _day(text: str) -> datetime | None:

@@ -471,7 +471,7 @@ def test_an_export_of_a_record_dated_with_an_offset_is_refused_in_one_line(
     out = tmp_path / "out.wacz"
     result = run_cli("export", "--wacz", str(out))
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "is dated 2024-03-02T11:20:30+01:00, not in UTC" in result.output
+    assert "is dated 2024-03-02T11:20:30+01:00, not a time in UTC" in result.output
     assert not out.exists()
 
 
@@ -955,3 +955,39 @@ def test_http_framing_is_read_as_a_browser_reads_it_or_refused_in_one_line(tmp_p
     assert "1763000000000000099" not in posts  # after the last chunk: not the page
     verified = archive("verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+@pytest.mark.parametrize(
+    ("stored", "read"),
+    [
+        ("2019-08-15T01:02Z", "2019-08-15T01:02:00Z"),  # W3CDTF's minutes (FastWARC reads them)
+        ("2019-08-15T01:02:03", "2019-08-15T01:02:03Z"),  # no zone: UTC, as WARC-Dates are
+        ("20190815010203", "2019-08-15T01:02:03Z"),  # an ARC header's 14 digits, converted
+        ("201908150102", "2019-08-15T01:02:00Z"),
+    ],
+)
+def test_a_record_dated_in_a_form_fastwarc_does_not_read_is_scanned_and_verified(
+    tmp_path: Path, run_cli, db_path: Path, stored: str, read: str
+) -> None:
+    """Crawls date records in forms FastWARC reads as no date (a page of each was counted
+    unreadable and lost): the scan takes the time they name, in UTC, and verify reads the
+    record back; a year alone or an impossible time is still unreadable. The digits are
+    refused by an export, in one line."""
+    page, year, impossible = article(1, True), article(2, True), article(3, True)
+    page.date, year.date, impossible.date = stored, "2019", "2019-08-15T25:00Z"
+    warc = write_warc(tmp_path / "dates.warc.gz", [page, year, impossible])
+    result = run_cli("scan", str(warc))
+    assert result.exit_code == 0, result.output
+    assert "1 HTML page(s) scanned" in result.stderr and "2 unreadable" in result.stderr
+    with sqlite3.connect(db_path) as conn:
+        started = conn.execute("select started_at from scans").fetchall()
+    assert started == [(read,)]
+    assert run_cli("verify").exit_code == 0
+    # cdxj-indexer, which indexes an export, reads an ARC header's digits as no time (it
+    # stopped in an OverflowError): such a record is refused in one line, as an offset is.
+    exported = run_cli("export", "--wacz", str(tmp_path / "out.wacz"))
+    if stored.isdigit():
+        assert exported.exit_code == 1 and "Traceback" not in exported.output
+        assert f"is dated {stored}, not a time in UTC" in exported.output
+    else:
+        assert exported.exit_code == 0, exported.output

@@ -166,7 +166,7 @@ def _checked_bytes(warc_dir: Path, pointer: rows.StoredPointer) -> bytes:
     if stored.date is not None and not _indexable(stored.date):
         raise ArchiverError(
             f"cannot export: record {pointer.id} ({record.warc_file}) is dated"
-            f" {stored.date}, not in UTC, which a WACZ's index (cdxj-indexer) cannot read;"
+            f" {stored.date}, not a time in UTC as a WACZ's index (cdxj-indexer) reads one;"
             " choose posts or articles kept from other records"
         )
     return data
@@ -175,12 +175,13 @@ def _checked_bytes(warc_dir: Path, pointer: rows.StoredPointer) -> bytes:
 def _indexable(warc_date: str) -> bool:
     """Whether cdxj-indexer (warcio's ``iso_date_to_timestamp``) reads a WARC-Date: a date
     in UTC (``Z``) to any precision; one with an offset (``+01:00``), which some crawlers
-    write, stopped the export in a traceback."""
+    write, stopped the export in a traceback, and so did an ARC header's 14 digits
+    (``20190815010203``, an OverflowError)."""
     from warcio.timeutils import iso_date_to_timestamp
 
     try:
         iso_date_to_timestamp(warc_date)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
     return True
 
