@@ -1,6 +1,6 @@
 """How a command's closing error is printed: one line, escaped as every other printed line
 is, whatever it quotes; and output that cannot be written as such an error, not a traceback.
-(The one-line usage errors themselves are ``cli.one_line_usage``'s.)"""
+(The one-line usage errors themselves are ``cli_group.one_line_usage``'s.)"""
 
 from __future__ import annotations
 

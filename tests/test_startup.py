@@ -566,9 +566,9 @@ def test_ctrl_c_while_the_workers_are_forked_ends_the_scan_and_them(tmp_path, fo
 
 INTERRUPTED_START = """
 import os, signal, sys
-import archiver.cli
+import archiver.cli_open
 
-load = archiver.cli.load
+load = archiver.cli_open.load
 
 
 def interrupted(*args, **kwargs):  # a real Ctrl-C, while the command opens the archive
@@ -576,7 +576,9 @@ def interrupted(*args, **kwargs):  # a real Ctrl-C, while the command opens the 
     return load(*args, **kwargs)
 
 
-archiver.cli.load = interrupted
+archiver.cli_open.load = interrupted  # before the commands' modules import it
+import archiver.cli
+
 archiver.cli.cli(sys.argv[1:], prog_name="archive")
 """
 
