@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ..detect.blockquotes import read_blockquote
 from ..detect.dom import Node, elements, get
 from ..detect.dom import parse as parse_html
-from ..detect.html import read_blockquote
 from ..urls import clean_handle, find_status
 from .answers import (
     OEMBED,
