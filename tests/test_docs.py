@@ -160,3 +160,38 @@ def test_every_link_of_the_documentation_leads_somewhere(page):
         if not linked.exists() or (anchor and anchor not in headings):
             broken.append(target)
     assert broken == []
+
+
+# A statement as SQL starts it: a keyword and what must follow it (prose such as "Create an
+# archive" or "Delete what killed tasks left" is no statement).
+SQL_STATEMENT = re.compile(
+    r"^\s*(select\s.+\sfrom\s|insert\s+(or\s+\w+\s+)?into\s|update\s+\w+\s+set\s|delete\s+from\s"
+    r"|pragma\s+\w+|create\s+(table|index|view|trigger|virtual)\s|begin\s+immediate|with\s+\w+\s+as\s)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def sql_outside(package: Path, homes: tuple[str, ...]) -> list[str]:
+    """Each string of ``package``'s modules outside ``homes`` that starts an SQL statement."""
+    import ast
+
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] in homes:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and SQL_STATEMENT.match(text):
+                found.append(f"{path.relative_to(package)}:{node.lineno}")
+    return found
+
+
+def test_sql_lives_in_the_db_package_and_the_datasette_plugin():
+    """*The archive* (``docs/archive.md``): every SQL statement of the commands is in
+    ``archiver/db/``; the Datasette plugin, run inside Datasette, holds its own queries."""
+    package = REPO / "archiver"
+    assert sql_outside(package, ("db", "datasette")) == []
+    assert sql_outside(package, ("db",)), "the test finds no SQL where there is some"
+    assert "archiver/db/" in DOCS and "archiver/datasette/" in " ".join(
+        (REPO / "docs" / "archive.md").read_text(encoding="utf-8").split()
+    )
