@@ -493,3 +493,32 @@ def test_a_child_whose_gzip_stream_is_cut_short_fails_alone(site, db_path):
     error = state(db_path)["last_error"]
     assert error.startswith("1 child sitemap failed (the others were read); first: ")
     assert f"/cut.xml: gzip body cut short: the {len(cut) // 2:,} bytes served" in error
+
+
+def rss_of(site: SourceSite, *paths: str) -> bytes:
+    items = "".join(f"<item><title>t</title><link>{site.url(p)}</link></item>" for p in paths)
+    return f'<rss version="2.0"><channel>{items}</channel></rss>'.encode()
+
+
+@pytest.mark.parametrize("kind", ["feed", "sitemap"])
+def test_a_source_whose_gzip_is_cut_short_fails_by_name_and_is_read_whole_next_time(
+    site, db_path, kind
+):
+    """A feed or sitemap served in gzip the body ends inside (its first entries whole): no
+    entry of it is queued as though it were the document, the source's error names it, and
+    its ETag is not kept, so the next poll reads it whole rather than hearing "unchanged"."""
+    paths = [f"/a/{n}" for n in range(300)]
+    whole = gzip.compress((rss_of if kind == "feed" else urlset)(site, *paths), mtime=0)
+    coded = XML | {"Content-Encoding": "gzip"}
+    site.documents["/src.xml"] = Document(whole[: len(whole) // 2], coded, etag='"v1"')
+    source = Source("src", kind, site.url("/src.xml"))
+    poll(db_path, source)
+    error = state(db_path)["last_error"]
+    assert (
+        error.startswith(f"{site.url('/src.xml')}: gzip body cut short: the ") and "\n" not in error
+    )
+    assert queued(db_path) == set() and state(db_path)["etag"] is None
+    site.documents["/src.xml"] = Document(whole, coded, etag='"v1"')
+    poll(db_path, source)
+    assert state(db_path)["last_error"] is None and state(db_path)["etag"] == '"v1"'
+    assert queued(db_path) == {site.url(p) for p in paths}
