@@ -53,6 +53,20 @@ def test_the_hostile_case_counts_in_the_readme_are_the_suites():
     assert f", {2 * len(providers.CASES)} hostile provider replies" in said  # two providers each
 
 
+def test_the_kill_and_text_counts_in_the_guarantees_are_the_suites():
+    """The kill -9 the reliability tests are sure to inject (the scan's loop until it has
+    enough, the worker's fewest, and one more), those of a run where each worker round is
+    killed, and the hostile texts: the listed ones and the generated examples."""
+    from reliability import test_hostile_content as content
+    from reliability import test_machine_faults as faults
+
+    said = " ".join(DOCS.split())
+    fewest = faults.SCAN_KILLS + faults.WORKER_KILLS + 1
+    typical = faults.SCAN_KILLS + faults.WORKER_ROUNDS + 1
+    assert f"injects at least {fewest} kill -9 ({typical} in a typical run:" in said
+    assert f"and {len(content.HOSTILE_TEXTS) + content.TEXT_EXAMPLES} hostile texts" in said
+
+
 def test_the_map_of_the_code_names_every_module():
     """Development's "Where the code is" names each module and package of ``archiver/``: a
     module added or split out (scan.py and http.py were) and left out of it is code the map

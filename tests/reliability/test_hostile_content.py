@@ -107,10 +107,13 @@ def test_nul_bytes_are_refused_or_stored_without_crashing(tmp_path, run_cli, db_
 
 
 LINKS = dict.fromkeys(("articles", "snapshots", "checks", "post"), "/x")
+TEXT_EXAMPLES = 40  # generated lists of texts, besides HOSTILE_TEXTS
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=TEXT_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(st.lists(st.sampled_from(HOSTILE_TEXTS) | st.text(min_size=1, max_size=40), min_size=1))
 def test_hostile_text_is_stored_verbatim_and_shown_inert(tmp_path_factory, texts):
