@@ -397,3 +397,55 @@ def test_a_media_url_that_does_not_parse_is_a_failed_fetch(
     assert "0 media kept (1 failed)" in result.output
     media = rows(db_path, "select url, error from media")
     assert media == [{"url": odd, "error": f"{odd}: not a valid URL (Invalid IPv6 URL)"}]
+
+
+def test_a_gif_is_kept_as_its_mp4_and_a_body_in_an_unread_coding_is_a_failed_fetch(
+    run_cli, httpserver, config_file, db_path
+):
+    """A GIF (X serves it as an MP4) is kept as a ``gif``; a photo served in a coding archiver
+    does not decode (``zstd``) is a failed fetch whose row gives why, and no record holds it."""
+    from fake_x import json_response, tweet_json
+    from httpx._decoders import SUPPORTED_DECODERS
+    from werkzeug import Response
+
+    if "zstd" in SUPPORTED_DECODERS:
+        pytest.skip("the zstandard package is installed: httpx decodes zstd")
+    fake = FakeX(httpserver)
+    config_file.write_text(fake.config_text(), encoding="utf-8")
+    gif = {
+        "type": "animated_gif",
+        "media_url_https": httpserver.url_for("/media/gif-poster.jpg"),
+        "video_info": {
+            "variants": [
+                {"content_type": "video/mp4", "bitrate": 0, "url": httpserver.url_for("/g.mp4")}
+            ]
+        },
+    }
+    photo = {"type": "photo", "media_url_https": httpserver.url_for("/media/zstd.jpg")}
+    fake.syndication[POST] = [json_response(tweet_json(POST, "A gif", mediaDetails=[gif]))]
+    other = "1763000000000000002"
+    fake.syndication[other] = [json_response(tweet_json(other, "A photo", mediaDetails=[photo]))]
+    clip = b"\x00\x00\x00\x18ftypmp42 a gif" * 50
+    httpserver.expect_request("/g.mp4").respond_with_response(
+        Response(clip, content_type="video/mp4")
+    )
+    httpserver.expect_request("/media/zstd.jpg").respond_with_response(
+        Response(b"(zstd bytes)", content_type="image/jpeg", headers={"Content-Encoding": "zstd"})
+    )
+    result = run_cli("snapshot", POST, other)
+    assert result.exit_code == 0, result.output
+    assert "1 media kept (1 failed)" in result.output
+    media = {m["kind"]: m for m in rows(db_path, "select * from media")}
+    assert media["gif"]["error"] is None and media["gif"]["bytes"] == len(clip)
+    (record,) = rows(db_path, "select * from records where id = ?", [media["gif"]["record_id"]])
+    stored = read_record(
+        default_warc_dir(db_path) / record["warc_file"],
+        record["warc_offset"],
+        record["warc_length"],
+    )
+    assert stored.payload == clip
+    refused = "served with Content-Encoding: zstd, which this archiver does not decode"
+    assert refused in media["photo"]["error"] and media["photo"]["record_id"] is None
+    assert not rows(db_path, "select * from records where target_uri like '%zstd%'")
+    assert rows(db_path, "select status from posts order by id") == [{"status": "live"}] * 2
+    assert run_cli("verify").exit_code == 0
