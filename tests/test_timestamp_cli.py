@@ -215,3 +215,21 @@ def test_verify_of_an_archive_without_timestamps_says_so(run_cli, tmp_path):
     done = run_cli("verify")
     assert done.exit_code == 0
     assert done.output.splitlines()[-1] == "no timestamps to check"
+
+
+def test_a_token_from_another_authority_fails_verify(tsa, httpserver, tmp_path):
+    """A token another authority signed (over the right manifest) is no token of the one
+    ``ca_file`` trusts: verify fails on it, as on a changed token."""
+    other = ThrowawayTsa(tmp_path / "other-tsa", name="Other")
+    setup_archive(tmp_path, other.serve(httpserver), other.ca_file)
+    assert archive("timestamp", cwd=tmp_path).returncode == 0
+    assert archive("verify", cwd=tmp_path).returncode == 0
+    config = tmp_path / "config.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(str(other.ca_file), str(tsa.ca_file)),
+        encoding="utf-8",
+    )
+    done = archive("verify", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("timestamp 1: ")]
+    assert line.startswith("timestamp 1: token does not verify") and "Traceback" not in done.stderr
