@@ -242,6 +242,11 @@ WAYS_THAT_FAIL = {
         "302 redirect to a javascript: URL (only http and https are followed)",
         [302],
     ),
+    "redirects in a loop": (
+        lambda dead: moved_to("/story"),
+        "too many redirects",
+        [302] * 11,  # the first and the 10 of [fetch] max_redirects
+    ),
     "a page refreshing to a redirect to nowhere": (
         lambda dead: Response(stub("0; url=/hop"), content_type="text/html"),
         "Connection refused)",
@@ -279,12 +284,16 @@ def test_a_way_that_fails_after_answers_keeps_them_with_its_one_line_error(
     line = json.loads(result.stdout)
     assert line["error"].endswith(error_end) and "\n" not in line["error"]
     assert line["error"].startswith(httpserver.url_for("/story") + ": ")  # what was asked
-    statuses = [status for kind, _, status in warc_records(tmp_path)[before:] if kind == "response"]
-    assert statuses == kept
+    answers = [
+        (uri, status) for kind, uri, status in warc_records(tmp_path)[before:] if kind == "response"
+    ]
+    assert [status for _, status in answers] == kept
     (scan,) = sqlite_utils.Database(db_path).query(
-        "select error, record_id from scans order by id desc limit 1"
+        "select scans.error, records.target_uri, records.http_status from scans"
+        " join records on records.id = scans.record_id order by scans.id desc limit 1"
     )
-    assert scan["error"] == line["error"] and scan["record_id"] is not None
+    assert scan["error"] == line["error"]
+    assert (scan["target_uri"], scan["http_status"]) == answers[-1]  # the last one served
     assert run_cli("verify").exit_code == 0
 
 
