@@ -18,6 +18,10 @@ import sqlite_utils
 from pages import embed_page
 from werkzeug import Response
 
+from archiver.evidence.read import read_record
+from archiver.evidence.warc import default_warc_dir
+from archiver.normalize import sha256_hex
+
 SEED_LIKE = (
     "Some article prose about the vote.\n"
     'Jane Example on X (formerly Twitter): "We did it. Thank you all for the support. / X"\n'
@@ -950,14 +954,18 @@ def test_a_gzip_page_cut_short_is_refused_and_kept_as_served(
     httpserver.expect_request("/story").respond_with_data(page, content_type="text/html")
     assert run_cli("scan", httpserver.url_for("/story")).exit_code == 0
     httpserver.clear_all_handlers()
+    cut = whole[: len(whole) * 2 // 3]
     httpserver.expect_request("/story").respond_with_data(
-        whole[: len(whole) * 2 // 3],
-        headers={"Content-Type": "text/html", "Content-Encoding": "gzip"},
+        cut, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}
     )
     result = run_cli("scan", httpserver.url_for("/story"), "--json")
     assert result.exit_code == 1
     error = json.loads(result.stdout)["error"]
-    assert error.startswith(f"{httpserver.url_for('/story')}: gzip body cut short: the ")
+    decoded = zlib.decompressobj(31).decompress(cut)  # all that the cut bytes hold
+    assert error == (
+        f"{httpserver.url_for('/story')}: gzip body cut short: the {len(cut):,} bytes served"
+        f" end inside its stream ({len(decoded):,} bytes decoded)"
+    )
     assert rows(db_path, "select post_id, removed_at from embeds order by post_id") == [
         {"post_id": "1763000000000000001", "removed_at": None},
         {"post_id": "1763000000000000002", "removed_at": None},
@@ -965,6 +973,13 @@ def test_a_gzip_page_cut_short_is_refused_and_kept_as_served(
     (scan,) = rows(db_path, "select error, record_id from scans order by id desc limit 1")
     assert scan["error"] == error and scan["record_id"] is not None
     assert rows(db_path, "select count(*) n from records") == [{"n": 2}]
+    # The record: the cut bytes as its body, what decodes of them as its payload.
+    (kept,) = rows(db_path, f"select * from records where id = {scan['record_id']}")
+    path = default_warc_dir(db_path) / kept["warc_file"]
+    member = path.read_bytes()[kept["warc_offset"] : kept["warc_offset"] + kept["warc_length"]]
+    assert gzip.decompress(member).endswith(b"\r\n\r\n" + cut + b"\r\n\r\n")
+    stored = read_record(path, kept["warc_offset"], kept["warc_length"])
+    assert stored.payload == decoded and kept["payload_sha256"] == sha256_hex(decoded)
     verified = run_cli("verify")
     assert verified.exit_code == 0, verified.output
 
