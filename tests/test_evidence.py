@@ -169,6 +169,27 @@ def test_local_file_and_stdin_become_resource_records(run_cli, tmp_path, db_path
     assert "2 records, 2 embed byte ranges" in result.output
 
 
+def test_a_local_file_scanned_again_unchanged_is_kept_in_full(run_cli, tmp_path, db_path):
+    """A ``resource`` has no HTTP exchange a replay tool could pair a revisit with: each scan
+    of an unchanged file keeps its bytes whole, and its scan row points at its own record."""
+    page = tmp_path / "story.html"
+    page.write_bytes(PAGE.encode())
+    for _ in range(2):
+        assert run_cli("scan", str(page)).exit_code == 0
+    records = archive_rows(db_path, "select * from records order by id")
+    assert [r["record_type"] for r in records] == ["resource", "resource"]
+    assert records[0]["payload_sha256"] == records[1]["payload_sha256"]
+    warc_dir = default_warc_dir(db_path)
+    for record in records:
+        stored = read_record(
+            warc_dir / record["warc_file"], record["warc_offset"], record["warc_length"]
+        )
+        assert stored.payload == PAGE.encode() and stored.refers_to is None
+    scans = archive_rows(db_path, "select record_id from scans order by id")
+    assert [s["record_id"] for s in scans] == [r["id"] for r in records]
+    assert run_cli("verify").exit_code == 0
+
+
 def test_pages_that_never_had_embeds_are_not_kept(run_cli, tmp_path, db_path) -> None:
     page = tmp_path / "plain.html"
     page.write_text("<html><body><p>nothing embedded here</p></body></html>")
