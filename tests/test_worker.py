@@ -210,6 +210,22 @@ def test_daemon_records_deletion_and_stops_cleanly_on_sigterm(site, db_path, tmp
             process.kill()
     assert query(db_path, "select state from worker_runs")[-1]["state"] == "stopped"
     assert "database is locked" not in process.stderr.read()
+    # Evidence: the worker's jobs (scans, re-scans, checks) append to one WARC file of its
+    # own; the one-off scan wrote its page to another.
+    files: dict[str, set[str]] = {}
+    for row in query(db_path, "select target_uri, warc_file from records"):
+        kind = "scan" if row["target_uri"] == other.as_uri() else "worker"
+        files.setdefault(kind, set()).add(row["warc_file"])
+    (worker_file,) = files["worker"]
+    assert f"-{process.pid}-" in worker_file and files["scan"].isdisjoint(files["worker"])
+    assert len(query(db_path, "select id from records")) > len(POSTS) * 2  # many jobs, one file
+    verify = subprocess.run(
+        [sys.executable, "-m", "archiver", "verify", "--db", str(db_path), "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
 @pytest.mark.parametrize(
