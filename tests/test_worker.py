@@ -577,10 +577,12 @@ def test_a_damaged_archive_stops_the_worker_with_one_line_and_exit_1(tmp_path, d
         (sqlite3.DatabaseError("database disk image is malformed"), True),
         (sqlite3.IntegrityError("UNIQUE constraint failed"), False),
         (sqlite3.OperationalError("database is locked"), False),
+        (sqlite3.OperationalError("disk I/O error"), False),
     ],
 )
-def test_only_a_damaged_archive_stops_the_worker(tmp_path, error, stops):
-    """A constraint or a lock may pass: one log line, and the next run tries again."""
+def test_only_a_damaged_archive_stops_the_worker(tmp_path, caplog, error, stops):
+    """A constraint, a lock or an I/O error may pass: one log line, and the next run tries
+    again."""
     from archiver.config import Config
     from archiver.worker import Worker
 
@@ -589,8 +591,12 @@ def test_only_a_damaged_archive_stops_the_worker(tmp_path, error, stops):
     def job() -> None:
         raise error
 
-    worker.guarded(job, "poll")()
+    with caplog.at_level("ERROR", logger="archiver"):
+        worker.guarded(job, "poll")()
     assert worker.stop.is_set() is stops and (worker.damaged is not None) is stops
+    [logged] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert logged.startswith("job poll failed: ") and str(error) in logged
+    assert "\n" not in logged and not any(r.exc_info for r in caplog.records)
 
 
 SIGNAL_ANOTHER_THREAD = """
