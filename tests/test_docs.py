@@ -209,3 +209,33 @@ def test_sql_lives_in_the_db_package_and_the_datasette_plugin():
     assert "archiver/db/" in DOCS and "archiver/datasette/" in " ".join(
         (REPO / "docs" / "archive.md").read_text(encoding="utf-8").split()
     )
+
+
+def test_the_archive_chapter_names_every_table_view_and_column_it_lists(tmp_path):
+    """*The archive*'s table has a row for each table of a new archive (its full-text and
+    migration tables aside) and no other; each column a row names in backticks is one of
+    that table's; its views are the archive's; its busy timeout is the one it is opened
+    with (what *What the archive guarantees* gives as 30 s)."""
+    from archiver.db import open_database
+
+    text = (REPO / "docs" / "archive.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"(?m)^\| `(\w+)` \| (.+) \|$", text))
+    db = open_database(tmp_path / "archive.db")
+    try:
+        tables = {
+            name
+            for (name,) in db.conn.execute("select name from sqlite_master where type = 'table'")
+            if not name.startswith("_") and "_fts" not in name
+        }
+        assert set(listed) == tables
+        for table, row in listed.items():
+            columns = {info[1] for info in db.conn.execute(f"pragma table_info({table})")}
+            named = set(re.findall(r"`([a-z_]+)`", row)) - {"warc_dir"}  # a config key
+            assert named <= columns, (table, named - columns)
+        views = {n for (n,) in db.conn.execute("select name from sqlite_master where type='view'")}
+        said = " ".join(text.split())
+        assert set(re.findall(r"`(post_\w+)`", said)) == views
+        timeout_ms = db.conn.execute("pragma busy_timeout").fetchone()[0]
+    finally:
+        db.conn.close()
+    assert f"busy timeout ({timeout_ms // 1000} s)" in " ".join(DOCS.split())
