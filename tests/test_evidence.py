@@ -428,6 +428,13 @@ def test_a_gzip_encoded_article_is_kept_as_served(run_cli, httpserver, db_path) 
     kinds = records_of(path)
     assert [k[0] for k in kinds] == ["warcinfo", "request", "response", "request", "response"]
     assert kinds[2][2].get_statuscode() == "301"  # the redirect, for replay of the old URL
+    # It asks for the codings it decodes in bounded steps; each request record says so.
+    assert [request.headers["Accept-Encoding"] for request, _ in httpserver.log] == [
+        "gzip, deflate"
+    ] * 2
+    assert [k[2].get_header("Accept-Encoding") for k in kinds if k[0] == "request"] == [
+        "gzip, deflate"
+    ] * 2
     raw = path.read_bytes()[record["warc_offset"] : record["warc_offset"] + record["warc_length"]]
     with gzip.open(io.BytesIO(raw)) as member:
         block = member.read()
