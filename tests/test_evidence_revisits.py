@@ -206,3 +206,30 @@ def test_datasette_gives_a_revisits_payload_from_its_original(run_cli, httpserve
         conn.execute("delete from records where record_type = 'response'")
     response = asyncio.run(ds.client.get(f"/-/archiver/evidence/archive/{revisit['id']}"))
     assert response.status_code == 404 and "original is not in the archive" in response.text
+
+
+def test_a_revisit_comes_after_its_request_and_the_redirects_that_led_to_it(
+    run_cli, httpserver, db_path
+):
+    """Every answer is kept: the redirect again in full (it is no page), then the unchanged
+    page as a revisit; the scan points at the revisit, the embed at the original."""
+    url = serve(httpserver, PAGE.encode())
+    httpserver.expect_request("/old").respond_with_response(
+        Response(b"moved", status=301, headers={"Location": url})
+    )
+    for _ in range(2):
+        assert run_cli("scan", httpserver.url_for("/old")).exit_code == 0
+    kinds = [
+        (kind, fields["WARC-Target-URI"])
+        for kind, fields in warc_records(db_path)
+        if kind != "warcinfo"
+    ]
+    old = httpserver.url_for("/old")
+    once = [("request", old), ("response", old), ("request", url)]
+    assert kinds == [*once, ("response", url), *once, ("revisit", url)]
+    records = rows(db_path, "select id, record_type from records order by id")
+    assert [r["record_type"] for r in records] == ["response", "revisit"]
+    scans = rows(db_path, "select record_id from scans order by id")
+    assert [s["record_id"] for s in scans] == [r["id"] for r in records]
+    assert rows(db_path, "select record_id from embeds") == [{"record_id": records[0]["id"]}]
+    assert run_cli("verify").exit_code == 0
