@@ -548,6 +548,36 @@ def test_sigterm_stops_archive_serve_silently_with_exit_143(sample, tmp_path, nu
     assert all(any(start in line for start in STARTUP_LINES) for line in lines), err
 
 
+def test_once_stopped_by_sigterm_or_sighup_the_server_still_logs_its_warnings_and_errors(
+    caplog,
+):
+    """The server's handler, wrapped as the server starts, drops its INFO lines (the four
+    of a shutdown) and lets its warnings and errors through; SIGHUP reaches it as SIGTERM."""
+    import logging
+
+    from archiver.datasette.sigterm import SERVER_LOGGER, quiet_on_sigterm
+
+    logger = logging.getLogger(SERVER_LOGGER)
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGHUP)}
+    filters = list(logger.filters)
+    called: list[int] = []
+    try:
+        signal.signal(signal.SIGTERM, lambda number, frame: called.append(number))  # the server's
+        quiet_on_sigterm()
+        with caplog.at_level(logging.INFO, logger=SERVER_LOGGER):
+            logger.info("Started server process")
+            signal.getsignal(signal.SIGHUP)(signal.SIGHUP, None)  # type: ignore[operator]
+            for level in (logging.INFO, logging.WARNING, logging.ERROR):
+                logger.log(level, "a %s line", logging.getLevelName(level))
+    finally:
+        logger.filters[:] = filters
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    assert called == [signal.SIGTERM]
+    shown = [r.getMessage() for r in caplog.records if r.name == SERVER_LOGGER]
+    assert shown == ["Started server process", "a WARNING line", "a ERROR line"]
+
+
 def test_a_search_fts_cannot_parse_is_a_400_and_one_line_in_the_log(sample, tmp_path):
     """Datasette's handler printed the error's traceback with every local variable (over a
     hundred lines) for this correct 400; now Datasette's one line naming the query, beside
