@@ -561,7 +561,8 @@ def test_a_page_that_cannot_be_saved_is_named_in_its_error_line(
     from archiver.db import connection
 
     httpserver.expect_request("/a").respond_with_data(embed_page(), content_type="text/html")
-    assert run_cli("init").exit_code == 0
+    httpserver.expect_request("/b").respond_with_data(embed_page(), content_type="text/html")
+    assert run_cli("scan", httpserver.url_for("/b")).exit_code == 0  # stored before
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
@@ -572,8 +573,11 @@ def test_a_page_that_cannot_be_saved_is_named_in_its_error_line(
         holder.close()
     assert result.exit_code == 1
     line = f"error: cannot save {httpserver.url_for('/a')}: archive is busy or read-only"
-    assert result.stderr.startswith(line), result.stderr
+    assert result.stderr.startswith(line + " (database is locked)\n"), result.stderr
     assert "Traceback" not in result.output and len(result.stderr.splitlines()) == 2
+    assert [r["url"] for r in rows(db_path, "select url from articles")] == [
+        httpserver.url_for("/b")
+    ]
 
 
 def test_a_page_that_breaks_detection_fails_alone(run_cli, tmp_path, db_path, monkeypatch):
