@@ -93,6 +93,56 @@ def test_scan_and_stats_print_escapes_and_store_the_text_verbatim(tmp_path: Path
     assert embed["text"] == stored["text"]
 
 
+def on_a_terminal(command: list[str]) -> bytes:
+    """What ``command`` writes to a pseudo-terminal that is its stdout and stderr."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen(command, stdout=follower, stderr=follower)
+    finally:
+        os.close(follower)
+    out = b""
+    try:
+        while chunk := _read_or_end(leader):
+            out += chunk
+    finally:
+        os.close(leader)
+        process.wait(timeout=120)
+    assert process.returncode == 0, out
+    return out
+
+
+def _read_or_end(fd: int) -> bytes:
+    """A read of the terminal's output; b"" once every writer has closed it (EIO on Linux)."""
+    import os
+
+    try:
+        return os.read(fd, 65536)
+    except OSError:
+        return b""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pseudo-terminal")
+def test_scan_and_stats_on_a_terminal_print_escapes_too(tmp_path: Path) -> None:
+    """A terminal, not a pipe, is where an escape would act: the lines are the same."""
+    page = tmp_path / "hostile.html"
+    page.write_text(
+        '<html><body><blockquote class="twitter-tweet"><p lang="en" dir="ltr">'
+        f"{HOSTILE}</p>&mdash; Mayor (@mayor) "
+        '<a href="https://twitter.com/mayor/status/1874097816571961839">December 31, 2024</a>'
+        "</blockquote></body></html>",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "archive.db")
+    for command in (["scan", str(page)], ["stats"]):
+        shown = on_a_terminal([sys.executable, "-m", "archiver", *command, "--db", db])
+        text = shown.decode("utf-8")
+        assert not any(ch in text for ch in "\x1b\x07\x9b\u202e\u202c\u2067\u2069"), text
+        assert "\\x1b]0;pwned\\x07" in text and "\\u202eevil" in text, text
+
+
 def test_worker_log_lines_are_escaped_line_by_line() -> None:
     import logging
 
