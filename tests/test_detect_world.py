@@ -143,6 +143,16 @@ def test_raw_keeps_the_container_that_held_the_markup(name):
         assert embed.status_id in embed.raw or "data-borlabs-cookie-content" in embed.raw
 
 
+def test_an_embed_kept_in_a_consent_textarea_has_the_range_of_its_markup():
+    """Drupal's consent box keeps the embed's markup as a hidden ``<textarea>``'s text: the
+    embed's range is that markup's bytes in the page (docs/evidence.md)."""
+    page = (WORLD / "consent_drupal_textarea_de.html").read_bytes()
+    (embed,) = find_posts(page).embeds
+    start = page.index(b'<blockquote class="twitter-tweet">')
+    assert (embed.raw_start, embed.raw_end) == (start, page.index(b"</blockquote>") + 13)
+    assert page[embed.raw_start : embed.raw_end].decode() == embed.raw
+
+
 @pytest.mark.parametrize("name", TRAPS)
 def test_traps_have_no_embeds(name):
     page = (WORLD / name).read_bytes()
