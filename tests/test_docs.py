@@ -123,6 +123,35 @@ def test_the_timemap_example_names_a_post_of_the_demo(tmp_path, monkeypatch):
     assert 'rel="original"' in shown.output
 
 
+def test_the_evidence_walk_through_runs_offline_as_written(tmp_path, monkeypatch):
+    """*Evidence*'s offline block: ``make demo`` (its scan) makes both example articles
+    records, ``archive verify`` passes, and the export is a WACZ py-wacz validates."""
+    import sqlite3
+
+    from test_wacz import validate
+
+    evidence = (REPO / "docs" / "evidence.md").read_text(encoding="utf-8")
+    block = evidence.split("Offline, on the bundled examples:", 1)[1].split("```sh", 1)[1]
+    commands = [line.split("#")[0].split() for line in block.split("```", 1)[0].splitlines()]
+    assert [c for c in commands if c] == [
+        ["make", "demo"],
+        [".venv/bin/archive", "verify"],
+        [".venv/bin/archive", "export", "--wacz", "demo.wacz"],
+    ]
+    monkeypatch.chdir(REPO)
+    db, out = str(tmp_path / "archive.db"), tmp_path / "demo.wacz"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["scan", "examples/articles", "--db", db]).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        kept = conn.execute("select count(distinct target_uri) from records").fetchone()[0]
+    assert kept == len(list((REPO / "examples" / "articles").iterdir())) == 2
+    verified = runner.invoke(cli, ["verify", "--db", db])
+    assert verified.exit_code == 0 and "checked: OK" in verified.output, verified.output
+    assert runner.invoke(cli, ["export", "--wacz", str(out), "--db", db]).exit_code == 0
+    checked = validate(out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 @pytest.mark.parametrize(
     ("name", "option", "says"),
     [("scan", "--urls-file", "paths"), ("export", "--post", "text: ID")],
