@@ -11,6 +11,7 @@ import zipfile
 import pytest
 import sqlite_utils
 from fake_x import FakeX
+from test_wacz import validate
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.evidence.read import read_record
@@ -122,7 +123,6 @@ def test_a_post_exports_with_the_articles_that_embedded_it(
     run_cli, httpserver, config_file, db_path, tmp_path
 ):
     from test_evidence import PAGE
-    from test_wacz import validate
 
     fake = FakeX(httpserver)
     config_file.write_text(fake.config_text(), encoding="utf-8")
@@ -175,7 +175,7 @@ def media_post(fake: FakeX, server, text: str = "Ferries with pictures") -> None
     fake.syndication[POST] = [json_response(tweet_json(POST, text, mediaDetails=details))]
 
 
-def test_media_of_a_live_post_are_kept_once(run_cli, httpserver, config_file, db_path):
+def test_media_of_a_live_post_are_kept_once(run_cli, httpserver, config_file, db_path, tmp_path):
     from werkzeug import Response
 
     fake = FakeX(httpserver)
@@ -203,6 +203,12 @@ def test_media_of_a_live_post_are_kept_once(run_cli, httpserver, config_file, db
             warc_dir / record["warc_file"], record["warc_offset"], record["warc_length"]
         )
         assert stored.payload == data and record["payload_sha256"] == item["sha256"]
+    out = tmp_path / "post.wacz"  # the post's media, packed with its reply
+    assert run_cli("export", "--wacz", str(out), "--post", POST).exit_code == 0
+    with zipfile.ZipFile(out) as package:
+        index = package.read("indexes/index.cdx").decode()
+    assert "/media/photo.jpg" in index and "/v/high.mp4" in index
+    assert validate(out).returncode == 0
     # A second run fetches nothing again.
     hits = len(httpserver.log)
     assert run_cli("snapshot", POST).exit_code == 0

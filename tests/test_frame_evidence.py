@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from test_frame_posts import article, embedded_tweet, frame_url, marked
+from test_wacz import validate
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.scan_pool import PARALLEL_MIN_FILES
@@ -99,6 +100,8 @@ def test_export_of_the_post_or_its_article_packs_the_frame_file(tmp_path: Path) 
             index = package.read("indexes/index.cdx").decode().splitlines()
         urls = sorted(json.loads(line.split(" ", 2)[2])["url"] for line in index)
         assert urls == sorted([page.as_uri(), frame.as_uri()])  # not the other page's
+        checked = validate(out)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def warc_uris(db: Path) -> list[str]:

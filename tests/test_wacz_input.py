@@ -11,6 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from test_wacz import validate
 from warc_data import article, mixed_records, wet_records, write_wacz, write_warc
 
 WACZ_CLI = shutil.which("wacz") or str(Path(sys.executable).with_name("wacz"))
@@ -111,6 +112,8 @@ def test_an_exported_wacz_scans_back_to_the_same_embeds(
     assert run_cli("scan", str(warc)).exit_code == 0
     out = tmp_path / "out.wacz"
     assert run_cli("export", "--wacz", str(out)).exit_code == 0
+    checked = validate(out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
     again = tmp_path / "again.db"
     assert run_cli("scan", str(out), "--db", str(again), use_defaults=False).exit_code == 0
     embeds = "select post_id, raw_sha256 from embeds order by post_id"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from pages import embed_page
+from test_wacz import validate
 from test_wacz_input import WACZ_CLI
 from warc_data import DATE, TEXT, Page, article, chunked, write_warc
 from warcio.archiveiterator import ArchiveIterator
@@ -78,6 +79,8 @@ def test_a_page_saved_as_a_resource_is_scanned_verified_and_exported(
     with zipfile.ZipFile(out) as package:
         pages = package.read("pages/pages.jsonl").decode().splitlines()[1:]
     assert [json.loads(line)["url"] for line in pages] == [PAGE]
+    checked = validate(out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_a_browsertrix_text_is_the_text_of_its_page(tmp_path: Path, run_cli, db_path: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from fake_x import TOMBSTONE_DELETED, FakeX, json_response, tweet_json
+from test_wacz import validate
 from wayback_standin import WaybackStandIn
 
 from archiver.config import FetchConfig
@@ -164,7 +165,7 @@ def deleted_post(httpserver) -> FakeX:
 
 
 def test_snapshot_of_a_deleted_post_keeps_its_earlier_capture_once(
-    run_cli, httpserver, wayback, config_file, db_path
+    run_cli, httpserver, wayback, config_file, db_path, tmp_path
 ):
     fake = deleted_post(httpserver)
     wayback.add("20240301130000", SYN_ORIGINAL, syn("What it said"), "application/json")
@@ -182,6 +183,10 @@ def test_snapshot_of_a_deleted_post_keeps_its_earlier_capture_once(
     assert record["target_uri"] == snaps[0]["request_url"]  # the replay, kept as evidence
     assert record["payload_sha256"] == snaps[0]["payload_sha256"]
     assert run_cli("verify").exit_code == 0
+    out = tmp_path / "post.wacz"  # the capture, packed with the post's other evidence
+    assert run_cli("export", "--wacz", str(out), "--post", POST).exit_code == 0
+    checked = validate(out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
     queries = len(wayback.cdx_hits)
     assert run_cli("snapshot", POST).exit_code == 0
     assert len(wayback.cdx_hits) == queries  # at most one lookup per post per 30 days
