@@ -307,7 +307,9 @@ def test_a_damaged_archive_is_one_line(command, run_cli, tmp_path, db_path):
     ]
 
 
-def test_an_archive_of_a_newer_version_is_read_but_never_written(run_cli, tmp_path, db_path):
+def test_an_archive_of_a_newer_version_is_read_but_never_written(
+    run_cli, tmp_path, db_path, config_file
+):
     (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
     assert run_cli("scan", str(tmp_path / "page.html")).exit_code == 0
     with sqlite3.connect(db_path) as conn:
@@ -316,12 +318,27 @@ def test_an_archive_of_a_newer_version_is_read_but_never_written(run_cli, tmp_pa
             " values ('archiver', 'm999_from_the_future', '2030-01-01')"
         )
     conn.close()
-    result = run_cli("scan", str(tmp_path / "page.html"))
-    assert result.exit_code == 1
-    assert result.output == (
-        f"Error: {db_path}: made by a newer archiver (migration m999_from_the_future is"
-        " unknown here); upgrade archiver to write to it\n"
+    nowhere = "http://127.0.0.1:1/"  # were a command to write, it would reach nothing
+    config_file.write_text(
+        f'[snapshot]\nsyndication_url = "{nowhere}"\noembed_url = "{nowhere}"\n'
+        f'wayback = "never"\n[timestamp]\ntsa_url = "{nowhere}tsr"\n',
+        encoding="utf-8",
     )
+    (tmp_path / "crawl").mkdir()
+    for command in (
+        ["scan", str(tmp_path / "page.html")],
+        ["snapshot", "1763000000000000001"],
+        ["worker", "--once"],
+        ["timestamp"],
+        ["import", str(tmp_path / "crawl")],
+        ["init"],
+    ):
+        result = run_cli(*command)
+        assert result.exit_code == 1, command
+        assert result.output == (
+            f"Error: {db_path}: made by a newer archiver (migration m999_from_the_future is"
+            " unknown here); upgrade archiver to write to it\n"
+        ), command
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("select count(*) from scans").fetchone() == (1,)
     conn.close()
