@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pages import embed_page
+from test_worker import damage_table
 
 from archiver.clock import utcnow
 from archiver.db import open_database, save_scan
@@ -305,6 +306,21 @@ def test_a_damaged_archive_is_one_line(command, run_cli, tmp_path, db_path):
     assert result.output.splitlines() == [
         "Error: cannot use the archive, damaged or locked (no such table: checks)"
     ]
+
+
+@pytest.mark.parametrize(("command", "table"), [(["stats"], "posts"), (["verify"], "records")])
+def test_a_corrupt_page_of_the_archive_ends_a_command_in_one_line(
+    command, table, run_cli, tmp_path, db_path
+):
+    """A page of a table the command reads overwritten (a bad disk, a torn copy): the
+    command ends with SQLite's word for it in one line and exit 1, not a traceback."""
+    (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
+    assert run_cli("scan", str(tmp_path / "page.html")).exit_code == 0
+    damage_table(db_path, table)
+    result = run_cli(*command)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = "Error: cannot use the archive, damaged or locked (database disk image is malformed)"
+    assert result.output.splitlines()[-1] == said
 
 
 def test_an_archive_of_a_newer_version_is_read_but_never_written(

@@ -487,7 +487,7 @@ def test_a_lock_file_that_is_a_pipe_or_a_device_is_one_line(tmp_path, db_path, k
 _ = Response  # re-exported for readers of the fixture server's answers
 
 
-def _damage_table(db_path: Path, table: str) -> None:
+def damage_table(db_path: Path, table: str) -> None:
     """Overwrite the root page of ``table`` in the file (after a checkpoint)."""
     conn = sqlite3.connect(db_path)
     conn.execute("pragma wal_checkpoint(truncate)")
@@ -563,7 +563,7 @@ def test_a_damaged_archive_stops_the_worker_with_one_line_and_exit_1(tmp_path, d
     command = [sys.executable, "-m", "archiver", "worker", "--once", "--config", str(config)]
     command += ["--db", str(db_path)]
     assert subprocess.run(command, capture_output=True, timeout=120).returncode == 0
-    _damage_table(db_path, "source_state")
+    damage_table(db_path, "source_state")
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     damaged = "cannot use the archive, damaged or locked (database disk image is malformed)"
