@@ -248,6 +248,21 @@ def test_verify_fails_on_a_missing_file_and_a_truncated_record(run_cli, tmp_path
     assert result.exit_code == 1 and "missing WARC file" in result.output
 
 
+def test_each_warc_file_is_sealed_with_the_sha256_and_length_written(run_cli, tmp_path, db_path):
+    """``NAME.sha256`` beside each file: the SHA-256 and length of the file as fsynced (what
+    a reader can check without archiver), written again at each sync."""
+    path = scan_two_pages(run_cli, tmp_path)
+    digest, length = path.with_name(path.name + ".sha256").read_text().split()
+    data = path.read_bytes()
+    assert int(length) == len(data) and digest == hashlib.sha256(data).hexdigest()
+    page = tmp_path / "c.html"
+    page.write_text(PAGE.replace("intro", "intro c"))
+    assert run_cli("scan", str(page)).exit_code == 0  # the same process's file, sealed again
+    digest, length = path.with_name(path.name + ".sha256").read_text().split()
+    assert int(length) == path.stat().st_size > len(data)
+    assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 @pytest.mark.parametrize(
     ("length", "problem"),
     [
