@@ -18,8 +18,9 @@ from .errors import ArchiverError
 def verify(db_path, config_path) -> None:
     """Re-read every WARC record the archive points at and check it.
 
-    Checks each record's WARC-Record-ID and payload SHA-256, every embed's byte
-    range against its raw_sha256, every snapshot's payload hash, and every byte of
+    Checks the archive's own file (SQLite's quick_check), each record's
+    WARC-Record-ID and payload SHA-256, every embed's byte range against its
+    raw_sha256, every snapshot's payload hash, and every byte of
     the WARC files the archive wrote; then every RFC 3161 token against its
     manifest (and [timestamp] ca_file), and the chain of manifests. Exits 1 on any
     mismatch, missing file or truncated record.

@@ -323,6 +323,20 @@ def test_a_corrupt_page_of_the_archive_ends_a_command_in_one_line(
     assert result.output.splitlines()[-1] == said
 
 
+def test_verify_finds_a_corrupt_page_of_a_table_it_does_not_read(run_cli, tmp_path, db_path):
+    """``archive verify`` checks the archive's own file too (SQLite's ``quick_check``): a
+    page of ``posts`` overwritten passed it, every WARC record being sound. SQLite reports
+    a page it cannot read as an error, which ends the command in one line."""
+    (tmp_path / "page.html").write_text(embed_page(), encoding="utf-8")
+    assert run_cli("scan", str(tmp_path / "page.html")).exit_code == 0
+    assert run_cli("verify").exit_code == 0
+    damage_table(db_path, "posts")
+    result = run_cli("verify")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = "Error: cannot use the archive, damaged or locked (database disk image is malformed)"
+    assert result.output.splitlines()[-1] == said
+
+
 def test_an_archive_of_a_newer_version_is_read_but_never_written(
     run_cli, tmp_path, db_path, config_file
 ):

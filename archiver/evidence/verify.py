@@ -58,6 +58,7 @@ class VerifyReport:
 
 def verify_archive(conn: sqlite3.Connection, warc_dir: Path) -> VerifyReport:
     report = VerifyReport()
+    report.problems += [f"the archive's file: {line}" for line in rows.damaged_pages(conn)]
     dangling = rows.dangling_pointers(conn)
     if dangling:
         report.problems.append(f"{dangling} row(s) point at a records row that does not exist")
