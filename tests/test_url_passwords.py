@@ -20,7 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from werkzeug import Request, Response
 
 from archiver.db import open_database
-from archiver.db.schema import migrations
+from archiver.db.schema import m031_addresses_without_passwords, migrations
 from archiver.evidence.warc import default_warc_dir
 from archiver.logs import VisibleFormatter
 from archiver.urls import article_url, without_password
@@ -178,3 +178,30 @@ def test_an_article_named_with_a_password_is_exported_and_never_echoed(
     assert missing.exit_code != 0
     assert "http://ada@news.example.org/a/gone: no such article" in missing.output
     assert "other" not in missing.output
+
+
+def test_a_revisit_kept_before_passwords_were_left_out_still_verifies(
+    run_cli, httpserver, db_path: Path, monkeypatch
+) -> None:
+    """A revisit an older archiver wrote names its address with the password (its WARC
+    headers keep it); m031 drops it from its original's row: the two are one address."""
+    httpserver.expect_request("/story").respond_with_handler(guarded)
+    url = httpserver.url_for("/story").replace("http://", f"http://ada:{SECRET}@")
+    with monkeypatch.context() as before:  # the writer as it was: the address as fetched
+        before.setattr("archiver.evidence.capture.without_password", lambda text: text)
+        for _ in range(2):
+            assert run_cli("scan", url).exit_code == 0
+    kinds = sqlite_utils.Database(db_path).execute("select record_type, target_uri from records")
+    assert [kind for kind, _ in kinds.fetchall()] == ["response", "revisit"]
+    db = sqlite_utils.Database(db_path)
+    m031_addresses_without_passwords(db)
+    db.conn.commit()
+    db.conn.close()
+    assert "s3cr" not in dump(db_path)
+    verified = run_cli("verify")
+    assert verified.exit_code == 0, verified.output
+    # Another address is still told apart.
+    sqlite_utils.Database(db_path).execute(
+        "update records set target_uri = 'http://ada@other.example/story' where id = 1"
+    ).connection.commit()
+    assert "revisit's URL differs from the record it refers to" in run_cli("verify").output
