@@ -327,13 +327,14 @@ def article_url(url: str) -> str:
     left out (``without_password``: a user name is kept); the path and the other
     query parameters stay exactly as written (in order and encoding), because servers route
     on them. A ``#!`` fragment (an old AJAX route) is part of the address and kept. A URL
-    that does not parse (``http://[::1/x`` in a crawl's record) is its own identity. Spaces
+    that does not parse (``http://[::1/x`` in a crawl's record) is its own identity, less
+    its password. Spaces
     and control characters around it are dropped, as a browser drops them (a no-break space
     is part of the address: it is sent, escaped).
     """
     url = url.strip(URL_EDGES)
     parts = _split(url)
-    return _identity(parts) if parts else url
+    return _identity(parts) if parts else without_password(url)
 
 
 def _identity(parts: SplitResult) -> str:
@@ -420,7 +421,7 @@ def _clean_netloc(scheme: str, netloc: str) -> str:
     at = at if userinfo else ""
     match = _HOST_PORT_RE.fullmatch(hostport)
     if not match:
-        return netloc
+        return f"{userinfo}{at}{hostport}"
     host, port = _ascii_host(match.group("host").lower()), match.group("port") or ""
     port = port.lstrip("0") or ("0" if port else "")
     if port == DEFAULT_PORTS.get(scheme) or port == "":

@@ -56,6 +56,19 @@ def test_an_article_is_the_same_whatever_password_fetched_it() -> None:
     assert article_url("http://:pw@news.example/a") == "http://news.example/a"
 
 
+@pytest.mark.parametrize(
+    ("url", "identity"),
+    [
+        ("http://ada:pw@news.example:8o/a", "http://ada@news.example:8o/a"),  # no port
+        ("http://ada:pw@[::1/a", "http://ada@[::1/a"),  # does not parse: its own identity
+    ],
+)
+def test_an_address_that_does_not_parse_is_its_identity_without_its_password(
+    url: str, identity: str
+) -> None:
+    assert article_url(url) == identity
+
+
 def dump(db_path: Path) -> str:
     with sqlite3.connect(db_path) as conn:
         return "\n".join(conn.iterdump())
