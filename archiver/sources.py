@@ -39,6 +39,7 @@ from .sitemap_walk import Outward, leave_out_inward, walk_children
 from .sitemaps import parse_sitemap, parse_url_list
 from .small_files import NotReadable, read_small_file, why_unreadable
 from .source_body import read_document, too_large
+from .urls import without_password
 
 
 def poll_source(
@@ -59,23 +60,27 @@ def poll_source(
     if source.type == "urls" and source.path:
         return _poll_url_file(Path(source.path), mtime, on_listing, limits.max_bytes)
     url = source.url or ""
+    # Its listing (its children's parent) goes by its address as stored: a password in it
+    # is sent, and kept nowhere (``without_password``).
+    shown = without_password(url)
     kind = {"feed": "feed", "sitemap": "sitemap"}.get(source.type, "URL list")
     try:
         response, body = read_document(fetch, url, validators, kind, limits.max_bytes)
     except PollStopped:  # stopped before the source answered: nothing read, nothing lost
-        return PollResult(Listing(url, outcome="stopped", validators=validators))
+        return PollResult(Listing(shown, outcome="stopped", validators=validators))
     state = validators.updated(response.headers)
     if body is None:
-        root = Listing(url, outcome="unchanged", validators=state)
+        root = Listing(shown, outcome="unchanged", validators=state)
     elif source.type == "feed":
-        root = Listing(url, urls=parse_feed(body, response.url, response.headers), validators=state)
+        urls = parse_feed(body, response.url, response.headers)
+        root = Listing(shown, urls=urls, validators=state)
     elif source.type == "sitemap":
         doc = parse_sitemap(body, response.url, response.headers)
-        root = Listing(url, urls=doc.pages, children=doc.children, validators=state)
+        root = Listing(shown, urls=doc.pages, children=doc.children, validators=state)
         root.error = doc.error
     else:  # a URL list served over HTTP: revalidated as a feed is
         urls = parse_url_list(body.decode("utf-8", "replace"))
-        root = Listing(url, urls=urls, validators=state)
+        root = Listing(shown, urls=urls, validators=state)
     outward = Outward(url, limits)
     leave_out_inward(root, outward)
     on_listing(root)

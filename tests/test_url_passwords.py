@@ -15,15 +15,18 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from pages import embed_page
+from source_server import Document, SourceSite
 from warc_data import raw_response
 from warcio.archiveiterator import ArchiveIterator
 from werkzeug import Request, Response
 
+from archiver.config import Config, FetchConfig, Source
 from archiver.db import open_database
 from archiver.db.schema import m031_addresses_without_passwords, migrations
 from archiver.evidence.warc import default_warc_dir
 from archiver.logs import VisibleFormatter
 from archiver.urls import article_url, without_password
+from archiver.worker import Worker
 
 SECRET = "s3cr%40t"  # an escaped "@" in it, as a password must be written
 CREDENTIALS = base64.b64encode(b"ada:s3cr@t").decode()  # what the request sends
@@ -218,3 +221,26 @@ def test_a_revisit_kept_before_passwords_were_left_out_still_verifies(
         "update records set target_uri = 'http://ada@other.example/story' where id = 1"
     ).connection.commit()
     assert "revisit's URL differs from the record it refers to" in run_cli("verify").output
+
+
+def test_a_sitemap_source_s_password_is_kept_in_no_child_s_row(db_path: Path) -> None:
+    """The children an index names are remembered under its address (their parent's) as
+    the archive stores it: without the password; the index naming itself is not read twice."""
+    ns = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    children = "".join(f"<sitemap><loc>{p}</loc></sitemap>" for p in ("/index.xml", "/a.xml"))
+    index_xml = f'<sitemapindex xmlns="{ns}">{children}</sitemapindex>'
+    child_xml = f'<urlset xmlns="{ns}"><url><loc>/a1</loc></url></urlset>'
+    with SourceSite() as site:
+        site.documents |= {
+            "/index.xml": Document(index_xml.encode()),
+            "/a.xml": Document(child_xml.encode()),
+        }
+        index = site.url("/index.xml").replace("http://", f"http://ada:{SECRET}@")
+        config = Config(fetch=FetchConfig(timeout=5.0, per_host_delay=0, retries=0))
+        Worker(str(db_path), config).poll_source(Source("map", "sitemap", index))
+        assert [hit.path for hit in site.hits] == ["/index.xml", "/a.xml"]
+    stored = dump(db_path)
+    assert "s3cr" not in stored
+    shown = without_password(index)
+    rows = sqlite_utils.Database(db_path).execute("select url, parent from sitemap_children")
+    assert sorted(rows.fetchall()) == [(shown.replace("index", "a"), shown), (shown, shown)]
