@@ -244,3 +244,67 @@ def test_a_sitemap_source_s_password_is_kept_in_no_child_s_row(db_path: Path) ->
     shown = without_password(index)
     rows = sqlite_utils.Database(db_path).execute("select url, parent from sitemap_children")
     assert sorted(rows.fetchall()) == [(shown.replace("index", "a"), shown), (shown, shown)]
+
+
+def test_an_archive_loses_the_passwords_another_row_s_key_or_a_child_sitemap_held(
+    db_path: Path,
+) -> None:
+    """An address scanned with two passwords (or with and without one) was two articles; a
+    child sitemap was remembered under its address as listed, parents with the source's."""
+    old = sqlite_utils.Database(db_path)
+    migrations.apply(old, stop_before="m031_addresses_without_passwords")
+    story = "news.example/a"
+    old["articles"].insert_all(
+        [
+            {"url": f"http://ada:{SECRET}@{story}", "first_seen_at": "t"},
+            {"url": f"http://ada:pw2nd@{story}", "first_seen_at": "t"},
+            {"url": f"http://ada@{story}/2", "first_seen_at": "t"},
+            {"url": f"http://ada:{SECRET}@{story}/2", "first_seen_at": "t"},
+        ]
+    )
+    index = f"http://ada:{SECRET}@news.example/index.xml"
+    child = {"source": "map", "depth": 1, "parent": index}
+    old["sitemap_children"].insert_all(
+        [
+            {**child, "url": f"http://ada:{SECRET}@news.example/a.xml", "etag": '"old"'},
+            {**child, "url": "http://ada@news.example/a.xml", "etag": '"new"'},
+            {
+                **child,
+                "url": f"http://ada:{SECRET}@news.example/b.xml",
+                "last_error": f"http://ada:{SECRET}@news.example/b.xml: HTTP 404",
+            },
+            {**child, "url": f"http://ada:{SECRET}@news.example/c.xml", "parent": "http://x/"},
+        ]
+    )
+    old.conn.commit()
+    old.conn.close()
+    open_database(db_path).conn.close()
+    assert "s3cr" not in dump(db_path) and "pw2nd" not in dump(db_path)
+    db = sqlite_utils.Database(db_path)
+    assert [row["url"] for row in db.query("select url from articles order by id")] == [
+        f"http://ada@{story}",
+        f"http://ada@{story}#row-2",
+        f"http://ada@{story}/2",
+        f"http://ada@{story}/2#row-4",
+    ]
+    children = db.query("select url, parent, etag, last_error from sitemap_children order by url")
+    assert list(children) == [
+        {
+            "url": "http://ada@news.example/a.xml",
+            "parent": without_password(index),
+            "etag": '"new"',
+            "last_error": None,
+        },
+        {
+            "url": "http://ada@news.example/b.xml",
+            "parent": without_password(index),
+            "etag": None,
+            "last_error": "http://ada@news.example/b.xml: HTTP 404",
+        },
+        {
+            "url": "http://ada@news.example/c.xml",
+            "parent": "http://x/",
+            "etag": None,
+            "last_error": None,
+        },
+    ]

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..normalize import ZERO_WIDTH
-from ..urls import LAST_PRE_SNOWFLAKE_ID, TWEPOCH_MS, article_url
+from ..urls import LAST_PRE_SNOWFLAKE_ID, TWEPOCH_MS, article_url, without_password
 
 if TYPE_CHECKING:
     import sqlite3
@@ -831,12 +831,60 @@ def m031_addresses_without_passwords(db: sqlite_utils.Database) -> None:
     them today (``urls.without_password``): articles take today's key (``article_url``,
     as m021 did), and the addresses and errors of the other rows lose the password. The
     archive's WARC files keep what was written in them."""
-    from ..urls import without_password
-
     _rekey_articles(db)
-    for table, column in ADDRESS_COLUMNS:
-        rows = db.conn.execute(
+    _without_passwords(db.conn, ADDRESS_COLUMNS)
+
+
+def _without_passwords(conn: sqlite3.Connection, columns: tuple[tuple[str, str], ...]) -> None:
+    """Each address or error in ``columns`` (table, column) without its passwords: only the
+    rows that may hold one are read and written."""
+    for table, column in columns:
+        rows = conn.execute(
             f'select rowid, "{column}" from "{table}" where "{column}" like \'%://%:%@%\''
         ).fetchall()
         updates = [(without_password(value), rowid) for rowid, value in rows]
-        db.conn.executemany(f'update "{table}" set "{column}" = ? where rowid = ?', updates)
+        conn.executemany(f'update "{table}" set "{column}" = ? where rowid = ?', updates)
+
+
+@migrations()
+def m032_passwords_m031_left(db: sqlite_utils.Database) -> None:
+    """The passwords m031 left in the archive. An article whose key without it another row
+    held (the same address scanned with two passwords, or with and without one) kept its
+    own: it takes that key with its row's number as fragment (``#row-7``), which a fetch
+    never sends and its identity drops. And the child sitemaps a source remembers: their
+    addresses, parents and errors, as a poll writes them today."""
+    _articles_without_passwords(db.conn)
+    _without_passwords(
+        db.conn, (("sitemap_children", "parent"), ("sitemap_children", "last_error"))
+    )
+    _children_without_passwords(db.conn)
+
+
+def _articles_without_passwords(conn: sqlite3.Connection) -> None:
+    rows = conn.execute("select id, url from articles where url like '%://%:%@%'").fetchall()
+    for row_id, url in rows:
+        if without_password(url) == url:
+            continue
+        key = article_url(url)
+        if conn.execute("select 1 from articles where url = ?", (key,)).fetchone():
+            key = f"{key}{'-' if '#' in key else '#'}row-{row_id}"
+        conn.execute("update articles set url = ? where id = ?", (key, row_id))
+
+
+def _children_without_passwords(conn: sqlite3.Connection) -> None:
+    """Each child sitemap's address without its password; a child remembered under both
+    forms keeps the row without it (the one polls have updated since) and the other, its
+    validators a poll gets again, goes."""
+    rows = conn.execute(
+        "select id, source, url from sitemap_children where url like '%://%:%@%'"
+    ).fetchall()
+    for row_id, source, url in rows:
+        key = without_password(url)
+        held = conn.execute(
+            "select 1 from sitemap_children where source = ? and url = ? and id != ?",
+            (source, key, row_id),
+        ).fetchone()
+        if held:
+            conn.execute("delete from sitemap_children where id = ?", (row_id,))
+        else:
+            conn.execute("update sitemap_children set url = ? where id = ?", (key, row_id))
