@@ -13,9 +13,9 @@ from .urls import without_password
 class VisibleFormatter(logging.Formatter):
     """Log lines for a terminal (``archive worker``): what X or a page said (tombstone texts,
     URLs, errors) is escaped by ``visible``, and an address's password left out
-    (``without_password``: a source's address may carry one). A record's message is one
-    line, whatever it quotes (a line break in a source's name); a traceback after it keeps
-    its lines."""
+    (``without_password``: a source's address may carry one), a traceback's lines too (its
+    last repeats the error). A record's message is one line, whatever it quotes (a line
+    break in a source's name); a traceback after it keeps its lines."""
 
     def formatMessage(self, record: logging.LogRecord) -> str:
         return visible(without_password(super().formatMessage(record)))
@@ -28,7 +28,7 @@ class VisibleFormatter(logging.Formatter):
 
 
 def _lines_visible(text: str) -> str:
-    return "\n".join(visible(line) for line in text.split("\n"))
+    return "\n".join(visible(without_password(line)) for line in text.split("\n"))
 
 
 class SkippedRuns(logging.Filter):

@@ -179,6 +179,21 @@ def test_a_log_line_shows_no_password() -> None:
     assert line == "source feed: https://ada@f.example/rss: HTTP 500"
 
 
+def test_a_failed_job_s_traceback_shows_no_password() -> None:
+    """A job that fails unexpectedly is logged with its traceback, whose last line repeats
+    the error the message gives."""
+    try:
+        raise ValueError(f"https://ada:{SECRET}@f.example/rss: cannot parse")
+    except ValueError as exc:
+        record = logging.LogRecord(
+            "archiver", logging.ERROR, __file__, 1, "job %s failed: %s", ("poll", exc), True
+        )
+        record.exc_info = (ValueError, exc, exc.__traceback__)
+    text = VisibleFormatter("%(message)s").format(record)
+    assert "s3cr" not in text
+    assert text.endswith("ValueError: https://ada@f.example/rss: cannot parse")
+
+
 def test_an_article_named_with_a_password_is_exported_and_never_echoed(
     run_cli, tmp_path: Path, db_path: Path
 ) -> None:
