@@ -85,3 +85,17 @@ def test_a_framed_post_whose_signature_ends_the_line_starts_after_the_frame() ->
         assert (embed.handle, embed.text, embed.date) == ("harbourmayor", POST, "2020-01-11")
         assert embed.raw.startswith(POST)
         assert data[embed.raw_start : embed.raw_end].decode() == embed.raw
+
+
+def test_a_frame_whose_post_text_the_extractor_dropped_takes_no_text_from_above() -> None:
+    """The frame's start right before the signature: the post has no text here (an image
+    the extractor left out), and the article's paragraph above is not its text."""
+    above = "The mayor spoke about the storm at length today in the harbour.\n\n"
+    ends = f"{SIGNATURE} Report\nEnd of Twitter post by @harbourmayor\nFerries were cancelled.\n"
+    alone = f"{above}Skip Twitter post by @harbourmayor {ends}"
+    glued = f"{above}More prose.{framed(post='')}Ferries were cancelled.\n"
+    for text in (alone, glued):
+        data = text.encode()
+        (embed,) = find_posts(data, html=False).embeds
+        assert (embed.handle, embed.date, embed.text) == ("harbourmayor", "2020-01-11", None)
+        assert "mayor spoke" not in (embed.raw or "")

@@ -39,12 +39,14 @@ GLUED_PARAGRAPH = re.compile(r"[.!?…\"”»](?=[“«„¿¡]?[^\W\d_])|(?P<bl
 
 class Glued(NamedTuple):
     """A post run together with other text on a line: its text (``body``), its signature,
-    and where it starts and its signature ends on the line."""
+    and where it starts and its signature ends on the line; ``framed`` when a BBC frame's
+    start bounds it there (its text is all after it: none when the extractor dropped it)."""
 
     start: int
     end: int
     body: str
     sig: Signature
+    framed: bool = False
 
 
 def glued_signature(line: str) -> Glued | None:
@@ -55,15 +57,17 @@ def glued_signature(line: str) -> Glued | None:
             continue
         before, sig = split_signature(line[: end.end()])
         if sig is not None and sig["date"]:
-            at, body = _post_part(before, sig)
-            return Glued(at, end.end(), body, sig)
+            return _post_part(before, sig, end.end())
     return None
 
 
-def _post_part(before: str, sig: Signature) -> tuple[int, str]:
-    """Where the post's text starts in the text run together before its signature, and the
-    text: after a BBC frame start when there is one (``_framed``), else its last paragraphs."""
-    return _framed(before, sig) or _last_paragraphs(before, sig)
+def _post_part(before: str, sig: Signature, end: int, start: int = 0) -> Glued:
+    """The post signed ``sig`` whose signature ends at ``end`` on its line, its text run
+    together in ``before`` (from ``start`` on the line): after a BBC frame start when there
+    is one (``_framed``), else its last paragraphs."""
+    framed = _framed(before, sig)
+    at, body = framed or _last_paragraphs(before, sig)
+    return Glued(start + at, end, body, sig, framed is not None)
 
 
 def framed_part(line: str, before: str, sig: Signature | None) -> Glued | None:
@@ -71,7 +75,7 @@ def framed_part(line: str, before: str, sig: Signature | None) -> Glued | None:
     (``_framed``): its part of the line, the frame's start and the prose before it left out."""
     if sig is None or (framed := _framed(before, sig)) is None:
         return None
-    return Glued(framed[0], len(line), framed[1], sig)
+    return Glued(framed[0], len(line), framed[1], sig, True)
 
 
 def _framed(text: str, sig: Signature) -> tuple[int, str] | None:
@@ -102,14 +106,12 @@ def glued_hits(doc: TextDoc, index: int, line: str) -> list[TextHit]:
             continue
         before, sig = split_signature(line[start : end.end()])
         if sig is not None and sig["date"]:
-            at, body = _post_part(before, sig)
-            posts.append(Glued(start + at, end.end(), body, sig))
+            posts.append(_post_part(before, sig, end.end(), start))
             start = end.end()
     if posts:
         before, sig = split_signature(line[start:])
         if sig is not None:
-            at, body = _post_part(before, sig)
-            posts.append(Glued(start + at, len(line), body, sig))
+            posts.append(_post_part(before, sig, len(line), start))
     if len(posts) < 2:
         return []
     hits: list[TextHit] = []

@@ -81,7 +81,7 @@ def _signature_hit(
     else:
         first, body = (
             ((index, before) if glued else _paragraph_ending(doc, index, taken, before))
-            if before.strip()
+            if before.strip() or (glued and glued.framed)  # a frame bounds it: none above
             else quote_before(doc, index, taken)
             or paragraph_before(doc.lines, index, taken, doc.blank_mode, sig)
         )
