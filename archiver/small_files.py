@@ -22,6 +22,7 @@ NOT_REGULAR = "not a regular file (a pipe or a device)"
 MAX_PAGE_BYTES = 100_000_000
 GZIP_MAGIC = b"\x1f\x8b"  # a gzip file's first bytes (RFC 1952)
 INFLATE_PIECE = 1 << 20
+FIRST_PIECE = 64  # of a gzip member's bytes handed to zlib, doubling up to INFLATE_PIECE
 
 
 class NotReadable(ValueError):
@@ -68,25 +69,44 @@ def gunzipped(data: bytes, limit: int = MAX_PAGE_BYTES) -> bytes:
     ``NotReadable`` once past ``limit`` decompressed (inflated a piece at a time: a small
     file that inflates without end stops there), for a stream cut short or failing its
     CRC-32 or length, and for bytes after it that are no gzip member."""
+    view = memoryview(data)
     parts: list[bytes] = []
-    size, rest = 0, data
+    at = size = 0
     while True:
-        inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
-        pending = rest
-        try:
-            while pending and not inflater.eof:
-                piece = inflater.decompress(pending, INFLATE_PIECE)
-                size += len(piece)
-                if size > limit:
-                    raise NotReadable(f"larger than {limit:,} bytes once decompressed")
-                parts.append(piece)
-                pending = inflater.unconsumed_tail
-        except zlib.error as exc:
-            raise NotReadable(f"damaged gzip data ({exc})") from None
-        if not inflater.eof:
-            raise NotReadable(f"gzip data cut short ({size:,} bytes decompressed)")
-        rest = inflater.unused_data
-        if not rest.strip(b"\0"):
-            return b"".join(parts)
-        if not rest.startswith(GZIP_MAGIC):
+        at, size = _inflate_member(view, at, parts, size, limit)
+        if view[at : at + len(GZIP_MAGIC)] == GZIP_MAGIC:
+            continue
+        if view[at:].tobytes().strip(b"\0"):
             raise NotReadable("bytes after the gzip data that are no gzip member")
+        return b"".join(parts)
+
+
+def _inflate_member(
+    view: memoryview, at: int, parts: list[bytes], size: int, limit: int
+) -> tuple[int, int]:
+    """Inflate the gzip member at ``at`` onto ``parts`` (``size`` bytes so far, ``limit`` in
+    all); where it ends, and the size then. Fed in pieces that start small and double
+    (``FIRST_PIECE``): zlib copies what it was handed past a member's end, so handing it the
+    rest of the file (or a large piece) at each member made a file of many small members
+    cost its size times their number."""
+    inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
+    step = FIRST_PIECE
+    try:
+        while not inflater.eof:
+            if inflater.unconsumed_tail:
+                piece = inflater.decompress(inflater.unconsumed_tail, INFLATE_PIECE)
+            else:
+                fed = view[at : at + step]
+                at, step = at + len(fed), min(step * 2, INFLATE_PIECE)
+                piece = inflater.decompress(fed, INFLATE_PIECE)
+                if not fed and not piece:
+                    break
+            size += len(piece)
+            if size > limit:
+                raise NotReadable(f"larger than {limit:,} bytes once decompressed")
+            parts.append(piece)
+    except zlib.error as exc:
+        raise NotReadable(f"damaged gzip data ({exc})") from None
+    if not inflater.eof:
+        raise NotReadable(f"gzip data cut short ({size:,} bytes decompressed)")
+    return at - len(inflater.unused_data), size
