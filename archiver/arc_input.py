@@ -113,9 +113,10 @@ def _next_record(part: WarcPart, offset: int, gzipped: bool, label: str) -> _Spa
 
 
 def _short(span: _Span, label: str) -> DamagedRecord:
-    """A record its gzip member holds only part of: verify could not read it back."""
+    """A record its gzip member holds only part of: verify could not read it back. It is
+    named by its URL without a password, as a page's record is (``_reference``)."""
     fields = _header_fields(span.head) or [b""]
-    uri = fields[0].decode("utf-8", "replace")
+    uri = without_password(fields[0].decode("utf-8", "replace"))
     return DamagedRecord(
         uri,
         f"{label}: record at byte {span.start} is cut short (its gzip member holds"

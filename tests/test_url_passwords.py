@@ -323,3 +323,25 @@ def test_an_archive_loses_the_passwords_another_row_s_key_or_a_child_sitemap_hel
             "last_error": None,
         },
     ]
+
+
+def test_an_arc_record_cut_short_is_named_without_its_password(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    """A record its gzip member holds only part of is a failed target named by its URL."""
+    page = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + embed_page().encode()
+    version = b"1 0 InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n"
+    records = [
+        (f"filedesc://crawl.arc 0.0.0.0 20240302102030 text/plain {len(version)}\n").encode()
+        + version,
+        f"http://ada:{SECRET}@news.example.org/a 1.2.3.4 20240302102030 text/html"
+        f" {len(page)}\n".encode()
+        + page[:-100],
+    ]
+    arc = tmp_path / "crawl.arc.gz"
+    arc.write_bytes(b"".join(gzip.compress(record + b"\n") for record in records))
+    result = run_cli("scan", "--json", str(arc))
+    assert result.exit_code == 1
+    (line,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert line["target"] == "http://ada@news.example.org/a"
+    assert "cut short" in line["error"] and "s3cr" not in result.output
