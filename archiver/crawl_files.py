@@ -31,7 +31,7 @@ from .errors import TargetError
 from .jsontext import json_text
 from .models import Embed, PageInfo, ScanRecord, WarcRecordRef
 from .small_files import open_regular
-from .urls import article_url, canonical_id
+from .urls import article_url, canonical_id, without_password
 
 MANIFEST = "_manifest.jsonl"
 # The form of a manifest line and its result file (``format``; a line without it is 1). An
@@ -119,11 +119,13 @@ def scan_from_json(data: dict[str, Any]) -> ScanRecord:
     type its field holds (an ID that is not a status ID, an offset past SQLite's integers):
     a file rewritten by hand, its SHA-256 put in the manifest, is still refused. The article
     is keyed as today's ``article_url`` keys it: a file an older version wrote (an IRI's
-    ``/über``) joins the row a scan of the address makes now (``/%C3%BCber``)."""
+    ``/über``) joins the row a scan of the address makes now (``/%C3%BCber``); and its
+    addresses lose a password, as a crawl leaves it out now (``without_password``)."""
     if not isinstance(data, dict):
         raise ValueError("a line that is not a JSON object")
     scan = _checked(ScanRecord, {name: data[name] for name in _SCAN_FIELDS})
     scan["url"] = article_url(scan["url"])
+    scan["final_url"] = _shown(scan["final_url"])
     embeds = data["embeds"]
     if not isinstance(embeds, list):
         raise ValueError("embeds: not a list")
@@ -131,13 +133,19 @@ def scan_from_json(data: dict[str, Any]) -> ScanRecord:
     cut = data.get("cut", False)
     if type(cut) is not bool:
         raise ValueError(f"cut: {cut!r:.40} is not true or false")
+    page = PageInfo(**_checked(PageInfo, data["page"]))
+    ref = WarcRecordRef(**_checked(WarcRecordRef, record)) if record else None
     return ScanRecord(
         **scan,
         cut=cut,
-        page=PageInfo(**_checked(PageInfo, data["page"])),
+        page=page._replace(canonical_url=_shown(page.canonical_url)),
         embeds=[_embed(embed) for embed in embeds],
-        record=WarcRecordRef(**_checked(WarcRecordRef, record)) if record else None,
+        record=ref._replace(target_uri=without_password(ref.target_uri)) if ref else None,
     )
+
+
+def _shown(address: str | None) -> str | None:
+    return without_password(address) if address else address
 
 
 _SCAN_FIELDS = (

@@ -345,3 +345,43 @@ def test_an_arc_record_cut_short_is_named_without_its_password(
     (line,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert line["target"] == "http://ada@news.example.org/a"
     assert "cut short" in line["error"] and "s3cr" not in result.output
+
+
+def test_archive_import_stores_an_older_crawl_s_addresses_without_passwords(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    """``archive crawl``'s result files outlive a version: one written before passwords
+    were left out (its page's address, canonical URL and record's URI with one) is
+    imported as a crawl writes it today."""
+    from archiver.crawl import scan_input
+    from archiver.crawl_files import append_manifest, file_sha256
+
+    body = (
+        embed_page().encode().replace(b"<head>", b'<head><link rel="canonical" href="/canonical">')
+    )
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes(
+        raw_response(
+            f"http://ada:{SECRET}@news.example.org/a",
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body,
+        )
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    entry = scan_input(str(warc.resolve()), str(out), include_links=False)
+    result = out / entry["result"]
+    lines = [json.loads(line) for line in gzip.decompress(result.read_bytes()).splitlines()]
+    older = f"http://ada:{SECRET}@news.example.org"
+    for line in lines:  # as the older version wrote it
+        line["final_url"] = line["record"]["target_uri"] = f"{older}/a"
+        line["page"]["canonical_url"] = f"{older}/canonical"
+    result.write_bytes(gzip.compress(b"".join(json.dumps(x).encode() + b"\n" for x in lines)))
+    append_manifest(out, {**entry, "sha256": file_sha256(result)})
+    imported = run_cli("import", str(out))
+    assert imported.exit_code == 0, imported.output
+    assert "s3cr" not in dump(db_path)
+    final = sqlite_utils.Database(db_path).execute("select final_url, canonical_url from articles")
+    assert final.fetchall() == [
+        ("http://ada@news.example.org/a", "http://ada@news.example.org/canonical")
+    ]
+    assert run_cli("verify").exit_code == 0
