@@ -21,6 +21,7 @@ NOT_REGULAR = "not a regular file (a pipe or a device)"
 # a page in memory.
 MAX_PAGE_BYTES = 100_000_000
 GZIP_MAGIC = b"\x1f\x8b"  # a gzip file's first bytes (RFC 1952)
+LENGTH_DIGITS = 18  # more than any file's size has: a length past them is past any file
 INFLATE_PIECE = 1 << 20
 FIRST_PIECE = 64  # of a gzip member's bytes handed to zlib, doubling up to INFLATE_PIECE
 
@@ -61,6 +62,14 @@ def why_unreadable(exc: OSError | NotReadable) -> str:
     """The reason in words, lower-case (``no such file or directory``, not ``[Errno 2] …``)."""
     reason = str(exc) if isinstance(exc, NotReadable) else exc.strerror or str(exc)
     return reason.lower()
+
+
+def declared_length(digits: str | bytes) -> int:
+    """A length a header writes in decimal digits (``isdigit``); one of more digits than
+    ``LENGTH_DIGITS`` as ``10**LENGTH_DIGITS``, longer than any file: ``int`` refuses a
+    string past 4,300 digits, and a crafted header stopped a scan in a traceback."""
+    text = (digits.decode("ascii") if isinstance(digits, bytes) else digits).lstrip("0")
+    return int(text or 0) if len(text) <= LENGTH_DIGITS else 10**LENGTH_DIGITS
 
 
 def gunzipped(data: bytes, limit: int = MAX_PAGE_BYTES) -> bytes:

@@ -16,6 +16,7 @@ import zlib
 from typing import BinaryIO, NamedTuple
 
 from .errors import TargetError
+from .small_files import declared_length
 
 CHUNK = 1 << 16
 MAX_HEADERS = 1 << 20  # WARC headers are looked for in this many bytes
@@ -165,7 +166,7 @@ def _record_size(head: bytes, have: int) -> int:
     length = _LENGTH.search(headers + b"\r\n")
     if length is None:
         raise RecordCut("no Content-Length in its WARC headers")
-    size = len(headers) + 4 + int(length.group(1)) + 4
+    size = len(headers) + 4 + declared_length(length.group(1)) + 4
     if size > have:
         raise RecordCut(f"the file holds {have:,} of its {size:,} bytes")
     return size

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .http_decode import content_codings
+from .small_files import declared_length
 
 if TYPE_CHECKING:
     from fastwarc.warc import HeaderMap
@@ -242,7 +243,7 @@ def is_part(status: int, http: Any) -> bool:
     if status != 206:
         return False
     whole = _WHOLE_RANGE.fullmatch((http.get("Content-Range") or "").strip())
-    return not (whole and int(whole[1]) + 1 == int(whole[2]))
+    return not (whole and declared_length(whole[1]) + 1 == declared_length(whole[2]))
 
 
 _WHOLE_RANGE = re.compile(r"bytes\s+0-(\d+)/(\d+)", re.IGNORECASE)
@@ -256,7 +257,7 @@ def cut_short(payload: bytes, http: Any) -> bool:
     if (http.get("Transfer-Encoding") or "").strip() == "chunked":  # as ``_is_chunked``
         return _chunk_walk(payload)[1]
     declared = (http.get("Content-Length") or "").strip()
-    return declared.isascii() and declared.isdigit() and len(payload) < int(declared)
+    return declared.isascii() and declared.isdigit() and len(payload) < declared_length(declared)
 
 
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]+")

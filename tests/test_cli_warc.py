@@ -991,3 +991,55 @@ def test_a_record_dated_in_a_form_fastwarc_does_not_read_is_scanned_and_verified
         assert f"is dated {stored}, not a time in UTC" in exported.output
     else:
         assert exported.exit_code == 0, exported.output
+
+
+HUGE = "9" * 5000  # past the 4,300 digits Python's int() reads from a string
+
+
+def _huge_lengths(kind: str) -> tuple[str, bytes]:
+    """A crawl file whose first record declares a length of ``HUGE`` digits (where
+    ``kind`` says), then a sound page."""
+    body = embed_page().encode()
+    good = raw_response(
+        "http://news.example.org/ok", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    )
+    if kind == "arc":
+        from test_arc_input import VERSION, arc_record
+
+        line = f"filedesc://c.arc 0.0.0.0 20240302102030 text/plain {len(VERSION)}\n"
+        page = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+        record = arc_record("http://news.example.org/a", page).replace(
+            f" {len(page)}\n".encode(), f" {HUGE}\n".encode(), 1
+        )
+        return "c.arc.gz", gzip.compress(line.encode() + VERSION + b"\n") + gzip.compress(record)
+    head = {
+        "http": f"HTTP/1.1 200 OK\r\nContent-Length: {HUGE}\r\n",
+        "range": f"HTTP/1.1 206 Partial\r\nContent-Range: bytes 0-{HUGE}/{HUGE}\r\n",
+        "warc": "HTTP/1.1 200 OK\r\n",
+    }[kind]
+    bad = raw_response(
+        "http://news.example.org/a", f"{head}Content-Type: text/html\r\n\r\n".encode() + body
+    )
+    if kind == "warc":
+        bad = gzip.compress(
+            gzip.decompress(bad).replace(b"Content-Length: ", f"Content-Length: {HUGE}".encode(), 1)
+        )
+    return "c.warc.gz", bad + good
+
+
+@pytest.mark.parametrize(
+    ("kind", "shown"),
+    [
+        ("http", "1 of them cut short by the crawler"),  # the body is short of it
+        ("range", "1 non-2xx"),  # a part of a page
+        ("warc", "record at byte 0 is truncated"),  # the file holds less than it declares
+        ("arc", "is cut short (its gzip member holds"),
+    ],
+)
+def test_a_length_of_thousands_of_digits_is_read_as_past_any_file(
+    tmp_path: Path, run_cli, kind: str, shown: str
+) -> None:
+    name, data = _huge_lengths(kind)
+    (tmp_path / name).write_bytes(data)
+    result = run_cli("scan", str(tmp_path / name))  # a traceback raises here
+    assert shown in result.output, result.output

@@ -27,7 +27,7 @@ from warcio.digestverifyingreader import DigestChecker, DigestVerifyingReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from ..errors import ArchiverError
-from ..small_files import open_regular
+from ..small_files import declared_length, open_regular
 from .gzip_member import GZIP_HEADER
 
 INFLATE_PIECE = 1 << 20
@@ -375,7 +375,7 @@ def arc_record_end(record: bytes) -> int | None:
     fields = record[:line_end].split()
     if not line_end or not fields or not fields[-1].isdigit():
         return None
-    return line_end + int(fields[-1])
+    return line_end + declared_length(fields[-1])
 
 
 def arc_date(value: str) -> str | None:
