@@ -53,8 +53,18 @@ def read_local_page(path: str) -> PageFile:
         page = gunzipped(data)
     except NotReadable as exc:
         raise TargetError(f"{path}: gzip-compressed, {exc}") from None
+    if page.lstrip()[:16].startswith(WEB_ARCHIVE_STARTS):
+        raise TargetError(
+            f"{path}: a gzip-compressed web archive, not a page; name it .warc.gz (an ARC"
+            " file .arc.gz) to scan its records"
+        )
     check_page_bytes(f"{path} (gzip-compressed)", page)
     return PageFile(data, page)
+
+
+# How a WARC file's first record and an ARC file's version block start: a web archive in
+# gzip under another name (``crawl.gz``) would be one text page of all its records.
+WEB_ARCHIVE_STARTS = (b"WARC/", b"filedesc://")
 
 
 def _read_file(path: str, gzip_ok: bool = False) -> bytes:

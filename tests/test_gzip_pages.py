@@ -155,8 +155,13 @@ def zero_bomb(path: Path, size: int) -> None:
         (gzip.compress(PAGE) + b"junk", "gzip-compressed, bytes after the gzip data"),
         (gzip.compress(b"\x89PNG\r\n\x1a\n\x00\x00" * 50), "(gzip-compressed): binary file"),
         (gzip.compress(b" \n"), "(gzip-compressed): empty file"),
+        (gzip.compress(b"WARC/1.1\r\nWARC-Type: warcinfo\r\n\r\n" + PAGE), "a gzip-compressed web"),
+        (
+            gzip.compress(b"filedesc://crawl.arc 0.0.0.0 20240302 text/plain 9\n"),
+            "name it .warc.gz",
+        ),
     ],
-    ids=["cut", "crc", "junk-after", "binary", "empty"],
+    ids=["cut", "crc", "junk-after", "binary", "empty", "warc", "arc"],
 )
 def test_a_gzip_file_that_holds_no_page_fails_alone(run_cli, tmp_path, db_path, content, reason):
     bad = tmp_path / "bad.html.gz"
