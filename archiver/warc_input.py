@@ -727,8 +727,17 @@ def declared_digest(value: str | None) -> str | None:
     ``labelled-digest``) declares none and is not checked, as an absent field is: wget 1.21
     run with ``--no-warc-digests`` writes both fields all the same, from buffers it never
     filled (empty, or a few stray bytes), and every page of such a crawl failed its check.
-    A labelled digest that does not hold (``blake9:…``, ``sha1:AAAA``) is still a failure."""
-    return value if value is not None and _DIGEST_LABEL.match(value) else None
+    A digest of an algorithm hashlib knows that does not hold (``sha1:AAAA``, ``sha1:not
+    base32!``) is still a failure. One labelled with an algorithm hashlib does not know
+    (``blake9:…``) cannot be checked, by the scan or by verify, and is passed over as no
+    digest: stray bytes often look labelled (``Content-Type: text/html``, a header wget's
+    buffer held before), and refusing them lost pages at random."""
+    label = _DIGEST_LABEL.match(value or "")
+    if value is None or label is None:
+        return None
+    algorithm = label.group(0)[:-1].lower()
+    known = hashlib.algorithms_available
+    return value if algorithm in known or algorithm.replace("-", "") in known else None
 
 
 def _digest_matches(declared: str, *parts: bytes) -> bool:

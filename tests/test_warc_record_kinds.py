@@ -211,7 +211,9 @@ def test_older_and_other_writers_shapes_are_scanned_and_verified(
     assert run_cli("verify").exit_code == 0
 
 
-@pytest.mark.parametrize("stray", [b"", b'PM\x88\xaf#"V', b"\x01\x7f"])
+@pytest.mark.parametrize(
+    "stray", [b"", b'PM\x88\xaf#"V', b"\x01\x7f", b"Content-Type: text/html", b"Qz:\x88 ;a"]
+)
 def test_digest_fields_that_declare_no_digest_are_not_checked(
     tmp_path: Path, run_cli, db_path: Path, stray: bytes
 ) -> None:
