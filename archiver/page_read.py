@@ -34,6 +34,12 @@ class PageFile(NamedTuple):
         return self.data.startswith(GZIP_MAGIC)
 
 
+def page_file(data: bytes) -> PageFile:
+    """A file's bytes and the page they are: what gzip bytes hold (``NotReadable`` when they
+    do not decompress within ``MAX_PAGE_BYTES``), any other bytes as they are."""
+    return PageFile(data, gunzipped(data) if data.startswith(GZIP_MAGIC) else data)
+
+
 def read_page_file(path: str) -> bytes:
     """A local page's bytes; empty, unreadable and binary files are refused (a gzip file
     too: only ``read_local_page`` reads one)."""
@@ -50,7 +56,7 @@ def read_local_page(path: str) -> PageFile:
         check_page_bytes(path, data)
         return PageFile(data, data)
     try:
-        page = gunzipped(data)
+        page = page_file(data).page
     except NotReadable as exc:
         raise TargetError(f"{path}: gzip-compressed, {exc}") from None
     if page.lstrip()[:16].startswith(WEB_ARCHIVE_STARTS):

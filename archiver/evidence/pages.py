@@ -20,8 +20,8 @@ from urllib.parse import unquote, urlsplit
 from ..db.evidence import article_had_embeds, located_embeds
 from ..models import FrameFile, ScanRecord, WarcRecordRef
 from ..normalize import sha256_hex
-from ..page_read import PageFile, page_suffix
-from ..small_files import GZIP_MAGIC, NotReadable, gunzipped
+from ..page_read import PageFile, page_file, page_suffix
+from ..small_files import NotReadable
 from ..urls import file_url_path
 from .gzip_member import Deflated
 from .revisits import keep_answer
@@ -170,8 +170,7 @@ def _unchanged_file(record: ScanRecord) -> PreparedPage | None:
     if not path:
         return None
     try:
-        data = Path(path).read_bytes()
-        read = PageFile(data, gunzipped(data) if data.startswith(GZIP_MAGIC) else data)
+        read = page_file(Path(path).read_bytes())
     except (OSError, NotReadable):
         return None
     if hashlib.sha256(read.page).hexdigest() != record.content_sha256:
